@@ -1,0 +1,132 @@
+//! The output grid and the fields that accumulate on it.
+//!
+//! Cells are centred on `x_m[i]`, `y_m[j]` in the local frame; layer `k` spans
+//! `layers[k].bottom_m..top_m` above ground. Output time `n` is the *end* of the averaging
+//! interval `[times_s[n] − interval, times_s[n]]`; concentrations are means over that interval.
+
+use ndarray::{Array2, Array3, Array4};
+
+use crate::scenario::{Layer, Scenario};
+use crate::substance::Species;
+
+/// The geometry of the output grid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GridSpec {
+    pub nx: usize,
+    pub ny: usize,
+    /// x of the first (westmost) cell centre (m).
+    pub x0_m: f64,
+    /// y of the first (southmost) cell centre (m).
+    pub y0_m: f64,
+    /// Cell size (m), the same east–west and south–north.
+    pub dx_m: f64,
+    pub layers: Vec<Layer>,
+    /// End of each averaging interval (s since the scenario start).
+    pub times_s: Vec<f64>,
+    pub interval_s: f64,
+}
+
+impl GridSpec {
+    /// Builds the grid of a scenario: cells of `resolution_m` covering the extent, centred on the
+    /// domain centre; output times every `output_interval_s` up to the end (the last interval
+    /// may be shorter).
+    pub fn from_scenario(s: &Scenario) -> Self {
+        let d = &s.domain;
+        let nx = ((d.extent_m[0] / d.resolution_m).round() as usize).max(1);
+        let ny = ((d.extent_m[1] / d.resolution_m).round() as usize).max(1);
+        let mut times_s = vec![];
+        let mut t = d.output_interval_s;
+        while t < s.duration_s - 1e-9 * s.duration_s {
+            times_s.push(t);
+            t += d.output_interval_s;
+        }
+        times_s.push(s.duration_s);
+        GridSpec {
+            nx,
+            ny,
+            x0_m: -(nx as f64 - 1.0) / 2.0 * d.resolution_m,
+            y0_m: -(ny as f64 - 1.0) / 2.0 * d.resolution_m,
+            dx_m: d.resolution_m,
+            layers: d.layers.clone(),
+            times_s,
+            interval_s: d.output_interval_s,
+        }
+    }
+
+    pub fn nz(&self) -> usize {
+        self.layers.len()
+    }
+
+    pub fn nt(&self) -> usize {
+        self.times_s.len()
+    }
+
+    /// Cell-centre x (m) of column `i`.
+    pub fn x_m(&self, i: usize) -> f64 {
+        self.x0_m + i as f64 * self.dx_m
+    }
+
+    /// Cell-centre y (m) of row `j`.
+    pub fn y_m(&self, j: usize) -> f64 {
+        self.y0_m + j as f64 * self.dx_m
+    }
+
+    /// Start of averaging interval `n` (s).
+    pub fn interval_start_s(&self, n: usize) -> f64 {
+        if n == 0 {
+            0.0
+        } else {
+            self.times_s[n - 1]
+        }
+    }
+
+    /// The column and row of the cell holding (x, y), if inside the grid.
+    pub fn cell_of(&self, x_m: f64, y_m: f64) -> Option<(usize, usize)> {
+        let fi = ((x_m - self.x0_m) / self.dx_m + 0.5).floor();
+        let fj = ((y_m - self.y0_m) / self.dx_m + 0.5).floor();
+        (fi >= 0.0 && fj >= 0.0 && (fi as usize) < self.nx && (fj as usize) < self.ny)
+            .then(|| (fi as usize, fj as usize))
+    }
+
+    /// Cell area (m²).
+    pub fn cell_area_m2(&self) -> f64 {
+        self.dx_m * self.dx_m
+    }
+}
+
+/// The fields of one species.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeciesFields {
+    pub species: Species,
+    /// Interval-mean air concentration [time, layer, y, x] (unit m⁻³, unit = kg or Bq).
+    pub concentration: Array4<f64>,
+    /// Time-integrated air concentration over the run [layer, y, x] (unit s m⁻³).
+    pub time_integrated: Array3<f64>,
+    /// Deposition accumulated over the run, dry plus wet [y, x] (unit m⁻²); zero for models
+    /// without deposition.
+    pub deposition: Array2<f64>,
+}
+
+/// Everything a model run produces on the grid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fields {
+    pub grid: GridSpec,
+    pub species: Vec<SpeciesFields>,
+}
+
+impl Fields {
+    /// Zero fields for each species.
+    pub fn zeros(grid: GridSpec, species: &[Species]) -> Self {
+        let (nt, nz, ny, nx) = (grid.nt(), grid.nz(), grid.ny, grid.nx);
+        let species = species
+            .iter()
+            .map(|s| SpeciesFields {
+                species: s.clone(),
+                concentration: Array4::zeros((nt, nz, ny, nx)),
+                time_integrated: Array3::zeros((nz, ny, nx)),
+                deposition: Array2::zeros((ny, nx)),
+            })
+            .collect();
+        Fields { grid, species }
+    }
+}

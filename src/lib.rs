@@ -1,0 +1,12 @@
+//! plume: atmospheric dispersion of chemical, biological, radiological and nuclear releases.
+//!
+//! A scenario file goes in; a validated [`scenario::Scenario`] drives a transport model through a
+//! meteorology onto an output grid ([`field::Fields`]); outputs are written in the formats the
+//! field already uses. See `DESIGN.md` in the shared folder for the whole map.
+
+pub mod field;
+pub mod geo;
+pub mod met;
+pub mod scenario;
+pub mod source;
+pub mod substance;

@@ -1,0 +1,198 @@
+//! Scenario files: TOML in, a validated [`Scenario`] out.
+//!
+//! Loading is two passes. Each top-level section (and each `[[source]]`) is deserialised on its
+//! own, so a type error or unknown key in one section does not hide problems in the others; then
+//! [`validate`] checks every value's range and the relations between values. Every problem names
+//! the file, the field path, the bad value and what was expected, and all of them are reported
+//! together.
+
+mod raw;
+mod validate;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+pub use raw::{OutputFormat, SigmaScheme, Terrain};
+
+use crate::geo::LatLon;
+use crate::met::StabilityClass;
+use crate::source::Source;
+use crate::substance::Species;
+
+/// One thing wrong with a scenario file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Dotted path of the field, e.g. `source[1].height_m` (`(syntax)` for TOML syntax errors).
+    pub path: String,
+    /// The offending value as written, or `(missing)`.
+    pub value: String,
+    /// What was expected instead.
+    pub expected: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} = {}: expected {}",
+            self.path, self.value, self.expected
+        )
+    }
+}
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("cannot read scenario file {}: {source}", file.display())]
+    Io {
+        file: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} has {} problem(s):\n{}", file.display(), problems.len(), list(file, problems))]
+    Invalid {
+        file: PathBuf,
+        problems: Vec<Problem>,
+    },
+}
+
+fn list(file: &Path, problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("  {}: {p}", file.display()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A horizontal output layer between two heights above ground.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Layer {
+    pub bottom_m: f64,
+    pub top_m: f64,
+}
+
+impl Layer {
+    pub fn mid_m(&self) -> f64 {
+        0.5 * (self.bottom_m + self.top_m)
+    }
+}
+
+/// The output domain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Domain {
+    pub centre: LatLon,
+    /// Extent east–west and south–north (m).
+    pub extent_m: [f64; 2],
+    pub resolution_m: f64,
+    pub layers: Vec<Layer>,
+    pub output_interval_s: f64,
+}
+
+/// How stability is specified.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum StabilitySpec {
+    Class(StabilityClass),
+    /// Obukhov length, with the friction velocity if given (else derived from the wind).
+    Obukhov {
+        obukhov_length_m: f64,
+        friction_velocity_m_s: Option<f64>,
+    },
+}
+
+/// Uniform meteorology as given in the file (defaults filled in).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UniformMetSpec {
+    pub wind_speed_m_s: f64,
+    pub wind_reference_height_m: f64,
+    pub wind_from_deg: f64,
+    pub stability: StabilitySpec,
+    pub roughness_length_m: f64,
+    pub mixing_height_m: Option<f64>,
+    pub terrain: Terrain,
+    pub air_temperature_k: f64,
+    pub precipitation_mm_h: f64,
+}
+
+/// Meteorology choice.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MetSpec {
+    Uniform(UniformMetSpec),
+}
+
+/// Transport model choice.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelSpec {
+    GaussianPlume {
+        sigma_scheme: SigmaScheme,
+        receptor_height_m: Option<f64>,
+    },
+}
+
+impl ModelSpec {
+    /// The name used in files and summaries.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            ModelSpec::GaussianPlume { .. } => "gaussian_plume",
+        }
+    }
+
+    /// The random seed, for models that draw random numbers.
+    pub fn seed(&self) -> Option<u64> {
+        match self {
+            ModelSpec::GaussianPlume { .. } => None,
+        }
+    }
+}
+
+/// Where and what to write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputSpec {
+    pub directory: PathBuf,
+    pub formats: Vec<OutputFormat>,
+}
+
+/// A validated scenario: every value in range, units SI, defaults applied.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// The file's text, kept for provenance in every output.
+    pub text: String,
+    pub name: String,
+    pub start: DateTime<Utc>,
+    pub duration_s: f64,
+    pub domain: Domain,
+    /// Every transported species, in order of first appearance among the sources.
+    pub species: Vec<Species>,
+    pub sources: Vec<Source>,
+    pub meteorology: MetSpec,
+    pub model: ModelSpec,
+    pub output: OutputSpec,
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            file: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Validates scenario text; `path` names it in errors and sets the default output directory.
+    pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+        validate::parse(text, path).map_err(|problems| ScenarioError::Invalid {
+            file: path.to_path_buf(),
+            problems,
+        })
+    }
+
+    /// The end of the run (s since start).
+    pub fn end_s(&self) -> f64 {
+        self.duration_s
+    }
+}

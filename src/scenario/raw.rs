@@ -1,0 +1,128 @@
+//! The scenario file as written: serde types with every user-facing key, units in the names.
+//!
+//! Required keys are `Option` here so that validation can report every missing key at once;
+//! `deny_unknown_fields` turns a misspelt key into an error that lists the keys allowed.
+
+use serde::Deserialize;
+
+use crate::geo::LatLon;
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSection {
+    pub name: Option<String>,
+    /// ISO 8601 UTC start time, e.g. "2026-07-14T06:00:00Z".
+    pub start: Option<String>,
+    pub duration_s: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DomainSection {
+    pub centre: Option<LatLon>,
+    pub extent_m: Option<Vec<f64>>,
+    pub resolution_m: Option<f64>,
+    pub layers_m: Option<Vec<Vec<f64>>>,
+    pub output_interval_s: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSection {
+    pub name: Option<String>,
+    pub location: Option<LatLon>,
+    pub height_m: Option<f64>,
+    pub start_s: Option<f64>,
+    pub duration_s: Option<f64>,
+    pub release: Option<Vec<ReleaseItem>>,
+    pub stack_diameter_m: Option<f64>,
+    pub exit_velocity_m_s: Option<f64>,
+    pub exit_temperature_k: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseItem {
+    /// A chemical or agent, released as a mass rate.
+    pub substance: Option<String>,
+    /// A radionuclide, released as an activity rate.
+    pub nuclide: Option<String>,
+    pub rate_kg_s: Option<f64>,
+    pub rate_bq_s: Option<f64>,
+    /// Overrides the library half-life (s).
+    pub half_life_s: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum MeteorologySection {
+    Uniform(UniformMetSection),
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct UniformMetSection {
+    pub wind_speed_m_s: Option<f64>,
+    pub wind_reference_height_m: Option<f64>,
+    pub wind_from_deg: Option<f64>,
+    /// Pasquill–Gifford class letter A–F.
+    pub stability: Option<String>,
+    pub obukhov_length_m: Option<f64>,
+    pub friction_velocity_m_s: Option<f64>,
+    pub roughness_length_m: Option<f64>,
+    pub mixing_height_m: Option<f64>,
+    pub terrain: Option<Terrain>,
+    pub air_temperature_k: Option<f64>,
+    pub precipitation_mm_h: Option<f64>,
+}
+
+/// Surface type for the Briggs (1973) σ fits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Terrain {
+    #[default]
+    Rural,
+    Urban,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ModelSection {
+    GaussianPlume(GaussianPlumeSection),
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct GaussianPlumeSection {
+    pub sigma_scheme: Option<SigmaScheme>,
+    /// Height (m) at which the Gaussian models report each layer, instead of its mid-height.
+    pub receptor_height_m: Option<f64>,
+}
+
+/// Which σy/σz parameterisation the Gaussian models use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SigmaScheme {
+    /// Briggs (1973) fits, open-country or urban by `meteorology.terrain`.
+    #[default]
+    Briggs,
+    /// ISC3 closed forms of the Pasquill–Gifford–Turner curves (rural only).
+    PasquillGifford,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSection {
+    pub directory: Option<String>,
+    pub formats: Option<Vec<OutputFormat>>,
+}
+
+/// An output the run writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputFormat {
+    /// CF-1.10 netCDF-4/HDF5 grids (`<directory>/fields.nc`).
+    Netcdf,
+    /// The run summary as JSON (`<directory>/summary.json`).
+    Json,
+}

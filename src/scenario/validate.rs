@@ -1,0 +1,883 @@
+//! From raw sections to a validated [`Scenario`], collecting every problem on the way.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use super::raw::*;
+use super::*;
+use crate::source::{Release, Source, Stack};
+use crate::substance::{self, AmountUnit, Species};
+
+/// Collects problems; each check records one and returns whether the value passed.
+#[derive(Default)]
+struct Problems(Vec<Problem>);
+
+impl Problems {
+    fn push(
+        &mut self,
+        path: impl Into<String>,
+        value: impl Into<String>,
+        expected: impl Into<String>,
+    ) {
+        self.0.push(Problem {
+            path: path.into(),
+            value: value.into(),
+            expected: expected.into(),
+        });
+    }
+
+    fn missing(&mut self, path: impl Into<String>, expected: &str) {
+        self.push(path, "(missing)", expected);
+    }
+
+    /// Checks `lo ≤ v ≤ hi` (inclusive flags select < or ≤) and finiteness.
+    fn range(
+        &mut self,
+        path: &str,
+        v: f64,
+        lo: f64,
+        lo_incl: bool,
+        hi: f64,
+        hi_incl: bool,
+        unit: &str,
+    ) -> bool {
+        let ok = v.is_finite()
+            && (if lo_incl { v >= lo } else { v > lo })
+            && (if hi_incl { v <= hi } else { v < hi });
+        if !ok {
+            let l = if lo_incl { "≥" } else { ">" };
+            let h = if hi_incl { "≤" } else { "<" };
+            self.push(
+                path,
+                fmt_num(v),
+                format!("a number {l} {lo} and {h} {hi} {unit}")
+                    .trim_end()
+                    .to_string(),
+            );
+        }
+        ok
+    }
+
+    /// A required number in range; returns it when present and valid.
+    fn req(
+        &mut self,
+        path: &str,
+        v: Option<f64>,
+        lo: f64,
+        lo_incl: bool,
+        hi: f64,
+        hi_incl: bool,
+        unit: &str,
+    ) -> Option<f64> {
+        match v {
+            None => {
+                let l = if lo_incl { "≥" } else { ">" };
+                let h = if hi_incl { "≤" } else { "<" };
+                self.missing(path, &format!("a number {l} {lo} and {h} {hi} {unit}"));
+                None
+            }
+            Some(v) => self
+                .range(path, v, lo, lo_incl, hi, hi_incl, unit)
+                .then_some(v),
+        }
+    }
+
+    /// An optional number in range with a default.
+    fn opt(
+        &mut self,
+        path: &str,
+        v: Option<f64>,
+        default: f64,
+        lo: f64,
+        lo_incl: bool,
+        hi: f64,
+        hi_incl: bool,
+        unit: &str,
+    ) -> f64 {
+        match v {
+            None => default,
+            Some(v) => {
+                self.range(path, v, lo, lo_incl, hi, hi_incl, unit);
+                v
+            }
+        }
+    }
+}
+
+fn fmt_num(v: f64) -> String {
+    if v.is_nan() {
+        "nan".into()
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Deserialises one section, turning serde's error into a problem under `path`.
+fn section<T: DeserializeOwned>(
+    value: toml::Value,
+    path: &str,
+    problems: &mut Problems,
+) -> Option<T> {
+    match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let inner = e.path().to_string();
+            let full = if inner == "." || inner.is_empty() {
+                path.to_string()
+            } else {
+                format!("{path}.{inner}")
+            };
+            let msg = e.into_inner().to_string();
+            let msg = msg.trim().trim_end_matches('.').to_string();
+            // serde's messages already say what was found and what was expected.
+            problems.push(full, "(see message)", msg);
+            None
+        }
+    }
+}
+
+const TOP_LEVEL: [&str; 6] = [
+    "scenario",
+    "domain",
+    "source",
+    "meteorology",
+    "model",
+    "output",
+];
+
+pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
+    let mut p = Problems::default();
+    let table: toml::Table = match text.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e
+                .span()
+                .map(|s| {
+                    let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
+                    format!("line {line}")
+                })
+                .unwrap_or_else(|| "(unknown position)".into());
+            p.push(
+                format!("(syntax, {at})"),
+                "(not TOML)",
+                e.message().to_string(),
+            );
+            return Err(p.0);
+        }
+    };
+    for key in table.keys() {
+        if !TOP_LEVEL.contains(&key.as_str()) {
+            p.push(
+                key.clone(),
+                "(unknown section)",
+                format!("one of {}", TOP_LEVEL.join(", ")),
+            );
+        }
+    }
+    let get = |k: &str| table.get(k).cloned();
+
+    let scen: ScenarioSection = match get("scenario") {
+        Some(v) => section(v, "scenario", &mut p).unwrap_or_default(),
+        None => {
+            p.missing(
+                "scenario",
+                "a [scenario] table with name, start and duration_s",
+            );
+            ScenarioSection::default()
+        }
+    };
+    let dom: DomainSection = match get("domain") {
+        Some(v) => section(v, "domain", &mut p).unwrap_or_default(),
+        None => {
+            p.missing(
+                "domain",
+                "a [domain] table with centre, extent_m, resolution_m, layers_m, output_interval_s",
+            );
+            DomainSection::default()
+        }
+    };
+    let raw_sources: Vec<Option<SourceSection>> = match get("source") {
+        Some(toml::Value::Array(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| section(v, &format!("source[{i}]"), &mut p))
+            .collect(),
+        Some(_) => {
+            p.push("source", "(not an array)", "one or more [[source]] tables");
+            vec![]
+        }
+        None => {
+            p.missing("source", "one or more [[source]] tables");
+            vec![]
+        }
+    };
+    let met: Option<MeteorologySection> = match get("meteorology") {
+        Some(v) => section(v, "meteorology", &mut p),
+        None => {
+            p.missing(
+                "meteorology",
+                "a [meteorology] table with kind = \"uniform\"",
+            );
+            None
+        }
+    };
+    let model: Option<ModelSection> = match get("model") {
+        Some(v) => section(v, "model", &mut p),
+        None => Some(ModelSection::GaussianPlume(GaussianPlumeSection::default())),
+    };
+    let out: OutputSection = match get("output") {
+        Some(v) => section(v, "output", &mut p).unwrap_or_default(),
+        None => OutputSection::default(),
+    };
+
+    // [scenario]
+    let name = match scen.name {
+        Some(n) if !n.trim().is_empty() => n,
+        Some(n) => {
+            p.push("scenario.name", format!("{n:?}"), "a non-empty name");
+            String::new()
+        }
+        None => {
+            p.missing("scenario.name", "a non-empty name");
+            String::new()
+        }
+    };
+    let start = match scen.start.as_deref() {
+        None => {
+            p.missing(
+                "scenario.start",
+                "an ISO 8601 UTC time such as \"2026-07-14T06:00:00Z\"",
+            );
+            None
+        }
+        Some(s) => match DateTime::parse_from_rfc3339(s.trim()) {
+            Ok(t) => Some(t.with_timezone(&Utc)),
+            Err(e) => {
+                p.push(
+                    "scenario.start",
+                    format!("{s:?}"),
+                    format!("an ISO 8601 UTC time such as \"2026-07-14T06:00:00Z\" ({e})"),
+                );
+                None
+            }
+        },
+    };
+    let duration_s = p.req(
+        "scenario.duration_s",
+        scen.duration_s,
+        0.0,
+        false,
+        30.0 * 86400.0,
+        true,
+        "s",
+    );
+
+    // [domain]
+    let centre = match dom.centre {
+        None => {
+            p.missing("domain.centre", "{ lat = …, lon = … } in decimal degrees");
+            None
+        }
+        Some(c) => {
+            let a = p.range(
+                "domain.centre.lat",
+                c.lat,
+                -80.0,
+                true,
+                80.0,
+                true,
+                "degrees",
+            );
+            let b = p.range(
+                "domain.centre.lon",
+                c.lon,
+                -180.0,
+                true,
+                180.0,
+                true,
+                "degrees",
+            );
+            (a && b).then_some(c)
+        }
+    };
+    let extent_m = match dom.extent_m {
+        None => {
+            p.missing(
+                "domain.extent_m",
+                "[east–west, south–north] extent in metres",
+            );
+            None
+        }
+        Some(e) if e.len() != 2 => {
+            p.push(
+                "domain.extent_m",
+                format!("{e:?}"),
+                "two numbers: [east–west, south–north] in metres",
+            );
+            None
+        }
+        Some(e) => {
+            let a = p.range("domain.extent_m[0]", e[0], 0.0, false, 1.0e6, true, "m");
+            let b = p.range("domain.extent_m[1]", e[1], 0.0, false, 1.0e6, true, "m");
+            (a && b).then_some([e[0], e[1]])
+        }
+    };
+    let resolution_m = p.req(
+        "domain.resolution_m",
+        dom.resolution_m,
+        0.0,
+        false,
+        1.0e5,
+        true,
+        "m",
+    );
+    if let (Some(e), Some(r)) = (extent_m, resolution_m) {
+        let nx = (e[0] / r).round();
+        let ny = (e[1] / r).round();
+        if nx < 1.0 || ny < 1.0 || nx * ny > 2.5e7 {
+            p.push(
+                "domain.resolution_m",
+                fmt_num(r),
+                format!("a resolution giving 1 to 25 million cells per layer (extent gives {nx} × {ny})"),
+            );
+        }
+    }
+    let layers = match dom.layers_m {
+        None => vec![Layer {
+            bottom_m: 0.0,
+            top_m: 3.0,
+        }],
+        Some(ls) if ls.is_empty() => {
+            p.push(
+                "domain.layers_m",
+                "[]",
+                "at least one [bottom, top] pair in metres",
+            );
+            vec![]
+        }
+        Some(ls) => {
+            let mut out = vec![];
+            for (i, l) in ls.iter().enumerate() {
+                let path = format!("domain.layers_m[{i}]");
+                if l.len() != 2
+                    || !l.iter().all(|v| v.is_finite())
+                    || l[0] < 0.0
+                    || l[1] <= l[0]
+                    || l[1] > 10_000.0
+                {
+                    p.push(
+                        path,
+                        format!("{l:?}"),
+                        "[bottom, top] with 0 ≤ bottom < top ≤ 10000 m",
+                    );
+                } else {
+                    out.push(Layer {
+                        bottom_m: l[0],
+                        top_m: l[1],
+                    });
+                }
+            }
+            out
+        }
+    };
+    let output_interval_s = p.req(
+        "domain.output_interval_s",
+        dom.output_interval_s,
+        0.0,
+        false,
+        30.0 * 86400.0,
+        true,
+        "s",
+    );
+    if let (Some(d), Some(o)) = (duration_s, output_interval_s) {
+        if o > d {
+            p.push(
+                "domain.output_interval_s",
+                fmt_num(o),
+                format!("at most scenario.duration_s ({d} s)"),
+            );
+        } else if d / o > 10_000.0 {
+            p.push(
+                "domain.output_interval_s",
+                fmt_num(o),
+                "an interval giving at most 10000 output times",
+            );
+        }
+    }
+
+    // [[source]]
+    let mut species: Vec<Species> = vec![];
+    let mut sources = vec![];
+    for (i, raw) in raw_sources.into_iter().enumerate() {
+        let Some(raw) = raw else { continue };
+        if let Some(s) = source(raw, i, duration_s, centre, extent_m, &mut species, &mut p) {
+            sources.push(s);
+        }
+    }
+
+    // [meteorology]
+    let meteorology = met.and_then(|m| match m {
+        MeteorologySection::Uniform(u) => uniform_met(u, &mut p).map(MetSpec::Uniform),
+    });
+
+    // [model]
+    let model = model.map(|m| match m {
+        ModelSection::GaussianPlume(g) => {
+            let scheme = g.sigma_scheme.unwrap_or_default();
+            if let Some(MetSpec::Uniform(u)) = &meteorology {
+                if scheme == SigmaScheme::PasquillGifford && u.terrain == Terrain::Urban {
+                    p.push("model.sigma_scheme", "\"pasquill_gifford\"", "\"briggs\" for urban terrain (the ISC3 Pasquill–Gifford curves are rural only)");
+                }
+            }
+            if let Some(h) = g.receptor_height_m {
+                p.range("model.receptor_height_m", h, 0.0, true, 10_000.0, true, "m");
+            }
+            ModelSpec::GaussianPlume { sigma_scheme: scheme, receptor_height_m: g.receptor_height_m }
+        }
+    });
+
+    // [output]
+    let default_dir = PathBuf::from("out").join(file.file_stem().unwrap_or_default());
+    let directory = match out.directory {
+        Some(d) if d.trim().is_empty() => {
+            p.push("output.directory", "\"\"", "a directory path");
+            default_dir
+        }
+        Some(d) => PathBuf::from(d),
+        None => default_dir,
+    };
+    let formats = out
+        .formats
+        .unwrap_or_else(|| vec![OutputFormat::Netcdf, OutputFormat::Json]);
+    if formats.is_empty() {
+        p.push(
+            "output.formats",
+            "[]",
+            "at least one of \"netcdf\", \"json\"",
+        );
+    }
+
+    if !p.0.is_empty() {
+        return Err(p.0);
+    }
+    Ok(Scenario {
+        path: file.to_path_buf(),
+        text: text.to_string(),
+        name,
+        start: start.expect("checked"),
+        duration_s: duration_s.expect("checked"),
+        domain: Domain {
+            centre: centre.expect("checked"),
+            extent_m: extent_m.expect("checked"),
+            resolution_m: resolution_m.expect("checked"),
+            layers,
+            output_interval_s: output_interval_s.expect("checked"),
+        },
+        species,
+        sources,
+        meteorology: meteorology.expect("checked"),
+        model: model.expect("checked"),
+        output: OutputSpec { directory, formats },
+    })
+}
+
+fn source(
+    raw: SourceSection,
+    i: usize,
+    duration_s: Option<f64>,
+    centre: Option<LatLon>,
+    extent_m: Option<[f64; 2]>,
+    species: &mut Vec<Species>,
+    p: &mut Problems,
+) -> Option<Source> {
+    let at = |k: &str| format!("source[{i}].{k}");
+    let n0 = p.0.len();
+    let name = raw.name.unwrap_or_else(|| format!("source {}", i + 1));
+    let location = match raw.location {
+        None => {
+            p.missing(at("location"), "{ lat = …, lon = … } in decimal degrees");
+            None
+        }
+        Some(l) => {
+            let a = p.range(
+                &at("location.lat"),
+                l.lat,
+                -80.0,
+                true,
+                80.0,
+                true,
+                "degrees",
+            );
+            let b = p.range(
+                &at("location.lon"),
+                l.lon,
+                -180.0,
+                true,
+                180.0,
+                true,
+                "degrees",
+            );
+            (a && b).then_some(l)
+        }
+    };
+    if let (Some(l), Some(c), Some(e)) = (location, centre, extent_m) {
+        let (x, y) = crate::geo::TransverseMercator::new(c).forward(l);
+        if x.abs() > e[0] / 2.0 || y.abs() > e[1] / 2.0 {
+            p.push(
+                at("location"),
+                format!("{{ lat = {}, lon = {} }}", l.lat, l.lon),
+                format!("a point inside the domain (it lies {:.0} m east, {:.0} m north of the centre; the domain reaches ±{:.0} m, ±{:.0} m)", x, y, e[0] / 2.0, e[1] / 2.0),
+            );
+        }
+    }
+    let height_m = p.opt(
+        &at("height_m"),
+        raw.height_m,
+        0.0,
+        0.0,
+        true,
+        2000.0,
+        true,
+        "m",
+    );
+    let d = duration_s.unwrap_or(f64::INFINITY);
+    let start_s = p.opt(
+        &at("start_s"),
+        raw.start_s,
+        0.0,
+        0.0,
+        true,
+        d,
+        false,
+        "s (before the scenario ends)",
+    );
+    let rel_duration_s = p.opt(
+        &at("duration_s"),
+        raw.duration_s,
+        (d - start_s).max(0.0),
+        0.0,
+        true,
+        1e9,
+        true,
+        "s",
+    );
+    let stack = match (
+        raw.stack_diameter_m,
+        raw.exit_velocity_m_s,
+        raw.exit_temperature_k,
+    ) {
+        (None, None, None) => None,
+        (Some(dm), Some(v), Some(t)) => {
+            p.range(&at("stack_diameter_m"), dm, 0.0, false, 100.0, true, "m");
+            p.range(&at("exit_velocity_m_s"), v, 0.0, true, 200.0, true, "m/s");
+            p.range(&at("exit_temperature_k"), t, 150.0, true, 2000.0, true, "K");
+            Some(Stack {
+                diameter_m: dm,
+                exit_velocity_m_s: v,
+                exit_temperature_k: t,
+            })
+        }
+        _ => {
+            p.push(at("stack_diameter_m"), "(partly given)", "all three of stack_diameter_m, exit_velocity_m_s, exit_temperature_k, or none (no plume rise)");
+            None
+        }
+    };
+    let mut releases = vec![];
+    match raw.release {
+        None => p.missing(
+            at("release"),
+            "a list of { substance = …, rate_kg_s = … } or { nuclide = …, rate_bq_s = … }",
+        ),
+        Some(items) if items.is_empty() => p.push(
+            at("release"),
+            "[]",
+            "at least one released substance or nuclide",
+        ),
+        Some(items) => {
+            for (j, item) in items.into_iter().enumerate() {
+                if let Some(r) = release(item, &format!("source[{i}].release[{j}]"), species, p) {
+                    releases.push(r);
+                }
+            }
+        }
+    }
+    (p.0.len() == n0).then(|| Source {
+        name,
+        location: location.expect("checked"),
+        height_m,
+        start_s,
+        duration_s: rel_duration_s,
+        releases,
+        stack,
+    })
+}
+
+fn release(
+    item: ReleaseItem,
+    path: &str,
+    species: &mut Vec<Species>,
+    p: &mut Problems,
+) -> Option<Release> {
+    let at = |k: &str| format!("{path}.{k}");
+    let (name, unit, rate) = match (&item.substance, &item.nuclide) {
+        (Some(s), None) => {
+            if item.rate_bq_s.is_some() {
+                p.push(
+                    at("rate_bq_s"),
+                    fmt_num(item.rate_bq_s.unwrap_or(0.0)),
+                    "rate_kg_s for a substance (rate_bq_s is for nuclides)",
+                );
+                return None;
+            }
+            (
+                s.trim().to_string(),
+                AmountUnit::Kilogram,
+                p.req(
+                    &at("rate_kg_s"),
+                    item.rate_kg_s,
+                    0.0,
+                    true,
+                    1e9,
+                    true,
+                    "kg/s",
+                )?,
+            )
+        }
+        (None, Some(n)) => {
+            if item.rate_kg_s.is_some() {
+                p.push(
+                    at("rate_kg_s"),
+                    fmt_num(item.rate_kg_s.unwrap_or(0.0)),
+                    "rate_bq_s for a nuclide (rate_kg_s is for substances)",
+                );
+                return None;
+            }
+            (
+                n.trim().to_string(),
+                AmountUnit::Becquerel,
+                p.req(
+                    &at("rate_bq_s"),
+                    item.rate_bq_s,
+                    0.0,
+                    true,
+                    1e25,
+                    true,
+                    "Bq/s",
+                )?,
+            )
+        }
+        _ => {
+            p.push(
+                path,
+                "(substance and nuclide both given, or neither)",
+                "exactly one of substance = \"…\" or nuclide = \"…\"",
+            );
+            return None;
+        }
+    };
+    if name.is_empty() {
+        p.push(
+            at(if unit == AmountUnit::Kilogram {
+                "substance"
+            } else {
+                "nuclide"
+            }),
+            "\"\"",
+            "a name",
+        );
+        return None;
+    }
+    let half_life_s = match item.half_life_s {
+        Some(h) => p
+            .range(&at("half_life_s"), h, 0.0, false, f64::MAX, true, "s")
+            .then_some(Some(h))?,
+        None if unit == AmountUnit::Becquerel => match substance::nuclide_half_life_s(&name) {
+            Some(h) => Some(h),
+            None => {
+                p.push(
+                    at("nuclide"),
+                    format!("{name:?}"),
+                    format!(
+                        "a nuclide in the library ({}) or an explicit half_life_s",
+                        substance::nuclide_names().join(", ")
+                    ),
+                );
+                return None;
+            }
+        },
+        None => None,
+    };
+    let idx = match species.iter().position(|s| s.name == name) {
+        Some(k) => {
+            if species[k].unit != unit || species[k].half_life_s != half_life_s {
+                p.push(
+                    at("half_life_s"),
+                    format!("{half_life_s:?}"),
+                    format!("the same unit and half-life as the earlier release of {name}"),
+                );
+                return None;
+            }
+            k
+        }
+        None => {
+            species.push(Species {
+                name,
+                unit,
+                half_life_s,
+            });
+            species.len() - 1
+        }
+    };
+    Some(Release {
+        species: idx,
+        rate_per_s: rate,
+    })
+}
+
+fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<UniformMetSpec> {
+    let n0 = p.0.len();
+    let speed = p.req(
+        "meteorology.wind_speed_m_s",
+        u.wind_speed_m_s,
+        0.0,
+        false,
+        60.0,
+        true,
+        "m/s",
+    );
+    let z0 = p.opt(
+        "meteorology.roughness_length_m",
+        u.roughness_length_m,
+        0.1,
+        0.0,
+        false,
+        3.0,
+        true,
+        "m",
+    );
+    let zr = p.opt(
+        "meteorology.wind_reference_height_m",
+        u.wind_reference_height_m,
+        10.0,
+        0.0,
+        false,
+        500.0,
+        true,
+        "m",
+    );
+    if zr <= z0 {
+        p.push(
+            "meteorology.wind_reference_height_m",
+            fmt_num(zr),
+            format!("a height above the roughness length ({z0} m)"),
+        );
+    }
+    let from = p.req(
+        "meteorology.wind_from_deg",
+        u.wind_from_deg,
+        0.0,
+        true,
+        360.0,
+        true,
+        "degrees",
+    );
+    let stability = match (&u.stability, u.obukhov_length_m) {
+        (Some(s), None) => {
+            if u.friction_velocity_m_s.is_some() {
+                p.push(
+                    "meteorology.friction_velocity_m_s",
+                    fmt_num(u.friction_velocity_m_s.unwrap_or(0.0)),
+                    "no friction velocity with a stability class (give obukhov_length_m instead)",
+                );
+            }
+            match StabilityClass::from_letter(s) {
+                Some(c) => Some(StabilitySpec::Class(c)),
+                None => {
+                    p.push(
+                        "meteorology.stability",
+                        format!("{s:?}"),
+                        "a Pasquill–Gifford class \"A\" to \"F\"",
+                    );
+                    None
+                }
+            }
+        }
+        (None, Some(l)) => {
+            if !l.is_finite() || l.abs() < 1.0 {
+                p.push("meteorology.obukhov_length_m", fmt_num(l), "a finite length with |L| ≥ 1 m (negative unstable, positive stable, large for neutral)");
+            }
+            let u_star = u.friction_velocity_m_s;
+            if let Some(us) = u_star {
+                p.range(
+                    "meteorology.friction_velocity_m_s",
+                    us,
+                    0.0,
+                    false,
+                    3.0,
+                    true,
+                    "m/s",
+                );
+            }
+            Some(StabilitySpec::Obukhov {
+                obukhov_length_m: l,
+                friction_velocity_m_s: u_star,
+            })
+        }
+        (Some(_), Some(l)) => {
+            p.push(
+                "meteorology.obukhov_length_m",
+                fmt_num(l),
+                "either stability or obukhov_length_m, not both",
+            );
+            None
+        }
+        (None, None) => {
+            p.missing("meteorology.stability", "a Pasquill–Gifford class \"A\" to \"F\", or obukhov_length_m (with optional friction_velocity_m_s)");
+            None
+        }
+    };
+    let mixing = u.mixing_height_m.map(|h| {
+        p.range(
+            "meteorology.mixing_height_m",
+            h,
+            10.0,
+            true,
+            6000.0,
+            true,
+            "m",
+        );
+        h
+    });
+    let temp = p.opt(
+        "meteorology.air_temperature_k",
+        u.air_temperature_k,
+        288.15,
+        180.0,
+        true,
+        340.0,
+        true,
+        "K",
+    );
+    let precip = p.opt(
+        "meteorology.precipitation_mm_h",
+        u.precipitation_mm_h,
+        0.0,
+        0.0,
+        true,
+        500.0,
+        true,
+        "mm/h",
+    );
+    (p.0.len() == n0).then(|| UniformMetSpec {
+        wind_speed_m_s: speed.expect("checked"),
+        wind_reference_height_m: zr,
+        wind_from_deg: from.expect("checked"),
+        stability: stability.expect("checked"),
+        roughness_length_m: z0,
+        mixing_height_m: mixing,
+        terrain: u.terrain.unwrap_or_default(),
+        air_temperature_k: temp,
+        precipitation_mm_h: precip,
+    })
+}

@@ -1,0 +1,204 @@
+//! Briggs plume rise for buoyant and momentum-dominated stack releases.
+//!
+//! F_b = g·v_s·d²·(T_s − T_a)/(4·T_s) (m⁴ s⁻³), F_m = v_s²·d²·T_a/(4·T_s) (m⁴ s⁻²).
+//! Neutral/unstable (classes A–D) final rise: Δh = 21.425·F_b^¾/u for F_b < 55,
+//! 38.71·F_b^⅗/u otherwise; momentum Δh = 3·d·v_s/u. Stable (E, F; s = g/T_a·∂θ/∂z with
+//! ∂θ/∂z = 0.020 and 0.035 K/m): buoyant Δh = 2.6·(F_b/(u·s))^⅓, momentum
+//! Δh = 1.5·(F_m/(u·√s))^⅓ capped by the neutral momentum rise. The buoyant/momentum choice uses
+//! the crossover temperature difference. Before the final rise is reached, the "two-thirds law"
+//! Δh(x) = 1.6·F_b^⅓·x^⅔/u applies (buoyant; momentum: (3·F_m·x/(β_j²·u²))^⅓, β_j = ⅓ + u/v_s).
+//!
+//! ## References
+//! - Briggs, G.A. (1975) "Plume rise predictions", in *Lectures on Air Pollution and Environmental
+//!   Impact Analyses*, AMS, pp. 59–111.
+//! - US EPA (1995) *User's Guide for the ISC3 Dispersion Models*, EPA-454/B-95-003b, Vol. II,
+//!   §1.1.4, eqs 1-7 to 1-24 (the same relations with the crossover rules).
+
+use super::Stack;
+use crate::met::boundary_layer::GRAVITY_M_S2;
+use crate::met::StabilityClass;
+
+/// Smallest wind speed used in plume rise (m/s), as in ISC3: rise diverges as u → 0.
+pub const MIN_RISE_WIND_M_S: f64 = 1.0;
+
+/// Stack fluxes and the stability they meet.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RiseInputs {
+    pub stack: Stack,
+    pub air_temperature_k: f64,
+    /// Wind at stack top (m/s).
+    pub wind_m_s: f64,
+    pub stability: StabilityClass,
+}
+
+impl RiseInputs {
+    /// Buoyancy flux F_b (m⁴ s⁻³), zero for a stack colder than the air.
+    pub fn buoyancy_flux(&self) -> f64 {
+        let s = &self.stack;
+        (GRAVITY_M_S2 * s.exit_velocity_m_s * s.diameter_m.powi(2) / 4.0
+            * (s.exit_temperature_k - self.air_temperature_k)
+            / s.exit_temperature_k)
+            .max(0.0)
+    }
+
+    /// Momentum flux F_m (m⁴ s⁻²).
+    pub fn momentum_flux(&self) -> f64 {
+        let s = &self.stack;
+        (s.exit_velocity_m_s * s.diameter_m).powi(2) / 4.0 * self.air_temperature_k
+            / s.exit_temperature_k
+    }
+
+    /// Stability parameter s = g/T_a·∂θ/∂z (s⁻²) for classes E and F, else `None`.
+    pub fn stability_parameter(&self) -> Option<f64> {
+        let dtheta_dz = match self.stability {
+            StabilityClass::E => 0.020,
+            StabilityClass::F => 0.035,
+            _ => return None,
+        };
+        Some(GRAVITY_M_S2 / self.air_temperature_k * dtheta_dz)
+    }
+
+    fn u(&self) -> f64 {
+        self.wind_m_s.max(MIN_RISE_WIND_M_S)
+    }
+
+    /// True when the rise is buoyancy-dominated (ΔT ≥ the crossover ΔT_c).
+    pub fn is_buoyant(&self) -> bool {
+        let st = &self.stack;
+        let dt = st.exit_temperature_k - self.air_temperature_k;
+        if dt <= 0.0 {
+            return false;
+        }
+        let (ts, vs, d) = (st.exit_temperature_k, st.exit_velocity_m_s, st.diameter_m);
+        let crossover = match self.stability_parameter() {
+            Some(s) => 0.019582 * ts * vs * s.sqrt(),
+            None if self.buoyancy_flux() < 55.0 => 0.0297 * ts * vs.cbrt() / d.powf(2.0 / 3.0),
+            None => 0.00575 * ts * vs.powf(2.0 / 3.0) / d.cbrt(),
+        };
+        dt >= crossover
+    }
+
+    /// Final plume rise Δh (m).
+    pub fn final_rise_m(&self) -> f64 {
+        let u = self.u();
+        let fb = self.buoyancy_flux();
+        let fm = self.momentum_flux();
+        let (d, vs) = (self.stack.diameter_m, self.stack.exit_velocity_m_s);
+        let neutral_momentum = 3.0 * d * vs / u;
+        match (self.stability_parameter(), self.is_buoyant()) {
+            (None, true) if fb < 55.0 => 21.425 * fb.powf(0.75) / u,
+            (None, true) => 38.71 * fb.powf(0.6) / u,
+            (None, false) => neutral_momentum,
+            (Some(s), true) => 2.6 * (fb / (u * s)).cbrt(),
+            (Some(s), false) => (1.5 * (fm / (u * s.sqrt())).cbrt()).min(neutral_momentum),
+        }
+    }
+
+    /// Distance to final rise x_f (m): 49·F_b^⅝ (F_b < 55) or 119·F_b^⅖ for neutral/unstable
+    /// buoyant plumes, 2.0715·u/√s for stable ones, 4·d·(v_s+3u)²/(v_s·u) for momentum jets.
+    pub fn distance_to_final_rise_m(&self) -> f64 {
+        let u = self.u();
+        let fb = self.buoyancy_flux();
+        let (d, vs) = (self.stack.diameter_m, self.stack.exit_velocity_m_s);
+        match (self.stability_parameter(), self.is_buoyant()) {
+            (None, true) if fb < 55.0 => 49.0 * fb.powf(0.625),
+            (None, true) => 119.0 * fb.powf(0.4),
+            (Some(s), true) => 2.0715 * u / s.sqrt(),
+            (_, false) if vs > 0.0 => 4.0 * d * (vs + 3.0 * u).powi(2) / (vs * u),
+            _ => 0.0,
+        }
+    }
+
+    /// Plume rise (m) at downwind distance `x_m`: the gradual two-thirds law, never above the
+    /// final rise.
+    pub fn rise_at_m(&self, x_m: f64) -> f64 {
+        let fin = self.final_rise_m();
+        if x_m <= 0.0 {
+            return 0.0;
+        }
+        if x_m >= self.distance_to_final_rise_m() {
+            return fin;
+        }
+        let u = self.u();
+        let gradual = if self.is_buoyant() {
+            1.6 * self.buoyancy_flux().cbrt() * x_m.powf(2.0 / 3.0) / u
+        } else {
+            let vs = self.stack.exit_velocity_m_s.max(1e-9);
+            let beta_j = 1.0 / 3.0 + u / vs;
+            (3.0 * self.momentum_flux() * x_m / (beta_j * beta_j * u * u)).cbrt()
+        };
+        gradual.min(fin)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stack() -> Stack {
+        Stack {
+            diameter_m: 3.0,
+            exit_velocity_m_s: 15.0,
+            exit_temperature_k: 400.0,
+        }
+    }
+
+    #[test]
+    fn briggs_final_rise_neutral_buoyant_stack_by_hand() {
+        // d = 3 m, v_s = 15 m/s, T_s = 400 K, T_a = 288 K, u = 5 m/s, class D.
+        // F_b = 9.80665·15·9/4·112/400 = 92.6728 m⁴/s³ (≥ 55), ΔT_c = 0.00575·400·15^⅔/3^⅓ = 9.67 K < 112 K.
+        // Δh = 38.71·92.6728^0.6/5 = 38.71·15.1416/5 = 117.23 m.
+        let r = RiseInputs {
+            stack: stack(),
+            air_temperature_k: 288.0,
+            wind_m_s: 5.0,
+            stability: StabilityClass::D,
+        };
+        assert!((r.buoyancy_flux() - 92.6728).abs() < 1e-3);
+        assert!(r.is_buoyant());
+        let hand = 38.71 * 92.6728f64.powf(0.6) / 5.0;
+        assert!(
+            (r.final_rise_m() - hand).abs() < 1e-3,
+            "{} vs {hand}",
+            r.final_rise_m()
+        );
+        assert!((hand - 117.23).abs() < 0.05, "{hand}");
+        // Final rise is reached at x_f = 119·F_b^0.4 = 119·6.1192 = 728 m, and the gradual rise joins it.
+        let xf = r.distance_to_final_rise_m();
+        assert!((xf - 119.0 * r.buoyancy_flux().powf(0.4)).abs() < 1e-9);
+        assert!(r.rise_at_m(0.5 * xf) < r.final_rise_m());
+        assert_eq!(r.rise_at_m(2.0 * xf), r.final_rise_m());
+    }
+
+    #[test]
+    fn briggs_final_rise_stable_buoyant_stack_by_hand() {
+        // Class F: s = 9.80665/288·0.035 = 1.19178e-3 s⁻²; Δh = 2.6·(92.6728/(5·1.19178e-3))^⅓ = 2.6·24.963 = 64.90 m.
+        let r = RiseInputs {
+            stack: stack(),
+            air_temperature_k: 288.0,
+            wind_m_s: 5.0,
+            stability: StabilityClass::F,
+        };
+        let s: f64 = 9.80665 / 288.0 * 0.035;
+        let hand = 2.6 * (92.6728 / (5.0 * s)).cbrt();
+        assert!((r.final_rise_m() - hand).abs() < 1e-3);
+        assert!((hand - 64.90).abs() < 0.05, "{hand}");
+    }
+
+    #[test]
+    fn cold_jet_rises_by_momentum() {
+        let cold = Stack {
+            diameter_m: 1.0,
+            exit_velocity_m_s: 10.0,
+            exit_temperature_k: 280.0,
+        };
+        let r = RiseInputs {
+            stack: cold,
+            air_temperature_k: 288.0,
+            wind_m_s: 4.0,
+            stability: StabilityClass::C,
+        };
+        assert!(!r.is_buoyant());
+        assert!((r.final_rise_m() - 3.0 * 1.0 * 10.0 / 4.0).abs() < 1e-12);
+    }
+}
