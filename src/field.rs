@@ -102,9 +102,39 @@ pub struct SpeciesFields {
     pub concentration: Array4<f64>,
     /// Time-integrated air concentration over the run [layer, y, x] (unit s m⁻³).
     pub time_integrated: Array3<f64>,
-    /// Deposition accumulated over the run, dry plus wet [y, x] (unit m⁻²); zero for models
-    /// without deposition.
-    pub deposition: Array2<f64>,
+    /// Dry deposition accumulated over the run [y, x] (unit m⁻²); zero for models without it.
+    pub dry_deposition: Array2<f64>,
+    /// Wet deposition accumulated over the run [y, x] (unit m⁻²); zero for models without it.
+    pub wet_deposition: Array2<f64>,
+    /// Where the released amount went, for models that track it.
+    pub budget: Option<MassBudget>,
+}
+
+/// Where the released amount of one species went by the end of the run (species unit).
+///
+/// Terms telescope: each process records what it removed as `before − after`, so
+/// `released = airborne + dry_deposited + wet_deposited + decayed + exited` holds to rounding.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+pub struct MassBudget {
+    pub released: f64,
+    pub airborne: f64,
+    pub dry_deposited: f64,
+    pub wet_deposited: f64,
+    pub decayed: f64,
+    /// Carried out of the domain (horizontally or through the top).
+    pub exited: f64,
+}
+
+impl MassBudget {
+    /// released − (airborne + deposited + decayed + exited), relative to released.
+    pub fn relative_imbalance(&self) -> f64 {
+        let out = self.airborne + self.dry_deposited + self.wet_deposited + self.decayed + self.exited;
+        if self.released == 0.0 {
+            out.abs()
+        } else {
+            (self.released - out) / self.released
+        }
+    }
 }
 
 /// Everything a model run produces on the grid.
@@ -124,7 +154,9 @@ impl Fields {
                 species: s.clone(),
                 concentration: Array4::zeros((nt, nz, ny, nx)),
                 time_integrated: Array3::zeros((nz, ny, nx)),
-                deposition: Array2::zeros((ny, nx)),
+                dry_deposition: Array2::zeros((ny, nx)),
+                wet_deposition: Array2::zeros((ny, nx)),
+                budget: None,
             })
             .collect();
         Fields { grid, species }
