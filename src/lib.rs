@@ -7,6 +7,7 @@
 pub mod field;
 pub mod geo;
 pub mod met;
+pub mod rng;
 pub mod scenario;
 pub mod source;
 pub mod substance;
