@@ -7,6 +7,7 @@
 //! on the central meridian through the domain centre.
 
 pub mod boundary_layer;
+pub mod turbulence;
 
 pub use boundary_layer::{BoundaryLayer, StabilityClass};
 
