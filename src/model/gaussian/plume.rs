@@ -91,7 +91,10 @@ mod tests {
             let sz = FOURIER_SWITCH * h;
             let below = vertical_factor(z, he, sz * (1.0 - 1e-12), Some(h));
             let above = vertical_factor(z, he, sz, Some(h));
-            assert!((below - above).abs() < 1e-9 * above, "{z} {he}: {below} vs {above}");
+            assert!(
+                (below - above).abs() < 1e-9 * above,
+                "{z} {he}: {below} vs {above}"
+            );
         }
     }
 
@@ -99,8 +102,16 @@ mod tests {
     fn ground_level_centreline_matches_turner_hand_value() {
         // Ground release, receptor at ground: C/Q = 1/(π u σy σz). σy = 10 m, σz = 5 m, u = 2 m/s → 1/(100π).
         let s = Sigmas::Briggs {
-            y: super::super::sigma::BriggsFit { a: 0.1, b: 0.0, p: 0.0 },
-            z: super::super::sigma::BriggsFit { a: 0.05, b: 0.0, p: 0.0 },
+            y: super::super::sigma::BriggsFit {
+                a: 0.1,
+                b: 0.0,
+                p: 0.0,
+            },
+            z: super::super::sigma::BriggsFit {
+                a: 0.05,
+                b: 0.0,
+                p: 0.0,
+            },
         };
         let c = concentration_per_rate(&s, 2.0, 0.0, None, 100.0, 0.0, 0.0);
         assert!((c - 1.0 / (100.0 * PI)).abs() < 1e-15);
