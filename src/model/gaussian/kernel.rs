@@ -160,8 +160,8 @@ fn fill_row_portable(p: &PlumeGeometry, y_m: f64, x0_m: f64, dx_m: f64, z_m: f64
                 far |= !near;
             }
         }
-        for k in 0..n {
-            ay[k] = exp_neg(ay[k]);
+        for e in &mut ay[..n] {
+            *e = exp_neg(*e);
         }
         if two_term {
             for k in 0..n {
