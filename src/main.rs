@@ -64,12 +64,24 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Command::Run { file, output, threads, json, quiet } => {
-            let options = RunOptions { output_dir: output, threads };
+        Command::Run {
+            file,
+            output,
+            threads,
+            json,
+            quiet,
+        } => {
+            let options = RunOptions {
+                output_dir: output,
+                threads,
+            };
             match plume::run_file(&file, &options) {
                 Ok(summary) => {
                     if json {
-                        println!("{}", serde_json::to_string_pretty(&summary).expect("summary serialises"));
+                        println!(
+                            "{}",
+                            serde_json::to_string_pretty(&summary).expect("summary serialises")
+                        );
                     } else if !quiet {
                         print!("{}", summary.to_text());
                     }

@@ -52,7 +52,10 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
         if let Some(n) = options.threads {
             b = b.num_threads(n);
         }
-        b.build().map_err(|e| RunError::Threads { threads: options.threads.unwrap_or(0), message: e.to_string() })?
+        b.build().map_err(|e| RunError::Threads {
+            threads: options.threads.unwrap_or(0),
+            message: e.to_string(),
+        })?
     };
     let started = Instant::now();
     let tm = TransverseMercator::new(scenario.domain.centre);
@@ -67,9 +70,26 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
         ));
     }
     let fields = match &scenario.model {
-        ModelSpec::GaussianPlume { sigma_scheme, receptor_height_m } => {
-            let setup = gaussian::Setup { scheme: *sigma_scheme, terrain: met_spec.terrain, receptor_height_m: *receptor_height_m };
-            pool.install(|| gaussian::run(&scenario.sources, &scenario.species, &met, &grid, &tm, &setup, scenario.duration_s))
+        ModelSpec::GaussianPlume {
+            sigma_scheme,
+            receptor_height_m,
+        } => {
+            let setup = gaussian::Setup {
+                scheme: *sigma_scheme,
+                terrain: met_spec.terrain,
+                receptor_height_m: *receptor_height_m,
+            };
+            pool.install(|| {
+                gaussian::run(
+                    &scenario.sources,
+                    &scenario.species,
+                    &met,
+                    &grid,
+                    &tm,
+                    &setup,
+                    scenario.duration_s,
+                )
+            })
         }
     };
     Ok(Simulation {
@@ -105,13 +125,25 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation, outputs: Vec<String>) ->
 }
 
 /// Writes the scenario's requested outputs into `dir` and returns their paths.
-pub fn write_outputs(scenario: &Scenario, sim: &Simulation, dir: &Path) -> Result<Vec<PathBuf>, RunError> {
+pub fn write_outputs(
+    scenario: &Scenario,
+    sim: &Simulation,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, RunError> {
     ensure_dir(dir)?;
     let mut written = vec![];
     if scenario.output.formats.contains(&OutputFormat::Netcdf) {
         let path = dir.join("fields.nc");
         let prov = Provenance::now(&sim.model, sim.seed, &sim.backend);
-        netcdf::write(&path, scenario, &sim.fields, &sim.projection, &prov, &[], &[])?;
+        netcdf::write(
+            &path,
+            scenario,
+            &sim.fields,
+            &sim.projection,
+            &prov,
+            &[],
+            &[],
+        )?;
         written.push(path);
     }
     if scenario.output.formats.contains(&OutputFormat::Json) {
@@ -130,7 +162,14 @@ pub fn write_outputs(scenario: &Scenario, sim: &Simulation, dir: &Path) -> Resul
 pub fn run_file(path: &Path, options: &RunOptions) -> Result<RunSummary, RunError> {
     let scenario = Scenario::load(path)?;
     let sim = simulate(&scenario, options)?;
-    let dir = options.output_dir.clone().unwrap_or_else(|| scenario.output.directory.clone());
+    let dir = options
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| scenario.output.directory.clone());
     let written = write_outputs(&scenario, &sim, &dir)?;
-    Ok(summarise(&scenario, &sim, written.iter().map(|p| p.display().to_string()).collect()))
+    Ok(summarise(
+        &scenario,
+        &sim,
+        written.iter().map(|p| p.display().to_string()).collect(),
+    ))
 }
