@@ -95,6 +95,34 @@ pub enum Terrain {
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ModelSection {
     GaussianPlume(GaussianPlumeSection),
+    Lagrangian(LagrangianSection),
+}
+
+/// `[model] kind = "lagrangian"`: the particle model.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LagrangianSection {
+    /// Particles released over the run (default 100 000), shared equally among the sources.
+    pub particles: Option<i64>,
+    /// Random seed (default 0); the CLI's `--seed` overrides it.
+    pub seed: Option<i64>,
+    /// Longest Langevin step and gridding step Δt_max (s), default 60.
+    pub max_time_step_s: Option<f64>,
+    /// c in Δt = c·T_Lw (default 0.2).
+    pub time_step_factor: Option<f64>,
+    /// Where to run (default "auto"; only the CPU backend exists yet).
+    pub backend: Option<Backend>,
+}
+
+/// Which backend runs a particle model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Backend {
+    Cpu,
+    Gpu,
+    /// A hardware GPU when there is one, else the CPU.
+    #[default]
+    Auto,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
