@@ -231,7 +231,57 @@ fn sub_step(s: &mut Lanes, col: &Column, cfg: &StepConfig, key: StreamKey) -> [f
 ///
 /// Each particle's arithmetic is the same whichever lane and whichever companions it has, so
 /// the result does not depend on how particles are grouped (threads, chunks, lanes).
+///
+/// On x86-64 CPUs with AVX2 the same code is compiled a second time for 256-bit registers and
+/// chosen at run time. No fused multiply-adds are enabled (Rust never contracts `a * b + c`), so
+/// both versions round every operation alike and give bit-identical particles.
 pub fn advance_all(
+    particles: &mut [Particle],
+    duration_s: &[f32],
+    col: &Column,
+    cfg: &StepConfig,
+    losses: &[ClassLoss],
+    bounds: &Bounds,
+    key: StreamKey,
+    on_loss: &mut impl FnMut(usize, Loss),
+) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        return unsafe {
+            advance_all_avx2(
+                particles, duration_s, col, cfg, losses, bounds, key, on_loss,
+            )
+        };
+    }
+    advance_all_portable(
+        particles, duration_s, col, cfg, losses, bounds, key, on_loss,
+    )
+}
+
+/// [`advance_all_portable`] compiled for AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn advance_all_avx2(
+    particles: &mut [Particle],
+    duration_s: &[f32],
+    col: &Column,
+    cfg: &StepConfig,
+    losses: &[ClassLoss],
+    bounds: &Bounds,
+    key: StreamKey,
+    on_loss: &mut impl FnMut(usize, Loss),
+) -> u64 {
+    advance_all_portable(
+        particles, duration_s, col, cfg, losses, bounds, key, on_loss,
+    )
+}
+
+/// The kernel of [`advance_all`], inlined into each instruction-set version.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn advance_all_portable(
     particles: &mut [Particle],
     duration_s: &[f32],
     col: &Column,
