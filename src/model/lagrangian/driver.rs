@@ -23,7 +23,7 @@ use super::particle::{
     Particle, BYTES_PER_PARTICLE, STATUS_AIRBORNE, STATUS_EXITED, STATUS_WAITING,
 };
 use super::release::{create_particles, SourcePlan};
-use super::step::{advance_all, Bounds, ClassLoss, Loss, LossKind, StepConfig};
+use super::step::{advance_all, Bounds, ClassLoss, Loss, LossKind, StepConfig, StepInputs};
 use super::tally::{fixed, Scales, Tally};
 use crate::field::{Fields, GridSpec};
 use crate::met::Meteorology;
@@ -275,11 +275,13 @@ impl Ctx<'_> {
         let steps = advance_all(
             ps,
             &duration,
-            self.column,
-            &self.step,
-            self.losses,
-            &self.bounds,
-            self.key,
+            &StepInputs {
+                column: self.column,
+                config: &self.step,
+                losses: self.losses,
+                bounds: &self.bounds,
+                key: self.key,
+            },
             &mut |_, l| {
                 self.decay_factors_of(l.source, l.release_time_s, t1, &mut d_loss);
                 self.book_loss(&l, &d_loss, tally);
