@@ -141,6 +141,8 @@ struct Ctx<'a> {
     layers: Vec<(f32, f32)>,
     scales: &'a Scales,
     n_cells: usize,
+    /// 1 / cell size (m⁻¹).
+    inv_dx: f64,
 }
 
 impl Ctx<'_> {
@@ -148,8 +150,8 @@ impl Ctx<'_> {
     fn cell(&self, x_m: f32, y_m: f32) -> usize {
         let g = self.grid;
         // Offsets from the grid's west/south edge are ≥ 0 inside, so truncation is the floor.
-        let fi = ((f64::from(x_m) - g.x0_m) / g.dx_m + 0.5).max(0.0) as usize;
-        let fj = ((f64::from(y_m) - g.y0_m) / g.dx_m + 0.5).max(0.0) as usize;
+        let fi = ((f64::from(x_m) - g.x0_m) * self.inv_dx + 0.5).max(0.0) as usize;
+        let fj = ((f64::from(y_m) - g.y0_m) * self.inv_dx + 0.5).max(0.0) as usize;
         fj.min(g.ny - 1) * g.nx + fi.min(g.nx - 1)
     }
 
@@ -202,6 +204,9 @@ impl Ctx<'_> {
             STATUS_AIRBORNE => t0,
             _ => return 0.0,
         };
+        if !plan.decays() {
+            return t1 - t_from;
+        }
         self.decay_factors(p, t_from, d0);
         self.decay_factors(p, t1, d1);
         for (i, e) in plan.entries.iter().enumerate() {
@@ -390,6 +395,7 @@ pub fn simulate(
             layers: layers.clone(),
             scales: &scales,
             n_cells,
+            inv_dx: 1.0 / grid.dx_m,
         };
         let chunk = n_active.div_ceil(n_chunks).max(1);
         particles[..n_active]
@@ -444,6 +450,7 @@ pub fn simulate(
         layers,
         scales: &scales,
         n_cells,
+        inv_dx: 1.0 / grid.dx_m,
     };
     let airborne = particles
         .par_iter()
