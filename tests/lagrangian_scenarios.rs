@@ -107,7 +107,7 @@ fn out_of_range_particle_model_keys_are_all_reported() {
     let path = &scenario_files()[0];
     let text = with_model(
         path,
-        "kind = \"lagrangian\"\nparticles = 0\nseed = -1\nmax_time_step_s = 0.0\ntime_step_factor = 2.0\nbackend = \"gpu\"",
+        "kind = \"lagrangian\"\nparticles = 0\nseed = -1\nmax_time_step_s = 0.0\ntime_step_factor = 2.0\nsampling_step_s = 0.5\nbackend = \"gpu\"",
     );
     let err = Scenario::parse(&text, path)
         .expect_err("invalid")
