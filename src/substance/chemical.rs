@@ -98,7 +98,12 @@ pub(crate) fn parse_chemicals(
     for (i, row) in t.rows.iter().enumerate() {
         let name = t.text(row, c_chem);
         let Some(chem) = out.iter_mut().find(|c| c.name == name) else {
-            return Err(t.invalid(i, "chemical", name, "a chemical listed in the properties table"));
+            return Err(t.invalid(
+                i,
+                "chemical",
+                name,
+                "a chemical listed in the properties table",
+            ));
         };
         let source = t.required_text(i, "source")?;
         let verification = t.text(row, c_ver).to_string();

@@ -224,7 +224,13 @@ mod tests {
             .with_user_text("mine.toml", &bad)
             .unwrap_err()
             .to_string();
-        assert!(err.contains("mine.toml") && err.contains("nuclide[0]"), "{err}");
-        assert!(err.contains("inh_effective_sv_per_bq") && err.contains("-1"), "{err}");
+        assert!(
+            err.contains("mine.toml") && err.contains("nuclide[0]"),
+            "{err}"
+        );
+        assert!(
+            err.contains("inh_effective_sv_per_bq") && err.contains("-1"),
+            "{err}"
+        );
     }
 }

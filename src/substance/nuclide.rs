@@ -158,15 +158,14 @@ pub(crate) fn parse_nuclides(file: &str, text: &str) -> Result<Vec<Nuclide>, Sub
                 "noble_gas, elemental_iodine, organic_iodine, particulate or tritiated_water",
             )
         })?;
-        let daughters = parse_daughters(t.text(row, c_daughters))
-            .ok_or_else(|| {
-                t.invalid(
-                    i,
-                    "daughters",
-                    t.text(row, c_daughters),
-                    "`NAME:BRANCHING` items separated by `;`, branching in (0, 1]",
-                )
-            })?;
+        let daughters = parse_daughters(t.text(row, c_daughters)).ok_or_else(|| {
+            t.invalid(
+                i,
+                "daughters",
+                t.text(row, c_daughters),
+                "`NAME:BRANCHING` items separated by `;`, branching in (0, 1]",
+            )
+        })?;
         let verified = t
             .text(row, c_verified)
             .split_whitespace()

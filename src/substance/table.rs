@@ -77,7 +77,13 @@ impl Table {
         row.get(col).map_or("", |s| s.as_str())
     }
 
-    fn field_error(&self, row_index: usize, name: &str, value: &str, expected: &str) -> SubstanceError {
+    fn field_error(
+        &self,
+        row_index: usize,
+        name: &str,
+        value: &str,
+        expected: &str,
+    ) -> SubstanceError {
         SubstanceError::Field {
             file: self.file.clone(),
             location: format!("row {}", row_index + 2),
@@ -136,7 +142,13 @@ impl Table {
     }
 
     /// An error for a cell whose text is not one of the accepted values.
-    pub fn invalid(&self, row_index: usize, name: &str, value: &str, expected: &str) -> SubstanceError {
+    pub fn invalid(
+        &self,
+        row_index: usize,
+        name: &str,
+        value: &str,
+        expected: &str,
+    ) -> SubstanceError {
         self.field_error(row_index, name, value, expected)
     }
 }

@@ -127,7 +127,12 @@ pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, 
             location: format!("nuclide[{i}]"),
         };
         for (k, d) in n.daughters.iter().enumerate() {
-            c.range(&format!("daughters[{k}].branching"), d.branching, 1e-12, 1.0)?;
+            c.range(
+                &format!("daughters[{k}].branching"),
+                d.branching,
+                1e-12,
+                1.0,
+            )?;
         }
         let opt = |field: &str, v: Option<f64>| v.map(|v| c.range(field, v, 0.0, 1.0)).transpose();
         nuclides.push(Nuclide {
@@ -159,7 +164,11 @@ pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, 
             },
             verification: format!(
                 "user file {file}: {}",
-                if n.verified { "marked verified by the user" } else { "UNVERIFIED" }
+                if n.verified {
+                    "marked verified by the user"
+                } else {
+                    "UNVERIFIED"
+                }
             ),
         });
     }
@@ -172,7 +181,11 @@ pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, 
         let source = c.text("source", &ch.source)?;
         let verification = format!(
             "user file {file}: {}",
-            if ch.verified { "marked verified by the user" } else { "UNVERIFIED" }
+            if ch.verified {
+                "marked verified by the user"
+            } else {
+                "UNVERIFIED"
+            }
         );
         let mut aegl: [[Option<Threshold>; 5]; 3] = Default::default();
         for (level, values) in [&ch.aegl1_mg_m3, &ch.aegl2_mg_m3, &ch.aegl3_mg_m3]

@@ -1,0 +1,224 @@
+//! Radiological dose per cell and pathway: inhalation (committed effective dose, and committed
+//! thyroid dose for iodines), cloudshine (submersion) and groundshine (deposit), each over the
+//! dose windows (2 d, 4 d, 7 d, 1 y by default) measured from the scenario start.
+//!
+//! - Inhalation: E = B · Σ_k C_k Δt_k · e_inh, with B the breathing rate (m³ s⁻¹), C_k the
+//!   interval-mean air activity (Bq m⁻³) in the breathing layer and Δt_k the part of interval k
+//!   inside the window; thyroid the same with h_T.
+//! - Cloudshine: E = Σ_k C_k Δt_k · c_cloud (FGR-15 semi-infinite cloud).
+//! - Groundshine: the deposit D (dry + wet, Bq m⁻², as at the end of the run t_end) irradiates
+//!   from t_end to the end of the window W; with decay and daughter ingrowth integrated in closed
+//!   form, E = r · [g_p D I(λp, W − t_end) + Σ_d g_d ∫ A_d dt], I(λ, τ) = (1 − e^{−λτ})/λ, r the
+//!   ground-roughness factor (FGR-15 assumes a smooth infinite plane).
+//! - Daughters in air: a parent released at `release_start_s` carries its library daughters in
+//!   the Bateman ratio at the interval's mid-time age; this is the oldest possible age, an upper
+//!   bound for daughters that grow in (Te-132 → I-132) and exact once they are in equilibrium
+//!   (Cs-137 → Ba-137m within minutes). Daughters of daughters are not followed.
+//! - Sheltering: the dose indoors is the outdoor dose of each pathway times its dose-reduction
+//!   factor; the averted dose is outdoor minus indoor.
+//!
+//! ## References
+//! - ICRP (2012) Publication 119; ICRP (1996) Publication 72 (inhalation coefficients).
+//! - US EPA (2019) Federal Guidance Report 15, EPA-402-R-19-002 (external coefficients).
+//! - US EPA (2017) PAG Manual, EPA-400/R-17/001, §2 and Appendix (projected and averted dose).
+
+use ndarray::{s, Array2, Array3};
+use serde::Serialize;
+
+use crate::field::SpeciesFields;
+use crate::substance::bateman::{daughter_activity_integral, decay_integral_s, ingrowth_ratio};
+use crate::substance::{Library, Nuclide};
+
+/// Fraction of the outdoor dose of each pathway received indoors (dose-reduction factors).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ShelterFactors {
+    pub cloudshine: f64,
+    pub groundshine: f64,
+    pub inhalation: f64,
+}
+
+impl Default for ShelterFactors {
+    /// A wood-frame house without basement: cloudshine 0.9, groundshine 0.4 (US EPA
+    /// 400-R-92-001 (1992) §5 shielding factors for a wood-frame house, recalled and UNVERIFIED),
+    /// and no credit for inhalation
+    /// (1.0), since an unsealed house only delays the intake. Scenario files should set these.
+    fn default() -> Self {
+        ShelterFactors {
+            cloudshine: 0.9,
+            groundshine: 0.4,
+            inhalation: 1.0,
+        }
+    }
+}
+
+/// Radiological dose of every pathway on the grid, for each window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RadiologicalDose {
+    /// Window ends (s since the scenario start).
+    pub windows_s: Vec<f64>,
+    /// Committed effective dose from inhalation [window, y, x] (Sv).
+    pub inhalation_sv: Array3<f64>,
+    /// Effective dose from submersion [window, y, x] (Sv).
+    pub cloudshine_sv: Array3<f64>,
+    /// Effective dose from the deposit [window, y, x] (Sv).
+    pub groundshine_sv: Array3<f64>,
+    /// Committed equivalent dose to the thyroid from inhalation [window, y, x] (Sv).
+    pub thyroid_sv: Array3<f64>,
+    /// Outdoor effective dose of each assessed nuclide (with its ingrown daughters)
+    /// [window, y, x] (Sv), for provenance of the values that decide a zone.
+    pub by_nuclide: Vec<(String, Array3<f64>)>,
+    pub shelter: ShelterFactors,
+}
+
+impl RadiologicalDose {
+    /// Index of the window ending at `window_s`, if computed.
+    pub fn window_index(&self, window_s: f64) -> Option<usize> {
+        self.windows_s
+            .iter()
+            .position(|&w| (w - window_s).abs() <= 1e-9 * window_s.max(1.0))
+    }
+
+    /// Projected outdoor effective dose (all pathways) for window `w` (Sv).
+    pub fn effective_sv(&self, w: usize) -> Array2<f64> {
+        &self.inhalation_sv.slice(s![w, .., ..])
+            + &self.cloudshine_sv.slice(s![w, .., ..])
+            + &self.groundshine_sv.slice(s![w, .., ..])
+    }
+
+    /// Effective dose while sheltered for the whole window (Sv).
+    pub fn sheltered_effective_sv(&self, w: usize) -> Array2<f64> {
+        let f = self.shelter;
+        &self.inhalation_sv.slice(s![w, .., ..]) * f.inhalation
+            + &self.cloudshine_sv.slice(s![w, .., ..]) * f.cloudshine
+            + &self.groundshine_sv.slice(s![w, .., ..]) * f.groundshine
+    }
+
+    /// Dose averted by sheltering for the whole window (Sv).
+    pub fn averted_sv(&self, w: usize) -> Array2<f64> {
+        self.effective_sv(w) - self.sheltered_effective_sv(w)
+    }
+
+    /// Projected thyroid dose for window `w`; inhalation only, as the thyroid criteria intend.
+    pub fn thyroid_projected_sv(&self, w: usize) -> Array2<f64> {
+        self.thyroid_sv.slice(s![w, .., ..]).to_owned()
+    }
+}
+
+/// Per-window coefficients of one transported nuclide, independent of the cell.
+#[derive(Debug, Clone)]
+pub(crate) struct NuclideCoefficients {
+    /// [window][interval] Sv per (Bq m⁻³) of interval-mean concentration.
+    pub inhalation: Vec<Vec<f64>>,
+    pub thyroid: Vec<Vec<f64>>,
+    pub cloudshine: Vec<Vec<f64>>,
+    /// [window] Sv per (Bq m⁻²) of deposit at the end of the run.
+    pub groundshine: Vec<f64>,
+}
+
+/// Inputs of the dose computation besides the fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DoseSettings {
+    pub breathing_rate_m3_s: f64,
+    pub ground_roughness_factor: f64,
+    pub release_start_s: f64,
+    pub windows_s: Vec<f64>,
+    pub shelter: ShelterFactors,
+}
+
+/// Builds the cell-independent coefficients of nuclide `n` for output intervals `bounds_s`.
+pub(crate) fn coefficients(
+    n: &Nuclide,
+    library: &Library,
+    bounds_s: &[f64],
+    settings: &DoseSettings,
+) -> NuclideCoefficients {
+    let lp = n.decay_constant_per_s();
+    let daughters: Vec<(&Nuclide, f64)> = n
+        .daughters
+        .iter()
+        .filter_map(|d| library.nuclide(&d.name).map(|dn| (dn, d.branching)))
+        .collect();
+    let nk = bounds_s.len() - 1;
+    let t_end = bounds_s[nk];
+    let br = settings.breathing_rate_m3_s;
+    let mut c = NuclideCoefficients {
+        inhalation: vec![],
+        thyroid: vec![],
+        cloudshine: vec![],
+        groundshine: vec![],
+    };
+    for &w in &settings.windows_s {
+        let (mut inh, mut thy, mut cloud) = (vec![0.0; nk], vec![0.0; nk], vec![0.0; nk]);
+        for k in 0..nk {
+            let dt = (bounds_s[k + 1].min(w) - bounds_s[k]).max(0.0);
+            if dt == 0.0 {
+                continue;
+            }
+            let age = (0.5 * (bounds_s[k] + bounds_s[k + 1]) - settings.release_start_s).max(0.0);
+            inh[k] = br * dt * n.inh_effective_sv_per_bq.unwrap_or(0.0);
+            thy[k] = br * dt * n.inh_thyroid_sv_per_bq.unwrap_or(0.0);
+            cloud[k] = dt * n.cloudshine_sv_m3_per_bq_s;
+            for &(d, b) in &daughters {
+                let r = ingrowth_ratio(lp, d.decay_constant_per_s(), b, age);
+                inh[k] += br * dt * r * d.inh_effective_sv_per_bq.unwrap_or(0.0);
+                thy[k] += br * dt * r * d.inh_thyroid_sv_per_bq.unwrap_or(0.0);
+                cloud[k] += dt * r * d.cloudshine_sv_m3_per_bq_s;
+            }
+        }
+        let tau = (w - t_end).max(0.0);
+        let age_dep = (t_end - settings.release_start_s).max(0.0);
+        let mut g = n.groundshine_sv_m2_per_bq_s * decay_integral_s(lp, tau);
+        for &(d, b) in &daughters {
+            let ld = d.decay_constant_per_s();
+            let d0 = ingrowth_ratio(lp, ld, b, age_dep);
+            g += d.groundshine_sv_m2_per_bq_s * daughter_activity_integral(1.0, d0, lp, ld, b, tau);
+        }
+        c.inhalation.push(inh);
+        c.thyroid.push(thy);
+        c.cloudshine.push(cloud);
+        c.groundshine.push(settings.ground_roughness_factor * g);
+    }
+    c
+}
+
+/// Adds the dose of one nuclide's fields to `dose` (layer `layer` is the breathing layer).
+pub(crate) fn accumulate(
+    dose: &mut RadiologicalDose,
+    name: &str,
+    f: &SpeciesFields,
+    layer: usize,
+    c: &NuclideCoefficients,
+) {
+    let deposit = &f.dry_deposition + &f.wet_deposition;
+    let (_, ny, nx) = dose.inhalation_sv.dim();
+    let mut mine = Array3::<f64>::zeros((dose.windows_s.len(), ny, nx));
+    for w in 0..dose.windows_s.len() {
+        let mut inh = dose.inhalation_sv.slice_mut(s![w, .., ..]);
+        for (k, &coef) in c.inhalation[w].iter().enumerate() {
+            if coef != 0.0 {
+                inh.scaled_add(coef, &f.concentration.slice(s![k, layer, .., ..]));
+            }
+        }
+        let mut thy = dose.thyroid_sv.slice_mut(s![w, .., ..]);
+        for (k, &coef) in c.thyroid[w].iter().enumerate() {
+            if coef != 0.0 {
+                thy.scaled_add(coef, &f.concentration.slice(s![k, layer, .., ..]));
+            }
+        }
+        let mut cloud = dose.cloudshine_sv.slice_mut(s![w, .., ..]);
+        let mut own = mine.slice_mut(s![w, .., ..]);
+        for (k, (&ci, &cc)) in c.inhalation[w].iter().zip(&c.cloudshine[w]).enumerate() {
+            if cc != 0.0 {
+                cloud.scaled_add(cc, &f.concentration.slice(s![k, layer, .., ..]));
+            }
+            if ci + cc != 0.0 {
+                own.scaled_add(ci + cc, &f.concentration.slice(s![k, layer, .., ..]));
+            }
+        }
+        dose.groundshine_sv
+            .slice_mut(s![w, .., ..])
+            .scaled_add(c.groundshine[w], &deposit);
+        own.scaled_add(c.groundshine[w], &deposit);
+    }
+    dose.by_nuclide.push((name.to_string(), mine));
+}
