@@ -7,6 +7,7 @@
 pub mod exposure;
 pub mod field;
 pub mod geo;
+pub mod impact;
 pub mod met;
 pub mod scenario;
 pub mod source;

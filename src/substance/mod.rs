@@ -62,6 +62,46 @@ pub(crate) const CHEM_PROPERTIES_CSV: &str = include_str!("data/chem_properties.
 pub(crate) const CHEM_THRESHOLDS_FILE: &str = "data/chem_aegl_erpg.csv";
 pub(crate) const CHEM_THRESHOLDS_CSV: &str = include_str!("data/chem_aegl_erpg.csv");
 
+/// Every embedded data table as (file name, CSV text, the column that names each row's source),
+/// so tests and tools can check that no row lacks a source.
+pub fn embedded_tables() -> Vec<(&'static str, &'static str, &'static str)> {
+    vec![
+        (NUCLIDES_FILE, NUCLIDES_CSV, "source"),
+        (CHEM_PROPERTIES_FILE, CHEM_PROPERTIES_CSV, "source"),
+        (CHEM_THRESHOLDS_FILE, CHEM_THRESHOLDS_CSV, "source"),
+        (
+            "data/criteria.csv",
+            include_str!("data/criteria.csv"),
+            "source",
+        ),
+        (
+            "data/rad_source_term.csv",
+            include_str!("data/rad_source_term.csv"),
+            "source",
+        ),
+        (
+            "data/candu6_inventory_estimate.csv",
+            include_str!("data/candu6_inventory_estimate.csv"),
+            "assumptions",
+        ),
+        (
+            "data/rad_deposition.csv",
+            include_str!("data/rad_deposition.csv"),
+            "source",
+        ),
+        (
+            "data/protective_action_criteria.csv",
+            include_str!("data/protective_action_criteria.csv"),
+            "source",
+        ),
+    ]
+}
+
+/// Parses a nuclide table in the layout of `data/nuclides.csv` (for checking user-edited copies).
+pub fn parse_nuclide_table(file: &str, text: &str) -> Result<Vec<Nuclide>, SubstanceError> {
+    nuclide::parse_nuclides(file, text)
+}
+
 /// The substance library: nuclides and chemicals.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Library {

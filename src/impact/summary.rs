@@ -1,0 +1,199 @@
+//! Per-jurisdiction summary of every zone: area, land area and population (town points) above
+//! each criterion, and warnings naming the unverified values that decide a zone.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{ChemicalImpact, RadiologicalImpact, Status, Zone};
+use crate::exposure::RadiologicalDose;
+use crate::geo::jurisdiction::JurisdictionGrid;
+use crate::substance::{Library, NuclideQuantity};
+
+/// Share of a cell's dose above which a nuclide counts as deciding the cell's zone.
+pub const DECIDING_SHARE: f64 = 0.1;
+
+/// One jurisdiction's part of a zone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JurisdictionRow {
+    /// "US-ME", "CA-NB", "US (other)", "CA (other)", "outside region".
+    pub jurisdiction: &'static str,
+    pub cells: usize,
+    pub area_km2: f64,
+    pub land_area_km2: f64,
+    /// Sum of the populations of the towns whose cell is in the zone.
+    pub population: f64,
+    pub towns: Vec<String>,
+}
+
+/// One zone, by jurisdiction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZoneSummary {
+    pub zone: String,
+    pub threshold: f64,
+    pub unit: &'static str,
+    pub by_jurisdiction: Vec<JurisdictionRow>,
+}
+
+impl ZoneSummary {
+    /// Total area of the zone (km²).
+    pub fn area_km2(&self) -> f64 {
+        self.by_jurisdiction.iter().map(|r| r.area_km2).sum()
+    }
+}
+
+/// The run's consequence summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub zones: Vec<ZoneSummary>,
+    /// Unverified values that decide a zone, and other caveats, once each.
+    pub warnings: Vec<String>,
+    /// Species that could not be assessed.
+    pub unassessed: Vec<String>,
+}
+
+fn zone_summary(zone: &Zone, juris: &JurisdictionGrid) -> ZoneSummary {
+    let km2 = juris.cell_area_m2 / 1e6;
+    let mut rows: BTreeMap<&'static str, JurisdictionRow> = BTreeMap::new();
+    for ((j, i), &e) in zone.exceeded.indexed_iter() {
+        if !e {
+            continue;
+        }
+        let tag = juris.tag(i, j);
+        let row = rows.entry(tag.label()).or_insert_with(|| JurisdictionRow {
+            jurisdiction: tag.label(),
+            cells: 0,
+            area_km2: 0.0,
+            land_area_km2: 0.0,
+            population: 0.0,
+            towns: vec![],
+        });
+        row.cells += 1;
+        row.area_km2 += km2;
+        if tag.land {
+            row.land_area_km2 += km2;
+        }
+    }
+    for (town, cell) in &juris.towns {
+        let Some((i, j)) = *cell else { continue };
+        if zone.exceeded[[j, i]] {
+            let label = juris.tag(i, j).label();
+            if let Some(row) = rows.get_mut(label) {
+                row.population += town.population;
+                row.towns.push(town.name.clone());
+            }
+        }
+    }
+    ZoneSummary {
+        zone: zone.label.clone(),
+        threshold: zone.threshold,
+        unit: zone.unit,
+        by_jurisdiction: rows.into_values().collect(),
+    }
+}
+
+/// Nuclides whose dose is at least [`DECIDING_SHARE`] of the cell's total in some cell of the
+/// zone, with the unverified quantities their dose used.
+fn deciding_nuclides(
+    zone: &Zone,
+    dose: &RadiologicalDose,
+    w: usize,
+    thyroid: bool,
+    library: &Library,
+) -> Vec<String> {
+    let total = dose.effective_sv(w);
+    let mut out = vec![];
+    for (name, by) in &dose.by_nuclide {
+        let Some(n) = library.nuclide(name) else {
+            continue;
+        };
+        if thyroid && n.inh_thyroid_sv_per_bq.is_none() {
+            continue;
+        }
+        let decides = zone.exceeded.indexed_iter().any(|((j, i), &e)| {
+            e && (thyroid || by[[w, j, i]] >= DECIDING_SHARE * total[[j, i]]) && by[[w, j, i]] > 0.0
+        });
+        if !decides {
+            continue;
+        }
+        let mut used = vec![NuclideQuantity::HalfLife];
+        if !n.daughters.is_empty() {
+            used.push(NuclideQuantity::Daughters);
+        }
+        if thyroid {
+            used.push(NuclideQuantity::InhThyroid);
+        } else {
+            if n.inh_effective_sv_per_bq.is_some() {
+                used.push(NuclideQuantity::InhEffective);
+            }
+            used.extend([NuclideQuantity::Cloudshine, NuclideQuantity::Groundshine]);
+        }
+        let unverified: Vec<&str> = used
+            .into_iter()
+            .filter(|q| !n.is_verified(*q))
+            .map(|q| q.name())
+            .collect();
+        if !unverified.is_empty() {
+            out.push(format!("{} ({})", n.name, unverified.join(", ")));
+        }
+    }
+    out
+}
+
+/// Summarises the zones by jurisdiction and collects the warnings.
+pub fn summarise(
+    radiological: Option<(&RadiologicalImpact, &RadiologicalDose)>,
+    chemical: &[ChemicalImpact],
+    juris: &JurisdictionGrid,
+    library: &Library,
+    unassessed: &[String],
+) -> Summary {
+    let mut zones = vec![];
+    let mut warnings = vec![];
+    if let Some((imp, dose)) = radiological {
+        for (c, z) in imp.criteria.iter().zip(&imp.zones) {
+            let s = zone_summary(z, juris);
+            if s.by_jurisdiction.is_empty() {
+                zones.push(s);
+                continue;
+            }
+            if c.status != Status::Verified {
+                warnings.push(format!(
+                    "zone '{}' uses a threshold that is {:?}: {}",
+                    z.label, c.status, c.verification
+                ));
+            }
+            if let Some(w) = dose.window_index(c.window_s) {
+                let thyroid = c.quantity == super::DoseQuantity::ThyroidProjected;
+                let nuclides = deciding_nuclides(z, dose, w, thyroid, library);
+                if !nuclides.is_empty() {
+                    warnings.push(format!(
+                        "zone '{}' is decided by unverified values: {}",
+                        z.label,
+                        nuclides.join("; ")
+                    ));
+                }
+            }
+            zones.push(s);
+        }
+    }
+    for ci in chemical {
+        for (z, t) in ci.zones.iter().zip(ci.thresholds.iter().flatten()) {
+            let s = zone_summary(z, juris);
+            if !s.by_jurisdiction.is_empty() && !t.verified {
+                warnings.push(format!(
+                    "zone '{}' uses an unverified threshold ({} mg/m3): {}",
+                    z.label,
+                    t.value_kg_m3 * 1e6,
+                    t.verification
+                ));
+            }
+            zones.push(s);
+        }
+    }
+    Summary {
+        zones,
+        warnings,
+        unassessed: unassessed.to_vec(),
+    }
+}
