@@ -16,41 +16,70 @@
 //! - NRC (2001) *Standing Operating Procedures for Developing AEGLs*, National Academy Press,
 //!   §2.7 (time scaling Cⁿ t = k) — the AEGL durations 10 min, 30 min, 1 h, 4 h, 8 h.
 
+/// The cumulative integral of a piecewise-constant series, for running means over any window.
+///
+/// `bounds_s` holds the N + 1 interval boundaries (ascending), `values` the N interval means.
+#[derive(Debug, Clone, Default)]
+pub struct RunningMean {
+    bounds_s: Vec<f64>,
+    values: Vec<f64>,
+    cum: Vec<f64>,
+}
+
+impl RunningMean {
+    /// Prepares the series (reusing this value's buffers).
+    pub fn set(&mut self, bounds_s: &[f64], values: &[f64]) {
+        debug_assert_eq!(bounds_s.len(), values.len() + 1);
+        self.bounds_s.clear();
+        self.bounds_s.extend_from_slice(bounds_s);
+        self.values.clear();
+        self.values.extend_from_slice(values);
+        self.cum.clear();
+        self.cum.push(0.0);
+        for k in 0..values.len() {
+            let last = self.cum[k];
+            self.cum
+                .push(last + values[k] * (bounds_s[k + 1] - bounds_s[k]));
+        }
+    }
+
+    /// ∫ C dt from the first boundary to `t_s` (zero before, constant after the run).
+    fn integral_to(&self, t_s: f64) -> f64 {
+        let b = &self.bounds_s;
+        let last = b.len() - 1;
+        if t_s <= b[0] {
+            0.0
+        } else if t_s >= b[last] {
+            self.cum[last]
+        } else {
+            let k = b.partition_point(|&x| x <= t_s) - 1;
+            self.cum[k] + self.values[k] * (t_s - b[k])
+        }
+    }
+
+    /// Peak running mean over a window of `window_s`.
+    pub fn peak(&self, window_s: f64) -> f64 {
+        if self.values.is_empty() || window_s <= 0.0 {
+            return self.values.iter().copied().fold(0.0, f64::max);
+        }
+        let mut best = 0.0f64;
+        for &b in &self.bounds_s {
+            for start in [b, b - window_s] {
+                let m = (self.integral_to(start + window_s) - self.integral_to(start)) / window_s;
+                best = best.max(m);
+            }
+        }
+        best
+    }
+}
+
 /// Peak running mean over a window of `window_s` of a piecewise-constant series.
 ///
 /// `bounds_s` holds the N + 1 interval boundaries (ascending), `values` the N interval means.
 pub fn peak_running_mean(bounds_s: &[f64], values: &[f64], window_s: f64) -> f64 {
-    debug_assert_eq!(bounds_s.len(), values.len() + 1);
-    if values.is_empty() || window_s <= 0.0 {
-        return values.iter().copied().fold(0.0, f64::max);
-    }
-    // Cumulative integral at each boundary.
-    let mut cum = Vec::with_capacity(bounds_s.len());
-    cum.push(0.0);
-    for k in 0..values.len() {
-        let last = cum[k];
-        cum.push(last + values[k] * (bounds_s[k + 1] - bounds_s[k]));
-    }
-    let integral_to = |t: f64| -> f64 {
-        if t <= bounds_s[0] {
-            return 0.0;
-        }
-        let last = bounds_s.len() - 1;
-        if t >= bounds_s[last] {
-            return cum[last];
-        }
-        // Interval k with bounds[k] <= t < bounds[k+1].
-        let k = bounds_s.partition_point(|&b| b <= t) - 1;
-        cum[k] + values[k] * (t - bounds_s[k])
-    };
-    let mut best = 0.0f64;
-    for &b in bounds_s {
-        for start in [b, b - window_s] {
-            let m = (integral_to(start + window_s) - integral_to(start)) / window_s;
-            best = best.max(m);
-        }
-    }
-    best
+    let mut r = RunningMean::default();
+    r.set(bounds_s, values);
+    r.peak(window_s)
 }
 
 /// Time-integrated concentration Σ C_k (e_k − s_k) (concentration × s).

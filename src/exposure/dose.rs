@@ -23,6 +23,7 @@
 //! - US EPA (2017) PAG Manual, EPA-400/R-17/001, §2 and Appendix (projected and averted dose).
 
 use ndarray::{s, Array2, Array3};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::field::SpeciesFields;
@@ -80,9 +81,10 @@ impl RadiologicalDose {
 
     /// Projected outdoor effective dose (all pathways) for window `w` (Sv).
     pub fn effective_sv(&self, w: usize) -> Array2<f64> {
-        &self.inhalation_sv.slice(s![w, .., ..])
-            + &self.cloudshine_sv.slice(s![w, .., ..])
-            + &self.groundshine_sv.slice(s![w, .., ..])
+        let mut e = self.inhalation_sv.slice(s![w, .., ..]).to_owned();
+        e += &self.cloudshine_sv.slice(s![w, .., ..]);
+        e += &self.groundshine_sv.slice(s![w, .., ..]);
+        e
     }
 
     /// Effective dose while sheltered for the whole window (Sv).
@@ -182,6 +184,10 @@ pub(crate) fn coefficients(
 }
 
 /// Adds the dose of one nuclide's fields to `dose` (layer `layer` is the breathing layer).
+///
+/// Rows are computed independently (in parallel) into row buffers that stay in cache: for each
+/// output interval the row of concentrations is read once and added, with its per-window
+/// coefficients, to every pathway. The result does not depend on the thread count.
 pub(crate) fn accumulate(
     dose: &mut RadiologicalDose,
     name: &str,
@@ -189,36 +195,66 @@ pub(crate) fn accumulate(
     layer: usize,
     c: &NuclideCoefficients,
 ) {
-    let deposit = &f.dry_deposition + &f.wet_deposition;
-    let (_, ny, nx) = dose.inhalation_sv.dim();
-    let mut mine = Array3::<f64>::zeros((dose.windows_s.len(), ny, nx));
-    for w in 0..dose.windows_s.len() {
-        let mut inh = dose.inhalation_sv.slice_mut(s![w, .., ..]);
-        for (k, &coef) in c.inhalation[w].iter().enumerate() {
-            if coef != 0.0 {
-                inh.scaled_add(coef, &f.concentration.slice(s![k, layer, .., ..]));
+    let (nw, ny, nx) = dose.inhalation_sv.dim();
+    let nk = c.inhalation.first().map_or(0, Vec::len);
+    // Per row: [pathway][window][x] with pathways inhalation, thyroid, cloudshine, own total.
+    let rows: Vec<Vec<f64>> = (0..ny)
+        .into_par_iter()
+        .map(|j| {
+            let mut buf = vec![0.0; 4 * nw * nx];
+            let mut row = vec![0.0; nx];
+            for k in 0..nk {
+                for (v, c) in row
+                    .iter_mut()
+                    .zip(f.concentration.slice(s![k, layer, j, ..]))
+                {
+                    *v = *c;
+                }
+                if row.iter().all(|&v| v == 0.0) {
+                    continue;
+                }
+                for w in 0..nw {
+                    let coefs = [
+                        c.inhalation[w][k],
+                        c.thyroid[w][k],
+                        c.cloudshine[w][k],
+                        c.inhalation[w][k] + c.cloudshine[w][k],
+                    ];
+                    for (p, &coef) in coefs.iter().enumerate() {
+                        if coef == 0.0 {
+                            continue;
+                        }
+                        let out = &mut buf[(p * nw + w) * nx..(p * nw + w + 1) * nx];
+                        for (o, &v) in out.iter_mut().zip(&row) {
+                            *o += coef * v;
+                        }
+                    }
+                }
+            }
+            for w in 0..nw {
+                let g = c.groundshine[w];
+                let out = &mut buf[(3 * nw + w) * nx..(3 * nw + w + 1) * nx];
+                for (i, o) in out.iter_mut().enumerate() {
+                    *o += g * (f.dry_deposition[[j, i]] + f.wet_deposition[[j, i]]);
+                }
+            }
+            buf
+        })
+        .collect();
+    let mut mine = Array3::<f64>::zeros((nw, ny, nx));
+    for (j, buf) in rows.iter().enumerate() {
+        for w in 0..nw {
+            let g = c.groundshine[w];
+            for i in 0..nx {
+                let at = |p: usize| buf[(p * nw + w) * nx + i];
+                dose.inhalation_sv[[w, j, i]] += at(0);
+                dose.thyroid_sv[[w, j, i]] += at(1);
+                dose.cloudshine_sv[[w, j, i]] += at(2);
+                dose.groundshine_sv[[w, j, i]] +=
+                    g * (f.dry_deposition[[j, i]] + f.wet_deposition[[j, i]]);
+                mine[[w, j, i]] = at(3);
             }
         }
-        let mut thy = dose.thyroid_sv.slice_mut(s![w, .., ..]);
-        for (k, &coef) in c.thyroid[w].iter().enumerate() {
-            if coef != 0.0 {
-                thy.scaled_add(coef, &f.concentration.slice(s![k, layer, .., ..]));
-            }
-        }
-        let mut cloud = dose.cloudshine_sv.slice_mut(s![w, .., ..]);
-        let mut own = mine.slice_mut(s![w, .., ..]);
-        for (k, (&ci, &cc)) in c.inhalation[w].iter().zip(&c.cloudshine[w]).enumerate() {
-            if cc != 0.0 {
-                cloud.scaled_add(cc, &f.concentration.slice(s![k, layer, .., ..]));
-            }
-            if ci + cc != 0.0 {
-                own.scaled_add(ci + cc, &f.concentration.slice(s![k, layer, .., ..]));
-            }
-        }
-        dose.groundshine_sv
-            .slice_mut(s![w, .., ..])
-            .scaled_add(c.groundshine[w], &deposit);
-        own.scaled_add(c.groundshine[w], &deposit);
     }
     dose.by_nuclide.push((name.to_string(), mine));
 }

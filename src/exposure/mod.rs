@@ -9,6 +9,7 @@ pub mod chemical;
 pub mod dose;
 
 use ndarray::{Array2, Array3};
+use rayon::prelude::*;
 
 pub use dose::{DoseSettings, RadiologicalDose, ShelterFactors};
 
@@ -214,23 +215,52 @@ pub fn chemical_exposure(
     bounds_s: &[f64],
 ) -> ChemicalExposure {
     let (nt, _, ny, nx) = sf.concentration.dim();
-    let mut peak = Array3::zeros((AEGL_DURATIONS_S.len(), ny, nx));
+    let nd = AEGL_DURATIONS_S.len();
+    // Per row, in parallel: [peak for each duration, tic, load] × nx.
+    let rows: Vec<Vec<f64>> = (0..ny)
+        .into_par_iter()
+        .map(|j| {
+            let mut out = vec![0.0; (nd + 2) * nx];
+            let mut series = vec![0.0; nt];
+            let mut rm = chemical::RunningMean::default();
+            // The row's series, time-major: block[k * nx + i].
+            let mut block = vec![0.0; nt * nx];
+            for k in 0..nt {
+                for (b, c) in block[k * nx..(k + 1) * nx]
+                    .iter_mut()
+                    .zip(sf.concentration.slice(ndarray::s![k, layer, j, ..]))
+                {
+                    *b = *c;
+                }
+            }
+            for i in 0..nx {
+                for (k, v) in series.iter_mut().enumerate() {
+                    *v = block[k * nx + i];
+                }
+                if series.iter().all(|&v| v == 0.0) {
+                    continue;
+                }
+                rm.set(bounds_s, &series);
+                for (d, &dur) in AEGL_DURATIONS_S.iter().enumerate() {
+                    out[d * nx + i] = rm.peak(dur);
+                }
+                out[nd * nx + i] = chemical::time_integral(bounds_s, &series);
+                out[(nd + 1) * nx + i] =
+                    chemical::toxic_load_mg_m3_n_min(bounds_s, &series, toxic_load_n);
+            }
+            out
+        })
+        .collect();
+    let mut peak = Array3::zeros((nd, ny, nx));
     let mut tic = Array2::zeros((ny, nx));
     let mut load = Array2::zeros((ny, nx));
-    let mut series = vec![0.0; nt];
-    for j in 0..ny {
+    for (j, row) in rows.iter().enumerate() {
         for i in 0..nx {
-            for (k, v) in series.iter_mut().enumerate() {
-                *v = sf.concentration[[k, layer, j, i]];
+            for d in 0..nd {
+                peak[[d, j, i]] = row[d * nx + i];
             }
-            if series.iter().all(|&v| v == 0.0) {
-                continue;
-            }
-            for (d, &dur) in AEGL_DURATIONS_S.iter().enumerate() {
-                peak[[d, j, i]] = chemical::peak_running_mean(bounds_s, &series, dur);
-            }
-            tic[[j, i]] = chemical::time_integral(bounds_s, &series);
-            load[[j, i]] = chemical::toxic_load_mg_m3_n_min(bounds_s, &series, toxic_load_n);
+            tic[[j, i]] = row[nd * nx + i];
+            load[[j, i]] = row[(nd + 1) * nx + i];
         }
     }
     ChemicalExposure {
