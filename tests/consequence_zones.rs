@@ -263,7 +263,7 @@ fn zone_area_of_an_analytic_gaussian_plume_matches_the_closed_form() {
         tags,
         towns: vec![],
     };
-    let s = summarise(None, &[imp.clone()], &j, &lib, &[]);
+    let s = summarise(None, std::slice::from_ref(&imp), &j, &lib, &[]);
     let area_m2 = s.zones[0].area_km2() * 1e6;
     let rel = (area_m2 - area_analytic) / area_analytic;
     assert!(

@@ -52,6 +52,50 @@ pub struct Summary {
     pub unassessed: Vec<String>,
 }
 
+impl Summary {
+    /// The summary as text for a terminal: zones with area, land area and population per
+    /// jurisdiction, then the warnings.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let active: Vec<&ZoneSummary> = self
+            .zones
+            .iter()
+            .filter(|z| !z.by_jurisdiction.is_empty())
+            .collect();
+        if self.zones.is_empty() {
+            return s;
+        }
+        s += "  protective-action zones (each cell judged by its own country's criteria):\n";
+        if active.is_empty() {
+            s += "    no criterion is met anywhere on the grid\n";
+        }
+        for z in active {
+            s += &format!("    {} (≥ {:.3e} {}):\n", z.zone, z.threshold, z.unit);
+            for r in &z.by_jurisdiction {
+                s += &format!(
+                    "      {:<14} {:>9.2} km² ({:.2} km² land), population {:.0}{}\n",
+                    r.jurisdiction,
+                    r.area_km2,
+                    r.land_area_km2,
+                    r.population,
+                    if r.towns.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", r.towns.join(", "))
+                    }
+                );
+            }
+        }
+        for u in &self.unassessed {
+            s += &format!("  not assessed: {u}\n");
+        }
+        for w in &self.warnings {
+            s += &format!("  WARNING: {w}\n");
+        }
+        s
+    }
+}
+
 fn zone_summary(zone: &Zone, juris: &JurisdictionGrid) -> ZoneSummary {
     let km2 = juris.cell_area_m2 / 1e6;
     let mut rows: BTreeMap<&'static str, JurisdictionRow> = BTreeMap::new();

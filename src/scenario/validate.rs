@@ -145,13 +145,14 @@ fn section<T: DeserializeOwned>(
     }
 }
 
-const TOP_LEVEL: [&str; 6] = [
+const TOP_LEVEL: [&str; 7] = [
     "scenario",
     "domain",
     "source",
     "meteorology",
     "model",
     "output",
+    "consequence",
 ];
 
 pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
@@ -457,6 +458,18 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         );
     }
 
+    // [consequence] (defined and validated in crate::consequence)
+    let consequence = match get("consequence") {
+        Some(v) => section::<crate::consequence::ConsequenceSection>(v, "consequence", &mut p)
+            .map(|c| {
+                crate::consequence::validate(c, file, &mut |path, value, expected| {
+                    p.push(path, value, expected)
+                })
+            })
+            .unwrap_or_default(),
+        None => crate::consequence::ConsequenceSpec::default(),
+    };
+
     if !p.0.is_empty() {
         return Err(p.0);
     }
@@ -478,6 +491,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         meteorology: meteorology.expect("checked"),
         model: model.expect("checked"),
         output: OutputSpec { directory, formats },
+        consequence,
     })
 }
 
