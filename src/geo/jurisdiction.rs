@@ -4,12 +4,13 @@
 //! The country side comes from the Canada–US boundary (Natural Earth 1:10m land boundary plus
 //! the maritime indicator lines), chained from the west edge of the region box to its south edge
 //! and closed along the box's east and north edges into the Canadian side. Maine and New
-//! Brunswick come from the Natural Earth 1:50m admin-1 polygons, land/sea from the 1:10m land
+//! Brunswick come from the Natural Earth 1:50m admin-1 polygons (widened by
+//! [`SUBDIVISION_TOLERANCE_DEG`] on their own country's side), land/sea from the 1:10m land
 //! polygons. Points outside the box (lon −71.2…−64.0, lat 43.0…48.2) have no country.
 
 use std::sync::OnceLock;
 
-use geo::{Contains, Coord, LineString, MultiPolygon, Point, Polygon};
+use geo::{Contains, Coord, Distance, Euclidean, LineString, MultiPolygon, Point, Polygon};
 use geojson::{GeoJson, GeometryValue};
 use serde::Serialize;
 
@@ -23,6 +24,11 @@ const SITES: &str = include_str!("data/sites.csv");
 
 /// The region box (lon min, lat min, lon max, lat max), degrees.
 pub const REGION_BOX: [f64; 4] = [-71.2, 43.0, -64.0, 48.2];
+
+/// Points on the right side of the national boundary within this distance (degrees, about
+/// 3–4 km) of the 1:50m Maine or New Brunswick outline belong to that state or province: the
+/// coarse outline cuts off riverbank towns such as Calais, and coastal state waters reach 3 nmi.
+pub const SUBDIVISION_TOLERANCE_DEG: f64 = 0.04;
 
 /// A country, or none outside the region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -278,9 +284,12 @@ impl Region {
         } else {
             Country::Us
         };
+        let near = |m: &MultiPolygon<f64>| {
+            m.contains(&pt) || Euclidean.distance(m, &pt) <= SUBDIVISION_TOLERANCE_DEG
+        };
         let subdivision = match country {
-            Country::Us if self.maine.contains(&pt) => Some(Subdivision::Maine),
-            Country::Ca if self.new_brunswick.contains(&pt) => Some(Subdivision::NewBrunswick),
+            Country::Us if near(&self.maine) => Some(Subdivision::Maine),
+            Country::Ca if near(&self.new_brunswick) => Some(Subdivision::NewBrunswick),
             _ => None,
         };
         CellTag {
