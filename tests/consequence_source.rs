@@ -121,3 +121,72 @@ fn mixtures_and_chemicals_are_checked_against_the_library() {
     .to_string();
     assert!(bad.contains("rate_kg_s") && bad.contains("-1"), "{bad}");
 }
+
+fn inventory_scenario(inventory: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "inventory"
+start = "2026-05-01T00:00:00Z"
+duration_s = 7200
+[domain]
+centre = {{ lat = 45.07, lon = -66.5 }}
+extent_m = [10000, 10000]
+resolution_m = 500
+output_interval_s = 900
+[[source]]
+name = "lepreau"
+location = {{ lat = 45.068, lon = -66.455 }}
+height_m = 40
+duration_s = 3600
+inventory = {inventory}
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 5
+wind_from_deg = 80
+stability = "D"
+"#
+    )
+}
+
+#[test]
+fn a_scenario_source_can_release_a_reactor_inventory() {
+    let s = plume::Scenario::parse(
+        &inventory_scenario(
+            r#"{ reactor = "candu6_estimate", phases = ["gap_release", "early_in_vessel"], time_since_shutdown_s = 86400 }"#,
+        ),
+        std::path::Path::new("inv.toml"),
+    )
+    .unwrap();
+    let names: Vec<&str> = s.species.iter().map(|x| x.name.as_str()).collect();
+    let inventory = candu6_inventory_estimate_bq().unwrap();
+    assert!(inventory.len() >= 9);
+    for (n, _) in &inventory {
+        assert!(names.contains(&n.as_str()), "{n} in {names:?}");
+    }
+    let want = release_rates(
+        &ReleaseTerm::ReactorInventory {
+            inventory_bq: candu6_inventory_estimate_bq().unwrap(),
+            phases: vec![ReleasePhase::GapRelease, ReleasePhase::EarlyInVessel],
+            time_since_shutdown_s: 86400.0,
+            release_duration_s: 3600.0,
+        },
+        Library::embedded(),
+    )
+    .unwrap();
+    for r in &s.sources[0].releases {
+        let sp = &s.species[r.species];
+        let w = want.iter().find(|w| w.name == sp.name).unwrap();
+        assert_eq!(r.rate_per_s, w.rate_per_s, "{}", sp.name);
+    }
+    let err = plume::Scenario::parse(
+        &inventory_scenario(r#"{ reactor = "pwr_1000", phases = [], time_since_shutdown_s = 0 }"#),
+        std::path::Path::new("inv.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("source[0].inventory") && err.contains("pwr_1000"),
+        "{err}"
+    );
+}

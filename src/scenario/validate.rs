@@ -589,7 +589,26 @@ fn source(
         }
     };
     let mut releases = vec![];
-    match raw.release {
+    // An `inventory` table becomes nuclide releases (crate::source::inventory).
+    let mut release_items = raw.release;
+    if let Some(inv) = &raw.inventory {
+        match crate::source::inventory::inventory_release_rates(
+            inv,
+            rel_duration_s,
+            crate::substance::Library::embedded(),
+        ) {
+            Ok(rates) => release_items
+                .get_or_insert_with(Vec::new)
+                .extend(rates.into_iter().map(|r| ReleaseItem {
+                    nuclide: Some(r.name),
+                    rate_bq_s: Some(r.rate_per_s),
+                    ..ReleaseItem::default()
+                })),
+            Err(e) => p.push(at("inventory"), "(see message)", e.to_string()),
+        }
+    }
+    match release_items {
+        None if raw.inventory.is_some() => {}
         None => p.missing(
             at("release"),
             "a list of { substance = …, rate_kg_s = … } or { nuclide = …, rate_bq_s = … }",
