@@ -113,10 +113,14 @@ fn zone_summary(zone: &Zone, juris: &JurisdictionGrid) -> ZoneSummary {
             towns: vec![],
         });
         row.cells += 1;
-        row.area_km2 += km2;
+        // Counted in cells here, turned into km² below (no rounding drift from repeated sums).
         if tag.land {
-            row.land_area_km2 += km2;
+            row.land_area_km2 += 1.0;
         }
+    }
+    for row in rows.values_mut() {
+        row.area_km2 = row.cells as f64 * km2;
+        row.land_area_km2 *= km2;
     }
     for (town, cell) in &juris.towns {
         let Some((i, j)) = *cell else { continue };
