@@ -247,3 +247,24 @@ fn sheltering_reduces_each_pathway_by_its_factor() {
         "{err}"
     );
 }
+
+#[test]
+fn caesium_137_cloudshine_includes_its_barium_137m_grown_in_air() {
+    // 1 h of 100 Bq/m3 Cs-137 released at t = 0: at the interval's mid-age (1800 s) Ba-137m is at
+    // b·λd/(λd − λp)·(1 − e^{−(λd − λp)·1800}) of the parent (≈ 0.944, Ba-137m T½ = 2.552 min).
+    let mut f = one_cell(vec![3600.0], &["Cs-137"]);
+    f.species[0].concentration.fill(100.0);
+    let d = compute(&f, Library::embedded(), &options(vec![2.0 * DAY]))
+        .unwrap()
+        .radiological
+        .unwrap();
+    let lp = std::f64::consts::LN_2 / 9.51981e8;
+    let ld = std::f64::consts::LN_2 / 153.12;
+    let ratio = 0.94399 * ld / (ld - lp) * (1.0 - (-(ld - lp) * 1800.0).exp());
+    // FGR-15 adult: Cs-137 3.89e-16, Ba-137m 2.66e-14 Sv m3/(Bq s).
+    let want = 100.0 * 3600.0 * (3.89e-16 + ratio * 2.66e-14);
+    let got = d.cloudshine_sv[[0, 0, 0]];
+    assert!(((got - want) / want).abs() < 1e-9, "{got} vs {want}");
+    // Without the daughter the cloudshine would be 70 times smaller.
+    assert!(got / (100.0 * 3600.0 * 3.89e-16) > 60.0);
+}
