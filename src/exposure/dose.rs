@@ -197,11 +197,24 @@ pub(crate) fn accumulate(
 ) {
     let (nw, ny, nx) = dose.inhalation_sv.dim();
     let nk = c.inhalation.first().map_or(0, Vec::len);
-    // Per row: [pathway][window][x] with pathways inhalation, thyroid, cloudshine, own total.
+    // Windows that end after the run share their air coefficients: compute each distinct set
+    // once (`source[w]` is the first window with the same coefficients as w).
+    let source: Vec<usize> = (0..nw)
+        .map(|w| {
+            (0..w)
+                .find(|&v| {
+                    c.inhalation[v] == c.inhalation[w]
+                        && c.thyroid[v] == c.thyroid[w]
+                        && c.cloudshine[v] == c.cloudshine[w]
+                })
+                .unwrap_or(w)
+        })
+        .collect();
+    // Per row: [pathway][window][x] with pathways inhalation, thyroid, cloudshine.
     let rows: Vec<Vec<f64>> = (0..ny)
         .into_par_iter()
         .map(|j| {
-            let mut buf = vec![0.0; 4 * nw * nx];
+            let mut buf = vec![0.0; 3 * nw * nx];
             let mut row = vec![0.0; nx];
             for k in 0..nk {
                 for (v, c) in row
@@ -213,13 +226,8 @@ pub(crate) fn accumulate(
                 if row.iter().all(|&v| v == 0.0) {
                     continue;
                 }
-                for w in 0..nw {
-                    let coefs = [
-                        c.inhalation[w][k],
-                        c.thyroid[w][k],
-                        c.cloudshine[w][k],
-                        c.inhalation[w][k] + c.cloudshine[w][k],
-                    ];
+                for w in (0..nw).filter(|&w| source[w] == w) {
+                    let coefs = [c.inhalation[w][k], c.thyroid[w][k], c.cloudshine[w][k]];
                     for (p, &coef) in coefs.iter().enumerate() {
                         if coef == 0.0 {
                             continue;
@@ -231,11 +239,10 @@ pub(crate) fn accumulate(
                     }
                 }
             }
-            for w in 0..nw {
-                let g = c.groundshine[w];
-                let out = &mut buf[(3 * nw + w) * nx..(3 * nw + w + 1) * nx];
-                for (i, o) in out.iter_mut().enumerate() {
-                    *o += g * (f.dry_deposition[[j, i]] + f.wet_deposition[[j, i]]);
+            for w in (0..nw).filter(|&w| source[w] != w) {
+                for p in 0..3 {
+                    let from = (p * nw + source[w]) * nx;
+                    buf.copy_within(from..from + nx, (p * nw + w) * nx);
                 }
             }
             buf
@@ -247,12 +254,12 @@ pub(crate) fn accumulate(
             let g = c.groundshine[w];
             for i in 0..nx {
                 let at = |p: usize| buf[(p * nw + w) * nx + i];
+                let ground = g * (f.dry_deposition[[j, i]] + f.wet_deposition[[j, i]]);
                 dose.inhalation_sv[[w, j, i]] += at(0);
                 dose.thyroid_sv[[w, j, i]] += at(1);
                 dose.cloudshine_sv[[w, j, i]] += at(2);
-                dose.groundshine_sv[[w, j, i]] +=
-                    g * (f.dry_deposition[[j, i]] + f.wet_deposition[[j, i]]);
-                mine[[w, j, i]] = at(3);
+                dose.groundshine_sv[[w, j, i]] += ground;
+                mine[[w, j, i]] = at(0) + at(2) + ground;
             }
         }
     }
