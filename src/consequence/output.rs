@@ -103,7 +103,14 @@ impl Consequence {
         if let (Some(d), Some(imp)) = (&self.exposure.radiological, &self.radiological) {
             for (w, &ws) in d.windows_s.iter().enumerate() {
                 let lab = window_label(ws);
-                let period = format!("over the first {lab} after the scenario start");
+                let period = format!(
+                    "over the first {} after the scenario start",
+                    if lab == "1y" {
+                        "year".to_string()
+                    } else {
+                        format!("{} days", lab.trim_end_matches('d'))
+                    }
+                );
                 for (name, what, arr) in [
                     (
                         "inhalation",
