@@ -155,3 +155,33 @@ fn bad_consequence_options_are_reported_with_their_path() {
         assert!(e.contains(want), "missing {want} in {e}");
     }
 }
+
+#[test]
+fn cli_warns_when_an_unverified_value_decides_a_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let scen = dir.path().join("border.toml");
+    std::fs::write(&scen, border_scenario("")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_plume"))
+        .args(["run", scen.to_str().unwrap(), "-o"])
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("protective-action zones"), "{text}");
+    assert!(
+        text.contains("US_EPA_PAG_2017 shelter_or_evacuate") && text.contains("US-ME"),
+        "{text}"
+    );
+    // The PAG threshold is confirmed only by a secondary source, and the I-131 coefficients are
+    // unverified: both are named.
+    assert!(text.contains("WARNING: zone 'US_EPA_PAG_2017 shelter_or_evacuate' uses a threshold that is Secondary"), "{text}");
+    assert!(
+        text.contains("I-131 (") && text.contains("inh_effective"),
+        "{text}"
+    );
+}
