@@ -4,9 +4,11 @@
 //! The country side comes from the Canada–US boundary (Natural Earth 1:10m land boundary plus
 //! the maritime indicator lines), chained from the west edge of the region box to its south edge
 //! and closed along the box's east and north edges into the Canadian side. Maine and New
-//! Brunswick come from the Natural Earth 1:50m admin-1 polygons (widened by
-//! [`SUBDIVISION_TOLERANCE_DEG`] on their own country's side), land/sea from the 1:10m land
-//! polygons. Points outside the box (lon −71.2…−64.0, lat 43.0…48.2) have no country.
+//! Brunswick come from the Natural Earth 1:50m admin-1 polygons, widened on their own country's
+//! side ([`SUBDIVISION_TOLERANCE_DEG`], [`NB_TOLERANCE_DEG`], [`MAINE_WEST_LIMIT_LON`]) because
+//! the coarse outlines miss shore towns; land/sea from the 1:10m land polygons. Campobello and
+//! Deer Island, which the maritime indicator line leaves on the US side, are corrected to New
+//! Brunswick by rough outlines in `data/corrections.geojson` (approximate, unverified). Points outside the box (lon −71.2…−64.0, lat 43.0…48.2) have no country.
 
 use std::sync::OnceLock;
 
@@ -21,14 +23,24 @@ const BOUNDARY: &str = include_str!("data/me_nb_boundary_ne10m.geojson");
 const PROVINCES: &str = include_str!("data/me_nb_provinces_ne50m.geojson");
 const LAND: &str = include_str!("data/land_ne10m_simplified.geojson");
 const SITES: &str = include_str!("data/sites.csv");
+const CORRECTIONS: &str = include_str!("data/corrections.geojson");
 
 /// The region box (lon min, lat min, lon max, lat max), degrees.
 pub const REGION_BOX: [f64; 4] = [-71.2, 43.0, -64.0, 48.2];
 
-/// Points on the right side of the national boundary within this distance (degrees, about
-/// 3–4 km) of the 1:50m Maine or New Brunswick outline belong to that state or province: the
-/// coarse outline cuts off riverbank towns such as Calais, and coastal state waters reach 3 nmi.
+/// US sea cells within this distance (degrees, about 3–4 km) of the 1:50m Maine outline are in
+/// Maine: state waters reach 3 nautical miles and the coarse outline cuts off riverbank and
+/// island towns such as Calais and Eastport.
 pub const SUBDIVISION_TOLERANCE_DEG: f64 = 0.04;
+
+/// Canadian cells within this distance (degrees, about 6–9 km) of the 1:50m New Brunswick outline
+/// are in New Brunswick: the outline misses much of the Passamaquoddy shore (Saint Andrews lies
+/// 0.074° outside it). Cells of Quebec or Nova Scotia this close to the outline are mislabelled.
+pub const NB_TOLERANCE_DEG: f64 = 0.08;
+
+/// US land east of this longitude is in Maine: the only other state in the region box, New
+/// Hampshire, lies wholly west of it (its border with Maine runs from about 70.7° W to 71.1° W).
+pub const MAINE_WEST_LIMIT_LON: f64 = -70.6;
 
 /// A country, or none outside the region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -109,6 +121,8 @@ pub struct Region {
     maine: MultiPolygon<f64>,
     new_brunswick: MultiPolygon<f64>,
     land: MultiPolygon<f64>,
+    /// Islands that the maritime indicator line puts on the wrong side (Canadian, NB).
+    corrections_ca_nb: MultiPolygon<f64>,
     pub towns: Vec<Town>,
 }
 
@@ -257,7 +271,12 @@ impl Region {
         for f in &l {
             land.extend(multipolygon("land_ne10m_simplified.geojson", f)?.0);
         }
+        let mut corrections = vec![];
+        for f in &features("corrections.geojson", CORRECTIONS)? {
+            corrections.extend(multipolygon("corrections.geojson", f)?.0);
+        }
         Ok(Region {
+            corrections_ca_nb: MultiPolygon::new(corrections),
             canada_side: canada_side(&b)?,
             maine: named("me_nb_provinces_ne50m.geojson", &p, "Maine")?,
             new_brunswick: named("me_nb_provinces_ne50m.geojson", &p, "New Brunswick")?,
@@ -277,25 +296,33 @@ impl Region {
         let [west, south, east, north] = REGION_BOX;
         let pt = Point::new(p.lon, p.lat);
         let inside = p.lon >= west && p.lon <= east && p.lat >= south && p.lat <= north;
+        let land = self.land.contains(&pt);
+        let corrected = inside && self.corrections_ca_nb.contains(&pt);
         let country = if !inside {
             Country::Unknown
-        } else if self.canada_side.contains(&pt) {
+        } else if corrected || self.canada_side.contains(&pt) {
             Country::Ca
         } else {
             Country::Us
         };
-        let near = |m: &MultiPolygon<f64>| {
-            m.contains(&pt) || Euclidean.distance(m, &pt) <= SUBDIVISION_TOLERANCE_DEG
-        };
+        let within =
+            |m: &MultiPolygon<f64>, tol: f64| m.contains(&pt) || Euclidean.distance(m, &pt) <= tol;
         let subdivision = match country {
-            Country::Us if near(&self.maine) => Some(Subdivision::Maine),
-            Country::Ca if near(&self.new_brunswick) => Some(Subdivision::NewBrunswick),
+            Country::Us
+                if (land && p.lon > MAINE_WEST_LIMIT_LON)
+                    || within(&self.maine, SUBDIVISION_TOLERANCE_DEG) =>
+            {
+                Some(Subdivision::Maine)
+            }
+            Country::Ca if corrected || within(&self.new_brunswick, NB_TOLERANCE_DEG) => {
+                Some(Subdivision::NewBrunswick)
+            }
             _ => None,
         };
         CellTag {
             country,
             subdivision,
-            land: self.land.contains(&pt),
+            land,
         }
     }
 

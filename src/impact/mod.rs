@@ -10,7 +10,7 @@ use ndarray::Array2;
 use serde::Serialize;
 
 pub use criteria::{radiological_criteria, Criterion, DoseQuantity, Status};
-pub use summary::{summarise, JurisdictionRow, Summary, ZoneSummary};
+pub use summary::{summarise, JurisdictionRow, Summary, TownExposure, ZoneSummary};
 
 use crate::exposure::{ChemicalExposure, RadiologicalDose};
 use crate::geo::jurisdiction::{Country, JurisdictionGrid};

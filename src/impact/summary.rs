@@ -42,10 +42,29 @@ impl ZoneSummary {
     }
 }
 
+/// Exposure at one town point (only towns inside the grid with some exposure are listed).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TownExposure {
+    pub town: String,
+    pub jurisdiction: &'static str,
+    pub population: f64,
+    /// Projected outdoor effective dose over 4 and 7 days (Sv), if nuclides were released.
+    pub effective_4d_sv: Option<f64>,
+    pub effective_7d_sv: Option<f64>,
+    /// Committed adult thyroid dose from inhalation over 7 days (Sv).
+    pub thyroid_7d_sv: Option<f64>,
+    /// Early-phase action under the town's own country's criteria (see `protective_action`).
+    pub action_level: Option<i8>,
+    /// Highest AEGL tier exceeded, per chemical.
+    pub aegl_tiers: Vec<(String, u8)>,
+}
+
 /// The run's consequence summary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
     pub zones: Vec<ZoneSummary>,
+    /// Exposure at the town points of the grid.
+    pub towns: Vec<TownExposure>,
     /// Unverified values that decide a zone, and other caveats, once each.
     pub warnings: Vec<String>,
     /// Species that could not be assessed.
@@ -85,6 +104,28 @@ impl Summary {
                     }
                 );
             }
+        }
+        for t in &self.towns {
+            let mut parts = vec![];
+            if let (Some(e4), Some(e7)) = (t.effective_4d_sv, t.effective_7d_sv) {
+                parts.push(format!("{:.2e} Sv (4 d), {:.2e} Sv (7 d)", e4, e7));
+            }
+            if let Some(th) = t.thyroid_7d_sv {
+                parts.push(format!("thyroid {th:.2e} Sv"));
+            }
+            if let Some(a) = t.action_level {
+                parts.push(format!("action level {a}"));
+            }
+            for (c, tier) in &t.aegl_tiers {
+                parts.push(format!("{c} AEGL tier {tier}"));
+            }
+            s += &format!(
+                "  town {} ({}, pop. {:.0}): {}\n",
+                t.town,
+                t.jurisdiction,
+                t.population,
+                parts.join(", ")
+            );
         }
         for u in &self.unassessed {
             s += &format!("  not assessed: {u}\n");
@@ -241,7 +282,53 @@ pub fn summarise(
     }
     Summary {
         zones,
+        towns: town_exposures(radiological, chemical, juris),
         warnings,
         unassessed: unassessed.to_vec(),
     }
+}
+
+/// Dose, action and AEGL tier at each town point inside the grid that sees any exposure.
+fn town_exposures(
+    radiological: Option<(&RadiologicalImpact, &RadiologicalDose)>,
+    chemical: &[ChemicalImpact],
+    juris: &JurisdictionGrid,
+) -> Vec<TownExposure> {
+    let day = 86_400.0;
+    let mut out = vec![];
+    for (town, cell) in &juris.towns {
+        let Some((i, j)) = *cell else { continue };
+        let dose_at = |window_s: f64, thyroid: bool| {
+            radiological.and_then(|(_, d)| {
+                d.window_index(window_s).map(|w| {
+                    if thyroid {
+                        d.thyroid_sv[[w, j, i]]
+                    } else {
+                        d.inhalation_sv[[w, j, i]]
+                            + d.cloudshine_sv[[w, j, i]]
+                            + d.groundshine_sv[[w, j, i]]
+                    }
+                })
+            })
+        };
+        let t = TownExposure {
+            town: town.name.clone(),
+            jurisdiction: juris.tag(i, j).label(),
+            population: town.population,
+            effective_4d_sv: dose_at(4.0 * day, false),
+            effective_7d_sv: dose_at(7.0 * day, false),
+            thyroid_7d_sv: dose_at(7.0 * day, true),
+            action_level: radiological.map(|(imp, _)| imp.action_level[[j, i]]),
+            aegl_tiers: chemical
+                .iter()
+                .filter(|c| c.tier[[j, i]] > 0)
+                .map(|c| (c.chemical.clone(), c.tier[[j, i]]))
+                .collect(),
+        };
+        let exposed = t.effective_7d_sv.is_some_and(|e| e > 0.0) || !t.aegl_tiers.is_empty();
+        if exposed {
+            out.push(t);
+        }
+    }
+    out
 }
