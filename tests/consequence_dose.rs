@@ -45,7 +45,8 @@ fn options(windows_s: Vec<f64>) -> ExposureOptions {
 
 #[test]
 fn iodine_131_doses_by_pathway_match_hand_calculation() {
-    // 1 h of 1000 Bq/m3 of I-131, then 1e5 Bq/m2 on the ground at the end of the hour.
+    // 1 h of 1000 Bq/m3 of I-131 depositing 1e5 Bq/m2, which falls with the air concentration
+    // (here uniformly over the hour, so as if at its middle, t = 1800 s).
     let mut f = one_cell(vec![3600.0], &["I-131"]);
     f.species[0].concentration.fill(1000.0);
     f.species[0].dry_deposition.fill(6.0e4);
@@ -57,9 +58,9 @@ fn iodine_131_doses_by_pathway_match_hand_calculation() {
     let inh = 3.33e-4 * tic * 7.4e-9;
     let thy = 3.33e-4 * tic * 7.4e-9 / 0.05;
     let cloud = tic * 1.69e-14;
-    // FGR-15 ground 2.44e-16 Sv m2/(Bq s), decaying over the 47 h left in the window.
+    // FGR-15 ground 2.44e-16 Sv m2/(Bq s), decaying over the 47.5 h left in the window.
     let lambda = std::f64::consts::LN_2 / 692_988.0;
-    let tau = 2.0 * DAY - 3600.0;
+    let tau = 2.0 * DAY - 1800.0;
     let ground = 1.0e5 * 2.44e-16 * (1.0 - (-lambda * tau).exp()) / lambda;
     let rel = |a: f64, b: f64| ((a - b) / b).abs();
     assert!(
@@ -127,14 +128,30 @@ fn decay_weighted_groundshine_equals_the_analytic_integral() {
         ("Te-132", 4.0 * DAY),
         ("Ba-140", 7.0 * DAY),
     ] {
+        // Two half-hour intervals with air activity 1 : 3, so a quarter of the deposit falls at
+        // 900 s and three quarters at 2700 s, each then decaying (with ingrowth) to the window end.
         let mut f = one_cell(vec![1800.0, 3600.0], &[parent]);
+        f.species[0].concentration[[0, 0, 0, 0]] = 1.0;
+        f.species[0].concentration[[1, 0, 0, 0]] = 3.0;
         f.species[0].dry_deposition.fill(1.0e6);
         let e = compute(&f, Library::embedded(), &options(vec![window])).unwrap();
         let g = e.radiological.unwrap().groundshine_sv[[0, 0, 0]];
-        let numeric = numeric_groundshine(parent, 1.0e6, 3600.0, window - 3600.0);
+        let numeric = numeric_groundshine(parent, 0.25e6, 900.0, window - 900.0)
+            + numeric_groundshine(parent, 0.75e6, 2700.0, window - 2700.0);
         assert!(
             ((g - numeric) / numeric).abs() < 1e-8,
             "{parent}: {g} vs {numeric}"
+        );
+        // A deposit with no air activity above it (e.g. fed from a higher layer) is taken to fall
+        // at the end of the run.
+        let mut f0 = one_cell(vec![1800.0, 3600.0], &[parent]);
+        f0.species[0].dry_deposition.fill(1.0e6);
+        let e0 = compute(&f0, Library::embedded(), &options(vec![window])).unwrap();
+        let g0 = e0.radiological.unwrap().groundshine_sv[[0, 0, 0]];
+        let numeric0 = numeric_groundshine(parent, 1.0e6, 3600.0, window - 3600.0);
+        assert!(
+            ((g0 - numeric0) / numeric0).abs() < 1e-8,
+            "{parent}: {g0} vs {numeric0}"
         );
     }
 }

@@ -50,7 +50,7 @@ impl Consequence {
                 format!(
                     "adult breathing rate {} m3 s-1; shelter dose-reduction factors cloudshine {}, \
                      groundshine {}, inhalation {}; ground roughness factor {}; breathing layer 0; \
-                     groundshine from the end-of-run deposit to the end of each window",
+                     groundshine from the deposit, taken to fall with the breathing-layer air concentration, to the end of each window",
                     self.spec.breathing_rate_m3_s,
                     f.cloudshine,
                     f.groundshine,

@@ -6,10 +6,14 @@
 //!   interval-mean air activity (Bq m⁻³) in the breathing layer and Δt_k the part of interval k
 //!   inside the window; thyroid the same with h_T.
 //! - Cloudshine: E = Σ_k C_k Δt_k · c_cloud (FGR-15 semi-infinite cloud).
-//! - Groundshine: the deposit D (dry + wet, Bq m⁻², as at the end of the run t_end) irradiates
-//!   from t_end to the end of the window W; with decay and daughter ingrowth integrated in closed
-//!   form, E = r · [g_p D I(λp, W − t_end) + Σ_d g_d ∫ A_d dt], I(λ, τ) = (1 − e^{−λτ})/λ, r the
-//!   ground-roughness factor (FGR-15 assumes a smooth infinite plane).
+//! - Groundshine: the deposit D (dry + wet, Bq m⁻², the activity that fell during the run) is
+//!   taken to fall in proportion to the cell's air concentration, a share C_k Δt_k / Σ C_j Δt_j
+//!   at the middle t_k of each output interval (deposition ∝ concentration for dry deposition;
+//!   at the end of the run if the breathing layer saw no air activity). Each share irradiates
+//!   from t_k to the end of the window W, with decay and daughter ingrowth integrated in closed
+//!   form: E = r · Σ_k share_k D [g_p I(λp, W − t_k) + Σ_d g_d ∫ A_d dt / D],
+//!   I(λ, τ) = (1 − e^{−λτ})/λ, r the ground-roughness factor (FGR-15 assumes a smooth infinite
+//!   plane).
 //! - Daughters in air: a parent released at `release_start_s` carries its library daughters in
 //!   the Bateman ratio at the interval's mid-time age; this is the oldest possible age, an upper
 //!   bound for daughters that grow in (Te-132 → I-132) and exact once they are in equilibrium
@@ -113,8 +117,11 @@ pub(crate) struct NuclideCoefficients {
     pub inhalation: Vec<Vec<f64>>,
     pub thyroid: Vec<Vec<f64>>,
     pub cloudshine: Vec<Vec<f64>>,
-    /// [window] Sv per (Bq m⁻²) of deposit at the end of the run.
-    pub groundshine: Vec<f64>,
+    /// Length of each output interval (s).
+    pub interval_s: Vec<f64>,
+    /// [window][k] Sv per (Bq m⁻²) deposited at the middle of interval k (k < N), or at the end
+    /// of the run (k = N).
+    pub groundshine: Vec<Vec<f64>>,
 }
 
 /// Inputs of the dose computation besides the fields.
@@ -144,6 +151,7 @@ pub(crate) fn coefficients(
     let t_end = bounds_s[nk];
     let br = settings.breathing_rate_m3_s;
     let mut c = NuclideCoefficients {
+        interval_s: bounds_s.windows(2).map(|b| b[1] - b[0]).collect(),
         inhalation: vec![],
         thyroid: vec![],
         cloudshine: vec![],
@@ -167,18 +175,27 @@ pub(crate) fn coefficients(
                 cloud[k] += dt * r * d.cloudshine_sv_m3_per_bq_s;
             }
         }
-        let tau = (w - t_end).max(0.0);
-        let age_dep = (t_end - settings.release_start_s).max(0.0);
-        let mut g = n.groundshine_sv_m2_per_bq_s * decay_integral_s(lp, tau);
-        for &(d, b) in &daughters {
-            let ld = d.decay_constant_per_s();
-            let d0 = ingrowth_ratio(lp, ld, b, age_dep);
-            g += d.groundshine_sv_m2_per_bq_s * daughter_activity_integral(1.0, d0, lp, ld, b, tau);
-        }
+        let deposit_times = (0..nk)
+            .map(|k| 0.5 * (bounds_s[k] + bounds_s[k + 1]))
+            .chain(std::iter::once(t_end));
+        let ground: Vec<f64> = deposit_times
+            .map(|t_dep| {
+                let tau = (w - t_dep).max(0.0);
+                let age_dep = (t_dep - settings.release_start_s).max(0.0);
+                let mut g = n.groundshine_sv_m2_per_bq_s * decay_integral_s(lp, tau);
+                for &(d, b) in &daughters {
+                    let ld = d.decay_constant_per_s();
+                    let d0 = ingrowth_ratio(lp, ld, b, age_dep);
+                    g += d.groundshine_sv_m2_per_bq_s
+                        * daughter_activity_integral(1.0, d0, lp, ld, b, tau);
+                }
+                settings.ground_roughness_factor * g
+            })
+            .collect();
         c.inhalation.push(inh);
         c.thyroid.push(thy);
         c.cloudshine.push(cloud);
-        c.groundshine.push(settings.ground_roughness_factor * g);
+        c.groundshine.push(ground);
     }
     c
 }
@@ -210,11 +227,13 @@ pub(crate) fn accumulate(
                 .unwrap_or(w)
         })
         .collect();
-    // Per row: [pathway][window][x] with pathways inhalation, thyroid, cloudshine.
+    let dt = &c.interval_s;
+    // Per row: [pathway][window][x] with pathways inhalation, thyroid, cloudshine, then the
+    // deposit-time-weighted groundshine numerator [window][x], then the TIC weight [x].
     let rows: Vec<Vec<f64>> = (0..ny)
         .into_par_iter()
         .map(|j| {
-            let mut buf = vec![0.0; 3 * nw * nx];
+            let mut buf = vec![0.0; 4 * nw * nx + nx];
             let mut row = vec![0.0; nx];
             for k in 0..nk {
                 for (v, c) in row
@@ -238,6 +257,17 @@ pub(crate) fn accumulate(
                         }
                     }
                 }
+                for w in 0..nw {
+                    let coef = dt[k] * c.groundshine[w][k];
+                    let out = &mut buf[(3 * nw + w) * nx..(3 * nw + w + 1) * nx];
+                    for (o, &v) in out.iter_mut().zip(&row) {
+                        *o += coef * v;
+                    }
+                }
+                let tic = &mut buf[4 * nw * nx..];
+                for (o, &v) in tic.iter_mut().zip(&row) {
+                    *o += dt[k] * v;
+                }
             }
             for w in (0..nw).filter(|&w| source[w] != w) {
                 for p in 0..3 {
@@ -251,10 +281,15 @@ pub(crate) fn accumulate(
     let mut mine = Array3::<f64>::zeros((nw, ny, nx));
     for (j, buf) in rows.iter().enumerate() {
         for w in 0..nw {
-            let g = c.groundshine[w];
             for i in 0..nx {
                 let at = |p: usize| buf[(p * nw + w) * nx + i];
-                let ground = g * (f.dry_deposition[[j, i]] + f.wet_deposition[[j, i]]);
+                let tic = buf[4 * nw * nx + i];
+                let per_bq_m2 = if tic > 0.0 {
+                    at(3) / tic
+                } else {
+                    c.groundshine[w][nk]
+                };
+                let ground = per_bq_m2 * (f.dry_deposition[[j, i]] + f.wet_deposition[[j, i]]);
                 dose.inhalation_sv[[w, j, i]] += at(0);
                 dose.thyroid_sv[[w, j, i]] += at(1);
                 dose.cloudshine_sv[[w, j, i]] += at(2);
