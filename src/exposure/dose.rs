@@ -235,7 +235,7 @@ pub(crate) fn accumulate(
         .map(|j| {
             let mut buf = vec![0.0; 4 * nw * nx + nx];
             let mut row = vec![0.0; nx];
-            for k in 0..nk {
+            for (k, &dt_k) in dt.iter().enumerate() {
                 for (v, c) in row
                     .iter_mut()
                     .zip(f.concentration.slice(s![k, layer, j, ..]))
@@ -258,7 +258,7 @@ pub(crate) fn accumulate(
                     }
                 }
                 for w in 0..nw {
-                    let coef = dt[k] * c.groundshine[w][k];
+                    let coef = dt_k * c.groundshine[w][k];
                     let out = &mut buf[(3 * nw + w) * nx..(3 * nw + w + 1) * nx];
                     for (o, &v) in out.iter_mut().zip(&row) {
                         *o += coef * v;
@@ -266,7 +266,7 @@ pub(crate) fn accumulate(
                 }
                 let tic = &mut buf[4 * nw * nx..];
                 for (o, &v) in tic.iter_mut().zip(&row) {
-                    *o += dt[k] * v;
+                    *o += dt_k * v;
                 }
             }
             for w in (0..nw).filter(|&w| source[w] != w) {
