@@ -285,3 +285,26 @@ fn caesium_137_cloudshine_includes_its_barium_137m_grown_in_air() {
     // Without the daughter the cloudshine would be 70 times smaller.
     assert!(got / (100.0 * 3600.0 * 3.89e-16) > 60.0);
 }
+
+#[test]
+fn per_nuclide_doses_add_up_to_the_effective_dose() {
+    let mut f = one_cell(vec![1800.0, 3600.0], &["I-131", "Cs-137", "Te-132"]);
+    for (s, c) in f.species.iter_mut().zip([1e3, 1e2, 5e2]) {
+        s.concentration.fill(c);
+        s.wet_deposition.fill(c * 50.0);
+    }
+    let d = compute(
+        &f,
+        Library::embedded(),
+        &options(vec![2.0 * DAY, 7.0 * DAY]),
+    )
+    .unwrap()
+    .radiological
+    .unwrap();
+    assert_eq!(d.by_nuclide.len(), 3);
+    for w in 0..2 {
+        let sum: f64 = d.by_nuclide.iter().map(|(_, a)| a[[w, 0, 0]]).sum();
+        let e = d.effective_sv(w)[[0, 0]];
+        assert!(((sum - e) / e).abs() < 1e-12, "window {w}: {sum} vs {e}");
+    }
+}
