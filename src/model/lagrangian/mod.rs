@@ -24,7 +24,7 @@
 //! every synchronisation step of at most 300 s (`sampling_step_s`) dividing each output interval.
 //!
 //! ## Cost
-//! 64 bytes per particle plus the grids (one integer copy per chunk, four chunks per thread).
+//! 64 bytes per particle plus the grids (one integer copy per chunk, eight chunks per thread).
 //! One sub-step is a Philox4x32-10 block, two Box–Muller pairs (three normals used), three
 //! polynomial exponentials, two column reads and the updates, eight particles at a time in SIMD
 //! lanes (AVX2 when the CPU has it). Measured in November 2026 on the project's 2-core machine
