@@ -28,11 +28,12 @@
 //! One sub-step is a Philox4x32-10 block, two Box–Muller pairs (three normals used), three
 //! polynomial exponentials, two column reads and the updates, eight particles at a time in SIMD
 //! lanes (AVX2 when the CPU has it). Measured in November 2026 on the project's 2-core machine
-//! while other jobs kept it loaded (load average ≈ 5, so wall times overstate): about 4.3–4.7·10⁷
-//! sub-steps per CPU-second; the FLEXPART benchmark case with 10⁶ particles took 11.2 CPU-seconds
-//! (5.2·10⁸ sub-steps), the Point Lepreau 12 h case 13.3 CPU-seconds (5.7·10⁸). The random
-//! numbers take about a third of a sub-step, the column reads and lane bookkeeping most of the
-//! rest; memory traffic is not the limit (a particle is read and written once per sampling step).
+//! (AMD EPYC, 2 threads, at moments when no other job ran): 4.3–4.7·10⁷ sub-steps per
+//! CPU-second and 7.9–9.0·10⁷ per second on two threads; the FLEXPART benchmark case with 10⁶
+//! particles (5.2·10⁸ sub-steps) in 5.9 s end to end, the Point Lepreau 12 h case with 10⁶
+//! particles (5.7·10⁸ sub-steps) in 7.6 s end to end. The random numbers take about a third of
+//! a sub-step, the column reads and lane bookkeeping most of the rest; memory traffic is not
+//! the limit (a particle is read and written once per sampling step, not per sub-step).
 
 mod account;
 pub mod column;
