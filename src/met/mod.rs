@@ -7,8 +7,12 @@
 //! on the central meridian through the domain centre.
 
 pub mod boundary_layer;
+pub mod error;
+pub mod station;
 
 pub use boundary_layer::{BoundaryLayer, StabilityClass};
+pub use error::{MetError, MetWarning};
+pub use station::{SpatialWeighting, StationMet, StationOptions};
 
 /// Meteorology at one point and time.
 #[derive(Debug, Clone, Copy, PartialEq)]
