@@ -8,10 +8,12 @@
 
 pub mod boundary_layer;
 pub mod error;
+pub mod gridded;
 pub mod station;
 
 pub use boundary_layer::{BoundaryLayer, StabilityClass};
 pub use error::{MetError, MetWarning};
+pub use gridded::{GriddedMet, VerticalInterpolation};
 pub use station::{SpatialWeighting, StationMet, StationOptions};
 
 /// Meteorology at one point and time.
