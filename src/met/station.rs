@@ -144,6 +144,10 @@ pub struct StationMet {
     centre_lat_deg: f64,
 }
 
+/// Farthest a station may lie from the domain centre (m): beyond, it says nothing about the
+/// domain's weather, and the local projection loses accuracy.
+pub const MAX_STATION_DISTANCE_M: f64 = 1_000_000.0;
+
 /// Default air temperature (K) when the file has no temperature column.
 pub const DEFAULT_AIR_TEMPERATURE_K: f64 = 288.15;
 
@@ -327,6 +331,20 @@ impl StationMet {
                 }
                 _ => 10.0,
             };
+            let distance_m =
+                crate::geo::geodesic_distance_m(projection.origin(), LatLon::new(lat, lon));
+            if distance_m > MAX_STATION_DISTANCE_M {
+                return Err(bad(
+                    line,
+                    "lat/lon",
+                    &format!("{lat}, {lon}"),
+                    &format!(
+                        "a station within {:.0} km of the domain centre (it is {:.0} km away)",
+                        MAX_STATION_DISTANCE_M / 1000.0,
+                        distance_m / 1000.0
+                    ),
+                ));
+            }
             let k = match drafts.iter().position(|d| d.id == id) {
                 Some(k) => k,
                 None => {

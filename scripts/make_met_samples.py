@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Generate the small gridded meteorology samples shipped with the scenarios.
+
+Writes, next to the scenarios:
+  scenarios/data/lepreau_nwp_sample.nc     CF-1.10 netCDF-4 (netCDF4-python), lat/lon grid
+  scenarios/data/lepreau_nwp_sample.grib2  the same fields as GRIB2 (ecCodes), lat/lon grid
+  scenarios/data/lepreau_backing_wind_stations.csv  station series: a wind backing SW -> S -> E
+
+The weather is synthetic but shaped like a nor'easter over the Bay of Fundy on 2026-03-02:
+east-north-east winds at 10 m of 7-9 m/s, backing slowly from 70 to 55 degrees over six hours,
+growing with height along a neutral log profile (z0 = 0.1 m), light-to-moderate rain, a 600-700 m
+boundary layer, near-neutral stability. East-north-east winds carry a Point Lepreau plume across
+the border towards Eastport and Lubec (see shared/data/region/meteorology.md).
+
+Usage: pip install netCDF4 numpy eccodes; python3 scripts/make_met_samples.py
+Deterministic: re-running gives the same values (byte layout may differ with library versions).
+"""
+
+import os
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "scenarios", "data")
+
+LAT = np.round(np.arange(44.55, 45.60 + 1e-9, 0.05), 4)  # 22 rows, south to north
+LON = np.round(np.arange(-67.55, -65.95 + 1e-9, 0.08), 4)  # 21 columns, west to east
+HEIGHTS_M = np.array([10.0, 40.0, 100.0, 250.0, 500.0, 1000.0, 2000.0])
+HOURS = np.arange(0, 7)  # 00:00 to 06:00 UTC
+KARMAN = 0.4
+Z0_M = 0.1
+
+
+def fields():
+    """Returns a dict of arrays: 3-D winds (t, z, y, x) and 2-D surface fields (t, y, x)."""
+    nt, nz, ny, nx = len(HOURS), len(HEIGHTS_M), len(LAT), len(LON)
+    lat2, lon2 = np.meshgrid(LAT, LON, indexing="ij")
+    t = HOURS[:, None, None].astype(float)
+    # Wind at 10 m: stronger offshore (south-east), backing with time.
+    speed10 = 7.0 + 1.5 * (45.6 - lat2) / 1.05 + 0.2 * t
+    from_deg = 70.0 - 2.5 * t + 3.0 * (lon2 + 66.75)
+    ustar = KARMAN * speed10 / np.log(10.0 / Z0_M)
+    shape = np.log(np.minimum(HEIGHTS_M, 700.0) / Z0_M)  # log profile, held above 700 m
+    speed = ustar[:, None, :, :] / KARMAN * shape[None, :, None, None]
+    to = np.deg2rad(from_deg + 180.0)[:, None, :, :]
+    u = speed * np.sin(to)
+    v = speed * np.cos(to)
+    blh = 600.0 + 15.0 * t + 0.0 * lat2
+    temp = 275.0 + 0.3 * t - 1.0 * (lat2 - 45.0)
+    rain_mm_h = 1.5 + 1.0 * np.exp(-(((lat2 - 45.0) / 0.3) ** 2 + ((lon2 + 67.0) / 0.4) ** 2)) + 0.1 * t
+    # Slightly stable marine air: small downward heat flux, Obukhov length ~ +600 m.
+    shf = -8.0 + 0.0 * t + 0.0 * lat2
+    rho_cp = 101325.0 / (287.05 * temp) * 1005.0
+    obukhov = -rho_cp * temp * ustar**3 / (KARMAN * 9.80665 * shf)
+    assert u.shape == (nt, nz, ny, nx)
+    return dict(u=u, v=v, blh=blh, temp=temp, rain=rain_mm_h, ustar=ustar, shf=shf, obukhov=obukhov)
+
+
+def write_netcdf(f, path):
+    from netCDF4 import Dataset
+
+    ds = Dataset(path, "w", format="NETCDF4")
+    ds.Conventions = "CF-1.10"
+    ds.title = "Synthetic nor'easter over the Bay of Fundy (plume sample)"
+    ds.source = "scripts/make_met_samples.py"
+    ds.createDimension("time", None)
+    ds.createDimension("height", len(HEIGHTS_M))
+    ds.createDimension("lat", len(LAT))
+    ds.createDimension("lon", len(LON))
+    tv = ds.createVariable("time", "f8", ("time",))
+    tv.units = "hours since 2026-03-02 00:00:00"
+    tv.standard_name = "time"
+    tv.calendar = "standard"
+    tv[:] = HOURS
+    hv = ds.createVariable("height", "f4", ("height",))
+    hv.units = "m"
+    hv.standard_name = "height"
+    hv.positive = "up"
+    hv[:] = HEIGHTS_M
+    la = ds.createVariable("lat", "f8", ("lat",))
+    la.units = "degrees_north"
+    la.standard_name = "latitude"
+    la[:] = LAT
+    lo = ds.createVariable("lon", "f8", ("lon",))
+    lo.units = "degrees_east"
+    lo.standard_name = "longitude"
+    lo[:] = LON
+
+    def var(name, dims, data, units, standard_name=None, long_name=None):
+        x = ds.createVariable(name, "f4", dims, zlib=True, complevel=4, fill_value=-9999.0)
+        x.units = units
+        if standard_name:
+            x.standard_name = standard_name
+        if long_name:
+            x.long_name = long_name
+        x[:] = data
+
+    d4 = ("time", "height", "lat", "lon")
+    d3 = ("time", "lat", "lon")
+    var("u", d4, f["u"], "m s-1", "eastward_wind")
+    var("v", d4, f["v"], "m s-1", "northward_wind")
+    var("t2m", d3, f["temp"], "K", "air_temperature", "air temperature at 2 m")
+    var("blh", d3, f["blh"], "m", "atmosphere_boundary_layer_thickness")
+    var("friction_velocity", d3, f["ustar"], "m s-1", None, "surface friction velocity")
+    var("shf", d3, f["shf"], "W m-2", "surface_upward_sensible_heat_flux")
+    var("precipitation_flux", d3, f["rain"] / 3600.0, "kg m-2 s-1", "precipitation_flux")
+    ds.close()
+
+
+def write_grib2(f, path):
+    import eccodes
+
+    nt, nz, ny, nx = f["u"].shape
+    with open(path, "wb") as out:
+
+        def message(hour, values2d, discipline, category, number, level_type, level):
+            h = eccodes.codes_grib_new_from_samples("regular_ll_sfc_grib2")
+            set_ = lambda k, v: eccodes.codes_set(h, k, v)
+            set_("centre", "cwao")  # Canadian Meteorological Centre, as HRDPS
+            set_("dataDate", 20260302)
+            set_("dataTime", 0)
+            set_("significanceOfReferenceTime", 1)
+            set_("Ni", nx)
+            set_("Nj", ny)
+            set_("latitudeOfFirstGridPointInDegrees", float(LAT[0]))
+            set_("longitudeOfFirstGridPointInDegrees", float(LON[0] % 360.0))
+            set_("latitudeOfLastGridPointInDegrees", float(LAT[-1]))
+            set_("longitudeOfLastGridPointInDegrees", float(LON[-1] % 360.0))
+            set_("iDirectionIncrementInDegrees", 0.08)
+            set_("jDirectionIncrementInDegrees", 0.05)
+            set_("jScansPositively", 1)
+            set_("discipline", discipline)
+            set_("parameterCategory", category)
+            set_("parameterNumber", number)
+            set_("typeOfFirstFixedSurface", level_type)
+            if level_type == 103:
+                set_("scaleFactorOfFirstFixedSurface", 0)
+                set_("scaledValueOfFirstFixedSurface", int(level))
+            set_("stepUnits", 1)
+            set_("forecastTime", int(hour))
+            set_("bitsPerValue", 24)
+            eccodes.codes_set_values(h, np.ascontiguousarray(values2d, dtype=float).ravel())
+            eccodes.codes_write(h, out)
+            eccodes.codes_release(h)
+
+        for n, hour in enumerate(HOURS):
+            for k, z in enumerate(HEIGHTS_M):
+                message(hour, f["u"][n, k], 0, 2, 2, 103, z)
+                message(hour, f["v"][n, k], 0, 2, 3, 103, z)
+            message(hour, f["temp"][n], 0, 0, 0, 103, 2)
+            message(hour, f["blh"][n], 0, 3, 18, 1, 0)
+            message(hour, f["ustar"][n], 0, 2, 30, 1, 0)
+            message(hour, f["shf"][n], 0, 0, 11, 1, 0)
+            message(hour, f["rain"][n] / 3600.0, 0, 1, 7, 1, 0)
+
+
+def write_stations(path):
+    """Three stations, half-hourly, 2026-07-14 12:00-18:30 UTC: the wind backs from south-west
+    (225 deg) through south to east (90 deg) over six hours (22.5 deg/h), freshening from 4 to 6
+    m/s; neutral then slightly stable as a sea-breeze front passes; a shower mid-afternoon."""
+    stations = [
+        ("PLNGS", 45.068, -66.455, 10.0, 0.0),  # Point Lepreau
+        ("CYSJ", 45.316, -65.890, 10.0, -10.0),  # Saint John airport (directions 10 deg behind)
+        ("KEPM", 44.910, -67.012, 10.0, 8.0),  # Eastport, Maine
+    ]
+    rows = ["time,station,lat,lon,wind_height_m,wind_speed_m_s,wind_from_deg,stability,"
+            "mixing_height_m,precipitation_mm_h,air_temperature_k"]
+    for sid, lat, lon, zr, offset in stations:
+        for n in range(14):
+            hours = 0.5 * n
+            frac = min(hours / 6.0, 1.0)
+            from_deg = (225.0 - 135.0 * frac + offset) % 360.0
+            speed = 4.0 + 2.0 * frac
+            cls = "D" if hours < 3.0 else "E"
+            mixing = 900.0 - 300.0 * frac
+            rain = 2.0 if 2.5 <= hours <= 3.5 else 0.0
+            temp = 291.0 - 3.0 * frac
+            minutes = 12 * 60 + int(round(hours * 60))
+            t = "2026-07-14T%02d:%02d:00Z" % (minutes // 60, minutes % 60)
+            rows.append("%s,%s,%.3f,%.3f,%.0f,%.2f,%.1f,%s,%.0f,%.1f,%.2f"
+                        % (t, sid, lat, lon, zr, speed, from_deg, cls, mixing, rain, temp))
+    with open(path, "w") as out:
+        out.write("# Synthetic station series for scenarios/lepreau_backing_wind.toml "
+                  "(scripts/make_met_samples.py)\n")
+        out.write("\n".join(rows) + "\n")
+
+
+if __name__ == "__main__":
+    write_stations(os.path.join(OUT, "lepreau_backing_wind_stations.csv"))
+    os.makedirs(OUT, exist_ok=True)
+    f = fields()
+    write_netcdf(f, os.path.join(OUT, "lepreau_nwp_sample.nc"))
+    try:
+        write_grib2(f, os.path.join(OUT, "lepreau_nwp_sample.grib2"))
+    except ImportError:
+        print("eccodes not installed: GRIB2 sample not written")
+    print("written to", os.path.normpath(OUT))
