@@ -601,3 +601,67 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn grib2_sample_agrees_with_the_netcdf_sample() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data");
+    let tm = TransverseMercator::new(CENTRE);
+    let region = LocalBox {
+        x_min_m: -60_000.0,
+        x_max_m: 60_000.0,
+        y_min_m: -45_000.0,
+        y_max_m: 45_000.0,
+    };
+    let start: DateTime<Utc> = "2026-03-02T00:00:00Z".parse().unwrap();
+    let run_s = 6.0 * 3600.0;
+    let options = GriddedOptions::default();
+    let (nc, _) = cf::read(&dir.join("lepreau_nwp_sample.nc"), start, run_s, &tm, region, options)
+        .unwrap();
+    let (gb, warnings) = plume::met::gridded::grib2::read(
+        &dir.join("lepreau_nwp_sample.grib2"),
+        start,
+        run_s,
+        &tm,
+        region,
+        options,
+    )
+    .unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(nc.shape(), gb.shape());
+    assert_eq!(nc.times_s(), gb.times_s());
+    for (x, y, z, t) in [
+        (0.0, 0.0, 10.0, 0.0),
+        (-41_000.0, 23_000.0, 75.0, 5000.0),
+        (52_000.0, -30_000.0, 600.0, 20_000.0),
+        (12_345.0, 6_789.0, 3.0, 21_600.0),
+    ] {
+        let (a, b) = (nc.sample(x, y, z, t), gb.sample(x, y, z, t));
+        let close = |p: f64, q: f64, what: &str| {
+            assert!((p - q).abs() <= 1e-4 * p.abs().max(1.0), "{what}: {p} vs {q}");
+        };
+        close(a.wind_u_m_s, b.wind_u_m_s, "u");
+        close(a.wind_v_m_s, b.wind_v_m_s, "v");
+        close(a.air_temperature_k, b.air_temperature_k, "T");
+        close(a.boundary_layer.mixing_height_m, b.boundary_layer.mixing_height_m, "h");
+        close(a.boundary_layer.friction_velocity_m_s, b.boundary_layer.friction_velocity_m_s, "u*");
+        close(a.precipitation_mm_h, b.precipitation_mm_h, "P");
+        close(1.0 / a.boundary_layer.obukhov_length_m, 1.0 / b.boundary_layer.obukhov_length_m, "1/L");
+    }
+}
+
+#[test]
+fn values_outside_the_region_and_time_window_are_never_read() {
+    // A NaN far outside the run's region and after its end does not matter: it is never read.
+    let dir = tempfile::tempdir().unwrap();
+    let mut vars = linear_vars(&GridSpec::standard(false));
+    let (nx, ny) = (21, 16);
+    let u = vars.iter_mut().find(|v| v.name == "u").unwrap();
+    u.data[0] = f64::NAN; // t = 0, lowest level, south-west corner (outside the region)
+    let path = write(dir.path(), "partial.nc", &vars);
+    let tm = TransverseMercator::new(CENTRE);
+    let (met, _) = cf::read(&path, start(), 2.0 * 3600.0, &tm, region(), GriddedOptions::default())
+        .unwrap();
+    assert_eq!(met.times_s().len(), 3);
+    let (sx, sy, _) = met.shape();
+    assert!(sx < nx && sy < ny, "{sx} × {sy}");
+}

@@ -2,7 +2,7 @@
 //! fields on a horizontal grid (latitude/longitude or projected), on height levels that are the
 //! same everywhere or follow the terrain column by column, at a sequence of times.
 //!
-//! Readers ([`cf`] for CF netCDF-4/HDF5) turn a file into a [`RawGrid`]
+//! Readers ([`cf`] for CF netCDF-4/HDF5, [`grib2`] for GRIB2) turn a file into a [`RawGrid`]
 //! holding only the subdomain and times the run needs; [`GriddedMet::new`] checks it and builds
 //! the sampler.
 //!
@@ -34,6 +34,7 @@
 //!   space and time for particle models.
 
 pub mod cf;
+pub mod grib2;
 mod index_map;
 
 use std::path::{Path, PathBuf};
