@@ -23,8 +23,8 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "scenarios", "data")
 
-LAT = np.round(np.arange(44.55, 45.60 + 1e-9, 0.05), 4)  # 22 rows, south to north
-LON = np.round(np.arange(-67.55, -65.95 + 1e-9, 0.08), 4)  # 21 columns, west to east
+LAT = np.round(np.arange(44.45, 45.70 + 1e-9, 0.05), 4)  # 26 rows, south to north
+LON = np.round(np.arange(-67.75, -65.75 + 1e-9, 0.08), 4)  # 26 columns, west to east
 HEIGHTS_M = np.array([10.0, 40.0, 100.0, 250.0, 500.0, 1000.0, 2000.0])
 HOURS = np.arange(0, 7)  # 00:00 to 06:00 UTC
 KARMAN = 0.4
@@ -37,7 +37,7 @@ def fields():
     lat2, lon2 = np.meshgrid(LAT, LON, indexing="ij")
     t = HOURS[:, None, None].astype(float)
     # Wind at 10 m: stronger offshore (south-east), backing with time.
-    speed10 = 7.0 + 1.5 * (45.6 - lat2) / 1.05 + 0.2 * t
+    speed10 = 7.0 + 1.5 * (45.7 - lat2) / 1.25 + 0.2 * t
     from_deg = 70.0 - 2.5 * t + 3.0 * (lon2 + 66.75)
     ustar = KARMAN * speed10 / np.log(10.0 / Z0_M)
     shape = np.log(np.minimum(HEIGHTS_M, 700.0) / Z0_M)  # log profile, held above 700 m

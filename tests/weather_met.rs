@@ -126,7 +126,10 @@ fn linear_vars(g: &GridSpec) -> Vec<CfVar> {
             "time",
             &[nt],
             g.hours.clone(),
-            &[("units", "hours since 2026-07-14 06:00:00"), ("standard_name", "time")],
+            &[
+                ("units", "hours since 2026-07-14 06:00:00"),
+                ("standard_name", "time"),
+            ],
         ),
         CfVar::new(
             "x",
@@ -178,9 +181,17 @@ fn linear_vars(g: &GridSpec) -> Vec<CfVar> {
             "blh",
             &[nt, ny, nx],
             field2(H_M),
-            &[("units", "m"), ("standard_name", "atmosphere_boundary_layer_thickness")],
+            &[
+                ("units", "m"),
+                ("standard_name", "atmosphere_boundary_layer_thickness"),
+            ],
         ),
-        CfVar::new("friction_velocity", &[nt, ny, nx], field2(USTAR), &[wind[0]]),
+        CfVar::new(
+            "friction_velocity",
+            &[nt, ny, nx],
+            field2(USTAR),
+            &[wind[0]],
+        ),
         CfVar::new("obukhov_length", &[nt, ny, nx], l, &[("units", "m")]),
         CfVar::new(
             "precipitation_rate",
@@ -202,14 +213,22 @@ fn linear_vars(g: &GridSpec) -> Vec<CfVar> {
             "height",
             &[nz, ny, nx],
             z,
-            &[("units", "m"), ("standard_name", "height"), ("positive", "up")],
+            &[
+                ("units", "m"),
+                ("standard_name", "height"),
+                ("positive", "up"),
+            ],
         ));
     } else {
         vars.push(CfVar::new(
             "height",
             &[nz],
             g.levels.clone(),
-            &[("units", "m"), ("standard_name", "height"), ("positive", "up")],
+            &[
+                ("units", "m"),
+                ("standard_name", "height"),
+                ("positive", "up"),
+            ],
         ));
     }
     vars
@@ -217,9 +236,21 @@ fn linear_vars(g: &GridSpec) -> Vec<CfVar> {
 
 fn tm_attrs() -> Vec<(&'static str, &'static str, f64)> {
     vec![
-        ("transverse_mercator", "latitude_of_projection_origin", CENTRE.lat),
-        ("transverse_mercator", "longitude_of_central_meridian", CENTRE.lon),
-        ("transverse_mercator", "scale_factor_at_central_meridian", 1.0),
+        (
+            "transverse_mercator",
+            "latitude_of_projection_origin",
+            CENTRE.lat,
+        ),
+        (
+            "transverse_mercator",
+            "longitude_of_central_meridian",
+            CENTRE.lon,
+        ),
+        (
+            "transverse_mercator",
+            "scale_factor_at_central_meridian",
+            1.0,
+        ),
     ]
 }
 
@@ -265,8 +296,16 @@ fn check_linear(terrain_following: bool) {
             (s.wind_w_m_s, W.at(x, y, z, t), "w"),
             (s.air_temperature_k, T_K.at(x, y, 0.0, t), "T"),
             (s.boundary_layer.mixing_height_m, H_M.at(x, y, 0.0, t), "h"),
-            (s.boundary_layer.friction_velocity_m_s, USTAR.at(x, y, 0.0, t), "u*"),
-            (1.0 / s.boundary_layer.obukhov_length_m, INV_L.at(x, y, 0.0, t), "1/L"),
+            (
+                s.boundary_layer.friction_velocity_m_s,
+                USTAR.at(x, y, 0.0, t),
+                "u*",
+            ),
+            (
+                1.0 / s.boundary_layer.obukhov_length_m,
+                INV_L.at(x, y, 0.0, t),
+                "1/L",
+            ),
             (s.precipitation_mm_h, PRECIP.at(x, y, 0.0, t), "P"),
         ];
         for (got, want, what) in checks {
@@ -347,7 +386,10 @@ fn similarity_interpolation_reproduces_a_uniform_profile_between_levels() {
     };
     let (met, _) = cf::read(&path, start(), 4.0 * 3600.0, &tm, region(), options).unwrap();
     for z in [1.0, 5.0, 10.0, 25.0, 80.0, 200.0, 450.0, 799.0, 1200.0] {
-        let (a, b) = (met.sample(1234.0, -567.0, z, 5000.0), uniform.sample(0.0, 0.0, z, 0.0));
+        let (a, b) = (
+            met.sample(1234.0, -567.0, z, 5000.0),
+            uniform.sample(0.0, 0.0, z, 0.0),
+        );
         for (got, want) in [(a.wind_u_m_s, b.wind_u_m_s), (a.wind_v_m_s, b.wind_v_m_s)] {
             assert!(
                 (got - want).abs() <= 1e-12 * want.abs().max(1.0),
@@ -418,7 +460,10 @@ fn nan_in_a_field_is_rejected() {
 fn fill_values_are_rejected_like_nan() {
     let dir = tempfile::tempdir().unwrap();
     let mut vars = linear_vars(&GridSpec::standard(false));
-    vars.iter_mut().find(|v| v.name == "friction_velocity").unwrap().data[2 * 16 * 21 + 7 * 21 + 9] = -999.0;
+    vars.iter_mut()
+        .find(|v| v.name == "friction_velocity")
+        .unwrap()
+        .data[2 * 16 * 21 + 7 * 21 + 9] = -999.0;
     let path = dir.path().join("fill.nc");
     let mut attrs = tm_attrs();
     attrs.push(("friction_velocity", "_FillValue", -999.0));
@@ -448,8 +493,15 @@ fn shipped_netcdf_sample_reads_and_covers_the_border() {
         y_max_m: 45_000.0,
     };
     let start: DateTime<Utc> = "2026-03-02T00:00:00Z".parse().unwrap();
-    let (met, warnings) =
-        cf::read(&path, start, 6.0 * 3600.0, &tm, region, GriddedOptions::default()).unwrap();
+    let (met, warnings) = cf::read(
+        &path,
+        start,
+        6.0 * 3600.0,
+        &tm,
+        region,
+        GriddedOptions::default(),
+    )
+    .unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
     // The sample holds a nor'easter: winds from the east-north-east, carrying a plume from
     // Point Lepreau towards Maine.
@@ -545,7 +597,10 @@ fn station_errors_name_file_line_and_column() {
     )
     .unwrap_err();
     let msg = err.to_string();
-    assert!(msg.contains("met/stations.csv:6") && msg.contains("time"), "{msg}");
+    assert!(
+        msg.contains("met/stations.csv:6") && msg.contains("time"),
+        "{msg}"
+    );
     let bad_speed = STATIONS.replace(",5.0,135,", ",fast,135,");
     let msg = StationMet::parse(
         &bad_speed,
@@ -557,11 +612,22 @@ fn station_errors_name_file_line_and_column() {
     )
     .unwrap_err()
     .to_string();
-    assert!(msg.contains("wind_speed_m_s") && msg.contains("fast"), "{msg}");
-    let no_dir = "time,station,lat,lon,wind_speed_m_s,stability\n2026-07-14T06:00:00Z,A,45,-66,3,D\n";
-    let msg = StationMet::parse(no_dir, Path::new("s.csv"), start(), 0.0, &tm, StationOptions::default())
-        .unwrap_err()
-        .to_string();
+    assert!(
+        msg.contains("wind_speed_m_s") && msg.contains("fast"),
+        "{msg}"
+    );
+    let no_dir =
+        "time,station,lat,lon,wind_speed_m_s,stability\n2026-07-14T06:00:00Z,A,45,-66,3,D\n";
+    let msg = StationMet::parse(
+        no_dir,
+        Path::new("s.csv"),
+        start(),
+        0.0,
+        &tm,
+        StationOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
     assert!(msg.contains("wind_from_deg"), "{msg}");
 }
 
@@ -615,8 +681,15 @@ fn grib2_sample_agrees_with_the_netcdf_sample() {
     let start: DateTime<Utc> = "2026-03-02T00:00:00Z".parse().unwrap();
     let run_s = 6.0 * 3600.0;
     let options = GriddedOptions::default();
-    let (nc, _) = cf::read(&dir.join("lepreau_nwp_sample.nc"), start, run_s, &tm, region, options)
-        .unwrap();
+    let (nc, _) = cf::read(
+        &dir.join("lepreau_nwp_sample.nc"),
+        start,
+        run_s,
+        &tm,
+        region,
+        options,
+    )
+    .unwrap();
     let (gb, warnings) = plume::met::gridded::grib2::read(
         &dir.join("lepreau_nwp_sample.grib2"),
         start,
@@ -637,15 +710,30 @@ fn grib2_sample_agrees_with_the_netcdf_sample() {
     ] {
         let (a, b) = (nc.sample(x, y, z, t), gb.sample(x, y, z, t));
         let close = |p: f64, q: f64, what: &str| {
-            assert!((p - q).abs() <= 1e-4 * p.abs().max(1.0), "{what}: {p} vs {q}");
+            assert!(
+                (p - q).abs() <= 1e-4 * p.abs().max(1.0),
+                "{what}: {p} vs {q}"
+            );
         };
         close(a.wind_u_m_s, b.wind_u_m_s, "u");
         close(a.wind_v_m_s, b.wind_v_m_s, "v");
         close(a.air_temperature_k, b.air_temperature_k, "T");
-        close(a.boundary_layer.mixing_height_m, b.boundary_layer.mixing_height_m, "h");
-        close(a.boundary_layer.friction_velocity_m_s, b.boundary_layer.friction_velocity_m_s, "u*");
+        close(
+            a.boundary_layer.mixing_height_m,
+            b.boundary_layer.mixing_height_m,
+            "h",
+        );
+        close(
+            a.boundary_layer.friction_velocity_m_s,
+            b.boundary_layer.friction_velocity_m_s,
+            "u*",
+        );
         close(a.precipitation_mm_h, b.precipitation_mm_h, "P");
-        close(1.0 / a.boundary_layer.obukhov_length_m, 1.0 / b.boundary_layer.obukhov_length_m, "1/L");
+        close(
+            1.0 / a.boundary_layer.obukhov_length_m,
+            1.0 / b.boundary_layer.obukhov_length_m,
+            "1/L",
+        );
     }
 }
 
@@ -659,8 +747,15 @@ fn values_outside_the_region_and_time_window_are_never_read() {
     u.data[0] = f64::NAN; // t = 0, lowest level, south-west corner (outside the region)
     let path = write(dir.path(), "partial.nc", &vars);
     let tm = TransverseMercator::new(CENTRE);
-    let (met, _) = cf::read(&path, start(), 2.0 * 3600.0, &tm, region(), GriddedOptions::default())
-        .unwrap();
+    let (met, _) = cf::read(
+        &path,
+        start(),
+        2.0 * 3600.0,
+        &tm,
+        region(),
+        GriddedOptions::default(),
+    )
+    .unwrap();
     assert_eq!(met.times_s().len(), 3);
     let (sx, sy, _) = met.shape();
     assert!(sx < nx && sy < ny, "{sx} × {sy}");

@@ -11,7 +11,13 @@ use plume::model::gaussian;
 use plume::model::puff::{self, Bounds, Growth, PuffRun, Setup};
 use plume::scenario::{MetSpec, Scenario, SigmaScheme, Terrain};
 
-fn scenario(layers: &str, release: &str, duration_s: f64, interval_s: f64, stack: &str) -> Scenario {
+fn scenario(
+    layers: &str,
+    release: &str,
+    duration_s: f64,
+    interval_s: f64,
+    stack: &str,
+) -> Scenario {
     let text = format!(
         r#"
 [scenario]
@@ -83,12 +89,27 @@ fn steady_uniform_wind_puffs_converge_to_the_gaussian_plume() {
         },
         s.duration_s,
     );
-    let out = puff::run(&s.sources, &s.species, &met, &grid, &tm, &steady_setup(), s.duration_s);
+    let out = puff::run(
+        &s.sources,
+        &s.species,
+        &met,
+        &grid,
+        &tm,
+        &steady_setup(),
+        s.duration_s,
+    );
     let (src_x, src_y) = tm.forward(s.sources[0].location);
     let (ex, ey) = met.wind_direction_unit();
-    let sigmas = gaussian::Sigmas::new(SigmaScheme::Briggs, met.boundary_layer.stability, Terrain::Rural);
+    let sigmas = gaussian::Sigmas::new(
+        SigmaScheme::Briggs,
+        met.boundary_layer.stability,
+        Terrain::Rural,
+    );
     let n = grid.nt() - 1; // steady by the last half hour (travel to the edge ≈ 70 min)
-    let (p, q) = (&plume.species[0].concentration, &out.fields.species[0].concentration);
+    let (p, q) = (
+        &plume.species[0].concentration,
+        &out.fields.species[0].concentration,
+    );
     let mut compared = 0;
     let mut worst = 0.0f64;
     // Within two σy of the axis, from 1.5 km downwind to 2 km short of the grid's edge. Farther
@@ -106,7 +127,10 @@ fn steady_uniform_wind_puffs_converge_to_the_gaussian_plume() {
                 let c = p[[n, k, j, i]];
                 let rel = (q[[n, k, j, i]] - c).abs() / c;
                 if rel > 0.05 && std::env::var("PUFF_DEBUG").is_ok() {
-                    eprintln!("k {k} xd {xd:.0} yd {yd:.0} plume {c:.3e} puff {:.3e} rel {rel:.3}", q[[n, k, j, i]]);
+                    eprintln!(
+                        "k {k} xd {xd:.0} yd {yd:.0} plume {c:.3e} puff {:.3e} rel {rel:.3}",
+                        q[[n, k, j, i]]
+                    );
                 }
                 worst = worst.max(rel);
                 compared += 1;
@@ -139,7 +163,15 @@ fn puff_mass_on_the_grid_equals_the_airborne_mass_and_the_budget_telescopes() {
     let met = uniform(&s);
     let tm = TransverseMercator::new(s.domain.centre);
     let grid = GridSpec::from_scenario(&s);
-    let out = puff::run(&s.sources, &s.species, &met, &grid, &tm, &steady_setup(), s.duration_s);
+    let out = puff::run(
+        &s.sources,
+        &s.species,
+        &met,
+        &grid,
+        &tm,
+        &steady_setup(),
+        s.duration_s,
+    );
     let f = &out.fields.species[0];
     let lambda = std::f64::consts::LN_2 / 3600.0;
     let released = 1.0e9 * 60.0;
@@ -147,13 +179,17 @@ fn puff_mass_on_the_grid_equals_the_airborne_mass_and_the_budget_telescopes() {
         let mut on_grid = 0.0;
         for k in 0..grid.nz() {
             let th = grid.layers[k].top_m - grid.layers[k].bottom_m;
-            on_grid += f.concentration.slice(ndarray::s![n, k, .., ..]).sum() * grid.cell_area_m2() * th;
+            on_grid +=
+                f.concentration.slice(ndarray::s![n, k, .., ..]).sum() * grid.cell_area_m2() * th;
         }
         // Interval mean of M·exp(−λ(t − 30 s)).
         let (a, b) = (grid.interval_start_s(n) - 30.0, grid.times_s[n] - 30.0);
         let airborne = released * ((-lambda * a).exp() - (-lambda * b).exp()) / (lambda * (b - a));
         let rel = (on_grid - airborne).abs() / airborne;
-        assert!(rel < 0.01, "interval {n}: grid {on_grid:.4e} vs airborne {airborne:.4e} ({rel})");
+        assert!(
+            rel < 0.01,
+            "interval {n}: grid {on_grid:.4e} vs airborne {airborne:.4e} ({rel})"
+        );
     }
     let b = f.budget.unwrap();
     assert!(b.relative_imbalance().abs() < 1e-12, "{b:?}");
@@ -287,12 +323,26 @@ fn puff_grids_do_not_depend_on_the_thread_count() {
             .num_threads(threads)
             .build()
             .unwrap()
-            .install(|| puff::run(&s.sources, &s.species, &met, &grid, &tm, &setup, s.duration_s))
+            .install(|| {
+                puff::run(
+                    &s.sources,
+                    &s.species,
+                    &met,
+                    &grid,
+                    &tm,
+                    &setup,
+                    s.duration_s,
+                )
+            })
     };
     let one = go(1);
     let three = go(3);
     assert_eq!(one.fields, three.fields);
-    assert!(one.warnings.iter().any(|w| w.contains("puff limit")), "{:?}", one.warnings);
+    assert!(
+        one.warnings.iter().any(|w| w.contains("puff limit")),
+        "{:?}",
+        one.warnings
+    );
     let b = one.fields.species[0].budget.unwrap();
     assert!(b.relative_imbalance().abs() < 1e-12, "{b:?}");
 }

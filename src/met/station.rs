@@ -246,7 +246,14 @@ impl StationMet {
                 ));
             }
         }
-        for required in ["time", "station", "lat", "lon", "wind_speed_m_s", "wind_from_deg"] {
+        for required in [
+            "time",
+            "station",
+            "lat",
+            "lon",
+            "wind_speed_m_s",
+            "wind_from_deg",
+        ] {
             if col(required).is_none() {
                 return Err(MetError::Missing {
                     file: file_buf.clone(),
@@ -285,7 +292,9 @@ impl StationMet {
                         line,
                         name,
                         s,
-                        &format!("a number from {lo} to {hi} {unit}, or an empty cell / NA for a gap"),
+                        &format!(
+                            "a number from {lo} to {hi} {unit}, or an empty cell / NA for a gap"
+                        ),
                     )),
                 }
             };
@@ -395,9 +404,9 @@ impl StationMet {
             d.times.push(t_s);
             d.last_line = line;
             let put = |series: &mut Series,
-                           c: Cell,
-                           name: &'static str,
-                           gaps: &mut Vec<(&'static str, f64)>| match c {
+                       c: Cell,
+                       name: &'static str,
+                       gaps: &mut Vec<(&'static str, f64)>| match c {
                 Cell::Value(v) => {
                     series.t_s.push(t_s);
                     series.v.push(v);
@@ -496,12 +505,21 @@ impl StationMet {
 
     /// One station's wind (east, north, m/s, in the local grid frame) at height `z_m` and its
     /// boundary layer at time `t_s`, plus precipitation and temperature.
-    fn station_state(&self, s: &Station, z_m: f64, t_s: f64) -> (f64, f64, BoundaryLayer, f64, f64) {
+    fn station_state(
+        &self,
+        s: &Station,
+        z_m: f64,
+        t_s: f64,
+    ) -> (f64, f64, BoundaryLayer, f64, f64) {
         let z0 = self.options.roughness_length_m;
         let speed_ref = s.speed.at(t_s);
         let from = s.from_deg.angle_at(t_s);
         let inv_l = s.inverse_obukhov_per_m.at(t_s);
-        let l_m = if inv_l == 0.0 { f64::INFINITY } else { 1.0 / inv_l };
+        let l_m = if inv_l == 0.0 {
+            f64::INFINITY
+        } else {
+            1.0 / inv_l
+        };
         let u_star = match &s.friction_velocity {
             Some(series) => series.at(t_s),
             None => friction_velocity_from_wind(speed_ref, s.wind_height_m, z0, l_m).max(1e-3),
@@ -653,6 +671,16 @@ fn finish(
 }
 
 impl Meteorology for StationMet {
+    fn horizontal_scale_m(&self) -> Option<f64> {
+        let mut closest = f64::INFINITY;
+        for (k, a) in self.stations.iter().enumerate() {
+            for b in &self.stations[k + 1..] {
+                closest = closest.min((a.x_m - b.x_m).hypot(a.y_m - b.y_m));
+            }
+        }
+        (closest.is_finite() && closest > 0.0).then_some(closest)
+    }
+
     fn sample(&self, x_m: f64, y_m: f64, z_m: f64, t_s: f64) -> MetSample {
         let nearest = || {
             self.stations
@@ -706,7 +734,11 @@ impl Meteorology for StationMet {
             tk += w * st;
         }
         let inv_l = inv_l / wsum;
-        let l_m = if inv_l == 0.0 { f64::INFINITY } else { 1.0 / inv_l };
+        let l_m = if inv_l == 0.0 {
+            f64::INFINITY
+        } else {
+            1.0 / inv_l
+        };
         let z0 = self.options.roughness_length_m;
         MetSample {
             wind_u_m_s: u / wsum,

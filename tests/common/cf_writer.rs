@@ -39,12 +39,20 @@ pub fn write_cf(path: &Path, vars: &[CfVar], num_attrs: &[(&str, &str, f64)], f6
         .unwrap();
     for v in vars {
         let ds = if f64_data {
-            let ds = f.new_dataset::<f64>().shape(v.shape.clone()).create(v.name.as_str()).unwrap();
+            let ds = f
+                .new_dataset::<f64>()
+                .shape(v.shape.clone())
+                .create(v.name.as_str())
+                .unwrap();
             ds.write_raw(&v.data).unwrap();
             ds
         } else {
             let data: Vec<f32> = v.data.iter().map(|&x| x as f32).collect();
-            let ds = f.new_dataset::<f32>().shape(v.shape.clone()).create(v.name.as_str()).unwrap();
+            let ds = f
+                .new_dataset::<f32>()
+                .shape(v.shape.clone())
+                .create(v.name.as_str())
+                .unwrap();
             ds.write_raw(&data).unwrap();
             ds
         };
@@ -57,7 +65,11 @@ pub fn write_cf(path: &Path, vars: &[CfVar], num_attrs: &[(&str, &str, f64)], f6
         }
         for (var, k, val) in num_attrs {
             if *var == v.name {
-                ds.new_attr::<f64>().create(*k).unwrap().write_scalar(val).unwrap();
+                ds.new_attr::<f64>()
+                    .create(*k)
+                    .unwrap()
+                    .write_scalar(val)
+                    .unwrap();
             }
         }
     }

@@ -109,10 +109,12 @@ pub fn read(
     let mut warnings = vec![];
 
     // Time.
-    let time = vars
-        .iter()
-        .find(|v| v.name == "time")
-        .ok_or_else(|| missing("time", "a 1-D time coordinate with units \"<unit> since <time>\""))?;
+    let time = vars.iter().find(|v| v.name == "time").ok_or_else(|| {
+        missing(
+            "time",
+            "a 1-D time coordinate with units \"<unit> since <time>\"",
+        )
+    })?;
     let (scale_s, epoch) = time_units(time, &file)?;
     let t_all: Vec<f64> = read_all(time, &file)?
         .into_iter()
@@ -152,8 +154,16 @@ pub fn read(
                 problem: "2-D latitude/longitude: expected 1-D coordinates (a rectilinear grid) or projection_x/y_coordinate with a grid_mapping".into(),
             });
         }
-        expect_units(lat, &["degrees_north", "degree_north", "degrees_n", "degrees"], &file)?;
-        expect_units(lon, &["degrees_east", "degree_east", "degrees_e", "degrees"], &file)?;
+        expect_units(
+            lat,
+            &["degrees_north", "degree_north", "degrees_n", "degrees"],
+            &file,
+        )?;
+        expect_units(
+            lon,
+            &["degrees_east", "degree_east", "degrees_e", "degrees"],
+            &file,
+        )?;
         let lat_deg = read_all(lat, &file)?;
         let lon_deg = read_all(lon, &file)?;
         monotonic(lat, &lat_deg, &file)?;
@@ -178,8 +188,12 @@ pub fn read(
         let y_m: Vec<f64> = read_all(y, &file)?.iter().map(|v| v * fy).collect();
         monotonic(x, &x_m, &file)?;
         monotonic(y, &y_m, &file)?;
-        let u = find(&["eastward_wind"], &["u"])
-            .ok_or_else(|| missing("eastward_wind", "a variable with standard_name eastward_wind (m s-1)"))?;
+        let u = find(&["eastward_wind"], &["u"]).ok_or_else(|| {
+            missing(
+                "eastward_wind",
+                "a variable with standard_name eastward_wind (m s-1)",
+            )
+        })?;
         let gm_name = attr_string(&u.ds, "grid_mapping").ok_or_else(|| {
             missing(
                 &format!("{}:grid_mapping", u.name),
@@ -202,7 +216,10 @@ pub fn read(
         }
         let num = |key: &str, default: Option<f64>| {
             attr_f64(&gm.ds, key).or(default).ok_or_else(|| {
-                missing(&format!("{}:{key}", gm.name), "a numeric grid_mapping attribute")
+                missing(
+                    &format!("{}:{key}", gm.name),
+                    "a numeric grid_mapping attribute",
+                )
             })
         };
         let origin = LatLon::new(
@@ -250,8 +267,12 @@ pub fn read(
         .collect();
 
     // Vertical levels.
-    let height = find(&["height"], &["height", "z"])
-        .ok_or_else(|| missing("height", "a height coordinate (standard_name height, m above ground)"))?;
+    let height = find(&["height"], &["height", "z"]).ok_or_else(|| {
+        missing(
+            "height",
+            "a height coordinate (standard_name height, m above ground)",
+        )
+    })?;
     expect_units(height, &["m", "meter", "metre", "meters", "metres"], &file)?;
     let (levels, nz) = match height.ds.ndim() {
         1 => {
@@ -280,31 +301,47 @@ pub fn read(
 
     let nt_all = t_all.len();
     let read4 = |v: &Var| -> Result<Vec<f64>, MetError> {
-        check_shape(v, &[nt_all, nz, ny_all, nx_all], "(time, height, y, x)", &file)?;
-        let a = v
-            .ds
-            .read_slice::<f64, _, ndarray::Ix4>(s![t0..=t1, .., j0..=j1, i0..=i1])
-            .map_err(|e| read_err(v, e, &file))?;
+        check_shape(
+            v,
+            &[nt_all, nz, ny_all, nx_all],
+            "(time, height, y, x)",
+            &file,
+        )?;
+        let a =
+            v.ds.read_slice::<f64, _, ndarray::Ix4>(s![t0..=t1, .., j0..=j1, i0..=i1])
+                .map_err(|e| read_err(v, e, &file))?;
         clean(v, a.iter().cloned().collect(), &file)
     };
     let read3 = |v: &Var| -> Result<Vec<f64>, MetError> {
         check_shape(v, &[nt_all, ny_all, nx_all], "(time, y, x)", &file)?;
-        let a = v
-            .ds
-            .read_slice::<f64, _, ndarray::Ix3>(s![t0..=t1, j0..=j1, i0..=i1])
-            .map_err(|e| read_err(v, e, &file))?;
+        let a =
+            v.ds.read_slice::<f64, _, ndarray::Ix3>(s![t0..=t1, j0..=j1, i0..=i1])
+                .map_err(|e| read_err(v, e, &file))?;
         clean(v, a.iter().cloned().collect(), &file)
     };
     const WIND: [&str; 4] = ["m s-1", "m/s", "m s**-1", "m.s-1"];
     let required = |standard: &str, names: &[&str], units: &[&str], expected: &str| {
         let v = find(&[standard], names).ok_or_else(|| {
-            missing(standard, &format!("a variable with standard_name {standard} ({expected})"))
+            missing(
+                standard,
+                &format!("a variable with standard_name {standard} ({expected})"),
+            )
         })?;
         expect_units(v, units, &file)?;
         Ok::<&Var, MetError>(v)
     };
-    let u = required("eastward_wind", &["u"], &WIND, "m s-1, dims (time, height, y, x)")?;
-    let v = required("northward_wind", &["v"], &WIND, "m s-1, dims (time, height, y, x)")?;
+    let u = required(
+        "eastward_wind",
+        &["u"],
+        &WIND,
+        "m s-1, dims (time, height, y, x)",
+    )?;
+    let v = required(
+        "northward_wind",
+        &["v"],
+        &WIND,
+        "m s-1, dims (time, height, y, x)",
+    )?;
     let eastward_wind_m_s = read4(u)?;
     let northward_wind_m_s = read4(v)?;
     let upward_wind_m_s = match find(&["upward_air_velocity"], &["w"]) {
@@ -314,7 +351,12 @@ pub fn read(
         }
         None => None,
     };
-    let t = required("air_temperature", &["t2m"], &["K", "kelvin"], "K, dims (time, y, x)")?;
+    let t = required(
+        "air_temperature",
+        &["t2m"],
+        &["K", "kelvin"],
+        "K, dims (time, y, x)",
+    )?;
     let air_temperature_k = read3(t)?;
     let h = required(
         "atmosphere_boundary_layer_thickness",
@@ -324,7 +366,10 @@ pub fn read(
     )?;
     let mixing_height_m = read3(h)?;
     let us = find(&[], &["friction_velocity", "ustar"]).ok_or_else(|| {
-        missing("friction_velocity", "a variable named friction_velocity (m s-1, dims (time, y, x))")
+        missing(
+            "friction_velocity",
+            "a variable named friction_velocity (m s-1, dims (time, y, x))",
+        )
     })?;
     expect_units(us, &WIND, &file)?;
     let friction_velocity_m_s = read3(us)?;
@@ -533,15 +578,20 @@ fn time_units(v: &Var, file: &Path) -> Result<(f64, DateTime<Utc>), MetError> {
         .trim_end_matches('Z')
         .trim_end_matches("+00:00")
         .trim();
-    let epoch = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(r, f).ok())
-        .or_else(|| {
-            chrono::NaiveDate::parse_from_str(r, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-        })
-        .ok_or_else(bad)?;
+    let epoch = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(r, f).ok())
+    .or_else(|| {
+        chrono::NaiveDate::parse_from_str(r, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    })
+    .ok_or_else(bad)?;
     Ok((scale, epoch.and_utc()))
 }
 
@@ -551,7 +601,9 @@ fn attr_string(ds: &hdf5::Dataset, name: &str) -> Option<String> {
     let a = ds.attr(name).ok()?;
     let desc = a.dtype().ok()?.to_descriptor().ok()?;
     match desc {
-        TypeDescriptor::VarLenUnicode => a.read_scalar::<VarLenUnicode>().ok().map(|s| s.to_string()),
+        TypeDescriptor::VarLenUnicode => {
+            a.read_scalar::<VarLenUnicode>().ok().map(|s| s.to_string())
+        }
         TypeDescriptor::VarLenAscii => a.read_scalar::<VarLenAscii>().ok().map(|s| s.to_string()),
         TypeDescriptor::FixedAscii(_) => a
             .read_scalar::<FixedAscii<1024>>()

@@ -126,7 +126,9 @@ pub fn read(
                 ),
             });
         }
-        let s = msg.grid_shape().map_err(|e| fmt(format!("message {n}: {e}")))?;
+        let s = msg
+            .grid_shape()
+            .map_err(|e| fmt(format!("message {n}: {e}")))?;
         if *shape.get_or_insert(s) != s {
             return Err(MetError::Invalid {
                 file,
@@ -138,9 +140,10 @@ pub fn read(
             .fixed_surfaces()
             .filter(|(first, _)| first.surface_type == 103)
             .map(|(first, _)| first.value());
-        let valid = msg.temporal_info().forecast_time_target.ok_or_else(|| {
-            fmt(format!("message {n} ({}) has no valid time", role.name()))
-        })?;
+        let valid = msg
+            .temporal_info()
+            .forecast_time_target
+            .ok_or_else(|| fmt(format!("message {n} ({}) has no valid time", role.name())))?;
         entries.push(Entry {
             index: n,
             role,
@@ -232,7 +235,10 @@ pub fn read(
             continue;
         };
         let k = match e.role {
-            Role::U | Role::V | Role::W => match e.height_m.and_then(|h| heights.iter().position(|&z| z == h)) {
+            Role::U | Role::V | Role::W => match e
+                .height_m
+                .and_then(|h| heights.iter().position(|&z| z == h))
+            {
                 Some(k) => k,
                 None => continue,
             },

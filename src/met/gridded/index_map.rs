@@ -22,7 +22,10 @@ pub struct LocalBox {
 #[derive(Debug, Clone)]
 pub enum HorizontalGrid {
     /// 1-D latitude and longitude coordinates (degrees), each monotonic.
-    LatLon { lat_deg: Vec<f64>, lon_deg: Vec<f64> },
+    LatLon {
+        lat_deg: Vec<f64>,
+        lon_deg: Vec<f64>,
+    },
     /// 1-D projection coordinates (m) of a transverse Mercator, each monotonic.
     TransverseMercator {
         x_m: Vec<f64>,
@@ -51,7 +54,10 @@ fn fractional(xs: &[f64], v: f64) -> (f64, bool) {
     }
     let hi = xs.partition_point(|&x| key(x) <= kv);
     let lo = hi - 1;
-    (lo as f64 + (kv - key(xs[lo])) / (key(xs[hi]) - key(xs[lo])), false)
+    (
+        lo as f64 + (kv - key(xs[lo])) / (key(xs[hi]) - key(xs[lo])),
+        false,
+    )
 }
 
 fn same_projection(a: &TransverseMercator, b: &TransverseMercator) -> bool {
@@ -188,6 +194,25 @@ impl IndexMap {
         self.fi.iter_mut().for_each(|f| *f -= i0 as f64);
         self.fj.iter_mut().for_each(|f| *f -= j0 as f64);
         self
+    }
+
+    /// The size (m) of the file's grid cells near the table's centre: the smaller of the
+    /// distances over which i and j change by one.
+    pub fn cell_size_m(&self) -> f64 {
+        let (i, j) = (self.nx / 2, self.ny / 2);
+        let (i1, j1) = ((i + 1).min(self.nx - 1), (j + 1).min(self.ny - 1));
+        let at = |f: &[f64], i: usize, j: usize| f[j * self.nx + i];
+        let grad = |f: &[f64]| {
+            let gx = (at(f, i1, j) - at(f, i, j)) / self.step_m;
+            let gy = (at(f, i, j1) - at(f, i, j)) / self.step_m;
+            gx.hypot(gy)
+        };
+        let g = grad(&self.fi).max(grad(&self.fj));
+        if g > 0.0 {
+            1.0 / g
+        } else {
+            f64::INFINITY
+        }
     }
 
     /// Fractional file indices (i, j) at a local point, held at the table's edge outside it.

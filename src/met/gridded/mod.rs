@@ -152,7 +152,11 @@ struct Bracket {
 
 fn bracket_uniform(f: f64, n: usize) -> Bracket {
     if n == 1 || f <= 0.0 {
-        return Bracket { lo: 0, hi: 0, w: 0.0 };
+        return Bracket {
+            lo: 0,
+            hi: 0,
+            w: 0.0,
+        };
     }
     if f >= (n - 1) as f64 {
         return Bracket {
@@ -173,7 +177,11 @@ fn bracket_uniform(f: f64, n: usize) -> Bracket {
 fn bracket_sorted(xs: &[f64], x: f64) -> Bracket {
     let n = xs.len();
     if n == 1 || x <= xs[0] {
-        return Bracket { lo: 0, hi: 0, w: 0.0 };
+        return Bracket {
+            lo: 0,
+            hi: 0,
+            w: 0.0,
+        };
     }
     if x >= xs[n - 1] {
         return Bracket {
@@ -253,7 +261,10 @@ impl GriddedMet {
             if let Some(k) = data.iter().position(|v| !v.is_finite()) {
                 return Err(invalid(
                     name,
-                    format!("value {} at flat index {k} is not finite (NaN or fill value)", data[k]),
+                    format!(
+                        "value {} at flat index {k} is not finite (NaN or fill value)",
+                        data[k]
+                    ),
                 ));
             }
             if let Some(k) = data.iter().position(|v| *v < lo || *v > hi) {
@@ -282,7 +293,13 @@ impl GriddedMet {
             1.0,
             10_000.0,
         )?;
-        check("friction_velocity", &raw.friction_velocity_m_s, n2t, 0.0, 5.0)?;
+        check(
+            "friction_velocity",
+            &raw.friction_velocity_m_s,
+            n2t,
+            0.0,
+            5.0,
+        )?;
         if let Some(p) = &raw.precipitation_mm_h {
             check("precipitation", p, n2t, 0.0, 1000.0)?;
         }
@@ -293,7 +310,10 @@ impl GriddedMet {
                 if let Some(k) = z0.iter().position(|v| *v <= 0.0) {
                     return Err(invalid(
                         "surface_roughness_length",
-                        format!("value {} at flat index {k}: expected a positive length", z0[k]),
+                        format!(
+                            "value {} at flat index {k}: expected a positive length",
+                            z0[k]
+                        ),
                     ));
                 }
                 z0.clone()
@@ -326,11 +346,23 @@ impl GriddedMet {
             StabilityField::ObukhovLengthM(l) => {
                 check("obukhov_length", l, n2t, -1e12, 1e12)?;
                 l.iter()
-                    .map(|&l| if l.abs() < 1e-3 { 1e3 * l.signum() } else { 1.0 / l })
+                    .map(|&l| {
+                        if l.abs() < 1e-3 {
+                            1e3 * l.signum()
+                        } else {
+                            1.0 / l
+                        }
+                    })
                     .collect()
             }
             StabilityField::SensibleHeatFluxWM2(hf) => {
-                check("surface_upward_sensible_heat_flux", hf, n2t, -1000.0, 2000.0)?;
+                check(
+                    "surface_upward_sensible_heat_flux",
+                    hf,
+                    n2t,
+                    -1000.0,
+                    2000.0,
+                )?;
                 (0..n2t)
                     .map(|k| {
                         let l = obukhov_length_from_heat_flux_m(
@@ -431,7 +463,14 @@ impl GriddedMet {
                 let nz = self.nz;
                 let col = |k: usize| z[k * n2 + c];
                 if nz == 1 || z_m <= col(0) {
-                    return (Bracket { lo: 0, hi: 0, w: 0.0 }, col(0));
+                    return (
+                        Bracket {
+                            lo: 0,
+                            hi: 0,
+                            w: 0.0,
+                        },
+                        col(0),
+                    );
                 }
                 if z_m >= col(nz - 1) {
                     return (
@@ -460,6 +499,10 @@ impl GriddedMet {
 }
 
 impl Meteorology for GriddedMet {
+    fn horizontal_scale_m(&self) -> Option<f64> {
+        Some(self.map.cell_size_m())
+    }
+
     fn sample(&self, x_m: f64, y_m: f64, z_m: f64, t_s: f64) -> MetSample {
         let (fi, fj) = self.map.lookup(x_m, y_m);
         let bi = bracket_uniform(fi, self.nx);

@@ -13,7 +13,9 @@
 //!    sub-step sampled as an integrated puff ([`sample`]);
 //! 4. radioactive species decay, exp(−λτ), the loss booked as decayed;
 //! 5. puffs that have left the grid by more than their reach are dropped, their mass booked as
-//!    exited; the rest may split.
+//!    exited; the rest may split: horizontally once σy exceeds the met's horizontal scale, and
+//!    vertically once the crosswind (directional) shear between z ± σz has displaced the puff's
+//!    top from its bottom by more than σy.
 //!
 //! Concentrations are interval means at each layer's reference height (as for the Gaussian
 //! plume), and the mass budget telescopes: released = airborne + decayed + exited.
@@ -61,7 +63,8 @@ pub struct Setup {
     pub transport_height_floor_m: f64,
     /// Split a puff horizontally once σy exceeds this (m); `None` never splits.
     pub split_sigma_y_m: Option<f64>,
-    /// Split a puff vertically when the shear across its depth has sheared it by its width.
+    /// Split a puff vertically when the crosswind shear across ±σz has carried its top and
+    /// bottom apart by more than its width.
     pub shear_splitting: bool,
     /// No more splitting beyond this many puffs (a warning says so).
     pub max_puffs: usize,
@@ -178,7 +181,11 @@ impl<'a> PuffRun<'a> {
         let m: f64 = self.puffs.iter().map(Puff::total_mass).sum();
         (m > 0.0).then(|| {
             let f = |g: &dyn Fn(&Puff) -> f64| {
-                self.puffs.iter().map(|p| p.total_mass() * g(p)).sum::<f64>() / m
+                self.puffs
+                    .iter()
+                    .map(|p| p.total_mass() * g(p))
+                    .sum::<f64>()
+                    / m
             };
             (f(&|p| p.x_m), f(&|p| p.y_m), f(&|p| p.effective_height_m()))
         })
@@ -293,8 +300,17 @@ impl<'a> PuffRun<'a> {
             let top = self.met.sample(xm, ym, zt + p.sigma_z_m, p.t_s + 0.5 * tau);
             let low_z = (zt - p.sigma_z_m).max(floor);
             let low = self.met.sample(xm, ym, low_z, p.t_s + 0.5 * tau);
-            let dv = (top.wind_u_m_s - low.wind_u_m_s).hypot(top.wind_v_m_s - low.wind_v_m_s);
-            p.shear_m += dv * tau;
+            // Only the crosswind part of the shear tears a puff apart; the along-wind part
+            // stretches it along its own track, which the integrated sampling spreads anyway.
+            let speed = mid.wind_speed_m_s();
+            if speed > 0.0 {
+                let (ex, ey) = (mid.wind_u_m_s / speed, mid.wind_v_m_s / speed);
+                let (du, dv) = (
+                    top.wind_u_m_s - low.wind_u_m_s,
+                    top.wind_v_m_s - low.wind_v_m_s,
+                );
+                p.shear_m += (-du * ey + dv * ex).abs() * tau;
+            }
         }
         // Sub-steps: σ grows by at most MAX_SIGMA_GROWTH in each.
         let x0 = p.virtual_y_m.min(p.virtual_z_m).max(1.0);
@@ -306,8 +322,9 @@ impl<'a> PuffRun<'a> {
         for _ in 0..n {
             let (sy, sz) = p.grow(&self.setup.growth, bl.stability, sub_ds);
             // Plume rise at the middle of the sub-step.
-            let h_eff =
-                p.z_m + p.rise.map_or(0.0, |r| r.rise_at_m(p.travel_m - 0.5 * sub_ds));
+            let h_eff = p.z_m
+                + p.rise
+                    .map_or(0.0, |r| r.rise_at_m(p.travel_m - 0.5 * sub_ds));
             let norm = 1.0 / ((TAU).sqrt() * sz);
             let vertical_per_m: Vec<f64> = self
                 .heights_m
@@ -353,7 +370,13 @@ impl<'a> PuffRun<'a> {
                 .split_sigma_y_m
                 .is_some_and(|limit| p.sigma_y_m > limit);
             let sheared = self.setup.shear_splitting && p.shear_m > p.sigma_y_m;
-            let extra = if wide { 4 } else if sheared { 2 } else { 0 };
+            let extra = if wide {
+                4
+            } else if sheared {
+                2
+            } else {
+                0
+            };
             if extra == 0 {
                 out.push(p);
                 continue;
@@ -365,7 +388,9 @@ impl<'a> PuffRun<'a> {
             }
             count += extra;
             if wide {
-                let s = self.met.sample(p.x_m, p.y_m, p.effective_height_m().max(10.0), t_s);
+                let s = self
+                    .met
+                    .sample(p.x_m, p.y_m, p.effective_height_m().max(10.0), t_s);
                 let speed = s.wind_speed_m_s();
                 let along = if speed > 0.0 {
                     (s.wind_u_m_s / speed, s.wind_v_m_s / speed)

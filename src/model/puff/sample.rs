@@ -70,7 +70,12 @@ impl Segment {
         let r = REACH_SIGMA * self.sigma_y_m;
         let (xa, xb) = (self.x0_m, self.x0_m + self.dx_m);
         let (ya, yb) = (self.y0_m, self.y0_m + self.dy_m);
-        (xa.min(xb) - r, xa.max(xb) + r, ya.min(yb) - r, ya.max(yb) + r)
+        (
+            xa.min(xb) - r,
+            xa.max(xb) + r,
+            ya.min(yb) - r,
+            ya.max(yb) + r,
+        )
     }
 }
 
@@ -88,7 +93,15 @@ pub struct Accumulator {
 }
 
 impl Accumulator {
-    pub fn new(nx: usize, ny: usize, nz: usize, nsp: usize, x0_m: f64, y0_m: f64, dx_m: f64) -> Self {
+    pub fn new(
+        nx: usize,
+        ny: usize,
+        nz: usize,
+        nsp: usize,
+        x0_m: f64,
+        y0_m: f64,
+        dx_m: f64,
+    ) -> Self {
         Accumulator {
             nx,
             ny,

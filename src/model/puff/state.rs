@@ -12,14 +12,14 @@
 //! - horizontally, when σy outgrows the scale over which the wind varies, into five puffs of
 //!   width σ/2 — weight ½ at the centre and ⅛ at ±√3·σ along and across the wind
 //!   (per axis: σ²/4 + 2·⅛·3σ² = σ²);
-//! - vertically, when the wind shear across ±σz has displaced the puff's top from its bottom by
-//!   more than its width, into three puffs of depth σz/2 — weight ½ at the centre and ¼ at
+//! - vertically, when the crosswind shear across ±σz has displaced the puff's top from its
+//!   bottom by more than its width, into three puffs of depth σz/2 — weight ½ at the centre and ¼ at
 //!   ±√(3/2)·σz (σz²/4 + 2·¼·(3/2)σz² = σz²).
 
 use crate::met::StabilityClass;
-use crate::source::plume_rise::RiseInputs;
 use crate::model::gaussian::Sigmas;
 use crate::scenario::{SigmaScheme, Terrain};
+use crate::source::plume_rise::RiseInputs;
 
 /// A Gaussian puff.
 #[derive(Debug, Clone, PartialEq)]
@@ -238,8 +238,18 @@ mod tests {
             let (m, c, v) = moments(&parts);
             assert!((m - m0).abs() < 1e-12 * m0);
             for k in 0..3 {
-                assert!((c[k] - c0[k]).abs() < 1e-9, "centre {k}: {} vs {}", c[k], c0[k]);
-                assert!((v[k] - v0[k]).abs() < 1e-9 * v0[k], "variance {k}: {} vs {}", v[k], v0[k]);
+                assert!(
+                    (c[k] - c0[k]).abs() < 1e-9,
+                    "centre {k}: {} vs {}",
+                    c[k],
+                    c0[k]
+                );
+                assert!(
+                    (v[k] - v0[k]).abs() < 1e-9 * v0[k],
+                    "variance {k}: {} vs {}",
+                    v[k],
+                    v0[k]
+                );
             }
         }
     }
@@ -257,7 +267,10 @@ mod tests {
                 assert!((xy - x).abs() < 1e-6 * x, "{class:?} y {x}: {xy}");
                 if sz < 4999.0 {
                     let xz = g.virtual_distance_m(class, sz, false);
-                    assert!((g.at(class, xz).1 - sz).abs() < 1e-6 * sz, "{class:?} z {x}");
+                    assert!(
+                        (g.at(class, xz).1 - sz).abs() < 1e-6 * sz,
+                        "{class:?} z {x}"
+                    );
                 }
             }
         }
@@ -274,6 +287,9 @@ mod tests {
         p.grow(&g, StabilityClass::F, 1.0);
         assert!(p.sigma_y_m >= sy0 && p.sigma_y_m < sy0 * 1.001);
         assert!(p.sigma_z_m >= sz0 && p.sigma_z_m < sz0 * 1.001);
-        assert!(p.virtual_y_m > p.travel_m, "F needs a longer virtual distance for the same σy");
+        assert!(
+            p.virtual_y_m > p.travel_m,
+            "F needs a longer virtual distance for the same σy"
+        );
     }
 }
