@@ -455,11 +455,11 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             let scheme = g.sigma_scheme.unwrap_or_default();
             check_scheme(scheme, &mut p);
             if let Some(h) = g.receptor_height_m {
-                p.range("model.receptor_height_m", h, 0.0, true, 10_000.0, true, "m");
+                p.range("model.receptor_height_m", h, Bounds::new(0.0, true, 10_000.0, true, "m"));
             }
-            let time_step_s = p.opt("model.time_step_s", g.time_step_s, 60.0, 1.0, true, 3600.0, true, "s");
+            let time_step_s = p.opt("model.time_step_s", g.time_step_s, 60.0, Bounds::new(1.0, true, 3600.0, true, "s"));
             if let Some(v) = g.split_sigma_y_m {
-                p.range("model.split_sigma_y_m", v, 10.0, true, 1.0e6, true, "m");
+                p.range("model.split_sigma_y_m", v, Bounds::new(10.0, true, 1.0e6, true, "m"));
             }
             let max_puffs = match g.max_puffs {
                 None => 20_000,
@@ -927,21 +927,13 @@ fn station_met(s: StationMetSection, file: &Path, p: &mut Problems) -> Option<St
         "meteorology.roughness_length_m",
         s.roughness_length_m,
         0.1,
-        0.0,
-        false,
-        3.0,
-        true,
-        "m",
+        Bounds::new(0.0, false, 3.0, true, "m"),
     );
     let power = p.opt(
         "meteorology.idw_power",
         s.idw_power,
         2.0,
-        0.5,
-        true,
-        6.0,
-        true,
-        "",
+        Bounds::new(0.5, true, 6.0, true, ""),
     );
     let weighting = match s.interpolation.unwrap_or_default() {
         StationInterpolation::InverseDistance => {
@@ -962,11 +954,7 @@ fn station_met(s: StationMetSection, file: &Path, p: &mut Problems) -> Option<St
         "meteorology.max_gap_s",
         s.max_gap_s,
         10_800.0,
-        0.0,
-        false,
-        30.0 * 86400.0,
-        true,
-        "s",
+        Bounds::new(0.0, false, 30.0 * 86400.0, true, "s"),
     );
     (p.0.len() == n0).then(|| StationMetSpec {
         file: path.expect("checked"),
@@ -984,11 +972,7 @@ fn gridded_met(g: GriddedMetSection, file: &Path, p: &mut Problems) -> Option<Gr
         "meteorology.roughness_length_m",
         g.roughness_length_m,
         0.1,
-        0.0,
-        false,
-        3.0,
-        true,
-        "m",
+        Bounds::new(0.0, false, 3.0, true, "m"),
     );
     let format = match (g.format, &path) {
         (Some(f), _) => Some(f),
