@@ -48,7 +48,9 @@ mixing_height_m = 800
 }
 
 fn uniform(s: &Scenario) -> UniformMet {
-    let MetSpec::Uniform(u) = &s.meteorology;
+    let MetSpec::Uniform(u) = &s.meteorology else {
+        panic!("the test scenario has uniform meteorology")
+    };
     UniformMet::from_spec(u, s.domain.centre.lat)
 }
 

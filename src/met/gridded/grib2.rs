@@ -191,11 +191,7 @@ pub fn read(
             .nth(first)
             .ok_or_else(|| fmt("message vanished".into()))?;
         let ij: Vec<(usize, usize)> = msg.ij().map_err(|e| fmt(e.to_string()))?.collect();
-        let ll: Vec<(f64, f64)> = msg
-            .latlons()
-            .map_err(|e| fmt(e.to_string()))?
-            .map(|(a, b)| (a as f64, b as f64))
-            .collect();
+        let ll: Vec<(f64, f64)> = msg.latlons().map_err(|e| fmt(e.to_string()))?.collect();
         let centre_lon = engine.origin().lon;
         let mut lat = vec![f64::NAN; nj];
         let mut lon = vec![f64::NAN; ni];
@@ -284,17 +280,17 @@ pub fn read(
         filled.insert((role, t, k), true);
     }
     let take = |role: Role, levels: usize| -> Result<Vec<f64>, MetError> {
-        for t in 0..nt {
-            for k in 0..levels {
+        for (t, time) in times.iter().enumerate() {
+            for (k, height) in heights.iter().enumerate().take(levels) {
                 if !filled.contains_key(&(role, t, k)) {
                     let at = if levels > 1 {
-                        format!(" at {} m", heights[k])
+                        format!(" at {height} m")
                     } else {
                         String::new()
                     };
                     return Err(missing(
                         format!("{}{at}", role.name()),
-                        &format!("a message valid at {}", times[t].to_rfc3339()),
+                        &format!("a message valid at {}", time.to_rfc3339()),
                     ));
                 }
             }
