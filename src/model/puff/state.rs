@@ -83,12 +83,14 @@ impl Growth {
                 b
             }
         };
-        let (mut lo, mut hi) = (0.0f64, 8.0f64); // log10 of 1 m and 100 000 km
+        // log10 of 1 m and 1000 km: the fits are monotone there (the ISC3 σy formula turns over
+        // only at absurd distances, its angle going negative beyond ~10⁴ km for class A).
+        let (mut lo, mut hi) = (0.0f64, 6.0f64);
         if f(1.0) >= sigma_m {
-            return 1.0 * sigma_m / f(1.0);
+            return sigma_m / f(1.0);
         }
-        if f(1e8) <= sigma_m {
-            return 1e8;
+        if f(1e6) <= sigma_m {
+            return 1e6;
         }
         for _ in 0..80 {
             let mid = 0.5 * (lo + hi);
