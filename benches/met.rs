@@ -242,6 +242,39 @@ fn bench(c: &mut Criterion) {
     .unwrap();
 
     let pts = points(100_000);
+    // A plume-like cloud: 10 km × 4 km × 400 m over one hour, as particles sample it.
+    let cloud: Vec<[f64; 4]> = pts
+        .iter()
+        .map(|p| {
+            [
+                20_000.0 + p[0] / 19.0,
+                -5_000.0 + p[1] / 47.5,
+                2.0 + (p[2] - 2.0) / 3.75,
+                36_000.0 + p[3] / 23.0,
+            ]
+        })
+        .collect();
+    let mut g = c.benchmark_group("met_sample_cloud");
+    g.throughput(Throughput::Elements(cloud.len() as u64));
+    let cloud_metrics: [(&str, &dyn Meteorology); 3] = [
+        ("uniform", &uniform),
+        ("gridded_linear", &gridded),
+        ("gridded_similarity", &similarity),
+    ];
+    for (name, met) in cloud_metrics {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let mut acc = 0.0;
+                for p in &cloud {
+                    let s = met.sample(p[0], p[1], p[2], p[3]);
+                    acc += s.wind_u_m_s + s.boundary_layer.mixing_height_m;
+                }
+                black_box(acc)
+            })
+        });
+    }
+    g.finish();
+
     let mut g = c.benchmark_group("met_sample");
     g.throughput(Throughput::Elements(pts.len() as u64));
     let metrics: [(&str, &dyn Meteorology); 4] = [

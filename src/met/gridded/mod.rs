@@ -129,18 +129,21 @@ pub struct GriddedMet {
     levels: Levels,
     map: IndexMap,
     vertical: VerticalInterpolation,
-    /// Winds in the local grid frame; divided by the profile shape at each level in
-    /// similarity mode. `[t][k][j][i]`.
-    u: Vec<f64>,
-    v: Vec<f64>,
-    w: Option<Vec<f64>>,
-    temperature_k: Vec<f64>,
-    mixing_height_m: Vec<f64>,
-    friction_velocity_m_s: Vec<f64>,
-    inverse_obukhov_per_m: Vec<f64>,
-    precipitation_mm_h: Option<Vec<f64>>,
-    roughness_length_m: Vec<f64>,
+    /// Winds (u, v, w) in the local grid frame, one record per node so that a sample touches
+    /// one cache line per corner; divided by the profile shape at each level in similarity
+    /// mode. `[t][k][j][i]`.
+    wind: Vec<[f64; 3]>,
+    /// Surface fields per node, `[t][j][i]`: see the `S_*` indices.
+    surface: Vec<[f64; 6]>,
 }
+
+/// Indices into a surface record.
+const S_INV_L: usize = 0;
+const S_MIXING: usize = 1;
+const S_USTAR: usize = 2;
+const S_PRECIP: usize = 3;
+const S_TEMP: usize = 4;
+const S_Z0: usize = 5;
 
 /// A fractional position between two nodes: lower index and weight of the upper one.
 #[derive(Debug, Clone, Copy)]
@@ -418,6 +421,21 @@ impl GriddedMet {
                 }
             }
         }
+        let wind = (0..n3)
+            .map(|k| [u[k], v[k], w.as_ref().map_or(0.0, |w| w[k])])
+            .collect();
+        let surface = (0..n2t)
+            .map(|k| {
+                let mut r = [0.0; 6];
+                r[S_INV_L] = inverse_obukhov_per_m[k];
+                r[S_MIXING] = raw.mixing_height_m[k];
+                r[S_USTAR] = raw.friction_velocity_m_s[k];
+                r[S_PRECIP] = raw.precipitation_mm_h.as_ref().map_or(0.0, |p| p[k]);
+                r[S_TEMP] = raw.air_temperature_k[k];
+                r[S_Z0] = z0[k % n2];
+                r
+            })
+            .collect();
         Ok(GriddedMet {
             file: raw.file,
             nx,
@@ -427,15 +445,8 @@ impl GriddedMet {
             levels: raw.levels,
             map: raw.map,
             vertical,
-            u,
-            v,
-            w,
-            temperature_k: raw.air_temperature_k,
-            mixing_height_m: raw.mixing_height_m,
-            friction_velocity_m_s: raw.friction_velocity_m_s,
-            inverse_obukhov_per_m,
-            precipitation_mm_h: raw.precipitation_mm_h,
-            roughness_length_m: z0,
+            wind,
+            surface,
         })
     }
 
@@ -509,86 +520,85 @@ impl Meteorology for GriddedMet {
         let bj = bracket_uniform(fj, self.ny);
         let bt = bracket_sorted(&self.times_s, t_s);
         let n2 = self.nx * self.ny;
-        // 2-D fields: bilinear in space, linear in time.
-        let field2 = |f: &[f64]| {
+        let corners = [
+            bj.lo * self.nx + bi.lo,
+            bj.lo * self.nx + bi.hi,
+            bj.hi * self.nx + bi.lo,
+            bj.hi * self.nx + bi.hi,
+        ];
+        // Bilinear in space, linear in time, with a + w·(b − a) throughout so that constant
+        // fields come back exactly.
+        let combine = |v: &dyn Fn(usize, usize) -> f64| {
             let at = |t: usize| {
-                let row = |j: usize| {
-                    lerp(
-                        f[t * n2 + j * self.nx + bi.lo],
-                        f[t * n2 + j * self.nx + bi.hi],
-                        bi.w,
-                    )
-                };
-                lerp(row(bj.lo), row(bj.hi), bj.w)
+                let r0 = lerp(v(t, corners[0]), v(t, corners[1]), bi.w);
+                let r1 = lerp(v(t, corners[2]), v(t, corners[3]), bi.w);
+                lerp(r0, r1, bj.w)
             };
             lerp(at(bt.lo), at(bt.hi), bt.w)
         };
-        let inv_l = field2(&self.inverse_obukhov_per_m);
-        let l_m = inv_to_l(inv_l);
-        let h_m = field2(&self.mixing_height_m);
-        let u_star = field2(&self.friction_velocity_m_s);
-        let z0 = {
-            let f = &self.roughness_length_m;
-            let row = |j: usize| lerp(f[j * self.nx + bi.lo], f[j * self.nx + bi.hi], bi.w);
-            lerp(row(bj.lo), row(bj.hi), bj.w)
+        let mut surf = [0.0; 6];
+        for (q, out) in surf.iter_mut().enumerate() {
+            *out = combine(&|t, c| self.surface[t * n2 + c][q]);
+        }
+        let l_m = inv_to_l(surf[S_INV_L]);
+        let (h_m, z0) = (surf[S_MIXING], surf[S_Z0]);
+        // The vertical bracket of each corner column (the same for fixed levels).
+        let fixed = match &self.levels {
+            Levels::Fixed(z) => Some((bracket_sorted(z, z_m), z[0])),
+            Levels::Columns(_) => None,
         };
-        // Winds: each of the four columns interpolated in the vertical, then bilinear, then time.
-        let shape_z = shape_m(z_m, z0, l_m, h_m);
-        let wind = |f: &[f64]| {
-            let column = |t: usize, j: usize, i: usize| {
-                let c = j * self.nx + i;
-                let (bk, z_low) = self.level_bracket(c, z_m);
-                let at = |k: usize| f[(t * self.nz + k) * n2 + c];
-                let below_lowest = z_m < z_low;
-                match self.vertical {
-                    VerticalInterpolation::Similarity => lerp(at(bk.lo), at(bk.hi), bk.w),
-                    VerticalInterpolation::Linear if below_lowest => {
-                        // Carry the lowest level down the similarity profile of this column.
-                        let s2 = t * n2 + c;
-                        let l = inv_to_l(self.inverse_obukhov_per_m[s2]);
-                        let s_low = shape_m(
-                            z_low,
-                            self.roughness_length_m[c],
-                            l,
-                            self.mixing_height_m[s2],
-                        );
-                        let s_z =
-                            shape_m(z_m, self.roughness_length_m[c], l, self.mixing_height_m[s2]);
-                        if s_low > 0.0 {
-                            at(0) * s_z / s_low
-                        } else {
-                            0.0
-                        }
-                    }
-                    VerticalInterpolation::Linear => lerp(at(bk.lo), at(bk.hi), bk.w),
+        let brackets: [(Bracket, f64); 4] =
+            std::array::from_fn(|n| fixed.unwrap_or_else(|| self.level_bracket(corners[n], z_m)));
+        // Winds of each corner column at z, for both times.
+        let mut col = [[[0.0; 3]; 4]; 2];
+        for (slot, t) in [bt.lo, bt.hi].into_iter().enumerate() {
+            for n in 0..4 {
+                let (bk, z_low) = brackets[n];
+                let c = corners[n];
+                let a = self.wind[(t * self.nz + bk.lo) * n2 + c];
+                let b = self.wind[(t * self.nz + bk.hi) * n2 + c];
+                let mut value = [0.0; 3];
+                for q in 0..3 {
+                    value[q] = lerp(a[q], b[q], bk.w);
                 }
-            };
-            let at = |t: usize| {
-                let row = |j: usize| lerp(column(t, j, bi.lo), column(t, j, bi.hi), bi.w);
-                lerp(row(bj.lo), row(bj.hi), bj.w)
-            };
-            let value = lerp(at(bt.lo), at(bt.hi), bt.w);
-            match self.vertical {
-                VerticalInterpolation::Similarity => value * shape_z,
-                VerticalInterpolation::Linear => value,
+                if self.vertical == VerticalInterpolation::Linear && z_m < z_low {
+                    // Below the lowest level: carry it down this column's similarity profile.
+                    let s = &self.surface[t * n2 + c];
+                    let l = inv_to_l(s[S_INV_L]);
+                    let s_low = shape_m(z_low, s[S_Z0], l, s[S_MIXING]);
+                    let s_z = shape_m(z_m, s[S_Z0], l, s[S_MIXING]);
+                    let f = if s_low > 0.0 { s_z / s_low } else { 0.0 };
+                    value.iter_mut().for_each(|v| *v *= f);
+                }
+                col[slot][n] = value;
             }
+        }
+        let scale = match self.vertical {
+            VerticalInterpolation::Similarity => shape_m(z_m, z0, l_m, h_m),
+            VerticalInterpolation::Linear => 1.0,
         };
-        let wind_u = wind(&self.u);
-        let wind_v = wind(&self.v);
-        let wind_w = self.w.as_deref().map_or(0.0, wind);
+        let mut wind = [0.0; 3];
+        for (q, out) in wind.iter_mut().enumerate() {
+            let at = |slot: usize| {
+                let r0 = lerp(col[slot][0][q], col[slot][1][q], bi.w);
+                let r1 = lerp(col[slot][2][q], col[slot][3][q], bi.w);
+                lerp(r0, r1, bj.w)
+            };
+            *out = lerp(at(0), at(1), bt.w) * scale;
+        }
         MetSample {
-            wind_u_m_s: wind_u,
-            wind_v_m_s: wind_v,
-            wind_w_m_s: wind_w,
+            wind_u_m_s: wind[0],
+            wind_v_m_s: wind[1],
+            wind_w_m_s: wind[2],
             boundary_layer: BoundaryLayer {
-                friction_velocity_m_s: u_star,
+                friction_velocity_m_s: surf[S_USTAR],
                 obukhov_length_m: l_m,
                 mixing_height_m: h_m,
                 roughness_length_m: z0,
                 stability: StabilityClass::from_obukhov_length(l_m, z0),
             },
-            precipitation_mm_h: self.precipitation_mm_h.as_deref().map_or(0.0, field2),
-            air_temperature_k: field2(&self.temperature_k),
+            precipitation_mm_h: surf[S_PRECIP],
+            air_temperature_k: surf[S_TEMP],
         }
     }
 }
