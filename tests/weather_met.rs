@@ -101,8 +101,8 @@ fn linear_vars(g: &GridSpec) -> Vec<CfVar> {
                     let (ul, vl) = (U.at(x, y, z, t), V.at(x, y, z, t));
                     let gamma = tm.convergence_deg(tm.inverse(x, y)).to_radians();
                     let (s, c) = gamma.sin_cos();
-                    u.push(ul * c + vl * s);
-                    v.push(-ul * s + vl * c);
+                    u.push(ul * c - vl * s);
+                    v.push(ul * s + vl * c);
                     w.push(W.at(x, y, z, t));
                 }
             }
@@ -361,8 +361,8 @@ fn similarity_interpolation_reproduces_a_uniform_profile_between_levels() {
                     let s = uniform.sample(x, y, g.levels[k], 0.0);
                     let gamma = tm.convergence_deg(tm.inverse(x, y)).to_radians();
                     let (sn, c) = gamma.sin_cos();
-                    u.push(s.wind_u_m_s * c + s.wind_v_m_s * sn);
-                    v.push(-s.wind_u_m_s * sn + s.wind_v_m_s * c);
+                    u.push(s.wind_u_m_s * c - s.wind_v_m_s * sn);
+                    v.push(s.wind_u_m_s * sn + s.wind_v_m_s * c);
                 }
             }
         }
@@ -759,4 +759,123 @@ fn values_outside_the_region_and_time_window_are_never_read() {
     assert_eq!(met.times_s().len(), 3);
     let (sx, sy, _) = met.shape();
     assert!(sx < nx && sy < ny, "{sx} × {sy}");
+}
+
+/// The grid azimuth (degrees) of a true-north-going step from a point, measured on the
+/// projection itself: the oracle for the rotation of winds into the local frame.
+fn grid_azimuth_of_true_north_deg(tm: &TransverseMercator, p: LatLon) -> f64 {
+    let (x0, y0) = tm.forward(p);
+    let (x1, y1) = tm.forward(LatLon::new(p.lat + 1e-4, p.lon));
+    (x1 - x0).atan2(y1 - y0).to_degrees()
+}
+
+#[test]
+fn winds_turn_from_true_north_into_the_local_grid() {
+    // Far east of the central meridian, true north leans ~0.9° west of grid north.
+    let tm = TransverseMercator::new(CENTRE);
+    let site = LatLon::new(45.3, -65.5);
+    let (x, y) = tm.forward(site);
+    let gamma = grid_azimuth_of_true_north_deg(&tm, site);
+    assert!(gamma.abs() > 0.5, "{gamma}");
+    // A station with a wind from true south blows towards true north.
+    let csv = format!(
+        "time,station,lat,lon,wind_speed_m_s,wind_from_deg,stability\n2026-07-14T06:00:00Z,E,{},{},5,180,D\n",
+        site.lat, site.lon
+    );
+    let (met, _) = StationMet::parse(
+        &csv,
+        Path::new("e.csv"),
+        start(),
+        0.0,
+        &tm,
+        StationOptions::default(),
+    )
+    .unwrap();
+    let s = met.sample(x, y, 10.0, 0.0);
+    let azimuth = s.wind_u_m_s.atan2(s.wind_v_m_s).to_degrees();
+    assert!(
+        (azimuth - gamma).abs() < 1e-3,
+        "station: {azimuth} vs {gamma}"
+    );
+    // A gridded northward wind on a lat/lon grid does the same.
+    let dir = tempfile::tempdir().unwrap();
+    let (lats, lons) = (vec![45.2, 45.3, 45.4], vec![-65.6, -65.5, -65.4]);
+    let n2 = 9;
+    let wind = [("units", "m s-1")];
+    let vars = vec![
+        CfVar::new(
+            "time",
+            &[1],
+            vec![0.0],
+            &[("units", "seconds since 2026-07-14T06:00:00Z")],
+        ),
+        CfVar::new(
+            "lat",
+            &[3],
+            lats,
+            &[("units", "degrees_north"), ("standard_name", "latitude")],
+        ),
+        CfVar::new(
+            "lon",
+            &[3],
+            lons,
+            &[("units", "degrees_east"), ("standard_name", "longitude")],
+        ),
+        CfVar::new(
+            "height",
+            &[1],
+            vec![10.0],
+            &[("units", "m"), ("standard_name", "height")],
+        ),
+        CfVar::new(
+            "u",
+            &[1, 1, 3, 3],
+            vec![0.0; n2],
+            &[wind[0], ("standard_name", "eastward_wind")],
+        ),
+        CfVar::new(
+            "v",
+            &[1, 1, 3, 3],
+            vec![5.0; n2],
+            &[wind[0], ("standard_name", "northward_wind")],
+        ),
+        CfVar::new(
+            "t2m",
+            &[1, 3, 3],
+            vec![280.0; n2],
+            &[("units", "K"), ("standard_name", "air_temperature")],
+        ),
+        CfVar::new(
+            "blh",
+            &[1, 3, 3],
+            vec![700.0; n2],
+            &[
+                ("units", "m"),
+                ("standard_name", "atmosphere_boundary_layer_thickness"),
+            ],
+        ),
+        CfVar::new("ustar", &[1, 3, 3], vec![0.3; n2], &[wind[0]]),
+        CfVar::new(
+            "obukhov_length",
+            &[1, 3, 3],
+            vec![1e6; n2],
+            &[("units", "m")],
+        ),
+    ];
+    let path = dir.path().join("north.nc");
+    write_cf(&path, &vars, &[], true);
+    let near = LocalBox {
+        x_min_m: x - 1000.0,
+        x_max_m: x + 1000.0,
+        y_min_m: y - 1000.0,
+        y_max_m: y + 1000.0,
+    };
+    let (g, _) = cf::read(&path, start(), 0.0, &tm, near, GriddedOptions::default()).unwrap();
+    let s = g.sample(x, y, 10.0, 0.0);
+    let azimuth = s.wind_u_m_s.atan2(s.wind_v_m_s).to_degrees();
+    assert!(
+        (azimuth - gamma).abs() < 1e-3,
+        "gridded: {azimuth} vs {gamma}"
+    );
+    assert!((s.wind_speed_m_s() - 5.0).abs() < 1e-9);
 }

@@ -542,8 +542,9 @@ impl StationMet {
         } else {
             speed_ref * profile_shape(z, z0, l_m) / profile_shape(s.wind_height_m, z0, l_m)
         };
-        // Towards = from + 180°, in true coordinates, then rotated into the grid frame.
-        let to = (from + 180.0).to_radians() - s.convergence_rad;
+        // Towards = from + 180°, a true azimuth; true north lies at the grid azimuth γ, so the
+        // grid azimuth is the true one plus γ.
+        let to = (from + 180.0).to_radians() + s.convergence_rad;
         let precip = s.precipitation.as_ref().map_or(0.0, |p| p.at(t_s));
         let temp = s
             .temperature

@@ -382,7 +382,8 @@ impl GriddedMet {
                     .collect()
             }
         };
-        // Rotate winds from true east/north into the local grid frame.
+        // Rotate winds from true east/north into the local grid frame: true north lies at the
+        // grid azimuth γ, so true east is (cos γ, −sin γ) and true north (sin γ, cos γ).
         let mut u = raw.eastward_wind_m_s;
         let mut v = raw.northward_wind_m_s;
         for (idx, (uu, vv)) in u.iter_mut().zip(v.iter_mut()).enumerate() {
@@ -390,8 +391,8 @@ impl GriddedMet {
             if g != 0.0 {
                 let (s, c) = g.sin_cos();
                 let (ue, vn) = (*uu, *vv);
-                *uu = ue * c - vn * s;
-                *vv = ue * s + vn * c;
+                *uu = ue * c + vn * s;
+                *vv = -ue * s + vn * c;
             }
         }
         let mut w = raw.upward_wind_m_s;
