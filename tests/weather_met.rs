@@ -931,3 +931,54 @@ fn lambert_conformal_grib2_with_grid_relative_winds_agrees_with_the_latlon_sampl
         assert!((a.boundary_layer.mixing_height_m - b.boundary_layer.mixing_height_m).abs() < 0.1);
     }
 }
+
+/// Splits a GRIB2 file into its messages (section 0 holds each message's total length).
+fn grib_messages(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut out = vec![];
+    let mut at = 0;
+    while at + 16 <= bytes.len() {
+        assert_eq!(&bytes[at..at + 4], b"GRIB");
+        let len = u64::from_be_bytes(bytes[at + 8..at + 16].try_into().unwrap()) as usize;
+        out.push(&bytes[at..at + len]);
+        at += len;
+    }
+    out
+}
+
+#[test]
+fn malformed_grib2_files_name_the_file_and_the_parameter() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data/lepreau_nwp_sample.grib2");
+    let bytes = std::fs::read(&src).unwrap();
+    let messages = grib_messages(&bytes);
+    assert_eq!(messages.len(), 7 * 19);
+    let tm = TransverseMercator::new(CENTRE);
+    let start: DateTime<Utc> = "2026-03-02T00:00:00Z".parse().unwrap();
+    let read = |path: &Path| {
+        plume::met::gridded::grib2::read(
+            path,
+            start,
+            21_600.0,
+            &tm,
+            region(),
+            GriddedOptions::default(),
+        )
+        .map(|_| ())
+        .unwrap_err()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // The last message is the precipitation rate at 06:00.
+    let cut = dir.path().join("cut.grib2");
+    std::fs::write(&cut, messages[..messages.len() - 1].concat()).unwrap();
+    let err = read(&cut);
+    assert!(matches!(err, MetError::Missing { .. }), "{err}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("cut.grib2") && msg.contains("precipitation rate") && msg.contains("06:00"),
+        "{msg}"
+    );
+    // Not GRIB at all.
+    let junk = dir.path().join("junk.grib2");
+    std::fs::write(&junk, b"GRIB but not really").unwrap();
+    let err = read(&junk);
+    assert!(err.to_string().contains("junk.grib2"), "{err}");
+}
