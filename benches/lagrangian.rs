@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use plume::field::GridSpec;
+use plume::geo::TransverseMercator;
 use plume::met::{BoundaryLayer, StabilityClass, UniformMet};
 use plume::model::lagrangian::{
     self, Column, DepositionParams, Emission, Flow, LagrangianConfig, SourcePlan,
@@ -134,15 +135,19 @@ fn particle_steps(c: &mut Criterion) {
 fn time_scenario(path: &str, particles: usize) -> (f64, u64) {
     let scenario =
         Scenario::load(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).expect("scenario loads");
-    let MetSpec::Uniform(spec) = &scenario.meteorology;
+    let MetSpec::Uniform(spec) = &scenario.meteorology else {
+        panic!("{path}: the bench scenarios use uniform meteorology");
+    };
     let met = UniformMet::from_spec(spec, scenario.domain.centre.lat);
+    let tm = TransverseMercator::new(scenario.domain.centre);
     let cfg = LagrangianConfig {
         seed: 42,
         ..Default::default()
     };
     let t = Instant::now();
-    let out = lagrangian::scenario::run_scenario(&scenario, &met, particles, &cfg, &mut |_| {})
-        .expect("plans");
+    let out =
+        lagrangian::scenario::run_scenario(&scenario, &met, &tm, particles, &cfg, &mut |_| {})
+            .expect("plans");
     (t.elapsed().as_secs_f64(), out.stats.sub_steps)
 }
 

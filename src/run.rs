@@ -6,8 +6,7 @@ use std::time::Instant;
 use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::UniformMet;
-use crate::model::gaussian;
-use crate::model::lagrangian;
+use crate::model::{gaussian, lagrangian, puff};
 use crate::output::netcdf::{self, Provenance};
 use crate::output::summary::{species_summaries, RunSummary};
 use crate::output::{ensure_dir, write_bytes_atomically, OutputError};
@@ -20,6 +19,14 @@ pub enum RunError {
     Scenario(#[from] ScenarioError),
     #[error(transparent)]
     Output(#[from] OutputError),
+    #[error(transparent)]
+    Met(#[from] crate::met::MetError),
+    #[error("model.kind = {model} cannot run on meteorology.kind = {met}: {reason}")]
+    Unsupported {
+        model: String,
+        met: String,
+        reason: String,
+    },
     #[error("consequence assessment: {0}")]
     Consequence(#[from] crate::consequence::ConsequenceError),
     #[error("cannot start a thread pool of {threads} threads: {message}")]
@@ -83,21 +90,22 @@ pub fn simulate_with_progress(
     let started = Instant::now();
     let tm = TransverseMercator::new(scenario.domain.centre);
     let grid = GridSpec::from_scenario(scenario);
-    let MetSpec::Uniform(met_spec) = &scenario.meteorology;
-    let met = UniformMet::from_spec(met_spec, scenario.domain.centre.lat);
     let mut warnings = vec![];
-    let gaussian = matches!(scenario.model, ModelSpec::GaussianPlume { .. });
-    if gaussian && met.wind_speed_at_m_s(met.reference_height_m) < 1.0 {
-        warnings.push(format!(
-            "wind speed {:.2} m/s is below 1 m/s: a steady Gaussian plume is unreliable in near-calm air",
-            met.wind_speed_m_s
-        ));
-    }
-    let fields = match &scenario.model {
-        ModelSpec::GaussianPlume {
-            sigma_scheme,
-            receptor_height_m,
-        } => {
+    let fields = match (&scenario.model, &scenario.meteorology) {
+        (
+            ModelSpec::GaussianPlume {
+                sigma_scheme,
+                receptor_height_m,
+            },
+            MetSpec::Uniform(met_spec),
+        ) => {
+            let met = UniformMet::from_spec(met_spec, scenario.domain.centre.lat);
+            if met.wind_speed_at_m_s(met.reference_height_m) < 1.0 {
+                warnings.push(format!(
+                    "wind speed {:.2} m/s is below 1 m/s: a steady Gaussian plume is unreliable in near-calm air",
+                    met.wind_speed_m_s
+                ));
+            }
             let setup = gaussian::Setup {
                 scheme: *sigma_scheme,
                 terrain: met_spec.terrain,
@@ -115,14 +123,60 @@ pub fn simulate_with_progress(
                 )
             })
         }
-        ModelSpec::Lagrangian {
-            particles,
-            seed,
-            max_time_step_s,
-            time_step_factor,
-            sampling_step_s,
-            backend: _,
-        } => {
+        (ModelSpec::GaussianPlume { .. }, other) => {
+            return Err(RunError::Unsupported {
+                model: scenario.model.kind_name().into(),
+                met: other.kind_name().into(),
+                reason: "a steady Gaussian plume needs uniform meteorology".into(),
+            })
+        }
+        (ModelSpec::GaussianPuff(spec), met_spec) => {
+            let (met, met_warnings) = crate::met::load::load(scenario, &tm)?;
+            warnings.extend(met_warnings.iter().map(|w| w.to_string()));
+            let growth = puff::Growth {
+                scheme: spec.sigma_scheme,
+                terrain: met_spec.terrain(),
+            };
+            let mut setup = puff::Setup::new(growth, met.horizontal_scale_m());
+            setup.receptor_height_m = spec.receptor_height_m;
+            setup.time_step_s = spec.time_step_s;
+            setup.max_puffs = spec.max_puffs;
+            if let Some(v) = spec.split_sigma_y_m {
+                setup.split_sigma_y_m = Some(v);
+            }
+            if let Some(v) = spec.shear_splitting {
+                setup.shear_splitting = v;
+            }
+            if let MetSpec::Uniform(u) = met_spec {
+                setup.transport_height_floor_m = u.wind_reference_height_m;
+            }
+            let out = pool.install(|| {
+                puff::run(
+                    &scenario.sources,
+                    &scenario.species,
+                    met.as_ref(),
+                    &grid,
+                    &tm,
+                    &setup,
+                    scenario.duration_s,
+                )
+            });
+            warnings.extend(out.warnings);
+            out.fields
+        }
+        (
+            ModelSpec::Lagrangian {
+                particles,
+                seed,
+                max_time_step_s,
+                time_step_factor,
+                sampling_step_s,
+                backend: _,
+            },
+            _,
+        ) => {
+            let (met, met_warnings) = crate::met::load::load(scenario, &tm)?;
+            warnings.extend(met_warnings.iter().map(|w| w.to_string()));
             let mut cfg = lagrangian::LagrangianConfig {
                 seed: options.seed.unwrap_or(*seed),
                 ..Default::default()
@@ -131,9 +185,14 @@ pub fn simulate_with_progress(
             cfg.step.time_step_factor = *time_step_factor as f32;
             cfg.sampling_step_s = *sampling_step_s;
             let run = pool.install(|| {
-                lagrangian::scenario::run_scenario(scenario, &met, *particles, &cfg, &mut |p| {
-                    progress(p.time_s / p.duration_s)
-                })
+                lagrangian::scenario::run_scenario(
+                    scenario,
+                    met.as_ref(),
+                    &tm,
+                    *particles,
+                    &cfg,
+                    &mut |p| progress(p.time_s / p.duration_s),
+                )
             })?;
             run.fields
         }

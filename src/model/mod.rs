@@ -2,3 +2,4 @@
 
 pub mod gaussian;
 pub mod lagrangian;
+pub mod puff;

@@ -5,15 +5,16 @@ use super::driver::{simulate, Flow, LagrangianConfig, LagrangianRun, Progress};
 use super::release::{share_particles, Emission, PlanError, SourcePlan};
 use crate::field::GridSpec;
 use crate::geo::TransverseMercator;
-use crate::met::UniformMet;
+use crate::met::Meteorology;
 use crate::scenario::Scenario;
 use crate::source::plume_rise::RiseInputs;
 
 /// Plans every source of `scenario`, sharing `particles` among them; release heights include
-/// the Briggs (1975) final plume rise of stacks with exit conditions, in `met`.
+/// the Briggs (1975) final plume rise of stacks with exit conditions, in the meteorology at the
+/// stack (wind at its top, air temperature, stability class) when its release starts.
 pub fn plan_sources(
     scenario: &Scenario,
-    met: &UniformMet,
+    met: &dyn Meteorology,
     tm: &TransverseMercator,
     particles: usize,
 ) -> Result<Vec<SourcePlan>, PlanError> {
@@ -25,12 +26,12 @@ pub fn plan_sources(
         .map(|(src, n)| {
             let (x_m, y_m) = tm.forward(src.location);
             let rise_m = src.stack.map_or(0.0, |stack| {
+                let at_top = met.sample(x_m, y_m, src.height_m.max(10.0), src.start_s);
                 RiseInputs {
                     stack,
-                    air_temperature_k: met.air_temperature_k,
-                    wind_m_s: met
-                        .wind_speed_at_m_s(src.height_m.max(met.reference_height_m.min(10.0))),
-                    stability: met.boundary_layer.stability,
+                    air_temperature_k: at_top.air_temperature_k,
+                    wind_m_s: at_top.wind_speed_m_s(),
+                    stability: at_top.boundary_layer.stability,
                 }
                 .final_rise_m()
             });
@@ -56,17 +57,22 @@ pub fn plan_sources(
         .collect()
 }
 
-/// Runs `scenario` with the particle model: `particles` particles, settings `cfg`, reporting
-/// `progress` after every synchronisation step. Runs on the current rayon pool.
+/// Runs `scenario` with the particle model in `met` (local frame `tm`): `particles` particles,
+/// settings `cfg`, reporting `progress` after every synchronisation step. Runs on the current
+/// rayon pool.
+///
+/// The wind and turbulence column is that of the domain centre, rebuilt every synchronisation
+/// step unless the meteorology is uniform: station and gridded meteorology vary in time here
+/// but not yet in space.
 pub fn run_scenario(
     scenario: &Scenario,
-    met: &UniformMet,
+    met: &dyn Meteorology,
+    tm: &TransverseMercator,
     particles: usize,
     cfg: &LagrangianConfig,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<LagrangianRun, PlanError> {
-    let tm = TransverseMercator::new(scenario.domain.centre);
-    let plans = plan_sources(scenario, met, &tm, particles)?;
+    let plans = plan_sources(scenario, met, tm, particles)?;
     let grid = GridSpec::from_scenario(scenario);
     let flow = Flow::Met {
         met,
