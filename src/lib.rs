@@ -9,10 +9,14 @@ pub mod geo;
 pub mod met;
 pub mod model;
 pub mod output;
+pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod source;
 pub mod substance;
 
-pub use run::{run_file, simulate, write_outputs, RunError, RunOptions, Simulation};
+pub use run::{
+    run_file, run_file_with_progress, simulate, simulate_with_progress, write_outputs, RunError,
+    RunOptions, Simulation,
+};
 pub use scenario::Scenario;

@@ -6,7 +6,7 @@ use std::time::Instant;
 use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::UniformMet;
-use crate::model::{gaussian, puff};
+use crate::model::{gaussian, lagrangian, puff};
 use crate::output::netcdf::{self, Provenance};
 use crate::output::summary::{species_summaries, RunSummary};
 use crate::output::{ensure_dir, write_bytes_atomically, OutputError};
@@ -29,6 +29,8 @@ pub enum RunError {
     },
     #[error("cannot start a thread pool of {threads} threads: {message}")]
     Threads { threads: usize, message: String },
+    #[error(transparent)]
+    Particles(#[from] lagrangian::release::PlanError),
 }
 
 /// How to run, beyond what the scenario says.
@@ -38,7 +40,13 @@ pub struct RunOptions {
     pub output_dir: Option<PathBuf>,
     /// Number of worker threads (default: all cores). Results do not depend on it.
     pub threads: Option<usize>,
+    /// Overrides the scenario's random seed (particle models).
+    pub seed: Option<u64>,
 }
+
+/// What the progress callback of [`simulate_with_progress`] is told: the fraction of the run
+/// done, in [0, 1].
+pub type ProgressFraction = f64;
 
 /// A finished model run, before anything is written.
 #[derive(Debug, Clone)]
@@ -55,6 +63,16 @@ pub struct Simulation {
 
 /// Runs the scenario's model over its grid.
 pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation, RunError> {
+    simulate_with_progress(scenario, options, &mut |_| {})
+}
+
+/// Runs the scenario's model over its grid, reporting the fraction done to `progress` (the
+/// particle model calls it after every synchronisation step; physics never prints).
+pub fn simulate_with_progress(
+    scenario: &Scenario,
+    options: &RunOptions,
+    progress: &mut (dyn FnMut(ProgressFraction) + Send),
+) -> Result<Simulation, RunError> {
     let pool = {
         let mut b = rayon::ThreadPoolBuilder::new();
         if let Some(n) = options.threads {
@@ -142,13 +160,42 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
             warnings.extend(out.warnings);
             out.fields
         }
+        (
+            ModelSpec::Lagrangian {
+                particles,
+                seed,
+                max_time_step_s,
+                time_step_factor,
+                backend: _,
+            },
+            _,
+        ) => {
+            let (met, met_warnings) = crate::met::load::load(scenario, &tm)?;
+            warnings.extend(met_warnings.iter().map(|w| w.to_string()));
+            let mut cfg = lagrangian::LagrangianConfig {
+                seed: options.seed.unwrap_or(*seed),
+                ..Default::default()
+            };
+            cfg.step.max_time_step_s = *max_time_step_s as f32;
+            cfg.step.time_step_factor = *time_step_factor as f32;
+            let run = pool.install(|| {
+                lagrangian::scenario::run_scenario(
+                    scenario,
+                    met.as_ref(),
+                    *particles,
+                    &cfg,
+                    &mut |p| progress(p.time_s / p.duration_s),
+                )
+            })?;
+            run.fields
+        }
     };
     Ok(Simulation {
         fields,
         projection: tm,
         model: scenario.model.kind_name().to_string(),
         backend: format!("cpu (rayon, {} threads)", pool.current_num_threads()),
-        seed: scenario.model.seed(),
+        seed: scenario.model.seed().map(|s| options.seed.unwrap_or(s)),
         elapsed_s: started.elapsed().as_secs_f64(),
         warnings,
     })
@@ -211,8 +258,17 @@ pub fn write_outputs(
 
 /// Loads, runs and writes a scenario file: what `plume run` does.
 pub fn run_file(path: &Path, options: &RunOptions) -> Result<RunSummary, RunError> {
+    run_file_with_progress(path, options, &mut |_| {})
+}
+
+/// [`run_file`], reporting the fraction of the model run done to `progress`.
+pub fn run_file_with_progress(
+    path: &Path,
+    options: &RunOptions,
+    progress: &mut (dyn FnMut(ProgressFraction) + Send),
+) -> Result<RunSummary, RunError> {
     let scenario = Scenario::load(path)?;
-    let sim = simulate(&scenario, options)?;
+    let sim = simulate_with_progress(&scenario, options, progress)?;
     let dir = options
         .output_dir
         .clone()

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-pub use raw::{GriddedFormat, OutputFormat, SigmaScheme, StationInterpolation, Terrain};
+pub use raw::{Backend, GriddedFormat, OutputFormat, SigmaScheme, StationInterpolation, Terrain};
 
 use crate::geo::LatLon;
 use crate::met::StabilityClass;
@@ -171,6 +171,14 @@ pub enum ModelSpec {
         receptor_height_m: Option<f64>,
     },
     GaussianPuff(PuffSpec),
+    /// Lagrangian particles (see `model::lagrangian`).
+    Lagrangian {
+        particles: usize,
+        seed: u64,
+        max_time_step_s: f64,
+        time_step_factor: f64,
+        backend: Backend,
+    },
 }
 
 /// The Gaussian puff model's settings (defaults filled in where they do not depend on the met).
@@ -184,12 +192,19 @@ pub struct PuffSpec {
     pub max_puffs: usize,
 }
 
+/// Default number of particles of the Lagrangian model.
+pub const DEFAULT_PARTICLES: i64 = 100_000;
+/// Most particles a run may use (ids are `u32`; 64 bytes each, so 6.4 GB at this limit).
+pub const MAX_PARTICLES: i64 = 100_000_000;
+pub use crate::model::lagrangian::driver::{DEFAULT_MAX_TIME_STEP_S, DEFAULT_TIME_STEP_FACTOR};
+
 impl ModelSpec {
     /// The name used in files and summaries.
     pub fn kind_name(&self) -> &'static str {
         match self {
             ModelSpec::GaussianPlume { .. } => "gaussian_plume",
             ModelSpec::GaussianPuff(_) => "gaussian_puff",
+            ModelSpec::Lagrangian { .. } => "lagrangian",
         }
     }
 
@@ -197,6 +212,7 @@ impl ModelSpec {
     pub fn seed(&self) -> Option<u64> {
         match self {
             ModelSpec::GaussianPlume { .. } | ModelSpec::GaussianPuff(_) => None,
+            ModelSpec::Lagrangian { seed, .. } => Some(*seed),
         }
     }
 }

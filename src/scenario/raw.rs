@@ -51,6 +51,12 @@ pub struct ReleaseItem {
     pub rate_bq_s: Option<f64>,
     /// Overrides the library half-life (s).
     pub half_life_s: Option<f64>,
+    /// Dry deposition velocity (m/s); default 0 (a gas that does not deposit).
+    pub dry_deposition_velocity_m_s: Option<f64>,
+    /// Scavenging coefficient a in Λ = a·P^b (s⁻¹ at 1 mm/h); default 0.
+    pub washout_a_per_s: Option<f64>,
+    /// Exponent b in Λ = a·P^b; default 0.8.
+    pub washout_b: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -140,6 +146,7 @@ pub enum Terrain {
 pub enum ModelSection {
     GaussianPlume(GaussianPlumeSection),
     GaussianPuff(GaussianPuffSection),
+    Lagrangian(LagrangianSection),
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -157,6 +164,33 @@ pub struct GaussianPuffSection {
     pub shear_splitting: Option<bool>,
     /// Most puffs in flight (default 20000).
     pub max_puffs: Option<u64>,
+}
+
+/// `[model] kind = "lagrangian"`: the particle model.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LagrangianSection {
+    /// Particles released over the run (default 100 000), shared equally among the sources.
+    pub particles: Option<i64>,
+    /// Random seed (default 0); the CLI's `--seed` overrides it.
+    pub seed: Option<i64>,
+    /// Longest Langevin step and gridding step Δt_max (s), default 60.
+    pub max_time_step_s: Option<f64>,
+    /// c in Δt = c·T_Lw (default 0.2).
+    pub time_step_factor: Option<f64>,
+    /// Where to run (default "auto"; only the CPU backend exists yet).
+    pub backend: Option<Backend>,
+}
+
+/// Which backend runs a particle model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Backend {
+    Cpu,
+    Gpu,
+    /// A hardware GPU when there is one, else the CPU.
+    #[default]
+    Auto,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
