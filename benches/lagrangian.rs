@@ -134,7 +134,9 @@ fn particle_steps(c: &mut Criterion) {
 fn time_scenario(path: &str, particles: usize) -> (f64, u64) {
     let scenario =
         Scenario::load(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).expect("scenario loads");
-    let MetSpec::Uniform(spec) = &scenario.meteorology;
+    let MetSpec::Uniform(spec) = &scenario.meteorology else {
+        panic!("{path}: the bench scenarios have uniform meteorology")
+    };
     let met = UniformMet::from_spec(spec, scenario.domain.centre.lat);
     let cfg = LagrangianConfig {
         seed: 42,
