@@ -4,6 +4,8 @@
 Writes, next to the scenarios:
   scenarios/data/lepreau_nwp_sample.nc     CF-1.10 netCDF-4 (netCDF4-python), lat/lon grid
   scenarios/data/lepreau_nwp_sample.grib2  the same fields as GRIB2 (ecCodes), lat/lon grid
+  scenarios/data/lepreau_nwp_sample_lcc.grib2  the same fields on an HRRR-like Lambert conformal
+                                           grid (6 km), winds relative to the grid
   scenarios/data/lepreau_backing_wind_stations.csv  station series: a wind backing SW -> S -> E
 
 The weather is synthetic but shaped like a nor'easter over the Bay of Fundy on 2026-03-02:
@@ -31,10 +33,12 @@ KARMAN = 0.4
 Z0_M = 0.1
 
 
-def fields():
-    """Returns a dict of arrays: 3-D winds (t, z, y, x) and 2-D surface fields (t, y, x)."""
-    nt, nz, ny, nx = len(HOURS), len(HEIGHTS_M), len(LAT), len(LON)
-    lat2, lon2 = np.meshgrid(LAT, LON, indexing="ij")
+def fields(lat2=None, lon2=None):
+    """Returns a dict of arrays: 3-D winds (t, z, y, x) and 2-D surface fields (t, y, x), on the
+    regular LAT x LON grid or at the nodes lat2, lon2 (degrees, shape (y, x))."""
+    if lat2 is None:
+        lat2, lon2 = np.meshgrid(LAT, LON, indexing="ij")
+    nt, nz, (ny, nx) = len(HOURS), len(HEIGHTS_M), lat2.shape
     t = HOURS[:, None, None].astype(float)
     # Wind at 10 m: stronger offshore (south-east), backing with time.
     speed10 = 7.0 + 1.5 * (45.7 - lat2) / 1.25 + 0.2 * t
@@ -185,6 +189,99 @@ def write_stations(path):
         out.write("\n".join(rows) + "\n")
 
 
+# A Lambert conformal grid with HRRR's projection (LoV 97.5 W, true at 38.5 N), 6 km cells,
+# centred on the domain; winds written relative to the grid as HRRR does; 16-bit packing.
+LCC = dict(lov=-97.5, latin=38.5, dx=6000.0, n=36, centre=(45.07, -66.75))
+R_EARTH = 6371229.0  # shapeOfTheEarth = 6
+
+
+def lcc_forward(lat, lon):
+    phi1, lam0 = np.deg2rad(LCC["latin"]), np.deg2rad(LCC["lov"])
+    n = np.sin(phi1)
+    f = np.cos(phi1) * np.tan(np.pi / 4 + phi1 / 2) ** n / n
+    rho = R_EARTH * f / np.tan(np.pi / 4 + np.deg2rad(lat) / 2) ** n
+    rho0 = R_EARTH * f / np.tan(np.pi / 4 + phi1 / 2) ** n
+    th = n * (np.deg2rad(lon) - lam0)
+    return rho * np.sin(th), rho0 - rho * np.cos(th)
+
+
+def lcc_inverse(x, y):
+    phi1, lam0 = np.deg2rad(LCC["latin"]), np.deg2rad(LCC["lov"])
+    n = np.sin(phi1)
+    f = np.cos(phi1) * np.tan(np.pi / 4 + phi1 / 2) ** n / n
+    rho0 = R_EARTH * f / np.tan(np.pi / 4 + phi1 / 2) ** n
+    rho = np.hypot(x, rho0 - y)
+    th = np.arctan2(x, rho0 - y)
+    lat = 2 * np.arctan((R_EARTH * f / rho) ** (1 / n)) - np.pi / 2
+    return np.rad2deg(lat), np.rad2deg(lam0 + th / n)
+
+
+def write_grib2_lcc(path):
+    import eccodes
+
+    n, dx = LCC["n"], LCC["dx"]
+    xc, yc = lcc_forward(*LCC["centre"])
+    x = xc + (np.arange(n) - (n - 1) / 2) * dx
+    y = yc + (np.arange(n) - (n - 1) / 2) * dx
+    xx, yy = np.meshgrid(x, y)
+    lat2, lon2 = lcc_inverse(xx, yy)
+    f = fields(lat2, lon2)
+    # Angle of the grid's x axis north of true east at each node, measured numerically.
+    la_e, lo_e = lcc_inverse(xx + 1.0, yy)
+    alpha = np.arctan2(la_e - lat2, (lo_e - lon2) * np.cos(np.deg2rad(lat2)))
+    ca, sa = np.cos(alpha), np.sin(alpha)
+    u_grid = f["u"] * ca + f["v"] * sa
+    v_grid = -f["u"] * sa + f["v"] * ca
+    with open(path, "wb") as out:
+
+        def message(hour, values2d, category, number, level_type, level):
+            h = eccodes.codes_grib_new_from_samples("GRIB2")
+            set_ = lambda k, v: eccodes.codes_set(h, k, v)
+            set_("gridDefinitionTemplateNumber", 30)
+            set_("centre", "kwbc")  # NCEP, as HRRR
+            set_("dataDate", 20260302)
+            set_("dataTime", 0)
+            set_("shapeOfTheEarth", 6)
+            set_("Nx", n)
+            set_("Ny", n)
+            set_("latitudeOfFirstGridPointInDegrees", float(lat2[0, 0]))
+            set_("longitudeOfFirstGridPointInDegrees", float(lon2[0, 0] % 360.0))
+            set_("LaDInDegrees", LCC["latin"])
+            set_("LoVInDegrees", LCC["lov"] % 360.0)
+            set_("Latin1InDegrees", LCC["latin"])
+            set_("Latin2InDegrees", LCC["latin"])
+            set_("DxInMetres", dx)
+            set_("DyInMetres", dx)
+            set_("iScansNegatively", 0)
+            set_("jScansPositively", 1)
+            set_("uvRelativeToGrid", 1)
+            set_("discipline", 0)
+            set_("parameterCategory", category)
+            set_("parameterNumber", number)
+            set_("typeOfFirstFixedSurface", level_type)
+            if level_type == 103:
+                set_("scaleFactorOfFirstFixedSurface", 0)
+                set_("scaledValueOfFirstFixedSurface", int(level))
+            set_("stepUnits", 1)
+            set_("forecastTime", int(hour))
+            set_("bitsPerValue", 16)
+            eccodes.codes_set_values(h, np.ascontiguousarray(values2d, dtype=float).ravel())
+            lats = eccodes.codes_get_array(h, "latitudes").reshape(n, n)
+            assert np.abs(lats - lat2).max() < 1e-3, "ecCodes and this script disagree on the grid"
+            eccodes.codes_write(h, out)
+            eccodes.codes_release(h)
+
+        for k_t, hour in enumerate(HOURS):
+            for k, z in enumerate(HEIGHTS_M):
+                message(hour, u_grid[k_t, k], 2, 2, 103, z)
+                message(hour, v_grid[k_t, k], 2, 3, 103, z)
+            message(hour, f["temp"][k_t], 0, 0, 103, 2)
+            message(hour, f["blh"][k_t], 3, 18, 1, 0)
+            message(hour, f["ustar"][k_t], 2, 30, 1, 0)
+            message(hour, f["shf"][k_t], 0, 11, 1, 0)
+            message(hour, f["rain"][k_t] / 3600.0, 1, 7, 1, 0)
+
+
 if __name__ == "__main__":
     write_stations(os.path.join(OUT, "lepreau_backing_wind_stations.csv"))
     os.makedirs(OUT, exist_ok=True)
@@ -192,6 +289,7 @@ if __name__ == "__main__":
     write_netcdf(f, os.path.join(OUT, "lepreau_nwp_sample.nc"))
     try:
         write_grib2(f, os.path.join(OUT, "lepreau_nwp_sample.grib2"))
+        write_grib2_lcc(os.path.join(OUT, "lepreau_nwp_sample_lcc.grib2"))
     except ImportError:
         print("eccodes not installed: GRIB2 sample not written")
     print("written to", os.path.normpath(OUT))

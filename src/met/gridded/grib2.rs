@@ -11,10 +11,14 @@
 //! | stability | 0/11 sensible heat net flux (W m-2, upward positive as NCEP writes it) | any single level |
 //! | precipitation (optional) | 1/7 precipitation rate (kg m-2 s-1) | any single level |
 //!
-//! Each time (reference time + forecast time) must hold every field. Regular latitude/longitude
-//! grids (template 3.0) are read; others are rejected with the template named. Messages are
-//! decoded only for the times the run needs, and only the subdomain over the run's region is
-//! kept. Missing points (bitmap) decode to NaN and are rejected with the parameter named.
+//! Each time (reference time + forecast time) must hold every field. Grids: regular
+//! latitude/longitude (template 3.0) directly; rotated latitude/longitude (3.1, HRDPS), Mercator
+//! (3.10), polar stereographic (3.20), Lambert conformal (3.30, HRRR) and Gaussian (3.40/3.41)
+//! through the latitude/longitude of every node, which the crate computes. Winds flagged as
+//! relative to the grid (flag table 3.3, bit 5, as HRRR writes them) are turned by the angle of
+//! the grid's axes. Messages are decoded only for the times the run needs, and only the
+//! subdomain over the run's region is kept. Missing points (bitmap) decode to NaN and are
+//! rejected with the parameter named.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -107,6 +111,7 @@ pub fn read(
     // Pass 1: what is where.
     let mut entries = vec![];
     let mut shape = None;
+    let mut grid_kind = None;
     for (n, (_, msg)) in grib2.iter().enumerate() {
         let discipline = msg.indicator().discipline;
         let prod = msg.prod_def();
@@ -117,13 +122,27 @@ pub fn read(
             continue;
         };
         let template = msg.grid_def().grid_tmpl_num();
-        if template != 0 {
+        let values = grib::GridDefinitionTemplateValues::try_from(msg.grid_def()).map_err(|e| {
+            MetError::Invalid {
+                file: file.clone(),
+                variable: role.name().into(),
+                problem: format!(
+                    "grid definition template 3.{template} cannot be read ({e}): expected a latitude/longitude, rotated latitude/longitude, Mercator, polar stereographic, Lambert conformal or Gaussian grid"
+                ),
+            }
+        })?;
+        let relative = grid_relative_winds(&values).ok_or_else(|| MetError::Invalid {
+            file: file.clone(),
+            variable: role.name().into(),
+            problem: format!(
+                "grid definition template 3.{template}: the reader cannot tell whether its winds are relative to the grid"
+            ),
+        })?;
+        if *grid_kind.get_or_insert((template, relative)) != (template, relative) {
             return Err(MetError::Invalid {
                 file,
                 variable: role.name().into(),
-                problem: format!(
-                    "grid definition template 3.{template}: expected a regular latitude/longitude grid (template 3.0)"
-                ),
+                problem: format!("message {n} uses grid template 3.{template}: expected every message on the first message's grid"),
             });
         }
         let s = msg
@@ -184,8 +203,9 @@ pub fn read(
     }
 
     // Grid coordinates from the first message's latitudes/longitudes.
+    let (template, relative) = grid_kind.unwrap_or((0, false));
     let first = entries[0].index;
-    let (lat_deg, lon_deg) = {
+    let (lat2, lon2) = {
         let (_, msg) = grib2
             .iter()
             .nth(first)
@@ -193,17 +213,34 @@ pub fn read(
         let ij: Vec<(usize, usize)> = msg.ij().map_err(|e| fmt(e.to_string()))?.collect();
         let ll: Vec<(f64, f64)> = msg.latlons().map_err(|e| fmt(e.to_string()))?.collect();
         let centre_lon = engine.origin().lon;
-        let mut lat = vec![f64::NAN; nj];
-        let mut lon = vec![f64::NAN; ni];
+        let mut lat = vec![f64::NAN; ni * nj];
+        let mut lon = vec![f64::NAN; ni * nj];
         for (&(i, j), &(la, lo)) in ij.iter().zip(&ll) {
-            lat[j] = la;
-            lon[i] = ((lo - centre_lon + 540.0).rem_euclid(360.0) - 180.0) + centre_lon;
+            if i < ni && j < nj {
+                lat[j * ni + i] = la;
+                lon[j * ni + i] =
+                    ((lo - centre_lon + 540.0).rem_euclid(360.0) - 180.0) + centre_lon;
+            }
+        }
+        if lat.iter().chain(&lon).any(|v| !v.is_finite()) {
+            return Err(fmt(format!(
+                "grid template 3.{template}: the grid points' latitudes/longitudes do not cover the {ni} × {nj} grid"
+            )));
         }
         (lat, lon)
     };
-    let grid = HorizontalGrid::LatLon {
-        lat_deg: lat_deg.clone(),
-        lon_deg: lon_deg.clone(),
+    let grid = if template == 0 {
+        HorizontalGrid::LatLon {
+            lat_deg: (0..nj).map(|j| lat2[j * ni]).collect(),
+            lon_deg: lon2[..ni].to_vec(),
+        }
+    } else {
+        HorizontalGrid::Curvilinear {
+            nx: ni,
+            ny: nj,
+            lat_deg: lat2,
+            lon_deg: lon2,
+        }
     };
     let map = IndexMap::build(&grid, engine, region, options.table_step_m);
     if map.outside {
@@ -216,9 +253,20 @@ pub fn read(
     let map = map.shifted(i0, j0);
     let (nx, ny, nz, nt) = (i1 - i0 + 1, j1 - j0 + 1, heights.len(), times.len());
     let n2 = nx * ny;
+    // Winds relative to the grid turn by the angle of the grid's i axis in the local frame;
+    // winds relative to true east/north by the meridian convergence.
     let convergence_rad: Vec<f64> = (j0..=j1)
         .flat_map(|j| (i0..=i1).map(move |i| (i, j)))
-        .map(|(i, j)| engine.convergence_deg(grid.node(i, j)).to_radians())
+        .map(|(i, j)| {
+            if relative {
+                let (a, b) = if i + 1 < ni { (i, i + 1) } else { (i - 1, i) };
+                let (xa, ya) = engine.forward(grid.node(a, j));
+                let (xb, yb) = engine.forward(grid.node(b, j));
+                -(yb - ya).atan2(xb - xa)
+            } else {
+                engine.convergence_deg(grid.node(i, j)).to_radians()
+            }
+        })
         .collect();
 
     // Which message fills which slot.
@@ -347,4 +395,21 @@ pub fn read(
     };
     let met = GriddedMet::new(raw, options.vertical, options.default_roughness_length_m)?;
     Ok((met, warnings))
+}
+
+/// Whether u and v are relative to the grid's axes (flag table 3.3, bit 5) rather than to
+/// true east and north; `None` for a template whose flags the reader does not know.
+fn grid_relative_winds(values: &grib::GridDefinitionTemplateValues) -> Option<bool> {
+    use grib::GridDefinitionTemplateValues as T;
+    let flags = match values {
+        T::Template0(t) => t.lat_lon.grid.resolution_and_component_flags.0,
+        T::Template1(t) => t.lat_lon.grid.resolution_and_component_flags.0,
+        T::Template10(t) => t.resolution_and_component_flags.0,
+        T::Template20(t) => t.resolution_and_component_flags.0,
+        T::Template30(t) => t.resolution_and_component_flags.0,
+        T::Template40(t) => t.gaussian.grid.resolution_and_component_flags.0,
+        T::Template41(t) => t.gaussian.grid.resolution_and_component_flags.0,
+        _ => return None,
+    };
+    Some(flags & 0b0000_1000 != 0)
 }
