@@ -4,8 +4,11 @@
 //! meteorology onto an output grid ([`field::Fields`]); outputs are written in the formats the
 //! field already uses. See `DESIGN.md` in the shared folder for the whole map.
 
+pub mod consequence;
+pub mod exposure;
 pub mod field;
 pub mod geo;
+pub mod impact;
 pub mod met;
 pub mod model;
 pub mod output;
