@@ -447,6 +447,17 @@ fn non_monotonic_time_is_rejected() {
 }
 
 #[test]
+fn an_empty_time_axis_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vars = linear_vars(&GridSpec::standard(false));
+    vars.iter_mut().find(|v| v.name == "time").unwrap().data.clear();
+    vars.iter_mut().find(|v| v.name == "time").unwrap().shape = vec![0];
+    let path = write(dir.path(), "empty.nc", &vars);
+    let err = read(&path, VerticalInterpolation::Linear).unwrap_err();
+    assert_names(&err, &path, "time");
+}
+
+#[test]
 fn nan_in_a_field_is_rejected() {
     let (path, err, _d) = malformed(|vars| {
         let b = vars.iter_mut().find(|v| v.name == "blh").unwrap();

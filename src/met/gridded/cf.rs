@@ -120,6 +120,13 @@ pub fn read(
         .into_iter()
         .map(|t| t * scale_s + (epoch - start).num_milliseconds() as f64 / 1000.0)
         .collect();
+    if t_all.is_empty() {
+        return Err(MetError::Invalid {
+            file,
+            variable: "time".into(),
+            problem: "holds no times: expected at least one".into(),
+        });
+    }
     if let Some(k) = t_all.iter().position(|v| !v.is_finite()) {
         return Err(MetError::Invalid {
             file,
