@@ -450,7 +450,11 @@ fn non_monotonic_time_is_rejected() {
 fn an_empty_time_axis_is_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let mut vars = linear_vars(&GridSpec::standard(false));
-    vars.iter_mut().find(|v| v.name == "time").unwrap().data.clear();
+    vars.iter_mut()
+        .find(|v| v.name == "time")
+        .unwrap()
+        .data
+        .clear();
     vars.iter_mut().find(|v| v.name == "time").unwrap().shape = vec![0];
     let path = write(dir.path(), "empty.nc", &vars);
     let err = read(&path, VerticalInterpolation::Linear).unwrap_err();
