@@ -8,7 +8,7 @@ use plume::field::GridSpec;
 use plume::geo::{LatLon, TransverseMercator};
 use plume::met::{StationMet, StationOptions, UniformMet};
 use plume::model::gaussian;
-use plume::model::puff::{self, Bounds, Growth, PuffRun, Setup};
+use plume::model::puff::{self, Bounds, Growth, GrowthMode, PuffRun, Setup};
 use plume::scenario::{MetSpec, Scenario, SigmaScheme, Terrain};
 
 fn scenario(
@@ -59,6 +59,7 @@ fn steady_setup() -> Setup {
         Growth {
             scheme: SigmaScheme::Briggs,
             terrain: Terrain::Rural,
+            mode: GrowthMode::Distance,
         },
         None,
     );
@@ -411,4 +412,51 @@ precipitation_mm_h = 2.0
     // activity falls by at least that (dry deposition and decay take more).
     let lambda = 8.0e-5 * 2.0f64.powf(0.8);
     assert!(b.airborne < b.released * (-lambda * (3600.0 - 600.0)).exp());
+}
+
+#[test]
+fn turbulent_growth_follows_taylor_in_steady_turbulence() {
+    use plume::met::turbulence;
+    let s = scenario(
+        "[[0, 3]]",
+        r#"{ substance = "chlorine", rate_kg_s = 1.0 }"#,
+        1800.0,
+        900.0,
+        "start_s = 0\nduration_s = 60",
+    );
+    let met = uniform(&s);
+    let tm = TransverseMercator::new(s.domain.centre);
+    let mut setup = steady_setup();
+    setup.growth.mode = GrowthMode::Turbulence;
+    let far = Bounds {
+        x_min_m: -1e6,
+        x_max_m: 1e6,
+        y_min_m: -1e6,
+        y_max_m: 1e6,
+    };
+    let mut r = PuffRun::new(&s.sources, &s.species, &met, &tm, setup, vec![1.5], far);
+    for _ in 0..30 {
+        r.step(60.0);
+    }
+    let p = &r.puffs()[0];
+    // The stack is 40 m high with no plume rise: the turbulence of that height all along.
+    let t = turbulence::hanna(&met.boundary_layer, 40.0);
+    let taylor = |sigma: f64, t_l: f64, age: f64| {
+        (2.0 * sigma * sigma * t_l * (age - t_l * (1.0 - (-age / t_l).exp()))).sqrt()
+    };
+    let age = 1800.0 - 30.0;
+    let sy = taylor(t.sigma_v_m_s, t.time_scale_v_s, age);
+    let sz = taylor(t.sigma_w_m_s, t.time_scale_w_s, age);
+    // The puff starts at 0.1 m: σ² carries that 0.01 m² on top of Taylor's.
+    assert!(
+        (p.sigma_y_m - sy).abs() < 1e-6 * sy,
+        "{} vs {sy}",
+        p.sigma_y_m
+    );
+    assert!(
+        (p.sigma_z_m - sz).abs() < 1e-6 * sz,
+        "{} vs {sz}",
+        p.sigma_z_m
+    );
+    assert!((p.age_s - age).abs() < 1e-9);
 }

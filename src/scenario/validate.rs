@@ -477,6 +477,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                 split_sigma_y_m: g.split_sigma_y_m,
                 shear_splitting: g.shear_splitting,
                 max_puffs,
+                growth: g.growth.unwrap_or_default(),
             })
         }
         ModelSection::Lagrangian(l) => lagrangian_model(l, &sources, &mut p),

@@ -8,9 +8,10 @@
 //!    the source, with its clock at the middle of that release time;
 //! 2. every puff moves by the midpoint rule, Δx = V(x + V(x, t)·τ/2, t + τ/2)·τ (second order,
 //!    so a wind that turns at a constant rate keeps puffs on its circle to O(Δt²));
-//! 3. it grows over the distance travelled in the class at its midpoint ([`state`]), in
-//!    sub-steps short enough that σ grows by at most [`MAX_SIGMA_GROWTH`] per sub-step, each
-//!    sub-step sampled as an integrated puff ([`sample`]);
+//! 3. it grows over the distance travelled in the class at its midpoint ([`state`]) — or, with
+//!    [`GrowthMode::Turbulence`], by Taylor's dispersion in the Hanna (1982) turbulence at its
+//!    height — in sub-steps short enough that σ grows by at most [`MAX_SIGMA_GROWTH`] per
+//!    sub-step, each sub-step sampled as an integrated puff ([`sample`]);
 //! 4. radioactive species decay, exp(−λτ), the loss booked as decayed; species with a dry
 //!    deposition velocity lose v_d·(ground-level density)·Δt and, in precipitation, a washout
 //!    fraction 1 − exp(−a·P^b·Δt) (the source's `Deposition`), laid on the ground under the
@@ -47,7 +48,7 @@ use crate::source::plume_rise::RiseInputs;
 use crate::source::{Deposition, Source, Stack};
 use crate::substance::Species;
 pub use sample::{Accumulator, Segment};
-pub use state::{Growth, Puff};
+pub use state::{Growth, GrowthMode, Puff};
 
 /// Largest relative growth of σ within one sampled sub-step.
 pub const MAX_SIGMA_GROWTH: f64 = 0.02;
@@ -284,6 +285,7 @@ impl<'a> PuffRun<'a> {
                 t_s: t_rel,
                 source: idx,
                 shear_m: 0.0,
+                age_s: 0.0,
             });
         }
     }
@@ -330,7 +332,14 @@ impl<'a> PuffRun<'a> {
         let lid = bl.mixing_height_m;
         let precipitation_mm_h = mid.precipitation_mm_h;
         for _ in 0..n {
-            let (sy, sz) = p.grow(&self.setup.growth, bl.stability, sub_ds);
+            let (sy, sz) = match self.setup.growth.mode {
+                GrowthMode::Distance => p.grow(&self.setup.growth, bl.stability, sub_ds),
+                GrowthMode::Turbulence => {
+                    let z = p.effective_height_m().max(floor);
+                    let t = crate::met::turbulence::hanna(&bl, z);
+                    p.grow_turbulent(&t, sub_t, sub_ds)
+                }
+            };
             // Plume rise at the middle of the sub-step.
             let h_eff = p.z_m
                 + p.rise
