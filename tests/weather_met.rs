@@ -997,3 +997,139 @@ fn malformed_grib2_files_name_the_file_and_the_parameter() {
     let err = read(&junk);
     assert!(err.to_string().contains("junk.grib2"), "{err}");
 }
+
+#[test]
+fn two_d_latitude_longitude_grids_interpolate_linear_fields_exactly() {
+    // A grid turned 25° from the local axes, given only by 2-D latitude/longitude (as WRF or a
+    // rotated-pole model writes CF files); fields linear in local x, y, z and t.
+    let tm = TransverseMercator::new(CENTRE);
+    let (nx, ny, nt) = (24usize, 20usize, 3usize);
+    let levels = [10.0, 100.0, 1000.0];
+    let (c, s) = (25f64.to_radians().cos(), 25f64.to_radians().sin());
+    let node = |i: usize, j: usize| {
+        let (a, b) = (-33_000.0 + 3000.0 * i as f64, -28_000.0 + 3000.0 * j as f64);
+        (a * c - b * s, a * s + b * c)
+    };
+    let (mut lat, mut lon) = (vec![], vec![]);
+    for j in 0..ny {
+        for i in 0..nx {
+            let p = tm.inverse(node(i, j).0, node(i, j).1);
+            lat.push(p.lat);
+            lon.push(p.lon);
+        }
+    }
+    let (mut u, mut v) = (vec![], vec![]);
+    let (mut t2, mut h2) = (vec![], vec![]);
+    for n in 0..nt {
+        let t = 3600.0 * n as f64;
+        for &z in &levels {
+            for j in 0..ny {
+                for i in 0..nx {
+                    let (x, y) = node(i, j);
+                    let (ul, vl) = (U.at(x, y, z, t), V.at(x, y, z, t));
+                    let gamma = tm.convergence_deg(tm.inverse(x, y)).to_radians();
+                    let (sn, cs) = gamma.sin_cos();
+                    u.push(ul * cs - vl * sn);
+                    v.push(ul * sn + vl * cs);
+                }
+            }
+        }
+        for j in 0..ny {
+            for i in 0..nx {
+                let (x, y) = node(i, j);
+                t2.push(T_K.at(x, y, 0.0, t));
+                h2.push(H_M.at(x, y, 0.0, t));
+            }
+        }
+    }
+    let wind = ("units", "m s-1");
+    let n2 = nt * ny * nx;
+    let vars = vec![
+        CfVar::new(
+            "time",
+            &[nt],
+            vec![0.0, 1.0, 2.0],
+            &[("units", "hours since 2026-07-14 06:00:00")],
+        ),
+        CfVar::new(
+            "lat",
+            &[ny, nx],
+            lat,
+            &[("units", "degrees_north"), ("standard_name", "latitude")],
+        ),
+        CfVar::new(
+            "lon",
+            &[ny, nx],
+            lon,
+            &[("units", "degrees_east"), ("standard_name", "longitude")],
+        ),
+        CfVar::new(
+            "height",
+            &[3],
+            levels.to_vec(),
+            &[("units", "m"), ("standard_name", "height")],
+        ),
+        CfVar::new(
+            "u",
+            &[nt, 3, ny, nx],
+            u,
+            &[wind, ("standard_name", "eastward_wind")],
+        ),
+        CfVar::new(
+            "v",
+            &[nt, 3, ny, nx],
+            v,
+            &[wind, ("standard_name", "northward_wind")],
+        ),
+        CfVar::new(
+            "t2m",
+            &[nt, ny, nx],
+            t2,
+            &[("units", "K"), ("standard_name", "air_temperature")],
+        ),
+        CfVar::new(
+            "blh",
+            &[nt, ny, nx],
+            h2,
+            &[
+                ("units", "m"),
+                ("standard_name", "atmosphere_boundary_layer_thickness"),
+            ],
+        ),
+        CfVar::new("ustar", &[nt, ny, nx], vec![0.3; n2], &[wind]),
+        CfVar::new(
+            "obukhov_length",
+            &[nt, ny, nx],
+            vec![-500.0; n2],
+            &[("units", "m")],
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("curvilinear.nc");
+    write_cf(&path, &vars, &[], true);
+    let options = GriddedOptions {
+        vertical: VerticalInterpolation::Linear,
+        ..GriddedOptions::default()
+    };
+    let (met, warnings) = cf::read(&path, start(), 7200.0, &tm, region(), options).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!((met.horizontal_scale_m().unwrap() - 3000.0).abs() < 1.0);
+    for (x, y, z, t) in [
+        (0.0, 0.0, 50.0, 1800.0),
+        (-12_000.0, 8_000.0, 400.0, 5000.0),
+        (9_500.0, -7_700.0, 12.0, 7000.0),
+    ] {
+        let s = met.sample(x, y, z, t);
+        for (got, want, what) in [
+            (s.wind_u_m_s, U.at(x, y, z, t), "u"),
+            (s.wind_v_m_s, V.at(x, y, z, t), "v"),
+            (s.air_temperature_k, T_K.at(x, y, 0.0, t), "T"),
+            (s.boundary_layer.mixing_height_m, H_M.at(x, y, 0.0, t), "h"),
+        ] {
+            assert!(
+                (got - want).abs() < 1e-6 * want.abs().max(1.0),
+                "{what} at ({x}, {y}): {got} vs {want}"
+            );
+        }
+    }
+}

@@ -8,7 +8,7 @@
 //! |---|---|---|---|
 //! | time | variable `time` | (time) | `<seconds/minutes/hours/days> since <ISO time>` (UTC) |
 //! | levels | `height` | (z) or (z, y, x) terrain-following | m above ground |
-//! | horizontal | `latitude`, `longitude` | (y), (x) | degrees_north, degrees_east |
+//! | horizontal | `latitude`, `longitude` | (y), (x), or both (y, x) for a curvilinear grid | degrees_north, degrees_east |
 //! | or | `projection_x_coordinate`, `projection_y_coordinate` | (x), (y) | m or km, with a `transverse_mercator` `grid_mapping` |
 //! | u, v | `eastward_wind`, `northward_wind` | (time, z, y, x) | m s-1 |
 //! | w (optional) | `upward_air_velocity` | (time, z, y, x) | m s-1 |
@@ -154,11 +154,16 @@ pub fn read(
         find(&["latitude"], &["lat", "latitude"]),
         find(&["longitude"], &["lon", "longitude"]),
     ) {
-        if lat.ds.ndim() != 1 || lon.ds.ndim() != 1 {
+        let two_d = lat.ds.ndim() == 2 && lon.ds.ndim() == 2 && lat.ds.shape() == lon.ds.shape();
+        if !two_d && (lat.ds.ndim() != 1 || lon.ds.ndim() != 1) {
             return Err(MetError::Invalid {
                 file,
                 variable: lat.name.clone(),
-                problem: "2-D latitude/longitude: expected 1-D coordinates (a rectilinear grid) or projection_x/y_coordinate with a grid_mapping".into(),
+                problem: format!(
+                    "latitude has shape {:?} and longitude {:?}: expected 1-D coordinates, or 2-D auxiliary coordinates of the same (y, x) shape",
+                    lat.ds.shape(),
+                    lon.ds.shape()
+                ),
             });
         }
         expect_units(
@@ -173,9 +178,26 @@ pub fn read(
         )?;
         let lat_deg = read_all(lat, &file)?;
         let lon_deg = read_all(lon, &file)?;
-        monotonic(lat, &lat_deg, &file)?;
-        monotonic(lon, &lon_deg, &file)?;
-        HorizontalGrid::LatLon { lat_deg, lon_deg }
+        if two_d {
+            // Auxiliary 2-D coordinates (a curvilinear grid: WRF, rotated or projected NWP
+            // written with CF's 2-D latitude/longitude); longitudes taken nearest the centre's.
+            let shape = lat.ds.shape();
+            let c = engine.origin().lon;
+            let lon_deg = lon_deg
+                .iter()
+                .map(|lo| ((lo - c + 540.0).rem_euclid(360.0) - 180.0) + c)
+                .collect();
+            HorizontalGrid::Curvilinear {
+                nx: shape[1],
+                ny: shape[0],
+                lat_deg,
+                lon_deg,
+            }
+        } else {
+            monotonic(lat, &lat_deg, &file)?;
+            monotonic(lon, &lon_deg, &file)?;
+            HorizontalGrid::LatLon { lat_deg, lon_deg }
+        }
     } else if let (Some(x), Some(y)) = (
         find(&["projection_x_coordinate"], &["x"]),
         find(&["projection_y_coordinate"], &["y"]),
