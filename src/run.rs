@@ -171,6 +171,7 @@ pub fn simulate_with_progress(
                 seed,
                 max_time_step_s,
                 time_step_factor,
+                sampling_step_s,
                 backend: _,
             },
             _,
@@ -183,6 +184,7 @@ pub fn simulate_with_progress(
             };
             cfg.step.max_time_step_s = *max_time_step_s as f32;
             cfg.step.time_step_factor = *time_step_factor as f32;
+            cfg.sampling_step_s = *sampling_step_s;
             let run = pool.install(|| {
                 lagrangian::scenario::run_scenario(
                     scenario,

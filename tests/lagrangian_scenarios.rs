@@ -107,7 +107,7 @@ fn out_of_range_particle_model_keys_are_all_reported() {
     let path = &scenario_files()[0];
     let text = with_model(
         path,
-        "kind = \"lagrangian\"\nparticles = 0\nseed = -1\nmax_time_step_s = 0.0\ntime_step_factor = 2.0\nbackend = \"gpu\"",
+        "kind = \"lagrangian\"\nparticles = 0\nseed = -1\nmax_time_step_s = 0.0\ntime_step_factor = 2.0\nsampling_step_s = 0.5\nbackend = \"gpu\"",
     );
     let err = Scenario::parse(&text, path)
         .expect_err("invalid")
@@ -164,4 +164,23 @@ fn deposition_keys_have_gas_defaults_and_are_range_checked() {
         "{err}"
     );
     assert!(err.contains("source[0].release[1].washout_b"), "{err}");
+}
+
+#[test]
+fn progress_is_reported_from_start_to_finish_in_order() {
+    let path = &scenario_files()[0];
+    let text = with_model(path, "kind = \"lagrangian\"\nparticles = 2000");
+    let s = Scenario::parse(&text, path).expect("valid");
+    let mut seen = vec![];
+    plume::simulate_with_progress(&s, &RunOptions::default(), &mut |f| seen.push(f)).expect("runs");
+    assert!(
+        seen.len() >= s.duration_s as usize / 300,
+        "{} reports",
+        seen.len()
+    );
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    assert!(
+        seen[0] > 0.0 && (seen[seen.len() - 1] - 1.0).abs() < 1e-12,
+        "{seen:?}"
+    );
 }
