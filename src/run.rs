@@ -136,6 +136,7 @@ pub fn simulate_with_progress(
             let growth = puff::Growth {
                 scheme: spec.sigma_scheme,
                 terrain: met_spec.terrain(),
+                mode: spec.growth,
             };
             let mut setup = puff::Setup::new(growth, met.horizontal_scale_m());
             setup.receptor_height_m = spec.receptor_height_m;

@@ -191,6 +191,7 @@ pub struct PuffSpec {
     pub split_sigma_y_m: Option<f64>,
     pub shear_splitting: Option<bool>,
     pub max_puffs: usize,
+    pub growth: crate::model::puff::GrowthMode,
 }
 
 /// Default number of particles of the Lagrangian model.

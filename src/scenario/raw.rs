@@ -166,6 +166,8 @@ pub struct GaussianPuffSection {
     pub shear_splitting: Option<bool>,
     /// Most puffs in flight (default 20000).
     pub max_puffs: Option<u64>,
+    /// How puffs grow: "distance" (σ curves, default) or "turbulence" (Hanna 1982 + Taylor).
+    pub growth: Option<crate::model::puff::GrowthMode>,
 }
 
 /// `[model] kind = "lagrangian"`: the particle model.

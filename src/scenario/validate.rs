@@ -478,6 +478,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                 split_sigma_y_m: g.split_sigma_y_m,
                 shear_splitting: g.shear_splitting,
                 max_puffs,
+                growth: g.growth.unwrap_or_default(),
             })
         }
     });
