@@ -71,7 +71,7 @@ struct SourceRec {
 
 // One species a source emits (twin: release::Entry, with the fixed-point scales applied).
 struct EntryRec {
-    class: u32,
+    class_index: u32,
     species: u32,
     decay_per_s: f32,
     // amount_per_particle × amount scale (fixed-point units of a full particle).
@@ -178,15 +178,15 @@ fn decay_factor(e: EntryRec, age_s: f32) -> f32 {
     return 1.0;
 }
 
-// Books the share `before → after` of class `class` lost at (x, y) by dry (wet = false) or
+// Books the share `before → after` of class `class_index` lost at (x, y) by dry (wet = false) or
 // wet deposition, for every entry of the source in that class, valued at the decay of age
 // `age1_s` (the end of the synchronisation step, as the CPU does).
-fn book_loss(src: SourceRec, age1_s: f32, class: u32, x_m: f32, y_m: f32, before: f32, after: f32, wet: bool) {
+fn book_loss(src: SourceRec, age1_s: f32, class_index: u32, x_m: f32, y_m: f32, before: f32, after: f32, wet: bool) {
     let cell = cell_index(x_m, y_m);
     let n_cells = params.nx * params.ny;
     for (var i = 0u; i < src.entries.y; i++) {
         let e = entries[src.entries.x + i];
-        if e.class != class {
+        if e.class_index != class_index {
             continue;
         }
         let d = decay_factor(e, age1_s);
@@ -302,7 +302,7 @@ fn process(index: u32) {
         p.vel = vec3<f32>(lv.sigma.x * xi.x, lv.sigma.y * xi.y, xi.z);
         for (var i = 0u; i < src.entries.y; i++) {
             let e = entries[src.entries.x + i];
-            wg_add(e.species * BUDGET_TERMS, entry_units(e, p.mass[e.class], 1.0));
+            wg_add(e.species * BUDGET_TERMS, entry_units(e, p.mass[e.class_index], 1.0));
         }
     }
     // Decay over the step, booked from the factors at its start and end.
@@ -310,7 +310,7 @@ fn process(index: u32) {
     for (var i = 0u; i < src.entries.y; i++) {
         let e = entries[src.entries.x + i];
         if e.decay_per_s > 0.0 {
-            let m = p.mass[e.class];
+            let m = p.mass[e.class_index];
             let d0 = decay_factor(e, t_from - t_rel);
             let d1 = decay_factor(e, age1);
             wg_add(e.species * BUDGET_TERMS + 3u, fixed_sub(entry_units(e, m, d0), entry_units(e, m, d1)));
@@ -322,7 +322,7 @@ fn process(index: u32) {
         wg_add(EXITED_COUNTER, vec2<u32>(1u, 0u));
         for (var i = 0u; i < src.entries.y; i++) {
             let e = entries[src.entries.x + i];
-            wg_add(e.species * BUDGET_TERMS + 4u, entry_units(e, p.mass[e.class], decay_factor(e, age1)));
+            wg_add(e.species * BUDGET_TERMS + 4u, entry_units(e, p.mass[e.class_index], decay_factor(e, age1)));
         }
         particles[index] = p;
         return;
@@ -336,7 +336,7 @@ fn process(index: u32) {
             if p.pos.z >= layer.x && p.pos.z < layer.y {
                 for (var i = 0u; i < src.entries.y; i++) {
                     let e = entries[src.entries.x + i];
-                    let w = p.mass[e.class] * e.exposure_units * decay_factor(e, age1) * alive_s;
+                    let w = p.mass[e.class_index] * e.exposure_units * decay_factor(e, age1) * alive_s;
                     let word = 2u * ((e.species * params.nz + k) * n_cells + cell);
                     acc_add(params.exposure_offset + word, fixed_from_units(w));
                 }
@@ -385,7 +385,7 @@ fn airborne_amounts(
             for (var i = 0u; i < src.entries.y; i++) {
                 let e = entries[src.entries.x + i];
                 let d = decay_factor(e, params.t1_s - p.pos.w);
-                wg_add(e.species, entry_units(e, p.mass[e.class], d));
+                wg_add(e.species, entry_units(e, p.mass[e.class_index], d));
             }
         }
     }

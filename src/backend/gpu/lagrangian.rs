@@ -82,7 +82,7 @@ const _: () = assert!(std::mem::size_of::<SourceRec>() == 48);
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
 pub struct EntryRec {
-    pub class: u32,
+    pub class_index: u32,
     pub species: u32,
     pub decay_per_s: f32,
     pub amount_units: f32,
@@ -134,7 +134,7 @@ fn entry_records(plans: &[SourcePlan], scales: &Scales) -> Vec<EntryRec> {
         .map(|e| {
             let released = fixed(e.amount_per_particle, scales.amount[e.species]) as u64;
             EntryRec {
-                class: e.class as u32,
+                class_index: e.class as u32,
                 species: e.species as u32,
                 decay_per_s: e.decay_per_s as f32,
                 amount_units: (e.amount_per_particle * scales.amount[e.species]) as f32,
