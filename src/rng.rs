@@ -129,36 +129,34 @@ pub fn ln_poly(u: f32) -> f32 {
 }
 
 /// Sine and cosine of the angle `2π·k/2²⁴` for the 24-bit integer `k = x >> 8`, by exact
-/// quadrant reduction (top two bits) and Taylor polynomials on [0, π/2).
+/// octant reduction and Taylor polynomials on [0, π/4].
 ///
-/// Truncation: sin to x¹³ (< 7·10⁻¹⁰), cos to x¹⁴ (< 7·10⁻¹¹) at x = π/2. Returns (sin, cos).
+/// The top three bits pick the octant o; the other 21 give the offset f inside it, mirrored
+/// to `2²¹ − f` in odd octants, so the reduced angle φ = f'·(π/4)/2²¹ ∈ [0, π/4] is exact
+/// before the one rounding of the multiply. sin φ to φ⁹ (truncation < 2·10⁻⁹) and cos φ to φ⁸
+/// (< 3·10⁻⁸); the octant then swaps them when `(o + 1) & 2 ≠ 0` and negates the sine for
+/// o ≥ 4 and the cosine for 2 ≤ o ≤ 5 — selects and sign flips, no branches. Returns (sin, cos).
 #[inline(always)]
 pub fn sincos_turns_poly(x: u32) -> (f32, f32) {
     let k = x >> 8;
-    let quadrant = k >> 22;
-    // Angle inside the quadrant: (k mod 2²²)·(π/2)/2²², in [0, π/2).
-    let a = (k & 0x003f_ffff) as f32 * (std::f32::consts::FRAC_PI_2 / 4_194_304.0);
+    let octant = k >> 21;
+    let f = k & 0x001f_ffff;
+    let f = if octant & 1 == 1 { 0x0020_0000 - f } else { f };
+    let a = f as f32 * (std::f32::consts::FRAC_PI_4 / 2_097_152.0);
     let a2 = a * a;
     let s = a
         * (1.0
             + a2 * (-1.0 / 6.0
-                + a2 * (1.0 / 120.0
-                    + a2 * (-1.0 / 5040.0
-                        + a2 * (1.0 / 362_880.0
-                            + a2 * (-1.0 / 39_916_800.0 + a2 * (1.0 / 6_227_020_800.0)))))));
-    let c = 1.0
-        + a2 * (-0.5
-            + a2 * (1.0 / 24.0
-                + a2 * (-1.0 / 720.0
-                    + a2 * (1.0 / 40_320.0
-                        + a2 * (-1.0 / 3_628_800.0
-                            + a2 * (1.0 / 479_001_600.0 + a2 * (-1.0 / 87_178_291_200.0)))))));
-    match quadrant {
-        0 => (s, c),
-        1 => (c, -s),
-        2 => (-s, -c),
-        _ => (-c, s),
-    }
+                + a2 * (1.0 / 120.0 + a2 * (-1.0 / 5040.0 + a2 * (1.0 / 362_880.0)))));
+    let c = 1.0 + a2 * (-0.5 + a2 * (1.0 / 24.0 + a2 * (-1.0 / 720.0 + a2 * (1.0 / 40_320.0))));
+    let swap = (octant + 1) & 2 != 0;
+    let (sin, cos) = if swap { (c, s) } else { (s, c) };
+    let sin_sign = (octant >> 2) << 31;
+    let cos_sign = u32::from((2..=5).contains(&octant)) << 31;
+    (
+        f32::from_bits(sin.to_bits() ^ sin_sign),
+        f32::from_bits(cos.to_bits() ^ cos_sign),
+    )
 }
 
 /// Returns two standard normals from two random words by Box–Muller (`x0` radius, `x1` angle).

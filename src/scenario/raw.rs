@@ -51,6 +51,12 @@ pub struct ReleaseItem {
     pub rate_bq_s: Option<f64>,
     /// Overrides the library half-life (s).
     pub half_life_s: Option<f64>,
+    /// Dry deposition velocity (m/s); default 0 (a gas that does not deposit).
+    pub dry_deposition_velocity_m_s: Option<f64>,
+    /// Scavenging coefficient a in Λ = a·P^b (s⁻¹ at 1 mm/h); default 0.
+    pub washout_a_per_s: Option<f64>,
+    /// Exponent b in Λ = a·P^b; default 0.8.
+    pub washout_b: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

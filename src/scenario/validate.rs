@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 
 use super::raw::*;
 use super::*;
-use crate::source::{Release, Source, Stack};
+use crate::source::{Deposition, Release, Source, Stack};
 use crate::substance::{self, AmountUnit, Species};
 
 /// Collects problems; each check records one and returns whether the value passed.
@@ -729,9 +729,16 @@ fn release(
             species.len() - 1
         }
     };
+    let d = Deposition::default();
+    let deposition = Deposition {
+        dry_velocity_m_s: p.opt(&at("dry_deposition_velocity_m_s"), item.dry_deposition_velocity_m_s, d.dry_velocity_m_s, 0.0, true, 1.0, true, "m/s"),
+        washout_a_per_s: p.opt(&at("washout_a_per_s"), item.washout_a_per_s, d.washout_a_per_s, 0.0, true, 0.01, true, "s⁻¹"),
+        washout_b: p.opt(&at("washout_b"), item.washout_b, d.washout_b, 0.0, true, 2.0, true, ""),
+    };
     Some(Release {
         species: idx,
         rate_per_s: rate,
+        deposition,
     })
 }
 

@@ -1,0 +1,233 @@
+//! The Langevin sub-step of one particle: turbulent velocities, advection, reflection at the
+//! ground and the lid, domain exit, dry and wet deposition.
+//!
+//! ## Equations
+//! Horizontal velocities are Ornstein–Uhlenbeck processes updated exactly over the step
+//! (Gillespie 1996; FLEXPART treats horizontal turbulence as homogeneous at the particle height):
+//!
+//! `u′ ← r_u·u′ + σu·√(1−r_u²)·ξ₁`, `r_u = e^(−Δt/T_Lu)`, and likewise for v′.
+//!
+//! The vertical velocity satisfies Thomson's (1987) well-mixed criterion for Gaussian
+//! inhomogeneous turbulence, `dw = −w/T_Lw dt + ½ ∂σw²/∂z (1 + w²/σw²) dt + √(2σw²/T_Lw) dW`,
+//! whose mean drift ½∂σw²/∂z is the term of Legg & Raupach (1982). Written for the normalised
+//! velocity ŵ = w/σw(z) (Wilson, Legg & Thurtell 1983; Stohl et al. 2005 eq. 10) the w² term
+//! cancels exactly (dz = w dt carries no noise, so Itô's rule adds nothing):
+//!
+//! `ŵ ← r_w·ŵ + ∂σw/∂z·Δt + √(1−r_w²)·ξ₃`, `Δz = σw·ŵ·Δt`,
+//!
+//! which is the form integrated here: it stays stable where σw is small. The particle record
+//! stores ŵ in `vel[2]`, u′ and v′ in m/s. Positions advance with the mean wind at the
+//! particle height plus the turbulent velocity, `Δx = (U + u′)Δt`.
+//!
+//! **Time step**: Δt = c·T_Lw(z), bounded to [Δt_min, Δt_max] and to the time left in the
+//! synchronisation step ([`StepConfig`]).
+//!
+//! **Boundaries**: perfect reflection (z → −z, ŵ → −ŵ) at the ground and at the mixing
+//! height, which keeps a Gaussian well-mixed state well mixed (Wilson & Flesch 1993); a
+//! particle beyond the horizontal bounds or above the model top leaves the domain.
+//!
+//! **Dry deposition** (the FLEXPART scheme, Stohl et al. 2005 §8): a particle below the
+//! deposition layer depth δ loses the fraction `1 − e^(−v_d·Δt/δ)` of each class share, which
+//! is the surface flux v_d·C of a layer of depth δ whose concentration is the particle's mass
+//! spread over it. **Wet deposition**: below the lid, `1 − e^(−ΛΔt)` with `Λ = a·P^b`
+//! (P in mm/h; e.g. Maryon et al. 1991 for the form and typical a, b).
+//!
+//! ## References
+//! - Thomson, D.J. (1987) J. Fluid Mech. 180:529–556, doi:10.1017/S0022112087001940.
+//! - Legg, B.J., Raupach, M.R. (1982) Boundary-Layer Meteorol. 24:3–13, doi:10.1007/BF00121796.
+//! - Wilson, J.D., Legg, B.J., Thurtell, G.W. (1983) Boundary-Layer Meteorol. 27:163–169.
+//! - Wilson, J.D., Flesch, T.K. (1993) Boundary-Layer Meteorol. 63:403–416.
+//! - Wilson, J.D., Sawford, B.L. (1996) Boundary-Layer Meteorol. 78:191–210 (review).
+//! - Gillespie, D.T. (1996) Phys. Rev. E 54:2084 — the exact Ornstein–Uhlenbeck update.
+//! - Stohl, A. et al. (2005) Atmos. Chem. Phys. 5:2461, doi:10.5194/acp-5-2461-2005.
+
+use super::column::Column;
+use super::mathf::exp_neg_poly;
+use super::particle::{Particle, MAX_CLASSES, STATUS_EXITED};
+use crate::rng::StreamKey;
+
+/// How the sub-steps are taken.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StepConfig {
+    /// c in Δt = c·T_Lw.
+    pub time_step_factor: f32,
+    /// Δt_min (s).
+    pub min_time_step_s: f32,
+    /// Δt_max (s).
+    pub max_time_step_s: f32,
+    /// Whether the well-mixed drift ∂σw/∂z is applied; `false` only for negative-control tests.
+    pub drift: bool,
+    /// Depth δ (m) of the layer whose particles deposit dry.
+    pub deposition_layer_m: f32,
+}
+
+/// Where particles may be: beyond these they have left the domain.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    pub x_min_m: f32,
+    pub x_max_m: f32,
+    pub y_min_m: f32,
+    pub y_max_m: f32,
+    /// Model top (m above ground).
+    pub top_m: f32,
+}
+
+impl Bounds {
+    /// No bounds at all (analytic tests).
+    pub fn unbounded() -> Self {
+        Bounds {
+            x_min_m: f32::NEG_INFINITY,
+            x_max_m: f32::INFINITY,
+            y_min_m: f32::NEG_INFINITY,
+            y_max_m: f32::INFINITY,
+            top_m: f32::INFINITY,
+        }
+    }
+
+    fn contains(&self, p: &Particle) -> bool {
+        let [x, y, z, _] = p.pos;
+        x >= self.x_min_m
+            && x <= self.x_max_m
+            && y >= self.y_min_m
+            && y <= self.y_max_m
+            && z <= self.top_m
+    }
+}
+
+/// Loss rates of a source's deposition classes at the current met time.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ClassLoss {
+    /// Dry deposition velocity v_d of each class (m/s).
+    pub dry_velocity_m_s: [f32; MAX_CLASSES],
+    /// Scavenging coefficient Λ = a·P^b of each class (s⁻¹).
+    pub washout_per_s: [f32; MAX_CLASSES],
+}
+
+impl ClassLoss {
+    fn any_dry(&self) -> bool {
+        self.dry_velocity_m_s.iter().any(|&v| v > 0.0)
+    }
+    fn any_wet(&self) -> bool {
+        self.washout_per_s.iter().any(|&v| v > 0.0)
+    }
+}
+
+/// Which process removed a share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LossKind {
+    Dry,
+    Wet,
+}
+
+/// A deposition event: class `class` of a particle at (x, y) went from share `before` to `after`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Loss {
+    pub kind: LossKind,
+    pub x_m: f32,
+    pub y_m: f32,
+    pub class: usize,
+    pub before: f32,
+    pub after: f32,
+}
+
+/// Advances one airborne particle by `duration_s`, in sub-steps; reports each deposition to
+/// `on_loss` and returns the number of sub-steps taken. A particle that leaves the domain is
+/// marked [`STATUS_EXITED`] and stops there.
+#[inline]
+pub fn advance(
+    p: &mut Particle,
+    col: &Column,
+    cfg: &StepConfig,
+    loss: &ClassLoss,
+    bounds: &Bounds,
+    key: StreamKey,
+    duration_s: f32,
+    on_loss: &mut impl FnMut(Loss),
+) -> u32 {
+    let (any_dry, any_wet) = (
+        loss.any_dry(),
+        loss.any_wet() && col.precipitation_mm_h > 0.0,
+    );
+    let mut left = duration_s;
+    let mut steps = 0;
+    let [mut x, mut y, mut z, _] = p.pos;
+    let [mut up, mut vp, mut wn] = p.vel;
+    while left > 0.0 {
+        let lv = col.at(z);
+        let mut dt = (cfg.time_step_factor * lv.inv_time_scale[3])
+            .clamp(cfg.min_time_step_s, cfg.max_time_step_s);
+        // Take the rest of the synchronisation step when it is under half a minimum step more.
+        if left - dt < 0.5 * cfg.min_time_step_s {
+            dt = left;
+        }
+        let xi = key.normals4(p.id, p.step, 0);
+        p.step = p.step.wrapping_add(1);
+        steps += 1;
+        let [su, sv, sw, dsw_dz] = lv.sigma;
+        let [iu, iv, iw, _] = lv.inv_time_scale;
+        let ru = exp_neg_poly(-dt * iu);
+        let rv = exp_neg_poly(-dt * iv);
+        let rw = exp_neg_poly(-dt * iw);
+        up = ru * up + su * (1.0 - ru * ru).max(0.0).sqrt() * xi[0];
+        vp = rv * vp + sv * (1.0 - rv * rv).max(0.0).sqrt() * xi[1];
+        let drift = if cfg.drift { dsw_dz * dt } else { 0.0 };
+        wn = rw * wn + drift + (1.0 - rw * rw).max(0.0).sqrt() * xi[2];
+        x += (lv.wind[0] + up) * dt;
+        y += (lv.wind[1] + vp) * dt;
+        let z_old = z;
+        z += (lv.wind[2] + sw * wn) * dt;
+        // Reflection at the lid (from either side), then at the ground.
+        if (z_old > col.lid_m) != (z > col.lid_m) {
+            z = 2.0 * col.lid_m - z;
+            wn = -wn;
+        }
+        if z < 0.0 {
+            z = -z;
+            wn = -wn;
+        }
+        left -= dt;
+        if any_dry && z < cfg.deposition_layer_m {
+            for k in 0..MAX_CLASSES {
+                let vd = loss.dry_velocity_m_s[k];
+                if vd > 0.0 && p.mass[k] > 0.0 {
+                    let before = p.mass[k];
+                    p.mass[k] = before * exp_neg_poly(-vd * dt / cfg.deposition_layer_m);
+                    on_loss(Loss {
+                        kind: LossKind::Dry,
+                        x_m: x,
+                        y_m: y,
+                        class: k,
+                        before,
+                        after: p.mass[k],
+                    });
+                }
+            }
+        }
+        if any_wet && z <= col.lid_m {
+            for k in 0..MAX_CLASSES {
+                let lambda = loss.washout_per_s[k];
+                if lambda > 0.0 && p.mass[k] > 0.0 {
+                    let before = p.mass[k];
+                    p.mass[k] = before * exp_neg_poly(-lambda * dt);
+                    on_loss(Loss {
+                        kind: LossKind::Wet,
+                        x_m: x,
+                        y_m: y,
+                        class: k,
+                        before,
+                        after: p.mass[k],
+                    });
+                }
+            }
+        }
+        p.pos[0] = x;
+        p.pos[1] = y;
+        p.pos[2] = z;
+        if !bounds.contains(p) {
+            p.status = STATUS_EXITED;
+            break;
+        }
+    }
+    p.vel = [up, vp, wn];
+    steps
+}
