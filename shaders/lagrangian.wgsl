@@ -202,6 +202,22 @@ fn book_loss(src: SourceRec, age1_s: f32, class_index: u32, x_m: f32, y_m: f32, 
     }
 }
 
+// Reflects a particle that moved from z_from to z perfectly at the lid (from either side)
+// and at the ground; returns (z, ŵ) (twin: step::reflect).
+fn reflect(z_in: f32, wn_in: f32, lid_m: f32, z_from: f32) -> vec2<f32> {
+    var z = z_in;
+    var wn = wn_in;
+    if (z_from > lid_m) != (z > lid_m) {
+        z = 2.0 * lid_m - z;
+        wn = -wn;
+    }
+    if z < 0.0 {
+        z = -z;
+        wn = -wn;
+    }
+    return vec2<f32>(z, wn);
+}
+
 // Advances particle p by `duration_s` in Langevin sub-steps (twin: step::advance), booking
 // deposition; returns the sub-steps taken. A particle leaving the domain is marked exited.
 fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, duration_s: f32) -> u32 {
@@ -217,14 +233,20 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, duration_s: 
     var wn = (*p).vel.z;
     let lid = params.lid_m;
     while left > 0.0 {
-        let lv = column_at(z);
-        var dt = clamp(params.time_step_factor * lv.inv_time_scale.w, params.min_time_step_s, params.max_time_step_s);
+        let lv0 = column_at(z);
+        var dt = clamp(params.time_step_factor * lv0.inv_time_scale.w, params.min_time_step_s, params.max_time_step_s);
         if left - dt < 0.5 * params.min_time_step_s {
             dt = left;
         }
         let xi = normals4(params.key, params.member, (*p).id, (*p).step, 0u);
         (*p).step = (*p).step + 1u;
         steps = steps + 1u;
+        // Half a vertical drift with the old velocity, the velocity update at the midpoint,
+        // the other half with the new velocity (the symmetric "ABA" splitting).
+        let half0 = reflect(z + 0.5 * dt * (lv0.wind.z + lv0.sigma.z * wn), wn, lid, z);
+        z = half0.x;
+        wn = half0.y;
+        let lv = column_at(z);
         let ru = exp_neg_poly(-dt * lv.inv_time_scale.x);
         let rv = exp_neg_poly(-dt * lv.inv_time_scale.y);
         let rw = exp_neg_poly(-dt * lv.inv_time_scale.z);
@@ -237,16 +259,9 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, duration_s: 
         wn = rw * wn + drift + sqrt(max(1.0 - rw * rw, 0.0)) * xi.z;
         x = x + (lv.wind.x + up) * dt;
         y = y + (lv.wind.y + vp) * dt;
-        let z_old = z;
-        z = z + (lv.wind.z + lv.sigma.z * wn) * dt;
-        if (z_old > lid) != (z > lid) {
-            z = 2.0 * lid - z;
-            wn = -wn;
-        }
-        if z < 0.0 {
-            z = -z;
-            wn = -wn;
-        }
+        let half1 = reflect(z + 0.5 * dt * (lv.wind.z + lv.sigma.z * wn), wn, lid, z);
+        z = half1.x;
+        wn = half1.y;
         left = left - dt;
         if any_dry && z < params.deposition_layer_m {
             for (var k = 0u; k < 4u; k++) {
