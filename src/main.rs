@@ -38,6 +38,9 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Where the model runs: cpu, gpu or auto (overrides the scenario's model.backend).
+        #[arg(long)]
+        backend: Option<plume::backend::BackendChoice>,
     },
 }
 
@@ -64,8 +67,8 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Command::Run { file, output, threads, json, quiet } => {
-            let options = RunOptions { output_dir: output, threads };
+        Command::Run { file, output, threads, json, quiet, backend } => {
+            let options = RunOptions { output_dir: output, threads, backend };
             match plume::run_file(&file, &options) {
                 Ok(summary) => {
                     if json {

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::backend::{self, BackendChoice, Resolved};
 use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::UniformMet;
@@ -21,6 +22,11 @@ pub enum RunError {
     Output(#[from] OutputError),
     #[error("cannot start a thread pool of {threads} threads: {message}")]
     Threads { threads: usize, message: String },
+    #[error(transparent)]
+    Backend(#[from] crate::backend::BackendError),
+    #[cfg(feature = "gpu")]
+    #[error(transparent)]
+    Gpu(#[from] crate::backend::gpu::GpuError),
 }
 
 /// How to run, beyond what the scenario says.
@@ -30,6 +36,8 @@ pub struct RunOptions {
     pub output_dir: Option<PathBuf>,
     /// Number of worker threads (default: all cores). Results do not depend on it.
     pub threads: Option<usize>,
+    /// Overrides the scenario's `model.backend`.
+    pub backend: Option<crate::backend::BackendChoice>,
 }
 
 /// A finished model run, before anything is written.
@@ -66,21 +74,68 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
             met.wind_speed_m_s
         ));
     }
+    let choice = options.backend.unwrap_or(scenario.backend);
+    let gpu = open_gpu(choice, &mut warnings)?;
     let fields = match &scenario.model {
         ModelSpec::GaussianPlume { sigma_scheme, receptor_height_m } => {
             let setup = gaussian::Setup { scheme: *sigma_scheme, terrain: met_spec.terrain, receptor_height_m: *receptor_height_m };
-            pool.install(|| gaussian::run(&scenario.sources, &scenario.species, &met, &grid, &tm, &setup, scenario.duration_s))
+            match &gpu {
+                #[cfg(feature = "gpu")]
+                Some(ctx) => crate::backend::gpu::gaussian::run(
+                    ctx,
+                    &scenario.sources,
+                    &scenario.species,
+                    &met,
+                    &grid,
+                    &tm,
+                    &setup,
+                    scenario.duration_s,
+                )?,
+                _ => pool.install(|| gaussian::run(&scenario.sources, &scenario.species, &met, &grid, &tm, &setup, scenario.duration_s)),
+            }
         }
     };
     Ok(Simulation {
         fields,
         projection: tm,
         model: scenario.model.kind_name().to_string(),
-        backend: format!("cpu (rayon, {} threads)", pool.current_num_threads()),
+        backend: match &gpu {
+            #[cfg(feature = "gpu")]
+            Some(ctx) => ctx.adapter.to_string(),
+            _ => format!("cpu (rayon, {} threads)", pool.current_num_threads()),
+        },
         seed: scenario.model.seed(),
         elapsed_s: started.elapsed().as_secs_f64(),
         warnings,
     })
+}
+
+/// The GPU device when `choice` resolves to the GPU on this machine (see [`crate::backend`]);
+/// `None` for the CPU. Under `auto` a GPU that fails to open is a warning and the CPU runs.
+#[cfg(feature = "gpu")]
+fn open_gpu(choice: BackendChoice, warnings: &mut Vec<String>) -> Result<Option<crate::backend::gpu::GpuContext>, RunError> {
+    use crate::backend::gpu::GpuContext;
+    if choice == BackendChoice::Cpu {
+        return Ok(None);
+    }
+    match backend::resolve(choice, backend::gpu_availability())? {
+        Resolved::Cpu => Ok(None),
+        Resolved::Gpu => match GpuContext::new() {
+            Ok(ctx) => Ok(Some(ctx)),
+            Err(e) if choice == BackendChoice::Auto => {
+                warnings.push(format!("backend \"auto\": the GPU could not be opened ({e}); ran on the CPU"));
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        },
+    }
+}
+
+/// Without the `gpu` feature only the CPU runs; `gpu` is refused with a clear message.
+#[cfg(not(feature = "gpu"))]
+fn open_gpu(choice: BackendChoice, _warnings: &mut Vec<String>) -> Result<Option<std::convert::Infallible>, RunError> {
+    backend::resolve(choice, backend::GpuAvailability::NotBuilt)?;
+    Ok(None)
 }
 
 /// Summarises a simulation.

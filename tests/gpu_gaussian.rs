@@ -1,5 +1,6 @@
 //! The Gaussian plume grid on the GPU (f32) against the f64 CPU model: cell by cell for
 //! every σ scheme, terrain, lid form (images and Fourier) and plume rise, and whole runs.
+#![cfg(feature = "gpu")]
 
 mod support;
 

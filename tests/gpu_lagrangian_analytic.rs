@@ -10,6 +10,7 @@
 //!   (U/σ = 10, no lid) reproduces the cell-averaged analytic plume with Taylor's σ at
 //!   x ≥ 10·U·T_L: FAC2 > 0.95, NMSE < 0.05 over cells above 1 % of the maximum.
 //! - Mass balance: released = airborne + dry + wet + decayed + exited to 1e-9 relative.
+#![cfg(feature = "gpu")]
 
 mod lagrangian_support;
 mod support;

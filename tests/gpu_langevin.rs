@@ -1,6 +1,7 @@
 //! One Langevin step from identical inputs on the GPU and the CPU: the particle states agree
 //! within 1e-5·(|value| + natural scale), the same polynomial log/cos/exp on both sides
 //! leaving only f32 rounding and fused multiply-adds to differ.
+#![cfg(feature = "gpu")]
 
 mod support;
 

@@ -1,4 +1,5 @@
 //! The WGSL Philox4x32-10 and polynomial normals against `plume::rng`, draw by draw.
+#![cfg(feature = "gpu")]
 
 mod support;
 

@@ -2,6 +2,7 @@
 //! FAC2 > 0.99 over cells above 1 % of the maximum), the same released total to the last
 //! fixed-point unit and a GPU budget that closes exactly — for a neutral and a convective
 //! boundary layer, with decay and dry and wet deposition switched on.
+#![cfg(feature = "gpu")]
 
 mod support;
 

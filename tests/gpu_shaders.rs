@@ -1,6 +1,7 @@
 //! Every WGSL module parses and validates with naga (no GPU needed), its workgroup sizes and
 //! shared constants equal the Rust constants, and every record mirrored in WGSL has the size
 //! and member offsets of its `#[repr(C)]` Rust twin.
+#![cfg(feature = "gpu")]
 
 use std::mem::{offset_of, size_of};
 

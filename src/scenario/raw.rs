@@ -103,6 +103,8 @@ pub struct GaussianPlumeSection {
     pub sigma_scheme: Option<SigmaScheme>,
     /// Height (m) at which the Gaussian models report each layer, instead of its mid-height.
     pub receptor_height_m: Option<f64>,
+    /// Where the model runs: "cpu", "gpu" or "auto" (default).
+    pub backend: Option<crate::backend::BackendChoice>,
 }
 
 /// Which σy/σz parameterisation the Gaussian models use.

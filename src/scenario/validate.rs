@@ -422,6 +422,10 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     });
 
     // [model]
+    let backend = match &model {
+        Some(ModelSection::GaussianPlume(g)) => g.backend.unwrap_or_default(),
+        None => Default::default(),
+    };
     let model = model.map(|m| match m {
         ModelSection::GaussianPlume(g) => {
             let scheme = g.sigma_scheme.unwrap_or_default();
@@ -478,6 +482,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         sources,
         meteorology: meteorology.expect("checked"),
         model: model.expect("checked"),
+        backend,
         output: OutputSpec { directory, formats },
     })
 }
