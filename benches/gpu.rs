@@ -54,7 +54,7 @@ fn particle_steps_per_s(ctx: &GpuContext, n: usize) -> (u64, f64) {
     let cfg = LagrangianConfig { seed: 1, ..Default::default() };
     let flow = Flow::Column(column);
     let start = Instant::now();
-    let run = simulate(ctx, &plans, &species, &grid, &flow, &cfg, duration_s, GpuRunOptions { return_particles: false }, &mut |_| {})
+    let run = simulate(ctx, &plans, &species, &grid, &flow, &cfg, duration_s, GpuRunOptions { return_particles: false, ..Default::default() }, &mut |_| {})
         .expect("GPU particle run");
     (run.stats.sub_steps, start.elapsed().as_secs_f64())
 }

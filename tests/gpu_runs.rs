@@ -6,6 +6,7 @@
 
 mod support;
 
+use plume::backend::gpu::lagrangian::{simulate as gpu_simulate, GpuRunOptions};
 use plume::field::Fields;
 use plume::met::boundary_layer::{friction_velocity_from_wind, BoundaryLayer, StabilityClass};
 use plume::model::lagrangian::{Column, DepositionParams, Emission, Flow, LagrangianConfig, SourcePlan};
@@ -105,4 +106,31 @@ fn neutral_run_on_the_gpu_matches_the_cpu() {
 #[test]
 fn convective_run_on_the_gpu_matches_the_cpu() {
     compare("convective", StabilityClass::B, 1500.0);
+}
+
+#[test]
+fn particles_split_over_several_bindings_give_identical_results() {
+    let Some(ctx) = support::gpu_or_skip("particles_split_over_several_bindings_give_identical_results") else {
+        return;
+    };
+    let bl = boundary_layer(StabilityClass::C, 1000.0);
+    let flow = Flow::Column(Column::from_boundary_layer(&bl, 0.0, |_| [3.0, 0.5, 0.0]));
+    let species = [support::gas("tracer")];
+    let dep = DepositionParams { dry_velocity_m_s: 0.005, washout_a_per_s: 0.0, washout_b: 0.8 };
+    let e = [Emission { species: 0, rate_per_s: 1.0, decay_per_s: 0.0, deposition: dep }];
+    let plans = [SourcePlan::new([0.0, 0.0, 10.0], 0.0, 1200.0, 1800.0, &e, 5_000).unwrap()];
+    let grid = support::grid(30, 200.0, &[(0.0, 100.0)], 900.0, 1800.0);
+    let cfg = LagrangianConfig { seed: 3, ..LagrangianConfig::default() };
+    let run = |cap: Option<usize>| {
+        let opts = GpuRunOptions { return_particles: true, max_particles_per_binding: cap };
+        gpu_simulate(&ctx, &plans, &species, &grid, &flow, &cfg, 1800.0, opts, &mut |_| {}).expect("GPU run")
+    };
+    let whole = run(None);
+    // 5 000 particles in bindings of 1 024: five buffers, the last one partly released.
+    let split = run(Some(1024));
+    assert_eq!(whole.particles, split.particles);
+    assert_eq!(whole.fields.species[0].concentration, split.fields.species[0].concentration);
+    assert_eq!(whole.fields.species[0].dry_deposition, split.fields.species[0].dry_deposition);
+    assert_eq!(whole.fields.species[0].budget, split.fields.species[0].budget);
+    assert_eq!(whole.stats, split.stats);
 }

@@ -101,11 +101,13 @@ const HEAD_WORDS: usize = SATURATED_WORD + 2;
 pub struct GpuRunOptions {
     /// Copy the particles back at the end (640 MB for 10⁷); otherwise `particles` is empty.
     pub return_particles: bool,
+    /// Caps the particles per storage binding below the device's limit (tests of the split).
+    pub max_particles_per_binding: Option<usize>,
 }
 
 impl Default for GpuRunOptions {
     fn default() -> Self {
-        GpuRunOptions { return_particles: true }
+        GpuRunOptions { return_particles: true, max_particles_per_binding: None }
     }
 }
 
@@ -192,10 +194,12 @@ impl Resident {
         entries: &[EntryRec],
         layers: &[[f32; 2]],
         acc_words: usize,
+        max_per_binding: Option<usize>,
     ) -> Result<Self, GpuError> {
         let step = ctx.pipeline("lagrangian", shaders::LAGRANGIAN, "step_particles")?;
         let airborne = ctx.pipeline("lagrangian", shaders::LAGRANGIAN, "airborne_amounts")?;
-        let per_binding = ctx.max_particles_per_binding(BYTES_PER_PARTICLE as u64).min(u64::from(u32::MAX)) as usize;
+        let per_binding = (ctx.max_particles_per_binding(BYTES_PER_PARTICLE as u64).min(u64::from(u32::MAX)) as usize)
+            .min(max_per_binding.unwrap_or(usize::MAX));
         let acc_bytes = (acc_words * 4) as u64;
         if acc_bytes > ctx.limits.max_storage_buffer_binding_size || per_binding == 0 {
             return Err(GpuError::TooLarge {
@@ -312,6 +316,7 @@ pub fn simulate(
         &entries,
         &layers,
         acc_words,
+        options.max_particles_per_binding,
     )?;
     drop(particles);
     let half = 0.5 * grid.dx_m;
@@ -457,7 +462,7 @@ pub fn advance_particles(
         SourceRec { dry_velocity_m_s: loss.dry_velocity_m_s, washout_per_s: loss.washout_per_s, entries: [0; 4] };
         n_sources
     ];
-    let res = Resident::new(ctx, particles, column, &sources, &[], &[], HEAD_WORDS + 2 * 4)?;
+    let res = Resident::new(ctx, particles, column, &sources, &[], &[], HEAD_WORDS + 2 * 4, None)?;
     let params = StepParams {
         t0_s: 0.0,
         t1_s: duration_s,
