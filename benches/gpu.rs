@@ -19,7 +19,9 @@ use plume::field::GridSpec;
 use plume::geo::{LatLon, TransverseMercator};
 use plume::met::{BoundaryLayer, StabilityClass, UniformMet};
 use plume::model::gaussian::PlumeGeometry;
-use plume::model::lagrangian::{Column, DepositionParams, Emission, Flow, LagrangianConfig, SourcePlan};
+use plume::model::lagrangian::{
+    Column, DepositionParams, Emission, Flow, LagrangianConfig, SourcePlan,
+};
 use plume::scenario::{Layer, SigmaScheme, Terrain};
 use plume::source::Source;
 use plume::substance::{AmountUnit, Species};
@@ -36,10 +38,24 @@ fn boundary_layer() -> BoundaryLayer {
 
 fn particle_steps_per_s(ctx: &GpuContext, n: usize) -> (u64, f64) {
     let duration_s = 600.0;
-    let column = Column::from_boundary_layer(&boundary_layer(), 0.0, |z| [4.0 + 0.001 * z, 1.0, 0.0]);
-    let species = [Species { name: "tracer".into(), unit: AmountUnit::Kilogram, half_life_s: None }];
-    let dep = DepositionParams { dry_velocity_m_s: 0.0, washout_a_per_s: 0.0, washout_b: 0.8 };
-    let emission = Emission { species: 0, rate_per_s: 1.0, decay_per_s: 0.0, deposition: dep };
+    let column =
+        Column::from_boundary_layer(&boundary_layer(), 0.0, |z| [4.0 + 0.001 * z, 1.0, 0.0]);
+    let species = [Species {
+        name: "tracer".into(),
+        unit: AmountUnit::Kilogram,
+        half_life_s: None,
+    }];
+    let dep = DepositionParams {
+        dry_velocity_m_s: 0.0,
+        washout_a_per_s: 0.0,
+        washout_b: 0.8,
+    };
+    let emission = Emission {
+        species: 0,
+        rate_per_s: 1.0,
+        decay_per_s: 0.0,
+        deposition: dep,
+    };
     let plans = [SourcePlan::new([0.0, 0.0, 100.0], 0.0, 0.0, duration_s, &[emission], n).unwrap()];
     let grid = GridSpec {
         nx: 100,
@@ -47,20 +63,48 @@ fn particle_steps_per_s(ctx: &GpuContext, n: usize) -> (u64, f64) {
         x0_m: -9_900.0,
         y0_m: -9_900.0,
         dx_m: 200.0,
-        layers: vec![Layer { bottom_m: 0.0, top_m: 50.0 }, Layer { bottom_m: 50.0, top_m: 500.0 }],
+        layers: vec![
+            Layer {
+                bottom_m: 0.0,
+                top_m: 50.0,
+            },
+            Layer {
+                bottom_m: 50.0,
+                top_m: 500.0,
+            },
+        ],
         times_s: vec![300.0, 600.0],
         interval_s: 300.0,
     };
-    let cfg = LagrangianConfig { seed: 1, ..Default::default() };
+    let cfg = LagrangianConfig {
+        seed: 1,
+        ..Default::default()
+    };
     let flow = Flow::Column(column);
     let start = Instant::now();
-    let run = simulate(ctx, &plans, &species, &grid, &flow, &cfg, duration_s, GpuRunOptions { return_particles: false, ..Default::default() }, &mut |_| {})
-        .expect("GPU particle run");
+    let run = simulate(
+        ctx,
+        &plans,
+        &species,
+        &grid,
+        &flow,
+        &cfg,
+        duration_s,
+        GpuRunOptions {
+            return_particles: false,
+            ..Default::default()
+        },
+        &mut |_| {},
+    )
+    .expect("GPU particle run");
     (run.stats.sub_steps, start.elapsed().as_secs_f64())
 }
 
 fn grid_cells_per_s(ctx: &GpuContext) -> (usize, f64) {
-    let tm = TransverseMercator::new(LatLon { lat: 45.07, lon: -66.75 });
+    let tm = TransverseMercator::new(LatLon {
+        lat: 45.07,
+        lon: -66.75,
+    });
     let met = UniformMet {
         wind_speed_m_s: 5.0,
         reference_height_m: 10.0,
@@ -84,10 +128,17 @@ fn grid_cells_per_s(ctx: &GpuContext) -> (usize, f64) {
         releases: vec![],
         stack: None,
     };
-    let plumes = [PlumeGeometry::new(&src, &met, SigmaScheme::Briggs, Terrain::Rural, &tm)];
+    let plumes = [PlumeGeometry::new(
+        &src,
+        &met,
+        SigmaScheme::Briggs,
+        Terrain::Rural,
+        &tm,
+    )];
     let n = 1000;
     let start = Instant::now();
-    let out = steady_grids(ctx, &plumes, n, n, -25_000.0, -25_000.0, 50.0, &[1.5]).expect("GPU grid");
+    let out =
+        steady_grids(ctx, &plumes, n, n, -25_000.0, -25_000.0, 50.0, &[1.5]).expect("GPU grid");
     assert_eq!(out.len(), n * n);
     (n * n, start.elapsed().as_secs_f64())
 }
@@ -120,6 +171,9 @@ fn main() {
         );
     }
     grid_cells_per_s(&ctx);
-    let best = (0..3).map(|_| grid_cells_per_s(&ctx)).map(|(c, s)| c as f64 / s).fold(0.0, f64::max);
+    let best = (0..3)
+        .map(|_| grid_cells_per_s(&ctx))
+        .map(|(c, s)| c as f64 / s)
+        .fold(0.0, f64::max);
     println!("gaussian grid 1000 × 1000, 1 plume, 1 height: {best:.3e} cells/s (best of 3, incl. read-back)");
 }

@@ -67,12 +67,26 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Command::Run { file, output, threads, json, quiet, backend } => {
-            let options = RunOptions { output_dir: output, threads, backend };
+        Command::Run {
+            file,
+            output,
+            threads,
+            json,
+            quiet,
+            backend,
+        } => {
+            let options = RunOptions {
+                output_dir: output,
+                threads,
+                backend,
+            };
             match plume::run_file(&file, &options) {
                 Ok(summary) => {
                     if json {
-                        println!("{}", serde_json::to_string_pretty(&summary).expect("summary serialises"));
+                        println!(
+                            "{}",
+                            serde_json::to_string_pretty(&summary).expect("summary serialises")
+                        );
                     } else if !quiet {
                         print!("{}", summary.to_text());
                     }

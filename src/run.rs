@@ -60,7 +60,10 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
         if let Some(n) = options.threads {
             b = b.num_threads(n);
         }
-        b.build().map_err(|e| RunError::Threads { threads: options.threads.unwrap_or(0), message: e.to_string() })?
+        b.build().map_err(|e| RunError::Threads {
+            threads: options.threads.unwrap_or(0),
+            message: e.to_string(),
+        })?
     };
     let started = Instant::now();
     let tm = TransverseMercator::new(scenario.domain.centre);
@@ -77,8 +80,15 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
     let choice = options.backend.unwrap_or(scenario.backend);
     let gpu = open_gpu(choice, &mut warnings)?;
     let fields = match &scenario.model {
-        ModelSpec::GaussianPlume { sigma_scheme, receptor_height_m } => {
-            let setup = gaussian::Setup { scheme: *sigma_scheme, terrain: met_spec.terrain, receptor_height_m: *receptor_height_m };
+        ModelSpec::GaussianPlume {
+            sigma_scheme,
+            receptor_height_m,
+        } => {
+            let setup = gaussian::Setup {
+                scheme: *sigma_scheme,
+                terrain: met_spec.terrain,
+                receptor_height_m: *receptor_height_m,
+            };
             match &gpu {
                 #[cfg(feature = "gpu")]
                 Some(ctx) => crate::backend::gpu::gaussian::run(
@@ -91,7 +101,17 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
                     &setup,
                     scenario.duration_s,
                 )?,
-                _ => pool.install(|| gaussian::run(&scenario.sources, &scenario.species, &met, &grid, &tm, &setup, scenario.duration_s)),
+                _ => pool.install(|| {
+                    gaussian::run(
+                        &scenario.sources,
+                        &scenario.species,
+                        &met,
+                        &grid,
+                        &tm,
+                        &setup,
+                        scenario.duration_s,
+                    )
+                }),
             }
         }
     };
@@ -113,7 +133,10 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
 /// The GPU device when `choice` resolves to the GPU on this machine (see [`crate::backend`]);
 /// `None` for the CPU. Under `auto` a GPU that fails to open is a warning and the CPU runs.
 #[cfg(feature = "gpu")]
-fn open_gpu(choice: BackendChoice, warnings: &mut Vec<String>) -> Result<Option<crate::backend::gpu::GpuContext>, RunError> {
+fn open_gpu(
+    choice: BackendChoice,
+    warnings: &mut Vec<String>,
+) -> Result<Option<crate::backend::gpu::GpuContext>, RunError> {
     use crate::backend::gpu::GpuContext;
     if choice == BackendChoice::Cpu {
         return Ok(None);
@@ -123,7 +146,9 @@ fn open_gpu(choice: BackendChoice, warnings: &mut Vec<String>) -> Result<Option<
         Resolved::Gpu => match GpuContext::new() {
             Ok(ctx) => Ok(Some(ctx)),
             Err(e) if choice == BackendChoice::Auto => {
-                warnings.push(format!("backend \"auto\": the GPU could not be opened ({e}); ran on the CPU"));
+                warnings.push(format!(
+                    "backend \"auto\": the GPU could not be opened ({e}); ran on the CPU"
+                ));
                 Ok(None)
             }
             Err(e) => Err(e.into()),
@@ -133,7 +158,10 @@ fn open_gpu(choice: BackendChoice, warnings: &mut Vec<String>) -> Result<Option<
 
 /// Without the `gpu` feature only the CPU runs; `gpu` is refused with a clear message.
 #[cfg(not(feature = "gpu"))]
-fn open_gpu(choice: BackendChoice, _warnings: &mut Vec<String>) -> Result<Option<std::convert::Infallible>, RunError> {
+fn open_gpu(
+    choice: BackendChoice,
+    _warnings: &mut Vec<String>,
+) -> Result<Option<std::convert::Infallible>, RunError> {
     backend::resolve(choice, backend::GpuAvailability::NotBuilt)?;
     Ok(None)
 }
@@ -160,13 +188,25 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation, outputs: Vec<String>) ->
 }
 
 /// Writes the scenario's requested outputs into `dir` and returns their paths.
-pub fn write_outputs(scenario: &Scenario, sim: &Simulation, dir: &Path) -> Result<Vec<PathBuf>, RunError> {
+pub fn write_outputs(
+    scenario: &Scenario,
+    sim: &Simulation,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, RunError> {
     ensure_dir(dir)?;
     let mut written = vec![];
     if scenario.output.formats.contains(&OutputFormat::Netcdf) {
         let path = dir.join("fields.nc");
         let prov = Provenance::now(&sim.model, sim.seed, &sim.backend);
-        netcdf::write(&path, scenario, &sim.fields, &sim.projection, &prov, &[], &[])?;
+        netcdf::write(
+            &path,
+            scenario,
+            &sim.fields,
+            &sim.projection,
+            &prov,
+            &[],
+            &[],
+        )?;
         written.push(path);
     }
     if scenario.output.formats.contains(&OutputFormat::Json) {
@@ -185,7 +225,14 @@ pub fn write_outputs(scenario: &Scenario, sim: &Simulation, dir: &Path) -> Resul
 pub fn run_file(path: &Path, options: &RunOptions) -> Result<RunSummary, RunError> {
     let scenario = Scenario::load(path)?;
     let sim = simulate(&scenario, options)?;
-    let dir = options.output_dir.clone().unwrap_or_else(|| scenario.output.directory.clone());
+    let dir = options
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| scenario.output.directory.clone());
     let written = write_outputs(&scenario, &sim, &dir)?;
-    Ok(summarise(&scenario, &sim, written.iter().map(|p| p.display().to_string()).collect()))
+    Ok(summarise(
+        &scenario,
+        &sim,
+        written.iter().map(|p| p.display().to_string()).collect(),
+    ))
 }

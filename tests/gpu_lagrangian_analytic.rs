@@ -15,11 +15,15 @@
 mod lagrangian_support;
 mod support;
 
-use lagrangian_support::{emission, no_deposition, nuclide, source, tracer, uniform_column_release};
+use lagrangian_support::{
+    emission, no_deposition, nuclide, source, tracer, uniform_column_release,
+};
 use plume::backend::gpu::GpuContext;
 use plume::met::turbulence::{hanna, Turbulence};
 use plume::met::{BoundaryLayer, StabilityClass};
-use plume::model::lagrangian::{Column, DepositionParams, Flow, LagrangianConfig, LagrangianRun, SourcePlan};
+use plume::model::lagrangian::{
+    Column, DepositionParams, Flow, LagrangianConfig, LagrangianRun, SourcePlan,
+};
 use plume::substance::Species;
 use support::Backend;
 
@@ -53,7 +57,16 @@ fn run(
     cfg: &LagrangianConfig,
     t_s: f64,
 ) -> LagrangianRun {
-    support::run(b, ctx, plans, species, grid, &Flow::Column(column), cfg, t_s)
+    support::run(
+        b,
+        ctx,
+        plans,
+        species,
+        grid,
+        &Flow::Column(column),
+        cfg,
+        t_s,
+    )
 }
 
 // ---- Taylor (1921) --------------------------------------------------------------------------
@@ -72,12 +85,23 @@ fn taylor(b: Backend, ctx: Option<&GpuContext>) {
     for t_over_tl in [0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0] {
         let t_s = t_over_tl * T_L_S;
         // At least 50 sub-steps per run, Δt ≤ 0.2 T_L: discretisation error below 1 %.
-        let mut cfg = LagrangianConfig { seed: 1921, model_top_m: 1.0e9, ..Default::default() };
+        let mut cfg = LagrangianConfig {
+            seed: 1921,
+            model_top_m: 1.0e9,
+            ..Default::default()
+        };
         cfg.step.time_step_factor = (t_over_tl / 50.0).min(0.2) as f32;
         cfg.step.min_time_step_s = 1.0e-3;
         cfg.step.max_time_step_s = t_s as f32;
         let g = lagrangian_support::grid(1, 1, 1.0e6, -5.0e5, -5.0e5, &[(0.0, 1.0e6)], &[t_s]);
-        let plans = [source([0.0, 0.0, z0], 0.0, 0.0, t_s, &[emission(0, 1.0, 0.0, no_deposition())], n)];
+        let plans = [source(
+            [0.0, 0.0, z0],
+            0.0,
+            0.0,
+            t_s,
+            &[emission(0, 1.0, 0.0, no_deposition())],
+            n,
+        )];
         let out = run(b, ctx, &plans, &[tracer()], &g, column.clone(), &cfg, t_s);
         let (mut sx, mut sy, mut sz) = (0.0f64, 0.0f64, 0.0f64);
         for p in &out.particles {
@@ -88,7 +112,11 @@ fn taylor(b: Backend, ctx: Option<&GpuContext>) {
         let expected = taylor_variance_m2(SIGMA_M_S, T_L_S, t_s);
         for (axis, s) in [("x", sx), ("y", sy), ("z", sz)] {
             let rel = s / n as f64 / expected - 1.0;
-            assert!(rel.abs() < 0.03, "{b:?} t = {t_over_tl} T_L, {axis}: {:+.2} % from Taylor", rel * 100.0);
+            assert!(
+                rel.abs() < 0.03,
+                "{b:?} t = {t_over_tl} T_L, {axis}: {:+.2} % from Taylor",
+                rel * 100.0
+            );
         }
     }
 }
@@ -125,7 +153,10 @@ fn mixing(b: Backend, ctx: Option<&GpuContext>, bl: &BoundaryLayer, drift: bool)
     let h = bl.mixing_height_m;
     let t_s = 20.0 * hanna(bl, 0.5 * h).time_scale_w_s;
     let column = Column::from_boundary_layer(bl, 0.0, |_| [0.0; 3]);
-    let mut cfg = LagrangianConfig { seed: 1987, ..Default::default() };
+    let mut cfg = LagrangianConfig {
+        seed: 1987,
+        ..Default::default()
+    };
     cfg.step.drift = drift;
     let g = lagrangian_support::grid(1, 1, 1.0e7, -5.0e6, -5.0e6, &[(0.0, h)], &[t_s]);
     let plans = uniform_column_release(h, 1000, 100, t_s);
@@ -134,23 +165,47 @@ fn mixing(b: Backend, ctx: Option<&GpuContext>, bl: &BoundaryLayer, drift: bool)
     for p in &out.particles {
         counts[((f64::from(p.pos[2]) / h * LAYERS as f64) as usize).min(LAYERS - 1)] += 1.0;
     }
-    assert_eq!(counts.iter().sum::<f64>(), 100_000.0, "{b:?}: no particle may leave the column");
+    assert_eq!(
+        counts.iter().sum::<f64>(),
+        100_000.0,
+        "{b:?}: no particle may leave the column"
+    );
     let expected = 100_000.0 / LAYERS as f64;
-    let dev = counts.iter().map(|c| (c / expected - 1.0).abs()).fold(0.0, f64::max);
-    let chi2 = counts.iter().map(|c| (c - expected).powi(2) / expected).sum();
+    let dev = counts
+        .iter()
+        .map(|c| (c / expected - 1.0).abs())
+        .fold(0.0, f64::max);
+    let chi2 = counts
+        .iter()
+        .map(|c| (c - expected).powi(2) / expected)
+        .sum();
     (dev, chi2)
 }
 
 fn well_mixed(b: Backend, ctx: Option<&GpuContext>) {
     for (what, bl) in [("convective", convective()), ("stable", stable())] {
         let (dev, chi2) = mixing(b, ctx, &bl, true);
-        eprintln!("{b:?} {what}: largest deviation {:.2} %, χ² {chi2:.1}", dev * 100.0);
-        assert!(dev < 0.05, "{b:?} {what}: a layer deviates {:.1} %", dev * 100.0);
+        eprintln!(
+            "{b:?} {what}: largest deviation {:.2} %, χ² {chi2:.1}",
+            dev * 100.0
+        );
+        assert!(
+            dev < 0.05,
+            "{b:?} {what}: a layer deviates {:.1} %",
+            dev * 100.0
+        );
         assert!(chi2 < CHI2_19_P01, "{b:?} {what}: χ² {chi2:.1} (p < 0.01)");
         // Negative control: without the drift the same test fails.
         let (dev, _) = mixing(b, ctx, &bl, false);
-        eprintln!("{b:?} {what} without drift: largest deviation {:.2} %", dev * 100.0);
-        assert!(dev >= 0.20, "{b:?} {what} without drift: only {:.1} %", dev * 100.0);
+        eprintln!(
+            "{b:?} {what} without drift: largest deviation {:.2} %",
+            dev * 100.0
+        );
+        assert!(
+            dev >= 0.20,
+            "{b:?} {what} without drift: only {:.1} %",
+            dev * 100.0
+        );
     }
 }
 both_backends!(well_mixed_thomson_1987, well_mixed);
@@ -166,7 +221,8 @@ fn mass_between(a: f64, b: f64, s: f64) -> f64 {
 fn erf(x: f64) -> f64 {
     let t = 1.0 / (1.0 + 0.327_591_1 * x.abs());
     let y = 1.0
-        - (((((1.061_405_429 * t - 1.453_152_027) * t) + 1.421_413_741) * t - 0.284_496_736) * t + 0.254_829_592)
+        - (((((1.061_405_429 * t - 1.453_152_027) * t) + 1.421_413_741) * t - 0.284_496_736) * t
+            + 0.254_829_592)
             * t
             * (-x * x).exp();
     y.copysign(x)
@@ -179,11 +235,22 @@ fn gaussian_limit(b: Backend, ctx: Option<&GpuContext>) {
     // noise of the cells compared stays below 10 %.
     let n = 200_000;
     let column = Column::homogeneous(Turbulence::homogeneous(sigma, t_l), [u, 0.0, 0.0], None);
-    let mut cfg = LagrangianConfig { seed: 1958, model_top_m: 1.0e5, ..Default::default() };
+    let mut cfg = LagrangianConfig {
+        seed: 1958,
+        model_top_m: 1.0e5,
+        ..Default::default()
+    };
     cfg.step.max_time_step_s = 10.0;
     let layer = (h - 150.0, h + 150.0);
     let g = lagrangian_support::grid(50, 24, 100.0, -500.0, -1200.0, &[layer], &[1800.0, 3600.0]);
-    let plans = [source([0.0, 0.0, h], 0.0, run_s, run_s, &[emission(0, rate, 0.0, no_deposition())], n)];
+    let plans = [source(
+        [0.0, 0.0, h],
+        0.0,
+        run_s,
+        run_s,
+        &[emission(0, rate, 0.0, no_deposition())],
+        n,
+    )];
     let out = run(b, ctx, &plans, &[tracer()], &g, column, &cfg, run_s);
     let c = &out.fields.species[0].concentration;
     let (mut model, mut analytic) = (vec![], vec![]);
@@ -215,20 +282,70 @@ fn mass_balance(b: Backend, ctx: Option<&GpuContext>) {
     let bl = convective();
     let column = Column::from_boundary_layer(&bl, 2.0, |z| [6.0 + 0.002 * z, 2.0, 0.0]);
     let run_s = 3600.0;
-    let dep = DepositionParams { dry_velocity_m_s: 0.02, washout_a_per_s: 2e-4, washout_b: 0.8 };
+    let dep = DepositionParams {
+        dry_velocity_m_s: 0.02,
+        washout_a_per_s: 2e-4,
+        washout_b: 0.8,
+    };
     let species = [nuclide(900.0), tracer()];
     let plans = [
-        source([-3000.0, 0.0, 20.0], 0.0, 3000.0, run_s, &[emission(0, 1.0e9, (2f64).ln() / 900.0, dep), emission(1, 3.0, 0.0, no_deposition())], 20_000),
-        source([0.0, -2000.0, 1.0], 300.0, 600.0, run_s, &[emission(1, 0.2, 0.0, dep)], 5_000),
+        source(
+            [-3000.0, 0.0, 20.0],
+            0.0,
+            3000.0,
+            run_s,
+            &[
+                emission(0, 1.0e9, (2f64).ln() / 900.0, dep),
+                emission(1, 3.0, 0.0, no_deposition()),
+            ],
+            20_000,
+        ),
+        source(
+            [0.0, -2000.0, 1.0],
+            300.0,
+            600.0,
+            run_s,
+            &[emission(1, 0.2, 0.0, dep)],
+            5_000,
+        ),
     ];
     // A grid smaller than the plume's reach, so particles leave the domain too.
-    let g = lagrangian_support::grid(30, 30, 300.0, -4500.0, -4500.0, &[(0.0, 100.0)], &[1800.0, 3600.0]);
-    let out = run(b, ctx, &plans, &species, &g, column, &LagrangianConfig { seed: 7, ..Default::default() }, run_s);
+    let g = lagrangian_support::grid(
+        30,
+        30,
+        300.0,
+        -4500.0,
+        -4500.0,
+        &[(0.0, 100.0)],
+        &[1800.0, 3600.0],
+    );
+    let out = run(
+        b,
+        ctx,
+        &plans,
+        &species,
+        &g,
+        column,
+        &LagrangianConfig {
+            seed: 7,
+            ..Default::default()
+        },
+        run_s,
+    );
     assert!(out.stats.exited > 0, "{b:?}: the test needs exits");
     for f in &out.fields.species {
         let m = f.budget.expect("budget");
-        for (term, v) in [("airborne", m.airborne), ("dry", m.dry_deposited), ("decayed", m.decayed), ("exited", m.exited)] {
-            assert!(v > 0.0 || (term == "decayed" && f.species.half_life_s.is_none()), "{b:?} {}: no {term}", f.species.name);
+        for (term, v) in [
+            ("airborne", m.airborne),
+            ("dry", m.dry_deposited),
+            ("decayed", m.decayed),
+            ("exited", m.exited),
+        ] {
+            assert!(
+                v > 0.0 || (term == "decayed" && f.species.half_life_s.is_none()),
+                "{b:?} {}: no {term}",
+                f.species.name
+            );
         }
         let closing = m.airborne + m.dry_deposited + m.wet_deposited + m.decayed + m.exited;
         let rel = (closing - m.released).abs() / m.released;

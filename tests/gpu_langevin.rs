@@ -57,19 +57,41 @@ fn one_langevin_step_matches_the_cpu_within_1e_5() {
         drift: true,
         deposition_layer_m: 30.0,
     };
-    let loss = ClassLoss { dry_velocity_m_s: [0.01, 0.002, 0.0, 0.0], washout_per_s: [0.0; 4] };
+    let loss = ClassLoss {
+        dry_velocity_m_s: [0.01, 0.002, 0.0, 0.0],
+        washout_per_s: [0.0; 4],
+    };
     let bounds = Bounds::unbounded();
-    let key = StreamKey { seed: 0x1234_5678_9ABC, member: 2 };
+    let key = StreamKey {
+        seed: 0x1234_5678_9ABC,
+        member: 2,
+    };
     // Δt = min(c·T_Lw) ≥ 6 s here, so a 4 s step is exactly one sub-step on both sides.
     let duration_s = 4.0;
     let start = particles(20_000, column.lid_m);
-    let gpu = advance_particles(&ctx, &start, &column, &step, &loss, &bounds, key, duration_s).expect("GPU step");
+    let gpu = advance_particles(
+        &ctx, &start, &column, &step, &loss, &bounds, key, duration_s,
+    )
+    .expect("GPU step");
     let mut worst = (0.0f32, String::new());
     for (i, (p0, g)) in start.iter().zip(&gpu).enumerate() {
         let mut c = *p0;
-        let steps = advance(&mut c, &column, &step, &loss, &bounds, key, duration_s, &mut |_| {});
+        let steps = advance(
+            &mut c,
+            &column,
+            &step,
+            &loss,
+            &bounds,
+            key,
+            duration_s,
+            &mut |_| {},
+        );
         assert_eq!(steps, 1);
-        assert_eq!((g.step, g.status, g.id), (c.step, c.status, c.id), "particle {i}");
+        assert_eq!(
+            (g.step, g.status, g.id),
+            (c.step, c.status, c.id),
+            "particle {i}"
+        );
         // Natural scales: 1 m for positions, 1 m/s (≈ σ) for velocities, 1 for shares.
         let fields: [(&str, f32, f32, f32); 9] = [
             ("x", g.pos[0], c.pos[0], 1.0),

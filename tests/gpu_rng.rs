@@ -8,11 +8,16 @@ use plume::rng::{normals_from_bits, philox4x32_10, StreamKey};
 
 #[test]
 fn wgsl_philox_integer_stream_equals_rust_for_a_million_draws() {
-    let Some(ctx) = support::gpu_or_skip("wgsl_philox_integer_stream_equals_rust_for_a_million_draws") else {
+    let Some(ctx) =
+        support::gpu_or_skip("wgsl_philox_integer_stream_equals_rust_for_a_million_draws")
+    else {
         return;
     };
     // 250 000 blocks of four words = 10⁶ 32-bit draws; a seed with both key words busy.
-    let stream = StreamKey { seed: 0xDEAD_BEEF_0BAD_F00D, member: 3 };
+    let stream = StreamKey {
+        seed: 0xDEAD_BEEF_0BAD_F00D,
+        member: 3,
+    };
     let (step, block, first) = (77u32, 1u32, 4_000_000_000u32);
     let n = 250_000u32;
     let gpu = philox_blocks(&ctx, stream, step, block, first, n).expect("GPU draws");

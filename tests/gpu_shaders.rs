@@ -8,12 +8,16 @@ use std::mem::{offset_of, size_of};
 use naga::valid::{Capabilities, ValidationFlags, Validator};
 use plume::backend::gpu::gaussian::{GridParams, PlumeRec};
 use plume::backend::gpu::lagrangian::{EntryRec, SourceRec, StepParams};
-use plume::backend::gpu::{shaders, BUDGET_COUNTERS, EXITED_COUNTER, MAX_GPU_SPECIES, SATURATED_WORD, SUB_STEPS_COUNTER, WORKGROUP_SIZE};
+use plume::backend::gpu::{
+    shaders, BUDGET_COUNTERS, EXITED_COUNTER, MAX_GPU_SPECIES, SATURATED_WORD, SUB_STEPS_COUNTER,
+    WORKGROUP_SIZE,
+};
 use plume::model::lagrangian::column::ColumnLevel;
 use plume::model::lagrangian::Particle;
 
 fn parse(name: &str, src: &str) -> naga::Module {
-    let module = naga::front::wgsl::parse_str(src).unwrap_or_else(|e| panic!("{name}: {}", e.emit_to_string(src)));
+    let module = naga::front::wgsl::parse_str(src)
+        .unwrap_or_else(|e| panic!("{name}: {}", e.emit_to_string(src)));
     Validator::new(ValidationFlags::all(), Capabilities::empty())
         .validate(&module)
         .unwrap_or_else(|e| panic!("{name}: {}", e.emit_to_string(src)));
@@ -21,12 +25,14 @@ fn parse(name: &str, src: &str) -> naga::Module {
 }
 
 fn u32_constant(module: &naga::Module, name: &str) -> Option<u32> {
-    module.constants.iter().find(|(_, c)| c.name.as_deref() == Some(name)).map(|(_, c)| {
-        match module.global_expressions[c.init] {
+    module
+        .constants
+        .iter()
+        .find(|(_, c)| c.name.as_deref() == Some(name))
+        .map(|(_, c)| match module.global_expressions[c.init] {
             naga::Expression::Literal(naga::Literal::U32(v)) => v,
             ref other => panic!("{name} is not a u32 literal: {other:?}"),
-        }
-    })
+        })
 }
 
 /// (size, [(member, offset)]) of the WGSL struct `name`.
@@ -37,15 +43,23 @@ fn layout(module: &naga::Module, name: &str) -> (u32, Vec<(String, u32)>) {
         .find(|(_, t)| t.name.as_deref() == Some(name))
         .unwrap_or_else(|| panic!("no struct {name}"));
     match &ty.inner {
-        naga::TypeInner::Struct { members, span } => {
-            (*span, members.iter().map(|m| (m.name.clone().unwrap_or_default(), m.offset)).collect())
-        }
+        naga::TypeInner::Struct { members, span } => (
+            *span,
+            members
+                .iter()
+                .map(|m| (m.name.clone().unwrap_or_default(), m.offset))
+                .collect(),
+        ),
         other => panic!("{name} is not a struct: {other:?}"),
     }
 }
 
 fn offset(members: &[(String, u32)], name: &str) -> usize {
-    members.iter().find(|m| m.0 == name).unwrap_or_else(|| panic!("no member {name}")).1 as usize
+    members
+        .iter()
+        .find(|m| m.0 == name)
+        .unwrap_or_else(|| panic!("no member {name}"))
+        .1 as usize
 }
 
 #[test]
@@ -62,21 +76,53 @@ fn every_shader_module_parses_and_validates() {
 fn workgroup_sizes_and_shared_constants_match_the_rust_constants() {
     for (name, src) in shaders::ALL {
         let m = parse(name, src);
-        assert_eq!(u32_constant(&m, "WORKGROUP_SIZE"), Some(WORKGROUP_SIZE), "{name}");
+        assert_eq!(
+            u32_constant(&m, "WORKGROUP_SIZE"),
+            Some(WORKGROUP_SIZE),
+            "{name}"
+        );
         for ep in &m.entry_points {
-            assert_eq!(ep.workgroup_size, [WORKGROUP_SIZE, 1, 1], "{name}::{}", ep.name);
+            assert_eq!(
+                ep.workgroup_size,
+                [WORKGROUP_SIZE, 1, 1],
+                "{name}::{}",
+                ep.name
+            );
         }
     }
     let m = parse("lagrangian", shaders::LAGRANGIAN);
-    assert_eq!(u32_constant(&m, "MAX_GPU_SPECIES"), Some(MAX_GPU_SPECIES as u32));
-    assert_eq!(u32_constant(&m, "BUDGET_COUNTERS"), Some(BUDGET_COUNTERS as u32));
-    assert_eq!(u32_constant(&m, "SATURATED_WORD"), Some(SATURATED_WORD as u32));
-    assert_eq!(u32_constant(&m, "SUB_STEPS_COUNTER"), Some(SUB_STEPS_COUNTER as u32));
-    assert_eq!(u32_constant(&m, "EXITED_COUNTER"), Some(EXITED_COUNTER as u32));
+    assert_eq!(
+        u32_constant(&m, "MAX_GPU_SPECIES"),
+        Some(MAX_GPU_SPECIES as u32)
+    );
+    assert_eq!(
+        u32_constant(&m, "BUDGET_COUNTERS"),
+        Some(BUDGET_COUNTERS as u32)
+    );
+    assert_eq!(
+        u32_constant(&m, "SATURATED_WORD"),
+        Some(SATURATED_WORD as u32)
+    );
+    assert_eq!(
+        u32_constant(&m, "SUB_STEPS_COUNTER"),
+        Some(SUB_STEPS_COUNTER as u32)
+    );
+    assert_eq!(
+        u32_constant(&m, "EXITED_COUNTER"),
+        Some(EXITED_COUNTER as u32)
+    );
     // The workgroup budget array holds every counter as two words.
-    let wg = m.global_variables.iter().find(|(_, g)| g.name.as_deref() == Some("wg_budget")).expect("wg_budget").1;
+    let wg = m
+        .global_variables
+        .iter()
+        .find(|(_, g)| g.name.as_deref() == Some("wg_budget"))
+        .expect("wg_budget")
+        .1;
     match m.types[wg.ty].inner {
-        naga::TypeInner::Array { size: naga::ArraySize::Constant(n), .. } => assert_eq!(n.get() as usize, 2 * BUDGET_COUNTERS),
+        naga::TypeInner::Array {
+            size: naga::ArraySize::Constant(n),
+            ..
+        } => assert_eq!(n.get() as usize, 2 * BUDGET_COUNTERS),
         ref other => panic!("wg_budget is {other:?}"),
     }
 }
@@ -113,7 +159,10 @@ fn wgsl_records_have_the_rust_sizes_and_offsets() {
     assert_eq!(offset(&members, "entries"), offset_of!(SourceRec, entries));
     let (size, members) = layout(&m, "EntryRec");
     assert_eq!(size as usize, size_of::<EntryRec>());
-    assert_eq!(offset(&members, "released_hi"), offset_of!(EntryRec, released_hi));
+    assert_eq!(
+        offset(&members, "released_hi"),
+        offset_of!(EntryRec, released_hi)
+    );
     let g = parse("gaussian", shaders::GAUSSIAN);
     let (size, members) = layout(&g, "PlumeRec");
     assert_eq!(size as usize, size_of::<PlumeRec>());

@@ -31,7 +31,9 @@ impl std::str::FromStr for BackendChoice {
             "cpu" => Ok(BackendChoice::Cpu),
             "gpu" => Ok(BackendChoice::Gpu),
             "auto" => Ok(BackendChoice::Auto),
-            other => Err(format!("unknown backend `{other}`, expected one of `cpu`, `gpu`, `auto`")),
+            other => Err(format!(
+                "unknown backend `{other}`, expected one of `cpu`, `gpu`, `auto`"
+            )),
         }
     }
 }
@@ -115,15 +117,24 @@ mod tests {
         assert_eq!(resolve(BackendChoice::Auto, None), Ok(Resolved::Cpu));
         assert_eq!(resolve(BackendChoice::Auto, NotBuilt), Ok(Resolved::Cpu));
         assert_eq!(resolve(BackendChoice::Gpu, Software), Ok(Resolved::Gpu));
-        assert_eq!(resolve(BackendChoice::Gpu, None), Err(BackendError::NoAdapter));
-        assert_eq!(resolve(BackendChoice::Gpu, NotBuilt), Err(BackendError::NotBuilt));
+        assert_eq!(
+            resolve(BackendChoice::Gpu, None),
+            Err(BackendError::NoAdapter)
+        );
+        assert_eq!(
+            resolve(BackendChoice::Gpu, NotBuilt),
+            Err(BackendError::NotBuilt)
+        );
         assert_eq!(resolve(BackendChoice::Cpu, Hardware), Ok(Resolved::Cpu));
     }
 
     #[test]
     fn backend_names_parse_and_typos_are_refused() {
         assert_eq!("gpu".parse::<BackendChoice>(), Ok(BackendChoice::Gpu));
-        assert!("gpuu".parse::<BackendChoice>().unwrap_err().contains("expected one of"));
+        assert!("gpuu"
+            .parse::<BackendChoice>()
+            .unwrap_err()
+            .contains("expected one of"));
         for c in [BackendChoice::Cpu, BackendChoice::Gpu, BackendChoice::Auto] {
             assert_eq!(c.to_string().parse::<BackendChoice>(), Ok(c));
         }

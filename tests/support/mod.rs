@@ -18,7 +18,9 @@ pub fn gpu_or_skip(test: &str) -> Option<GpuContext> {
             Some(ctx)
         }
         Err(e) if std::env::var_os("CI").is_none() => {
-            eprintln!("{test}: SKIPPED — {e}; CI is unset (install mesa-vulkan-drivers for lavapipe)");
+            eprintln!(
+                "{test}: SKIPPED — {e}; CI is unset (install mesa-vulkan-drivers for lavapipe)"
+            );
             None
         }
         Err(e) => panic!("{test}: no GPU adapter in CI: {e}"),
@@ -62,12 +64,22 @@ pub fn run(
 
 /// A stable gas species.
 pub fn gas(name: &str) -> Species {
-    Species { name: name.into(), unit: plume::substance::AmountUnit::Kilogram, half_life_s: None }
+    Species {
+        name: name.into(),
+        unit: plume::substance::AmountUnit::Kilogram,
+        half_life_s: None,
+    }
 }
 
 /// A grid of `n × n` cells of `dx_m` centred on the origin, with `layers` and output every
 /// `interval_s` to `duration_s`.
-pub fn grid(n: usize, dx_m: f64, layers: &[(f64, f64)], interval_s: f64, duration_s: f64) -> GridSpec {
+pub fn grid(
+    n: usize,
+    dx_m: f64,
+    layers: &[(f64, f64)],
+    interval_s: f64,
+    duration_s: f64,
+) -> GridSpec {
     let mut times_s = vec![];
     let mut t = interval_s;
     while t < duration_s - 1e-9 {
@@ -81,7 +93,13 @@ pub fn grid(n: usize, dx_m: f64, layers: &[(f64, f64)], interval_s: f64, duratio
         x0_m: -(n as f64 - 1.0) / 2.0 * dx_m,
         y0_m: -(n as f64 - 1.0) / 2.0 * dx_m,
         dx_m,
-        layers: layers.iter().map(|&(b, t)| Layer { bottom_m: b, top_m: t }).collect(),
+        layers: layers
+            .iter()
+            .map(|&(b, t)| Layer {
+                bottom_m: b,
+                top_m: t,
+            })
+            .collect(),
         times_s,
         interval_s,
     }
@@ -99,8 +117,15 @@ pub fn nmse_fac2(reference: &[f64], model: &[f64], floor_fraction: f64) -> (f64,
         .map(|(&r, &m)| (r, m))
         .collect();
     let n = pairs.len() as f64;
-    let (mr, mm) = (pairs.iter().map(|p| p.0).sum::<f64>() / n, pairs.iter().map(|p| p.1).sum::<f64>() / n);
+    let (mr, mm) = (
+        pairs.iter().map(|p| p.0).sum::<f64>() / n,
+        pairs.iter().map(|p| p.1).sum::<f64>() / n,
+    );
     let nmse = pairs.iter().map(|(r, m)| (r - m) * (r - m)).sum::<f64>() / n / (mr * mm);
-    let fac2 = pairs.iter().filter(|(r, m)| *m >= 0.5 * r && *m <= 2.0 * r).count() as f64 / n;
+    let fac2 = pairs
+        .iter()
+        .filter(|(r, m)| *m >= 0.5 * r && *m <= 2.0 * r)
+        .count() as f64
+        / n;
     (nmse, fac2, pairs.len())
 }

@@ -42,7 +42,11 @@ pub struct AdapterSummary {
 
 impl std::fmt::Display for AdapterSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "gpu ({}, {}, {}", self.name, self.backend, self.device_type)?;
+        write!(
+            f,
+            "gpu ({}, {}, {}",
+            self.name, self.backend, self.device_type
+        )?;
         if self.software {
             write!(f, ", software")?;
         }
@@ -56,7 +60,9 @@ impl AdapterSummary {
             name: info.name.clone(),
             backend: format!("{:?}", info.backend),
             device_type: format!("{:?}", info.device_type),
-            driver: format!("{} {}", info.driver, info.driver_info).trim().to_string(),
+            driver: format!("{} {}", info.driver, info.driver_info)
+                .trim()
+                .to_string(),
             software: info.device_type == wgpu::DeviceType::Cpu,
         }
     }
@@ -74,11 +80,16 @@ fn rank(t: wgpu::DeviceType) -> u8 {
 }
 
 fn best_adapter() -> Result<wgpu::Adapter, GpuError> {
-    let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+    let instance =
+        wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
     let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()));
     adapters
         .into_iter()
-        .filter(|a| a.get_downlevel_capabilities().flags.contains(wgpu::DownlevelFlags::COMPUTE_SHADERS))
+        .filter(|a| {
+            a.get_downlevel_capabilities()
+                .flags
+                .contains(wgpu::DownlevelFlags::COMPUTE_SHADERS)
+        })
         .max_by_key(|a| {
             let info = a.get_info();
             // Among adapters of one kind, a native compute API before OpenGL ES.
@@ -103,7 +114,9 @@ pub struct GpuContext {
 
 impl std::fmt::Debug for GpuContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GpuContext").field("adapter", &self.adapter).finish()
+        f.debug_struct("GpuContext")
+            .field("adapter", &self.adapter)
+            .finish()
     }
 }
 
@@ -118,10 +131,11 @@ impl GpuContext {
             required_limits: limits.clone(),
             ..Default::default()
         };
-        let (device, queue) = pollster::block_on(adapter.request_device(&desc)).map_err(|e| GpuError::Device {
-            adapter: summary.name.clone(),
-            message: e.to_string(),
-        })?;
+        let (device, queue) =
+            pollster::block_on(adapter.request_device(&desc)).map_err(|e| GpuError::Device {
+                adapter: summary.name.clone(),
+                message: e.to_string(),
+            })?;
         let errors = Arc::new(Mutex::new(Vec::new()));
         let sink = errors.clone();
         device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
@@ -129,7 +143,13 @@ impl GpuContext {
                 v.push(e.to_string());
             }
         }));
-        Ok(GpuContext { device, queue, adapter: summary, limits, errors })
+        Ok(GpuContext {
+            device,
+            queue,
+            adapter: summary,
+            limits,
+            errors,
+        })
     }
 
     /// Returns the first error the device reported since the last call, as `during`.
@@ -140,39 +160,57 @@ impl GpuContext {
         })?;
         let first = v.drain(..).next();
         match first {
-            Some(message) => Err(GpuError::Validation { during: during.into(), message }),
+            Some(message) => Err(GpuError::Validation {
+                during: during.into(),
+                message,
+            }),
             None => Ok(()),
         }
     }
 
     /// Compiles `source` and returns the compute pipeline of `entry` (layout from the shader).
-    pub fn pipeline(&self, label: &str, source: &str, entry: &str) -> Result<wgpu::ComputePipeline, GpuError> {
+    pub fn pipeline(
+        &self,
+        label: &str,
+        source: &str,
+        entry: &str,
+    ) -> Result<wgpu::ComputePipeline, GpuError> {
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let module = self.device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some(label),
-            source: wgpu::ShaderSource::Wgsl(source.into()),
-        });
-        let pipeline = self.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-            label: Some(label),
-            layout: None,
-            module: &module,
-            entry_point: Some(entry),
-            compilation_options: Default::default(),
-            cache: None,
-        });
+        let module = self
+            .device
+            .create_shader_module(wgpu::ShaderModuleDescriptor {
+                label: Some(label),
+                source: wgpu::ShaderSource::Wgsl(source.into()),
+            });
+        let pipeline = self
+            .device
+            .create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                label: Some(label),
+                layout: None,
+                module: &module,
+                entry_point: Some(entry),
+                compilation_options: Default::default(),
+                cache: None,
+            });
         if let Some(e) = pollster::block_on(scope.pop()) {
-            return Err(GpuError::Validation { during: format!("compiling {label}::{entry}"), message: e.to_string() });
+            return Err(GpuError::Validation {
+                during: format!("compiling {label}::{entry}"),
+                message: e.to_string(),
+            });
         }
         Ok(pipeline)
     }
 
     /// A storage buffer holding `data`, readable back (COPY_SRC) and rewritable (COPY_DST).
     pub fn storage_init(&self, label: &str, data: &[u8]) -> wgpu::Buffer {
-        self.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some(label),
-            contents: data,
-            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
-        })
+        self.device
+            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some(label),
+                contents: data,
+                usage: wgpu::BufferUsages::STORAGE
+                    | wgpu::BufferUsages::COPY_SRC
+                    | wgpu::BufferUsages::COPY_DST,
+            })
     }
 
     /// A zeroed storage buffer of `bytes` (at least 16).
@@ -180,26 +218,36 @@ impl GpuContext {
         self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some(label),
             size: bytes.max(16).next_multiple_of(4),
-            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
+            usage: wgpu::BufferUsages::STORAGE
+                | wgpu::BufferUsages::COPY_SRC
+                | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
         })
     }
 
     /// A uniform buffer holding `data`, rewritable each step.
     pub fn uniform_init(&self, label: &str, data: &[u8]) -> wgpu::Buffer {
-        self.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some(label),
-            contents: data,
-            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-        })
+        self.device
+            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some(label),
+                contents: data,
+                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+            })
     }
 
     /// A bind group of group 0 of `pipeline` with each `(binding, buffer)` of `buffers` (an
     /// entry point's layout holds only the bindings it uses).
-    pub fn bind_at(&self, pipeline: &wgpu::ComputePipeline, buffers: &[(u32, &wgpu::Buffer)]) -> wgpu::BindGroup {
+    pub fn bind_at(
+        &self,
+        pipeline: &wgpu::ComputePipeline,
+        buffers: &[(u32, &wgpu::Buffer)],
+    ) -> wgpu::BindGroup {
         let entries: Vec<wgpu::BindGroupEntry> = buffers
             .iter()
-            .map(|&(binding, b)| wgpu::BindGroupEntry { binding, resource: b.as_entire_binding() })
+            .map(|&(binding, b)| wgpu::BindGroupEntry {
+                binding,
+                resource: b.as_entire_binding(),
+            })
             .collect();
         self.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: None,
@@ -209,16 +257,29 @@ impl GpuContext {
     }
 
     /// Records one dispatch of `threads` threads of `pipeline` into `encoder`.
-    pub fn dispatch(encoder: &mut wgpu::CommandEncoder, pipeline: &wgpu::ComputePipeline, bind: &wgpu::BindGroup, threads: u32) {
+    pub fn dispatch(
+        encoder: &mut wgpu::CommandEncoder,
+        pipeline: &wgpu::ComputePipeline,
+        bind: &wgpu::BindGroup,
+        threads: u32,
+    ) {
         let (x, y) = super::dispatch_size(threads);
-        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
+        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: None,
+            timestamp_writes: None,
+        });
         pass.set_pipeline(pipeline);
         pass.set_bind_group(0, bind, &[]);
         pass.dispatch_workgroups(x, y, 1);
     }
 
     /// Copies `bytes` bytes of `buffer` from `offset` to the host, waiting for the queue.
-    pub fn read_back(&self, buffer: &wgpu::Buffer, offset: u64, bytes: u64) -> Result<Vec<u8>, GpuError> {
+    pub fn read_back(
+        &self,
+        buffer: &wgpu::Buffer,
+        offset: u64,
+        bytes: u64,
+    ) -> Result<Vec<u8>, GpuError> {
         let bytes = bytes.next_multiple_of(4);
         let staging = self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("read-back"),
@@ -251,7 +312,10 @@ impl GpuContext {
 
     /// Most particles one storage binding holds on this device.
     pub fn max_particles_per_binding(&self, bytes_per_particle: u64) -> u64 {
-        let binding = self.limits.max_storage_buffer_binding_size.min(self.limits.max_buffer_size);
+        let binding = self
+            .limits
+            .max_storage_buffer_binding_size
+            .min(self.limits.max_buffer_size);
         binding / bytes_per_particle
     }
 }

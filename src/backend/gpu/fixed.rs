@@ -75,7 +75,10 @@ pub fn from_i64(v: i64) -> Pair {
 
 /// Reads the pairs of `words` (`[lo, hi, lo, hi, …]`) as `i64`s.
 pub fn pairs_to_i64(words: &[u32]) -> Vec<i64> {
-    words.chunks_exact(2).map(|w| to_i64([w[0], w[1]])).collect()
+    words
+        .chunks_exact(2)
+        .map(|w| to_i64([w[0], w[1]]))
+        .collect()
 }
 
 #[cfg(test)]
@@ -96,11 +99,26 @@ mod tests {
 
     #[test]
     fn pair_arithmetic_is_i64_arithmetic_including_negative_results() {
-        let vals = [0i64, 1, 7, u32::MAX as i64, 1 << 40, (1 << 60) + 12345, -5, -(1 << 35)];
+        let vals = [
+            0i64,
+            1,
+            7,
+            u32::MAX as i64,
+            1 << 40,
+            (1 << 60) + 12345,
+            -5,
+            -(1 << 35),
+        ];
         for &a in &vals {
             for &b in &vals {
-                assert_eq!(to_i64(fixed_add(from_i64(a), from_i64(b))), a.wrapping_add(b));
-                assert_eq!(to_i64(fixed_sub(from_i64(a), from_i64(b))), a.wrapping_sub(b));
+                assert_eq!(
+                    to_i64(fixed_add(from_i64(a), from_i64(b))),
+                    a.wrapping_add(b)
+                );
+                assert_eq!(
+                    to_i64(fixed_sub(from_i64(a), from_i64(b))),
+                    a.wrapping_sub(b)
+                );
             }
         }
     }

@@ -14,9 +14,9 @@ use super::context::{GpuContext, GpuError};
 use super::shaders;
 use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
+use crate::met::UniformMet;
 use crate::model::gaussian::sigma::{isc3_sigma_y_coefficients, isc3_sigma_z_segments};
 use crate::model::gaussian::{PlumeGeometry, Setup, Sigmas};
-use crate::met::UniformMet;
 use crate::source::Source;
 use crate::substance::Species;
 
@@ -55,17 +55,36 @@ pub fn plume_records(plumes: &[PlumeGeometry], segments: &mut Vec<[f32; 4]>) -> 
         .iter()
         .map(|p| {
             let mut r = PlumeRec {
-                geometry: [p.x_m as f32, p.y_m as f32, p.downwind.0 as f32, p.downwind.1 as f32],
-                flow: [p.u_m_s as f32, p.stack_height_m as f32, p.lid_m.map_or(-1.0, |h| h as f32), 0.0],
+                geometry: [
+                    p.x_m as f32,
+                    p.y_m as f32,
+                    p.downwind.0 as f32,
+                    p.downwind.1 as f32,
+                ],
+                flow: [
+                    p.u_m_s as f32,
+                    p.stack_height_m as f32,
+                    p.lid_m.map_or(-1.0, |h| h as f32),
+                    0.0,
+                ],
                 ..Zeroable::zeroed()
             };
             if let Some(rise) = p.rise {
                 // Gradual rise c·x^p (Briggs 1975): p = ⅔ buoyant, ⅓ momentum; c read off the
                 // model's own rise far inside the gradual phase.
-                let power = if rise.is_buoyant() { 2.0 / 3.0 } else { 1.0 / 3.0 };
+                let power = if rise.is_buoyant() {
+                    2.0 / 3.0
+                } else {
+                    1.0 / 3.0
+                };
                 let x_ref: f64 = 1.0e-6;
                 let coef = rise.rise_at_m(x_ref) / x_ref.powf(power);
-                r.rise = [rise.final_rise_m() as f32, rise.distance_to_final_rise_m() as f32, coef as f32, power as f32];
+                r.rise = [
+                    rise.final_rise_m() as f32,
+                    rise.distance_to_final_rise_m() as f32,
+                    coef as f32,
+                    power as f32,
+                ];
             }
             match p.sigmas {
                 Sigmas::Briggs { y, z } => {
@@ -77,7 +96,14 @@ pub fn plume_records(plumes: &[PlumeGeometry], segments: &mut Vec<[f32; 4]>) -> 
                     r.isc3_y = [c as f32, d as f32, 0.0, 0.0];
                     let segs = isc3_sigma_z_segments(class);
                     r.scheme = [1, segments.len() as u32, segs.len() as u32, 0];
-                    segments.extend(segs.iter().map(|&(to, a, b)| [if to.is_finite() { to as f32 } else { 3.0e38 }, a as f32, b as f32, 0.0]));
+                    segments.extend(segs.iter().map(|&(to, a, b)| {
+                        [
+                            if to.is_finite() { to as f32 } else { 3.0e38 },
+                            a as f32,
+                            b as f32,
+                            0.0,
+                        ]
+                    }));
                 }
             }
             r
@@ -103,7 +129,13 @@ pub fn steady_grids(
     }
     let bytes = (n * 4) as u64;
     if bytes > ctx.limits.max_storage_buffer_binding_size || n > u32::MAX as usize {
-        return Err(GpuError::TooLarge { needed: format!("{bytes} bytes of plume grids"), allowed: format!("{} bytes per binding", ctx.limits.max_storage_buffer_binding_size) });
+        return Err(GpuError::TooLarge {
+            needed: format!("{bytes} bytes of plume grids"),
+            allowed: format!(
+                "{} bytes per binding",
+                ctx.limits.max_storage_buffer_binding_size
+            ),
+        });
     }
     let pipeline = ctx.pipeline("gaussian", shaders::GAUSSIAN, "steady_grid")?;
     let mut segments = vec![];
@@ -127,7 +159,10 @@ pub fn steady_grids(
     let sb = ctx.storage_init("isc3 segments", bytemuck::cast_slice(&segments));
     let hb = ctx.storage_init("heights", bytemuck::cast_slice(&heights));
     let ob = ctx.storage_zeroed("plume grids", bytes);
-    let bind = ctx.bind_at(&pipeline, &[(0, &ub), (1, &pb), (2, &sb), (3, &hb), (4, &ob)]);
+    let bind = ctx.bind_at(
+        &pipeline,
+        &[(0, &ub), (1, &pb), (2, &sb), (3, &hb), (4, &ob)],
+    );
     let mut enc = ctx.device.create_command_encoder(&Default::default());
     GpuContext::dispatch(&mut enc, &pipeline, &bind, n as u32);
     ctx.queue.submit([enc.finish()]);
@@ -153,11 +188,20 @@ pub fn run(
     setup: &Setup,
     run_end_s: f64,
 ) -> Result<Fields, GpuError> {
-    let plumes: Vec<PlumeGeometry> = sources.iter().map(|s| PlumeGeometry::new(s, met, setup.scheme, setup.terrain, tm)).collect();
-    let heights: Vec<f64> = grid.layers.iter().map(|l| setup.receptor_height_m.unwrap_or(l.mid_m())).collect();
+    let plumes: Vec<PlumeGeometry> = sources
+        .iter()
+        .map(|s| PlumeGeometry::new(s, met, setup.scheme, setup.terrain, tm))
+        .collect();
+    let heights: Vec<f64> = grid
+        .layers
+        .iter()
+        .map(|l| setup.receptor_height_m.unwrap_or(l.mid_m()))
+        .collect();
     let (nt, nz, nx, ny) = (grid.nt(), grid.nz(), grid.nx, grid.ny);
     let lambdas: Vec<f64> = species.iter().map(|s| s.decay_constant_per_s()).collect();
-    let steady = steady_grids(ctx, &plumes, nx, ny, grid.x0_m, grid.y0_m, grid.dx_m, &heights)?;
+    let steady = steady_grids(
+        ctx, &plumes, nx, ny, grid.x0_m, grid.y0_m, grid.dx_m, &heights,
+    )?;
     let mut fields = Fields::zeros(grid.clone(), species);
     let n_cells = nx * ny;
     for (pi, (p, src)) in plumes.iter().zip(sources).enumerate() {

@@ -17,7 +17,9 @@ use bytemuck::{Pod, Zeroable};
 
 use super::context::{GpuContext, GpuError};
 use super::fixed::{pairs_to_i64, to_i64};
-use super::{shaders, BUDGET_TERMS, EXITED_COUNTER, MAX_GPU_SPECIES, SATURATED_WORD, SUB_STEPS_COUNTER};
+use super::{
+    shaders, BUDGET_TERMS, EXITED_COUNTER, MAX_GPU_SPECIES, SATURATED_WORD, SUB_STEPS_COUNTER,
+};
 use crate::field::{Fields, GridSpec};
 use crate::model::lagrangian::column::{Column, ColumnLevel};
 use crate::model::lagrangian::particle::{Particle, BYTES_PER_PARTICLE, MAX_CLASSES};
@@ -107,7 +109,10 @@ pub struct GpuRunOptions {
 
 impl Default for GpuRunOptions {
     fn default() -> Self {
-        GpuRunOptions { return_particles: true, max_particles_per_binding: None }
+        GpuRunOptions {
+            return_particles: true,
+            max_particles_per_binding: None,
+        }
     }
 }
 
@@ -117,7 +122,10 @@ fn source_records(plans: &[SourcePlan], precipitation_mm_h: f64) -> Vec<SourceRe
     plans
         .iter()
         .map(|p| {
-            let mut r = SourceRec { entries: [first, p.entries.len() as u32, 0, 0], ..Zeroable::zeroed() };
+            let mut r = SourceRec {
+                entries: [first, p.entries.len() as u32, 0, 0],
+                ..Zeroable::zeroed()
+            };
             for (k, c) in p.classes.iter().enumerate().take(MAX_CLASSES) {
                 r.dry_velocity_m_s[k] = c.dry_velocity_m_s as f32;
                 r.washout_per_s[k] = c.washout_per_s(precipitation_mm_h) as f32;
@@ -164,7 +172,11 @@ pub fn sync_schedule(grid: &GridSpec, max_step_s: f64) -> Vec<(f64, Option<usize
         let (a, b) = (grid.interval_start_s(n), grid.times_s[n]);
         let m = ((b - a) / max_step_s).ceil().max(1.0) as usize;
         for j in 1..=m {
-            let t = if j == m { b } else { a + (b - a) * j as f64 / m as f64 };
+            let t = if j == m {
+                b
+            } else {
+                a + (b - a) * j as f64 / m as f64
+            };
             out.push((t, (j == m).then_some(n)));
         }
     }
@@ -198,21 +210,34 @@ impl Resident {
     ) -> Result<Self, GpuError> {
         let step = ctx.pipeline("lagrangian", shaders::LAGRANGIAN, "step_particles")?;
         let airborne = ctx.pipeline("lagrangian", shaders::LAGRANGIAN, "airborne_amounts")?;
-        let per_binding = (ctx.max_particles_per_binding(BYTES_PER_PARTICLE as u64).min(u64::from(u32::MAX)) as usize)
+        let per_binding = (ctx
+            .max_particles_per_binding(BYTES_PER_PARTICLE as u64)
+            .min(u64::from(u32::MAX)) as usize)
             .min(max_per_binding.unwrap_or(usize::MAX));
         let acc_bytes = (acc_words * 4) as u64;
         if acc_bytes > ctx.limits.max_storage_buffer_binding_size || per_binding == 0 {
             return Err(GpuError::TooLarge {
                 needed: format!("{acc_bytes} bytes of grids"),
-                allowed: format!("{} bytes per storage binding", ctx.limits.max_storage_buffer_binding_size),
+                allowed: format!(
+                    "{} bytes per storage binding",
+                    ctx.limits.max_storage_buffer_binding_size
+                ),
             });
         }
         let chunk = per_binding.min(particles.len().max(1));
         let column_buf = ctx.storage_init("column", bytemuck::cast_slice(&column_records(column)));
         let sources_buf = ctx.storage_init("sources", bytemuck::cast_slice(sources));
-        let entry_data: Vec<EntryRec> = if entries.is_empty() { vec![Zeroable::zeroed()] } else { entries.to_vec() };
+        let entry_data: Vec<EntryRec> = if entries.is_empty() {
+            vec![Zeroable::zeroed()]
+        } else {
+            entries.to_vec()
+        };
         let entries_buf = ctx.storage_init("entries", bytemuck::cast_slice(&entry_data));
-        let layer_data: Vec<[f32; 2]> = if layers.is_empty() { vec![[0.0; 2]] } else { layers.to_vec() };
+        let layer_data: Vec<[f32; 2]> = if layers.is_empty() {
+            vec![[0.0; 2]]
+        } else {
+            layers.to_vec()
+        };
         let layers_buf = ctx.storage_init("layers", bytemuck::cast_slice(&layer_data));
         let acc = ctx.storage_zeroed("accumulators", acc_bytes);
         let mut r = Resident {
@@ -232,9 +257,26 @@ impl Resident {
             let ub = ctx.uniform_init("step params", bytemuck::bytes_of(&StepParams::zeroed()));
             r.step_binds.push(ctx.bind_at(
                 &r.step,
-                &[(0, &ub), (1, &pb), (2, &r.column), (3, &r.sources), (4, &entries_buf), (5, &layers_buf), (6, &r.acc)],
+                &[
+                    (0, &ub),
+                    (1, &pb),
+                    (2, &r.column),
+                    (3, &r.sources),
+                    (4, &entries_buf),
+                    (5, &layers_buf),
+                    (6, &r.acc),
+                ],
             ));
-            r.airborne_binds.push(ctx.bind_at(&r.airborne, &[(0, &ub), (1, &pb), (3, &r.sources), (4, &entries_buf), (6, &r.acc)]));
+            r.airborne_binds.push(ctx.bind_at(
+                &r.airborne,
+                &[
+                    (0, &ub),
+                    (1, &pb),
+                    (3, &r.sources),
+                    (4, &entries_buf),
+                    (6, &r.acc),
+                ],
+            ));
             r.particles.push(pb);
             r.params.push(ub);
         }
@@ -251,9 +293,16 @@ impl Resident {
                 break;
             }
             // Each chunk has its own uniform, so all writes land before the one submit.
-            let p = StepParams { n_active: local as u32, ..*params };
+            let p = StepParams {
+                n_active: local as u32,
+                ..*params
+            };
             ctx.queue.write_buffer(ub, 0, bytemuck::bytes_of(&p));
-            let (pipeline, bind) = if airborne { (&self.airborne, &self.airborne_binds[c]) } else { (&self.step, &self.step_binds[c]) };
+            let (pipeline, bind) = if airborne {
+                (&self.airborne, &self.airborne_binds[c])
+            } else {
+                (&self.step, &self.step_binds[c])
+            };
             GpuContext::dispatch(&mut enc, pipeline, bind, local as u32);
         }
         ctx.queue.submit([enc.finish()]);
@@ -264,7 +313,9 @@ impl Resident {
         for (c, b) in self.particles.iter().enumerate() {
             let len = n.saturating_sub(c * self.chunk).min(self.chunk);
             let bytes = ctx.read_back(b, 0, (len * BYTES_PER_PARTICLE) as u64)?;
-            out.extend(bytemuck::pod_collect_to_vec::<u8, Particle>(&bytes[..len * BYTES_PER_PARTICLE]));
+            out.extend(bytemuck::pod_collect_to_vec::<u8, Particle>(
+                &bytes[..len * BYTES_PER_PARTICLE],
+            ));
         }
         Ok(out)
     }
@@ -286,7 +337,10 @@ pub fn simulate(
 ) -> Result<LagrangianRun, GpuError> {
     let ns = species.len();
     if ns > MAX_GPU_SPECIES {
-        return Err(GpuError::TooLarge { needed: format!("{ns} species"), allowed: format!("{MAX_GPU_SPECIES} per GPU run") });
+        return Err(GpuError::TooLarge {
+            needed: format!("{ns} species"),
+            allowed: format!("{MAX_GPU_SPECIES} per GPU run"),
+        });
     }
     let nz = grid.nz();
     let n_cells = grid.nx * grid.ny;
@@ -306,7 +360,11 @@ pub fn simulate(
     let wet_offset = dry_offset + 2 * ns * n_cells;
     let airborne_offset = wet_offset + 2 * ns * n_cells;
     let acc_words = airborne_offset + 2 * MAX_GPU_SPECIES;
-    let layers: Vec<[f32; 2]> = grid.layers.iter().map(|l| [l.bottom_m as f32, l.top_m as f32]).collect();
+    let layers: Vec<[f32; 2]> = grid
+        .layers
+        .iter()
+        .map(|l| [l.bottom_m as f32, l.top_m as f32])
+        .collect();
     let entries = entry_records(plans, &scales);
     let res = Resident::new(
         ctx,
@@ -320,7 +378,10 @@ pub fn simulate(
     )?;
     drop(particles);
     let half = 0.5 * grid.dx_m;
-    let key = StreamKey { seed: cfg.seed, member: cfg.member };
+    let key = StreamKey {
+        seed: cfg.seed,
+        member: cfg.member,
+    };
     let base = StepParams {
         n_levels: column.levels.len() as u32,
         dz_m: column.dz_m,
@@ -361,9 +422,14 @@ pub fn simulate(
         if rebuild {
             // A new met time: upload its column and loss rates (nothing else changes).
             column = column_at(0.5 * (t0 + t1));
-            ctx.queue.write_buffer(&res.column, 0, bytemuck::cast_slice(&column_records(&column)));
+            ctx.queue.write_buffer(
+                &res.column,
+                0,
+                bytemuck::cast_slice(&column_records(&column)),
+            );
             let recs = source_records(plans, f64::from(column.precipitation_mm_h));
-            ctx.queue.write_buffer(&res.sources, 0, bytemuck::cast_slice(&recs));
+            ctx.queue
+                .write_buffer(&res.sources, 0, bytemuck::cast_slice(&recs));
             params.lid_m = column.lid_m;
             params.dz_m = column.dz_m;
             params.precipitation = u32::from(column.precipitation_mm_h > 0.0);
@@ -377,30 +443,50 @@ pub fn simulate(
         res.run(ctx, false, &params, n_active);
         if let Some(n) = closes {
             let words = 2 * ns * nz * n_cells;
-            let bytes = ctx.read_back(&res.acc, (exposure_offset * 4) as u64, (words * 4) as u64)?;
+            let bytes =
+                ctx.read_back(&res.acc, (exposure_offset * 4) as u64, (words * 4) as u64)?;
             let sum = pairs_to_i64(bytemuck::cast_slice(&bytes[..words * 4]));
             let mut enc = ctx.device.create_command_encoder(&Default::default());
-            enc.clear_buffer(&res.acc, (exposure_offset * 4) as u64, Some((words * 4) as u64));
+            enc.clear_buffer(
+                &res.acc,
+                (exposure_offset * 4) as u64,
+                Some((words * 4) as u64),
+            );
             ctx.queue.submit([enc.finish()]);
             let len_s = grid.times_s[n] - grid.interval_start_s(n);
             for s in 0..ns {
                 for k in 0..nz {
                     let depth = grid.layers[k].top_m - grid.layers[k].bottom_m;
                     let norm = 1.0 / (scales.exposure[s] * len_s * grid.cell_area_m2() * depth);
-                    let mut view = fields.species[s].concentration.slice_mut(ndarray::s![n, k, .., ..]);
+                    let mut view =
+                        fields.species[s]
+                            .concentration
+                            .slice_mut(ndarray::s![n, k, .., ..]);
                     for (c, v) in view.iter_mut().enumerate() {
                         *v = sum[(s * nz + k) * n_cells + c] as f64 * norm;
                     }
                 }
             }
-            exposure_total.iter_mut().zip(&sum).for_each(|(a, b)| *a += b);
+            exposure_total
+                .iter_mut()
+                .zip(&sum)
+                .for_each(|(a, b)| *a += b);
         }
         ctx.check("a particle step")?;
-        progress(&Progress { time_s: t1, duration_s, released: n_active, total: release_times.len() });
+        progress(&Progress {
+            time_s: t1,
+            duration_s,
+            released: n_active,
+            total: release_times.len(),
+        });
         t0 = t1;
     }
     // What is still airborne at the end, then everything else in one read.
-    let end = StepParams { t1_s: duration_s as f32, exposure_offset: airborne_offset as u32, ..params };
+    let end = StepParams {
+        t1_s: duration_s as f32,
+        exposure_offset: airborne_offset as u32,
+        ..params
+    };
     res.run(ctx, true, &end, release_times.len());
     let bytes = ctx.read_back(&res.acc, 0, (acc_words * 4) as u64)?;
     let words: &[u32] = bytemuck::cast_slice(&bytes[..acc_words * 4]);
@@ -429,10 +515,20 @@ pub fn simulate(
             *v = wet[s * n_cells + c] as f64 * norm;
         }
         let t = |k: usize| counter(s * BUDGET_TERMS + k);
-        let budget = FixedBudget { released: t(0), dry: t(1), wet: t(2), decayed: t(3), exited: t(4) };
+        let budget = FixedBudget {
+            released: t(0),
+            dry: t(1),
+            wet: t(2),
+            decayed: t(3),
+            exited: t(4),
+        };
         f.budget = Some(budget.to_budget(airborne[s], scales.amount[s]));
     }
-    let out_particles = if options.return_particles { res.read_particles(ctx, release_times.len())? } else { vec![] };
+    let out_particles = if options.return_particles {
+        res.read_particles(ctx, release_times.len())?
+    } else {
+        vec![]
+    };
     let stats = RunStats {
         particles: release_times.len(),
         sub_steps: counter(SUB_STEPS_COUNTER) as u64,
@@ -440,7 +536,11 @@ pub fn simulate(
         exited: counter(EXITED_COUNTER) as usize,
         bytes_per_particle: BYTES_PER_PARTICLE,
     };
-    Ok(LagrangianRun { fields, stats, particles: out_particles })
+    Ok(LagrangianRun {
+        fields,
+        stats,
+        particles: out_particles,
+    })
 }
 
 /// Advances `particles` (all airborne) by `duration_s` through `column` on the GPU — the
@@ -457,12 +557,29 @@ pub fn advance_particles(
     key: StreamKey,
     duration_s: f32,
 ) -> Result<Vec<Particle>, GpuError> {
-    let n_sources = particles.iter().map(|p| p.source as usize + 1).max().unwrap_or(1);
+    let n_sources = particles
+        .iter()
+        .map(|p| p.source as usize + 1)
+        .max()
+        .unwrap_or(1);
     let sources = vec![
-        SourceRec { dry_velocity_m_s: loss.dry_velocity_m_s, washout_per_s: loss.washout_per_s, entries: [0; 4] };
+        SourceRec {
+            dry_velocity_m_s: loss.dry_velocity_m_s,
+            washout_per_s: loss.washout_per_s,
+            entries: [0; 4]
+        };
         n_sources
     ];
-    let res = Resident::new(ctx, particles, column, &sources, &[], &[], HEAD_WORDS + 2 * 4, None)?;
+    let res = Resident::new(
+        ctx,
+        particles,
+        column,
+        &sources,
+        &[],
+        &[],
+        HEAD_WORDS + 2 * 4,
+        None,
+    )?;
     let params = StepParams {
         t0_s: 0.0,
         t1_s: duration_s,
