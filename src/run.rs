@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::backend::{self, BackendChoice, Resolved};
+use crate::backend::{self, BackendChoice};
 use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::UniformMet;
@@ -142,8 +142,8 @@ fn open_gpu(
         return Ok(None);
     }
     match backend::resolve(choice, backend::gpu_availability())? {
-        Resolved::Cpu => Ok(None),
-        Resolved::Gpu => match GpuContext::new() {
+        backend::Resolved::Cpu => Ok(None),
+        backend::Resolved::Gpu => match GpuContext::new() {
             Ok(ctx) => Ok(Some(ctx)),
             Err(e) if choice == BackendChoice::Auto => {
                 warnings.push(format!(

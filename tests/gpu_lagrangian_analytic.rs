@@ -161,7 +161,7 @@ fn mixing(b: Backend, ctx: Option<&GpuContext>, bl: &BoundaryLayer, drift: bool)
     let g = lagrangian_support::grid(1, 1, 1.0e7, -5.0e6, -5.0e6, &[(0.0, h)], &[t_s]);
     let plans = uniform_column_release(h, 1000, 100, t_s);
     let out = run(b, ctx, &plans, &[tracer()], &g, column, &cfg, t_s);
-    let mut counts = vec![0.0f64; LAYERS];
+    let mut counts = [0.0f64; LAYERS];
     for p in &out.particles {
         counts[((f64::from(p.pos[2]) / h * LAYERS as f64) as usize).min(LAYERS - 1)] += 1.0;
     }

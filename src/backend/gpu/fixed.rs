@@ -21,7 +21,7 @@ const TWO_POW_32: f32 = 4_294_967_296.0;
 /// Below 2²⁴ the rounding is `floor(v + ½)`; above, v is already an integer and its high and
 /// low words are exact in f32 (v/2³² only moves the exponent).
 pub fn fixed_from_units(v: f32) -> Pair {
-    if !(v < 9.223_372e18) {
+    if v.is_nan() || v >= 9.223_372e18 {
         return [u32::MAX, 0x7FFF_FFFF];
     }
     if v < 16_777_216.0 {

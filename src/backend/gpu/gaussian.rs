@@ -113,6 +113,7 @@ pub fn plume_records(plumes: &[PlumeGeometry], segments: &mut Vec<[f32; 4]>) -> 
 
 /// C/Q (s m⁻³) of every plume at every height of `heights_m` on the `nx × ny` grid of cells
 /// centred at (x0 + i·dx, y0 + j·dx): `out[(plume · heights + k) · nx·ny + j·nx + i]`.
+#[allow(clippy::too_many_arguments)]
 pub fn steady_grids(
     ctx: &GpuContext,
     plumes: &[PlumeGeometry],

@@ -198,6 +198,7 @@ struct Resident {
 }
 
 impl Resident {
+    #[allow(clippy::too_many_arguments)]
     fn new(
         ctx: &GpuContext,
         particles: &[Particle],
