@@ -85,7 +85,7 @@ impl GridSpec {
         let fi = ((x_m - self.x0_m) / self.dx_m + 0.5).floor();
         let fj = ((y_m - self.y0_m) / self.dx_m + 0.5).floor();
         (fi >= 0.0 && fj >= 0.0 && (fi as usize) < self.nx && (fj as usize) < self.ny)
-            .then(|| (fi as usize, fj as usize))
+            .then_some((fi as usize, fj as usize))
     }
 
     /// Cell area (m²).
@@ -128,7 +128,8 @@ pub struct MassBudget {
 impl MassBudget {
     /// released − (airborne + deposited + decayed + exited), relative to released.
     pub fn relative_imbalance(&self) -> f64 {
-        let out = self.airborne + self.dry_deposited + self.wet_deposited + self.decayed + self.exited;
+        let out =
+            self.airborne + self.dry_deposited + self.wet_deposited + self.decayed + self.exited;
         if self.released == 0.0 {
             out.abs()
         } else {

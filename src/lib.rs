@@ -16,5 +16,8 @@ pub mod scenario;
 pub mod source;
 pub mod substance;
 
-pub use run::{run_file, simulate, write_outputs, RunError, RunOptions, Simulation};
+pub use run::{
+    run_file, run_file_with_progress, simulate, simulate_with_progress, write_outputs, RunError,
+    RunOptions, Simulation,
+};
 pub use scenario::Scenario;

@@ -8,6 +8,7 @@ use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::UniformMet;
 use crate::model::gaussian;
+use crate::model::lagrangian;
 use crate::output::netcdf::{self, Provenance};
 use crate::output::summary::{species_summaries, RunSummary};
 use crate::output::{ensure_dir, write_bytes_atomically, OutputError};
@@ -23,10 +24,15 @@ pub enum RunError {
     #[error("cannot start a thread pool of {threads} threads: {message}")]
     Threads { threads: usize, message: String },
     #[error(transparent)]
+    Particles(#[from] lagrangian::release::PlanError),
+    #[error(transparent)]
     Backend(#[from] crate::backend::BackendError),
     #[cfg(feature = "gpu")]
     #[error(transparent)]
     Gpu(#[from] crate::backend::gpu::GpuError),
+    #[cfg(feature = "gpu")]
+    #[error(transparent)]
+    GpuParticles(#[from] crate::backend::gpu::lagrangian::ScenarioRunError),
 }
 
 /// How to run, beyond what the scenario says.
@@ -36,9 +42,15 @@ pub struct RunOptions {
     pub output_dir: Option<PathBuf>,
     /// Number of worker threads (default: all cores). Results do not depend on it.
     pub threads: Option<usize>,
+    /// Overrides the scenario's random seed (particle models).
+    pub seed: Option<u64>,
     /// Overrides the scenario's `model.backend`.
-    pub backend: Option<crate::backend::BackendChoice>,
+    pub backend: Option<BackendChoice>,
 }
+
+/// What the progress callback of [`simulate_with_progress`] is told: the fraction of the run
+/// done, in [0, 1].
+pub type ProgressFraction = f64;
 
 /// A finished model run, before anything is written.
 #[derive(Debug, Clone)]
@@ -55,6 +67,16 @@ pub struct Simulation {
 
 /// Runs the scenario's model over its grid.
 pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation, RunError> {
+    simulate_with_progress(scenario, options, &mut |_| {})
+}
+
+/// Runs the scenario's model over its grid, reporting the fraction done to `progress` (the
+/// particle model calls it after every synchronisation step; physics never prints).
+pub fn simulate_with_progress(
+    scenario: &Scenario,
+    options: &RunOptions,
+    progress: &mut (dyn FnMut(ProgressFraction) + Send),
+) -> Result<Simulation, RunError> {
     let pool = {
         let mut b = rayon::ThreadPoolBuilder::new();
         if let Some(n) = options.threads {
@@ -71,7 +93,8 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
     let MetSpec::Uniform(met_spec) = &scenario.meteorology;
     let met = UniformMet::from_spec(met_spec, scenario.domain.centre.lat);
     let mut warnings = vec![];
-    if met.wind_speed_at_m_s(met.reference_height_m) < 1.0 {
+    let gaussian = matches!(scenario.model, ModelSpec::GaussianPlume { .. });
+    if gaussian && met.wind_speed_at_m_s(met.reference_height_m) < 1.0 {
         warnings.push(format!(
             "wind speed {:.2} m/s is below 1 m/s: a steady Gaussian plume is unreliable in near-calm air",
             met.wind_speed_m_s
@@ -114,6 +137,42 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
                 }),
             }
         }
+        ModelSpec::Lagrangian {
+            particles,
+            seed,
+            max_time_step_s,
+            time_step_factor,
+            backend: _,
+        } => {
+            let mut cfg = lagrangian::LagrangianConfig {
+                seed: options.seed.unwrap_or(*seed),
+                ..Default::default()
+            };
+            cfg.step.max_time_step_s = *max_time_step_s as f32;
+            cfg.step.time_step_factor = *time_step_factor as f32;
+            let mut report = |p: &lagrangian::Progress| progress(p.time_s / p.duration_s);
+            let run = match &gpu {
+                #[cfg(feature = "gpu")]
+                Some(ctx) => crate::backend::gpu::lagrangian::run_scenario(
+                    ctx,
+                    scenario,
+                    &met,
+                    *particles,
+                    &cfg,
+                    &mut report,
+                )?,
+                _ => pool.install(|| {
+                    lagrangian::scenario::run_scenario(
+                        scenario,
+                        &met,
+                        *particles,
+                        &cfg,
+                        &mut report,
+                    )
+                })?,
+            };
+            run.fields
+        }
     };
     Ok(Simulation {
         fields,
@@ -124,7 +183,7 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
             Some(ctx) => ctx.adapter.to_string(),
             _ => format!("cpu (rayon, {} threads)", pool.current_num_threads()),
         },
-        seed: scenario.model.seed(),
+        seed: scenario.model.seed().map(|s| options.seed.unwrap_or(s)),
         elapsed_s: started.elapsed().as_secs_f64(),
         warnings,
     })
@@ -223,8 +282,17 @@ pub fn write_outputs(
 
 /// Loads, runs and writes a scenario file: what `plume run` does.
 pub fn run_file(path: &Path, options: &RunOptions) -> Result<RunSummary, RunError> {
+    run_file_with_progress(path, options, &mut |_| {})
+}
+
+/// [`run_file`], reporting the fraction of the model run done to `progress`.
+pub fn run_file_with_progress(
+    path: &Path,
+    options: &RunOptions,
+    progress: &mut (dyn FnMut(ProgressFraction) + Send),
+) -> Result<RunSummary, RunError> {
     let scenario = Scenario::load(path)?;
-    let sim = simulate(&scenario, options)?;
+    let sim = simulate_with_progress(&scenario, options, progress)?;
     let dir = options
         .output_dir
         .clone()

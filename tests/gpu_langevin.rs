@@ -8,7 +8,7 @@ mod support;
 use plume::backend::gpu::lagrangian::advance_particles;
 use plume::met::boundary_layer::{BoundaryLayer, StabilityClass};
 use plume::model::lagrangian::particle::STATUS_AIRBORNE;
-use plume::model::lagrangian::step::{advance, ClassLoss};
+use plume::model::lagrangian::step::{advance_all, ClassLoss};
 use plume::model::lagrangian::{Bounds, Column, Particle, StepConfig};
 use plume::rng::StreamKey;
 
@@ -73,20 +73,21 @@ fn one_langevin_step_matches_the_cpu_within_1e_5() {
         &ctx, &start, &column, &step, &loss, &bounds, key, duration_s,
     )
     .expect("GPU step");
+    let mut cpu = start.clone();
+    let durations = vec![duration_s; cpu.len()];
+    let steps = advance_all(
+        &mut cpu,
+        &durations,
+        &column,
+        &step,
+        &[loss],
+        &bounds,
+        key,
+        &mut |_, _| {},
+    );
+    assert_eq!(steps, cpu.len() as u64, "one sub-step per particle");
     let mut worst = (0.0f32, String::new());
-    for (i, (p0, g)) in start.iter().zip(&gpu).enumerate() {
-        let mut c = *p0;
-        let steps = advance(
-            &mut c,
-            &column,
-            &step,
-            &loss,
-            &bounds,
-            key,
-            duration_s,
-            &mut |_| {},
-        );
-        assert_eq!(steps, 1);
+    for (i, (g, c)) in gpu.iter().zip(&cpu).enumerate() {
         assert_eq!(
             (g.step, g.status, g.id),
             (c.step, c.status, c.id),

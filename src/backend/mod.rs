@@ -9,10 +9,10 @@
 #[cfg(feature = "gpu")]
 pub mod gpu;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The backend a scenario or the command line asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BackendChoice {
     /// CPU threads.

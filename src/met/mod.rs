@@ -90,18 +90,26 @@ impl UniformMet {
                 let inv = c.inverse_obukhov_length_per_m(z0);
                 (if inv == 0.0 { f64::INFINITY } else { 1.0 / inv }, c, None)
             }
-            StabilitySpec::Obukhov { obukhov_length_m, friction_velocity_m_s } => (
+            StabilitySpec::Obukhov {
+                obukhov_length_m,
+                friction_velocity_m_s,
+            } => (
                 obukhov_length_m,
                 StabilityClass::from_obukhov_length(obukhov_length_m, z0),
                 friction_velocity_m_s,
             ),
         };
         let u_star = u_star_given.unwrap_or_else(|| {
-            boundary_layer::friction_velocity_from_wind(spec.wind_speed_m_s, spec.wind_reference_height_m, z0, l_m)
+            boundary_layer::friction_velocity_from_wind(
+                spec.wind_speed_m_s,
+                spec.wind_reference_height_m,
+                z0,
+                l_m,
+            )
         });
-        let h = spec
-            .mixing_height_m
-            .unwrap_or_else(|| boundary_layer::default_mixing_height_m(class, u_star, l_m, lat_deg));
+        let h = spec.mixing_height_m.unwrap_or_else(|| {
+            boundary_layer::default_mixing_height_m(class, u_star, l_m, lat_deg)
+        });
         UniformMet {
             wind_speed_m_s: spec.wind_speed_m_s,
             reference_height_m: spec.wind_reference_height_m,

@@ -28,25 +28,34 @@ pub enum OutputError {
 
 /// Creates `dir` (and parents) if missing.
 pub fn ensure_dir(dir: &Path) -> Result<(), OutputError> {
-    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io { path: dir.to_path_buf(), source })
+    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })
 }
 
 /// Writes `path` atomically: `write` fills a temporary file beside it (given by path), which is
 /// renamed over `path` only when `write` succeeds; on failure the temporary file is removed.
-pub fn write_atomically<E>(
-    path: &Path,
-    write: impl FnOnce(&Path) -> Result<(), E>,
-) -> Result<(), E>
+pub fn write_atomically<E>(path: &Path, write: impl FnOnce(&Path) -> Result<(), E>) -> Result<(), E>
 where
     E: From<OutputError>,
 {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("output");
     let tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|source| OutputError::Io { path: dir.to_path_buf(), source })?;
+        .map_err(|source| OutputError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
     write(tmp.path())?;
     // Temporary files are created private (0600); outputs are for sharing, so give them the
     // usual permissions of a new file (0644 before umask) before they take their final name.
@@ -55,17 +64,25 @@ where
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644));
     }
-    tmp.persist(path)
-        .map_err(|e| OutputError::Io { path: path.to_path_buf(), source: e.error })?;
+    tmp.persist(path).map_err(|e| OutputError::Io {
+        path: path.to_path_buf(),
+        source: e.error,
+    })?;
     Ok(())
 }
 
 /// Writes bytes to `path` atomically.
 pub fn write_bytes_atomically(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     write_atomically(path, |tmp| {
-        let mut f = std::fs::File::create(tmp).map_err(|source| OutputError::Io { path: tmp.to_path_buf(), source })?;
+        let mut f = std::fs::File::create(tmp).map_err(|source| OutputError::Io {
+            path: tmp.to_path_buf(),
+            source,
+        })?;
         f.write_all(bytes)
             .and_then(|_| f.sync_all())
-            .map_err(|source| OutputError::Io { path: tmp.to_path_buf(), source })
+            .map_err(|source| OutputError::Io {
+                path: tmp.to_path_buf(),
+                source,
+            })
     })
 }

@@ -62,7 +62,10 @@ pub struct ExtraField {
 
 /// Returns a netCDF-safe variable-name fragment for a species name ("I-131" → "I_131").
 pub fn variable_name(species: &str) -> String {
-    let s: String = species.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    let s: String = species
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         format!("s_{s}")
     } else {
@@ -71,7 +74,10 @@ pub fn variable_name(species: &str) -> String {
 }
 
 fn h5(path: &Path) -> impl Fn(hdf5::Error) -> OutputError + '_ {
-    move |source| OutputError::Hdf5 { path: path.to_path_buf(), source }
+    move |source| OutputError::Hdf5 {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Writes `fields` to `path` (atomically), with `global` added to the global attributes.
@@ -101,7 +107,10 @@ fn num_attr(ds: &hdf5::Location, name: &str, v: f64) -> hdf5::Result<()> {
 }
 
 fn coord(g: &Group, name: &str, values: &[f64], attrs: &[(&str, &str)]) -> hdf5::Result<Dataset> {
-    let ds = g.new_dataset_builder().with_data(&Array1::from(values.to_vec())).create(name)?;
+    let ds = g
+        .new_dataset_builder()
+        .with_data(&Array1::from(values.to_vec()))
+        .create(name)?;
     set_scale(&ds, name)?;
     text(ds.id(), attrs)?;
     Ok(ds)
@@ -123,16 +132,26 @@ fn write_file(
 
     // Global attributes.
     let start = scenario.start.format("%Y-%m-%d %H:%M:%S").to_string();
-    let seed = prov.seed.map_or_else(|| "none (deterministic model)".to_string(), |s| s.to_string());
+    let seed = prov.seed.map_or_else(
+        || "none (deterministic model)".to_string(),
+        |s| s.to_string(),
+    );
     let created = prov.created.to_rfc3339();
-    let history = format!("{created} {} run {}", prov.engine_version, scenario.path.display());
+    let history = format!(
+        "{created} {} run {}",
+        prov.engine_version,
+        scenario.path.display()
+    );
     text(
         file.id(),
         &[
             ("Conventions", "CF-1.10"),
             ("title", &scenario.name),
             ("institution", "plume open-source dispersion engine"),
-            ("source", &format!("{} ({} model)", prov.engine_version, prov.model)),
+            (
+                "source",
+                &format!("{} ({} model)", prov.engine_version, prov.model),
+            ),
             ("history", &history),
             ("engine_version", &prov.engine_version),
             ("model", &prov.model),
@@ -150,37 +169,63 @@ fn write_file(
 
     // Coordinates.
     let time_units = format!("seconds since {start}");
-    let t = coord(root, "time", &grid.times_s, &[
-        ("standard_name", "time"),
-        ("long_name", "end of averaging interval"),
-        ("units", &time_units),
-        ("calendar", "standard"),
-        ("axis", "T"),
-        ("bounds", "time_bnds"),
-    ])?;
+    let t = coord(
+        root,
+        "time",
+        &grid.times_s,
+        &[
+            ("standard_name", "time"),
+            ("long_name", "end of averaging interval"),
+            ("units", &time_units),
+            ("calendar", "standard"),
+            ("axis", "T"),
+            ("bounds", "time_bnds"),
+        ],
+    )?;
     let zs: Vec<f64> = grid.layers.iter().map(|l| l.mid_m()).collect();
-    let z = coord(root, "z", &zs, &[
-        ("standard_name", "height"),
-        ("long_name", "height above ground of the layer's middle"),
-        ("units", "m"),
-        ("positive", "up"),
-        ("axis", "Z"),
-        ("bounds", "z_bnds"),
-    ])?;
+    let z = coord(
+        root,
+        "z",
+        &zs,
+        &[
+            ("standard_name", "height"),
+            ("long_name", "height above ground of the layer's middle"),
+            ("units", "m"),
+            ("positive", "up"),
+            ("axis", "Z"),
+            ("bounds", "z_bnds"),
+        ],
+    )?;
     let ys: Vec<f64> = (0..ny).map(|j| grid.y_m(j)).collect();
-    let y = coord(root, "y", &ys, &[
-        ("standard_name", "projection_y_coordinate"),
-        ("long_name", "northing of cell centre in the local transverse Mercator"),
-        ("units", "m"),
-        ("axis", "Y"),
-    ])?;
+    let y = coord(
+        root,
+        "y",
+        &ys,
+        &[
+            ("standard_name", "projection_y_coordinate"),
+            (
+                "long_name",
+                "northing of cell centre in the local transverse Mercator",
+            ),
+            ("units", "m"),
+            ("axis", "Y"),
+        ],
+    )?;
     let xs: Vec<f64> = (0..nx).map(|i| grid.x_m(i)).collect();
-    let x = coord(root, "x", &xs, &[
-        ("standard_name", "projection_x_coordinate"),
-        ("long_name", "easting of cell centre in the local transverse Mercator"),
-        ("units", "m"),
-        ("axis", "X"),
-    ])?;
+    let x = coord(
+        root,
+        "x",
+        &xs,
+        &[
+            ("standard_name", "projection_x_coordinate"),
+            (
+                "long_name",
+                "easting of cell centre in the local transverse Mercator",
+            ),
+            ("units", "m"),
+            ("axis", "X"),
+        ],
+    )?;
     let nv = coord(root, "nv", &[0.0, 1.0], &[("long_name", "bound index")])?;
 
     let mut tb = Array2::<f64>::zeros((nt, 2));
@@ -188,7 +233,10 @@ fn write_file(
         tb[[n, 0]] = grid.interval_start_s(n);
         tb[[n, 1]] = grid.times_s[n];
     }
-    let tbd = root.new_dataset_builder().with_data(&tb).create("time_bnds")?;
+    let tbd = root
+        .new_dataset_builder()
+        .with_data(&tb)
+        .create("time_bnds")?;
     attach_scale(&tbd, &t, 0)?;
     attach_scale(&tbd, &nv, 1)?;
     write_text_attr(tbd.id(), "units", &time_units)?;
@@ -206,12 +254,18 @@ fn write_file(
     let crs = root.new_dataset::<i32>().shape(()).create("crs")?;
     crs.write_scalar(&0)?;
     let o = tm.origin();
-    text(crs.id(), &[
-        ("grid_mapping_name", "transverse_mercator"),
-        ("long_name", "local transverse Mercator on WGS84 centred on the domain"),
-        ("reference_ellipsoid_name", "WGS 84"),
-        ("crs_wkt", &crs_wkt(o.lat, o.lon)),
-    ])?;
+    text(
+        crs.id(),
+        &[
+            ("grid_mapping_name", "transverse_mercator"),
+            (
+                "long_name",
+                "local transverse Mercator on WGS84 centred on the domain",
+            ),
+            ("reference_ellipsoid_name", "WGS 84"),
+            ("crs_wkt", &crs_wkt(o.lat, o.lon)),
+        ],
+    )?;
     num_attr(&crs, "scale_factor_at_central_meridian", tm.k0())?;
     num_attr(&crs, "longitude_of_central_meridian", o.lon)?;
     num_attr(&crs, "latitude_of_projection_origin", o.lat)?;
@@ -244,7 +298,10 @@ fn write_file(
         for (i, s) in dims_yx.iter().enumerate() {
             attach_scale(&ds, s, i as u32)?;
         }
-        text(ds.id(), &[("standard_name", sn), ("long_name", sn), ("units", units)])?;
+        text(
+            ds.id(),
+            &[("standard_name", sn), ("long_name", sn), ("units", units)],
+        )?;
     }
 
     let scales = |d: &str| -> &Dataset {
@@ -255,7 +312,11 @@ fn write_file(
             _ => &x,
         }
     };
-    let put = |name: &str, dims: &[&str], data: ArrayD<f64>, attrs: &[(&str, &str)]| -> hdf5::Result<Dataset> {
+    let put = |name: &str,
+               dims: &[&str],
+               data: ArrayD<f64>,
+               attrs: &[(&str, &str)]|
+     -> hdf5::Result<Dataset> {
         let shape: Vec<usize> = data.shape().to_vec();
         let ds = root
             .new_dataset_builder()
@@ -267,7 +328,10 @@ fn write_file(
         for (i, d) in dims.iter().enumerate() {
             attach_scale(&ds, scales(d), i as u32)?;
         }
-        text(ds.id(), &[("grid_mapping", "crs"), ("coordinates", "lat lon")])?;
+        text(
+            ds.id(),
+            &[("grid_mapping", "crs"), ("coordinates", "lat lon")],
+        )?;
         text(ds.id(), attrs)?;
         Ok(ds)
     };
@@ -281,7 +345,10 @@ fn write_file(
             &["time", "z", "y", "x"],
             sf.concentration.clone().into_dyn(),
             &[
-                ("long_name", &format!("air concentration of {name}, mean over the averaging interval")),
+                (
+                    "long_name",
+                    &format!("air concentration of {name}, mean over the averaging interval"),
+                ),
                 ("units", &format!("{u} m-3")),
                 ("cell_methods", "time: mean z: mean"),
                 ("species", name),
@@ -308,7 +375,10 @@ fn write_file(
             &["z", "y", "x"],
             sf.time_integrated.clone().into_dyn(),
             &[
-                ("long_name", &format!("time-integrated air concentration of {name} over the run")),
+                (
+                    "long_name",
+                    &format!("time-integrated air concentration of {name} over the run"),
+                ),
                 ("units", &format!("{u} s m-3")),
                 ("cell_methods", "time: sum z: mean"),
                 ("species", name),
@@ -320,7 +390,10 @@ fn write_file(
                 &["y", "x"],
                 data.clone().into_dyn(),
                 &[
-                    ("long_name", &format!("{kind} deposition of {name} accumulated over the run")),
+                    (
+                        "long_name",
+                        &format!("{kind} deposition of {name} accumulated over the run"),
+                    ),
                     ("units", &format!("{u} m-2")),
                     ("cell_methods", "time: sum"),
                     ("species", name),
@@ -329,7 +402,12 @@ fn write_file(
         }
     }
     for e in extra {
-        let ds = put(&e.name, &e.dims, e.data.clone(), &[("long_name", &e.long_name), ("units", &e.units)])?;
+        let ds = put(
+            &e.name,
+            &e.dims,
+            e.data.clone(),
+            &[("long_name", &e.long_name), ("units", &e.units)],
+        )?;
         for (k, v) in &e.attributes {
             write_text_attr(ds.id(), k, v)?;
         }

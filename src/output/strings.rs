@@ -9,7 +9,9 @@ use hdf5_sys::h5a::{H5Aclose, H5Acreate2, H5Awrite};
 use hdf5_sys::h5i::hid_t;
 use hdf5_sys::h5p::H5P_DEFAULT;
 use hdf5_sys::h5s::{H5S_class_t, H5Sclose, H5Screate};
-use hdf5_sys::h5t::{H5T_cset_t, H5T_str_t, H5Tclose, H5Tcopy, H5Tset_cset, H5Tset_size, H5Tset_strpad, H5T_C_S1};
+use hdf5_sys::h5t::{
+    H5T_cset_t, H5T_str_t, H5Tclose, H5Tcopy, H5Tset_cset, H5Tset_size, H5Tset_strpad, H5T_C_S1,
+};
 
 unsafe extern "C" {
     fn H5DSset_scale(dsid: hid_t, dimname: *const std::ffi::c_char) -> herr_t;
@@ -26,15 +28,26 @@ fn check(code: i64, what: &str) -> hdf5::Result<()> {
 
 /// Writes a scalar fixed-length UTF-8 string attribute on an object (file, group or dataset).
 pub fn write_text_attr(loc_id: hid_t, name: &str, value: &str) -> hdf5::Result<()> {
-    let cname = CString::new(name).map_err(|_| hdf5::Error::from("attribute name has a NUL byte"))?;
+    let cname =
+        CString::new(name).map_err(|_| hdf5::Error::from("attribute name has a NUL byte"))?;
     // NUL bytes cannot live in a C string; scenario text never has them, but stay total.
     let bytes: Vec<u8> = value.bytes().filter(|&b| b != 0).collect();
     hdf5::sync::sync(|| unsafe {
         let t = H5Tcopy(*H5T_C_S1);
         check(t, "H5Tcopy")?;
         let mut result = check(H5Tset_size(t, bytes.len().max(1)) as i64, "H5Tset_size")
-            .and_then(|_| check(H5Tset_strpad(t, H5T_str_t::H5T_STR_NULLTERM) as i64, "H5Tset_strpad"))
-            .and_then(|_| check(H5Tset_cset(t, H5T_cset_t::H5T_CSET_UTF8) as i64, "H5Tset_cset"));
+            .and_then(|_| {
+                check(
+                    H5Tset_strpad(t, H5T_str_t::H5T_STR_NULLTERM) as i64,
+                    "H5Tset_strpad",
+                )
+            })
+            .and_then(|_| {
+                check(
+                    H5Tset_cset(t, H5T_cset_t::H5T_CSET_UTF8) as i64,
+                    "H5Tset_cset",
+                )
+            });
         if result.is_ok() {
             let s = H5Screate(H5S_class_t::H5S_SCALAR);
             let a = H5Acreate2(loc_id, cname.as_ptr(), t, s, H5P_DEFAULT, H5P_DEFAULT);
@@ -56,11 +69,22 @@ pub fn write_text_attr(loc_id: hid_t, name: &str, value: &str) -> hdf5::Result<(
 
 /// Marks a 1-D dataset as the dimension scale `name`.
 pub fn set_scale(ds: &hdf5::Dataset, name: &str) -> hdf5::Result<()> {
-    let cname = CString::new(name).map_err(|_| hdf5::Error::from("dimension name has a NUL byte"))?;
-    hdf5::sync::sync(|| unsafe { check(H5DSset_scale(ds.id(), cname.as_ptr()) as i64, "H5DSset_scale") })
+    let cname =
+        CString::new(name).map_err(|_| hdf5::Error::from("dimension name has a NUL byte"))?;
+    hdf5::sync::sync(|| unsafe {
+        check(
+            H5DSset_scale(ds.id(), cname.as_ptr()) as i64,
+            "H5DSset_scale",
+        )
+    })
 }
 
 /// Attaches dimension scale `scale` to dimension `idx` of `ds`.
 pub fn attach_scale(ds: &hdf5::Dataset, scale: &hdf5::Dataset, idx: u32) -> hdf5::Result<()> {
-    hdf5::sync::sync(|| unsafe { check(H5DSattach_scale(ds.id(), scale.id(), idx) as i64, "H5DSattach_scale") })
+    hdf5::sync::sync(|| unsafe {
+        check(
+            H5DSattach_scale(ds.id(), scale.id(), idx) as i64,
+            "H5DSattach_scale",
+        )
+    })
 }

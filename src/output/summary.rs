@@ -64,10 +64,13 @@ fn peak(
     fields: &Fields,
     units: String,
 ) -> Option<Peak> {
-    let best = values.fold(None::<(f64, Option<usize>, usize, usize)>, |best, v| match best {
-        Some(b) if b.0 >= v.0 => Some(b),
-        _ => Some(v),
-    })?;
+    let best = values.fold(
+        None::<(f64, Option<usize>, usize, usize)>,
+        |best, v| match best {
+            Some(b) if b.0 >= v.0 => Some(b),
+            _ => Some(v),
+        },
+    )?;
     if best.0 <= 0.0 {
         return None;
     }
@@ -84,7 +87,9 @@ fn peak(
         value,
         units,
         time_s,
-        time_utc: time_s.map(|t| (scenario.start + chrono::Duration::milliseconds((t * 1000.0) as i64)).to_rfc3339()),
+        time_utc: time_s.map(|t| {
+            (scenario.start + chrono::Duration::milliseconds((t * 1000.0) as i64)).to_rfc3339()
+        }),
         layer_bottom_m: g.layers[0].bottom_m,
         layer_top_m: g.layers[0].top_m,
         lat: p.lat,
@@ -96,7 +101,11 @@ fn peak(
 }
 
 /// Summarises each species' peaks in the lowest layer and its mass budget.
-pub fn species_summaries(scenario: &Scenario, fields: &Fields, tm: &TransverseMercator) -> Vec<SpeciesSummary> {
+pub fn species_summaries(
+    scenario: &Scenario,
+    fields: &Fields,
+    tm: &TransverseMercator,
+) -> Vec<SpeciesSummary> {
     fields
         .species
         .iter()
@@ -104,7 +113,9 @@ pub fn species_summaries(scenario: &Scenario, fields: &Fields, tm: &TransverseMe
             let u = sf.species.unit.symbol();
             let c = &sf.concentration;
             let (nt, _, ny, nx) = c.dim();
-            let conc = (0..nt).flat_map(|n| (0..ny).flat_map(move |j| (0..nx).map(move |i| (c[[n, 0, j, i]], Some(n), j, i))));
+            let conc = (0..nt).flat_map(|n| {
+                (0..ny).flat_map(move |j| (0..nx).map(move |i| (c[[n, 0, j, i]], Some(n), j, i)))
+            });
             let tic = &sf.time_integrated;
             let tics = (0..ny).flat_map(|j| (0..nx).map(move |i| (tic[[0, j, i]], None, j, i)));
             SpeciesSummary {
@@ -122,11 +133,22 @@ impl RunSummary {
     pub fn to_text(&self) -> String {
         let mut s = format!(
             "{}\n  model {} on {}, grid {} × {} × {} layers × {} times at {} m, {:.2} s\n",
-            self.scenario, self.model, self.backend, self.grid_nx, self.grid_ny, self.grid_layers, self.grid_times, self.resolution_m, self.elapsed_s
+            self.scenario,
+            self.model,
+            self.backend,
+            self.grid_nx,
+            self.grid_ny,
+            self.grid_layers,
+            self.grid_times,
+            self.resolution_m,
+            self.elapsed_s
         );
         for sp in &self.species {
             s += &format!("  {}\n", sp.name);
-            for (what, p) in [("peak concentration", &sp.peak_concentration), ("peak time-integrated", &sp.peak_time_integrated)] {
+            for (what, p) in [
+                ("peak concentration", &sp.peak_concentration),
+                ("peak time-integrated", &sp.peak_time_integrated),
+            ] {
                 match p {
                     Some(p) => {
                         s += &format!(

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-pub use raw::{OutputFormat, SigmaScheme, Terrain};
+pub use raw::{Backend, OutputFormat, SigmaScheme, Terrain};
 
 use crate::geo::LatLon;
 use crate::met::StabilityClass;
@@ -128,13 +128,28 @@ pub enum ModelSpec {
         sigma_scheme: SigmaScheme,
         receptor_height_m: Option<f64>,
     },
+    /// Lagrangian particles (see `model::lagrangian`).
+    Lagrangian {
+        particles: usize,
+        seed: u64,
+        max_time_step_s: f64,
+        time_step_factor: f64,
+        backend: Backend,
+    },
 }
+
+/// Default number of particles of the Lagrangian model.
+pub const DEFAULT_PARTICLES: i64 = 100_000;
+/// Most particles a run may use (ids are `u32`; 64 bytes each, so 6.4 GB at this limit).
+pub const MAX_PARTICLES: i64 = 100_000_000;
+pub use crate::model::lagrangian::driver::{DEFAULT_MAX_TIME_STEP_S, DEFAULT_TIME_STEP_FACTOR};
 
 impl ModelSpec {
     /// The name used in files and summaries.
     pub fn kind_name(&self) -> &'static str {
         match self {
             ModelSpec::GaussianPlume { .. } => "gaussian_plume",
+            ModelSpec::Lagrangian { .. } => "lagrangian",
         }
     }
 
@@ -142,6 +157,7 @@ impl ModelSpec {
     pub fn seed(&self) -> Option<u64> {
         match self {
             ModelSpec::GaussianPlume { .. } => None,
+            ModelSpec::Lagrangian { seed, .. } => Some(*seed),
         }
     }
 }

@@ -95,7 +95,27 @@ pub enum Terrain {
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ModelSection {
     GaussianPlume(GaussianPlumeSection),
+    Lagrangian(LagrangianSection),
 }
+
+/// `[model] kind = "lagrangian"`: the particle model.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LagrangianSection {
+    /// Particles released over the run (default 100 000), shared equally among the sources.
+    pub particles: Option<i64>,
+    /// Random seed (default 0); the CLI's `--seed` overrides it.
+    pub seed: Option<i64>,
+    /// Longest Langevin step and gridding step Δt_max (s), default 60.
+    pub max_time_step_s: Option<f64>,
+    /// c in Δt = c·T_Lw (default 0.2).
+    pub time_step_factor: Option<f64>,
+    /// Where to run: "cpu", "gpu" or "auto" (default).
+    pub backend: Option<Backend>,
+}
+
+/// Which backend runs a model: the one choice of [`crate::backend`].
+pub use crate::backend::BackendChoice as Backend;
 
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -104,7 +124,7 @@ pub struct GaussianPlumeSection {
     /// Height (m) at which the Gaussian models report each layer, instead of its mid-height.
     pub receptor_height_m: Option<f64>,
     /// Where the model runs: "cpu", "gpu" or "auto" (default).
-    pub backend: Option<crate::backend::BackendChoice>,
+    pub backend: Option<Backend>,
 }
 
 /// Which σy/σz parameterisation the Gaussian models use.

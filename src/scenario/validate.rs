@@ -31,77 +31,85 @@ impl Problems {
         self.push(path, "(missing)", expected);
     }
 
-    /// Checks `lo ≤ v ≤ hi` (inclusive flags select < or ≤) and finiteness.
-    fn range(
-        &mut self,
-        path: &str,
-        v: f64,
-        lo: f64,
-        lo_incl: bool,
-        hi: f64,
-        hi_incl: bool,
-        unit: &str,
-    ) -> bool {
-        let ok = v.is_finite()
-            && (if lo_incl { v >= lo } else { v > lo })
-            && (if hi_incl { v <= hi } else { v < hi });
+    /// Checks that `v` is finite and within `b`.
+    fn range(&mut self, path: &str, v: f64, b: Bounds) -> bool {
+        let ok = b.contains(v);
         if !ok {
-            let l = if lo_incl { "≥" } else { ">" };
-            let h = if hi_incl { "≤" } else { "<" };
-            self.push(
-                path,
-                fmt_num(v),
-                format!("a number {l} {lo} and {h} {hi} {unit}")
-                    .trim_end()
-                    .to_string(),
-            );
+            self.push(path, fmt_num(v), b.describe());
         }
         ok
     }
 
-    /// A required number in range; returns it when present and valid.
-    fn req(
-        &mut self,
-        path: &str,
-        v: Option<f64>,
-        lo: f64,
-        lo_incl: bool,
-        hi: f64,
-        hi_incl: bool,
-        unit: &str,
-    ) -> Option<f64> {
+    /// A required number within `b`; returns it when present and valid.
+    fn req(&mut self, path: &str, v: Option<f64>, b: Bounds) -> Option<f64> {
         match v {
             None => {
-                let l = if lo_incl { "≥" } else { ">" };
-                let h = if hi_incl { "≤" } else { "<" };
-                self.missing(path, &format!("a number {l} {lo} and {h} {hi} {unit}"));
+                self.missing(path, &b.describe());
                 None
             }
-            Some(v) => self
-                .range(path, v, lo, lo_incl, hi, hi_incl, unit)
-                .then_some(v),
+            Some(v) => self.range(path, v, b).then_some(v),
         }
     }
 
-    /// An optional number in range with a default.
-    fn opt(
-        &mut self,
-        path: &str,
-        v: Option<f64>,
-        default: f64,
-        lo: f64,
-        lo_incl: bool,
-        hi: f64,
-        hi_incl: bool,
-        unit: &str,
-    ) -> f64 {
+    /// An optional number within `b`, `default` when absent.
+    fn opt(&mut self, path: &str, v: Option<f64>, default: f64, b: Bounds) -> f64 {
         match v {
             None => default,
             Some(v) => {
-                self.range(path, v, lo, lo_incl, hi, hi_incl, unit);
+                self.range(path, v, b);
                 v
             }
         }
+    }
+}
+
+/// An allowed interval for a number, with its unit.
+#[derive(Debug, Clone, Copy)]
+struct Bounds {
+    lo: f64,
+    lo_inclusive: bool,
+    hi: f64,
+    hi_inclusive: bool,
+    unit: &'static str,
+}
+
+impl Bounds {
+    const fn new(
+        lo: f64,
+        lo_inclusive: bool,
+        hi: f64,
+        hi_inclusive: bool,
+        unit: &'static str,
+    ) -> Self {
+        Bounds {
+            lo,
+            lo_inclusive,
+            hi,
+            hi_inclusive,
+            unit,
+        }
+    }
+
+    fn contains(&self, v: f64) -> bool {
+        v.is_finite()
+            && (if self.lo_inclusive {
+                v >= self.lo
+            } else {
+                v > self.lo
+            })
+            && (if self.hi_inclusive {
+                v <= self.hi
+            } else {
+                v < self.hi
+            })
+    }
+
+    fn describe(&self) -> String {
+        let l = if self.lo_inclusive { "≥" } else { ">" };
+        let h = if self.hi_inclusive { "≤" } else { "<" };
+        format!("a number {l} {} and {h} {} {}", self.lo, self.hi, self.unit)
+            .trim_end()
+            .to_string()
     }
 }
 
@@ -151,18 +159,21 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     let table: toml::Table = match text.parse() {
         Ok(t) => t,
         Err(e) => {
-            let at = e
-                .span()
-                .map(|s| {
-                    let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
-                    format!("line {line}")
-                })
-                .unwrap_or_else(|| "(unknown position)".into());
-            p.push(
-                format!("(syntax, {at})"),
-                "(not TOML)",
-                e.message().to_string(),
-            );
+            let (path, value) = match e.span() {
+                Some(sp) => {
+                    let start = sp.start.min(text.len());
+                    let line = text[..start].matches('\n').count() + 1;
+                    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+                    let column = text[line_start..start].chars().count() + 1;
+                    let line_text = text[line_start..].lines().next().unwrap_or("").trim();
+                    (
+                        format!("(syntax) line {line}, column {column}"),
+                        format!("{line_text:?}"),
+                    )
+                }
+                None => ("(syntax)".to_string(), "(unknown position)".to_string()),
+            };
+            p.push(path, value, format!("valid TOML ({})", e.message().trim()));
             return Err(p.0);
         }
     };
@@ -266,11 +277,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     let duration_s = p.req(
         "scenario.duration_s",
         scen.duration_s,
-        0.0,
-        false,
-        30.0 * 86400.0,
-        true,
-        "s",
+        Bounds::new(0.0, false, 30.0 * 86400.0, true, "s"),
     );
 
     // [domain]
@@ -283,20 +290,12 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             let a = p.range(
                 "domain.centre.lat",
                 c.lat,
-                -80.0,
-                true,
-                80.0,
-                true,
-                "degrees",
+                Bounds::new(-80.0, true, 80.0, true, "degrees"),
             );
             let b = p.range(
                 "domain.centre.lon",
                 c.lon,
-                -180.0,
-                true,
-                180.0,
-                true,
-                "degrees",
+                Bounds::new(-180.0, true, 180.0, true, "degrees"),
             );
             (a && b).then_some(c)
         }
@@ -318,19 +317,23 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             None
         }
         Some(e) => {
-            let a = p.range("domain.extent_m[0]", e[0], 0.0, false, 1.0e6, true, "m");
-            let b = p.range("domain.extent_m[1]", e[1], 0.0, false, 1.0e6, true, "m");
+            let a = p.range(
+                "domain.extent_m[0]",
+                e[0],
+                Bounds::new(0.0, false, 1.0e6, true, "m"),
+            );
+            let b = p.range(
+                "domain.extent_m[1]",
+                e[1],
+                Bounds::new(0.0, false, 1.0e6, true, "m"),
+            );
             (a && b).then_some([e[0], e[1]])
         }
     };
     let resolution_m = p.req(
         "domain.resolution_m",
         dom.resolution_m,
-        0.0,
-        false,
-        1.0e5,
-        true,
-        "m",
+        Bounds::new(0.0, false, 1.0e5, true, "m"),
     );
     if let (Some(e), Some(r)) = (extent_m, resolution_m) {
         let nx = (e[0] / r).round();
@@ -384,11 +387,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     let output_interval_s = p.req(
         "domain.output_interval_s",
         dom.output_interval_s,
-        0.0,
-        false,
-        30.0 * 86400.0,
-        true,
-        "s",
+        Bounds::new(0.0, false, 30.0 * 86400.0, true, "s"),
     );
     if let (Some(d), Some(o)) = (duration_s, output_interval_s) {
         if o > d {
@@ -424,6 +423,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     // [model]
     let backend = match &model {
         Some(ModelSection::GaussianPlume(g)) => g.backend.unwrap_or_default(),
+        Some(ModelSection::Lagrangian(l)) => l.backend.unwrap_or_default(),
         None => Default::default(),
     };
     let model = model.map(|m| match m {
@@ -435,10 +435,11 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                 }
             }
             if let Some(h) = g.receptor_height_m {
-                p.range("model.receptor_height_m", h, 0.0, true, 10_000.0, true, "m");
+                p.range("model.receptor_height_m", h, Bounds::new(0.0, true, 10_000.0, true, "m"));
             }
             ModelSpec::GaussianPlume { sigma_scheme: scheme, receptor_height_m: g.receptor_height_m }
         }
+        ModelSection::Lagrangian(l) => lagrangian_model(l, &sources, &mut p),
     });
 
     // [output]
@@ -508,20 +509,12 @@ fn source(
             let a = p.range(
                 &at("location.lat"),
                 l.lat,
-                -80.0,
-                true,
-                80.0,
-                true,
-                "degrees",
+                Bounds::new(-80.0, true, 80.0, true, "degrees"),
             );
             let b = p.range(
                 &at("location.lon"),
                 l.lon,
-                -180.0,
-                true,
-                180.0,
-                true,
-                "degrees",
+                Bounds::new(-180.0, true, 180.0, true, "degrees"),
             );
             (a && b).then_some(l)
         }
@@ -540,32 +533,20 @@ fn source(
         &at("height_m"),
         raw.height_m,
         0.0,
-        0.0,
-        true,
-        2000.0,
-        true,
-        "m",
+        Bounds::new(0.0, true, 2000.0, true, "m"),
     );
     let d = duration_s.unwrap_or(f64::INFINITY);
     let start_s = p.opt(
         &at("start_s"),
         raw.start_s,
         0.0,
-        0.0,
-        true,
-        d,
-        false,
-        "s (before the scenario ends)",
+        Bounds::new(0.0, true, d, false, "s (before the scenario ends)"),
     );
     let rel_duration_s = p.opt(
         &at("duration_s"),
         raw.duration_s,
         (d - start_s).max(0.0),
-        0.0,
-        true,
-        1e9,
-        true,
-        "s",
+        Bounds::new(0.0, true, 1e9, true, "s"),
     );
     let stack = match (
         raw.stack_diameter_m,
@@ -574,9 +555,21 @@ fn source(
     ) {
         (None, None, None) => None,
         (Some(dm), Some(v), Some(t)) => {
-            p.range(&at("stack_diameter_m"), dm, 0.0, false, 100.0, true, "m");
-            p.range(&at("exit_velocity_m_s"), v, 0.0, true, 200.0, true, "m/s");
-            p.range(&at("exit_temperature_k"), t, 150.0, true, 2000.0, true, "K");
+            p.range(
+                &at("stack_diameter_m"),
+                dm,
+                Bounds::new(0.0, false, 100.0, true, "m"),
+            );
+            p.range(
+                &at("exit_velocity_m_s"),
+                v,
+                Bounds::new(0.0, true, 200.0, true, "m/s"),
+            );
+            p.range(
+                &at("exit_temperature_k"),
+                t,
+                Bounds::new(150.0, true, 2000.0, true, "K"),
+            );
             Some(Stack {
                 diameter_m: dm,
                 exit_velocity_m_s: v,
@@ -641,11 +634,7 @@ fn release(
                 p.req(
                     &at("rate_kg_s"),
                     item.rate_kg_s,
-                    0.0,
-                    true,
-                    1e9,
-                    true,
-                    "kg/s",
+                    Bounds::new(0.0, true, 1e9, true, "kg/s"),
                 )?,
             )
         }
@@ -664,11 +653,7 @@ fn release(
                 p.req(
                     &at("rate_bq_s"),
                     item.rate_bq_s,
-                    0.0,
-                    true,
-                    1e25,
-                    true,
-                    "Bq/s",
+                    Bounds::new(0.0, true, 1e25, true, "Bq/s"),
                 )?,
             )
         }
@@ -695,7 +680,11 @@ fn release(
     }
     let half_life_s = match item.half_life_s {
         Some(h) => p
-            .range(&at("half_life_s"), h, 0.0, false, f64::MAX, true, "s")
+            .range(
+                &at("half_life_s"),
+                h,
+                Bounds::new(0.0, false, f64::MAX, true, "s"),
+            )
             .then_some(Some(h))?,
         None if unit == AmountUnit::Becquerel => match substance::nuclide_half_life_s(&name) {
             Some(h) => Some(h),
@@ -736,9 +725,24 @@ fn release(
     };
     let d = Deposition::default();
     let deposition = Deposition {
-        dry_velocity_m_s: p.opt(&at("dry_deposition_velocity_m_s"), item.dry_deposition_velocity_m_s, d.dry_velocity_m_s, 0.0, true, 1.0, true, "m/s"),
-        washout_a_per_s: p.opt(&at("washout_a_per_s"), item.washout_a_per_s, d.washout_a_per_s, 0.0, true, 0.01, true, "s⁻¹"),
-        washout_b: p.opt(&at("washout_b"), item.washout_b, d.washout_b, 0.0, true, 2.0, true, ""),
+        dry_velocity_m_s: p.opt(
+            &at("dry_deposition_velocity_m_s"),
+            item.dry_deposition_velocity_m_s,
+            d.dry_velocity_m_s,
+            Bounds::new(0.0, true, 1.0, true, "m/s"),
+        ),
+        washout_a_per_s: p.opt(
+            &at("washout_a_per_s"),
+            item.washout_a_per_s,
+            d.washout_a_per_s,
+            Bounds::new(0.0, true, 0.01, true, "s⁻¹"),
+        ),
+        washout_b: p.opt(
+            &at("washout_b"),
+            item.washout_b,
+            d.washout_b,
+            Bounds::new(0.0, true, 2.0, true, ""),
+        ),
     };
     Some(Release {
         species: idx,
@@ -752,31 +756,19 @@ fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<UniformMetSpec>
     let speed = p.req(
         "meteorology.wind_speed_m_s",
         u.wind_speed_m_s,
-        0.0,
-        false,
-        60.0,
-        true,
-        "m/s",
+        Bounds::new(0.0, false, 60.0, true, "m/s"),
     );
     let z0 = p.opt(
         "meteorology.roughness_length_m",
         u.roughness_length_m,
         0.1,
-        0.0,
-        false,
-        3.0,
-        true,
-        "m",
+        Bounds::new(0.0, false, 3.0, true, "m"),
     );
     let zr = p.opt(
         "meteorology.wind_reference_height_m",
         u.wind_reference_height_m,
         10.0,
-        0.0,
-        false,
-        500.0,
-        true,
-        "m",
+        Bounds::new(0.0, false, 500.0, true, "m"),
     );
     if zr <= z0 {
         p.push(
@@ -788,11 +780,7 @@ fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<UniformMetSpec>
     let from = p.req(
         "meteorology.wind_from_deg",
         u.wind_from_deg,
-        0.0,
-        true,
-        360.0,
-        true,
-        "degrees",
+        Bounds::new(0.0, true, 360.0, true, "degrees"),
     );
     let stability = match (&u.stability, u.obukhov_length_m) {
         (Some(s), None) => {
@@ -824,11 +812,7 @@ fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<UniformMetSpec>
                 p.range(
                     "meteorology.friction_velocity_m_s",
                     us,
-                    0.0,
-                    false,
-                    3.0,
-                    true,
-                    "m/s",
+                    Bounds::new(0.0, false, 3.0, true, "m/s"),
                 );
             }
             Some(StabilitySpec::Obukhov {
@@ -849,37 +833,24 @@ fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<UniformMetSpec>
             None
         }
     };
-    let mixing = u.mixing_height_m.map(|h| {
+    let mixing = u.mixing_height_m.inspect(|&h| {
         p.range(
             "meteorology.mixing_height_m",
             h,
-            10.0,
-            true,
-            6000.0,
-            true,
-            "m",
+            Bounds::new(10.0, true, 6000.0, true, "m"),
         );
-        h
     });
     let temp = p.opt(
         "meteorology.air_temperature_k",
         u.air_temperature_k,
         288.15,
-        180.0,
-        true,
-        340.0,
-        true,
-        "K",
+        Bounds::new(180.0, true, 340.0, true, "K"),
     );
     let precip = p.opt(
         "meteorology.precipitation_mm_h",
         u.precipitation_mm_h,
         0.0,
-        0.0,
-        true,
-        500.0,
-        true,
-        "mm/h",
+        Bounds::new(0.0, true, 500.0, true, "mm/h"),
     );
     (p.0.len() == n0).then(|| UniformMetSpec {
         wind_speed_m_s: speed.expect("checked"),
@@ -892,4 +863,56 @@ fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<UniformMetSpec>
         air_temperature_k: temp,
         precipitation_mm_h: precip,
     })
+}
+
+/// Validates `[model] kind = "lagrangian"`; every key has a documented default.
+fn lagrangian_model(l: LagrangianSection, sources: &[Source], p: &mut Problems) -> ModelSpec {
+    let particles = l.particles.unwrap_or(DEFAULT_PARTICLES);
+    if !(1..=MAX_PARTICLES).contains(&particles) {
+        p.push(
+            "model.particles",
+            particles.to_string(),
+            format!("an integer ≥ 1 and ≤ {MAX_PARTICLES}"),
+        );
+    }
+    let seed = l.seed.unwrap_or(0);
+    if seed < 0 {
+        p.push("model.seed", seed.to_string(), "an integer ≥ 0");
+    }
+    let max_time_step_s = p.opt(
+        "model.max_time_step_s",
+        l.max_time_step_s,
+        DEFAULT_MAX_TIME_STEP_S,
+        Bounds::new(0.1, true, 3600.0, true, "s"),
+    );
+    let time_step_factor = p.opt(
+        "model.time_step_factor",
+        l.time_step_factor,
+        DEFAULT_TIME_STEP_FACTOR,
+        Bounds::new(0.0, false, 1.0, true, ""),
+    );
+    let backend = l.backend.unwrap_or_default();
+    // A particle carries at most four deposition classes (distinct v_d, a, b) per source.
+    for (i, src) in sources.iter().enumerate() {
+        let mut classes: Vec<Deposition> = vec![];
+        for r in &src.releases {
+            if !classes.contains(&r.deposition) {
+                classes.push(r.deposition);
+            }
+        }
+        if classes.len() > 4 {
+            p.push(
+                format!("source[{i}].release"),
+                format!("{} distinct deposition parameter sets", classes.len()),
+                "at most 4 per source for the Lagrangian model (releases with equal dry_deposition_velocity_m_s, washout_a_per_s and washout_b share one)",
+            );
+        }
+    }
+    ModelSpec::Lagrangian {
+        particles: particles.clamp(1, MAX_PARTICLES) as usize,
+        seed: seed.max(0) as u64,
+        max_time_step_s,
+        time_step_factor,
+        backend,
+    }
 }

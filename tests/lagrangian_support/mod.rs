@@ -133,3 +133,65 @@ pub fn uniform_column_release(
         })
         .collect()
 }
+
+/// A neutral boundary layer (u* 0.4 m/s, h 600 m) in a 4 m/s wind along x with 3 mm/h of rain.
+pub fn rainy_neutral_column() -> Column {
+    use plume::met::{BoundaryLayer, StabilityClass};
+    let bl = BoundaryLayer {
+        friction_velocity_m_s: 0.4,
+        obukhov_length_m: f64::INFINITY,
+        mixing_height_m: 600.0,
+        roughness_length_m: 0.1,
+        stability: StabilityClass::D,
+    };
+    Column::from_boundary_layer(&bl, 3.0, |_| [4.0, 0.0, 0.0])
+}
+
+/// Every process at once: a 1 h release from 20 m of a stable gas (no deposition), a nuclide
+/// with a 30 min half-life that deposits dry and wet, and a stable aerosol in a third class,
+/// on a 10 km × 5 km grid the plume leaves from the first hour on. Returns (plans, species, grid, run length).
+pub fn all_processes_case(particles: usize) -> (Vec<SourcePlan>, Vec<Species>, GridSpec, f64) {
+    let run_s = 4_800.0;
+    let species = vec![
+        tracer(),
+        nuclide(1_800.0),
+        Species {
+            name: "aerosol".into(),
+            unit: AmountUnit::Kilogram,
+            half_life_s: None,
+        },
+    ];
+    let iodine = DepositionParams {
+        dry_velocity_m_s: 0.01,
+        washout_a_per_s: 1.0e-4,
+        washout_b: 0.8,
+    };
+    let aerosol = DepositionParams {
+        dry_velocity_m_s: 0.005,
+        washout_a_per_s: 5.0e-5,
+        washout_b: 0.6,
+    };
+    let emissions = [
+        emission(0, 1.5, 0.0, no_deposition()),
+        emission(1, 1.0e9, species[1].decay_constant_per_s(), iodine),
+        emission(2, 0.3, 0.0, aerosol),
+    ];
+    let plans = vec![source(
+        [-4_000.0, 0.0, 20.0],
+        0.0,
+        3_600.0,
+        run_s,
+        &emissions,
+        particles,
+    )];
+    let g = grid(
+        20,
+        10,
+        500.0,
+        -5_000.0,
+        -2_500.0,
+        &[(0.0, 3.0), (3.0, 50.0), (50.0, 200.0)],
+        &[1_200.0, 2_400.0, 3_600.0, run_s],
+    );
+    (plans, species, g, run_s)
+}

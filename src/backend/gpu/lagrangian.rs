@@ -21,13 +21,17 @@ use super::{
     shaders, BUDGET_TERMS, EXITED_COUNTER, MAX_GPU_SPECIES, SATURATED_WORD, SUB_STEPS_COUNTER,
 };
 use crate::field::{Fields, GridSpec};
+use crate::geo::TransverseMercator;
+use crate::met::UniformMet;
 use crate::model::lagrangian::column::{Column, ColumnLevel};
 use crate::model::lagrangian::particle::{Particle, BYTES_PER_PARTICLE, MAX_CLASSES};
-use crate::model::lagrangian::release::{create_particles, SourcePlan};
+use crate::model::lagrangian::release::{create_particles, PlanError, SourcePlan};
+use crate::model::lagrangian::scenario::plan_sources;
 use crate::model::lagrangian::step::{Bounds, ClassLoss, StepConfig};
 use crate::model::lagrangian::tally::{fixed, FixedBudget, Scales};
 use crate::model::lagrangian::{Flow, LagrangianConfig, LagrangianRun, Progress, RunStats};
 use crate::rng::StreamKey;
+use crate::scenario::Scenario;
 use crate::substance::Species;
 
 /// The uniform of one dispatch: a mirror of `StepParams` in `shaders/lagrangian.wgsl`.
@@ -542,6 +546,50 @@ pub fn simulate(
         stats,
         particles: out_particles,
     })
+}
+
+/// Why a scenario cannot run on the GPU particle model.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ScenarioRunError {
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error(transparent)]
+    Gpu(#[from] GpuError),
+}
+
+/// Runs `scenario` with the particle model on the GPU: the twin of
+/// [`crate::model::lagrangian::scenario::run_scenario`] (same source plans, grid and flow).
+pub fn run_scenario(
+    ctx: &GpuContext,
+    scenario: &Scenario,
+    met: &UniformMet,
+    particles: usize,
+    cfg: &LagrangianConfig,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<LagrangianRun, ScenarioRunError> {
+    let tm = TransverseMercator::new(scenario.domain.centre);
+    let plans = plan_sources(scenario, met, &tm, particles)?;
+    let grid = GridSpec::from_scenario(scenario);
+    let flow = Flow::Met {
+        met,
+        x_m: 0.0,
+        y_m: 0.0,
+    };
+    let options = GpuRunOptions {
+        return_particles: false,
+        ..Default::default()
+    };
+    Ok(simulate(
+        ctx,
+        &plans,
+        &scenario.species,
+        &grid,
+        &flow,
+        cfg,
+        scenario.duration_s,
+        options,
+        progress,
+    )?)
 }
 
 /// Advances `particles` (all airborne) by `duration_s` through `column` on the GPU — the

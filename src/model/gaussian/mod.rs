@@ -10,6 +10,7 @@
 //! Briggs curves were fit with the wind measured near the surface (Turner 1970), and an elevated
 //! plume moves with the wind at its own height.
 
+pub mod kernel;
 pub mod plume;
 pub mod sigma;
 
@@ -47,7 +48,13 @@ pub struct PlumeGeometry {
 
 impl PlumeGeometry {
     /// Sets up the plume of `source` in `met`, located through `tm`.
-    pub fn new(source: &Source, met: &UniformMet, scheme: SigmaScheme, terrain: Terrain, tm: &TransverseMercator) -> Self {
+    pub fn new(
+        source: &Source,
+        met: &UniformMet,
+        scheme: SigmaScheme,
+        terrain: Terrain,
+        tm: &TransverseMercator,
+    ) -> Self {
         let (x_m, y_m) = tm.forward(source.location);
         let bl = met.boundary_layer;
         let rise = source.stack.map(|stack| RiseInputs {
@@ -57,7 +64,9 @@ impl PlumeGeometry {
             stability: bl.stability,
         });
         let h_final = source.height_m + rise.map_or(0.0, |r| r.final_rise_m());
-        let u_m_s = met.wind_speed_at_m_s(h_final.max(met.reference_height_m)).max(CALM_WIND_M_S);
+        let u_m_s = met
+            .wind_speed_at_m_s(h_final.max(met.reference_height_m))
+            .max(CALM_WIND_M_S);
         PlumeGeometry {
             x_m,
             y_m,
@@ -88,28 +97,78 @@ impl PlumeGeometry {
     #[inline(always)]
     pub fn concentration_per_rate(&self, x_m: f64, y_m: f64, z_m: f64) -> f64 {
         let (xd, yd) = self.plume_frame(x_m, y_m);
-        concentration_per_rate(&self.sigmas, self.u_m_s, self.effective_height_m(xd), self.lid_m, xd, yd, z_m)
+        concentration_per_rate(
+            &self.sigmas,
+            self.u_m_s,
+            self.effective_height_m(xd),
+            self.lid_m,
+            xd,
+            yd,
+            z_m,
+        )
     }
 
-    /// Fills `out[i]` with the steady concentration per unit rate at (x0 + i·dx, y, z).
-    ///
-    /// This is the hot loop: cells upwind or beyond the crosswind cut-off cost a rotation, a
-    /// square root and a compare.
+    /// Travel time (s) from the source to downwind distance `x_m`.
+    #[inline(always)]
+    pub fn travel_time_s(&self, x_m: f64) -> f64 {
+        x_m / self.u_m_s
+    }
+
+    /// Steady concentration per unit rate (s m⁻³) of a species with decay constant `lambda_per_s`,
+    /// decayed along the travel time: C·exp(−λ·x/u).
+    pub fn decayed_concentration_per_rate(
+        &self,
+        x_m: f64,
+        y_m: f64,
+        z_m: f64,
+        lambda_per_s: f64,
+    ) -> f64 {
+        let (xd, _) = self.plume_frame(x_m, y_m);
+        self.concentration_per_rate(x_m, y_m, z_m)
+            * decay_factor(lambda_per_s, self.travel_time_s(xd))
+    }
+
+    /// Fills `out[i]` with the steady concentration per unit rate at (x0 + i·dx, y, z): the hot
+    /// loop, vectorised in [`kernel::fill_row`].
     pub fn fill_row(&self, y_m: f64, x0_m: f64, dx_m: f64, z_m: f64, out: &mut [f64]) {
-        let (ex, ey) = self.downwind;
-        let dy = y_m - self.y_m;
-        let xd0 = (x0_m - self.x_m) * ex + dy * ey;
-        let yd0 = -(x0_m - self.x_m) * ey + dy * ex;
-        let (sxd, syd) = (dx_m * ex, -dx_m * ey);
-        for (i, o) in out.iter_mut().enumerate() {
-            let xd = xd0 + i as f64 * sxd;
-            let yd = yd0 + i as f64 * syd;
-            *o = if xd <= 0.0 {
-                0.0
-            } else {
-                concentration_per_rate(&self.sigmas, self.u_m_s, self.effective_height_m(xd), self.lid_m, xd, yd, z_m)
-            };
-        }
+        kernel::fill_row(self, y_m, x0_m, dx_m, z_m, out)
+    }
+}
+
+/// Fills `out` (row-major, `ny` rows of `nx` cells centred at x0 + i·dx, y0 + j·dx) with the
+/// steady concentration per unit rate summed over `plumes`, at height `z_m`. Rows run in
+/// parallel; each cell is computed on its own, so the result does not depend on threads.
+pub fn steady_field(
+    plumes: &[PlumeGeometry],
+    nx: usize,
+    x0_m: f64,
+    y0_m: f64,
+    dx_m: f64,
+    z_m: f64,
+    out: &mut [f64],
+) {
+    out.par_chunks_mut(nx).enumerate().for_each_init(
+        || vec![0.0; nx],
+        |row, (j, dst)| {
+            let y = y0_m + j as f64 * dx_m;
+            dst.fill(0.0);
+            for p in plumes {
+                p.fill_row(y, x0_m, dx_m, z_m, row);
+                for (d, r) in dst.iter_mut().zip(row.iter()) {
+                    *d += r;
+                }
+            }
+        },
+    );
+}
+
+/// Fraction exp(−λ·τ) of a species left after travel time `tau_s`.
+#[inline(always)]
+pub fn decay_factor(lambda_per_s: f64, tau_s: f64) -> f64 {
+    if lambda_per_s == 0.0 {
+        1.0
+    } else {
+        (-lambda_per_s * tau_s).exp()
     }
 }
 
@@ -140,9 +199,15 @@ pub fn run(
     setup: &Setup,
     run_end_s: f64,
 ) -> Fields {
-    let plumes: Vec<PlumeGeometry> =
-        sources.iter().map(|s| PlumeGeometry::new(s, met, setup.scheme, setup.terrain, tm)).collect();
-    let heights: Vec<f64> = grid.layers.iter().map(|l| setup.receptor_height_m.unwrap_or(l.mid_m())).collect();
+    let plumes: Vec<PlumeGeometry> = sources
+        .iter()
+        .map(|s| PlumeGeometry::new(s, met, setup.scheme, setup.terrain, tm))
+        .collect();
+    let heights: Vec<f64> = grid
+        .layers
+        .iter()
+        .map(|l| setup.receptor_height_m.unwrap_or(l.mid_m()))
+        .collect();
     let (nt, nz, nx, nsp) = (grid.nt(), grid.nz(), grid.nx, species.len());
     let lambdas: Vec<f64> = species.iter().map(|s| s.decay_constant_per_s()).collect();
 
@@ -162,11 +227,11 @@ pub fn run(
                             continue;
                         }
                         let (xd, _) = p.plume_frame(grid.x_m(i), y);
-                        let tau = xd / p.u_m_s;
+                        let tau = p.travel_time_s(xd);
                         let (on, off) = (src.start_s + tau, src.end_s() + tau);
                         for r in &src.releases {
                             let s = r.species;
-                            let amp = r.rate_per_s * c * (-lambdas[s] * tau).exp();
+                            let amp = r.rate_per_s * c * decay_factor(lambdas[s], tau);
                             tic[(s * nz + k) * nx + i] += amp * overlap_s(0.0, run_end_s, on, off);
                             for n in 0..nt {
                                 let (a, b) = (grid.interval_start_s(n), grid.times_s[n]);

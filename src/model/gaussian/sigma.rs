@@ -117,7 +117,11 @@ pub fn isc3_sigma_z_segments(class: StabilityClass) -> &'static [(f64, f64, f64)
             (0.50, 346.750, 1.72830),
             (f64::INFINITY, 453.850, 2.11660),
         ],
-        B => &[(0.20, 90.673, 0.93198), (0.40, 98.483, 0.98332), (f64::INFINITY, 109.300, 1.09710)],
+        B => &[
+            (0.20, 90.673, 0.93198),
+            (0.40, 98.483, 0.98332),
+            (f64::INFINITY, 109.300, 1.09710),
+        ],
         C => &[(f64::INFINITY, 61.141, 0.91465)],
         D => &[
             (0.30, 34.459, 0.86974),
@@ -168,7 +172,10 @@ pub fn isc3_sigma_y_m(class: StabilityClass, x_m: f64) -> f64 {
 pub fn isc3_sigma_z_m(class: StabilityClass, x_m: f64) -> f64 {
     let x_km = x_m / 1000.0;
     let segs = isc3_sigma_z_segments(class);
-    let &(_, a, b) = segs.iter().find(|s| x_km < s.0).unwrap_or(&segs[segs.len() - 1]);
+    let &(_, a, b) = segs
+        .iter()
+        .find(|s| x_km < s.0)
+        .unwrap_or(&segs[segs.len() - 1]);
     (a * x_km.powf(b)).min(ISC3_SIGMA_Z_CAP_M)
 }
 

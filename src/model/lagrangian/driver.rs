@@ -23,7 +23,7 @@ use super::particle::{
     Particle, BYTES_PER_PARTICLE, STATUS_AIRBORNE, STATUS_EXITED, STATUS_WAITING,
 };
 use super::release::{create_particles, SourcePlan};
-use super::step::{advance, Bounds, ClassLoss, LossKind, StepConfig};
+use super::step::{advance_all, Bounds, ClassLoss, Loss, LossKind, StepConfig};
 use super::tally::{fixed, Scales, Tally};
 use crate::field::{Fields, GridSpec};
 use crate::met::Meteorology;
@@ -153,8 +153,27 @@ impl Ctx<'_> {
         fj.min(g.ny - 1) * g.nx + fi.min(g.nx - 1)
     }
 
-    /// Advances one particle over [t0, t1] and books everything it did into `tally`.
-    fn process(
+    /// Decay factors exp(−λ·age) of each of the particle's source entries at `t_s`, into `out`.
+    fn decay_factors(&self, p: &Particle, t_s: f64, out: &mut Vec<f64>) {
+        self.decay_factors_of(p.source, p.pos[3], t_s, out);
+    }
+
+    /// Decay factors at `t_s` of a particle of `source` released at `release_time_s`.
+    fn decay_factors_of(&self, source: u32, release_time_s: f32, t_s: f64, out: &mut Vec<f64>) {
+        let age = t_s - f64::from(release_time_s);
+        out.clear();
+        out.extend(self.plans[source as usize].entries.iter().map(|e| {
+            if e.decay_per_s > 0.0 {
+                (-e.decay_per_s * age).exp()
+            } else {
+                1.0
+            }
+        }));
+    }
+
+    /// Releases the particle if its time has come and books decay over [t0, t1]; returns how
+    /// long it is airborne in the step (0 for particles not airborne).
+    fn begin(
         &self,
         p: &mut Particle,
         t0: f64,
@@ -162,41 +181,29 @@ impl Ctx<'_> {
         tally: &mut Tally,
         d0: &mut Vec<f64>,
         d1: &mut Vec<f64>,
-    ) {
+    ) -> f64 {
         let t_rel = f64::from(p.pos[3]);
         let plan = &self.plans[p.source as usize];
-        let just_released = match p.status {
-            STATUS_WAITING if t_rel < t1 => true,
-            STATUS_AIRBORNE => false,
-            _ => return,
-        };
-        let t_from = if just_released { t_rel } else { t0 };
         let sa = &self.scales.amount;
-        if just_released {
-            p.status = STATUS_AIRBORNE;
-            let lv = self.column.at(p.pos[2]);
-            let xi = self.key.normals4(p.id, 0, 1);
-            p.vel = [lv.sigma[0] * xi[0], lv.sigma[1] * xi[1], xi[2]];
-            for e in &plan.entries {
-                tally.budget[e.species].released += fixed(
-                    f64::from(p.mass[e.class]) * e.amount_per_particle,
-                    sa[e.species],
-                );
-            }
-        }
-        d0.clear();
-        d1.clear();
-        for e in &plan.entries {
-            let decay = |age: f64| {
-                if e.decay_per_s > 0.0 {
-                    (-e.decay_per_s * age).exp()
-                } else {
-                    1.0
+        let t_from = match p.status {
+            STATUS_WAITING if t_rel < t1 => {
+                p.status = STATUS_AIRBORNE;
+                let lv = self.column.at(p.pos[2]);
+                let xi = self.key.normals4(p.id, 0, 1);
+                p.vel = [lv.sigma[0] * xi[0], lv.sigma[1] * xi[1], xi[2]];
+                for e in &plan.entries {
+                    tally.budget[e.species].released += fixed(
+                        f64::from(p.mass[e.class]) * e.amount_per_particle,
+                        sa[e.species],
+                    );
                 }
-            };
-            d0.push(decay(t_from - t_rel));
-            d1.push(decay(t1 - t_rel));
-        }
+                t_rel
+            }
+            STATUS_AIRBORNE => t0,
+            _ => return 0.0,
+        };
+        self.decay_factors(p, t_from, d0);
+        self.decay_factors(p, t1, d1);
         for (i, e) in plan.entries.iter().enumerate() {
             if e.decay_per_s > 0.0 {
                 let w = f64::from(p.mass[e.class]) * e.amount_per_particle;
@@ -204,57 +211,85 @@ impl Ctx<'_> {
                 tally.budget[e.species].decayed += fixed(w * d0[i], s) - fixed(w * d1[i], s);
             }
         }
-        let n_cells = self.n_cells;
-        let (dry, wet, budget) = (&mut tally.dry, &mut tally.wet, &mut tally.budget);
-        let d1r: &[f64] = d1;
-        let steps = advance(
-            p,
-            self.column,
-            &self.step,
-            &self.losses[p.source as usize],
-            &self.bounds,
-            self.key,
-            (t1 - t_from) as f32,
-            &mut |l| {
-                let cell = self.cell(l.x_m, l.y_m);
-                for (i, e) in plan.entries.iter().enumerate() {
-                    if e.class == l.class {
-                        let (q, s) = (e.amount_per_particle * d1r[i], sa[e.species]);
-                        let a =
-                            fixed(f64::from(l.before) * q, s) - fixed(f64::from(l.after) * q, s);
-                        let k = e.species * n_cells + cell;
-                        match l.kind {
-                            LossKind::Dry => {
-                                dry[k] += a;
-                                budget[e.species].dry += a;
-                            }
-                            LossKind::Wet => {
-                                wet[k] += a;
-                                budget[e.species].wet += a;
-                            }
-                        }
+        t1 - t_from
+    }
+
+    /// Books a deposition of the particle at the end-of-step decay factors `d1`.
+    fn book_loss(&self, l: &Loss, d1: &[f64], tally: &mut Tally) {
+        let cell = self.cell(l.x_m, l.y_m);
+        let sa = &self.scales.amount;
+        for (i, e) in self.plans[l.source as usize].entries.iter().enumerate() {
+            if e.class == l.class {
+                let (q, s) = (e.amount_per_particle * d1[i], sa[e.species]);
+                let a = fixed(f64::from(l.before) * q, s) - fixed(f64::from(l.after) * q, s);
+                let k = e.species * self.n_cells + cell;
+                let b = &mut tally.budget[e.species];
+                match l.kind {
+                    LossKind::Dry => {
+                        tally.dry[k] += a;
+                        b.dry += a;
+                    }
+                    LossKind::Wet => {
+                        tally.wet[k] += a;
+                        b.wet += a;
                     }
                 }
-            },
-        );
-        tally.sub_steps += u64::from(steps);
+            }
+        }
+    }
+
+    /// Books a particle that left the domain, or grids one still airborne for `alive_s`.
+    fn finish(&self, p: &Particle, alive_s: f64, d1: &[f64], tally: &mut Tally) {
+        let plan = &self.plans[p.source as usize];
         if p.status == STATUS_EXITED {
             for (i, e) in plan.entries.iter().enumerate() {
                 let w = f64::from(p.mass[e.class]) * e.amount_per_particle * d1[i];
-                tally.budget[e.species].exited += fixed(w, sa[e.species]);
+                tally.budget[e.species].exited += fixed(w, self.scales.amount[e.species]);
             }
             return;
         }
         let cell = self.cell(p.pos[0], p.pos[1]);
-        let alive_s = t1 - t_from;
         let nz = self.layers.len();
         for (k, &(bottom, top)) in self.layers.iter().enumerate() {
             if p.pos[2] >= bottom && p.pos[2] < top {
                 for (i, e) in plan.entries.iter().enumerate() {
                     let w = f64::from(p.mass[e.class]) * e.amount_per_particle * d1[i] * alive_s;
-                    tally.exposure[(e.species * nz + k) * n_cells + cell] +=
+                    tally.exposure[(e.species * nz + k) * self.n_cells + cell] +=
                         fixed(w, self.scales.exposure[e.species]);
                 }
+            }
+        }
+    }
+
+    /// Advances a chunk of particles over [t0, t1] and books everything they did into `tally`.
+    fn process_chunk(&self, ps: &mut [Particle], t0: f64, t1: f64, tally: &mut Tally) {
+        let (mut d0, mut d1) = (Vec::new(), Vec::new());
+        let alive: Vec<f64> = ps
+            .iter_mut()
+            .map(|p| self.begin(p, t0, t1, tally, &mut d0, &mut d1))
+            .collect();
+        let duration: Vec<f32> = alive.iter().map(|&a| a as f32).collect();
+        let mut d_loss = Vec::new();
+        // Deposition is valued with the particle's own decay factors at t1; the event carries
+        // its source and release time, which fix them.
+        let steps = advance_all(
+            ps,
+            &duration,
+            self.column,
+            &self.step,
+            self.losses,
+            &self.bounds,
+            self.key,
+            &mut |_, l| {
+                self.decay_factors_of(l.source, l.release_time_s, t1, &mut d_loss);
+                self.book_loss(&l, &d_loss, tally);
+            },
+        );
+        tally.sub_steps += steps;
+        for (p, &a) in ps.iter().zip(&alive) {
+            if a > 0.0 {
+                self.decay_factors(p, t1, &mut d1);
+                self.finish(p, a, &d1, tally);
             }
         }
     }
@@ -358,12 +393,7 @@ pub fn simulate(
         particles[..n_active]
             .par_chunks_mut(chunk)
             .zip(tallies.par_iter_mut())
-            .for_each(|(ps, tally)| {
-                let (mut d0, mut d1) = (Vec::new(), Vec::new());
-                for p in ps {
-                    ctx.process(p, t0, t1, tally, &mut d0, &mut d1);
-                }
-            });
+            .for_each(|(ps, tally)| ctx.process_chunk(ps, t0, t1, tally));
         if let Some(n) = closes {
             let sum = Tally::take_exposure(&mut tallies);
             let len_s = grid.times_s[n] - grid.interval_start_s(n);

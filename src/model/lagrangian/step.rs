@@ -91,15 +91,6 @@ impl Bounds {
             top_m: f32::INFINITY,
         }
     }
-
-    fn contains(&self, p: &Particle) -> bool {
-        let [x, y, z, _] = p.pos;
-        x >= self.x_min_m
-            && x <= self.x_max_m
-            && y >= self.y_min_m
-            && y <= self.y_max_m
-            && z <= self.top_m
-    }
 }
 
 /// Loss rates of a source's deposition classes at the current met time.
@@ -131,6 +122,9 @@ pub enum LossKind {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Loss {
     pub kind: LossKind,
+    /// The particle's source and release time (s), which fix its decay.
+    pub source: u32,
+    pub release_time_s: f32,
     pub x_m: f32,
     pub y_m: f32,
     pub class: usize,
@@ -153,103 +147,206 @@ fn reflect(mut z: f32, mut wn: f32, lid_m: f32, z_from: f32) -> (f32, f32) {
     (z, wn)
 }
 
-/// Advances one airborne particle by `duration_s`, in sub-steps; reports each deposition to
-/// `on_loss` and returns the number of sub-steps taken. A particle that leaves the domain is
-/// marked [`STATUS_EXITED`] and stops there.
-#[inline]
-pub fn advance(
-    p: &mut Particle,
-    col: &Column,
-    cfg: &StepConfig,
-    loss: &ClassLoss,
-    bounds: &Bounds,
-    key: StreamKey,
-    duration_s: f32,
-    on_loss: &mut impl FnMut(Loss),
-) -> u32 {
-    let (any_dry, any_wet) = (
-        loss.any_dry(),
-        loss.any_wet() && col.precipitation_mm_h > 0.0,
-    );
-    let mut left = duration_s;
-    let mut steps = 0;
-    let [mut x, mut y, mut z, _] = p.pos;
-    let [mut up, mut vp, mut wn] = p.vel;
-    while left > 0.0 {
-        let lv0 = col.at(z);
-        let mut dt = (cfg.time_step_factor * lv0.inv_time_scale[3])
+/// Particles advanced side by side. Eight f32 lanes fill one AVX register (two SSE ones); the
+/// random numbers, Box–Muller and the velocity updates compile to SIMD across the lanes.
+pub const LANES: usize = 8;
+
+/// The state of the particles in the lanes, one array per quantity.
+#[derive(Debug, Clone, Copy, Default)]
+struct Lanes {
+    x: [f32; LANES],
+    y: [f32; LANES],
+    z: [f32; LANES],
+    up: [f32; LANES],
+    vp: [f32; LANES],
+    wn: [f32; LANES],
+    /// Time each lane still has to go (s); ≤ 0 for an idle lane.
+    left: [f32; LANES],
+    id: [u32; LANES],
+    step: [u32; LANES],
+}
+
+/// Takes one sub-step in every lane with time left and returns each lane's Δt (0 for idle
+/// lanes, which are left exactly as they were: Δt = 0 makes every update the identity).
+#[inline(always)]
+fn sub_step(s: &mut Lanes, col: &Column, cfg: &StepConfig, key: StreamKey) -> [f32; LANES] {
+    let mut dt = [0.0f32; LANES];
+    let mut w0 = [0.0f32; LANES];
+    for l in 0..LANES {
+        let lv = col.at(s.z[l]);
+        let d = (cfg.time_step_factor * lv.inv_time_scale[3])
             .clamp(cfg.min_time_step_s, cfg.max_time_step_s);
         // Take the rest of the synchronisation step when it is under half a minimum step more.
-        if left - dt < 0.5 * cfg.min_time_step_s {
-            dt = left;
-        }
-        let xi = key.normals4(p.id, p.step, 0);
-        p.step = p.step.wrapping_add(1);
-        steps += 1;
-        // Half a vertical drift with the old velocity, the velocity update at the midpoint, the
-        // other half with the new velocity (the symmetric "ABA" splitting).
-        (z, wn) = reflect(
-            z + 0.5 * dt * (lv0.wind[2] + lv0.sigma[2] * wn),
-            wn,
+        let d = if s.left[l] - d < 0.5 * cfg.min_time_step_s {
+            s.left[l]
+        } else {
+            d
+        };
+        dt[l] = d.max(0.0);
+        w0[l] = lv.wind[2] + lv.sigma[2] * s.wn[l];
+    }
+    let mut xi = [[0.0f32; 4]; LANES];
+    for l in 0..LANES {
+        xi[l] = key.normals4(s.id[l], s.step[l], 0);
+    }
+    // Half a vertical drift with the old velocity, the velocity update at the midpoint, the
+    // other half with the new velocity (the symmetric "ABA" splitting).
+    for l in 0..LANES {
+        s.step[l] = s.step[l].wrapping_add(u32::from(dt[l] > 0.0));
+        (s.z[l], s.wn[l]) = reflect(s.z[l] + 0.5 * dt[l] * w0[l], s.wn[l], col.lid_m, s.z[l]);
+    }
+    let mut mid = [col.above_lid; LANES];
+    for l in 0..LANES {
+        mid[l] = col.at(s.z[l]);
+    }
+    for l in 0..LANES {
+        let lv = &mid[l];
+        let [su, sv, sw, dsw_dz] = lv.sigma;
+        let [iu, iv, iw, _] = lv.inv_time_scale;
+        let d = dt[l];
+        let ru = exp_neg_poly(-d * iu);
+        let rv = exp_neg_poly(-d * iv);
+        let rw = exp_neg_poly(-d * iw);
+        s.up[l] = ru * s.up[l] + su * (1.0 - ru * ru).max(0.0).sqrt() * xi[l][0];
+        s.vp[l] = rv * s.vp[l] + sv * (1.0 - rv * rv).max(0.0).sqrt() * xi[l][1];
+        let drift = if cfg.drift { dsw_dz * d } else { 0.0 };
+        s.wn[l] = rw * s.wn[l] + drift + (1.0 - rw * rw).max(0.0).sqrt() * xi[l][2];
+        s.x[l] += (lv.wind[0] + s.up[l]) * d;
+        s.y[l] += (lv.wind[1] + s.vp[l]) * d;
+        let z = s.z[l];
+        (s.z[l], s.wn[l]) = reflect(
+            z + 0.5 * d * (lv.wind[2] + sw * s.wn[l]),
+            s.wn[l],
             col.lid_m,
             z,
         );
-        let lv = col.at(z);
-        let [su, sv, sw, dsw_dz] = lv.sigma;
-        let [iu, iv, iw, _] = lv.inv_time_scale;
-        let ru = exp_neg_poly(-dt * iu);
-        let rv = exp_neg_poly(-dt * iv);
-        let rw = exp_neg_poly(-dt * iw);
-        up = ru * up + su * (1.0 - ru * ru).max(0.0).sqrt() * xi[0];
-        vp = rv * vp + sv * (1.0 - rv * rv).max(0.0).sqrt() * xi[1];
-        let drift = if cfg.drift { dsw_dz * dt } else { 0.0 };
-        wn = rw * wn + drift + (1.0 - rw * rw).max(0.0).sqrt() * xi[2];
-        x += (lv.wind[0] + up) * dt;
-        y += (lv.wind[1] + vp) * dt;
-        (z, wn) = reflect(z + 0.5 * dt * (lv.wind[2] + sw * wn), wn, col.lid_m, z);
-        left -= dt;
-        if any_dry && z < cfg.deposition_layer_m {
-            for k in 0..MAX_CLASSES {
-                let vd = loss.dry_velocity_m_s[k];
-                if vd > 0.0 && p.mass[k] > 0.0 {
-                    let before = p.mass[k];
-                    p.mass[k] = before * exp_neg_poly(-vd * dt / cfg.deposition_layer_m);
-                    on_loss(Loss {
-                        kind: LossKind::Dry,
-                        x_m: x,
-                        y_m: y,
-                        class: k,
-                        before,
-                        after: p.mass[k],
-                    });
+        s.left[l] -= d;
+    }
+    dt
+}
+
+/// Advances every particle `i` with `duration_s[i] > 0` by that time, in sub-steps, eight at a
+/// time; reports each deposition to `on_loss(i, loss)` and returns the sub-steps taken. A
+/// particle that leaves the domain is marked [`STATUS_EXITED`] and stops there.
+///
+/// Each particle's arithmetic is the same whichever lane and whichever companions it has, so
+/// the result does not depend on how particles are grouped (threads, chunks, lanes).
+pub fn advance_all(
+    particles: &mut [Particle],
+    duration_s: &[f32],
+    col: &Column,
+    cfg: &StepConfig,
+    losses: &[ClassLoss],
+    bounds: &Bounds,
+    key: StreamKey,
+    on_loss: &mut impl FnMut(usize, Loss),
+) -> u64 {
+    let raining = col.precipitation_mm_h > 0.0;
+    let mut s = Lanes::default();
+    let mut slot = [usize::MAX; LANES];
+    let mut next = 0;
+    let mut steps = 0u64;
+    loop {
+        let mut busy = false;
+        for l in 0..LANES {
+            if s.left[l] <= 0.0 {
+                if slot[l] != usize::MAX {
+                    store(&s, l, &mut particles[slot[l]]);
+                    slot[l] = usize::MAX;
+                }
+                while next < particles.len() && duration_s[next] <= 0.0 {
+                    next += 1;
+                }
+                if next < particles.len() {
+                    load(&mut s, l, &particles[next], duration_s[next]);
+                    slot[l] = next;
+                    next += 1;
                 }
             }
+            busy |= slot[l] != usize::MAX;
         }
-        if any_wet && z <= col.lid_m {
-            for k in 0..MAX_CLASSES {
-                let lambda = loss.washout_per_s[k];
-                if lambda > 0.0 && p.mass[k] > 0.0 {
-                    let before = p.mass[k];
-                    p.mass[k] = before * exp_neg_poly(-lambda * dt);
-                    on_loss(Loss {
-                        kind: LossKind::Wet,
-                        x_m: x,
-                        y_m: y,
-                        class: k,
-                        before,
-                        after: p.mass[k],
-                    });
+        if !busy {
+            return steps;
+        }
+        let dt = sub_step(&mut s, col, cfg, key);
+        for l in 0..LANES {
+            if dt[l] <= 0.0 {
+                continue;
+            }
+            steps += 1;
+            let p = &mut particles[slot[l]];
+            let loss = &losses[p.source as usize];
+            if loss.any_dry() && s.z[l] < cfg.deposition_layer_m {
+                for k in 0..MAX_CLASSES {
+                    let vd = loss.dry_velocity_m_s[k];
+                    if vd > 0.0 && p.mass[k] > 0.0 {
+                        let before = p.mass[k];
+                        p.mass[k] = before * exp_neg_poly(-vd * dt[l] / cfg.deposition_layer_m);
+                        let after = p.mass[k];
+                        on_loss(
+                            slot[l],
+                            Loss {
+                                kind: LossKind::Dry,
+                                source: p.source,
+                                release_time_s: p.pos[3],
+                                x_m: s.x[l],
+                                y_m: s.y[l],
+                                class: k,
+                                before,
+                                after,
+                            },
+                        );
+                    }
                 }
             }
-        }
-        p.pos[0] = x;
-        p.pos[1] = y;
-        p.pos[2] = z;
-        if !bounds.contains(p) {
-            p.status = STATUS_EXITED;
-            break;
+            if raining && loss.any_wet() && s.z[l] <= col.lid_m {
+                for k in 0..MAX_CLASSES {
+                    let lambda = loss.washout_per_s[k];
+                    if lambda > 0.0 && p.mass[k] > 0.0 {
+                        let before = p.mass[k];
+                        p.mass[k] = before * exp_neg_poly(-lambda * dt[l]);
+                        let after = p.mass[k];
+                        on_loss(
+                            slot[l],
+                            Loss {
+                                kind: LossKind::Wet,
+                                source: p.source,
+                                release_time_s: p.pos[3],
+                                x_m: s.x[l],
+                                y_m: s.y[l],
+                                class: k,
+                                before,
+                                after,
+                            },
+                        );
+                    }
+                }
+            }
+            let inside = s.x[l] >= bounds.x_min_m
+                && s.x[l] <= bounds.x_max_m
+                && s.y[l] >= bounds.y_min_m
+                && s.y[l] <= bounds.y_max_m
+                && s.z[l] <= bounds.top_m;
+            if !inside {
+                p.status = STATUS_EXITED;
+                s.left[l] = 0.0;
+            }
         }
     }
-    p.vel = [up, vp, wn];
-    steps
+}
+
+fn load(s: &mut Lanes, l: usize, p: &Particle, duration_s: f32) {
+    [s.x[l], s.y[l], s.z[l]] = [p.pos[0], p.pos[1], p.pos[2]];
+    [s.up[l], s.vp[l], s.wn[l]] = p.vel;
+    s.left[l] = duration_s;
+    s.id[l] = p.id;
+    s.step[l] = p.step;
+}
+
+fn store(s: &Lanes, l: usize, p: &mut Particle) {
+    p.pos[0] = s.x[l];
+    p.pos[1] = s.y[l];
+    p.pos[2] = s.z[l];
+    p.vel = [s.up[l], s.vp[l], s.wn[l]];
+    p.step = s.step[l];
 }
