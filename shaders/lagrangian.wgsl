@@ -2,10 +2,10 @@
 // sub-steps with reflection, deposition and domain exit, decay booking, and gridding of
 // exposure, deposition and the mass budget in 64-bit fixed point.
 //
-// Twin of `Ctx::process` in src/model/lagrangian/driver.rs and `advance` in
-// src/model/lagrangian/step.rs (equations and references there); the host side is
-// src/backend/gpu/lagrangian.rs. One thread per particle; particles stay resident in
-// `particles` for the whole run.
+// Twin of `Ctx::begin`/`process_chunk`/`finish` in src/model/lagrangian/driver.rs and one
+// lane of `advance_all` in src/model/lagrangian/step.rs (equations and references there); the
+// host side is src/backend/gpu/lagrangian/. One thread per particle; particles stay resident
+// in `particles` for the whole run.
 
 // Most species a run may have on the GPU (the workgroup budget is sized by it);
 // equals `plume::backend::gpu::MAX_GPU_SPECIES`.
@@ -218,8 +218,9 @@ fn reflect(z_in: f32, wn_in: f32, lid_m: f32, z_from: f32) -> vec2<f32> {
     return vec2<f32>(z, wn);
 }
 
-// Advances particle p by `duration_s` in Langevin sub-steps (twin: step::advance), booking
-// deposition; returns the sub-steps taken. A particle leaving the domain is marked exited.
+// Advances particle p by `duration_s` in Langevin sub-steps (twin: one lane of
+// step::advance_all), booking deposition; returns the sub-steps taken. A particle leaving the
+// domain is marked exited.
 fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, duration_s: f32) -> u32 {
     let any_dry = any(src.dry_velocity_m_s > vec4<f32>(0.0));
     let any_wet = any(src.washout_per_s > vec4<f32>(0.0)) && params.precipitation != 0u;
@@ -295,7 +296,7 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, duration_s: 
     return steps;
 }
 
-// Advances one particle over [t0, t1] and books what it did (twin: Ctx::process).
+// Advances one particle over [t0, t1] and books what it did (twin: Ctx::begin, then advance_all, then Ctx::finish).
 fn process(index: u32) {
     var p = particles[index];
     let t_rel = p.pos.w;

@@ -14,8 +14,9 @@
 //! Every WGSL function has a Rust twin that is its test oracle: the random numbers in
 //! [`crate::rng`] (same names), `exp_neg_poly` in [`crate::model::lagrangian`], the fixed
 //! point in [`fixed`], `column_at` ↔ [`crate::model::lagrangian::Column::at`], `advance` ↔
-//! [`crate::model::lagrangian::step::advance`], `process` ↔ the CPU driver's per-particle
-//! step, and the Gaussian functions ↔ [`crate::model::gaussian`] (same names).
+//! [`crate::model::lagrangian::step::advance_all`] (one lane of it), `reflect` ↔ its `reflect`,
+//! `process` ↔ the CPU driver's `begin`/`finish` around it, and the Gaussian functions ↔
+//! [`crate::model::gaussian`] (same names).
 
 pub mod context;
 pub mod diagnostics;

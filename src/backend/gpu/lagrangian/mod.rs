@@ -13,91 +13,32 @@
 //! Particles that do not fit one storage binding are split over several buffers, each with
 //! its own bind group, dispatched one after another.
 
-use bytemuck::{Pod, Zeroable};
+use bytemuck::Zeroable;
 
 use super::context::{GpuContext, GpuError};
 use super::fixed::{pairs_to_i64, to_i64};
-use super::{
-    shaders, BUDGET_TERMS, EXITED_COUNTER, MAX_GPU_SPECIES, SATURATED_WORD, SUB_STEPS_COUNTER,
-};
+use super::{BUDGET_TERMS, EXITED_COUNTER, MAX_GPU_SPECIES, SATURATED_WORD, SUB_STEPS_COUNTER};
 use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::UniformMet;
-use crate::model::lagrangian::column::{Column, ColumnLevel};
-use crate::model::lagrangian::particle::{Particle, BYTES_PER_PARTICLE, MAX_CLASSES};
+use crate::model::lagrangian::column::Column;
+use crate::model::lagrangian::driver::sync_schedule;
+use crate::model::lagrangian::particle::{Particle, BYTES_PER_PARTICLE};
 use crate::model::lagrangian::release::{create_particles, PlanError, SourcePlan};
 use crate::model::lagrangian::scenario::plan_sources;
 use crate::model::lagrangian::step::{Bounds, ClassLoss, StepConfig};
-use crate::model::lagrangian::tally::{fixed, FixedBudget, Scales};
+use crate::model::lagrangian::tally::{FixedBudget, Scales};
 use crate::model::lagrangian::{Flow, LagrangianConfig, LagrangianRun, Progress, RunStats};
 use crate::rng::StreamKey;
 use crate::scenario::Scenario;
 use crate::substance::Species;
 
-/// The uniform of one dispatch: a mirror of `StepParams` in `shaders/lagrangian.wgsl`.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
-pub struct StepParams {
-    pub t0_s: f32,
-    pub t1_s: f32,
-    pub sync_duration_s: f32,
-    pub n_active: u32,
-    pub n_levels: u32,
-    pub dz_m: f32,
-    pub lid_m: f32,
-    pub precipitation: u32,
-    pub time_step_factor: f32,
-    pub min_time_step_s: f32,
-    pub max_time_step_s: f32,
-    pub drift: u32,
-    pub deposition_layer_m: f32,
-    pub x_min_m: f32,
-    pub x_max_m: f32,
-    pub y_min_m: f32,
-    pub y_max_m: f32,
-    pub top_m: f32,
-    pub grid_x0_m: f32,
-    pub grid_y0_m: f32,
-    pub grid_dx_m: f32,
-    pub nx: u32,
-    pub ny: u32,
-    pub nz: u32,
-    pub n_species: u32,
-    pub member: u32,
-    pub key: [u32; 2],
-    pub exposure_offset: u32,
-    pub dry_offset: u32,
-    pub wet_offset: u32,
-    pub grid_exposure: u32,
-    pub pad: [u32; 4],
-}
-const _: () = assert!(std::mem::size_of::<StepParams>() == 144);
+mod records;
+mod resident;
 
-/// A source's loss rates and entry range: a mirror of `SourceRec`.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
-pub struct SourceRec {
-    pub dry_velocity_m_s: [f32; 4],
-    pub washout_per_s: [f32; 4],
-    /// First entry, entry count, 0, 0.
-    pub entries: [u32; 4],
-}
-const _: () = assert!(std::mem::size_of::<SourceRec>() == 48);
-
-/// One emitted species at the run's fixed-point scales: a mirror of `EntryRec`.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
-pub struct EntryRec {
-    pub class_index: u32,
-    pub species: u32,
-    pub decay_per_s: f32,
-    pub amount_units: f32,
-    pub exposure_units: f32,
-    pub released_lo: u32,
-    pub released_hi: u32,
-    pub pad: u32,
-}
-const _: () = assert!(std::mem::size_of::<EntryRec>() == 32);
+use records::{column_records, entry_records, source_records};
+pub use records::{EntryRec, SourceRec, StepParams};
+use resident::Resident;
 
 /// Words at the head of the accumulator: the budget counters, the saturation flag, padding.
 const HEAD_WORDS: usize = SATURATED_WORD + 2;
@@ -117,212 +58,6 @@ impl Default for GpuRunOptions {
             return_particles: true,
             max_particles_per_binding: None,
         }
-    }
-}
-
-/// Loss rates of each source at precipitation `p_mm_h`, with their entry ranges.
-fn source_records(plans: &[SourcePlan], precipitation_mm_h: f64) -> Vec<SourceRec> {
-    let mut first = 0u32;
-    plans
-        .iter()
-        .map(|p| {
-            let mut r = SourceRec {
-                entries: [first, p.entries.len() as u32, 0, 0],
-                ..Zeroable::zeroed()
-            };
-            for (k, c) in p.classes.iter().enumerate().take(MAX_CLASSES) {
-                r.dry_velocity_m_s[k] = c.dry_velocity_m_s as f32;
-                r.washout_per_s[k] = c.washout_per_s(precipitation_mm_h) as f32;
-            }
-            first += p.entries.len() as u32;
-            r
-        })
-        .collect()
-}
-
-/// The entries of every source at the run's scales.
-fn entry_records(plans: &[SourcePlan], scales: &Scales) -> Vec<EntryRec> {
-    plans
-        .iter()
-        .flat_map(|p| p.entries.iter())
-        .map(|e| {
-            let released = fixed(e.amount_per_particle, scales.amount[e.species]) as u64;
-            EntryRec {
-                class_index: e.class as u32,
-                species: e.species as u32,
-                decay_per_s: e.decay_per_s as f32,
-                amount_units: (e.amount_per_particle * scales.amount[e.species]) as f32,
-                exposure_units: (e.amount_per_particle * scales.exposure[e.species]) as f32,
-                released_lo: released as u32,
-                released_hi: (released >> 32) as u32,
-                pad: 0,
-            }
-        })
-        .collect()
-}
-
-/// The column as uploaded: its levels followed by the above-lid record.
-fn column_records(c: &Column) -> Vec<ColumnLevel> {
-    let mut v = c.levels.clone();
-    v.push(c.above_lid);
-    v
-}
-
-/// Synchronisation step ends and the output interval each closes: the CPU driver's schedule
-/// (steps of at most Δt_max that divide every output interval exactly).
-pub fn sync_schedule(grid: &GridSpec, max_step_s: f64) -> Vec<(f64, Option<usize>)> {
-    let mut out = vec![];
-    for n in 0..grid.nt() {
-        let (a, b) = (grid.interval_start_s(n), grid.times_s[n]);
-        let m = ((b - a) / max_step_s).ceil().max(1.0) as usize;
-        for j in 1..=m {
-            let t = if j == m {
-                b
-            } else {
-                a + (b - a) * j as f64 / m as f64
-            };
-            out.push((t, (j == m).then_some(n)));
-        }
-    }
-    out
-}
-
-/// Everything the kernels read and write, resident for the run.
-struct Resident {
-    step: wgpu::ComputePipeline,
-    airborne: wgpu::ComputePipeline,
-    particles: Vec<wgpu::Buffer>,
-    chunk: usize,
-    params: Vec<wgpu::Buffer>,
-    step_binds: Vec<wgpu::BindGroup>,
-    airborne_binds: Vec<wgpu::BindGroup>,
-    column: wgpu::Buffer,
-    sources: wgpu::Buffer,
-    acc: wgpu::Buffer,
-}
-
-impl Resident {
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        ctx: &GpuContext,
-        particles: &[Particle],
-        column: &Column,
-        sources: &[SourceRec],
-        entries: &[EntryRec],
-        layers: &[[f32; 2]],
-        acc_words: usize,
-        max_per_binding: Option<usize>,
-    ) -> Result<Self, GpuError> {
-        let step = ctx.pipeline("lagrangian", shaders::LAGRANGIAN, "step_particles")?;
-        let airborne = ctx.pipeline("lagrangian", shaders::LAGRANGIAN, "airborne_amounts")?;
-        let per_binding = (ctx
-            .max_particles_per_binding(BYTES_PER_PARTICLE as u64)
-            .min(u64::from(u32::MAX)) as usize)
-            .min(max_per_binding.unwrap_or(usize::MAX));
-        let acc_bytes = (acc_words * 4) as u64;
-        if acc_bytes > ctx.limits.max_storage_buffer_binding_size || per_binding == 0 {
-            return Err(GpuError::TooLarge {
-                needed: format!("{acc_bytes} bytes of grids"),
-                allowed: format!(
-                    "{} bytes per storage binding",
-                    ctx.limits.max_storage_buffer_binding_size
-                ),
-            });
-        }
-        let chunk = per_binding.min(particles.len().max(1));
-        let column_buf = ctx.storage_init("column", bytemuck::cast_slice(&column_records(column)));
-        let sources_buf = ctx.storage_init("sources", bytemuck::cast_slice(sources));
-        let entry_data: Vec<EntryRec> = if entries.is_empty() {
-            vec![Zeroable::zeroed()]
-        } else {
-            entries.to_vec()
-        };
-        let entries_buf = ctx.storage_init("entries", bytemuck::cast_slice(&entry_data));
-        let layer_data: Vec<[f32; 2]> = if layers.is_empty() {
-            vec![[0.0; 2]]
-        } else {
-            layers.to_vec()
-        };
-        let layers_buf = ctx.storage_init("layers", bytemuck::cast_slice(&layer_data));
-        let acc = ctx.storage_zeroed("accumulators", acc_bytes);
-        let mut r = Resident {
-            step,
-            airborne,
-            particles: vec![],
-            chunk,
-            params: vec![],
-            step_binds: vec![],
-            airborne_binds: vec![],
-            column: column_buf,
-            sources: sources_buf,
-            acc,
-        };
-        for ps in particles.chunks(chunk) {
-            let pb = ctx.storage_init("particles", bytemuck::cast_slice(ps));
-            let ub = ctx.uniform_init("step params", bytemuck::bytes_of(&StepParams::zeroed()));
-            r.step_binds.push(ctx.bind_at(
-                &r.step,
-                &[
-                    (0, &ub),
-                    (1, &pb),
-                    (2, &r.column),
-                    (3, &r.sources),
-                    (4, &entries_buf),
-                    (5, &layers_buf),
-                    (6, &r.acc),
-                ],
-            ));
-            r.airborne_binds.push(ctx.bind_at(
-                &r.airborne,
-                &[
-                    (0, &ub),
-                    (1, &pb),
-                    (3, &r.sources),
-                    (4, &entries_buf),
-                    (6, &r.acc),
-                ],
-            ));
-            r.particles.push(pb);
-            r.params.push(ub);
-        }
-        ctx.check("uploading the particle run")?;
-        Ok(r)
-    }
-
-    /// Dispatches `pipeline` over the first `n_active` particles with `params` (chunk by chunk).
-    fn run(&self, ctx: &GpuContext, airborne: bool, params: &StepParams, n_active: usize) {
-        let mut enc = ctx.device.create_command_encoder(&Default::default());
-        for (c, ub) in self.params.iter().enumerate() {
-            let local = n_active.saturating_sub(c * self.chunk).min(self.chunk);
-            if local == 0 {
-                break;
-            }
-            // Each chunk has its own uniform, so all writes land before the one submit.
-            let p = StepParams {
-                n_active: local as u32,
-                ..*params
-            };
-            ctx.queue.write_buffer(ub, 0, bytemuck::bytes_of(&p));
-            let (pipeline, bind) = if airborne {
-                (&self.airborne, &self.airborne_binds[c])
-            } else {
-                (&self.step, &self.step_binds[c])
-            };
-            GpuContext::dispatch(&mut enc, pipeline, bind, local as u32);
-        }
-        ctx.queue.submit([enc.finish()]);
-    }
-
-    fn read_particles(&self, ctx: &GpuContext, n: usize) -> Result<Vec<Particle>, GpuError> {
-        let mut out = Vec::with_capacity(n);
-        for (c, b) in self.particles.iter().enumerate() {
-            let len = n.saturating_sub(c * self.chunk).min(self.chunk);
-            let bytes = ctx.read_back(b, 0, (len * BYTES_PER_PARTICLE) as u64)?;
-            out.extend(bytemuck::pod_collect_to_vec::<u8, Particle>(
-                &bytes[..len * BYTES_PER_PARTICLE],
-            ));
-        }
-        Ok(out)
     }
 }
 
@@ -594,7 +329,7 @@ pub fn run_scenario(
 
 /// Advances `particles` (all airborne) by `duration_s` through `column` on the GPU — the
 /// kernel's `advance` alone, with no release, decay or gridding: the GPU side of the one-step
-/// parity test against [`crate::model::lagrangian::step::advance`].
+/// parity test against [`crate::model::lagrangian::step::advance_all`].
 #[allow(clippy::too_many_arguments)]
 pub fn advance_particles(
     ctx: &GpuContext,
