@@ -149,9 +149,10 @@ fn normals4(key: vec2<u32>, member: u32, particle: u32, step: u32, block: u32) -
 
 const LOG2_E: f32 = 1.442695;
 
-// e^x for x ≤ 0 (0 below −87): x = n ln 2 + r, e^r by Taylor to r⁷, 2ⁿ through the exponent.
+// e^x for x ≤ 0 (0 below −87 and for NaN): x = n ln 2 + r, e^r by Taylor to r⁷, 2ⁿ through
+// the exponent.
 fn exp_neg_poly(x_in: f32) -> f32 {
-    if x_in < -87.0 {
+    if x_in < -87.0 || x_in != x_in {
         return 0.0;
     }
     let x = min(x_in, 0.0);

@@ -142,6 +142,7 @@ pub fn simulate_with_progress(
             seed,
             max_time_step_s,
             time_step_factor,
+            sampling_step_s,
             backend: _,
         } => {
             let mut cfg = lagrangian::LagrangianConfig {
@@ -150,6 +151,7 @@ pub fn simulate_with_progress(
             };
             cfg.step.max_time_step_s = *max_time_step_s as f32;
             cfg.step.time_step_factor = *time_step_factor as f32;
+            cfg.sampling_step_s = *sampling_step_s;
             let mut report = |p: &lagrangian::Progress| progress(p.time_s / p.duration_s);
             let run = match &gpu {
                 #[cfg(feature = "gpu")]

@@ -8,7 +8,7 @@ mod support;
 use plume::backend::gpu::lagrangian::advance_particles;
 use plume::met::boundary_layer::{BoundaryLayer, StabilityClass};
 use plume::model::lagrangian::particle::STATUS_AIRBORNE;
-use plume::model::lagrangian::step::{advance_all, ClassLoss};
+use plume::model::lagrangian::step::{advance_all, ClassLoss, StepInputs};
 use plume::model::lagrangian::{Bounds, Column, Particle, StepConfig};
 use plume::rng::StreamKey;
 
@@ -69,22 +69,17 @@ fn one_langevin_step_matches_the_cpu_within_1e_5() {
     // Δt = min(c·T_Lw) ≥ 6 s here, so a 4 s step is exactly one sub-step on both sides.
     let duration_s = 4.0;
     let start = particles(20_000, column.lid_m);
-    let gpu = advance_particles(
-        &ctx, &start, &column, &step, &loss, &bounds, key, duration_s,
-    )
-    .expect("GPU step");
+    let inputs = StepInputs {
+        column: &column,
+        config: &step,
+        losses: &[loss],
+        bounds: &bounds,
+        key,
+    };
+    let gpu = advance_particles(&ctx, &start, &inputs, duration_s).expect("GPU step");
     let mut cpu = start.clone();
     let durations = vec![duration_s; cpu.len()];
-    let steps = advance_all(
-        &mut cpu,
-        &durations,
-        &column,
-        &step,
-        &[loss],
-        &bounds,
-        key,
-        &mut |_, _| {},
-    );
+    let steps = advance_all(&mut cpu, &durations, &inputs, &mut |_, _| {});
     assert_eq!(steps, cpu.len() as u64, "one sub-step per particle");
     let mut worst = (0.0f32, String::new());
     for (i, (g, c)) in gpu.iter().zip(&cpu).enumerate() {

@@ -73,6 +73,7 @@ fn continuous_release_in_homogeneous_turbulence_matches_the_analytic_plume() {
         ..Default::default()
     };
     cfg.step.max_time_step_s = 10.0;
+    cfg.sampling_step_s = 10.0;
     let plans = [source(
         [0.0, 0.0, H_M],
         0.0,

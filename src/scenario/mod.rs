@@ -134,6 +134,7 @@ pub enum ModelSpec {
         seed: u64,
         max_time_step_s: f64,
         time_step_factor: f64,
+        sampling_step_s: f64,
         backend: Backend,
     },
 }
@@ -142,7 +143,9 @@ pub enum ModelSpec {
 pub const DEFAULT_PARTICLES: i64 = 100_000;
 /// Most particles a run may use (ids are `u32`; 64 bytes each, so 6.4 GB at this limit).
 pub const MAX_PARTICLES: i64 = 100_000_000;
-pub use crate::model::lagrangian::driver::{DEFAULT_MAX_TIME_STEP_S, DEFAULT_TIME_STEP_FACTOR};
+pub use crate::model::lagrangian::driver::{
+    DEFAULT_MAX_TIME_STEP_S, DEFAULT_SAMPLING_STEP_S, DEFAULT_TIME_STEP_FACTOR,
+};
 
 impl ModelSpec {
     /// The name used in files and summaries.

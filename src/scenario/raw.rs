@@ -110,6 +110,8 @@ pub struct LagrangianSection {
     pub max_time_step_s: Option<f64>,
     /// c in Δt = c·T_Lw (default 0.2).
     pub time_step_factor: Option<f64>,
+    /// Longest interval (s) between samples of the particles onto the grid, default 300.
+    pub sampling_step_s: Option<f64>,
     /// Where to run: "cpu", "gpu" or "auto" (default).
     pub backend: Option<Backend>,
 }

@@ -891,6 +891,12 @@ fn lagrangian_model(l: LagrangianSection, sources: &[Source], p: &mut Problems) 
         DEFAULT_TIME_STEP_FACTOR,
         Bounds::new(0.0, false, 1.0, true, ""),
     );
+    let sampling_step_s = p.opt(
+        "model.sampling_step_s",
+        l.sampling_step_s,
+        DEFAULT_SAMPLING_STEP_S,
+        Bounds::new(1.0, true, 86_400.0, true, "s"),
+    );
     let backend = l.backend.unwrap_or_default();
     // A particle carries at most four deposition classes (distinct v_d, a, b) per source.
     for (i, src) in sources.iter().enumerate() {
@@ -913,6 +919,7 @@ fn lagrangian_model(l: LagrangianSection, sources: &[Source], p: &mut Problems) 
         seed: seed.max(0) as u64,
         max_time_step_s,
         time_step_factor,
+        sampling_step_s,
         backend,
     }
 }

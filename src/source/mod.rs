@@ -34,7 +34,11 @@ pub struct Deposition {
 
 impl Default for Deposition {
     fn default() -> Self {
-        Deposition { dry_velocity_m_s: 0.0, washout_a_per_s: 0.0, washout_b: DEFAULT_WASHOUT_B }
+        Deposition {
+            dry_velocity_m_s: 0.0,
+            washout_a_per_s: 0.0,
+            washout_b: DEFAULT_WASHOUT_B,
+        }
     }
 }
 

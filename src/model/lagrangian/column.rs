@@ -56,6 +56,7 @@ impl ColumnLevel {
         }
     }
 
+    #[inline(always)]
     fn lerp(a: &Self, b: &Self, w: f32) -> Self {
         let mix = |x: [f32; 4], y: [f32; 4]| std::array::from_fn(|i| x[i] + w * (y[i] - x[i]));
         ColumnLevel {
@@ -155,8 +156,12 @@ impl Column {
             return self.above_lid;
         }
         let last = self.levels.len() - 1;
-        let f = (z_m / self.dz_m).clamp(0.0, last as f32);
-        let k = (f as usize).min(last - 1);
+        // `max` before `min` maps NaN to 0 as well.
+        let f = (z_m / self.dz_m).max(0.0).min(last as f32);
+        // SAFETY: f ∈ [0, last] is finite and non-negative, so it converts exactly; the
+        // unchecked conversion skips the saturation checks of `as` in the hot loop.
+        let k: u32 = unsafe { f.to_int_unchecked() };
+        let k = (k as usize).min(last - 1);
         ColumnLevel::lerp(&self.levels[k], &self.levels[k + 1], f - k as f32)
     }
 }

@@ -14,12 +14,15 @@ const LN2_LO: f32 = 1.428_606_8e-6;
 /// The decay factors of the Langevin update (e^(−dt/T_L)) and the deposition losses use it.
 #[inline(always)]
 pub fn exp_neg_poly(x: f32) -> f32 {
-    if x < -87.0 {
+    if x < -87.0 || x.is_nan() {
         return 0.0;
     }
     let x = x.min(0.0);
     // Round half up: for y − ½ ≤ 0 truncation toward zero is the ceiling (WGSL `i32(f)` too).
-    let n = (x * LOG2_E - 0.5) as i32 as f32;
+    // SAFETY: x ∈ [−87, 0], so x·log₂e − ½ ∈ [−126.1, −0.5] is finite and fits an i32; the
+    // unchecked conversion skips the saturation checks of `as`, which cost a third of the time.
+    let ni: i32 = unsafe { (x * LOG2_E - 0.5).to_int_unchecked() };
+    let n = ni as f32;
     let r = (x - n * LN2_HI) - n * LN2_LO;
     let p = 1.0
         + r * (1.0
@@ -27,7 +30,7 @@ pub fn exp_neg_poly(x: f32) -> f32 {
                 + r * (1.0 / 6.0
                     + r * (1.0 / 24.0
                         + r * (1.0 / 120.0 + r * (1.0 / 720.0 + r * (1.0 / 5040.0)))))));
-    let scale = f32::from_bits(((n as i32 + 127) as u32) << 23);
+    let scale = f32::from_bits(((ni + 127) as u32) << 23);
     p * scale
 }
 

@@ -111,6 +111,11 @@ impl SourcePlan {
         })
     }
 
+    /// True when any species of this source decays.
+    pub fn decays(&self) -> bool {
+        self.entries.iter().any(|e| e.decay_per_s > 0.0)
+    }
+
     /// Release time of this source's `i`-th particle (s since start).
     pub fn release_time_s(&self, i: usize) -> f64 {
         self.start_s + (i as f64 + 0.5) / self.particles as f64 * self.duration_s

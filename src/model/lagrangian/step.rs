@@ -166,9 +166,21 @@ struct Lanes {
     step: [u32; LANES],
 }
 
+/// What the sub-steps read besides the particles.
+#[derive(Debug, Clone, Copy)]
+pub struct StepInputs<'a> {
+    pub column: &'a Column,
+    pub config: &'a StepConfig,
+    /// Loss rates by source.
+    pub losses: &'a [ClassLoss],
+    pub bounds: &'a Bounds,
+    pub key: StreamKey,
+}
+
 /// Takes one sub-step in every lane with time left and returns each lane's Δt (0 for idle
 /// lanes, which are left exactly as they were: Δt = 0 makes every update the identity).
 #[inline(always)]
+#[allow(clippy::needless_range_loop)] // lanes are indexed in lockstep across several arrays
 fn sub_step(s: &mut Lanes, col: &Column, cfg: &StepConfig, key: StreamKey) -> [f32; LANES] {
     let mut dt = [0.0f32; LANES];
     let mut w0 = [0.0f32; LANES];
@@ -231,16 +243,51 @@ fn sub_step(s: &mut Lanes, col: &Column, cfg: &StepConfig, key: StreamKey) -> [f
 ///
 /// Each particle's arithmetic is the same whichever lane and whichever companions it has, so
 /// the result does not depend on how particles are grouped (threads, chunks, lanes).
+///
+/// On x86-64 CPUs with AVX2 the same code is compiled a second time for 256-bit registers and
+/// chosen at run time. No fused multiply-adds are enabled (Rust never contracts `a * b + c`), so
+/// both versions round every operation alike and give bit-identical particles.
 pub fn advance_all(
     particles: &mut [Particle],
     duration_s: &[f32],
-    col: &Column,
-    cfg: &StepConfig,
-    losses: &[ClassLoss],
-    bounds: &Bounds,
-    key: StreamKey,
+    inputs: &StepInputs,
     on_loss: &mut impl FnMut(usize, Loss),
 ) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        return unsafe { advance_all_avx2(particles, duration_s, inputs, on_loss) };
+    }
+    advance_all_portable(particles, duration_s, inputs, on_loss)
+}
+
+/// [`advance_all_portable`] compiled for AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn advance_all_avx2(
+    particles: &mut [Particle],
+    duration_s: &[f32],
+    inputs: &StepInputs,
+    on_loss: &mut impl FnMut(usize, Loss),
+) -> u64 {
+    advance_all_portable(particles, duration_s, inputs, on_loss)
+}
+
+/// The kernel of [`advance_all`], inlined into each instruction-set version.
+#[inline(always)]
+fn advance_all_portable(
+    particles: &mut [Particle],
+    duration_s: &[f32],
+    inputs: &StepInputs,
+    on_loss: &mut impl FnMut(usize, Loss),
+) -> u64 {
+    let StepInputs {
+        column: col,
+        config: cfg,
+        losses,
+        bounds,
+        key,
+    } = *inputs;
     let raining = col.precipitation_mm_h > 0.0;
     let mut s = Lanes::default();
     let mut slot = [usize::MAX; LANES];

@@ -26,7 +26,7 @@ use crate::model::lagrangian::driver::sync_schedule;
 use crate::model::lagrangian::particle::{Particle, BYTES_PER_PARTICLE};
 use crate::model::lagrangian::release::{create_particles, PlanError, SourcePlan};
 use crate::model::lagrangian::scenario::plan_sources;
-use crate::model::lagrangian::step::{Bounds, ClassLoss, StepConfig};
+use crate::model::lagrangian::step::StepInputs;
 use crate::model::lagrangian::tally::{FixedBudget, Scales};
 use crate::model::lagrangian::{Flow, LagrangianConfig, LagrangianRun, Progress, RunStats};
 use crate::rng::StreamKey;
@@ -152,7 +152,17 @@ pub fn simulate(
         grid_exposure: 1,
         ..Zeroable::zeroed()
     };
-    let schedule = sync_schedule(grid, f64::from(cfg.step.max_time_step_s));
+    // The CPU driver's sampling step: at most `sampling_step_s`, shortened so that λ·Δt ≤ 1 %
+    // for the shortest-lived species, at least 1 s.
+    let max_decay_per_s = plans
+        .iter()
+        .flat_map(|p| p.entries.iter().map(|e| e.decay_per_s))
+        .fold(0.0, f64::max);
+    let sampling_s = cfg
+        .sampling_step_s
+        .min(0.01 / max_decay_per_s.max(1e-300))
+        .max(1.0);
+    let schedule = sync_schedule(grid, sampling_s);
     let mut fields = Fields::zeros(grid.clone(), species);
     let mut exposure_total = vec![0i64; ns * nz * n_cells];
     let mut params = base;
@@ -327,33 +337,36 @@ pub fn run_scenario(
     )?)
 }
 
-/// Advances `particles` (all airborne) by `duration_s` through `column` on the GPU — the
-/// kernel's `advance` alone, with no release, decay or gridding: the GPU side of the one-step
-/// parity test against [`crate::model::lagrangian::step::advance_all`].
-#[allow(clippy::too_many_arguments)]
+/// Advances `particles` (all airborne) by `duration_s` with `inputs` on the GPU — the kernel's
+/// `advance` alone, with no release, decay or gridding: the GPU side of the one-step parity
+/// test against [`crate::model::lagrangian::step::advance_all`] with the same arguments.
 pub fn advance_particles(
     ctx: &GpuContext,
     particles: &[Particle],
-    column: &Column,
-    step: &StepConfig,
-    loss: &ClassLoss,
-    bounds: &Bounds,
-    key: StreamKey,
+    inputs: &StepInputs,
     duration_s: f32,
 ) -> Result<Vec<Particle>, GpuError> {
-    let n_sources = particles
+    let StepInputs {
+        column,
+        config: step,
+        losses,
+        bounds,
+        key,
+    } = *inputs;
+    let sources: Vec<SourceRec> = losses
         .iter()
-        .map(|p| p.source as usize + 1)
-        .max()
-        .unwrap_or(1);
-    let sources = vec![
-        SourceRec {
-            dry_velocity_m_s: loss.dry_velocity_m_s,
-            washout_per_s: loss.washout_per_s,
-            entries: [0; 4]
-        };
-        n_sources
-    ];
+        .map(|l| SourceRec {
+            dry_velocity_m_s: l.dry_velocity_m_s,
+            washout_per_s: l.washout_per_s,
+            entries: [0; 4],
+        })
+        .collect();
+    if particles.iter().any(|p| p.source as usize >= sources.len()) {
+        return Err(GpuError::TooLarge {
+            needed: "a loss record for every particle's source".into(),
+            allowed: format!("{} records", sources.len()),
+        });
+    }
     let res = Resident::new(
         ctx,
         particles,
