@@ -35,6 +35,7 @@ pub enum Backend {
 }
 
 /// Runs the particle model on `backend` (the GPU context must be given for the GPU).
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     backend: Backend,
     ctx: Option<&GpuContext>,
