@@ -150,9 +150,9 @@ fn normals4(key: vec2<u32>, member: u32, particle: u32, step: u32, block: u32) -
 const LOG2_E: f32 = 1.442695;
 
 // e^x for x ≤ 0 (0 below −87 and for NaN): x = n ln 2 + r, e^r by Taylor to r⁷, 2ⁿ through
-// the exponent.
+// the exponent. NaN is recognised from the bits: WGSL lets a compiler assume `x != x` false.
 fn exp_neg_poly(x_in: f32) -> f32 {
-    if x_in < -87.0 || x_in != x_in {
+    if x_in < -87.0 || (bitcast<u32>(x_in) & 0x7FFFFFFFu) > 0x7F800000u {
         return 0.0;
     }
     let x = min(x_in, 0.0);
@@ -188,11 +188,4 @@ fn fixed_from_units(v: f32) -> vec2<u32> {
 fn fixed_sub(a: vec2<u32>, b: vec2<u32>) -> vec2<u32> {
     let borrow = select(0u, 1u, a.x < b.x);
     return vec2<u32>(a.x - b.x, a.y - b.y - borrow);
-}
-
-// a + b modulo 2⁶⁴, as (lo, hi).
-fn fixed_add(a: vec2<u32>, b: vec2<u32>) -> vec2<u32> {
-    let lo = a.x + b.x;
-    let carry = select(0u, 1u, lo < a.x);
-    return vec2<u32>(lo, a.y + b.y + carry);
 }

@@ -32,3 +32,21 @@ fn philox_blocks(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
     words[i] = bits;
     normals[i] = normals_from_bits(bits);
 }
+
+// Inputs of `math_twins`: values for exp_neg_poly (x) and fixed_from_units (v).
+@group(0) @binding(3) var<storage, read> math_in: array<vec2<f32>>;
+// Per input: bits of exp_neg_poly(x), fixed_from_units(v) as (lo, hi), and 0.
+@group(0) @binding(4) var<storage, read_write> math_out: array<vec4<u32>>;
+
+// Evaluates the shared polynomial exp and the fixed-point conversion for every input i < count,
+// so tests compare them bit for bit with their Rust twins.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn math_twins(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) n_groups: vec3<u32>) {
+    let i = draw_index(gid, n_groups);
+    if i >= draw.count {
+        return;
+    }
+    let v = math_in[i];
+    let f = fixed_from_units(v.y);
+    math_out[i] = vec4<u32>(bitcast<u32>(exp_neg_poly(v.x)), f.x, f.y, 0u);
+}

@@ -63,3 +63,32 @@ pub fn philox_blocks(
         normals: bytemuck::pod_collect_to_vec(&n[..bytes as usize]),
     })
 }
+
+/// `exp_neg_poly(x)` and `fixed_from_units(v)` as the GPU computes them, for each `(x, v)`.
+pub fn math_twins(ctx: &GpuContext, inputs: &[[f32; 2]]) -> Result<Vec<(f32, [u32; 2])>, GpuError> {
+    let pipeline = ctx.pipeline("diagnostics", shaders::DIAGNOSTICS, "math_twins")?;
+    let count = inputs.len() as u32;
+    let params = DrawParams {
+        key: [0; 2],
+        member: 0,
+        step: 0,
+        count,
+        first_particle: 0,
+        block: 0,
+        pad: 0,
+    };
+    let uniform = ctx.uniform_init("draw params", bytemuck::bytes_of(&params));
+    let input = ctx.storage_init("math inputs", bytemuck::cast_slice(inputs));
+    let bytes = u64::from(count) * 16;
+    let output = ctx.storage_zeroed("math outputs", bytes);
+    let bind = ctx.bind_at(&pipeline, &[(0, &uniform), (3, &input), (4, &output)]);
+    let mut enc = ctx.device.create_command_encoder(&Default::default());
+    GpuContext::dispatch(&mut enc, &pipeline, &bind, count);
+    ctx.queue.submit([enc.finish()]);
+    let out = ctx.read_back(&output, 0, bytes)?;
+    let words: Vec<[u32; 4]> = bytemuck::pod_collect_to_vec(&out[..bytes as usize]);
+    Ok(words
+        .iter()
+        .map(|w| (f32::from_bits(w[0]), [w[1], w[2]]))
+        .collect())
+}
