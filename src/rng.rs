@@ -109,7 +109,7 @@ const SQRT_2: f32 = std::f32::consts::SQRT_2;
 
 /// Natural logarithm of a positive normal f32 by exact exponent extraction and the atanh series.
 ///
-/// `u = m·2ᵉ` with m ∈ [√½, √2) taken from the bits; `ln m = 2·atanh(s)`, `s = (m−1)/(m+1)`,
+/// `u = m·2ᵉ` with `m ∈ [√½, √2)` taken from the bits; `ln m = 2·atanh(s)`, `s = (m−1)/(m+1)`,
 /// |s| ≤ 0.1716, summed to s⁹ (truncation < 4·10⁻¹⁰); `ln u = e·ln 2 + ln m`. Absolute error
 /// stays within a few f32 ulps of ln u over (0, 1] (see the tests).
 #[inline(always)]

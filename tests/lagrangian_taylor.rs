@@ -53,6 +53,7 @@ fn displacement_variance_follows_taylor_from_a_tenth_to_a_hundred_time_scales() 
         for (axis, s) in [("x", sx), ("y", sy), ("z", sz)] {
             let var = s / n as f64;
             let rel = var / expected - 1.0;
+            eprintln!("t = {t_over_tl} T_L, {axis}: {:+.2} %", rel * 100.0);
             assert!(rel.abs() < 0.03, "t = {t_over_tl} T_L, {axis}: variance {var:.4e} vs Taylor {expected:.4e} ({:+.2} %)", rel * 100.0);
         }
     }

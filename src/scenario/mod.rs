@@ -191,6 +191,8 @@ pub struct Scenario {
     /// `model.backend`: where the model runs (the CLI's `--backend` overrides it).
     pub backend: crate::backend::BackendChoice,
     pub output: OutputSpec,
+    /// Exposure and protective-action options (`[consequence]`, all optional).
+    pub consequence: crate::consequence::ConsequenceSpec,
 }
 
 impl Scenario {

@@ -81,11 +81,11 @@ impl FixedBudget {
 /// One worker's accumulators.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tally {
-    /// Exposure in the current output interval, [species][layer][y][x].
+    /// Exposure in the current output interval, indexed `[species][layer][y][x]`.
     pub exposure: Vec<i64>,
-    /// Dry deposition over the run, [species][y][x].
+    /// Dry deposition over the run, indexed `[species][y][x]`.
     pub dry: Vec<i64>,
-    /// Wet deposition over the run, [species][y][x].
+    /// Wet deposition over the run, indexed `[species][y][x]`.
     pub wet: Vec<i64>,
     pub budget: Vec<FixedBudget>,
     /// Langevin sub-steps taken.
