@@ -27,6 +27,18 @@ tests=$(ls tests/gpu_*.rs | xargs -n1 basename | sed 's/\.rs$//' | sed 's/^/--te
 # shellcheck disable=SC2086
 cargo test --release $tests -- --nocapture 2>&1 | grep -v XDG_RUNTIME_DIR | tee "$out/gpu_tests.log" | grep -E "running on|^test |test result|NMSE|worst" | tee -a "$out/check.log"
 
+log "scenario timings end to end (the issue's targets: FLEXPART case ≤ 0.5 s, Lepreau 12 h ≤ 1 s)"
+lepreau="$out/lepreau_lagrangian.toml"
+sed -e 's/^kind = "gaussian_plume"/kind = "lagrangian"\nparticles = 1_000_000\nseed = 1/' \
+    -e '/^sigma_scheme/d' scenarios/lepreau_stack_east_wind.toml > "$lepreau"
+for sc in scenarios/flexpart_benchmark.toml "$lepreau"; do
+  for b in gpu cpu; do
+    "${CARGO_TARGET_DIR:-target}/release/plume" run --quiet --json --backend "$b" -o "$out/run_$(basename "$sc" .toml)_$b" "$sc" 2>/dev/null \
+      | python3 -c "import json,sys; d=json.load(sys.stdin); print('$sc', d['backend'], '%.3f s' % d['elapsed_s'])" \
+      | tee -a "$out/check.log"
+  done
+done
+
 log "GPU bench (prints the adapter name)"
 cargo bench --bench gpu 2>&1 | grep -v XDG_RUNTIME_DIR | tee "$out/gpu_bench.log" | tee -a "$out/check.log"
 log "done"
