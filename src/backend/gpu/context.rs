@@ -13,8 +13,11 @@ use wgpu::util::DeviceExt;
 /// Why the GPU backend cannot run.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GpuError {
-    #[error("no GPU adapter found (wgpu found no Vulkan, Metal or DX12 device{0})")]
-    NoAdapter(String),
+    #[error(
+        "no GPU adapter with compute shaders found (no Vulkan, Metal or DX12 device; on Debian \
+         install mesa-vulkan-drivers for the lavapipe software GPU)"
+    )]
+    NoAdapter,
     #[error("the GPU adapter {adapter} refused a device: {message}")]
     Device { adapter: String, message: String },
     #[error("GPU error in {during}: {message}")]
@@ -95,7 +98,7 @@ fn best_adapter() -> Result<wgpu::Adapter, GpuError> {
             // Among adapters of one kind, a native compute API before OpenGL ES.
             (rank(info.device_type), info.backend != wgpu::Backend::Gl)
         })
-        .ok_or_else(|| GpuError::NoAdapter(String::new()))
+        .ok_or(GpuError::NoAdapter)
 }
 
 /// Describes the adapter [`GpuContext::new`] would take, without opening a device.
