@@ -164,3 +164,22 @@ fn deposition_keys_have_gas_defaults_and_are_range_checked() {
     );
     assert!(err.contains("source[0].release[1].washout_b"), "{err}");
 }
+
+#[test]
+fn progress_is_reported_from_start_to_finish_in_order() {
+    let path = &scenario_files()[0];
+    let text = with_model(path, "kind = \"lagrangian\"\nparticles = 2000");
+    let s = Scenario::parse(&text, path).expect("valid");
+    let mut seen = vec![];
+    plume::simulate_with_progress(&s, &RunOptions::default(), &mut |f| seen.push(f)).expect("runs");
+    assert!(
+        seen.len() >= s.duration_s as usize / 300,
+        "{} reports",
+        seen.len()
+    );
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    assert!(
+        seen[0] > 0.0 && (seen[seen.len() - 1] - 1.0).abs() < 1e-12,
+        "{seen:?}"
+    );
+}

@@ -149,12 +149,9 @@ impl Column {
         })
     }
 
-    /// Returns the interpolated level at height `z_m` (the lid record above the lid).
+    /// Returns the levels around `z_m` and the interpolation weight of the upper one.
     #[inline(always)]
-    pub fn at(&self, z_m: f32) -> ColumnLevel {
-        if z_m > self.lid_m {
-            return self.above_lid;
-        }
+    fn bracket(&self, z_m: f32) -> (&ColumnLevel, &ColumnLevel, f32) {
         let last = self.levels.len() - 1;
         // `max` before `min` maps NaN to 0 as well.
         let f = (z_m / self.dz_m).max(0.0).min(last as f32);
@@ -162,7 +159,34 @@ impl Column {
         // unchecked conversion skips the saturation checks of `as` in the hot loop.
         let k: u32 = unsafe { f.to_int_unchecked() };
         let k = (k as usize).min(last - 1);
-        ColumnLevel::lerp(&self.levels[k], &self.levels[k + 1], f - k as f32)
+        (&self.levels[k], &self.levels[k + 1], f - k as f32)
+    }
+
+    /// Returns the interpolated level at height `z_m` (the lid record above the lid).
+    #[inline(always)]
+    pub fn at(&self, z_m: f32) -> ColumnLevel {
+        if z_m > self.lid_m {
+            return self.above_lid;
+        }
+        let (a, b, w) = self.bracket(z_m);
+        ColumnLevel::lerp(a, b, w)
+    }
+
+    /// Returns T_Lw (s), σw (m/s) and the mean vertical wind W (m/s) at `z_m`, interpolated as
+    /// [`Column::at`] does (the same values, three instead of twelve).
+    #[inline(always)]
+    pub fn vertical_at(&self, z_m: f32) -> [f32; 3] {
+        let (a, b, w) = if z_m > self.lid_m {
+            (&self.above_lid, &self.above_lid, 0.0)
+        } else {
+            self.bracket(z_m)
+        };
+        let mix = |x: f32, y: f32| x + w * (y - x);
+        [
+            mix(a.inv_time_scale[3], b.inv_time_scale[3]),
+            mix(a.sigma[2], b.sigma[2]),
+            mix(a.wind[2], b.wind[2]),
+        ]
     }
 }
 

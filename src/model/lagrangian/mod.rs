@@ -11,6 +11,7 @@
 //! | [`release`] | particles per source, release times, composition tables |
 //! | [`tally`] | fixed-point accumulators and the mass budget |
 //! | [`driver`] | the time loop, parallel over particles |
+//! | `account` | per-particle release, decay, deposition, exit and gridding bookkeeping |
 //! | [`scenario`] | builds a run from a validated [`crate::scenario::Scenario`] |
 //!
 //! Random numbers come from [`crate::rng`] keyed by (seed, member, particle, step, draw), so a
@@ -33,6 +34,7 @@
 //! numbers take about a third of a sub-step, the column reads and lane bookkeeping most of the
 //! rest; memory traffic is not the limit (a particle is read and written once per sampling step).
 
+mod account;
 pub mod column;
 pub mod driver;
 mod mathf;

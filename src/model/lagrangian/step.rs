@@ -185,9 +185,8 @@ fn sub_step(s: &mut Lanes, col: &Column, cfg: &StepConfig, key: StreamKey) -> [f
     let mut dt = [0.0f32; LANES];
     let mut w0 = [0.0f32; LANES];
     for l in 0..LANES {
-        let lv = col.at(s.z[l]);
-        let d = (cfg.time_step_factor * lv.inv_time_scale[3])
-            .clamp(cfg.min_time_step_s, cfg.max_time_step_s);
+        let [t_lw, sigma_w, wind_w] = col.vertical_at(s.z[l]);
+        let d = (cfg.time_step_factor * t_lw).clamp(cfg.min_time_step_s, cfg.max_time_step_s);
         // Take the rest of the synchronisation step when it is under half a minimum step more.
         let d = if s.left[l] - d < 0.5 * cfg.min_time_step_s {
             s.left[l]
@@ -195,7 +194,7 @@ fn sub_step(s: &mut Lanes, col: &Column, cfg: &StepConfig, key: StreamKey) -> [f
             d
         };
         dt[l] = d.max(0.0);
-        w0[l] = lv.wind[2] + lv.sigma[2] * s.wn[l];
+        w0[l] = wind_w + sigma_w * s.wn[l];
     }
     let mut xi = [[0.0f32; 4]; LANES];
     for l in 0..LANES {
