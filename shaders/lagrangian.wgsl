@@ -2,7 +2,7 @@
 // sub-steps with reflection, deposition and domain exit, decay booking, and gridding of
 // exposure, deposition and the mass budget in 64-bit fixed point.
 //
-// Twin of `Ctx::begin`/`process_chunk`/`finish` in src/model/lagrangian/driver.rs and one
+// Twin of `Ctx::begin`/`process_chunk`/`finish` in src/model/lagrangian/account.rs and one
 // lane of `advance_all` in src/model/lagrangian/step.rs (equations and references there); the
 // host side is src/backend/gpu/lagrangian/. One thread per particle; particles stay resident
 // in `particles` for the whole run.

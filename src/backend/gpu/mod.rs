@@ -15,8 +15,8 @@
 //! [`crate::rng`] (same names), `exp_neg_poly` in [`crate::model::lagrangian`], the fixed
 //! point in [`fixed`], `column_at` ↔ [`crate::model::lagrangian::Column::at`], `advance` ↔
 //! [`crate::model::lagrangian::step::advance_all`] (one lane of it), `reflect` ↔ its `reflect`,
-//! `process` ↔ the CPU driver's `begin`/`finish` around it, and the Gaussian functions ↔
-//! [`crate::model::gaussian`] (same names).
+//! `process` ↔ `begin`/`finish` of the CPU's per-particle accounting (`account.rs`) around
+//! it, and the Gaussian functions ↔ [`crate::model::gaussian`] (same names).
 
 pub mod context;
 pub mod diagnostics;
