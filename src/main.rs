@@ -41,6 +41,9 @@ enum Command {
         /// Random seed of the particle model (overrides `model.seed`).
         #[arg(long)]
         seed: Option<u64>,
+        /// Where the model runs: cpu, gpu or auto (overrides the scenario's model.backend).
+        #[arg(long)]
+        backend: Option<plume::backend::BackendChoice>,
     },
 }
 
@@ -90,11 +93,13 @@ fn main() -> ExitCode {
             json,
             quiet,
             seed,
+            backend,
         } => {
             let options = RunOptions {
                 output_dir: output,
                 threads,
                 seed,
+                backend,
             };
             let bar = progress_bar(quiet || json);
             let result = plume::run_file_with_progress(&file, &options, &mut |done| {

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::backend::{self, BackendChoice};
 use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::UniformMet;
@@ -33,6 +34,14 @@ pub enum RunError {
     Threads { threads: usize, message: String },
     #[error(transparent)]
     Particles(#[from] lagrangian::release::PlanError),
+    #[error(transparent)]
+    Backend(#[from] crate::backend::BackendError),
+    #[cfg(feature = "gpu")]
+    #[error(transparent)]
+    Gpu(#[from] crate::backend::gpu::GpuError),
+    #[cfg(feature = "gpu")]
+    #[error(transparent)]
+    GpuParticles(#[from] crate::backend::gpu::lagrangian::ScenarioRunError),
 }
 
 /// How to run, beyond what the scenario says.
@@ -44,6 +53,8 @@ pub struct RunOptions {
     pub threads: Option<usize>,
     /// Overrides the scenario's random seed (particle models).
     pub seed: Option<u64>,
+    /// Overrides the scenario's `model.backend`.
+    pub backend: Option<BackendChoice>,
 }
 
 /// What the progress callback of [`simulate_with_progress`] is told: the fraction of the run
@@ -91,6 +102,8 @@ pub fn simulate_with_progress(
     let tm = TransverseMercator::new(scenario.domain.centre);
     let grid = GridSpec::from_scenario(scenario);
     let mut warnings = vec![];
+    let choice = options.backend.unwrap_or(scenario.backend);
+    let gpu = open_gpu(choice, &mut warnings)?;
     let fields = match (&scenario.model, &scenario.meteorology) {
         (
             ModelSpec::GaussianPlume {
@@ -111,8 +124,10 @@ pub fn simulate_with_progress(
                 terrain: met_spec.terrain,
                 receptor_height_m: *receptor_height_m,
             };
-            pool.install(|| {
-                gaussian::run(
+            match &gpu {
+                #[cfg(feature = "gpu")]
+                Some(ctx) => crate::backend::gpu::gaussian::run(
+                    ctx,
                     &scenario.sources,
                     &scenario.species,
                     &met,
@@ -120,8 +135,19 @@ pub fn simulate_with_progress(
                     &tm,
                     &setup,
                     scenario.duration_s,
-                )
-            })
+                )?,
+                _ => pool.install(|| {
+                    gaussian::run(
+                        &scenario.sources,
+                        &scenario.species,
+                        &met,
+                        &grid,
+                        &tm,
+                        &setup,
+                        scenario.duration_s,
+                    )
+                }),
+            }
         }
         (ModelSpec::GaussianPlume { .. }, other) => {
             return Err(RunError::Unsupported {
@@ -131,6 +157,10 @@ pub fn simulate_with_progress(
             })
         }
         (ModelSpec::GaussianPuff(spec), met_spec) => {
+            if gpu.is_some() {
+                warnings
+                    .push("the Gaussian puff model runs on the CPU; the GPU was not used".into());
+            }
             let (met, met_warnings) = crate::met::load::load(scenario, &tm)?;
             warnings.extend(met_warnings.iter().map(|w| w.to_string()));
             let growth = puff::Growth {
@@ -185,16 +215,28 @@ pub fn simulate_with_progress(
             cfg.step.max_time_step_s = *max_time_step_s as f32;
             cfg.step.time_step_factor = *time_step_factor as f32;
             cfg.sampling_step_s = *sampling_step_s;
-            let run = pool.install(|| {
-                lagrangian::scenario::run_scenario(
+            let mut report = |p: &lagrangian::Progress| progress(p.time_s / p.duration_s);
+            let run = match &gpu {
+                #[cfg(feature = "gpu")]
+                Some(ctx) => crate::backend::gpu::lagrangian::run_scenario(
+                    ctx,
                     scenario,
                     met.as_ref(),
-                    &tm,
                     *particles,
                     &cfg,
-                    &mut |p| progress(p.time_s / p.duration_s),
-                )
-            })?;
+                    &mut report,
+                )?,
+                _ => pool.install(|| {
+                    lagrangian::scenario::run_scenario(
+                        scenario,
+                        met.as_ref(),
+                        &tm,
+                        *particles,
+                        &cfg,
+                        &mut report,
+                    )
+                })?,
+            };
             run.fields
         }
     };
@@ -212,11 +254,51 @@ pub fn simulate_with_progress(
         fields,
         projection: tm,
         model: scenario.model.kind_name().to_string(),
-        backend: format!("cpu (rayon, {} threads)", pool.current_num_threads()),
+        backend: match &gpu {
+            #[cfg(feature = "gpu")]
+            Some(ctx) => ctx.adapter.to_string(),
+            _ => format!("cpu (rayon, {} threads)", pool.current_num_threads()),
+        },
         seed: scenario.model.seed().map(|s| options.seed.unwrap_or(s)),
         elapsed_s: started.elapsed().as_secs_f64(),
         warnings,
     })
+}
+
+/// The GPU device when `choice` resolves to the GPU on this machine (see [`crate::backend`]);
+/// `None` for the CPU. Under `auto` a GPU that fails to open is a warning and the CPU runs.
+#[cfg(feature = "gpu")]
+fn open_gpu(
+    choice: BackendChoice,
+    warnings: &mut Vec<String>,
+) -> Result<Option<crate::backend::gpu::GpuContext>, RunError> {
+    use crate::backend::gpu::GpuContext;
+    if choice == BackendChoice::Cpu {
+        return Ok(None);
+    }
+    match backend::resolve(choice, backend::gpu_availability())? {
+        backend::Resolved::Cpu => Ok(None),
+        backend::Resolved::Gpu => match GpuContext::new() {
+            Ok(ctx) => Ok(Some(ctx)),
+            Err(e) if choice == BackendChoice::Auto => {
+                warnings.push(format!(
+                    "backend \"auto\": the GPU could not be opened ({e}); ran on the CPU"
+                ));
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        },
+    }
+}
+
+/// Without the `gpu` feature only the CPU runs; `gpu` is refused with a clear message.
+#[cfg(not(feature = "gpu"))]
+fn open_gpu(
+    choice: BackendChoice,
+    _warnings: &mut Vec<String>,
+) -> Result<Option<std::convert::Infallible>, RunError> {
+    backend::resolve(choice, backend::GpuAvailability::NotBuilt)?;
+    Ok(None)
 }
 
 /// Summarises a simulation.

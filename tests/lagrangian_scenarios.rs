@@ -117,7 +117,6 @@ fn out_of_range_particle_model_keys_are_all_reported() {
         "model.seed",
         "model.max_time_step_s",
         "model.time_step_factor",
-        "model.backend",
     ] {
         assert!(err.contains(key), "{key} not reported in:\n{err}");
     }

@@ -244,6 +244,8 @@ pub struct Scenario {
     pub sources: Vec<Source>,
     pub meteorology: MetSpec,
     pub model: ModelSpec,
+    /// `model.backend`: where the model runs (the CLI's `--backend` overrides it).
+    pub backend: crate::backend::BackendChoice,
     pub output: OutputSpec,
     /// Exposure and protective-action options (`[consequence]`, all optional).
     pub consequence: crate::consequence::ConsequenceSpec,

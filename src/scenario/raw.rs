@@ -184,20 +184,12 @@ pub struct LagrangianSection {
     pub time_step_factor: Option<f64>,
     /// Longest interval (s) between samples of the particles onto the grid, default 300.
     pub sampling_step_s: Option<f64>,
-    /// Where to run (default "auto"; only the CPU backend exists yet).
+    /// Where to run: "cpu", "gpu" or "auto" (default).
     pub backend: Option<Backend>,
 }
 
-/// Which backend runs a particle model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Backend {
-    Cpu,
-    Gpu,
-    /// A hardware GPU when there is one, else the CPU.
-    #[default]
-    Auto,
-}
+/// Which backend runs a model: the one choice of [`crate::backend`].
+pub use crate::backend::BackendChoice as Backend;
 
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -205,6 +197,8 @@ pub struct GaussianPlumeSection {
     pub sigma_scheme: Option<SigmaScheme>,
     /// Height (m) at which the Gaussian models report each layer, instead of its mid-height.
     pub receptor_height_m: Option<f64>,
+    /// Where the model runs: "cpu", "gpu" or "auto" (default).
+    pub backend: Option<Backend>,
 }
 
 /// Which σy/σz parameterisation the Gaussian models use.

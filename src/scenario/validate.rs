@@ -434,6 +434,12 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     };
 
     // [model]
+    let backend = match &model {
+        Some(ModelSection::GaussianPlume(g)) => g.backend.unwrap_or_default(),
+        Some(ModelSection::Lagrangian(l)) => l.backend.unwrap_or_default(),
+        // The puff model runs on the CPU only.
+        Some(ModelSection::GaussianPuff(_)) | None => Default::default(),
+    };
     let model = model.map(|m| match m {
         ModelSection::GaussianPlume(g) => {
             let scheme = g.sigma_scheme.unwrap_or_default();
@@ -536,6 +542,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         sources,
         meteorology: meteorology.expect("checked"),
         model: model.expect("checked"),
+        backend,
         output: OutputSpec { directory, formats },
         consequence,
     })
@@ -970,13 +977,6 @@ fn lagrangian_model(l: LagrangianSection, sources: &[Source], p: &mut Problems) 
         Bounds::new(1.0, true, 86_400.0, true, "s"),
     );
     let backend = l.backend.unwrap_or_default();
-    if backend == Backend::Gpu {
-        p.push(
-            "model.backend",
-            "\"gpu\"",
-            "\"cpu\" or \"auto\" (the GPU backend is not built yet; \"auto\" runs on the CPU)",
-        );
-    }
     // A particle carries at most four deposition classes (distinct v_d, a, b) per source.
     for (i, src) in sources.iter().enumerate() {
         let mut classes: Vec<Deposition> = vec![];

@@ -127,7 +127,7 @@ pub struct LagrangianRun {
 }
 
 /// Synchronisation step ends and the output interval each closes (if any).
-fn sync_schedule(grid: &GridSpec, max_step_s: f64) -> Vec<(f64, Option<usize>)> {
+pub fn sync_schedule(grid: &GridSpec, max_step_s: f64) -> Vec<(f64, Option<usize>)> {
     let mut out = vec![];
     for n in 0..grid.nt() {
         let (a, b) = (grid.interval_start_s(n), grid.times_s[n]);
