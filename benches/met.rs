@@ -350,7 +350,15 @@ mixing_height_m = 900
     };
     let n = 1_000_000;
     let t = Instant::now();
-    let a = lagrangian::scenario::run_scenario(&s, &uniform, n, &cfg, &mut |_| {}).unwrap();
+    let a = lagrangian::scenario::run_scenario(
+        &s,
+        &uniform,
+        &TransverseMercator::new(s.domain.centre),
+        n,
+        &cfg,
+        &mut |_| {},
+    )
+    .unwrap();
     let uniform_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let (gridded, _) = cf::read(
@@ -363,7 +371,15 @@ mixing_height_m = 900
     )
     .unwrap();
     let read_s = t.elapsed().as_secs_f64();
-    let b = lagrangian::scenario::run_scenario(&s, &gridded, n, &cfg, &mut |_| {}).unwrap();
+    let b = lagrangian::scenario::run_scenario(
+        &s,
+        &gridded,
+        &TransverseMercator::new(s.domain.centre),
+        n,
+        &cfg,
+        &mut |_| {},
+    )
+    .unwrap();
     let gridded_s = t.elapsed().as_secs_f64();
     eprintln!(
         "1e6 particles, 1 h: uniform {uniform_s:.2} s ({:.3e} particle-steps/s); gridded {gridded_s:.2} s including {read_s:.2} s reading ({:.3e} particle-steps/s); ratio {:.2}",
@@ -374,16 +390,43 @@ mixing_height_m = 900
     let mut g = c.benchmark_group("lagrangian_met");
     g.sample_size(10);
     let n = 100_000;
-    let steps = lagrangian::scenario::run_scenario(&s, &gridded, n, &cfg, &mut |_| {})
-        .unwrap()
-        .stats
-        .sub_steps;
+    let steps = lagrangian::scenario::run_scenario(
+        &s,
+        &gridded,
+        &TransverseMercator::new(s.domain.centre),
+        n,
+        &cfg,
+        &mut |_| {},
+    )
+    .unwrap()
+    .stats
+    .sub_steps;
     g.throughput(Throughput::Elements(steps));
     g.bench_function("uniform_1e5", |bch| {
-        bch.iter(|| lagrangian::scenario::run_scenario(&s, &uniform, n, &cfg, &mut |_| {}).unwrap())
+        bch.iter(|| {
+            lagrangian::scenario::run_scenario(
+                &s,
+                &uniform,
+                &TransverseMercator::new(s.domain.centre),
+                n,
+                &cfg,
+                &mut |_| {},
+            )
+            .unwrap()
+        })
     });
     g.bench_function("gridded_1e5", |bch| {
-        bch.iter(|| lagrangian::scenario::run_scenario(&s, &gridded, n, &cfg, &mut |_| {}).unwrap())
+        bch.iter(|| {
+            lagrangian::scenario::run_scenario(
+                &s,
+                &gridded,
+                &TransverseMercator::new(s.domain.centre),
+                n,
+                &cfg,
+                &mut |_| {},
+            )
+            .unwrap()
+        })
     });
     g.finish();
 }
