@@ -346,7 +346,9 @@ fn process(index: u32) {
     if params.grid_exposure != 0u {
         let cell = cell_index(p.pos.x, p.pos.y);
         let n_cells = params.nx * params.ny;
-        let alive_s = params.t1_s - t_from;
+        // Snapshot sampling: every particle airborne at t1 stands for the whole step (twin of
+        // the CPU's Ctx::process_chunk).
+        let alive_s = params.sync_duration_s;
         for (var k = 0u; k < params.nz; k++) {
             let layer = layers[k];
             if p.pos.z >= layer.x && p.pos.z < layer.y {

@@ -128,7 +128,8 @@ impl Ctx<'_> {
         }
     }
 
-    /// Books a particle that left the domain, or grids one still airborne for `alive_s`.
+    /// Books a particle that left the domain, or grids one airborne at the end of the step as
+    /// standing for `alive_s` (the whole step).
     fn finish(&self, p: &Particle, alive_s: f64, d1: &[f64], tally: &mut Tally) {
         let plan = &self.plans[p.source as usize];
         if p.status == STATUS_EXITED {
@@ -178,10 +179,15 @@ impl Ctx<'_> {
             },
         );
         tally.sub_steps += steps;
+        // Snapshot sampling (as FLEXPART): every particle airborne at t1 stands for the whole
+        // step, including one released during it. The particles present at t1 are an unbiased
+        // sample of the plume at t1, so weighting each by the full step estimates ∫C dt without
+        // bias everywhere; weighting a new particle by its own airborne time instead would
+        // under-count the cells within one step's travel of the source by ~x/(u·Δt).
         for (p, &a) in ps.iter().zip(&alive) {
             if a > 0.0 {
                 self.decay_factors(p, t1, &mut d1);
-                self.finish(p, a, &d1, tally);
+                self.finish(p, t1 - t0, &d1, tally);
             }
         }
     }

@@ -3,8 +3,9 @@
 //! Time advances in synchronisation (sampling) steps of at most [`LagrangianConfig::sampling_step_s`]
 //! (default 300 s) that divide every output interval exactly. In each, every airborne particle (and each one whose release time falls in the
 //! step, from that time) takes Langevin sub-steps to the end of the step; then decay over the
-//! step is booked, and the particle's amount × the time it was airborne in the step is added
-//! to the cells of every output layer holding it. The interval-mean concentration of a cell is
+//! step is booked, and the particle's amount × the step length is added to the cells of every
+//! output layer holding it at the step's end (snapshot sampling, as FLEXPART: unbiased near the
+//! source too, where particles released within the step are all young). The interval-mean concentration of a cell is
 //! that exposure over (interval × cell area × layer depth): the **layer mean** (DESIGN.md), so a
 //! "ground-level" value is the mean over the lowest layer the scenario gives (e.g. 0–3 m).
 //!
