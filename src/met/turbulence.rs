@@ -13,8 +13,12 @@
 //! | stable | 2.0u*(1−ζ) | 1.3u*(1−ζ) | 1.3u*(1−ζ) | 0.15h/σu·ζ^½ | 0.07h/σv·ζ^½ | 0.1h/σw·ζ^0.8 |
 //!
 //! Unstable T_Lw: 0.1z/(σw(0.55−0.38z/|L|)) for z < |L|; else 0.59z/σw for ζ < 0.1; else
-//! 0.15h/σw·(1−e^(−5ζ)). As in FLEXPART, 0.01 m/s is added to every σ, and T_Lu, T_Lv ≥ 10 s,
-//! T_Lw ≥ 30 s. Heights are evaluated at z clamped to [`MIN_PROFILE_HEIGHT_M`, h]; below that
+//! 0.15h/σw·(1−e^(−5ζ)). As in FLEXPART, 0.01 m/s is added to every σ, and T_Lu, T_Lv ≥ 10 s.
+//! Unlike FLEXPART, T_Lw is not floored at 30 s: that floor is a numerical convenience for
+//! mesoscale grids, and near the ground it makes a surface plume spread ballistically
+//! (σz = σw·t) for its first 30 s, far faster than the surface-layer diffusion that Hanna's
+//! T_Lw ∝ z/σw gives (the Prairie Grass 50–200 m arcs show it); the time step follows T_Lw down
+//! to its 0.1 s minimum instead. Heights are evaluated at z clamped to [`MIN_PROFILE_HEIGHT_M`, h]; below that
 //! floor the profile is constant, so ∂σw²/∂z = 0 there and the profile stays differentiable
 //! wherever the drift uses it. Above the mixing height the free troposphere has FLEXPART's
 //! constant diffusivities (horizontal 50 m² s⁻¹, vertical 0.1 m² s⁻¹) with
@@ -36,8 +40,6 @@ pub const NEUTRAL_CORIOLIS_PER_S: f64 = 1.0e-4;
 pub const SIGMA_FLOOR_M_S: f64 = 0.01;
 /// Smallest horizontal Lagrangian time scale (s) (FLEXPART).
 pub const MIN_HORIZONTAL_TIME_SCALE_S: f64 = 10.0;
-/// Smallest vertical Lagrangian time scale (s) (FLEXPART).
-pub const MIN_VERTICAL_TIME_SCALE_S: f64 = 30.0;
 /// Heights below this (m) use the profile value at this height.
 pub const MIN_PROFILE_HEIGHT_M: f64 = 1.0;
 /// Horizontal eddy diffusivity above the mixing height (m² s⁻¹) (FLEXPART `d_trop`).
@@ -158,7 +160,7 @@ pub fn hanna(bl: &BoundaryLayer, z_m: f64) -> Turbulence {
         sigma_w_m_s: sw,
         time_scale_u_s: tu.max(MIN_HORIZONTAL_TIME_SCALE_S),
         time_scale_v_s: tv.max(MIN_HORIZONTAL_TIME_SCALE_S),
-        time_scale_w_s: tw.max(MIN_VERTICAL_TIME_SCALE_S),
+        time_scale_w_s: tw,
         dsigma_w2_dz_m_s2: if below_floor { 0.0 } else { 2.0 * sw * dsw_dz },
     }
 }

@@ -210,8 +210,11 @@ mod tests {
             let got = col.at(z as f32);
             let rel = |a: f32, b: f64| (f64::from(a) - b).abs() / b.abs();
             assert!(rel(got.sigma[2], exact.sigma_w_m_s) < 1e-3, "z {z}");
+            // 1/T_Lw grows like 1/z towards the ground (no 30 s floor), so linear interpolation
+            // over ~1.2 m levels is good to ~(Δz/z)²/4 there: 2 % at 5 m, < 0.1 % above 40 m.
+            let tol = if z < 40.0 { 3e-2 } else { 1e-3 };
             assert!(
-                rel(got.inv_time_scale[3], exact.time_scale_w_s) < 1e-3,
+                rel(got.inv_time_scale[3], exact.time_scale_w_s) < tol,
                 "z {z}"
             );
             let dsw_dz = exact.dsigma_w2_dz_m_s2 / (2.0 * exact.sigma_w_m_s);
