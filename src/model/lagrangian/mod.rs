@@ -45,7 +45,7 @@ pub mod scenario;
 pub mod step;
 pub mod tally;
 
-pub use column::Column;
+pub use column::{Column, ColumnGrid};
 pub use driver::{simulate, Flow, LagrangianConfig, LagrangianRun, Progress, RunStats};
 pub use mathf::exp_neg_poly;
 pub use particle::{Particle, BYTES_PER_PARTICLE};
