@@ -6,7 +6,7 @@
 //! | file | what |
 //! |---|---|
 //! | [`particle`] | the 64-byte particle record shared with the GPU backend |
-//! | [`column`](mod@column) | wind and Hanna (1982) turbulence tabulated by height |
+//! | [`column`](mod@column) | wind and Hanna (1982) turbulence tabulated by height; a horizontal grid of such columns, the nearest read by each particle |
 //! | [`step`] | the Langevin sub-step, boundaries, deposition |
 //! | [`release`] | particles per source, release times, composition tables |
 //! | [`tally`] | fixed-point accumulators and the mass budget |

@@ -3,8 +3,10 @@
 //! whole run and the per-particle work in `shaders/lagrangian.wgsl`.
 //!
 //! Per synchronisation step the host writes one small uniform (times, the count of released
-//! particles) and, only when the meteorology changes, the column and the source loss rates
-//! (once per met time); it dispatches one thread per particle. Only the exposure grid comes
+//! particles) and, only when the meteorology changes, the columns and the source loss rates
+//! (once per met time); it dispatches one thread per particle. Each sub-step reads the column
+//! nearest the particle (`column_index`, the twin of
+//! [`crate::model::lagrangian::ColumnGrid::index`]), so the rule is the CPU's exactly. Only the exposure grid comes
 //! back, at output times; the budget, deposition grids and (when asked) the particles come
 //! back once at the end. All sums are 64-bit fixed point at the CPU's scales ([`super::fixed`]),
 //! and a particle's full release is the same integer on both backends, so released totals
