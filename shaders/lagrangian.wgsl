@@ -29,10 +29,13 @@ struct StepParams {
     sync_duration_s: f32,
     // Particles [0, n_active) are released by t1 (the array is ordered by release time).
     n_active: u32,
-    // Column: levels at k·dz_m for k < n_levels, then the above-lid record.
+    // Columns, each n_levels levels at k·dz, then the above-lid record, then a header
+    // (sigma = dz, lid, precipitation); the column grid's 1 / spacing.
     n_levels: u32,
-    dz_m: f32,
-    lid_m: f32,
+    columns_inv_spacing_per_m: f32,
+    // Source records per column (`sources` holds one run of them per column).
+    n_sources: u32,
+    // Whether any column has precipitation.
     precipitation: u32,
     time_step_factor: f32,
     min_time_step_s: f32,
@@ -59,7 +62,11 @@ struct StepParams {
     wet_offset: u32,
     // Whether a thread also grids exposure (off for the bare Langevin parity test).
     grid_exposure: u32,
-    _pad: vec4<u32>,
+    // The column grid: columns_nx × columns_ny columns, column (0, 0) at (x0, y0).
+    columns_nx: u32,
+    columns_ny: u32,
+    columns_x0_m: f32,
+    columns_y0_m: f32,
 }
 
 // Per source: loss rates of its classes and its entries [entries.x, entries.x + entries.y).
@@ -133,19 +140,33 @@ fn wg_add(c: u32, v: vec2<u32>) {
     }
 }
 
-// The level of the column at height z (twin: Column::at): linear interpolation between the
+// Index of the column nearest to (x, y), clamped to the column grid (twin: ColumnGrid::index).
+fn column_index(x_m: f32, y_m: f32) -> u32 {
+    let fi = min(max((x_m - params.columns_x0_m) * params.columns_inv_spacing_per_m + 0.5, 0.0), f32(params.columns_nx - 1u));
+    let fj = min(max((y_m - params.columns_y0_m) * params.columns_inv_spacing_per_m + 0.5, 0.0), f32(params.columns_ny - 1u));
+    return u32(fj) * params.columns_nx + u32(fi);
+}
+
+// The lid (m) of column c.
+fn column_lid(c: u32) -> f32 {
+    return column[c * (params.n_levels + 2u) + params.n_levels + 1u].sigma.y;
+}
+
+// The level of column c at height z (twin: Column::at): linear interpolation between the
 // tabulated levels, the above-lid record above the lid.
-fn column_at(z_m: f32) -> ColumnLevel {
+fn column_at(c: u32, z_m: f32) -> ColumnLevel {
     let n = params.n_levels;
-    if z_m > params.lid_m {
-        return column[n];
+    let base = c * (n + 2u);
+    let header = column[base + n + 1u];
+    if z_m > header.sigma.y {
+        return column[base + n];
     }
     let last = n - 1u;
-    let f = clamp(z_m / params.dz_m, 0.0, f32(last));
+    let f = clamp(z_m / header.sigma.x, 0.0, f32(last));
     let k = min(u32(f), last - 1u);
     let w = f - f32(k);
-    let a = column[k];
-    let b = column[k + 1u];
+    let a = column[base + k];
+    let b = column[base + k + 1u];
     return ColumnLevel(
         a.sigma + w * (b.sigma - a.sigma),
         a.inv_time_scale + w * (b.inv_time_scale - a.inv_time_scale),
@@ -223,7 +244,7 @@ fn reflect(z_in: f32, wn_in: f32, lid_m: f32, z_from: f32) -> vec2<f32> {
 // domain is marked exited.
 fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, duration_s: f32) -> u32 {
     let any_dry = any(src.dry_velocity_m_s > vec4<f32>(0.0));
-    let any_wet = any(src.washout_per_s > vec4<f32>(0.0)) && params.precipitation != 0u;
+
     var left = duration_s;
     var steps = 0u;
     var x = (*p).pos.x;
@@ -232,9 +253,10 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, duration_s: 
     var up = (*p).vel.x;
     var vp = (*p).vel.y;
     var wn = (*p).vel.z;
-    let lid = params.lid_m;
     while left > 0.0 {
-        let lv0 = column_at(z);
+        let c = column_index(x, y);
+        let lid = column_lid(c);
+        let lv0 = column_at(c, z);
         var dt = clamp(params.time_step_factor * lv0.inv_time_scale.w, params.min_time_step_s, params.max_time_step_s);
         if left - dt < 0.5 * params.min_time_step_s {
             dt = left;
@@ -247,7 +269,7 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, duration_s: 
         let half0 = reflect(z + 0.5 * dt * (lv0.wind.z + lv0.sigma.z * wn), wn, lid, z);
         z = half0.x;
         wn = half0.y;
-        let lv = column_at(z);
+        let lv = column_at(c, z);
         let ru = exp_neg_poly(-dt * lv.inv_time_scale.x);
         let rv = exp_neg_poly(-dt * lv.inv_time_scale.y);
         let rw = exp_neg_poly(-dt * lv.inv_time_scale.z);
@@ -274,9 +296,11 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, duration_s: 
                 }
             }
         }
+        let washout = sources[c * params.n_sources + (*p).source].washout_per_s;
+        let any_wet = any(washout > vec4<f32>(0.0)) && params.precipitation != 0u;
         if any_wet && z <= lid {
             for (var k = 0u; k < 4u; k++) {
-                let lambda = src.washout_per_s[k];
+                let lambda = washout[k];
                 if lambda > 0.0 && (*p).mass[k] > 0.0 {
                     let before = (*p).mass[k];
                     (*p).mass[k] = before * exp_neg_poly(-lambda * dt);
@@ -313,7 +337,7 @@ fn process(index: u32) {
         t_from = t_rel;
         duration = params.t1_s - t_rel;
         p.status = STATUS_AIRBORNE;
-        let lv = column_at(p.pos.z);
+        let lv = column_at(column_index(p.pos.x, p.pos.y), p.pos.z);
         let xi = normals4(params.key, params.member, p.id, 0u, 1u);
         p.vel = vec3<f32>(lv.sigma.x * xi.x, lv.sigma.y * xi.y, xi.z);
         for (var i = 0u; i < src.entries.y; i++) {

@@ -9,7 +9,7 @@ use plume::backend::gpu::lagrangian::advance_particles;
 use plume::met::boundary_layer::{BoundaryLayer, StabilityClass};
 use plume::model::lagrangian::particle::STATUS_AIRBORNE;
 use plume::model::lagrangian::step::{advance_all, ClassLoss, StepInputs};
-use plume::model::lagrangian::{Bounds, Column, Particle, StepConfig};
+use plume::model::lagrangian::{Bounds, Column, ColumnGrid, Particle, StepConfig};
 use plume::rng::StreamKey;
 
 fn convective_column() -> Column {
@@ -71,8 +71,9 @@ fn one_langevin_step_matches_the_cpu_within_1e_5() {
     // under a second).
     let duration_s = 0.1;
     let start = particles(20_000, column.lid_m);
+    let columns = ColumnGrid::single(column.clone());
     let inputs = StepInputs {
-        column: &column,
+        columns: &columns,
         config: &step,
         losses: &[loss],
         bounds: &bounds,

@@ -6,7 +6,7 @@
 //! then each deposition at the end-of-step decay factor, then exit or gridding with the final
 //! shares — so they telescope exactly (see [`super::tally`]).
 
-use super::column::Column;
+use super::column::ColumnGrid;
 use super::particle::{Particle, STATUS_AIRBORNE, STATUS_EXITED, STATUS_WAITING};
 use super::release::SourcePlan;
 use super::step::{advance_all, Bounds, ClassLoss, Loss, LossKind, StepConfig, StepInputs};
@@ -17,7 +17,8 @@ use crate::rng::StreamKey;
 /// Everything a particle step reads.
 pub(super) struct Ctx<'a> {
     pub(super) plans: &'a [SourcePlan],
-    pub(super) column: &'a Column,
+    pub(super) columns: &'a ColumnGrid,
+    /// Loss rates by source, for each column in turn.
     pub(super) losses: &'a [ClassLoss],
     pub(super) step: StepConfig,
     pub(super) bounds: Bounds,
@@ -75,7 +76,7 @@ impl Ctx<'_> {
         let t_from = match p.status {
             STATUS_WAITING if t_rel < t1 => {
                 p.status = STATUS_AIRBORNE;
-                let lv = self.column.at(p.pos[2]);
+                let lv = self.columns.at(p.pos[0], p.pos[1]).at(p.pos[2]);
                 let xi = self.key.normals4(p.id, 0, 1);
                 p.vel = [lv.sigma[0] * xi[0], lv.sigma[1] * xi[1], xi[2]];
                 for e in &plan.entries {
@@ -167,7 +168,7 @@ impl Ctx<'_> {
             ps,
             &duration,
             &StepInputs {
-                column: self.column,
+                columns: self.columns,
                 config: &self.step,
                 losses: self.losses,
                 bounds: &self.bounds,

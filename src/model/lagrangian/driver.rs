@@ -27,7 +27,7 @@
 use rayon::prelude::*;
 
 use super::account::Ctx;
-use super::column::Column;
+use super::column::{Column, ColumnGrid};
 use super::particle::{Particle, BYTES_PER_PARTICLE, STATUS_AIRBORNE, STATUS_EXITED};
 use super::release::{create_particles, SourcePlan};
 use super::step::{Bounds, ClassLoss, StepConfig};
@@ -91,12 +91,54 @@ impl Default for LagrangianConfig {
 pub enum Flow<'a> {
     /// One fixed column (analytic tests, benches).
     Column(Column),
-    /// The meteorology's column above (x, y), rebuilt every step unless the met is uniform.
-    Met {
-        met: &'a dyn Meteorology,
-        x_m: f64,
-        y_m: f64,
-    },
+    /// The meteorology's columns over the output grid ([`ColumnGrid::from_met`]), rebuilt every
+    /// step unless the met is uniform.
+    Met(&'a dyn Meteorology),
+}
+
+impl Flow<'_> {
+    /// The columns at time `t_s` over the rectangle `bounds_m` (x min, x max, y min, y max).
+    pub fn columns_at(&self, bounds_m: [f64; 4], t_s: f64) -> ColumnGrid {
+        match self {
+            Flow::Column(c) => ColumnGrid::single(c.clone()),
+            Flow::Met(met) => ColumnGrid::from_met(*met, bounds_m, t_s),
+        }
+    }
+
+    /// True when the columns change with time.
+    pub fn varies(&self) -> bool {
+        matches!(self, Flow::Met(met) if !met.is_uniform())
+    }
+}
+
+/// Loss rates of every source in every column of `columns`, column by column (washout follows
+/// each column's precipitation).
+pub fn column_losses(plans: &[SourcePlan], columns: &ColumnGrid) -> Vec<ClassLoss> {
+    columns
+        .columns
+        .iter()
+        .flat_map(|col| {
+            plans.iter().map(move |p| {
+                let mut l = ClassLoss::default();
+                for (k, c) in p.classes.iter().enumerate() {
+                    l.dry_velocity_m_s[k] = c.dry_velocity_m_s as f32;
+                    l.washout_per_s[k] = c.washout_per_s(f64::from(col.precipitation_mm_h)) as f32;
+                }
+                l
+            })
+        })
+        .collect()
+}
+
+/// The rectangle (x min, x max, y min, y max) of the cells of `grid` (m).
+pub fn grid_bounds_m(grid: &GridSpec) -> [f64; 4] {
+    let half = 0.5 * grid.dx_m;
+    [
+        grid.x0_m - half,
+        grid.x_m(grid.nx - 1) + half,
+        grid.y0_m - half,
+        grid.y_m(grid.ny - 1) + half,
+    ]
 }
 
 /// How far a run has come, reported after every synchronisation step.
@@ -193,36 +235,22 @@ pub fn simulate(
         .min(0.01 / max_decay_per_s.max(1e-300))
         .max(1.0);
     let schedule = sync_schedule(grid, sampling_s);
-    let column_at = |t: f64| match flow {
-        Flow::Column(c) => c.clone(),
-        Flow::Met { met, x_m, y_m } => Column::from_met(*met, *x_m, *y_m, t),
-    };
-    let rebuild = matches!(flow, Flow::Met { met, .. } if !met.is_uniform());
-    let mut column = column_at(0.0);
+    let extent = grid_bounds_m(grid);
+    let rebuild = flow.varies();
+    let mut columns = flow.columns_at(extent, 0.0);
     let mut n_active = 0;
     let mut t0 = 0.0;
     for &(t1, closes) in &schedule {
         if rebuild {
-            column = column_at(0.5 * (t0 + t1));
+            columns = flow.columns_at(extent, 0.5 * (t0 + t1));
         }
-        let losses: Vec<ClassLoss> = plans
-            .iter()
-            .map(|p| {
-                let mut l = ClassLoss::default();
-                for (k, c) in p.classes.iter().enumerate() {
-                    l.dry_velocity_m_s[k] = c.dry_velocity_m_s as f32;
-                    l.washout_per_s[k] =
-                        c.washout_per_s(f64::from(column.precipitation_mm_h)) as f32;
-                }
-                l
-            })
-            .collect();
+        let losses = column_losses(plans, &columns);
         while n_active < particles.len() && f64::from(particles[n_active].pos[3]) < t1 {
             n_active += 1;
         }
         let ctx = Ctx {
             plans,
-            column: &column,
+            columns: &columns,
             losses: &losses,
             step: cfg.step,
             bounds,
@@ -277,7 +305,7 @@ pub fn simulate(
     }
     let ctx = Ctx {
         plans,
-        column: &column,
+        columns: &columns,
         losses: &[],
         step: cfg.step,
         bounds,

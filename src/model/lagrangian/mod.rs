@@ -6,7 +6,7 @@
 //! | file | what |
 //! |---|---|
 //! | [`particle`] | the 64-byte particle record shared with the GPU backend |
-//! | [`column`](mod@column) | wind and Hanna (1982) turbulence tabulated by height |
+//! | [`column`](mod@column) | wind and Hanna (1982) turbulence tabulated by height; a horizontal grid of such columns, the nearest read by each particle |
 //! | [`step`] | the Langevin sub-step, boundaries, deposition |
 //! | [`release`] | particles per source, release times, composition tables |
 //! | [`tally`] | fixed-point accumulators and the mass budget |
@@ -45,7 +45,7 @@ pub mod scenario;
 pub mod step;
 pub mod tally;
 
-pub use column::Column;
+pub use column::{Column, ColumnGrid};
 pub use driver::{simulate, Flow, LagrangianConfig, LagrangianRun, Progress, RunStats};
 pub use mathf::exp_neg_poly;
 pub use particle::{Particle, BYTES_PER_PARTICLE};

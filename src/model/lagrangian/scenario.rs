@@ -61,9 +61,9 @@ pub fn plan_sources(
 /// settings `cfg`, reporting `progress` after every synchronisation step. Runs on the current
 /// rayon pool.
 ///
-/// The wind and turbulence column is that of the domain centre, rebuilt every synchronisation
-/// step unless the meteorology is uniform: station and gridded meteorology vary in time here
-/// but not yet in space.
+/// Each particle takes its wind and turbulence from the nearest of a horizontal grid of columns
+/// over the domain ([`super::ColumnGrid::from_met`]), rebuilt every synchronisation step unless
+/// the meteorology is uniform (then one column serves everywhere and always).
 pub fn run_scenario(
     scenario: &Scenario,
     met: &dyn Meteorology,
@@ -74,11 +74,7 @@ pub fn run_scenario(
 ) -> Result<LagrangianRun, PlanError> {
     let plans = plan_sources(scenario, met, tm, particles)?;
     let grid = GridSpec::from_scenario(scenario);
-    let flow = Flow::Met {
-        met,
-        x_m: 0.0,
-        y_m: 0.0,
-    };
+    let flow = Flow::Met(met);
     Ok(simulate(
         &plans,
         &scenario.species,

@@ -49,7 +49,7 @@
 //! - Gillespie, D.T. (1996) Phys. Rev. E 54:2084 — the exact Ornstein–Uhlenbeck update.
 //! - Stohl, A. et al. (2005) Atmos. Chem. Phys. 5:2461, doi:10.5194/acp-5-2461-2005.
 
-use super::column::Column;
+use super::column::{Column, ColumnGrid};
 use super::mathf::exp_neg_poly;
 use super::particle::{Particle, MAX_CLASSES, STATUS_EXITED};
 use crate::rng::StreamKey;
@@ -169,7 +169,8 @@ struct Lanes {
 /// What the sub-steps read besides the particles.
 #[derive(Debug, Clone, Copy)]
 pub struct StepInputs<'a> {
-    pub column: &'a Column,
+    /// The columns; each sub-step reads the one nearest the particle at its start.
+    pub columns: &'a ColumnGrid,
     pub config: &'a StepConfig,
     /// Loss rates by source.
     pub losses: &'a [ClassLoss],
@@ -178,14 +179,36 @@ pub struct StepInputs<'a> {
 }
 
 /// Takes one sub-step in every lane with time left and returns each lane's Δt (0 for idle
-/// lanes, which are left exactly as they were: Δt = 0 makes every update the identity).
+/// lanes, which are left exactly as they were: Δt = 0 makes every update the identity) and the
+/// index of the column it read (the one nearest the lane's position at the start).
 #[inline(always)]
 #[allow(clippy::needless_range_loop)] // lanes are indexed in lockstep across several arrays
-fn sub_step(s: &mut Lanes, col: &Column, cfg: &StepConfig, key: StreamKey) -> [f32; LANES] {
+fn sub_step<const SINGLE: bool>(
+    s: &mut Lanes,
+    grid: &ColumnGrid,
+    cfg: &StepConfig,
+    key: StreamKey,
+) -> ([f32; LANES], [usize; LANES]) {
     let mut dt = [0.0f32; LANES];
     let mut w0 = [0.0f32; LANES];
+    let mut ci = [0usize; LANES];
+    if !SINGLE {
+        for l in 0..LANES {
+            ci[l] = grid.index(s.x[l], s.y[l]);
+        }
+    }
+    let col0 = &grid.columns[0];
+    // The lane's column: with one column the same for every lane, which keeps the lanes' loops
+    // vectorised.
+    let col = |l: usize| -> &Column {
+        if SINGLE {
+            col0
+        } else {
+            &grid.columns[ci[l]]
+        }
+    };
     for l in 0..LANES {
-        let [t_lw, sigma_w, wind_w] = col.vertical_at(s.z[l]);
+        let [t_lw, sigma_w, wind_w] = col(l).vertical_at(s.z[l]);
         let d = (cfg.time_step_factor * t_lw).clamp(cfg.min_time_step_s, cfg.max_time_step_s);
         // Take the rest of the synchronisation step when it is under half a minimum step more.
         let d = if s.left[l] - d < 0.5 * cfg.min_time_step_s {
@@ -204,11 +227,11 @@ fn sub_step(s: &mut Lanes, col: &Column, cfg: &StepConfig, key: StreamKey) -> [f
     // other half with the new velocity (the symmetric "ABA" splitting).
     for l in 0..LANES {
         s.step[l] = s.step[l].wrapping_add(u32::from(dt[l] > 0.0));
-        (s.z[l], s.wn[l]) = reflect(s.z[l] + 0.5 * dt[l] * w0[l], s.wn[l], col.lid_m, s.z[l]);
+        (s.z[l], s.wn[l]) = reflect(s.z[l] + 0.5 * dt[l] * w0[l], s.wn[l], col(l).lid_m, s.z[l]);
     }
-    let mut mid = [col.above_lid; LANES];
+    let mut mid = [col0.above_lid; LANES];
     for l in 0..LANES {
-        mid[l] = col.at(s.z[l]);
+        mid[l] = col(l).at(s.z[l]);
     }
     for l in 0..LANES {
         let lv = &mid[l];
@@ -228,12 +251,12 @@ fn sub_step(s: &mut Lanes, col: &Column, cfg: &StepConfig, key: StreamKey) -> [f
         (s.z[l], s.wn[l]) = reflect(
             z + 0.5 * d * (lv.wind[2] + sw * s.wn[l]),
             s.wn[l],
-            col.lid_m,
+            col(l).lid_m,
             z,
         );
         s.left[l] -= d;
     }
-    dt
+    (dt, ci)
 }
 
 /// Advances every particle `i` with `duration_s[i] > 0` by that time, in sub-steps, eight at a
@@ -257,7 +280,7 @@ pub fn advance_all(
         // SAFETY: the CPU supports AVX2, checked just above.
         return unsafe { advance_all_avx2(particles, duration_s, inputs, on_loss) };
     }
-    advance_all_portable(particles, duration_s, inputs, on_loss)
+    advance_all_dispatch(particles, duration_s, inputs, on_loss)
 }
 
 /// [`advance_all_portable`] compiled for AVX2.
@@ -269,25 +292,45 @@ unsafe fn advance_all_avx2(
     inputs: &StepInputs,
     on_loss: &mut impl FnMut(usize, Loss),
 ) -> u64 {
-    advance_all_portable(particles, duration_s, inputs, on_loss)
+    advance_all_dispatch(particles, duration_s, inputs, on_loss)
 }
 
-/// The kernel of [`advance_all`], inlined into each instruction-set version.
+/// Picks the kernel for one column or a column grid: with one column the compiler hoists the
+/// column out of the lanes (the grid lookup cost the FLEXPART case 27 % when left in).
 #[inline(always)]
-fn advance_all_portable(
+fn advance_all_dispatch(
+    particles: &mut [Particle],
+    duration_s: &[f32],
+    inputs: &StepInputs,
+    on_loss: &mut impl FnMut(usize, Loss),
+) -> u64 {
+    if inputs.columns.columns.len() == 1 {
+        advance_all_portable::<true>(particles, duration_s, inputs, on_loss)
+    } else {
+        advance_all_portable::<false>(particles, duration_s, inputs, on_loss)
+    }
+}
+
+/// The kernel of [`advance_all`], inlined into each instruction-set version; `SINGLE` when
+/// `inputs.columns` holds one column.
+#[inline(always)]
+fn advance_all_portable<const SINGLE: bool>(
     particles: &mut [Particle],
     duration_s: &[f32],
     inputs: &StepInputs,
     on_loss: &mut impl FnMut(usize, Loss),
 ) -> u64 {
     let StepInputs {
-        column: col,
+        columns: grid,
         config: cfg,
         losses,
         bounds,
         key,
     } = *inputs;
-    let raining = col.precipitation_mm_h > 0.0;
+    let raining = grid.raining();
+    // `losses` holds one record per source for each column in turn (washout follows the
+    // column's precipitation).
+    let n_sources = losses.len() / grid.columns.len();
     let mut s = Lanes::default();
     let mut slot = [usize::MAX; LANES];
     let mut next = 0;
@@ -314,14 +357,14 @@ fn advance_all_portable(
         if !busy {
             return steps;
         }
-        let dt = sub_step(&mut s, col, cfg, key);
+        let (dt, ci) = sub_step::<SINGLE>(&mut s, grid, cfg, key);
         for l in 0..LANES {
             if dt[l] <= 0.0 {
                 continue;
             }
             steps += 1;
             let p = &mut particles[slot[l]];
-            let loss = &losses[p.source as usize];
+            let loss = &losses[ci[l] * n_sources + p.source as usize];
             if loss.any_dry() && s.z[l] < cfg.deposition_layer_m {
                 for k in 0..MAX_CLASSES {
                     let vd = loss.dry_velocity_m_s[k];
@@ -345,7 +388,7 @@ fn advance_all_portable(
                     }
                 }
             }
-            if raining && loss.any_wet() && s.z[l] <= col.lid_m {
+            if raining && loss.any_wet() && s.z[l] <= grid.columns[ci[l]].lid_m {
                 for k in 0..MAX_CLASSES {
                     let lambda = loss.washout_per_s[k];
                     if lambda > 0.0 && p.mass[k] > 0.0 {

@@ -3,8 +3,10 @@
 //! whole run and the per-particle work in `shaders/lagrangian.wgsl`.
 //!
 //! Per synchronisation step the host writes one small uniform (times, the count of released
-//! particles) and, only when the meteorology changes, the column and the source loss rates
-//! (once per met time); it dispatches one thread per particle. Only the exposure grid comes
+//! particles) and, only when the meteorology changes, the columns and the source loss rates
+//! (once per met time); it dispatches one thread per particle. Each sub-step reads the column
+//! nearest the particle (`column_index`, the twin of
+//! [`crate::model::lagrangian::ColumnGrid::index`]), so the rule is the CPU's exactly. Only the exposure grid comes
 //! back, at output times; the budget, deposition grids and (when asked) the particles come
 //! back once at the end. All sums are 64-bit fixed point at the CPU's scales ([`super::fixed`]),
 //! and a particle's full release is the same integer on both backends, so released totals
@@ -32,8 +34,8 @@ use super::{BUDGET_TERMS, EXITED_COUNTER, MAX_GPU_SPECIES, SATURATED_WORD, SUB_S
 use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::Meteorology;
-use crate::model::lagrangian::column::Column;
-use crate::model::lagrangian::driver::sync_schedule;
+use crate::model::lagrangian::column::ColumnGrid;
+use crate::model::lagrangian::driver::{grid_bounds_m, sync_schedule};
 use crate::model::lagrangian::particle::{Particle, BYTES_PER_PARTICLE};
 use crate::model::lagrangian::release::{create_particles, PlanError, SourcePlan};
 use crate::model::lagrangian::scenario::plan_sources;
@@ -47,7 +49,7 @@ use crate::substance::Species;
 mod records;
 mod resident;
 
-use records::{column_records, entry_records, source_records};
+use records::{column_records, column_source_records, entry_records};
 pub use records::{EntryRec, SourceRec, StepParams};
 use resident::Resident;
 
@@ -100,12 +102,9 @@ pub fn simulate(
     let scales = Scales::new(&released, duration_s);
     let particles = create_particles(plans);
     let release_times: Vec<f32> = particles.iter().map(|p| p.pos[3]).collect();
-    let column_at = |t: f64| match flow {
-        Flow::Column(c) => c.clone(),
-        Flow::Met { met, x_m, y_m } => Column::from_met(*met, *x_m, *y_m, t),
-    };
-    let rebuild = matches!(flow, Flow::Met { met, .. } if !met.is_uniform());
-    let mut column = column_at(0.0);
+    let extent = grid_bounds_m(grid);
+    let rebuild = flow.varies();
+    let columns = flow.columns_at(extent, 0.0);
     let exposure_offset = HEAD_WORDS;
     let dry_offset = exposure_offset + 2 * ns * nz * n_cells;
     let wet_offset = dry_offset + 2 * ns * n_cells;
@@ -120,8 +119,8 @@ pub fn simulate(
     let res = Resident::new(
         ctx,
         &particles,
-        &column,
-        &source_records(plans, f64::from(column.precipitation_mm_h)),
+        &columns,
+        &column_source_records(plans, &columns),
         &entries,
         &layers,
         acc_words,
@@ -134,10 +133,7 @@ pub fn simulate(
         member: cfg.member,
     };
     let base = StepParams {
-        n_levels: column.levels.len() as u32,
-        dz_m: column.dz_m,
-        lid_m: column.lid_m,
-        precipitation: u32::from(column.precipitation_mm_h > 0.0),
+        precipitation: u32::from(columns.raining()),
         time_step_factor: cfg.step.time_step_factor,
         min_time_step_s: cfg.step.min_time_step_s,
         max_time_step_s: cfg.step.max_time_step_s,
@@ -161,7 +157,7 @@ pub fn simulate(
         dry_offset: dry_offset as u32,
         wet_offset: wet_offset as u32,
         grid_exposure: 1,
-        ..Zeroable::zeroed()
+        ..column_params(&columns, plans.len())
     };
     // The CPU driver's sampling step: at most `sampling_step_s`, shortened so that λ·Δt ≤ 1 %
     // for the shortest-lived species, at least 1 s.
@@ -181,19 +177,18 @@ pub fn simulate(
     let mut t0 = 0.0;
     for &(t1, closes) in &schedule {
         if rebuild {
-            // A new met time: upload its column and loss rates (nothing else changes).
-            column = column_at(0.5 * (t0 + t1));
+            // A new met time: upload its columns and loss rates (the column grid is the same
+            // at every time, so the buffers keep their sizes).
+            let columns = flow.columns_at(extent, 0.5 * (t0 + t1));
             ctx.queue.write_buffer(
                 &res.column,
                 0,
-                bytemuck::cast_slice(&column_records(&column)),
+                bytemuck::cast_slice(&column_records(&columns)),
             );
-            let recs = source_records(plans, f64::from(column.precipitation_mm_h));
+            let recs = column_source_records(plans, &columns);
             ctx.queue
                 .write_buffer(&res.sources, 0, bytemuck::cast_slice(&recs));
-            params.lid_m = column.lid_m;
-            params.dz_m = column.dz_m;
-            params.precipitation = u32::from(column.precipitation_mm_h > 0.0);
+            params.precipitation = u32::from(columns.raining());
         }
         while n_active < release_times.len() && f64::from(release_times[n_active]) < t1 {
             n_active += 1;
@@ -304,6 +299,21 @@ pub fn simulate(
     })
 }
 
+/// The column-grid words of [`StepParams`] for `columns` and `n_sources` sources (the rest
+/// zero).
+fn column_params(columns: &ColumnGrid, n_sources: usize) -> StepParams {
+    StepParams {
+        n_levels: columns.columns[0].levels.len() as u32,
+        columns_inv_spacing_per_m: columns.inv_spacing_per_m,
+        n_sources: n_sources as u32,
+        columns_nx: columns.nx as u32,
+        columns_ny: columns.ny as u32,
+        columns_x0_m: columns.x0_m,
+        columns_y0_m: columns.y0_m,
+        ..Zeroable::zeroed()
+    }
+}
+
 /// Why a scenario cannot run on the GPU particle model.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ScenarioRunError {
@@ -326,11 +336,7 @@ pub fn run_scenario(
     let tm = TransverseMercator::new(scenario.domain.centre);
     let plans = plan_sources(scenario, met, &tm, particles)?;
     let grid = GridSpec::from_scenario(scenario);
-    let flow = Flow::Met {
-        met,
-        x_m: 0.0,
-        y_m: 0.0,
-    };
+    let flow = Flow::Met(met);
     let options = GpuRunOptions {
         return_particles: false,
         ..Default::default()
@@ -358,12 +364,13 @@ pub fn advance_particles(
     duration_s: f32,
 ) -> Result<Vec<Particle>, GpuError> {
     let StepInputs {
-        column,
+        columns,
         config: step,
         losses,
         bounds,
         key,
     } = *inputs;
+    let n_sources = losses.len() / columns.columns.len();
     let sources: Vec<SourceRec> = losses
         .iter()
         .map(|l| SourceRec {
@@ -372,7 +379,7 @@ pub fn advance_particles(
             entries: [0; 4],
         })
         .collect();
-    if particles.iter().any(|p| p.source as usize >= sources.len()) {
+    if particles.iter().any(|p| p.source as usize >= n_sources) {
         return Err(GpuError::TooLarge {
             needed: "a loss record for every particle's source".into(),
             allowed: format!("{} records", sources.len()),
@@ -381,7 +388,7 @@ pub fn advance_particles(
     let res = Resident::new(
         ctx,
         particles,
-        column,
+        columns,
         &sources,
         &[],
         &[],
@@ -392,10 +399,7 @@ pub fn advance_particles(
         t0_s: 0.0,
         t1_s: duration_s,
         sync_duration_s: duration_s,
-        n_levels: column.levels.len() as u32,
-        dz_m: column.dz_m,
-        lid_m: column.lid_m,
-        precipitation: u32::from(column.precipitation_mm_h > 0.0),
+        precipitation: u32::from(columns.raining()),
         time_step_factor: step.time_step_factor,
         min_time_step_s: step.min_time_step_s,
         max_time_step_s: step.max_time_step_s,
@@ -416,7 +420,7 @@ pub fn advance_particles(
         dry_offset: HEAD_WORDS as u32,
         wet_offset: HEAD_WORDS as u32,
         grid_exposure: 0,
-        ..Zeroable::zeroed()
+        ..column_params(columns, n_sources)
     };
     res.run(ctx, false, &params, particles.len());
     let out = res.read_particles(ctx, particles.len())?;

@@ -4,7 +4,7 @@
 
 use bytemuck::{Pod, Zeroable};
 
-use crate::model::lagrangian::column::{Column, ColumnLevel};
+use crate::model::lagrangian::column::{ColumnGrid, ColumnLevel};
 use crate::model::lagrangian::particle::MAX_CLASSES;
 use crate::model::lagrangian::release::SourcePlan;
 use crate::model::lagrangian::tally::{fixed, Scales};
@@ -18,8 +18,8 @@ pub struct StepParams {
     pub sync_duration_s: f32,
     pub n_active: u32,
     pub n_levels: u32,
-    pub dz_m: f32,
-    pub lid_m: f32,
+    pub columns_inv_spacing_per_m: f32,
+    pub n_sources: u32,
     pub precipitation: u32,
     pub time_step_factor: f32,
     pub min_time_step_s: f32,
@@ -44,7 +44,10 @@ pub struct StepParams {
     pub dry_offset: u32,
     pub wet_offset: u32,
     pub grid_exposure: u32,
-    pub pad: [u32; 4],
+    pub columns_nx: u32,
+    pub columns_ny: u32,
+    pub columns_x0_m: f32,
+    pub columns_y0_m: f32,
 }
 const _: () = assert!(std::mem::size_of::<StepParams>() == 144);
 
@@ -115,9 +118,31 @@ pub fn entry_records(plans: &[SourcePlan], scales: &Scales) -> Vec<EntryRec> {
         .collect()
 }
 
-/// The column as uploaded: its levels followed by the above-lid record.
-pub fn column_records(c: &Column) -> Vec<ColumnLevel> {
-    let mut v = c.levels.clone();
-    v.push(c.above_lid);
+/// The columns as uploaded, one after another: each column's levels, its above-lid record,
+/// then a header record whose `sigma` holds dz (m), the lid (m) and the precipitation (mm/h).
+///
+/// # Panics
+/// If the columns have different numbers of levels.
+pub fn column_records(grid: &ColumnGrid) -> Vec<ColumnLevel> {
+    let n = grid.columns[0].levels.len();
+    let mut v = Vec::with_capacity(grid.columns.len() * (n + 2));
+    for c in &grid.columns {
+        assert_eq!(c.levels.len(), n, "every column has the same levels");
+        v.extend_from_slice(&c.levels);
+        v.push(c.above_lid);
+        v.push(ColumnLevel {
+            sigma: [c.dz_m, c.lid_m, c.precipitation_mm_h, 0.0],
+            ..Zeroable::zeroed()
+        });
+    }
     v
+}
+
+/// Loss rates of each source in each column in turn (as [`source_records`] at each column's
+/// precipitation).
+pub fn column_source_records(plans: &[SourcePlan], grid: &ColumnGrid) -> Vec<SourceRec> {
+    grid.columns
+        .iter()
+        .flat_map(|c| source_records(plans, f64::from(c.precipitation_mm_h)))
+        .collect()
 }

@@ -5,7 +5,7 @@
 use super::records::{column_records, EntryRec, SourceRec, StepParams};
 use crate::backend::gpu::context::{GpuContext, GpuError};
 use crate::backend::gpu::shaders;
-use crate::model::lagrangian::column::Column;
+use crate::model::lagrangian::column::ColumnGrid;
 use crate::model::lagrangian::particle::{Particle, BYTES_PER_PARTICLE};
 use bytemuck::Zeroable;
 
@@ -28,7 +28,7 @@ impl Resident {
     pub fn new(
         ctx: &GpuContext,
         particles: &[Particle],
-        column: &Column,
+        columns: &ColumnGrid,
         sources: &[SourceRec],
         entries: &[EntryRec],
         layers: &[[f32; 2]],
@@ -52,7 +52,7 @@ impl Resident {
             });
         }
         let chunk = per_binding.min(particles.len().max(1));
-        let column_buf = ctx.storage_init("column", bytemuck::cast_slice(&column_records(column)));
+        let column_buf = ctx.storage_init("column", bytemuck::cast_slice(&column_records(columns)));
         let sources_buf = ctx.storage_init("sources", bytemuck::cast_slice(sources));
         let entry_data: Vec<EntryRec> = if entries.is_empty() {
             vec![Zeroable::zeroed()]

@@ -1,0 +1,205 @@
+//! The particle model follows horizontal variation of the meteorology: each particle reads the
+//! column nearest to it, on the CPU and the GPU alike.
+
+#[cfg(feature = "gpu")]
+mod support;
+
+use std::path::Path;
+
+#[cfg(feature = "gpu")]
+use plume::backend::gpu::lagrangian::{simulate as gpu_simulate, GpuRunOptions};
+use plume::field::GridSpec;
+use plume::geo::{LatLon, TransverseMercator};
+use plume::met::{BoundaryLayer, MetSample, Meteorology, StabilityClass};
+#[cfg(feature = "gpu")]
+use plume::model::lagrangian::scenario::plan_sources;
+use plume::model::lagrangian::scenario::run_scenario;
+#[cfg(feature = "gpu")]
+use plume::model::lagrangian::Flow;
+use plume::model::lagrangian::{ColumnGrid, LagrangianConfig, Particle};
+use plume::scenario::Scenario;
+
+const CENTRE: LatLon = LatLon {
+    lat: 45.07,
+    lon: -66.75,
+};
+const SPEED_M_S: f64 = 5.0;
+
+/// A wind towards the east west of x = 0 and towards the north east of it, at every height.
+struct SplitWind {
+    boundary_layer: BoundaryLayer,
+}
+
+impl Meteorology for SplitWind {
+    fn sample(&self, x_m: f64, _y_m: f64, _z_m: f64, _t_s: f64) -> MetSample {
+        let (u, v) = if x_m < 0.0 {
+            (SPEED_M_S, 0.0)
+        } else {
+            (0.0, SPEED_M_S)
+        };
+        MetSample {
+            wind_u_m_s: u,
+            wind_v_m_s: v,
+            wind_w_m_s: 0.0,
+            boundary_layer: self.boundary_layer,
+            precipitation_mm_h: 0.0,
+            air_temperature_k: 288.0,
+        }
+    }
+
+    fn horizontal_scale_m(&self) -> Option<f64> {
+        Some(5000.0)
+    }
+}
+
+fn split_wind() -> SplitWind {
+    SplitWind {
+        boundary_layer: BoundaryLayer {
+            friction_velocity_m_s: 0.3,
+            obukhov_length_m: f64::INFINITY,
+            mixing_height_m: 800.0,
+            roughness_length_m: 0.1,
+            stability: StabilityClass::D,
+        },
+    }
+}
+
+const DURATION_S: f64 = 3600.0;
+
+/// A one-minute 10 m release at local (x, y) in a 100 km domain.
+fn scenario(x_m: f64, y_m: f64) -> Scenario {
+    let at = TransverseMercator::new(CENTRE).inverse(x_m, y_m);
+    let text = format!(
+        r#"
+[scenario]
+name = "split wind"
+start = "2026-07-14T06:00:00Z"
+duration_s = {DURATION_S}
+[domain]
+centre = {{ lat = {}, lon = {} }}
+extent_m = [100000, 100000]
+resolution_m = 2000
+layers_m = [[0, 3], [3, 50]]
+output_interval_s = 1800
+[[source]]
+location = {{ lat = {}, lon = {} }}
+height_m = 10
+duration_s = 60
+release = [{{ substance = "chlorine", rate_kg_s = 1.0 }}]
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 5
+wind_from_deg = 0
+stability = "D"
+[model]
+kind = "lagrangian"
+particles = 5000
+seed = 3
+"#,
+        CENTRE.lat, CENTRE.lon, at.lat, at.lon
+    );
+    Scenario::parse(&text, Path::new("split_wind.toml")).unwrap()
+}
+
+/// Mean position of the airborne particles.
+fn centroid(particles: &[Particle]) -> (f64, f64) {
+    let airborne: Vec<_> = particles.iter().filter(|p| p.is_airborne()).collect();
+    assert!(
+        airborne.len() > particles.len() * 9 / 10,
+        "most stay airborne"
+    );
+    let n = airborne.len() as f64;
+    let cx = airborne.iter().map(|p| f64::from(p.x_m())).sum::<f64>() / n;
+    let cy = airborne.iter().map(|p| f64::from(p.y_m())).sum::<f64>() / n;
+    (cx, cy)
+}
+
+/// Checks that a release at x0 moved by the expected (dx, dy) within 10 %.
+fn check(case: &str, x0_m: f64, (cx, cy): (f64, f64), east: bool) {
+    let travel = SPEED_M_S * (DURATION_S - 30.0);
+    let (dx, dy) = if east { (travel, 0.0) } else { (0.0, travel) };
+    let err = (cx - x0_m - dx).hypot(cy - dy);
+    assert!(
+        err < 0.1 * travel,
+        "{case}: centroid ({cx:.0}, {cy:.0}) from ({x0_m:.0}, 0); expected a move of ({dx:.0}, {dy:.0})"
+    );
+}
+
+#[test]
+fn particles_follow_the_wind_of_their_own_half_of_the_domain() {
+    let met = split_wind();
+    let cfg = LagrangianConfig {
+        seed: 3,
+        ..Default::default()
+    };
+    // West: 18 km east from −35 km stays in the west half, so the plume goes east.
+    // East: from +20 km the plume goes north.
+    for (x0, east) in [(-35_000.0, true), (20_000.0, false)] {
+        let s = scenario(x0, 0.0);
+        let run = run_scenario(
+            &s,
+            &met,
+            &TransverseMercator::new(s.domain.centre),
+            5000,
+            &cfg,
+            &mut |_| {},
+        )
+        .unwrap();
+        check("CPU", x0, centroid(&run.particles), east);
+    }
+}
+
+#[test]
+fn column_grid_spans_the_domain_at_the_met_scale() {
+    let met = split_wind();
+    let s = scenario(0.0, 0.0);
+    let grid = GridSpec::from_scenario(&s);
+    let half = 0.5 * grid.dx_m;
+    let bounds = [
+        grid.x0_m - half,
+        grid.x_m(grid.nx - 1) + half,
+        grid.y0_m - half,
+        grid.y_m(grid.ny - 1) + half,
+    ];
+    let columns = ColumnGrid::from_met(&met, bounds, 0.0);
+    // 100 km at 5 km: 21 columns a side.
+    assert_eq!((columns.nx, columns.ny), (21, 21));
+    let wind = |x: f32| columns.at(x, 0.0).at(10.0).wind;
+    assert_eq!(wind(-30_000.0)[0], SPEED_M_S as f32);
+    assert_eq!(wind(30_000.0)[1], SPEED_M_S as f32);
+    // Beyond the grid: the edge columns.
+    assert_eq!(wind(-1e7)[0], SPEED_M_S as f32);
+    assert_eq!(wind(1e7)[1], SPEED_M_S as f32);
+}
+
+#[cfg(feature = "gpu")]
+#[test]
+fn gpu_particles_follow_the_wind_of_their_own_half_of_the_domain() {
+    let Some(ctx) = support::gpu_or_skip("gpu split wind") else {
+        return;
+    };
+    let met = split_wind();
+    let cfg = LagrangianConfig {
+        seed: 3,
+        ..Default::default()
+    };
+    for (x0, east) in [(-35_000.0, true), (20_000.0, false)] {
+        let s = scenario(x0, 0.0);
+        let tm = TransverseMercator::new(s.domain.centre);
+        let plans = plan_sources(&s, &met, &tm, 5000).unwrap();
+        let grid = GridSpec::from_scenario(&s);
+        let run = gpu_simulate(
+            &ctx,
+            &plans,
+            &s.species,
+            &grid,
+            &Flow::Met(&met),
+            &cfg,
+            s.duration_s,
+            GpuRunOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+        check("GPU", x0, centroid(&run.particles), east);
+    }
+}
