@@ -128,7 +128,8 @@ pub struct MassBudget {
 impl MassBudget {
     /// released − (airborne + deposited + decayed + exited), relative to released.
     pub fn relative_imbalance(&self) -> f64 {
-        let out = self.airborne + self.dry_deposited + self.wet_deposited + self.decayed + self.exited;
+        let out =
+            self.airborne + self.dry_deposited + self.wet_deposited + self.decayed + self.exited;
         if self.released == 0.0 {
             out.abs()
         } else {

@@ -4,6 +4,7 @@
 //! meteorology onto an output grid ([`field::Fields`]); outputs are written in the formats the
 //! field already uses. See `DESIGN.md` in the shared folder for the whole map.
 
+pub mod evaluate;
 pub mod field;
 pub mod geo;
 pub mod met;

@@ -1,0 +1,407 @@
+//! Reads a Prairie Grass data directory and reduces each sampling arc to the two quantities the
+//! suite scores: the crosswind-integrated concentration and the arc maximum, both per unit
+//! release rate.
+//!
+//! A data directory holds two CSV files (see `tests/data/prairie-grass/README.md`):
+//!
+//! `runs.csv`, one line per run: `run`, `source_rate_g_s`, `source_height_m`, `sampler_height_m`,
+//! `obukhov_length_m`, `wind_speed_2m_m_s`, `roughness_length_m`, `averaging_time_s`, and
+//! optionally `mixing_height_m` (empty when not observed), `friction_velocity_m_s` (as
+//! tabulated; informational) and any other columns, which are ignored.
+//!
+//! `samplers.csv`, one line per sampler: `run`, `arc_distance_m`, `azimuth_deg`,
+//! `concentration_mg_m3` (10-minute mean at the sampler).
+//!
+//! For an arc of radius R with samplers at azimuths θᵢ (ordered along the arc) and concentrations
+//! Cᵢ, the crosswind-integrated concentration is the trapezoid sum along the arc,
+//! CWIC = Σ ½ (Cᵢ + Cᵢ₊₁) · R (θᵢ₊₁ − θᵢ), with no extrapolation beyond the end samplers (the
+//! observed plume edges fall to the detection limit), and the arc maximum is max Cᵢ. Both are
+//! divided by the release rate Q: CWIC/Q in s m⁻², Cmax/Q in s m⁻³ (Barad 1958; the same
+//! reduction as van Ulden 1978 and the ASTM D6589 Prairie Grass evaluation).
+//!
+//! ## References
+//! - Barad, M.L. (ed.) (1958): Project Prairie Grass, a field program in diffusion, vols. I–II.
+//!   Geophysical Research Papers 59, AFCRC-TR-58-235, Air Force Cambridge Research Center.
+//! - van Ulden, A.P. (1978): Simple estimates for vertical diffusion from sources near the ground.
+//!   *Atmos. Environ.* 12, 2125–2129. doi:10.1016/0004-6981(78)90167-1
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use super::super::EvaluateError;
+
+/// The meteorology and source of one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PgRun {
+    /// Run number as written in the file.
+    pub run: String,
+    /// Release rate (g/s).
+    pub source_rate_g_s: f64,
+    /// Release height (m).
+    pub source_height_m: f64,
+    /// Sampler height (m).
+    pub sampler_height_m: f64,
+    /// Obukhov length (m).
+    pub obukhov_length_m: f64,
+    /// Mean wind speed at 2 m (m/s).
+    pub wind_speed_2m_m_s: f64,
+    /// Roughness length (m).
+    pub roughness_length_m: f64,
+    /// Mixing height (m), when observed.
+    pub mixing_height_m: Option<f64>,
+    /// Friction velocity as tabulated (m/s), when given.
+    pub friction_velocity_m_s: Option<f64>,
+    /// Sampling (averaging) time (s).
+    pub averaging_time_s: f64,
+}
+
+/// The observed arc quantities of one run at one distance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArcObservation {
+    /// Run number.
+    pub run: String,
+    /// Arc radius (m).
+    pub distance_m: f64,
+    /// Number of samplers with a value.
+    pub samplers: usize,
+    /// Crosswind-integrated concentration per unit release rate (s m⁻²).
+    pub cwic_over_q_s_m2: f64,
+    /// Arc-maximum concentration per unit release rate (s m⁻³).
+    pub max_over_q_s_m3: f64,
+}
+
+/// A data directory, read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    /// Runs with meteorology, in file order.
+    pub runs: Vec<PgRun>,
+    /// Arc observations of those runs, by run then distance.
+    pub arcs: Vec<ArcObservation>,
+}
+
+/// The stability strata of the Prairie Grass report, from the Obukhov length L (m).
+pub fn stability_stratum(l_m: f64) -> &'static str {
+    if l_m.is_infinite() || l_m.abs() >= 100.0 {
+        "neutral"
+    } else if l_m < 0.0 {
+        "unstable"
+    } else if l_m >= 10.0 {
+        "stable"
+    } else {
+        "very_stable"
+    }
+}
+
+/// Reads `runs.csv` and `samplers.csv` from `dir` and reduces the arcs.
+pub fn load_dir(dir: &Path) -> Result<Dataset, EvaluateError> {
+    let runs = read_runs(&dir.join("runs.csv"))?;
+    let samplers = read_samplers(&dir.join("samplers.csv"))?;
+    let q_by_run: HashMap<&str, f64> = runs
+        .iter()
+        .map(|r| (r.run.as_str(), r.source_rate_g_s))
+        .collect();
+    // Keyed by (numeric run order, run, distance in mm) so arcs come out by run, then distance.
+    type ArcKey = (u64, String, u64);
+    let mut by_arc: BTreeMap<ArcKey, (f64, Vec<(f64, f64)>)> = BTreeMap::new();
+    for s in &samplers {
+        // Arcs of runs without meteorology are ignored: they cannot be modelled.
+        if !q_by_run.contains_key(s.run.as_str()) {
+            continue;
+        }
+        let key = (
+            run_order(&s.run),
+            s.run.clone(),
+            (s.distance_m * 1000.0).round() as u64,
+        );
+        let entry = by_arc.entry(key).or_insert((s.distance_m, Vec::new()));
+        entry.1.push((s.azimuth_deg, s.concentration_mg_m3));
+    }
+    let mut arcs = Vec::new();
+    for ((_, run, _), (distance_m, points)) in by_arc {
+        let q_mg_s = q_by_run[run.as_str()] * 1000.0;
+        let (cwic_mg_m2, max_mg_m3) = reduce_arc(distance_m, &points);
+        arcs.push(ArcObservation {
+            run,
+            distance_m,
+            samplers: points.len(),
+            cwic_over_q_s_m2: cwic_mg_m2 / q_mg_s,
+            max_over_q_s_m3: max_mg_m3 / q_mg_s,
+        });
+    }
+    if arcs.is_empty() {
+        return Err(EvaluateError::Invalid(format!(
+            "{}: no sampler belongs to a run in runs.csv",
+            dir.display()
+        )));
+    }
+    Ok(Dataset { runs, arcs })
+}
+
+/// Crosswind integral (trapezoid along the arc) and maximum of one arc's samplers, given as
+/// (azimuth in degrees, concentration). Azimuths may wrap through north; the arc is taken to be
+/// the circle minus its largest empty gap.
+pub fn reduce_arc(distance_m: f64, points: &[(f64, f64)]) -> (f64, f64) {
+    let mut pts: Vec<(f64, f64)> = points
+        .iter()
+        .map(|&(a, c)| (a.rem_euclid(360.0), c))
+        .collect();
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let max = pts.iter().map(|p| p.1).fold(0.0, f64::max);
+    if pts.len() < 2 {
+        return (0.0, max);
+    }
+    // Start the arc just after the largest circular gap between neighbouring samplers.
+    let n = pts.len();
+    let gap = |i: usize| (pts[(i + 1) % n].0 - pts[i].0).rem_euclid(360.0);
+    let widest = (0..n)
+        .max_by(|&a, &b| gap(a).total_cmp(&gap(b)))
+        .unwrap_or(n - 1);
+    let start = (widest + 1) % n;
+    let mut integral = 0.0;
+    for k in 0..n - 1 {
+        let (a, b) = (pts[(start + k) % n], pts[(start + k + 1) % n]);
+        let dtheta = (b.0 - a.0).rem_euclid(360.0).to_radians();
+        integral += 0.5 * (a.1 + b.1) * distance_m * dtheta;
+    }
+    (integral, max)
+}
+
+/// Numeric runs sort numerically; others after them in text order.
+fn run_order(run: &str) -> u64 {
+    run.parse::<u64>().unwrap_or(u64::MAX)
+}
+
+struct SamplerRow {
+    run: String,
+    distance_m: f64,
+    azimuth_deg: f64,
+    concentration_mg_m3: f64,
+}
+
+/// A CSV file with named columns and errors that name file, line, column and value.
+struct Table {
+    path: String,
+    headers: Vec<String>,
+    rows: Vec<(u64, Vec<String>)>,
+}
+
+impl Table {
+    fn read(path: &Path) -> Result<Table, EvaluateError> {
+        let shown = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|source| EvaluateError::Io {
+            path: shown.clone(),
+            source,
+        })?;
+        let mut csv = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(file);
+        let csv_err = |e: csv::Error| EvaluateError::Csv {
+            path: shown.clone(),
+            line: e.position().map_or(0, |p| p.line()),
+            column: "(record)".into(),
+            value: String::new(),
+            message: e.to_string(),
+        };
+        let headers = csv
+            .headers()
+            .map_err(csv_err)?
+            .iter()
+            .map(String::from)
+            .collect();
+        let mut rows = Vec::new();
+        for record in csv.records() {
+            let record = record.map_err(csv_err)?;
+            if record.iter().all(str::is_empty) {
+                continue;
+            }
+            let line = record.position().map_or(0, |p| p.line());
+            rows.push((line, record.iter().map(String::from).collect()));
+        }
+        Ok(Table {
+            path: shown,
+            headers,
+            rows,
+        })
+    }
+
+    fn column(&self, name: &str) -> Result<usize, EvaluateError> {
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| EvaluateError::Csv {
+                path: self.path.clone(),
+                line: 1,
+                column: name.into(),
+                value: self.headers.join(","),
+                message: "missing column".into(),
+            })
+    }
+
+    fn error(&self, line: u64, col: usize, value: &str, message: &str) -> EvaluateError {
+        EvaluateError::Csv {
+            path: self.path.clone(),
+            line,
+            column: self.headers[col].clone(),
+            value: value.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Parses a number in `range` (inclusive) at column `col` of a row.
+    fn number(
+        &self,
+        row: &(u64, Vec<String>),
+        col: usize,
+        range: (f64, f64),
+    ) -> Result<f64, EvaluateError> {
+        let text = &row.1[col];
+        let v: f64 = text
+            .parse()
+            .map_err(|_| self.error(row.0, col, text, "not a number"))?;
+        if !(v.is_finite() && v >= range.0 && v <= range.1) {
+            return Err(self.error(
+                row.0,
+                col,
+                text,
+                &format!("must lie in [{}, {}]", range.0, range.1),
+            ));
+        }
+        Ok(v)
+    }
+
+    fn optional(
+        &self,
+        row: &(u64, Vec<String>),
+        col: Option<usize>,
+        range: (f64, f64),
+    ) -> Result<Option<f64>, EvaluateError> {
+        match col {
+            Some(c) if !row.1[c].is_empty() => self.number(row, c, range).map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
+fn read_runs(path: &Path) -> Result<Vec<PgRun>, EvaluateError> {
+    let t = Table::read(path)?;
+    let c = |name: &str| t.column(name);
+    let (run, q, hs, hr, l, u, z0, avg) = (
+        c("run")?,
+        c("source_rate_g_s")?,
+        c("source_height_m")?,
+        c("sampler_height_m")?,
+        c("obukhov_length_m")?,
+        c("wind_speed_2m_m_s")?,
+        c("roughness_length_m")?,
+        c("averaging_time_s")?,
+    );
+    let h = t.column("mixing_height_m").ok();
+    let us = t.column("friction_velocity_m_s").ok();
+    let mut runs = Vec::new();
+    for row in &t.rows {
+        let id = row.1[run].clone();
+        if id.is_empty() {
+            return Err(t.error(row.0, run, "", "the run id is empty"));
+        }
+        if runs.iter().any(|r: &PgRun| r.run == id) {
+            return Err(t.error(row.0, run, &id, "run listed twice"));
+        }
+        let l_m = t.number(row, l, (-1e9, 1e9))?;
+        if l_m == 0.0 {
+            return Err(t.error(row.0, l, &row.1[l], "the Obukhov length cannot be zero"));
+        }
+        runs.push(PgRun {
+            run: id,
+            source_rate_g_s: t.number(row, q, (1e-9, 1e9))?,
+            source_height_m: t.number(row, hs, (0.0, 1000.0))?,
+            sampler_height_m: t.number(row, hr, (0.0, 1000.0))?,
+            obukhov_length_m: l_m,
+            wind_speed_2m_m_s: t.number(row, u, (0.1, 100.0))?,
+            roughness_length_m: t.number(row, z0, (1e-6, 10.0))?,
+            mixing_height_m: t.optional(row, h, (1.0, 10_000.0))?,
+            friction_velocity_m_s: t.optional(row, us, (0.0, 10.0))?,
+            averaging_time_s: t.number(row, avg, (1.0, 86_400.0))?,
+        });
+    }
+    if runs.is_empty() {
+        return Err(EvaluateError::Invalid(format!("{}: no runs", t.path)));
+    }
+    Ok(runs)
+}
+
+fn read_samplers(path: &Path) -> Result<Vec<SamplerRow>, EvaluateError> {
+    let t = Table::read(path)?;
+    let (run, d, az, conc) = (
+        t.column("run")?,
+        t.column("arc_distance_m")?,
+        t.column("azimuth_deg")?,
+        t.column("concentration_mg_m3")?,
+    );
+    t.rows
+        .iter()
+        .map(|row| {
+            Ok(SamplerRow {
+                run: row.1[run].clone(),
+                distance_m: t.number(row, d, (0.1, 1e6))?,
+                azimuth_deg: t.number(row, az, (0.0, 360.0))?,
+                concentration_mg_m3: t.number(row, conc, (0.0, 1e9))?,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arc_integral_is_a_trapezoid_along_the_arc_through_north() {
+        // Samplers at 358°, 0° (written 360), 2°: 2° steps on a 100 m arc → spacing 100·π/90 m.
+        // Trapezoid: ½(1+3)·s + ½(3+1)·s = 4 s.
+        let s = 100.0 * 2f64.to_radians();
+        let (cwic, max) = reduce_arc(100.0, &[(2.0, 1.0), (358.0, 1.0), (360.0, 3.0)]);
+        assert!((cwic - 4.0 * s).abs() < 1e-12, "{cwic}");
+        assert_eq!(max, 3.0);
+    }
+
+    #[test]
+    fn missing_samplers_are_bridged_not_extrapolated() {
+        // 10°, 12°, 16° on a 50 m arc with C = 2, 2, 2 → 2 · 50 · 6° in radians.
+        let (cwic, _) = reduce_arc(50.0, &[(10.0, 2.0), (12.0, 2.0), (16.0, 2.0)]);
+        assert!((cwic - 2.0 * 50.0 * 6f64.to_radians()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn strata_follow_the_obukhov_length_bounds() {
+        assert_eq!(stability_stratum(-99.0), "unstable");
+        assert_eq!(stability_stratum(-100.0), "neutral");
+        assert_eq!(stability_stratum(f64::INFINITY), "neutral");
+        assert_eq!(stability_stratum(150.0), "neutral");
+        assert_eq!(stability_stratum(10.0), "stable");
+        assert_eq!(stability_stratum(99.9), "stable");
+        assert_eq!(stability_stratum(9.99), "very_stable");
+    }
+
+    #[test]
+    fn bad_values_name_file_line_column_and_value() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("runs.csv"),
+            "run,source_rate_g_s,source_height_m,sampler_height_m,obukhov_length_m,\
+             wind_speed_2m_m_s,roughness_length_m,averaging_time_s\n\
+             1,90,0.46,1.5,-20,4,0.006,600\n2,90,0.46,1.5,-20,fast,0.006,600\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("samplers.csv"),
+            "run,arc_distance_m,azimuth_deg,concentration_mg_m3\n",
+        )
+        .unwrap();
+        let err = load_dir(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("runs.csv") && err.contains("line 3"), "{err}");
+        assert!(
+            err.contains("wind_speed_2m_m_s") && err.contains("`fast`"),
+            "{err}"
+        );
+    }
+}
