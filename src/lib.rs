@@ -8,6 +8,12 @@ pub mod evaluate;
 pub mod field;
 pub mod geo;
 pub mod met;
+pub mod model;
+pub mod output;
+pub mod run;
 pub mod scenario;
 pub mod source;
 pub mod substance;
+
+pub use run::{run_file, simulate, write_outputs, RunError, RunOptions, Simulation};
+pub use scenario::Scenario;

@@ -64,10 +64,65 @@ pub struct UniformMet {
 }
 
 impl UniformMet {
-    /// Wind speed (m/s) at height `z_m` from the similarity profile, scaled through the measured
-    /// wind at the reference height.
+    /// Wind speed (m/s) at height `z_m` from the similarity profile anchored on the measured wind:
+    /// u(z) = u_ref·S(z)/S(z_ref), S the profile shape of [`boundary_layer::profile_shape`]. When
+    /// u* is derived from the wind the two are the same profile; when u* is given separately it
+    /// drives turbulence while the measured wind keeps its value at its height.
     pub fn wind_speed_at_m_s(&self, z_m: f64) -> f64 {
-        self.boundary_layer.wind_speed_m_s(z_m)
+        let bl = &self.boundary_layer;
+        let z0 = bl.roughness_length_m;
+        let z = z_m.min(bl.mixing_height_m.max(2.0 * z0));
+        if z <= z0 {
+            return 0.0;
+        }
+        let shape = |h: f64| boundary_layer::profile_shape(h, z0, bl.obukhov_length_m);
+        self.wind_speed_m_s * shape(z) / shape(self.reference_height_m)
+    }
+
+    /// Builds uniform meteorology from its scenario specification at latitude `lat_deg` (for the
+    /// Coriolis parameter of the default mixing height).
+    pub fn from_spec(spec: &crate::scenario::UniformMetSpec, lat_deg: f64) -> Self {
+        use crate::scenario::StabilitySpec;
+        let z0 = spec.roughness_length_m;
+        let (l_m, class, u_star_given) = match spec.stability {
+            StabilitySpec::Class(c) => {
+                let inv = c.inverse_obukhov_length_per_m(z0);
+                (if inv == 0.0 { f64::INFINITY } else { 1.0 / inv }, c, None)
+            }
+            StabilitySpec::Obukhov {
+                obukhov_length_m,
+                friction_velocity_m_s,
+            } => (
+                obukhov_length_m,
+                StabilityClass::from_obukhov_length(obukhov_length_m, z0),
+                friction_velocity_m_s,
+            ),
+        };
+        let u_star = u_star_given.unwrap_or_else(|| {
+            boundary_layer::friction_velocity_from_wind(
+                spec.wind_speed_m_s,
+                spec.wind_reference_height_m,
+                z0,
+                l_m,
+            )
+        });
+        let h = spec.mixing_height_m.unwrap_or_else(|| {
+            boundary_layer::default_mixing_height_m(class, u_star, l_m, lat_deg)
+        });
+        UniformMet {
+            wind_speed_m_s: spec.wind_speed_m_s,
+            reference_height_m: spec.wind_reference_height_m,
+            wind_from_deg: spec.wind_from_deg,
+            boundary_layer: BoundaryLayer {
+                friction_velocity_m_s: u_star,
+                obukhov_length_m: l_m,
+                mixing_height_m: h,
+                roughness_length_m: z0,
+                stability: class,
+            },
+            precipitation_mm_h: spec.precipitation_mm_h,
+            air_temperature_k: spec.air_temperature_k,
+        }
     }
 
     /// Unit vector (east, north) the wind blows towards.

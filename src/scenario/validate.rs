@@ -151,18 +151,21 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     let table: toml::Table = match text.parse() {
         Ok(t) => t,
         Err(e) => {
-            let at = e
-                .span()
-                .map(|s| {
-                    let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
-                    format!("line {line}")
-                })
-                .unwrap_or_else(|| "(unknown position)".into());
-            p.push(
-                format!("(syntax, {at})"),
-                "(not TOML)",
-                e.message().to_string(),
-            );
+            let (path, value) = match e.span() {
+                Some(sp) => {
+                    let start = sp.start.min(text.len());
+                    let line = text[..start].matches('\n').count() + 1;
+                    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+                    let column = text[line_start..start].chars().count() + 1;
+                    let line_text = text[line_start..].lines().next().unwrap_or("").trim();
+                    (
+                        format!("(syntax) line {line}, column {column}"),
+                        format!("{line_text:?}"),
+                    )
+                }
+                None => ("(syntax)".to_string(), "(unknown position)".to_string()),
+            };
+            p.push(path, value, format!("valid TOML ({})", e.message().trim()));
             return Err(p.0);
         }
     };

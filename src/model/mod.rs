@@ -1,0 +1,3 @@
+//! Transport models: each turns sources and meteorology into fields on the output grid.
+
+pub mod gaussian;

@@ -1,0 +1,88 @@
+//! Outputs in the formats the field already uses. Every file is written atomically: to a
+//! temporary file in the target directory, then renamed, so a crash never leaves a half-written
+//! file under the final name.
+
+pub mod netcdf;
+mod strings;
+pub mod summary;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Why an output could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write HDF5 file {}: {source}", path.display())]
+    Hdf5 {
+        path: PathBuf,
+        #[source]
+        source: hdf5::Error,
+    },
+}
+
+/// Creates `dir` (and parents) if missing.
+pub fn ensure_dir(dir: &Path) -> Result<(), OutputError> {
+    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
+/// Writes `path` atomically: `write` fills a temporary file beside it (given by path), which is
+/// renamed over `path` only when `write` succeeds; on failure the temporary file is removed.
+pub fn write_atomically<E>(path: &Path, write: impl FnOnce(&Path) -> Result<(), E>) -> Result<(), E>
+where
+    E: From<OutputError>,
+{
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("output");
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|source| OutputError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    write(tmp.path())?;
+    // Temporary files are created private (0600); outputs are for sharing, so give them the
+    // usual permissions of a new file (0644 before umask) before they take their final name.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644));
+    }
+    tmp.persist(path).map_err(|e| OutputError::Io {
+        path: path.to_path_buf(),
+        source: e.error,
+    })?;
+    Ok(())
+}
+
+/// Writes bytes to `path` atomically.
+pub fn write_bytes_atomically(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    write_atomically(path, |tmp| {
+        let mut f = std::fs::File::create(tmp).map_err(|source| OutputError::Io {
+            path: tmp.to_path_buf(),
+            source,
+        })?;
+        f.write_all(bytes)
+            .and_then(|_| f.sync_all())
+            .map_err(|source| OutputError::Io {
+                path: tmp.to_path_buf(),
+                source,
+            })
+    })
+}

@@ -1,0 +1,434 @@
+//! CF-1.10 netCDF-4–compatible HDF5 output.
+//!
+//! Dimensions `time`, `z`, `y`, `x` (and `nv` for bounds) are HDF5 dimension scales, so netCDF
+//! readers (ncdump, xarray, Panoply, QGIS) see named dimensions. `x`/`y` are
+//! `projection_x/y_coordinate` in metres on the transverse Mercator described by the `crs`
+//! variable; 2-D `lat`/`lon` give every cell centre on WGS84. `time` is the end of each
+//! averaging interval (`time_bnds` gives the interval) and `z` the layer's reference height
+//! (`z_bnds` its bottom and top). Every data variable has `units`, `long_name`, `grid_mapping`
+//! and `coordinates`; the file records the scenario text, engine version, model, seed and
+//! creation time.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use hdf5::{Dataset, File, Group};
+use ndarray::{Array1, Array2, ArrayD};
+
+use super::strings::{attach_scale, set_scale, write_text_attr};
+use super::{write_atomically, OutputError};
+use crate::field::Fields;
+use crate::geo::{TransverseMercator, WGS84_A_M, WGS84_F};
+use crate::scenario::Scenario;
+
+/// Who made the file, with what, and how.
+#[derive(Debug, Clone)]
+pub struct Provenance {
+    pub engine_version: String,
+    pub model: String,
+    pub seed: Option<u64>,
+    /// The backend and adapter that ran the model (e.g. "cpu (rayon, 2 threads)").
+    pub backend: String,
+    pub created: DateTime<Utc>,
+}
+
+impl Provenance {
+    /// Provenance for this build of plume, now.
+    pub fn now(model: &str, seed: Option<u64>, backend: &str) -> Self {
+        Provenance {
+            engine_version: format!("plume {}", env!("CARGO_PKG_VERSION")),
+            model: model.to_string(),
+            seed,
+            backend: backend.to_string(),
+            created: Utc::now(),
+        }
+    }
+}
+
+/// A further gridded field to store beside the model's own (exposure, dose, actions…).
+#[derive(Debug, Clone)]
+pub struct ExtraField {
+    /// Variable name (letters, digits, underscores).
+    pub name: String,
+    pub long_name: String,
+    /// UDUNITS string ("Sv", "kg s m-3", "1").
+    pub units: String,
+    /// Dimensions, each one of "time", "z", "y", "x"; the data's shape must match the grid.
+    pub dims: Vec<&'static str>,
+    pub data: ArrayD<f64>,
+    /// Extra text attributes (e.g. the criteria set that defined it).
+    pub attributes: Vec<(String, String)>,
+}
+
+/// Returns a netCDF-safe variable-name fragment for a species name ("I-131" → "I_131").
+pub fn variable_name(species: &str) -> String {
+    let s: String = species
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("s_{s}")
+    } else {
+        s
+    }
+}
+
+fn h5(path: &Path) -> impl Fn(hdf5::Error) -> OutputError + '_ {
+    move |source| OutputError::Hdf5 {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Writes `fields` to `path` (atomically), with `global` added to the global attributes.
+pub fn write(
+    path: &Path,
+    scenario: &Scenario,
+    fields: &Fields,
+    tm: &TransverseMercator,
+    provenance: &Provenance,
+    global: &[(String, String)],
+    extra: &[ExtraField],
+) -> Result<(), OutputError> {
+    write_atomically(path, |tmp| {
+        write_file(tmp, scenario, fields, tm, provenance, global, extra).map_err(h5(path))
+    })
+}
+
+fn text(obj_id: hdf5_sys::h5i::hid_t, pairs: &[(&str, &str)]) -> hdf5::Result<()> {
+    for (k, v) in pairs {
+        write_text_attr(obj_id, k, v)?;
+    }
+    Ok(())
+}
+
+fn num_attr(ds: &hdf5::Location, name: &str, v: f64) -> hdf5::Result<()> {
+    ds.new_attr::<f64>().create(name)?.write_scalar(&v)
+}
+
+fn coord(g: &Group, name: &str, values: &[f64], attrs: &[(&str, &str)]) -> hdf5::Result<Dataset> {
+    let ds = g
+        .new_dataset_builder()
+        .with_data(&Array1::from(values.to_vec()))
+        .create(name)?;
+    set_scale(&ds, name)?;
+    text(ds.id(), attrs)?;
+    Ok(ds)
+}
+
+fn write_file(
+    path: &Path,
+    scenario: &Scenario,
+    fields: &Fields,
+    tm: &TransverseMercator,
+    prov: &Provenance,
+    global: &[(String, String)],
+    extra: &[ExtraField],
+) -> hdf5::Result<()> {
+    let grid = &fields.grid;
+    let (nt, nz, ny, nx) = (grid.nt(), grid.nz(), grid.ny, grid.nx);
+    let file = File::create(path)?;
+    let root: &Group = &file;
+
+    // Global attributes.
+    let start = scenario.start.format("%Y-%m-%d %H:%M:%S").to_string();
+    let seed = prov.seed.map_or_else(
+        || "none (deterministic model)".to_string(),
+        |s| s.to_string(),
+    );
+    let created = prov.created.to_rfc3339();
+    let history = format!(
+        "{created} {} run {}",
+        prov.engine_version,
+        scenario.path.display()
+    );
+    text(
+        file.id(),
+        &[
+            ("Conventions", "CF-1.10"),
+            ("title", &scenario.name),
+            ("institution", "plume open-source dispersion engine"),
+            (
+                "source",
+                &format!("{} ({} model)", prov.engine_version, prov.model),
+            ),
+            ("history", &history),
+            ("engine_version", &prov.engine_version),
+            ("model", &prov.model),
+            ("backend", &prov.backend),
+            ("seed", &seed),
+            ("creation_time", &created),
+            ("scenario_start", &scenario.start.to_rfc3339()),
+            ("scenario_file", &scenario.path.display().to_string()),
+            ("scenario_text", &scenario.text),
+        ],
+    )?;
+    for (k, v) in global {
+        write_text_attr(file.id(), k, v)?;
+    }
+
+    // Coordinates.
+    let time_units = format!("seconds since {start}");
+    let t = coord(
+        root,
+        "time",
+        &grid.times_s,
+        &[
+            ("standard_name", "time"),
+            ("long_name", "end of averaging interval"),
+            ("units", &time_units),
+            ("calendar", "standard"),
+            ("axis", "T"),
+            ("bounds", "time_bnds"),
+        ],
+    )?;
+    let zs: Vec<f64> = grid.layers.iter().map(|l| l.mid_m()).collect();
+    let z = coord(
+        root,
+        "z",
+        &zs,
+        &[
+            ("standard_name", "height"),
+            ("long_name", "height above ground of the layer's middle"),
+            ("units", "m"),
+            ("positive", "up"),
+            ("axis", "Z"),
+            ("bounds", "z_bnds"),
+        ],
+    )?;
+    let ys: Vec<f64> = (0..ny).map(|j| grid.y_m(j)).collect();
+    let y = coord(
+        root,
+        "y",
+        &ys,
+        &[
+            ("standard_name", "projection_y_coordinate"),
+            (
+                "long_name",
+                "northing of cell centre in the local transverse Mercator",
+            ),
+            ("units", "m"),
+            ("axis", "Y"),
+        ],
+    )?;
+    let xs: Vec<f64> = (0..nx).map(|i| grid.x_m(i)).collect();
+    let x = coord(
+        root,
+        "x",
+        &xs,
+        &[
+            ("standard_name", "projection_x_coordinate"),
+            (
+                "long_name",
+                "easting of cell centre in the local transverse Mercator",
+            ),
+            ("units", "m"),
+            ("axis", "X"),
+        ],
+    )?;
+    let nv = coord(root, "nv", &[0.0, 1.0], &[("long_name", "bound index")])?;
+
+    let mut tb = Array2::<f64>::zeros((nt, 2));
+    for n in 0..nt {
+        tb[[n, 0]] = grid.interval_start_s(n);
+        tb[[n, 1]] = grid.times_s[n];
+    }
+    let tbd = root
+        .new_dataset_builder()
+        .with_data(&tb)
+        .create("time_bnds")?;
+    attach_scale(&tbd, &t, 0)?;
+    attach_scale(&tbd, &nv, 1)?;
+    write_text_attr(tbd.id(), "units", &time_units)?;
+    let mut zb = Array2::<f64>::zeros((nz, 2));
+    for (k, l) in grid.layers.iter().enumerate() {
+        zb[[k, 0]] = l.bottom_m;
+        zb[[k, 1]] = l.top_m;
+    }
+    let zbd = root.new_dataset_builder().with_data(&zb).create("z_bnds")?;
+    attach_scale(&zbd, &z, 0)?;
+    attach_scale(&zbd, &nv, 1)?;
+    write_text_attr(zbd.id(), "units", "m")?;
+
+    // Grid mapping.
+    let crs = root.new_dataset::<i32>().shape(()).create("crs")?;
+    crs.write_scalar(&0)?;
+    let o = tm.origin();
+    text(
+        crs.id(),
+        &[
+            ("grid_mapping_name", "transverse_mercator"),
+            (
+                "long_name",
+                "local transverse Mercator on WGS84 centred on the domain",
+            ),
+            ("reference_ellipsoid_name", "WGS 84"),
+            ("crs_wkt", &crs_wkt(o.lat, o.lon)),
+        ],
+    )?;
+    num_attr(&crs, "scale_factor_at_central_meridian", tm.k0())?;
+    num_attr(&crs, "longitude_of_central_meridian", o.lon)?;
+    num_attr(&crs, "latitude_of_projection_origin", o.lat)?;
+    num_attr(&crs, "false_easting", 0.0)?;
+    num_attr(&crs, "false_northing", 0.0)?;
+    num_attr(&crs, "semi_major_axis", WGS84_A_M)?;
+    num_attr(&crs, "inverse_flattening", 1.0 / WGS84_F)?;
+
+    let mut lat = Array2::<f64>::zeros((ny, nx));
+    let mut lon = Array2::<f64>::zeros((ny, nx));
+    for j in 0..ny {
+        for i in 0..nx {
+            let p = tm.inverse(grid.x_m(i), grid.y_m(j));
+            lat[[j, i]] = p.lat;
+            lon[[j, i]] = p.lon;
+        }
+    }
+    let dims_yx = [&y, &x];
+    for (name, data, sn, units) in [
+        ("lat", &lat, "latitude", "degrees_north"),
+        ("lon", &lon, "longitude", "degrees_east"),
+    ] {
+        let ds = root
+            .new_dataset_builder()
+            .with_data(data)
+            .chunk(chunk(&[ny, nx]))
+            .shuffle()
+            .deflate(4)
+            .create(name)?;
+        for (i, s) in dims_yx.iter().enumerate() {
+            attach_scale(&ds, s, i as u32)?;
+        }
+        text(
+            ds.id(),
+            &[("standard_name", sn), ("long_name", sn), ("units", units)],
+        )?;
+    }
+
+    let scales = |d: &str| -> &Dataset {
+        match d {
+            "time" => &t,
+            "z" => &z,
+            "y" => &y,
+            _ => &x,
+        }
+    };
+    let put = |name: &str,
+               dims: &[&str],
+               data: ArrayD<f64>,
+               attrs: &[(&str, &str)]|
+     -> hdf5::Result<Dataset> {
+        let shape: Vec<usize> = data.shape().to_vec();
+        let ds = root
+            .new_dataset_builder()
+            .with_data(&data)
+            .chunk(chunk(&shape))
+            .shuffle()
+            .deflate(4)
+            .create(name)?;
+        for (i, d) in dims.iter().enumerate() {
+            attach_scale(&ds, scales(d), i as u32)?;
+        }
+        text(
+            ds.id(),
+            &[("grid_mapping", "crs"), ("coordinates", "lat lon")],
+        )?;
+        text(ds.id(), attrs)?;
+        Ok(ds)
+    };
+
+    for sf in &fields.species {
+        let v = variable_name(&sf.species.name);
+        let u = sf.species.unit.symbol();
+        let name = &sf.species.name;
+        let ds = put(
+            &format!("air_concentration_{v}"),
+            &["time", "z", "y", "x"],
+            sf.concentration.clone().into_dyn(),
+            &[
+                (
+                    "long_name",
+                    &format!("air concentration of {name}, mean over the averaging interval"),
+                ),
+                ("units", &format!("{u} m-3")),
+                ("cell_methods", "time: mean z: mean"),
+                ("species", name),
+            ],
+        )?;
+        if let Some(h) = sf.species.half_life_s {
+            num_attr(&ds, "half_life_s", h)?;
+        }
+        if let Some(b) = sf.budget {
+            for (k, val) in [
+                ("mass_budget_released", b.released),
+                ("mass_budget_airborne", b.airborne),
+                ("mass_budget_dry_deposited", b.dry_deposited),
+                ("mass_budget_wet_deposited", b.wet_deposited),
+                ("mass_budget_decayed", b.decayed),
+                ("mass_budget_exited", b.exited),
+            ] {
+                num_attr(&ds, k, val)?;
+            }
+            write_text_attr(ds.id(), "mass_budget_units", u)?;
+        }
+        put(
+            &format!("time_integrated_air_concentration_{v}"),
+            &["z", "y", "x"],
+            sf.time_integrated.clone().into_dyn(),
+            &[
+                (
+                    "long_name",
+                    &format!("time-integrated air concentration of {name} over the run"),
+                ),
+                ("units", &format!("{u} s m-3")),
+                ("cell_methods", "time: sum z: mean"),
+                ("species", name),
+            ],
+        )?;
+        for (kind, data) in [("dry", &sf.dry_deposition), ("wet", &sf.wet_deposition)] {
+            put(
+                &format!("{kind}_deposition_{v}"),
+                &["y", "x"],
+                data.clone().into_dyn(),
+                &[
+                    (
+                        "long_name",
+                        &format!("{kind} deposition of {name} accumulated over the run"),
+                    ),
+                    ("units", &format!("{u} m-2")),
+                    ("cell_methods", "time: sum"),
+                    ("species", name),
+                ],
+            )?;
+        }
+    }
+    for e in extra {
+        let ds = put(
+            &e.name,
+            &e.dims,
+            e.data.clone(),
+            &[("long_name", &e.long_name), ("units", &e.units)],
+        )?;
+        for (k, v) in &e.attributes {
+            write_text_attr(ds.id(), k, v)?;
+        }
+    }
+    file.flush()?;
+    Ok(())
+}
+
+/// Chunk shape: whole planes up to 256 × 256 cells, one time and layer at a time.
+fn chunk(shape: &[usize]) -> Vec<usize> {
+    let n = shape.len();
+    shape
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| if i + 2 >= n { s.clamp(1, 256) } else { 1 })
+        .collect()
+}
+
+/// OGC WKT of the local transverse Mercator (read by QGIS and GDAL).
+fn crs_wkt(lat0: f64, lon0: f64) -> String {
+    format!(
+        "PROJCS[\"plume local transverse Mercator\",GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]],PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"latitude_of_origin\",{lat0}],PARAMETER[\"central_meridian\",{lon0}],PARAMETER[\"scale_factor\",1],PARAMETER[\"false_easting\",0],PARAMETER[\"false_northing\",0],UNIT[\"metre\",1]]"
+    )
+}

@@ -1,0 +1,187 @@
+//! The run summary: what an emergency manager reads first (peak, where, how far), in text for
+//! terminals and JSON for machines.
+
+use serde::Serialize;
+
+use crate::field::{Fields, MassBudget};
+use crate::geo::{self, TransverseMercator};
+use crate::scenario::Scenario;
+
+/// Where and when a field peaks.
+#[derive(Debug, Clone, Serialize)]
+pub struct Peak {
+    pub value: f64,
+    pub units: String,
+    /// End of the averaging interval of the peak (s since start), for time-resolved fields.
+    pub time_s: Option<f64>,
+    pub time_utc: Option<String>,
+    pub layer_bottom_m: f64,
+    pub layer_top_m: f64,
+    pub lat: f64,
+    pub lon: f64,
+    /// Nearest source to the peak cell.
+    pub source: String,
+    /// Geodesic distance from that source (m).
+    pub distance_m: f64,
+    /// Geodesic bearing from that source (degrees from north).
+    pub bearing_deg: f64,
+}
+
+/// Per-species summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeciesSummary {
+    pub name: String,
+    /// Highest interval-mean concentration in the lowest layer.
+    pub peak_concentration: Option<Peak>,
+    /// Highest time-integrated concentration in the lowest layer.
+    pub peak_time_integrated: Option<Peak>,
+    pub budget: Option<MassBudget>,
+}
+
+/// The whole run, machine-readable.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    pub scenario: String,
+    pub scenario_file: String,
+    pub model: String,
+    pub backend: String,
+    pub seed: Option<u64>,
+    pub grid_nx: usize,
+    pub grid_ny: usize,
+    pub grid_layers: usize,
+    pub grid_times: usize,
+    pub resolution_m: f64,
+    pub elapsed_s: f64,
+    pub species: Vec<SpeciesSummary>,
+    pub outputs: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+fn peak(
+    scenario: &Scenario,
+    tm: &TransverseMercator,
+    values: impl Iterator<Item = (f64, Option<usize>, usize, usize)>,
+    fields: &Fields,
+    units: String,
+) -> Option<Peak> {
+    let best = values.fold(
+        None::<(f64, Option<usize>, usize, usize)>,
+        |best, v| match best {
+            Some(b) if b.0 >= v.0 => Some(b),
+            _ => Some(v),
+        },
+    )?;
+    if best.0 <= 0.0 {
+        return None;
+    }
+    let (value, n, j, i) = best;
+    let g = &fields.grid;
+    let p = tm.inverse(g.x_m(i), g.y_m(j));
+    let (src, dist) = scenario
+        .sources
+        .iter()
+        .map(|s| (s, geo::geodesic_distance_m(s.location, p)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))?;
+    let time_s = n.map(|n| g.times_s[n]);
+    Some(Peak {
+        value,
+        units,
+        time_s,
+        time_utc: time_s.map(|t| {
+            (scenario.start + chrono::Duration::milliseconds((t * 1000.0) as i64)).to_rfc3339()
+        }),
+        layer_bottom_m: g.layers[0].bottom_m,
+        layer_top_m: g.layers[0].top_m,
+        lat: p.lat,
+        lon: p.lon,
+        source: src.name.clone(),
+        distance_m: dist,
+        bearing_deg: geo::geodesic_azimuth_deg(src.location, p),
+    })
+}
+
+/// Summarises each species' peaks in the lowest layer and its mass budget.
+pub fn species_summaries(
+    scenario: &Scenario,
+    fields: &Fields,
+    tm: &TransverseMercator,
+) -> Vec<SpeciesSummary> {
+    fields
+        .species
+        .iter()
+        .map(|sf| {
+            let u = sf.species.unit.symbol();
+            let c = &sf.concentration;
+            let (nt, _, ny, nx) = c.dim();
+            let conc = (0..nt).flat_map(|n| {
+                (0..ny).flat_map(move |j| (0..nx).map(move |i| (c[[n, 0, j, i]], Some(n), j, i)))
+            });
+            let tic = &sf.time_integrated;
+            let tics = (0..ny).flat_map(|j| (0..nx).map(move |i| (tic[[0, j, i]], None, j, i)));
+            SpeciesSummary {
+                name: sf.species.name.clone(),
+                peak_concentration: peak(scenario, tm, conc, fields, format!("{u} m-3")),
+                peak_time_integrated: peak(scenario, tm, tics, fields, format!("{u} s m-3")),
+                budget: sf.budget,
+            }
+        })
+        .collect()
+}
+
+impl RunSummary {
+    /// Human-readable lines for a terminal.
+    pub fn to_text(&self) -> String {
+        let mut s = format!(
+            "{}\n  model {} on {}, grid {} × {} × {} layers × {} times at {} m, {:.2} s\n",
+            self.scenario,
+            self.model,
+            self.backend,
+            self.grid_nx,
+            self.grid_ny,
+            self.grid_layers,
+            self.grid_times,
+            self.resolution_m,
+            self.elapsed_s
+        );
+        for sp in &self.species {
+            s += &format!("  {}\n", sp.name);
+            for (what, p) in [
+                ("peak concentration", &sp.peak_concentration),
+                ("peak time-integrated", &sp.peak_time_integrated),
+            ] {
+                match p {
+                    Some(p) => {
+                        s += &format!(
+                            "    {what}: {:.3e} {} at {:.4}°, {:.4}° — {:.1} km {} of {}",
+                            p.value,
+                            p.units,
+                            p.lat,
+                            p.lon,
+                            p.distance_m / 1000.0,
+                            geo::compass_point(p.bearing_deg),
+                            p.source
+                        );
+                        if let Some(t) = &p.time_utc {
+                            s += &format!(", interval ending {t}");
+                        }
+                        s += &format!(" (layer {}–{} m)\n", p.layer_bottom_m, p.layer_top_m);
+                    }
+                    None => s += &format!("    {what}: zero everywhere on the grid\n"),
+                }
+            }
+            if let Some(b) = &sp.budget {
+                s += &format!(
+                    "    budget: released {:.4e}, airborne {:.4e}, dry {:.4e}, wet {:.4e}, decayed {:.4e}, left domain {:.4e} (imbalance {:.1e})\n",
+                    b.released, b.airborne, b.dry_deposited, b.wet_deposited, b.decayed, b.exited, b.relative_imbalance()
+                );
+            }
+        }
+        for w in &self.warnings {
+            s += &format!("  warning: {w}\n");
+        }
+        for o in &self.outputs {
+            s += &format!("  wrote {o}\n");
+        }
+        s
+    }
+}

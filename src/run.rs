@@ -1,0 +1,175 @@
+//! The library's front door: run a validated scenario and write its outputs.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::field::{Fields, GridSpec};
+use crate::geo::TransverseMercator;
+use crate::met::UniformMet;
+use crate::model::gaussian;
+use crate::output::netcdf::{self, Provenance};
+use crate::output::summary::{species_summaries, RunSummary};
+use crate::output::{ensure_dir, write_bytes_atomically, OutputError};
+use crate::scenario::{MetSpec, ModelSpec, OutputFormat, Scenario, ScenarioError};
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("cannot start a thread pool of {threads} threads: {message}")]
+    Threads { threads: usize, message: String },
+}
+
+/// How to run, beyond what the scenario says.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Overrides `output.directory`.
+    pub output_dir: Option<PathBuf>,
+    /// Number of worker threads (default: all cores). Results do not depend on it.
+    pub threads: Option<usize>,
+}
+
+/// A finished model run, before anything is written.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    pub fields: Fields,
+    pub projection: TransverseMercator,
+    /// Which model and backend ran.
+    pub model: String,
+    pub backend: String,
+    pub seed: Option<u64>,
+    pub elapsed_s: f64,
+    pub warnings: Vec<String>,
+}
+
+/// Runs the scenario's model over its grid.
+pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation, RunError> {
+    let pool = {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = options.threads {
+            b = b.num_threads(n);
+        }
+        b.build().map_err(|e| RunError::Threads {
+            threads: options.threads.unwrap_or(0),
+            message: e.to_string(),
+        })?
+    };
+    let started = Instant::now();
+    let tm = TransverseMercator::new(scenario.domain.centre);
+    let grid = GridSpec::from_scenario(scenario);
+    let MetSpec::Uniform(met_spec) = &scenario.meteorology;
+    let met = UniformMet::from_spec(met_spec, scenario.domain.centre.lat);
+    let mut warnings = vec![];
+    if met.wind_speed_at_m_s(met.reference_height_m) < 1.0 {
+        warnings.push(format!(
+            "wind speed {:.2} m/s is below 1 m/s: a steady Gaussian plume is unreliable in near-calm air",
+            met.wind_speed_m_s
+        ));
+    }
+    let fields = match &scenario.model {
+        ModelSpec::GaussianPlume {
+            sigma_scheme,
+            receptor_height_m,
+        } => {
+            let setup = gaussian::Setup {
+                scheme: *sigma_scheme,
+                terrain: met_spec.terrain,
+                receptor_height_m: *receptor_height_m,
+            };
+            pool.install(|| {
+                gaussian::run(
+                    &scenario.sources,
+                    &scenario.species,
+                    &met,
+                    &grid,
+                    &tm,
+                    &setup,
+                    scenario.duration_s,
+                )
+            })
+        }
+    };
+    Ok(Simulation {
+        fields,
+        projection: tm,
+        model: scenario.model.kind_name().to_string(),
+        backend: format!("cpu (rayon, {} threads)", pool.current_num_threads()),
+        seed: scenario.model.seed(),
+        elapsed_s: started.elapsed().as_secs_f64(),
+        warnings,
+    })
+}
+
+/// Summarises a simulation.
+pub fn summarise(scenario: &Scenario, sim: &Simulation, outputs: Vec<String>) -> RunSummary {
+    let g = &sim.fields.grid;
+    RunSummary {
+        scenario: scenario.name.clone(),
+        scenario_file: scenario.path.display().to_string(),
+        model: sim.model.clone(),
+        backend: sim.backend.clone(),
+        seed: sim.seed,
+        grid_nx: g.nx,
+        grid_ny: g.ny,
+        grid_layers: g.nz(),
+        grid_times: g.nt(),
+        resolution_m: g.dx_m,
+        elapsed_s: sim.elapsed_s,
+        species: species_summaries(scenario, &sim.fields, &sim.projection),
+        outputs,
+        warnings: sim.warnings.clone(),
+    }
+}
+
+/// Writes the scenario's requested outputs into `dir` and returns their paths.
+pub fn write_outputs(
+    scenario: &Scenario,
+    sim: &Simulation,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, RunError> {
+    ensure_dir(dir)?;
+    let mut written = vec![];
+    if scenario.output.formats.contains(&OutputFormat::Netcdf) {
+        let path = dir.join("fields.nc");
+        let prov = Provenance::now(&sim.model, sim.seed, &sim.backend);
+        netcdf::write(
+            &path,
+            scenario,
+            &sim.fields,
+            &sim.projection,
+            &prov,
+            &[],
+            &[],
+        )?;
+        written.push(path);
+    }
+    if scenario.output.formats.contains(&OutputFormat::Json) {
+        let path = dir.join("summary.json");
+        let mut names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+        names.push(path.display().to_string());
+        let summary = summarise(scenario, sim, names);
+        let json = serde_json::to_vec_pretty(&summary).expect("summary serialises");
+        write_bytes_atomically(&path, &json)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Loads, runs and writes a scenario file: what `plume run` does.
+pub fn run_file(path: &Path, options: &RunOptions) -> Result<RunSummary, RunError> {
+    let scenario = Scenario::load(path)?;
+    let sim = simulate(&scenario, options)?;
+    let dir = options
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| scenario.output.directory.clone());
+    let written = write_outputs(&scenario, &sim, &dir)?;
+    Ok(summarise(
+        &scenario,
+        &sim,
+        written.iter().map(|p| p.display().to_string()).collect(),
+    ))
+}

@@ -1,0 +1,190 @@
+//! The Gaussian plume against conservation laws and analytic limits.
+
+use std::f64::consts::TAU;
+
+use plume::geo::{LatLon, TransverseMercator};
+use plume::met::boundary_layer::{BoundaryLayer, StabilityClass};
+use plume::met::UniformMet;
+use plume::model::gaussian::{PlumeGeometry, Sigmas};
+use plume::scenario::{SigmaScheme, Terrain};
+use plume::source::Source;
+
+const CENTRE: LatLon = LatLon {
+    lat: 45.0,
+    lon: -66.0,
+};
+
+fn met(class: StabilityClass, mixing_height_m: f64) -> UniformMet {
+    UniformMet {
+        wind_speed_m_s: 5.0,
+        reference_height_m: 10.0,
+        wind_from_deg: 270.0,
+        boundary_layer: BoundaryLayer {
+            friction_velocity_m_s: 0.4,
+            obukhov_length_m: f64::INFINITY,
+            mixing_height_m,
+            roughness_length_m: 0.1,
+            stability: class,
+        },
+        precipitation_mm_h: 0.0,
+        air_temperature_k: 288.15,
+    }
+}
+
+fn plume(class: StabilityClass, height_m: f64, lid_m: Option<f64>) -> PlumeGeometry {
+    let tm = TransverseMercator::new(CENTRE);
+    let src = Source {
+        name: "test".into(),
+        location: CENTRE,
+        height_m,
+        start_s: 0.0,
+        duration_s: 3600.0,
+        releases: vec![],
+        stack: None,
+    };
+    let mut p = PlumeGeometry::new(
+        &src,
+        &met(class, lid_m.unwrap_or(1e4)),
+        SigmaScheme::Briggs,
+        Terrain::Rural,
+        &tm,
+    );
+    p.lid_m = lid_m;
+    p
+}
+
+/// Composite Simpson's rule of f over [a, b] with n (even) intervals.
+fn simpson(a: f64, b: f64, n: usize, f: impl Fn(f64) -> f64) -> f64 {
+    let h = (b - a) / n as f64;
+    let mut s = f(a) + f(b);
+    for i in 1..n {
+        s += f(a + i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 };
+    }
+    s * h / 3.0
+}
+
+/// ∫∫ u·C dy dz over the plume cross-section at downwind distance x, per unit emission rate.
+fn mass_flux_per_rate(p: &PlumeGeometry, x_m: f64, lambda: f64) -> f64 {
+    let (sy, sz) = p.sigmas.at(x_m);
+    let y_max = 9.0 * sy;
+    let z_top = p.lid_m.unwrap_or(p.effective_height_m(x_m) + 10.0 * sz);
+    // The plume lies along +x from the origin (wind from the west).
+    p.u_m_s
+        * simpson(0.0, z_top, 2000, |z| {
+            simpson(-y_max, y_max, 400, |y| {
+                p.decayed_concentration_per_rate(x_m + p.x_m, y + p.y_m, z, lambda)
+            })
+        })
+}
+
+#[test]
+fn mass_flux_equals_emission_rate_with_ground_reflection() {
+    for class in [StabilityClass::B, StabilityClass::D, StabilityClass::F] {
+        let p = plume(class, 50.0, None);
+        for x in [200.0, 1000.0, 5000.0, 20_000.0] {
+            let flux = mass_flux_per_rate(&p, x, 0.0);
+            assert!(
+                (flux - 1.0).abs() < 1e-3,
+                "{class:?} x = {x}: flux/Q = {flux}"
+            );
+        }
+    }
+}
+
+#[test]
+fn mass_flux_equals_emission_rate_under_a_mixing_lid() {
+    for class in [
+        StabilityClass::A,
+        StabilityClass::C,
+        StabilityClass::D,
+        StabilityClass::E,
+    ] {
+        let p = plume(class, 50.0, Some(400.0));
+        for x in [200.0, 1000.0, 5000.0, 20_000.0, 60_000.0] {
+            let flux = mass_flux_per_rate(&p, x, 0.0);
+            assert!(
+                (flux - 1.0).abs() < 1e-3,
+                "{class:?} x = {x}: flux/Q = {flux}"
+            );
+        }
+    }
+}
+
+#[test]
+fn mass_flux_with_decay_equals_q_times_exp_minus_lambda_x_over_u() {
+    let lambda = std::f64::consts::LN_2 / 1800.0; // a 30-minute half-life shows clearly over 20 km
+    for lid in [None, Some(600.0)] {
+        let p = plume(StabilityClass::D, 30.0, lid);
+        for x in [1000.0, 5000.0, 20_000.0] {
+            let flux = mass_flux_per_rate(&p, x, lambda);
+            let expected = (-lambda * x / p.u_m_s).exp();
+            assert!(
+                (flux / expected - 1.0).abs() < 1e-3,
+                "lid {lid:?} x = {x}: {flux} vs {expected}"
+            );
+        }
+    }
+}
+
+#[test]
+fn far_downwind_under_a_lid_the_profile_is_well_mixed() {
+    let h = 500.0;
+    for class in [StabilityClass::A, StabilityClass::B, StabilityClass::C] {
+        let p = plume(class, 60.0, Some(h));
+        // Far enough that σz exceeds 1.3 h.
+        let x = (1..400)
+            .map(|k| k as f64 * 500.0)
+            .find(|&x| p.sigmas.at(x).1 > 1.3 * h)
+            .unwrap();
+        let (sy, _) = p.sigmas.at(x);
+        let mixed = 1.0 / (p.u_m_s * h * TAU.sqrt() * sy);
+        for z in [0.0, 1.5, 100.0, 250.0, 400.0, 499.0] {
+            let c = p.concentration_per_rate(p.x_m + x, p.y_m, z);
+            assert!(
+                (c / mixed - 1.0).abs() < 0.01,
+                "{class:?} x = {x} z = {z}: {c} vs well-mixed {mixed}"
+            );
+        }
+    }
+}
+
+#[test]
+fn plume_above_the_lid_gives_nothing_below() {
+    let p = plume(StabilityClass::D, 900.0, Some(800.0));
+    assert_eq!(p.concentration_per_rate(p.x_m + 2000.0, p.y_m, 1.5), 0.0);
+}
+
+#[test]
+fn upwind_receptors_see_nothing() {
+    let p = plume(StabilityClass::D, 10.0, None);
+    assert_eq!(p.concentration_per_rate(p.x_m - 100.0, p.y_m, 1.0), 0.0);
+    assert!(p.concentration_per_rate(p.x_m + 100.0, p.y_m, 1.0) > 0.0);
+}
+
+#[test]
+fn grid_row_fill_matches_pointwise_evaluation() {
+    let mut p = plume(StabilityClass::C, 20.0, Some(700.0));
+    p.downwind = (0.6, 0.8); // a wind not aligned with the grid
+    let mut row = vec![0.0; 300];
+    let (y, x0, dx) = (850.0, -2000.0, 25.0);
+    p.fill_row(y, x0, dx, 1.5, &mut row);
+    for (i, &c) in row.iter().enumerate() {
+        let expected = p.concentration_per_rate(x0 + i as f64 * dx, y, 1.5);
+        assert!(
+            (c - expected).abs() <= 1e-12 * expected.abs(),
+            "cell {i}: {c} vs {expected}"
+        );
+    }
+    assert!(row.iter().any(|&c| c > 0.0));
+}
+
+#[test]
+fn isc3_scheme_is_selectable() {
+    let s = Sigmas::new(
+        SigmaScheme::PasquillGifford,
+        StabilityClass::D,
+        Terrain::Rural,
+    );
+    let b = Sigmas::new(SigmaScheme::Briggs, StabilityClass::D, Terrain::Rural);
+    assert_ne!(s.at(1000.0), b.at(1000.0));
+}

@@ -1,0 +1,215 @@
+//! The CF-1.10 netCDF-4/HDF5 output: read back by the crate, opened by ncdump and xarray, and
+//! written atomically.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use hdf5::types::FixedUnicode;
+use plume::output::{write_atomically, OutputError};
+use plume::scenario::Scenario;
+use plume::{simulate, write_outputs, RunOptions, Simulation};
+
+fn run_lepreau(dir: &Path) -> (Scenario, Simulation, PathBuf) {
+    let s = Scenario::load(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/lepreau_stack_east_wind.toml"),
+    )
+    .unwrap();
+    let sim = simulate(&s, &RunOptions::default()).unwrap();
+    write_outputs(&s, &sim, dir).unwrap();
+    (s, sim, dir.join("fields.nc"))
+}
+
+fn text_attr(loc: &hdf5::Location, name: &str) -> String {
+    loc.attr(name)
+        .unwrap()
+        .read_scalar::<FixedUnicode<256>>()
+        .unwrap()
+        .as_str()
+        .to_string()
+}
+
+/// Runs an external checker, or explains why not: CI installs it, so there it must exist.
+fn external(cmd: &str, args: &[&str]) -> Option<std::process::Output> {
+    match Command::new(cmd).args(args).output() {
+        Ok(o) => Some(o),
+        Err(e) if std::env::var_os("CI").is_none() => {
+            eprintln!("skipping the {cmd} check: {e} (CI installs it; run .ci/run to include it)");
+            None
+        }
+        Err(e) => panic!("{cmd} is required in CI: {e}"),
+    }
+}
+
+#[test]
+fn hdf5_file_reads_back_with_cf_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, sim, path) = run_lepreau(dir.path());
+    let f = hdf5::File::open(&path).unwrap();
+    assert_eq!(text_attr(&f, "Conventions"), "CF-1.10");
+    assert!(text_attr(&f, "engine_version").starts_with("plume "));
+    assert_eq!(text_attr(&f, "model"), "gaussian_plume");
+    let g = &sim.fields.grid;
+    let c = f.dataset("air_concentration_I_131").unwrap();
+    assert_eq!(c.shape(), vec![g.nt(), g.nz(), g.ny, g.nx]);
+    assert_eq!(text_attr(&c, "units"), "Bq m-3");
+    assert_eq!(text_attr(&c, "grid_mapping"), "crs");
+    assert!(
+        c.filters()
+            .iter()
+            .any(|f| matches!(f, hdf5::filters::Filter::Deflate(_))),
+        "data variables are compressed"
+    );
+    let data: ndarray::Array4<f64> = c.read().unwrap();
+    assert_eq!(data, sim.fields.species[0].concentration);
+    let crs = f.dataset("crs").unwrap();
+    assert_eq!(text_attr(&crs, "grid_mapping_name"), "transverse_mercator");
+    let lon0: f64 = crs
+        .attr("longitude_of_central_meridian")
+        .unwrap()
+        .read_scalar()
+        .unwrap();
+    assert_eq!(lon0, s.domain.centre.lon);
+    for v in [
+        "time",
+        "z",
+        "y",
+        "x",
+        "lat",
+        "lon",
+        "time_bnds",
+        "z_bnds",
+        "time_integrated_air_concentration_Cs_137",
+        "dry_deposition_I_131",
+    ] {
+        let d = f.dataset(v).unwrap();
+        assert!(d.attr("units").is_ok(), "{v} has units");
+    }
+    let lat: ndarray::Array2<f64> = f.dataset("lat").unwrap().read().unwrap();
+    assert!((lat[[g.ny / 2, g.nx / 2]] - s.domain.centre.lat).abs() < 0.01);
+}
+
+#[test]
+fn ncdump_sees_named_dimensions() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, sim, path) = run_lepreau(dir.path());
+    let Some(out) = external("ncdump", &["-h", path.to_str().unwrap()]) else {
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let g = &sim.fields.grid;
+    for d in [
+        format!("time = {}", g.nt()),
+        format!("x = {}", g.nx),
+        format!("y = {}", g.ny),
+        format!("z = {}", g.nz()),
+    ] {
+        assert!(text.contains(&d), "{d} missing:\n{text}");
+    }
+    assert!(
+        text.contains("air_concentration_I_131(time, z, y, x)"),
+        "{text}"
+    );
+    assert!(!text.contains("phony_dim"), "{text}");
+    assert!(text.contains(":Conventions = \"CF-1.10\""), "{text}");
+}
+
+#[test]
+fn xarray_opens_the_file_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, sim, path) = run_lepreau(dir.path());
+    let script = format!(
+        "import xarray as xr\nfor engine in ('netcdf4', 'h5netcdf'):\n    ds = xr.open_dataset(r'{}', engine=engine)\n    c = ds['air_concentration_I_131']\n    assert c.dims == ('time', 'z', 'y', 'x'), c.dims\n    assert c.attrs['units'] == 'Bq m-3'\n    assert str(ds.time.dtype).startswith('datetime64'), ds.time.dtype\n    print(engine, float(c.max()))\n",
+        path.display()
+    );
+    let Some(out) = external("python3", &["-c", &script]) else {
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "xarray failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected = sim.fields.species[0]
+        .concentration
+        .iter()
+        .cloned()
+        .fold(0.0, f64::max);
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let v: f64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+        assert!((v / expected - 1.0).abs() < 1e-12, "{line} vs {expected}");
+    }
+}
+
+#[test]
+fn failed_write_leaves_the_old_file_and_no_temporary() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("fields.nc");
+    std::fs::write(&target, b"previous complete output").unwrap();
+    let r: Result<(), OutputError> = write_atomically(&target, |tmp| {
+        std::fs::write(tmp, b"half-writ").unwrap();
+        Err(OutputError::Io {
+            path: tmp.to_path_buf(),
+            source: std::io::Error::other("disk full"),
+        })
+    });
+    assert!(r.is_err());
+    assert_eq!(std::fs::read(&target).unwrap(), b"previous complete output");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+}
+
+#[test]
+fn successful_write_leaves_only_final_files() {
+    let dir = tempfile::tempdir().unwrap();
+    run_lepreau(dir.path());
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, vec!["fields.nc", "summary.json"]);
+}
+
+#[test]
+fn cli_prints_a_summary_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let exe = env!("CARGO_BIN_EXE_plume");
+    let scen = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/lepreau_stack_east_wind.toml");
+    let out = Command::new(exe)
+        .args(["run", scen.to_str().unwrap(), "--json", "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let peak = &v["species"][0]["peak_concentration"];
+    assert!(peak["value"].as_f64().unwrap() > 0.0);
+    let d = peak["distance_m"].as_f64().unwrap();
+    assert!(d > 100.0 && d < 60_000.0, "{d}");
+    let text = Command::new(exe)
+        .args(["run", scen.to_str().unwrap(), "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let t = String::from_utf8_lossy(&text.stdout);
+    assert!(t.contains("peak concentration") && t.contains("km"), "{t}");
+    let bad = Command::new(exe)
+        .args(["check", "Cargo.toml"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("Cargo.toml"));
+}

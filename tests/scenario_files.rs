@@ -1,0 +1,265 @@
+//! Scenario files: every shipped scenario runs, and broken ones say precisely what is wrong.
+
+use std::path::{Path, PathBuf};
+
+use plume::scenario::{Scenario, ScenarioError};
+use proptest::prelude::*;
+
+const VALID: &str = r#"
+[scenario]
+name = "test"
+start = "2026-07-14T06:00:00Z"
+duration_s = 3600
+
+[domain]
+centre = { lat = 45.07, lon = -66.75 }
+extent_m = [20000, 10000]
+resolution_m = 500
+layers_m = [[0, 3], [3, 50]]
+output_interval_s = 900
+
+[[source]]
+name = "stack"
+location = { lat = 45.07, lon = -66.70 }
+height_m = 40
+release = [{ nuclide = "I-131", rate_bq_s = 1e12 }]
+
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 5.0
+wind_from_deg = 80
+stability = "D"
+
+[model]
+kind = "gaussian_plume"
+"#;
+
+fn problems(text: &str) -> Vec<String> {
+    match Scenario::parse(text, Path::new("broken.toml")) {
+        Ok(_) => vec![],
+        Err(ScenarioError::Invalid { problems, .. }) => {
+            problems.iter().map(|p| p.to_string()).collect()
+        }
+        Err(e) => vec![e.to_string()],
+    }
+}
+
+/// Asserts that the text fails with a problem mentioning every fragment.
+fn fails_with(text: &str, fragments: &[&str]) {
+    let ps = problems(text);
+    assert!(
+        ps.iter().any(|p| fragments.iter().all(|f| p.contains(f))),
+        "expected a problem containing {fragments:?}, got {ps:#?}"
+    );
+}
+
+#[test]
+fn the_reference_scenario_is_valid() {
+    assert_eq!(problems(VALID), Vec::<String>::new());
+}
+
+#[test]
+fn every_shipped_scenario_parses_validates_and_runs() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 2,
+        "scenarios/ should hold the regional scenarios"
+    );
+    for f in files {
+        let s = Scenario::load(&f).unwrap_or_else(|e| panic!("{e}"));
+        let sim = plume::simulate(&s, &plume::RunOptions::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let out = tempfile::tempdir().unwrap();
+        let written = plume::write_outputs(&s, &sim, out.path()).unwrap();
+        assert!(!written.is_empty());
+        let total: f64 = sim
+            .fields
+            .species
+            .iter()
+            .map(|sp| sp.time_integrated.sum())
+            .sum();
+        assert!(total > 0.0, "{} produced an empty field", f.display());
+    }
+}
+
+#[test]
+fn misspelt_key_names_the_field_and_the_allowed_keys() {
+    fails_with(
+        &VALID.replace("wind_speed_m_s", "wind_sped_m_s"),
+        &["meteorology", "wind_sped_m_s", "expected one of"],
+    );
+}
+
+#[test]
+fn unknown_stability_class() {
+    fails_with(
+        &VALID.replace("stability = \"D\"", "stability = \"G\""),
+        &["meteorology.stability", "\"G\"", "\"A\" to \"F\""],
+    );
+}
+
+#[test]
+fn stability_and_obukhov_length_together() {
+    fails_with(
+        &VALID.replace(
+            "stability = \"D\"",
+            "stability = \"D\"\nobukhov_length_m = -50",
+        ),
+        &["obukhov_length_m", "-50", "not both"],
+    );
+}
+
+#[test]
+fn negative_wind_speed() {
+    fails_with(
+        &VALID.replace("wind_speed_m_s = 5.0", "wind_speed_m_s = -2.0"),
+        &["meteorology.wind_speed_m_s = -2", "> 0"],
+    );
+}
+
+#[test]
+fn missing_start_time() {
+    fails_with(
+        &VALID.replace("start = \"2026-07-14T06:00:00Z\"\n", ""),
+        &["scenario.start", "(missing)", "ISO 8601"],
+    );
+}
+
+#[test]
+fn malformed_start_time() {
+    fails_with(
+        &VALID.replace("2026-07-14T06:00:00Z", "yesterday at six"),
+        &["scenario.start", "yesterday", "ISO 8601"],
+    );
+}
+
+#[test]
+fn source_outside_the_domain() {
+    fails_with(
+        &VALID.replace("lon = -66.70", "lon = -66.00"),
+        &["source[0].location", "inside the domain"],
+    );
+}
+
+#[test]
+fn layer_with_bottom_above_top() {
+    fails_with(
+        &VALID.replace("[3, 50]", "[50, 3]"),
+        &["domain.layers_m[1]", "bottom < top"],
+    );
+}
+
+#[test]
+fn misspelt_model_kind() {
+    fails_with(
+        &VALID.replace("kind = \"gaussian_plume\"", "kind = \"gausian_plume\""),
+        &["model", "unknown variant `gausian_plume`", "gaussian_plume"],
+    );
+}
+
+#[test]
+fn unknown_nuclide() {
+    fails_with(
+        &VALID.replace("I-131", "I-999"),
+        &["source[0].release[0].nuclide", "I-999", "in the library"],
+    );
+}
+
+#[test]
+fn mass_rate_for_a_nuclide() {
+    fails_with(
+        &VALID.replace("rate_bq_s = 1e12", "rate_kg_s = 1.0"),
+        &["source[0].release[0].rate_kg_s", "rate_bq_s for a nuclide"],
+    );
+}
+
+#[test]
+fn output_interval_longer_than_the_run() {
+    fails_with(
+        &VALID.replace("output_interval_s = 900", "output_interval_s = 7200"),
+        &[
+            "domain.output_interval_s = 7200",
+            "at most scenario.duration_s",
+        ],
+    );
+}
+
+#[test]
+fn toml_syntax_error_gives_the_line() {
+    fails_with(
+        &VALID.replace("height_m = 40", "height_m = = 40"),
+        &["(syntax) line 17", "height_m = = 40", "valid TOML"],
+    );
+}
+
+#[test]
+fn partial_stack_parameters() {
+    fails_with(
+        &VALID.replace("height_m = 40", "height_m = 40\nstack_diameter_m = 3"),
+        &["source[0].stack_diameter_m", "all three"],
+    );
+}
+
+#[test]
+fn unknown_section() {
+    fails_with(
+        &format!("{VALID}\n[weather]\nwind = 3\n"),
+        &["weather", "unknown section"],
+    );
+}
+
+#[test]
+fn wrong_type() {
+    fails_with(
+        &VALID.replace("duration_s = 3600", "duration_s = \"an hour\""),
+        &["scenario.duration_s", "invalid type"],
+    );
+}
+
+#[test]
+fn all_problems_are_reported_at_once_with_the_file_name() {
+    let text = VALID
+        .replace("wind_speed_m_s = 5.0", "wind_speed_m_s = -2.0")
+        .replace("I-131", "I-999")
+        .replace("[3, 50]", "[50, 3]")
+        .replace("duration_s = 3600", "duration_s = 0");
+    let err = Scenario::parse(&text, Path::new("scenarios/bad.toml")).unwrap_err();
+    let msg = err.to_string();
+    for f in [
+        "scenarios/bad.toml: meteorology.wind_speed_m_s",
+        "scenarios/bad.toml: source[0].release[0].nuclide",
+        "domain.layers_m[1]",
+        "scenario.duration_s = 0",
+    ] {
+        assert!(msg.contains(f), "{f:?} missing from:\n{msg}");
+    }
+    let ScenarioError::Invalid { problems, .. } = err else {
+        panic!()
+    };
+    assert!(problems.len() >= 4, "{problems:#?}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// No input, however mangled, makes the parser panic.
+    #[test]
+    fn parser_never_panics_on_mutated_scenarios(cut in 0usize..VALID.len(), insert in "[ -~\\n]{0,12}", keep in 0usize..VALID.len()) {
+        let mut text: String = VALID.chars().take(cut).collect();
+        text.push_str(&insert);
+        text.extend(VALID.chars().skip(keep));
+        let _ = Scenario::parse(&text, Path::new("fuzz.toml"));
+    }
+
+    #[test]
+    fn parser_never_panics_on_numbers(v in prop::num::f64::ANY) {
+        let text = VALID.replace("wind_speed_m_s = 5.0", &format!("wind_speed_m_s = {v:?}")).replace("height_m = 40", &format!("height_m = {v:?}"));
+        let _ = Scenario::parse(&text, Path::new("fuzz.toml"));
+    }
+}
