@@ -10,6 +10,7 @@
 //! The library never prints; the CLI (`plume evaluate`) reads, calls and writes.
 
 pub mod bootstrap;
+pub mod cli;
 pub mod measures;
 pub mod pairs;
 pub mod plot;

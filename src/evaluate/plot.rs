@@ -108,16 +108,15 @@ pub fn scatter_png(
             .map_err(|e| fail(e.to_string()))?
             .label("1:1")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
-        for k in [2.0, 0.5] {
-            chart
-                .draw_series(DashedLineSeries::new(
-                    line(k),
-                    8,
-                    6,
-                    BLACK.mix(0.6).stroke_width(1),
-                ))
-                .map_err(|e| fail(e.to_string()))?;
-        }
+        let dashed = BLACK.mix(0.6).stroke_width(1);
+        chart
+            .draw_series(DashedLineSeries::new(line(2.0), 8, 6, dashed))
+            .map_err(|e| fail(e.to_string()))?
+            .label("factor of 2")
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], dashed));
+        chart
+            .draw_series(DashedLineSeries::new(line(0.5), 8, 6, dashed))
+            .map_err(|e| fail(e.to_string()))?;
         for (i, s) in series.iter().enumerate() {
             let colour = PALETTE[i % PALETTE.len()];
             chart

@@ -9,5 +9,9 @@
 //! 10 ≤ L < 100, very stable 0 < L < 10; L in m).
 
 pub mod data;
+pub mod models;
+pub mod suite;
 
 pub use data::{load_dir, stability_stratum, ArcObservation, Dataset, PgRun};
+pub use models::{predict_arcs, scenario, SuiteModel};
+pub use suite::{pair_model, Quantity};
