@@ -131,6 +131,12 @@ fn prairie_grass(
         data.arcs.len(),
         data_dir.display()
     ));
+    for e in &data.excluded {
+        output.text.push_str(&format!("left out: {e}\n"));
+    }
+    if !data.excluded.is_empty() {
+        output.text.push('\n');
+    }
     let options = EvaluationOptions {
         threshold: None,
         replicates,

@@ -10,7 +10,11 @@
 //! tabulated; informational) and any other columns, which are ignored.
 //!
 //! `samplers.csv`, one line per sampler: `run`, `arc_distance_m`, `azimuth_deg`,
-//! `concentration_mg_m3` (10-minute mean at the sampler).
+//! `concentration_mg_m3` (10-minute mean at the sampler; empty when the sampler has no value).
+//!
+//! Missing samplers are bridged by the trapezoid. An arc with more than
+//! [`MAX_MISSING_FRACTION`] of its samplers missing is left out of the comparison (its integral
+//! and maximum may have lost the plume) and listed in [`Dataset::excluded`].
 //!
 //! For an arc of radius R with samplers at azimuths θᵢ (ordered along the arc) and concentrations
 //! Cᵢ, the crosswind-integrated concentration is the trapezoid sum along the arc,
@@ -29,6 +33,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::super::EvaluateError;
+
+/// Largest fraction of an arc's samplers that may be missing before the arc is left out.
+pub const MAX_MISSING_FRACTION: f64 = 0.1;
 
 /// The meteorology and source of one run.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +71,8 @@ pub struct ArcObservation {
     pub distance_m: f64,
     /// Number of samplers with a value.
     pub samplers: usize,
+    /// Number of samplers without a value.
+    pub missing: usize,
     /// Crosswind-integrated concentration per unit release rate (s m⁻²).
     pub cwic_over_q_s_m2: f64,
     /// Arc-maximum concentration per unit release rate (s m⁻³).
@@ -77,6 +86,8 @@ pub struct Dataset {
     pub runs: Vec<PgRun>,
     /// Arc observations of those runs, by run then distance.
     pub arcs: Vec<ArcObservation>,
+    /// Arcs left out, with the reason.
+    pub excluded: Vec<String>,
 }
 
 /// The stability strata of the Prairie Grass report, from the Obukhov length L (m).
@@ -102,7 +113,7 @@ pub fn load_dir(dir: &Path) -> Result<Dataset, EvaluateError> {
         .collect();
     // Keyed by (numeric run order, run, distance in mm) so arcs come out by run, then distance.
     type ArcKey = (u64, String, u64);
-    let mut by_arc: BTreeMap<ArcKey, (f64, Vec<(f64, f64)>)> = BTreeMap::new();
+    let mut by_arc: BTreeMap<ArcKey, (f64, Vec<(f64, f64)>, usize)> = BTreeMap::new();
     for s in &samplers {
         // Arcs of runs without meteorology are ignored: they cannot be modelled.
         if !q_by_run.contains_key(s.run.as_str()) {
@@ -113,17 +124,29 @@ pub fn load_dir(dir: &Path) -> Result<Dataset, EvaluateError> {
             s.run.clone(),
             (s.distance_m * 1000.0).round() as u64,
         );
-        let entry = by_arc.entry(key).or_insert((s.distance_m, Vec::new()));
-        entry.1.push((s.azimuth_deg, s.concentration_mg_m3));
+        let entry = by_arc.entry(key).or_insert((s.distance_m, Vec::new(), 0));
+        match s.concentration_mg_m3 {
+            Some(c) => entry.1.push((s.azimuth_deg, c)),
+            None => entry.2 += 1,
+        }
     }
     let mut arcs = Vec::new();
-    for ((_, run, _), (distance_m, points)) in by_arc {
+    let mut excluded = Vec::new();
+    for ((_, run, _), (distance_m, points, missing)) in by_arc {
+        let total = points.len() + missing;
+        if missing as f64 > MAX_MISSING_FRACTION * total as f64 {
+            excluded.push(format!(
+                "run {run}, {distance_m} m arc: {missing} of {total} samplers missing"
+            ));
+            continue;
+        }
         let q_mg_s = q_by_run[run.as_str()] * 1000.0;
         let (cwic_mg_m2, max_mg_m3) = reduce_arc(distance_m, &points);
         arcs.push(ArcObservation {
             run,
             distance_m,
             samplers: points.len(),
+            missing,
             cwic_over_q_s_m2: cwic_mg_m2 / q_mg_s,
             max_over_q_s_m3: max_mg_m3 / q_mg_s,
         });
@@ -134,7 +157,11 @@ pub fn load_dir(dir: &Path) -> Result<Dataset, EvaluateError> {
             dir.display()
         )));
     }
-    Ok(Dataset { runs, arcs })
+    Ok(Dataset {
+        runs,
+        arcs,
+        excluded,
+    })
 }
 
 /// Crosswind integral (trapezoid along the arc) and maximum of one arc's samplers, given as
@@ -175,7 +202,7 @@ struct SamplerRow {
     run: String,
     distance_m: f64,
     azimuth_deg: f64,
-    concentration_mg_m3: f64,
+    concentration_mg_m3: Option<f64>,
 }
 
 /// A CSV file with named columns and errors that name file, line, column and value.
@@ -344,7 +371,7 @@ fn read_samplers(path: &Path) -> Result<Vec<SamplerRow>, EvaluateError> {
                 run: row.1[run].clone(),
                 distance_m: t.number(row, d, (0.1, 1e6))?,
                 azimuth_deg: t.number(row, az, (0.0, 360.0))?,
-                concentration_mg_m3: t.number(row, conc, (0.0, 1e9))?,
+                concentration_mg_m3: t.optional(row, Some(conc), (0.0, 1e9))?,
             })
         })
         .collect()
@@ -369,6 +396,34 @@ mod tests {
         // 10°, 12°, 16° on a 50 m arc with C = 2, 2, 2 → 2 · 50 · 6° in radians.
         let (cwic, _) = reduce_arc(50.0, &[(10.0, 2.0), (12.0, 2.0), (16.0, 2.0)]);
         assert!((cwic - 2.0 * 50.0 * 6f64.to_radians()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn arcs_missing_over_a_tenth_of_their_samplers_are_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("runs.csv"),
+            "run,source_rate_g_s,source_height_m,sampler_height_m,obukhov_length_m,\
+             wind_speed_2m_m_s,roughness_length_m,averaging_time_s\n1,100,0.46,1.5,-20,4,0.006,600\n",
+        )
+        .unwrap();
+        // 50 m arc: 1 of 10 missing (kept); 100 m arc: 2 of 10 missing (left out).
+        let mut samplers = String::from("run,arc_distance_m,azimuth_deg,concentration_mg_m3\n");
+        for k in 0..10 {
+            let c50 = if k == 4 { String::new() } else { "1.0".into() };
+            let c100 = if k < 2 { String::new() } else { "0.5".into() };
+            samplers.push_str(&format!("1,50,{},{c50}\n1,100,{},{c100}\n", 2 * k, 2 * k));
+        }
+        std::fs::write(dir.path().join("samplers.csv"), samplers).unwrap();
+        let data = load_dir(dir.path()).unwrap();
+        assert_eq!(data.arcs.len(), 1);
+        assert_eq!(data.arcs[0].distance_m, 50.0);
+        assert_eq!(data.arcs[0].missing, 1);
+        // The gap at 8° is bridged: 1 mg/m3 over 18° of a 50 m arc, per 100 g/s.
+        let expected = 50.0 * 18f64.to_radians() / 100_000.0;
+        assert!((data.arcs[0].cwic_over_q_s_m2 - expected).abs() < 1e-15);
+        assert_eq!(data.excluded.len(), 1);
+        assert!(data.excluded[0].contains("2 of 10"), "{:?}", data.excluded);
     }
 
     #[test]
