@@ -44,10 +44,27 @@ pub struct StratumReport {
     pub n_pairs: usize,
     /// Number of distinct runs.
     pub n_runs: usize,
-    /// The measures, or why they could not be computed.
+    /// The measures, or why they could not be computed (serialised as the measures, or as
+    /// `{"error": "…"}`).
+    #[serde(serialize_with = "measures_or_error")]
     pub measures: Result<Measures, String>,
     /// 95 % bootstrap intervals (None with fewer than two runs).
     pub intervals: Option<Intervals>,
+}
+
+fn measures_or_error<S: serde::Serializer>(
+    value: &Result<Measures, String>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    match value {
+        Ok(m) => m.serialize(serializer),
+        Err(e) => {
+            let mut map = serializer.serialize_map(Some(1))?;
+            map.serialize_entry("error", e)?;
+            map.end()
+        }
+    }
 }
 
 /// A full evaluation: overall and per stratum.
@@ -193,6 +210,10 @@ mod tests {
         assert!((far.mg - 0.5).abs() < 1e-12);
         assert_eq!(report.groups[2].n_runs, 2);
         assert_eq!(label_counts(&pairs, "distance_m")["50"], 2);
+
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["groups"][2]["measures"]["mg"], 0.5);
+        assert_eq!(json["groups"][0]["label"], "all");
     }
 
     #[test]
