@@ -11,6 +11,7 @@
 
 pub mod bootstrap;
 pub mod cli;
+mod csv_table;
 pub mod measures;
 pub mod pairs;
 pub mod plot;

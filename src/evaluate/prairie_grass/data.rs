@@ -32,7 +32,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use super::super::EvaluateError;
+use crate::evaluate::csv_table::Table;
+use crate::evaluate::EvaluateError;
 
 /// Largest fraction of an arc's samplers that may be missing before the arc is left out.
 pub const MAX_MISSING_FRACTION: f64 = 0.1;
@@ -203,110 +204,6 @@ struct SamplerRow {
     distance_m: f64,
     azimuth_deg: f64,
     concentration_mg_m3: Option<f64>,
-}
-
-/// A CSV file with named columns and errors that name file, line, column and value.
-struct Table {
-    path: String,
-    headers: Vec<String>,
-    rows: Vec<(u64, Vec<String>)>,
-}
-
-impl Table {
-    fn read(path: &Path) -> Result<Table, EvaluateError> {
-        let shown = path.display().to_string();
-        let file = std::fs::File::open(path).map_err(|source| EvaluateError::Io {
-            path: shown.clone(),
-            source,
-        })?;
-        let mut csv = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(file);
-        let csv_err = |e: csv::Error| EvaluateError::Csv {
-            path: shown.clone(),
-            line: e.position().map_or(0, |p| p.line()),
-            column: "(record)".into(),
-            value: String::new(),
-            message: e.to_string(),
-        };
-        let headers = csv
-            .headers()
-            .map_err(csv_err)?
-            .iter()
-            .map(String::from)
-            .collect();
-        let mut rows = Vec::new();
-        for record in csv.records() {
-            let record = record.map_err(csv_err)?;
-            if record.iter().all(str::is_empty) {
-                continue;
-            }
-            let line = record.position().map_or(0, |p| p.line());
-            rows.push((line, record.iter().map(String::from).collect()));
-        }
-        Ok(Table {
-            path: shown,
-            headers,
-            rows,
-        })
-    }
-
-    fn column(&self, name: &str) -> Result<usize, EvaluateError> {
-        self.headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| EvaluateError::Csv {
-                path: self.path.clone(),
-                line: 1,
-                column: name.into(),
-                value: self.headers.join(","),
-                message: "missing column".into(),
-            })
-    }
-
-    fn error(&self, line: u64, col: usize, value: &str, message: &str) -> EvaluateError {
-        EvaluateError::Csv {
-            path: self.path.clone(),
-            line,
-            column: self.headers[col].clone(),
-            value: value.into(),
-            message: message.into(),
-        }
-    }
-
-    /// Parses a number in `range` (inclusive) at column `col` of a row.
-    fn number(
-        &self,
-        row: &(u64, Vec<String>),
-        col: usize,
-        range: (f64, f64),
-    ) -> Result<f64, EvaluateError> {
-        let text = &row.1[col];
-        let v: f64 = text
-            .parse()
-            .map_err(|_| self.error(row.0, col, text, "not a number"))?;
-        if !(v.is_finite() && v >= range.0 && v <= range.1) {
-            return Err(self.error(
-                row.0,
-                col,
-                text,
-                &format!("must lie in [{}, {}]", range.0, range.1),
-            ));
-        }
-        Ok(v)
-    }
-
-    fn optional(
-        &self,
-        row: &(u64, Vec<String>),
-        col: Option<usize>,
-        range: (f64, f64),
-    ) -> Result<Option<f64>, EvaluateError> {
-        match col {
-            Some(c) if !row.1[c].is_empty() => self.number(row, c, range).map(Some),
-            _ => Ok(None),
-        }
-    }
 }
 
 fn read_runs(path: &Path) -> Result<Vec<PgRun>, EvaluateError> {
