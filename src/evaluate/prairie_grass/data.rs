@@ -114,7 +114,9 @@ pub fn load_dir(dir: &Path) -> Result<Dataset, EvaluateError> {
         .collect();
     // Keyed by (numeric run order, run, distance in mm) so arcs come out by run, then distance.
     type ArcKey = (u64, String, u64);
-    let mut by_arc: BTreeMap<ArcKey, (f64, Vec<(f64, f64)>, usize)> = BTreeMap::new();
+    /// Arc radius (m), (azimuth, concentration) of samplers with a value, count of missing ones.
+    type ArcSamplers = (f64, Vec<(f64, f64)>, usize);
+    let mut by_arc: BTreeMap<ArcKey, ArcSamplers> = BTreeMap::new();
     for s in &samplers {
         // Arcs of runs without meteorology are ignored: they cannot be modelled.
         if !q_by_run.contains_key(s.run.as_str()) {
