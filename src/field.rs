@@ -85,7 +85,7 @@ impl GridSpec {
         let fi = ((x_m - self.x0_m) / self.dx_m + 0.5).floor();
         let fj = ((y_m - self.y0_m) / self.dx_m + 0.5).floor();
         (fi >= 0.0 && fj >= 0.0 && (fi as usize) < self.nx && (fj as usize) < self.ny)
-            .then(|| (fi as usize, fj as usize))
+            .then_some((fi as usize, fj as usize))
     }
 
     /// Cell area (m²).

@@ -31,77 +31,85 @@ impl Problems {
         self.push(path, "(missing)", expected);
     }
 
-    /// Checks `lo ≤ v ≤ hi` (inclusive flags select < or ≤) and finiteness.
-    fn range(
-        &mut self,
-        path: &str,
-        v: f64,
-        lo: f64,
-        lo_incl: bool,
-        hi: f64,
-        hi_incl: bool,
-        unit: &str,
-    ) -> bool {
-        let ok = v.is_finite()
-            && (if lo_incl { v >= lo } else { v > lo })
-            && (if hi_incl { v <= hi } else { v < hi });
+    /// Checks that `v` is finite and within `b`.
+    fn range(&mut self, path: &str, v: f64, b: Bounds) -> bool {
+        let ok = b.contains(v);
         if !ok {
-            let l = if lo_incl { "≥" } else { ">" };
-            let h = if hi_incl { "≤" } else { "<" };
-            self.push(
-                path,
-                fmt_num(v),
-                format!("a number {l} {lo} and {h} {hi} {unit}")
-                    .trim_end()
-                    .to_string(),
-            );
+            self.push(path, fmt_num(v), b.describe());
         }
         ok
     }
 
-    /// A required number in range; returns it when present and valid.
-    fn req(
-        &mut self,
-        path: &str,
-        v: Option<f64>,
-        lo: f64,
-        lo_incl: bool,
-        hi: f64,
-        hi_incl: bool,
-        unit: &str,
-    ) -> Option<f64> {
+    /// A required number within `b`; returns it when present and valid.
+    fn req(&mut self, path: &str, v: Option<f64>, b: Bounds) -> Option<f64> {
         match v {
             None => {
-                let l = if lo_incl { "≥" } else { ">" };
-                let h = if hi_incl { "≤" } else { "<" };
-                self.missing(path, &format!("a number {l} {lo} and {h} {hi} {unit}"));
+                self.missing(path, &b.describe());
                 None
             }
-            Some(v) => self
-                .range(path, v, lo, lo_incl, hi, hi_incl, unit)
-                .then_some(v),
+            Some(v) => self.range(path, v, b).then_some(v),
         }
     }
 
-    /// An optional number in range with a default.
-    fn opt(
-        &mut self,
-        path: &str,
-        v: Option<f64>,
-        default: f64,
-        lo: f64,
-        lo_incl: bool,
-        hi: f64,
-        hi_incl: bool,
-        unit: &str,
-    ) -> f64 {
+    /// An optional number within `b`, `default` when absent.
+    fn opt(&mut self, path: &str, v: Option<f64>, default: f64, b: Bounds) -> f64 {
         match v {
             None => default,
             Some(v) => {
-                self.range(path, v, lo, lo_incl, hi, hi_incl, unit);
+                self.range(path, v, b);
                 v
             }
         }
+    }
+}
+
+/// An allowed interval for a number, with its unit.
+#[derive(Debug, Clone, Copy)]
+struct Bounds {
+    lo: f64,
+    lo_inclusive: bool,
+    hi: f64,
+    hi_inclusive: bool,
+    unit: &'static str,
+}
+
+impl Bounds {
+    const fn new(
+        lo: f64,
+        lo_inclusive: bool,
+        hi: f64,
+        hi_inclusive: bool,
+        unit: &'static str,
+    ) -> Self {
+        Bounds {
+            lo,
+            lo_inclusive,
+            hi,
+            hi_inclusive,
+            unit,
+        }
+    }
+
+    fn contains(&self, v: f64) -> bool {
+        v.is_finite()
+            && (if self.lo_inclusive {
+                v >= self.lo
+            } else {
+                v > self.lo
+            })
+            && (if self.hi_inclusive {
+                v <= self.hi
+            } else {
+                v < self.hi
+            })
+    }
+
+    fn describe(&self) -> String {
+        let l = if self.lo_inclusive { "≥" } else { ">" };
+        let h = if self.hi_inclusive { "≤" } else { "<" };
+        format!("a number {l} {} and {h} {} {}", self.lo, self.hi, self.unit)
+            .trim_end()
+            .to_string()
     }
 }
 
@@ -269,11 +277,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     let duration_s = p.req(
         "scenario.duration_s",
         scen.duration_s,
-        0.0,
-        false,
-        30.0 * 86400.0,
-        true,
-        "s",
+        Bounds::new(0.0, false, 30.0 * 86400.0, true, "s"),
     );
 
     // [domain]
@@ -286,20 +290,12 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             let a = p.range(
                 "domain.centre.lat",
                 c.lat,
-                -80.0,
-                true,
-                80.0,
-                true,
-                "degrees",
+                Bounds::new(-80.0, true, 80.0, true, "degrees"),
             );
             let b = p.range(
                 "domain.centre.lon",
                 c.lon,
-                -180.0,
-                true,
-                180.0,
-                true,
-                "degrees",
+                Bounds::new(-180.0, true, 180.0, true, "degrees"),
             );
             (a && b).then_some(c)
         }
@@ -321,19 +317,23 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             None
         }
         Some(e) => {
-            let a = p.range("domain.extent_m[0]", e[0], 0.0, false, 1.0e6, true, "m");
-            let b = p.range("domain.extent_m[1]", e[1], 0.0, false, 1.0e6, true, "m");
+            let a = p.range(
+                "domain.extent_m[0]",
+                e[0],
+                Bounds::new(0.0, false, 1.0e6, true, "m"),
+            );
+            let b = p.range(
+                "domain.extent_m[1]",
+                e[1],
+                Bounds::new(0.0, false, 1.0e6, true, "m"),
+            );
             (a && b).then_some([e[0], e[1]])
         }
     };
     let resolution_m = p.req(
         "domain.resolution_m",
         dom.resolution_m,
-        0.0,
-        false,
-        1.0e5,
-        true,
-        "m",
+        Bounds::new(0.0, false, 1.0e5, true, "m"),
     );
     if let (Some(e), Some(r)) = (extent_m, resolution_m) {
         let nx = (e[0] / r).round();
@@ -387,11 +387,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     let output_interval_s = p.req(
         "domain.output_interval_s",
         dom.output_interval_s,
-        0.0,
-        false,
-        30.0 * 86400.0,
-        true,
-        "s",
+        Bounds::new(0.0, false, 30.0 * 86400.0, true, "s"),
     );
     if let (Some(d), Some(o)) = (duration_s, output_interval_s) {
         if o > d {
@@ -434,7 +430,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                 }
             }
             if let Some(h) = g.receptor_height_m {
-                p.range("model.receptor_height_m", h, 0.0, true, 10_000.0, true, "m");
+                p.range("model.receptor_height_m", h, Bounds::new(0.0, true, 10_000.0, true, "m"));
             }
             ModelSpec::GaussianPlume { sigma_scheme: scheme, receptor_height_m: g.receptor_height_m }
         }
@@ -506,20 +502,12 @@ fn source(
             let a = p.range(
                 &at("location.lat"),
                 l.lat,
-                -80.0,
-                true,
-                80.0,
-                true,
-                "degrees",
+                Bounds::new(-80.0, true, 80.0, true, "degrees"),
             );
             let b = p.range(
                 &at("location.lon"),
                 l.lon,
-                -180.0,
-                true,
-                180.0,
-                true,
-                "degrees",
+                Bounds::new(-180.0, true, 180.0, true, "degrees"),
             );
             (a && b).then_some(l)
         }
@@ -538,32 +526,20 @@ fn source(
         &at("height_m"),
         raw.height_m,
         0.0,
-        0.0,
-        true,
-        2000.0,
-        true,
-        "m",
+        Bounds::new(0.0, true, 2000.0, true, "m"),
     );
     let d = duration_s.unwrap_or(f64::INFINITY);
     let start_s = p.opt(
         &at("start_s"),
         raw.start_s,
         0.0,
-        0.0,
-        true,
-        d,
-        false,
-        "s (before the scenario ends)",
+        Bounds::new(0.0, true, d, false, "s (before the scenario ends)"),
     );
     let rel_duration_s = p.opt(
         &at("duration_s"),
         raw.duration_s,
         (d - start_s).max(0.0),
-        0.0,
-        true,
-        1e9,
-        true,
-        "s",
+        Bounds::new(0.0, true, 1e9, true, "s"),
     );
     let stack = match (
         raw.stack_diameter_m,
@@ -572,9 +548,21 @@ fn source(
     ) {
         (None, None, None) => None,
         (Some(dm), Some(v), Some(t)) => {
-            p.range(&at("stack_diameter_m"), dm, 0.0, false, 100.0, true, "m");
-            p.range(&at("exit_velocity_m_s"), v, 0.0, true, 200.0, true, "m/s");
-            p.range(&at("exit_temperature_k"), t, 150.0, true, 2000.0, true, "K");
+            p.range(
+                &at("stack_diameter_m"),
+                dm,
+                Bounds::new(0.0, false, 100.0, true, "m"),
+            );
+            p.range(
+                &at("exit_velocity_m_s"),
+                v,
+                Bounds::new(0.0, true, 200.0, true, "m/s"),
+            );
+            p.range(
+                &at("exit_temperature_k"),
+                t,
+                Bounds::new(150.0, true, 2000.0, true, "K"),
+            );
             Some(Stack {
                 diameter_m: dm,
                 exit_velocity_m_s: v,
@@ -639,11 +627,7 @@ fn release(
                 p.req(
                     &at("rate_kg_s"),
                     item.rate_kg_s,
-                    0.0,
-                    true,
-                    1e9,
-                    true,
-                    "kg/s",
+                    Bounds::new(0.0, true, 1e9, true, "kg/s"),
                 )?,
             )
         }
@@ -662,11 +646,7 @@ fn release(
                 p.req(
                     &at("rate_bq_s"),
                     item.rate_bq_s,
-                    0.0,
-                    true,
-                    1e25,
-                    true,
-                    "Bq/s",
+                    Bounds::new(0.0, true, 1e25, true, "Bq/s"),
                 )?,
             )
         }
@@ -693,7 +673,11 @@ fn release(
     }
     let half_life_s = match item.half_life_s {
         Some(h) => p
-            .range(&at("half_life_s"), h, 0.0, false, f64::MAX, true, "s")
+            .range(
+                &at("half_life_s"),
+                h,
+                Bounds::new(0.0, false, f64::MAX, true, "s"),
+            )
             .then_some(Some(h))?,
         None if unit == AmountUnit::Becquerel => match substance::nuclide_half_life_s(&name) {
             Some(h) => Some(h),
@@ -743,31 +727,19 @@ fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<UniformMetSpec>
     let speed = p.req(
         "meteorology.wind_speed_m_s",
         u.wind_speed_m_s,
-        0.0,
-        false,
-        60.0,
-        true,
-        "m/s",
+        Bounds::new(0.0, false, 60.0, true, "m/s"),
     );
     let z0 = p.opt(
         "meteorology.roughness_length_m",
         u.roughness_length_m,
         0.1,
-        0.0,
-        false,
-        3.0,
-        true,
-        "m",
+        Bounds::new(0.0, false, 3.0, true, "m"),
     );
     let zr = p.opt(
         "meteorology.wind_reference_height_m",
         u.wind_reference_height_m,
         10.0,
-        0.0,
-        false,
-        500.0,
-        true,
-        "m",
+        Bounds::new(0.0, false, 500.0, true, "m"),
     );
     if zr <= z0 {
         p.push(
@@ -779,11 +751,7 @@ fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<UniformMetSpec>
     let from = p.req(
         "meteorology.wind_from_deg",
         u.wind_from_deg,
-        0.0,
-        true,
-        360.0,
-        true,
-        "degrees",
+        Bounds::new(0.0, true, 360.0, true, "degrees"),
     );
     let stability = match (&u.stability, u.obukhov_length_m) {
         (Some(s), None) => {
@@ -815,11 +783,7 @@ fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<UniformMetSpec>
                 p.range(
                     "meteorology.friction_velocity_m_s",
                     us,
-                    0.0,
-                    false,
-                    3.0,
-                    true,
-                    "m/s",
+                    Bounds::new(0.0, false, 3.0, true, "m/s"),
                 );
             }
             Some(StabilitySpec::Obukhov {
@@ -840,37 +804,24 @@ fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<UniformMetSpec>
             None
         }
     };
-    let mixing = u.mixing_height_m.map(|h| {
+    let mixing = u.mixing_height_m.inspect(|&h| {
         p.range(
             "meteorology.mixing_height_m",
             h,
-            10.0,
-            true,
-            6000.0,
-            true,
-            "m",
+            Bounds::new(10.0, true, 6000.0, true, "m"),
         );
-        h
     });
     let temp = p.opt(
         "meteorology.air_temperature_k",
         u.air_temperature_k,
         288.15,
-        180.0,
-        true,
-        340.0,
-        true,
-        "K",
+        Bounds::new(180.0, true, 340.0, true, "K"),
     );
     let precip = p.opt(
         "meteorology.precipitation_mm_h",
         u.precipitation_mm_h,
         0.0,
-        0.0,
-        true,
-        500.0,
-        true,
-        "mm/h",
+        Bounds::new(0.0, true, 500.0, true, "mm/h"),
     );
     (p.0.len() == n0).then(|| UniformMetSpec {
         wind_speed_m_s: speed.expect("checked"),

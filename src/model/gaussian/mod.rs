@@ -10,6 +10,7 @@
 //! Briggs curves were fit with the wind measured near the surface (Turner 1970), and an elevated
 //! plume moves with the wind at its own height.
 
+pub mod kernel;
 pub mod plume;
 pub mod sigma;
 
@@ -127,34 +128,38 @@ impl PlumeGeometry {
             * decay_factor(lambda_per_s, self.travel_time_s(xd))
     }
 
-    /// Fills `out[i]` with the steady concentration per unit rate at (x0 + i·dx, y, z).
-    ///
-    /// This is the hot loop: cells upwind or beyond the crosswind cut-off cost a rotation, a
-    /// square root and a compare.
+    /// Fills `out[i]` with the steady concentration per unit rate at (x0 + i·dx, y, z): the hot
+    /// loop, vectorised in [`kernel::fill_row`].
     pub fn fill_row(&self, y_m: f64, x0_m: f64, dx_m: f64, z_m: f64, out: &mut [f64]) {
-        let (ex, ey) = self.downwind;
-        let dy = y_m - self.y_m;
-        let xd0 = (x0_m - self.x_m) * ex + dy * ey;
-        let yd0 = -(x0_m - self.x_m) * ey + dy * ex;
-        let (sxd, syd) = (dx_m * ex, -dx_m * ey);
-        for (i, o) in out.iter_mut().enumerate() {
-            let xd = xd0 + i as f64 * sxd;
-            let yd = yd0 + i as f64 * syd;
-            *o = if xd <= 0.0 {
-                0.0
-            } else {
-                concentration_per_rate(
-                    &self.sigmas,
-                    self.u_m_s,
-                    self.effective_height_m(xd),
-                    self.lid_m,
-                    xd,
-                    yd,
-                    z_m,
-                )
-            };
-        }
+        kernel::fill_row(self, y_m, x0_m, dx_m, z_m, out)
     }
+}
+
+/// Fills `out` (row-major, `ny` rows of `nx` cells centred at x0 + i·dx, y0 + j·dx) with the
+/// steady concentration per unit rate summed over `plumes`, at height `z_m`. Rows run in
+/// parallel; each cell is computed on its own, so the result does not depend on threads.
+pub fn steady_field(
+    plumes: &[PlumeGeometry],
+    nx: usize,
+    x0_m: f64,
+    y0_m: f64,
+    dx_m: f64,
+    z_m: f64,
+    out: &mut [f64],
+) {
+    out.par_chunks_mut(nx).enumerate().for_each_init(
+        || vec![0.0; nx],
+        |row, (j, dst)| {
+            let y = y0_m + j as f64 * dx_m;
+            dst.fill(0.0);
+            for p in plumes {
+                p.fill_row(y, x0_m, dx_m, z_m, row);
+                for (d, r) in dst.iter_mut().zip(row.iter()) {
+                    *d += r;
+                }
+            }
+        },
+    );
 }
 
 /// Fraction exp(−λ·τ) of a species left after travel time `tau_s`.

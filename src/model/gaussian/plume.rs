@@ -4,8 +4,8 @@
 //!
 //! V sums the source and its images in the ground and in the lid at height h:
 //! V = Σₙ [g(z − H + 2nh) + g(z + H + 2nh)], g(s) = exp(−s²/(2σz²)). The sum is evaluated in the
-//! form that converges fastest: directly while σz < 0.6·h (images beyond |n| = 4 contribute less
-//! than e⁻³⁶), and through its Poisson-summed (Fourier) form once σz ≥ 0.6·h:
+//! form that converges fastest: directly while σz < 0.6·h (only the images within 11 σz of the
+//! receptor, at most |n| ≤ 4; the rest contribute less than e⁻⁶⁰), and through its Poisson-summed (Fourier) form once σz ≥ 0.6·h:
 //! V = (√(2π)·σz/h)·[1 + 2·Σₖ exp(−k²π²σz²/(2h²))·cos(kπz/h)·cos(kπH/h)],
 //! which tends to the well-mixed limit C = Q/(√(2π)·u·σy·h)·exp(−y²/(2σy²)) far downwind
 //! (both forms are exact; they agree to 1e-12 at the switch). Without a lid only the ground image
@@ -21,7 +21,7 @@ use super::sigma::Sigmas;
 pub const CROSSWIND_CUTOFF: f64 = 60.0;
 
 /// Below this σz/h the image sum is used, above it the Fourier form.
-const FOURIER_SWITCH: f64 = 0.6;
+pub const FOURIER_SWITCH: f64 = 0.6;
 
 /// The vertical factor V (dimensionless, see the module doc) at receptor height `z_m` for a
 /// plume centred at `h_eff_m` with spread `sigma_z_m` under an optional lid at `lid_m`.
@@ -36,10 +36,17 @@ pub fn vertical_factor(z_m: f64, h_eff_m: f64, sigma_z_m: f64, lid_m: Option<f64
         return 0.0;
     }
     if sigma_z_m < FOURIER_SWITCH * h {
-        let mut v = 0.0;
-        for n in -4i32..=4 {
+        // Images 2nh away matter only while |2nh| − (z + H) < ~11 σz (e⁻⁶⁰ beyond); near the
+        // source that is n = 0 alone, so most cells pay for two exponentials, not eighteen.
+        let reach = 11.0 * sigma_z_m + z_m + h_eff_m;
+        let n_max = ((reach / (2.0 * h)).floor() as i32).min(4);
+        let mut v = g(z_m - h_eff_m) + g(z_m + h_eff_m);
+        for n in 1..=n_max {
             let o = 2.0 * n as f64 * h;
-            v += g(z_m - h_eff_m + o) + g(z_m + h_eff_m + o);
+            v += g(z_m - h_eff_m + o)
+                + g(z_m + h_eff_m + o)
+                + g(z_m - h_eff_m - o)
+                + g(z_m + h_eff_m - o);
         }
         v
     } else {
