@@ -9,6 +9,7 @@
 //! 10 ≤ L < 100, very stable 0 < L < 10; L in m).
 
 pub mod data;
+pub mod grid;
 pub mod models;
 pub mod suite;
 

@@ -73,8 +73,43 @@ pub struct ArcPrediction {
     pub max_over_q_s_m3: f64,
 }
 
-/// The scenario file text for a run and model.
-pub fn scenario_text(run: &PgRun, model: SuiteModel) -> String {
+/// How the scenario's domain and clock are laid out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Layout {
+    /// For models evaluated pointwise: the release and the output interval are the 10-minute
+    /// sampling period, on a coarse grid that only has to validate.
+    Point,
+    /// For gridded models: cells of `resolution_m` covering the arcs downwind of the source
+    /// (wind from the west), a release of two sampling periods, and output every sampling
+    /// period; the second interval is the steady plume the samplers saw (the travel time to 800 m
+    /// is under 400 s at the lightest Prairie Grass wind, 2.08 m/s at 2 m).
+    Grid { resolution_m: f64 },
+}
+
+/// Downwind reach (m) of the gridded domain past the source: the 800 m arc plus a margin.
+pub const GRID_DOWNWIND_M: f64 = 860.0;
+/// Crosswind half-width (m) of the gridded domain: ±90° of the 50–400 m arcs and over 3σy of the
+/// most unstable Briggs plume at 800 m.
+pub const GRID_HALF_WIDTH_M: f64 = 600.0;
+
+/// The scenario file text for a run, model and layout.
+pub fn scenario_text(run: &PgRun, model: SuiteModel, layout: Layout) -> String {
+    let avg = run.averaging_time_s;
+    let (duration_s, extent, resolution, centre_lon) = match layout {
+        Layout::Point => (avg, [2000.0, 2000.0], 10.0, SITE_LON_DEG),
+        Layout::Grid { resolution_m } => {
+            // Centre the domain east of the source so it spans −60 m … GRID_DOWNWIND_M along x.
+            let length = GRID_DOWNWIND_M + 60.0;
+            let east_shift_m = length / 2.0 - 60.0;
+            let m_per_deg_lon = 111_320.0 * SITE_LAT_DEG.to_radians().cos();
+            (
+                2.0 * avg,
+                [length, 2.0 * GRID_HALF_WIDTH_M],
+                resolution_m,
+                SITE_LON_DEG + east_shift_m / m_per_deg_lon,
+            )
+        }
+    };
     let mut t = String::new();
     let _ = writeln!(
         t,
@@ -84,19 +119,21 @@ pub fn scenario_text(run: &PgRun, model: SuiteModel) -> String {
     let _ = writeln!(t, "[scenario]\nname = \"Prairie Grass run {}\"", run.run);
     let _ = writeln!(
         t,
-        "start = \"1956-07-01T00:00:00Z\"\nduration_s = {}",
-        run.averaging_time_s
+        "start = \"1956-07-01T00:00:00Z\"\nduration_s = {duration_s}"
     );
     let _ = writeln!(
         t,
-        "\n[domain]\ncentre = {{ lat = {SITE_LAT_DEG}, lon = {SITE_LON_DEG} }}"
+        "\n[domain]\ncentre = {{ lat = {SITE_LAT_DEG}, lon = {centre_lon} }}"
     );
-    let _ = writeln!(t, "extent_m = [2000, 2000]\nresolution_m = 10");
     let _ = writeln!(
         t,
-        "layers_m = [[0, {}]]\noutput_interval_s = {}",
-        2.0 * run.sampler_height_m,
-        run.averaging_time_s
+        "extent_m = [{}, {}]\nresolution_m = {resolution}",
+        extent[0], extent[1]
+    );
+    let _ = writeln!(
+        t,
+        "layers_m = [[0, {}]]\noutput_interval_s = {avg}",
+        2.0 * run.sampler_height_m
     );
     let _ = writeln!(t, "\n[[source]]\nname = \"SO2 release\"");
     let _ = writeln!(
@@ -105,8 +142,8 @@ pub fn scenario_text(run: &PgRun, model: SuiteModel) -> String {
     );
     let _ = writeln!(
         t,
-        "height_m = {}\nstart_s = 0\nduration_s = {}",
-        run.source_height_m, run.averaging_time_s
+        "height_m = {}\nstart_s = 0\nduration_s = {duration_s}",
+        run.source_height_m
     );
     let _ = writeln!(
         t,
@@ -142,9 +179,9 @@ pub fn scenario_text(run: &PgRun, model: SuiteModel) -> String {
 }
 
 /// Builds and validates the scenario of a run.
-pub fn scenario(run: &PgRun, model: SuiteModel) -> Result<Scenario, EvaluateError> {
+pub fn scenario(run: &PgRun, model: SuiteModel, layout: Layout) -> Result<Scenario, EvaluateError> {
     let name = format!("prairie-grass-run-{}.toml", run.run);
-    Scenario::parse(&scenario_text(run, model), Path::new(&name)).map_err(|e| {
+    Scenario::parse(&scenario_text(run, model, layout), Path::new(&name)).map_err(|e| {
         EvaluateError::Model {
             model: model.name().into(),
             run: run.run.clone(),
@@ -159,7 +196,7 @@ pub fn predict_arcs(
     model: SuiteModel,
     distances_m: &[f64],
 ) -> Result<Vec<ArcPrediction>, EvaluateError> {
-    let s = scenario(run, model)?;
+    let s = scenario(run, model, Layout::Point)?;
     let fail = |message: String| EvaluateError::Model {
         model: model.name().into(),
         run: run.run.clone(),
@@ -198,7 +235,11 @@ pub fn predict_arcs(
 
 /// Samples a per-rate concentration field `c(dx, dy)` (offsets from the source, local frame)
 /// along the arc of radius `r_m` across ±90° of the `downwind` unit vector.
-fn sample_arc(r_m: f64, c: impl Fn(f64, f64) -> f64, downwind: (f64, f64)) -> ArcPrediction {
+pub(crate) fn sample_arc(
+    r_m: f64,
+    c: impl Fn(f64, f64) -> f64,
+    downwind: (f64, f64),
+) -> ArcPrediction {
     let (ex, ey) = downwind;
     let steps = (180.0 / ARC_STEP_DEG).round() as usize;
     let ds = r_m * ARC_STEP_DEG.to_radians();
@@ -244,8 +285,10 @@ mod tests {
     #[test]
     fn every_run_builds_a_valid_scenario() {
         for l in [-10.0, -50.0, 200.0, 30.0, 8.0] {
-            let s = scenario(&run(l), SuiteModel::GaussianBriggs).unwrap();
-            assert_eq!(s.sources.len(), 1);
+            for layout in [Layout::Point, Layout::Grid { resolution_m: 2.0 }] {
+                let s = scenario(&run(l), SuiteModel::GaussianBriggs, layout).unwrap();
+                assert_eq!(s.sources.len(), 1);
+            }
         }
     }
 
