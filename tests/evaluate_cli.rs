@@ -92,4 +92,13 @@ fn prairie_grass_mode_ends_with_one_summary_line_per_model_and_quantity() {
     assert!(summaries[0].contains("model=gaussian_briggs quantity=cwic_over_q n=262"));
     assert!(stdout.contains("stability=very_stable"));
     assert!(dir.path().join("gaussian_briggs_cwic_over_q.png").is_file());
+    let arcs = std::fs::read_to_string(dir.path().join("observed_arcs.csv")).unwrap();
+    assert_eq!(arcs.lines().count(), 1 + 262);
+    assert!(
+        arcs.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("5,50,unstable,-28,"),
+        "{arcs}"
+    );
 }

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use super::plot::{scatter_png, Series};
-use super::prairie_grass::suite::{pair_model, pairs_csv};
+use super::prairie_grass::suite::{observed_arcs_csv, pair_model, pairs_csv};
 use super::prairie_grass::{load_dir, SuiteModel};
 use super::report::{evaluate, EvaluationOptions, Report};
 use super::write::{report_csv, report_table, summary_line, write_atomic};
@@ -136,6 +136,11 @@ fn prairie_grass(
     }
     if !data.excluded.is_empty() {
         output.text.push('\n');
+    }
+    if let Some(dir) = out {
+        let path = dir.join("observed_arcs.csv");
+        write_atomic(&path, observed_arcs_csv(&data).as_bytes())?;
+        output.files.push(path);
     }
     let options = EvaluationOptions {
         threshold: None,

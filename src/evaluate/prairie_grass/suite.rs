@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use super::data::{stability_stratum, Dataset};
 use super::models::{predict_arcs, SuiteModel};
 use crate::evaluate::{EvaluateError, Pair};
+use std::fmt::Write as _;
 
 /// The two quantities compared on every arc.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +98,31 @@ pub fn pairs_csv(pairs: &[Pair]) -> String {
             p.observed,
             p.modelled
         ));
+    }
+    out
+}
+
+/// Renders the observed arc quantities as CSV, one line per arc kept.
+pub fn observed_arcs_csv(data: &Dataset) -> String {
+    let mut out = String::from(
+        "run,distance_m,stability,obukhov_length_m,samplers,missing,cwic_over_q_s_m2,max_over_q_s_m3\n",
+    );
+    for a in &data.arcs {
+        let Some(run) = data.runs.iter().find(|r| r.run == a.run) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{:e},{:e}",
+            a.run,
+            a.distance_m,
+            stability_stratum(run.obukhov_length_m),
+            run.obukhov_length_m,
+            a.samplers,
+            a.missing,
+            a.cwic_over_q_s_m2,
+            a.max_over_q_s_m3
+        );
     }
     out
 }
