@@ -230,6 +230,13 @@ pub fn predict_arcs(
                 })
                 .collect())
         }
+        // Models without a pointwise evaluation (added to `ModelSpec` later) are read off their
+        // grid by `grid::predict_arcs_gridded` instead; reaching here is a wiring error.
+        #[allow(unreachable_patterns)]
+        (other, _) => Err(fail(format!(
+            "model `{}` has no pointwise evaluation; use the gridded path",
+            other.kind_name()
+        ))),
     }
 }
 
