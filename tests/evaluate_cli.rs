@@ -92,6 +92,25 @@ fn prairie_grass_mode_ends_with_one_summary_line_per_model_and_quantity() {
     assert!(summaries[0].contains("model=gaussian_briggs quantity=cwic_over_q n=262"));
     assert!(stdout.contains("stability=very_stable"));
     assert!(dir.path().join("gaussian_briggs_cwic_over_q.png").is_file());
+    // The pairs the suite wrote score the same through `plume evaluate pairs`.
+    let pairs = dir.path().join("gaussian_briggs_cwic_over_q_pairs.csv");
+    let again = plume()
+        .args(["evaluate", "pairs", "--replicates", "0"])
+        .arg(&pairs)
+        .output()
+        .unwrap();
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let again = String::from_utf8_lossy(&again.stdout);
+    let tail = |line: &str| line.split_once(" n=").map(|(_, t)| t.to_string());
+    let rescored = again
+        .lines()
+        .find(|l| l.starts_with("SUMMARY "))
+        .and_then(tail);
+    assert_eq!(rescored, tail(summaries[0]), "{again}");
     let arcs = std::fs::read_to_string(dir.path().join("observed_arcs.csv")).unwrap();
     assert_eq!(arcs.lines().count(), 1 + 262);
     assert!(
