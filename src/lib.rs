@@ -5,8 +5,11 @@
 //! field already uses. See `DESIGN.md` in the shared folder for the whole map.
 
 pub mod evaluate;
+pub mod consequence;
+pub mod exposure;
 pub mod field;
 pub mod geo;
+pub mod impact;
 pub mod met;
 pub mod model;
 pub mod output;

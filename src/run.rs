@@ -19,6 +19,8 @@ pub enum RunError {
     Scenario(#[from] ScenarioError),
     #[error(transparent)]
     Output(#[from] OutputError),
+    #[error("consequence assessment: {0}")]
+    Consequence(#[from] crate::consequence::ConsequenceError),
     #[error("cannot start a thread pool of {threads} threads: {message}")]
     Threads { threads: usize, message: String },
 }
@@ -43,6 +45,8 @@ pub struct Simulation {
     pub seed: Option<u64>,
     pub elapsed_s: f64,
     pub warnings: Vec<String>,
+    /// Exposure, dose, zones and protective actions (see [`crate::consequence`]).
+    pub consequence: crate::consequence::Consequence,
 }
 
 /// Runs the scenario's model over its grid.
@@ -92,7 +96,17 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
             })
         }
     };
+    let release_start_s = scenario
+        .sources
+        .iter()
+        .map(|s| s.start_s)
+        .fold(f64::INFINITY, f64::min)
+        .min(scenario.duration_s);
+    let consequence = pool.install(|| {
+        crate::consequence::assess(&scenario.consequence, &fields, &tm, release_start_s)
+    })?;
     Ok(Simulation {
+        consequence,
         fields,
         projection: tm,
         model: scenario.model.kind_name().to_string(),
@@ -121,6 +135,7 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation, outputs: Vec<String>) ->
         species: species_summaries(scenario, &sim.fields, &sim.projection),
         outputs,
         warnings: sim.warnings.clone(),
+        consequence: Some(sim.consequence.summary.clone()),
     }
 }
 
@@ -141,8 +156,8 @@ pub fn write_outputs(
             &sim.fields,
             &sim.projection,
             &prov,
-            &[],
-            &[],
+            &sim.consequence.global_attributes(),
+            &sim.consequence.extra_fields(),
         )?;
         written.push(path);
     }

@@ -165,7 +165,7 @@ fn upwind_receptors_see_nothing() {
 fn grid_row_fill_matches_pointwise_evaluation() {
     let mut p = plume(StabilityClass::C, 20.0, Some(700.0));
     p.downwind = (0.6, 0.8); // a wind not aligned with the grid
-    let mut row = vec![0.0; 300];
+    let mut row = vec![0.0; 3000];
     let (y, x0, dx) = (850.0, -2000.0, 25.0);
     p.fill_row(y, x0, dx, 1.5, &mut row);
     for (i, &c) in row.iter().enumerate() {

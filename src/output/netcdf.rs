@@ -127,7 +127,13 @@ fn write_file(
 ) -> hdf5::Result<()> {
     let grid = &fields.grid;
     let (nt, nz, ny, nx) = (grid.nt(), grid.nz(), grid.ny, grid.nx);
-    let file = File::create(path)?;
+    // No HDF5 file lock: the file is written under a temporary name and renamed when complete,
+    // and HDF5's descriptor lacks close-on-exec, so a child process spawned meanwhile (by any
+    // thread) would inherit it and keep the lock, making readers fail with EAGAIN (seen in the
+    // parallel CLI test about one run in two).
+    let file = File::with_options()
+        .with_fapl(|p| p.file_locking(false))
+        .create(path)?;
     let root: &Group = &file;
 
     // Global attributes.

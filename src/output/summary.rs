@@ -55,6 +55,8 @@ pub struct RunSummary {
     pub species: Vec<SpeciesSummary>,
     pub outputs: Vec<String>,
     pub warnings: Vec<String>,
+    /// Protective-action zones by jurisdiction, with warnings on unverified deciding values.
+    pub consequence: Option<crate::impact::Summary>,
 }
 
 fn peak(
@@ -175,6 +177,9 @@ impl RunSummary {
                     b.released, b.airborne, b.dry_deposited, b.wet_deposited, b.decayed, b.exited, b.relative_imbalance()
                 );
             }
+        }
+        if let Some(c) = &self.consequence {
+            s += &c.to_text();
         }
         for w in &self.warnings {
             s += &format!("  warning: {w}\n");

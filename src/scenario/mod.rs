@@ -170,6 +170,8 @@ pub struct Scenario {
     pub meteorology: MetSpec,
     pub model: ModelSpec,
     pub output: OutputSpec,
+    /// Exposure and protective-action options (`[consequence]`, all optional).
+    pub consequence: crate::consequence::ConsequenceSpec,
 }
 
 impl Scenario {

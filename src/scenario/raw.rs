@@ -35,6 +35,8 @@ pub struct SourceSection {
     pub start_s: Option<f64>,
     pub duration_s: Option<f64>,
     pub release: Option<Vec<ReleaseItem>>,
+    /// A reactor inventory released with NUREG-1465 fractions (see `source::inventory`).
+    pub inventory: Option<crate::source::inventory::InventorySection>,
     pub stack_diameter_m: Option<f64>,
     pub exit_velocity_m_s: Option<f64>,
     pub exit_temperature_k: Option<f64>,

@@ -145,13 +145,14 @@ fn section<T: DeserializeOwned>(
     }
 }
 
-const TOP_LEVEL: [&str; 6] = [
+const TOP_LEVEL: [&str; 7] = [
     "scenario",
     "domain",
     "source",
     "meteorology",
     "model",
     "output",
+    "consequence",
 ];
 
 pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
@@ -457,6 +458,18 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         );
     }
 
+    // [consequence] (defined and validated in crate::consequence)
+    let consequence = match get("consequence") {
+        Some(v) => section::<crate::consequence::ConsequenceSection>(v, "consequence", &mut p)
+            .map(|c| {
+                crate::consequence::validate(c, file, &mut |path, value, expected| {
+                    p.push(path, value, expected)
+                })
+            })
+            .unwrap_or_default(),
+        None => crate::consequence::ConsequenceSpec::default(),
+    };
+
     if !p.0.is_empty() {
         return Err(p.0);
     }
@@ -478,6 +491,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         meteorology: meteorology.expect("checked"),
         model: model.expect("checked"),
         output: OutputSpec { directory, formats },
+        consequence,
     })
 }
 
@@ -575,7 +589,26 @@ fn source(
         }
     };
     let mut releases = vec![];
-    match raw.release {
+    // An `inventory` table becomes nuclide releases (crate::source::inventory).
+    let mut release_items = raw.release;
+    if let Some(inv) = &raw.inventory {
+        match crate::source::inventory::inventory_release_rates(
+            inv,
+            rel_duration_s,
+            crate::substance::Library::embedded(),
+        ) {
+            Ok(rates) => release_items
+                .get_or_insert_with(Vec::new)
+                .extend(rates.into_iter().map(|r| ReleaseItem {
+                    nuclide: Some(r.name),
+                    rate_bq_s: Some(r.rate_per_s),
+                    ..ReleaseItem::default()
+                })),
+            Err(e) => p.push(at("inventory"), "(see message)", e.to_string()),
+        }
+    }
+    match release_items {
+        None if raw.inventory.is_some() => {}
         None => p.missing(
             at("release"),
             "a list of { substance = …, rate_kg_s = … } or { nuclide = …, rate_bq_s = … }",

@@ -1,12 +1,24 @@
-//! Substances and nuclides: what is transported, in which unit, and how it decays.
+//! Substances and nuclides: what is transported, in which unit, how it decays, and the data that
+//! turn its concentration into exposure (thresholds, toxic-load exponents, dose coefficients).
 //!
-//! The tables in `data/` are embedded in the binary; each row names its source (copied from the
-//! project's shared reference data, which records where every value comes from).
+//! The tables in `data/` are embedded in the binary; every row names its source and records what
+//! was checked (see `data/README.md`). Users add or replace substances with their own TOML file
+//! ([`Library::with_user_file`], format in [`user`]).
 
-use std::collections::BTreeMap;
+pub mod bateman;
+mod chemical;
+mod nuclide;
+mod table;
+pub mod user;
+
+use std::path::Path;
 use std::sync::OnceLock;
 
 use serde::Serialize;
+
+pub use chemical::{Chemical, Threshold, AEGL_DURATIONS_S};
+pub use nuclide::{Daughter, DepositionClass, Nuclide, NuclideQuantity};
+pub use table::{normalise, SubstanceError};
 
 /// The unit a species is counted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -43,49 +55,137 @@ impl Species {
     }
 }
 
-const NUCLIDES_CSV: &str = include_str!("data/rad_nuclides.csv");
+pub(crate) const NUCLIDES_FILE: &str = "data/nuclides.csv";
+pub(crate) const NUCLIDES_CSV: &str = include_str!("data/nuclides.csv");
+pub(crate) const CHEM_PROPERTIES_FILE: &str = "data/chem_properties.csv";
+pub(crate) const CHEM_PROPERTIES_CSV: &str = include_str!("data/chem_properties.csv");
+pub(crate) const CHEM_THRESHOLDS_FILE: &str = "data/chem_aegl_erpg.csv";
+pub(crate) const CHEM_THRESHOLDS_CSV: &str = include_str!("data/chem_aegl_erpg.csv");
 
-/// Nuclide half-lives (s) by name, from `data/rad_nuclides.csv` (column `half_life_s`; sources
-/// in that file and in the shared data README: ICRP 107 nuclear decay data).
-fn half_lives() -> &'static BTreeMap<String, f64> {
-    static TABLE: OnceLock<BTreeMap<String, f64>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut rdr = csv::Reader::from_reader(NUCLIDES_CSV.as_bytes());
-        let headers = rdr.headers().expect("embedded table has a header").clone();
-        let col = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h == name)
-                .expect("embedded column")
-        };
-        let (c_name, c_half) = (col("nuclide"), col("half_life_s"));
-        rdr.records()
-            .map(|r| r.expect("embedded table parses"))
-            .filter_map(|r| Some((r[c_name].to_string(), r[c_half].parse::<f64>().ok()?)))
-            .collect()
-    })
+/// Every embedded data table as (file name, CSV text, the column that names each row's source),
+/// so tests and tools can check that no row lacks a source.
+pub fn embedded_tables() -> Vec<(&'static str, &'static str, &'static str)> {
+    vec![
+        (NUCLIDES_FILE, NUCLIDES_CSV, "source"),
+        (CHEM_PROPERTIES_FILE, CHEM_PROPERTIES_CSV, "source"),
+        (CHEM_THRESHOLDS_FILE, CHEM_THRESHOLDS_CSV, "source"),
+        (
+            "data/criteria.csv",
+            include_str!("data/criteria.csv"),
+            "source",
+        ),
+        (
+            "data/rad_source_term.csv",
+            include_str!("data/rad_source_term.csv"),
+            "source",
+        ),
+        (
+            "data/candu6_inventory_estimate.csv",
+            include_str!("data/candu6_inventory_estimate.csv"),
+            "assumptions",
+        ),
+        (
+            "data/rad_deposition.csv",
+            include_str!("data/rad_deposition.csv"),
+            "source",
+        ),
+        (
+            "data/protective_action_criteria.csv",
+            include_str!("data/protective_action_criteria.csv"),
+            "source",
+        ),
+    ]
 }
 
-/// Returns the half-life (s) of a nuclide in the library, by name such as "I-131" (case and
-/// hyphen insensitive: "i131" also matches).
+/// Parses a nuclide table in the layout of `data/nuclides.csv` (for checking user-edited copies).
+pub fn parse_nuclide_table(file: &str, text: &str) -> Result<Vec<Nuclide>, SubstanceError> {
+    nuclide::parse_nuclides(file, text)
+}
+
+/// The substance library: nuclides and chemicals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Library {
+    pub nuclides: Vec<Nuclide>,
+    pub chemicals: Vec<Chemical>,
+}
+
+impl Library {
+    /// The library embedded in the binary (parsed once).
+    pub fn embedded() -> &'static Library {
+        static LIB: OnceLock<Library> = OnceLock::new();
+        LIB.get_or_init(|| {
+            Library::from_tables().expect("embedded substance tables parse (checked by tests)")
+        })
+    }
+
+    fn from_tables() -> Result<Library, SubstanceError> {
+        Ok(Library {
+            nuclides: nuclide::parse_nuclides(NUCLIDES_FILE, NUCLIDES_CSV)?,
+            chemicals: chemical::parse_chemicals(
+                CHEM_PROPERTIES_FILE,
+                CHEM_PROPERTIES_CSV,
+                CHEM_THRESHOLDS_FILE,
+                CHEM_THRESHOLDS_CSV,
+            )?,
+        })
+    }
+
+    /// The embedded library with the substances of a user file added or replacing entries of
+    /// the same name.
+    pub fn with_user_file(path: impl AsRef<Path>) -> Result<Library, SubstanceError> {
+        let path = path.as_ref();
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| SubstanceError::Io {
+            file: file.clone(),
+            source,
+        })?;
+        Self::embedded().clone().with_user_text(&file, &text)
+    }
+
+    /// Adds or replaces substances from user-file text; `file` names it in errors.
+    pub fn with_user_text(mut self, file: &str, text: &str) -> Result<Library, SubstanceError> {
+        let user = user::parse_user_file(file, text)?;
+        for n in user.nuclides {
+            let key = normalise(&n.name);
+            match self.nuclides.iter_mut().find(|m| normalise(&m.name) == key) {
+                Some(slot) => *slot = n,
+                None => self.nuclides.push(n),
+            }
+        }
+        for c in user.chemicals {
+            match self.chemicals.iter_mut().find(|m| m.matches(&c.name)) {
+                Some(slot) => *slot = c,
+                None => self.chemicals.push(c),
+            }
+        }
+        Ok(self)
+    }
+
+    /// The nuclide of that name ("I-131", "i131"), if any.
+    pub fn nuclide(&self, name: &str) -> Option<&Nuclide> {
+        let key = normalise(name);
+        self.nuclides.iter().find(|n| normalise(&n.name) == key)
+    }
+
+    /// The chemical of that name or CAS number, if any.
+    pub fn chemical(&self, name: &str) -> Option<&Chemical> {
+        self.chemicals.iter().find(|c| c.matches(name))
+    }
+}
+
+/// Returns the half-life (s) of a nuclide in the embedded library, by name such as "I-131" (case
+/// and hyphen insensitive: "i131" also matches).
 pub fn nuclide_half_life_s(name: &str) -> Option<f64> {
-    let key = normalise(name);
-    half_lives()
-        .iter()
-        .find(|(k, _)| normalise(k) == key)
-        .map(|(_, v)| *v)
+    Library::embedded().nuclide(name).map(|n| n.half_life_s)
 }
 
-/// Names of the nuclides in the library.
+/// Names of the nuclides in the embedded library.
 pub fn nuclide_names() -> Vec<&'static str> {
-    half_lives().keys().map(|k| k.as_str()).collect()
-}
-
-fn normalise(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase()
+    Library::embedded()
+        .nuclides
+        .iter()
+        .map(|n| n.name.as_str())
+        .collect()
 }
 
 #[cfg(test)]
@@ -100,5 +200,77 @@ mod tests {
         let cs = nuclide_half_life_s("cs137").unwrap();
         assert!((cs / (365.25 * 86400.0) - 30.17).abs() < 0.05, "{cs}");
         assert!(nuclide_half_life_s("Xx-999").is_none());
+    }
+
+    #[test]
+    fn caesium_feeds_barium_137m_and_tellurium_feeds_iodine_132() {
+        let lib = Library::embedded();
+        let cs = lib.nuclide("Cs-137").unwrap();
+        assert_eq!(cs.daughters[0].name, "Ba-137m");
+        assert!((cs.daughters[0].branching - 0.94399).abs() < 1e-9);
+        let te = lib.nuclide("Te-132").unwrap();
+        assert_eq!(te.daughters[0].name, "I-132");
+        for n in &lib.nuclides {
+            for d in &n.daughters {
+                assert!(lib.nuclide(&d.name).is_some(), "{} → {}", n.name, d.name);
+            }
+        }
+    }
+
+    #[test]
+    fn chemicals_match_short_names_and_cas() {
+        let lib = Library::embedded();
+        assert_eq!(lib.chemical("sarin").unwrap().name, "Sarin (GB)");
+        assert_eq!(lib.chemical("7782-50-5").unwrap().name, "Chlorine");
+        let cl = lib.chemical("Chlorine").unwrap();
+        // NRC AEGL Vol. 4: chlorine AEGL-2 60 min = 2 ppm = 5.8 mg/m3.
+        let a2 = cl.aegl[1][2].as_ref().unwrap();
+        assert!((a2.value_kg_m3 - 5.8e-6).abs() < 1e-12);
+        assert!((cl.kg_m3_to_ppm(a2.value_kg_m3) - 2.0).abs() < 0.01);
+        assert!(lib.chemical("Phosgene").unwrap().aegl[0][0].is_none());
+    }
+
+    #[test]
+    fn user_file_overrides_and_adds_with_located_errors() {
+        let text = r#"
+            [[nuclide]]
+            name = "i131"
+            half_life_s = 692988.0
+            deposition_class = "elemental_iodine"
+            inh_effective_sv_per_bq = 2.0e-8
+            cloudshine_sv_m3_per_bq_s = 1.69e-14
+            groundshine_sv_m2_per_bq_s = 2.44e-16
+            source = "ICRP 119 Annex H"
+            [[chemical]]
+            name = "Acrolein"
+            mw_g_per_mol = 56.06
+            toxic_load_n = 1.0
+            aegl3_mg_m3 = [14.0, 5.7, 3.2, 0.83, 0.46]
+            source = "test"
+        "#;
+        let lib = Library::embedded()
+            .clone()
+            .with_user_text("mine.toml", text)
+            .unwrap();
+        let i = lib.nuclide("I-131").unwrap();
+        assert_eq!(i.inh_effective_sv_per_bq, Some(2.0e-8));
+        assert!(i.verified.is_empty());
+        assert_eq!(lib.nuclides.len(), Library::embedded().nuclides.len());
+        assert!(lib.chemical("acrolein").unwrap().aegl[2][2].is_some());
+
+        let bad = text.replace("2.0e-8", "-1.0");
+        let err = Library::embedded()
+            .clone()
+            .with_user_text("mine.toml", &bad)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("mine.toml") && err.contains("nuclide[0]"),
+            "{err}"
+        );
+        assert!(
+            err.contains("inh_effective_sv_per_bq") && err.contains("-1"),
+            "{err}"
+        );
     }
 }

@@ -1,17 +1,18 @@
 //! The grid kernel: the Gaussian plume over one row of receptors, written as branch-free passes
 //! over small blocks so the compiler vectorises them.
 //!
-//! Per block of cells: (1) downwind/crosswind coordinates, (2) σy, σz, (3) the three Gaussian
-//! exponents (crosswind, source, ground image), (4) their exponentials by [`exp_neg`], plus the lid
-//! images within reach of the block, (5) the product. Cells outside that form — the Fourier
-//! regime, a plume above the lid, or gradual plume rise — are recomputed exactly by
-//! [`super::plume::concentration_per_rate`] in a final pass; they are a small fraction of a grid.
-//! The result equals the pointwise formula to a few ulp (the exponential here is accurate to
-//! < 4e-16 relative).
+//! Per block of cells: (1) downwind/crosswind coordinates — a block wholly upwind stops here;
+//! (2) 1/σy and the crosswind exponent — a block wholly beside the plume stops here; (3) 1/σz and
+//! the vertical factor, in one of two exact forms of the same image sum: the source and its ground
+//! image while the lid images lie beyond 11 σz (two exponentials), else the Fourier form (one
+//! exponential and a few multiplications per cell); (4) the product. While a stack plume is still
+//! rising, cells are recomputed by [`super::plume::concentration_per_rate`]. The exponential
+//! [`exp_neg`] is accurate to < 4e-16 relative, so the grid equals the pointwise formula to
+//! rounding (tested against it).
 
-use std::f64::consts::{LOG2_E, TAU};
+use std::f64::consts::{LOG2_E, PI, TAU};
 
-use super::plume::{concentration_per_rate, CROSSWIND_CUTOFF, FOURIER_SWITCH};
+use super::plume::{concentration_per_rate, CROSSWIND_CUTOFF};
 use super::sigma::{Sigmas, MIN_DISTANCE_M};
 use super::PlumeGeometry;
 
@@ -97,23 +98,50 @@ fn fill_row_portable(p: &PlumeGeometry, y_m: f64, x0_m: f64, dx_m: f64, z_m: f64
     let (sxd, syd) = (dx_m * ex, -dx_m * ey);
     let lid = p.lid_m;
     let h_final = p.effective_height_m(f64::INFINITY);
+    if lid.is_some_and(|h| h_final >= h || z_m > h) {
+        // Penetrated plume, or a receptor above the lid: nothing reaches it.
+        out.fill(0.0);
+        return;
+    }
+    if lid.is_some_and(|h| z_m + h_final > 1.5 * h) {
+        // Receptor and plume both near the lid: the Fourier form would need more than
+        // FOURIER_TERMS terms between the regimes, so evaluate these rare rows cell by cell.
+        for (i, o) in out.iter_mut().enumerate() {
+            let (x, y) = (xd0 + i as f64 * sxd, yd0 + i as f64 * syd);
+            *o =
+                concentration_per_rate(&p.sigmas, p.u_m_s, p.effective_height_m(x), lid, x, y, z_m);
+        }
+        return;
+    }
     // A stack still rising inside the grid needs H(x) per cell: take the exact path there.
     let rise_done_m = p.rise.map_or(0.0, |r| r.distance_to_final_rise_m());
     let inv_2pi_u = 1.0 / (TAU * p.u_m_s);
+    // Two terms (source and ground image) suffice while the lid images lie beyond 11 σz:
+    // 2h − (z + H) > 11 σz. Past that, the Fourier form of the image sum takes over.
+    let sz_two_term = lid.map_or(f64::INFINITY, |h| (2.0 * h - z_m - h_final) / 11.0);
+    let fourier = lid.map(|h| FourierRow::new(h, z_m, h_final));
+    let (zm, zp) = (z_m - h_final, z_m + h_final);
+
     let (mut xd, mut yd) = ([0.0; BLOCK], [0.0; BLOCK]);
-    let (mut sy, mut sz) = ([0.0; BLOCK], [0.0; BLOCK]);
+    let (mut isy, mut isz) = ([0.0; BLOCK], [0.0; BLOCK]);
     let (mut ay, mut a1, mut a2, mut v) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
     for (b, chunk) in out.chunks_mut(BLOCK).enumerate() {
         let n = chunk.len();
         let i0 = (b * BLOCK) as f64;
+        let mut downwind = false;
         for k in 0..n {
             xd[k] = xd0 + (i0 + k as f64) * sxd;
             yd[k] = yd0 + (i0 + k as f64) * syd;
+            downwind |= xd[k] > 0.0;
         }
-        fill_sigma_y(&p.sigmas, &xd[..n], &mut sy[..n]);
+        if !downwind {
+            chunk.fill(0.0);
+            continue;
+        }
+        fill_inverse_sigma_y(&p.sigmas, &xd[..n], &mut isy[..n]);
         let mut any = false;
         for k in 0..n {
-            let e = yd[k] * yd[k] * 0.5 / (sy[k] * sy[k]);
+            let e = yd[k] * yd[k] * 0.5 * isy[k] * isy[k];
             let inside = xd[k] > 0.0 && e <= CROSSWIND_CUTOFF;
             ay[k] = if inside { -e } else { -1000.0 };
             any |= inside;
@@ -123,108 +151,173 @@ fn fill_row_portable(p: &PlumeGeometry, y_m: f64, x0_m: f64, dx_m: f64, z_m: f64
             chunk.fill(0.0);
             continue;
         }
-        fill_sigma_z(&p.sigmas, &xd[..n], &mut sz[..n]);
-        let (zm, zp) = (z_m - h_final, z_m + h_final);
+        fill_inverse_sigma_z(&p.sigmas, &xd[..n], &mut isz[..n]);
+        let (mut two_term, mut far) = (false, false);
         for k in 0..n {
-            let s = 0.5 / (sz[k] * sz[k]);
-            a1[k] = -zm * zm * s;
-            a2[k] = -zp * zp * s;
+            if ay[k] > -1000.0 {
+                let near = isz[k] * sz_two_term > 1.0;
+                two_term |= near;
+                far |= !near;
+            }
+        }
+        for e in &mut ay[..n] {
+            *e = exp_neg(*e);
+        }
+        if two_term {
+            for k in 0..n {
+                let s = 0.5 * isz[k] * isz[k];
+                a1[k] = exp_neg(-zm * zm * s);
+                a2[k] = exp_neg(-zp * zp * s);
+                // V·/σz, so that C = e_y·V/(2π u σy σz) below.
+                v[k] = (a1[k] + a2[k]) * isz[k];
+            }
+        }
+        if let (true, Some(f)) = (far, &fourier) {
+            f.fill(&isz[..n], sz_two_term, &mut v[..n]);
         }
         for k in 0..n {
-            ay[k] = exp_neg(ay[k]);
-            a1[k] = exp_neg(a1[k]);
-            a2[k] = exp_neg(a2[k]);
-            v[k] = a1[k] + a2[k];
+            chunk[k] = ay[k] * v[k] * inv_2pi_u * isy[k];
         }
-        // Lid images 2nh away, for as many n as the widest in-plume cell of the block needs.
-        if let Some(h) = lid {
-            let reach = (0..n)
-                .filter(|&k| ay[k] > 0.0)
-                .map(|k| 11.0 * sz[k])
-                .fold(0.0, f64::max)
-                + z_m
-                + h_final;
-            let n_img = ((reach / (2.0 * h)).floor() as i32).min(4);
-            for m in 1..=n_img {
-                let o = 2.0 * m as f64 * h;
-                let offsets = [zm + o, zp + o, zm - o, zp - o];
-                for k in 0..n {
-                    let s = 0.5 / (sz[k] * sz[k]);
-                    let mut add = 0.0;
-                    for d in offsets {
-                        add += exp_neg(-d * d * s);
-                    }
-                    v[k] += add;
+        // Exact pass while the plume is still rising.
+        if xd[0].min(xd[n - 1]) < rise_done_m {
+            for k in 0..n {
+                if ay[k] > 0.0 && xd[k] < rise_done_m {
+                    chunk[k] = concentration_per_rate(
+                        &p.sigmas,
+                        p.u_m_s,
+                        p.effective_height_m(xd[k]),
+                        lid,
+                        xd[k],
+                        yd[k],
+                        z_m,
+                    );
                 }
             }
         }
-        for k in 0..n {
-            chunk[k] = ay[k] * v[k] * inv_2pi_u / (sy[k] * sz[k]);
-        }
-        // Exact pass for the cells the image form above does not cover.
-        for k in 0..n {
-            if ay[k] == 0.0 {
-                continue;
+    }
+}
+
+/// The lid's image sum in Fourier form for one receptor height and plume height:
+/// V/σz = (√(2π)/h)·[1 + 2·Σₖ w^(k²)·cos(kπz/h)·cos(kπH/h)], w = exp(−π²σz²/(2h²)).
+/// The powers w^(k²) come by multiplication (w^((k+1)²) = w^(k²)·w^(2k+1)), so a cell costs one
+/// exponential however many terms it needs.
+struct FourierRow {
+    h_m: f64,
+    /// cos(kπz/h)·cos(kπH/h) for k = 1…
+    c: [f64; FOURIER_TERMS],
+}
+
+/// Most Fourier terms a cell may need: w^(k²) < e⁻³⁹ once k² > 39/a. Past the two-term limit
+/// σz ≥ (2h − z − H)/11 ≥ h/22 (rows with z + H > 1.5 h go cell by cell), so a ≥ π²/(2·22²) =
+/// 0.0102 and k ≤ 62.
+const FOURIER_TERMS: usize = 64;
+
+impl FourierRow {
+    fn new(h_m: f64, z_m: f64, h_eff_m: f64) -> Self {
+        // cos(kθ) by the Chebyshev recurrence cos((k+1)θ) = 2 cos θ cos kθ − cos((k−1)θ):
+        // two cosines per row instead of 2·FOURIER_TERMS (error grows ~k ulp, < 1e-14 here).
+        let cos_series = |theta: f64| {
+            let mut c = [0.0; FOURIER_TERMS + 1];
+            c[0] = 1.0;
+            c[1] = theta.cos();
+            for k in 1..FOURIER_TERMS {
+                c[k + 1] = 2.0 * c[1] * c[k] - c[k - 1];
             }
-            let needs_exact = xd[k] < rise_done_m
-                || lid.is_some_and(|h| sz[k] >= FOURIER_SWITCH * h || h_final >= h || z_m > h);
-            if needs_exact {
-                chunk[k] = concentration_per_rate(
-                    &p.sigmas,
-                    p.u_m_s,
-                    p.effective_height_m(xd[k]),
-                    lid,
-                    xd[k],
-                    yd[k],
-                    z_m,
-                );
+            c
+        };
+        let (cz, ch) = (cos_series(PI * z_m / h_m), cos_series(PI * h_eff_m / h_m));
+        let mut c = [0.0; FOURIER_TERMS];
+        for (k, ck) in c.iter_mut().enumerate() {
+            *ck = cz[k + 1] * ch[k + 1];
+        }
+        FourierRow { h_m, c }
+    }
+
+    /// Writes V/σz into `v[k]` for cells whose σz is past the two-term limit `sz_two_term`.
+    #[inline(always)]
+    fn fill(&self, isz: &[f64], sz_two_term: f64, v: &mut [f64]) {
+        let n = isz.len();
+        let h = self.h_m;
+        let k_a = PI * PI / (2.0 * h * h);
+        let (mut a, mut wk, mut q, mut w2, mut sum) = (
+            [0.0; BLOCK],
+            [0.0; BLOCK],
+            [0.0; BLOCK],
+            [0.0; BLOCK],
+            [0.0; BLOCK],
+        );
+        let mut a_min = f64::INFINITY;
+        for k in 0..n {
+            a[k] = k_a / (isz[k] * isz[k]);
+            if isz[k] * sz_two_term <= 1.0 {
+                a_min = a_min.min(a[k]);
+            }
+        }
+        let terms = ((39.0 / a_min).sqrt().ceil() as usize).clamp(1, FOURIER_TERMS);
+        for k in 0..n {
+            let w = exp_neg(-a[k]);
+            w2[k] = w * w;
+            wk[k] = w;
+            q[k] = w2[k] * w;
+        }
+        for c in &self.c[..terms] {
+            for k in 0..n {
+                sum[k] += c * wk[k];
+                wk[k] *= q[k];
+                q[k] *= w2[k];
+            }
+        }
+        let scale = TAU.sqrt() / h;
+        for k in 0..n {
+            if isz[k] * sz_two_term <= 1.0 {
+                v[k] = scale * (1.0 + 2.0 * sum[k]).max(0.0);
             }
         }
     }
 }
 
-/// σy for a block of downwind distances (floored at 1 m); the Briggs branch vectorises.
+/// 1/σy for a block of downwind distances (floored at 1 m); the Briggs branch vectorises.
 #[inline(always)]
-fn fill_sigma_y(s: &Sigmas, xd: &[f64], sy: &mut [f64]) {
+fn fill_inverse_sigma_y(s: &Sigmas, xd: &[f64], isy: &mut [f64]) {
     match s {
-        // Briggs σy always has p = −½ (both terrains).
+        // Briggs σy always has p = −½ (both terrains): 1/σy = √(1 + b·x)/(a·x).
         Sigmas::Briggs { y, .. } if y.p == -0.5 => {
             let (a, b) = (y.a, y.b);
-            for (o, &x) in sy.iter_mut().zip(xd) {
+            for (o, &x) in isy.iter_mut().zip(xd) {
                 let x = x.max(MIN_DISTANCE_M);
-                *o = a * x / (1.0 + b * x).sqrt();
+                *o = (1.0 + b * x).sqrt() / (a * x);
             }
         }
         _ => {
-            for (o, &x) in sy.iter_mut().zip(xd) {
-                *o = s.at(x).0;
+            for (o, &x) in isy.iter_mut().zip(xd) {
+                *o = 1.0 / s.at(x).0;
             }
         }
     }
 }
 
-/// σz for a block of downwind distances (floored at 1 m); the Briggs exponents ±½, −1 and 0
+/// 1/σz for a block of downwind distances (floored at 1 m); the Briggs exponents ±½, −1 and 0
 /// each get a loop that vectorises.
 #[inline(always)]
-fn fill_sigma_z(s: &Sigmas, xd: &[f64], sz: &mut [f64]) {
+fn fill_inverse_sigma_z(s: &Sigmas, xd: &[f64], isz: &mut [f64]) {
     let Sigmas::Briggs { z, .. } = s else {
-        for (o, &x) in sz.iter_mut().zip(xd) {
-            *o = s.at(x).1;
+        for (o, &x) in isz.iter_mut().zip(xd) {
+            *o = 1.0 / s.at(x).1;
         }
         return;
     };
     let (a, b) = (z.a, z.b);
-    let it = sz.iter_mut().zip(xd.iter().map(|x| x.max(MIN_DISTANCE_M)));
+    let it = isz.iter_mut().zip(xd.iter().map(|x| x.max(MIN_DISTANCE_M)));
     if z.p == -0.5 {
-        it.for_each(|(o, x)| *o = a * x / (1.0 + b * x).sqrt());
+        it.for_each(|(o, x)| *o = (1.0 + b * x).sqrt() / (a * x));
     } else if z.p == 0.5 {
-        it.for_each(|(o, x)| *o = a * x * (1.0 + b * x).sqrt());
+        it.for_each(|(o, x)| *o = 1.0 / (a * x * (1.0 + b * x).sqrt()));
     } else if z.p == -1.0 {
-        it.for_each(|(o, x)| *o = a * x / (1.0 + b * x));
+        it.for_each(|(o, x)| *o = (1.0 + b * x) / (a * x));
     } else if z.p == 0.0 {
-        it.for_each(|(o, x)| *o = a * x);
+        it.for_each(|(o, x)| *o = 1.0 / (a * x));
     } else {
-        it.for_each(|(o, x)| *o = z.sigma_m(x));
+        it.for_each(|(o, x)| *o = 1.0 / z.sigma_m(x));
     }
 }
 

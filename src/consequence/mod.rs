@@ -1,0 +1,104 @@
+//! Consequence assessment of a run: the scenario's `[consequence]` options ([`options`]),
+//! exposure and dose fields, zones and actions by jurisdiction, the summary, and the extra CF
+//! variables that the netCDF writer stores beside the model fields ([`output`]).
+//!
+//! ```toml
+//! [consequence]
+//! shelter = { cloudshine = 0.9, groundshine = 0.4, inhalation = 1.0 }  # dose-reduction factors
+//! breathing_rate_m3_s = 3.33e-4
+//! ground_roughness_factor = 1.0
+//! aegl_duration_min = 60            # 10, 30, 60, 240 or 480
+//! substance_file = "my_substances.toml"   # relative to the scenario file
+//! ```
+
+mod options;
+mod output;
+
+pub use options::{validate, ConsequenceSection, ConsequenceSpec, ShelterSection};
+
+use crate::exposure::{self, Exposure, ExposureOptions, DOSE_WINDOWS_S};
+use crate::field::Fields;
+use crate::geo::jurisdiction::{JurisdictionGrid, Region};
+use crate::geo::TransverseMercator;
+use crate::impact::{
+    self, assess_chemical, assess_radiological, radiological_criteria, ChemicalImpact,
+    RadiologicalImpact, Summary,
+};
+use crate::substance::{Library, SubstanceError};
+
+/// Why consequences could not be assessed.
+#[derive(Debug, thiserror::Error)]
+pub enum ConsequenceError {
+    #[error(transparent)]
+    Substance(#[from] SubstanceError),
+    #[error(transparent)]
+    Exposure(#[from] exposure::ExposureError),
+    #[error(transparent)]
+    Impact(#[from] impact::ImpactError),
+}
+
+/// Everything the consequence assessment produced for a run.
+#[derive(Debug, Clone)]
+pub struct Consequence {
+    pub spec: ConsequenceSpec,
+    pub exposure: Exposure,
+    pub jurisdictions: JurisdictionGrid,
+    pub radiological: Option<RadiologicalImpact>,
+    pub chemical: Vec<ChemicalImpact>,
+    pub summary: Summary,
+}
+
+/// Assesses exposure, dose and protective actions for the fields of a run.
+pub fn assess(
+    spec: &ConsequenceSpec,
+    fields: &Fields,
+    projection: &TransverseMercator,
+    release_start_s: f64,
+) -> Result<Consequence, ConsequenceError> {
+    let owned;
+    let library = match &spec.substance_file {
+        Some(p) => {
+            owned = Library::with_user_file(p)?;
+            &owned
+        }
+        None => Library::embedded(),
+    };
+    let criteria = radiological_criteria();
+    let mut windows = DOSE_WINDOWS_S.to_vec();
+    windows.extend(criteria.iter().map(|c| c.window_s));
+    let opts = ExposureOptions {
+        layer: 0,
+        breathing_rate_m3_s: spec.breathing_rate_m3_s,
+        shelter: spec.shelter,
+        ground_roughness_factor: spec.ground_roughness_factor,
+        release_start_s,
+        windows_s: windows,
+    };
+    let exposure = exposure::compute(fields, library, &opts)?;
+    let jurisdictions = Region::embedded().tag_grid(&fields.grid, projection);
+    let radiological = match &exposure.radiological {
+        Some(d) => Some(assess_radiological(d, &jurisdictions, criteria)?),
+        None => None,
+    };
+    let mut chemical = vec![];
+    for ce in &exposure.chemicals {
+        if let Some(ch) = library.chemical(&ce.name) {
+            chemical.push(assess_chemical(ce, ch, spec.aegl_duration_s)?);
+        }
+    }
+    let summary = impact::summarise(
+        radiological.as_ref().zip(exposure.radiological.as_ref()),
+        &chemical,
+        &jurisdictions,
+        library,
+        &exposure.unassessed,
+    );
+    Ok(Consequence {
+        spec: spec.clone(),
+        exposure,
+        jurisdictions,
+        radiological,
+        chemical,
+        summary,
+    })
+}

@@ -1,0 +1,142 @@
+//! The `[consequence]` section of a scenario: as written, and validated.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::exposure::{ExposureOptions, ShelterFactors};
+use crate::substance::{Library, AEGL_DURATIONS_S};
+
+/// The `[consequence]` section as written.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ConsequenceSection {
+    pub shelter: Option<ShelterSection>,
+    pub breathing_rate_m3_s: Option<f64>,
+    pub ground_roughness_factor: Option<f64>,
+    pub aegl_duration_min: Option<f64>,
+    pub substance_file: Option<String>,
+}
+
+/// Dose-reduction factors of a shelter as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShelterSection {
+    pub cloudshine: f64,
+    pub groundshine: f64,
+    pub inhalation: f64,
+}
+
+/// Validated consequence options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsequenceSpec {
+    pub shelter: ShelterFactors,
+    pub breathing_rate_m3_s: f64,
+    pub ground_roughness_factor: f64,
+    pub aegl_duration_s: f64,
+    /// Absolute path of the user substance file, if any.
+    pub substance_file: Option<PathBuf>,
+}
+
+impl Default for ConsequenceSpec {
+    fn default() -> Self {
+        let o = ExposureOptions::default();
+        ConsequenceSpec {
+            shelter: o.shelter,
+            breathing_rate_m3_s: o.breathing_rate_m3_s,
+            ground_roughness_factor: o.ground_roughness_factor,
+            aegl_duration_s: 3600.0,
+            substance_file: None,
+        }
+    }
+}
+
+/// Validates the section; each problem is reported as (path, value, expected).
+pub fn validate(
+    raw: ConsequenceSection,
+    scenario_file: &Path,
+    problem: &mut dyn FnMut(String, String, String),
+) -> ConsequenceSpec {
+    let mut spec = ConsequenceSpec::default();
+    let mut range = |path: &str, v: f64, lo: f64, lo_incl: bool, hi: f64, what: &str| -> bool {
+        let ok = v.is_finite() && (v > lo || (lo_incl && v == lo)) && v <= hi;
+        if !ok {
+            problem(
+                format!("consequence.{path}"),
+                v.to_string(),
+                format!("{what} in {}{lo}, {hi}]", if lo_incl { "[" } else { "(" }),
+            );
+        }
+        ok
+    };
+    if let Some(sh) = raw.shelter {
+        let a = range(
+            "shelter.cloudshine",
+            sh.cloudshine,
+            0.0,
+            true,
+            1.0,
+            "a dose-reduction factor",
+        );
+        let b = range(
+            "shelter.groundshine",
+            sh.groundshine,
+            0.0,
+            true,
+            1.0,
+            "a dose-reduction factor",
+        );
+        let c = range(
+            "shelter.inhalation",
+            sh.inhalation,
+            0.0,
+            true,
+            1.0,
+            "a dose-reduction factor",
+        );
+        if a && b && c {
+            spec.shelter = ShelterFactors {
+                cloudshine: sh.cloudshine,
+                groundshine: sh.groundshine,
+                inhalation: sh.inhalation,
+            };
+        }
+    }
+    if let Some(v) = raw.breathing_rate_m3_s {
+        if range("breathing_rate_m3_s", v, 0.0, false, 0.01, "a rate (m3/s)") {
+            spec.breathing_rate_m3_s = v;
+        }
+    }
+    if let Some(v) = raw.ground_roughness_factor {
+        if range("ground_roughness_factor", v, 0.0, true, 1.0, "a factor") {
+            spec.ground_roughness_factor = v;
+        }
+    }
+    if let Some(m) = raw.aegl_duration_min {
+        if AEGL_DURATIONS_S
+            .iter()
+            .any(|&d| (d - m * 60.0).abs() < 1e-9)
+        {
+            spec.aegl_duration_s = m * 60.0;
+        } else {
+            problem(
+                "consequence.aegl_duration_min".into(),
+                m.to_string(),
+                "one of the AEGL durations 10, 30, 60, 240, 480 (min)".into(),
+            );
+        }
+    }
+    if let Some(f) = raw.substance_file {
+        let base = scenario_file.parent().unwrap_or(Path::new("."));
+        let path = base.join(&f);
+        match Library::with_user_file(&path) {
+            Ok(_) => spec.substance_file = Some(path),
+            Err(e) => problem(
+                "consequence.substance_file".into(),
+                format!("{f:?}"),
+                format!("a readable substance file ({e})"),
+            ),
+        }
+    }
+    spec
+}

@@ -1,0 +1,243 @@
+//! The consequence fields as extra CF variables, and the global attributes naming the criteria
+//! sets and exposure assumptions.
+
+use ndarray::{s, Array2};
+
+use super::Consequence;
+use crate::exposure::{self, DAY_S};
+use crate::impact::ACTION_LEGEND;
+use crate::output::netcdf::{variable_name, ExtraField};
+use crate::substance::AEGL_DURATIONS_S;
+
+fn window_label(w_s: f64) -> String {
+    if (w_s - exposure::YEAR_S).abs() < 1.0 {
+        "1y".into()
+    } else {
+        format!("{}d", (w_s / DAY_S).round())
+    }
+}
+
+fn field2(
+    name: String,
+    long_name: String,
+    units: &str,
+    data: Array2<f64>,
+    attributes: Vec<(String, String)>,
+) -> ExtraField {
+    ExtraField {
+        name,
+        long_name,
+        units: units.into(),
+        dims: vec!["y", "x"],
+        data: data.into_dyn(),
+        attributes,
+    }
+}
+
+impl Consequence {
+    /// Global attributes naming the criteria sets and exposure assumptions.
+    pub fn global_attributes(&self) -> Vec<(String, String)> {
+        let f = self.spec.shelter;
+        vec![
+            (
+                "protective_action_criteria".into(),
+                "US cells: US EPA PAG Manual 2017 (EPA-400/R-17/001); CA cells: Health Canada 2018 \
+                 (H129-86/2018E-PDF); chemicals: AEGL (US EPA / National Academies)"
+                    .into(),
+            ),
+            (
+                "exposure_assumptions".into(),
+                format!(
+                    "adult breathing rate {} m3 s-1; shelter dose-reduction factors cloudshine {}, \
+                     groundshine {}, inhalation {}; ground roughness factor {}; breathing layer 0; \
+                     groundshine from the deposit, taken to fall with the breathing-layer air concentration, to the end of each window",
+                    self.spec.breathing_rate_m3_s,
+                    f.cloudshine,
+                    f.groundshine,
+                    f.inhalation,
+                    self.spec.ground_roughness_factor
+                ),
+            ),
+        ]
+    }
+
+    /// The exposure, dose, zone and action fields as extra CF variables.
+    pub fn extra_fields(&self) -> Vec<ExtraField> {
+        let mut out = vec![];
+        let tags = &self.jurisdictions;
+        let jur = Array2::from_shape_fn((tags.ny, tags.nx), |(j, i)| tags.tag(i, j).code() as f64);
+        out.push(field2(
+            "jurisdiction".into(),
+            "jurisdiction of the cell centre".into(),
+            "1",
+            jur,
+            vec![
+                ("flag_values".into(), "0 1 2 11 12".into()),
+                (
+                    "flag_meanings".into(),
+                    "outside_region US CA US_Maine CA_New_Brunswick".into(),
+                ),
+                (
+                    "source".into(),
+                    "Natural Earth v4.0.0 boundaries (public domain)".into(),
+                ),
+            ],
+        ));
+        let land = Array2::from_shape_fn((tags.ny, tags.nx), |(j, i)| {
+            if tags.tag(i, j).land {
+                1.0
+            } else {
+                0.0
+            }
+        });
+        out.push(field2(
+            "land".into(),
+            "land (1) or sea (0) at the cell centre".into(),
+            "1",
+            land,
+            vec![(
+                "source".into(),
+                "Natural Earth v4.0.0 1:10m land (public domain)".into(),
+            )],
+        ));
+        if let (Some(d), Some(imp)) = (&self.exposure.radiological, &self.radiological) {
+            for (w, &ws) in d.windows_s.iter().enumerate() {
+                let lab = window_label(ws);
+                let period = format!(
+                    "over the first {} after the scenario start",
+                    if lab == "1y" {
+                        "year".to_string()
+                    } else {
+                        format!("{} days", lab.trim_end_matches('d'))
+                    }
+                );
+                for (name, what, arr) in [
+                    (
+                        "inhalation",
+                        "committed effective dose from inhalation",
+                        d.inhalation_sv.slice(s![w, .., ..]).to_owned(),
+                    ),
+                    (
+                        "cloudshine",
+                        "effective dose from cloud submersion",
+                        d.cloudshine_sv.slice(s![w, .., ..]).to_owned(),
+                    ),
+                    (
+                        "groundshine",
+                        "effective dose from the ground deposit",
+                        d.groundshine_sv.slice(s![w, .., ..]).to_owned(),
+                    ),
+                    (
+                        "thyroid",
+                        "committed equivalent dose to the thyroid from inhalation (adult)",
+                        d.thyroid_sv.slice(s![w, .., ..]).to_owned(),
+                    ),
+                    (
+                        "effective_projected",
+                        "projected effective dose outdoors, all pathways",
+                        d.effective_sv(w),
+                    ),
+                    (
+                        "effective_sheltered",
+                        "effective dose while sheltered",
+                        d.sheltered_effective_sv(w),
+                    ),
+                    (
+                        "effective_averted",
+                        "effective dose averted by sheltering",
+                        d.averted_sv(w),
+                    ),
+                ] {
+                    out.push(field2(
+                        format!("dose_{name}_{lab}"),
+                        format!("{what} {period}"),
+                        "Sv",
+                        arr,
+                        vec![("dose_window_s".into(), ws.to_string())],
+                    ));
+                }
+            }
+            out.push(field2(
+                "protective_action".into(),
+                "recommended early-phase protective action under the cell's own country's criteria"
+                    .into(),
+                "1",
+                imp.action_level.mapv(f64::from),
+                vec![
+                    ("criteria_set_US".into(), ACTION_LEGEND.us.into()),
+                    ("criteria_set_CA".into(), ACTION_LEGEND.ca.into()),
+                ],
+            ));
+            for (c, z) in imp.criteria.iter().zip(&imp.zones) {
+                out.push(field2(
+                    format!("zone_{}_{}", c.set, c.action),
+                    format!(
+                        "cells where {} is met ({} cells only)",
+                        c.label(),
+                        c.country.code()
+                    ),
+                    "1",
+                    z.exceeded.mapv(|e| if e { 1.0 } else { 0.0 }),
+                    vec![
+                        ("criteria_set".into(), c.set.clone()),
+                        ("threshold_Sv".into(), c.threshold_sv.to_string()),
+                        ("window_s".into(), c.window_s.to_string()),
+                        ("source".into(), c.source.clone()),
+                        ("verification".into(), c.verification.clone()),
+                    ],
+                ));
+            }
+        }
+        for (ce, ci) in self.exposure.chemicals.iter().zip(&self.chemical) {
+            let v = variable_name(&ce.name);
+            for (d, &dur) in AEGL_DURATIONS_S.iter().enumerate() {
+                out.push(field2(
+                    format!("{v}_peak_mean_{}min", dur / 60.0),
+                    format!(
+                        "peak {}-min running mean concentration of {}",
+                        dur / 60.0,
+                        ce.name
+                    ),
+                    "kg m-3",
+                    ce.peak_mean_kg_m3.slice(s![d, .., ..]).to_owned(),
+                    vec![],
+                ));
+            }
+            out.push(field2(
+                format!("{v}_tic"),
+                format!("time-integrated concentration of {}", ce.name),
+                "kg s m-3",
+                ce.tic_kg_s_m3.clone(),
+                vec![],
+            ));
+            out.push(field2(
+                format!("{v}_toxic_load"),
+                format!("toxic load of {} in (mg m-3)^n min", ce.name),
+                "1",
+                ce.toxic_load.clone(),
+                vec![
+                    ("toxic_load_exponent_n".into(), ce.toxic_load_n.to_string()),
+                    ("toxic_load_units".into(), "(mg m-3)^n min".into()),
+                ],
+            ));
+            out.push(field2(
+                format!("{v}_aegl_tier"),
+                format!(
+                    "highest AEGL level exceeded by the peak {}-min mean of {} (0 none)",
+                    ci.duration_s / 60.0,
+                    ce.name
+                ),
+                "1",
+                ci.tier.mapv(f64::from),
+                vec![
+                    (
+                        "criteria_set".into(),
+                        "AEGL (US EPA / National Academies), both countries".into(),
+                    ),
+                    ("exposure_duration_s".into(), ci.duration_s.to_string()),
+                ],
+            ));
+        }
+        out
+    }
+}

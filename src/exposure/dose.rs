@@ -1,0 +1,302 @@
+//! Radiological dose per cell and pathway: inhalation (committed effective dose, and committed
+//! thyroid dose for iodines), cloudshine (submersion) and groundshine (deposit), each over the
+//! dose windows (2 d, 4 d, 7 d, 1 y by default) measured from the scenario start.
+//!
+//! - Inhalation: E = B · Σ_k C_k Δt_k · e_inh, with B the breathing rate (m³ s⁻¹), C_k the
+//!   interval-mean air activity (Bq m⁻³) in the breathing layer and Δt_k the part of interval k
+//!   inside the window; thyroid the same with h_T.
+//! - Cloudshine: E = Σ_k C_k Δt_k · c_cloud (FGR-15 semi-infinite cloud).
+//! - Groundshine: the deposit D (dry + wet, Bq m⁻², the activity that fell during the run) is
+//!   taken to fall in proportion to the cell's air concentration, a share C_k Δt_k / Σ C_j Δt_j
+//!   at the middle t_k of each output interval (deposition ∝ concentration for dry deposition;
+//!   at the end of the run if the breathing layer saw no air activity). Each share irradiates
+//!   from t_k to the end of the window W, with decay and daughter ingrowth integrated in closed
+//!   form: E = r · Σ_k share_k D [g_p I(λp, W − t_k) + Σ_d g_d ∫ A_d dt / D],
+//!   I(λ, τ) = (1 − e^{−λτ})/λ, r the ground-roughness factor (FGR-15 assumes a smooth infinite
+//!   plane).
+//! - Daughters in air: a parent released at `release_start_s` carries its library daughters in
+//!   the Bateman ratio at the interval's mid-time age; this is the oldest possible age, an upper
+//!   bound for daughters that grow in (Te-132 → I-132) and exact once they are in equilibrium
+//!   (Cs-137 → Ba-137m within minutes). Daughters of daughters are not followed.
+//! - Sheltering: the dose indoors is the outdoor dose of each pathway times its dose-reduction
+//!   factor; the averted dose is outdoor minus indoor.
+//!
+//! ## References
+//! - ICRP (2012) Publication 119; ICRP (1996) Publication 72 (inhalation coefficients).
+//! - US EPA (2019) Federal Guidance Report 15, EPA-402-R-19-002 (external coefficients).
+//! - US EPA (2017) PAG Manual, EPA-400/R-17/001, §2 and Appendix (projected and averted dose).
+
+use ndarray::{s, Array2, Array3};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::field::SpeciesFields;
+use crate::substance::bateman::{daughter_activity_integral, decay_integral_s, ingrowth_ratio};
+use crate::substance::{Library, Nuclide};
+
+/// Fraction of the outdoor dose of each pathway received indoors (dose-reduction factors).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ShelterFactors {
+    pub cloudshine: f64,
+    pub groundshine: f64,
+    pub inhalation: f64,
+}
+
+impl Default for ShelterFactors {
+    /// A wood-frame house without basement: cloudshine 0.9, groundshine 0.4 (US EPA
+    /// 400-R-92-001 (1992) §5 shielding factors for a wood-frame house, recalled and UNVERIFIED),
+    /// and no credit for inhalation
+    /// (1.0), since an unsealed house only delays the intake. Scenario files should set these.
+    fn default() -> Self {
+        ShelterFactors {
+            cloudshine: 0.9,
+            groundshine: 0.4,
+            inhalation: 1.0,
+        }
+    }
+}
+
+/// Radiological dose of every pathway on the grid, for each window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RadiologicalDose {
+    /// Window ends (s since the scenario start).
+    pub windows_s: Vec<f64>,
+    /// Committed effective dose from inhalation [window, y, x] (Sv).
+    pub inhalation_sv: Array3<f64>,
+    /// Effective dose from submersion [window, y, x] (Sv).
+    pub cloudshine_sv: Array3<f64>,
+    /// Effective dose from the deposit [window, y, x] (Sv).
+    pub groundshine_sv: Array3<f64>,
+    /// Committed equivalent dose to the thyroid from inhalation [window, y, x] (Sv).
+    pub thyroid_sv: Array3<f64>,
+    /// Outdoor effective dose of each assessed nuclide (with its ingrown daughters)
+    /// [window, y, x] (Sv), for provenance of the values that decide a zone.
+    pub by_nuclide: Vec<(String, Array3<f64>)>,
+    pub shelter: ShelterFactors,
+}
+
+impl RadiologicalDose {
+    /// Index of the window ending at `window_s`, if computed.
+    pub fn window_index(&self, window_s: f64) -> Option<usize> {
+        self.windows_s
+            .iter()
+            .position(|&w| (w - window_s).abs() <= 1e-9 * window_s.max(1.0))
+    }
+
+    /// Projected outdoor effective dose (all pathways) for window `w` (Sv).
+    pub fn effective_sv(&self, w: usize) -> Array2<f64> {
+        let mut e = self.inhalation_sv.slice(s![w, .., ..]).to_owned();
+        e += &self.cloudshine_sv.slice(s![w, .., ..]);
+        e += &self.groundshine_sv.slice(s![w, .., ..]);
+        e
+    }
+
+    /// Effective dose while sheltered for the whole window (Sv).
+    pub fn sheltered_effective_sv(&self, w: usize) -> Array2<f64> {
+        let f = self.shelter;
+        &self.inhalation_sv.slice(s![w, .., ..]) * f.inhalation
+            + &self.cloudshine_sv.slice(s![w, .., ..]) * f.cloudshine
+            + &self.groundshine_sv.slice(s![w, .., ..]) * f.groundshine
+    }
+
+    /// Dose averted by sheltering for the whole window (Sv).
+    pub fn averted_sv(&self, w: usize) -> Array2<f64> {
+        self.effective_sv(w) - self.sheltered_effective_sv(w)
+    }
+
+    /// Projected thyroid dose for window `w`; inhalation only, as the thyroid criteria intend.
+    pub fn thyroid_projected_sv(&self, w: usize) -> Array2<f64> {
+        self.thyroid_sv.slice(s![w, .., ..]).to_owned()
+    }
+}
+
+/// Per-window coefficients of one transported nuclide, independent of the cell.
+#[derive(Debug, Clone)]
+pub(crate) struct NuclideCoefficients {
+    /// [window][interval] Sv per (Bq m⁻³) of interval-mean concentration.
+    pub inhalation: Vec<Vec<f64>>,
+    pub thyroid: Vec<Vec<f64>>,
+    pub cloudshine: Vec<Vec<f64>>,
+    /// Length of each output interval (s).
+    pub interval_s: Vec<f64>,
+    /// [window][k] Sv per (Bq m⁻²) deposited at the middle of interval k (k < N), or at the end
+    /// of the run (k = N).
+    pub groundshine: Vec<Vec<f64>>,
+}
+
+/// Inputs of the dose computation besides the fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DoseSettings {
+    pub breathing_rate_m3_s: f64,
+    pub ground_roughness_factor: f64,
+    pub release_start_s: f64,
+    pub windows_s: Vec<f64>,
+    pub shelter: ShelterFactors,
+}
+
+/// Builds the cell-independent coefficients of nuclide `n` for output intervals `bounds_s`.
+pub(crate) fn coefficients(
+    n: &Nuclide,
+    library: &Library,
+    bounds_s: &[f64],
+    settings: &DoseSettings,
+) -> NuclideCoefficients {
+    let lp = n.decay_constant_per_s();
+    let daughters: Vec<(&Nuclide, f64)> = n
+        .daughters
+        .iter()
+        .filter_map(|d| library.nuclide(&d.name).map(|dn| (dn, d.branching)))
+        .collect();
+    let nk = bounds_s.len() - 1;
+    let t_end = bounds_s[nk];
+    let br = settings.breathing_rate_m3_s;
+    let mut c = NuclideCoefficients {
+        interval_s: bounds_s.windows(2).map(|b| b[1] - b[0]).collect(),
+        inhalation: vec![],
+        thyroid: vec![],
+        cloudshine: vec![],
+        groundshine: vec![],
+    };
+    for &w in &settings.windows_s {
+        let (mut inh, mut thy, mut cloud) = (vec![0.0; nk], vec![0.0; nk], vec![0.0; nk]);
+        for k in 0..nk {
+            let dt = (bounds_s[k + 1].min(w) - bounds_s[k]).max(0.0);
+            if dt == 0.0 {
+                continue;
+            }
+            let age = (0.5 * (bounds_s[k] + bounds_s[k + 1]) - settings.release_start_s).max(0.0);
+            inh[k] = br * dt * n.inh_effective_sv_per_bq.unwrap_or(0.0);
+            thy[k] = br * dt * n.inh_thyroid_sv_per_bq.unwrap_or(0.0);
+            cloud[k] = dt * n.cloudshine_sv_m3_per_bq_s;
+            for &(d, b) in &daughters {
+                let r = ingrowth_ratio(lp, d.decay_constant_per_s(), b, age);
+                inh[k] += br * dt * r * d.inh_effective_sv_per_bq.unwrap_or(0.0);
+                thy[k] += br * dt * r * d.inh_thyroid_sv_per_bq.unwrap_or(0.0);
+                cloud[k] += dt * r * d.cloudshine_sv_m3_per_bq_s;
+            }
+        }
+        let deposit_times = (0..nk)
+            .map(|k| 0.5 * (bounds_s[k] + bounds_s[k + 1]))
+            .chain(std::iter::once(t_end));
+        let ground: Vec<f64> = deposit_times
+            .map(|t_dep| {
+                let tau = (w - t_dep).max(0.0);
+                let age_dep = (t_dep - settings.release_start_s).max(0.0);
+                let mut g = n.groundshine_sv_m2_per_bq_s * decay_integral_s(lp, tau);
+                for &(d, b) in &daughters {
+                    let ld = d.decay_constant_per_s();
+                    let d0 = ingrowth_ratio(lp, ld, b, age_dep);
+                    g += d.groundshine_sv_m2_per_bq_s
+                        * daughter_activity_integral(1.0, d0, lp, ld, b, tau);
+                }
+                settings.ground_roughness_factor * g
+            })
+            .collect();
+        c.inhalation.push(inh);
+        c.thyroid.push(thy);
+        c.cloudshine.push(cloud);
+        c.groundshine.push(ground);
+    }
+    c
+}
+
+/// Adds the dose of one nuclide's fields to `dose` (layer `layer` is the breathing layer).
+///
+/// Rows are computed independently (in parallel) into row buffers that stay in cache: for each
+/// output interval the row of concentrations is read once and added, with its per-window
+/// coefficients, to every pathway. The result does not depend on the thread count.
+pub(crate) fn accumulate(
+    dose: &mut RadiologicalDose,
+    name: &str,
+    f: &SpeciesFields,
+    layer: usize,
+    c: &NuclideCoefficients,
+) {
+    let (nw, ny, nx) = dose.inhalation_sv.dim();
+    let nk = c.inhalation.first().map_or(0, Vec::len);
+    // Windows that end after the run share their air coefficients: compute each distinct set
+    // once (`source[w]` is the first window with the same coefficients as w).
+    let source: Vec<usize> = (0..nw)
+        .map(|w| {
+            (0..w)
+                .find(|&v| {
+                    c.inhalation[v] == c.inhalation[w]
+                        && c.thyroid[v] == c.thyroid[w]
+                        && c.cloudshine[v] == c.cloudshine[w]
+                })
+                .unwrap_or(w)
+        })
+        .collect();
+    let dt = &c.interval_s;
+    // Per row: [pathway][window][x] with pathways inhalation, thyroid, cloudshine, then the
+    // deposit-time-weighted groundshine numerator [window][x], then the TIC weight [x].
+    let rows: Vec<Vec<f64>> = (0..ny)
+        .into_par_iter()
+        .map(|j| {
+            let mut buf = vec![0.0; 4 * nw * nx + nx];
+            let mut row = vec![0.0; nx];
+            for (k, &dt_k) in dt.iter().enumerate() {
+                for (v, c) in row
+                    .iter_mut()
+                    .zip(f.concentration.slice(s![k, layer, j, ..]))
+                {
+                    *v = *c;
+                }
+                if row.iter().all(|&v| v == 0.0) {
+                    continue;
+                }
+                for w in (0..nw).filter(|&w| source[w] == w) {
+                    let coefs = [c.inhalation[w][k], c.thyroid[w][k], c.cloudshine[w][k]];
+                    for (p, &coef) in coefs.iter().enumerate() {
+                        if coef == 0.0 {
+                            continue;
+                        }
+                        let out = &mut buf[(p * nw + w) * nx..(p * nw + w + 1) * nx];
+                        for (o, &v) in out.iter_mut().zip(&row) {
+                            *o += coef * v;
+                        }
+                    }
+                }
+                for w in 0..nw {
+                    let coef = dt_k * c.groundshine[w][k];
+                    let out = &mut buf[(3 * nw + w) * nx..(3 * nw + w + 1) * nx];
+                    for (o, &v) in out.iter_mut().zip(&row) {
+                        *o += coef * v;
+                    }
+                }
+                let tic = &mut buf[4 * nw * nx..];
+                for (o, &v) in tic.iter_mut().zip(&row) {
+                    *o += dt_k * v;
+                }
+            }
+            for w in (0..nw).filter(|&w| source[w] != w) {
+                for p in 0..3 {
+                    let from = (p * nw + source[w]) * nx;
+                    buf.copy_within(from..from + nx, (p * nw + w) * nx);
+                }
+            }
+            buf
+        })
+        .collect();
+    let mut mine = Array3::<f64>::zeros((nw, ny, nx));
+    for (j, buf) in rows.iter().enumerate() {
+        for w in 0..nw {
+            for i in 0..nx {
+                let at = |p: usize| buf[(p * nw + w) * nx + i];
+                let tic = buf[4 * nw * nx + i];
+                let per_bq_m2 = if tic > 0.0 {
+                    at(3) / tic
+                } else {
+                    c.groundshine[w][nk]
+                };
+                let ground = per_bq_m2 * (f.dry_deposition[[j, i]] + f.wet_deposition[[j, i]]);
+                dose.inhalation_sv[[w, j, i]] += at(0);
+                dose.thyroid_sv[[w, j, i]] += at(1);
+                dose.cloudshine_sv[[w, j, i]] += at(2);
+                dose.groundshine_sv[[w, j, i]] += ground;
+                mine[[w, j, i]] = at(0) + at(2) + ground;
+            }
+        }
+    }
+    dose.by_nuclide.push((name.to_string(), mine));
+}

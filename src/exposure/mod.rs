@@ -1,0 +1,273 @@
+//! From concentration to exposure: per grid cell, the peak mean concentration at each AEGL
+//! duration, the time-integrated concentration and toxic load of chemicals, and the radiological
+//! dose of each pathway over each dose window, projected (outdoors) and sheltered.
+//!
+//! [`compute`] takes the fields of any model and the substance library; species that are not in
+//! the library are listed in [`Exposure::unassessed`] rather than failing the run.
+
+pub mod chemical;
+pub mod dose;
+
+use ndarray::{Array2, Array3};
+use rayon::prelude::*;
+
+pub use dose::{DoseSettings, RadiologicalDose, ShelterFactors};
+
+use crate::field::Fields;
+use crate::substance::{AmountUnit, Library, AEGL_DURATIONS_S};
+
+/// Seconds in a day and in a (Julian) year.
+pub const DAY_S: f64 = 86_400.0;
+pub const YEAR_S: f64 = 365.25 * DAY_S;
+
+/// The standard dose windows: 2 d, 4 d, 7 d and 1 y from the scenario start.
+pub const DOSE_WINDOWS_S: [f64; 4] = [2.0 * DAY_S, 4.0 * DAY_S, 7.0 * DAY_S, YEAR_S];
+
+/// Adult breathing rate (m³ s⁻¹): 1.2 m³ h⁻¹, light activity — the ICRP 66 adult-male
+/// light-exercise ventilation rate used in US dose projection (RASCAL, EPA PAG Manual);
+/// recalled, UNVERIFIED; scenario files may set their own.
+pub const ADULT_BREATHING_RATE_M3_S: f64 = 1.2 / 3600.0;
+
+/// What the exposure computation needs besides the fields and library.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExposureOptions {
+    /// Output layer that people breathe and stand in (index into the grid's layers).
+    pub layer: usize,
+    pub breathing_rate_m3_s: f64,
+    pub shelter: ShelterFactors,
+    /// Multiplies FGR-15 groundshine (1 = smooth plane; about 0.7 is common for real ground).
+    pub ground_roughness_factor: f64,
+    /// Release start (s since the scenario start), the origin of in-air daughter ingrowth.
+    pub release_start_s: f64,
+    /// Dose windows (s since the scenario start); the criteria's windows are added.
+    pub windows_s: Vec<f64>,
+}
+
+impl Default for ExposureOptions {
+    fn default() -> Self {
+        ExposureOptions {
+            layer: 0,
+            breathing_rate_m3_s: ADULT_BREATHING_RATE_M3_S,
+            shelter: ShelterFactors::default(),
+            ground_roughness_factor: 1.0,
+            release_start_s: 0.0,
+            windows_s: DOSE_WINDOWS_S.to_vec(),
+        }
+    }
+}
+
+/// Why exposure could not be computed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExposureError {
+    #[error("exposure option {field} = {value}: expected {expected}")]
+    Invalid {
+        field: &'static str,
+        value: String,
+        expected: String,
+    },
+}
+
+/// Exposure to one chemical on the grid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChemicalExposure {
+    /// Library name.
+    pub name: String,
+    pub toxic_load_n: f64,
+    /// Peak running-mean concentration for each AEGL duration [duration, y, x] (kg m⁻³).
+    pub peak_mean_kg_m3: Array3<f64>,
+    /// Time-integrated concentration over the run [y, x] (kg s m⁻³).
+    pub tic_kg_s_m3: Array2<f64>,
+    /// Toxic load ∫Cⁿ dt [y, x] ((mg m⁻³)ⁿ min).
+    pub toxic_load: Array2<f64>,
+}
+
+/// All exposure fields of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exposure {
+    pub radiological: Option<RadiologicalDose>,
+    pub chemicals: Vec<ChemicalExposure>,
+    /// Species that could not be assessed (not in the library), with the reason.
+    pub unassessed: Vec<String>,
+}
+
+fn check(field: &'static str, v: f64, ok: bool, expected: &str) -> Result<f64, ExposureError> {
+    if v.is_finite() && ok {
+        Ok(v)
+    } else {
+        Err(ExposureError::Invalid {
+            field,
+            value: v.to_string(),
+            expected: expected.to_string(),
+        })
+    }
+}
+
+/// Computes exposure and dose fields from model fields.
+pub fn compute(
+    fields: &Fields,
+    library: &Library,
+    opts: &ExposureOptions,
+) -> Result<Exposure, ExposureError> {
+    let grid = &fields.grid;
+    if opts.layer >= grid.nz() {
+        return Err(ExposureError::Invalid {
+            field: "layer",
+            value: opts.layer.to_string(),
+            expected: format!("a layer index below {}", grid.nz()),
+        });
+    }
+    check(
+        "breathing_rate_m3_s",
+        opts.breathing_rate_m3_s,
+        opts.breathing_rate_m3_s > 0.0 && opts.breathing_rate_m3_s < 0.01,
+        "a rate in (0, 0.01) m3/s",
+    )?;
+    let f = opts.shelter;
+    for (name, v) in [
+        ("shelter.cloudshine", f.cloudshine),
+        ("shelter.groundshine", f.groundshine),
+        ("shelter.inhalation", f.inhalation),
+    ] {
+        check(
+            name,
+            v,
+            (0.0..=1.0).contains(&v),
+            "a dose-reduction factor in [0, 1]",
+        )?;
+    }
+    check(
+        "ground_roughness_factor",
+        opts.ground_roughness_factor,
+        (0.0..=1.0).contains(&opts.ground_roughness_factor),
+        "a factor in [0, 1]",
+    )?;
+    let mut windows = opts.windows_s.clone();
+    for &w in &windows {
+        check("windows_s", w, w > 0.0, "window ends > 0 s")?;
+    }
+    windows.sort_by(f64::total_cmp);
+    windows.dedup();
+
+    let bounds: Vec<f64> = std::iter::once(0.0)
+        .chain(grid.times_s.iter().copied())
+        .collect();
+    let settings = DoseSettings {
+        breathing_rate_m3_s: opts.breathing_rate_m3_s,
+        ground_roughness_factor: opts.ground_roughness_factor,
+        release_start_s: opts.release_start_s,
+        windows_s: windows.clone(),
+        shelter: opts.shelter,
+    };
+    let (ny, nx, nw) = (grid.ny, grid.nx, windows.len());
+    let mut rad: Option<RadiologicalDose> = None;
+    let mut chemicals = vec![];
+    let mut unassessed = vec![];
+    for sf in &fields.species {
+        let name = &sf.species.name;
+        match sf.species.unit {
+            AmountUnit::Becquerel => {
+                let Some(n) = library.nuclide(name) else {
+                    unassessed.push(format!("{name}: not in the nuclide library, no dose"));
+                    continue;
+                };
+                let c = dose::coefficients(n, library, &bounds, &settings);
+                let d = rad.get_or_insert_with(|| RadiologicalDose {
+                    windows_s: windows.clone(),
+                    inhalation_sv: Array3::zeros((nw, ny, nx)),
+                    cloudshine_sv: Array3::zeros((nw, ny, nx)),
+                    groundshine_sv: Array3::zeros((nw, ny, nx)),
+                    thyroid_sv: Array3::zeros((nw, ny, nx)),
+                    by_nuclide: vec![],
+                    shelter: opts.shelter,
+                });
+                dose::accumulate(d, &n.name, sf, opts.layer, &c);
+            }
+            AmountUnit::Kilogram => {
+                let Some(ch) = library.chemical(name) else {
+                    unassessed.push(format!(
+                        "{name}: not in the chemical library, no thresholds"
+                    ));
+                    continue;
+                };
+                chemicals.push(chemical_exposure(
+                    &ch.name,
+                    ch.toxic_load_n,
+                    sf,
+                    opts.layer,
+                    &bounds,
+                ));
+            }
+        }
+    }
+    Ok(Exposure {
+        radiological: rad,
+        chemicals,
+        unassessed,
+    })
+}
+
+/// Chemical exposure of one species' fields.
+pub fn chemical_exposure(
+    name: &str,
+    toxic_load_n: f64,
+    sf: &crate::field::SpeciesFields,
+    layer: usize,
+    bounds_s: &[f64],
+) -> ChemicalExposure {
+    let (nt, _, ny, nx) = sf.concentration.dim();
+    let nd = AEGL_DURATIONS_S.len();
+    // Per row, in parallel: [peak for each duration, tic, load] × nx.
+    let rows: Vec<Vec<f64>> = (0..ny)
+        .into_par_iter()
+        .map(|j| {
+            let mut out = vec![0.0; (nd + 2) * nx];
+            let mut series = vec![0.0; nt];
+            let mut rm = chemical::RunningMean::default();
+            // The row's series, time-major: block[k * nx + i].
+            let mut block = vec![0.0; nt * nx];
+            for k in 0..nt {
+                for (b, c) in block[k * nx..(k + 1) * nx]
+                    .iter_mut()
+                    .zip(sf.concentration.slice(ndarray::s![k, layer, j, ..]))
+                {
+                    *b = *c;
+                }
+            }
+            for i in 0..nx {
+                for (k, v) in series.iter_mut().enumerate() {
+                    *v = block[k * nx + i];
+                }
+                if series.iter().all(|&v| v == 0.0) {
+                    continue;
+                }
+                rm.set(bounds_s, &series);
+                for (d, &dur) in AEGL_DURATIONS_S.iter().enumerate() {
+                    out[d * nx + i] = rm.peak(dur);
+                }
+                out[nd * nx + i] = chemical::time_integral(bounds_s, &series);
+                out[(nd + 1) * nx + i] =
+                    chemical::toxic_load_mg_m3_n_min(bounds_s, &series, toxic_load_n);
+            }
+            out
+        })
+        .collect();
+    let mut peak = Array3::zeros((nd, ny, nx));
+    let mut tic = Array2::zeros((ny, nx));
+    let mut load = Array2::zeros((ny, nx));
+    for (j, row) in rows.iter().enumerate() {
+        for i in 0..nx {
+            for d in 0..nd {
+                peak[[d, j, i]] = row[d * nx + i];
+            }
+            tic[[j, i]] = row[nd * nx + i];
+            load[[j, i]] = row[(nd + 1) * nx + i];
+        }
+    }
+    ChemicalExposure {
+        name: name.to_string(),
+        toxic_load_n,
+        peak_mean_kg_m3: peak,
+        tic_kg_s_m3: tic,
+        toxic_load: load,
+    }
+}

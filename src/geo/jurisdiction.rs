@@ -1,0 +1,372 @@
+//! Jurisdictions of the Maine–New Brunswick region: which country, state or province, and
+//! whether land or sea, for any point or every grid cell.
+//!
+//! The country side comes from the Canada–US boundary (Natural Earth 1:10m land boundary plus
+//! the maritime indicator lines), chained from the west edge of the region box to its south edge
+//! and closed along the box's east and north edges into the Canadian side. Maine and New
+//! Brunswick come from the Natural Earth 1:50m admin-1 polygons, widened on their own country's
+//! side ([`SUBDIVISION_TOLERANCE_DEG`], [`NB_TOLERANCE_DEG`], [`MAINE_WEST_LIMIT_LON`]) because
+//! the coarse outlines miss shore towns; land/sea from the 1:10m land polygons. Campobello and
+//! Deer Island, which the maritime indicator line leaves on the US side, are corrected to New
+//! Brunswick by rough outlines in `data/corrections.geojson` (approximate, unverified). Points outside the box (lon −71.2…−64.0, lat 43.0…48.2) have no country.
+
+use std::sync::OnceLock;
+
+use geo::{Contains, Coord, Distance, Euclidean, LineString, MultiPolygon, Point, Polygon};
+use geojson::{GeoJson, GeometryValue};
+use serde::Serialize;
+
+use super::{LatLon, TransverseMercator};
+use crate::field::GridSpec;
+
+const BOUNDARY: &str = include_str!("data/me_nb_boundary_ne10m.geojson");
+const PROVINCES: &str = include_str!("data/me_nb_provinces_ne50m.geojson");
+const LAND: &str = include_str!("data/land_ne10m_simplified.geojson");
+const SITES: &str = include_str!("data/sites.csv");
+const CORRECTIONS: &str = include_str!("data/corrections.geojson");
+
+/// The region box (lon min, lat min, lon max, lat max), degrees.
+pub const REGION_BOX: [f64; 4] = [-71.2, 43.0, -64.0, 48.2];
+
+/// US sea cells within this distance (degrees, about 3–4 km) of the 1:50m Maine outline are in
+/// Maine: state waters reach 3 nautical miles and the coarse outline cuts off riverbank and
+/// island towns such as Calais and Eastport.
+pub const SUBDIVISION_TOLERANCE_DEG: f64 = 0.04;
+
+/// Canadian cells within this distance (degrees, about 6–9 km) of the 1:50m New Brunswick outline
+/// are in New Brunswick: the outline misses much of the Passamaquoddy shore (Saint Andrews lies
+/// 0.074° outside it). Cells of Quebec or Nova Scotia this close to the outline are mislabelled.
+pub const NB_TOLERANCE_DEG: f64 = 0.08;
+
+/// US land east of this longitude is in Maine: the only other state in the region box, New
+/// Hampshire, lies wholly west of it (its border with Maine runs from about 70.7° W to 71.1° W).
+pub const MAINE_WEST_LIMIT_LON: f64 = -70.6;
+
+/// A country, or none outside the region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Country {
+    #[serde(rename = "US")]
+    Us,
+    #[serde(rename = "CA")]
+    Ca,
+    #[serde(rename = "unknown")]
+    Unknown,
+}
+
+impl Country {
+    /// ISO 3166-1 alpha-2 code, or "unknown".
+    pub fn code(self) -> &'static str {
+        match self {
+            Country::Us => "US",
+            Country::Ca => "CA",
+            Country::Unknown => "unknown",
+        }
+    }
+}
+
+/// A state or province where known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Subdivision {
+    #[serde(rename = "US-ME")]
+    Maine,
+    #[serde(rename = "CA-NB")]
+    NewBrunswick,
+}
+
+/// What a point or cell belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct CellTag {
+    pub country: Country,
+    pub subdivision: Option<Subdivision>,
+    pub land: bool,
+}
+
+impl CellTag {
+    /// A label such as "US-ME", "CA (other)" or "outside region".
+    pub fn label(&self) -> &'static str {
+        match (self.country, self.subdivision) {
+            (_, Some(Subdivision::Maine)) => "US-ME",
+            (_, Some(Subdivision::NewBrunswick)) => "CA-NB",
+            (Country::Us, None) => "US (other)",
+            (Country::Ca, None) => "CA (other)",
+            (Country::Unknown, None) => "outside region",
+        }
+    }
+
+    /// Integer code for gridded output: 0 outside, 1 US, 2 CA; +10 for Maine / New Brunswick.
+    pub fn code(&self) -> i8 {
+        let c = match self.country {
+            Country::Unknown => 0,
+            Country::Us => 1,
+            Country::Ca => 2,
+        };
+        c + if self.subdivision.is_some() { 10 } else { 0 }
+    }
+}
+
+/// A town with its population (from `data/sites.csv`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Town {
+    pub name: String,
+    pub location: LatLon,
+    pub population: f64,
+    /// The row's source and notes, for provenance.
+    pub source: String,
+}
+
+/// The region's polygons.
+#[derive(Debug, Clone)]
+pub struct Region {
+    canada_side: Polygon<f64>,
+    maine: MultiPolygon<f64>,
+    new_brunswick: MultiPolygon<f64>,
+    land: MultiPolygon<f64>,
+    /// Islands that the maritime indicator line puts on the wrong side (Canadian, NB).
+    corrections_ca_nb: MultiPolygon<f64>,
+    pub towns: Vec<Town>,
+}
+
+/// Why region data could not be read (embedded data: a build defect caught by tests).
+#[derive(Debug, thiserror::Error)]
+#[error("region data {file}: {message}")]
+pub struct RegionError {
+    pub file: &'static str,
+    pub message: String,
+}
+
+fn err(file: &'static str, message: impl Into<String>) -> RegionError {
+    RegionError {
+        file,
+        message: message.into(),
+    }
+}
+
+fn features(file: &'static str, text: &str) -> Result<Vec<geojson::Feature>, RegionError> {
+    match text.parse::<GeoJson>() {
+        Ok(GeoJson::FeatureCollection(fc)) => Ok(fc.features),
+        Ok(_) => Err(err(file, "not a FeatureCollection")),
+        Err(e) => Err(err(file, e.to_string())),
+    }
+}
+
+fn multipolygon(
+    file: &'static str,
+    f: &geojson::Feature,
+) -> Result<MultiPolygon<f64>, RegionError> {
+    let g = f
+        .geometry
+        .as_ref()
+        .ok_or_else(|| err(file, "feature without geometry"))?;
+    match geo::Geometry::<f64>::try_from(&g.value) {
+        Ok(geo::Geometry::MultiPolygon(m)) => Ok(m),
+        Ok(geo::Geometry::Polygon(p)) => Ok(MultiPolygon::new(vec![p])),
+        Ok(_) => Err(err(file, "expected a (multi)polygon")),
+        Err(e) => Err(err(file, e.to_string())),
+    }
+}
+
+fn named(
+    file: &'static str,
+    fs: &[geojson::Feature],
+    name: &str,
+) -> Result<MultiPolygon<f64>, RegionError> {
+    let f = fs
+        .iter()
+        .find(|f| f.property("name").and_then(|v| v.as_str()) == Some(name))
+        .ok_or_else(|| err(file, format!("no feature named {name}")))?;
+    multipolygon(file, f)
+}
+
+/// Chains the boundary lines end to end from the west edge of the box to its south edge and
+/// closes them along the box into the polygon of the Canadian side.
+fn canada_side(fs: &[geojson::Feature]) -> Result<Polygon<f64>, RegionError> {
+    const FILE: &str = "me_nb_boundary_ne10m.geojson";
+    let mut lines: Vec<Vec<Coord<f64>>> = vec![];
+    for f in fs {
+        let Some(g) = &f.geometry else { continue };
+        if let GeometryValue::LineString { coordinates } = &g.value {
+            lines.push(
+                coordinates
+                    .iter()
+                    .map(|p| Coord { x: p[0], y: p[1] })
+                    .collect(),
+            );
+        }
+    }
+    let [west, south, east, north] = REGION_BOX;
+    let close = |a: Coord<f64>, b: Coord<f64>| (a.x - b.x).abs() < 1e-6 && (a.y - b.y).abs() < 1e-6;
+    let start = lines
+        .iter()
+        .position(|l| (l[0].x - west).abs() < 1e-6 || (l[l.len() - 1].x - west).abs() < 1e-6)
+        .ok_or_else(|| err(FILE, "no boundary line starts on the west edge of the box"))?;
+    let mut first = lines.swap_remove(start);
+    if (first[0].x - west).abs() >= 1e-6 {
+        first.reverse();
+    }
+    let mut chain = first;
+    while (chain[chain.len() - 1].y - south).abs() >= 1e-6 {
+        let end = chain[chain.len() - 1];
+        let next = lines
+            .iter()
+            .position(|l| close(l[0], end) || close(l[l.len() - 1], end))
+            .ok_or_else(|| err(FILE, format!("boundary chain breaks at {end:?}")))?;
+        let mut l = lines.swap_remove(next);
+        if !close(l[0], end) {
+            l.reverse();
+        }
+        chain.extend_from_slice(&l[1..]);
+    }
+    chain.extend([
+        Coord { x: east, y: south },
+        Coord { x: east, y: north },
+        Coord { x: west, y: north },
+    ]);
+    Ok(Polygon::new(LineString::new(chain), vec![]))
+}
+
+fn towns() -> Result<Vec<Town>, RegionError> {
+    const FILE: &str = "sites.csv";
+    let mut rdr = csv::Reader::from_reader(SITES.as_bytes());
+    let h = rdr.headers().map_err(|e| err(FILE, e.to_string()))?.clone();
+    let col = |n: &str| {
+        h.iter()
+            .position(|x| x == n)
+            .ok_or_else(|| err(FILE, format!("no column {n}")))
+    };
+    let (c_name, c_kind, c_lat, c_lon, c_pop) = (
+        col("name")?,
+        col("kind")?,
+        col("lat")?,
+        col("lon")?,
+        col("population")?,
+    );
+    let (c_src, c_notes) = (col("source")?, col("notes")?);
+    let mut out = vec![];
+    for r in rdr.records() {
+        let r = r.map_err(|e| err(FILE, e.to_string()))?;
+        if &r[c_kind] != "town" {
+            continue;
+        }
+        let num = |c: usize| {
+            r[c].parse::<f64>()
+                .map_err(|_| err(FILE, format!("{}: {:?} is not a number", &r[c_name], &r[c])))
+        };
+        out.push(Town {
+            name: r[c_name].to_string(),
+            location: LatLon::new(num(c_lat)?, num(c_lon)?),
+            population: num(c_pop)?,
+            source: format!("{}; {}", &r[c_src], &r[c_notes]),
+        });
+    }
+    Ok(out)
+}
+
+impl Region {
+    /// Parses the embedded region data.
+    pub fn parse() -> Result<Region, RegionError> {
+        let b = features("me_nb_boundary_ne10m.geojson", BOUNDARY)?;
+        let p = features("me_nb_provinces_ne50m.geojson", PROVINCES)?;
+        let l = features("land_ne10m_simplified.geojson", LAND)?;
+        let mut land = vec![];
+        for f in &l {
+            land.extend(multipolygon("land_ne10m_simplified.geojson", f)?.0);
+        }
+        let mut corrections = vec![];
+        for f in &features("corrections.geojson", CORRECTIONS)? {
+            corrections.extend(multipolygon("corrections.geojson", f)?.0);
+        }
+        Ok(Region {
+            corrections_ca_nb: MultiPolygon::new(corrections),
+            canada_side: canada_side(&b)?,
+            maine: named("me_nb_provinces_ne50m.geojson", &p, "Maine")?,
+            new_brunswick: named("me_nb_provinces_ne50m.geojson", &p, "New Brunswick")?,
+            land: MultiPolygon::new(land),
+            towns: towns()?,
+        })
+    }
+
+    /// The embedded region (parsed once).
+    pub fn embedded() -> &'static Region {
+        static R: OnceLock<Region> = OnceLock::new();
+        R.get_or_init(|| Region::parse().expect("embedded region data parse (checked by tests)"))
+    }
+
+    /// Tags one point.
+    pub fn tag(&self, p: LatLon) -> CellTag {
+        let [west, south, east, north] = REGION_BOX;
+        let pt = Point::new(p.lon, p.lat);
+        let inside = p.lon >= west && p.lon <= east && p.lat >= south && p.lat <= north;
+        let land = self.land.contains(&pt);
+        let corrected = inside && self.corrections_ca_nb.contains(&pt);
+        let country = if !inside {
+            Country::Unknown
+        } else if corrected || self.canada_side.contains(&pt) {
+            Country::Ca
+        } else {
+            Country::Us
+        };
+        let within =
+            |m: &MultiPolygon<f64>, tol: f64| m.contains(&pt) || Euclidean.distance(m, &pt) <= tol;
+        let subdivision = match country {
+            Country::Us
+                if (land && p.lon > MAINE_WEST_LIMIT_LON)
+                    || within(&self.maine, SUBDIVISION_TOLERANCE_DEG) =>
+            {
+                Some(Subdivision::Maine)
+            }
+            Country::Ca if corrected || within(&self.new_brunswick, NB_TOLERANCE_DEG) => {
+                Some(Subdivision::NewBrunswick)
+            }
+            _ => None,
+        };
+        CellTag {
+            country,
+            subdivision,
+            land,
+        }
+    }
+
+    /// Tags every cell centre of a grid whose local frame is `projection`.
+    pub fn tag_grid(&self, grid: &GridSpec, projection: &TransverseMercator) -> JurisdictionGrid {
+        let mut tags = Vec::with_capacity(grid.nx * grid.ny);
+        for j in 0..grid.ny {
+            for i in 0..grid.nx {
+                tags.push(self.tag(projection.inverse(grid.x_m(i), grid.y_m(j))));
+            }
+        }
+        let towns = self
+            .towns
+            .iter()
+            .map(|t| {
+                let (x, y) = projection.forward(t.location);
+                (t.clone(), grid.cell_of(x, y))
+            })
+            .collect();
+        JurisdictionGrid {
+            nx: grid.nx,
+            ny: grid.ny,
+            cell_area_m2: grid.cell_area_m2(),
+            tags,
+            towns,
+        }
+    }
+}
+
+/// The tag of every cell of a grid, and the cell of every town.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JurisdictionGrid {
+    pub nx: usize,
+    pub ny: usize,
+    pub cell_area_m2: f64,
+    /// Row-major, index `j * nx + i`.
+    pub tags: Vec<CellTag>,
+    /// Each town and its (column, row) if inside the grid.
+    pub towns: Vec<(Town, Option<(usize, usize)>)>,
+}
+
+impl JurisdictionGrid {
+    /// The tag of cell (i, j).
+    pub fn tag(&self, i: usize, j: usize) -> CellTag {
+        self.tags[j * self.nx + i]
+    }
+}

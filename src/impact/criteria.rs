@@ -1,0 +1,158 @@
+//! Protective-action criteria as data (`substance/data/criteria.csv`): each row a country, an
+//! action, the dose quantity and window it applies to, a threshold, its source and whether it
+//! was checked.
+//!
+//! ## References
+//! - US EPA (2017) *PAG Manual: Protective Action Guides and Planning Guidance for Radiological
+//!   Incidents*, EPA-400/R-17/001, Table 1-1.
+//! - Health Canada (2018) *Generic Criteria and Operational Intervention Levels for Nuclear
+//!   Emergency Planning and Response*, H129-86/2018E-PDF.
+//! - AEGL tiers: see [`crate::substance::Chemical`].
+
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use crate::geo::jurisdiction::Country;
+
+const CRITERIA_CSV: &str = include_str!("../substance/data/criteria.csv");
+
+/// The dose a criterion is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DoseQuantity {
+    /// Outdoor effective dose from inhalation, cloudshine and groundshine over the window.
+    EffectiveProjected,
+    /// Effective dose averted by sheltering over the window.
+    EffectiveAverted,
+    /// Committed thyroid dose from inhalation over the window.
+    ThyroidProjected,
+}
+
+/// How far a value was checked against its primary document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Checked against the primary document or an official reproduction of it.
+    Verified,
+    /// Confirmed only by a secondary summary.
+    Secondary,
+    /// Recalled, not checked.
+    Unverified,
+}
+
+/// One protective-action criterion.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Criterion {
+    /// Criteria set, e.g. `US_EPA_PAG_2017`, `HC_2018`.
+    pub set: String,
+    pub country: Country,
+    pub action: String,
+    /// Rank among the set's early-phase actions (1 shelter, 2 evacuate; 0 for supplementary
+    /// actions such as iodine blocking and relocation, which are mapped separately).
+    pub level: u8,
+    pub quantity: DoseQuantity,
+    pub window_s: f64,
+    pub threshold_sv: f64,
+    pub applies_to: String,
+    pub source: String,
+    pub status: Status,
+    pub verification: String,
+}
+
+impl Criterion {
+    /// "HC_2018 evacuate".
+    pub fn label(&self) -> String {
+        format!("{} {}", self.set, self.action)
+    }
+}
+
+/// Parses a criteria table; errors name the row and column.
+pub fn parse_criteria(file: &str, text: &str) -> Result<Vec<Criterion>, String> {
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let h = rdr.headers().map_err(|e| format!("{file}: {e}"))?.clone();
+    let col = |n: &str| {
+        h.iter()
+            .position(|x| x == n)
+            .ok_or_else(|| format!("{file}: missing column `{n}`"))
+    };
+    let names = [
+        "set",
+        "country",
+        "action",
+        "level",
+        "quantity",
+        "window_s",
+        "threshold_sv",
+        "applies_to",
+        "source",
+        "status",
+        "verification",
+    ];
+    let c: Vec<usize> = names.iter().map(|n| col(n)).collect::<Result<_, _>>()?;
+    let mut out = vec![];
+    for (i, r) in rdr.records().enumerate() {
+        let r = r.map_err(|e| format!("{file}: {e}"))?;
+        let bad = |k: usize, expected: &str| {
+            format!(
+                "{file}: row {}: `{}` = {:?}: expected {expected}",
+                i + 2,
+                names[k],
+                &r[c[k]]
+            )
+        };
+        let num = |k: usize| {
+            r[c[k]]
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && *v > 0.0)
+                .ok_or_else(|| bad(k, "a positive number"))
+        };
+        out.push(Criterion {
+            set: r[c[0]].to_string(),
+            country: match &r[c[1]] {
+                "US" => Country::Us,
+                "CA" => Country::Ca,
+                _ => return Err(bad(1, "US or CA")),
+            },
+            action: r[c[2]].to_string(),
+            level: r[c[3]].parse().map_err(|_| bad(3, "0, 1 or 2"))?,
+            quantity: match &r[c[4]] {
+                "effective_projected" => DoseQuantity::EffectiveProjected,
+                "effective_averted" => DoseQuantity::EffectiveAverted,
+                "thyroid_projected" => DoseQuantity::ThyroidProjected,
+                _ => {
+                    return Err(bad(
+                        4,
+                        "effective_projected, effective_averted or thyroid_projected",
+                    ))
+                }
+            },
+            window_s: num(5)?,
+            threshold_sv: num(6)?,
+            applies_to: r[c[7]].to_string(),
+            source: if r[c[8]].trim().is_empty() {
+                return Err(bad(8, "a source"));
+            } else {
+                r[c[8]].to_string()
+            },
+            status: match &r[c[9]] {
+                "verified" => Status::Verified,
+                "secondary" => Status::Secondary,
+                "unverified" => Status::Unverified,
+                _ => return Err(bad(9, "verified, secondary or unverified")),
+            },
+            verification: r[c[10]].to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// The embedded criteria of both countries.
+pub fn radiological_criteria() -> &'static [Criterion] {
+    static C: OnceLock<Vec<Criterion>> = OnceLock::new();
+    C.get_or_init(|| {
+        parse_criteria("data/criteria.csv", CRITERIA_CSV)
+            .expect("embedded criteria table parses (checked by tests)")
+    })
+}

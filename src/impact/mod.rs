@@ -1,0 +1,206 @@
+//! From exposure to decisions: which cells exceed each protective-action criterion of their own
+//! jurisdiction, the recommended early-phase action per cell, AEGL tiers for chemicals, and a
+//! per-jurisdiction summary (area, land area, population above each criterion) that names the
+//! unverified values deciding a zone.
+
+pub mod criteria;
+pub mod summary;
+
+use ndarray::Array2;
+use serde::Serialize;
+
+pub use criteria::{radiological_criteria, Criterion, DoseQuantity, Status};
+pub use summary::{summarise, JurisdictionRow, Summary, TownExposure, ZoneSummary};
+
+use crate::exposure::{ChemicalExposure, RadiologicalDose};
+use crate::geo::jurisdiction::{Country, JurisdictionGrid};
+use crate::substance::{Chemical, Threshold, AEGL_DURATIONS_S};
+
+/// Why impact could not be assessed.
+#[derive(Debug, thiserror::Error)]
+pub enum ImpactError {
+    #[error(
+        "criterion {criterion}: window {window_s} s was not computed (windows: {available:?})"
+    )]
+    MissingWindow {
+        criterion: String,
+        window_s: f64,
+        available: Vec<f64>,
+    },
+    #[error("grid mismatch: dose fields are {dose_ny}×{dose_nx}, jurisdiction grid {ny}×{nx}")]
+    GridMismatch {
+        dose_ny: usize,
+        dose_nx: usize,
+        ny: usize,
+        nx: usize,
+    },
+    #[error("AEGL duration {value} s: expected one of 600, 1800, 3600, 14400, 28800")]
+    Duration { value: f64 },
+}
+
+/// The cells where one criterion is exceeded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone {
+    /// "HC_2018 evacuate", "Chlorine AEGL-2 60 min".
+    pub label: String,
+    /// The country whose cells it applies to; `None` for AEGL tiers (both countries).
+    pub country: Option<Country>,
+    pub threshold: f64,
+    /// "Sv" or "kg m-3".
+    pub unit: &'static str,
+    /// [y, x]
+    pub exceeded: Array2<bool>,
+}
+
+/// The radiological zones and the action map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RadiologicalImpact {
+    pub criteria: Vec<Criterion>,
+    /// One zone per criterion, in the same order.
+    pub zones: Vec<Zone>,
+    /// Highest early-phase action level of the cell's own country's criteria [y, x]:
+    /// 0 none; US: 1 shelter-in-place or evacuation (PAG); CA: 1 shelter, 2 evacuate;
+    /// −1 outside the region.
+    pub action_level: Array2<i8>,
+}
+
+/// The dose a criterion compares with, for its window.
+fn dose_for(dose: &RadiologicalDose, c: &Criterion) -> Result<Array2<f64>, ImpactError> {
+    let w = dose
+        .window_index(c.window_s)
+        .ok_or_else(|| ImpactError::MissingWindow {
+            criterion: c.label(),
+            window_s: c.window_s,
+            available: dose.windows_s.clone(),
+        })?;
+    Ok(match c.quantity {
+        DoseQuantity::EffectiveProjected => dose.effective_sv(w),
+        DoseQuantity::EffectiveAverted => dose.averted_sv(w),
+        DoseQuantity::ThyroidProjected => dose.thyroid_projected_sv(w),
+    })
+}
+
+/// Evaluates every criterion on the cells of its own country.
+pub fn assess_radiological(
+    dose: &RadiologicalDose,
+    juris: &JurisdictionGrid,
+    criteria: &[Criterion],
+) -> Result<RadiologicalImpact, ImpactError> {
+    let (_, ny, nx) = dose.inhalation_sv.dim();
+    if ny != juris.ny || nx != juris.nx {
+        return Err(ImpactError::GridMismatch {
+            dose_ny: ny,
+            dose_nx: nx,
+            ny: juris.ny,
+            nx: juris.nx,
+        });
+    }
+    let mut action = Array2::<i8>::zeros((ny, nx));
+    for j in 0..ny {
+        for i in 0..nx {
+            if juris.tag(i, j).country == Country::Unknown {
+                action[[j, i]] = -1;
+            }
+        }
+    }
+    let mut zones = vec![];
+    for c in criteria {
+        let d = dose_for(dose, c)?;
+        let exceeded = Array2::from_shape_fn((ny, nx), |(j, i)| {
+            juris.tag(i, j).country == c.country && d[[j, i]] >= c.threshold_sv
+        });
+        if c.level > 0 {
+            for ((j, i), &e) in exceeded.indexed_iter() {
+                if e {
+                    action[[j, i]] = action[[j, i]].max(c.level as i8);
+                }
+            }
+        }
+        zones.push(Zone {
+            label: c.label(),
+            country: Some(c.country),
+            threshold: c.threshold_sv,
+            unit: "Sv",
+            exceeded,
+        });
+    }
+    Ok(RadiologicalImpact {
+        criteria: criteria.to_vec(),
+        zones,
+        action_level: action,
+    })
+}
+
+/// AEGL tiers of one chemical at one exposure duration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChemicalImpact {
+    pub chemical: String,
+    pub duration_s: f64,
+    /// AEGL-1/2/3 at that duration (`None` where not recommended).
+    pub thresholds: [Option<Threshold>; 3],
+    /// Highest AEGL level exceeded [y, x] (0 none).
+    pub tier: Array2<u8>,
+    /// One zone per AEGL level with a threshold.
+    pub zones: Vec<Zone>,
+}
+
+/// Compares the peak running mean at `duration_s` with the chemical's AEGL-1/2/3.
+pub fn assess_chemical(
+    exposure: &ChemicalExposure,
+    chemical: &Chemical,
+    duration_s: f64,
+) -> Result<ChemicalImpact, ImpactError> {
+    let d = AEGL_DURATIONS_S
+        .iter()
+        .position(|&x| (x - duration_s).abs() < 1e-9)
+        .ok_or(ImpactError::Duration { value: duration_s })?;
+    let peak = exposure.peak_mean_kg_m3.index_axis(ndarray::Axis(0), d);
+    let mut tier = Array2::<u8>::zeros(peak.raw_dim());
+    let thresholds = [
+        chemical.aegl[0][d].clone(),
+        chemical.aegl[1][d].clone(),
+        chemical.aegl[2][d].clone(),
+    ];
+    let mut zones = vec![];
+    for (level, t) in thresholds.iter().enumerate() {
+        let Some(t) = t else { continue };
+        let exceeded = peak.mapv(|c| c >= t.value_kg_m3);
+        for ((j, i), &e) in exceeded.indexed_iter() {
+            if e {
+                tier[[j, i]] = tier[[j, i]].max(level as u8 + 1);
+            }
+        }
+        zones.push(Zone {
+            label: format!(
+                "{} AEGL-{} {} min",
+                chemical.name,
+                level + 1,
+                duration_s / 60.0
+            ),
+            country: None,
+            threshold: t.value_kg_m3,
+            unit: "kg m-3",
+            exceeded,
+        });
+    }
+    Ok(ChemicalImpact {
+        chemical: chemical.name.clone(),
+        duration_s,
+        thresholds,
+        tier,
+        zones,
+    })
+}
+
+/// Serialisable description of an action-level code, for outputs.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionLegend {
+    pub us: &'static str,
+    pub ca: &'static str,
+}
+
+/// The meaning of `action_level` values.
+pub const ACTION_LEGEND: ActionLegend = ActionLegend {
+    us: "US cells, US EPA PAG Manual 2017: 0 none, 1 shelter-in-place or evacuation (>= 10 mSv projected over 4 d)",
+    ca: "CA cells, Health Canada 2018: 0 none, 1 shelter (>= 10 mSv averted over 2 d), 2 evacuate (>= 100 mSv projected over 7 d); -1 outside the region",
+};

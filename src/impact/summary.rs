@@ -1,0 +1,334 @@
+//! Per-jurisdiction summary of every zone: area, land area and population (town points) above
+//! each criterion, and warnings naming the unverified values that decide a zone.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{ChemicalImpact, RadiologicalImpact, Status, Zone};
+use crate::exposure::RadiologicalDose;
+use crate::geo::jurisdiction::JurisdictionGrid;
+use crate::substance::{Library, NuclideQuantity};
+
+/// Share of a cell's dose above which a nuclide counts as deciding the cell's zone.
+pub const DECIDING_SHARE: f64 = 0.1;
+
+/// One jurisdiction's part of a zone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JurisdictionRow {
+    /// "US-ME", "CA-NB", "US (other)", "CA (other)", "outside region".
+    pub jurisdiction: &'static str,
+    pub cells: usize,
+    pub area_km2: f64,
+    pub land_area_km2: f64,
+    /// Sum of the populations of the towns whose cell is in the zone.
+    pub population: f64,
+    pub towns: Vec<String>,
+}
+
+/// One zone, by jurisdiction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZoneSummary {
+    pub zone: String,
+    pub threshold: f64,
+    pub unit: &'static str,
+    pub by_jurisdiction: Vec<JurisdictionRow>,
+}
+
+impl ZoneSummary {
+    /// Total area of the zone (km²).
+    pub fn area_km2(&self) -> f64 {
+        self.by_jurisdiction.iter().map(|r| r.area_km2).sum()
+    }
+}
+
+/// Exposure at one town point (only towns inside the grid with some exposure are listed).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TownExposure {
+    pub town: String,
+    pub jurisdiction: &'static str,
+    pub population: f64,
+    /// Projected outdoor effective dose over 4 and 7 days (Sv), if nuclides were released.
+    pub effective_4d_sv: Option<f64>,
+    pub effective_7d_sv: Option<f64>,
+    /// Committed adult thyroid dose from inhalation over 7 days (Sv).
+    pub thyroid_7d_sv: Option<f64>,
+    /// Early-phase action under the town's own country's criteria (see `protective_action`).
+    pub action_level: Option<i8>,
+    /// Highest AEGL tier exceeded, per chemical.
+    pub aegl_tiers: Vec<(String, u8)>,
+}
+
+/// The run's consequence summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub zones: Vec<ZoneSummary>,
+    /// Exposure at the town points of the grid.
+    pub towns: Vec<TownExposure>,
+    /// Unverified values that decide a zone, and other caveats, once each.
+    pub warnings: Vec<String>,
+    /// Species that could not be assessed.
+    pub unassessed: Vec<String>,
+}
+
+impl Summary {
+    /// The summary as text for a terminal: zones with area, land area and population per
+    /// jurisdiction, then the warnings.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let active: Vec<&ZoneSummary> = self
+            .zones
+            .iter()
+            .filter(|z| !z.by_jurisdiction.is_empty())
+            .collect();
+        if self.zones.is_empty() {
+            return s;
+        }
+        s += "  protective-action zones (each cell judged by its own country's criteria):\n";
+        if active.is_empty() {
+            s += "    no criterion is met anywhere on the grid\n";
+        }
+        for z in active {
+            s += &format!("    {} (≥ {:.3e} {}):\n", z.zone, z.threshold, z.unit);
+            for r in &z.by_jurisdiction {
+                s += &format!(
+                    "      {:<14} {:>9.2} km² ({:.2} km² land), population {:.0}{}\n",
+                    r.jurisdiction,
+                    r.area_km2,
+                    r.land_area_km2,
+                    r.population,
+                    if r.towns.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", r.towns.join(", "))
+                    }
+                );
+            }
+        }
+        for t in &self.towns {
+            let mut parts = vec![];
+            if let (Some(e4), Some(e7)) = (t.effective_4d_sv, t.effective_7d_sv) {
+                parts.push(format!("{:.2e} Sv (4 d), {:.2e} Sv (7 d)", e4, e7));
+            }
+            if let Some(th) = t.thyroid_7d_sv {
+                parts.push(format!("thyroid {th:.2e} Sv"));
+            }
+            if let Some(a) = t.action_level {
+                parts.push(format!("action level {a}"));
+            }
+            for (c, tier) in &t.aegl_tiers {
+                parts.push(format!("{c} AEGL tier {tier}"));
+            }
+            s += &format!(
+                "  town {} ({}, pop. {:.0}): {}\n",
+                t.town,
+                t.jurisdiction,
+                t.population,
+                parts.join(", ")
+            );
+        }
+        for u in &self.unassessed {
+            s += &format!("  not assessed: {u}\n");
+        }
+        for w in &self.warnings {
+            s += &format!("  WARNING: {w}\n");
+        }
+        s
+    }
+}
+
+fn zone_summary(zone: &Zone, juris: &JurisdictionGrid) -> ZoneSummary {
+    let km2 = juris.cell_area_m2 / 1e6;
+    let mut rows: BTreeMap<&'static str, JurisdictionRow> = BTreeMap::new();
+    for ((j, i), &e) in zone.exceeded.indexed_iter() {
+        if !e {
+            continue;
+        }
+        let tag = juris.tag(i, j);
+        let row = rows.entry(tag.label()).or_insert_with(|| JurisdictionRow {
+            jurisdiction: tag.label(),
+            cells: 0,
+            area_km2: 0.0,
+            land_area_km2: 0.0,
+            population: 0.0,
+            towns: vec![],
+        });
+        row.cells += 1;
+        // Counted in cells here, turned into km² below (no rounding drift from repeated sums).
+        if tag.land {
+            row.land_area_km2 += 1.0;
+        }
+    }
+    for row in rows.values_mut() {
+        row.area_km2 = row.cells as f64 * km2;
+        row.land_area_km2 *= km2;
+    }
+    for (town, cell) in &juris.towns {
+        let Some((i, j)) = *cell else { continue };
+        if zone.exceeded[[j, i]] {
+            let label = juris.tag(i, j).label();
+            if let Some(row) = rows.get_mut(label) {
+                row.population += town.population;
+                row.towns.push(town.name.clone());
+            }
+        }
+    }
+    ZoneSummary {
+        zone: zone.label.clone(),
+        threshold: zone.threshold,
+        unit: zone.unit,
+        by_jurisdiction: rows.into_values().collect(),
+    }
+}
+
+/// Nuclides whose dose is at least [`DECIDING_SHARE`] of the cell's total in some cell of the
+/// zone, with the unverified quantities their dose used.
+fn deciding_nuclides(
+    zone: &Zone,
+    dose: &RadiologicalDose,
+    w: usize,
+    thyroid: bool,
+    library: &Library,
+) -> Vec<String> {
+    let total = dose.effective_sv(w);
+    let mut out = vec![];
+    for (name, by) in &dose.by_nuclide {
+        let Some(n) = library.nuclide(name) else {
+            continue;
+        };
+        if thyroid && n.inh_thyroid_sv_per_bq.is_none() {
+            continue;
+        }
+        let decides = zone.exceeded.indexed_iter().any(|((j, i), &e)| {
+            e && (thyroid || by[[w, j, i]] >= DECIDING_SHARE * total[[j, i]]) && by[[w, j, i]] > 0.0
+        });
+        if !decides {
+            continue;
+        }
+        let mut used = vec![NuclideQuantity::HalfLife];
+        if !n.daughters.is_empty() {
+            used.push(NuclideQuantity::Daughters);
+        }
+        if thyroid {
+            used.push(NuclideQuantity::InhThyroid);
+        } else {
+            if n.inh_effective_sv_per_bq.is_some() {
+                used.push(NuclideQuantity::InhEffective);
+            }
+            used.extend([NuclideQuantity::Cloudshine, NuclideQuantity::Groundshine]);
+        }
+        let unverified: Vec<&str> = used
+            .into_iter()
+            .filter(|q| !n.is_verified(*q))
+            .map(|q| q.name())
+            .collect();
+        if !unverified.is_empty() {
+            out.push(format!("{} ({})", n.name, unverified.join(", ")));
+        }
+    }
+    out
+}
+
+/// Summarises the zones by jurisdiction and collects the warnings.
+pub fn summarise(
+    radiological: Option<(&RadiologicalImpact, &RadiologicalDose)>,
+    chemical: &[ChemicalImpact],
+    juris: &JurisdictionGrid,
+    library: &Library,
+    unassessed: &[String],
+) -> Summary {
+    let mut zones = vec![];
+    let mut warnings = vec![];
+    if let Some((imp, dose)) = radiological {
+        for (c, z) in imp.criteria.iter().zip(&imp.zones) {
+            let s = zone_summary(z, juris);
+            if s.by_jurisdiction.is_empty() {
+                zones.push(s);
+                continue;
+            }
+            if c.status != Status::Verified {
+                warnings.push(format!(
+                    "zone '{}' uses a threshold that is {:?}: {}",
+                    z.label, c.status, c.verification
+                ));
+            }
+            if let Some(w) = dose.window_index(c.window_s) {
+                let thyroid = c.quantity == super::DoseQuantity::ThyroidProjected;
+                let nuclides = deciding_nuclides(z, dose, w, thyroid, library);
+                if !nuclides.is_empty() {
+                    warnings.push(format!(
+                        "zone '{}' is decided by unverified values: {}",
+                        z.label,
+                        nuclides.join("; ")
+                    ));
+                }
+            }
+            zones.push(s);
+        }
+    }
+    for ci in chemical {
+        for (z, t) in ci.zones.iter().zip(ci.thresholds.iter().flatten()) {
+            let s = zone_summary(z, juris);
+            if !s.by_jurisdiction.is_empty() && !t.verified {
+                warnings.push(format!(
+                    "zone '{}' uses an unverified threshold ({} mg/m3): {}",
+                    z.label,
+                    t.value_kg_m3 * 1e6,
+                    t.verification
+                ));
+            }
+            zones.push(s);
+        }
+    }
+    Summary {
+        zones,
+        towns: town_exposures(radiological, chemical, juris),
+        warnings,
+        unassessed: unassessed.to_vec(),
+    }
+}
+
+/// Dose, action and AEGL tier at each town point inside the grid that sees any exposure.
+fn town_exposures(
+    radiological: Option<(&RadiologicalImpact, &RadiologicalDose)>,
+    chemical: &[ChemicalImpact],
+    juris: &JurisdictionGrid,
+) -> Vec<TownExposure> {
+    let day = 86_400.0;
+    let mut out = vec![];
+    for (town, cell) in &juris.towns {
+        let Some((i, j)) = *cell else { continue };
+        let dose_at = |window_s: f64, thyroid: bool| {
+            radiological.and_then(|(_, d)| {
+                d.window_index(window_s).map(|w| {
+                    if thyroid {
+                        d.thyroid_sv[[w, j, i]]
+                    } else {
+                        d.inhalation_sv[[w, j, i]]
+                            + d.cloudshine_sv[[w, j, i]]
+                            + d.groundshine_sv[[w, j, i]]
+                    }
+                })
+            })
+        };
+        let t = TownExposure {
+            town: town.name.clone(),
+            jurisdiction: juris.tag(i, j).label(),
+            population: town.population,
+            effective_4d_sv: dose_at(4.0 * day, false),
+            effective_7d_sv: dose_at(7.0 * day, false),
+            thyroid_7d_sv: dose_at(7.0 * day, true),
+            action_level: radiological.map(|(imp, _)| imp.action_level[[j, i]]),
+            aegl_tiers: chemical
+                .iter()
+                .filter(|c| c.tier[[j, i]] > 0)
+                .map(|c| (c.chemical.clone(), c.tier[[j, i]]))
+                .collect(),
+        };
+        let exposed = t.effective_7d_sv.is_some_and(|e| e > 0.0) || !t.aegl_tiers.is_empty();
+        if exposed {
+            out.push(t);
+        }
+    }
+    out
+}

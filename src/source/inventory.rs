@@ -1,0 +1,340 @@
+//! Source terms: what a release puts into the air, per species, as a rate.
+//!
+//! Three forms: a nuclide mixture given directly in Bq/s; a reactor inventory × release
+//! fractions, decayed **from shutdown** to the release (not from the release start, a trap of
+//! codes that decay from release), with daughter ingrowth in the core by the Bateman equations;
+//! and a chemical mass rate.
+//!
+//! ## References
+//! - Soffer, L. et al. (1995) *Accident Source Terms for Light-Water Nuclear Power Plants*,
+//!   NUREG-1465, US NRC, Table 3.13 (PWR release fractions into containment by element group).
+//! - Bateman, H. (1910), see [`crate::substance::bateman`].
+
+use serde::Serialize;
+
+use crate::substance::bateman::{
+    daughter_activity, daughter_activity_integral, parent_activity, parent_activity_integral,
+};
+use crate::substance::{normalise, AmountUnit, Library, SubstanceError};
+
+/// Why a source term could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceTermError {
+    #[error("{field} = {value:?}: expected {expected}")]
+    Invalid {
+        field: String,
+        value: String,
+        expected: String,
+    },
+    #[error(transparent)]
+    Table(#[from] SubstanceError),
+}
+
+/// A release phase of NUREG-1465 (Table 3.13 columns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReleasePhase {
+    GapRelease,
+    EarlyInVessel,
+    ExVessel,
+    LateInVessel,
+}
+
+impl ReleasePhase {
+    fn column(self) -> &'static str {
+        match self {
+            Self::GapRelease => "gap_release",
+            Self::EarlyInVessel => "early_in_vessel",
+            Self::ExVessel => "ex_vessel",
+            Self::LateInVessel => "late_in_vessel",
+        }
+    }
+}
+
+/// How a release is specified.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReleaseTerm {
+    /// Activity rates per nuclide (Bq/s), constant over the release.
+    NuclideMixture { rates_bq_s: Vec<(String, f64)> },
+    /// A core inventory at shutdown (Bq per nuclide), the release phases whose NUREG-1465
+    /// fractions apply, the time from shutdown to the start of the release, and the release
+    /// duration over which the released fraction is spread evenly.
+    ReactorInventory {
+        inventory_bq: Vec<(String, f64)>,
+        phases: Vec<ReleasePhase>,
+        time_since_shutdown_s: f64,
+        release_duration_s: f64,
+    },
+    /// A chemical released at a constant mass rate.
+    ChemicalMassRate { chemical: String, rate_kg_s: f64 },
+}
+
+/// A species' mean release rate over the release.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpeciesRate {
+    /// Library name of the nuclide or chemical.
+    pub name: String,
+    pub unit: AmountUnit,
+    /// Mean rate over the release (Bq/s or kg/s).
+    pub rate_per_s: f64,
+}
+
+const SOURCE_TERM_CSV: &str = include_str!("../substance/data/rad_source_term.csv");
+const INVENTORY_CSV: &str = include_str!("../substance/data/candu6_inventory_estimate.csv");
+
+/// The CANDU-6 saturation inventory estimate embedded from
+/// `substance/data/candu6_inventory_estimate.csv` (an order-of-magnitude estimate, ±30–50 %,
+/// not a published inventory; see the file's `status` column).
+pub fn candu6_inventory_estimate_bq() -> Result<Vec<(String, f64)>, SourceTermError> {
+    let mut rdr = csv::Reader::from_reader(INVENTORY_CSV.as_bytes());
+    let mut out = vec![];
+    for r in rdr.records() {
+        let r = r.map_err(|e| SubstanceError::Parse {
+            file: "candu6_inventory_estimate.csv".into(),
+            message: e.to_string(),
+        })?;
+        let a: f64 = r[2].parse().map_err(|_| SourceTermError::Invalid {
+            field: "candu6_inventory_estimate.csv: saturation_activity_Bq".into(),
+            value: r[2].to_string(),
+            expected: "a number".into(),
+        })?;
+        out.push((r[0].to_string(), a));
+    }
+    Ok(out)
+}
+
+/// The NUREG-1465 fraction of the core inventory of `element` released in `phases` (summed).
+pub fn release_fraction(element: &str, phases: &[ReleasePhase]) -> Result<f64, SourceTermError> {
+    let mut rdr = csv::Reader::from_reader(SOURCE_TERM_CSV.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| SubstanceError::Parse {
+            file: "rad_source_term.csv".into(),
+            message: e.to_string(),
+        })?
+        .clone();
+    let col = |n: &str| headers.iter().position(|h| h == n);
+    let (Some(c_table), Some(c_elem)) = (col("table"), col("elements")) else {
+        return Err(SubstanceError::MissingColumn {
+            file: "rad_source_term.csv".into(),
+            column: "table/elements".into(),
+        }
+        .into());
+    };
+    for r in rdr.records().flatten() {
+        if !r[c_table].contains("core-inventory fraction") {
+            continue;
+        }
+        if r[c_elem].split(',').any(|e| e.trim() == element) {
+            let mut f = 0.0;
+            for p in phases {
+                let c = col(p.column()).ok_or_else(|| SubstanceError::MissingColumn {
+                    file: "rad_source_term.csv".into(),
+                    column: p.column().into(),
+                })?;
+                f += r[c].parse::<f64>().unwrap_or(0.0);
+            }
+            return Ok(f);
+        }
+    }
+    Err(SourceTermError::Invalid {
+        field: "nuclide element".into(),
+        value: element.into(),
+        expected: "an element of a NUREG-1465 group (Xe, Kr, I, Br, Cs, Rb, Te, Sb, Se, Ba, Sr, \
+                   Ru, Rh, Pd, Mo, Tc, Co, La, Zr, Nd, Eu, Nb, Pm, Pr, Sm, Y, Cm, Am, Ce, Pu, Np)"
+            .into(),
+    })
+}
+
+fn positive(field: &str, v: f64, allow_zero: bool) -> Result<f64, SourceTermError> {
+    if v.is_finite() && (v > 0.0 || (allow_zero && v == 0.0)) {
+        Ok(v)
+    } else {
+        Err(SourceTermError::Invalid {
+            field: field.into(),
+            value: v.to_string(),
+            expected: if allow_zero {
+                "a finite number ≥ 0"
+            } else {
+                "a finite number > 0"
+            }
+            .into(),
+        })
+    }
+}
+
+/// Turns a release term into mean release rates per species.
+pub fn release_rates(
+    term: &ReleaseTerm,
+    library: &Library,
+) -> Result<Vec<SpeciesRate>, SourceTermError> {
+    let unknown_nuclide = |field: String, name: &str| SourceTermError::Invalid {
+        field,
+        value: name.into(),
+        expected: format!(
+            "a nuclide of the library ({})",
+            library
+                .nuclides
+                .iter()
+                .map(|n| n.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    match term {
+        ReleaseTerm::NuclideMixture { rates_bq_s } => rates_bq_s
+            .iter()
+            .enumerate()
+            .map(|(i, (name, rate))| {
+                let n = library
+                    .nuclide(name)
+                    .ok_or_else(|| unknown_nuclide(format!("release[{i}].nuclide"), name))?;
+                Ok(SpeciesRate {
+                    name: n.name.clone(),
+                    unit: AmountUnit::Becquerel,
+                    rate_per_s: positive(&format!("release[{i}].rate_bq_s"), *rate, true)?,
+                })
+            })
+            .collect(),
+        ReleaseTerm::ChemicalMassRate {
+            chemical,
+            rate_kg_s,
+        } => {
+            let c = library
+                .chemical(chemical)
+                .ok_or_else(|| SourceTermError::Invalid {
+                    field: "substance".into(),
+                    value: chemical.clone(),
+                    expected: format!(
+                        "a chemical of the library ({})",
+                        library
+                            .chemicals
+                            .iter()
+                            .map(|c| c.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                })?;
+            Ok(vec![SpeciesRate {
+                name: c.name.clone(),
+                unit: AmountUnit::Kilogram,
+                rate_per_s: positive("rate_kg_s", *rate_kg_s, true)?,
+            }])
+        }
+        ReleaseTerm::ReactorInventory {
+            inventory_bq,
+            phases,
+            time_since_shutdown_s,
+            release_duration_s,
+        } => {
+            let t_sd = positive("time_since_shutdown_s", *time_since_shutdown_s, true)?;
+            let dur = positive("release_duration_s", *release_duration_s, false)?;
+            let mut nuclides = vec![];
+            for (i, (name, a)) in inventory_bq.iter().enumerate() {
+                let n = library
+                    .nuclide(name)
+                    .ok_or_else(|| unknown_nuclide(format!("inventory[{i}].nuclide"), name))?;
+                nuclides.push((
+                    n,
+                    positive(&format!("inventory[{i}].activity_bq"), *a, true)?,
+                ));
+            }
+            let mut out = vec![];
+            for &(n, a0) in &nuclides {
+                let ln = n.decay_constant_per_s();
+                // Activity of n at the release start and its integral over the release, decayed
+                // from shutdown, plus ingrowth from every inventory parent that feeds it.
+                let mut a_start = parent_activity(a0, ln, t_sd);
+                let mut parents = vec![];
+                for &(p, ap0) in &nuclides {
+                    if let Some(d) = p
+                        .daughters
+                        .iter()
+                        .find(|d| normalise(&d.name) == normalise(&n.name))
+                    {
+                        let lp = p.decay_constant_per_s();
+                        a_start += daughter_activity(ap0, 0.0, lp, ln, d.branching, t_sd);
+                        parents.push((parent_activity(ap0, lp, t_sd), lp, d.branching));
+                    }
+                }
+                let own = parent_activity_integral(a_start, ln, dur);
+                let grown: f64 = parents
+                    .iter()
+                    .map(|&(ap, lp, b)| daughter_activity_integral(ap, 0.0, lp, ln, b, dur))
+                    .sum();
+                let element = n.name.split('-').next().unwrap_or(&n.name);
+                let f = release_fraction(element, phases)?;
+                out.push(SpeciesRate {
+                    name: n.name.clone(),
+                    unit: AmountUnit::Becquerel,
+                    rate_per_s: f * (own + grown) / dur / dur,
+                });
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// A `[[source]]`'s `inventory = { … }` table as written: a reactor inventory released with
+/// NUREG-1465 fractions over the source's duration, decayed from shutdown.
+///
+/// ```toml
+/// inventory = { reactor = "candu6_estimate", phases = ["gap_release", "early_in_vessel"], time_since_shutdown_s = 86400 }
+/// # or an explicit inventory at shutdown (Bq):
+/// inventory = { activities_bq = { "I-131" = 1.9e18, "Cs-137" = 1.0e17 }, phases = ["gap_release"], time_since_shutdown_s = 3600 }
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InventorySection {
+    /// A built-in inventory: `"candu6_estimate"`.
+    pub reactor: Option<String>,
+    /// Activity of each nuclide at shutdown (Bq).
+    pub activities_bq: Option<std::collections::BTreeMap<String, f64>>,
+    pub phases: Vec<ReleasePhase>,
+    pub time_since_shutdown_s: f64,
+}
+
+/// The nuclide release rates (Bq/s) of an `inventory` table released over `release_duration_s`;
+/// errors name the field within the table (`reactor`, `activities_bq.I-131`, …).
+pub fn inventory_release_rates(
+    section: &InventorySection,
+    release_duration_s: f64,
+    library: &Library,
+) -> Result<Vec<SpeciesRate>, SourceTermError> {
+    let inventory_bq = match (&section.reactor, &section.activities_bq) {
+        (Some(r), None) if r == "candu6_estimate" => candu6_inventory_estimate_bq()?,
+        (Some(r), None) => {
+            return Err(SourceTermError::Invalid {
+                field: "reactor".into(),
+                value: r.clone(),
+                expected: "\"candu6_estimate\" (or give activities_bq)".into(),
+            })
+        }
+        (None, Some(a)) => a.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        _ => {
+            return Err(SourceTermError::Invalid {
+                field: "reactor".into(),
+                value: "(both or neither of reactor and activities_bq)".into(),
+                expected: "exactly one of reactor = \"candu6_estimate\" or activities_bq = { … }"
+                    .into(),
+            })
+        }
+    };
+    if section.phases.is_empty() {
+        return Err(SourceTermError::Invalid {
+            field: "phases".into(),
+            value: "[]".into(),
+            expected: "at least one of gap_release, early_in_vessel, ex_vessel, late_in_vessel"
+                .into(),
+        });
+    }
+    release_rates(
+        &ReleaseTerm::ReactorInventory {
+            inventory_bq,
+            phases: section.phases.clone(),
+            time_since_shutdown_s: section.time_since_shutdown_s,
+            release_duration_s,
+        },
+        library,
+    )
+}

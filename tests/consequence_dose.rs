@@ -1,0 +1,310 @@
+//! Radiological dose by pathway against hand calculations and analytic integrals, and Bateman
+//! ingrowth against the textbook solution and an independent ODE integration.
+
+use plume::exposure::{compute, ExposureOptions, ShelterFactors};
+use plume::field::{Fields, GridSpec};
+use plume::scenario::Layer;
+use plume::substance::bateman::{daughter_activity, daughter_activity_integral};
+use plume::substance::{AmountUnit, Library, Species};
+
+const DAY: f64 = 86_400.0;
+
+/// A one-cell grid, one ground layer, output intervals ending at `times_s`.
+fn one_cell(times_s: Vec<f64>, species: &[&str]) -> Fields {
+    let grid = GridSpec {
+        nx: 1,
+        ny: 1,
+        x0_m: 0.0,
+        y0_m: 0.0,
+        dx_m: 100.0,
+        layers: vec![Layer {
+            bottom_m: 0.0,
+            top_m: 3.0,
+        }],
+        interval_s: times_s[0],
+        times_s,
+    };
+    let sp: Vec<Species> = species
+        .iter()
+        .map(|n| Species {
+            name: n.to_string(),
+            unit: AmountUnit::Becquerel,
+            half_life_s: Library::embedded().nuclide(n).map(|x| x.half_life_s),
+        })
+        .collect();
+    Fields::zeros(grid, &sp)
+}
+
+fn options(windows_s: Vec<f64>) -> ExposureOptions {
+    ExposureOptions {
+        breathing_rate_m3_s: 3.33e-4,
+        windows_s,
+        ..ExposureOptions::default()
+    }
+}
+
+#[test]
+fn iodine_131_doses_by_pathway_match_hand_calculation() {
+    // 1 h of 1000 Bq/m3 of I-131 depositing 1e5 Bq/m2, which falls with the air concentration
+    // (here uniformly over the hour, so as if at its middle, t = 1800 s).
+    let mut f = one_cell(vec![3600.0], &["I-131"]);
+    f.species[0].concentration.fill(1000.0);
+    f.species[0].dry_deposition.fill(6.0e4);
+    f.species[0].wet_deposition.fill(4.0e4);
+    let e = compute(&f, Library::embedded(), &options(vec![2.0 * DAY])).unwrap();
+    let d = e.radiological.unwrap();
+    let tic = 1000.0 * 3600.0; // Bq s m-3
+                               // ICRP 72 adult type F 7.4e-9 Sv/Bq; thyroid bound 7.4e-9 / 0.05; FGR-15 cloud 1.69e-14.
+    let inh = 3.33e-4 * tic * 7.4e-9;
+    let thy = 3.33e-4 * tic * 7.4e-9 / 0.05;
+    let cloud = tic * 1.69e-14;
+    // FGR-15 ground 2.44e-16 Sv m2/(Bq s), decaying over the 47.5 h left in the window.
+    let lambda = std::f64::consts::LN_2 / 692_988.0;
+    let tau = 2.0 * DAY - 1800.0;
+    let ground = 1.0e5 * 2.44e-16 * (1.0 - (-lambda * tau).exp()) / lambda;
+    let rel = |a: f64, b: f64| ((a - b) / b).abs();
+    assert!(
+        rel(d.inhalation_sv[[0, 0, 0]], inh) < 1e-12,
+        "{}",
+        d.inhalation_sv[[0, 0, 0]]
+    );
+    assert!(
+        rel(d.thyroid_sv[[0, 0, 0]], thy) < 1e-9,
+        "{}",
+        d.thyroid_sv[[0, 0, 0]]
+    );
+    assert!(rel(d.cloudshine_sv[[0, 0, 0]], cloud) < 1e-12);
+    assert!(rel(d.groundshine_sv[[0, 0, 0]], ground) < 1e-12);
+    assert!(rel(d.effective_sv(0)[[0, 0]], inh + cloud + ground) < 1e-12);
+    // Sheltered with the default house: no inhalation credit, 0.9 cloud, 0.4 ground.
+    let averted = 0.1 * cloud + 0.6 * ground;
+    assert!(rel(d.averted_sv(0)[[0, 0]], averted) < 1e-12);
+}
+
+#[test]
+fn dose_windows_cut_the_air_series_and_stretch_the_ground_exposure() {
+    // Two intervals of 1 day: the 2-d window sees both, a 1.5-d window half of the second.
+    let mut f = one_cell(vec![DAY, 2.0 * DAY], &["Cs-134"]);
+    f.species[0].concentration.fill(10.0);
+    let e = compute(
+        &f,
+        Library::embedded(),
+        &options(vec![1.5 * DAY, 2.0 * DAY]),
+    )
+    .unwrap();
+    let d = e.radiological.unwrap();
+    let c = d.cloudshine_sv[[0, 0, 0]] / d.cloudshine_sv[[1, 0, 0]];
+    assert!((c - 0.75).abs() < 1e-12, "{c}");
+}
+
+/// Groundshine dose rate of deposited Cs-137 with its Ba-137m, and of Te-132 with its I-132,
+/// integrated numerically (composite Simpson on the Bateman activities) over the window.
+fn numeric_groundshine(parent: &str, deposit: f64, age_at_deposit_s: f64, tau_s: f64) -> f64 {
+    let lib = Library::embedded();
+    let p = lib.nuclide(parent).unwrap();
+    let dd = &p.daughters[0];
+    let d = lib.nuclide(&dd.name).unwrap();
+    let (lp, ld) = (p.decay_constant_per_s(), d.decay_constant_per_s());
+    // Daughter present at deposition: parent born pure `age_at_deposit_s` earlier.
+    let d0 = daughter_activity(deposit, 0.0, lp, ld, dd.branching, age_at_deposit_s)
+        * (lp * age_at_deposit_s).exp();
+    let rate = |t: f64| {
+        p.groundshine_sv_m2_per_bq_s * deposit * (-lp * t).exp()
+            + d.groundshine_sv_m2_per_bq_s * daughter_activity(deposit, d0, lp, ld, dd.branching, t)
+    };
+    let n = 200_000;
+    let h = tau_s / n as f64;
+    let mut s = rate(0.0) + rate(tau_s);
+    for k in 1..n {
+        s += rate(k as f64 * h) * if k % 2 == 1 { 4.0 } else { 2.0 };
+    }
+    s * h / 3.0
+}
+
+#[test]
+fn decay_weighted_groundshine_equals_the_analytic_integral() {
+    for (parent, window) in [
+        ("Cs-137", 7.0 * DAY),
+        ("Te-132", 4.0 * DAY),
+        ("Ba-140", 7.0 * DAY),
+    ] {
+        // Two half-hour intervals with air activity 1 : 3, so a quarter of the deposit falls at
+        // 900 s and three quarters at 2700 s, each then decaying (with ingrowth) to the window end.
+        let mut f = one_cell(vec![1800.0, 3600.0], &[parent]);
+        f.species[0].concentration[[0, 0, 0, 0]] = 1.0;
+        f.species[0].concentration[[1, 0, 0, 0]] = 3.0;
+        f.species[0].dry_deposition.fill(1.0e6);
+        let e = compute(&f, Library::embedded(), &options(vec![window])).unwrap();
+        let g = e.radiological.unwrap().groundshine_sv[[0, 0, 0]];
+        let numeric = numeric_groundshine(parent, 0.25e6, 900.0, window - 900.0)
+            + numeric_groundshine(parent, 0.75e6, 2700.0, window - 2700.0);
+        assert!(
+            ((g - numeric) / numeric).abs() < 1e-8,
+            "{parent}: {g} vs {numeric}"
+        );
+        // A deposit with no air activity above it (e.g. fed from a higher layer) is taken to fall
+        // at the end of the run.
+        let mut f0 = one_cell(vec![1800.0, 3600.0], &[parent]);
+        f0.species[0].dry_deposition.fill(1.0e6);
+        let e0 = compute(&f0, Library::embedded(), &options(vec![window])).unwrap();
+        let g0 = e0.radiological.unwrap().groundshine_sv[[0, 0, 0]];
+        let numeric0 = numeric_groundshine(parent, 1.0e6, 3600.0, window - 3600.0);
+        assert!(
+            ((g0 - numeric0) / numeric0).abs() < 1e-8,
+            "{parent}: {g0} vs {numeric0}"
+        );
+    }
+}
+
+#[test]
+fn bateman_ingrowth_of_iodine_132_from_tellurium_132_matches_the_analytic_solution() {
+    let lib = Library::embedded();
+    let te = lib.nuclide("Te-132").unwrap();
+    let i = lib.nuclide("I-132").unwrap();
+    let (lp, ld) = (te.decay_constant_per_s(), i.decay_constant_per_s());
+    let (ap0, ad0) = (1.0e12, 3.0e11);
+    // Textbook form (Bateman 1910) for a pure-parent start plus the daughter's own decay.
+    let textbook =
+        |t: f64| ad0 * (-ld * t).exp() + ld / (ld - lp) * ap0 * ((-lp * t).exp() - (-ld * t).exp());
+    // Independent check: RK4 on dA_p/dt = -λp A_p, dA_d/dt = λd (A_p - A_d), step 1 s.
+    let mut y = [ap0, ad0];
+    let mut t = 0.0;
+    let f = |y: [f64; 2]| [-lp * y[0], ld * (y[0] - y[1])];
+    for target in [600.0, 3600.0, 6.0 * 3600.0, DAY, 5.0 * DAY] {
+        let got = daughter_activity(ap0, ad0, lp, ld, 1.0, target);
+        let want = textbook(target);
+        assert!(
+            ((got - want) / want).abs() < 1e-9,
+            "t={target}: {got} vs {want}"
+        );
+        while t < target - 1e-9 {
+            let h = 1.0f64.min(target - t);
+            let k1 = f(y);
+            let k2 = f([y[0] + h / 2.0 * k1[0], y[1] + h / 2.0 * k1[1]]);
+            let k3 = f([y[0] + h / 2.0 * k2[0], y[1] + h / 2.0 * k2[1]]);
+            let k4 = f([y[0] + h * k3[0], y[1] + h * k3[1]]);
+            for q in 0..2 {
+                y[q] += h / 6.0 * (k1[q] + 2.0 * k2[q] + 2.0 * k3[q] + k4[q]);
+            }
+            t += h;
+        }
+        assert!(
+            ((y[1] - got) / got).abs() < 1e-9,
+            "RK4 t={target}: {} vs {got}",
+            y[1]
+        );
+    }
+    // Transient equilibrium after many daughter half-lives: A_d/A_p → λd/(λd − λp).
+    let t = 3.0 * DAY;
+    let ratio = daughter_activity(ap0, 0.0, lp, ld, 1.0, t) / (ap0 * (-lp * t).exp());
+    assert!((ratio - ld / (ld - lp)).abs() < 1e-9);
+    // The integral is the antiderivative of the activity: compare with a fine Simpson sum.
+    let tt = 2.0 * DAY;
+    let n = 100_000;
+    let h = tt / n as f64;
+    let mut s = ad0 + daughter_activity(ap0, ad0, lp, ld, 1.0, tt);
+    for k in 1..n {
+        s += daughter_activity(ap0, ad0, lp, ld, 1.0, k as f64 * h)
+            * if k % 2 == 1 { 4.0 } else { 2.0 };
+    }
+    let num = s * h / 3.0;
+    let ana = daughter_activity_integral(ap0, ad0, lp, ld, 1.0, tt);
+    assert!(((num - ana) / ana).abs() < 1e-9, "{num} vs {ana}");
+}
+
+#[test]
+fn bateman_is_stable_when_half_lives_nearly_coincide() {
+    let lp: f64 = 1e-5;
+    for ld in [
+        1e-5 * (1.0 + 1e-12),
+        1e-5 * (1.0 + 1e-7),
+        1e-5 * (1.0 + 1e-3),
+    ] {
+        let t: f64 = 2.0e5;
+        let exact_limit = lp * t * (-lp * t).exp(); // λ t e^{-λt} for λd = λp
+        let got = daughter_activity(1.0, 0.0, lp, ld, 1.0, t);
+        assert!(
+            ((got - exact_limit) / exact_limit).abs() < 2e-3,
+            "{ld}: {got}"
+        );
+        let i = daughter_activity_integral(1.0, 0.0, lp, ld, 1.0, t);
+        let x = lp * t;
+        let limit = (1.0 - (-x).exp() * (1.0 + x)) / lp;
+        assert!(((i - limit) / limit).abs() < 2e-3, "{ld}: {i} vs {limit}");
+    }
+}
+
+#[test]
+fn sheltering_reduces_each_pathway_by_its_factor() {
+    let mut f = one_cell(vec![3600.0], &["Cs-137"]);
+    f.species[0].concentration.fill(500.0);
+    f.species[0].dry_deposition.fill(1.0e5);
+    let mut o = options(vec![2.0 * DAY]);
+    o.shelter = ShelterFactors {
+        cloudshine: 0.5,
+        groundshine: 0.25,
+        inhalation: 0.8,
+    };
+    let d = compute(&f, Library::embedded(), &o)
+        .unwrap()
+        .radiological
+        .unwrap();
+    let want = 0.8 * d.inhalation_sv[[0, 0, 0]]
+        + 0.5 * d.cloudshine_sv[[0, 0, 0]]
+        + 0.25 * d.groundshine_sv[[0, 0, 0]];
+    assert!((d.sheltered_effective_sv(0)[[0, 0]] - want).abs() < 1e-15 * want.max(1e-30));
+    assert!(d.averted_sv(0)[[0, 0]] > 0.0);
+    // Out-of-range factors are refused with the field named.
+    o.shelter.groundshine = 1.5;
+    let err = compute(&f, Library::embedded(), &o)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("shelter.groundshine") && err.contains("1.5"),
+        "{err}"
+    );
+}
+
+#[test]
+fn caesium_137_cloudshine_includes_its_barium_137m_grown_in_air() {
+    // 1 h of 100 Bq/m3 Cs-137 released at t = 0: at the interval's mid-age (1800 s) Ba-137m is at
+    // b·λd/(λd − λp)·(1 − e^{−(λd − λp)·1800}) of the parent (≈ 0.944, Ba-137m T½ = 2.552 min).
+    let mut f = one_cell(vec![3600.0], &["Cs-137"]);
+    f.species[0].concentration.fill(100.0);
+    let d = compute(&f, Library::embedded(), &options(vec![2.0 * DAY]))
+        .unwrap()
+        .radiological
+        .unwrap();
+    let lp = std::f64::consts::LN_2 / 9.51981e8;
+    let ld = std::f64::consts::LN_2 / 153.12;
+    let ratio = 0.94399 * ld / (ld - lp) * (1.0 - (-(ld - lp) * 1800.0).exp());
+    // FGR-15 adult: Cs-137 3.89e-16, Ba-137m 2.66e-14 Sv m3/(Bq s).
+    let want = 100.0 * 3600.0 * (3.89e-16 + ratio * 2.66e-14);
+    let got = d.cloudshine_sv[[0, 0, 0]];
+    assert!(((got - want) / want).abs() < 1e-9, "{got} vs {want}");
+    // Without the daughter the cloudshine would be 70 times smaller.
+    assert!(got / (100.0 * 3600.0 * 3.89e-16) > 60.0);
+}
+
+#[test]
+fn per_nuclide_doses_add_up_to_the_effective_dose() {
+    let mut f = one_cell(vec![1800.0, 3600.0], &["I-131", "Cs-137", "Te-132"]);
+    for (s, c) in f.species.iter_mut().zip([1e3, 1e2, 5e2]) {
+        s.concentration.fill(c);
+        s.wet_deposition.fill(c * 50.0);
+    }
+    let d = compute(
+        &f,
+        Library::embedded(),
+        &options(vec![2.0 * DAY, 7.0 * DAY]),
+    )
+    .unwrap()
+    .radiological
+    .unwrap();
+    assert_eq!(d.by_nuclide.len(), 3);
+    for w in 0..2 {
+        let sum: f64 = d.by_nuclide.iter().map(|(_, a)| a[[w, 0, 0]]).sum();
+        let e = d.effective_sv(w)[[0, 0]];
+        assert!(((sum - e) / e).abs() < 1e-12, "window {w}: {sum} vs {e}");
+    }
+}

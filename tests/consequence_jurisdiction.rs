@@ -1,0 +1,48 @@
+//! Jurisdiction tagging of points and grid cells in the Maine–New Brunswick region.
+
+use plume::geo::jurisdiction::{Country, Region, Subdivision};
+use plume::geo::LatLon;
+
+fn tag(lat: f64, lon: f64) -> (Country, Option<Subdivision>, bool) {
+    let t = Region::embedded().tag(LatLon::new(lat, lon));
+    (t.country, t.subdivision, t.land)
+}
+
+#[test]
+fn towns_on_both_sides_of_the_border_get_their_country() {
+    // Houlton (ME) and Woodstock (NB), ~20 km apart across the due-north line.
+    assert_eq!(
+        tag(46.1262, -67.8403),
+        (Country::Us, Some(Subdivision::Maine), true)
+    );
+    assert_eq!(
+        tag(46.1580, -67.5838),
+        (Country::Ca, Some(Subdivision::NewBrunswick), true)
+    );
+    assert_eq!(
+        tag(44.7988, -68.7727),
+        (Country::Us, Some(Subdivision::Maine), true)
+    ); // Bangor
+    assert_eq!(
+        tag(45.9454, -66.6656),
+        (Country::Ca, Some(Subdivision::NewBrunswick), true)
+    ); // Fredericton
+}
+
+#[test]
+fn other_provinces_states_and_the_sea_get_a_country_without_subdivision() {
+    assert_eq!(tag(47.8333, -69.5333), (Country::Ca, None, true)); // Rivière-du-Loup, QC
+    assert_eq!(tag(44.0, -71.15), (Country::Us, None, true)); // New Hampshire
+    assert_eq!(tag(43.5, -68.5), (Country::Us, None, false)); // Gulf of Maine
+    assert_eq!(tag(45.0, -65.6), (Country::Ca, None, false)); // Bay of Fundy
+    assert_eq!(tag(42.5, -68.0).0, Country::Unknown); // south of the region box
+}
+
+#[test]
+fn every_town_has_a_population_and_a_source() {
+    let r = Region::embedded();
+    assert!(r.towns.len() >= 15);
+    for t in &r.towns {
+        assert!(t.population > 0.0 && !t.source.trim().is_empty(), "{t:?}");
+    }
+}

@@ -1,0 +1,187 @@
+//! Consequences of a whole run across the St. Croix River border: zones judged by each cell's
+//! own country, the CF file carrying dose and action fields with units and criteria named, the
+//! summary in JSON, and `[consequence]` options validated with their path.
+
+use std::path::Path;
+
+use hdf5::types::FixedUnicode;
+use plume::geo::jurisdiction::Country;
+use plume::{simulate, write_outputs, RunOptions, Scenario};
+
+/// A release at Calais (ME) on the St. Croix, across the river from St. Stephen (NB), under a
+/// north wind: the plume runs south into Maine while the grid also covers New Brunswick.
+fn border_scenario(consequence: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "St. Croix border release"
+start = "2026-05-01T00:00:00Z"
+duration_s = 7200
+[domain]
+centre = {{ lat = 45.26, lon = -67.33 }}
+extent_m = [20000, 24000]
+resolution_m = 500
+layers_m = [[0, 3]]
+output_interval_s = 900
+[[source]]
+name = "border"
+location = {{ lat = 45.183, lon = -67.277 }}
+height_m = 10
+start_s = 0
+duration_s = 3600
+release = [{{ nuclide = "I-131", rate_bq_s = 2.0e12 }}, {{ nuclide = "Cs-137", rate_bq_s = 2.0e11 }}]
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 3
+wind_from_deg = 10
+stability = "D"
+mixing_height_m = 800
+{consequence}
+"#
+    )
+}
+
+fn text_attr(loc: &hdf5::Location, name: &str) -> String {
+    loc.attr(name)
+        .unwrap()
+        .read_scalar::<hdf5::types::VarLenUnicode>()
+        .map(|s| s.as_str().to_string())
+        .or_else(|_| {
+            loc.attr(name)
+                .unwrap()
+                .read_scalar::<FixedUnicode<1024>>()
+                .map(|s| s.as_str().to_string())
+        })
+        .unwrap()
+}
+
+#[test]
+fn border_run_assesses_each_side_under_its_own_criteria_and_writes_the_fields() {
+    let s = Scenario::parse(
+        &border_scenario(
+            "[consequence]\nshelter = { cloudshine = 0.6, groundshine = 0.3, inhalation = 0.7 }\n",
+        ),
+        Path::new("border.toml"),
+    )
+    .unwrap();
+    assert_eq!(s.consequence.shelter.groundshine, 0.3);
+    let sim = simulate(&s, &RunOptions::default()).unwrap();
+    let c = &sim.consequence;
+    let imp = c.radiological.as_ref().expect("nuclides give a dose");
+    // Both countries have cells on the grid, and each zone only covers its own country.
+    let countries: Vec<Country> = c.jurisdictions.tags.iter().map(|t| t.country).collect();
+    assert!(countries.contains(&Country::Us) && countries.contains(&Country::Ca));
+    for (crit, zone) in imp.criteria.iter().zip(&imp.zones) {
+        for ((j, i), &e) in zone.exceeded.indexed_iter() {
+            if e {
+                assert_eq!(
+                    c.jurisdictions.tag(i, j).country,
+                    crit.country,
+                    "{}",
+                    zone.label
+                );
+            }
+        }
+    }
+    // The US PAG zone is not empty for this release, and its area is in the summary.
+    let us = c
+        .summary
+        .zones
+        .iter()
+        .find(|z| z.zone == "US_EPA_PAG_2017 shelter_or_evacuate")
+        .unwrap();
+    assert!(us.area_km2() > 0.0, "{:?}", c.summary);
+    // Projected ≥ sheltered everywhere; averted = projected − sheltered.
+    let d = c.exposure.radiological.as_ref().unwrap();
+    let w = d.window_index(4.0 * 86_400.0).unwrap();
+    let (p, sh) = (d.effective_sv(w), d.sheltered_effective_sv(w));
+    assert!(p.iter().zip(sh.iter()).all(|(a, b)| a >= b));
+
+    let dir = tempfile::tempdir().unwrap();
+    write_outputs(&s, &sim, dir.path()).unwrap();
+    let f = hdf5::File::open(dir.path().join("fields.nc")).unwrap();
+    assert!(text_attr(&f, "protective_action_criteria").contains("Health Canada 2018"));
+    let a = f.dataset("protective_action").unwrap();
+    assert!(text_attr(&a, "criteria_set_US").contains("PAG"));
+    let dose = f.dataset("dose_effective_projected_4d").unwrap();
+    assert_eq!(text_attr(&dose, "units"), "Sv");
+    let stored: ndarray::Array2<f64> = dose.read_2d().unwrap();
+    assert!((stored.sum() - p.sum()).abs() <= 1e-12 * p.sum());
+    let z = f.dataset("zone_HC_2018_evacuate").unwrap();
+    assert_eq!(text_attr(&z, "criteria_set"), "HC_2018");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    let zones = json["consequence"]["zones"].as_array().unwrap();
+    assert!(zones
+        .iter()
+        .any(|z| z["zone"] == "US_EPA_PAG_2017 shelter_or_evacuate"
+            && z["by_jurisdiction"][0]["jurisdiction"] == "US-ME"));
+    assert!(!json["consequence"]["warnings"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn bad_consequence_options_are_reported_with_their_path() {
+    let e = Scenario::parse(
+        &border_scenario(
+            "[consequence]\nshelter = { cloudshine = 1.4, groundshine = 0.3, inhalation = 0.7 }\n\
+             aegl_duration_min = 45\nsubstance_file = \"nope.toml\"\nbreathing_rate = 1\n",
+        ),
+        Path::new("border.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("consequence"), "{e}");
+    assert!(e.contains("breathing_rate"), "{e}");
+    let e = Scenario::parse(
+        &border_scenario(
+            "[consequence]\nshelter = { cloudshine = 1.4, groundshine = 0.3, inhalation = 0.7 }\n\
+             aegl_duration_min = 45\nsubstance_file = \"nope.toml\"\n",
+        ),
+        Path::new("border.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    for want in [
+        "consequence.shelter.cloudshine",
+        "1.4",
+        "consequence.aegl_duration_min",
+        "45",
+        "consequence.substance_file",
+        "nope.toml",
+    ] {
+        assert!(e.contains(want), "missing {want} in {e}");
+    }
+}
+
+#[test]
+fn cli_warns_when_an_unverified_value_decides_a_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let scen = dir.path().join("border.toml");
+    std::fs::write(&scen, border_scenario("")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_plume"))
+        .args(["run", scen.to_str().unwrap(), "-o"])
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("protective-action zones"), "{text}");
+    assert!(
+        text.contains("US_EPA_PAG_2017 shelter_or_evacuate") && text.contains("US-ME"),
+        "{text}"
+    );
+    // The PAG threshold is confirmed only by a secondary source, and the I-131 coefficients are
+    // unverified: both are named.
+    assert!(text.contains("WARNING: zone 'US_EPA_PAG_2017 shelter_or_evacuate' uses a threshold that is Secondary"), "{text}");
+    assert!(
+        text.contains("I-131 (") && text.contains("inh_effective"),
+        "{text}"
+    );
+}
