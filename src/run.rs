@@ -6,7 +6,7 @@ use std::time::Instant;
 use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::UniformMet;
-use crate::model::gaussian;
+use crate::model::{gaussian, puff};
 use crate::output::netcdf::{self, Provenance};
 use crate::output::summary::{species_summaries, RunSummary};
 use crate::output::{ensure_dir, write_bytes_atomically, OutputError};
@@ -19,6 +19,14 @@ pub enum RunError {
     Scenario(#[from] ScenarioError),
     #[error(transparent)]
     Output(#[from] OutputError),
+    #[error(transparent)]
+    Met(#[from] crate::met::MetError),
+    #[error("model.kind = {model} cannot run on meteorology.kind = {met}: {reason}")]
+    Unsupported {
+        model: String,
+        met: String,
+        reason: String,
+    },
     #[error("consequence assessment: {0}")]
     Consequence(#[from] crate::consequence::ConsequenceError),
     #[error("cannot start a thread pool of {threads} threads: {message}")]
@@ -64,20 +72,22 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
     let started = Instant::now();
     let tm = TransverseMercator::new(scenario.domain.centre);
     let grid = GridSpec::from_scenario(scenario);
-    let MetSpec::Uniform(met_spec) = &scenario.meteorology;
-    let met = UniformMet::from_spec(met_spec, scenario.domain.centre.lat);
     let mut warnings = vec![];
-    if met.wind_speed_at_m_s(met.reference_height_m) < 1.0 {
-        warnings.push(format!(
-            "wind speed {:.2} m/s is below 1 m/s: a steady Gaussian plume is unreliable in near-calm air",
-            met.wind_speed_m_s
-        ));
-    }
-    let fields = match &scenario.model {
-        ModelSpec::GaussianPlume {
-            sigma_scheme,
-            receptor_height_m,
-        } => {
+    let fields = match (&scenario.model, &scenario.meteorology) {
+        (
+            ModelSpec::GaussianPlume {
+                sigma_scheme,
+                receptor_height_m,
+            },
+            MetSpec::Uniform(met_spec),
+        ) => {
+            let met = UniformMet::from_spec(met_spec, scenario.domain.centre.lat);
+            if met.wind_speed_at_m_s(met.reference_height_m) < 1.0 {
+                warnings.push(format!(
+                    "wind speed {:.2} m/s is below 1 m/s: a steady Gaussian plume is unreliable in near-calm air",
+                    met.wind_speed_m_s
+                ));
+            }
             let setup = gaussian::Setup {
                 scheme: *sigma_scheme,
                 terrain: met_spec.terrain,
@@ -94,6 +104,47 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
                     scenario.duration_s,
                 )
             })
+        }
+        (ModelSpec::GaussianPlume { .. }, other) => {
+            return Err(RunError::Unsupported {
+                model: scenario.model.kind_name().into(),
+                met: other.kind_name().into(),
+                reason: "a steady Gaussian plume needs uniform meteorology".into(),
+            })
+        }
+        (ModelSpec::GaussianPuff(spec), met_spec) => {
+            let (met, met_warnings) = crate::met::load::load(scenario, &tm)?;
+            warnings.extend(met_warnings.iter().map(|w| w.to_string()));
+            let growth = puff::Growth {
+                scheme: spec.sigma_scheme,
+                terrain: met_spec.terrain(),
+            };
+            let mut setup = puff::Setup::new(growth, met.horizontal_scale_m());
+            setup.receptor_height_m = spec.receptor_height_m;
+            setup.time_step_s = spec.time_step_s;
+            setup.max_puffs = spec.max_puffs;
+            if let Some(v) = spec.split_sigma_y_m {
+                setup.split_sigma_y_m = Some(v);
+            }
+            if let Some(v) = spec.shear_splitting {
+                setup.shear_splitting = v;
+            }
+            if let MetSpec::Uniform(u) = met_spec {
+                setup.transport_height_floor_m = u.wind_reference_height_m;
+            }
+            let out = pool.install(|| {
+                puff::run(
+                    &scenario.sources,
+                    &scenario.species,
+                    met.as_ref(),
+                    &grid,
+                    &tm,
+                    &setup,
+                    scenario.duration_s,
+                )
+            });
+            warnings.extend(out.warnings);
+            out.fields
         }
     };
     let release_start_s = scenario

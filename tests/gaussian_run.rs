@@ -81,7 +81,9 @@ fn one_thread_and_many_threads_give_bit_identical_grids() {
 
 /// The model's transport speed for the scenario's first source.
 fn transport_speed_m_s(s: &Scenario) -> f64 {
-    let MetSpec::Uniform(spec) = &s.meteorology;
+    let MetSpec::Uniform(spec) = &s.meteorology else {
+        panic!("the test scenario has uniform meteorology")
+    };
     let met = UniformMet::from_spec(spec, s.domain.centre.lat);
     let tm = TransverseMercator::new(s.domain.centre);
     PlumeGeometry::new(&s.sources[0], &met, SigmaScheme::Briggs, spec.terrain, &tm).u_m_s

@@ -7,8 +7,15 @@
 //! on the central meridian through the domain centre.
 
 pub mod boundary_layer;
+pub mod error;
+pub mod gridded;
+pub mod load;
+pub mod station;
 
 pub use boundary_layer::{BoundaryLayer, StabilityClass};
+pub use error::{MetError, MetWarning};
+pub use gridded::{GriddedMet, VerticalInterpolation};
+pub use station::{SpatialWeighting, StationMet, StationOptions};
 
 /// Meteorology at one point and time.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -43,6 +50,13 @@ pub trait Meteorology: Send + Sync {
     /// True when the field is the same everywhere and always (lets models hoist it).
     fn is_uniform(&self) -> bool {
         false
+    }
+
+    /// The horizontal distance (m) over which the fields change appreciably (the grid spacing
+    /// of gridded input, the closest station spacing of station input), or `None` where they
+    /// are the same everywhere. Puff models split puffs that grow wider than this.
+    fn horizontal_scale_m(&self) -> Option<f64> {
+        None
     }
 }
 

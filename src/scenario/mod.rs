@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-pub use raw::{OutputFormat, SigmaScheme, Terrain};
+pub use raw::{GriddedFormat, OutputFormat, SigmaScheme, StationInterpolation, Terrain};
 
 use crate::geo::LatLon;
 use crate::met::StabilityClass;
@@ -115,10 +115,52 @@ pub struct UniformMetSpec {
     pub precipitation_mm_h: f64,
 }
 
+/// Station time series as given in the file (defaults filled in, path resolved).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StationMetSpec {
+    pub file: PathBuf,
+    pub weighting: crate::met::SpatialWeighting,
+    pub roughness_length_m: f64,
+    pub terrain: Terrain,
+    pub max_gap_s: f64,
+}
+
+/// Gridded fields as given in the file (defaults filled in, path resolved).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GriddedMetSpec {
+    pub file: PathBuf,
+    pub format: GriddedFormat,
+    pub vertical_interpolation: crate::met::VerticalInterpolation,
+    pub roughness_length_m: f64,
+    pub terrain: Terrain,
+}
+
 /// Meteorology choice.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MetSpec {
     Uniform(UniformMetSpec),
+    Station(StationMetSpec),
+    Gridded(GriddedMetSpec),
+}
+
+impl MetSpec {
+    /// The name used in files and summaries.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            MetSpec::Uniform(_) => "uniform",
+            MetSpec::Station(_) => "station",
+            MetSpec::Gridded(_) => "gridded",
+        }
+    }
+
+    /// The surface type for the Briggs σ fits.
+    pub fn terrain(&self) -> Terrain {
+        match self {
+            MetSpec::Uniform(u) => u.terrain,
+            MetSpec::Station(s) => s.terrain,
+            MetSpec::Gridded(g) => g.terrain,
+        }
+    }
 }
 
 /// Transport model choice.
@@ -128,6 +170,18 @@ pub enum ModelSpec {
         sigma_scheme: SigmaScheme,
         receptor_height_m: Option<f64>,
     },
+    GaussianPuff(PuffSpec),
+}
+
+/// The Gaussian puff model's settings (defaults filled in where they do not depend on the met).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PuffSpec {
+    pub sigma_scheme: SigmaScheme,
+    pub receptor_height_m: Option<f64>,
+    pub time_step_s: f64,
+    pub split_sigma_y_m: Option<f64>,
+    pub shear_splitting: Option<bool>,
+    pub max_puffs: usize,
 }
 
 impl ModelSpec {
@@ -135,13 +189,14 @@ impl ModelSpec {
     pub fn kind_name(&self) -> &'static str {
         match self {
             ModelSpec::GaussianPlume { .. } => "gaussian_plume",
+            ModelSpec::GaussianPuff(_) => "gaussian_puff",
         }
     }
 
     /// The random seed, for models that draw random numbers.
     pub fn seed(&self) -> Option<u64> {
         match self {
-            ModelSpec::GaussianPlume { .. } => None,
+            ModelSpec::GaussianPlume { .. } | ModelSpec::GaussianPuff(_) => None,
         }
     }
 }

@@ -59,6 +59,56 @@ pub struct ReleaseItem {
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum MeteorologySection {
     Uniform(UniformMetSection),
+    Station(StationMetSection),
+    Gridded(GriddedMetSection),
+}
+
+/// Station time series (CSV, columns documented in `met::station`).
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct StationMetSection {
+    /// Path of the CSV file, relative to the scenario file.
+    pub file: Option<String>,
+    /// How stations combine in space.
+    pub interpolation: Option<StationInterpolation>,
+    /// Exponent of inverse-distance weighting (default 2).
+    pub idw_power: Option<f64>,
+    pub roughness_length_m: Option<f64>,
+    pub terrain: Option<Terrain>,
+    /// Gaps between valid records longer than this are warned about (default 10800 s).
+    pub max_gap_s: Option<f64>,
+}
+
+/// Spatial interpolation of station values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum StationInterpolation {
+    #[default]
+    InverseDistance,
+    Nearest,
+}
+
+/// Gridded NWP fields (CF netCDF-4/HDF5 or GRIB2).
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct GriddedMetSection {
+    /// Path of the file, relative to the scenario file.
+    pub file: Option<String>,
+    /// File format; by default from the extension (`.nc`, `.nc4`, `.h5` → netcdf; `.grib2`,
+    /// `.grb2`, `.grib` → grib2).
+    pub format: Option<GriddedFormat>,
+    pub vertical_interpolation: Option<crate::met::VerticalInterpolation>,
+    /// z0 (m) where the file has no surface_roughness_length.
+    pub roughness_length_m: Option<f64>,
+    pub terrain: Option<Terrain>,
+}
+
+/// Format of a gridded meteorology file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GriddedFormat {
+    Netcdf,
+    Grib2,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -91,6 +141,24 @@ pub enum Terrain {
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ModelSection {
     GaussianPlume(GaussianPlumeSection),
+    GaussianPuff(GaussianPuffSection),
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct GaussianPuffSection {
+    pub sigma_scheme: Option<SigmaScheme>,
+    /// Height (m) at which each layer is reported, instead of its mid-height.
+    pub receptor_height_m: Option<f64>,
+    /// Model step (s), default 60.
+    pub time_step_s: Option<f64>,
+    /// Split puffs wider than this σy (m); default: the meteorology's horizontal scale.
+    pub split_sigma_y_m: Option<f64>,
+    /// Split puffs sheared apart by the wind's change with height (default: for station and
+    /// gridded meteorology).
+    pub shear_splitting: Option<bool>,
+    /// Most puffs in flight (default 20000).
+    pub max_puffs: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

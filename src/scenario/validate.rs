@@ -229,7 +229,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         None => {
             p.missing(
                 "meteorology",
-                "a [meteorology] table with kind = \"uniform\"",
+                "a [meteorology] table with kind = \"uniform\", \"station\" or \"gridded\"",
             );
             None
         }
@@ -419,21 +419,65 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     // [meteorology]
     let meteorology = met.and_then(|m| match m {
         MeteorologySection::Uniform(u) => uniform_met(u, &mut p).map(MetSpec::Uniform),
+        MeteorologySection::Station(s) => station_met(s, file, &mut p).map(MetSpec::Station),
+        MeteorologySection::Gridded(g) => gridded_met(g, file, &mut p).map(MetSpec::Gridded),
     });
+    let terrain = meteorology.as_ref().map(MetSpec::terrain);
+    let check_scheme = |scheme: SigmaScheme, p: &mut Problems| {
+        if scheme == SigmaScheme::PasquillGifford && terrain == Some(Terrain::Urban) {
+            p.push(
+                "model.sigma_scheme",
+                "\"pasquill_gifford\"",
+                "\"briggs\" for urban terrain (the ISC3 Pasquill–Gifford curves are rural only)",
+            );
+        }
+    };
 
     // [model]
     let model = model.map(|m| match m {
         ModelSection::GaussianPlume(g) => {
             let scheme = g.sigma_scheme.unwrap_or_default();
-            if let Some(MetSpec::Uniform(u)) = &meteorology {
-                if scheme == SigmaScheme::PasquillGifford && u.terrain == Terrain::Urban {
-                    p.push("model.sigma_scheme", "\"pasquill_gifford\"", "\"briggs\" for urban terrain (the ISC3 Pasquill–Gifford curves are rural only)");
+            check_scheme(scheme, &mut p);
+            if let Some(m) = &meteorology {
+                if !matches!(m, MetSpec::Uniform(_)) {
+                    p.push(
+                        "model.kind",
+                        "\"gaussian_plume\"",
+                        format!("\"gaussian_puff\" (or \"lagrangian\") with meteorology.kind = \"{}\": a steady plume needs uniform meteorology", m.kind_name()),
+                    );
                 }
             }
             if let Some(h) = g.receptor_height_m {
                 p.range("model.receptor_height_m", h, Bounds::new(0.0, true, 10_000.0, true, "m"));
             }
             ModelSpec::GaussianPlume { sigma_scheme: scheme, receptor_height_m: g.receptor_height_m }
+        }
+        ModelSection::GaussianPuff(g) => {
+            let scheme = g.sigma_scheme.unwrap_or_default();
+            check_scheme(scheme, &mut p);
+            if let Some(h) = g.receptor_height_m {
+                p.range("model.receptor_height_m", h, Bounds::new(0.0, true, 10_000.0, true, "m"));
+            }
+            let time_step_s = p.opt("model.time_step_s", g.time_step_s, 60.0, Bounds::new(1.0, true, 3600.0, true, "s"));
+            if let Some(v) = g.split_sigma_y_m {
+                p.range("model.split_sigma_y_m", v, Bounds::new(10.0, true, 1.0e6, true, "m"));
+            }
+            let max_puffs = match g.max_puffs {
+                None => 20_000,
+                Some(n) if (10..=1_000_000).contains(&n) => n as usize,
+                Some(n) => {
+                    p.push("model.max_puffs", n.to_string(), "a count from 10 to 1000000");
+                    20_000
+                }
+            };
+            ModelSpec::GaussianPuff(PuffSpec {
+                sigma_scheme: scheme,
+                receptor_height_m: g.receptor_height_m,
+                time_step_s,
+                split_sigma_y_m: g.split_sigma_y_m,
+                shear_splitting: g.shear_splitting,
+                max_puffs,
+            })
         }
     });
 
@@ -866,5 +910,131 @@ fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<UniformMetSpec>
         terrain: u.terrain.unwrap_or_default(),
         air_temperature_k: temp,
         precipitation_mm_h: precip,
+    })
+}
+
+/// Resolves a met file path against the scenario's folder and checks that it exists.
+fn met_file(
+    raw: Option<String>,
+    scenario_file: &Path,
+    what: &str,
+    p: &mut Problems,
+) -> Option<PathBuf> {
+    match raw {
+        None => {
+            p.missing("meteorology.file", what);
+            None
+        }
+        Some(f) if f.trim().is_empty() => {
+            p.push("meteorology.file", "\"\"", what);
+            None
+        }
+        Some(f) => {
+            let rel = PathBuf::from(f.trim());
+            let path = if rel.is_absolute() {
+                rel
+            } else {
+                scenario_file.parent().unwrap_or(Path::new("")).join(rel)
+            };
+            if path.is_file() {
+                Some(path)
+            } else {
+                p.push(
+                    "meteorology.file",
+                    format!("{f:?}"),
+                    format!(
+                        "{what} (looked for {}, relative to the scenario file)",
+                        path.display()
+                    ),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn station_met(s: StationMetSection, file: &Path, p: &mut Problems) -> Option<StationMetSpec> {
+    let n0 = p.0.len();
+    let path = met_file(s.file, file, "an existing station CSV file", p);
+    let z0 = p.opt(
+        "meteorology.roughness_length_m",
+        s.roughness_length_m,
+        0.1,
+        Bounds::new(0.0, false, 3.0, true, "m"),
+    );
+    let power = p.opt(
+        "meteorology.idw_power",
+        s.idw_power,
+        2.0,
+        Bounds::new(0.5, true, 6.0, true, ""),
+    );
+    let weighting = match s.interpolation.unwrap_or_default() {
+        StationInterpolation::InverseDistance => {
+            crate::met::SpatialWeighting::InverseDistance { power }
+        }
+        StationInterpolation::Nearest => {
+            if s.idw_power.is_some() {
+                p.push(
+                    "meteorology.idw_power",
+                    fmt_num(power),
+                    "no idw_power with interpolation = \"nearest\"",
+                );
+            }
+            crate::met::SpatialWeighting::Nearest
+        }
+    };
+    let max_gap_s = p.opt(
+        "meteorology.max_gap_s",
+        s.max_gap_s,
+        10_800.0,
+        Bounds::new(0.0, false, 30.0 * 86400.0, true, "s"),
+    );
+    (p.0.len() == n0).then(|| StationMetSpec {
+        file: path.expect("checked"),
+        weighting,
+        roughness_length_m: z0,
+        terrain: s.terrain.unwrap_or_default(),
+        max_gap_s,
+    })
+}
+
+fn gridded_met(g: GriddedMetSection, file: &Path, p: &mut Problems) -> Option<GriddedMetSpec> {
+    let n0 = p.0.len();
+    let path = met_file(g.file, file, "an existing netCDF-4 or GRIB2 file", p);
+    let z0 = p.opt(
+        "meteorology.roughness_length_m",
+        g.roughness_length_m,
+        0.1,
+        Bounds::new(0.0, false, 3.0, true, "m"),
+    );
+    let format = match (g.format, &path) {
+        (Some(f), _) => Some(f),
+        (None, Some(path)) => {
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            match ext.as_str() {
+                "nc" | "nc4" | "h5" | "hdf5" | "netcdf" => Some(GriddedFormat::Netcdf),
+                "grib2" | "grb2" | "grib" | "grb" => Some(GriddedFormat::Grib2),
+                _ => {
+                    p.push(
+                        "meteorology.format",
+                        "(missing)",
+                        format!("\"netcdf\" or \"grib2\" (the extension .{ext} does not tell)"),
+                    );
+                    None
+                }
+            }
+        }
+        (None, None) => None,
+    };
+    (p.0.len() == n0).then(|| GriddedMetSpec {
+        file: path.expect("checked"),
+        format: format.expect("checked"),
+        vertical_interpolation: g.vertical_interpolation.unwrap_or_default(),
+        roughness_length_m: z0,
+        terrain: g.terrain.unwrap_or_default(),
     })
 }

@@ -1,0 +1,64 @@
+//! Errors and warnings of the meteorology readers, each naming the file and the variable.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Why a meteorology file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum MetError {
+    #[error("cannot read meteorology file {}: {source}", file.display())]
+    Io {
+        file: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A value in a station file is unreadable or out of range.
+    #[error("{}:{line}: column {column} = {value:?}: expected {expected}", file.display())]
+    Value {
+        file: PathBuf,
+        /// 1-based line in the file.
+        line: u64,
+        column: String,
+        value: String,
+        expected: String,
+    },
+    /// A required column, variable or attribute is absent.
+    #[error("{}: variable {variable} is missing: expected {expected}", file.display())]
+    Missing {
+        file: PathBuf,
+        variable: String,
+        expected: String,
+    },
+    /// A variable carries units the reader does not accept.
+    #[error("{}: variable {variable} has units {found:?}: expected {expected}", file.display())]
+    Units {
+        file: PathBuf,
+        variable: String,
+        found: String,
+        expected: String,
+    },
+    /// A variable's shape, order or values are wrong (non-monotonic coordinate, NaN, …).
+    #[error("{}: variable {variable}: {problem}", file.display())]
+    Invalid {
+        file: PathBuf,
+        variable: String,
+        problem: String,
+    },
+    /// The file format library failed (not HDF5, truncated, …).
+    #[error("{}: {detail}", file.display())]
+    Format { file: PathBuf, detail: String },
+}
+
+/// Something in a meteorology file that the reader worked around, reported once to the caller
+/// (the library never prints).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetWarning {
+    pub file: PathBuf,
+    pub message: String,
+}
+
+impl fmt::Display for MetWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.file.display(), self.message)
+    }
+}

@@ -1,0 +1,658 @@
+//! Reads CF-convention netCDF-4/HDF5 meteorology (through the HDF5 library, which every
+//! netCDF-4 file is).
+//!
+//! ## What the file must hold
+//! Variables are found by CF `standard_name` (or, where CF defines none, by variable name):
+//!
+//! | role | standard_name (or name) | dims | units |
+//! |---|---|---|---|
+//! | time | variable `time` | (time) | `<seconds/minutes/hours/days> since <ISO time>` (UTC) |
+//! | levels | `height` | (z) or (z, y, x) terrain-following | m above ground |
+//! | horizontal | `latitude`, `longitude` | (y), (x), or both (y, x) for a curvilinear grid | degrees_north, degrees_east |
+//! | or | `projection_x_coordinate`, `projection_y_coordinate` | (x), (y) | m or km, with a `transverse_mercator` `grid_mapping` |
+//! | u, v | `eastward_wind`, `northward_wind` | (time, z, y, x) | m s-1 |
+//! | w (optional) | `upward_air_velocity` | (time, z, y, x) | m s-1 |
+//! | temperature | `air_temperature` | (time, y, x) | K |
+//! | mixing height | `atmosphere_boundary_layer_thickness` | (time, y, x) | m |
+//! | u* | name `friction_velocity` or `ustar` | (time, y, x) | m s-1 |
+//! | stability | name `obukhov_length` (m), or `surface_upward_sensible_heat_flux` (W m-2) | (time, y, x) | |
+//! | precipitation (optional) | `precipitation_flux` (kg m-2 s-1), `lwe_precipitation_rate` (m s-1) or name `precipitation_rate` (mm h-1) | (time, y, x) | |
+//! | z0 (optional) | `surface_roughness_length` | (y, x) | m |
+//!
+//! `scale_factor`/`add_offset` are applied; `_FillValue` and `missing_value` become NaN and are
+//! then rejected with the variable named. Only the hyperslab covering the run's region and time
+//! window is read.
+
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use hdf5::types::{FixedAscii, FixedUnicode, TypeDescriptor, VarLenAscii, VarLenUnicode};
+use ndarray::s;
+
+use super::index_map::{HorizontalGrid, IndexMap, LocalBox};
+use super::{GriddedMet, Levels, RawGrid, StabilityField, VerticalInterpolation};
+use crate::geo::{LatLon, TransverseMercator};
+use crate::met::error::{MetError, MetWarning};
+
+/// Reader choices the file does not carry.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GriddedOptions {
+    pub vertical: VerticalInterpolation,
+    /// z0 (m) when the file has no `surface_roughness_length`.
+    pub default_roughness_length_m: f64,
+    /// Largest step (m) of the local → grid-index table.
+    pub table_step_m: f64,
+}
+
+impl Default for GriddedOptions {
+    fn default() -> Self {
+        Self {
+            vertical: VerticalInterpolation::Similarity,
+            default_roughness_length_m: 0.1,
+            table_step_m: 250.0,
+        }
+    }
+}
+
+/// Reads the subdomain covering `region` and the times covering `[0, run_s]` of a CF file.
+pub fn read(
+    path: &Path,
+    start: DateTime<Utc>,
+    run_s: f64,
+    engine: &TransverseMercator,
+    region: LocalBox,
+    options: GriddedOptions,
+) -> Result<(GriddedMet, Vec<MetWarning>), MetError> {
+    let file = path.to_path_buf();
+    let fmt_err = |detail: String| MetError::Format {
+        file: file.clone(),
+        detail,
+    };
+    let h5 = hdf5::File::open(path).map_err(|e| {
+        if path.exists() {
+            fmt_err(format!(
+                "cannot open as netCDF-4/HDF5 ({e}): expected a netCDF-4 file"
+            ))
+        } else {
+            MetError::Io {
+                file: file.clone(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, e.to_string()),
+            }
+        }
+    })?;
+    let datasets = h5
+        .datasets()
+        .map_err(|e| fmt_err(format!("cannot list variables: {e}")))?;
+    let vars: Vec<Var> = datasets
+        .into_iter()
+        .map(|ds| Var {
+            name: ds.name().trim_start_matches('/').to_string(),
+            standard_name: attr_string(&ds, "standard_name"),
+            units: attr_string(&ds, "units"),
+            ds,
+        })
+        .collect();
+    let find = |standard: &[&str], names: &[&str]| {
+        vars.iter()
+            .find(|v| {
+                v.standard_name
+                    .as_deref()
+                    .is_some_and(|s| standard.contains(&s))
+            })
+            .or_else(|| vars.iter().find(|v| names.contains(&v.name.as_str())))
+    };
+    let missing = |variable: &str, expected: &str| MetError::Missing {
+        file: file.clone(),
+        variable: variable.to_string(),
+        expected: expected.to_string(),
+    };
+    let mut warnings = vec![];
+
+    // Time.
+    let time = vars.iter().find(|v| v.name == "time").ok_or_else(|| {
+        missing(
+            "time",
+            "a 1-D time coordinate with units \"<unit> since <time>\"",
+        )
+    })?;
+    let (scale_s, epoch) = time_units(time, &file)?;
+    let t_all: Vec<f64> = read_all(time, &file)?
+        .into_iter()
+        .map(|t| t * scale_s + (epoch - start).num_milliseconds() as f64 / 1000.0)
+        .collect();
+    if t_all.is_empty() {
+        return Err(MetError::Invalid {
+            file,
+            variable: "time".into(),
+            problem: "holds no times: expected at least one".into(),
+        });
+    }
+    if let Some(k) = t_all.iter().position(|v| !v.is_finite()) {
+        return Err(MetError::Invalid {
+            file,
+            variable: "time".into(),
+            problem: format!("value at index {k} is not finite"),
+        });
+    }
+    if let Some(k) = t_all.windows(2).position(|w| w[1] <= w[0]) {
+        return Err(MetError::Invalid {
+            file,
+            variable: "time".into(),
+            problem: format!(
+                "not strictly increasing at index {} ({} s then {} s after the run start): expected monotonic times",
+                k + 1,
+                t_all[k],
+                t_all[k + 1]
+            ),
+        });
+    }
+    let (t0, t1) = time_window(&t_all, run_s, &file, &mut warnings);
+    let times_s = t_all[t0..=t1].to_vec();
+
+    // Horizontal grid.
+    let grid = if let (Some(lat), Some(lon)) = (
+        find(&["latitude"], &["lat", "latitude"]),
+        find(&["longitude"], &["lon", "longitude"]),
+    ) {
+        let two_d = lat.ds.ndim() == 2 && lon.ds.ndim() == 2 && lat.ds.shape() == lon.ds.shape();
+        if !two_d && (lat.ds.ndim() != 1 || lon.ds.ndim() != 1) {
+            return Err(MetError::Invalid {
+                file,
+                variable: lat.name.clone(),
+                problem: format!(
+                    "latitude has shape {:?} and longitude {:?}: expected 1-D coordinates, or 2-D auxiliary coordinates of the same (y, x) shape",
+                    lat.ds.shape(),
+                    lon.ds.shape()
+                ),
+            });
+        }
+        expect_units(
+            lat,
+            &["degrees_north", "degree_north", "degrees_n", "degrees"],
+            &file,
+        )?;
+        expect_units(
+            lon,
+            &["degrees_east", "degree_east", "degrees_e", "degrees"],
+            &file,
+        )?;
+        let lat_deg = read_all(lat, &file)?;
+        let lon_deg = read_all(lon, &file)?;
+        if two_d {
+            // Auxiliary 2-D coordinates (a curvilinear grid: WRF, rotated or projected NWP
+            // written with CF's 2-D latitude/longitude); longitudes taken nearest the centre's.
+            let shape = lat.ds.shape();
+            let c = engine.origin().lon;
+            let lon_deg = lon_deg
+                .iter()
+                .map(|lo| ((lo - c + 540.0).rem_euclid(360.0) - 180.0) + c)
+                .collect();
+            HorizontalGrid::Curvilinear {
+                nx: shape[1],
+                ny: shape[0],
+                lat_deg,
+                lon_deg,
+            }
+        } else {
+            monotonic(lat, &lat_deg, &file)?;
+            monotonic(lon, &lon_deg, &file)?;
+            HorizontalGrid::LatLon { lat_deg, lon_deg }
+        }
+    } else if let (Some(x), Some(y)) = (
+        find(&["projection_x_coordinate"], &["x"]),
+        find(&["projection_y_coordinate"], &["y"]),
+    ) {
+        let factor = |v: &Var| match v.units.as_deref().map(str::trim) {
+            Some("m") | Some("meter") | Some("metre") | Some("meters") | Some("metres") => Ok(1.0),
+            Some("km") => Ok(1000.0),
+            other => Err(MetError::Units {
+                file: file.clone(),
+                variable: v.name.clone(),
+                found: other.unwrap_or("(none)").to_string(),
+                expected: "m or km".into(),
+            }),
+        };
+        let (fx, fy) = (factor(x)?, factor(y)?);
+        let x_m: Vec<f64> = read_all(x, &file)?.iter().map(|v| v * fx).collect();
+        let y_m: Vec<f64> = read_all(y, &file)?.iter().map(|v| v * fy).collect();
+        monotonic(x, &x_m, &file)?;
+        monotonic(y, &y_m, &file)?;
+        let u = find(&["eastward_wind"], &["u"]).ok_or_else(|| {
+            missing(
+                "eastward_wind",
+                "a variable with standard_name eastward_wind (m s-1)",
+            )
+        })?;
+        let gm_name = attr_string(&u.ds, "grid_mapping").ok_or_else(|| {
+            missing(
+                &format!("{}:grid_mapping", u.name),
+                "a grid_mapping attribute naming a transverse_mercator variable",
+            )
+        })?;
+        let gm = vars
+            .iter()
+            .find(|v| v.name == gm_name.trim())
+            .ok_or_else(|| missing(&gm_name, "the grid_mapping variable"))?;
+        let kind = attr_string(&gm.ds, "grid_mapping_name").unwrap_or_default();
+        if kind.trim() != "transverse_mercator" {
+            return Err(MetError::Invalid {
+                file,
+                variable: gm.name.clone(),
+                problem: format!(
+                    "grid_mapping_name {kind:?}: expected \"transverse_mercator\" (or give 1-D latitude/longitude coordinates)"
+                ),
+            });
+        }
+        let num = |key: &str, default: Option<f64>| {
+            attr_f64(&gm.ds, key).or(default).ok_or_else(|| {
+                missing(
+                    &format!("{}:{key}", gm.name),
+                    "a numeric grid_mapping attribute",
+                )
+            })
+        };
+        let origin = LatLon::new(
+            num("latitude_of_projection_origin", None)?,
+            num("longitude_of_central_meridian", None)?,
+        );
+        let k0 = num("scale_factor_at_central_meridian", Some(1.0))?;
+        let projection = if k0 == 1.0 {
+            TransverseMercator::new(origin)
+        } else {
+            TransverseMercator::with_ellipsoid(
+                origin,
+                crate::geo::WGS84_A_M,
+                crate::geo::WGS84_F,
+                k0,
+            )
+        };
+        HorizontalGrid::TransverseMercator {
+            x_m,
+            y_m,
+            projection,
+            false_easting_m: num("false_easting", Some(0.0))?,
+            false_northing_m: num("false_northing", Some(0.0))?,
+        }
+    } else {
+        return Err(missing(
+            "latitude/longitude",
+            "1-D latitude and longitude coordinates, or projection_x_coordinate and projection_y_coordinate with a grid_mapping",
+        ));
+    };
+    let (nx_all, ny_all) = (grid.nx(), grid.ny());
+    let map = IndexMap::build(&grid, engine, region, options.table_step_m);
+    if map.outside {
+        warnings.push(MetWarning {
+            file: file.clone(),
+            message: "the run's region reaches beyond the grid; values at the grid's edge are held outside it".into(),
+        });
+    }
+    let ((i0, i1), (j0, j1)) = map.index_range(nx_all, ny_all);
+    let map = map.shifted(i0, j0);
+    let (nx, ny) = (i1 - i0 + 1, j1 - j0 + 1);
+    let convergence_rad: Vec<f64> = (j0..=j1)
+        .flat_map(|j| (i0..=i1).map(move |i| (i, j)))
+        .map(|(i, j)| engine.convergence_deg(grid.node(i, j)).to_radians())
+        .collect();
+
+    // Vertical levels.
+    let height = find(&["height"], &["height", "z"]).ok_or_else(|| {
+        missing(
+            "height",
+            "a height coordinate (standard_name height, m above ground)",
+        )
+    })?;
+    expect_units(height, &["m", "meter", "metre", "meters", "metres"], &file)?;
+    let (levels, nz) = match height.ds.ndim() {
+        1 => {
+            let z = read_all(height, &file)?;
+            let nz = z.len();
+            (Levels::Fixed(z), nz)
+        }
+        3 => {
+            let shape = height.ds.shape();
+            check_shape(height, &[shape[0], ny_all, nx_all], "(z, y, x)", &file)?;
+            let a = height
+                .ds
+                .read_slice::<f64, _, ndarray::Ix3>(s![.., j0..=j1, i0..=i1])
+                .map_err(|e| read_err(height, e, &file))?;
+            let z = clean(height, a.iter().cloned().collect(), &file)?;
+            (Levels::Columns(z), shape[0])
+        }
+        d => {
+            return Err(MetError::Invalid {
+                file,
+                variable: height.name.clone(),
+                problem: format!("{d}-D: expected 1-D (z) or 3-D (z, y, x)"),
+            })
+        }
+    };
+
+    let nt_all = t_all.len();
+    let read4 = |v: &Var| -> Result<Vec<f64>, MetError> {
+        check_shape(
+            v,
+            &[nt_all, nz, ny_all, nx_all],
+            "(time, height, y, x)",
+            &file,
+        )?;
+        let a =
+            v.ds.read_slice::<f64, _, ndarray::Ix4>(s![t0..=t1, .., j0..=j1, i0..=i1])
+                .map_err(|e| read_err(v, e, &file))?;
+        clean(v, a.iter().cloned().collect(), &file)
+    };
+    let read3 = |v: &Var| -> Result<Vec<f64>, MetError> {
+        check_shape(v, &[nt_all, ny_all, nx_all], "(time, y, x)", &file)?;
+        let a =
+            v.ds.read_slice::<f64, _, ndarray::Ix3>(s![t0..=t1, j0..=j1, i0..=i1])
+                .map_err(|e| read_err(v, e, &file))?;
+        clean(v, a.iter().cloned().collect(), &file)
+    };
+    const WIND: [&str; 4] = ["m s-1", "m/s", "m s**-1", "m.s-1"];
+    let required = |standard: &str, names: &[&str], units: &[&str], expected: &str| {
+        let v = find(&[standard], names).ok_or_else(|| {
+            missing(
+                standard,
+                &format!("a variable with standard_name {standard} ({expected})"),
+            )
+        })?;
+        expect_units(v, units, &file)?;
+        Ok::<&Var, MetError>(v)
+    };
+    let u = required(
+        "eastward_wind",
+        &["u"],
+        &WIND,
+        "m s-1, dims (time, height, y, x)",
+    )?;
+    let v = required(
+        "northward_wind",
+        &["v"],
+        &WIND,
+        "m s-1, dims (time, height, y, x)",
+    )?;
+    let eastward_wind_m_s = read4(u)?;
+    let northward_wind_m_s = read4(v)?;
+    let upward_wind_m_s = match find(&["upward_air_velocity"], &["w"]) {
+        Some(w) => {
+            expect_units(w, &WIND, &file)?;
+            Some(read4(w)?)
+        }
+        None => None,
+    };
+    let t = required(
+        "air_temperature",
+        &["t2m"],
+        &["K", "kelvin"],
+        "K, dims (time, y, x)",
+    )?;
+    let air_temperature_k = read3(t)?;
+    let h = required(
+        "atmosphere_boundary_layer_thickness",
+        &["blh", "pblh"],
+        &["m", "meter", "metre", "meters", "metres"],
+        "m, dims (time, y, x)",
+    )?;
+    let mixing_height_m = read3(h)?;
+    let us = find(&[], &["friction_velocity", "ustar"]).ok_or_else(|| {
+        missing(
+            "friction_velocity",
+            "a variable named friction_velocity (m s-1, dims (time, y, x))",
+        )
+    })?;
+    expect_units(us, &WIND, &file)?;
+    let friction_velocity_m_s = read3(us)?;
+    let stability = if let Some(l) = find(&[], &["obukhov_length"]) {
+        expect_units(l, &["m", "meter", "metre", "meters", "metres"], &file)?;
+        StabilityField::ObukhovLengthM(read3(l)?)
+    } else if let Some(hf) = find(&["surface_upward_sensible_heat_flux"], &["shf"]) {
+        expect_units(hf, &["W m-2", "W/m2", "W m**-2", "W/m^2"], &file)?;
+        StabilityField::SensibleHeatFluxWM2(read3(hf)?)
+    } else {
+        return Err(missing(
+            "obukhov_length",
+            "obukhov_length (m) or surface_upward_sensible_heat_flux (W m-2), dims (time, y, x)",
+        ));
+    };
+    let precipitation_mm_h = if let Some(p) = find(&["precipitation_flux"], &[]) {
+        expect_units(p, &["kg m-2 s-1", "kg/m2/s", "kg m**-2 s**-1"], &file)?;
+        Some(read3(p)?.iter().map(|v| v * 3600.0).collect())
+    } else if let Some(p) = find(&["lwe_precipitation_rate"], &[]) {
+        expect_units(p, &["m s-1", "m/s"], &file)?;
+        Some(read3(p)?.iter().map(|v| v * 3.6e6).collect())
+    } else if let Some(p) = find(&[], &["precipitation_rate"]) {
+        expect_units(p, &["mm h-1", "mm/h", "mm hr-1"], &file)?;
+        Some(read3(p)?)
+    } else {
+        None
+    };
+    let roughness_length_m = match find(&["surface_roughness_length"], &["z0"]) {
+        Some(z0) => {
+            expect_units(z0, &["m", "meter", "metre", "meters", "metres"], &file)?;
+            check_shape(z0, &[ny_all, nx_all], "(y, x)", &file)?;
+            let a = z0
+                .ds
+                .read_slice::<f64, _, ndarray::Ix2>(s![j0..=j1, i0..=i1])
+                .map_err(|e| read_err(z0, e, &file))?;
+            Some(clean(z0, a.iter().cloned().collect(), &file)?)
+        }
+        None => None,
+    };
+    let raw = RawGrid {
+        file: file.clone(),
+        nx,
+        ny,
+        nz,
+        times_s,
+        levels,
+        map,
+        convergence_rad,
+        eastward_wind_m_s,
+        northward_wind_m_s,
+        upward_wind_m_s,
+        air_temperature_k,
+        mixing_height_m,
+        friction_velocity_m_s,
+        stability,
+        precipitation_mm_h,
+        roughness_length_m,
+    };
+    let met = GriddedMet::new(raw, options.vertical, options.default_roughness_length_m)?;
+    Ok((met, warnings))
+}
+
+/// The index window of times covering `[0, run_s]`: the last time at or before 0 to the first
+/// at or after `run_s`, warning where the file does not reach.
+pub(crate) fn time_window(
+    t: &[f64],
+    run_s: f64,
+    file: &Path,
+    warnings: &mut Vec<MetWarning>,
+) -> (usize, usize) {
+    let n = t.len();
+    let t0 = t.iter().rposition(|&v| v <= 0.0).unwrap_or(0);
+    let t1 = t.iter().position(|&v| v >= run_s).unwrap_or(n - 1).max(t0);
+    if t[0] > 0.0 {
+        warnings.push(MetWarning {
+            file: file.to_path_buf(),
+            message: format!(
+                "the first time is {:.0} s after the run starts; the first fields are held before it",
+                t[0]
+            ),
+        });
+    }
+    if t[n - 1] < run_s {
+        warnings.push(MetWarning {
+            file: file.to_path_buf(),
+            message: format!(
+                "the last time is {:.0} s before the run ends; the last fields are held after it",
+                run_s - t[n - 1]
+            ),
+        });
+    }
+    (t0, t1)
+}
+
+struct Var {
+    name: String,
+    standard_name: Option<String>,
+    units: Option<String>,
+    ds: hdf5::Dataset,
+}
+
+fn read_err(v: &Var, e: hdf5::Error, file: &Path) -> MetError {
+    MetError::Invalid {
+        file: file.to_path_buf(),
+        variable: v.name.clone(),
+        problem: format!("cannot be read as numbers ({e})"),
+    }
+}
+
+fn check_shape(v: &Var, expected: &[usize], dims: &str, file: &Path) -> Result<(), MetError> {
+    let shape = v.ds.shape();
+    if shape != expected {
+        return Err(MetError::Invalid {
+            file: file.to_path_buf(),
+            variable: v.name.clone(),
+            problem: format!("has shape {shape:?}: expected {dims} = {expected:?}"),
+        });
+    }
+    Ok(())
+}
+
+fn read_all(v: &Var, file: &Path) -> Result<Vec<f64>, MetError> {
+    let data = v.ds.read_raw::<f64>().map_err(|e| read_err(v, e, file))?;
+    clean(v, data, file)
+}
+
+/// Applies `_FillValue`/`missing_value` (→ NaN) and `scale_factor`/`add_offset`, then rejects
+/// any value that is not finite.
+fn clean(v: &Var, mut data: Vec<f64>, file: &Path) -> Result<Vec<f64>, MetError> {
+    let fills: Vec<f64> = ["_FillValue", "missing_value"]
+        .iter()
+        .filter_map(|k| attr_f64(&v.ds, k))
+        .collect();
+    let scale = attr_f64(&v.ds, "scale_factor").unwrap_or(1.0);
+    let offset = attr_f64(&v.ds, "add_offset").unwrap_or(0.0);
+    for x in data.iter_mut() {
+        if fills.contains(x) {
+            *x = f64::NAN;
+        } else {
+            *x = *x * scale + offset;
+        }
+    }
+    if let Some(k) = data.iter().position(|x| !x.is_finite()) {
+        return Err(MetError::Invalid {
+            file: file.to_path_buf(),
+            variable: v.name.clone(),
+            problem: format!(
+                "value at flat index {k} of the part read is NaN, infinite or a fill value: expected finite data"
+            ),
+        });
+    }
+    Ok(data)
+}
+
+fn monotonic(v: &Var, xs: &[f64], file: &Path) -> Result<(), MetError> {
+    let inc = xs.windows(2).all(|w| w[1] > w[0]);
+    let dec = xs.windows(2).all(|w| w[1] < w[0]);
+    if xs.is_empty() || !(inc || dec) {
+        return Err(MetError::Invalid {
+            file: file.to_path_buf(),
+            variable: v.name.clone(),
+            problem: "coordinate is not strictly monotonic".into(),
+        });
+    }
+    Ok(())
+}
+
+fn expect_units(v: &Var, accepted: &[&str], file: &Path) -> Result<(), MetError> {
+    let found = v.units.as_deref().map(str::trim).unwrap_or("");
+    if accepted.iter().any(|a| a.eq_ignore_ascii_case(found)) {
+        Ok(())
+    } else {
+        Err(MetError::Units {
+            file: file.to_path_buf(),
+            variable: v.name.clone(),
+            found: if found.is_empty() {
+                "(none)".into()
+            } else {
+                found.to_string()
+            },
+            expected: accepted.join(" or "),
+        })
+    }
+}
+
+/// Parses CF time units "<unit> since <reference time>" into seconds per unit and the epoch.
+fn time_units(v: &Var, file: &Path) -> Result<(f64, DateTime<Utc>), MetError> {
+    let units = v.units.clone().unwrap_or_default();
+    let bad = || MetError::Units {
+        file: file.to_path_buf(),
+        variable: v.name.clone(),
+        found: units.clone(),
+        expected: "\"<seconds|minutes|hours|days> since <ISO 8601 UTC time>\"".into(),
+    };
+    let (unit, reference) = units.split_once(" since ").ok_or_else(bad)?;
+    let scale = match unit.trim().to_ascii_lowercase().as_str() {
+        "seconds" | "second" | "s" | "sec" | "secs" => 1.0,
+        "minutes" | "minute" | "min" | "mins" => 60.0,
+        "hours" | "hour" | "h" | "hr" | "hrs" => 3600.0,
+        "days" | "day" | "d" => 86400.0,
+        _ => return Err(bad()),
+    };
+    let r = reference
+        .trim()
+        .trim_end_matches("UTC")
+        .trim_end_matches('Z')
+        .trim_end_matches("+00:00")
+        .trim();
+    let epoch = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(r, f).ok())
+    .or_else(|| {
+        chrono::NaiveDate::parse_from_str(r, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    })
+    .ok_or_else(bad)?;
+    Ok((scale, epoch.and_utc()))
+}
+
+/// Reads a string attribute whatever its HDF5 string type (netCDF-4 writes fixed-length ASCII,
+/// h5py variable-length UTF-8).
+fn attr_string(ds: &hdf5::Dataset, name: &str) -> Option<String> {
+    let a = ds.attr(name).ok()?;
+    let desc = a.dtype().ok()?.to_descriptor().ok()?;
+    match desc {
+        TypeDescriptor::VarLenUnicode => {
+            a.read_scalar::<VarLenUnicode>().ok().map(|s| s.to_string())
+        }
+        TypeDescriptor::VarLenAscii => a.read_scalar::<VarLenAscii>().ok().map(|s| s.to_string()),
+        TypeDescriptor::FixedAscii(_) => a
+            .read_scalar::<FixedAscii<1024>>()
+            .ok()
+            .map(|s| s.to_string()),
+        TypeDescriptor::FixedUnicode(_) => a
+            .read_scalar::<FixedUnicode<1024>>()
+            .ok()
+            .map(|s| s.to_string()),
+        _ => None,
+    }
+}
+
+/// Reads a numeric attribute (the first element if it is an array).
+fn attr_f64(ds: &hdf5::Dataset, name: &str) -> Option<f64> {
+    let a = ds.attr(name).ok()?;
+    match a.dtype().ok()?.to_descriptor().ok()? {
+        TypeDescriptor::Float(_) | TypeDescriptor::Integer(_) | TypeDescriptor::Unsigned(_) => {
+            a.read_raw::<f64>().ok()?.first().copied()
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,415 @@
+//! Reads GRIB2 meteorology (the format HRDPS and HRRR publish) with the pure-Rust `grib` crate.
+//!
+//! ## What the file must hold (WMO GRIB2 code table 4.2, discipline 0)
+//! | role | category/number | level (code table 4.5) |
+//! |---|---|---|
+//! | u, v | 2/2, 2/3 (m s-1, true east/north) | 103 height above ground, several heights |
+//! | w (optional) | 2/9 geometric vertical velocity (m s-1) | 103, the same heights |
+//! | temperature | 0/0 (K) | 103, the lowest height given (e.g. 2 m) |
+//! | mixing height | 3/18 planetary boundary layer height (m) | any single level |
+//! | u* | 2/30 friction velocity (m s-1) | any single level |
+//! | stability | 0/11 sensible heat net flux (W m-2, upward positive as NCEP writes it) | any single level |
+//! | precipitation (optional) | 1/7 precipitation rate (kg m-2 s-1) | any single level |
+//!
+//! Each time (reference time + forecast time) must hold every field. Grids: regular
+//! latitude/longitude (template 3.0) directly; rotated latitude/longitude (3.1, HRDPS), Mercator
+//! (3.10), polar stereographic (3.20), Lambert conformal (3.30, HRRR) and Gaussian (3.40/3.41)
+//! through the latitude/longitude of every node, which the crate computes. Winds flagged as
+//! relative to the grid (flag table 3.3, bit 5, as HRRR writes them) are turned by the angle of
+//! the grid's axes. Messages are decoded only for the times the run needs, and only the
+//! subdomain over the run's region is kept. Missing points (bitmap) decode to NaN and are
+//! rejected with the parameter named.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use grib::LatLons;
+
+use super::cf::{time_window, GriddedOptions};
+use super::index_map::{HorizontalGrid, IndexMap, LocalBox};
+use super::{GriddedMet, Levels, RawGrid, StabilityField};
+use crate::geo::TransverseMercator;
+use crate::met::error::{MetError, MetWarning};
+
+/// The quantity a message holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Role {
+    U,
+    V,
+    W,
+    Temperature,
+    MixingHeight,
+    FrictionVelocity,
+    HeatFlux,
+    Precipitation,
+}
+
+impl Role {
+    fn of(discipline: u8, category: u8, number: u8) -> Option<Role> {
+        match (discipline, category, number) {
+            (0, 2, 2) => Some(Role::U),
+            (0, 2, 3) => Some(Role::V),
+            (0, 2, 9) => Some(Role::W),
+            (0, 0, 0) => Some(Role::Temperature),
+            (0, 3, 18) => Some(Role::MixingHeight),
+            (0, 2, 30) => Some(Role::FrictionVelocity),
+            (0, 0, 11) => Some(Role::HeatFlux),
+            (0, 1, 7) => Some(Role::Precipitation),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Role::U => "u-component of wind (0/2/2)",
+            Role::V => "v-component of wind (0/2/3)",
+            Role::W => "geometric vertical velocity (0/2/9)",
+            Role::Temperature => "temperature (0/0/0)",
+            Role::MixingHeight => "planetary boundary layer height (0/3/18)",
+            Role::FrictionVelocity => "friction velocity (0/2/30)",
+            Role::HeatFlux => "sensible heat net flux (0/0/11)",
+            Role::Precipitation => "precipitation rate (0/1/7)",
+        }
+    }
+}
+
+/// One message's place: its index in the file, role, height (m, 103 levels) and valid time.
+struct Entry {
+    index: usize,
+    role: Role,
+    height_m: Option<f64>,
+    valid: DateTime<Utc>,
+}
+
+/// Reads the subdomain covering `region` and the times covering `[0, run_s]` of a GRIB2 file.
+pub fn read(
+    path: &Path,
+    start: DateTime<Utc>,
+    run_s: f64,
+    engine: &TransverseMercator,
+    region: LocalBox,
+    options: GriddedOptions,
+) -> Result<(GriddedMet, Vec<MetWarning>), MetError> {
+    let file = path.to_path_buf();
+    let fmt = |detail: String| MetError::Format {
+        file: file.clone(),
+        detail,
+    };
+    let f = std::fs::File::open(path).map_err(|source| MetError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    let grib2 = grib::from_reader(std::io::BufReader::new(f))
+        .map_err(|e| fmt(format!("not a readable GRIB2 file ({e})")))?;
+    let missing = |variable: String, expected: &str| MetError::Missing {
+        file: file.clone(),
+        variable,
+        expected: expected.to_string(),
+    };
+
+    // Pass 1: what is where.
+    let mut entries = vec![];
+    let mut shape = None;
+    let mut grid_kind = None;
+    for (n, (_, msg)) in grib2.iter().enumerate() {
+        let discipline = msg.indicator().discipline;
+        let prod = msg.prod_def();
+        let (Some(cat), Some(num)) = (prod.parameter_category(), prod.parameter_number()) else {
+            continue;
+        };
+        let Some(role) = Role::of(discipline, cat, num) else {
+            continue;
+        };
+        let template = msg.grid_def().grid_tmpl_num();
+        let values = grib::GridDefinitionTemplateValues::try_from(msg.grid_def()).map_err(|e| {
+            MetError::Invalid {
+                file: file.clone(),
+                variable: role.name().into(),
+                problem: format!(
+                    "grid definition template 3.{template} cannot be read ({e}): expected a latitude/longitude, rotated latitude/longitude, Mercator, polar stereographic, Lambert conformal or Gaussian grid"
+                ),
+            }
+        })?;
+        let relative = grid_relative_winds(&values).ok_or_else(|| MetError::Invalid {
+            file: file.clone(),
+            variable: role.name().into(),
+            problem: format!(
+                "grid definition template 3.{template}: the reader cannot tell whether its winds are relative to the grid"
+            ),
+        })?;
+        if *grid_kind.get_or_insert((template, relative)) != (template, relative) {
+            return Err(MetError::Invalid {
+                file,
+                variable: role.name().into(),
+                problem: format!("message {n} uses grid template 3.{template}: expected every message on the first message's grid"),
+            });
+        }
+        let s = msg
+            .grid_shape()
+            .map_err(|e| fmt(format!("message {n}: {e}")))?;
+        if *shape.get_or_insert(s) != s {
+            return Err(MetError::Invalid {
+                file,
+                variable: role.name().into(),
+                problem: format!("message {n} has a {s:?} grid: expected every message on the first message's {:?} grid", shape.unwrap_or(s)),
+            });
+        }
+        let height_m = prod
+            .fixed_surfaces()
+            .filter(|(first, _)| first.surface_type == 103)
+            .map(|(first, _)| first.value());
+        let valid = msg
+            .temporal_info()
+            .forecast_time_target
+            .ok_or_else(|| fmt(format!("message {n} ({}) has no valid time", role.name())))?;
+        entries.push(Entry {
+            index: n,
+            role,
+            height_m,
+            valid,
+        });
+    }
+    let (ni, nj) = shape.ok_or_else(|| {
+        missing(
+            Role::U.name().into(),
+            "GRIB2 messages of wind, temperature and boundary-layer fields",
+        )
+    })?;
+
+    // Times and levels.
+    let mut valid_times: Vec<DateTime<Utc>> = entries.iter().map(|e| e.valid).collect();
+    valid_times.sort();
+    valid_times.dedup();
+    let t_all: Vec<f64> = valid_times
+        .iter()
+        .map(|t| (*t - start).num_milliseconds() as f64 / 1000.0)
+        .collect();
+    let mut warnings = vec![];
+    let (t0, t1) = time_window(&t_all, run_s, &file, &mut warnings);
+    let times = &valid_times[t0..=t1];
+    let mut heights: Vec<f64> = entries
+        .iter()
+        .filter(|e| e.role == Role::U)
+        .filter_map(|e| e.height_m)
+        .collect();
+    heights.sort_by(f64::total_cmp);
+    heights.dedup();
+    if heights.is_empty() {
+        return Err(missing(
+            Role::U.name().into(),
+            "u and v on height-above-ground levels (code table 4.5 type 103)",
+        ));
+    }
+
+    // Grid coordinates from the first message's latitudes/longitudes.
+    let (template, relative) = grid_kind.unwrap_or((0, false));
+    let first = entries[0].index;
+    let (lat2, lon2) = {
+        let (_, msg) = grib2
+            .iter()
+            .nth(first)
+            .ok_or_else(|| fmt("message vanished".into()))?;
+        let ij: Vec<(usize, usize)> = msg.ij().map_err(|e| fmt(e.to_string()))?.collect();
+        let ll: Vec<(f64, f64)> = msg.latlons().map_err(|e| fmt(e.to_string()))?.collect();
+        let centre_lon = engine.origin().lon;
+        let mut lat = vec![f64::NAN; ni * nj];
+        let mut lon = vec![f64::NAN; ni * nj];
+        for (&(i, j), &(la, lo)) in ij.iter().zip(&ll) {
+            if i < ni && j < nj {
+                lat[j * ni + i] = la;
+                lon[j * ni + i] =
+                    ((lo - centre_lon + 540.0).rem_euclid(360.0) - 180.0) + centre_lon;
+            }
+        }
+        if lat.iter().chain(&lon).any(|v| !v.is_finite()) {
+            return Err(fmt(format!(
+                "grid template 3.{template}: the grid points' latitudes/longitudes do not cover the {ni} × {nj} grid"
+            )));
+        }
+        (lat, lon)
+    };
+    let grid = if template == 0 {
+        HorizontalGrid::LatLon {
+            lat_deg: (0..nj).map(|j| lat2[j * ni]).collect(),
+            lon_deg: lon2[..ni].to_vec(),
+        }
+    } else {
+        HorizontalGrid::Curvilinear {
+            nx: ni,
+            ny: nj,
+            lat_deg: lat2,
+            lon_deg: lon2,
+        }
+    };
+    let map = IndexMap::build(&grid, engine, region, options.table_step_m);
+    if map.outside {
+        warnings.push(MetWarning {
+            file: file.clone(),
+            message: "the run's region reaches beyond the grid; values at the grid's edge are held outside it".into(),
+        });
+    }
+    let ((i0, i1), (j0, j1)) = map.index_range(ni, nj);
+    let map = map.shifted(i0, j0);
+    let (nx, ny, nz, nt) = (i1 - i0 + 1, j1 - j0 + 1, heights.len(), times.len());
+    let n2 = nx * ny;
+    // Winds relative to the grid turn by the angle of the grid's i axis in the local frame;
+    // winds relative to true east/north by the meridian convergence.
+    let convergence_rad: Vec<f64> = (j0..=j1)
+        .flat_map(|j| (i0..=i1).map(move |i| (i, j)))
+        .map(|(i, j)| {
+            if relative {
+                let (a, b) = if i + 1 < ni { (i, i + 1) } else { (i - 1, i) };
+                let (xa, ya) = engine.forward(grid.node(a, j));
+                let (xb, yb) = engine.forward(grid.node(b, j));
+                -(yb - ya).atan2(xb - xa)
+            } else {
+                engine.convergence_deg(grid.node(i, j)).to_radians()
+            }
+        })
+        .collect();
+
+    // Which message fills which slot.
+    let time_index: BTreeMap<DateTime<Utc>, usize> =
+        times.iter().enumerate().map(|(k, t)| (*t, k)).collect();
+    let mut wanted: BTreeMap<usize, (Role, usize, usize)> = BTreeMap::new();
+    let mut temperature_height: BTreeMap<usize, f64> = BTreeMap::new();
+    for e in &entries {
+        let Some(&t) = time_index.get(&e.valid) else {
+            continue;
+        };
+        let k = match e.role {
+            Role::U | Role::V | Role::W => match e
+                .height_m
+                .and_then(|h| heights.iter().position(|&z| z == h))
+            {
+                Some(k) => k,
+                None => continue,
+            },
+            Role::Temperature => {
+                // The lowest height-above-ground temperature of each time.
+                let h = e.height_m.unwrap_or(f64::INFINITY);
+                match temperature_height.get(&t) {
+                    Some(&best) if best <= h => continue,
+                    _ => {
+                        wanted.retain(|_, v| !(v.0 == Role::Temperature && v.1 == t));
+                        temperature_height.insert(t, h);
+                    }
+                }
+                0
+            }
+            _ => 0,
+        };
+        wanted.insert(e.index, (e.role, t, k));
+    }
+
+    // Pass 2: decode the wanted messages into the subdomain.
+    let mut fields: BTreeMap<Role, Vec<f64>> = BTreeMap::new();
+    let mut filled: BTreeMap<(Role, usize, usize), bool> = BTreeMap::new();
+    for (n, (_, msg)) in grib2.iter().enumerate() {
+        let Some(&(role, t, k)) = wanted.get(&n) else {
+            continue;
+        };
+        let ij: Vec<(usize, usize)> = msg.ij().map_err(|e| fmt(e.to_string()))?.collect();
+        let decoder = grib::Grib2SubmessageDecoder::from(msg)
+            .map_err(|e| fmt(format!("message {n} ({}): {e}", role.name())))?;
+        let values = decoder
+            .dispatch()
+            .map_err(|e| fmt(format!("message {n} ({}): {e}", role.name())))?;
+        let layers = matches!(role, Role::U | Role::V | Role::W);
+        let len = if layers { nt * nz * n2 } else { nt * n2 };
+        let out = fields.entry(role).or_insert_with(|| vec![f64::NAN; len]);
+        let base = if layers { (t * nz + k) * n2 } else { t * n2 };
+        for (&(i, j), value) in ij.iter().zip(values) {
+            if (i0..=i1).contains(&i) && (j0..=j1).contains(&j) {
+                out[base + (j - j0) * nx + (i - i0)] = value as f64;
+            }
+        }
+        filled.insert((role, t, k), true);
+    }
+    let take = |role: Role, levels: usize| -> Result<Vec<f64>, MetError> {
+        for (t, time) in times.iter().enumerate() {
+            for (k, height) in heights.iter().enumerate().take(levels) {
+                if !filled.contains_key(&(role, t, k)) {
+                    let at = if levels > 1 {
+                        format!(" at {height} m")
+                    } else {
+                        String::new()
+                    };
+                    return Err(missing(
+                        format!("{}{at}", role.name()),
+                        &format!("a message valid at {}", time.to_rfc3339()),
+                    ));
+                }
+            }
+        }
+        Ok(fields.get(&role).cloned().unwrap_or_default())
+    };
+    let nan_check = |role: Role, data: Vec<f64>| -> Result<Vec<f64>, MetError> {
+        match data.iter().position(|v| !v.is_finite()) {
+            Some(k) => Err(MetError::Invalid {
+                file: file.clone(),
+                variable: role.name().into(),
+                problem: format!(
+                    "missing or non-finite value at flat index {k} of the part read: expected finite data"
+                ),
+            }),
+            None => Ok(data),
+        }
+    };
+    let u = nan_check(Role::U, take(Role::U, nz)?)?;
+    let v = nan_check(Role::V, take(Role::V, nz)?)?;
+    let w = if fields.contains_key(&Role::W) {
+        Some(nan_check(Role::W, take(Role::W, nz)?)?)
+    } else {
+        None
+    };
+    let temperature = nan_check(Role::Temperature, take(Role::Temperature, 1)?)?;
+    let mixing = nan_check(Role::MixingHeight, take(Role::MixingHeight, 1)?)?;
+    let u_star = nan_check(Role::FrictionVelocity, take(Role::FrictionVelocity, 1)?)?;
+    let heat_flux = nan_check(Role::HeatFlux, take(Role::HeatFlux, 1)?)?;
+    let precipitation = if fields.contains_key(&Role::Precipitation) {
+        let p = nan_check(Role::Precipitation, take(Role::Precipitation, 1)?)?;
+        Some(p.iter().map(|v| v * 3600.0).collect())
+    } else {
+        None
+    };
+    let raw = RawGrid {
+        file: file.clone(),
+        nx,
+        ny,
+        nz,
+        times_s: t_all[t0..=t1].to_vec(),
+        levels: Levels::Fixed(heights),
+        map,
+        convergence_rad,
+        eastward_wind_m_s: u,
+        northward_wind_m_s: v,
+        upward_wind_m_s: w,
+        air_temperature_k: temperature,
+        mixing_height_m: mixing,
+        friction_velocity_m_s: u_star,
+        stability: StabilityField::SensibleHeatFluxWM2(heat_flux),
+        precipitation_mm_h: precipitation,
+        roughness_length_m: None,
+    };
+    let met = GriddedMet::new(raw, options.vertical, options.default_roughness_length_m)?;
+    Ok((met, warnings))
+}
+
+/// Whether u and v are relative to the grid's axes (flag table 3.3, bit 5) rather than to
+/// true east and north; `None` for a template whose flags the reader does not know.
+fn grid_relative_winds(values: &grib::GridDefinitionTemplateValues) -> Option<bool> {
+    use grib::GridDefinitionTemplateValues as T;
+    let flags = match values {
+        T::Template0(t) => t.lat_lon.grid.resolution_and_component_flags.0,
+        T::Template1(t) => t.lat_lon.grid.resolution_and_component_flags.0,
+        T::Template10(t) => t.resolution_and_component_flags.0,
+        T::Template20(t) => t.resolution_and_component_flags.0,
+        T::Template30(t) => t.resolution_and_component_flags.0,
+        T::Template40(t) => t.gaussian.grid.resolution_and_component_flags.0,
+        T::Template41(t) => t.gaussian.grid.resolution_and_component_flags.0,
+        _ => return None,
+    };
+    Some(flags & 0b0000_1000 != 0)
+}

@@ -1,0 +1,479 @@
+//! The Gaussian puff model (RIMPUFF/CALPUFF-style): each source sheds a puff every step; each
+//! puff is carried by the wind at its own centre and height, grows along the Gaussian plume's
+//! σ curves by the distance it travels, splits where one Gaussian can no longer represent it,
+//! and is sampled onto the grid by integrating it along its path.
+//!
+//! Step by step, for `[t, t + Δt]`:
+//! 1. every active source releases one puff carrying rate × (release time inside the step), at
+//!    the source, with its clock at the middle of that release time;
+//! 2. every puff moves by the midpoint rule, Δx = V(x + V(x, t)·τ/2, t + τ/2)·τ (second order,
+//!    so a wind that turns at a constant rate keeps puffs on its circle to O(Δt²));
+//! 3. it grows over the distance travelled in the class at its midpoint ([`state`]), in
+//!    sub-steps short enough that σ grows by at most [`MAX_SIGMA_GROWTH`] per sub-step, each
+//!    sub-step sampled as an integrated puff ([`sample`]);
+//! 4. radioactive species decay, exp(−λτ), the loss booked as decayed;
+//! 5. puffs that have left the grid by more than their reach are dropped, their mass booked as
+//!    exited; the rest may split: horizontally once σy exceeds the met's horizontal scale, and
+//!    vertically once the crosswind (directional) shear between z ± σz has displaced the puff's
+//!    top from its bottom by more than σy.
+//!
+//! Concentrations are interval means at each layer's reference height (as for the Gaussian
+//! plume), and the mass budget telescopes: released = airborne + decayed + exited.
+//!
+//! ## References
+//! - Mikkelsen, T., Larsen, S.E. & Thykier-Nielsen, S. (1984) "Description of the Risø puff
+//!   diffusion model", Nuclear Technology 67:56–65, doi:10.13182/NT84-A33526 (RIMPUFF).
+//! - Scire, J.S., Strimaitis, D.G. & Yamartino, R.J. (2000) *A User's Guide for the CALPUFF
+//!   Dispersion Model (Version 5)*, Earth Tech — integrated puff sampling, virtual distances,
+//!   puff splitting.
+//! - Ludwig, F.L., Gasiorek, L.S. & Ruff, R.E. (1977) "Simplification of a Gaussian puff model
+//!   for real-time minicomputer use", Atmos. Environ. 11:431–436 — puffs as a steady plume's
+//!   superposition.
+
+pub mod sample;
+pub mod state;
+
+use std::f64::consts::TAU;
+
+use crate::field::{Fields, GridSpec, MassBudget};
+use crate::geo::TransverseMercator;
+use crate::met::Meteorology;
+use crate::model::gaussian::vertical_factor;
+use crate::source::plume_rise::RiseInputs;
+use crate::source::{Source, Stack};
+use crate::substance::Species;
+pub use sample::{Accumulator, Segment};
+pub use state::{Growth, Puff};
+
+/// Largest relative growth of σ within one sampled sub-step.
+pub const MAX_SIGMA_GROWTH: f64 = 0.02;
+/// Most sub-steps one puff takes in one step.
+pub const MAX_SUBSTEPS: usize = 400;
+
+/// Choices of the puff model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setup {
+    pub growth: Growth,
+    /// Report every layer at this height instead of its mid-height.
+    pub receptor_height_m: Option<f64>,
+    /// Model step (s); steps are also cut at output times.
+    pub time_step_s: f64,
+    /// Puffs are carried by the wind at max(centre height, this) (m): the σ curves were fit
+    /// with winds measured near 10 m.
+    pub transport_height_floor_m: f64,
+    /// Split a puff horizontally once σy exceeds this (m); `None` never splits.
+    pub split_sigma_y_m: Option<f64>,
+    /// Split a puff vertically when the crosswind shear across ±σz has carried its top and
+    /// bottom apart by more than its width.
+    pub shear_splitting: bool,
+    /// No more splitting beyond this many puffs (a warning says so).
+    pub max_puffs: usize,
+}
+
+impl Setup {
+    /// The defaults for a met whose horizontal variation scale is `met_scale_m`.
+    pub fn new(growth: Growth, met_scale_m: Option<f64>) -> Self {
+        Setup {
+            growth,
+            receptor_height_m: None,
+            time_step_s: 60.0,
+            transport_height_floor_m: 10.0,
+            split_sigma_y_m: met_scale_m,
+            shear_splitting: met_scale_m.is_some(),
+            max_puffs: 20_000,
+        }
+    }
+}
+
+/// A source set up in the local frame.
+#[derive(Debug, Clone)]
+struct Emitter {
+    x_m: f64,
+    y_m: f64,
+    height_m: f64,
+    start_s: f64,
+    end_s: f64,
+    /// Release rate of each species (species unit per s).
+    rate_per_s: Vec<f64>,
+    stack: Option<Stack>,
+}
+
+/// A rectangle (m) outside which a puff no longer touches the grid.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    pub x_min_m: f64,
+    pub x_max_m: f64,
+    pub y_min_m: f64,
+    pub y_max_m: f64,
+}
+
+/// The puffs in flight and their bookkeeping.
+pub struct PuffRun<'a> {
+    setup: Setup,
+    met: &'a dyn Meteorology,
+    emitters: Vec<Emitter>,
+    lambda_per_s: Vec<f64>,
+    heights_m: Vec<f64>,
+    bounds: Bounds,
+    puffs: Vec<Puff>,
+    t_s: f64,
+    budget: Vec<MassBudget>,
+    warnings: Vec<String>,
+}
+
+impl<'a> PuffRun<'a> {
+    /// Sets up the sources; `heights_m` are the layers' reference heights; puffs beyond
+    /// `bounds` by their reach leave the run.
+    pub fn new(
+        sources: &[Source],
+        species: &[Species],
+        met: &'a dyn Meteorology,
+        tm: &TransverseMercator,
+        setup: Setup,
+        heights_m: Vec<f64>,
+        bounds: Bounds,
+    ) -> Self {
+        let emitters = sources
+            .iter()
+            .map(|s| {
+                let (x_m, y_m) = tm.forward(s.location);
+                let mut rate_per_s = vec![0.0; species.len()];
+                for r in &s.releases {
+                    rate_per_s[r.species] += r.rate_per_s;
+                }
+                Emitter {
+                    x_m,
+                    y_m,
+                    height_m: s.height_m,
+                    start_s: s.start_s,
+                    end_s: s.end_s(),
+                    rate_per_s,
+                    stack: s.stack,
+                }
+            })
+            .collect();
+        PuffRun {
+            setup,
+            met,
+            emitters,
+            lambda_per_s: species.iter().map(|s| s.decay_constant_per_s()).collect(),
+            heights_m,
+            bounds,
+            puffs: vec![],
+            t_s: 0.0,
+            budget: vec![MassBudget::default(); species.len()],
+            warnings: vec![],
+        }
+    }
+
+    /// The puffs in flight.
+    pub fn puffs(&self) -> &[Puff] {
+        &self.puffs
+    }
+
+    /// The run's clock (s).
+    pub fn time_s(&self) -> f64 {
+        self.t_s
+    }
+
+    /// Mass-weighted centre (x, y, height) of all puffs, if any carry mass.
+    pub fn centroid(&self) -> Option<(f64, f64, f64)> {
+        let m: f64 = self.puffs.iter().map(Puff::total_mass).sum();
+        (m > 0.0).then(|| {
+            let f = |g: &dyn Fn(&Puff) -> f64| {
+                self.puffs
+                    .iter()
+                    .map(|p| p.total_mass() * g(p))
+                    .sum::<f64>()
+                    / m
+            };
+            (f(&|p| p.x_m), f(&|p| p.y_m), f(&|p| p.effective_height_m()))
+        })
+    }
+
+    /// The budget of each species so far (airborne filled in from the puffs in flight).
+    pub fn budget(&self) -> Vec<MassBudget> {
+        let mut b = self.budget.clone();
+        for (s, bs) in b.iter_mut().enumerate() {
+            bs.airborne = self.puffs.iter().map(|p| p.mass[s]).sum();
+        }
+        b
+    }
+
+    /// Warnings collected so far.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// Advances the run by `dt_s`: releases, moves, grows, decays, drops and splits puffs, and
+    /// returns the sampled segments of the step.
+    pub fn step(&mut self, dt_s: f64) -> Vec<Segment> {
+        let (t0, t1) = (self.t_s, self.t_s + dt_s);
+        self.release(t0, t1);
+        let mut segments = vec![];
+        let mut puffs = std::mem::take(&mut self.puffs);
+        for p in puffs.iter_mut() {
+            self.advance(p, t1, &mut segments);
+        }
+        // Drop puffs that can no longer touch the grid.
+        let b = self.bounds;
+        let mut kept = Vec::with_capacity(puffs.len());
+        for p in puffs {
+            let r = sample::REACH_SIGMA * p.sigma_y_m;
+            let outside = p.x_m < b.x_min_m - r
+                || p.x_m > b.x_max_m + r
+                || p.y_m < b.y_min_m - r
+                || p.y_m > b.y_max_m + r;
+            if outside {
+                for (s, m) in p.mass.iter().enumerate() {
+                    self.budget[s].exited += m;
+                }
+            } else {
+                kept.push(p);
+            }
+        }
+        self.puffs = self.split(kept, t1);
+        self.t_s = t1;
+        segments
+    }
+
+    fn release(&mut self, t0: f64, t1: f64) {
+        for (idx, e) in self.emitters.iter().enumerate() {
+            let (a, b) = (e.start_s.max(t0), e.end_s.min(t1));
+            if b <= a {
+                continue;
+            }
+            let mass: Vec<f64> = e.rate_per_s.iter().map(|r| r * (b - a)).collect();
+            for (s, m) in mass.iter().enumerate() {
+                self.budget[s].released += m;
+            }
+            let t_rel = 0.5 * (a + b);
+            let at = self.met.sample(
+                e.x_m,
+                e.y_m,
+                e.height_m.max(self.setup.transport_height_floor_m),
+                t_rel,
+            );
+            let rise = e.stack.map(|stack| RiseInputs {
+                stack,
+                air_temperature_k: at.air_temperature_k,
+                wind_m_s: at.wind_speed_m_s(),
+                stability: at.boundary_layer.stability,
+            });
+            self.puffs.push(Puff {
+                x_m: e.x_m,
+                y_m: e.y_m,
+                z_m: e.height_m,
+                sigma_y_m: state::MIN_SIGMA_M,
+                sigma_z_m: state::MIN_SIGMA_M,
+                travel_m: 0.0,
+                rise,
+                virtual_y_m: 0.0,
+                virtual_z_m: 0.0,
+                class: at.boundary_layer.stability,
+                mass,
+                t_s: t_rel,
+                source: idx,
+                shear_m: 0.0,
+            });
+        }
+    }
+
+    /// Moves one puff from its clock to `t_end`, appending its sampled sub-steps.
+    fn advance(&mut self, p: &mut Puff, t_end: f64, segments: &mut Vec<Segment>) {
+        let tau = t_end - p.t_s;
+        if tau <= 0.0 {
+            return;
+        }
+        let floor = self.setup.transport_height_floor_m;
+        let zt = p.effective_height_m().max(floor);
+        let start = self.met.sample(p.x_m, p.y_m, zt, p.t_s);
+        let (xm, ym) = (
+            p.x_m + 0.5 * tau * start.wind_u_m_s,
+            p.y_m + 0.5 * tau * start.wind_v_m_s,
+        );
+        let mid = self.met.sample(xm, ym, zt, p.t_s + 0.5 * tau);
+        let (dx, dy) = (mid.wind_u_m_s * tau, mid.wind_v_m_s * tau);
+        let ds = dx.hypot(dy);
+        let bl = mid.boundary_layer;
+        if self.setup.shear_splitting {
+            let top = self.met.sample(xm, ym, zt + p.sigma_z_m, p.t_s + 0.5 * tau);
+            let low_z = (zt - p.sigma_z_m).max(floor);
+            let low = self.met.sample(xm, ym, low_z, p.t_s + 0.5 * tau);
+            // Only the crosswind part of the shear tears a puff apart; the along-wind part
+            // stretches it along its own track, which the integrated sampling spreads anyway.
+            let speed = mid.wind_speed_m_s();
+            if speed > 0.0 {
+                let (ex, ey) = (mid.wind_u_m_s / speed, mid.wind_v_m_s / speed);
+                let (du, dv) = (
+                    top.wind_u_m_s - low.wind_u_m_s,
+                    top.wind_v_m_s - low.wind_v_m_s,
+                );
+                p.shear_m += (-du * ey + dv * ex).abs() * tau;
+            }
+        }
+        // Sub-steps: σ grows by at most MAX_SIGMA_GROWTH in each.
+        let x0 = p.virtual_y_m.min(p.virtual_z_m).max(1.0);
+        let n = (((x0 + ds) / x0).ln() / MAX_SIGMA_GROWTH.ln_1p()).ceil();
+        let n = (n as usize).clamp(1, MAX_SUBSTEPS);
+        let (sub_t, sub_dx, sub_dy, sub_ds) =
+            (tau / n as f64, dx / n as f64, dy / n as f64, ds / n as f64);
+        let lid = bl.mixing_height_m;
+        for _ in 0..n {
+            let (sy, sz) = p.grow(&self.setup.growth, bl.stability, sub_ds);
+            // Plume rise at the middle of the sub-step.
+            let h_eff = p.z_m
+                + p.rise
+                    .map_or(0.0, |r| r.rise_at_m(p.travel_m - 0.5 * sub_ds));
+            let norm = 1.0 / ((TAU).sqrt() * sz);
+            let vertical_per_m: Vec<f64> = self
+                .heights_m
+                .iter()
+                .map(|&z| vertical_factor(z, h_eff, sz, Some(lid)) * norm)
+                .collect();
+            let mut mid_mass = p.mass.clone();
+            for (s, m) in p.mass.iter_mut().enumerate() {
+                let lam = self.lambda_per_s[s];
+                if lam > 0.0 {
+                    mid_mass[s] = *m * (-lam * 0.5 * sub_t).exp();
+                    let after = *m * (-lam * sub_t).exp();
+                    self.budget[s].decayed += *m - after;
+                    *m = after;
+                }
+            }
+            if vertical_per_m.iter().any(|v| *v > 0.0) {
+                segments.push(Segment {
+                    x0_m: p.x_m,
+                    y0_m: p.y_m,
+                    dx_m: sub_dx,
+                    dy_m: sub_dy,
+                    duration_s: sub_t,
+                    sigma_y_m: sy,
+                    vertical_per_m,
+                    mass: mid_mass,
+                });
+            }
+            p.x_m += sub_dx;
+            p.y_m += sub_dy;
+        }
+        p.t_s = t_end;
+    }
+
+    /// Splits puffs that have outgrown the met's scale or been sheared apart.
+    fn split(&mut self, puffs: Vec<Puff>, t_s: f64) -> Vec<Puff> {
+        let mut out = Vec::with_capacity(puffs.len());
+        let mut count = puffs.len();
+        let mut capped = false;
+        for p in puffs {
+            let wide = self
+                .setup
+                .split_sigma_y_m
+                .is_some_and(|limit| p.sigma_y_m > limit);
+            let sheared = self.setup.shear_splitting && p.shear_m > p.sigma_y_m;
+            let extra = if wide {
+                4
+            } else if sheared {
+                2
+            } else {
+                0
+            };
+            if extra == 0 {
+                out.push(p);
+                continue;
+            }
+            if count + extra > self.setup.max_puffs {
+                capped = true;
+                out.push(p);
+                continue;
+            }
+            count += extra;
+            if wide {
+                let s = self
+                    .met
+                    .sample(p.x_m, p.y_m, p.effective_height_m().max(10.0), t_s);
+                let speed = s.wind_speed_m_s();
+                let along = if speed > 0.0 {
+                    (s.wind_u_m_s / speed, s.wind_v_m_s / speed)
+                } else {
+                    (1.0, 0.0)
+                };
+                out.extend(p.split_horizontal(&self.setup.growth, along));
+            } else {
+                out.extend(p.split_vertical(&self.setup.growth));
+            }
+        }
+        if capped && !self.warnings.iter().any(|w| w.contains("puff limit")) {
+            self.warnings.push(format!(
+                "puff limit of {} reached: puffs stopped splitting, so very wide puffs smooth the flow's variation",
+                self.setup.max_puffs
+            ));
+        }
+        out
+    }
+}
+
+/// The result of a puff run.
+#[derive(Debug, Clone)]
+pub struct PuffOutput {
+    pub fields: Fields,
+    pub warnings: Vec<String>,
+}
+
+/// Runs the puff model over the grid: interval-mean and time-integrated concentrations of
+/// every species and their mass budgets.
+pub fn run(
+    sources: &[Source],
+    species: &[Species],
+    met: &dyn Meteorology,
+    grid: &GridSpec,
+    tm: &TransverseMercator,
+    setup: &Setup,
+    run_end_s: f64,
+) -> PuffOutput {
+    let heights: Vec<f64> = grid
+        .layers
+        .iter()
+        .map(|l| setup.receptor_height_m.unwrap_or(l.mid_m()))
+        .collect();
+    let half = 0.5 * grid.dx_m;
+    let bounds = Bounds {
+        x_min_m: grid.x0_m - half,
+        x_max_m: grid.x_m(grid.nx - 1) + half,
+        y_min_m: grid.y0_m - half,
+        y_max_m: grid.y_m(grid.ny - 1) + half,
+    };
+    let mut puff_run = PuffRun::new(sources, species, met, tm, setup.clone(), heights, bounds);
+    let (nz, nsp) = (grid.nz(), species.len());
+    let mut acc = Accumulator::new(grid.nx, grid.ny, nz, nsp, grid.x0_m, grid.y0_m, grid.dx_m);
+    let mut fields = Fields::zeros(grid.clone(), species);
+    for n in 0..grid.nt() {
+        let (a, b) = (grid.interval_start_s(n), grid.times_s[n].min(run_end_s));
+        acc.clear();
+        let mut t = a;
+        while t < b - 1e-9 * b.max(1.0) {
+            let dt = setup.time_step_s.min(b - t);
+            let segments = puff_run.step(dt);
+            acc.add(&segments);
+            t += dt;
+        }
+        let width = grid.times_s[n] - a;
+        for (s, f) in fields.species.iter_mut().enumerate() {
+            for k in 0..nz {
+                for j in 0..grid.ny {
+                    for i in 0..grid.nx {
+                        let v = acc.data[acc.index(s, k, j, i)];
+                        f.concentration[[n, k, j, i]] = v / width;
+                        f.time_integrated[[k, j, i]] += v;
+                    }
+                }
+            }
+        }
+    }
+    for (f, b) in fields.species.iter_mut().zip(puff_run.budget()) {
+        f.budget = Some(b);
+    }
+    PuffOutput {
+        fields,
+        warnings: puff_run.warnings().to_vec(),
+    }
+}
