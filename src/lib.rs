@@ -4,8 +4,8 @@
 //! meteorology onto an output grid ([`field::Fields`]); outputs are written in the formats the
 //! field already uses. See `DESIGN.md` in the shared folder for the whole map.
 
-pub mod evaluate;
 pub mod consequence;
+pub mod evaluate;
 pub mod exposure;
 pub mod field;
 pub mod geo;

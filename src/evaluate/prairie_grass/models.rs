@@ -202,7 +202,11 @@ pub fn predict_arcs(
         run: run.run.clone(),
         message,
     };
-    let MetSpec::Uniform(met_spec) = &s.meteorology;
+    let MetSpec::Uniform(met_spec) = &s.meteorology else {
+        return Err(fail(
+            "the Prairie Grass scenario must use uniform meteorology".into(),
+        ));
+    };
     let met = UniformMet::from_spec(met_spec, s.domain.centre.lat);
     let tm = TransverseMercator::new(s.domain.centre);
     let source = s
