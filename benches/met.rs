@@ -298,5 +298,138 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// Particle-steps per second of the Lagrangian model on the bench field against uniform
+/// meteorology with a similar boundary layer: reading the field is part of the gridded cost.
+fn particles(c: &mut Criterion) {
+    use plume::model::lagrangian::{self, LagrangianConfig};
+    use plume::scenario::Scenario;
+    use std::time::Instant;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bench_field.nc");
+    write_field(&path);
+    let text = format!(
+        r#"
+[scenario]
+name = "particles on gridded met"
+start = "2026-07-14T06:00:00Z"
+duration_s = 3600
+[domain]
+centre = {{ lat = {}, lon = {} }}
+extent_m = [100000, 100000]
+resolution_m = 1000
+output_interval_s = 900
+[[source]]
+location = {{ lat = 45.05, lon = -66.9 }}
+height_m = 40
+release = [{{ substance = "chlorine", rate_kg_s = 1.0 }}]
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 5
+wind_from_deg = 250
+obukhov_length_m = -300
+friction_velocity_m_s = 0.4
+mixing_height_m = 900
+"#,
+        CENTRE.lat, CENTRE.lon
+    );
+    let s = Scenario::parse(&text, Path::new("bench.toml")).unwrap();
+    let plume::scenario::MetSpec::Uniform(spec) = &s.meteorology else {
+        panic!("uniform expected")
+    };
+    let uniform = UniformMet::from_spec(spec, CENTRE.lat);
+    let tm = TransverseMercator::new(CENTRE);
+    let cfg = LagrangianConfig {
+        seed: 1,
+        ..Default::default()
+    };
+    let region = LocalBox {
+        x_min_m: -60_000.0,
+        x_max_m: 60_000.0,
+        y_min_m: -60_000.0,
+        y_max_m: 60_000.0,
+    };
+    let n = 1_000_000;
+    let t = Instant::now();
+    let a = lagrangian::scenario::run_scenario(
+        &s,
+        &uniform,
+        &TransverseMercator::new(s.domain.centre),
+        n,
+        &cfg,
+        &mut |_| {},
+    )
+    .unwrap();
+    let uniform_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let (gridded, _) = cf::read(
+        &path,
+        start(),
+        3600.0,
+        &tm,
+        region,
+        GriddedOptions::default(),
+    )
+    .unwrap();
+    let read_s = t.elapsed().as_secs_f64();
+    let b = lagrangian::scenario::run_scenario(
+        &s,
+        &gridded,
+        &TransverseMercator::new(s.domain.centre),
+        n,
+        &cfg,
+        &mut |_| {},
+    )
+    .unwrap();
+    let gridded_s = t.elapsed().as_secs_f64();
+    eprintln!(
+        "1e6 particles, 1 h: uniform {uniform_s:.2} s ({:.3e} particle-steps/s); gridded {gridded_s:.2} s including {read_s:.2} s reading ({:.3e} particle-steps/s); ratio {:.2}",
+        a.stats.sub_steps as f64 / uniform_s,
+        b.stats.sub_steps as f64 / gridded_s,
+        gridded_s / uniform_s
+    );
+    let mut g = c.benchmark_group("lagrangian_met");
+    g.sample_size(10);
+    let n = 100_000;
+    let steps = lagrangian::scenario::run_scenario(
+        &s,
+        &gridded,
+        &TransverseMercator::new(s.domain.centre),
+        n,
+        &cfg,
+        &mut |_| {},
+    )
+    .unwrap()
+    .stats
+    .sub_steps;
+    g.throughput(Throughput::Elements(steps));
+    g.bench_function("uniform_1e5", |bch| {
+        bch.iter(|| {
+            lagrangian::scenario::run_scenario(
+                &s,
+                &uniform,
+                &TransverseMercator::new(s.domain.centre),
+                n,
+                &cfg,
+                &mut |_| {},
+            )
+            .unwrap()
+        })
+    });
+    g.bench_function("gridded_1e5", |bch| {
+        bch.iter(|| {
+            lagrangian::scenario::run_scenario(
+                &s,
+                &gridded,
+                &TransverseMercator::new(s.domain.centre),
+                n,
+                &cfg,
+                &mut |_| {},
+            )
+            .unwrap()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, particles);
 criterion_main!(benches);

@@ -4,6 +4,7 @@
 //! meteorology onto an output grid ([`field::Fields`]); outputs are written in the formats the
 //! field already uses. See `DESIGN.md` in the shared folder for the whole map.
 
+pub mod backend;
 pub mod consequence;
 pub mod evaluate;
 pub mod exposure;
@@ -13,10 +14,14 @@ pub mod impact;
 pub mod met;
 pub mod model;
 pub mod output;
+pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod source;
 pub mod substance;
 
-pub use run::{run_file, simulate, write_outputs, RunError, RunOptions, Simulation};
+pub use run::{
+    run_file, run_file_with_progress, simulate, simulate_with_progress, write_outputs, RunError,
+    RunOptions, Simulation,
+};
 pub use scenario::Scenario;

@@ -38,12 +38,34 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Random seed of the particle model (overrides `model.seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Where the model runs: cpu, gpu or auto (overrides the scenario's model.backend).
+        #[arg(long)]
+        backend: Option<plume::backend::BackendChoice>,
     },
     /// Score a model against observations (Chang & Hanna 2004 and DATEM measures).
     Evaluate {
         #[command(subcommand)]
         what: plume::evaluate::cli::EvaluateCommand,
     },
+}
+
+/// A progress bar on standard error when it is a terminal and the user wants output; `None`
+/// in pipes, with `--quiet` or with `--json`.
+fn progress_bar(silent: bool) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if silent || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(1000);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} running [{bar:40}] {percent:>3}% ({elapsed}, {eta} left)",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
 }
 
 /// Exit code for a scenario that does not validate.
@@ -91,12 +113,25 @@ fn main() -> ExitCode {
             threads,
             json,
             quiet,
+            seed,
+            backend,
         } => {
             let options = RunOptions {
                 output_dir: output,
                 threads,
+                seed,
+                backend,
             };
-            match plume::run_file(&file, &options) {
+            let bar = progress_bar(quiet || json);
+            let result = plume::run_file_with_progress(&file, &options, &mut |done| {
+                if let Some(b) = &bar {
+                    b.set_position((done * 1000.0).round() as u64);
+                }
+            });
+            if let Some(b) = bar {
+                b.finish_and_clear();
+            }
+            match result {
                 Ok(summary) => {
                     if json {
                         println!(

@@ -3,10 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::backend::{self, BackendChoice};
 use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::UniformMet;
-use crate::model::{gaussian, puff};
+use crate::model::{gaussian, lagrangian, puff};
 use crate::output::netcdf::{self, Provenance};
 use crate::output::summary::{species_summaries, RunSummary};
 use crate::output::{ensure_dir, write_bytes_atomically, OutputError};
@@ -31,6 +32,16 @@ pub enum RunError {
     Consequence(#[from] crate::consequence::ConsequenceError),
     #[error("cannot start a thread pool of {threads} threads: {message}")]
     Threads { threads: usize, message: String },
+    #[error(transparent)]
+    Particles(#[from] lagrangian::release::PlanError),
+    #[error(transparent)]
+    Backend(#[from] crate::backend::BackendError),
+    #[cfg(feature = "gpu")]
+    #[error(transparent)]
+    Gpu(#[from] crate::backend::gpu::GpuError),
+    #[cfg(feature = "gpu")]
+    #[error(transparent)]
+    GpuParticles(#[from] crate::backend::gpu::lagrangian::ScenarioRunError),
 }
 
 /// How to run, beyond what the scenario says.
@@ -40,7 +51,15 @@ pub struct RunOptions {
     pub output_dir: Option<PathBuf>,
     /// Number of worker threads (default: all cores). Results do not depend on it.
     pub threads: Option<usize>,
+    /// Overrides the scenario's random seed (particle models).
+    pub seed: Option<u64>,
+    /// Overrides the scenario's `model.backend`.
+    pub backend: Option<BackendChoice>,
 }
+
+/// What the progress callback of [`simulate_with_progress`] is told: the fraction of the run
+/// done, in [0, 1].
+pub type ProgressFraction = f64;
 
 /// A finished model run, before anything is written.
 #[derive(Debug, Clone)]
@@ -59,6 +78,16 @@ pub struct Simulation {
 
 /// Runs the scenario's model over its grid.
 pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation, RunError> {
+    simulate_with_progress(scenario, options, &mut |_| {})
+}
+
+/// Runs the scenario's model over its grid, reporting the fraction done to `progress` (the
+/// particle model calls it after every synchronisation step; physics never prints).
+pub fn simulate_with_progress(
+    scenario: &Scenario,
+    options: &RunOptions,
+    progress: &mut (dyn FnMut(ProgressFraction) + Send),
+) -> Result<Simulation, RunError> {
     let pool = {
         let mut b = rayon::ThreadPoolBuilder::new();
         if let Some(n) = options.threads {
@@ -73,6 +102,8 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
     let tm = TransverseMercator::new(scenario.domain.centre);
     let grid = GridSpec::from_scenario(scenario);
     let mut warnings = vec![];
+    let choice = options.backend.unwrap_or(scenario.backend);
+    let gpu = open_gpu(choice, &mut warnings)?;
     let fields = match (&scenario.model, &scenario.meteorology) {
         (
             ModelSpec::GaussianPlume {
@@ -93,8 +124,10 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
                 terrain: met_spec.terrain,
                 receptor_height_m: *receptor_height_m,
             };
-            pool.install(|| {
-                gaussian::run(
+            match &gpu {
+                #[cfg(feature = "gpu")]
+                Some(ctx) => crate::backend::gpu::gaussian::run(
+                    ctx,
                     &scenario.sources,
                     &scenario.species,
                     &met,
@@ -102,8 +135,19 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
                     &tm,
                     &setup,
                     scenario.duration_s,
-                )
-            })
+                )?,
+                _ => pool.install(|| {
+                    gaussian::run(
+                        &scenario.sources,
+                        &scenario.species,
+                        &met,
+                        &grid,
+                        &tm,
+                        &setup,
+                        scenario.duration_s,
+                    )
+                }),
+            }
         }
         (ModelSpec::GaussianPlume { .. }, other) => {
             return Err(RunError::Unsupported {
@@ -113,11 +157,16 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
             })
         }
         (ModelSpec::GaussianPuff(spec), met_spec) => {
+            if gpu.is_some() {
+                warnings
+                    .push("the Gaussian puff model runs on the CPU; the GPU was not used".into());
+            }
             let (met, met_warnings) = crate::met::load::load(scenario, &tm)?;
             warnings.extend(met_warnings.iter().map(|w| w.to_string()));
             let growth = puff::Growth {
                 scheme: spec.sigma_scheme,
                 terrain: met_spec.terrain(),
+                mode: spec.growth,
             };
             let mut setup = puff::Setup::new(growth, met.horizontal_scale_m());
             setup.receptor_height_m = spec.receptor_height_m;
@@ -146,6 +195,50 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
             warnings.extend(out.warnings);
             out.fields
         }
+        (
+            ModelSpec::Lagrangian {
+                particles,
+                seed,
+                max_time_step_s,
+                time_step_factor,
+                sampling_step_s,
+                backend: _,
+            },
+            _,
+        ) => {
+            let (met, met_warnings) = crate::met::load::load(scenario, &tm)?;
+            warnings.extend(met_warnings.iter().map(|w| w.to_string()));
+            let mut cfg = lagrangian::LagrangianConfig {
+                seed: options.seed.unwrap_or(*seed),
+                ..Default::default()
+            };
+            cfg.step.max_time_step_s = *max_time_step_s as f32;
+            cfg.step.time_step_factor = *time_step_factor as f32;
+            cfg.sampling_step_s = *sampling_step_s;
+            let mut report = |p: &lagrangian::Progress| progress(p.time_s / p.duration_s);
+            let run = match &gpu {
+                #[cfg(feature = "gpu")]
+                Some(ctx) => crate::backend::gpu::lagrangian::run_scenario(
+                    ctx,
+                    scenario,
+                    met.as_ref(),
+                    *particles,
+                    &cfg,
+                    &mut report,
+                )?,
+                _ => pool.install(|| {
+                    lagrangian::scenario::run_scenario(
+                        scenario,
+                        met.as_ref(),
+                        &tm,
+                        *particles,
+                        &cfg,
+                        &mut report,
+                    )
+                })?,
+            };
+            run.fields
+        }
     };
     let release_start_s = scenario
         .sources
@@ -161,11 +254,51 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
         fields,
         projection: tm,
         model: scenario.model.kind_name().to_string(),
-        backend: format!("cpu (rayon, {} threads)", pool.current_num_threads()),
-        seed: scenario.model.seed(),
+        backend: match &gpu {
+            #[cfg(feature = "gpu")]
+            Some(ctx) => ctx.adapter.to_string(),
+            _ => format!("cpu (rayon, {} threads)", pool.current_num_threads()),
+        },
+        seed: scenario.model.seed().map(|s| options.seed.unwrap_or(s)),
         elapsed_s: started.elapsed().as_secs_f64(),
         warnings,
     })
+}
+
+/// The GPU device when `choice` resolves to the GPU on this machine (see [`crate::backend`]);
+/// `None` for the CPU. Under `auto` a GPU that fails to open is a warning and the CPU runs.
+#[cfg(feature = "gpu")]
+fn open_gpu(
+    choice: BackendChoice,
+    warnings: &mut Vec<String>,
+) -> Result<Option<crate::backend::gpu::GpuContext>, RunError> {
+    use crate::backend::gpu::GpuContext;
+    if choice == BackendChoice::Cpu {
+        return Ok(None);
+    }
+    match backend::resolve(choice, backend::gpu_availability())? {
+        backend::Resolved::Cpu => Ok(None),
+        backend::Resolved::Gpu => match GpuContext::new() {
+            Ok(ctx) => Ok(Some(ctx)),
+            Err(e) if choice == BackendChoice::Auto => {
+                warnings.push(format!(
+                    "backend \"auto\": the GPU could not be opened ({e}); ran on the CPU"
+                ));
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        },
+    }
+}
+
+/// Without the `gpu` feature only the CPU runs; `gpu` is refused with a clear message.
+#[cfg(not(feature = "gpu"))]
+fn open_gpu(
+    choice: BackendChoice,
+    _warnings: &mut Vec<String>,
+) -> Result<Option<std::convert::Infallible>, RunError> {
+    backend::resolve(choice, backend::GpuAvailability::NotBuilt)?;
+    Ok(None)
 }
 
 /// Summarises a simulation.
@@ -226,8 +359,17 @@ pub fn write_outputs(
 
 /// Loads, runs and writes a scenario file: what `plume run` does.
 pub fn run_file(path: &Path, options: &RunOptions) -> Result<RunSummary, RunError> {
+    run_file_with_progress(path, options, &mut |_| {})
+}
+
+/// [`run_file`], reporting the fraction of the model run done to `progress`.
+pub fn run_file_with_progress(
+    path: &Path,
+    options: &RunOptions,
+    progress: &mut (dyn FnMut(ProgressFraction) + Send),
+) -> Result<RunSummary, RunError> {
     let scenario = Scenario::load(path)?;
-    let sim = simulate(&scenario, options)?;
+    let sim = simulate_with_progress(&scenario, options, progress)?;
     let dir = options
         .output_dir
         .clone()

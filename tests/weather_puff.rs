@@ -8,7 +8,7 @@ use plume::field::GridSpec;
 use plume::geo::{LatLon, TransverseMercator};
 use plume::met::{StationMet, StationOptions, UniformMet};
 use plume::model::gaussian;
-use plume::model::puff::{self, Bounds, Growth, PuffRun, Setup};
+use plume::model::puff::{self, Bounds, Growth, GrowthMode, PuffRun, Setup};
 use plume::scenario::{MetSpec, Scenario, SigmaScheme, Terrain};
 
 fn scenario(
@@ -59,6 +59,7 @@ fn steady_setup() -> Setup {
         Growth {
             scheme: SigmaScheme::Briggs,
             terrain: Terrain::Rural,
+            mode: GrowthMode::Distance,
         },
         None,
     );
@@ -347,4 +348,115 @@ fn puff_grids_do_not_depend_on_the_thread_count() {
     );
     let b = one.fields.species[0].budget.unwrap();
     assert!(b.relative_imbalance().abs() < 1e-12, "{b:?}");
+}
+
+#[test]
+fn puff_dry_and_wet_deposition_land_on_the_grid_and_close_the_budget() {
+    let text = r#"
+[scenario]
+name = "puff deposition"
+start = "2026-07-14T06:00:00Z"
+duration_s = 3600
+[domain]
+centre = { lat = 45.07, lon = -66.75 }
+extent_m = [40000, 20000]
+resolution_m = 250
+layers_m = [[0, 3], [3, 50]]
+output_interval_s = 900
+[[source]]
+location = { lat = 45.07, lon = -66.95 }
+height_m = 10
+duration_s = 600
+release = [{ nuclide = "Cs-137", rate_bq_s = 1.0e9, dry_deposition_velocity_m_s = 0.01, washout_a_per_s = 8.0e-5, washout_b = 0.8 }]
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 5
+wind_from_deg = 260
+stability = "D"
+mixing_height_m = 800
+precipitation_mm_h = 2.0
+"#;
+    let s = Scenario::parse(text, Path::new("deposition.toml")).unwrap();
+    let met = uniform(&s);
+    let tm = TransverseMercator::new(s.domain.centre);
+    let grid = GridSpec::from_scenario(&s);
+    let out = puff::run(
+        &s.sources,
+        &s.species,
+        &met,
+        &grid,
+        &tm,
+        &steady_setup(),
+        s.duration_s,
+    );
+    let f = &out.fields.species[0];
+    let b = f.budget.unwrap();
+    assert!(b.relative_imbalance().abs() < 1e-12, "{b:?}");
+    assert!(
+        b.dry_deposited > 0.01 * b.released && b.wet_deposited > 0.01 * b.released,
+        "{b:?}"
+    );
+    assert_eq!(b.exited, 0.0, "the puffs stay on the grid");
+    let area = grid.cell_area_m2();
+    let dry_on_grid = f.dry_deposition.sum() * area;
+    let wet_on_grid = f.wet_deposition.sum() * area;
+    assert!(
+        (dry_on_grid - b.dry_deposited).abs() < 0.01 * b.dry_deposited,
+        "{dry_on_grid} vs {b:?}"
+    );
+    assert!(
+        (wet_on_grid - b.wet_deposited).abs() < 0.01 * b.wet_deposited,
+        "{wet_on_grid} vs {b:?}"
+    );
+    // Washout removes Λ = a·P^b per second from the whole column: over the run the airborne
+    // activity falls by at least that (dry deposition and decay take more).
+    let lambda = 8.0e-5 * 2.0f64.powf(0.8);
+    assert!(b.airborne < b.released * (-lambda * (3600.0 - 600.0)).exp());
+}
+
+#[test]
+fn turbulent_growth_follows_taylor_in_steady_turbulence() {
+    use plume::met::turbulence;
+    let s = scenario(
+        "[[0, 3]]",
+        r#"{ substance = "chlorine", rate_kg_s = 1.0 }"#,
+        1800.0,
+        900.0,
+        "start_s = 0\nduration_s = 60",
+    );
+    let met = uniform(&s);
+    let tm = TransverseMercator::new(s.domain.centre);
+    let mut setup = steady_setup();
+    setup.growth.mode = GrowthMode::Turbulence;
+    let far = Bounds {
+        x_min_m: -1e6,
+        x_max_m: 1e6,
+        y_min_m: -1e6,
+        y_max_m: 1e6,
+    };
+    let mut r = PuffRun::new(&s.sources, &s.species, &met, &tm, setup, vec![1.5], far);
+    for _ in 0..30 {
+        r.step(60.0);
+    }
+    let p = &r.puffs()[0];
+    // The stack is 40 m high with no plume rise: the turbulence of that height all along.
+    let t = turbulence::hanna(&met.boundary_layer, 40.0);
+    let taylor = |sigma: f64, t_l: f64, age: f64| {
+        (2.0 * sigma * sigma * t_l * (age - t_l * (1.0 - (-age / t_l).exp()))).sqrt()
+    };
+    let age = 1800.0 - 30.0;
+    let sy = taylor(t.sigma_v_m_s, t.time_scale_v_s, age);
+    let sz = taylor(t.sigma_w_m_s, t.time_scale_w_s, age);
+    // The puff starts at 0.1 m: σ² carries that 0.01 m² on top of Taylor's.
+    assert!(
+        (p.sigma_y_m - sy).abs() < 1e-6 * sy,
+        "{} vs {sy}",
+        p.sigma_y_m
+    );
+    assert!(
+        (p.sigma_z_m - sz).abs() < 1e-6 * sz,
+        "{} vs {sz}",
+        p.sigma_z_m
+    );
+    assert!((p.age_s - age).abs() < 1e-9);
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod gridded;
 pub mod load;
 pub mod station;
+pub mod turbulence;
 
 pub use boundary_layer::{BoundaryLayer, StabilityClass};
 pub use error::{MetError, MetWarning};

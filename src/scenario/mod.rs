@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-pub use raw::{GriddedFormat, OutputFormat, SigmaScheme, StationInterpolation, Terrain};
+pub use raw::{Backend, GriddedFormat, OutputFormat, SigmaScheme, StationInterpolation, Terrain};
 
 use crate::geo::LatLon;
 use crate::met::StabilityClass;
@@ -170,6 +170,15 @@ pub enum ModelSpec {
         sigma_scheme: SigmaScheme,
         receptor_height_m: Option<f64>,
     },
+    /// Lagrangian particles (see `model::lagrangian`).
+    Lagrangian {
+        particles: usize,
+        seed: u64,
+        max_time_step_s: f64,
+        time_step_factor: f64,
+        sampling_step_s: f64,
+        backend: Backend,
+    },
     GaussianPuff(PuffSpec),
 }
 
@@ -182,13 +191,23 @@ pub struct PuffSpec {
     pub split_sigma_y_m: Option<f64>,
     pub shear_splitting: Option<bool>,
     pub max_puffs: usize,
+    pub growth: crate::model::puff::GrowthMode,
 }
+
+/// Default number of particles of the Lagrangian model.
+pub const DEFAULT_PARTICLES: i64 = 100_000;
+/// Most particles a run may use (ids are `u32`; 64 bytes each, so 6.4 GB at this limit).
+pub const MAX_PARTICLES: i64 = 100_000_000;
+pub use crate::model::lagrangian::driver::{
+    DEFAULT_MAX_TIME_STEP_S, DEFAULT_SAMPLING_STEP_S, DEFAULT_TIME_STEP_FACTOR,
+};
 
 impl ModelSpec {
     /// The name used in files and summaries.
     pub fn kind_name(&self) -> &'static str {
         match self {
             ModelSpec::GaussianPlume { .. } => "gaussian_plume",
+            ModelSpec::Lagrangian { .. } => "lagrangian",
             ModelSpec::GaussianPuff(_) => "gaussian_puff",
         }
     }
@@ -197,6 +216,7 @@ impl ModelSpec {
     pub fn seed(&self) -> Option<u64> {
         match self {
             ModelSpec::GaussianPlume { .. } | ModelSpec::GaussianPuff(_) => None,
+            ModelSpec::Lagrangian { seed, .. } => Some(*seed),
         }
     }
 }
@@ -224,6 +244,8 @@ pub struct Scenario {
     pub sources: Vec<Source>,
     pub meteorology: MetSpec,
     pub model: ModelSpec,
+    /// `model.backend`: where the model runs (the CLI's `--backend` overrides it).
+    pub backend: crate::backend::BackendChoice,
     pub output: OutputSpec,
     /// Exposure and protective-action options (`[consequence]`, all optional).
     pub consequence: crate::consequence::ConsequenceSpec,

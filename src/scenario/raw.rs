@@ -53,6 +53,12 @@ pub struct ReleaseItem {
     pub rate_bq_s: Option<f64>,
     /// Overrides the library half-life (s).
     pub half_life_s: Option<f64>,
+    /// Dry deposition velocity (m/s); default 0 (a gas that does not deposit).
+    pub dry_deposition_velocity_m_s: Option<f64>,
+    /// Scavenging coefficient a in Λ = a·P^b (s⁻¹ at 1 mm/h); default 0.
+    pub washout_a_per_s: Option<f64>,
+    /// Exponent b in Λ = a·P^b; default 0.8.
+    pub washout_b: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -141,6 +147,7 @@ pub enum Terrain {
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ModelSection {
     GaussianPlume(GaussianPlumeSection),
+    Lagrangian(LagrangianSection),
     GaussianPuff(GaussianPuffSection),
 }
 
@@ -159,7 +166,30 @@ pub struct GaussianPuffSection {
     pub shear_splitting: Option<bool>,
     /// Most puffs in flight (default 20000).
     pub max_puffs: Option<u64>,
+    /// How puffs grow: "distance" (σ curves, default) or "turbulence" (Hanna 1982 + Taylor).
+    pub growth: Option<crate::model::puff::GrowthMode>,
 }
+
+/// `[model] kind = "lagrangian"`: the particle model.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LagrangianSection {
+    /// Particles released over the run (default 100 000), shared equally among the sources.
+    pub particles: Option<i64>,
+    /// Random seed (default 0); the CLI's `--seed` overrides it.
+    pub seed: Option<i64>,
+    /// Longest Langevin step and gridding step Δt_max (s), default 60.
+    pub max_time_step_s: Option<f64>,
+    /// c in Δt = c·T_Lw (default 0.2).
+    pub time_step_factor: Option<f64>,
+    /// Longest interval (s) between samples of the particles onto the grid, default 300.
+    pub sampling_step_s: Option<f64>,
+    /// Where to run: "cpu", "gpu" or "auto" (default).
+    pub backend: Option<Backend>,
+}
+
+/// Which backend runs a model: the one choice of [`crate::backend`].
+pub use crate::backend::BackendChoice as Backend;
 
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -167,6 +197,8 @@ pub struct GaussianPlumeSection {
     pub sigma_scheme: Option<SigmaScheme>,
     /// Height (m) at which the Gaussian models report each layer, instead of its mid-height.
     pub receptor_height_m: Option<f64>,
+    /// Where the model runs: "cpu", "gpu" or "auto" (default).
+    pub backend: Option<Backend>,
 }
 
 /// Which σy/σz parameterisation the Gaussian models use.

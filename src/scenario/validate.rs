@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 
 use super::raw::*;
 use super::*;
-use crate::source::{Release, Source, Stack};
+use crate::source::{Deposition, Release, Source, Stack};
 use crate::substance::{self, AmountUnit, Species};
 
 /// Collects problems; each check records one and returns whether the value passed.
@@ -434,6 +434,12 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     };
 
     // [model]
+    let backend = match &model {
+        Some(ModelSection::GaussianPlume(g)) => g.backend.unwrap_or_default(),
+        Some(ModelSection::Lagrangian(l)) => l.backend.unwrap_or_default(),
+        // The puff model runs on the CPU only.
+        Some(ModelSection::GaussianPuff(_)) | None => Default::default(),
+    };
     let model = model.map(|m| match m {
         ModelSection::GaussianPlume(g) => {
             let scheme = g.sigma_scheme.unwrap_or_default();
@@ -452,6 +458,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             }
             ModelSpec::GaussianPlume { sigma_scheme: scheme, receptor_height_m: g.receptor_height_m }
         }
+        ModelSection::Lagrangian(l) => lagrangian_model(l, &sources, &mut p),
         ModelSection::GaussianPuff(g) => {
             let scheme = g.sigma_scheme.unwrap_or_default();
             check_scheme(scheme, &mut p);
@@ -477,6 +484,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                 split_sigma_y_m: g.split_sigma_y_m,
                 shear_splitting: g.shear_splitting,
                 max_puffs,
+                growth: g.growth.unwrap_or_default(),
             })
         }
     });
@@ -534,6 +542,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         sources,
         meteorology: meteorology.expect("checked"),
         model: model.expect("checked"),
+        backend,
         output: OutputSpec { directory, formats },
         consequence,
     })
@@ -793,9 +802,31 @@ fn release(
             species.len() - 1
         }
     };
+    let d = Deposition::default();
+    let deposition = Deposition {
+        dry_velocity_m_s: p.opt(
+            &at("dry_deposition_velocity_m_s"),
+            item.dry_deposition_velocity_m_s,
+            d.dry_velocity_m_s,
+            Bounds::new(0.0, true, 1.0, true, "m/s"),
+        ),
+        washout_a_per_s: p.opt(
+            &at("washout_a_per_s"),
+            item.washout_a_per_s,
+            d.washout_a_per_s,
+            Bounds::new(0.0, true, 0.01, true, "s⁻¹"),
+        ),
+        washout_b: p.opt(
+            &at("washout_b"),
+            item.washout_b,
+            d.washout_b,
+            Bounds::new(0.0, true, 2.0, true, ""),
+        ),
+    };
     Some(Release {
         species: idx,
         rate_per_s: rate,
+        deposition,
     })
 }
 
@@ -913,6 +944,64 @@ fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<UniformMetSpec>
     })
 }
 
+/// Validates `[model] kind = "lagrangian"`; every key has a documented default.
+fn lagrangian_model(l: LagrangianSection, sources: &[Source], p: &mut Problems) -> ModelSpec {
+    let particles = l.particles.unwrap_or(DEFAULT_PARTICLES);
+    if !(1..=MAX_PARTICLES).contains(&particles) {
+        p.push(
+            "model.particles",
+            particles.to_string(),
+            format!("an integer ≥ 1 and ≤ {MAX_PARTICLES}"),
+        );
+    }
+    let seed = l.seed.unwrap_or(0);
+    if seed < 0 {
+        p.push("model.seed", seed.to_string(), "an integer ≥ 0");
+    }
+    let max_time_step_s = p.opt(
+        "model.max_time_step_s",
+        l.max_time_step_s,
+        DEFAULT_MAX_TIME_STEP_S,
+        Bounds::new(0.1, true, 3600.0, true, "s"),
+    );
+    let time_step_factor = p.opt(
+        "model.time_step_factor",
+        l.time_step_factor,
+        DEFAULT_TIME_STEP_FACTOR,
+        Bounds::new(0.0, false, 1.0, true, ""),
+    );
+    let sampling_step_s = p.opt(
+        "model.sampling_step_s",
+        l.sampling_step_s,
+        DEFAULT_SAMPLING_STEP_S,
+        Bounds::new(1.0, true, 86_400.0, true, "s"),
+    );
+    let backend = l.backend.unwrap_or_default();
+    // A particle carries at most four deposition classes (distinct v_d, a, b) per source.
+    for (i, src) in sources.iter().enumerate() {
+        let mut classes: Vec<Deposition> = vec![];
+        for r in &src.releases {
+            if !classes.contains(&r.deposition) {
+                classes.push(r.deposition);
+            }
+        }
+        if classes.len() > 4 {
+            p.push(
+                format!("source[{i}].release"),
+                format!("{} distinct deposition parameter sets", classes.len()),
+                "at most 4 per source for the Lagrangian model (releases with equal dry_deposition_velocity_m_s, washout_a_per_s and washout_b share one)",
+            );
+        }
+    }
+    ModelSpec::Lagrangian {
+        particles: particles.clamp(1, MAX_PARTICLES) as usize,
+        seed: seed.max(0) as u64,
+        max_time_step_s,
+        time_step_factor,
+        sampling_step_s,
+        backend,
+    }
+}
 /// Resolves a met file path against the scenario's folder and checks that it exists.
 fn met_file(
     raw: Option<String>,

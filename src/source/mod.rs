@@ -14,6 +14,47 @@ pub struct Release {
     pub species: usize,
     /// Rate in the species' unit per second (kg/s or Bq/s).
     pub rate_per_s: f64,
+    /// How the released species deposits (used by the Lagrangian model).
+    pub deposition: Deposition,
+}
+
+/// How a released species is removed from the air: a dry deposition velocity and a
+/// scavenging coefficient Λ = a·P^b (P the precipitation rate in mm/h).
+///
+/// Defaults are those of an inert gas: no deposition (v_d = 0, a = 0), with b = 0.8, the
+/// exponent RIMPUFF/JRODOS use for aerosols (shared data `rad_deposition.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Deposition {
+    /// Dry deposition velocity v_d (m/s).
+    pub dry_velocity_m_s: f64,
+    /// Scavenging coefficient a (s⁻¹ at 1 mm/h).
+    pub washout_a_per_s: f64,
+    /// Exponent b of the precipitation rate.
+    pub washout_b: f64,
+}
+
+impl Default for Deposition {
+    fn default() -> Self {
+        Deposition {
+            dry_velocity_m_s: 0.0,
+            washout_a_per_s: 0.0,
+            washout_b: DEFAULT_WASHOUT_B,
+        }
+    }
+}
+
+/// Default exponent b in Λ = a·P^b.
+pub const DEFAULT_WASHOUT_B: f64 = 0.8;
+
+impl Deposition {
+    /// Λ = a·P^b (s⁻¹) at precipitation `p_mm_h`; zero without precipitation.
+    pub fn washout_per_s(&self, p_mm_h: f64) -> f64 {
+        if p_mm_h > 0.0 {
+            self.washout_a_per_s * p_mm_h.powf(self.washout_b)
+        } else {
+            0.0
+        }
+    }
 }
 
 /// Stack exit conditions that drive plume rise.

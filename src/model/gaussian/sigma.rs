@@ -91,7 +91,7 @@ pub fn briggs(class: StabilityClass, terrain: Terrain) -> (BriggsFit, BriggsFit)
 }
 
 /// ISC3 σy coefficients (c, d) in degrees.
-fn isc3_sigma_y_coefficients(class: StabilityClass) -> (f64, f64) {
+pub fn isc3_sigma_y_coefficients(class: StabilityClass) -> (f64, f64) {
     use StabilityClass::*;
     match class {
         A => (24.1670, 2.5334),
@@ -104,7 +104,7 @@ fn isc3_sigma_y_coefficients(class: StabilityClass) -> (f64, f64) {
 }
 
 /// ISC3 σz segments: (upper bound of x in km, a, b); the last segment is unbounded.
-fn isc3_sigma_z_segments(class: StabilityClass) -> &'static [(f64, f64, f64)] {
+pub fn isc3_sigma_z_segments(class: StabilityClass) -> &'static [(f64, f64, f64)] {
     use StabilityClass::*;
     match class {
         A => &[

@@ -8,17 +8,22 @@
 //!    the source, with its clock at the middle of that release time;
 //! 2. every puff moves by the midpoint rule, Δx = V(x + V(x, t)·τ/2, t + τ/2)·τ (second order,
 //!    so a wind that turns at a constant rate keeps puffs on its circle to O(Δt²));
-//! 3. it grows over the distance travelled in the class at its midpoint ([`state`]), in
-//!    sub-steps short enough that σ grows by at most [`MAX_SIGMA_GROWTH`] per sub-step, each
-//!    sub-step sampled as an integrated puff ([`sample`]);
-//! 4. radioactive species decay, exp(−λτ), the loss booked as decayed;
+//! 3. it grows over the distance travelled in the class at its midpoint ([`state`]) — or, with
+//!    [`GrowthMode::Turbulence`], by Taylor's dispersion in the Hanna (1982) turbulence at its
+//!    height — in sub-steps short enough that σ grows by at most [`MAX_SIGMA_GROWTH`] per
+//!    sub-step, each sub-step sampled as an integrated puff ([`sample`]);
+//! 4. radioactive species decay, exp(−λτ), the loss booked as decayed; species with a dry
+//!    deposition velocity lose v_d·(ground-level density)·Δt and, in precipitation, a washout
+//!    fraction 1 − exp(−a·P^b·Δt) (the source's `Deposition`), laid on the ground under the
+//!    puff's path;
 //! 5. puffs that have left the grid by more than their reach are dropped, their mass booked as
 //!    exited; the rest may split: horizontally once σy exceeds the met's horizontal scale, and
 //!    vertically once the crosswind (directional) shear between z ± σz has displaced the puff's
 //!    top from its bottom by more than σy.
 //!
 //! Concentrations are interval means at each layer's reference height (as for the Gaussian
-//! plume), and the mass budget telescopes: released = airborne + decayed + exited.
+//! plume), and the mass budget telescopes:
+//! released = airborne + dry + wet deposited + decayed + exited.
 //!
 //! ## References
 //! - Mikkelsen, T., Larsen, S.E. & Thykier-Nielsen, S. (1984) "Description of the Risø puff
@@ -40,10 +45,10 @@ use crate::geo::TransverseMercator;
 use crate::met::Meteorology;
 use crate::model::gaussian::vertical_factor;
 use crate::source::plume_rise::RiseInputs;
-use crate::source::{Source, Stack};
+use crate::source::{Deposition, Source, Stack};
 use crate::substance::Species;
 pub use sample::{Accumulator, Segment};
-pub use state::{Growth, Puff};
+pub use state::{Growth, GrowthMode, Puff};
 
 /// Largest relative growth of σ within one sampled sub-step.
 pub const MAX_SIGMA_GROWTH: f64 = 0.02;
@@ -96,6 +101,8 @@ struct Emitter {
     /// Release rate of each species (species unit per s).
     rate_per_s: Vec<f64>,
     stack: Option<Stack>,
+    /// How each species deposits (dry velocity, washout), from the source's releases.
+    deposition: Vec<Deposition>,
 }
 
 /// A rectangle (m) outside which a puff no longer touches the grid.
@@ -138,8 +145,10 @@ impl<'a> PuffRun<'a> {
             .map(|s| {
                 let (x_m, y_m) = tm.forward(s.location);
                 let mut rate_per_s = vec![0.0; species.len()];
+                let mut deposition = vec![Deposition::default(); species.len()];
                 for r in &s.releases {
                     rate_per_s[r.species] += r.rate_per_s;
+                    deposition[r.species] = r.deposition;
                 }
                 Emitter {
                     x_m,
@@ -149,6 +158,7 @@ impl<'a> PuffRun<'a> {
                     end_s: s.end_s(),
                     rate_per_s,
                     stack: s.stack,
+                    deposition,
                 }
             })
             .collect();
@@ -275,6 +285,7 @@ impl<'a> PuffRun<'a> {
                 t_s: t_rel,
                 source: idx,
                 shear_m: 0.0,
+                age_s: 0.0,
             });
         }
     }
@@ -319,8 +330,16 @@ impl<'a> PuffRun<'a> {
         let (sub_t, sub_dx, sub_dy, sub_ds) =
             (tau / n as f64, dx / n as f64, dy / n as f64, ds / n as f64);
         let lid = bl.mixing_height_m;
+        let precipitation_mm_h = mid.precipitation_mm_h;
         for _ in 0..n {
-            let (sy, sz) = p.grow(&self.setup.growth, bl.stability, sub_ds);
+            let (sy, sz) = match self.setup.growth.mode {
+                GrowthMode::Distance => p.grow(&self.setup.growth, bl.stability, sub_ds),
+                GrowthMode::Turbulence => {
+                    let z = p.effective_height_m().max(floor);
+                    let t = crate::met::turbulence::hanna(&bl, z);
+                    p.grow_turbulent(&t, sub_t, sub_ds)
+                }
+            };
             // Plume rise at the middle of the sub-step.
             let h_eff = p.z_m
                 + p.rise
@@ -341,7 +360,27 @@ impl<'a> PuffRun<'a> {
                     *m = after;
                 }
             }
-            if vertical_per_m.iter().any(|v| *v > 0.0) {
+            // Dry deposition at v_d times the ground-level density, wet at Λ = a·P^b; each
+            // loss is booked as before − after, so the budget telescopes.
+            let ground_per_m = vertical_factor(0.0, h_eff, sz, Some(lid)) * norm;
+            let deposition = &self.emitters[p.source].deposition;
+            let (mut dry, mut wet) = (vec![0.0; p.mass.len()], vec![0.0; p.mass.len()]);
+            for (s, m) in p.mass.iter_mut().enumerate() {
+                let d = deposition[s];
+                let lam_wet = d.washout_per_s(precipitation_mm_h);
+                if d.dry_velocity_m_s == 0.0 && lam_wet == 0.0 {
+                    continue;
+                }
+                let after_dry = *m * (-d.dry_velocity_m_s * ground_per_m * sub_t).exp();
+                let after_wet = after_dry * (-lam_wet * sub_t).exp();
+                dry[s] = *m - after_dry;
+                wet[s] = after_dry - after_wet;
+                self.budget[s].dry_deposited += dry[s];
+                self.budget[s].wet_deposited += wet[s];
+                *m = after_wet;
+            }
+            let deposits = dry.iter().chain(&wet).any(|d| *d > 0.0);
+            if deposits || vertical_per_m.iter().any(|v| *v > 0.0) {
                 segments.push(Segment {
                     x0_m: p.x_m,
                     y0_m: p.y_m,
@@ -351,6 +390,8 @@ impl<'a> PuffRun<'a> {
                     sigma_y_m: sy,
                     vertical_per_m,
                     mass: mid_mass,
+                    dry,
+                    wet,
                 });
             }
             p.x_m += sub_dx;
@@ -465,6 +506,12 @@ pub fn run(
                         f.concentration[[n, k, j, i]] = v / width;
                         f.time_integrated[[k, j, i]] += v;
                     }
+                }
+            }
+            for j in 0..grid.ny {
+                for i in 0..grid.nx {
+                    f.dry_deposition[[j, i]] += acc.ground[acc.ground_index(s, 0, j, i)];
+                    f.wet_deposition[[j, i]] += acc.ground[acc.ground_index(s, 1, j, i)];
                 }
             }
         }

@@ -32,13 +32,22 @@ pub struct Segment {
     pub vertical_per_m: Vec<f64>,
     /// Mass of each species (species unit).
     pub mass: Vec<f64>,
+    /// Amount of each species deposited dry and wet during the step, spread on the ground
+    /// like the puff's time-integrated horizontal density.
+    pub dry: Vec<f64>,
+    pub wet: Vec<f64>,
 }
 
 impl Segment {
     /// Time-integrated horizontal density (s m⁻²) per unit mass at (x, y).
     #[inline]
     pub fn horizontal_s_m2(&self, x_m: f64, y_m: f64) -> f64 {
-        let s = self.sigma_y_m;
+        self.horizontal_with_sigma_s_m2(self.sigma_y_m, x_m, y_m)
+    }
+
+    /// [`Segment::horizontal_s_m2`] for a puff of width `s` instead of its own.
+    #[inline]
+    pub fn horizontal_with_sigma_s_m2(&self, s: f64, x_m: f64, y_m: f64) -> f64 {
         let len = self.dx_m.hypot(self.dy_m);
         let (rx, ry) = (x_m - self.x0_m, y_m - self.y0_m);
         let norm = self.duration_s / (std::f64::consts::TAU * s * s);
@@ -65,9 +74,15 @@ impl Segment {
         norm * (-cross).exp() * s * (std::f64::consts::PI / 2.0).sqrt() / len * bracket
     }
 
-    /// The bounding box (x0, x1, y0, y1) beyond which the segment leaves nothing.
-    pub fn reach(&self) -> (f64, f64, f64, f64) {
-        let r = REACH_SIGMA * self.sigma_y_m;
+    /// Whether the segment deposits anything.
+    pub fn deposits(&self) -> bool {
+        self.dry.iter().chain(&self.wet).any(|d| *d > 0.0)
+    }
+
+    /// The bounding box (x0, x1, y0, y1) beyond which a puff of width `sigma_m` on this
+    /// segment leaves nothing.
+    pub fn reach(&self, sigma_m: f64) -> (f64, f64, f64, f64) {
+        let r = REACH_SIGMA * sigma_m;
         let (xa, xb) = (self.x0_m, self.x0_m + self.dx_m);
         let (ya, yb) = (self.y0_m, self.y0_m + self.dy_m);
         (
@@ -90,6 +105,8 @@ pub struct Accumulator {
     pub y0_m: f64,
     pub dx_m: f64,
     pub data: Vec<f64>,
+    /// Deposition density over the interval, `[j][species][dry, wet][i]` (species unit m⁻²).
+    pub ground: Vec<f64>,
 }
 
 impl Accumulator {
@@ -111,6 +128,7 @@ impl Accumulator {
             y0_m,
             dx_m,
             data: vec![0.0; nx * ny * nz * nsp],
+            ground: vec![0.0; nx * ny * 2 * nsp],
         }
     }
 
@@ -125,13 +143,26 @@ impl Accumulator {
     pub fn add(&mut self, segments: &[Segment]) {
         let (nx, nz, nsp) = (self.nx, self.nz, self.nsp);
         let (x0, y0, dx) = (self.x0_m, self.y0_m, self.dx_m);
-        let reach: Vec<(f64, f64, f64, f64)> = segments.iter().map(Segment::reach).collect();
+        // Deposits are laid down with the puff widened to at least ~0.6 cells, so that their sum
+        // over cells keeps their mass (to ~1e-3) even for puffs narrower than a cell; the
+        // concentrations stay point values at the cell centres, as for the Gaussian plume.
+        let min_sigma = 0.6 * dx;
+        let dep_sigma: Vec<f64> = segments
+            .iter()
+            .map(|s| s.sigma_y_m.hypot(min_sigma))
+            .collect();
+        let reach: Vec<(f64, f64, f64, f64)> = segments
+            .iter()
+            .zip(&dep_sigma)
+            .map(|(s, &d)| s.reach(if s.deposits() { d } else { s.sigma_y_m }))
+            .collect();
         self.data
             .par_chunks_mut(nsp * nz * nx)
+            .zip(self.ground.par_chunks_mut(nsp * 2 * nx))
             .enumerate()
-            .for_each(|(j, row)| {
+            .for_each(|(j, (row, ground))| {
                 let y = y0 + j as f64 * dx;
-                for (seg, &(xa, xb, ya, yb)) in segments.iter().zip(&reach) {
+                for ((seg, &(xa, xb, ya, yb)), &sd) in segments.iter().zip(&reach).zip(&dep_sigma) {
                     if y < ya || y > yb {
                         continue;
                     }
@@ -140,17 +171,25 @@ impl Accumulator {
                     if i1 < 0.0 {
                         continue;
                     }
+                    let deposits = seg.deposits();
                     for i in i0..=(i1 as usize) {
-                        let hz = seg.horizontal_s_m2(x0 + i as f64 * dx, y);
-                        if hz == 0.0 {
-                            continue;
-                        }
-                        for (s, &m) in seg.mass.iter().enumerate() {
-                            if m == 0.0 {
-                                continue;
+                        let x = x0 + i as f64 * dx;
+                        let hz = seg.horizontal_s_m2(x, y);
+                        if hz != 0.0 {
+                            for (s, &m) in seg.mass.iter().enumerate() {
+                                if m == 0.0 {
+                                    continue;
+                                }
+                                for (k, &v) in seg.vertical_per_m.iter().enumerate() {
+                                    row[(s * nz + k) * nx + i] += m * hz * v;
+                                }
                             }
-                            for (k, &v) in seg.vertical_per_m.iter().enumerate() {
-                                row[(s * nz + k) * nx + i] += m * hz * v;
+                        }
+                        if deposits {
+                            let per_m2 = seg.horizontal_with_sigma_s_m2(sd, x, y) / seg.duration_s;
+                            for s in 0..nsp {
+                                ground[(s * 2) * nx + i] += seg.dry[s] * per_m2;
+                                ground[(s * 2 + 1) * nx + i] += seg.wet[s] * per_m2;
                             }
                         }
                     }
@@ -160,6 +199,13 @@ impl Accumulator {
 
     pub fn clear(&mut self) {
         self.data.iter_mut().for_each(|v| *v = 0.0);
+        self.ground.iter_mut().for_each(|v| *v = 0.0);
+    }
+
+    /// Index of (species, dry 0 / wet 1, row, column) in `ground`.
+    #[inline]
+    pub fn ground_index(&self, s: usize, wet: usize, j: usize, i: usize) -> usize {
+        ((j * self.nsp + s) * 2 + wet) * self.nx + i
     }
 }
 
@@ -178,6 +224,8 @@ mod tests {
             sigma_y_m: 25.0,
             vertical_per_m: vec![1.0],
             mass: vec![1.0],
+            dry: vec![0.0],
+            wet: vec![0.0],
         };
         let h = 2.0;
         let mut sum = 0.0;
@@ -200,6 +248,8 @@ mod tests {
             sigma_y_m: 10.0,
             vertical_per_m: vec![1.0],
             mass: vec![1.0],
+            dry: vec![0.0],
+            wet: vec![0.0],
         };
         for (x, y) in [(0.0, 0.0), (7.0, -4.0), (25.0, 12.0)] {
             let a = mk(1e-3).horizontal_s_m2(x, y);

@@ -48,16 +48,30 @@ pub struct Puff {
     pub source: usize,
     /// Shear displacement accumulated since release or the last vertical split (m).
     pub shear_m: f64,
+    /// Time since release (s), for growth by turbulence.
+    pub age_s: f64,
 }
 
 /// Smallest σ a puff starts with (m), the σ at 1 m downwind being smaller still.
 pub const MIN_SIGMA_M: f64 = 0.1;
 
-/// The σ curves of one scheme for every class.
+/// How puffs grow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrowthMode {
+    /// Along the σ curves by travel distance (virtual distances across class changes).
+    #[default]
+    Distance,
+    /// By the boundary layer's turbulence and the puff's age ([`Puff::grow_turbulent`]).
+    Turbulence,
+}
+
+/// The σ curves of one scheme for every class, and how puffs grow.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Growth {
     pub scheme: SigmaScheme,
     pub terrain: Terrain,
+    pub mode: GrowthMode,
 }
 
 impl Growth {
@@ -128,6 +142,38 @@ impl Puff {
         self.sigma_y_m = sy.max(self.sigma_y_m);
         self.sigma_z_m = sz.max(self.sigma_z_m);
         (sy_mid.max(MIN_SIGMA_M), sz_mid.max(MIN_SIGMA_M))
+    }
+
+    /// Grows the puff by turbulence over `dt_s`: Taylor's (1921) single-particle dispersion
+    /// with the Hanna (1982) σv, σw and Lagrangian time scales at the puff's height,
+    /// σ²(τ + Δt) − σ²(τ) = 2σ²ᵥT_L·[Δt − T_L·(e^(−τ/T_L) − e^(−(τ+Δt)/T_L))], exact for steady
+    /// turbulence and used step by step when it changes. Returns (σy, σz) at mid-step.
+    pub fn grow_turbulent(
+        &mut self,
+        turbulence: &crate::met::turbulence::Turbulence,
+        dt_s: f64,
+        ds_m: f64,
+    ) -> (f64, f64) {
+        let increment = |sigma: f64, t_l: f64, from: f64, to: f64| {
+            let t_l = t_l.max(1e-3);
+            2.0 * sigma
+                * sigma
+                * t_l
+                * ((to - from) - t_l * ((-from / t_l).exp() - (-to / t_l).exp()))
+        };
+        let (a, m, b) = (self.age_s, self.age_s + 0.5 * dt_s, self.age_s + dt_s);
+        let t = turbulence;
+        let vy = self.sigma_y_m.powi(2);
+        let vz = self.sigma_z_m.powi(2);
+        let mid = (
+            (vy + increment(t.sigma_v_m_s, t.time_scale_v_s, a, m)).sqrt(),
+            (vz + increment(t.sigma_w_m_s, t.time_scale_w_s, a, m)).sqrt(),
+        );
+        self.sigma_y_m = (vy + increment(t.sigma_v_m_s, t.time_scale_v_s, a, b)).sqrt();
+        self.sigma_z_m = (vz + increment(t.sigma_w_m_s, t.time_scale_w_s, a, b)).sqrt();
+        self.age_s = b;
+        self.travel_m += ds_m;
+        (mid.0.max(MIN_SIGMA_M), mid.1.max(MIN_SIGMA_M))
     }
 
     /// A daughter with `weight` of the mass, moved by (dx, dy, dz) and narrowed to the given σ.
@@ -212,6 +258,7 @@ mod tests {
             t_s: 0.0,
             source: 0,
             shear_m: 0.0,
+            age_s: 600.0,
         }
     }
 
@@ -232,6 +279,7 @@ mod tests {
         let g = Growth {
             scheme: SigmaScheme::Briggs,
             terrain: Terrain::Rural,
+            mode: GrowthMode::Distance,
         };
         let p = puff();
         let (m0, c0, v0) = moments(std::slice::from_ref(&p));
@@ -261,6 +309,7 @@ mod tests {
         let g = Growth {
             scheme: SigmaScheme::PasquillGifford,
             terrain: Terrain::Rural,
+            mode: GrowthMode::Distance,
         };
         for class in StabilityClass::ALL {
             for x in [50.0, 800.0, 12_000.0] {
@@ -283,6 +332,7 @@ mod tests {
         let g = Growth {
             scheme: SigmaScheme::Briggs,
             terrain: Terrain::Rural,
+            mode: GrowthMode::Distance,
         };
         let mut p = puff();
         let (sy0, sz0) = (p.sigma_y_m, p.sigma_z_m);

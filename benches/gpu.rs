@@ -1,0 +1,179 @@
+//! GPU throughput: Lagrangian particle-steps per second for 10⁶ and 10⁷ particles, and
+//! Gaussian plume grid cells per second, on the adapter the GPU backend picks (printed).
+//!
+//! Particle case: an instantaneous release at 100 m into a convective (Hanna 1982) boundary
+//! layer, 600 s in 60 s synchronisation steps with gridding on a 100 × 100 × 2 grid, c = 0.2
+//! (Δt = 0.2·T_Lw, 0.1 s ≤ Δt ≤ 60 s). Timed end to end (upload, steps, one read-back of
+//! grids and budget at each output); the particles themselves are not read back. The first
+//! run warms up the pipelines and is not counted.
+//!
+//! `PLUME_BENCH_PARTICLES` (comma-separated, default `1000000,10000000`) sets the sizes.
+//! On a software adapter (lavapipe) the figures measure correctness plumbing, not a GPU.
+
+use std::time::Instant;
+
+use plume::backend::gpu::gaussian::steady_grids;
+use plume::backend::gpu::lagrangian::{simulate, GpuRunOptions};
+use plume::backend::gpu::GpuContext;
+use plume::field::GridSpec;
+use plume::geo::{LatLon, TransverseMercator};
+use plume::met::{BoundaryLayer, StabilityClass, UniformMet};
+use plume::model::gaussian::PlumeGeometry;
+use plume::model::lagrangian::{
+    Column, DepositionParams, Emission, Flow, LagrangianConfig, SourcePlan,
+};
+use plume::scenario::{Layer, SigmaScheme, Terrain};
+use plume::source::Source;
+use plume::substance::{AmountUnit, Species};
+
+fn boundary_layer() -> BoundaryLayer {
+    BoundaryLayer {
+        friction_velocity_m_s: 0.35,
+        obukhov_length_m: -30.0,
+        mixing_height_m: 1200.0,
+        roughness_length_m: 0.1,
+        stability: StabilityClass::B,
+    }
+}
+
+fn particle_steps_per_s(ctx: &GpuContext, n: usize) -> (u64, f64) {
+    let duration_s = 600.0;
+    let column =
+        Column::from_boundary_layer(&boundary_layer(), 0.0, |z| [4.0 + 0.001 * z, 1.0, 0.0]);
+    let species = [Species {
+        name: "tracer".into(),
+        unit: AmountUnit::Kilogram,
+        half_life_s: None,
+    }];
+    let dep = DepositionParams {
+        dry_velocity_m_s: 0.0,
+        washout_a_per_s: 0.0,
+        washout_b: 0.8,
+    };
+    let emission = Emission {
+        species: 0,
+        rate_per_s: 1.0,
+        decay_per_s: 0.0,
+        deposition: dep,
+    };
+    let plans = [SourcePlan::new([0.0, 0.0, 100.0], 0.0, 0.0, duration_s, &[emission], n).unwrap()];
+    let grid = GridSpec {
+        nx: 100,
+        ny: 100,
+        x0_m: -9_900.0,
+        y0_m: -9_900.0,
+        dx_m: 200.0,
+        layers: vec![
+            Layer {
+                bottom_m: 0.0,
+                top_m: 50.0,
+            },
+            Layer {
+                bottom_m: 50.0,
+                top_m: 500.0,
+            },
+        ],
+        times_s: vec![300.0, 600.0],
+        interval_s: 300.0,
+    };
+    let cfg = LagrangianConfig {
+        seed: 1,
+        ..Default::default()
+    };
+    let flow = Flow::Column(column);
+    let start = Instant::now();
+    let run = simulate(
+        ctx,
+        &plans,
+        &species,
+        &grid,
+        &flow,
+        &cfg,
+        duration_s,
+        GpuRunOptions {
+            return_particles: false,
+            ..Default::default()
+        },
+        &mut |_| {},
+    )
+    .expect("GPU particle run");
+    (run.stats.sub_steps, start.elapsed().as_secs_f64())
+}
+
+fn grid_cells_per_s(ctx: &GpuContext) -> (usize, f64) {
+    let tm = TransverseMercator::new(LatLon {
+        lat: 45.07,
+        lon: -66.75,
+    });
+    let met = UniformMet {
+        wind_speed_m_s: 5.0,
+        reference_height_m: 10.0,
+        wind_from_deg: 250.0,
+        boundary_layer: BoundaryLayer {
+            friction_velocity_m_s: 0.35,
+            obukhov_length_m: f64::INFINITY,
+            mixing_height_m: 800.0,
+            roughness_length_m: 0.1,
+            stability: StabilityClass::D,
+        },
+        precipitation_mm_h: 0.0,
+        air_temperature_k: 288.15,
+    };
+    let src = Source {
+        name: "s".into(),
+        location: tm.inverse(-20_000.0, -5_000.0),
+        height_m: 40.0,
+        start_s: 0.0,
+        duration_s: 3600.0,
+        releases: vec![],
+        stack: None,
+    };
+    let plumes = [PlumeGeometry::new(
+        &src,
+        &met,
+        SigmaScheme::Briggs,
+        Terrain::Rural,
+        &tm,
+    )];
+    let n = 1000;
+    let start = Instant::now();
+    let out =
+        steady_grids(ctx, &plumes, n, n, -25_000.0, -25_000.0, 50.0, &[1.5]).expect("GPU grid");
+    assert_eq!(out.len(), n * n);
+    (n * n, start.elapsed().as_secs_f64())
+}
+
+fn main() {
+    let ctx = match GpuContext::new() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("gpu bench: no GPU ({e}); nothing to measure");
+            return;
+        }
+    };
+    println!("adapter: {} [{}]", ctx.adapter, ctx.adapter.driver);
+    println!(
+        "limits: storage binding {} MiB, buffer {} MiB",
+        ctx.limits.max_storage_buffer_binding_size >> 20,
+        ctx.limits.max_buffer_size >> 20
+    );
+    let sizes: Vec<usize> = std::env::var("PLUME_BENCH_PARTICLES")
+        .unwrap_or_else(|_| "1000000,10000000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    particle_steps_per_s(&ctx, 1000); // warm-up: pipelines, driver caches
+    for n in sizes {
+        let (steps, secs) = particle_steps_per_s(&ctx, n);
+        println!(
+            "lagrangian {n:>9} particles: {steps} particle-steps in {secs:.3} s = {:.3e} particle-steps/s",
+            steps as f64 / secs
+        );
+    }
+    grid_cells_per_s(&ctx);
+    let best = (0..3)
+        .map(|_| grid_cells_per_s(&ctx))
+        .map(|(c, s)| c as f64 / s)
+        .fold(0.0, f64::max);
+    println!("gaussian grid 1000 × 1000, 1 plume, 1 height: {best:.3e} cells/s (best of 3, incl. read-back)");
+}

@@ -1,0 +1,176 @@
+//! Particle-steps per second of the Lagrangian model with boundary-layer turbulence and
+//! gridding, for 10⁵ and 10⁶ particles, neutral and convective, on 1 and 2 threads; and the
+//! scenario-level timings: the FLEXPART benchmark case and a Point Lepreau-style 12 h run.
+
+use std::path::Path;
+use std::time::Instant;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use plume::field::GridSpec;
+use plume::geo::TransverseMercator;
+use plume::met::{BoundaryLayer, StabilityClass, UniformMet};
+use plume::model::lagrangian::{
+    self, Column, DepositionParams, Emission, Flow, LagrangianConfig, SourcePlan,
+};
+use plume::scenario::{Layer, MetSpec, Scenario};
+use plume::substance::{AmountUnit, Species};
+
+fn boundary_layer(convective: bool) -> BoundaryLayer {
+    if convective {
+        BoundaryLayer {
+            friction_velocity_m_s: 0.3,
+            obukhov_length_m: -20.0,
+            mixing_height_m: 1200.0,
+            roughness_length_m: 0.1,
+            stability: StabilityClass::B,
+        }
+    } else {
+        BoundaryLayer {
+            friction_velocity_m_s: 0.35,
+            obukhov_length_m: f64::INFINITY,
+            mixing_height_m: 800.0,
+            roughness_length_m: 0.1,
+            stability: StabilityClass::D,
+        }
+    }
+}
+
+/// `n` particles spread over 100 release heights in the mixed layer, all airborne from t = 0,
+/// in a 5 m/s wind over a 200 × 200 × 3 grid of 500 m cells.
+fn setup(n: usize, convective: bool) -> (Vec<SourcePlan>, GridSpec, Column) {
+    let bl = boundary_layer(convective);
+    let h = bl.mixing_height_m;
+    let column =
+        Column::from_boundary_layer(&bl, 0.0, |z| [bl.wind_speed_m_s(z.max(1.0)), 0.0, 0.0]);
+    let em = [Emission {
+        species: 0,
+        rate_per_s: 1.0,
+        decay_per_s: 0.0,
+        deposition: DepositionParams::default(),
+    }];
+    let plans = (0..100)
+        .map(|k| {
+            let z = (k as f64 + 0.5) / 100.0 * h;
+            SourcePlan::new([-40_000.0, 0.0, z], 0.0, 0.0, 600.0, &em, n / 100).expect("one class")
+        })
+        .collect();
+    let grid = GridSpec {
+        nx: 200,
+        ny: 200,
+        x0_m: -49_750.0,
+        y0_m: -49_750.0,
+        dx_m: 500.0,
+        layers: vec![
+            Layer {
+                bottom_m: 0.0,
+                top_m: 3.0,
+            },
+            Layer {
+                bottom_m: 3.0,
+                top_m: 50.0,
+            },
+            Layer {
+                bottom_m: 50.0,
+                top_m: 200.0,
+            },
+        ],
+        times_s: vec![600.0],
+        interval_s: 600.0,
+    };
+    (plans, grid, column)
+}
+
+fn tracer() -> Species {
+    Species {
+        name: "tracer".into(),
+        unit: AmountUnit::Kilogram,
+        half_life_s: None,
+    }
+}
+
+fn particle_steps(c: &mut Criterion) {
+    let mut group = c.benchmark_group("lagrangian_particle_steps");
+    group.sample_size(10);
+    for n in [100_000usize, 1_000_000] {
+        for convective in [false, true] {
+            for threads in [1usize, 2] {
+                let (plans, grid, column) = setup(n, convective);
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .expect("pool");
+                let cfg = LagrangianConfig::default();
+                let flow = Flow::Column(column);
+                let species = [tracer()];
+                let once = || {
+                    pool.install(|| {
+                        lagrangian::simulate(
+                            &plans,
+                            &species,
+                            &grid,
+                            &flow,
+                            &cfg,
+                            600.0,
+                            &mut |_| {},
+                        )
+                    })
+                };
+                let steps = once().stats.sub_steps;
+                group.throughput(Throughput::Elements(steps));
+                let name = format!(
+                    "{}_{}",
+                    if convective { "convective" } else { "neutral" },
+                    n
+                );
+                group.bench_function(BenchmarkId::new(name, format!("{threads}_threads")), |b| {
+                    b.iter(once)
+                });
+            }
+        }
+    }
+    group.finish();
+}
+
+/// Times a scenario file end to end (without writing outputs) with `particles` particles.
+fn time_scenario(path: &str, particles: usize) -> (f64, u64) {
+    let scenario =
+        Scenario::load(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).expect("scenario loads");
+    let MetSpec::Uniform(spec) = &scenario.meteorology else {
+        panic!("{path}: the bench scenarios use uniform meteorology");
+    };
+    let met = UniformMet::from_spec(spec, scenario.domain.centre.lat);
+    let tm = TransverseMercator::new(scenario.domain.centre);
+    let cfg = LagrangianConfig {
+        seed: 42,
+        ..Default::default()
+    };
+    let t = Instant::now();
+    let out =
+        lagrangian::scenario::run_scenario(&scenario, &met, &tm, particles, &cfg, &mut |_| {})
+            .expect("plans");
+    (t.elapsed().as_secs_f64(), out.stats.sub_steps)
+}
+
+fn scenarios(c: &mut Criterion) {
+    let mut group = c.benchmark_group("lagrangian_scenarios");
+    group.sample_size(10);
+    for (name, path) in [
+        (
+            "flexpart_benchmark_1e6",
+            "scenarios/flexpart_benchmark.toml",
+        ),
+        ("lepreau_12h_1e6", "scenarios/lepreau_stack_east_wind.toml"),
+    ] {
+        let (secs, steps) = time_scenario(path, 1_000_000);
+        eprintln!(
+            "{name}: {secs:.2} s, {steps} particle-steps, {:.3e} steps/s",
+            steps as f64 / secs
+        );
+        group.throughput(Throughput::Elements(steps));
+        group.bench_function(name, |b| b.iter(|| time_scenario(path, 1_000_000)));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, particle_steps, scenarios);
+criterion_main!(benches);

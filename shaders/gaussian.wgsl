@@ -1,0 +1,191 @@
+// gaussian.wgsl — the steady Gaussian plume per unit emission rate on the output grid, one
+// thread per (plume, receptor height, cell): the twin of src/model/gaussian/{plume,sigma}.rs
+// (equations and references there) in f32. Host side: src/backend/gpu/gaussian.rs.
+
+// A plume set up in the local frame (twin: PlumeGeometry), seven 16-byte words.
+struct PlumeRec {
+    // Source x, y (m) and the unit vector the wind blows towards (east, north).
+    geometry: vec4<f32>,
+    // Transport speed (m/s), physical release height (m), lid (m; < 0 for none), 0.
+    flow: vec4<f32>,
+    // Final rise (m), distance to final rise (m), gradual-rise coefficient c and power p
+    // (rise = min(c·x^p, final) before the final distance; c = 0 without rise).
+    rise: vec4<f32>,
+    // Briggs (a, b, p) of σy and of σz.
+    briggs_y: vec4<f32>,
+    briggs_z: vec4<f32>,
+    // ISC3 σy coefficients (c, d) in degrees, then 0, 0.
+    isc3_y: vec4<f32>,
+    // Scheme (0 Briggs, 1 ISC3), first ISC3 σz segment, segment count, 0.
+    scheme: vec4<u32>,
+}
+
+struct GridParams {
+    nx: u32,
+    ny: u32,
+    n_plumes: u32,
+    n_heights: u32,
+    x0_m: f32,
+    y0_m: f32,
+    dx_m: f32,
+    _pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> grid: GridParams;
+@group(0) @binding(1) var<storage, read> plumes: array<PlumeRec>;
+// ISC3 σz segments: (upper bound of x in km, a, b, 0); the last bound is 3e38.
+@group(0) @binding(2) var<storage, read> segments: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read> heights: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+
+// Beyond this exponent of the crosswind Gaussian the concentration is zero.
+const CROSSWIND_CUTOFF: f32 = 60.0;
+// Below this σz/h the image sum is used, above it the Fourier form.
+const FOURIER_SWITCH: f32 = 0.6;
+// Smallest downwind distance at which σ is evaluated (m).
+const MIN_DISTANCE_M: f32 = 1.0;
+const ISC3_SIGMA_Z_CAP_M: f32 = 5000.0;
+const PI: f32 = 3.1415927;
+const TAU: f32 = 6.2831855;
+
+// σ = a·x·(1 + b·x)^p (twin: BriggsFit::sigma_m), the exponents ±½, −1, 0 without pow.
+fn sigma_m(fit: vec4<f32>, x_m: f32) -> f32 {
+    let base = 1.0 + fit.y * x_m;
+    var f = 1.0;
+    if fit.z == -0.5 {
+        f = 1.0 / sqrt(base);
+    } else if fit.z == 0.5 {
+        f = sqrt(base);
+    } else if fit.z == -1.0 {
+        f = 1.0 / base;
+    } else if fit.z != 0.0 {
+        f = pow(base, fit.z);
+    }
+    return fit.x * x_m * f;
+}
+
+// ISC3 Pasquill–Gifford σy (twin: sigma::isc3_sigma_y_m).
+fn isc3_sigma_y_m(cd: vec4<f32>, x_m: f32) -> f32 {
+    let x_km = x_m / 1000.0;
+    let th = 0.017453293 * (cd.x - cd.y * log(x_km));
+    return 465.11628 * x_km * tan(th);
+}
+
+// ISC3 Pasquill–Gifford σz on its segments, capped (twin: sigma::isc3_sigma_z_m).
+fn isc3_sigma_z_m(first: u32, count: u32, x_m: f32) -> f32 {
+    let x_km = x_m / 1000.0;
+    var seg = segments[first + count - 1u];
+    for (var i = 0u; i < count; i++) {
+        let s = segments[first + i];
+        if x_km < s.x {
+            seg = s;
+            break;
+        }
+    }
+    return min(seg.y * pow(x_km, seg.z), ISC3_SIGMA_Z_CAP_M);
+}
+
+// (σy, σz) at downwind distance x, floored at 1 m (twin: Sigmas::at).
+fn sigmas_at(p: PlumeRec, x_m: f32) -> vec2<f32> {
+    let x = max(x_m, MIN_DISTANCE_M);
+    if p.scheme.x == 0u {
+        return vec2<f32>(sigma_m(p.briggs_y, x), sigma_m(p.briggs_z, x));
+    }
+    return vec2<f32>(isc3_sigma_y_m(p.isc3_y, x), isc3_sigma_z_m(p.scheme.y, p.scheme.z, x));
+}
+
+// Plume rise at downwind distance x (twin: RiseInputs::rise_at_m).
+fn rise_at_m(p: PlumeRec, x_m: f32) -> f32 {
+    if x_m <= 0.0 || p.rise.z == 0.0 {
+        return 0.0;
+    }
+    if x_m >= p.rise.y {
+        return p.rise.x;
+    }
+    return min(p.rise.z * pow(x_m, p.rise.w), p.rise.x);
+}
+
+// Effective plume height at downwind distance x (twin: PlumeGeometry::effective_height_m).
+fn effective_height_m(p: PlumeRec, x_m: f32) -> f32 {
+    return p.flow.y + rise_at_m(p, x_m);
+}
+
+fn gauss(s: f32, inv2s2: f32) -> f32 {
+    return exp(-s * s * inv2s2);
+}
+
+// The vertical factor V with ground and lid images or its Fourier form (twin:
+// plume::vertical_factor); `lid_m` < 0 means no lid.
+fn vertical_factor(z_m: f32, h_eff_m: f32, sigma_z_m: f32, lid_m: f32) -> f32 {
+    let inv2s2 = 0.5 / (sigma_z_m * sigma_z_m);
+    if lid_m < 0.0 {
+        return gauss(z_m - h_eff_m, inv2s2) + gauss(z_m + h_eff_m, inv2s2);
+    }
+    let h = lid_m;
+    if h_eff_m >= h || z_m > h {
+        return 0.0;
+    }
+    if sigma_z_m < FOURIER_SWITCH * h {
+        let reach = 11.0 * sigma_z_m + z_m + h_eff_m;
+        let n_max = min(i32(floor(reach / (2.0 * h))), 4);
+        var v = gauss(z_m - h_eff_m, inv2s2) + gauss(z_m + h_eff_m, inv2s2);
+        for (var n = 1; n <= n_max; n++) {
+            let o = 2.0 * f32(n) * h;
+            v += gauss(z_m - h_eff_m + o, inv2s2) + gauss(z_m + h_eff_m + o, inv2s2)
+                + gauss(z_m - h_eff_m - o, inv2s2) + gauss(z_m + h_eff_m - o, inv2s2);
+        }
+        return v;
+    }
+    let a = PI * PI * sigma_z_m * sigma_z_m / (2.0 * h * h);
+    var sum = 0.0;
+    for (var k = 1; k <= 8; k++) {
+        let kf = f32(k);
+        let w = exp(-kf * kf * a);
+        if w < 1e-17 {
+            break;
+        }
+        sum += w * cos(kf * PI * z_m / h) * cos(kf * PI * h_eff_m / h);
+    }
+    return sqrt(TAU) * sigma_z_m / h * (1.0 + 2.0 * sum);
+}
+
+// Concentration per unit rate (s m⁻³) at downwind x, crosswind y, height z (twin:
+// plume::concentration_per_rate).
+fn concentration_per_rate(p: PlumeRec, h_eff_m: f32, x_m: f32, y_m: f32, z_m: f32) -> f32 {
+    if x_m <= 0.0 {
+        return 0.0;
+    }
+    let s = sigmas_at(p, x_m);
+    let e = y_m * y_m / (2.0 * s.x * s.x);
+    if e > CROSSWIND_CUTOFF {
+        return 0.0;
+    }
+    return exp(-e) * vertical_factor(z_m, h_eff_m, s.y, p.flow.z) / (TAU * p.flow.x * s.x * s.y);
+}
+
+// Downwind and crosswind coordinates of a local point (twin: PlumeGeometry::plume_frame).
+fn plume_frame(p: PlumeRec, x_m: f32, y_m: f32) -> vec2<f32> {
+    let dx = x_m - p.geometry.x;
+    let dy = y_m - p.geometry.y;
+    let ex = p.geometry.z;
+    let ey = p.geometry.w;
+    return vec2<f32>(dx * ex + dy * ey, -dx * ey + dy * ex);
+}
+
+// out[(plume · n_heights + k) · nx·ny + j·nx + i] = C/Q of the plume at cell (i, j), height k.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn steady_grid(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) n_groups: vec3<u32>) {
+    let idx = gid.y * n_groups.x * WORKGROUP_SIZE + gid.x;
+    let n_cells = grid.nx * grid.ny;
+    if idx >= n_cells * grid.n_plumes * grid.n_heights {
+        return;
+    }
+    let cell = idx % n_cells;
+    let ph = idx / n_cells;
+    let k = ph % grid.n_heights;
+    let p = plumes[ph / grid.n_heights];
+    let x = grid.x0_m + f32(cell % grid.nx) * grid.dx_m;
+    let y = grid.y0_m + f32(cell / grid.nx) * grid.dx_m;
+    let f = plume_frame(p, x, y);
+    out[idx] = concentration_per_rate(p, effective_height_m(p, f.x), f.x, f.y, heights[k]);
+}

@@ -1,0 +1,413 @@
+// lagrangian.wgsl — one synchronisation step of the particle model: release, Langevin
+// sub-steps with reflection, deposition and domain exit, decay booking, and gridding of
+// exposure, deposition and the mass budget in 64-bit fixed point.
+//
+// Twin of `Ctx::begin`/`process_chunk`/`finish` in src/model/lagrangian/account.rs and one
+// lane of `advance_all` in src/model/lagrangian/step.rs (equations and references there); the
+// host side is src/backend/gpu/lagrangian/. One thread per particle; particles stay resident
+// in `particles` for the whole run.
+
+// Most species a run may have on the GPU (the workgroup budget is sized by it);
+// equals `plume::backend::gpu::MAX_GPU_SPECIES`.
+const MAX_GPU_SPECIES: u32 = 16u;
+// Budget terms per species: released, dry, wet, decayed, exited.
+const BUDGET_TERMS: u32 = 5u;
+// 64-bit counters in the budget block: the species terms, the sub-step count and the count
+// of particles that left the domain.
+const BUDGET_COUNTERS: u32 = 82u; // MAX_GPU_SPECIES * BUDGET_TERMS + 2
+// Counter indices of the sub-steps and the exited particles.
+const SUB_STEPS_COUNTER: u32 = 80u;
+const EXITED_COUNTER: u32 = 81u;
+// Word index (in `acc`) of the saturation flag, after the budget counters.
+const SATURATED_WORD: u32 = 164u; // 2 * BUDGET_COUNTERS
+
+struct StepParams {
+    // Start and end of the synchronisation step (s since the scenario start).
+    t0_s: f32,
+    t1_s: f32,
+    // (t1 − t0) rounded once from f64, as the CPU driver does.
+    sync_duration_s: f32,
+    // Particles [0, n_active) are released by t1 (the array is ordered by release time).
+    n_active: u32,
+    // Column: levels at k·dz_m for k < n_levels, then the above-lid record.
+    n_levels: u32,
+    dz_m: f32,
+    lid_m: f32,
+    precipitation: u32,
+    time_step_factor: f32,
+    min_time_step_s: f32,
+    max_time_step_s: f32,
+    drift: u32,
+    deposition_layer_m: f32,
+    x_min_m: f32,
+    x_max_m: f32,
+    y_min_m: f32,
+    y_max_m: f32,
+    top_m: f32,
+    grid_x0_m: f32,
+    grid_y0_m: f32,
+    grid_dx_m: f32,
+    nx: u32,
+    ny: u32,
+    nz: u32,
+    n_species: u32,
+    member: u32,
+    key: vec2<u32>,
+    // Word offsets of the grids in `acc`.
+    exposure_offset: u32,
+    dry_offset: u32,
+    wet_offset: u32,
+    // Whether a thread also grids exposure (off for the bare Langevin parity test).
+    grid_exposure: u32,
+    _pad: vec4<u32>,
+}
+
+// Per source: loss rates of its classes and its entries [entries.x, entries.x + entries.y).
+struct SourceRec {
+    dry_velocity_m_s: vec4<f32>,
+    washout_per_s: vec4<f32>,
+    entries: vec4<u32>,
+}
+
+// One species a source emits (twin: release::Entry, with the fixed-point scales applied).
+struct EntryRec {
+    class_index: u32,
+    species: u32,
+    decay_per_s: f32,
+    // amount_per_particle × amount scale (fixed-point units of a full particle).
+    amount_units: f32,
+    // amount_per_particle × exposure scale (units per second airborne).
+    exposure_units: f32,
+    // fixed(amount_per_particle, amount scale) as the CPU computes it in f64: a particle's
+    // exact amount at release.
+    released_lo: u32,
+    released_hi: u32,
+    _pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: StepParams;
+@group(0) @binding(1) var<storage, read_write> particles: array<Particle>;
+@group(0) @binding(2) var<storage, read> column: array<ColumnLevel>;
+@group(0) @binding(3) var<storage, read> sources: array<SourceRec>;
+@group(0) @binding(4) var<storage, read> entries: array<EntryRec>;
+@group(0) @binding(5) var<storage, read> layers: array<vec2<f32>>;
+@group(0) @binding(6) var<storage, read_write> acc: array<atomic<u32>>;
+
+// Budget counters of this workgroup, flushed to `acc` once at the end.
+var<workgroup> wg_budget: array<atomic<u32>, 164>; // 2 * BUDGET_COUNTERS
+
+// Adds the two's-complement 64-bit `v` to the counter at words (i, i + 1) of `acc`; a carry
+// out of the low word goes to the high word. Flags a signed overflow of a non-negative sum.
+fn acc_add(i: u32, v: vec2<u32>) {
+    if v.x == 0u && v.y == 0u {
+        return;
+    }
+    var carry = 0u;
+    if v.x != 0u {
+        let old = atomicAdd(&acc[i], v.x);
+        carry = select(0u, 1u, old > 0xFFFFFFFFu - v.x);
+    }
+    let add_hi = v.y + carry;
+    if add_hi != 0u {
+        let old_hi = atomicAdd(&acc[i + 1u], add_hi);
+        let new_hi = old_hi + add_hi;
+        if add_hi < 0x80000000u && old_hi < 0x80000000u && new_hi >= 0x80000000u {
+            atomicStore(&acc[SATURATED_WORD], 1u);
+        }
+    }
+}
+
+// The same for counter `c` of the workgroup budget.
+fn wg_add(c: u32, v: vec2<u32>) {
+    if v.x == 0u && v.y == 0u {
+        return;
+    }
+    var carry = 0u;
+    if v.x != 0u {
+        let old = atomicAdd(&wg_budget[2u * c], v.x);
+        carry = select(0u, 1u, old > 0xFFFFFFFFu - v.x);
+    }
+    let add_hi = v.y + carry;
+    if add_hi != 0u {
+        atomicAdd(&wg_budget[2u * c + 1u], add_hi);
+    }
+}
+
+// The level of the column at height z (twin: Column::at): linear interpolation between the
+// tabulated levels, the above-lid record above the lid.
+fn column_at(z_m: f32) -> ColumnLevel {
+    let n = params.n_levels;
+    if z_m > params.lid_m {
+        return column[n];
+    }
+    let last = n - 1u;
+    let f = clamp(z_m / params.dz_m, 0.0, f32(last));
+    let k = min(u32(f), last - 1u);
+    let w = f - f32(k);
+    let a = column[k];
+    let b = column[k + 1u];
+    return ColumnLevel(
+        a.sigma + w * (b.sigma - a.sigma),
+        a.inv_time_scale + w * (b.inv_time_scale - a.inv_time_scale),
+        a.wind + w * (b.wind - a.wind),
+    );
+}
+
+// Output cell (row-major j·nx + i) nearest to (x, y), clamped to the grid (twin: Ctx::cell).
+fn cell_index(x_m: f32, y_m: f32) -> u32 {
+    let fi = clamp(floor((x_m - params.grid_x0_m) / params.grid_dx_m + 0.5), 0.0, f32(params.nx - 1u));
+    let fj = clamp(floor((y_m - params.grid_y0_m) / params.grid_dx_m + 0.5), 0.0, f32(params.ny - 1u));
+    return u32(fj) * params.nx + u32(fi);
+}
+
+// Fixed-point amount of entry `e` for a particle with class share m and decay factor d.
+// The full undecayed share is the exact integer the CPU books at release, so the GPU budget
+// telescopes to the CPU's released total exactly.
+fn entry_units(e: EntryRec, m: f32, d: f32) -> vec2<u32> {
+    if m == 1.0 && d == 1.0 {
+        return vec2<u32>(e.released_lo, e.released_hi);
+    }
+    return fixed_from_units(m * e.amount_units * d);
+}
+
+// Decay factor exp(−λ·age) of entry `e` (1 for a stable species).
+fn decay_factor(e: EntryRec, age_s: f32) -> f32 {
+    if e.decay_per_s > 0.0 {
+        return exp_neg_poly(-e.decay_per_s * age_s);
+    }
+    return 1.0;
+}
+
+// Books the share `before → after` of class `class_index` lost at (x, y) by dry (wet = false) or
+// wet deposition, for every entry of the source in that class, valued at the decay of age
+// `age1_s` (the end of the synchronisation step, as the CPU does).
+fn book_loss(src: SourceRec, age1_s: f32, class_index: u32, x_m: f32, y_m: f32, before: f32, after: f32, wet: bool) {
+    let cell = cell_index(x_m, y_m);
+    let n_cells = params.nx * params.ny;
+    for (var i = 0u; i < src.entries.y; i++) {
+        let e = entries[src.entries.x + i];
+        if e.class_index != class_index {
+            continue;
+        }
+        let d = decay_factor(e, age1_s);
+        let a = fixed_sub(entry_units(e, before, d), entry_units(e, after, d));
+        let grid_word = 2u * (e.species * n_cells + cell);
+        if wet {
+            acc_add(params.wet_offset + grid_word, a);
+            wg_add(e.species * BUDGET_TERMS + 2u, a);
+        } else {
+            acc_add(params.dry_offset + grid_word, a);
+            wg_add(e.species * BUDGET_TERMS + 1u, a);
+        }
+    }
+}
+
+// Reflects a particle that moved from z_from to z perfectly at the lid (from either side)
+// and at the ground; returns (z, ŵ) (twin: step::reflect).
+fn reflect(z_in: f32, wn_in: f32, lid_m: f32, z_from: f32) -> vec2<f32> {
+    var z = z_in;
+    var wn = wn_in;
+    if (z_from > lid_m) != (z > lid_m) {
+        z = 2.0 * lid_m - z;
+        wn = -wn;
+    }
+    if z < 0.0 {
+        z = -z;
+        wn = -wn;
+    }
+    return vec2<f32>(z, wn);
+}
+
+// Advances particle p by `duration_s` in Langevin sub-steps (twin: one lane of
+// step::advance_all), booking deposition; returns the sub-steps taken. A particle leaving the
+// domain is marked exited.
+fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, duration_s: f32) -> u32 {
+    let any_dry = any(src.dry_velocity_m_s > vec4<f32>(0.0));
+    let any_wet = any(src.washout_per_s > vec4<f32>(0.0)) && params.precipitation != 0u;
+    var left = duration_s;
+    var steps = 0u;
+    var x = (*p).pos.x;
+    var y = (*p).pos.y;
+    var z = (*p).pos.z;
+    var up = (*p).vel.x;
+    var vp = (*p).vel.y;
+    var wn = (*p).vel.z;
+    let lid = params.lid_m;
+    while left > 0.0 {
+        let lv0 = column_at(z);
+        var dt = clamp(params.time_step_factor * lv0.inv_time_scale.w, params.min_time_step_s, params.max_time_step_s);
+        if left - dt < 0.5 * params.min_time_step_s {
+            dt = left;
+        }
+        let xi = normals4(params.key, params.member, (*p).id, (*p).step, 0u);
+        (*p).step = (*p).step + 1u;
+        steps = steps + 1u;
+        // Half a vertical drift with the old velocity, the velocity update at the midpoint,
+        // the other half with the new velocity (the symmetric "ABA" splitting).
+        let half0 = reflect(z + 0.5 * dt * (lv0.wind.z + lv0.sigma.z * wn), wn, lid, z);
+        z = half0.x;
+        wn = half0.y;
+        let lv = column_at(z);
+        let ru = exp_neg_poly(-dt * lv.inv_time_scale.x);
+        let rv = exp_neg_poly(-dt * lv.inv_time_scale.y);
+        let rw = exp_neg_poly(-dt * lv.inv_time_scale.z);
+        up = ru * up + lv.sigma.x * sqrt(max(1.0 - ru * ru, 0.0)) * xi.x;
+        vp = rv * vp + lv.sigma.y * sqrt(max(1.0 - rv * rv, 0.0)) * xi.y;
+        var drift = 0.0;
+        if params.drift != 0u {
+            drift = lv.sigma.w * dt;
+        }
+        wn = rw * wn + drift + sqrt(max(1.0 - rw * rw, 0.0)) * xi.z;
+        x = x + (lv.wind.x + up) * dt;
+        y = y + (lv.wind.y + vp) * dt;
+        let half1 = reflect(z + 0.5 * dt * (lv.wind.z + lv.sigma.z * wn), wn, lid, z);
+        z = half1.x;
+        wn = half1.y;
+        left = left - dt;
+        if any_dry && z < params.deposition_layer_m {
+            for (var k = 0u; k < 4u; k++) {
+                let vd = src.dry_velocity_m_s[k];
+                if vd > 0.0 && (*p).mass[k] > 0.0 {
+                    let before = (*p).mass[k];
+                    (*p).mass[k] = before * exp_neg_poly(-vd * dt / params.deposition_layer_m);
+                    book_loss(src, age1_s, k, x, y, before, (*p).mass[k], false);
+                }
+            }
+        }
+        if any_wet && z <= lid {
+            for (var k = 0u; k < 4u; k++) {
+                let lambda = src.washout_per_s[k];
+                if lambda > 0.0 && (*p).mass[k] > 0.0 {
+                    let before = (*p).mass[k];
+                    (*p).mass[k] = before * exp_neg_poly(-lambda * dt);
+                    book_loss(src, age1_s, k, x, y, before, (*p).mass[k], true);
+                }
+            }
+        }
+        (*p).pos = vec4<f32>(x, y, z, (*p).pos.w);
+        let inside = x >= params.x_min_m && x <= params.x_max_m && y >= params.y_min_m
+            && y <= params.y_max_m && z <= params.top_m;
+        if !inside {
+            (*p).status = STATUS_EXITED;
+            break;
+        }
+    }
+    (*p).vel = vec3<f32>(up, vp, wn);
+    return steps;
+}
+
+// Advances one particle over [t0, t1] and books what it did (twin: Ctx::begin, then advance_all, then Ctx::finish).
+fn process(index: u32) {
+    var p = particles[index];
+    let t_rel = p.pos.w;
+    var just_released = false;
+    if p.status == STATUS_WAITING && t_rel < params.t1_s {
+        just_released = true;
+    } else if p.status != STATUS_AIRBORNE {
+        return;
+    }
+    let src = sources[p.source];
+    var t_from = params.t0_s;
+    var duration = params.sync_duration_s;
+    if just_released {
+        t_from = t_rel;
+        duration = params.t1_s - t_rel;
+        p.status = STATUS_AIRBORNE;
+        let lv = column_at(p.pos.z);
+        let xi = normals4(params.key, params.member, p.id, 0u, 1u);
+        p.vel = vec3<f32>(lv.sigma.x * xi.x, lv.sigma.y * xi.y, xi.z);
+        for (var i = 0u; i < src.entries.y; i++) {
+            let e = entries[src.entries.x + i];
+            wg_add(e.species * BUDGET_TERMS, entry_units(e, p.mass[e.class_index], 1.0));
+        }
+    }
+    // Decay over the step, booked from the factors at its start and end.
+    let age1 = params.t1_s - t_rel;
+    for (var i = 0u; i < src.entries.y; i++) {
+        let e = entries[src.entries.x + i];
+        if e.decay_per_s > 0.0 {
+            let m = p.mass[e.class_index];
+            let d0 = decay_factor(e, t_from - t_rel);
+            let d1 = decay_factor(e, age1);
+            wg_add(e.species * BUDGET_TERMS + 3u, fixed_sub(entry_units(e, m, d0), entry_units(e, m, d1)));
+        }
+    }
+    let steps = advance(&p, src, age1, duration);
+    wg_add(SUB_STEPS_COUNTER, vec2<u32>(steps, 0u));
+    if p.status == STATUS_EXITED {
+        wg_add(EXITED_COUNTER, vec2<u32>(1u, 0u));
+        for (var i = 0u; i < src.entries.y; i++) {
+            let e = entries[src.entries.x + i];
+            wg_add(e.species * BUDGET_TERMS + 4u, entry_units(e, p.mass[e.class_index], decay_factor(e, age1)));
+        }
+        particles[index] = p;
+        return;
+    }
+    if params.grid_exposure != 0u {
+        let cell = cell_index(p.pos.x, p.pos.y);
+        let n_cells = params.nx * params.ny;
+        let alive_s = params.t1_s - t_from;
+        for (var k = 0u; k < params.nz; k++) {
+            let layer = layers[k];
+            if p.pos.z >= layer.x && p.pos.z < layer.y {
+                for (var i = 0u; i < src.entries.y; i++) {
+                    let e = entries[src.entries.x + i];
+                    let w = p.mass[e.class_index] * e.exposure_units * decay_factor(e, age1) * alive_s;
+                    let word = 2u * ((e.species * params.nz + k) * n_cells + cell);
+                    acc_add(params.exposure_offset + word, fixed_from_units(w));
+                }
+            }
+        }
+    }
+    particles[index] = p;
+}
+
+// Index of this thread's particle in a dispatch folded over two dimensions.
+fn thread_index(gid: vec3<u32>, n_groups: vec3<u32>) -> u32 {
+    return gid.y * n_groups.x * WORKGROUP_SIZE + gid.x;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn step_particles(
+    @builtin(global_invocation_id) gid: vec3<u32>,
+    @builtin(num_workgroups) n_groups: vec3<u32>,
+    @builtin(local_invocation_index) lid: u32,
+) {
+    let i = thread_index(gid, n_groups);
+    if i < params.n_active {
+        process(i);
+    }
+    workgroupBarrier();
+    for (var c = lid; c < BUDGET_COUNTERS; c += WORKGROUP_SIZE) {
+        let v = vec2<u32>(atomicLoad(&wg_budget[2u * c]), atomicLoad(&wg_budget[2u * c + 1u]));
+        acc_add(2u * c, v);
+    }
+}
+
+// Fixed-point amount of every species still airborne at time t1 (twin: Ctx::airborne),
+// one counter per species at word `params.exposure_offset` (the host points it at the
+// airborne block).
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn airborne_amounts(
+    @builtin(global_invocation_id) gid: vec3<u32>,
+    @builtin(num_workgroups) n_groups: vec3<u32>,
+    @builtin(local_invocation_index) lid: u32,
+) {
+    let i = thread_index(gid, n_groups);
+    if i < params.n_active {
+        let p = particles[i];
+        if p.status == STATUS_AIRBORNE {
+            let src = sources[p.source];
+            for (var i = 0u; i < src.entries.y; i++) {
+                let e = entries[src.entries.x + i];
+                let d = decay_factor(e, params.t1_s - p.pos.w);
+                wg_add(e.species, entry_units(e, p.mass[e.class_index], d));
+            }
+        }
+    }
+    workgroupBarrier();
+    for (var c = lid; c < MAX_GPU_SPECIES; c += WORKGROUP_SIZE) {
+        let v = vec2<u32>(atomicLoad(&wg_budget[2u * c]), atomicLoad(&wg_budget[2u * c + 1u]));
+        acc_add(params.exposure_offset + 2u * c, v);
+    }
+}

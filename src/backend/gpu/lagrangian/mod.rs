@@ -1,0 +1,425 @@
+//! The particle model on the GPU: the same time loop as the CPU driver
+//! ([`crate::model::lagrangian::driver`]), with the particles resident on the device for the
+//! whole run and the per-particle work in `shaders/lagrangian.wgsl`.
+//!
+//! Per synchronisation step the host writes one small uniform (times, the count of released
+//! particles) and, only when the meteorology changes, the column and the source loss rates
+//! (once per met time); it dispatches one thread per particle. Only the exposure grid comes
+//! back, at output times; the budget, deposition grids and (when asked) the particles come
+//! back once at the end. All sums are 64-bit fixed point at the CPU's scales ([`super::fixed`]),
+//! and a particle's full release is the same integer on both backends, so released totals
+//! agree exactly and the GPU budget closes exactly.
+//!
+//! Particles that do not fit one storage binding are split over several buffers, each with
+//! its own bind group, dispatched one after another.
+//!
+//! ## Speed
+//! One thread runs all of a particle's sub-steps of a synchronisation step with its state in
+//! registers, so the 64-byte record is read and written once per sampling step (300 s by
+//! default), not once per sub-step: the sub-steps are fused and memory traffic is not the limit.
+//! What remains per sub-step is arithmetic: Philox4x32-10 (ten rounds of two 32×32→64-bit
+//! products, each emulated with four 16-bit products because WGSL has no wide multiply), the
+//! polynomial log and sine/cosine, three polynomial exponentials and two column look-ups
+//! (96 bytes from a table that stays in cache). Measured with `benches/gpu.rs` on Mesa's
+//! lavapipe (2 CPU cores): 6.9·10⁶ particle-steps/s at 10⁶ and 10⁷ particles, 2.3·10⁷ Gaussian
+//! cells/s; no hardware GPU has run it yet (`scripts/gpu_device_check.sh` is ready for one).
+
+use bytemuck::Zeroable;
+
+use super::context::{GpuContext, GpuError};
+use super::fixed::{pairs_to_i64, to_i64};
+use super::{BUDGET_TERMS, EXITED_COUNTER, MAX_GPU_SPECIES, SATURATED_WORD, SUB_STEPS_COUNTER};
+use crate::field::{Fields, GridSpec};
+use crate::geo::TransverseMercator;
+use crate::met::Meteorology;
+use crate::model::lagrangian::column::Column;
+use crate::model::lagrangian::driver::sync_schedule;
+use crate::model::lagrangian::particle::{Particle, BYTES_PER_PARTICLE};
+use crate::model::lagrangian::release::{create_particles, PlanError, SourcePlan};
+use crate::model::lagrangian::scenario::plan_sources;
+use crate::model::lagrangian::step::StepInputs;
+use crate::model::lagrangian::tally::{FixedBudget, Scales};
+use crate::model::lagrangian::{Flow, LagrangianConfig, LagrangianRun, Progress, RunStats};
+use crate::rng::StreamKey;
+use crate::scenario::Scenario;
+use crate::substance::Species;
+
+mod records;
+mod resident;
+
+use records::{column_records, entry_records, source_records};
+pub use records::{EntryRec, SourceRec, StepParams};
+use resident::Resident;
+
+/// Words at the head of the accumulator: the budget counters, the saturation flag, padding.
+const HEAD_WORDS: usize = SATURATED_WORD + 2;
+
+/// What a GPU particle run returns beyond the CPU's [`LagrangianRun`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GpuRunOptions {
+    /// Copy the particles back at the end (640 MB for 10⁷); otherwise `particles` is empty.
+    pub return_particles: bool,
+    /// Caps the particles per storage binding below the device's limit (tests of the split).
+    pub max_particles_per_binding: Option<usize>,
+}
+
+impl Default for GpuRunOptions {
+    fn default() -> Self {
+        GpuRunOptions {
+            return_particles: true,
+            max_particles_per_binding: None,
+        }
+    }
+}
+
+/// Runs the particle model on the GPU: the twin of [`crate::model::lagrangian::simulate`] with
+/// the same arguments, plus the device and what to copy back.
+#[allow(clippy::too_many_arguments)]
+pub fn simulate(
+    ctx: &GpuContext,
+    plans: &[SourcePlan],
+    species: &[Species],
+    grid: &GridSpec,
+    flow: &Flow,
+    cfg: &LagrangianConfig,
+    duration_s: f64,
+    options: GpuRunOptions,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<LagrangianRun, GpuError> {
+    let ns = species.len();
+    if ns > MAX_GPU_SPECIES {
+        return Err(GpuError::TooLarge {
+            needed: format!("{ns} species"),
+            allowed: format!("{MAX_GPU_SPECIES} per GPU run"),
+        });
+    }
+    let nz = grid.nz();
+    let n_cells = grid.nx * grid.ny;
+    let mut released = vec![0.0; ns];
+    plans.iter().for_each(|p| p.add_released(&mut released));
+    let scales = Scales::new(&released, duration_s);
+    let particles = create_particles(plans);
+    let release_times: Vec<f32> = particles.iter().map(|p| p.pos[3]).collect();
+    let column_at = |t: f64| match flow {
+        Flow::Column(c) => c.clone(),
+        Flow::Met { met, x_m, y_m } => Column::from_met(*met, *x_m, *y_m, t),
+    };
+    let rebuild = matches!(flow, Flow::Met { met, .. } if !met.is_uniform());
+    let mut column = column_at(0.0);
+    let exposure_offset = HEAD_WORDS;
+    let dry_offset = exposure_offset + 2 * ns * nz * n_cells;
+    let wet_offset = dry_offset + 2 * ns * n_cells;
+    let airborne_offset = wet_offset + 2 * ns * n_cells;
+    let acc_words = airborne_offset + 2 * MAX_GPU_SPECIES;
+    let layers: Vec<[f32; 2]> = grid
+        .layers
+        .iter()
+        .map(|l| [l.bottom_m as f32, l.top_m as f32])
+        .collect();
+    let entries = entry_records(plans, &scales);
+    let res = Resident::new(
+        ctx,
+        &particles,
+        &column,
+        &source_records(plans, f64::from(column.precipitation_mm_h)),
+        &entries,
+        &layers,
+        acc_words,
+        options.max_particles_per_binding,
+    )?;
+    drop(particles);
+    let half = 0.5 * grid.dx_m;
+    let key = StreamKey {
+        seed: cfg.seed,
+        member: cfg.member,
+    };
+    let base = StepParams {
+        n_levels: column.levels.len() as u32,
+        dz_m: column.dz_m,
+        lid_m: column.lid_m,
+        precipitation: u32::from(column.precipitation_mm_h > 0.0),
+        time_step_factor: cfg.step.time_step_factor,
+        min_time_step_s: cfg.step.min_time_step_s,
+        max_time_step_s: cfg.step.max_time_step_s,
+        drift: u32::from(cfg.step.drift),
+        deposition_layer_m: cfg.step.deposition_layer_m,
+        x_min_m: (grid.x0_m - half) as f32,
+        x_max_m: (grid.x_m(grid.nx - 1) + half) as f32,
+        y_min_m: (grid.y0_m - half) as f32,
+        y_max_m: (grid.y_m(grid.ny - 1) + half) as f32,
+        top_m: cfg.model_top_m as f32,
+        grid_x0_m: grid.x0_m as f32,
+        grid_y0_m: grid.y0_m as f32,
+        grid_dx_m: grid.dx_m as f32,
+        nx: grid.nx as u32,
+        ny: grid.ny as u32,
+        nz: nz as u32,
+        n_species: ns as u32,
+        member: cfg.member,
+        key: key.key(),
+        exposure_offset: exposure_offset as u32,
+        dry_offset: dry_offset as u32,
+        wet_offset: wet_offset as u32,
+        grid_exposure: 1,
+        ..Zeroable::zeroed()
+    };
+    // The CPU driver's sampling step: at most `sampling_step_s`, shortened so that λ·Δt ≤ 1 %
+    // for the shortest-lived species, at least 1 s.
+    let max_decay_per_s = plans
+        .iter()
+        .flat_map(|p| p.entries.iter().map(|e| e.decay_per_s))
+        .fold(0.0, f64::max);
+    let sampling_s = cfg
+        .sampling_step_s
+        .min(0.01 / max_decay_per_s.max(1e-300))
+        .max(1.0);
+    let schedule = sync_schedule(grid, sampling_s);
+    let mut fields = Fields::zeros(grid.clone(), species);
+    let mut exposure_total = vec![0i64; ns * nz * n_cells];
+    let mut params = base;
+    let mut n_active = 0;
+    let mut t0 = 0.0;
+    for &(t1, closes) in &schedule {
+        if rebuild {
+            // A new met time: upload its column and loss rates (nothing else changes).
+            column = column_at(0.5 * (t0 + t1));
+            ctx.queue.write_buffer(
+                &res.column,
+                0,
+                bytemuck::cast_slice(&column_records(&column)),
+            );
+            let recs = source_records(plans, f64::from(column.precipitation_mm_h));
+            ctx.queue
+                .write_buffer(&res.sources, 0, bytemuck::cast_slice(&recs));
+            params.lid_m = column.lid_m;
+            params.dz_m = column.dz_m;
+            params.precipitation = u32::from(column.precipitation_mm_h > 0.0);
+        }
+        while n_active < release_times.len() && f64::from(release_times[n_active]) < t1 {
+            n_active += 1;
+        }
+        params.t0_s = t0 as f32;
+        params.t1_s = t1 as f32;
+        params.sync_duration_s = (t1 - t0) as f32;
+        res.run(ctx, false, &params, n_active);
+        if let Some(n) = closes {
+            let words = 2 * ns * nz * n_cells;
+            let bytes =
+                ctx.read_back(&res.acc, (exposure_offset * 4) as u64, (words * 4) as u64)?;
+            let sum = pairs_to_i64(bytemuck::cast_slice(&bytes[..words * 4]));
+            let mut enc = ctx.device.create_command_encoder(&Default::default());
+            enc.clear_buffer(
+                &res.acc,
+                (exposure_offset * 4) as u64,
+                Some((words * 4) as u64),
+            );
+            ctx.queue.submit([enc.finish()]);
+            let len_s = grid.times_s[n] - grid.interval_start_s(n);
+            for s in 0..ns {
+                for k in 0..nz {
+                    let depth = grid.layers[k].top_m - grid.layers[k].bottom_m;
+                    let norm = 1.0 / (scales.exposure[s] * len_s * grid.cell_area_m2() * depth);
+                    let mut view =
+                        fields.species[s]
+                            .concentration
+                            .slice_mut(ndarray::s![n, k, .., ..]);
+                    for (c, v) in view.iter_mut().enumerate() {
+                        *v = sum[(s * nz + k) * n_cells + c] as f64 * norm;
+                    }
+                }
+            }
+            exposure_total
+                .iter_mut()
+                .zip(&sum)
+                .for_each(|(a, b)| *a += b);
+        }
+        ctx.check("a particle step")?;
+        progress(&Progress {
+            time_s: t1,
+            duration_s,
+            released: n_active,
+            total: release_times.len(),
+        });
+        t0 = t1;
+    }
+    // What is still airborne at the end, then everything else in one read.
+    let end = StepParams {
+        t1_s: duration_s as f32,
+        exposure_offset: airborne_offset as u32,
+        ..params
+    };
+    res.run(ctx, true, &end, release_times.len());
+    let bytes = ctx.read_back(&res.acc, 0, (acc_words * 4) as u64)?;
+    let words: &[u32] = bytemuck::cast_slice(&bytes[..acc_words * 4]);
+    if words[SATURATED_WORD] != 0 {
+        return Err(GpuError::Saturated);
+    }
+    let counter = |c: usize| to_i64([words[2 * c], words[2 * c + 1]]);
+    let dry = pairs_to_i64(&words[dry_offset..wet_offset]);
+    let wet = pairs_to_i64(&words[wet_offset..airborne_offset]);
+    let airborne = pairs_to_i64(&words[airborne_offset..acc_words]);
+    let area = grid.cell_area_m2();
+    for (s, f) in fields.species.iter_mut().enumerate() {
+        for k in 0..nz {
+            let depth = grid.layers[k].top_m - grid.layers[k].bottom_m;
+            let norm = 1.0 / (scales.exposure[s] * area * depth);
+            let mut view = f.time_integrated.slice_mut(ndarray::s![k, .., ..]);
+            for (c, v) in view.iter_mut().enumerate() {
+                *v = exposure_total[(s * nz + k) * n_cells + c] as f64 * norm;
+            }
+        }
+        let norm = 1.0 / (scales.amount[s] * area);
+        for (c, v) in f.dry_deposition.iter_mut().enumerate() {
+            *v = dry[s * n_cells + c] as f64 * norm;
+        }
+        for (c, v) in f.wet_deposition.iter_mut().enumerate() {
+            *v = wet[s * n_cells + c] as f64 * norm;
+        }
+        let t = |k: usize| counter(s * BUDGET_TERMS + k);
+        let budget = FixedBudget {
+            released: t(0),
+            dry: t(1),
+            wet: t(2),
+            decayed: t(3),
+            exited: t(4),
+        };
+        f.budget = Some(budget.to_budget(airborne[s], scales.amount[s]));
+    }
+    let out_particles = if options.return_particles {
+        res.read_particles(ctx, release_times.len())?
+    } else {
+        vec![]
+    };
+    let stats = RunStats {
+        particles: release_times.len(),
+        sub_steps: counter(SUB_STEPS_COUNTER) as u64,
+        sync_steps: schedule.len(),
+        exited: counter(EXITED_COUNTER) as usize,
+        bytes_per_particle: BYTES_PER_PARTICLE,
+    };
+    Ok(LagrangianRun {
+        fields,
+        stats,
+        particles: out_particles,
+    })
+}
+
+/// Why a scenario cannot run on the GPU particle model.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ScenarioRunError {
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error(transparent)]
+    Gpu(#[from] GpuError),
+}
+
+/// Runs `scenario` with the particle model on the GPU: the twin of
+/// [`crate::model::lagrangian::scenario::run_scenario`] (same source plans, grid and flow).
+pub fn run_scenario(
+    ctx: &GpuContext,
+    scenario: &Scenario,
+    met: &dyn Meteorology,
+    particles: usize,
+    cfg: &LagrangianConfig,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<LagrangianRun, ScenarioRunError> {
+    let tm = TransverseMercator::new(scenario.domain.centre);
+    let plans = plan_sources(scenario, met, &tm, particles)?;
+    let grid = GridSpec::from_scenario(scenario);
+    let flow = Flow::Met {
+        met,
+        x_m: 0.0,
+        y_m: 0.0,
+    };
+    let options = GpuRunOptions {
+        return_particles: false,
+        ..Default::default()
+    };
+    Ok(simulate(
+        ctx,
+        &plans,
+        &scenario.species,
+        &grid,
+        &flow,
+        cfg,
+        scenario.duration_s,
+        options,
+        progress,
+    )?)
+}
+
+/// Advances `particles` (all airborne) by `duration_s` with `inputs` on the GPU — the kernel's
+/// `advance` alone, with no release, decay or gridding: the GPU side of the one-step parity
+/// test against [`crate::model::lagrangian::step::advance_all`] with the same arguments.
+pub fn advance_particles(
+    ctx: &GpuContext,
+    particles: &[Particle],
+    inputs: &StepInputs,
+    duration_s: f32,
+) -> Result<Vec<Particle>, GpuError> {
+    let StepInputs {
+        column,
+        config: step,
+        losses,
+        bounds,
+        key,
+    } = *inputs;
+    let sources: Vec<SourceRec> = losses
+        .iter()
+        .map(|l| SourceRec {
+            dry_velocity_m_s: l.dry_velocity_m_s,
+            washout_per_s: l.washout_per_s,
+            entries: [0; 4],
+        })
+        .collect();
+    if particles.iter().any(|p| p.source as usize >= sources.len()) {
+        return Err(GpuError::TooLarge {
+            needed: "a loss record for every particle's source".into(),
+            allowed: format!("{} records", sources.len()),
+        });
+    }
+    let res = Resident::new(
+        ctx,
+        particles,
+        column,
+        &sources,
+        &[],
+        &[],
+        HEAD_WORDS + 2 * 4,
+        None,
+    )?;
+    let params = StepParams {
+        t0_s: 0.0,
+        t1_s: duration_s,
+        sync_duration_s: duration_s,
+        n_levels: column.levels.len() as u32,
+        dz_m: column.dz_m,
+        lid_m: column.lid_m,
+        precipitation: u32::from(column.precipitation_mm_h > 0.0),
+        time_step_factor: step.time_step_factor,
+        min_time_step_s: step.min_time_step_s,
+        max_time_step_s: step.max_time_step_s,
+        drift: u32::from(step.drift),
+        deposition_layer_m: step.deposition_layer_m,
+        x_min_m: bounds.x_min_m,
+        x_max_m: bounds.x_max_m,
+        y_min_m: bounds.y_min_m,
+        y_max_m: bounds.y_max_m,
+        top_m: bounds.top_m,
+        grid_dx_m: 1.0,
+        nx: 1,
+        ny: 1,
+        nz: 0,
+        member: key.member,
+        key: key.key(),
+        exposure_offset: HEAD_WORDS as u32,
+        dry_offset: HEAD_WORDS as u32,
+        wet_offset: HEAD_WORDS as u32,
+        grid_exposure: 0,
+        ..Zeroable::zeroed()
+    };
+    res.run(ctx, false, &params, particles.len());
+    let out = res.read_particles(ctx, particles.len())?;
+    ctx.check("the Langevin step")?;
+    Ok(out)
+}

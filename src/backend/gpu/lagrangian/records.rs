@@ -1,0 +1,123 @@
+//! The records the particle kernel reads, mirrors of the WGSL structs in
+//! `shaders/lagrangian.wgsl` (sizes and offsets checked by naga in tests/gpu_shaders.rs), and
+//! their packing from the source plans.
+
+use bytemuck::{Pod, Zeroable};
+
+use crate::model::lagrangian::column::{Column, ColumnLevel};
+use crate::model::lagrangian::particle::MAX_CLASSES;
+use crate::model::lagrangian::release::SourcePlan;
+use crate::model::lagrangian::tally::{fixed, Scales};
+
+/// The uniform of one dispatch: a mirror of `StepParams` in `shaders/lagrangian.wgsl`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct StepParams {
+    pub t0_s: f32,
+    pub t1_s: f32,
+    pub sync_duration_s: f32,
+    pub n_active: u32,
+    pub n_levels: u32,
+    pub dz_m: f32,
+    pub lid_m: f32,
+    pub precipitation: u32,
+    pub time_step_factor: f32,
+    pub min_time_step_s: f32,
+    pub max_time_step_s: f32,
+    pub drift: u32,
+    pub deposition_layer_m: f32,
+    pub x_min_m: f32,
+    pub x_max_m: f32,
+    pub y_min_m: f32,
+    pub y_max_m: f32,
+    pub top_m: f32,
+    pub grid_x0_m: f32,
+    pub grid_y0_m: f32,
+    pub grid_dx_m: f32,
+    pub nx: u32,
+    pub ny: u32,
+    pub nz: u32,
+    pub n_species: u32,
+    pub member: u32,
+    pub key: [u32; 2],
+    pub exposure_offset: u32,
+    pub dry_offset: u32,
+    pub wet_offset: u32,
+    pub grid_exposure: u32,
+    pub pad: [u32; 4],
+}
+const _: () = assert!(std::mem::size_of::<StepParams>() == 144);
+
+/// A source's loss rates and entry range: a mirror of `SourceRec`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct SourceRec {
+    pub dry_velocity_m_s: [f32; 4],
+    pub washout_per_s: [f32; 4],
+    /// First entry, entry count, 0, 0.
+    pub entries: [u32; 4],
+}
+const _: () = assert!(std::mem::size_of::<SourceRec>() == 48);
+
+/// One emitted species at the run's fixed-point scales: a mirror of `EntryRec`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct EntryRec {
+    pub class_index: u32,
+    pub species: u32,
+    pub decay_per_s: f32,
+    pub amount_units: f32,
+    pub exposure_units: f32,
+    pub released_lo: u32,
+    pub released_hi: u32,
+    pub pad: u32,
+}
+const _: () = assert!(std::mem::size_of::<EntryRec>() == 32);
+
+/// Loss rates of each source at precipitation `p_mm_h`, with their entry ranges.
+pub fn source_records(plans: &[SourcePlan], precipitation_mm_h: f64) -> Vec<SourceRec> {
+    let mut first = 0u32;
+    plans
+        .iter()
+        .map(|p| {
+            let mut r = SourceRec {
+                entries: [first, p.entries.len() as u32, 0, 0],
+                ..Zeroable::zeroed()
+            };
+            for (k, c) in p.classes.iter().enumerate().take(MAX_CLASSES) {
+                r.dry_velocity_m_s[k] = c.dry_velocity_m_s as f32;
+                r.washout_per_s[k] = c.washout_per_s(precipitation_mm_h) as f32;
+            }
+            first += p.entries.len() as u32;
+            r
+        })
+        .collect()
+}
+
+/// The entries of every source at the run's scales.
+pub fn entry_records(plans: &[SourcePlan], scales: &Scales) -> Vec<EntryRec> {
+    plans
+        .iter()
+        .flat_map(|p| p.entries.iter())
+        .map(|e| {
+            let released = fixed(e.amount_per_particle, scales.amount[e.species]) as u64;
+            EntryRec {
+                class_index: e.class as u32,
+                species: e.species as u32,
+                decay_per_s: e.decay_per_s as f32,
+                amount_units: (e.amount_per_particle * scales.amount[e.species]) as f32,
+                exposure_units: (e.amount_per_particle * scales.exposure[e.species]) as f32,
+                released_lo: released as u32,
+                released_hi: (released >> 32) as u32,
+                pad: 0,
+            }
+        })
+        .collect()
+}
+
+/// The column as uploaded: its levels followed by the above-lid record.
+pub fn column_records(c: &Column) -> Vec<ColumnLevel> {
+    let mut v = c.levels.clone();
+    v.push(c.above_lid);
+    v
+}

@@ -1,0 +1,26 @@
+//! The WGSL sources, each module with `shaders/common.wgsl` prepended (WGSL has no includes).
+
+/// Shared records, random numbers, polynomial exp and fixed point.
+pub const COMMON: &str = include_str!("../../../shaders/common.wgsl");
+/// The particle step and gridding ([`super::lagrangian`]).
+pub const LAGRANGIAN: &str = concat!(
+    include_str!("../../../shaders/common.wgsl"),
+    include_str!("../../../shaders/lagrangian.wgsl")
+);
+/// The Gaussian plume grid ([`super::gaussian`]).
+pub const GAUSSIAN: &str = concat!(
+    include_str!("../../../shaders/common.wgsl"),
+    include_str!("../../../shaders/gaussian.wgsl")
+);
+/// Random-number streams for parity tests ([`super::diagnostics`]).
+pub const DIAGNOSTICS: &str = concat!(
+    include_str!("../../../shaders/common.wgsl"),
+    include_str!("../../../shaders/diagnostics.wgsl")
+);
+
+/// Every compute module by name, as compiled (for validation tests).
+pub const ALL: [(&str, &str); 3] = [
+    ("lagrangian", LAGRANGIAN),
+    ("gaussian", GAUSSIAN),
+    ("diagnostics", DIAGNOSTICS),
+];

@@ -1,0 +1,289 @@
+//! Boundary-layer turbulence by height: velocity standard deviations σu, σv, σw, Lagrangian
+//! time scales T_Lu, T_Lv, T_Lw and the vertical gradient ∂σw²/∂z, from the scales
+//! (u*, L, h, w*) of a [`BoundaryLayer`] — so every stability class has a turbulence profile.
+//!
+//! The parameterisation is Hanna (1982) as FLEXPART implements it (`hanna.f90`, Stohl et al.
+//! 2005 §6): the regime is neutral when h/|L| < 1, else unstable (L < 0) or stable (L > 0).
+//! With ζ = z/h and f the Coriolis parameter (FLEXPART's fixed 10⁻⁴ s⁻¹):
+//!
+//! | | σu | σv | σw | T_Lu | T_Lv | T_Lw |
+//! |---|---|---|---|---|---|---|
+//! | neutral | 2.0u*·e^(−3fz/u*) | 1.3u*·e^(−2fz/u*) | 1.3u*·e^(−2fz/u*) | 0.5z/σw/(1+15fz/u*) | = T_Lu | = T_Lu |
+//! | unstable | u*(12+0.5h/\|L\|)^⅓ | = σu | √(1.2w*²(1−0.9ζ)ζ^⅔ + (1.8−1.4ζ)u*²) | 0.15h/σu | = T_Lu | see below |
+//! | stable | 2.0u*(1−ζ) | 1.3u*(1−ζ) | 1.3u*(1−ζ) | 0.15h/σu·ζ^½ | 0.07h/σv·ζ^½ | 0.1h/σw·ζ^0.8 |
+//!
+//! Unstable T_Lw: 0.1z/(σw(0.55−0.38z/|L|)) for z < |L|; else 0.59z/σw for ζ < 0.1; else
+//! 0.15h/σw·(1−e^(−5ζ)). As in FLEXPART, 0.01 m/s is added to every σ, and T_Lu, T_Lv ≥ 10 s,
+//! T_Lw ≥ 30 s. Heights are evaluated at z clamped to [`MIN_PROFILE_HEIGHT_M`, h]; below that
+//! floor the profile is constant, so ∂σw²/∂z = 0 there and the profile stays differentiable
+//! wherever the drift uses it. Above the mixing height the free troposphere has FLEXPART's
+//! constant diffusivities (horizontal 50 m² s⁻¹, vertical 0.1 m² s⁻¹) with
+//! [`FREE_TROPOSPHERE_TIME_SCALE_S`].
+//!
+//! ## References
+//! - Hanna, S.R. (1982) "Applications in air pollution modeling", in Nieuwstadt & van Dop (eds.)
+//!   *Atmospheric Turbulence and Air Pollution Modelling*, Reidel, ch. 7, pp. 275–310,
+//!   doi:10.1007/978-94-010-9112-1_7 — eqs. for σ and T_L in the three regimes.
+//! - Stohl, A., Forster, C., Frank, A., Seibert, P., Wotawa, G. (2005) "Technical note: The
+//!   Lagrangian particle dispersion model FLEXPART version 6.2", Atmos. Chem. Phys. 5:2461–2474,
+//!   doi:10.5194/acp-5-2461-2005, §6 — the same profiles, the floors, the free troposphere.
+
+use super::boundary_layer::BoundaryLayer;
+
+/// The Coriolis parameter FLEXPART uses in the neutral profiles (s⁻¹).
+pub const NEUTRAL_CORIOLIS_PER_S: f64 = 1.0e-4;
+/// Added to every σ (m/s), as FLEXPART does, so no σ reaches zero.
+pub const SIGMA_FLOOR_M_S: f64 = 0.01;
+/// Smallest horizontal Lagrangian time scale (s) (FLEXPART).
+pub const MIN_HORIZONTAL_TIME_SCALE_S: f64 = 10.0;
+/// Smallest vertical Lagrangian time scale (s) (FLEXPART).
+pub const MIN_VERTICAL_TIME_SCALE_S: f64 = 30.0;
+/// Heights below this (m) use the profile value at this height.
+pub const MIN_PROFILE_HEIGHT_M: f64 = 1.0;
+/// Horizontal eddy diffusivity above the mixing height (m² s⁻¹) (FLEXPART `d_trop`).
+pub const FREE_TROPOSPHERE_HORIZONTAL_DIFFUSIVITY_M2_S: f64 = 50.0;
+/// Vertical eddy diffusivity above the mixing height (m² s⁻¹) (FLEXPART `d_trop` vertical).
+pub const FREE_TROPOSPHERE_VERTICAL_DIFFUSIVITY_M2_S: f64 = 0.1;
+/// Lagrangian time scale above the mixing height (s); σ² = K / T_L.
+pub const FREE_TROPOSPHERE_TIME_SCALE_S: f64 = 300.0;
+
+/// The turbulence regime of Hanna (1982).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Regime {
+    Neutral,
+    Unstable,
+    Stable,
+}
+
+/// Returns the regime: neutral when h/|L| < 1 (FLEXPART), else by the sign of L.
+pub fn regime(bl: &BoundaryLayer) -> Regime {
+    let l = bl.obukhov_length_m;
+    if !l.is_finite() || bl.mixing_height_m / l.abs() < 1.0 {
+        Regime::Neutral
+    } else if l < 0.0 {
+        Regime::Unstable
+    } else {
+        Regime::Stable
+    }
+}
+
+/// Turbulence statistics at one height.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Turbulence {
+    pub sigma_u_m_s: f64,
+    pub sigma_v_m_s: f64,
+    pub sigma_w_m_s: f64,
+    pub time_scale_u_s: f64,
+    pub time_scale_v_s: f64,
+    pub time_scale_w_s: f64,
+    /// ∂σw²/∂z (m s⁻²), the gradient that drives the well-mixed drift.
+    pub dsigma_w2_dz_m_s2: f64,
+}
+
+impl Turbulence {
+    /// Homogeneous turbulence: the same σ and T_L in every direction, no gradient.
+    pub fn homogeneous(sigma_m_s: f64, time_scale_s: f64) -> Self {
+        Turbulence {
+            sigma_u_m_s: sigma_m_s,
+            sigma_v_m_s: sigma_m_s,
+            sigma_w_m_s: sigma_m_s,
+            time_scale_u_s: time_scale_s,
+            time_scale_v_s: time_scale_s,
+            time_scale_w_s: time_scale_s,
+            dsigma_w2_dz_m_s2: 0.0,
+        }
+    }
+}
+
+/// Returns the Hanna (1982) turbulence at height `z_m` above ground (see the module table).
+pub fn hanna(bl: &BoundaryLayer, z_m: f64) -> Turbulence {
+    let h = bl.mixing_height_m;
+    if z_m > h {
+        return free_troposphere();
+    }
+    let u_star = bl.friction_velocity_m_s.max(1.0e-4);
+    let z = z_m.clamp(MIN_PROFILE_HEIGHT_M.min(0.5 * h), h);
+    // Inside the floor the profile is flat; its gradient is zero there.
+    let below_floor = z_m < z;
+    let zeta = z / h;
+    let f = NEUTRAL_CORIOLIS_PER_S;
+    let (su, sv, sw, tu, tv, tw, dsw_dz);
+    match regime(bl) {
+        Regime::Neutral => {
+            su = SIGMA_FLOOR_M_S + 2.0 * u_star * (-3.0 * f * z / u_star).exp();
+            let sw_raw = 1.3 * u_star * (-2.0 * f * z / u_star).exp();
+            sw = SIGMA_FLOOR_M_S + sw_raw;
+            sv = sw;
+            dsw_dz = -2.0 * f / u_star * sw_raw;
+            let t = 0.5 * z / sw / (1.0 + 15.0 * f * z / u_star);
+            (tu, tv, tw) = (t, t, t);
+        }
+        Regime::Unstable => {
+            let l = bl.obukhov_length_m;
+            let w_star = bl.convective_velocity_m_s();
+            su = SIGMA_FLOOR_M_S + u_star * (12.0 - 0.5 * h / l).cbrt();
+            sv = su;
+            let s2 = 1.2 * w_star * w_star * (1.0 - 0.9 * zeta) * zeta.powf(2.0 / 3.0)
+                + (1.8 - 1.4 * zeta) * u_star * u_star;
+            let ds2_dz =
+                (w_star * w_star * (0.8 * zeta.powf(-1.0 / 3.0) - 1.8 * zeta.powf(2.0 / 3.0))
+                    - 1.4 * u_star * u_star)
+                    / h;
+            let root = s2.max(1.0e-12).sqrt();
+            sw = SIGMA_FLOOR_M_S + root;
+            dsw_dz = ds2_dz / (2.0 * root);
+            tu = 0.15 * h / su;
+            tv = tu;
+            tw = if z < l.abs() {
+                0.1 * z / (sw * (0.55 - 0.38 * z / l.abs()))
+            } else if zeta < 0.1 {
+                0.59 * z / sw
+            } else {
+                0.15 * h / sw * (1.0 - (-5.0 * zeta).exp())
+            };
+        }
+        Regime::Stable => {
+            su = SIGMA_FLOOR_M_S + 2.0 * u_star * (1.0 - zeta);
+            sv = SIGMA_FLOOR_M_S + 1.3 * u_star * (1.0 - zeta);
+            sw = sv;
+            dsw_dz = -1.3 * u_star / h;
+            tu = 0.15 * h / su * zeta.sqrt();
+            tv = 0.07 * h / sv * zeta.sqrt();
+            tw = 0.1 * h / sw * zeta.powf(0.8);
+        }
+    }
+    Turbulence {
+        sigma_u_m_s: su,
+        sigma_v_m_s: sv,
+        sigma_w_m_s: sw,
+        time_scale_u_s: tu.max(MIN_HORIZONTAL_TIME_SCALE_S),
+        time_scale_v_s: tv.max(MIN_HORIZONTAL_TIME_SCALE_S),
+        time_scale_w_s: tw.max(MIN_VERTICAL_TIME_SCALE_S),
+        dsigma_w2_dz_m_s2: if below_floor { 0.0 } else { 2.0 * sw * dsw_dz },
+    }
+}
+
+/// Weak constant turbulence above the mixing height (FLEXPART's free-troposphere diffusivities).
+pub fn free_troposphere() -> Turbulence {
+    let t = FREE_TROPOSPHERE_TIME_SCALE_S;
+    let sh = (FREE_TROPOSPHERE_HORIZONTAL_DIFFUSIVITY_M2_S / t).sqrt();
+    let sw = (FREE_TROPOSPHERE_VERTICAL_DIFFUSIVITY_M2_S / t).sqrt();
+    Turbulence {
+        sigma_u_m_s: sh,
+        sigma_v_m_s: sh,
+        sigma_w_m_s: sw,
+        time_scale_u_s: t,
+        time_scale_v_s: t,
+        time_scale_w_s: t,
+        dsigma_w2_dz_m_s2: 0.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::met::boundary_layer::{friction_velocity_from_wind, StabilityClass};
+
+    fn layer(class: StabilityClass, h_m: f64) -> BoundaryLayer {
+        let z0 = 0.1;
+        let inv = class.inverse_obukhov_length_per_m(z0);
+        let l = if inv == 0.0 { f64::INFINITY } else { 1.0 / inv };
+        BoundaryLayer {
+            friction_velocity_m_s: friction_velocity_from_wind(5.0, 10.0, z0, l),
+            obukhov_length_m: l,
+            mixing_height_m: h_m,
+            roughness_length_m: z0,
+            stability: class,
+        }
+    }
+
+    #[test]
+    fn every_stability_class_has_a_positive_finite_profile() {
+        for class in StabilityClass::ALL {
+            let bl = layer(class, 800.0);
+            for z in [
+                0.0, 0.5, 2.0, 10.0, 50.0, 200.0, 500.0, 799.0, 800.0, 2000.0,
+            ] {
+                let t = hanna(&bl, z);
+                for v in [
+                    t.sigma_u_m_s,
+                    t.sigma_v_m_s,
+                    t.sigma_w_m_s,
+                    t.time_scale_u_s,
+                    t.time_scale_v_s,
+                    t.time_scale_w_s,
+                ] {
+                    assert!(v.is_finite() && v > 0.0, "{class:?} z {z}: {t:?}");
+                }
+                assert!(t.dsigma_w2_dz_m_s2.is_finite());
+            }
+        }
+    }
+
+    #[test]
+    fn regimes_follow_the_sign_and_size_of_the_obukhov_length() {
+        assert_eq!(regime(&layer(StabilityClass::A, 1000.0)), Regime::Unstable);
+        assert_eq!(regime(&layer(StabilityClass::D, 1000.0)), Regime::Neutral);
+        assert_eq!(regime(&layer(StabilityClass::F, 200.0)), Regime::Stable);
+    }
+
+    #[test]
+    fn sigma_w_gradient_matches_finite_differences_in_every_regime() {
+        for class in [StabilityClass::B, StabilityClass::D, StabilityClass::E] {
+            let bl = layer(class, 900.0);
+            for z in [3.0, 20.0, 100.0, 300.0, 600.0, 880.0] {
+                let dz = 1.0e-3;
+                let s2 = |z: f64| hanna(&bl, z).sigma_w_m_s.powi(2);
+                let fd = (s2(z + dz) - s2(z - dz)) / (2.0 * dz);
+                let an = hanna(&bl, z).dsigma_w2_dz_m_s2;
+                assert!(
+                    (fd - an).abs() <= 1.0e-5 * an.abs().max(1.0e-4),
+                    "{class:?} z {z}: analytic {an} finite difference {fd}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn neutral_surface_values_match_hanna() {
+        // Near the ground σu → 2.0u*, σw → 1.3u* (Hanna 1982), each plus FLEXPART's 0.01 m/s.
+        let bl = layer(StabilityClass::D, 800.0);
+        let t = hanna(&bl, 1.0);
+        let u = bl.friction_velocity_m_s;
+        assert!((t.sigma_u_m_s - 0.01 - 2.0 * u).abs() < 3.0e-3 * u);
+        assert!((t.sigma_w_m_s - 0.01 - 1.3 * u).abs() < 3.0e-3 * u);
+    }
+
+    #[test]
+    fn convective_sigma_w_peaks_in_the_lower_half_of_the_mixed_layer() {
+        let bl = layer(StabilityClass::A, 1500.0);
+        let w_star = bl.convective_velocity_m_s();
+        let (mut best_z, mut best) = (0.0, 0.0);
+        for k in 1..150 {
+            let z = k as f64 * 10.0;
+            let s = hanna(&bl, z).sigma_w_m_s;
+            if s > best {
+                (best_z, best) = (z, s);
+            }
+        }
+        assert!(
+            best_z > 0.2 * 1500.0 && best_z < 0.5 * 1500.0,
+            "peak at {best_z}"
+        );
+        // Hanna's profile peaks near 0.6 w* in strong convection.
+        assert!(
+            best / w_star > 0.5 && best / w_star < 0.8,
+            "{}",
+            best / w_star
+        );
+    }
+
+    #[test]
+    fn stable_turbulence_decays_to_the_floor_at_the_mixing_height() {
+        let bl = layer(StabilityClass::F, 150.0);
+        let top = hanna(&bl, 150.0);
+        assert!((top.sigma_w_m_s - SIGMA_FLOOR_M_S).abs() < 1e-12);
+        assert!(hanna(&bl, 10.0).sigma_w_m_s > 10.0 * top.sigma_w_m_s);
+        assert_eq!(hanna(&bl, 151.0), free_troposphere());
+    }
+}

@@ -1,0 +1,203 @@
+//! Per-particle accounting of a synchronisation step: release, decay, deposition, exit and
+//! gridding, all booked in fixed point into a chunk's [`Tally`].
+//!
+//! Budget terms are booked as `fixed(before) − fixed(after)` of each process, in this order
+//! within a step: decay of the shares held at the start (from the start to the end of the step),
+//! then each deposition at the end-of-step decay factor, then exit or gridding with the final
+//! shares — so they telescope exactly (see [`super::tally`]).
+
+use super::column::Column;
+use super::particle::{Particle, STATUS_AIRBORNE, STATUS_EXITED, STATUS_WAITING};
+use super::release::SourcePlan;
+use super::step::{advance_all, Bounds, ClassLoss, Loss, LossKind, StepConfig, StepInputs};
+use super::tally::{fixed, Scales, Tally};
+use crate::field::GridSpec;
+use crate::rng::StreamKey;
+
+/// Everything a particle step reads.
+pub(super) struct Ctx<'a> {
+    pub(super) plans: &'a [SourcePlan],
+    pub(super) column: &'a Column,
+    pub(super) losses: &'a [ClassLoss],
+    pub(super) step: StepConfig,
+    pub(super) bounds: Bounds,
+    pub(super) key: StreamKey,
+    pub(super) grid: &'a GridSpec,
+    pub(super) layers: Vec<(f32, f32)>,
+    pub(super) scales: &'a Scales,
+    pub(super) n_cells: usize,
+    /// 1 / cell size (m⁻¹).
+    pub(super) inv_dx: f64,
+}
+
+impl Ctx<'_> {
+    /// The cell holding (x, y), clamped to the grid (particles beyond it have exited).
+    fn cell(&self, x_m: f32, y_m: f32) -> usize {
+        let g = self.grid;
+        // Offsets from the grid's west/south edge are ≥ 0 inside, so truncation is the floor.
+        let fi = ((f64::from(x_m) - g.x0_m) * self.inv_dx + 0.5).max(0.0) as usize;
+        let fj = ((f64::from(y_m) - g.y0_m) * self.inv_dx + 0.5).max(0.0) as usize;
+        fj.min(g.ny - 1) * g.nx + fi.min(g.nx - 1)
+    }
+
+    /// Decay factors exp(−λ·age) of each of the particle's source entries at `t_s`, into `out`.
+    fn decay_factors(&self, p: &Particle, t_s: f64, out: &mut Vec<f64>) {
+        self.decay_factors_of(p.source, p.pos[3], t_s, out);
+    }
+
+    /// Decay factors at `t_s` of a particle of `source` released at `release_time_s`.
+    fn decay_factors_of(&self, source: u32, release_time_s: f32, t_s: f64, out: &mut Vec<f64>) {
+        let age = t_s - f64::from(release_time_s);
+        out.clear();
+        out.extend(self.plans[source as usize].entries.iter().map(|e| {
+            if e.decay_per_s > 0.0 {
+                (-e.decay_per_s * age).exp()
+            } else {
+                1.0
+            }
+        }));
+    }
+
+    /// Releases the particle if its time has come and books decay over [t0, t1]; returns how
+    /// long it is airborne in the step (0 for particles not airborne).
+    fn begin(
+        &self,
+        p: &mut Particle,
+        t0: f64,
+        t1: f64,
+        tally: &mut Tally,
+        d0: &mut Vec<f64>,
+        d1: &mut Vec<f64>,
+    ) -> f64 {
+        let t_rel = f64::from(p.pos[3]);
+        let plan = &self.plans[p.source as usize];
+        let sa = &self.scales.amount;
+        let t_from = match p.status {
+            STATUS_WAITING if t_rel < t1 => {
+                p.status = STATUS_AIRBORNE;
+                let lv = self.column.at(p.pos[2]);
+                let xi = self.key.normals4(p.id, 0, 1);
+                p.vel = [lv.sigma[0] * xi[0], lv.sigma[1] * xi[1], xi[2]];
+                for e in &plan.entries {
+                    tally.budget[e.species].released += fixed(
+                        f64::from(p.mass[e.class]) * e.amount_per_particle,
+                        sa[e.species],
+                    );
+                }
+                t_rel
+            }
+            STATUS_AIRBORNE => t0,
+            _ => return 0.0,
+        };
+        if !plan.decays() {
+            return t1 - t_from;
+        }
+        self.decay_factors(p, t_from, d0);
+        self.decay_factors(p, t1, d1);
+        for (i, e) in plan.entries.iter().enumerate() {
+            if e.decay_per_s > 0.0 {
+                let w = f64::from(p.mass[e.class]) * e.amount_per_particle;
+                let s = sa[e.species];
+                tally.budget[e.species].decayed += fixed(w * d0[i], s) - fixed(w * d1[i], s);
+            }
+        }
+        t1 - t_from
+    }
+
+    /// Books a deposition of the particle at the end-of-step decay factors `d1`.
+    fn book_loss(&self, l: &Loss, d1: &[f64], tally: &mut Tally) {
+        let cell = self.cell(l.x_m, l.y_m);
+        let sa = &self.scales.amount;
+        for (i, e) in self.plans[l.source as usize].entries.iter().enumerate() {
+            if e.class == l.class {
+                let (q, s) = (e.amount_per_particle * d1[i], sa[e.species]);
+                let a = fixed(f64::from(l.before) * q, s) - fixed(f64::from(l.after) * q, s);
+                let k = e.species * self.n_cells + cell;
+                let b = &mut tally.budget[e.species];
+                match l.kind {
+                    LossKind::Dry => {
+                        tally.dry[k] += a;
+                        b.dry += a;
+                    }
+                    LossKind::Wet => {
+                        tally.wet[k] += a;
+                        b.wet += a;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Books a particle that left the domain, or grids one still airborne for `alive_s`.
+    fn finish(&self, p: &Particle, alive_s: f64, d1: &[f64], tally: &mut Tally) {
+        let plan = &self.plans[p.source as usize];
+        if p.status == STATUS_EXITED {
+            for (i, e) in plan.entries.iter().enumerate() {
+                let w = f64::from(p.mass[e.class]) * e.amount_per_particle * d1[i];
+                tally.budget[e.species].exited += fixed(w, self.scales.amount[e.species]);
+            }
+            return;
+        }
+        let cell = self.cell(p.pos[0], p.pos[1]);
+        let nz = self.layers.len();
+        for (k, &(bottom, top)) in self.layers.iter().enumerate() {
+            if p.pos[2] >= bottom && p.pos[2] < top {
+                for (i, e) in plan.entries.iter().enumerate() {
+                    let w = f64::from(p.mass[e.class]) * e.amount_per_particle * d1[i] * alive_s;
+                    tally.exposure[(e.species * nz + k) * self.n_cells + cell] +=
+                        fixed(w, self.scales.exposure[e.species]);
+                }
+            }
+        }
+    }
+
+    /// Advances a chunk of particles over [t0, t1] and books everything they did into `tally`.
+    pub(super) fn process_chunk(&self, ps: &mut [Particle], t0: f64, t1: f64, tally: &mut Tally) {
+        let (mut d0, mut d1) = (Vec::new(), Vec::new());
+        let alive: Vec<f64> = ps
+            .iter_mut()
+            .map(|p| self.begin(p, t0, t1, tally, &mut d0, &mut d1))
+            .collect();
+        let duration: Vec<f32> = alive.iter().map(|&a| a as f32).collect();
+        let mut d_loss = Vec::new();
+        // Deposition is valued with the particle's own decay factors at t1; the event carries
+        // its source and release time, which fix them.
+        let steps = advance_all(
+            ps,
+            &duration,
+            &StepInputs {
+                column: self.column,
+                config: &self.step,
+                losses: self.losses,
+                bounds: &self.bounds,
+                key: self.key,
+            },
+            &mut |_, l| {
+                self.decay_factors_of(l.source, l.release_time_s, t1, &mut d_loss);
+                self.book_loss(&l, &d_loss, tally);
+            },
+        );
+        tally.sub_steps += steps;
+        for (p, &a) in ps.iter().zip(&alive) {
+            if a > 0.0 {
+                self.decay_factors(p, t1, &mut d1);
+                self.finish(p, a, &d1, tally);
+            }
+        }
+    }
+
+    /// The fixed-point amount of each species a particle carries at time `t_s`.
+    pub(super) fn airborne(&self, p: &Particle, t_s: f64, out: &mut [i64]) {
+        let plan = &self.plans[p.source as usize];
+        let age = t_s - f64::from(p.pos[3]);
+        for e in &plan.entries {
+            let d = if e.decay_per_s > 0.0 {
+                (-e.decay_per_s * age).exp()
+            } else {
+                1.0
+            };
+            let w = f64::from(p.mass[e.class]) * e.amount_per_particle;
+            out[e.species] += fixed(w * d, self.scales.amount[e.species]);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! The backend choice end to end: `model.backend` in the scenario and the `--backend` override,
+//! the adapter named in the run summary and the output file, typos refused at load time.
+#![cfg(feature = "gpu")]
+
+mod support;
+
+use std::path::Path;
+
+use plume::backend::BackendChoice;
+use plume::{simulate, RunOptions, Scenario};
+
+fn lepreau(backend_line: &str) -> Result<Scenario, plume::scenario::ScenarioError> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/lepreau_stack_east_wind.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replace(
+        "kind = \"gaussian_plume\"\n",
+        &format!("kind = \"gaussian_plume\"\n{backend_line}\n"),
+    );
+    Scenario::parse(&text, &path)
+}
+
+#[test]
+fn scenario_backend_parses_and_a_typo_names_the_choices() {
+    assert_eq!(lepreau("").unwrap().backend, BackendChoice::Auto);
+    assert_eq!(
+        lepreau("backend = \"gpu\"").unwrap().backend,
+        BackendChoice::Gpu
+    );
+    assert_eq!(
+        lepreau("backend = \"cpu\"").unwrap().backend,
+        BackendChoice::Cpu
+    );
+    let err = lepreau("backend = \"gpuu\"").unwrap_err().to_string();
+    assert!(
+        err.contains("gpuu") && err.contains("cpu") && err.contains("auto"),
+        "{err}"
+    );
+}
+
+#[test]
+fn gpu_backend_runs_names_the_adapter_and_agrees_with_the_cpu() {
+    if support::gpu_or_skip("gpu_backend_runs_names_the_adapter_and_agrees_with_the_cpu").is_none()
+    {
+        return;
+    }
+    let s = lepreau("backend = \"gpu\"").unwrap();
+    let gpu = simulate(&s, &RunOptions::default()).expect("GPU run");
+    assert!(gpu.backend.starts_with("gpu ("), "{}", gpu.backend);
+    let cpu = simulate(
+        &s,
+        &RunOptions {
+            backend: Some(BackendChoice::Cpu),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(cpu.backend.starts_with("cpu"), "{}", cpu.backend);
+    for (g, c) in gpu.fields.species.iter().zip(&cpu.fields.species) {
+        let (tg, tc) = (g.time_integrated.sum(), c.time_integrated.sum());
+        assert!(
+            (tg - tc).abs() <= 1e-4 * tc,
+            "{}: {tg} vs {tc}",
+            g.species.name
+        );
+    }
+    // The output file records which adapter ran.
+    let dir = tempfile::tempdir().unwrap();
+    let written = plume::write_outputs(&s, &gpu, dir.path()).unwrap();
+    let nc = written
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "nc"))
+        .expect("a netCDF file");
+    let file = hdf5::File::open(nc).unwrap();
+    let attr: hdf5::types::FixedUnicode<256> = file.attr("backend").unwrap().read_scalar().unwrap();
+    assert_eq!(attr.as_str(), gpu.backend);
+}
+
+#[test]
+fn auto_passes_over_a_software_adapter() {
+    let s = lepreau("backend = \"auto\"").unwrap();
+    let sim = simulate(&s, &RunOptions::default()).unwrap();
+    match plume::backend::gpu_availability() {
+        plume::backend::GpuAvailability::Hardware => assert!(sim.backend.starts_with("gpu")),
+        other => assert!(sim.backend.starts_with("cpu"), "{other:?}: {}", sim.backend),
+    }
+}

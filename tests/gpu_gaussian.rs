@@ -1,0 +1,195 @@
+//! The Gaussian plume grid on the GPU (f32) against the f64 CPU model: cell by cell for
+//! every σ scheme, terrain, lid form (images and Fourier) and plume rise, and whole runs.
+#![cfg(feature = "gpu")]
+
+mod support;
+
+use plume::backend::gpu::gaussian::{run as gpu_run, steady_grids};
+use plume::geo::{LatLon, TransverseMercator};
+use plume::met::boundary_layer::{friction_velocity_from_wind, BoundaryLayer, StabilityClass};
+use plume::met::UniformMet;
+use plume::model::gaussian::{run as cpu_run, PlumeGeometry, Setup};
+use plume::scenario::{SigmaScheme, Terrain};
+use plume::source::{Deposition, Release, Source, Stack};
+use plume::substance::{AmountUnit, Species};
+
+const CENTRE: LatLon = LatLon {
+    lat: 45.07,
+    lon: -66.75,
+};
+
+fn met(class: StabilityClass, mixing_height_m: f64) -> UniformMet {
+    let z0 = 0.1;
+    let inv = class.inverse_obukhov_length_per_m(z0);
+    let l = if inv == 0.0 { f64::INFINITY } else { 1.0 / inv };
+    UniformMet {
+        wind_speed_m_s: 4.0,
+        reference_height_m: 10.0,
+        wind_from_deg: 250.0,
+        boundary_layer: BoundaryLayer {
+            friction_velocity_m_s: friction_velocity_from_wind(4.0, 10.0, z0, l),
+            obukhov_length_m: l,
+            mixing_height_m,
+            roughness_length_m: z0,
+            stability: class,
+        },
+        precipitation_mm_h: 0.0,
+        air_temperature_k: 288.15,
+    }
+}
+
+fn sources(tm: &TransverseMercator) -> Vec<Source> {
+    let release = |species, rate_per_s| Release {
+        species,
+        rate_per_s,
+        deposition: Deposition::default(),
+    };
+    vec![
+        Source {
+            name: "stack".into(),
+            location: tm.inverse(-6000.0, -2000.0),
+            height_m: 60.0,
+            start_s: 0.0,
+            duration_s: 5400.0,
+            releases: vec![release(0, 1.0e12), release(1, 2.0)],
+            stack: Some(Stack {
+                diameter_m: 3.0,
+                exit_velocity_m_s: 12.0,
+                exit_temperature_k: 420.0,
+            }),
+        },
+        Source {
+            name: "ground".into(),
+            location: tm.inverse(-2000.0, 3000.0),
+            height_m: 1.0,
+            start_s: 1200.0,
+            duration_s: 1800.0,
+            releases: vec![release(1, 0.5)],
+            stack: None,
+        },
+    ]
+}
+
+fn species() -> Vec<Species> {
+    vec![
+        Species {
+            name: "I-131".into(),
+            unit: AmountUnit::Becquerel,
+            half_life_s: Some(8.02 * 86_400.0),
+        },
+        support::gas("Cl2"),
+    ]
+}
+
+/// Worst relative difference of GPU and CPU C/Q over cells above 10⁻⁶ of the maximum.
+fn worst_cell_difference(
+    ctx: &plume::backend::gpu::GpuContext,
+    plumes: &[PlumeGeometry],
+    heights: &[f64],
+) -> f64 {
+    let (n, dx, x0) = (120usize, 150.0, -9000.0);
+    let gpu = steady_grids(ctx, plumes, n, n, x0, x0, dx, heights).expect("GPU grid");
+    let mut worst = 0.0f64;
+    for (pi, p) in plumes.iter().enumerate() {
+        for (k, &z) in heights.iter().enumerate() {
+            let cpu: Vec<f64> = (0..n * n)
+                .map(|c| {
+                    p.concentration_per_rate(x0 + (c % n) as f64 * dx, x0 + (c / n) as f64 * dx, z)
+                })
+                .collect();
+            let max = cpu.iter().cloned().fold(0.0, f64::max);
+            assert!(max > 0.0);
+            let plane = &gpu[(pi * heights.len() + k) * n * n..][..n * n];
+            for (c, (&g, &r)) in plane.iter().zip(&cpu).enumerate() {
+                if r > 1e-6 * max {
+                    worst = worst.max((f64::from(g) - r).abs() / r);
+                } else {
+                    assert!(
+                        f64::from(g) <= 2e-6 * max,
+                        "cell {c}: GPU {g} where CPU {r}"
+                    );
+                }
+            }
+        }
+    }
+    worst
+}
+
+#[test]
+fn gpu_plume_grid_matches_the_cpu_for_every_scheme_and_lid_form() {
+    let Some(ctx) =
+        support::gpu_or_skip("gpu_plume_grid_matches_the_cpu_for_every_scheme_and_lid_form")
+    else {
+        return;
+    };
+    let tm = TransverseMercator::new(CENTRE);
+    let srcs = sources(&tm);
+    // Class B's σz passes 0.6·h inside the grid, so its far cells take the Fourier form; D and
+    // F stay with the image sum. The heights cover the ground, mid-layer and near the lid.
+    for (class, lid) in [
+        (StabilityClass::B, 1500.0),
+        (StabilityClass::D, 600.0),
+        (StabilityClass::F, 150.0),
+    ] {
+        for (scheme, terrain) in [
+            (SigmaScheme::Briggs, Terrain::Rural),
+            (SigmaScheme::Briggs, Terrain::Urban),
+            (SigmaScheme::PasquillGifford, Terrain::Rural),
+        ] {
+            let m = met(class, lid);
+            let plumes: Vec<PlumeGeometry> = srcs
+                .iter()
+                .map(|s| PlumeGeometry::new(s, &m, scheme, terrain, &tm))
+                .collect();
+            let worst = worst_cell_difference(&ctx, &plumes, &[1.5, 0.5 * lid, 0.9 * lid]);
+            eprintln!("{class:?} {scheme:?} {terrain:?}: worst relative difference {worst:.2e}");
+            assert!(worst < 1e-4, "{class:?} {scheme:?} {terrain:?}: {worst}");
+        }
+    }
+}
+
+#[test]
+fn gpu_gaussian_run_matches_the_cpu_fields() {
+    let Some(ctx) = support::gpu_or_skip("gpu_gaussian_run_matches_the_cpu_fields") else {
+        return;
+    };
+    let tm = TransverseMercator::new(CENTRE);
+    let srcs = sources(&tm);
+    let sp = species();
+    let m = met(StabilityClass::D, 800.0);
+    let grid = support::grid(
+        100,
+        200.0,
+        &[(0.0, 3.0), (3.0, 50.0), (50.0, 200.0)],
+        900.0,
+        7200.0,
+    );
+    let setup = Setup {
+        scheme: SigmaScheme::Briggs,
+        terrain: Terrain::Rural,
+        receptor_height_m: None,
+    };
+    let cpu = cpu_run(&srcs, &sp, &m, &grid, &tm, &setup, 7200.0);
+    let gpu = gpu_run(&ctx, &srcs, &sp, &m, &grid, &tm, &setup, 7200.0).expect("GPU run");
+    for (c, g) in cpu.species.iter().zip(&gpu.species) {
+        let r: Vec<f64> = c.concentration.iter().cloned().collect();
+        let v: Vec<f64> = g.concentration.iter().cloned().collect();
+        let (nmse, fac2, n) = support::nmse_fac2(&r, &v, 0.01);
+        eprintln!(
+            "{}: NMSE {nmse:.2e} FAC2 {fac2} over {n} cells",
+            c.species.name
+        );
+        assert!(
+            n > 100 && nmse < 1e-6 && fac2 == 1.0,
+            "{}: NMSE {nmse} FAC2 {fac2} n {n}",
+            c.species.name
+        );
+        let tc: f64 = c.time_integrated.sum();
+        let tg: f64 = g.time_integrated.sum();
+        assert!(
+            (tc - tg).abs() < 1e-4 * tc,
+            "{}: TIC {tc} vs {tg}",
+            c.species.name
+        );
+    }
+}

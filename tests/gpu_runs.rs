@@ -1,0 +1,337 @@
+//! Whole particle runs on the GPU against the CPU backend: the same grids (NMSE < 0.01 and
+//! FAC2 > 0.99 over cells above 1 % of the maximum), the same released total to the last
+//! fixed-point unit and a GPU budget that closes exactly — for a neutral and a convective
+//! boundary layer, with decay and dry and wet deposition switched on.
+#![cfg(feature = "gpu")]
+
+mod support;
+
+use plume::backend::gpu::lagrangian::{simulate as gpu_simulate, GpuRunOptions};
+use plume::field::Fields;
+use plume::met::boundary_layer::{friction_velocity_from_wind, BoundaryLayer, StabilityClass};
+use plume::model::lagrangian::{
+    Column, DepositionParams, Emission, Flow, LagrangianConfig, SourcePlan,
+};
+use plume::substance::{AmountUnit, Species};
+use support::{nmse_fac2, Backend};
+
+fn boundary_layer(class: StabilityClass, h_m: f64) -> BoundaryLayer {
+    let z0 = 0.1;
+    let inv = class.inverse_obukhov_length_per_m(z0);
+    let l = if inv == 0.0 { f64::INFINITY } else { 1.0 / inv };
+    BoundaryLayer {
+        friction_velocity_m_s: friction_velocity_from_wind(5.0, 10.0, z0, l),
+        obukhov_length_m: l,
+        mixing_height_m: h_m,
+        roughness_length_m: z0,
+        stability: class,
+    }
+}
+
+fn compare(case: &str, class: StabilityClass, mixing_height_m: f64) {
+    let Some(ctx) = support::gpu_or_skip(case) else {
+        return;
+    };
+    let bl = boundary_layer(class, mixing_height_m);
+    let column = Column::from_boundary_layer(&bl, 1.5, |z| [4.0 + 0.001 * z, 1.5, 0.0]);
+    let species = vec![
+        Species {
+            name: "I-131".into(),
+            unit: AmountUnit::Becquerel,
+            half_life_s: Some(8.02 * 86_400.0),
+        },
+        Species {
+            name: "short".into(),
+            unit: AmountUnit::Becquerel,
+            half_life_s: Some(1800.0),
+        },
+        support::gas("SF6"),
+    ];
+    let dep = |vd: f64, a: f64| DepositionParams {
+        dry_velocity_m_s: vd,
+        washout_a_per_s: a,
+        washout_b: 0.8,
+    };
+    let emissions = [
+        Emission {
+            species: 0,
+            rate_per_s: 1.0e10,
+            decay_per_s: species[0].decay_constant_per_s(),
+            deposition: dep(0.01, 1e-4),
+        },
+        Emission {
+            species: 1,
+            rate_per_s: 3.0e9,
+            decay_per_s: species[1].decay_constant_per_s(),
+            deposition: dep(0.0, 0.0),
+        },
+        Emission {
+            species: 2,
+            rate_per_s: 0.5,
+            decay_per_s: 0.0,
+            deposition: dep(0.002, 0.0),
+        },
+    ];
+    let duration_s = 3600.0;
+    let plans = vec![
+        SourcePlan::new(
+            [-3000.0, -500.0, 30.0],
+            0.0,
+            2400.0,
+            duration_s,
+            &emissions,
+            30_000,
+        )
+        .unwrap(),
+        SourcePlan::new(
+            [-1000.0, 1500.0, 2.0],
+            600.0,
+            1800.0,
+            duration_s,
+            &emissions[2..],
+            10_000,
+        )
+        .unwrap(),
+    ];
+    let grid = support::grid(40, 250.0, &[(0.0, 50.0), (50.0, 300.0)], 900.0, duration_s);
+    let cfg = LagrangianConfig {
+        seed: 2026,
+        ..LagrangianConfig::default()
+    };
+    let flow = Flow::Column(column);
+    let cpu = support::run(
+        Backend::Cpu,
+        None,
+        &plans,
+        &species,
+        &grid,
+        &flow,
+        &cfg,
+        duration_s,
+    );
+    let gpu = support::run(
+        Backend::Gpu,
+        Some(&ctx),
+        &plans,
+        &species,
+        &grid,
+        &flow,
+        &cfg,
+        duration_s,
+    );
+    assert_eq!(gpu.stats.particles, cpu.stats.particles);
+    assert!(
+        gpu.stats.exited > 0,
+        "{case}: the domain edge should be reached"
+    );
+    let rel_steps = (gpu.stats.sub_steps as f64 - cpu.stats.sub_steps as f64).abs()
+        / cpu.stats.sub_steps as f64;
+    assert!(
+        rel_steps < 1e-3,
+        "{case}: sub-steps GPU {} CPU {}",
+        gpu.stats.sub_steps,
+        cpu.stats.sub_steps
+    );
+    for s in 0..species.len() {
+        check_species(case, s, &cpu.fields, &gpu.fields);
+    }
+}
+
+fn check_species(case: &str, s: usize, cpu: &Fields, gpu: &Fields) {
+    let (c, g) = (&cpu.species[s], &gpu.species[s]);
+    let name = &c.species.name;
+    let grids: [(&str, Vec<f64>, Vec<f64>); 4] = [
+        (
+            "concentration",
+            c.concentration.iter().cloned().collect(),
+            g.concentration.iter().cloned().collect(),
+        ),
+        (
+            "time-integrated",
+            c.time_integrated.iter().cloned().collect(),
+            g.time_integrated.iter().cloned().collect(),
+        ),
+        (
+            "dry deposition",
+            c.dry_deposition.iter().cloned().collect(),
+            g.dry_deposition.iter().cloned().collect(),
+        ),
+        (
+            "wet deposition",
+            c.wet_deposition.iter().cloned().collect(),
+            g.wet_deposition.iter().cloned().collect(),
+        ),
+    ];
+    for (what, r, m) in grids {
+        if r.iter().all(|v| *v == 0.0) {
+            assert!(
+                m.iter().all(|v| *v == 0.0),
+                "{case} {name} {what}: GPU has values where the CPU has none"
+            );
+            continue;
+        }
+        let (nmse, fac2, n) = nmse_fac2(&r, &m, 0.01);
+        eprintln!("{case} {name} {what}: NMSE {nmse:.2e} FAC2 {fac2:.4} over {n} cells");
+        assert!(n > 20, "{case} {name} {what}: only {n} cells");
+        assert!(
+            nmse < 0.01 && fac2 > 0.99,
+            "{case} {name} {what}: NMSE {nmse} FAC2 {fac2}"
+        );
+    }
+    let (bc, bg) = (c.budget.unwrap(), g.budget.unwrap());
+    // Both backends book a particle's release as the same integer: the totals are equal.
+    assert_eq!(bg.released, bc.released, "{case} {name}: released");
+    let closing = bg.airborne + bg.dry_deposited + bg.wet_deposited + bg.decayed + bg.exited;
+    assert!(
+        (closing - bg.released).abs() <= 1e-12 * bg.released,
+        "{case} {name}: GPU budget {bg:?}"
+    );
+    // Each term as on the CPU, up to f32 rounding of each particle's share.
+    for (term, a, b) in [
+        ("airborne", bg.airborne, bc.airborne),
+        ("dry", bg.dry_deposited, bc.dry_deposited),
+        ("wet", bg.wet_deposited, bc.wet_deposited),
+        ("decayed", bg.decayed, bc.decayed),
+        ("exited", bg.exited, bc.exited),
+    ] {
+        assert!(
+            (a - b).abs() <= 1e-3 * bc.released,
+            "{case} {name} {term}: GPU {a} CPU {b}"
+        );
+    }
+}
+
+#[test]
+fn neutral_run_on_the_gpu_matches_the_cpu() {
+    compare("neutral", StabilityClass::D, 800.0);
+}
+
+#[test]
+fn convective_run_on_the_gpu_matches_the_cpu() {
+    compare("convective", StabilityClass::B, 1500.0);
+}
+
+#[test]
+fn particles_split_over_several_bindings_give_identical_results() {
+    let Some(ctx) =
+        support::gpu_or_skip("particles_split_over_several_bindings_give_identical_results")
+    else {
+        return;
+    };
+    let bl = boundary_layer(StabilityClass::C, 1000.0);
+    let flow = Flow::Column(Column::from_boundary_layer(&bl, 0.0, |_| [3.0, 0.5, 0.0]));
+    let species = [support::gas("tracer")];
+    let dep = DepositionParams {
+        dry_velocity_m_s: 0.005,
+        washout_a_per_s: 0.0,
+        washout_b: 0.8,
+    };
+    let e = [Emission {
+        species: 0,
+        rate_per_s: 1.0,
+        decay_per_s: 0.0,
+        deposition: dep,
+    }];
+    let plans = [SourcePlan::new([0.0, 0.0, 10.0], 0.0, 1200.0, 1800.0, &e, 5_000).unwrap()];
+    let grid = support::grid(30, 200.0, &[(0.0, 100.0)], 900.0, 1800.0);
+    let cfg = LagrangianConfig {
+        seed: 3,
+        ..LagrangianConfig::default()
+    };
+    let run = |cap: Option<usize>| {
+        let opts = GpuRunOptions {
+            return_particles: true,
+            max_particles_per_binding: cap,
+        };
+        gpu_simulate(
+            &ctx,
+            &plans,
+            &species,
+            &grid,
+            &flow,
+            &cfg,
+            1800.0,
+            opts,
+            &mut |_| {},
+        )
+        .expect("GPU run")
+    };
+    let whole = run(None);
+    // 5 000 particles in bindings of 1 024: five buffers, the last one partly released.
+    let split = run(Some(1024));
+    assert_eq!(whole.particles, split.particles);
+    assert_eq!(
+        whole.fields.species[0].concentration,
+        split.fields.species[0].concentration
+    );
+    assert_eq!(
+        whole.fields.species[0].dry_deposition,
+        split.fields.species[0].dry_deposition
+    );
+    assert_eq!(
+        whole.fields.species[0].budget,
+        split.fields.species[0].budget
+    );
+    assert_eq!(whole.stats, split.stats);
+}
+
+#[test]
+fn gpu_runs_are_bit_identical_for_a_seed_and_differ_between_seeds() {
+    let Some(ctx) =
+        support::gpu_or_skip("gpu_runs_are_bit_identical_for_a_seed_and_differ_between_seeds")
+    else {
+        return;
+    };
+    let bl = boundary_layer(StabilityClass::B, 1200.0);
+    let flow = Flow::Column(Column::from_boundary_layer(&bl, 1.0, |_| [2.0, 2.0, 0.0]));
+    let species = [support::gas("tracer")];
+    let dep = DepositionParams {
+        dry_velocity_m_s: 0.01,
+        washout_a_per_s: 1e-4,
+        washout_b: 0.8,
+    };
+    let e = [Emission {
+        species: 0,
+        rate_per_s: 1.0,
+        decay_per_s: 0.0,
+        deposition: dep,
+    }];
+    let plans = [SourcePlan::new([0.0, 0.0, 5.0], 0.0, 900.0, 1800.0, &e, 20_000).unwrap()];
+    let grid = support::grid(20, 300.0, &[(0.0, 30.0), (30.0, 500.0)], 900.0, 1800.0);
+    let run = |seed: u64| {
+        let cfg = LagrangianConfig {
+            seed,
+            ..LagrangianConfig::default()
+        };
+        support::run(
+            Backend::Gpu,
+            Some(&ctx),
+            &plans,
+            &species,
+            &grid,
+            &flow,
+            &cfg,
+            1800.0,
+        )
+    };
+    let (a, b, c) = (run(11), run(11), run(12));
+    // Integer sums do not depend on the order in which threads add them.
+    assert_eq!(a.particles, b.particles);
+    assert_eq!(
+        a.fields.species[0].concentration,
+        b.fields.species[0].concentration
+    );
+    assert_eq!(
+        a.fields.species[0].dry_deposition,
+        b.fields.species[0].dry_deposition
+    );
+    assert_eq!(
+        a.fields.species[0].wet_deposition,
+        b.fields.species[0].wet_deposition
+    );
+    assert_eq!(a.fields.species[0].budget, b.fields.species[0].budget);
+    assert_ne!(
+        a.fields.species[0].concentration,
+        c.fields.species[0].concentration
+    );
+}
