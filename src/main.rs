@@ -45,6 +45,11 @@ enum Command {
         #[arg(long)]
         backend: Option<plume::backend::BackendChoice>,
     },
+    /// Score a model against observations (Chang & Hanna 2004 and DATEM measures).
+    Evaluate {
+        #[command(subcommand)]
+        what: plume::evaluate::cli::EvaluateCommand,
+    },
 }
 
 /// A progress bar on standard error when it is a terminal and the user wants output; `None`
@@ -69,6 +74,22 @@ const EXIT_INVALID: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Evaluate { what } => match plume::evaluate::cli::execute(&what) {
+            Ok(out) => {
+                print!("{}", out.text);
+                for f in &out.files {
+                    println!("wrote {}", f.display());
+                }
+                for line in &out.summary_lines {
+                    println!("{line}");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("plume evaluate: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Check { files } => {
             let mut bad = false;
             for f in &files {

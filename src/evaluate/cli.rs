@@ -1,0 +1,225 @@
+//! The `plume evaluate` command: its arguments and what it does, returning the text for `main`
+//! to print (the library itself never prints).
+//!
+//! ```text
+//! plume evaluate pairs FILE.csv [--by COLUMN]... [--out DIR] [--threshold T] [--seed S]
+//! plume evaluate prairie-grass DATA_DIR [--out DIR] [--seed S]
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use super::plot::{scatter_png, Series};
+use super::prairie_grass::suite::{observed_arcs_csv, pair_model, pairs_csv};
+use super::prairie_grass::{load_dir, SuiteModel};
+use super::report::{evaluate, EvaluationOptions, Report};
+use super::write::{report_csv, report_table, summary_line, write_atomic};
+use super::{read_pairs_csv, EvaluateError, Pair};
+
+/// What to evaluate.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum EvaluateCommand {
+    /// Score paired values from a CSV with columns `run`, `observed`, `modelled` and any stratum
+    /// columns.
+    Pairs {
+        /// The CSV of pairs.
+        file: PathBuf,
+        /// Also report each value of this column separately (repeatable).
+        #[arg(long = "by", value_name = "COLUMN")]
+        by: Vec<String>,
+        /// Write report.csv, report.json and scatter.png here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Lower bound for MG/VG and detection limit for FAC2/FMS (default: the smallest positive
+        /// observed value).
+        #[arg(long)]
+        threshold: Option<f64>,
+        /// Bootstrap seed (intervals are reproducible for a seed).
+        #[arg(long, default_value_t = 20040101)]
+        seed: u64,
+        /// Bootstrap replicates (0: no intervals).
+        #[arg(long, default_value_t = 1000)]
+        replicates: usize,
+    },
+    /// Run plume's models on a Project Prairie Grass data directory (runs.csv, samplers.csv)
+    /// and score CWIC/Q and the arc maximum, overall, by stability and by distance.
+    PrairieGrass {
+        /// The data directory.
+        data_dir: PathBuf,
+        /// Write reports, pairs and scatter plots here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Bootstrap seed.
+        #[arg(long, default_value_t = 20040101)]
+        seed: u64,
+        /// Bootstrap replicates (0: no intervals).
+        #[arg(long, default_value_t = 1000)]
+        replicates: usize,
+    },
+}
+
+/// What an evaluation produced.
+#[derive(Debug, Clone, Default)]
+pub struct EvaluateOutput {
+    /// The human-readable tables.
+    pub text: String,
+    /// One machine-readable summary line per model and quantity (print these last).
+    pub summary_lines: Vec<String>,
+    /// Files written.
+    pub files: Vec<PathBuf>,
+}
+
+/// Executes an evaluate command.
+pub fn execute(command: &EvaluateCommand) -> Result<EvaluateOutput, EvaluateError> {
+    match command {
+        EvaluateCommand::Pairs {
+            file,
+            by,
+            out,
+            threshold,
+            seed,
+            replicates,
+        } => {
+            let pairs = read_pairs_csv(file)?;
+            let options = EvaluationOptions {
+                threshold: *threshold,
+                replicates: *replicates,
+                seed: *seed,
+                stratify_by: by.clone(),
+            };
+            let report = evaluate(&pairs, &options)?;
+            let mut output = EvaluateOutput {
+                text: report_table(&report, &file.display().to_string()),
+                ..Default::default()
+            };
+            if let Ok(m) = &report.overall().measures {
+                output.summary_lines.push(summary_line("pairs", "value", m));
+            }
+            if let Some(dir) = out {
+                write_report(
+                    dir,
+                    "report",
+                    &report,
+                    &pairs,
+                    "pairs",
+                    "",
+                    by.first(),
+                    &mut output,
+                )?;
+            }
+            Ok(output)
+        }
+        EvaluateCommand::PrairieGrass {
+            data_dir,
+            out,
+            seed,
+            replicates,
+        } => prairie_grass(data_dir, out.as_deref(), *seed, *replicates),
+    }
+}
+
+fn prairie_grass(
+    data_dir: &Path,
+    out: Option<&Path>,
+    seed: u64,
+    replicates: usize,
+) -> Result<EvaluateOutput, EvaluateError> {
+    let data = load_dir(data_dir)?;
+    let mut output = EvaluateOutput::default();
+    output.text.push_str(&format!(
+        "Prairie Grass: {} runs, {} arcs from {}\n\n",
+        data.runs.len(),
+        data.arcs.len(),
+        data_dir.display()
+    ));
+    for e in &data.excluded {
+        output.text.push_str(&format!("left out: {e}\n"));
+    }
+    if !data.excluded.is_empty() {
+        output.text.push('\n');
+    }
+    if let Some(dir) = out {
+        let path = dir.join("observed_arcs.csv");
+        write_atomic(&path, observed_arcs_csv(&data).as_bytes())?;
+        output.files.push(path);
+    }
+    let options = EvaluationOptions {
+        threshold: None,
+        replicates,
+        seed,
+        stratify_by: vec!["stability".into(), "distance_m".into()],
+    };
+    for model in SuiteModel::ALL {
+        let paired = pair_model(&data, model)?;
+        for (quantity, pairs) in &paired.by_quantity {
+            let report = evaluate(pairs, &options)?;
+            let title = format!(
+                "{} — {} ({})",
+                model.name(),
+                quantity.name(),
+                quantity.unit()
+            );
+            output.text.push_str(&report_table(&report, &title));
+            output.text.push('\n');
+            if let Ok(m) = &report.overall().measures {
+                output
+                    .summary_lines
+                    .push(summary_line(model.name(), quantity.name(), m));
+            }
+            if let Some(dir) = out {
+                let stem = format!("{}_{}", model.name(), quantity.name());
+                write_report(
+                    dir,
+                    &stem,
+                    &report,
+                    pairs,
+                    &title,
+                    quantity.unit(),
+                    Some(&"stability".to_string()),
+                    &mut output,
+                )?;
+                let path = dir.join(format!("{stem}_pairs.csv"));
+                write_atomic(&path, pairs_csv(pairs).as_bytes())?;
+                output.files.push(path);
+            }
+        }
+    }
+    Ok(output)
+}
+
+/// Writes `<stem>.csv`, `<stem>.json` and `<stem>.png` (points coloured by `colour_by`).
+#[allow(clippy::too_many_arguments)]
+fn write_report(
+    dir: &Path,
+    stem: &str,
+    report: &Report,
+    pairs: &[Pair],
+    title: &str,
+    unit: &str,
+    colour_by: Option<&String>,
+    output: &mut EvaluateOutput,
+) -> Result<(), EvaluateError> {
+    let csv_path = dir.join(format!("{stem}.csv"));
+    write_atomic(&csv_path, report_csv(report, stem).as_bytes())?;
+    let json_path = dir.join(format!("{stem}.json"));
+    let json = serde_json::to_string_pretty(report)
+        .map_err(|e| EvaluateError::Invalid(format!("cannot serialise the report: {e}")))?;
+    write_atomic(&json_path, json.as_bytes())?;
+    let png_path = dir.join(format!("{stem}.png"));
+    let mut series: Vec<Series> = Vec::new();
+    for p in pairs {
+        let label = colour_by
+            .and_then(|c| p.strata.get(c))
+            .cloned()
+            .unwrap_or_else(|| "all".into());
+        match series.iter_mut().find(|s| s.label == label) {
+            Some(s) => s.points.push((p.observed, p.modelled)),
+            None => series.push(Series {
+                label,
+                points: vec![(p.observed, p.modelled)],
+            }),
+        }
+    }
+    scatter_png(&png_path, title, unit, &series, report.threshold)?;
+    output.files.extend([csv_path, json_path, png_path]);
+    Ok(())
+}

@@ -1,0 +1,176 @@
+//! Draws the evaluation scatter plot: modelled against observed on log–log axes, with the 1:1
+//! line and the factor-of-two lines (Cp = 2·Co and Cp = Co/2) that bound FAC2.
+//!
+//! Text uses DejaVu Sans embedded through the `dejavu` crate, so the plot looks the same on every
+//! machine and needs no system fonts.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use plotters::prelude::*;
+
+use super::EvaluateError;
+
+/// Colours for successive series (colour-blind-safe Okabe–Ito palette).
+const PALETTE: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(0, 0, 0),
+];
+
+/// Registers the embedded font once per process.
+fn ensure_font() -> Result<(), String> {
+    static FONT: OnceLock<Result<(), String>> = OnceLock::new();
+    FONT.get_or_init(|| {
+        plotters::style::register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular())
+            .map_err(|_| "the embedded DejaVu Sans font could not be loaded".to_string())
+    })
+    .clone()
+}
+
+/// One labelled set of (observed, modelled) points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Legend label.
+    pub label: String,
+    /// (observed, modelled) points.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// Draws a log–log scatter of `series` to a PNG at `path` (written whole, then renamed into
+/// place). Values below `floor` are drawn at `floor`, the same lower bound MG and VG use.
+pub fn scatter_png(
+    path: &Path,
+    title: &str,
+    axis_unit: &str,
+    series: &[Series],
+    floor: f64,
+) -> Result<(), EvaluateError> {
+    let fail = |message: String| EvaluateError::Plot {
+        path: path.display().to_string(),
+        message,
+    };
+    ensure_font().map_err(fail)?;
+    if !(floor.is_finite() && floor > 0.0) {
+        return Err(fail(format!("floor {floor} must be positive")));
+    }
+    let values = series
+        .iter()
+        .flat_map(|s| s.points.iter().flat_map(|&(o, m)| [o, m]))
+        .filter(|v| v.is_finite())
+        .map(|v| v.max(floor));
+    let (lo, hi) = values.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    if !(lo.is_finite() && hi > 0.0) {
+        return Err(fail("no finite points to plot".into()));
+    }
+    // Pad by a factor of 2 each side so the factor-of-two lines are visible at the ends.
+    let (lo, hi) = (lo / 2.0, if hi > lo { hi * 2.0 } else { lo * 4.0 });
+
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| fail(e.to_string()))?;
+    let tmp = tempfile::Builder::new()
+        .suffix(".png")
+        .tempfile_in(&dir)
+        .map_err(|e| fail(e.to_string()))?;
+    let tmp_path = tmp.path().to_path_buf();
+    {
+        let root = BitMapBackend::new(&tmp_path, (900, 860)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| fail(e.to_string()))?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 22))
+            .margin(16)
+            .x_label_area_size(56)
+            .y_label_area_size(72)
+            .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())
+            .map_err(|e| fail(e.to_string()))?;
+        chart
+            .configure_mesh()
+            .x_desc(format!("observed ({axis_unit})"))
+            .y_desc(format!("modelled ({axis_unit})"))
+            .x_label_formatter(&|v| format!("{v:.0e}"))
+            .y_label_formatter(&|v| format!("{v:.0e}"))
+            .label_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", 17))
+            .draw()
+            .map_err(|e| fail(e.to_string()))?;
+        let line = |k: f64| vec![(lo, lo * k), (hi, hi * k)];
+        chart
+            .draw_series(LineSeries::new(line(1.0), BLACK.stroke_width(2)))
+            .map_err(|e| fail(e.to_string()))?
+            .label("1:1")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
+        let dashed = BLACK.mix(0.6).stroke_width(1);
+        chart
+            .draw_series(DashedLineSeries::new(line(2.0), 8, 6, dashed))
+            .map_err(|e| fail(e.to_string()))?
+            .label("factor of 2")
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], dashed));
+        chart
+            .draw_series(DashedLineSeries::new(line(0.5), 8, 6, dashed))
+            .map_err(|e| fail(e.to_string()))?;
+        for (i, s) in series.iter().enumerate() {
+            let colour = PALETTE[i % PALETTE.len()];
+            chart
+                .draw_series(
+                    s.points
+                        .iter()
+                        .filter(|(o, m)| o.is_finite() && m.is_finite())
+                        .map(|&(o, m)| {
+                            Circle::new((o.max(floor), m.max(floor)), 4, colour.filled())
+                        }),
+                )
+                .map_err(|e| fail(e.to_string()))?
+                .label(format!("{} (n = {})", s.label, s.points.len()))
+                .legend(move |(x, y)| Circle::new((x + 10, y), 4, colour.filled()));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font(("sans-serif", 15))
+            .draw()
+            .map_err(|e| fail(e.to_string()))?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    tmp.persist(path).map_err(|e| fail(e.error.to_string()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draws_a_png_with_points_and_reference_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("scatter.png");
+        let series = vec![
+            Series {
+                label: "unstable".into(),
+                points: vec![(1e-3, 2e-3), (5e-4, 4e-4), (1e-5, 0.0)],
+            },
+            Series {
+                label: "stable".into(),
+                points: vec![(2e-2, 1e-2)],
+            },
+        ];
+        scatter_png(&path, "test", "s m-2", &series, 1e-6).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+        assert!(
+            bytes.len() > 5_000,
+            "a blank image would compress to very little"
+        );
+        assert!(scatter_png(&path, "t", "u", &[], 1e-6).is_err());
+    }
+}

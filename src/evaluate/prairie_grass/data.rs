@@ -1,0 +1,361 @@
+//! Reads a Prairie Grass data directory and reduces each sampling arc to the two quantities the
+//! suite scores: the crosswind-integrated concentration and the arc maximum, both per unit
+//! release rate.
+//!
+//! A data directory holds two CSV files (see `tests/data/prairie-grass/README.md`):
+//!
+//! `runs.csv`, one line per run: `run`, `source_rate_g_s`, `source_height_m`, `sampler_height_m`,
+//! `obukhov_length_m`, `wind_speed_2m_m_s`, `roughness_length_m`, `averaging_time_s`, and
+//! optionally `mixing_height_m` (empty when not observed), `friction_velocity_m_s` (as
+//! tabulated; informational) and any other columns, which are ignored.
+//!
+//! `samplers.csv`, one line per sampler: `run`, `arc_distance_m`, `azimuth_deg`,
+//! `concentration_mg_m3` (10-minute mean at the sampler; empty when the sampler has no value).
+//!
+//! Missing samplers are bridged by the trapezoid. An arc with more than
+//! [`MAX_MISSING_FRACTION`] of its samplers missing is left out of the comparison (its integral
+//! and maximum may have lost the plume) and listed in [`Dataset::excluded`].
+//!
+//! For an arc of radius R with samplers at azimuths θᵢ (ordered along the arc) and concentrations
+//! Cᵢ, the crosswind-integrated concentration is the trapezoid sum along the arc,
+//! CWIC = Σ ½ (Cᵢ + Cᵢ₊₁) · R (θᵢ₊₁ − θᵢ), with no extrapolation beyond the end samplers (the
+//! observed plume edges fall to the detection limit), and the arc maximum is max Cᵢ. Both are
+//! divided by the release rate Q: CWIC/Q in s m⁻², Cmax/Q in s m⁻³ (Barad 1958; the same
+//! reduction as van Ulden 1978 and the ASTM D6589 Prairie Grass evaluation).
+//!
+//! ## References
+//! - Barad, M.L. (ed.) (1958): Project Prairie Grass, a field program in diffusion, vols. I–II.
+//!   Geophysical Research Papers 59, AFCRC-TR-58-235, Air Force Cambridge Research Center.
+//! - van Ulden, A.P. (1978): Simple estimates for vertical diffusion from sources near the ground.
+//!   *Atmos. Environ.* 12, 2125–2129. doi:10.1016/0004-6981(78)90167-1
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use crate::evaluate::csv_table::Table;
+use crate::evaluate::EvaluateError;
+
+/// Largest fraction of an arc's samplers that may be missing before the arc is left out.
+pub const MAX_MISSING_FRACTION: f64 = 0.1;
+
+/// The meteorology and source of one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PgRun {
+    /// Run number as written in the file.
+    pub run: String,
+    /// Release rate (g/s).
+    pub source_rate_g_s: f64,
+    /// Release height (m).
+    pub source_height_m: f64,
+    /// Sampler height (m).
+    pub sampler_height_m: f64,
+    /// Obukhov length (m).
+    pub obukhov_length_m: f64,
+    /// Mean wind speed at 2 m (m/s).
+    pub wind_speed_2m_m_s: f64,
+    /// Roughness length (m).
+    pub roughness_length_m: f64,
+    /// Mixing height (m), when observed.
+    pub mixing_height_m: Option<f64>,
+    /// Friction velocity as tabulated (m/s), when given.
+    pub friction_velocity_m_s: Option<f64>,
+    /// Sampling (averaging) time (s).
+    pub averaging_time_s: f64,
+}
+
+/// The observed arc quantities of one run at one distance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArcObservation {
+    /// Run number.
+    pub run: String,
+    /// Arc radius (m).
+    pub distance_m: f64,
+    /// Number of samplers with a value.
+    pub samplers: usize,
+    /// Number of samplers without a value.
+    pub missing: usize,
+    /// Crosswind-integrated concentration per unit release rate (s m⁻²).
+    pub cwic_over_q_s_m2: f64,
+    /// Arc-maximum concentration per unit release rate (s m⁻³).
+    pub max_over_q_s_m3: f64,
+}
+
+/// A data directory, read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    /// Runs with meteorology, in file order.
+    pub runs: Vec<PgRun>,
+    /// Arc observations of those runs, by run then distance.
+    pub arcs: Vec<ArcObservation>,
+    /// Arcs left out, with the reason.
+    pub excluded: Vec<String>,
+}
+
+/// The stability strata of the Prairie Grass report, from the Obukhov length L (m).
+pub fn stability_stratum(l_m: f64) -> &'static str {
+    if l_m.is_infinite() || l_m.abs() >= 100.0 {
+        "neutral"
+    } else if l_m < 0.0 {
+        "unstable"
+    } else if l_m >= 10.0 {
+        "stable"
+    } else {
+        "very_stable"
+    }
+}
+
+/// Reads `runs.csv` and `samplers.csv` from `dir` and reduces the arcs.
+pub fn load_dir(dir: &Path) -> Result<Dataset, EvaluateError> {
+    let runs = read_runs(&dir.join("runs.csv"))?;
+    let samplers = read_samplers(&dir.join("samplers.csv"))?;
+    let q_by_run: HashMap<&str, f64> = runs
+        .iter()
+        .map(|r| (r.run.as_str(), r.source_rate_g_s))
+        .collect();
+    // Keyed by (numeric run order, run, distance in mm) so arcs come out by run, then distance.
+    type ArcKey = (u64, String, u64);
+    /// Arc radius (m), (azimuth, concentration) of samplers with a value, count of missing ones.
+    type ArcSamplers = (f64, Vec<(f64, f64)>, usize);
+    let mut by_arc: BTreeMap<ArcKey, ArcSamplers> = BTreeMap::new();
+    for s in &samplers {
+        // Arcs of runs without meteorology are ignored: they cannot be modelled.
+        if !q_by_run.contains_key(s.run.as_str()) {
+            continue;
+        }
+        let key = (
+            run_order(&s.run),
+            s.run.clone(),
+            (s.distance_m * 1000.0).round() as u64,
+        );
+        let entry = by_arc.entry(key).or_insert((s.distance_m, Vec::new(), 0));
+        match s.concentration_mg_m3 {
+            Some(c) => entry.1.push((s.azimuth_deg, c)),
+            None => entry.2 += 1,
+        }
+    }
+    let mut arcs = Vec::new();
+    let mut excluded = Vec::new();
+    for ((_, run, _), (distance_m, points, missing)) in by_arc {
+        let total = points.len() + missing;
+        if missing as f64 > MAX_MISSING_FRACTION * total as f64 {
+            excluded.push(format!(
+                "run {run}, {distance_m} m arc: {missing} of {total} samplers missing"
+            ));
+            continue;
+        }
+        let q_mg_s = q_by_run[run.as_str()] * 1000.0;
+        let (cwic_mg_m2, max_mg_m3) = reduce_arc(distance_m, &points);
+        arcs.push(ArcObservation {
+            run,
+            distance_m,
+            samplers: points.len(),
+            missing,
+            cwic_over_q_s_m2: cwic_mg_m2 / q_mg_s,
+            max_over_q_s_m3: max_mg_m3 / q_mg_s,
+        });
+    }
+    if arcs.is_empty() {
+        return Err(EvaluateError::Invalid(format!(
+            "{}: no sampler belongs to a run in runs.csv",
+            dir.display()
+        )));
+    }
+    Ok(Dataset {
+        runs,
+        arcs,
+        excluded,
+    })
+}
+
+/// Crosswind integral (trapezoid along the arc) and maximum of one arc's samplers, given as
+/// (azimuth in degrees, concentration). Azimuths may wrap through north; the arc is taken to be
+/// the circle minus its largest empty gap.
+pub fn reduce_arc(distance_m: f64, points: &[(f64, f64)]) -> (f64, f64) {
+    let mut pts: Vec<(f64, f64)> = points
+        .iter()
+        .map(|&(a, c)| (a.rem_euclid(360.0), c))
+        .collect();
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let max = pts.iter().map(|p| p.1).fold(0.0, f64::max);
+    if pts.len() < 2 {
+        return (0.0, max);
+    }
+    // Start the arc just after the largest circular gap between neighbouring samplers.
+    let n = pts.len();
+    let gap = |i: usize| (pts[(i + 1) % n].0 - pts[i].0).rem_euclid(360.0);
+    let widest = (0..n)
+        .max_by(|&a, &b| gap(a).total_cmp(&gap(b)))
+        .unwrap_or(n - 1);
+    let start = (widest + 1) % n;
+    let mut integral = 0.0;
+    for k in 0..n - 1 {
+        let (a, b) = (pts[(start + k) % n], pts[(start + k + 1) % n]);
+        let dtheta = (b.0 - a.0).rem_euclid(360.0).to_radians();
+        integral += 0.5 * (a.1 + b.1) * distance_m * dtheta;
+    }
+    (integral, max)
+}
+
+/// Numeric runs sort numerically; others after them in text order.
+fn run_order(run: &str) -> u64 {
+    run.parse::<u64>().unwrap_or(u64::MAX)
+}
+
+struct SamplerRow {
+    run: String,
+    distance_m: f64,
+    azimuth_deg: f64,
+    concentration_mg_m3: Option<f64>,
+}
+
+fn read_runs(path: &Path) -> Result<Vec<PgRun>, EvaluateError> {
+    let t = Table::read(path)?;
+    let c = |name: &str| t.column(name);
+    let (run, q, hs, hr, l, u, z0, avg) = (
+        c("run")?,
+        c("source_rate_g_s")?,
+        c("source_height_m")?,
+        c("sampler_height_m")?,
+        c("obukhov_length_m")?,
+        c("wind_speed_2m_m_s")?,
+        c("roughness_length_m")?,
+        c("averaging_time_s")?,
+    );
+    let h = t.column("mixing_height_m").ok();
+    let us = t.column("friction_velocity_m_s").ok();
+    let mut runs = Vec::new();
+    for row in &t.rows {
+        let id = row.1[run].clone();
+        if id.is_empty() {
+            return Err(t.error(row.0, run, "", "the run id is empty"));
+        }
+        if runs.iter().any(|r: &PgRun| r.run == id) {
+            return Err(t.error(row.0, run, &id, "run listed twice"));
+        }
+        let l_m = t.number(row, l, (-1e9, 1e9))?;
+        if l_m == 0.0 {
+            return Err(t.error(row.0, l, &row.1[l], "the Obukhov length cannot be zero"));
+        }
+        runs.push(PgRun {
+            run: id,
+            source_rate_g_s: t.number(row, q, (1e-9, 1e9))?,
+            source_height_m: t.number(row, hs, (0.0, 1000.0))?,
+            sampler_height_m: t.number(row, hr, (0.0, 1000.0))?,
+            obukhov_length_m: l_m,
+            wind_speed_2m_m_s: t.number(row, u, (0.1, 100.0))?,
+            roughness_length_m: t.number(row, z0, (1e-6, 10.0))?,
+            mixing_height_m: t.optional(row, h, (1.0, 10_000.0))?,
+            friction_velocity_m_s: t.optional(row, us, (0.0, 10.0))?,
+            averaging_time_s: t.number(row, avg, (1.0, 86_400.0))?,
+        });
+    }
+    if runs.is_empty() {
+        return Err(EvaluateError::Invalid(format!("{}: no runs", t.path)));
+    }
+    Ok(runs)
+}
+
+fn read_samplers(path: &Path) -> Result<Vec<SamplerRow>, EvaluateError> {
+    let t = Table::read(path)?;
+    let (run, d, az, conc) = (
+        t.column("run")?,
+        t.column("arc_distance_m")?,
+        t.column("azimuth_deg")?,
+        t.column("concentration_mg_m3")?,
+    );
+    t.rows
+        .iter()
+        .map(|row| {
+            Ok(SamplerRow {
+                run: row.1[run].clone(),
+                distance_m: t.number(row, d, (0.1, 1e6))?,
+                azimuth_deg: t.number(row, az, (0.0, 360.0))?,
+                concentration_mg_m3: t.optional(row, Some(conc), (0.0, 1e9))?,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arc_integral_is_a_trapezoid_along_the_arc_through_north() {
+        // Samplers at 358°, 0° (written 360), 2°: 2° steps on a 100 m arc → spacing 100·π/90 m.
+        // Trapezoid: ½(1+3)·s + ½(3+1)·s = 4 s.
+        let s = 100.0 * 2f64.to_radians();
+        let (cwic, max) = reduce_arc(100.0, &[(2.0, 1.0), (358.0, 1.0), (360.0, 3.0)]);
+        assert!((cwic - 4.0 * s).abs() < 1e-12, "{cwic}");
+        assert_eq!(max, 3.0);
+    }
+
+    #[test]
+    fn missing_samplers_are_bridged_not_extrapolated() {
+        // 10°, 12°, 16° on a 50 m arc with C = 2, 2, 2 → 2 · 50 · 6° in radians.
+        let (cwic, _) = reduce_arc(50.0, &[(10.0, 2.0), (12.0, 2.0), (16.0, 2.0)]);
+        assert!((cwic - 2.0 * 50.0 * 6f64.to_radians()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn arcs_missing_over_a_tenth_of_their_samplers_are_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("runs.csv"),
+            "run,source_rate_g_s,source_height_m,sampler_height_m,obukhov_length_m,\
+             wind_speed_2m_m_s,roughness_length_m,averaging_time_s\n1,100,0.46,1.5,-20,4,0.006,600\n",
+        )
+        .unwrap();
+        // 50 m arc: 1 of 10 missing (kept); 100 m arc: 2 of 10 missing (left out).
+        let mut samplers = String::from("run,arc_distance_m,azimuth_deg,concentration_mg_m3\n");
+        for k in 0..10 {
+            let c50 = if k == 4 { String::new() } else { "1.0".into() };
+            let c100 = if k < 2 { String::new() } else { "0.5".into() };
+            samplers.push_str(&format!("1,50,{},{c50}\n1,100,{},{c100}\n", 2 * k, 2 * k));
+        }
+        std::fs::write(dir.path().join("samplers.csv"), samplers).unwrap();
+        let data = load_dir(dir.path()).unwrap();
+        assert_eq!(data.arcs.len(), 1);
+        assert_eq!(data.arcs[0].distance_m, 50.0);
+        assert_eq!(data.arcs[0].missing, 1);
+        // The gap at 8° is bridged: 1 mg/m3 over 18° of a 50 m arc, per 100 g/s.
+        let expected = 50.0 * 18f64.to_radians() / 100_000.0;
+        assert!((data.arcs[0].cwic_over_q_s_m2 - expected).abs() < 1e-15);
+        assert_eq!(data.excluded.len(), 1);
+        assert!(data.excluded[0].contains("2 of 10"), "{:?}", data.excluded);
+    }
+
+    #[test]
+    fn strata_follow_the_obukhov_length_bounds() {
+        assert_eq!(stability_stratum(-99.0), "unstable");
+        assert_eq!(stability_stratum(-100.0), "neutral");
+        assert_eq!(stability_stratum(f64::INFINITY), "neutral");
+        assert_eq!(stability_stratum(150.0), "neutral");
+        assert_eq!(stability_stratum(10.0), "stable");
+        assert_eq!(stability_stratum(99.9), "stable");
+        assert_eq!(stability_stratum(9.99), "very_stable");
+    }
+
+    #[test]
+    fn bad_values_name_file_line_column_and_value() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("runs.csv"),
+            "run,source_rate_g_s,source_height_m,sampler_height_m,obukhov_length_m,\
+             wind_speed_2m_m_s,roughness_length_m,averaging_time_s\n\
+             1,90,0.46,1.5,-20,4,0.006,600\n2,90,0.46,1.5,-20,fast,0.006,600\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("samplers.csv"),
+            "run,arc_distance_m,azimuth_deg,concentration_mg_m3\n",
+        )
+        .unwrap();
+        let err = load_dir(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("runs.csv") && err.contains("line 3"), "{err}");
+        assert!(
+            err.contains("wind_speed_2m_m_s") && err.contains("`fast`"),
+            "{err}"
+        );
+    }
+}
