@@ -71,6 +71,8 @@ fn prairie_grass_mode_ends_with_one_summary_line_per_model_and_quantity() {
             "evaluate",
             "prairie-grass",
             data,
+            "--models",
+            "gaussian_briggs",
             "--replicates",
             "200",
             "--out",

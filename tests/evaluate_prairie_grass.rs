@@ -102,3 +102,29 @@ fn gaussian_briggs_reproduces_the_known_baseline_on_the_development_set() {
     assert!(m.mg > 0.9 && m.mg < 1.4, "MG {}", m.mg);
     assert!(m.r > 0.9, "R {}", m.r);
 }
+
+#[test]
+fn lagrangian_runs_through_the_suite_on_one_run() {
+    // Wiring check, not a score: the particle model runs from the generated scenario and its
+    // arcs, read off the grid, are positive; CWIC (an integral over many cells) is within a
+    // factor of ten of the observations. The arc maximum of 2 m cells with 20 000 particles is
+    // dominated by counting noise, so only its sign is checked here.
+    let dir = subset(&["22"]);
+    let data = load_dir(dir.path()).unwrap();
+    let paired = pair_model(&data, SuiteModel::Lagrangian { particles: 20_000 }).unwrap();
+    for (quantity, pairs) in &paired.by_quantity {
+        assert_eq!(pairs.len(), 5);
+        for p in pairs {
+            let ratio = p.modelled / p.observed;
+            assert!(p.modelled > 0.0, "{quantity:?}: {}", p.modelled);
+            if *quantity != Quantity::Cwic {
+                continue;
+            }
+            assert!(
+                ratio > 0.1 && ratio < 10.0,
+                "{quantity:?} {}: ratio {ratio}",
+                p.strata["distance_m"]
+            );
+        }
+    }
+}

@@ -48,6 +48,16 @@ pub enum EvaluateCommand {
         /// Write reports, pairs and scatter plots here.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Models to score, comma-separated: gaussian_briggs, lagrangian.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "gaussian_briggs,lagrangian"
+        )]
+        models: Vec<String>,
+        /// Particles per run for the Lagrangian model.
+        #[arg(long, default_value_t = 200_000)]
+        particles: usize,
         /// Bootstrap seed.
         #[arg(long, default_value_t = 20040101)]
         seed: u64,
@@ -111,15 +121,30 @@ pub fn execute(command: &EvaluateCommand) -> Result<EvaluateOutput, EvaluateErro
         EvaluateCommand::PrairieGrass {
             data_dir,
             out,
+            models,
+            particles,
             seed,
             replicates,
-        } => prairie_grass(data_dir, out.as_deref(), *seed, *replicates),
+        } => {
+            let models = models
+                .iter()
+                .map(|m| {
+                    SuiteModel::from_name(m, *particles).ok_or_else(|| {
+                        EvaluateError::Invalid(format!(
+                            "unknown model `{m}`; expected gaussian_briggs or lagrangian"
+                        ))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            prairie_grass(data_dir, out.as_deref(), &models, *seed, *replicates)
+        }
     }
 }
 
 fn prairie_grass(
     data_dir: &Path,
     out: Option<&Path>,
+    models: &[SuiteModel],
     seed: u64,
     replicates: usize,
 ) -> Result<EvaluateOutput, EvaluateError> {
@@ -148,7 +173,7 @@ fn prairie_grass(
         seed,
         stratify_by: vec!["stability".into(), "distance_m".into()],
     };
-    for model in SuiteModel::ALL {
+    for &model in models {
         let paired = pair_model(&data, model)?;
         for (quantity, pairs) in &paired.by_quantity {
             let report = evaluate(pairs, &options)?;

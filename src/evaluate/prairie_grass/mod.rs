@@ -14,5 +14,5 @@ pub mod models;
 pub mod suite;
 
 pub use data::{load_dir, stability_stratum, ArcObservation, Dataset, PgRun};
-pub use models::{predict_arcs, scenario, SuiteModel};
+pub use models::{predict, predict_arcs, scenario, SuiteModel};
 pub use suite::{pair_model, Quantity};

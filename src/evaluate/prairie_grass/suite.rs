@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::data::{stability_stratum, Dataset};
-use super::models::{predict_arcs, SuiteModel};
+use super::models::{predict, SuiteModel};
 use crate::evaluate::{EvaluateError, Pair};
 use std::fmt::Write as _;
 
@@ -57,7 +57,7 @@ pub fn pair_model(data: &Dataset, model: SuiteModel) -> Result<ModelPairs, Evalu
             continue;
         }
         let distances: Vec<f64> = arcs.iter().map(|a| a.distance_m).collect();
-        let predicted = predict_arcs(run, model, &distances)?;
+        let predicted = predict(run, model, &distances)?;
         for (obs, pred) in arcs.iter().zip(&predicted) {
             let strata = BTreeMap::from([
                 ("distance_m".to_string(), format!("{}", obs.distance_m)),
