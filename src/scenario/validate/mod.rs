@@ -1,0 +1,557 @@
+//! From raw sections to a validated [`Scenario`], collecting every problem on the way.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use super::raw::*;
+use super::*;
+use crate::source::{Deposition, Release, Source, Stack};
+use crate::substance::{self, AmountUnit, Species};
+
+mod met;
+mod model;
+mod source;
+
+use met::{gridded_met, station_met, uniform_met};
+use model::lagrangian_model;
+use source::source;
+
+/// Collects problems; each check records one and returns whether the value passed.
+#[derive(Default)]
+struct Problems(Vec<Problem>);
+
+impl Problems {
+    fn push(
+        &mut self,
+        path: impl Into<String>,
+        value: impl Into<String>,
+        expected: impl Into<String>,
+    ) {
+        self.0.push(Problem {
+            path: path.into(),
+            value: value.into(),
+            expected: expected.into(),
+        });
+    }
+
+    fn missing(&mut self, path: impl Into<String>, expected: &str) {
+        self.push(path, "(missing)", expected);
+    }
+
+    /// Checks that `v` is finite and within `b`.
+    fn range(&mut self, path: &str, v: f64, b: Bounds) -> bool {
+        let ok = b.contains(v);
+        if !ok {
+            self.push(path, fmt_num(v), b.describe());
+        }
+        ok
+    }
+
+    /// A required number within `b`; returns it when present and valid.
+    fn req(&mut self, path: &str, v: Option<f64>, b: Bounds) -> Option<f64> {
+        match v {
+            None => {
+                self.missing(path, &b.describe());
+                None
+            }
+            Some(v) => self.range(path, v, b).then_some(v),
+        }
+    }
+
+    /// An optional number within `b`, `default` when absent.
+    fn opt(&mut self, path: &str, v: Option<f64>, default: f64, b: Bounds) -> f64 {
+        match v {
+            None => default,
+            Some(v) => {
+                self.range(path, v, b);
+                v
+            }
+        }
+    }
+}
+
+/// An allowed interval for a number, with its unit.
+#[derive(Debug, Clone, Copy)]
+struct Bounds {
+    lo: f64,
+    lo_inclusive: bool,
+    hi: f64,
+    hi_inclusive: bool,
+    unit: &'static str,
+}
+
+impl Bounds {
+    const fn new(
+        lo: f64,
+        lo_inclusive: bool,
+        hi: f64,
+        hi_inclusive: bool,
+        unit: &'static str,
+    ) -> Self {
+        Bounds {
+            lo,
+            lo_inclusive,
+            hi,
+            hi_inclusive,
+            unit,
+        }
+    }
+
+    fn contains(&self, v: f64) -> bool {
+        v.is_finite()
+            && (if self.lo_inclusive {
+                v >= self.lo
+            } else {
+                v > self.lo
+            })
+            && (if self.hi_inclusive {
+                v <= self.hi
+            } else {
+                v < self.hi
+            })
+    }
+
+    fn describe(&self) -> String {
+        let l = if self.lo_inclusive { "≥" } else { ">" };
+        let h = if self.hi_inclusive { "≤" } else { "<" };
+        format!("a number {l} {} and {h} {} {}", self.lo, self.hi, self.unit)
+            .trim_end()
+            .to_string()
+    }
+}
+
+fn fmt_num(v: f64) -> String {
+    if v.is_nan() {
+        "nan".into()
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Deserialises one section, turning serde's error into a problem under `path`.
+fn section<T: DeserializeOwned>(
+    value: toml::Value,
+    path: &str,
+    problems: &mut Problems,
+) -> Option<T> {
+    match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let inner = e.path().to_string();
+            let full = if inner == "." || inner.is_empty() {
+                path.to_string()
+            } else {
+                format!("{path}.{inner}")
+            };
+            let msg = e.into_inner().to_string();
+            let msg = msg.trim().trim_end_matches('.').to_string();
+            // serde's messages already say what was found and what was expected.
+            problems.push(full, "(see message)", msg);
+            None
+        }
+    }
+}
+
+const TOP_LEVEL: [&str; 7] = [
+    "scenario",
+    "domain",
+    "source",
+    "meteorology",
+    "model",
+    "output",
+    "consequence",
+];
+
+pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
+    let mut p = Problems::default();
+    let table: toml::Table = match text.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            let (path, value) = match e.span() {
+                Some(sp) => {
+                    let start = sp.start.min(text.len());
+                    let line = text[..start].matches('\n').count() + 1;
+                    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+                    let column = text[line_start..start].chars().count() + 1;
+                    let line_text = text[line_start..].lines().next().unwrap_or("").trim();
+                    (
+                        format!("(syntax) line {line}, column {column}"),
+                        format!("{line_text:?}"),
+                    )
+                }
+                None => ("(syntax)".to_string(), "(unknown position)".to_string()),
+            };
+            p.push(path, value, format!("valid TOML ({})", e.message().trim()));
+            return Err(p.0);
+        }
+    };
+    for key in table.keys() {
+        if !TOP_LEVEL.contains(&key.as_str()) {
+            p.push(
+                key.clone(),
+                "(unknown section)",
+                format!("one of {}", TOP_LEVEL.join(", ")),
+            );
+        }
+    }
+    let get = |k: &str| table.get(k).cloned();
+
+    let scen: ScenarioSection = match get("scenario") {
+        Some(v) => section(v, "scenario", &mut p).unwrap_or_default(),
+        None => {
+            p.missing(
+                "scenario",
+                "a [scenario] table with name, start and duration_s",
+            );
+            ScenarioSection::default()
+        }
+    };
+    let dom: DomainSection = match get("domain") {
+        Some(v) => section(v, "domain", &mut p).unwrap_or_default(),
+        None => {
+            p.missing(
+                "domain",
+                "a [domain] table with centre, extent_m, resolution_m, layers_m, output_interval_s",
+            );
+            DomainSection::default()
+        }
+    };
+    let raw_sources: Vec<Option<SourceSection>> = match get("source") {
+        Some(toml::Value::Array(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| section(v, &format!("source[{i}]"), &mut p))
+            .collect(),
+        Some(_) => {
+            p.push("source", "(not an array)", "one or more [[source]] tables");
+            vec![]
+        }
+        None => {
+            p.missing("source", "one or more [[source]] tables");
+            vec![]
+        }
+    };
+    let met: Option<MeteorologySection> = match get("meteorology") {
+        Some(v) => section(v, "meteorology", &mut p),
+        None => {
+            p.missing(
+                "meteorology",
+                "a [meteorology] table with kind = \"uniform\", \"station\" or \"gridded\"",
+            );
+            None
+        }
+    };
+    let model: Option<ModelSection> = match get("model") {
+        Some(v) => section(v, "model", &mut p),
+        None => Some(ModelSection::GaussianPlume(GaussianPlumeSection::default())),
+    };
+    let out: OutputSection = match get("output") {
+        Some(v) => section(v, "output", &mut p).unwrap_or_default(),
+        None => OutputSection::default(),
+    };
+
+    // [scenario]
+    let name = match scen.name {
+        Some(n) if !n.trim().is_empty() => n,
+        Some(n) => {
+            p.push("scenario.name", format!("{n:?}"), "a non-empty name");
+            String::new()
+        }
+        None => {
+            p.missing("scenario.name", "a non-empty name");
+            String::new()
+        }
+    };
+    let start = match scen.start.as_deref() {
+        None => {
+            p.missing(
+                "scenario.start",
+                "an ISO 8601 UTC time such as \"2026-07-14T06:00:00Z\"",
+            );
+            None
+        }
+        Some(s) => match DateTime::parse_from_rfc3339(s.trim()) {
+            Ok(t) => Some(t.with_timezone(&Utc)),
+            Err(e) => {
+                p.push(
+                    "scenario.start",
+                    format!("{s:?}"),
+                    format!("an ISO 8601 UTC time such as \"2026-07-14T06:00:00Z\" ({e})"),
+                );
+                None
+            }
+        },
+    };
+    let duration_s = p.req(
+        "scenario.duration_s",
+        scen.duration_s,
+        Bounds::new(0.0, false, 30.0 * 86400.0, true, "s"),
+    );
+
+    // [domain]
+    let centre = match dom.centre {
+        None => {
+            p.missing("domain.centre", "{ lat = …, lon = … } in decimal degrees");
+            None
+        }
+        Some(c) => {
+            let a = p.range(
+                "domain.centre.lat",
+                c.lat,
+                Bounds::new(-80.0, true, 80.0, true, "degrees"),
+            );
+            let b = p.range(
+                "domain.centre.lon",
+                c.lon,
+                Bounds::new(-180.0, true, 180.0, true, "degrees"),
+            );
+            (a && b).then_some(c)
+        }
+    };
+    let extent_m = match dom.extent_m {
+        None => {
+            p.missing(
+                "domain.extent_m",
+                "[east–west, south–north] extent in metres",
+            );
+            None
+        }
+        Some(e) if e.len() != 2 => {
+            p.push(
+                "domain.extent_m",
+                format!("{e:?}"),
+                "two numbers: [east–west, south–north] in metres",
+            );
+            None
+        }
+        Some(e) => {
+            let a = p.range(
+                "domain.extent_m[0]",
+                e[0],
+                Bounds::new(0.0, false, 1.0e6, true, "m"),
+            );
+            let b = p.range(
+                "domain.extent_m[1]",
+                e[1],
+                Bounds::new(0.0, false, 1.0e6, true, "m"),
+            );
+            (a && b).then_some([e[0], e[1]])
+        }
+    };
+    let resolution_m = p.req(
+        "domain.resolution_m",
+        dom.resolution_m,
+        Bounds::new(0.0, false, 1.0e5, true, "m"),
+    );
+    if let (Some(e), Some(r)) = (extent_m, resolution_m) {
+        let nx = (e[0] / r).round();
+        let ny = (e[1] / r).round();
+        if nx < 1.0 || ny < 1.0 || nx * ny > 2.5e7 {
+            p.push(
+                "domain.resolution_m",
+                fmt_num(r),
+                format!("a resolution giving 1 to 25 million cells per layer (extent gives {nx} × {ny})"),
+            );
+        }
+    }
+    let layers = match dom.layers_m {
+        None => vec![Layer {
+            bottom_m: 0.0,
+            top_m: 3.0,
+        }],
+        Some(ls) if ls.is_empty() => {
+            p.push(
+                "domain.layers_m",
+                "[]",
+                "at least one [bottom, top] pair in metres",
+            );
+            vec![]
+        }
+        Some(ls) => {
+            let mut out = vec![];
+            for (i, l) in ls.iter().enumerate() {
+                let path = format!("domain.layers_m[{i}]");
+                if l.len() != 2
+                    || !l.iter().all(|v| v.is_finite())
+                    || l[0] < 0.0
+                    || l[1] <= l[0]
+                    || l[1] > 10_000.0
+                {
+                    p.push(
+                        path,
+                        format!("{l:?}"),
+                        "[bottom, top] with 0 ≤ bottom < top ≤ 10000 m",
+                    );
+                } else {
+                    out.push(Layer {
+                        bottom_m: l[0],
+                        top_m: l[1],
+                    });
+                }
+            }
+            out
+        }
+    };
+    let output_interval_s = p.req(
+        "domain.output_interval_s",
+        dom.output_interval_s,
+        Bounds::new(0.0, false, 30.0 * 86400.0, true, "s"),
+    );
+    if let (Some(d), Some(o)) = (duration_s, output_interval_s) {
+        if o > d {
+            p.push(
+                "domain.output_interval_s",
+                fmt_num(o),
+                format!("at most scenario.duration_s ({d} s)"),
+            );
+        } else if d / o > 10_000.0 {
+            p.push(
+                "domain.output_interval_s",
+                fmt_num(o),
+                "an interval giving at most 10000 output times",
+            );
+        }
+    }
+
+    // [[source]]
+    let mut species: Vec<Species> = vec![];
+    let mut sources = vec![];
+    for (i, raw) in raw_sources.into_iter().enumerate() {
+        let Some(raw) = raw else { continue };
+        if let Some(s) = source(raw, i, duration_s, centre, extent_m, &mut species, &mut p) {
+            sources.push(s);
+        }
+    }
+
+    // [meteorology]
+    let meteorology = met.and_then(|m| match m {
+        MeteorologySection::Uniform(u) => uniform_met(u, &mut p).map(MetSpec::Uniform),
+        MeteorologySection::Station(s) => station_met(s, file, &mut p).map(MetSpec::Station),
+        MeteorologySection::Gridded(g) => gridded_met(g, file, &mut p).map(MetSpec::Gridded),
+    });
+    let terrain = meteorology.as_ref().map(MetSpec::terrain);
+    let check_scheme = |scheme: SigmaScheme, p: &mut Problems| {
+        if scheme == SigmaScheme::PasquillGifford && terrain == Some(Terrain::Urban) {
+            p.push(
+                "model.sigma_scheme",
+                "\"pasquill_gifford\"",
+                "\"briggs\" for urban terrain (the ISC3 Pasquill–Gifford curves are rural only)",
+            );
+        }
+    };
+
+    // [model]
+    let backend = match &model {
+        Some(ModelSection::GaussianPlume(g)) => g.backend.unwrap_or_default(),
+        Some(ModelSection::Lagrangian(l)) => l.backend.unwrap_or_default(),
+        // The puff model runs on the CPU only.
+        Some(ModelSection::GaussianPuff(_)) | None => Default::default(),
+    };
+    let model = model.map(|m| match m {
+        ModelSection::GaussianPlume(g) => {
+            let scheme = g.sigma_scheme.unwrap_or_default();
+            check_scheme(scheme, &mut p);
+            if let Some(m) = &meteorology {
+                if !matches!(m, MetSpec::Uniform(_)) {
+                    p.push(
+                        "model.kind",
+                        "\"gaussian_plume\"",
+                        format!("\"gaussian_puff\" (or \"lagrangian\") with meteorology.kind = \"{}\": a steady plume needs uniform meteorology", m.kind_name()),
+                    );
+                }
+            }
+            if let Some(h) = g.receptor_height_m {
+                p.range("model.receptor_height_m", h, Bounds::new(0.0, true, 10_000.0, true, "m"));
+            }
+            ModelSpec::GaussianPlume { sigma_scheme: scheme, receptor_height_m: g.receptor_height_m }
+        }
+        ModelSection::Lagrangian(l) => lagrangian_model(l, &sources, &mut p),
+        ModelSection::GaussianPuff(g) => {
+            let scheme = g.sigma_scheme.unwrap_or_default();
+            check_scheme(scheme, &mut p);
+            if let Some(h) = g.receptor_height_m {
+                p.range("model.receptor_height_m", h, Bounds::new(0.0, true, 10_000.0, true, "m"));
+            }
+            let time_step_s = p.opt("model.time_step_s", g.time_step_s, 60.0, Bounds::new(1.0, true, 3600.0, true, "s"));
+            if let Some(v) = g.split_sigma_y_m {
+                p.range("model.split_sigma_y_m", v, Bounds::new(10.0, true, 1.0e6, true, "m"));
+            }
+            let max_puffs = match g.max_puffs {
+                None => 20_000,
+                Some(n) if (10..=1_000_000).contains(&n) => n as usize,
+                Some(n) => {
+                    p.push("model.max_puffs", n.to_string(), "a count from 10 to 1000000");
+                    20_000
+                }
+            };
+            ModelSpec::GaussianPuff(PuffSpec {
+                sigma_scheme: scheme,
+                receptor_height_m: g.receptor_height_m,
+                time_step_s,
+                split_sigma_y_m: g.split_sigma_y_m,
+                shear_splitting: g.shear_splitting,
+                max_puffs,
+                growth: g.growth.unwrap_or_default(),
+            })
+        }
+    });
+
+    // [output]
+    let default_dir = PathBuf::from("out").join(file.file_stem().unwrap_or_default());
+    let directory = match out.directory {
+        Some(d) if d.trim().is_empty() => {
+            p.push("output.directory", "\"\"", "a directory path");
+            default_dir
+        }
+        Some(d) => PathBuf::from(d),
+        None => default_dir,
+    };
+    let formats = out
+        .formats
+        .unwrap_or_else(|| vec![OutputFormat::Netcdf, OutputFormat::Json]);
+    if formats.is_empty() {
+        p.push(
+            "output.formats",
+            "[]",
+            "at least one of \"netcdf\", \"json\"",
+        );
+    }
+
+    // [consequence] (defined and validated in crate::consequence)
+    let consequence = match get("consequence") {
+        Some(v) => section::<crate::consequence::ConsequenceSection>(v, "consequence", &mut p)
+            .map(|c| {
+                crate::consequence::validate(c, file, &mut |path, value, expected| {
+                    p.push(path, value, expected)
+                })
+            })
+            .unwrap_or_default(),
+        None => crate::consequence::ConsequenceSpec::default(),
+    };
+
+    if !p.0.is_empty() {
+        return Err(p.0);
+    }
+    Ok(Scenario {
+        path: file.to_path_buf(),
+        text: text.to_string(),
+        name,
+        start: start.expect("checked"),
+        duration_s: duration_s.expect("checked"),
+        domain: Domain {
+            centre: centre.expect("checked"),
+            extent_m: extent_m.expect("checked"),
+            resolution_m: resolution_m.expect("checked"),
+            layers,
+            output_interval_s: output_interval_s.expect("checked"),
+        },
+        species,
+        sources,
+        meteorology: meteorology.expect("checked"),
+        model: model.expect("checked"),
+        backend,
+        output: OutputSpec { directory, formats },
+        consequence,
+    })
+}

@@ -1,0 +1,285 @@
+//! Validation of `[[source]]` tables and their releases.
+
+use super::*;
+
+pub(super) fn source(
+    raw: SourceSection,
+    i: usize,
+    duration_s: Option<f64>,
+    centre: Option<LatLon>,
+    extent_m: Option<[f64; 2]>,
+    species: &mut Vec<Species>,
+    p: &mut Problems,
+) -> Option<Source> {
+    let at = |k: &str| format!("source[{i}].{k}");
+    let n0 = p.0.len();
+    let name = raw.name.unwrap_or_else(|| format!("source {}", i + 1));
+    let location = match raw.location {
+        None => {
+            p.missing(at("location"), "{ lat = …, lon = … } in decimal degrees");
+            None
+        }
+        Some(l) => {
+            let a = p.range(
+                &at("location.lat"),
+                l.lat,
+                Bounds::new(-80.0, true, 80.0, true, "degrees"),
+            );
+            let b = p.range(
+                &at("location.lon"),
+                l.lon,
+                Bounds::new(-180.0, true, 180.0, true, "degrees"),
+            );
+            (a && b).then_some(l)
+        }
+    };
+    if let (Some(l), Some(c), Some(e)) = (location, centre, extent_m) {
+        let (x, y) = crate::geo::TransverseMercator::new(c).forward(l);
+        if x.abs() > e[0] / 2.0 || y.abs() > e[1] / 2.0 {
+            p.push(
+                at("location"),
+                format!("{{ lat = {}, lon = {} }}", l.lat, l.lon),
+                format!("a point inside the domain (it lies {:.0} m east, {:.0} m north of the centre; the domain reaches ±{:.0} m, ±{:.0} m)", x, y, e[0] / 2.0, e[1] / 2.0),
+            );
+        }
+    }
+    let height_m = p.opt(
+        &at("height_m"),
+        raw.height_m,
+        0.0,
+        Bounds::new(0.0, true, 2000.0, true, "m"),
+    );
+    let d = duration_s.unwrap_or(f64::INFINITY);
+    let start_s = p.opt(
+        &at("start_s"),
+        raw.start_s,
+        0.0,
+        Bounds::new(0.0, true, d, false, "s (before the scenario ends)"),
+    );
+    let rel_duration_s = p.opt(
+        &at("duration_s"),
+        raw.duration_s,
+        (d - start_s).max(0.0),
+        Bounds::new(0.0, true, 1e9, true, "s"),
+    );
+    let stack = match (
+        raw.stack_diameter_m,
+        raw.exit_velocity_m_s,
+        raw.exit_temperature_k,
+    ) {
+        (None, None, None) => None,
+        (Some(dm), Some(v), Some(t)) => {
+            p.range(
+                &at("stack_diameter_m"),
+                dm,
+                Bounds::new(0.0, false, 100.0, true, "m"),
+            );
+            p.range(
+                &at("exit_velocity_m_s"),
+                v,
+                Bounds::new(0.0, true, 200.0, true, "m/s"),
+            );
+            p.range(
+                &at("exit_temperature_k"),
+                t,
+                Bounds::new(150.0, true, 2000.0, true, "K"),
+            );
+            Some(Stack {
+                diameter_m: dm,
+                exit_velocity_m_s: v,
+                exit_temperature_k: t,
+            })
+        }
+        _ => {
+            p.push(at("stack_diameter_m"), "(partly given)", "all three of stack_diameter_m, exit_velocity_m_s, exit_temperature_k, or none (no plume rise)");
+            None
+        }
+    };
+    let mut releases = vec![];
+    // An `inventory` table becomes nuclide releases (crate::source::inventory).
+    let mut release_items = raw.release;
+    if let Some(inv) = &raw.inventory {
+        match crate::source::inventory::inventory_release_rates(
+            inv,
+            rel_duration_s,
+            crate::substance::Library::embedded(),
+        ) {
+            Ok(rates) => release_items
+                .get_or_insert_with(Vec::new)
+                .extend(rates.into_iter().map(|r| ReleaseItem {
+                    nuclide: Some(r.name),
+                    rate_bq_s: Some(r.rate_per_s),
+                    ..ReleaseItem::default()
+                })),
+            Err(e) => p.push(at("inventory"), "(see message)", e.to_string()),
+        }
+    }
+    match release_items {
+        None if raw.inventory.is_some() => {}
+        None => p.missing(
+            at("release"),
+            "a list of { substance = …, rate_kg_s = … } or { nuclide = …, rate_bq_s = … }",
+        ),
+        Some(items) if items.is_empty() => p.push(
+            at("release"),
+            "[]",
+            "at least one released substance or nuclide",
+        ),
+        Some(items) => {
+            for (j, item) in items.into_iter().enumerate() {
+                if let Some(r) = release(item, &format!("source[{i}].release[{j}]"), species, p) {
+                    releases.push(r);
+                }
+            }
+        }
+    }
+    (p.0.len() == n0).then(|| Source {
+        name,
+        location: location.expect("checked"),
+        height_m,
+        start_s,
+        duration_s: rel_duration_s,
+        releases,
+        stack,
+    })
+}
+
+fn release(
+    item: ReleaseItem,
+    path: &str,
+    species: &mut Vec<Species>,
+    p: &mut Problems,
+) -> Option<Release> {
+    let at = |k: &str| format!("{path}.{k}");
+    let (name, unit, rate) = match (&item.substance, &item.nuclide) {
+        (Some(s), None) => {
+            if item.rate_bq_s.is_some() {
+                p.push(
+                    at("rate_bq_s"),
+                    fmt_num(item.rate_bq_s.unwrap_or(0.0)),
+                    "rate_kg_s for a substance (rate_bq_s is for nuclides)",
+                );
+                return None;
+            }
+            (
+                s.trim().to_string(),
+                AmountUnit::Kilogram,
+                p.req(
+                    &at("rate_kg_s"),
+                    item.rate_kg_s,
+                    Bounds::new(0.0, true, 1e9, true, "kg/s"),
+                )?,
+            )
+        }
+        (None, Some(n)) => {
+            if item.rate_kg_s.is_some() {
+                p.push(
+                    at("rate_kg_s"),
+                    fmt_num(item.rate_kg_s.unwrap_or(0.0)),
+                    "rate_bq_s for a nuclide (rate_kg_s is for substances)",
+                );
+                return None;
+            }
+            (
+                n.trim().to_string(),
+                AmountUnit::Becquerel,
+                p.req(
+                    &at("rate_bq_s"),
+                    item.rate_bq_s,
+                    Bounds::new(0.0, true, 1e25, true, "Bq/s"),
+                )?,
+            )
+        }
+        _ => {
+            p.push(
+                path,
+                "(substance and nuclide both given, or neither)",
+                "exactly one of substance = \"…\" or nuclide = \"…\"",
+            );
+            return None;
+        }
+    };
+    if name.is_empty() {
+        p.push(
+            at(if unit == AmountUnit::Kilogram {
+                "substance"
+            } else {
+                "nuclide"
+            }),
+            "\"\"",
+            "a name",
+        );
+        return None;
+    }
+    let half_life_s = match item.half_life_s {
+        Some(h) => p
+            .range(
+                &at("half_life_s"),
+                h,
+                Bounds::new(0.0, false, f64::MAX, true, "s"),
+            )
+            .then_some(Some(h))?,
+        None if unit == AmountUnit::Becquerel => match substance::nuclide_half_life_s(&name) {
+            Some(h) => Some(h),
+            None => {
+                p.push(
+                    at("nuclide"),
+                    format!("{name:?}"),
+                    format!(
+                        "a nuclide in the library ({}) or an explicit half_life_s",
+                        substance::nuclide_names().join(", ")
+                    ),
+                );
+                return None;
+            }
+        },
+        None => None,
+    };
+    let idx = match species.iter().position(|s| s.name == name) {
+        Some(k) => {
+            if species[k].unit != unit || species[k].half_life_s != half_life_s {
+                p.push(
+                    at("half_life_s"),
+                    format!("{half_life_s:?}"),
+                    format!("the same unit and half-life as the earlier release of {name}"),
+                );
+                return None;
+            }
+            k
+        }
+        None => {
+            species.push(Species {
+                name,
+                unit,
+                half_life_s,
+            });
+            species.len() - 1
+        }
+    };
+    let d = Deposition::default();
+    let deposition = Deposition {
+        dry_velocity_m_s: p.opt(
+            &at("dry_deposition_velocity_m_s"),
+            item.dry_deposition_velocity_m_s,
+            d.dry_velocity_m_s,
+            Bounds::new(0.0, true, 1.0, true, "m/s"),
+        ),
+        washout_a_per_s: p.opt(
+            &at("washout_a_per_s"),
+            item.washout_a_per_s,
+            d.washout_a_per_s,
+            Bounds::new(0.0, true, 0.01, true, "s⁻¹"),
+        ),
+        washout_b: p.opt(
+            &at("washout_b"),
+            item.washout_b,
+            d.washout_b,
+            Bounds::new(0.0, true, 2.0, true, ""),
+        ),
+    };
+    Some(Release {
+        species: idx,
+        rate_per_s: rate,
+        deposition,
+    })
+}
