@@ -268,24 +268,7 @@ pub fn simulate(
             .for_each(|(ps, tally)| ctx.process_chunk(ps, t0, t1, tally));
         if let Some(n) = closes {
             let sum = Tally::take_exposure(&mut tallies);
-            let len_s = grid.times_s[n] - grid.interval_start_s(n);
-            for s in 0..ns {
-                for k in 0..nz {
-                    let depth = grid.layers[k].top_m - grid.layers[k].bottom_m;
-                    let norm = 1.0 / (scales.exposure[s] * len_s * grid.cell_area_m2() * depth);
-                    let mut view =
-                        fields.species[s]
-                            .concentration
-                            .slice_mut(ndarray::s![n, k, .., ..]);
-                    for (c, v) in view.iter_mut().enumerate() {
-                        *v = sum[(s * nz + k) * n_cells + c] as f64 * norm;
-                    }
-                }
-            }
-            exposure_total
-                .iter_mut()
-                .zip(&sum)
-                .for_each(|(a, b)| *a += b);
+            close_interval(&mut fields, &scales, n, &sum, &mut exposure_total);
         }
         progress(&Progress {
             time_s: t1,
@@ -364,4 +347,40 @@ pub fn simulate(
         stats,
         particles,
     }
+}
+
+/// Closes output interval `n`: turns the fixed-point exposure sums of the interval
+/// (species × layer × cell) into interval-mean concentrations (layer mean: exposure over
+/// interval × cell area × layer depth) and adds them to the run's total exposure. Shared by the
+/// CPU driver and the GPU backend so both normalise identically.
+pub fn close_interval(
+    fields: &mut Fields,
+    scales: &Scales,
+    n: usize,
+    sum: &[i64],
+    exposure_total: &mut [i64],
+) {
+    let grid = &fields.grid;
+    let (nz, n_cells) = (grid.nz(), grid.nx * grid.ny);
+    let len_s = grid.times_s[n] - grid.interval_start_s(n);
+    let norms: Vec<f64> = (0..fields.species.len())
+        .flat_map(|s| {
+            grid.layers.iter().map(move |l| {
+                1.0 / (scales.exposure[s] * len_s * grid.cell_area_m2() * (l.top_m - l.bottom_m))
+            })
+        })
+        .collect();
+    for (s, f) in fields.species.iter_mut().enumerate() {
+        for k in 0..nz {
+            let norm = norms[s * nz + k];
+            let mut view = f.concentration.slice_mut(ndarray::s![n, k, .., ..]);
+            for (c, v) in view.iter_mut().enumerate() {
+                *v = sum[(s * nz + k) * n_cells + c] as f64 * norm;
+            }
+        }
+    }
+    exposure_total
+        .iter_mut()
+        .zip(sum)
+        .for_each(|(a, b)| *a += b);
 }

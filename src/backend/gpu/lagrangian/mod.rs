@@ -209,24 +209,13 @@ pub fn simulate(
                 Some((words * 4) as u64),
             );
             ctx.queue.submit([enc.finish()]);
-            let len_s = grid.times_s[n] - grid.interval_start_s(n);
-            for s in 0..ns {
-                for k in 0..nz {
-                    let depth = grid.layers[k].top_m - grid.layers[k].bottom_m;
-                    let norm = 1.0 / (scales.exposure[s] * len_s * grid.cell_area_m2() * depth);
-                    let mut view =
-                        fields.species[s]
-                            .concentration
-                            .slice_mut(ndarray::s![n, k, .., ..]);
-                    for (c, v) in view.iter_mut().enumerate() {
-                        *v = sum[(s * nz + k) * n_cells + c] as f64 * norm;
-                    }
-                }
-            }
-            exposure_total
-                .iter_mut()
-                .zip(&sum)
-                .for_each(|(a, b)| *a += b);
+            crate::model::lagrangian::driver::close_interval(
+                &mut fields,
+                &scales,
+                n,
+                &sum,
+                &mut exposure_total,
+            );
         }
         ctx.check("a particle step")?;
         progress(&Progress {
