@@ -1,0 +1,197 @@
+//! GRIB2 weather (what HRDPS and HRRR publish): the shipped samples agree with the netCDF
+//! sample, grid-relative winds on a Lambert grid turn to true north, and malformed files are
+//! named with the parameter.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use plume::geo::{LatLon, TransverseMercator};
+use plume::met::gridded::cf::{self, GriddedOptions};
+use plume::met::gridded::LocalBox;
+use plume::met::{MetError, Meteorology};
+
+const CENTRE: LatLon = LatLon {
+    lat: 45.07,
+    lon: -66.75,
+};
+
+fn region() -> LocalBox {
+    LocalBox {
+        x_min_m: -15_000.0,
+        x_max_m: 15_000.0,
+        y_min_m: -11_000.0,
+        y_max_m: 11_000.0,
+    }
+}
+
+#[test]
+fn grib2_sample_agrees_with_the_netcdf_sample() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data");
+    let tm = TransverseMercator::new(CENTRE);
+    let region = LocalBox {
+        x_min_m: -60_000.0,
+        x_max_m: 60_000.0,
+        y_min_m: -45_000.0,
+        y_max_m: 45_000.0,
+    };
+    let start: DateTime<Utc> = "2026-03-02T00:00:00Z".parse().unwrap();
+    let run_s = 6.0 * 3600.0;
+    let options = GriddedOptions::default();
+    let (nc, _) = cf::read(
+        &dir.join("lepreau_nwp_sample.nc"),
+        start,
+        run_s,
+        &tm,
+        region,
+        options,
+    )
+    .unwrap();
+    let (gb, warnings) = plume::met::gridded::grib2::read(
+        &dir.join("lepreau_nwp_sample.grib2"),
+        start,
+        run_s,
+        &tm,
+        region,
+        options,
+    )
+    .unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(nc.shape(), gb.shape());
+    assert_eq!(nc.times_s(), gb.times_s());
+    for (x, y, z, t) in [
+        (0.0, 0.0, 10.0, 0.0),
+        (-41_000.0, 23_000.0, 75.0, 5000.0),
+        (52_000.0, -30_000.0, 600.0, 20_000.0),
+        (12_345.0, 6_789.0, 3.0, 21_600.0),
+    ] {
+        let (a, b) = (nc.sample(x, y, z, t), gb.sample(x, y, z, t));
+        let close = |p: f64, q: f64, what: &str| {
+            assert!(
+                (p - q).abs() <= 1e-4 * p.abs().max(1.0),
+                "{what}: {p} vs {q}"
+            );
+        };
+        close(a.wind_u_m_s, b.wind_u_m_s, "u");
+        close(a.wind_v_m_s, b.wind_v_m_s, "v");
+        close(a.air_temperature_k, b.air_temperature_k, "T");
+        close(
+            a.boundary_layer.mixing_height_m,
+            b.boundary_layer.mixing_height_m,
+            "h",
+        );
+        close(
+            a.boundary_layer.friction_velocity_m_s,
+            b.boundary_layer.friction_velocity_m_s,
+            "u*",
+        );
+        close(a.precipitation_mm_h, b.precipitation_mm_h, "P");
+        close(
+            1.0 / a.boundary_layer.obukhov_length_m,
+            1.0 / b.boundary_layer.obukhov_length_m,
+            "1/L",
+        );
+    }
+}
+
+#[test]
+fn lambert_conformal_grib2_with_grid_relative_winds_agrees_with_the_latlon_sample() {
+    // The same analytic weather on an HRRR-like Lambert conformal grid (LoV 97.5° W, so the grid
+    // is turned ~19° from true north here, and its winds are relative to the grid).
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data");
+    let tm = TransverseMercator::new(CENTRE);
+    let region = LocalBox {
+        x_min_m: -60_000.0,
+        x_max_m: 60_000.0,
+        y_min_m: -45_000.0,
+        y_max_m: 45_000.0,
+    };
+    let start: DateTime<Utc> = "2026-03-02T00:00:00Z".parse().unwrap();
+    let options = GriddedOptions::default();
+    let (nc, _) = cf::read(
+        &dir.join("lepreau_nwp_sample.nc"),
+        start,
+        21_600.0,
+        &tm,
+        region,
+        options,
+    )
+    .unwrap();
+    let (lcc, warnings) = plume::met::gridded::grib2::read(
+        &dir.join("lepreau_nwp_sample_lcc.grib2"),
+        start,
+        21_600.0,
+        &tm,
+        region,
+        options,
+    )
+    .unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    // 6 km cells: the grid spacing is the met's horizontal scale.
+    assert!((lcc.horizontal_scale_m().unwrap() - 6000.0).abs() < 300.0);
+    for (x, y, z, t) in [
+        (0.0, 0.0, 10.0, 0.0),
+        (-41_000.0, 23_000.0, 75.0, 5000.0),
+        (52_000.0, -30_000.0, 600.0, 20_000.0),
+        (12_345.0, 6_789.0, 25.0, 10_800.0),
+    ] {
+        let (a, b) = (nc.sample(x, y, z, t), lcc.sample(x, y, z, t));
+        let dv = (a.wind_u_m_s - b.wind_u_m_s).hypot(a.wind_v_m_s - b.wind_v_m_s);
+        assert!(
+            dv < 0.02 * a.wind_speed_m_s(),
+            "at ({x}, {y}, {z}, {t}): |ΔV| = {dv}"
+        );
+        assert!((a.air_temperature_k - b.air_temperature_k).abs() < 0.01);
+        assert!((a.boundary_layer.mixing_height_m - b.boundary_layer.mixing_height_m).abs() < 0.1);
+    }
+}
+
+/// Splits a GRIB2 file into its messages (section 0 holds each message's total length).
+fn grib_messages(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut out = vec![];
+    let mut at = 0;
+    while at + 16 <= bytes.len() {
+        assert_eq!(&bytes[at..at + 4], b"GRIB");
+        let len = u64::from_be_bytes(bytes[at + 8..at + 16].try_into().unwrap()) as usize;
+        out.push(&bytes[at..at + len]);
+        at += len;
+    }
+    out
+}
+
+#[test]
+fn malformed_grib2_files_name_the_file_and_the_parameter() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data/lepreau_nwp_sample.grib2");
+    let bytes = std::fs::read(&src).unwrap();
+    let messages = grib_messages(&bytes);
+    assert_eq!(messages.len(), 7 * 19);
+    let tm = TransverseMercator::new(CENTRE);
+    let start: DateTime<Utc> = "2026-03-02T00:00:00Z".parse().unwrap();
+    let read = |path: &Path| {
+        plume::met::gridded::grib2::read(
+            path,
+            start,
+            21_600.0,
+            &tm,
+            region(),
+            GriddedOptions::default(),
+        )
+        .map(|_| ())
+        .unwrap_err()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // The last message is the precipitation rate at 06:00.
+    let cut = dir.path().join("cut.grib2");
+    std::fs::write(&cut, messages[..messages.len() - 1].concat()).unwrap();
+    let err = read(&cut);
+    assert!(matches!(err, MetError::Missing { .. }), "{err}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("cut.grib2") && msg.contains("precipitation rate") && msg.contains("06:00"),
+        "{msg}"
+    );
+    // Not GRIB at all.
+    let junk = dir.path().join("junk.grib2");
+    std::fs::write(&junk, b"GRIB but not really").unwrap();
+    let err = read(&junk);
+    assert!(err.to_string().contains("junk.grib2"), "{err}");
+}

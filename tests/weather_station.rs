@@ -1,0 +1,173 @@
+//! Station time series: linear in time, directions along the shorter arc, inverse-distance or
+//! nearest in space, and malformed files named by file, line and column.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use plume::geo::{LatLon, TransverseMercator};
+use plume::met::{Meteorology, StationMet, StationOptions};
+use proptest::prelude::*;
+
+const CENTRE: LatLon = LatLon {
+    lat: 45.07,
+    lon: -66.75,
+};
+
+fn start() -> DateTime<Utc> {
+    "2026-07-14T06:00:00Z".parse().unwrap()
+}
+
+const STATIONS: &str = "\
+# two stations: Point Lepreau and Saint John airport (illustrative values)
+time,station,lat,lon,wind_height_m,wind_speed_m_s,wind_from_deg,stability,mixing_height_m,precipitation_mm_h,air_temperature_k
+2026-07-14T06:00:00Z,PLNGS,45.068,-66.455,10,4.0,225,D,800,0.0,285.0
+2026-07-14T07:00:00Z,PLNGS,45.068,-66.455,10,5.0,135,D,900,2.0,287.0
+2026-07-14T08:00:00Z,PLNGS,45.068,-66.455,10,,90,D,1000,,289.0
+2026-07-14T09:00:00Z,PLNGS,45.068,-66.455,10,6.0,80,D,1100,1.0,291.0
+2026-07-14T06:00:00Z,CYSJ,45.316,-65.890,10,3.0,200,C,1200,0.0,290.0
+2026-07-14T09:00:00Z,CYSJ,45.316,-65.890,10,3.0,200,C,1200,0.0,296.0
+";
+
+fn stations(weighting: plume::met::SpatialWeighting) -> (StationMet, Vec<plume::met::MetWarning>) {
+    let tm = TransverseMercator::new(CENTRE);
+    let options = StationOptions {
+        weighting,
+        ..StationOptions::default()
+    };
+    StationMet::parse(
+        STATIONS,
+        Path::new("stations.csv"),
+        start(),
+        3.0 * 3600.0,
+        &tm,
+        options,
+    )
+    .unwrap()
+}
+
+fn from_deg(u: f64, v: f64) -> f64 {
+    (u.atan2(v).to_degrees() + 180.0).rem_euclid(360.0)
+}
+
+#[test]
+fn station_series_interpolate_linearly_in_time_and_along_the_shorter_arc() {
+    let (met, warnings) = stations(plume::met::SpatialWeighting::Nearest);
+    let s = &met.stations[0];
+    let (x, y) = (s.x_m, s.y_m);
+    // Temperature is linear in time: exact between records.
+    for t in [0.0, 600.0, 1800.0, 3600.0, 5400.0, 9000.0] {
+        let want = 285.0 + 2.0 * t / 3600.0;
+        let got = met.sample(x, y, 10.0, t).air_temperature_k;
+        assert!((got - want).abs() < 1e-9, "t = {t}: {got} vs {want}");
+    }
+    // 225° backing to 135° passes through 180° (not 0°); speed 4.5 m/s at 10 m.
+    let m = met.sample(x, y, 10.0, 1800.0);
+    assert!((from_deg(m.wind_u_m_s, m.wind_v_m_s) - 180.0).abs() < 0.6);
+    assert!((m.wind_speed_m_s() - 4.5).abs() < 1e-9);
+    // The missing speed at 08:00 is bridged from 07:00 and 09:00 (5.5 m/s), with a warning.
+    let g = met.sample(x, y, 10.0, 7200.0);
+    assert!((g.wind_speed_m_s() - 5.5).abs() < 1e-9);
+    assert!(warnings
+        .iter()
+        .any(|w| w.message.contains("PLNGS") && w.message.contains("wind_speed_m_s")));
+    assert!(warnings
+        .iter()
+        .any(|w| w.message.contains("precipitation_mm_h")));
+}
+
+#[test]
+fn inverse_distance_weighting_honours_stations_and_averages_between_them() {
+    let (met, _) = stations(plume::met::SpatialWeighting::InverseDistance { power: 2.0 });
+    let (a, b) = (&met.stations[0], &met.stations[1]);
+    let at_a = met.sample(a.x_m, a.y_m, 10.0, 3600.0);
+    assert!((at_a.air_temperature_k - 287.0).abs() < 1e-9);
+    let (mx, my) = (0.5 * (a.x_m + b.x_m), 0.5 * (a.y_m + b.y_m));
+    let mid = met.sample(mx, my, 10.0, 3600.0);
+    assert!((mid.air_temperature_k - 0.5 * (287.0 + 292.0)).abs() < 1e-9);
+    assert!((mid.boundary_layer.mixing_height_m - 0.5 * (900.0 + 1200.0)).abs() < 1e-9);
+}
+
+#[test]
+fn station_errors_name_file_line_and_column() {
+    let tm = TransverseMercator::new(CENTRE);
+    let bad_time = STATIONS.replace("2026-07-14T09:00:00Z,PLNGS", "2026-07-14T07:30:00Z,PLNGS");
+    let err = StationMet::parse(
+        &bad_time,
+        Path::new("met/stations.csv"),
+        start(),
+        0.0,
+        &tm,
+        StationOptions::default(),
+    )
+    .unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("met/stations.csv:6") && msg.contains("time"),
+        "{msg}"
+    );
+    let bad_speed = STATIONS.replace(",5.0,135,", ",fast,135,");
+    let msg = StationMet::parse(
+        &bad_speed,
+        Path::new("s.csv"),
+        start(),
+        0.0,
+        &tm,
+        StationOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        msg.contains("wind_speed_m_s") && msg.contains("fast"),
+        "{msg}"
+    );
+    let no_dir =
+        "time,station,lat,lon,wind_speed_m_s,stability\n2026-07-14T06:00:00Z,A,45,-66,3,D\n";
+    let msg = StationMet::parse(
+        no_dir,
+        Path::new("s.csv"),
+        start(),
+        0.0,
+        &tm,
+        StationOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(msg.contains("wind_from_deg"), "{msg}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn station_parser_never_panics_on_arbitrary_text(text in "\\PC{0,400}") {
+        let tm = TransverseMercator::new(CENTRE);
+        let _ = StationMet::parse(&text, Path::new("p.csv"), start(), 3600.0, &tm, StationOptions::default());
+    }
+
+    #[test]
+    fn station_parser_never_panics_on_mangled_rows(
+        cells in proptest::collection::vec(
+            prop_oneof![
+                Just(String::new()), Just("NA".to_string()), Just("nan".to_string()),
+                Just("2026-07-14T06:00:00Z".to_string()), Just("-1e308".to_string()),
+                Just("F".to_string()), Just("Z".to_string()), "[-0-9.e]{0,8}", "\\PC{0,6}",
+            ],
+            0..40,
+        ),
+        width in 1usize..12,
+    ) {
+        let header = "time,station,lat,lon,wind_height_m,wind_speed_m_s,wind_from_deg,stability,obukhov_length_m,friction_velocity_m_s,mixing_height_m";
+        let mut text = String::from(header);
+        for row in cells.chunks(width) {
+            text.push('\n');
+            text.push_str(&row.join(","));
+        }
+        let tm = TransverseMercator::new(CENTRE);
+        if let Ok((met, _)) = StationMet::parse(&text, Path::new("p.csv"), start(), 3600.0, &tm, StationOptions::default()) {
+            // Anything accepted samples to finite values.
+            let s = met.sample(0.0, 0.0, 10.0, 1800.0);
+            prop_assert!(s.wind_u_m_s.is_finite() && s.wind_v_m_s.is_finite());
+            prop_assert!(s.boundary_layer.mixing_height_m.is_finite());
+        }
+    }
+}
