@@ -108,6 +108,18 @@ pub fn psi_m(zeta: f64) -> f64 {
     }
 }
 
+/// Businger–Dyer dimensionless temperature (scalar) gradient φh(ζ), ζ = z/L, the family of
+/// [`psi_m`]: (1 − 16ζ)^(−½) unstable, 1 + 5ζ stable up to ζ = 1 and 6 beyond (Dyer 1974; the
+/// log-linear limit of Holtslag 1984 as in `psi_m`). The eddy diffusivity of a scalar in the
+/// surface layer is then K = κu*z/φh(z/L).
+pub fn phi_h(zeta: f64) -> f64 {
+    if zeta < 0.0 {
+        1.0 / (1.0 - 16.0 * zeta).sqrt()
+    } else {
+        1.0 + 5.0 * zeta.min(1.0)
+    }
+}
+
 /// The boundary-layer scales at one place and time.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct BoundaryLayer {

@@ -14,10 +14,22 @@
 //!
 //! Unstable T_Lw: 0.1z/(σw(0.55−0.38z/|L|)) for z < |L|; else 0.59z/σw for ζ < 0.1; else
 //! 0.15h/σw·(1−e^(−5ζ)). As in FLEXPART, 0.01 m/s is added to every σ, and T_Lu, T_Lv ≥ 10 s.
+//!
+//! **Surface layer (z < 0.1h, every regime).** There T_Lw = K/σw² with K = κu*z/φh(z/L), the
+//! Monin–Obukhov eddy diffusivity of a scalar (Businger–Dyer φh, the family of the wind profile's
+//! ψm), so that the far-field diffusivity of the Langevin model, σw²T_Lw, is the one surface-layer
+//! similarity and K-theory give (Wilson, Thurtell & Kidd 1981; Rodean 1996 §8; Wilson & Sawford
+//! 1996). Hanna's surface-layer T_Lw does not have that property: its unstable form gives
+//! σw²T_Lw ≈ 0.24u*z as L → −∞ (his neutral form gives 0.65u*z) and falls further below
+//! κu*z/φh as the air grows more unstable — a factor 3–5 too little vertical mixing at
+//! z ≈ |L| — so ground-level concentrations from surface releases in daytime air were too high
+//! and the excess grew with distance (the Prairie Grass suite showed it, ×1.8 on the unstable
+//! runs). σw keeps Hanna's form (its gradient drives the well-mixed drift); only the time scale,
+//! which does not enter the well-mixed condition, changes.
 //! Unlike FLEXPART, T_Lw is not floored at 30 s: that floor is a numerical convenience for
 //! mesoscale grids, and near the ground it makes a surface plume spread ballistically
-//! (σz = σw·t) for its first 30 s, far faster than the surface-layer diffusion that Hanna's
-//! T_Lw ∝ z/σw gives (the Prairie Grass 50–200 m arcs show it); the time step follows T_Lw down
+//! (σz = σw·t) for its first 30 s, far faster than the surface-layer diffusion that
+//! T_Lw ∝ z gives (the Prairie Grass 50–200 m arcs show it); the time step follows T_Lw down
 //! to its 0.1 s minimum instead. Heights are evaluated at z clamped to [`MIN_PROFILE_HEIGHT_M`, h]; below that
 //! floor the profile is constant, so ∂σw²/∂z = 0 there and the profile stays differentiable
 //! wherever the drift uses it. Above the mixing height the free troposphere has FLEXPART's
@@ -25,6 +37,15 @@
 //! [`FREE_TROPOSPHERE_TIME_SCALE_S`].
 //!
 //! ## References
+//! - Wilson, J.D., Thurtell, G.W., Kidd, G.E. (1981) "Numerical simulation of particle
+//!   trajectories in inhomogeneous turbulence, III", Boundary-Layer Meteorol. 21:443–463,
+//!   doi:10.1007/BF00119284 — T_L from the surface-layer diffusivity.
+//! - Rodean, H.C. (1996) *Stochastic Lagrangian Models of Turbulent Diffusion*, AMS Meteorol.
+//!   Monogr. 26(48), doi:10.1007/978-1-935704-11-9 — K = σw²T_L in the diffusion limit.
+//! - Wilson, J.D., Sawford, B.L. (1996) "Review of Lagrangian stochastic models for trajectories
+//!   in the turbulent atmosphere", Boundary-Layer Meteorol. 78:191–210, doi:10.1007/BF00122492.
+//! - Dyer, A.J. (1974) "A review of flux-profile relationships", Boundary-Layer Meteorol.
+//!   7:363–372, doi:10.1007/BF00240838 — φh.
 //! - Hanna, S.R. (1982) "Applications in air pollution modeling", in Nieuwstadt & van Dop (eds.)
 //!   *Atmospheric Turbulence and Air Pollution Modelling*, Reidel, ch. 7, pp. 275–310,
 //!   doi:10.1007/978-94-010-9112-1_7 — eqs. for σ and T_L in the three regimes.
@@ -32,7 +53,7 @@
 //!   Lagrangian particle dispersion model FLEXPART version 6.2", Atmos. Chem. Phys. 5:2461–2474,
 //!   doi:10.5194/acp-5-2461-2005, §6 — the same profiles, the floors, the free troposphere.
 
-use super::boundary_layer::BoundaryLayer;
+use super::boundary_layer::{phi_h, BoundaryLayer, KARMAN};
 
 /// The Coriolis parameter FLEXPART uses in the neutral profiles (s⁻¹).
 pub const NEUTRAL_CORIOLIS_PER_S: f64 = 1.0e-4;
@@ -40,6 +61,9 @@ pub const NEUTRAL_CORIOLIS_PER_S: f64 = 1.0e-4;
 pub const SIGMA_FLOOR_M_S: f64 = 0.01;
 /// Smallest horizontal Lagrangian time scale (s) (FLEXPART).
 pub const MIN_HORIZONTAL_TIME_SCALE_S: f64 = 10.0;
+/// The surface layer, where T_Lw follows Monin–Obukhov similarity, is z < this × h (the usual
+/// one tenth of the boundary layer; Stull 1988 §1.3, Garratt 1992 §1.1).
+pub const SURFACE_LAYER_FRACTION: f64 = 0.1;
 /// Heights below this (m) use the profile value at this height.
 pub const MIN_PROFILE_HEIGHT_M: f64 = 1.0;
 /// Horizontal eddy diffusivity above the mixing height (m² s⁻¹) (FLEXPART `d_trop`).
@@ -154,6 +178,12 @@ pub fn hanna(bl: &BoundaryLayer, z_m: f64) -> Turbulence {
             tw = 0.1 * h / sw * zeta.powf(0.8);
         }
     }
+    // In the surface layer T_Lw carries the Monin–Obukhov scalar diffusivity (module docs).
+    let tw = if z < SURFACE_LAYER_FRACTION * h {
+        surface_layer_diffusivity_m2_s(bl, z) / (sw * sw)
+    } else {
+        tw
+    };
     Turbulence {
         sigma_u_m_s: su,
         sigma_v_m_s: sv,
@@ -163,6 +193,18 @@ pub fn hanna(bl: &BoundaryLayer, z_m: f64) -> Turbulence {
         time_scale_w_s: tw,
         dsigma_w2_dz_m_s2: if below_floor { 0.0 } else { 2.0 * sw * dsw_dz },
     }
+}
+
+/// Monin–Obukhov eddy diffusivity of a scalar at height `z_m` in the surface layer,
+/// K = κu*z/φh(z/L) (Businger–Dyer φh, [`phi_h`]).
+pub fn surface_layer_diffusivity_m2_s(bl: &BoundaryLayer, z_m: f64) -> f64 {
+    let u_star = bl.friction_velocity_m_s.max(1.0e-4);
+    let zeta = if bl.obukhov_length_m.is_finite() {
+        z_m / bl.obukhov_length_m
+    } else {
+        0.0
+    };
+    KARMAN * u_star * z_m / phi_h(zeta)
 }
 
 /// Weak constant turbulence above the mixing height (FLEXPART's free-troposphere diffusivities).
@@ -243,6 +285,52 @@ mod tests {
                     "{class:?} z {z}: analytic {an} finite difference {fd}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn surface_layer_diffusivity_is_monin_obukhov_in_every_regime() {
+        // σw²·T_Lw = κu*z/φh(z/L) below 0.1h: Dyer's φh by hand at z/L = −0.5 is 1/3.
+        for class in StabilityClass::ALL {
+            let bl = layer(class, 1000.0);
+            let (u, l) = (bl.friction_velocity_m_s, bl.obukhov_length_m);
+            for z in [1.0, 3.0, 10.0, 50.0, 99.0] {
+                let t = hanna(&bl, z);
+                let k = t.sigma_w_m_s.powi(2) * t.time_scale_w_s;
+                let zeta = if l.is_finite() { z / l } else { 0.0 };
+                let phi = if zeta < 0.0 {
+                    (1.0 - 16.0 * zeta).powf(-0.5)
+                } else {
+                    1.0 + 5.0 * zeta.min(1.0)
+                };
+                let expected = 0.4 * u * z / phi;
+                assert!(
+                    (k / expected - 1.0).abs() < 1e-12,
+                    "{class:?} z {z}: K {k} expected {expected}"
+                );
+            }
+        }
+        assert!((phi_h(-0.5) - 1.0 / 3.0).abs() < 1e-15);
+        // Above the surface layer Hanna's time scale applies again.
+        let bl = layer(StabilityClass::B, 1000.0);
+        let t = hanna(&bl, 300.0);
+        let hanna_tw = 0.15 * 1000.0 / t.sigma_w_m_s * (1.0 - (-5.0f64 * 0.3).exp());
+        assert!((t.time_scale_w_s / hanna_tw - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn unstable_surface_layer_mixes_faster_than_neutral_at_the_same_friction_velocity() {
+        let neutral = layer(StabilityClass::D, 1000.0);
+        let unstable = BoundaryLayer {
+            obukhov_length_m: -20.0,
+            ..neutral
+        };
+        for z in [2.0, 10.0, 40.0] {
+            let k = |bl: &BoundaryLayer| {
+                let t = hanna(bl, z);
+                t.sigma_w_m_s.powi(2) * t.time_scale_w_s
+            };
+            assert!(k(&unstable) > 1.5 * k(&neutral), "z {z}");
         }
     }
 
