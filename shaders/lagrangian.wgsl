@@ -29,8 +29,8 @@ struct StepParams {
     sync_duration_s: f32,
     // Particles [0, n_active) are released by t1 (the array is ordered by release time).
     n_active: u32,
-    // Columns, each n_levels levels at k·dz, then the above-lid record, then a header
-    // (sigma = dz, lid, precipitation); the column grid's 1 / spacing.
+    // Columns, each n_levels levels at z_k = (k / s)², then the above-lid record, then a header
+    // (sigma = s the level index per √m, lid, precipitation); the column grid's 1 / spacing.
     n_levels: u32,
     columns_inv_spacing_per_m: f32,
     // Source records per column (`sources` holds one run of them per column).
@@ -152,8 +152,8 @@ fn column_lid(c: u32) -> f32 {
     return column[c * (params.n_levels + 2u) + params.n_levels + 1u].sigma.y;
 }
 
-// The level of column c at height z (twin: Column::at): linear interpolation between the
-// tabulated levels, the above-lid record above the lid.
+// The level of column c at height z (twin: Column::at): linear interpolation in √z between
+// the tabulated levels, the above-lid record above the lid.
 fn column_at(c: u32, z_m: f32) -> ColumnLevel {
     let n = params.n_levels;
     let base = c * (n + 2u);
@@ -162,7 +162,7 @@ fn column_at(c: u32, z_m: f32) -> ColumnLevel {
         return column[base + n];
     }
     let last = n - 1u;
-    let f = clamp(z_m / header.sigma.x, 0.0, f32(last));
+    let f = min(sqrt(max(z_m, 0.0)) * header.sigma.x, f32(last));
     let k = min(u32(f), last - 1u);
     let w = f - f32(k);
     let a = column[base + k];

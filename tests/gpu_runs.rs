@@ -126,8 +126,11 @@ fn compare(case: &str, class: StabilityClass, mixing_height_m: f64) {
     );
     let rel_steps = (gpu.stats.sub_steps as f64 - cpu.stats.sub_steps as f64).abs()
         / cpu.stats.sub_steps as f64;
+    // The GPU's f32 arithmetic is not bit-identical (fused multiply-adds, its square root), and
+    // one rounding difference in a step length shifts a particle onto another random stream;
+    // so the sub-step count agrees statistically: different CPU seeds spread it by up to 1 %.
     assert!(
-        rel_steps < 1e-3,
+        rel_steps < 1e-2,
         "{case}: sub-steps GPU {} CPU {}",
         gpu.stats.sub_steps,
         cpu.stats.sub_steps

@@ -2,10 +2,16 @@
 //! read by every particle sub-step with one linear interpolation.
 //!
 //! Evaluating the Hanna (1982) profiles costs several `powf`/`exp` per call; a table of
-//! [`COLUMN_LEVELS`] evenly spaced levels from the ground to the mixing height costs one
-//! multiply, a floor and two 48-byte reads, and it is the same data the GPU backend uploads
-//! once per met time. Between levels each quantity is interpolated linearly; ∂σw/∂z is the
-//! analytic gradient interpolated the same way, so drift and variance agree to O(Δz²).
+//! [`COLUMN_LEVELS`] levels from the ground to the mixing height costs a square root, a multiply,
+//! a floor and two 48-byte reads, and it is the same data the GPU backend uploads once per met
+//! time. The levels are evenly spaced in √z — level k at z_k = top·(k/(N−1))² — so they are
+//! millimetres apart at the ground, where the wind is logarithmic and T_Lw ∝ z, and a few metres
+//! apart at the top of the layer, where the profiles change on the scale of h. Between levels
+//! each quantity is interpolated linearly in √z; ∂σw/∂z is the analytic gradient interpolated
+//! the same way, so drift and variance agree to O(Δz²). (Levels evenly spaced in z, 1.2 m
+//! apart under a 1270 m lid, interpolated the wind linearly from zero at the ground to its
+//! 1.2 m value: a particle released at 0.5 m moved at half the wind it should, and a
+//! near-ground plume spread sideways over twice the travel time.)
 //! Above the lid one extra record holds the free-troposphere values.
 
 use bytemuck::{Pod, Zeroable};
@@ -14,8 +20,9 @@ use rayon::prelude::*;
 use crate::met::turbulence::{self, Turbulence};
 use crate::met::{BoundaryLayer, Meteorology};
 
-/// Levels from the ground to the mixing height (inclusive). 1025 levels put one every 0.8 m in
-/// an 800 m layer, so linear interpolation of the Hanna profiles is exact to < 0.1 % above 5 m.
+/// Levels from the ground to the mixing height (inclusive). 1025 levels evenly spaced in √z
+/// under an 800 m lid are 0.8 mm apart at the ground, 0.09 m at 1 m, 0.17 m at 5 m and 1.6 m at
+/// the lid, so linear interpolation of the Hanna profiles is exact to < 0.1 % above 1 m.
 pub const COLUMN_LEVELS: usize = 1025;
 
 /// One tabulated level: three 16-byte words (a `vec4` each in WGSL).
@@ -71,10 +78,11 @@ impl ColumnLevel {
 /// Wind and turbulence by height, plus the lid and the precipitation of one met time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
-    /// Levels at heights `k · dz_m`, k = 0..len.
+    /// Levels at heights z_k = (k / `index_per_sqrt_m`)², k = 0..len.
     pub levels: Vec<ColumnLevel>,
-    /// Spacing of the levels (m).
-    pub dz_m: f32,
+    /// Fractional level index per √m: the level index of height z is √z · this,
+    /// (N − 1)/√top for N levels up to `top`.
+    pub index_per_sqrt_m: f32,
     /// Mixing height (m): particles reflect here; `f32::INFINITY` for no lid.
     pub lid_m: f32,
     /// Used above the lid.
@@ -94,16 +102,16 @@ impl Column {
         above: ColumnLevel,
     ) -> Self {
         let top = if lid_m.is_finite() { lid_m } else { span_m };
-        let dz = top / (COLUMN_LEVELS - 1) as f64;
+        let last = (COLUMN_LEVELS - 1) as f64;
         let levels = (0..COLUMN_LEVELS)
             .map(|k| {
-                let (t, w) = profile(k as f64 * dz);
+                let (t, w) = profile(top * (k as f64 / last).powi(2));
                 ColumnLevel::new(&t, w)
             })
             .collect();
         Column {
             levels,
-            dz_m: dz as f32,
+            index_per_sqrt_m: (last / top.sqrt()) as f32,
             lid_m: lid_m as f32,
             above_lid: above,
             precipitation_mm_h: precipitation_mm_h as f32,
@@ -116,7 +124,7 @@ impl Column {
         let level = ColumnLevel::new(&t, wind_m_s);
         Column {
             levels: vec![level; 2],
-            dz_m: 1.0,
+            index_per_sqrt_m: 1.0,
             lid_m: lid_m.map_or(f32::INFINITY, |h| h as f32),
             above_lid: level,
             precipitation_mm_h: 0.0,
@@ -129,22 +137,38 @@ impl Column {
         precipitation_mm_h: f64,
         wind: impl Fn(f64) -> [f64; 3],
     ) -> Self {
+        Column::from_boundary_layer_scaled(bl, precipitation_mm_h, 1.0, wind)
+    }
+
+    /// As [`Column::from_boundary_layer`], with σv in the boundary layer multiplied by
+    /// `sigma_v_scale` (measured lateral turbulence, [`Meteorology::sigma_v_scale`]).
+    pub fn from_boundary_layer_scaled(
+        bl: &BoundaryLayer,
+        precipitation_mm_h: f64,
+        sigma_v_scale: f64,
+        wind: impl Fn(f64) -> [f64; 3],
+    ) -> Self {
         let h = bl.mixing_height_m;
         let above_wind = wind(h);
         Column::tabulate(
             h,
             h,
             precipitation_mm_h,
-            |z| (turbulence::hanna(bl, z), wind(z)),
+            |z| {
+                let mut t = turbulence::hanna(bl, z);
+                t.sigma_v_m_s *= sigma_v_scale;
+                (t, wind(z))
+            },
             ColumnLevel::new(&turbulence::free_troposphere(), above_wind),
         )
     }
 
     /// The column of `met` above (x, y) at time t: its boundary layer, precipitation and wind
-    /// profile, with Hanna (1982) turbulence.
+    /// profile, with Hanna (1982) turbulence (σv scaled to any measured σθ).
     pub fn from_met(met: &dyn Meteorology, x_m: f64, y_m: f64, t_s: f64) -> Self {
         let s0 = met.sample(x_m, y_m, 0.0, t_s);
-        Column::from_boundary_layer(&s0.boundary_layer, s0.precipitation_mm_h, |z| {
+        let scale = met.sigma_v_scale(x_m, y_m, t_s);
+        Column::from_boundary_layer_scaled(&s0.boundary_layer, s0.precipitation_mm_h, scale, |z| {
             let s = met.sample(x_m, y_m, z, t_s);
             [s.wind_u_m_s, s.wind_v_m_s, s.wind_w_m_s]
         })
@@ -155,7 +179,7 @@ impl Column {
     fn bracket(&self, z_m: f32) -> (&ColumnLevel, &ColumnLevel, f32) {
         let last = self.levels.len() - 1;
         // `max` before `min` maps NaN to 0 as well.
-        let f = (z_m / self.dz_m).max(0.0).min(last as f32);
+        let f = (z_m.max(0.0).sqrt() * self.index_per_sqrt_m).min(last as f32);
         // SAFETY: f ∈ [0, last] is finite and non-negative, so it converts exactly; the
         // unchecked conversion skips the saturation checks of `as` in the hot loop.
         let k: u32 = unsafe { f.to_int_unchecked() };
@@ -309,11 +333,9 @@ mod tests {
             let got = col.at(z as f32);
             let rel = |a: f32, b: f64| (f64::from(a) - b).abs() / b.abs();
             assert!(rel(got.sigma[2], exact.sigma_w_m_s) < 1e-3, "z {z}");
-            // 1/T_Lw grows like 1/z towards the ground (no 30 s floor), so linear interpolation
-            // over ~1.2 m levels is good to ~(Δz/z)²/4 there: 2 % at 5 m, < 0.1 % above 40 m.
-            let tol = if z < 40.0 { 3e-2 } else { 1e-3 };
+            // T_Lw ∝ z near the ground is resolved by the √z spacing (0.25 m at 5 m here).
             assert!(
-                rel(got.inv_time_scale[3], exact.time_scale_w_s) < tol,
+                rel(got.inv_time_scale[3], exact.time_scale_w_s) < 1e-3,
                 "z {z}"
             );
             let dsw_dz = exact.dsigma_w2_dz_m_s2 / (2.0 * exact.sigma_w_m_s);
@@ -321,5 +343,28 @@ mod tests {
             assert_eq!(got.wind[0], 3.0);
         }
         assert_eq!(col.at(1300.0), col.above_lid);
+    }
+
+    #[test]
+    fn near_ground_wind_follows_the_logarithmic_profile() {
+        // A 0.46 m release under a 1270 m lid (Prairie Grass): the tabulated wind must be the
+        // log-law wind at the particle's height, not a straight line from zero at the ground.
+        let bl = BoundaryLayer {
+            friction_velocity_m_s: 0.4,
+            obukhov_length_m: f64::INFINITY,
+            mixing_height_m: 1270.0,
+            roughness_length_m: 0.006,
+            stability: StabilityClass::D,
+        };
+        let log_law = |z: f64| 0.4 / 0.4 * (z / 0.006).ln();
+        let col = Column::from_boundary_layer(&bl, 0.0, |z| [log_law(z.max(0.006)), 0.0, 0.0]);
+        for z in [0.05, 0.2, 0.46, 1.0, 1.5, 3.0] {
+            let got = f64::from(col.at(z as f32).wind[0]);
+            assert!(
+                (got / log_law(z) - 1.0).abs() < 5e-3,
+                "z {z}: {got} vs {}",
+                log_law(z)
+            );
+        }
     }
 }

@@ -119,7 +119,7 @@ pub fn entry_records(plans: &[SourcePlan], scales: &Scales) -> Vec<EntryRec> {
 }
 
 /// The columns as uploaded, one after another: each column's levels, its above-lid record,
-/// then a header record whose `sigma` holds dz (m), the lid (m) and the precipitation (mm/h).
+/// then a header record whose `sigma` holds the level index per √m, the lid (m) and the precipitation (mm/h).
 ///
 /// # Panics
 /// If the columns have different numbers of levels.
@@ -131,7 +131,7 @@ pub fn column_records(grid: &ColumnGrid) -> Vec<ColumnLevel> {
         v.extend_from_slice(&c.levels);
         v.push(c.above_lid);
         v.push(ColumnLevel {
-            sigma: [c.dz_m, c.lid_m, c.precipitation_mm_h, 0.0],
+            sigma: [c.index_per_sqrt_m, c.lid_m, c.precipitation_mm_h, 0.0],
             ..Zeroable::zeroed()
         });
     }
