@@ -28,6 +28,7 @@ fn plumes(count: usize) -> Vec<PlumeGeometry> {
         },
         precipitation_mm_h: 0.0,
         air_temperature_k: 288.15,
+        sigma_theta_deg: None,
     };
     (0..count)
         .map(|k| {

@@ -118,6 +118,7 @@ fn grid_cells_per_s(ctx: &GpuContext) -> (usize, f64) {
         },
         precipitation_mm_h: 0.0,
         air_temperature_k: 288.15,
+        sigma_theta_deg: None,
     };
     let src = Source {
         name: "s".into(),

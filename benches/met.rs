@@ -213,6 +213,7 @@ fn bench(c: &mut Criterion) {
         },
         precipitation_mm_h: 0.0,
         air_temperature_k: 285.0,
+        sigma_theta_deg: None,
     };
     let mut csv = String::from("time,station,lat,lon,wind_speed_m_s,wind_from_deg,stability\n");
     for (s, (lat, lon)) in [(45.0, -67.0), (45.3, -66.4), (44.8, -66.5), (45.2, -67.1)]

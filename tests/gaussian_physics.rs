@@ -28,6 +28,7 @@ fn met(class: StabilityClass, mixing_height_m: f64) -> UniformMet {
         },
         precipitation_mm_h: 0.0,
         air_temperature_k: 288.15,
+        sigma_theta_deg: None,
     }
 }
 

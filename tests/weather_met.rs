@@ -347,6 +347,7 @@ fn similarity_interpolation_reproduces_a_uniform_profile_between_levels() {
         boundary_layer: bl,
         precipitation_mm_h: 0.0,
         air_temperature_k: 288.0,
+        sigma_theta_deg: None,
     };
     let tm = TransverseMercator::new(CENTRE);
     let mut vars = linear_vars(&g);

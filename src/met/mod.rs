@@ -59,6 +59,19 @@ pub trait Meteorology: Send + Sync {
     fn horizontal_scale_m(&self) -> Option<f64> {
         None
     }
+
+    /// The factor by which measured lateral turbulence scales the parameterised σv profile at
+    /// (x, y, t): 1 without a measurement. Where the wind-direction fluctuation σθ was measured
+    /// over the averaging time, σv = σθ·u at the measurement height (σθ in radians), and the
+    /// profile keeps the Hanna (1982) shape through it — the preference of measured over
+    /// parameterised turbulence that AERMOD makes (Cimorelli et al. 2005, J. Appl. Meteorol.
+    /// 44:682, §4) and that the classic σθ-based lateral dispersion rests on (Draxler 1976,
+    /// Atmos. Environ. 10:99; Irwin 1983, Atmos. Environ. 17:2245). The measurement carries the
+    /// averaging time with it: a 10-minute σθ leaves out the slower meanders that a
+    /// parameterisation fitted to hour-long records includes.
+    fn sigma_v_scale(&self, _x_m: f64, _y_m: f64, _t_s: f64) -> f64 {
+        1.0
+    }
 }
 
 /// One wind, one boundary layer, everywhere and always.
@@ -76,6 +89,9 @@ pub struct UniformMet {
     pub precipitation_mm_h: f64,
     /// Air temperature (K).
     pub air_temperature_k: f64,
+    /// Measured σθ (degrees) at `reference_height_m`, which sets the lateral turbulence
+    /// ([`Meteorology::sigma_v_scale`]).
+    pub sigma_theta_deg: Option<f64>,
 }
 
 impl UniformMet {
@@ -137,6 +153,7 @@ impl UniformMet {
             },
             precipitation_mm_h: spec.precipitation_mm_h,
             air_temperature_k: spec.air_temperature_k,
+            sigma_theta_deg: spec.sigma_theta_deg,
         }
     }
 
@@ -163,5 +180,16 @@ impl Meteorology for UniformMet {
 
     fn is_uniform(&self) -> bool {
         true
+    }
+
+    /// σv at the reference height is the measured σθ (rad) × the measured wind.
+    fn sigma_v_scale(&self, _x_m: f64, _y_m: f64, _t_s: f64) -> f64 {
+        let Some(sigma_theta_deg) = self.sigma_theta_deg else {
+            return 1.0;
+        };
+        let measured = sigma_theta_deg.to_radians() * self.wind_speed_m_s;
+        let modelled =
+            turbulence::hanna(&self.boundary_layer, self.reference_height_m).sigma_v_m_s;
+        measured / modelled
     }
 }

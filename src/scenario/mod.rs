@@ -113,6 +113,9 @@ pub struct UniformMetSpec {
     pub terrain: Terrain,
     pub air_temperature_k: f64,
     pub precipitation_mm_h: f64,
+    /// Measured standard deviation of the horizontal wind direction (degrees) at the wind's
+    /// reference height over the averaging time, if any.
+    pub sigma_theta_deg: Option<f64>,
 }
 
 /// Station time series as given in the file (defaults filled in, path resolved).

@@ -132,6 +132,7 @@ pub struct UniformMetSection {
     pub terrain: Option<Terrain>,
     pub air_temperature_k: Option<f64>,
     pub precipitation_mm_h: Option<f64>,
+    pub sigma_theta_deg: Option<f64>,
 }
 
 /// Surface type for the Briggs (1973) σ fits.

@@ -360,6 +360,7 @@ mod tests {
             },
             precipitation_mm_h: 0.0,
             air_temperature_k: 288.0,
+            sigma_theta_deg: None,
         };
         let src = crate::source::Source {
             name: "s".into(),

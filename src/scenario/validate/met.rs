@@ -103,6 +103,13 @@ pub(super) fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<Unif
         0.0,
         Bounds::new(0.0, true, 500.0, true, "mm/h"),
     );
+    let sigma_theta = u.sigma_theta_deg.inspect(|&s| {
+        p.range(
+            "meteorology.sigma_theta_deg",
+            s,
+            Bounds::new(0.0, false, 60.0, true, "degrees"),
+        );
+    });
     (p.0.len() == n0).then(|| UniformMetSpec {
         wind_speed_m_s: speed.expect("checked"),
         wind_reference_height_m: zr,
@@ -113,6 +120,7 @@ pub(super) fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<Unif
         terrain: u.terrain.unwrap_or_default(),
         air_temperature_k: temp,
         precipitation_mm_h: precip,
+        sigma_theta_deg: sigma_theta,
     })
 }
 
