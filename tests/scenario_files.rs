@@ -116,6 +116,24 @@ fn stability_and_obukhov_length_together() {
 }
 
 #[test]
+fn sigma_theta_out_of_range() {
+    fails_with(
+        &VALID.replace(
+            "stability = \"D\"",
+            "stability = \"D\"\nsigma_theta_deg = 75",
+        ),
+        &["meteorology.sigma_theta_deg = 75", "degrees"],
+    );
+    fails_with(
+        &VALID.replace(
+            "stability = \"D\"",
+            "stability = \"D\"\nsigma_theta_deg = 0",
+        ),
+        &["meteorology.sigma_theta_deg = 0", "degrees"],
+    );
+}
+
+#[test]
 fn negative_wind_speed() {
     fails_with(
         &VALID.replace("wind_speed_m_s = 5.0", "wind_speed_m_s = -2.0"),

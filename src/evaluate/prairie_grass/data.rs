@@ -7,7 +7,8 @@
 //! `runs.csv`, one line per run: `run`, `source_rate_g_s`, `source_height_m`, `sampler_height_m`,
 //! `obukhov_length_m`, `wind_speed_2m_m_s`, `roughness_length_m`, `averaging_time_s`, and
 //! optionally `mixing_height_m` (empty when not observed), `friction_velocity_m_s` (as
-//! tabulated; informational) and any other columns, which are ignored.
+//! tabulated; informational), `sigma_azimuth_deg` (the measured standard deviation of the wind
+//! direction over the run, σθ; empty when not measured) and any other columns, which are ignored.
 //!
 //! `samplers.csv`, one line per sampler: `run`, `arc_distance_m`, `azimuth_deg`,
 //! `concentration_mg_m3` (10-minute mean at the sampler; empty when the sampler has no value).
@@ -59,6 +60,8 @@ pub struct PgRun {
     pub mixing_height_m: Option<f64>,
     /// Friction velocity as tabulated (m/s), when given.
     pub friction_velocity_m_s: Option<f64>,
+    /// Measured σθ of the wind direction over the run (degrees), when given.
+    pub sigma_theta_deg: Option<f64>,
     /// Sampling (averaging) time (s).
     pub averaging_time_s: f64,
 }
@@ -223,6 +226,7 @@ fn read_runs(path: &Path) -> Result<Vec<PgRun>, EvaluateError> {
     );
     let h = t.column("mixing_height_m").ok();
     let us = t.column("friction_velocity_m_s").ok();
+    let st = t.column("sigma_azimuth_deg").ok();
     let mut runs = Vec::new();
     for row in &t.rows {
         let id = row.1[run].clone();
@@ -246,6 +250,7 @@ fn read_runs(path: &Path) -> Result<Vec<PgRun>, EvaluateError> {
             roughness_length_m: t.number(row, z0, (1e-6, 10.0))?,
             mixing_height_m: t.optional(row, h, (1.0, 10_000.0))?,
             friction_velocity_m_s: t.optional(row, us, (0.0, 10.0))?,
+            sigma_theta_deg: t.optional(row, st, (0.01, 60.0))?,
             averaging_time_s: t.number(row, avg, (1.0, 86_400.0))?,
         });
     }

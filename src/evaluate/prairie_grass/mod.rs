@@ -10,6 +10,7 @@
 
 pub mod data;
 pub mod grid;
+pub mod kernel;
 pub mod models;
 pub mod suite;
 

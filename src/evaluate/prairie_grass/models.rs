@@ -3,9 +3,12 @@
 //! Each run becomes an ordinary scenario file (TOML, validated by [`Scenario::parse`]): a
 //! sulphur-dioxide source at the run's release height and rate for the 10-minute sampling
 //! period, uniform meteorology with the measured wind at 2 m, the run's Obukhov length (the
-//! friction velocity then follows from the similarity profile through the 2 m wind), its mixing
-//! height where one was observed (else the model's default: Zilitinkevich 1972 for stable air), its
-//! roughness length, and the Gaussian plume with Briggs (1973) open-country dispersion, whose
+//! friction velocity then follows from the similarity profile through the 2 m wind; the tabulated
+//! u* was derived with κ = 0.35 and would be inconsistent with the model's κ = 0.4), its mixing
+//! height where one was observed (else the model's default: Zilitinkevich 1972
+//! for stable air), its measured wind-direction fluctuation σθ (which sets the particle model's
+//! lateral turbulence; the Briggs curves have their own), its roughness length, and the Gaussian
+//! plume with Briggs (1973) open-country dispersion, whose
 //! Pasquill–Gifford class the meteorology derives from L (Golder 1972). The Briggs curves
 //! describe roughly 10-minute means (Turner 1970), the Prairie Grass sampling time, so no
 //! averaging-time correction is applied.
@@ -51,16 +54,28 @@ pub enum SuiteModel {
     /// Gaussian plume, Briggs (1973) open-country sigmas, class from L.
     GaussianBriggs,
     /// Lagrangian particle model with `particles` particles, read off a grid of
-    /// [`LAGRANGIAN_RESOLUTION_M`] cells (layer mean over 0–3 m).
+    /// [`LAGRANGIAN_RESOLUTION_M`] cells in a [`SAMPLED_LAYER_DEPTH_M`] layer centred on the
+    /// samplers, each arc's maximum by kernel density estimation ([`super::kernel`]).
     Lagrangian { particles: usize },
 }
 
+/// Depth (m) of the output layer centred on the sampler height that gridded models are read
+/// from (no deeper than twice the sampler height): a layer mean stands for the point value at
+/// its centre to second order in the depth, so it is kept thin against the near-source plume
+/// (a few metres deep at 50 m).
+pub const SAMPLED_LAYER_DEPTH_M: f64 = 1.0;
 /// Cell size (m) of the grid the Lagrangian model is read from: the narrowest observed plume
 /// (σy ≈ 2 m at 50 m in very stable air) spans a few cells.
 pub const LAGRANGIAN_RESOLUTION_M: f64 = 2.0;
 /// Longest Langevin step (s) of the Lagrangian runs: short against the 10-minute sampling, so
 /// the particles' first seconds near the 0.46 m source are resolved.
 pub const LAGRANGIAN_MAX_TIME_STEP_S: f64 = 2.0;
+/// The Lagrangian runs sample the particles onto the grid every Langevin step
+/// ([`LAGRANGIAN_MAX_TIME_STEP_S`]) rather than every 300 s: each particle is then seen in every
+/// cell it crosses on its way through an arc (the 2 s step moves it ≤ 10 m), not at a few
+/// scattered points. They run on the CPU backend, the reference, so the scores are reproducible
+/// to the bit whatever GPU the machine has.
+pub const LAGRANGIAN_SAMPLING_STEP_S: f64 = LAGRANGIAN_MAX_TIME_STEP_S;
 /// Seed of the Lagrangian runs (results are reproducible for it).
 pub const LAGRANGIAN_SEED: u64 = 1956;
 
@@ -151,8 +166,9 @@ pub fn scenario_text(run: &PgRun, model: SuiteModel, layout: Layout) -> String {
     );
     let _ = writeln!(
         t,
-        "layers_m = [[0, {}]]\noutput_interval_s = {avg}",
-        2.0 * run.sampler_height_m
+        "layers_m = [[{}, {}]]\noutput_interval_s = {avg}",
+        run.sampler_height_m - 0.5 * SAMPLED_LAYER_DEPTH_M.min(2.0 * run.sampler_height_m),
+        run.sampler_height_m + 0.5 * SAMPLED_LAYER_DEPTH_M.min(2.0 * run.sampler_height_m)
     );
     let _ = writeln!(t, "\n[[source]]\nname = \"SO2 release\"");
     let _ = writeln!(
@@ -180,6 +196,9 @@ pub fn scenario_text(run: &PgRun, model: SuiteModel, layout: Layout) -> String {
     if let Some(h) = run.mixing_height_m {
         let _ = writeln!(t, "mixing_height_m = {h}");
     }
+    if let Some(s) = run.sigma_theta_deg {
+        let _ = writeln!(t, "sigma_theta_deg = {s}");
+    }
     match model {
         SuiteModel::GaussianBriggs => {
             let _ = writeln!(
@@ -191,7 +210,7 @@ pub fn scenario_text(run: &PgRun, model: SuiteModel, layout: Layout) -> String {
         SuiteModel::Lagrangian { particles } => {
             let _ = writeln!(
                 t,
-                "\n[model]\nkind = \"lagrangian\"\nparticles = {particles}\nseed = {LAGRANGIAN_SEED}\nmax_time_step_s = {LAGRANGIAN_MAX_TIME_STEP_S}"
+                "\n[model]\nkind = \"lagrangian\"\nparticles = {particles}\nseed = {LAGRANGIAN_SEED}\nmax_time_step_s = {LAGRANGIAN_MAX_TIME_STEP_S}\nsampling_step_s = {LAGRANGIAN_SAMPLING_STEP_S}\nbackend = \"cpu\""
             );
         }
     }
@@ -291,27 +310,39 @@ pub(crate) fn sample_arc(
     c: impl Fn(f64, f64) -> f64,
     downwind: (f64, f64),
 ) -> ArcPrediction {
+    let profile = arc_profile(r_m, c, downwind);
+    ArcPrediction {
+        cwic_over_q_s_m2: arc_integral(&profile, arc_step_m(r_m)),
+        max_over_q_s_m3: profile.iter().fold(0.0, |m: f64, &v| m.max(v)),
+    }
+}
+
+/// Arc length (m) between successive samples of [`arc_profile`] on an arc of radius `r_m`.
+pub(crate) fn arc_step_m(r_m: f64) -> f64 {
+    r_m * ARC_STEP_DEG.to_radians()
+}
+
+/// The values of `c(dx, dy)` every [`ARC_STEP_DEG`] along the arc of radius `r_m` from −90° to
+/// +90° of the `downwind` unit vector (positive angles to the left).
+pub(crate) fn arc_profile(r_m: f64, c: impl Fn(f64, f64) -> f64, downwind: (f64, f64)) -> Vec<f64> {
     let (ex, ey) = downwind;
     let steps = (180.0 / ARC_STEP_DEG).round() as usize;
-    let ds = r_m * ARC_STEP_DEG.to_radians();
-    let mut cwic = 0.0;
-    let mut max: f64 = 0.0;
-    let mut previous: Option<f64> = None;
-    for k in 0..=steps {
-        let phi = (-90.0 + k as f64 * ARC_STEP_DEG).to_radians();
-        let (along, across) = (r_m * phi.cos(), r_m * phi.sin());
-        // Crosswind unit vector is the downwind vector turned left: (−ey, ex).
-        let value = c(along * ex - across * ey, along * ey + across * ex);
-        max = max.max(value);
-        if let Some(p) = previous {
-            cwic += 0.5 * (p + value) * ds;
-        }
-        previous = Some(value);
-    }
-    ArcPrediction {
-        cwic_over_q_s_m2: cwic,
-        max_over_q_s_m3: max,
-    }
+    (0..=steps)
+        .map(|k| {
+            let phi = (-90.0 + k as f64 * ARC_STEP_DEG).to_radians();
+            let (along, across) = (r_m * phi.cos(), r_m * phi.sin());
+            // Crosswind unit vector is the downwind vector turned left: (−ey, ex).
+            c(along * ex - across * ey, along * ey + across * ex)
+        })
+        .collect()
+}
+
+/// Trapezoid integral of samples `step_m` apart.
+pub(crate) fn arc_integral(profile: &[f64], step_m: f64) -> f64 {
+    profile
+        .windows(2)
+        .map(|w| 0.5 * (w[0] + w[1]) * step_m)
+        .sum()
 }
 
 #[cfg(test)]
@@ -329,6 +360,7 @@ mod tests {
             roughness_length_m: 0.006,
             mixing_height_m: None,
             friction_velocity_m_s: None,
+            sigma_theta_deg: None,
             averaging_time_s: 600.0,
         }
     }
