@@ -3,16 +3,23 @@
 //!
 //! ```text
 //! plume evaluate pairs FILE.csv [--by COLUMN]... [--out DIR] [--threshold T] [--seed S]
+//! plume evaluate output RUN.nc [RUN2.nc ...] --observations OBS.csv [--variable NAME]
+//!                       [--by COLUMN]... [--out DIR] [--threshold T] [--seed S]
 //! plume evaluate prairie-grass DATA_DIR [--out DIR] [--seed S]
 //! ```
+//!
+//! `pairs` scores given pairs; `output` first reads the model's value at each observation point
+//! of plume output files (see [`super::observations`] and [`super::gridded`]) and also writes
+//! those pairs as `pairs.csv`, which `pairs` reads back.
 
 use std::path::{Path, PathBuf};
 
+use super::observations::pair_outputs;
 use super::plot::{scatter_png, Series};
 use super::prairie_grass::suite::{observed_arcs_csv, pair_model, pairs_csv};
 use super::prairie_grass::{load_dir, SuiteModel};
 use super::report::{evaluate, EvaluationOptions, Report};
-use super::write::{report_csv, report_table, summary_line, write_atomic};
+use super::write::{self, report_csv, report_table, summary_line, write_atomic};
 use super::{read_pairs_csv, EvaluateError, Pair};
 
 /// What to evaluate.
@@ -23,22 +30,26 @@ pub enum EvaluateCommand {
     Pairs {
         /// The CSV of pairs.
         file: PathBuf,
-        /// Also report each value of this column separately (repeatable).
-        #[arg(long = "by", value_name = "COLUMN")]
-        by: Vec<String>,
-        /// Write report.csv, report.json and scatter.png here.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Lower bound for MG/VG and detection limit for FAC2/FMS (default: the smallest positive
-        /// observed value).
-        #[arg(long)]
-        threshold: Option<f64>,
-        /// Bootstrap seed (intervals are reproducible for a seed).
-        #[arg(long, default_value_t = 20040101)]
-        seed: u64,
-        /// Bootstrap replicates (0: no intervals).
-        #[arg(long, default_value_t = 1000)]
-        replicates: usize,
+        #[command(flatten)]
+        scoring: Scoring,
+    },
+    /// Read plume output files (netCDF-4/HDF5) at observation points and score them: the CSV
+    /// has `run`, `lat`,`lon` or `x_m`,`y_m`, optional `height_m` and `time`, `observed` and any
+    /// stratum columns.
+    Output {
+        /// The output files (`fields.nc` of `plume run`); with several, each run names a file by
+        /// its stem.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The CSV of observation points.
+        #[arg(long, value_name = "OBS.csv")]
+        observations: PathBuf,
+        /// The variable to read (default: the one `air_concentration_*`; without a `time`
+        /// column its `time_integrated_*` twin).
+        #[arg(long, value_name = "NAME")]
+        variable: Option<String>,
+        #[command(flatten)]
+        scoring: Scoring,
     },
     /// Run plume's models on a Project Prairie Grass data directory (runs.csv, samplers.csv)
     /// and score CWIC/Q and the arc maximum, overall, by stability and by distance.
@@ -67,6 +78,27 @@ pub enum EvaluateCommand {
     },
 }
 
+/// How pairs are scored and where the report goes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Scoring {
+    /// Also report each value of this column separately (repeatable).
+    #[arg(long = "by", value_name = "COLUMN")]
+    pub by: Vec<String>,
+    /// Write report.csv, report.json and report.png here.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Lower bound for MG/VG and detection limit for FAC2/FMS (default: the smallest positive
+    /// observed value).
+    #[arg(long)]
+    pub threshold: Option<f64>,
+    /// Bootstrap seed (intervals are reproducible for a seed).
+    #[arg(long, default_value_t = 20040101)]
+    pub seed: u64,
+    /// Bootstrap replicates (0: no intervals).
+    #[arg(long, default_value_t = 1000)]
+    pub replicates: usize,
+}
+
 /// What an evaluation produced.
 #[derive(Debug, Clone, Default)]
 pub struct EvaluateOutput {
@@ -81,40 +113,36 @@ pub struct EvaluateOutput {
 /// Executes an evaluate command.
 pub fn execute(command: &EvaluateCommand) -> Result<EvaluateOutput, EvaluateError> {
     match command {
-        EvaluateCommand::Pairs {
-            file,
-            by,
-            out,
-            threshold,
-            seed,
-            replicates,
-        } => {
+        EvaluateCommand::Pairs { file, scoring } => {
             let pairs = read_pairs_csv(file)?;
-            let options = EvaluationOptions {
-                threshold: *threshold,
-                replicates: *replicates,
-                seed: *seed,
-                stratify_by: by.clone(),
-            };
-            let report = evaluate(&pairs, &options)?;
-            let mut output = EvaluateOutput {
-                text: report_table(&report, &file.display().to_string()),
-                ..Default::default()
-            };
-            if let Ok(m) = &report.overall().measures {
-                output.summary_lines.push(summary_line("pairs", "value", m));
-            }
-            if let Some(dir) = out {
-                write_report(
-                    dir,
-                    "report",
-                    &report,
-                    &pairs,
-                    "pairs",
-                    "",
-                    by.first(),
-                    &mut output,
-                )?;
+            let title = file.display().to_string();
+            score(&pairs, scoring, &title, ("pairs", "value", ""))
+        }
+        EvaluateCommand::Output {
+            files,
+            observations,
+            variable,
+            scoring,
+        } => {
+            let paired = pair_outputs(files, observations, variable.as_deref())?;
+            let pairs: Vec<Pair> = paired.points.into_iter().map(|p| p.pair).collect();
+            let title = format!(
+                "{} ({}) at {} observation points of {}",
+                paired.variable,
+                paired.units,
+                pairs.len(),
+                observations.display()
+            );
+            let label = (
+                paired.model.as_str(),
+                paired.variable.as_str(),
+                paired.units.as_str(),
+            );
+            let mut output = score(&pairs, scoring, &title, label)?;
+            if let Some(dir) = &scoring.out {
+                let path = dir.join("pairs.csv");
+                write_atomic(&path, write::pairs_csv(&pairs).as_bytes())?;
+                output.files.push(path);
             }
             Ok(output)
         }
@@ -139,6 +167,43 @@ pub fn execute(command: &EvaluateCommand) -> Result<EvaluateOutput, EvaluateErro
             prairie_grass(data_dir, out.as_deref(), &models, *seed, *replicates)
         }
     }
+}
+
+/// Scores `pairs`: the table under `title`, a summary line for `(model, quantity, unit)` and,
+/// with `--out`, `report.csv`, `report.json` and `report.png`.
+fn score(
+    pairs: &[Pair],
+    scoring: &Scoring,
+    title: &str,
+    (model, quantity, unit): (&str, &str, &str),
+) -> Result<EvaluateOutput, EvaluateError> {
+    let options = EvaluationOptions {
+        threshold: scoring.threshold,
+        replicates: scoring.replicates,
+        seed: scoring.seed,
+        stratify_by: scoring.by.clone(),
+    };
+    let report = evaluate(pairs, &options)?;
+    let mut output = EvaluateOutput {
+        text: report_table(&report, title),
+        ..Default::default()
+    };
+    if let Ok(m) = &report.overall().measures {
+        output.summary_lines.push(summary_line(model, quantity, m));
+    }
+    if let Some(dir) = &scoring.out {
+        write_report(
+            dir,
+            "report",
+            &report,
+            pairs,
+            title,
+            unit,
+            scoring.by.first(),
+            &mut output,
+        )?;
+    }
+    Ok(output)
 }
 
 fn prairie_grass(

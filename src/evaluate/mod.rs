@@ -5,14 +5,17 @@
 //! the DATEM measures of Draxler (2006) ([`measures`]), with 95 % bootstrap intervals that
 //! resample whole runs ([`bootstrap`]), overall and by stratum ([`report`]). Reports are written
 //! as CSV and JSON ([`write`]) and as a scatter plot ([`plot`]). [`prairie_grass`] builds the
-//! pairs for the Project Prairie Grass experiment (Barad 1958) by running plume's models.
+//! pairs for the Project Prairie Grass experiment (Barad 1958) by running plume's models;
+//! [`observations`] builds them from plume output files ([`gridded`]) read at observation points.
 //!
 //! The library never prints; the CLI (`plume evaluate`) reads, calls and writes.
 
 pub mod bootstrap;
 pub mod cli;
 mod csv_table;
+pub mod gridded;
 pub mod measures;
+pub mod observations;
 pub mod pairs;
 pub mod plot;
 pub mod prairie_grass;
@@ -21,6 +24,7 @@ pub mod write;
 
 pub use bootstrap::{bootstrap_intervals, Interval, SplitMix64};
 pub use measures::{compute, Measures};
+pub use observations::{pair_outputs, read_observations, PointPair, PointPairs};
 pub use pairs::{read_pairs_csv, Pair};
 pub use report::{evaluate, EvaluationOptions, Report, StratumReport};
 
@@ -53,6 +57,9 @@ pub enum EvaluateError {
         run: String,
         message: String,
     },
+    /// A model output file is not what was expected (not a plume output, no such variable).
+    #[error("{path}: {message}")]
+    Gridded { path: String, message: String },
     /// The plot could not be drawn.
     #[error("plot {path}: {message}")]
     Plot { path: String, message: String },

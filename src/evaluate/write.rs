@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::measures::Measures;
 use super::report::Report;
-use super::EvaluateError;
+use super::{EvaluateError, Pair};
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), EvaluateError> {
@@ -139,6 +139,26 @@ pub fn summary_line(model: &str, quantity: &str, m: &Measures) -> String {
     )
 }
 
+/// Renders pairs as the CSV that `plume evaluate pairs` reads: `run`, the stratum columns (those
+/// of the first pair), `observed`, `modelled`.
+pub fn pairs_csv(pairs: &[Pair]) -> String {
+    let columns: Vec<&String> = pairs.first().map_or(vec![], |p| p.strata.keys().collect());
+    let mut out = String::from("run");
+    for c in &columns {
+        let _ = write!(out, ",{}", csv_field(c));
+    }
+    out.push_str(",observed,modelled\n");
+    for p in pairs {
+        out.push_str(&csv_field(&p.run));
+        for c in &columns {
+            let label = p.strata.get(*c).map_or("", String::as_str);
+            let _ = write!(out, ",{}", csv_field(label));
+        }
+        let _ = writeln!(out, ",{:e},{:e}", p.observed, p.modelled);
+    }
+    out
+}
+
 fn number(v: Option<f64>) -> String {
     match v {
         Some(x) if x.is_finite() => format!("{x}"),
@@ -157,6 +177,7 @@ fn csv_field(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evaluate::pairs::read_pairs;
     use crate::evaluate::report::{evaluate, EvaluationOptions};
     use crate::evaluate::Pair;
     use std::collections::BTreeMap;
@@ -214,5 +235,23 @@ mod tests {
             assert!(line.contains(key), "{line}");
         }
         assert!(line.starts_with("SUMMARY model=gaussian quantity=cwic n=4 "));
+    }
+
+    #[test]
+    fn pairs_csv_reads_back_as_the_same_pairs() {
+        let pairs: Vec<Pair> = (0..3)
+            .map(|i| Pair {
+                run: format!("trial {i}"),
+                strata: BTreeMap::from([
+                    ("site".to_string(), format!("s,{i}")),
+                    ("arc".to_string(), String::new()),
+                ]),
+                observed: 0.1 * i as f64,
+                modelled: 1.0 / 3.0 + i as f64,
+            })
+            .collect();
+        let csv = pairs_csv(&pairs);
+        assert!(csv.starts_with("run,arc,site,observed,modelled\n"), "{csv}");
+        assert_eq!(read_pairs(csv.as_bytes(), "p.csv").unwrap(), pairs);
     }
 }
