@@ -290,7 +290,7 @@ fn bad_points_are_refused_with_file_line_column_and_value() {
     let far_value = format!("`{x_far},{y0}`");
     let extent = format!("x {:.1} to {x_max:.1} m", g.x[0]);
     let nc_name = nc.display().to_string();
-    let cases: [(&str, &str, &[&str]); 7] = [
+    let cases: [(&str, &str, &[&str]); 8] = [
         ("far.csv", &far, &["line 3", "`x_m,y_m`", &far_value, "outside the grid", &nc_name, &extent]),
         (
             "bad_time.csv",
@@ -314,6 +314,11 @@ fn bad_points_are_refused_with_file_line_column_and_value() {
         ),
         ("no_pos.csv", "run,lat,observed\nr,45,1\n", &["missing column", "`lon`"]),
         ("neg.csv", "run,lat,lon,observed\nr,45,-66,-1\n", &["line 2", "`observed`", "`-1`"]),
+        (
+            "inf.csv",
+            "run,lat,lon,observed\nr,45,-66,inf\n",
+            &["line 2", "`observed`", "finite number ≥ 0", "`inf`"],
+        ),
     ];
     for (name, text, parts) in cases {
         let e = error(

@@ -96,7 +96,11 @@ impl Table {
                 row.0,
                 col,
                 text,
-                &format!("must lie in [{}, {}]", range.0, range.1),
+                &match range {
+                    (f64::MIN, f64::MAX) => "must be a finite number".to_string(),
+                    (lo, f64::MAX) => format!("must be a finite number ≥ {lo}"),
+                    (lo, hi) => format!("must lie in [{lo}, {hi}]"),
+                },
             ));
         }
         Ok(v)
