@@ -9,6 +9,9 @@
 //! optionally `mixing_height_m` (empty when not observed), `friction_velocity_m_s` (as
 //! tabulated; informational), `sigma_azimuth_deg` (the measured standard deviation of the wind
 //! direction over the run, σθ; empty when not measured) and any other columns, which are ignored.
+//! A run whose `obukhov_length_m` or `wind_speed_2m_m_s` is empty has no meteorology: it is
+//! listed in [`Dataset::excluded`] and its arcs are not scored (the full experiment lists every
+//! release, with or without meteorology).
 //!
 //! `samplers.csv`, one line per sampler: `run`, `arc_distance_m`, `azimuth_deg`,
 //! `concentration_mg_m3` (10-minute mean at the sampler; empty when the sampler has no value).
@@ -109,7 +112,7 @@ pub fn stability_stratum(l_m: f64) -> &'static str {
 
 /// Reads `runs.csv` and `samplers.csv` from `dir` and reduces the arcs.
 pub fn load_dir(dir: &Path) -> Result<Dataset, EvaluateError> {
-    let runs = read_runs(&dir.join("runs.csv"))?;
+    let (runs, without_met) = read_runs(&dir.join("runs.csv"))?;
     let samplers = read_samplers(&dir.join("samplers.csv"))?;
     let q_by_run: HashMap<&str, f64> = runs
         .iter()
@@ -137,7 +140,12 @@ pub fn load_dir(dir: &Path) -> Result<Dataset, EvaluateError> {
         }
     }
     let mut arcs = Vec::new();
-    let mut excluded = Vec::new();
+    let mut excluded: Vec<String> = without_met
+        .iter()
+        .map(|run| {
+            format!("run {run}: no meteorology (obukhov_length_m or wind_speed_2m_m_s empty)")
+        })
+        .collect();
     for ((_, run, _), (distance_m, points, missing)) in by_arc {
         let total = points.len() + missing;
         if missing as f64 > MAX_MISSING_FRACTION * total as f64 {
@@ -211,7 +219,9 @@ struct SamplerRow {
     concentration_mg_m3: Option<f64>,
 }
 
-fn read_runs(path: &Path) -> Result<Vec<PgRun>, EvaluateError> {
+/// Reads the runs with meteorology, and the ids of those listed without it (an empty Obukhov
+/// length or wind speed: the full experiment lists every release, met or not).
+fn read_runs(path: &Path) -> Result<(Vec<PgRun>, Vec<String>), EvaluateError> {
     let t = Table::read(path)?;
     let c = |name: &str| t.column(name);
     let (run, q, hs, hr, l, u, z0, avg) = (
@@ -228,13 +238,18 @@ fn read_runs(path: &Path) -> Result<Vec<PgRun>, EvaluateError> {
     let us = t.column("friction_velocity_m_s").ok();
     let st = t.column("sigma_azimuth_deg").ok();
     let mut runs = Vec::new();
+    let mut without_met: Vec<String> = Vec::new();
     for row in &t.rows {
         let id = row.1[run].clone();
         if id.is_empty() {
             return Err(t.error(row.0, run, "", "the run id is empty"));
         }
-        if runs.iter().any(|r: &PgRun| r.run == id) {
+        if runs.iter().any(|r: &PgRun| r.run == id) || without_met.contains(&id) {
             return Err(t.error(row.0, run, &id, "run listed twice"));
+        }
+        if row.1[l].is_empty() || row.1[u].is_empty() {
+            without_met.push(id);
+            continue;
         }
         let l_m = t.number(row, l, (-1e9, 1e9))?;
         if l_m == 0.0 {
@@ -255,9 +270,12 @@ fn read_runs(path: &Path) -> Result<Vec<PgRun>, EvaluateError> {
         });
     }
     if runs.is_empty() {
-        return Err(EvaluateError::Invalid(format!("{}: no runs", t.path)));
+        return Err(EvaluateError::Invalid(format!(
+            "{}: no runs with meteorology",
+            t.path
+        )));
     }
-    Ok(runs)
+    Ok((runs, without_met))
 }
 
 fn read_samplers(path: &Path) -> Result<Vec<SamplerRow>, EvaluateError> {
@@ -328,6 +346,33 @@ mod tests {
         assert!((data.arcs[0].cwic_over_q_s_m2 - expected).abs() < 1e-15);
         assert_eq!(data.excluded.len(), 1);
         assert!(data.excluded[0].contains("2 of 10"), "{:?}", data.excluded);
+    }
+
+    #[test]
+    fn runs_listed_without_meteorology_are_left_out_and_named() {
+        // The full experiment lists every release; runs 2 and 3 have no L or no wind.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("runs.csv"),
+            "run,source_rate_g_s,source_height_m,sampler_height_m,obukhov_length_m,\
+             wind_speed_2m_m_s,roughness_length_m,averaging_time_s\n\
+             1,90,0.46,1.5,-20,4,0.006,600\n2,90,0.46,1.5,,4,0.006,600\n\
+             3,90,0.46,1.5,-20,,0.006,600\n",
+        )
+        .unwrap();
+        let mut samplers = String::from("run,arc_distance_m,azimuth_deg,concentration_mg_m3\n");
+        for run in 1..=3 {
+            for k in 0..5 {
+                samplers.push_str(&format!("{run},50,{},1.0\n", 2 * k));
+            }
+        }
+        std::fs::write(dir.path().join("samplers.csv"), samplers).unwrap();
+        let data = load_dir(dir.path()).unwrap();
+        assert_eq!(data.runs.len(), 1);
+        assert!(data.arcs.iter().all(|a| a.run == "1"));
+        assert_eq!(data.excluded.len(), 2, "{:?}", data.excluded);
+        assert!(data.excluded[0].starts_with("run 2: no meteorology"));
+        assert!(data.excluded[1].starts_with("run 3: no meteorology"));
     }
 
     #[test]
