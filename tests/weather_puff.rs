@@ -414,9 +414,10 @@ precipitation_mm_h = 2.0
     assert!(b.airborne < b.released * (-lambda * (3600.0 - 600.0)).exp());
 }
 
-#[test]
-fn turbulent_growth_follows_taylor_in_steady_turbulence() {
-    use plume::met::turbulence;
+/// σy and σz of the first puff of a 60 s release after 30 one-minute steps in turbulence mode,
+/// with Taylor's values for the turbulence at the 40 m stack height.
+fn turbulent_puff_and_taylor(sigma_theta_deg: Option<f64>) -> ((f64, f64), (f64, f64)) {
+    use plume::met::{turbulence, Meteorology};
     let s = scenario(
         "[[0, 3]]",
         r#"{ substance = "chlorine", rate_kg_s = 1.0 }"#,
@@ -424,7 +425,8 @@ fn turbulent_growth_follows_taylor_in_steady_turbulence() {
         900.0,
         "start_s = 0\nduration_s = 60",
     );
-    let met = uniform(&s);
+    let mut met = uniform(&s);
+    met.sigma_theta_deg = sigma_theta_deg;
     let tm = TransverseMercator::new(s.domain.centre);
     let mut setup = steady_setup();
     setup.growth.mode = GrowthMode::Turbulence;
@@ -439,24 +441,39 @@ fn turbulent_growth_follows_taylor_in_steady_turbulence() {
         r.step(60.0);
     }
     let p = &r.puffs()[0];
-    // The stack is 40 m high with no plume rise: the turbulence of that height all along.
     let t = turbulence::hanna(&met.boundary_layer, 40.0);
     let taylor = |sigma: f64, t_l: f64, age: f64| {
         (2.0 * sigma * sigma * t_l * (age - t_l * (1.0 - (-age / t_l).exp()))).sqrt()
     };
     let age = 1800.0 - 30.0;
-    let sy = taylor(t.sigma_v_m_s, t.time_scale_v_s, age);
-    let sz = taylor(t.sigma_w_m_s, t.time_scale_w_s, age);
-    // The puff starts at 0.1 m: σ² carries that 0.01 m² on top of Taylor's.
-    assert!(
-        (p.sigma_y_m - sy).abs() < 1e-6 * sy,
-        "{} vs {sy}",
-        p.sigma_y_m
-    );
-    assert!(
-        (p.sigma_z_m - sz).abs() < 1e-6 * sz,
-        "{} vs {sz}",
-        p.sigma_z_m
-    );
     assert!((p.age_s - age).abs() < 1e-9);
+    // The puff starts at 0.1 m: σ² carries that 0.01 m² on top of Taylor's (within 1e-6).
+    let sv = t.sigma_v_m_s * met.sigma_v_scale(0.0, 0.0, 0.0);
+    (
+        (p.sigma_y_m, p.sigma_z_m),
+        (
+            taylor(sv, t.time_scale_v_s, age),
+            taylor(t.sigma_w_m_s, t.time_scale_w_s, age),
+        ),
+    )
+}
+
+#[test]
+fn measured_sigma_theta_widens_turbulent_puffs_as_taylor_says() {
+    // 20° of measured wind-direction fluctuation at 10 m: σv = σθ·u there, well above the
+    // parameterised neutral σv, so σy grows by that ratio at every height and σz is untouched.
+    let ((sy, sz), (ty, tz)) = turbulent_puff_and_taylor(Some(20.0));
+    let ((sy0, sz0), _) = turbulent_puff_and_taylor(None);
+    assert!((sy - ty).abs() < 1e-6 * ty, "{sy} vs {ty}");
+    assert!((sz - tz).abs() < 1e-6 * tz, "{sz} vs {tz}");
+    assert_eq!(sz, sz0);
+    assert!(sy > 1.5 * sy0, "{sy} vs {sy0}");
+}
+
+#[test]
+fn turbulent_growth_follows_taylor_in_steady_turbulence() {
+    // The stack is 40 m high with no plume rise: the turbulence of that height all along.
+    let ((sy, sz), (ty, tz)) = turbulent_puff_and_taylor(None);
+    assert!((sy - ty).abs() < 1e-6 * ty, "{sy} vs {ty}");
+    assert!((sz - tz).abs() < 1e-6 * tz, "{sz} vs {tz}");
 }

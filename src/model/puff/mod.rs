@@ -331,12 +331,15 @@ impl<'a> PuffRun<'a> {
             (tau / n as f64, dx / n as f64, dy / n as f64, ds / n as f64);
         let lid = bl.mixing_height_m;
         let precipitation_mm_h = mid.precipitation_mm_h;
+        // Measured lateral turbulence (σθ) scales σv as it does for the particle model.
+        let sigma_v_scale = self.met.sigma_v_scale(xm, ym, p.t_s + 0.5 * tau);
         for _ in 0..n {
             let (sy, sz) = match self.setup.growth.mode {
                 GrowthMode::Distance => p.grow(&self.setup.growth, bl.stability, sub_ds),
                 GrowthMode::Turbulence => {
                     let z = p.effective_height_m().max(floor);
-                    let t = crate::met::turbulence::hanna(&bl, z);
+                    let mut t = crate::met::turbulence::hanna(&bl, z);
+                    t.sigma_v_m_s *= sigma_v_scale;
                     p.grow_turbulent(&t, sub_t, sub_ds)
                 }
             };
