@@ -135,6 +135,96 @@ fn station_errors_name_file_line_and_column() {
     assert!(msg.contains("wind_from_deg"), "{msg}");
 }
 
+/// The two-station file with a σθ column: Point Lepreau's tower measures it (12° then 6°),
+/// Saint John airport does not.
+fn stations_with_sigma_theta(
+    weighting: plume::met::SpatialWeighting,
+) -> Result<StationMet, plume::met::MetError> {
+    let text = STATIONS
+        .replace("air_temperature_k\n", "air_temperature_k,sigma_theta_deg\n")
+        .replace("285.0\n", "285.0,12\n")
+        .replace("287.0\n", "287.0,NA\n")
+        .replace("289.0\n", "289.0,6\n")
+        .replace("291.0\n", "291.0,6\n")
+        .replace("290.0\n", "290.0,\n")
+        .replace("296.0\n", "296.0,\n");
+    let options = StationOptions {
+        weighting,
+        ..StationOptions::default()
+    };
+    let tm = TransverseMercator::new(CENTRE);
+    StationMet::parse(
+        &text,
+        Path::new("s.csv"),
+        start(),
+        3.0 * 3600.0,
+        &tm,
+        options,
+    )
+    .map(|(met, _)| met)
+}
+
+#[test]
+fn a_towers_sigma_theta_sets_sigma_v_and_is_weighted_between_stations() {
+    use plume::met::turbulence::hanna;
+    let idw = plume::met::SpatialWeighting::InverseDistance { power: 2.0 };
+    let met = stations_with_sigma_theta(idw).unwrap();
+    let (a, b) = (&met.stations[0], &met.stations[1]);
+    // At the tower at 06:00: σv = 12° (rad) × 4 m/s over the parameterised σv at 10 m.
+    let bl = met.sample(a.x_m, a.y_m, 10.0, 0.0).boundary_layer;
+    let ratio_a = 12f64.to_radians() * 4.0 / hanna(&bl, 10.0).sigma_v_m_s;
+    let got = met.sigma_v_scale(a.x_m, a.y_m, 0.0);
+    assert!((got / ratio_a - 1.0).abs() < 1e-12, "{got} vs {ratio_a}");
+    // 07:00 is a gap: σθ is interpolated between 12° at 06:00 and 6° at 08:00, i.e. 9°.
+    let bl = met.sample(a.x_m, a.y_m, 10.0, 3600.0).boundary_layer;
+    let ratio_gap = 9f64.to_radians() * 5.0 / hanna(&bl, 10.0).sigma_v_m_s;
+    let got = met.sigma_v_scale(a.x_m, a.y_m, 3600.0);
+    assert!(
+        (got / ratio_gap - 1.0).abs() < 1e-12,
+        "{got} vs {ratio_gap}"
+    );
+    // Saint John has no σθ (ratio 1); half way, the weights are equal.
+    assert_eq!(met.sigma_v_scale(b.x_m, b.y_m, 0.0), 1.0);
+    let (mx, my) = (0.5 * (a.x_m + b.x_m), 0.5 * (a.y_m + b.y_m));
+    let mid = met.sigma_v_scale(mx, my, 0.0);
+    assert!((mid - 0.5 * (ratio_a + 1.0)).abs() < 1e-12, "{mid}");
+    // Nearest-station weighting takes the tower's value near the tower.
+    let near = stations_with_sigma_theta(plume::met::SpatialWeighting::Nearest).unwrap();
+    assert_eq!(
+        near.sigma_v_scale(a.x_m + 500.0, a.y_m, 0.0),
+        got_at(&near, 0.0)
+    );
+    // The particle model's flow column carries it: σv at 10 m is the measured one.
+    let column = plume::model::lagrangian::column::Column::from_met(&met, a.x_m, a.y_m, 0.0);
+    let sv = f64::from(column.at(10.0).sigma[1]);
+    assert!((sv / (12f64.to_radians() * 4.0) - 1.0).abs() < 1e-5, "{sv}");
+    // A zero or over-60° σθ is refused with the column named.
+    for bad in ["0", "75"] {
+        let text = STATIONS
+            .replace("air_temperature_k\n", "air_temperature_k,sigma_theta_deg\n")
+            .replace("285.0\n", &format!("285.0,{bad}\n"));
+        let tm = TransverseMercator::new(CENTRE);
+        let err = StationMet::parse(
+            &text,
+            Path::new("s.csv"),
+            start(),
+            0.0,
+            &tm,
+            StationOptions::default(),
+        );
+        let msg = err.map(|_| ()).unwrap_err().to_string();
+        assert!(
+            msg.contains("sigma_theta_deg") && msg.contains(bad),
+            "{msg}"
+        );
+    }
+}
+
+fn got_at(met: &StationMet, t_s: f64) -> f64 {
+    let a = &met.stations[0];
+    met.sigma_v_scale(a.x_m, a.y_m, t_s)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 

@@ -17,6 +17,7 @@
 //! | `mixing_height_m` | no | m | boundary-layer depth; Hanna/Zilitinkevich default when absent |
 //! | `precipitation_mm_h` | no (0) | mm/h | precipitation rate |
 //! | `air_temperature_k` | no (288.15) | K | air temperature near the surface |
+//! | `sigma_theta_deg` | no | degrees, > 0 and ≤ 60 | standard deviation of the wind direction at `wind_height_m` over the averaging time (a met tower's σθ) |
 //!
 //! Columns may come in any order. An empty cell or `NA` is a gap: the variable is interpolated
 //! across it from the neighbouring records of the same station, and a warning says so. Records of
@@ -35,6 +36,11 @@
 //! In space, wind vectors (east, north) and scalars are weighted by inverse distance to the power
 //! p (Shepard 1968; p = 2 by default), or taken from the nearest station.
 //!
+//! Where a station measures σθ, its σv = σθ·u at the anemometer sets the lateral turbulence
+//! ([`Meteorology::sigma_v_scale`]): each station's ratio of that measured σv to the
+//! parameterised one at the same height (1 where σθ is not measured) is weighted like any
+//! other scalar.
+//!
 //! ## References
 //! - Shepard, D. (1968) "A two-dimensional interpolation function for irregularly-spaced data",
 //!   Proc. 23rd ACM National Conference, pp. 517–524, doi:10.1145/800186.810616.
@@ -44,7 +50,7 @@
 use super::boundary_layer::{
     default_mixing_height_m, friction_velocity_from_wind, profile_shape, BoundaryLayer,
 };
-use super::{MetSample, Meteorology, StabilityClass};
+use super::{turbulence, MetSample, Meteorology, StabilityClass};
 use crate::geo::LatLon;
 
 /// How station values are combined in space.
@@ -128,6 +134,7 @@ pub struct Station {
     mixing_height: Option<Series>,
     precipitation: Option<Series>,
     temperature: Option<Series>,
+    sigma_theta_deg: Option<Series>,
 }
 
 /// Meteorology from station time series.
@@ -205,7 +212,58 @@ impl StationMet {
     }
 }
 
+impl StationMet {
+    /// One station's measured σv over the parameterised σv at its anemometer at `t_s` (1 where
+    /// the station has no σθ).
+    fn station_sigma_v_ratio(&self, s: &Station, t_s: f64) -> f64 {
+        let Some(sigma_theta) = &s.sigma_theta_deg else {
+            return 1.0;
+        };
+        let measured = sigma_theta.at(t_s).to_radians() * s.speed.at(t_s);
+        let (_, _, bl, _, _) = self.station_state(s, s.wind_height_m, t_s);
+        measured / turbulence::hanna(&bl, s.wind_height_m).sigma_v_m_s
+    }
+
+    /// The stations' weights at (x, y): inverse distance to the power p, or all on the nearest
+    /// station (also within 1 m of a station, where the weight would diverge).
+    fn weights(&self, x_m: f64, y_m: f64) -> Vec<f64> {
+        let distance = |s: &Station| (s.x_m - x_m).hypot(s.y_m - y_m);
+        let nearest = (0..self.stations.len())
+            .min_by(|&a, &b| distance(&self.stations[a]).total_cmp(&distance(&self.stations[b])))
+            .expect("a station met has at least one station");
+        let one_hot = || {
+            (0..self.stations.len())
+                .map(|k| f64::from(u8::from(k == nearest)))
+                .collect()
+        };
+        match self.options.weighting {
+            SpatialWeighting::Nearest => one_hot(),
+            _ if distance(&self.stations[nearest]) < 1.0 => one_hot(),
+            SpatialWeighting::InverseDistance { power } => self
+                .stations
+                .iter()
+                .map(|s| distance(s).powf(-power))
+                .collect(),
+        }
+    }
+}
+
 impl Meteorology for StationMet {
+    fn sigma_v_scale(&self, x_m: f64, y_m: f64, t_s: f64) -> f64 {
+        if self.stations.iter().all(|s| s.sigma_theta_deg.is_none()) {
+            return 1.0;
+        }
+        let w = self.weights(x_m, y_m);
+        let total: f64 = w.iter().sum();
+        self.stations
+            .iter()
+            .zip(&w)
+            .filter(|(_, &w)| w > 0.0)
+            .map(|(s, &w)| w * self.station_sigma_v_ratio(s, t_s))
+            .sum::<f64>()
+            / total
+    }
+
     fn horizontal_scale_m(&self) -> Option<f64> {
         let mut closest = f64::INFINITY;
         for (k, a) in self.stations.iter().enumerate() {
@@ -217,16 +275,6 @@ impl Meteorology for StationMet {
     }
 
     fn sample(&self, x_m: f64, y_m: f64, z_m: f64, t_s: f64) -> MetSample {
-        let nearest = || {
-            self.stations
-                .iter()
-                .min_by(|a, b| {
-                    let da = (a.x_m - x_m).hypot(a.y_m - y_m);
-                    let db = (b.x_m - x_m).hypot(b.y_m - y_m);
-                    da.total_cmp(&db)
-                })
-                .expect("a station met has at least one station")
-        };
         let one = |s: &Station| {
             let (u, v, bl, p, tk) = self.station_state(s, z_m, t_s);
             MetSample {
@@ -238,22 +286,14 @@ impl Meteorology for StationMet {
                 air_temperature_k: tk,
             }
         };
-        let power = match self.options.weighting {
-            SpatialWeighting::Nearest => return one(nearest()),
-            SpatialWeighting::InverseDistance { power } => power,
-        };
-        if self.stations.len() == 1 {
-            return one(&self.stations[0]);
-        }
-        // Within 1 m of a station, that station's values (the weight would diverge).
-        let closest = nearest();
-        if (closest.x_m - x_m).hypot(closest.y_m - y_m) < 1.0 {
-            return one(closest);
+        let weights = self.weights(x_m, y_m);
+        let mut weighted = weights.iter().enumerate().filter(|(_, &w)| w > 0.0);
+        if let (Some((k, _)), None) = (weighted.next(), weighted.next()) {
+            return one(&self.stations[k]);
         }
         let (mut wsum, mut u, mut v, mut us, mut inv_l, mut h, mut p, mut tk) =
             (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-        for s in &self.stations {
-            let w = (s.x_m - x_m).hypot(s.y_m - y_m).powf(-power);
+        for (s, &w) in self.stations.iter().zip(&weights) {
             let (su, sv, bl, sp, st) = self.station_state(s, z_m, t_s);
             wsum += w;
             u += w * su;

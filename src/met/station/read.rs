@@ -32,10 +32,11 @@ struct Draft {
     mixing: Series,
     precip: Series,
     temp: Series,
+    sigma_theta: Series,
     gaps: Vec<(&'static str, f64)>,
 }
 
-const COLUMNS: [&str; 13] = [
+const COLUMNS: [&str; 14] = [
     "time",
     "station",
     "lat",
@@ -49,6 +50,7 @@ const COLUMNS: [&str; 13] = [
     "mixing_height_m",
     "precipitation_mm_h",
     "air_temperature_k",
+    "sigma_theta_deg",
 ];
 
 impl StationMet {
@@ -230,6 +232,7 @@ impl StationMet {
                         mixing: Series::default(),
                         precip: Series::default(),
                         temp: Series::default(),
+                        sigma_theta: Series::default(),
                         gaps: vec![],
                     });
                     drafts.len() - 1
@@ -334,6 +337,18 @@ impl StationMet {
             put(&mut d.precip, p, "precipitation_mm_h", &mut d.gaps);
             let tk = num("air_temperature_k", 180.0, 340.0, "K")?;
             put(&mut d.temp, tk, "air_temperature_k", &mut d.gaps);
+            let st = num("sigma_theta_deg", 0.0, 60.0, "degrees")?;
+            if let Cell::Value(v) = st {
+                if v <= 0.0 {
+                    return Err(bad(
+                        line,
+                        "sigma_theta_deg",
+                        &v.to_string(),
+                        "a positive standard deviation of the wind direction",
+                    ));
+                }
+            }
+            put(&mut d.sigma_theta, st, "sigma_theta_deg", &mut d.gaps);
         }
         if drafts.is_empty() {
             return Err(MetError::Invalid {
@@ -405,6 +420,7 @@ fn finish(
     let mixing_height = optional(d.mixing, "mixing_height_m", warnings);
     let precipitation = optional(d.precip, "precipitation_mm_h", warnings);
     let temperature = optional(d.temp, "air_temperature_k", warnings);
+    let sigma_theta_deg = optional(d.sigma_theta, "sigma_theta_deg", warnings);
     // Gaps: one warning per station and variable.
     let mut names: Vec<&str> = d.gaps.iter().map(|g| g.0).collect();
     names.dedup();
@@ -472,5 +488,6 @@ fn finish(
         mixing_height,
         precipitation,
         temperature,
+        sigma_theta_deg,
     })
 }
