@@ -67,7 +67,7 @@ pub enum EvaluateCommand {
         )]
         models: Vec<String>,
         /// Particles per run for the Lagrangian model.
-        #[arg(long, default_value_t = 200_000)]
+        #[arg(long, default_value_t = 50_000)]
         particles: usize,
         /// Bootstrap seed.
         #[arg(long, default_value_t = 20040101)]
