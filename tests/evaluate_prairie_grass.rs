@@ -115,10 +115,10 @@ fn meets_chang_and_hanna(what: &str, m: &Measures) {
 
 #[test]
 fn lagrangian_scores_within_bounds_on_a_subset() {
-    // The same five runs as the Gaussian subset, 20 000 particles each. Hanna's unstable
-    // surface-layer T_Lw (3–5× too little vertical mixing) gave the unstable runs MG ≈ 0.55 on
-    // CWIC; the evenly spaced flow column (half the wind at 0.5 m) or the maximum of noisy cells
-    // instead of the kernel estimate moved the arc maximum by a factor of 2–5.
+    // The same five runs as the Gaussian subset, 20 000 particles each: a quick guard (the
+    // maximum of noisy cells instead of the kernel estimate gave the arc maximum VG ≈ 100).
+    // Hanna's unstable surface-layer T_Lw (3–5× too little vertical mixing) is caught by the
+    // development-set test below (CWIC MG 0.63 with it restored).
     let dir = subset(&["11", "26", "22", "28", "32"]);
     let data = load_dir(dir.path()).unwrap();
     let paired = pair_model(&data, SuiteModel::Lagrangian { particles: 20_000 }).unwrap();
