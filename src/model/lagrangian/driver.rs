@@ -313,23 +313,14 @@ pub fn simulate(
             || vec![0i64; ns],
             |a, b| a.iter().zip(&b).map(|(x, y)| x + y).collect(),
         );
-    let area = grid.cell_area_m2();
+    close_run(
+        &mut fields,
+        &scales,
+        &exposure_total,
+        &total.dry,
+        &total.wet,
+    );
     for (s, f) in fields.species.iter_mut().enumerate() {
-        for k in 0..nz {
-            let depth = grid.layers[k].top_m - grid.layers[k].bottom_m;
-            let norm = 1.0 / (scales.exposure[s] * area * depth);
-            let mut view = f.time_integrated.slice_mut(ndarray::s![k, .., ..]);
-            for (c, v) in view.iter_mut().enumerate() {
-                *v = exposure_total[(s * nz + k) * n_cells + c] as f64 * norm;
-            }
-        }
-        let norm = 1.0 / (scales.amount[s] * area);
-        for (c, v) in f.dry_deposition.iter_mut().enumerate() {
-            *v = total.dry[s * n_cells + c] as f64 * norm;
-        }
-        for (c, v) in f.wet_deposition.iter_mut().enumerate() {
-            *v = total.wet[s * n_cells + c] as f64 * norm;
-        }
         f.budget = Some(total.budget[s].to_budget(airborne[s], scales.amount[s]));
     }
     let stats = RunStats {
@@ -346,6 +337,37 @@ pub fn simulate(
         fields,
         stats,
         particles,
+    }
+}
+
+/// Closes the run: turns the fixed-point totals — exposure (species × layer × cell) and dry and
+/// wet deposits (species × cell) — into time-integrated layer-mean concentrations and deposits
+/// per unit area. Shared by the CPU driver and the GPU backend so both normalise identically.
+pub fn close_run(
+    fields: &mut Fields,
+    scales: &Scales,
+    exposure_total: &[i64],
+    dry: &[i64],
+    wet: &[i64],
+) {
+    let grid = &fields.grid;
+    let (nz, n_cells, area) = (grid.nz(), grid.nx * grid.ny, grid.cell_area_m2());
+    let depths: Vec<f64> = grid.layers.iter().map(|l| l.top_m - l.bottom_m).collect();
+    for (s, f) in fields.species.iter_mut().enumerate() {
+        for (k, depth) in depths.iter().enumerate() {
+            let norm = 1.0 / (scales.exposure[s] * area * depth);
+            let mut view = f.time_integrated.slice_mut(ndarray::s![k, .., ..]);
+            for (c, v) in view.iter_mut().enumerate() {
+                *v = exposure_total[(s * nz + k) * n_cells + c] as f64 * norm;
+            }
+        }
+        let norm = 1.0 / (scales.amount[s] * area);
+        for (c, v) in f.dry_deposition.iter_mut().enumerate() {
+            *v = dry[s * n_cells + c] as f64 * norm;
+        }
+        for (c, v) in f.wet_deposition.iter_mut().enumerate() {
+            *v = wet[s * n_cells + c] as f64 * norm;
+        }
     }
 }
 

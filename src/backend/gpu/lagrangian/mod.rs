@@ -242,23 +242,8 @@ pub fn simulate(
     let dry = pairs_to_i64(&words[dry_offset..wet_offset]);
     let wet = pairs_to_i64(&words[wet_offset..airborne_offset]);
     let airborne = pairs_to_i64(&words[airborne_offset..acc_words]);
-    let area = grid.cell_area_m2();
+    crate::model::lagrangian::driver::close_run(&mut fields, &scales, &exposure_total, &dry, &wet);
     for (s, f) in fields.species.iter_mut().enumerate() {
-        for k in 0..nz {
-            let depth = grid.layers[k].top_m - grid.layers[k].bottom_m;
-            let norm = 1.0 / (scales.exposure[s] * area * depth);
-            let mut view = f.time_integrated.slice_mut(ndarray::s![k, .., ..]);
-            for (c, v) in view.iter_mut().enumerate() {
-                *v = exposure_total[(s * nz + k) * n_cells + c] as f64 * norm;
-            }
-        }
-        let norm = 1.0 / (scales.amount[s] * area);
-        for (c, v) in f.dry_deposition.iter_mut().enumerate() {
-            *v = dry[s * n_cells + c] as f64 * norm;
-        }
-        for (c, v) in f.wet_deposition.iter_mut().enumerate() {
-            *v = wet[s * n_cells + c] as f64 * norm;
-        }
         let t = |k: usize| counter(s * BUDGET_TERMS + k);
         let budget = FixedBudget {
             released: t(0),
