@@ -328,6 +328,10 @@ fn advance_all_portable<const SINGLE: bool>(
         key,
     } = *inputs;
     let raining = grid.raining();
+    // Whether any class of any source deposits at all: without, the per-lane loss lookups are
+    // skipped (most dispersion runs of a tracer or a gas).
+    let wet_anywhere = raining && losses.iter().any(ClassLoss::any_wet);
+    let dry_anywhere = losses.iter().any(ClassLoss::any_dry);
     // `losses` holds one record per source for each column in turn (washout follows the
     // column's precipitation).
     let n_sources = losses.len() / grid.columns.len();
@@ -363,6 +367,14 @@ fn advance_all_portable<const SINGLE: bool>(
                 continue;
             }
             steps += 1;
+            let inside = s.x[l] >= bounds.x_min_m
+                && s.x[l] <= bounds.x_max_m
+                && s.y[l] >= bounds.y_min_m
+                && s.y[l] <= bounds.y_max_m
+                && s.z[l] <= bounds.top_m;
+            if !(dry_anywhere || wet_anywhere) && inside {
+                continue;
+            }
             let p = &mut particles[slot[l]];
             let loss = &losses[ci[l] * n_sources + p.source as usize];
             if loss.any_dry() && s.z[l] < cfg.deposition_layer_m {
@@ -388,7 +400,7 @@ fn advance_all_portable<const SINGLE: bool>(
                     }
                 }
             }
-            if raining && loss.any_wet() && s.z[l] <= grid.columns[ci[l]].lid_m {
+            if wet_anywhere && loss.any_wet() && s.z[l] <= grid.columns[ci[l]].lid_m {
                 for k in 0..MAX_CLASSES {
                     let lambda = loss.washout_per_s[k];
                     if lambda > 0.0 && p.mass[k] > 0.0 {
@@ -411,11 +423,6 @@ fn advance_all_portable<const SINGLE: bool>(
                     }
                 }
             }
-            let inside = s.x[l] >= bounds.x_min_m
-                && s.x[l] <= bounds.x_max_m
-                && s.y[l] >= bounds.y_min_m
-                && s.y[l] <= bounds.y_max_m
-                && s.z[l] <= bounds.top_m;
             if !inside {
                 p.status = STATUS_EXITED;
                 s.left[l] = 0.0;
