@@ -281,3 +281,34 @@ proptest! {
         let _ = Scenario::parse(&text, Path::new("fuzz.toml"));
     }
 }
+
+#[test]
+fn library_nuclides_deposit_by_their_class_unless_the_release_says_otherwise() {
+    let text = VALID.replace(
+        r#"release = [{ nuclide = "I-131", rate_bq_s = 1e12 }]"#,
+        r#"release = [
+  { nuclide = "Cs-137", rate_bq_s = 1e11 },
+  { nuclide = "Xe-133", rate_bq_s = 1e14 },
+  { nuclide = "H-3", rate_bq_s = 1e12 },
+  { nuclide = "I-131", rate_bq_s = 1e12, dry_deposition_velocity_m_s = 0.01, washout_a_per_s = 0 },
+  { substance = "Chlorine", rate_kg_s = 1.0 },
+]"#,
+    );
+    let s = Scenario::parse(&text, Path::new("deposition.toml")).unwrap();
+    let dep: Vec<(f64, f64, f64)> = s.sources[0]
+        .releases
+        .iter()
+        .map(|r| {
+            let d = r.deposition;
+            (d.dry_velocity_m_s, d.washout_a_per_s, d.washout_b)
+        })
+        .collect();
+    // Particulate (HYSPLIT's Cs137 preset), noble gas, tritiated water (HTO preset).
+    assert_eq!(dep[0], (0.001, 8e-5, 0.8));
+    assert_eq!(dep[1], (0.0, 0.0, 0.8));
+    assert_eq!(dep[2], (4e-4, 8e-5, 0.8));
+    // What the release gives wins; what it leaves out keeps the class default.
+    assert_eq!(dep[3], (0.01, 0.0, 0.8));
+    // A chemical is an inert gas unless told otherwise.
+    assert_eq!(dep[4], (0.0, 0.0, 0.8));
+}

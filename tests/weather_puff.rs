@@ -152,13 +152,14 @@ fn steady_uniform_wind_puffs_converge_to_the_gaussian_plume() {
 
 #[test]
 fn puff_mass_on_the_grid_equals_the_airborne_mass_and_the_budget_telescopes() {
-    // 40 layers of 20 m resolve the mixed layer; a one-minute release of a fast-decaying nuclide.
+    // 40 layers of 20 m resolve the mixed layer; a one-minute release of a fast-decaying nuclide
+    // that does not deposit (library nuclides deposit by their class unless told otherwise).
     let layers: Vec<String> = (0..40)
         .map(|k| format!("[{}, {}]", 20 * k, 20 * (k + 1)))
         .collect();
     let s = scenario(
         &format!("[{}]", layers.join(", ")),
-        r#"{ nuclide = "I-131", rate_bq_s = 1.0e9, half_life_s = 3600 }"#,
+        r#"{ nuclide = "I-131", rate_bq_s = 1.0e9, half_life_s = 3600, dry_deposition_velocity_m_s = 0, washout_a_per_s = 0 }"#,
         3600.0,
         600.0,
         "start_s = 0\nduration_s = 60",

@@ -7,6 +7,7 @@
 
 pub mod bateman;
 mod chemical;
+pub mod deposition;
 mod nuclide;
 mod table;
 pub mod user;
@@ -83,6 +84,11 @@ pub fn embedded_tables() -> Vec<(&'static str, &'static str, &'static str)> {
             "data/candu6_inventory_estimate.csv",
             include_str!("data/candu6_inventory_estimate.csv"),
             "assumptions",
+        ),
+        (
+            deposition::DEPOSITION_DEFAULTS_FILE,
+            deposition::DEPOSITION_DEFAULTS_CSV,
+            "source",
         ),
         (
             "data/rad_deposition.csv",
@@ -177,6 +183,14 @@ impl Library {
 /// and hyphen insensitive: "i131" also matches).
 pub fn nuclide_half_life_s(name: &str) -> Option<f64> {
     Library::embedded().nuclide(name).map(|n| n.half_life_s)
+}
+
+/// The default removal parameters of a nuclide in the embedded library, from its deposition
+/// class ([`deposition::class_removal`]).
+pub fn nuclide_removal(name: &str) -> Option<deposition::ClassRemoval> {
+    Library::embedded()
+        .nuclide(name)
+        .map(|n| deposition::class_removal(n.deposition_class))
 }
 
 /// Names of the nuclides in the embedded library.

@@ -38,7 +38,27 @@ pub enum DepositionClass {
 }
 
 impl DepositionClass {
-    fn parse(s: &str) -> Option<Self> {
+    /// Every class, in the order of the table `data/deposition_defaults.csv`.
+    pub const ALL: [DepositionClass; 5] = [
+        Self::NobleGas,
+        Self::ElementalIodine,
+        Self::OrganicIodine,
+        Self::Particulate,
+        Self::TritiatedWater,
+    ];
+
+    /// The name used in the tables and user files (`particulate`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::NobleGas => "noble_gas",
+            Self::ElementalIodine => "elemental_iodine",
+            Self::OrganicIodine => "organic_iodine",
+            Self::Particulate => "particulate",
+            Self::TritiatedWater => "tritiated_water",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "noble_gas" => Self::NobleGas,
             "elemental_iodine" => Self::ElementalIodine,

@@ -256,7 +256,18 @@ fn release(
             species.len() - 1
         }
     };
-    let d = Deposition::default();
+    // A library nuclide deposits by its class unless the release says otherwise; substances and
+    // other nuclides are treated as an inert gas.
+    let d = match substance::nuclide_removal(&species[idx].name)
+        .filter(|_| unit == AmountUnit::Becquerel)
+    {
+        Some(r) => Deposition {
+            dry_velocity_m_s: r.dry_velocity_m_s,
+            washout_a_per_s: r.washout_a_per_s,
+            washout_b: r.washout_b,
+        },
+        None => Deposition::default(),
+    };
     let deposition = Deposition {
         dry_velocity_m_s: p.opt(
             &at("dry_deposition_velocity_m_s"),
