@@ -91,7 +91,10 @@ pub fn evaluate(pairs: &[Pair], options: &EvaluationOptions) -> Result<Report, E
         return Err(EvaluateError::Invalid("no pairs to evaluate".into()));
     }
     let threshold = match options.threshold {
-        Some(t) => t,
+        Some(t) if t.is_finite() && t > 0.0 => t,
+        Some(t) => return Err(EvaluateError::Invalid(format!(
+            "threshold {t} must be a finite positive concentration (the floor of the log measures)"
+        ))),
         None => pairs
             .iter()
             .map(|p| p.observed)
@@ -154,10 +157,14 @@ fn score_group(
     })
 }
 
-/// Orders labels numerically when both parse as numbers, else as text.
+/// Orders labels: numbers first, by value (ties by text, so "50" and "50.0" stay distinct), then
+/// the other labels as text. A total order, whatever mix of labels a column holds.
 fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering::{Greater, Less};
     match (a.parse::<f64>(), b.parse::<f64>()) {
-        (Ok(x), Ok(y)) => x.total_cmp(&y),
+        (Ok(x), Ok(y)) => x.total_cmp(&y).then_with(|| a.cmp(b)),
+        (Ok(_), Err(_)) => Less,
+        (Err(_), Ok(_)) => Greater,
         _ => a.cmp(b),
     }
 }
@@ -214,6 +221,46 @@ mod tests {
         let json = serde_json::to_value(&report).unwrap();
         assert_eq!(json["groups"][2]["measures"]["mg"], 0.5);
         assert_eq!(json["groups"][0]["label"], "all");
+    }
+
+    #[test]
+    fn mixed_numeric_and_text_labels_sort_numbers_first_without_panicking() {
+        // A comparator that mixed numeric and text order was not a total order: Rust's sort
+        // panicked on label sets like these (found by review).
+        let labels = [
+            "12", "159", "164", "165", "179", "237", "262", "323", "349", "438", "48", "546m",
+            "570", "607", "627", "707m", "780", "788", "848", "88", "909", "9", "79",
+        ];
+        let pairs: Vec<Pair> = labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| pair(&format!("r{i}"), l, 1.0, 1.0))
+            .collect();
+        let options = EvaluationOptions {
+            stratify_by: vec!["distance_m".into()],
+            replicates: 10,
+            ..Default::default()
+        };
+        let report = evaluate(&pairs, &options).unwrap();
+        let got: Vec<&str> = report.groups[1..]
+            .iter()
+            .map(|g| g.label.as_str())
+            .collect();
+        assert_eq!(&got[..4], ["9", "12", "48", "79"]);
+        assert_eq!(&got[got.len() - 2..], ["546m", "707m"]);
+    }
+
+    #[test]
+    fn a_threshold_that_is_not_positive_is_refused_before_scoring() {
+        let pairs = vec![pair("a", "50", 1.0, 1.0)];
+        for t in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let options = EvaluationOptions {
+                threshold: Some(t),
+                ..Default::default()
+            };
+            let e = evaluate(&pairs, &options).unwrap_err().to_string();
+            assert!(e.contains("threshold"), "{t}: {e}");
+        }
     }
 
     #[test]

@@ -113,7 +113,12 @@ pub fn stability_stratum(l_m: f64) -> &'static str {
 /// Reads `runs.csv` and `samplers.csv` from `dir` and reduces the arcs.
 pub fn load_dir(dir: &Path) -> Result<Dataset, EvaluateError> {
     let (runs, without_met) = read_runs(&dir.join("runs.csv"))?;
-    let samplers = read_samplers(&dir.join("samplers.csv"))?;
+    let listed: Vec<&str> = runs
+        .iter()
+        .map(|r| r.run.as_str())
+        .chain(without_met.iter().map(String::as_str))
+        .collect();
+    let samplers = read_samplers(&dir.join("samplers.csv"), &listed)?;
     let q_by_run: HashMap<&str, f64> = runs
         .iter()
         .map(|r| (r.run.as_str(), r.source_rate_g_s))
@@ -278,7 +283,9 @@ fn read_runs(path: &Path) -> Result<(Vec<PgRun>, Vec<String>), EvaluateError> {
     Ok((runs, without_met))
 }
 
-fn read_samplers(path: &Path) -> Result<Vec<SamplerRow>, EvaluateError> {
+/// Reads the samplers; each must belong to a run of `listed` (a typo such as "07" for "7" would
+/// otherwise drop the run's arcs without a word).
+fn read_samplers(path: &Path, listed: &[&str]) -> Result<Vec<SamplerRow>, EvaluateError> {
     let t = Table::read(path)?;
     let (run, d, az, conc) = (
         t.column("run")?,
@@ -289,8 +296,12 @@ fn read_samplers(path: &Path) -> Result<Vec<SamplerRow>, EvaluateError> {
     t.rows
         .iter()
         .map(|row| {
+            let id = &row.1[run];
+            if !listed.contains(&id.as_str()) {
+                return Err(t.error(row.0, run, id, "a run listed in runs.csv"));
+            }
             Ok(SamplerRow {
-                run: row.1[run].clone(),
+                run: id.clone(),
                 distance_m: t.number(row, d, (0.1, 1e6))?,
                 azimuth_deg: t.number(row, az, (0.0, 360.0))?,
                 concentration_mg_m3: t.optional(row, Some(conc), (0.0, 1e9))?,
@@ -405,6 +416,28 @@ mod tests {
         assert!(err.contains("runs.csv") && err.contains("line 3"), "{err}");
         assert!(
             err.contains("wind_speed_2m_m_s") && err.contains("`fast`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_sampler_of_a_run_not_in_runs_csv_is_an_error_naming_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("runs.csv"),
+            "run,source_rate_g_s,source_height_m,sampler_height_m,obukhov_length_m,\
+             wind_speed_2m_m_s,roughness_length_m,averaging_time_s\n\
+             7,90,0.46,1.5,-20,4,0.006,600\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("samplers.csv"),
+            "run,arc_distance_m,azimuth_deg,concentration_mg_m3\n7,50,180,1.0\n07,50,182,2.0\n",
+        )
+        .unwrap();
+        let err = load_dir(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("samplers.csv") && err.contains("line 3") && err.contains("`07`"),
             "{err}"
         );
     }
