@@ -325,7 +325,9 @@ fn process(index: u32) {
     var p = particles[index];
     let t_rel = p.pos.w;
     var just_released = false;
-    if p.status == STATUS_WAITING && t_rel < params.t1_s {
+    // The host released exactly the particles [0, n_active), deciding t_rel < t1 in f64 as the
+    // CPU does; the f32 t1 here could round either way, so it does not decide again.
+    if p.status == STATUS_WAITING {
         just_released = true;
     } else if p.status != STATUS_AIRBORNE {
         return;
@@ -335,7 +337,7 @@ fn process(index: u32) {
     var duration = params.sync_duration_s;
     if just_released {
         t_from = t_rel;
-        duration = params.t1_s - t_rel;
+        duration = max(params.t1_s - t_rel, 0.0);
         p.status = STATUS_AIRBORNE;
         let lv = column_at(column_index(p.pos.x, p.pos.y), p.pos.z);
         let xi = normals4(params.key, params.member, p.id, 0u, 1u);
