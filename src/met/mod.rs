@@ -188,7 +188,6 @@ impl Meteorology for UniformMet {
             return 1.0;
         };
         let measured = sigma_theta_deg.to_radians() * self.wind_speed_m_s;
-        let modelled = turbulence::hanna(&self.boundary_layer, self.reference_height_m).sigma_v_m_s;
-        measured / modelled
+        turbulence::sigma_v_scale(&self.boundary_layer, measured, self.reference_height_m)
     }
 }

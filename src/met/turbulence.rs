@@ -121,6 +121,18 @@ impl Turbulence {
     }
 }
 
+/// The factor that scales the Hanna σv profile so that it passes through a measured σv (σθ × the
+/// measured wind) at the anemometer height `z_ref_m`.
+///
+/// The profile is compared at most half-way up the mixing layer: a stable profile falls to its
+/// 0.01 m/s floor at h, and above h the free-troposphere value applies, so an anemometer at or
+/// above a shallow nocturnal lid (a 10 m mast in a 10 m layer) would otherwise scale the whole
+/// layer by a factor of tens — or by the ratio to free-tropospheric turbulence.
+pub fn sigma_v_scale(bl: &BoundaryLayer, measured_sigma_v_m_s: f64, z_ref_m: f64) -> f64 {
+    let z = z_ref_m.min(0.5 * bl.mixing_height_m);
+    measured_sigma_v_m_s / hanna(bl, z).sigma_v_m_s
+}
+
 /// Returns the Hanna (1982) turbulence at height `z_m` above ground (see the module table).
 pub fn hanna(bl: &BoundaryLayer, z_m: f64) -> Turbulence {
     let h = bl.mixing_height_m;
@@ -238,6 +250,27 @@ mod tests {
             mixing_height_m: h_m,
             roughness_length_m: z0,
             stability: class,
+        }
+    }
+
+    #[test]
+    fn a_measured_sigma_v_scales_the_profile_at_the_anemometer_or_half_way_up_a_shallow_layer() {
+        let measured = 5f64.to_radians() * 2.0;
+        // Deep layer: the profile passes through the measurement at the 10 m anemometer.
+        let deep = layer(StabilityClass::F, 800.0);
+        let scale = sigma_v_scale(&deep, measured, 10.0);
+        assert!((scale * hanna(&deep, 10.0).sigma_v_m_s / measured - 1.0).abs() < 1e-12);
+        // A 10 m mast at or above a 10 m lid: compared at 5 m, not at the 0.01 m/s floor at h
+        // (a factor ~17 before) or with free-tropospheric turbulence above it.
+        let shallow = layer(StabilityClass::F, 10.0);
+        for z_ref in [10.0, 20.0] {
+            let scale = sigma_v_scale(&shallow, measured, z_ref);
+            assert!((scale * hanna(&shallow, 5.0).sigma_v_m_s / measured - 1.0).abs() < 1e-12);
+            let at_ground = scale * hanna(&shallow, 0.5).sigma_v_m_s;
+            assert!(
+                at_ground < 2.0 * measured,
+                "{z_ref} m: σv {at_ground} near the ground"
+            );
         }
     }
 

@@ -221,7 +221,7 @@ impl StationMet {
         };
         let measured = sigma_theta.at(t_s).to_radians() * s.speed.at(t_s);
         let (_, _, bl, _, _) = self.station_state(s, s.wind_height_m, t_s);
-        measured / turbulence::hanna(&bl, s.wind_height_m).sigma_v_m_s
+        turbulence::sigma_v_scale(&bl, measured, s.wind_height_m)
     }
 
     /// The stations' weights at (x, y): inverse distance to the power p, or all on the nearest
