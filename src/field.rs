@@ -102,9 +102,9 @@ pub struct SpeciesFields {
     pub concentration: Array4<f64>,
     /// Time-integrated air concentration over the run [layer, y, x] (unit s m⁻³).
     pub time_integrated: Array3<f64>,
-    /// Dry deposition accumulated over the run [y, x] (unit m⁻²); zero for models without it.
+    /// Dry deposition accumulated over the run [y, x] (unit m⁻²); zero for a species that does not deposit.
     pub dry_deposition: Array2<f64>,
-    /// Wet deposition accumulated over the run [y, x] (unit m⁻²); zero for models without it.
+    /// Wet deposition accumulated over the run [y, x] (unit m⁻²); zero without washout.
     pub wet_deposition: Array2<f64>,
     /// Where the released amount went, for models that track it.
     pub budget: Option<MassBudget>,

@@ -155,9 +155,16 @@ fn gpu_gaussian_run_matches_the_cpu_fields() {
         return;
     };
     let tm = TransverseMercator::new(CENTRE);
-    let srcs = sources(&tm);
+    let mut srcs = sources(&tm);
+    // The stack's iodine deposits dry and is washed out by 2 mm/h of rain.
+    srcs[0].releases[0].deposition = Deposition {
+        dry_velocity_m_s: 0.001,
+        washout_a_per_s: 8e-5,
+        washout_b: 0.8,
+    };
     let sp = species();
-    let m = met(StabilityClass::D, 800.0);
+    let mut m = met(StabilityClass::D, 800.0);
+    m.precipitation_mm_h = 2.0;
     let grid = support::grid(
         100,
         200.0,
@@ -192,5 +199,28 @@ fn gpu_gaussian_run_matches_the_cpu_fields() {
             "{}: TIC {tc} vs {tg}",
             c.species.name
         );
+        for (what, dc, dg) in [
+            ("dry", &c.dry_deposition, &g.dry_deposition),
+            ("wet", &c.wet_deposition, &g.wet_deposition),
+        ] {
+            let (sc, sg) = (dc.sum(), dg.sum());
+            eprintln!(
+                "{} {what} deposition: CPU {sc:.4e}, GPU {sg:.4e}",
+                c.species.name
+            );
+            assert!((sc - sg).abs() <= 1e-4 * sc, "{what}: {sc} vs {sg}");
+            if sc > 0.0 {
+                let r: Vec<f64> = dc.iter().cloned().collect();
+                let v: Vec<f64> = dg.iter().cloned().collect();
+                let (nmse, fac2, n) = support::nmse_fac2(&r, &v, 0.01);
+                assert!(
+                    n > 100 && nmse < 1e-6 && fac2 == 1.0,
+                    "{what}: {nmse} {fac2} {n}"
+                );
+            }
+        }
     }
+    // Only the iodine deposits.
+    assert!(cpu.species[0].dry_deposition.sum() > 0.0 && cpu.species[0].wet_deposition.sum() > 0.0);
+    assert_eq!(cpu.species[1].dry_deposition.sum(), 0.0);
 }

@@ -53,11 +53,12 @@ pub struct ReleaseItem {
     pub rate_bq_s: Option<f64>,
     /// Overrides the library half-life (s).
     pub half_life_s: Option<f64>,
-    /// Dry deposition velocity (m/s); default 0 (a gas that does not deposit).
+    /// Dry deposition velocity (m/s); default: the nuclide's deposition class
+    /// (`substance::deposition`), else 0 (a gas that does not deposit).
     pub dry_deposition_velocity_m_s: Option<f64>,
-    /// Scavenging coefficient a in Λ = a·P^b (s⁻¹ at 1 mm/h); default 0.
+    /// Scavenging coefficient a in Λ = a·P^b (s⁻¹ at 1 mm/h); default: by class, else 0.
     pub washout_a_per_s: Option<f64>,
-    /// Exponent b in Λ = a·P^b; default 0.8.
+    /// Exponent b in Λ = a·P^b; default: by class, else 0.8.
     pub washout_b: Option<f64>,
 }
 

@@ -16,7 +16,7 @@ use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::UniformMet;
 use crate::model::gaussian::sigma::{isc3_sigma_y_coefficients, isc3_sigma_z_segments};
-use crate::model::gaussian::{PlumeGeometry, Setup, Sigmas};
+use crate::model::gaussian::{self, PlumeGeometry, Setup, Sigmas};
 use crate::source::Source;
 use crate::substance::Species;
 
@@ -200,14 +200,37 @@ pub fn run(
         .collect();
     let (nt, nz, nx, ny) = (grid.nt(), grid.nz(), grid.nx, grid.ny);
     let lambdas: Vec<f64> = species.iter().map(|s| s.decay_constant_per_s()).collect();
+    let removals = gaussian::removals(&plumes, sources, met, grid);
+    // A ground-level plane follows the layers when any release deposits dry.
+    let ground = removals.iter().any(|rm| gaussian::deposits_dry(rm));
+    let mut heights = heights;
+    if ground {
+        heights.push(0.0);
+    }
+    let nh = heights.len();
     let steady = steady_grids(
         ctx, &plumes, nx, ny, grid.x0_m, grid.y0_m, grid.dx_m, &heights,
     )?;
     let mut fields = Fields::zeros(grid.clone(), species);
     let n_cells = nx * ny;
-    for (pi, (p, src)) in plumes.iter().zip(sources).enumerate() {
+    for (pi, ((p, src), rm)) in plumes.iter().zip(sources).zip(&removals).enumerate() {
+        if rm.iter().any(Option::is_some) {
+            for cell in 0..n_cells {
+                let (i, j) = (cell % nx, cell / nx);
+                let c0 = if ground {
+                    f64::from(steady[(pi * nh + nz) * n_cells + cell])
+                } else {
+                    0.0
+                };
+                let at = (grid.x_m(i), grid.y_m(j));
+                gaussian::deposit_at(p, src, rm, &lambdas, c0, at, run_end_s, |s, d, w| {
+                    fields.species[s].dry_deposition[[j, i]] += d;
+                    fields.species[s].wet_deposition[[j, i]] += w;
+                });
+            }
+        }
         for k in 0..nz {
-            let plane = &steady[(pi * nz + k) * n_cells..(pi * nz + k + 1) * n_cells];
+            let plane = &steady[(pi * nh + k) * n_cells..(pi * nh + k + 1) * n_cells];
             for (cell, &c) in plane.iter().enumerate() {
                 if c == 0.0 {
                     continue;
@@ -216,9 +239,12 @@ pub fn run(
                 let (xd, _) = p.plume_frame(grid.x_m(i), grid.y_m(j));
                 let tau = xd / p.u_m_s;
                 let (on, off) = (src.start_s + tau, src.end_s() + tau);
-                for r in &src.releases {
+                for (ri, r) in src.releases.iter().enumerate() {
                     let f = &mut fields.species[r.species];
-                    let amp = r.rate_per_s * f64::from(c) * (-lambdas[r.species] * tau).exp();
+                    let amp = r.rate_per_s
+                        * f64::from(c)
+                        * (-lambdas[r.species] * tau).exp()
+                        * gaussian::airborne_fraction(rm, ri, xd);
                     f.time_integrated[[k, j, i]] += amp * overlap_s(0.0, run_end_s, on, off);
                     for n in 0..nt {
                         let (a, b) = (grid.interval_start_s(n), grid.times_s[n]);

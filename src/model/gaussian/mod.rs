@@ -9,9 +9,14 @@
 //! exp(−λ·x/u). The transport speed u is the wind at max(H, z_ref): the Pasquill–Gifford and
 //! Briggs curves were fit with the wind measured near the surface (Turner 1970), and an elevated
 //! plume moves with the wind at its own height.
+//!
+//! A release that deposits (a dry deposition velocity, or washout in rain) is depleted along the
+//! plume by what it has deposited, and its dry and wet deposition are accumulated over the run
+//! ([`removal`]).
 
 pub mod kernel;
 pub mod plume;
+pub mod removal;
 pub mod sigma;
 
 use rayon::prelude::*;
@@ -178,6 +183,84 @@ fn overlap_s(a0: f64, a1: f64, b0: f64, b1: f64) -> f64 {
     (a1.min(b1) - a0.max(b0)).max(0.0)
 }
 
+/// The removal of every release of every plume (`[plume][release]`), `None` for releases that do
+/// not deposit; each depletion table reaches the farthest cell of `grid` from its source.
+pub fn removals(
+    plumes: &[PlumeGeometry],
+    sources: &[Source],
+    met: &UniformMet,
+    grid: &GridSpec,
+) -> Vec<Vec<Option<removal::PlumeRemoval>>> {
+    plumes
+        .iter()
+        .zip(sources)
+        .map(|(p, src)| {
+            let corners = [
+                (grid.x_m(0), grid.y_m(0)),
+                (grid.x_m(grid.nx - 1), grid.y_m(0)),
+                (grid.x_m(0), grid.y_m(grid.ny - 1)),
+                (grid.x_m(grid.nx - 1), grid.y_m(grid.ny - 1)),
+            ];
+            let x_max = corners
+                .iter()
+                .map(|&(x, y)| p.plume_frame(x, y).0)
+                .fold(0.0, f64::max);
+            src.releases
+                .iter()
+                .map(|r| {
+                    removal::PlumeRemoval::new(p, &r.deposition, met.precipitation_mm_h, x_max)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether any release of a plume deposits dry (the ground-level field is then needed).
+pub fn deposits_dry(removals: &[Option<removal::PlumeRemoval>]) -> bool {
+    removals.iter().flatten().any(|r| r.dry_velocity_m_s > 0.0)
+}
+
+/// Adds what plume `p` of `src` deposits over the run at the cell (x, y) (local frame) to
+/// `dry[species]` and `wet[species]`: per release, (v_d·C(z=0)/Q + wet flux per rate) × rate ×
+/// depletion × decay × the time the plume is over the cell. `c_ground` is C/Q at the ground.
+#[allow(clippy::too_many_arguments)]
+pub fn deposit_at(
+    p: &PlumeGeometry,
+    src: &Source,
+    removals: &[Option<removal::PlumeRemoval>],
+    lambdas: &[f64],
+    c_ground: f64,
+    (x_m, y_m): (f64, f64),
+    run_end_s: f64,
+    mut add: impl FnMut(usize, f64, f64),
+) {
+    let (xd, yd) = p.plume_frame(x_m, y_m);
+    if xd <= 0.0 {
+        return;
+    }
+    let tau = p.travel_time_s(xd);
+    let time_s = overlap_s(0.0, run_end_s, src.start_s + tau, src.end_s() + tau);
+    if time_s <= 0.0 {
+        return;
+    }
+    for (r, removal) in src.releases.iter().zip(removals) {
+        let Some(removal) = removal else { continue };
+        let amount =
+            r.rate_per_s * removal.factor(xd) * decay_factor(lambdas[r.species], tau) * time_s;
+        let dry = removal.dry_velocity_m_s * c_ground * amount;
+        let wet = removal.wet_flux_per_rate(p, xd, yd) * amount;
+        if dry > 0.0 || wet > 0.0 {
+            add(r.species, dry, wet);
+        }
+    }
+}
+
+/// The fraction of release `r` of a plume still airborne at downwind distance `x_m`.
+#[inline]
+pub fn airborne_fraction(removals: &[Option<removal::PlumeRemoval>], r: usize, x_m: f64) -> f64 {
+    removals[r].as_ref().map_or(1.0, |rm| rm.factor(x_m))
+}
+
 /// Choices of the Gaussian model beyond the meteorology.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Setup {
@@ -210,16 +293,33 @@ pub fn run(
         .collect();
     let (nt, nz, nx, nsp) = (grid.nt(), grid.nz(), grid.nx, species.len());
     let lambdas: Vec<f64> = species.iter().map(|s| s.decay_constant_per_s()).collect();
+    let removals = removals(&plumes, sources, met, grid);
 
-    // Per row: conc [species][t][z][x] and tic [species][z][x].
-    let rows: Vec<(Vec<f64>, Vec<f64>)> = (0..grid.ny)
+    // Per row: conc [species][t][z][x], tic [species][z][x], dry and wet [species][x].
+    type Row = (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>);
+    let rows: Vec<Row> = (0..grid.ny)
         .into_par_iter()
         .map(|j| {
             let y = grid.y_m(j);
             let mut conc = vec![0.0; nsp * nt * nz * nx];
             let mut tic = vec![0.0; nsp * nz * nx];
+            let (mut dry, mut wet) = (vec![0.0; nsp * nx], vec![0.0; nsp * nx]);
             let mut steady = vec![0.0; nx];
-            for (p, src) in plumes.iter().zip(sources) {
+            for ((p, src), rm) in plumes.iter().zip(sources).zip(&removals) {
+                if rm.iter().any(Option::is_some) {
+                    if deposits_dry(rm) {
+                        p.fill_row(y, grid.x0_m, grid.dx_m, 0.0, &mut steady);
+                    } else {
+                        steady.fill(0.0);
+                    }
+                    for (i, &c0) in steady.iter().enumerate() {
+                        let at = (grid.x_m(i), y);
+                        deposit_at(p, src, rm, &lambdas, c0, at, run_end_s, |s, d, w| {
+                            dry[s * nx + i] += d;
+                            wet[s * nx + i] += w;
+                        });
+                    }
+                }
                 for (k, &z) in heights.iter().enumerate() {
                     p.fill_row(y, grid.x0_m, grid.dx_m, z, &mut steady);
                     for (i, &c) in steady.iter().enumerate() {
@@ -229,9 +329,12 @@ pub fn run(
                         let (xd, _) = p.plume_frame(grid.x_m(i), y);
                         let tau = p.travel_time_s(xd);
                         let (on, off) = (src.start_s + tau, src.end_s() + tau);
-                        for r in &src.releases {
+                        for (ri, r) in src.releases.iter().enumerate() {
                             let s = r.species;
-                            let amp = r.rate_per_s * c * decay_factor(lambdas[s], tau);
+                            let amp = r.rate_per_s
+                                * c
+                                * decay_factor(lambdas[s], tau)
+                                * airborne_fraction(rm, ri, xd);
                             tic[(s * nz + k) * nx + i] += amp * overlap_s(0.0, run_end_s, on, off);
                             for n in 0..nt {
                                 let (a, b) = (grid.interval_start_s(n), grid.times_s[n]);
@@ -244,13 +347,17 @@ pub fn run(
                     }
                 }
             }
-            (conc, tic)
+            (conc, tic, dry, wet)
         })
         .collect();
 
     let mut fields = Fields::zeros(grid.clone(), species);
-    for (j, (conc, tic)) in rows.into_iter().enumerate() {
+    for (j, (conc, tic, dry, wet)) in rows.into_iter().enumerate() {
         for (s, f) in fields.species.iter_mut().enumerate() {
+            for i in 0..nx {
+                f.dry_deposition[[j, i]] = dry[s * nx + i];
+                f.wet_deposition[[j, i]] = wet[s * nx + i];
+            }
             for k in 0..nz {
                 for i in 0..nx {
                     f.time_integrated[[k, j, i]] = tic[(s * nz + k) * nx + i];
