@@ -92,9 +92,10 @@ pub fn evaluate(pairs: &[Pair], options: &EvaluationOptions) -> Result<Report, E
     }
     let threshold = match options.threshold {
         Some(t) if t.is_finite() && t > 0.0 => t,
-        Some(t) => return Err(EvaluateError::Invalid(format!(
-            "threshold {t} must be a finite positive concentration (the floor of the log measures)"
-        ))),
+        Some(t) => {
+            let why = "must be a finite positive concentration (the floor of the log measures)";
+            return Err(EvaluateError::Invalid(format!("threshold {t} {why}")));
+        }
         None => pairs
             .iter()
             .map(|p| p.observed)
