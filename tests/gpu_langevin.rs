@@ -78,6 +78,7 @@ fn one_langevin_step_matches_the_cpu_within_1e_5() {
         losses: &[loss],
         bounds: &bounds,
         key,
+        loss_cells: None,
     };
     let gpu = advance_particles(&ctx, &start, &inputs, duration_s).expect("GPU step");
     let mut cpu = start.clone();

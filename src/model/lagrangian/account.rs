@@ -9,9 +9,10 @@
 use super::column::ColumnGrid;
 use super::particle::{Particle, STATUS_AIRBORNE, STATUS_EXITED, STATUS_WAITING};
 use super::release::SourcePlan;
-use super::step::{advance_all, Bounds, ClassLoss, Loss, LossKind, StepConfig, StepInputs};
+use super::step::{
+    advance_all, Bounds, ClassLoss, Loss, LossCells, LossKind, StepConfig, StepInputs,
+};
 use super::tally::{fixed, Scales, Tally};
-use crate::field::GridSpec;
 use crate::rng::StreamKey;
 
 /// Everything a particle step reads.
@@ -23,22 +24,17 @@ pub(super) struct Ctx<'a> {
     pub(super) step: StepConfig,
     pub(super) bounds: Bounds,
     pub(super) key: StreamKey,
-    pub(super) grid: &'a GridSpec,
     pub(super) layers: Vec<(f32, f32)>,
     pub(super) scales: &'a Scales,
     pub(super) n_cells: usize,
-    /// 1 / cell size (m⁻¹).
-    pub(super) inv_dx: f64,
+    /// The output grid's cells, which also merge deposition events.
+    pub(super) cells: LossCells,
 }
 
 impl Ctx<'_> {
     /// The cell holding (x, y), clamped to the grid (particles beyond it have exited).
     fn cell(&self, x_m: f32, y_m: f32) -> usize {
-        let g = self.grid;
-        // Offsets from the grid's west/south edge are ≥ 0 inside, so truncation is the floor.
-        let fi = ((f64::from(x_m) - g.x0_m) * self.inv_dx + 0.5).max(0.0) as usize;
-        let fj = ((f64::from(y_m) - g.y0_m) * self.inv_dx + 0.5).max(0.0) as usize;
-        fj.min(g.ny - 1) * g.nx + fi.min(g.nx - 1)
+        self.cells.cell(x_m, y_m)
     }
 
     /// Decay factors exp(−λ·age) of each of the particle's source entries at `t_s`, into `out`.
@@ -173,6 +169,8 @@ impl Ctx<'_> {
                 losses: self.losses,
                 bounds: &self.bounds,
                 key: self.key,
+                // Every loss of a call is valued at t1, so merged events book the same sums.
+                loss_cells: Some(&self.cells),
             },
             &mut |_, l| {
                 self.decay_factors_of(l.source, l.release_time_s, t1, &mut d_loss);

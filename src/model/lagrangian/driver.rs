@@ -255,11 +255,10 @@ pub fn simulate(
             step: cfg.step,
             bounds,
             key,
-            grid,
             layers: layers.clone(),
             scales: &scales,
             n_cells,
-            inv_dx: 1.0 / grid.dx_m,
+            cells: loss_cells(grid),
         };
         let chunk = n_active.div_ceil(n_chunks).max(1);
         particles[..n_active]
@@ -293,11 +292,10 @@ pub fn simulate(
         step: cfg.step,
         bounds,
         key,
-        grid,
         layers,
         scales: &scales,
         n_cells,
-        inv_dx: 1.0 / grid.dx_m,
+        cells: loss_cells(grid),
     };
     let airborne = particles
         .par_iter()
@@ -405,4 +403,15 @@ pub fn close_interval(
         .iter_mut()
         .zip(sum)
         .for_each(|(a, b)| *a += b);
+}
+
+/// The output grid's cells as the step merges deposition events by them.
+fn loss_cells(grid: &GridSpec) -> super::step::LossCells {
+    super::step::LossCells {
+        x0_m: grid.x0_m,
+        y0_m: grid.y0_m,
+        inv_dx_per_m: 1.0 / grid.dx_m,
+        nx: grid.nx,
+        ny: grid.ny,
+    }
 }

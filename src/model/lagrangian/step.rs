@@ -132,6 +132,77 @@ pub struct Loss {
     pub after: f32,
 }
 
+/// The cells of the output grid, by which deposition events are merged: consecutive losses of
+/// one particle, class and process in one cell are reported as one event whose `before` is the
+/// first event's and `after` the last's. Books that value a particle's losses with one factor
+/// per call (as the CPU driver does, at the end of the synchronisation step) and round each
+/// event as fixed(before) − fixed(after) get exactly the same sums, since those telescope.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LossCells {
+    /// Centre of cell (0, 0) (m, local frame).
+    pub x0_m: f64,
+    pub y0_m: f64,
+    /// 1 / cell size (m⁻¹).
+    pub inv_dx_per_m: f64,
+    pub nx: usize,
+    pub ny: usize,
+}
+
+impl LossCells {
+    /// The row-major index of the cell holding (x, y), clamped to the grid.
+    #[inline]
+    pub fn cell(&self, x_m: f32, y_m: f32) -> usize {
+        // Offsets from the grid's west/south edge are ≥ 0 inside, so truncation is the floor.
+        let fi = ((f64::from(x_m) - self.x0_m) * self.inv_dx_per_m + 0.5).max(0.0) as usize;
+        let fj = ((f64::from(y_m) - self.y0_m) * self.inv_dx_per_m + 0.5).max(0.0) as usize;
+        fj.min(self.ny - 1) * self.nx + fi.min(self.nx - 1)
+    }
+}
+
+/// A loss being merged: the event so far and the cell it fell in.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    loss: Loss,
+    cell: usize,
+}
+
+/// The pending losses of one lane, one per class and process.
+type LanePending = [Option<Pending>; 2 * MAX_CLASSES];
+
+/// Reports `loss` of particle `index`, merged with the lane's pending loss of the same class
+/// and process when both fell in one cell and follow each other.
+#[inline(always)]
+fn report(
+    pending: &mut LanePending,
+    cells: Option<&LossCells>,
+    index: usize,
+    loss: Loss,
+    on_loss: &mut impl FnMut(usize, Loss),
+) {
+    let Some(cells) = cells else {
+        on_loss(index, loss);
+        return;
+    };
+    let cell = cells.cell(loss.x_m, loss.y_m);
+    let slot = &mut pending[loss.class + MAX_CLASSES * usize::from(loss.kind == LossKind::Wet)];
+    match slot {
+        Some(p) if p.cell == cell && p.loss.after == loss.before => p.loss.after = loss.after,
+        _ => {
+            if let Some(p) = slot.take() {
+                on_loss(index, p.loss);
+            }
+            *slot = Some(Pending { loss, cell });
+        }
+    }
+}
+
+/// Reports and clears every pending loss of a lane whose particle was `index`.
+fn flush(pending: &mut LanePending, index: usize, on_loss: &mut impl FnMut(usize, Loss)) {
+    for p in pending.iter_mut().filter_map(Option::take) {
+        on_loss(index, p.loss);
+    }
+}
+
 /// Reflects a particle that moved from `z_from` to `z` perfectly at the lid (from either side)
 /// and at the ground: the height is mirrored and the normalised vertical velocity reversed.
 #[inline(always)]
@@ -176,6 +247,8 @@ pub struct StepInputs<'a> {
     pub losses: &'a [ClassLoss],
     pub bounds: &'a Bounds,
     pub key: StreamKey,
+    /// Merge deposition events by these cells ([`LossCells`]); `None` reports every event.
+    pub loss_cells: Option<&'a LossCells>,
 }
 
 /// Takes one sub-step in every lane with time left and returns each lane's Δt (0 for idle
@@ -326,6 +399,7 @@ fn advance_all_portable<const SINGLE: bool>(
         losses,
         bounds,
         key,
+        loss_cells,
     } = *inputs;
     let raining = grid.raining();
     // Whether any class of any source deposits at all: without, the per-lane loss lookups are
@@ -337,6 +411,7 @@ fn advance_all_portable<const SINGLE: bool>(
     let n_sources = losses.len() / grid.columns.len();
     let mut s = Lanes::default();
     let mut slot = [usize::MAX; LANES];
+    let mut pending: [LanePending; LANES] = [[None; 2 * MAX_CLASSES]; LANES];
     let mut next = 0;
     let mut steps = 0u64;
     loop {
@@ -345,6 +420,7 @@ fn advance_all_portable<const SINGLE: bool>(
             if s.left[l] <= 0.0 {
                 if slot[l] != usize::MAX {
                     store(&s, l, &mut particles[slot[l]]);
+                    flush(&mut pending[l], slot[l], on_loss);
                     slot[l] = usize::MAX;
                 }
                 while next < particles.len() && duration_s[next] <= 0.0 {
@@ -384,7 +460,9 @@ fn advance_all_portable<const SINGLE: bool>(
                         let before = p.mass[k];
                         p.mass[k] = before * exp_neg_poly(-vd * dt[l] / cfg.deposition_layer_m);
                         let after = p.mass[k];
-                        on_loss(
+                        report(
+                            &mut pending[l],
+                            loss_cells,
                             slot[l],
                             Loss {
                                 kind: LossKind::Dry,
@@ -396,6 +474,7 @@ fn advance_all_portable<const SINGLE: bool>(
                                 before,
                                 after,
                             },
+                            on_loss,
                         );
                     }
                 }
@@ -407,7 +486,9 @@ fn advance_all_portable<const SINGLE: bool>(
                         let before = p.mass[k];
                         p.mass[k] = before * exp_neg_poly(-lambda * dt[l]);
                         let after = p.mass[k];
-                        on_loss(
+                        report(
+                            &mut pending[l],
+                            loss_cells,
                             slot[l],
                             Loss {
                                 kind: LossKind::Wet,
@@ -419,6 +500,7 @@ fn advance_all_portable<const SINGLE: bool>(
                                 before,
                                 after,
                             },
+                            on_loss,
                         );
                     }
                 }

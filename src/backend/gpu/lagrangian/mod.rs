@@ -343,6 +343,7 @@ pub fn advance_particles(
         losses,
         bounds,
         key,
+        loss_cells: _,
     } = *inputs;
     let n_sources = losses.len() / columns.columns.len();
     let sources: Vec<SourceRec> = losses
