@@ -5,7 +5,8 @@
 //! concentration per unit rate times u; washout Λ takes exp(−Λx/u). Here the depletion is
 //! recomputed independently from Briggs' (1973) rural class-D σz, and the deposit summed over a
 //! 25 m grid is compared with the rate lost by the plume, integrated over the time the plume
-//! lies over each distance.
+//! lies over each distance. Each cell books what the plume loses across it, so the sum holds
+//! from the source on (measured: 0.06 % dry, 0.015 % wet).
 
 mod support;
 
@@ -95,25 +96,15 @@ fn the_deposit_on_the_grid_is_what_the_plume_loses() {
         receptor_height_m: None,
     };
     let fields = run(&[source], &species, &met, &grid, &tm, &setup, RUN_S);
-    // Deposit (kg) on the cells whose western edge is at least `from_m` downwind of the source.
-    let on_grid = |s: usize, dry: bool, from_m: f64| {
+    let on_grid = |s: usize, dry: bool| {
         let f = &fields.species[s];
         let d = if dry {
             &f.dry_deposition
         } else {
             &f.wet_deposition
         };
-        let mut total = 0.0;
-        for ((_, i), v) in d.indexed_iter() {
-            if grid.x_m(i) - 0.5 * dx - x_source >= from_m - 1e-6 {
-                total += v * dx * dx;
-            }
-        }
-        total
+        d.sum() * dx * dx
     };
-    // Washout starts at the source, where σy is narrower than a cell and a cell-centre value is
-    // not the cell mean; it is compared where σy > 3 cells.
-    let wet_from_m = 1000.0;
 
     // Expected: ∫₀ˣ (loss rate per metre) × (time the plume covers x) dx over the grid's reach.
     let x_end = n as f64 * dx;
@@ -131,21 +122,19 @@ fn the_deposit_on_the_grid_is_what_the_plume_loses() {
         let f_dry = (-V_D_M_S / U_M_S * integral).exp();
         let cover_s = RUN_S - x / U_M_S;
         dry_expected += V_D_M_S * f_dry * ground_integral(x) / U_M_S * cover_s * x * dl;
-        if x >= wet_from_m {
-            let f_wet = (-lambda * x / U_M_S).exp();
-            wet_expected += lambda * f_wet / U_M_S * cover_s * x * dl;
-        }
+        let f_wet = (-lambda * x / U_M_S).exp();
+        wet_expected += lambda * f_wet / U_M_S * cover_s * x * dl;
     }
     let lost = 1.0 - (-V_D_M_S / U_M_S * integral).exp();
     eprintln!(
-        "dry: grid {:.5e}, expected {dry_expected:.5e}; wet beyond {wet_from_m} m: grid {:.5e}, \
-         expected {wet_expected:.5e}; fraction deposited dry by {x_end} m: {lost:.3}",
-        on_grid(0, true, 0.0),
-        on_grid(1, false, wet_from_m)
+        "dry: grid {:.5e}, expected {dry_expected:.5e}; wet: grid {:.5e}, expected \
+         {wet_expected:.5e}; fraction deposited dry by {x_end} m: {lost:.3}",
+        on_grid(0, true),
+        on_grid(1, false)
     );
     assert!(lost > 0.05, "the test must deplete the plume noticeably");
-    assert!((on_grid(0, true, 0.0) / dry_expected - 1.0).abs() < 0.01);
-    assert!((on_grid(1, false, wet_from_m) / wet_expected - 1.0).abs() < 0.01);
+    assert!((on_grid(0, true) / dry_expected - 1.0).abs() < 0.01);
+    assert!((on_grid(1, false) / wet_expected - 1.0).abs() < 0.01);
     // Each process stays with its own species.
     assert_eq!(fields.species[0].wet_deposition.sum(), 0.0);
     assert_eq!(fields.species[1].dry_deposition.sum(), 0.0);

@@ -201,36 +201,25 @@ pub fn run(
     let (nt, nz, nx, ny) = (grid.nt(), grid.nz(), grid.nx, grid.ny);
     let lambdas: Vec<f64> = species.iter().map(|s| s.decay_constant_per_s()).collect();
     let removals = gaussian::removals(&plumes, sources, met, grid);
-    // A ground-level plane follows the layers when any release deposits dry.
-    let ground = removals.iter().any(|rm| gaussian::deposits_dry(rm));
-    let mut heights = heights;
-    if ground {
-        heights.push(0.0);
-    }
-    let nh = heights.len();
     let steady = steady_grids(
         ctx, &plumes, nx, ny, grid.x0_m, grid.y0_m, grid.dx_m, &heights,
     )?;
     let mut fields = Fields::zeros(grid.clone(), species);
     let n_cells = nx * ny;
     for (pi, ((p, src), rm)) in plumes.iter().zip(sources).zip(&removals).enumerate() {
+        // Deposition is computed on the host from the plume's depletion, as on the CPU.
         if rm.iter().any(Option::is_some) {
             for cell in 0..n_cells {
                 let (i, j) = (cell % nx, cell / nx);
-                let c0 = if ground {
-                    f64::from(steady[(pi * nh + nz) * n_cells + cell])
-                } else {
-                    0.0
-                };
                 let at = (grid.x_m(i), grid.y_m(j));
-                gaussian::deposit_at(p, src, rm, &lambdas, c0, at, run_end_s, |s, d, w| {
+                gaussian::deposit_at(p, src, rm, &lambdas, at, grid.dx_m, run_end_s, |s, d, w| {
                     fields.species[s].dry_deposition[[j, i]] += d;
                     fields.species[s].wet_deposition[[j, i]] += w;
                 });
             }
         }
         for k in 0..nz {
-            let plane = &steady[(pi * nh + k) * n_cells..(pi * nh + k + 1) * n_cells];
+            let plane = &steady[(pi * nz + k) * n_cells..(pi * nz + k + 1) * n_cells];
             for (cell, &c) in plane.iter().enumerate() {
                 if c == 0.0 {
                     continue;

@@ -215,42 +215,37 @@ pub fn removals(
         .collect()
 }
 
-/// Whether any release of a plume deposits dry (the ground-level field is then needed).
-pub fn deposits_dry(removals: &[Option<removal::PlumeRemoval>]) -> bool {
-    removals.iter().flatten().any(|r| r.dry_velocity_m_s > 0.0)
-}
-
-/// Adds what plume `p` of `src` deposits over the run at the cell (x, y) (local frame) to
-/// `dry[species]` and `wet[species]`: per release, (v_d·C(z=0)/Q + wet flux per rate) × rate ×
-/// depletion × decay × the time the plume is over the cell. `c_ground` is C/Q at the ground.
+/// Adds what plume `p` of `src` deposits over the run in the square cell of side `cell_m`
+/// centred at (x, y) (local frame) to `dry[species]` and `wet[species]` (per m²): per release,
+/// rate × the fraction lost over the cell ([`removal::PlumeRemoval::cell_losses`]) × decay ×
+/// the time the plume is over the cell ÷ the cell's area.
 #[allow(clippy::too_many_arguments)]
 pub fn deposit_at(
     p: &PlumeGeometry,
     src: &Source,
     removals: &[Option<removal::PlumeRemoval>],
     lambdas: &[f64],
-    c_ground: f64,
     (x_m, y_m): (f64, f64),
+    cell_m: f64,
     run_end_s: f64,
     mut add: impl FnMut(usize, f64, f64),
 ) {
     let (xd, yd) = p.plume_frame(x_m, y_m);
-    if xd <= 0.0 {
+    if xd + 0.5 * cell_m <= 0.0 {
         return;
     }
-    let tau = p.travel_time_s(xd);
+    let tau = p.travel_time_s(xd.max(0.0));
     let time_s = overlap_s(0.0, run_end_s, src.start_s + tau, src.end_s() + tau);
     if time_s <= 0.0 {
         return;
     }
+    let per_m2 = time_s / (cell_m * cell_m);
     for (r, removal) in src.releases.iter().zip(removals) {
         let Some(removal) = removal else { continue };
-        let amount =
-            r.rate_per_s * removal.factor(xd) * decay_factor(lambdas[r.species], tau) * time_s;
-        let dry = removal.dry_velocity_m_s * c_ground * amount;
-        let wet = removal.wet_flux_per_rate(p, xd, yd) * amount;
+        let (dry, wet) = removal.cell_losses(p, xd, yd, cell_m);
         if dry > 0.0 || wet > 0.0 {
-            add(r.species, dry, wet);
+            let amount = r.rate_per_s * decay_factor(lambdas[r.species], tau) * per_m2;
+            add(r.species, dry * amount, wet * amount);
         }
     }
 }
@@ -307,14 +302,9 @@ pub fn run(
             let mut steady = vec![0.0; nx];
             for ((p, src), rm) in plumes.iter().zip(sources).zip(&removals) {
                 if rm.iter().any(Option::is_some) {
-                    if deposits_dry(rm) {
-                        p.fill_row(y, grid.x0_m, grid.dx_m, 0.0, &mut steady);
-                    } else {
-                        steady.fill(0.0);
-                    }
-                    for (i, &c0) in steady.iter().enumerate() {
+                    for i in 0..nx {
                         let at = (grid.x_m(i), y);
-                        deposit_at(p, src, rm, &lambdas, c0, at, run_end_s, |s, d, w| {
+                        deposit_at(p, src, rm, &lambdas, at, grid.dx_m, run_end_s, |s, d, w| {
                             dry[s * nx + i] += d;
                             wet[s * nx + i] += w;
                         });

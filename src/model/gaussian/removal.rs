@@ -17,6 +17,15 @@
 //! Both factors multiply the airborne concentration, so what is deposited plus what is still
 //! airborne is what was released: ∫₀ˣ v_d·Q·F·I/u dx′ = Q·(1 − F_dry) (tested).
 //!
+//! **On a grid** a cell receives what the plume loses while crossing it, not the flux at its
+//! centre times its area (which near a ground-level source, where C → ∞, would book more than
+//! was released): the loss between the cell's upwind and downwind edges, Q·(F(x₋) − F(x₊)), times
+//! the fraction of the crosswind Gaussian within the cell's width,
+//! ½[erf((y + Δ/2)/(√2σy)) − erf((y − Δ/2)/(√2σy))] ([`PlumeRemoval::cell_losses`]).
+//!
+//! A plume whose final height reaches the lid has penetrated it (the ISC3 convention of
+//! [`super::plume`]): it neither reaches the ground nor deposits.
+//!
 //! The integral starts at [`DEPLETION_START_M`]: for a ground-level source I ∝ 1/σz ∝ 1/x near
 //! the source and the integral grows as ln x; the first metre is inside the source's own size.
 //! It is tabulated at [`TABLE_POINTS`] points evenly spaced in ln x out to the farthest cell and
@@ -63,7 +72,8 @@ impl PlumeRemoval {
     ) -> Option<Self> {
         let v_d = deposition.dry_velocity_m_s;
         let washout_per_s = deposition.washout_per_s(precipitation_mm_h);
-        if v_d <= 0.0 && washout_per_s <= 0.0 {
+        let penetrated = p.effective_height_m(f64::INFINITY) >= lid(p);
+        if (v_d <= 0.0 && washout_per_s <= 0.0) || penetrated {
             return None;
         }
         let ln_x0 = DEPLETION_START_M.ln();
@@ -97,7 +107,34 @@ impl PlumeRemoval {
 
     /// F_dry·F_wet: the fraction of the release still airborne at downwind distance `x_m`.
     pub fn factor(&self, x_m: f64) -> f64 {
-        self.dry_factor_at(x_m) * (-self.washout_per_s * x_m.max(0.0) / self.u_m_s).exp()
+        self.dry_factor_at(x_m) * self.wet_factor_at(x_m)
+    }
+
+    fn wet_factor_at(&self, x_m: f64) -> f64 {
+        (-self.washout_per_s * x_m.max(0.0) / self.u_m_s).exp()
+    }
+
+    /// The fractions of the release that plume `p` deposits dry and wet while crossing a square
+    /// cell of side `cell_m` centred at (`x_m`, `y_m`) in the plume frame: the loss between the
+    /// cell's upwind and downwind edges (each process valued with the other's factor at the
+    /// centre) times the crosswind fraction within the cell.
+    pub fn cell_losses(&self, p: &PlumeGeometry, x_m: f64, y_m: f64, cell_m: f64) -> (f64, f64) {
+        let half = 0.5 * cell_m;
+        let (x_up, x_down) = ((x_m - half).max(0.0), x_m + half);
+        if x_down <= 0.0 {
+            return (0.0, 0.0);
+        }
+        let (sy, _) = p.sigmas.at(x_m.max(half));
+        let across = crosswind_fraction(y_m - half, y_m + half, sy);
+        if across == 0.0 {
+            return (0.0, 0.0);
+        }
+        let dry = self.dry_factor_at(x_up) - self.dry_factor_at(x_down);
+        let wet = self.wet_factor_at(x_up) - self.wet_factor_at(x_down);
+        (
+            dry * self.wet_factor_at(x_m) * across,
+            wet * self.dry_factor_at(x_m) * across,
+        )
     }
 
     fn dry_factor_at(&self, x_m: f64) -> f64 {
@@ -113,24 +150,24 @@ impl PlumeRemoval {
         let w = f - k as f64;
         self.dry_factor[k] + w * (self.dry_factor[k + 1] - self.dry_factor[k])
     }
-
-    /// Wet deposition flux per unit rate (m⁻²) under the plume at (`x_m`, `y_m`) in the plume
-    /// frame, before depletion: Λ·exp(−y²/2σy²)/(√(2π)·u·σy).
-    pub fn wet_flux_per_rate(&self, p: &PlumeGeometry, x_m: f64, y_m: f64) -> f64 {
-        if self.washout_per_s <= 0.0 || x_m <= 0.0 || p.effective_height_m(x_m) >= lid(p) {
-            return 0.0;
-        }
-        let (sy, _) = p.sigmas.at(x_m);
-        let e = y_m * y_m / (2.0 * sy * sy);
-        if e > super::plume::CROSSWIND_CUTOFF {
-            return 0.0;
-        }
-        self.washout_per_s * (-e).exp() / (TAU.sqrt() * p.u_m_s * sy)
-    }
 }
 
 fn lid(p: &PlumeGeometry) -> f64 {
     p.lid_m.unwrap_or(f64::INFINITY)
+}
+
+/// ∫ from `a` to `b` of the unit Gaussian of width `sigma_m`: ½[erf(b/√2σ) − erf(a/√2σ)], in the
+/// form without cancellation in the tails.
+fn crosswind_fraction(a_m: f64, b_m: f64, sigma_m: f64) -> f64 {
+    let k = std::f64::consts::SQRT_2 * sigma_m;
+    let (p, q) = (b_m / k, a_m / k);
+    0.5 * if q > 0.0 {
+        libm::erfc(q) - libm::erfc(p)
+    } else if p < 0.0 {
+        libm::erfc(-p) - libm::erfc(-q)
+    } else {
+        libm::erf(p) - libm::erf(q)
+    }
 }
 
 /// I(x) = V(0)/(√(2π)·σz): u × the crosswind-integrated ground-level concentration per unit rate
@@ -209,6 +246,61 @@ mod tests {
     }
 
     #[test]
+    fn cells_near_a_ground_source_receive_no_more_than_the_plume_loses() {
+        // Found by review: centre flux × area booked 10³–10⁶ times the release in a cell whose
+        // centre lay a few metres downwind of a ground-level source.
+        let p = plume(0.0, None);
+        let dep = Deposition {
+            dry_velocity_m_s: 0.01,
+            washout_a_per_s: 1e-4,
+            washout_b: 1.0,
+        };
+        let r = PlumeRemoval::new(&p, &dep, 2.0, 50_000.0).unwrap();
+        for offset in [2.0, 20.0, 250.0] {
+            // 500 m cells over 50 km × 20 km, the first column centred `offset` downwind.
+            let (mut dry, mut wet) = (0.0, 0.0);
+            for k in 0..100 {
+                for j in -20..=20 {
+                    let (d, w) =
+                        r.cell_losses(&p, offset + 500.0 * k as f64, 500.0 * j as f64, 500.0);
+                    dry += d;
+                    wet += w;
+                }
+            }
+            let x_end = offset + 500.0 * 99.5;
+            let lost = 1.0 - r.factor(x_end);
+            assert!(
+                dry + wet <= 1.0 && (dry + wet - lost).abs() < 0.01,
+                "{offset}: {dry} + {wet} vs {lost}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_plume_that_rises_through_the_lid_deposits_nothing() {
+        use crate::source::plume_rise::RiseInputs;
+        use crate::source::Stack;
+        let mut p = plume(40.0, Some(150.0));
+        p.rise = Some(RiseInputs {
+            stack: Stack {
+                diameter_m: 4.0,
+                exit_velocity_m_s: 20.0,
+                exit_temperature_k: 450.0,
+            },
+            air_temperature_k: 288.0,
+            wind_m_s: 4.0,
+            stability: StabilityClass::D,
+        });
+        assert!(p.effective_height_m(f64::INFINITY) >= 150.0);
+        let dep = Deposition {
+            dry_velocity_m_s: 0.01,
+            washout_a_per_s: 1e-4,
+            washout_b: 1.0,
+        };
+        assert!(PlumeRemoval::new(&p, &dep, 2.0, 10_000.0).is_none());
+    }
+
+    #[test]
     fn washout_depletes_with_travel_time_and_deposits_the_column() {
         let p = plume(40.0, Some(800.0));
         let dep = Deposition {
@@ -219,14 +311,13 @@ mod tests {
         let r = PlumeRemoval::new(&p, &dep, 4.0, 20_000.0).unwrap();
         let lambda = 8e-5 * 4f64.powf(0.8);
         assert!((r.factor(2_000.0) - (-lambda * 500.0).exp()).abs() < 1e-12);
-        // Crosswind integral of the wet flux is Λ/u (per unit rate and metre downwind).
+        // The cells of a 100 m wide strip across the plume at 3 km receive what it loses there.
         let x = 3_000.0;
-        let (sy, _) = p.sigmas.at(x);
-        let dy = sy / 200.0;
-        let total: f64 = (-4000..=4000)
-            .map(|k| r.wet_flux_per_rate(&p, x, k as f64 * dy) * dy)
+        let total: f64 = (-40..=40)
+            .map(|k| r.cell_losses(&p, x, k as f64 * 100.0, 100.0).1)
             .sum();
-        assert!((total * p.u_m_s / lambda - 1.0).abs() < 1e-6, "{total}");
+        let lost = (-lambda * 2950.0 / 4.0).exp() - (-lambda * 3050.0 / 4.0).exp();
+        assert!((total / lost - 1.0).abs() < 1e-9, "{total} vs {lost}");
         // No rain, no deposition velocity: nothing to do.
         assert!(PlumeRemoval::new(&p, &dep, 0.0, 20_000.0).is_none());
     }

@@ -50,7 +50,7 @@ pub(super) fn lagrangian_model(
             p.push(
                 format!("source[{i}].release"),
                 format!("{} distinct deposition parameter sets", classes.len()),
-                "at most 4 per source for the Lagrangian model (releases with equal dry_deposition_velocity_m_s, washout_a_per_s and washout_b share one)",
+                "at most 4 per source for the Lagrangian model (releases with equal dry_deposition_velocity_m_s, washout_a_per_s and washout_b share one; a library nuclide without these keys takes its deposition class's defaults, src/substance/data/deposition_defaults.csv)",
             );
         }
     }
