@@ -186,6 +186,13 @@ fn steady_grid(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
     let p = plumes[ph / grid.n_heights];
     let x = grid.x0_m + f32(cell % grid.nx) * grid.dx_m;
     let y = grid.y0_m + f32(cell / grid.nx) * grid.dx_m;
+    // Penetrated plume (final height at or above the lid), or a receptor above the lid:
+    // nothing reaches it anywhere (twin: kernel::fill_row_portable).
+    let lid = p.flow.z;
+    if lid >= 0.0 && (effective_height_m(p, 3.0e38) >= lid || heights[k] > lid) {
+        out[idx] = 0.0;
+        return;
+    }
     let f = plume_frame(p, x, y);
     out[idx] = concentration_per_rate(p, effective_height_m(p, f.x), f.x, f.y, heights[k]);
 }
