@@ -241,7 +241,17 @@ fn a_plume_that_rises_through_the_lid_leaves_nothing_below_it_on_both() {
     assert!(p.effective_height_m(f64::INFINITY) > 100.0 && p.effective_height_m(100.0) < 100.0);
     // 10 m cells from the source out to 600 m downwind (the wind blows towards 70°).
     let (x0, y0) = (p.x_m - 100.0, p.y_m - 300.0);
-    let gpu = steady_grids(&ctx, &[p.clone()], 70, 70, x0, y0, 10.0, &[1.5, 50.0]).unwrap();
+    let gpu = steady_grids(
+        &ctx,
+        std::slice::from_ref(&p),
+        70,
+        70,
+        x0,
+        y0,
+        10.0,
+        &[1.5, 50.0],
+    )
+    .unwrap();
     // Without the lid the same plume reaches these cells.
     let mut free = p;
     free.lid_m = None;
