@@ -4,7 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use plume::met::boundary_layer::{BoundaryLayer, StabilityClass};
+mod lagrangian_support;
+
+use lagrangian_support::neutral_layer;
+
 use plume::model::lagrangian::particle::STATUS_AIRBORNE;
 use plume::model::lagrangian::step::{advance_all, ClassLoss, Loss, LossCells, StepInputs};
 use plume::model::lagrangian::tally::fixed;
@@ -31,16 +34,10 @@ type Booked = BTreeMap<(bool, usize, usize), i64>;
 
 /// Runs 20 minutes of steps and returns the particles and the deposit per (kind, class, cell).
 fn deposit(cells: &LossCells, merged: bool, rain: bool) -> (Vec<Particle>, Booked, usize) {
-    let bl = BoundaryLayer {
-        friction_velocity_m_s: 0.4,
-        obukhov_length_m: f64::INFINITY,
-        mixing_height_m: 600.0,
-        roughness_length_m: 0.1,
-        stability: StabilityClass::D,
-    };
     let precipitation_mm_h = if rain { 1.0 } else { 0.0 };
-    let column =
-        Column::from_boundary_layer(&bl, precipitation_mm_h, |z| [4.0 + 0.01 * z, 1.0, 0.0]);
+    let column = Column::from_boundary_layer(&neutral_layer(), precipitation_mm_h, |z| {
+        [4.0 + 0.01 * z, 1.0, 0.0]
+    });
     let columns = ColumnGrid::single(column);
     let step = StepConfig {
         time_step_factor: 0.2,

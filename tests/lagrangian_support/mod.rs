@@ -134,17 +134,20 @@ pub fn uniform_column_release(
         .collect()
 }
 
-/// A neutral boundary layer (u* 0.4 m/s, h 600 m) in a 4 m/s wind along x with 3 mm/h of rain.
-pub fn rainy_neutral_column() -> Column {
-    use plume::met::{BoundaryLayer, StabilityClass};
-    let bl = BoundaryLayer {
+/// A neutral boundary layer: u* 0.4 m/s, h 600 m, z0 0.1 m.
+pub fn neutral_layer() -> plume::met::BoundaryLayer {
+    plume::met::BoundaryLayer {
         friction_velocity_m_s: 0.4,
         obukhov_length_m: f64::INFINITY,
         mixing_height_m: 600.0,
         roughness_length_m: 0.1,
-        stability: StabilityClass::D,
-    };
-    Column::from_boundary_layer(&bl, 3.0, |_| [4.0, 0.0, 0.0])
+        stability: plume::met::StabilityClass::D,
+    }
+}
+
+/// The [`neutral_layer`] in a 4 m/s wind along x with 3 mm/h of rain.
+pub fn rainy_neutral_column() -> Column {
+    Column::from_boundary_layer(&neutral_layer(), 3.0, |_| [4.0, 0.0, 0.0])
 }
 
 /// Every process at once: a 1 h release from 20 m of a stable gas (no deposition), a nuclide
