@@ -257,7 +257,9 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, duration_s: 
         let c = column_index(x, y);
         let lid = column_lid(c);
         let lv0 = column_at(c, z);
-        var dt = clamp(params.time_step_factor * lv0.inv_time_scale.w, params.min_time_step_s, params.max_time_step_s);
+        // NaN-safe clamp (twin of the CPU's): a NaN T_Lw takes the minimum step.
+        let raw_dt = params.time_step_factor * lv0.inv_time_scale.w;
+        var dt = select(params.min_time_step_s, min(raw_dt, params.max_time_step_s), raw_dt >= params.min_time_step_s);
         if left - dt < 0.5 * params.min_time_step_s {
             dt = left;
         }

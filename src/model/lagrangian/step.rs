@@ -282,7 +282,14 @@ fn sub_step<const SINGLE: bool>(
     };
     for l in 0..LANES {
         let [t_lw, sigma_w, wind_w] = col(l).vertical_at(s.z[l]);
-        let d = (cfg.time_step_factor * t_lw).clamp(cfg.min_time_step_s, cfg.max_time_step_s);
+        // Clamped so that a NaN T_Lw (no input is known to give one) takes the minimum step
+        // and the lane still finishes, rather than a zero step forever.
+        let raw = cfg.time_step_factor * t_lw;
+        let d = if raw >= cfg.min_time_step_s {
+            raw.min(cfg.max_time_step_s)
+        } else {
+            cfg.min_time_step_s
+        };
         // Take the rest of the synchronisation step when it is under half a minimum step more.
         let d = if s.left[l] - d < 0.5 * cfg.min_time_step_s {
             s.left[l]
