@@ -11,7 +11,7 @@ use lagrangian_support::neutral_layer;
 use plume::model::lagrangian::particle::STATUS_AIRBORNE;
 use plume::model::lagrangian::step::{advance_all, ClassLoss, Loss, LossCells, StepInputs};
 use plume::model::lagrangian::tally::fixed;
-use plume::model::lagrangian::{Bounds, Column, ColumnGrid, Particle, StepConfig};
+use plume::model::lagrangian::{Bounds, Column, ColumnGrid, LagrangianConfig, Particle};
 use plume::rng::StreamKey;
 
 fn particles(n: u32) -> Vec<Particle> {
@@ -39,13 +39,8 @@ fn deposit(cells: &LossCells, merged: bool, rain: bool) -> (Vec<Particle>, Booke
         [4.0 + 0.01 * z, 1.0, 0.0]
     });
     let columns = ColumnGrid::single(column);
-    let step = StepConfig {
-        time_step_factor: 0.2,
-        min_time_step_s: 0.1,
-        max_time_step_s: 60.0,
-        drift: true,
-        deposition_layer_m: 30.0,
-    };
+    // The model's defaults: c = 0.2, Δt in [0.1 s, 60 s], a 30 m deposition layer.
+    let step = LagrangianConfig::default().step;
     // Dry deposition of two classes and, in rain, washout of one, so dry and wet interleave.
     let loss = ClassLoss {
         dry_velocity_m_s: [0.01, 0.002, 0.0, 0.0],

@@ -6,7 +6,7 @@ use std::time::Duration;
 use plume::met::boundary_layer::{BoundaryLayer, StabilityClass};
 use plume::model::lagrangian::particle::STATUS_AIRBORNE;
 use plume::model::lagrangian::step::{advance_all, ClassLoss, StepInputs};
-use plume::model::lagrangian::{Bounds, Column, ColumnGrid, Particle, StepConfig};
+use plume::model::lagrangian::{Bounds, Column, ColumnGrid, LagrangianConfig, Particle};
 use plume::rng::StreamKey;
 
 #[test]
@@ -27,13 +27,8 @@ fn a_nan_time_scale_takes_the_minimum_step_and_the_step_finishes() {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let columns = ColumnGrid::single(column);
-        let step = StepConfig {
-            time_step_factor: 0.2,
-            min_time_step_s: 0.1,
-            max_time_step_s: 60.0,
-            drift: true,
-            deposition_layer_m: 30.0,
-        };
+        // The model's defaults: c = 0.2, Δt in [0.1 s, 60 s], a 30 m deposition layer.
+        let step = LagrangianConfig::default().step;
         let inputs = StepInputs {
             columns: &columns,
             config: &step,
@@ -60,6 +55,6 @@ fn a_nan_time_scale_takes_the_minimum_step_and_the_step_finishes() {
     let steps = rx
         .recv_timeout(Duration::from_secs(20))
         .expect("the step finishes");
-    // 1 s in steps of the 0.1 s minimum (the last one may absorb a remainder under 0.05 s).
+    // 1 s in steps of the 0.1 s default minimum (the last may absorb a remainder under 0.05 s).
     assert!((16 * 9..=16 * 11).contains(&steps), "{steps} sub-steps");
 }
