@@ -185,3 +185,16 @@ fn cli_warns_when_an_unverified_value_decides_a_zone() {
         "{text}"
     );
 }
+
+#[test]
+fn the_largest_documented_breathing_rate_is_accepted_and_runs() {
+    // README: breathing_rate_m3_s in (0, 0.01]; the upper bound itself must run, not only parse.
+    let s = Scenario::parse(
+        &border_scenario("[consequence]\nbreathing_rate_m3_s = 0.01\n"),
+        Path::new("border.toml"),
+    )
+    .unwrap();
+    assert_eq!(s.consequence.breathing_rate_m3_s, 0.01);
+    let sim = simulate(&s, &RunOptions::default()).expect("a valid scenario runs");
+    assert!(sim.consequence.exposure.radiological.is_some());
+}

@@ -119,8 +119,8 @@ pub fn compute(
     check(
         "breathing_rate_m3_s",
         opts.breathing_rate_m3_s,
-        opts.breathing_rate_m3_s > 0.0 && opts.breathing_rate_m3_s < 0.01,
-        "a rate in (0, 0.01) m3/s",
+        opts.breathing_rate_m3_s > 0.0 && opts.breathing_rate_m3_s <= 0.01,
+        "a rate in (0, 0.01] m3/s",
     )?;
     let f = opts.shelter;
     for (name, v) in [
