@@ -198,3 +198,22 @@ fn the_largest_documented_breathing_rate_is_accepted_and_runs() {
     let sim = simulate(&s, &RunOptions::default()).expect("a valid scenario runs");
     assert!(sim.consequence.exposure.radiological.is_some());
 }
+
+#[test]
+fn jurisdiction_flag_values_are_numbers_of_the_variables_type_as_cf_requires() {
+    // CF §3.5: flag_values is an array of the variable's own type (here double), one per
+    // flag_meanings word — not a text attribute.
+    let s = Scenario::parse(&border_scenario(""), Path::new("border.toml")).unwrap();
+    let sim = simulate(&s, &RunOptions::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_outputs(&s, &sim, dir.path()).unwrap();
+    let f = hdf5::File::open(dir.path().join("fields.nc")).unwrap();
+    let j = f.dataset("jurisdiction").unwrap();
+    let a = j.attr("flag_values").unwrap();
+    assert_eq!(a.dtype().unwrap().size(), j.dtype().unwrap().size());
+    assert!(a.dtype().unwrap().is::<f64>());
+    let values: Vec<f64> = a.read_raw().unwrap();
+    assert_eq!(values, vec![0.0, 1.0, 2.0, 11.0, 12.0]);
+    let meanings = text_attr(&j, "flag_meanings");
+    assert_eq!(meanings.split_whitespace().count(), values.len());
+}

@@ -31,6 +31,7 @@ fn field2(
         dims: vec!["y", "x"],
         data: data.into_dyn(),
         attributes,
+        numeric_attributes: vec![],
     }
 }
 
@@ -66,13 +67,12 @@ impl Consequence {
         let mut out = vec![];
         let tags = &self.jurisdictions;
         let jur = Array2::from_shape_fn((tags.ny, tags.nx), |(j, i)| tags.tag(i, j).code() as f64);
-        out.push(field2(
+        let mut jurisdiction = field2(
             "jurisdiction".into(),
             "jurisdiction of the cell centre".into(),
             "1",
             jur,
             vec![
-                ("flag_values".into(), "0 1 2 11 12".into()),
                 (
                     "flag_meanings".into(),
                     "outside_region US CA US_Maine CA_New_Brunswick".into(),
@@ -82,7 +82,11 @@ impl Consequence {
                     "Natural Earth v4.0.0 boundaries (public domain)".into(),
                 ),
             ],
-        ));
+        );
+        // CF §3.5: flag_values has the variable's own type (double), not text.
+        jurisdiction.numeric_attributes =
+            vec![("flag_values".into(), vec![0.0, 1.0, 2.0, 11.0, 12.0])];
+        out.push(jurisdiction);
         let land = Array2::from_shape_fn((tags.ny, tags.nx), |(j, i)| {
             if tags.tag(i, j).land {
                 1.0

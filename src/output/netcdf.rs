@@ -58,6 +58,9 @@ pub struct ExtraField {
     pub data: ArrayD<f64>,
     /// Extra text attributes (e.g. the criteria set that defined it).
     pub attributes: Vec<(String, String)>,
+    /// Extra numeric attributes, stored as arrays of the data's type (double), as CF requires
+    /// of `flag_values`, `valid_range` and the like.
+    pub numeric_attributes: Vec<(String, Vec<f64>)>,
 }
 
 /// Returns a netCDF-safe variable-name fragment for a species name ("I-131" → "I_131").
@@ -416,6 +419,12 @@ fn write_file(
         )?;
         for (k, v) in &e.attributes {
             write_text_attr(ds.id(), k, v)?;
+        }
+        for (k, v) in &e.numeric_attributes {
+            ds.new_attr::<f64>()
+                .shape(v.len())
+                .create(k.as_str())?
+                .write_raw(v)?;
         }
     }
     file.flush()?;
