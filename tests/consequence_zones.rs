@@ -275,3 +275,34 @@ fn zone_area_of_an_analytic_gaussian_plume_matches_the_closed_form() {
     assert!(((tier2 as f64 * dx * dx) - area_m2).abs() < 1e-6);
     assert!(s.warnings.iter().any(|w| w.contains("Plumeine AEGL-2")));
 }
+
+#[test]
+fn one_chemical_released_under_two_spellings_is_assessed_on_its_combined_concentration() {
+    // Two sources write "Chlorine" and "chlorine": the same library chemical, so the AEGL
+    // comparison and the toxic load (non-linear in C) must see the sum, once.
+    let bounds: Vec<f64> = (0..=4).map(|k| k as f64 * 900.0).collect();
+    let g = grid(1, 1, 100.0, 0.0, 0.0, bounds[1..].to_vec());
+    let sp = |name: &str| Species {
+        name: name.into(),
+        unit: AmountUnit::Kilogram,
+        half_life_s: None,
+    };
+    let mut f = Fields::zeros(g, &[sp("Chlorine"), sp("chlorine")]);
+    f.species[0].concentration.fill(4e-6);
+    f.species[1].concentration.fill(3e-6);
+    let e = plume::exposure::compute(
+        &f,
+        Library::embedded(),
+        &plume::exposure::ExposureOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(e.chemicals.len(), 1, "{:?}", e.chemicals);
+    let c = &e.chemicals[0];
+    assert_eq!(c.name, "Chlorine");
+    // 7 mg/m3 for the whole hour: above the 60-min AEGL-2 (5.8 mg/m3), which neither part is.
+    assert!((c.peak_mean_kg_m3[[2, 0, 0]] - 7e-6).abs() < 1e-15);
+    assert!((c.toxic_load[[0, 0]] - 49.0 * 60.0).abs() < 1e-9);
+    let ch = Library::embedded().chemical("Chlorine").unwrap();
+    let imp = assess_chemical(c, ch, 3600.0).unwrap();
+    assert_eq!(imp.tier[[0, 0]], 2);
+}

@@ -161,6 +161,12 @@ pub fn compute(
     let (ny, nx, nw) = (grid.ny, grid.nx, windows.len());
     let mut rad: Option<RadiologicalDose> = None;
     let mut chemicals = vec![];
+    // Species that name the same library chemical ("Chlorine", "chlorine", its CAS number) are
+    // one exposure: thresholds and toxic load are not additive, so their series are summed.
+    let mut chemical_parts: Vec<(
+        &crate::substance::Chemical,
+        Vec<&crate::field::SpeciesFields>,
+    )> = vec![];
     let mut unassessed = vec![];
     for sf in &fields.species {
         let name = &sf.species.name;
@@ -189,15 +195,34 @@ pub fn compute(
                     ));
                     continue;
                 };
-                chemicals.push(chemical_exposure(
-                    &ch.name,
-                    ch.toxic_load_n,
-                    sf,
-                    opts.layer,
-                    &bounds,
-                ));
+                match chemical_parts.iter_mut().find(|(c, _)| c.name == ch.name) {
+                    Some((_, parts)) => parts.push(sf),
+                    None => chemical_parts.push((ch, vec![sf])),
+                }
             }
         }
+    }
+    for (ch, parts) in chemical_parts {
+        let combined;
+        let sf = match parts.as_slice() {
+            [one] => *one,
+            [first, rest @ ..] => {
+                let mut sum = (*first).clone();
+                for p in rest {
+                    sum.concentration += &p.concentration;
+                }
+                combined = sum;
+                &combined
+            }
+            [] => unreachable!("a chemical is listed with the species that named it"),
+        };
+        chemicals.push(chemical_exposure(
+            &ch.name,
+            ch.toxic_load_n,
+            sf,
+            opts.layer,
+            &bounds,
+        ));
     }
     Ok(Exposure {
         radiological: rad,
