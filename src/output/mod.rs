@@ -57,6 +57,13 @@ where
             source,
         })?;
     write(tmp.path())?;
+    // Flush the contents to disk before the rename, so that a power loss cannot leave a
+    // truncated file under the final name (any handle of the inode flushes what the writer
+    // wrote through its own).
+    tmp.as_file().sync_all().map_err(|source| OutputError::Io {
+        path: tmp.path().to_path_buf(),
+        source,
+    })?;
     // Temporary files are created private (0600); outputs are for sharing, so give them the
     // usual permissions of a new file (0644 before umask) before they take their final name.
     #[cfg(unix)]
