@@ -312,3 +312,57 @@ fn library_nuclides_deposit_by_their_class_unless_the_release_says_otherwise() {
     // A chemical is an inert gas unless told otherwise.
     assert_eq!(dep[4], (0.0, 0.0, 0.8));
 }
+
+/// `VALID` with a second source releasing `release`.
+fn with_second_release(release: &str) -> String {
+    VALID.replace(
+        "[meteorology]",
+        &format!(
+            "[[source]]\nname = \"second\"\nlocation = {{ lat = 45.07, lon = -66.72 }}\nrelease = [{release}]\n\n[meteorology]"
+        ),
+    )
+}
+
+#[test]
+fn two_spellings_of_one_substance_are_rejected_before_the_run() {
+    // Both would be written as the same netCDF variable (or the same library chemical's
+    // consequence fields), which HDF5 refuses only after the whole run.
+    let text = VALID.replace(
+        r#"{ nuclide = "I-131", rate_bq_s = 1e12 }"#,
+        r#"{ substance = "Chlorine gas", rate_kg_s = 1.0 }"#,
+    );
+    let text = text.replace(
+        "[meteorology]",
+        "[[source]]\nlocation = { lat = 45.07, lon = -66.72 }\nrelease = [{ substance = \"Chlorine-gas\", rate_kg_s = 1.0 }]\n\n[meteorology]",
+    );
+    fails_with(
+        &text,
+        &[
+            "source[1].release[0].substance",
+            "\"Chlorine-gas\"",
+            "\"Chlorine gas\"",
+        ],
+    );
+    fails_with(
+        &with_second_release(r#"{ nuclide = "i131", rate_bq_s = 1e12 }"#),
+        &["source[1].release[0].nuclide", "\"i131\"", "\"I-131\""],
+    );
+    let chlorine = VALID.replace(
+        r#"{ nuclide = "I-131", rate_bq_s = 1e12 }"#,
+        r#"{ substance = "Chlorine", rate_kg_s = 1.0 }"#,
+    );
+    fails_with(
+        &chlorine.replace(
+            "[meteorology]",
+            "[[source]]\nlocation = { lat = 45.07, lon = -66.72 }\nrelease = [{ substance = \"chlorine\", rate_kg_s = 1.0 }]\n\n[meteorology]",
+        ),
+        &["source[1].release[0].substance", "\"chlorine\"", "\"Chlorine\""],
+    );
+    // The same name in two sources is one species.
+    assert_eq!(
+        problems(&with_second_release(
+            r#"{ nuclide = "I-131", rate_bq_s = 1e12 }"#
+        )),
+        Vec::<String>::new()
+    );
+}

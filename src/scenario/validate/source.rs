@@ -248,6 +248,24 @@ fn release(
             k
         }
         None => {
+            // Another spelling of an earlier species would be the same library substance and the
+            // same output variables, which the netCDF writer refuses only after the run.
+            if let Some(earlier) = species.iter().find(|s| same_substance(s, &name, unit)) {
+                p.push(
+                    at(if unit == AmountUnit::Kilogram {
+                        "substance"
+                    } else {
+                        "nuclide"
+                    }),
+                    format!("{name:?}"),
+                    format!(
+                        "exactly the name {:?} of the earlier release of the same substance (the two spellings would share the output variable air_concentration_{}), or a different substance",
+                        earlier.name,
+                        crate::output::netcdf::variable_name(&earlier.name)
+                    ),
+                );
+                return None;
+            }
             species.push(Species {
                 name,
                 unit,
@@ -293,4 +311,20 @@ fn release(
         rate_per_s: rate,
         deposition,
     })
+}
+
+/// True when `name` (in `unit`) is another spelling of the species `s`: the same library
+/// substance, the same name up to case and punctuation, or the same netCDF variable name.
+fn same_substance(s: &Species, name: &str, unit: AmountUnit) -> bool {
+    use crate::output::netcdf::variable_name;
+    let library = crate::substance::Library::embedded();
+    let key = |n: &str, u: AmountUnit| {
+        match u {
+            AmountUnit::Kilogram => library.chemical(n).map(|c| substance::normalise(&c.name)),
+            AmountUnit::Becquerel => library.nuclide(n).map(|c| substance::normalise(&c.name)),
+        }
+        .unwrap_or_else(|| substance::normalise(n))
+    };
+    variable_name(&s.name) == variable_name(name)
+        || (s.unit == unit && key(&s.name, s.unit) == key(name, unit))
 }
