@@ -366,3 +366,24 @@ fn two_spellings_of_one_substance_are_rejected_before_the_run() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn lagrangian_run_needs_at_least_one_particle_per_source() {
+    // With one particle and two sources, the second source would release nothing at all.
+    let text = with_second_release(r#"{ nuclide = "Cs-137", rate_bq_s = 1e12 }"#).replace(
+        "kind = \"gaussian_plume\"",
+        "kind = \"lagrangian\"\nparticles = 1",
+    );
+    fails_with(
+        &text,
+        &[
+            "model.particles = 1",
+            "at least one particle per source",
+            "2",
+        ],
+    );
+    assert_eq!(
+        problems(&text.replace("particles = 1", "particles = 2")),
+        Vec::<String>::new()
+    );
+}
