@@ -387,3 +387,22 @@ fn lagrangian_run_needs_at_least_one_particle_per_source() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_grid_too_large_to_hold_in_memory_is_a_validation_error() {
+    // 25 million cells per layer and 10000 output times each pass on their own, but together
+    // they are 5×10¹¹ values (4 TB): the run aborted allocating them.
+    let text = VALID
+        .replace("extent_m = [20000, 10000]", "extent_m = [1000000, 1000000]")
+        .replace("resolution_m = 500", "resolution_m = 200")
+        .replace("output_interval_s = 900", "output_interval_s = 1")
+        .replace("duration_s = 3600", "duration_s = 10000");
+    fails_with(
+        &text,
+        &[
+            "domain",
+            "5000 × 5000 cells × 2 layers × 10000 times × 1 species",
+            "at most 1000000000 values",
+        ],
+    );
+}
