@@ -406,3 +406,42 @@ fn a_grid_too_large_to_hold_in_memory_is_a_validation_error() {
         ],
     );
 }
+
+#[test]
+fn inventory_problems_name_the_field_the_value_and_what_was_expected() {
+    let inventory = |table: &str| {
+        VALID.replace(
+            r#"release = [{ nuclide = "I-131", rate_bq_s = 1e12 }]"#,
+            &format!("inventory = {{ {table}, phases = [\"gap_release\"] }}"),
+        )
+    };
+    fails_with(
+        &inventory(
+            r#"activities_bq = { "I-131" = 1e18, "Foo-1" = 1e15 }, time_since_shutdown_s = 0"#,
+        ),
+        &[
+            "source[0].inventory.activities_bq.Foo-1 = \"Foo-1\"",
+            "a nuclide of the library",
+        ],
+    );
+    fails_with(
+        &inventory(r#"activities_bq = { "I-131" = -1e18 }, time_since_shutdown_s = 0"#),
+        &[
+            "source[0].inventory.activities_bq.I-131 = -1000000000000000000",
+            "≥ 0",
+        ],
+    );
+    fails_with(
+        &inventory(r#"activities_bq = { "I-131" = 1e18 }, time_since_shutdown_s = nan"#),
+        &["source[0].inventory.time_since_shutdown_s = NaN", "≥ 0"],
+    );
+    fails_with(
+        &inventory(r#"activities_bq = { "I-131" = 1e18 }, time_since_shutdown_s = 0"#)
+            .replace("height_m = 40", "height_m = 40\nduration_s = 0"),
+        &["source[0].duration_s = 0", "> 0", "inventory"],
+    );
+    fails_with(
+        &inventory(r#"activities_bq = { "I-131" = 1e300 }, time_since_shutdown_s = 0"#),
+        &["source[0].inventory.I-131.rate_bq_s = ", "Bq/s"],
+    );
+}

@@ -1,6 +1,7 @@
 //! Validation of `[[source]]` tables and their releases.
 
 use super::*;
+use crate::source::inventory::SourceTermError;
 
 pub(super) fn source(
     raw: SourceSection,
@@ -98,6 +99,8 @@ pub(super) fn source(
     let mut releases = vec![];
     // An `inventory` table becomes nuclide releases (crate::source::inventory).
     let mut release_items = raw.release;
+    // Releases after the file's own come from the inventory and are named by nuclide.
+    let written = release_items.as_ref().map_or(0, Vec::len);
     if let Some(inv) = &raw.inventory {
         match crate::source::inventory::inventory_release_rates(
             inv,
@@ -111,6 +114,28 @@ pub(super) fn source(
                     rate_bq_s: Some(r.rate_per_s),
                     ..ReleaseItem::default()
                 })),
+            // The activity is spread over the source's duration_s, which must then be > 0.
+            Err(SourceTermError::Invalid {
+                field,
+                value,
+                expected,
+            }) if field == "release_duration_s" => p.push(
+                at("duration_s"),
+                value,
+                format!("{expected} s for an inventory, released evenly over duration_s"),
+            ),
+            Err(SourceTermError::Invalid {
+                field,
+                value,
+                expected,
+            }) => {
+                // Numbers as written, names quoted.
+                let value = match value.parse::<f64>() {
+                    Ok(_) => value,
+                    Err(_) => format!("{value:?}"),
+                };
+                p.push(at(&format!("inventory.{field}")), value, expected)
+            }
             Err(e) => p.push(at("inventory"), "(see message)", e.to_string()),
         }
     }
@@ -127,7 +152,11 @@ pub(super) fn source(
         ),
         Some(items) => {
             for (j, item) in items.into_iter().enumerate() {
-                if let Some(r) = release(item, &format!("source[{i}].release[{j}]"), species, p) {
+                let path = match &item.nuclide {
+                    Some(n) if j >= written => format!("source[{i}].inventory.{n}"),
+                    _ => format!("source[{i}].release[{j}]"),
+                };
+                if let Some(r) = release(item, &path, species, p) {
                     releases.push(r);
                 }
             }
