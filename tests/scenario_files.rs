@@ -445,3 +445,15 @@ fn inventory_problems_name_the_field_the_value_and_what_was_expected() {
         &["source[0].inventory.I-131.rate_bq_s = ", "Bq/s"],
     );
 }
+
+#[test]
+fn huge_and_tiny_values_are_quoted_as_written_not_as_hundreds_of_digits() {
+    fails_with(
+        &VALID.replace("wind_speed_m_s = 5.0", "wind_speed_m_s = 1e300"),
+        &["meteorology.wind_speed_m_s = 1e300: expected"],
+    );
+    fails_with(
+        &VALID.replace("wind_speed_m_s = 5.0", "wind_speed_m_s = -1e-300"),
+        &["meteorology.wind_speed_m_s = -1e-300: expected"],
+    );
+}

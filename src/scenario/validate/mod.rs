@@ -124,6 +124,9 @@ impl Bounds {
 fn fmt_num(v: f64) -> String {
     if v.is_nan() {
         "nan".into()
+    } else if v != 0.0 && v.is_finite() && !(1e-5..1e16).contains(&v.abs()) {
+        // 1e300 rather than its 301 digits.
+        format!("{v:e}")
     } else {
         format!("{v}")
     }
