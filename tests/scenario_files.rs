@@ -457,3 +457,24 @@ fn huge_and_tiny_values_are_quoted_as_written_not_as_hundreds_of_digits() {
         &["meteorology.wind_speed_m_s = -1e-300: expected"],
     );
 }
+
+#[test]
+fn one_name_released_twice_as_different_things_says_which_and_how() {
+    // A substance and a nuclide of one name.
+    let chlorine = VALID.replace(
+        r#"{ nuclide = "I-131", rate_bq_s = 1e12 }"#,
+        r#"{ substance = "Chlorine", rate_kg_s = 1.0 }"#,
+    );
+    fails_with(
+        &chlorine.replace(
+            "[meteorology]",
+            "[[source]]\nlocation = { lat = 45.07, lon = -66.72 }\nrelease = [{ nuclide = \"Chlorine\", rate_bq_s = 1.0, half_life_s = 5 }]\n\n[meteorology]",
+        ),
+        &["source[1].release[0].nuclide = \"Chlorine\"", "substance ="],
+    );
+    // One nuclide with two half-lives.
+    fails_with(
+        &with_second_release(r#"{ nuclide = "I-131", rate_bq_s = 1e12, half_life_s = 5 }"#),
+        &["source[1].release[0].half_life_s = 5: expected", "692"],
+    );
+}

@@ -266,11 +266,30 @@ fn release(
     };
     let idx = match species.iter().position(|s| s.name == name) {
         Some(k) => {
-            if species[k].unit != unit || species[k].half_life_s != half_life_s {
+            let kind = |u: AmountUnit| match u {
+                AmountUnit::Kilogram => "substance",
+                AmountUnit::Becquerel => "nuclide",
+            };
+            if species[k].unit != unit {
+                p.push(
+                    at(kind(unit)),
+                    format!("{name:?}"),
+                    format!(
+                        "{} = {name:?} as in the earlier release of this name, or another name",
+                        kind(species[k].unit)
+                    ),
+                );
+                return None;
+            }
+            if species[k].half_life_s != half_life_s {
+                let show = |h: Option<f64>| h.map_or("(missing)".to_string(), fmt_num);
                 p.push(
                     at("half_life_s"),
-                    format!("{half_life_s:?}"),
-                    format!("the same unit and half-life as the earlier release of {name}"),
+                    show(half_life_s),
+                    format!(
+                        "the half-life of the earlier release of {name} ({}), or another name",
+                        half_life_s_text(species[k].half_life_s)
+                    ),
                 );
                 return None;
             }
@@ -356,4 +375,10 @@ fn same_substance(s: &Species, name: &str, unit: AmountUnit) -> bool {
     };
     variable_name(&s.name) == variable_name(name)
         || (s.unit == unit && key(&s.name, s.unit) == key(name, unit))
+}
+
+fn half_life_s_text(h: Option<f64>) -> String {
+    h.map_or("none: it does not decay".to_string(), |h| {
+        format!("{} s", fmt_num(h))
+    })
 }
