@@ -312,3 +312,169 @@ fn library_nuclides_deposit_by_their_class_unless_the_release_says_otherwise() {
     // A chemical is an inert gas unless told otherwise.
     assert_eq!(dep[4], (0.0, 0.0, 0.8));
 }
+
+/// `VALID` with a second source releasing `release`.
+fn with_second_release(release: &str) -> String {
+    VALID.replace(
+        "[meteorology]",
+        &format!(
+            "[[source]]\nname = \"second\"\nlocation = {{ lat = 45.07, lon = -66.72 }}\nrelease = [{release}]\n\n[meteorology]"
+        ),
+    )
+}
+
+#[test]
+fn two_spellings_of_one_substance_are_rejected_before_the_run() {
+    // Both would be written as the same netCDF variable (or the same library chemical's
+    // consequence fields), which HDF5 refuses only after the whole run.
+    let text = VALID.replace(
+        r#"{ nuclide = "I-131", rate_bq_s = 1e12 }"#,
+        r#"{ substance = "Chlorine gas", rate_kg_s = 1.0 }"#,
+    );
+    let text = text.replace(
+        "[meteorology]",
+        "[[source]]\nlocation = { lat = 45.07, lon = -66.72 }\nrelease = [{ substance = \"Chlorine-gas\", rate_kg_s = 1.0 }]\n\n[meteorology]",
+    );
+    fails_with(
+        &text,
+        &[
+            "source[1].release[0].substance",
+            "\"Chlorine-gas\"",
+            "\"Chlorine gas\"",
+        ],
+    );
+    fails_with(
+        &with_second_release(r#"{ nuclide = "i131", rate_bq_s = 1e12 }"#),
+        &["source[1].release[0].nuclide", "\"i131\"", "\"I-131\""],
+    );
+    let chlorine = VALID.replace(
+        r#"{ nuclide = "I-131", rate_bq_s = 1e12 }"#,
+        r#"{ substance = "Chlorine", rate_kg_s = 1.0 }"#,
+    );
+    fails_with(
+        &chlorine.replace(
+            "[meteorology]",
+            "[[source]]\nlocation = { lat = 45.07, lon = -66.72 }\nrelease = [{ substance = \"chlorine\", rate_kg_s = 1.0 }]\n\n[meteorology]",
+        ),
+        &["source[1].release[0].substance", "\"chlorine\"", "\"Chlorine\""],
+    );
+    // The same name in two sources is one species.
+    assert_eq!(
+        problems(&with_second_release(
+            r#"{ nuclide = "I-131", rate_bq_s = 1e12 }"#
+        )),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn lagrangian_run_needs_at_least_one_particle_per_source() {
+    // With one particle and two sources, the second source would release nothing at all.
+    let text = with_second_release(r#"{ nuclide = "Cs-137", rate_bq_s = 1e12 }"#).replace(
+        "kind = \"gaussian_plume\"",
+        "kind = \"lagrangian\"\nparticles = 1",
+    );
+    fails_with(
+        &text,
+        &[
+            "model.particles = 1",
+            "at least one particle per source",
+            "2",
+        ],
+    );
+    assert_eq!(
+        problems(&text.replace("particles = 1", "particles = 2")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_grid_too_large_to_hold_in_memory_is_a_validation_error() {
+    // 25 million cells per layer and 10000 output times each pass on their own, but together
+    // they are 5×10¹¹ values (4 TB): the run aborted allocating them.
+    let text = VALID
+        .replace("extent_m = [20000, 10000]", "extent_m = [1000000, 1000000]")
+        .replace("resolution_m = 500", "resolution_m = 200")
+        .replace("output_interval_s = 900", "output_interval_s = 1")
+        .replace("duration_s = 3600", "duration_s = 10000");
+    fails_with(
+        &text,
+        &[
+            "domain",
+            "5000 × 5000 cells × 2 layers × 10000 times × 1 species",
+            "at most 1000000000 values",
+        ],
+    );
+}
+
+#[test]
+fn inventory_problems_name_the_field_the_value_and_what_was_expected() {
+    let inventory = |table: &str| {
+        VALID.replace(
+            r#"release = [{ nuclide = "I-131", rate_bq_s = 1e12 }]"#,
+            &format!("inventory = {{ {table}, phases = [\"gap_release\"] }}"),
+        )
+    };
+    fails_with(
+        &inventory(
+            r#"activities_bq = { "I-131" = 1e18, "Foo-1" = 1e15 }, time_since_shutdown_s = 0"#,
+        ),
+        &[
+            "source[0].inventory.activities_bq.Foo-1 = \"Foo-1\"",
+            "a nuclide of the library",
+        ],
+    );
+    fails_with(
+        &inventory(r#"activities_bq = { "I-131" = -1e18 }, time_since_shutdown_s = 0"#),
+        &[
+            "source[0].inventory.activities_bq.I-131 = -1000000000000000000",
+            "≥ 0",
+        ],
+    );
+    fails_with(
+        &inventory(r#"activities_bq = { "I-131" = 1e18 }, time_since_shutdown_s = nan"#),
+        &["source[0].inventory.time_since_shutdown_s = NaN", "≥ 0"],
+    );
+    fails_with(
+        &inventory(r#"activities_bq = { "I-131" = 1e18 }, time_since_shutdown_s = 0"#)
+            .replace("height_m = 40", "height_m = 40\nduration_s = 0"),
+        &["source[0].duration_s = 0", "> 0", "inventory"],
+    );
+    fails_with(
+        &inventory(r#"activities_bq = { "I-131" = 1e300 }, time_since_shutdown_s = 0"#),
+        &["source[0].inventory.I-131.rate_bq_s = ", "Bq/s"],
+    );
+}
+
+#[test]
+fn huge_and_tiny_values_are_quoted_as_written_not_as_hundreds_of_digits() {
+    fails_with(
+        &VALID.replace("wind_speed_m_s = 5.0", "wind_speed_m_s = 1e300"),
+        &["meteorology.wind_speed_m_s = 1e300: expected"],
+    );
+    fails_with(
+        &VALID.replace("wind_speed_m_s = 5.0", "wind_speed_m_s = -1e-300"),
+        &["meteorology.wind_speed_m_s = -1e-300: expected"],
+    );
+}
+
+#[test]
+fn one_name_released_twice_as_different_things_says_which_and_how() {
+    // A substance and a nuclide of one name.
+    let chlorine = VALID.replace(
+        r#"{ nuclide = "I-131", rate_bq_s = 1e12 }"#,
+        r#"{ substance = "Chlorine", rate_kg_s = 1.0 }"#,
+    );
+    fails_with(
+        &chlorine.replace(
+            "[meteorology]",
+            "[[source]]\nlocation = { lat = 45.07, lon = -66.72 }\nrelease = [{ nuclide = \"Chlorine\", rate_bq_s = 1.0, half_life_s = 5 }]\n\n[meteorology]",
+        ),
+        &["source[1].release[0].nuclide = \"Chlorine\"", "substance ="],
+    );
+    // One nuclide with two half-lives.
+    fails_with(
+        &with_second_release(r#"{ nuclide = "I-131", rate_bq_s = 1e12, half_life_s = 5 }"#),
+        &["source[1].release[0].half_life_s = 5: expected", "692"],
+    );
+}

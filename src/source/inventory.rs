@@ -310,7 +310,28 @@ pub fn inventory_release_rates(
                 expected: "\"candu6_estimate\" (or give activities_bq)".into(),
             })
         }
-        (None, Some(a)) => a.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        (None, Some(a)) => {
+            for (k, &v) in a {
+                let field = format!("activities_bq.{k}");
+                if library.nuclide(k).is_none() {
+                    return Err(SourceTermError::Invalid {
+                        field,
+                        value: k.clone(),
+                        expected: format!(
+                            "a nuclide of the library ({})",
+                            library
+                                .nuclides
+                                .iter()
+                                .map(|n| n.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    });
+                }
+                positive(&field, v, true)?;
+            }
+            a.iter().map(|(k, v)| (k.clone(), *v)).collect()
+        }
         _ => {
             return Err(SourceTermError::Invalid {
                 field: "reactor".into(),

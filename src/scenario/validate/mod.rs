@@ -124,6 +124,9 @@ impl Bounds {
 fn fmt_num(v: f64) -> String {
     if v.is_nan() {
         "nan".into()
+    } else if v != 0.0 && v.is_finite() && !(1e-5..1e16).contains(&v.abs()) {
+        // 1e300 rather than its 301 digits.
+        format!("{v:e}")
     } else {
         format!("{v}")
     }
@@ -152,6 +155,9 @@ fn section<T: DeserializeOwned>(
         }
     }
 }
+
+/// Most values (cells × layers × output times × species) the concentration grids may hold.
+const MAX_GRID_VALUES: f64 = 1.0e9;
 
 const TOP_LEVEL: [&str; 7] = [
     "scenario",
@@ -421,6 +427,24 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         let Some(raw) = raw else { continue };
         if let Some(s) = source(raw, i, duration_s, centre, extent_m, &mut species, &mut p) {
             sources.push(s);
+        }
+    }
+
+    // The concentration grids are held in memory: bound their total size, which the limits on
+    // cells per layer and output times do not.
+    if let (Some(e), Some(r), Some(d), Some(o)) =
+        (extent_m, resolution_m, duration_s, output_interval_s)
+    {
+        let nx = (e[0] / r).round().max(1.0);
+        let ny = (e[1] / r).round().max(1.0);
+        let nt = (d / o).ceil().max(1.0);
+        let (nz, ns) = (layers.len() as f64, species.len() as f64);
+        if nx * ny * nz * nt * ns > MAX_GRID_VALUES {
+            p.push(
+                "domain",
+                format!("{nx} × {ny} cells × {nz} layers × {nt} times × {ns} species"),
+                format!("at most {MAX_GRID_VALUES} values in the concentration grids ({} GB): a coarser resolution_m, a smaller extent_m, fewer layers_m or a longer output_interval_s", MAX_GRID_VALUES * 8.0 / 1e9),
+            );
         }
     }
 

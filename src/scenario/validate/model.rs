@@ -14,6 +14,16 @@ pub(super) fn lagrangian_model(
             particles.to_string(),
             format!("an integer ≥ 1 and ≤ {MAX_PARTICLES}"),
         );
+    } else if (particles as usize) < sources.len() {
+        // Particles are shared equally among the sources: one without any releases nothing.
+        p.push(
+            "model.particles",
+            particles.to_string(),
+            format!(
+                "at least one particle per source ({} sources share the particles)",
+                sources.len()
+            ),
+        );
     }
     let seed = l.seed.unwrap_or(0);
     if seed < 0 {

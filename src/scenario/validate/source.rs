@@ -1,6 +1,7 @@
 //! Validation of `[[source]]` tables and their releases.
 
 use super::*;
+use crate::source::inventory::SourceTermError;
 
 pub(super) fn source(
     raw: SourceSection,
@@ -98,6 +99,8 @@ pub(super) fn source(
     let mut releases = vec![];
     // An `inventory` table becomes nuclide releases (crate::source::inventory).
     let mut release_items = raw.release;
+    // Releases after the file's own come from the inventory and are named by nuclide.
+    let written = release_items.as_ref().map_or(0, Vec::len);
     if let Some(inv) = &raw.inventory {
         match crate::source::inventory::inventory_release_rates(
             inv,
@@ -111,6 +114,28 @@ pub(super) fn source(
                     rate_bq_s: Some(r.rate_per_s),
                     ..ReleaseItem::default()
                 })),
+            // The activity is spread over the source's duration_s, which must then be > 0.
+            Err(SourceTermError::Invalid {
+                field,
+                value,
+                expected,
+            }) if field == "release_duration_s" => p.push(
+                at("duration_s"),
+                value,
+                format!("{expected} s for an inventory, released evenly over duration_s"),
+            ),
+            Err(SourceTermError::Invalid {
+                field,
+                value,
+                expected,
+            }) => {
+                // Numbers as written, names quoted.
+                let value = match value.parse::<f64>() {
+                    Ok(_) => value,
+                    Err(_) => format!("{value:?}"),
+                };
+                p.push(at(&format!("inventory.{field}")), value, expected)
+            }
             Err(e) => p.push(at("inventory"), "(see message)", e.to_string()),
         }
     }
@@ -127,7 +152,11 @@ pub(super) fn source(
         ),
         Some(items) => {
             for (j, item) in items.into_iter().enumerate() {
-                if let Some(r) = release(item, &format!("source[{i}].release[{j}]"), species, p) {
+                let path = match &item.nuclide {
+                    Some(n) if j >= written => format!("source[{i}].inventory.{n}"),
+                    _ => format!("source[{i}].release[{j}]"),
+                };
+                if let Some(r) = release(item, &path, species, p) {
                     releases.push(r);
                 }
             }
@@ -237,17 +266,54 @@ fn release(
     };
     let idx = match species.iter().position(|s| s.name == name) {
         Some(k) => {
-            if species[k].unit != unit || species[k].half_life_s != half_life_s {
+            let kind = |u: AmountUnit| match u {
+                AmountUnit::Kilogram => "substance",
+                AmountUnit::Becquerel => "nuclide",
+            };
+            if species[k].unit != unit {
+                p.push(
+                    at(kind(unit)),
+                    format!("{name:?}"),
+                    format!(
+                        "{} = {name:?} as in the earlier release of this name, or another name",
+                        kind(species[k].unit)
+                    ),
+                );
+                return None;
+            }
+            if species[k].half_life_s != half_life_s {
+                let show = |h: Option<f64>| h.map_or("(missing)".to_string(), fmt_num);
                 p.push(
                     at("half_life_s"),
-                    format!("{half_life_s:?}"),
-                    format!("the same unit and half-life as the earlier release of {name}"),
+                    show(half_life_s),
+                    format!(
+                        "the half-life of the earlier release of {name} ({}), or another name",
+                        half_life_s_text(species[k].half_life_s)
+                    ),
                 );
                 return None;
             }
             k
         }
         None => {
+            // Another spelling of an earlier species would be the same library substance and the
+            // same output variables, which the netCDF writer refuses only after the run.
+            if let Some(earlier) = species.iter().find(|s| same_substance(s, &name, unit)) {
+                p.push(
+                    at(if unit == AmountUnit::Kilogram {
+                        "substance"
+                    } else {
+                        "nuclide"
+                    }),
+                    format!("{name:?}"),
+                    format!(
+                        "exactly the name {:?} of the earlier release of the same substance (the two spellings would share the output variable air_concentration_{}), or a different substance",
+                        earlier.name,
+                        crate::output::netcdf::variable_name(&earlier.name)
+                    ),
+                );
+                return None;
+            }
             species.push(Species {
                 name,
                 unit,
@@ -292,5 +358,27 @@ fn release(
         species: idx,
         rate_per_s: rate,
         deposition,
+    })
+}
+
+/// True when `name` (in `unit`) is another spelling of the species `s`: the same library
+/// substance, the same name up to case and punctuation, or the same netCDF variable name.
+fn same_substance(s: &Species, name: &str, unit: AmountUnit) -> bool {
+    use crate::output::netcdf::variable_name;
+    let library = crate::substance::Library::embedded();
+    let key = |n: &str, u: AmountUnit| {
+        match u {
+            AmountUnit::Kilogram => library.chemical(n).map(|c| substance::normalise(&c.name)),
+            AmountUnit::Becquerel => library.nuclide(n).map(|c| substance::normalise(&c.name)),
+        }
+        .unwrap_or_else(|| substance::normalise(n))
+    };
+    variable_name(&s.name) == variable_name(name)
+        || (s.unit == unit && key(&s.name, s.unit) == key(name, unit))
+}
+
+fn half_life_s_text(h: Option<f64>) -> String {
+    h.map_or("none: it does not decay".to_string(), |h| {
+        format!("{} s", fmt_num(h))
     })
 }
