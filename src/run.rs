@@ -8,8 +8,12 @@ use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::UniformMet;
 use crate::model::{gaussian, lagrangian, puff};
+use crate::output::cap::zones_cap;
+use crate::output::geojson::zones_geojson;
+use crate::output::kml::zones_kml;
 use crate::output::netcdf::{self, Provenance};
 use crate::output::summary::{species_summaries, RunSummary};
+use crate::output::zones::{mapped_zones, MappedZone};
 use crate::output::{ensure_dir, write_bytes_atomically, OutputError};
 use crate::scenario::{MetSpec, ModelSpec, OutputFormat, Scenario, ScenarioError};
 
@@ -323,6 +327,9 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation, outputs: Vec<String>) ->
     }
 }
 
+/// A writer of the zones in one format.
+type ZoneWriter = fn(&Scenario, &[MappedZone], &Provenance) -> String;
+
 /// Writes the scenario's requested outputs into `dir` and returns their paths.
 pub fn write_outputs(
     scenario: &Scenario,
@@ -344,6 +351,26 @@ pub fn write_outputs(
             &sim.consequence.extra_fields(),
         )?;
         written.push(path);
+    }
+    let formats = &scenario.output.formats;
+    let wants_zones = [OutputFormat::Geojson, OutputFormat::Kml, OutputFormat::Cap]
+        .iter()
+        .any(|f| formats.contains(f));
+    if wants_zones {
+        let prov = Provenance::now(&sim.model, sim.seed, &sim.backend);
+        let zones = mapped_zones(&sim.consequence, &sim.fields.grid, &sim.projection);
+        let writers: [(OutputFormat, &str, ZoneWriter); 3] = [
+            (OutputFormat::Geojson, "zones.geojson", zones_geojson),
+            (OutputFormat::Kml, "zones.kml", zones_kml),
+            (OutputFormat::Cap, "alert.cap.xml", zones_cap),
+        ];
+        for (format, name, write) in writers {
+            if formats.contains(&format) {
+                let path = dir.join(name);
+                write_bytes_atomically(&path, write(scenario, &zones, &prov).as_bytes())?;
+                written.push(path);
+            }
+        }
     }
     if scenario.output.formats.contains(&OutputFormat::Json) {
         let path = dir.join("summary.json");

@@ -175,7 +175,16 @@ fn successful_write_leaves_only_final_files() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names, vec!["fields.nc", "summary.json"]);
+    assert_eq!(
+        names,
+        vec![
+            "alert.cap.xml",
+            "fields.nc",
+            "summary.json",
+            "zones.geojson",
+            "zones.kml"
+        ]
+    );
 }
 
 #[test]

@@ -298,7 +298,9 @@ mod tests {
     fn check_mask(seed: u64, percent: u64) {
         let mut s = seed;
         let m = Array2::from_shape_fn((37, 41), |_| {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (s >> 33) % 100 < percent
         });
         let lattice = CellLattice {
@@ -309,18 +311,27 @@ mod tests {
         let p = outline(&m, lattice);
         let cells = m.iter().filter(|&&b| b).count() as f64;
         let area = total_area(&p);
-        assert!((area - cells * 250_000.0).abs() < 1e-6, "{area} vs {cells} cells");
+        assert!(
+            (area - cells * 250_000.0).abs() < 1e-6,
+            "{area} vs {cells} cells"
+        );
         for poly in &p {
-            assert!(poly.is_valid(), "invalid polygon: {:?}", poly.validation_errors());
+            assert!(
+                poly.is_valid(),
+                "invalid polygon: {:?}",
+                poly.validation_errors()
+            );
             assert!(poly.exterior().is_ccw());
             for h in poly.interiors() {
                 assert!(h.is_cw());
             }
             // The hole lies inside its exterior.
             for h in poly.interiors() {
-                assert!(Polygon::new(poly.exterior().clone(), vec![]).unsigned_area() > {
-                    Polygon::new(h.clone(), vec![]).unsigned_area()
-                });
+                assert!(
+                    Polygon::new(poly.exterior().clone(), vec![]).unsigned_area() > {
+                        Polygon::new(h.clone(), vec![]).unsigned_area()
+                    }
+                );
             }
         }
     }

@@ -2,9 +2,14 @@
 //! temporary file in the target directory, then renamed, so a crash never leaves a half-written
 //! file under the final name.
 
+mod alert_text;
+pub mod cap;
+pub mod geojson;
+pub mod kml;
 pub mod netcdf;
 mod strings;
 pub mod summary;
+pub mod zones;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

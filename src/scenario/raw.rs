@@ -229,4 +229,10 @@ pub enum OutputFormat {
     Netcdf,
     /// The run summary as JSON (`<directory>/summary.json`).
     Json,
+    /// Protective-action and AEGL zones as GeoJSON (`<directory>/zones.geojson`).
+    Geojson,
+    /// The same zones as KML (`<directory>/zones.kml`).
+    Kml,
+    /// A CAP 1.2 draft alert for the zones (`<directory>/alert.cap.xml`).
+    Cap,
 }

@@ -531,9 +531,15 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         Some(d) => PathBuf::from(d),
         None => default_dir,
     };
-    let formats = out
-        .formats
-        .unwrap_or_else(|| vec![OutputFormat::Netcdf, OutputFormat::Json]);
+    let formats = out.formats.unwrap_or_else(|| {
+        vec![
+            OutputFormat::Netcdf,
+            OutputFormat::Json,
+            OutputFormat::Geojson,
+            OutputFormat::Kml,
+            OutputFormat::Cap,
+        ]
+    });
     if formats.is_empty() {
         p.push(
             "output.formats",

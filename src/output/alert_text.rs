@@ -1,0 +1,321 @@
+//! What each zone tells the public, in English and French: the title, the instruction and how a
+//! CAP 1.2 alert classifies it (response type, urgency, severity).
+//!
+//! The radiological texts follow the action each criterion names: Health Canada (2018) §3
+//! (shelter, evacuate, iodine thyroid blocking, temporary relocation) and the US EPA PAG Manual
+//! (2017) Table 1-1 (shelter-in-place or evacuation, potassium iodide, relocation). The chemical
+//! texts follow the AEGL tier definitions (US EPA/NRC AEGL programme: AEGL-1 notable discomfort
+//! and irritation, AEGL-2 irreversible or serious long-lasting effects or an impaired ability to
+//! escape, AEGL-3 life-threatening effects or death) with shelter-in-place as the first public
+//! action for a short toxic-gas release (US DHS/FEMA and Public Safety Canada guidance; the
+//! incident commander may order evacuation instead). The French texts are the developers'
+//! translations, not official wording; an alerting authority reviews every message before it is
+//! issued (the alert is written with status `Draft`).
+
+use crate::impact::Criterion;
+
+/// The CAP 1.2 classification and the public texts of one zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneText {
+    /// CAP `responseType` values, in order.
+    pub response: &'static [&'static str],
+    /// CAP `urgency`.
+    pub urgency: &'static str,
+    /// CAP `severity`.
+    pub severity: &'static str,
+    /// Whether the zone belongs in a public alert (relocation is a later-phase decision).
+    pub alert: bool,
+    /// KML/map colour as `aabbggrr` (KML's order).
+    pub kml_colour: &'static str,
+    pub title_en: String,
+    pub title_fr: String,
+    pub instruction_en: &'static str,
+    pub instruction_fr: &'static str,
+}
+
+const SHELTER_EN: &str = "Go indoors now and stay inside. Close windows and doors, turn off \
+fans and ventilation that draw in outside air, and follow local media for instructions.";
+const SHELTER_FR: &str = "Entrez à l'intérieur maintenant et restez-y. Fermez les portes et les \
+fenêtres, arrêtez les ventilateurs et la ventilation qui aspirent l'air extérieur, et suivez les \
+médias locaux pour connaître les directives.";
+const EVACUATE_EN: &str = "Leave the area now as directed by local authorities, by the routes \
+they give. Go to a reception centre for monitoring. Take only essential items.";
+const EVACUATE_FR: &str = "Quittez la zone maintenant selon les directives des autorités locales, \
+par les itinéraires indiqués. Rendez-vous à un centre d'accueil pour une surveillance. N'emportez \
+que l'essentiel.";
+const SHELTER_OR_EVACUATE_EN: &str = "Shelter in place or evacuate as state and local officials \
+direct. Until told otherwise, stay indoors with windows and doors closed and ventilation off.";
+const SHELTER_OR_EVACUATE_FR: &str = "Mettez-vous à l'abri ou évacuez selon les directives des \
+autorités de l'État et locales. D'ici là, restez à l'intérieur, portes et fenêtres fermées et \
+ventilation arrêtée.";
+const IODINE_EN: &str = "Take potassium iodide (KI) tablets only when public health authorities \
+tell you to, at the dose they give.";
+const IODINE_FR: &str = "Prenez des comprimés d'iodure de potassium (KI) uniquement lorsque les \
+autorités de santé publique vous le demandent, à la dose indiquée.";
+const RELOCATION_EN: &str = "Authorities may ask residents to relocate temporarily; no immediate \
+action is needed. Follow local media.";
+const RELOCATION_FR: &str = "Les autorités pourraient demander aux résidents de se reloger \
+temporairement; aucune mesure immédiate n'est requise. Suivez les médias locaux.";
+const CHEMICAL_SHELTER_EN: &str = "Shelter in place now: go indoors, close windows and doors, \
+turn off ventilation, and stay inside until told it is safe. Evacuate only if emergency \
+officials direct you to.";
+const CHEMICAL_SHELTER_FR: &str = "Mettez-vous à l'abri sur place maintenant : entrez à \
+l'intérieur, fermez portes et fenêtres, arrêtez la ventilation et restez à l'intérieur jusqu'à \
+avis contraire. N'évacuez que sur ordre des autorités.";
+const CHEMICAL_MONITOR_EN: &str = "Stay indoors if you notice an odour or irritation of the \
+eyes, nose or throat, and follow local media for instructions.";
+const CHEMICAL_MONITOR_FR: &str = "Restez à l'intérieur si vous percevez une odeur ou une \
+irritation des yeux, du nez ou de la gorge, et suivez les médias locaux pour connaître les \
+directives.";
+
+/// "10 mSv", "0.5 mSv", "1.2 Sv".
+fn dose_text(sv: f64) -> String {
+    if sv >= 1.0 {
+        format!("{} Sv", trim(sv))
+    } else {
+        format!("{} mSv", trim(sv * 1e3))
+    }
+}
+
+/// A number without trailing zeros.
+fn trim(v: f64) -> String {
+    let s = format!("{v:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// "2 days" / "2 jours", "1 year" / "1 an", else hours.
+fn window_text(window_s: f64) -> (String, String) {
+    let days = window_s / 86_400.0;
+    if (window_s - 31_557_600.0).abs() < 1.0 {
+        ("the first year".into(), "la première année".into())
+    } else if (days - days.round()).abs() < 1e-9 && days >= 1.0 {
+        let d = days.round();
+        (
+            format!("{d} day{}", if d == 1.0 { "" } else { "s" }),
+            format!("{d} jour{}", if d == 1.0 { "" } else { "s" }),
+        )
+    } else {
+        let h = trim(window_s / 3600.0);
+        (format!("{h} h"), format!("{h} h"))
+    }
+}
+
+/// The texts of a radiological criterion's zone.
+pub fn radiological(c: &Criterion) -> ZoneText {
+    let dose = dose_text(c.threshold_sv);
+    let (win_en, win_fr) = window_text(c.window_s);
+    let (authority_en, authority_fr) = match c.set.as_str() {
+        "HC_2018" => ("Health Canada 2018", "Santé Canada 2018"),
+        "US_EPA_PAG_2017" => ("US EPA PAG 2017", "EPA des États-Unis, PAG 2017"),
+        other => (other, other),
+    };
+    let basis_en;
+    let basis_fr;
+    match c.quantity {
+        crate::impact::DoseQuantity::EffectiveProjected => {
+            basis_en = format!("projected dose at least {dose} over {win_en}");
+            basis_fr = format!("dose projetée d'au moins {dose} sur {win_fr}");
+        }
+        crate::impact::DoseQuantity::EffectiveAverted => {
+            basis_en = format!("sheltering averts at least {dose} over {win_en}");
+            basis_fr = format!("l'abri évite au moins {dose} sur {win_fr}");
+        }
+        crate::impact::DoseQuantity::ThyroidProjected => {
+            basis_en = format!("projected thyroid dose at least {dose} over {win_en}");
+            basis_fr = format!("dose projetée à la thyroïde d'au moins {dose} sur {win_fr}");
+        }
+    }
+    let (action_en, action_fr, response, severity, alert, colour, i_en, i_fr): (
+        &str,
+        &str,
+        &'static [&'static str],
+        &'static str,
+        bool,
+        &'static str,
+        &'static str,
+        &'static str,
+    ) = match c.action.as_str() {
+        "evacuate" => (
+            "Evacuate",
+            "Évacuation",
+            &["Evacuate"],
+            "Severe",
+            true,
+            "a00000ff",
+            EVACUATE_EN,
+            EVACUATE_FR,
+        ),
+        "shelter" => (
+            "Shelter in place",
+            "Mise à l'abri",
+            &["Shelter"],
+            "Severe",
+            true,
+            "a000a5ff",
+            SHELTER_EN,
+            SHELTER_FR,
+        ),
+        "shelter_or_evacuate" => (
+            "Shelter in place or evacuate",
+            "Mise à l'abri ou évacuation",
+            &["Shelter", "Evacuate"],
+            "Severe",
+            true,
+            "a00045ff",
+            SHELTER_OR_EVACUATE_EN,
+            SHELTER_OR_EVACUATE_FR,
+        ),
+        "iodine_thyroid_blocking" | "potassium_iodide" => (
+            "Iodine thyroid blocking",
+            "Blocage de la thyroïde par l'iode",
+            &["Execute"],
+            "Moderate",
+            true,
+            "a0d30094",
+            IODINE_EN,
+            IODINE_FR,
+        ),
+        "temporary_relocation" => (
+            "Temporary relocation",
+            "Relogement temporaire",
+            &["Prepare"],
+            "Moderate",
+            false,
+            "a000ffff",
+            RELOCATION_EN,
+            RELOCATION_FR,
+        ),
+        _ => (
+            c.action.as_str(),
+            c.action.as_str(),
+            &["Monitor"],
+            "Moderate",
+            false,
+            "a0808080",
+            RELOCATION_EN,
+            RELOCATION_FR,
+        ),
+    };
+    ZoneText {
+        response,
+        urgency: if alert { "Immediate" } else { "Expected" },
+        severity,
+        alert,
+        kml_colour: colour,
+        title_en: format!("{action_en}: {basis_en} ({authority_en})"),
+        title_fr: format!("{action_fr} : {basis_fr} ({authority_fr})"),
+        instruction_en: i_en,
+        instruction_fr: i_fr,
+    }
+}
+
+/// The French name of a library chemical (the developers' translation of the IUPAC/common name),
+/// or the name as given.
+pub fn chemical_name_fr(name: &str) -> String {
+    match name {
+        "Chlorine" => "Chlore",
+        "Ammonia" => "Ammoniac",
+        "Hydrogen sulfide" => "Sulfure d'hydrogène",
+        "Sulfur dioxide" => "Dioxyde de soufre",
+        "Hydrogen cyanide" => "Cyanure d'hydrogène",
+        "Phosgene" => "Phosgène",
+        "Hydrogen fluoride" => "Fluorure d'hydrogène",
+        "Methyl isocyanate" => "Isocyanate de méthyle",
+        "Sarin (GB)" => "Sarin (GB)",
+        "VX" => "VX",
+        "Sulfur mustard (HD)" => "Ypérite (moutarde au soufre, HD)",
+        other => other,
+    }
+    .to_string()
+}
+
+/// The texts of a chemical's AEGL-`level` zone at `duration_min`.
+pub fn chemical(name: &str, level: u8, duration_min: f64) -> ZoneText {
+    let fr = chemical_name_fr(name);
+    let d = trim(duration_min);
+    let (effect_en, effect_fr, severity, colour) = match level {
+        3 => (
+            "life-threatening health effects possible",
+            "effets sur la santé potentiellement mortels",
+            "Extreme",
+            "a00000ff",
+        ),
+        2 => (
+            "serious or lasting health effects, or impaired ability to escape, possible",
+            "effets graves ou durables sur la santé, ou capacité de fuite réduite, possibles",
+            "Severe",
+            "a000a5ff",
+        ),
+        _ => (
+            "notable discomfort and irritation possible",
+            "inconfort notable et irritation possibles",
+            "Moderate",
+            "a000ffff",
+        ),
+    };
+    let (response, i_en, i_fr): (&'static [&'static str], _, _) = if level >= 2 {
+        (&["Shelter"], CHEMICAL_SHELTER_EN, CHEMICAL_SHELTER_FR)
+    } else {
+        (&["Monitor"], CHEMICAL_MONITOR_EN, CHEMICAL_MONITOR_FR)
+    };
+    ZoneText {
+        response,
+        urgency: "Immediate",
+        severity,
+        alert: true,
+        kml_colour: colour,
+        title_en: format!("{name}: AEGL-{level} ({d} min) exceeded, {effect_en}"),
+        title_fr: format!("{fr} : AEGL-{level} ({d} min) dépassé, {effect_fr}"),
+        instruction_en: i_en,
+        instruction_fr: i_fr,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::impact::radiological_criteria;
+
+    #[test]
+    fn every_embedded_criterion_has_its_own_bilingual_text() {
+        for c in radiological_criteria() {
+            let t = radiological(c);
+            assert!(!t.title_en.contains('_'), "{}", t.title_en);
+            assert_ne!(t.title_en, t.title_fr);
+            assert_ne!(t.instruction_en, t.instruction_fr);
+            assert!(
+                !t.response.contains(&"Monitor"),
+                "{} has no action text",
+                c.label()
+            );
+        }
+    }
+
+    #[test]
+    fn health_canada_evacuation_reads_as_its_criterion() {
+        let c = radiological_criteria()
+            .iter()
+            .find(|c| c.set == "HC_2018" && c.action == "evacuate")
+            .unwrap();
+        let t = radiological(c);
+        assert_eq!(
+            t.title_en,
+            "Evacuate: projected dose at least 100 mSv over 7 days (Health Canada 2018)"
+        );
+        assert_eq!(
+            t.title_fr,
+            "Évacuation : dose projetée d'au moins 100 mSv sur 7 jours (Santé Canada 2018)"
+        );
+        assert_eq!(t.response, &["Evacuate"]);
+    }
+
+    #[test]
+    fn aegl_tiers_rank_by_severity() {
+        assert_eq!(chemical("Chlorine", 3, 60.0).severity, "Extreme");
+        assert_eq!(chemical("Chlorine", 2, 60.0).severity, "Severe");
+        assert_eq!(chemical("Chlorine", 1, 60.0).severity, "Moderate");
+        assert!(chemical("Chlorine", 2, 60.0)
+            .title_fr
+            .starts_with("Chlore : AEGL-2 (60 min)"));
+    }
+}

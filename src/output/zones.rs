@@ -1,0 +1,295 @@
+//! The zones of a run as map geometry: every protective-action and AEGL zone the consequence
+//! assessment found, outlined exactly along the cells it counts ([`crate::geo::outline`]) and
+//! carried to longitude and latitude, with its public texts ([`super::alert_text`]) and its parts
+//! by country — what the GeoJSON, KML and CAP writers share.
+
+use geo::{Coord, LineString, MultiPolygon, Polygon};
+use ndarray::Array2;
+
+use super::alert_text::{self, ZoneText};
+use crate::consequence::Consequence;
+use crate::field::GridSpec;
+use crate::geo::jurisdiction::{Country, JurisdictionGrid};
+use crate::geo::outline::{outline, CellLattice};
+use crate::geo::TransverseMercator;
+use crate::impact::{Status, Zone};
+
+/// Coordinates are rounded to this many decimal degrees (1e-7° ≈ 1 cm).
+const COORDINATE_DECIMALS: i32 = 7;
+
+/// One zone on the map.
+#[derive(Debug, Clone)]
+pub struct MappedZone {
+    /// A stable identifier: "HC_2018_evacuate", "Chlorine_AEGL-2_60min".
+    pub id: String,
+    /// A radiological criterion's zone (else a chemical's AEGL zone).
+    pub radiological: bool,
+    pub text: ZoneText,
+    /// The country whose criterion defines it (`None` for AEGL zones, which apply everywhere).
+    pub country: Option<Country>,
+    pub threshold: f64,
+    /// Unit of `threshold` ("Sv", "kg m-3").
+    pub unit: &'static str,
+    /// Dose window of a radiological criterion, or the AEGL exposure duration (s).
+    pub window_s: f64,
+    /// Where the threshold comes from, and whether it was checked against its primary document.
+    pub source: String,
+    pub verified: bool,
+    /// Area of its cells (km², on the projected grid).
+    pub area_km2: f64,
+    /// The whole zone (longitude, latitude; exteriors counter-clockwise, holes clockwise).
+    pub geometry: MultiPolygon<f64>,
+    /// The zone split by the country of its cells, for alerts addressed by jurisdiction.
+    pub parts: Vec<ZonePart>,
+}
+
+/// The cells of a zone in one country.
+#[derive(Debug, Clone)]
+pub struct ZonePart {
+    pub country: Country,
+    /// The jurisdictions its cells lie in, in English and French ("New Brunswick, Canada").
+    pub area_desc_en: String,
+    pub area_desc_fr: String,
+    pub area_km2: f64,
+    pub geometry: MultiPolygon<f64>,
+}
+
+/// The zones of a run with at least one cell, radiological first, in criteria order.
+pub fn mapped_zones(
+    consequence: &Consequence,
+    grid: &GridSpec,
+    projection: &TransverseMercator,
+) -> Vec<MappedZone> {
+    let lattice = CellLattice {
+        x0_m: grid.x0_m,
+        y0_m: grid.y0_m,
+        dx_m: grid.dx_m,
+    };
+    let cell_km2 = grid.dx_m * grid.dx_m * 1e-6;
+    let juris = &consequence.jurisdictions;
+    let mut out = vec![];
+    if let Some(rad) = &consequence.radiological {
+        for (c, z) in rad.criteria.iter().zip(&rad.zones) {
+            if !z.exceeded.iter().any(|&e| e) {
+                continue;
+            }
+            out.push(MappedZone {
+                id: format!("{}_{}", c.set, c.action),
+                radiological: true,
+                text: alert_text::radiological(c),
+                country: z.country,
+                threshold: z.threshold,
+                unit: z.unit,
+                window_s: c.window_s,
+                source: c.source.clone(),
+                verified: c.status == Status::Verified,
+                area_km2: count(&z.exceeded) as f64 * cell_km2,
+                geometry: lon_lat(&z.exceeded, lattice, projection),
+                parts: parts(z, juris, lattice, projection, cell_km2),
+            });
+        }
+    }
+    for ch in &consequence.chemical {
+        let levels = ch
+            .thresholds
+            .iter()
+            .enumerate()
+            .filter_map(|(k, t)| t.as_ref().map(|t| (k as u8 + 1, t)));
+        for ((level, t), z) in levels.zip(&ch.zones) {
+            if !z.exceeded.iter().any(|&e| e) {
+                continue;
+            }
+            let minutes = ch.duration_s / 60.0;
+            out.push(MappedZone {
+                id: format!(
+                    "{}_AEGL-{level}_{minutes}min",
+                    ch.chemical
+                        .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+                ),
+                radiological: false,
+                text: alert_text::chemical(&ch.chemical, level, minutes),
+                country: None,
+                threshold: z.threshold,
+                unit: z.unit,
+                window_s: ch.duration_s,
+                source: t.source.clone(),
+                verified: t.verified,
+                area_km2: count(&z.exceeded) as f64 * cell_km2,
+                geometry: lon_lat(&z.exceeded, lattice, projection),
+                parts: parts(z, juris, lattice, projection, cell_km2),
+            });
+        }
+    }
+    out
+}
+
+fn count(mask: &Array2<bool>) -> usize {
+    mask.iter().filter(|&&e| e).count()
+}
+
+/// The zone's cells in each country that has any.
+fn parts(
+    z: &Zone,
+    juris: &JurisdictionGrid,
+    lattice: CellLattice,
+    projection: &TransverseMercator,
+    cell_km2: f64,
+) -> Vec<ZonePart> {
+    [Country::Ca, Country::Us, Country::Unknown]
+        .into_iter()
+        .filter_map(|country| {
+            let mut labels: Vec<&'static str> = vec![];
+            let mask = Array2::from_shape_fn(z.exceeded.raw_dim(), |(j, i)| {
+                let tag = juris.tag(i, j);
+                let inside = z.exceeded[[j, i]] && tag.country == country;
+                if inside && !labels.contains(&tag.label()) {
+                    labels.push(tag.label());
+                }
+                inside
+            });
+            let n = count(&mask);
+            (n > 0).then(|| {
+                labels.sort_unstable();
+                let (en, fr): (Vec<_>, Vec<_>) = labels.iter().map(|l| place_names(l)).unzip();
+                ZonePart {
+                    country,
+                    area_desc_en: en.join("; "),
+                    area_desc_fr: fr.join("; "),
+                    area_km2: n as f64 * cell_km2,
+                    geometry: lon_lat(&mask, lattice, projection),
+                }
+            })
+        })
+        .collect()
+}
+
+/// English and French names of a jurisdiction label of [`crate::geo::jurisdiction::CellTag`].
+fn place_names(label: &str) -> (&'static str, &'static str) {
+    match label {
+        "US-ME" => ("Maine, United States", "Maine, États-Unis"),
+        "CA-NB" => ("New Brunswick, Canada", "Nouveau-Brunswick, Canada"),
+        "US (other)" => ("United States outside Maine", "États-Unis, hors du Maine"),
+        "CA (other)" => (
+            "Canada outside New Brunswick",
+            "Canada, hors du Nouveau-Brunswick",
+        ),
+        _ => (
+            "outside the mapped jurisdictions",
+            "hors des territoires cartographiés",
+        ),
+    }
+}
+
+/// The outline of the marked cells in longitude and latitude.
+fn lon_lat(
+    mask: &Array2<bool>,
+    lattice: CellLattice,
+    projection: &TransverseMercator,
+) -> MultiPolygon<f64> {
+    let scale = 10f64.powi(COORDINATE_DECIMALS);
+    let to_geo = |ring: &LineString<f64>| -> LineString<f64> {
+        ring.coords()
+            .map(|c| {
+                let p = projection.inverse(c.x, c.y);
+                Coord {
+                    x: (p.lon * scale).round() / scale,
+                    y: (p.lat * scale).round() / scale,
+                }
+            })
+            .collect()
+    };
+    MultiPolygon(
+        outline(mask, lattice)
+            .iter()
+            .map(|p| {
+                Polygon::new(
+                    to_geo(p.exterior()),
+                    p.interiors().iter().map(to_geo).collect(),
+                )
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geo::jurisdiction::{CellTag, Subdivision};
+    use crate::geo::LatLon;
+    use geo::Area;
+
+    /// The planar area (km²) of a lon/lat geometry on the local projection.
+    fn projected_area_km2(geometry: &MultiPolygon<f64>, projection: &TransverseMercator) -> f64 {
+        let to_xy = |ring: &LineString<f64>| -> LineString<f64> {
+            ring.coords()
+                .map(|c| {
+                    let (x, y) = projection.forward(crate::geo::LatLon { lat: c.y, lon: c.x });
+                    Coord { x, y }
+                })
+                .collect()
+        };
+        geometry
+            .iter()
+            .map(|p| {
+                Polygon::new(
+                    to_xy(p.exterior()),
+                    p.interiors().iter().map(to_xy).collect(),
+                )
+                .signed_area()
+            })
+            .sum::<f64>()
+            * 1e-6
+    }
+
+    #[test]
+    fn a_zone_across_the_border_splits_into_one_part_per_country() {
+        // 4 × 2 cells of 1 km: the west half New Brunswick, the east half Maine; the zone
+        // covers three cells of the bottom row.
+        let tag = |i: usize| CellTag {
+            country: if i < 2 { Country::Ca } else { Country::Us },
+            subdivision: Some(if i < 2 {
+                Subdivision::NewBrunswick
+            } else {
+                Subdivision::Maine
+            }),
+            land: true,
+        };
+        let juris = JurisdictionGrid {
+            nx: 4,
+            ny: 2,
+            cell_area_m2: 1e6,
+            tags: (0..8).map(|k| tag(k % 4)).collect(),
+            towns: vec![],
+        };
+        let zone = Zone {
+            label: "test".into(),
+            country: None,
+            threshold: 1.0,
+            unit: "kg m-3",
+            exceeded: Array2::from_shape_fn((2, 4), |(j, i)| j == 0 && i >= 1),
+        };
+        let lattice = CellLattice {
+            x0_m: 500.0,
+            y0_m: 500.0,
+            dx_m: 1000.0,
+        };
+        let tm = TransverseMercator::new(LatLon {
+            lat: 45.2,
+            lon: -67.3,
+        });
+        let parts = parts(&zone, &juris, lattice, &tm, 1.0);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].country, Country::Ca);
+        assert_eq!(parts[0].area_km2, 1.0);
+        assert_eq!(parts[0].area_desc_fr, "Nouveau-Brunswick, Canada");
+        assert_eq!(parts[1].country, Country::Us);
+        assert_eq!(parts[1].area_km2, 2.0);
+        assert_eq!(parts[1].area_desc_en, "Maine, United States");
+        // The lon/lat polygons hold the parts' areas (to the 1e-7° rounding of the vertices,
+        // about 1 cm on a 1 km edge).
+        for p in &parts {
+            let a = projected_area_km2(&p.geometry, &tm);
+            assert!((a / p.area_km2 - 1.0).abs() < 1e-5, "{a}");
+        }
+    }
+}

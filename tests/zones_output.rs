@@ -1,0 +1,377 @@
+//! Zones leave a run as GeoJSON, KML and a CAP 1.2 draft alert: polygons that cover exactly the
+//! cells the summary counts, in longitude/latitude with the right-hand rule, and an alert whose
+//! elements, values, times and polygons follow the CAP 1.2 specification, in English and French
+//! for Canadian cells and English for US cells.
+
+use std::path::Path;
+
+use plume::{simulate, write_outputs, RunOptions, Scenario};
+use serde_json::Value;
+
+/// CAP 1.2 `alert` children in schema order (OASIS CAP-V1.2 §3.2.1).
+const ALERT_ORDER: [&str; 14] = [
+    "identifier",
+    "sender",
+    "sent",
+    "status",
+    "msgType",
+    "source",
+    "scope",
+    "restriction",
+    "addresses",
+    "code",
+    "note",
+    "references",
+    "incidents",
+    "info",
+];
+/// CAP 1.2 `info` children in schema order (§3.2.2).
+const INFO_ORDER: [&str; 21] = [
+    "language",
+    "category",
+    "event",
+    "responseType",
+    "urgency",
+    "severity",
+    "certainty",
+    "audience",
+    "eventCode",
+    "effective",
+    "onset",
+    "expires",
+    "senderName",
+    "headline",
+    "description",
+    "instruction",
+    "web",
+    "contact",
+    "parameter",
+    "resource",
+    "area",
+];
+const RESPONSE_TYPES: [&str; 9] = [
+    "Shelter", "Evacuate", "Prepare", "Execute", "Avoid", "Monitor", "Assess", "AllClear", "None",
+];
+
+fn chlorine_scenario() -> Scenario {
+    Scenario::load(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/saint_john_chlorine_railcar.toml"),
+    )
+    .unwrap()
+}
+
+/// The iodine release at Calais of `tests/consequence_run.rs`: zones on both sides of the border.
+fn border_scenario() -> Scenario {
+    Scenario::parse(
+        r#"
+[scenario]
+name = "St. Croix border release"
+start = "2026-05-01T00:00:00Z"
+duration_s = 7200
+[domain]
+centre = { lat = 45.26, lon = -67.33 }
+extent_m = [20000, 24000]
+resolution_m = 500
+layers_m = [[0, 3]]
+output_interval_s = 900
+[[source]]
+name = "border"
+location = { lat = 45.183, lon = -67.277 }
+height_m = 10
+start_s = 0
+duration_s = 3600
+release = [{ nuclide = "I-131", rate_bq_s = 2.0e12 }, { nuclide = "Cs-137", rate_bq_s = 2.0e11 }]
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 3
+wind_from_deg = 10
+stability = "D"
+mixing_height_m = 800
+[output]
+formats = ["json", "geojson", "kml", "cap"]
+"#,
+        Path::new("border.toml"),
+    )
+    .unwrap()
+}
+
+struct Written {
+    _dir: tempfile::TempDir,
+    geojson: Value,
+    summary: Value,
+    kml: String,
+    cap: String,
+}
+
+fn run(s: &Scenario) -> Written {
+    let sim = simulate(s, &RunOptions::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_outputs(s, &sim, dir.path()).unwrap();
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    Written {
+        geojson: serde_json::from_str(&read("zones.geojson")).unwrap(),
+        summary: serde_json::from_str(&read("summary.json")).unwrap(),
+        kml: read("zones.kml"),
+        cap: read("alert.cap.xml"),
+        _dir: dir,
+    }
+}
+
+/// Twice the signed area of a lon/lat ring (positive counter-clockwise).
+fn ring_area2(ring: &[Value]) -> f64 {
+    ring.windows(2)
+        .map(|w| {
+            let (a, b) = (&w[0], &w[1]);
+            a[0].as_f64().unwrap() * b[1].as_f64().unwrap()
+                - b[0].as_f64().unwrap() * a[1].as_f64().unwrap()
+        })
+        .sum()
+}
+
+/// The summary's area (km²) of a zone label, over all jurisdictions.
+fn summary_area_km2(summary: &Value, zone_label: &str) -> f64 {
+    summary["consequence"]["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|z| z["zone"] == zone_label)
+        .unwrap_or_else(|| panic!("no summary zone {zone_label}"))["by_jurisdiction"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["area_km2"].as_f64().unwrap())
+        .sum()
+}
+
+#[test]
+fn geojson_zones_follow_rfc_7946_and_cover_the_summary_areas() {
+    let w = run(&chlorine_scenario());
+    let g = &w.geojson;
+    assert_eq!(g["type"], "FeatureCollection");
+    let features = g["features"].as_array().unwrap();
+    let ids: Vec<&str> = features.iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "Chlorine_AEGL-1_60min",
+            "Chlorine_AEGL-2_60min",
+            "Chlorine_AEGL-3_60min"
+        ]
+    );
+    for f in features {
+        assert_eq!(f["type"], "Feature");
+        assert_eq!(f["geometry"]["type"], "MultiPolygon");
+        let mut area2_deg = 0.0;
+        for polygon in f["geometry"]["coordinates"].as_array().unwrap() {
+            for (k, ring) in polygon.as_array().unwrap().iter().enumerate() {
+                let ring = ring.as_array().unwrap();
+                assert!(ring.len() >= 4);
+                assert_eq!(ring.first(), ring.last(), "rings are closed");
+                for p in ring {
+                    let (lon, lat) = (p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
+                    assert!((-66.3..-65.7).contains(&lon) && (45.1..45.5).contains(&lat));
+                }
+                let a = ring_area2(ring);
+                // Right-hand rule: exteriors counter-clockwise, holes clockwise.
+                assert_eq!(a > 0.0, k == 0, "ring {k} of {}", f["id"]);
+                area2_deg += a;
+            }
+        }
+        // Degrees² to km² at 45.3° N: the polygons hold exactly the zone's cells.
+        let km_per_deg_lat = 111.13;
+        let km_per_deg_lon = 111.32 * 45.33f64.to_radians().cos();
+        let area_km2 = 0.5 * area2_deg * km_per_deg_lat * km_per_deg_lon;
+        let p = &f["properties"];
+        let label = format!(
+            "Chlorine AEGL-{} 60 min",
+            &f["id"].as_str().unwrap()["Chlorine_AEGL-".len()..][..1]
+        );
+        let expected = summary_area_km2(&w.summary, &label);
+        assert!((p["area_km2"].as_f64().unwrap() - expected).abs() < 1e-9);
+        assert!(
+            (area_km2 / expected - 1.0).abs() < 0.01,
+            "{label}: polygons {area_km2} km², summary {expected} km²"
+        );
+        assert!(p["title_fr"]
+            .as_str()
+            .unwrap()
+            .starts_with("Chlore : AEGL-"));
+        assert_eq!(p["threshold_unit"], "kg m-3");
+    }
+}
+
+#[test]
+fn kml_holds_one_styled_placemark_per_zone_with_lon_lat_rings() {
+    let w = run(&chlorine_scenario());
+    let doc = roxmltree::Document::parse(&w.kml).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "kml");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.opengis.net/kml/2.2")
+    );
+    let placemarks: Vec<_> = root
+        .descendants()
+        .filter(|n| n.has_tag_name("Placemark"))
+        .collect();
+    assert_eq!(placemarks.len(), 3);
+    for p in placemarks {
+        let style = p
+            .children()
+            .find(|n| n.has_tag_name("styleUrl"))
+            .unwrap()
+            .text()
+            .unwrap();
+        let id = &style[1..];
+        assert!(root
+            .descendants()
+            .any(|n| n.has_tag_name("Style") && n.attribute("id") == Some(id)));
+        for c in p.descendants().filter(|n| n.has_tag_name("coordinates")) {
+            let tuples: Vec<&str> = c.text().unwrap().split_whitespace().collect();
+            assert!(tuples.len() >= 4);
+            assert_eq!(tuples.first(), tuples.last());
+            let lon: f64 = tuples[0].split(',').next().unwrap().parse().unwrap();
+            assert!(
+                (-66.3..-65.7).contains(&lon),
+                "lon,lat order: {}",
+                tuples[0]
+            );
+        }
+    }
+}
+
+/// Checks one alert against CAP 1.2's structure and value lists; returns its info blocks as
+/// (language, headline, responseTypes, polygons).
+fn check_cap(xml: &str) -> Vec<(String, String, Vec<String>, Vec<String>)> {
+    let doc = roxmltree::Document::parse(xml).unwrap();
+    let alert = doc.root_element();
+    assert_eq!(alert.tag_name().name(), "alert");
+    assert_eq!(
+        alert.tag_name().namespace(),
+        Some("urn:oasis:names:tc:emergency:cap:1.2")
+    );
+    let in_order = |node: roxmltree::Node, order: &[&str]| {
+        let names: Vec<&str> = node
+            .children()
+            .filter(|n| n.is_element())
+            .map(|n| n.tag_name().name())
+            .collect();
+        let ranks: Vec<usize> = names
+            .iter()
+            .map(|n| {
+                order
+                    .iter()
+                    .position(|o| o == n)
+                    .unwrap_or_else(|| panic!("unknown element {n}"))
+            })
+            .collect();
+        assert!(ranks.windows(2).all(|r| r[0] <= r[1]), "order: {names:?}");
+        names.into_iter().map(str::to_string).collect::<Vec<_>>()
+    };
+    let child = |node: roxmltree::Node, name: &str| -> String {
+        node.children()
+            .find(|n| n.has_tag_name(name))
+            .and_then(|n| n.text())
+            .unwrap_or_else(|| panic!("missing {name}"))
+            .to_string()
+    };
+    let names = in_order(alert, &ALERT_ORDER);
+    for required in ["identifier", "sender", "sent", "status", "msgType", "scope"] {
+        assert!(names.iter().any(|n| n == required), "missing {required}");
+    }
+    let id = child(alert, "identifier");
+    assert!(!id.contains([' ', ',', '<', '&']), "{id}");
+    assert_eq!(child(alert, "status"), "Draft");
+    let is_cap_time = |t: &str| {
+        let b = t.as_bytes();
+        t.len() == 25
+            && chrono::DateTime::parse_from_rfc3339(t).is_ok()
+            && (b[19] == b'-' || b[19] == b'+')
+            && !t.contains('Z')
+    };
+    assert!(is_cap_time(&child(alert, "sent")));
+    let mut infos = vec![];
+    for info in alert.children().filter(|n| n.has_tag_name("info")) {
+        in_order(info, &INFO_ORDER);
+        assert_eq!(child(info, "category"), "CBRNE");
+        assert!(["Immediate", "Expected"].contains(&child(info, "urgency").as_str()));
+        assert!(
+            ["Extreme", "Severe", "Moderate", "Minor"].contains(&child(info, "severity").as_str())
+        );
+        assert_eq!(child(info, "certainty"), "Likely");
+        for t in ["effective", "onset", "expires"] {
+            assert!(is_cap_time(&child(info, t)), "{t}: {}", child(info, t));
+        }
+        let responses: Vec<String> = info
+            .children()
+            .filter(|n| n.has_tag_name("responseType"))
+            .map(|n| n.text().unwrap().to_string())
+            .collect();
+        assert!(responses
+            .iter()
+            .all(|r| RESPONSE_TYPES.contains(&r.as_str())));
+        let area = info.children().find(|n| n.has_tag_name("area")).unwrap();
+        assert!(!child(area, "areaDesc").is_empty());
+        let polygons: Vec<String> = area
+            .children()
+            .filter(|n| n.has_tag_name("polygon"))
+            .map(|n| n.text().unwrap().to_string())
+            .collect();
+        assert!(!polygons.is_empty());
+        for p in &polygons {
+            let pairs: Vec<&str> = p.split(' ').collect();
+            assert!(pairs.len() >= 4, "a CAP polygon has at least 4 pairs");
+            assert_eq!(pairs.first(), pairs.last(), "closed");
+            let lat: f64 = pairs[0].split(',').next().unwrap().parse().unwrap();
+            assert!((44.0..46.5).contains(&lat), "lat,lon order: {}", pairs[0]);
+        }
+        infos.push((
+            child(info, "language"),
+            child(info, "headline"),
+            responses,
+            polygons,
+        ));
+    }
+    infos
+}
+
+#[test]
+fn the_cap_alert_follows_cap_1_2_and_speaks_both_languages_in_canada() {
+    let w = run(&chlorine_scenario());
+    let infos = check_cap(&w.cap);
+    // Three AEGL tiers, all in New Brunswick: English and French for each, gravest first.
+    let langs: Vec<&str> = infos.iter().map(|i| i.0.as_str()).collect();
+    assert_eq!(langs, ["en-CA", "fr-CA"].repeat(3));
+    assert!(infos[0].1.starts_with("Chlorine: AEGL-3"));
+    assert!(infos[1].1.starts_with("Chlore : AEGL-3"));
+    assert_eq!(infos[0].2, ["Shelter"]);
+    assert_eq!(infos[0].3, infos[1].3, "both languages alert the same area");
+}
+
+#[test]
+fn across_the_border_each_country_is_alerted_in_its_own_languages() {
+    let w = run(&border_scenario());
+    let infos = check_cap(&w.cap);
+    let features = w.geojson["features"].as_array().unwrap();
+    let us = features
+        .iter()
+        .find(|f| f["id"] == "US_EPA_PAG_2017_shelter_or_evacuate")
+        .expect("the plume runs into Maine above the PAG");
+    assert_eq!(us["properties"]["country"], "US");
+    let us_info: Vec<_> = infos
+        .iter()
+        .filter(|i| i.1.starts_with("Shelter in place or evacuate"))
+        .collect();
+    assert_eq!(us_info.len(), 1);
+    assert_eq!(us_info[0].0, "en-US");
+    assert_eq!(us_info[0].2, ["Shelter", "Evacuate"]);
+    // Every Canadian info block comes as an English and French pair; no US one in French.
+    let ca_en = infos.iter().filter(|i| i.0 == "en-CA").count();
+    let ca_fr = infos.iter().filter(|i| i.0 == "fr-CA").count();
+    assert_eq!(ca_en, ca_fr);
+    assert!(infos.iter().all(|i| i.0 != "fr-US"));
+    // Relocation is mapped but not alerted.
+    assert!(infos
+        .iter()
+        .all(|i| !i.1.to_lowercase().contains("relocation")));
+}
