@@ -11,7 +11,9 @@
 //! 3. it grows over the distance travelled in the class at its midpoint ([`state`]) — or, with
 //!    [`GrowthMode::Turbulence`], by Taylor's dispersion in the Hanna (1982) turbulence at its
 //!    height — in sub-steps short enough that σ grows by at most [`MAX_SIGMA_GROWTH`] per
-//!    sub-step, each sub-step sampled as an integrated puff ([`sample`]);
+//!    sub-step, each sub-step sampled as an integrated puff ([`sample`]). In calm air a puff
+//!    grows as in a [`CALM_WIND_M_S`] wind however little it moves ([`calm_growth_distance_m`],
+//!    [`calm_boundary_layers`]; CALPUFF's calm threshold), so it does not stay a point;
 //! 4. radioactive species decay, exp(−λτ), the loss booked as decayed; species with a dry
 //!    deposition velocity lose v_d·(ground-level density)·Δt and, in precipitation, a washout
 //!    fraction 1 − exp(−a·P^b·Δt) (the source's `Deposition`), laid on the ground under the
@@ -42,7 +44,8 @@ use std::f64::consts::TAU;
 
 use crate::field::{Fields, GridSpec, MassBudget};
 use crate::geo::TransverseMercator;
-use crate::met::Meteorology;
+use crate::met::boundary_layer::{friction_velocity_from_wind, CALM_WIND_M_S};
+use crate::met::{BoundaryLayer, Meteorology};
 use crate::model::gaussian::vertical_factor;
 use crate::source::plume_rise::RiseInputs;
 use crate::source::{Deposition, Source, Stack};
@@ -54,6 +57,58 @@ pub use state::{Growth, GrowthMode, Puff};
 pub const MAX_SIGMA_GROWTH: f64 = 0.02;
 /// Most sub-steps one puff takes in one step.
 pub const MAX_SUBSTEPS: usize = 400;
+
+/// The beginning of the warning issued when calm air slowed puffs below [`CALM_WIND_M_S`].
+pub const CALM_WARNING: &str = "calm air (wind below";
+
+/// The distance (m) along the σ curves that a puff grows over in `tau_s` when the wind carries
+/// it `travel_m`: the travel, but never less than [`CALM_WIND_M_S`]·τ.
+///
+/// The σ curves index growth by travel distance, x = u·t, so in calm air (u → 0) a puff that
+/// does not travel would not grow at all and stay a 0.1 m point that no receptor sees, its mass
+/// airborne but on no grid. Turbulence does not vanish with the mean wind — calm nights keep
+/// meandering, lateral motions that a u*-scaled profile (Hanna 1982) misses — and puff models
+/// grow calm puffs with time. CALPUFF treats winds below WSCALM = 0.5 m/s as calm and grows
+/// its puffs there with time from minimum turbulence velocities (SVMIN = 0.5 m/s, SWMIN =
+/// 0.016–0.2 m/s by class): Scire, Strimaitis & Yamartino (2000), *A User's Guide for the
+/// CALPUFF Dispersion Model (Version 5)*, Earth Tech, Input Group 12. Here a puff keeps
+/// moving with the wind it has, however slow, but grows along its class's σ curves as if it
+/// travelled at least at that threshold, σ(x) with dx/dt ≥ 0.5 m/s — the same floor the steady
+/// plume puts on its wind speed ([`CALM_WIND_M_S`]). The result is continuous in the wind
+/// speed (the maximum of two continuous functions), equals the calm one as u → 0, and is
+/// unchanged in winds at or above the threshold. Mass is untouched: only the width changes.
+pub fn calm_growth_distance_m(travel_m: f64, tau_s: f64) -> f64 {
+    travel_m.max(CALM_WIND_M_S * tau_s)
+}
+
+/// The boundary layer whose turbulence grows puffs in turbulence mode: `bl`, its friction
+/// velocity floored at that of a [`CALM_WIND_M_S`] wind at `z_ref_m` in the same stability and
+/// roughness; and that calm-threshold boundary layer itself (its σv bounds a measured σv from
+/// below).
+///
+/// Hanna's (1982) σv, σw scale with u*, which falls to zero with the wind, so in calm air a
+/// turbulence-grown puff would hardly grow either (σ at the 0.01 m/s floor), and a measured
+/// σv = σθ·u vanishes with u as well. Flooring u* at the calm-threshold wind's is the
+/// turbulence-mode counterpart of [`calm_growth_distance_m`] (CALPUFF's calm treatment with
+/// minimum turbulence: Scire et al. 2000, Input Group 12): a calm puff grows as in a 0.5 m/s
+/// wind, continuously in u*, and any boundary layer with a larger u* is left as it is.
+pub fn calm_boundary_layers(bl: &BoundaryLayer, z_ref_m: f64) -> (BoundaryLayer, BoundaryLayer) {
+    let z0 = bl.roughness_length_m;
+    let calm = BoundaryLayer {
+        friction_velocity_m_s: friction_velocity_from_wind(
+            CALM_WIND_M_S,
+            z_ref_m.max(2.0 * z0),
+            z0,
+            bl.obukhov_length_m,
+        ),
+        ..*bl
+    };
+    let floored = BoundaryLayer {
+        friction_velocity_m_s: bl.friction_velocity_m_s.max(calm.friction_velocity_m_s),
+        ..*bl
+    };
+    (floored, calm)
+}
 
 /// Choices of the puff model.
 #[derive(Debug, Clone, PartialEq)]
@@ -305,8 +360,15 @@ impl<'a> PuffRun<'a> {
         );
         let mid = self.met.sample(xm, ym, zt, p.t_s + 0.5 * tau);
         let (dx, dy) = (mid.wind_u_m_s * tau, mid.wind_v_m_s * tau);
+        // Calm treatment (see [`calm_growth_distance_m`]): a puff grows at least as it would
+        // in the calm-threshold wind, however little it travels. Plume rise follows the same
+        // distance (the puff's `travel_m`), so a buoyant calm puff still rises with time.
         let ds = dx.hypot(dy);
-        let bl = mid.boundary_layer;
+        let ds_growth = calm_growth_distance_m(ds, tau);
+        if ds < ds_growth {
+            self.note_calm(p.t_s);
+        }
+        let (bl, calm_bl) = calm_boundary_layers(&mid.boundary_layer, floor);
         if self.setup.shear_splitting {
             let top = self.met.sample(xm, ym, zt + p.sigma_z_m, p.t_s + 0.5 * tau);
             let low_z = (zt - p.sigma_z_m).max(floor);
@@ -325,10 +387,14 @@ impl<'a> PuffRun<'a> {
         }
         // Sub-steps: σ grows by at most MAX_SIGMA_GROWTH in each.
         let x0 = p.virtual_y_m.min(p.virtual_z_m).max(1.0);
-        let n = (((x0 + ds) / x0).ln() / MAX_SIGMA_GROWTH.ln_1p()).ceil();
+        let n = (((x0 + ds_growth) / x0).ln() / MAX_SIGMA_GROWTH.ln_1p()).ceil();
         let n = (n as usize).clamp(1, MAX_SUBSTEPS);
-        let (sub_t, sub_dx, sub_dy, sub_ds) =
-            (tau / n as f64, dx / n as f64, dy / n as f64, ds / n as f64);
+        let (sub_t, sub_dx, sub_dy, sub_ds) = (
+            tau / n as f64,
+            dx / n as f64,
+            dy / n as f64,
+            ds_growth / n as f64,
+        );
         let lid = bl.mixing_height_m;
         let precipitation_mm_h = mid.precipitation_mm_h;
         // Measured lateral turbulence (σθ) scales σv as it does for the particle model.
@@ -340,6 +406,10 @@ impl<'a> PuffRun<'a> {
                     let z = p.effective_height_m().max(floor);
                     let mut t = crate::met::turbulence::hanna(&bl, z);
                     t.sigma_v_m_s *= sigma_v_scale;
+                    // A measured σv = σθ·u goes to zero with the wind; calm air keeps at least
+                    // the calm-threshold turbulence.
+                    let calm_sigma_v = crate::met::turbulence::hanna(&calm_bl, z).sigma_v_m_s;
+                    t.sigma_v_m_s = t.sigma_v_m_s.max(calm_sigma_v);
                     p.grow_turbulent(&t, sub_t, sub_ds)
                 }
             };
@@ -401,6 +471,16 @@ impl<'a> PuffRun<'a> {
             p.y_m += sub_dy;
         }
         p.t_s = t_end;
+    }
+
+    /// Warns, once, that calm air slowed some puffs below the calm threshold.
+    fn note_calm(&mut self, t_s: f64) {
+        if self.warnings.iter().any(|w| w.starts_with(CALM_WARNING)) {
+            return;
+        }
+        self.warnings.push(format!(
+            "{CALM_WARNING} {CALM_WIND_M_S} m/s at a puff from {t_s:.0} s after the start): puffs hardly moved and grew with time as in a {CALM_WIND_M_S} m/s wind (CALPUFF's calm threshold); concentrations near the source depend on that assumption and wind direction in calm air is uncertain"
+        ));
     }
 
     /// Splits puffs that have outgrown the met's scale or been sheared apart.
