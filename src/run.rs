@@ -11,6 +11,7 @@ use crate::model::{gaussian, lagrangian, puff};
 use crate::output::cap::zones_cap;
 use crate::output::geojson::zones_geojson;
 use crate::output::kml::zones_kml;
+use crate::output::map::map_png;
 use crate::output::netcdf::{self, Provenance};
 use crate::output::summary::{species_summaries, RunSummary};
 use crate::output::zones::{mapped_zones, MappedZone};
@@ -353,9 +354,14 @@ pub fn write_outputs(
         written.push(path);
     }
     let formats = &scenario.output.formats;
-    let wants_zones = [OutputFormat::Geojson, OutputFormat::Kml, OutputFormat::Cap]
-        .iter()
-        .any(|f| formats.contains(f));
+    let wants_zones = [
+        OutputFormat::Geojson,
+        OutputFormat::Kml,
+        OutputFormat::Cap,
+        OutputFormat::Png,
+    ]
+    .iter()
+    .any(|f| formats.contains(f));
     if wants_zones {
         let prov = Provenance::now(&sim.model, sim.seed, &sim.backend);
         let zones = mapped_zones(&sim.consequence, &sim.fields.grid, &sim.projection);
@@ -370,6 +376,22 @@ pub fn write_outputs(
                 write_bytes_atomically(&path, write(scenario, &zones, &prov).as_bytes())?;
                 written.push(path);
             }
+        }
+        if formats.contains(&OutputFormat::Png) {
+            let path = dir.join("map.png");
+            let png = map_png(
+                scenario,
+                &sim.fields,
+                &sim.projection,
+                &sim.consequence,
+                &zones,
+            )
+            .map_err(|message| OutputError::Image {
+                path: path.clone(),
+                message,
+            })?;
+            write_bytes_atomically(&path, &png)?;
+            written.push(path);
         }
     }
     if scenario.output.formats.contains(&OutputFormat::Json) {

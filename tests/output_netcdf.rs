@@ -180,6 +180,7 @@ fn successful_write_leaves_only_final_files() {
         vec![
             "alert.cap.xml",
             "fields.nc",
+            "map.png",
             "summary.json",
             "zones.geojson",
             "zones.kml"

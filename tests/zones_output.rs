@@ -375,3 +375,43 @@ fn across_the_border_each_country_is_alerted_in_its_own_languages() {
         .iter()
         .all(|i| !i.1.to_lowercase().contains("relocation")));
 }
+
+#[test]
+fn the_map_shows_the_field_and_each_zone_outline_in_its_colour() {
+    let s = chlorine_scenario();
+    let sim = simulate(&s, &RunOptions::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_outputs(&s, &sim, dir.path()).unwrap();
+    let file = std::fs::File::open(dir.path().join("map.png")).unwrap();
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.height, 900);
+    assert!(
+        info.width > 900,
+        "the square domain is as wide as high, plus the colour bar"
+    );
+    let pixels: Vec<[u8; 3]> = buf[..info.buffer_size()]
+        .chunks(3)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let count = |rgb: [u8; 3]| pixels.iter().filter(|&&p| p == rgb).count();
+    // AEGL-2 orange and AEGL-1 yellow outlines, the land colour and the sea colour.
+    for (what, rgb) in [
+        ("AEGL-2 outline", [255, 165, 0]),
+        ("AEGL-1 outline", [255, 255, 0]),
+        ("land", [242, 239, 230]),
+        ("sea", [214, 234, 248]),
+    ] {
+        assert!(count(rgb) > 200, "{what}: {} pixels", count(rgb));
+    }
+    // The concentration field in viridis: many distinct blue-green shades.
+    let shades: std::collections::HashSet<[u8; 3]> = pixels
+        .iter()
+        .filter(|p| p[1] > p[0] && p[2] > p[0] && p[0] < 80)
+        .copied()
+        .collect();
+    assert!(shades.len() > 50, "{} field shades", shades.len());
+}

@@ -5,11 +5,11 @@
 //! machine and needs no system fonts.
 
 use std::path::Path;
-use std::sync::OnceLock;
 
 use plotters::prelude::*;
 
 use super::EvaluateError;
+use crate::output::font::ensure_font;
 
 /// Colours for successive series (colour-blind-safe Okabe–Ito palette).
 const PALETTE: [RGBColor; 7] = [
@@ -21,16 +21,6 @@ const PALETTE: [RGBColor; 7] = [
     RGBColor(86, 180, 233),
     RGBColor(0, 0, 0),
 ];
-
-/// Registers the embedded font once per process.
-fn ensure_font() -> Result<(), String> {
-    static FONT: OnceLock<Result<(), String>> = OnceLock::new();
-    FONT.get_or_init(|| {
-        plotters::style::register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular())
-            .map_err(|_| "the embedded DejaVu Sans font could not be loaded".to_string())
-    })
-    .clone()
-}
 
 /// One labelled set of (observed, modelled) points.
 #[derive(Debug, Clone, PartialEq)]

@@ -291,6 +291,16 @@ impl Region {
         R.get_or_init(|| Region::parse().expect("embedded region data parse (checked by tests)"))
     }
 
+    /// Maine and New Brunswick (lon/lat), for maps.
+    pub fn subdivisions(&self) -> [&MultiPolygon<f64>; 2] {
+        [&self.maine, &self.new_brunswick]
+    }
+
+    /// The land mask (lon/lat), for maps.
+    pub fn land(&self) -> &MultiPolygon<f64> {
+        &self.land
+    }
+
     /// Tags one point.
     pub fn tag(&self, p: LatLon) -> CellTag {
         let [west, south, east, north] = REGION_BOX;

@@ -4,8 +4,10 @@
 
 mod alert_text;
 pub mod cap;
+pub mod font;
 pub mod geojson;
 pub mod kml;
+pub mod map;
 pub mod netcdf;
 mod strings;
 pub mod summary;
@@ -23,6 +25,8 @@ pub enum OutputError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot draw {}: {message}", path.display())]
+    Image { path: PathBuf, message: String },
     #[error("cannot write HDF5 file {}: {source}", path.display())]
     Hdf5 {
         path: PathBuf,

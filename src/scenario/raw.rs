@@ -235,4 +235,6 @@ pub enum OutputFormat {
     Kml,
     /// A CAP 1.2 draft alert for the zones (`<directory>/alert.cap.xml`).
     Cap,
+    /// A map of the hazard field and the zones (`<directory>/map.png`).
+    Png,
 }

@@ -538,6 +538,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             OutputFormat::Geojson,
             OutputFormat::Kml,
             OutputFormat::Cap,
+            OutputFormat::Png,
         ]
     });
     if formats.is_empty() {

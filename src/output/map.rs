@@ -1,0 +1,341 @@
+//! A map of the run that an emergency manager can read at a glance (`map.png`): the hazard field
+//! in the lowest layer on a logarithmic colour scale, the zones outlined in their alert colours,
+//! land and sea, the Maine and New Brunswick outlines (so the Canada–US border shows), towns and
+//! sources, with a title, a zone legend and a colour bar.
+//!
+//! The field is the one the zones are judged on: for nuclides the projected effective dose over
+//! 7 days (Health Canada's evacuation window), for a chemical its peak running mean at the AEGL
+//! duration, else the time-integrated air concentration of the first species. Axes are longitude
+//! and latitude with the pixel aspect of the domain's mid-latitude, so distances read true.
+
+use geo::{LineString, MultiPolygon};
+use ndarray::Array2;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::colors::colormaps::ViridisRGB;
+
+use super::font::ensure_font;
+use super::zones::MappedZone;
+use crate::exposure::{RadiologicalDose, DOSE_WINDOWS_S};
+use crate::field::Fields;
+use crate::geo::jurisdiction::Region;
+use crate::geo::TransverseMercator;
+use crate::scenario::Scenario;
+use crate::substance::AEGL_DURATIONS_S;
+
+/// Height (px) of the map; the width follows the domain's aspect.
+const MAP_HEIGHT_PX: u32 = 900;
+/// Width (px) of the colour-bar panel.
+const BAR_WIDTH_PX: u32 = 190;
+/// Decades of the colour scale below the field's maximum.
+const DECADES: f64 = 4.0;
+
+/// The field drawn under the zones, its name and unit.
+struct Hazard {
+    values: Array2<f64>,
+    name: String,
+    unit: &'static str,
+}
+
+/// The field a map shows (see the module docs).
+fn hazard(consequence: &crate::consequence::Consequence, fields: &Fields) -> Option<Hazard> {
+    if let Some(d) = &consequence.exposure.radiological {
+        return dose_hazard(d);
+    }
+    if let Some(ce) = consequence.exposure.chemicals.first() {
+        let k = AEGL_DURATIONS_S
+            .iter()
+            .position(|&x| (x - consequence.spec.aegl_duration_s).abs() < 1e-9)?;
+        return Some(Hazard {
+            values: ce
+                .peak_mean_kg_m3
+                .index_axis(ndarray::Axis(0), k)
+                .mapv(|v| v * 1e6),
+            name: format!(
+                "{}: peak {} min mean concentration",
+                ce.name,
+                consequence.spec.aegl_duration_s / 60.0
+            ),
+            unit: "mg m-3",
+        });
+    }
+    let s = fields.species.first()?;
+    Some(Hazard {
+        values: s.time_integrated.index_axis(ndarray::Axis(0), 0).to_owned(),
+        name: format!("{}: time-integrated air concentration", s.species.name),
+        unit: match s.species.unit {
+            crate::substance::AmountUnit::Becquerel => "Bq s m-3",
+            crate::substance::AmountUnit::Kilogram => "kg s m-3",
+        },
+    })
+}
+
+fn dose_hazard(d: &RadiologicalDose) -> Option<Hazard> {
+    let seven_days = 7.0 * 86_400.0;
+    let w = d
+        .window_index(seven_days)
+        .or_else(|| d.window_index(*DOSE_WINDOWS_S.last()?))?;
+    Some(Hazard {
+        values: d.effective_sv(w),
+        name: format!("projected effective dose, {} d", d.windows_s[w] / 86_400.0),
+        unit: "Sv",
+    })
+}
+
+/// Map colour of a zone: its KML colour (`aabbggrr`) as RGB.
+fn zone_colour(z: &MappedZone) -> RGBColor {
+    let c = z.text.kml_colour;
+    let byte = |k: usize| u8::from_str_radix(&c[k..k + 2], 16).unwrap_or(128);
+    RGBColor(byte(6), byte(4), byte(2))
+}
+
+/// Renders the map as PNG bytes.
+pub fn map_png(
+    scenario: &Scenario,
+    fields: &Fields,
+    projection: &TransverseMercator,
+    consequence: &crate::consequence::Consequence,
+    zones: &[MappedZone],
+) -> Result<Vec<u8>, String> {
+    ensure_font()?;
+    let g = &fields.grid;
+    let half = 0.5 * g.dx_m;
+    let (x_lo, x_hi) = (g.x0_m - half, g.x0_m + (g.nx as f64 - 0.5) * g.dx_m);
+    let (y_lo, y_hi) = (g.y0_m - half, g.y0_m + (g.ny as f64 - 0.5) * g.dx_m);
+    let corners = [(x_lo, y_lo), (x_hi, y_lo), (x_lo, y_hi), (x_hi, y_hi)]
+        .map(|(x, y)| projection.inverse(x, y));
+    let lon_lo = corners.iter().map(|c| c.lon).fold(f64::INFINITY, f64::min);
+    let lon_hi = corners
+        .iter()
+        .map(|c| c.lon)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let lat_lo = corners.iter().map(|c| c.lat).fold(f64::INFINITY, f64::min);
+    let lat_hi = corners
+        .iter()
+        .map(|c| c.lat)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let aspect =
+        (lon_hi - lon_lo) * (0.5 * (lat_lo + lat_hi)).to_radians().cos() / (lat_hi - lat_lo);
+    let map_w = ((MAP_HEIGHT_PX as f64 - 120.0) * aspect + 120.0).clamp(500.0, 1800.0) as u32;
+    let (w, h) = (map_w + BAR_WIDTH_PX, MAP_HEIGHT_PX);
+    let mut buf = vec![0u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let (map_area, bar_area) = root.split_horizontally(map_w);
+        let hazard = hazard(consequence, fields);
+        let scale = hazard.as_ref().and_then(|hz| {
+            let max = hz.values.iter().cloned().fold(0.0f64, f64::max);
+            (max > 0.0 && max.is_finite()).then(|| (max.log10() - DECADES, max.log10()))
+        });
+        let title = format!(
+            "{} — {}",
+            scenario.name,
+            scenario.start.format("%Y-%m-%d %H:%M UTC")
+        );
+        let mut chart = ChartBuilder::on(&map_area)
+            .caption(title, ("sans-serif", 20))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(lon_lo..lon_hi, lat_lo..lat_hi)
+            .map_err(|e| e.to_string())?;
+        chart
+            .plotting_area()
+            .fill(&RGBColor(214, 234, 248))
+            .map_err(|e| e.to_string())?;
+        let region = Region::embedded();
+        let land = RGBColor(242, 239, 230);
+        draw_polygons(&mut chart, region.land(), land.filled())?;
+        if let (Some(hz), Some((lo, hi))) = (&hazard, scale) {
+            let cells = hz
+                .values
+                .indexed_iter()
+                .filter(|(_, &v)| v > 0.0 && v.log10() >= lo)
+                .map(|((j, i), &v)| {
+                    let (cx, cy) = (g.x0_m + i as f64 * g.dx_m, g.y0_m + j as f64 * g.dx_m);
+                    // 10 % wider than the cell, so the grid's small turn against the
+                    // meridians leaves no hairline gaps between neighbours.
+                    let a = projection.inverse(cx - 1.1 * half, cy - 1.1 * half);
+                    let b = projection.inverse(cx + 1.1 * half, cy + 1.1 * half);
+                    let t = ((v.log10() - lo) / (hi - lo)).clamp(0.0, 1.0);
+                    Rectangle::new(
+                        [(a.lon, a.lat), (b.lon, b.lat)],
+                        ViridisRGB::get_color(t).filled(),
+                    )
+                });
+            chart.draw_series(cells).map_err(|e| e.to_string())?;
+        }
+        for outline in region.subdivisions() {
+            draw_outlines(&mut chart, outline, RGBColor(90, 90, 90).stroke_width(1))?;
+        }
+        // Gravest zones last, so they are drawn on top.
+        for z in zones.iter().rev() {
+            let style = zone_colour(z).stroke_width(3);
+            draw_outlines(&mut chart, &z.geometry, style)?;
+            chart
+                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+                .map_err(|e| e.to_string())?
+                .label(z.text.title_en.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], style));
+        }
+        let inside = |lon: f64, lat: f64| {
+            (lon_lo..=lon_hi).contains(&lon) && (lat_lo..=lat_hi).contains(&lat)
+        };
+        for t in region
+            .towns
+            .iter()
+            .filter(|t| inside(t.location.lon, t.location.lat))
+        {
+            let p = (t.location.lon, t.location.lat);
+            chart
+                .draw_series([EmptyElement::at(p)
+                    + Circle::new((0, 0), 3, BLACK.filled())
+                    + Text::new(t.name.clone(), (5, -12), ("sans-serif", 13))])
+                .map_err(|e| e.to_string())?;
+        }
+        for s in &scenario.sources {
+            let p = (s.location.lon, s.location.lat);
+            chart
+                .draw_series([EmptyElement::at(p)
+                    + TriangleMarker::new((0, 0), 8, RED.filled())
+                    + Text::new(s.name.clone(), (8, 2), ("sans-serif", 14))])
+                .map_err(|e| e.to_string())?;
+        }
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc("longitude (°E)")
+            .y_desc("latitude (°N)")
+            .label_style(("sans-serif", 13))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        if !zones.is_empty() {
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::LowerLeft)
+                .background_style(WHITE.mix(0.85))
+                .border_style(BLACK)
+                .label_font(("sans-serif", 13))
+                .draw()
+                .map_err(|e| e.to_string())?;
+        }
+        if let (Some(hz), Some((lo, hi))) = (&hazard, scale) {
+            colour_bar(&bar_area, hz, lo, hi)?;
+        }
+        root.present().map_err(|e| e.to_string())?;
+    }
+    encode_png(&buf, w, h)
+}
+
+type Chart<'a, 'b> = ChartContext<
+    'a,
+    BitMapBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+fn ring_points(r: &LineString<f64>) -> Vec<(f64, f64)> {
+    r.coords().map(|c| (c.x, c.y)).collect()
+}
+
+fn draw_polygons(
+    chart: &mut Chart,
+    mp: &MultiPolygon<f64>,
+    style: ShapeStyle,
+) -> Result<(), String> {
+    chart
+        .draw_series(
+            mp.iter()
+                .map(|p| Polygon::new(ring_points(p.exterior()), style)),
+        )
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+fn draw_outlines(
+    chart: &mut Chart,
+    mp: &MultiPolygon<f64>,
+    style: ShapeStyle,
+) -> Result<(), String> {
+    let rings = mp
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .map(|r| PathElement::new(ring_points(r), style));
+    chart.draw_series(rings).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// A vertical colour bar over [10^lo, 10^hi] with a label at every decade.
+fn colour_bar(
+    area: &DrawingArea<BitMapBackend, Shift>,
+    hz: &Hazard,
+    lo: f64,
+    hi: f64,
+) -> Result<(), String> {
+    let mut bar = ChartBuilder::on(area)
+        .margin_top(120)
+        .margin_bottom(60)
+        .margin_right(70)
+        .margin_left(0)
+        .y_label_area_size(75)
+        .build_cartesian_2d(0.0..1.0, lo..hi)
+        .map_err(|e| e.to_string())?;
+    let steps = 200;
+    bar.draw_series((0..steps).map(|k| {
+        let (a, b) = (
+            lo + (hi - lo) * k as f64 / steps as f64,
+            lo + (hi - lo) * (k + 1) as f64 / steps as f64,
+        );
+        Rectangle::new(
+            [(0.0, a), (1.0, b)],
+            ViridisRGB::get_color((k as f64 + 0.5) / steps as f64).filled(),
+        )
+    }))
+    .map_err(|e| e.to_string())?;
+    bar.configure_mesh()
+        .disable_mesh()
+        .disable_x_axis()
+        .y_labels(DECADES as usize + 1)
+        .y_label_formatter(&|v| format!("1e{:.0}", v.round()))
+        .label_style(("sans-serif", 13))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    // The field's name, a line per clause, and its unit.
+    let mut lines: Vec<String> = vec![];
+    for clause in hz.name.split(": ").flat_map(|c| c.split(", ")) {
+        // Wrapped at about 24 characters, the width of the panel.
+        let mut line = String::new();
+        for word in clause.split(' ') {
+            if !line.is_empty() && line.len() + word.len() > 24 {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    lines.push(format!("({})", hz.unit));
+    for (k, line) in lines.iter().enumerate() {
+        area.draw(&Text::new(
+            line.clone(),
+            (8, 30 + 18 * k as i32),
+            ("sans-serif", 13),
+        ))
+        .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut writer = enc.write_header().map_err(|e| e.to_string())?;
+        writer.write_image_data(rgb).map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
