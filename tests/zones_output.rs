@@ -3,6 +3,8 @@
 //! elements, values, times and polygons follow the CAP 1.2 specification, in English and French
 //! for Canadian cells and English for US cells.
 
+mod common;
+
 use std::path::Path;
 
 use plume::{simulate, write_outputs, RunOptions, Scenario};
@@ -63,33 +65,9 @@ fn chlorine_scenario() -> Scenario {
 /// The iodine release at Calais of `tests/consequence_run.rs`: zones on both sides of the border.
 fn border_scenario() -> Scenario {
     Scenario::parse(
-        r#"
-[scenario]
-name = "St. Croix border release"
-start = "2026-05-01T00:00:00Z"
-duration_s = 7200
-[domain]
-centre = { lat = 45.26, lon = -67.33 }
-extent_m = [20000, 24000]
-resolution_m = 500
-layers_m = [[0, 3]]
-output_interval_s = 900
-[[source]]
-name = "border"
-location = { lat = 45.183, lon = -67.277 }
-height_m = 10
-start_s = 0
-duration_s = 3600
-release = [{ nuclide = "I-131", rate_bq_s = 2.0e12 }, { nuclide = "Cs-137", rate_bq_s = 2.0e11 }]
-[meteorology]
-kind = "uniform"
-wind_speed_m_s = 3
-wind_from_deg = 10
-stability = "D"
-mixing_height_m = 800
-[output]
-formats = ["json", "geojson", "kml", "cap"]
-"#,
+        &common::st_croix_border_scenario(
+            "[output]\nformats = [\"json\", \"geojson\", \"kml\", \"cap\"]\n",
+        ),
         Path::new("border.toml"),
     )
     .unwrap()
