@@ -375,3 +375,102 @@ fn across_the_border_each_country_is_alerted_in_its_own_languages() {
         .iter()
         .all(|i| !i.1.to_lowercase().contains("relocation")));
 }
+
+/// A chlorine-like release of a user substance whose name starts with a digit, on a small grid.
+fn digit_named_chemical_scenario(dir: &Path) -> Scenario {
+    std::fs::write(
+        dir.join("substances.toml"),
+        r#"
+[[chemical]]
+name = "1,3-Test gas"
+mw_g_per_mol = 70.9
+toxic_load_n = 2.0
+aegl1_mg_m3 = [1.45, 1.45, 1.45, 1.45, 1.45]
+aegl2_mg_m3 = [8.12, 8.12, 5.8, 2.9, 2.06]
+aegl3_mg_m3 = [145.0, 81.2, 58.0, 29.0, 20.6]
+source = "test values (chlorine's)"
+"#,
+    )
+    .unwrap();
+    let path = dir.join("digit.toml");
+    Scenario::parse(
+        r#"
+[scenario]
+name = "Digit-named gas"
+start = "2026-08-02T03:00:00Z"
+duration_s = 3600
+[domain]
+centre = { lat = 45.30, lon = -66.0 }
+extent_m = [8000, 8000]
+resolution_m = 200
+layers_m = [[0, 3]]
+output_interval_s = 600
+[[source]]
+name = "tank"
+location = { lat = 45.2789, lon = -66.0125 }
+height_m = 1.0
+start_s = 0
+duration_s = 1800
+release = [{ substance = "1,3-Test gas", rate_kg_s = 10.0 }]
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 2.5
+wind_from_deg = 225
+stability = "F"
+[consequence]
+substance_file = "substances.toml"
+"#,
+        &path,
+    )
+    .unwrap()
+}
+
+/// Whether `s` is an XML NCName in the ASCII range the ids use: a letter or `_` first, then
+/// letters, digits, `_`, `-` or `.`.
+fn is_ascii_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+}
+
+#[test]
+fn kml_ids_are_unique_ncnames_and_every_style_url_resolves() {
+    // KML 2.2 types `id` as xs:ID: an NCName, unique in the document (OGC 07-147r2 §6.4; the
+    // schema rejects a Style and a Placemark sharing one, and an id that starts with a digit).
+    let dir = tempfile::tempdir().unwrap();
+    for s in [
+        chlorine_scenario(),
+        border_scenario(),
+        digit_named_chemical_scenario(dir.path()),
+    ] {
+        let w = run(&s);
+        let doc = roxmltree::Document::parse(&w.kml).unwrap();
+        let ids: Vec<&str> = doc
+            .descendants()
+            .filter_map(|n| n.attribute("id"))
+            .collect();
+        assert!(!ids.is_empty(), "{}", s.name);
+        for id in &ids {
+            assert!(
+                is_ascii_ncname(id),
+                "{}: id {id:?} is not an NCName",
+                s.name
+            );
+        }
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "{}: duplicate ids {ids:?}", s.name);
+        for url in doc.descendants().filter(|n| n.has_tag_name("styleUrl")) {
+            let target = &url.text().unwrap()[1..];
+            assert!(
+                doc.descendants()
+                    .any(|n| n.has_tag_name("Style") && n.attribute("id") == Some(target)),
+                "{}: styleUrl #{target} names no Style",
+                s.name
+            );
+        }
+    }
+}
