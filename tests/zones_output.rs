@@ -474,3 +474,39 @@ fn kml_ids_are_unique_ncnames_and_every_style_url_resolves() {
         }
     }
 }
+
+#[test]
+fn french_alert_texts_write_decimals_with_a_comma() {
+    // French (and the Translation Bureau's and OQLF's usage for fr-CA) separates decimals with a
+    // comma: "2,0 km²", never "2.0 km²".
+    let w = run(&chlorine_scenario());
+    let doc = roxmltree::Document::parse(&w.cap).unwrap();
+    let mut french = 0;
+    for info in doc.descendants().filter(|n| n.has_tag_name("info")) {
+        let lang = info
+            .children()
+            .find(|n| n.has_tag_name("language"))
+            .and_then(|n| n.text())
+            .unwrap();
+        let description = info
+            .children()
+            .find(|n| n.has_tag_name("description"))
+            .and_then(|n| n.text())
+            .unwrap();
+        let before_km2 = description.split(" km²").next().unwrap();
+        let area = before_km2.rsplit(' ').next().unwrap();
+        if lang.starts_with("fr") {
+            french += 1;
+            assert!(
+                area.contains(',') && !area.contains('.'),
+                "French area {area:?} in: {description}"
+            );
+        } else {
+            assert!(
+                area.contains('.'),
+                "English area {area:?} in: {description}"
+            );
+        }
+    }
+    assert!(french > 0);
+}

@@ -171,13 +171,13 @@ fn info(
     let description = if french {
         format!(
             "{headline}. Projection de {} ({}) pour le scénario « {} », rejet débutant le {}. \
-             {:.1} km² : {}. Source du critère : {}{}. Il s'agit d'une projection de modèle : \
+             {} km² : {}. Source du critère : {}{}. Il s'agit d'une projection de modèle : \
              à confirmer par des mesures sur le terrain.",
             prov.engine_version,
             prov.model,
             scenario.name,
             scenario.start.to_rfc3339(),
-            part.area_km2,
+            format!("{:.1}", part.area_km2).replace('.', ","),
             part.area_desc_fr,
             z.source,
             if z.verified {
