@@ -510,3 +510,16 @@ fn french_alert_texts_write_decimals_with_a_comma() {
     }
     assert!(french > 0);
 }
+
+#[test]
+fn control_characters_in_a_scenario_name_leave_the_kml_and_cap_well_formed() {
+    // TOML accepts "\u0001" or "\u000B" in a name; XML 1.0 admits no control character but
+    // tab, line feed and carriage return, and a receiver rejects a document that holds one.
+    let mut s = chlorine_scenario();
+    s.name = "Drill\u{b} 3\u{1}: chlorine\ttest".into();
+    let w = run(&s);
+    roxmltree::Document::parse(&w.kml).expect("zones.kml is well-formed XML");
+    let infos = check_cap(&w.cap);
+    assert!(!infos.is_empty());
+    assert!(w.kml.contains("Drill 3: chlorine\ttest"));
+}

@@ -11,6 +11,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 
 use super::netcdf::Provenance;
+use super::xml_chars;
 use super::zones::MappedZone;
 use crate::scenario::Scenario;
 
@@ -24,7 +25,7 @@ pub fn zones_kml(scenario: &Scenario, zones: &[MappedZone], prov: &Provenance) -
 fn text<W: io::Write>(w: &mut Writer<W>, name: &str, value: &str) -> io::Result<()> {
     // Escape only what XML requires in text (<, >, &), so apostrophes read as written.
     w.create_element(name)
-        .write_text_content(BytesText::from_escaped(partial_escape(value)))?;
+        .write_text_content(BytesText::from_escaped(partial_escape(xml_chars(value))))?;
     Ok(())
 }
 
