@@ -393,3 +393,151 @@ fn the_map_shows_the_field_and_each_zone_outline_in_its_colour() {
         .collect();
     assert!(shades.len() > 50, "{} field shades", shades.len());
 }
+
+/// A chlorine-like release of a user substance whose name starts with a digit, on a small grid.
+fn digit_named_chemical_scenario(dir: &Path) -> Scenario {
+    std::fs::write(
+        dir.join("substances.toml"),
+        r#"
+[[chemical]]
+name = "1,3-Test gas"
+mw_g_per_mol = 70.9
+toxic_load_n = 2.0
+aegl1_mg_m3 = [1.45, 1.45, 1.45, 1.45, 1.45]
+aegl2_mg_m3 = [8.12, 8.12, 5.8, 2.9, 2.06]
+aegl3_mg_m3 = [145.0, 81.2, 58.0, 29.0, 20.6]
+source = "test values (chlorine's)"
+"#,
+    )
+    .unwrap();
+    let path = dir.join("digit.toml");
+    Scenario::parse(
+        r#"
+[scenario]
+name = "Digit-named gas"
+start = "2026-08-02T03:00:00Z"
+duration_s = 3600
+[domain]
+centre = { lat = 45.30, lon = -66.0 }
+extent_m = [8000, 8000]
+resolution_m = 200
+layers_m = [[0, 3]]
+output_interval_s = 600
+[[source]]
+name = "tank"
+location = { lat = 45.2789, lon = -66.0125 }
+height_m = 1.0
+start_s = 0
+duration_s = 1800
+release = [{ substance = "1,3-Test gas", rate_kg_s = 10.0 }]
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 2.5
+wind_from_deg = 225
+stability = "F"
+[consequence]
+substance_file = "substances.toml"
+"#,
+        &path,
+    )
+    .unwrap()
+}
+
+/// Whether `s` is an XML NCName in the ASCII range the ids use: a letter or `_` first, then
+/// letters, digits, `_`, `-` or `.`.
+fn is_ascii_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+}
+
+#[test]
+fn kml_ids_are_unique_ncnames_and_every_style_url_resolves() {
+    // KML 2.2 types `id` as xs:ID: an NCName, unique in the document (OGC 07-147r2 §6.4; the
+    // schema rejects a Style and a Placemark sharing one, and an id that starts with a digit).
+    let dir = tempfile::tempdir().unwrap();
+    for s in [
+        chlorine_scenario(),
+        border_scenario(),
+        digit_named_chemical_scenario(dir.path()),
+    ] {
+        let w = run(&s);
+        let doc = roxmltree::Document::parse(&w.kml).unwrap();
+        let ids: Vec<&str> = doc
+            .descendants()
+            .filter_map(|n| n.attribute("id"))
+            .collect();
+        assert!(!ids.is_empty(), "{}", s.name);
+        for id in &ids {
+            assert!(
+                is_ascii_ncname(id),
+                "{}: id {id:?} is not an NCName",
+                s.name
+            );
+        }
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "{}: duplicate ids {ids:?}", s.name);
+        for url in doc.descendants().filter(|n| n.has_tag_name("styleUrl")) {
+            let target = &url.text().unwrap()[1..];
+            assert!(
+                doc.descendants()
+                    .any(|n| n.has_tag_name("Style") && n.attribute("id") == Some(target)),
+                "{}: styleUrl #{target} names no Style",
+                s.name
+            );
+        }
+    }
+}
+
+#[test]
+fn french_alert_texts_write_decimals_with_a_comma() {
+    // French (and the Translation Bureau's and OQLF's usage for fr-CA) separates decimals with a
+    // comma: "2,0 km²", never "2.0 km²".
+    let w = run(&chlorine_scenario());
+    let doc = roxmltree::Document::parse(&w.cap).unwrap();
+    let mut french = 0;
+    for info in doc.descendants().filter(|n| n.has_tag_name("info")) {
+        let lang = info
+            .children()
+            .find(|n| n.has_tag_name("language"))
+            .and_then(|n| n.text())
+            .unwrap();
+        let description = info
+            .children()
+            .find(|n| n.has_tag_name("description"))
+            .and_then(|n| n.text())
+            .unwrap();
+        let before_km2 = description.split(" km²").next().unwrap();
+        let area = before_km2.rsplit(' ').next().unwrap();
+        if lang.starts_with("fr") {
+            french += 1;
+            assert!(
+                area.contains(',') && !area.contains('.'),
+                "French area {area:?} in: {description}"
+            );
+        } else {
+            assert!(
+                area.contains('.'),
+                "English area {area:?} in: {description}"
+            );
+        }
+    }
+    assert!(french > 0);
+}
+
+#[test]
+fn control_characters_in_a_scenario_name_leave_the_kml_and_cap_well_formed() {
+    // TOML accepts "\u0001" or "\u000B" in a name; XML 1.0 admits no control character but
+    // tab, line feed and carriage return, and a receiver rejects a document that holds one.
+    let mut s = chlorine_scenario();
+    s.name = "Drill\u{b} 3\u{1}: chlorine\ttest".into();
+    let w = run(&s);
+    roxmltree::Document::parse(&w.kml).expect("zones.kml is well-formed XML");
+    let infos = check_cap(&w.cap);
+    assert!(!infos.is_empty());
+    assert!(w.kml.contains("Drill 3: chlorine\ttest"));
+}

@@ -96,13 +96,15 @@ fn window_text(window_s: f64) -> (String, String) {
         )
     } else {
         let h = trim(window_s / 3600.0);
-        (format!("{h} h"), format!("{h} h"))
+        (format!("{h} h"), format!("{} h", h.replace('.', ",")))
     }
 }
 
 /// The texts of a radiological criterion's zone.
 pub fn radiological(c: &Criterion) -> ZoneText {
     let dose = dose_text(c.threshold_sv);
+    // French writes decimals with a comma ("0,5 mSv").
+    let dose_fr = dose.replace('.', ",");
     let (win_en, win_fr) = window_text(c.window_s);
     let (authority_en, authority_fr) = match c.set.as_str() {
         "HC_2018" => ("Health Canada 2018", "Santé Canada 2018"),
@@ -114,15 +116,15 @@ pub fn radiological(c: &Criterion) -> ZoneText {
     match c.quantity {
         crate::impact::DoseQuantity::EffectiveProjected => {
             basis_en = format!("projected dose at least {dose} over {win_en}");
-            basis_fr = format!("dose projetée d'au moins {dose} sur {win_fr}");
+            basis_fr = format!("dose projetée d'au moins {dose_fr} sur {win_fr}");
         }
         crate::impact::DoseQuantity::EffectiveAverted => {
             basis_en = format!("sheltering averts at least {dose} over {win_en}");
-            basis_fr = format!("l'abri évite au moins {dose} sur {win_fr}");
+            basis_fr = format!("l'abri évite au moins {dose_fr} sur {win_fr}");
         }
         crate::impact::DoseQuantity::ThyroidProjected => {
             basis_en = format!("projected thyroid dose at least {dose} over {win_en}");
-            basis_fr = format!("dose projetée à la thyroïde d'au moins {dose} sur {win_fr}");
+            basis_fr = format!("dose projetée à la thyroïde d'au moins {dose_fr} sur {win_fr}");
         }
     }
     let (action_en, action_fr, response, severity, alert, colour, i_en, i_fr): (
@@ -265,7 +267,10 @@ pub fn chemical(name: &str, level: u8, duration_min: f64) -> ZoneText {
         alert: true,
         kml_colour: colour,
         title_en: format!("{name}: AEGL-{level} ({d} min) exceeded, {effect_en}"),
-        title_fr: format!("{fr} : AEGL-{level} ({d} min) dépassé, {effect_fr}"),
+        title_fr: format!(
+            "{fr} : AEGL-{level} ({} min) dépassé, {effect_fr}",
+            d.replace('.', ",")
+        ),
         instruction_en: i_en,
         instruction_fr: i_fr,
     }
@@ -317,5 +322,9 @@ mod tests {
         assert!(chemical("Chlorine", 2, 60.0)
             .title_fr
             .starts_with("Chlore : AEGL-2 (60 min)"));
+        assert!(chemical("Chlorine", 2, 7.5)
+            .title_fr
+            .starts_with("Chlore : AEGL-2 (7,5 min)"));
+        assert_eq!(window_text(5400.0).1, "1,5 h");
     }
 }

@@ -19,6 +19,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 
 use super::netcdf::Provenance;
+use super::xml_chars;
 use super::zones::{MappedZone, ZonePart};
 use crate::geo::jurisdiction::Country;
 use crate::scenario::Scenario;
@@ -41,7 +42,7 @@ pub fn zones_cap(scenario: &Scenario, zones: &[MappedZone], prov: &Provenance) -
 fn text<W: io::Write>(w: &mut Writer<W>, name: &str, value: &str) -> io::Result<()> {
     // Escape only what XML requires in text (<, >, &), so apostrophes read as written.
     w.create_element(name)
-        .write_text_content(BytesText::from_escaped(partial_escape(value)))?;
+        .write_text_content(BytesText::from_escaped(partial_escape(xml_chars(value))))?;
     Ok(())
 }
 
@@ -171,13 +172,13 @@ fn info(
     let description = if french {
         format!(
             "{headline}. Projection de {} ({}) pour le scénario « {} », rejet débutant le {}. \
-             {:.1} km² : {}. Source du critère : {}{}. Il s'agit d'une projection de modèle : \
+             {} km² : {}. Source du critère : {}{}. Il s'agit d'une projection de modèle : \
              à confirmer par des mesures sur le terrain.",
             prov.engine_version,
             prov.model,
             scenario.name,
             scenario.start.to_rfc3339(),
-            part.area_km2,
+            format!("{:.1}", part.area_km2).replace('.', ","),
             part.area_desc_fr,
             z.source,
             if z.verified {

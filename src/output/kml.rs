@@ -11,6 +11,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 
 use super::netcdf::Provenance;
+use super::xml_chars;
 use super::zones::MappedZone;
 use crate::scenario::Scenario;
 
@@ -24,7 +25,7 @@ pub fn zones_kml(scenario: &Scenario, zones: &[MappedZone], prov: &Provenance) -
 fn text<W: io::Write>(w: &mut Writer<W>, name: &str, value: &str) -> io::Result<()> {
     // Escape only what XML requires in text (<, >, &), so apostrophes read as written.
     w.create_element(name)
-        .write_text_content(BytesText::from_escaped(partial_escape(value)))?;
+        .write_text_content(BytesText::from_escaped(partial_escape(xml_chars(value))))?;
     Ok(())
 }
 
@@ -54,7 +55,7 @@ fn write(
                 )?;
                 for z in zones {
                     w.create_element("Style")
-                        .with_attribute(("id", z.id.as_str()))
+                        .with_attribute(("id", style_id(z).as_str()))
                         .write_inner_content(|w| {
                             w.create_element("LineStyle").write_inner_content(|w| {
                                 text(w, "color", &format!("ff{}", &z.text.kml_colour[2..]))?;
@@ -75,9 +76,35 @@ fn write(
     Ok(())
 }
 
+/// `id` as an XML NCName, which KML's `id` (xs:ID) must be: characters other than ASCII
+/// letters, digits, `_`, `-` and `.` become `_`, and one that does not start with a letter or
+/// `_` gets a leading `_` ("1_3_Test_gas_AEGL-2_60min" → "_1_3_Test_gas_AEGL-2_60min").
+fn xml_id(id: &str) -> String {
+    let id: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "_-.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if id.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        id
+    } else {
+        format!("_{id}")
+    }
+}
+
+/// The id of a zone's Style: distinct from its Placemark's, as xs:ID values must be unique.
+fn style_id(z: &MappedZone) -> String {
+    format!("style_{}", xml_id(&z.id))
+}
+
 fn placemark(w: &mut Writer<Vec<u8>>, z: &MappedZone) -> io::Result<()> {
     w.create_element("Placemark")
-        .with_attribute(("id", z.id.as_str()))
+        .with_attribute(("id", xml_id(&z.id).as_str()))
         .write_inner_content(|w| {
             text(w, "name", &z.text.title_en)?;
             text(
@@ -101,7 +128,7 @@ fn placemark(w: &mut Writer<Vec<u8>>, z: &MappedZone) -> io::Result<()> {
                     }
                 ),
             )?;
-            text(w, "styleUrl", &format!("#{}", z.id))?;
+            text(w, "styleUrl", &format!("#{}", style_id(z)))?;
             w.create_element("MultiGeometry").write_inner_content(|w| {
                 for p in &z.geometry {
                     polygon(w, p)?;

@@ -35,6 +35,17 @@ pub enum OutputError {
     },
 }
 
+/// `value` without the characters XML 1.0 forbids (§2.2: control characters other than tab,
+/// line feed and carriage return, and U+FFFE, U+FFFF), which a scenario name may hold.
+pub(crate) fn xml_chars(value: &str) -> String {
+    value
+        .chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+        })
+        .collect()
+}
+
 /// Creates `dir` (and parents) if missing.
 pub fn ensure_dir(dir: &Path) -> Result<(), OutputError> {
     std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
