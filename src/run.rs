@@ -8,7 +8,7 @@ use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::UniformMet;
 use crate::model::{gaussian, lagrangian, puff};
-use crate::output::cap::zones_cap;
+use crate::output::cap::{zones_cap, ALERTS};
 use crate::output::geojson::zones_geojson;
 use crate::output::kml::zones_kml;
 use crate::output::map::map_png;
@@ -365,15 +365,22 @@ pub fn write_outputs(
     if wants_zones {
         let prov = Provenance::now(&sim.model, sim.seed, &sim.backend);
         let zones = mapped_zones(&sim.consequence, &sim.fields.grid, &sim.projection);
-        let writers: [(OutputFormat, &str, ZoneWriter); 3] = [
+        let writers: [(OutputFormat, &str, ZoneWriter); 2] = [
             (OutputFormat::Geojson, "zones.geojson", zones_geojson),
             (OutputFormat::Kml, "zones.kml", zones_kml),
-            (OutputFormat::Cap, "alert.cap.xml", zones_cap),
         ];
         for (format, name, write) in writers {
             if formats.contains(&format) {
                 let path = dir.join(name);
                 write_bytes_atomically(&path, write(scenario, &zones, &prov).as_bytes())?;
+                written.push(path);
+            }
+        }
+        if formats.contains(&OutputFormat::Cap) {
+            for (name, country) in ALERTS {
+                let path = dir.join(name);
+                let xml = zones_cap(scenario, &zones, &prov, country);
+                write_bytes_atomically(&path, xml.as_bytes())?;
                 written.push(path);
             }
         }

@@ -178,7 +178,8 @@ fn successful_write_leaves_only_final_files() {
     assert_eq!(
         names,
         vec![
-            "alert.cap.xml",
+            "alert-CA.cap.xml",
+            "alert-US.cap.xml",
             "fields.nc",
             "map.png",
             "summary.json",

@@ -78,7 +78,10 @@ struct Written {
     geojson: Value,
     summary: Value,
     kml: String,
+    /// The Canadian alert.
     cap: String,
+    /// The US alert.
+    cap_us: String,
 }
 
 fn run(s: &Scenario) -> Written {
@@ -90,7 +93,8 @@ fn run(s: &Scenario) -> Written {
         geojson: serde_json::from_str(&read("zones.geojson")).unwrap(),
         summary: serde_json::from_str(&read("summary.json")).unwrap(),
         kml: read("zones.kml"),
-        cap: read("alert.cap.xml"),
+        cap: read("alert-CA.cap.xml"),
+        cap_us: read("alert-US.cap.xml"),
         _dir: dir,
     }
 }
@@ -299,6 +303,11 @@ fn check_cap(xml: &str) -> Vec<(String, String, Vec<String>, Vec<String>)> {
         for p in &polygons {
             let pairs: Vec<&str> = p.split(' ').collect();
             assert!(pairs.len() >= 4, "a CAP polygon has at least 4 pairs");
+            assert!(
+                pairs.len() <= 100,
+                "{} pairs: too many for gateways",
+                pairs.len()
+            );
             assert_eq!(pairs.first(), pairs.last(), "closed");
             let lat: f64 = pairs[0].split(',').next().unwrap().parse().unwrap();
             assert!((44.0..46.5).contains(&lat), "lat,lon order: {}", pairs[0]);
@@ -329,7 +338,13 @@ fn the_cap_alert_follows_cap_1_2_and_speaks_both_languages_in_canada() {
 #[test]
 fn across_the_border_each_country_is_alerted_in_its_own_languages() {
     let w = run(&border_scenario());
-    let infos = check_cap(&w.cap);
+    let mut infos = check_cap(&w.cap);
+    let us_infos = check_cap(&w.cap_us);
+    // Each country's alert speaks only its languages.
+    assert!(infos.iter().all(|i| i.0 == "en-CA" || i.0 == "fr-CA"));
+    assert!(!us_infos.is_empty());
+    assert!(us_infos.iter().all(|i| i.0 == "en-US"));
+    infos.extend(us_infos);
     let features = w.geojson["features"].as_array().unwrap();
     let us = features
         .iter()

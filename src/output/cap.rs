@@ -32,10 +32,24 @@ pub fn cap_time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S-00:00").to_string()
 }
 
-/// The alert for `zones` as XML.
-pub fn zones_cap(scenario: &Scenario, zones: &[MappedZone], prov: &Provenance) -> String {
+/// The alerts a run writes, one per country, so each country's authority issues its own
+/// (NAADS takes Canadian alerts, IPAWS US ones): file name and country.
+pub const ALERTS: [(&str, Country); 2] = [
+    ("alert-CA.cap.xml", Country::Ca),
+    ("alert-US.cap.xml", Country::Us),
+];
+
+/// `country`'s alert for `zones` as XML: the zones' parts in that country and those outside
+/// the mapped jurisdictions (sea beyond the boundary data, which either country may warn), in
+/// the country's languages. An alert with no zone has no `info` block.
+pub fn zones_cap(
+    scenario: &Scenario,
+    zones: &[MappedZone],
+    prov: &Provenance,
+    country: Country,
+) -> String {
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
-    write(&mut w, scenario, zones, prov).expect("writing to memory cannot fail");
+    write(&mut w, scenario, zones, prov, country).expect("writing to memory cannot fail");
     String::from_utf8(w.into_inner()).expect("the writer emits UTF-8")
 }
 
@@ -46,8 +60,9 @@ fn text<W: io::Write>(w: &mut Writer<W>, name: &str, value: &str) -> io::Result<
     Ok(())
 }
 
-/// An identifier CAP accepts (no spaces, commas, `<` or `&`): "plume-<scenario>-<time>".
-fn identifier(scenario: &Scenario, sent: DateTime<Utc>) -> String {
+/// An identifier CAP accepts (no spaces, commas, `<` or `&`):
+/// "plume-<scenario>-<country>-<time>".
+fn identifier(scenario: &Scenario, sent: DateTime<Utc>, country: &str) -> String {
     let slug: String = scenario
         .name
         .chars()
@@ -64,7 +79,7 @@ fn identifier(scenario: &Scenario, sent: DateTime<Utc>) -> String {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join("-");
-    format!("plume-{slug}-{}", sent.format("%Y%m%dT%H%M%SZ"))
+    format!("plume-{slug}-{country}-{}", sent.format("%Y%m%dT%H%M%SZ"))
 }
 
 fn write(
@@ -72,13 +87,14 @@ fn write(
     scenario: &Scenario,
     zones: &[MappedZone],
     prov: &Provenance,
+    country: Country,
 ) -> io::Result<()> {
     let sent = prov.created;
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     w.create_element("alert")
         .with_attribute(("xmlns", CAP_NAMESPACE))
         .write_inner_content(|w| {
-            text(w, "identifier", &identifier(scenario, sent))?;
+            text(w, "identifier", &identifier(scenario, sent, country.code()))?;
             text(w, "sender", "plume")?;
             text(w, "sent", &cap_time(sent))?;
             text(w, "status", "Draft")?;
@@ -103,8 +119,12 @@ fn write(
             let mut alerted: Vec<&MappedZone> = zones.iter().filter(|z| z.text.alert).collect();
             alerted.sort_by_key(|z| severity_rank(z.text.severity));
             for z in alerted {
-                for part in &z.parts {
-                    for lang in languages(part.country) {
+                let here = z
+                    .parts
+                    .iter()
+                    .filter(|p| p.country == country || p.country == Country::Unknown);
+                for part in here {
+                    for lang in languages(country) {
                         info(w, scenario, z, part, lang, prov)?;
                     }
                 }
@@ -141,8 +161,9 @@ fn info(
 ) -> io::Result<()> {
     let french = lang.starts_with("fr");
     let onset = scenario.start;
-    let expires =
-        onset + Duration::milliseconds((z.window_s.max(scenario.duration_s) * 1e3).round() as i64);
+    // Not before it is sent: a replayed past scenario still gives a live alert.
+    let expires = onset.max(prov.created)
+        + Duration::milliseconds((z.window_s.max(scenario.duration_s) * 1e3).round() as i64);
     let (event, headline, instruction, sender_name) = match (french, z.radiological) {
         (false, true) => (
             "Radiological release",
@@ -229,6 +250,7 @@ fn info(
             ("window_s", format!("{}", z.window_s)),
             ("area_km2", format!("{:.3}", part.area_km2)),
             ("threshold_verified", format!("{}", z.verified)),
+            ("polygon_block_m", format!("{}", part.alert_block_m)),
         ] {
             w.create_element("parameter").write_inner_content(|w| {
                 text(w, "valueName", name)?;
@@ -245,7 +267,7 @@ fn info(
                     &part.area_desc_en
                 },
             )?;
-            for p in &part.geometry {
+            for p in &part.alert_geometry {
                 let pairs: Vec<String> = p
                     .exterior()
                     .coords()

@@ -52,6 +52,51 @@ pub struct ZonePart {
     pub area_desc_fr: String,
     pub area_km2: f64,
     pub geometry: MultiPolygon<f64>,
+    /// A covering of `geometry` whose rings have at most [`MAX_ALERT_POLYGON_POINTS`] points,
+    /// for alerts ([`alert_outline`]).
+    pub alert_geometry: MultiPolygon<f64>,
+    /// Block size (m) of the cells `alert_geometry` outlines (the grid's cell when no
+    /// coarsening was needed).
+    pub alert_block_m: f64,
+}
+
+/// Most points (the closing one included) of one alert polygon: alerting gateways limit
+/// polygon size (the US IPAWS/WEA limit is commonly given as 100 points).
+pub const MAX_ALERT_POLYGON_POINTS: usize = 100;
+
+/// The outline of `mask` coarsened until every ring has at most [`MAX_ALERT_POLYGON_POINTS`]
+/// points: cells are grouped in k × k blocks, a block is marked when any of its cells is, and
+/// k grows from 1 until the outline is small enough. Every marked cell stays inside, so an
+/// alert may reach a little beyond the zone but never leaves part of it out. Returns the
+/// outline and the block size (m).
+pub fn alert_outline(
+    mask: &Array2<bool>,
+    lattice: CellLattice,
+    projection: &TransverseMercator,
+) -> (MultiPolygon<f64>, f64) {
+    let (ny, nx) = mask.dim();
+    let mut k = 1;
+    loop {
+        let (by, bx) = (ny.div_ceil(k), nx.div_ceil(k));
+        let blocks = Array2::from_shape_fn((by, bx), |(bj, bi)| {
+            (bj * k..((bj + 1) * k).min(ny))
+                .any(|j| (bi * k..((bi + 1) * k).min(nx)).any(|i| mask[[j, i]]))
+        });
+        // Block (bi, bj) is centred on the middle of its k × k cells.
+        let coarse = CellLattice {
+            x0_m: lattice.x0_m + 0.5 * (k as f64 - 1.0) * lattice.dx_m,
+            y0_m: lattice.y0_m + 0.5 * (k as f64 - 1.0) * lattice.dx_m,
+            dx_m: k as f64 * lattice.dx_m,
+        };
+        let outline = lon_lat(&blocks, coarse, projection);
+        let small = outline
+            .iter()
+            .all(|p| p.exterior().0.len() <= MAX_ALERT_POLYGON_POINTS);
+        if small || k >= nx.max(ny) {
+            return (outline, coarse.dx_m);
+        }
+        k += 1;
+    }
 }
 
 /// The zones of a run with at least one cell, radiological first, in criteria order.
@@ -149,6 +194,7 @@ fn parts(
             });
             let n = count(&mask);
             (n > 0).then(|| {
+                let (alert_geometry, alert_block_m) = alert_outline(&mask, lattice, projection);
                 labels.sort_unstable();
                 let (en, fr): (Vec<_>, Vec<_>) = labels.iter().map(|l| place_names(l)).unzip();
                 ZonePart {
@@ -157,6 +203,8 @@ fn parts(
                     area_desc_fr: fr.join("; "),
                     area_km2: n as f64 * cell_km2,
                     geometry: lon_lat(&mask, lattice, projection),
+                    alert_geometry,
+                    alert_block_m,
                 }
             })
         })
@@ -290,6 +338,43 @@ mod tests {
         for p in &parts {
             let a = projected_area_km2(&p.geometry, &tm);
             assert!((a / p.area_km2 - 1.0).abs() < 1e-5, "{a}");
+        }
+    }
+
+    #[test]
+    fn an_alert_outline_covers_every_cell_in_at_most_100_points() {
+        // A ragged 120 × 90 blob whose exact outline has hundreds of corners.
+        let mask = Array2::from_shape_fn((90, 120), |(j, i)| {
+            let (x, y) = (i as f64 - 60.0, j as f64 - 45.0);
+            let r = 40.0 + 6.0 * ((x.atan2(y) * 17.0).sin());
+            x * x / 1.6 + y * y < r * r * 0.6 && (i * 7 + j * 3) % 11 != 0
+        });
+        let lattice = CellLattice {
+            x0_m: -30_000.0,
+            y0_m: -22_000.0,
+            dx_m: 500.0,
+        };
+        let tm = TransverseMercator::new(LatLon {
+            lat: 45.1,
+            lon: -66.8,
+        });
+        let exact = lon_lat(&mask, lattice, &tm);
+        assert!(exact.iter().map(|p| p.exterior().0.len()).sum::<usize>() > 100);
+        let (alert, block_m) = alert_outline(&mask, lattice, &tm);
+        assert!(block_m > lattice.dx_m);
+        for p in &alert {
+            assert!(p.exterior().0.len() <= MAX_ALERT_POLYGON_POINTS);
+        }
+        use geo::Contains;
+        for ((j, i), _) in mask.indexed_iter().filter(|(_, &m)| m) {
+            let c = tm.inverse(
+                lattice.x0_m + i as f64 * lattice.dx_m,
+                lattice.y0_m + j as f64 * lattice.dx_m,
+            );
+            let covered = alert.iter().any(|p| {
+                Polygon::new(p.exterior().clone(), vec![]).contains(&geo::Point::new(c.lon, c.lat))
+            });
+            assert!(covered, "cell ({i}, {j}) left out of the alert area");
         }
     }
 }

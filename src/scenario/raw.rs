@@ -233,7 +233,8 @@ pub enum OutputFormat {
     Geojson,
     /// The same zones as KML (`<directory>/zones.kml`).
     Kml,
-    /// A CAP 1.2 draft alert for the zones (`<directory>/alert.cap.xml`).
+    /// CAP 1.2 draft alerts for the zones, one per country (`<directory>/alert-CA.cap.xml`,
+    /// `alert-US.cap.xml`).
     Cap,
     /// A map of the hazard field and the zones (`<directory>/map.png`).
     Png,
