@@ -74,7 +74,7 @@ pub enum EnsembleError {
     Member {
         member: usize,
         #[source]
-        source: RunError,
+        source: Box<RunError>,
     },
     #[error("ensemble members disagree: {0}")]
     Inconsistent(String),
@@ -273,8 +273,10 @@ pub fn run(scenario: &Scenario, options: &EnsembleOptions) -> Result<Ensemble, E
     let mut first: Option<(TransverseMercator, String, String)> = None;
     for (k, p) in members.iter().enumerate() {
         let member = member_scenario(scenario, p)?;
-        let sim = simulate(&member, &run_options)
-            .map_err(|source| EnsembleError::Member { member: k, source })?;
+        let sim = simulate(&member, &run_options).map_err(|source| EnsembleError::Member {
+            member: k,
+            source: Box::new(source),
+        })?;
         for w in &sim.warnings {
             match warnings.iter_mut().find(|(x, _)| x == w) {
                 Some((_, n)) => *n += 1,
