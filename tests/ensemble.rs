@@ -404,3 +404,52 @@ time_step_s = 120
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_ensemble_command_writes_both_files_and_prints_the_zone_table() {
+    let dir = out_dir("cli");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("chlorine.toml");
+    std::fs::write(&file, chlorine_text("[ensemble]\nmembers = 4\n", 800.0)).unwrap();
+    let out_dir = dir.join("out");
+    let plume = env!("CARGO_BIN_EXE_plume");
+    let out = std::process::Command::new(plume)
+        .args([
+            "ensemble",
+            file.to_str().unwrap(),
+            "--seed",
+            "2",
+            "--threads",
+            "1",
+            "-o",
+        ])
+        .arg(&out_dir)
+        .args(["--backend", "cpu"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("ensemble of 4 members (seed 2)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("probability ≥ 10 % / 50 % / 90 %"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Chlorine AEGL-2 60 min"), "{stdout}");
+    assert!(out_dir.join("ensemble.nc").is_file());
+    assert!(out_dir.join("ensemble_summary.json").is_file());
+    let bad = std::process::Command::new(plume)
+        .args(["ensemble", file.to_str().unwrap(), "--members", "1", "-o"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--members = 1"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

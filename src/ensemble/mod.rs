@@ -243,7 +243,7 @@ pub fn run(scenario: &Scenario, options: &EnsembleOptions) -> Result<Ensemble, E
             met: scenario.meteorology.kind_name().into(),
         });
     }
-    let run_options = RunOptions {
+    let mut run_options = RunOptions {
         output_dir: None,
         threads: options.threads,
         seed: None,
@@ -326,6 +326,13 @@ pub fn run(scenario: &Scenario, options: &EnsembleOptions) -> Result<Ensemble, E
             acc.member_area_km2.push(n as f64 * cell_area_km2);
         }
         if first.is_none() {
+            // Every member runs where the first one ran: `auto` probes for a GPU once, not
+            // once per member, and the members never mix backends.
+            run_options.backend = Some(if sim.backend.starts_with("cpu") {
+                BackendChoice::Cpu
+            } else {
+                BackendChoice::Gpu
+            });
             first = Some((sim.projection, sim.model, sim.backend));
         }
     }
