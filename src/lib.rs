@@ -6,6 +6,7 @@
 
 pub mod backend;
 pub mod consequence;
+pub mod ensemble;
 pub mod evaluate;
 pub mod exposure;
 pub mod field;

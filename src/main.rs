@@ -45,6 +45,29 @@ enum Command {
         #[arg(long)]
         backend: Option<plume::backend::BackendChoice>,
     },
+    /// Run a weather ensemble of a scenario: probability of each zone, mean and 90th percentile.
+    Ensemble {
+        /// Scenario file (TOML); its optional [ensemble] section sets members and perturbations.
+        file: PathBuf,
+        /// Number of members, 2–1000 (overrides `ensemble.members`, default 50).
+        #[arg(long)]
+        members: Option<usize>,
+        /// Seed of the weather perturbations (overrides `ensemble.seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Write outputs here instead of the scenario's `output.directory`.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Worker threads (default: all cores); results are identical for any number.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Where the model runs: cpu, gpu or auto (overrides the scenario's model.backend).
+        #[arg(long)]
+        backend: Option<plume::backend::BackendChoice>,
+        /// Print the summary as JSON on standard output.
+        #[arg(long)]
+        json: bool,
+    },
     /// Score a model against observations (Chang & Hanna 2004 and DATEM measures).
     Evaluate {
         #[command(subcommand)]
@@ -90,6 +113,45 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Ensemble {
+            file,
+            members,
+            seed,
+            output,
+            threads,
+            backend,
+            json,
+        } => {
+            use plume::ensemble::{EnsembleError, EnsembleOptions};
+            let options = EnsembleOptions {
+                output_dir: output,
+                members,
+                seed,
+                threads,
+                backend,
+            };
+            match plume::ensemble::run_file(&file, &options) {
+                Ok(summary) => {
+                    if json {
+                        println!(
+                            "{}",
+                            serde_json::to_string_pretty(&summary).expect("summary serialises")
+                        );
+                    } else {
+                        print!("{}", summary.to_text());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e @ (EnsembleError::Scenario(_) | EnsembleError::Option { .. })) => {
+                    eprintln!("{e}");
+                    ExitCode::from(EXIT_INVALID)
+                }
+                Err(e) => {
+                    eprintln!("plume ensemble: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Check { files } => {
             let mut bad = false;
             for f in &files {

@@ -29,8 +29,11 @@ pub fn load(
                 weighting: s.weighting,
                 max_gap_s: s.max_gap_s,
             };
-            let (met, warnings) =
+            let (mut met, warnings) =
                 StationMet::from_path(&s.file, scenario.start, run_s, tm, options)?;
+            if let Some(p) = &s.perturbation {
+                met.perturb(p);
+            }
             Ok((Box::new(met), warnings))
         }
         MetSpec::Gridded(g) => {

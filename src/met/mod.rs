@@ -10,12 +10,14 @@ pub mod boundary_layer;
 pub mod error;
 pub mod gridded;
 pub mod load;
+pub mod perturbation;
 pub mod station;
 pub mod turbulence;
 
 pub use boundary_layer::{BoundaryLayer, StabilityClass};
 pub use error::{MetError, MetWarning};
 pub use gridded::{GriddedMet, VerticalInterpolation};
+pub use perturbation::MetPerturbation;
 pub use station::{SpatialWeighting, StationMet, StationOptions};
 
 /// Meteorology at one point and time.

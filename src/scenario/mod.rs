@@ -126,6 +126,9 @@ pub struct StationMetSpec {
     pub roughness_length_m: f64,
     pub terrain: Terrain,
     pub max_gap_s: f64,
+    /// An ensemble member's perturbation of every record (never set by the file; see
+    /// [`crate::ensemble`]).
+    pub perturbation: Option<crate::met::MetPerturbation>,
 }
 
 /// Gridded fields as given in the file (defaults filled in, path resolved).
@@ -252,6 +255,8 @@ pub struct Scenario {
     pub output: OutputSpec,
     /// Exposure and protective-action options (`[consequence]`, all optional).
     pub consequence: crate::consequence::ConsequenceSpec,
+    /// Ensemble options (`[ensemble]`, optional; used by `plume ensemble` only).
+    pub ensemble: Option<crate::ensemble::EnsembleSpec>,
 }
 
 impl Scenario {

@@ -144,6 +144,8 @@ pub struct StationMet {
     options: StationOptions,
     /// Latitude of the domain centre, for the default mixing height.
     centre_lat_deg: f64,
+    /// Multiplies every mixing height, measured or defaulted (an ensemble member's; 1 otherwise).
+    mixing_height_factor: f64,
 }
 
 /// Farthest a station may lie from the domain centre (m): beyond, it says nothing about the
@@ -159,6 +161,29 @@ impl StationMet {
     /// The options the series were read with.
     pub fn options(&self) -> &StationOptions {
         &self.options
+    }
+
+    /// Applies one ensemble member's perturbation to every station and every record alike, so
+    /// that the member is a coherent alternative weather: directions offset, speeds (and any
+    /// measured u*) scaled, 1/L offset, mixing heights (measured or defaulted) scaled.
+    pub fn perturb(&mut self, p: &super::MetPerturbation) {
+        for s in &mut self.stations {
+            for v in &mut s.from_deg.v {
+                *v = p.direction_deg(*v);
+            }
+            for v in &mut s.speed.v {
+                *v = p.speed(*v);
+            }
+            if let Some(u) = &mut s.friction_velocity {
+                for v in &mut u.v {
+                    *v = p.speed(*v);
+                }
+            }
+            for v in &mut s.inverse_obukhov_per_m.v {
+                *v = p.inverse_obukhov_per_m(*v);
+            }
+        }
+        self.mixing_height_factor *= p.mixing_height_factor;
     }
 
     /// One station's wind (east, north, m/s, in the local grid frame) at height `z_m` and its
@@ -186,6 +211,12 @@ impl StationMet {
         let h = match &s.mixing_height {
             Some(series) => series.at(t_s),
             None => default_mixing_height_m(class, u_star, l_m, self.centre_lat_deg),
+        };
+        let h = if self.mixing_height_factor == 1.0 {
+            h
+        } else {
+            let (lo, hi) = super::perturbation::MIXING_HEIGHT_RANGE_M;
+            (h * self.mixing_height_factor).clamp(lo, hi)
         };
         let bl = BoundaryLayer {
             friction_velocity_m_s: u_star,

@@ -367,6 +367,7 @@ impl StationMet {
                 stations,
                 options,
                 centre_lat_deg: projection.origin().lat,
+                mixing_height_factor: 1.0,
             },
             warnings,
         ))

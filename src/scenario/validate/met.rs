@@ -211,6 +211,7 @@ pub(super) fn station_met(
         roughness_length_m: z0,
         terrain: s.terrain.unwrap_or_default(),
         max_gap_s,
+        perturbation: None,
     })
 }
 

@@ -159,7 +159,7 @@ fn section<T: DeserializeOwned>(
 /// Most values (cells × layers × output times × species) the concentration grids may hold.
 const MAX_GRID_VALUES: f64 = 1.0e9;
 
-const TOP_LEVEL: [&str; 7] = [
+const TOP_LEVEL: [&str; 8] = [
     "scenario",
     "domain",
     "source",
@@ -167,6 +167,7 @@ const TOP_LEVEL: [&str; 7] = [
     "model",
     "output",
     "consequence",
+    "ensemble",
 ];
 
 pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
@@ -561,6 +562,23 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         None => crate::consequence::ConsequenceSpec::default(),
     };
 
+    // [ensemble] (defined and validated in crate::ensemble)
+    let ensemble = get("ensemble").and_then(|v| {
+        let spec = section::<crate::ensemble::EnsembleSection>(v, "ensemble", &mut p).map(|e| {
+            crate::ensemble::validate(e, &mut |path, value, expected| {
+                p.push(path, value, expected)
+            })
+        });
+        if let Some(MetSpec::Gridded(_)) = &meteorology {
+            p.push(
+                "ensemble",
+                "(section present)",
+                "meteorology.kind = \"uniform\" or \"station\": an ensemble cannot yet perturb gridded NWP fields",
+            );
+        }
+        spec
+    });
+
     if !p.0.is_empty() {
         return Err(p.0);
     }
@@ -584,5 +602,6 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         backend,
         output: OutputSpec { directory, formats },
         consequence,
+        ensemble,
     })
 }

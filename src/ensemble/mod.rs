@@ -1,0 +1,398 @@
+//! Weather ensembles: the same scenario run under many perturbed weathers, reduced to the
+//! probability that each cell exceeds each zone's criterion and to the spread of the
+//! time-integrated concentration.
+//!
+//! ```toml
+//! [ensemble]                              # all optional; used by `plume ensemble` only
+//! members = 50                            # 2–1000
+//! seed = 0                                # member k's weather depends on (seed, k) only
+//! wind_from_sd_deg = 30                   # additive normal offset of every wind direction
+//! wind_speed_log_sd = 0.4                 # lognormal factor (median 1) on every wind speed
+//! mixing_height_log_sd = 0.3              # lognormal factor on every mixing height
+//! stability_class_sd = 0.5                # class shift round(σ·z), for a class
+//! inverse_obukhov_length_sd_per_m = 0.01  # additive 1/L offset, for L and station files
+//! ```
+//!
+//! Each member is one coherent alternative weather: a single draw of four standard normals
+//! (Philox4x32-10 keyed by the seed and the member, see [`crate::rng`]) perturbs uniform
+//! meteorology, or every station and every record of a station file alike
+//! ([`crate::met::MetPerturbation`]); the perturbed scenario then runs through
+//! [`crate::run::simulate`], exactly as `plume run` would run it. The same draw `z₃` drives the
+//! class shift and the 1/L offset. Gridded NWP fields are refused: a coherent perturbation of a
+//! 4-D field (shifting it, as HYSPLIT's ensemble does) is not implemented.
+//!
+//! The probability of a zone in a cell is the fraction of members in which the cell exceeds the
+//! zone's criterion (the "agreement in threshold level" of Galmarini et al. 2004); the ensemble
+//! mean and 90th percentile (linear between order statistics, Hyndman & Fan 1996 type 7) of
+//! the time-integrated concentration are taken per cell in the lowest layer.
+//!
+//! ## References
+//! - Draxler, R.R. (2003) "Evaluation of an ensemble dispersion calculation", J. Appl. Meteor.
+//!   42:308–317 — HYSPLIT's meteorological ensemble.
+//! - Galmarini, S. et al. (2004) "Ensemble dispersion forecasting — Part I: concept, approach
+//!   and indicators", Atmos. Environ. 38:4607–4617, doi:10.1016/j.atmosenv.2004.05.030.
+//! - Hanna, S.R., Yang, R. (2001) J. Appl. Meteor. 40:1095–1104 — wind and mixing-depth errors.
+//! - Seibert, P. et al. (2000) Atmos. Environ. 34:1001–1027 — mixing-height uncertainty.
+//! - Mohan, M., Siddiqui, T.A. (1998) Atmos. Environ. 32:3775–3781 — stability-class schemes.
+//! - Hyndman, R.J., Fan, Y. (1996) "Sample quantiles in statistical packages", Am. Stat. 50:361.
+
+mod output;
+mod spec;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use ndarray::{Array2, Array3};
+
+pub use output::{
+    run_file, summarise, write_outputs, EnsembleSummary, SpeciesSummary, ZoneSummary,
+};
+pub use spec::*;
+
+use crate::backend::BackendChoice;
+use crate::field::GridSpec;
+use crate::geo::TransverseMercator;
+use crate::met::MetPerturbation;
+use crate::output::netcdf::variable_name;
+use crate::run::{simulate, RunError, RunOptions, Simulation};
+use crate::scenario::{MetSpec, Scenario};
+
+/// Why an ensemble could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum EnsembleError {
+    #[error(transparent)]
+    Scenario(#[from] crate::scenario::ScenarioError),
+    #[error("{option} = {value}: expected {expected}")]
+    Option {
+        option: &'static str,
+        value: String,
+        expected: String,
+    },
+    #[error("meteorology.kind = \"{met}\": an ensemble perturbs uniform or station meteorology only (gridded NWP fields cannot yet be perturbed coherently; run an ensemble of NWP files instead)")]
+    Unsupported { met: String },
+    #[error("ensemble member {member}: {source}")]
+    Member {
+        member: usize,
+        #[source]
+        source: Box<RunError>,
+    },
+    #[error("ensemble members disagree: {0}")]
+    Inconsistent(String),
+    #[error("{members} members × {cells} cells × {species} species = {values} stored values: expected at most {max} (fewer members, a coarser grid or a smaller domain)")]
+    TooLarge {
+        members: usize,
+        cells: usize,
+        species: usize,
+        values: f64,
+        max: f64,
+    },
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
+}
+
+/// Most member × cell × species values of the lowest-layer time-integrated concentration an
+/// ensemble keeps for its percentiles (4 GB).
+pub const MAX_STORED_VALUES: f64 = 5.0e8;
+
+/// How to run, beyond what the scenario says.
+#[derive(Debug, Clone, Default)]
+pub struct EnsembleOptions {
+    /// Overrides `output.directory`.
+    pub output_dir: Option<PathBuf>,
+    /// Overrides `ensemble.members`.
+    pub members: Option<usize>,
+    /// Overrides `ensemble.seed`.
+    pub seed: Option<u64>,
+    /// Worker threads of each member's run (default: all cores); results do not depend on it.
+    pub threads: Option<usize>,
+    /// Overrides the scenario's `model.backend`.
+    pub backend: Option<BackendChoice>,
+}
+
+/// The probability field of one zone criterion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneProbability {
+    /// The zone's label in the run's outputs ("HC_2018 evacuate", "Chlorine AEGL-2 60 min").
+    pub label: String,
+    /// netCDF variable of the probability ("probability_zone_HC_2018_evacuate").
+    pub variable: String,
+    /// "US", "CA", or `None` for AEGL tiers (both countries).
+    pub country: Option<&'static str>,
+    pub threshold: f64,
+    pub unit: &'static str,
+    /// Members in which each cell exceeds the criterion [y, x].
+    pub count: Array2<u32>,
+    /// The zone's area (km²) in each member.
+    pub member_area_km2: Vec<f64>,
+}
+
+impl ZoneProbability {
+    /// count / members [y, x].
+    pub fn probability(&self, members: usize) -> Array2<f64> {
+        self.count.mapv(|c| f64::from(c) / members as f64)
+    }
+
+    /// Area (km²) of the cells exceeded in at least `percent` % of `members`.
+    pub fn area_km2_at_least(&self, percent: u32, members: usize, cell_area_km2: f64) -> f64 {
+        let n = self
+            .count
+            .iter()
+            .filter(|&&c| u64::from(c) * 100 >= u64::from(percent) * members as u64)
+            .count();
+        n as f64 * cell_area_km2
+    }
+}
+
+/// Ensemble statistics of one species' time-integrated concentration, lowest layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeciesStatistics {
+    pub name: String,
+    /// "kg" or "Bq".
+    pub unit: &'static str,
+    /// [y, x]
+    pub mean: Array2<f64>,
+    /// [y, x]
+    pub p90: Array2<f64>,
+}
+
+/// A finished ensemble, before anything is written.
+#[derive(Debug, Clone)]
+pub struct Ensemble {
+    pub spec: EnsembleSpec,
+    pub grid: GridSpec,
+    pub projection: TransverseMercator,
+    pub model: String,
+    pub backend: String,
+    pub members: Vec<MetPerturbation>,
+    pub zones: Vec<ZoneProbability>,
+    pub species: Vec<SpeciesStatistics>,
+    /// Distinct warnings of the members, each with how many members gave it.
+    pub warnings: Vec<String>,
+    pub elapsed_s: f64,
+}
+
+/// The scenario of one member: its meteorology perturbed, everything else the same.
+pub fn member_scenario(
+    scenario: &Scenario,
+    p: &MetPerturbation,
+) -> Result<Scenario, EnsembleError> {
+    let mut s = scenario.clone();
+    s.meteorology = match &scenario.meteorology {
+        MetSpec::Uniform(u) => MetSpec::Uniform(p.uniform(u, scenario.domain.centre.lat)),
+        MetSpec::Station(st) => {
+            let mut st = st.clone();
+            st.perturbation = Some(*p);
+            MetSpec::Station(st)
+        }
+        MetSpec::Gridded(_) => {
+            return Err(EnsembleError::Unsupported {
+                met: scenario.meteorology.kind_name().into(),
+            })
+        }
+    };
+    Ok(s)
+}
+
+/// The scenario's ensemble options with the command line's overrides.
+pub fn effective_spec(
+    scenario: &Scenario,
+    options: &EnsembleOptions,
+) -> Result<EnsembleSpec, EnsembleError> {
+    let mut spec = scenario.ensemble.unwrap_or_default();
+    if let Some(m) = options.members {
+        let (lo, hi) = MEMBERS_RANGE;
+        if !(lo..=hi).contains(&m) {
+            return Err(EnsembleError::Option {
+                option: "--members",
+                value: m.to_string(),
+                expected: format!("a count from {lo} to {hi}"),
+            });
+        }
+        spec.members = m;
+    }
+    if let Some(s) = options.seed {
+        spec.seed = s;
+    }
+    Ok(spec)
+}
+
+/// One zone of a run, with its variable name.
+fn run_zones(sim: &Simulation) -> Vec<(&crate::impact::Zone, String)> {
+    let c = &sim.consequence;
+    let mut out = vec![];
+    if let Some(r) = &c.radiological {
+        for (cr, z) in r.criteria.iter().zip(&r.zones) {
+            out.push((z, format!("probability_zone_{}_{}", cr.set, cr.action)));
+        }
+    }
+    for ch in &c.chemical {
+        for z in &ch.zones {
+            // "Chlorine AEGL-2 60 min" → "probability_Chlorine_AEGL_2_60_min".
+            out.push((z, format!("probability_{}", variable_name(&z.label))));
+        }
+    }
+    out
+}
+
+/// Runs every member of the scenario's ensemble and reduces them.
+pub fn run(scenario: &Scenario, options: &EnsembleOptions) -> Result<Ensemble, EnsembleError> {
+    let started = Instant::now();
+    let spec = effective_spec(scenario, options)?;
+    if let MetSpec::Gridded(_) = scenario.meteorology {
+        return Err(EnsembleError::Unsupported {
+            met: scenario.meteorology.kind_name().into(),
+        });
+    }
+    let mut run_options = RunOptions {
+        output_dir: None,
+        threads: options.threads,
+        seed: None,
+        backend: options.backend,
+    };
+    let members: Vec<MetPerturbation> = (0..spec.members).map(|k| spec.member(k)).collect();
+    let grid = GridSpec::from_scenario(scenario);
+    let (ny, nx) = (grid.ny, grid.nx);
+    let n_species = scenario.species.len();
+    let values = (spec.members * ny * nx * n_species) as f64;
+    if values > MAX_STORED_VALUES {
+        return Err(EnsembleError::TooLarge {
+            members: spec.members,
+            cells: ny * nx,
+            species: n_species,
+            values,
+            max: MAX_STORED_VALUES,
+        });
+    }
+    let cell_area_km2 = grid.cell_area_m2() / 1e6;
+    // Lowest-layer time-integrated concentration of every member [species][member, y, x].
+    let mut tic: Vec<Array3<f64>> = (0..n_species)
+        .map(|_| Array3::zeros((spec.members, ny, nx)))
+        .collect();
+    let mut zones: Vec<ZoneProbability> = vec![];
+    let mut warnings: Vec<(String, usize)> = vec![];
+    let mut first: Option<(TransverseMercator, String, String)> = None;
+    for (k, p) in members.iter().enumerate() {
+        let member = member_scenario(scenario, p)?;
+        let sim = simulate(&member, &run_options).map_err(|source| EnsembleError::Member {
+            member: k,
+            source: Box::new(source),
+        })?;
+        for w in &sim.warnings {
+            match warnings.iter_mut().find(|(x, _)| x == w) {
+                Some((_, n)) => *n += 1,
+                None => warnings.push((w.clone(), 1)),
+            }
+        }
+        for (s, sf) in sim.fields.species.iter().enumerate() {
+            tic[s]
+                .index_axis_mut(ndarray::Axis(0), k)
+                .assign(&sf.time_integrated.index_axis(ndarray::Axis(0), 0));
+        }
+        let these = run_zones(&sim);
+        if k == 0 {
+            zones = these
+                .iter()
+                .map(|(z, var)| ZoneProbability {
+                    label: z.label.clone(),
+                    variable: var.clone(),
+                    country: z.country.map(|c| c.code()),
+                    threshold: z.threshold,
+                    unit: z.unit,
+                    count: Array2::zeros((ny, nx)),
+                    member_area_km2: vec![],
+                })
+                .collect();
+        }
+        if these.len() != zones.len()
+            || these
+                .iter()
+                .zip(&zones)
+                .any(|((z, _), p)| z.label != p.label)
+        {
+            return Err(EnsembleError::Inconsistent(format!(
+                "member {k} assessed zones {:?}, member 0 {:?}",
+                these.iter().map(|(z, _)| &z.label).collect::<Vec<_>>(),
+                zones.iter().map(|z| &z.label).collect::<Vec<_>>()
+            )));
+        }
+        for ((z, _), acc) in these.iter().zip(zones.iter_mut()) {
+            let mut n = 0usize;
+            for (c, &e) in acc.count.iter_mut().zip(z.exceeded.iter()) {
+                if e {
+                    *c += 1;
+                    n += 1;
+                }
+            }
+            acc.member_area_km2.push(n as f64 * cell_area_km2);
+        }
+        if first.is_none() {
+            // Every member runs where the first one ran: `auto` probes for a GPU once, not
+            // once per member, and the members never mix backends.
+            run_options.backend = Some(if sim.backend.starts_with("cpu") {
+                BackendChoice::Cpu
+            } else {
+                BackendChoice::Gpu
+            });
+            first = Some((sim.projection, sim.model, sim.backend));
+        }
+    }
+    let (projection, model, backend) = first.expect("at least two members");
+    let species = scenario
+        .species
+        .iter()
+        .zip(&tic)
+        .map(|(sp, t)| {
+            let (mean, p90) = mean_and_p90(t);
+            SpeciesStatistics {
+                name: sp.name.clone(),
+                unit: sp.unit.symbol(),
+                mean,
+                p90,
+            }
+        })
+        .collect();
+    Ok(Ensemble {
+        spec,
+        grid,
+        projection,
+        model,
+        backend,
+        members,
+        zones,
+        species,
+        warnings: warnings
+            .into_iter()
+            .map(|(w, n)| format!("{w} ({n} of {} members)", spec.members))
+            .collect(),
+        elapsed_s: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Per cell of `v` [member, y, x]: the mean over members and the 90th percentile (linear
+/// between order statistics: position 0.9·(n − 1), Hyndman & Fan type 7).
+pub fn mean_and_p90(v: &Array3<f64>) -> (Array2<f64>, Array2<f64>) {
+    let (n, ny, nx) = v.dim();
+    let mut mean = Array2::zeros((ny, nx));
+    let mut p90 = Array2::zeros((ny, nx));
+    let mut buf = vec![0.0; n];
+    let pos = 0.9 * (n - 1) as f64;
+    let lo = pos.floor() as usize;
+    let w = pos - lo as f64;
+    for j in 0..ny {
+        for i in 0..nx {
+            for (k, b) in buf.iter_mut().enumerate() {
+                *b = v[[k, j, i]];
+            }
+            mean[[j, i]] = buf.iter().sum::<f64>() / n as f64;
+            buf.sort_by(f64::total_cmp);
+            let a = buf[lo];
+            let b = buf[(lo + 1).min(n - 1)];
+            p90[[j, i]] = if w == 0.0 || a == b {
+                a
+            } else {
+                a + w * (b - a)
+            };
+        }
+    }
+    (mean, p90)
+}

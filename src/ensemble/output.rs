@@ -1,0 +1,306 @@
+//! Ensemble outputs: `ensemble.nc` (CF-1.10, the conventions and writer of `fields.nc`) and
+//! `ensemble_summary.json`, both written atomically, and the text the CLI prints.
+
+use std::path::{Path, PathBuf};
+
+use ndarray::Array2;
+use serde::Serialize;
+
+use super::{Ensemble, EnsembleError, EnsembleSpec};
+use crate::field::Fields;
+use crate::met::MetPerturbation;
+use crate::output::netcdf::{self, variable_name, ExtraField, Provenance};
+use crate::output::{ensure_dir, write_bytes_atomically};
+use crate::scenario::Scenario;
+
+/// One zone criterion across the members.
+#[derive(Debug, Clone, Serialize)]
+pub struct ZoneSummary {
+    pub label: String,
+    /// Its probability variable in `ensemble.nc`.
+    pub variable: String,
+    /// "US", "CA", or null for AEGL tiers (both countries).
+    pub country: Option<&'static str>,
+    pub threshold: f64,
+    pub unit: &'static str,
+    /// Area (km², land and water) of the cells exceeded in at least 10 %, 50 % and 90 % of
+    /// the members.
+    pub area_km2_probability_ge_10: f64,
+    pub area_km2_probability_ge_50: f64,
+    pub area_km2_probability_ge_90: f64,
+    /// The zone's area in each member: mean, smallest, largest (km²).
+    pub member_area_km2_mean: f64,
+    pub member_area_km2_min: f64,
+    pub member_area_km2_max: f64,
+}
+
+/// One species across the members.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeciesSummary {
+    pub name: String,
+    pub units: String,
+    /// Largest cell value of the ensemble mean and of the 90th percentile of the
+    /// time-integrated concentration in the lowest layer.
+    pub peak_mean_time_integrated: f64,
+    pub peak_p90_time_integrated: f64,
+}
+
+/// The whole ensemble, machine-readable.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnsembleSummary {
+    pub scenario: String,
+    pub scenario_file: String,
+    pub model: String,
+    pub meteorology: String,
+    pub backend: String,
+    pub ensemble: EnsembleSpec,
+    pub grid_nx: usize,
+    pub grid_ny: usize,
+    pub resolution_m: f64,
+    pub elapsed_s: f64,
+    pub zones: Vec<ZoneSummary>,
+    pub species: Vec<SpeciesSummary>,
+    /// Each member's perturbation, in member order.
+    pub members: Vec<MetPerturbation>,
+    pub outputs: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+fn max(a: &Array2<f64>) -> f64 {
+    a.iter().copied().fold(0.0, f64::max)
+}
+
+/// Summarises an ensemble.
+pub fn summarise(scenario: &Scenario, e: &Ensemble, outputs: Vec<String>) -> EnsembleSummary {
+    let m = e.spec.members;
+    let cell_km2 = e.grid.cell_area_m2() / 1e6;
+    EnsembleSummary {
+        scenario: scenario.name.clone(),
+        scenario_file: scenario.path.display().to_string(),
+        model: e.model.clone(),
+        meteorology: scenario.meteorology.kind_name().into(),
+        backend: e.backend.clone(),
+        ensemble: e.spec,
+        grid_nx: e.grid.nx,
+        grid_ny: e.grid.ny,
+        resolution_m: e.grid.dx_m,
+        elapsed_s: e.elapsed_s,
+        zones: e
+            .zones
+            .iter()
+            .map(|z| {
+                let a = &z.member_area_km2;
+                ZoneSummary {
+                    label: z.label.clone(),
+                    variable: z.variable.clone(),
+                    country: z.country,
+                    threshold: z.threshold,
+                    unit: z.unit,
+                    area_km2_probability_ge_10: z.area_km2_at_least(10, m, cell_km2),
+                    area_km2_probability_ge_50: z.area_km2_at_least(50, m, cell_km2),
+                    area_km2_probability_ge_90: z.area_km2_at_least(90, m, cell_km2),
+                    member_area_km2_mean: a.iter().sum::<f64>() / a.len().max(1) as f64,
+                    member_area_km2_min: a.iter().copied().fold(f64::INFINITY, f64::min),
+                    member_area_km2_max: a.iter().copied().fold(0.0, f64::max),
+                }
+            })
+            .collect(),
+        species: e
+            .species
+            .iter()
+            .map(|s| SpeciesSummary {
+                name: s.name.clone(),
+                units: format!("{} s m-3", s.unit),
+                peak_mean_time_integrated: max(&s.mean),
+                peak_p90_time_integrated: max(&s.p90),
+            })
+            .collect(),
+        members: e.members.clone(),
+        outputs,
+        warnings: e.warnings.clone(),
+    }
+}
+
+impl EnsembleSummary {
+    /// A few lines for a terminal.
+    pub fn to_text(&self) -> String {
+        let e = &self.ensemble;
+        let mut s = format!(
+            "{}\n  ensemble of {} members (seed {}) of {} on {} meteorology, {}, grid {} × {} at {} m, {:.2} s\n  perturbations (σ): direction {}°, ln speed {}, ln mixing height {}, stability {} class / {} m-1 in 1/L\n",
+            self.scenario,
+            e.members,
+            e.seed,
+            self.model,
+            self.meteorology,
+            self.backend,
+            self.grid_nx,
+            self.grid_ny,
+            self.resolution_m,
+            self.elapsed_s,
+            e.wind_from_sd_deg,
+            e.wind_speed_log_sd,
+            e.mixing_height_log_sd,
+            e.stability_class_sd,
+            e.inverse_obukhov_length_sd_per_m,
+        );
+        for sp in &self.species {
+            s += &format!(
+                "  {}: peak time-integrated concentration, ensemble mean {:.3e}, 90th percentile {:.3e} {}\n",
+                sp.name, sp.peak_mean_time_integrated, sp.peak_p90_time_integrated, sp.units
+            );
+        }
+        if self.zones.is_empty() {
+            s += "  no zone criteria apply to these species\n";
+        } else {
+            s += "  zone area (km²) exceeded with probability ≥ 10 % / 50 % / 90 %  (member range)\n";
+        }
+        for z in &self.zones {
+            s += &format!(
+                "    {:<34} {:>9.2} {:>9.2} {:>9.2}  ({:.2}–{:.2})\n",
+                z.label,
+                z.area_km2_probability_ge_10,
+                z.area_km2_probability_ge_50,
+                z.area_km2_probability_ge_90,
+                z.member_area_km2_min,
+                z.member_area_km2_max
+            );
+        }
+        for w in &self.warnings {
+            s += &format!("WARNING: {w}\n");
+        }
+        for o in &self.outputs {
+            s += &format!("  wrote {o}\n");
+        }
+        s
+    }
+}
+
+/// The probability and statistics variables of `ensemble.nc`.
+fn extra_fields(e: &Ensemble) -> Vec<ExtraField> {
+    let m = e.spec.members;
+    let mut out = vec![];
+    for z in &e.zones {
+        let mut attributes = vec![
+            ("zone".to_string(), z.label.clone()),
+            ("threshold".to_string(), z.threshold.to_string()),
+            ("threshold_units".to_string(), z.unit.to_string()),
+            ("ensemble_members".to_string(), m.to_string()),
+        ];
+        if let Some(c) = z.country {
+            attributes.push(("country".into(), format!("{c} cells only")));
+        }
+        out.push(ExtraField {
+            name: z.variable.clone(),
+            long_name: format!(
+                "fraction of ensemble members in which the cell exceeds {}",
+                z.label
+            ),
+            units: "1".into(),
+            dims: vec!["y", "x"],
+            data: z.probability(m).into_dyn(),
+            attributes,
+            numeric_attributes: vec![("valid_range".into(), vec![0.0, 1.0])],
+        });
+    }
+    for s in &e.species {
+        let v = variable_name(&s.name);
+        for (what, prefix, data) in [
+            ("ensemble mean", "ensemble_mean", &s.mean),
+            (
+                "90th percentile over the members (linear between order statistics)",
+                "ensemble_p90",
+                &s.p90,
+            ),
+        ] {
+            out.push(ExtraField {
+                name: format!("{prefix}_time_integrated_air_concentration_{v}"),
+                long_name: format!(
+                    "{what} of the time-integrated air concentration of {} in the lowest layer",
+                    s.name
+                ),
+                units: format!("{} s m-3", s.unit),
+                dims: vec!["y", "x"],
+                data: data.clone().into_dyn(),
+                attributes: vec![
+                    ("species".into(), s.name.clone()),
+                    ("cell_methods".into(), "time: sum".into()),
+                ],
+                numeric_attributes: vec![],
+            });
+        }
+    }
+    out
+}
+
+/// Writes `ensemble.nc` and `ensemble_summary.json` into `dir` and returns the summary (which
+/// lists both).
+pub fn write_outputs(
+    scenario: &Scenario,
+    e: &Ensemble,
+    dir: &Path,
+) -> Result<(EnsembleSummary, Vec<PathBuf>), EnsembleError> {
+    ensure_dir(dir)?;
+    let nc = dir.join("ensemble.nc");
+    let json = dir.join("ensemble_summary.json");
+    let prov = Provenance::now(&e.model, scenario.model.seed(), &e.backend);
+    let sp = &e.spec;
+    let global: Vec<(String, String)> = [
+        ("ensemble_members", sp.members.to_string()),
+        ("ensemble_seed", sp.seed.to_string()),
+        ("ensemble_wind_from_sd_deg", sp.wind_from_sd_deg.to_string()),
+        ("ensemble_wind_speed_log_sd", sp.wind_speed_log_sd.to_string()),
+        (
+            "ensemble_mixing_height_log_sd",
+            sp.mixing_height_log_sd.to_string(),
+        ),
+        ("ensemble_stability_class_sd", sp.stability_class_sd.to_string()),
+        (
+            "ensemble_inverse_obukhov_length_sd_per_m",
+            sp.inverse_obukhov_length_sd_per_m.to_string(),
+        ),
+        (
+            "ensemble_method",
+            "each member perturbs the whole meteorology coherently (direction offset, lognormal speed and mixing-height factors, stability shift) from Philox4x32-10 keyed by (seed, member); probabilities are fractions of members (Galmarini et al. 2004)".into(),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    // No model fields: the grid, its coordinates and the CRS, then the ensemble's variables.
+    let fields = Fields {
+        grid: e.grid.clone(),
+        species: vec![],
+    };
+    netcdf::write(
+        &nc,
+        scenario,
+        &fields,
+        &e.projection,
+        &prov,
+        &global,
+        &extra_fields(e),
+    )?;
+    let outputs = vec![nc.clone(), json.clone()];
+    let summary = summarise(
+        scenario,
+        e,
+        outputs.iter().map(|p| p.display().to_string()).collect(),
+    );
+    let bytes = serde_json::to_vec_pretty(&summary).expect("summary serialises");
+    write_bytes_atomically(&json, &bytes)?;
+    Ok((summary, outputs))
+}
+
+/// Loads a scenario file, runs its ensemble and writes the outputs: what `plume ensemble` does.
+pub fn run_file(
+    path: &Path,
+    options: &super::EnsembleOptions,
+) -> Result<EnsembleSummary, EnsembleError> {
+    let scenario = Scenario::load(path)?;
+    let e = super::run(&scenario, options)?;
+    let dir = options
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| scenario.output.directory.clone());
+    Ok(write_outputs(&scenario, &e, &dir)?.0)
+}

@@ -1,0 +1,455 @@
+//! Weather ensembles (`plume ensemble`, `src/ensemble/`): an unperturbed ensemble is the plain
+//! run, members depend on (seed, member) only, a direction-only ensemble of a Gaussian plume
+//! has a symmetric probability field whose 50 % area is close to the deterministic zone's,
+//! station files are perturbed coherently, and bad `[ensemble]` values name their field.
+
+use std::path::{Path, PathBuf};
+
+use plume::backend::BackendChoice;
+use plume::ensemble::{self, EnsembleError, EnsembleOptions};
+use plume::scenario::Scenario;
+use plume::{simulate, RunOptions};
+
+/// A ground-level chlorine release at the domain centre under a west wind (towards +x), on a
+/// coarse grid; `ensemble` is the `[ensemble]` section (or nothing).
+fn chlorine_text(ensemble: &str, resolution_m: f64) -> String {
+    format!(
+        r#"
+[scenario]
+name = "ensemble test"
+start = "2026-07-14T06:00:00Z"
+duration_s = 7200
+[domain]
+centre = {{ lat = 45.30, lon = -66.00 }}
+extent_m = [24000, 24000]
+resolution_m = {resolution_m}
+output_interval_s = 600
+[[source]]
+location = {{ lat = 45.30, lon = -66.00 }}
+height_m = 1
+duration_s = 3600
+release = [{{ substance = "Chlorine", rate_kg_s = 20.0 }}]
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 5
+wind_from_deg = 270
+stability = "D"
+[model]
+kind = "gaussian_plume"
+backend = "cpu"
+{ensemble}
+"#
+    )
+}
+
+fn parse(text: &str) -> Scenario {
+    Scenario::parse(text, Path::new("ensemble_test.toml")).unwrap()
+}
+
+fn run_options(threads: usize) -> RunOptions {
+    RunOptions {
+        threads: Some(threads),
+        backend: Some(BackendChoice::Cpu),
+        ..Default::default()
+    }
+}
+
+fn ens_options(threads: usize) -> EnsembleOptions {
+    EnsembleOptions {
+        threads: Some(threads),
+        backend: Some(BackendChoice::Cpu),
+        ..Default::default()
+    }
+}
+
+fn out_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("plume-ensemble-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+const NO_PERTURBATION: &str = "[ensemble]\nmembers = 3\nseed = 5\nwind_from_sd_deg = 0\nwind_speed_log_sd = 0\nmixing_height_log_sd = 0\nstability_class_sd = 0\ninverse_obukhov_length_sd_per_m = 0\n";
+
+#[test]
+fn zero_perturbation_members_equal_the_plain_run_and_probabilities_are_its_zones() {
+    let s = parse(&chlorine_text(NO_PERTURBATION, 300.0));
+    let plain = simulate(&s, &run_options(2)).unwrap();
+    let spec = s.ensemble.unwrap();
+    for k in 0..spec.members {
+        let member = ensemble::member_scenario(&s, &spec.member(k)).unwrap();
+        assert_eq!(member.meteorology, s.meteorology, "member {k}");
+        let sim = simulate(&member, &run_options(2)).unwrap();
+        assert_eq!(sim.fields, plain.fields, "member {k}");
+    }
+    let e = ensemble::run(&s, &ens_options(2)).unwrap();
+    let det: Vec<_> = plain.consequence.chemical[0].zones.clone();
+    assert_eq!(e.zones.len(), 3, "AEGL-1, -2 and -3 of chlorine");
+    let cell_km2 = e.grid.cell_area_m2() / 1e6;
+    for (z, d) in e.zones.iter().zip(&det) {
+        assert_eq!(z.label, d.label);
+        let p = z.probability(spec.members);
+        let n_det = d.exceeded.iter().filter(|&&x| x).count();
+        assert!(
+            n_det > 0,
+            "{}: the deterministic zone is not empty",
+            z.label
+        );
+        eprintln!("{}: {n_det} cells", z.label);
+        for (pp, &x) in p.iter().zip(d.exceeded.iter()) {
+            assert_eq!(*pp, if x { 1.0 } else { 0.0 }, "{}", z.label);
+        }
+        for pct in [10, 50, 90] {
+            assert_eq!(
+                z.area_km2_at_least(pct, spec.members, cell_km2),
+                n_det as f64 * cell_km2
+            );
+        }
+    }
+    let tic = plain.fields.species[0]
+        .time_integrated
+        .index_axis(ndarray::Axis(0), 0);
+    let st = &e.species[0];
+    assert_eq!(
+        st.p90, tic,
+        "the 90th percentile of identical members is the member"
+    );
+    for (m, t) in st.mean.iter().zip(tic.iter()) {
+        assert!((m - t).abs() <= 1e-15 * t.abs(), "mean {m} vs {t}");
+    }
+
+    // The files: ensemble.nc with the probability and statistics variables, and the summary.
+    let dir = out_dir("zero");
+    let (summary, written) = ensemble::write_outputs(&s, &e, &dir).unwrap();
+    assert_eq!(
+        written,
+        vec![dir.join("ensemble.nc"), dir.join("ensemble_summary.json")]
+    );
+    let f = hdf5::File::open(dir.join("ensemble.nc")).unwrap();
+    let p2: ndarray::Array2<f64> = f
+        .dataset("probability_Chlorine_AEGL_2_60_min")
+        .unwrap()
+        .read_2d()
+        .unwrap();
+    assert_eq!(p2, e.zones[1].probability(spec.members));
+    for v in [
+        "lat",
+        "lon",
+        "x",
+        "y",
+        "crs",
+        "ensemble_mean_time_integrated_air_concentration_Chlorine",
+        "ensemble_p90_time_integrated_air_concentration_Chlorine",
+    ] {
+        assert!(f.dataset(v).is_ok(), "{v} in ensemble.nc");
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("ensemble_summary.json")).unwrap()).unwrap();
+    assert_eq!(json["ensemble"]["members"], 3);
+    let a50 = json["zones"][1]["area_km2_probability_ge_50"]
+        .as_f64()
+        .unwrap();
+    assert!((a50 - summary.zones[1].area_km2_probability_ge_50).abs() < 1e-9);
+    assert!(a50 > 0.0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn results_do_not_depend_on_threads_and_follow_the_seed() {
+    let s = parse(&chlorine_text(
+        "[ensemble]\nmembers = 6\nseed = 11\n",
+        600.0,
+    ));
+    let one = ensemble::run(&s, &ens_options(1)).unwrap();
+    let two = ensemble::run(&s, &ens_options(2)).unwrap();
+    assert_eq!(one.members, two.members);
+    assert_eq!(one.zones, two.zones);
+    assert_eq!(one.species, two.species);
+    let again = ensemble::run(&s, &ens_options(2)).unwrap();
+    assert_eq!(again.zones, one.zones);
+
+    // The members really differ from each other, and another seed gives another ensemble.
+    assert!(one.members.windows(2).all(|w| w[0] != w[1]));
+    let other = ensemble::run(
+        &s,
+        &EnsembleOptions {
+            seed: Some(12),
+            ..ens_options(2)
+        },
+    )
+    .unwrap();
+    assert!(other.members.iter().zip(&one.members).all(|(a, b)| a != b));
+    assert_ne!(other.zones, one.zones);
+    assert_ne!(other.species, one.species);
+}
+
+/// Direction perturbations only (σ = 3°), 100 members, on the Gaussian plume: the probability
+/// field is close to its mirror image across the plume axis, and the area exceeded in at least
+/// half the members is close to the deterministic zone's. Measured (300 m cells): P ≥ 50 %
+/// areas 1.009, 0.987 and 1.000 × the deterministic AEGL-1/2/3 areas (20.16, 14.22, 1.26 km²),
+/// mirror asymmetry Σ|P − P_mirror| / 2ΣP of 0.038, 0.043, 0.073; asserted within 5 % and
+/// below 0.10. The agreement holds because 3° is below the zones' angular half-widths; with
+/// σ = 10° the AEGL-1 zone of a 5 kg/s release kept only 0.24 of its area at P ≥ 50 %.
+#[test]
+fn direction_only_probability_is_symmetric_and_its_median_zone_matches_the_deterministic_area() {
+    let ens = "[ensemble]\nmembers = 100\nseed = 3\nwind_from_sd_deg = 3\nwind_speed_log_sd = 0\nmixing_height_log_sd = 0\nstability_class_sd = 0\n";
+    let s = parse(&chlorine_text(ens, 300.0));
+    let plain = simulate(&s, &run_options(2)).unwrap();
+    let e = ensemble::run(&s, &ens_options(2)).unwrap();
+    let m = e.spec.members;
+    let cell_km2 = e.grid.cell_area_m2() / 1e6;
+    for (z, d) in e.zones.iter().zip(&plain.consequence.chemical[0].zones) {
+        let p = z.probability(m);
+        let ny = p.nrows();
+        let mut diff = 0.0;
+        let mut total = 0.0;
+        for ((j, i), &v) in p.indexed_iter() {
+            diff += (v - p[[ny - 1 - j, i]]).abs();
+            total += v;
+        }
+        let asymmetry = diff / (2.0 * total);
+        let a_det = d.exceeded.iter().filter(|&&x| x).count() as f64 * cell_km2;
+        let a50 = z.area_km2_at_least(50, m, cell_km2);
+        let ratio = a50 / a_det;
+        eprintln!(
+            "{}: deterministic {a_det:.2} km², P ≥ 50 % {a50:.2} km² (ratio {ratio:.3}), P ≥ 10 % {:.2}, P ≥ 90 % {:.2}, asymmetry {asymmetry:.3}",
+            z.label,
+            z.area_km2_at_least(10, m, cell_km2),
+            z.area_km2_at_least(90, m, cell_km2),
+        );
+        assert!(asymmetry < 0.10, "{}: asymmetry {asymmetry}", z.label);
+        assert!((ratio - 1.0).abs() < 0.05, "{}: ratio {ratio}", z.label);
+        // Spread widens the 10 % zone and narrows the 90 % one around the deterministic zone.
+        assert!(z.area_km2_at_least(10, m, cell_km2) > a_det);
+        assert!(z.area_km2_at_least(90, m, cell_km2) < a_det);
+    }
+}
+
+#[test]
+fn bad_ensemble_values_give_errors_naming_the_field() {
+    let cases = [
+        ("[ensemble]\nmembers = 1\n", "ensemble.members = 1"),
+        ("[ensemble]\nmembers = 1001\n", "ensemble.members = 1001"),
+        ("[ensemble]\nseed = -1\n", "ensemble.seed = -1"),
+        (
+            "[ensemble]\nwind_from_sd_deg = -5\n",
+            "ensemble.wind_from_sd_deg = -5",
+        ),
+        (
+            "[ensemble]\nwind_speed_log_sd = 3\n",
+            "ensemble.wind_speed_log_sd = 3",
+        ),
+        (
+            "[ensemble]\nmixing_height_log_sd = nan\n",
+            "ensemble.mixing_height_log_sd = NaN",
+        ),
+        (
+            "[ensemble]\nstability_class_sd = 4\n",
+            "ensemble.stability_class_sd = 4",
+        ),
+        ("[ensemble]\nwind_direction_sd = 5\n", "wind_direction_sd"),
+        ("[ensemble]\nmembers = \"many\"\n", "ensemble.members"),
+    ];
+    for (section, expected) in cases {
+        let err = Scenario::parse(&chlorine_text(section, 600.0), Path::new("bad.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("bad.toml"), "{err}");
+        assert!(err.contains(expected), "{section:?}: {err}");
+        assert!(err.contains("expected"), "{err}");
+    }
+    // The command line's member count is checked too.
+    let s = parse(&chlorine_text("", 600.0));
+    let err = ensemble::run(
+        &s,
+        &EnsembleOptions {
+            members: Some(1),
+            ..ens_options(1)
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(err, EnsembleError::Option { .. }));
+    assert!(err.to_string().contains("--members = 1"), "{err}");
+}
+
+#[test]
+fn gridded_meteorology_is_refused_with_a_clear_error() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let text = std::fs::read_to_string(dir.join("lepreau_noreaster_gridded.toml")).unwrap();
+    let err = Scenario::parse(
+        &format!("{text}\n[ensemble]\nmembers = 5\n"),
+        &dir.join("gridded_ensemble.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("ensemble = (section present)"), "{err}");
+    assert!(err.contains("gridded"), "{err}");
+    let s = Scenario::parse(&text, &dir.join("gridded_ensemble.toml")).unwrap();
+    let err = ensemble::run(&s, &ens_options(1)).unwrap_err();
+    assert!(matches!(err, EnsembleError::Unsupported { .. }), "{err}");
+    assert!(
+        err.to_string().contains("meteorology.kind = \"gridded\""),
+        "{err}"
+    );
+}
+
+/// A station file perturbed by a member equals the same file with every direction, speed and
+/// 1/L changed by hand: every station and every record get the same offset.
+#[test]
+fn station_members_perturb_every_station_and_record_alike() {
+    let dir = out_dir("station");
+    std::fs::create_dir_all(&dir).unwrap();
+    let rows = [
+        (
+            "2026-07-14T06:00:00Z",
+            "A",
+            45.28,
+            -66.08,
+            4.0,
+            250.0,
+            0.004,
+        ),
+        (
+            "2026-07-14T07:00:00Z",
+            "A",
+            45.28,
+            -66.08,
+            5.0,
+            260.0,
+            0.010,
+        ),
+        (
+            "2026-07-14T06:00:00Z",
+            "B",
+            45.33,
+            -65.92,
+            3.0,
+            240.0,
+            -0.002,
+        ),
+        (
+            "2026-07-14T07:00:00Z",
+            "B",
+            45.33,
+            -65.92,
+            6.0,
+            275.0,
+            0.006,
+        ),
+    ];
+    let p = plume::met::MetPerturbation {
+        wind_from_offset_deg: 15.0,
+        wind_speed_factor: 1.3,
+        mixing_height_factor: 1.0,
+        stability_class_shift: 0,
+        inverse_obukhov_offset_per_m: 0.005,
+    };
+    let csv = |perturbed: bool| {
+        let mut s =
+            "time,station,lat,lon,wind_speed_m_s,wind_from_deg,obukhov_length_m,mixing_height_m\n"
+                .to_string();
+        for (t, id, lat, lon, u, d, inv_l) in rows {
+            let (u, d, inv_l) = if perturbed {
+                (
+                    p.speed(u),
+                    p.direction_deg(d),
+                    p.inverse_obukhov_per_m(inv_l),
+                )
+            } else {
+                (u, d, inv_l)
+            };
+            s += &format!("{t},{id},{lat},{lon},{u},{d},{},800\n", 1.0 / inv_l);
+        }
+        s
+    };
+    std::fs::write(dir.join("met.csv"), csv(false)).unwrap();
+    std::fs::write(dir.join("met_by_hand.csv"), csv(true)).unwrap();
+    let text = |file: &str| {
+        format!(
+            r#"
+[scenario]
+name = "station ensemble test"
+start = "2026-07-14T06:00:00Z"
+duration_s = 3600
+[domain]
+centre = {{ lat = 45.30, lon = -66.00 }}
+extent_m = [16000, 16000]
+resolution_m = 800
+output_interval_s = 900
+[[source]]
+location = {{ lat = 45.30, lon = -66.00 }}
+height_m = 10
+release = [{{ substance = "Chlorine", rate_kg_s = 1.0 }}]
+[meteorology]
+kind = "station"
+file = "{file}"
+[model]
+kind = "gaussian_puff"
+time_step_s = 120
+"#
+        )
+    };
+    let base = Scenario::parse(&text("met.csv"), &dir.join("a.toml")).unwrap();
+    let by_hand = Scenario::parse(&text("met_by_hand.csv"), &dir.join("b.toml")).unwrap();
+    let member = ensemble::member_scenario(&base, &p).unwrap();
+    let sim = simulate(&member, &run_options(2)).unwrap();
+    let expected = simulate(&by_hand, &run_options(2)).unwrap();
+    let plain = simulate(&base, &run_options(2)).unwrap();
+    assert_eq!(sim.fields, expected.fields);
+    assert_ne!(sim.fields, plain.fields);
+    // The identity perturbation leaves a station run as it was.
+    let same = ensemble::member_scenario(&base, &plume::met::MetPerturbation::IDENTITY).unwrap();
+    assert_eq!(
+        simulate(&same, &run_options(2)).unwrap().fields,
+        plain.fields
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_ensemble_command_writes_both_files_and_prints_the_zone_table() {
+    let dir = out_dir("cli");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("chlorine.toml");
+    std::fs::write(&file, chlorine_text("[ensemble]\nmembers = 4\n", 800.0)).unwrap();
+    let out_dir = dir.join("out");
+    let plume = env!("CARGO_BIN_EXE_plume");
+    let out = std::process::Command::new(plume)
+        .args([
+            "ensemble",
+            file.to_str().unwrap(),
+            "--seed",
+            "2",
+            "--threads",
+            "1",
+            "-o",
+        ])
+        .arg(&out_dir)
+        .args(["--backend", "cpu"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("ensemble of 4 members (seed 2)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("probability ≥ 10 % / 50 % / 90 %"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Chlorine AEGL-2 60 min"), "{stdout}");
+    assert!(out_dir.join("ensemble.nc").is_file());
+    assert!(out_dir.join("ensemble_summary.json").is_file());
+    let bad = std::process::Command::new(plume)
+        .args(["ensemble", file.to_str().unwrap(), "--members", "1", "-o"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--members = 1"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
