@@ -19,6 +19,8 @@
 //! | precipitation (optional) | `precipitation_flux` (kg m-2 s-1), `lwe_precipitation_rate` (m s-1) or name `precipitation_rate` (mm h-1) | (time, y, x) | |
 //! | z0 (optional) | `surface_roughness_length` | (y, x) | m |
 //!
+//! Longitudes may run from −180° to 180° or from 0° to 360° (a global row included; a run's
+//! region must then not straddle the row's seam).
 //! `scale_factor`/`add_offset` are applied; `_FillValue` and `missing_value` become NaN and are
 //! then rejected with the variable named. Only the hyperslab covering the run's region and time
 //! window is read.
@@ -29,7 +31,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use hdf5::types::{FixedAscii, FixedUnicode, TypeDescriptor, VarLenAscii, VarLenUnicode};
 use ndarray::s;
 
-use super::index_map::{HorizontalGrid, IndexMap, LocalBox};
+use super::index_map::{unwrap_longitudes, HorizontalGrid, IndexMap, LocalBox};
 use super::{GriddedMet, Levels, RawGrid, StabilityField, VerticalInterpolation};
 use crate::geo::{LatLon, TransverseMercator};
 use crate::met::error::{MetError, MetWarning};
@@ -177,7 +179,7 @@ pub fn read(
             &file,
         )?;
         let lat_deg = read_all(lat, &file)?;
-        let lon_deg = read_all(lon, &file)?;
+        let mut lon_deg = read_all(lon, &file)?;
         if two_d {
             // Auxiliary 2-D coordinates (a curvilinear grid: WRF, rotated or projected NWP
             // written with CF's 2-D latitude/longitude); longitudes taken nearest the centre's.
@@ -194,6 +196,7 @@ pub fn read(
                 lon_deg,
             }
         } else {
+            unwrap_longitudes(&mut lon_deg);
             monotonic(lat, &lat_deg, &file)?;
             monotonic(lon, &lon_deg, &file)?;
             HorizontalGrid::LatLon { lat_deg, lon_deg }
