@@ -952,3 +952,31 @@ fn longitudes_from_0_to_360_read_like_longitudes_from_minus_180_to_180() {
         }
     }
 }
+
+#[test]
+fn a_file_for_another_day_is_rejected_with_both_periods_named() {
+    // The standard file's hours 0–4 after 2026-07-13 06:00 end a day before the run starts:
+    // holding its last field for the whole run would be a wrong answer with a warning.
+    let (path, err, _d) = malformed(|vars| {
+        let t = vars.iter_mut().find(|v| v.name == "time").unwrap();
+        t.attrs.retain(|a| a.0 != "units");
+        t.attrs
+            .push(("units".into(), "hours since 2026-07-13 06:00:00".into()));
+    });
+    assert!(matches!(err, MetError::Invalid { .. }), "{err}");
+    assert_names(&err, &path, "time");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("2026-07-13T10:00:00") && msg.contains("2026-07-14T06:00:00"),
+        "{msg}"
+    );
+    // A file that ends shortly before the run (within the 3 h a field may be held) still reads.
+    let dir = tempfile::tempdir().unwrap();
+    let mut vars = linear_vars(&GridSpec::standard(false));
+    let t = vars.iter_mut().find(|v| v.name == "time").unwrap();
+    t.attrs.retain(|a| a.0 != "units");
+    t.attrs
+        .push(("units".into(), "hours since 2026-07-14 00:00:00".into()));
+    let path = write(dir.path(), "early.nc", &vars);
+    read(&path, VerticalInterpolation::Linear).unwrap();
+}

@@ -186,7 +186,7 @@ pub fn read(
         .map(|t| (*t - start).num_milliseconds() as f64 / 1000.0)
         .collect();
     let mut warnings = vec![];
-    let (t0, t1) = time_window(&t_all, run_s, &file, &mut warnings);
+    let (t0, t1) = time_window(&t_all, start, run_s, &file, &mut warnings)?;
     let times = &valid_times[t0..=t1];
     let mut heights: Vec<f64> = entries
         .iter()
