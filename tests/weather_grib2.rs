@@ -195,3 +195,39 @@ fn malformed_grib2_files_name_the_file_and_the_parameter() {
     let err = read(&junk);
     assert!(err.to_string().contains("junk.grib2"), "{err}");
 }
+
+#[test]
+fn a_global_grib2_grid_with_longitudes_from_0_to_360_is_read_at_the_site() {
+    // GFS-style global latitude/longitude grid, 0°–357.5°E: the Bay of Fundy is near 293°E.
+    // Temperature and mixing height are linear in latitude and longitude (see the data README).
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/global_latlon_0_360.grib2");
+    let tm = TransverseMercator::new(CENTRE);
+    let start: DateTime<Utc> = "2026-07-14T06:00:00Z".parse().unwrap();
+    let (met, warnings) = plume::met::gridded::grib2::read(
+        &path,
+        start,
+        3600.0,
+        &tm,
+        region(),
+        GriddedOptions::default(),
+    )
+    .unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    for (x, y, t) in [(0.0, 0.0, 0.0), (14_000.0, -10_000.0, 1800.0)] {
+        let p = tm.inverse(x, y);
+        let (east, north, hours) = (p.lon - CENTRE.lon, p.lat - CENTRE.lat, t / 3600.0);
+        let s = met.sample(x, y, 10.0, t);
+        let t_want = 280.0 + east - 0.5 * north + 0.3 * hours;
+        let h_want = 800.0 + 40.0 * east + 20.0 * north + 10.0 * hours;
+        assert!(
+            (s.air_temperature_k - t_want).abs() < 1e-3,
+            "T at ({x}, {y}): {} vs {t_want}",
+            s.air_temperature_k
+        );
+        assert!(
+            (s.boundary_layer.mixing_height_m - h_want).abs() < 0.01,
+            "h at ({x}, {y}): {} vs {h_want}",
+            s.boundary_layer.mixing_height_m
+        );
+    }
+}

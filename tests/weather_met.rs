@@ -804,3 +804,179 @@ fn two_d_latitude_longitude_grids_interpolate_linear_fields_exactly() {
         }
     }
 }
+
+/// A 1-D latitude/longitude file whose fields are linear in latitude and in longitude east of
+/// the domain centre's meridian, so that the same weather can be written with longitudes in
+/// any convention: winds (true east/north), temperature and mixing height.
+fn lat_lon_file(path: &Path, lats: &[f64], lons: &[f64]) {
+    let (ny, nx, nt) = (lats.len(), lons.len(), 2);
+    let east = |lon: f64| (lon - CENTRE.lon + 540.0).rem_euclid(360.0) - 180.0;
+    let field = |a: f64, per_lon: f64, per_lat: f64, per_hour: f64| {
+        let mut out = vec![];
+        for n in 0..nt {
+            for &lat in lats {
+                for &lon in lons {
+                    out.push(
+                        a + per_lon * east(lon)
+                            + per_lat * (lat - CENTRE.lat)
+                            + per_hour * n as f64,
+                    );
+                }
+            }
+        }
+        out
+    };
+    let wind = ("units", "m s-1");
+    let n2 = nt * ny * nx;
+    let vars = vec![
+        CfVar::new(
+            "time",
+            &[nt],
+            vec![0.0, 1.0],
+            &[("units", "hours since 2026-07-14 06:00:00")],
+        ),
+        CfVar::new(
+            "lat",
+            &[ny],
+            lats.to_vec(),
+            &[("units", "degrees_north"), ("standard_name", "latitude")],
+        ),
+        CfVar::new(
+            "lon",
+            &[nx],
+            lons.to_vec(),
+            &[("units", "degrees_east"), ("standard_name", "longitude")],
+        ),
+        CfVar::new(
+            "height",
+            &[1],
+            vec![10.0],
+            &[("units", "m"), ("standard_name", "height")],
+        ),
+        CfVar::new(
+            "u",
+            &[nt, 1, ny, nx],
+            field(3.0, 0.5, 0.2, 0.1),
+            &[wind, ("standard_name", "eastward_wind")],
+        ),
+        CfVar::new(
+            "v",
+            &[nt, 1, ny, nx],
+            field(-2.0, 0.1, -0.3, 0.2),
+            &[wind, ("standard_name", "northward_wind")],
+        ),
+        CfVar::new(
+            "t2m",
+            &[nt, ny, nx],
+            field(280.0, 1.0, -0.5, 0.3),
+            &[("units", "K"), ("standard_name", "air_temperature")],
+        ),
+        CfVar::new(
+            "blh",
+            &[nt, ny, nx],
+            field(800.0, 40.0, 20.0, 10.0),
+            &[
+                ("units", "m"),
+                ("standard_name", "atmosphere_boundary_layer_thickness"),
+            ],
+        ),
+        CfVar::new("ustar", &[nt, ny, nx], vec![0.3; n2], &[wind]),
+        CfVar::new(
+            "obukhov_length",
+            &[nt, ny, nx],
+            vec![1e6; n2],
+            &[("units", "m")],
+        ),
+    ];
+    write_cf(path, &vars, &[], true);
+}
+
+#[test]
+fn longitudes_from_0_to_360_read_like_longitudes_from_minus_180_to_180() {
+    // GFS, ERA5 and many NWP archives give longitudes east from Greenwich (0–360°): the Bay of
+    // Fundy lies near 293°E. A regional subset and a global grid must both give the weather of
+    // the same file written with −180–180° longitudes.
+    let dir = tempfile::tempdir().unwrap();
+    let lats: Vec<f64> = (0..9).map(|j| 44.0 + 0.25 * j as f64).collect();
+    let west: Vec<f64> = (0..13).map(|i| -68.25 + 0.25 * i as f64).collect();
+    let east: Vec<f64> = west.iter().map(|l| l + 360.0).collect();
+    let global_lats: Vec<f64> = (0..9).map(|j| 40.0 + 1.25 * j as f64).collect();
+    let global: Vec<f64> = (0..288).map(|i| 1.25 * i as f64).collect();
+    let files = [
+        ("west.nc", &lats, &west),
+        ("east.nc", &lats, &east),
+        ("global.nc", &global_lats, &global),
+    ];
+    let mets: Vec<_> = files
+        .iter()
+        .map(|(name, lats, lons)| {
+            let path = dir.path().join(name);
+            lat_lon_file(&path, lats, lons);
+            let (met, warnings) = cf::read(
+                &path,
+                start(),
+                3600.0,
+                &TransverseMercator::new(CENTRE),
+                region(),
+                GriddedOptions::default(),
+            )
+            .unwrap();
+            assert!(warnings.is_empty(), "{name}: {warnings:?}");
+            met
+        })
+        .collect();
+    for (x, y, t) in [
+        (0.0, 0.0, 0.0),
+        (-12_000.0, 8_000.0, 1800.0),
+        (14_000.0, -10_000.0, 3600.0),
+    ] {
+        let want = mets[0].sample(x, y, 10.0, t);
+        for (met, (name, _, _)) in mets.iter().zip(&files).skip(1) {
+            let got = met.sample(x, y, 10.0, t);
+            for (g, w, what, tol) in [
+                (got.wind_u_m_s, want.wind_u_m_s, "u", 0.01),
+                (got.wind_v_m_s, want.wind_v_m_s, "v", 0.01),
+                (got.air_temperature_k, want.air_temperature_k, "T", 1e-6),
+                (
+                    got.boundary_layer.mixing_height_m,
+                    want.boundary_layer.mixing_height_m,
+                    "h",
+                    1e-4,
+                ),
+            ] {
+                assert!(
+                    (g - w).abs() < tol,
+                    "{name}: {what} at ({x}, {y}, {t}): {g} vs {w}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_file_for_another_day_is_rejected_with_both_periods_named() {
+    // The standard file's hours 0–4 after 2026-07-13 06:00 end a day before the run starts:
+    // holding its last field for the whole run would be a wrong answer with a warning.
+    let (path, err, _d) = malformed(|vars| {
+        let t = vars.iter_mut().find(|v| v.name == "time").unwrap();
+        t.attrs.retain(|a| a.0 != "units");
+        t.attrs
+            .push(("units".into(), "hours since 2026-07-13 06:00:00".into()));
+    });
+    assert!(matches!(err, MetError::Invalid { .. }), "{err}");
+    assert_names(&err, &path, "time");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("2026-07-13T10:00:00") && msg.contains("2026-07-14T06:00:00"),
+        "{msg}"
+    );
+    // A file that ends shortly before the run (within the 3 h a field may be held) still reads.
+    let dir = tempfile::tempdir().unwrap();
+    let mut vars = linear_vars(&GridSpec::standard(false));
+    let t = vars.iter_mut().find(|v| v.name == "time").unwrap();
+    t.attrs.retain(|a| a.0 != "units");
+    t.attrs
+        .push(("units".into(), "hours since 2026-07-14 00:00:00".into()));
+    let path = write(dir.path(), "early.nc", &vars);
+    read(&path, VerticalInterpolation::Linear).unwrap();
+}

@@ -19,6 +19,8 @@
 //! | precipitation (optional) | `precipitation_flux` (kg m-2 s-1), `lwe_precipitation_rate` (m s-1) or name `precipitation_rate` (mm h-1) | (time, y, x) | |
 //! | z0 (optional) | `surface_roughness_length` | (y, x) | m |
 //!
+//! Longitudes may run from −180° to 180° or from 0° to 360° (a global row included; a run's
+//! region must then not straddle the row's seam).
 //! `scale_factor`/`add_offset` are applied; `_FillValue` and `missing_value` become NaN and are
 //! then rejected with the variable named. Only the hyperslab covering the run's region and time
 //! window is read.
@@ -29,7 +31,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use hdf5::types::{FixedAscii, FixedUnicode, TypeDescriptor, VarLenAscii, VarLenUnicode};
 use ndarray::s;
 
-use super::index_map::{HorizontalGrid, IndexMap, LocalBox};
+use super::index_map::{unwrap_longitudes, HorizontalGrid, IndexMap, LocalBox};
 use super::{GriddedMet, Levels, RawGrid, StabilityField, VerticalInterpolation};
 use crate::geo::{LatLon, TransverseMercator};
 use crate::met::error::{MetError, MetWarning};
@@ -146,7 +148,7 @@ pub fn read(
             ),
         });
     }
-    let (t0, t1) = time_window(&t_all, run_s, &file, &mut warnings);
+    let (t0, t1) = time_window(&t_all, start, run_s, &file, &mut warnings)?;
     let times_s = t_all[t0..=t1].to_vec();
 
     // Horizontal grid.
@@ -177,7 +179,7 @@ pub fn read(
             &file,
         )?;
         let lat_deg = read_all(lat, &file)?;
-        let lon_deg = read_all(lon, &file)?;
+        let mut lon_deg = read_all(lon, &file)?;
         if two_d {
             // Auxiliary 2-D coordinates (a curvilinear grid: WRF, rotated or projected NWP
             // written with CF's 2-D latitude/longitude); longitudes taken nearest the centre's.
@@ -194,6 +196,7 @@ pub fn read(
                 lon_deg,
             }
         } else {
+            unwrap_longitudes(&mut lon_deg);
             monotonic(lat, &lat_deg, &file)?;
             monotonic(lon, &lon_deg, &file)?;
             HorizontalGrid::LatLon { lat_deg, lon_deg }
@@ -461,15 +464,39 @@ pub fn read(
     Ok((met, warnings))
 }
 
+/// Longest time (s) a file's first or last fields may be held to reach a run that its times do
+/// not overlap; a file further away is for another period (a wrong date, a wrong file).
+pub const MAX_HOLD_OUTSIDE_S: f64 = 3.0 * 3600.0;
+
 /// The index window of times covering `[0, run_s]`: the last time at or before 0 to the first
-/// at or after `run_s`, warning where the file does not reach.
+/// at or after `run_s`, warning where the file does not reach, and refusing a file whose times
+/// all lie more than [`MAX_HOLD_OUTSIDE_S`] before the run starts or after it ends.
 pub(crate) fn time_window(
     t: &[f64],
+    start: DateTime<Utc>,
     run_s: f64,
     file: &Path,
     warnings: &mut Vec<MetWarning>,
-) -> (usize, usize) {
+) -> Result<(usize, usize), MetError> {
     let n = t.len();
+    if t[n - 1] < -MAX_HOLD_OUTSIDE_S || t[0] > run_s + MAX_HOLD_OUTSIDE_S {
+        let at = |s: f64| {
+            (start + chrono::Duration::milliseconds((s * 1000.0).round() as i64))
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        };
+        return Err(MetError::Invalid {
+            file: file.to_path_buf(),
+            variable: "time".into(),
+            problem: format!(
+                "the file's times run from {} to {}, the run from {} to {}: expected times within {} h of the run",
+                at(t[0]),
+                at(t[n - 1]),
+                at(0.0),
+                at(run_s),
+                MAX_HOLD_OUTSIDE_S / 3600.0
+            ),
+        });
+    }
     let t0 = t.iter().rposition(|&v| v <= 0.0).unwrap_or(0);
     let t1 = t.iter().position(|&v| v >= run_s).unwrap_or(n - 1).max(t0);
     if t[0] > 0.0 {
@@ -490,7 +517,7 @@ pub(crate) fn time_window(
             ),
         });
     }
-    (t0, t1)
+    Ok((t0, t1))
 }
 
 struct Var {

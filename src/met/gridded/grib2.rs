@@ -27,7 +27,7 @@ use chrono::{DateTime, Utc};
 use grib::LatLons;
 
 use super::cf::{time_window, GriddedOptions};
-use super::index_map::{HorizontalGrid, IndexMap, LocalBox};
+use super::index_map::{unwrap_longitudes, HorizontalGrid, IndexMap, LocalBox};
 use super::{GriddedMet, Levels, RawGrid, StabilityField};
 use crate::geo::TransverseMercator;
 use crate::met::error::{MetError, MetWarning};
@@ -186,7 +186,7 @@ pub fn read(
         .map(|t| (*t - start).num_milliseconds() as f64 / 1000.0)
         .collect();
     let mut warnings = vec![];
-    let (t0, t1) = time_window(&t_all, run_s, &file, &mut warnings);
+    let (t0, t1) = time_window(&t_all, start, run_s, &file, &mut warnings)?;
     let times = &valid_times[t0..=t1];
     let mut heights: Vec<f64> = entries
         .iter()
@@ -230,9 +230,13 @@ pub fn read(
         (lat, lon)
     };
     let grid = if template == 0 {
+        // A row of a global grid spans every longitude: kept continuous, not folded around
+        // the centre.
+        let mut lon_deg = lon2[..ni].to_vec();
+        unwrap_longitudes(&mut lon_deg);
         HorizontalGrid::LatLon {
             lat_deg: (0..nj).map(|j| lat2[j * ni]).collect(),
-            lon_deg: lon2[..ni].to_vec(),
+            lon_deg,
         }
     } else {
         HorizontalGrid::Curvilinear {

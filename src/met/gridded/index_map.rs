@@ -30,7 +30,8 @@ pub enum HorizontalGrid {
         lat_deg: Vec<f64>,
         lon_deg: Vec<f64>,
     },
-    /// 1-D latitude and longitude coordinates (degrees), each monotonic.
+    /// 1-D latitude and longitude coordinates (degrees), each monotonic; longitudes in any
+    /// convention (−180–180°, 0–360°, a global row), points looked up a whole turn away.
     LatLon {
         lat_deg: Vec<f64>,
         lon_deg: Vec<f64>,
@@ -67,6 +68,22 @@ fn fractional(xs: &[f64], v: f64) -> (f64, bool) {
         lo as f64 + (kv - key(xs[lo])) / (key(xs[hi]) - key(xs[lo])),
         false,
     )
+}
+
+/// Makes a row of longitudes (degrees) continuous, each within half a turn of the one before,
+/// so that a row crossing the antimeridian or Greenwich (170°, 180°, −170° or 350°, 0°, 10°) is
+/// monotonic.
+pub(crate) fn unwrap_longitudes(lon_deg: &mut [f64]) {
+    for k in 1..lon_deg.len() {
+        let step = (lon_deg[k] - lon_deg[k - 1] + 540.0).rem_euclid(360.0) - 180.0;
+        lon_deg[k] = lon_deg[k - 1] + step;
+    }
+}
+
+/// `lon` moved by whole turns to the one nearest the middle of the monotonic row `lon_deg`.
+fn longitude_into(lon_deg: &[f64], lon: f64) -> f64 {
+    let middle = 0.5 * (lon_deg[0] + lon_deg[lon_deg.len() - 1]);
+    lon + 360.0 * ((middle - lon) / 360.0).round()
 }
 
 fn same_projection(a: &TransverseMercator, b: &TransverseMercator) -> bool {
@@ -116,7 +133,7 @@ impl HorizontalGrid {
             Self::Curvilinear { .. } => unreachable!("curvilinear grids are located by Newton"),
             Self::LatLon { lat_deg, lon_deg } => {
                 let p = engine.inverse(x_m, y_m);
-                let (fi, oi) = fractional(lon_deg, p.lon);
+                let (fi, oi) = fractional(lon_deg, longitude_into(lon_deg, p.lon));
                 let (fj, oj) = fractional(lat_deg, p.lat);
                 (fi, fj, oi, oj)
             }

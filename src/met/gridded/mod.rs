@@ -12,7 +12,8 @@
 //!   → file grid), bilinear between table nodes; for a grid in the engine's own projection the
 //!   map is affine and the table reproduces it exactly.
 //! - Time: linear between the two bracketing times; held constant before the first and after
-//!   the last (the loader warns when the run needs that).
+//!   the last (the loader warns when the run needs that, and refuses a file whose times all
+//!   lie more than [`cf::MAX_HOLD_OUTSIDE_S`] outside the run).
 //! - Vertical, winds: either linear between levels ([`VerticalInterpolation::Linear`], so the
 //!   whole interpolation is trilinear in space and linear in time), or linear in the ratio of the
 //!   wind to the Monin–Obukhov profile shape ([`VerticalInterpolation::Similarity`]), the
