@@ -14,12 +14,10 @@
 use std::io;
 
 use chrono::{DateTime, Duration, Utc};
-use quick_xml::escape::partial_escape;
-use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 
 use super::netcdf::Provenance;
-use super::xml_chars;
+use super::xml::{document, text};
 use super::zones::{MappedZone, ZonePart};
 use crate::geo::jurisdiction::Country;
 use crate::scenario::Scenario;
@@ -48,16 +46,7 @@ pub fn zones_cap(
     prov: &Provenance,
     country: Country,
 ) -> String {
-    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
-    write(&mut w, scenario, zones, prov, country).expect("writing to memory cannot fail");
-    String::from_utf8(w.into_inner()).expect("the writer emits UTF-8")
-}
-
-fn text<W: io::Write>(w: &mut Writer<W>, name: &str, value: &str) -> io::Result<()> {
-    // Escape only what XML requires in text (<, >, &), so apostrophes read as written.
-    w.create_element(name)
-        .write_text_content(BytesText::from_escaped(partial_escape(xml_chars(value))))?;
-    Ok(())
+    document(|w| write(w, scenario, zones, prov, country))
 }
 
 /// An identifier CAP accepts (no spaces, commas, `<` or `&`):
@@ -90,7 +79,6 @@ fn write(
     country: Country,
 ) -> io::Result<()> {
     let sent = prov.created;
-    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     w.create_element("alert")
         .with_attribute(("xmlns", CAP_NAMESPACE))
         .write_inner_content(|w| {

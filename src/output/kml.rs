@@ -6,27 +6,16 @@
 use std::io;
 
 use geo::{LineString, Polygon};
-use quick_xml::escape::partial_escape;
-use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 
 use super::netcdf::Provenance;
-use super::xml_chars;
+use super::xml::{document, text};
 use super::zones::MappedZone;
 use crate::scenario::Scenario;
 
 /// The KML document of `zones`.
 pub fn zones_kml(scenario: &Scenario, zones: &[MappedZone], prov: &Provenance) -> String {
-    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
-    write(&mut w, scenario, zones, prov).expect("writing to memory cannot fail");
-    String::from_utf8(w.into_inner()).expect("the writer emits UTF-8")
-}
-
-fn text<W: io::Write>(w: &mut Writer<W>, name: &str, value: &str) -> io::Result<()> {
-    // Escape only what XML requires in text (<, >, &), so apostrophes read as written.
-    w.create_element(name)
-        .write_text_content(BytesText::from_escaped(partial_escape(xml_chars(value))))?;
-    Ok(())
+    document(|w| write(w, scenario, zones, prov))
 }
 
 fn write(
@@ -35,7 +24,6 @@ fn write(
     zones: &[MappedZone],
     prov: &Provenance,
 ) -> io::Result<()> {
-    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     w.create_element("kml")
         .with_attribute(("xmlns", "http://www.opengis.net/kml/2.2"))
         .write_inner_content(|w| {

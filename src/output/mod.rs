@@ -11,6 +11,7 @@ pub mod map;
 pub mod netcdf;
 mod strings;
 pub mod summary;
+mod xml;
 pub mod zones;
 
 use std::io::Write;
@@ -33,17 +34,6 @@ pub enum OutputError {
         #[source]
         source: hdf5::Error,
     },
-}
-
-/// `value` without the characters XML 1.0 forbids (§2.2: control characters other than tab,
-/// line feed and carriage return, and U+FFFE, U+FFFF), which a scenario name may hold.
-pub(crate) fn xml_chars(value: &str) -> String {
-    value
-        .chars()
-        .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
-        })
-        .collect()
 }
 
 /// Creates `dir` (and parents) if missing.
