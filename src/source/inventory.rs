@@ -163,12 +163,9 @@ fn positive(field: &str, v: f64, allow_zero: bool) -> Result<f64, SourceTermErro
     }
 }
 
-/// Turns a release term into mean release rates per species.
-pub fn release_rates(
-    term: &ReleaseTerm,
-    library: &Library,
-) -> Result<Vec<SpeciesRate>, SourceTermError> {
-    let unknown_nuclide = |field: String, name: &str| SourceTermError::Invalid {
+/// The error for a nuclide name the library does not hold, listing those it does.
+fn unknown_nuclide(library: &Library, field: String, name: &str) -> SourceTermError {
+    SourceTermError::Invalid {
         field,
         value: name.into(),
         expected: format!(
@@ -180,7 +177,15 @@ pub fn release_rates(
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-    };
+    }
+}
+
+/// Turns a release term into mean release rates per species.
+pub fn release_rates(
+    term: &ReleaseTerm,
+    library: &Library,
+) -> Result<Vec<SpeciesRate>, SourceTermError> {
+    let unknown = |field: String, name: &str| unknown_nuclide(library, field, name);
     match term {
         ReleaseTerm::NuclideMixture { rates_bq_s } => rates_bq_s
             .iter()
@@ -188,7 +193,7 @@ pub fn release_rates(
             .map(|(i, (name, rate))| {
                 let n = library
                     .nuclide(name)
-                    .ok_or_else(|| unknown_nuclide(format!("release[{i}].nuclide"), name))?;
+                    .ok_or_else(|| unknown(format!("release[{i}].nuclide"), name))?;
                 Ok(SpeciesRate {
                     name: n.name.clone(),
                     unit: AmountUnit::Becquerel,
@@ -233,7 +238,7 @@ pub fn release_rates(
             for (i, (name, a)) in inventory_bq.iter().enumerate() {
                 let n = library
                     .nuclide(name)
-                    .ok_or_else(|| unknown_nuclide(format!("inventory[{i}].nuclide"), name))?;
+                    .ok_or_else(|| unknown(format!("inventory[{i}].nuclide"), name))?;
                 nuclides.push((
                     n,
                     positive(&format!("inventory[{i}].activity_bq"), *a, true)?,
@@ -314,19 +319,7 @@ pub fn inventory_release_rates(
             for (k, &v) in a {
                 let field = format!("activities_bq.{k}");
                 if library.nuclide(k).is_none() {
-                    return Err(SourceTermError::Invalid {
-                        field,
-                        value: k.clone(),
-                        expected: format!(
-                            "a nuclide of the library ({})",
-                            library
-                                .nuclides
-                                .iter()
-                                .map(|n| n.name.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    });
+                    return Err(unknown_nuclide(library, field, k));
                 }
                 positive(&field, v, true)?;
             }
