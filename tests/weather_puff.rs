@@ -478,3 +478,80 @@ fn turbulent_growth_follows_taylor_in_steady_turbulence() {
     assert!((sy - ty).abs() < 1e-6 * ty, "{sy} vs {ty}");
     assert!((sz - tz).abs() < 1e-6 * tz, "{sz} vs {tz}");
 }
+
+#[test]
+fn a_vertical_split_places_the_daughters_about_the_risen_centre_reflected_at_the_ground() {
+    // A puff whose centre is at H = stack + rise splits into daughters at H and H ± √(3/2)·σz,
+    // a daughter below the ground being reflected to |H − √(3/2)·σz| (its ground-reflected
+    // profile is the same). The reflection is of the risen centre, not of the stack height:
+    // the daughters depend only on where the puff is, not on how it got there.
+    use plume::met::StabilityClass;
+    use plume::model::puff::Puff;
+    use plume::source::plume_rise::RiseInputs;
+    use plume::source::Stack;
+    let g = Growth {
+        scheme: SigmaScheme::Briggs,
+        terrain: Terrain::Rural,
+        mode: GrowthMode::Distance,
+    };
+    let rise = RiseInputs {
+        stack: Stack {
+            diameter_m: 2.0,
+            exit_velocity_m_s: 10.0,
+            exit_temperature_k: 350.0,
+        },
+        air_temperature_k: 293.0,
+        wind_m_s: 3.0,
+        stability: StabilityClass::C,
+    };
+    let risen = Puff {
+        x_m: 0.0,
+        y_m: 0.0,
+        z_m: 30.0,
+        sigma_y_m: 300.0,
+        sigma_z_m: 100.0,
+        travel_m: 5000.0,
+        rise: Some(rise),
+        virtual_y_m: 5000.0,
+        virtual_z_m: 5000.0,
+        class: StabilityClass::C,
+        mass: vec![1.0],
+        t_s: 0.0,
+        source: 0,
+        shear_m: 0.0,
+        age_s: 1000.0,
+    };
+    // Final rise 57.06 m (F_b = 15.97 m⁴/s³ < 55, Δh = 21.425·F_b^¾/u): H = 87.06 m.
+    let h = risen.effective_height_m();
+    assert!((h - 87.055).abs() < 0.01, "{h}");
+    let b = 1.5f64.sqrt() * 100.0;
+    let mut got: Vec<f64> = risen
+        .split_vertical(&g)
+        .iter()
+        .map(|p| p.effective_height_m())
+        .collect();
+    got.sort_by(f64::total_cmp);
+    let mut expected = vec![h, h + b, (h - b).abs()];
+    expected.sort_by(f64::total_cmp);
+    for (a, e) in got.iter().zip(&expected) {
+        assert!(
+            (a - e).abs() < 1e-9,
+            "daughters at {got:?}, expected {expected:?}"
+        );
+    }
+    // The same puff without rise, released at H, splits the same way.
+    let level = Puff {
+        z_m: h,
+        rise: None,
+        ..risen.clone()
+    };
+    let mut same: Vec<f64> = level
+        .split_vertical(&g)
+        .iter()
+        .map(|p| p.effective_height_m())
+        .collect();
+    same.sort_by(f64::total_cmp);
+    for (a, e) in got.iter().zip(&same) {
+        assert!((a - e).abs() < 1e-9, "{got:?} vs {same:?}");
+    }
+}

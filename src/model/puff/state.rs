@@ -27,7 +27,8 @@ pub struct Puff {
     /// Centre (m, local frame).
     pub x_m: f64,
     pub y_m: f64,
-    /// Height of the centre above ground, before plume rise (m).
+    /// Height of the centre above ground, before plume rise (m); the centre with rise is
+    /// [`Puff::effective_height_m`] (a daughter split below a risen centre may have `z_m` < 0).
     pub z_m: f64,
     pub sigma_y_m: f64,
     pub sigma_z_m: f64,
@@ -181,7 +182,10 @@ impl Puff {
         let mut p = self.clone();
         p.x_m += d.0;
         p.y_m += d.1;
-        p.z_m = (p.z_m + d.2).abs(); // reflected at the ground
+        // The risen centre is reflected at the ground (not the stack height `z_m`, which would
+        // put a daughter below a risen puff's centre above it); rise then continues from there.
+        let rise = self.effective_height_m() - self.z_m;
+        p.z_m = (self.effective_height_m() + d.2).abs() - rise;
         p.sigma_y_m = sigma_y_m;
         p.sigma_z_m = sigma_z_m;
         p.mass.iter_mut().for_each(|m| *m *= weight);
