@@ -526,7 +526,7 @@ fn a_vertical_split_places_the_daughters_about_the_risen_centre_reflected_at_the
     assert!((h - 87.055).abs() < 0.01, "{h}");
     let b = 1.5f64.sqrt() * 100.0;
     let mut got: Vec<f64> = risen
-        .split_vertical(&g)
+        .split_vertical(&g, None)
         .iter()
         .map(|p| p.effective_height_m())
         .collect();
@@ -546,7 +546,7 @@ fn a_vertical_split_places_the_daughters_about_the_risen_centre_reflected_at_the
         ..risen.clone()
     };
     let mut same: Vec<f64> = level
-        .split_vertical(&g)
+        .split_vertical(&g, None)
         .iter()
         .map(|p| p.effective_height_m())
         .collect();
@@ -554,4 +554,73 @@ fn a_vertical_split_places_the_daughters_about_the_risen_centre_reflected_at_the
     for (a, e) in got.iter().zip(&same) {
         assert!((a - e).abs() < 1e-9, "{got:?} vs {same:?}");
     }
+}
+
+#[test]
+fn a_vertical_split_under_the_lid_keeps_the_whole_column_inside_the_lid() {
+    // The puff's vertical profile reflects at the ground and at the lid h (image sum), so a
+    // daughter split above the lid is reflected into the layer at 2h − z, as one split below the
+    // ground is at −z; a daughter left above the lid would be counted as having penetrated it,
+    // and a quarter of the mass would vanish from the concentrations.
+    // H = 400 m, σz = 400 m, h = 800 m: daughters at 400, 400 + 489.9 → 710.1 and 400 − 489.9 → 89.9.
+    use plume::met::StabilityClass;
+    use plume::model::puff::Puff;
+    let g = Growth {
+        scheme: SigmaScheme::Briggs,
+        terrain: Terrain::Rural,
+        mode: GrowthMode::Distance,
+    };
+    let lid = 800.0;
+    let p = Puff {
+        x_m: 0.0,
+        y_m: 0.0,
+        z_m: 400.0,
+        sigma_y_m: 900.0,
+        sigma_z_m: 400.0,
+        travel_m: 20_000.0,
+        rise: None,
+        virtual_y_m: 20_000.0,
+        virtual_z_m: 20_000.0,
+        class: StabilityClass::B,
+        mass: vec![1.0],
+        t_s: 0.0,
+        source: 0,
+        shear_m: 0.0,
+        age_s: 4000.0,
+    };
+    let daughters = p.split_vertical(&g, Some(lid));
+    let b = 1.5f64.sqrt() * 400.0;
+    let mut heights: Vec<f64> = daughters.iter().map(|d| d.effective_height_m()).collect();
+    heights.sort_by(f64::total_cmp);
+    let expected = [b - 400.0, 400.0, 2.0 * lid - (400.0 + b)];
+    for (h, e) in heights.iter().zip(&expected) {
+        assert!((h - e).abs() < 1e-9, "{heights:?} vs {expected:?}");
+    }
+    // Column mass ∫₀ʰ V/(√(2π)σz) dz of the daughters is the parent's (1).
+    let column = |d: &Puff| {
+        let n = 8000;
+        let dz = lid / n as f64;
+        (0..n)
+            .map(|k| {
+                let z = (k as f64 + 0.5) * dz;
+                gaussian::vertical_factor(z, d.effective_height_m(), d.sigma_z_m, Some(lid))
+                    / ((std::f64::consts::TAU).sqrt() * d.sigma_z_m)
+                    * dz
+            })
+            .sum::<f64>()
+            * d.mass[0]
+    };
+    let total: f64 = daughters.iter().map(column).sum();
+    assert!((column(&p) - 1.0).abs() < 1e-6);
+    assert!(
+        (total - 1.0).abs() < 1e-6,
+        "daughters keep {total} of the column"
+    );
+    // Without a lid only the ground reflects.
+    let free: Vec<f64> = p
+        .split_vertical(&g, None)
+        .iter()
+        .map(|d| d.effective_height_m())
+        .collect();
+    assert!(free.iter().any(|&h| (h - (400.0 + b)).abs() < 1e-9));
 }

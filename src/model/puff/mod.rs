@@ -511,10 +511,10 @@ impl<'a> PuffRun<'a> {
                 continue;
             }
             count += extra;
+            let s = self
+                .met
+                .sample(p.x_m, p.y_m, p.effective_height_m().max(10.0), t_s);
             if wide {
-                let s = self
-                    .met
-                    .sample(p.x_m, p.y_m, p.effective_height_m().max(10.0), t_s);
                 let speed = s.wind_speed_m_s();
                 let along = if speed > 0.0 {
                     (s.wind_u_m_s / speed, s.wind_v_m_s / speed)
@@ -523,7 +523,8 @@ impl<'a> PuffRun<'a> {
                 };
                 out.extend(p.split_horizontal(&self.setup.growth, along));
             } else {
-                out.extend(p.split_vertical(&self.setup.growth));
+                let lid = s.boundary_layer.mixing_height_m;
+                out.extend(p.split_vertical(&self.setup.growth, Some(lid)));
             }
         }
         if capped && !self.warnings.iter().any(|w| w.contains("puff limit")) {

@@ -14,7 +14,8 @@
 //!   (per axis: σ²/4 + 2·⅛·3σ² = σ²);
 //! - vertically, when the crosswind shear across ±σz has displaced the puff's top from its
 //!   bottom by more than its width, into three puffs of depth σz/2 — weight ½ at the centre and ¼ at
-//!   ±√(3/2)·σz (σz²/4 + 2·¼·(3/2)σz² = σz²).
+//!   ±√(3/2)·σz (σz²/4 + 2·¼·(3/2)σz² = σz²); a daughter centre beyond the ground, or beyond
+//!   the lid of a puff below it, is reflected back, as the profile's images are.
 
 use crate::met::StabilityClass;
 use crate::model::gaussian::Sigmas;
@@ -177,15 +178,37 @@ impl Puff {
         (mid.0.max(MIN_SIGMA_M), mid.1.max(MIN_SIGMA_M))
     }
 
-    /// A daughter with `weight` of the mass, moved by (dx, dy, dz) and narrowed to the given σ.
-    fn daughter(&self, weight: f64, d: (f64, f64, f64), sigma_y_m: f64, sigma_z_m: f64) -> Puff {
+    /// A daughter with `weight` of the mass, moved by (dx, dy, dz) and narrowed to the given σ;
+    /// its centre is reflected at the ground and, for a puff below the lid `lid_m`, at the lid,
+    /// as the image sum of [`crate::model::gaussian::vertical_factor`] reflects its profile.
+    fn daughter(
+        &self,
+        weight: f64,
+        d: (f64, f64, f64),
+        sigma_y_m: f64,
+        sigma_z_m: f64,
+        lid_m: Option<f64>,
+    ) -> Puff {
         let mut p = self.clone();
         p.x_m += d.0;
         p.y_m += d.1;
-        // The risen centre is reflected at the ground (not the stack height `z_m`, which would
-        // put a daughter below a risen puff's centre above it); rise then continues from there.
-        let rise = self.effective_height_m() - self.z_m;
-        p.z_m = (self.effective_height_m() + d.2).abs() - rise;
+        // The risen centre is reflected (not the stack height `z_m`, which would put a daughter
+        // below a risen puff's centre above it); rise then continues from there.
+        let h = self.effective_height_m();
+        let rise = h - self.z_m;
+        let moved = match lid_m {
+            Some(lid) if h < lid => {
+                // Fold into [0, lid]: reflections at the ground and the lid alternate.
+                let r = (h + d.2).rem_euclid(2.0 * lid);
+                if r > lid {
+                    2.0 * lid - r
+                } else {
+                    r
+                }
+            }
+            _ => (h + d.2).abs(),
+        };
+        p.z_m = moved - rise;
         p.sigma_y_m = sigma_y_m;
         p.sigma_z_m = sigma_z_m;
         p.mass.iter_mut().for_each(|m| *m *= weight);
@@ -202,7 +225,7 @@ impl Puff {
         let sy = 0.5 * s;
         let vy = growth.virtual_distance_m(self.class, sy, true);
         let mk = |w: f64, dx: f64, dy: f64| {
-            let mut p = self.daughter(w, (dx, dy, 0.0), sy, self.sigma_z_m);
+            let mut p = self.daughter(w, (dx, dy, 0.0), sy, self.sigma_z_m, None);
             p.virtual_y_m = vy;
             p
         };
@@ -215,8 +238,9 @@ impl Puff {
         ]
     }
 
-    /// Splits vertically into three daughters (see the module doc).
-    pub fn split_vertical(&self, growth: &Growth) -> Vec<Puff> {
+    /// Splits vertically into three daughters (see the module doc), reflected at the ground
+    /// and, for a puff below the mixing lid `lid_m`, at the lid.
+    pub fn split_vertical(&self, growth: &Growth, lid_m: Option<f64>) -> Vec<Puff> {
         let s = self.sigma_z_m;
         let b = 1.5f64.sqrt() * s;
         let sz = 0.5 * s;
@@ -224,7 +248,7 @@ impl Puff {
         [(0.5, 0.0), (0.25, b), (0.25, -b)]
             .iter()
             .map(|&(w, dz)| {
-                let mut p = self.daughter(w, (0.0, 0.0, dz), self.sigma_y_m, sz);
+                let mut p = self.daughter(w, (0.0, 0.0, dz), self.sigma_y_m, sz, lid_m);
                 p.virtual_z_m = vz;
                 p
             })
@@ -288,7 +312,7 @@ mod tests {
         let p = puff();
         let (m0, c0, v0) = moments(std::slice::from_ref(&p));
         let dir = (0.6f64, 0.8f64);
-        for parts in [p.split_horizontal(&g, dir), p.split_vertical(&g)] {
+        for parts in [p.split_horizontal(&g, dir), p.split_vertical(&g, None)] {
             let (m, c, v) = moments(&parts);
             assert!((m - m0).abs() < 1e-12 * m0);
             for k in 0..3 {
