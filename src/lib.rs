@@ -5,6 +5,7 @@
 //! field already uses. See `DESIGN.md` in the shared folder for the whole map.
 
 pub mod backend;
+pub mod compare;
 pub mod consequence;
 pub mod ensemble;
 pub mod evaluate;

@@ -68,6 +68,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run a baseline scenario and its options and tabulate what each option changes: zone
+    /// areas and populations per jurisdiction, doses and actions at towns, peaks.
+    Compare {
+        /// Scenario files (TOML): the baseline first, then the options.
+        #[arg(required = true, num_args = 2..)]
+        files: Vec<PathBuf>,
+        /// Folder for compare.csv, compare.json and each option's outputs (in a subfolder
+        /// named after its file).
+        #[arg(long, short, default_value = "out/compare")]
+        output: PathBuf,
+        /// Worker threads (default: all cores); results are identical for any number.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Where the models run: cpu, gpu or auto (overrides each scenario's model.backend).
+        #[arg(long)]
+        backend: Option<plume::backend::BackendChoice>,
+        /// Print the comparison as JSON on standard output.
+        #[arg(long)]
+        json: bool,
+    },
     /// Score a model against observations (Chang & Hanna 2004 and DATEM measures).
     Evaluate {
         #[command(subcommand)]
@@ -148,6 +168,43 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     eprintln!("plume ensemble: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Compare {
+            files,
+            output,
+            threads,
+            backend,
+            json,
+        } => {
+            let options = RunOptions {
+                output_dir: None,
+                threads,
+                seed: None,
+                backend,
+            };
+            match plume::compare::compare_files(&files, &output, &options) {
+                Ok(c) => {
+                    if json {
+                        println!(
+                            "{}",
+                            serde_json::to_string_pretty(&c).expect("a comparison serialises")
+                        );
+                    } else {
+                        print!("{}", c.to_text());
+                        println!("wrote {}", output.join("compare.csv").display());
+                        println!("wrote {}", output.join("compare.json").display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) if e.is_invalid_scenario() => {
+                    eprintln!("{e}");
+                    ExitCode::from(EXIT_INVALID)
+                }
+                Err(e) => {
+                    eprintln!("plume compare: {e}");
                     ExitCode::FAILURE
                 }
             }

@@ -60,7 +60,7 @@ pub struct TownExposure {
 }
 
 /// The run's consequence summary.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Summary {
     pub zones: Vec<ZoneSummary>,
     /// Exposure at the town points of the grid.

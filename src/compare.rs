@@ -1,0 +1,351 @@
+//! Side-by-side comparison of options for planners: several scenario files — a baseline and its
+//! variants (shelter or evacuate, a filtered vent, a shorter release, another stack) — each run
+//! as `plume run` runs it, then one table of what each option changes: every zone's area, land
+//! area and population, in total and per jurisdiction; the dose, action level and AEGL tier at
+//! every town; and each species' peak concentration and peak time-integrated concentration.
+//!
+//! Each option's own outputs (grids, zones, alerts, map) are written to `<dir>/<file stem>/`,
+//! and the table to `<dir>/compare.csv` and `<dir>/compare.json`. A metric an option does not
+//! have (a zone it never reaches) is 0 where it is an area or population, and empty otherwise.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::output::summary::RunSummary;
+use crate::output::{ensure_dir, write_bytes_atomically, OutputError};
+use crate::run::{run_file, RunError, RunOptions};
+
+/// Why a comparison could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    #[error("a comparison needs at least two scenario files (a baseline and an option), got {0}")]
+    TooFew(usize),
+    #[error("two options would write to the same folder {}: give the files different names", dir.display())]
+    SameStem { dir: PathBuf },
+    #[error("{}: {source}", file.display())]
+    Run {
+        file: PathBuf,
+        #[source]
+        source: Box<RunError>,
+    },
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+impl CompareError {
+    /// Whether an option's scenario did not validate (the CLI's exit code 2).
+    pub fn is_invalid_scenario(&self) -> bool {
+        matches!(self, CompareError::Run { source, .. } if matches!(**source, RunError::Scenario(_)))
+            || matches!(
+                self,
+                CompareError::TooFew(_) | CompareError::SameStem { .. }
+            )
+    }
+}
+
+/// One compared quantity across the options.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// "zone HC_2018 evacuate: area", "town Calais: effective dose 7 d", …
+    pub metric: String,
+    /// UDUNITS unit ("km2", "Sv", "1").
+    pub unit: String,
+    /// One value per option, in the order given (`None`: not defined for that option).
+    pub values: Vec<Option<f64>>,
+}
+
+/// The comparison of a baseline (first) with its options.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    /// Each option's scenario name.
+    pub options: Vec<String>,
+    /// Each option's scenario file.
+    pub files: Vec<String>,
+    pub rows: Vec<Row>,
+    /// Each option's run summary (its outputs, warnings and full consequence summary).
+    pub runs: Vec<RunSummary>,
+}
+
+/// Runs every scenario of `files` (the first is the baseline) and compares them; each run's
+/// outputs go to `dir/<file stem>/`, the comparison to `dir/compare.{csv,json}`.
+pub fn compare_files(
+    files: &[PathBuf],
+    dir: &Path,
+    options: &RunOptions,
+) -> Result<Comparison, CompareError> {
+    if files.len() < 2 {
+        return Err(CompareError::TooFew(files.len()));
+    }
+    let mut stems = BTreeSet::new();
+    let mut runs = vec![];
+    for file in files {
+        let stem = file
+            .file_stem()
+            .map_or_else(|| "option".into(), |s| s.to_string_lossy().into_owned());
+        let out = dir.join(&stem);
+        if !stems.insert(stem) {
+            return Err(CompareError::SameStem { dir: out });
+        }
+        let run_options = RunOptions {
+            output_dir: Some(out),
+            ..options.clone()
+        };
+        let summary = run_file(file, &run_options).map_err(|source| CompareError::Run {
+            file: file.clone(),
+            source: Box::new(source),
+        })?;
+        runs.push(summary);
+    }
+    let comparison = compare(runs);
+    ensure_dir(dir)?;
+    write_bytes_atomically(&dir.join("compare.csv"), comparison.to_csv().as_bytes())?;
+    let json = serde_json::to_vec_pretty(&comparison).expect("a comparison serialises");
+    write_bytes_atomically(&dir.join("compare.json"), &json)?;
+    Ok(comparison)
+}
+
+/// Collects, in first-seen order, the keys `keys` gives for each run.
+fn union<'a>(runs: &'a [RunSummary], keys: impl Fn(&'a RunSummary) -> Vec<String>) -> Vec<String> {
+    let mut seen = vec![];
+    for r in runs {
+        for k in keys(r) {
+            if !seen.contains(&k) {
+                seen.push(k);
+            }
+        }
+    }
+    seen
+}
+
+/// The rows comparing `runs` (already run; the first is the baseline).
+pub fn compare(runs: Vec<RunSummary>) -> Comparison {
+    let mut rows = vec![];
+    let consequence = |r: &RunSummary| r.consequence.clone().unwrap_or_default();
+    let zone_labels = union(&runs, |r| {
+        r.consequence
+            .iter()
+            .flat_map(|c| c.zones.iter().filter(|z| z.area_km2() > 0.0))
+            .map(|z| z.zone.clone())
+            .collect()
+    });
+    for label in &zone_labels {
+        let zone = |r: &RunSummary| consequence(r).zones.into_iter().find(|z| &z.zone == label);
+        let total = |f: &dyn Fn(&crate::impact::JurisdictionRow) -> f64| -> Vec<Option<f64>> {
+            runs.iter()
+                .map(|r| Some(zone(r).map_or(0.0, |z| z.by_jurisdiction.iter().map(f).sum())))
+                .collect()
+        };
+        rows.push(Row {
+            metric: format!("zone {label}: area"),
+            unit: "km2".into(),
+            values: total(&|j| j.area_km2),
+        });
+        rows.push(Row {
+            metric: format!("zone {label}: land area"),
+            unit: "km2".into(),
+            values: total(&|j| j.land_area_km2),
+        });
+        rows.push(Row {
+            metric: format!("zone {label}: population"),
+            unit: "1".into(),
+            values: total(&|j| j.population),
+        });
+        let places = union(&runs, |r| {
+            zone(r)
+                .map(|z| {
+                    z.by_jurisdiction
+                        .iter()
+                        .map(|j| j.jurisdiction.to_string())
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        for place in places {
+            rows.push(Row {
+                metric: format!("zone {label}: area in {place}"),
+                unit: "km2".into(),
+                values: runs
+                    .iter()
+                    .map(|r| {
+                        Some(zone(r).map_or(0.0, |z| {
+                            z.by_jurisdiction
+                                .iter()
+                                .filter(|j| j.jurisdiction == place)
+                                .map(|j| j.area_km2)
+                                .sum()
+                        }))
+                    })
+                    .collect(),
+            });
+        }
+    }
+    let towns = union(&runs, |r| {
+        consequence(r).towns.into_iter().map(|t| t.town).collect()
+    });
+    for town in &towns {
+        let at = |r: &RunSummary| consequence(r).towns.into_iter().find(|t| &t.town == town);
+        let mut push =
+            |what: &str, unit: &str, f: &dyn Fn(&crate::impact::TownExposure) -> Option<f64>| {
+                let values: Vec<Option<f64>> =
+                    runs.iter().map(|r| at(r).and_then(|t| f(&t))).collect();
+                if values.iter().any(Option::is_some) {
+                    rows.push(Row {
+                        metric: format!("town {town}: {what}"),
+                        unit: unit.into(),
+                        values,
+                    });
+                }
+            };
+        push("effective dose 4 d", "Sv", &|t| t.effective_4d_sv);
+        push("effective dose 7 d", "Sv", &|t| t.effective_7d_sv);
+        push("thyroid dose 7 d", "Sv", &|t| t.thyroid_7d_sv);
+        push("action level", "1", &|t| t.action_level.map(f64::from));
+        let chemicals = union(&runs, |r| {
+            at(r)
+                .map(|t| t.aegl_tiers.iter().map(|(c, _)| c.clone()).collect())
+                .unwrap_or_default()
+        });
+        for chem in chemicals {
+            push(&format!("{chem} AEGL tier"), "1", &|t| {
+                Some(
+                    t.aegl_tiers
+                        .iter()
+                        .find(|(c, _)| *c == chem)
+                        .map_or(0.0, |(_, tier)| f64::from(*tier)),
+                )
+            });
+        }
+    }
+    let species = union(&runs, |r| {
+        r.species.iter().map(|s| s.name.clone()).collect()
+    });
+    for name in &species {
+        for (what, pick) in [
+            ("peak concentration", 0usize),
+            ("peak time-integrated concentration", 1),
+        ] {
+            let peak = |r: &RunSummary| {
+                r.species.iter().find(|s| &s.name == name).and_then(|s| {
+                    if pick == 0 {
+                        s.peak_concentration.clone()
+                    } else {
+                        s.peak_time_integrated.clone()
+                    }
+                })
+            };
+            let unit = runs
+                .iter()
+                .find_map(|r| peak(r).map(|p| p.units))
+                .unwrap_or_default();
+            rows.push(Row {
+                metric: format!("{name}: {what}"),
+                unit,
+                values: runs.iter().map(|r| peak(r).map(|p| p.value)).collect(),
+            });
+        }
+    }
+    Comparison {
+        options: runs.iter().map(|r| r.scenario.clone()).collect(),
+        files: runs.iter().map(|r| r.scenario_file.clone()).collect(),
+        rows,
+        runs,
+    }
+}
+
+/// A value for a table: three significant figures, empty when undefined.
+fn cell(v: Option<f64>) -> String {
+    match v {
+        None => String::new(),
+        Some(0.0) => "0".into(),
+        Some(x) if (1e-2..1e5).contains(&x.abs()) => {
+            let digits = (2 - x.abs().log10().floor() as i32).max(0) as usize;
+            format!("{x:.digits$}")
+        }
+        Some(x) => format!("{x:.2e}"),
+    }
+}
+
+/// The change of `v` from the baseline `base`, in per cent ("+12 %", "−100 %", "new").
+fn change(base: Option<f64>, v: Option<f64>) -> String {
+    match (base, v) {
+        (Some(b), Some(x)) if b == x => "=".into(),
+        (Some(b), Some(x)) if b != 0.0 => format!("{:+.0} %", 100.0 * (x - b) / b.abs()),
+        (Some(_), Some(_)) => "new".into(),
+        _ => String::new(),
+    }
+}
+
+impl Comparison {
+    /// The table as CSV: metric, unit, then one column per option.
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(vec![]);
+        let mut header = vec!["metric".to_string(), "unit".to_string()];
+        header.extend(self.options.iter().cloned());
+        w.write_record(&header)
+            .expect("writing to memory cannot fail");
+        for r in &self.rows {
+            let mut rec = vec![r.metric.clone(), r.unit.clone()];
+            rec.extend(
+                r.values
+                    .iter()
+                    .map(|v| v.map_or(String::new(), |x| format!("{x:e}"))),
+            );
+            w.write_record(&rec).expect("writing to memory cannot fail");
+        }
+        String::from_utf8(w.into_inner().expect("flushing memory cannot fail"))
+            .expect("CSV of UTF-8 strings is UTF-8")
+    }
+
+    /// The table for a terminal: each option's value and, after the baseline, its change.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        for (k, (name, file)) in self.options.iter().zip(&self.files).enumerate() {
+            let role = if k == 0 { "baseline" } else { "option" };
+            s.push_str(&format!("[{k}] {role}: {name} ({file})\n"));
+        }
+        let width = self
+            .rows
+            .iter()
+            .map(|r| r.metric.chars().count())
+            .max()
+            .unwrap_or(6);
+        s.push_str(&format!("{:width$}  {:6}", "metric", "unit"));
+        for k in 0..self.options.len() {
+            s.push_str(&format!("  {:>10}", format!("[{k}]")));
+            if k > 0 {
+                s.push_str(&format!(" {:>8}", "change"));
+            }
+        }
+        s.push('\n');
+        for r in &self.rows {
+            s.push_str(&format!("{:width$}  {:6}", r.metric, r.unit));
+            for (k, v) in r.values.iter().enumerate() {
+                s.push_str(&format!("  {:>10}", cell(*v)));
+                if k > 0 {
+                    s.push_str(&format!(" {:>8}", change(r.values[0], *v)));
+                }
+            }
+            s.push('\n');
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_cells_keep_three_figures_and_changes_read_as_percentages() {
+        assert_eq!(cell(Some(12.345)), "12.3");
+        assert_eq!(cell(Some(0.5)), "0.500");
+        assert_eq!(cell(Some(2.0e-6)), "2.00e-6");
+        assert_eq!(cell(None), "");
+        assert_eq!(change(Some(10.0), Some(5.0)), "-50 %");
+        assert_eq!(change(Some(10.0), Some(10.0)), "=");
+        assert_eq!(change(Some(0.0), Some(3.0)), "new");
+        assert_eq!(change(None, Some(3.0)), "");
+    }
+}

@@ -1,0 +1,129 @@
+//! `plume compare`: a baseline and its options run as `plume run` runs them, and one table of
+//! what each option changes — checked against the linearity of the Gaussian plume, where a
+//! release at half the rate halves every dose and peak exactly.
+
+mod common;
+
+use std::path::PathBuf;
+
+use plume::compare::{compare_files, CompareError};
+use plume::RunOptions;
+
+/// The St. Croix border release at `scale` × its rates, as a scenario file in `dir`.
+fn option_file(dir: &std::path::Path, stem: &str, scale: f64) -> PathBuf {
+    let text = common::st_croix_border_scenario("[output]\nformats = [\"json\"]\n")
+        .replace(
+            "rate_bq_s = 2.0e12",
+            &format!("rate_bq_s = {:e}", 2.0e12 * scale),
+        )
+        .replace(
+            "rate_bq_s = 2.0e11",
+            &format!("rate_bq_s = {:e}", 2.0e11 * scale),
+        )
+        .replace(
+            "name = \"St. Croix border release\"",
+            &format!("name = \"{stem}\""),
+        );
+    let path = dir.join(format!("{stem}.toml"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn halving_the_release_halves_every_dose_and_peak_and_never_grows_a_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        option_file(dir.path(), "baseline", 1.0),
+        option_file(dir.path(), "half", 0.5),
+    ];
+    let out = dir.path().join("cmp");
+    let c = compare_files(&files, &out, &RunOptions::default()).unwrap();
+    assert_eq!(c.options, ["baseline", "half"]);
+    let mut doses = 0;
+    let mut peaks = 0;
+    let mut zones = 0;
+    for r in &c.rows {
+        let (Some(base), Some(half)) = (r.values[0], r.values[1]) else {
+            continue;
+        };
+        if r.unit == "Sv" || r.metric.contains(": peak") {
+            if base > 0.0 {
+                assert!(
+                    (half / base - 0.5).abs() < 1e-12,
+                    "{}: {half} vs {base}",
+                    r.metric
+                );
+                if r.unit == "Sv" {
+                    doses += 1;
+                } else {
+                    peaks += 1;
+                }
+            }
+        } else if r.metric.starts_with("zone ") {
+            assert!(half <= base, "{}: {half} > {base}", r.metric);
+            zones += 1;
+        }
+    }
+    assert!(
+        doses >= 3 && peaks == 4 && zones >= 3,
+        "{doses} {peaks} {zones}"
+    );
+    // The US PAG zone (Maine) is reached by the baseline.
+    assert!(c.rows.iter().any(|r| r.metric
+        == "zone US_EPA_PAG_2017 shelter_or_evacuate: area in US-ME"
+        && r.values[0].unwrap() > 0.0));
+    // Each option's own outputs, and the table as CSV and JSON.
+    for stem in ["baseline", "half"] {
+        assert!(out.join(stem).join("summary.json").is_file());
+    }
+    let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next().unwrap(), "metric,unit,baseline,half");
+    assert_eq!(lines.count(), c.rows.len());
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("compare.json")).unwrap()).unwrap();
+    assert_eq!(json["rows"].as_array().unwrap().len(), c.rows.len());
+    let text = c.to_text();
+    assert!(text.contains("-50 %"), "{text}");
+}
+
+#[test]
+fn a_comparison_needs_two_files_with_different_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = option_file(dir.path(), "baseline", 1.0);
+    let out = dir.path().join("cmp");
+    let e = compare_files(std::slice::from_ref(&one), &out, &RunOptions::default()).unwrap_err();
+    assert!(matches!(e, CompareError::TooFew(1)));
+    assert!(e.is_invalid_scenario());
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    let twin = option_file(&sub, "baseline", 0.5);
+    let e = compare_files(&[one, twin], &out, &RunOptions::default()).unwrap_err();
+    assert!(matches!(e, CompareError::SameStem { .. }), "{e}");
+}
+
+#[test]
+fn an_invalid_option_is_reported_with_its_file_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = option_file(dir.path(), "baseline", 1.0);
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string(&good)
+            .unwrap()
+            .replace("wind_speed_m_s = 3", "wind_speed_m_s = -3"),
+    )
+    .unwrap();
+    let e = compare_files(
+        &[good, bad],
+        &dir.path().join("cmp"),
+        &RunOptions::default(),
+    )
+    .unwrap_err();
+    assert!(e.is_invalid_scenario());
+    let msg = e.to_string();
+    assert!(
+        msg.contains("bad.toml") && msg.contains("wind_speed_m_s"),
+        "{msg}"
+    );
+}
