@@ -288,12 +288,14 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, duration_s: 
         z = half1.x;
         wn = half1.y;
         left = left - dt;
-        if any_dry && z < params.deposition_layer_m {
+        // Under a lid lower than δ the particle's mass is spread over the lid height.
+        let depth = min(params.deposition_layer_m, lid);
+        if any_dry && z < depth {
             for (var k = 0u; k < 4u; k++) {
                 let vd = src.dry_velocity_m_s[k];
                 if vd > 0.0 && (*p).mass[k] > 0.0 {
                     let before = (*p).mass[k];
-                    (*p).mass[k] = before * exp_neg_poly(-vd * dt / params.deposition_layer_m);
+                    (*p).mass[k] = before * exp_neg_poly(-vd * dt / depth);
                     book_loss(src, age1_s, k, x, y, before, (*p).mass[k], false);
                 }
             }

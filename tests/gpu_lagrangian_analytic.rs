@@ -10,6 +10,8 @@
 //!   (U/σ = 10, no lid) reproduces the cell-averaged analytic plume with Taylor's σ at
 //!   x ≥ 10·U·T_L: FAC2 > 0.95, NMSE < 0.05 over cells above 1 % of the maximum.
 //! - Mass balance: released = airborne + dry + wet + decayed + exited to 1e-9 relative.
+//! - Dry deposition under a 10 m lid (below the 30 m deposition layer): 1 − e^(−v_d·t/h)
+//!   within 5 %.
 #![cfg(feature = "gpu")]
 
 mod lagrangian_support;
@@ -354,3 +356,51 @@ fn mass_balance(b: Backend, ctx: Option<&GpuContext>) {
     }
 }
 both_backends!(mass_balance_closes, mass_balance);
+
+// ---- dry deposition under a shallow lid -----------------------------------------------------
+
+/// A well-mixed 10 m layer (a lid below the 30 m deposition layer) loses 1 − e^(−v_d·t/h).
+fn shallow_lid_deposition(b: Backend, ctx: Option<&GpuContext>) {
+    let (h, v_d, run_s) = (10.0, 0.002, 3_600.0);
+    let bl = BoundaryLayer {
+        friction_velocity_m_s: 0.3,
+        obukhov_length_m: f64::INFINITY,
+        mixing_height_m: h,
+        roughness_length_m: 0.1,
+        stability: StabilityClass::D,
+    };
+    let column = Column::from_boundary_layer(&bl, 0.0, |_| [0.0; 3]);
+    let dep = DepositionParams {
+        dry_velocity_m_s: v_d,
+        washout_a_per_s: 0.0,
+        washout_b: 0.8,
+    };
+    let plans: Vec<_> = (0..100)
+        .map(|k| {
+            let z = (k as f64 + 0.5) / 100.0 * h;
+            source(
+                [0.0, 0.0, z],
+                0.0,
+                1.0,
+                run_s,
+                &[emission(0, 1.0, 0.0, dep)],
+                200,
+            )
+        })
+        .collect();
+    let g = lagrangian_support::grid(1, 1, 1.0e7, -5.0e6, -5.0e6, &[(0.0, 3.0)], &[run_s]);
+    let cfg = LagrangianConfig {
+        seed: 9,
+        ..Default::default()
+    };
+    let out = run(b, ctx, &plans, &[tracer()], &g, column, &cfg, run_s);
+    let m = out.fields.species[0].budget.expect("budget");
+    let got = m.dry_deposited / m.released;
+    let expected = 1.0 - (-v_d * run_s / h).exp();
+    eprintln!("{b:?}: deposited {got:.5}, 1 − e^(−v_d t/h) = {expected:.5}");
+    assert!(
+        (got / expected - 1.0).abs() < 0.05,
+        "{b:?}: {got} vs {expected}"
+    );
+}
+both_backends!(shallow_lid_dry_deposition, shallow_lid_deposition);

@@ -35,7 +35,10 @@
 //! **Dry deposition** (the FLEXPART scheme, Stohl et al. 2005 §8): a particle below the
 //! deposition layer depth δ loses the fraction `1 − e^(−v_d·Δt/δ)` of each class share, which
 //! is the surface flux v_d·C of a layer of depth δ whose concentration is the particle's mass
-//! spread over it. **Wet deposition**: below the lid, `1 − e^(−ΛΔt)` with `Λ = a·P^b`
+//! spread over it. Under a mixing height h < δ (scenarios allow 10 m; FLEXPART's h ≥ 100 m
+//! never meets this) the mass is spread over h instead: δ is replaced by h, so a well-mixed
+//! shallow layer loses v_d/h per second, not v_d/δ, and particles above such a lid, cut off
+//! from the ground, do not deposit. **Wet deposition**: below the lid, `1 − e^(−ΛΔt)` with `Λ = a·P^b`
 //! (P in mm/h; e.g. Maryon et al. 1991 for the form and typical a, b).
 //!
 //! ## References
@@ -460,12 +463,14 @@ fn advance_all_portable<const SINGLE: bool>(
             }
             let p = &mut particles[slot[l]];
             let loss = &losses[ci[l] * n_sources + p.source as usize];
-            if loss.any_dry() && s.z[l] < cfg.deposition_layer_m {
+            // Under a lid lower than δ the particle's mass is spread over the lid height.
+            let depth = cfg.deposition_layer_m.min(grid.columns[ci[l]].lid_m);
+            if loss.any_dry() && s.z[l] < depth {
                 for k in 0..MAX_CLASSES {
                     let vd = loss.dry_velocity_m_s[k];
                     if vd > 0.0 && p.mass[k] > 0.0 {
                         let before = p.mass[k];
-                        p.mass[k] = before * exp_neg_poly(-vd * dt[l] / cfg.deposition_layer_m);
+                        p.mass[k] = before * exp_neg_poly(-vd * dt[l] / depth);
                         let after = p.mass[k];
                         report(
                             &mut pending[l],
