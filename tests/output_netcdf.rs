@@ -89,6 +89,21 @@ fn hdf5_file_reads_back_with_cf_metadata() {
 }
 
 #[test]
+fn grid_mapping_that_names_its_ellipsoid_also_names_its_datum_prime_meridian_and_geographic_crs() {
+    // CF §5.6: reference_ellipsoid_name, prime_meridian_name, horizontal_datum_name and
+    // geographic_crs_name must all be given if any one is (cfchecks and the IOOS checker
+    // report an error otherwise).
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _, path) = run_lepreau(dir.path());
+    let f = hdf5::File::open(&path).unwrap();
+    let crs = f.dataset("crs").unwrap();
+    assert_eq!(text_attr(&crs, "reference_ellipsoid_name"), "WGS 84");
+    assert_eq!(text_attr(&crs, "prime_meridian_name"), "Greenwich");
+    assert_eq!(text_attr(&crs, "horizontal_datum_name"), "WGS_1984");
+    assert_eq!(text_attr(&crs, "geographic_crs_name"), "WGS 84");
+}
+
+#[test]
 fn ncdump_sees_named_dimensions() {
     let dir = tempfile::tempdir().unwrap();
     let (_, sim, path) = run_lepreau(dir.path());

@@ -271,7 +271,12 @@ fn write_file(
                 "long_name",
                 "local transverse Mercator on WGS84 centred on the domain",
             ),
+            // CF §5.6: naming any of the ellipsoid, prime meridian or datum requires all three
+            // (and the geographic CRS), as in `crs_wkt`.
+            ("geographic_crs_name", "WGS 84"),
+            ("horizontal_datum_name", "WGS_1984"),
             ("reference_ellipsoid_name", "WGS 84"),
+            ("prime_meridian_name", "Greenwich"),
             ("crs_wkt", &crs_wkt(o.lat, o.lon)),
         ],
     )?;
