@@ -76,8 +76,6 @@ fn hdf5_file_reads_back_with_cf_metadata() {
         "x",
         "lat",
         "lon",
-        "time_bnds",
-        "z_bnds",
         "time_integrated_air_concentration_Cs_137",
         "dry_deposition_I_131",
     ] {
@@ -101,6 +99,29 @@ fn grid_mapping_that_names_its_ellipsoid_also_names_its_datum_prime_meridian_and
     assert_eq!(text_attr(&crs, "prime_meridian_name"), "Greenwich");
     assert_eq!(text_attr(&crs, "horizontal_datum_name"), "WGS_1984");
     assert_eq!(text_attr(&crs, "geographic_crs_name"), "WGS 84");
+}
+
+#[test]
+fn bounds_take_their_units_from_their_coordinates_and_nv_is_a_dimension_without_a_variable() {
+    // CF §7.1: boundary variables should not repeat their coordinate's units; the bound index
+    // `nv` is a bare netCDF dimension, not a coordinate variable lacking units.
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _, path) = run_lepreau(dir.path());
+    let f = hdf5::File::open(&path).unwrap();
+    for (b, c) in [("time_bnds", "time"), ("z_bnds", "z")] {
+        assert!(
+            f.dataset(b).unwrap().attr("units").is_err(),
+            "{b} has units"
+        );
+        assert_eq!(text_attr(&f.dataset(c).unwrap(), "bounds"), b);
+    }
+    let Some(out) = external("ncdump", &["-h", path.to_str().unwrap()]) else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("nv = 2 ;"), "{text}");
+    assert!(text.contains("time_bnds(time, nv)"), "{text}");
+    assert!(!text.contains(" nv(nv)"), "{text}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! CF-1.10 netCDF-4–compatible HDF5 output.
 //!
-//! Dimensions `time`, `z`, `y`, `x` (and `nv` for bounds) are HDF5 dimension scales, so netCDF
+//! Dimensions `time`, `z`, `y`, `x` (and `nv` for bounds, a dimension without a variable) are
+//! HDF5 dimension scales, so netCDF
 //! readers (ncdump, xarray, Panoply, QGIS) see named dimensions. `x`/`y` are
 //! `projection_x/y_coordinate` in metres on the transverse Mercator described by the `crs`
 //! variable; 2-D `lat`/`lon` give every cell centre on WGS84. `time` is the end of each
@@ -235,7 +236,16 @@ fn write_file(
             ("axis", "X"),
         ],
     )?;
-    let nv = coord(root, "nv", &[0.0, 1.0], &[("long_name", "bound index")])?;
+    // `nv` is a netCDF dimension without a variable, marked as netCDF-C marks one: a bound index
+    // has no coordinate values, and as a variable it would be a coordinate without units.
+    let nv = root.new_dataset::<f32>().shape(2).create("nv")?;
+    set_scale(
+        &nv,
+        &format!(
+            "This is a netCDF dimension but not a netCDF variable.{:10}",
+            2
+        ),
+    )?;
 
     let mut tb = Array2::<f64>::zeros((nt, 2));
     for n in 0..nt {
@@ -248,7 +258,7 @@ fn write_file(
         .create("time_bnds")?;
     attach_scale(&tbd, &t, 0)?;
     attach_scale(&tbd, &nv, 1)?;
-    write_text_attr(tbd.id(), "units", &time_units)?;
+    // CF §7.1: bounds inherit units (and calendar) from their coordinate and should not repeat them.
     let mut zb = Array2::<f64>::zeros((nz, 2));
     for (k, l) in grid.layers.iter().enumerate() {
         zb[[k, 0]] = l.bottom_m;
@@ -257,7 +267,6 @@ fn write_file(
     let zbd = root.new_dataset_builder().with_data(&zb).create("z_bnds")?;
     attach_scale(&zbd, &z, 0)?;
     attach_scale(&zbd, &nv, 1)?;
-    write_text_attr(zbd.id(), "units", "m")?;
 
     // Grid mapping.
     let crs = root.new_dataset::<i32>().shape(()).create("crs")?;
