@@ -125,6 +125,31 @@ fn bounds_take_their_units_from_their_coordinates_and_nv_is_a_dimension_without_
 }
 
 #[test]
+fn toxic_load_units_are_its_udunits_unit_for_a_whole_exponent_and_1_for_a_fractional_one() {
+    use plume::consequence::toxic_load_units;
+    assert_eq!(toxic_load_units(1.0), "mg m-3 min");
+    assert_eq!(toxic_load_units(2.0), "(mg m-3)^2 min");
+    assert_eq!(toxic_load_units(4.0), "(mg m-3)^4 min");
+    // UDUNITS has no fractional powers: the stored value is then the dimensionless
+    // ∫(C / 1 mg m-3)^n d(t / 1 min), and toxic_load_units/toxic_load_exponent_n say so.
+    assert_eq!(toxic_load_units(2.75), "1");
+    assert_eq!(toxic_load_units(3.95), "1");
+
+    // Chlorine (n = 2) in the Saint John railcar scenario: the file states its real unit.
+    let dir = tempfile::tempdir().unwrap();
+    let s = Scenario::load(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/saint_john_chlorine_railcar.toml"),
+    )
+    .unwrap();
+    let sim = simulate(&s, &RunOptions::default()).unwrap();
+    write_outputs(&s, &sim, dir.path()).unwrap();
+    let f = hdf5::File::open(dir.path().join("fields.nc")).unwrap();
+    let v = f.dataset("Chlorine_toxic_load").unwrap();
+    assert_eq!(text_attr(&v, "units"), "(mg m-3)^2 min");
+    assert_eq!(text_attr(&v, "toxic_load_exponent_n"), "2");
+}
+
+#[test]
 fn ncdump_sees_named_dimensions() {
     let dir = tempfile::tempdir().unwrap();
     let (_, sim, path) = run_lepreau(dir.path());

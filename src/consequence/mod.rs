@@ -15,6 +15,7 @@ mod options;
 mod output;
 
 pub use options::{validate, ConsequenceSection, ConsequenceSpec, ShelterSection};
+pub use output::toxic_load_units;
 
 use crate::exposure::{self, Exposure, ExposureOptions, DOSE_WINDOWS_S};
 use crate::field::Fields;

@@ -17,6 +17,20 @@ fn window_label(w_s: f64) -> String {
     }
 }
 
+/// The CF `units` of a toxic load ∫Cⁿ dt in (mg m-3)ⁿ min: that unit in UDUNITS form when n is
+/// a whole number ("mg m-3 min", "(mg m-3)^2 min"); "1" otherwise, the value then being the
+/// dimensionless ∫(C / 1 mg m-3)ⁿ d(t / 1 min), because UDUNITS has no fractional powers (it
+/// reads "(mg m-3)^2.75" as 0.75 (mg m-3)^2).
+pub fn toxic_load_units(n: f64) -> String {
+    if n.fract() != 0.0 || !(1.0..=100.0).contains(&n) {
+        "1".into()
+    } else if n == 1.0 {
+        "mg m-3 min".into()
+    } else {
+        format!("(mg m-3)^{n} min")
+    }
+}
+
 fn field2(
     name: String,
     long_name: String,
@@ -216,8 +230,11 @@ impl Consequence {
             ));
             out.push(field2(
                 format!("{v}_toxic_load"),
-                format!("toxic load of {} in (mg m-3)^n min", ce.name),
-                "1",
+                format!(
+                    "toxic load of {} in (mg m-3)^n min, n = {}",
+                    ce.name, ce.toxic_load_n
+                ),
+                &toxic_load_units(ce.toxic_load_n),
                 ce.toxic_load.clone(),
                 vec![
                     ("toxic_load_exponent_n".into(), ce.toxic_load_n.to_string()),
