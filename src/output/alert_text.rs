@@ -167,9 +167,20 @@ pub fn radiological(c: &Criterion) -> ZoneText {
             SHELTER_OR_EVACUATE_EN,
             SHELTER_OR_EVACUATE_FR,
         ),
-        "iodine_thyroid_blocking" | "potassium_iodide" => (
+        "iodine_thyroid_blocking" => (
             "Iodine thyroid blocking",
             "Blocage de la thyroïde par l'iode",
+            &["Execute"],
+            "Moderate",
+            true,
+            "a0d30094",
+            IODINE_EN,
+            IODINE_FR,
+        ),
+        // The US PAG names the measure by the drug (EPA 2017 Table 1-1: "KI administration").
+        "potassium_iodide" => (
+            "Potassium iodide (KI)",
+            "Iodure de potassium (KI)",
             &["Execute"],
             "Moderate",
             true,
