@@ -134,7 +134,12 @@ pub fn compare(runs: Vec<RunSummary>) -> Comparison {
         let zone = |r: &RunSummary| consequence(r).zones.into_iter().find(|z| &z.zone == label);
         let total = |f: &dyn Fn(&crate::impact::JurisdictionRow) -> f64| -> Vec<Option<f64>> {
             runs.iter()
-                .map(|r| Some(zone(r).map_or(0.0, |z| z.by_jurisdiction.iter().map(f).sum())))
+                // fold from +0: an empty f64 sum is -0, which the CSV would print as "-0e0".
+                .map(|r| {
+                    Some(zone(r).map_or(0.0, |z| {
+                        z.by_jurisdiction.iter().map(f).fold(0.0, |s, v| s + v)
+                    }))
+                })
                 .collect()
         };
         rows.push(Row {
@@ -174,7 +179,7 @@ pub fn compare(runs: Vec<RunSummary>) -> Comparison {
                                 .iter()
                                 .filter(|j| j.jurisdiction == place)
                                 .map(|j| j.area_km2)
-                                .sum()
+                                .fold(0.0, |s, v| s + v)
                         }))
                     })
                     .collect(),

@@ -127,3 +127,26 @@ fn an_invalid_option_is_reported_with_its_file_and_field() {
         "{msg}"
     );
 }
+
+#[test]
+fn a_zone_an_option_never_reaches_counts_zero_not_minus_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        option_file(dir.path(), "baseline", 1.0),
+        option_file(dir.path(), "negligible", 1e-9),
+    ];
+    let out = dir.path().join("cmp");
+    let c = compare_files(&files, &out, &RunOptions::default()).unwrap();
+    let zone_rows: Vec<_> = c
+        .rows
+        .iter()
+        .filter(|r| r.metric.starts_with("zone "))
+        .collect();
+    assert!(!zone_rows.is_empty());
+    for r in zone_rows {
+        let v = r.values[1].unwrap();
+        assert!(v == 0.0 && v.is_sign_positive(), "{}: {v:?}", r.metric);
+    }
+    let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
+    assert!(!csv.contains(",-0e0"), "{csv}");
+}

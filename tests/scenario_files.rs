@@ -478,3 +478,12 @@ fn one_name_released_twice_as_different_things_says_which_and_how() {
         &["source[1].release[0].half_life_s = 5: expected", "692"],
     );
 }
+
+#[test]
+fn a_half_life_of_zero_asks_for_a_positive_number_without_an_upper_bound() {
+    let ps = problems(&VALID.replace("rate_bq_s = 1e12 }", "rate_bq_s = 1e12, half_life_s = 0 }"));
+    assert_eq!(
+        ps,
+        ["source[0].release[0].half_life_s = 0: expected a number > 0 s"]
+    );
+}

@@ -115,6 +115,12 @@ impl Bounds {
     fn describe(&self) -> String {
         let l = if self.lo_inclusive { "≥" } else { ">" };
         let h = if self.hi_inclusive { "≤" } else { "<" };
+        if self.hi == f64::MAX {
+            // No upper bound: do not print 309 digits of f64::MAX.
+            return format!("a number {l} {} {}", self.lo, self.unit)
+                .trim_end()
+                .to_string();
+        }
         format!("a number {l} {} and {h} {} {}", self.lo, self.hi, self.unit)
             .trim_end()
             .to_string()
