@@ -2,7 +2,7 @@
 // thread per (plume, receptor height, cell): the twin of src/model/gaussian/{plume,sigma}.rs
 // (equations and references there) in f32. Host side: src/backend/gpu/gaussian.rs.
 
-// A plume set up in the local frame (twin: PlumeGeometry), seven 16-byte words.
+// A plume set up in the local frame (twin: PlumeGeometry), eight 16-byte words.
 struct PlumeRec {
     // Source x, y (m) and the unit vector the wind blows towards (east, north).
     geometry: vec4<f32>,
@@ -18,6 +18,10 @@ struct PlumeRec {
     isc3_y: vec4<f32>,
     // Scheme (0 Briggs, 1 ISC3), first ISC3 σz segment, segment count, 0.
     scheme: vec4<u32>,
+    // The source relative to the grid, split so that no large coordinate is rounded to f32:
+    // the nearest cell (i, j) as whole numbers and the source's offset from that cell's centre
+    // (m); cell (i′, j′) lies at ((i′ − i)·dx − off_x, (j′ − j)·dx − off_y) from the source.
+    cell: vec4<f32>,
 }
 
 struct GridParams {
@@ -163,10 +167,9 @@ fn concentration_per_rate(p: PlumeRec, h_eff_m: f32, x_m: f32, y_m: f32, z_m: f3
     return exp(-e) * vertical_factor(z_m, h_eff_m, s.y, p.flow.z) / (TAU * p.flow.x * s.x * s.y);
 }
 
-// Downwind and crosswind coordinates of a local point (twin: PlumeGeometry::plume_frame).
-fn plume_frame(p: PlumeRec, x_m: f32, y_m: f32) -> vec2<f32> {
-    let dx = x_m - p.geometry.x;
-    let dy = y_m - p.geometry.y;
+// Downwind and crosswind coordinates of the point (dx, dy) from the source (twin:
+// PlumeGeometry::plume_frame).
+fn plume_frame(p: PlumeRec, dx: f32, dy: f32) -> vec2<f32> {
     let ex = p.geometry.z;
     let ey = p.geometry.w;
     return vec2<f32>(dx * ex + dy * ey, -dx * ey + dy * ex);
@@ -184,8 +187,9 @@ fn steady_grid(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
     let ph = idx / n_cells;
     let k = ph % grid.n_heights;
     let p = plumes[ph / grid.n_heights];
-    let x = grid.x0_m + f32(cell % grid.nx) * grid.dx_m;
-    let y = grid.y0_m + f32(cell / grid.nx) * grid.dx_m;
+    // Offsets from the source in whole cells (exact) plus the source's offset within its cell.
+    let dx = (f32(cell % grid.nx) - p.cell.x) * grid.dx_m - p.cell.z;
+    let dy = (f32(cell / grid.nx) - p.cell.y) * grid.dx_m - p.cell.w;
     // Penetrated plume (final height at or above the lid), or a receptor above the lid:
     // nothing reaches it anywhere (twin: kernel::fill_row_portable).
     let lid = p.flow.z;
@@ -193,6 +197,6 @@ fn steady_grid(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
         out[idx] = 0.0;
         return;
     }
-    let f = plume_frame(p, x, y);
+    let f = plume_frame(p, dx, dy);
     out[idx] = concentration_per_rate(p, effective_height_m(p, f.x), f.x, f.y, heights[k]);
 }

@@ -243,8 +243,6 @@ fn reflect(z_in: f32, wn_in: f32, lid_m: f32, z_from: f32) -> vec2<f32> {
 // step::advance_all), booking deposition; returns the sub-steps taken. A particle leaving the
 // domain is marked exited.
 fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, duration_s: f32) -> u32 {
-    let any_dry = any(src.dry_velocity_m_s > vec4<f32>(0.0));
-
     var left = duration_s;
     var steps = 0u;
     var x = (*p).pos.x;
@@ -288,11 +286,15 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, duration_s: 
         z = half1.x;
         wn = half1.y;
         left = left - dt;
+        // The loss rates of the column read at the start of the sub-step (twin: the CPU's
+        // `losses[ci · n_sources + source]`), for dry and wet deposition alike.
+        let loss = sources[c * params.n_sources + (*p).source];
         // Under a lid lower than δ the particle's mass is spread over the lid height.
         let depth = min(params.deposition_layer_m, lid);
+        let any_dry = any(loss.dry_velocity_m_s > vec4<f32>(0.0));
         if any_dry && z < depth {
             for (var k = 0u; k < 4u; k++) {
-                let vd = src.dry_velocity_m_s[k];
+                let vd = loss.dry_velocity_m_s[k];
                 if vd > 0.0 && (*p).mass[k] > 0.0 {
                     let before = (*p).mass[k];
                     (*p).mass[k] = before * exp_neg_poly(-vd * dt / depth);
@@ -300,7 +302,7 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, duration_s: 
                 }
             }
         }
-        let washout = sources[c * params.n_sources + (*p).source].washout_per_s;
+        let washout = loss.washout_per_s;
         let any_wet = any(washout > vec4<f32>(0.0)) && params.precipitation != 0u;
         if any_wet && z <= lid {
             for (var k = 0u; k < 4u; k++) {

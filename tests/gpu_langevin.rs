@@ -116,3 +116,79 @@ fn one_langevin_step_matches_the_cpu_within_1e_5() {
     // Deposition happened, so the step exercised the loss path too.
     assert!(gpu.iter().any(|p| p.mass[0] < 1.0));
 }
+
+#[test]
+fn dry_deposition_uses_the_loss_rates_of_the_column_the_particle_is_in() {
+    let Some(ctx) =
+        support::gpu_or_skip("dry_deposition_uses_the_loss_rates_of_the_column_the_particle_is_in")
+    else {
+        return;
+    };
+    let column = convective_column();
+    let step = StepConfig {
+        time_step_factor: 0.2,
+        min_time_step_s: 0.1,
+        max_time_step_s: 60.0,
+        drift: true,
+        deposition_layer_m: 30.0,
+    };
+    // Two columns 2 km apart with the same flow; class 0 deposits only in the western one,
+    // class 1 only in the eastern one.
+    let columns = ColumnGrid {
+        columns: vec![column.clone(), column.clone()],
+        nx: 2,
+        ny: 1,
+        x0_m: 0.0,
+        y0_m: 0.0,
+        inv_spacing_per_m: 1.0 / 2000.0,
+    };
+    let losses = [
+        ClassLoss {
+            dry_velocity_m_s: [0.01, 0.0, 0.0, 0.0],
+            washout_per_s: [0.0; 4],
+        },
+        ClassLoss {
+            dry_velocity_m_s: [0.0, 0.02, 0.0, 0.0],
+            washout_per_s: [0.0; 4],
+        },
+    ];
+    let bounds = Bounds::unbounded();
+    let key = StreamKey { seed: 3, member: 0 };
+    // Every other particle in the eastern column, all inside the 30 m deposition layer.
+    let start: Vec<Particle> = particles(2_000, 28.0)
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut p)| {
+            p.pos[0] += if i % 2 == 0 { 0.0 } else { 2000.0 };
+            p.mass = [1.0, 1.0, 0.0, 0.0];
+            p
+        })
+        .collect();
+    let inputs = StepInputs {
+        columns: &columns,
+        config: &step,
+        losses: &losses,
+        bounds: &bounds,
+        key,
+        loss_cells: None,
+    };
+    let gpu = advance_particles(&ctx, &start, &inputs, 0.1).expect("GPU step");
+    let mut cpu = start.clone();
+    let durations = vec![0.1; cpu.len()];
+    advance_all(&mut cpu, &durations, &inputs, &mut |_, _| {});
+    for (i, (g, c)) in gpu.iter().zip(&cpu).enumerate() {
+        for k in 0..2 {
+            assert!(
+                (g.mass[k] - c.mass[k]).abs() <= 1e-5,
+                "particle {i} (column {}) class {k}: GPU {} CPU {}",
+                i % 2,
+                g.mass[k],
+                c.mass[k]
+            );
+        }
+    }
+    // Both classes deposited somewhere, each only in its own column.
+    assert!(cpu.iter().step_by(2).all(|p| p.mass[1] == 1.0));
+    assert!(cpu.iter().skip(1).step_by(2).all(|p| p.mass[0] == 1.0));
+    assert!(cpu.iter().any(|p| p.mass[0] < 1.0) && cpu.iter().any(|p| p.mass[1] < 1.0));
+}

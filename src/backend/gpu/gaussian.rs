@@ -31,8 +31,12 @@ pub struct PlumeRec {
     pub briggs_z: [f32; 4],
     pub isc3_y: [f32; 4],
     pub scheme: [u32; 4],
+    /// The source's nearest grid cell (i, j) as whole numbers and its offset from that cell's
+    /// centre (m), set by [`steady_grids`] for its grid (f32 absolute coordinates lose
+    /// millimetres tens of kilometres from the frame origin, too much for cells near the source).
+    pub cell: [f32; 4],
 }
-const _: () = assert!(std::mem::size_of::<PlumeRec>() == 112);
+const _: () = assert!(std::mem::size_of::<PlumeRec>() == 128);
 
 /// The grid of one dispatch: a mirror of `GridParams`.
 #[repr(C)]
@@ -140,7 +144,17 @@ pub fn steady_grids(
     }
     let pipeline = ctx.pipeline("gaussian", shaders::GAUSSIAN, "steady_grid")?;
     let mut segments = vec![];
-    let recs = plume_records(plumes, &mut segments);
+    let mut recs = plume_records(plumes, &mut segments);
+    for (r, p) in recs.iter_mut().zip(plumes) {
+        let i = ((p.x_m - x0_m) / dx_m).round();
+        let j = ((p.y_m - y0_m) / dx_m).round();
+        r.cell = [
+            i as f32,
+            j as f32,
+            (p.x_m - (x0_m + i * dx_m)) as f32,
+            (p.y_m - (y0_m + j * dx_m)) as f32,
+        ];
+    }
     if segments.is_empty() {
         segments.push([0.0; 4]);
     }
