@@ -107,22 +107,30 @@ fn ln_poly(u: f32) -> f32 {
     return ef * LN2_HI + (ef * LN2_LO + 2.0 * s * series);
 }
 
-// (sin, cos) of 2π·(x >> 8)/2²⁴ by exact quadrant reduction (twin: rng::sincos_turns_poly).
+// (sin, cos) of 2π·(x >> 8)/2²⁴ by exact octant reduction to [0, π/4] and Taylor polynomials
+// there, the signs and the swap of sin and cos set by the octant's bits (twin:
+// rng::sincos_turns_poly, the same arithmetic).
 fn sincos_turns_poly(x: u32) -> vec2<f32> {
     let k = x >> 8u;
-    let quadrant = k >> 22u;
-    let a = f32(k & 0x003FFFFFu) * 3.7450704e-07;
-    let a2 = a * a;
-    let s = a * (1.0 + a2 * (-0.16666667 + a2 * (0.008333334 + a2 * (-0.0001984127
-        + a2 * (2.7557319e-06 + a2 * (-2.5052108e-08 + a2 * 1.6059044e-10))))));
-    let c = 1.0 + a2 * (-0.5 + a2 * (0.041666668 + a2 * (-0.0013888889 + a2 * (2.4801588e-05
-        + a2 * (-2.755732e-07 + a2 * (2.0876756e-09 + a2 * -1.1470746e-11))))));
-    switch quadrant {
-        case 0u: { return vec2<f32>(s, c); }
-        case 1u: { return vec2<f32>(c, -s); }
-        case 2u: { return vec2<f32>(-s, -c); }
-        default: { return vec2<f32>(-c, s); }
+    let octant = k >> 21u;
+    var f = k & 0x001FFFFFu;
+    if (octant & 1u) == 1u {
+        f = 0x00200000u - f;
     }
+    let a = f32(f) * (0.7853981633974483 / 2097152.0);
+    let a2 = a * a;
+    let s = a * (1.0 + a2 * (-1.0 / 6.0 + a2 * (1.0 / 120.0 + a2 * (-1.0 / 5040.0
+        + a2 * (1.0 / 362880.0)))));
+    let c = 1.0 + a2 * (-0.5 + a2 * (1.0 / 24.0 + a2 * (-1.0 / 720.0 + a2 * (1.0 / 40320.0))));
+    var sn = s;
+    var cs = c;
+    if ((octant + 1u) & 2u) != 0u {
+        sn = c;
+        cs = s;
+    }
+    let sin_sign = (octant >> 2u) << 31u;
+    let cos_sign = select(0u, 1u << 31u, octant >= 2u && octant <= 5u);
+    return vec2<f32>(bitcast<f32>(bitcast<u32>(sn) ^ sin_sign), bitcast<f32>(bitcast<u32>(cs) ^ cos_sign));
 }
 
 // Two standard normals by Box–Muller: x0 gives the radius, x1 the angle (twin: rng::box_muller).
