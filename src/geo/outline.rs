@@ -44,6 +44,14 @@ impl CellLattice {
 /// union of the cells marked in `mask` (indexed [y, x]).
 pub fn outline(mask: &Array2<bool>, lattice: CellLattice) -> Vec<Polygon<f64>> {
     let rings = rings(mask);
+    let component = components(mask);
+    // The 4-connected region of cells a ring bounds: the cell on the left of its first edge.
+    let region = |ring: &[(i64, i64)]| {
+        let ((ax, ay), (bx, by)) = (ring[0], ring[1]);
+        let (dx, dy) = ((bx - ax).signum(), (by - ay).signum());
+        let (ci, cj) = (ax + (dx - dy - 1) / 2, ay + (dx + dy - 1) / 2);
+        component[[cj as usize, ci as usize]]
+    };
     let mut exteriors = vec![];
     let mut holes = vec![];
     for ring in rings {
@@ -54,23 +62,16 @@ pub fn outline(mask: &Array2<bool>, lattice: CellLattice) -> Vec<Polygon<f64>> {
             holes.push(ring);
         }
     }
+    // Every ring of a region runs along its cells (a left turn where cells touch only at a
+    // corner keeps to one region), and a region has one exterior: a hole belongs to the
+    // exterior of its own region, found without testing it against every other ring.
+    let mut owner_of: HashMap<u32, usize> = HashMap::with_capacity(exteriors.len());
+    for (k, (ring, _)) in exteriors.iter().enumerate() {
+        owner_of.insert(region(ring), k);
+    }
     let mut interiors: Vec<Vec<Vec<(i64, i64)>>> = vec![vec![]; exteriors.len()];
     for hole in holes {
-        // The unmarked cell on the right of the hole's first edge lies inside the hole; the
-        // smallest exterior around its centre is the one the hole belongs to.
-        let ((ax, ay), (bx, by)) = (hole[0], hole[1]);
-        let (dx, dy) = ((bx - ax).signum(), (by - ay).signum());
-        let probe = (
-            ax as f64 + 0.5 * dx as f64 + 0.5 * dy as f64,
-            ay as f64 + 0.5 * dy as f64 - 0.5 * dx as f64,
-        );
-        let owner = exteriors
-            .iter()
-            .enumerate()
-            .filter(|(_, (ring, _))| contains(ring, probe))
-            .min_by_key(|(_, (_, area2))| *area2)
-            .map(|(k, _)| k);
-        if let Some(k) = owner {
+        if let Some(&k) = owner_of.get(&region(&hole)) {
             interiors[k].push(hole);
         }
     }
@@ -87,6 +88,37 @@ pub fn outline(mask: &Array2<bool>, lattice: CellLattice) -> Vec<Polygon<f64>> {
             Polygon::new(to_line(ring), inner.iter().map(|h| to_line(h)).collect())
         })
         .collect()
+}
+
+/// A label per cell [y, x]: the same for marked cells joined through edges (not corners alone).
+fn components(mask: &Array2<bool>) -> Array2<u32> {
+    let (ny, nx) = mask.dim();
+    let mut label = Array2::from_elem((ny, nx), u32::MAX);
+    let mut next = 0;
+    let mut stack = vec![];
+    for ((j, i), &m) in mask.indexed_iter() {
+        if !m || label[[j, i]] != u32::MAX {
+            continue;
+        }
+        label[[j, i]] = next;
+        stack.push((j, i));
+        while let Some((j, i)) = stack.pop() {
+            let neighbours = [
+                (j.wrapping_sub(1), i),
+                (j + 1, i),
+                (j, i.wrapping_sub(1)),
+                (j, i + 1),
+            ];
+            for (nj, ni) in neighbours {
+                if nj < ny && ni < nx && mask[[nj, ni]] && label[[nj, ni]] == u32::MAX {
+                    label[[nj, ni]] = next;
+                    stack.push((nj, ni));
+                }
+            }
+        }
+        next += 1;
+    }
+    label
 }
 
 /// The closed boundary rings of the marked cells, as corner indices without the repeated first
@@ -215,23 +247,6 @@ fn twice_signed_area(ring: &[(i64, i64)]) -> i64 {
             a.0 * b.1 - b.0 * a.1
         })
         .sum()
-}
-
-/// Whether `p` lies inside the ring (even–odd rule; `p` is never on a grid line).
-fn contains(ring: &[(i64, i64)], p: (f64, f64)) -> bool {
-    let n = ring.len();
-    let mut inside = false;
-    for k in 0..n {
-        let (a, b) = (ring[k], ring[(k + 1) % n]);
-        let (ax, ay, bx, by) = (a.0 as f64, a.1 as f64, b.0 as f64, b.1 as f64);
-        if (ay > p.1) != (by > p.1) {
-            let x = ax + (p.1 - ay) / (by - ay) * (bx - ax);
-            if x > p.0 {
-                inside = !inside;
-            }
-        }
-    }
-    inside
 }
 
 #[cfg(test)]
