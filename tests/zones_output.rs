@@ -556,29 +556,3 @@ fn control_characters_in_a_scenario_name_leave_the_kml_and_cap_well_formed() {
     assert!(!infos.is_empty());
     assert!(w.kml.contains("Drill 3: chlorine\ttest"));
 }
-
-/// A speckled zone (a Lagrangian run with few particles on a fine grid) has tens of thousands
-/// of islands and holes; each hole must find its polygon without being tested against every
-/// other ring, which took tens of seconds on an 800 × 800 grid.
-#[test]
-fn a_speckled_zone_on_a_large_grid_is_outlined_in_well_under_a_few_seconds() {
-    use plume::geo::outline::{outline, CellLattice};
-    let mut s = 1u64;
-    let mask = ndarray::Array2::from_shape_fn((800, 800), |_| {
-        s = s
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (s >> 33) % 100 < 55
-    });
-    let lattice = CellLattice {
-        x0_m: 0.0,
-        y0_m: 0.0,
-        dx_m: 10.0,
-    };
-    let started = std::time::Instant::now();
-    let polygons = outline(&mask, lattice);
-    let elapsed = started.elapsed().as_secs_f64();
-    let holes: usize = polygons.iter().map(|p| p.interiors().len()).sum();
-    assert!(polygons.len() > 10_000 && holes > 10_000);
-    assert!(elapsed < 5.0, "outlining took {elapsed:.1} s");
-}

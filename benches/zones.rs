@@ -1,0 +1,55 @@
+//! Throughput of zone outlining (grid cells per second), the step every map, GeoJSON, KML and
+//! CAP output takes for each zone: a smooth plume-shaped zone and a speckled one (a sparse
+//! particle run on a fine grid, thousands of islands and holes), on a 1000 × 1000 grid; and the
+//! coarsened alert outline of the plume-shaped zone.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use ndarray::Array2;
+use plume::geo::outline::{outline, CellLattice};
+use plume::geo::{LatLon, TransverseMercator};
+use plume::output::zones::alert_outline;
+
+const N: usize = 1000;
+
+fn bench(c: &mut Criterion) {
+    let lattice = CellLattice {
+        x0_m: -50_000.0,
+        y0_m: -50_000.0,
+        dx_m: 100.0,
+    };
+    // An elongated plume: inside the ellipse whose half-width grows with downwind distance.
+    let plume = Array2::from_shape_fn((N, N), |(j, i)| {
+        let x = i as f64 / N as f64;
+        let y = (j as f64 - N as f64 / 2.0) / N as f64;
+        x > 0.02 && y.abs() < 0.15 * x.sqrt() * (1.0 - x)
+    });
+    let mut s = 1u64;
+    let speckled = Array2::from_shape_fn((N, N), |_| {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (s >> 33) % 100 < 55
+    });
+    let tm = TransverseMercator::new(LatLon {
+        lat: 45.1,
+        lon: -66.8,
+    });
+    let mut g = c.benchmark_group("zones");
+    g.throughput(Throughput::Elements((N * N) as u64));
+    g.sample_size(10);
+    g.bench_function("outline_plume_1000x1000", |b| {
+        b.iter(|| outline(black_box(&plume), lattice))
+    });
+    g.bench_function("outline_speckled_1000x1000", |b| {
+        b.iter(|| outline(black_box(&speckled), lattice))
+    });
+    g.bench_function("alert_outline_plume_1000x1000", |b| {
+        b.iter(|| alert_outline(black_box(&plume), lattice, &tm))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
