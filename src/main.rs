@@ -14,6 +14,17 @@ struct Cli {
     command: Command,
 }
 
+/// Where and on how many threads the models run (run, ensemble, compare).
+#[derive(clap::Args)]
+struct Execution {
+    /// Worker threads (default: all cores); results are identical for any number.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Where the models run: cpu, gpu or auto (overrides the scenario's model.backend).
+    #[arg(long)]
+    backend: Option<plume::backend::BackendChoice>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Validate scenario files and report every problem at once.
@@ -29,9 +40,8 @@ enum Command {
         /// Write outputs here instead of the scenario's `output.directory`.
         #[arg(long, short)]
         output: Option<PathBuf>,
-        /// Worker threads (default: all cores); results are identical for any number.
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        exec: Execution,
         /// Print the summary as JSON on standard output.
         #[arg(long)]
         json: bool,
@@ -41,9 +51,6 @@ enum Command {
         /// Random seed of the particle model (overrides `model.seed`).
         #[arg(long)]
         seed: Option<u64>,
-        /// Where the model runs: cpu, gpu or auto (overrides the scenario's model.backend).
-        #[arg(long)]
-        backend: Option<plume::backend::BackendChoice>,
     },
     /// Run a weather ensemble of a scenario: probability of each zone, mean and 90th percentile.
     Ensemble {
@@ -58,12 +65,8 @@ enum Command {
         /// Write outputs here instead of the scenario's `output.directory`.
         #[arg(long, short)]
         output: Option<PathBuf>,
-        /// Worker threads (default: all cores); results are identical for any number.
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Where the model runs: cpu, gpu or auto (overrides the scenario's model.backend).
-        #[arg(long)]
-        backend: Option<plume::backend::BackendChoice>,
+        #[command(flatten)]
+        exec: Execution,
         /// Print the summary as JSON on standard output.
         #[arg(long)]
         json: bool,
@@ -78,12 +81,8 @@ enum Command {
         /// named after its file).
         #[arg(long, short, default_value = "out/compare")]
         output: PathBuf,
-        /// Worker threads (default: all cores); results are identical for any number.
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Where the models run: cpu, gpu or auto (overrides each scenario's model.backend).
-        #[arg(long)]
-        backend: Option<plume::backend::BackendChoice>,
+        #[command(flatten)]
+        exec: Execution,
         /// Print the comparison as JSON on standard output.
         #[arg(long)]
         json: bool,
@@ -138,8 +137,7 @@ fn main() -> ExitCode {
             members,
             seed,
             output,
-            threads,
-            backend,
+            exec: Execution { threads, backend },
             json,
         } => {
             use plume::ensemble::{EnsembleError, EnsembleOptions};
@@ -175,8 +173,7 @@ fn main() -> ExitCode {
         Command::Compare {
             files,
             output,
-            threads,
-            backend,
+            exec: Execution { threads, backend },
             json,
         } => {
             let options = RunOptions {
@@ -229,11 +226,10 @@ fn main() -> ExitCode {
         Command::Run {
             file,
             output,
-            threads,
+            exec: Execution { threads, backend },
             json,
             quiet,
             seed,
-            backend,
         } => {
             let options = RunOptions {
                 output_dir: output,

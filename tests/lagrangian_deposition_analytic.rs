@@ -61,10 +61,15 @@ fn dry_deposition_from_a_well_mixed_layer_removes_one_minus_exp_of_vd_t_over_h()
     // v_d small against the surface layer's conductance κu*/ln(h/δ) ≈ 0.06 m/s, so the layer
     // stays close to well mixed (with v_d = 0.01 m/s the 0–30 m layer is 10 % below the mean and
     // the deposit 5 % below the formula).
-    let (h, v_d, t) = (500.0, 0.002, 7_200.0);
-    let column = Column::from_boundary_layer(&neutral(h, 0.5), 0.0, |_| [0.0; 3]);
+    assert_well_mixed_deposition(500.0, 0.5, 0.002, 7_200.0, 3);
+}
+
+/// Asserts that a neutral layer of depth `h` (friction velocity `u_star`) loses the fraction
+/// 1 − e^(−v_d·t/h) of particles spread evenly through it, within 5 %.
+fn assert_well_mixed_deposition(h: f64, u_star: f64, v_d: f64, t: f64, seed: u64) {
+    let column = Column::from_boundary_layer(&neutral(h, u_star), 0.0, |_| [0.0; 3]);
     let cfg = LagrangianConfig {
-        seed: 3,
+        seed,
         ..Default::default()
     };
     let (got, _) = deposited_fraction(column, h, dry(v_d), t, &cfg);
@@ -108,16 +113,7 @@ fn halving_the_longest_time_step_leaves_the_dry_deposited_fraction_unchanged() {
 fn dry_deposition_under_a_lid_lower_than_the_deposition_layer_is_vd_over_the_lid_height() {
     // A 10 m nocturnal lid (scenarios allow 10 m): the particles' mass is spread over 10 m, not
     // over the 30 m deposition layer, so the surface flux v_d·C removes v_d/h per second.
-    let (h, v_d, t) = (10.0, 0.002, 3_600.0);
-    let column = Column::from_boundary_layer(&neutral(h, 0.3), 0.0, |_| [0.0; 3]);
-    let cfg = LagrangianConfig {
-        seed: 9,
-        ..Default::default()
-    };
-    let (got, _) = deposited_fraction(column, h, dry(v_d), t, &cfg);
-    let expected = 1.0 - (-v_d * t / h).exp();
-    eprintln!("h {h} m: deposited {got:.5}, 1 − e^(−v_d t/h) = {expected:.5}");
-    assert!((got / expected - 1.0).abs() < 0.05, "{got} vs {expected}");
+    assert_well_mixed_deposition(10.0, 0.3, 0.002, 3_600.0, 9);
 }
 
 #[test]
