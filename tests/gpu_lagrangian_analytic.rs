@@ -375,19 +375,7 @@ fn shallow_lid_deposition(b: Backend, ctx: Option<&GpuContext>) {
         washout_a_per_s: 0.0,
         washout_b: 0.8,
     };
-    let plans: Vec<_> = (0..100)
-        .map(|k| {
-            let z = (k as f64 + 0.5) / 100.0 * h;
-            source(
-                [0.0, 0.0, z],
-                0.0,
-                1.0,
-                run_s,
-                &[emission(0, 1.0, 0.0, dep)],
-                200,
-            )
-        })
-        .collect();
+    let plans = lagrangian_support::uniform_column_release_with(h, 100, 200, 1.0, run_s, dep);
     let g = lagrangian_support::grid(1, 1, 1.0e7, -5.0e6, -5.0e6, &[(0.0, 3.0)], &[run_s]);
     let cfg = LagrangianConfig {
         seed: 9,

@@ -28,19 +28,7 @@ fn deposited_fraction(
     run_s: f64,
     cfg: &LagrangianConfig,
 ) -> (f64, f64) {
-    let plans: Vec<_> = (0..200)
-        .map(|k| {
-            let z = (k as f64 + 0.5) / 200.0 * top_m;
-            source(
-                [0.0, 0.0, z],
-                0.0,
-                1.0,
-                run_s,
-                &[emission(0, 1.0, 0.0, dep)],
-                200,
-            )
-        })
-        .collect();
+    let plans = uniform_column_release_with(top_m, 200, 200, 1.0, run_s, dep);
     let g = grid(1, 1, 1.0e7, -5.0e6, -5.0e6, &[(0.0, 3.0)], &[run_s]);
     let out = run(&plans, &[tracer()], &g, column, cfg, run_s);
     let b = out.fields.species[0].budget.unwrap();

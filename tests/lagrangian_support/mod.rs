@@ -119,15 +119,27 @@ pub fn uniform_column_release(
     per_level: usize,
     run_s: f64,
 ) -> Vec<SourcePlan> {
+    uniform_column_release_with(top_m, levels, per_level, 0.0, run_s, no_deposition())
+}
+
+/// As [`uniform_column_release`], each level releasing over `duration_s` with deposition `dep`.
+pub fn uniform_column_release_with(
+    top_m: f64,
+    levels: usize,
+    per_level: usize,
+    duration_s: f64,
+    run_s: f64,
+    dep: DepositionParams,
+) -> Vec<SourcePlan> {
     (0..levels)
         .map(|k| {
             let z = (k as f64 + 0.5) / levels as f64 * top_m;
             source(
                 [0.0, 0.0, z],
                 0.0,
-                0.0,
+                duration_s,
                 run_s,
-                &[emission(0, 1.0, 0.0, no_deposition())],
+                &[emission(0, 1.0, 0.0, dep)],
                 per_level,
             )
         })
