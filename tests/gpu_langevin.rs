@@ -50,13 +50,7 @@ fn one_langevin_step_matches_the_cpu_within_1e_5() {
         return;
     };
     let column = convective_column();
-    let step = StepConfig {
-        time_step_factor: 0.2,
-        min_time_step_s: 0.1,
-        max_time_step_s: 60.0,
-        drift: true,
-        deposition_layer_m: 30.0,
-    };
+    let step = twin_step();
     let loss = ClassLoss {
         dry_velocity_m_s: [0.01, 0.002, 0.0, 0.0],
         washout_per_s: [0.0; 4],
@@ -125,13 +119,7 @@ fn dry_deposition_uses_the_loss_rates_of_the_column_the_particle_is_in() {
         return;
     };
     let column = convective_column();
-    let step = StepConfig {
-        time_step_factor: 0.2,
-        min_time_step_s: 0.1,
-        max_time_step_s: 60.0,
-        drift: true,
-        deposition_layer_m: 30.0,
-    };
+    let step = twin_step();
     // Two columns 2 km apart with the same flow; class 0 deposits only in the western one,
     // class 1 only in the eastern one.
     let columns = ColumnGrid {
@@ -191,4 +179,15 @@ fn dry_deposition_uses_the_loss_rates_of_the_column_the_particle_is_in() {
     assert!(cpu.iter().step_by(2).all(|p| p.mass[1] == 1.0));
     assert!(cpu.iter().skip(1).step_by(2).all(|p| p.mass[0] == 1.0));
     assert!(cpu.iter().any(|p| p.mass[0] < 1.0) && cpu.iter().any(|p| p.mass[1] < 1.0));
+}
+
+/// The step settings of the twin comparisons.
+fn twin_step() -> StepConfig {
+    StepConfig {
+        time_step_factor: 0.2,
+        min_time_step_s: 0.1,
+        max_time_step_s: 60.0,
+        drift: true,
+        deposition_layer_m: 30.0,
+    }
 }

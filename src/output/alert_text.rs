@@ -167,20 +167,18 @@ pub fn radiological(c: &Criterion) -> ZoneText {
             SHELTER_OR_EVACUATE_EN,
             SHELTER_OR_EVACUATE_FR,
         ),
-        "iodine_thyroid_blocking" => (
-            "Iodine thyroid blocking",
-            "Blocage de la thyroïde par l'iode",
-            &["Execute"],
-            "Moderate",
-            true,
-            "a0d30094",
-            IODINE_EN,
-            IODINE_FR,
-        ),
-        // The US PAG names the measure by the drug (EPA 2017 Table 1-1: "KI administration").
-        "potassium_iodide" => (
-            "Potassium iodide (KI)",
-            "Iodure de potassium (KI)",
+        // Health Canada names the measure; the US PAG names the drug (EPA 2017 Table 1-1).
+        "iodine_thyroid_blocking" | "potassium_iodide" => (
+            if c.action == "potassium_iodide" {
+                "Potassium iodide (KI)"
+            } else {
+                "Iodine thyroid blocking"
+            },
+            if c.action == "potassium_iodide" {
+                "Iodure de potassium (KI)"
+            } else {
+                "Blocage de la thyroïde par l'iode"
+            },
             &["Execute"],
             "Moderate",
             true,
@@ -290,7 +288,7 @@ pub fn chemical(name: &str, level: u8, duration_min: f64) -> ZoneText {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::impact::radiological_criteria;
+    use crate::impact::{radiological_criteria, DoseQuantity};
 
     #[test]
     fn every_embedded_criterion_has_its_own_bilingual_text() {
@@ -323,6 +321,21 @@ mod tests {
             "Évacuation : dose projetée d'au moins 100 mSv sur 7 jours (Santé Canada 2018)"
         );
         assert_eq!(t.response, &["Evacuate"]);
+    }
+
+    #[test]
+    fn each_country_names_iodine_blocking_its_own_way() {
+        let title = |set: &str| {
+            let c = radiological_criteria()
+                .iter()
+                .find(|c| {
+                    c.set == set && c.level == 0 && c.quantity == DoseQuantity::ThyroidProjected
+                })
+                .unwrap();
+            radiological(c).title_en
+        };
+        assert!(title("US_EPA_PAG_2017").starts_with("Potassium iodide (KI):"));
+        assert!(title("HC_2018").starts_with("Iodine thyroid blocking:"));
     }
 
     #[test]
