@@ -1,7 +1,8 @@
 //! Weather ensembles (`plume ensemble`, `src/ensemble/`): an unperturbed ensemble is the plain
 //! run, members depend on (seed, member) only, a direction-only ensemble of a Gaussian plume
 //! has a symmetric probability field whose 50 % area is close to the deterministic zone's,
-//! station files are perturbed coherently, and bad `[ensemble]` values name their field.
+//! station files and gridded NWP fields are perturbed coherently, and bad `[ensemble]` values
+//! name their field.
 
 use std::path::{Path, PathBuf};
 
@@ -271,24 +272,44 @@ fn bad_ensemble_values_give_errors_naming_the_field() {
     assert!(err.to_string().contains("--members = 1"), "{err}");
 }
 
+/// Gridded NWP fields are perturbed like station files (every node, level and time alike; the
+/// exactness of that is unit-tested in `src/met/gridded/perturb.rs`): the identity member is the
+/// plain run bit for bit, a veered member moves the plume, and a perturbed ensemble of the
+/// Point Lepreau nor'easter scenario runs end to end with members that disagree.
 #[test]
-fn gridded_meteorology_is_refused_with_a_clear_error() {
+fn gridded_members_perturb_the_nwp_fields_and_the_ensemble_runs() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let text = std::fs::read_to_string(dir.join("lepreau_noreaster_gridded.toml")).unwrap();
-    let err = Scenario::parse(
-        &format!("{text}\n[ensemble]\nmembers = 5\n"),
-        &dir.join("gridded_ensemble.toml"),
-    )
-    .unwrap_err()
-    .to_string();
-    assert!(err.contains("ensemble = (section present)"), "{err}");
-    assert!(err.contains("gridded"), "{err}");
-    let s = Scenario::parse(&text, &dir.join("gridded_ensemble.toml")).unwrap();
-    let err = ensemble::run(&s, &ens_options(1)).unwrap_err();
-    assert!(matches!(err, EnsembleError::Unsupported { .. }), "{err}");
+    let base = Scenario::parse(&text, &dir.join("gridded_ensemble.toml")).unwrap();
+    let plain = simulate(&base, &run_options(2)).unwrap();
+    let same = ensemble::member_scenario(&base, &plume::met::MetPerturbation::IDENTITY).unwrap();
+    assert_eq!(
+        simulate(&same, &run_options(2)).unwrap().fields,
+        plain.fields
+    );
+    let veered = plume::met::MetPerturbation {
+        wind_from_offset_deg: 30.0,
+        ..plume::met::MetPerturbation::IDENTITY
+    };
+    let member = ensemble::member_scenario(&base, &veered).unwrap();
+    assert_ne!(
+        simulate(&member, &run_options(2)).unwrap().fields,
+        plain.fields
+    );
+
+    let with_section = format!(
+        "{text}\n[ensemble]\nmembers = 4\nseed = 3\nwind_from_sd_deg = 20\nwind_speed_log_sd = 0.3\n"
+    );
+    let s = Scenario::parse(&with_section, &dir.join("gridded_ensemble.toml")).unwrap();
+    let e = ensemble::run(&s, &ens_options(2)).unwrap();
+    assert_eq!(e.members.len(), 4);
+    let areas: Vec<Vec<f64>> = e.zones.iter().map(|z| z.member_area_km2.clone()).collect();
+    assert!(!areas.is_empty(), "the scenario has zones");
     assert!(
-        err.to_string().contains("meteorology.kind = \"gridded\""),
-        "{err}"
+        areas.iter().any(|a| a
+            .iter()
+            .any(|x| (x - a[0]).abs() > 1e-9 * a[0].abs().max(1.0))),
+        "members give the same zone areas: {areas:?}"
     );
 }
 

@@ -15,11 +15,13 @@
 //!
 //! Each member is one coherent alternative weather: a single draw of four standard normals
 //! (Philox4x32-10 keyed by the seed and the member, see [`crate::rng`]) perturbs uniform
-//! meteorology, or every station and every record of a station file alike
-//! ([`crate::met::MetPerturbation`]); the perturbed scenario then runs through
-//! [`crate::run::simulate`], exactly as `plume run` would run it. The same draw `z₃` drives the
-//! class shift and the 1/L offset. Gridded NWP fields are refused: a coherent perturbation of a
-//! 4-D field (shifting it, as HYSPLIT's ensemble does) is not implemented.
+//! meteorology, every station and every record of a station file alike, or every node, level
+//! and time of gridded NWP fields alike ([`crate::met::MetPerturbation`]; winds turned and
+//! scaled, u* scaled, 1/L offset, mixing heights scaled); the perturbed scenario then runs
+//! through [`crate::run::simulate`], exactly as `plume run` would run it. The same draw `z₃`
+//! drives the class shift and the 1/L offset. (HYSPLIT's ensemble instead shifts the whole NWP
+//! field by a grid cell in each direction, Draxler 2003; that samples position error, this one
+//! the direction, speed and mixing errors of Hanna & Yang 2001.)
 //!
 //! The probability of a zone in a cell is the fraction of members in which the cell exceeds the
 //! zone's criterion (the "agreement in threshold level" of Galmarini et al. 2004); the ensemble
@@ -68,8 +70,6 @@ pub enum EnsembleError {
         value: String,
         expected: String,
     },
-    #[error("meteorology.kind = \"{met}\": an ensemble perturbs uniform or station meteorology only (gridded NWP fields cannot yet be perturbed coherently; run an ensemble of NWP files instead)")]
-    Unsupported { met: String },
     #[error("ensemble member {member}: {source}")]
     Member {
         member: usize,
@@ -184,10 +184,10 @@ pub fn member_scenario(
             st.perturbation = Some(*p);
             MetSpec::Station(st)
         }
-        MetSpec::Gridded(_) => {
-            return Err(EnsembleError::Unsupported {
-                met: scenario.meteorology.kind_name().into(),
-            })
+        MetSpec::Gridded(g) => {
+            let mut g = g.clone();
+            g.perturbation = Some(*p);
+            MetSpec::Gridded(g)
         }
     };
     Ok(s)
@@ -238,11 +238,6 @@ fn run_zones(sim: &Simulation) -> Vec<(&crate::impact::Zone, String)> {
 pub fn run(scenario: &Scenario, options: &EnsembleOptions) -> Result<Ensemble, EnsembleError> {
     let started = Instant::now();
     let spec = effective_spec(scenario, options)?;
-    if let MetSpec::Gridded(_) = scenario.meteorology {
-        return Err(EnsembleError::Unsupported {
-            met: scenario.meteorology.kind_name().into(),
-        });
-    }
     let mut run_options = RunOptions {
         output_dir: None,
         threads: options.threads,

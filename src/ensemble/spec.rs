@@ -70,7 +70,7 @@ pub struct EnsembleSpec {
     /// σ of the class shift before rounding (classes), for stability given as a class.
     pub stability_class_sd: f64,
     /// σ of the additive 1/L offset (m⁻¹), for stability given as an Obukhov length and for
-    /// station files.
+    /// station files and gridded fields.
     pub inverse_obukhov_length_sd_per_m: f64,
 }
 

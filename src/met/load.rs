@@ -49,7 +49,7 @@ pub fn load(
                 default_roughness_length_m: g.roughness_length_m,
                 ..GriddedOptions::default()
             };
-            let (met, warnings) = match g.format {
+            let (mut met, warnings) = match g.format {
                 GriddedFormat::Netcdf => {
                     cf::read(&g.file, scenario.start, run_s, tm, region, options)?
                 }
@@ -57,6 +57,9 @@ pub fn load(
                     grib2::read(&g.file, scenario.start, run_s, tm, region, options)?
                 }
             };
+            if let Some(p) = &g.perturbation {
+                met.perturb(p);
+            }
             Ok((Box::new(met), warnings))
         }
     }

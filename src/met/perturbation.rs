@@ -1,6 +1,6 @@
-//! One coherent alternative weather: offsets and factors applied to every value of a uniform or
-//! station meteorology (every station and every time alike), as an ensemble member draws them
-//! (see [`crate::ensemble`]).
+//! One coherent alternative weather: offsets and factors applied to every value of a uniform,
+//! station or gridded meteorology (every station, node, level and time alike), as an ensemble
+//! member draws them (see [`crate::ensemble`]).
 //!
 //! The identity perturbation changes nothing, bit for bit: each adjustment is applied only when
 //! it differs from the identity.
@@ -27,8 +27,9 @@ pub struct MetPerturbation {
     /// Pasquill–Gifford classes towards stable (positive) or unstable (negative), for a stability
     /// given as a class (kept within A–F).
     pub stability_class_shift: i32,
-    /// Added to 1/L (m⁻¹) where stability is an Obukhov length (uniform `obukhov_length_m`, and
-    /// every station record, which the station reader holds as 1/L); |1/L| kept ≤ 1 m⁻¹.
+    /// Added to 1/L (m⁻¹) where stability is an Obukhov length (uniform `obukhov_length_m`,
+    /// every station record and every gridded node, which the readers hold as 1/L); |1/L| kept
+    /// ≤ 1 m⁻¹.
     pub inverse_obukhov_offset_per_m: f64,
 }
 

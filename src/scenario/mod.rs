@@ -139,6 +139,9 @@ pub struct GriddedMetSpec {
     pub vertical_interpolation: crate::met::VerticalInterpolation,
     pub roughness_length_m: f64,
     pub terrain: Terrain,
+    /// An ensemble member's perturbation of every node, level and time (never set by the file;
+    /// see [`crate::ensemble`]).
+    pub perturbation: Option<crate::met::MetPerturbation>,
 }
 
 /// Meteorology choice.

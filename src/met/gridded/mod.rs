@@ -37,6 +37,7 @@
 pub mod cf;
 pub mod grib2;
 mod index_map;
+mod perturb;
 
 use std::path::{Path, PathBuf};
 

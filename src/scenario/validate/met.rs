@@ -257,5 +257,6 @@ pub(super) fn gridded_met(
         vertical_interpolation: g.vertical_interpolation.unwrap_or_default(),
         roughness_length_m: z0,
         terrain: g.terrain.unwrap_or_default(),
+        perturbation: None,
     })
 }

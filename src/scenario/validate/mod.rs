@@ -570,19 +570,11 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
 
     // [ensemble] (defined and validated in crate::ensemble)
     let ensemble = get("ensemble").and_then(|v| {
-        let spec = section::<crate::ensemble::EnsembleSection>(v, "ensemble", &mut p).map(|e| {
+        section::<crate::ensemble::EnsembleSection>(v, "ensemble", &mut p).map(|e| {
             crate::ensemble::validate(e, &mut |path, value, expected| {
                 p.push(path, value, expected)
             })
-        });
-        if let Some(MetSpec::Gridded(_)) = &meteorology {
-            p.push(
-                "ensemble",
-                "(section present)",
-                "meteorology.kind = \"uniform\" or \"station\": an ensemble cannot yet perturb gridded NWP fields",
-            );
-        }
-        spec
+        })
     });
 
     if !p.0.is_empty() {
