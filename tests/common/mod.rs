@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cf_writer;
+pub mod gridded_fixture;
 
 /// A release at Calais (ME) on the St. Croix, across the river from St. Stephen (NB), under a
 /// north wind: the plume runs south into Maine while the grid also covers New Brunswick.

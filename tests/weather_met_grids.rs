@@ -1,0 +1,417 @@
+//! Gridded weather geometry: winds turn from true north into the local grid as the projection
+//! says, 2-D latitude/longitude grids interpolate linear fields exactly, and longitudes given
+//! 0–360° read like −180–180°.
+
+mod common;
+
+use std::path::Path;
+
+use common::cf_writer::{write_cf, CfVar};
+use common::gridded_fixture::*;
+use plume::geo::{LatLon, TransverseMercator};
+use plume::met::gridded::cf::{self, GriddedOptions};
+use plume::met::gridded::LocalBox;
+use plume::met::{Meteorology, StationMet, StationOptions, VerticalInterpolation};
+
+/// The grid azimuth (degrees) of a true-north-going step from a point, measured on the
+/// projection itself: the oracle for the rotation of winds into the local frame.
+fn grid_azimuth_of_true_north_deg(tm: &TransverseMercator, p: LatLon) -> f64 {
+    let (x0, y0) = tm.forward(p);
+    let (x1, y1) = tm.forward(LatLon::new(p.lat + 1e-4, p.lon));
+    (x1 - x0).atan2(y1 - y0).to_degrees()
+}
+
+#[test]
+fn winds_turn_from_true_north_into_the_local_grid() {
+    // Far east of the central meridian, true north leans ~0.9° west of grid north.
+    let tm = TransverseMercator::new(CENTRE);
+    let site = LatLon::new(45.3, -65.5);
+    let (x, y) = tm.forward(site);
+    let gamma = grid_azimuth_of_true_north_deg(&tm, site);
+    assert!(gamma.abs() > 0.5, "{gamma}");
+    // A station with a wind from true south blows towards true north.
+    let csv = format!(
+        "time,station,lat,lon,wind_speed_m_s,wind_from_deg,stability\n2026-07-14T06:00:00Z,E,{},{},5,180,D\n",
+        site.lat, site.lon
+    );
+    let (met, _) = StationMet::parse(
+        &csv,
+        Path::new("e.csv"),
+        start(),
+        0.0,
+        &tm,
+        StationOptions::default(),
+    )
+    .unwrap();
+    let s = met.sample(x, y, 10.0, 0.0);
+    let azimuth = s.wind_u_m_s.atan2(s.wind_v_m_s).to_degrees();
+    assert!(
+        (azimuth - gamma).abs() < 1e-3,
+        "station: {azimuth} vs {gamma}"
+    );
+    // A gridded northward wind on a lat/lon grid does the same.
+    let dir = tempfile::tempdir().unwrap();
+    let (lats, lons) = (vec![45.2, 45.3, 45.4], vec![-65.6, -65.5, -65.4]);
+    let n2 = 9;
+    let wind = [("units", "m s-1")];
+    let vars = vec![
+        CfVar::new(
+            "time",
+            &[1],
+            vec![0.0],
+            &[("units", "seconds since 2026-07-14T06:00:00Z")],
+        ),
+        CfVar::new(
+            "lat",
+            &[3],
+            lats,
+            &[("units", "degrees_north"), ("standard_name", "latitude")],
+        ),
+        CfVar::new(
+            "lon",
+            &[3],
+            lons,
+            &[("units", "degrees_east"), ("standard_name", "longitude")],
+        ),
+        CfVar::new(
+            "height",
+            &[1],
+            vec![10.0],
+            &[("units", "m"), ("standard_name", "height")],
+        ),
+        CfVar::new(
+            "u",
+            &[1, 1, 3, 3],
+            vec![0.0; n2],
+            &[wind[0], ("standard_name", "eastward_wind")],
+        ),
+        CfVar::new(
+            "v",
+            &[1, 1, 3, 3],
+            vec![5.0; n2],
+            &[wind[0], ("standard_name", "northward_wind")],
+        ),
+        CfVar::new(
+            "t2m",
+            &[1, 3, 3],
+            vec![280.0; n2],
+            &[("units", "K"), ("standard_name", "air_temperature")],
+        ),
+        CfVar::new(
+            "blh",
+            &[1, 3, 3],
+            vec![700.0; n2],
+            &[
+                ("units", "m"),
+                ("standard_name", "atmosphere_boundary_layer_thickness"),
+            ],
+        ),
+        CfVar::new("ustar", &[1, 3, 3], vec![0.3; n2], &[wind[0]]),
+        CfVar::new(
+            "obukhov_length",
+            &[1, 3, 3],
+            vec![1e6; n2],
+            &[("units", "m")],
+        ),
+    ];
+    let path = dir.path().join("north.nc");
+    write_cf(&path, &vars, &[], true);
+    let near = LocalBox {
+        x_min_m: x - 1000.0,
+        x_max_m: x + 1000.0,
+        y_min_m: y - 1000.0,
+        y_max_m: y + 1000.0,
+    };
+    let (g, _) = cf::read(&path, start(), 0.0, &tm, near, GriddedOptions::default()).unwrap();
+    let s = g.sample(x, y, 10.0, 0.0);
+    let azimuth = s.wind_u_m_s.atan2(s.wind_v_m_s).to_degrees();
+    assert!(
+        (azimuth - gamma).abs() < 1e-3,
+        "gridded: {azimuth} vs {gamma}"
+    );
+    assert!((s.wind_speed_m_s() - 5.0).abs() < 1e-9);
+}
+
+#[test]
+fn two_d_latitude_longitude_grids_interpolate_linear_fields_exactly() {
+    // A grid turned 25° from the local axes, given only by 2-D latitude/longitude (as WRF or a
+    // rotated-pole model writes CF files); fields linear in local x, y, z and t.
+    let tm = TransverseMercator::new(CENTRE);
+    let (nx, ny, nt) = (24usize, 20usize, 3usize);
+    let levels = [10.0, 100.0, 1000.0];
+    let (c, s) = (25f64.to_radians().cos(), 25f64.to_radians().sin());
+    let node = |i: usize, j: usize| {
+        let (a, b) = (-33_000.0 + 3000.0 * i as f64, -28_000.0 + 3000.0 * j as f64);
+        (a * c - b * s, a * s + b * c)
+    };
+    let (mut lat, mut lon) = (vec![], vec![]);
+    for j in 0..ny {
+        for i in 0..nx {
+            let p = tm.inverse(node(i, j).0, node(i, j).1);
+            lat.push(p.lat);
+            lon.push(p.lon);
+        }
+    }
+    let (mut u, mut v) = (vec![], vec![]);
+    let (mut t2, mut h2) = (vec![], vec![]);
+    for n in 0..nt {
+        let t = 3600.0 * n as f64;
+        for &z in &levels {
+            for j in 0..ny {
+                for i in 0..nx {
+                    let (x, y) = node(i, j);
+                    let (ul, vl) = (U.at(x, y, z, t), V.at(x, y, z, t));
+                    let gamma = tm.convergence_deg(tm.inverse(x, y)).to_radians();
+                    let (sn, cs) = gamma.sin_cos();
+                    u.push(ul * cs - vl * sn);
+                    v.push(ul * sn + vl * cs);
+                }
+            }
+        }
+        for j in 0..ny {
+            for i in 0..nx {
+                let (x, y) = node(i, j);
+                t2.push(T_K.at(x, y, 0.0, t));
+                h2.push(H_M.at(x, y, 0.0, t));
+            }
+        }
+    }
+    let wind = ("units", "m s-1");
+    let n2 = nt * ny * nx;
+    let vars = vec![
+        CfVar::new(
+            "time",
+            &[nt],
+            vec![0.0, 1.0, 2.0],
+            &[("units", "hours since 2026-07-14 06:00:00")],
+        ),
+        CfVar::new(
+            "lat",
+            &[ny, nx],
+            lat,
+            &[("units", "degrees_north"), ("standard_name", "latitude")],
+        ),
+        CfVar::new(
+            "lon",
+            &[ny, nx],
+            lon,
+            &[("units", "degrees_east"), ("standard_name", "longitude")],
+        ),
+        CfVar::new(
+            "height",
+            &[3],
+            levels.to_vec(),
+            &[("units", "m"), ("standard_name", "height")],
+        ),
+        CfVar::new(
+            "u",
+            &[nt, 3, ny, nx],
+            u,
+            &[wind, ("standard_name", "eastward_wind")],
+        ),
+        CfVar::new(
+            "v",
+            &[nt, 3, ny, nx],
+            v,
+            &[wind, ("standard_name", "northward_wind")],
+        ),
+        CfVar::new(
+            "t2m",
+            &[nt, ny, nx],
+            t2,
+            &[("units", "K"), ("standard_name", "air_temperature")],
+        ),
+        CfVar::new(
+            "blh",
+            &[nt, ny, nx],
+            h2,
+            &[
+                ("units", "m"),
+                ("standard_name", "atmosphere_boundary_layer_thickness"),
+            ],
+        ),
+        CfVar::new("ustar", &[nt, ny, nx], vec![0.3; n2], &[wind]),
+        CfVar::new(
+            "obukhov_length",
+            &[nt, ny, nx],
+            vec![-500.0; n2],
+            &[("units", "m")],
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("curvilinear.nc");
+    write_cf(&path, &vars, &[], true);
+    let options = GriddedOptions {
+        vertical: VerticalInterpolation::Linear,
+        ..GriddedOptions::default()
+    };
+    let (met, warnings) = cf::read(&path, start(), 7200.0, &tm, region(), options).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!((met.horizontal_scale_m().unwrap() - 3000.0).abs() < 1.0);
+    for (x, y, z, t) in [
+        (0.0, 0.0, 50.0, 1800.0),
+        (-12_000.0, 8_000.0, 400.0, 5000.0),
+        (9_500.0, -7_700.0, 12.0, 7000.0),
+    ] {
+        let s = met.sample(x, y, z, t);
+        for (got, want, what) in [
+            (s.wind_u_m_s, U.at(x, y, z, t), "u"),
+            (s.wind_v_m_s, V.at(x, y, z, t), "v"),
+            (s.air_temperature_k, T_K.at(x, y, 0.0, t), "T"),
+            (s.boundary_layer.mixing_height_m, H_M.at(x, y, 0.0, t), "h"),
+        ] {
+            assert!(
+                (got - want).abs() < 1e-6 * want.abs().max(1.0),
+                "{what} at ({x}, {y}): {got} vs {want}"
+            );
+        }
+    }
+}
+
+/// A 1-D latitude/longitude file whose fields are linear in latitude and in longitude east of
+/// the domain centre's meridian, so that the same weather can be written with longitudes in
+/// any convention: winds (true east/north), temperature and mixing height.
+fn lat_lon_file(path: &Path, lats: &[f64], lons: &[f64]) {
+    let (ny, nx, nt) = (lats.len(), lons.len(), 2);
+    let east = |lon: f64| (lon - CENTRE.lon + 540.0).rem_euclid(360.0) - 180.0;
+    let field = |a: f64, per_lon: f64, per_lat: f64, per_hour: f64| {
+        let mut out = vec![];
+        for n in 0..nt {
+            for &lat in lats {
+                for &lon in lons {
+                    out.push(
+                        a + per_lon * east(lon)
+                            + per_lat * (lat - CENTRE.lat)
+                            + per_hour * n as f64,
+                    );
+                }
+            }
+        }
+        out
+    };
+    let wind = ("units", "m s-1");
+    let n2 = nt * ny * nx;
+    let vars = vec![
+        CfVar::new(
+            "time",
+            &[nt],
+            vec![0.0, 1.0],
+            &[("units", "hours since 2026-07-14 06:00:00")],
+        ),
+        CfVar::new(
+            "lat",
+            &[ny],
+            lats.to_vec(),
+            &[("units", "degrees_north"), ("standard_name", "latitude")],
+        ),
+        CfVar::new(
+            "lon",
+            &[nx],
+            lons.to_vec(),
+            &[("units", "degrees_east"), ("standard_name", "longitude")],
+        ),
+        CfVar::new(
+            "height",
+            &[1],
+            vec![10.0],
+            &[("units", "m"), ("standard_name", "height")],
+        ),
+        CfVar::new(
+            "u",
+            &[nt, 1, ny, nx],
+            field(3.0, 0.5, 0.2, 0.1),
+            &[wind, ("standard_name", "eastward_wind")],
+        ),
+        CfVar::new(
+            "v",
+            &[nt, 1, ny, nx],
+            field(-2.0, 0.1, -0.3, 0.2),
+            &[wind, ("standard_name", "northward_wind")],
+        ),
+        CfVar::new(
+            "t2m",
+            &[nt, ny, nx],
+            field(280.0, 1.0, -0.5, 0.3),
+            &[("units", "K"), ("standard_name", "air_temperature")],
+        ),
+        CfVar::new(
+            "blh",
+            &[nt, ny, nx],
+            field(800.0, 40.0, 20.0, 10.0),
+            &[
+                ("units", "m"),
+                ("standard_name", "atmosphere_boundary_layer_thickness"),
+            ],
+        ),
+        CfVar::new("ustar", &[nt, ny, nx], vec![0.3; n2], &[wind]),
+        CfVar::new(
+            "obukhov_length",
+            &[nt, ny, nx],
+            vec![1e6; n2],
+            &[("units", "m")],
+        ),
+    ];
+    write_cf(path, &vars, &[], true);
+}
+
+#[test]
+fn longitudes_from_0_to_360_read_like_longitudes_from_minus_180_to_180() {
+    // GFS, ERA5 and many NWP archives give longitudes east from Greenwich (0–360°): the Bay of
+    // Fundy lies near 293°E. A regional subset and a global grid must both give the weather of
+    // the same file written with −180–180° longitudes.
+    let dir = tempfile::tempdir().unwrap();
+    let lats: Vec<f64> = (0..9).map(|j| 44.0 + 0.25 * j as f64).collect();
+    let west: Vec<f64> = (0..13).map(|i| -68.25 + 0.25 * i as f64).collect();
+    let east: Vec<f64> = west.iter().map(|l| l + 360.0).collect();
+    let global_lats: Vec<f64> = (0..9).map(|j| 40.0 + 1.25 * j as f64).collect();
+    let global: Vec<f64> = (0..288).map(|i| 1.25 * i as f64).collect();
+    let files = [
+        ("west.nc", &lats, &west),
+        ("east.nc", &lats, &east),
+        ("global.nc", &global_lats, &global),
+    ];
+    let mets: Vec<_> = files
+        .iter()
+        .map(|(name, lats, lons)| {
+            let path = dir.path().join(name);
+            lat_lon_file(&path, lats, lons);
+            let (met, warnings) = cf::read(
+                &path,
+                start(),
+                3600.0,
+                &TransverseMercator::new(CENTRE),
+                region(),
+                GriddedOptions::default(),
+            )
+            .unwrap();
+            assert!(warnings.is_empty(), "{name}: {warnings:?}");
+            met
+        })
+        .collect();
+    for (x, y, t) in [
+        (0.0, 0.0, 0.0),
+        (-12_000.0, 8_000.0, 1800.0),
+        (14_000.0, -10_000.0, 3600.0),
+    ] {
+        let want = mets[0].sample(x, y, 10.0, t);
+        for (met, (name, _, _)) in mets.iter().zip(&files).skip(1) {
+            let got = met.sample(x, y, 10.0, t);
+            for (g, w, what, tol) in [
+                (got.wind_u_m_s, want.wind_u_m_s, "u", 0.01),
+                (got.wind_v_m_s, want.wind_v_m_s, "v", 0.01),
+                (got.air_temperature_k, want.air_temperature_k, "T", 1e-6),
+                (
+                    got.boundary_layer.mixing_height_m,
+                    want.boundary_layer.mixing_height_m,
+                    "h",
+                    1e-4,
+                ),
+            ] {
+                assert!(
+                    (g - w).abs() < tol,
+                    "{name}: {what} at ({x}, {y}, {t}): {g} vs {w}"
+                );
+            }
+        }
+    }
+}
