@@ -108,10 +108,10 @@ impl Summary {
         for t in &self.towns {
             let mut parts = vec![];
             if let (Some(e4), Some(e7)) = (t.effective_4d_sv, t.effective_7d_sv) {
-                parts.push(format!("{:.2e} Sv (4 d), {:.2e} Sv (7 d)", e4, e7));
+                parts.push(format!("{} (4 d), {} (7 d)", dose_text(e4), dose_text(e7)));
             }
             if let Some(th) = t.thyroid_7d_sv {
-                parts.push(format!("thyroid {th:.2e} Sv"));
+                parts.push(format!("thyroid {}", dose_text(th)));
             }
             if let Some(a) = t.action_level {
                 parts.push(format!("action level {a}"));
@@ -331,4 +331,32 @@ fn town_exposures(
         }
     }
     out
+}
+
+/// Doses below this (Sv) are printed as "< 1e-9 Sv": a nanosievert is far below any criterion
+/// (the lowest, 10 mSv, is 10⁷ times more) and the Gaussian tails give values like 1e-40 that
+/// only distract a reader. The JSON summary keeps the computed values.
+const NEGLIGIBLE_DOSE_SV: f64 = 1e-9;
+
+/// A dose for the printed summary: three significant figures, or "< 1e-9 Sv".
+fn dose_text(sv: f64) -> String {
+    if sv < NEGLIGIBLE_DOSE_SV {
+        format!("< {NEGLIGIBLE_DOSE_SV:e} Sv")
+    } else {
+        format!("{sv:.2e} Sv")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dose_text;
+
+    #[test]
+    fn negligible_doses_print_as_below_a_nanosievert_and_others_with_three_figures() {
+        assert_eq!(dose_text(3.76e-40), "< 1e-9 Sv");
+        assert_eq!(dose_text(0.0), "< 1e-9 Sv");
+        assert_eq!(dose_text(4.7e-10), "< 1e-9 Sv");
+        assert_eq!(dose_text(8.48e-9), "8.48e-9 Sv");
+        assert_eq!(dose_text(0.1234), "1.23e-1 Sv");
+    }
 }
