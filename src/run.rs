@@ -118,6 +118,7 @@ pub fn simulate_with_progress(
             MetSpec::Uniform(met_spec),
         ) => {
             let met = UniformMet::from_spec(met_spec, scenario.domain.centre.lat);
+            warnings.extend(dense_gas_warnings(scenario, &met, &tm));
             if met.wind_speed_at_m_s(met.reference_height_m) < 1.0 {
                 warnings.push(format!(
                     "wind speed {:.2} m/s is below 1 m/s: a steady Gaussian plume is unreliable in near-calm air",
@@ -168,6 +169,7 @@ pub fn simulate_with_progress(
             }
             let (met, met_warnings) = crate::met::load::load(scenario, &tm)?;
             warnings.extend(met_warnings.iter().map(|w| w.to_string()));
+            warnings.extend(dense_gas_warnings(scenario, met.as_ref(), &tm));
             let growth = puff::Growth {
                 scheme: spec.sigma_scheme,
                 terrain: met_spec.terrain(),
@@ -213,6 +215,7 @@ pub fn simulate_with_progress(
         ) => {
             let (met, met_warnings) = crate::met::load::load(scenario, &tm)?;
             warnings.extend(met_warnings.iter().map(|w| w.to_string()));
+            warnings.extend(dense_gas_warnings(scenario, met.as_ref(), &tm));
             let mut cfg = lagrangian::LagrangianConfig {
                 seed: options.seed.unwrap_or(*seed),
                 ..Default::default()
@@ -268,6 +271,69 @@ pub fn simulate_with_progress(
         elapsed_s: started.elapsed().as_secs_f64(),
         warnings,
     })
+}
+
+/// Height (m) of the wind the dense-gas correlations use (Britter & McQuaid 1988: u at 10 m).
+const DENSE_GAS_WIND_HEIGHT_M: f64 = 10.0;
+
+/// A warning for each release of a vapour heavier than air that slumps under gravity near its
+/// source ([`crate::source::dense_gas`]) over at least half a grid cell: every model here is
+/// passive, so within the distance given the real cloud is wider and shallower than modelled.
+/// (By the criterion almost any chlorine release is dense at the source, but a gram a second is
+/// passive within 4 m, which no grid resolves.)
+fn dense_gas_warnings(
+    scenario: &Scenario,
+    met: &dyn crate::met::Meteorology,
+    tm: &TransverseMercator,
+) -> Vec<String> {
+    use crate::source::dense_gas;
+    use crate::substance::{AmountUnit, Library};
+    let mut out = vec![];
+    for source in &scenario.sources {
+        let (x, y) = tm.forward(source.location);
+        let m = met.sample(x, y, DENSE_GAS_WIND_HEIGHT_M, source.start_s);
+        let wind_m_s = m.wind_u_m_s.hypot(m.wind_v_m_s);
+        for r in &source.releases {
+            let species = &scenario.species[r.species];
+            if species.unit != AmountUnit::Kilogram {
+                continue;
+            }
+            let Some(chemical) = Library::embedded().chemical(&species.name) else {
+                continue;
+            };
+            let molar_mass_kg_mol = chemical.mw_g_per_mol * 1e-3;
+            let Some(s) = dense_gas::screen(
+                r.rate_per_s,
+                molar_mass_kg_mol,
+                m.air_temperature_k,
+                wind_m_s,
+            )
+            .filter(|s| s.is_dense() && s.passive_beyond_m >= 0.5 * scenario.domain.resolution_m) else {
+                continue;
+            };
+            let mut text = format!(
+                "{} from '{}' ({:.3} kg/s, wind {:.1} m/s at 10 m) is a dense gas ({:.1} × the density of air; Britter & McQuaid 1988 criterion {:.2} ≥ {}): it slumps and spreads under gravity to about {:.0} m, where its centreline concentration has fallen to 0.2 % of the source's (10 % at {:.0} m); model {} treats it as passive, so within that distance the cloud is wider and shallower than modelled (a liquefied gas that flashes is colder and denser still)",
+                species.name,
+                source.name,
+                r.rate_per_s,
+                wind_m_s,
+                s.density_ratio,
+                s.criterion,
+                dense_gas::CRITERION_THRESHOLD,
+                s.passive_beyond_m,
+                s.ten_percent_m,
+                scenario.model.kind_name(),
+            );
+            if s.outside_fit() {
+                text += &format!(
+                    "; α = {:.2} lies outside the correlations' fitted range −1 to 1",
+                    s.alpha
+                );
+            }
+            out.push(text);
+        }
+    }
+    out
 }
 
 /// The GPU device when `choice` resolves to the GPU on this machine (see [`crate::backend`]);
