@@ -311,24 +311,23 @@ fn dense_gas_warnings(
             .filter(|s| s.is_dense() && s.passive_beyond_m >= 0.5 * scenario.domain.resolution_m) else {
                 continue;
             };
+            // Two significant figures, so that ensemble members under slightly different winds
+            // give the same warning (the distance barely depends on the wind).
+            let round2 = |x: f64| {
+                let unit = 10f64.powf(x.log10().floor() - 1.0);
+                (x / unit).round() * unit
+            };
             let mut text = format!(
-                "{} from '{}' ({:.3} kg/s, wind {:.1} m/s at 10 m) is a dense gas ({:.1} × the density of air; Britter & McQuaid 1988 criterion {:.2} ≥ {}): it slumps and spreads under gravity to about {:.0} m, where its centreline concentration has fallen to 0.2 % of the source's (10 % at {:.0} m); model {} treats it as passive, so within that distance the cloud is wider and shallower than modelled (a liquefied gas that flashes is colder and denser still)",
+                "{} from '{}' ({} kg/s) is a dense gas, {:.1} × as dense as air: by Britter & McQuaid's (1988) correlations it slumps and spreads under gravity to about {} m, where it is down to 0.2 % of its source concentration; model {} treats it as passive, so within that distance the real cloud is wider and shallower than modelled",
                 species.name,
                 source.name,
                 r.rate_per_s,
-                wind_m_s,
                 s.density_ratio,
-                s.criterion,
-                dense_gas::CRITERION_THRESHOLD,
-                s.passive_beyond_m,
-                s.ten_percent_m,
+                round2(s.passive_beyond_m),
                 scenario.model.kind_name(),
             );
             if s.outside_fit() {
-                text += &format!(
-                    "; α = {:.2} lies outside the correlations' fitted range −1 to 1",
-                    s.alpha
-                );
+                text += " (outside the correlations' fitted range of α, −1 to 1)";
             }
             out.push(text);
         }
