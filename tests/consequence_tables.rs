@@ -234,3 +234,28 @@ fn caesium_137_alone_gives_little_external_dose_its_barium_137m_the_most() {
     assert!(ba.cloudshine_sv_m3_per_bq_s / cs.cloudshine_sv_m3_per_bq_s > 250.0);
     assert!(ba.groundshine_sv_m2_per_bq_s / cs.groundshine_sv_m2_per_bq_s > 100.0);
 }
+
+#[test]
+fn hydrogen_cyanide_aegls_are_those_of_nrc_2002() {
+    // NRC AEGL Vol. 2 (2002), ppm at 10 min, 30 min, 1 h, 4 h, 8 h; the 30-min AEGL-1 equals the
+    // 10-min one (2.5 ppm).
+    let hcn = Library::embedded().chemical("Hydrogen cyanide").unwrap();
+    let want = [
+        [2.5, 2.5, 2.0, 1.3, 1.0],
+        [17.0, 10.0, 7.1, 3.5, 2.5],
+        [27.0, 21.0, 15.0, 8.6, 6.6],
+    ];
+    for (level, row) in want.iter().enumerate() {
+        for (k, ppm) in row.iter().enumerate() {
+            let t = hcn.aegl[level][k].as_ref().unwrap();
+            let got = hcn.kg_m3_to_ppm(t.value_kg_m3);
+            assert!(
+                (got - ppm).abs() < 0.005 * ppm,
+                "AEGL-{} at {} s: {got} ppm, want {ppm}",
+                level + 1,
+                plume::substance::AEGL_DURATIONS_S[k]
+            );
+            assert!(t.verified, "AEGL-{} {k}", level + 1);
+        }
+    }
+}
