@@ -54,14 +54,16 @@ fn iodine_131_doses_by_pathway_match_hand_calculation() {
     let e = compute(&f, Library::embedded(), &options(vec![2.0 * DAY])).unwrap();
     let d = e.radiological.unwrap();
     let tic = 1000.0 * 3600.0; // Bq s m-3
-                               // ICRP 72 adult type F 7.4e-9 Sv/Bq; thyroid bound 7.4e-9 / 0.05; FGR-15 cloud 1.69e-14.
+                               // ICRP 72 adult type F 7.4e-9 Sv/Bq; thyroid bound 7.4e-9 / 0.05;
+                               // FGR-15 (2025) Table 4-6 adult cloud 1.68e-14.
     let inh = 3.33e-4 * tic * 7.4e-9;
     let thy = 3.33e-4 * tic * 7.4e-9 / 0.05;
-    let cloud = tic * 1.69e-14;
-    // FGR-15 ground 2.44e-16 Sv m2/(Bq s), decaying over the 47.5 h left in the window.
+    let cloud = tic * 1.68e-14;
+    // FGR-15 (2025) Table 4-1 adult ground 2.43e-16 Sv m2/(Bq s), decaying over the 47.5 h left in
+    // the window.
     let lambda = std::f64::consts::LN_2 / 692_988.0;
     let tau = 2.0 * DAY - 1800.0;
-    let ground = 1.0e5 * 2.44e-16 * (1.0 - (-lambda * tau).exp()) / lambda;
+    let ground = 1.0e5 * 2.43e-16 * (1.0 - (-lambda * tau).exp()) / lambda;
     let rel = |a: f64, b: f64| ((a - b) / b).abs();
     assert!(
         rel(d.inhalation_sv[[0, 0, 0]], inh) < 1e-12,
@@ -278,12 +280,12 @@ fn caesium_137_cloudshine_includes_its_barium_137m_grown_in_air() {
     let lp = std::f64::consts::LN_2 / 9.51981e8;
     let ld = std::f64::consts::LN_2 / 153.12;
     let ratio = 0.94399 * ld / (ld - lp) * (1.0 - (-(ld - lp) * 1800.0).exp());
-    // FGR-15 adult: Cs-137 3.89e-16, Ba-137m 2.66e-14 Sv m3/(Bq s).
-    let want = 100.0 * 3600.0 * (3.89e-16 + ratio * 2.66e-14);
+    // FGR-15 (2025) Table 4-6 adult: Cs-137 9.37e-17, Ba-137m 2.68e-14 Sv m3/(Bq s).
+    let want = 100.0 * 3600.0 * (9.37e-17 + ratio * 2.68e-14);
     let got = d.cloudshine_sv[[0, 0, 0]];
     assert!(((got - want) / want).abs() < 1e-9, "{got} vs {want}");
-    // Without the daughter the cloudshine would be 70 times smaller.
-    assert!(got / (100.0 * 3600.0 * 3.89e-16) > 60.0);
+    // Without the daughter the cloudshine would be some 270 times smaller.
+    assert!(got / (100.0 * 3600.0 * 9.37e-17) > 250.0);
 }
 
 #[test]

@@ -23,7 +23,8 @@
 //!
 //! ## References
 //! - ICRP (2012) Publication 119; ICRP (1996) Publication 72 (inhalation coefficients).
-//! - US EPA (2019) Federal Guidance Report 15, EPA-402-R-19-002 (external coefficients).
+//! - US EPA (2025) Federal Guidance Report 15, EPA 402-R-25-001, revised July 2025 (external
+//!   coefficients).
 //! - US EPA (2017) PAG Manual, EPA-400/R-17/001, §2 and Appendix (projected and averted dose).
 
 use ndarray::{s, Array2, Array3};

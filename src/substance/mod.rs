@@ -252,8 +252,8 @@ mod tests {
             half_life_s = 692988.0
             deposition_class = "elemental_iodine"
             inh_effective_sv_per_bq = 2.0e-8
-            cloudshine_sv_m3_per_bq_s = 1.69e-14
-            groundshine_sv_m2_per_bq_s = 2.44e-16
+            cloudshine_sv_m3_per_bq_s = 1.68e-14
+            groundshine_sv_m2_per_bq_s = 2.43e-16
             source = "ICRP 119 Annex H"
             [[chemical]]
             name = "Acrolein"

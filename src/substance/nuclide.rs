@@ -8,10 +8,11 @@
 //!   radionuclides: Part 5*, Ann. ICRP 26(1); compiled in ICRP (2012) Publication 119, Annexes G
 //!   (particulates) and H (soluble or reactive gases and vapours) — committed effective dose per
 //!   unit intake by inhalation, adult, 1 µm AMAD.
-//! - US EPA (2019) Federal Guidance Report No. 15, *External exposure to radionuclides in air,
-//!   water and soil*, EPA-402-R-19-002 — effective dose-rate coefficients for submersion in a
-//!   semi-infinite cloud (Sv m³ Bq⁻¹ s⁻¹) and for an infinite contaminated ground plane
-//!   (Sv m² Bq⁻¹ s⁻¹), adult.
+//! - US EPA (2025) Federal Guidance Report No. 15, *External exposure to radionuclides in air,
+//!   water and soil*, EPA 402-R-25-001 (revised July 2025), Tables 4-6 and 4-1 — effective
+//!   dose-rate coefficients for submersion in a semi-infinite cloud (Sv m³ Bq⁻¹ s⁻¹) and for an
+//!   infinite contaminated ground plane (Sv m² Bq⁻¹ s⁻¹), adult. EPA withdrew the earlier
+//!   editions (EPA 402-R-18-001, EPA-402-R-19-002) for errors in their tables.
 //!
 //! Each row names its sources and lists in `verified_quantities` the quantities that were checked
 //! against a primary document (or an authoritative transcription of one); everything else is

@@ -9,9 +9,9 @@
 //! deposition_class = "particulate"   # noble_gas | elemental_iodine | organic_iodine | particulate | tritiated_water
 //! inh_effective_sv_per_bq = 7.4e-9   # optional (omit for noble gases)
 //! inh_thyroid_sv_per_bq = 1.5e-7     # optional
-//! cloudshine_sv_m3_per_bq_s = 1.69e-14
-//! groundshine_sv_m2_per_bq_s = 2.44e-16
-//! source = "ICRP 119 Annex G; FGR 15 Table 7.1"   # required: where the values come from
+//! cloudshine_sv_m3_per_bq_s = 1.68e-14
+//! groundshine_sv_m2_per_bq_s = 2.43e-16
+//! source = "ICRP 119 Annex G; FGR 15 (2025) Tables 4-6, 4-1"   # required: where the values come from
 //! verified = true                    # optional, default false: were they checked?
 //!
 //! [[chemical]]
