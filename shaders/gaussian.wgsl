@@ -175,7 +175,50 @@ fn plume_frame(p: PlumeRec, dx: f32, dy: f32) -> vec2<f32> {
     return vec2<f32>(dx * ex + dy * ey, -dx * ey + dy * ex);
 }
 
-// out[(plume · n_heights + k) · nx·ny + j·nx + i] = C/Q of the plume at cell (i, j), height k.
+// Sub-cell sampling (twin: src/model/gaussian/cell_mean.rs, equations and reasons there).
+const SAMPLES_PER_SIGMA: f32 = 3.0;
+const MAX_SUBSAMPLES: u32 = 16u;
+const LATERAL_REACH_SIGMAS: f32 = 8.0;
+const HALF_DIAGONAL: f32 = 0.70710678;
+
+// Sub-samples along each side of a cell of side dx_m centred at plume coordinates f (twin:
+// cell_mean::subsamples): 0 wholly upwind, 1 where the centre value stands for the cell.
+fn subsamples(p: PlumeRec, f: vec2<f32>, dx_m: f32) -> u32 {
+    let reach = HALF_DIAGONAL * dx_m;
+    if f.x + reach <= 0.0 {
+        return 0u;
+    }
+    let x_near = f.x - reach;
+    if x_near < MIN_DISTANCE_M {
+        return MAX_SUBSAMPLES;
+    }
+    let sy_near = sigmas_at(p, x_near).x;
+    let sy_far = sigmas_at(p, f.x + reach).x;
+    if abs(f.y) - reach > LATERAL_REACH_SIGMAS * sy_far {
+        return 1u;
+    }
+    let n = ceil(SAMPLES_PER_SIGMA * dx_m / sy_near);
+    return u32(clamp(n, 1.0, f32(MAX_SUBSAMPLES)));
+}
+
+// Mean C/Q over the cell of side dx_m centred at (dx, dy) from the source, by the midpoint
+// rule on n × n squares (twin: cell_mean::cell_mean).
+fn cell_mean(p: PlumeRec, dx: f32, dy: f32, dx_m: f32, z_m: f32, n: u32) -> f32 {
+    let h = dx_m / f32(n);
+    var sum = 0.0;
+    for (var b = 0u; b < n; b++) {
+        let y = dy + (f32(b) + 0.5) * h - 0.5 * dx_m;
+        for (var a = 0u; a < n; a++) {
+            let x = dx + (f32(a) + 0.5) * h - 0.5 * dx_m;
+            let f = plume_frame(p, x, y);
+            sum += concentration_per_rate(p, effective_height_m(p, f.x), f.x, f.y, z_m);
+        }
+    }
+    return sum / f32(n * n);
+}
+
+// out[(plume · n_heights + k) · nx·ny + j·nx + i] = C/Q of the plume at cell (i, j), height k:
+// the cell's mean where the plume is narrower than the cell, else its centre value.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn steady_grid(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) n_groups: vec3<u32>) {
     let idx = gid.y * n_groups.x * WORKGROUP_SIZE + gid.x;
@@ -198,5 +241,10 @@ fn steady_grid(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
         return;
     }
     let f = plume_frame(p, dx, dy);
-    out[idx] = concentration_per_rate(p, effective_height_m(p, f.x), f.x, f.y, heights[k]);
+    let n = subsamples(p, f, grid.dx_m);
+    if n > 1u {
+        out[idx] = cell_mean(p, dx, dy, grid.dx_m, heights[k], n);
+    } else {
+        out[idx] = concentration_per_rate(p, effective_height_m(p, f.x), f.x, f.y, heights[k]);
+    }
 }

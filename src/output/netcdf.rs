@@ -359,6 +359,20 @@ fn write_file(
         Ok(ds)
     };
 
+    // Every model gives cell means across the grid; particles are counted through the whole
+    // layer, while the Gaussian models evaluate the layer at one height (its mid-height or
+    // `receptor_height_m`).
+    let (conc_methods, tic_methods) = if prov.model == "lagrangian" {
+        (
+            "time: mean area: mean z: mean",
+            "time: sum area: mean z: mean",
+        )
+    } else {
+        (
+            "time: mean area: mean z: point",
+            "time: sum area: mean z: point",
+        )
+    };
     for sf in &fields.species {
         let v = variable_name(&sf.species.name);
         let u = sf.species.unit.symbol();
@@ -373,7 +387,7 @@ fn write_file(
                     &format!("air concentration of {name}, mean over the averaging interval"),
                 ),
                 ("units", &format!("{u} m-3")),
-                ("cell_methods", "time: mean z: mean"),
+                ("cell_methods", conc_methods),
                 ("species", name),
             ],
         )?;
@@ -403,7 +417,7 @@ fn write_file(
                     &format!("time-integrated air concentration of {name} over the run"),
                 ),
                 ("units", &format!("{u} s m-3")),
-                ("cell_methods", "time: sum z: mean"),
+                ("cell_methods", tic_methods),
                 ("species", name),
             ],
         )?;

@@ -239,7 +239,8 @@ pub fn run(
                     continue;
                 }
                 let (i, j) = (cell % nx, cell / nx);
-                let (xd, _) = p.plume_frame(grid.x_m(i), grid.y_m(j));
+                // The cell holding the source may have its centre upwind of it.
+                let xd = p.plume_frame(grid.x_m(i), grid.y_m(j)).0.max(0.0);
                 let tau = xd / p.u_m_s;
                 let (on, off) = (src.start_s + tau, src.end_s() + tau);
                 for (ri, r) in src.releases.iter().enumerate() {

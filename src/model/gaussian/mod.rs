@@ -14,6 +14,7 @@
 //! plume by what it has deposited, and its dry and wet deposition are accumulated over the run
 //! ([`removal`]).
 
+pub mod cell_mean;
 pub mod kernel;
 pub mod plume;
 pub mod removal;
@@ -141,7 +142,8 @@ impl PlumeGeometry {
 }
 
 /// Fills `out` (row-major, `ny` rows of `nx` cells centred at x0 + i·dx, y0 + j·dx) with the
-/// steady concentration per unit rate summed over `plumes`, at height `z_m`. Rows run in
+/// steady concentration per unit rate summed over `plumes`, at height `z_m`, each cell's mean
+/// over its area ([`cell_mean`]). Rows run in
 /// parallel; each cell is computed on its own, so the result does not depend on threads.
 pub fn steady_field(
     plumes: &[PlumeGeometry],
@@ -159,6 +161,7 @@ pub fn steady_field(
             dst.fill(0.0);
             for p in plumes {
                 p.fill_row(y, x0_m, dx_m, z_m, row);
+                cell_mean::refine_row(p, y, x0_m, dx_m, z_m, row);
                 for (d, r) in dst.iter_mut().zip(row.iter()) {
                     *d += r;
                 }
@@ -312,11 +315,13 @@ pub fn run(
                 }
                 for (k, &z) in heights.iter().enumerate() {
                     p.fill_row(y, grid.x0_m, grid.dx_m, z, &mut steady);
+                    cell_mean::refine_row(p, y, grid.x0_m, grid.dx_m, z, &mut steady);
                     for (i, &c) in steady.iter().enumerate() {
                         if c == 0.0 {
                             continue;
                         }
-                        let (xd, _) = p.plume_frame(grid.x_m(i), y);
+                        // The cell holding the source may have its centre upwind of it.
+                        let xd = p.plume_frame(grid.x_m(i), y).0.max(0.0);
                         let tau = p.travel_time_s(xd);
                         let (on, off) = (src.start_s + tau, src.end_s() + tau);
                         for (ri, r) in src.releases.iter().enumerate() {
