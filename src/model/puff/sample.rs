@@ -15,7 +15,20 @@
 
 use rayon::prelude::*;
 
-use crate::model::gaussian::cell_mean::{MAX_SUBSAMPLES, SAMPLES_PER_SIGMA};
+/// Puffs narrower than this many cells give each cell its mean, wider ones the centre value
+/// (within 0.5 % of the mean: (Δ/σ)²/24 at σ = 3Δ).
+pub const NARROW_CELLS: f64 = 3.0;
+
+/// erf(p) − erf(q) for p ≥ q, in the form without cancellation.
+fn erf_difference(p: f64, q: f64) -> f64 {
+    if q > 0.0 {
+        libm::erfc(q) - libm::erfc(p)
+    } else if p < 0.0 {
+        libm::erfc(-p) - libm::erfc(-q)
+    } else {
+        libm::erf(p) - libm::erf(q)
+    }
+}
 
 /// Horizontal reach of a puff in σ (exp(−18) ≈ 1.5e-8 of the centre value is dropped).
 pub const REACH_SIGMA: f64 = 6.0;
@@ -65,15 +78,37 @@ impl Segment {
         }
         let k = std::f64::consts::SQRT_2 * s;
         let (p, q) = (a / k, (a - len) / k);
-        // erf(p) − erf(q), in the form without cancellation.
-        let bracket = if q > 0.0 {
-            libm::erfc(q) - libm::erfc(p)
-        } else if p < 0.0 {
-            libm::erfc(-p) - libm::erfc(-q)
-        } else {
-            libm::erf(p) - libm::erf(q)
-        };
+        let bracket = erf_difference(p, q);
         norm * (-cross).exp() * s * (std::f64::consts::PI / 2.0).sqrt() / len * bracket
+    }
+
+    /// Mean of [`Segment::horizontal_s_m2`] over a square of side `d` centred at (x, y), in
+    /// closed form: exactly the grid cell for a stationary puff (a circular Gaussian is the
+    /// product of its x and y factors, each averaged by a difference of erf), and for a moving
+    /// one the square turned along the path, where the cross-path factor averages to a
+    /// difference of erf and the along-path bracket to differences of its antiderivative
+    /// G(u) = u·erf(u) + e^(−u²)/√π — the same area and centre as the cell.
+    pub fn cell_mean_s_m2(&self, x_m: f64, y_m: f64, d: f64) -> f64 {
+        let s = self.sigma_y_m;
+        let k = std::f64::consts::SQRT_2 * s;
+        let len = self.dx_m.hypot(self.dy_m);
+        let (rx, ry) = (x_m - self.x0_m, y_m - self.y0_m);
+        let root_half_pi = (std::f64::consts::PI / 2.0).sqrt();
+        // Mean of exp(−u²/(2σ²)) over [u − d/2, u + d/2].
+        let gauss_mean =
+            |u: f64| s * root_half_pi / d * erf_difference((u + 0.5 * d) / k, (u - 0.5 * d) / k);
+        let norm = self.duration_s / (std::f64::consts::TAU * s * s);
+        if len < 1e-9 * s {
+            return norm * gauss_mean(rx) * gauss_mean(ry);
+        }
+        let (ex, ey) = (self.dx_m / len, self.dy_m / len);
+        let a = rx * ex + ry * ey;
+        let c = -rx * ey + ry * ex;
+        let g = |u: f64| u * libm::erf(u) + (-u * u).exp() / std::f64::consts::PI.sqrt();
+        let along = k / d
+            * ((g((a + 0.5 * d) / k) - g((a - 0.5 * d) / k))
+                - (g((a + 0.5 * d - len) / k) - g((a - 0.5 * d - len) / k)));
+        norm * gauss_mean(c) * s * root_half_pi / len * along
     }
 
     /// Whether the segment deposits anything.
@@ -94,20 +129,6 @@ impl Segment {
             ya.max(yb) + r,
         )
     }
-}
-
-/// Mean of [`Segment::horizontal_s_m2`] over the square cell of side `dx_m` centred at (x, y),
-/// by the midpoint rule on `n` × `n` squares.
-fn cell_mean_s_m2(seg: &Segment, x_m: f64, y_m: f64, dx_m: f64, n: u32) -> f64 {
-    let h = dx_m / n as f64;
-    let mut sum = 0.0;
-    for b in 0..n {
-        let y = y_m + (b as f64 + 0.5) * h - 0.5 * dx_m;
-        for a in 0..n {
-            sum += seg.horizontal_s_m2(x_m + (a as f64 + 0.5) * h - 0.5 * dx_m, y);
-        }
-    }
-    sum / (n * n) as f64
 }
 
 /// Time-integrated concentration accumulated over one output interval, `[j][species][k][i]`.
@@ -161,8 +182,8 @@ impl Accumulator {
         let (x0, y0, dx) = (self.x0_m, self.y0_m, self.dx_m);
         // Deposits are laid down with the puff widened to at least ~0.6 cells, so that their sum
         // over cells keeps their mass (to ~1e-3) even for puffs narrower than a cell. A
-        // concentration is the cell's mean where the puff is narrower than 3 cells (the midpoint
-        // rule of the Gaussian plume's `cell_mean`), else the value at the centre.
+        // concentration is the cell's mean where the puff is narrower than
+        // [`NARROW_CELLS`] cells ([`Segment::cell_mean_s_m2`]), else the value at the centre.
         let min_sigma = 0.6 * dx;
         let dep_sigma: Vec<f64> = segments
             .iter()
@@ -178,23 +199,14 @@ impl Accumulator {
                 (xa - 0.5 * dx, xb + 0.5 * dx, ya - 0.5 * dx, yb + 0.5 * dx)
             })
             .collect();
-        let subsamples: Vec<u32> = segments
-            .iter()
-            .map(|s| {
-                (SAMPLES_PER_SIGMA * dx / s.sigma_y_m)
-                    .ceil()
-                    .clamp(1.0, MAX_SUBSAMPLES as f64) as u32
-            })
-            .collect();
         self.data
             .par_chunks_mut(nsp * nz * nx)
             .zip(self.ground.par_chunks_mut(nsp * 2 * nx))
             .enumerate()
             .for_each(|(j, (row, ground))| {
                 let y = y0 + j as f64 * dx;
-                for (((seg, &(xa, xb, ya, yb)), &sd), &n) in
-                    segments.iter().zip(&reach).zip(&dep_sigma).zip(&subsamples)
-                {
+                for ((seg, &(xa, xb, ya, yb)), &sd) in segments.iter().zip(&reach).zip(&dep_sigma) {
+                    let narrow = seg.sigma_y_m < NARROW_CELLS * dx;
                     if y < ya || y > yb {
                         continue;
                     }
@@ -206,8 +218,8 @@ impl Accumulator {
                     let deposits = seg.deposits();
                     for i in i0..=(i1 as usize) {
                         let x = x0 + i as f64 * dx;
-                        let hz = if n > 1 {
-                            cell_mean_s_m2(seg, x, y, dx, n)
+                        let hz = if narrow {
+                            seg.cell_mean_s_m2(x, y, dx)
                         } else {
                             seg.horizontal_s_m2(x, y)
                         };
@@ -301,16 +313,66 @@ mod tests {
             })
             .collect();
         // σ = 10 m in a 200 m cell: the centre cell holds the puff's integral over its area,
-        // 60 s / (200 m)² times the fraction inside (all of it at the centre, 0.29 of it near
-        // a corner). 16 samples a side, 12.5 m apart, keep that to a few per cent for so
-        // narrow a puff.
-        assert!((peaks[0] * dx * dx / 60.0 - 1.0).abs() < 0.03, "{peaks:?}");
-        assert!((peaks[1] / peaks[0] - 1.0).abs() < 0.03, "{peaks:?}");
-        let corner = (0.5 * libm::erfc(-0.1 / std::f64::consts::SQRT_2)).powi(2);
+        // 60 s / (200 m)² times the fraction inside: all of it at the centre, Φ(4)·Φ(2) of it
+        // 40 m and 20 m from two edges, Φ(0.1)² of it 1 m from a corner.
+        let phi = |u: f64| 0.5 * libm::erfc(-u / std::f64::consts::SQRT_2);
+        assert!((peaks[0] * dx * dx / 60.0 - 1.0).abs() < 1e-6, "{peaks:?}");
         assert!(
-            (peaks[2] / peaks[0] / corner - 1.0).abs() < 0.05,
+            (peaks[1] / peaks[0] / (phi(4.0) * phi(2.0)) - 1.0).abs() < 1e-6,
             "{peaks:?}"
         );
+        let corner = phi(0.1).powi(2);
+        assert!(
+            (peaks[2] / peaks[0] / corner - 1.0).abs() < 1e-6,
+            "{peaks:?}"
+        );
+    }
+
+    /// Brute-force mean of the point values over the square cell of side `d` at (x, y).
+    fn brute_cell_mean(seg: &Segment, x: f64, y: f64, d: f64) -> f64 {
+        let m = 400;
+        let mut sum = 0.0;
+        for b in 0..m {
+            for a in 0..m {
+                let px = x - 0.5 * d + (a as f64 + 0.5) * d / m as f64;
+                let py = y - 0.5 * d + (b as f64 + 0.5) * d / m as f64;
+                sum += seg.horizontal_s_m2(px, py);
+            }
+        }
+        sum / (m * m) as f64
+    }
+
+    #[test]
+    fn a_moving_narrow_puff_gives_each_cell_its_mean() {
+        let seg = |dx_m: f64, dy_m: f64| Segment {
+            x0_m: -130.0,
+            y0_m: 20.0,
+            dx_m,
+            dy_m,
+            duration_s: 60.0,
+            sigma_y_m: 30.0,
+            vertical_per_m: vec![1.0],
+            mass: vec![1.0],
+            dry: vec![0.0],
+            wet: vec![0.0],
+        };
+        // Along a grid axis the square turned along the path is the cell: exact.
+        let along_x = seg(300.0, 0.0);
+        let scale = along_x.cell_mean_s_m2(0.0, 0.0, 200.0);
+        for (x, y) in [(0.0, 0.0), (200.0, 0.0), (0.0, 200.0), (200.0, -200.0)] {
+            let closed = along_x.cell_mean_s_m2(x, y, 200.0);
+            let brute = brute_cell_mean(&along_x, x, y, 200.0);
+            assert!(
+                (closed - brute).abs() < 1e-4 * scale,
+                "({x}, {y}): {closed} vs {brute}"
+            );
+        }
+        // Across the diagonal the turned square differs from the cell, by little where the
+        // plume lies over it.
+        let diagonal = seg(250.0, 250.0);
+        let closed = diagonal.cell_mean_s_m2(0.0, 200.0, 200.0);
+        let brute = brute_cell_mean(&diagonal, 0.0, 200.0, 200.0);
+        assert!((closed / brute - 1.0).abs() < 0.1, "{closed} vs {brute}");
     }
 
     #[test]
