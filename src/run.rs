@@ -257,6 +257,12 @@ pub fn simulate_with_progress(
     let consequence = pool.install(|| {
         crate::consequence::assess(&scenario.consequence, &fields, &tm, release_start_s)
     })?;
+    let zones = consequence
+        .radiological
+        .iter()
+        .flat_map(|r| r.zones.iter())
+        .chain(consequence.chemical.iter().flat_map(|c| c.zones.iter()));
+    warnings.extend(crate::impact::coverage::warnings(scenario, &fields, zones));
     Ok(Simulation {
         consequence,
         fields,

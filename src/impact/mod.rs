@@ -3,6 +3,7 @@
 //! per-jurisdiction summary (area, land area, population above each criterion) that names the
 //! unverified values deciding a zone.
 
+pub mod coverage;
 pub mod criteria;
 pub mod summary;
 

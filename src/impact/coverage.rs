@@ -1,0 +1,149 @@
+//! Whether a run covers what its zones and doses need: warnings when a zone reaches the edge of
+//! the domain (it may continue beyond), when the cloud of a release that has stopped is still
+//! over the grid at the end of the run (zones and doses may still grow), when the layer the consequences are read from misses
+//! breathing height, and when nothing at all reached the grid.
+//!
+//! Each warning names the setting that would fix it, so that a user in a hurry can act on it.
+
+use super::Zone;
+use crate::field::Fields;
+use crate::scenario::Scenario;
+
+/// Height (m) at which people breathe: the layer the consequences use should contain it.
+pub const BREATHING_HEIGHT_M: f64 = 1.5;
+
+/// A last-interval concentration above this fraction of the run's peak means the cloud is still
+/// over the grid when the run ends.
+pub const STILL_AIRBORNE_FRACTION: f64 = 0.01;
+
+/// The warnings for a run's `fields` and the `zones` drawn from them.
+pub fn warnings<'a>(
+    scenario: &Scenario,
+    fields: &Fields,
+    zones: impl IntoIterator<Item = &'a Zone>,
+) -> Vec<String> {
+    let mut out = vec![];
+    for z in zones {
+        if touches_edge(z) {
+            out.push(format!(
+                "zone '{}' reaches the edge of the domain and may continue beyond it: enlarge domain.extent_m",
+                z.label
+            ));
+        }
+    }
+    // Only once every release has stopped: a release still running at the end is the period
+    // the user asked about, and its plume may be steady.
+    let released_until_s = scenario
+        .sources
+        .iter()
+        .map(|s| s.end_s())
+        .fold(0.0, f64::max);
+    if released_until_s < scenario.duration_s {
+        if let Some(w) = still_airborne(fields) {
+            out.push(w);
+        }
+    }
+    if let Some(l) = fields.grid.layers.first() {
+        if !(l.bottom_m..=l.top_m).contains(&BREATHING_HEIGHT_M) {
+            out.push(format!(
+                "zones and doses are read from the lowest output layer, {}–{} m above ground, which does not contain breathing height ({BREATHING_HEIGHT_M} m): add a ground layer such as [0, 3] first in domain.layers_m",
+                l.bottom_m, l.top_m
+            ));
+        }
+    }
+    if fields
+        .species
+        .iter()
+        .all(|s| s.time_integrated.iter().all(|v| *v == 0.0))
+    {
+        out.push(nothing_reached(scenario));
+    }
+    out
+}
+
+/// Whether any cell on the outer ring of the grid is in the zone.
+fn touches_edge(z: &Zone) -> bool {
+    let (ny, nx) = z.exceeded.dim();
+    if ny == 0 || nx == 0 {
+        return false;
+    }
+    let row = |j: usize| z.exceeded.row(j).iter().any(|e| *e);
+    let column = |i: usize| z.exceeded.column(i).iter().any(|e| *e);
+    row(0) || row(ny - 1) || column(0) || column(nx - 1)
+}
+
+/// A warning when, for some species, the last interval's lowest-layer concentration somewhere
+/// exceeds [`STILL_AIRBORNE_FRACTION`] of the run's peak there.
+fn still_airborne(fields: &Fields) -> Option<String> {
+    for s in &fields.species {
+        let c = &s.concentration;
+        let (nt, nz) = (c.dim().0, c.dim().1);
+        if nt == 0 || nz == 0 {
+            continue;
+        }
+        let layer = c.index_axis(ndarray::Axis(1), 0);
+        let peak = layer.iter().cloned().fold(0.0, f64::max);
+        let last = layer
+            .index_axis(ndarray::Axis(0), nt - 1)
+            .iter()
+            .cloned()
+            .fold(0.0, f64::max);
+        if peak > 0.0 && last > STILL_AIRBORNE_FRACTION * peak {
+            return Some(format!(
+                "{} is still over the grid when the run ends (its last interval reaches {:.0} % of its peak concentration): zones and doses may still grow; lengthen scenario.duration_s",
+                s.species.name,
+                100.0 * last / peak
+            ));
+        }
+    }
+    None
+}
+
+/// Why a run may have left every field at zero, from its sources.
+fn nothing_reached(scenario: &Scenario) -> String {
+    let mut reasons = vec![];
+    for s in &scenario.sources {
+        if s.releases.iter().all(|r| r.rate_per_s == 0.0) {
+            reasons.push(format!("source '{}' releases at a rate of 0", s.name));
+        }
+        if s.duration_s == 0.0 {
+            reasons.push(format!("source '{}' has duration_s = 0", s.name));
+        }
+    }
+    let mut text = "every concentration is zero: nothing released reached the grid".to_string();
+    if reasons.is_empty() {
+        text += " (check each source's start_s and duration_s against the run, and its height against the mixing height: a plume above the lid does not reach the ground)";
+    } else {
+        text += &format!(" ({})", reasons.join("; "));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    fn zone(cells: &[(usize, usize)]) -> Zone {
+        let mut exceeded = Array2::from_elem((5, 6), false);
+        for &(j, i) in cells {
+            exceeded[[j, i]] = true;
+        }
+        Zone {
+            label: "test".into(),
+            country: None,
+            threshold: 1.0,
+            unit: "kg m-3",
+            exceeded,
+        }
+    }
+
+    #[test]
+    fn a_zone_on_the_outer_ring_touches_the_edge_and_one_inside_does_not() {
+        assert!(!touches_edge(&zone(&[(2, 3), (1, 1), (3, 4)])));
+        for edge in [(0, 3), (4, 2), (2, 0), (3, 5)] {
+            assert!(touches_edge(&zone(&[(2, 3), edge])), "{edge:?}");
+        }
+        assert!(!touches_edge(&zone(&[])));
+    }
+}
