@@ -30,6 +30,20 @@ fn towns_on_both_sides_of_the_border_get_their_country() {
 }
 
 #[test]
+fn island_and_shore_towns_of_maine_are_in_maine() {
+    // The simplified land polygons put Eastport (Moose Island) and Lubec in the sea; they are
+    // still Maine, not "US (other)".
+    for (name, lat, lon) in [("Eastport", 44.9045, -66.9844), ("Lubec", 44.8606, -66.985)] {
+        let (country, subdivision, _) = tag(lat, lon);
+        assert_eq!(
+            (country, subdivision),
+            (Country::Us, Some(Subdivision::Maine)),
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn other_provinces_states_and_the_sea_get_a_country_without_subdivision() {
     assert_eq!(tag(47.8333, -69.5333), (Country::Ca, None, true)); // Rivière-du-Loup, QC
     assert_eq!(tag(44.0, -71.15), (Country::Us, None, true)); // New Hampshire

@@ -42,6 +42,13 @@ pub const NB_TOLERANCE_DEG: f64 = 0.08;
 /// Hampshire, lies wholly west of it (its border with Maine runs from about 70.7° W to 71.1° W).
 pub const MAINE_WEST_LIMIT_LON: f64 = -70.6;
 
+/// US cells east of [`MAINE_WEST_LIMIT_LON`] within this distance (degrees, about 12–17 km) of
+/// the 1:50m Maine outline are in Maine, land or sea: the simplified land polygons put island
+/// and shore towns such as Eastport (on Moose Island) and Lubec in the sea, beyond
+/// [`SUBDIVISION_TOLERANCE_DEG`] of the coarse outline, while the open Gulf of Maine, further
+/// out, stays US without a state.
+pub const MAINE_SHORE_TOLERANCE_DEG: f64 = 0.15;
+
 /// A country, or none outside the region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Country {
@@ -319,7 +326,8 @@ impl Region {
             |m: &MultiPolygon<f64>, tol: f64| m.contains(&pt) || Euclidean.distance(m, &pt) <= tol;
         let subdivision = match country {
             Country::Us
-                if (land && p.lon > MAINE_WEST_LIMIT_LON)
+                if (p.lon > MAINE_WEST_LIMIT_LON
+                    && (land || within(&self.maine, MAINE_SHORE_TOLERANCE_DEG)))
                     || within(&self.maine, SUBDIVISION_TOLERANCE_DEG) =>
             {
                 Some(Subdivision::Maine)
