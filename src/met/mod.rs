@@ -10,6 +10,7 @@ pub mod boundary_layer;
 pub mod error;
 pub mod gridded;
 pub mod load;
+pub mod period;
 pub mod perturbation;
 pub mod station;
 pub mod turbulence;

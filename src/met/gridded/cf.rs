@@ -35,6 +35,7 @@ use super::index_map::{unwrap_longitudes, HorizontalGrid, IndexMap, LocalBox};
 use super::{GriddedMet, Levels, RawGrid, StabilityField, VerticalInterpolation};
 use crate::geo::{LatLon, TransverseMercator};
 use crate::met::error::{MetError, MetWarning};
+use crate::met::period;
 
 /// Reader choices the file does not carry.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -464,9 +465,7 @@ pub fn read(
     Ok((met, warnings))
 }
 
-/// Longest time (s) a file's first or last fields may be held to reach a run that its times do
-/// not overlap; a file further away is for another period (a wrong date, a wrong file).
-pub const MAX_HOLD_OUTSIDE_S: f64 = 3.0 * 3600.0;
+pub use crate::met::period::MAX_HOLD_OUTSIDE_S;
 
 /// The index window of times covering `[0, run_s]`: the last time at or before 0 to the first
 /// at or after `run_s`, warning where the file does not reach, and refusing a file whose times
@@ -479,20 +478,13 @@ pub(crate) fn time_window(
     warnings: &mut Vec<MetWarning>,
 ) -> Result<(usize, usize), MetError> {
     let n = t.len();
-    if t[n - 1] < -MAX_HOLD_OUTSIDE_S || t[0] > run_s + MAX_HOLD_OUTSIDE_S {
-        let at = |s: f64| {
-            (start + chrono::Duration::milliseconds((s * 1000.0).round() as i64))
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        };
+    if period::beyond_hold(t[0], t[n - 1], run_s) {
         return Err(MetError::Invalid {
             file: file.to_path_buf(),
             variable: "time".into(),
             problem: format!(
-                "the file's times run from {} to {}, the run from {} to {}: expected times within {} h of the run",
-                at(t[0]),
-                at(t[n - 1]),
-                at(0.0),
-                at(run_s),
+                "the file's times run from {}: expected times within {} h of the run",
+                period::both_periods(t[0], t[n - 1], start, run_s),
                 MAX_HOLD_OUTSIDE_S / 3600.0
             ),
         });

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use super::{Series, Station, StationMet, StationOptions, MAX_STATION_DISTANCE_M};
 use crate::geo::{LatLon, TransverseMercator};
 use crate::met::error::{MetError, MetWarning};
+use crate::met::period::{self, MAX_HOLD_OUTSIDE_S};
 use crate::met::StabilityClass;
 
 /// What a row holds for one numeric cell.
@@ -360,7 +361,15 @@ impl StationMet {
         let mut warnings = vec![];
         let mut stations = vec![];
         for d in drafts {
-            stations.push(finish(d, file, projection, run_s, &options, &mut warnings)?);
+            stations.push(finish(
+                d,
+                file,
+                projection,
+                start,
+                run_s,
+                &options,
+                &mut warnings,
+            )?);
         }
         Ok((
             StationMet {
@@ -374,11 +383,14 @@ impl StationMet {
     }
 }
 
-/// Turns one station's draft into a station, checking coverage and gaps.
+/// Turns one station's draft into a station, checking coverage and gaps: a station whose
+/// records all lie more than [`MAX_HOLD_OUTSIDE_S`] outside the run is refused, as a gridded
+/// file is (holding a last value for a day would be a wrong answer with a warning).
 fn finish(
     d: Draft,
     file: &Path,
     projection: &TransverseMercator,
+    start: DateTime<Utc>,
     run_s: f64,
     options: &StationOptions,
     warnings: &mut Vec<MetWarning>,
@@ -390,6 +402,18 @@ fn finish(
         })
     };
     let id = d.id.clone();
+    let (first, last) = (d.times[0], d.times[d.times.len() - 1]);
+    if period::beyond_hold(first, last, run_s) {
+        return Err(MetError::Invalid {
+            file: file.to_path_buf(),
+            variable: "time".into(),
+            problem: format!(
+                "station {id}'s records run from {}: expected records within {} h of the run",
+                period::both_periods(first, last, start, run_s),
+                MAX_HOLD_OUTSIDE_S / 3600.0
+            ),
+        });
+    }
     let required = |s: Series, name: &str| -> Result<Series, MetError> {
         if s.v.is_empty() {
             Err(MetError::Invalid {
@@ -455,7 +479,6 @@ fn finish(
             );
         }
     }
-    let (first, last) = (d.times[0], d.times[d.times.len() - 1]);
     if first > 0.0 {
         warn(
             warnings,
