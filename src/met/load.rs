@@ -39,14 +39,15 @@ pub fn load(
         MetSpec::Gridded(g) => {
             let [ex, ey] = scenario.domain.extent_m;
             let region = LocalBox {
-                x_min_m: -0.5 * ex - GRID_MARGIN_M,
-                x_max_m: 0.5 * ex + GRID_MARGIN_M,
-                y_min_m: -0.5 * ey - GRID_MARGIN_M,
-                y_max_m: 0.5 * ey + GRID_MARGIN_M,
+                x_min_m: -0.5 * ex,
+                x_max_m: 0.5 * ex,
+                y_min_m: -0.5 * ey,
+                y_max_m: 0.5 * ey,
             };
             let options = GriddedOptions {
                 vertical: g.vertical_interpolation,
                 default_roughness_length_m: g.roughness_length_m,
+                margin_m: GRID_MARGIN_M,
                 ..GriddedOptions::default()
             };
             let (mut met, warnings) = match g.format {

@@ -32,7 +32,7 @@ use hdf5::types::{FixedAscii, FixedUnicode, TypeDescriptor, VarLenAscii, VarLenU
 use ndarray::s;
 
 use super::index_map::{unwrap_longitudes, HorizontalGrid, IndexMap, LocalBox};
-use super::{GriddedMet, Levels, RawGrid, StabilityField, VerticalInterpolation};
+use super::{check_coverage, GriddedMet, Levels, RawGrid, StabilityField, VerticalInterpolation};
 use crate::geo::{LatLon, TransverseMercator};
 use crate::met::error::{MetError, MetWarning};
 use crate::met::period;
@@ -45,6 +45,10 @@ pub struct GriddedOptions {
     pub default_roughness_length_m: f64,
     /// Largest step (m) of the local → grid-index table.
     pub table_step_m: f64,
+    /// Distance (m) read beyond the run's region on every side, so that puffs and particles
+    /// near its edge still see the weather there; whether the grid covers the run is judged on
+    /// the region alone.
+    pub margin_m: f64,
 }
 
 impl Default for GriddedOptions {
@@ -53,11 +57,14 @@ impl Default for GriddedOptions {
             vertical: VerticalInterpolation::Similarity,
             default_roughness_length_m: 0.1,
             table_step_m: 250.0,
+            margin_m: 0.0,
         }
     }
 }
 
-/// Reads the subdomain covering `region` and the times covering `[0, run_s]` of a CF file.
+/// Reads the subdomain covering `region` (the run's output domain, grown by
+/// [`GriddedOptions::margin_m`]) and the times covering `[0, run_s]` of a CF file; a region
+/// wholly outside the grid is an error, one partly outside a warning.
 pub fn read(
     path: &Path,
     start: DateTime<Utc>,
@@ -284,13 +291,13 @@ pub fn read(
         ));
     };
     let (nx_all, ny_all) = (grid.nx(), grid.ny());
-    let map = IndexMap::build(&grid, engine, region, options.table_step_m);
-    if map.outside {
-        warnings.push(MetWarning {
-            file: file.clone(),
-            message: "the run's region reaches beyond the grid; values at the grid's edge are held outside it".into(),
-        });
-    }
+    let map = IndexMap::build(
+        &grid,
+        engine,
+        region.grown(options.margin_m),
+        options.table_step_m,
+    );
+    check_coverage(&file, &grid, &map, engine, region, &mut warnings)?;
     let ((i0, i1), (j0, j1)) = map.index_range(nx_all, ny_all);
     let map = map.shifted(i0, j0);
     let (nx, ny) = (i1 - i0 + 1, j1 - j0 + 1);

@@ -28,7 +28,7 @@ use grib::LatLons;
 
 use super::cf::{time_window, GriddedOptions};
 use super::index_map::{unwrap_longitudes, HorizontalGrid, IndexMap, LocalBox};
-use super::{GriddedMet, Levels, RawGrid, StabilityField};
+use super::{check_coverage, GriddedMet, Levels, RawGrid, StabilityField};
 use crate::geo::TransverseMercator;
 use crate::met::error::{MetError, MetWarning};
 
@@ -82,7 +82,9 @@ struct Entry {
     valid: DateTime<Utc>,
 }
 
-/// Reads the subdomain covering `region` and the times covering `[0, run_s]` of a GRIB2 file.
+/// Reads the subdomain covering `region` (the run's output domain, grown by
+/// [`GriddedOptions::margin_m`]) and the times covering `[0, run_s]` of a GRIB2 file; a region
+/// wholly outside the grid is an error, one partly outside a warning.
 pub fn read(
     path: &Path,
     start: DateTime<Utc>,
@@ -246,13 +248,13 @@ pub fn read(
             lon_deg: lon2,
         }
     };
-    let map = IndexMap::build(&grid, engine, region, options.table_step_m);
-    if map.outside {
-        warnings.push(MetWarning {
-            file: file.clone(),
-            message: "the run's region reaches beyond the grid; values at the grid's edge are held outside it".into(),
-        });
-    }
+    let map = IndexMap::build(
+        &grid,
+        engine,
+        region.grown(options.margin_m),
+        options.table_step_m,
+    );
+    check_coverage(&file, &grid, &map, engine, region, &mut warnings)?;
     let ((i0, i1), (j0, j1)) = map.index_range(ni, nj);
     let map = map.shifted(i0, j0);
     let (nx, ny, nz, nt) = (i1 - i0 + 1, j1 - j0 + 1, heights.len(), times.len());
