@@ -136,6 +136,26 @@ fn station_errors_name_file_line_and_column() {
 }
 
 #[test]
+fn a_semicolon_separated_file_is_asked_for_commas() {
+    let tm = TransverseMercator::new(CENTRE);
+    let semicolons = STATIONS.replace(',', ";");
+    let msg = StationMet::parse(
+        &semicolons,
+        Path::new("s.csv"),
+        start(),
+        0.0,
+        &tm,
+        StationOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        msg.contains("s.csv:") && msg.contains("separated by commas"),
+        "{msg}"
+    );
+}
+
+#[test]
 fn a_station_file_for_another_period_is_rejected_with_both_periods_named() {
     // The two-station file dated a year early: holding its last records for the whole run
     // would be a wrong answer with a warning, as for a gridded file (3 h rule).

@@ -8,6 +8,7 @@
 
 pub mod boundary_layer;
 pub mod error;
+mod file_kind;
 pub mod gridded;
 pub mod load;
 pub mod period;

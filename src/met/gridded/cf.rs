@@ -35,6 +35,7 @@ use super::index_map::{unwrap_longitudes, HorizontalGrid, IndexMap, LocalBox};
 use super::{check_coverage, GriddedMet, Levels, RawGrid, StabilityField, VerticalInterpolation};
 use crate::geo::{LatLon, TransverseMercator};
 use crate::met::error::{MetError, MetWarning};
+use crate::met::file_kind::{sniff, FileKind};
 use crate::met::period;
 
 /// Reader choices the file does not carry.
@@ -80,9 +81,13 @@ pub fn read(
     };
     let h5 = hdf5::File::open(path).map_err(|e| {
         if path.exists() {
-            fmt_err(format!(
-                "cannot open as netCDF-4/HDF5 ({e}): expected a netCDF-4 file"
-            ))
+            fmt_err(match sniff(path) {
+                FileKind::Grib => "is a GRIB2 file, not netCDF-4/HDF5: expected a netCDF-4 file (or meteorology.format = \"grib2\" for this one)".into(),
+                FileKind::NetCdf3 => "is a classic netCDF-3 file, not netCDF-4/HDF5: expected a netCDF-4 file (convert it with `nccopy -k nc4`)".into(),
+                FileKind::Text => "is text, not netCDF-4/HDF5 (a station CSV file takes meteorology.kind = \"station\"): expected a netCDF-4 file".into(),
+                FileKind::Empty => "is empty: expected a netCDF-4 file".into(),
+                _ => format!("cannot open as netCDF-4/HDF5 ({e}): expected a netCDF-4 file"),
+            })
         } else {
             MetError::Io {
                 file: file.clone(),

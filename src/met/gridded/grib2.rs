@@ -31,6 +31,7 @@ use super::index_map::{unwrap_longitudes, HorizontalGrid, IndexMap, LocalBox};
 use super::{check_coverage, GriddedMet, Levels, RawGrid, StabilityField};
 use crate::geo::TransverseMercator;
 use crate::met::error::{MetError, MetWarning};
+use crate::met::file_kind::{sniff, FileKind};
 
 /// The quantity a message holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -102,6 +103,16 @@ pub fn read(
         file: file.clone(),
         source,
     })?;
+    let other = match sniff(path) {
+        FileKind::Hdf5 => Some("is a netCDF-4/HDF5 file, not GRIB2: expected a GRIB2 file (or meteorology.format = \"netcdf\" for this one)"),
+        FileKind::NetCdf3 => Some("is a classic netCDF-3 file, not GRIB2: expected a GRIB2 file"),
+        FileKind::Text => Some("is text, not GRIB2 (a station CSV file takes meteorology.kind = \"station\"): expected a GRIB2 file"),
+        FileKind::Empty => Some("is empty: expected a GRIB2 file"),
+        _ => None,
+    };
+    if let Some(detail) = other {
+        return Err(fmt(detail.into()));
+    }
     let grib2 = grib::from_reader(std::io::BufReader::new(f))
         .map_err(|e| fmt(format!("not a readable GRIB2 file ({e})")))?;
     let missing = |variable: String, expected: &str| MetError::Missing {

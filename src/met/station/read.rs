@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use super::{Series, Station, StationMet, StationOptions, MAX_STATION_DISTANCE_M};
 use crate::geo::{LatLon, TransverseMercator};
 use crate::met::error::{MetError, MetWarning};
+use crate::met::file_kind::{sniff, FileKind};
 use crate::met::period::{self, MAX_HOLD_OUTSIDE_S};
 use crate::met::StabilityClass;
 
@@ -64,9 +65,26 @@ impl StationMet {
         projection: &TransverseMercator,
         options: StationOptions,
     ) -> Result<(StationMet, Vec<MetWarning>), MetError> {
-        let text = std::fs::read_to_string(path).map_err(|source| MetError::Io {
-            file: path.to_path_buf(),
-            source,
+        let text = std::fs::read_to_string(path).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::InvalidData {
+                // Not UTF-8: the file's content, not its reading, is at fault.
+                let detail = match sniff(path) {
+                    kind @ (FileKind::Hdf5 | FileKind::NetCdf3 | FileKind::Grib) => format!(
+                        "is {}, not CSV text (a gridded file takes meteorology.kind = \"gridded\"): expected a station CSV file",
+                        kind.describe().unwrap_or_default()
+                    ),
+                    _ => "is not UTF-8 text: expected a station CSV file in UTF-8".into(),
+                };
+                MetError::Format {
+                    file: path.to_path_buf(),
+                    detail,
+                }
+            } else {
+                MetError::Io {
+                    file: path.to_path_buf(),
+                    source,
+                }
+            }
         })?;
         Self::parse(&text, path, start, run_s, projection, options)
     }
@@ -98,6 +116,17 @@ impl StationMet {
             .map_err(|e| bad(1, "(header)", "", &format!("a CSV header line ({e})")))?
             .clone();
         let col = |name: &str| headers.iter().position(|h| h == name);
+        if let (1, Some(h)) = (headers.len(), headers.get(0)) {
+            if h.contains(';') || h.contains('\t') {
+                // A spreadsheet's export in a locale whose list separator is not the comma.
+                return Err(bad(
+                    1,
+                    "(header)",
+                    h,
+                    "columns separated by commas, not semicolons or tabs",
+                ));
+            }
+        }
         for h in headers.iter() {
             if !COLUMNS.contains(&h) {
                 return Err(bad(
