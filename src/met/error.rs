@@ -49,6 +49,15 @@ pub enum MetError {
     Format { file: PathBuf, detail: String },
 }
 
+impl MetError {
+    /// Whether the file's content is at fault — its format, columns or variables, units, values,
+    /// order, or coverage of the run's period and region — which is the user's input to fix
+    /// (`plume` exits with 2), rather than reading it (permissions, a failing disk: exit 1).
+    pub fn is_invalid_content(&self) -> bool {
+        !matches!(self, MetError::Io { .. })
+    }
+}
+
 /// Something in a meteorology file that the reader worked around, reported once to the caller
 /// (the library never prints).
 #[derive(Debug, Clone, PartialEq)]

@@ -65,3 +65,12 @@ pub fn load(
         }
     }
 }
+
+/// Opens and checks the weather file a scenario names as a run reads it — its format, columns
+/// or variables, units, order and values, and its coverage of the run's period and region — and
+/// returns the warnings the run would give (uniform weather has no file). What `plume check`
+/// adds to the scenario's own validation, so that a bad file fails before a run, not during it.
+pub fn check(scenario: &Scenario) -> Result<Vec<MetWarning>, MetError> {
+    let tm = TransverseMercator::new(scenario.domain.centre);
+    load(scenario, &tm).map(|(_, warnings)| warnings)
+}
