@@ -71,3 +71,23 @@ impl fmt::Display for MetWarning {
         write!(f, "{}: {}", self.file.display(), self.message)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_content_is_invalid_input_and_unreadable_files_are_not() {
+        let file = PathBuf::from("met.csv");
+        let content = MetError::Format {
+            file: file.clone(),
+            detail: "is text".into(),
+        };
+        assert!(content.is_invalid_content());
+        let io = MetError::Io {
+            file,
+            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        };
+        assert!(!io.is_invalid_content());
+    }
+}
