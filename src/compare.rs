@@ -35,9 +35,10 @@ pub enum CompareError {
 }
 
 impl CompareError {
-    /// Whether an option's scenario did not validate (the CLI's exit code 2).
+    /// Whether an option's scenario did not validate or its weather file cannot be used (the
+    /// CLI's exit code 2).
     pub fn is_invalid_scenario(&self) -> bool {
-        matches!(self, CompareError::Run { source, .. } if matches!(**source, RunError::Scenario(_)))
+        matches!(self, CompareError::Run { source, .. } if source.is_invalid_input())
             || matches!(
                 self,
                 CompareError::TooFew(_) | CompareError::SameStem { .. }

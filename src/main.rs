@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use plume::{RunError, RunOptions, Scenario};
+use plume::{RunOptions, Scenario};
 
 /// Atmospheric dispersion of chemical, biological, radiological and nuclear releases.
 #[derive(Parser)]
@@ -110,7 +110,8 @@ fn progress_bar(silent: bool) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-/// Exit code for a scenario that does not validate.
+/// Exit code for invalid input: a scenario that does not validate, a weather file whose content
+/// cannot be used, or a bad command line (clap's own).
 const EXIT_INVALID: u8 = 2;
 
 fn main() -> ExitCode {
@@ -164,6 +165,11 @@ fn main() -> ExitCode {
                     eprintln!("{e}");
                     ExitCode::from(EXIT_INVALID)
                 }
+                Err(e) if matches!(&e, EnsembleError::Member { source, .. } if source.is_invalid_input()) =>
+                {
+                    eprintln!("{e}");
+                    ExitCode::from(EXIT_INVALID)
+                }
                 Err(e) => {
                     eprintln!("plume ensemble: {e}");
                     ExitCode::FAILURE
@@ -207,18 +213,35 @@ fn main() -> ExitCode {
             }
         }
         Command::Check { files } => {
-            let mut bad = false;
+            // Each scenario, then the weather file it names, read as a run would read it.
+            let (mut invalid, mut failed) = (false, false);
             for f in &files {
-                match Scenario::load(f) {
-                    Ok(s) => println!("{}: ok — {}", f.display(), s.name),
+                let s = match Scenario::load(f) {
+                    Ok(s) => s,
                     Err(e) => {
-                        bad = true;
+                        invalid = true;
                         eprintln!("{e}");
+                        continue;
+                    }
+                };
+                match plume::met::load::check(&s) {
+                    Ok(warnings) => {
+                        println!("{}: ok — {}", f.display(), s.name);
+                        for w in warnings {
+                            println!("  warning: {w}");
+                        }
+                    }
+                    Err(e) => {
+                        invalid |= e.is_invalid_content();
+                        failed |= !e.is_invalid_content();
+                        eprintln!("{}: meteorology.file: {e}", f.display());
                     }
                 }
             }
-            if bad {
+            if invalid {
                 ExitCode::from(EXIT_INVALID)
+            } else if failed {
+                ExitCode::FAILURE
             } else {
                 ExitCode::SUCCESS
             }
@@ -258,7 +281,7 @@ fn main() -> ExitCode {
                     }
                     ExitCode::SUCCESS
                 }
-                Err(e @ RunError::Scenario(_)) => {
+                Err(e) if e.is_invalid_input() => {
                     eprintln!("{e}");
                     ExitCode::from(EXIT_INVALID)
                 }

@@ -49,6 +49,20 @@ pub enum RunError {
     GpuParticles(#[from] crate::backend::gpu::lagrangian::ScenarioRunError),
 }
 
+impl RunError {
+    /// Whether the user's input is at fault: a scenario that does not validate, or a weather
+    /// file whose content cannot be used (see [`crate::met::MetError::is_invalid_content`]).
+    /// The CLI exits with 2 for these and with 1 for the rest (reading or writing failed, no
+    /// device, …).
+    pub fn is_invalid_input(&self) -> bool {
+        match self {
+            RunError::Scenario(_) => true,
+            RunError::Met(e) => e.is_invalid_content(),
+            _ => false,
+        }
+    }
+}
+
 /// How to run, beyond what the scenario says.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {

@@ -231,3 +231,30 @@ fn a_global_grib2_grid_with_longitudes_from_0_to_360_is_read_at_the_site() {
         );
     }
 }
+
+#[test]
+fn a_region_wholly_outside_a_grib2_grid_is_rejected() {
+    // The sample covers the Bay of Fundy; a domain centred 150 km north-west of it does not
+    // overlap the grid at all.
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data/lepreau_nwp_sample.grib2");
+    let tm = TransverseMercator::new(LatLon::new(46.5, -68.5));
+    let start: DateTime<Utc> = "2026-03-02T00:00:00Z".parse().unwrap();
+    let err = plume::met::gridded::grib2::read(
+        &path,
+        start,
+        3600.0,
+        &tm,
+        region(),
+        GriddedOptions::default(),
+    )
+    .map(|_| ())
+    .unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("lepreau_nwp_sample.grib2")
+            && msg.contains("the run's region")
+            && msg.contains("latitude 46."),
+        "{msg}"
+    );
+}

@@ -240,6 +240,23 @@ fn a_file_that_is_not_hdf5_is_named() {
 }
 
 #[test]
+fn a_file_in_another_format_says_what_it_is() {
+    // A GRIB2 file or a station CSV given as netCDF: the message says what the file is.
+    let grib2 =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data/lepreau_nwp_sample.grib2");
+    let err = read(&grib2, VerticalInterpolation::Linear).unwrap_err();
+    assert!(matches!(err, MetError::Format { .. }), "{err}");
+    let msg = err.to_string();
+    assert!(msg.contains("GRIB") && msg.contains("grib2"), "{msg}");
+    let csv = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/data/lepreau_backing_wind_stations.csv");
+    let msg = read(&csv, VerticalInterpolation::Linear)
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("text") && msg.contains("station"), "{msg}");
+}
+
+#[test]
 fn shipped_netcdf_sample_reads_and_covers_the_border() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data/lepreau_nwp_sample.nc");
     let tm = TransverseMercator::new(CENTRE);

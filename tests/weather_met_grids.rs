@@ -415,3 +415,99 @@ fn longitudes_from_0_to_360_read_like_longitudes_from_minus_180_to_180() {
         }
     }
 }
+
+/// A small latitude/longitude file around the domain centre: 44.90–45.25°N, 67.00–66.50°W.
+fn small_lat_lon_file(dir: &Path) -> std::path::PathBuf {
+    let lats: Vec<f64> = (0..8).map(|j| 44.90 + 0.05 * j as f64).collect();
+    let lons: Vec<f64> = (0..11).map(|i| -67.00 + 0.05 * i as f64).collect();
+    let path = dir.join("small.nc");
+    lat_lon_file(&path, &lats, &lons);
+    path
+}
+
+#[test]
+fn a_region_wholly_outside_the_grid_is_rejected_naming_both_extents() {
+    // A domain 100–130 km east of a grid that ends 20 km east of the centre: holding the
+    // grid's edge values over all of it would be a wrong answer with a warning.
+    let dir = tempfile::tempdir().unwrap();
+    let path = small_lat_lon_file(dir.path());
+    let tm = TransverseMercator::new(CENTRE);
+    let far_east = LocalBox {
+        x_min_m: 100_000.0,
+        x_max_m: 130_000.0,
+        y_min_m: -10_000.0,
+        y_max_m: 10_000.0,
+    };
+    let err = cf::read(
+        &path,
+        start(),
+        3600.0,
+        &tm,
+        far_east,
+        GriddedOptions::default(),
+    )
+    .map(|_| ())
+    .unwrap_err();
+    assert!(matches!(err, plume::met::MetError::Invalid { .. }), "{err}");
+    let msg = err.to_string();
+    let region_west = tm.inverse(far_east.x_min_m, 0.0).lon;
+    let region_south = tm.inverse(
+        0.5 * (far_east.x_min_m + far_east.x_max_m),
+        far_east.y_min_m,
+    );
+    for fragment in [
+        path.display().to_string(),
+        "latitude 44.90° to 45.25°".into(),
+        "longitude -67.00° to -66.50°".into(),
+        "the run's region".into(),
+        format!("longitude {region_west:.2}°"),
+        format!("latitude {:.2}°", region_south.lat),
+    ] {
+        assert!(msg.contains(&fragment), "missing {fragment:?} in: {msg}");
+    }
+}
+
+/// The share of the region (%) a coverage warning reports, if one was given.
+fn outside_percent(warnings: &[plume::met::MetWarning]) -> Option<f64> {
+    let w = warnings
+        .iter()
+        .find(|w| w.message.contains("beyond the grid"))?;
+    let head = w.message.split(" %").next()?;
+    head.rsplit(' ').next()?.parse().ok()
+}
+
+#[test]
+fn a_region_partly_outside_the_grid_warns_how_much_of_it_lies_outside() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = small_lat_lon_file(dir.path());
+    let tm = TransverseMercator::new(CENTRE);
+    // 0–40 km east of the centre; the grid ends about 19.7 km east: about half lies outside.
+    let half_out = LocalBox {
+        x_min_m: 0.0,
+        x_max_m: 40_000.0,
+        y_min_m: -10_000.0,
+        y_max_m: 10_000.0,
+    };
+    let (_, warnings) = cf::read(
+        &path,
+        start(),
+        3600.0,
+        &tm,
+        half_out,
+        GriddedOptions::default(),
+    )
+    .unwrap();
+    let percent = outside_percent(&warnings).unwrap_or_else(|| panic!("{warnings:?}"));
+    assert!(
+        (45.0..=55.0).contains(&percent),
+        "{percent} %: {warnings:?}"
+    );
+    // The margin read around the region for puffs near its edge may leave the grid without a
+    // warning: no value inside the region is held.
+    let options = GriddedOptions {
+        margin_m: 10_000.0,
+        ..GriddedOptions::default()
+    };
+    let (_, warnings) = cf::read(&path, start(), 3600.0, &tm, region(), options).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+}

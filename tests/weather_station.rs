@@ -135,6 +135,93 @@ fn station_errors_name_file_line_and_column() {
     assert!(msg.contains("wind_from_deg"), "{msg}");
 }
 
+#[test]
+fn a_semicolon_separated_file_is_asked_for_commas() {
+    let tm = TransverseMercator::new(CENTRE);
+    let semicolons = STATIONS.replace(',', ";");
+    let msg = StationMet::parse(
+        &semicolons,
+        Path::new("s.csv"),
+        start(),
+        0.0,
+        &tm,
+        StationOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        msg.contains("s.csv:") && msg.contains("separated by commas"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_station_file_for_another_period_is_rejected_with_both_periods_named() {
+    // The two-station file dated a year early: holding its last records for the whole run
+    // would be a wrong answer with a warning, as for a gridded file (3 h rule).
+    let tm = TransverseMercator::new(CENTRE);
+    let year_early = STATIONS.replace("2026-07-14", "2025-07-14");
+    let err = StationMet::parse(
+        &year_early,
+        Path::new("met/stations.csv"),
+        start(),
+        3.0 * 3600.0,
+        &tm,
+        StationOptions::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, plume::met::MetError::Invalid { .. }), "{err}");
+    let msg = err.to_string();
+    for fragment in [
+        "met/stations.csv",
+        "time",
+        "2025-07-14T06:00:00Z",
+        "2025-07-14T09:00:00Z",
+        "2026-07-14T06:00:00Z",
+        "2026-07-14T09:00:00Z",
+        "3 h",
+    ] {
+        assert!(msg.contains(fragment), "missing {fragment:?} in: {msg}");
+    }
+    // A year late is refused alike.
+    let year_late = STATIONS.replace("2026-07-14", "2027-07-14");
+    let msg = StationMet::parse(
+        &year_late,
+        Path::new("s.csv"),
+        start(),
+        3.0 * 3600.0,
+        &tm,
+        StationOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(msg.contains("2027-07-14T06:00:00Z"), "{msg}");
+}
+
+#[test]
+fn station_records_within_three_hours_of_the_run_are_held_with_a_warning() {
+    // Records from 06:00 to 09:00 for a run from 10:00 to 12:00: the last record is 3 h before
+    // the run ends, within the 3 h a value may be held, so it reads and warns.
+    let tm = TransverseMercator::new(CENTRE);
+    let later: DateTime<Utc> = "2026-07-14T10:00:00Z".parse().unwrap();
+    let (met, warnings) = StationMet::parse(
+        STATIONS,
+        Path::new("s.csv"),
+        later,
+        2.0 * 3600.0,
+        &tm,
+        StationOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(met.stations.len(), 2);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.message.contains("last record") && w.message.contains("held")),
+        "{warnings:?}"
+    );
+}
+
 /// The two-station file with a σθ column: Point Lepreau's tower measures it (12° then 6°),
 /// Saint John airport does not.
 fn stations_with_sigma_theta(

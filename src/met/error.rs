@@ -49,6 +49,15 @@ pub enum MetError {
     Format { file: PathBuf, detail: String },
 }
 
+impl MetError {
+    /// Whether the file's content is at fault — its format, columns or variables, units, values,
+    /// order, or coverage of the run's period and region — which is the user's input to fix
+    /// (`plume` exits with 2), rather than reading it (permissions, a failing disk: exit 1).
+    pub fn is_invalid_content(&self) -> bool {
+        !matches!(self, MetError::Io { .. })
+    }
+}
+
 /// Something in a meteorology file that the reader worked around, reported once to the caller
 /// (the library never prints).
 #[derive(Debug, Clone, PartialEq)]
@@ -60,5 +69,25 @@ pub struct MetWarning {
 impl fmt::Display for MetWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.file.display(), self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_content_is_invalid_input_and_unreadable_files_are_not() {
+        let file = PathBuf::from("met.csv");
+        let content = MetError::Format {
+            file: file.clone(),
+            detail: "is text".into(),
+        };
+        assert!(content.is_invalid_content());
+        let io = MetError::Io {
+            file,
+            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        };
+        assert!(!io.is_invalid_content());
     }
 }

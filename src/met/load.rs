@@ -39,14 +39,15 @@ pub fn load(
         MetSpec::Gridded(g) => {
             let [ex, ey] = scenario.domain.extent_m;
             let region = LocalBox {
-                x_min_m: -0.5 * ex - GRID_MARGIN_M,
-                x_max_m: 0.5 * ex + GRID_MARGIN_M,
-                y_min_m: -0.5 * ey - GRID_MARGIN_M,
-                y_max_m: 0.5 * ey + GRID_MARGIN_M,
+                x_min_m: -0.5 * ex,
+                x_max_m: 0.5 * ex,
+                y_min_m: -0.5 * ey,
+                y_max_m: 0.5 * ey,
             };
             let options = GriddedOptions {
                 vertical: g.vertical_interpolation,
                 default_roughness_length_m: g.roughness_length_m,
+                margin_m: GRID_MARGIN_M,
                 ..GriddedOptions::default()
             };
             let (mut met, warnings) = match g.format {
@@ -63,4 +64,13 @@ pub fn load(
             Ok((Box::new(met), warnings))
         }
     }
+}
+
+/// Opens and checks the weather file a scenario names as a run reads it — its format, columns
+/// or variables, units, order and values, and its coverage of the run's period and region — and
+/// returns the warnings the run would give (uniform weather has no file). What `plume check`
+/// adds to the scenario's own validation, so that a bad file fails before a run, not during it.
+pub fn check(scenario: &Scenario) -> Result<Vec<MetWarning>, MetError> {
+    let tm = TransverseMercator::new(scenario.domain.centre);
+    load(scenario, &tm).map(|(_, warnings)| warnings)
 }

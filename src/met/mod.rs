@@ -8,8 +8,10 @@
 
 pub mod boundary_layer;
 pub mod error;
+mod file_kind;
 pub mod gridded;
 pub mod load;
+pub mod period;
 pub mod perturbation;
 pub mod station;
 pub mod turbulence;

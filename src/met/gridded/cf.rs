@@ -32,9 +32,11 @@ use hdf5::types::{FixedAscii, FixedUnicode, TypeDescriptor, VarLenAscii, VarLenU
 use ndarray::s;
 
 use super::index_map::{unwrap_longitudes, HorizontalGrid, IndexMap, LocalBox};
-use super::{GriddedMet, Levels, RawGrid, StabilityField, VerticalInterpolation};
+use super::{check_coverage, GriddedMet, Levels, RawGrid, StabilityField, VerticalInterpolation};
 use crate::geo::{LatLon, TransverseMercator};
 use crate::met::error::{MetError, MetWarning};
+use crate::met::file_kind::{sniff, FileKind};
+use crate::met::period;
 
 /// Reader choices the file does not carry.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,6 +46,10 @@ pub struct GriddedOptions {
     pub default_roughness_length_m: f64,
     /// Largest step (m) of the local → grid-index table.
     pub table_step_m: f64,
+    /// Distance (m) read beyond the run's region on every side, so that puffs and particles
+    /// near its edge still see the weather there; whether the grid covers the run is judged on
+    /// the region alone.
+    pub margin_m: f64,
 }
 
 impl Default for GriddedOptions {
@@ -52,11 +58,14 @@ impl Default for GriddedOptions {
             vertical: VerticalInterpolation::Similarity,
             default_roughness_length_m: 0.1,
             table_step_m: 250.0,
+            margin_m: 0.0,
         }
     }
 }
 
-/// Reads the subdomain covering `region` and the times covering `[0, run_s]` of a CF file.
+/// Reads the subdomain covering `region` (the run's output domain, grown by
+/// [`GriddedOptions::margin_m`]) and the times covering `[0, run_s]` of a CF file; a region
+/// wholly outside the grid is an error, one partly outside a warning.
 pub fn read(
     path: &Path,
     start: DateTime<Utc>,
@@ -72,9 +81,13 @@ pub fn read(
     };
     let h5 = hdf5::File::open(path).map_err(|e| {
         if path.exists() {
-            fmt_err(format!(
-                "cannot open as netCDF-4/HDF5 ({e}): expected a netCDF-4 file"
-            ))
+            fmt_err(match sniff(path) {
+                FileKind::Grib => "is a GRIB2 file, not netCDF-4/HDF5: expected a netCDF-4 file (or meteorology.format = \"grib2\" for this one)".into(),
+                FileKind::NetCdf3 => "is a classic netCDF-3 file, not netCDF-4/HDF5: expected a netCDF-4 file (convert it with `nccopy -k nc4`)".into(),
+                FileKind::Text => "is text, not netCDF-4/HDF5 (a station CSV file takes meteorology.kind = \"station\"): expected a netCDF-4 file".into(),
+                FileKind::Empty => "is empty: expected a netCDF-4 file".into(),
+                _ => format!("cannot open as netCDF-4/HDF5 ({e}): expected a netCDF-4 file"),
+            })
         } else {
             MetError::Io {
                 file: file.clone(),
@@ -283,13 +296,13 @@ pub fn read(
         ));
     };
     let (nx_all, ny_all) = (grid.nx(), grid.ny());
-    let map = IndexMap::build(&grid, engine, region, options.table_step_m);
-    if map.outside {
-        warnings.push(MetWarning {
-            file: file.clone(),
-            message: "the run's region reaches beyond the grid; values at the grid's edge are held outside it".into(),
-        });
-    }
+    let map = IndexMap::build(
+        &grid,
+        engine,
+        region.grown(options.margin_m),
+        options.table_step_m,
+    );
+    check_coverage(&file, &grid, &map, engine, region, &mut warnings)?;
     let ((i0, i1), (j0, j1)) = map.index_range(nx_all, ny_all);
     let map = map.shifted(i0, j0);
     let (nx, ny) = (i1 - i0 + 1, j1 - j0 + 1);
@@ -464,9 +477,7 @@ pub fn read(
     Ok((met, warnings))
 }
 
-/// Longest time (s) a file's first or last fields may be held to reach a run that its times do
-/// not overlap; a file further away is for another period (a wrong date, a wrong file).
-pub const MAX_HOLD_OUTSIDE_S: f64 = 3.0 * 3600.0;
+pub use crate::met::period::MAX_HOLD_OUTSIDE_S;
 
 /// The index window of times covering `[0, run_s]`: the last time at or before 0 to the first
 /// at or after `run_s`, warning where the file does not reach, and refusing a file whose times
@@ -479,20 +490,13 @@ pub(crate) fn time_window(
     warnings: &mut Vec<MetWarning>,
 ) -> Result<(usize, usize), MetError> {
     let n = t.len();
-    if t[n - 1] < -MAX_HOLD_OUTSIDE_S || t[0] > run_s + MAX_HOLD_OUTSIDE_S {
-        let at = |s: f64| {
-            (start + chrono::Duration::milliseconds((s * 1000.0).round() as i64))
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        };
+    if period::beyond_hold(t[0], t[n - 1], run_s) {
         return Err(MetError::Invalid {
             file: file.to_path_buf(),
             variable: "time".into(),
             problem: format!(
-                "the file's times run from {} to {}, the run from {} to {}: expected times within {} h of the run",
-                at(t[0]),
-                at(t[n - 1]),
-                at(0.0),
-                at(run_s),
+                "the file's times run from {}: expected times within {} h of the run",
+                period::both_periods(t[0], t[n - 1], start, run_s),
                 MAX_HOLD_OUTSIDE_S / 3600.0
             ),
         });

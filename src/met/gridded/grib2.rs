@@ -28,9 +28,10 @@ use grib::LatLons;
 
 use super::cf::{time_window, GriddedOptions};
 use super::index_map::{unwrap_longitudes, HorizontalGrid, IndexMap, LocalBox};
-use super::{GriddedMet, Levels, RawGrid, StabilityField};
+use super::{check_coverage, GriddedMet, Levels, RawGrid, StabilityField};
 use crate::geo::TransverseMercator;
 use crate::met::error::{MetError, MetWarning};
+use crate::met::file_kind::{sniff, FileKind};
 
 /// The quantity a message holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -82,7 +83,9 @@ struct Entry {
     valid: DateTime<Utc>,
 }
 
-/// Reads the subdomain covering `region` and the times covering `[0, run_s]` of a GRIB2 file.
+/// Reads the subdomain covering `region` (the run's output domain, grown by
+/// [`GriddedOptions::margin_m`]) and the times covering `[0, run_s]` of a GRIB2 file; a region
+/// wholly outside the grid is an error, one partly outside a warning.
 pub fn read(
     path: &Path,
     start: DateTime<Utc>,
@@ -100,6 +103,16 @@ pub fn read(
         file: file.clone(),
         source,
     })?;
+    let other = match sniff(path) {
+        FileKind::Hdf5 => Some("is a netCDF-4/HDF5 file, not GRIB2: expected a GRIB2 file (or meteorology.format = \"netcdf\" for this one)"),
+        FileKind::NetCdf3 => Some("is a classic netCDF-3 file, not GRIB2: expected a GRIB2 file"),
+        FileKind::Text => Some("is text, not GRIB2 (a station CSV file takes meteorology.kind = \"station\"): expected a GRIB2 file"),
+        FileKind::Empty => Some("is empty: expected a GRIB2 file"),
+        _ => None,
+    };
+    if let Some(detail) = other {
+        return Err(fmt(detail.into()));
+    }
     let grib2 = grib::from_reader(std::io::BufReader::new(f))
         .map_err(|e| fmt(format!("not a readable GRIB2 file ({e})")))?;
     let missing = |variable: String, expected: &str| MetError::Missing {
@@ -246,13 +259,13 @@ pub fn read(
             lon_deg: lon2,
         }
     };
-    let map = IndexMap::build(&grid, engine, region, options.table_step_m);
-    if map.outside {
-        warnings.push(MetWarning {
-            file: file.clone(),
-            message: "the run's region reaches beyond the grid; values at the grid's edge are held outside it".into(),
-        });
-    }
+    let map = IndexMap::build(
+        &grid,
+        engine,
+        region.grown(options.margin_m),
+        options.table_step_m,
+    );
+    check_coverage(&file, &grid, &map, engine, region, &mut warnings)?;
     let ((i0, i1), (j0, j1)) = map.index_range(ni, nj);
     let map = map.shifted(i0, j0);
     let (nx, ny, nz, nt) = (i1 - i0 + 1, j1 - j0 + 1, heights.len(), times.len());

@@ -18,6 +18,27 @@ pub struct LocalBox {
     pub y_max_m: f64,
 }
 
+impl LocalBox {
+    /// The rectangle grown by `margin_m` on every side.
+    pub fn grown(self, margin_m: f64) -> LocalBox {
+        LocalBox {
+            x_min_m: self.x_min_m - margin_m,
+            x_max_m: self.x_max_m + margin_m,
+            y_min_m: self.y_min_m - margin_m,
+            y_max_m: self.y_max_m + margin_m,
+        }
+    }
+}
+
+/// How much of a rectangle lies outside a file's grid, counted on the lookup table's nodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Coverage {
+    /// Table nodes in the rectangle.
+    pub nodes: usize,
+    /// Those of them outside the grid, where the values at the grid's edge are held.
+    pub outside: usize,
+}
+
 /// A file's horizontal grid.
 #[derive(Debug, Clone)]
 pub enum HorizontalGrid {
@@ -105,6 +126,23 @@ impl HorizontalGrid {
             Self::LatLon { lat_deg, .. } => lat_deg.len(),
             Self::TransverseMercator { y_m, .. } => y_m.len(),
         }
+    }
+
+    /// The latitudes and longitudes (degrees) the grid spans, `((south, north), (west, east))`,
+    /// from the nodes on its edge (a grid's extremes lie there for any map projection in use).
+    pub fn lat_lon_extent(&self) -> ((f64, f64), (f64, f64)) {
+        let (nx, ny) = (self.nx(), self.ny());
+        let edge = (0..nx)
+            .flat_map(|i| [(i, 0), (i, ny - 1)])
+            .chain((0..ny).flat_map(|j| [(0, j), (nx - 1, j)]));
+        let mut lat = (f64::INFINITY, f64::NEG_INFINITY);
+        let mut lon = lat;
+        for (i, j) in edge {
+            let p = self.node(i, j);
+            lat = (lat.0.min(p.lat), lat.1.max(p.lat));
+            lon = (lon.0.min(p.lon), lon.1.max(p.lon));
+        }
+        (lat, lon)
     }
 
     /// Latitude/longitude of node (i, j).
@@ -257,8 +295,8 @@ pub struct IndexMap {
     ny: usize,
     fi: Vec<f64>,
     fj: Vec<f64>,
-    /// Some table node fell outside the file's grid (its values are held at the edge).
-    pub outside: bool,
+    /// Per node, whether it fell outside the file's grid (its values are held at the edge).
+    outside: Vec<bool>,
 }
 
 impl IndexMap {
@@ -277,7 +315,7 @@ impl IndexMap {
         let ny = (wy / step_m).ceil() as usize + 1;
         let mut fi = Vec::with_capacity(nx * ny);
         let mut fj = Vec::with_capacity(nx * ny);
-        let mut outside = false;
+        let mut outside = Vec::with_capacity(nx * ny);
         let curvilinear = match grid {
             HorizontalGrid::Curvilinear { nx, ny, .. } => Some(Cells::new(grid, *nx, *ny, engine)),
             _ => None,
@@ -298,7 +336,7 @@ impl IndexMap {
                 };
                 fi.push(a);
                 fj.push(b);
-                outside |= o;
+                outside.push(o);
             }
         }
         IndexMap {
@@ -311,6 +349,31 @@ impl IndexMap {
             fj,
             outside,
         }
+    }
+
+    /// How many of the table's nodes in `within` lie outside the file's grid. Nodes within half a
+    /// table step of `within` count, so that a rectangle narrower than a step still has one.
+    pub fn coverage(&self, within: LocalBox) -> Coverage {
+        let half = 0.5 * self.step_m;
+        let mut c = Coverage {
+            nodes: 0,
+            outside: 0,
+        };
+        for j in 0..self.ny {
+            let y = self.y0_m + j as f64 * self.step_m;
+            if y < within.y_min_m - half || y > within.y_max_m + half {
+                continue;
+            }
+            for i in 0..self.nx {
+                let x = self.x0_m + i as f64 * self.step_m;
+                if x < within.x_min_m - half || x > within.x_max_m + half {
+                    continue;
+                }
+                c.nodes += 1;
+                c.outside += usize::from(self.outside[j * self.nx + i]);
+            }
+        }
+        c
     }
 
     /// The inclusive index ranges (i, j) of file nodes that the table touches, one node of margin.
@@ -406,7 +469,7 @@ mod tests {
             y_max_m: 15_000.0,
         };
         let map = IndexMap::build(&grid, &engine, region, 250.0);
-        assert!(!map.outside);
+        assert_eq!(map.coverage(region).outside, 0);
         for (fi, fj) in [(10.3, 7.9), (14.0, 12.5), (8.71, 15.2)] {
             let (x, y) = pos(fi, fj);
             let (gi, gj) = map.lookup(x, y);

@@ -10,7 +10,9 @@
 //! - Horizontal: bilinear in the file's grid indices. Local engine coordinates (m) map to
 //!   fractional grid indices through a lookup table built once at load (local → latitude/longitude
 //!   → file grid), bilinear between table nodes; for a grid in the engine's own projection the
-//!   map is affine and the table reproduces it exactly.
+//!   map is affine and the table reproduces it exactly. Outside the grid the values at its edge
+//!   are held: the loader warns how much of the run's region that concerns, and refuses a
+//!   region wholly outside the grid ([`check_coverage`]).
 //! - Time: linear between the two bracketing times; held constant before the first and after
 //!   the last (the loader warns when the run needs that, and refuses a file whose times all
 //!   lie more than [`cf::MAX_HOLD_OUTSIDE_S`] outside the run).
@@ -42,9 +44,10 @@ mod perturb;
 use std::path::{Path, PathBuf};
 
 use super::boundary_layer::{profile_shape, BoundaryLayer, GRAVITY_M_S2, KARMAN};
-use super::error::MetError;
+use super::error::{MetError, MetWarning};
 use super::{MetSample, Meteorology, StabilityClass};
-pub use index_map::{HorizontalGrid, IndexMap, LocalBox};
+use crate::geo::TransverseMercator;
+pub use index_map::{Coverage, HorizontalGrid, IndexMap, LocalBox};
 
 /// How winds are interpolated between levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
@@ -101,6 +104,74 @@ pub enum StabilityField {
     ObukhovLengthM(Vec<f64>),
     /// Upward sensible heat flux (W m⁻²).
     SensibleHeatFluxWM2(Vec<f64>),
+}
+
+/// Refuses a run whose `region` lies wholly outside the file's grid (a file for another place,
+/// or a domain centred elsewhere than meant): holding the grid's edge values over all of it
+/// would be a wrong answer with a warning. Where only part of the region lies outside, warns
+/// how much: the values at the grid's edge are held there.
+pub(crate) fn check_coverage(
+    file: &Path,
+    grid: &HorizontalGrid,
+    map: &IndexMap,
+    engine: &TransverseMercator,
+    region: LocalBox,
+    warnings: &mut Vec<MetWarning>,
+) -> Result<(), MetError> {
+    let Coverage { nodes, outside } = map.coverage(region);
+    if outside == 0 {
+        return Ok(());
+    }
+    if outside == nodes {
+        // The region's extent from its corners and edge midpoints.
+        let xs = [region.x_min_m, region.x_max_m];
+        let ys = [region.y_min_m, region.y_max_m];
+        let (x_mid, y_mid) = (0.5 * (xs[0] + xs[1]), 0.5 * (ys[0] + ys[1]));
+        let mut lat = (f64::INFINITY, f64::NEG_INFINITY);
+        let mut lon = lat;
+        for x in [xs[0], x_mid, xs[1]] {
+            for y in [ys[0], y_mid, ys[1]] {
+                let p = engine.inverse(x, y);
+                lat = (lat.0.min(p.lat), lat.1.max(p.lat));
+                lon = (lon.0.min(p.lon), lon.1.max(p.lon));
+            }
+        }
+        let (grid_lat, grid_lon) = grid.lat_lon_extent();
+        return Err(MetError::Invalid {
+            file: file.to_path_buf(),
+            variable: "latitude/longitude".into(),
+            problem: format!(
+                "the grid spans {}, the run's region {}: expected a file whose grid covers the region (or the domain's centre where meant)",
+                lat_lon_span(grid_lat, grid_lon),
+                lat_lon_span(lat, lon)
+            ),
+        });
+    }
+    let percent = 100.0 * outside as f64 / nodes as f64;
+    let share = if percent < 1.0 {
+        "less than 1 %".to_string()
+    } else {
+        format!("{:.0} %", percent.min(99.0))
+    };
+    warnings.push(MetWarning {
+        file: file.to_path_buf(),
+        message: format!(
+            "the run's region reaches beyond the grid: {share} of it ({outside} of {nodes} lookup-table nodes) lies outside, where the values at the grid's edge are held"
+        ),
+    });
+    Ok(())
+}
+
+/// "latitude S° to N°, longitude W° to E°", longitudes from −180° to 180°.
+fn lat_lon_span(lat: (f64, f64), lon: (f64, f64)) -> String {
+    let east = |l: f64| (l + 540.0).rem_euclid(360.0) - 180.0;
+    format!(
+        "latitude {:.2}° to {:.2}°, longitude {:.2}° to {:.2}°",
+        lat.0,
+        lat.1,
+        east(lon.0),
+        east(lon.1)
+    )
 }
 
 /// Specific heat of dry air at constant pressure (J kg⁻¹ K⁻¹).

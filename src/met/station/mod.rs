@@ -22,7 +22,10 @@
 //! Columns may come in any order. An empty cell or `NA` is a gap: the variable is interpolated
 //! across it from the neighbouring records of the same station, and a warning says so. Records of
 //! a station must be in strictly increasing time. Before a station's first record and after its
-//! last, values are held constant (with a warning when the run needs them).
+//! last, values are held constant (with a warning when the run needs them); a station whose
+//! records all lie more than [`MAX_HOLD_OUTSIDE_S`](super::period::MAX_HOLD_OUTSIDE_S) (3 h)
+//! before the run starts or after it ends is an error, as for gridded files: its file is for
+//! another period.
 //!
 //! ## Interpolation
 //! In time, each variable is linear between the two bracketing valid records; wind direction is

@@ -8,6 +8,8 @@ use chrono::{DateTime, Utc};
 use super::{Series, Station, StationMet, StationOptions, MAX_STATION_DISTANCE_M};
 use crate::geo::{LatLon, TransverseMercator};
 use crate::met::error::{MetError, MetWarning};
+use crate::met::file_kind::{sniff, FileKind};
+use crate::met::period::{self, MAX_HOLD_OUTSIDE_S};
 use crate::met::StabilityClass;
 
 /// What a row holds for one numeric cell.
@@ -63,9 +65,26 @@ impl StationMet {
         projection: &TransverseMercator,
         options: StationOptions,
     ) -> Result<(StationMet, Vec<MetWarning>), MetError> {
-        let text = std::fs::read_to_string(path).map_err(|source| MetError::Io {
-            file: path.to_path_buf(),
-            source,
+        let text = std::fs::read_to_string(path).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::InvalidData {
+                // Not UTF-8: the file's content, not its reading, is at fault.
+                let detail = match sniff(path) {
+                    kind @ (FileKind::Hdf5 | FileKind::NetCdf3 | FileKind::Grib) => format!(
+                        "is {}, not CSV text (a gridded file takes meteorology.kind = \"gridded\"): expected a station CSV file",
+                        kind.describe().unwrap_or_default()
+                    ),
+                    _ => "is not UTF-8 text: expected a station CSV file in UTF-8".into(),
+                };
+                MetError::Format {
+                    file: path.to_path_buf(),
+                    detail,
+                }
+            } else {
+                MetError::Io {
+                    file: path.to_path_buf(),
+                    source,
+                }
+            }
         })?;
         Self::parse(&text, path, start, run_s, projection, options)
     }
@@ -97,6 +116,17 @@ impl StationMet {
             .map_err(|e| bad(1, "(header)", "", &format!("a CSV header line ({e})")))?
             .clone();
         let col = |name: &str| headers.iter().position(|h| h == name);
+        if let (1, Some(h)) = (headers.len(), headers.get(0)) {
+            if h.contains(';') || h.contains('\t') {
+                // A spreadsheet's export in a locale whose list separator is not the comma.
+                return Err(bad(
+                    1,
+                    "(header)",
+                    h,
+                    "columns separated by commas, not semicolons or tabs",
+                ));
+            }
+        }
         for h in headers.iter() {
             if !COLUMNS.contains(&h) {
                 return Err(bad(
@@ -360,7 +390,15 @@ impl StationMet {
         let mut warnings = vec![];
         let mut stations = vec![];
         for d in drafts {
-            stations.push(finish(d, file, projection, run_s, &options, &mut warnings)?);
+            stations.push(finish(
+                d,
+                file,
+                projection,
+                start,
+                run_s,
+                &options,
+                &mut warnings,
+            )?);
         }
         Ok((
             StationMet {
@@ -374,11 +412,14 @@ impl StationMet {
     }
 }
 
-/// Turns one station's draft into a station, checking coverage and gaps.
+/// Turns one station's draft into a station, checking coverage and gaps: a station whose
+/// records all lie more than [`MAX_HOLD_OUTSIDE_S`] outside the run is refused, as a gridded
+/// file is (holding a last value for a day would be a wrong answer with a warning).
 fn finish(
     d: Draft,
     file: &Path,
     projection: &TransverseMercator,
+    start: DateTime<Utc>,
     run_s: f64,
     options: &StationOptions,
     warnings: &mut Vec<MetWarning>,
@@ -390,6 +431,18 @@ fn finish(
         })
     };
     let id = d.id.clone();
+    let (first, last) = (d.times[0], d.times[d.times.len() - 1]);
+    if period::beyond_hold(first, last, run_s) {
+        return Err(MetError::Invalid {
+            file: file.to_path_buf(),
+            variable: "time".into(),
+            problem: format!(
+                "station {id}'s records run from {}: expected records within {} h of the run",
+                period::both_periods(first, last, start, run_s),
+                MAX_HOLD_OUTSIDE_S / 3600.0
+            ),
+        });
+    }
     let required = |s: Series, name: &str| -> Result<Series, MetError> {
         if s.v.is_empty() {
             Err(MetError::Invalid {
@@ -455,7 +508,6 @@ fn finish(
             );
         }
     }
-    let (first, last) = (d.times[0], d.times[d.times.len() - 1]);
     if first > 0.0 {
         warn(
             warnings,
