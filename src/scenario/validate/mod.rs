@@ -2,8 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::de::DeserializeOwned;
-
 use super::raw::*;
 use super::*;
 use crate::source::{Deposition, Release, Source, Stack};
@@ -11,15 +9,24 @@ use crate::substance::{self, AmountUnit, Species};
 
 mod met;
 mod model;
+mod read;
 mod source;
 
 use met::{gridded_met, station_met, uniform_met};
 use model::lagrangian_model;
+use read::section;
 use source::source;
 
 /// Collects problems; each check records one and returns whether the value passed.
 #[derive(Default)]
-struct Problems(Vec<Problem>);
+struct Problems {
+    list: Vec<Problem>,
+    /// Paths whose value could not be read (a wrong type, a table missing a key, an unknown key
+    /// that names them): their problem is already reported, so they are not also "missing".
+    unread: Vec<String>,
+    /// Missing values left unreported because they were unread.
+    quiet: usize,
+}
 
 impl Problems {
     fn push(
@@ -28,15 +35,38 @@ impl Problems {
         value: impl Into<String>,
         expected: impl Into<String>,
     ) {
-        self.0.push(Problem {
+        self.list.push(Problem {
             path: path.into(),
             value: value.into(),
             expected: expected.into(),
         });
     }
 
+    /// Problems found so far, counting the quiet ones: a check compares it before and after to
+    /// tell whether everything it read was valid.
+    fn count(&self) -> usize {
+        self.list.len() + self.quiet
+    }
+
+    /// Marks `path` (and everything under it) as already reported unreadable.
+    fn unread(&mut self, path: impl Into<String>) {
+        self.unread.push(path.into());
+    }
+
+    fn is_unread(&self, path: &str) -> bool {
+        self.unread.iter().any(|u| {
+            path.strip_prefix(u.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        })
+    }
+
     fn missing(&mut self, path: impl Into<String>, expected: &str) {
-        self.push(path, "(missing)", expected);
+        let path = path.into();
+        if self.is_unread(&path) {
+            self.quiet += 1;
+        } else {
+            self.push(path, "(missing)", expected);
+        }
     }
 
     /// Checks that `v` is finite and within `b`.
@@ -138,30 +168,6 @@ fn fmt_num(v: f64) -> String {
     }
 }
 
-/// Deserialises one section, turning serde's error into a problem under `path`.
-fn section<T: DeserializeOwned>(
-    value: toml::Value,
-    path: &str,
-    problems: &mut Problems,
-) -> Option<T> {
-    match serde_path_to_error::deserialize::<_, T>(value) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            let inner = e.path().to_string();
-            let full = if inner == "." || inner.is_empty() {
-                path.to_string()
-            } else {
-                format!("{path}.{inner}")
-            };
-            let msg = e.into_inner().to_string();
-            let msg = msg.trim().trim_end_matches('.').to_string();
-            // serde's messages already say what was found and what was expected.
-            problems.push(full, "(see message)", msg);
-            None
-        }
-    }
-}
-
 /// Most values (cells × layers × output times × species) the concentration grids may hold.
 const MAX_GRID_VALUES: f64 = 1.0e9;
 
@@ -175,6 +181,11 @@ const TOP_LEVEL: [&str; 8] = [
     "consequence",
     "ensemble",
 ];
+
+/// The `kind`s of `[meteorology]`, in the order of [`MeteorologySection`]'s variants.
+const MET_KINDS: [&str; 3] = ["uniform", "station", "gridded"];
+/// The `kind`s of `[model]`, in the order of [`ModelSection`]'s variants.
+const MODEL_KINDS: [&str; 3] = ["gaussian_plume", "lagrangian", "gaussian_puff"];
 
 pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     let mut p = Problems::default();
@@ -196,16 +207,16 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                 None => ("(syntax)".to_string(), "(unknown position)".to_string()),
             };
             p.push(path, value, format!("valid TOML ({})", e.message().trim()));
-            return Err(p.0);
+            return Err(p.list);
         }
     };
     for key in table.keys() {
         if !TOP_LEVEL.contains(&key.as_str()) {
-            p.push(
-                key.clone(),
-                "(unknown section)",
-                format!("one of {}", TOP_LEVEL.join(", ")),
-            );
+            let expected = match read::closest(key, &TOP_LEVEL) {
+                Some(guess) => format!("a known section (did you mean [{guess}]?)"),
+                None => format!("one of {}", TOP_LEVEL.join(", ")),
+            };
+            p.push(key.clone(), "(unknown section)", expected);
         }
     }
     let get = |k: &str| table.get(k).cloned();
@@ -217,6 +228,8 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                 "scenario",
                 "a [scenario] table with name, start and duration_s",
             );
+            // Said once for the section, not again for each of its keys.
+            p.unread("scenario");
             ScenarioSection::default()
         }
     };
@@ -227,6 +240,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                 "domain",
                 "a [domain] table with centre, extent_m, resolution_m, layers_m, output_interval_s",
             );
+            p.unread("domain");
             DomainSection::default()
         }
     };
@@ -246,7 +260,14 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         }
     };
     let met: Option<MeteorologySection> = match get("meteorology") {
-        Some(v) => section(v, "meteorology", &mut p),
+        Some(v) => read::kind(v, "meteorology", &MET_KINDS, &mut p).and_then(|(kind, rest)| {
+            let path = "meteorology";
+            match kind {
+                "uniform" => section(rest, path, &mut p).map(MeteorologySection::Uniform),
+                "station" => section(rest, path, &mut p).map(MeteorologySection::Station),
+                _ => section(rest, path, &mut p).map(MeteorologySection::Gridded),
+            }
+        }),
         None => {
             p.missing(
                 "meteorology",
@@ -256,7 +277,14 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         }
     };
     let model: Option<ModelSection> = match get("model") {
-        Some(v) => section(v, "model", &mut p),
+        Some(v) => read::kind(v, "model", &MODEL_KINDS, &mut p).and_then(|(kind, rest)| {
+            let path = "model";
+            match kind {
+                "gaussian_plume" => section(rest, path, &mut p).map(ModelSection::GaussianPlume),
+                "lagrangian" => section(rest, path, &mut p).map(ModelSection::Lagrangian),
+                _ => section(rest, path, &mut p).map(ModelSection::GaussianPuff),
+            }
+        }),
         None => Some(ModelSection::GaussianPlume(GaussianPlumeSection::default())),
     };
     let out: OutputSection = match get("output") {
@@ -577,8 +605,8 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         })
     });
 
-    if !p.0.is_empty() {
-        return Err(p.0);
+    if p.count() > 0 {
+        return Err(p.list);
     }
     Ok(Scenario {
         path: file.to_path_buf(),

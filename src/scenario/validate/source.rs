@@ -13,7 +13,7 @@ pub(super) fn source(
     p: &mut Problems,
 ) -> Option<Source> {
     let at = |k: &str| format!("source[{i}].{k}");
-    let n0 = p.0.len();
+    let n0 = p.count();
     let name = raw.name.unwrap_or_else(|| format!("source {}", i + 1));
     let location = match raw.location {
         None => {
@@ -141,6 +141,8 @@ pub(super) fn source(
     }
     match release_items {
         None if raw.inventory.is_some() => {}
+        // An inventory table that could not be read is reported already.
+        None if p.is_unread(&at("inventory")) => {}
         None => p.missing(
             at("release"),
             "a list of { substance = …, rate_kg_s = … } or { nuclide = …, rate_bq_s = … }",
@@ -162,7 +164,7 @@ pub(super) fn source(
             }
         }
     }
-    (p.0.len() == n0).then(|| Source {
+    (p.count() == n0).then(|| Source {
         name,
         location: location.expect("checked"),
         height_m,
