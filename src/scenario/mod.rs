@@ -260,6 +260,9 @@ pub struct Scenario {
     pub consequence: crate::consequence::ConsequenceSpec,
     /// Ensemble options (`[ensemble]`, optional; used by `plume ensemble` only).
     pub ensemble: Option<crate::ensemble::EnsembleSpec>,
+    /// What is valid but probably not what was meant (a substance outside the chemical
+    /// library), each naming its field; the CLI prints them before it runs.
+    pub warnings: Vec<String>,
 }
 
 impl Scenario {

@@ -15,7 +15,7 @@ mod source;
 use met::{gridded_met, station_met, uniform_met};
 use model::lagrangian_model;
 use read::section;
-use source::source;
+use source::{source, Site};
 
 /// Collects problems; each check records one and returns whether the value passed.
 #[derive(Default)]
@@ -26,6 +26,8 @@ struct Problems {
     unread: Vec<String>,
     /// Missing values left unreported because they were unread.
     quiet: usize,
+    /// What is valid but probably not what was meant; reported without stopping the run.
+    warnings: Vec<String>,
 }
 
 impl Problems {
@@ -455,12 +457,38 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         }
     }
 
+    // [consequence] (defined and validated in crate::consequence), before the sources: its
+    // substance_file adds chemicals that release names may refer to.
+    let consequence = match get("consequence") {
+        Some(v) => section::<crate::consequence::ConsequenceSection>(v, "consequence", &mut p)
+            .map(|c| {
+                crate::consequence::validate(c, file, &mut |path, value, expected| {
+                    p.push(path, value, expected)
+                })
+            })
+            .unwrap_or_default(),
+        None => crate::consequence::ConsequenceSpec::default(),
+    };
+
+    let user_library = consequence
+        .substance_file
+        .as_ref()
+        .and_then(|f| substance::Library::with_user_file(f).ok());
+    let library = user_library
+        .as_ref()
+        .unwrap_or_else(|| substance::Library::embedded());
+
     // [[source]]
     let mut species: Vec<Species> = vec![];
     let mut sources = vec![];
     for (i, raw) in raw_sources.into_iter().enumerate() {
         let Some(raw) = raw else { continue };
-        if let Some(s) = source(raw, i, duration_s, centre, extent_m, &mut species, &mut p) {
+        let site = Site {
+            duration_s,
+            centre,
+            extent_m,
+        };
+        if let Some(s) = source(raw, i, site, library, &mut species, &mut p) {
             sources.push(s);
         }
     }
@@ -584,18 +612,6 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         );
     }
 
-    // [consequence] (defined and validated in crate::consequence)
-    let consequence = match get("consequence") {
-        Some(v) => section::<crate::consequence::ConsequenceSection>(v, "consequence", &mut p)
-            .map(|c| {
-                crate::consequence::validate(c, file, &mut |path, value, expected| {
-                    p.push(path, value, expected)
-                })
-            })
-            .unwrap_or_default(),
-        None => crate::consequence::ConsequenceSpec::default(),
-    };
-
     // [ensemble] (defined and validated in crate::ensemble)
     let ensemble = get("ensemble").and_then(|v| {
         section::<crate::ensemble::EnsembleSection>(v, "ensemble", &mut p).map(|e| {
@@ -629,5 +645,6 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         output: OutputSpec { directory, formats },
         consequence,
         ensemble,
+        warnings: p.warnings,
     })
 }
