@@ -211,6 +211,34 @@ fn source_outside_the_domain() {
 }
 
 #[test]
+fn swapped_lat_and_lon_are_pointed_out() {
+    // The source written { lat = lon, lon = lat }: far outside the domain, inside once swapped.
+    fails_with(
+        &VALID.replace("lat = 45.07, lon = -66.70", "lat = -66.70, lon = 45.07"),
+        &[
+            "source[0].location = { lat = -66.7, lon = 45.07 }: expected a point inside the domain",
+            "lat and lon swapped here or in domain.centre?",
+        ],
+    );
+    // The centre swapped: every source is outside, and swapping the centre would fix it.
+    fails_with(
+        &VALID.replace("lat = 45.07, lon = -66.75", "lat = -66.75, lon = 45.07"),
+        &[
+            "source[0].location",
+            "lat and lon swapped here or in domain.centre?",
+        ],
+    );
+    // A longitude beyond ±80 written as the latitude.
+    assert_eq!(
+        problems(&VALID.replace("lat = 45.07, lon = -66.75", "lat = -123.1, lon = 49.28")),
+        ["domain.centre.lat = -123.1: expected a number ≥ -80 and ≤ 80 degrees (lat and lon swapped?)"]
+    );
+    // A source merely outside gets no such hint.
+    let ps = problems(&VALID.replace("lon = -66.70", "lon = -66.00"));
+    assert!(!ps.iter().any(|p| p.contains("swapped")), "{ps:#?}");
+}
+
+#[test]
 fn layer_with_bottom_above_top() {
     fails_with(
         &VALID.replace("[3, 50]", "[50, 3]"),

@@ -7,6 +7,7 @@ use super::*;
 use crate::source::{Deposition, Release, Source, Stack};
 use crate::substance::{self, AmountUnit, Species};
 
+mod location;
 mod met;
 mod model;
 mod read;
@@ -338,19 +339,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             p.missing("domain.centre", "{ lat = …, lon = … } in decimal degrees");
             None
         }
-        Some(c) => {
-            let a = p.range(
-                "domain.centre.lat",
-                c.lat,
-                Bounds::new(-80.0, true, 80.0, true, "degrees"),
-            );
-            let b = p.range(
-                "domain.centre.lon",
-                c.lon,
-                Bounds::new(-180.0, true, 180.0, true, "degrees"),
-            );
-            (a && b).then_some(c)
-        }
+        Some(c) => location::position("domain.centre", c, &mut p),
     };
     let extent_m = match dom.extent_m {
         None => {

@@ -35,29 +35,10 @@ pub(super) fn source(
             p.missing(at("location"), "{ lat = …, lon = … } in decimal degrees");
             None
         }
-        Some(l) => {
-            let a = p.range(
-                &at("location.lat"),
-                l.lat,
-                Bounds::new(-80.0, true, 80.0, true, "degrees"),
-            );
-            let b = p.range(
-                &at("location.lon"),
-                l.lon,
-                Bounds::new(-180.0, true, 180.0, true, "degrees"),
-            );
-            (a && b).then_some(l)
-        }
+        Some(l) => location::position(&at("location"), l, p),
     };
     if let (Some(l), Some(c), Some(e)) = (location, centre, extent_m) {
-        let (x, y) = crate::geo::TransverseMercator::new(c).forward(l);
-        if x.abs() > e[0] / 2.0 || y.abs() > e[1] / 2.0 {
-            p.push(
-                at("location"),
-                format!("{{ lat = {}, lon = {} }}", l.lat, l.lon),
-                format!("a point inside the domain (it lies {:.0} m east, {:.0} m north of the centre; the domain reaches ±{:.0} m, ±{:.0} m)", x, y, e[0] / 2.0, e[1] / 2.0),
-            );
-        }
+        location::inside_domain(&at("location"), l, c, e, p);
     }
     let height_m = p.opt(
         &at("height_m"),
