@@ -504,6 +504,7 @@ pub fn run_scenario_with_progress(
         .output_dir
         .clone()
         .unwrap_or_else(|| scenario.output.directory.clone());
+    crate::output::check_dir(&dir)?;
     let sim = simulate_with_progress(scenario, options, progress)?;
     let written = write_outputs(scenario, &sim, &dir)?;
     Ok(summarise(

@@ -239,6 +239,30 @@ fn swapped_lat_and_lon_are_pointed_out() {
 }
 
 #[test]
+fn an_output_folder_that_is_a_file_is_refused_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), VALID).unwrap();
+    std::fs::write(dir.path().join("afile"), "").unwrap();
+    let plume = |out: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_plume"))
+            .current_dir(dir.path())
+            .args(["run", "s.toml", "-o", out])
+            .output()
+            .unwrap()
+    };
+    let out = plume("afile");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "plume: cannot write outputs to afile: expected a directory, afile is a file"
+    );
+    assert!(out.stdout.is_empty(), "the model did not run");
+    let out = plume("afile/sub");
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("cannot write outputs to afile/sub: expected a directory, afile is a file"));
+}
+
+#[test]
 fn layer_with_bottom_above_top() {
     fails_with(
         &VALID.replace("[3, 50]", "[50, 3]"),
