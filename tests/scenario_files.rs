@@ -271,6 +271,14 @@ fn layer_with_bottom_above_top() {
 }
 
 #[test]
+fn a_single_source_table_asks_for_double_brackets() {
+    assert_eq!(
+        problems(&VALID.replace("[[source]]", "[source]")),
+        ["source = [source]: expected one or more [[source]] tables, in double brackets; got a single table"]
+    );
+}
+
+#[test]
 fn misspelt_model_kind_lists_the_kinds_and_the_closest() {
     assert_eq!(
         problems(&VALID.replace("kind = \"gaussian_plume\"", "kind = \"gausian_plume\"")),

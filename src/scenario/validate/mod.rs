@@ -253,8 +253,17 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             .enumerate()
             .map(|(i, v)| section(v, &format!("source[{i}]"), &mut p))
             .collect(),
-        Some(_) => {
-            p.push("source", "(not an array)", "one or more [[source]] tables");
+        Some(v) => {
+            let (written, got) = match v {
+                toml::Value::Table(_) => ("[source]", "a single table"),
+                _ => ("(not a table)", "something else"),
+            };
+            p.push(
+                "source",
+                written,
+                format!("one or more [[source]] tables, in double brackets; got {got}"),
+            );
+            p.unread("source");
             vec![]
         }
         None => {
