@@ -58,7 +58,7 @@ impl Chemical {
 
     /// Whether `name` names this chemical: the same letters and digits, ignoring case and a
     /// trailing "gas", as its name, its name before a parenthesis (`Sarin` for `Sarin (GB)`) or
-    /// an alias (`Cl2`); or its CAS number. See [`names`].
+    /// an alias (`Cl2`); or its CAS number (rules in `substance/names.rs`).
     pub fn matches(&self, name: &str) -> bool {
         let written = names::written_keys(name);
         name.trim() == self.cas || self.names().any(|n| written.contains(&names::key(n)))
