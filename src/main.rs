@@ -110,6 +110,14 @@ fn progress_bar(silent: bool) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
+/// Prints a scenario's warnings on standard error, before anything else is done with it, so
+/// that they are seen before the run and not lost under its output.
+fn print_warnings(scenario: &Scenario) {
+    for w in &scenario.warnings {
+        eprintln!("{}: warning: {w}", scenario.path.display());
+    }
+}
+
 /// Exit code for invalid input: a scenario that does not validate, a weather file whose content
 /// cannot be used, or a bad command line (clap's own).
 const EXIT_INVALID: u8 = 2;
@@ -217,7 +225,10 @@ fn main() -> ExitCode {
             let (mut invalid, mut failed) = (false, false);
             for f in &files {
                 let s = match Scenario::load(f) {
-                    Ok(s) => s,
+                    Ok(s) => {
+                        print_warnings(&s);
+                        s
+                    }
                     Err(e) => {
                         invalid = true;
                         eprintln!("{e}");
@@ -260,8 +271,18 @@ fn main() -> ExitCode {
                 seed,
                 backend,
             };
+            let scenario = match Scenario::load(&file) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(EXIT_INVALID);
+                }
+            };
+            if !quiet {
+                print_warnings(&scenario);
+            }
             let bar = progress_bar(quiet || json);
-            let result = plume::run_file_with_progress(&file, &options, &mut |done| {
+            let result = plume::run_scenario_with_progress(&scenario, &options, &mut |done| {
                 if let Some(b) = &bar {
                     b.set_position((done * 1000.0).round() as u64);
                 }

@@ -510,14 +510,25 @@ pub fn run_file_with_progress(
     progress: &mut (dyn FnMut(ProgressFraction) + Send),
 ) -> Result<RunSummary, RunError> {
     let scenario = Scenario::load(path)?;
-    let sim = simulate_with_progress(&scenario, options, progress)?;
+    run_scenario_with_progress(&scenario, options, progress)
+}
+
+/// Runs a loaded scenario and writes its outputs: [`run_file_with_progress`] after loading, for
+/// callers that show the scenario's warnings before the run.
+pub fn run_scenario_with_progress(
+    scenario: &Scenario,
+    options: &RunOptions,
+    progress: &mut (dyn FnMut(ProgressFraction) + Send),
+) -> Result<RunSummary, RunError> {
     let dir = options
         .output_dir
         .clone()
         .unwrap_or_else(|| scenario.output.directory.clone());
-    let written = write_outputs(&scenario, &sim, &dir)?;
+    crate::output::check_dir(&dir)?;
+    let sim = simulate_with_progress(scenario, options, progress)?;
+    let written = write_outputs(scenario, &sim, &dir)?;
     Ok(summarise(
-        &scenario,
+        scenario,
         &sim,
         written.iter().map(|p| p.display().to_string()).collect(),
     ))

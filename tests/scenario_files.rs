@@ -89,11 +89,56 @@ fn every_shipped_scenario_parses_validates_and_runs() {
 }
 
 #[test]
-fn misspelt_key_names_the_field_and_the_allowed_keys() {
-    fails_with(
-        &VALID.replace("wind_speed_m_s", "wind_sped_m_s"),
-        &["meteorology", "wind_sped_m_s", "expected one of"],
+fn misspelt_key_names_its_path_and_the_closest_key() {
+    assert_eq!(
+        problems(&VALID.replace("wind_speed_m_s", "wind_sped_m_s")),
+        ["meteorology.wind_sped_m_s = 5.0: expected a key of [meteorology] (did you mean wind_speed_m_s?)"]
     );
+    // Nested tables too, and a key far from every known one lists them all.
+    fails_with(
+        &VALID.replace("rate_bq_s = 1e12", "rate_bqs = 1e12"),
+        &["source[0].release[0].rate_bqs = 1000000000000.0: expected a key of source[0].release[0] (did you mean rate_bq_s?)"],
+    );
+    assert_eq!(
+        problems(&VALID.replace("height_m = 40", "height_m = 40\ncolour = \"red\"")),
+        ["source[0].colour = \"red\": expected a key of source[0]: name, location, height_m, start_s, duration_s, release, inventory, stack_diameter_m, exit_velocity_m_s, exit_temperature_k"]
+    );
+}
+
+#[test]
+fn an_unknown_key_hides_no_other_problem_of_its_section_and_invents_no_missing_key() {
+    // The user test: a misspelt key beside an out-of-range value gave only the first problem.
+    assert_eq!(
+        problems(
+            &VALID
+                .replace("wind_speed_m_s", "wind_sped_m_s")
+                .replace("wind_from_deg = 80", "wind_from_deg = 400")
+        ),
+        [
+            "meteorology.wind_sped_m_s = 5.0: expected a key of [meteorology] (did you mean wind_speed_m_s?)",
+            "meteorology.wind_from_deg = 400: expected a number ≥ 0 and ≤ 360 degrees",
+        ]
+    );
+    // … and `resolution = 100` in [domain] made centre, extent_m and output_interval_s
+    // "missing" although all three were there.
+    assert_eq!(
+        problems(&VALID.replace("resolution_m = 500", "resolution = 100")),
+        ["domain.resolution = 100: expected a key of [domain] (did you mean resolution_m?)"]
+    );
+}
+
+#[test]
+fn a_section_missing_altogether_is_one_problem_not_one_per_key() {
+    let text = VALID.replace("[domain]", "[domian]");
+    let ps = problems(&text);
+    assert!(
+        ps.contains(
+            &"domian = (unknown section): expected a known section (did you mean [domain]?)"
+                .to_string()
+        ),
+        "{ps:#?}"
+    );
+    assert!(!ps.iter().any(|p| p.starts_with("domain.")), "{ps:#?}");
 }
 
 #[test]
@@ -166,6 +211,58 @@ fn source_outside_the_domain() {
 }
 
 #[test]
+fn swapped_lat_and_lon_are_pointed_out() {
+    // The source written { lat = lon, lon = lat }: far outside the domain, inside once swapped.
+    fails_with(
+        &VALID.replace("lat = 45.07, lon = -66.70", "lat = -66.70, lon = 45.07"),
+        &[
+            "source[0].location = { lat = -66.7, lon = 45.07 }: expected a point inside the domain",
+            "lat and lon swapped here or in domain.centre?",
+        ],
+    );
+    // The centre swapped: every source is outside, and swapping the centre would fix it.
+    fails_with(
+        &VALID.replace("lat = 45.07, lon = -66.75", "lat = -66.75, lon = 45.07"),
+        &[
+            "source[0].location",
+            "lat and lon swapped here or in domain.centre?",
+        ],
+    );
+    // A longitude beyond ±80 written as the latitude.
+    assert_eq!(
+        problems(&VALID.replace("lat = 45.07, lon = -66.75", "lat = -123.1, lon = 49.28")),
+        ["domain.centre.lat = -123.1: expected a number ≥ -80 and ≤ 80 degrees (lat and lon swapped?)"]
+    );
+    // A source merely outside gets no such hint.
+    let ps = problems(&VALID.replace("lon = -66.70", "lon = -66.00"));
+    assert!(!ps.iter().any(|p| p.contains("swapped")), "{ps:#?}");
+}
+
+#[test]
+fn an_output_folder_that_is_a_file_is_refused_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), VALID).unwrap();
+    std::fs::write(dir.path().join("afile"), "").unwrap();
+    let plume = |out: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_plume"))
+            .current_dir(dir.path())
+            .args(["run", "s.toml", "-o", out])
+            .output()
+            .unwrap()
+    };
+    let out = plume("afile");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "plume: cannot write outputs to afile: expected a directory, afile is a file"
+    );
+    assert!(out.stdout.is_empty(), "the model did not run");
+    let out = plume("afile/sub");
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("cannot write outputs to afile/sub: expected a directory, afile is a file"));
+}
+
+#[test]
 fn layer_with_bottom_above_top() {
     fails_with(
         &VALID.replace("[3, 50]", "[50, 3]"),
@@ -174,10 +271,22 @@ fn layer_with_bottom_above_top() {
 }
 
 #[test]
-fn misspelt_model_kind() {
+fn a_single_source_table_asks_for_double_brackets() {
+    assert_eq!(
+        problems(&VALID.replace("[[source]]", "[source]")),
+        ["source = [source]: expected one or more [[source]] tables, in double brackets; got a single table"]
+    );
+}
+
+#[test]
+fn misspelt_model_kind_lists_the_kinds_and_the_closest() {
+    assert_eq!(
+        problems(&VALID.replace("kind = \"gaussian_plume\"", "kind = \"gausian_plume\"")),
+        ["model.kind = \"gausian_plume\": expected one of \"gaussian_plume\", \"lagrangian\", \"gaussian_puff\" (did you mean \"gaussian_plume\"?)"]
+    );
     fails_with(
-        &VALID.replace("kind = \"gaussian_plume\"", "kind = \"gausian_plume\""),
-        &["model", "unknown variant `gausian_plume`", "gaussian_plume"],
+        &VALID.replace("kind = \"uniform\"\n", ""),
+        &["meteorology.kind = (missing): expected one of \"uniform\", \"station\", \"gridded\""],
     );
 }
 
@@ -233,11 +342,51 @@ fn unknown_section() {
 }
 
 #[test]
-fn wrong_type() {
-    fails_with(
-        &VALID.replace("duration_s = 3600", "duration_s = \"an hour\""),
-        &["scenario.duration_s", "invalid type"],
+fn wrong_types_are_said_in_plain_words_with_the_unit() {
+    let ps = |from: &str, to: &str| problems(&VALID.replace(from, to));
+    assert_eq!(
+        ps("wind_speed_m_s = 5.0", "wind_speed_m_s = \"3 m/s\""),
+        ["meteorology.wind_speed_m_s = \"3 m/s\": expected a number in m/s, got the text \"3 m/s\""]
     );
+    assert_eq!(
+        ps("duration_s = 3600", "duration_s = \"an hour\""),
+        ["scenario.duration_s = \"an hour\": expected a number in s, got the text \"an hour\""]
+    );
+    assert_eq!(
+        ps(
+            "kind = \"gaussian_plume\"",
+            "kind = \"lagrangian\"\nparticles = 25000.0"
+        ),
+        ["model.particles = 25000.0: expected a whole number, got a number with a decimal point (write 25000)"]
+    );
+    assert_eq!(
+        ps("[3, 50]", "[3, \"50\"]"),
+        ["domain.layers_m[1][1] = \"50\": expected a number in m, got the text \"50\""]
+    );
+    assert_eq!(
+        ps("lat = 45.07, lon = -66.70", "lat = \"45.07\", lon = -66.70"),
+        ["source[0].location.lat = \"45.07\": expected a number in degrees, got the text \"45.07\""]
+    );
+    assert_eq!(
+        ps("lat = 45.07, lon = -66.70", "lat = 45.07"),
+        ["source[0].location.lon = (missing): expected a value (this key is required)"]
+    );
+    assert_eq!(
+        ps("stability = \"D\"", "stability = \"D\"\nterrain = \"urbn\""),
+        ["meteorology.terrain = \"urbn\": expected one of \"rural\", \"urban\" (did you mean \"urban\"?)"]
+    );
+    // No Rust type names, no serde wording, nothing on a second line.
+    for p in ps("wind_speed_m_s = 5.0", "wind_speed_m_s = true")
+        .iter()
+        .chain(&ps(
+            "kind = \"gaussian_plume\"",
+            "kind = \"gaussian_plume\"\nbackend = 1",
+        ))
+    {
+        for jargon in ["f64", "i64", "invalid type", "variant", "`", "\n"] {
+            assert!(!p.contains(jargon), "{jargon:?} in {p}");
+        }
+    }
 }
 
 #[test]

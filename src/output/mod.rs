@@ -26,6 +26,8 @@ pub enum OutputError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot write outputs to {}: expected a directory, {} is a file", path.display(), file.display())]
+    NotADirectory { path: PathBuf, file: PathBuf },
     #[error("cannot draw {}: {message}", path.display())]
     Image { path: PathBuf, message: String },
     #[error("cannot write HDF5 file {}: {source}", path.display())]
@@ -36,8 +38,27 @@ pub enum OutputError {
     },
 }
 
+/// Checks that `dir` can be an output directory: neither it nor its nearest existing ancestor
+/// is a file. Run before a model, so that `-o afile` is refused before the run, not after it.
+pub fn check_dir(dir: &Path) -> Result<(), OutputError> {
+    for a in dir.ancestors().filter(|a| !a.as_os_str().is_empty()) {
+        match std::fs::metadata(a) {
+            Ok(m) if m.is_dir() => return Ok(()),
+            Ok(_) => {
+                return Err(OutputError::NotADirectory {
+                    path: dir.to_path_buf(),
+                    file: a.to_path_buf(),
+                })
+            }
+            Err(_) => continue,
+        }
+    }
+    Ok(())
+}
+
 /// Creates `dir` (and parents) if missing.
 pub fn ensure_dir(dir: &Path) -> Result<(), OutputError> {
+    check_dir(dir)?;
     std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
         path: dir.to_path_buf(),
         source,

@@ -1,10 +1,11 @@
 //! Scenario files: TOML in, a validated [`Scenario`] out.
 //!
 //! Loading is two passes. Each top-level section (and each `[[source]]`) is deserialised on its
-//! own, so a type error or unknown key in one section does not hide problems in the others; then
-//! [`validate`] checks every value's range and the relations between values. Every problem names
-//! the file, the field path, the bad value and what was expected, and all of them are reported
-//! together.
+//! own, and again after each unknown key or wrongly typed value, so that no mistake hides another
+//! (`validate::read`); then [`validate`] checks every value's range and the relations between
+//! values. Every problem names the file, the field path, the bad value and what was expected, and
+//! all of them are reported together. What is valid but probably unmeant (a substance outside the
+//! chemical library) is a warning in [`Scenario::warnings`].
 
 mod raw;
 mod validate;
@@ -260,6 +261,9 @@ pub struct Scenario {
     pub consequence: crate::consequence::ConsequenceSpec,
     /// Ensemble options (`[ensemble]`, optional; used by `plume ensemble` only).
     pub ensemble: Option<crate::ensemble::EnsembleSpec>,
+    /// What is valid but probably not what was meant (a substance outside the chemical
+    /// library), each naming its field; the CLI prints them before it runs.
+    pub warnings: Vec<String>,
 }
 
 impl Scenario {

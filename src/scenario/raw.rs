@@ -1,7 +1,9 @@
 //! The scenario file as written: serde types with every user-facing key, units in the names.
 //!
 //! Required keys are `Option` here so that validation can report every missing key at once;
-//! `deny_unknown_fields` turns a misspelt key into an error that lists the keys allowed.
+//! `deny_unknown_fields` turns a misspelt key into an error that lists the keys allowed, which
+//! `validate::read` turns into a "did you mean …?". Sections that pick their keys by `kind` are
+//! enums whose variants are read one by one (see `MET_KINDS`, `MODEL_KINDS` in `validate`).
 
 use serde::Deserialize;
 
@@ -62,8 +64,8 @@ pub struct ReleaseItem {
     pub washout_b: Option<f64>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+/// `[meteorology]` by its `kind`.
+#[derive(Debug, Clone)]
 pub enum MeteorologySection {
     Uniform(UniformMetSection),
     Station(StationMetSection),
@@ -145,8 +147,8 @@ pub enum Terrain {
     Urban,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+/// `[model]` by its `kind`.
+#[derive(Debug, Clone)]
 pub enum ModelSection {
     GaussianPlume(GaussianPlumeSection),
     Lagrangian(LagrangianSection),

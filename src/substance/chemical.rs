@@ -12,7 +12,8 @@
 
 use serde::Serialize;
 
-use super::table::{normalise, SubstanceError, Table};
+use super::names;
+use super::table::{SubstanceError, Table};
 
 /// The AEGL exposure durations (s): 10 min, 30 min, 1 h, 4 h, 8 h.
 pub const AEGL_DURATIONS_S: [f64; 5] = [600.0, 1800.0, 3600.0, 14_400.0, 28_800.0];
@@ -31,6 +32,9 @@ pub struct Threshold {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Chemical {
     pub name: String,
+    /// Other names it answers to: formulas, common names, spellings, military codes
+    /// (`data/chem_aliases.csv`).
+    pub aliases: Vec<String>,
     pub cas: String,
     pub mw_g_per_mol: f64,
     /// Toxic-load exponent n in ∫Cⁿ dt.
@@ -52,12 +56,12 @@ impl Chemical {
         c_kg_m3 * 1e6 * 24.45 / self.mw_g_per_mol
     }
 
-    /// Whether `name` names this chemical: same letters and digits, ignoring case, or the part
-    /// before a parenthesis (`Sarin` for `Sarin (GB)`), or the CAS number.
+    /// Whether `name` names this chemical: the same letters and digits, ignoring case and a
+    /// trailing "gas", as its name, its name before a parenthesis (`Sarin` for `Sarin (GB)`) or
+    /// an alias (`Cl2`); or its CAS number (rules in `substance/names.rs`).
     pub fn matches(&self, name: &str) -> bool {
-        let key = normalise(name);
-        let short = self.name.split('(').next().unwrap_or(&self.name);
-        key == normalise(&self.name) || key == normalise(short) || name.trim() == self.cas
+        let written = names::written_keys(name);
+        name.trim() == self.cas || self.names().any(|n| written.contains(&names::key(n)))
     }
 }
 
@@ -82,6 +86,7 @@ pub(crate) fn parse_chemicals(
     for (i, row) in p.rows.iter().enumerate() {
         out.push(Chemical {
             name: p.required_text(i, "chemical")?,
+            aliases: vec![],
             cas: p.text(row, c_cas).to_string(),
             mw_g_per_mol: p.number(i, "mw_g_per_mol", 1.0, 10_000.0)?,
             toxic_load_n: p.number(i, "toxic_load_n", 0.1, 10.0)?,

@@ -8,6 +8,7 @@
 pub mod bateman;
 mod chemical;
 pub mod deposition;
+mod names;
 mod nuclide;
 mod table;
 pub mod user;
@@ -18,6 +19,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 pub use chemical::{Chemical, Threshold, AEGL_DURATIONS_S};
+pub use names::ChemicalName;
 pub use nuclide::{Daughter, DepositionClass, Nuclide, NuclideQuantity};
 pub use table::{normalise, SubstanceError};
 
@@ -70,6 +72,7 @@ pub fn embedded_tables() -> Vec<(&'static str, &'static str, &'static str)> {
         (NUCLIDES_FILE, NUCLIDES_CSV, "source"),
         (CHEM_PROPERTIES_FILE, CHEM_PROPERTIES_CSV, "source"),
         (CHEM_THRESHOLDS_FILE, CHEM_THRESHOLDS_CSV, "source"),
+        (names::ALIASES_FILE, names::ALIASES_CSV, "source"),
         (
             "data/criteria.csv",
             include_str!("data/criteria.csv"),
@@ -125,14 +128,16 @@ impl Library {
     }
 
     fn from_tables() -> Result<Library, SubstanceError> {
+        let mut chemicals = chemical::parse_chemicals(
+            CHEM_PROPERTIES_FILE,
+            CHEM_PROPERTIES_CSV,
+            CHEM_THRESHOLDS_FILE,
+            CHEM_THRESHOLDS_CSV,
+        )?;
+        names::attach_aliases(names::ALIASES_FILE, names::ALIASES_CSV, &mut chemicals)?;
         Ok(Library {
             nuclides: nuclide::parse_nuclides(NUCLIDES_FILE, NUCLIDES_CSV)?,
-            chemicals: chemical::parse_chemicals(
-                CHEM_PROPERTIES_FILE,
-                CHEM_PROPERTIES_CSV,
-                CHEM_THRESHOLDS_FILE,
-                CHEM_THRESHOLDS_CSV,
-            )?,
+            chemicals,
         })
     }
 
@@ -160,7 +165,12 @@ impl Library {
         }
         for c in user.chemicals {
             match self.chemicals.iter_mut().find(|m| m.matches(&c.name)) {
-                Some(slot) => *slot = c,
+                // A replaced chemical keeps its aliases: "Cl2" still means the user's chlorine.
+                Some(slot) => {
+                    let aliases = std::mem::take(&mut slot.aliases);
+                    *slot = c;
+                    slot.aliases = aliases;
+                }
                 None => self.chemicals.push(c),
             }
         }
@@ -173,7 +183,7 @@ impl Library {
         self.nuclides.iter().find(|n| normalise(&n.name) == key)
     }
 
-    /// The chemical of that name or CAS number, if any.
+    /// The chemical of that name, alias or CAS number, if any (see [`Chemical::matches`]).
     pub fn chemical(&self, name: &str) -> Option<&Chemical> {
         self.chemicals.iter().find(|c| c.matches(name))
     }

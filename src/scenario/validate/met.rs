@@ -3,7 +3,7 @@
 use super::*;
 
 pub(super) fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<UniformMetSpec> {
-    let n0 = p.0.len();
+    let n0 = p.count();
     let speed = p.req(
         "meteorology.wind_speed_m_s",
         u.wind_speed_m_s,
@@ -110,7 +110,7 @@ pub(super) fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<Unif
             Bounds::new(0.0, false, 60.0, true, "degrees"),
         );
     });
-    (p.0.len() == n0).then(|| UniformMetSpec {
+    (p.count() == n0).then(|| UniformMetSpec {
         wind_speed_m_s: speed.expect("checked"),
         wind_reference_height_m: zr,
         wind_from_deg: from.expect("checked"),
@@ -170,7 +170,7 @@ pub(super) fn station_met(
     file: &Path,
     p: &mut Problems,
 ) -> Option<StationMetSpec> {
-    let n0 = p.0.len();
+    let n0 = p.count();
     let path = met_file(s.file, file, "an existing station CSV file", p);
     let z0 = p.opt(
         "meteorology.roughness_length_m",
@@ -205,7 +205,7 @@ pub(super) fn station_met(
         10_800.0,
         Bounds::new(0.0, false, 30.0 * 86400.0, true, "s"),
     );
-    (p.0.len() == n0).then(|| StationMetSpec {
+    (p.count() == n0).then(|| StationMetSpec {
         file: path.expect("checked"),
         weighting,
         roughness_length_m: z0,
@@ -220,7 +220,7 @@ pub(super) fn gridded_met(
     file: &Path,
     p: &mut Problems,
 ) -> Option<GriddedMetSpec> {
-    let n0 = p.0.len();
+    let n0 = p.count();
     let path = met_file(g.file, file, "an existing netCDF-4 or GRIB2 file", p);
     let z0 = p.opt(
         "meteorology.roughness_length_m",
@@ -251,7 +251,7 @@ pub(super) fn gridded_met(
         }
         (None, None) => None,
     };
-    (p.0.len() == n0).then(|| GriddedMetSpec {
+    (p.count() == n0).then(|| GriddedMetSpec {
         file: path.expect("checked"),
         format: format.expect("checked"),
         vertical_interpolation: g.vertical_interpolation.unwrap_or_default(),

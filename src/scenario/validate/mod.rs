@@ -2,24 +2,34 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::de::DeserializeOwned;
-
 use super::raw::*;
 use super::*;
 use crate::source::{Deposition, Release, Source, Stack};
 use crate::substance::{self, AmountUnit, Species};
 
+mod location;
 mod met;
 mod model;
+mod read;
 mod source;
 
 use met::{gridded_met, station_met, uniform_met};
 use model::lagrangian_model;
-use source::source;
+use read::section;
+use source::{source, Site};
 
 /// Collects problems; each check records one and returns whether the value passed.
 #[derive(Default)]
-struct Problems(Vec<Problem>);
+struct Problems {
+    list: Vec<Problem>,
+    /// Paths whose value could not be read (a wrong type, a table missing a key, an unknown key
+    /// that names them): their problem is already reported, so they are not also "missing".
+    unread: Vec<String>,
+    /// Missing values left unreported because they were unread.
+    quiet: usize,
+    /// What is valid but probably not what was meant; reported without stopping the run.
+    warnings: Vec<String>,
+}
 
 impl Problems {
     fn push(
@@ -28,15 +38,38 @@ impl Problems {
         value: impl Into<String>,
         expected: impl Into<String>,
     ) {
-        self.0.push(Problem {
+        self.list.push(Problem {
             path: path.into(),
             value: value.into(),
             expected: expected.into(),
         });
     }
 
+    /// Problems found so far, counting the quiet ones: a check compares it before and after to
+    /// tell whether everything it read was valid.
+    fn count(&self) -> usize {
+        self.list.len() + self.quiet
+    }
+
+    /// Marks `path` (and everything under it) as already reported unreadable.
+    fn unread(&mut self, path: impl Into<String>) {
+        self.unread.push(path.into());
+    }
+
+    fn is_unread(&self, path: &str) -> bool {
+        self.unread.iter().any(|u| {
+            path.strip_prefix(u.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        })
+    }
+
     fn missing(&mut self, path: impl Into<String>, expected: &str) {
-        self.push(path, "(missing)", expected);
+        let path = path.into();
+        if self.is_unread(&path) {
+            self.quiet += 1;
+        } else {
+            self.push(path, "(missing)", expected);
+        }
     }
 
     /// Checks that `v` is finite and within `b`.
@@ -138,30 +171,6 @@ fn fmt_num(v: f64) -> String {
     }
 }
 
-/// Deserialises one section, turning serde's error into a problem under `path`.
-fn section<T: DeserializeOwned>(
-    value: toml::Value,
-    path: &str,
-    problems: &mut Problems,
-) -> Option<T> {
-    match serde_path_to_error::deserialize::<_, T>(value) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            let inner = e.path().to_string();
-            let full = if inner == "." || inner.is_empty() {
-                path.to_string()
-            } else {
-                format!("{path}.{inner}")
-            };
-            let msg = e.into_inner().to_string();
-            let msg = msg.trim().trim_end_matches('.').to_string();
-            // serde's messages already say what was found and what was expected.
-            problems.push(full, "(see message)", msg);
-            None
-        }
-    }
-}
-
 /// Most values (cells × layers × output times × species) the concentration grids may hold.
 const MAX_GRID_VALUES: f64 = 1.0e9;
 
@@ -175,6 +184,11 @@ const TOP_LEVEL: [&str; 8] = [
     "consequence",
     "ensemble",
 ];
+
+/// The `kind`s of `[meteorology]`, in the order of [`MeteorologySection`]'s variants.
+const MET_KINDS: [&str; 3] = ["uniform", "station", "gridded"];
+/// The `kind`s of `[model]`, in the order of [`ModelSection`]'s variants.
+const MODEL_KINDS: [&str; 3] = ["gaussian_plume", "lagrangian", "gaussian_puff"];
 
 pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     let mut p = Problems::default();
@@ -196,16 +210,16 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                 None => ("(syntax)".to_string(), "(unknown position)".to_string()),
             };
             p.push(path, value, format!("valid TOML ({})", e.message().trim()));
-            return Err(p.0);
+            return Err(p.list);
         }
     };
     for key in table.keys() {
         if !TOP_LEVEL.contains(&key.as_str()) {
-            p.push(
-                key.clone(),
-                "(unknown section)",
-                format!("one of {}", TOP_LEVEL.join(", ")),
-            );
+            let expected = match read::closest(key, &TOP_LEVEL) {
+                Some(guess) => format!("a known section (did you mean [{guess}]?)"),
+                None => format!("one of {}", TOP_LEVEL.join(", ")),
+            };
+            p.push(key.clone(), "(unknown section)", expected);
         }
     }
     let get = |k: &str| table.get(k).cloned();
@@ -217,6 +231,8 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                 "scenario",
                 "a [scenario] table with name, start and duration_s",
             );
+            // Said once for the section, not again for each of its keys.
+            p.unread("scenario");
             ScenarioSection::default()
         }
     };
@@ -227,6 +243,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                 "domain",
                 "a [domain] table with centre, extent_m, resolution_m, layers_m, output_interval_s",
             );
+            p.unread("domain");
             DomainSection::default()
         }
     };
@@ -236,8 +253,17 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             .enumerate()
             .map(|(i, v)| section(v, &format!("source[{i}]"), &mut p))
             .collect(),
-        Some(_) => {
-            p.push("source", "(not an array)", "one or more [[source]] tables");
+        Some(v) => {
+            let (written, got) = match v {
+                toml::Value::Table(_) => ("[source]", "a single table"),
+                _ => ("(not a table)", "something else"),
+            };
+            p.push(
+                "source",
+                written,
+                format!("one or more [[source]] tables, in double brackets; got {got}"),
+            );
+            p.unread("source");
             vec![]
         }
         None => {
@@ -246,7 +272,14 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         }
     };
     let met: Option<MeteorologySection> = match get("meteorology") {
-        Some(v) => section(v, "meteorology", &mut p),
+        Some(v) => read::kind(v, "meteorology", &MET_KINDS, &mut p).and_then(|(kind, rest)| {
+            let path = "meteorology";
+            match kind {
+                "uniform" => section(rest, path, &mut p).map(MeteorologySection::Uniform),
+                "station" => section(rest, path, &mut p).map(MeteorologySection::Station),
+                _ => section(rest, path, &mut p).map(MeteorologySection::Gridded),
+            }
+        }),
         None => {
             p.missing(
                 "meteorology",
@@ -256,7 +289,14 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         }
     };
     let model: Option<ModelSection> = match get("model") {
-        Some(v) => section(v, "model", &mut p),
+        Some(v) => read::kind(v, "model", &MODEL_KINDS, &mut p).and_then(|(kind, rest)| {
+            let path = "model";
+            match kind {
+                "gaussian_plume" => section(rest, path, &mut p).map(ModelSection::GaussianPlume),
+                "lagrangian" => section(rest, path, &mut p).map(ModelSection::Lagrangian),
+                _ => section(rest, path, &mut p).map(ModelSection::GaussianPuff),
+            }
+        }),
         None => Some(ModelSection::GaussianPlume(GaussianPlumeSection::default())),
     };
     let out: OutputSection = match get("output") {
@@ -308,19 +348,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             p.missing("domain.centre", "{ lat = …, lon = … } in decimal degrees");
             None
         }
-        Some(c) => {
-            let a = p.range(
-                "domain.centre.lat",
-                c.lat,
-                Bounds::new(-80.0, true, 80.0, true, "degrees"),
-            );
-            let b = p.range(
-                "domain.centre.lon",
-                c.lon,
-                Bounds::new(-180.0, true, 180.0, true, "degrees"),
-            );
-            (a && b).then_some(c)
-        }
+        Some(c) => location::position("domain.centre", c, &mut p),
     };
     let extent_m = match dom.extent_m {
         None => {
@@ -427,12 +455,38 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         }
     }
 
+    // [consequence] (defined and validated in crate::consequence), before the sources: its
+    // substance_file adds chemicals that release names may refer to.
+    let consequence = match get("consequence") {
+        Some(v) => section::<crate::consequence::ConsequenceSection>(v, "consequence", &mut p)
+            .map(|c| {
+                crate::consequence::validate(c, file, &mut |path, value, expected| {
+                    p.push(path, value, expected)
+                })
+            })
+            .unwrap_or_default(),
+        None => crate::consequence::ConsequenceSpec::default(),
+    };
+
+    let user_library = consequence
+        .substance_file
+        .as_ref()
+        .and_then(|f| substance::Library::with_user_file(f).ok());
+    let library = user_library
+        .as_ref()
+        .unwrap_or_else(|| substance::Library::embedded());
+
     // [[source]]
     let mut species: Vec<Species> = vec![];
     let mut sources = vec![];
     for (i, raw) in raw_sources.into_iter().enumerate() {
         let Some(raw) = raw else { continue };
-        if let Some(s) = source(raw, i, duration_s, centre, extent_m, &mut species, &mut p) {
+        let site = Site {
+            duration_s,
+            centre,
+            extent_m,
+        };
+        if let Some(s) = source(raw, i, site, library, &mut species, &mut p) {
             sources.push(s);
         }
     }
@@ -556,18 +610,6 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         );
     }
 
-    // [consequence] (defined and validated in crate::consequence)
-    let consequence = match get("consequence") {
-        Some(v) => section::<crate::consequence::ConsequenceSection>(v, "consequence", &mut p)
-            .map(|c| {
-                crate::consequence::validate(c, file, &mut |path, value, expected| {
-                    p.push(path, value, expected)
-                })
-            })
-            .unwrap_or_default(),
-        None => crate::consequence::ConsequenceSpec::default(),
-    };
-
     // [ensemble] (defined and validated in crate::ensemble)
     let ensemble = get("ensemble").and_then(|v| {
         section::<crate::ensemble::EnsembleSection>(v, "ensemble", &mut p).map(|e| {
@@ -577,8 +619,8 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         })
     });
 
-    if !p.0.is_empty() {
-        return Err(p.0);
+    if p.count() > 0 {
+        return Err(p.list);
     }
     Ok(Scenario {
         path: file.to_path_buf(),
@@ -601,5 +643,6 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         output: OutputSpec { directory, formats },
         consequence,
         ensemble,
+        warnings: p.warnings,
     })
 }

@@ -12,7 +12,7 @@ pub(super) fn lagrangian_model(
         p.push(
             "model.particles",
             particles.to_string(),
-            format!("an integer ≥ 1 and ≤ {MAX_PARTICLES}"),
+            format!("a whole number ≥ 1 and ≤ {MAX_PARTICLES}"),
         );
     } else if (particles as usize) < sources.len() {
         // Particles are shared equally among the sources: one without any releases nothing.
@@ -27,7 +27,7 @@ pub(super) fn lagrangian_model(
     }
     let seed = l.seed.unwrap_or(0);
     if seed < 0 {
-        p.push("model.seed", seed.to_string(), "an integer ≥ 0");
+        p.push("model.seed", seed.to_string(), "a whole number ≥ 0");
     }
     let max_time_step_s = p.opt(
         "model.max_time_step_s",

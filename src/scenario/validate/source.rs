@@ -2,47 +2,43 @@
 
 use super::*;
 use crate::source::inventory::SourceTermError;
+use crate::substance::{ChemicalName, Library};
 
+/// What a source is checked against: the run's duration and the domain, where valid.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Site {
+    pub duration_s: Option<f64>,
+    pub centre: Option<LatLon>,
+    pub extent_m: Option<[f64; 2]>,
+}
+
+/// Validates one `[[source]]`; `library` (the embedded one plus any `substance_file`) names the
+/// chemicals its releases may refer to.
 pub(super) fn source(
     raw: SourceSection,
     i: usize,
-    duration_s: Option<f64>,
-    centre: Option<LatLon>,
-    extent_m: Option<[f64; 2]>,
+    site: Site,
+    library: &Library,
     species: &mut Vec<Species>,
     p: &mut Problems,
 ) -> Option<Source> {
+    let Site {
+        duration_s,
+        centre,
+        extent_m,
+    } = site;
     let at = |k: &str| format!("source[{i}].{k}");
-    let n0 = p.0.len();
+    let n0 = p.count();
     let name = raw.name.unwrap_or_else(|| format!("source {}", i + 1));
     let location = match raw.location {
         None => {
             p.missing(at("location"), "{ lat = …, lon = … } in decimal degrees");
             None
         }
-        Some(l) => {
-            let a = p.range(
-                &at("location.lat"),
-                l.lat,
-                Bounds::new(-80.0, true, 80.0, true, "degrees"),
-            );
-            let b = p.range(
-                &at("location.lon"),
-                l.lon,
-                Bounds::new(-180.0, true, 180.0, true, "degrees"),
-            );
-            (a && b).then_some(l)
-        }
+        Some(l) => location::position(&at("location"), l, p),
     };
     if let (Some(l), Some(c), Some(e)) = (location, centre, extent_m) {
-        let (x, y) = crate::geo::TransverseMercator::new(c).forward(l);
-        if x.abs() > e[0] / 2.0 || y.abs() > e[1] / 2.0 {
-            p.push(
-                at("location"),
-                format!("{{ lat = {}, lon = {} }}", l.lat, l.lon),
-                format!("a point inside the domain (it lies {:.0} m east, {:.0} m north of the centre; the domain reaches ±{:.0} m, ±{:.0} m)", x, y, e[0] / 2.0, e[1] / 2.0),
-            );
-        }
+        location::inside_domain(&at("location"), l, c, e, p);
     }
     let height_m = p.opt(
         &at("height_m"),
@@ -141,6 +137,8 @@ pub(super) fn source(
     }
     match release_items {
         None if raw.inventory.is_some() => {}
+        // An inventory table that could not be read is reported already.
+        None if p.is_unread(&at("inventory")) => {}
         None => p.missing(
             at("release"),
             "a list of { substance = …, rate_kg_s = … } or { nuclide = …, rate_bq_s = … }",
@@ -156,13 +154,13 @@ pub(super) fn source(
                     Some(n) if j >= written => format!("source[{i}].inventory.{n}"),
                     _ => format!("source[{i}].release[{j}]"),
                 };
-                if let Some(r) = release(item, &path, species, p) {
+                if let Some(r) = release(item, &path, library, species, p) {
                     releases.push(r);
                 }
             }
         }
     }
-    (p.0.len() == n0).then(|| Source {
+    (p.count() == n0).then(|| Source {
         name,
         location: location.expect("checked"),
         height_m,
@@ -176,6 +174,7 @@ pub(super) fn source(
 fn release(
     item: ReleaseItem,
     path: &str,
+    library: &Library,
     species: &mut Vec<Species>,
     p: &mut Problems,
 ) -> Option<Release> {
@@ -298,7 +297,10 @@ fn release(
         None => {
             // Another spelling of an earlier species would be the same library substance and the
             // same output variables, which the netCDF writer refuses only after the run.
-            if let Some(earlier) = species.iter().find(|s| same_substance(s, &name, unit)) {
+            if let Some(earlier) = species
+                .iter()
+                .find(|s| same_substance(s, &name, unit, library))
+            {
                 p.push(
                     at(if unit == AmountUnit::Kilogram {
                         "substance"
@@ -312,6 +314,10 @@ fn release(
                         crate::output::netcdf::variable_name(&earlier.name)
                     ),
                 );
+                return None;
+            }
+            if unit == AmountUnit::Kilogram && !chemical_known(&name, &at("substance"), library, p)
+            {
                 return None;
             }
             species.push(Species {
@@ -363,9 +369,8 @@ fn release(
 
 /// True when `name` (in `unit`) is another spelling of the species `s`: the same library
 /// substance, the same name up to case and punctuation, or the same netCDF variable name.
-fn same_substance(s: &Species, name: &str, unit: AmountUnit) -> bool {
+fn same_substance(s: &Species, name: &str, unit: AmountUnit, library: &Library) -> bool {
     use crate::output::netcdf::variable_name;
-    let library = crate::substance::Library::embedded();
     let key = |n: &str, u: AmountUnit| {
         match u {
             AmountUnit::Kilogram => library.chemical(n).map(|c| substance::normalise(&c.name)),
@@ -381,4 +386,44 @@ fn half_life_s_text(h: Option<f64>) -> String {
     h.map_or("none: it does not decay".to_string(), |h| {
         format!("{} s", fmt_num(h))
     })
+}
+
+/// What a substance outside the chemical library becomes, said in both its error and warning.
+const INERT: &str =
+    "it is transported as an inert gas with no toxic thresholds, so no zones are drawn for it";
+
+/// Checks a substance name against the chemical library: a library chemical passes; a name one
+/// typing mistake from a library name is an error (an emergency manager who types "Chlorin" must
+/// not get an empty map); any other name passes with a warning, since tracers and chemicals
+/// outside the library are legitimate releases. False for the error.
+fn chemical_known(name: &str, path: &str, library: &Library, p: &mut Problems) -> bool {
+    match library.chemical_name(name) {
+        ChemicalName::Known(_) => true,
+        ChemicalName::Typo { like, chemical } => {
+            let which = if like == chemical.name {
+                String::new()
+            } else {
+                format!(", {}", chemical.name)
+            };
+            p.push(
+                path,
+                format!("{name:?}"),
+                format!(
+                    "a library chemical (did you mean {like:?}{which}?) or one added with consequence.substance_file; outside the library, {INERT}"
+                ),
+            );
+            false
+        }
+        ChemicalName::Unknown { mentions } => {
+            let guess = mentions
+                .map(|c| format!(" (did you mean {:?}?)", c.name))
+                .unwrap_or_default();
+            let names: Vec<&str> = library.chemicals.iter().map(|c| c.name.as_str()).collect();
+            p.warnings.push(format!(
+                "{path} = {name:?}: {name:?} is not in the chemical library{guess}: {INERT}. Library chemicals: {}; formulas and common names such as Cl2 or \"mustard gas\" are accepted, and consequence.substance_file adds others",
+                names.join(", ")
+            ));
+            true
+        }
+    }
 }

@@ -1,0 +1,270 @@
+//! How people name the library's chemicals: the aliases of `data/chem_aliases.csv` (formulas,
+//! common names, British spellings, military codes), and which unknown names are probably a
+//! library chemical mistyped.
+//!
+//! A written name matches a chemical when its letters and digits, ignoring case, equal those of
+//! the chemical's name, of that name before a parenthesis (`Sarin` for `Sarin (GB)`) or of one of
+//! its aliases; a trailing "gas" or "vapour" is ignored ("chlorine gas"), subscript digits count
+//! as digits ("Cl₂"), and the CAS number matches too.
+//!
+//! An unknown name is a *typo* when it is one edit (a letter added, dropped, changed, or two
+//! neighbours swapped) from a name or alias of five or more letters and digits. Shorter names are
+//! never compared this way: CO2, NO2 and HCl are one letter from SO2 and HCN but are other
+//! chemicals.
+
+use super::chemical::Chemical;
+use super::table::{SubstanceError, Table};
+use super::Library;
+
+pub(crate) const ALIASES_FILE: &str = "data/chem_aliases.csv";
+pub(crate) const ALIASES_CSV: &str = include_str!("data/chem_aliases.csv");
+
+/// Shortest name (letters and digits) that a typo is looked for in.
+const MIN_TYPO_KEY_LEN: usize = 5;
+/// Shortest name that is looked for as a word inside an unknown name.
+const MIN_WORD_KEY_LEN: usize = 3;
+/// Trailing words that do not change which chemical is meant.
+const STATE_WORDS: [&str; 3] = ["gas", "vapour", "vapor"];
+
+/// The words of a name: runs of letters and digits, lower case, subscript digits as digits.
+fn words(name: &str) -> Vec<String> {
+    let mut out = vec![];
+    let mut word = String::new();
+    for c in name.chars() {
+        let c = match c {
+            '₀'..='₉' => char::from(b'0' + (c as u32 - '₀' as u32) as u8),
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        } else if !word.is_empty() {
+            out.push(std::mem::take(&mut word));
+        }
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+/// The letters and digits of a name, lower case ("Cl₂ gas" → "cl2gas").
+pub(crate) fn key(name: &str) -> String {
+    words(name).concat()
+}
+
+/// The keys a written name may match: as written, and without a trailing "gas" or "vapour".
+pub(crate) fn written_keys(name: &str) -> Vec<String> {
+    let mut w = words(name);
+    let mut keys = vec![w.concat()];
+    if w.len() > 1 && STATE_WORDS.contains(&w[w.len() - 1].as_str()) {
+        w.pop();
+        keys.push(w.concat());
+    }
+    keys
+}
+
+impl Chemical {
+    /// Every name this chemical answers to: its name, that name before a parenthesis, and its
+    /// aliases.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        let short = self.name.split('(').next().unwrap_or(&self.name).trim();
+        [self.name.as_str(), short]
+            .into_iter()
+            .chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+/// Attaches the aliases of the alias table to the chemicals they name; an alias that names no
+/// chemical, or that another chemical already answers to, is an error.
+pub(crate) fn attach_aliases(
+    file: &str,
+    text: &str,
+    chemicals: &mut [Chemical],
+) -> Result<(), SubstanceError> {
+    let t = Table::parse(file, text)?;
+    let c_chem = t.col("chemical")?;
+    for (i, row) in t.rows.iter().enumerate() {
+        let alias = t.required_text(i, "alias")?;
+        t.required_text(i, "source")?;
+        let name = t.text(row, c_chem);
+        if let Some(other) = chemicals.iter().find(|c| c.matches(&alias)) {
+            return Err(t.invalid(
+                i,
+                "alias",
+                &alias,
+                &format!("a name no other chemical answers to ({} does)", other.name),
+            ));
+        }
+        let Some(chem) = chemicals.iter_mut().find(|c| c.name == name) else {
+            return Err(t.invalid(
+                i,
+                "chemical",
+                name,
+                "a chemical listed in the properties table",
+            ));
+        };
+        chem.aliases.push(alias);
+    }
+    Ok(())
+}
+
+/// What the library makes of a substance name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ChemicalName<'a> {
+    /// A library chemical, by name, alias or CAS number.
+    Known(&'a Chemical),
+    /// Not in the library, but one typing mistake from `like`, a name of `chemical`.
+    Typo {
+        like: &'a str,
+        chemical: &'a Chemical,
+    },
+    /// Not in the library; `mentions` is a chemical whose name is a word of it ("chlorine" in
+    /// "chlorine dioxide"), if any.
+    Unknown { mentions: Option<&'a Chemical> },
+}
+
+impl Library {
+    /// Looks a substance name up among the chemicals, saying how close an unknown name comes.
+    pub fn chemical_name(&self, name: &str) -> ChemicalName<'_> {
+        if let Some(c) = self.chemical(name) {
+            return ChemicalName::Known(c);
+        }
+        let written = written_keys(name);
+        for c in &self.chemicals {
+            for n in c.names() {
+                let k = key(n);
+                if k.len() >= MIN_TYPO_KEY_LEN
+                    && written.iter().any(|w| strsim::osa_distance(w, &k) == 1)
+                {
+                    return ChemicalName::Typo {
+                        like: n,
+                        chemical: c,
+                    };
+                }
+            }
+        }
+        let w = words(name);
+        let mentions = self.chemicals.iter().find(|c| {
+            c.names().any(|n| {
+                let nw = words(n);
+                key(n).len() >= MIN_WORD_KEY_LEN && w.windows(nw.len()).any(|s| s == nw)
+            })
+        });
+        ChemicalName::Unknown { mentions }
+    }
+
+    /// The names of the library's chemicals, each with its aliases in parentheses:
+    /// `Chlorine (Cl2), Ammonia (NH3, Anhydrous ammonia, …), …`.
+    pub fn chemical_names_with_aliases(&self) -> String {
+        self.chemicals
+            .iter()
+            .map(|c| match c.aliases.as_slice() {
+                [] => c.name.clone(),
+                a => format!("{} ({})", c.name, a.join(", ")),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canonical(name: &str) -> Option<&'static str> {
+        Library::embedded().chemical(name).map(|c| c.name.as_str())
+    }
+
+    #[test]
+    fn formulas_common_names_and_spellings_name_library_chemicals() {
+        for (written, chemical) in [
+            ("Cl2", "Chlorine"),
+            ("cl₂", "Chlorine"),
+            ("chlorine gas", "Chlorine"),
+            ("NH3", "Ammonia"),
+            ("anhydrous ammonia", "Ammonia"),
+            ("H2S", "Hydrogen sulfide"),
+            ("hydrogen sulphide", "Hydrogen sulfide"),
+            ("SO2", "Sulfur dioxide"),
+            ("Sulphur dioxide", "Sulfur dioxide"),
+            ("HCN", "Hydrogen cyanide"),
+            ("COCl2", "Phosgene"),
+            ("carbonyl chloride", "Phosgene"),
+            ("HF", "Hydrogen fluoride"),
+            ("MIC", "Methyl isocyanate"),
+            ("CH3NCO", "Methyl isocyanate"),
+            ("GB", "Sarin (GB)"),
+            ("sarin", "Sarin (GB)"),
+            ("vx", "VX"),
+            ("HD", "Sulfur mustard (HD)"),
+            ("mustard", "Sulfur mustard (HD)"),
+            ("Mustard gas", "Sulfur mustard (HD)"),
+        ] {
+            assert_eq!(canonical(written), Some(chemical), "{written}");
+        }
+        // "gas" alone is no chemical, nor is a name that merely contains one.
+        for other in ["gas", "SF6 tracer", "chlorine dioxide", "CO2", "NO2", "HCl"] {
+            assert_eq!(canonical(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn one_typing_mistake_in_a_long_name_is_a_typo_but_short_formulas_are_not_compared() {
+        let lib = Library::embedded();
+        for (written, like) in [
+            ("Chlorin", "Chlorine"),
+            ("Clorine", "Chlorine"),
+            ("Chlroine", "Chlorine"),
+            ("Amonia", "Ammonia"),
+            ("Phosgen", "Phosgene"),
+            ("Sulfer dioxide", "Sulfur dioxide"),
+            ("Mustrad", "Mustard"),
+        ] {
+            match lib.chemical_name(written) {
+                ChemicalName::Typo { like: l, .. } => assert_eq!(l, like, "{written}"),
+                other => panic!("{written}: {other:?}"),
+            }
+        }
+        for other in [
+            "CO2",
+            "NO2",
+            "HCl",
+            "SF6 tracer",
+            "Ammonium",
+            "Sulfur trioxide",
+        ] {
+            assert!(
+                matches!(lib.chemical_name(other), ChemicalName::Unknown { .. }),
+                "{other}"
+            );
+        }
+        let ChemicalName::Unknown { mentions } = lib.chemical_name("chlorine dioxide") else {
+            panic!()
+        };
+        assert_eq!(mentions.map(|c| c.name.as_str()), Some("Chlorine"));
+        let ChemicalName::Unknown { mentions } = lib.chemical_name("SF6 tracer") else {
+            panic!()
+        };
+        assert_eq!(mentions, None);
+    }
+
+    #[test]
+    fn every_alias_names_exactly_one_chemical() {
+        let lib = Library::embedded();
+        for c in &lib.chemicals {
+            for n in c.names() {
+                let all: Vec<&str> = lib
+                    .chemicals
+                    .iter()
+                    .filter(|d| d.matches(n))
+                    .map(|d| d.name.as_str())
+                    .collect();
+                assert_eq!(all, [c.name.as_str()], "{n}");
+            }
+        }
+        let bad = "alias,chemical,kind,source\nCl2,Ammonia,formula,test\n";
+        let mut chems = lib.chemicals.clone();
+        let err = attach_aliases("x.csv", bad, &mut chems).unwrap_err();
+        assert!(err.to_string().contains("Chlorine does"), "{err}");
+    }
+}
