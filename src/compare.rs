@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::output::staging::Staging;
 use crate::output::summary::RunSummary;
-use crate::output::{ensure_dir, write_bytes_atomically, OutputError};
+use crate::output::{write_bytes_atomically, OutputError};
 use crate::run::{run_file, RunError, RunOptions};
 
 /// Why a comparison could not be made.
@@ -44,6 +45,9 @@ impl CompareError {
             )
     }
 }
+
+/// What `plume compare` writes into its directory, beside the options' subfolders.
+const COMPARE_OUTPUTS: [&str; 2] = ["compare.csv", "compare.json"];
 
 /// One compared quantity across the options.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -99,10 +103,14 @@ pub fn compare_files(
         runs.push(summary);
     }
     let comparison = compare(runs);
-    ensure_dir(dir)?;
-    write_bytes_atomically(&dir.join("compare.csv"), comparison.to_csv().as_bytes())?;
+    let mut staging = Staging::new(dir)?;
+    write_bytes_atomically(
+        &staging.stage(COMPARE_OUTPUTS[0]),
+        comparison.to_csv().as_bytes(),
+    )?;
     let json = serde_json::to_vec_pretty(&comparison).expect("a comparison serialises");
-    write_bytes_atomically(&dir.join("compare.json"), &json)?;
+    write_bytes_atomically(&staging.stage(COMPARE_OUTPUTS[1]), &json)?;
+    staging.commit(&COMPARE_OUTPUTS)?;
     Ok(comparison)
 }
 

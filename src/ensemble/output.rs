@@ -10,8 +10,17 @@ use super::{Ensemble, EnsembleError, EnsembleSpec};
 use crate::field::Fields;
 use crate::met::MetPerturbation;
 use crate::output::netcdf::{self, variable_name, ExtraField, Provenance};
-use crate::output::{ensure_dir, write_bytes_atomically};
+use crate::output::staging::Staging;
+use crate::output::write_bytes_atomically;
 use crate::scenario::Scenario;
+
+/// The ensemble's grids.
+const ENSEMBLE_NC: &str = "ensemble.nc";
+/// The ensemble's summary.
+const ENSEMBLE_SUMMARY: &str = "ensemble_summary.json";
+/// Everything an ensemble writes: its files go beside the outputs of `plume run` in the same
+/// directory and never replace or remove them.
+const ENSEMBLE_OUTPUTS: [&str; 2] = [ENSEMBLE_NC, ENSEMBLE_SUMMARY];
 
 /// One zone criterion across the members.
 #[derive(Debug, Clone, Serialize)]
@@ -239,9 +248,7 @@ pub fn write_outputs(
     e: &Ensemble,
     dir: &Path,
 ) -> Result<(EnsembleSummary, Vec<PathBuf>), EnsembleError> {
-    ensure_dir(dir)?;
-    let nc = dir.join("ensemble.nc");
-    let json = dir.join("ensemble_summary.json");
+    let mut staging = Staging::new(dir)?;
     let prov = Provenance::now(&e.model, scenario.model.seed(), &e.backend);
     let sp = &e.spec;
     let global: Vec<(String, String)> = [
@@ -272,7 +279,7 @@ pub fn write_outputs(
         species: vec![],
     };
     netcdf::write(
-        &nc,
+        &staging.stage(ENSEMBLE_NC),
         scenario,
         &fields,
         &e.projection,
@@ -280,14 +287,17 @@ pub fn write_outputs(
         &global,
         &extra_fields(e),
     )?;
-    let outputs = vec![nc.clone(), json.clone()];
     let summary = summarise(
         scenario,
         e,
-        outputs.iter().map(|p| p.display().to_string()).collect(),
+        ENSEMBLE_OUTPUTS
+            .iter()
+            .map(|n| staging.final_path(n).display().to_string())
+            .collect(),
     );
     let bytes = serde_json::to_vec_pretty(&summary).expect("summary serialises");
-    write_bytes_atomically(&json, &bytes)?;
+    write_bytes_atomically(&staging.stage(ENSEMBLE_SUMMARY), &bytes)?;
+    let outputs = staging.commit(&ENSEMBLE_OUTPUTS)?;
     Ok((summary, outputs))
 }
 

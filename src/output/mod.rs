@@ -1,6 +1,8 @@
 //! Outputs in the formats the field already uses. Every file is written atomically: to a
 //! temporary file in the target directory, then renamed, so a crash never leaves a half-written
-//! file under the final name.
+//! file under the final name; a run's files are first written together into a staging folder
+//! and moved into place only when all were written ([`staging`]), so an output directory never
+//! mixes runs.
 
 mod alert_text;
 pub mod cap;
@@ -9,6 +11,7 @@ pub mod geojson;
 pub mod kml;
 pub mod map;
 pub mod netcdf;
+pub mod staging;
 mod strings;
 pub mod summary;
 mod xml;
@@ -34,14 +37,16 @@ pub enum OutputError {
         #[source]
         source: hdf5::Error,
     },
-}
-
-/// Creates `dir` (and parents) if missing.
-pub fn ensure_dir(dir: &Path) -> Result<(), OutputError> {
-    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })
+    #[error("the output directory {} is a file: expected a directory", path.display())]
+    NotADirectory { path: PathBuf },
+    #[error("cannot write into the output directory {}: {source}", dir.display())]
+    NotWritable {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: a directory of that name is in the way", path.display())]
+    InTheWay { path: PathBuf },
 }
 
 /// Writes `path` atomically: `write` fills a temporary file beside it (given by path), which is

@@ -1,0 +1,119 @@
+//! What a run leaves in its output directory: the directory holds one run's files and never
+//! mixes two — a run that fails while writing leaves the earlier run's outputs exactly as they
+//! were, a run with fewer formats leaves no file of the earlier run and touches nothing plume
+//! did not write.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use plume::{simulate, write_outputs, RunOptions, Scenario};
+
+/// A ground-level chlorine release on a coarse grid, wind from `wind_from_deg`, writing
+/// `formats`; `met` replaces the uniform meteorology when given.
+fn chlorine(wind_from_deg: f64, formats: &str, met: Option<&str>) -> String {
+    let uniform = format!(
+        "kind = \"uniform\"\nwind_speed_m_s = 4\nwind_from_deg = {wind_from_deg}\nstability = \"D\"\n"
+    );
+    format!(
+        r#"
+[scenario]
+name = "output directory test"
+start = "2026-07-14T06:00:00Z"
+duration_s = 3600
+[domain]
+centre = {{ lat = 45.30, lon = -66.00 }}
+extent_m = [12000, 12000]
+resolution_m = 400
+output_interval_s = 900
+[[source]]
+location = {{ lat = 45.30, lon = -66.00 }}
+height_m = 1
+release = [{{ substance = "Chlorine", rate_kg_s = 5.0 }}]
+[meteorology]
+{}
+[model]
+kind = "gaussian_plume"
+backend = "cpu"
+[output]
+formats = {formats}
+"#,
+        met.unwrap_or(&uniform)
+    )
+}
+
+const ALL: &str = r#"["netcdf", "json", "geojson", "kml", "cap", "png"]"#;
+
+fn parse(text: &str) -> Scenario {
+    Scenario::parse(text, Path::new("output_dir_test.toml")).unwrap()
+}
+
+fn cpu() -> RunOptions {
+    RunOptions {
+        threads: Some(2),
+        backend: Some(plume::backend::BackendChoice::Cpu),
+        ..Default::default()
+    }
+}
+
+/// Every entry of `dir`: a file's bytes, or `None` for a directory.
+fn snapshot(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let name = e.file_name().into_string().unwrap();
+            let bytes = e
+                .file_type()
+                .unwrap()
+                .is_file()
+                .then(|| std::fs::read(e.path()).unwrap());
+            (name, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn a_run_that_fails_while_writing_leaves_the_earlier_outputs_exactly_as_they_were() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = parse(&chlorine(270.0, ALL, None));
+    write_outputs(&first, &simulate(&first, &cpu()).unwrap(), dir.path()).unwrap();
+    // The user's case: map.png turned into a directory, then a run under another wind.
+    std::fs::remove_file(dir.path().join("map.png")).unwrap();
+    std::fs::create_dir(dir.path().join("map.png")).unwrap();
+    let before = snapshot(dir.path());
+    let second = parse(&chlorine(180.0, ALL, None));
+    let sim = simulate(&second, &cpu()).unwrap();
+    let e = write_outputs(&second, &sim, dir.path()).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("map.png: a directory of that name is in the way"),
+        "{e}"
+    );
+    assert_eq!(
+        snapshot(dir.path()),
+        before,
+        "no file replaced, none added, no staging folder left"
+    );
+}
+
+#[test]
+fn a_run_with_fewer_formats_leaves_no_file_of_the_earlier_run_and_nothing_else_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = parse(&chlorine(270.0, ALL, None));
+    write_outputs(&all, &simulate(&all, &cpu()).unwrap(), dir.path()).unwrap();
+    // Files plume did not write with these formats: the user's, and an ensemble's.
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    std::fs::write(dir.path().join("ensemble.nc"), "an ensemble's").unwrap();
+    std::fs::create_dir(dir.path().join("figures")).unwrap();
+    let json = parse(&chlorine(180.0, r#"["json"]"#, None));
+    let written = write_outputs(&json, &simulate(&json, &cpu()).unwrap(), dir.path()).unwrap();
+    assert_eq!(written, vec![dir.path().join("summary.json")]);
+    let names: Vec<String> = snapshot(dir.path()).into_keys().collect();
+    assert_eq!(
+        names,
+        ["ensemble.nc", "figures", "notes.txt", "summary.json"]
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["outputs"].as_array().unwrap().len(), 1);
+}
