@@ -13,10 +13,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::output::staging::Staging;
+use crate::output::staging::{check_output_dir, Staging};
 use crate::output::summary::RunSummary;
 use crate::output::{write_bytes_atomically, OutputError};
-use crate::run::{run_file, RunError, RunOptions};
+use crate::run::{output_names, run_scenario, RunError, RunOptions};
+use crate::scenario::{Scenario, ScenarioError};
 
 /// Why a comparison could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +26,9 @@ pub enum CompareError {
     TooFew(usize),
     #[error("two options would write to the same folder {}: give the files different names", dir.display())]
     SameStem { dir: PathBuf },
+    /// Every scenario file that does not validate (each error names its file).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<ScenarioError>),
     #[error("{}: {source}", file.display())]
     Run {
         file: PathBuf,
@@ -36,12 +40,12 @@ pub enum CompareError {
 }
 
 impl CompareError {
-    /// Whether an option's scenario did not validate (the CLI's exit code 2).
+    /// Whether a scenario file or the command line is invalid (the CLI's exit code 2).
     pub fn is_invalid_scenario(&self) -> bool {
         matches!(self, CompareError::Run { source, .. } if matches!(**source, RunError::Scenario(_)))
             || matches!(
                 self,
-                CompareError::TooFew(_) | CompareError::SameStem { .. }
+                CompareError::TooFew(_) | CompareError::SameStem { .. } | CompareError::Invalid(_)
             )
     }
 }
@@ -72,18 +76,10 @@ pub struct Comparison {
     pub runs: Vec<RunSummary>,
 }
 
-/// Runs every scenario of `files` (the first is the baseline) and compares them; each run's
-/// outputs go to `dir/<file stem>/`, the comparison to `dir/compare.{csv,json}`.
-pub fn compare_files(
-    files: &[PathBuf],
-    dir: &Path,
-    options: &RunOptions,
-) -> Result<Comparison, CompareError> {
-    if files.len() < 2 {
-        return Err(CompareError::TooFew(files.len()));
-    }
+/// Each option's output folder, `dir/<file stem>`; two files of the same stem are an error.
+fn option_dirs(files: &[PathBuf], dir: &Path) -> Result<Vec<PathBuf>, CompareError> {
     let mut stems = BTreeSet::new();
-    let mut runs = vec![];
+    let mut dirs = vec![];
     for file in files {
         let stem = file
             .file_stem()
@@ -92,13 +88,50 @@ pub fn compare_files(
         if !stems.insert(stem) {
             return Err(CompareError::SameStem { dir: out });
         }
+        dirs.push(out);
+    }
+    Ok(dirs)
+}
+
+/// Runs every scenario of `files` (the first is the baseline) and compares them; each run's
+/// outputs go to `dir/<file stem>/`, the comparison to `dir/compare.{csv,json}`. Every file is
+/// validated, and every output folder created and checked writable, before anything runs: a
+/// bad last option is reported at once, not after the runs before it.
+pub fn compare_files(
+    files: &[PathBuf],
+    dir: &Path,
+    options: &RunOptions,
+) -> Result<Comparison, CompareError> {
+    if files.len() < 2 {
+        return Err(CompareError::TooFew(files.len()));
+    }
+    let mut scenarios = vec![];
+    let mut invalid = vec![];
+    for file in files {
+        match Scenario::load(file) {
+            Ok(s) => scenarios.push(s),
+            Err(e) => invalid.push(e),
+        }
+    }
+    if !invalid.is_empty() {
+        return Err(CompareError::Invalid(invalid));
+    }
+    let dirs = option_dirs(files, dir)?;
+    for (scenario, out) in scenarios.iter().zip(&dirs) {
+        check_output_dir(out, &output_names(&scenario.output.formats))?;
+    }
+    check_output_dir(dir, &COMPARE_OUTPUTS)?;
+    let mut runs = vec![];
+    for ((file, scenario), out) in files.iter().zip(&scenarios).zip(dirs) {
         let run_options = RunOptions {
             output_dir: Some(out),
             ..options.clone()
         };
-        let summary = run_file(file, &run_options).map_err(|source| CompareError::Run {
-            file: file.clone(),
-            source: Box::new(source),
+        let summary = run_scenario(scenario, &run_options, &mut |_| {}).map_err(|source| {
+            CompareError::Run {
+                file: file.clone(),
+                source: Box::new(source),
+            }
         })?;
         runs.push(summary);
     }

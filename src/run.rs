@@ -13,7 +13,7 @@ use crate::output::geojson::zones_geojson;
 use crate::output::kml::zones_kml;
 use crate::output::map::map_png;
 use crate::output::netcdf::{self, Provenance};
-use crate::output::staging::Staging;
+use crate::output::staging::{check_output_dir, Staging};
 use crate::output::summary::{species_summaries, RunSummary};
 use crate::output::zones::{mapped_zones, MappedZone};
 use crate::output::{write_bytes_atomically, OutputError};
@@ -513,14 +513,26 @@ pub fn run_file_with_progress(
     progress: &mut (dyn FnMut(ProgressFraction) + Send),
 ) -> Result<RunSummary, RunError> {
     let scenario = Scenario::load(path)?;
-    let sim = simulate_with_progress(&scenario, options, progress)?;
+    run_scenario(&scenario, options, progress)
+}
+
+/// Runs a loaded scenario and writes its outputs, reporting the fraction of the model run done
+/// to `progress`. The output directory is created and checked writable first, so that a
+/// directory that cannot take the outputs is reported before the model runs, not after.
+pub fn run_scenario(
+    scenario: &Scenario,
+    options: &RunOptions,
+    progress: &mut (dyn FnMut(ProgressFraction) + Send),
+) -> Result<RunSummary, RunError> {
     let dir = options
         .output_dir
         .clone()
         .unwrap_or_else(|| scenario.output.directory.clone());
-    let written = write_outputs(&scenario, &sim, &dir)?;
+    check_output_dir(&dir, &output_names(&scenario.output.formats))?;
+    let sim = simulate_with_progress(scenario, options, progress)?;
+    let written = write_outputs(scenario, &sim, &dir)?;
     Ok(summarise(
-        &scenario,
+        scenario,
         &sim,
         written.iter().map(|p| p.display().to_string()).collect(),
     ))

@@ -1,10 +1,12 @@
 //! What a run leaves in its output directory: the directory holds one run's files and never
 //! mixes two — a run that fails while writing leaves the earlier run's outputs exactly as they
 //! were, a run with fewer formats leaves no file of the earlier run and touches nothing plume
-//! did not write.
+//! did not write — and a directory that cannot take the outputs is reported before the model
+//! runs, by `run`, `ensemble` and `compare` alike.
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::process::{Command, Output};
 
 use plume::{simulate, write_outputs, RunOptions, Scenario};
 
@@ -72,6 +74,14 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
         .collect()
 }
 
+fn plume(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plume"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn a_run_that_fails_while_writing_leaves_the_earlier_outputs_exactly_as_they_were() {
     let dir = tempfile::tempdir().unwrap();
@@ -116,4 +126,48 @@ fn a_run_with_fewer_formats_leaves_no_file_of_the_earlier_run_and_nothing_else_c
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["outputs"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn an_output_directory_that_cannot_be_made_is_reported_before_any_model_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    // A station file without records: the model would fail at once on reading it, so an
+    // output error in its place shows the directory was checked first.
+    std::fs::write(dir.path().join("stations.csv"), "time,station\n").unwrap();
+    let station = "kind = \"station\"\nfile = \"stations.csv\"\n";
+    std::fs::write(
+        dir.path().join("a.toml"),
+        chlorine(270.0, ALL, Some(station)).replace(
+            "kind = \"gaussian_plume\"\nbackend = \"cpu\"",
+            "kind = \"gaussian_puff\"",
+        ),
+    )
+    .unwrap();
+    let model_error = plume(&["run", "a.toml", "-o", "out"], dir.path());
+    assert_eq!(model_error.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&model_error.stderr).contains("output directory"));
+    std::fs::write(dir.path().join("b.toml"), chlorine(180.0, ALL, None)).unwrap();
+    // Root may write anywhere, so the unwritable directory lies under a file.
+    std::fs::write(dir.path().join("afile"), "").unwrap();
+    for args in [
+        &["run", "a.toml", "-o", "afile/out"][..],
+        &["ensemble", "a.toml", "-o", "afile/out"],
+        &["compare", "a.toml", "b.toml", "-o", "afile/out"],
+    ] {
+        let out = plume(args, dir.path());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot write into the output directory afile/out"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let out = plume(&["run", "b.toml", "-o", "afile"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("the output directory afile is a file: expected a directory"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

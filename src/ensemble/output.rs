@@ -10,7 +10,7 @@ use super::{Ensemble, EnsembleError, EnsembleSpec};
 use crate::field::Fields;
 use crate::met::MetPerturbation;
 use crate::output::netcdf::{self, variable_name, ExtraField, Provenance};
-use crate::output::staging::Staging;
+use crate::output::staging::{check_output_dir, Staging};
 use crate::output::write_bytes_atomically;
 use crate::scenario::Scenario;
 
@@ -307,10 +307,12 @@ pub fn run_file(
     options: &super::EnsembleOptions,
 ) -> Result<EnsembleSummary, EnsembleError> {
     let scenario = Scenario::load(path)?;
-    let e = super::run(&scenario, options)?;
     let dir = options
         .output_dir
         .clone()
         .unwrap_or_else(|| scenario.output.directory.clone());
+    // Before the members run: an unwritable directory is reported before the work.
+    check_output_dir(&dir, &ENSEMBLE_OUTPUTS)?;
+    let e = super::run(&scenario, options)?;
     Ok(write_outputs(&scenario, &e, &dir)?.0)
 }
