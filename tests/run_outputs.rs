@@ -2,7 +2,8 @@
 //! mixes two — a run that fails while writing leaves the earlier run's outputs exactly as they
 //! were, a run with fewer formats leaves no file of the earlier run and touches nothing plume
 //! did not write — and a directory that cannot take the outputs is reported before the model
-//! runs, by `run`, `ensemble` and `compare` alike.
+//! runs, by `run`, `ensemble` and `compare` alike. A `--seed` that cannot act is said to be
+//! ignored.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -170,4 +171,27 @@ fn an_output_directory_that_cannot_be_made_is_reported_before_any_model_runs() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn a_seed_given_to_a_model_without_random_numbers_is_said_to_be_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("b.toml"),
+        chlorine(180.0, r#"["json"]"#, None),
+    )
+    .unwrap();
+    let out = plume(&["run", "b.toml", "--seed", "7", "-o", "out"], dir.path());
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let notes: Vec<&str> = stderr.lines().filter(|l| l.contains("--seed")).collect();
+    assert_eq!(
+        notes,
+        ["note: --seed 7 is ignored: model gaussian_plume draws no random numbers"]
+    );
+    let quiet = plume(
+        &["run", "b.toml", "--seed", "7", "-q", "-o", "out"],
+        dir.path(),
+    );
+    assert!(quiet.status.success() && quiet.stderr.is_empty());
 }
