@@ -336,6 +336,23 @@ fn the_cap_alert_follows_cap_1_2_and_speaks_both_languages_in_canada() {
 }
 
 #[test]
+fn an_alert_expires_after_the_longer_of_the_criterion_window_and_the_modelled_period() {
+    // The AEGL zones' window is 60 min; the scenario models 2 h, which is what counts.
+    let s = chlorine_scenario();
+    assert_eq!(s.duration_s, 7200.0);
+    let w = run(&s);
+    let doc = roxmltree::Document::parse(&w.cap).unwrap();
+    for info in doc.descendants().filter(|n| n.has_tag_name("info")) {
+        let time = |name: &str| {
+            let t = info.children().find(|n| n.has_tag_name(name)).unwrap();
+            chrono::DateTime::parse_from_rfc3339(t.text().unwrap()).unwrap()
+        };
+        let from = time("onset").max(time("effective"));
+        assert_eq!(time("expires") - from, chrono::Duration::hours(2));
+    }
+}
+
+#[test]
 fn across_the_border_each_country_is_alerted_in_its_own_languages() {
     let w = run(&border_scenario());
     let mut infos = check_cap(&w.cap);

@@ -150,7 +150,12 @@ fn info(
 ) -> io::Result<()> {
     let french = lang.starts_with("fr");
     let onset = scenario.start;
-    // Not before it is sent: a replayed past scenario still gives a live alert.
+    // Expiry: from the later of the onset and the time it is sent (a replayed past scenario
+    // still gives a live alert), the longer of the criterion's window and the modelled period.
+    // The window is the exposure the action guards against (7 days of dose, an AEGL's 60 min);
+    // the modelled period is how long the projection says the hazard may be there. An alert
+    // must not lapse while either still holds: the AEGL-2 60 min zone of a 3 h release is
+    // alerted for 3 h, not 1.
     let expires = onset.max(prov.created)
         + Duration::milliseconds((z.window_s.max(scenario.duration_s) * 1e3).round() as i64);
     let (event, headline, instruction, sender_name) = match (french, z.radiological) {
