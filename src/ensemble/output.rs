@@ -241,6 +241,21 @@ fn extra_fields(e: &Ensemble) -> Vec<ExtraField> {
     out
 }
 
+/// The ensemble's settings as `key = value` pairs, for the file's history.
+fn settings(sp: &EnsembleSpec) -> String {
+    format!(
+        "members = {}, seed = {}, wind_from_sd_deg = {}, wind_speed_log_sd = {}, \
+         mixing_height_log_sd = {}, stability_class_sd = {}, inverse_obukhov_length_sd_per_m = {}",
+        sp.members,
+        sp.seed,
+        sp.wind_from_sd_deg,
+        sp.wind_speed_log_sd,
+        sp.mixing_height_log_sd,
+        sp.stability_class_sd,
+        sp.inverse_obukhov_length_sd_per_m
+    )
+}
+
 /// Writes `ensemble.nc` and `ensemble_summary.json` into `dir` and returns the summary (which
 /// lists both).
 pub fn write_outputs(
@@ -249,8 +264,9 @@ pub fn write_outputs(
     dir: &Path,
 ) -> Result<(EnsembleSummary, Vec<PathBuf>), EnsembleError> {
     let mut staging = Staging::new(dir)?;
-    let prov = Provenance::now(&e.model, scenario.model.seed(), &e.backend);
     let sp = &e.spec;
+    let prov = Provenance::now(&e.model, scenario.model.seed(), &e.backend)
+        .of_command("ensemble", settings(sp));
     let global: Vec<(String, String)> = [
         ("ensemble_members", sp.members.to_string()),
         ("ensemble_seed", sp.seed.to_string()),
