@@ -17,7 +17,7 @@ use crate::impact::summary::NEGLIGIBLE_DOSE_SV;
 use crate::output::staging::{check_output_dir, Staging};
 use crate::output::summary::RunSummary;
 use crate::output::{write_bytes_atomically, OutputError};
-use crate::run::{output_names, run_scenario, RunError, RunOptions};
+use crate::run::{output_names, run_scenario_with_progress, RunError, RunOptions};
 use crate::scenario::{Scenario, ScenarioError};
 
 /// Why a comparison could not be made.
@@ -128,12 +128,13 @@ pub fn compare_files(
             output_dir: Some(out),
             ..options.clone()
         };
-        let summary = run_scenario(scenario, &run_options, &mut |_| {}).map_err(|source| {
-            CompareError::Run {
-                file: file.clone(),
-                source: Box::new(source),
-            }
-        })?;
+        let summary =
+            run_scenario_with_progress(scenario, &run_options, &mut |_| {}).map_err(|source| {
+                CompareError::Run {
+                    file: file.clone(),
+                    source: Box::new(source),
+                }
+            })?;
         runs.push(summary);
     }
     let comparison = compare(runs);

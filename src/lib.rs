@@ -23,7 +23,7 @@ pub mod source;
 pub mod substance;
 
 pub use run::{
-    run_file, run_file_with_progress, simulate, simulate_with_progress, write_outputs, RunError,
-    RunOptions, Simulation,
+    run_file, run_file_with_progress, run_scenario_with_progress, simulate, simulate_with_progress,
+    write_outputs, RunError, RunOptions, Simulation,
 };
 pub use scenario::Scenario;

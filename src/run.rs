@@ -513,13 +513,13 @@ pub fn run_file_with_progress(
     progress: &mut (dyn FnMut(ProgressFraction) + Send),
 ) -> Result<RunSummary, RunError> {
     let scenario = Scenario::load(path)?;
-    run_scenario(&scenario, options, progress)
+    run_scenario_with_progress(&scenario, options, progress)
 }
 
 /// Runs a loaded scenario and writes its outputs, reporting the fraction of the model run done
 /// to `progress`. The output directory is created and checked writable first, so that a
 /// directory that cannot take the outputs is reported before the model runs, not after.
-pub fn run_scenario(
+pub fn run_scenario_with_progress(
     scenario: &Scenario,
     options: &RunOptions,
     progress: &mut (dyn FnMut(ProgressFraction) + Send),
