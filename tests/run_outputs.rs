@@ -130,7 +130,7 @@ fn a_run_with_fewer_formats_leaves_no_file_of_the_earlier_run_and_nothing_else_c
 }
 
 #[test]
-fn an_output_directory_that_cannot_be_made_is_reported_before_any_model_runs() {
+fn an_output_directory_that_cannot_take_the_outputs_is_reported_before_any_model_runs() {
     let dir = tempfile::tempdir().unwrap();
     // A station file without records: the model would fail at once on reading it, so an
     // output error in its place shows the directory was checked first.
@@ -144,33 +144,49 @@ fn an_output_directory_that_cannot_be_made_is_reported_before_any_model_runs() {
         ),
     )
     .unwrap();
+    std::fs::write(dir.path().join("b.toml"), chlorine(180.0, ALL, None)).unwrap();
     let model_error = plume(&["run", "a.toml", "-o", "out"], dir.path());
     assert_eq!(model_error.status.code(), Some(1));
-    assert!(!String::from_utf8_lossy(&model_error.stderr).contains("output directory"));
-    std::fs::write(dir.path().join("b.toml"), chlorine(180.0, ALL, None)).unwrap();
-    // Root may write anywhere, so the unwritable directory lies under a file.
+    assert!(String::from_utf8_lossy(&model_error.stderr).contains("stations.csv"));
+    let fails_first = |args: &[&str], message: &str| {
+        let out = plume(args, dir.path());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(message) && !stderr.contains("stations.csv"),
+            "{args:?}: {stderr}"
+        );
+    };
+    // A directory where an output goes.
+    std::fs::create_dir_all(dir.path().join("out/map.png")).unwrap();
+    fails_first(
+        &["run", "a.toml", "-o", "out"],
+        "out/map.png: a directory of that name is in the way",
+    );
+    // A directory that cannot be made (under a file, which stops root too).
     std::fs::write(dir.path().join("afile"), "").unwrap();
     for args in [
         &["run", "a.toml", "-o", "afile/out"][..],
         &["ensemble", "a.toml", "-o", "afile/out"],
         &["compare", "a.toml", "b.toml", "-o", "afile/out"],
     ] {
-        let out = plume(args, dir.path());
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
-        assert!(
-            stderr.contains("cannot write into the output directory afile/out"),
-            "{args:?}: {stderr}"
-        );
+        fails_first(args, "afile/out");
     }
-    let out = plume(&["run", "b.toml", "-o", "afile"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("the output directory afile is a file: expected a directory"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // A read-only directory, for a user whom permissions bind (root writes anyway).
+    let ro = dir.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    if std::fs::metadata(&ro).unwrap().uid() != 0 {
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+        for args in [
+            &["run", "a.toml", "-o", "ro"][..],
+            &["ensemble", "a.toml", "-o", "ro"],
+            &["compare", "a.toml", "b.toml", "-o", "ro"],
+        ] {
+            fails_first(args, "cannot write");
+        }
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
 }
 
 #[test]

@@ -23,6 +23,14 @@ use std::path::{Path, PathBuf};
 /// Why an output could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
+    #[error("cannot write into the output directory {}: {source}", dir.display())]
+    NotWritable {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: a directory of that name is in the way", path.display())]
+    InTheWay { path: PathBuf },
     #[error("cannot write {}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -37,16 +45,14 @@ pub enum OutputError {
         #[source]
         source: hdf5::Error,
     },
-    #[error("the output directory {} is a file: expected a directory", path.display())]
-    NotADirectory { path: PathBuf },
-    #[error("cannot write into the output directory {}: {source}", dir.display())]
-    NotWritable {
-        dir: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("cannot write {}: a directory of that name is in the way", path.display())]
-    InTheWay { path: PathBuf },
+}
+
+/// Creates `dir` (and parents) if missing.
+pub fn ensure_dir(dir: &Path) -> Result<(), OutputError> {
+    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })
 }
 
 /// Writes `path` atomically: `write` fills a temporary file beside it (given by path), which is

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::OutputError;
+use super::{ensure_dir, OutputError};
 
 /// Prefix of the staging folders and write probes inside an output directory.
 const STAGING_PREFIX: &str = ".plume-staging-";
@@ -16,23 +16,21 @@ const STAGING_PREFIX: &str = ".plume-staging-";
 /// a probe file in it, and refuses a directory that stands where an output would go. Run it
 /// before the model, so that an unwritable directory is reported before the work, not after.
 pub fn check_output_dir(dir: &Path, names: &[&str]) -> Result<(), OutputError> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(OutputError::NotADirectory {
-            path: dir.to_path_buf(),
-        });
-    }
-    std::fs::create_dir_all(dir).map_err(|source| OutputError::NotWritable {
-        dir: dir.to_path_buf(),
-        source,
-    })?;
+    ensure_dir(dir)?;
     tempfile::Builder::new()
         .prefix(STAGING_PREFIX)
         .tempfile_in(dir)
-        .map_err(|source| OutputError::NotWritable {
-            dir: dir.to_path_buf(),
-            source,
-        })?;
+        .map_err(not_writable(dir))?;
     check_targets(dir, names)
+}
+
+/// The error of a directory that takes no new file: the reason without the temporary file's
+/// name, which the user never asked for ("… ro: permission denied").
+fn not_writable(dir: &Path) -> impl Fn(std::io::Error) -> OutputError + '_ {
+    move |e| OutputError::NotWritable {
+        dir: dir.to_path_buf(),
+        source: e.kind().into(),
+    }
 }
 
 /// Refuses a directory standing at the final path of any of `names` (a file cannot replace it).
@@ -59,14 +57,11 @@ pub struct Staging {
 impl Staging {
     /// Opens a fresh staging folder in `dir` (created if missing).
     pub fn new(dir: &Path) -> Result<Self, OutputError> {
-        check_output_dir(dir, &[])?;
+        ensure_dir(dir)?;
         let folder = tempfile::Builder::new()
             .prefix(STAGING_PREFIX)
             .tempdir_in(dir)
-            .map_err(|source| OutputError::NotWritable {
-                dir: dir.to_path_buf(),
-                source,
-            })?;
+            .map_err(not_writable(dir))?;
         Ok(Staging {
             dir: dir.to_path_buf(),
             folder,
