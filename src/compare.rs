@@ -41,7 +41,7 @@ pub enum CompareError {
 }
 
 impl CompareError {
-    /// Whether a scenario file or the command line is invalid (the CLI's exit code 2).
+    /// Whether an option's scenario did not validate (the CLI's exit code 2).
     pub fn is_invalid_scenario(&self) -> bool {
         matches!(self, CompareError::Run { source, .. } if matches!(**source, RunError::Scenario(_)))
             || matches!(
