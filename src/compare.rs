@@ -13,9 +13,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::impact::summary::NEGLIGIBLE_DOSE_SV;
+use crate::output::staging::{check_output_dir, Staging};
 use crate::output::summary::RunSummary;
-use crate::output::{ensure_dir, write_bytes_atomically, OutputError};
-use crate::run::{run_file, RunError, RunOptions};
+use crate::output::{write_bytes_atomically, OutputError};
+use crate::run::{output_names, run_scenario_with_progress, RunError, RunOptions};
+use crate::scenario::{Scenario, ScenarioError};
 
 /// Why a comparison could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +27,9 @@ pub enum CompareError {
     TooFew(usize),
     #[error("two options would write to the same folder {}: give the files different names", dir.display())]
     SameStem { dir: PathBuf },
+    /// Every scenario file that does not validate (each error names its file).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<ScenarioError>),
     #[error("{}: {source}", file.display())]
     Run {
         file: PathBuf,
@@ -41,10 +47,13 @@ impl CompareError {
         matches!(self, CompareError::Run { source, .. } if source.is_invalid_input())
             || matches!(
                 self,
-                CompareError::TooFew(_) | CompareError::SameStem { .. }
+                CompareError::TooFew(_) | CompareError::SameStem { .. } | CompareError::Invalid(_)
             )
     }
 }
+
+/// What `plume compare` writes into its directory, beside the options' subfolders.
+const COMPARE_OUTPUTS: [&str; 2] = ["compare.csv", "compare.json"];
 
 /// One compared quantity across the options.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -69,18 +78,10 @@ pub struct Comparison {
     pub runs: Vec<RunSummary>,
 }
 
-/// Runs every scenario of `files` (the first is the baseline) and compares them; each run's
-/// outputs go to `dir/<file stem>/`, the comparison to `dir/compare.{csv,json}`.
-pub fn compare_files(
-    files: &[PathBuf],
-    dir: &Path,
-    options: &RunOptions,
-) -> Result<Comparison, CompareError> {
-    if files.len() < 2 {
-        return Err(CompareError::TooFew(files.len()));
-    }
+/// Each option's output folder, `dir/<file stem>`; two files of the same stem are an error.
+fn option_dirs(files: &[PathBuf], dir: &Path) -> Result<Vec<PathBuf>, CompareError> {
     let mut stems = BTreeSet::new();
-    let mut runs = vec![];
+    let mut dirs = vec![];
     for file in files {
         let stem = file
             .file_stem()
@@ -89,21 +90,63 @@ pub fn compare_files(
         if !stems.insert(stem) {
             return Err(CompareError::SameStem { dir: out });
         }
+        dirs.push(out);
+    }
+    Ok(dirs)
+}
+
+/// Runs every scenario of `files` (the first is the baseline) and compares them; each run's
+/// outputs go to `dir/<file stem>/`, the comparison to `dir/compare.{csv,json}`. Every file is
+/// validated, and every output folder created and checked writable, before anything runs: a
+/// bad last option is reported at once, not after the runs before it.
+pub fn compare_files(
+    files: &[PathBuf],
+    dir: &Path,
+    options: &RunOptions,
+) -> Result<Comparison, CompareError> {
+    if files.len() < 2 {
+        return Err(CompareError::TooFew(files.len()));
+    }
+    let mut scenarios = vec![];
+    let mut invalid = vec![];
+    for file in files {
+        match Scenario::load(file) {
+            Ok(s) => scenarios.push(s),
+            Err(e) => invalid.push(e),
+        }
+    }
+    if !invalid.is_empty() {
+        return Err(CompareError::Invalid(invalid));
+    }
+    let dirs = option_dirs(files, dir)?;
+    for (scenario, out) in scenarios.iter().zip(&dirs) {
+        check_output_dir(out, &output_names(&scenario.output.formats))?;
+    }
+    check_output_dir(dir, &COMPARE_OUTPUTS)?;
+    let mut runs = vec![];
+    for ((file, scenario), out) in files.iter().zip(&scenarios).zip(dirs) {
         let run_options = RunOptions {
             output_dir: Some(out),
             ..options.clone()
         };
-        let summary = run_file(file, &run_options).map_err(|source| CompareError::Run {
-            file: file.clone(),
-            source: Box::new(source),
-        })?;
+        let summary =
+            run_scenario_with_progress(scenario, &run_options, &mut |_| {}).map_err(|source| {
+                CompareError::Run {
+                    file: file.clone(),
+                    source: Box::new(source),
+                }
+            })?;
         runs.push(summary);
     }
     let comparison = compare(runs);
-    ensure_dir(dir)?;
-    write_bytes_atomically(&dir.join("compare.csv"), comparison.to_csv().as_bytes())?;
+    let mut staging = Staging::new(dir)?;
+    write_bytes_atomically(
+        &staging.stage(COMPARE_OUTPUTS[0]),
+        comparison.to_csv().as_bytes(),
+    )?;
     let json = serde_json::to_vec_pretty(&comparison).expect("a comparison serialises");
-    write_bytes_atomically(&dir.join("compare.json"), &json)?;
+    write_bytes_atomically(&staging.stage(COMPARE_OUTPUTS[1]), &json)?;
+    staging.commit(&COMPARE_OUTPUTS)?;
     Ok(comparison)
 }
 
@@ -273,6 +316,12 @@ fn cell(v: Option<f64>) -> String {
     }
 }
 
+/// Whether `v` is a dose (unit Sv) below [`NEGLIGIBLE_DOSE_SV`], zero included: the table says
+/// "not reached" rather than print a Gaussian tail's 3.76e-40 Sv and its change in per cent.
+fn not_reached(unit: &str, v: Option<f64>) -> bool {
+    unit == "Sv" && v.is_some_and(|x| x < NEGLIGIBLE_DOSE_SV)
+}
+
 /// The change of `v` from the baseline `base`, in per cent ("+12 %", "−100 %", "new").
 fn change(base: Option<f64>, v: Option<f64>) -> String {
     match (base, v) {
@@ -280,6 +329,21 @@ fn change(base: Option<f64>, v: Option<f64>) -> String {
         (Some(b), Some(x)) if b != 0.0 => format!("{:+.0} %", 100.0 * (x - b) / b.abs()),
         (Some(_), Some(_)) => "new".into(),
         _ => String::new(),
+    }
+}
+
+/// A value for the CSV: at most six significant figures, so that binary noise
+/// (`2.7999999999999997e-1`) never shows; plain decimals from 1e-4 to 1e15, else an exponent.
+fn csv_number(x: f64) -> String {
+    let rounded: f64 = format!("{x:.5e}")
+        .parse()
+        .expect("a formatted number parses");
+    if rounded == 0.0 {
+        "0".into()
+    } else if (1e-4..1e15).contains(&rounded.abs()) {
+        format!("{rounded}")
+    } else {
+        format!("{rounded:e}")
     }
 }
 
@@ -293,11 +357,7 @@ impl Comparison {
             .expect("writing to memory cannot fail");
         for r in &self.rows {
             let mut rec = vec![r.metric.clone(), r.unit.clone()];
-            rec.extend(
-                r.values
-                    .iter()
-                    .map(|v| v.map_or(String::new(), |x| format!("{x:e}"))),
-            );
+            rec.extend(r.values.iter().map(|v| v.map_or(String::new(), csv_number)));
             w.write_record(&rec).expect("writing to memory cannot fail");
         }
         String::from_utf8(w.into_inner().expect("flushing memory cannot fail"))
@@ -319,7 +379,7 @@ impl Comparison {
             .unwrap_or(6);
         s.push_str(&format!("{:width$}  {:6}", "metric", "unit"));
         for k in 0..self.options.len() {
-            s.push_str(&format!("  {:>10}", format!("[{k}]")));
+            s.push_str(&format!("  {:>11}", format!("[{k}]")));
             if k > 0 {
                 s.push_str(&format!(" {:>8}", "change"));
             }
@@ -327,10 +387,28 @@ impl Comparison {
         s.push('\n');
         for r in &self.rows {
             s.push_str(&format!("{:width$}  {:6}", r.metric, r.unit));
-            for (k, v) in r.values.iter().enumerate() {
-                s.push_str(&format!("  {:>10}", cell(*v)));
+            // A dose not reached compares as zero: both "=", reached by one only "new" or
+            // "-100 %".
+            let values: Vec<Option<f64>> = r
+                .values
+                .iter()
+                .map(|&v| {
+                    if not_reached(&r.unit, v) {
+                        Some(0.0)
+                    } else {
+                        v
+                    }
+                })
+                .collect();
+            for (k, (&v, &raw)) in values.iter().zip(&r.values).enumerate() {
+                let text = if not_reached(&r.unit, raw) {
+                    "not reached".into()
+                } else {
+                    cell(v)
+                };
+                s.push_str(&format!("  {text:>11}"));
                 if k > 0 {
-                    s.push_str(&format!(" {:>8}", change(r.values[0], *v)));
+                    s.push_str(&format!(" {:>8}", change(values[0], v)));
                 }
             }
             s.push('\n');
@@ -353,5 +431,66 @@ mod tests {
         assert_eq!(change(Some(10.0), Some(10.0)), "=");
         assert_eq!(change(Some(0.0), Some(3.0)), "new");
         assert_eq!(change(None, Some(3.0)), "");
+    }
+
+    fn town_rows(values: [[f64; 2]; 3]) -> Comparison {
+        let row = |metric: &str, unit: &str, v: [f64; 2]| Row {
+            metric: metric.into(),
+            unit: unit.into(),
+            values: v.iter().map(|&x| Some(x)).collect(),
+        };
+        Comparison {
+            options: vec!["base".into(), "vent".into()],
+            files: vec!["base.toml".into(), "vent.toml".into()],
+            rows: vec![
+                row("town Calais: effective dose 7 d", "Sv", values[0]),
+                row("town Lubec: effective dose 7 d", "Sv", values[1]),
+                row("zone x: area", "km2", values[2]),
+            ],
+            runs: vec![],
+        }
+    }
+
+    /// The line of `text` that names `what`, without trailing blanks.
+    fn line_of(text: &str, what: &str) -> String {
+        text.lines()
+            .find(|l| l.contains(what))
+            .unwrap()
+            .trim_end()
+            .to_string()
+    }
+
+    #[test]
+    fn a_dose_below_a_nanosievert_reads_not_reached_and_changes_only_when_reached() {
+        let text = town_rows([[3.76e-40, 0.0], [2.0e-3, 4.7e-10], [0.28, 0.0]]).to_text();
+        let calais = line_of(&text, "Calais");
+        assert_eq!(calais.matches("not reached").count(), 2, "{calais}");
+        assert!(
+            calais.ends_with('=') && !calais.contains("e-40"),
+            "{calais}"
+        );
+        let lubec = line_of(&text, "Lubec");
+        assert!(lubec.contains("2.00e-3") && lubec.contains("not reached"));
+        assert!(lubec.ends_with("-100 %"), "{lubec}");
+        // An area of zero is a number, not a dose.
+        assert!(!line_of(&text, "zone x").contains("not reached"));
+        let reached_by_the_option = town_rows([[0.0, 5.0e-3], [0.0, 0.0], [0.0, 0.0]]).to_text();
+        assert!(line_of(&reached_by_the_option, "Calais").ends_with("new"));
+    }
+
+    #[test]
+    fn csv_values_keep_at_most_six_significant_figures() {
+        assert_eq!(csv_number(0.27999999999999997), "0.28");
+        assert_eq!(csv_number(3.759999999e-40), "3.76e-40");
+        assert_eq!(csv_number(1234.5678901), "1234.57");
+        assert_eq!(csv_number(7.643210987e-5), "7.64321e-5");
+        assert_eq!(csv_number(0.0), "0");
+        let csv = town_rows([
+            [3.76e-40, 0.0],
+            [2.0e-3, 4.7e-10],
+            [0.27999999999999997, 0.0],
+        ])
+        .to_csv();
+        assert!(csv.contains("zone x: area,km2,0.28,0\n"), "{csv}");
     }
 }

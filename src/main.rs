@@ -300,6 +300,14 @@ fn main() -> ExitCode {
                     } else if !quiet {
                         print!("{}", summary.to_text());
                     }
+                    // A seed only matters to a model that draws random numbers (the summary
+                    // has one exactly then): say so rather than let the user think it acted.
+                    if let (Some(s), None, false) = (seed, summary.seed, quiet) {
+                        eprintln!(
+                            "note: --seed {s} is ignored: model {} draws no random numbers",
+                            summary.model
+                        );
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) if e.is_invalid_input() => {

@@ -13,9 +13,10 @@ use crate::output::geojson::zones_geojson;
 use crate::output::kml::zones_kml;
 use crate::output::map::map_png;
 use crate::output::netcdf::{self, Provenance};
+use crate::output::staging::{check_output_dir, Staging};
 use crate::output::summary::{species_summaries, RunSummary};
 use crate::output::zones::{mapped_zones, MappedZone};
-use crate::output::{ensure_dir, write_bytes_atomically, OutputError};
+use crate::output::{write_bytes_atomically, OutputError};
 use crate::scenario::{MetSpec, ModelSpec, OutputFormat, Scenario, ScenarioError};
 
 /// Why a run failed.
@@ -416,19 +417,48 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation, outputs: Vec<String>) ->
 /// A writer of the zones in one format.
 type ZoneWriter = fn(&Scenario, &[MappedZone], &Provenance) -> String;
 
-/// Writes the scenario's requested outputs into `dir` and returns their paths.
+/// Every output format, in the order a run writes them (the summary last, as it lists the
+/// others).
+const ALL_FORMATS: [OutputFormat; 6] = [
+    OutputFormat::Netcdf,
+    OutputFormat::Geojson,
+    OutputFormat::Kml,
+    OutputFormat::Cap,
+    OutputFormat::Png,
+    OutputFormat::Json,
+];
+
+/// The files a run with `formats` writes into its output directory, in writing order.
+pub fn output_names(formats: &[OutputFormat]) -> Vec<&'static str> {
+    let mut names = vec![];
+    for format in ALL_FORMATS.iter().filter(|f| formats.contains(f)) {
+        match format {
+            OutputFormat::Netcdf => names.push("fields.nc"),
+            OutputFormat::Geojson => names.push("zones.geojson"),
+            OutputFormat::Kml => names.push("zones.kml"),
+            OutputFormat::Cap => names.extend(ALERTS.iter().map(|(name, _)| *name)),
+            OutputFormat::Png => names.push("map.png"),
+            OutputFormat::Json => names.push("summary.json"),
+        }
+    }
+    names
+}
+
+/// Writes the scenario's requested outputs into `dir` and returns their paths. All are written
+/// first into a staging folder in `dir` and moved into place together, and the files of an
+/// earlier run that this one does not write are removed ([`crate::output::staging`]): the
+/// directory holds one run's outputs, and a failed write leaves the earlier run's as they were.
 pub fn write_outputs(
     scenario: &Scenario,
     sim: &Simulation,
     dir: &Path,
 ) -> Result<Vec<PathBuf>, RunError> {
-    ensure_dir(dir)?;
-    let mut written = vec![];
-    if scenario.output.formats.contains(&OutputFormat::Netcdf) {
-        let path = dir.join("fields.nc");
-        let prov = Provenance::now(&sim.model, sim.seed, &sim.backend);
+    let mut staging = Staging::new(dir)?;
+    let formats = &scenario.output.formats;
+    let prov = Provenance::now(&sim.model, sim.seed, &sim.backend);
+    if formats.contains(&OutputFormat::Netcdf) {
         netcdf::write(
-            &path,
+            &staging.stage("fields.nc"),
             scenario,
             &sim.fields,
             &sim.projection,
@@ -436,9 +466,7 @@ pub fn write_outputs(
             &sim.consequence.global_attributes(),
             &sim.consequence.extra_fields(),
         )?;
-        written.push(path);
     }
-    let formats = &scenario.output.formats;
     let wants_zones = [
         OutputFormat::Geojson,
         OutputFormat::Kml,
@@ -448,7 +476,6 @@ pub fn write_outputs(
     .iter()
     .any(|f| formats.contains(f));
     if wants_zones {
-        let prov = Provenance::now(&sim.model, sim.seed, &sim.backend);
         let zones = mapped_zones(&sim.consequence, &sim.fields.grid, &sim.projection);
         let writers: [(OutputFormat, &str, ZoneWriter); 2] = [
             (OutputFormat::Geojson, "zones.geojson", zones_geojson),
@@ -456,21 +483,18 @@ pub fn write_outputs(
         ];
         for (format, name, write) in writers {
             if formats.contains(&format) {
-                let path = dir.join(name);
-                write_bytes_atomically(&path, write(scenario, &zones, &prov).as_bytes())?;
-                written.push(path);
+                let text = write(scenario, &zones, &prov);
+                write_bytes_atomically(&staging.stage(name), text.as_bytes())?;
             }
         }
         if formats.contains(&OutputFormat::Cap) {
             for (name, country) in ALERTS {
-                let path = dir.join(name);
                 let xml = zones_cap(scenario, &zones, &prov, country);
-                write_bytes_atomically(&path, xml.as_bytes())?;
-                written.push(path);
+                write_bytes_atomically(&staging.stage(name), xml.as_bytes())?;
             }
         }
         if formats.contains(&OutputFormat::Png) {
-            let path = dir.join("map.png");
+            let path = staging.stage("map.png");
             let png = map_png(
                 scenario,
                 &sim.fields,
@@ -479,23 +503,22 @@ pub fn write_outputs(
                 &zones,
             )
             .map_err(|message| OutputError::Image {
-                path: path.clone(),
+                path: staging.final_path("map.png"),
                 message,
             })?;
             write_bytes_atomically(&path, &png)?;
-            written.push(path);
         }
     }
-    if scenario.output.formats.contains(&OutputFormat::Json) {
-        let path = dir.join("summary.json");
-        let mut names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-        names.push(path.display().to_string());
+    if formats.contains(&OutputFormat::Json) {
+        let names = output_names(formats)
+            .iter()
+            .map(|n| staging.final_path(n).display().to_string())
+            .collect();
         let summary = summarise(scenario, sim, names);
         let json = serde_json::to_vec_pretty(&summary).expect("summary serialises");
-        write_bytes_atomically(&path, &json)?;
-        written.push(path);
+        write_bytes_atomically(&staging.stage("summary.json"), &json)?;
     }
-    Ok(written)
+    Ok(staging.commit(&output_names(&ALL_FORMATS))?)
 }
 
 /// Loads, runs and writes a scenario file: what `plume run` does.
@@ -513,8 +536,11 @@ pub fn run_file_with_progress(
     run_scenario_with_progress(&scenario, options, progress)
 }
 
-/// Runs a loaded scenario and writes its outputs: [`run_file_with_progress`] after loading, for
-/// callers that show the scenario's warnings before the run.
+/// Runs a loaded scenario and writes its outputs ([`run_file_with_progress`] after loading, for
+/// callers that show the scenario's warnings before the run), reporting the fraction of the
+/// model run done to `progress`. The output directory is created and checked writable first
+/// (a file in its place is refused too), so that a directory that cannot take the outputs is
+/// reported before the model runs, not after.
 pub fn run_scenario_with_progress(
     scenario: &Scenario,
     options: &RunOptions,
@@ -524,7 +550,7 @@ pub fn run_scenario_with_progress(
         .output_dir
         .clone()
         .unwrap_or_else(|| scenario.output.directory.clone());
-    crate::output::check_dir(&dir)?;
+    check_output_dir(&dir, &output_names(&scenario.output.formats))?;
     let sim = simulate_with_progress(scenario, options, progress)?;
     let written = write_outputs(scenario, &sim, &dir)?;
     Ok(summarise(

@@ -100,31 +100,39 @@ fn a_comparison_needs_two_files_with_different_names() {
     let twin = option_file(&sub, "baseline", 0.5);
     let e = compare_files(&[one, twin], &out, &RunOptions::default()).unwrap_err();
     assert!(matches!(e, CompareError::SameStem { .. }), "{e}");
+    assert!(!out.exists(), "nothing runs before the names are checked");
 }
 
 #[test]
-fn an_invalid_option_is_reported_with_its_file_and_field() {
+fn every_invalid_option_is_reported_with_its_file_and_field_before_anything_runs() {
     let dir = tempfile::tempdir().unwrap();
     let good = option_file(dir.path(), "baseline", 1.0);
+    let text = std::fs::read_to_string(&good).unwrap();
     let bad = dir.path().join("bad.toml");
     std::fs::write(
         &bad,
-        std::fs::read_to_string(&good)
-            .unwrap()
-            .replace("wind_speed_m_s = 3", "wind_speed_m_s = -3"),
+        text.replace("wind_speed_m_s = 3", "wind_speed_m_s = -3"),
     )
     .unwrap();
-    let e = compare_files(
-        &[good, bad],
-        &dir.path().join("cmp"),
-        &RunOptions::default(),
-    )
-    .unwrap_err();
+    let worse = dir.path().join("worse.toml");
+    std::fs::write(&worse, text.replace("duration_s = 7200", "duration_s = -1")).unwrap();
+    let out = dir.path().join("cmp");
+    let e = compare_files(&[good, bad.clone(), worse], &out, &RunOptions::default()).unwrap_err();
     assert!(e.is_invalid_scenario());
+    assert!(!out.exists(), "the baseline did not run");
     let msg = e.to_string();
     assert!(
         msg.contains("bad.toml") && msg.contains("wind_speed_m_s"),
         "{msg}"
+    );
+    assert!(
+        msg.contains("worse.toml") && msg.contains("scenario.duration_s"),
+        "{msg}"
+    );
+    let bad = bad.display().to_string();
+    assert!(
+        !msg.contains(&format!("{bad}: {bad}")),
+        "the file is named once per line: {msg}"
     );
 }
 

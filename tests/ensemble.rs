@@ -463,8 +463,19 @@ fn the_ensemble_command_writes_both_files_and_prints_the_zone_table() {
         "{stdout}"
     );
     assert!(stdout.contains("Chlorine AEGL-2 60 min"), "{stdout}");
-    assert!(out_dir.join("ensemble.nc").is_file());
     assert!(out_dir.join("ensemble_summary.json").is_file());
+    // The file's history names the command and the settings that made it.
+    let nc = hdf5::File::open(out_dir.join("ensemble.nc")).unwrap();
+    let history = nc
+        .attr("history")
+        .unwrap()
+        .read_scalar::<hdf5::types::FixedUnicode<1024>>()
+        .unwrap();
+    let expected = format!(
+        " ensemble {} with members = 4, seed = 2, wind_from_sd_deg = 30,",
+        file.display()
+    );
+    assert!(history.as_str().contains(&expected), "{}", history.as_str());
     let bad = std::process::Command::new(plume)
         .args(["ensemble", file.to_str().unwrap(), "--members", "1", "-o"])
         .arg(&out_dir)

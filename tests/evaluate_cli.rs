@@ -38,6 +38,17 @@ fn pairs_mode_prints_a_summary_and_writes_reports() {
     for f in ["report.csv", "report.json", "report.png"] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
+    // `-o`, as for every other command.
+    let short = dir.path().join("short");
+    let result = plume()
+        .args(["evaluate", "pairs", "--replicates", "0"])
+        .arg(&csv)
+        .arg("-o")
+        .arg(&short)
+        .output()
+        .unwrap();
+    assert!(result.status.success());
+    assert!(short.join("report.csv").is_file());
 }
 
 #[test]
@@ -75,7 +86,7 @@ fn prairie_grass_mode_ends_with_one_summary_line_per_model_and_quantity() {
             "gaussian_briggs",
             "--replicates",
             "200",
-            "--out",
+            "-o",
         ])
         .arg(dir.path())
         .output()

@@ -48,6 +48,7 @@ fn hdf5_file_reads_back_with_cf_metadata() {
     assert_eq!(text_attr(&f, "Conventions"), "CF-1.10");
     assert!(text_attr(&f, "engine_version").starts_with("plume "));
     assert_eq!(text_attr(&f, "model"), "gaussian_plume");
+    assert!(text_attr(&f, "history").contains(" run "));
     let g = &sim.fields.grid;
     let c = f.dataset("air_concentration_I_131").unwrap();
     assert_eq!(c.shape(), vec![g.nt(), g.nz(), g.ny, g.nx]);

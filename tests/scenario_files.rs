@@ -198,7 +198,7 @@ fn missing_start_time() {
 fn malformed_start_time() {
     fails_with(
         &VALID.replace("2026-07-14T06:00:00Z", "yesterday at six"),
-        &["scenario.start", "yesterday", "ISO 8601"],
+        &["scenario.start", "yesterday", "any UTC offset", "-03:00"],
     );
 }
 

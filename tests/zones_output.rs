@@ -336,6 +336,23 @@ fn the_cap_alert_follows_cap_1_2_and_speaks_both_languages_in_canada() {
 }
 
 #[test]
+fn an_alert_expires_after_the_longer_of_the_criterion_window_and_the_modelled_period() {
+    // The AEGL zones' window is 60 min; the scenario models 2 h, which is what counts.
+    let s = chlorine_scenario();
+    assert_eq!(s.duration_s, 7200.0);
+    let w = run(&s);
+    let doc = roxmltree::Document::parse(&w.cap).unwrap();
+    for info in doc.descendants().filter(|n| n.has_tag_name("info")) {
+        let time = |name: &str| {
+            let t = info.children().find(|n| n.has_tag_name(name)).unwrap();
+            chrono::DateTime::parse_from_rfc3339(t.text().unwrap()).unwrap()
+        };
+        let from = time("onset").max(time("effective"));
+        assert_eq!(time("expires") - from, chrono::Duration::hours(2));
+    }
+}
+
+#[test]
 fn across_the_border_each_country_is_alerted_in_its_own_languages() {
     let w = run(&border_scenario());
     let mut infos = check_cap(&w.cap);
@@ -511,10 +528,11 @@ fn kml_ids_are_unique_ncnames_and_every_style_url_resolves() {
 #[test]
 fn french_alert_texts_write_decimals_with_a_comma() {
     // French (and the Translation Bureau's and OQLF's usage for fr-CA) separates decimals with a
-    // comma: "2,0 km²", never "2.0 km²".
+    // comma: "2,6 km²", never "2.6 km²".
     let w = run(&chlorine_scenario());
     let doc = roxmltree::Document::parse(&w.cap).unwrap();
     let mut french = 0;
+    let mut decimals = 0;
     for info in doc.descendants().filter(|n| n.has_tag_name("info")) {
         let lang = info
             .children()
@@ -531,17 +549,92 @@ fn french_alert_texts_write_decimals_with_a_comma() {
         if lang.starts_with("fr") {
             french += 1;
             assert!(
-                area.contains(',') && !area.contains('.'),
+                !area.contains('.'),
                 "French area {area:?} in: {description}"
             );
         } else {
             assert!(
-                area.contains('.'),
+                !area.contains(','),
                 "English area {area:?} in: {description}"
             );
         }
+        decimals += usize::from(area.contains([',', '.']));
     }
-    assert!(french > 0);
+    assert!(french > 0 && decimals > 0);
+}
+
+/// A chlorine release at sea off Nova Scotia, beyond the boundary data: every zone cell lies
+/// outside the mapped jurisdictions, so both countries' alerts carry the zones.
+fn chlorine_at_sea() -> Scenario {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/saint_john_chlorine_railcar.toml"),
+    )
+    .unwrap()
+    .replace("lat = 45.33, lon = -65.98", "lat = 43.0, lon = -62.0")
+    .replace("lat = 45.2789, lon = -66.0125", "lat = 43.0, lon = -62.0")
+    .replace("extent_m = [30000, 30000]", "extent_m = [12000, 12000]")
+    .replace("resolution_m = 100", "resolution_m = 200");
+    Scenario::parse(&text, Path::new("at_sea.toml")).unwrap()
+}
+
+#[test]
+fn alert_texts_give_areas_to_two_figures_thresholds_in_mg_m3_and_sea_cells_as_outside() {
+    let w = run(&chlorine_at_sea());
+    let mut checked = 0;
+    for cap in [&w.cap, &w.cap_us] {
+        let doc = roxmltree::Document::parse(cap).unwrap();
+        for info in doc.descendants().filter(|n| n.has_tag_name("info")) {
+            let child = |name: &str| {
+                info.descendants()
+                    .find(|n| n.has_tag_name(name))
+                    .and_then(|n| n.text())
+                    .unwrap()
+                    .to_string()
+            };
+            let description = child("description");
+            if child("language").starts_with("fr") {
+                assert!(
+                    description.contains(" km² hors des territoires cartographiés."),
+                    "{description}"
+                );
+            } else {
+                assert!(
+                    description.contains(" km² outside the mapped jurisdictions."),
+                    "{description}"
+                );
+            }
+            // "0.04", "2.6", "12": at most two significant figures, and never zero.
+            let area = description
+                .split(" km²")
+                .next()
+                .unwrap()
+                .rsplit(' ')
+                .next()
+                .unwrap();
+            let digits = area
+                .trim_start_matches(['0', '.', ','])
+                .replace([',', '.'], "");
+            assert!(
+                !digits.is_empty() && digits.trim_end_matches('0').len() <= 2,
+                "area {area:?} in: {description}"
+            );
+            let threshold = info
+                .children()
+                .filter(|n| n.has_tag_name("parameter"))
+                .find(|p| p.children().any(|c| c.text() == Some("threshold")))
+                .and_then(|p| p.children().find(|c| c.has_tag_name("value")))
+                .and_then(|v| v.text())
+                .unwrap();
+            let number = threshold.strip_suffix(" mg m-3").unwrap_or_else(|| {
+                panic!("threshold {threshold:?} in mg m-3");
+            });
+            let digits = number.trim_start_matches(['0', '.']).replace('.', "");
+            assert_eq!(digits.len(), 3, "three significant figures: {threshold}");
+            checked += 1;
+        }
+    }
+    // AEGL-1, -2 and -3 in English and French (Canada) and English (US).
+    assert_eq!(checked, 9);
 }
 
 #[test]

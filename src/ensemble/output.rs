@@ -10,8 +10,17 @@ use super::{Ensemble, EnsembleError, EnsembleSpec};
 use crate::field::Fields;
 use crate::met::MetPerturbation;
 use crate::output::netcdf::{self, variable_name, ExtraField, Provenance};
-use crate::output::{ensure_dir, write_bytes_atomically};
+use crate::output::staging::{check_output_dir, Staging};
+use crate::output::write_bytes_atomically;
 use crate::scenario::Scenario;
+
+/// The ensemble's grids.
+const ENSEMBLE_NC: &str = "ensemble.nc";
+/// The ensemble's summary.
+const ENSEMBLE_SUMMARY: &str = "ensemble_summary.json";
+/// Everything an ensemble writes: its files go beside the outputs of `plume run` in the same
+/// directory and never replace or remove them.
+const ENSEMBLE_OUTPUTS: [&str; 2] = [ENSEMBLE_NC, ENSEMBLE_SUMMARY];
 
 /// One zone criterion across the members.
 #[derive(Debug, Clone, Serialize)]
@@ -232,6 +241,21 @@ fn extra_fields(e: &Ensemble) -> Vec<ExtraField> {
     out
 }
 
+/// The ensemble's settings as `key = value` pairs, for the file's history.
+fn settings(sp: &EnsembleSpec) -> String {
+    format!(
+        "members = {}, seed = {}, wind_from_sd_deg = {}, wind_speed_log_sd = {}, \
+         mixing_height_log_sd = {}, stability_class_sd = {}, inverse_obukhov_length_sd_per_m = {}",
+        sp.members,
+        sp.seed,
+        sp.wind_from_sd_deg,
+        sp.wind_speed_log_sd,
+        sp.mixing_height_log_sd,
+        sp.stability_class_sd,
+        sp.inverse_obukhov_length_sd_per_m
+    )
+}
+
 /// Writes `ensemble.nc` and `ensemble_summary.json` into `dir` and returns the summary (which
 /// lists both).
 pub fn write_outputs(
@@ -239,11 +263,10 @@ pub fn write_outputs(
     e: &Ensemble,
     dir: &Path,
 ) -> Result<(EnsembleSummary, Vec<PathBuf>), EnsembleError> {
-    ensure_dir(dir)?;
-    let nc = dir.join("ensemble.nc");
-    let json = dir.join("ensemble_summary.json");
-    let prov = Provenance::now(&e.model, scenario.model.seed(), &e.backend);
+    let mut staging = Staging::new(dir)?;
     let sp = &e.spec;
+    let prov = Provenance::now(&e.model, scenario.model.seed(), &e.backend)
+        .of_command("ensemble", settings(sp));
     let global: Vec<(String, String)> = [
         ("ensemble_members", sp.members.to_string()),
         ("ensemble_seed", sp.seed.to_string()),
@@ -272,7 +295,7 @@ pub fn write_outputs(
         species: vec![],
     };
     netcdf::write(
-        &nc,
+        &staging.stage(ENSEMBLE_NC),
         scenario,
         &fields,
         &e.projection,
@@ -280,14 +303,17 @@ pub fn write_outputs(
         &global,
         &extra_fields(e),
     )?;
-    let outputs = vec![nc.clone(), json.clone()];
     let summary = summarise(
         scenario,
         e,
-        outputs.iter().map(|p| p.display().to_string()).collect(),
+        ENSEMBLE_OUTPUTS
+            .iter()
+            .map(|n| staging.final_path(n).display().to_string())
+            .collect(),
     );
     let bytes = serde_json::to_vec_pretty(&summary).expect("summary serialises");
-    write_bytes_atomically(&json, &bytes)?;
+    write_bytes_atomically(&staging.stage(ENSEMBLE_SUMMARY), &bytes)?;
+    let outputs = staging.commit(&ENSEMBLE_OUTPUTS)?;
     Ok((summary, outputs))
 }
 
@@ -297,10 +323,12 @@ pub fn run_file(
     options: &super::EnsembleOptions,
 ) -> Result<EnsembleSummary, EnsembleError> {
     let scenario = Scenario::load(path)?;
-    let e = super::run(&scenario, options)?;
     let dir = options
         .output_dir
         .clone()
         .unwrap_or_else(|| scenario.output.directory.clone());
+    // Before the members run: an unwritable directory is reported before the work.
+    check_output_dir(&dir, &ENSEMBLE_OUTPUTS)?;
+    let e = super::run(&scenario, options)?;
     Ok(write_outputs(&scenario, &e, &dir)?.0)
 }

@@ -2,10 +2,10 @@
 //! to print (the library itself never prints).
 //!
 //! ```text
-//! plume evaluate pairs FILE.csv [--by COLUMN]... [--out DIR] [--threshold T] [--seed S]
+//! plume evaluate pairs FILE.csv [--by COLUMN]... [-o|--out DIR] [--threshold T] [--seed S]
 //! plume evaluate output RUN.nc [RUN2.nc ...] --observations OBS.csv [--variable NAME]
-//!                       [--by COLUMN]... [--out DIR] [--threshold T] [--seed S]
-//! plume evaluate prairie-grass DATA_DIR [--out DIR] [--seed S]
+//!                       [--by COLUMN]... [-o|--out DIR] [--threshold T] [--seed S]
+//! plume evaluate prairie-grass DATA_DIR [-o|--out DIR] [--seed S]
 //! ```
 //!
 //! `pairs` scores given pairs; `output` first reads the model's value at each observation point
@@ -57,7 +57,7 @@ pub enum EvaluateCommand {
         /// The data directory.
         data_dir: PathBuf,
         /// Write reports, pairs and scatter plots here.
-        #[arg(long)]
+        #[arg(short, long)]
         out: Option<PathBuf>,
         /// Models to score, comma-separated: gaussian_briggs, lagrangian.
         #[arg(
@@ -84,8 +84,8 @@ pub struct Scoring {
     /// Also report each value of this column separately (repeatable).
     #[arg(long = "by", value_name = "COLUMN")]
     pub by: Vec<String>,
-    /// Write report.csv, report.json and report.png here.
-    #[arg(long)]
+    /// Write report.csv, report.json and report.png here (`-o`, like the other commands).
+    #[arg(short, long)]
     pub out: Option<PathBuf>,
     /// Lower bound for MG/VG and detection limit for FAC2/FMS (default: the smallest positive
     /// observed value).

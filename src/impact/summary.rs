@@ -333,10 +333,11 @@ fn town_exposures(
     out
 }
 
-/// Doses below this (Sv) are printed as "< 1e-9 Sv": a nanosievert is far below any criterion
-/// (the lowest, 10 mSv, is 10⁷ times more) and the Gaussian tails give values like 1e-40 that
-/// only distract a reader. The JSON summary keeps the computed values.
-const NEGLIGIBLE_DOSE_SV: f64 = 1e-9;
+/// Doses below this (Sv) are printed as "< 1e-9 Sv" (`plume compare`: "not reached"): a
+/// nanosievert is far below any criterion (the lowest, 10 mSv, is 10⁷ times more) and the
+/// Gaussian tails give values like 1e-40 that only distract a reader. The JSON summary keeps
+/// the computed values.
+pub const NEGLIGIBLE_DOSE_SV: f64 = 1e-9;
 
 /// A dose for the printed summary: three significant figures, or "< 1e-9 Sv".
 fn dose_text(sv: f64) -> String {

@@ -11,6 +11,9 @@
 //! incident commander may order evacuation instead). The French texts are the developers'
 //! translations, not official wording; an alerting authority reviews every message before it is
 //! issued (the alert is written with status `Draft`).
+//!
+//! Numbers in these texts are written for readers: areas to two significant figures, thresholds
+//! to three in mg m-3 or mSv ([`two_figures`], [`threshold_text`]).
 
 use crate::impact::Criterion;
 
@@ -97,6 +100,40 @@ fn window_text(window_s: f64) -> (String, String) {
     } else {
         let h = trim(window_s / 3600.0);
         (format!("{h} h"), format!("{} h", h.replace('.', ",")))
+    }
+}
+
+/// `x` to two significant figures without trailing zeros ("0.04", "3.3", "12", "120"): an
+/// area of one 200 m cell reads 0.04 km², never 0.0 km².
+pub fn two_figures(x: f64) -> String {
+    if x <= 0.0 || !x.is_finite() {
+        return "0".into();
+    }
+    let decimals = 1 - x.log10().floor() as i32;
+    let scale = 10f64.powi(decimals);
+    let rounded = (x * scale).round() / scale;
+    let text = format!("{rounded:.*}", decimals.max(0) as usize);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+/// A criterion's threshold to three significant figures in the unit a reader knows: a
+/// concentration (kg m-3) in mg m-3, the unit of the AEGL tables, and a dose (Sv) in mSv
+/// below 1 Sv ("5.80 mg m-3", "100 mSv"), never `0.0000057999999999999995 kg m-3`.
+pub fn threshold_text(value: f64, unit: &str) -> String {
+    let (v, unit) = match unit {
+        "kg m-3" => (value * 1e6, "mg m-3"),
+        "Sv" if value < 1.0 => (value * 1e3, "mSv"),
+        other => (value, other),
+    };
+    if v != 0.0 && (1e-3..1e6).contains(&v.abs()) {
+        let decimals = (2 - v.abs().log10().floor() as i32).max(0) as usize;
+        format!("{v:.decimals$} {unit}")
+    } else {
+        format!("{v:.2e} {unit}")
     }
 }
 
@@ -350,5 +387,31 @@ mod tests {
             .title_fr
             .starts_with("Chlore : AEGL-2 (7,5 min)"));
         assert_eq!(window_text(5400.0).1, "1,5 h");
+    }
+
+    #[test]
+    fn areas_keep_two_significant_figures_so_a_single_cell_is_not_zero() {
+        assert_eq!(two_figures(0.04), "0.04");
+        assert_eq!(two_figures(0.12), "0.12");
+        assert_eq!(two_figures(2.6), "2.6");
+        assert_eq!(two_figures(3.28), "3.3");
+        assert_eq!(two_figures(3.0), "3");
+        assert_eq!(two_figures(12.44), "12");
+        assert_eq!(two_figures(123.4), "120");
+    }
+
+    #[test]
+    fn thresholds_read_with_three_significant_figures_in_familiar_units() {
+        assert_eq!(
+            threshold_text(5.7999999999999995e-6, "kg m-3"),
+            "5.80 mg m-3"
+        );
+        assert_eq!(
+            threshold_text(1.4499999999999999e-6, "kg m-3"),
+            "1.45 mg m-3"
+        );
+        assert_eq!(threshold_text(0.1, "Sv"), "100 mSv");
+        assert_eq!(threshold_text(0.01, "Sv"), "10.0 mSv");
+        assert_eq!(threshold_text(1.0, "Sv"), "1.00 Sv");
     }
 }

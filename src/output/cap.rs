@@ -16,6 +16,7 @@ use std::io;
 use chrono::{DateTime, Duration, Utc};
 use quick_xml::Writer;
 
+use super::alert_text::{threshold_text, two_figures};
 use super::netcdf::Provenance;
 use super::xml::{document, text};
 use super::zones::{MappedZone, ZonePart};
@@ -149,7 +150,12 @@ fn info(
 ) -> io::Result<()> {
     let french = lang.starts_with("fr");
     let onset = scenario.start;
-    // Not before it is sent: a replayed past scenario still gives a live alert.
+    // Expiry: from the later of the onset and the time it is sent (a replayed past scenario
+    // still gives a live alert), the longer of the criterion's window and the modelled period.
+    // The window is the exposure the action guards against (7 days of dose, an AEGL's 60 min);
+    // the modelled period is how long the projection says the hazard may be there. An alert
+    // must not lapse while either still holds: the AEGL-2 60 min zone of a 3 h release is
+    // alerted for 3 h, not 1.
     let expires = onset.max(prov.created)
         + Duration::milliseconds((z.window_s.max(scenario.duration_s) * 1e3).round() as i64);
     let (event, headline, instruction, sender_name) = match (french, z.radiological) {
@@ -181,14 +187,14 @@ fn info(
     let description = if french {
         format!(
             "{headline}. Projection de {} ({}) pour le scénario « {} », rejet débutant le {}. \
-             {} km² : {}. Source du critère : {}{}. Il s'agit d'une projection de modèle : \
+             {} km² {}. Source du critère : {}{}. Il s'agit d'une projection de modèle : \
              à confirmer par des mesures sur le terrain.",
             prov.engine_version,
             prov.model,
             scenario.name,
             scenario.start.to_rfc3339(),
-            format!("{:.1}", part.area_km2).replace('.', ","),
-            part.area_desc_fr,
+            two_figures(part.area_km2).replace('.', ","),
+            location(part, true),
             z.source,
             if z.verified {
                 ""
@@ -199,14 +205,14 @@ fn info(
     } else {
         format!(
             "{headline}. Projected by {} ({}) for the scenario \"{}\", release starting {}. \
-             {:.1} km² in {}. Criterion source: {}{}. This is a model projection: confirm with \
+             {} km² {}. Criterion source: {}{}. This is a model projection: confirm with \
              field measurements.",
             prov.engine_version,
             prov.model,
             scenario.name,
             scenario.start.to_rfc3339(),
-            part.area_km2,
-            part.area_desc_en,
+            two_figures(part.area_km2),
+            location(part, false),
             z.source,
             if z.verified {
                 ""
@@ -234,7 +240,7 @@ fn info(
         text(w, "instruction", instruction)?;
         for (name, value) in [
             ("criterion", z.id.clone()),
-            ("threshold", format!("{} {}", z.threshold, z.unit)),
+            ("threshold", threshold_text(z.threshold, z.unit)),
             ("window_s", format!("{}", z.window_s)),
             ("area_km2", format!("{:.3}", part.area_km2)),
             ("threshold_verified", format!("{}", z.verified)),
@@ -268,4 +274,16 @@ fn info(
         Ok(())
     })?;
     Ok(())
+}
+
+/// Where a zone part lies, as its description says it after the area: "in New Brunswick,
+/// Canada" / ": Nouveau-Brunswick, Canada", or for cells beyond the boundary data just
+/// "outside the mapped jurisdictions" / "hors des territoires cartographiés".
+fn location(part: &ZonePart, french: bool) -> String {
+    match (part.country, french) {
+        (Country::Unknown, false) => part.area_desc_en.clone(),
+        (Country::Unknown, true) => part.area_desc_fr.clone(),
+        (_, false) => format!("in {}", part.area_desc_en),
+        (_, true) => format!(": {}", part.area_desc_fr),
+    }
 }

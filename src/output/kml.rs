@@ -8,6 +8,7 @@ use std::io;
 use geo::{LineString, Polygon};
 use quick_xml::Writer;
 
+use super::alert_text::{threshold_text, two_figures};
 use super::netcdf::Provenance;
 use super::xml::{document, text};
 use super::zones::MappedZone;
@@ -99,15 +100,14 @@ fn placemark(w: &mut Writer<Vec<u8>>, z: &MappedZone) -> io::Result<()> {
                 w,
                 "description",
                 &format!(
-                    "{}\n{}\n\n{}\n{}\n\nArea / superficie: {:.2} km². Threshold / seuil: {} {}. \
+                    "{}\n{}\n\n{}\n{}\n\nArea / superficie: {} km². Threshold / seuil: {}. \
                      Source: {}{}",
                     z.text.title_en,
                     z.text.instruction_en,
                     z.text.title_fr,
                     z.text.instruction_fr,
-                    z.area_km2,
-                    z.threshold,
-                    z.unit,
+                    two_figures(z.area_km2),
+                    threshold_text(z.threshold, z.unit),
                     z.source,
                     if z.verified {
                         ""

@@ -1,6 +1,8 @@
 //! Outputs in the formats the field already uses. Every file is written atomically: to a
 //! temporary file in the target directory, then renamed, so a crash never leaves a half-written
-//! file under the final name.
+//! file under the final name; a run's files are first written together into a staging folder
+//! and moved into place only when all were written ([`staging`]), so an output directory never
+//! mixes runs.
 
 mod alert_text;
 pub mod cap;
@@ -9,6 +11,7 @@ pub mod geojson;
 pub mod kml;
 pub mod map;
 pub mod netcdf;
+pub mod staging;
 mod strings;
 pub mod summary;
 mod xml;
@@ -20,6 +23,14 @@ use std::path::{Path, PathBuf};
 /// Why an output could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
+    #[error("cannot write into the output directory {}: {source}", dir.display())]
+    NotWritable {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: a directory of that name is in the way", path.display())]
+    InTheWay { path: PathBuf },
     #[error("cannot write {}: {source}", path.display())]
     Io {
         path: PathBuf,

@@ -31,10 +31,15 @@ pub struct Provenance {
     /// The backend and adapter that ran the model (e.g. "cpu (rayon, 2 threads)").
     pub backend: String,
     pub created: DateTime<Utc>,
+    /// The plume command that made the file ("run", "ensemble"), for the `history` attribute.
+    pub command: &'static str,
+    /// The settings of that command that shaped the file beyond the scenario file
+    /// ("members = 50, seed = 0, …"); empty for a plain run.
+    pub settings: String,
 }
 
 impl Provenance {
-    /// Provenance for this build of plume, now.
+    /// Provenance of `plume run` for this build of plume, now.
     pub fn now(model: &str, seed: Option<u64>, backend: &str) -> Self {
         Provenance {
             engine_version: format!("plume {}", env!("CARGO_PKG_VERSION")),
@@ -42,7 +47,33 @@ impl Provenance {
             seed,
             backend: backend.to_string(),
             created: Utc::now(),
+            command: "run",
+            settings: String::new(),
         }
+    }
+
+    /// The same provenance for another command and its settings.
+    pub fn of_command(self, command: &'static str, settings: String) -> Self {
+        Provenance {
+            command,
+            settings,
+            ..self
+        }
+    }
+
+    /// The CF `history` line: when, which plume, which command on which file, with what.
+    pub fn history(&self, scenario_file: &Path) -> String {
+        let mut line = format!(
+            "{} {} {} {}",
+            self.created.to_rfc3339(),
+            self.engine_version,
+            self.command,
+            scenario_file.display()
+        );
+        if !self.settings.is_empty() {
+            line += &format!(" with {}", self.settings);
+        }
+        line
     }
 }
 
@@ -147,11 +178,7 @@ fn write_file(
         |s| s.to_string(),
     );
     let created = prov.created.to_rfc3339();
-    let history = format!(
-        "{created} {} run {}",
-        prov.engine_version,
-        scenario.path.display()
-    );
+    let history = prov.history(&scenario.path);
     text(
         file.id(),
         &[

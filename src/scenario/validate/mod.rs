@@ -316,12 +316,13 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             String::new()
         }
     };
+    /// What `scenario.start` accepts: RFC 3339 (ISO 8601 with seconds and an offset), any
+    /// offset, stored as UTC.
+    const START_TIME: &str = "an ISO 8601 date and time with seconds and any UTC offset, such as \
+        \"2026-07-14T06:00:00Z\" or \"2026-07-14T03:00:00-03:00\"";
     let start = match scen.start.as_deref() {
         None => {
-            p.missing(
-                "scenario.start",
-                "an ISO 8601 UTC time such as \"2026-07-14T06:00:00Z\"",
-            );
+            p.missing("scenario.start", START_TIME);
             None
         }
         Some(s) => match DateTime::parse_from_rfc3339(s.trim()) {
@@ -330,7 +331,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                 p.push(
                     "scenario.start",
                     format!("{s:?}"),
-                    format!("an ISO 8601 UTC time such as \"2026-07-14T06:00:00Z\" ({e})"),
+                    format!("{START_TIME} ({e})"),
                 );
                 None
             }

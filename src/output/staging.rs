@@ -1,0 +1,182 @@
+//! An output directory that never mixes runs. A run writes all its files into a fresh hidden
+//! folder inside the output directory ([`Staging`]); only when every one was written are they
+//! moved into place, each by a rename (atomic per file), and plume's own output files of an
+//! earlier run that this run did not write are removed. A run that fails before that point
+//! leaves the previous run's outputs untouched and complete; files that plume does not name
+//! are never touched.
+
+use std::path::{Path, PathBuf};
+
+use super::{ensure_dir, OutputError};
+
+/// Prefix of the staging folders and write probes inside an output directory.
+const STAGING_PREFIX: &str = ".plume-staging-";
+
+/// Checks that `dir` can take outputs named `names`: creates it if missing, writes and removes
+/// a probe file in it, and refuses a directory that stands where an output would go. Run it
+/// before the model, so that an unwritable directory is reported before the work, not after.
+pub fn check_output_dir(dir: &Path, names: &[&str]) -> Result<(), OutputError> {
+    ensure_dir(dir)?;
+    tempfile::Builder::new()
+        .prefix(STAGING_PREFIX)
+        .tempfile_in(dir)
+        .map_err(not_writable(dir))?;
+    check_targets(dir, names)
+}
+
+/// The error of a directory that takes no new file: the reason without the temporary file's
+/// name, which the user never asked for ("… ro: permission denied").
+fn not_writable(dir: &Path) -> impl Fn(std::io::Error) -> OutputError + '_ {
+    move |e| OutputError::NotWritable {
+        dir: dir.to_path_buf(),
+        source: e.kind().into(),
+    }
+}
+
+/// Refuses a directory standing at the final path of any of `names` (a file cannot replace it).
+fn check_targets(dir: &Path, names: &[&str]) -> Result<(), OutputError> {
+    for name in names {
+        let path = dir.join(name);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            return Err(OutputError::InTheWay { path });
+        }
+    }
+    Ok(())
+}
+
+/// A run's outputs on their way into an output directory: written into a fresh hidden folder
+/// inside it, then moved into place together by [`Staging::commit`]. Dropped without a
+/// commit (a failed run), it removes the folder and everything in it.
+pub struct Staging {
+    dir: PathBuf,
+    folder: tempfile::TempDir,
+    /// The names staged so far, in the order they were written.
+    staged: Vec<String>,
+}
+
+impl Staging {
+    /// Opens a fresh staging folder in `dir` (created if missing).
+    pub fn new(dir: &Path) -> Result<Self, OutputError> {
+        ensure_dir(dir)?;
+        let folder = tempfile::Builder::new()
+            .prefix(STAGING_PREFIX)
+            .tempdir_in(dir)
+            .map_err(not_writable(dir))?;
+        Ok(Staging {
+            dir: dir.to_path_buf(),
+            folder,
+            staged: vec![],
+        })
+    }
+
+    /// Where to write the output `name` now (inside the staging folder); it will be moved to
+    /// [`Staging::final_path`] on commit.
+    pub fn stage(&mut self, name: &str) -> PathBuf {
+        self.staged.push(name.to_string());
+        self.folder.path().join(name)
+    }
+
+    /// Where the output `name` will be once committed.
+    pub fn final_path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// Moves every staged output into the output directory, replacing a file of the same name,
+    /// then removes each file named in `owned` (the names this kind of run may write) that
+    /// this run did not stage, so the directory holds this run's outputs and no older ones.
+    /// Everything is checked before anything moves: a directory in the way of an output fails
+    /// the commit with the earlier outputs untouched. Returns the final paths, in staging
+    /// order.
+    pub fn commit(self, owned: &[&str]) -> Result<Vec<PathBuf>, OutputError> {
+        let staged: Vec<&str> = self.staged.iter().map(String::as_str).collect();
+        check_targets(&self.dir, &staged)?;
+        let mut moved = vec![];
+        for name in &staged {
+            let to = self.final_path(name);
+            std::fs::rename(self.folder.path().join(name), &to).map_err(|source| {
+                OutputError::Io {
+                    path: to.clone(),
+                    source,
+                }
+            })?;
+            moved.push(to);
+        }
+        for name in owned.iter().filter(|n| !staged.contains(n)) {
+            let path = self.final_path(name);
+            // Only a file (or a link) of that name: a directory is not plume's output.
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir()) {
+                std::fs::remove_file(&path).map_err(|source| OutputError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+            }
+        }
+        Ok(moved)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_commit_replaces_owned_files_and_leaves_other_files_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in [
+            ("a.txt", "old a"),
+            ("b.txt", "old b"),
+            ("notes.txt", "mine"),
+        ] {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let mut s = Staging::new(dir.path()).unwrap();
+        std::fs::write(s.stage("a.txt"), "new a").unwrap();
+        let written = s.commit(&["a.txt", "b.txt"]).unwrap();
+        assert_eq!(written, vec![dir.path().join("a.txt")]);
+        assert_eq!(names(dir.path()), ["a.txt", "notes.txt"]);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a.txt")).unwrap(),
+            "new a"
+        );
+    }
+
+    #[test]
+    fn a_directory_in_the_way_fails_the_commit_before_anything_moves() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "old a").unwrap();
+        let mut s = Staging::new(dir.path()).unwrap();
+        std::fs::write(s.stage("a.txt"), "new a").unwrap();
+        std::fs::write(s.stage("b.txt"), "new b").unwrap();
+        std::fs::create_dir(dir.path().join("b.txt")).unwrap();
+        let e = s.commit(&["a.txt", "b.txt"]).unwrap_err();
+        assert!(matches!(e, OutputError::InTheWay { .. }), "{e}");
+        assert_eq!(names(dir.path()), ["a.txt", "b.txt"]);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a.txt")).unwrap(),
+            "old a"
+        );
+    }
+
+    #[test]
+    fn a_staging_dropped_without_commit_leaves_the_directory_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "old a").unwrap();
+        let mut s = Staging::new(dir.path()).unwrap();
+        std::fs::write(s.stage("a.txt"), "new a").unwrap();
+        drop(s);
+        assert_eq!(names(dir.path()), ["a.txt"]);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a.txt")).unwrap(),
+            "old a"
+        );
+    }
+}

@@ -1,0 +1,213 @@
+//! What a run leaves in its output directory: the directory holds one run's files and never
+//! mixes two — a run that fails while writing leaves the earlier run's outputs exactly as they
+//! were, a run with fewer formats leaves no file of the earlier run and touches nothing plume
+//! did not write — and a directory that cannot take the outputs is reported before the model
+//! runs, by `run`, `ensemble` and `compare` alike. A `--seed` that cannot act is said to be
+//! ignored.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use plume::{simulate, write_outputs, RunOptions, Scenario};
+
+/// A ground-level chlorine release on a coarse grid, wind from `wind_from_deg`, writing
+/// `formats`; `met` replaces the uniform meteorology when given.
+fn chlorine(wind_from_deg: f64, formats: &str, met: Option<&str>) -> String {
+    let uniform = format!(
+        "kind = \"uniform\"\nwind_speed_m_s = 4\nwind_from_deg = {wind_from_deg}\nstability = \"D\"\n"
+    );
+    format!(
+        r#"
+[scenario]
+name = "output directory test"
+start = "2026-07-14T06:00:00Z"
+duration_s = 3600
+[domain]
+centre = {{ lat = 45.30, lon = -66.00 }}
+extent_m = [12000, 12000]
+resolution_m = 400
+output_interval_s = 900
+[[source]]
+location = {{ lat = 45.30, lon = -66.00 }}
+height_m = 1
+release = [{{ substance = "Chlorine", rate_kg_s = 5.0 }}]
+[meteorology]
+{}
+[model]
+kind = "gaussian_plume"
+backend = "cpu"
+[output]
+formats = {formats}
+"#,
+        met.unwrap_or(&uniform)
+    )
+}
+
+const ALL: &str = r#"["netcdf", "json", "geojson", "kml", "cap", "png"]"#;
+
+fn parse(text: &str) -> Scenario {
+    Scenario::parse(text, Path::new("output_dir_test.toml")).unwrap()
+}
+
+fn cpu() -> RunOptions {
+    RunOptions {
+        threads: Some(2),
+        backend: Some(plume::backend::BackendChoice::Cpu),
+        ..Default::default()
+    }
+}
+
+/// Every entry of `dir`: a file's bytes, or `None` for a directory.
+fn snapshot(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let name = e.file_name().into_string().unwrap();
+            let bytes = e
+                .file_type()
+                .unwrap()
+                .is_file()
+                .then(|| std::fs::read(e.path()).unwrap());
+            (name, bytes)
+        })
+        .collect()
+}
+
+fn plume(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plume"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_run_that_fails_while_writing_leaves_the_earlier_outputs_exactly_as_they_were() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = parse(&chlorine(270.0, ALL, None));
+    write_outputs(&first, &simulate(&first, &cpu()).unwrap(), dir.path()).unwrap();
+    // The user's case: map.png turned into a directory, then a run under another wind.
+    std::fs::remove_file(dir.path().join("map.png")).unwrap();
+    std::fs::create_dir(dir.path().join("map.png")).unwrap();
+    let before = snapshot(dir.path());
+    let second = parse(&chlorine(180.0, ALL, None));
+    let sim = simulate(&second, &cpu()).unwrap();
+    let e = write_outputs(&second, &sim, dir.path()).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("map.png: a directory of that name is in the way"),
+        "{e}"
+    );
+    assert_eq!(
+        snapshot(dir.path()),
+        before,
+        "no file replaced, none added, no staging folder left"
+    );
+}
+
+#[test]
+fn a_run_with_fewer_formats_leaves_no_file_of_the_earlier_run_and_nothing_else_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = parse(&chlorine(270.0, ALL, None));
+    write_outputs(&all, &simulate(&all, &cpu()).unwrap(), dir.path()).unwrap();
+    // Files plume did not write with these formats: the user's, and an ensemble's.
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    std::fs::write(dir.path().join("ensemble.nc"), "an ensemble's").unwrap();
+    std::fs::create_dir(dir.path().join("figures")).unwrap();
+    let json = parse(&chlorine(180.0, r#"["json"]"#, None));
+    let written = write_outputs(&json, &simulate(&json, &cpu()).unwrap(), dir.path()).unwrap();
+    assert_eq!(written, vec![dir.path().join("summary.json")]);
+    let names: Vec<String> = snapshot(dir.path()).into_keys().collect();
+    assert_eq!(
+        names,
+        ["ensemble.nc", "figures", "notes.txt", "summary.json"]
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["outputs"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn an_output_directory_that_cannot_take_the_outputs_is_reported_before_any_model_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    // A station file without records: the model would fail at once on reading it, so an
+    // output error in its place shows the directory was checked first.
+    std::fs::write(dir.path().join("stations.csv"), "time,station\n").unwrap();
+    let station = "kind = \"station\"\nfile = \"stations.csv\"\n";
+    std::fs::write(
+        dir.path().join("a.toml"),
+        chlorine(270.0, ALL, Some(station)).replace(
+            "kind = \"gaussian_plume\"\nbackend = \"cpu\"",
+            "kind = \"gaussian_puff\"",
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("b.toml"), chlorine(180.0, ALL, None)).unwrap();
+    let model_error = plume(&["run", "a.toml", "-o", "out"], dir.path());
+    assert_eq!(model_error.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&model_error.stderr).contains("stations.csv"));
+    let fails_first = |args: &[&str], message: &str| {
+        let out = plume(args, dir.path());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(message) && !stderr.contains("stations.csv"),
+            "{args:?}: {stderr}"
+        );
+    };
+    // A directory where an output goes.
+    std::fs::create_dir_all(dir.path().join("out/map.png")).unwrap();
+    fails_first(
+        &["run", "a.toml", "-o", "out"],
+        "out/map.png: a directory of that name is in the way",
+    );
+    // A directory that cannot be made (under a file, which stops root too).
+    std::fs::write(dir.path().join("afile"), "").unwrap();
+    for args in [
+        &["run", "a.toml", "-o", "afile/out"][..],
+        &["ensemble", "a.toml", "-o", "afile/out"],
+        &["compare", "a.toml", "b.toml", "-o", "afile/out"],
+    ] {
+        fails_first(args, "afile/out");
+    }
+    // A read-only directory, for a user whom permissions bind (root writes anyway).
+    let ro = dir.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    if std::fs::metadata(&ro).unwrap().uid() != 0 {
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+        for args in [
+            &["run", "a.toml", "-o", "ro"][..],
+            &["ensemble", "a.toml", "-o", "ro"],
+            &["compare", "a.toml", "b.toml", "-o", "ro"],
+        ] {
+            fails_first(args, "cannot write");
+        }
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+#[test]
+fn a_seed_given_to_a_model_without_random_numbers_is_said_to_be_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("b.toml"),
+        chlorine(180.0, r#"["json"]"#, None),
+    )
+    .unwrap();
+    let out = plume(&["run", "b.toml", "--seed", "7", "-o", "out"], dir.path());
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let notes: Vec<&str> = stderr.lines().filter(|l| l.contains("--seed")).collect();
+    assert_eq!(
+        notes,
+        ["note: --seed 7 is ignored: model gaussian_plume draws no random numbers"]
+    );
+    let quiet = plume(
+        &["run", "b.toml", "--seed", "7", "-q", "-o", "out"],
+        dir.path(),
+    );
+    assert!(quiet.status.success() && quiet.stderr.is_empty());
+}
