@@ -145,8 +145,9 @@ fn an_output_directory_that_cannot_take_the_outputs_is_reported_before_any_model
     )
     .unwrap();
     std::fs::write(dir.path().join("b.toml"), chlorine(180.0, ALL, None)).unwrap();
+    // A station file without records is invalid input (exit 2) once the model reads it.
     let model_error = plume(&["run", "a.toml", "-o", "out"], dir.path());
-    assert_eq!(model_error.status.code(), Some(1));
+    assert_eq!(model_error.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&model_error.stderr).contains("stations.csv"));
     let fails_first = |args: &[&str], message: &str| {
         let out = plume(args, dir.path());
