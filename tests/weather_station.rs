@@ -49,6 +49,21 @@ fn from_deg(u: f64, v: f64) -> f64 {
     (u.atan2(v).to_degrees() + 180.0).rem_euclid(360.0)
 }
 
+/// The error of reading `text` as the station file `file` for a run of `duration_s` from
+/// [`start`].
+fn parse_error(text: &str, file: &str, duration_s: f64) -> plume::met::MetError {
+    let tm = TransverseMercator::new(CENTRE);
+    StationMet::parse(
+        text,
+        Path::new(file),
+        start(),
+        duration_s,
+        &tm,
+        StationOptions::default(),
+    )
+    .unwrap_err()
+}
+
 #[test]
 fn station_series_interpolate_linearly_in_time_and_along_the_shorter_arc() {
     let (met, warnings) = stations(plume::met::SpatialWeighting::Nearest);
@@ -89,66 +104,29 @@ fn inverse_distance_weighting_honours_stations_and_averages_between_them() {
 
 #[test]
 fn station_errors_name_file_line_and_column() {
-    let tm = TransverseMercator::new(CENTRE);
     let bad_time = STATIONS.replace("2026-07-14T09:00:00Z,PLNGS", "2026-07-14T07:30:00Z,PLNGS");
-    let err = StationMet::parse(
-        &bad_time,
-        Path::new("met/stations.csv"),
-        start(),
-        0.0,
-        &tm,
-        StationOptions::default(),
-    )
-    .unwrap_err();
+    let err = parse_error(&bad_time, "met/stations.csv", 0.0);
     let msg = err.to_string();
     assert!(
         msg.contains("met/stations.csv:6") && msg.contains("time"),
         "{msg}"
     );
     let bad_speed = STATIONS.replace(",5.0,135,", ",fast,135,");
-    let msg = StationMet::parse(
-        &bad_speed,
-        Path::new("s.csv"),
-        start(),
-        0.0,
-        &tm,
-        StationOptions::default(),
-    )
-    .unwrap_err()
-    .to_string();
+    let msg = parse_error(&bad_speed, "s.csv", 0.0).to_string();
     assert!(
         msg.contains("wind_speed_m_s") && msg.contains("fast"),
         "{msg}"
     );
     let no_dir =
         "time,station,lat,lon,wind_speed_m_s,stability\n2026-07-14T06:00:00Z,A,45,-66,3,D\n";
-    let msg = StationMet::parse(
-        no_dir,
-        Path::new("s.csv"),
-        start(),
-        0.0,
-        &tm,
-        StationOptions::default(),
-    )
-    .unwrap_err()
-    .to_string();
+    let msg = parse_error(no_dir, "s.csv", 0.0).to_string();
     assert!(msg.contains("wind_from_deg"), "{msg}");
 }
 
 #[test]
 fn a_semicolon_separated_file_is_asked_for_commas() {
-    let tm = TransverseMercator::new(CENTRE);
     let semicolons = STATIONS.replace(',', ";");
-    let msg = StationMet::parse(
-        &semicolons,
-        Path::new("s.csv"),
-        start(),
-        0.0,
-        &tm,
-        StationOptions::default(),
-    )
-    .unwrap_err()
-    .to_string();
+    let msg = parse_error(&semicolons, "s.csv", 0.0).to_string();
     assert!(
         msg.contains("s.csv:") && msg.contains("separated by commas"),
         "{msg}"
@@ -159,17 +137,8 @@ fn a_semicolon_separated_file_is_asked_for_commas() {
 fn a_station_file_for_another_period_is_rejected_with_both_periods_named() {
     // The two-station file dated a year early: holding its last records for the whole run
     // would be a wrong answer with a warning, as for a gridded file (3 h rule).
-    let tm = TransverseMercator::new(CENTRE);
     let year_early = STATIONS.replace("2026-07-14", "2025-07-14");
-    let err = StationMet::parse(
-        &year_early,
-        Path::new("met/stations.csv"),
-        start(),
-        3.0 * 3600.0,
-        &tm,
-        StationOptions::default(),
-    )
-    .unwrap_err();
+    let err = parse_error(&year_early, "met/stations.csv", 3.0 * 3600.0);
     assert!(matches!(err, plume::met::MetError::Invalid { .. }), "{err}");
     let msg = err.to_string();
     for fragment in [
@@ -185,16 +154,7 @@ fn a_station_file_for_another_period_is_rejected_with_both_periods_named() {
     }
     // A year late is refused alike.
     let year_late = STATIONS.replace("2026-07-14", "2027-07-14");
-    let msg = StationMet::parse(
-        &year_late,
-        Path::new("s.csv"),
-        start(),
-        3.0 * 3600.0,
-        &tm,
-        StationOptions::default(),
-    )
-    .unwrap_err()
-    .to_string();
+    let msg = parse_error(&year_late, "s.csv", 3.0 * 3600.0).to_string();
     assert!(msg.contains("2027-07-14T06:00:00Z"), "{msg}");
 }
 
