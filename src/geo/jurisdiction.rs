@@ -121,6 +121,18 @@ pub struct Town {
     pub source: String,
 }
 
+/// A piece of shared infrastructure or a hazardous facility from `data/sites.csv`: a port of
+/// entry, a pipeline or power-line border crossing, a substation, a plant or terminal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Site {
+    pub name: String,
+    /// The `kind` column (`land_port_of_entry`, `gas_pipeline_border_crossing`, …).
+    pub kind: String,
+    pub location: LatLon,
+    /// The row's source and notes, for provenance.
+    pub source: String,
+}
+
 /// The region's polygons.
 #[derive(Debug, Clone)]
 pub struct Region {
@@ -131,6 +143,8 @@ pub struct Region {
     /// Islands that the maritime indicator line puts on the wrong side (Canadian, NB).
     corrections_ca_nb: MultiPolygon<f64>,
     pub towns: Vec<Town>,
+    /// Every row of `data/sites.csv` that is not a town.
+    pub sites: Vec<Site>,
 }
 
 /// Why region data could not be read (embedded data: a build defect caught by tests).
@@ -231,7 +245,8 @@ fn canada_side(fs: &[geojson::Feature]) -> Result<Polygon<f64>, RegionError> {
     Ok(Polygon::new(LineString::new(chain), vec![]))
 }
 
-fn towns() -> Result<Vec<Town>, RegionError> {
+/// The towns and the other sites of `data/sites.csv`.
+fn towns_and_sites() -> Result<(Vec<Town>, Vec<Site>), RegionError> {
     const FILE: &str = "sites.csv";
     let mut rdr = csv::Reader::from_reader(SITES.as_bytes());
     let h = rdr.headers().map_err(|e| err(FILE, e.to_string()))?.clone();
@@ -248,24 +263,32 @@ fn towns() -> Result<Vec<Town>, RegionError> {
         col("population")?,
     );
     let (c_src, c_notes) = (col("source")?, col("notes")?);
-    let mut out = vec![];
+    let (mut towns, mut sites) = (vec![], vec![]);
     for r in rdr.records() {
         let r = r.map_err(|e| err(FILE, e.to_string()))?;
-        if &r[c_kind] != "town" {
-            continue;
-        }
         let num = |c: usize| {
             r[c].parse::<f64>()
                 .map_err(|_| err(FILE, format!("{}: {:?} is not a number", &r[c_name], &r[c])))
         };
-        out.push(Town {
-            name: r[c_name].to_string(),
-            location: LatLon::new(num(c_lat)?, num(c_lon)?),
-            population: num(c_pop)?,
-            source: format!("{}; {}", &r[c_src], &r[c_notes]),
-        });
+        let location = LatLon::new(num(c_lat)?, num(c_lon)?);
+        let source = format!("{}; {}", &r[c_src], &r[c_notes]);
+        if &r[c_kind] == "town" {
+            towns.push(Town {
+                name: r[c_name].to_string(),
+                location,
+                population: num(c_pop)?,
+                source,
+            });
+        } else {
+            sites.push(Site {
+                name: r[c_name].to_string(),
+                kind: r[c_kind].to_string(),
+                location,
+                source,
+            });
+        }
     }
-    Ok(out)
+    Ok((towns, sites))
 }
 
 impl Region {
@@ -274,6 +297,7 @@ impl Region {
         let b = features("me_nb_boundary_ne10m.geojson", BOUNDARY)?;
         let p = features("me_nb_provinces_ne50m.geojson", PROVINCES)?;
         let l = features("land_ne10m_simplified.geojson", LAND)?;
+        let (towns, sites) = towns_and_sites()?;
         let mut land = vec![];
         for f in &l {
             land.extend(multipolygon("land_ne10m_simplified.geojson", f)?.0);
@@ -288,7 +312,8 @@ impl Region {
             maine: named("me_nb_provinces_ne50m.geojson", &p, "Maine")?,
             new_brunswick: named("me_nb_provinces_ne50m.geojson", &p, "New Brunswick")?,
             land: MultiPolygon::new(land),
-            towns: towns()?,
+            towns,
+            sites,
         })
     }
 
@@ -352,20 +377,25 @@ impl Region {
                 tags.push(self.tag(projection.inverse(grid.x_m(i), grid.y_m(j))));
             }
         }
-        let towns = self
-            .towns
-            .iter()
-            .map(|t| {
-                let (x, y) = projection.forward(t.location);
-                (t.clone(), grid.cell_of(x, y))
-            })
-            .collect();
+        let cell = |p: LatLon| {
+            let (x, y) = projection.forward(p);
+            grid.cell_of(x, y)
+        };
         JurisdictionGrid {
             nx: grid.nx,
             ny: grid.ny,
             cell_area_m2: grid.cell_area_m2(),
             tags,
-            towns,
+            towns: self
+                .towns
+                .iter()
+                .map(|t| (t.clone(), cell(t.location)))
+                .collect(),
+            sites: self
+                .sites
+                .iter()
+                .map(|s| (s.clone(), cell(s.location)))
+                .collect(),
         }
     }
 }
@@ -380,6 +410,8 @@ pub struct JurisdictionGrid {
     pub tags: Vec<CellTag>,
     /// Each town and its (column, row) if inside the grid.
     pub towns: Vec<(Town, Option<(usize, usize)>)>,
+    /// Each other site and its (column, row) if inside the grid.
+    pub sites: Vec<(Site, Option<(usize, usize)>)>,
 }
 
 impl JurisdictionGrid {

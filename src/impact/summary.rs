@@ -59,12 +59,26 @@ pub struct TownExposure {
     pub aegl_tiers: Vec<(String, u8)>,
 }
 
+/// A site of shared infrastructure or a hazardous facility inside one or more zones.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SiteExposure {
+    pub site: String,
+    /// The `kind` of `data/sites.csv` (`land_port_of_entry`, `electric_tie_border_crossing`, …).
+    pub kind: String,
+    pub jurisdiction: &'static str,
+    /// The zones its cell lies in, in the order of the summary's zones.
+    pub zones: Vec<String>,
+}
+
 /// The run's consequence summary.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Summary {
     pub zones: Vec<ZoneSummary>,
     /// Exposure at the town points of the grid.
     pub towns: Vec<TownExposure>,
+    /// Ports of entry, border crossings of pipelines and power lines, substations, plants and
+    /// terminals that lie in a zone.
+    pub infrastructure: Vec<SiteExposure>,
     /// Unverified values that decide a zone, and other caveats, once each.
     pub warnings: Vec<String>,
     /// Species that could not be assessed.
@@ -125,6 +139,15 @@ impl Summary {
                 t.jurisdiction,
                 t.population,
                 parts.join(", ")
+            );
+        }
+        for x in &self.infrastructure {
+            s += &format!(
+                "  infrastructure {} ({}, {}): {}\n",
+                x.site,
+                x.kind.replace('_', " "),
+                x.jurisdiction,
+                x.zones.join(", ")
             );
         }
         for u in &self.unassessed {
@@ -280,12 +303,42 @@ pub fn summarise(
             zones.push(s);
         }
     }
+    let all_zones = radiological
+        .iter()
+        .flat_map(|(imp, _)| imp.zones.iter())
+        .chain(chemical.iter().flat_map(|c| c.zones.iter()));
     Summary {
         zones,
         towns: town_exposures(radiological, chemical, juris),
+        infrastructure: site_exposures(all_zones, juris),
         warnings,
         unassessed: unassessed.to_vec(),
     }
+}
+
+/// The sites inside the grid whose cell lies in at least one zone, with those zones.
+fn site_exposures<'a>(
+    zones: impl Iterator<Item = &'a Zone> + Clone,
+    juris: &JurisdictionGrid,
+) -> Vec<SiteExposure> {
+    juris
+        .sites
+        .iter()
+        .filter_map(|(site, cell)| {
+            let (i, j) = (*cell)?;
+            let inside: Vec<String> = zones
+                .clone()
+                .filter(|z| z.exceeded[[j, i]])
+                .map(|z| z.label.clone())
+                .collect();
+            (!inside.is_empty()).then(|| SiteExposure {
+                site: site.name.clone(),
+                kind: site.kind.clone(),
+                jurisdiction: juris.tag(i, j).label(),
+                zones: inside,
+            })
+        })
+        .collect()
 }
 
 /// Dose, action and AEGL tier at each town point inside the grid that sees any exposure.
