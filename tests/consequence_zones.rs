@@ -262,6 +262,7 @@ fn zone_area_of_an_analytic_gaussian_plume_matches_the_closed_form() {
         cell_area_m2: dx * dx,
         tags,
         towns: vec![],
+        sites: vec![],
     };
     let s = summarise(None, std::slice::from_ref(&imp), &j, &lib, &[]);
     let area_m2 = s.zones[0].area_km2() * 1e6;

@@ -308,6 +308,7 @@ mod tests {
             cell_area_m2: 1e6,
             tags: (0..8).map(|k| tag(k % 4)).collect(),
             towns: vec![],
+            sites: vec![],
         };
         let zone = Zone {
             label: "test".into(),
