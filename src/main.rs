@@ -118,6 +118,14 @@ fn print_warnings(scenario: &Scenario) {
     }
 }
 
+/// Prints `value` as indented JSON on standard output (the `--json` of every command).
+fn print_json(value: &impl serde::Serialize) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("plume's summaries serialise to JSON")
+    );
+}
+
 /// Exit code for invalid input: a scenario that does not validate, a weather file whose content
 /// cannot be used, or a bad command line (clap's own).
 const EXIT_INVALID: u8 = 2;
@@ -160,10 +168,7 @@ fn main() -> ExitCode {
             match plume::ensemble::run_file(&file, &options) {
                 Ok(summary) => {
                     if json {
-                        println!(
-                            "{}",
-                            serde_json::to_string_pretty(&summary).expect("summary serialises")
-                        );
+                        print_json(&summary);
                     } else {
                         print!("{}", summary.to_text());
                     }
@@ -199,10 +204,7 @@ fn main() -> ExitCode {
             match plume::compare::compare_files(&files, &output, &options) {
                 Ok(c) => {
                     if json {
-                        println!(
-                            "{}",
-                            serde_json::to_string_pretty(&c).expect("a comparison serialises")
-                        );
+                        print_json(&c);
                     } else {
                         print!("{}", c.to_text());
                         println!("wrote {}", output.join("compare.csv").display());
@@ -293,10 +295,7 @@ fn main() -> ExitCode {
             match result {
                 Ok(summary) => {
                     if json {
-                        println!(
-                            "{}",
-                            serde_json::to_string_pretty(&summary).expect("summary serialises")
-                        );
+                        print_json(&summary);
                     } else if !quiet {
                         print!("{}", summary.to_text());
                     }
