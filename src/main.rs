@@ -157,7 +157,7 @@ fn main() -> ExitCode {
             exec: Execution { threads, backend },
             json,
         } => {
-            use plume::ensemble::{EnsembleError, EnsembleOptions};
+            use plume::ensemble::EnsembleOptions;
             let options = EnsembleOptions {
                 output_dir: output,
                 members,
@@ -174,12 +174,7 @@ fn main() -> ExitCode {
                     }
                     ExitCode::SUCCESS
                 }
-                Err(e @ (EnsembleError::Scenario(_) | EnsembleError::Option { .. })) => {
-                    eprintln!("{e}");
-                    ExitCode::from(EXIT_INVALID)
-                }
-                Err(e) if matches!(&e, EnsembleError::Member { source, .. } if source.is_invalid_input()) =>
-                {
+                Err(e) if e.is_invalid_input() => {
                     eprintln!("{e}");
                     ExitCode::from(EXIT_INVALID)
                 }

@@ -425,6 +425,32 @@ fn small_lat_lon_file(dir: &Path) -> std::path::PathBuf {
     path
 }
 
+/// The band 10 km either side of the centre's parallel from `x_min_m` to `x_max_m` east.
+fn band_east(x_min_m: f64, x_max_m: f64) -> LocalBox {
+    LocalBox {
+        x_min_m,
+        x_max_m,
+        y_min_m: -10_000.0,
+        y_max_m: 10_000.0,
+    }
+}
+
+/// Reads `path` for a one-hour run over `region`.
+fn read_for(
+    path: &Path,
+    region: LocalBox,
+    options: GriddedOptions,
+) -> Result<(plume::met::GriddedMet, Vec<plume::met::MetWarning>), plume::met::MetError> {
+    cf::read(
+        path,
+        start(),
+        3600.0,
+        &TransverseMercator::new(CENTRE),
+        region,
+        options,
+    )
+}
+
 #[test]
 fn a_region_wholly_outside_the_grid_is_rejected_naming_both_extents() {
     // A domain 100–130 km east of a grid that ends 20 km east of the centre: holding the
@@ -432,22 +458,10 @@ fn a_region_wholly_outside_the_grid_is_rejected_naming_both_extents() {
     let dir = tempfile::tempdir().unwrap();
     let path = small_lat_lon_file(dir.path());
     let tm = TransverseMercator::new(CENTRE);
-    let far_east = LocalBox {
-        x_min_m: 100_000.0,
-        x_max_m: 130_000.0,
-        y_min_m: -10_000.0,
-        y_max_m: 10_000.0,
-    };
-    let err = cf::read(
-        &path,
-        start(),
-        3600.0,
-        &tm,
-        far_east,
-        GriddedOptions::default(),
-    )
-    .map(|_| ())
-    .unwrap_err();
+    let far_east = band_east(100_000.0, 130_000.0);
+    let err = read_for(&path, far_east, GriddedOptions::default())
+        .map(|_| ())
+        .unwrap_err();
     assert!(matches!(err, plume::met::MetError::Invalid { .. }), "{err}");
     let msg = err.to_string();
     let region_west = tm.inverse(far_east.x_min_m, 0.0).lon;
@@ -480,23 +494,9 @@ fn outside_percent(warnings: &[plume::met::MetWarning]) -> Option<f64> {
 fn a_region_partly_outside_the_grid_warns_how_much_of_it_lies_outside() {
     let dir = tempfile::tempdir().unwrap();
     let path = small_lat_lon_file(dir.path());
-    let tm = TransverseMercator::new(CENTRE);
     // 0–40 km east of the centre; the grid ends about 19.7 km east: about half lies outside.
-    let half_out = LocalBox {
-        x_min_m: 0.0,
-        x_max_m: 40_000.0,
-        y_min_m: -10_000.0,
-        y_max_m: 10_000.0,
-    };
-    let (_, warnings) = cf::read(
-        &path,
-        start(),
-        3600.0,
-        &tm,
-        half_out,
-        GriddedOptions::default(),
-    )
-    .unwrap();
+    let (_, warnings) =
+        read_for(&path, band_east(0.0, 40_000.0), GriddedOptions::default()).unwrap();
     let percent = outside_percent(&warnings).unwrap_or_else(|| panic!("{warnings:?}"));
     assert!(
         (45.0..=55.0).contains(&percent),
@@ -508,6 +508,6 @@ fn a_region_partly_outside_the_grid_warns_how_much_of_it_lies_outside() {
         margin_m: 10_000.0,
         ..GriddedOptions::default()
     };
-    let (_, warnings) = cf::read(&path, start(), 3600.0, &tm, region(), options).unwrap();
+    let (_, warnings) = read_for(&path, region(), options).unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
 }

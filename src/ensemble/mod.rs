@@ -90,6 +90,18 @@ pub enum EnsembleError {
     Output(#[from] crate::output::OutputError),
 }
 
+impl EnsembleError {
+    /// Whether the user's input is at fault (exit code 2): the scenario, an option, or a
+    /// member's weather input.
+    pub fn is_invalid_input(&self) -> bool {
+        match self {
+            EnsembleError::Scenario(_) | EnsembleError::Option { .. } => true,
+            EnsembleError::Member { source, .. } => source.is_invalid_input(),
+            _ => false,
+        }
+    }
+}
+
 /// Most member × cell × species values of the lowest-layer time-integrated concentration an
 /// ensemble keeps for its percentiles (4 GB).
 pub const MAX_STORED_VALUES: f64 = 5.0e8;

@@ -261,20 +261,26 @@ impl Accumulator {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_segment_integrates_to_its_duration_over_the_plane() {
-        let seg = Segment {
-            x0_m: 3.0,
-            y0_m: -2.0,
-            dx_m: 120.0,
-            dy_m: 50.0,
+    /// A segment of unit mass of one species and one layer (V = 1 m⁻¹), depositing nothing,
+    /// from (x0, y0) moving by (dx, dy) in 60 s.
+    fn segment(x0_m: f64, y0_m: f64, dx_m: f64, dy_m: f64, sigma_y_m: f64) -> Segment {
+        Segment {
+            x0_m,
+            y0_m,
+            dx_m,
+            dy_m,
             duration_s: 60.0,
-            sigma_y_m: 25.0,
+            sigma_y_m,
             vertical_per_m: vec![1.0],
             mass: vec![1.0],
             dry: vec![0.0],
             wet: vec![0.0],
-        };
+        }
+    }
+
+    #[test]
+    fn a_segment_integrates_to_its_duration_over_the_plane() {
+        let seg = segment(3.0, -2.0, 120.0, 50.0, 25.0);
         let h = 2.0;
         let mut sum = 0.0;
         for j in -200..=200 {
@@ -293,18 +299,7 @@ mod tests {
         let peaks: Vec<f64> = [(0.0, 0.0), (60.0, -80.0), (99.0, 99.0)]
             .iter()
             .map(|&(px, py)| {
-                let seg = Segment {
-                    x0_m: px,
-                    y0_m: py,
-                    dx_m: 0.0,
-                    dy_m: 0.0,
-                    duration_s: 60.0,
-                    sigma_y_m: 10.0,
-                    vertical_per_m: vec![1.0],
-                    mass: vec![1.0],
-                    dry: vec![0.0],
-                    wet: vec![0.0],
-                };
+                let seg = segment(px, py, 0.0, 0.0, 10.0);
                 let mut acc = Accumulator::new(5, 5, 1, 1, -400.0, -400.0, dx);
                 acc.add(std::slice::from_ref(&seg));
                 let total: f64 = acc.data.iter().sum::<f64>() * dx * dx;
@@ -344,18 +339,7 @@ mod tests {
 
     #[test]
     fn a_moving_narrow_puff_gives_each_cell_its_mean() {
-        let seg = |dx_m: f64, dy_m: f64| Segment {
-            x0_m: -130.0,
-            y0_m: 20.0,
-            dx_m,
-            dy_m,
-            duration_s: 60.0,
-            sigma_y_m: 30.0,
-            vertical_per_m: vec![1.0],
-            mass: vec![1.0],
-            dry: vec![0.0],
-            wet: vec![0.0],
-        };
+        let seg = |dx_m: f64, dy_m: f64| segment(-130.0, 20.0, dx_m, dy_m, 30.0);
         // Along a grid axis the square turned along the path is the cell: exact.
         let along_x = seg(300.0, 0.0);
         let scale = along_x.cell_mean_s_m2(0.0, 0.0, 200.0);
@@ -377,18 +361,7 @@ mod tests {
 
     #[test]
     fn a_short_segment_tends_to_the_stationary_puff() {
-        let mk = |len: f64| Segment {
-            x0_m: 0.0,
-            y0_m: 0.0,
-            dx_m: len,
-            dy_m: 0.0,
-            duration_s: 1.0,
-            sigma_y_m: 10.0,
-            vertical_per_m: vec![1.0],
-            mass: vec![1.0],
-            dry: vec![0.0],
-            wet: vec![0.0],
-        };
+        let mk = |len: f64| segment(0.0, 0.0, len, 0.0, 10.0);
         for (x, y) in [(0.0, 0.0), (7.0, -4.0), (25.0, 12.0)] {
             let a = mk(1e-3).horizontal_s_m2(x, y);
             let b = mk(0.0).horizontal_s_m2(x, y);
