@@ -154,14 +154,18 @@ pub fn steady_field(
     z_m: f64,
     out: &mut [f64],
 ) {
+    let wide: Vec<f64> = plumes
+        .iter()
+        .map(|p| cell_mean::wide_beyond_m(p, dx_m))
+        .collect();
     out.par_chunks_mut(nx).enumerate().for_each_init(
         || vec![0.0; nx],
         |row, (j, dst)| {
             let y = y0_m + j as f64 * dx_m;
             dst.fill(0.0);
-            for p in plumes {
+            for (p, &w) in plumes.iter().zip(&wide) {
                 p.fill_row(y, x0_m, dx_m, z_m, row);
-                cell_mean::refine_row(p, y, x0_m, dx_m, z_m, row);
+                cell_mean::refine_row(p, w, y, x0_m, dx_m, z_m, row);
                 for (d, r) in dst.iter_mut().zip(row.iter()) {
                     *d += r;
                 }
@@ -292,6 +296,10 @@ pub fn run(
     let (nt, nz, nx, nsp) = (grid.nt(), grid.nz(), grid.nx, species.len());
     let lambdas: Vec<f64> = species.iter().map(|s| s.decay_constant_per_s()).collect();
     let removals = removals(&plumes, sources, met, grid);
+    let wide: Vec<f64> = plumes
+        .iter()
+        .map(|p| cell_mean::wide_beyond_m(p, grid.dx_m))
+        .collect();
 
     // Per row: conc [species][t][z][x], tic [species][z][x], dry and wet [species][x].
     type Row = (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>);
@@ -303,7 +311,7 @@ pub fn run(
             let mut tic = vec![0.0; nsp * nz * nx];
             let (mut dry, mut wet) = (vec![0.0; nsp * nx], vec![0.0; nsp * nx]);
             let mut steady = vec![0.0; nx];
-            for ((p, src), rm) in plumes.iter().zip(sources).zip(&removals) {
+            for (((p, src), rm), &w) in plumes.iter().zip(sources).zip(&removals).zip(&wide) {
                 if rm.iter().any(Option::is_some) {
                     for i in 0..nx {
                         let at = (grid.x_m(i), y);
@@ -315,7 +323,7 @@ pub fn run(
                 }
                 for (k, &z) in heights.iter().enumerate() {
                     p.fill_row(y, grid.x0_m, grid.dx_m, z, &mut steady);
-                    cell_mean::refine_row(p, y, grid.x0_m, grid.dx_m, z, &mut steady);
+                    cell_mean::refine_row(p, w, y, grid.x0_m, grid.dx_m, z, &mut steady);
                     for (i, &c) in steady.iter().enumerate() {
                         if c == 0.0 {
                             continue;
