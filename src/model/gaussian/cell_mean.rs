@@ -131,13 +131,13 @@ pub fn refine_row(
     } else {
         (0.0, 0.0)
     };
-    for i in lo as usize..hi as usize {
+    let (lo, hi) = (lo as usize, hi as usize);
+    for (i, o) in out.iter_mut().enumerate().take(hi).skip(lo) {
         let x = x0_m + i as f64 * dx_m;
         let (xd, yd) = p.plume_frame(x, y_m);
         if xd >= wide_beyond {
             continue;
         }
-        let o = &mut out[i];
         let n = subsamples(p, xd, yd, dx_m);
         if n > 1 {
             *o = cell_mean(p, x, y_m, dx_m, z_m, n);
