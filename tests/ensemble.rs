@@ -2,12 +2,14 @@
 //! run, members depend on (seed, member) only, a direction-only ensemble of a Gaussian plume
 //! has a symmetric probability field whose 50 % area is close to the deterministic zone's,
 //! station files and gridded NWP fields are perturbed coherently, and bad `[ensemble]` values
-//! name their field.
+//! name their field; the probability outlines (`ensemble_zones.geojson`) nest and carry the
+//! summary's areas.
 
 use std::path::{Path, PathBuf};
 
 use plume::backend::BackendChoice;
 use plume::ensemble::{self, EnsembleError, EnsembleOptions};
+use plume::output::zones::mapped_zones;
 use plume::scenario::Scenario;
 use plume::{simulate, RunOptions};
 
@@ -118,12 +120,18 @@ fn zero_perturbation_members_equal_the_plain_run_and_probabilities_are_its_zones
         assert!((m - t).abs() <= 1e-15 * t.abs(), "mean {m} vs {t}");
     }
 
-    // The files: ensemble.nc with the probability and statistics variables, and the summary.
+    // The files: ensemble.nc with the probability and statistics variables, the outlines, the
+    // map and the summary.
     let dir = out_dir("zero");
     let (summary, written) = ensemble::write_outputs(&s, &e, &dir).unwrap();
     assert_eq!(
         written,
-        vec![dir.join("ensemble.nc"), dir.join("ensemble_summary.json")]
+        vec![
+            dir.join("ensemble.nc"),
+            dir.join("ensemble_zones.geojson"),
+            dir.join("ensemble_map.png"),
+            dir.join("ensemble_summary.json")
+        ]
     );
     let f = hdf5::File::open(dir.join("ensemble.nc")).unwrap();
     let p2: ndarray::Array2<f64> = f
@@ -151,6 +159,99 @@ fn zero_perturbation_members_equal_the_plain_run_and_probabilities_are_its_zones
         .unwrap();
     assert!((a50 - summary.zones[1].area_km2_probability_ge_50).abs() < 1e-9);
     assert!(a50 > 0.0);
+
+    // The GeoJSON: with identical members every level of a zone is the run's own zone outline.
+    let gj: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("ensemble_zones.geojson")).unwrap())
+            .unwrap();
+    let features = gj["features"].as_array().unwrap();
+    assert_eq!(features.len(), 3 * 3, "three zones at three levels");
+    let run_zones = mapped_zones(&plain.consequence, &plain.fields.grid, &plain.projection);
+    for (z, mapped) in e.zones.iter().zip(&run_zones) {
+        for pct in [10, 50, 90] {
+            let id = format!("{}_ge_{pct}", z.variable);
+            let f = features.iter().find(|f| f["id"] == id.as_str()).unwrap();
+            assert_eq!(f["properties"]["zone"], z.label.as_str());
+            assert_eq!(
+                f["properties"]["probability_at_least"],
+                f64::from(pct) / 100.0
+            );
+            let area = f["properties"]["area_km2"].as_f64().unwrap();
+            assert!((area - mapped.area_km2).abs() < 1e-9, "{id}: {area}");
+            let geometry: geojson::Geometry =
+                serde_json::from_value(f["geometry"].clone()).unwrap();
+            assert_eq!(
+                geometry,
+                geojson::Geometry::new(geojson::GeometryValue::from(&mapped.geometry)),
+                "{id}"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn probability_outlines_nest_and_carry_the_summary_areas() {
+    let s = parse(&chlorine_text(
+        "[ensemble]\nmembers = 10\nseed = 3\n",
+        300.0,
+    ));
+    let e = ensemble::run(&s, &ens_options(2)).unwrap();
+    let dir = out_dir("nest");
+    let (summary, _) = ensemble::write_outputs(&s, &e, &dir).unwrap();
+    let gj: geojson::FeatureCollection =
+        std::fs::read_to_string(dir.join("ensemble_zones.geojson"))
+            .unwrap()
+            .parse::<geojson::GeoJson>()
+            .unwrap()
+            .try_into()
+            .unwrap();
+    let polygon = |f: &geojson::Feature| -> geo::MultiPolygon<f64> {
+        f.geometry.clone().unwrap().try_into().unwrap()
+    };
+    for z in &summary.zones {
+        let level = |pct: u32| {
+            gj.features.iter().find(|f| {
+                f.property("variable").and_then(|v| v.as_str()) == Some(&z.variable)
+                    && f.property("probability_at_least").and_then(|v| v.as_f64())
+                        == Some(f64::from(pct) / 100.0)
+            })
+        };
+        let areas = [10, 50, 90].map(|pct| {
+            level(pct).map_or(0.0, |f| {
+                f.property("area_km2").and_then(|v| v.as_f64()).unwrap()
+            })
+        });
+        let expected = [
+            z.area_km2_probability_ge_10,
+            z.area_km2_probability_ge_50,
+            z.area_km2_probability_ge_90,
+        ];
+        for (a, b) in areas.iter().zip(expected) {
+            // serde_json's default float parsing may be one ulp off.
+            assert!(
+                (a - b).abs() <= 1e-12 * b,
+                "{}: {areas:?} vs {expected:?}",
+                z.label
+            );
+        }
+        assert!(
+            areas[0] > areas[2],
+            "{}: a spread ensemble, {areas:?}",
+            z.label
+        );
+        // Each level lies inside the one below it.
+        use geo::Contains;
+        for (inner, outer) in [(50, 10), (90, 50)] {
+            if let (Some(i), Some(o)) = (level(inner), level(outer)) {
+                assert!(
+                    polygon(o).contains(&polygon(i)) || polygon(o) == polygon(i),
+                    "{}: {inner} % outside {outer} %",
+                    z.label
+                );
+            }
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -427,7 +528,7 @@ time_step_s = 120
 }
 
 #[test]
-fn the_ensemble_command_writes_both_files_and_prints_the_zone_table() {
+fn the_ensemble_command_writes_its_files_and_prints_the_zone_table() {
     let dir = out_dir("cli");
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("chlorine.toml");
@@ -464,6 +565,12 @@ fn the_ensemble_command_writes_both_files_and_prints_the_zone_table() {
     );
     assert!(stdout.contains("Chlorine AEGL-2 60 min"), "{stdout}");
     assert!(out_dir.join("ensemble_summary.json").is_file());
+    assert!(out_dir.join("ensemble_zones.geojson").is_file());
+    let png = std::fs::read(out_dir.join("ensemble_map.png")).unwrap();
+    assert!(
+        png.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "ensemble_map.png is a PNG"
+    );
     // The file's history names the command and the settings that made it.
     let nc = hdf5::File::open(out_dir.join("ensemble.nc")).unwrap();
     let history = nc

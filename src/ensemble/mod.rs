@@ -38,6 +38,7 @@
 //! - Mohan, M., Siddiqui, T.A. (1998) Atmos. Environ. 32:3775–3781 — stability-class schemes.
 //! - Hyndman, R.J., Fan, Y. (1996) "Sample quantiles in statistical packages", Am. Stat. 50:361.
 
+mod geojson;
 mod output;
 mod spec;
 
@@ -144,12 +145,18 @@ impl ZoneProbability {
         self.count.mapv(|c| f64::from(c) / members as f64)
     }
 
+    /// The cells exceeded in at least `percent` % of `members` [y, x].
+    pub fn at_least(&self, percent: u32, members: usize) -> Array2<bool> {
+        self.count
+            .mapv(|c| u64::from(c) * 100 >= u64::from(percent) * members as u64)
+    }
+
     /// Area (km²) of the cells exceeded in at least `percent` % of `members`.
     pub fn area_km2_at_least(&self, percent: u32, members: usize, cell_area_km2: f64) -> f64 {
         let n = self
-            .count
+            .at_least(percent, members)
             .iter()
-            .filter(|&&c| u64::from(c) * 100 >= u64::from(percent) * members as u64)
+            .filter(|&&m| m)
             .count();
         n as f64 * cell_area_km2
     }

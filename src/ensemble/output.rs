@@ -1,5 +1,8 @@
-//! Ensemble outputs: `ensemble.nc` (CF-1.10, the conventions and writer of `fields.nc`) and
-//! `ensemble_summary.json`, both written atomically, and the text the CLI prints.
+//! Ensemble outputs: `ensemble.nc` (CF-1.10, the conventions and writer of `fields.nc`),
+//! `ensemble_zones.geojson` (the 10/50/90 % probability outlines of every zone),
+//! `ensemble_map.png` (the probability of the widest zone) and
+//! `ensemble_summary.json`, all staged and moved into place together, and the text the CLI
+//! prints.
 
 use std::path::{Path, PathBuf};
 
@@ -8,19 +11,32 @@ use serde::Serialize;
 
 use super::{Ensemble, EnsembleError, EnsembleSpec};
 use crate::field::Fields;
+use crate::geo::outline::CellLattice;
 use crate::met::MetPerturbation;
+use crate::output::map::{render, Hazard, MapContent, Outline, Scale};
 use crate::output::netcdf::{self, variable_name, ExtraField, Provenance};
 use crate::output::staging::{check_output_dir, Staging};
 use crate::output::write_bytes_atomically;
+use crate::output::zones::lon_lat;
 use crate::scenario::Scenario;
+use plotters::style::RGBColor;
 
 /// The ensemble's grids.
 const ENSEMBLE_NC: &str = "ensemble.nc";
+/// The probability outlines of the zones.
+const ENSEMBLE_GEOJSON: &str = "ensemble_zones.geojson";
+/// The probability map of the widest zone.
+const ENSEMBLE_MAP: &str = "ensemble_map.png";
 /// The ensemble's summary.
 const ENSEMBLE_SUMMARY: &str = "ensemble_summary.json";
 /// Everything an ensemble writes: its files go beside the outputs of `plume run` in the same
 /// directory and never replace or remove them.
-const ENSEMBLE_OUTPUTS: [&str; 2] = [ENSEMBLE_NC, ENSEMBLE_SUMMARY];
+const ENSEMBLE_OUTPUTS: [&str; 4] = [
+    ENSEMBLE_NC,
+    ENSEMBLE_GEOJSON,
+    ENSEMBLE_MAP,
+    ENSEMBLE_SUMMARY,
+];
 
 /// One zone criterion across the members.
 #[derive(Debug, Clone, Serialize)]
@@ -256,8 +272,8 @@ fn settings(sp: &EnsembleSpec) -> String {
     )
 }
 
-/// Writes `ensemble.nc` and `ensemble_summary.json` into `dir` and returns the summary (which
-/// lists both).
+/// Writes `ensemble.nc`, `ensemble_zones.geojson`, `ensemble_map.png` and `ensemble_summary.json`
+/// into `dir` and returns the summary (which lists them).
 pub fn write_outputs(
     scenario: &Scenario,
     e: &Ensemble,
@@ -303,6 +319,17 @@ pub fn write_outputs(
         &global,
         &extra_fields(e),
     )?;
+    write_bytes_atomically(
+        &staging.stage(ENSEMBLE_GEOJSON),
+        super::geojson::probability_geojson(scenario, e, &prov).as_bytes(),
+    )?;
+    let png = probability_map(scenario, e).map_err(|message| {
+        EnsembleError::Output(crate::output::OutputError::Image {
+            path: staging.final_path(ENSEMBLE_MAP),
+            message,
+        })
+    })?;
+    write_bytes_atomically(&staging.stage(ENSEMBLE_MAP), &png)?;
     let summary = summarise(
         scenario,
         e,
@@ -315,6 +342,56 @@ pub fn write_outputs(
     write_bytes_atomically(&staging.stage(ENSEMBLE_SUMMARY), &bytes)?;
     let outputs = staging.commit(&ENSEMBLE_OUTPUTS)?;
     Ok((summary, outputs))
+}
+
+/// The map of the ensemble: the probability of the zone that reaches widest (the largest area
+/// exceeded in at least 10 % of the members) with its 10, 50 and 90 % outlines; the sources,
+/// towns and border alone when no member reaches any zone.
+fn probability_map(scenario: &Scenario, e: &Ensemble) -> Result<Vec<u8>, String> {
+    let m = e.spec.members;
+    let cell_km2 = e.grid.cell_area_m2() / 1e6;
+    let widest = e
+        .zones
+        .iter()
+        .map(|z| (z, z.area_km2_at_least(10, m, cell_km2)))
+        .filter(|(_, a)| *a > 0.0)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(z, _)| z);
+    let level_styles = [
+        (10, RGBColor(255, 140, 0), 2),
+        (50, RGBColor(0, 0, 0), 2),
+        (90, RGBColor(220, 0, 0), 3),
+    ];
+    let content = MapContent {
+        title: format!(
+            "{} — {} — ensemble of {m} weathers",
+            scenario.name,
+            scenario.start.format("%Y-%m-%d %H:%M UTC")
+        ),
+        field: widest.map(|z| Hazard {
+            values: z.probability(m),
+            name: format!("{}: probability", z.label),
+            unit: "fraction of members",
+            scale: Scale::Fraction,
+        }),
+        outlines: widest
+            .map(|z| {
+                level_styles
+                    .into_iter()
+                    .filter_map(|(pct, colour, width)| {
+                        let mask = z.at_least(pct, m);
+                        mask.iter().any(|&x| x).then(|| Outline {
+                            geometry: lon_lat(&mask, CellLattice::of_grid(&e.grid), &e.projection),
+                            colour,
+                            width,
+                            label: format!("{} in ≥ {pct} % of members", z.label),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    render(scenario, &e.grid, &e.projection, &content)
 }
 
 /// Loads a scenario file, runs its ensemble and writes the outputs: what `plume ensemble` does.

@@ -31,6 +31,15 @@ pub struct CellLattice {
 }
 
 impl CellLattice {
+    /// The cells of a model grid.
+    pub fn of_grid(grid: &crate::field::GridSpec) -> Self {
+        CellLattice {
+            x0_m: grid.x0_m,
+            y0_m: grid.y0_m,
+            dx_m: grid.dx_m,
+        }
+    }
+
     /// The position (m) of corner (ci, cj), the south-west corner of cell (ci, cj).
     fn corner(&self, ci: i64, cj: i64) -> Coord<f64> {
         Coord {

@@ -1,7 +1,9 @@
 //! A map of the run that an emergency manager can read at a glance (`map.png`): the hazard field
 //! in the lowest layer on a logarithmic colour scale, the zones outlined in their alert colours,
 //! land and sea, the Maine and New Brunswick outlines (so the Canada–US border shows), towns and
-//! sources, with a title, a zone legend and a colour bar.
+//! sources, with a title; the colour bar and the zone legend are in a panel beside the map, so
+//! neither hides a town. [`render`] draws any field under any outlines the same way (the
+//! ensemble's probability map, `ensemble_map.png`, is one).
 //!
 //! The field is the one the zones are judged on: for nuclides the projected effective dose over
 //! 7 days (Health Canada's evacuation window), for a chemical its peak running mean at the AEGL
@@ -17,7 +19,7 @@ use plotters::style::colors::colormaps::ViridisRGB;
 use super::font::ensure_font;
 use super::zones::MappedZone;
 use crate::exposure::{RadiologicalDose, DOSE_WINDOWS_S};
-use crate::field::Fields;
+use crate::field::{Fields, GridSpec};
 use crate::geo::jurisdiction::Region;
 use crate::geo::TransverseMercator;
 use crate::scenario::Scenario;
@@ -29,12 +31,44 @@ const MAP_HEIGHT_PX: u32 = 900;
 const BAR_WIDTH_PX: u32 = 190;
 /// Decades of the colour scale below the field's maximum.
 const DECADES: f64 = 4.0;
+/// Height (px) of the top of the side panel, which holds the colour bar; the legend is below.
+const BAR_PANEL_HEIGHT_PX: u32 = 560;
+/// Characters per line of the side panel's texts (about its width).
+const LEGEND_WRAP_CHARS: usize = 24;
 
-/// The field drawn under the zones, its name and unit.
-struct Hazard {
-    values: Array2<f64>,
-    name: String,
-    unit: &'static str,
+/// How a map's field is coloured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scale {
+    /// Logarithmic over [`DECADES`] decades below the field's maximum.
+    Log,
+    /// Linear from 0 to 1, labelled in per cent (a probability).
+    Fraction,
+}
+
+/// The field drawn under the outlines, its name and unit.
+pub struct Hazard {
+    /// [y, x] on the run's grid.
+    pub values: Array2<f64>,
+    pub name: String,
+    pub unit: &'static str,
+    pub scale: Scale,
+}
+
+/// An outline on the map, with its legend entry.
+pub struct Outline {
+    pub geometry: MultiPolygon<f64>,
+    pub colour: RGBColor,
+    /// Line width (px).
+    pub width: u32,
+    pub label: String,
+}
+
+/// What a map shows: a field under outlines, with a title.
+pub struct MapContent {
+    pub title: String,
+    pub field: Option<Hazard>,
+    /// Drawn in order, so the last is on top.
+    pub outlines: Vec<Outline>,
 }
 
 /// The field a map shows (see the module docs).
@@ -57,6 +91,7 @@ fn hazard(consequence: &crate::consequence::Consequence, fields: &Fields) -> Opt
                 consequence.spec.aegl_duration_s / 60.0
             ),
             unit: "mg m-3",
+            scale: Scale::Log,
         });
     }
     let s = fields.species.first()?;
@@ -67,6 +102,7 @@ fn hazard(consequence: &crate::consequence::Consequence, fields: &Fields) -> Opt
             crate::substance::AmountUnit::Becquerel => "Bq s m-3",
             crate::substance::AmountUnit::Kilogram => "kg s m-3",
         },
+        scale: Scale::Log,
     })
 }
 
@@ -79,6 +115,7 @@ fn dose_hazard(d: &RadiologicalDose) -> Option<Hazard> {
         values: d.effective_sv(w),
         name: format!("projected effective dose, {} d", d.windows_s[w] / 86_400.0),
         unit: "Sv",
+        scale: Scale::Log,
     })
 }
 
@@ -89,7 +126,7 @@ fn zone_colour(z: &MappedZone) -> RGBColor {
     RGBColor(byte(6), byte(4), byte(2))
 }
 
-/// Renders the map as PNG bytes.
+/// Renders the map of a run as PNG bytes: its hazard field under its zones.
 pub fn map_png(
     scenario: &Scenario,
     fields: &Fields,
@@ -97,8 +134,63 @@ pub fn map_png(
     consequence: &crate::consequence::Consequence,
     zones: &[MappedZone],
 ) -> Result<Vec<u8>, String> {
+    let content = MapContent {
+        title: format!(
+            "{} — {}",
+            scenario.name,
+            scenario.start.format("%Y-%m-%d %H:%M UTC")
+        ),
+        field: hazard(consequence, fields),
+        // Gravest zones last, so they are drawn on top.
+        outlines: zones
+            .iter()
+            .rev()
+            .map(|z| Outline {
+                geometry: z.geometry.clone(),
+                colour: zone_colour(z),
+                width: 3,
+                label: z.text.title_en.clone(),
+            })
+            .collect(),
+    };
+    render(scenario, &fields.grid, projection, &content)
+}
+
+/// The colour-scale range of a field: (lo, hi) in log10 units for [`Scale::Log`], [0, 1] for
+/// [`Scale::Fraction`]; `None` when there is nothing to show.
+fn scale_range(hz: &Hazard) -> Option<(f64, f64)> {
+    let max = hz.values.iter().cloned().fold(0.0f64, f64::max);
+    if !(max > 0.0 && max.is_finite()) {
+        return None;
+    }
+    Some(match hz.scale {
+        Scale::Log => (max.log10() - DECADES, max.log10()),
+        Scale::Fraction => (0.0, 1.0),
+    })
+}
+
+/// Position of `v` on the colour scale [0, 1], or `None` below it.
+fn scale_position(scale: Scale, (lo, hi): (f64, f64), v: f64) -> Option<f64> {
+    if v <= 0.0 {
+        return None;
+    }
+    let t = match scale {
+        Scale::Log => v.log10(),
+        Scale::Fraction => v,
+    };
+    (t >= lo).then(|| ((t - lo) / (hi - lo)).clamp(0.0, 1.0))
+}
+
+/// Renders `content` over the domain of `grid` as PNG bytes: sea, land, the field, the
+/// Maine and New Brunswick outlines, the outlines of `content`, towns and sources; a colour bar
+/// and the legend in the panel on the right, so that neither hides a town.
+pub fn render(
+    scenario: &Scenario,
+    g: &GridSpec,
+    projection: &TransverseMercator,
+    content: &MapContent,
+) -> Result<Vec<u8>, String> {
     ensure_font()?;
-    let g = &fields.grid;
     let half = 0.5 * g.dx_m;
     let (x_lo, x_hi) = (g.x0_m - half, g.x0_m + (g.nx as f64 - 0.5) * g.dx_m);
     let (y_lo, y_hi) = (g.y0_m - half, g.y0_m + (g.ny as f64 - 0.5) * g.dx_m);
@@ -122,19 +214,14 @@ pub fn map_png(
     {
         let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let (map_area, bar_area) = root.split_horizontally(map_w);
-        let hazard = hazard(consequence, fields);
-        let scale = hazard.as_ref().and_then(|hz| {
-            let max = hz.values.iter().cloned().fold(0.0f64, f64::max);
-            (max > 0.0 && max.is_finite()).then(|| (max.log10() - DECADES, max.log10()))
-        });
-        let title = format!(
-            "{} — {}",
-            scenario.name,
-            scenario.start.format("%Y-%m-%d %H:%M UTC")
-        );
+        let (map_area, panel) = root.split_horizontally(map_w);
+        let (bar_area, legend_area) = panel.split_vertically(BAR_PANEL_HEIGHT_PX);
+        let field = content
+            .field
+            .as_ref()
+            .and_then(|hz| scale_range(hz).map(|r| (hz, r)));
         let mut chart = ChartBuilder::on(&map_area)
-            .caption(title, ("sans-serif", 20))
+            .caption(content.title.clone(), ("sans-serif", 20))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(60)
@@ -147,37 +234,26 @@ pub fn map_png(
         let region = Region::embedded();
         let land = RGBColor(242, 239, 230);
         draw_polygons(&mut chart, region.land(), land.filled())?;
-        if let (Some(hz), Some((lo, hi))) = (&hazard, scale) {
-            let cells = hz
-                .values
-                .indexed_iter()
-                .filter(|(_, &v)| v > 0.0 && v.log10() >= lo)
-                .map(|((j, i), &v)| {
-                    let (cx, cy) = (g.x0_m + i as f64 * g.dx_m, g.y0_m + j as f64 * g.dx_m);
-                    // 10 % wider than the cell, so the grid's small turn against the
-                    // meridians leaves no hairline gaps between neighbours.
-                    let a = projection.inverse(cx - 1.1 * half, cy - 1.1 * half);
-                    let b = projection.inverse(cx + 1.1 * half, cy + 1.1 * half);
-                    let t = ((v.log10() - lo) / (hi - lo)).clamp(0.0, 1.0);
-                    Rectangle::new(
-                        [(a.lon, a.lat), (b.lon, b.lat)],
-                        ViridisRGB::get_color(t).filled(),
-                    )
-                });
+        if let Some((hz, range)) = field {
+            let cells = hz.values.indexed_iter().filter_map(|((j, i), &v)| {
+                let t = scale_position(hz.scale, range, v)?;
+                let (cx, cy) = (g.x0_m + i as f64 * g.dx_m, g.y0_m + j as f64 * g.dx_m);
+                // 10 % wider than the cell, so the grid's small turn against the
+                // meridians leaves no hairline gaps between neighbours.
+                let a = projection.inverse(cx - 1.1 * half, cy - 1.1 * half);
+                let b = projection.inverse(cx + 1.1 * half, cy + 1.1 * half);
+                Some(Rectangle::new(
+                    [(a.lon, a.lat), (b.lon, b.lat)],
+                    ViridisRGB::get_color(t).filled(),
+                ))
+            });
             chart.draw_series(cells).map_err(|e| e.to_string())?;
         }
         for outline in region.subdivisions() {
             draw_outlines(&mut chart, outline, RGBColor(90, 90, 90).stroke_width(1))?;
         }
-        // Gravest zones last, so they are drawn on top.
-        for z in zones.iter().rev() {
-            let style = zone_colour(z).stroke_width(3);
-            draw_outlines(&mut chart, &z.geometry, style)?;
-            chart
-                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
-                .map_err(|e| e.to_string())?
-                .label(z.text.title_en.clone())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], style));
+        for o in &content.outlines {
+            draw_outlines(&mut chart, &o.geometry, o.colour.stroke_width(o.width))?;
         }
         let inside = |lon: f64, lat: f64| {
             (lon_lo..=lon_hi).contains(&lon) && (lat_lo..=lat_hi).contains(&lat)
@@ -210,22 +286,48 @@ pub fn map_png(
             .label_style(("sans-serif", 13))
             .draw()
             .map_err(|e| e.to_string())?;
-        if !zones.is_empty() {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerLeft)
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .label_font(("sans-serif", 13))
-                .draw()
-                .map_err(|e| e.to_string())?;
-        }
-        if let (Some(hz), Some((lo, hi))) = (&hazard, scale) {
+        if let Some((hz, (lo, hi))) = field {
             colour_bar(&bar_area, hz, lo, hi)?;
         }
+        legend(&legend_area, &content.outlines)?;
         root.present().map_err(|e| e.to_string())?;
     }
     encode_png(&buf, w, h)
+}
+
+/// The legend: a line of each outline's colour and width, and its label wrapped to the panel,
+/// the outline drawn last at the bottom.
+fn legend(area: &DrawingArea<BitMapBackend, Shift>, outlines: &[Outline]) -> Result<(), String> {
+    let mut y = 10;
+    for o in outlines {
+        let style = o.colour.stroke_width(o.width);
+        area.draw(&PathElement::new(vec![(8, y + 7), (30, y + 7)], style))
+            .map_err(|e| e.to_string())?;
+        for line in wrap(&o.label, LEGEND_WRAP_CHARS) {
+            area.draw(&Text::new(line, (36, y), ("sans-serif", 12)))
+                .map_err(|e| e.to_string())?;
+            y += 15;
+        }
+        y += 6;
+    }
+    Ok(())
+}
+
+/// `text` in lines of about `width` characters, broken at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![];
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
 }
 
 type Chart<'a, 'b> = ChartContext<
@@ -265,7 +367,8 @@ fn draw_outlines(
     Ok(())
 }
 
-/// A vertical colour bar over [10^lo, 10^hi] with a label at every decade.
+/// A vertical colour bar over the field's scale, labelled at every decade ([`Scale::Log`]) or
+/// every 20 % ([`Scale::Fraction`]), under the field's name and unit.
 fn colour_bar(
     area: &DrawingArea<BitMapBackend, Shift>,
     hz: &Hazard,
@@ -274,7 +377,7 @@ fn colour_bar(
 ) -> Result<(), String> {
     let mut bar = ChartBuilder::on(area)
         .margin_top(120)
-        .margin_bottom(60)
+        .margin_bottom(20)
         .margin_right(70)
         .margin_left(0)
         .y_label_area_size(75)
@@ -292,30 +395,25 @@ fn colour_bar(
         )
     }))
     .map_err(|e| e.to_string())?;
+    let (labels, format): (usize, &dyn Fn(&f64) -> String) = match hz.scale {
+        Scale::Log => (DECADES as usize + 1, &|v| format!("1e{:.0}", v.round())),
+        Scale::Fraction => (6, &|v| format!("{:.0} %", 100.0 * v)),
+    };
     bar.configure_mesh()
         .disable_mesh()
         .disable_x_axis()
-        .y_labels(DECADES as usize + 1)
-        .y_label_formatter(&|v| format!("1e{:.0}", v.round()))
+        .y_labels(labels)
+        .y_label_formatter(format)
         .label_style(("sans-serif", 13))
         .draw()
         .map_err(|e| e.to_string())?;
     // The field's name, a line per clause, and its unit.
-    let mut lines: Vec<String> = vec![];
-    for clause in hz.name.split(": ").flat_map(|c| c.split(", ")) {
-        // Wrapped at about 24 characters, the width of the panel.
-        let mut line = String::new();
-        for word in clause.split(' ') {
-            if !line.is_empty() && line.len() + word.len() > 24 {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        lines.push(line);
-    }
+    let mut lines: Vec<String> = hz
+        .name
+        .split(": ")
+        .flat_map(|c| c.split(", "))
+        .flat_map(|clause| wrap(clause, LEGEND_WRAP_CHARS))
+        .collect();
     lines.push(format!("({})", hz.unit));
     for (k, line) in lines.iter().enumerate() {
         area.draw(&Text::new(
@@ -338,4 +436,49 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, String> {
         writer.write_image_data(rgb).map_err(|e| e.to_string())?;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panel_texts_wrap_at_spaces_near_the_panel_width() {
+        let lines = wrap(
+            "Chlorine: AEGL-2 (60 min) exceeded, serious or lasting health effects",
+            24,
+        );
+        assert!(lines.iter().all(|l| l.chars().count() <= 26), "{lines:?}");
+        assert_eq!(
+            lines.join(" "),
+            "Chlorine: AEGL-2 (60 min) exceeded, serious or lasting health effects"
+        );
+        assert_eq!(wrap("short", 24), vec!["short".to_string()]);
+    }
+
+    #[test]
+    fn probability_colours_are_linear_and_log_colours_span_the_decades() {
+        let field = |values: Vec<f64>, scale| Hazard {
+            values: Array2::from_shape_vec((1, values.len()), values).unwrap(),
+            name: String::new(),
+            unit: "1",
+            scale,
+        };
+        let p = field(vec![0.0, 0.05, 0.5], Scale::Fraction);
+        let r = scale_range(&p).unwrap();
+        assert_eq!(r, (0.0, 1.0));
+        assert_eq!(scale_position(Scale::Fraction, r, 0.0), None);
+        assert_eq!(scale_position(Scale::Fraction, r, 0.05), Some(0.05));
+        assert_eq!(scale_position(Scale::Fraction, r, 0.5), Some(0.5));
+        let d = field(vec![1e-3, 1e-6, 1e-8], Scale::Log);
+        let r = scale_range(&d).unwrap();
+        assert!(
+            (r.0 + 7.0).abs() < 1e-12 && (r.1 + 3.0).abs() < 1e-12,
+            "{r:?}"
+        );
+        assert_eq!(scale_position(Scale::Log, r, 1e-3), Some(1.0));
+        assert!((scale_position(Scale::Log, r, 1e-5).unwrap() - 0.5).abs() < 1e-12);
+        assert_eq!(scale_position(Scale::Log, r, 1e-8), None, "below the scale");
+        assert!(scale_range(&field(vec![0.0], Scale::Log)).is_none());
+    }
 }

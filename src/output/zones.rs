@@ -105,11 +105,7 @@ pub fn mapped_zones(
     grid: &GridSpec,
     projection: &TransverseMercator,
 ) -> Vec<MappedZone> {
-    let lattice = CellLattice {
-        x0_m: grid.x0_m,
-        y0_m: grid.y0_m,
-        dx_m: grid.dx_m,
-    };
+    let lattice = CellLattice::of_grid(grid);
     let cell_km2 = grid.dx_m * grid.dx_m * 1e-6;
     let juris = &consequence.jurisdictions;
     let mut out = vec![];
@@ -228,8 +224,9 @@ fn place_names(label: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// The outline of the marked cells in longitude and latitude.
-fn lon_lat(
+/// The outline of the marked cells in longitude and latitude (exteriors counter-clockwise, holes
+/// clockwise, coordinates rounded to [`COORDINATE_DECIMALS`] decimals).
+pub fn lon_lat(
     mask: &Array2<bool>,
     lattice: CellLattice,
     projection: &TransverseMercator,
