@@ -384,6 +384,7 @@ fn probability_map(scenario: &Scenario, e: &Ensemble) -> Result<Vec<u8>, String>
                             geometry: lon_lat(&mask, CellLattice::of_grid(&e.grid), &e.projection),
                             colour,
                             width,
+                            dashed: false,
                             label: format!("{} in ≥ {pct} % of members", z.label),
                         })
                     })

@@ -1,8 +1,9 @@
 //! A map of the run that an emergency manager can read at a glance (`map.png`): the hazard field
-//! in the lowest layer on a logarithmic colour scale, the zones outlined in their alert colours,
-//! land and sea, the Maine and New Brunswick outlines (so the Canada–US border shows), towns and
-//! sources, with a title; the colour bar and the zone legend are in a panel beside the map, so
-//! neither hides a town. [`render`] draws any field under any outlines the same way (the
+//! in the lowest layer on a logarithmic colour scale, the zones outlined in their alert colours
+//! (dashed for US criteria, so a US zone stays distinct from the Canadian zone of the same
+//! action), land and sea, the Maine and New Brunswick outlines (so the Canada–US border shows),
+//! towns and sources, with a title; the colour bar and the zone legend are in a panel beside the
+//! map, so neither hides a town. [`render`] draws any field under any outlines the same way (the
 //! ensemble's probability map, `ensemble_map.png`, is one).
 //!
 //! The field is the one the zones are judged on: for nuclides the projected effective dose over
@@ -13,6 +14,7 @@
 use geo::{LineString, MultiPolygon};
 use ndarray::Array2;
 use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;
 
@@ -20,7 +22,7 @@ use super::font::ensure_font;
 use super::zones::MappedZone;
 use crate::exposure::{RadiologicalDose, DOSE_WINDOWS_S};
 use crate::field::{Fields, GridSpec};
-use crate::geo::jurisdiction::Region;
+use crate::geo::jurisdiction::{Country, Region};
 use crate::geo::TransverseMercator;
 use crate::scenario::Scenario;
 use crate::substance::AEGL_DURATIONS_S;
@@ -28,13 +30,16 @@ use crate::substance::AEGL_DURATIONS_S;
 /// Height (px) of the map; the width follows the domain's aspect.
 const MAP_HEIGHT_PX: u32 = 900;
 /// Width (px) of the colour-bar panel.
-const BAR_WIDTH_PX: u32 = 190;
+const BAR_WIDTH_PX: u32 = 250;
 /// Decades of the colour scale below the field's maximum.
 const DECADES: f64 = 4.0;
 /// Height (px) of the top of the side panel, which holds the colour bar; the legend is below.
-const BAR_PANEL_HEIGHT_PX: u32 = 560;
+const BAR_PANEL_HEIGHT_PX: u32 = 470;
+/// Dash and gap (px) of a dashed outline.
+const DASH_PX: i32 = 9;
+const GAP_PX: i32 = 5;
 /// Characters per line of the side panel's texts (about its width).
-const LEGEND_WRAP_CHARS: usize = 24;
+const LEGEND_WRAP_CHARS: usize = 32;
 
 /// How a map's field is coloured.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -60,6 +65,9 @@ pub struct Outline {
     pub colour: RGBColor,
     /// Line width (px).
     pub width: u32,
+    /// Drawn dashed: the zones of US criteria, so that they stay distinct from the Canadian
+    /// zone of the same action, which has the same colour.
+    pub dashed: bool,
     pub label: String,
 }
 
@@ -149,6 +157,7 @@ pub fn map_png(
                 geometry: z.geometry.clone(),
                 colour: zone_colour(z),
                 width: 3,
+                dashed: z.country == Some(Country::Us),
                 label: z.text.title_en.clone(),
             })
             .collect(),
@@ -250,10 +259,20 @@ pub fn render(
             chart.draw_series(cells).map_err(|e| e.to_string())?;
         }
         for outline in region.subdivisions() {
-            draw_outlines(&mut chart, outline, RGBColor(90, 90, 90).stroke_width(1))?;
+            draw_outlines(
+                &mut chart,
+                outline,
+                RGBColor(90, 90, 90).stroke_width(1),
+                false,
+            )?;
         }
         for o in &content.outlines {
-            draw_outlines(&mut chart, &o.geometry, o.colour.stroke_width(o.width))?;
+            draw_outlines(
+                &mut chart,
+                &o.geometry,
+                o.colour.stroke_width(o.width),
+                o.dashed,
+            )?;
         }
         let inside = |lon: f64, lat: f64| {
             (lon_lo..=lon_hi).contains(&lon) && (lat_lo..=lat_hi).contains(&lat)
@@ -296,17 +315,34 @@ pub fn render(
 }
 
 /// The legend: a line of each outline's colour and width, and its label wrapped to the panel,
-/// the outline drawn last at the bottom.
+/// the outline drawn last at the bottom; entries that do not fit are counted in a last line.
 fn legend(area: &DrawingArea<BitMapBackend, Shift>, outlines: &[Outline]) -> Result<(), String> {
+    const LINE_PX: i32 = 15;
+    let bottom = area.dim_in_pixel().1 as i32 - 10;
     let mut y = 10;
-    for o in outlines {
-        let style = o.colour.stroke_width(o.width);
-        area.draw(&PathElement::new(vec![(8, y + 7), (30, y + 7)], style))
-            .map_err(|e| e.to_string())?;
-        for line in wrap(&o.label, LEGEND_WRAP_CHARS) {
-            area.draw(&Text::new(line, (36, y), ("sans-serif", 12)))
+    for (k, o) in outlines.iter().enumerate() {
+        let lines = wrap(&o.label, LEGEND_WRAP_CHARS);
+        let left = outlines.len() - k;
+        // Room for this entry, and for the "more" line below it unless it is the last.
+        let needed = lines.len() as i32 * LINE_PX + if left > 1 { LINE_PX + 6 } else { 0 };
+        if y + needed > bottom {
+            let more = format!("… {left} more: see zones.geojson / .kml");
+            area.draw(&Text::new(more, (6, y), ("sans-serif", 12)))
                 .map_err(|e| e.to_string())?;
-            y += 15;
+            break;
+        }
+        let style = o.colour.stroke_width(o.width);
+        let sample = vec![(6, y + 7), (32, y + 7)];
+        if o.dashed {
+            area.draw(&DashedPathElement::new(sample, DASH_PX, GAP_PX, style))
+        } else {
+            area.draw(&PathElement::new(sample, style))
+        }
+        .map_err(|e| e.to_string())?;
+        for line in lines {
+            area.draw(&Text::new(line, (38, y), ("sans-serif", 12)))
+                .map_err(|e| e.to_string())?;
+            y += LINE_PX;
         }
         y += 6;
     }
@@ -358,12 +394,22 @@ fn draw_outlines(
     chart: &mut Chart,
     mp: &MultiPolygon<f64>,
     style: ShapeStyle,
+    dashed: bool,
 ) -> Result<(), String> {
     let rings = mp
         .iter()
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .map(|r| PathElement::new(ring_points(r), style));
-    chart.draw_series(rings).map_err(|e| e.to_string())?;
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
+    if dashed {
+        chart
+            .draw_series(
+                rings.map(|r| DashedPathElement::new(ring_points(r), DASH_PX, GAP_PX, style)),
+            )
+            .map_err(|e| e.to_string())?;
+    } else {
+        chart
+            .draw_series(rings.map(|r| PathElement::new(ring_points(r), style)))
+            .map_err(|e| e.to_string())?;
+    }
     Ok(())
 }
 
@@ -378,7 +424,7 @@ fn colour_bar(
     let mut bar = ChartBuilder::on(area)
         .margin_top(120)
         .margin_bottom(20)
-        .margin_right(70)
+        .margin_right(130)
         .margin_left(0)
         .y_label_area_size(75)
         .build_cartesian_2d(0.0..1.0, lo..hi)
@@ -441,6 +487,71 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_legend_longer_than_its_panel_still_renders() {
+        // Twenty long labels do not fit below the colour bar: the map is still drawn, with the
+        // entries that fit and a line counting the rest.
+        let text = r#"
+[scenario]
+name = "legend test"
+start = "2026-07-14T06:00:00Z"
+duration_s = 3600
+[domain]
+centre = { lat = 45.10, lon = -67.20 }
+extent_m = [8000, 6000]
+resolution_m = 1000
+output_interval_s = 600
+[[source]]
+location = { lat = 45.10, lon = -67.20 }
+duration_s = 600
+release = [{ substance = "Chlorine", rate_kg_s = 1.0 }]
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 5
+wind_from_deg = 270
+stability = "D"
+[model]
+kind = "gaussian_plume"
+"#;
+        let scenario = Scenario::parse(text, std::path::Path::new("legend.toml")).unwrap();
+        let grid = GridSpec::from_scenario(&scenario);
+        let projection = TransverseMercator::new(scenario.domain.centre);
+        let square = MultiPolygon(vec![geo::Polygon::new(
+            LineString::from(vec![
+                (-67.21, 45.09),
+                (-67.19, 45.09),
+                (-67.19, 45.11),
+                (-67.21, 45.11),
+                (-67.21, 45.09),
+            ]),
+            vec![],
+        )]);
+        let content = MapContent {
+            title: "legend test".into(),
+            field: Some(Hazard {
+                values: Array2::from_shape_fn((grid.ny, grid.nx), |(j, i)| {
+                    ((i + j) % 5) as f64 / 4.0
+                }),
+                name: "probability".into(),
+                unit: "fraction of members",
+                scale: Scale::Fraction,
+            }),
+            outlines: (0..20)
+                .map(|k| Outline {
+                    geometry: square.clone(),
+                    colour: RGBColor(200, 0, 0),
+                    width: 2,
+                    dashed: k % 2 == 1,
+                    label: format!(
+                        "Zone {k}: projected dose at least 100 mSv over the first year (a long criterion text)"
+                    ),
+                })
+                .collect(),
+        };
+        let png = render(&scenario, &grid, &projection, &content).unwrap();
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    }
 
     #[test]
     fn panel_texts_wrap_at_spaces_near_the_panel_width() {
