@@ -20,9 +20,13 @@ fn towns_on_both_sides_of_the_border_get_their_country() {
         (Country::Ca, Some(Subdivision::NewBrunswick), true)
     );
     assert_eq!(
-        tag(44.7988, -68.7727),
+        tag(44.8074, -68.8281),
         (Country::Us, Some(Subdivision::Maine), true)
-    ); // Bangor
+    ); // Bangor International Airport (the town's GeoNames point is on the Penobscot's bank)
+    assert_eq!(
+        tag(45.0680, -66.4550),
+        (Country::Ca, Some(Subdivision::NewBrunswick), true)
+    ); // Point Lepreau, on its headland (the former 0.01° land polygons put it in the sea)
     assert_eq!(
         tag(45.9454, -66.6656),
         (Country::Ca, Some(Subdivision::NewBrunswick), true)
@@ -31,13 +35,12 @@ fn towns_on_both_sides_of_the_border_get_their_country() {
 
 #[test]
 fn island_and_shore_towns_of_maine_are_in_maine() {
-    // The simplified land polygons put Eastport (Moose Island) and Lubec in the sea; they are
-    // still Maine, not "US (other)".
+    // Eastport (Moose Island) and Lubec lie beyond the coarse 1:50m Maine outline; they are
+    // Maine, not "US (other)", and on land.
     for (name, lat, lon) in [("Eastport", 44.9045, -66.9844), ("Lubec", 44.8606, -66.985)] {
-        let (country, subdivision, _) = tag(lat, lon);
         assert_eq!(
-            (country, subdivision),
-            (Country::Us, Some(Subdivision::Maine)),
+            tag(lat, lon),
+            (Country::Us, Some(Subdivision::Maine), true),
             "{name}"
         );
     }

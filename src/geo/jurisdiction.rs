@@ -6,7 +6,8 @@
 //! and closed along the box's east and north edges into the Canadian side. Maine and New
 //! Brunswick come from the Natural Earth 1:50m admin-1 polygons, widened on their own country's
 //! side ([`SUBDIVISION_TOLERANCE_DEG`], [`NB_TOLERANCE_DEG`], [`MAINE_WEST_LIMIT_LON`]) because
-//! the coarse outlines miss shore towns; land/sea from the 1:10m land polygons. Campobello and
+//! the coarse outlines miss shore towns; land/sea from OpenStreetMap land polygons simplified to
+//! about 100 m ([`super::land`]). Campobello and
 //! Deer Island, which the maritime indicator line leaves on the US side, are corrected to New
 //! Brunswick by rough outlines in `data/corrections.geojson` (approximate, unverified). Points outside the box (lon −71.2…−64.0, lat 43.0…48.2) have no country.
 
@@ -16,12 +17,13 @@ use geo::{Contains, Coord, Distance, Euclidean, LineString, MultiPolygon, Point,
 use geojson::{GeoJson, GeometryValue};
 use serde::Serialize;
 
+use super::land::LandMask;
 use super::{LatLon, TransverseMercator};
 use crate::field::GridSpec;
 
 const BOUNDARY: &str = include_str!("data/me_nb_boundary_ne10m.geojson");
 const PROVINCES: &str = include_str!("data/me_nb_provinces_ne50m.geojson");
-const LAND: &str = include_str!("data/land_ne10m_simplified.geojson");
+const LAND: &str = include_str!("data/land_osm_simplified.geojson");
 const SITES: &str = include_str!("data/sites.csv");
 const CORRECTIONS: &str = include_str!("data/corrections.geojson");
 
@@ -43,10 +45,10 @@ pub const NB_TOLERANCE_DEG: f64 = 0.08;
 pub const MAINE_WEST_LIMIT_LON: f64 = -70.6;
 
 /// US cells east of [`MAINE_WEST_LIMIT_LON`] within this distance (degrees, about 12–17 km) of
-/// the 1:50m Maine outline are in Maine, land or sea: the simplified land polygons put island
-/// and shore towns such as Eastport (on Moose Island) and Lubec in the sea, beyond
-/// [`SUBDIVISION_TOLERANCE_DEG`] of the coarse outline, while the open Gulf of Maine, further
-/// out, stays US without a state.
+/// the 1:50m Maine outline are in Maine, land or sea: island and shore towns such as Eastport
+/// (on Moose Island) and Lubec lie beyond [`SUBDIVISION_TOLERANCE_DEG`] of the coarse outline,
+/// and the state's waters around them with them, while the open Gulf of Maine, further out,
+/// stays US without a state.
 pub const MAINE_SHORE_TOLERANCE_DEG: f64 = 0.15;
 
 /// A country, or none outside the region.
@@ -139,7 +141,7 @@ pub struct Region {
     canada_side: Polygon<f64>,
     maine: MultiPolygon<f64>,
     new_brunswick: MultiPolygon<f64>,
-    land: MultiPolygon<f64>,
+    land: LandMask,
     /// Islands that the maritime indicator line puts on the wrong side (Canadian, NB).
     corrections_ca_nb: MultiPolygon<f64>,
     pub towns: Vec<Town>,
@@ -296,11 +298,11 @@ impl Region {
     pub fn parse() -> Result<Region, RegionError> {
         let b = features("me_nb_boundary_ne10m.geojson", BOUNDARY)?;
         let p = features("me_nb_provinces_ne50m.geojson", PROVINCES)?;
-        let l = features("land_ne10m_simplified.geojson", LAND)?;
+        let l = features("land_osm_simplified.geojson", LAND)?;
         let (towns, sites) = towns_and_sites()?;
         let mut land = vec![];
         for f in &l {
-            land.extend(multipolygon("land_ne10m_simplified.geojson", f)?.0);
+            land.extend(multipolygon("land_osm_simplified.geojson", f)?.0);
         }
         let mut corrections = vec![];
         for f in &features("corrections.geojson", CORRECTIONS)? {
@@ -311,7 +313,7 @@ impl Region {
             canada_side: canada_side(&b)?,
             maine: named("me_nb_provinces_ne50m.geojson", &p, "Maine")?,
             new_brunswick: named("me_nb_provinces_ne50m.geojson", &p, "New Brunswick")?,
-            land: MultiPolygon::new(land),
+            land: LandMask::new(MultiPolygon::new(land)),
             towns,
             sites,
         })
@@ -330,7 +332,7 @@ impl Region {
 
     /// The land mask (lon/lat), for maps.
     pub fn land(&self) -> &MultiPolygon<f64> {
-        &self.land
+        self.land.polygons()
     }
 
     /// Tags one point.
@@ -338,7 +340,7 @@ impl Region {
         let [west, south, east, north] = REGION_BOX;
         let pt = Point::new(p.lon, p.lat);
         let inside = p.lon >= west && p.lon <= east && p.lat >= south && p.lat <= north;
-        let land = self.land.contains(&pt);
+        let land = self.land.contains(p.lon, p.lat);
         let corrected = inside && self.corrections_ca_nb.contains(&pt);
         let country = if !inside {
             Country::Unknown

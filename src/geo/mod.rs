@@ -6,6 +6,7 @@
 //! Distances reported to users are geodesic (on the ellipsoid), never planar.
 
 pub mod jurisdiction;
+pub mod land;
 pub mod outline;
 mod tmerc;
 
