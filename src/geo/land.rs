@@ -2,8 +2,9 @@
 //! point-in-polygon test for every cell of a grid.
 //!
 //! The polygons follow the shore to about 100 m (OpenStreetMap land polygons, `data/README.md`),
-//! which takes some 40 000 vertices for the Bay of Fundy and Gulf of Maine shores; testing each
-//! cell of a 600 × 600 grid against them one ring at a time would cost ~10¹⁰ edge tests. Here
+//! which takes some 22 000 vertices for the Bay of Fundy and Gulf of Maine shores and the larger
+//! lakes; testing each cell of a 600 × 600 grid against them one ring at a time would cost
+//! ~10⁹–10¹⁰ edge tests. Here
 //! the edges are bucketed by latitude band once, and a point is inside when a ray from it
 //! towards the east crosses an odd number of edges of its band (the even–odd rule, which holds
 //! for exteriors and holes alike; Haines 1994). An edge counts for latitudes in [y_low, y_high),

@@ -236,13 +236,13 @@ pub fn render(
             .y_label_area_size(60)
             .build_cartesian_2d(lon_lo..lon_hi, lat_lo..lat_hi)
             .map_err(|e| e.to_string())?;
+        let sea = RGBColor(214, 234, 248);
         chart
             .plotting_area()
-            .fill(&RGBColor(214, 234, 248))
+            .fill(&sea)
             .map_err(|e| e.to_string())?;
         let region = Region::embedded();
-        let land = RGBColor(242, 239, 230);
-        draw_polygons(&mut chart, region.land(), land.filled())?;
+        draw_land(&mut chart, region.land(), RGBColor(242, 239, 230), sea)?;
         if let Some((hz, range)) = field {
             let cells = hz.values.indexed_iter().filter_map(|((j, i), &v)| {
                 let t = scale_position(hz.scale, range, v)?;
@@ -376,17 +376,32 @@ fn ring_points(r: &LineString<f64>) -> Vec<(f64, f64)> {
     r.coords().map(|c| (c.x, c.y)).collect()
 }
 
-fn draw_polygons(
+/// Fills the land polygons over the sea, their holes (lakes) in the sea colour. Polygons are
+/// drawn largest first, each exterior before its holes, so an island in a lake of a larger
+/// polygon is drawn after that lake and stays land.
+fn draw_land(
     chart: &mut Chart,
-    mp: &MultiPolygon<f64>,
-    style: ShapeStyle,
+    land: &MultiPolygon<f64>,
+    land_colour: RGBColor,
+    sea_colour: RGBColor,
 ) -> Result<(), String> {
-    chart
-        .draw_series(
-            mp.iter()
-                .map(|p| Polygon::new(ring_points(p.exterior()), style)),
-        )
-        .map_err(|e| e.to_string())?;
+    let mut polygons: Vec<(&geo::Polygon<f64>, f64)> = land
+        .iter()
+        .map(|p| (p, geo::Area::unsigned_area(p.exterior())))
+        .collect();
+    polygons.sort_by(|a, b| b.1.total_cmp(&a.1));
+    for (p, _) in polygons {
+        let fills = std::iter::once(Polygon::new(
+            ring_points(p.exterior()),
+            land_colour.filled(),
+        ))
+        .chain(
+            p.interiors()
+                .iter()
+                .map(|r| Polygon::new(ring_points(r), sea_colour.filled())),
+        );
+        chart.draw_series(fills).map_err(|e| e.to_string())?;
+    }
     Ok(())
 }
 
