@@ -7,17 +7,17 @@
 //! Brunswick come from the Natural Earth 1:50m admin-1 polygons, widened on their own country's
 //! side ([`SUBDIVISION_TOLERANCE_DEG`], [`NB_TOLERANCE_DEG`], [`MAINE_WEST_LIMIT_LON`]) because
 //! the coarse outlines miss shore towns; land/sea from OpenStreetMap land polygons simplified to
-//! about 100 m ([`super::land`]). Campobello and
+//! about 100 m; every polygon is tested through a [`PolygonIndex`]. Campobello and
 //! Deer Island, which the maritime indicator line leaves on the US side, are corrected to New
 //! Brunswick by rough outlines in `data/corrections.geojson` (approximate, unverified). Points outside the box (lon −71.2…−64.0, lat 43.0…48.2) have no country.
 
 use std::sync::OnceLock;
 
-use geo::{Contains, Coord, Distance, Euclidean, LineString, MultiPolygon, Point, Polygon};
+use geo::{Coord, LineString, MultiPolygon, Polygon};
 use geojson::{GeoJson, GeometryValue};
 use serde::Serialize;
 
-use super::land::LandMask;
+use super::polygon_index::PolygonIndex;
 use super::{LatLon, TransverseMercator};
 use crate::field::GridSpec;
 
@@ -138,12 +138,12 @@ pub struct Site {
 /// The region's polygons.
 #[derive(Debug, Clone)]
 pub struct Region {
-    canada_side: Polygon<f64>,
-    maine: MultiPolygon<f64>,
-    new_brunswick: MultiPolygon<f64>,
-    land: LandMask,
+    canada_side: PolygonIndex,
+    maine: PolygonIndex,
+    new_brunswick: PolygonIndex,
+    land: PolygonIndex,
     /// Islands that the maritime indicator line puts on the wrong side (Canadian, NB).
-    corrections_ca_nb: MultiPolygon<f64>,
+    corrections_ca_nb: PolygonIndex,
     pub towns: Vec<Town>,
     /// Every row of `data/sites.csv` that is not a town.
     pub sites: Vec<Site>,
@@ -308,12 +308,13 @@ impl Region {
         for f in &features("corrections.geojson", CORRECTIONS)? {
             corrections.extend(multipolygon("corrections.geojson", f)?.0);
         }
+        let index = PolygonIndex::new;
         Ok(Region {
-            corrections_ca_nb: MultiPolygon::new(corrections),
-            canada_side: canada_side(&b)?,
-            maine: named("me_nb_provinces_ne50m.geojson", &p, "Maine")?,
-            new_brunswick: named("me_nb_provinces_ne50m.geojson", &p, "New Brunswick")?,
-            land: LandMask::new(MultiPolygon::new(land)),
+            corrections_ca_nb: index(MultiPolygon::new(corrections)),
+            canada_side: index(MultiPolygon::new(vec![canada_side(&b)?])),
+            maine: index(named("me_nb_provinces_ne50m.geojson", &p, "Maine")?),
+            new_brunswick: index(named("me_nb_provinces_ne50m.geojson", &p, "New Brunswick")?),
+            land: index(MultiPolygon::new(land)),
             towns,
             sites,
         })
@@ -327,7 +328,7 @@ impl Region {
 
     /// Maine and New Brunswick (lon/lat), for maps.
     pub fn subdivisions(&self) -> [&MultiPolygon<f64>; 2] {
-        [&self.maine, &self.new_brunswick]
+        [self.maine.polygons(), self.new_brunswick.polygons()]
     }
 
     /// The land mask (lon/lat), for maps.
@@ -338,28 +339,26 @@ impl Region {
     /// Tags one point.
     pub fn tag(&self, p: LatLon) -> CellTag {
         let [west, south, east, north] = REGION_BOX;
-        let pt = Point::new(p.lon, p.lat);
-        let inside = p.lon >= west && p.lon <= east && p.lat >= south && p.lat <= north;
-        let land = self.land.contains(p.lon, p.lat);
-        let corrected = inside && self.corrections_ca_nb.contains(&pt);
+        let (x, y) = (p.lon, p.lat);
+        let inside = x >= west && x <= east && y >= south && y <= north;
+        let land = self.land.contains(x, y);
+        let corrected = inside && self.corrections_ca_nb.contains(x, y);
         let country = if !inside {
             Country::Unknown
-        } else if corrected || self.canada_side.contains(&pt) {
+        } else if corrected || self.canada_side.contains(x, y) {
             Country::Ca
         } else {
             Country::Us
         };
-        let within =
-            |m: &MultiPolygon<f64>, tol: f64| m.contains(&pt) || Euclidean.distance(m, &pt) <= tol;
         let subdivision = match country {
             Country::Us
-                if (p.lon > MAINE_WEST_LIMIT_LON
-                    && (land || within(&self.maine, MAINE_SHORE_TOLERANCE_DEG)))
-                    || within(&self.maine, SUBDIVISION_TOLERANCE_DEG) =>
+                if (x > MAINE_WEST_LIMIT_LON
+                    && (land || self.maine.within(x, y, MAINE_SHORE_TOLERANCE_DEG)))
+                    || self.maine.within(x, y, SUBDIVISION_TOLERANCE_DEG) =>
             {
                 Some(Subdivision::Maine)
             }
-            Country::Ca if corrected || within(&self.new_brunswick, NB_TOLERANCE_DEG) => {
+            Country::Ca if corrected || self.new_brunswick.within(x, y, NB_TOLERANCE_DEG) => {
                 Some(Subdivision::NewBrunswick)
             }
             _ => None,

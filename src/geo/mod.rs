@@ -6,8 +6,8 @@
 //! Distances reported to users are geodesic (on the ellipsoid), never planar.
 
 pub mod jurisdiction;
-pub mod land;
 pub mod outline;
+pub mod polygon_index;
 mod tmerc;
 
 pub use tmerc::TransverseMercator;
