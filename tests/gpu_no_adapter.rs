@@ -2,6 +2,7 @@
 //! under "auto" goes to the CPU. The machine's adapters are hidden from wgpu by
 //! `WGPU_BACKEND=metal` (no Metal outside macOS); this file holds a single test so that setting
 //! the variable touches no other test of the binary.
+#![cfg(feature = "gpu")]
 #![cfg(all(feature = "gpu", not(target_os = "macos")))]
 
 use std::path::Path;

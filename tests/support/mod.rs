@@ -2,15 +2,19 @@
 //! runs on either backend, and the Chang & Hanna (2004) agreement measures.
 #![allow(dead_code)]
 
+#[cfg(feature = "gpu")]
 use plume::backend::gpu::lagrangian::{self as gpu_lagrangian, GpuRunOptions};
+#[cfg(feature = "gpu")]
 use plume::backend::gpu::GpuContext;
 use plume::field::GridSpec;
+#[cfg(feature = "gpu")]
 use plume::model::lagrangian::{simulate, Flow, LagrangianConfig, LagrangianRun, SourcePlan};
 use plume::scenario::Layer;
 use plume::substance::Species;
 
 /// Opens the GPU. Without an adapter the test is skipped (with the reason printed) unless the
 /// environment variable `CI` is set: CI installs lavapipe, so there a missing adapter fails.
+#[cfg(feature = "gpu")]
 pub fn gpu_or_skip(test: &str) -> Option<GpuContext> {
     match GpuContext::new() {
         Ok(ctx) => {
@@ -36,6 +40,7 @@ pub enum Backend {
 
 /// Runs the particle model on `backend` (the GPU context must be given for the GPU).
 #[allow(clippy::too_many_arguments)]
+#[cfg(feature = "gpu")]
 pub fn run(
     backend: Backend,
     ctx: Option<&GpuContext>,
