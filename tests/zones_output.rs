@@ -649,3 +649,59 @@ fn control_characters_in_a_scenario_name_leave_the_kml_and_cap_well_formed() {
     assert!(!infos.is_empty());
     assert!(w.kml.contains("Drill 3: chlorine\ttest"));
 }
+
+/// A chlorine release in the Aleutians just west of 180° under a west wind, so the zones cross
+/// the antimeridian (RFC 7946 §3.1.9).
+fn chlorine_across_the_antimeridian() -> Scenario {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/saint_john_chlorine_railcar.toml"),
+    )
+    .unwrap()
+    .replace("lat = 45.33, lon = -65.98", "lat = 51.8, lon = 179.98")
+    .replace("lat = 45.2789, lon = -66.0125", "lat = 51.8, lon = 179.95")
+    .replace("extent_m = [30000, 30000]", "extent_m = [16000, 8000]")
+    .replace("resolution_m = 100", "resolution_m = 200")
+    .replace("wind_from_deg = 225", "wind_from_deg = 270");
+    Scenario::parse(&text, Path::new("antimeridian.toml")).unwrap()
+}
+
+#[test]
+fn zones_across_the_antimeridian_are_cut_there_with_every_longitude_in_range() {
+    let w = run(&chlorine_across_the_antimeridian());
+    let features = w.geojson["features"].as_array().unwrap();
+    assert!(!features.is_empty());
+    let (mut east, mut west) = (0, 0);
+    for f in features {
+        let g = &f["geometry"];
+        assert_eq!(g["type"], "MultiPolygon");
+        for polygon in g["coordinates"].as_array().unwrap() {
+            let rings = polygon.as_array().unwrap();
+            assert!(ring_area2(rings[0].as_array().unwrap()) > 0.0, "exterior ccw");
+            for ring in rings {
+                for p in ring.as_array().unwrap() {
+                    let lon = p[0].as_f64().unwrap();
+                    assert!((-180.0..=180.0).contains(&lon), "longitude {lon}");
+                    east += usize::from(lon > 179.0);
+                    west += usize::from(lon < -179.0);
+                }
+            }
+        }
+    }
+    assert!(east > 0 && west > 0, "parts on both sides: {east} east, {west} west");
+    for coordinates in w.kml.split("<coordinates>").skip(1) {
+        let block = coordinates.split("</coordinates>").next().unwrap();
+        for tuple in block.split_whitespace() {
+            let lon: f64 = tuple.split(',').next().unwrap().parse().unwrap();
+            assert!((-180.0..=180.0).contains(&lon), "KML longitude {lon}");
+        }
+    }
+    for cap in [&w.cap, &w.cap_us] {
+        for polygon in cap.split("<polygon>").skip(1) {
+            let block = polygon.split("</polygon>").next().unwrap();
+            for pair in block.split_whitespace() {
+                let lon: f64 = pair.split(',').nth(1).unwrap().parse().unwrap();
+                assert!((-180.0..=180.0).contains(&lon), "CAP longitude {lon}");
+            }
+        }
+    }
+}

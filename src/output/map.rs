@@ -242,7 +242,14 @@ pub fn render(
             .fill(&sea)
             .map_err(|e| e.to_string())?;
         let region = Region::embedded();
-        draw_land(&mut chart, region.land(), RGBColor(242, 239, 230), sea)?;
+        let lon_ref = 0.5 * (lon_lo + lon_hi);
+        draw_land(
+            &mut chart,
+            region.land(),
+            RGBColor(242, 239, 230),
+            sea,
+            lon_ref,
+        )?;
         if let Some((hz, range)) = field {
             let cells = hz.values.indexed_iter().filter_map(|((j, i), &v)| {
                 let t = scale_position(hz.scale, range, v)?;
@@ -264,6 +271,7 @@ pub fn render(
                 outline,
                 RGBColor(90, 90, 90).stroke_width(1),
                 false,
+                lon_ref,
             )?;
         }
         for o in &content.outlines {
@@ -272,6 +280,7 @@ pub fn render(
                 &o.geometry,
                 o.colour.stroke_width(o.width),
                 o.dashed,
+                lon_ref,
             )?;
         }
         let inside = |lon: f64, lat: f64| {
@@ -372,8 +381,12 @@ type Chart<'a, 'b> = ChartContext<
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
 >;
 
-fn ring_points(r: &LineString<f64>) -> Vec<(f64, f64)> {
-    r.coords().map(|c| (c.x, c.y)).collect()
+/// The ring's points, each longitude moved by a multiple of 360° to within 180° of `lon_ref`
+/// (the map's centre), so a zone cut at the antimeridian is drawn whole on a map across it.
+fn ring_points(r: &LineString<f64>, lon_ref: f64) -> Vec<(f64, f64)> {
+    r.coords()
+        .map(|c| (c.x + 360.0 * ((lon_ref - c.x) / 360.0).round(), c.y))
+        .collect()
 }
 
 /// Fills the land polygons over the sea, their holes (lakes) in the sea colour. Polygons are
@@ -384,6 +397,7 @@ fn draw_land(
     land: &MultiPolygon<f64>,
     land_colour: RGBColor,
     sea_colour: RGBColor,
+    lon_ref: f64,
 ) -> Result<(), String> {
     let mut polygons: Vec<(&geo::Polygon<f64>, f64)> = land
         .iter()
@@ -392,13 +406,13 @@ fn draw_land(
     polygons.sort_by(|a, b| b.1.total_cmp(&a.1));
     for (p, _) in polygons {
         let fills = std::iter::once(Polygon::new(
-            ring_points(p.exterior()),
+            ring_points(p.exterior(), lon_ref),
             land_colour.filled(),
         ))
         .chain(
             p.interiors()
                 .iter()
-                .map(|r| Polygon::new(ring_points(r), sea_colour.filled())),
+                .map(|r| Polygon::new(ring_points(r, lon_ref), sea_colour.filled())),
         );
         chart.draw_series(fills).map_err(|e| e.to_string())?;
     }
@@ -410,6 +424,7 @@ fn draw_outlines(
     mp: &MultiPolygon<f64>,
     style: ShapeStyle,
     dashed: bool,
+    lon_ref: f64,
 ) -> Result<(), String> {
     let rings = mp
         .iter()
@@ -417,12 +432,14 @@ fn draw_outlines(
     if dashed {
         chart
             .draw_series(
-                rings.map(|r| DashedPathElement::new(ring_points(r), DASH_PX, GAP_PX, style)),
+                rings.map(|r| {
+                    DashedPathElement::new(ring_points(r, lon_ref), DASH_PX, GAP_PX, style)
+                }),
             )
             .map_err(|e| e.to_string())?;
     } else {
         chart
-            .draw_series(rings.map(|r| PathElement::new(ring_points(r), style)))
+            .draw_series(rings.map(|r| PathElement::new(ring_points(r, lon_ref), style)))
             .map_err(|e| e.to_string())?;
     }
     Ok(())

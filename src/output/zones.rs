@@ -3,7 +3,8 @@
 //! carried to longitude and latitude, with its public texts ([`super::alert_text`]) and its parts
 //! by country — what the GeoJSON, KML and CAP writers share.
 
-use geo::{Coord, LineString, MultiPolygon, Polygon};
+use geo::orient::{Direction, Orient};
+use geo::{BooleanOps, Coord, LineString, MapCoords, MultiPolygon, Polygon, Rect};
 use ndarray::Array2;
 
 use super::alert_text::{self, ZoneText};
@@ -243,7 +244,7 @@ pub fn lon_lat(
             })
             .collect()
     };
-    MultiPolygon(
+    split_at_antimeridian(MultiPolygon(
         outline(mask, lattice)
             .iter()
             .map(|p| {
@@ -253,7 +254,44 @@ pub fn lon_lat(
                 )
             })
             .collect(),
-    )
+    ))
+}
+
+/// `mp` with every longitude in [−180°, 180°]: polygons that cross the antimeridian (a domain
+/// centred near 180° projects to longitudes beyond it) are cut there and their parts moved by
+/// ±360° (RFC 7946 §3.1.9), exteriors counter-clockwise and holes clockwise. Geometry that does
+/// not cross is returned as it is.
+pub fn split_at_antimeridian(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    let crosses = mp
+        .iter()
+        .flat_map(|p| p.exterior().coords())
+        .any(|c| !(-180.0..=180.0).contains(&c.x));
+    if !crosses {
+        return mp;
+    }
+    let scale = 10f64.powi(COORDINATE_DECIMALS);
+    let mut parts = vec![];
+    for (west, east, shift) in [
+        (-540.0, -180.0, 360.0),
+        (-180.0, 180.0, 0.0),
+        (180.0, 540.0, -360.0),
+    ] {
+        let window = MultiPolygon(vec![Rect::new((west, -90.0), (east, 90.0)).to_polygon()]);
+        for p in mp.intersection(&window) {
+            parts.push(p.map_coords(|c| {
+                let x = ((c.x + shift) * scale).round() / scale;
+                // The clipping works on a snapped integer grid: the cut lands within 1e-6° of
+                // the meridian, and is put back on it.
+                let x = if (x.abs() - 180.0).abs() < 1e-6 {
+                    180f64.copysign(x)
+                } else {
+                    x
+                };
+                Coord { x, y: c.y }
+            }));
+        }
+    }
+    MultiPolygon(parts).orient(Direction::Default)
 }
 
 #[cfg(test)]
@@ -284,6 +322,50 @@ mod tests {
             })
             .sum::<f64>()
             * 1e-6
+    }
+
+    #[test]
+    fn a_zone_across_the_antimeridian_is_cut_there_into_two_parts() {
+        // 4 × 2 cells of 1 km centred on 180°: two cells each side (RFC 7946 §3.1.9).
+        let projection = TransverseMercator::new(LatLon {
+            lat: 52.0,
+            lon: 180.0,
+        });
+        let lattice = CellLattice {
+            x0_m: -1500.0,
+            y0_m: 500.0,
+            dx_m: 1000.0,
+        };
+        let geometry = lon_lat(&Array2::from_elem((2, 4), true), lattice, &projection);
+        assert_eq!(geometry.0.len(), 2, "{geometry:?}");
+        let lons: Vec<f64> = geometry
+            .iter()
+            .flat_map(|p| p.exterior().coords().map(|c| c.x))
+            .collect();
+        assert!(
+            lons.iter().all(|x| (-180.0..=180.0).contains(x)),
+            "{lons:?}"
+        );
+        assert!(lons.contains(&180.0) && lons.contains(&-180.0), "{lons:?}");
+        // Put back on one side of the meridian, the parts are the 8 km² of the cells, with
+        // counter-clockwise exteriors (a positive signed area).
+        let unwrapped = geometry.map_coords(|c| Coord {
+            x: if c.x < 0.0 { c.x + 360.0 } else { c.x },
+            y: c.y,
+        });
+        let area = projected_area_km2(&unwrapped, &projection);
+        assert!((area - 8.0).abs() < 1e-3, "{area} km²");
+        // Geometry away from the meridian is untouched.
+        let east = TransverseMercator::new(LatLon {
+            lat: 45.0,
+            lon: -66.0,
+        });
+        assert_eq!(
+            lon_lat(&Array2::from_elem((2, 4), true), lattice, &east)
+                .0
+                .len(),
+            1
+        );
     }
 
     #[test]
