@@ -129,6 +129,7 @@ fn zero_perturbation_members_equal_the_plain_run_and_probabilities_are_its_zones
         vec![
             dir.join("ensemble.nc"),
             dir.join("ensemble_zones.geojson"),
+            dir.join("ensemble_zones.kml"),
             dir.join("ensemble_map.png"),
             dir.join("ensemble_summary.json")
         ]
@@ -206,6 +207,37 @@ fn probability_outlines_nest_and_carry_the_summary_areas() {
             .unwrap()
             .try_into()
             .unwrap();
+    // The KML holds the same outlines, one styled Placemark per GeoJSON Feature.
+    let kml = std::fs::read_to_string(dir.join("ensemble_zones.kml")).unwrap();
+    let doc = roxmltree::Document::parse(&kml).unwrap();
+    let placemarks: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("Placemark"))
+        .collect();
+    assert_eq!(placemarks.len(), gj.features.len());
+    for (pm, f) in placemarks.iter().zip(&gj.features) {
+        let Some(geojson::feature::Id::String(id)) = &f.id else {
+            panic!("feature without an id")
+        };
+        assert_eq!(pm.attribute("id"), Some(id.as_str()));
+        let style = pm
+            .descendants()
+            .find(|n| n.has_tag_name("styleUrl"))
+            .and_then(|n| n.text())
+            .unwrap();
+        assert!(
+            doc.descendants()
+                .any(|n| n.has_tag_name("Style") && n.attribute("id") == style.strip_prefix('#')),
+            "{style} resolves"
+        );
+        let rings = pm
+            .descendants()
+            .filter(|n| n.has_tag_name("LinearRing"))
+            .count();
+        let mp: geo::MultiPolygon<f64> = f.geometry.clone().unwrap().try_into().unwrap();
+        let expected: usize = mp.iter().map(|p| 1 + p.interiors().len()).sum();
+        assert_eq!(rings, expected, "{id}");
+    }
     let polygon = |f: &geojson::Feature| -> geo::MultiPolygon<f64> {
         f.geometry.clone().unwrap().try_into().unwrap()
     };

@@ -676,7 +676,10 @@ fn zones_across_the_antimeridian_are_cut_there_with_every_longitude_in_range() {
         assert_eq!(g["type"], "MultiPolygon");
         for polygon in g["coordinates"].as_array().unwrap() {
             let rings = polygon.as_array().unwrap();
-            assert!(ring_area2(rings[0].as_array().unwrap()) > 0.0, "exterior ccw");
+            assert!(
+                ring_area2(rings[0].as_array().unwrap()) > 0.0,
+                "exterior ccw"
+            );
             for ring in rings {
                 for p in ring.as_array().unwrap() {
                     let lon = p[0].as_f64().unwrap();
@@ -687,7 +690,10 @@ fn zones_across_the_antimeridian_are_cut_there_with_every_longitude_in_range() {
             }
         }
     }
-    assert!(east > 0 && west > 0, "parts on both sides: {east} east, {west} west");
+    assert!(
+        east > 0 && west > 0,
+        "parts on both sides: {east} east, {west} west"
+    );
     for coordinates in w.kml.split("<coordinates>").skip(1) {
         let block = coordinates.split("</coordinates>").next().unwrap();
         for tuple in block.split_whitespace() {

@@ -38,7 +38,7 @@
 //! - Mohan, M., Siddiqui, T.A. (1998) Atmos. Environ. 32:3775–3781 — stability-class schemes.
 //! - Hyndman, R.J., Fan, Y. (1996) "Sample quantiles in statistical packages", Am. Stat. 50:361.
 
-mod geojson;
+mod outlines;
 mod output;
 mod spec;
 

@@ -1,5 +1,6 @@
 //! Ensemble outputs: `ensemble.nc` (CF-1.10, the conventions and writer of `fields.nc`),
-//! `ensemble_zones.geojson` (the 10/50/90 % probability outlines of every zone),
+//! `ensemble_zones.geojson` and `ensemble_zones.kml` (the 10/50/90 % probability outlines of
+//! every zone),
 //! `ensemble_map.png` (the probability of the widest zone) and
 //! `ensemble_summary.json`, all staged and moved into place together, and the text the CLI
 //! prints.
@@ -23,17 +24,19 @@ use plotters::style::RGBColor;
 
 /// The ensemble's grids.
 const ENSEMBLE_NC: &str = "ensemble.nc";
-/// The probability outlines of the zones.
+/// The probability outlines of the zones, for GIS and for Google Earth.
 const ENSEMBLE_GEOJSON: &str = "ensemble_zones.geojson";
+const ENSEMBLE_KML: &str = "ensemble_zones.kml";
 /// The probability map of the widest zone.
 const ENSEMBLE_MAP: &str = "ensemble_map.png";
 /// The ensemble's summary.
 const ENSEMBLE_SUMMARY: &str = "ensemble_summary.json";
 /// Everything an ensemble writes: its files go beside the outputs of `plume run` in the same
 /// directory and never replace or remove them.
-const ENSEMBLE_OUTPUTS: [&str; 4] = [
+const ENSEMBLE_OUTPUTS: [&str; 5] = [
     ENSEMBLE_NC,
     ENSEMBLE_GEOJSON,
+    ENSEMBLE_KML,
     ENSEMBLE_MAP,
     ENSEMBLE_SUMMARY,
 ];
@@ -272,8 +275,8 @@ fn settings(sp: &EnsembleSpec) -> String {
     )
 }
 
-/// Writes `ensemble.nc`, `ensemble_zones.geojson`, `ensemble_map.png` and `ensemble_summary.json`
-/// into `dir` and returns the summary (which lists them).
+/// Writes `ensemble.nc`, `ensemble_zones.geojson`, `ensemble_zones.kml`, `ensemble_map.png` and
+/// `ensemble_summary.json` into `dir` and returns the summary (which lists them).
 pub fn write_outputs(
     scenario: &Scenario,
     e: &Ensemble,
@@ -321,7 +324,11 @@ pub fn write_outputs(
     )?;
     write_bytes_atomically(
         &staging.stage(ENSEMBLE_GEOJSON),
-        super::geojson::probability_geojson(scenario, e, &prov).as_bytes(),
+        super::outlines::probability_geojson(scenario, e, &prov).as_bytes(),
+    )?;
+    write_bytes_atomically(
+        &staging.stage(ENSEMBLE_KML),
+        super::outlines::probability_kml(scenario, e, &prov).as_bytes(),
     )?;
     let png = probability_map(scenario, e).map_err(|message| {
         EnsembleError::Output(crate::output::OutputError::Image {

@@ -2,10 +2,12 @@
 //! Style per zone (the red/orange/yellow convention of ALOHA threat zones, purple for iodine
 //! blocking) and one Placemark per zone holding its polygons (outer and inner boundaries, `lon,lat`
 //! tuples, clamped to the ground) and its title and instruction in English and French.
+//! [`placemarks_kml`] writes any such set of styled areas (the ensemble's probability outlines
+//! are another).
 
 use std::io;
 
-use geo::{LineString, Polygon};
+use geo::{LineString, MultiPolygon, Polygon};
 use quick_xml::Writer;
 
 use super::alert_text::{threshold_text, two_figures};
@@ -14,55 +16,89 @@ use super::xml::{document, text};
 use super::zones::MappedZone;
 use crate::scenario::Scenario;
 
-/// The KML document of `zones`.
-pub fn zones_kml(scenario: &Scenario, zones: &[MappedZone], prov: &Provenance) -> String {
-    document(|w| write(w, scenario, zones, prov))
+/// One styled Placemark: an area with its name and description.
+pub struct Placemark<'a> {
+    /// Made an XML NCName ([`xml_id`]); unique within the document.
+    pub id: &'a str,
+    pub name: String,
+    pub description: String,
+    /// Fill colour `aabbggrr`; the outline is the same colour, opaque.
+    pub kml_colour: &'a str,
+    pub geometry: &'a MultiPolygon<f64>,
 }
 
-fn write(
-    w: &mut Writer<Vec<u8>>,
-    scenario: &Scenario,
-    zones: &[MappedZone],
-    prov: &Provenance,
-) -> io::Result<()> {
-    w.create_element("kml")
-        .with_attribute(("xmlns", "http://www.opengis.net/kml/2.2"))
-        .write_inner_content(|w| {
-            w.create_element("Document").write_inner_content(|w| {
-                text(w, "name", &format!("{} — zones", scenario.name))?;
-                text(
-                    w,
-                    "description",
-                    &format!(
-                        "Protective-action and AEGL zones projected by {} ({}) for a release \
-                         starting {}. Zones de mesures de protection et d'AEGL projetées par le \
-                         modèle. Model projection: confirm with field measurements.",
-                        prov.engine_version,
-                        prov.model,
-                        scenario.start.to_rfc3339()
-                    ),
-                )?;
-                for z in zones {
-                    w.create_element("Style")
-                        .with_attribute(("id", style_id(z).as_str()))
-                        .write_inner_content(|w| {
-                            w.create_element("LineStyle").write_inner_content(|w| {
-                                text(w, "color", &format!("ff{}", &z.text.kml_colour[2..]))?;
-                                text(w, "width", "2")
+/// The KML document of `zones`.
+pub fn zones_kml(scenario: &Scenario, zones: &[MappedZone], prov: &Provenance) -> String {
+    let placemarks: Vec<Placemark> = zones
+        .iter()
+        .map(|z| Placemark {
+            id: &z.id,
+            name: z.text.title_en.clone(),
+            description: format!(
+                "{}\n{}\n\n{}\n{}\n\nArea / superficie: {} km². Threshold / seuil: {}. \
+                 Source: {}{}",
+                z.text.title_en,
+                z.text.instruction_en,
+                z.text.title_fr,
+                z.text.instruction_fr,
+                two_figures(z.area_km2),
+                threshold_text(z.threshold, z.unit),
+                z.source,
+                if z.verified {
+                    ""
+                } else {
+                    " (UNVERIFIED / NON VÉRIFIÉ)"
+                }
+            ),
+            kml_colour: z.text.kml_colour,
+            geometry: &z.geometry,
+        })
+        .collect();
+    placemarks_kml(
+        &format!("{} — zones", scenario.name),
+        &format!(
+            "Protective-action and AEGL zones projected by {} ({}) for a release \
+             starting {}. Zones de mesures de protection et d'AEGL projetées par le \
+             modèle. Model projection: confirm with field measurements.",
+            prov.engine_version,
+            prov.model,
+            scenario.start.to_rfc3339()
+        ),
+        &placemarks,
+    )
+}
+
+/// A KML Document named `name` holding one Style and one Placemark per entry of `placemarks`.
+pub fn placemarks_kml(name: &str, description: &str, placemarks: &[Placemark]) -> String {
+    document(|w| {
+        w.create_element("kml")
+            .with_attribute(("xmlns", "http://www.opengis.net/kml/2.2"))
+            .write_inner_content(|w| {
+                w.create_element("Document").write_inner_content(|w| {
+                    text(w, "name", name)?;
+                    text(w, "description", description)?;
+                    for p in placemarks {
+                        w.create_element("Style")
+                            .with_attribute(("id", style_id(p.id).as_str()))
+                            .write_inner_content(|w| {
+                                w.create_element("LineStyle").write_inner_content(|w| {
+                                    text(w, "color", &format!("ff{}", &p.kml_colour[2..]))?;
+                                    text(w, "width", "2")
+                                })?;
+                                w.create_element("PolyStyle")
+                                    .write_inner_content(|w| text(w, "color", p.kml_colour))?;
+                                Ok(())
                             })?;
-                            w.create_element("PolyStyle")
-                                .write_inner_content(|w| text(w, "color", z.text.kml_colour))?;
-                            Ok(())
-                        })?;
-                }
-                for z in zones {
-                    placemark(w, z)?;
-                }
+                    }
+                    for p in placemarks {
+                        placemark(w, p)?;
+                    }
+                    Ok(())
+                })?;
                 Ok(())
             })?;
-            Ok(())
-        })?;
-    Ok(())
+        Ok(())
+    })
 }
 
 /// `id` as an XML NCName, which KML's `id` (xs:ID) must be: characters other than ASCII
@@ -86,40 +122,21 @@ fn xml_id(id: &str) -> String {
     }
 }
 
-/// The id of a zone's Style: distinct from its Placemark's, as xs:ID values must be unique.
-fn style_id(z: &MappedZone) -> String {
-    format!("style_{}", xml_id(&z.id))
+/// The id of a Placemark's Style: distinct from the Placemark's, as xs:ID values must be unique.
+fn style_id(id: &str) -> String {
+    format!("style_{}", xml_id(id))
 }
 
-fn placemark(w: &mut Writer<Vec<u8>>, z: &MappedZone) -> io::Result<()> {
+fn placemark(w: &mut Writer<Vec<u8>>, p: &Placemark) -> io::Result<()> {
     w.create_element("Placemark")
-        .with_attribute(("id", xml_id(&z.id).as_str()))
+        .with_attribute(("id", xml_id(p.id).as_str()))
         .write_inner_content(|w| {
-            text(w, "name", &z.text.title_en)?;
-            text(
-                w,
-                "description",
-                &format!(
-                    "{}\n{}\n\n{}\n{}\n\nArea / superficie: {} km². Threshold / seuil: {}. \
-                     Source: {}{}",
-                    z.text.title_en,
-                    z.text.instruction_en,
-                    z.text.title_fr,
-                    z.text.instruction_fr,
-                    two_figures(z.area_km2),
-                    threshold_text(z.threshold, z.unit),
-                    z.source,
-                    if z.verified {
-                        ""
-                    } else {
-                        " (UNVERIFIED / NON VÉRIFIÉ)"
-                    }
-                ),
-            )?;
-            text(w, "styleUrl", &format!("#{}", style_id(z)))?;
+            text(w, "name", &p.name)?;
+            text(w, "description", &p.description)?;
+            text(w, "styleUrl", &format!("#{}", style_id(p.id)))?;
             w.create_element("MultiGeometry").write_inner_content(|w| {
-                for p in &z.geometry {
-                    polygon(w, p)?;
+                for polygon_ in p.geometry {
+                    polygon(w, polygon_)?;
                 }
                 Ok(())
             })?;

@@ -4,7 +4,7 @@
 //! and moved into place only when all were written ([`staging`]), so an output directory never
 //! mixes runs.
 
-mod alert_text;
+pub(crate) mod alert_text;
 pub mod cap;
 pub mod font;
 pub mod geojson;
