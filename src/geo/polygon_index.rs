@@ -172,33 +172,38 @@ mod tests {
         LineString::from(points.to_vec())
     }
 
-    #[test]
-    fn agrees_with_the_polygon_test_away_from_edges() {
-        // A square island with a square lake, and a triangle: 20 000 pseudo-random points.
-        let polygons = MultiPolygon(vec![
+    /// A unit square island with a square lake, and a triangle beside it.
+    fn island_with_a_lake_and_a_triangle() -> MultiPolygon<f64> {
+        let lake = ring(&[(0.3, 0.3), (0.3, 0.6), (0.6, 0.6), (0.6, 0.3), (0.3, 0.3)]);
+        MultiPolygon(vec![
             Polygon::new(
                 ring(&[(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 0.0)]),
-                vec![ring(&[
-                    (0.3, 0.3),
-                    (0.3, 0.6),
-                    (0.6, 0.6),
-                    (0.6, 0.3),
-                    (0.3, 0.3),
-                ])],
+                vec![lake],
             ),
             Polygon::new(
                 ring(&[(1.2, 0.1), (1.9, 0.2), (1.5, 0.93), (1.2, 0.1)]),
                 vec![],
             ),
-        ]);
-        let mask = PolygonIndex::new(polygons.clone());
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
+        ])
+    }
+
+    /// Uniform numbers in [0, 1) from a 64-bit linear congruential generator.
+    fn uniforms(seed: u64) -> impl FnMut() -> f64 {
+        let mut state = seed;
+        move || {
             state = state
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
             (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        }
+    }
+
+    #[test]
+    fn agrees_with_the_polygon_test_away_from_edges() {
+        // A square island with a square lake, and a triangle: 20 000 pseudo-random points.
+        let polygons = island_with_a_lake_and_a_triangle();
+        let mask = PolygonIndex::new(polygons.clone());
+        let mut next = uniforms(0x9e37_79b9_7f4a_7c15);
         let mut inside = 0;
         for _ in 0..20_000 {
             let (x, y) = (-0.2 + 2.4 * next(), -0.2 + 1.4 * next());
@@ -212,30 +217,9 @@ mod tests {
     #[test]
     fn within_a_tolerance_agrees_with_geos_distance() {
         use geo::{Distance, Euclidean};
-        let polygons = MultiPolygon(vec![
-            Polygon::new(
-                ring(&[(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 0.0)]),
-                vec![ring(&[
-                    (0.3, 0.3),
-                    (0.3, 0.6),
-                    (0.6, 0.6),
-                    (0.6, 0.3),
-                    (0.3, 0.3),
-                ])],
-            ),
-            Polygon::new(
-                ring(&[(1.2, 0.1), (1.9, 0.2), (1.5, 0.93), (1.2, 0.1)]),
-                vec![],
-            ),
-        ]);
+        let polygons = island_with_a_lake_and_a_triangle();
         let index = PolygonIndex::new(polygons.clone());
-        let mut state = 12345u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = uniforms(12345);
         for tolerance in [0.003, 0.04, 0.15] {
             for _ in 0..5_000 {
                 let (x, y) = (-0.3 + 2.6 * next(), -0.3 + 1.6 * next());
