@@ -399,12 +399,7 @@ fn draw_land(
     sea_colour: RGBColor,
     lon_ref: f64,
 ) -> Result<(), String> {
-    let mut polygons: Vec<(&geo::Polygon<f64>, f64)> = land
-        .iter()
-        .map(|p| (p, geo::Area::unsigned_area(p.exterior())))
-        .collect();
-    polygons.sort_by(|a, b| b.1.total_cmp(&a.1));
-    for (p, _) in polygons {
+    for p in largest_first(land) {
         let fills = std::iter::once(Polygon::new(
             ring_points(p.exterior(), lon_ref),
             land_colour.filled(),
@@ -417,6 +412,20 @@ fn draw_land(
         chart.draw_series(fills).map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// The polygons of `mp` by the area inside their exteriors, largest first: a polygon inside
+/// another's hole (an island in a lake) comes after it.
+fn largest_first(mp: &MultiPolygon<f64>) -> Vec<&geo::Polygon<f64>> {
+    let mut polygons: Vec<(&geo::Polygon<f64>, f64)> = mp
+        .iter()
+        .map(|p| {
+            let shell = geo::Polygon::new(p.exterior().clone(), vec![]);
+            (p, geo::Area::unsigned_area(&shell))
+        })
+        .collect();
+    polygons.sort_by(|a, b| b.1.total_cmp(&a.1));
+    polygons.into_iter().map(|(p, _)| p).collect()
 }
 
 fn draw_outlines(
@@ -583,6 +592,25 @@ kind = "gaussian_plume"
         };
         let png = render(&scenario, &grid, &projection, &content).unwrap();
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    }
+
+    #[test]
+    fn an_island_in_a_lake_is_drawn_after_the_land_around_the_lake() {
+        let square = |x0: f64, size: f64| {
+            LineString::from(vec![
+                (x0, x0),
+                (x0 + size, x0),
+                (x0 + size, x0 + size),
+                (x0, x0 + size),
+                (x0, x0),
+            ])
+        };
+        let island = geo::Polygon::new(square(4.0, 1.0), vec![]);
+        let land = geo::Polygon::new(square(0.0, 10.0), vec![square(3.0, 3.0)]);
+        // The island first in the file; its 1 × 1 is smaller than the 10 × 10 around the lake
+        // (whose hole does not count: the lake is painted over the land's own fill).
+        let both = MultiPolygon(vec![island.clone(), land.clone()]);
+        assert_eq!(largest_first(&both), vec![&land, &island]);
     }
 
     #[test]
