@@ -1,6 +1,6 @@
-//! Consequence assessment of a run: the scenario's `[consequence]` options ([`options`]),
+//! Consequence assessment of a run: the scenario's `[consequence]` options (`options`),
 //! exposure and dose fields, zones and actions by jurisdiction, the summary, and the extra CF
-//! variables that the netCDF writer stores beside the model fields ([`output`]).
+//! variables that the netCDF writer stores beside the model fields (`output`).
 //!
 //! ```toml
 //! [consequence]

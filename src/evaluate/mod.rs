@@ -4,7 +4,7 @@
 //! strata such as distance or stability) is scored with the measures of Chang & Hanna (2004) and
 //! the DATEM measures of Draxler (2006) ([`measures`]), with 95 % bootstrap intervals that
 //! resample whole runs ([`bootstrap`]), overall and by stratum ([`report`]). Reports are written
-//! as CSV and JSON ([`write`]) and as a scatter plot ([`plot`]). [`prairie_grass`] builds the
+//! as CSV and JSON ([`write`](mod@write)) and as a scatter plot ([`plot`]). [`prairie_grass`] builds the
 //! pairs for the Project Prairie Grass experiment (Barad 1958) by running plume's models;
 //! [`observations`] builds them from plume output files ([`gridded`]) read at observation points.
 //!

@@ -18,7 +18,7 @@ use crate::scenario::Scenario;
 
 /// One styled Placemark: an area with its name and description.
 pub struct Placemark<'a> {
-    /// Made an XML NCName ([`xml_id`]); unique within the document.
+    /// Made an XML NCName (`xml_id`); unique within the document.
     pub id: &'a str,
     pub name: String,
     pub description: String,

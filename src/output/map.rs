@@ -44,7 +44,7 @@ const LEGEND_WRAP_CHARS: usize = 32;
 /// How a map's field is coloured.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Scale {
-    /// Logarithmic over [`DECADES`] decades below the field's maximum.
+    /// Logarithmic over `DECADES` (4) decades below the field's maximum.
     Log,
     /// Linear from 0 to 1, labelled in per cent (a probability).
     Fraction,

@@ -1,6 +1,6 @@
 //! The zones of a run as map geometry: every protective-action and AEGL zone the consequence
 //! assessment found, outlined exactly along the cells it counts ([`crate::geo::outline`]) and
-//! carried to longitude and latitude, with its public texts ([`super::alert_text`]) and its parts
+//! carried to longitude and latitude, with its public texts (`alert_text`) and its parts
 //! by country — what the GeoJSON, KML and CAP writers share.
 
 use geo::orient::{Direction, Orient};
@@ -226,7 +226,7 @@ fn place_names(label: &str) -> (&'static str, &'static str) {
 }
 
 /// The outline of the marked cells in longitude and latitude (exteriors counter-clockwise, holes
-/// clockwise, coordinates rounded to [`COORDINATE_DECIMALS`] decimals).
+/// clockwise, coordinates rounded to `COORDINATE_DECIMALS` (7) decimals).
 pub fn lon_lat(
     mask: &Array2<bool>,
     lattice: CellLattice,

@@ -2,7 +2,7 @@
 //!
 //! Loading is two passes. Each top-level section (and each `[[source]]`) is deserialised on its
 //! own, and again after each unknown key or wrongly typed value, so that no mistake hides another
-//! (`validate::read`); then [`validate`] checks every value's range and the relations between
+//! (`validate::read`); then `validate` checks every value's range and the relations between
 //! values. Every problem names the file, the field path, the bad value and what was expected, and
 //! all of them are reported together. What is valid but probably unmeant (a substance outside the
 //! chemical library) is a warning in [`Scenario::warnings`].

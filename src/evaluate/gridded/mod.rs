@@ -1,5 +1,5 @@
 //! Reads a plume output file (CF-1.10 netCDF-4/HDF5, as `output::netcdf` writes it) and
-//! interpolates one of its gridded variables to points ([`variable`] says which).
+//! interpolates one of its gridded variables to points (`variable` says which).
 //!
 //! ## Where and when
 //! A point's value is the bilinear interpolation, in the projection's x and y, of the four cell

@@ -12,7 +12,7 @@
 //!   → file grid), bilinear between table nodes; for a grid in the engine's own projection the
 //!   map is affine and the table reproduces it exactly. Outside the grid the values at its edge
 //!   are held: the loader warns how much of the run's region that concerns, and refuses a
-//!   region wholly outside the grid ([`check_coverage`]).
+//!   region wholly outside the grid (`check_coverage`).
 //! - Time: linear between the two bracketing times; held constant before the first and after
 //!   the last (the loader warns when the run needs that, and refuses a file whose times all
 //!   lie more than [`cf::MAX_HOLD_OUTSIDE_S`] outside the run).
