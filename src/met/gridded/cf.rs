@@ -31,8 +31,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use hdf5::types::{FixedAscii, FixedUnicode, TypeDescriptor, VarLenAscii, VarLenUnicode};
 use ndarray::s;
 
-use super::index_map::{unwrap_longitudes, HorizontalGrid, IndexMap, LocalBox};
-use super::{check_coverage, GriddedMet, Levels, RawGrid, StabilityField, VerticalInterpolation};
+use super::index_map::{unwrap_longitudes, HorizontalGrid, LocalBox};
+use super::{locate_region, GriddedMet, Levels, RawGrid, StabilityField, VerticalInterpolation};
 use crate::geo::{LatLon, TransverseMercator};
 use crate::met::error::{MetError, MetWarning};
 use crate::met::file_kind::{sniff, FileKind};
@@ -296,15 +296,15 @@ pub fn read(
         ));
     };
     let (nx_all, ny_all) = (grid.nx(), grid.ny());
-    let map = IndexMap::build(
+    let (map, (i0, i1), (j0, j1)) = locate_region(
+        &file,
         &grid,
         engine,
-        region.grown(options.margin_m),
+        region,
+        options.margin_m,
         options.table_step_m,
-    );
-    check_coverage(&file, &grid, &map, engine, region, &mut warnings)?;
-    let ((i0, i1), (j0, j1)) = map.index_range(nx_all, ny_all);
-    let map = map.shifted(i0, j0);
+        &mut warnings,
+    )?;
     let (nx, ny) = (i1 - i0 + 1, j1 - j0 + 1);
     let convergence_rad: Vec<f64> = (j0..=j1)
         .flat_map(|j| (i0..=i1).map(move |i| (i, j)))

@@ -27,8 +27,8 @@ use chrono::{DateTime, Utc};
 use grib::LatLons;
 
 use super::cf::{time_window, GriddedOptions};
-use super::index_map::{unwrap_longitudes, HorizontalGrid, IndexMap, LocalBox};
-use super::{check_coverage, GriddedMet, Levels, RawGrid, StabilityField};
+use super::index_map::{unwrap_longitudes, HorizontalGrid, LocalBox};
+use super::{locate_region, GriddedMet, Levels, RawGrid, StabilityField};
 use crate::geo::TransverseMercator;
 use crate::met::error::{MetError, MetWarning};
 use crate::met::file_kind::{sniff, FileKind};
@@ -259,15 +259,15 @@ pub fn read(
             lon_deg: lon2,
         }
     };
-    let map = IndexMap::build(
+    let (map, (i0, i1), (j0, j1)) = locate_region(
+        &file,
         &grid,
         engine,
-        region.grown(options.margin_m),
+        region,
+        options.margin_m,
         options.table_step_m,
-    );
-    check_coverage(&file, &grid, &map, engine, region, &mut warnings)?;
-    let ((i0, i1), (j0, j1)) = map.index_range(ni, nj);
-    let map = map.shifted(i0, j0);
+        &mut warnings,
+    )?;
     let (nx, ny, nz, nt) = (i1 - i0 + 1, j1 - j0 + 1, heights.len(), times.len());
     let n2 = nx * ny;
     // Winds relative to the grid turn by the angle of the grid's i axis in the local frame;

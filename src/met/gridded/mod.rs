@@ -106,11 +106,30 @@ pub enum StabilityField {
     SensibleHeatFluxWM2(Vec<f64>),
 }
 
+/// The index map of `grid` over the run's `region` grown by `margin_m`, checked for coverage
+/// ([`check_coverage`]) and cut to the columns i0..=i1 and rows j0..=j1 it reads: returns the
+/// map shifted to them, and ((i0, i1), (j0, j1)).
+#[allow(clippy::type_complexity)]
+pub(crate) fn locate_region(
+    file: &Path,
+    grid: &HorizontalGrid,
+    engine: &TransverseMercator,
+    region: LocalBox,
+    margin_m: f64,
+    table_step_m: f64,
+    warnings: &mut Vec<MetWarning>,
+) -> Result<(IndexMap, (usize, usize), (usize, usize)), MetError> {
+    let map = IndexMap::build(grid, engine, region.grown(margin_m), table_step_m);
+    check_coverage(file, grid, &map, engine, region, warnings)?;
+    let ((i0, i1), (j0, j1)) = map.index_range(grid.nx(), grid.ny());
+    Ok((map.shifted(i0, j0), (i0, i1), (j0, j1)))
+}
+
 /// Refuses a run whose `region` lies wholly outside the file's grid (a file for another place,
 /// or a domain centred elsewhere than meant): holding the grid's edge values over all of it
 /// would be a wrong answer with a warning. Where only part of the region lies outside, warns
 /// how much: the values at the grid's edge are held there.
-pub(crate) fn check_coverage(
+fn check_coverage(
     file: &Path,
     grid: &HorizontalGrid,
     map: &IndexMap,
