@@ -2,6 +2,8 @@
 //! cloud still over the grid when the run ends, consequences read from a layer above people's
 //! heads, and a run where nothing reached the grid.
 
+mod common;
+
 use std::path::Path;
 
 use plume::scenario::Scenario;
@@ -9,32 +11,14 @@ use plume::{simulate, RunOptions};
 
 /// Chlorine released for 30 min at the centre of a square domain under a 3 m/s west wind.
 fn warnings(extent_m: f64, duration_s: f64, layers: &str, rate_kg_s: f64) -> Vec<String> {
-    let text = format!(
-        r#"
-[scenario]
-name = "coverage"
-start = "2026-09-10T14:00:00Z"
-duration_s = {duration_s}
-[domain]
-centre = {{ lat = 45.19, lon = -67.28 }}
-extent_m = [{extent_m}, {extent_m}]
-resolution_m = 200
-layers_m = {layers}
-output_interval_s = 300
-[[source]]
-name = "rail car"
-location = {{ lat = 45.19, lon = -67.28 }}
-height_m = 1.0
-duration_s = 1800
-release = [{{ substance = "Chlorine", rate_kg_s = {rate_kg_s} }}]
-[meteorology]
-kind = "uniform"
-wind_speed_m_s = 3.0
-wind_from_deg = 270
-stability = "D"
-mixing_height_m = 800
-"#
-    );
+    let text = common::CalaisChlorine {
+        extent_m,
+        duration_s,
+        layers_m: layers,
+        rate_kg_s,
+        ..Default::default()
+    }
+    .text();
     let s = Scenario::parse(&text, Path::new("coverage.toml")).unwrap();
     simulate(&s, &RunOptions::default()).unwrap().warnings
 }

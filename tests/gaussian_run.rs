@@ -1,6 +1,8 @@
 //! The Gaussian model on the scenario grid: travel-time windows, superposition, decay, and
 //! identical results for any number of threads.
 
+mod common;
+
 use std::path::Path;
 
 use plume::geo::TransverseMercator;
@@ -172,31 +174,11 @@ release = [{ nuclide = "Cs-137", rate_bq_s = 1e9 }]
 #[test]
 fn a_zone_near_the_source_does_not_depend_on_the_grid_alignment() {
     let zone_cells = |lat: f64| -> [usize; 3] {
-        let text = format!(
-            r#"
-[scenario]
-name = "alignment"
-start = "2026-09-10T14:00:00Z"
-duration_s = 3600
-[domain]
-centre = {{ lat = 45.19, lon = -67.28 }}
-extent_m = [20000, 20000]
-resolution_m = 200
-layers_m = [[0, 3]]
-output_interval_s = 300
-[[source]]
-location = {{ lat = {lat}, lon = -67.28 }}
-height_m = 1.0
-duration_s = 1800
-release = [{{ substance = "Chlorine", rate_kg_s = 5.0 }}]
-[meteorology]
-kind = "uniform"
-wind_speed_m_s = 3.0
-wind_from_deg = 270
-stability = "D"
-mixing_height_m = 800
-"#
-        );
+        let text = common::CalaisChlorine {
+            source_lat_deg: lat,
+            ..Default::default()
+        }
+        .text();
         let s = Scenario::parse(&text, Path::new("alignment.toml")).unwrap();
         let sim = simulate(&s, &RunOptions::default()).unwrap();
         let ch = &sim.consequence.chemical[0];

@@ -36,3 +36,65 @@ mixing_height_m = 800
 "#
     )
 }
+
+/// A ground-level chlorine release for 30 min at the Calais–St. Stephen crossing (45.19 N,
+/// 67.28 W; the source `lat_deg` north of it when moved) at the centre of a square domain of
+/// `extent_m`, 200 m cells, under a neutral 3 m/s west wind.
+pub struct CalaisChlorine<'a> {
+    pub extent_m: f64,
+    pub duration_s: f64,
+    pub layers_m: &'a str,
+    pub rate_kg_s: f64,
+    pub source_lat_deg: f64,
+}
+
+impl Default for CalaisChlorine<'_> {
+    fn default() -> Self {
+        CalaisChlorine {
+            extent_m: 20_000.0,
+            duration_s: 3600.0,
+            layers_m: "[[0, 3]]",
+            rate_kg_s: 5.0,
+            source_lat_deg: 45.19,
+        }
+    }
+}
+
+impl CalaisChlorine<'_> {
+    /// The scenario file text.
+    pub fn text(&self) -> String {
+        let CalaisChlorine {
+            extent_m,
+            duration_s,
+            layers_m,
+            rate_kg_s,
+            source_lat_deg,
+        } = self;
+        format!(
+            r#"
+[scenario]
+name = "Calais chlorine"
+start = "2026-09-10T14:00:00Z"
+duration_s = {duration_s}
+[domain]
+centre = {{ lat = 45.19, lon = -67.28 }}
+extent_m = [{extent_m}, {extent_m}]
+resolution_m = 200
+layers_m = {layers_m}
+output_interval_s = 300
+[[source]]
+name = "rail car"
+location = {{ lat = {source_lat_deg}, lon = -67.28 }}
+height_m = 1.0
+duration_s = 1800
+release = [{{ substance = "Chlorine", rate_kg_s = {rate_kg_s} }}]
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 3.0
+wind_from_deg = 270
+stability = "D"
+mixing_height_m = 800
+"#
+        )
+    }
+}
