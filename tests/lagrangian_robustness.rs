@@ -21,9 +21,10 @@ fn a_nan_time_scale_takes_the_minimum_step_and_the_step_finishes() {
         stability: StabilityClass::D,
     };
     let mut column = Column::from_boundary_layer(&bl, 0.0, |_| [4.0, 0.0, 0.0]);
-    for level in column.levels.iter_mut().chain([&mut column.above_lid]) {
+    for level in column.levels_mut() {
         level.inv_time_scale[3] = f32::NAN;
     }
+    column.above_lid.inv_time_scale[3] = f32::NAN;
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let columns = ColumnGrid::single(column);

@@ -38,6 +38,7 @@ pub struct ColumnLevel {
 }
 
 const _: () = assert!(std::mem::size_of::<ColumnLevel>() == 48);
+const _: () = assert!(COLUMN_LEVELS >= 2);
 
 impl ColumnLevel {
     /// Packs turbulence and wind into a level.
@@ -78,8 +79,10 @@ impl ColumnLevel {
 /// Wind and turbulence by height, plus the lid and the precipitation of one met time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
-    /// Levels at heights z_k = (k / `index_per_sqrt_m`)², k = 0..len.
-    pub levels: Vec<ColumnLevel>,
+    /// Levels at heights z_k = (k / `index_per_sqrt_m`)², k = 0..len; always at least two
+    /// (the table reads rely on it), so private: [`Column::levels`] and [`Column::levels_mut`]
+    /// give them as slices.
+    levels: Vec<ColumnLevel>,
     /// Fractional level index per √m: the level index of height z is √z · this,
     /// (N − 1)/√top for N levels up to `top`.
     pub index_per_sqrt_m: f32,
@@ -174,6 +177,16 @@ impl Column {
         })
     }
 
+    /// The tabulated levels, from the ground up.
+    pub fn levels(&self) -> &[ColumnLevel] {
+        &self.levels
+    }
+
+    /// The tabulated levels, to be edited in place (their number is fixed).
+    pub fn levels_mut(&mut self) -> &mut [ColumnLevel] {
+        &mut self.levels
+    }
+
     /// Returns the levels around `z_m` and the interpolation weight of the upper one.
     #[inline(always)]
     fn bracket(&self, z_m: f32) -> (&ColumnLevel, &ColumnLevel, f32) {
@@ -184,34 +197,49 @@ impl Column {
         // unchecked conversion skips the saturation checks of `as` in the hot loop.
         let k: u32 = unsafe { f.to_int_unchecked() };
         let k = (k as usize).min(last - 1);
-        (&self.levels[k], &self.levels[k + 1], f - k as f32)
+        // SAFETY: a column has at least two levels (`tabulate`, `homogeneous`; the field is
+        // private and `levels_mut` cannot change their number), so
+        // k ≤ last − 1 and k + 1 ≤ last are in bounds; skipping the checks keeps the lanes'
+        // table reads free of branches.
+        let (a, b) = unsafe {
+            (
+                self.levels.get_unchecked(k),
+                self.levels.get_unchecked(k + 1),
+            )
+        };
+        (a, b, f - k as f32)
     }
 
     /// Returns the interpolated level at height `z_m` (the lid record above the lid).
     #[inline(always)]
     pub fn at(&self, z_m: f32) -> ColumnLevel {
-        if z_m > self.lid_m {
-            return self.above_lid;
-        }
+        // Both sides are computed and one selected, so the lanes' reads carry no branch.
         let (a, b, w) = self.bracket(z_m);
-        ColumnLevel::lerp(a, b, w)
+        let inside = ColumnLevel::lerp(a, b, w);
+        if z_m > self.lid_m {
+            self.above_lid
+        } else {
+            inside
+        }
     }
 
     /// Returns T_Lw (s), σw (m/s) and the mean vertical wind W (m/s) at `z_m`, interpolated as
     /// [`Column::at`] does (the same values, three instead of twelve).
     #[inline(always)]
     pub fn vertical_at(&self, z_m: f32) -> [f32; 3] {
-        let (a, b, w) = if z_m > self.lid_m {
-            (&self.above_lid, &self.above_lid, 0.0)
-        } else {
-            self.bracket(z_m)
-        };
+        let (a, b, w) = self.bracket(z_m);
         let mix = |x: f32, y: f32| x + w * (y - x);
-        [
+        let inside = [
             mix(a.inv_time_scale[3], b.inv_time_scale[3]),
             mix(a.sigma[2], b.sigma[2]),
             mix(a.wind[2], b.wind[2]),
-        ]
+        ];
+        let above = &self.above_lid;
+        if z_m > self.lid_m {
+            [above.inv_time_scale[3], above.sigma[2], above.wind[2]]
+        } else {
+            inside
+        }
     }
 }
 

@@ -277,7 +277,7 @@ pub fn simulate(
 /// zero).
 fn column_params(columns: &ColumnGrid, n_sources: usize) -> StepParams {
     StepParams {
-        n_levels: columns.columns[0].levels.len() as u32,
+        n_levels: columns.columns[0].levels().len() as u32,
         columns_inv_spacing_per_m: columns.inv_spacing_per_m,
         n_sources: n_sources as u32,
         columns_nx: columns.nx as u32,

@@ -124,11 +124,11 @@ pub fn entry_records(plans: &[SourcePlan], scales: &Scales) -> Vec<EntryRec> {
 /// # Panics
 /// If the columns have different numbers of levels.
 pub fn column_records(grid: &ColumnGrid) -> Vec<ColumnLevel> {
-    let n = grid.columns[0].levels.len();
+    let n = grid.columns[0].levels().len();
     let mut v = Vec::with_capacity(grid.columns.len() * (n + 2));
     for c in &grid.columns {
-        assert_eq!(c.levels.len(), n, "every column has the same levels");
-        v.extend_from_slice(&c.levels);
+        assert_eq!(c.levels().len(), n, "every column has the same levels");
+        v.extend_from_slice(c.levels());
         v.push(c.above_lid);
         v.push(ColumnLevel {
             sigma: [c.index_per_sqrt_m, c.lid_m, c.precipitation_mm_h, 0.0],
