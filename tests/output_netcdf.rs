@@ -4,6 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
+use common::external;
 use hdf5::types::FixedUnicode;
 use plume::output::{write_atomically, OutputError};
 use plume::scenario::Scenario;
@@ -26,18 +29,6 @@ fn text_attr(loc: &hdf5::Location, name: &str) -> String {
         .unwrap()
         .as_str()
         .to_string()
-}
-
-/// Runs an external checker, or explains why not: CI installs it, so there it must exist.
-fn external(cmd: &str, args: &[&str]) -> Option<std::process::Output> {
-    match Command::new(cmd).args(args).output() {
-        Ok(o) => Some(o),
-        Err(e) if std::env::var_os("CI").is_none() => {
-            eprintln!("skipping the {cmd} check: {e} (CI installs it; run .ci/run to include it)");
-            None
-        }
-        Err(e) => panic!("{cmd} is required in CI: {e}"),
-    }
 }
 
 #[test]

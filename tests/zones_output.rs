@@ -51,6 +51,13 @@ const INFO_ORDER: [&str; 21] = [
     "resource",
     "area",
 ];
+/// CAP 1.2 `area` children in schema order (§3.2.4).
+const AREA_ORDER: [&str; 6] = [
+    "areaDesc", "polygon", "circle", "geocode", "altitude", "ceiling",
+];
+/// One `info` block as [`check_cap`] reads it: language, headline, responseTypes, polygons and
+/// SAME geocodes.
+type CapInfo = (String, String, Vec<String>, Vec<String>, Vec<String>);
 const RESPONSE_TYPES: [&str; 9] = [
     "Shelter", "Evacuate", "Prepare", "Execute", "Avoid", "Monitor", "Assess", "AllClear", "None",
 ];
@@ -223,8 +230,8 @@ fn kml_holds_one_styled_placemark_per_zone_with_lon_lat_rings() {
 }
 
 /// Checks one alert against CAP 1.2's structure and value lists; returns its info blocks as
-/// (language, headline, responseTypes, polygons).
-fn check_cap(xml: &str) -> Vec<(String, String, Vec<String>, Vec<String>)> {
+/// (language, headline, responseTypes, polygons, SAME geocodes).
+fn check_cap(xml: &str) -> Vec<CapInfo> {
     let doc = roxmltree::Document::parse(xml).unwrap();
     let alert = doc.root_element();
     assert_eq!(alert.tag_name().name(), "alert");
@@ -293,7 +300,18 @@ fn check_cap(xml: &str) -> Vec<(String, String, Vec<String>, Vec<String>)> {
             .iter()
             .all(|r| RESPONSE_TYPES.contains(&r.as_str())));
         let area = info.children().find(|n| n.has_tag_name("area")).unwrap();
+        in_order(area, &AREA_ORDER);
         assert!(!child(area, "areaDesc").is_empty());
+        let mut same = vec![];
+        for g in area.children().filter(|n| n.has_tag_name("geocode")) {
+            assert_eq!(child(g, "valueName"), "SAME");
+            let code = child(g, "value");
+            assert!(
+                code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+                "SAME code {code}"
+            );
+            same.push(code);
+        }
         let polygons: Vec<String> = area
             .children()
             .filter(|n| n.has_tag_name("polygon"))
@@ -317,6 +335,7 @@ fn check_cap(xml: &str) -> Vec<(String, String, Vec<String>, Vec<String>)> {
             child(info, "headline"),
             responses,
             polygons,
+            same,
         ));
     }
     infos
@@ -384,6 +403,75 @@ fn across_the_border_each_country_is_alerted_in_its_own_languages() {
     assert!(infos
         .iter()
         .all(|i| !i.1.to_lowercase().contains("relocation")));
+}
+
+#[test]
+fn alerts_validate_against_the_cap_1_2_schema_and_the_us_one_against_the_ipaws_profile() {
+    let s = border_scenario();
+    let sim = simulate(&s, &RunOptions::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_outputs(&s, &sim, dir.path()).unwrap();
+    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cap");
+    let checks = [
+        ("CAP-v1.2.xsd", "alert-CA.cap.xml"),
+        ("CAP-v1.2.xsd", "alert-US.cap.xml"),
+        ("capv1.2-ipaws-profile-v1.0-pr02.xsd", "alert-US.cap.xml"),
+    ];
+    for (schema, alert) in checks {
+        let (schema, alert) = (schemas.join(schema), dir.path().join(alert));
+        let args = [
+            "--noout",
+            "--schema",
+            schema.to_str().unwrap(),
+            alert.to_str().unwrap(),
+        ];
+        let Some(out) = common::external("xmllint", &args) else {
+            return;
+        };
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            alert.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // The IPAWS profile's code and an EAS event code: Radiological Hazard Warning.
+    let us = std::fs::read_to_string(dir.path().join("alert-US.cap.xml")).unwrap();
+    assert!(us.contains("<code>IPAWSv1.0</code>"));
+    assert!(us.contains("<eventCode>"), "{us}");
+    assert!(us.contains("<value>RHW</value>"));
+    let ca = std::fs::read_to_string(dir.path().join("alert-CA.cap.xml")).unwrap();
+    assert!(!ca.contains("IPAWS") && !ca.contains("<eventCode>"));
+}
+
+#[test]
+fn us_alert_areas_carry_the_same_code_of_every_county_they_reach_and_canadian_ones_none() {
+    // The plume crosses from Calais into Washington County, Maine (FIPS 23029).
+    let w = run(&border_scenario());
+    let us_infos = check_cap(&w.cap_us);
+    assert!(!us_infos.is_empty());
+    for info in &us_infos {
+        assert!(info.4.contains(&"023029".to_string()), "{:?}", info.4);
+        let mut sorted = info.4.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted, info.4, "each county once, in FIPS order");
+    }
+    assert!(check_cap(&w.cap).iter().all(|i| i.4.is_empty()));
+    let doc = roxmltree::Document::parse(&w.cap_us).unwrap();
+    let desc = doc
+        .descendants()
+        .find(|n| n.has_tag_name("areaDesc"))
+        .and_then(|n| n.text())
+        .unwrap();
+    assert!(desc.contains("Washington County, Maine"), "{desc}");
+    let features = w.geojson["features"].as_array().unwrap();
+    let us = features
+        .iter()
+        .find(|f| f["id"] == "US_EPA_PAG_2017_shelter_or_evacuate")
+        .unwrap();
+    let codes = us["properties"]["us_same_geocodes"].as_array().unwrap();
+    assert!(codes.contains(&Value::from("023029")), "{codes:?}");
 }
 
 #[test]

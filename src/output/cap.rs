@@ -5,6 +5,14 @@
 //! for US cells — each with its response type, urgency, severity, instruction and the zone's
 //! polygons.
 //!
+//! The US alert follows the OASIS *CAP v1.2 USA IPAWS Profile* v1.0: `<code>IPAWSv1.0</code>`,
+//! a SAME `eventCode` in each block (RHW, Radiological Hazard Warning, for a dose zone; HMW,
+//! Hazardous Materials Warning, for an AEGL zone; 47 CFR § 11.31(e)), and in each area the SAME
+//! geocode of every county its cells are in ([`crate::geo::counties`]), by which IPAWS routes it
+//! to the Emergency Alert System. Canadian areas have no CAP-CP
+//! location geocodes yet: those are Statistics Canada census subdivision codes, and no census
+//! subdivision boundaries are bundled.
+//!
 //! CAP conventions kept: elements in the schema's order; times as `YYYY-MM-DDThh:mm:ss-00:00`
 //! for UTC (CAP 1.2 §3.3.2 forbids `Z`); polygons as closed rings of at least four `lat,lon`
 //! pairs (§3.2.4). A CAP polygon has no holes, so each one is the exterior of a zone polygon: an
@@ -94,6 +102,10 @@ fn write(
                 &format!("{} ({})", prov.engine_version, prov.model),
             )?;
             text(w, "scope", "Public")?;
+            if country == Country::Us {
+                // The IPAWS profile's identifier, which IPAWS-OPEN requires of every alert.
+                text(w, "code", "IPAWSv1.0")?;
+            }
             text(
                 w,
                 "note",
@@ -231,6 +243,14 @@ fn info(
         text(w, "urgency", z.text.urgency)?;
         text(w, "severity", z.text.severity)?;
         text(w, "certainty", "Likely")?;
+        if lang == "en-US" {
+            // The EAS event code IPAWS needs (47 CFR § 11.31(e)): Radiological Hazard Warning
+            // for a dose zone, Hazardous Materials Warning for a chemical one.
+            w.create_element("eventCode").write_inner_content(|w| {
+                text(w, "valueName", "SAME")?;
+                text(w, "value", if z.radiological { "RHW" } else { "HMW" })
+            })?;
+        }
         text(w, "effective", &cap_time(prov.created))?;
         text(w, "onset", &cap_time(onset))?;
         text(w, "expires", &cap_time(expires))?;
@@ -252,15 +272,20 @@ fn info(
             })?;
         }
         w.create_element("area").write_inner_content(|w| {
-            text(
-                w,
-                "areaDesc",
-                if french {
-                    &part.area_desc_fr
-                } else {
-                    &part.area_desc_en
-                },
-            )?;
+            let mut desc = if french {
+                part.area_desc_fr.clone()
+            } else {
+                part.area_desc_en.clone()
+            };
+            if !part.us_counties.is_empty() {
+                let names: Vec<String> = part
+                    .us_counties
+                    .iter()
+                    .map(|c| format!("{} County, {}", c.name, c.state))
+                    .collect();
+                desc = format!("{desc}: {}", names.join("; "));
+            }
+            text(w, "areaDesc", &desc)?;
             for p in &part.alert_geometry {
                 let pairs: Vec<String> = p
                     .exterior()
@@ -268,6 +293,13 @@ fn info(
                     .map(|c| format!("{},{}", c.y, c.x))
                     .collect();
                 text(w, "polygon", &pairs.join(" "))?;
+            }
+            // IPAWS routes an alert to the Emergency Alert System by its SAME codes.
+            for c in &part.us_counties {
+                w.create_element("geocode").write_inner_content(|w| {
+                    text(w, "valueName", "SAME")?;
+                    text(w, "value", &c.same_code())
+                })?;
             }
             Ok(())
         })?;

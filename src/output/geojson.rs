@@ -51,6 +51,20 @@ pub fn zones_geojson(scenario: &Scenario, zones: &[MappedZone], prov: &Provenanc
                     .collect::<Vec<_>>()
                     .into(),
             );
+            let mut same: Vec<String> = z
+                .parts
+                .iter()
+                .flat_map(|part| part.us_counties.iter().map(|c| c.same_code()))
+                .collect();
+            same.sort_unstable();
+            same.dedup();
+            put(
+                "us_same_geocodes",
+                same.into_iter()
+                    .map(JsonValue::from)
+                    .collect::<Vec<_>>()
+                    .into(),
+            );
             Feature {
                 bbox: None,
                 geometry: Some(Geometry::new(GeometryValue::from(&z.geometry))),

@@ -10,6 +10,7 @@ use ndarray::Array2;
 use super::alert_text::{self, ZoneText};
 use crate::consequence::Consequence;
 use crate::field::GridSpec;
+use crate::geo::counties::Counties;
 use crate::geo::jurisdiction::{Country, JurisdictionGrid};
 use crate::geo::outline::{outline, CellLattice};
 use crate::geo::TransverseMercator;
@@ -59,6 +60,57 @@ pub struct ZonePart {
     /// Block size (m) of the cells `alert_geometry` outlines (the grid's cell when no
     /// coarsening was needed).
     pub alert_block_m: f64,
+    /// For a US part, the counties its cells are in ([`crate::geo::counties`]), by FIPS code:
+    /// the SAME geocodes of its alert area. Empty elsewhere, and for US cells far from any
+    /// county (the open Gulf of Maine).
+    pub us_counties: Vec<PartCounty>,
+}
+
+/// A county a zone part reaches.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PartCounty {
+    /// Five-digit FIPS code.
+    pub fips: String,
+    pub name: String,
+    pub state: String,
+}
+
+impl PartCounty {
+    /// The six-digit SAME code of the whole county.
+    pub fn same_code(&self) -> String {
+        format!("0{}", self.fips)
+    }
+}
+
+/// The counties of the marked cells of `mask` (cell centres looked up in
+/// [`Counties::embedded`]), in FIPS order.
+fn counties_of(
+    mask: &Array2<bool>,
+    lattice: CellLattice,
+    projection: &TransverseMercator,
+) -> Vec<PartCounty> {
+    let counties = Counties::embedded();
+    let mut found = vec![false; counties.counties.len()];
+    for ((j, i), _) in mask.indexed_iter().filter(|(_, &m)| m) {
+        let p = projection.inverse(
+            lattice.x0_m + i as f64 * lattice.dx_m,
+            lattice.y0_m + j as f64 * lattice.dx_m,
+        );
+        for k in counties.at(p) {
+            found[k] = true;
+        }
+    }
+    counties
+        .counties
+        .iter()
+        .zip(found)
+        .filter(|(_, f)| *f)
+        .map(|(c, _)| PartCounty {
+            fips: c.fips.clone(),
+            name: c.name.clone(),
+            state: c.state.clone(),
+        })
+        .collect()
 }
 
 /// Most points (the closing one included) of one alert polygon: alerting gateways limit
@@ -202,6 +254,11 @@ fn parts(
                     geometry: lon_lat(&mask, lattice, projection),
                     alert_geometry,
                     alert_block_m,
+                    us_counties: if country == Country::Us {
+                        counties_of(&mask, lattice, projection)
+                    } else {
+                        vec![]
+                    },
                 }
             })
         })

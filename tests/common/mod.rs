@@ -4,6 +4,18 @@
 pub mod cf_writer;
 pub mod gridded_fixture;
 
+/// Runs an external checker, or explains why not: CI installs it, so there it must exist.
+pub fn external(cmd: &str, args: &[&str]) -> Option<std::process::Output> {
+    match std::process::Command::new(cmd).args(args).output() {
+        Ok(o) => Some(o),
+        Err(e) if std::env::var_os("CI").is_none() => {
+            eprintln!("skipping the {cmd} check: {e} (CI installs it; run .ci/run to include it)");
+            None
+        }
+        Err(e) => panic!("{cmd} is required in CI: {e}"),
+    }
+}
+
 /// A release at Calais (ME) on the St. Croix, across the river from St. Stephen (NB), under a
 /// north wind: the plume runs south into Maine while the grid also covers New Brunswick.
 pub fn st_croix_border_scenario(consequence: &str) -> String {
