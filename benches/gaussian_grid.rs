@@ -1,12 +1,15 @@
 //! Gaussian plume over a 1000 × 1000 ground grid: receptor-source evaluations per second for one
-//! and ten sources, with ground and mixing-lid reflection, on 1 and 2 threads.
+//! and ten sources, with ground and mixing-lid reflection, on 1 and 2 threads, and for one
+//! dense-gas plume.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use plume::geo::{LatLon, TransverseMercator};
 use plume::met::boundary_layer::{BoundaryLayer, StabilityClass};
 use plume::met::UniformMet;
-use plume::model::gaussian::{steady_field, PlumeGeometry};
+use plume::model::gaussian::dense::DenseGasSigmas;
+use plume::model::gaussian::{steady_field, PlumeGeometry, Sigmas};
 use plume::scenario::{SigmaScheme, Terrain};
+use plume::source::dense_gas::{self, DensePlume};
 use plume::source::Source;
 
 const N: usize = 1000;
@@ -69,6 +72,21 @@ fn bench(c: &mut Criterion) {
             });
         }
     }
+    // One dense-gas plume (10 kg/s of chlorine): the workbook's σ, evaluated cell by cell.
+    let mut dense = plumes(1);
+    let s = dense_gas::screen(10.0, 0.0709, 288.15, 5.0).unwrap();
+    let passive = dense[0].sigmas.passive();
+    dense[0].sigmas = Sigmas::DenseGas(DenseGasSigmas::new(
+        DensePlume::new(&s),
+        s.volume_rate_m3_s,
+        dense[0].u_m_s,
+        passive,
+    ));
+    dense[0].ground_level = true;
+    g.throughput(Throughput::Elements((N * N) as u64));
+    g.bench_function("1_dense_gas_source_2_thread", |b| {
+        b.iter(|| steady_field(&dense, N, x0, x0, DX_M, 1.5, &mut out))
+    });
     g.finish();
 }
 

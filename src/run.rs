@@ -7,6 +7,7 @@ use crate::backend::{self, BackendChoice};
 use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::UniformMet;
+use crate::model::gaussian::dense;
 use crate::model::{gaussian, lagrangian, puff};
 use crate::output::cap::{zones_cap, ALERTS};
 use crate::output::geojson::zones_geojson;
@@ -17,7 +18,7 @@ use crate::output::staging::{check_output_dir, Staging};
 use crate::output::summary::{species_summaries, RunSummary};
 use crate::output::zones::{mapped_zones, MappedZone};
 use crate::output::{write_bytes_atomically, OutputError};
-use crate::scenario::{MetSpec, ModelSpec, OutputFormat, Scenario, ScenarioError};
+use crate::scenario::{DenseGas, MetSpec, ModelSpec, OutputFormat, Scenario, ScenarioError};
 
 /// Why a run failed.
 #[derive(Debug, thiserror::Error)]
@@ -129,11 +130,13 @@ pub fn simulate_with_progress(
             ModelSpec::GaussianPlume {
                 sigma_scheme,
                 receptor_height_m,
+                dense_gas,
             },
             MetSpec::Uniform(met_spec),
         ) => {
             let met = UniformMet::from_spec(met_spec, scenario.domain.centre.lat);
-            warnings.extend(dense_gas_warnings(scenario, &met, &tm));
+            let near_field = *dense_gas == DenseGas::BritterMcquaid;
+            warnings.extend(dense_gas_warnings(scenario, &met, &tm, near_field));
             if met.wind_speed_at_m_s(met.reference_height_m) < 1.0 {
                 warnings.push(format!(
                     "wind speed {:.2} m/s is below 1 m/s: a steady Gaussian plume is unreliable in near-calm air",
@@ -144,10 +147,19 @@ pub fn simulate_with_progress(
                 scheme: *sigma_scheme,
                 terrain: met_spec.terrain,
                 receptor_height_m: *receptor_height_m,
+                dense_gas: near_field,
             };
+            // The GPU kernel has the passive σ schemes only: dense-gas plumes run on the CPU.
+            let dense_here = near_field && any_dense_at_grade(scenario, &met);
+            if dense_here && gpu.is_some() {
+                warnings.push(
+                    "the dense-gas plume is computed on the CPU (the GPU kernel has the passive σ schemes only)"
+                        .into(),
+                );
+            }
             match &gpu {
                 #[cfg(feature = "gpu")]
-                Some(ctx) => crate::backend::gpu::gaussian::run(
+                Some(ctx) if !dense_here => crate::backend::gpu::gaussian::run(
                     ctx,
                     &scenario.sources,
                     &scenario.species,
@@ -184,7 +196,7 @@ pub fn simulate_with_progress(
             }
             let (met, met_warnings) = crate::met::load::load(scenario, &tm)?;
             warnings.extend(met_warnings.iter().map(|w| w.to_string()));
-            warnings.extend(dense_gas_warnings(scenario, met.as_ref(), &tm));
+            warnings.extend(dense_gas_warnings(scenario, met.as_ref(), &tm, false));
             let growth = puff::Growth {
                 scheme: spec.sigma_scheme,
                 terrain: met_spec.terrain(),
@@ -230,7 +242,7 @@ pub fn simulate_with_progress(
         ) => {
             let (met, met_warnings) = crate::met::load::load(scenario, &tm)?;
             warnings.extend(met_warnings.iter().map(|w| w.to_string()));
-            warnings.extend(dense_gas_warnings(scenario, met.as_ref(), &tm));
+            warnings.extend(dense_gas_warnings(scenario, met.as_ref(), &tm, false));
             let mut cfg = lagrangian::LagrangianConfig {
                 seed: options.seed.unwrap_or(*seed),
                 ..Default::default()
@@ -294,64 +306,71 @@ pub fn simulate_with_progress(
     })
 }
 
-/// Height (m) of the wind the dense-gas correlations use (Britter & McQuaid 1988: u at 10 m).
-const DENSE_GAS_WIND_HEIGHT_M: f64 = 10.0;
+/// Whether some source of `scenario` is at grade with a dense release under uniform `met`: the
+/// Gaussian plume then models it with the workbook's near field.
+fn any_dense_at_grade(scenario: &Scenario, met: &UniformMet) -> bool {
+    let wind_10m = met.wind_speed_at_m_s(dense::WORKBOOK_WIND_HEIGHT_M);
+    scenario.sources.iter().any(|s| {
+        dense::at_grade(s)
+            && dense::densest_release(s, &scenario.species, wind_10m, met.air_temperature_k)
+                .is_some()
+    })
+}
 
 /// A warning for each release of a vapour heavier than air that slumps under gravity near its
-/// source ([`crate::source::dense_gas`]) over at least half a grid cell: every model here is
-/// passive, so within the distance given the real cloud is wider and shallower than modelled.
-/// (By the criterion almost any chlorine release is dense at the source, but a gram a second is
-/// passive within 4 m, which no grid resolves.)
+/// source ([`crate::source::dense_gas`]) over at least half a grid cell. With `near_field` (the
+/// Gaussian plume's default) a release at grade is modelled by the workbook's near field and
+/// the warning says so; otherwise the model treats it as passive, and within the distance given
+/// the real cloud is wider and shallower than modelled. (By the criterion almost any chlorine
+/// release is dense at the source, but a gram a second is passive within 4 m, which no grid
+/// resolves.)
 fn dense_gas_warnings(
     scenario: &Scenario,
     met: &dyn crate::met::Meteorology,
     tm: &TransverseMercator,
+    near_field: bool,
 ) -> Vec<String> {
-    use crate::source::dense_gas;
-    use crate::substance::{AmountUnit, Library};
     let mut out = vec![];
     for source in &scenario.sources {
         let (x, y) = tm.forward(source.location);
-        let m = met.sample(x, y, DENSE_GAS_WIND_HEIGHT_M, source.start_s);
+        let m = met.sample(x, y, dense::WORKBOOK_WIND_HEIGHT_M, source.start_s);
         let wind_m_s = m.wind_u_m_s.hypot(m.wind_v_m_s);
-        for r in &source.releases {
-            let species = &scenario.species[r.species];
-            if species.unit != AmountUnit::Kilogram {
-                continue;
-            }
-            let Some(chemical) = Library::embedded().chemical(&species.name) else {
-                continue;
-            };
-            let molar_mass_kg_mol = chemical.mw_g_per_mol * 1e-3;
-            let Some(s) = dense_gas::screen(
-                r.rate_per_s,
-                molar_mass_kg_mol,
-                m.air_temperature_k,
-                wind_m_s,
-            )
-            .filter(|s| s.is_dense() && s.passive_beyond_m >= 0.5 * scenario.domain.resolution_m) else {
-                continue;
-            };
-            // Two significant figures, so that ensemble members under slightly different winds
-            // give the same warning (the distance barely depends on the wind).
-            let round2 = |x: f64| {
-                let unit = 10f64.powf(x.log10().floor() - 1.0);
-                (x / unit).round() * unit
-            };
-            let mut text = format!(
-                "{} from '{}' ({} kg/s) is a dense gas, {:.1} × as dense as air: by Britter & McQuaid's (1988) correlations it slumps and spreads under gravity to about {} m, where it is down to 0.2 % of its source concentration; model {} treats it as passive, so within that distance the real cloud is wider and shallower than modelled",
-                species.name,
-                source.name,
-                r.rate_per_s,
-                s.density_ratio,
-                round2(s.passive_beyond_m),
+        let Some((r, s)) =
+            dense::densest_release(source, &scenario.species, wind_m_s, m.air_temperature_k)
+                .filter(|(_, s)| s.passive_beyond_m >= 0.5 * scenario.domain.resolution_m)
+        else {
+            continue;
+        };
+        let release = &source.releases[r];
+        // Two significant figures, so that ensemble members under slightly different winds
+        // give the same warning (the distance barely depends on the wind).
+        let round2 = |x: f64| {
+            let unit = 10f64.powf(x.log10().floor() - 1.0);
+            (x / unit).round() * unit
+        };
+        let what = format!(
+            "{} from '{}' ({} kg/s) is a dense gas, {:.1} × as dense as air: by Britter & McQuaid's (1988) correlations it slumps and spreads under gravity to about {} m, where it is down to 0.2 % of its source concentration",
+            scenario.species[release.species].name,
+            source.name,
+            release.rate_per_s,
+            s.density_ratio,
+            round2(s.passive_beyond_m),
+        );
+        let mut text = if near_field && dense::at_grade(source) {
+            format!(
+                "{what}; model {} follows their workbook there (ground-level centreline concentration and gravity-spread width; vapour released at the air temperature, so a cold flashing release is denser than modelled) and a passive plume from virtual sources beyond",
                 scenario.model.kind_name(),
-            );
-            if s.outside_fit() {
-                text += " (outside the correlations' fitted range of α, −1 to 1)";
-            }
-            out.push(text);
+            )
+        } else {
+            format!(
+                "{what}; model {} treats it as passive, so within that distance the real cloud is wider and shallower than modelled",
+                scenario.model.kind_name(),
+            )
+        };
+        if s.outside_fit() {
+            text += " (outside the correlations' fitted range of α, −1 to 1)";
         }
+        out.push(text);
     }
     out
 }

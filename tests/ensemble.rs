@@ -272,13 +272,24 @@ fn probability_outlines_nest_and_carry_the_summary_areas() {
             "{}: a spread ensemble, {areas:?}",
             z.label
         );
-        // Each level lies inside the one below it.
-        use geo::Contains;
+        // Each level lies inside the one below it, up to centimetres: an edge straight on the
+        // grid is drawn as a chord in longitude and latitude, which a vertex of the other
+        // outline in its middle misses by ~1 cm (and coordinates are rounded to 1e-7°). What
+        // lies outside is a sliver along the outline, under 5·10⁻⁷° (~5 cm) times its length,
+        // where one 300 m cell out of place would be ~10⁻⁵ deg².
+        use geo::{Area, BooleanOps};
+        let perimeter_deg = |m: &geo::MultiPolygon<f64>| -> f64 {
+            m.iter()
+                .flat_map(|p| p.exterior().lines())
+                .map(|l| l.dx().hypot(l.dy()))
+                .sum()
+        };
         for (inner, outer) in [(50, 10), (90, 50)] {
             if let (Some(i), Some(o)) = (level(inner), level(outer)) {
+                let outside = polygon(i).difference(&polygon(o)).unsigned_area();
                 assert!(
-                    polygon(o).contains(&polygon(i)) || polygon(o) == polygon(i),
-                    "{}: {inner} % outside {outer} %",
+                    outside < 5e-7 * perimeter_deg(&polygon(i)),
+                    "{}: {inner} % outside {outer} % over {outside} deg²",
                     z.label
                 );
             }
@@ -325,7 +336,9 @@ fn results_do_not_depend_on_threads_and_follow_the_seed() {
 /// σ = 10° the AEGL-1 zone of a 5 kg/s release kept only 0.24 of its area at P ≥ 50 %.
 #[test]
 fn direction_only_probability_is_symmetric_and_its_median_zone_matches_the_deterministic_area() {
-    let ens = "[ensemble]\nmembers = 100\nseed = 3\nwind_from_sd_deg = 3\nwind_speed_log_sd = 0\nmixing_height_log_sd = 0\nstability_class_sd = 0\n";
+    // A passive plume, whose zones are wider than 3° all along (the dense-gas near field leaves
+    // a long narrow tip to the AEGL-2 zone: ratio 0.93).
+    let ens = "dense_gas = \"passive\"\n[ensemble]\nmembers = 100\nseed = 3\nwind_from_sd_deg = 3\nwind_speed_log_sd = 0\nmixing_height_log_sd = 0\nstability_class_sd = 0\n";
     let s = parse(&chlorine_text(ens, 300.0));
     let plain = simulate(&s, &run_options(2)).unwrap();
     let e = ensemble::run(&s, &ens_options(2)).unwrap();

@@ -94,6 +94,7 @@ fn the_deposit_on_the_grid_is_what_the_plume_loses() {
         scheme: SigmaScheme::Briggs,
         terrain: Terrain::Rural,
         receptor_height_m: None,
+        dense_gas: true,
     };
     let fields = run(&[source], &species, &met, &grid, &tm, &setup, RUN_S);
     let on_grid = |s: usize, dry: bool| {

@@ -2,6 +2,7 @@
 //! every σ scheme, terrain, lid form (images and Fourier) and plume rise, and whole runs.
 #![cfg(feature = "gpu")]
 
+mod common;
 mod support;
 
 use plume::backend::gpu::gaussian::{run as gpu_run, steady_grids};
@@ -185,6 +186,8 @@ fn gpu_gaussian_run_matches_the_cpu_fields() {
         scheme: SigmaScheme::Briggs,
         terrain: Terrain::Rural,
         receptor_height_m: None,
+        // The passive kernels compared (a dense-gas plume runs on the CPU only).
+        dense_gas: false,
     };
     let cpu = cpu_run(&srcs, &sp, &m, &grid, &tm, &setup, 7200.0);
     let gpu = gpu_run(&ctx, &srcs, &sp, &m, &grid, &tm, &setup, 7200.0).expect("GPU run");
@@ -315,4 +318,53 @@ fn gpu_plume_grid_near_a_source_far_from_the_frame_origin_matches_the_cpu() {
     }
     eprintln!("worst relative difference {worst:.2e}");
     assert!(worst < 1e-4, "worst relative difference {worst:e}");
+}
+
+#[test]
+fn a_dense_gas_plume_asked_of_the_gpu_runs_on_the_cpu_and_says_so() {
+    use plume::backend::BackendChoice;
+    use plume::model::gaussian::dense::DenseGasSigmas;
+    use plume::model::gaussian::Sigmas;
+    use plume::source::dense_gas::{screen, DensePlume};
+    let Some(ctx) = support::gpu_or_skip("a_dense_gas_plume_asked_of_the_gpu_runs_on_the_cpu")
+    else {
+        return;
+    };
+    // The kernel refuses a dense-gas plume rather than compute it as a passive one.
+    let tm = TransverseMercator::new(CENTRE);
+    let m = met(StabilityClass::D, 800.0);
+    let src = &sources(&tm)[0];
+    let mut p = PlumeGeometry::new(src, &m, SigmaScheme::Briggs, Terrain::Rural, &tm);
+    let s = screen(10.0, 0.0709, 288.15, 4.0).unwrap();
+    let passive = p.sigmas.passive();
+    p.sigmas = Sigmas::DenseGas(DenseGasSigmas::new(
+        DensePlume::new(&s),
+        s.volume_rate_m3_s,
+        p.u_m_s,
+        passive,
+    ));
+    let err = steady_grids(&ctx, &[p], 10, 10, 0.0, 0.0, 50.0, &[1.5]).unwrap_err();
+    assert!(err.to_string().contains("dense-gas"), "{err}");
+    // A run asked of the GPU computes the dense plume on the CPU, says so, and gets the CPU's
+    // fields.
+    let s = plume::Scenario::parse(
+        &common::CalaisChlorine::default().text(),
+        std::path::Path::new("calais.toml"),
+    )
+    .unwrap();
+    let on = |backend| {
+        let options = plume::RunOptions {
+            backend: Some(backend),
+            ..Default::default()
+        };
+        plume::simulate(&s, &options).unwrap()
+    };
+    let (gpu, cpu) = (on(BackendChoice::Gpu), on(BackendChoice::Cpu));
+    let notice = |w: &[String]| w.iter().any(|w| w.contains("computed on the CPU"));
+    assert!(notice(&gpu.warnings), "{:?}", gpu.warnings);
+    assert!(!notice(&cpu.warnings));
+    assert_eq!(
+        gpu.fields.species[0].concentration,
+        cpu.fields.species[0].concentration
+    );
 }

@@ -89,6 +89,7 @@ fn steady_uniform_wind_puffs_converge_to_the_gaussian_plume() {
             scheme: SigmaScheme::Briggs,
             terrain: Terrain::Rural,
             receptor_height_m: None,
+            dense_gas: true,
         },
         s.duration_s,
     );

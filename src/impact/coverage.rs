@@ -12,8 +12,8 @@ use crate::scenario::Scenario;
 /// Height (m) at which people breathe: the layer the consequences use should contain it.
 pub const BREATHING_HEIGHT_M: f64 = 1.5;
 
-/// A last-interval concentration above this fraction of the run's peak means the cloud is still
-/// over the grid when the run ends.
+/// A lowest layer holding more than this fraction of its largest amount in the last interval
+/// means the cloud is still over the grid when the run ends.
 pub const STILL_AIRBORNE_FRACTION: f64 = 0.01;
 
 /// The warnings for a run's `fields` and the `zones` drawn from them.
@@ -72,8 +72,10 @@ fn touches_edge(z: &Zone) -> bool {
     row(0) || row(ny - 1) || column(0) || column(nx - 1)
 }
 
-/// A warning when, for some species, the last interval's lowest-layer concentration somewhere
-/// exceeds [`STILL_AIRBORNE_FRACTION`] of the run's peak there.
+/// A warning when, for some species, the amount in the lowest layer over the grid (the sum of
+/// its interval-mean concentrations) in the last interval exceeds [`STILL_AIRBORNE_FRACTION`] of
+/// its largest over the run. (An amount, not a peak: the near-source peak of a plume — tens of
+/// times the rest for a dense gas — would hide a cloud that has drifted kilometres away.)
 fn still_airborne(fields: &Fields) -> Option<String> {
     for s in &fields.species {
         let c = &s.concentration;
@@ -81,18 +83,16 @@ fn still_airborne(fields: &Fields) -> Option<String> {
         if nt == 0 || nz == 0 {
             continue;
         }
-        let layer = c.index_axis(ndarray::Axis(1), 0);
-        let peak = layer.iter().cloned().fold(0.0, f64::max);
-        let last = layer
-            .index_axis(ndarray::Axis(0), nt - 1)
-            .iter()
-            .cloned()
-            .fold(0.0, f64::max);
-        if peak > 0.0 && last > STILL_AIRBORNE_FRACTION * peak {
+        let amounts: Vec<f64> = (0..nt)
+            .map(|n| c.slice(ndarray::s![n, 0, .., ..]).sum())
+            .collect();
+        let most = amounts.iter().cloned().fold(0.0, f64::max);
+        let last = amounts[nt - 1];
+        if most > 0.0 && last > STILL_AIRBORNE_FRACTION * most {
             return Some(format!(
-                "{} is still over the grid when the run ends (its last interval reaches {:.0} % of its peak concentration): zones and doses may still grow; lengthen scenario.duration_s",
+                "{} is still over the grid when the run ends (its last interval holds {:.0} % of the most it held in the lowest layer): zones and doses may still grow; lengthen scenario.duration_s",
                 s.species.name,
-                100.0 * last / peak
+                100.0 * last / most
             ));
         }
     }

@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-pub use raw::{Backend, GriddedFormat, OutputFormat, SigmaScheme, StationInterpolation, Terrain};
+pub use raw::{
+    Backend, DenseGas, GriddedFormat, OutputFormat, SigmaScheme, StationInterpolation, Terrain,
+};
 
 use crate::geo::LatLon;
 use crate::met::StabilityClass;
@@ -179,6 +181,7 @@ pub enum ModelSpec {
     GaussianPlume {
         sigma_scheme: SigmaScheme,
         receptor_height_m: Option<f64>,
+        dense_gas: DenseGas,
     },
     /// Lagrangian particles (see `model::lagrangian`).
     Lagrangian {

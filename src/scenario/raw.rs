@@ -203,6 +203,20 @@ pub struct GaussianPlumeSection {
     pub receptor_height_m: Option<f64>,
     /// Where the model runs: "cpu", "gpu" or "auto" (default).
     pub backend: Option<Backend>,
+    /// How a release of a gas heavier than air is modelled near its source.
+    pub dense_gas: Option<DenseGas>,
+}
+
+/// How the Gaussian plume models a release at grade of a vapour that slumps under gravity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum DenseGas {
+    /// The Britter & McQuaid (1988) workbook near field, then a passive plume
+    /// (`model::gaussian::dense`).
+    #[default]
+    BritterMcquaid,
+    /// As any other gas (a passive plume from the release point), with a warning.
+    Passive,
 }
 
 /// Which σy/σz parameterisation the Gaussian models use.

@@ -1,7 +1,9 @@
-//! Dense-gas screening of a continuous release (Britter & McQuaid 1988): whether a gas heavier
-//! than air slumps and spreads under gravity near the source, where the passive models of this
-//! engine (Gaussian plume and puff, Lagrangian particles) do not apply, and to about what
-//! distance.
+//! Dense gases by the Britter & McQuaid (1988) workbook: the screening of a continuous release —
+//! whether a gas heavier than air slumps and spreads under gravity near the source, where a
+//! passive model (the Gaussian puff, the Lagrangian particles) does not apply, and to about
+//! what distance — and the workbook's plume itself ([`DensePlume`]: centreline concentration
+//! and cloud width with distance), which the Gaussian plume model follows near a release at
+//! grade ([`crate::model::gaussian::dense`]).
 //!
 //! A release of q₀ = Q/ρ₀ m³/s of gas of density ρ₀ into air of density ρₐ under a wind u
 //! (at 10 m) has the reduced gravity g₀′ = g(ρ₀ − ρₐ)/ρₐ and the source length D = (q₀/u)^½.
@@ -86,6 +88,15 @@ pub struct Screening {
     pub ten_percent_m: f64,
     /// Distance (m) at which it is 0.2 %, where the workbook returns to passive dispersion.
     pub passive_beyond_m: f64,
+    /// ρ₀, the density of the pure vapour at the air temperature (kg/m³): the source
+    /// concentration C₀.
+    pub vapour_density_kg_m3: f64,
+    /// q₀ = Q/ρ₀ (m³/s).
+    pub volume_rate_m3_s: f64,
+    /// g₀′ = g(ρ₀ − ρₐ)/ρₐ (m/s²).
+    pub reduced_gravity_m_s2: f64,
+    /// The 10 m wind u (m/s) the correlations used.
+    pub wind_speed_m_s: f64,
 }
 
 impl Screening {
@@ -152,7 +163,106 @@ pub fn screen(
         source_length_m: d,
         ten_percent_m: distance_m(0.1, alpha, d)?,
         passive_beyond_m: distance_m(0.002, alpha, d)?,
+        vapour_density_kg_m3: rho_gas,
+        volume_rate_m3_s: q0,
+        reduced_gravity_m_s2: g_reduced,
+        wind_speed_m_s: u,
     })
+}
+
+/// The near-field correlation of the workbook, C_m/C₀ = 306/(306 + (x/D)²), for x/D up to
+/// [`NEAR_FIELD_END`] (Britter & McQuaid 1988 §3.3; CCPS 1999 §2.1.3).
+pub fn near_field_fraction(x_over_d: f64) -> f64 {
+    306.0 / (306.0 + x_over_d * x_over_d)
+}
+
+/// x/D up to which the near-field correlation holds.
+pub const NEAR_FIELD_END: f64 = 30.0;
+
+/// Knots of the centreline curve: the end of the near field and the six correlations.
+const KNOTS: usize = 1 + CONTINUOUS_CORRELATIONS.len();
+
+/// The Britter–McQuaid continuous plume of one release: the centreline (maximum) ground-level
+/// concentration and the crosswind extent of the gravity-spread cloud with distance, out to the
+/// 0.2 % point where the workbook hands over to passive dispersion.
+///
+/// - **Centreline.** C_m/C₀ follows the near-field correlation to x/D = 30, then the six
+///   correlations of [`CONTINUOUS_CORRELATIONS`], read as the workbook draws them: straight
+///   lines between the tabulated points on log–log axes (its Fig. 3.6). When the 10 % point
+///   comes before x/D = 30 (α > 0.6, a very dense release in light wind), the near field ends
+///   at x/D = 1 and the curve runs straight from there to the 10 % point.
+/// - **Width.** The cloud's crosswind half-width is L_H = L_H0 + 2.5·l_b^⅓·x^⅔, with
+///   L_H0 = D + 8l_b at the source and the buoyancy length l_b = g₀′q₀/u³ (the workbook's
+///   plume-dimension relations, as tabulated in CCPS 1999 §2.1.3.3).
+///
+/// Concentrations are those of an isothermal release (see the module's assumptions).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DensePlume {
+    /// D (m).
+    pub source_length_m: f64,
+    /// l_b = g₀′q₀/u³ (m).
+    pub buoyancy_length_m: f64,
+    /// C₀ (kg/m³).
+    pub source_concentration_kg_m3: f64,
+    /// (log₁₀(x/D), log₁₀(C_m/C₀)) at the end of the near field and at each correlation.
+    knots: [(f64, f64); KNOTS],
+}
+
+impl DensePlume {
+    /// The plume of a screened release.
+    pub fn new(s: &Screening) -> Self {
+        let a = s.alpha.clamp(ALPHA_RANGE.0, ALPHA_RANGE.1);
+        let first = 10f64.powf(beta(CONTINUOUS_CORRELATIONS[0].1, a));
+        let near_end = if NEAR_FIELD_END < first {
+            NEAR_FIELD_END
+        } else {
+            1.0
+        };
+        let mut knots = [(0.0, 0.0); KNOTS];
+        knots[0] = (near_end.log10(), near_field_fraction(near_end).log10());
+        for (k, (ratio, table)) in CONTINUOUS_CORRELATIONS.iter().enumerate() {
+            knots[k + 1] = (beta(table, a), ratio.log10());
+        }
+        DensePlume {
+            source_length_m: s.source_length_m,
+            buoyancy_length_m: s.reduced_gravity_m_s2 * s.volume_rate_m3_s
+                / s.wind_speed_m_s.powi(3),
+            source_concentration_kg_m3: s.vapour_density_kg_m3,
+            knots,
+        }
+    }
+
+    /// Distance (m) of the last correlation (C_m/C₀ = 0.2 %), beyond which the cloud is passive.
+    pub fn passive_beyond_m(&self) -> f64 {
+        self.source_length_m * 10f64.powf(self.knots[KNOTS - 1].0)
+    }
+
+    /// C_m/C₀ at downwind distance `x_m` (1 at and upwind of the source); beyond the 0.2 %
+    /// point it falls as x⁻², the workbook's far-field form.
+    pub fn centreline_fraction(&self, x_m: f64) -> f64 {
+        let xd = x_m / self.source_length_m;
+        if xd <= 0.0 {
+            return 1.0;
+        }
+        let lx = xd.log10();
+        if lx <= self.knots[0].0 {
+            return near_field_fraction(xd);
+        }
+        let last = self.knots[KNOTS - 1];
+        if lx >= last.0 {
+            return 10f64.powf(last.1 - 2.0 * (lx - last.0));
+        }
+        let k = self.knots.partition_point(|&(x, _)| x <= lx);
+        let ((x0, c0), (x1, c1)) = (self.knots[k - 1], self.knots[k]);
+        10f64.powf(c0 + (lx - x0) / (x1 - x0) * (c1 - c0))
+    }
+
+    /// Crosswind half-width L_H (m) of the cloud at downwind distance `x_m` (L_H0 at and upwind
+    /// of the source).
+    pub fn half_width_m(&self, x_m: f64) -> f64 {
+        let lb = self.buoyancy_length_m;
+        self.source_length_m + 8.0 * lb + 2.5 * lb.cbrt() * x_m.max(0.0).powf(2.0 / 3.0)
+    }
 }
 
 #[cfg(test)]
@@ -196,6 +306,61 @@ mod tests {
         assert!((a.passive_beyond_m / a.source_length_m - 10f64.powf(2.6)).abs() < 1e-9);
         assert!((b.passive_beyond_m / a.passive_beyond_m - 2.0).abs() < 1e-9);
         assert!(a.outside_fit());
+    }
+
+    #[test]
+    fn the_centreline_falls_continuously_from_the_source_through_every_regime() {
+        // A moderate release (α ≈ 0.09, near field to 30 D), a very dense one in light wind
+        // (α > 0.6: the 10 % point comes before 30 D) and a weak one (α < −0.7, the plateau).
+        for (rate, wind) in [(10.0, 3.0), (200.0, 1.0), (0.01, 8.0)] {
+            let s = screen(rate, CHLORINE_KG_MOL, 288.15, wind).unwrap();
+            let p = DensePlume::new(&s);
+            let d = s.source_length_m;
+            assert_eq!(p.centreline_fraction(0.0), 1.0);
+            assert!((p.passive_beyond_m() - s.passive_beyond_m).abs() < 1e-9 * d);
+            assert!((p.centreline_fraction(s.ten_percent_m) - 0.1).abs() < 1e-12);
+            let mut last = 1.0;
+            for k in 1..=3000 {
+                let x = d * 10f64.powf(k as f64 / 1000.0 - 0.5);
+                let c = p.centreline_fraction(x);
+                assert!(c < last, "α {}: rises at x/D {}", s.alpha, x / d);
+                // No jump: adjacent samples 0.23 % apart in x differ by well under 5 %.
+                assert!(
+                    c > 0.95 * last || k == 1,
+                    "α {}: jumps at x/D {}",
+                    s.alpha,
+                    x / d
+                );
+                last = c;
+            }
+            // Beyond the 0.2 % point, the workbook's x⁻² far field.
+            let xt = p.passive_beyond_m();
+            let ratio = p.centreline_fraction(2.0 * xt) / p.centreline_fraction(xt);
+            assert!((ratio - 0.25).abs() < 1e-12);
+        }
+        let s = screen(200.0, CHLORINE_KG_MOL, 288.15, 1.0).unwrap();
+        assert!(s.alpha > 0.6, "{}", s.alpha);
+        // The near field still holds at x = D: 306/307.
+        let p = DensePlume::new(&s);
+        let at_d = p.centreline_fraction(s.source_length_m);
+        assert!((at_d - 306.0 / 307.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_cloud_is_wider_than_its_source_by_eight_buoyancy_lengths_and_spreads_as_x_to_two_thirds()
+    {
+        // 10 kg/s at 3 m/s: l_b = g₀′q₀/u³ = 14.198 · 3.3350 / 27 = 1.7537 m.
+        let s = screen(10.0, CHLORINE_KG_MOL, 288.15, 3.0).unwrap();
+        let p = DensePlume::new(&s);
+        assert!(
+            (p.buoyancy_length_m - 1.7537).abs() < 1e-3,
+            "{}",
+            p.buoyancy_length_m
+        );
+        let l0 = s.source_length_m + 8.0 * p.buoyancy_length_m;
+        assert!((p.half_width_m(0.0) - l0).abs() < 1e-12);
+        let grow = |x: f64| p.half_width_m(x) - l0;
+        assert!((grow(800.0) / grow(100.0) - 4.0).abs() < 1e-9);
     }
 
     #[test]

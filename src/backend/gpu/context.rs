@@ -28,6 +28,8 @@ pub enum GpuError {
     TooLarge { needed: String, allowed: String },
     #[error("a fixed-point sum overflowed the 64-bit range on the GPU (saturated)")]
     Saturated,
+    #[error("the GPU backend does not compute {0}")]
+    Unsupported(String),
 }
 
 /// What ran: the adapter's name, backend and kind, for summaries and output provenance.

@@ -91,6 +91,8 @@ pub fn plume_records(plumes: &[PlumeGeometry], segments: &mut Vec<[f32; 4]>) -> 
                 ];
             }
             match p.sigmas {
+                // Refused by `steady_grids` before the records are built.
+                Sigmas::DenseGas(_) => {}
                 Sigmas::Briggs { y, z } => {
                     r.briggs_y = [y.a as f32, y.b as f32, y.p as f32, 0.0];
                     r.briggs_z = [z.a as f32, z.b as f32, z.p as f32, 0.0];
@@ -128,6 +130,14 @@ pub fn steady_grids(
     dx_m: f64,
     heights_m: &[f64],
 ) -> Result<Vec<f32>, GpuError> {
+    if plumes
+        .iter()
+        .any(|p| matches!(p.sigmas, Sigmas::DenseGas(_)))
+    {
+        return Err(GpuError::Unsupported(
+            "dense-gas plumes (the kernel has the passive σ schemes; they run on the CPU)".into(),
+        ));
+    }
     let n = nx * ny * plumes.len() * heights_m.len();
     if n == 0 {
         return Ok(vec![]);
@@ -203,10 +213,14 @@ pub fn run(
     setup: &Setup,
     run_end_s: f64,
 ) -> Result<Fields, GpuError> {
-    let plumes: Vec<PlumeGeometry> = sources
+    let mut plumes: Vec<PlumeGeometry> = sources
         .iter()
         .map(|s| PlumeGeometry::new(s, met, setup.scheme, setup.terrain, tm))
         .collect();
+    if setup.dense_gas {
+        // A dense plume is refused by `steady_grids`, as the CPU must compute it.
+        gaussian::dense::apply(&mut plumes, sources, species, met);
+    }
     let heights: Vec<f64> = grid
         .layers
         .iter()

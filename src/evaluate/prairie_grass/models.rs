@@ -201,9 +201,11 @@ pub fn scenario_text(run: &PgRun, model: SuiteModel, layout: Layout) -> String {
     }
     match model {
         SuiteModel::GaussianBriggs => {
+            // The baseline is the passive Briggs plume. (A tenth of a kilogram a second of SO₂
+            // screens as dense for its first ~30 m, short of the first arc.)
             let _ = writeln!(
                 t,
-                "\n[model]\nkind = \"gaussian_plume\"\nsigma_scheme = \"briggs\"\nreceptor_height_m = {}",
+                "\n[model]\nkind = \"gaussian_plume\"\nsigma_scheme = \"briggs\"\nreceptor_height_m = {}\ndense_gas = \"passive\"",
                 run.sampler_height_m
             );
         }
@@ -277,6 +279,7 @@ pub fn predict_arcs(
             ModelSpec::GaussianPlume {
                 sigma_scheme,
                 receptor_height_m,
+                ..
             },
             SuiteModel::GaussianBriggs,
         ) => {

@@ -78,6 +78,7 @@ pub fn wide_beyond_m(p: &PlumeGeometry, dx_m: f64) -> f64 {
 /// Mean concentration per unit rate (s m⁻³) over the square cell of side `dx_m` centred at
 /// (`x_m`, `y_m`) (local frame), at height `z_m`, by the midpoint rule on `n` × `n` squares.
 pub fn cell_mean(p: &PlumeGeometry, x_m: f64, y_m: f64, dx_m: f64, z_m: f64, n: u32) -> f64 {
+    let z_m = p.receptor_height_m(z_m);
     let h = dx_m / n as f64;
     let mut sum = 0.0;
     for b in 0..n {
@@ -111,6 +112,7 @@ pub fn refine_row(
     z_m: f64,
     out: &mut [f64],
 ) {
+    let z_m = p.receptor_height_m(z_m);
     let penetrated = p
         .lid_m
         .is_some_and(|h| p.effective_height_m(f64::INFINITY) >= h || z_m > h);
@@ -165,6 +167,7 @@ mod tests {
             lid_m: None,
             stack_height_m: 0.0,
             rise: None,
+            ground_level: false,
         }
     }
 

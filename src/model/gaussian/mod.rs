@@ -15,6 +15,7 @@
 //! ([`removal`]).
 
 pub mod cell_mean;
+pub mod dense;
 pub mod kernel;
 pub mod plume;
 pub mod removal;
@@ -50,6 +51,8 @@ pub struct PlumeGeometry {
     pub stack_height_m: f64,
     /// Plume-rise inputs for stacks with exit conditions.
     pub rise: Option<RiseInputs>,
+    /// Reported at ground level in every layer (a dense-gas plume, [`dense`]).
+    pub ground_level: bool,
 }
 
 impl PlumeGeometry {
@@ -82,6 +85,17 @@ impl PlumeGeometry {
             lid_m: Some(bl.mixing_height_m),
             stack_height_m: source.height_m,
             rise,
+            ground_level: false,
+        }
+    }
+
+    /// The height (m) at which this plume is evaluated for a layer reported at `z_m`.
+    #[inline(always)]
+    pub fn receptor_height_m(&self, z_m: f64) -> f64 {
+        if self.ground_level {
+            0.0
+        } else {
+            z_m
         }
     }
 
@@ -110,7 +124,7 @@ impl PlumeGeometry {
             self.lid_m,
             xd,
             yd,
-            z_m,
+            self.receptor_height_m(z_m),
         )
     }
 
@@ -137,7 +151,7 @@ impl PlumeGeometry {
     /// Fills `out[i]` with the steady concentration per unit rate at (x0 + i·dx, y, z): the hot
     /// loop, vectorised in [`kernel::fill_row`].
     pub fn fill_row(&self, y_m: f64, x0_m: f64, dx_m: f64, z_m: f64, out: &mut [f64]) {
-        kernel::fill_row(self, y_m, x0_m, dx_m, z_m, out)
+        kernel::fill_row(self, y_m, x0_m, dx_m, self.receptor_height_m(z_m), out)
     }
 }
 
@@ -270,6 +284,8 @@ pub struct Setup {
     pub terrain: Terrain,
     /// Report every layer at this height instead of its mid-height.
     pub receptor_height_m: Option<f64>,
+    /// Model the dense releases at grade with the Britter–McQuaid near field ([`dense`]).
+    pub dense_gas: bool,
 }
 
 /// Runs the Gaussian plume model over the grid: interval-mean concentration and time-integrated
@@ -284,10 +300,13 @@ pub fn run(
     setup: &Setup,
     run_end_s: f64,
 ) -> Fields {
-    let plumes: Vec<PlumeGeometry> = sources
+    let mut plumes: Vec<PlumeGeometry> = sources
         .iter()
         .map(|s| PlumeGeometry::new(s, met, setup.scheme, setup.terrain, tm))
         .collect();
+    if setup.dense_gas {
+        dense::apply(&mut plumes, sources, species, met);
+    }
     let heights: Vec<f64> = grid
         .layers
         .iter()

@@ -194,6 +194,7 @@ mod tests {
             lid_m,
             stack_height_m: height_m,
             rise: None,
+            ground_level: false,
         }
     }
 

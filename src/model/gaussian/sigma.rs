@@ -15,6 +15,7 @@
 //! fitted power laws, and the ISC3 σz keeps its last segment and its 5000 m cap. Closer than 1 m
 //! downwind the value at 1 m is used (a point source has no meaning inside its own stack).
 
+use super::dense::DenseGasSigmas;
 use crate::met::StabilityClass;
 use crate::scenario::{SigmaScheme, Terrain};
 
@@ -182,19 +183,34 @@ pub fn isc3_sigma_z_m(class: StabilityClass, x_m: f64) -> f64 {
 /// A chosen σ scheme for one class and terrain, evaluated at any downwind distance.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Sigmas {
+    Briggs {
+        y: BriggsFit,
+        z: BriggsFit,
+    },
+    Isc3 {
+        class: StabilityClass,
+    },
+    /// A dense gas: the gravity-spread cloud of Britter & McQuaid, then a passive plume from
+    /// virtual sources ([`super::dense`]).
+    DenseGas(DenseGasSigmas),
+}
+
+/// The passive schemes, which a dense-gas plume continues into.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PassiveSigmas {
     Briggs { y: BriggsFit, z: BriggsFit },
     Isc3 { class: StabilityClass },
 }
 
-impl Sigmas {
+impl PassiveSigmas {
     /// Selects the scheme; ISC3 ignores terrain (its curves are rural).
     pub fn new(scheme: SigmaScheme, class: StabilityClass, terrain: Terrain) -> Self {
         match scheme {
             SigmaScheme::Briggs => {
                 let (y, z) = briggs(class, terrain);
-                Sigmas::Briggs { y, z }
+                PassiveSigmas::Briggs { y, z }
             }
-            SigmaScheme::PasquillGifford => Sigmas::Isc3 { class },
+            SigmaScheme::PasquillGifford => PassiveSigmas::Isc3 { class },
         }
     }
 
@@ -203,8 +219,36 @@ impl Sigmas {
     pub fn at(&self, x_m: f64) -> (f64, f64) {
         let x = x_m.max(MIN_DISTANCE_M);
         match self {
-            Sigmas::Briggs { y, z } => (y.sigma_m(x), z.sigma_m(x)),
-            Sigmas::Isc3 { class } => (isc3_sigma_y_m(*class, x), isc3_sigma_z_m(*class, x)),
+            PassiveSigmas::Briggs { y, z } => (y.sigma_m(x), z.sigma_m(x)),
+            PassiveSigmas::Isc3 { class } => (isc3_sigma_y_m(*class, x), isc3_sigma_z_m(*class, x)),
+        }
+    }
+}
+
+impl Sigmas {
+    /// Selects the scheme; ISC3 ignores terrain (its curves are rural).
+    pub fn new(scheme: SigmaScheme, class: StabilityClass, terrain: Terrain) -> Self {
+        match PassiveSigmas::new(scheme, class, terrain) {
+            PassiveSigmas::Briggs { y, z } => Sigmas::Briggs { y, z },
+            PassiveSigmas::Isc3 { class } => Sigmas::Isc3 { class },
+        }
+    }
+
+    /// The passive scheme (for a dense gas, the one it continues into).
+    pub fn passive(&self) -> PassiveSigmas {
+        match *self {
+            Sigmas::Briggs { y, z } => PassiveSigmas::Briggs { y, z },
+            Sigmas::Isc3 { class } => PassiveSigmas::Isc3 { class },
+            Sigmas::DenseGas(d) => d.passive,
+        }
+    }
+
+    /// (σy, σz) in metres at downwind distance `x_m` (floored at [`MIN_DISTANCE_M`]).
+    #[inline(always)]
+    pub fn at(&self, x_m: f64) -> (f64, f64) {
+        match self {
+            Sigmas::DenseGas(d) => d.at(x_m),
+            _ => self.passive().at(x_m),
         }
     }
 }

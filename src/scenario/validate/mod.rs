@@ -550,7 +550,11 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             if let Some(h) = g.receptor_height_m {
                 p.range("model.receptor_height_m", h, Bounds::new(0.0, true, 10_000.0, true, "m"));
             }
-            ModelSpec::GaussianPlume { sigma_scheme: scheme, receptor_height_m: g.receptor_height_m }
+            ModelSpec::GaussianPlume {
+                sigma_scheme: scheme,
+                receptor_height_m: g.receptor_height_m,
+                dense_gas: g.dense_gas.unwrap_or_default(),
+            }
         }
         ModelSection::Lagrangian(l) => lagrangian_model(l, &sources, &mut p),
         ModelSection::GaussianPuff(g) => {

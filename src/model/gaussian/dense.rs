@@ -1,0 +1,316 @@
+//! The dense-gas near field of the Gaussian plume: a ground-level release of a vapour heavier
+//! than air slumps and spreads sideways under gravity, so near its source the cloud is far
+//! wider and shallower than a passive plume, and its concentration falls off differently.
+//!
+//! Where the release screens as dense ([`crate::source::dense_gas`]), its plume follows the
+//! Britter & McQuaid (1988) workbook out to the 0.2 % point x_t, then a passive plume:
+//!
+//! - **Near field (x ≤ x_t).** The cloud is a Gaussian with the workbook's centreline
+//!   ground-level concentration C_m(x) and crosswind extent: σy = √(2/π)·L_H(x), the Gaussian
+//!   with the same peak and crosswind integral as the workbook's top-hat of half-width L_H; and
+//!   σz = q₀/(π·u·σy·C_m/C₀) from continuity, so that the ground-level centreline value
+//!   Q/(π·u·σy·σz) is exactly C_m, and the mass flux through every cross-section is the release
+//!   rate.
+//! - **Far field (x > x_t).** σy and σz of the passive scheme from virtual sources: σy(x) =
+//!   σy,passive(x − x_t + x_y), with σy,passive(x_y) = σy(x_t), and likewise for σz, so the
+//!   plume leaves the dense phase with its width, depth and concentration, and then spreads as
+//!   the atmosphere's turbulence spreads any plume (the virtual-source method of Turner 1970 for
+//!   sources of initial size; used for the passive phase of dense-gas screening models such as
+//!   the workbook's own hand-over).
+//!
+//! The workbook's C_m is the ground-level concentration, measured near the ground in the field
+//! trials it fits (Thorney Island, Maplin Sands, Burro…), and its cloud is at most a few metres
+//! deep near the source. A dense plume is therefore reported at ground level in every layer
+//! (its receptor height is 0): the concentration people at the surface breathe. Its release
+//! height is taken as 0 (the cloud slumps to the ground). Only releases at grade are treated
+//! this way ([`GROUND_RELEASE_MAX_HEIGHT_M`], no stack exit): an elevated dense plume first
+//! sinks, which the workbook does not describe.
+//!
+//! ## References
+//! - Britter, R.E., McQuaid, J. (1988) *Workbook on the Dispersion of Dense Gases*, HSE
+//!   Contract Research Report 17/1988.
+//! - Center for Chemical Process Safety (1999) *Guidelines for Consequence Analysis of Chemical
+//!   Releases*, AIChE, §2.1.3 (the correlations and plume dimensions as equations).
+//! - Turner, D.B. (1970) *Workbook of Atmospheric Dispersion Estimates*, US EPA AP-26, ch. 4
+//!   (virtual point sources).
+
+use std::f64::consts::{FRAC_2_PI, PI};
+
+use super::sigma::{PassiveSigmas, Sigmas, MIN_DISTANCE_M};
+use super::PlumeGeometry;
+use crate::met::UniformMet;
+use crate::source::dense_gas::{self, DensePlume, Screening};
+use crate::source::Source;
+use crate::substance::{AmountUnit, Library, Species};
+
+/// Releases at or below this height (m) without a stack exit are at grade: a leaking tank,
+/// rail car or pipe (a rail tank car stands about 4.5 m tall).
+pub const GROUND_RELEASE_MAX_HEIGHT_M: f64 = 5.0;
+
+/// σy and σz of a dense-gas plume (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DenseGasSigmas {
+    pub plume: DensePlume,
+    /// q₀/(π·u) (m²), so that σz = this / (σy · C_m/C₀).
+    continuity_m2: f64,
+    /// The passive scheme beyond the hand-over.
+    pub passive: PassiveSigmas,
+    /// x_t (m): the 0.2 % point.
+    pub transition_m: f64,
+    /// Virtual distances x_y, x_z (m) of the passive σy and σz at the hand-over.
+    pub virtual_y_m: f64,
+    pub virtual_z_m: f64,
+}
+
+impl DenseGasSigmas {
+    /// The plume of a release of `volume_rate_m3_s` of vapour carried at `u_m_s` (the
+    /// Gaussian model's transport speed), handing over to `passive`.
+    pub fn new(
+        plume: DensePlume,
+        volume_rate_m3_s: f64,
+        u_m_s: f64,
+        passive: PassiveSigmas,
+    ) -> Self {
+        let mut s = DenseGasSigmas {
+            plume,
+            continuity_m2: volume_rate_m3_s / (PI * u_m_s),
+            passive,
+            transition_m: plume.passive_beyond_m(),
+            virtual_y_m: 0.0,
+            virtual_z_m: 0.0,
+        };
+        let (sy, sz) = s.dense_at(s.transition_m);
+        s.virtual_y_m = virtual_distance_m(|x| passive.at(x).0, sy);
+        s.virtual_z_m = virtual_distance_m(|x| passive.at(x).1, sz);
+        s
+    }
+
+    /// σy, σz (m) of the gravity-spread cloud at `x_m`.
+    fn dense_at(&self, x_m: f64) -> (f64, f64) {
+        let sy = FRAC_2_PI.sqrt() * self.plume.half_width_m(x_m);
+        let sz = self.continuity_m2 / (sy * self.plume.centreline_fraction(x_m));
+        (sy, sz)
+    }
+
+    /// (σy, σz) in metres at downwind distance `x_m` (floored at [`MIN_DISTANCE_M`]).
+    pub fn at(&self, x_m: f64) -> (f64, f64) {
+        let x = x_m.max(MIN_DISTANCE_M);
+        if x <= self.transition_m {
+            return self.dense_at(x);
+        }
+        let beyond = x - self.transition_m;
+        (
+            self.passive.at(beyond + self.virtual_y_m).0,
+            self.passive.at(beyond + self.virtual_z_m).1,
+        )
+    }
+}
+
+/// The distance (m) at which the increasing `sigma(x)` reaches `target_m`, by bisection over
+/// [`MIN_DISTANCE_M`, 10⁷ m]; the ends when the target lies outside.
+fn virtual_distance_m(sigma: impl Fn(f64) -> f64, target_m: f64) -> f64 {
+    let (mut lo, mut hi) = (MIN_DISTANCE_M, 1.0e7);
+    if sigma(lo) >= target_m {
+        return lo;
+    }
+    if sigma(hi) <= target_m {
+        return hi;
+    }
+    // Bisection in log x: 60 halvings of a 7-decade bracket leave 10⁻¹⁷ relative.
+    for _ in 0..60 {
+        let mid = (lo * hi).sqrt();
+        if sigma(mid) < target_m {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// The release of `source` that makes its cloud dense — of those whose vapour is heavier than
+/// air and slumps at the source, the one that stays dense furthest — with its screening, in a
+/// 10 m wind `wind_10m_m_s` and air at `air_temperature_k`. `None` when no release is dense.
+pub fn densest_release(
+    source: &Source,
+    species: &[Species],
+    wind_10m_m_s: f64,
+    air_temperature_k: f64,
+) -> Option<(usize, Screening)> {
+    source
+        .releases
+        .iter()
+        .enumerate()
+        .filter_map(|(k, r)| {
+            let sp = &species[r.species];
+            if sp.unit != AmountUnit::Kilogram {
+                return None;
+            }
+            let chemical = Library::embedded().chemical(&sp.name)?;
+            let s = dense_gas::screen(
+                r.rate_per_s,
+                chemical.mw_g_per_mol * 1e-3,
+                air_temperature_k,
+                wind_10m_m_s,
+            )?;
+            s.is_dense().then_some((k, s))
+        })
+        .max_by(|a, b| a.1.passive_beyond_m.total_cmp(&b.1.passive_beyond_m))
+}
+
+/// Whether the Gaussian plume treats `source` as a release at grade (see the module docs).
+pub fn at_grade(source: &Source) -> bool {
+    source.stack.is_none() && source.height_m <= GROUND_RELEASE_MAX_HEIGHT_M
+}
+
+/// Height (m) of the wind the workbook's correlations use (Britter & McQuaid 1988: u at 10 m).
+pub const WORKBOOK_WIND_HEIGHT_M: f64 = 10.0;
+
+/// Makes the plume of every source at grade with a dense release a dense-gas plume (σ of
+/// [`DenseGasSigmas`], released and reported at ground level); returns each such source's
+/// index with the screening of its densest release.
+pub fn apply(
+    plumes: &mut [PlumeGeometry],
+    sources: &[Source],
+    species: &[Species],
+    met: &UniformMet,
+) -> Vec<(usize, Screening)> {
+    let wind_10m = met.wind_speed_at_m_s(WORKBOOK_WIND_HEIGHT_M);
+    let mut out = vec![];
+    for (k, (p, src)) in plumes.iter_mut().zip(sources).enumerate() {
+        if !at_grade(src) {
+            continue;
+        }
+        let Some((_, s)) = densest_release(src, species, wind_10m, met.air_temperature_k) else {
+            continue;
+        };
+        let plume = DensePlume::new(&s);
+        p.sigmas = Sigmas::DenseGas(DenseGasSigmas::new(
+            plume,
+            s.volume_rate_m3_s,
+            p.u_m_s,
+            p.sigmas.passive(),
+        ));
+        p.stack_height_m = 0.0;
+        p.ground_level = true;
+        out.push((k, s));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::met::StabilityClass;
+    use crate::scenario::{SigmaScheme, Terrain};
+
+    const CHLORINE_KG_MOL: f64 = 0.0709;
+
+    /// 10 kg/s of chlorine at 15 °C in a 2.5 m/s wind, F stability, urban (the Saint John
+    /// rail-car scenario).
+    fn rail_car() -> (Screening, DenseGasSigmas) {
+        let s = dense_gas::screen(10.0, CHLORINE_KG_MOL, 288.15, 2.5).unwrap();
+        let passive = PassiveSigmas::new(SigmaScheme::Briggs, StabilityClass::F, Terrain::Urban);
+        let d = DenseGasSigmas::new(DensePlume::new(&s), s.volume_rate_m3_s, 2.5, passive);
+        (s, d)
+    }
+
+    /// Ground-level centreline concentration (kg/m³) of a ground release of `q_kg_s` at `u`.
+    fn ground_centreline(d: &DenseGasSigmas, q_kg_s: f64, u: f64, x: f64) -> f64 {
+        let (sy, sz) = d.at(x);
+        q_kg_s / (PI * u * sy * sz)
+    }
+
+    #[test]
+    fn near_field_ground_concentration_is_the_workbook_centreline() {
+        let (s, d) = rail_car();
+        let p = &d.plume;
+        // Each correlation at its own distance: C_m = ratio × C₀.
+        for (ratio, table) in dense_gas::CONTINUOUS_CORRELATIONS {
+            let x = dense_gas::distance_m(ratio, s.alpha, s.source_length_m).unwrap();
+            let c = ground_centreline(&d, 10.0, 2.5, x);
+            assert!(
+                (c / (ratio * p.source_concentration_kg_m3) - 1.0).abs() < 1e-9,
+                "{ratio}: {c} at {x} m ({table:?})"
+            );
+        }
+        // The near field at x = 10 D: 306/(306 + 100).
+        let x = 10.0 * s.source_length_m;
+        let c = ground_centreline(&d, 10.0, 2.5, x);
+        assert!((c / p.source_concentration_kg_m3 - 306.0 / 406.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_cloud_carries_the_release_rate_through_every_cross_section() {
+        // ∫∫ C u dy dz over the half-space of the ground-reflected Gaussian, numerically.
+        let (_, d) = rail_car();
+        for x in [20.0, 100.0, 300.0, 484.0, 600.0, 3000.0] {
+            let (sy, sz) = d.at(x);
+            let c0 = 10.0 / (PI * 2.5 * sy * sz);
+            let n = 4000;
+            let (ymax, zmax) = (8.0 * sy, 8.0 * sz);
+            let (hy, hz) = (2.0 * ymax / n as f64, zmax / n as f64);
+            let gy: f64 = (0..=n)
+                .map(|i| {
+                    let y = -ymax + i as f64 * hy;
+                    let w = if i == 0 || i == n { 0.5 } else { 1.0 };
+                    w * (-0.5 * (y / sy).powi(2)).exp()
+                })
+                .sum::<f64>()
+                * hy;
+            let gz: f64 = (0..=n)
+                .map(|i| {
+                    let z = i as f64 * hz;
+                    let w = if i == 0 || i == n { 0.5 } else { 1.0 };
+                    w * (-0.5 * (z / sz).powi(2)).exp()
+                })
+                .sum::<f64>()
+                * hz;
+            let flux = c0 * 2.5 * gy * gz;
+            assert!((flux / 10.0 - 1.0).abs() < 1e-4, "x {x}: flux {flux} kg/s");
+        }
+    }
+
+    #[test]
+    fn the_plume_leaves_the_dense_phase_continuously_and_thins_ever_after() {
+        let (s, d) = rail_car();
+        let xt = d.transition_m;
+        assert!((xt - s.passive_beyond_m).abs() < 1e-9 * xt);
+        let (a, b) = (d.at(xt * (1.0 - 1e-9)), d.at(xt * (1.0 + 1e-9)));
+        assert!((a.0 / b.0 - 1.0).abs() < 1e-6 && (a.1 / b.1 - 1.0).abs() < 1e-6);
+        // Centreline concentration falls monotonically from the source to 100 km.
+        let mut last = f64::INFINITY;
+        for k in 0..=400 {
+            let x = 2.0 * 10f64.powf(k as f64 / 80.0);
+            let c = ground_centreline(&d, 10.0, 2.5, x);
+            assert!(c < last, "rises at {x} m: {c} after {last}");
+            last = c;
+        }
+        // Far downwind the plume is the passive one from its virtual sources: still wider than
+        // a plume from a point (the gravity spreading) and shallower (the stratified cloud).
+        let passive = d.passive;
+        let far = 100_000.0;
+        let (sy, sz) = d.at(far);
+        let (py, pz) = passive.at(far);
+        assert!(sy > py && sz < pz, "σy {sy} vs {py}, σz {sz} vs {pz}");
+        assert_eq!(
+            (sy, sz),
+            (
+                passive.at(far - xt + d.virtual_y_m).0,
+                passive.at(far - xt + d.virtual_z_m).1
+            )
+        );
+    }
+
+    #[test]
+    fn gravity_spreads_the_cloud_far_wider_than_a_passive_plume() {
+        // At the hand-over (~480 m) the cloud is ~200 m wide (σy) but about a metre deep;
+        // an F-class urban plume would be ~50 m wide (σy) and ~30 m deep there.
+        let (_, d) = rail_car();
+        let xt = d.transition_m;
+        let (sy, sz) = d.at(xt);
+        let (py, _) = d.passive.at(xt);
+        assert!(sy > 3.0 * py, "σy {sy} vs passive {py}");
+        assert!((0.5..3.0).contains(&sz), "σz {sz}");
+    }
+}
