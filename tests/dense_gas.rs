@@ -1,12 +1,22 @@
-//! Dense-gas screening in a run: a chlorine release heavier than air that slumps near its source
-//! is reported with its Britter–McQuaid distance, by every model, and a light gas is not.
+//! Dense gases in a run: a chlorine release heavier than air that slumps near its source is
+//! reported with its Britter–McQuaid distance by every model, and a light gas is not; the
+//! Gaussian plume follows the workbook's centreline there.
 
 use std::path::Path;
 
 use plume::scenario::Scenario;
 use plume::{simulate, RunOptions};
 
+/// A 6 km square of 200 m cells.
+const DOMAIN: &str = "extent_m = [6000, 6000]\nresolution_m = 200";
+
 fn scenario(substance: &str, rate_kg_s: f64, model: &str) -> Scenario {
+    scenario_in(DOMAIN, substance, rate_kg_s, model)
+}
+
+/// A release from a rail car at the centre of the domain (`domain`: its extent and cells) under
+/// a 3 m/s west wind at 10 m, neutral.
+fn scenario_in(domain: &str, substance: &str, rate_kg_s: f64, model: &str) -> Scenario {
     let text = format!(
         r#"
 [scenario]
@@ -15,8 +25,7 @@ start = "2026-01-01T00:00:00Z"
 duration_s = 3600
 [domain]
 centre = {{ lat = 45.19, lon = -67.28 }}
-extent_m = [6000, 6000]
-resolution_m = 200
+{domain}
 output_interval_s = 900
 [[source]]
 name = "rail car"
@@ -73,39 +82,15 @@ fn light_gases_and_trickles_are_not_reported() {
     assert!(dense_warnings(&scenario("Chlorine", 0.001, plume)).is_empty());
 }
 
-/// A chlorine rail car at the centre of a fine grid (20 m cells, a cell centred on the source),
-/// a 3 m/s west wind at 10 m: the dense plume's ground-level centreline can be read off.
+/// A chlorine rail car at the centre of a fine grid (20 m cells, a cell centred on the source):
+/// the dense plume's ground-level centreline can be read off.
 fn fine_rail_car(dense_gas: &str) -> Scenario {
-    let text = format!(
-        r#"
-[scenario]
-name = "dense gas field test"
-start = "2026-01-01T00:00:00Z"
-duration_s = 3600
-[domain]
-centre = {{ lat = 45.19, lon = -67.28 }}
-extent_m = [3020, 420]
-resolution_m = 20
-layers_m = [[0, 3]]
-output_interval_s = 900
-[[source]]
-name = "rail car"
-location = {{ lat = 45.19, lon = -67.28 }}
-height_m = 1
-duration_s = 1800
-release = [{{ substance = "Chlorine", rate_kg_s = 10.0 }}]
-[meteorology]
-kind = "uniform"
-wind_speed_m_s = 3
-wind_reference_height_m = 10
-wind_from_deg = 270
-stability = "D"
-[model]
-kind = "gaussian_plume"
-dense_gas = "{dense_gas}"
-"#
-    );
-    Scenario::parse(&text, Path::new("dense_gas_field.toml")).unwrap()
+    scenario_in(
+        "extent_m = [3020, 420]\nresolution_m = 20\nlayers_m = [[0, 3]]",
+        "Chlorine",
+        10.0,
+        &format!("kind = \"gaussian_plume\"\ndense_gas = \"{dense_gas}\""),
+    )
 }
 
 #[test]
