@@ -370,6 +370,15 @@ fn dense_gas_warnings(
         if s.outside_fit() {
             text += " (outside the correlations' fitted range of α, −1 to 1)";
         }
+        // The continuous-release correlations hold where u·T_release/x ≥ 2.5.
+        let continuous_to_m = wind_m_s * source.duration_s / dense::CONTINUOUS_MIN_RATIO;
+        if continuous_to_m < s.passive_beyond_m {
+            text += &format!(
+                "; a {:.0} s release is continuous for the correlations (u·T/x ≥ 2.5) only to about {} m: beyond, the workbook treats the cloud as instantaneous (not modelled), which dilutes faster, so concentrations there are overstated",
+                source.duration_s,
+                round2(continuous_to_m),
+            );
+        }
         out.push(text);
     }
     out

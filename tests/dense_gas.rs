@@ -157,3 +157,23 @@ fn the_gaussian_plume_follows_the_workbook_centreline_near_a_chlorine_rail_car()
     let off = g.ny / 2 + 7;
     assert!(c[[1, 0, off, at(400.0)]] > 100.0 * p[[1, 0, off, at(400.0)]].max(1e-30));
 }
+
+#[test]
+fn an_elevated_release_stays_passive_and_a_short_one_is_flagged() {
+    // From 20 m up the cloud first sinks, which the workbook does not describe: passive.
+    let elevated = scenario("Chlorine", 10.0, "kind = \"gaussian_plume\"");
+    let mut s = elevated.clone();
+    s.sources[0].height_m = 20.0;
+    let w = dense_warnings(&s);
+    assert!(w[0].contains("treats it as passive"), "{w:?}");
+    // At grade for 30 min in a 3 m/s wind the release is continuous out to 2.2 km, past the
+    // 480 m hand-over; cut to 60 s it is continuous only to 72 m, and the warning says so.
+    assert!(!dense_warnings(&elevated)[0].contains("instantaneous"));
+    let mut short = elevated;
+    short.sources[0].duration_s = 60.0;
+    let w = dense_warnings(&short);
+    assert!(
+        w[0].contains("follows their workbook") && w[0].contains("only to about 72 m"),
+        "{w:?}"
+    );
+}

@@ -163,6 +163,11 @@ pub fn at_grade(source: &Source) -> bool {
     source.stack.is_none() && source.height_m <= GROUND_RELEASE_MAX_HEIGHT_M
 }
 
+/// The workbook's continuous-release correlations hold at distances x with u·T_release/x at
+/// least this (Britter & McQuaid 1988; CCPS 1999 §2.1.3.3); closer to instantaneous, the cloud
+/// also dilutes along the wind.
+pub const CONTINUOUS_MIN_RATIO: f64 = 2.5;
+
 /// Height (m) of the wind the workbook's correlations use (Britter & McQuaid 1988: u at 10 m).
 pub const WORKBOOK_WIND_HEIGHT_M: f64 = 10.0;
 
