@@ -311,9 +311,8 @@ pub fn simulate_with_progress(
 fn any_dense_at_grade(scenario: &Scenario, met: &UniformMet) -> bool {
     let wind_10m = met.wind_speed_at_m_s(dense::WORKBOOK_WIND_HEIGHT_M);
     scenario.sources.iter().any(|s| {
-        dense::at_grade(s)
-            && dense::densest_release(s, &scenario.species, wind_10m, met.air_temperature_k)
-                .is_some()
+        dense::densest_release(s, &scenario.species, wind_10m, met.air_temperature_k)
+            .is_some_and(|(_, d)| dense::applies(s, &d))
     })
 }
 
@@ -356,7 +355,7 @@ fn dense_gas_warnings(
             s.density_ratio,
             round2(s.passive_beyond_m),
         );
-        let mut text = if near_field && dense::at_grade(source) {
+        let mut text = if near_field && dense::applies(source, &s) {
             format!(
                 "{what}; model {} follows their workbook there (ground-level centreline concentration and gravity-spread width; vapour released at the air temperature, so a cold flashing release is denser than modelled) and a passive plume from virtual sources beyond",
                 scenario.model.kind_name(),

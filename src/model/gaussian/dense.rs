@@ -163,6 +163,15 @@ pub fn at_grade(source: &Source) -> bool {
     source.stack.is_none() && source.height_m <= GROUND_RELEASE_MAX_HEIGHT_M
 }
 
+/// Whether the workbook's near field models the dense release `s` of `source`: a release at
+/// grade with α within the fitted range's upper end. (Below it the correlations are flat in α,
+/// the passive plateau, and hold; above α = 1 — hundreds of kilograms a second in light wind —
+/// the source width 8·l_b runs to kilometres and no passive plume can take the cloud over, so
+/// the plume stays passive and the warning says so.)
+pub fn applies(source: &Source, s: &Screening) -> bool {
+    at_grade(source) && s.alpha <= dense_gas::ALPHA_RANGE.1
+}
+
 /// The workbook's continuous-release correlations hold at distances x with u·T_release/x at
 /// least this (Britter & McQuaid 1988; CCPS 1999 §2.1.3.3); closer to instantaneous, the cloud
 /// also dilutes along the wind.
@@ -183,10 +192,9 @@ pub fn apply(
     let wind_10m = met.wind_speed_at_m_s(WORKBOOK_WIND_HEIGHT_M);
     let mut out = vec![];
     for (k, (p, src)) in plumes.iter_mut().zip(sources).enumerate() {
-        if !at_grade(src) {
-            continue;
-        }
-        let Some((_, s)) = densest_release(src, species, wind_10m, met.air_temperature_k) else {
+        let Some((_, s)) = densest_release(src, species, wind_10m, met.air_temperature_k)
+            .filter(|(_, s)| applies(src, s))
+        else {
             continue;
         };
         let plume = DensePlume::new(&s);
@@ -305,6 +313,76 @@ mod tests {
                 passive.at(far - xt + d.virtual_z_m).1
             )
         );
+    }
+
+    #[test]
+    fn every_dense_release_gives_finite_positive_sigmas_and_a_falling_centreline() {
+        // Rates from a gram to a tonne a second, winds from 0.5 to 20 m/s, air from −23 to
+        // 37 °C, every stability and scheme: no NaN, no zero, no rise (fixed-seed sample) for
+        // every release the near field applies to (α ≤ 1).
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut uniform = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let classes = [StabilityClass::A, StabilityClass::D, StabilityClass::F];
+        let mut dense = 0;
+        for k in 0..300 {
+            let rate = 10f64.powf(-3.0 + 6.0 * uniform());
+            let wind = 0.5 + 19.5 * uniform();
+            let air = 250.0 + 60.0 * uniform();
+            let Some(s) = dense_gas::screen(rate, CHLORINE_KG_MOL, air, wind) else {
+                continue;
+            };
+            if !s.is_dense() || s.alpha > dense_gas::ALPHA_RANGE.1 {
+                continue;
+            }
+            dense += 1;
+            let scheme = [SigmaScheme::Briggs, SigmaScheme::PasquillGifford][k % 2];
+            let passive = PassiveSigmas::new(scheme, classes[k % 3], Terrain::Rural);
+            let d = DenseGasSigmas::new(DensePlume::new(&s), s.volume_rate_m3_s, wind, passive);
+            let mut last = f64::INFINITY;
+            for j in 0..=250 {
+                let x = 10f64.powf(j as f64 / 50.0);
+                let (sy, sz) = d.at(x);
+                assert!(
+                    sy.is_finite() && sz.is_finite() && sy > 0.0 && sz > 0.0,
+                    "{s:?} at {x}"
+                );
+                let c = 1.0 / (sy * sz);
+                assert!(c <= last * (1.0 + 1e-12), "{s:?}: rises at {x} m");
+                last = c;
+            }
+        }
+        assert!(dense > 100, "{dense} dense cases");
+    }
+
+    #[test]
+    fn the_near_field_applies_at_grade_within_the_fitted_range_only() {
+        let source = |height_m: f64| Source {
+            name: "tank".into(),
+            location: crate::geo::LatLon::new(45.0, -66.0),
+            height_m,
+            start_s: 0.0,
+            duration_s: 1800.0,
+            releases: vec![],
+            stack: None,
+        };
+        let rail_car = dense_gas::screen(10.0, CHLORINE_KG_MOL, 288.15, 3.0).unwrap();
+        assert!(applies(&source(1.0), &rail_car));
+        assert!(applies(&source(GROUND_RELEASE_MAX_HEIGHT_M), &rail_car));
+        assert!(!applies(&source(20.0), &rail_car), "an elevated release");
+        // 600 kg/s in a 0.6 m/s wind: α = 1.14, beyond the correlations' range.
+        let extreme = dense_gas::screen(600.0, CHLORINE_KG_MOL, 288.15, 0.6).unwrap();
+        assert!(extreme.alpha > 1.0, "{}", extreme.alpha);
+        assert!(!applies(&source(1.0), &extreme));
+        // A trickle in a strong wind, barely dense, on the correlations' plateau (α < −0.7;
+        // the criterion is 10^(α/1.2), so no dense release has α below −0.99): applies.
+        let weak = dense_gas::screen(0.02, CHLORINE_KG_MOL, 288.15, 8.0).unwrap();
+        assert!(weak.alpha < -0.7 && weak.is_dense(), "{weak:?}");
+        assert!(applies(&source(1.0), &weak));
     }
 
     #[test]
