@@ -3,6 +3,7 @@
 
 pub mod cf_writer;
 pub mod gridded_fixture;
+pub mod zones;
 
 /// Runs an external checker, or explains why not: CI installs it, so there it must exist.
 pub fn external(cmd: &str, args: &[&str]) -> Option<std::process::Output> {

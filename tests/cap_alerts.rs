@@ -1,0 +1,145 @@
+//! The zones as CAP 1.2 draft alerts: elements, values, times and polygons that follow the CAP
+//! 1.2 specification and its schema, in English and French for Canadian cells and English for
+//! US cells; the US alert with the IPAWS profile's code, event codes and the SAME geocodes of the
+//! counties it reaches.
+
+mod common;
+
+use std::path::Path;
+
+use common::zones::{border_scenario, check_cap, chlorine_scenario, run};
+use plume::{simulate, write_outputs, RunOptions};
+use serde_json::Value;
+
+#[test]
+fn the_cap_alert_follows_cap_1_2_and_speaks_both_languages_in_canada() {
+    let w = run(&chlorine_scenario());
+    let infos = check_cap(&w.cap);
+    // Three AEGL tiers, all in New Brunswick: English and French for each, gravest first.
+    let langs: Vec<&str> = infos.iter().map(|i| i.0.as_str()).collect();
+    assert_eq!(langs, ["en-CA", "fr-CA"].repeat(3));
+    assert!(infos[0].1.starts_with("Chlorine: AEGL-3"));
+    assert!(infos[1].1.starts_with("Chlore : AEGL-3"));
+    assert_eq!(infos[0].2, ["Shelter"]);
+    assert_eq!(infos[0].3, infos[1].3, "both languages alert the same area");
+}
+
+#[test]
+fn an_alert_expires_after_the_longer_of_the_criterion_window_and_the_modelled_period() {
+    // The AEGL zones' window is 60 min; the scenario models 2 h, which is what counts.
+    let s = chlorine_scenario();
+    assert_eq!(s.duration_s, 7200.0);
+    let w = run(&s);
+    let doc = roxmltree::Document::parse(&w.cap).unwrap();
+    for info in doc.descendants().filter(|n| n.has_tag_name("info")) {
+        let time = |name: &str| {
+            let t = info.children().find(|n| n.has_tag_name(name)).unwrap();
+            chrono::DateTime::parse_from_rfc3339(t.text().unwrap()).unwrap()
+        };
+        let from = time("onset").max(time("effective"));
+        assert_eq!(time("expires") - from, chrono::Duration::hours(2));
+    }
+}
+
+#[test]
+fn across_the_border_each_country_is_alerted_in_its_own_languages() {
+    let w = run(&border_scenario());
+    let mut infos = check_cap(&w.cap);
+    let us_infos = check_cap(&w.cap_us);
+    // Each country's alert speaks only its languages.
+    assert!(infos.iter().all(|i| i.0 == "en-CA" || i.0 == "fr-CA"));
+    assert!(!us_infos.is_empty());
+    assert!(us_infos.iter().all(|i| i.0 == "en-US"));
+    infos.extend(us_infos);
+    let features = w.geojson["features"].as_array().unwrap();
+    let us = features
+        .iter()
+        .find(|f| f["id"] == "US_EPA_PAG_2017_shelter_or_evacuate")
+        .expect("the plume runs into Maine above the PAG");
+    assert_eq!(us["properties"]["country"], "US");
+    let us_info: Vec<_> = infos
+        .iter()
+        .filter(|i| i.1.starts_with("Shelter in place or evacuate"))
+        .collect();
+    assert_eq!(us_info.len(), 1);
+    assert_eq!(us_info[0].0, "en-US");
+    assert_eq!(us_info[0].2, ["Shelter", "Evacuate"]);
+    // Every Canadian info block comes as an English and French pair; no US one in French.
+    let ca_en = infos.iter().filter(|i| i.0 == "en-CA").count();
+    let ca_fr = infos.iter().filter(|i| i.0 == "fr-CA").count();
+    assert_eq!(ca_en, ca_fr);
+    assert!(infos.iter().all(|i| i.0 != "fr-US"));
+    // Relocation is mapped but not alerted.
+    assert!(infos
+        .iter()
+        .all(|i| !i.1.to_lowercase().contains("relocation")));
+}
+
+#[test]
+fn alerts_validate_against_the_cap_1_2_schema_and_the_us_one_against_the_ipaws_profile() {
+    let s = border_scenario();
+    let sim = simulate(&s, &RunOptions::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_outputs(&s, &sim, dir.path()).unwrap();
+    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cap");
+    let checks = [
+        ("CAP-v1.2.xsd", "alert-CA.cap.xml"),
+        ("CAP-v1.2.xsd", "alert-US.cap.xml"),
+        ("capv1.2-ipaws-profile-v1.0-pr02.xsd", "alert-US.cap.xml"),
+    ];
+    for (schema, alert) in checks {
+        let (schema, alert) = (schemas.join(schema), dir.path().join(alert));
+        let args = [
+            "--noout",
+            "--schema",
+            schema.to_str().unwrap(),
+            alert.to_str().unwrap(),
+        ];
+        let Some(out) = common::external("xmllint", &args) else {
+            return;
+        };
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            alert.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // The IPAWS profile's code and an EAS event code: Radiological Hazard Warning.
+    let us = std::fs::read_to_string(dir.path().join("alert-US.cap.xml")).unwrap();
+    assert!(us.contains("<code>IPAWSv1.0</code>"));
+    assert!(us.contains("<eventCode>"), "{us}");
+    assert!(us.contains("<value>RHW</value>"));
+    let ca = std::fs::read_to_string(dir.path().join("alert-CA.cap.xml")).unwrap();
+    assert!(!ca.contains("IPAWS") && !ca.contains("<eventCode>"));
+}
+
+#[test]
+fn us_alert_areas_carry_the_same_code_of_every_county_they_reach_and_canadian_ones_none() {
+    // The plume crosses from Calais into Washington County, Maine (FIPS 23029).
+    let w = run(&border_scenario());
+    let us_infos = check_cap(&w.cap_us);
+    assert!(!us_infos.is_empty());
+    for info in &us_infos {
+        assert!(info.4.contains(&"023029".to_string()), "{:?}", info.4);
+        let mut sorted = info.4.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted, info.4, "each county once, in FIPS order");
+    }
+    assert!(check_cap(&w.cap).iter().all(|i| i.4.is_empty()));
+    let doc = roxmltree::Document::parse(&w.cap_us).unwrap();
+    let desc = doc
+        .descendants()
+        .find(|n| n.has_tag_name("areaDesc"))
+        .and_then(|n| n.text())
+        .unwrap();
+    assert!(desc.contains("Washington County, Maine"), "{desc}");
+    let features = w.geojson["features"].as_array().unwrap();
+    let us = features
+        .iter()
+        .find(|f| f["id"] == "US_EPA_PAG_2017_shelter_or_evacuate")
+        .unwrap();
+    let codes = us["properties"]["us_same_geocodes"].as_array().unwrap();
+    assert!(codes.contains(&Value::from("023029")), "{codes:?}");
+}
