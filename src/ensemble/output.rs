@@ -380,6 +380,7 @@ fn probability_map(scenario: &Scenario, e: &Ensemble) -> Result<Vec<u8>, String>
             name: format!("{}: probability", z.label),
             unit: "fraction of members",
             scale: Scale::Fraction,
+            show_down_to: None,
         }),
         outlines: widest
             .map(|z| {

@@ -31,8 +31,13 @@ use crate::substance::AEGL_DURATIONS_S;
 const MAP_HEIGHT_PX: u32 = 900;
 /// Width (px) of the colour-bar panel.
 const BAR_WIDTH_PX: u32 = 250;
-/// Decades of the colour scale below the field's maximum.
+/// Decades of the colour scale below the field's maximum, at least.
 const DECADES: f64 = 4.0;
+/// Decades of the colour scale at most, however low the zones' thresholds lie.
+const MAX_DECADES: f64 = 8.0;
+/// How far (decades) below the lowest zone threshold the scale reaches, so the field just
+/// outside that zone is still coloured.
+const BELOW_THRESHOLD_DECADES: f64 = 0.5;
 /// Height (px) of the top of the side panel, which holds the colour bar; the legend is below.
 const BAR_PANEL_HEIGHT_PX: u32 = 470;
 /// Dash and gap (px) of a dashed outline.
@@ -44,7 +49,9 @@ const LEGEND_WRAP_CHARS: usize = 32;
 /// How a map's field is coloured.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Scale {
-    /// Logarithmic over `DECADES` (4) decades below the field's maximum.
+    /// Logarithmic from the field's maximum down 4 decades, or further, to half a decade below
+    /// [`Hazard::show_down_to`] (8 decades at most): a near-source peak far above the zones
+    /// (a dense gas's) must not leave the zones uncoloured.
     Log,
     /// Linear from 0 to 1, labelled in per cent (a probability).
     Fraction,
@@ -57,6 +64,9 @@ pub struct Hazard {
     pub name: String,
     pub unit: &'static str,
     pub scale: Scale,
+    /// A value the colour scale must reach (in `unit`): the lowest threshold of the zones drawn
+    /// over the field.
+    pub show_down_to: Option<f64>,
 }
 
 /// An outline on the map, with its legend entry.
@@ -100,6 +110,7 @@ fn hazard(consequence: &crate::consequence::Consequence, fields: &Fields) -> Opt
             ),
             unit: "mg m-3",
             scale: Scale::Log,
+            show_down_to: None,
         });
     }
     let s = fields.species.first()?;
@@ -111,6 +122,7 @@ fn hazard(consequence: &crate::consequence::Consequence, fields: &Fields) -> Opt
             crate::substance::AmountUnit::Kilogram => "kg s m-3",
         },
         scale: Scale::Log,
+        show_down_to: None,
     })
 }
 
@@ -124,7 +136,22 @@ fn dose_hazard(d: &RadiologicalDose) -> Option<Hazard> {
         name: format!("projected effective dose, {} d", d.windows_s[w] / 86_400.0),
         unit: "Sv",
         scale: Scale::Log,
+        show_down_to: None,
     })
+}
+
+/// The lowest threshold, in the field's unit, of the zones measured in it: AEGL concentrations
+/// (kg m-3) over a concentration field in mg m-3, doses (Sv) over a dose field.
+fn lowest_threshold(h: &Hazard, zones: &[MappedZone]) -> Option<f64> {
+    zones
+        .iter()
+        .filter_map(|z| match (h.unit, z.unit) {
+            ("mg m-3", "kg m-3") => Some(z.threshold * 1e6),
+            ("Sv", "Sv") => Some(z.threshold),
+            _ => None,
+        })
+        .filter(|t| *t > 0.0)
+        .reduce(f64::min)
 }
 
 /// Map colour of a zone: its KML colour (`aabbggrr`) as RGB.
@@ -148,7 +175,10 @@ pub fn map_png(
             scenario.name,
             scenario.start.format("%Y-%m-%d %H:%M UTC")
         ),
-        field: hazard(consequence, fields),
+        field: hazard(consequence, fields).map(|mut h| {
+            h.show_down_to = lowest_threshold(&h, zones);
+            h
+        }),
         // Gravest zones last, so they are drawn on top.
         outlines: zones
             .iter()
@@ -173,7 +203,14 @@ fn scale_range(hz: &Hazard) -> Option<(f64, f64)> {
         return None;
     }
     Some(match hz.scale {
-        Scale::Log => (max.log10() - DECADES, max.log10()),
+        Scale::Log => {
+            let top = max.log10();
+            let reach = hz
+                .show_down_to
+                .map_or(f64::INFINITY, |t| t.log10() - BELOW_THRESHOLD_DECADES);
+            let lo = (top - DECADES).min(reach).max(top - MAX_DECADES);
+            (lo, top)
+        }
         Scale::Fraction => (0.0, 1.0),
     })
 }
@@ -483,7 +520,9 @@ fn colour_bar(
     }))
     .map_err(|e| e.to_string())?;
     let (labels, format): (usize, &dyn Fn(&f64) -> String) = match hz.scale {
-        Scale::Log => (DECADES as usize + 1, &|v| format!("1e{:.0}", v.round())),
+        Scale::Log => ((hi - lo).round() as usize + 1, &|v| {
+            format!("1e{:.0}", v.round())
+        }),
         Scale::Fraction => (6, &|v| format!("{:.0} %", 100.0 * v)),
     };
     bar.configure_mesh()
@@ -577,6 +616,7 @@ kind = "gaussian_plume"
                 name: "probability".into(),
                 unit: "fraction of members",
                 scale: Scale::Fraction,
+                show_down_to: None,
             }),
             outlines: (0..20)
                 .map(|k| Outline {
@@ -634,6 +674,7 @@ kind = "gaussian_plume"
             name: String::new(),
             unit: "1",
             scale,
+            show_down_to: None,
         };
         let p = field(vec![0.0, 0.05, 0.5], Scale::Fraction);
         let r = scale_range(&p).unwrap();
@@ -651,5 +692,19 @@ kind = "gaussian_plume"
         assert!((scale_position(Scale::Log, r, 1e-5).unwrap() - 0.5).abs() < 1e-12);
         assert_eq!(scale_position(Scale::Log, r, 1e-8), None, "below the scale");
         assert!(scale_range(&field(vec![0.0], Scale::Log)).is_none());
+        // A zone threshold below the 4 decades pulls the scale down to half a decade under it;
+        // one above them leaves the 4 decades; none reaches past 8.
+        let mut low = field(vec![1e-3, 1e-9], Scale::Log);
+        low.show_down_to = Some(1e-8);
+        let r = scale_range(&low).unwrap();
+        assert!(
+            (r.0 + 8.5).abs() < 1e-12 && (r.1 + 3.0).abs() < 1e-12,
+            "{r:?}"
+        );
+        assert!(scale_position(Scale::Log, r, 1e-8).is_some());
+        low.show_down_to = Some(1e-5);
+        assert!((scale_range(&low).unwrap().0 + 7.0).abs() < 1e-12);
+        low.show_down_to = Some(1e-20);
+        assert!((scale_range(&low).unwrap().0 + 11.0).abs() < 1e-12);
     }
 }
