@@ -309,11 +309,10 @@ pub fn simulate_with_progress(
 /// Whether some source of `scenario` is at grade with a dense release under uniform `met`: the
 /// Gaussian plume then models it with the workbook's near field.
 fn any_dense_at_grade(scenario: &Scenario, met: &UniformMet) -> bool {
-    let wind_10m = met.wind_speed_at_m_s(dense::WORKBOOK_WIND_HEIGHT_M);
-    scenario.sources.iter().any(|s| {
-        dense::densest_release(s, &scenario.species, wind_10m, met.air_temperature_k)
-            .is_some_and(|(_, d)| dense::applies(s, &d))
-    })
+    scenario
+        .sources
+        .iter()
+        .any(|s| dense::near_field_release(s, &scenario.species, met).is_some())
 }
 
 /// A warning for each release of a vapour heavier than air that slumps under gravity near its

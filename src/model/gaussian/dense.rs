@@ -180,35 +180,41 @@ pub const CONTINUOUS_MIN_RATIO: f64 = 2.5;
 /// Height (m) of the wind the workbook's correlations use (Britter & McQuaid 1988: u at 10 m).
 pub const WORKBOOK_WIND_HEIGHT_M: f64 = 10.0;
 
-/// Makes the plume of every source at grade with a dense release a dense-gas plume (σ of
-/// [`DenseGasSigmas`], released and reported at ground level); returns each such source's
-/// index with the screening of its densest release.
+/// The screening of the release of `source` whose plume the workbook's near field models under
+/// uniform `met` ([`densest_release`] at the 10 m wind, where it [`applies`]); `None` when the
+/// plume stays passive.
+pub fn near_field_release(
+    source: &Source,
+    species: &[Species],
+    met: &UniformMet,
+) -> Option<Screening> {
+    let wind_10m = met.wind_speed_at_m_s(WORKBOOK_WIND_HEIGHT_M);
+    densest_release(source, species, wind_10m, met.air_temperature_k)
+        .map(|(_, s)| s)
+        .filter(|s| applies(source, s))
+}
+
+/// Makes the plume of every source with a [`near_field_release`] a dense-gas plume (σ of
+/// [`DenseGasSigmas`], released and reported at ground level).
 pub fn apply(
     plumes: &mut [PlumeGeometry],
     sources: &[Source],
     species: &[Species],
     met: &UniformMet,
-) -> Vec<(usize, Screening)> {
-    let wind_10m = met.wind_speed_at_m_s(WORKBOOK_WIND_HEIGHT_M);
-    let mut out = vec![];
-    for (k, (p, src)) in plumes.iter_mut().zip(sources).enumerate() {
-        let Some((_, s)) = densest_release(src, species, wind_10m, met.air_temperature_k)
-            .filter(|(_, s)| applies(src, s))
-        else {
+) {
+    for (p, src) in plumes.iter_mut().zip(sources) {
+        let Some(s) = near_field_release(src, species, met) else {
             continue;
         };
-        let plume = DensePlume::new(&s);
         p.sigmas = Sigmas::DenseGas(DenseGasSigmas::new(
-            plume,
+            DensePlume::new(&s),
             s.volume_rate_m3_s,
             p.u_m_s,
             p.sigmas.passive(),
         ));
         p.stack_height_m = 0.0;
         p.ground_level = true;
-        out.push((k, s));
     }
-    out
 }
 
 #[cfg(test)]
