@@ -117,6 +117,49 @@ fn bounds_take_their_units_from_their_coordinates_and_nv_is_a_dimension_without_
 }
 
 #[test]
+fn run_totals_name_a_scalar_time_coordinate_for_their_sum_over_time() {
+    // CF §7.3: "time: sum" on a variable without a time dimension names the standard name; a
+    // scalar coordinate with that standard name, listed in `coordinates`, says when the sum
+    // ends (the IOOS checker flagged the totals for naming nothing they have).
+    let dir = tempfile::tempdir().unwrap();
+    let (s, sim, path) = run_lepreau(dir.path());
+    let f = hdf5::File::open(&path).unwrap();
+    let rt = f.dataset("run_time").unwrap();
+    assert_eq!(rt.shape(), Vec::<usize>::new(), "run_time is a scalar");
+    assert_eq!(rt.read_scalar::<f64>().unwrap(), s.duration_s);
+    assert_eq!(text_attr(&rt, "standard_name"), "time");
+    assert_eq!(
+        text_attr(&rt, "units"),
+        text_attr(&f.dataset("time").unwrap(), "units")
+    );
+    let start: f64 = rt.attr("run_start").unwrap().read_scalar().unwrap();
+    assert_eq!(start, sim.fields.grid.interval_start_s(0));
+    for (v, methods) in [
+        (
+            "time_integrated_air_concentration_I_131",
+            "time: sum area: mean z: point",
+        ),
+        ("dry_deposition_I_131", "time: sum"),
+        ("wet_deposition_Cs_137", "time: sum"),
+    ] {
+        let d = f.dataset(v).unwrap();
+        assert_eq!(text_attr(&d, "cell_methods"), methods, "{v}");
+        assert_eq!(text_attr(&d, "coordinates"), "lat lon run_time", "{v}");
+    }
+    // Interval means have the time dimension and do not list the run's end.
+    let c = f.dataset("air_concentration_I_131").unwrap();
+    assert_eq!(text_attr(&c, "coordinates"), "lat lon");
+    // Doses carry no cell method and keep the plain coordinates.
+    let d = f.dataset("dose_effective_projected_2d").unwrap();
+    assert_eq!(text_attr(&d, "coordinates"), "lat lon");
+    let Some(out) = external("ncdump", &["-h", path.to_str().unwrap()]) else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("double run_time ;"), "{text}");
+}
+
+#[test]
 fn toxic_load_units_are_its_udunits_unit_for_a_whole_exponent_and_1_for_a_fractional_one() {
     use plume::consequence::toxic_load_units;
     assert_eq!(toxic_load_units(1.0), "mg m-3 min");

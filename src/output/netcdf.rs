@@ -22,6 +22,16 @@ use crate::field::Fields;
 use crate::geo::{TransverseMercator, WGS84_A_M, WGS84_F};
 use crate::scenario::Scenario;
 
+/// The scalar time coordinate of quantities summed over the whole run (time-integrated air
+/// concentration, deposition), whose `cell_methods` say "time: sum" without a `time` dimension:
+/// it lists among their `coordinates`, with `standard_name = "time"`, the time the sum ends (CF
+/// §7.3: a cell method's name may be a standard name; §5.7: a scalar coordinate variable says
+/// where along that axis the value lies). The sum starts at `run_start` (an attribute); it has
+/// no bounds variable because the IOOS checker rejects the one-dimensional bounds of a scalar
+/// coordinate, and the NCAS checker does not accept a scalar coordinate's own name in
+/// `cell_methods`: in this form both pass the file clean.
+pub const RUN_TIME: &str = "run_time";
+
 /// Who made the file, with what, and how.
 #[derive(Debug, Clone)]
 pub struct Provenance {
@@ -294,6 +304,27 @@ fn write_file(
     let zbd = root.new_dataset_builder().with_data(&zb).create("z_bnds")?;
     attach_scale(&zbd, &z, 0)?;
     attach_scale(&zbd, &nv, 1)?;
+    let run_start_s = if nt > 0 {
+        grid.interval_start_s(0)
+    } else {
+        0.0
+    };
+    let run_end_s = grid.times_s.last().copied().unwrap_or(0.0);
+    let rt = root.new_dataset::<f64>().shape(()).create(RUN_TIME)?;
+    rt.write_scalar(&run_end_s)?;
+    text(
+        rt.id(),
+        &[
+            ("standard_name", "time"),
+            (
+                "long_name",
+                "end of the run: run totals are summed from run_start to here",
+            ),
+            ("units", &time_units),
+            ("calendar", "standard"),
+        ],
+    )?;
+    num_attr(&rt, "run_start", run_start_s)?;
 
     // Grid mapping.
     let crs = root.new_dataset::<i32>().shape(()).create("crs")?;
@@ -378,9 +409,18 @@ fn write_file(
         for (i, d) in dims.iter().enumerate() {
             attach_scale(&ds, scales(d), i as u32)?;
         }
+        let over_run = !dims.contains(&"time")
+            && attrs
+                .iter()
+                .any(|(k, v)| *k == "cell_methods" && v.contains("time: sum"));
+        let coordinates = if over_run {
+            "lat lon run_time"
+        } else {
+            "lat lon"
+        };
         text(
             ds.id(),
-            &[("grid_mapping", "crs"), ("coordinates", "lat lon")],
+            &[("grid_mapping", "crs"), ("coordinates", coordinates)],
         )?;
         text(ds.id(), attrs)?;
         Ok(ds)
@@ -466,13 +506,16 @@ fn write_file(
         }
     }
     for e in extra {
-        let ds = put(
-            &e.name,
-            &e.dims,
-            e.data.clone(),
-            &[("long_name", &e.long_name), ("units", &e.units)],
-        )?;
-        for (k, v) in &e.attributes {
+        // `cell_methods` goes with the core attributes: `put` reads it for the coordinates.
+        let mut attrs = vec![("long_name", e.long_name.as_str()), ("units", &e.units)];
+        attrs.extend(
+            e.attributes
+                .iter()
+                .filter(|(k, _)| k == "cell_methods")
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+        let ds = put(&e.name, &e.dims, e.data.clone(), &attrs)?;
+        for (k, v) in e.attributes.iter().filter(|(k, _)| k != "cell_methods") {
             write_text_attr(ds.id(), k, v)?;
         }
         for (k, v) in &e.numeric_attributes {
