@@ -152,6 +152,23 @@ fn column_lid(c: u32) -> f32 {
     return column[c * (params.n_levels + 2u) + params.n_levels + 1u].sigma.y;
 }
 
+// The scale of ⟨w³⟩ (m³ s⁻³) of column c; 0 where the turbulence is Gaussian.
+fn column_w3(c: u32) -> f32 {
+    return column[c * (params.n_levels + 2u) + params.n_levels + 1u].sigma.w;
+}
+
+// ŵ of a particle released at z in column c (twin: Column::initial_wn).
+fn initial_wn(c: u32, z_m: f32, xi: vec4<f32>) -> f32 {
+    let w3 = column_w3(c);
+    let lid = column_lid(c);
+    if w3 > 0.0 && z_m < lid {
+        let sw = column_at(c, z_m).sigma.z;
+        let m = third_moment(z_m, lid, w3);
+        return bi_gaussian_draw(bi_gaussian(sw, 0.0, m.x, 0.0), xi.z, xi.w) / sw;
+    }
+    return xi.z;
+}
+
 // The level of column c at height z (twin: Column::at): linear interpolation in √z between
 // the tabulated levels, the above-lid record above the lid.
 fn column_at(c: u32, z_m: f32) -> ColumnLevel {
@@ -279,7 +296,14 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, duration_s: 
         if params.drift != 0u {
             drift = lv.sigma.w * dt;
         }
-        wn = rw * wn + drift + sqrt(max(1.0 - rw * rw, 0.0)) * xi.z;
+        let w3 = column_w3(c);
+        if w3 > 0.0 && z < lid && dt > 0.0 {
+            // Inside a convective layer the skewed update replaces the Gaussian one.
+            let m = third_moment(z, lid, w3);
+            wn = skewed_update(wn, lv.sigma.z, lv.sigma.w, lv.inv_time_scale.z, m.x, m.y, dt, xi, params.drift != 0u);
+        } else {
+            wn = rw * wn + drift + sqrt(max(1.0 - rw * rw, 0.0)) * xi.z;
+        }
         x = x + (lv.wind.x + up) * dt;
         y = y + (lv.wind.y + vp) * dt;
         let half1 = reflect(z + 0.5 * dt * (lv.wind.z + lv.sigma.z * wn), wn, lid, z);
@@ -345,9 +369,10 @@ fn process(index: u32) {
         t_from = t_rel;
         duration = max(params.t1_s - t_rel, 0.0);
         p.status = STATUS_AIRBORNE;
-        let lv = column_at(column_index(p.pos.x, p.pos.y), p.pos.z);
+        let c0 = column_index(p.pos.x, p.pos.y);
+        let lv = column_at(c0, p.pos.z);
         let xi = normals4(params.key, params.member, p.id, 0u, 1u);
-        p.vel = vec3<f32>(lv.sigma.x * xi.x, lv.sigma.y * xi.y, xi.z);
+        p.vel = vec3<f32>(lv.sigma.x * xi.x, lv.sigma.y * xi.y, initial_wn(c0, p.pos.z, xi));
         for (var i = 0u; i < src.entries.y; i++) {
             let e = entries[src.entries.x + i];
             wg_add(e.species * BUDGET_TERMS, entry_units(e, p.mass[e.class_index], 1.0));

@@ -18,6 +18,7 @@ use crate::output::staging::{check_output_dir, Staging};
 use crate::output::summary::{species_summaries, RunSummary};
 use crate::output::zones::{mapped_zones, MappedZone};
 use crate::output::{write_bytes_atomically, OutputError};
+use crate::scenario::ConvectiveTurbulence;
 use crate::scenario::{DenseGas, MetSpec, ModelSpec, OutputFormat, Scenario, ScenarioError};
 
 /// Why a run failed.
@@ -236,6 +237,7 @@ pub fn simulate_with_progress(
                 max_time_step_s,
                 time_step_factor,
                 sampling_step_s,
+                convective_turbulence,
                 backend: _,
             },
             _,
@@ -250,6 +252,7 @@ pub fn simulate_with_progress(
             cfg.step.max_time_step_s = *max_time_step_s as f32;
             cfg.step.time_step_factor = *time_step_factor as f32;
             cfg.sampling_step_s = *sampling_step_s;
+            cfg.skewed_convection = *convective_turbulence == ConvectiveTurbulence::Skewed;
             let mut report = |p: &lagrangian::Progress| progress(p.time_s / p.duration_s);
             let run = match &gpu {
                 #[cfg(feature = "gpu")]

@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 pub use raw::{
-    Backend, DenseGas, GriddedFormat, OutputFormat, SigmaScheme, StationInterpolation, Terrain,
+    Backend, ConvectiveTurbulence, DenseGas, GriddedFormat, OutputFormat, SigmaScheme,
+    StationInterpolation, Terrain,
 };
 
 use crate::geo::LatLon;
@@ -190,6 +191,7 @@ pub enum ModelSpec {
         max_time_step_s: f64,
         time_step_factor: f64,
         sampling_step_s: f64,
+        convective_turbulence: ConvectiveTurbulence,
         backend: Backend,
     },
     GaussianPuff(PuffSpec),

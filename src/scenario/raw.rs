@@ -188,8 +188,22 @@ pub struct LagrangianSection {
     pub time_step_factor: Option<f64>,
     /// Longest interval (s) between samples of the particles onto the grid, default 300.
     pub sampling_step_s: Option<f64>,
+    /// Vertical velocities in a convective layer: "skewed" (default) or "gaussian".
+    pub convective_turbulence: Option<ConvectiveTurbulence>,
     /// Where to run: "cpu", "gpu" or "auto" (default).
     pub backend: Option<Backend>,
+}
+
+/// The vertical velocity distribution of the particle model in a convective boundary layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ConvectiveTurbulence {
+    /// The skewed bi-Gaussian PDF of Luhar, Hibberd & Hurley (1996)
+    /// (`model::lagrangian::convective`), as FLEXPART's `CBL` option.
+    #[default]
+    Skewed,
+    /// Gaussian turbulence everywhere (FLEXPART's default).
+    Gaussian,
 }
 
 /// Which backend runs a model: the one choice of [`crate::backend`].

@@ -72,9 +72,11 @@ impl Ctx<'_> {
         let t_from = match p.status {
             STATUS_WAITING if t_rel < t1 => {
                 p.status = STATUS_AIRBORNE;
-                let lv = self.columns.at(p.pos[0], p.pos[1]).at(p.pos[2]);
+                let column = self.columns.at(p.pos[0], p.pos[1]);
+                let lv = column.at(p.pos[2]);
                 let xi = self.key.normals4(p.id, 0, 1);
-                p.vel = [lv.sigma[0] * xi[0], lv.sigma[1] * xi[1], xi[2]];
+                let wn = column.initial_wn(p.pos[2], xi);
+                p.vel = [lv.sigma[0] * xi[0], lv.sigma[1] * xi[1], wn];
                 for e in &plan.entries {
                     tally.budget[e.species].released += fixed(
                         f64::from(p.mass[e.class]) * e.amount_per_particle,

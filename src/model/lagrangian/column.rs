@@ -17,6 +17,7 @@
 use bytemuck::{Pod, Zeroable};
 use rayon::prelude::*;
 
+use super::convective;
 use crate::met::turbulence::{self, Turbulence};
 use crate::met::{BoundaryLayer, Meteorology};
 
@@ -92,6 +93,11 @@ pub struct Column {
     pub above_lid: ColumnLevel,
     /// Precipitation rate (mm/h), the same over the column.
     pub precipitation_mm_h: f32,
+    /// Scale of the third moment of the vertical velocity, w*³ times the convective transition
+    /// (m³ s⁻³, [`convective::third_moment_scale_m3_s3`]): inside the lid of a convective
+    /// column the vertical velocity follows the skewed PDF of [`convective`]; 0 keeps it
+    /// Gaussian.
+    pub convective_w3_m3_s3: f32,
 }
 
 impl Column {
@@ -118,6 +124,7 @@ impl Column {
             lid_m: lid_m as f32,
             above_lid: above,
             precipitation_mm_h: precipitation_mm_h as f32,
+            convective_w3_m3_s3: 0.0,
         }
     }
 
@@ -131,10 +138,12 @@ impl Column {
             lid_m: lid_m.map_or(f32::INFINITY, |h| h as f32),
             above_lid: level,
             precipitation_mm_h: 0.0,
+            convective_w3_m3_s3: 0.0,
         }
     }
 
-    /// Hanna (1982) turbulence of a boundary layer with the given wind profile.
+    /// Hanna (1982) turbulence of a boundary layer with the given wind profile, skewed in a
+    /// convective layer ([`convective`]).
     pub fn from_boundary_layer(
         bl: &BoundaryLayer,
         precipitation_mm_h: f64,
@@ -153,7 +162,7 @@ impl Column {
     ) -> Self {
         let h = bl.mixing_height_m;
         let above_wind = wind(h);
-        Column::tabulate(
+        let mut column = Column::tabulate(
             h,
             h,
             precipitation_mm_h,
@@ -163,7 +172,9 @@ impl Column {
                 (t, wind(z))
             },
             ColumnLevel::new(&turbulence::free_troposphere(), above_wind),
-        )
+        );
+        column.convective_w3_m3_s3 = convective::third_moment_scale_m3_s3(bl) as f32;
+        column
     }
 
     /// The column of `met` above (x, y) at time t: its boundary layer, precipitation and wind
@@ -220,6 +231,19 @@ impl Column {
             self.above_lid
         } else {
             inside
+        }
+    }
+
+    /// ŵ = w/σw of a particle released at `z_m` with the normals `xi`: `xi[2]` under Gaussian
+    /// turbulence, inside a convective layer a draw from the skewed PDF ([`convective`]) with
+    /// `xi[2]` and `xi[3]`.
+    pub fn initial_wn(&self, z_m: f32, xi: [f32; 4]) -> f32 {
+        if self.convective_w3_m3_s3 > 0.0 && z_m < self.lid_m {
+            let sw = self.at(z_m).sigma[2];
+            let (m3, _) = convective::third_moment(z_m, self.lid_m, self.convective_w3_m3_s3);
+            convective::initial(sw, m3, xi[2], xi[3])
+        } else {
+            xi[2]
         }
     }
 

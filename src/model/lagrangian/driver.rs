@@ -52,6 +52,9 @@ pub struct LagrangianConfig {
     /// Longest synchronisation step (s): particles are sampled onto the grid, released and
     /// their decay booked once per step.
     pub sampling_step_s: f64,
+    /// Whether the vertical velocity is skewed in convective columns ([`super::convective`]);
+    /// `false` keeps every column Gaussian.
+    pub skewed_convection: bool,
 }
 
 /// Default longest synchronisation (sampling) step (s).
@@ -83,6 +86,7 @@ impl Default for LagrangianConfig {
             // Lepreau grid copies (2 MB each) still cost little CPU; 16 cost 4 % more CPU there.
             chunks_per_thread: 8,
             sampling_step_s: DEFAULT_SAMPLING_STEP_S,
+            skewed_convection: true,
         }
     }
 }
@@ -97,12 +101,20 @@ pub enum Flow<'a> {
 }
 
 impl Flow<'_> {
-    /// The columns at time `t_s` over the rectangle `bounds_m` (x min, x max, y min, y max).
-    pub fn columns_at(&self, bounds_m: [f64; 4], t_s: f64) -> ColumnGrid {
-        match self {
+    /// The columns at time `t_s` over the rectangle `bounds_m` (x min, x max, y min, y max),
+    /// with Gaussian vertical turbulence everywhere unless `skewed` (which keeps convective
+    /// columns skewed, [`super::convective`]).
+    pub fn columns_at(&self, bounds_m: [f64; 4], t_s: f64, skewed: bool) -> ColumnGrid {
+        let mut grid = match self {
             Flow::Column(c) => ColumnGrid::single(c.clone()),
             Flow::Met(met) => ColumnGrid::from_met(*met, bounds_m, t_s),
+        };
+        if !skewed {
+            for c in &mut grid.columns {
+                c.convective_w3_m3_s3 = 0.0;
+            }
         }
+        grid
     }
 
     /// True when the columns change with time.
@@ -237,12 +249,12 @@ pub fn simulate(
     let schedule = sync_schedule(grid, sampling_s);
     let extent = grid_bounds_m(grid);
     let rebuild = flow.varies();
-    let mut columns = flow.columns_at(extent, 0.0);
+    let mut columns = flow.columns_at(extent, 0.0, cfg.skewed_convection);
     let mut n_active = 0;
     let mut t0 = 0.0;
     for &(t1, closes) in &schedule {
         if rebuild {
-            columns = flow.columns_at(extent, 0.5 * (t0 + t1));
+            columns = flow.columns_at(extent, 0.5 * (t0 + t1), cfg.skewed_convection);
         }
         let losses = column_losses(plans, &columns);
         while n_active < particles.len() && f64::from(particles[n_active].pos[3]) < t1 {

@@ -8,6 +8,7 @@
 //! | [`particle`] | the 64-byte particle record shared with the GPU backend |
 //! | [`column`](mod@column) | wind and Hanna (1982) turbulence tabulated by height; a horizontal grid of such columns, the nearest read by each particle |
 //! | [`step`] | the Langevin sub-step, boundaries, deposition |
+//! | [`convective`] | the skewed vertical velocity of a convective layer (Luhar, Hibberd & Hurley 1996) |
 //! | [`release`] | particles per source, release times, composition tables |
 //! | [`tally`] | fixed-point accumulators and the mass budget |
 //! | [`driver`] | the time loop, parallel over particles |
@@ -37,8 +38,9 @@
 
 mod account;
 pub mod column;
+pub mod convective;
 pub mod driver;
-mod mathf;
+pub(crate) mod mathf;
 pub mod particle;
 pub mod release;
 pub mod scenario;

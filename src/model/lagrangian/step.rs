@@ -15,7 +15,9 @@
 //!
 //! `ŵ ← r_w·ŵ + ∂σw/∂z·Δt + √(1−r_w²)·ξ₃`, `Δz = σw·ŵ·Δt`,
 //!
-//! which is the form integrated here: it stays stable where σw is small. The particle record
+//! which is the form integrated here: it stays stable where σw is small. Inside a convective
+//! layer the vertical velocity is skewed instead ([`super::convective`]): the same update with
+//! the bi-Gaussian PDF's drift in place of ∂σw/∂z. The particle record
 //! stores ŵ in `vel[2]`, u′ and v′ in m/s. Positions advance with the mean wind plus the
 //! turbulent velocity, `Δx = (U + u′)Δt`.
 //!
@@ -53,6 +55,7 @@
 //! - Stohl, A. et al. (2005) Atmos. Chem. Phys. 5:2461, doi:10.5194/acp-5-2461-2005.
 
 use super::column::{Column, ColumnGrid};
+use super::convective;
 use super::mathf::exp_neg_poly;
 use super::particle::{Particle, MAX_CLASSES, STATUS_EXITED};
 use crate::rng::StreamKey;
@@ -316,9 +319,10 @@ fn sub_step<const SINGLE: bool>(
     for l in 0..LANES {
         mid[l] = col(l).at(s.z[l]);
     }
+    let wn_mid = s.wn;
     for l in 0..LANES {
         let lv = &mid[l];
-        let [su, sv, sw, dsw_dz] = lv.sigma;
+        let [su, sv, _, dsw_dz] = lv.sigma;
         let [iu, iv, iw, _] = lv.inv_time_scale;
         let d = dt[l];
         let ru = exp_neg_poly(-d * iu);
@@ -328,6 +332,33 @@ fn sub_step<const SINGLE: bool>(
         s.vp[l] = rv * s.vp[l] + sv * (1.0 - rv * rv).max(0.0).sqrt() * xi[l][1];
         let drift = if cfg.drift { dsw_dz * d } else { 0.0 };
         s.wn[l] = rw * s.wn[l] + drift + (1.0 - rw * rw).max(0.0).sqrt() * xi[l][2];
+    }
+    // Inside a convective layer the vertical velocity is skewed: its update replaces the
+    // Gaussian one (a separate pass, so that the loop above stays vectorised elsewhere).
+    if !SINGLE || col0.convective_w3_m3_s3 > 0.0 {
+        for l in 0..LANES {
+            let c = col(l);
+            if c.convective_w3_m3_s3 > 0.0 && s.z[l] < c.lid_m && dt[l] > 0.0 {
+                let lv = &mid[l];
+                let (m3, dm3) = convective::third_moment(s.z[l], c.lid_m, c.convective_w3_m3_s3);
+                s.wn[l] = convective::update(
+                    wn_mid[l],
+                    lv.sigma[2],
+                    lv.sigma[3],
+                    lv.inv_time_scale[2],
+                    m3,
+                    dm3,
+                    dt[l],
+                    xi[l],
+                    cfg.drift,
+                );
+            }
+        }
+    }
+    for l in 0..LANES {
+        let lv = &mid[l];
+        let sw = lv.sigma[2];
+        let d = dt[l];
         s.x[l] += (lv.wind[0] + s.up[l]) * d;
         s.y[l] += (lv.wind[1] + s.vp[l]) * d;
         let z = s.z[l];

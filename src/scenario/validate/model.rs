@@ -70,6 +70,7 @@ pub(super) fn lagrangian_model(
         max_time_step_s,
         time_step_factor,
         sampling_step_s,
+        convective_turbulence: l.convective_turbulence.unwrap_or_default(),
         backend,
     }
 }

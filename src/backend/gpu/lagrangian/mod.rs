@@ -104,7 +104,7 @@ pub fn simulate(
     let release_times: Vec<f32> = particles.iter().map(|p| p.pos[3]).collect();
     let extent = grid_bounds_m(grid);
     let rebuild = flow.varies();
-    let columns = flow.columns_at(extent, 0.0);
+    let columns = flow.columns_at(extent, 0.0, cfg.skewed_convection);
     let exposure_offset = HEAD_WORDS;
     let dry_offset = exposure_offset + 2 * ns * nz * n_cells;
     let wet_offset = dry_offset + 2 * ns * n_cells;
@@ -179,7 +179,7 @@ pub fn simulate(
         if rebuild {
             // A new met time: upload its columns and loss rates (the column grid is the same
             // at every time, so the buffers keep their sizes).
-            let columns = flow.columns_at(extent, 0.5 * (t0 + t1));
+            let columns = flow.columns_at(extent, 0.5 * (t0 + t1), cfg.skewed_convection);
             ctx.queue.write_buffer(
                 &res.column,
                 0,

@@ -119,7 +119,8 @@ pub fn entry_records(plans: &[SourcePlan], scales: &Scales) -> Vec<EntryRec> {
 }
 
 /// The columns as uploaded, one after another: each column's levels, its above-lid record,
-/// then a header record whose `sigma` holds the level index per √m, the lid (m) and the precipitation (mm/h).
+/// then a header record whose `sigma` holds the level index per √m, the lid (m), the precipitation
+/// (mm/h) and the scale of ⟨w³⟩ (m³ s⁻³, 0 for Gaussian turbulence).
 ///
 /// # Panics
 /// If the columns have different numbers of levels.
@@ -131,7 +132,12 @@ pub fn column_records(grid: &ColumnGrid) -> Vec<ColumnLevel> {
         v.extend_from_slice(c.levels());
         v.push(c.above_lid);
         v.push(ColumnLevel {
-            sigma: [c.index_per_sqrt_m, c.lid_m, c.precipitation_mm_h, 0.0],
+            sigma: [
+                c.index_per_sqrt_m,
+                c.lid_m,
+                c.precipitation_mm_h,
+                c.convective_w3_m3_s3,
+            ],
             ..Zeroable::zeroed()
         });
     }

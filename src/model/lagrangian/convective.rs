@@ -1,0 +1,446 @@
+//! Skewed vertical turbulence of the convective boundary layer.
+//!
+//! In a convective layer narrow, strong updrafts cover less than half the area and broad, weak
+//! downdrafts the rest, so the vertical velocity is positively skewed (S = ⟨w³⟩/σw³ ≈ 0.6–1 in
+//! mid-layer). A Gaussian Langevin model ignores this, and an elevated plume then comes down
+//! too late: in Willis & Deardorff's (1981) water tank the centreline of a release at a quarter
+//! of the layer reached the ground within one convective time scale, carried by the
+//! downdrafts, where Gaussian turbulence keeps it aloft.
+//!
+//! ## The PDF
+//! Luhar, Hibberd & Hurley (1996) take P(w) as two Gaussians, updrafts (fraction A, mean w_A,
+//! spread σ_A) and downdrafts (B = 1 − A, mean −w_B, spread σ_B), with σ_A = m·w_A and
+//! σ_B = m·w_B, m = ⅔·S^⅓. With r = (1 + m²)³S²/((3 + m²)²m²) the zero mean, the variance σw²
+//! and the third moment ⟨w³⟩ give
+//!
+//! `A = ½(1 − √(r/(4 + r)))`, `σ_A = σw·√(B/(A(1 + m²)))`, `σ_B = σw·√(A/(B(1 + m²)))`.
+//!
+//! The third moment follows Luhar, Hibberd & Borgas (2000), `⟨w³⟩ = 1.2·ζ(1 − ζ)^(3/2)·w*³`
+//! with ζ = z/h, which vanishes at the ground and the lid (where the particles reflect, a
+//! symmetric PDF is needed) and peaks at 0.29 w*³ at ζ = 0.4. It is scaled by Cassiani, Stohl &
+//! Brioude's (2015) transition from neutral to convective, 0 for −h/L ≤ 5 rising on a sine to 1
+//! at −h/L ≥ 15.
+//!
+//! ## The drift
+//! Thomson's (1987) well-mixed condition in one dimension fixes the drift of
+//! `dw = a(w, z)dt + √(2σw²/T_Lw)·dW`:
+//!
+//! `a = (−(σw²/T_Lw)·Q + Φ)/P`, `Q = −∂P/∂w`, `Φ = −∫₋∞^w w′·∂P/∂z dw′`,
+//!
+//! which for the bi-Gaussian P has a closed form (Luhar, Hibberd & Hurley 1996), written out in
+//! [`BiGaussian::q_phi`] and checked in the tests against the integral by quadrature. The
+//! z-derivatives of A, w_A, w_B, σ_A, σ_B follow from those of σw and ⟨w³⟩ by the chain rule
+//! ([`bi_gaussian`]).
+//!
+//! ## In the normalised variable
+//! The particles carry ŵ = w/σw(z) ([`super::step`]). Since dz = w·dt carries no noise,
+//! `dŵ = (a/σw − ŵ²·∂σw/∂z)dt + √(2/T_Lw)·dW`. Splitting a = −w/T_Lw + g, the linear part is
+//! integrated exactly as the Gaussian scheme does (r = e^(−Δt/T_Lw)) and the rest explicitly:
+//!
+//! `ŵ ← r·ŵ + (g/σw − ŵ²·∂σw/∂z)·Δt + √(1 − r²)·ξ`.
+//!
+//! For S → 0 the PDF is Gaussian, g = σw·∂σw/∂z·(1 + ŵ²), and the update is the Gaussian
+//! scheme's `r·ŵ + ∂σw/∂z·Δt + √(1 − r²)·ξ` exactly.
+//!
+//! A particle further than six spreads from both Gaussians (P < 10⁻⁸ of its peak, where a is
+//! a ratio of underflowing numbers) draws a new velocity from P instead, as FLEXPART does
+//! (Cassiani et al. 2015).
+//!
+//! Everything is f32 with `+ − × ÷`, square roots and bit casts only, so that the WGSL twin in
+//! `shaders/lagrangian.wgsl` computes the same numbers.
+//!
+//! ## References
+//! - Luhar, A.K., Hibberd, M.F., Hurley, P.J. (1996) Atmos. Environ. 30:1407–1418,
+//!   doi:10.1016/1352-2310(95)00464-5 — the bi-Gaussian PDF, its closure and the drift.
+//! - Luhar, A.K., Britter, R.E. (1989) Atmos. Environ. 23:1911–1924 — the skewed CBL Langevin
+//!   model.
+//! - Luhar, A.K., Hibberd, M.F., Borgas, M.S. (2000) Atmos. Environ. 34:3599–3616 — the
+//!   ⟨w³⟩ profile.
+//! - Cassiani, M., Stohl, A., Brioude, J. (2015) Boundary-Layer Meteorol. 154:367–390,
+//!   doi:10.1007/s10546-014-9976-5 — the scheme in FLEXPART, the stability transition.
+//! - Thomson, D.J. (1987) J. Fluid Mech. 180:529–556 — the well-mixed condition.
+//! - Willis, G.E., Deardorff, J.W. (1981) Atmos. Environ. 15:109–117 — elevated release in a
+//!   convective tank.
+//! - Abramowitz, M., Stegun, I.A. (1964) Handbook of Mathematical Functions, 7.1.26 — erf.
+
+use super::mathf::exp_neg_poly;
+use crate::met::BoundaryLayer;
+
+/// ⟨w³⟩ = this·ζ(1 − ζ)^(3/2)·w*³ (Luhar, Hibberd & Borgas 2000).
+pub const THIRD_MOMENT_COEFF: f32 = 1.2;
+/// Added to ζ(1 − ζ)^(3/2) so that S > 0 everywhere inside the layer (FLEXPART's ε).
+const THIRD_MOMENT_FLOOR: f32 = 1.0e-6;
+/// m = σ_A/w_A = σ_B/w_B = this·S^⅓ (Luhar, Hibberd & Hurley 1996).
+const SPREAD_TO_MEAN: f32 = 2.0 / 3.0;
+/// A velocity this many spreads from both Gaussians is drawn anew from P.
+const REDRAW_SPREADS: f32 = 6.0;
+const INV_SQRT_2PI: f32 = 0.398_942_3;
+const INV_SQRT_2: f32 = std::f32::consts::FRAC_1_SQRT_2;
+
+/// The column's w*³ times the convective transition (m³ s⁻³): 0 unless −h/L > 5, w*³ from
+/// −h/L ≥ 15, `½ + ½·sin(π(−h/L + 10)/10)` between (Cassiani, Stohl & Brioude 2015).
+pub fn third_moment_scale_m3_s3(bl: &BoundaryLayer) -> f64 {
+    let l = bl.obukhov_length_m;
+    let instability = -bl.mixing_height_m / l;
+    // NaN (no L or no h) and every non-convective layer fall in the first branch.
+    let transition = if !instability.is_finite() || instability <= 5.0 {
+        0.0
+    } else if instability >= 15.0 {
+        1.0
+    } else {
+        0.5 + 0.5 * (std::f64::consts::PI * (instability + 10.0) / 10.0).sin()
+    };
+    bl.convective_velocity_m_s().powi(3) * transition
+}
+
+/// ⟨w³⟩ (m³ s⁻³) and ∂⟨w³⟩/∂z (m² s⁻³) at `z_m` in a layer of depth `lid_m` with scale `w3`
+/// ([`third_moment_scale_m3_s3`]); ζ is clamped to [0, 1].
+#[inline(always)]
+pub fn third_moment(z_m: f32, lid_m: f32, w3: f32) -> (f32, f32) {
+    let zeta = (z_m / lid_m).clamp(0.0, 1.0);
+    let root = (1.0 - zeta).sqrt();
+    let m3 = THIRD_MOMENT_COEFF * w3 * (zeta * (1.0 - zeta) * root + THIRD_MOMENT_FLOOR);
+    let dm3 = THIRD_MOMENT_COEFF * w3 / lid_m * root * (1.0 - 2.5 * zeta);
+    (m3, dm3)
+}
+
+/// The bi-Gaussian PDF at one height and the z-derivatives of its parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BiGaussian {
+    /// Updraft fraction A (B = 1 − A).
+    pub a: f32,
+    /// Updraft mean w_A > 0 and downdraft mean magnitude w_B > 0 (m/s).
+    pub wa: f32,
+    pub wb: f32,
+    /// Spreads σ_A, σ_B (m/s).
+    pub sa: f32,
+    pub sb: f32,
+    /// ∂A/∂z, ∂w_A/∂z, ∂w_B/∂z, ∂σ_A/∂z, ∂σ_B/∂z.
+    pub da: f32,
+    pub dwa: f32,
+    pub dwb: f32,
+    pub dsa: f32,
+    pub dsb: f32,
+}
+
+/// x^⅓ for a positive normal f32: Kahan's bit estimate, then three Newton steps.
+#[inline(always)]
+pub fn cbrt_poly(x: f32) -> f32 {
+    let mut y = f32::from_bits(x.to_bits() / 3 + 709_921_077);
+    for _ in 0..3 {
+        y = (2.0 * y + x / (y * y)) / 3.0;
+    }
+    y
+}
+
+/// erf(x), |error| < 1.5·10⁻⁷ (Abramowitz & Stegun 7.1.26).
+#[inline(always)]
+pub fn erf_poly(x: f32) -> f32 {
+    let ax = x.abs();
+    let t = 1.0 / (1.0 + 0.327_591_1 * ax);
+    let poly = t
+        * (0.254_829_6
+            + t * (-0.284_496_74 + t * (1.421_413_7 + t * (-1.453_152 + t * 1.061_405_4))));
+    let e = 1.0 - poly * exp_neg_poly(-ax * ax);
+    if x < 0.0 {
+        -e
+    } else {
+        e
+    }
+}
+
+/// The bi-Gaussian of Luhar, Hibberd & Hurley (1996) with standard deviation `sw` (σw) and
+/// third moment `m3` (⟨w³⟩ > 0), and its parameters' z-derivatives from `dsw` (∂σw/∂z) and
+/// `dm3` (∂⟨w³⟩/∂z).
+#[inline(always)]
+pub fn bi_gaussian(sw: f32, dsw: f32, m3: f32, dm3: f32) -> BiGaussian {
+    let sw3 = sw * sw * sw;
+    let s = m3 / sw3;
+    let ds = dm3 / sw3 - 3.0 * s * dsw / sw;
+    let m = SPREAD_TO_MEAN * cbrt_poly(s);
+    let dm = m * ds / (3.0 * s);
+    let m2 = m * m;
+    let dm2 = 2.0 * m * dm;
+    let p = 1.0 + m2;
+    let q = 3.0 + m2;
+    // x = √r; every factor is positive, so d ln x is the sum of the factors' d ln.
+    let x = p * p.sqrt() * s / (q * m);
+    let dx = x * (1.5 * dm2 / p + ds / s - dm2 / q - dm / m);
+    let r = x * x;
+    let sq = (4.0 + r).sqrt();
+    let dsq = x * dx / sq;
+    let a = 0.5 * (1.0 - x / sq);
+    let da = -0.5 * (dx - x * dsq / sq) / sq;
+    let b = 1.0 - a;
+    let db = -da;
+    let sa = sw * (b / (a * p)).sqrt();
+    let sb = sw * (a / (b * p)).sqrt();
+    let dsa = sa * (dsw / sw + 0.5 * (db / b - da / a - dm2 / p));
+    let dsb = sb * (dsw / sw + 0.5 * (da / a - db / b - dm2 / p));
+    BiGaussian {
+        a,
+        wa: m * sa,
+        wb: m * sb,
+        sa,
+        sb,
+        da,
+        dwa: dm * sa + m * dsa,
+        dwb: dm * sb + m * dsb,
+        dsa,
+        dsb,
+    }
+}
+
+impl BiGaussian {
+    /// P(w) (s/m).
+    pub fn pdf(&self, w: f32) -> f32 {
+        let (pa, pb) = self.parts(w);
+        self.a * pa + (1.0 - self.a) * pb
+    }
+
+    /// The two Gaussians' densities at w.
+    #[inline(always)]
+    fn parts(&self, w: f32) -> (f32, f32) {
+        let (ua, ub) = ((w - self.wa) / self.sa, (w + self.wb) / self.sb);
+        (
+            INV_SQRT_2PI / self.sa * exp_neg_poly(-0.5 * ua * ua),
+            INV_SQRT_2PI / self.sb * exp_neg_poly(-0.5 * ub * ub),
+        )
+    }
+
+    /// P, Q = −∂P/∂w and Φ = −∫₋∞^w w′·∂P/∂z dw′ at w; `None` where w is more than
+    /// [`REDRAW_SPREADS`] from both Gaussians.
+    #[inline(always)]
+    pub fn q_phi(&self, w: f32) -> Option<(f32, f32, f32)> {
+        let (a, b) = (self.a, 1.0 - self.a);
+        let (sa2, sb2) = (self.sa * self.sa, self.sb * self.sb);
+        let (dwa, dwb) = (w - self.wa, w + self.wb);
+        if dwa.abs() > REDRAW_SPREADS * self.sa && dwb.abs() > REDRAW_SPREADS * self.sb {
+            return None;
+        }
+        let (pa, pb) = self.parts(w);
+        let p = a * pa + b * pb;
+        let q = a * dwa / sa2 * pa + b * dwb / sb2 * pb;
+        // Φ = −∂/∂z ∫₋∞^w w′P dw′ = −∂/∂z [A·M_A + B·M_B] with, for each Gaussian (weight
+        // α, mean μ, spread σ, u = (w − μ)/σ, distribution function C, density N),
+        // M = μC − σ²N and ∂M/∂z = μ′C − N·(w(μ′ + uσ′) + σσ′); ∂B/∂z = −∂A/∂z.
+        let (ua, ub) = (dwa / self.sa, dwb / self.sb);
+        let ca = 0.5 * (1.0 + erf_poly(ua * INV_SQRT_2));
+        let cb = 0.5 * (1.0 + erf_poly(ub * INV_SQRT_2));
+        let ma = self.wa * ca - sa2 * pa;
+        let mb = -self.wb * cb - sb2 * pb;
+        let dma = self.dwa * ca - pa * (w * (self.dwa + ua * self.dsa) + self.sa * self.dsa);
+        let dmb = -self.dwb * cb - pb * (w * (-self.dwb + ub * self.dsb) + self.sb * self.dsb);
+        let phi = -self.da * (ma - mb) - a * dma - b * dmb;
+        Some((p, q, phi))
+    }
+
+    /// A velocity drawn from P: the updraft Gaussian when Φ(`branch`) < A, else the downdraft
+    /// one, at `value` standard normals from its mean.
+    #[inline(always)]
+    pub fn draw(&self, value: f32, branch: f32) -> f32 {
+        let u = 0.5 * (1.0 + erf_poly(branch * INV_SQRT_2));
+        if u < self.a {
+            self.wa + self.sa * value
+        } else {
+            -self.wb + self.sb * value
+        }
+    }
+}
+
+/// The new normalised vertical velocity ŵ after Δt = `dt_s` at a height where the column
+/// gives σw = `sw`, ∂σw/∂z = `dsw`, 1/T_Lw = `inv_t`, and ⟨w³⟩, ∂⟨w³⟩/∂z = `m3`, `dm3`;
+/// `xi` are the sub-step's normals (the third drives the velocity, the fourth picks the
+/// Gaussian when a velocity is drawn anew). `drift` false drops the well-mixed drift, as the
+/// Gaussian scheme's negative control does.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)] // the column's numbers at one height, as the lanes hold them
+pub fn update(
+    wn: f32,
+    sw: f32,
+    dsw: f32,
+    inv_t: f32,
+    m3: f32,
+    dm3: f32,
+    dt_s: f32,
+    xi: [f32; 4],
+    drift: bool,
+) -> f32 {
+    let pdf = bi_gaussian(sw, dsw, m3, dm3);
+    let w = sw * wn;
+    let Some((p, q, phi)) = pdf.q_phi(w) else {
+        return pdf.draw(xi[2], xi[3]) / sw;
+    };
+    let rw = exp_neg_poly(-dt_s * inv_t);
+    let noise = (1.0 - rw * rw).max(0.0).sqrt() * xi[2];
+    if !drift {
+        return rw * wn + noise;
+    }
+    // g = a + w/T_Lw = (σw²/T_Lw)(w/σw² − Q/P) + Φ/P.
+    let g = sw * sw * inv_t * (w / (sw * sw) - q / p) + phi / p;
+    rw * wn + (g / sw - wn * wn * dsw) * dt_s + noise
+}
+
+/// ŵ of a particle released at a height with σw = `sw` and ⟨w³⟩ = `m3`, drawn from P with
+/// the normals `value` and `branch`.
+#[inline(always)]
+pub fn initial(sw: f32, m3: f32, value: f32, branch: f32) -> f32 {
+    bi_gaussian(sw, 0.0, m3, 0.0).draw(value, branch) / sw
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A convective column's numbers at ζ = `zeta` of a 1000 m layer, w* = 2 m/s: σw and its
+    /// gradient from a smooth profile, ⟨w³⟩ from the module's.
+    fn at(zeta: f32) -> (f32, f32, f32, f32) {
+        let h = 1000.0;
+        let sw = 0.6 + 0.9 * (std::f32::consts::PI * zeta).sin();
+        let dsw = 0.9 * std::f32::consts::PI / h * (std::f32::consts::PI * zeta).cos();
+        let (m3, dm3) = third_moment(zeta * h, h, 8.0);
+        (sw, dsw, m3, dm3)
+    }
+
+    #[test]
+    fn bi_gaussian_has_zero_mean_and_the_given_variance_and_third_moment() {
+        for zeta in [0.02, 0.1, 0.3, 0.5, 0.8, 0.97] {
+            let (sw, dsw, m3, dm3) = at(zeta);
+            let g = bi_gaussian(sw, dsw, m3, dm3);
+            let (a, b) = (f64::from(g.a), 1.0 - f64::from(g.a));
+            let (wa, wb, sa, sb) = (g.wa as f64, g.wb as f64, g.sa as f64, g.sb as f64);
+            let mean = a * wa - b * wb;
+            let var = a * (wa * wa + sa * sa) + b * (wb * wb + sb * sb);
+            let third =
+                a * (wa.powi(3) + 3.0 * wa * sa * sa) - b * (wb.powi(3) + 3.0 * wb * sb * sb);
+            let sw = f64::from(sw);
+            assert!(mean.abs() < 1e-6 * sw, "ζ {zeta}: mean {mean}");
+            assert!((var / (sw * sw) - 1.0).abs() < 1e-5, "ζ {zeta}: var {var}");
+            assert!(
+                (third / f64::from(m3) - 1.0).abs() < 1e-4,
+                "ζ {zeta}: third {third} vs {m3}"
+            );
+            assert!(g.a < 0.5 && wa > wb, "updrafts narrower and stronger");
+        }
+    }
+
+    #[test]
+    fn derivatives_match_finite_differences_of_the_parameters() {
+        for zeta in [0.05, 0.2, 0.45, 0.7, 0.9] {
+            let (sw, dsw, m3, dm3) = at(zeta);
+            let g = bi_gaussian(sw, dsw, m3, dm3);
+            let dz = 0.5; // m, in a 1000 m layer
+            let up = at(zeta + dz / 1000.0);
+            let dn = at(zeta - dz / 1000.0);
+            let gu = bi_gaussian(up.0, up.1, up.2, up.3);
+            let gd = bi_gaussian(dn.0, dn.1, dn.2, dn.3);
+            let fd = |u: f32, d: f32| (f64::from(u) - f64::from(d)) / (2.0 * f64::from(dz));
+            for (name, analytic, numeric, scale) in [
+                ("A", g.da, fd(gu.a, gd.a), 1e-3),
+                ("w_A", g.dwa, fd(gu.wa, gd.wa), 2e-3),
+                ("w_B", g.dwb, fd(gu.wb, gd.wb), 2e-3),
+                ("σ_A", g.dsa, fd(gu.sa, gd.sa), 2e-3),
+                ("σ_B", g.dsb, fd(gu.sb, gd.sb), 2e-3),
+            ] {
+                let err = (f64::from(analytic) - numeric).abs();
+                assert!(
+                    err < 2e-2 * numeric.abs() + 1e-2 * scale,
+                    "ζ {zeta} ∂{name}/∂z: analytic {analytic}, numeric {numeric}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn phi_is_minus_the_integral_of_the_vertical_flux_divergence_and_q_is_minus_dp_dw() {
+        // Φ(w) = −∫₋∞^w w′·∂P/∂z dw′ by the trapezoid rule on central differences in z.
+        for zeta in [0.1, 0.4, 0.75] {
+            let (sw, dsw, m3, dm3) = at(zeta);
+            let g = bi_gaussian(sw, dsw, m3, dm3);
+            let dz = 0.5f32;
+            let up = at(zeta + dz / 1000.0);
+            let dn = at(zeta - dz / 1000.0);
+            let (gu, gd) = (
+                bi_gaussian(up.0, up.1, up.2, up.3),
+                bi_gaussian(dn.0, dn.1, dn.2, dn.3),
+            );
+            let flux =
+                |w: f32| f64::from(w) * (f64::from(gu.pdf(w)) - f64::from(gd.pdf(w))) / (2.0 * 0.5);
+            let (lo, hw) = (-6.0 * sw, 1.0e-3 * sw);
+            let mut integral = 0.0f64;
+            let mut w = lo;
+            let mut worst = 0.0f64;
+            let mut scale = 0.0f64;
+            while w < 5.0 * sw {
+                integral += 0.5 * f64::from(hw) * (flux(w) + flux(w + hw));
+                w += hw;
+                if let Some((_, q, phi)) = g.q_phi(w) {
+                    worst = worst.max((f64::from(phi) + integral).abs());
+                    scale = scale.max(integral.abs());
+                    let dpdw = (f64::from(g.pdf(w + 1e-3)) - f64::from(g.pdf(w - 1e-3))) / 2e-3;
+                    assert!(
+                        (f64::from(q) + dpdw).abs() < 1e-3 * f64::from(g.pdf(0.0)) / f64::from(sw),
+                        "ζ {zeta}, w {w}: Q {q} vs −∂P/∂w {}",
+                        -dpdw
+                    );
+                }
+            }
+            assert!(scale > 0.0);
+            assert!(
+                worst < 2e-2 * scale,
+                "ζ {zeta}: Φ differs from −∫∂P/∂z by {worst} (scale {scale})"
+            );
+        }
+    }
+
+    #[test]
+    fn without_skewness_the_update_is_the_gaussian_scheme() {
+        // A vanishing third moment leaves one Gaussian: the drift is ∂σw/∂z exactly.
+        let (sw, dsw, inv_t, dt) = (0.8f32, 1.0e-3f32, 1.0 / 50.0f32, 2.0f32);
+        for wn in [-2.0f32, -0.5, 0.0, 0.7, 2.5] {
+            let xi = [0.0, 0.0, 0.3, 0.1];
+            let skewed = update(wn, sw, dsw, inv_t, 1.0e-9, 0.0, dt, xi, true);
+            let rw = exp_neg_poly(-dt * inv_t);
+            let gaussian = rw * wn + dsw * dt + (1.0 - rw * rw).sqrt() * xi[2];
+            assert!(
+                (skewed - gaussian).abs() < 2e-3 * (1.0 + dsw * dt * 1e3),
+                "ŵ {wn}: skewed {skewed}, Gaussian {gaussian}"
+            );
+        }
+    }
+
+    #[test]
+    fn transition_runs_from_neutral_to_convective() {
+        let bl = |l: f64| BoundaryLayer {
+            friction_velocity_m_s: 0.3,
+            obukhov_length_m: l,
+            mixing_height_m: 1000.0,
+            roughness_length_m: 0.1,
+            stability: crate::met::boundary_layer::StabilityClass::B,
+        };
+        assert_eq!(third_moment_scale_m3_s3(&bl(-300.0)), 0.0); // −h/L = 3.3
+        assert_eq!(third_moment_scale_m3_s3(&bl(50.0)), 0.0);
+        let w_star3 = bl(-50.0).convective_velocity_m_s().powi(3);
+        assert!((third_moment_scale_m3_s3(&bl(-50.0)) / w_star3 - 1.0).abs() < 1e-12);
+        let mid = bl(-100.0); // −h/L = 10: half way
+        let half = mid.convective_velocity_m_s().powi(3) * 0.5;
+        assert!((third_moment_scale_m3_s3(&mid) / half - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn erf_and_cube_root_match_libm() {
+        for k in -400..=400 {
+            let x = k as f32 / 100.0;
+            let e = (erf_poly(x) as f64 - libm::erf(x as f64)).abs();
+            assert!(e < 3e-7, "erf({x}) off by {e}");
+        }
+        for k in 1..2000 {
+            let x = 1.0e-7f32 * 1.02f32.powi(k);
+            let c = cbrt_poly(x) as f64;
+            assert!(
+                (c / (x as f64).cbrt() - 1.0).abs() < 3e-7,
+                "cbrt({x}) = {c}"
+            );
+        }
+    }
+}
