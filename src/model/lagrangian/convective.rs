@@ -208,8 +208,8 @@ impl BiGaussian {
         )
     }
 
-    /// P, Q = −∂P/∂w and Φ = −∫₋∞^w w′·∂P/∂z dw′ at w; `None` where w is more than
-    /// [`REDRAW_SPREADS`] from both Gaussians.
+    /// P, Q = −∂P/∂w and Φ = −∫₋∞^w w′·∂P/∂z dw′ at w; `None` where w is more than six
+    /// spreads from both Gaussians (where the velocity is drawn anew).
     #[inline(always)]
     pub fn q_phi(&self, w: f32) -> Option<(f32, f32, f32)> {
         let (a, b) = (self.a, 1.0 - self.a);
