@@ -92,9 +92,13 @@ fn particle_steps(c: &mut Criterion) {
     let mut group = c.benchmark_group("lagrangian_particle_steps");
     group.sample_size(10);
     for n in [100_000usize, 1_000_000] {
-        for convective in [false, true] {
+        for kind in ["neutral", "convective_gaussian", "convective_skewed"] {
             for threads in [1usize, 2] {
-                let (plans, grid, column) = setup(n, convective);
+                let (plans, grid, mut column) = setup(n, kind != "neutral");
+                if kind == "convective_gaussian" {
+                    // The same layer with Gaussian vertical turbulence: the cost of the skew.
+                    column.convective_w3_m3_s3 = 0.0;
+                }
                 let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(threads)
                     .build()
@@ -117,11 +121,7 @@ fn particle_steps(c: &mut Criterion) {
                 };
                 let steps = once().stats.sub_steps;
                 group.throughput(Throughput::Elements(steps));
-                let name = format!(
-                    "{}_{}",
-                    if convective { "convective" } else { "neutral" },
-                    n
-                );
+                let name = format!("{kind}_{n}");
                 group.bench_function(BenchmarkId::new(name, format!("{threads}_threads")), |b| {
                     b.iter(once)
                 });

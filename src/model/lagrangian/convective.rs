@@ -208,16 +208,21 @@ impl BiGaussian {
         )
     }
 
-    /// P, Q = −∂P/∂w and Φ = −∫₋∞^w w′·∂P/∂z dw′ at w; `None` where w is more than six
-    /// spreads from both Gaussians (where the velocity is drawn anew).
+    /// Whether w is more than six spreads from both Gaussians, where P underflows and the
+    /// velocity is drawn anew.
     #[inline(always)]
-    pub fn q_phi(&self, w: f32) -> Option<(f32, f32, f32)> {
+    pub fn beyond(&self, w: f32) -> bool {
+        (w - self.wa).abs() > REDRAW_SPREADS * self.sa
+            && (w + self.wb).abs() > REDRAW_SPREADS * self.sb
+    }
+
+    /// P, Q = −∂P/∂w and Φ = −∫₋∞^w w′·∂P/∂z dw′ at w (meaningful where not
+    /// [`BiGaussian::beyond`]).
+    #[inline(always)]
+    pub fn q_phi(&self, w: f32) -> (f32, f32, f32) {
         let (a, b) = (self.a, 1.0 - self.a);
         let (sa2, sb2) = (self.sa * self.sa, self.sb * self.sb);
         let (dwa, dwb) = (w - self.wa, w + self.wb);
-        if dwa.abs() > REDRAW_SPREADS * self.sa && dwb.abs() > REDRAW_SPREADS * self.sb {
-            return None;
-        }
         let (pa, pb) = self.parts(w);
         let p = a * pa + b * pb;
         let q = a * dwa / sa2 * pa + b * dwb / sb2 * pb;
@@ -232,7 +237,7 @@ impl BiGaussian {
         let dma = self.dwa * ca - pa * (w * (self.dwa + ua * self.dsa) + self.sa * self.dsa);
         let dmb = -self.dwb * cb - pb * (w * (-self.dwb + ub * self.dsb) + self.sb * self.dsb);
         let phi = -self.da * (ma - mb) - a * dma - b * dmb;
-        Some((p, q, phi))
+        (p, q, phi)
     }
 
     /// A velocity drawn from P: the updraft Gaussian when Φ(`branch`) < A, else the downdraft
@@ -266,19 +271,26 @@ pub fn update(
     xi: [f32; 4],
     drift: bool,
 ) -> f32 {
+    // Without branches (both outcomes computed, one selected), so that the lanes vectorise.
     let pdf = bi_gaussian(sw, dsw, m3, dm3);
     let w = sw * wn;
-    let Some((p, q, phi)) = pdf.q_phi(w) else {
-        return pdf.draw(xi[2], xi[3]) / sw;
-    };
+    let (p, q, phi) = pdf.q_phi(w);
     let rw = exp_neg_poly(-dt_s * inv_t);
     let noise = (1.0 - rw * rw).max(0.0).sqrt() * xi[2];
-    if !drift {
-        return rw * wn + noise;
-    }
     // g = a + w/T_Lw = (σw²/T_Lw)(w/σw² − Q/P) + Φ/P.
     let g = sw * sw * inv_t * (w / (sw * sw) - q / p) + phi / p;
-    rw * wn + (g / sw - wn * wn * dsw) * dt_s + noise
+    let drift_term = if drift {
+        (g / sw - wn * wn * dsw) * dt_s
+    } else {
+        0.0
+    };
+    let kept = rw * wn + drift_term + noise;
+    let drawn = pdf.draw(xi[2], xi[3]) / sw;
+    if pdf.beyond(w) {
+        drawn
+    } else {
+        kept
+    }
 }
 
 /// ŵ of a particle released at a height with σw = `sw` and ⟨w³⟩ = `m3`, drawn from P with
@@ -374,7 +386,8 @@ mod tests {
             while w < 5.0 * sw {
                 integral += 0.5 * f64::from(hw) * (flux(w) + flux(w + hw));
                 w += hw;
-                if let Some((_, q, phi)) = g.q_phi(w) {
+                if !g.beyond(w) {
+                    let (_, q, phi) = g.q_phi(w);
                     worst = worst.max((f64::from(phi) + integral).abs());
                     scale = scale.max(integral.abs());
                     let dpdw = (f64::from(g.pdf(w + 1e-3)) - f64::from(g.pdf(w - 1e-3))) / 2e-3;

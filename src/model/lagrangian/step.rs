@@ -259,7 +259,8 @@ pub struct StepInputs<'a> {
 
 /// Takes one sub-step in every lane with time left and returns each lane's Δt (0 for idle
 /// lanes, which are left exactly as they were: Δt = 0 makes every update the identity) and the
-/// index of the column it read (the one nearest the lane's position at the start).
+/// index of the column it read (the one nearest the lane's position at the start). `skewed`
+/// when some column is convective (its lanes then take the skewed vertical update).
 #[inline(always)]
 #[allow(clippy::needless_range_loop)] // lanes are indexed in lockstep across several arrays
 fn sub_step<const SINGLE: bool>(
@@ -267,6 +268,7 @@ fn sub_step<const SINGLE: bool>(
     grid: &ColumnGrid,
     cfg: &StepConfig,
     key: StreamKey,
+    skewed: bool,
 ) -> ([f32; LANES], [usize; LANES]) {
     let mut dt = [0.0f32; LANES];
     let mut w0 = [0.0f32; LANES];
@@ -334,25 +336,26 @@ fn sub_step<const SINGLE: bool>(
         s.wn[l] = rw * s.wn[l] + drift + (1.0 - rw * rw).max(0.0).sqrt() * xi[l][2];
     }
     // Inside a convective layer the vertical velocity is skewed: its update replaces the
-    // Gaussian one (a separate pass, so that the loop above stays vectorised elsewhere).
-    if !SINGLE || col0.convective_w3_m3_s3 > 0.0 {
+    // Gaussian one. A separate pass, computed in every lane and selected, so that both loops
+    // vectorise; skipped when no column is convective.
+    if skewed {
         for l in 0..LANES {
             let c = col(l);
-            if c.convective_w3_m3_s3 > 0.0 && s.z[l] < c.lid_m && dt[l] > 0.0 {
-                let lv = &mid[l];
-                let (m3, dm3) = convective::third_moment(s.z[l], c.lid_m, c.convective_w3_m3_s3);
-                s.wn[l] = convective::update(
-                    wn_mid[l],
-                    lv.sigma[2],
-                    lv.sigma[3],
-                    lv.inv_time_scale[2],
-                    m3,
-                    dm3,
-                    dt[l],
-                    xi[l],
-                    cfg.drift,
-                );
-            }
+            let lv = &mid[l];
+            let (m3, dm3) = convective::third_moment(s.z[l], c.lid_m, c.convective_w3_m3_s3);
+            let skewed_wn = convective::update(
+                wn_mid[l],
+                lv.sigma[2],
+                lv.sigma[3],
+                lv.inv_time_scale[2],
+                m3,
+                dm3,
+                dt[l],
+                xi[l],
+                cfg.drift,
+            );
+            let inside = c.convective_w3_m3_s3 > 0.0 && s.z[l] < c.lid_m && dt[l] > 0.0;
+            s.wn[l] = if inside { skewed_wn } else { s.wn[l] };
         }
     }
     for l in 0..LANES {
@@ -443,6 +446,7 @@ fn advance_all_portable<const SINGLE: bool>(
         loss_cells,
     } = *inputs;
     let raining = grid.raining();
+    let skewed = grid.columns.iter().any(|c| c.convective_w3_m3_s3 > 0.0);
     // Whether any class of any source deposits at all: without, the per-lane loss lookups are
     // skipped (most dispersion runs of a tracer or a gas).
     let wet_anywhere = raining && losses.iter().any(ClassLoss::any_wet);
@@ -478,7 +482,7 @@ fn advance_all_portable<const SINGLE: bool>(
         if !busy {
             return steps;
         }
-        let (dt, ci) = sub_step::<SINGLE>(&mut s, grid, cfg, key);
+        let (dt, ci) = sub_step::<SINGLE>(&mut s, grid, cfg, key, skewed);
         for l in 0..LANES {
             if dt[l] <= 0.0 {
                 continue;
