@@ -6,6 +6,8 @@ const THIRD_MOMENT_COEFF: f32 = 1.2;
 const THIRD_MOMENT_FLOOR: f32 = 1.0e-6;
 const SPREAD_TO_MEAN: f32 = 0.6666667;
 const REDRAW_SPREADS: f32 = 6.0;
+const MAX_EXPLICIT_STEP: f32 = 0.5;
+const MIN_SKEWNESS: f32 = 0.05;
 const INV_SQRT_2PI: f32 = 0.3989423;
 const INV_SQRT_2: f32 = 0.70710677;
 
@@ -44,8 +46,10 @@ struct BiGaussian {
 
 fn bi_gaussian(sw: f32, dsw: f32, m3: f32, dm3: f32) -> BiGaussian {
     let sw3 = sw * sw * sw;
-    let s = m3 / sw3;
-    let ds = dm3 / sw3 - 3.0 * s * dsw / sw;
+    let s_raw = m3 / sw3;
+    let low = s_raw < MIN_SKEWNESS;
+    let s = select(s_raw, MIN_SKEWNESS, low);
+    let ds = select(dm3 / sw3 - 3.0 * s * dsw / sw, 0.0, low);
     let m = SPREAD_TO_MEAN * cbrt_poly(s);
     let dm = m * ds / (3.0 * s);
     let m2 = m * m;
@@ -83,7 +87,7 @@ fn skewed_update(wn: f32, sw: f32, dsw: f32, inv_t: f32, m3: f32, dm3: f32, dt_s
     let sb2 = g.sb * g.sb;
     let dwa = w - g.wa;
     let dwb = w + g.wb;
-    if abs(dwa) > REDRAW_SPREADS * g.sa && abs(dwb) > REDRAW_SPREADS * g.sb {
+    if (abs(dwa) > REDRAW_SPREADS * g.sa && abs(dwb) > REDRAW_SPREADS * g.sb) || dt_s * inv_t > MAX_EXPLICIT_STEP {
         return bi_gaussian_draw(g, xi.z, xi.w) / sw;
     }
     let ua = dwa / g.sa;

@@ -314,3 +314,61 @@ fn scenarios_choose_skewed_or_gaussian_convective_turbulence_and_default_to_skew
     assert_eq!(a, b, "the default is the skewed scheme");
     assert_ne!(a, c, "the Gaussian choice changes the run");
 }
+
+#[test]
+fn the_skewed_update_is_finite_for_any_convective_layer_height_and_velocity() {
+    // 20 000 random cases: u* 0.02–1.5 m/s, −h/L 5–10⁴, h 50–4000 m, z anywhere in the layer
+    // (the ground and the lid included), ŵ ±12 and the model's Δt = c·T_Lw in [0.1 s, 60 s]
+    // for c in (0, 1]: the new ŵ is finite and within 15 (a velocity drawn anew or relaxed
+    // towards the PDF, never blown up).
+    use plume::model::lagrangian::convective::update;
+    let key = StreamKey {
+        seed: 42,
+        member: 0,
+    };
+    let mut worst = 0.0f32;
+    for i in 0..20_000u32 {
+        let u = key
+            .normals4(i, 0, 0)
+            .map(|x| 0.5 * (1.0 + (x / 3.0).tanh()));
+        let v = key.normals4(i, 1, 0);
+        let h = 50.0 + 3950.0 * f64::from(u[0]);
+        let instability = 5.0 * 2000f64.powf(f64::from(u[1]));
+        let bl = BoundaryLayer {
+            friction_velocity_m_s: 0.02 + 1.48 * f64::from(u[2]),
+            obukhov_length_m: -h / instability,
+            mixing_height_m: h,
+            roughness_length_m: 0.1,
+            stability: StabilityClass::A,
+        };
+        let column = Column::from_boundary_layer(&bl, 0.0, |_| [0.0; 3]);
+        let lid = column.lid_m;
+        let z = match i % 4 {
+            0 => 0.0,
+            1 => lid * 0.999_999,
+            _ => lid * u[3],
+        };
+        let lv = column.at(z);
+        let (m3, dm3) = third_moment(z, lid, column.convective_w3_m3_s3);
+        let wn = 4.0 * v[0];
+        let c = 0.5 + 0.5 * (v[1] / 3.0).tanh();
+        let dt = (c * lv.inv_time_scale[3]).clamp(0.1, 60.0);
+        let out = update(
+            wn,
+            lv.sigma[2],
+            lv.sigma[3],
+            lv.inv_time_scale[2],
+            m3,
+            dm3,
+            dt,
+            [0.0, 0.0, v[2], v[3]],
+            true,
+        );
+        assert!(
+            out.is_finite() && out.abs() < 15.0,
+            "case {i}: {bl:?}, z {z}, ŵ {wn}, Δt {dt}: {out}"
+        );
+        worst = worst.max(out.abs());
+    }
+    eprintln!("largest |ŵ| after one update: {worst}");
+}

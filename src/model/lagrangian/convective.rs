@@ -40,11 +40,14 @@
 //! `ŵ ← r·ŵ + (g/σw − ŵ²·∂σw/∂z)·Δt + √(1 − r²)·ξ`.
 //!
 //! For S → 0 the PDF is Gaussian, g = σw·∂σw/∂z·(1 + ŵ²), and the update is the Gaussian
-//! scheme's `r·ŵ + ∂σw/∂z·Δt + √(1 − r²)·ξ` exactly.
+//! scheme's `r·ŵ + ∂σw/∂z·Δt + √(1 − r²)·ξ` exactly. (S is held at 0.05 or more, with no
+//! gradient below that: the closure's S^⅓ makes the drift singular where S → 0.)
 //!
 //! A particle further than six spreads from both Gaussians (P < 10⁻⁸ of its peak, where a is
 //! a ratio of underflowing numbers) draws a new velocity from P instead, as FLEXPART does
-//! (Cassiani et al. 2015).
+//! (Cassiani et al. 2015); so does one whose step exceeds T_Lw (only where the minimum step
+//! binds, next to the ground), where the explicit drift would overshoot and the new velocity
+//! has forgotten the old one anyway.
 //!
 //! Everything is f32 with `+ − × ÷`, square roots and bit casts only, so that the WGSL twin in
 //! `shaders/lagrangian.wgsl` computes the same numbers.
@@ -70,10 +73,20 @@ use crate::met::BoundaryLayer;
 pub const THIRD_MOMENT_COEFF: f32 = 1.2;
 /// Added to ζ(1 − ζ)^(3/2) so that S > 0 everywhere inside the layer (FLEXPART's ε).
 const THIRD_MOMENT_FLOOR: f32 = 1.0e-6;
+/// Smallest skewness the PDF takes. The closure's m ∝ S^⅓ makes the PDF's z-derivatives, and
+/// with them the drift, grow like S^(−⅓)·∂S/∂z where S → 0 with a finite gradient (at the ground,
+/// S ∝ z): one step from ŵ = 6 at the ground of a layer with −h/L = 10³ gave ŵ = 24. Holding S at
+/// this floor, with no gradient, removes the singularity; it binds only in the lowest thousandth
+/// or so of a convective layer (S ≈ 25ζ there), where particles reflect off the ground.
+const MIN_SKEWNESS: f32 = 0.05;
 /// m = σ_A/w_A = σ_B/w_B = this·S^⅓ (Luhar, Hibberd & Hurley 1996).
 const SPREAD_TO_MEAN: f32 = 2.0 / 3.0;
 /// A velocity this many spreads from both Gaussians is drawn anew from P.
 const REDRAW_SPREADS: f32 = 6.0;
+/// Longest step, in units of T_Lw, taken with the explicit drift; a longer one (only where the
+/// 0.1 s minimum step exceeds T_Lw, within tens of centimetres of the ground) draws the velocity
+/// anew from P, its distribution once the step has forgotten the old one.
+pub const MAX_EXPLICIT_STEP: f32 = 0.5;
 const INV_SQRT_2PI: f32 = 0.398_942_3;
 const INV_SQRT_2: f32 = std::f32::consts::FRAC_1_SQRT_2;
 
@@ -155,8 +168,15 @@ pub fn erf_poly(x: f32) -> f32 {
 #[inline(always)]
 pub fn bi_gaussian(sw: f32, dsw: f32, m3: f32, dm3: f32) -> BiGaussian {
     let sw3 = sw * sw * sw;
-    let s = m3 / sw3;
-    let ds = dm3 / sw3 - 3.0 * s * dsw / sw;
+    let s_raw = m3 / sw3;
+    // Below MIN_SKEWNESS the PDF keeps that skewness with no gradient (see the constant).
+    let low = s_raw < MIN_SKEWNESS;
+    let s = if low { MIN_SKEWNESS } else { s_raw };
+    let ds = if low {
+        0.0
+    } else {
+        dm3 / sw3 - 3.0 * s * dsw / sw
+    };
     let m = SPREAD_TO_MEAN * cbrt_poly(s);
     let dm = m * ds / (3.0 * s);
     let m2 = m * m;
@@ -286,7 +306,7 @@ pub fn update(
     };
     let kept = rw * wn + drift_term + noise;
     let drawn = pdf.draw(xi[2], xi[3]) / sw;
-    if pdf.beyond(w) {
+    if pdf.beyond(w) || dt_s * inv_t > MAX_EXPLICIT_STEP {
         drawn
     } else {
         kept
@@ -408,7 +428,8 @@ mod tests {
 
     #[test]
     fn without_skewness_the_update_is_the_gaussian_scheme() {
-        // A vanishing third moment leaves one Gaussian: the drift is ∂σw/∂z exactly.
+        // A vanishing third moment leaves a nearly Gaussian PDF (S at its floor of 0.05, with
+        // no gradient): the drift is ∂σw/∂z within the floor's effect.
         let (sw, dsw, inv_t, dt) = (0.8f32, 1.0e-3f32, 1.0 / 50.0f32, 2.0f32);
         for wn in [-2.0f32, -0.5, 0.0, 0.7, 2.5] {
             let xi = [0.0, 0.0, 0.3, 0.1];
