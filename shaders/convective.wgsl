@@ -1,9 +1,9 @@
 // Skewed vertical turbulence of the convective boundary layer: the bi-Gaussian PDF of Luhar,
 // Hibberd & Hurley (1996) and its well-mixed drift. Twin of src/model/lagrangian/convective.rs
-// (the equations and references are there); the same operations in the same order.
+// (the equations and references are there); the same operations in the same order, and the
+// same constants (checked by tests/gpu_shaders.rs).
 
 const THIRD_MOMENT_COEFF: f32 = 1.2;
-const THIRD_MOMENT_FLOOR: f32 = 1.0e-6;
 const SPREAD_TO_MEAN: f32 = 0.6666667;
 const REDRAW_SPREADS: f32 = 6.0;
 const MAX_EXPLICIT_STEP: f32 = 0.5;
@@ -15,7 +15,7 @@ const INV_SQRT_2: f32 = 0.70710677;
 fn third_moment(z_m: f32, lid_m: f32, w3: f32) -> vec2<f32> {
     let zeta = clamp(z_m / lid_m, 0.0, 1.0);
     let root = sqrt(1.0 - zeta);
-    let m3 = THIRD_MOMENT_COEFF * w3 * (zeta * (1.0 - zeta) * root + THIRD_MOMENT_FLOOR);
+    let m3 = THIRD_MOMENT_COEFF * w3 * zeta * (1.0 - zeta) * root;
     let dm3 = THIRD_MOMENT_COEFF * w3 / lid_m * root * (1.0 - 2.5 * zeta);
     return vec2<f32>(m3, dm3);
 }

@@ -35,6 +35,18 @@ fn u32_constant(module: &naga::Module, name: &str) -> Option<u32> {
         })
 }
 
+/// The value of the WGSL `const name: f32`, if the module has it.
+fn f32_constant(module: &naga::Module, name: &str) -> Option<f32> {
+    module
+        .constants
+        .iter()
+        .find(|(_, c)| c.name.as_deref() == Some(name))
+        .map(|(_, c)| match module.global_expressions[c.init] {
+            naga::Expression::Literal(naga::Literal::F32(v)) => v,
+            ref other => panic!("{name} is not an f32 literal: {other:?}"),
+        })
+}
+
 /// (size, [(member, offset)]) of the WGSL struct `name`.
 fn layout(module: &naga::Module, name: &str) -> (u32, Vec<(String, u32)>) {
     let (_, ty) = module
@@ -111,6 +123,23 @@ fn workgroup_sizes_and_shared_constants_match_the_rust_constants() {
         u32_constant(&m, "EXITED_COUNTER"),
         Some(EXITED_COUNTER as u32)
     );
+    // The skewed convective turbulence: the WGSL twin's constants are the Rust ones, bit for bit.
+    use plume::model::lagrangian::convective as cv;
+    for (name, value) in [
+        ("THIRD_MOMENT_COEFF", cv::THIRD_MOMENT_COEFF),
+        ("MIN_SKEWNESS", cv::MIN_SKEWNESS),
+        ("SPREAD_TO_MEAN", cv::SPREAD_TO_MEAN),
+        ("REDRAW_SPREADS", cv::REDRAW_SPREADS),
+        ("MAX_EXPLICIT_STEP", cv::MAX_EXPLICIT_STEP),
+        ("INV_SQRT_2PI", cv::INV_SQRT_2PI),
+        ("INV_SQRT_2", cv::INV_SQRT_2),
+    ] {
+        assert_eq!(
+            f32_constant(&m, name).map(f32::to_bits),
+            Some(value.to_bits()),
+            "{name}"
+        );
+    }
     // The workgroup budget array holds every counter as two words.
     let wg = m
         .global_variables

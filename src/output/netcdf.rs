@@ -22,15 +22,13 @@ use crate::field::Fields;
 use crate::geo::{TransverseMercator, WGS84_A_M, WGS84_F};
 use crate::scenario::Scenario;
 
-/// The scalar time coordinate of quantities summed over the whole run (time-integrated air
-/// concentration, deposition), whose `cell_methods` say "time: sum" without a `time` dimension:
-/// it lists among their `coordinates`, with `standard_name = "time"`, the time the sum ends (CF
-/// §7.3: a cell method's name may be a standard name; §5.7: a scalar coordinate variable says
-/// where along that axis the value lies). The sum starts at `run_start` (an attribute); it has
-/// no bounds variable because the IOOS checker rejects the one-dimensional bounds of a scalar
-/// coordinate, and the NCAS checker does not accept a scalar coordinate's own name in
-/// `cell_methods`: in this form both pass the file clean.
-pub const RUN_TIME: &str = "run_time";
+/// Scalar time coordinate of the run totals (time-integrated air concentration, deposition).
+/// Their `cell_methods` say "time: sum" but they have no `time` dimension, so they list this
+/// coordinate (`standard_name = "time"`, value the end of the run, attribute `run_start` the
+/// start) in `coordinates` (CF §7.3, §5.7). Two other forms each fail one checker: a bounds
+/// variable (the IOOS checker rejects one-dimensional bounds of a scalar) and naming
+/// `run_time` itself in `cell_methods` (the NCAS cfchecks rejects that).
+const RUN_TIME: &str = "run_time";
 
 /// Who made the file, with what, and how.
 #[derive(Debug, Clone)]
@@ -414,13 +412,13 @@ fn write_file(
                 .iter()
                 .any(|(k, v)| *k == "cell_methods" && v.contains("time: sum"));
         let coordinates = if over_run {
-            "lat lon run_time"
+            format!("lat lon {RUN_TIME}")
         } else {
-            "lat lon"
+            "lat lon".to_string()
         };
         text(
             ds.id(),
-            &[("grid_mapping", "crs"), ("coordinates", coordinates)],
+            &[("grid_mapping", "crs"), ("coordinates", &coordinates)],
         )?;
         text(ds.id(), attrs)?;
         Ok(ds)
@@ -506,18 +504,10 @@ fn write_file(
         }
     }
     for e in extra {
-        // `cell_methods` goes with the core attributes: `put` reads it for the coordinates.
+        // All text attributes go through `put`, which reads `cell_methods` for the coordinates.
         let mut attrs = vec![("long_name", e.long_name.as_str()), ("units", &e.units)];
-        attrs.extend(
-            e.attributes
-                .iter()
-                .filter(|(k, _)| k == "cell_methods")
-                .map(|(k, v)| (k.as_str(), v.as_str())),
-        );
+        attrs.extend(e.attributes.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let ds = put(&e.name, &e.dims, e.data.clone(), &attrs)?;
-        for (k, v) in e.attributes.iter().filter(|(k, _)| k != "cell_methods") {
-            write_text_attr(ds.id(), k, v)?;
-        }
         for (k, v) in &e.numeric_attributes {
             ds.new_attr::<f64>()
                 .shape(v.len())

@@ -69,26 +69,27 @@
 use super::mathf::exp_neg_poly;
 use crate::met::BoundaryLayer;
 
+// The constants below are `pub` so that tests/gpu_shaders.rs can check the WGSL twin's.
+
 /// ⟨w³⟩ = this·ζ(1 − ζ)^(3/2)·w*³ (Luhar, Hibberd & Borgas 2000).
 pub const THIRD_MOMENT_COEFF: f32 = 1.2;
-/// Added to ζ(1 − ζ)^(3/2) so that S > 0 everywhere inside the layer (FLEXPART's ε).
-const THIRD_MOMENT_FLOOR: f32 = 1.0e-6;
 /// Smallest skewness the PDF takes. The closure's m ∝ S^⅓ makes the PDF's z-derivatives, and
 /// with them the drift, grow like S^(−⅓)·∂S/∂z where S → 0 with a finite gradient (at the ground,
 /// S ∝ z): one step from ŵ = 6 at the ground of a layer with −h/L = 10³ gave ŵ = 24. Holding S at
 /// this floor, with no gradient, removes the singularity; it binds only in the lowest thousandth
 /// or so of a convective layer (S ≈ 25ζ there), where particles reflect off the ground.
-const MIN_SKEWNESS: f32 = 0.05;
+pub const MIN_SKEWNESS: f32 = 0.05;
 /// m = σ_A/w_A = σ_B/w_B = this·S^⅓ (Luhar, Hibberd & Hurley 1996).
-const SPREAD_TO_MEAN: f32 = 2.0 / 3.0;
+pub const SPREAD_TO_MEAN: f32 = 2.0 / 3.0;
 /// A velocity this many spreads from both Gaussians is drawn anew from P.
-const REDRAW_SPREADS: f32 = 6.0;
+pub const REDRAW_SPREADS: f32 = 6.0;
 /// Longest step, in units of T_Lw, taken with the explicit drift; a longer one (only where the
 /// 0.1 s minimum step exceeds T_Lw, within tens of centimetres of the ground) draws the velocity
 /// anew from P, its distribution once the step has forgotten the old one.
 pub const MAX_EXPLICIT_STEP: f32 = 0.5;
-const INV_SQRT_2PI: f32 = 0.398_942_3;
-const INV_SQRT_2: f32 = std::f32::consts::FRAC_1_SQRT_2;
+/// 1/√(2π) and 1/√2.
+pub const INV_SQRT_2PI: f32 = 0.398_942_3;
+pub const INV_SQRT_2: f32 = std::f32::consts::FRAC_1_SQRT_2;
 
 /// The column's w*³ times the convective transition (m³ s⁻³): 0 unless −h/L > 5, w*³ from
 /// −h/L ≥ 15, `½ + ½·sin(π(−h/L + 10)/10)` between (Cassiani, Stohl & Brioude 2015).
@@ -112,7 +113,7 @@ pub fn third_moment_scale_m3_s3(bl: &BoundaryLayer) -> f64 {
 pub fn third_moment(z_m: f32, lid_m: f32, w3: f32) -> (f32, f32) {
     let zeta = (z_m / lid_m).clamp(0.0, 1.0);
     let root = (1.0 - zeta).sqrt();
-    let m3 = THIRD_MOMENT_COEFF * w3 * (zeta * (1.0 - zeta) * root + THIRD_MOMENT_FLOOR);
+    let m3 = THIRD_MOMENT_COEFF * w3 * zeta * (1.0 - zeta) * root;
     let dm3 = THIRD_MOMENT_COEFF * w3 / lid_m * root * (1.0 - 2.5 * zeta);
     (m3, dm3)
 }
