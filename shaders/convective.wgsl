@@ -29,13 +29,14 @@ fn cbrt_poly(x: f32) -> f32 {
     return y;
 }
 
-// erf(x), Abramowitz & Stegun 7.1.26 (twin: erf_poly).
-fn erf_poly(x: f32) -> f32 {
-    let ax = abs(x);
-    let t = 1.0 / (1.0 + 0.3275911 * ax);
-    let poly = t * (0.2548296 + t * (-0.28449674 + t * (1.4214137 + t * (-1.453152 + t * 1.0614054))));
-    let e = 1.0 - poly * exp_neg_poly(-ax * ax);
-    return select(e, -e, x < 0.0);
+// The standard normal tail ½·erfc(x/√2), Press et al. (1992) §6.2 (twin: normal_tail).
+fn normal_tail(x: f32) -> f32 {
+    let z = abs(x) * INV_SQRT_2;
+    let t = 1.0 / (1.0 + 0.5 * z);
+    let poly = -1.2655122 + t * (1.0000237 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
+        + t * (0.27886807 + t * (-1.135204 + t * (1.4885159 + t * (-0.8221522 + t * 0.17087277))))))));
+    let upper = 0.5 * t * exp_neg_poly(poly - z * z);
+    return select(upper, 1.0 - upper, x < 0.0);
 }
 
 // The bi-Gaussian and its z-derivatives (twin: BiGaussian).
@@ -74,8 +75,7 @@ fn bi_gaussian(sw: f32, dsw: f32, m3: f32, dm3: f32) -> BiGaussian {
 
 // A velocity drawn from P (twin: BiGaussian::draw).
 fn bi_gaussian_draw(g: BiGaussian, value: f32, branch: f32) -> f32 {
-    let u = 0.5 * (1.0 + erf_poly(branch * INV_SQRT_2));
-    return select(-g.wb + g.sb * value, g.wa + g.sa * value, u < g.a);
+    return select(-g.wb + g.sb * value, g.wa + g.sa * value, normal_tail(-branch) < g.a);
 }
 
 // The new normalised vertical velocity (twin: convective::update).
@@ -96,13 +96,15 @@ fn skewed_update(wn: f32, sw: f32, dsw: f32, inv_t: f32, m3: f32, dm3: f32, dt_s
     let pb = INV_SQRT_2PI / g.sb * exp_neg_poly(-0.5 * ub * ub);
     let p = g.a * pa + b * pb;
     let q = g.a * dwa / sa2 * pa + b * dwb / sb2 * pb;
-    let ca = 0.5 * (1.0 + erf_poly(ua * INV_SQRT_2));
-    let cb = 0.5 * (1.0 + erf_poly(ub * INV_SQRT_2));
-    let ma = g.wa * ca - sa2 * pa;
-    let mb = -g.wb * cb - sb2 * pb;
-    let dma = g.dwa * ca - pa * (w * (g.dwa + ua * g.dsa) + g.sa * g.dsa);
-    let dmb = -g.dwb * cb - pb * (w * (-g.dwb + ub * g.dsb) + g.sb * g.dsb);
-    let phi = -g.da * (ma - mb) - g.a * dma - b * dmb;
+    // Φ over the tail on w's side (see BiGaussian::q_phi).
+    let s = select(-1.0, 1.0, w > 0.0);
+    let ta = normal_tail(s * ua);
+    let tb = normal_tail(s * ub);
+    let ma = g.wa * ta + s * sa2 * pa;
+    let mb = -g.wb * tb + s * sb2 * pb;
+    let dma = g.dwa * ta + s * pa * (w * (g.dwa + ua * g.dsa) + g.sa * g.dsa);
+    let dmb = -g.dwb * tb + s * pb * (w * (-g.dwb + ub * g.dsb) + g.sb * g.dsb);
+    let phi = s * (g.da * (ma - mb) + g.a * dma + b * dmb);
     let rw = exp_neg_poly(-dt_s * inv_t);
     let noise = sqrt(max(1.0 - rw * rw, 0.0)) * xi.z;
     if !drift {
