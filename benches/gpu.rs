@@ -9,6 +9,11 @@
 //!
 //! `PLUME_BENCH_PARTICLES` (comma-separated, default `1000000,10000000`) sets the sizes.
 //! On a software adapter (lavapipe) the figures measure correctness plumbing, not a GPU.
+//!
+//! First, on the CPU and with or without a GPU, what bounds the kernel's lanes: the particles
+//! of one 60 s step in this layer need very different numbers of sub-steps (Δt follows T_Lw
+//! down to 0.1 s by the ground), and a warp of 32 threads with a particle each runs as long as
+//! its slowest. Printed as the share of lane-iterations doing work (`warp busy`).
 
 use std::time::Instant;
 
@@ -19,9 +24,13 @@ use plume::field::GridSpec;
 use plume::geo::{LatLon, TransverseMercator};
 use plume::met::{BoundaryLayer, StabilityClass, UniformMet};
 use plume::model::gaussian::PlumeGeometry;
+use plume::model::lagrangian::particle::STATUS_AIRBORNE;
+use plume::model::lagrangian::step::{advance_all, ClassLoss, StepInputs};
 use plume::model::lagrangian::{
-    Column, DepositionParams, Emission, Flow, LagrangianConfig, SourcePlan,
+    Bounds, Column, ColumnGrid, DepositionParams, Emission, Flow, LagrangianConfig, Particle,
+    SourcePlan,
 };
+use plume::rng::StreamKey;
 use plume::scenario::{Layer, SigmaScheme, Terrain};
 use plume::source::Source;
 use plume::substance::{AmountUnit, Species};
@@ -34,6 +43,65 @@ fn boundary_layer() -> BoundaryLayer {
         roughness_length_m: 0.1,
         stability: StabilityClass::B,
     }
+}
+
+/// Sub-steps of 2¹⁶ particles spread evenly through the bench's layer over one 60 s step (on
+/// the CPU), and the share of lane-iterations that do work when each of 32 threads in lockstep
+/// moves one particle and waits for the slowest.
+fn warp_balance() {
+    let column =
+        Column::from_boundary_layer(&boundary_layer(), 0.0, |z| [4.0 + 0.001 * z, 1.0, 0.0]);
+    let key = StreamKey { seed: 1, member: 0 };
+    let n = 1u32 << 16;
+    let mut particles: Vec<Particle> = (0..n)
+        .map(|i| Particle {
+            // Heights by the golden-ratio sequence through the layer; ŵ a standard normal.
+            pos: [0.0, 0.0, (i as f32 * 0.618_034).fract() * column.lid_m, 0.0],
+            vel: [0.0, 0.0, key.normals4(i, 1000, 3)[2]],
+            step: 0,
+            mass: [1.0, 0.0, 0.0, 0.0],
+            id: i,
+            source: 0,
+            status: STATUS_AIRBORNE,
+            reserved: 0,
+        })
+        .collect();
+    let cfg = LagrangianConfig::default();
+    let columns = ColumnGrid::single(column);
+    let loss = [ClassLoss {
+        dry_velocity_m_s: [0.0; 4],
+        washout_per_s: [0.0; 4],
+    }];
+    let inputs = StepInputs {
+        columns: &columns,
+        config: &cfg.step,
+        losses: &loss,
+        bounds: &Bounds::unbounded(),
+        key,
+        loss_cells: None,
+    };
+    advance_all(
+        &mut particles,
+        &vec![60.0; n as usize],
+        &inputs,
+        &mut |_, _| {},
+    );
+    let mut steps: Vec<f64> = particles.iter().map(|p| f64::from(p.step)).collect();
+    let mean = steps.iter().sum::<f64>() / steps.len() as f64;
+    let warp_max = steps
+        .chunks(32)
+        .map(|w| w.iter().cloned().fold(0.0, f64::max))
+        .sum::<f64>()
+        / (steps.len() / 32) as f64;
+    steps.sort_by(f64::total_cmp);
+    println!(
+        "sub-steps per particle in one 60 s step: mean {mean:.1}, median {}, 99th percentile {}, \
+         max {}; warp busy {:.1} %",
+        steps[steps.len() / 2],
+        steps[steps.len() * 99 / 100],
+        steps[steps.len() - 1],
+        100.0 * mean / warp_max
+    );
 }
 
 fn particle_steps_per_s(ctx: &GpuContext, n: usize) -> (u64, f64) {
@@ -145,6 +213,7 @@ fn grid_cells_per_s(ctx: &GpuContext) -> (usize, f64) {
 }
 
 fn main() {
+    warp_balance();
     let ctx = match GpuContext::new() {
         Ok(c) => c,
         Err(e) => {
