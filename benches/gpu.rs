@@ -13,12 +13,14 @@
 //! First, on the CPU and with or without a GPU, what bounds the kernel's lanes: the particles
 //! of one 60 s step in this layer need very different numbers of sub-steps (Δt follows T_Lw
 //! down to 0.1 s by the ground), and a warp of 32 threads with a particle each runs as long as
-//! its slowest. Printed as the share of lane-iterations doing work (`warp busy`).
+//! its slowest. Printed as the share of lane-iterations doing work, for a warp that moves its
+//! particles to the end of the step and for the kernel's rounds (a capped number of sub-steps,
+//! then the unfinished particles packed into full warps for the next round).
 
 use std::time::Instant;
 
 use plume::backend::gpu::gaussian::steady_grids;
-use plume::backend::gpu::lagrangian::{simulate, GpuRunOptions};
+use plume::backend::gpu::lagrangian::{simulate, GpuRunOptions, FIRST_ROUND_SUB_STEPS};
 use plume::backend::gpu::GpuContext;
 use plume::field::GridSpec;
 use plume::geo::{LatLon, TransverseMercator};
@@ -93,14 +95,29 @@ fn warp_balance() {
         .map(|w| w.iter().cloned().fold(0.0, f64::max))
         .sum::<f64>()
         / (steps.len() / 32) as f64;
+    // The kernel's rounds: round r lets each particle take FIRST_ROUND_SUB_STEPS·2^r more
+    // sub-steps, and the unfinished ones are packed into full warps for the next round.
+    let mut left = steps.clone();
+    let (mut iterations, mut round) = (0.0, 0);
+    while !left.is_empty() {
+        let cap = f64::from(FIRST_ROUND_SUB_STEPS) * 2f64.powi(round);
+        iterations += left
+            .chunks(32)
+            .map(|w| w.iter().cloned().fold(0.0, f64::max).min(cap))
+            .sum::<f64>();
+        left = left.iter().map(|s| s - cap).filter(|s| *s > 0.0).collect();
+        round += 1;
+    }
+    let in_rounds = steps.iter().sum::<f64>() / (32.0 * iterations);
     steps.sort_by(f64::total_cmp);
     println!(
         "sub-steps per particle in one 60 s step: mean {mean:.1}, median {}, 99th percentile {}, \
-         max {}; warp busy {:.1} %",
+         max {}; a 32-wide warp busy {:.1} % moving each particle to the end, {:.1} % in rounds",
         steps[steps.len() / 2],
         steps[steps.len() * 99 / 100],
         steps[steps.len() - 1],
-        100.0 * mean / warp_max
+        100.0 * mean / warp_max,
+        100.0 * in_rounds
     );
 }
 

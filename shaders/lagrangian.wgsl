@@ -99,6 +99,24 @@ struct EntryRec {
 @group(0) @binding(4) var<storage, read> entries: array<EntryRec>;
 @group(0) @binding(5) var<storage, read> layers: array<vec2<f32>>;
 @group(0) @binding(6) var<storage, read_write> acc: array<atomic<u32>>;
+// The rounds of a synchronisation step: the two queues' lengths, the round number, the
+// sub-steps a particle may take in round 0 (the host's choice, 4 by default), then the queues
+// (each n_active long) of particles still to move.
+@group(0) @binding(7) var<storage, read_write> work: array<atomic<u32>>;
+// The indirect dispatch size of the next round.
+@group(0) @binding(8) var<storage, read_write> round_args: array<u32, 4>;
+
+// Words of `work`: the round number, round 0's cap, and the first queue (the lengths are
+// words 0 and 1).
+const WORK_ROUND: u32 = 2u;
+const WORK_FIRST_CAP: u32 = 3u;
+const WORK_QUEUE: u32 = 4u;
+// The round in which the cap on sub-steps, doubled each round, is lifted (with 4 in round 0,
+// after 4·(2⁸ − 1) = 1020 sub-steps: the few particles that need more, by the ground in a long
+// step, finish together in it).
+const LAST_ROUND: u32 = 8u;
+// Largest workgroup count along one dispatch dimension (twin: MAX_GROUPS_PER_DIMENSION).
+const MAX_GROUPS_PER_DIMENSION: u32 = 65535u;
 
 // Budget counters of this workgroup, flushed to `acc` once at the end.
 var<workgroup> wg_budget: array<atomic<u32>, 164>; // 2 * BUDGET_COUNTERS
@@ -256,11 +274,11 @@ fn reflect(z_in: f32, wn_in: f32, lid_m: f32, z_from: f32) -> vec2<f32> {
     return vec2<f32>(z, wn);
 }
 
-// Advances particle p by `duration_s` in Langevin sub-steps (twin: one lane of
-// step::advance_all), booking deposition; returns the sub-steps taken. A particle leaving the
-// domain is marked exited.
-fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, duration_s: f32) -> u32 {
-    var left = duration_s;
+// Advances particle p by the time `left_s` in Langevin sub-steps (twin: one lane of
+// step::advance_all), at most `cap` of them, booking deposition; returns the sub-steps taken
+// and leaves in `left_s` the time still to go. A particle leaving the domain is marked exited.
+fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<function, f32>, cap: u32) -> u32 {
+    var left = *left_s;
     var steps = 0u;
     var x = (*p).pos.x;
     var y = (*p).pos.y;
@@ -268,7 +286,7 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, duration_s: 
     var up = (*p).vel.x;
     var vp = (*p).vel.y;
     var wn = (*p).vel.z;
-    while left > 0.0 {
+    while left > 0.0 && steps < cap {
         let c = column_index(x, y);
         let lid = column_lid(c);
         let lv0 = column_at(c, z);
@@ -347,10 +365,71 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, duration_s: 
         }
     }
     (*p).vel = vec3<f32>(up, vp, wn);
+    *left_s = left;
     return steps;
 }
 
-// Advances one particle over [t0, t1] and books what it did (twin: Ctx::begin, then advance_all, then Ctx::finish).
+// Books where particle p (of source `src`, age `age1_s` at t1) ended the step and stores it at
+// `index` (twin: Ctx::finish).
+fn finish(index: u32, p: Particle, src: SourceRec, age1_s: f32) {
+    if p.status == STATUS_EXITED {
+        wg_add(EXITED_COUNTER, vec2<u32>(1u, 0u));
+        for (var i = 0u; i < src.entries.y; i++) {
+            let e = entries[src.entries.x + i];
+            wg_add(e.species * BUDGET_TERMS + 4u, entry_units(e, p.mass[e.class_index], decay_factor(e, age1_s)));
+        }
+    } else if params.grid_exposure != 0u {
+        let cell = cell_index(p.pos.x, p.pos.y);
+        let n_cells = params.nx * params.ny;
+        // Snapshot sampling: every particle airborne at t1 stands for the whole step (twin of
+        // the CPU's Ctx::process_chunk).
+        let alive_s = params.sync_duration_s;
+        for (var k = 0u; k < params.nz; k++) {
+            let layer = layers[k];
+            if p.pos.z >= layer.x && p.pos.z < layer.y {
+                for (var i = 0u; i < src.entries.y; i++) {
+                    let e = entries[src.entries.x + i];
+                    let w = p.mass[e.class_index] * e.exposure_units * decay_factor(e, age1_s) * alive_s;
+                    let word = 2u * ((e.species * params.nz + k) * n_cells + cell);
+                    acc_add(params.exposure_offset + word, fixed_from_units(w));
+                }
+            }
+        }
+    }
+    particles[index] = p;
+}
+
+// Sub-steps a particle may take in round r of a synchronisation step: round 0's cap, doubling
+// each round (saturating), and no limit in the last.
+fn round_cap(round: u32) -> u32 {
+    if round >= LAST_ROUND {
+        return 0xFFFFFFFFu;
+    }
+    return min(atomicLoad(&work[WORK_FIRST_CAP]), 0xFFFFFFFFu >> round) << round;
+}
+
+// Advances particle `index` by up to the round's cap of sub-steps from the time `left_s` still
+// to go; when done books it, else parks the time left in its `reserved` word and queues it for
+// the next round.
+fn advance_and_queue(index: u32, p_in: Particle, src: SourceRec, age1_s: f32, left_s: f32, round: u32) {
+    var p = p_in;
+    var left = left_s;
+    let steps = advance(&p, src, age1_s, &left, round_cap(round));
+    wg_add(SUB_STEPS_COUNTER, vec2<u32>(steps, 0u));
+    if left > 0.0 && p.status != STATUS_EXITED {
+        p.reserved = bitcast<u32>(left);
+        particles[index] = p;
+        let next = (round + 1u) & 1u;
+        let slot = atomicAdd(&work[next], 1u);
+        atomicStore(&work[WORK_QUEUE + next * params.n_active + slot], index);
+    } else {
+        p.reserved = 0u;
+        finish(index, p, src, age1_s);
+    }
+}
+
+// Round 0 for one particle: release, decay booking over [t0, t1], then its first sub-steps
+// (twin: Ctx::begin, then advance_all, then Ctx::finish).
 fn process(index: u32) {
     var p = particles[index];
     let t_rel = p.pos.w;
@@ -389,36 +468,7 @@ fn process(index: u32) {
             wg_add(e.species * BUDGET_TERMS + 3u, fixed_sub(entry_units(e, m, d0), entry_units(e, m, d1)));
         }
     }
-    let steps = advance(&p, src, age1, duration);
-    wg_add(SUB_STEPS_COUNTER, vec2<u32>(steps, 0u));
-    if p.status == STATUS_EXITED {
-        wg_add(EXITED_COUNTER, vec2<u32>(1u, 0u));
-        for (var i = 0u; i < src.entries.y; i++) {
-            let e = entries[src.entries.x + i];
-            wg_add(e.species * BUDGET_TERMS + 4u, entry_units(e, p.mass[e.class_index], decay_factor(e, age1)));
-        }
-        particles[index] = p;
-        return;
-    }
-    if params.grid_exposure != 0u {
-        let cell = cell_index(p.pos.x, p.pos.y);
-        let n_cells = params.nx * params.ny;
-        // Snapshot sampling: every particle airborne at t1 stands for the whole step (twin of
-        // the CPU's Ctx::process_chunk).
-        let alive_s = params.sync_duration_s;
-        for (var k = 0u; k < params.nz; k++) {
-            let layer = layers[k];
-            if p.pos.z >= layer.x && p.pos.z < layer.y {
-                for (var i = 0u; i < src.entries.y; i++) {
-                    let e = entries[src.entries.x + i];
-                    let w = p.mass[e.class_index] * e.exposure_units * decay_factor(e, age1) * alive_s;
-                    let word = 2u * ((e.species * params.nz + k) * n_cells + cell);
-                    acc_add(params.exposure_offset + word, fixed_from_units(w));
-                }
-            }
-        }
-    }
-    particles[index] = p;
+    advance_and_queue(index, p, src, age1, duration, 0u);
 }
 
 // Index of this thread's particle in a dispatch folded over two dimensions.
@@ -426,6 +476,24 @@ fn thread_index(gid: vec3<u32>, n_groups: vec3<u32>) -> u32 {
     return gid.y * n_groups.x * WORKGROUP_SIZE + gid.x;
 }
 
+// Adds this workgroup's budget counters to `acc`.
+fn flush_budget(lid: u32) {
+    workgroupBarrier();
+    for (var c = lid; c < BUDGET_COUNTERS; c += WORKGROUP_SIZE) {
+        let v = vec2<u32>(atomicLoad(&wg_budget[2u * c]), atomicLoad(&wg_budget[2u * c + 1u]));
+        acc_add(2u * c, v);
+    }
+}
+
+// A synchronisation step runs in rounds. Sub-step counts differ a hundredfold between a
+// particle by the ground (Δt down to 0.1 s) and one aloft, and a warp runs as long as its
+// slowest particle: with every particle moved to the end in one dispatch, 32-wide warps were
+// 8.5 % busy (benches/gpu.rs). So round 0 (a thread per released particle) takes a capped
+// number of sub-steps per particle and queues the unfinished ones; each later round (an
+// indirect dispatch sized by `prepare_round`) moves the queue with twice the cap, in warps
+// packed with particles that still have work (66 % busy in the bench's model). Rounds change
+// nothing but the schedule: the random numbers are keyed by the particle's own step count, the
+// time left is carried bit for bit (in the particle's spare word), the sums are integers.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn step_particles(
     @builtin(global_invocation_id) gid: vec3<u32>,
@@ -436,11 +504,44 @@ fn step_particles(
     if i < params.n_active {
         process(i);
     }
-    workgroupBarrier();
-    for (var c = lid; c < BUDGET_COUNTERS; c += WORKGROUP_SIZE) {
-        let v = vec2<u32>(atomicLoad(&wg_budget[2u * c]), atomicLoad(&wg_budget[2u * c + 1u]));
-        acc_add(2u * c, v);
+    flush_budget(lid);
+}
+
+// Round r ≥ 1: the particles queued by round r − 1.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn continue_particles(
+    @builtin(global_invocation_id) gid: vec3<u32>,
+    @builtin(num_workgroups) n_groups: vec3<u32>,
+    @builtin(local_invocation_index) lid: u32,
+) {
+    let round = atomicLoad(&work[WORK_ROUND]);
+    let queue = round & 1u;
+    let i = thread_index(gid, n_groups);
+    if i < atomicLoad(&work[queue]) {
+        let index = atomicLoad(&work[WORK_QUEUE + queue * params.n_active + i]);
+        let p = particles[index];
+        let src = sources[p.source];
+        advance_and_queue(index, p, src, params.t1_s - p.pos.w, bitcast<f32>(p.reserved), round);
     }
+    flush_budget(lid);
+}
+
+// Between rounds (one thread of one workgroup): the indirect dispatch size of the next round
+// from its queue's length, that round's number, and an empty queue for what it leaves.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn prepare_round(@builtin(local_invocation_index) lid: u32) {
+    if lid != 0u {
+        return;
+    }
+    let round = atomicLoad(&work[WORK_ROUND]) + 1u;
+    let queue = round & 1u;
+    let groups = (atomicLoad(&work[queue]) + WORKGROUP_SIZE - 1u) / WORKGROUP_SIZE;
+    let x = min(groups, MAX_GROUPS_PER_DIMENSION);
+    round_args[0] = x;
+    round_args[1] = select(0u, (groups + x - 1u) / x, x > 0u);
+    round_args[2] = 1u;
+    atomicStore(&work[(round + 1u) & 1u], 0u);
+    atomicStore(&work[WORK_ROUND], round);
 }
 
 // Fixed-point amount of every species still airborne at time t1 (twin: Ctx::airborne),

@@ -6,7 +6,9 @@
 
 mod support;
 
-use plume::backend::gpu::lagrangian::{simulate as gpu_simulate, GpuRunOptions};
+use plume::backend::gpu::lagrangian::{
+    simulate as gpu_simulate, GpuRunOptions, FIRST_ROUND_SUB_STEPS,
+};
 use plume::field::Fields;
 use plume::met::boundary_layer::{friction_velocity_from_wind, BoundaryLayer, StabilityClass};
 use plume::model::lagrangian::{
@@ -215,9 +217,9 @@ fn convective_run_on_the_gpu_matches_the_cpu() {
 }
 
 #[test]
-fn particles_split_over_several_bindings_give_identical_results() {
+fn results_do_not_depend_on_bindings_or_on_the_rounds_of_a_step() {
     let Some(ctx) =
-        support::gpu_or_skip("particles_split_over_several_bindings_give_identical_results")
+        support::gpu_or_skip("results_do_not_depend_on_bindings_or_on_the_rounds_of_a_step")
     else {
         return;
     };
@@ -241,10 +243,11 @@ fn particles_split_over_several_bindings_give_identical_results() {
         seed: 3,
         ..LagrangianConfig::default()
     };
-    let run = |cap: Option<usize>| {
+    let run = |cap: Option<usize>, first_round_sub_steps: u32| {
         let opts = GpuRunOptions {
             return_particles: true,
             max_particles_per_binding: cap,
+            first_round_sub_steps,
         };
         gpu_simulate(
             &ctx,
@@ -259,23 +262,25 @@ fn particles_split_over_several_bindings_give_identical_results() {
         )
         .expect("GPU run")
     };
-    let whole = run(None);
-    // 5 000 particles in bindings of 1 024: five buffers, the last one partly released.
-    let split = run(Some(1024));
-    assert_eq!(whole.particles, split.particles);
-    assert_eq!(
-        whole.fields.species[0].concentration,
-        split.fields.species[0].concentration
-    );
-    assert_eq!(
-        whole.fields.species[0].dry_deposition,
-        split.fields.species[0].dry_deposition
-    );
-    assert_eq!(
-        whole.fields.species[0].budget,
-        split.fields.species[0].budget
-    );
-    assert_eq!(whole.stats, split.stats);
+    let whole = run(None, FIRST_ROUND_SUB_STEPS);
+    // 5 000 particles in bindings of 1 024: five buffers, the last one partly released; then
+    // one sub-step in round 0 (so that most particles go through several rounds, and those with
+    // over 255 sub-steps through all), and every particle done in round 0.
+    for (cap, first) in [
+        (Some(1024), FIRST_ROUND_SUB_STEPS),
+        (None, 1),
+        (None, 1 << 20),
+    ] {
+        let other = run(cap, first);
+        let case = format!("{cap:?} per binding, {first} sub-steps in round 0");
+        assert_eq!(whole.particles, other.particles, "{case}");
+        let (a, b) = (&whole.fields.species[0], &other.fields.species[0]);
+        assert_eq!(a.concentration, b.concentration, "{case}");
+        assert_eq!(a.time_integrated, b.time_integrated, "{case}");
+        assert_eq!(a.dry_deposition, b.dry_deposition, "{case}");
+        assert_eq!(a.budget, b.budget, "{case}");
+        assert_eq!(whole.stats, other.stats, "{case}");
+    }
 }
 
 #[test]

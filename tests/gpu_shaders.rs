@@ -7,10 +7,10 @@ use std::mem::{offset_of, size_of};
 
 use naga::valid::{Capabilities, ValidationFlags, Validator};
 use plume::backend::gpu::gaussian::{GridParams, PlumeRec};
-use plume::backend::gpu::lagrangian::{EntryRec, SourceRec, StepParams};
+use plume::backend::gpu::lagrangian::{EntryRec, SourceRec, StepParams, LAST_ROUND, WORK_QUEUE};
 use plume::backend::gpu::{
-    shaders, BUDGET_COUNTERS, EXITED_COUNTER, MAX_GPU_SPECIES, SATURATED_WORD, SUB_STEPS_COUNTER,
-    WORKGROUP_SIZE,
+    shaders, BUDGET_COUNTERS, EXITED_COUNTER, MAX_GPU_SPECIES, MAX_GROUPS_PER_DIMENSION,
+    SATURATED_WORD, SUB_STEPS_COUNTER, WORKGROUP_SIZE,
 };
 use plume::model::lagrangian::column::ColumnLevel;
 use plume::model::lagrangian::Particle;
@@ -103,6 +103,12 @@ fn workgroup_sizes_and_shared_constants_match_the_rust_constants() {
         }
     }
     let m = parse("lagrangian", shaders::LAGRANGIAN);
+    assert_eq!(u32_constant(&m, "LAST_ROUND"), Some(LAST_ROUND));
+    assert_eq!(u32_constant(&m, "WORK_QUEUE"), Some(WORK_QUEUE as u32));
+    assert_eq!(
+        u32_constant(&m, "MAX_GROUPS_PER_DIMENSION"),
+        Some(MAX_GROUPS_PER_DIMENSION)
+    );
     assert_eq!(
         u32_constant(&m, "MAX_GPU_SPECIES"),
         Some(MAX_GPU_SPECIES as u32)

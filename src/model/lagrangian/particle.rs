@@ -44,7 +44,8 @@ pub struct Particle {
     pub source: u32,
     /// [`STATUS_WAITING`], [`STATUS_AIRBORNE`] or [`STATUS_EXITED`].
     pub status: u32,
-    /// Keeps the record at 64 bytes; zero.
+    /// Keeps the record at 64 bytes; zero between synchronisation steps. (Within one, the GPU
+    /// kernel parks there the bits of the time a particle has still to go between its rounds.)
     pub reserved: u32,
 }
 

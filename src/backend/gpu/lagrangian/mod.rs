@@ -16,25 +16,28 @@
 //! its own bind group, dispatched one after another.
 //!
 //! ## Speed
-//! One thread runs all of a particle's sub-steps of a synchronisation step with its state in
-//! registers, so the 64-byte record is read and written once per sampling step (300 s by
-//! default), not once per sub-step: the sub-steps are fused and memory traffic is not the limit.
-//! What remains per sub-step is arithmetic: Philox4x32-10 (ten rounds of two 32×32→64-bit
-//! products, each emulated with four 16-bit products because WGSL has no wide multiply), the
-//! polynomial log and sine/cosine, three polynomial exponentials and two column look-ups
-//! (96 bytes from a table that stays in cache). Measured with `benches/gpu.rs` on an NVIDIA
-//! H200 (driver 580.159, Vulkan): 5.6·10⁸ particle-steps/s at 10⁶ particles, 6.4·10⁸ at 10⁷,
-//! 6.1·10⁸ at 5·10⁷, and 2.2·10⁸ Gaussian cells/s; on Mesa's lavapipe (2 CPU cores)
-//! 6.9·10⁶ particle-steps/s.
+//! A thread runs a particle's sub-steps with its state in registers, so the 64-byte record is
+//! read and written once per round, not once per sub-step: the sub-steps are fused and memory
+//! traffic is not the limit. What remains per sub-step is arithmetic: Philox4x32-10 (ten rounds
+//! of two 32×32→64-bit products, each emulated with four 16-bit products because WGSL has no
+//! wide multiply), the polynomial log and sine/cosine, three polynomial exponentials and two
+//! column look-ups (96 bytes from a table that stays in cache).
 //!
-//! The first limit is the spread of sub-step counts: Δt follows T_Lw down to 0.1 s by the
-//! ground, so in one 60 s step most particles take 3 sub-steps and a few take hundreds, and a
-//! warp of 32 threads runs as long as its slowest particle. The bench prints the share of
-//! lane-iterations that do work: 8.5 % in its convective layer. Threads that move particle
-//! after particle (as the CPU's lanes do) would lift it; on lavapipe, whose loops all stop
-//! after 65535 iterations in all (gallivm's `LP_MAX_TGSI_LOOP_ITERATIONS`), such a thread must
-//! move few.
-
+//! And the balance of the lanes: Δt follows T_Lw down to 0.1 s by the ground, so in a 60 s step
+//! the median particle takes 3 sub-steps and a few take hundreds, and a warp of 32 threads
+//! runs as long as its slowest particle. Moving every particle to the end of the step in one
+//! dispatch left 8.5 % of lane-iterations doing work in the GPU bench's convective layer. So a
+//! step runs in rounds (`shaders/lagrangian.wgsl`): a capped number of sub-steps, then the
+//! unfinished particles packed into full warps for the next round, with the cap doubling; the
+//! bench's model of that schedule puts a warp 66 % busy.
+//!
+//! Measured with `benches/gpu.rs` on an NVIDIA H200 (driver 580.159, Vulkan) before the rounds:
+//! 5.6·10⁸ particle-steps/s at 10⁶ particles, 6.4·10⁸ at 10⁷, 6.1·10⁸ at 5·10⁷, and 2.2·10⁸
+//! Gaussian cells/s. On Mesa's lavapipe (2 CPU cores, 8-wide SIMD) at 2·10⁵ particles the
+//! rounds took it from 5.5·10⁶ to 1.0·10⁷ particle-steps/s. (lavapipe ends all of an
+//! invocation's loops after 65535 iterations in all, gallivm's `LP_MAX_TGSI_LOOP_ITERATIONS`:
+//! a thread there must not move many particles in one dispatch, which is why the rounds repack
+//! particles rather than having a thread take particle after particle.)
 use bytemuck::Zeroable;
 
 use super::context::{GpuContext, GpuError};
@@ -61,6 +64,7 @@ mod resident;
 use records::{column_records, column_source_records, entry_records};
 pub use records::{EntryRec, SourceRec, StepParams};
 use resident::Resident;
+pub use resident::{FIRST_ROUND_SUB_STEPS, LAST_ROUND, WORK_QUEUE};
 
 /// Words at the head of the accumulator: the budget counters, the saturation flag, padding.
 const HEAD_WORDS: usize = SATURATED_WORD + 2;
@@ -72,6 +76,9 @@ pub struct GpuRunOptions {
     pub return_particles: bool,
     /// Caps the particles per storage binding below the device's limit (tests of the split).
     pub max_particles_per_binding: Option<usize>,
+    /// Sub-steps a particle may take in the first round of a synchronisation step (default
+    /// [`FIRST_ROUND_SUB_STEPS`]); results do not depend on it.
+    pub first_round_sub_steps: u32,
 }
 
 impl Default for GpuRunOptions {
@@ -79,6 +86,7 @@ impl Default for GpuRunOptions {
         GpuRunOptions {
             return_particles: true,
             max_particles_per_binding: None,
+            first_round_sub_steps: FIRST_ROUND_SUB_STEPS,
         }
     }
 }
@@ -134,6 +142,7 @@ pub fn simulate(
         &layers,
         acc_words,
         options.max_particles_per_binding,
+        options.first_round_sub_steps,
     )?;
     drop(particles);
     let half = 0.5 * grid.dx_m;
@@ -378,6 +387,7 @@ pub fn advance_particles(
         &[],
         HEAD_WORDS + 2 * 4,
         None,
+        FIRST_ROUND_SUB_STEPS,
     )?;
     let params = StepParams {
         t0_s: 0.0,
