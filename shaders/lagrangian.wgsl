@@ -20,6 +20,8 @@ const SUB_STEPS_COUNTER: u32 = 80u;
 const EXITED_COUNTER: u32 = 81u;
 // Word index (in `acc`) of the saturation flag, after the budget counters.
 const SATURATED_WORD: u32 = 164u; // 2 * BUDGET_COUNTERS
+// Word set when the last round ends with a particle short of t1 (a driver cutting loops short).
+const UNFINISHED_WORD: u32 = 165u;
 
 struct StepParams {
     // Start and end of the synchronisation step (s since the scenario start).
@@ -419,6 +421,12 @@ fn advance_and_queue(index: u32, p_in: Particle, src: SourceRec, age1_s: f32, le
     if left > 0.0 && p.status != STATUS_EXITED {
         p.reserved = bitcast<u32>(left);
         particles[index] = p;
+        if round >= LAST_ROUND {
+            // The last round has no cap: only a driver that cuts loops short (lavapipe, after
+            // 65535 iterations) leaves a particle here. The host refuses the run.
+            atomicStore(&acc[UNFINISHED_WORD], 1u);
+            return;
+        }
         let next = (round + 1u) & 1u;
         let slot = atomicAdd(&work[next], 1u);
         atomicStore(&work[WORK_QUEUE + next * params.n_active + slot], index);

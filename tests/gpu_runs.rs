@@ -9,6 +9,7 @@ mod support;
 use plume::backend::gpu::lagrangian::{
     simulate as gpu_simulate, GpuRunOptions, FIRST_ROUND_SUB_STEPS,
 };
+use plume::backend::gpu::GpuError;
 use plume::field::Fields;
 use plume::met::boundary_layer::{friction_velocity_from_wind, BoundaryLayer, StabilityClass};
 use plume::model::lagrangian::{
@@ -342,4 +343,76 @@ fn gpu_runs_are_bit_identical_for_a_seed_and_differ_between_seeds() {
         a.fields.species[0].concentration,
         c.fields.species[0].concentration
     );
+}
+
+#[test]
+fn a_driver_that_cuts_loops_short_gives_an_error_not_a_wrong_answer() {
+    let Some(ctx) =
+        support::gpu_or_skip("a_driver_that_cuts_loops_short_gives_an_error_not_a_wrong_answer")
+    else {
+        return;
+    };
+    // Steps of a thousandth of T_Lw (down to 1 ms by the ground): 64 particles take 4.7·10⁶
+    // sub-steps in a 300 s step, past lavapipe's 65535 loop iterations per invocation. Without
+    // the check lavapipe returned 65 280 sub-steps and no error.
+    let bl = boundary_layer(StabilityClass::D, 800.0);
+    let flow = Flow::Column(Column::from_boundary_layer(&bl, 0.0, |_| [1.0, 0.0, 0.0]));
+    let species = [support::gas("tracer")];
+    let dep = DepositionParams {
+        dry_velocity_m_s: 0.0,
+        washout_a_per_s: 0.0,
+        washout_b: 0.8,
+    };
+    let e = [Emission {
+        species: 0,
+        rate_per_s: 1.0,
+        decay_per_s: 0.0,
+        deposition: dep,
+    }];
+    let plans = [SourcePlan::new([0.0, 0.0, 2.0], 0.0, 0.0, 300.0, &e, 64).unwrap()];
+    let grid = support::grid(20, 200.0, &[(0.0, 50.0)], 300.0, 300.0);
+    let mut cfg = LagrangianConfig {
+        seed: 7,
+        ..LagrangianConfig::default()
+    };
+    cfg.step.time_step_factor = 1e-3;
+    cfg.step.min_time_step_s = 1e-3;
+    let cpu = support::run(
+        Backend::Cpu,
+        None,
+        &plans,
+        &species,
+        &grid,
+        &flow,
+        &cfg,
+        300.0,
+    );
+    let opts = GpuRunOptions {
+        return_particles: true,
+        ..Default::default()
+    };
+    match gpu_simulate(
+        &ctx,
+        &plans,
+        &species,
+        &grid,
+        &flow,
+        &cfg,
+        300.0,
+        opts,
+        &mut |_| {},
+    ) {
+        Err(e) => assert_eq!(e, GpuError::Unfinished, "{e}"),
+        Ok(gpu) => {
+            eprintln!("{}: the run completed", ctx.adapter);
+            let rel = (gpu.stats.sub_steps as f64 / cpu.stats.sub_steps as f64 - 1.0).abs();
+            assert!(
+                rel < 0.02,
+                "sub-steps GPU {} CPU {}",
+                gpu.stats.sub_steps,
+                cpu.stats.sub_steps
+            );
+            assert!(gpu.particles.iter().all(|p| p.reserved == 0));
+        }
+    }
 }

@@ -10,7 +10,7 @@ use plume::backend::gpu::gaussian::{GridParams, PlumeRec};
 use plume::backend::gpu::lagrangian::{EntryRec, SourceRec, StepParams, LAST_ROUND, WORK_QUEUE};
 use plume::backend::gpu::{
     shaders, BUDGET_COUNTERS, EXITED_COUNTER, MAX_GPU_SPECIES, MAX_GROUPS_PER_DIMENSION,
-    SATURATED_WORD, SUB_STEPS_COUNTER, WORKGROUP_SIZE,
+    SATURATED_WORD, SUB_STEPS_COUNTER, UNFINISHED_WORD, WORKGROUP_SIZE,
 };
 use plume::model::lagrangian::column::ColumnLevel;
 use plume::model::lagrangian::Particle;
@@ -120,6 +120,10 @@ fn workgroup_sizes_and_shared_constants_match_the_rust_constants() {
     assert_eq!(
         u32_constant(&m, "SATURATED_WORD"),
         Some(SATURATED_WORD as u32)
+    );
+    assert_eq!(
+        u32_constant(&m, "UNFINISHED_WORD"),
+        Some(UNFINISHED_WORD as u32)
     );
     assert_eq!(
         u32_constant(&m, "SUB_STEPS_COUNTER"),

@@ -28,6 +28,12 @@ pub enum GpuError {
     TooLarge { needed: String, allowed: String },
     #[error("a fixed-point sum overflowed the 64-bit range on the GPU (saturated)")]
     Saturated,
+    #[error(
+        "the GPU driver stopped particles short of the end of a step (lavapipe ends a shader's \
+         loops after 65535 iterations: a longer minimum time step or a shorter sampling step \
+         needs fewer), so the run is not trusted; it runs on the CPU with --backend cpu"
+    )]
+    Unfinished,
     #[error("the GPU backend does not compute {0}")]
     Unsupported(String),
 }

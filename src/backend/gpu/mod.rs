@@ -49,6 +49,10 @@ pub const EXITED_COUNTER: usize = SUB_STEPS_COUNTER + 1;
 
 /// The word of the accumulator that the shaders set when a sum overflows `i64`.
 pub const SATURATED_WORD: usize = 2 * BUDGET_COUNTERS;
+/// The word the particle step sets when its last round (which has no cap on sub-steps) ends with
+/// a particle short of the step's end: only a driver that cuts loops short does that, as
+/// lavapipe does after 65535 loop iterations.
+pub const UNFINISHED_WORD: usize = SATURATED_WORD + 1;
 
 /// Largest workgroup count along one dispatch dimension (WebGPU's guaranteed minimum);
 /// larger launches fold into a second dimension.

@@ -37,12 +37,17 @@
 //! rounds took it from 5.5·10⁶ to 1.0·10⁷ particle-steps/s. (lavapipe ends all of an
 //! invocation's loops after 65535 iterations in all, gallivm's `LP_MAX_TGSI_LOOP_ITERATIONS`:
 //! a thread there must not move many particles in one dispatch, which is why the rounds repack
-//! particles rather than having a thread take particle after particle.)
+//! particles rather than having a thread take particle after particle. A particle the last,
+//! uncapped round leaves short of the step's end means the driver cut a loop short: the run
+//! is refused with [`GpuError::Unfinished`].)
 use bytemuck::Zeroable;
 
 use super::context::{GpuContext, GpuError};
 use super::fixed::{pairs_to_i64, to_i64};
-use super::{BUDGET_TERMS, EXITED_COUNTER, MAX_GPU_SPECIES, SATURATED_WORD, SUB_STEPS_COUNTER};
+use super::{
+    BUDGET_TERMS, EXITED_COUNTER, MAX_GPU_SPECIES, SATURATED_WORD, SUB_STEPS_COUNTER,
+    UNFINISHED_WORD,
+};
 use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::Meteorology;
@@ -66,8 +71,9 @@ pub use records::{EntryRec, SourceRec, StepParams};
 use resident::Resident;
 pub use resident::{FIRST_ROUND_SUB_STEPS, LAST_ROUND, WORK_QUEUE};
 
-/// Words at the head of the accumulator: the budget counters, the saturation flag, padding.
-const HEAD_WORDS: usize = SATURATED_WORD + 2;
+/// Words at the head of the accumulator: the budget counters, the saturation and unfinished
+/// flags.
+const HEAD_WORDS: usize = UNFINISHED_WORD + 1;
 
 /// What a GPU particle run returns beyond the CPU's [`LagrangianRun`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -255,6 +261,9 @@ pub fn simulate(
     let words: &[u32] = bytemuck::cast_slice(&bytes[..acc_words * 4]);
     if words[SATURATED_WORD] != 0 {
         return Err(GpuError::Saturated);
+    }
+    if words[UNFINISHED_WORD] != 0 {
+        return Err(GpuError::Unfinished);
     }
     let counter = |c: usize| to_i64([words[2 * c], words[2 * c + 1]]);
     let dry = pairs_to_i64(&words[dry_offset..wet_offset]);
