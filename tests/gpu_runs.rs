@@ -207,6 +207,30 @@ fn check_species(case: &str, s: usize, cpu: &Fields, gpu: &Fields) {
     }
 }
 
+/// A tracer released from (0, 0, `z_m`) by `n` particles over [0, `duration_s`] of a run of
+/// `run_s`, depositing at `dry_velocity_m_s` and washed out at `washout_a_per_s`.
+fn tracer_source(
+    z_m: f64,
+    duration_s: f64,
+    run_s: f64,
+    n: usize,
+    dry_velocity_m_s: f64,
+    washout_a_per_s: f64,
+) -> SourcePlan {
+    let deposition = DepositionParams {
+        dry_velocity_m_s,
+        washout_a_per_s,
+        washout_b: 0.8,
+    };
+    let e = [Emission {
+        species: 0,
+        rate_per_s: 1.0,
+        decay_per_s: 0.0,
+        deposition,
+    }];
+    SourcePlan::new([0.0, 0.0, z_m], 0.0, duration_s, run_s, &e, n).unwrap()
+}
+
 #[test]
 fn neutral_run_on_the_gpu_matches_the_cpu() {
     compare("neutral", StabilityClass::D, 800.0);
@@ -227,18 +251,7 @@ fn results_do_not_depend_on_bindings_or_on_the_rounds_of_a_step() {
     let bl = boundary_layer(StabilityClass::C, 1000.0);
     let flow = Flow::Column(Column::from_boundary_layer(&bl, 0.0, |_| [3.0, 0.5, 0.0]));
     let species = [support::gas("tracer")];
-    let dep = DepositionParams {
-        dry_velocity_m_s: 0.005,
-        washout_a_per_s: 0.0,
-        washout_b: 0.8,
-    };
-    let e = [Emission {
-        species: 0,
-        rate_per_s: 1.0,
-        decay_per_s: 0.0,
-        deposition: dep,
-    }];
-    let plans = [SourcePlan::new([0.0, 0.0, 10.0], 0.0, 1200.0, 1800.0, &e, 5_000).unwrap()];
+    let plans = [tracer_source(10.0, 1200.0, 1800.0, 5_000, 0.005, 0.0)];
     let grid = support::grid(30, 200.0, &[(0.0, 100.0)], 900.0, 1800.0);
     let cfg = LagrangianConfig {
         seed: 3,
@@ -294,18 +307,7 @@ fn gpu_runs_are_bit_identical_for_a_seed_and_differ_between_seeds() {
     let bl = boundary_layer(StabilityClass::B, 1200.0);
     let flow = Flow::Column(Column::from_boundary_layer(&bl, 1.0, |_| [2.0, 2.0, 0.0]));
     let species = [support::gas("tracer")];
-    let dep = DepositionParams {
-        dry_velocity_m_s: 0.01,
-        washout_a_per_s: 1e-4,
-        washout_b: 0.8,
-    };
-    let e = [Emission {
-        species: 0,
-        rate_per_s: 1.0,
-        decay_per_s: 0.0,
-        deposition: dep,
-    }];
-    let plans = [SourcePlan::new([0.0, 0.0, 5.0], 0.0, 900.0, 1800.0, &e, 20_000).unwrap()];
+    let plans = [tracer_source(5.0, 900.0, 1800.0, 20_000, 0.01, 1e-4)];
     let grid = support::grid(20, 300.0, &[(0.0, 30.0), (30.0, 500.0)], 900.0, 1800.0);
     let run = |seed: u64| {
         let cfg = LagrangianConfig {
@@ -358,18 +360,7 @@ fn a_driver_that_cuts_loops_short_gives_an_error_not_a_wrong_answer() {
     let bl = boundary_layer(StabilityClass::D, 800.0);
     let flow = Flow::Column(Column::from_boundary_layer(&bl, 0.0, |_| [1.0, 0.0, 0.0]));
     let species = [support::gas("tracer")];
-    let dep = DepositionParams {
-        dry_velocity_m_s: 0.0,
-        washout_a_per_s: 0.0,
-        washout_b: 0.8,
-    };
-    let e = [Emission {
-        species: 0,
-        rate_per_s: 1.0,
-        decay_per_s: 0.0,
-        deposition: dep,
-    }];
-    let plans = [SourcePlan::new([0.0, 0.0, 2.0], 0.0, 0.0, 300.0, &e, 64).unwrap()];
+    let plans = [tracer_source(2.0, 0.0, 300.0, 64, 0.0, 0.0)];
     let grid = support::grid(20, 200.0, &[(0.0, 50.0)], 300.0, 300.0);
     let mut cfg = LagrangianConfig {
         seed: 7,
