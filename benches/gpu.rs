@@ -20,7 +20,7 @@
 use std::time::Instant;
 
 use plume::backend::gpu::gaussian::steady_grids;
-use plume::backend::gpu::lagrangian::{simulate, GpuRunOptions, FIRST_ROUND_SUB_STEPS};
+use plume::backend::gpu::lagrangian::{simulate, GpuRunOptions, FIRST_ROUND_SUB_STEPS, LAST_ROUND};
 use plume::backend::gpu::GpuContext;
 use plume::field::GridSpec;
 use plume::geo::{LatLon, TransverseMercator};
@@ -96,11 +96,16 @@ fn warp_balance() {
         .sum::<f64>()
         / (steps.len() / 32) as f64;
     // The kernel's rounds: round r lets each particle take FIRST_ROUND_SUB_STEPS·2^r more
-    // sub-steps, and the unfinished ones are packed into full warps for the next round.
+    // sub-steps (any number from LAST_ROUND on), and the unfinished ones are packed into full
+    // warps for the next round.
     let mut left = steps.clone();
     let (mut iterations, mut round) = (0.0, 0);
     while !left.is_empty() {
-        let cap = f64::from(FIRST_ROUND_SUB_STEPS) * 2f64.powi(round);
+        let cap = if round >= LAST_ROUND as i32 {
+            f64::INFINITY
+        } else {
+            f64::from(FIRST_ROUND_SUB_STEPS) * 2f64.powi(round)
+        };
         iterations += left
             .chunks(32)
             .map(|w| w.iter().cloned().fold(0.0, f64::max).min(cap))

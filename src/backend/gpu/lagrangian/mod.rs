@@ -428,5 +428,9 @@ pub fn advance_particles(
     res.run(ctx, false, &params, particles.len());
     let out = res.read_particles(ctx, particles.len())?;
     ctx.check("the Langevin step")?;
+    let flag = ctx.read_back(&res.acc, (UNFINISHED_WORD * 4) as u64, 4)?;
+    if flag[..4] != [0; 4] {
+        return Err(GpuError::Unfinished);
+    }
     Ok(out)
 }
