@@ -292,8 +292,14 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
         let c = column_index(x, y);
         let lid = column_lid(c);
         let lv0 = column_at(c, z);
+        let w3 = column_w3(c);
+        // The skewed update takes half the Gaussian one's step (STEP_FRACTION).
+        var factor = params.time_step_factor;
+        if w3 > 0.0 && z < lid {
+            factor = STEP_FRACTION * factor;
+        }
         // NaN-safe clamp (twin of the CPU's): a NaN T_Lw takes the minimum step.
-        let raw_dt = params.time_step_factor * lv0.inv_time_scale.w;
+        let raw_dt = factor * lv0.inv_time_scale.w;
         var dt = select(params.min_time_step_s, min(raw_dt, params.max_time_step_s), raw_dt >= params.min_time_step_s);
         if left - dt < 0.5 * params.min_time_step_s {
             dt = left;
@@ -316,7 +322,6 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
         if params.drift != 0u {
             drift = lv.sigma.w * dt;
         }
-        let w3 = column_w3(c);
         if w3 > 0.0 && z < lid && dt > 0.0 {
             // Inside a convective layer the skewed update replaces the Gaussian one.
             let m = third_moment(z, lid, w3);

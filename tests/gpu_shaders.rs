@@ -141,6 +141,7 @@ fn workgroup_sizes_and_shared_constants_match_the_rust_constants() {
         ("SPREAD_TO_MEAN", cv::SPREAD_TO_MEAN),
         ("REDRAW_SPREADS", cv::REDRAW_SPREADS),
         ("MAX_EXPLICIT_STEP", cv::MAX_EXPLICIT_STEP),
+        ("STEP_FRACTION", cv::STEP_FRACTION),
         ("INV_SQRT_2PI", cv::INV_SQRT_2PI),
         ("INV_SQRT_2", cv::INV_SQRT_2),
     ] {

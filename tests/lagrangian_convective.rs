@@ -169,32 +169,39 @@ fn upper_half(c: &[f64; 20]) -> f64 {
 }
 
 #[test]
-fn updrafts_lift_a_release_near_the_ground_faster_than_gaussian_turbulence() {
-    // Willis & Deardorff (1976): from a near-ground source in a convective tank the plume rises
-    // quickly, its maximum above the ground from X ≈ 0.5 and at ~0.8 h by X ≈ 1.7, carried by
-    // the narrow, strong updrafts. With Hanna's time scales the maximum stays in the lowest
-    // layer here, but the updrafts lift the material much sooner than Gaussian turbulence does.
-    let skewed = evolve(true, 0.02 * H_M as f32, 1.6, 8);
-    let gaussian = evolve(false, 0.02 * H_M as f32, 1.6, 8);
-    for ((x, s), (_, g)) in skewed.iter().zip(&gaussian) {
+fn a_release_near_the_ground_lifts_off_as_in_the_convective_tank() {
+    // Willis & Deardorff (1976), source at 0.067 h: the updrafts carry the plume up, its
+    // maximum leaves the ground and rises to the upper half of the layer by X ≈ 1.5, and the
+    // ground-level crosswind-integrated concentration falls below its well-mixed value (1)
+    // before it recovers. With Hanna's mixed-layer time scales (3× shorter than Luhar &
+    // Britter's) the maximum stayed on the ground to X = 2, with 1.4 there.
+    let skewed = evolve(true, 0.067 * H_M as f32, 2.4, 24);
+    for (x, s) in &skewed {
         eprintln!(
-            "X {x:.2}: upper half skewed {:.3}, Gaussian {:.3}; maximum at layer {} / {}",
-            upper_half(s),
-            upper_half(g),
+            "X {x:.1}: ground {:.2}, maximum at layer {}, upper half {:.2}",
+            s[0],
             argmax(s),
-            argmax(g)
+            upper_half(s)
         );
     }
-    // X = 0.6 and 1.2.
-    let (s06, g06) = (upper_half(&skewed[2].1), upper_half(&gaussian[2].1));
-    assert!(
-        s06 > 0.12 && s06 > 3.0 * g06,
-        "X 0.6: {s06} vs Gaussian {g06}"
+    assert_eq!(
+        argmax(&skewed[2].1),
+        0,
+        "the maximum is on the ground at X 0.3"
     );
-    let (s12, g12) = (upper_half(&skewed[5].1), upper_half(&gaussian[5].1));
+    let lifted = &skewed[14].1;
     assert!(
-        s12 > 0.3 && s12 > 1.4 * g12,
-        "X 1.2: {s12} vs Gaussian {g12}"
+        argmax(lifted) >= 10,
+        "maximum at layer {} at X 1.5",
+        argmax(lifted)
+    );
+    let ground_min = skewed[14..]
+        .iter()
+        .map(|(_, s)| s[0])
+        .fold(f64::MAX, f64::min);
+    assert!(
+        (0.5..0.85).contains(&ground_min),
+        "least ground-level concentration {ground_min} over X 1.5–2.4"
     );
 }
 

@@ -15,6 +15,18 @@
 //! Unstable T_Lw: 0.1z/(σw(0.55−0.38z/|L|)) for z < |L|; else 0.59z/σw for ζ < 0.1; else
 //! 0.15h/σw·(1−e^(−5ζ)). As in FLEXPART, 0.01 m/s is added to every σ, and T_Lu, T_Lv ≥ 10 s.
 //!
+//! **Convective mixed layer (ζ ≥ 0.1).** There T_Lw is Luhar & Britter's (1989)
+//! `2σw²/(C0·ε)` with `ε = (w*³/h)(1.5 − 1.2ζ^⅓)` and C0 = 2, the time scale that goes with
+//! the skewed velocity PDF of Luhar, Hibberd & Hurley (1996) in the particle model. Hanna's
+//! 0.15h/σw·(1 − e^(−5ζ)) is 3–4× shorter: updrafts then forget their velocity before they
+//! have crossed the layer, and a plume released near the ground stays on the ground where
+//! Willis & Deardorff's (1976) tank shows it lifting off (its maximum above the ground, the
+//! ground-level concentration below the well-mixed value by X = x·w*/(U·h) ≈ 1.5; tested in
+//! `tests/lagrangian_convective.rs`). It is phased in from Hanna's by the same transition as the
+//! skewness ([`convective_transition`]: −h/L from 5 to 15), so weakly unstable layers keep
+//! Hanna's scale and nothing jumps between regimes. T_Lw does not enter the well-mixed
+//! condition; only the spread in time changes.
+//!
 //! **Surface layer (z < 0.1h, every regime).** There T_Lw = K/σw² with K = κu*z/φh(z/L), the
 //! Monin–Obukhov eddy diffusivity of a scalar (Businger–Dyer φh, the family of the wind profile's
 //! ψm), so that the far-field diffusivity of the Langevin model, σw²T_Lw, is the one surface-layer
@@ -46,6 +58,14 @@
 //!   in the turbulent atmosphere", Boundary-Layer Meteorol. 78:191–210, doi:10.1007/BF00122492.
 //! - Dyer, A.J. (1974) "A review of flux-profile relationships", Boundary-Layer Meteorol.
 //!   7:363–372, doi:10.1007/BF00240838 — φh.
+//! - Luhar, A.K., Britter, R.E. (1989) "A random walk model for dispersion in inhomogeneous
+//!   turbulence in a convective boundary layer", Atmos. Environ. 23:1911–1924,
+//!   doi:10.1016/0004-6981(89)90516-7 — T_Lw = 2σw²/(C0ε), the mixed-layer ε profile.
+//! - Willis, G.E., Deardorff, J.W. (1976) "A laboratory model of diffusion into the convective
+//!   planetary boundary layer", Q. J. R. Meteorol. Soc. 102:427–445,
+//!   doi:10.1002/qj.49710243212 — the lift-off of a near-ground plume.
+//! - Cassiani, M., Stohl, A., Brioude, J. (2015) Boundary-Layer Meteorol. 154:367–390,
+//!   doi:10.1007/s10546-014-9976-5 — the neutral-to-convective transition.
 //! - Hanna, S.R. (1982) "Applications in air pollution modeling", in Nieuwstadt & van Dop (eds.)
 //!   *Atmospheric Turbulence and Air Pollution Modelling*, Reidel, ch. 7, pp. 275–310,
 //!   doi:10.1007/978-94-010-9112-1_7 — eqs. for σ and T_L in the three regimes.
@@ -61,6 +81,9 @@ pub const NEUTRAL_CORIOLIS_PER_S: f64 = 1.0e-4;
 pub const SIGMA_FLOOR_M_S: f64 = 0.01;
 /// Smallest horizontal Lagrangian time scale (s) (FLEXPART).
 pub const MIN_HORIZONTAL_TIME_SCALE_S: f64 = 10.0;
+/// Kolmogorov's constant C0 of the Lagrangian structure function in the convective mixed
+/// layer, where T_Lw = 2σw²/(C0·ε) (Luhar & Britter 1989; Luhar, Hibberd & Hurley 1996).
+pub const CONVECTIVE_KOLMOGOROV_C0: f64 = 2.0;
 /// The surface layer, where T_Lw follows Monin–Obukhov similarity, is z < this × h (the usual
 /// one tenth of the boundary layer; Stull 1988 §1.3, Garratt 1992 §1.1).
 pub const SURFACE_LAYER_FRACTION: f64 = 0.1;
@@ -177,7 +200,13 @@ pub fn hanna(bl: &BoundaryLayer, z_m: f64) -> Turbulence {
             } else if zeta < 0.1 {
                 0.59 * z / sw
             } else {
-                0.15 * h / sw * (1.0 - (-5.0 * zeta).exp())
+                // Hanna's mixed-layer scale, turning into Luhar & Britter's as the layer turns
+                // convective (module docs).
+                let hanna = 0.15 * h / sw * (1.0 - (-5.0 * zeta).exp());
+                let epsilon = convective_dissipation_m2_s3(w_star, h, zeta);
+                let kolmogorov = 2.0 * sw * sw / (CONVECTIVE_KOLMOGOROV_C0 * epsilon);
+                let s = convective_transition(bl);
+                (1.0 - s) * hanna + s * kolmogorov
             };
         }
         Regime::Stable => {
@@ -205,6 +234,29 @@ pub fn hanna(bl: &BoundaryLayer, z_m: f64) -> Turbulence {
         time_scale_w_s: tw,
         dsigma_w2_dz_m_s2: if below_floor { 0.0 } else { 2.0 * sw * dsw_dz },
     }
+}
+
+/// How convective a layer is, from 0 to 1 (Cassiani, Stohl & Brioude 2015): 0 unless
+/// −h/L > 5 (no L or h, neutral, stable or weakly unstable), 1 from −h/L ≥ 15,
+/// `½ + ½·sin(π(−h/L + 10)/10)` between. It scales the skewness of the vertical velocity
+/// ([`crate::model::lagrangian::convective`]) and turns Hanna's mixed-layer T_Lw into the
+/// convective one.
+pub fn convective_transition(bl: &BoundaryLayer) -> f64 {
+    let instability = -bl.mixing_height_m / bl.obukhov_length_m;
+    // NaN (no L or no h) and every non-convective layer fall in the first branch.
+    if !instability.is_finite() || instability <= 5.0 {
+        0.0
+    } else if instability >= 15.0 {
+        1.0
+    } else {
+        0.5 + 0.5 * (std::f64::consts::PI * (instability + 10.0) / 10.0).sin()
+    }
+}
+
+/// Dissipation rate of turbulent kinetic energy in the convective mixed layer (m² s⁻³),
+/// ε = (w*³/h)·(1.5 − 1.2ζ^⅓) (Luhar & Britter 1989), with ζ = z/h.
+pub fn convective_dissipation_m2_s3(w_star_m_s: f64, h_m: f64, zeta: f64) -> f64 {
+    w_star_m_s.powi(3) / h_m * (1.5 - 1.2 * zeta.clamp(0.0, 1.0).cbrt())
 }
 
 /// Monin–Obukhov eddy diffusivity of a scalar at height `z_m` in the surface layer,
@@ -344,8 +396,12 @@ mod tests {
             }
         }
         assert!((phi_h(-0.5) - 1.0 / 3.0).abs() < 1e-15);
-        // Above the surface layer Hanna's time scale applies again.
-        let bl = layer(StabilityClass::B, 1000.0);
+        // Above the surface layer of a weakly unstable layer (−h/L = 3.3) Hanna's time scale
+        // applies again.
+        let bl = BoundaryLayer {
+            obukhov_length_m: -300.0,
+            ..layer(StabilityClass::B, 1000.0)
+        };
         let t = hanna(&bl, 300.0);
         let hanna_tw = 0.15 * 1000.0 / t.sigma_w_m_s * (1.0 - (-5.0f64 * 0.3).exp());
         assert!((t.time_scale_w_s / hanna_tw - 1.0).abs() < 1e-12);
@@ -398,6 +454,70 @@ mod tests {
             best / w_star > 0.5 && best / w_star < 0.8,
             "{}",
             best / w_star
+        );
+    }
+
+    #[test]
+    fn convective_mixed_layer_time_scale_is_luhar_and_britters() {
+        // u* = 0.3 m/s, h = 1000 m; at z = 500 m.
+        let bl = |l: f64| BoundaryLayer {
+            friction_velocity_m_s: 0.3,
+            obukhov_length_m: l,
+            mixing_height_m: 1000.0,
+            roughness_length_m: 0.1,
+            stability: StabilityClass::A,
+        };
+        let hanna_scale = |b: &BoundaryLayer| {
+            0.15 * 1000.0 / hanna(b, 500.0).sigma_w_m_s * (1.0 - (-2.5f64).exp())
+        };
+        // −h/L = 100: T_Lw = 2σw²/(C0·ε), ε = (w*³/h)(1.5 − 1.2·0.5^⅓), C0 = 2.
+        let convective = bl(-10.0);
+        let w_star = 0.3 * (1000.0f64 / (0.4 * 10.0)).cbrt();
+        let t = hanna(&convective, 500.0);
+        let epsilon = w_star.powi(3) / 1000.0 * (1.5 - 1.2 * 0.5f64.cbrt());
+        let expected = 2.0 * t.sigma_w_m_s.powi(2) / (2.0 * epsilon);
+        assert!((t.time_scale_w_s / expected - 1.0).abs() < 1e-12);
+        // By hand: w* = 1.890 m/s, ε = 3.697·10⁻³ m² s⁻³, σw = 1.2686 m/s: 435 s, 4.0× Hanna's
+        // 0.15h/σw·(1 − e^(−5ζ)) = 108.5 s.
+        assert!(
+            (t.time_scale_w_s - 435.3).abs() < 0.5,
+            "{}",
+            t.time_scale_w_s
+        );
+        assert!((hanna_scale(&convective) - 108.5).abs() < 0.1);
+        // −h/L = 3.3: not convective, Hanna's scale.
+        let weak = bl(-300.0);
+        let t = hanna(&weak, 500.0).time_scale_w_s;
+        assert!((t / hanna_scale(&weak) - 1.0).abs() < 1e-12);
+        // −h/L = 10: half way between the two.
+        let mid = bl(-100.0);
+        let sw = hanna(&mid, 500.0).sigma_w_m_s;
+        let eps = convective_dissipation_m2_s3(mid.convective_velocity_m_s(), 1000.0, 0.5);
+        let half_way = 0.5 * hanna_scale(&mid) + 0.5 * sw * sw / eps;
+        let t = hanna(&mid, 500.0).time_scale_w_s;
+        assert!((t / half_way - 1.0).abs() < 1e-12);
+        // The surface layer keeps its Monin–Obukhov scale.
+        let t = hanna(&convective, 50.0);
+        let k = surface_layer_diffusivity_m2_s(&convective, 50.0);
+        assert!((t.time_scale_w_s * t.sigma_w_m_s.powi(2) / k - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn convective_transition_runs_from_neutral_to_convective() {
+        let bl = |l: f64| BoundaryLayer {
+            friction_velocity_m_s: 0.3,
+            obukhov_length_m: l,
+            mixing_height_m: 1000.0,
+            roughness_length_m: 0.1,
+            stability: StabilityClass::B,
+        };
+        assert_eq!(convective_transition(&bl(-300.0)), 0.0); // −h/L = 3.3
+        assert_eq!(convective_transition(&bl(50.0)), 0.0);
+        assert_eq!(convective_transition(&bl(f64::INFINITY)), 0.0);
+        assert_eq!(convective_transition(&bl(-50.0)), 1.0); // −h/L = 20
+        assert!((convective_transition(&bl(-100.0)) - 0.5).abs() < 1e-12); // −h/L = 10
+        assert!(
+            (convective_transition(&bl(-1000.0 / 7.5)) - 0.5 + 0.5f64.sqrt() / 2.0).abs() < 1e-12
         );
     }
 

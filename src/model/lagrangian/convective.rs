@@ -71,6 +71,7 @@
 //!   2nd ed., §6.2 — the Chebyshev fit of erfc with a fractional error < 1.2·10⁻⁷.
 
 use super::mathf::exp_neg_poly;
+use crate::met::turbulence::convective_transition;
 use crate::met::BoundaryLayer;
 
 // The constants below are `pub` so that tests/gpu_shaders.rs can check the WGSL twin's.
@@ -91,24 +92,19 @@ pub const REDRAW_SPREADS: f32 = 6.0;
 /// 0.1 s minimum step exceeds T_Lw, within tens of centimetres of the ground) draws the velocity
 /// anew from P, its distribution once the step has forgotten the old one.
 pub const MAX_EXPLICIT_STEP: f32 = 0.5;
+/// Inside a skewed layer a sub-step is this fraction of the Gaussian scheme's c·T_Lw. The
+/// explicit part of the update is first order: at c·T_Lw with c = 0.2 a convective layer
+/// started uniform drifts out of uniform (χ² 36 on 19 degrees of freedom, p < 0.01; 23 and 16
+/// at c = 0.1 for two seeds), and its dry deposit moves by 4 % when Δt_max halves from 60 s.
+pub const STEP_FRACTION: f32 = 0.5;
 /// 1/√(2π) and 1/√2.
 pub const INV_SQRT_2PI: f32 = 0.398_942_3;
 pub const INV_SQRT_2: f32 = std::f32::consts::FRAC_1_SQRT_2;
 
 /// The column's w*³ times the convective transition (m³ s⁻³): 0 unless −h/L > 5, w*³ from
-/// −h/L ≥ 15, `½ + ½·sin(π(−h/L + 10)/10)` between (Cassiani, Stohl & Brioude 2015).
+/// −h/L ≥ 15 ([`convective_transition`], Cassiani, Stohl & Brioude 2015).
 pub fn third_moment_scale_m3_s3(bl: &BoundaryLayer) -> f64 {
-    let l = bl.obukhov_length_m;
-    let instability = -bl.mixing_height_m / l;
-    // NaN (no L or no h) and every non-convective layer fall in the first branch.
-    let transition = if !instability.is_finite() || instability <= 5.0 {
-        0.0
-    } else if instability >= 15.0 {
-        1.0
-    } else {
-        0.5 + 0.5 * (std::f64::consts::PI * (instability + 10.0) / 10.0).sin()
-    };
-    bl.convective_velocity_m_s().powi(3) * transition
+    bl.convective_velocity_m_s().powi(3) * convective_transition(bl)
 }
 
 /// ⟨w³⟩ (m³ s⁻³) and ∂⟨w³⟩/∂z (m² s⁻³) at `z_m` in a layer of depth `lid_m` with scale `w3`

@@ -20,8 +20,9 @@
 //!
 //! ## Time-step rule
 //! Langevin sub-steps Δt = c·T_Lw(z) bounded to [Δt_min, Δt_max] = [0.1 s, 60 s] with c = 0.2
-//! (scenario keys `time_step_factor`, `max_time_step_s`); with Hanna's profiles T_Lw ≥ 30 s, so
-//! Δt ≥ 6 s in practice. Particles are sampled onto the grid, released and their decay booked
+//! (scenario keys `time_step_factor`, `max_time_step_s`), and c/2 where the vertical velocity is
+//! skewed (inside the lid of a convective column, [`convective::STEP_FRACTION`]). T_Lw follows
+//! the height above ground in the surface layer, so near the ground the minimum binds. Particles are sampled onto the grid, released and their decay booked
 //! every synchronisation step of at most 300 s (`sampling_step_s`) dividing each output interval.
 //!
 //! ## Cost

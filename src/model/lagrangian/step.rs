@@ -27,7 +27,8 @@
 //! `Δz = σw(z)·ŵ_new·Δt`) left a 12 % excess in the lowest twentieth of a convective layer at
 //! c = 0.2 in the well-mixed test; the splitting stays within 3.5 % for one more table read.
 //!
-//! **Time step**: Δt = c·T_Lw(z), bounded to [Δt_min, Δt_max] and to the time left in the
+//! **Time step**: Δt = c·T_Lw(z), c/2 where the velocity is skewed
+//! ([`convective::STEP_FRACTION`]), bounded to [Δt_min, Δt_max] and to the time left in the
 //! synchronisation step ([`StepConfig`]).
 //!
 //! **Boundaries**: perfect reflection (z → −z, ŵ → −ŵ) at the ground and at the mixing
@@ -290,9 +291,16 @@ fn sub_step<const SINGLE: bool>(
     };
     for l in 0..LANES {
         let [t_lw, sigma_w, wind_w] = col(l).vertical_at(s.z[l]);
+        // The skewed update takes half the Gaussian one's step ([`convective::STEP_FRACTION`]).
+        let c = col(l);
+        let factor = if c.convective_w3_m3_s3 > 0.0 && s.z[l] < c.lid_m {
+            convective::STEP_FRACTION * cfg.time_step_factor
+        } else {
+            cfg.time_step_factor
+        };
         // Clamped so that a NaN T_Lw (no input is known to give one) takes the minimum step
         // and the lane still finishes, rather than a zero step forever.
-        let raw = cfg.time_step_factor * t_lw;
+        let raw = factor * t_lw;
         let d = if raw >= cfg.min_time_step_s {
             raw.min(cfg.max_time_step_s)
         } else {
