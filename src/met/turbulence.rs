@@ -204,9 +204,15 @@ pub fn hanna(bl: &BoundaryLayer, z_m: f64) -> Turbulence {
                 // convective (module docs).
                 let hanna = 0.15 * h / sw * (1.0 - (-5.0 * zeta).exp());
                 let epsilon = convective_dissipation_m2_s3(w_star, h, zeta);
-                let kolmogorov = 2.0 * sw * sw / (CONVECTIVE_KOLMOGOROV_C0 * epsilon);
                 let s = convective_transition(bl);
-                (1.0 - s) * hanna + s * kolmogorov
+                // No convection (w* = 0: no friction velocity) leaves Hanna's scale alone
+                // rather than blending in an infinite one.
+                if s > 0.0 && epsilon > 0.0 {
+                    let kolmogorov = 2.0 * sw * sw / (CONVECTIVE_KOLMOGOROV_C0 * epsilon);
+                    (1.0 - s) * hanna + s * kolmogorov
+                } else {
+                    hanna
+                }
             };
         }
         Regime::Stable => {
@@ -496,6 +502,16 @@ mod tests {
         let half_way = 0.5 * hanna_scale(&mid) + 0.5 * sw * sw / eps;
         let t = hanna(&mid, 500.0).time_scale_w_s;
         assert!((t / half_way - 1.0).abs() < 1e-12);
+        // No friction velocity, so no w*: Hanna's (finite) scale, not 2σw²/(C0·0).
+        let still = BoundaryLayer {
+            friction_velocity_m_s: 0.0,
+            ..convective
+        };
+        let t = hanna(&still, 500.0).time_scale_w_s;
+        assert!(
+            t.is_finite() && (t / hanna_scale(&still) - 1.0).abs() < 1e-12,
+            "{t}"
+        );
         // The surface layer keeps its Monin–Obukhov scale.
         let t = hanna(&convective, 50.0);
         let k = surface_layer_diffusivity_m2_s(&convective, 50.0);
