@@ -20,6 +20,7 @@ use crate::output::zones::{mapped_zones, MappedZone};
 use crate::output::{write_bytes_atomically, OutputError};
 use crate::scenario::ConvectiveTurbulence;
 use crate::scenario::{DenseGas, MetSpec, ModelSpec, OutputFormat, Scenario, ScenarioError};
+use crate::source::Source;
 
 /// Why a run failed.
 #[derive(Debug, thiserror::Error)]
@@ -137,7 +138,13 @@ pub fn simulate_with_progress(
         ) => {
             let met = UniformMet::from_spec(met_spec, scenario.domain.centre.lat);
             let near_field = *dense_gas == DenseGas::BritterMcquaid;
-            warnings.extend(dense_gas_warnings(scenario, &met, &tm, near_field));
+            warnings.extend(dense_gas_warnings(
+                scenario,
+                &met,
+                &tm,
+                near_field,
+                |_, _, _| false,
+            ));
             if met.wind_speed_at_m_s(met.reference_height_m) < 1.0 {
                 warnings.push(format!(
                     "wind speed {:.2} m/s is below 1 m/s: a steady Gaussian plume is unreliable in near-calm air",
@@ -197,7 +204,19 @@ pub fn simulate_with_progress(
             }
             let (met, met_warnings) = crate::met::load::load(scenario, &tm)?;
             warnings.extend(met_warnings.iter().map(|w| w.to_string()));
-            warnings.extend(dense_gas_warnings(scenario, met.as_ref(), &tm, false));
+            let dense_clouds = spec.dense_gas == DenseGas::BritterMcquaid;
+            // The puff model says itself which releases it follows as dense clouds.
+            let skip = |source: &Source, wind_m_s: f64, air_temperature_k: f64| {
+                dense_clouds
+                    && puff::dense::instantaneous_release(
+                        source,
+                        &scenario.species,
+                        wind_m_s,
+                        air_temperature_k,
+                    )
+                    .is_some()
+            };
+            warnings.extend(dense_gas_warnings(scenario, met.as_ref(), &tm, false, skip));
             let growth = puff::Growth {
                 scheme: spec.sigma_scheme,
                 terrain: met_spec.terrain(),
@@ -207,6 +226,7 @@ pub fn simulate_with_progress(
             setup.receptor_height_m = spec.receptor_height_m;
             setup.time_step_s = spec.time_step_s;
             setup.max_puffs = spec.max_puffs;
+            setup.dense_gas = dense_clouds;
             if let Some(v) = spec.split_sigma_y_m {
                 setup.split_sigma_y_m = Some(v);
             }
@@ -244,7 +264,13 @@ pub fn simulate_with_progress(
         ) => {
             let (met, met_warnings) = crate::met::load::load(scenario, &tm)?;
             warnings.extend(met_warnings.iter().map(|w| w.to_string()));
-            warnings.extend(dense_gas_warnings(scenario, met.as_ref(), &tm, false));
+            warnings.extend(dense_gas_warnings(
+                scenario,
+                met.as_ref(),
+                &tm,
+                false,
+                |_, _, _| false,
+            ));
             let mut cfg = lagrangian::LagrangianConfig {
                 seed: options.seed.unwrap_or(*seed),
                 ..Default::default()
@@ -330,12 +356,16 @@ fn dense_gas_warnings(
     met: &dyn crate::met::Meteorology,
     tm: &TransverseMercator,
     near_field: bool,
+    skip: impl Fn(&Source, f64, f64) -> bool,
 ) -> Vec<String> {
     let mut out = vec![];
     for source in &scenario.sources {
         let (x, y) = tm.forward(source.location);
         let m = met.sample(x, y, dense::WORKBOOK_WIND_HEIGHT_M, source.start_s);
         let wind_m_s = m.wind_u_m_s.hypot(m.wind_v_m_s);
+        if skip(source, wind_m_s, m.air_temperature_k) {
+            continue;
+        }
         let Some((r, s)) =
             dense::densest_release(source, &scenario.species, wind_m_s, m.air_temperature_k)
                 .filter(|(_, s)| s.passive_beyond_m >= 0.5 * scenario.domain.resolution_m)

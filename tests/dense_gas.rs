@@ -177,3 +177,26 @@ fn an_elevated_release_stays_passive_and_a_short_one_is_flagged() {
         "{w:?}"
     );
 }
+
+#[test]
+fn the_puff_model_follows_a_ruptured_rail_car_as_one_dense_cloud_unless_told_otherwise() {
+    let rupture = |model: &str| {
+        let mut s = scenario("Chlorine", 9000.0, model);
+        s.sources[0].duration_s = 10.0;
+        s
+    };
+    // 90 t in 10 s: one warning, the cloud's (the continuous screening's is left out).
+    let w = dense_warnings(&rupture("kind = \"gaussian_puff\""));
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].contains("(90000 kg in 10 s) forms a dense gas cloud")
+            && w[0].contains("instantaneous-release correlations"),
+        "{w:?}"
+    );
+    // Switched off in the model section: passive, with the continuous screening's warning.
+    let w = dense_warnings(&rupture(
+        "kind = \"gaussian_puff\"\ndense_gas = \"passive\"",
+    ));
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains("treats it as passive"), "{w:?}");
+}

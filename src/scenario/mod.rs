@@ -207,6 +207,7 @@ pub struct PuffSpec {
     pub shear_splitting: Option<bool>,
     pub max_puffs: usize,
     pub growth: crate::model::puff::GrowthMode,
+    pub dense_gas: DenseGas,
 }
 
 /// Default number of particles of the Lagrangian model.

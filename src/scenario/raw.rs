@@ -172,6 +172,8 @@ pub struct GaussianPuffSection {
     pub max_puffs: Option<u64>,
     /// How puffs grow: "distance" (σ curves, default) or "turbulence" (Hanna 1982 + Taylor).
     pub growth: Option<crate::model::puff::GrowthMode>,
+    /// How an instantaneous release of a gas heavier than air is modelled near its source.
+    pub dense_gas: Option<DenseGas>,
 }
 
 /// `[model] kind = "lagrangian"`: the particle model.
@@ -221,12 +223,13 @@ pub struct GaussianPlumeSection {
     pub dense_gas: Option<DenseGas>,
 }
 
-/// How the Gaussian plume models a release at grade of a vapour that slumps under gravity.
+/// How the Gaussian models treat a release at grade of a vapour that slumps under gravity: the
+/// plume a continuous release, the puff model an instantaneous one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum DenseGas {
     /// The Britter & McQuaid (1988) workbook near field, then a passive plume
-    /// (`model::gaussian::dense`).
+    /// (`model::gaussian::dense`) or puff (`model::puff::dense`).
     #[default]
     BritterMcquaid,
     /// As any other gas (a passive plume from the release point), with a warning.

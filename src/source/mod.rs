@@ -1,5 +1,6 @@
 //! Release terms: where, when, how much of what, and how high the plume rises.
 
+pub mod dense_cloud;
 pub mod dense_gas;
 pub mod inventory;
 pub mod plume_rise;

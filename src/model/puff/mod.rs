@@ -23,6 +23,9 @@
 //!    vertically once the crosswind (directional) shear between z ± σz has displaced the puff's
 //!    top from its bottom by more than σy.
 //!
+//! An instantaneous release at grade of a gas heavier than air is one puff that follows the
+//! Britter & McQuaid (1988) workbook's cloud until it is passive ([`dense`]).
+//!
 //! Concentrations are interval means at each layer's reference height (as for the Gaussian
 //! plume), and the mass budget telescopes:
 //! released = airborne + dry + wet deposited + decayed + exited.
@@ -37,6 +40,8 @@
 //!   for real-time minicomputer use", Atmos. Environ. 11:431–436 — puffs as a steady plume's
 //!   superposition.
 
+pub mod dense;
+mod release;
 pub mod sample;
 pub mod state;
 
@@ -46,10 +51,11 @@ use crate::field::{Fields, GridSpec, MassBudget};
 use crate::geo::TransverseMercator;
 use crate::met::boundary_layer::{friction_velocity_from_wind, CALM_WIND_M_S};
 use crate::met::{BoundaryLayer, Meteorology};
+use crate::model::gaussian::dense::WORKBOOK_WIND_HEIGHT_M;
 use crate::model::gaussian::vertical_factor;
-use crate::source::plume_rise::RiseInputs;
-use crate::source::{Deposition, Source, Stack};
+use crate::source::Source;
 use crate::substance::Species;
+use release::Emitter;
 pub use sample::{Accumulator, Segment};
 pub use state::{Growth, GrowthMode, Puff};
 
@@ -128,6 +134,9 @@ pub struct Setup {
     pub shear_splitting: bool,
     /// No more splitting beyond this many puffs (a warning says so).
     pub max_puffs: usize,
+    /// Whether an instantaneous dense release follows the workbook's cloud ([`dense`]); else
+    /// it is passive.
+    pub dense_gas: bool,
 }
 
 impl Setup {
@@ -141,23 +150,9 @@ impl Setup {
             split_sigma_y_m: met_scale_m,
             shear_splitting: met_scale_m.is_some(),
             max_puffs: 20_000,
+            dense_gas: true,
         }
     }
-}
-
-/// A source set up in the local frame.
-#[derive(Debug, Clone)]
-struct Emitter {
-    x_m: f64,
-    y_m: f64,
-    height_m: f64,
-    start_s: f64,
-    end_s: f64,
-    /// Release rate of each species (species unit per s).
-    rate_per_s: Vec<f64>,
-    stack: Option<Stack>,
-    /// How each species deposits (dry velocity, washout), from the source's releases.
-    deposition: Vec<Deposition>,
 }
 
 /// A rectangle (m) outside which a puff no longer touches the grid.
@@ -174,6 +169,7 @@ pub struct PuffRun<'a> {
     setup: Setup,
     met: &'a dyn Meteorology,
     emitters: Vec<Emitter>,
+    species: Vec<Species>,
     lambda_per_s: Vec<f64>,
     heights_m: Vec<f64>,
     bounds: Bounds,
@@ -197,30 +193,13 @@ impl<'a> PuffRun<'a> {
     ) -> Self {
         let emitters = sources
             .iter()
-            .map(|s| {
-                let (x_m, y_m) = tm.forward(s.location);
-                let mut rate_per_s = vec![0.0; species.len()];
-                let mut deposition = vec![Deposition::default(); species.len()];
-                for r in &s.releases {
-                    rate_per_s[r.species] += r.rate_per_s;
-                    deposition[r.species] = r.deposition;
-                }
-                Emitter {
-                    x_m,
-                    y_m,
-                    height_m: s.height_m,
-                    start_s: s.start_s,
-                    end_s: s.end_s(),
-                    rate_per_s,
-                    stack: s.stack,
-                    deposition,
-                }
-            })
+            .map(|s| Emitter::new(s, species.len(), tm))
             .collect();
         PuffRun {
             setup,
             met,
             emitters,
+            species: species.to_vec(),
             lambda_per_s: species.iter().map(|s| s.decay_constant_per_s()).collect(),
             heights_m,
             bounds,
@@ -302,56 +281,18 @@ impl<'a> PuffRun<'a> {
         segments
     }
 
-    fn release(&mut self, t0: f64, t1: f64) {
-        for (idx, e) in self.emitters.iter().enumerate() {
-            let (a, b) = (e.start_s.max(t0), e.end_s.min(t1));
-            if b <= a {
-                continue;
-            }
-            let mass: Vec<f64> = e.rate_per_s.iter().map(|r| r * (b - a)).collect();
-            for (s, m) in mass.iter().enumerate() {
-                self.budget[s].released += m;
-            }
-            let t_rel = 0.5 * (a + b);
-            let at = self.met.sample(
-                e.x_m,
-                e.y_m,
-                e.height_m.max(self.setup.transport_height_floor_m),
-                t_rel,
-            );
-            let rise = e.stack.map(|stack| RiseInputs {
-                stack,
-                air_temperature_k: at.air_temperature_k,
-                wind_m_s: at.wind_speed_m_s(),
-                stability: at.boundary_layer.stability,
-            });
-            self.puffs.push(Puff {
-                x_m: e.x_m,
-                y_m: e.y_m,
-                z_m: e.height_m,
-                sigma_y_m: state::MIN_SIGMA_M,
-                sigma_z_m: state::MIN_SIGMA_M,
-                travel_m: 0.0,
-                rise,
-                virtual_y_m: 0.0,
-                virtual_z_m: 0.0,
-                class: at.boundary_layer.stability,
-                mass,
-                t_s: t_rel,
-                source: idx,
-                shear_m: 0.0,
-                age_s: 0.0,
-            });
-        }
-    }
-
     /// Moves one puff from its clock to `t_end`, appending its sampled sub-steps.
     fn advance(&mut self, p: &mut Puff, t_end: f64, segments: &mut Vec<Segment>) {
         let tau = t_end - p.t_s;
         if tau <= 0.0 {
             return;
         }
-        let floor = self.setup.transport_height_floor_m;
+        // A dense cloud moves with the 10 m wind, the wind its correlations were fitted with.
+        let floor = if p.dense.is_some() {
+            WORKBOOK_WIND_HEIGHT_M
+        } else {
+            self.setup.transport_height_floor_m
+        };
         let zt = p.effective_height_m().max(floor);
         let start = self.met.sample(p.x_m, p.y_m, zt, p.t_s);
         let (xm, ym) = (
@@ -385,8 +326,13 @@ impl<'a> PuffRun<'a> {
                 p.shear_m += (-du * ey + dv * ex).abs() * tau;
             }
         }
-        // Sub-steps: σ grows by at most MAX_SIGMA_GROWTH in each.
-        let x0 = p.virtual_y_m.min(p.virtual_z_m).max(1.0);
+        // Sub-steps: σ grows by at most MAX_SIGMA_GROWTH in each (a dense cloud's σ follows
+        // its travel and age, which the sub-steps advance by at most that fraction).
+        let x0 = if p.dense.is_some() {
+            p.travel_m.max(1.0)
+        } else {
+            p.virtual_y_m.min(p.virtual_z_m).max(1.0)
+        };
         let n = (((x0 + ds_growth) / x0).ln() / MAX_SIGMA_GROWTH.ln_1p()).ceil();
         let n = (n as usize).clamp(1, MAX_SUBSTEPS);
         let (sub_t, sub_dx, sub_dy, sub_ds) = (
@@ -400,9 +346,12 @@ impl<'a> PuffRun<'a> {
         // Measured lateral turbulence (σθ) scales σv as it does for the particle model.
         let sigma_v_scale = self.met.sigma_v_scale(xm, ym, p.t_s + 0.5 * tau);
         for _ in 0..n {
-            let (sy, sz) = match self.setup.growth.mode {
-                GrowthMode::Distance => p.grow(&self.setup.growth, bl.stability, sub_ds),
-                GrowthMode::Turbulence => {
+            // A dense cloud stands on the ground and is reported there in every layer.
+            let dense_now = p.dense.is_some();
+            let (sy, sz) = match (p.dense, self.setup.growth.mode) {
+                (Some(d), _) => dense::grow(p, d, &self.setup.growth, bl.stability, sub_t, sub_ds),
+                (None, GrowthMode::Distance) => p.grow(&self.setup.growth, bl.stability, sub_ds),
+                (None, GrowthMode::Turbulence) => {
                     let z = p.effective_height_m().max(floor);
                     let mut t = crate::met::turbulence::hanna(&bl, z);
                     t.sigma_v_m_s *= sigma_v_scale;
@@ -421,7 +370,10 @@ impl<'a> PuffRun<'a> {
             let vertical_per_m: Vec<f64> = self
                 .heights_m
                 .iter()
-                .map(|&z| vertical_factor(z, h_eff, sz, Some(lid)) * norm)
+                .map(|&z| {
+                    let z = if dense_now { 0.0 } else { z };
+                    vertical_factor(z, h_eff, sz, Some(lid)) * norm
+                })
                 .collect();
             let mut mid_mass = p.mass.clone();
             for (s, m) in p.mass.iter_mut().enumerate() {
@@ -489,6 +441,11 @@ impl<'a> PuffRun<'a> {
         let mut count = puffs.len();
         let mut capped = false;
         for p in puffs {
+            // A dense cloud is one body on the ground until it turns passive.
+            if p.dense.is_some() {
+                out.push(p);
+                continue;
+            }
             let wide = self
                 .setup
                 .split_sigma_y_m

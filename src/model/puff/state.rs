@@ -50,8 +50,10 @@ pub struct Puff {
     pub source: usize,
     /// Shear displacement accumulated since release or the last vertical split (m).
     pub shear_m: f64,
-    /// Time since release (s), for growth by turbulence.
+    /// Time since release (s), for growth by turbulence and dense clouds.
     pub age_s: f64,
+    /// The workbook phase of a dense cloud ([`super::dense`]); `None` once passive.
+    pub dense: Option<super::dense::DensePhase>,
 }
 
 /// Smallest σ a puff starts with (m), the σ at 1 m downwind being smaller still.
@@ -287,6 +289,7 @@ mod tests {
             source: 0,
             shear_m: 0.0,
             age_s: 600.0,
+            dense: None,
         }
     }
 

@@ -583,6 +583,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                 shear_splitting: g.shear_splitting,
                 max_puffs,
                 growth: g.growth.unwrap_or_default(),
+                dense_gas: g.dense_gas.unwrap_or_default(),
             })
         }
     });

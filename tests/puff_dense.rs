@@ -1,0 +1,258 @@
+//! The puff model's dense-gas cloud: an instantaneous release at grade of a gas heavier than
+//! air follows Britter & McQuaid's (1988) instantaneous-release correlations to their 0.1 %
+//! point and is a passive puff beyond; long, elevated, light or switched-off releases stay
+//! passive.
+
+use std::f64::consts::TAU;
+use std::path::Path;
+
+use plume::geo::TransverseMercator;
+use plume::met::UniformMet;
+use plume::model::puff::{Bounds, Growth, GrowthMode, Puff, PuffRun, Setup};
+use plume::scenario::{MetSpec, Scenario, SigmaScheme, Terrain};
+use plume::source::dense_cloud::{self, DenseCloud};
+
+/// A release of `rate_kg_s` of `substance` for `duration_s` at `height_m`, in a 2.5 m/s wind
+/// at 10 m, class F, air at 15 °C.
+fn scenario(substance: &str, rate_kg_s: f64, duration_s: f64, height_m: f64) -> Scenario {
+    let text = format!(
+        r#"
+[scenario]
+name = "dense puff test"
+start = "2026-08-02T03:00:00Z"
+duration_s = 7200
+[domain]
+centre = {{ lat = 45.33, lon = -65.98 }}
+extent_m = [30000, 30000]
+resolution_m = 100
+layers_m = [[0, 3]]
+output_interval_s = 300
+[[source]]
+name = "tank car"
+location = {{ lat = 45.2789, lon = -66.0125 }}
+height_m = {height_m}
+start_s = 0
+duration_s = {duration_s}
+release = [{{ substance = "{substance}", rate_kg_s = {rate_kg_s} }}]
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 2.5
+wind_reference_height_m = 10
+wind_from_deg = 225
+stability = "F"
+roughness_length_m = 0.3
+air_temperature_k = 288.15
+[model]
+kind = "gaussian_puff"
+"#
+    );
+    Scenario::parse(&text, Path::new("dense.toml")).unwrap()
+}
+
+fn run<'a>(s: &Scenario, met: &'a UniformMet, dense_gas: bool) -> PuffRun<'a> {
+    let tm = TransverseMercator::new(s.domain.centre);
+    let mut setup = Setup::new(
+        Growth {
+            scheme: SigmaScheme::Briggs,
+            terrain: Terrain::Rural,
+            mode: GrowthMode::Distance,
+        },
+        None,
+    );
+    setup.dense_gas = dense_gas;
+    let far = Bounds {
+        x_min_m: -1e6,
+        x_max_m: 1e6,
+        y_min_m: -1e6,
+        y_max_m: 1e6,
+    };
+    PuffRun::new(&s.sources, &s.species, met, &tm, setup, vec![1.5], far)
+}
+
+fn uniform(s: &Scenario) -> UniformMet {
+    let MetSpec::Uniform(u) = &s.meteorology else {
+        panic!("uniform meteorology")
+    };
+    UniformMet::from_spec(u, s.domain.centre.lat)
+}
+
+/// Ground-level centre concentration (kg/m³) of a ground-reflected puff with σx = σy.
+fn ground_centre(p: &Puff) -> f64 {
+    2.0 * p.total_mass() / (TAU.powf(1.5) * p.sigma_y_m.powi(2) * p.sigma_z_m)
+}
+
+#[test]
+fn a_ruptured_chlorine_tank_car_follows_the_workbook_cloud_then_turns_passive() {
+    let s = scenario("Chlorine", 9000.0, 10.0, 1.0);
+    let met = uniform(&s);
+    let u10 = met.wind_speed_at_m_s(10.0);
+    let screening = dense_cloud::screen(90_000.0, 0.0709, 288.15, u10).unwrap();
+    let cloud = DenseCloud::new(&screening);
+    let x_t = cloud.passive_beyond_m();
+    assert!((1900.0..2050.0).contains(&x_t), "{x_t}");
+    let mut r = run(&s, &met, true);
+    let mut last = (0.0, 0.0);
+    let mut handed_over = false;
+    for k in 1..=40 {
+        r.step(60.0);
+        // One puff carries the whole 90 t from the first step on.
+        assert_eq!(r.puffs().len(), 1);
+        let p = &r.puffs()[0];
+        assert!((p.total_mass() - 90_000.0).abs() < 1e-6);
+        // It travels with the 10 m wind from its release at t = 0.
+        let t = 60.0 * f64::from(k);
+        assert!(
+            (p.travel_m - u10 * t).abs() < 1e-6 * t,
+            "{} at {t} s",
+            p.travel_m
+        );
+        if p.dense.is_some() {
+            assert!((p.age_s - t).abs() < 1e-9);
+            // Its ground-level centre is the workbook's maximum C_m(x), its width the
+            // slumping radius R(t)/√2.
+            let cm = cloud.centreline_fraction(p.travel_m) * screening.vapour_density_kg_m3;
+            assert!(
+                (ground_centre(p) / cm - 1.0).abs() < 1e-9,
+                "x {}",
+                p.travel_m
+            );
+            let r_t = cloud.radius_m(t);
+            assert!((p.sigma_y_m * 2f64.sqrt() / r_t - 1.0).abs() < 1e-12);
+            assert!(p.travel_m < x_t + u10 * 60.0);
+        } else {
+            // Beyond x_t it grows along the passive curves, never shrinking.
+            assert!(p.travel_m >= x_t);
+            assert!(
+                p.sigma_y_m >= last.0 && p.sigma_z_m >= last.1,
+                "shrank at {t} s"
+            );
+            if !handed_over {
+                // The hand-over keeps the cloud's width: at most one step's growth.
+                assert!(p.sigma_y_m < 1.05 * last.0, "{} vs {}", p.sigma_y_m, last.0);
+            }
+            handed_over = true;
+        }
+        last = (p.sigma_y_m, p.sigma_z_m);
+    }
+    assert!(handed_over, "the cloud turned passive within 40 min");
+    let b = &r.budget()[0];
+    assert!((b.released - 90_000.0).abs() < 1e-6 && (b.airborne - b.released).abs() < 1e-6);
+    assert!(r
+        .warnings()
+        .iter()
+        .any(|w| w.contains("forms a dense gas cloud") && w.contains("about 2000 m")));
+}
+
+#[test]
+fn a_dense_cloud_is_wider_and_shallower_than_a_passive_puff_of_the_same_release() {
+    let s = scenario("Chlorine", 9000.0, 10.0, 1.0);
+    let met = uniform(&s);
+    let (mut dense, mut passive) = (run(&s, &met, true), run(&s, &met, false));
+    for _ in 0..5 {
+        dense.step(60.0);
+        passive.step(60.0);
+    }
+    let (d, p) = (&dense.puffs()[0], &passive.puffs()[0]);
+    assert!(d.dense.is_some() && p.dense.is_none());
+    assert!(passive.warnings().is_empty());
+    // 750 m downwind in class F: the slumped cloud has σ = R/√2 = 343 m (R² = R₀² + 1.2 ·
+    // 652.8 m²/s · 300 s), the passive puff 29 m (Briggs rural F).
+    assert!(
+        d.sigma_y_m > 5.0 * p.sigma_y_m,
+        "{} vs {}",
+        d.sigma_y_m,
+        p.sigma_y_m
+    );
+    assert!(
+        d.sigma_z_m < p.sigma_z_m,
+        "{} vs {}",
+        d.sigma_z_m,
+        p.sigma_z_m
+    );
+}
+
+#[test]
+fn long_elevated_or_light_releases_stay_passive() {
+    for (substance, rate, duration, height) in [
+        // The 30-minute leak: continuous, many passive puffs (the plume model has its own
+        // dense near field).
+        ("Chlorine", 10.0, 1800.0, 1.0),
+        // From 20 m up: an elevated dense release sinks first, which the workbook does not
+        // describe.
+        ("Chlorine", 9000.0, 10.0, 20.0),
+        // Ammonia vapour is lighter than air.
+        ("Ammonia", 9000.0, 10.0, 1.0),
+    ] {
+        let s = scenario(substance, rate, duration, height);
+        let met = uniform(&s);
+        let mut r = run(&s, &met, true);
+        for _ in 0..3 {
+            r.step(60.0);
+        }
+        assert!(
+            r.puffs().iter().all(|p| p.dense.is_none()),
+            "{substance} {duration} s at {height} m"
+        );
+        assert!(r.warnings().iter().all(|w| !w.contains("dense gas cloud")));
+    }
+}
+
+#[test]
+fn the_rupture_scenario_runs_with_the_dense_cloud_and_conserves_mass() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/saint_john_chlorine_rupture.toml");
+    let s = Scenario::load(&path).unwrap();
+    let met = uniform(&s);
+    let grid = plume::field::GridSpec::from_scenario(&s);
+    let tm = TransverseMercator::new(s.domain.centre);
+    let MetSpec::Uniform(u) = &s.meteorology else {
+        panic!("uniform meteorology")
+    };
+    let growth = Growth {
+        scheme: SigmaScheme::Briggs,
+        terrain: u.terrain,
+        mode: GrowthMode::Distance,
+    };
+    let setup = Setup::new(growth, None);
+    let out = plume::model::puff::run(
+        &s.sources,
+        &s.species,
+        &met,
+        &grid,
+        &tm,
+        &setup,
+        s.duration_s,
+    );
+    assert!(out
+        .warnings
+        .iter()
+        .any(|w| w.contains("forms a dense gas cloud")));
+    let f = &out.fields.species[0];
+    let b = f.budget.as_ref().unwrap();
+    assert!((b.released - 90_000.0).abs() < 1e-6);
+    assert!((b.airborne + b.exited - b.released).abs() < 1e-6 * b.released);
+    // The cloud passed over the ground 10 km downwind, towards the north-east.
+    let (x0, y0) = tm.forward(s.sources[0].location);
+    let d = 10_000.0 * std::f64::consts::FRAC_1_SQRT_2;
+    let (i, j) = grid.cell_of(x0 + d, y0 + d).unwrap();
+    let tic = &f.time_integrated;
+    assert!(tic.iter().all(|v| v.is_finite() && *v >= 0.0));
+    let downwind = tic[[0, j, i]];
+    assert!(downwind > 0.0);
+    // Upwind of the source only the far tail of the slumped cloud arrives.
+    let (i, j) = grid.cell_of(x0 - 2000.0, y0 - 2000.0).unwrap();
+    assert!(tic[[0, j, i]] < 1e-9 * downwind, "{}", tic[[0, j, i]]);
+}
+
+#[test]
+fn a_rupture_in_calm_air_is_screened_in_the_calm_threshold_wind() {
+    use plume::model::puff::dense::instantaneous_release;
+    let s = scenario("Chlorine", 9000.0, 10.0, 1.0);
+    let at = |wind: f64| instantaneous_release(&s.sources[0], &s.species, wind, 288.15);
+    let threshold = at(0.5).unwrap();
+    // No wind, or a trickle of one, is the 0.5 m/s the puffs grow in: still one dense cloud.
+    assert_eq!(at(0.0), Some(threshold));
+    assert_eq!(at(0.01), Some(threshold));
+    assert!(threshold.1.alpha > 1.0 && threshold.1.outside_fit());
+    assert_ne!(at(2.5), Some(threshold));
+}
