@@ -42,8 +42,9 @@
 //!   (cross-checked against the table of the open-source GasDispersion.jl,
 //!   `src/utils/britter_mcquaid_correls.jl`).
 
-use super::dense_gas::{beta, AIR_MOLAR_MASS_KG_MOL, ALPHA_RANGE};
-use crate::met::boundary_layer::GRAVITY_M_S2;
+use super::dense_gas::{
+    beta, isothermal_vapour, workbook_curve, AIR_MOLAR_MASS_KG_MOL, ALPHA_RANGE,
+};
 
 /// The criterion above which gravity spreading of a cloud matters (Britter & McQuaid 1988).
 pub const CRITERION_THRESHOLD: f64 = 0.2;
@@ -133,11 +134,8 @@ pub fn screen(
     if !(mass_kg > 0.0 && wind_speed_m_s > 0.0 && molar_mass_kg_mol > AIR_MOLAR_MASS_KG_MOL) {
         return None;
     }
-    // Ideal gases at the same pressure and temperature: ρ₀/ρₐ = M/Mₐ, and ρₐ = pMₐ/(RT).
-    let rho_air = 101_325.0 * AIR_MOLAR_MASS_KG_MOL / (8.314_462_618 * air_temperature_k);
-    let density_ratio = molar_mass_kg_mol / AIR_MOLAR_MASS_KG_MOL;
-    let rho_gas = density_ratio * rho_air;
-    let g_reduced = GRAVITY_M_S2 * (density_ratio - 1.0);
+    let (density_ratio, rho_gas, g_reduced) =
+        isothermal_vapour(molar_mass_kg_mol, air_temperature_k);
     let volume = mass_kg / rho_gas;
     let length = volume.cbrt();
     let u = wind_speed_m_s;
@@ -215,21 +213,7 @@ impl DenseCloud {
     /// C_m/C₀ at downwind distance `x_m` (1 at the source); beyond the 0.1 % point it falls
     /// as x⁻², the workbook's far-field form.
     pub fn centreline_fraction(&self, x_m: f64) -> f64 {
-        let xp = x_m / self.source_length_m;
-        if xp <= 0.0 {
-            return 1.0;
-        }
-        let lx = xp.log10();
-        if lx <= self.knots[0].0 {
-            return near_field_fraction(xp);
-        }
-        let last = self.knots[KNOTS - 1];
-        if lx >= last.0 {
-            return 10f64.powf(last.1 - 2.0 * (lx - last.0));
-        }
-        let k = self.knots.partition_point(|&(x, _)| x <= lx);
-        let ((x0, c0), (x1, c1)) = (self.knots[k - 1], self.knots[k]);
-        10f64.powf(c0 + (lx - x0) / (x1 - x0) * (c1 - c0))
+        workbook_curve(&self.knots, near_field_fraction, x_m / self.source_length_m)
     }
 
     /// Radius R (m) of the slumping cloud `age_s` after the release.

@@ -111,6 +111,39 @@ impl Screening {
     }
 }
 
+/// C_m/C₀ at x/L = `x_over_l` on a workbook curve: 1 at and upwind of the source, `near(x/L)`
+/// up to the first knot, straight lines between the knots (log₁₀ x/L, log₁₀ C_m/C₀) as the
+/// workbook draws them on log–log axes, and x⁻² beyond the last, its far-field form.
+pub fn workbook_curve(knots: &[(f64, f64)], near: fn(f64) -> f64, x_over_l: f64) -> f64 {
+    if x_over_l <= 0.0 {
+        return 1.0;
+    }
+    let lx = x_over_l.log10();
+    if lx <= knots[0].0 {
+        return near(x_over_l);
+    }
+    let last = knots[knots.len() - 1];
+    if lx >= last.0 {
+        return 10f64.powf(last.1 - 2.0 * (lx - last.0));
+    }
+    let k = knots.partition_point(|&(x, _)| x <= lx);
+    let ((x0, c0), (x1, c1)) = (knots[k - 1], knots[k]);
+    10f64.powf(c0 + (lx - x0) / (x1 - x0) * (c1 - c0))
+}
+
+/// A vapour of molar mass `molar_mass_kg_mol` at the temperature `air_temperature_k` of the
+/// air it enters: (ρ₀/ρₐ, ρ₀ in kg/m³, g₀′ = g(ρ₀ − ρₐ)/ρₐ in m/s²). Ideal gases at the same
+/// pressure and temperature: ρ₀/ρₐ = M/Mₐ, and ρₐ = pMₐ/(RT) at p = 101 325 Pa.
+pub fn isothermal_vapour(molar_mass_kg_mol: f64, air_temperature_k: f64) -> (f64, f64, f64) {
+    let rho_air = 101_325.0 * AIR_MOLAR_MASS_KG_MOL / (8.314_462_618 * air_temperature_k);
+    let density_ratio = molar_mass_kg_mol / AIR_MOLAR_MASS_KG_MOL;
+    (
+        density_ratio,
+        density_ratio * rho_air,
+        GRAVITY_M_S2 * (density_ratio - 1.0),
+    )
+}
+
 /// β(α) of one correlation: linear between knots, constant beyond the ends.
 pub fn beta(knots: &[(f64, f64)], alpha: f64) -> f64 {
     let (first, last) = (knots[0], knots[knots.len() - 1]);
@@ -146,11 +179,8 @@ pub fn screen(
     if !(rate_kg_s > 0.0 && wind_speed_m_s > 0.0 && molar_mass_kg_mol > AIR_MOLAR_MASS_KG_MOL) {
         return None;
     }
-    // Ideal gases at the same pressure and temperature: ρ₀/ρₐ = M/Mₐ, and ρₐ = pMₐ/(RT).
-    let rho_air = 101_325.0 * AIR_MOLAR_MASS_KG_MOL / (8.314_462_618 * air_temperature_k);
-    let density_ratio = molar_mass_kg_mol / AIR_MOLAR_MASS_KG_MOL;
-    let rho_gas = density_ratio * rho_air;
-    let g_reduced = GRAVITY_M_S2 * (density_ratio - 1.0);
+    let (density_ratio, rho_gas, g_reduced) =
+        isothermal_vapour(molar_mass_kg_mol, air_temperature_k);
     let q0 = rate_kg_s / rho_gas;
     let u = wind_speed_m_s;
     let d = (q0 / u).sqrt();
@@ -240,21 +270,7 @@ impl DensePlume {
     /// C_m/C₀ at downwind distance `x_m` (1 at and upwind of the source); beyond the 0.2 %
     /// point it falls as x⁻², the workbook's far-field form.
     pub fn centreline_fraction(&self, x_m: f64) -> f64 {
-        let xd = x_m / self.source_length_m;
-        if xd <= 0.0 {
-            return 1.0;
-        }
-        let lx = xd.log10();
-        if lx <= self.knots[0].0 {
-            return near_field_fraction(xd);
-        }
-        let last = self.knots[KNOTS - 1];
-        if lx >= last.0 {
-            return 10f64.powf(last.1 - 2.0 * (lx - last.0));
-        }
-        let k = self.knots.partition_point(|&(x, _)| x <= lx);
-        let ((x0, c0), (x1, c1)) = (self.knots[k - 1], self.knots[k]);
-        10f64.powf(c0 + (lx - x0) / (x1 - x0) * (c1 - c0))
+        workbook_curve(&self.knots, near_field_fraction, x_m / self.source_length_m)
     }
 
     /// Crosswind half-width L_H (m) of the cloud at downwind distance `x_m` (L_H0 at and upwind

@@ -137,25 +137,33 @@ pub fn densest_release(
     wind_10m_m_s: f64,
     air_temperature_k: f64,
 ) -> Option<(usize, Screening)> {
-    source
-        .releases
-        .iter()
-        .enumerate()
-        .filter_map(|(k, r)| {
-            let sp = &species[r.species];
-            if sp.unit != AmountUnit::Kilogram {
-                return None;
-            }
-            let chemical = Library::embedded().chemical(&sp.name)?;
+    chemical_releases(source, species)
+        .filter_map(|(k, rate_kg_s, molar_mass_kg_mol)| {
             let s = dense_gas::screen(
-                r.rate_per_s,
-                chemical.mw_g_per_mol * 1e-3,
+                rate_kg_s,
+                molar_mass_kg_mol,
                 air_temperature_k,
                 wind_10m_m_s,
             )?;
             s.is_dense().then_some((k, s))
         })
         .max_by(|a, b| a.1.passive_beyond_m.total_cmp(&b.1.passive_beyond_m))
+}
+
+/// The releases of `source` of a library chemical, which the dense-gas screenings look at:
+/// (index, rate in kg/s, the chemical's molar mass in kg/mol).
+pub fn chemical_releases<'a>(
+    source: &'a Source,
+    species: &'a [Species],
+) -> impl Iterator<Item = (usize, f64, f64)> + 'a {
+    source.releases.iter().enumerate().filter_map(|(k, r)| {
+        let sp = &species[r.species];
+        if sp.unit != AmountUnit::Kilogram {
+            return None;
+        }
+        let chemical = Library::embedded().chemical(&sp.name)?;
+        Some((k, r.rate_per_s, chemical.mw_g_per_mol * 1e-3))
+    })
 }
 
 /// Whether the Gaussian plume treats `source` as a release at grade (see the module docs).

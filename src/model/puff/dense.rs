@@ -29,10 +29,10 @@ use std::f64::consts::TAU;
 use super::{Growth, Puff};
 use crate::met::boundary_layer::CALM_WIND_M_S;
 use crate::met::StabilityClass;
-use crate::model::gaussian::dense::at_grade;
+use crate::model::gaussian::dense::{at_grade, chemical_releases};
 use crate::source::dense_cloud::{self, CloudScreening, DenseCloud};
 use crate::source::Source;
-use crate::substance::{AmountUnit, Library, Species};
+use crate::substance::Species;
 
 /// The workbook phase of a dense puff.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -98,19 +98,11 @@ pub fn instantaneous_release(
         return None;
     }
     let wind_m_s = wind_10m_m_s.max(CALM_WIND_M_S);
-    source
-        .releases
-        .iter()
-        .enumerate()
-        .filter_map(|(k, r)| {
-            let sp = &species[r.species];
-            if sp.unit != AmountUnit::Kilogram {
-                return None;
-            }
-            let chemical = Library::embedded().chemical(&sp.name)?;
+    chemical_releases(source, species)
+        .filter_map(|(k, rate_kg_s, molar_mass_kg_mol)| {
             let s = dense_cloud::screen(
-                r.rate_per_s * source.duration_s,
-                chemical.mw_g_per_mol * 1e-3,
+                rate_kg_s * source.duration_s,
+                molar_mass_kg_mol,
                 air_temperature_k,
                 wind_m_s,
             )?;
