@@ -170,12 +170,20 @@ pub fn compare(runs: Vec<RunSummary>) -> Comparison {
     let zone_labels = union(&runs, |r| {
         r.consequence
             .iter()
-            .flat_map(|c| c.zones.iter().filter(|z| z.area_km2() > 0.0))
+            .flat_map(|c| c.zones.iter().chain(&c.sheltered))
+            .filter(|z| z.area_km2() > 0.0)
             .map(|z| z.zone.clone())
             .collect()
     });
     for label in &zone_labels {
-        let zone = |r: &RunSummary| consequence(r).zones.into_iter().find(|z| &z.zone == label);
+        // Outdoor zones, then the chemicals' zones for people sheltering indoors.
+        let zone = |r: &RunSummary| {
+            let c = consequence(r);
+            c.zones
+                .into_iter()
+                .chain(c.sheltered)
+                .find(|z| &z.zone == label)
+        };
         let total = |f: &dyn Fn(&crate::impact::JurisdictionRow) -> f64| -> Vec<Option<f64>> {
             runs.iter()
                 // fold from +0: an empty f64 sum is -0, which the CSV would print as "-0e0".

@@ -112,13 +112,15 @@ fn bad_consequence_options_are_reported_with_their_path() {
     let e = Scenario::parse(
         &border_scenario(
             "[consequence]\nshelter = { cloudshine = 1.4, groundshine = 0.3, inhalation = 0.7 }\n\
-             aegl_duration_min = 45\nsubstance_file = \"nope.toml\"\n",
+             aegl_duration_min = 45\nsubstance_file = \"nope.toml\"\nair_exchange_per_h = -0.5\n",
         ),
         Path::new("border.toml"),
     )
     .unwrap_err()
     .to_string();
     for want in [
+        "consequence.air_exchange_per_h",
+        "-0.5",
         "consequence.shelter.cloudshine",
         "1.4",
         "consequence.aegl_duration_min",

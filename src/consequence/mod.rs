@@ -8,6 +8,7 @@
 //! breathing_rate_m3_s = 3.33e-4
 //! ground_roughness_factor = 1.0
 //! aegl_duration_min = 60            # 10, 30, 60, 240 or 480
+//! air_exchange_per_h = 0.45         # a closed building, for chemical exposure indoors
 //! substance_file = "my_substances.toml"   # relative to the scenario file
 //! ```
 
@@ -74,6 +75,7 @@ pub fn assess(
         ground_roughness_factor: spec.ground_roughness_factor,
         release_start_s,
         windows_s: windows,
+        air_exchange_per_s: spec.air_exchange_per_h / 3600.0,
     };
     let exposure = exposure::compute(fields, library, &opts)?;
     let jurisdictions = Region::embedded().tag_grid(&fields.grid, projection);

@@ -15,6 +15,8 @@ pub struct ConsequenceSection {
     pub breathing_rate_m3_s: Option<f64>,
     pub ground_roughness_factor: Option<f64>,
     pub aegl_duration_min: Option<f64>,
+    /// Air changes per hour of a closed building, for chemical exposure indoors.
+    pub air_exchange_per_h: Option<f64>,
     pub substance_file: Option<String>,
 }
 
@@ -34,6 +36,8 @@ pub struct ConsequenceSpec {
     pub breathing_rate_m3_s: f64,
     pub ground_roughness_factor: f64,
     pub aegl_duration_s: f64,
+    /// Air changes per hour of a closed building (indoor chemical exposure).
+    pub air_exchange_per_h: f64,
     /// Absolute path of the user substance file, if any.
     pub substance_file: Option<PathBuf>,
 }
@@ -46,6 +50,7 @@ impl Default for ConsequenceSpec {
             breathing_rate_m3_s: o.breathing_rate_m3_s,
             ground_roughness_factor: o.ground_roughness_factor,
             aegl_duration_s: 3600.0,
+            air_exchange_per_h: o.air_exchange_per_s * 3600.0,
             substance_file: None,
         }
     }
@@ -110,6 +115,18 @@ pub fn validate(
     if let Some(v) = raw.ground_roughness_factor {
         if range("ground_roughness_factor", v, 0.0, true, 1.0, "a factor") {
             spec.ground_roughness_factor = v;
+        }
+    }
+    if let Some(v) = raw.air_exchange_per_h {
+        if range(
+            "air_exchange_per_h",
+            v,
+            0.0,
+            true,
+            50.0,
+            "air changes per hour",
+        ) {
+            spec.air_exchange_per_h = v;
         }
     }
     if let Some(m) = raw.aegl_duration_min {

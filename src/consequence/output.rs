@@ -241,6 +241,44 @@ impl Consequence {
                     ("toxic_load_units".into(), "(mg m-3)^n min".into()),
                 ],
             ));
+            let ach = [(
+                "air_exchange_per_hour".to_string(),
+                (ce.air_exchange_per_s * 3600.0).to_string(),
+            )];
+            for (d, &dur) in AEGL_DURATIONS_S.iter().enumerate() {
+                out.push(field2(
+                    format!("{v}_indoor_peak_mean_{}min", dur / 60.0),
+                    format!(
+                        "peak {}-min running mean concentration of {} indoors, in a closed building (single-zone air exchange), over the run and 8 h after",
+                        dur / 60.0,
+                        ce.name
+                    ),
+                    "kg m-3",
+                    ce.indoor_peak_mean_kg_m3.slice(s![d, .., ..]).to_owned(),
+                    ach.to_vec(),
+                ));
+            }
+            out.push(field2(
+                format!("{v}_indoor_toxic_load"),
+                format!(
+                    "toxic load of {} indoors in (mg m-3)^n min, n = {}, over the run and 8 h after",
+                    ce.name, ce.toxic_load_n
+                ),
+                &toxic_load_units(ce.toxic_load_n),
+                ce.indoor_toxic_load.clone(),
+                ach.to_vec(),
+            ));
+            out.push(field2(
+                format!("{v}_aegl_tier_sheltered"),
+                format!(
+                    "highest AEGL level exceeded indoors by the peak {}-min mean of {} (0 none)",
+                    ci.duration_s / 60.0,
+                    ce.name
+                ),
+                "1",
+                ci.sheltered_tier.mapv(f64::from),
+                ach.to_vec(),
+            ));
             out.push(field2(
                 format!("{v}_aegl_tier"),
                 format!(

@@ -1,12 +1,14 @@
 //! From concentration to exposure: per grid cell, the peak mean concentration at each AEGL
 //! duration, the time-integrated concentration and toxic load of chemicals, and the radiological
-//! dose of each pathway over each dose window, projected (outdoors) and sheltered.
+//! dose of each pathway over each dose window, projected (outdoors) and sheltered; for chemicals
+//! also the peak means and toxic load indoors, for people who shelter in place ([`indoor`]).
 //!
 //! [`compute`] takes the fields of any model and the substance library; species that are not in
 //! the library are listed in [`Exposure::unassessed`] rather than failing the run.
 
 pub mod chemical;
 pub mod dose;
+pub mod indoor;
 
 use ndarray::{Array2, Array3};
 use rayon::prelude::*;
@@ -41,6 +43,8 @@ pub struct ExposureOptions {
     pub release_start_s: f64,
     /// Dose windows (s since the scenario start); the criteria's windows are added.
     pub windows_s: Vec<f64>,
+    /// Air changes per second of a closed building, for chemical exposure indoors.
+    pub air_exchange_per_s: f64,
 }
 
 impl Default for ExposureOptions {
@@ -52,6 +56,7 @@ impl Default for ExposureOptions {
             ground_roughness_factor: 1.0,
             release_start_s: 0.0,
             windows_s: DOSE_WINDOWS_S.to_vec(),
+            air_exchange_per_s: indoor::DEFAULT_AIR_EXCHANGE_PER_H / 3600.0,
         }
     }
 }
@@ -79,6 +84,13 @@ pub struct ChemicalExposure {
     pub tic_kg_s_m3: Array2<f64>,
     /// Toxic load ∫Cⁿ dt [y, x] ((mg m⁻³)ⁿ min).
     pub toxic_load: Array2<f64>,
+    /// Air changes per second of the building the indoor fields are for.
+    pub air_exchange_per_s: f64,
+    /// Peak running-mean concentration indoors for each AEGL duration [duration, y, x]
+    /// (kg m⁻³), over the run and [`indoor::TAIL_S`] after it.
+    pub indoor_peak_mean_kg_m3: Array3<f64>,
+    /// Toxic load indoors over the run and [`indoor::TAIL_S`] after it [y, x].
+    pub indoor_toxic_load: Array2<f64>,
 }
 
 /// All exposure fields of a run.
@@ -135,6 +147,12 @@ pub fn compute(
             "a dose-reduction factor in [0, 1]",
         )?;
     }
+    check(
+        "air_exchange_per_s",
+        opts.air_exchange_per_s,
+        opts.air_exchange_per_s >= 0.0,
+        "an air exchange rate >= 0 per second",
+    )?;
     check(
         "ground_roughness_factor",
         opts.ground_roughness_factor,
@@ -222,6 +240,7 @@ pub fn compute(
             sf,
             opts.layer,
             &bounds,
+            opts.air_exchange_per_s,
         ));
     }
     Ok(Exposure {
@@ -231,22 +250,28 @@ pub fn compute(
     })
 }
 
-/// Chemical exposure of one species' fields.
+/// Chemical exposure of one species' fields, outdoors and in a building exchanging its air at
+/// `air_exchange_per_s`.
 pub fn chemical_exposure(
     name: &str,
     toxic_load_n: f64,
     sf: &crate::field::SpeciesFields,
     layer: usize,
     bounds_s: &[f64],
+    air_exchange_per_s: f64,
 ) -> ChemicalExposure {
     let (nt, _, ny, nx) = sf.concentration.dim();
     let nd = AEGL_DURATIONS_S.len();
-    // Per row, in parallel: [peak for each duration, tic, load] × nx.
+    // Per row, in parallel: [peak for each duration, tic, load, indoor peak for each
+    // duration, indoor load] × nx.
+    let width = 2 * nd + 3;
+    let kernel = indoor::IndoorKernel::new(bounds_s, air_exchange_per_s);
     let rows: Vec<Vec<f64>> = (0..ny)
         .into_par_iter()
         .map(|j| {
-            let mut out = vec![0.0; (nd + 2) * nx];
+            let mut out = vec![0.0; width * nx];
             let mut series = vec![0.0; nt];
+            let mut in_series = vec![];
             let mut rm = chemical::RunningMean::default();
             // The row's series, time-major: block[k * nx + i].
             let mut block = vec![0.0; nt * nx];
@@ -272,6 +297,13 @@ pub fn chemical_exposure(
                 out[nd * nx + i] = chemical::time_integral(bounds_s, &series);
                 out[(nd + 1) * nx + i] =
                     chemical::toxic_load_mg_m3_n_min(bounds_s, &series, toxic_load_n);
+                kernel.fill(&series, &mut in_series);
+                rm.set(&kernel.bounds_s, &in_series);
+                for (d, &dur) in AEGL_DURATIONS_S.iter().enumerate() {
+                    out[(nd + 2 + d) * nx + i] = rm.peak(dur);
+                }
+                out[(2 * nd + 2) * nx + i] =
+                    chemical::toxic_load_mg_m3_n_min(&kernel.bounds_s, &in_series, toxic_load_n);
             }
             out
         })
@@ -279,13 +311,17 @@ pub fn chemical_exposure(
     let mut peak = Array3::zeros((nd, ny, nx));
     let mut tic = Array2::zeros((ny, nx));
     let mut load = Array2::zeros((ny, nx));
+    let mut indoor_peak = Array3::zeros((nd, ny, nx));
+    let mut indoor_load = Array2::zeros((ny, nx));
     for (j, row) in rows.iter().enumerate() {
         for i in 0..nx {
             for d in 0..nd {
                 peak[[d, j, i]] = row[d * nx + i];
+                indoor_peak[[d, j, i]] = row[(nd + 2 + d) * nx + i];
             }
             tic[[j, i]] = row[nd * nx + i];
             load[[j, i]] = row[(nd + 1) * nx + i];
+            indoor_load[[j, i]] = row[(2 * nd + 2) * nx + i];
         }
     }
     ChemicalExposure {
@@ -294,5 +330,8 @@ pub fn chemical_exposure(
         peak_mean_kg_m3: peak,
         tic_kg_s_m3: tic,
         toxic_load: load,
+        air_exchange_per_s,
+        indoor_peak_mean_kg_m3: indoor_peak,
+        indoor_toxic_load: indoor_load,
     }
 }

@@ -143,6 +143,10 @@ pub struct ChemicalImpact {
     pub tier: Array2<u8>,
     /// One zone per AEGL level with a threshold.
     pub zones: Vec<Zone>,
+    /// The same for people sheltering indoors ([`crate::exposure::indoor`]): the highest
+    /// level their indoor air exceeds, and its zones.
+    pub sheltered_tier: Array2<u8>,
+    pub sheltered_zones: Vec<Zone>,
 }
 
 /// Compares the peak running mean at `duration_s` with the chemical's AEGL-1/2/3.
@@ -155,13 +159,51 @@ pub fn assess_chemical(
         .iter()
         .position(|&x| (x - duration_s).abs() < 1e-9)
         .ok_or(ImpactError::Duration { value: duration_s })?;
-    let peak = exposure.peak_mean_kg_m3.index_axis(ndarray::Axis(0), d);
-    let mut tier = Array2::<u8>::zeros(peak.raw_dim());
     let thresholds = [
         chemical.aegl[0][d].clone(),
         chemical.aegl[1][d].clone(),
         chemical.aegl[2][d].clone(),
     ];
+    let label = |level: usize| {
+        format!(
+            "{} AEGL-{} {} min",
+            chemical.name,
+            level + 1,
+            duration_s / 60.0
+        )
+    };
+    let (tier, zones) = aegl_zones(
+        exposure.peak_mean_kg_m3.index_axis(ndarray::Axis(0), d),
+        &thresholds,
+        label,
+    );
+    let ach = exposure.air_exchange_per_s * 3600.0;
+    let (sheltered_tier, sheltered_zones) = aegl_zones(
+        exposure
+            .indoor_peak_mean_kg_m3
+            .index_axis(ndarray::Axis(0), d),
+        &thresholds,
+        |level| format!("{}, indoors at {ach} air changes/h", label(level)),
+    );
+    Ok(ChemicalImpact {
+        chemical: chemical.name.clone(),
+        duration_s,
+        thresholds,
+        tier,
+        zones,
+        sheltered_tier,
+        sheltered_zones,
+    })
+}
+
+/// The highest AEGL level that `peak` meets in each cell (0 none), and one zone per level
+/// with a threshold, labelled by `label(level)` (0-based).
+fn aegl_zones(
+    peak: ndarray::ArrayView2<f64>,
+    thresholds: &[Option<Threshold>; 3],
+    label: impl Fn(usize) -> String,
+) -> (Array2<u8>, Vec<Zone>) {
+    let mut tier = Array2::<u8>::zeros(peak.raw_dim());
     let mut zones = vec![];
     for (level, t) in thresholds.iter().enumerate() {
         let Some(t) = t else { continue };
@@ -172,25 +214,14 @@ pub fn assess_chemical(
             }
         }
         zones.push(Zone {
-            label: format!(
-                "{} AEGL-{} {} min",
-                chemical.name,
-                level + 1,
-                duration_s / 60.0
-            ),
+            label: label(level),
             country: None,
             threshold: t.value_kg_m3,
             unit: "kg m-3",
             exceeded,
         });
     }
-    Ok(ChemicalImpact {
-        chemical: chemical.name.clone(),
-        duration_s,
-        thresholds,
-        tier,
-        zones,
-    })
+    (tier, zones)
 }
 
 /// Serialisable description of an action-level code, for outputs.

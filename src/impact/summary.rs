@@ -74,6 +74,8 @@ pub struct SiteExposure {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Summary {
     pub zones: Vec<ZoneSummary>,
+    /// The chemicals' AEGL zones for people sheltering indoors in closed buildings.
+    pub sheltered: Vec<ZoneSummary>,
     /// Exposure at the town points of the grid.
     pub towns: Vec<TownExposure>,
     /// Ports of entry, border crossings of pipelines and power lines, substations, plants and
@@ -90,34 +92,17 @@ impl Summary {
     /// jurisdiction, then the warnings.
     pub fn to_text(&self) -> String {
         let mut s = String::new();
-        let active: Vec<&ZoneSummary> = self
-            .zones
-            .iter()
-            .filter(|z| !z.by_jurisdiction.is_empty())
-            .collect();
         if self.zones.is_empty() {
             return s;
         }
         s += "  protective-action zones (each cell judged by its own country's criteria):\n";
-        if active.is_empty() {
-            s += "    no criterion is met anywhere on the grid\n";
-        }
-        for z in active {
-            s += &format!("    {} (≥ {:.3e} {}):\n", z.zone, z.threshold, z.unit);
-            for r in &z.by_jurisdiction {
-                s += &format!(
-                    "      {:<14} {:>9.2} km² ({:.2} km² land), population {:.0}{}\n",
-                    r.jurisdiction,
-                    r.area_km2,
-                    r.land_area_km2,
-                    r.population,
-                    if r.towns.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", r.towns.join(", "))
-                    }
-                );
-            }
+        s += &zone_rows(&self.zones, "no criterion is met anywhere on the grid");
+        if !self.sheltered.is_empty() {
+            s += "  while sheltering in place (closed buildings, people staying in):\n";
+            s += &zone_rows(
+                &self.sheltered,
+                "no AEGL level is met indoors anywhere on the grid",
+            );
         }
         for t in &self.towns {
             let mut parts = vec![];
@@ -252,6 +237,36 @@ fn deciding_nuclides(
     out
 }
 
+/// The active zones of `zones` as indented rows by jurisdiction, or `none` when none is.
+fn zone_rows(zones: &[ZoneSummary], none: &str) -> String {
+    let mut s = String::new();
+    let active: Vec<&ZoneSummary> = zones
+        .iter()
+        .filter(|z| !z.by_jurisdiction.is_empty())
+        .collect();
+    if active.is_empty() {
+        s += &format!("    {none}\n");
+    }
+    for z in active {
+        s += &format!("    {} (≥ {:.3e} {}):\n", z.zone, z.threshold, z.unit);
+        for r in &z.by_jurisdiction {
+            s += &format!(
+                "      {:<14} {:>9.2} km² ({:.2} km² land), population {:.0}{}\n",
+                r.jurisdiction,
+                r.area_km2,
+                r.land_area_km2,
+                r.population,
+                if r.towns.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", r.towns.join(", "))
+                }
+            );
+        }
+    }
+    s
+}
+
 /// Summarises the zones by jurisdiction and collects the warnings.
 pub fn summarise(
     radiological: Option<(&RadiologicalImpact, &RadiologicalDose)>,
@@ -307,8 +322,14 @@ pub fn summarise(
         .iter()
         .flat_map(|(imp, _)| imp.zones.iter())
         .chain(chemical.iter().flat_map(|c| c.zones.iter()));
+    let sheltered = chemical
+        .iter()
+        .flat_map(|c| c.sheltered_zones.iter())
+        .map(|z| zone_summary(z, juris))
+        .collect();
     Summary {
         zones,
+        sheltered,
         towns: town_exposures(radiological, chemical, juris),
         infrastructure: site_exposures(all_zones, juris),
         warnings,
