@@ -405,7 +405,7 @@ fn dense_gas_warnings(
         let continuous_to_m = wind_m_s * source.duration_s / dense::CONTINUOUS_MIN_RATIO;
         if continuous_to_m < s.passive_beyond_m {
             text += &format!(
-                "; a {:.0} s release is continuous for the correlations (u·T/x ≥ 2.5) only to about {} m: beyond, the workbook treats the cloud as instantaneous (not modelled), which dilutes faster, so concentrations there are overstated",
+                "; a {:.0} s release is continuous for the correlations (u·T/x ≥ 2.5) only to about {} m: beyond, the workbook treats the cloud as instantaneous, which dilutes faster, so concentrations there are overstated (the Gaussian puff model follows a dense cloud whose release lasts at most 0.6·x/u at its 10 % point)",
                 source.duration_s,
                 round2(continuous_to_m),
             );
