@@ -144,6 +144,7 @@ pub fn simulate_with_progress(
                 &tm,
                 near_field,
                 |_, _, _| false,
+                0.0,
             ));
             if met.wind_speed_at_m_s(met.reference_height_m) < 1.0 {
                 warnings.push(format!(
@@ -216,7 +217,16 @@ pub fn simulate_with_progress(
                     )
                     .is_some()
             };
-            warnings.extend(dense_gas_warnings(scenario, met.as_ref(), &tm, false, skip));
+            // Continuous dense releases at grade: the puffs follow the workbook's plume.
+            let floor = crate::met::boundary_layer::CALM_WIND_M_S;
+            warnings.extend(dense_gas_warnings(
+                scenario,
+                met.as_ref(),
+                &tm,
+                dense_clouds,
+                skip,
+                floor,
+            ));
             let growth = puff::Growth {
                 scheme: spec.sigma_scheme,
                 terrain: met_spec.terrain(),
@@ -270,6 +280,7 @@ pub fn simulate_with_progress(
                 &tm,
                 false,
                 |_, _, _| false,
+                0.0,
             ));
             let mut cfg = lagrangian::LagrangianConfig {
                 seed: options.seed.unwrap_or(*seed),
@@ -350,29 +361,30 @@ fn any_dense_at_grade(scenario: &Scenario, met: &UniformMet) -> bool {
 /// the warning says so; otherwise the model treats it as passive, and within the distance given
 /// the real cloud is wider and shallower than modelled. (By the criterion almost any chlorine
 /// release is dense at the source, but a gram a second is passive within 4 m, which no grid
-/// resolves.)
+/// resolves.) Sources for which `skip(source, wind, air temperature)` holds get none; the 10 m
+/// wind is taken as at least `wind_floor_m_s`, as the model screens it.
 fn dense_gas_warnings(
     scenario: &Scenario,
     met: &dyn crate::met::Meteorology,
     tm: &TransverseMercator,
     near_field: bool,
     skip: impl Fn(&Source, f64, f64) -> bool,
+    wind_floor_m_s: f64,
 ) -> Vec<String> {
     let mut out = vec![];
     for source in &scenario.sources {
         let (x, y) = tm.forward(source.location);
         let m = met.sample(x, y, dense::WORKBOOK_WIND_HEIGHT_M, source.start_s);
-        let wind_m_s = m.wind_u_m_s.hypot(m.wind_v_m_s);
+        let wind_m_s = m.wind_u_m_s.hypot(m.wind_v_m_s).max(wind_floor_m_s);
         if skip(source, wind_m_s, m.air_temperature_k) {
             continue;
         }
-        let Some((r, s)) =
-            dense::densest_release(source, &scenario.species, wind_m_s, m.air_temperature_k)
+        let Some((mix, s)) =
+            dense::dense_release(source, &scenario.species, wind_m_s, m.air_temperature_k)
                 .filter(|(_, s)| s.passive_beyond_m >= 0.5 * scenario.domain.resolution_m)
         else {
             continue;
         };
-        let release = &source.releases[r];
         // Two significant figures, so that ensemble members under slightly different winds
         // give the same warning (the distance barely depends on the wind).
         let round2 = |x: f64| {
@@ -381,15 +393,19 @@ fn dense_gas_warnings(
         };
         let what = format!(
             "{} from '{}' ({} kg/s) is a dense gas, {:.1} × as dense as air: by Britter & McQuaid's (1988) correlations it slumps and spreads under gravity to about {} m, where it is down to 0.2 % of its source concentration",
-            scenario.species[release.species].name,
+            mix.label(),
             source.name,
-            release.rate_per_s,
+            mix.rate_kg_s,
             s.density_ratio,
             round2(s.passive_beyond_m),
         );
         let mut text = if near_field && dense::applies(source, &s) {
+            let beyond = match scenario.model {
+                ModelSpec::GaussianPuff(_) => "passive puffs",
+                _ => "a passive plume from virtual sources",
+            };
             format!(
-                "{what}; model {} follows their workbook there (ground-level centreline concentration and gravity-spread width; vapour released at the air temperature, so a cold flashing release is denser than modelled) and a passive plume from virtual sources beyond",
+                "{what}; model {} follows their workbook there (ground-level centreline concentration and gravity-spread width; vapour released at the air temperature, so a cold flashing release is denser than modelled) and {beyond} beyond",
                 scenario.model.kind_name(),
             )
         } else {

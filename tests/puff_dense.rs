@@ -93,20 +93,21 @@ fn a_ruptured_chlorine_tank_car_follows_the_workbook_cloud_then_turns_passive() 
     let mut r = run(&s, &met, true);
     let mut last = (0.0, 0.0);
     let mut handed_over = false;
+    let mut last_travel = 0.0;
     for k in 1..=40 {
         r.step(60.0);
         // One puff carries the whole 90 t from the first step on.
         assert_eq!(r.puffs().len(), 1);
         let p = &r.puffs()[0];
         assert!((p.total_mass() - 90_000.0).abs() < 1e-6);
-        // It travels with the 10 m wind from its release at t = 0.
         let t = 60.0 * f64::from(k);
-        assert!(
-            (p.travel_m - u10 * t).abs() < 1e-6 * t,
-            "{} at {t} s",
-            p.travel_m
-        );
         if p.dense.is_some() {
+            // The slumping cloud moves at 0.4 times the 10 m wind from its release at t = 0.
+            assert!(
+                (p.travel_m - 0.4 * u10 * t).abs() < 1e-6 * t,
+                "{} at {t} s",
+                p.travel_m
+            );
             assert!((p.age_s - t).abs() < 1e-9);
             // Its ground-level centre is the workbook's maximum C_m(x), its width the
             // slumping radius R(t)/√2.
@@ -120,6 +121,12 @@ fn a_ruptured_chlorine_tank_car_follows_the_workbook_cloud_then_turns_passive() 
             assert!((p.sigma_y_m * 2f64.sqrt() / r_t - 1.0).abs() < 1e-12);
             assert!(p.travel_m < x_t + u10 * 60.0);
         } else {
+            // Then with the wind.
+            let moved = p.travel_m - last_travel;
+            assert!(
+                moved > 0.39 * u10 * 60.0 && moved < 1.0001 * u10 * 60.0,
+                "{moved}"
+            );
             // Beyond x_t it grows along the passive curves, never shrinking.
             assert!(p.travel_m >= x_t);
             assert!(
@@ -133,6 +140,7 @@ fn a_ruptured_chlorine_tank_car_follows_the_workbook_cloud_then_turns_passive() 
             handed_over = true;
         }
         last = (p.sigma_y_m, p.sigma_z_m);
+        last_travel = p.travel_m;
     }
     assert!(handed_over, "the cloud turned passive within 40 min");
     let b = &r.budget()[0];
@@ -155,8 +163,8 @@ fn a_dense_cloud_is_wider_and_shallower_than_a_passive_puff_of_the_same_release(
     let (d, p) = (&dense.puffs()[0], &passive.puffs()[0]);
     assert!(d.dense.is_some() && p.dense.is_none());
     assert!(passive.warnings().is_empty());
-    // 750 m downwind in class F: the slumped cloud has σ = R/√2 = 343 m (R² = R₀² + 1.2 ·
-    // 652.8 m²/s · 300 s), the passive puff 29 m (Briggs rural F).
+    // After 5 min in class F the slumped cloud, 300 m out, has σ = R/√2 = 343 m (R² = R₀² +
+    // 1.2 · 652.8 m²/s · 300 s); the passive puff, 750 m out, 29 m (Briggs rural F).
     assert!(
         d.sigma_y_m > 5.0 * p.sigma_y_m,
         "{} vs {}",
@@ -172,11 +180,8 @@ fn a_dense_cloud_is_wider_and_shallower_than_a_passive_puff_of_the_same_release(
 }
 
 #[test]
-fn long_elevated_or_light_releases_stay_passive() {
+fn elevated_or_light_releases_stay_passive() {
     for (substance, rate, duration, height) in [
-        // The 30-minute leak: continuous, many passive puffs (the plume model has its own
-        // dense near field).
-        ("Chlorine", 10.0, 1800.0, 1.0),
         // From 20 m up: an elevated dense release sinks first, which the workbook does not
         // describe.
         ("Chlorine", 9000.0, 10.0, 20.0),
@@ -239,9 +244,14 @@ fn the_rupture_scenario_runs_with_the_dense_cloud_and_conserves_mass() {
     assert!(tic.iter().all(|v| v.is_finite() && *v >= 0.0));
     let downwind = tic[[0, j, i]];
     assert!(downwind > 0.0);
-    // Upwind of the source only the far tail of the slumped cloud arrives.
+    // Upwind of the source only the edge of the slumped cloud arrives (it spreads upwind as
+    // a gravity current too, to R ≈ 1.2 km by the hand-over).
     let (i, j) = grid.cell_of(x0 - 2000.0, y0 - 2000.0).unwrap();
-    assert!(tic[[0, j, i]] < 1e-9 * downwind, "{}", tic[[0, j, i]]);
+    assert!(
+        tic[[0, j, i]] < 1e-3 * downwind,
+        "{} vs {downwind}",
+        tic[[0, j, i]]
+    );
 }
 
 #[test]
@@ -251,8 +261,128 @@ fn a_rupture_in_calm_air_is_screened_in_the_calm_threshold_wind() {
     let at = |wind: f64| instantaneous_release(&s.sources[0], &s.species, wind, 288.15);
     let threshold = at(0.5).unwrap();
     // No wind, or a trickle of one, is the 0.5 m/s the puffs grow in: still one dense cloud.
-    assert_eq!(at(0.0), Some(threshold));
-    assert_eq!(at(0.01), Some(threshold));
+    assert_eq!(at(0.0), Some(threshold.clone()));
+    assert_eq!(at(0.01), Some(threshold.clone()));
     assert!(threshold.1.alpha > 1.0 && threshold.1.outside_fit());
-    assert_ne!(at(2.5), Some(threshold));
+    // In the scenario's 2.5 m/s the cloud lies inside the fitted range.
+    assert!(!at(2.5).unwrap().1.outside_fit());
+}
+
+/// A 1-hour leak of 10 kg/s of chlorine at grade in a steady 2.5 m/s west wind, class F, on a
+/// 20 m grid, run by the model `model` (a `[model]` section's lines).
+fn leak_scenario(model: &str) -> Scenario {
+    let text = format!(
+        r#"
+[scenario]
+name = "dense plume of puffs"
+start = "2026-08-02T03:00:00Z"
+duration_s = 3600
+[domain]
+centre = {{ lat = 45.33, lon = -65.98 }}
+extent_m = [2420, 620]
+resolution_m = 20
+layers_m = [[0, 3]]
+output_interval_s = 300
+[[source]]
+name = "leak"
+location = {{ lat = 45.33, lon = -65.993 }}
+height_m = 1
+start_s = 0
+duration_s = 3600
+release = [{{ substance = "Chlorine", rate_kg_s = 10.0 }}]
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 2.5
+wind_reference_height_m = 10
+wind_from_deg = 270
+stability = "F"
+roughness_length_m = 0.3
+air_temperature_k = 288.15
+[model]
+{model}
+"#
+    );
+    Scenario::parse(&text, Path::new("leak.toml")).unwrap()
+}
+
+/// Ground-level centreline concentration of the leak's last 5 minutes at `distances_m`.
+fn leak_centreline(model: &str, distances_m: &[f64]) -> Vec<f64> {
+    let s = leak_scenario(model);
+    let sim = plume::simulate(&s, &plume::RunOptions::default()).unwrap();
+    let grid = &sim.fields.grid;
+    let (x0, y0) = sim.projection.forward(s.sources[0].location);
+    let c = &sim.fields.species[0].concentration;
+    distances_m
+        .iter()
+        .map(|&x| {
+            let (i, j) = grid.cell_of(x0 + x, y0).unwrap();
+            c[[grid.nt() - 1, 0, j, i]]
+        })
+        .collect()
+}
+
+#[test]
+fn the_puffs_of_a_continuous_dense_leak_add_up_to_the_workbook_plume() {
+    // The workbook's plume hands over to passive dispersion at 0.2 % of the source
+    // concentration, about 480 m out here; the steady Gaussian plume follows it there.
+    let x = [100.0, 200.0, 300.0, 400.0, 700.0, 1000.0];
+    let plume = leak_centreline("kind = \"gaussian_plume\"", &x);
+    let puffs = leak_centreline("kind = \"gaussian_puff\"", &x);
+    let passive = leak_centreline("kind = \"gaussian_puff\"\ndense_gas = \"passive\"", &x);
+    for k in 0..x.len() {
+        let (want, got) = (plume[k], puffs[k]);
+        eprintln!(
+            "x {}: puffs {got:.4e}, steady dense plume {want:.4e}, passive puffs {:.4e}",
+            x[k], passive[k]
+        );
+    }
+    // Within the dense range the puffs are the plume; past the hand-over each becomes a round
+    // passive puff, whose along-wind spread the steady plume does not have.
+    for k in 0..x.len() {
+        let (want, got) = (plume[k], puffs[k]);
+        let tolerance = if x[k] < 480.0 { 0.1 } else { 0.25 };
+        assert!(
+            (got / want - 1.0).abs() < tolerance,
+            "x {}: {got} vs {want}",
+            x[k]
+        );
+    }
+    // Passive puffs from the point miss it by far: too narrow near the source, too
+    // concentrated beyond.
+    for k in [0, 4, 5] {
+        let e = passive[k] / plume[k] - 1.0;
+        assert!(e.abs() > 0.4, "x {}: passive {}", x[k], passive[k]);
+    }
+}
+
+#[test]
+fn two_releases_from_one_source_make_one_cloud_of_their_whole_mass() {
+    use plume::model::puff::dense::instantaneous_release;
+    let one = scenario("Chlorine", 9000.0, 10.0, 1.0);
+    let mut two = one.clone();
+    let half = plume::source::Release {
+        rate_per_s: 4500.0,
+        ..two.sources[0].releases[0]
+    };
+    two.sources[0].releases = vec![half, half];
+    let at = |s: &Scenario| instantaneous_release(&s.sources[0], &s.species, 2.5, 288.15).unwrap();
+    let (mix1, s1) = at(&one);
+    let (mix2, s2) = at(&two);
+    assert_eq!(s1, s2);
+    assert_eq!(mix2.names, vec!["Chlorine".to_string()]);
+    assert!((mix2.rate_kg_s - mix1.rate_kg_s).abs() < 1e-9);
+    // In the run the puff carries 90 t and its ground-level centre is the workbook's C_m, not
+    // twice it.
+    let met = uniform(&two);
+    let mut r = run(&two, &met, true);
+    r.step(60.0);
+    let p = &r.puffs()[0];
+    let cloud = DenseCloud::new(&s2);
+    let cm = cloud.centreline_fraction(p.travel_m) * s2.vapour_density_kg_m3;
+    assert!((ground_centre(p) / cm - 1.0).abs() < 1e-9);
+    assert!(
+        r.warnings()[0].contains("(90000 kg in 10 s)"),
+        "{:?}",
+        r.warnings()
+    );
 }

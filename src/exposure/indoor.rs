@@ -37,8 +37,8 @@ pub const DEFAULT_AIR_EXCHANGE_PER_H: f64 = 0.45;
 /// How long (s) after the run the indoor series continues: 8 h, the longest AEGL duration.
 pub const TAIL_S: f64 = 8.0 * 3600.0;
 
-/// Intervals into which [`TAIL_S`] is divided (30 min each).
-pub const TAIL_INTERVALS: usize = 16;
+/// Intervals into which [`TAIL_S`] is divided: pieces of [`MAX_PIECE_S`], as in the run.
+pub const TAIL_INTERVALS: usize = 96;
 
 /// Longest piece (s) of the indoor series: the outdoor intervals are cut into pieces no longer
 /// than this, half the shortest AEGL duration, since the indoor air changes within an interval
@@ -140,6 +140,7 @@ mod tests {
         let b = [0.0, 3600.0, 7200.0, 10800.0, 14400.0];
         let (mut ob, mut ov) = (vec![], vec![]);
         indoor_series(&b, &[1.0; 4], 0.5 * PER_H, &mut ob, &mut ov);
+        assert_eq!(TAIL_S / TAIL_INTERVALS as f64, MAX_PIECE_S);
         assert_eq!(ob.len(), 1 + 48 + TAIL_INTERVALS);
         assert_eq!(ov.len(), 48 + TAIL_INTERVALS);
         assert!(ob.windows(2).all(|w| w[1] > w[0]) && ob[48] == 14400.0);
@@ -152,7 +153,8 @@ mod tests {
         }
         // After the run the indoor air clears from 1 − e^{−2} as e^{−λt}.
         let c_end = 1.0 - (-2.0f64).exp();
-        let first_tail = c_end * (1.0 - (-0.25f64).exp()) / 0.25;
+        let x: f64 = 0.5 / 12.0; // λ·300 s
+        let first_tail = c_end * (1.0 - (-x).exp()) / x;
         assert!((ov[48] - first_tail).abs() < 1e-12);
     }
 

@@ -23,8 +23,8 @@
 //!
 //! The cloud spreads radially under gravity as R² = R₀² + 1.2·(g₀′V₀)^½·t (the workbook's
 //! slumping relation, as tabulated in CCPS 1999 §2.1.3), from a cylinder as tall as it is
-//! wide, R₀ = (V₀/π)^⅓ — the shape of the Thorney Island trials' release containers, on whose
-//! clouds the correlations rest.
+//! wide (H₀ = 2R₀, R₀ = (V₀/2π)^⅓) — the shape of the Thorney Island trials' release
+//! containers (about 14 m across and 13 m tall), on whose clouds the correlations rest.
 //!
 //! **Assumptions.** As in [`super::dense_gas`]: the gas is released as pure vapour at the
 //! air temperature (isothermal, ρ₀ = pM/(RT)); a flashing liquefied gas makes a colder,
@@ -172,7 +172,7 @@ pub struct DenseCloud {
     pub volume_m3: f64,
     /// V₀^⅓ (m).
     pub source_length_m: f64,
-    /// R₀ = (V₀/π)^⅓ (m).
+    /// R₀ = (V₀/2π)^⅓ (m).
     pub initial_radius_m: f64,
     /// (g₀′V₀)^½ (m²/s).
     pub spreading_m2_s: f64,
@@ -197,7 +197,7 @@ impl DenseCloud {
         DenseCloud {
             volume_m3: s.volume_m3,
             source_length_m: s.source_length_m,
-            initial_radius_m: (s.volume_m3 / std::f64::consts::PI).cbrt(),
+            initial_radius_m: (s.volume_m3 / std::f64::consts::TAU).cbrt(),
             spreading_m2_s: (s.reduced_gravity_m_s2 * s.volume_m3).sqrt(),
             source_concentration_kg_m3: s.vapour_density_kg_m3,
             knots,
@@ -309,12 +309,12 @@ mod tests {
     }
 
     #[test]
-    fn the_cloud_slumps_from_a_squat_cylinder_as_the_square_root_of_time() {
+    fn the_cloud_slumps_from_a_cylinder_as_the_square_root_of_time() {
         let s = screen(90_000.0, CHLORINE_KG_MOL, 288.15, 2.5).unwrap();
         let c = DenseCloud::new(&s);
-        // V₀ = πR₀³: a cylinder as tall as its radius.
+        // V₀ = πR₀²·2R₀: a cylinder as tall as it is wide.
         let r0 = c.initial_radius_m;
-        assert!((std::f64::consts::PI * r0.powi(3) - s.volume_m3).abs() < 1e-6 * s.volume_m3);
+        assert!((std::f64::consts::TAU * r0.powi(3) - s.volume_m3).abs() < 1e-6 * s.volume_m3);
         assert_eq!(c.radius_m(0.0), r0);
         // R² − R₀² grows linearly in time at 1.2·(g₀′V₀)^½ = 1.2·652.8 m²/s.
         let grow = |t: f64| c.radius_m(t).powi(2) - r0 * r0;

@@ -87,9 +87,7 @@ impl DenseGasSigmas {
 
     /// σy, σz (m) of the gravity-spread cloud at `x_m`.
     fn dense_at(&self, x_m: f64) -> (f64, f64) {
-        let sy = FRAC_2_PI.sqrt() * self.plume.half_width_m(x_m);
-        let sz = self.continuity_m2 / (sy * self.plume.centreline_fraction(x_m));
-        (sy, sz)
+        plume_sigmas(&self.plume, self.continuity_m2, x_m)
     }
 
     /// (σy, σz) in metres at downwind distance `x_m` (floored at [`MIN_DISTANCE_M`]).
@@ -104,6 +102,15 @@ impl DenseGasSigmas {
             self.passive.at(beyond + self.virtual_z_m).1,
         )
     }
+}
+
+/// σy, σz (m) of the workbook's gravity-spread `plume` at `x_m` (see the module docs):
+/// σy = √(2/π)·L_H(x) and σz = `continuity_m2`/(σy·C_m/C₀) with `continuity_m2` = q₀/(π·u),
+/// u the speed the plume is carried at.
+pub fn plume_sigmas(plume: &DensePlume, continuity_m2: f64, x_m: f64) -> (f64, f64) {
+    let sy = FRAC_2_PI.sqrt() * plume.half_width_m(x_m);
+    let sz = continuity_m2 / (sy * plume.centreline_fraction(x_m));
+    (sy, sz)
 }
 
 /// The distance (m) at which the increasing `sigma(x)` reaches `target_m`, by bisection over
@@ -128,41 +135,73 @@ fn virtual_distance_m(sigma: impl Fn(f64) -> f64, target_m: f64) -> f64 {
     0.5 * (lo + hi)
 }
 
-/// The release of `source` that makes its cloud dense — of those whose vapour is heavier than
-/// air and slumps at the source, the one that stays dense furthest — with its screening, in a
-/// 10 m wind `wind_10m_m_s` and air at `air_temperature_k`. `None` when no release is dense.
-pub fn densest_release(
+/// The chemical vapour of `source` and its screening, in a 10 m wind `wind_10m_m_s` and air
+/// at `air_temperature_k`, when it is heavier than air and slumps at the source; `None`
+/// otherwise.
+pub fn dense_release(
     source: &Source,
     species: &[Species],
     wind_10m_m_s: f64,
     air_temperature_k: f64,
-) -> Option<(usize, Screening)> {
-    chemical_releases(source, species)
-        .filter_map(|(k, rate_kg_s, molar_mass_kg_mol)| {
-            let s = dense_gas::screen(
-                rate_kg_s,
-                molar_mass_kg_mol,
-                air_temperature_k,
-                wind_10m_m_s,
-            )?;
-            s.is_dense().then_some((k, s))
-        })
-        .max_by(|a, b| a.1.passive_beyond_m.total_cmp(&b.1.passive_beyond_m))
+) -> Option<(ChemicalMixture, Screening)> {
+    let mix = chemical_mixture(source, species)?;
+    let s = dense_gas::screen(
+        mix.rate_kg_s,
+        mix.molar_mass_kg_mol,
+        air_temperature_k,
+        wind_10m_m_s,
+    )?;
+    s.is_dense().then_some((mix, s))
 }
 
-/// The releases of `source` of a library chemical, which the dense-gas screenings look at:
-/// (index, rate in kg/s, the chemical's molar mass in kg/mol).
-pub fn chemical_releases<'a>(
-    source: &'a Source,
-    species: &'a [Species],
-) -> impl Iterator<Item = (usize, f64, f64)> + 'a {
-    source.releases.iter().enumerate().filter_map(|(k, r)| {
+/// The releases of `source` of library chemicals, taken together as one vapour: they leave
+/// one point together, so the cloud's volume and density are those of all of them (two
+/// releases of chlorine make one cloud twice the size, not two clouds). Other releases
+/// (radionuclides, substances not in the library) ride along as traces.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChemicalMixture {
+    /// The chemicals' names, in release order, each once.
+    pub names: Vec<String>,
+    /// Total release rate (kg/s).
+    pub rate_kg_s: f64,
+    /// Molar mass of the mixture (kg/mol): Σ rate / Σ (rate/M), the mass per mole of the
+    /// released molecules.
+    pub molar_mass_kg_mol: f64,
+}
+
+impl ChemicalMixture {
+    /// The names joined for a warning ("Chlorine", "Chlorine and Phosgene", …).
+    pub fn label(&self) -> String {
+        self.names.join(" and ")
+    }
+}
+
+/// The [`ChemicalMixture`] of `source`, `None` when it releases no library chemical at a
+/// positive rate.
+pub fn chemical_mixture(source: &Source, species: &[Species]) -> Option<ChemicalMixture> {
+    let mut mix = ChemicalMixture {
+        names: vec![],
+        rate_kg_s: 0.0,
+        molar_mass_kg_mol: 0.0,
+    };
+    let mut moles_per_s = 0.0;
+    for r in &source.releases {
         let sp = &species[r.species];
-        if sp.unit != AmountUnit::Kilogram {
-            return None;
+        if sp.unit != AmountUnit::Kilogram || r.rate_per_s <= 0.0 {
+            continue;
         }
-        let chemical = Library::embedded().chemical(&sp.name)?;
-        Some((k, r.rate_per_s, chemical.mw_g_per_mol * 1e-3))
+        let Some(chemical) = Library::embedded().chemical(&sp.name) else {
+            continue;
+        };
+        if !mix.names.contains(&chemical.name) {
+            mix.names.push(chemical.name.clone());
+        }
+        mix.rate_kg_s += r.rate_per_s;
+        moles_per_s += r.rate_per_s / (chemical.mw_g_per_mol * 1e-3);
+    }
+    (moles_per_s > 0.0).then(|| {
+        mix.molar_mass_kg_mol = mix.rate_kg_s / moles_per_s;
+        mix
     })
 }
 
@@ -189,7 +228,7 @@ pub const CONTINUOUS_MIN_RATIO: f64 = 2.5;
 pub const WORKBOOK_WIND_HEIGHT_M: f64 = 10.0;
 
 /// The screening of the release of `source` whose plume the workbook's near field models under
-/// uniform `met` ([`densest_release`] at the 10 m wind, where it [`applies`]); `None` when the
+/// uniform `met` ([`dense_release`] at the 10 m wind, where it [`applies`]); `None` when the
 /// plume stays passive.
 pub fn near_field_release(
     source: &Source,
@@ -197,7 +236,7 @@ pub fn near_field_release(
     met: &UniformMet,
 ) -> Option<Screening> {
     let wind_10m = met.wind_speed_at_m_s(WORKBOOK_WIND_HEIGHT_M);
-    densest_release(source, species, wind_10m, met.air_temperature_k)
+    dense_release(source, species, wind_10m, met.air_temperature_k)
         .map(|(_, s)| s)
         .filter(|s| applies(source, s))
 }

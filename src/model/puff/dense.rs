@@ -13,8 +13,9 @@
 //!   the ground-level centre 2M/((2π)^{3/2}σ²σz) of the ground-reflected puff is exactly C_m,
 //!   and the puff carries the whole mass M = ρ₀V₀. It stands on the ground, and is reported
 //!   at ground level in every layer (as the dense plume is, [`crate::model::gaussian::dense`]).
-//!   It neither splits nor rises. x counts the distance the puff travels with the 10 m wind,
-//!   the wind the correlations were fitted with; t its age.
+//!   It neither splits nor rises. Its centre moves at 0.4 times the 10 m wind
+//!   ([`CLOUD_SPEED_FRACTION`]; the correlations were fitted with the 10 m wind); x counts the
+//!   distance it has moved, t its age.
 //! - **Far field (x > x_t).** The puff continues from the virtual distances at which the
 //!   passive σ curves reach its width and depth (the virtual-source method, as the puff does
 //!   when the stability class changes), or by turbulence from its present σ.
@@ -23,35 +24,73 @@
 //! [`crate::model::gaussian::dense::GROUND_RELEASE_MAX_HEIGHT_M`]), gravity matters for the
 //! whole release as one cloud, and it is instantaneous for the correlations: it lasts at most
 //! 0.6·x/u, x the 10 % point ([`CloudScreening::is_instantaneous`]).
+//!
+//! A longer release at grade that the steady plume would follow with the workbook's
+//! continuous near field ([`crate::model::gaussian::dense`]) sheds its puffs as slices of that
+//! plume instead: each puff has the plume's width σy = √(2/π)·L_H(x) (along the wind too) and
+//! the depth σz = q₀/(π·u·σy·C_m/C₀) at its travel x, so that in a steady wind the overlapping
+//! puffs add up to the plume, whose ground-level centreline is the workbook's C_m(x) whatever
+//! the speed u they are carried at. The screening uses the 10 m wind at each puff's release,
+//! so the plume follows the weather; past the plume's 0.2 % point each puff is passive. A
+//! slice has no along-wind spread of its own (σ along its path is [`super::state::MIN_SIGMA_M`]):
+//! the paths of the puffs that follow each other tile the plume, and a round puff as wide as
+//! the slumped plume would smear its steep fall-off along the wind (by 50 % at 100 m).
 
 use std::f64::consts::TAU;
 
 use super::{Growth, Puff};
 use crate::met::boundary_layer::CALM_WIND_M_S;
 use crate::met::StabilityClass;
-use crate::model::gaussian::dense::{at_grade, chemical_releases};
+use crate::model::gaussian::dense::{
+    applies, at_grade, chemical_mixture, dense_release, plume_sigmas, ChemicalMixture,
+};
 use crate::source::dense_cloud::{self, CloudScreening, DenseCloud};
+use crate::source::dense_gas::{DensePlume, Screening};
 use crate::source::Source;
 use crate::substance::Species;
 
+/// The speed of a slumping cloud's centre as a fraction of the 10 m wind: x_c = 0.4·u₁₀·t
+/// (Britter & McQuaid 1988, as their instantaneous-release model is implemented in
+/// GasDispersion.jl's `BritterMcQuaidPuff`; a cloud hugging the ground moves with the slow
+/// air near it). After the hand-over the puff moves with the wind.
+pub const CLOUD_SPEED_FRACTION: f64 = 0.4;
+
 /// The workbook phase of a dense puff.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct DensePhase {
-    pub cloud: DenseCloud,
+pub enum DensePhase {
+    /// The whole of an instantaneous release: the workbook's cloud.
+    Cloud(DenseCloud),
+    /// One step's release of a continuous one: a slice of the workbook's plume, with
+    /// q₀/(π·u) (m²) for its depth from continuity, u the 10 m wind it is carried by.
+    Plume {
+        plume: DensePlume,
+        continuity_m2: f64,
+    },
 }
 
 impl DensePhase {
-    /// (σ, σz) in metres of the cloud after `travel_m` of travel, `age_s` after the release.
+    /// (σ, σz) in metres of the puff after `travel_m` of travel, `age_s` after its release.
     pub fn sigmas(&self, travel_m: f64, age_s: f64) -> (f64, f64) {
-        let sigma = self.cloud.radius_m(age_s) * std::f64::consts::FRAC_1_SQRT_2;
-        let fraction = self.cloud.centreline_fraction(travel_m);
-        let sigma_z = 2.0 * self.cloud.volume_m3 / (TAU.powf(1.5) * sigma * sigma * fraction);
-        (sigma, sigma_z)
+        match self {
+            DensePhase::Cloud(cloud) => {
+                let sigma = cloud.radius_m(age_s) * std::f64::consts::FRAC_1_SQRT_2;
+                let fraction = cloud.centreline_fraction(travel_m);
+                let sigma_z = 2.0 * cloud.volume_m3 / (TAU.powf(1.5) * sigma * sigma * fraction);
+                (sigma, sigma_z)
+            }
+            DensePhase::Plume {
+                plume,
+                continuity_m2,
+            } => plume_sigmas(plume, *continuity_m2, travel_m),
+        }
     }
 
     /// x_t (m): the travel beyond which the puff is passive.
     pub fn hand_over_m(&self) -> f64 {
-        self.cloud.passive_beyond_m()
+        match self {
+            DensePhase::Cloud(cloud) => cloud.passive_beyond_m(),
+            DensePhase::Plume { plume, .. } => plume.passive_beyond_m(),
+        }
     }
 }
 
@@ -80,10 +119,10 @@ pub fn grow(
     mid
 }
 
-/// The release of `source` that makes an instantaneous dense cloud — released at grade,
+/// The chemical vapour of `source` as an instantaneous dense cloud — released at grade,
 /// heavier than air, dense as one cloud of its whole mass in a 10 m wind `wind_10m_m_s` and
 /// air at `air_temperature_k`, and short enough to be instantaneous for the correlations —
-/// with its screening; of several, the one that stays dense furthest. `None` otherwise.
+/// with its screening; `None` otherwise.
 ///
 /// A wind below the calm threshold counts as that threshold ([`CALM_WIND_M_S`]), as it does for
 /// the puffs' growth ([`super::calm_growth_distance_m`]): the correlations need a wind, and a
@@ -93,26 +132,39 @@ pub fn instantaneous_release(
     species: &[Species],
     wind_10m_m_s: f64,
     air_temperature_k: f64,
-) -> Option<(usize, CloudScreening)> {
+) -> Option<(ChemicalMixture, CloudScreening)> {
     if !at_grade(source) {
         return None;
     }
     let wind_m_s = wind_10m_m_s.max(CALM_WIND_M_S);
-    chemical_releases(source, species)
-        .filter_map(|(k, rate_kg_s, molar_mass_kg_mol)| {
-            let s = dense_cloud::screen(
-                rate_kg_s * source.duration_s,
-                molar_mass_kg_mol,
-                air_temperature_k,
-                wind_m_s,
-            )?;
-            (s.is_dense() && s.is_instantaneous(source.duration_s)).then_some((k, s))
-        })
-        .max_by(|a, b| a.1.passive_beyond_m.total_cmp(&b.1.passive_beyond_m))
+    let mix = chemical_mixture(source, species)?;
+    let s = dense_cloud::screen(
+        mix.rate_kg_s * source.duration_s,
+        mix.molar_mass_kg_mol,
+        air_temperature_k,
+        wind_m_s,
+    )?;
+    (s.is_dense() && s.is_instantaneous(source.duration_s)).then_some((mix, s))
+}
+
+/// The chemical vapour of `source` as a continuous dense plume at grade in a 10 m wind
+/// `wind_10m_m_s` (at least [`CALM_WIND_M_S`]) and air at `air_temperature_k`, with its
+/// screening: the release the steady plume's near field would follow
+/// ([`crate::model::gaussian::dense::near_field_release`]). `None` otherwise.
+pub fn continuous_release(
+    source: &Source,
+    species: &[Species],
+    wind_10m_m_s: f64,
+    air_temperature_k: f64,
+) -> Option<(ChemicalMixture, Screening)> {
+    let wind_m_s = wind_10m_m_s.max(CALM_WIND_M_S);
+    dense_release(source, species, wind_m_s, air_temperature_k).filter(|(_, s)| applies(source, s))
 }
 
 /// The warning that says a release is followed as a dense cloud, and to where.
-pub fn warning(source: &Source, species_name: &str, mass_kg: f64, s: &CloudScreening) -> String {
+pub fn warning(source: &Source, mix: &ChemicalMixture, s: &CloudScreening) -> String {
+    let species_name = mix.label();
+    let mass_kg = mix.rate_kg_s * source.duration_s;
     // Two significant figures: the distance is an estimate.
     let unit = 10f64.powf(s.passive_beyond_m.log10().floor() - 1.0);
     let mut text = format!(
@@ -135,25 +187,25 @@ mod tests {
     #[test]
     fn the_dense_puff_has_the_workbook_maximum_at_its_centre_and_carries_the_whole_cloud() {
         let s = dense_cloud::screen(90_000.0, 0.0709, 288.15, 2.5).unwrap();
-        let d = DensePhase {
-            cloud: DenseCloud::new(&s),
-        };
+        let cloud = DenseCloud::new(&s);
+        let d = DensePhase::Cloud(cloud);
         let mass = 90_000.0;
         for (x, t) in [(0.0, 0.0), (50.0, 20.0), (264.5, 106.0), (1000.0, 400.0)] {
             let (sy, sz) = d.sigmas(x, t);
             // Ground-level centre of a ground-reflected puff with σx = σy.
             let centre = 2.0 * mass / (TAU.powf(1.5) * sy * sy * sz);
-            let cm = d.cloud.centreline_fraction(x) * s.vapour_density_kg_m3;
+            let cm = cloud.centreline_fraction(x) * s.vapour_density_kg_m3;
             assert!((centre / cm - 1.0).abs() < 1e-12, "x {x}: {centre} vs {cm}");
             // The disc of radius R and the Gaussian hold the same mass per unit area at the
             // centre: πR²·(peak) = 2πσ²·(peak).
-            let r = d.cloud.radius_m(t);
+            let r = cloud.radius_m(t);
             assert!((std::f64::consts::PI * r * r / (TAU * sy * sy) - 1.0).abs() < 1e-12);
         }
-        // At release the cloud is the squat cylinder: σz = 2V₀/((2π)^{3/2}·R₀²/2) = 0.80 R₀.
+        // At release the cloud is the cylinder V₀ = 2πR₀³: σz = 2V₀/((2π)^{3/2}·R₀²/2)
+        // = 8πR₀/(2π)^{3/2} = 1.60 R₀.
         let (_, sz0) = d.sigmas(0.0, 0.0);
-        let r0 = d.cloud.initial_radius_m;
-        assert!((sz0 / r0 - 4.0 * std::f64::consts::PI / TAU.powf(1.5)).abs() < 1e-12);
+        let r0 = cloud.initial_radius_m;
+        assert!((sz0 / r0 - 8.0 * std::f64::consts::PI / TAU.powf(1.5)).abs() < 1e-12);
         assert!((d.hand_over_m() - s.passive_beyond_m).abs() < 1e-9);
     }
 }

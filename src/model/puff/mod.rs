@@ -295,12 +295,17 @@ impl<'a> PuffRun<'a> {
         };
         let zt = p.effective_height_m().max(floor);
         let start = self.met.sample(p.x_m, p.y_m, zt, p.t_s);
+        // A slumping dense cloud moves slower than the wind ([`dense::CLOUD_SPEED_FRACTION`]).
+        let speed = match p.dense {
+            Some(dense::DensePhase::Cloud(_)) => dense::CLOUD_SPEED_FRACTION,
+            _ => 1.0,
+        };
         let (xm, ym) = (
-            p.x_m + 0.5 * tau * start.wind_u_m_s,
-            p.y_m + 0.5 * tau * start.wind_v_m_s,
+            p.x_m + 0.5 * tau * speed * start.wind_u_m_s,
+            p.y_m + 0.5 * tau * speed * start.wind_v_m_s,
         );
         let mid = self.met.sample(xm, ym, zt, p.t_s + 0.5 * tau);
-        let (dx, dy) = (mid.wind_u_m_s * tau, mid.wind_v_m_s * tau);
+        let (dx, dy) = (speed * mid.wind_u_m_s * tau, speed * mid.wind_v_m_s * tau);
         // Calm treatment (see [`calm_growth_distance_m`]): a puff grows at least as it would
         // in the calm-threshold wind, however little it travels. Plume rise follows the same
         // distance (the puff's `travel_m`), so a buoyant calm puff still rises with time.
@@ -348,6 +353,12 @@ impl<'a> PuffRun<'a> {
         for _ in 0..n {
             // A dense cloud stands on the ground and is reported there in every layer.
             let dense_now = p.dense.is_some();
+            // A slice of a steady dense plume has no along-wind spread of its own: the paths
+            // of the puffs that follow each other tile the plume.
+            let along_sigma = match p.dense {
+                Some(dense::DensePhase::Plume { .. }) => Some(state::MIN_SIGMA_M),
+                _ => None,
+            };
             let (sy, sz) = match (p.dense, self.setup.growth.mode) {
                 (Some(d), _) => dense::grow(p, d, &self.setup.growth, bl.stability, sub_t, sub_ds),
                 (None, GrowthMode::Distance) => p.grow(&self.setup.growth, bl.stability, sub_ds),
@@ -413,6 +424,7 @@ impl<'a> PuffRun<'a> {
                     dy_m: sub_dy,
                     duration_s: sub_t,
                     sigma_y_m: sy,
+                    sigma_along_m: along_sigma.unwrap_or(sy),
                     vertical_per_m,
                     mass: mid_mass,
                     dry,

@@ -6,6 +6,7 @@ use super::{state, Puff, PuffRun};
 use crate::geo::TransverseMercator;
 use crate::model::gaussian::dense::WORKBOOK_WIND_HEIGHT_M;
 use crate::source::dense_cloud::DenseCloud;
+use crate::source::dense_gas::DensePlume;
 use crate::source::plume_rise::RiseInputs;
 use crate::source::{Deposition, Source, Stack};
 
@@ -69,13 +70,21 @@ impl PuffRun<'_> {
                 None
             };
             let e = &self.emitters[idx];
-            // A dense cloud carries the whole release, from its start.
-            let b = if cloud.is_some() { e.end_s } else { b };
+            // A dense cloud carries the whole release, from its start (even a part that would
+            // fall after the run's end: the release is instantaneous, at most about a minute).
+            let whole = cloud.is_some();
+            let b = if whole { e.end_s } else { b };
             let mass: Vec<f64> = e.rate_per_s.iter().map(|r| r * (b - a)).collect();
             for (s, m) in mass.iter().enumerate() {
                 self.budget[s].released += m;
             }
-            let t_rel = if cloud.is_some() { a } else { 0.5 * (a + b) };
+            let t_rel = if whole { a } else { 0.5 * (a + b) };
+            let dense = match cloud {
+                Some(c) => Some(c),
+                None if self.setup.dense_gas => self.dense_plume(idx, t_rel),
+                None => None,
+            };
+            let e = &self.emitters[idx];
             let at = self.met.sample(
                 e.x_m,
                 e.y_m,
@@ -88,14 +97,14 @@ impl PuffRun<'_> {
                 wind_m_s: at.wind_speed_m_s(),
                 stability: at.boundary_layer.stability,
             });
-            let (sigma_y_m, sigma_z_m) = cloud
+            let (sigma_y_m, sigma_z_m) = dense
                 .map_or((state::MIN_SIGMA_M, state::MIN_SIGMA_M), |d| {
                     d.sigmas(0.0, 0.0)
                 });
             self.puffs.push(Puff {
                 x_m: e.x_m,
                 y_m: e.y_m,
-                z_m: if cloud.is_some() { 0.0 } else { e.height_m },
+                z_m: if dense.is_some() { 0.0 } else { e.height_m },
                 sigma_y_m,
                 sigma_z_m,
                 travel_m: 0.0,
@@ -108,9 +117,9 @@ impl PuffRun<'_> {
                 source: idx,
                 shear_m: 0.0,
                 age_s: 0.0,
-                dense: cloud,
+                dense,
             });
-            self.emitters[idx].released_whole = cloud.is_some();
+            self.emitters[idx].released_whole = whole;
         }
     }
 
@@ -122,21 +131,31 @@ impl PuffRun<'_> {
         let at = self
             .met
             .sample(e.x_m, e.y_m, WORKBOOK_WIND_HEIGHT_M, e.start_s);
-        let (k, s) = dense::instantaneous_release(
+        let (mix, s) = dense::instantaneous_release(
             &e.source,
             &self.species,
             at.wind_speed_m_s(),
             at.air_temperature_k,
         )?;
-        let release = e.source.releases[k];
-        self.warnings.push(dense::warning(
+        self.warnings.push(dense::warning(&e.source, &mix, &s));
+        Some(DensePhase::Cloud(DenseCloud::new(&s)))
+    }
+
+    /// The slice of the workbook's continuous plume that emitter `idx` sheds at `t_s`, if its
+    /// release is a continuous dense one at grade in the 10 m wind and the air there and then
+    /// ([`dense::continuous_release`]).
+    fn dense_plume(&self, idx: usize, t_s: f64) -> Option<DensePhase> {
+        let e = &self.emitters[idx];
+        let at = self.met.sample(e.x_m, e.y_m, WORKBOOK_WIND_HEIGHT_M, t_s);
+        let (_, s) = dense::continuous_release(
             &e.source,
-            &self.species[release.species].name,
-            release.rate_per_s * e.source.duration_s,
-            &s,
-        ));
-        Some(DensePhase {
-            cloud: DenseCloud::new(&s),
+            &self.species,
+            at.wind_speed_m_s(),
+            at.air_temperature_k,
+        )?;
+        Some(DensePhase::Plume {
+            plume: DensePlume::new(&s),
+            continuity_m2: s.volume_rate_m3_s / (std::f64::consts::PI * s.wind_speed_m_s),
         })
     }
 }

@@ -10,7 +10,9 @@
 //!
 //! exact for constant σ; V is the Gaussian plume's vertical factor with ground and lid images
 //! ([`crate::model::gaussian::vertical_factor`]). As L → 0 the bracket tends to the stationary
-//! puff exp(−(a²+c²)/(2σ²)). Steps are cut so that σ grows by at most a few per cent along one
+//! puff exp(−(a²+c²)/(2σ²)). A puff may be narrower along its path than across it (σ_a < σ):
+//! the along-path factor then has σ_a, the normalisation 1/(2π σ_a σ) — a slice of a steady
+//! dense plume is one ([`super::dense`]). A stationary puff is taken as circular (σ). Steps are cut so that σ grows by at most a few per cent along one
 //! segment, so a steady puff train reproduces the steady plume.
 
 use rayon::prelude::*;
@@ -42,7 +44,10 @@ pub struct Segment {
     pub dx_m: f64,
     pub dy_m: f64,
     pub duration_s: f64,
+    /// σ across the path (and along it, for a circular puff) (m).
     pub sigma_y_m: f64,
+    /// σ along the path (m), at most `sigma_y_m`.
+    pub sigma_along_m: f64,
     /// V(z_k)/(√(2π)σz) at each output layer's reference height (m⁻¹).
     pub vertical_per_m: Vec<f64>,
     /// Mass of each species (species unit).
@@ -57,18 +62,20 @@ impl Segment {
     /// Time-integrated horizontal density (s m⁻²) per unit mass at (x, y).
     #[inline]
     pub fn horizontal_s_m2(&self, x_m: f64, y_m: f64) -> f64 {
-        self.horizontal_with_sigma_s_m2(self.sigma_y_m, x_m, y_m)
+        self.horizontal_with_sigmas_s_m2(self.sigma_along_m, self.sigma_y_m, x_m, y_m)
     }
 
-    /// [`Segment::horizontal_s_m2`] for a puff of width `s` instead of its own.
+    /// [`Segment::horizontal_s_m2`] for a puff of widths `sa` along its path and `s` across
+    /// it instead of its own.
     #[inline]
-    pub fn horizontal_with_sigma_s_m2(&self, s: f64, x_m: f64, y_m: f64) -> f64 {
+    pub fn horizontal_with_sigmas_s_m2(&self, sa: f64, s: f64, x_m: f64, y_m: f64) -> f64 {
         let len = self.dx_m.hypot(self.dy_m);
         let (rx, ry) = (x_m - self.x0_m, y_m - self.y0_m);
-        let norm = self.duration_s / (std::f64::consts::TAU * s * s);
         if len < 1e-9 * s {
+            let norm = self.duration_s / (std::f64::consts::TAU * s * s);
             return norm * (-(rx * rx + ry * ry) / (2.0 * s * s)).exp();
         }
+        let norm = self.duration_s / (std::f64::consts::TAU * sa * s);
         let (ex, ey) = (self.dx_m / len, self.dy_m / len);
         let a = rx * ex + ry * ey;
         let c = -rx * ey + ry * ex;
@@ -76,10 +83,10 @@ impl Segment {
         if cross > 0.5 * REACH_SIGMA * REACH_SIGMA {
             return 0.0;
         }
-        let k = std::f64::consts::SQRT_2 * s;
+        let k = std::f64::consts::SQRT_2 * sa;
         let (p, q) = (a / k, (a - len) / k);
         let bracket = erf_difference(p, q);
-        norm * (-cross).exp() * s * (std::f64::consts::PI / 2.0).sqrt() / len * bracket
+        norm * (-cross).exp() * sa * (std::f64::consts::PI / 2.0).sqrt() / len * bracket
     }
 
     /// Mean of [`Segment::horizontal_s_m2`] over a square of side `d` centred at (x, y), in
@@ -89,7 +96,7 @@ impl Segment {
     /// difference of erf and the along-path bracket to differences of its antiderivative
     /// G(u) = u·erf(u) + e^(−u²)/√π — the same area and centre as the cell.
     pub fn cell_mean_s_m2(&self, x_m: f64, y_m: f64, d: f64) -> f64 {
-        let s = self.sigma_y_m;
+        let (s, sa) = (self.sigma_y_m, self.sigma_along_m);
         let k = std::f64::consts::SQRT_2 * s;
         let len = self.dx_m.hypot(self.dy_m);
         let (rx, ry) = (x_m - self.x0_m, y_m - self.y0_m);
@@ -97,18 +104,20 @@ impl Segment {
         // Mean of exp(−u²/(2σ²)) over [u − d/2, u + d/2].
         let gauss_mean =
             |u: f64| s * root_half_pi / d * erf_difference((u + 0.5 * d) / k, (u - 0.5 * d) / k);
-        let norm = self.duration_s / (std::f64::consts::TAU * s * s);
         if len < 1e-9 * s {
+            let norm = self.duration_s / (std::f64::consts::TAU * s * s);
             return norm * gauss_mean(rx) * gauss_mean(ry);
         }
+        let norm = self.duration_s / (std::f64::consts::TAU * sa * s);
         let (ex, ey) = (self.dx_m / len, self.dy_m / len);
         let a = rx * ex + ry * ey;
         let c = -rx * ey + ry * ex;
+        let ka = std::f64::consts::SQRT_2 * sa;
         let g = |u: f64| u * libm::erf(u) + (-u * u).exp() / std::f64::consts::PI.sqrt();
-        let along = k / d
-            * ((g((a + 0.5 * d) / k) - g((a - 0.5 * d) / k))
-                - (g((a + 0.5 * d - len) / k) - g((a - 0.5 * d - len) / k)));
-        norm * gauss_mean(c) * s * root_half_pi / len * along
+        let along = ka / d
+            * ((g((a + 0.5 * d) / ka) - g((a - 0.5 * d) / ka))
+                - (g((a + 0.5 * d - len) / ka) - g((a - 0.5 * d - len) / ka)));
+        norm * gauss_mean(c) * sa * root_half_pi / len * along
     }
 
     /// Whether the segment deposits anything.
@@ -185,9 +194,14 @@ impl Accumulator {
         // concentration is the cell's mean where the puff is narrower than
         // [`NARROW_CELLS`] cells ([`Segment::cell_mean_s_m2`]), else the value at the centre.
         let min_sigma = 0.6 * dx;
-        let dep_sigma: Vec<f64> = segments
+        let dep_sigma: Vec<(f64, f64)> = segments
             .iter()
-            .map(|s| s.sigma_y_m.hypot(min_sigma))
+            .map(|s| {
+                (
+                    s.sigma_along_m.hypot(min_sigma),
+                    s.sigma_y_m.hypot(min_sigma),
+                )
+            })
             .collect();
         let reach: Vec<(f64, f64, f64, f64)> = segments
             .iter()
@@ -195,7 +209,7 @@ impl Accumulator {
             .map(|(s, &d)| {
                 // Widened by half a cell: a cell whose centre is out of reach may still hold
                 // part of a narrow puff.
-                let (xa, xb, ya, yb) = s.reach(if s.deposits() { d } else { s.sigma_y_m });
+                let (xa, xb, ya, yb) = s.reach(if s.deposits() { d.1 } else { s.sigma_y_m });
                 (xa - 0.5 * dx, xb + 0.5 * dx, ya - 0.5 * dx, yb + 0.5 * dx)
             })
             .collect();
@@ -206,7 +220,7 @@ impl Accumulator {
             .for_each(|(j, (row, ground))| {
                 let y = y0 + j as f64 * dx;
                 for ((seg, &(xa, xb, ya, yb)), &sd) in segments.iter().zip(&reach).zip(&dep_sigma) {
-                    let narrow = seg.sigma_y_m < NARROW_CELLS * dx;
+                    let narrow = seg.sigma_along_m.min(seg.sigma_y_m) < NARROW_CELLS * dx;
                     if y < ya || y > yb {
                         continue;
                     }
@@ -234,7 +248,8 @@ impl Accumulator {
                             }
                         }
                         if deposits {
-                            let per_m2 = seg.horizontal_with_sigma_s_m2(sd, x, y) / seg.duration_s;
+                            let per_m2 =
+                                seg.horizontal_with_sigmas_s_m2(sd.0, sd.1, x, y) / seg.duration_s;
                             for s in 0..nsp {
                                 ground[(s * 2) * nx + i] += seg.dry[s] * per_m2;
                                 ground[(s * 2 + 1) * nx + i] += seg.wet[s] * per_m2;
@@ -271,6 +286,7 @@ mod tests {
             dy_m,
             duration_s: 60.0,
             sigma_y_m,
+            sigma_along_m: sigma_y_m,
             vertical_per_m: vec![1.0],
             mass: vec![1.0],
             dry: vec![0.0],
@@ -289,6 +305,19 @@ mod tests {
             }
         }
         assert!((sum - 60.0).abs() < 1e-6 * 60.0, "{sum}");
+        // Narrower along the path than across it: the same integral, on the grid too.
+        let mut thin = seg.clone();
+        thin.sigma_along_m = 0.5;
+        let (mut sum, mut cells) = (0.0, 0.0);
+        for j in -200..=200 {
+            for i in -200..=300 {
+                let (x, y) = (i as f64 * h, j as f64 * h);
+                sum += thin.horizontal_s_m2(x, y) * h * h;
+                cells += thin.cell_mean_s_m2(x, y, h) * h * h;
+            }
+        }
+        assert!((sum - 60.0).abs() < 1e-3 * 60.0, "{sum}");
+        assert!((cells - 60.0).abs() < 1e-6 * 60.0, "{cells}");
     }
 
     /// A puff much narrower than a cell: the grid keeps its whole time integral wherever it
