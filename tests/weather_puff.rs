@@ -522,6 +522,8 @@ fn a_vertical_split_places_the_daughters_about_the_risen_centre_reflected_at_the
         shear_m: 0.0,
         age_s: 1000.0,
         dense: None,
+        ground_level: false,
+        along_deficit_m2: 0.0,
     };
     // Final rise 57.06 m (F_b = 15.97 m⁴/s³ < 55, Δh = 21.425·F_b^¾/u): H = 87.06 m.
     let h = risen.effective_height_m();
@@ -590,6 +592,8 @@ fn a_vertical_split_under_the_lid_keeps_the_whole_column_inside_the_lid() {
         shear_m: 0.0,
         age_s: 4000.0,
         dense: None,
+        ground_level: false,
+        along_deficit_m2: 0.0,
     };
     let daughters = p.split_vertical(&g, Some(lid));
     let b = 1.5f64.sqrt() * 400.0;

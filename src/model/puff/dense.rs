@@ -12,7 +12,8 @@
 //!   R² = R₀² + 1.2·(g₀′V₀)^½·t; and σz = 2V₀/((2π)^{3/2}·σ²·C_m/C₀) from continuity, so that
 //!   the ground-level centre 2M/((2π)^{3/2}σ²σz) of the ground-reflected puff is exactly C_m,
 //!   and the puff carries the whole mass M = ρ₀V₀. It stands on the ground, and is reported
-//!   at ground level in every layer (as the dense plume is, [`crate::model::gaussian::dense`]).
+//!   at ground level in every layer (as the dense plume is, [`crate::model::gaussian::dense`]),
+//!   before and after the hand-over.
 //!   It neither splits nor rises. Its centre moves at 0.4 times the 10 m wind
 //!   ([`CLOUD_SPEED_FRACTION`]; the correlations were fitted with the 10 m wind); x counts the
 //!   distance it has moved, t its age.
@@ -110,6 +111,9 @@ pub fn grow(
     p.age_s += sub_t;
     (p.sigma_y_m, p.sigma_z_m) = d.sigmas(p.travel_m, p.age_s);
     if p.travel_m >= d.hand_over_m() {
+        if let DensePhase::Plume { .. } = d {
+            p.along_deficit_m2 = p.sigma_y_m * p.sigma_y_m;
+        }
         p.dense = None;
         p.class = class;
         p.virtual_y_m = growth.virtual_distance_m(class, p.sigma_y_m, true);

@@ -309,9 +309,10 @@ impl<'a> PuffRun<'a> {
         // Calm treatment (see [`calm_growth_distance_m`]): a puff grows at least as it would
         // in the calm-threshold wind, however little it travels. Plume rise follows the same
         // distance (the puff's `travel_m`), so a buoyant calm puff still rises with time.
-        let ds = dx.hypot(dy);
-        let ds_growth = calm_growth_distance_m(ds, tau);
-        if ds < ds_growth {
+        // The calm floor applies to the wind, not to a slower slumping cloud's own speed.
+        let ds = dx.hypot(dy) / speed;
+        let ds_growth = speed * calm_growth_distance_m(ds, tau);
+        if ds < ds_growth / speed {
             self.note_calm(p.t_s);
         }
         let (bl, calm_bl) = calm_boundary_layers(&mid.boundary_layer, floor);
@@ -352,13 +353,10 @@ impl<'a> PuffRun<'a> {
         let sigma_v_scale = self.met.sigma_v_scale(xm, ym, p.t_s + 0.5 * tau);
         for _ in 0..n {
             // A dense cloud stands on the ground and is reported there in every layer.
-            let dense_now = p.dense.is_some();
+            let ground_level = p.ground_level;
             // A slice of a steady dense plume has no along-wind spread of its own: the paths
-            // of the puffs that follow each other tile the plume.
-            let along_sigma = match p.dense {
-                Some(dense::DensePhase::Plume { .. }) => Some(state::MIN_SIGMA_M),
-                _ => None,
-            };
+            // of the puffs that follow each other tile the plume ([`state::sigma_along_m`]).
+            let along_state = (p.dense, p.along_deficit_m2);
             let (sy, sz) = match (p.dense, self.setup.growth.mode) {
                 (Some(d), _) => dense::grow(p, d, &self.setup.growth, bl.stability, sub_t, sub_ds),
                 (None, GrowthMode::Distance) => p.grow(&self.setup.growth, bl.stability, sub_ds),
@@ -382,7 +380,7 @@ impl<'a> PuffRun<'a> {
                 .heights_m
                 .iter()
                 .map(|&z| {
-                    let z = if dense_now { 0.0 } else { z };
+                    let z = if ground_level { 0.0 } else { z };
                     vertical_factor(z, h_eff, sz, Some(lid)) * norm
                 })
                 .collect();
@@ -424,7 +422,7 @@ impl<'a> PuffRun<'a> {
                     dy_m: sub_dy,
                     duration_s: sub_t,
                     sigma_y_m: sy,
-                    sigma_along_m: along_sigma.unwrap_or(sy),
+                    sigma_along_m: state::sigma_along_m(along_state.0, along_state.1, sy),
                     vertical_per_m,
                     mass: mid_mass,
                     dry,

@@ -118,6 +118,8 @@ impl PuffRun<'_> {
                 shear_m: 0.0,
                 age_s: 0.0,
                 dense,
+                ground_level: dense.is_some(),
+                along_deficit_m2: 0.0,
             });
             self.emitters[idx].released_whole = whole;
         }

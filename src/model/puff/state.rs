@@ -54,6 +54,34 @@ pub struct Puff {
     pub age_s: f64,
     /// The workbook phase of a dense cloud ([`super::dense`]); `None` once passive.
     pub dense: Option<super::dense::DensePhase>,
+    /// Reported at ground level in every layer: a puff that was a dense cloud or plume (the
+    /// workbook's concentrations are at the ground, and the steady dense plume is reported so
+    /// beyond its hand-over too), and its daughters.
+    pub ground_level: bool,
+    /// σy² (m²) at the hand-over of a slice of a dense plume, which has no along-wind spread:
+    /// its σ along the path is √(σy² − this) from then on (0 for every other puff).
+    pub along_deficit_m2: f64,
+}
+
+/// σ (m) along the path of a puff of width `sigma_y_m` across it, in the `dense` phase with
+/// [`Puff::along_deficit_m2`] `deficit_m2`: a slice of a dense plume has none of its own
+/// ([`super::dense`]), a passive puff that was one only what it has grown since, every other
+/// puff σy.
+pub fn sigma_along_m(
+    dense: Option<super::dense::DensePhase>,
+    deficit_m2: f64,
+    sigma_y_m: f64,
+) -> f64 {
+    if matches!(dense, Some(super::dense::DensePhase::Plume { .. })) {
+        return MIN_SIGMA_M.min(sigma_y_m);
+    }
+    if deficit_m2 > 0.0 {
+        return (sigma_y_m * sigma_y_m - deficit_m2)
+            .max(MIN_SIGMA_M * MIN_SIGMA_M)
+            .sqrt()
+            .min(sigma_y_m);
+    }
+    sigma_y_m
 }
 
 /// Smallest σ a puff starts with (m), the σ at 1 m downwind being smaller still.
@@ -215,6 +243,8 @@ impl Puff {
         p.sigma_z_m = sigma_z_m;
         p.mass.iter_mut().for_each(|m| *m *= weight);
         p.shear_m = 0.0;
+        // The daughters' spread stands for the whole of the parent's.
+        p.along_deficit_m2 = 0.0;
         p
     }
 
@@ -290,6 +320,8 @@ mod tests {
             shear_m: 0.0,
             age_s: 600.0,
             dense: None,
+            ground_level: false,
+            along_deficit_m2: 0.0,
         }
     }
 
