@@ -172,7 +172,7 @@ pub struct GaussianPuffSection {
     pub max_puffs: Option<u64>,
     /// How puffs grow: "distance" (σ curves, default) or "turbulence" (Hanna 1982 + Taylor).
     pub growth: Option<crate::model::puff::GrowthMode>,
-    /// How an instantaneous release of a gas heavier than air is modelled near its source.
+    /// How a release at grade of a gas heavier than air is modelled near its source.
     pub dense_gas: Option<DenseGas>,
 }
 
@@ -224,7 +224,7 @@ pub struct GaussianPlumeSection {
 }
 
 /// How the Gaussian models treat a release at grade of a vapour that slumps under gravity: the
-/// plume a continuous release, the puff model an instantaneous one.
+/// plume a continuous release, the puff model an instantaneous or a continuous one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum DenseGas {

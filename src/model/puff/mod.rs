@@ -23,8 +23,9 @@
 //!    vertically once the crosswind (directional) shear between z ± σz has displaced the puff's
 //!    top from its bottom by more than σy.
 //!
-//! An instantaneous release at grade of a gas heavier than air is one puff that follows the
-//! Britter & McQuaid (1988) workbook's cloud until it is passive ([`dense`]).
+//! A release at grade of a gas heavier than air follows the Britter & McQuaid (1988)
+//! workbook until it is passive ([`dense`]): an instantaneous one as one puff, the workbook's
+//! cloud; a continuous one as puffs that are slices of the workbook's plume.
 //!
 //! Concentrations are interval means at each layer's reference height (as for the Gaussian
 //! plume), and the mass budget telescopes:
@@ -134,8 +135,8 @@ pub struct Setup {
     pub shear_splitting: bool,
     /// No more splitting beyond this many puffs (a warning says so).
     pub max_puffs: usize,
-    /// Whether an instantaneous dense release follows the workbook's cloud ([`dense`]); else
-    /// it is passive.
+    /// Whether a dense release at grade follows the workbook's cloud or plume ([`dense`]);
+    /// else it is passive.
     pub dense_gas: bool,
 }
 
@@ -287,7 +288,8 @@ impl<'a> PuffRun<'a> {
         if tau <= 0.0 {
             return;
         }
-        // A dense cloud moves with the 10 m wind, the wind its correlations were fitted with.
+        // A dense puff is carried by the 10 m wind, the wind its correlations were fitted with
+        // (a slumping cloud at a fraction of it, below).
         let floor = if p.dense.is_some() {
             WORKBOOK_WIND_HEIGHT_M
         } else {
