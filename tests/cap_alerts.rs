@@ -3,7 +3,7 @@
 //! US cells; the US alert with the IPAWS profile's code, event codes and the SAME geocodes of the
 //! counties it reaches.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! what each option changes — checked against the linearity of the Gaussian plume, where a
 //! release at half the rate halves every dose and peak exactly.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

@@ -2,7 +2,7 @@
 //! own country, the CF file carrying dose and action fields with units and criteria named, the
 //! summary in JSON, and `[consequence]` options validated with their path.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

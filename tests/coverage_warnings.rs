@@ -2,7 +2,7 @@
 //! cloud still over the grid when the run ends, consequences read from a layer above people's
 //! heads, and a run where nothing reached the grid.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -8,7 +8,7 @@
 //! lies over each distance. Each cell books what the plume loses across it, so the sum holds
 //! from the source on (measured: 0.06 % dry, 0.015 % wet).
 
-mod support;
+use crate::support;
 
 use plume::geo::{LatLon, TransverseMercator};
 use plume::met::boundary_layer::{friction_velocity_from_wind, BoundaryLayer, StabilityClass};

@@ -1,7 +1,7 @@
 //! The Gaussian model on the scenario grid: travel-time windows, superposition, decay, and
 //! identical results for any number of threads.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! the adapter named in the run summary and the output file, typos refused at load time.
 #![cfg(feature = "gpu")]
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

@@ -2,8 +2,8 @@
 //! every σ scheme, terrain, lid form (images and Fourier) and plume rise, and whole runs.
 #![cfg(feature = "gpu")]
 
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use plume::backend::gpu::gaussian::{run as gpu_run, steady_grids};
 use plume::geo::{LatLon, TransverseMercator};

@@ -14,8 +14,8 @@
 //!   within 5 %.
 #![cfg(feature = "gpu")]
 
-mod lagrangian_support;
-mod support;
+use crate::lagrangian_support;
+use crate::support;
 
 use lagrangian_support::{
     emission, no_deposition, nuclide, source, tracer, uniform_column_release,

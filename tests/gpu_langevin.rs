@@ -3,7 +3,7 @@
 //! leaving only f32 rounding and fused multiply-adds to differ.
 #![cfg(feature = "gpu")]
 
-mod support;
+use crate::support;
 
 use plume::backend::gpu::lagrangian::advance_particles;
 use plume::met::boundary_layer::{BoundaryLayer, StabilityClass};

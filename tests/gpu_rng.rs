@@ -1,7 +1,7 @@
 //! The WGSL Philox4x32-10 and polynomial normals against `plume::rng`, draw by draw.
 #![cfg(feature = "gpu")]
 
-mod support;
+use crate::support;
 
 use plume::backend::gpu::diagnostics::philox_blocks;
 use plume::rng::{normals_from_bits, philox4x32_10, StreamKey};

@@ -4,7 +4,7 @@
 //! boundary layer, with decay and dry and wet deposition switched on.
 #![cfg(feature = "gpu")]
 
-mod support;
+use crate::support;
 
 use plume::backend::gpu::lagrangian::{
     simulate as gpu_simulate, GpuRunOptions, FIRST_ROUND_SUB_STEPS,

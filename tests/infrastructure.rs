@@ -2,7 +2,7 @@
 //! puts the Ferry Point bridge (a port of entry) in its zones, and not the pipeline and power
 //! crossings 7 km upwind.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! Radioactive decay follows exp(−λt) from each particle's age, not from repeated
 //! multiplication, so the airborne activity is exact to rounding at any time.
 
-mod lagrangian_support;
+use crate::lagrangian_support;
 
 use lagrangian_support::*;
 use plume::met::turbulence::Turbulence;

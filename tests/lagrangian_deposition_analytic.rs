@@ -3,7 +3,7 @@
 //! than the deposition layer), independently of the time step; washout removes 1 − e^(−Λt)
 //! below the lid and nothing above it.
 
-mod lagrangian_support;
+use crate::lagrangian_support;
 
 use lagrangian_support::*;
 use plume::met::{BoundaryLayer, StabilityClass};

@@ -1,7 +1,7 @@
 //! Results depend on the seed and nothing else: 1, 2 and 3 threads give bit-identical grids,
 //! budgets and particles; the same seed twice is identical; another seed differs.
 
-mod lagrangian_support;
+use crate::lagrangian_support;
 
 use lagrangian_support::*;
 use plume::model::lagrangian::{LagrangianConfig, LagrangianRun};

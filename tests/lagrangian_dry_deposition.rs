@@ -1,7 +1,7 @@
 //! Dry deposition: in a steady near-ground case the deposited flux equals v_d times the
 //! concentration at the surface (the lowest output layer, 0–3 m).
 
-mod lagrangian_support;
+use crate::lagrangian_support;
 
 use lagrangian_support::*;
 use plume::met::{BoundaryLayer, StabilityClass};

@@ -3,7 +3,7 @@
 //! C = Q/(2πUσyσz)·exp(−y²/2σy²)·exp(−(z−H)²/2σz²), with σy, σz from Taylor (1921) at the travel
 //! time x/U, averaged over each output cell, beyond 10·U·T_L downwind (QES-Plume's test).
 
-mod lagrangian_support;
+use crate::lagrangian_support;
 
 use lagrangian_support::*;
 use plume::met::turbulence::Turbulence;

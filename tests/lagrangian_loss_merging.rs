@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-mod lagrangian_support;
+use crate::lagrangian_support;
 
 use lagrangian_support::neutral_layer;
 

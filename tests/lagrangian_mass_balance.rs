@@ -1,7 +1,7 @@
 //! The mass budget closes: released = airborne + dry + wet + decayed + exited, with every term
 //! booked as `before − after` of the process that removed it.
 
-mod lagrangian_support;
+use crate::lagrangian_support;
 
 use lagrangian_support::*;
 use plume::model::lagrangian::LagrangianConfig;

@@ -2,7 +2,7 @@
 //! column nearest to it, on the CPU and the GPU alike.
 
 #[cfg(feature = "gpu")]
-mod support;
+use crate::support;
 
 use std::path::Path;
 

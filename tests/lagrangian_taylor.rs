@@ -2,7 +2,7 @@
 //! is σ²(t) = 2σ²T_L[t − T_L(1 − e^(−t/T_L))], from the ballistic (σ²t²) to the diffusive
 //! (2σ²T_L·t) limit.
 
-mod lagrangian_support;
+use crate::lagrangian_support;
 
 use lagrangian_support::*;
 use plume::met::turbulence::Turbulence;

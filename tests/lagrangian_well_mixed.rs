@@ -2,7 +2,7 @@
 //! inhomogeneous boundary layer stay uniform. Without the drift term ∂σw/∂z they gather where
 //! σw is small — the negative control that shows the test can fail.
 
-mod lagrangian_support;
+use crate::lagrangian_support;
 
 use lagrangian_support::*;
 use plume::met::turbulence::hanna;

@@ -2,7 +2,7 @@
 //! input's profile gives that input's grids, and particle centroids follow a turning wind's
 //! circle.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! variable named. (Grid geometry — winds turned into the local grid, 2-D latitude/longitude
 //! grids, 0–360° longitudes — is in `weather_met_grids.rs`.)
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! says, 2-D latitude/longitude grids interpolate linear fields exactly, and longitudes given
 //! 0–360° read like −180–180°.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

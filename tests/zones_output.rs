@@ -3,7 +3,7 @@
 //! longitude/latitude with the right-hand rule, styled and identified as the formats require,
 //! and alert texts in both languages.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
