@@ -1,7 +1,8 @@
 //! The zones as CAP 1.2 draft alerts: elements, values, times and polygons that follow the CAP
 //! 1.2 specification and its schema, in English and French for Canadian cells and English for
 //! US cells; the US alert with the IPAWS profile's code, event codes and the SAME geocodes of the
-//! counties it reaches.
+//! counties it reaches, the Canadian one with the CAP-CP profile's code, event codes and the SGC
+//! geocodes of the provinces it reaches.
 
 use crate::common;
 
@@ -110,12 +111,15 @@ fn alerts_validate_against_the_cap_1_2_schema_and_the_us_one_against_the_ipaws_p
     assert!(us.contains("<code>IPAWSv1.0</code>"));
     assert!(us.contains("<eventCode>"), "{us}");
     assert!(us.contains("<value>RHW</value>"));
+    // The Canadian one, the CAP-CP profile's code and a CAP-CP event code, and no US codes.
     let ca = std::fs::read_to_string(dir.path().join("alert-CA.cap.xml")).unwrap();
-    assert!(!ca.contains("IPAWS") && !ca.contains("<eventCode>"));
+    assert!(ca.contains("<code>profile:CAP-CP:0.4</code>"), "{ca}");
+    assert!(ca.contains("<value>radiological</value>"), "{ca}");
+    assert!(!ca.contains("IPAWS") && !ca.contains("<valueName>SAME</valueName>"));
 }
 
 #[test]
-fn us_alert_areas_carry_the_same_code_of_every_county_they_reach_and_canadian_ones_none() {
+fn us_areas_carry_the_same_code_of_each_county_and_canadian_ones_the_sgc_code_of_each_province() {
     // The plume crosses from Calais into Washington County, Maine (FIPS 23029).
     let w = run(&border_scenario());
     let us_infos = check_cap(&w.cap_us);
@@ -127,7 +131,14 @@ fn us_alert_areas_carry_the_same_code_of_every_county_they_reach_and_canadian_on
         sorted.dedup();
         assert_eq!(sorted, info.4, "each county once, in FIPS order");
     }
-    assert!(check_cap(&w.cap).iter().all(|i| i.4.is_empty()));
+    // The Canadian areas carry no SAME code, and the New Brunswick ones the province's SGC code
+    // (the plume leaves from St. Stephen, New Brunswick), as CAP-CP location geocodes.
+    let ca_infos = check_cap(&w.cap);
+    assert!(ca_infos.iter().all(|i| i.4.is_empty()));
+    assert!(us_infos.iter().all(|i| i.5.is_empty()));
+    let in_nb: Vec<_> = ca_infos.iter().filter(|i| !i.5.is_empty()).collect();
+    assert!(!in_nb.is_empty(), "{ca_infos:?}");
+    assert!(in_nb.iter().all(|i| i.5 == ["13"]), "{in_nb:?}");
     let doc = roxmltree::Document::parse(&w.cap_us).unwrap();
     let desc = doc
         .descendants()
@@ -142,4 +153,13 @@ fn us_alert_areas_carry_the_same_code_of_every_county_they_reach_and_canadian_on
         .unwrap();
     let codes = us["properties"]["us_same_geocodes"].as_array().unwrap();
     assert!(codes.contains(&Value::from("023029")), "{codes:?}");
+    assert_eq!(us["properties"]["ca_sgc_geocodes"], serde_json::json!([]));
+    let nb = features
+        .iter()
+        .find(|f| f["properties"]["country"] == "CA")
+        .expect("a Canadian zone");
+    assert_eq!(
+        nb["properties"]["ca_sgc_geocodes"],
+        serde_json::json!(["13"])
+    );
 }

@@ -82,6 +82,19 @@ pub enum Subdivision {
     NewBrunswick,
 }
 
+impl Subdivision {
+    /// The province's Statistics Canada Standard Geographical Classification code (SGC 2021:
+    /// 13 is New Brunswick), which the Canadian alerting profile takes as a location geocode
+    /// (`profile:CAP-CP:Location:0.3`: a province's two digits, a census division's four or a
+    /// census subdivision's seven). None for a US state.
+    pub fn sgc_code(self) -> Option<&'static str> {
+        match self {
+            Subdivision::NewBrunswick => Some("13"),
+            Subdivision::Maine => None,
+        }
+    }
+}
+
 /// What a point or cell belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct CellTag {

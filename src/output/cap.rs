@@ -9,9 +9,16 @@
 //! a SAME `eventCode` in each block (RHW, Radiological Hazard Warning, for a dose zone; HMW,
 //! Hazardous Materials Warning, for an AEGL zone; 47 CFR § 11.31(e)), and in each area the SAME
 //! geocode of every county its cells are in ([`crate::geo::counties`]), by which IPAWS routes it
-//! to the Emergency Alert System. Canadian areas have no CAP-CP
-//! location geocodes yet: those are Statistics Canada census subdivision codes, and no census
-//! subdivision boundaries are bundled.
+//! to the Emergency Alert System.
+//!
+//! The Canadian alert follows the Canadian profile, CAP-CP, that the National Alert Aggregation
+//! and Dissemination (NAAD) System of Alert Ready reads: `<code>profile:CAP-CP:0.4</code>`, in
+//! each block the CAP-CP event code (`profile:CAP-CP:Event:0.4`: `radiological` for a dose zone,
+//! `chemical` for an AEGL zone), and in each area the CAP-CP location geocode
+//! (`profile:CAP-CP:Location:0.3`) of every province its cells are in, as its Statistics Canada
+//! SGC code (13, New Brunswick). The profile also takes census division and subdivision codes;
+//! their boundaries are not bundled, so the authority narrows the geocodes if its system wants
+//! them (the polygons already bound the area).
 //!
 //! CAP conventions kept: elements in the schema's order; times as `YYYY-MM-DDThh:mm:ss-00:00`
 //! for UTC (CAP 1.2 §3.3.2 forbids `Z`); polygons as closed rings of at least four `lat,lon`
@@ -33,6 +40,13 @@ use crate::scenario::Scenario;
 
 /// The CAP 1.2 namespace.
 pub const CAP_NAMESPACE: &str = "urn:oasis:names:tc:emergency:cap:1.2";
+
+/// The CAP-CP profile (version 0.4) a Canadian alert declares in its `code`.
+pub const CAP_CP_PROFILE: &str = "profile:CAP-CP:0.4";
+/// The `valueName` of a CAP-CP event code (the CAP-CP event list, version 0.4).
+pub const CAP_CP_EVENT: &str = "profile:CAP-CP:Event:0.4";
+/// The `valueName` of a CAP-CP location geocode (an SGC code, location list version 0.3).
+pub const CAP_CP_LOCATION: &str = "profile:CAP-CP:Location:0.3";
 
 /// A CAP date-time: UTC written with the `-00:00` offset CAP 1.2 requires.
 pub fn cap_time(t: DateTime<Utc>) -> String {
@@ -102,9 +116,12 @@ fn write(
                 &format!("{} ({})", prov.engine_version, prov.model),
             )?;
             text(w, "scope", "Public")?;
-            if country == Country::Us {
+            match country {
                 // The IPAWS profile's identifier, which IPAWS-OPEN requires of every alert.
-                text(w, "code", "IPAWSv1.0")?;
+                Country::Us => text(w, "code", "IPAWSv1.0")?,
+                // The Canadian profile's, which NAADS reads.
+                Country::Ca => text(w, "code", CAP_CP_PROFILE)?,
+                Country::Unknown => {}
             }
             text(
                 w,
@@ -251,6 +268,21 @@ fn info(
                 text(w, "value", if z.radiological { "RHW" } else { "HMW" })
             })?;
         }
+        if lang.ends_with("-CA") {
+            // The CAP-CP event by which NAADS classes the alert.
+            w.create_element("eventCode").write_inner_content(|w| {
+                text(w, "valueName", CAP_CP_EVENT)?;
+                text(
+                    w,
+                    "value",
+                    if z.radiological {
+                        "radiological"
+                    } else {
+                        "chemical"
+                    },
+                )
+            })?;
+        }
         text(w, "effective", &cap_time(prov.created))?;
         text(w, "onset", &cap_time(onset))?;
         text(w, "expires", &cap_time(expires))?;
@@ -300,6 +332,15 @@ fn info(
                     text(w, "valueName", "SAME")?;
                     text(w, "value", &c.same_code())
                 })?;
+            }
+            // NAADS locates a Canadian alert by its CAP-CP geocodes (and polygons).
+            if lang.ends_with("-CA") {
+                for code in &part.ca_sgc_codes {
+                    w.create_element("geocode").write_inner_content(|w| {
+                        text(w, "valueName", CAP_CP_LOCATION)?;
+                        text(w, "value", code)
+                    })?;
+                }
             }
             Ok(())
         })?;

@@ -65,6 +65,20 @@ pub fn zones_geojson(scenario: &Scenario, zones: &[MappedZone], prov: &Provenanc
                     .collect::<Vec<_>>()
                     .into(),
             );
+            let mut sgc: Vec<&str> = z
+                .parts
+                .iter()
+                .flat_map(|part| part.ca_sgc_codes.iter().copied())
+                .collect();
+            sgc.sort_unstable();
+            sgc.dedup();
+            put(
+                "ca_sgc_geocodes",
+                sgc.into_iter()
+                    .map(JsonValue::from)
+                    .collect::<Vec<_>>()
+                    .into(),
+            );
             Feature {
                 bbox: None,
                 geometry: Some(Geometry::new(GeometryValue::from(&z.geometry))),

@@ -64,6 +64,12 @@ pub struct ZonePart {
     /// the SAME geocodes of its alert area. Empty elsewhere, and for US cells far from any
     /// county (the open Gulf of Maine).
     pub us_counties: Vec<PartCounty>,
+    /// For a Canadian part, the SGC codes of the provinces its cells are in
+    /// ([`crate::geo::jurisdiction::Subdivision::sgc_code`]): the CAP-CP location geocodes of
+    /// its alert area. The bundled boundaries place Canadian cells in New Brunswick or in "Canada
+    /// outside New Brunswick", so cells only in the latter (Quebec, Nova Scotia) add none, and
+    /// their alert area is its polygons alone.
+    pub ca_sgc_codes: Vec<&'static str>,
 }
 
 /// A county a zone part reaches.
@@ -233,11 +239,16 @@ fn parts(
         .into_iter()
         .filter_map(|country| {
             let mut labels: Vec<&'static str> = vec![];
+            let mut sgc: Vec<&'static str> = vec![];
             let mask = Array2::from_shape_fn(z.exceeded.raw_dim(), |(j, i)| {
                 let tag = juris.tag(i, j);
                 let inside = z.exceeded[[j, i]] && tag.country == country;
                 if inside && !labels.contains(&tag.label()) {
                     labels.push(tag.label());
+                }
+                let code = tag.subdivision.and_then(|s| s.sgc_code());
+                if let Some(code) = code.filter(|c| inside && !sgc.contains(c)) {
+                    sgc.push(code);
                 }
                 inside
             });
@@ -258,6 +269,10 @@ fn parts(
                         counties_of(&mask, lattice, projection)
                     } else {
                         vec![]
+                    },
+                    ca_sgc_codes: {
+                        sgc.sort_unstable();
+                        sgc
                     },
                 }
             })

@@ -53,7 +53,16 @@ pub const AREA_ORDER: [&str; 6] = [
 ];
 /// One `info` block as [`check_cap`] reads it: language, headline, responseTypes, polygons and
 /// SAME geocodes.
-pub type CapInfo = (String, String, Vec<String>, Vec<String>, Vec<String>);
+/// An info block: language, headline, response types, polygons, SAME geocodes (US blocks) and
+/// CAP-CP location geocodes (Canadian blocks).
+pub type CapInfo = (
+    String,
+    String,
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+);
 pub const RESPONSE_TYPES: [&str; 9] = [
     "Shelter", "Evacuate", "Prepare", "Execute", "Avoid", "Monitor", "Assess", "AllClear", "None",
 ];
@@ -172,18 +181,44 @@ pub fn check_cap(xml: &str) -> Vec<CapInfo> {
         assert!(responses
             .iter()
             .all(|r| RESPONSE_TYPES.contains(&r.as_str())));
+        // Event codes by profile: the EAS code for IPAWS, the CAP-CP event for NAADS.
+        let language = child(info, "language");
+        let canadian = language.ends_with("-CA");
+        for e in info.children().filter(|n| n.has_tag_name("eventCode")) {
+            let (name, value) = (child(e, "valueName"), child(e, "value"));
+            match name.as_str() {
+                "SAME" => assert!(
+                    language == "en-US" && ["RHW", "HMW"].contains(&value.as_str()),
+                    "{language}: SAME event {value}"
+                ),
+                "profile:CAP-CP:Event:0.4" => assert!(
+                    canadian && ["radiological", "chemical"].contains(&value.as_str()),
+                    "{language}: CAP-CP event {value}"
+                ),
+                other => panic!("unknown event code list {other}"),
+            }
+        }
         let area = info.children().find(|n| n.has_tag_name("area")).unwrap();
         in_order(area, &AREA_ORDER);
         assert!(!child(area, "areaDesc").is_empty());
-        let mut same = vec![];
+        let digits = |code: &str, n: &[usize]| {
+            n.contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit())
+        };
+        let (mut same, mut sgc) = (vec![], vec![]);
         for g in area.children().filter(|n| n.has_tag_name("geocode")) {
-            assert_eq!(child(g, "valueName"), "SAME");
             let code = child(g, "value");
-            assert!(
-                code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
-                "SAME code {code}"
-            );
-            same.push(code);
+            match child(g, "valueName").as_str() {
+                "SAME" => {
+                    assert!(!canadian && digits(&code, &[6]), "SAME code {code}");
+                    same.push(code);
+                }
+                "profile:CAP-CP:Location:0.3" => {
+                    // An SGC province (2 digits), census division (4) or subdivision (7).
+                    assert!(canadian && digits(&code, &[2, 4, 7]), "SGC code {code}");
+                    sgc.push(code);
+                }
+                other => panic!("unknown geocode list {other}"),
+            }
         }
         let polygons: Vec<String> = area
             .children()
@@ -204,11 +239,12 @@ pub fn check_cap(xml: &str) -> Vec<CapInfo> {
             assert!((44.0..46.5).contains(&lat), "lat,lon order: {}", pairs[0]);
         }
         infos.push((
-            child(info, "language"),
+            language,
             child(info, "headline"),
             responses,
             polygons,
             same,
+            sgc,
         ));
     }
     infos
