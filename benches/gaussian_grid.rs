@@ -48,6 +48,7 @@ fn plumes(count: usize) -> Vec<PlumeGeometry> {
                 duration_s: 3600.0,
                 releases: vec![],
                 stack: None,
+                release_temperature_k: None,
             };
             PlumeGeometry::new(&src, &met, SigmaScheme::Briggs, Terrain::Rural, &tm)
         })
@@ -74,7 +75,7 @@ fn bench(c: &mut Criterion) {
     }
     // One dense-gas plume (10 kg/s of chlorine): the workbook's σ, evaluated cell by cell.
     let mut dense = plumes(1);
-    let s = dense_gas::screen(10.0, 0.0709, 288.15, 5.0).unwrap();
+    let s = dense_gas::screen(10.0, 0.0709, [288.15; 2], 5.0).unwrap();
     let passive = dense[0].sigmas.passive();
     dense[0].sigmas = Sigmas::DenseGas(DenseGasSigmas::new(
         DensePlume::new(&s),

@@ -218,6 +218,7 @@ fn grid_cells_per_s(ctx: &GpuContext) -> (usize, f64) {
         duration_s: 3600.0,
         releases: vec![],
         stack: None,
+        release_temperature_k: None,
     };
     let plumes = [PlumeGeometry::new(
         &src,

@@ -405,8 +405,9 @@ fn dense_gas_warnings(
                 _ => "a passive plume from virtual sources",
             };
             format!(
-                "{what}; model {} follows their workbook there (ground-level centreline concentration and gravity-spread width; vapour released at the air temperature, so a cold flashing release is denser than modelled) and {beyond} beyond",
+                "{what}; model {} follows their workbook there (ground-level centreline concentration and gravity-spread width; {}) and {beyond} beyond",
                 scenario.model.kind_name(),
+                dense::vapour_note(source),
             )
         } else {
             format!(

@@ -4,8 +4,9 @@
 
 use std::path::Path;
 
-use plume::scenario::Scenario;
-use plume::{simulate, RunOptions};
+use plume::scenario::{MetSpec, Scenario};
+use plume::source::dense_gas::{screen, Screening};
+use plume::{simulate, RunOptions, Simulation};
 
 /// A 6 km square of 200 m cells.
 const DOMAIN: &str = "extent_m = [6000, 6000]\nresolution_m = 200";
@@ -93,15 +94,12 @@ fn fine_rail_car(dense_gas: &str) -> Scenario {
     )
 }
 
-#[test]
-fn the_gaussian_plume_follows_the_workbook_centreline_near_a_chlorine_rail_car() {
-    use plume::scenario::MetSpec;
-    use plume::source::dense_gas::{distance_m, screen, CONTINUOUS_CORRELATIONS};
-    let s = fine_rail_car("britter_mcquaid");
-    let MetSpec::Uniform(met) = &s.meteorology else {
-        unreachable!()
-    };
-    let sim = simulate(&s, &RunOptions::default()).unwrap();
+/// Runs `s` (a [`fine_rail_car`]) and checks that its ground-level centreline is, at each
+/// correlation's distance within the grid, that fraction of the pure vapour's density, as
+/// `screening` has them; returns the run.
+fn follows_the_workbook(s: &Scenario, screening: &Screening) -> Simulation {
+    use plume::source::dense_gas::{distance_m, CONTINUOUS_CORRELATIONS};
+    let sim = simulate(s, &RunOptions::default()).unwrap();
     assert!(
         sim.warnings
             .iter()
@@ -109,8 +107,6 @@ fn the_gaussian_plume_follows_the_workbook_centreline_near_a_chlorine_rail_car()
         "{:?}",
         sim.warnings
     );
-    // Chlorine (70.9 g/mol) at the scenario's air temperature under the 3 m/s 10 m wind.
-    let screening = screen(10.0, 0.0709, met.air_temperature_k, 3.0).unwrap();
     let g = &sim.fields.grid;
     let c = &sim.fields.species[0].concentration;
     let j = g.ny / 2;
@@ -142,6 +138,20 @@ fn the_gaussian_plume_follows_the_workbook_centreline_near_a_chlorine_rail_car()
         checked += 1;
     }
     assert_eq!(checked, CONTINUOUS_CORRELATIONS.len() - 1);
+    sim
+}
+
+#[test]
+fn the_gaussian_plume_follows_the_workbook_centreline_near_a_chlorine_rail_car() {
+    let s = fine_rail_car("britter_mcquaid");
+    let MetSpec::Uniform(met) = &s.meteorology else {
+        unreachable!()
+    };
+    // Chlorine (70.9 g/mol) at the scenario's air temperature under the 3 m/s 10 m wind.
+    let screening = screen(10.0, 0.0709, [met.air_temperature_k; 2], 3.0).unwrap();
+    let sim = follows_the_workbook(&s, &screening);
+    let (g, c) = (&sim.fields.grid, &sim.fields.species[0].concentration);
+    let j = g.ny / 2;
     // The same release as a passive plume: a narrower plume, reported at 1.5 m, far more
     // dilute at the ground near the source than the slumped cloud.
     let passive = simulate(&fine_rail_car("passive"), &RunOptions::default()).unwrap();
@@ -156,6 +166,42 @@ fn the_gaussian_plume_follows_the_workbook_centreline_near_a_chlorine_rail_car()
     // plume (σy ≈ 30 m) is not.
     let off = g.ny / 2 + 7;
     assert!(c[[1, 0, off, at(400.0)]] > 100.0 * p[[1, 0, off, at(400.0)]].max(1e-30));
+}
+
+/// A liquefied gas flashing from a ruptured line leaves as vapour at its boiling point: denser
+/// than the same gas at the air's temperature (ρ₀/ρₐ = (M/Mₐ)(Tₐ/T₀)) and smaller in volume.
+/// The plume follows the workbook curve of the cold vapour, not the isothermal one.
+#[test]
+fn a_flashing_release_is_followed_as_the_cold_vapour_it_is() {
+    let mut s = fine_rail_car("britter_mcquaid");
+    let MetSpec::Uniform(met) = &s.meteorology else {
+        unreachable!()
+    };
+    let air = met.air_temperature_k;
+    // Chlorine's normal boiling point (NIST Chemistry WebBook).
+    let boiling_k = 239.11;
+    s.sources[0].release_temperature_k = Some(boiling_k);
+    let cold = screen(10.0, 0.0709, [boiling_k, air], 3.0).unwrap();
+    let warm = screen(10.0, 0.0709, [air; 2], 3.0).unwrap();
+    assert!((cold.density_ratio / warm.density_ratio - air / boiling_k).abs() < 1e-9);
+    let sim_cold = follows_the_workbook(&s, &cold);
+    let warnings = &sim_cold.warnings;
+    assert!(
+        warnings.iter().any(|w| w.contains("2.9 × as dense as air")),
+        "{warnings:?}"
+    );
+    // The isothermal run differs by more than the 2 % the check allows, somewhere in the dense
+    // region (the cold vapour is 1.2 × as concentrated at the source, and narrower).
+    s.sources[0].release_temperature_k = None;
+    let sim_warm = follows_the_workbook(&s, &warm);
+    let c_cold = &sim_cold.fields.species[0].concentration;
+    let c_warm = &sim_warm.fields.species[0].concentration;
+    let j = c_cold.shape()[2] / 2;
+    let largest = (1..c_cold.shape()[3])
+        .map(|i| (c_cold[[1, 0, j, i]] / c_warm[[1, 0, j, i]] - 1.0).abs())
+        .filter(|d| d.is_finite())
+        .fold(0.0, f64::max);
+    assert!(largest > 0.05, "{largest}");
 }
 
 #[test]

@@ -88,6 +88,7 @@ fn the_deposit_on_the_grid_is_what_the_plume_loses() {
             },
         ],
         stack: None,
+        release_temperature_k: None,
     };
     let species = [support::gas("dry"), support::gas("wet")];
     let setup = Setup {

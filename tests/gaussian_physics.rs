@@ -42,6 +42,7 @@ fn plume(class: StabilityClass, height_m: f64, lid_m: Option<f64>) -> PlumeGeome
         duration_s: 3600.0,
         releases: vec![],
         stack: None,
+        release_temperature_k: None,
     };
     let mut p = PlumeGeometry::new(
         &src,

@@ -60,6 +60,7 @@ fn sources(tm: &TransverseMercator) -> Vec<Source> {
                 exit_velocity_m_s: 12.0,
                 exit_temperature_k: 420.0,
             }),
+            release_temperature_k: None,
         },
         Source {
             name: "ground".into(),
@@ -69,6 +70,7 @@ fn sources(tm: &TransverseMercator) -> Vec<Source> {
             duration_s: 1800.0,
             releases: vec![release(1, 0.5)],
             stack: None,
+            release_temperature_k: None,
         },
     ]
 }
@@ -292,6 +294,7 @@ fn gpu_plume_grid_near_a_source_far_from_the_frame_origin_matches_the_cpu() {
         duration_s: 600.0,
         releases: vec![],
         stack: None,
+        release_temperature_k: None,
     };
     let p = PlumeGeometry::new(&src, &m, SigmaScheme::Briggs, Terrain::Rural, &tm);
     let (n, dx) = (80usize, 10.0);
@@ -335,7 +338,7 @@ fn a_dense_gas_plume_asked_of_the_gpu_runs_on_the_cpu_and_says_so() {
     let m = met(StabilityClass::D, 800.0);
     let src = &sources(&tm)[0];
     let mut p = PlumeGeometry::new(src, &m, SigmaScheme::Briggs, Terrain::Rural, &tm);
-    let s = screen(10.0, 0.0709, 288.15, 4.0).unwrap();
+    let s = screen(10.0, 0.0709, [288.15; 2], 4.0).unwrap();
     let passive = p.sigmas.passive();
     p.sigmas = Sigmas::DenseGas(DenseGasSigmas::new(
         DensePlume::new(&s),

@@ -86,7 +86,7 @@ fn a_ruptured_chlorine_tank_car_follows_the_workbook_cloud_then_turns_passive() 
     let s = scenario("Chlorine", 9000.0, 10.0, 1.0);
     let met = uniform(&s);
     let u10 = met.wind_speed_at_m_s(10.0);
-    let screening = dense_cloud::screen(90_000.0, 0.0709, 288.15, u10).unwrap();
+    let screening = dense_cloud::screen(90_000.0, 0.0709, [288.15; 2], u10).unwrap();
     let cloud = DenseCloud::new(&screening);
     let x_t = cloud.passive_beyond_m();
     assert!((1900.0..2050.0).contains(&x_t), "{x_t}");
@@ -149,6 +149,46 @@ fn a_ruptured_chlorine_tank_car_follows_the_workbook_cloud_then_turns_passive() 
         .warnings()
         .iter()
         .any(|w| w.contains("forms a dense gas cloud") && w.contains("about 2000 m")));
+}
+
+/// A tank car whose liquefied chlorine flashes on rupture leaves a cloud of vapour at the
+/// boiling point (239.11 K): the puff follows the workbook cloud of that cold vapour — 1.2 × as
+/// dense at the source, a smaller initial volume, a larger reduced gravity — not the
+/// isothermal one.
+#[test]
+fn a_flashing_rupture_is_followed_as_the_cold_cloud_it_is() {
+    let mut s = scenario("Chlorine", 9000.0, 10.0, 1.0);
+    s.sources[0].release_temperature_k = Some(239.11);
+    let met = uniform(&s);
+    let u10 = met.wind_speed_at_m_s(10.0);
+    let cold = dense_cloud::screen(90_000.0, 0.0709, [239.11, 288.15], u10).unwrap();
+    let warm = dense_cloud::screen(90_000.0, 0.0709, [288.15; 2], u10).unwrap();
+    let (cold_cloud, warm_cloud) = (DenseCloud::new(&cold), DenseCloud::new(&warm));
+    let mut r = run(&s, &met, true);
+    let mut differs = 0.0f64;
+    for k in 1..=10 {
+        r.step(60.0);
+        let p = &r.puffs()[0];
+        assert!(p.dense.is_some(), "dense for the first 10 min");
+        let cm = cold_cloud.centreline_fraction(p.travel_m) * cold.vapour_density_kg_m3;
+        assert!(
+            (ground_centre(p) / cm - 1.0).abs() < 1e-9,
+            "x {}",
+            p.travel_m
+        );
+        let r_t = cold_cloud.radius_m(60.0 * f64::from(k));
+        assert!((p.sigma_y_m * 2f64.sqrt() / r_t - 1.0).abs() < 1e-12);
+        let isothermal = warm_cloud.centreline_fraction(p.travel_m) * warm.vapour_density_kg_m3;
+        differs = differs.max((cm / isothermal - 1.0).abs());
+    }
+    assert!(differs > 0.05, "{differs}");
+    assert!(
+        r.warnings()
+            .iter()
+            .any(|w| w.contains("2.9 × as dense as air")),
+        "{:?}",
+        r.warnings()
+    );
 }
 
 #[test]

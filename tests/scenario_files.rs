@@ -101,7 +101,7 @@ fn misspelt_key_names_its_path_and_the_closest_key() {
     );
     assert_eq!(
         problems(&VALID.replace("height_m = 40", "height_m = 40\ncolour = \"red\"")),
-        ["source[0].colour = \"red\": expected a key of source[0]: name, location, height_m, start_s, duration_s, release, inventory, stack_diameter_m, exit_velocity_m_s, exit_temperature_k"]
+        ["source[0].colour = \"red\": expected a key of source[0]: name, location, height_m, start_s, duration_s, release, inventory, stack_diameter_m, exit_velocity_m_s, exit_temperature_k, release_temperature_k"]
     );
 }
 
@@ -323,6 +323,31 @@ fn toml_syntax_error_gives_the_line() {
         &VALID.replace("height_m = 40", "height_m = = 40"),
         &["(syntax) line 17", "height_m = = 40", "valid TOML"],
     );
+}
+
+#[test]
+fn release_temperature_out_of_range_or_against_the_stacks() {
+    fails_with(
+        &VALID.replace(
+            "height_m = 40",
+            "height_m = 40\nrelease_temperature_k = -34",
+        ),
+        &["source[0].release_temperature_k = -34", "K"],
+    );
+    let stack =
+        "height_m = 40\nstack_diameter_m = 3\nexit_velocity_m_s = 10\nexit_temperature_k = 400";
+    fails_with(
+        &VALID.replace(
+            "height_m = 40",
+            &format!("{stack}\nrelease_temperature_k = 239"),
+        ),
+        &[
+            "source[0].release_temperature_k = 239",
+            "exit_temperature_k (400 K)",
+        ],
+    );
+    let same = format!("{stack}\nrelease_temperature_k = 400");
+    assert!(problems(&VALID.replace("height_m = 40", &same)).is_empty());
 }
 
 #[test]

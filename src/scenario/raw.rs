@@ -42,6 +42,9 @@ pub struct SourceSection {
     pub stack_diameter_m: Option<f64>,
     pub exit_velocity_m_s: Option<f64>,
     pub exit_temperature_k: Option<f64>,
+    /// Temperature of the released vapour (K) where it is not the air's: a refrigerated
+    /// liquid's boil-off, or a liquefied gas flashing at its boiling point.
+    pub release_temperature_k: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -26,10 +26,11 @@
 //! wide (H₀ = 2R₀, R₀ = (V₀/2π)^⅓) — the shape of the Thorney Island trials' release
 //! containers (about 14 m across and 13 m tall), on whose clouds the correlations rest.
 //!
-//! **Assumptions.** As in [`super::dense_gas`]: the gas is released as pure vapour at the
-//! air temperature (isothermal, ρ₀ = pM/(RT)); a flashing liquefied gas makes a colder,
-//! denser cloud than this. The correlations hold for releases at ground level and
-//! −1 ≤ α ≤ 1; α outside is held at the nearest end and said so.
+//! **Assumptions.** As in [`super::dense_gas`]: the gas is released as pure vapour at its own
+//! temperature T₀ (the air's unless the scenario gives another: a liquefied gas flashing at its
+//! boiling point), ρ₀ = pM/(RT₀), V₀ = M/ρ₀; the mass concentration is C_m/C₀·ρ₀, cold or not;
+//! the aerosol of a flashing release is not represented. The correlations hold for releases at
+//! ground level and −1 ≤ α ≤ 1; α outside is held at the nearest end and said so.
 //!
 //! ## References
 //! - Britter, R.E., McQuaid, J. (1988) *Workbook on the Dispersion of Dense Gases*. HSE
@@ -42,9 +43,7 @@
 //!   (cross-checked against the table of the open-source GasDispersion.jl,
 //!   `src/utils/britter_mcquaid_correls.jl`).
 
-use super::dense_gas::{
-    beta, isothermal_vapour, workbook_curve, AIR_MOLAR_MASS_KG_MOL, ALPHA_RANGE,
-};
+use super::dense_gas::{beta, vapour, workbook_curve, ALPHA_RANGE};
 
 /// The criterion above which gravity spreading of a cloud matters (Britter & McQuaid 1988).
 pub const CRITERION_THRESHOLD: f64 = 0.2;
@@ -96,7 +95,7 @@ pub struct CloudScreening {
     pub ten_percent_m: f64,
     /// Distance (m) at which it is 0.1 %, where the workbook returns to passive dispersion.
     pub passive_beyond_m: f64,
-    /// ρ₀, the density of the pure vapour at the air temperature (kg/m³): C₀.
+    /// ρ₀, the density of the pure vapour at its release temperature (kg/m³): C₀.
     pub vapour_density_kg_m3: f64,
     /// g₀′ (m/s²).
     pub reduced_gravity_m_s2: f64,
@@ -123,19 +122,21 @@ impl CloudScreening {
 }
 
 /// Screens an instantaneous release of `mass_kg` of a vapour of molar mass
-/// `molar_mass_kg_mol` into air at `air_temperature_k` under a 10 m wind `wind_speed_m_s`;
-/// `None` when the vapour is not heavier than air or the mass or wind is not positive.
+/// `molar_mass_kg_mol` at `vapour_temperature_k` into air at `air_temperature_k` under a 10 m
+/// wind `wind_speed_m_s` (the vapour's density as for a continuous release,
+/// [`super::dense_gas`]); `None` when the vapour is not heavier than the air or the mass or
+/// wind is not positive.
 pub fn screen(
     mass_kg: f64,
     molar_mass_kg_mol: f64,
-    air_temperature_k: f64,
+    [vapour_temperature_k, air_temperature_k]: [f64; 2],
     wind_speed_m_s: f64,
 ) -> Option<CloudScreening> {
-    if !(mass_kg > 0.0 && wind_speed_m_s > 0.0 && molar_mass_kg_mol > AIR_MOLAR_MASS_KG_MOL) {
+    let (density_ratio, rho_gas, g_reduced) =
+        vapour(molar_mass_kg_mol, vapour_temperature_k, air_temperature_k);
+    if !(mass_kg > 0.0 && wind_speed_m_s > 0.0 && density_ratio > 1.0) {
         return None;
     }
-    let (density_ratio, rho_gas, g_reduced) =
-        isothermal_vapour(molar_mass_kg_mol, air_temperature_k);
     let volume = mass_kg / rho_gas;
     let length = volume.cbrt();
     let u = wind_speed_m_s;
@@ -165,7 +166,9 @@ const KNOTS: usize = 1 + INSTANTANEOUS_CORRELATIONS.len();
 ///
 /// C_m/C₀ follows the near-field form to x′ = [`NEAR_FIELD_END`], then the seven correlations
 /// of [`INSTANTANEOUS_CORRELATIONS`], read as the workbook draws them: straight lines between
-/// the tabulated points on log–log axes. Concentrations are those of an isothermal release.
+/// the tabulated points on log–log axes. C_m/C₀ is the dilution by volume as if the mixing were
+/// isothermal, so C_m/C₀·ρ₀ is the mass concentration of a cold release too
+/// ([`super::dense_gas`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DenseCloud {
     /// V₀ (m³).
@@ -237,7 +240,7 @@ mod tests {
     /// = 1.80028 → 1962 m.
     #[test]
     fn a_ruptured_chlorine_tank_car_is_dense_to_about_two_kilometres() {
-        let s = screen(90_000.0, CHLORINE_KG_MOL, 288.15, 2.5).unwrap();
+        let s = screen(90_000.0, CHLORINE_KG_MOL, [288.15; 2], 2.5).unwrap();
         assert!((s.vapour_density_kg_m3 - 2.9985).abs() < 1e-3, "{s:?}");
         assert!((s.volume_m3 - 30_015.0).abs() < 10.0, "{s:?}");
         assert!((s.source_length_m - 31.077).abs() < 1e-2, "{s:?}");
@@ -252,14 +255,14 @@ mod tests {
 
     #[test]
     fn a_vapour_no_heavier_than_air_or_nothing_at_all_is_not_screened() {
-        assert_eq!(screen(1000.0, 0.017, 288.15, 3.0), None); // ammonia
-        assert_eq!(screen(0.0, CHLORINE_KG_MOL, 288.15, 3.0), None);
-        assert_eq!(screen(1000.0, CHLORINE_KG_MOL, 288.15, 0.0), None);
+        assert_eq!(screen(1000.0, 0.017, [288.15; 2], 3.0), None); // ammonia
+        assert_eq!(screen(0.0, CHLORINE_KG_MOL, [288.15; 2], 3.0), None);
+        assert_eq!(screen(1000.0, CHLORINE_KG_MOL, [288.15; 2], 0.0), None);
         // A kilogram of chlorine in a gale is barely dense: criterion (14.198·0.69347)^½/15
         // = 0.2092.
-        let s = screen(1.0, CHLORINE_KG_MOL, 288.15, 15.0).unwrap();
+        let s = screen(1.0, CHLORINE_KG_MOL, [288.15; 2], 15.0).unwrap();
         assert!((s.criterion - 0.2092).abs() < 1e-3, "{s:?}");
-        assert!(screen(1.0, CHLORINE_KG_MOL, 288.15, 20.0).is_some_and(|s| !s.is_dense()));
+        assert!(screen(1.0, CHLORINE_KG_MOL, [288.15; 2], 20.0).is_some_and(|s| !s.is_dense()));
     }
 
     #[test]
@@ -285,7 +288,7 @@ mod tests {
     #[test]
     fn the_cloud_concentration_falls_continuously_and_passes_through_each_correlation() {
         for (mass, wind) in [(90_000.0, 2.5), (500.0, 6.0), (20.0, 12.0)] {
-            let s = screen(mass, CHLORINE_KG_MOL, 288.15, wind).unwrap();
+            let s = screen(mass, CHLORINE_KG_MOL, [288.15; 2], wind).unwrap();
             let c = DenseCloud::new(&s);
             let l = s.source_length_m;
             assert_eq!(c.centreline_fraction(0.0), 1.0);
@@ -310,7 +313,7 @@ mod tests {
 
     #[test]
     fn the_cloud_slumps_from_a_cylinder_as_the_square_root_of_time() {
-        let s = screen(90_000.0, CHLORINE_KG_MOL, 288.15, 2.5).unwrap();
+        let s = screen(90_000.0, CHLORINE_KG_MOL, [288.15; 2], 2.5).unwrap();
         let c = DenseCloud::new(&s);
         // V₀ = πR₀²·2R₀: a cylinder as tall as it is wide.
         let r0 = c.initial_radius_m;

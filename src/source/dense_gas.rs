@@ -19,13 +19,23 @@
 //! would. Beyond the last fraction (0.2 %) the workbook itself returns to passive dispersion,
 //! so the 0.2 % distance is the extent of the region the passive models misrepresent.
 //!
-//! **Assumptions.** The gas is released as pure vapour at the air temperature (isothermal,
-//! ρ₀ = pM/(RT)). A liquefied gas that flashes (chlorine, ammonia) forms a colder cloud laden
-//! with aerosol, denser than this, so the screening understates its dense behaviour; a gas
-//! lighter than air (ammonia, M = 17) is screened out even though a refrigerated ammonia
-//! release can be denser than air. The correlations hold for ground-level releases of
-//! continuous plumes (u·T_release/x ≥ 2.5) and −1 ≤ α ≤ 1; α outside is held at the nearest
-//! end and said so.
+//! **The source gas.** The gas is released as pure vapour at its own temperature T₀ — the air's
+//! unless the scenario gives another (`release_temperature_k`: a refrigerated liquid's
+//! boil-off, or a liquefied gas flashing at its boiling point) — so ρ₀ = pM/(RT₀) and
+//! ρ₀/ρₐ = (M/Mₐ)(Tₐ/T₀) ([`vapour`]). A cold release is denser (chlorine at its boiling point,
+//! 239 K, is 2.95 × as dense as air at 288 K; at 288 K, 2.45 ×) and occupies less volume.
+//! **Cold releases.** The correlations are written in the source's own volume V₀ (or rate q₀)
+//! and density, and give the dilution C_m/C₀ by volume as if the mixing were isothermal; the
+//! workbook turns that into a volume fraction with the non-isothermal correction
+//! C = C*/(C* + (1 − C*)·T₀/Tₐ) (CCPS 1999 §2.1.3). For mixtures with equal molar heat
+//! capacities the volumes of gas and air add (the entrained air cools exactly as the gas warms),
+//! so the mass concentration is C*·ρ₀ with ρ₀ at T₀ — no correction is needed for it, and this
+//! model works in mass. The aerosol of a flashing release (its liquid fraction) is not
+//! represented: it would make the cloud denser and colder still as it evaporates, so the
+//! screening still understates such a cloud's dense behaviour. A gas lighter than air at its
+//! release temperature (ammonia at 240 K is 0.71 × as dense as air) is screened out. The
+//! correlations hold for ground-level releases of continuous plumes (u·T_release/x ≥ 2.5) and
+//! −1 ≤ α ≤ 1; α outside is held at the nearest end and said so.
 //!
 //! ## References
 //! - Britter, R.E., McQuaid, J. (1988) *Workbook on the Dispersion of Dense Gases*. HSE
@@ -88,7 +98,7 @@ pub struct Screening {
     pub ten_percent_m: f64,
     /// Distance (m) at which it is 0.2 %, where the workbook returns to passive dispersion.
     pub passive_beyond_m: f64,
-    /// ρ₀, the density of the pure vapour at the air temperature (kg/m³): the source
+    /// ρ₀, the density of the pure vapour at its release temperature (kg/m³): the source
     /// concentration C₀.
     pub vapour_density_kg_m3: f64,
     /// q₀ = Q/ρ₀ (m³/s).
@@ -131,17 +141,18 @@ pub fn workbook_curve(knots: &[(f64, f64)], near: fn(f64) -> f64, x_over_l: f64)
     10f64.powf(c0 + (lx - x0) / (x1 - x0) * (c1 - c0))
 }
 
-/// A vapour of molar mass `molar_mass_kg_mol` at the temperature `air_temperature_k` of the
-/// air it enters: (ρ₀/ρₐ, ρ₀ in kg/m³, g₀′ = g(ρ₀ − ρₐ)/ρₐ in m/s²). Ideal gases at the same
-/// pressure and temperature: ρ₀/ρₐ = M/Mₐ, and ρₐ = pMₐ/(RT) at p = 101 325 Pa.
-pub fn isothermal_vapour(molar_mass_kg_mol: f64, air_temperature_k: f64) -> (f64, f64, f64) {
-    let rho_air = 101_325.0 * AIR_MOLAR_MASS_KG_MOL / (8.314_462_618 * air_temperature_k);
-    let density_ratio = molar_mass_kg_mol / AIR_MOLAR_MASS_KG_MOL;
-    (
-        density_ratio,
-        density_ratio * rho_air,
-        GRAVITY_M_S2 * (density_ratio - 1.0),
-    )
+/// A vapour of molar mass `molar_mass_kg_mol` at `vapour_temperature_k` entering air at
+/// `air_temperature_k`: (ρ₀/ρₐ, ρ₀ in kg/m³, g₀′ = g(ρ₀ − ρₐ)/ρₐ in m/s²). Ideal gases at one
+/// pressure, p = 101 325 Pa: ρ = pM/(RT), so ρ₀/ρₐ = (M/Mₐ)(Tₐ/T₀).
+pub fn vapour(
+    molar_mass_kg_mol: f64,
+    vapour_temperature_k: f64,
+    air_temperature_k: f64,
+) -> (f64, f64, f64) {
+    let density = |m: f64, t: f64| 101_325.0 * m / (8.314_462_618 * t);
+    let rho_gas = density(molar_mass_kg_mol, vapour_temperature_k);
+    let density_ratio = rho_gas / density(AIR_MOLAR_MASS_KG_MOL, air_temperature_k);
+    (density_ratio, rho_gas, GRAVITY_M_S2 * (density_ratio - 1.0))
 }
 
 /// β(α) of one correlation: linear between knots, constant beyond the ends.
@@ -168,19 +179,20 @@ pub fn distance_m(ratio: f64, alpha: f64, d_m: f64) -> Option<f64> {
 }
 
 /// Screens a continuous release of `rate_kg_s` of a vapour of molar mass `molar_mass_kg_mol`
-/// into air at `air_temperature_k` under a 10 m wind `wind_speed_m_s`; `None` when the vapour
-/// is not heavier than air or the rate or wind is not positive.
+/// at `vapour_temperature_k` into air at `air_temperature_k` under a 10 m wind
+/// `wind_speed_m_s`; `None` when the vapour is not heavier than the air or the rate or wind is
+/// not positive.
 pub fn screen(
     rate_kg_s: f64,
     molar_mass_kg_mol: f64,
-    air_temperature_k: f64,
+    [vapour_temperature_k, air_temperature_k]: [f64; 2],
     wind_speed_m_s: f64,
 ) -> Option<Screening> {
-    if !(rate_kg_s > 0.0 && wind_speed_m_s > 0.0 && molar_mass_kg_mol > AIR_MOLAR_MASS_KG_MOL) {
+    let (density_ratio, rho_gas, g_reduced) =
+        vapour(molar_mass_kg_mol, vapour_temperature_k, air_temperature_k);
+    if !(rate_kg_s > 0.0 && wind_speed_m_s > 0.0 && density_ratio > 1.0) {
         return None;
     }
-    let (density_ratio, rho_gas, g_reduced) =
-        isothermal_vapour(molar_mass_kg_mol, air_temperature_k);
     let q0 = rate_kg_s / rho_gas;
     let u = wind_speed_m_s;
     let d = (q0 / u).sqrt();
@@ -287,11 +299,33 @@ mod tests {
 
     const CHLORINE_KG_MOL: f64 = 0.0709;
 
+    /// The same release flashing at chlorine's boiling point, 239.11 K (NIST Chemistry
+    /// WebBook), into the same air, by hand: ρ₀ = pM/(RT₀) = 3.6135 kg/m³, ρ₀/ρₐ = 2.9498
+    /// (= 2.4478 · 288.15/239.11), g₀′ = 19.121 m/s², q₀ = 2.7674 m³/s, D = 0.96045 m,
+    /// criterion = 1.2684, α = 0.12390; β(0.1) = 1.85 − 0.5·(0.12390 + 0.14) → 50.18 m,
+    /// β(0.002) = 2.77 − (0.56/1.13)·(0.12390 + 0.13) → 423.3 m.
+    #[test]
+    fn a_cold_release_is_denser_and_smaller_by_the_temperature_ratio() {
+        let s = screen(10.0, CHLORINE_KG_MOL, [239.11, 288.15], 3.0).unwrap();
+        assert!((s.vapour_density_kg_m3 - 3.6135).abs() < 1e-3, "{s:?}");
+        assert!((s.density_ratio - 2.9498).abs() < 1e-3, "{s:?}");
+        assert!((s.reduced_gravity_m_s2 - 19.121).abs() < 1e-2, "{s:?}");
+        assert!((s.source_length_m - 0.96045).abs() < 1e-4, "{s:?}");
+        assert!((s.criterion - 1.2684).abs() < 1e-3, "{s:?}");
+        assert!((s.alpha - 0.12390).abs() < 1e-4, "{s:?}");
+        assert!((s.ten_percent_m - 50.18).abs() < 0.1, "{s:?}");
+        assert!((s.passive_beyond_m - 423.3).abs() < 0.5, "{s:?}");
+        // Warm enough, the heavy molecule makes a vapour lighter than the air: not screened.
+        assert_eq!(screen(10.0, CHLORINE_KG_MOL, [720.0, 288.15], 3.0), None);
+        // Refrigerated ammonia at its boiling point (239.8 K) is still lighter than the air.
+        assert_eq!(screen(10.0, 0.017_03, [239.8, 288.15], 3.0), None);
+    }
+
     #[test]
     fn a_vapour_no_heavier_than_air_is_not_screened() {
-        assert_eq!(screen(10.0, 0.017, 288.15, 3.0), None); // ammonia
-        assert_eq!(screen(10.0, AIR_MOLAR_MASS_KG_MOL, 288.15, 3.0), None);
-        assert_eq!(screen(0.0, CHLORINE_KG_MOL, 288.15, 3.0), None);
+        assert_eq!(screen(10.0, 0.017, [288.15; 2], 3.0), None); // ammonia
+        assert_eq!(screen(10.0, AIR_MOLAR_MASS_KG_MOL, [288.15; 2], 3.0), None);
+        assert_eq!(screen(0.0, CHLORINE_KG_MOL, [288.15; 2], 3.0), None);
     }
 
     /// 10 kg/s of chlorine vapour at 15 °C in a 3 m/s wind, by hand: ρₐ = 1.2250 kg/m³,
@@ -301,7 +335,7 @@ mod tests {
     /// β(0.002) = 2.77 − (0.56/1.13)·(0.08839 + 0.13) = 2.6618 → 484 m.
     #[test]
     fn chlorine_rail_car_rate_is_dense_to_about_half_a_kilometre() {
-        let s = screen(10.0, CHLORINE_KG_MOL, 288.15, 3.0).unwrap();
+        let s = screen(10.0, CHLORINE_KG_MOL, [288.15; 2], 3.0).unwrap();
         assert!((s.density_ratio - 2.4478).abs() < 1e-3, "{s:?}");
         assert!((s.source_length_m - 1.0544).abs() < 1e-3, "{s:?}");
         assert!((s.criterion - 1.1848).abs() < 1e-3, "{s:?}");
@@ -316,8 +350,8 @@ mod tests {
         // A heavy vapour trickling out in a strong wind: α far below −0.7, so β is the
         // plateau of each correlation and x ∝ D = (q₀/u)^½: four times the rate, twice the
         // distances.
-        let a = screen(0.001, CHLORINE_KG_MOL, 288.15, 8.0).unwrap();
-        let b = screen(0.004, CHLORINE_KG_MOL, 288.15, 8.0).unwrap();
+        let a = screen(0.001, CHLORINE_KG_MOL, [288.15; 2], 8.0).unwrap();
+        let b = screen(0.004, CHLORINE_KG_MOL, [288.15; 2], 8.0).unwrap();
         assert!(a.alpha < -1.0 && !a.is_dense(), "{a:?}");
         assert!((a.passive_beyond_m / a.source_length_m - 10f64.powf(2.6)).abs() < 1e-9);
         assert!((b.passive_beyond_m / a.passive_beyond_m - 2.0).abs() < 1e-9);
@@ -329,7 +363,7 @@ mod tests {
         // A moderate release (α ≈ 0.09, near field to 30 D), a very dense one in light wind
         // (α > 0.6: the 10 % point comes before 30 D) and a weak one (α < −0.7, the plateau).
         for (rate, wind) in [(10.0, 3.0), (200.0, 1.0), (0.01, 8.0)] {
-            let s = screen(rate, CHLORINE_KG_MOL, 288.15, wind).unwrap();
+            let s = screen(rate, CHLORINE_KG_MOL, [288.15; 2], wind).unwrap();
             let p = DensePlume::new(&s);
             let d = s.source_length_m;
             assert_eq!(p.centreline_fraction(0.0), 1.0);
@@ -354,7 +388,7 @@ mod tests {
             let ratio = p.centreline_fraction(2.0 * xt) / p.centreline_fraction(xt);
             assert!((ratio - 0.25).abs() < 1e-12);
         }
-        let s = screen(200.0, CHLORINE_KG_MOL, 288.15, 1.0).unwrap();
+        let s = screen(200.0, CHLORINE_KG_MOL, [288.15; 2], 1.0).unwrap();
         assert!(s.alpha > 0.6, "{}", s.alpha);
         // The near field still holds at x = D: 306/307.
         let p = DensePlume::new(&s);
@@ -366,7 +400,7 @@ mod tests {
     fn the_cloud_is_wider_than_its_source_by_eight_buoyancy_lengths_and_spreads_as_x_to_two_thirds()
     {
         // 10 kg/s at 3 m/s: l_b = g₀′q₀/u³ = 14.198 · 3.3350 / 27 = 1.7537 m.
-        let s = screen(10.0, CHLORINE_KG_MOL, 288.15, 3.0).unwrap();
+        let s = screen(10.0, CHLORINE_KG_MOL, [288.15; 2], 3.0).unwrap();
         let p = DensePlume::new(&s);
         assert!(
             (p.buoyancy_length_m - 1.7537).abs() < 1e-3,

@@ -80,12 +80,25 @@ pub struct Source {
     pub duration_s: f64,
     pub releases: Vec<Release>,
     pub stack: Option<Stack>,
+    /// Temperature of the released vapour (K) when the scenario gives it
+    /// (`release_temperature_k`, or a stack's exit temperature); `None`: the air's. It sets the
+    /// density of a dense-gas release ([`Source::vapour_temperature_k`]).
+    pub release_temperature_k: Option<f64>,
 }
 
 impl Source {
     /// Release end, seconds after the scenario start.
     pub fn end_s(&self) -> f64 {
         self.start_s + self.duration_s
+    }
+
+    /// The temperature (K) of the released vapour where it enters air at `air_temperature_k`:
+    /// the scenario's, else the stack's exit temperature, else the air's (an isothermal
+    /// release).
+    pub fn vapour_temperature_k(&self, air_temperature_k: f64) -> f64 {
+        self.release_temperature_k
+            .or(self.stack.map(|s| s.exit_temperature_k))
+            .unwrap_or(air_temperature_k)
     }
 
     /// Seconds of release that fall inside `[t0, t1]`.

@@ -136,8 +136,9 @@ fn virtual_distance_m(sigma: impl Fn(f64) -> f64, target_m: f64) -> f64 {
 }
 
 /// The chemical vapour of `source` and its screening, in a 10 m wind `wind_10m_m_s` and air
-/// at `air_temperature_k`, when it is heavier than air and slumps at the source; `None`
-/// otherwise.
+/// at `air_temperature_k` (the vapour at its own temperature,
+/// [`Source::vapour_temperature_k`]), when it is heavier than air and slumps at the source;
+/// `None` otherwise.
 pub fn dense_release(
     source: &Source,
     species: &[Species],
@@ -148,10 +149,25 @@ pub fn dense_release(
     let s = dense_gas::screen(
         mix.rate_kg_s,
         mix.molar_mass_kg_mol,
-        air_temperature_k,
+        [
+            source.vapour_temperature_k(air_temperature_k),
+            air_temperature_k,
+        ],
         wind_10m_m_s,
     )?;
     s.is_dense().then_some((mix, s))
+}
+
+/// How a dense-gas warning states the vapour's temperature: the scenario's, or the air's (and
+/// that a liquefied gas flashing from a rupture or a liquid leak leaves colder and denser). The
+/// aerosol of a flashing release is not represented either way.
+pub fn vapour_note(source: &Source) -> String {
+    match source.release_temperature_k.or(source.stack.map(|s| s.exit_temperature_k)) {
+        Some(t) => format!(
+            "vapour released at {t:.0} K; the aerosol of a flashing release is not represented, so a real cloud is denser still"
+        ),
+        None => "vapour released at the air temperature: a liquefied gas that flashes leaves colder and denser (release_temperature_k, its boiling point)".into(),
+    }
 }
 
 /// The releases of `source` of library chemicals, taken together as one vapour: they leave
@@ -275,7 +291,7 @@ mod tests {
     /// 10 kg/s of chlorine at 15 °C in a 2.5 m/s wind, F stability, urban (the Saint John
     /// rail-car scenario).
     fn rail_car() -> (Screening, DenseGasSigmas) {
-        let s = dense_gas::screen(10.0, CHLORINE_KG_MOL, 288.15, 2.5).unwrap();
+        let s = dense_gas::screen(10.0, CHLORINE_KG_MOL, [288.15; 2], 2.5).unwrap();
         let passive = PassiveSigmas::new(SigmaScheme::Briggs, StabilityClass::F, Terrain::Urban);
         let d = DenseGasSigmas::new(DensePlume::new(&s), s.volume_rate_m3_s, 2.5, passive);
         (s, d)
@@ -386,7 +402,7 @@ mod tests {
             let rate = 10f64.powf(-3.0 + 6.0 * uniform());
             let wind = 0.5 + 19.5 * uniform();
             let air = 250.0 + 60.0 * uniform();
-            let Some(s) = dense_gas::screen(rate, CHLORINE_KG_MOL, air, wind) else {
+            let Some(s) = dense_gas::screen(rate, CHLORINE_KG_MOL, [air; 2], wind) else {
                 continue;
             };
             if !s.is_dense() || s.alpha > dense_gas::ALPHA_RANGE.1 {
@@ -422,18 +438,19 @@ mod tests {
             duration_s: 1800.0,
             releases: vec![],
             stack: None,
+            release_temperature_k: None,
         };
-        let rail_car = dense_gas::screen(10.0, CHLORINE_KG_MOL, 288.15, 3.0).unwrap();
+        let rail_car = dense_gas::screen(10.0, CHLORINE_KG_MOL, [288.15; 2], 3.0).unwrap();
         assert!(applies(&source(1.0), &rail_car));
         assert!(applies(&source(GROUND_RELEASE_MAX_HEIGHT_M), &rail_car));
         assert!(!applies(&source(20.0), &rail_car), "an elevated release");
         // 600 kg/s in a 0.6 m/s wind: α = 1.14, beyond the correlations' range.
-        let extreme = dense_gas::screen(600.0, CHLORINE_KG_MOL, 288.15, 0.6).unwrap();
+        let extreme = dense_gas::screen(600.0, CHLORINE_KG_MOL, [288.15; 2], 0.6).unwrap();
         assert!(extreme.alpha > 1.0, "{}", extreme.alpha);
         assert!(!applies(&source(1.0), &extreme));
         // A trickle in a strong wind, barely dense, on the correlations' plateau (α < −0.7;
         // the criterion is 10^(α/1.2), so no dense release has α below −0.99): applies.
-        let weak = dense_gas::screen(0.02, CHLORINE_KG_MOL, 288.15, 8.0).unwrap();
+        let weak = dense_gas::screen(0.02, CHLORINE_KG_MOL, [288.15; 2], 8.0).unwrap();
         assert!(weak.alpha < -0.7 && weak.is_dense(), "{weak:?}");
         assert!(applies(&source(1.0), &weak));
     }

@@ -370,6 +370,7 @@ mod tests {
             duration_s: 1.0,
             releases: vec![],
             stack: None,
+            release_temperature_k: None,
         };
         let p = PlumeGeometry::new(&src, &met, SigmaScheme::Briggs, Terrain::Rural, &tm);
         let (mut a, mut b) = (vec![0.0; 777], vec![0.0; 777]);

@@ -43,7 +43,7 @@ use super::{Growth, Puff};
 use crate::met::boundary_layer::CALM_WIND_M_S;
 use crate::met::StabilityClass;
 use crate::model::gaussian::dense::{
-    applies, at_grade, chemical_mixture, dense_release, plume_sigmas, ChemicalMixture,
+    applies, at_grade, chemical_mixture, dense_release, plume_sigmas, vapour_note, ChemicalMixture,
 };
 use crate::source::dense_cloud::{self, CloudScreening, DenseCloud};
 use crate::source::dense_gas::{DensePlume, Screening};
@@ -145,7 +145,10 @@ pub fn instantaneous_release(
     let s = dense_cloud::screen(
         mix.rate_kg_s * source.duration_s,
         mix.molar_mass_kg_mol,
-        air_temperature_k,
+        [
+            source.vapour_temperature_k(air_temperature_k),
+            air_temperature_k,
+        ],
         wind_m_s,
     )?;
     (s.is_dense() && s.is_instantaneous(source.duration_s)).then_some((mix, s))
@@ -172,10 +175,11 @@ pub fn warning(source: &Source, mix: &ChemicalMixture, s: &CloudScreening) -> St
     // Two significant figures: the distance is an estimate.
     let unit = 10f64.powf(s.passive_beyond_m.log10().floor() - 1.0);
     let mut text = format!(
-        "{species_name} from '{}' ({mass_kg:.0} kg in {:.0} s) forms a dense gas cloud, {:.1} × as dense as air: model gaussian_puff follows Britter & McQuaid's (1988) instantaneous-release correlations (ground-level maximum and gravity slumping; vapour released at the air temperature, so a cold flashing release is denser than modelled) to about {} m, where it is down to 0.1 % of its source concentration, and a passive puff beyond",
+        "{species_name} from '{}' ({mass_kg:.0} kg in {:.0} s) forms a dense gas cloud, {:.1} × as dense as air: model gaussian_puff follows Britter & McQuaid's (1988) instantaneous-release correlations (ground-level maximum and gravity slumping; {}) to about {} m, where it is down to 0.1 % of its source concentration, and a passive puff beyond",
         source.name,
         source.duration_s,
         s.density_ratio,
+        vapour_note(source),
         (s.passive_beyond_m / unit).round() * unit,
     );
     if s.outside_fit() {
@@ -190,7 +194,7 @@ mod tests {
 
     #[test]
     fn the_dense_puff_has_the_workbook_maximum_at_its_centre_and_carries_the_whole_cloud() {
-        let s = dense_cloud::screen(90_000.0, 0.0709, 288.15, 2.5).unwrap();
+        let s = dense_cloud::screen(90_000.0, 0.0709, [288.15; 2], 2.5).unwrap();
         let cloud = DenseCloud::new(&s);
         let d = DensePhase::Cloud(cloud);
         let mass = 90_000.0;

@@ -92,6 +92,25 @@ pub(super) fn source(
             None
         }
     };
+    // The vapour's own temperature: one value, so a stack's exit temperature is the release's.
+    let release_temperature_k = raw.release_temperature_k.filter(|&t| {
+        p.range(
+            &at("release_temperature_k"),
+            t,
+            Bounds::new(20.0, true, 2000.0, true, "K"),
+        );
+        if let Some(s) = stack.filter(|s| s.exit_temperature_k != t) {
+            p.push(
+                at("release_temperature_k"),
+                fmt_num(t),
+                format!(
+                    "the stack's exit_temperature_k ({} K), or no release_temperature_k: a stack's release leaves at its exit temperature",
+                    s.exit_temperature_k
+                ),
+            );
+        }
+        true
+    });
     let mut releases = vec![];
     // An `inventory` table becomes nuclide releases (crate::source::inventory).
     let mut release_items = raw.release;
@@ -168,6 +187,7 @@ pub(super) fn source(
         duration_s: rel_duration_s,
         releases,
         stack,
+        release_temperature_k,
     })
 }
 
