@@ -75,7 +75,10 @@ fn bench(c: &mut Criterion) {
                 &chem.species[0],
                 0,
                 &bounds,
-                plume::exposure::indoor::DEFAULT_AIR_EXCHANGE_PER_H / 3600.0,
+                (
+                    plume::exposure::indoor::DEFAULT_AIR_EXCHANGE_PER_H / 3600.0,
+                    plume::exposure::indoor::ShelterExit::Never,
+                ),
             ))
         })
     });

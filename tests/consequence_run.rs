@@ -112,7 +112,8 @@ fn bad_consequence_options_are_reported_with_their_path() {
     let e = Scenario::parse(
         &border_scenario(
             "[consequence]\nshelter = { cloudshine = 1.4, groundshine = 0.3, inhalation = 0.7 }\n\
-             aegl_duration_min = 45\nsubstance_file = \"nope.toml\"\nair_exchange_per_h = -0.5\n",
+             aegl_duration_min = 45\nsubstance_file = \"nope.toml\"\nair_exchange_per_h = -0.5\n\
+             shelter_exit = \"at_dawn\"\n",
         ),
         Path::new("border.toml"),
     )
@@ -127,6 +128,9 @@ fn bad_consequence_options_are_reported_with_their_path() {
         "45",
         "consequence.substance_file",
         "nope.toml",
+        "consequence.shelter_exit",
+        "at_dawn",
+        "when_cloud_has_passed",
     ] {
         assert!(e.contains(want), "missing {want} in {e}");
     }
@@ -199,4 +203,51 @@ fn jurisdiction_flag_values_are_numbers_of_the_variables_type_as_cf_requires() {
     assert_eq!(values, vec![0.0, 1.0, 2.0, 11.0, 12.0]);
     let meanings = text_attr(&j, "flag_meanings");
     assert_eq!(meanings.split_whitespace().count(), values.len());
+}
+
+/// The 90 t chlorine rupture at Saint John, sheltered in closed houses: people who air the
+/// house once the cloud has passed are inside no larger AEGL zone than those who stay in, and
+/// the zones say which they are.
+#[test]
+fn airing_the_house_once_the_cloud_has_passed_shrinks_no_sheltered_zone_and_is_named() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/saint_john_chlorine_rupture.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let run = |extra: &str| {
+        let s = Scenario::parse(&format!("{text}\n[consequence]\n{extra}"), &path).unwrap();
+        simulate(&s, &RunOptions::default())
+            .unwrap()
+            .consequence
+            .summary
+    };
+    let (closed, aired) = (run(""), run("shelter_exit = \"when_cloud_has_passed\"\n"));
+    assert_eq!(closed.sheltered.len(), aired.sheltered.len());
+    assert!(!closed.sheltered.is_empty());
+    // Outdoors nothing changes.
+    let areas =
+        |z: &[plume::impact::ZoneSummary]| z.iter().map(|z| z.area_km2()).collect::<Vec<_>>();
+    assert_eq!(areas(&closed.zones), areas(&aired.zones));
+    let mut smaller = 0;
+    for (c, a) in closed.sheltered.iter().zip(&aired.sheltered) {
+        assert!(c.zone.ends_with("staying in"), "{}", c.zone);
+        assert!(
+            a.zone.ends_with("aired once the cloud has passed"),
+            "{}",
+            a.zone
+        );
+        assert!(
+            a.area_km2() <= c.area_km2(),
+            "{}: {} vs {}",
+            a.zone,
+            a.area_km2(),
+            c.area_km2()
+        );
+        smaller += usize::from(a.area_km2() < 0.95 * c.area_km2());
+    }
+    assert!(
+        smaller > 0,
+        "airing shrinks some zone: {:?} vs {:?}",
+        areas(&aired.sheltered),
+        areas(&closed.sheltered)
+    );
 }

@@ -9,6 +9,7 @@
 //! ground_roughness_factor = 1.0
 //! aegl_duration_min = 60            # 10, 30, 60, 240 or 480
 //! air_exchange_per_h = 0.45         # a closed building, for chemical exposure indoors
+//! shelter_exit = "never"            # or "when_cloud_has_passed": air the building then
 //! substance_file = "my_substances.toml"   # relative to the scenario file
 //! ```
 
@@ -76,6 +77,7 @@ pub fn assess(
         release_start_s,
         windows_s: windows,
         air_exchange_per_s: spec.air_exchange_per_h / 3600.0,
+        shelter_exit: spec.shelter_exit,
     };
     let exposure = exposure::compute(fields, library, &opts)?;
     let jurisdictions = Region::embedded().tag_grid(&fields.grid, projection);

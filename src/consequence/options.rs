@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::exposure::indoor::ShelterExit;
 use crate::exposure::{ExposureOptions, ShelterFactors};
 use crate::substance::{Library, AEGL_DURATIONS_S};
 
@@ -17,6 +18,8 @@ pub struct ConsequenceSection {
     pub aegl_duration_min: Option<f64>,
     /// Air changes per hour of a closed building, for chemical exposure indoors.
     pub air_exchange_per_h: Option<f64>,
+    /// When people sheltering end it: "never" or "when_cloud_has_passed".
+    pub shelter_exit: Option<String>,
     pub substance_file: Option<String>,
 }
 
@@ -38,6 +41,8 @@ pub struct ConsequenceSpec {
     pub aegl_duration_s: f64,
     /// Air changes per hour of a closed building (indoor chemical exposure).
     pub air_exchange_per_h: f64,
+    /// When people sheltering in it end sheltering.
+    pub shelter_exit: ShelterExit,
     /// Absolute path of the user substance file, if any.
     pub substance_file: Option<PathBuf>,
 }
@@ -51,6 +56,7 @@ impl Default for ConsequenceSpec {
             ground_roughness_factor: o.ground_roughness_factor,
             aegl_duration_s: 3600.0,
             air_exchange_per_h: o.air_exchange_per_s * 3600.0,
+            shelter_exit: o.shelter_exit,
             substance_file: None,
         }
     }
@@ -127,6 +133,17 @@ pub fn validate(
             "air changes per hour",
         ) {
             spec.air_exchange_per_h = v;
+        }
+    }
+    if let Some(name) = raw.shelter_exit {
+        let exits = [ShelterExit::Never, ShelterExit::WhenCloudHasPassed];
+        match exits.into_iter().find(|e| e.name() == name) {
+            Some(e) => spec.shelter_exit = e,
+            None => problem(
+                "consequence.shelter_exit".into(),
+                format!("{name:?}"),
+                "\"never\" (stay in the closed building) or \"when_cloud_has_passed\" (air it once the indoor air is dirtier than the outdoor air will be again)".into(),
+            ),
         }
     }
     if let Some(m) = raw.aegl_duration_min {

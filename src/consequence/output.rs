@@ -4,6 +4,7 @@
 use ndarray::{s, Array2};
 
 use super::Consequence;
+use crate::exposure::indoor::ShelterExit;
 use crate::exposure::{self, DAY_S};
 use crate::impact::ACTION_LEGEND;
 use crate::output::netcdf::{variable_name, ExtraField};
@@ -241,15 +242,27 @@ impl Consequence {
                     ("toxic_load_units".into(), "(mg m-3)^n min".into()),
                 ],
             ));
-            let ach = [(
-                "air_exchange_per_hour".to_string(),
-                (ce.air_exchange_per_s * 3600.0).to_string(),
-            )];
+            let ach = [
+                (
+                    "air_exchange_per_hour".to_string(),
+                    (ce.air_exchange_per_s * 3600.0).to_string(),
+                ),
+                (
+                    "shelter_exit".to_string(),
+                    ce.shelter_exit.name().to_string(),
+                ),
+            ];
+            let exit = match ce.shelter_exit {
+                ShelterExit::Never => "people staying in",
+                ShelterExit::WhenCloudHasPassed => {
+                    "then the outdoor air once the indoor air is dirtier than the outdoor air will be again"
+                }
+            };
             for (d, &dur) in AEGL_DURATIONS_S.iter().enumerate() {
                 out.push(field2(
                     format!("{v}_indoor_peak_mean_{}min", dur / 60.0),
                     format!(
-                        "peak {}-min running mean concentration of {} indoors, in a closed building (single-zone air exchange), over the run and 8 h after",
+                        "peak {}-min running mean concentration of {} indoors, in a closed building (single-zone air exchange), {exit}, over the run and 8 h after",
                         dur / 60.0,
                         ce.name
                     ),
@@ -261,7 +274,7 @@ impl Consequence {
             out.push(field2(
                 format!("{v}_indoor_toxic_load"),
                 format!(
-                    "toxic load of {} indoors in (mg m-3)^n min, n = {}, over the run and 8 h after",
+                    "toxic load of {} indoors in (mg m-3)^n min, n = {}, {exit}, over the run and 8 h after",
                     ce.name, ce.toxic_load_n
                 ),
                 &toxic_load_units(ce.toxic_load_n),

@@ -18,6 +18,14 @@
 //! equals the outdoor one unless people air the building or leave once the cloud has passed.
 //! For a cloud passing in τ ≪ 1/λ the indoor peak is about λ·∫C_out dt.
 //!
+//! Shelter-in-place guidance ends with that step: once the cloud has passed, open the windows
+//! or go outside (Chan et al. 2007 show that when sheltering ends decides much of what it
+//! achieves). [`ShelterExit::WhenCloudHasPassed`] models it with hindsight, as an all-clear
+//! given from measurements would: the occupants air the building at the first moment the
+//! indoor air is dirtier than the outdoor air will ever be again (C_in(t) > max C_out over
+//! [t, ∞)), and breathe the outdoor air from then on. Before that moment the building is
+//! closed; after it, nothing they breathe is above what they left indoors.
+//!
 //! ## References
 //! - Wilson, D.J. (1987) "Stay indoors or evacuate to avoid exposure to toxic gas?", Emergency
 //!   Preparedness Digest 14(1):19–24 — the single-zone model for toxic-gas sheltering.
@@ -30,6 +38,28 @@
 //! - US EPA (2011) *Exposure Factors Handbook: 2011 Edition*, EPA/600/R-09/052F, ch. 19,
 //!   Table 19-1 — residential air exchange rate, central 0.45 h⁻¹, 10th percentile 0.18 h⁻¹
 //!   (after Koontz & Rector 1995); recalled, to be checked against the table.
+
+/// When people sheltering in a building end it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ShelterExit {
+    /// They stay in the closed building (ALOHA's indoor concentration): the indoor air clears
+    /// only by air exchange, over the run and [`TAIL_S`] after it.
+    #[default]
+    Never,
+    /// They air the building (or leave it) once the indoor air is dirtier than the outdoor air
+    /// will ever be again, and breathe the outdoor air from then on.
+    WhenCloudHasPassed,
+}
+
+impl ShelterExit {
+    /// The scenario's spelling (`[consequence] shelter_exit`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ShelterExit::Never => "never",
+            ShelterExit::WhenCloudHasPassed => "when_cloud_has_passed",
+        }
+    }
+}
 
 /// Default air exchange rate (h⁻¹): the US residential central value (see the references).
 pub const DEFAULT_AIR_EXCHANGE_PER_H: f64 = 0.45;
@@ -64,12 +94,14 @@ pub struct IndoorKernel {
     /// Per piece: the outdoor interval it lies in (`None` in the tail), e^{−λΔ} and
     /// (1 − e^{−λΔ})/(λΔ).
     pieces: Vec<(Option<usize>, f64, f64)>,
+    /// When the occupants end sheltering.
+    exit: ShelterExit,
 }
 
 impl IndoorKernel {
     /// The kernel for outdoor interval means over `bounds_s` (N + 1 ascending boundaries) in a
-    /// building exchanging its air at `air_exchange_per_s`.
-    pub fn new(bounds_s: &[f64], air_exchange_per_s: f64) -> Self {
+    /// building exchanging its air at `air_exchange_per_s`, sheltered in until `exit`.
+    pub fn new(bounds_s: &[f64], air_exchange_per_s: f64, exit: ShelterExit) -> Self {
         let mut out_bounds: Vec<f64> = bounds_s.first().copied().into_iter().collect();
         let mut pieces = vec![];
         let factors = |dt: f64| {
@@ -96,33 +128,53 @@ impl IndoorKernel {
         IndoorKernel {
             bounds_s: out_bounds,
             pieces,
+            exit,
         }
     }
 
-    /// Fills `out` with the indoor means over the pieces of [`IndoorKernel::bounds_s`] for the
-    /// outdoor interval means `outdoor`, from clean indoor air.
-    pub fn fill(&self, outdoor: &[f64], out: &mut Vec<f64>) {
+    /// Fills `out` with the means of what the occupants breathe over the pieces of
+    /// [`IndoorKernel::bounds_s`] for the outdoor interval means `outdoor`, from clean indoor
+    /// air: the indoor air while they shelter, the outdoor air once they have ended it
+    /// ([`ShelterExit`]). `later_max` is scratch space.
+    pub fn fill(&self, outdoor: &[f64], out: &mut Vec<f64>, later_max: &mut Vec<f64>) {
         out.clear();
+        // The largest outdoor mean from each interval on (0 in the tail, after the run).
+        later_max.clear();
+        later_max.resize(outdoor.len() + 1, 0.0);
+        for k in (0..outdoor.len()).rev() {
+            later_max[k] = later_max[k + 1].max(outdoor[k]);
+        }
         let mut indoor = 0.0;
+        let mut sheltering = true;
         for &(k, decay, mean) in &self.pieces {
             let c_out = k.map_or(0.0, |k| outdoor[k]);
-            out.push(c_out + (indoor - c_out) * mean);
-            indoor = c_out + (indoor - c_out) * decay;
+            if sheltering
+                && self.exit == ShelterExit::WhenCloudHasPassed
+                && indoor > later_max[k.unwrap_or(outdoor.len())]
+            {
+                sheltering = false;
+            }
+            if sheltering {
+                out.push(c_out + (indoor - c_out) * mean);
+                indoor = c_out + (indoor - c_out) * decay;
+            } else {
+                out.push(c_out);
+            }
         }
     }
 }
 
-/// The indoor series of `outdoor` (see [`IndoorKernel`]): its piece boundaries into
-/// `out_bounds` and indoor means into `out_values`.
+/// The series of what people sheltering until `exit` breathe for `outdoor` (see
+/// [`IndoorKernel`]): its piece boundaries into `out_bounds` and means into `out_values`.
 pub fn indoor_series(
     bounds_s: &[f64],
     outdoor: &[f64],
-    air_exchange_per_s: f64,
+    (air_exchange_per_s, exit): (f64, ShelterExit),
     out_bounds: &mut Vec<f64>,
     out_values: &mut Vec<f64>,
 ) {
-    let kernel = IndoorKernel::new(bounds_s, air_exchange_per_s);
-    kernel.fill(outdoor, out_values);
+    let kernel = IndoorKernel::new(bounds_s, air_exchange_per_s, exit);
+    kernel.fill(outdoor, out_values, &mut vec![]);
     *out_bounds = kernel.bounds_s;
 }
 
@@ -139,7 +191,13 @@ mod tests {
         // indoor mean over hour k is 1 − (e^{−0.5(k−1)} − e^{−0.5k})/0.5.
         let b = [0.0, 3600.0, 7200.0, 10800.0, 14400.0];
         let (mut ob, mut ov) = (vec![], vec![]);
-        indoor_series(&b, &[1.0; 4], 0.5 * PER_H, &mut ob, &mut ov);
+        indoor_series(
+            &b,
+            &[1.0; 4],
+            (0.5 * PER_H, ShelterExit::Never),
+            &mut ob,
+            &mut ov,
+        );
         assert_eq!(TAIL_S / TAIL_INTERVALS as f64, MAX_PIECE_S);
         assert_eq!(ob.len(), 1 + 48 + TAIL_INTERVALS);
         assert_eq!(ov.len(), 48 + TAIL_INTERVALS);
@@ -168,7 +226,13 @@ mod tests {
         out[1] = 1.0;
         let (mut ob, mut ov) = (vec![], vec![]);
         for ach in [0.18, 0.45, 2.0] {
-            indoor_series(&b, &out, ach * PER_H, &mut ob, &mut ov);
+            indoor_series(
+                &b,
+                &out,
+                (ach * PER_H, ShelterExit::Never),
+                &mut ob,
+                &mut ov,
+            );
             // Mass balance: ∫C_in dt = ∫C_out dt − C_in(T)/λ, with C_in(T) what is still
             // indoors at the end of the tail.
             let lambda = ach * PER_H;
@@ -196,7 +260,13 @@ mod tests {
     #[test]
     fn no_air_exchange_keeps_the_outdoor_air_out() {
         let (mut ob, mut ov) = (vec![], vec![]);
-        indoor_series(&[0.0, 600.0], &[1.0], 0.0, &mut ob, &mut ov);
+        indoor_series(
+            &[0.0, 600.0],
+            &[1.0],
+            (0.0, ShelterExit::Never),
+            &mut ob,
+            &mut ov,
+        );
         assert!(ov.iter().all(|&v| v == 0.0));
         assert!((mean_decay(1e-10) - 1.0).abs() < 1e-9);
         assert!((mean_decay(1.0) - (1.0 - (-1.0f64).exp())).abs() < 1e-15);

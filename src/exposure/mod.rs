@@ -45,6 +45,8 @@ pub struct ExposureOptions {
     pub windows_s: Vec<f64>,
     /// Air changes per second of a closed building, for chemical exposure indoors.
     pub air_exchange_per_s: f64,
+    /// When the people sheltering in it end sheltering.
+    pub shelter_exit: indoor::ShelterExit,
 }
 
 impl Default for ExposureOptions {
@@ -57,6 +59,7 @@ impl Default for ExposureOptions {
             release_start_s: 0.0,
             windows_s: DOSE_WINDOWS_S.to_vec(),
             air_exchange_per_s: indoor::DEFAULT_AIR_EXCHANGE_PER_H / 3600.0,
+            shelter_exit: indoor::ShelterExit::Never,
         }
     }
 }
@@ -86,6 +89,8 @@ pub struct ChemicalExposure {
     pub toxic_load: Array2<f64>,
     /// Air changes per second of the building the indoor fields are for.
     pub air_exchange_per_s: f64,
+    /// When its occupants end sheltering.
+    pub shelter_exit: indoor::ShelterExit,
     /// Peak running-mean concentration indoors for each AEGL duration [duration, y, x]
     /// (kg m⁻³), over the run and [`indoor::TAIL_S`] after it.
     pub indoor_peak_mean_kg_m3: Array3<f64>,
@@ -240,7 +245,7 @@ pub fn compute(
             sf,
             opts.layer,
             &bounds,
-            opts.air_exchange_per_s,
+            (opts.air_exchange_per_s, opts.shelter_exit),
         ));
     }
     Ok(Exposure {
@@ -251,27 +256,27 @@ pub fn compute(
 }
 
 /// Chemical exposure of one species' fields, outdoors and in a building exchanging its air at
-/// `air_exchange_per_s`.
+/// `air_exchange_per_s`, sheltered in until `shelter_exit`.
 pub fn chemical_exposure(
     name: &str,
     toxic_load_n: f64,
     sf: &crate::field::SpeciesFields,
     layer: usize,
     bounds_s: &[f64],
-    air_exchange_per_s: f64,
+    (air_exchange_per_s, shelter_exit): (f64, indoor::ShelterExit),
 ) -> ChemicalExposure {
     let (nt, _, ny, nx) = sf.concentration.dim();
     let nd = AEGL_DURATIONS_S.len();
     // Per row, in parallel: [peak for each duration, tic, load, indoor peak for each
     // duration, indoor load] × nx.
     let width = 2 * nd + 3;
-    let kernel = indoor::IndoorKernel::new(bounds_s, air_exchange_per_s);
+    let kernel = indoor::IndoorKernel::new(bounds_s, air_exchange_per_s, shelter_exit);
     let rows: Vec<Vec<f64>> = (0..ny)
         .into_par_iter()
         .map(|j| {
             let mut out = vec![0.0; width * nx];
             let mut series = vec![0.0; nt];
-            let mut in_series = vec![];
+            let (mut in_series, mut later_max) = (vec![], vec![]);
             let mut rm = chemical::RunningMean::default();
             // The row's series, time-major: block[k * nx + i].
             let mut block = vec![0.0; nt * nx];
@@ -297,7 +302,7 @@ pub fn chemical_exposure(
                 out[nd * nx + i] = chemical::time_integral(bounds_s, &series);
                 out[(nd + 1) * nx + i] =
                     chemical::toxic_load_mg_m3_n_min(bounds_s, &series, toxic_load_n);
-                kernel.fill(&series, &mut in_series);
+                kernel.fill(&series, &mut in_series, &mut later_max);
                 rm.set(&kernel.bounds_s, &in_series);
                 for (d, &dur) in AEGL_DURATIONS_S.iter().enumerate() {
                     out[(nd + 2 + d) * nx + i] = rm.peak(dur);
@@ -331,6 +336,7 @@ pub fn chemical_exposure(
         tic_kg_s_m3: tic,
         toxic_load: load,
         air_exchange_per_s,
+        shelter_exit,
         indoor_peak_mean_kg_m3: indoor_peak,
         indoor_toxic_load: indoor_load,
     }

@@ -13,6 +13,7 @@ use serde::Serialize;
 pub use criteria::{radiological_criteria, Criterion, DoseQuantity, Status};
 pub use summary::{summarise, JurisdictionRow, Summary, TownExposure, ZoneSummary};
 
+use crate::exposure::indoor::ShelterExit;
 use crate::exposure::{ChemicalExposure, RadiologicalDose};
 use crate::geo::jurisdiction::{Country, JurisdictionGrid};
 use crate::substance::{Chemical, Threshold, AEGL_DURATIONS_S};
@@ -183,7 +184,13 @@ pub fn assess_chemical(
             .indoor_peak_mean_kg_m3
             .index_axis(ndarray::Axis(0), d),
         &thresholds,
-        |level| format!("{}, indoors at {ach} air changes/h", label(level)),
+        |level| {
+            let exit = match exposure.shelter_exit {
+                ShelterExit::Never => "staying in",
+                ShelterExit::WhenCloudHasPassed => "aired once the cloud has passed",
+            };
+            format!("{}, indoors at {ach} air changes/h, {exit}", label(level))
+        },
     );
     Ok(ChemicalImpact {
         chemical: chemical.name.clone(),

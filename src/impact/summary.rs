@@ -98,7 +98,7 @@ impl Summary {
         s += "  protective-action zones (each cell judged by its own country's criteria):\n";
         s += &zone_rows(&self.zones, "no criterion is met anywhere on the grid");
         if !self.sheltered.is_empty() {
-            s += "  while sheltering in place (closed buildings, people staying in):\n";
+            s += "  while sheltering in place (closed buildings; each zone says when people leave):\n";
             s += &zone_rows(
                 &self.sheltered,
                 "no AEGL level is met indoors anywhere on the grid",
