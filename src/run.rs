@@ -158,6 +158,12 @@ pub fn simulate_with_progress(
                 receptor_height_m: *receptor_height_m,
                 dense_gas: near_field,
             };
+            warnings.extend(gaussian::penetration_warnings(
+                &scenario.sources,
+                &met,
+                &setup,
+                &tm,
+            ));
             // The GPU kernel has the passive σ schemes only: dense-gas plumes run on the CPU.
             let dense_here = near_field && any_dense_at_grade(scenario, &met);
             if dense_here && gpu.is_some() {

@@ -156,6 +156,68 @@ fn plume_above_the_lid_gives_nothing_below() {
     assert_eq!(p.concentration_per_rate(p.x_m + 2000.0, p.y_m, 1.5), 0.0);
 }
 
+/// ISC3 (EPA-454/B-95-003b vol. II §1.1.6) assumes unlimited vertical mixing in the stable
+/// classes E and F: a release above the shallow night boundary layer still reaches the ground,
+/// as the plain ground-reflected plume C = Q/(π u σy σz)·exp(−H²/(2σz²)) says; in class D
+/// above the lid it has penetrated and gives nothing below (and the run says so). A stable
+/// plume inside the layer keeps its lid.
+#[test]
+fn stable_plumes_above_the_night_boundary_layer_are_not_dropped() {
+    let tm = TransverseMercator::new(CENTRE);
+    let src = Source {
+        name: "stack".into(),
+        location: CENTRE,
+        height_m: 80.0,
+        start_s: 0.0,
+        duration_s: 3600.0,
+        releases: vec![],
+        stack: None,
+        release_temperature_k: None,
+    };
+    for (class, reaches) in [(StabilityClass::F, true), (StabilityClass::D, false)] {
+        // A 50 m boundary layer under an 80 m release.
+        let m = met(class, 50.0);
+        let p = PlumeGeometry::new(&src, &m, SigmaScheme::Briggs, Terrain::Rural, &tm);
+        assert_eq!(p.lid_m.is_none(), reaches, "{class:?}");
+        let x = 3000.0;
+        let (sy, sz) = p.sigmas.at(x);
+        let want = (-(80.0f64 * 80.0) / (2.0 * sz * sz)).exp()
+            / (std::f64::consts::PI * p.u_m_s * sy * sz);
+        let got = p.concentration_per_rate(p.x_m + x, p.y_m, 0.0);
+        if reaches {
+            assert!(
+                want > 1e-9 && (got / want - 1.0).abs() < 1e-12,
+                "{got} vs {want}"
+            );
+        } else {
+            assert_eq!(got, 0.0);
+        }
+        let setup = plume::model::gaussian::Setup {
+            scheme: SigmaScheme::Briggs,
+            terrain: Terrain::Rural,
+            receptor_height_m: None,
+            dense_gas: false,
+        };
+        let warnings = plume::model::gaussian::penetration_warnings(
+            std::slice::from_ref(&src),
+            &m,
+            &setup,
+            &tm,
+        );
+        assert_eq!(warnings.len(), usize::from(!reaches), "{warnings:?}");
+        assert!(warnings
+            .iter()
+            .all(|w| w.contains("penetrated") && w.contains("80 m")));
+    }
+    let low = Source {
+        height_m: 10.0,
+        ..src
+    };
+    let m = met(StabilityClass::F, 50.0);
+    let p = PlumeGeometry::new(&low, &m, SigmaScheme::Briggs, Terrain::Rural, &tm);
+    assert_eq!(p.lid_m, Some(50.0));
+}
+
 #[test]
 fn upwind_receptors_see_nothing() {
     let p = plume(StabilityClass::D, 10.0, None);

@@ -136,6 +136,22 @@ pub struct BoundaryLayer {
 }
 
 impl BoundaryLayer {
+    /// The lid that reflects a Gaussian plume or puff centred at `plume_height_m`: the mixing
+    /// height, except in the stable classes E and F for a plume at or above it. There ISC3
+    /// assumes unlimited vertical mixing (US EPA 1995, *User's Guide for the ISC3 Dispersion
+    /// Models*, EPA-454/B-95-003b, vol. II §1.1.6, which drops the lid in E and F altogether),
+    /// so a stack plume that rises past the shallow night boundary layer (often 50–100 m) still
+    /// reaches the ground downwind instead of being dropped as penetrated, as it would be in
+    /// classes A–D. A plume inside the stable layer keeps its lid, as AERMOD's stable plume
+    /// reflects at the mechanical mixing height (US EPA 2004, EPA-454/R-03-004, §5.2.1).
+    pub fn gaussian_lid_m(&self, plume_height_m: f64) -> Option<f64> {
+        let h = self.mixing_height_m;
+        match self.stability {
+            StabilityClass::E | StabilityClass::F if plume_height_m >= h => None,
+            _ => Some(h),
+        }
+    }
+
     /// Wind speed (m/s) at height `z_m` by Monin–Obukhov similarity:
     /// u(z) = u*/κ·[ln(z/z0) − ψm(z/L) + ψm(z0/L)]. Heights below z0 return 0; heights above
     /// the mixing height use the value at h (the profile is not extended into the free atmosphere).
@@ -216,6 +232,31 @@ pub fn default_mixing_height_m(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stable_plume_above_the_night_boundary_layer_has_no_lid() {
+        let bl = |stability| BoundaryLayer {
+            friction_velocity_m_s: 0.2,
+            obukhov_length_m: 20.0,
+            mixing_height_m: 60.0,
+            roughness_length_m: 0.1,
+            stability,
+        };
+        for class in StabilityClass::ALL {
+            let stable = matches!(class, StabilityClass::E | StabilityClass::F);
+            assert_eq!(bl(class).gaussian_lid_m(10.0), Some(60.0), "{class:?}");
+            assert_eq!(
+                bl(class).gaussian_lid_m(60.0).is_none(),
+                stable,
+                "{class:?}"
+            );
+            assert_eq!(
+                bl(class).gaussian_lid_m(90.0).is_none(),
+                stable,
+                "{class:?}"
+            );
+        }
+    }
 
     #[test]
     fn golder_classes_order_from_unstable_to_stable() {

@@ -82,7 +82,7 @@ impl PlumeGeometry {
             downwind: met.wind_direction_unit(),
             u_m_s,
             sigmas: Sigmas::new(scheme, bl.stability, terrain),
-            lid_m: Some(bl.mixing_height_m),
+            lid_m: bl.gaussian_lid_m(h_final),
             stack_height_m: source.height_m,
             rise,
             ground_level: false,
@@ -286,6 +286,32 @@ pub struct Setup {
     pub receptor_height_m: Option<f64>,
     /// Model the dense releases at grade with the Britter–McQuaid near field ([`dense`]).
     pub dense_gas: bool,
+}
+
+/// A warning for each source whose plume rises to or above the mixing lid (classes A–D; E and F
+/// have none, [`crate::met::boundary_layer::BoundaryLayer::gaussian_lid_m`]): by the ISC3
+/// convention the model then puts none of it below the lid, where the real plume may still
+/// fumigate down.
+pub fn penetration_warnings(
+    sources: &[Source],
+    met: &UniformMet,
+    setup: &Setup,
+    tm: &TransverseMercator,
+) -> Vec<String> {
+    sources
+        .iter()
+        .filter_map(|s| {
+            let p = PlumeGeometry::new(s, met, setup.scheme, setup.terrain, tm);
+            let (lid, h) = (p.lid_m?, p.effective_height_m(f64::INFINITY));
+            (h >= lid).then(|| {
+                format!(
+                    "the plume of '{}' rises to {h:.0} m, at or above the {lid:.0} m mixing height (class {}): it has penetrated the lid, and the Gaussian plume puts none of it below (the ISC3 convention), where the real plume may still mix down",
+                    s.name,
+                    met.boundary_layer.stability.letter()
+                )
+            })
+        })
+        .collect()
 }
 
 /// Runs the Gaussian plume model over the grid: interval-mean concentration and time-integrated

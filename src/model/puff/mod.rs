@@ -349,7 +349,6 @@ impl<'a> PuffRun<'a> {
             dy / n as f64,
             ds_growth / n as f64,
         );
-        let lid = bl.mixing_height_m;
         let precipitation_mm_h = mid.precipitation_mm_h;
         // Measured lateral turbulence (σθ) scales σv as it does for the particle model.
         let sigma_v_scale = self.met.sigma_v_scale(xm, ym, p.t_s + 0.5 * tau);
@@ -378,12 +377,13 @@ impl<'a> PuffRun<'a> {
                 + p.rise
                     .map_or(0.0, |r| r.rise_at_m(p.travel_m - 0.5 * sub_ds));
             let norm = 1.0 / ((TAU).sqrt() * sz);
+            let lid = bl.gaussian_lid_m(h_eff);
             let vertical_per_m: Vec<f64> = self
                 .heights_m
                 .iter()
                 .map(|&z| {
                     let z = if ground_level { 0.0 } else { z };
-                    vertical_factor(z, h_eff, sz, Some(lid)) * norm
+                    vertical_factor(z, h_eff, sz, lid) * norm
                 })
                 .collect();
             let mut mid_mass = p.mass.clone();
@@ -398,7 +398,7 @@ impl<'a> PuffRun<'a> {
             }
             // Dry deposition at v_d times the ground-level density, wet at Λ = a·P^b; each
             // loss is booked as before − after, so the budget telescopes.
-            let ground_per_m = vertical_factor(0.0, h_eff, sz, Some(lid)) * norm;
+            let ground_per_m = vertical_factor(0.0, h_eff, sz, lid) * norm;
             let deposition = &self.emitters[p.source].deposition;
             let (mut dry, mut wet) = (vec![0.0; p.mass.len()], vec![0.0; p.mass.len()]);
             for (s, m) in p.mass.iter_mut().enumerate() {
@@ -492,8 +492,8 @@ impl<'a> PuffRun<'a> {
                 };
                 out.extend(p.split_horizontal(&self.setup.growth, along));
             } else {
-                let lid = s.boundary_layer.mixing_height_m;
-                out.extend(p.split_vertical(&self.setup.growth, Some(lid)));
+                let lid = s.boundary_layer.gaussian_lid_m(p.effective_height_m());
+                out.extend(p.split_vertical(&self.setup.growth, lid));
             }
         }
         if capped && !self.warnings.iter().any(|w| w.contains("puff limit")) {
