@@ -60,7 +60,7 @@ impl Default for ShelterFactors {
 /// Radiological dose of every pathway on the grid, for each window.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RadiologicalDose {
-    /// Window ends (s since the scenario start).
+    /// Window lengths (s), each counted from the release start.
     pub windows_s: Vec<f64>,
     /// Committed effective dose from inhalation [window, y, x] (Sv).
     pub inhalation_sv: Array3<f64>,
@@ -158,7 +158,9 @@ pub(crate) fn coefficients(
         cloudshine: vec![],
         groundshine: vec![],
     };
-    for &w in &settings.windows_s {
+    for &length in &settings.windows_s {
+        // A window runs from the release start (EPA's "first four days" of a release).
+        let w = settings.release_start_s + length;
         let (mut inh, mut thy, mut cloud) = (vec![0.0; nk], vec![0.0; nk], vec![0.0; nk]);
         for k in 0..nk {
             let dt = (bounds_s[k + 1].min(w) - bounds_s[k]).max(0.0);

@@ -41,7 +41,8 @@ pub struct ExposureOptions {
     pub ground_roughness_factor: f64,
     /// Release start (s since the scenario start), the origin of in-air daughter ingrowth.
     pub release_start_s: f64,
-    /// Dose windows (s since the scenario start); the criteria's windows are added.
+    /// Dose windows (s), each counted from the release start (the PAGs' "first four days" of a
+    /// release); the criteria's windows are added.
     pub windows_s: Vec<f64>,
     /// Air changes per second of a closed building, for chemical exposure indoors.
     pub air_exchange_per_s: f64,
