@@ -84,6 +84,19 @@ fn iodine_131_doses_by_pathway_match_hand_calculation() {
 }
 
 #[test]
+fn tritiated_water_adds_skin_absorption_to_what_is_inhaled() {
+    // 1 h of 1e6 Bq/m3 of HTO: intake 1.5 × B × TIC (the skin takes in half as much again as
+    // the lungs), at ICRP 119's 1.8e-11 Sv/Bq for HTO vapour.
+    let mut f = one_cell(vec![3600.0], &["H-3"]);
+    f.species[0].concentration.fill(1.0e6);
+    let e = compute(&f, Library::embedded(), &options(vec![2.0 * DAY])).unwrap();
+    let d = e.radiological.unwrap();
+    let want = 1.5 * 3.33e-4 * 1.0e6 * 3600.0 * 1.8e-11;
+    let got = d.inhalation_sv[[0, 0, 0]];
+    assert!((got / want - 1.0).abs() < 1e-12, "{got} vs {want}");
+}
+
+#[test]
 fn dose_windows_cut_the_air_series_and_stretch_the_ground_exposure() {
     // Two intervals of 1 day: the 2-d window sees both, a 1.5-d window half of the second.
     let mut f = one_cell(vec![DAY, 2.0 * DAY], &["Cs-134"]);

@@ -168,13 +168,16 @@ pub(crate) fn coefficients(
                 continue;
             }
             let age = (0.5 * (bounds_s[k] + bounds_s[k + 1]) - settings.release_start_s).max(0.0);
-            inh[k] = br * dt * n.inh_effective_sv_per_bq.unwrap_or(0.0);
-            thy[k] = br * dt * n.inh_thyroid_sv_per_bq.unwrap_or(0.0);
+            // Intake per becquerel inhaled: 1.5 for tritiated water (skin absorption).
+            let intake = br * dt * n.intake_per_inhaled_bq();
+            inh[k] = intake * n.inh_effective_sv_per_bq.unwrap_or(0.0);
+            thy[k] = intake * n.inh_thyroid_sv_per_bq.unwrap_or(0.0);
             cloud[k] = dt * n.cloudshine_sv_m3_per_bq_s;
             for &(d, b) in &daughters {
                 let r = ingrowth_ratio(lp, d.decay_constant_per_s(), b, age);
-                inh[k] += br * dt * r * d.inh_effective_sv_per_bq.unwrap_or(0.0);
-                thy[k] += br * dt * r * d.inh_thyroid_sv_per_bq.unwrap_or(0.0);
+                let intake = br * dt * r * d.intake_per_inhaled_bq();
+                inh[k] += intake * d.inh_effective_sv_per_bq.unwrap_or(0.0);
+                thy[k] += intake * d.inh_thyroid_sv_per_bq.unwrap_or(0.0);
                 cloud[k] += dt * r * d.cloudshine_sv_m3_per_bq_s;
             }
         }

@@ -153,6 +153,18 @@ impl Nuclide {
         std::f64::consts::LN_2 / self.half_life_s
     }
 
+    /// Activity taken in per becquerel inhaled. Tritiated water vapour is also absorbed through
+    /// the skin, about half as much again as is inhaled (ICRP Publication 30, Part 1, 1979, on
+    /// tritium; the factor 1.5 of US NRC Regulatory Guide 1.109 and CSA N288.1 — recalled, to be
+    /// checked against them), so its intake is 1.5 × the inhaled activity; 1 for every other
+    /// class.
+    pub fn intake_per_inhaled_bq(&self) -> f64 {
+        match self.deposition_class {
+            DepositionClass::TritiatedWater => 1.5,
+            _ => 1.0,
+        }
+    }
+
     /// Whether a quantity of this row was checked against a primary document.
     pub fn is_verified(&self, q: NuclideQuantity) -> bool {
         self.verified.contains(&q)
