@@ -97,6 +97,42 @@ fn tritiated_water_adds_skin_absorption_to_what_is_inhaled() {
 }
 
 #[test]
+fn a_short_lived_parent_of_a_long_lived_daughter_never_poisons_the_dose() {
+    // A user's 32 s parent feeding Cs-137: after a day its ingrowth ratio has overflowed
+    // (e^{λt} beyond 1e308) while the parent itself is long gone. The dose stays finite and
+    // the cells keep their other nuclide's dose (found by review: ∞ × 0 made whole rows NaN,
+    // and the zones silently empty).
+    let lib = Library::embedded()
+        .clone()
+        .with_user_text(
+            "short.toml",
+            "[[nuclide]]\nname = \"Xx-90\"\nhalf_life_s = 32.0\n\
+             daughters = [{ name = \"Cs-137\", branching = 1.0 }]\n\
+             deposition_class = \"noble_gas\"\ncloudshine_sv_m3_per_bq_s = 1e-14\n\
+             groundshine_sv_m2_per_bq_s = 1e-16\nsource = \"test\"\n",
+        )
+        .unwrap();
+    let times: Vec<f64> = (1..=8).map(|k| f64::from(k) * 6.0 * 3600.0).collect();
+    let grid = one_cell(times, &["Cs-137"]).grid;
+    let sp = ["Xx-90", "Cs-137"].map(|n| Species {
+        name: n.to_string(),
+        unit: AmountUnit::Becquerel,
+        half_life_s: lib.nuclide(n).map(|x| x.half_life_s),
+    });
+    let mut f = Fields::zeros(grid, &sp);
+    f.species[0].concentration.fill(1e-300);
+    f.species[0].concentration[[7, 0, 0, 0]] = 0.0;
+    f.species[1].concentration.fill(10.0);
+    f.species[1].dry_deposition.fill(1e3);
+    let e = compute(&f, &lib, &options(vec![2.0 * DAY])).unwrap();
+    let d = e.radiological.unwrap();
+    for w in 0..d.windows_s.len() {
+        let total = d.effective_sv(w)[[0, 0]];
+        assert!(total.is_finite() && total > 0.0, "window {w}: {total}");
+    }
+}
+
+#[test]
 fn dose_windows_cut_the_air_series_and_stretch_the_ground_exposure() {
     // Two intervals of 1 day: the 2-d window sees both, a 1.5-d window half of the second.
     let mut f = one_cell(vec![DAY, 2.0 * DAY], &["Cs-134"]);

@@ -175,6 +175,12 @@ pub(crate) fn coefficients(
             cloud[k] = dt * n.cloudshine_sv_m3_per_bq_s;
             for &(d, b) in &daughters {
                 let r = ingrowth_ratio(lp, d.decay_constant_per_s(), b, age);
+                // A parent much shorter-lived than its daughter: past e^{(λp − λd)t} ≈ 1e308 the
+                // ratio overflows, and the parent's own concentration has underflowed to zero,
+                // so there is nothing left to carry the daughter (∞ × 0 would poison the cell).
+                if !r.is_finite() {
+                    continue;
+                }
                 let intake = br * dt * r * d.intake_per_inhaled_bq();
                 inh[k] += intake * d.inh_effective_sv_per_bq.unwrap_or(0.0);
                 thy[k] += intake * d.inh_thyroid_sv_per_bq.unwrap_or(0.0);
@@ -192,8 +198,10 @@ pub(crate) fn coefficients(
                 for &(d, b) in &daughters {
                     let ld = d.decay_constant_per_s();
                     let d0 = ingrowth_ratio(lp, ld, b, age_dep);
-                    g += d.groundshine_sv_m2_per_bq_s
-                        * daughter_activity_integral(1.0, d0, lp, ld, b, tau);
+                    let integral = daughter_activity_integral(1.0, d0, lp, ld, b, tau);
+                    if integral.is_finite() {
+                        g += d.groundshine_sv_m2_per_bq_s * integral;
+                    }
                 }
                 settings.ground_roughness_factor * g
             })
