@@ -14,6 +14,8 @@
 //!
 //! Unstable T_Lw: 0.1z/(σw(0.55−0.38z/|L|)) for z < |L|; else 0.59z/σw for ζ < 0.1; else
 //! 0.15h/σw·(1−e^(−5ζ)). As in FLEXPART, 0.01 m/s is added to every σ, and T_Lu, T_Lv ≥ 10 s.
+//! One departure: the stable T_Lv is Hanna's own 0.07h/σv·ζ^½, where FLEXPART's `hanna.f90`
+//! takes 0.467·T_Lu (about 1.5 × shorter for these σ).
 //!
 //! **Convective mixed layer (ζ ≥ 0.1).** There T_Lw is Luhar & Britter's (1989)
 //! `2σw²/(C0·ε)` with `ε = (w*³/h)(1.5 − 1.2ζ^⅓)` and C0 = 2, the time scale that goes with

@@ -8,10 +8,15 @@
 //! | temperature | 0/0 (K) | 103, the lowest height given (e.g. 2 m) |
 //! | mixing height | 3/18 planetary boundary layer height (m) | any single level |
 //! | u* | 2/30 friction velocity (m s-1) | any single level |
-//! | stability | 0/11 sensible heat net flux (W m-2, upward positive as NCEP writes it) | any single level |
+//! | stability | 0/11 sensible heat net flux (W m-2; upward positive as NCEP writes it, downward positive from ECMWF, centre 98, whose sign is turned) | any single level |
 //! | precipitation (optional) | 1/7 precipitation rate (kg m-2 s-1) | any single level |
 //!
-//! Each time (reference time + forecast time) must hold every field. Grids: regular
+//! Each time must hold every field. A message is valid at its reference time + forecast time,
+//! or, for a statistically processed product (templates 4.8, 4.11, 4.12: an average over the
+//! last hours, as GFS writes its fluxes), at the end of its overall time interval — the
+//! forecast time of those templates is the interval's start (WMO Manual on Codes, vol. I.2,
+//! product definition templates 4.8, 4.11, 4.12). An accumulated heat flux (J m-2, ECMWF's
+//! `sshf`) is refused: the reader needs a flux in W m-2. Grids: regular
 //! latitude/longitude (template 3.0) directly; rotated latitude/longitude (3.1, HRDPS), Mercator
 //! (3.10), polar stereographic (3.20), Lambert conformal (3.30, HRRR) and Gaussian (3.40/3.41)
 //! through the latitude/longitude of every node, which the crate computes. Winds flagged as
@@ -82,6 +87,44 @@ struct Entry {
     height_m: Option<f64>,
     valid: DateTime<Utc>,
 }
+
+/// The octet of section 4 where the end of the overall time interval begins in the statistically
+/// processed product templates: 4.8 (35), 4.11 (38, after three octets of ensemble
+/// information), 4.12 (37, after two); `None` for other templates.
+fn interval_end_octet(template: u16) -> Option<usize> {
+    match template {
+        8 => Some(35),
+        11 => Some(38),
+        12 => Some(37),
+        _ => None,
+    }
+}
+
+/// For a statistically processed product, the end of its overall time interval (year in two
+/// octets, then month, day, hour, minute, second) and its statistical process (code table
+/// 4.10: 0 average, 1 accumulation, …), twelve octets further on. `payload` is section 4 from
+/// its octet 6 on, as the crate holds it.
+fn statistical_interval(template: u16, payload: &[u8]) -> Option<(DateTime<Utc>, u8)> {
+    use chrono::TimeZone;
+    let o = interval_end_octet(template)? - 6;
+    let b = |k: usize| payload.get(o + k).copied();
+    let year = u16::from_be_bytes([b(0)?, b(1)?]);
+    let end = Utc
+        .with_ymd_and_hms(
+            i32::from(year),
+            u32::from(b(2)?),
+            u32::from(b(3)?),
+            u32::from(b(4)?),
+            u32::from(b(5)?),
+            u32::from(b(6)?),
+        )
+        .single()?;
+    Some((end, b(12)?))
+}
+
+/// WMO code of the European Centre for Medium-Range Weather Forecasts (common code table C-11),
+/// which writes the surface fluxes positive downward.
+const ECMWF_CENTRE: u16 = 98;
 
 /// Reads the subdomain covering `region` (the run's output domain, grown by
 /// [`GriddedOptions::margin_m`]) and the times covering `[0, run_s]` of a GRIB2 file; a region
@@ -172,10 +215,24 @@ pub fn read(
             .fixed_surfaces()
             .filter(|(first, _)| first.surface_type == 103)
             .map(|(first, _)| first.value());
-        let valid = msg
-            .temporal_info()
-            .forecast_time_target
-            .ok_or_else(|| fmt(format!("message {n} ({}) has no valid time", role.name())))?;
+        let payload: Vec<u8> = prod.iter().copied().collect();
+        let statistics = statistical_interval(prod.prod_tmpl_num(), &payload);
+        if role == Role::HeatFlux && statistics.is_some_and(|(_, process)| process == 1) {
+            return Err(MetError::Invalid {
+                file,
+                variable: role.name().into(),
+                problem: format!(
+                    "message {n} is an accumulated heat flux (J m-2): expected an instantaneous or averaged flux in W m-2"
+                ),
+            });
+        }
+        let valid = match statistics {
+            Some((end, _)) => end,
+            None => msg
+                .temporal_info()
+                .forecast_time_target
+                .ok_or_else(|| fmt(format!("message {n} ({}) has no valid time", role.name())))?,
+        };
         entries.push(Entry {
             index: n,
             role,
@@ -304,8 +361,11 @@ pub fn read(
                 None => continue,
             },
             Role::Temperature => {
-                // The lowest height-above-ground temperature of each time.
-                let h = e.height_m.unwrap_or(f64::INFINITY);
+                // The lowest height-above-ground temperature of each time; a temperature on
+                // any other level (a pressure level, the skin) is not the air near the ground.
+                let Some(h) = e.height_m else {
+                    continue;
+                };
                 match temperature_height.get(&t) {
                     Some(&best) if best <= h => continue,
                     _ => {
@@ -328,6 +388,12 @@ pub fn read(
             continue;
         };
         let ij: Vec<(usize, usize)> = msg.ij().map_err(|e| fmt(e.to_string()))?.collect();
+        // ECMWF's fluxes are positive downward; the reader's upward.
+        let sign = if role == Role::HeatFlux && msg.identification().centre_id() == ECMWF_CENTRE {
+            -1.0
+        } else {
+            1.0
+        };
         let decoder = grib::Grib2SubmessageDecoder::from(msg)
             .map_err(|e| fmt(format!("message {n} ({}): {e}", role.name())))?;
         let values = decoder
@@ -339,7 +405,7 @@ pub fn read(
         let base = if layers { (t * nz + k) * n2 } else { t * n2 };
         for (&(i, j), value) in ij.iter().zip(values) {
             if (i0..=i1).contains(&i) && (j0..=j1).contains(&j) {
-                out[base + (j - j0) * nx + (i - i0)] = value as f64;
+                out[base + (j - j0) * nx + (i - i0)] = sign * value as f64;
             }
         }
         filled.insert((role, t, k), true);
@@ -429,4 +495,41 @@ fn grid_relative_winds(values: &grib::GridDefinitionTemplateValues) -> Option<bo
         _ => return None,
     };
     Some(flags & 0b0000_1000 != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    /// Section 4 from octet 6 with `template`, zeros, and at `end_octet` the end of the overall
+    /// time interval 2026-11-29 03:00:00 and, twelve octets on, statistical process `process`.
+    fn payload(template: u16, end_octet: usize, process: u8) -> Vec<u8> {
+        let mut p = vec![0u8; 80];
+        p[2..4].copy_from_slice(&template.to_be_bytes());
+        let o = end_octet - 6;
+        p[o..o + 2].copy_from_slice(&2026u16.to_be_bytes());
+        p[o + 2..o + 7].copy_from_slice(&[11, 29, 3, 0, 0]);
+        p[o + 12] = process;
+        p
+    }
+
+    #[test]
+    fn a_statistically_processed_message_is_valid_at_the_end_of_its_interval() {
+        let end = Utc.with_ymd_and_hms(2026, 11, 29, 3, 0, 0).unwrap();
+        // WMO templates 4.8 (octet 35), 4.11 (38) and 4.12 (37); average (0), accumulation (1).
+        for (template, octet) in [(8u16, 35usize), (11, 38), (12, 37)] {
+            for process in [0u8, 1] {
+                let p = payload(template, octet, process);
+                assert_eq!(
+                    statistical_interval(template, &p),
+                    Some((end, process)),
+                    "4.{template}"
+                );
+            }
+        }
+        // An instantaneous product has no interval; a truncated section gives none either.
+        assert_eq!(statistical_interval(0, &payload(0, 35, 0)), None);
+        assert_eq!(statistical_interval(8, &[0u8; 20]), None);
+    }
 }

@@ -233,6 +233,8 @@ pub struct GriddedMet {
 const S_INV_L: usize = 0;
 const S_MIXING: usize = 1;
 const S_USTAR: usize = 2;
+/// Smallest u* (m/s) taken from a file: a calm cell's 0 would make L and w* degenerate.
+const USTAR_FLOOR_M_S: f64 = 1e-3;
 const S_PRECIP: usize = 3;
 const S_TEMP: usize = 4;
 const S_Z0: usize = 5;
@@ -442,7 +444,12 @@ impl GriddedMet {
                 check("obukhov_length", l, n2t, -1e12, 1e12)?;
                 l.iter()
                     .map(|&l| {
-                        if l.abs() < 1e-3 {
+                        if l == 0.0 {
+                            // L = 0 exactly is no physical state but a fill or "undefined"
+                            // value: neutral, not the extreme stability that +0's sign would
+                            // give.
+                            0.0
+                        } else if l.abs() < 1e-3 {
                             1e3 * l.signum()
                         } else {
                             1.0 / l
@@ -462,7 +469,7 @@ impl GriddedMet {
                     .map(|k| {
                         let l = obukhov_length_from_heat_flux_m(
                             hf[k],
-                            raw.friction_velocity_m_s[k].max(1e-3),
+                            raw.friction_velocity_m_s[k].max(USTAR_FLOOR_M_S),
                             raw.air_temperature_k[k],
                         );
                         if l.is_infinite() {
@@ -522,7 +529,10 @@ impl GriddedMet {
                 let mut r = [0.0; 6];
                 r[S_INV_L] = inverse_obukhov_per_m[k];
                 r[S_MIXING] = raw.mixing_height_m[k];
-                r[S_USTAR] = raw.friction_velocity_m_s[k];
+                // The u* that L was computed with: from a heat flux, w* = u*(h/κ|L|)^⅓ =
+                // (gHh/ρc_pT)^⅓ whatever u* is, but only if both use the same one (a calm
+                // file's u* = 0 would otherwise give w* = 0 in free convection).
+                r[S_USTAR] = raw.friction_velocity_m_s[k].max(USTAR_FLOOR_M_S);
                 r[S_PRECIP] = raw.precipitation_mm_h.as_ref().map_or(0.0, |p| p[k]);
                 r[S_TEMP] = raw.air_temperature_k[k];
                 r[S_Z0] = z0[k % n2];

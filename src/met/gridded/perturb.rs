@@ -183,6 +183,35 @@ mod tests {
         }
     }
 
+    /// A file whose u* is 0 in a convective cell (a calm analysis) still gives the free-convection
+    /// w* = (gHh/ρc_pT)^⅓, and a file's L = 0 (a fill value) is neutral, not extreme stability.
+    /// Found by review: w* came out 0 and 1/L = +1000 m⁻¹. (The grid builder is this module's.)
+    #[test]
+    fn calm_u_star_and_zero_obukhov_length_in_a_file_are_read_sensibly() {
+        let mut r = raw(None);
+        let n2t = r.friction_velocity_m_s.len();
+        r.friction_velocity_m_s = vec![0.0; n2t];
+        r.mixing_height_m = vec![1000.0; n2t];
+        r.stability = StabilityField::SensibleHeatFluxWM2(vec![200.0; n2t]);
+        let m = GriddedMet::new(r, VerticalInterpolation::Linear, 0.05).unwrap();
+        let bl = m.sample(0.0, 0.0, 10.0, 0.0).boundary_layer;
+        // ρc_p = 101 325·1005/(287.05·285) for the grid’s 285 K air.
+        let rho_cp: f64 = 101_325.0 / (287.05 * 285.0) * 1005.0;
+        let free = (9.80665 * 200.0 * 1000.0 / (rho_cp * 285.0)).cbrt();
+        let w_star = bl.convective_velocity_m_s();
+        assert!((w_star / free - 1.0).abs() < 0.02, "{w_star} vs {free}");
+
+        let mut r = raw(None);
+        let n2t = r.friction_velocity_m_s.len();
+        r.stability = StabilityField::ObukhovLengthM(vec![0.0; n2t]);
+        let m = GriddedMet::new(r, VerticalInterpolation::Linear, 0.05).unwrap();
+        let l = m
+            .sample(0.0, 0.0, 10.0, 0.0)
+            .boundary_layer
+            .obukhov_length_m;
+        assert!(l.abs() > 1e6, "L = {l}");
+    }
+
     #[test]
     fn a_perturbed_grid_equals_the_file_with_every_value_changed_by_hand() {
         let p = member();
