@@ -70,6 +70,13 @@ fn border_run_assesses_each_side_under_its_own_criteria_and_writes_the_fields() 
     let w = d.window_index(4.0 * 86_400.0).unwrap();
     let (p, sh) = (d.effective_sv(w), d.sheltered_effective_sv(w));
     assert!(p.iter().zip(sh.iter()).all(|(a, b)| a >= b));
+    let averted = d.averted_sv(w);
+    assert!(p
+        .iter()
+        .zip(sh.iter())
+        .zip(averted.iter())
+        .all(|((a, b), v)| (a - b - v).abs() <= 1e-12 * a.abs()));
+    assert!(averted.iter().any(|&v| v > 0.0));
 
     let dir = tempfile::tempdir().unwrap();
     write_outputs(&s, &sim, dir.path()).unwrap();

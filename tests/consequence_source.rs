@@ -32,7 +32,12 @@ fn inventory_release_decays_from_shutdown_not_from_release_start() {
     let want = f * a0 * (-l * t_sd).exp() * (1.0 - (-l * dur).exp()) / (l * dur) / dur;
     assert!(((r[0].rate_per_s - want) / want).abs() < 1e-12);
     // Decaying from the release start instead would overstate it by e^{λ t_sd} (19 % here).
-    assert!(want * (l * t_sd).exp() / r[0].rate_per_s > 1.18);
+    let from_release_start = f * a0 * (1.0 - (-l * dur).exp()) / (l * dur) / dur;
+    assert!(
+        from_release_start / r[0].rate_per_s > 1.18,
+        "{}",
+        r[0].rate_per_s
+    );
 }
 
 #[test]

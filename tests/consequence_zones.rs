@@ -224,8 +224,8 @@ fn toxic_load_of_a_step_release_is_c_to_the_n_times_duration() {
         "1 h indoors: {got} vs {want}"
     );
     assert!(
-        want < 0.5 * 15e-6,
-        "sheltering halves the hour's mean at least: {want}"
+        got < 0.5 * e.peak_mean_kg_m3[[2, 0, 0]],
+        "sheltering halves the hour's mean at least: {got}"
     );
     let got10 = e.indoor_peak_mean_kg_m3[[0, 0, 0]];
     let want10 = best_mean(600.0);
@@ -233,7 +233,10 @@ fn toxic_load_of_a_step_release_is_c_to_the_n_times_duration() {
         (got10 / want10 - 1.0).abs() < 0.01,
         "10 min indoors: {got10} vs {want10}"
     );
-    assert!(want10 < indoor(2700.0) && want10 > 0.97 * indoor(2700.0));
+    assert!(
+        got10 < indoor(2700.0) && got10 > 0.96 * indoor(2700.0),
+        "{got10}"
+    );
     // The toxic load indoors is far below the outdoor 400·45 (mg/m3)² min.
     assert!(
         e.indoor_toxic_load[[0, 0]] < 0.2 * 400.0 * 45.0,

@@ -324,8 +324,21 @@ mod tests {
 
     #[test]
     fn the_cloud_carries_the_release_rate_through_every_cross_section() {
-        // ∫∫ C u dy dz over the half-space of the ground-reflected Gaussian, numerically.
-        let (_, d) = rail_car();
+        // In the dense phase σz is set by continuity, q₀ = π·u·σy·σz·C_m/C₀: checked here
+        // against the workbook's own curve and width. Then ∫∫ C u dy dz over the half-space of
+        // the ground-reflected Gaussian, numerically, is the release rate at every distance.
+        let (s, d) = rail_car();
+        let plume = DensePlume::new(&s);
+        for x in [20.0, 100.0, 300.0, 450.0] {
+            let (sy, sz) = d.at(x);
+            let sy_workbook = (2.0 / PI).sqrt() * plume.half_width_m(x);
+            assert!((sy / sy_workbook - 1.0).abs() < 1e-9, "x {x}: σy {sy}");
+            let continuity = s.volume_rate_m3_s / (PI * 2.5 * sy * plume.centreline_fraction(x));
+            assert!(
+                (sz / continuity - 1.0).abs() < 1e-9,
+                "x {x}: σz {sz} vs {continuity}"
+            );
+        }
         for x in [20.0, 100.0, 300.0, 484.0, 600.0, 3000.0] {
             let (sy, sz) = d.at(x);
             let c0 = 10.0 / (PI * 2.5 * sy * sz);

@@ -204,10 +204,14 @@ mod tests {
             let centre = 2.0 * mass / (TAU.powf(1.5) * sy * sy * sz);
             let cm = cloud.centreline_fraction(x) * s.vapour_density_kg_m3;
             assert!((centre / cm - 1.0).abs() < 1e-12, "x {x}: {centre} vs {cm}");
-            // The disc of radius R and the Gaussian hold the same mass per unit area at the
-            // centre: πR²·(peak) = 2πσ²·(peak).
-            let r = cloud.radius_m(t);
-            assert!((std::f64::consts::PI * r * r / (TAU * sy * sy) - 1.0).abs() < 1e-12);
+            // Its width is the slumping disc's, σ = R/√2 with R² = R₀² + 1.2·(g₀′V₀)^½·t
+            // (Britter & McQuaid 1988), R₀ = (V₀/2π)^⅓, by hand from the screening.
+            let r0 = (s.volume_m3 / TAU).cbrt();
+            let r = (r0 * r0 + 1.2 * (s.reduced_gravity_m_s2 * s.volume_m3).sqrt() * t).sqrt();
+            assert!(
+                (sy * 2f64.sqrt() / r - 1.0).abs() < 1e-12,
+                "t {t}: σ {sy} vs R {r}"
+            );
         }
         // At release the cloud is the cylinder V₀ = 2πR₀³: σz = 2V₀/((2π)^{3/2}·R₀²/2)
         // = 8πR₀/(2π)^{3/2} = 1.60 R₀.
