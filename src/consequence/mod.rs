@@ -86,18 +86,25 @@ pub fn assess(
         None => None,
     };
     let mut chemical = vec![];
+    let mut other_durations = vec![];
+    let cell_km2 = fields.grid.dx_m * fields.grid.dx_m * 1e-6;
     for ce in &exposure.chemicals {
         if let Some(ch) = library.chemical(&ce.name) {
-            chemical.push(assess_chemical(ce, ch, spec.aegl_duration_s)?);
+            let impact = assess_chemical(ce, ch, spec.aegl_duration_s)?;
+            other_durations.extend(impact::beyond_the_chosen_duration(
+                ce, ch, &impact, cell_km2,
+            ));
+            chemical.push(impact);
         }
     }
-    let summary = impact::summarise(
+    let mut summary = impact::summarise(
         radiological.as_ref().zip(exposure.radiological.as_ref()),
         &chemical,
         &jurisdictions,
         library,
         &exposure.unassessed,
     );
+    summary.warnings.extend(other_durations);
     Ok(Consequence {
         spec: spec.clone(),
         exposure,

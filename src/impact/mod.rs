@@ -203,6 +203,57 @@ pub fn assess_chemical(
     })
 }
 
+/// A warning for each AEGL level that the peak mean at another AEGL duration exceeds beyond the
+/// zone of the chosen duration: the zones judge one duration (ALOHA's 60 min by default), but
+/// each AEGL holds for exposures of its own length, so a cloud that passes in ten minutes can
+/// exceed the 10-min AEGL well outside the 60-min zone (its hour's mean is diluted by the clean
+/// air around it). Says where, how much and which durations, so the user can choose
+/// `aegl_duration_min` knowingly.
+pub fn beyond_the_chosen_duration(
+    exposure: &ChemicalExposure,
+    chemical: &Chemical,
+    impact: &ChemicalImpact,
+    cell_km2: f64,
+) -> Vec<String> {
+    let mut out = vec![];
+    for level in 0..3 {
+        let mut beyond = Array2::<bool>::from_elem(impact.tier.raw_dim(), false);
+        let mut durations = vec![];
+        for (d, &dur) in AEGL_DURATIONS_S.iter().enumerate() {
+            let Some(t) = &chemical.aegl[level][d] else {
+                continue;
+            };
+            if (dur - impact.duration_s).abs() < 1e-9 {
+                continue;
+            }
+            let peak = exposure.peak_mean_kg_m3.index_axis(ndarray::Axis(0), d);
+            let mut any = false;
+            for ((cell, &c), &tier) in beyond.iter_mut().zip(peak.iter()).zip(&impact.tier) {
+                if c >= t.value_kg_m3 && usize::from(tier) <= level {
+                    *cell = true;
+                    any = true;
+                }
+            }
+            if any {
+                durations.push(format!("{} min", dur / 60.0));
+            }
+        }
+        let n = beyond.iter().filter(|&&b| b).count();
+        if n > 0 {
+            out.push(format!(
+                "{} AEGL-{} at {} is exceeded over {:.2} km² outside the {} min AEGL-{} zone (each AEGL holds for exposures of its own length; set [consequence] aegl_duration_min to map another)",
+                chemical.name,
+                level + 1,
+                durations.join(", "),
+                n as f64 * cell_km2,
+                impact.duration_s / 60.0,
+                level + 1,
+            ));
+        }
+    }
+    out
+}
+
 /// The highest AEGL level that `peak` meets in each cell (0 none), and one zone per level
 /// with a threshold, labelled by `label(level)` (0-based).
 fn aegl_zones(
