@@ -9,9 +9,12 @@ use std::path::PathBuf;
 use plume::compare::{compare_files, CompareError};
 use plume::RunOptions;
 
-/// The St. Croix border release at `scale` × its rates, as a scenario file in `dir`.
+/// The St. Croix border release at `scale` × its rates, as a scenario file in `dir`, with the
+/// wind from 79° so that the plume crosses St. Stephen (1.5 km west-south-west of the source)
+/// and the towns' doses enter the table.
 fn option_file(dir: &std::path::Path, stem: &str, scale: f64) -> PathBuf {
     let text = common::st_croix_border_scenario("[output]\nformats = [\"json\"]\n")
+        .replace("wind_from_deg = 10", "wind_from_deg = 79")
         .replace(
             "rate_bq_s = 2.0e12",
             &format!("rate_bq_s = {:e}", 2.0e12 * scale),

@@ -124,7 +124,8 @@ impl PlumeRemoval {
     /// The fractions of the release that plume `p` deposits dry and wet while crossing the
     /// grid's square cell of side `cell_m` centred at (`x_m`, `y_m`) in the plume frame: the
     /// loss along each crosswind chord of the cell weighted by the crosswind Gaussian (see the
-    /// module docs), split between the processes as [`PlumeRemoval::chord_losses`] does.
+    /// module docs), split between the processes by the trapezoid rule so that the two add up
+    /// to the plume's loss exactly.
     pub fn cell_losses(&self, p: &PlumeGeometry, x_m: f64, y_m: f64, cell_m: f64) -> (f64, f64) {
         let half = 0.5 * cell_m;
         // The grid's axes in the plume frame: the cell spans half·(|ex| + |ey|) each way.
