@@ -168,6 +168,19 @@ fn running_mean_peaks_of_a_synthetic_series_match_brute_force() {
     assert!((peak_running_mean(&bounds, &values, 600.0) - values[30]).abs() < 1e-12);
 }
 
+/// The largest mean of `curve` over `window_s` seconds starting at any whole second before
+/// `starts`, second by second (midpoints).
+fn best_running_mean(curve: &dyn Fn(f64) -> f64, window_s: f64, starts: u32) -> f64 {
+    (0..starts)
+        .map(|start| {
+            (0..window_s as usize)
+                .map(|k| curve(f64::from(start) + k as f64 + 0.5))
+                .sum::<f64>()
+                / window_s
+        })
+        .fold(0.0f64, f64::max)
+}
+
 #[test]
 fn toxic_load_of_a_step_release_is_c_to_the_n_times_duration() {
     // 45 min at 20 mg/m3 then clean air, in 15-min intervals over 2 h.
@@ -207,16 +220,7 @@ fn toxic_load_of_a_step_release_is_c_to_the_n_times_duration() {
         let top = 20e-6 * (1.0 - (-lambda * t.min(2700.0)).exp());
         top * (-lambda * (t - 2700.0).max(0.0)).exp()
     };
-    let best_mean = |window: f64| {
-        (0..20_000)
-            .map(|start| {
-                (0..window as usize)
-                    .map(|k| indoor(f64::from(start) + k as f64 + 0.5))
-                    .sum::<f64>()
-                    / window
-            })
-            .fold(0.0f64, f64::max)
-    };
+    let best_mean = |window: f64| best_running_mean(&indoor, window, 20_000);
     let got = e.indoor_peak_mean_kg_m3[[2, 0, 0]];
     let want = best_mean(3600.0);
     assert!(
@@ -268,16 +272,7 @@ fn toxic_load_of_a_step_release_is_c_to_the_n_times_duration() {
     // Its best hour and best 10 minutes are those of that curve cut to zero at 2700 s (the
     // best 10 minutes now end as the cloud leaves; in the closed building they straddle it).
     let cut = |t: f64| if t < 2700.0 { indoor(t) } else { 0.0 };
-    let best_cut = |window: f64| {
-        (0..6000)
-            .map(|start| {
-                (0..window as usize)
-                    .map(|k| cut(f64::from(start) + k as f64 + 0.5))
-                    .sum::<f64>()
-                    / window
-            })
-            .fold(0.0f64, f64::max)
-    };
+    let best_cut = |window: f64| best_running_mean(&cut, window, 6000);
     for (d, window, closed_ratio) in [(2, 3600.0, 0.9), (0, 600.0, 1.0)] {
         let got = aired.indoor_peak_mean_kg_m3[[d, 0, 0]];
         let want = best_cut(window);
