@@ -189,14 +189,28 @@ fn initial_wn(c: u32, z_m: f32, xi: vec4<f32>) -> f32 {
     return xi.z;
 }
 
+// The wind above the lid of a column whose above-lid record is `above` and header `header`:
+// linear in z from the lid's to the header's (at the height in its w), that one beyond
+// (twin: Column::above_wind).
+fn above_wind(above: ColumnLevel, header: ColumnLevel, z_m: f32) -> vec4<f32> {
+    let lid = header.sigma.y;
+    let span = header.wind.w - lid;
+    var t = 0.0;
+    if span > 0.0 {
+        t = clamp((z_m - lid) / span, 0.0, 1.0);
+    }
+    return vec4<f32>(above.wind.xyz + t * (header.wind.xyz - above.wind.xyz), 0.0);
+}
+
 // The level of column c at height z (twin: Column::at): linear interpolation in √z between
-// the tabulated levels, the above-lid record above the lid.
+// the tabulated levels; above the lid, the above-lid record with the wind of above_wind.
 fn column_at(c: u32, z_m: f32) -> ColumnLevel {
     let n = params.n_levels;
     let base = c * (n + 2u);
     let header = column[base + n + 1u];
     if z_m > header.sigma.y {
-        return column[base + n];
+        let above = column[base + n];
+        return ColumnLevel(above.sigma, above.inv_time_scale, above_wind(above, header, z_m));
     }
     let last = n - 1u;
     let f = min(sqrt(max(z_m, 0.0)) * header.sigma.x, f32(last));

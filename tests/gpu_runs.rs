@@ -407,3 +407,46 @@ fn a_driver_that_cuts_loops_short_gives_an_error_not_a_wrong_answer() {
         }
     }
 }
+
+/// Above a 100 m night layer the wind veers from west at 4 m/s (the lid) to south-west at
+/// 10 m/s (3 km). A release at 600 m stays above the lid and travels with the wind there
+/// (4.52, 1.21) m/s, 15° left of the lid's wind, on both backends — the column's wind above
+/// the lid, not the lid's (twins `Column::above_wind` and `above_wind` in WGSL).
+#[test]
+fn above_the_lid_the_gpu_follows_the_wind_profile_as_the_cpu() {
+    let Some(ctx) = support::gpu_or_skip("above_the_lid_the_gpu_follows_the_wind_profile") else {
+        return;
+    };
+    let bl = boundary_layer(StabilityClass::E, 100.0);
+    let wind = |z: f64| {
+        let t = ((z - 100.0) / 2900.0).clamp(0.0, 1.0);
+        [4.0 + 3.0 * t, 7.0 * t, 0.0]
+    };
+    let flow = Flow::Column(Column::from_boundary_layer(&bl, 0.0, wind));
+    let species = [support::gas("tracer")];
+    let plans = [tracer_source(600.0, 1800.0, 1800.0, 5_000, 0.0, 0.0)];
+    let grid = support::grid(40, 250.0, &[(400.0, 800.0)], 900.0, 1800.0);
+    let cfg = LagrangianConfig {
+        seed: 11,
+        ..LagrangianConfig::default()
+    };
+    let direction = |backend, ctx| {
+        let run = support::run(backend, ctx, &plans, &species, &grid, &flow, &cfg, 1800.0);
+        let tic = &run.fields.species[0].time_integrated;
+        let (mut sx, mut sy, mut s) = (0.0, 0.0, 0.0);
+        for ((_, j, i), &v) in tic.indexed_iter() {
+            sx += v * grid.x_m(i);
+            sy += v * grid.y_m(j);
+            s += v;
+        }
+        assert!(s > 0.0);
+        (sy / s).atan2(sx / s).to_degrees()
+    };
+    let want = 1.21f64.atan2(4.52).to_degrees();
+    let (cpu, gpu) = (
+        direction(Backend::Cpu, None),
+        direction(Backend::Gpu, Some(&ctx)),
+    );
+    assert!((cpu - want).abs() < 1.0, "CPU {cpu}° vs {want}°");
+    assert!((gpu - cpu).abs() < 0.2, "GPU {gpu}° vs CPU {cpu}°");
+}

@@ -12,7 +12,11 @@
 //! apart under a 1270 m lid, interpolated the wind linearly from zero at the ground to its
 //! 1.2 m value: a particle released at 0.5 m moved at half the wind it should, and a
 //! near-ground plume spread sideways over twice the travel time.)
-//! Above the lid one extra record holds the free-troposphere values.
+//! Above the lid one extra record holds the free-troposphere turbulence and the wind at the lid,
+//! and [`Column::above_top`] the wind at [`above_lid_top_m`]: between the two the wind is
+//! linear in z, and constant beyond, so that particles above the lid (a stack plume over the
+//! night boundary layer, the residual layer after the evening transition) keep the met's shear
+//! and veer instead of all moving with the wind at the lid.
 
 use bytemuck::{Pod, Zeroable};
 use rayon::prelude::*;
@@ -89,8 +93,11 @@ pub struct Column {
     pub index_per_sqrt_m: f32,
     /// Mixing height (m): particles reflect here; `f32::INFINITY` for no lid.
     pub lid_m: f32,
-    /// Used above the lid.
+    /// Used above the lid (its wind is the wind at the lid).
     pub above_lid: ColumnLevel,
+    /// The wind u, v, w (m/s) at the height in the fourth word (m), above the lid: the wind
+    /// above the lid is linear in z from `above_lid`'s to this, and this one beyond.
+    pub above_top: [f32; 4],
     /// Precipitation rate (mm/h), the same over the column.
     pub precipitation_mm_h: f32,
     /// Scale of the third moment of the vertical velocity, w*³ times the convective transition
@@ -110,6 +117,9 @@ impl Column {
         profile: impl Fn(f64) -> (Turbulence, [f64; 3]),
         above: ColumnLevel,
     ) -> Self {
+        // Until a wind above the lid is given (`Column::from_boundary_layer_scaled`), the
+        // lid's holds above it.
+        let top_wind = [above.wind[0], above.wind[1], above.wind[2], lid_m as f32];
         let top = if lid_m.is_finite() { lid_m } else { span_m };
         let last = (COLUMN_LEVELS - 1) as f64;
         let levels = (0..COLUMN_LEVELS)
@@ -123,6 +133,7 @@ impl Column {
             index_per_sqrt_m: (last / top.sqrt()) as f32,
             lid_m: lid_m as f32,
             above_lid: above,
+            above_top: top_wind,
             precipitation_mm_h: precipitation_mm_h as f32,
             convective_w3_m3_s3: 0.0,
         }
@@ -132,11 +143,13 @@ impl Column {
     /// analytic test cases (Taylor 1921, the Gaussian limit).
     pub fn homogeneous(t: Turbulence, wind_m_s: [f64; 3], lid_m: Option<f64>) -> Self {
         let level = ColumnLevel::new(&t, wind_m_s);
+        let lid_m = lid_m.map_or(f32::INFINITY, |h| h as f32);
         Column {
             levels: vec![level; 2],
             index_per_sqrt_m: 1.0,
-            lid_m: lid_m.map_or(f32::INFINITY, |h| h as f32),
+            lid_m,
             above_lid: level,
+            above_top: [level.wind[0], level.wind[1], level.wind[2], lid_m],
             precipitation_mm_h: 0.0,
             convective_w3_m3_s3: 0.0,
         }
@@ -162,6 +175,8 @@ impl Column {
     ) -> Self {
         let h = bl.mixing_height_m;
         let above_wind = wind(h);
+        let z_top = above_lid_top_m(h);
+        let top_wind = wind(z_top);
         let mut column = Column::tabulate(
             h,
             h,
@@ -174,6 +189,12 @@ impl Column {
             ColumnLevel::new(&turbulence::free_troposphere(), above_wind),
         );
         column.convective_w3_m3_s3 = convective::third_moment_scale_m3_s3(bl) as f32;
+        column.above_top = [
+            top_wind[0] as f32,
+            top_wind[1] as f32,
+            top_wind[2] as f32,
+            z_top as f32,
+        ];
         column
     }
 
@@ -221,17 +242,41 @@ impl Column {
         (a, b, f - k as f32)
     }
 
-    /// Returns the interpolated level at height `z_m` (the lid record above the lid).
+    /// Returns the interpolated level at height `z_m` (above the lid, the lid record with the
+    /// wind of [`Column::above_wind`]).
     #[inline(always)]
     pub fn at(&self, z_m: f32) -> ColumnLevel {
         // Both sides are computed and one selected, so the lanes' reads carry no branch.
         let (a, b, w) = self.bracket(z_m);
         let inside = ColumnLevel::lerp(a, b, w);
+        let above = ColumnLevel {
+            wind: self.above_wind(z_m),
+            ..self.above_lid
+        };
         if z_m > self.lid_m {
-            self.above_lid
+            above
         } else {
             inside
         }
+    }
+
+    /// The wind above the lid at `z_m`: linear from the lid's to [`Column::above_top`]'s, that
+    /// one beyond (twin: `above_wind` in `lagrangian.wgsl`).
+    #[inline(always)]
+    pub fn above_wind(&self, z_m: f32) -> [f32; 4] {
+        let (a, top) = (self.above_lid.wind, self.above_top);
+        let span = top[3] - self.lid_m;
+        let t = if span > 0.0 {
+            ((z_m - self.lid_m) / span).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        [
+            a[0] + t * (top[0] - a[0]),
+            a[1] + t * (top[1] - a[1]),
+            a[2] + t * (top[2] - a[2]),
+            0.0,
+        ]
     }
 
     /// ŵ = w/σw of a particle released at `z_m` with the normals `xi`: `xi[2]` under Gaussian
@@ -260,11 +305,21 @@ impl Column {
         ];
         let above = &self.above_lid;
         if z_m > self.lid_m {
-            [above.inv_time_scale[3], above.sigma[2], above.wind[2]]
+            [
+                above.inv_time_scale[3],
+                above.sigma[2],
+                self.above_wind(z_m)[2],
+            ]
         } else {
             inside
         }
     }
+}
+
+/// The height (m) of the second wind above a lid at `lid_m`: 3 km (the top of the layer a
+/// release reaches within a day), or 1 km above a lid higher than 2 km.
+pub fn above_lid_top_m(lid_m: f64) -> f64 {
+    (lid_m + 1000.0).max(3000.0)
 }
 
 /// Spacing limits (m) of the column grid: finer than 2 km adds columns the met cannot resolve
@@ -395,6 +450,34 @@ mod tests {
             assert_eq!(got.wind[0], 3.0);
         }
         assert_eq!(col.at(1300.0), col.above_lid);
+    }
+
+    #[test]
+    fn above_the_lid_the_wind_keeps_the_mets_shear_and_veer() {
+        // A wind turning from west to south-west and strengthening with height, over a 200 m
+        // night layer: above the lid the column's wind runs linearly from the wind at 200 m to
+        // the wind at 3 km (above_lid_top_m), and stays there beyond, with free-troposphere
+        // turbulence throughout.
+        let bl = BoundaryLayer {
+            friction_velocity_m_s: 0.2,
+            obukhov_length_m: 60.0,
+            mixing_height_m: 200.0,
+            roughness_length_m: 0.1,
+            stability: StabilityClass::E,
+        };
+        let wind = |z: f64| [3.0 + z / 500.0, z / 1000.0, 0.0];
+        let col = Column::from_boundary_layer(&bl, 0.0, wind);
+        assert_eq!(above_lid_top_m(200.0), 3000.0);
+        for z in [250.0f64, 1000.0, 2999.0, 4000.0] {
+            let t = ((z - 200.0) / 2800.0).min(1.0);
+            let (lo, hi) = (wind(200.0), wind(3000.0));
+            let want = [lo[0] + t * (hi[0] - lo[0]), lo[1] + t * (hi[1] - lo[1])];
+            let got = col.at(z as f32);
+            assert!((f64::from(got.wind[0]) - want[0]).abs() < 1e-5, "z {z}");
+            assert!((f64::from(got.wind[1]) - want[1]).abs() < 1e-5, "z {z}");
+            assert_eq!(got.sigma, col.above_lid.sigma);
+            assert_eq!(got.inv_time_scale, col.above_lid.inv_time_scale);
+        }
     }
 
     #[test]

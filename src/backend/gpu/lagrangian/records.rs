@@ -120,7 +120,8 @@ pub fn entry_records(plans: &[SourcePlan], scales: &Scales) -> Vec<EntryRec> {
 
 /// The columns as uploaded, one after another: each column's levels, its above-lid record,
 /// then a header record whose `sigma` holds the level index per √m, the lid (m), the precipitation
-/// (mm/h) and the scale of ⟨w³⟩ (m³ s⁻³, 0 for Gaussian turbulence).
+/// (mm/h) and the scale of ⟨w³⟩ (m³ s⁻³, 0 for Gaussian turbulence), and whose `wind` is the
+/// column's [`Column::above_top`](crate::model::lagrangian::Column::above_top).
 ///
 /// # Panics
 /// If the columns have different numbers of levels.
@@ -138,6 +139,7 @@ pub fn column_records(grid: &ColumnGrid) -> Vec<ColumnLevel> {
                 c.precipitation_mm_h,
                 c.convective_w3_m3_s3,
             ],
+            wind: c.above_top,
             ..Zeroable::zeroed()
         });
     }
