@@ -194,6 +194,7 @@ pub fn read(
                 "grid definition template 3.{template}: the reader cannot tell whether its winds are relative to the grid"
             ),
         })?;
+        let relative = relative.then(|| scans_negatively_for_i(&values));
         if *grid_kind.get_or_insert((template, relative)) != (template, relative) {
             return Err(MetError::Invalid {
                 file,
@@ -273,7 +274,8 @@ pub fn read(
     }
 
     // Grid coordinates from the first message's latitudes/longitudes.
-    let (template, relative) = grid_kind.unwrap_or((0, false));
+    // `relative`: Some(i runs towards −x) for winds relative to the grid, None otherwise.
+    let (template, relative) = grid_kind.unwrap_or((0, None));
     let first = entries[0].index;
     let (lat2, lon2) = {
         let (_, msg) = grib2
@@ -332,11 +334,11 @@ pub fn read(
     let convergence_rad: Vec<f64> = (j0..=j1)
         .flat_map(|j| (i0..=i1).map(move |i| (i, j)))
         .map(|(i, j)| {
-            if relative {
+            if let Some(negative_i) = relative {
                 let (a, b) = if i + 1 < ni { (i, i + 1) } else { (i - 1, i) };
                 let (xa, ya) = engine.forward(grid.node(a, j));
                 let (xb, yb) = engine.forward(grid.node(b, j));
-                -(yb - ya).atan2(xb - xa)
+                grid_wind_turn_rad((yb - ya).atan2(xb - xa), negative_i)
             } else {
                 engine.convergence_deg(grid.node(i, j)).to_radians()
             }
@@ -480,6 +482,33 @@ pub fn read(
     Ok((met, warnings))
 }
 
+/// The angle (rad, in [−π, π)) by which winds relative to the grid turn into the local frame,
+/// for nodes i → i + 1 that step at `step_angle_rad` (east of the local x axis, anticlockwise):
+/// the grid's +x axis is that step, or its reverse where i runs towards −x (`negative_i`), since
+/// grid-relative winds are along +x whichever way the rows are stored.
+fn grid_wind_turn_rad(step_angle_rad: f64, negative_i: bool) -> f64 {
+    use std::f64::consts::{PI, TAU};
+    let along = step_angle_rad + if negative_i { PI } else { 0.0 };
+    (-along + PI).rem_euclid(TAU) - PI
+}
+
+/// Whether the grid's i index runs towards −x (scanning mode flag bit 1, code table 3.4): its
+/// nodes i and i + 1 then step along −x, while grid-relative winds are still along +x.
+fn scans_negatively_for_i(values: &grib::GridDefinitionTemplateValues) -> bool {
+    use grib::GridDefinitionTemplateValues as T;
+    let mode = match values {
+        T::Template0(t) => &t.lat_lon.scanning_mode,
+        T::Template1(t) => &t.lat_lon.scanning_mode,
+        T::Template10(t) => &t.scanning_mode,
+        T::Template20(t) => &t.scanning_mode,
+        T::Template30(t) => &t.scanning_mode,
+        T::Template40(t) => &t.gaussian.scanning_mode,
+        T::Template41(t) => &t.gaussian.scanning_mode,
+        _ => return false,
+    };
+    !mode.scans_positively_for_i()
+}
+
 /// Whether u and v are relative to the grid's axes (flag table 3.3, bit 5) rather than to
 /// true east and north; `None` for a template whose flags the reader does not know.
 fn grid_relative_winds(values: &grib::GridDefinitionTemplateValues) -> Option<bool> {
@@ -512,6 +541,21 @@ mod tests {
         p[o + 2..o + 7].copy_from_slice(&[11, 29, 3, 0, 0]);
         p[o + 12] = process;
         p
+    }
+
+    #[test]
+    fn grid_relative_winds_turn_by_the_grids_x_axis_whichever_way_i_runs() {
+        use std::f64::consts::{FRAC_PI_4, PI};
+        // Rows stored along +x turned 45° anticlockwise: winds turn back by 45°.
+        assert!((grid_wind_turn_rad(FRAC_PI_4, false) + FRAC_PI_4).abs() < 1e-12);
+        // The same grid stored from east to west: the step points the other way, the turn
+        // is the same (found by review: it came out 180° off, u and v reversed).
+        assert!((grid_wind_turn_rad(FRAC_PI_4 + PI, true) + FRAC_PI_4).abs() < 1e-12);
+        // A polar-stereographic grid far from its orientation longitude turns by more than a
+        // right angle, and the angle stays in [−π, π).
+        let t = grid_wind_turn_rad(-2.5, false);
+        assert!((t - 2.5).abs() < 1e-12);
+        assert!((-PI..PI).contains(&grid_wind_turn_rad(PI, false)));
     }
 
     #[test]

@@ -400,7 +400,15 @@ impl GriddedMet {
         if let Some(p) = &raw.precipitation_mm_h {
             check("precipitation", p, n2t, 0.0, 1000.0)?;
         }
-        check("convergence", &raw.convergence_rad, n2, -1.6, 1.6)?;
+        // Any turn of the grid's axes (a polar-stereographic grid far from its orientation
+        // longitude turns its winds by more than a right angle).
+        check(
+            "convergence",
+            &raw.convergence_rad,
+            n2,
+            -std::f64::consts::PI,
+            std::f64::consts::PI,
+        )?;
         let z0: Vec<f64> = match &raw.roughness_length_m {
             Some(z0) => {
                 check("surface_roughness_length", z0, n2, 1e-6, 10.0)?;
