@@ -511,3 +511,45 @@ fn a_region_partly_outside_the_grid_warns_how_much_of_it_lies_outside() {
     let (_, warnings) = read_for(&path, region(), options).unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
 }
+
+/// A heat flux counted downward (CF `surface_downward_sensible_heat_flux`, as ECMWF and many
+/// land models write it) is the upward flux turned: the same Obukhov length. A variable named
+/// `shf` whose own standard name says it is downward is read as downward, not taken as upward by
+/// its name (found by review).
+#[test]
+fn a_downward_heat_flux_reads_as_the_upward_one_turned() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = GridSpec::standard(false);
+    let flux = |name: &str, standard: &str, value: f64| {
+        let mut vars: Vec<CfVar> = linear_vars(&g)
+            .into_iter()
+            .filter(|v| v.name != "obukhov_length")
+            .collect();
+        let shape = vars
+            .iter()
+            .find(|v| v.name == "ustar" || v.name == "friction_velocity")
+            .map(|v| v.shape.clone())
+            .expect("a u* field");
+        let n: usize = shape.iter().product();
+        vars.push(CfVar::new(
+            name,
+            &shape,
+            vec![value; n],
+            &[("units", "W m-2"), ("standard_name", standard)],
+        ));
+        let path = write(dir.path(), &format!("{name}-{standard}.nc"), &vars);
+        let met = read(&path, VerticalInterpolation::Linear).unwrap();
+        met.sample(0.0, 0.0, 10.0, 1800.0)
+            .boundary_layer
+            .obukhov_length_m
+    };
+    let upward = flux("hfss", "surface_upward_sensible_heat_flux", 150.0);
+    assert!(upward < 0.0 && upward > -1e4, "convective: L = {upward}");
+    for name in ["hfds", "shf"] {
+        let downward = flux(name, "surface_downward_sensible_heat_flux", -150.0);
+        assert!(
+            (downward / upward - 1.0).abs() < 1e-9,
+            "{name}: {downward} vs {upward}"
+        );
+    }
+}

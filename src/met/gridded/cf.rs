@@ -107,6 +107,9 @@ pub fn read(
             ds,
         })
         .collect();
+    // By standard name, else by a conventional variable name — but never a variable whose own
+    // standard name says it is something else (a `u` that is `x_wind`, relative to a rotated
+    // grid; a `shf` that is the downward flux).
     let find = |standard: &[&str], names: &[&str]| {
         vars.iter()
             .find(|v| {
@@ -114,7 +117,14 @@ pub fn read(
                     .as_deref()
                     .is_some_and(|s| standard.contains(&s))
             })
-            .or_else(|| vars.iter().find(|v| names.contains(&v.name.as_str())))
+            .or_else(|| {
+                vars.iter().find(|v| {
+                    names.contains(&v.name.as_str())
+                        && v.standard_name
+                            .as_deref()
+                            .is_none_or(|s| standard.is_empty() || standard.contains(&s))
+                })
+            })
     };
     let missing = |variable: &str, expected: &str| MetError::Missing {
         file: file.clone(),
@@ -424,6 +434,10 @@ pub fn read(
     } else if let Some(hf) = find(&["surface_upward_sensible_heat_flux"], &["shf"]) {
         expect_units(hf, &["W m-2", "W/m2", "W m**-2", "W/m^2"], &file)?;
         StabilityField::SensibleHeatFluxWM2(read3(hf)?)
+    } else if let Some(hf) = find(&["surface_downward_sensible_heat_flux"], &[]) {
+        // The same flux counted downward (as ECMWF and many land models write it): turned.
+        expect_units(hf, &["W m-2", "W/m2", "W m**-2", "W/m^2"], &file)?;
+        StabilityField::SensibleHeatFluxWM2(read3(hf)?.iter().map(|v| -v).collect())
     } else {
         return Err(missing(
             "obukhov_length",
