@@ -123,7 +123,7 @@ impl Consequence {
             for (w, &ws) in d.windows_s.iter().enumerate() {
                 let lab = window_label(ws);
                 let period = format!(
-                    "over the first {} after the scenario start",
+                    "over the first {} after the release start",
                     if lab == "1y" {
                         "year".to_string()
                     } else {

@@ -1,6 +1,6 @@
 //! Radiological dose per cell and pathway: inhalation (committed effective dose, and committed
 //! thyroid dose for iodines), cloudshine (submersion) and groundshine (deposit), each over the
-//! dose windows (2 d, 4 d, 7 d, 1 y by default) measured from the scenario start.
+//! dose windows (2 d, 4 d, 7 d, 1 y by default) measured from the release start.
 //!
 //! - Inhalation: E = B · Σ_k C_k Δt_k · e_inh, with B the breathing rate (m³ s⁻¹), C_k the
 //!   interval-mean air activity (Bq m⁻³) in the breathing layer and Δt_k the part of interval k

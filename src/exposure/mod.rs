@@ -22,7 +22,7 @@ use crate::substance::{AmountUnit, Library, AEGL_DURATIONS_S};
 pub const DAY_S: f64 = 86_400.0;
 pub const YEAR_S: f64 = 365.25 * DAY_S;
 
-/// The standard dose windows: 2 d, 4 d, 7 d and 1 y from the scenario start.
+/// The standard dose windows: 2 d, 4 d, 7 d and 1 y from the release start.
 pub const DOSE_WINDOWS_S: [f64; 4] = [2.0 * DAY_S, 4.0 * DAY_S, 7.0 * DAY_S, YEAR_S];
 
 /// Adult breathing rate (m³ s⁻¹): 1.2 m³ h⁻¹, light activity — the ICRP 66 adult-male

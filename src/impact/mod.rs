@@ -240,14 +240,26 @@ pub fn beyond_the_chosen_duration(
         }
         let n = beyond.iter().filter(|&&b| b).count();
         if n > 0 {
+            // The chosen duration may have no AEGL at this level ("not recommended").
+            let outside = if impact.thresholds[level].is_some() {
+                format!(
+                    "outside the {} min AEGL-{} zone",
+                    impact.duration_s / 60.0,
+                    level + 1
+                )
+            } else {
+                format!(
+                    "where the {} min duration has no AEGL-{} to map",
+                    impact.duration_s / 60.0,
+                    level + 1
+                )
+            };
             out.push(format!(
-                "{} AEGL-{} at {} is exceeded over {:.2} km² outside the {} min AEGL-{} zone (each AEGL holds for exposures of its own length; set [consequence] aegl_duration_min to map another)",
+                "{} AEGL-{} at {} is exceeded over {:.2} km² {outside} (each AEGL holds for exposures of its own length; set [consequence] aegl_duration_min to map another)",
                 chemical.name,
                 level + 1,
                 durations.join(", "),
                 n as f64 * cell_km2,
-                impact.duration_s / 60.0,
-                level + 1,
             ));
         }
     }

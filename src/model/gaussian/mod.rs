@@ -252,7 +252,9 @@ pub fn deposit_at(
     mut add: impl FnMut(usize, f64, f64),
 ) {
     let (xd, yd) = p.plume_frame(x_m, y_m);
-    if xd + 0.5 * cell_m <= 0.0 {
+    // A cell turned against the wind reaches half·(|ex| + |ey|) downwind of its centre.
+    let (ex, ey) = p.downwind;
+    if xd + 0.5 * cell_m * (ex.abs() + ey.abs()) <= 0.0 {
         return;
     }
     let tau = p.travel_time_s(xd.max(0.0));

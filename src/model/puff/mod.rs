@@ -377,7 +377,7 @@ impl<'a> PuffRun<'a> {
                 + p.rise
                     .map_or(0.0, |r| r.rise_at_m(p.travel_m - 0.5 * sub_ds));
             let norm = 1.0 / ((TAU).sqrt() * sz);
-            let lid = bl.gaussian_lid_m(h_eff);
+            let lid = bl.gaussian_lid_m(p.final_height_m());
             let vertical_per_m: Vec<f64> = self
                 .heights_m
                 .iter()
@@ -492,7 +492,7 @@ impl<'a> PuffRun<'a> {
                 };
                 out.extend(p.split_horizontal(&self.setup.growth, along));
             } else {
-                let lid = s.boundary_layer.gaussian_lid_m(p.effective_height_m());
+                let lid = s.boundary_layer.gaussian_lid_m(p.final_height_m());
                 out.extend(p.split_vertical(&self.setup.growth, lid));
             }
         }
