@@ -258,6 +258,7 @@ pub fn compare(runs: Vec<RunSummary>) -> Comparison {
         push("effective dose 4 d", "Sv", &|t| t.effective_4d_sv);
         push("effective dose 7 d", "Sv", &|t| t.effective_7d_sv);
         push("thyroid dose 7 d", "Sv", &|t| t.thyroid_7d_sv);
+        push("child thyroid dose 7 d", "Sv", &|t| t.thyroid_child_7d_sv);
         push("action level", "1", &|t| t.action_level.map(f64::from));
         let chemicals = union(&runs, |r| {
             at(r)

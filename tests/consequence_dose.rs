@@ -84,6 +84,60 @@ fn iodine_131_doses_by_pathway_match_hand_calculation() {
 }
 
 #[test]
+fn a_one_year_olds_thyroid_dose_uses_the_childs_coefficient_and_breathing_rate() {
+    // 1 h of 1000 Bq/m3 of I-131, and of Te-132 whose I-132 grows in: the child's thyroid dose
+    // is B_child × TIC × h_T(1 y), and the daughter's share follows the same ingrowth as the
+    // adult's (so child / adult is the ratio of B × h_T for I-132 alone).
+    let mut f = one_cell(vec![3600.0], &["I-131", "Te-132"]);
+    for s in &mut f.species {
+        s.concentration.fill(1000.0);
+    }
+    let child_rate = 1.0e-4;
+    let opts = ExposureOptions {
+        child_breathing_rate_m3_s: child_rate,
+        ..options(vec![2.0 * DAY])
+    };
+    let lib = Library::embedded();
+    let only = |name: &str| {
+        let mut g = f.clone();
+        g.species.retain(|s| s.species.name == name);
+        compute(&g, lib, &opts).unwrap().radiological.unwrap()
+    };
+    let tic = 1000.0 * 3600.0;
+    // ICRP 71 1-year-old thyroid coefficient of I-131 (type F), 1.4e-6 Sv/Bq.
+    let i131 = only("I-131");
+    let want = child_rate * tic * 1.4e-6;
+    let got = i131.thyroid_child_sv[[0, 0, 0]];
+    assert!((got / want - 1.0).abs() < 1e-12, "{got} vs {want}");
+    assert_eq!(
+        i131.thyroid_child_projected_sv(0)[[0, 0]],
+        got,
+        "the criterion reads the same field"
+    );
+    // Te-132 has no thyroid coefficient of its own: all of it comes from the I-132 in the air.
+    let te = only("Te-132");
+    let ratio = te.thyroid_child_sv[[0, 0, 0]] / te.thyroid_sv[[0, 0, 0]];
+    let want = (child_rate * 1.6e-8) / (3.33e-4 * 1.88e-9);
+    assert!(te.thyroid_sv[[0, 0, 0]] > 0.0);
+    assert!((ratio / want - 1.0).abs() < 1e-12, "{ratio} vs {want}");
+    // With the default rates (0.35 and 1.2 m3/h) the 1-year-old's I-131 thyroid dose is
+    // (0.35 × 1.4e-6) / (1.2 × 1.48e-7) = 2.76 × the adult's.
+    let d = compute(&f, lib, &options(vec![2.0 * DAY]))
+        .unwrap()
+        .radiological
+        .unwrap();
+    assert!(d.thyroid_child_sv[[0, 0, 0]] > 2.0 * d.thyroid_sv[[0, 0, 0]]);
+    let mut g = f.clone();
+    g.species.truncate(1);
+    let d = compute(&g, lib, &ExposureOptions::default())
+        .unwrap()
+        .radiological
+        .unwrap();
+    let r = d.thyroid_child_sv[[0, 0, 0]] / d.thyroid_sv[[0, 0, 0]];
+    assert!((r - 0.35 * 1.4e-6 / (1.2 * 1.48e-7)).abs() < 1e-9, "{r}");
+}
+
+#[test]
 fn tritiated_water_adds_skin_absorption_to_what_is_inhaled() {
     // 1 h of 1e6 Bq/m3 of HTO: intake 1.5 × B × TIC (the skin takes in half as much again as
     // the lungs), at ICRP 119's 1.8e-11 Sv/Bq for HTO vapour.

@@ -88,6 +88,9 @@ fn border_run_assesses_each_side_under_its_own_criteria_and_writes_the_fields() 
     assert_eq!(text_attr(&dose, "units"), "Sv");
     let stored: ndarray::Array2<f64> = dose.read_2d().unwrap();
     assert!((stored.sum() - p.sum()).abs() <= 1e-12 * p.sum());
+    let child = f.dataset("dose_thyroid_child_7d").unwrap();
+    assert_eq!(text_attr(&child, "units"), "Sv");
+    assert!(text_attr(&child, "long_name").contains("1-year-old"));
     let z = f.dataset("zone_HC_2018_evacuate").unwrap();
     assert_eq!(text_attr(&z, "criteria_set"), "HC_2018");
     let json: serde_json::Value =
@@ -120,7 +123,7 @@ fn bad_consequence_options_are_reported_with_their_path() {
         &border_scenario(
             "[consequence]\nshelter = { cloudshine = 1.4, groundshine = 0.3, inhalation = 0.7 }\n\
              aegl_duration_min = 45\nsubstance_file = \"nope.toml\"\nair_exchange_per_h = -0.5\n\
-             shelter_exit = \"at_dawn\"\n",
+             shelter_exit = \"at_dawn\"\nchild_breathing_rate_m3_s = 0.0\n",
         ),
         Path::new("border.toml"),
     )
@@ -138,6 +141,7 @@ fn bad_consequence_options_are_reported_with_their_path() {
         "consequence.shelter_exit",
         "at_dawn",
         "when_cloud_has_passed",
+        "consequence.child_breathing_rate_m3_s",
     ] {
         assert!(e.contains(want), "missing {want} in {e}");
     }
@@ -164,13 +168,13 @@ fn cli_warns_when_an_unverified_value_decides_a_zone() {
         text.contains("US_EPA_PAG_2017 shelter_or_evacuate") && text.contains("US-ME"),
         "{text}"
     );
-    // The PAG threshold is confirmed only by a secondary source, and the I-131 thyroid coefficient
-    // is a derived bound, not a checked value: both are named. The coefficients of the effective
+    // The PAG threshold is confirmed only by a secondary source, and the I-131 child thyroid
+    // coefficient is an unchecked transcription: both are named. The coefficients of the effective
     // dose of I-131 and Cs-137 were checked (ICRP 72, FGR 15 2025), so the shelter zone names none.
     assert!(text.contains("WARNING: zone 'US_EPA_PAG_2017 shelter_or_evacuate' uses a threshold that is Secondary"), "{text}");
     assert!(
         text.contains(
-            "zone 'US_EPA_PAG_2017 potassium_iodide' is decided by unverified values: I-131 (inh_thyroid)"
+            "zone 'US_EPA_PAG_2017 potassium_iodide' is decided by unverified values: I-131 (inh_thyroid_child)"
         ),
         "{text}"
     );

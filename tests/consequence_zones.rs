@@ -51,7 +51,8 @@ fn uniform_dose(e_sv: f64, cloud_factor: f64) -> RadiologicalDose {
         inhalation_sv: z.clone(),
         cloudshine_sv: Array3::from_elem((4, 1, 2), e_sv),
         groundshine_sv: z.clone(),
-        thyroid_sv: z,
+        thyroid_sv: z.clone(),
+        thyroid_child_sv: z,
         by_nuclide: vec![],
         shelter: ShelterFactors {
             cloudshine: cloud_factor,
@@ -122,6 +123,43 @@ fn a_dose_between_the_two_countries_thresholds_triggers_action_on_one_side_only(
     assert_eq!(us.by_jurisdiction.len(), 1);
     assert_eq!(us.by_jurisdiction[0].jurisdiction, "US-ME");
     assert!((us.by_jurisdiction[0].area_km2 - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn the_us_iodide_zone_follows_the_child_thyroid_dose_and_canadas_the_adult_one() {
+    let j = border_pair();
+    let c = radiological_criteria();
+    // 30 mSv to an adult's thyroid, 80 mSv to a 1-year-old's, over every window: the US KI PAG
+    // (50 mSv to the child thyroid) is met; Health Canada's iodine blocking (50 mSv projected
+    // thyroid dose, the adult's here) is not.
+    let mut d = uniform_dose(0.0, 1.0);
+    d.thyroid_sv.fill(0.030);
+    d.thyroid_child_sv.fill(0.080);
+    let imp = assess_radiological(&d, &j, c).unwrap();
+    let zone = |label: &str| {
+        imp.zones
+            .iter()
+            .find(|z| z.label == label)
+            .unwrap_or_else(|| panic!("{label}"))
+    };
+    assert!(zone("US_EPA_PAG_2017 potassium_iodide").exceeded[[0, 0]]);
+    assert!(!zone("HC_2018 iodine_thyroid_blocking").exceeded[[0, 1]]);
+    // A child dose under the PAG leaves the US cell out, whatever the adult's.
+    d.thyroid_sv.fill(0.060);
+    d.thyroid_child_sv.fill(0.040);
+    let imp = assess_radiological(&d, &j, c).unwrap();
+    let us = imp
+        .zones
+        .iter()
+        .find(|z| z.label == "US_EPA_PAG_2017 potassium_iodide")
+        .unwrap();
+    assert!(!us.exceeded[[0, 0]]);
+    let ca = imp
+        .zones
+        .iter()
+        .find(|z| z.label == "HC_2018 iodine_thyroid_blocking")
+        .unwrap();
+    assert!(ca.exceeded[[0, 1]]);
 }
 
 #[test]

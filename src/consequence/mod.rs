@@ -6,6 +6,7 @@
 //! [consequence]
 //! shelter = { cloudshine = 0.9, groundshine = 0.4, inhalation = 1.0 }  # dose-reduction factors
 //! breathing_rate_m3_s = 3.33e-4
+//! child_breathing_rate_m3_s = 9.72e-5   # 1-year-old, for the child thyroid dose
 //! ground_roughness_factor = 1.0
 //! aegl_duration_min = 60            # 10, 30, 60, 240 or 480
 //! air_exchange_per_h = 0.45         # a closed building, for chemical exposure indoors
@@ -72,6 +73,7 @@ pub fn assess(
     let opts = ExposureOptions {
         layer: 0,
         breathing_rate_m3_s: spec.breathing_rate_m3_s,
+        child_breathing_rate_m3_s: spec.child_breathing_rate_m3_s,
         shelter: spec.shelter,
         ground_roughness_factor: spec.ground_roughness_factor,
         release_start_s,

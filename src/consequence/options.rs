@@ -14,6 +14,7 @@ use crate::substance::{Library, AEGL_DURATIONS_S};
 pub struct ConsequenceSection {
     pub shelter: Option<ShelterSection>,
     pub breathing_rate_m3_s: Option<f64>,
+    pub child_breathing_rate_m3_s: Option<f64>,
     pub ground_roughness_factor: Option<f64>,
     pub aegl_duration_min: Option<f64>,
     /// Air changes per hour of a closed building, for chemical exposure indoors.
@@ -37,6 +38,8 @@ pub struct ShelterSection {
 pub struct ConsequenceSpec {
     pub shelter: ShelterFactors,
     pub breathing_rate_m3_s: f64,
+    /// Breathing rate of the 1-year-old child whose thyroid dose is projected.
+    pub child_breathing_rate_m3_s: f64,
     pub ground_roughness_factor: f64,
     pub aegl_duration_s: f64,
     /// Air changes per hour of a closed building (indoor chemical exposure).
@@ -53,6 +56,7 @@ impl Default for ConsequenceSpec {
         ConsequenceSpec {
             shelter: o.shelter,
             breathing_rate_m3_s: o.breathing_rate_m3_s,
+            child_breathing_rate_m3_s: o.child_breathing_rate_m3_s,
             ground_roughness_factor: o.ground_roughness_factor,
             aegl_duration_s: 3600.0,
             air_exchange_per_h: o.air_exchange_per_s * 3600.0,
@@ -116,6 +120,18 @@ pub fn validate(
     if let Some(v) = raw.breathing_rate_m3_s {
         if range("breathing_rate_m3_s", v, 0.0, false, 0.01, "a rate (m3/s)") {
             spec.breathing_rate_m3_s = v;
+        }
+    }
+    if let Some(v) = raw.child_breathing_rate_m3_s {
+        if range(
+            "child_breathing_rate_m3_s",
+            v,
+            0.0,
+            false,
+            0.01,
+            "a rate (m3/s)",
+        ) {
+            spec.child_breathing_rate_m3_s = v;
         }
     }
     if let Some(v) = raw.ground_roughness_factor {

@@ -64,10 +64,11 @@ impl Consequence {
             (
                 "exposure_assumptions".into(),
                 format!(
-                    "adult breathing rate {} m3 s-1; shelter dose-reduction factors cloudshine {}, \
+                    "adult breathing rate {} m3 s-1; 1-year-old child breathing rate {} m3 s-1; shelter dose-reduction factors cloudshine {}, \
                      groundshine {}, inhalation {}; ground roughness factor {}; breathing layer 0; \
                      groundshine from the deposit, taken to fall with the breathing-layer air concentration, to the end of each window",
                     self.spec.breathing_rate_m3_s,
+                    self.spec.child_breathing_rate_m3_s,
                     f.cloudshine,
                     f.groundshine,
                     f.inhalation,
@@ -150,6 +151,11 @@ impl Consequence {
                         "thyroid",
                         "committed equivalent dose to the thyroid from inhalation (adult)",
                         d.thyroid_sv.slice(s![w, .., ..]).to_owned(),
+                    ),
+                    (
+                        "thyroid_child",
+                        "committed equivalent dose to the thyroid of a 1-year-old child from inhalation",
+                        d.thyroid_child_sv.slice(s![w, .., ..]).to_owned(),
                     ),
                     (
                         "effective_projected",

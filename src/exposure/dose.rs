@@ -4,7 +4,8 @@
 //!
 //! - Inhalation: E = B · Σ_k C_k Δt_k · e_inh, with B the breathing rate (m³ s⁻¹), C_k the
 //!   interval-mean air activity (Bq m⁻³) in the breathing layer and Δt_k the part of interval k
-//!   inside the window; thyroid the same with h_T.
+//!   inside the window; thyroid the same with h_T, and the thyroid of a 1-year-old child with
+//!   the child's h_T and breathing rate (the dose of the US potassium-iodide PAG).
 //! - Cloudshine: E = Σ_k C_k Δt_k · c_cloud (FGR-15 semi-infinite cloud).
 //! - Groundshine: the deposit D (dry + wet, Bq m⁻², the activity that fell during the run) is
 //!   taken to fall in proportion to the cell's air concentration, a share C_k Δt_k / Σ C_j Δt_j
@@ -70,6 +71,9 @@ pub struct RadiologicalDose {
     pub groundshine_sv: Array3<f64>,
     /// Committed equivalent dose to the thyroid from inhalation [window, y, x] (Sv).
     pub thyroid_sv: Array3<f64>,
+    /// Committed equivalent dose to the thyroid of a 1-year-old child from inhalation
+    /// [window, y, x] (Sv).
+    pub thyroid_child_sv: Array3<f64>,
     /// Outdoor effective dose of each assessed nuclide (with its ingrown daughters)
     /// [window, y, x] (Sv), for provenance of the values that decide a zone.
     pub by_nuclide: Vec<(String, Array3<f64>)>,
@@ -109,6 +113,11 @@ impl RadiologicalDose {
     pub fn thyroid_projected_sv(&self, w: usize) -> Array2<f64> {
         self.thyroid_sv.slice(s![w, .., ..]).to_owned()
     }
+
+    /// Projected thyroid dose of a 1-year-old child for window `w`; inhalation only.
+    pub fn thyroid_child_projected_sv(&self, w: usize) -> Array2<f64> {
+        self.thyroid_child_sv.slice(s![w, .., ..]).to_owned()
+    }
 }
 
 /// Per-window coefficients of one transported nuclide, independent of the cell.
@@ -117,6 +126,7 @@ pub(crate) struct NuclideCoefficients {
     /// [window][interval] Sv per (Bq m⁻³) of interval-mean concentration.
     pub inhalation: Vec<Vec<f64>>,
     pub thyroid: Vec<Vec<f64>>,
+    pub thyroid_child: Vec<Vec<f64>>,
     pub cloudshine: Vec<Vec<f64>>,
     /// Length of each output interval (s).
     pub interval_s: Vec<f64>,
@@ -129,6 +139,7 @@ pub(crate) struct NuclideCoefficients {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DoseSettings {
     pub breathing_rate_m3_s: f64,
+    pub child_breathing_rate_m3_s: f64,
     pub ground_roughness_factor: f64,
     pub release_start_s: f64,
     pub windows_s: Vec<f64>,
@@ -151,10 +162,13 @@ pub(crate) fn coefficients(
     let nk = bounds_s.len() - 1;
     let t_end = bounds_s[nk];
     let br = settings.breathing_rate_m3_s;
+    // The child's intake per unit adult intake.
+    let child = settings.child_breathing_rate_m3_s / br;
     let mut c = NuclideCoefficients {
         interval_s: bounds_s.windows(2).map(|b| b[1] - b[0]).collect(),
         inhalation: vec![],
         thyroid: vec![],
+        thyroid_child: vec![],
         cloudshine: vec![],
         groundshine: vec![],
     };
@@ -162,6 +176,7 @@ pub(crate) fn coefficients(
         // A window runs from the release start (EPA's "first four days" of a release).
         let w = settings.release_start_s + length;
         let (mut inh, mut thy, mut cloud) = (vec![0.0; nk], vec![0.0; nk], vec![0.0; nk]);
+        let mut thy_child = vec![0.0; nk];
         for k in 0..nk {
             let dt = (bounds_s[k + 1].min(w) - bounds_s[k]).max(0.0);
             if dt == 0.0 {
@@ -172,6 +187,7 @@ pub(crate) fn coefficients(
             let intake = br * dt * n.intake_per_inhaled_bq();
             inh[k] = intake * n.inh_effective_sv_per_bq.unwrap_or(0.0);
             thy[k] = intake * n.inh_thyroid_sv_per_bq.unwrap_or(0.0);
+            thy_child[k] = child * intake * n.inh_thyroid_child_sv_per_bq.unwrap_or(0.0);
             cloud[k] = dt * n.cloudshine_sv_m3_per_bq_s;
             for &(d, b) in &daughters {
                 let r = ingrowth_ratio(lp, d.decay_constant_per_s(), b, age);
@@ -184,6 +200,7 @@ pub(crate) fn coefficients(
                 let intake = br * dt * r * d.intake_per_inhaled_bq();
                 inh[k] += intake * d.inh_effective_sv_per_bq.unwrap_or(0.0);
                 thy[k] += intake * d.inh_thyroid_sv_per_bq.unwrap_or(0.0);
+                thy_child[k] += child * intake * d.inh_thyroid_child_sv_per_bq.unwrap_or(0.0);
                 cloud[k] += dt * r * d.cloudshine_sv_m3_per_bq_s;
             }
         }
@@ -208,6 +225,7 @@ pub(crate) fn coefficients(
             .collect();
         c.inhalation.push(inh);
         c.thyroid.push(thy);
+        c.thyroid_child.push(thy_child);
         c.cloudshine.push(cloud);
         c.groundshine.push(ground);
     }
@@ -236,18 +254,23 @@ pub(crate) fn accumulate(
                 .find(|&v| {
                     c.inhalation[v] == c.inhalation[w]
                         && c.thyroid[v] == c.thyroid[w]
+                        && c.thyroid_child[v] == c.thyroid_child[w]
                         && c.cloudshine[v] == c.cloudshine[w]
                 })
                 .unwrap_or(w)
         })
         .collect();
     let dt = &c.interval_s;
-    // Per row: [pathway][window][x] with pathways inhalation, thyroid, cloudshine, then the
-    // deposit-time-weighted groundshine numerator [window][x], then the TIC weight [x].
+    // Per row: [pathway][window][x] with the AIR_PATHWAYS (inhalation, adult and child
+    // thyroid, cloudshine), then the deposit-time-weighted groundshine numerator [window][x],
+    // then the TIC weight [x].
+    const AIR_PATHWAYS: usize = 4;
+    let ground_at = AIR_PATHWAYS;
+    let tic_at = (AIR_PATHWAYS + 1) * nw * nx;
     let rows: Vec<Vec<f64>> = (0..ny)
         .into_par_iter()
         .map(|j| {
-            let mut buf = vec![0.0; 4 * nw * nx + nx];
+            let mut buf = vec![0.0; tic_at + nx];
             let mut row = vec![0.0; nx];
             for (k, &dt_k) in dt.iter().enumerate() {
                 for (v, c) in row
@@ -260,7 +283,12 @@ pub(crate) fn accumulate(
                     continue;
                 }
                 for w in (0..nw).filter(|&w| source[w] == w) {
-                    let coefs = [c.inhalation[w][k], c.thyroid[w][k], c.cloudshine[w][k]];
+                    let coefs: [f64; AIR_PATHWAYS] = [
+                        c.inhalation[w][k],
+                        c.thyroid[w][k],
+                        c.thyroid_child[w][k],
+                        c.cloudshine[w][k],
+                    ];
                     for (p, &coef) in coefs.iter().enumerate() {
                         if coef == 0.0 {
                             continue;
@@ -273,18 +301,18 @@ pub(crate) fn accumulate(
                 }
                 for w in 0..nw {
                     let coef = dt_k * c.groundshine[w][k];
-                    let out = &mut buf[(3 * nw + w) * nx..(3 * nw + w + 1) * nx];
+                    let out = &mut buf[(ground_at * nw + w) * nx..(ground_at * nw + w + 1) * nx];
                     for (o, &v) in out.iter_mut().zip(&row) {
                         *o += coef * v;
                     }
                 }
-                let tic = &mut buf[4 * nw * nx..];
+                let tic = &mut buf[tic_at..];
                 for (o, &v) in tic.iter_mut().zip(&row) {
                     *o += dt_k * v;
                 }
             }
             for w in (0..nw).filter(|&w| source[w] != w) {
-                for p in 0..3 {
+                for p in 0..AIR_PATHWAYS {
                     let from = (p * nw + source[w]) * nx;
                     buf.copy_within(from..from + nx, (p * nw + w) * nx);
                 }
@@ -297,18 +325,19 @@ pub(crate) fn accumulate(
         for w in 0..nw {
             for i in 0..nx {
                 let at = |p: usize| buf[(p * nw + w) * nx + i];
-                let tic = buf[4 * nw * nx + i];
+                let tic = buf[tic_at + i];
                 let per_bq_m2 = if tic > 0.0 {
-                    at(3) / tic
+                    at(ground_at) / tic
                 } else {
                     c.groundshine[w][nk]
                 };
                 let ground = per_bq_m2 * (f.dry_deposition[[j, i]] + f.wet_deposition[[j, i]]);
                 dose.inhalation_sv[[w, j, i]] += at(0);
                 dose.thyroid_sv[[w, j, i]] += at(1);
-                dose.cloudshine_sv[[w, j, i]] += at(2);
+                dose.thyroid_child_sv[[w, j, i]] += at(2);
+                dose.cloudshine_sv[[w, j, i]] += at(3);
                 dose.groundshine_sv[[w, j, i]] += ground;
-                mine[[w, j, i]] = at(0) + at(2) + ground;
+                mine[[w, j, i]] = at(0) + at(3) + ground;
             }
         }
     }

@@ -25,8 +25,21 @@ pub enum DoseQuantity {
     EffectiveProjected,
     /// Effective dose averted by sheltering over the window.
     EffectiveAverted,
-    /// Committed thyroid dose from inhalation over the window.
+    /// Committed adult thyroid dose from inhalation over the window.
     ThyroidProjected,
+    /// Committed thyroid dose of a 1-year-old child from inhalation over the window (the US
+    /// potassium-iodide PAG's dose).
+    ThyroidChildProjected,
+}
+
+impl DoseQuantity {
+    /// Whether the quantity is a thyroid dose (inhalation of iodines only).
+    pub fn is_thyroid(self) -> bool {
+        matches!(
+            self,
+            DoseQuantity::ThyroidProjected | DoseQuantity::ThyroidChildProjected
+        )
+    }
 }
 
 /// How far a value was checked against its primary document.
@@ -121,10 +134,12 @@ pub fn parse_criteria(file: &str, text: &str) -> Result<Vec<Criterion>, String> 
                 "effective_projected" => DoseQuantity::EffectiveProjected,
                 "effective_averted" => DoseQuantity::EffectiveAverted,
                 "thyroid_projected" => DoseQuantity::ThyroidProjected,
+                "thyroid_child_projected" => DoseQuantity::ThyroidChildProjected,
                 _ => {
                     return Err(bad(
                         4,
-                        "effective_projected, effective_averted or thyroid_projected",
+                        "effective_projected, effective_averted, thyroid_projected or \
+                         thyroid_child_projected",
                     ))
                 }
             },

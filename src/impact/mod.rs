@@ -79,6 +79,7 @@ fn dose_for(dose: &RadiologicalDose, c: &Criterion) -> Result<Array2<f64>, Impac
         DoseQuantity::EffectiveProjected => dose.effective_sv(w),
         DoseQuantity::EffectiveAverted => dose.averted_sv(w),
         DoseQuantity::ThyroidProjected => dose.thyroid_projected_sv(w),
+        DoseQuantity::ThyroidChildProjected => dose.thyroid_child_projected_sv(w),
     })
 }
 

@@ -53,6 +53,8 @@ pub struct TownExposure {
     pub effective_7d_sv: Option<f64>,
     /// Committed adult thyroid dose from inhalation over 7 days (Sv).
     pub thyroid_7d_sv: Option<f64>,
+    /// Committed thyroid dose of a 1-year-old child from inhalation over 7 days (Sv).
+    pub thyroid_child_7d_sv: Option<f64>,
     /// Early-phase action under the town's own country's criteria (see `protective_action`).
     pub action_level: Option<i8>,
     /// Highest AEGL tier exceeded, per chemical.
@@ -111,6 +113,9 @@ impl Summary {
             }
             if let Some(th) = t.thyroid_7d_sv {
                 parts.push(format!("thyroid {}", dose_text(th)));
+            }
+            if let Some(th) = t.thyroid_child_7d_sv {
+                parts.push(format!("child thyroid {}", dose_text(th)));
             }
             if let Some(a) = t.action_level {
                 parts.push(format!("action level {a}"));
@@ -190,12 +195,13 @@ fn zone_summary(zone: &Zone, juris: &JurisdictionGrid) -> ZoneSummary {
 }
 
 /// Nuclides whose dose is at least [`DECIDING_SHARE`] of the cell's total in some cell of the
-/// zone, with the unverified quantities their dose used.
+/// zone, with the unverified quantities their dose used. `thyroid` is the thyroid coefficient
+/// of a thyroid criterion (adult or child), `None` for an effective-dose one.
 fn deciding_nuclides(
     zone: &Zone,
     dose: &RadiologicalDose,
     w: usize,
-    thyroid: bool,
+    thyroid: Option<NuclideQuantity>,
     library: &Library,
 ) -> Vec<String> {
     let total = dose.effective_sv(w);
@@ -204,11 +210,17 @@ fn deciding_nuclides(
         let Some(n) = library.nuclide(name) else {
             continue;
         };
-        if thyroid && n.inh_thyroid_sv_per_bq.is_none() {
+        let has_thyroid = match thyroid {
+            Some(NuclideQuantity::InhThyroidChild) => n.inh_thyroid_child_sv_per_bq.is_some(),
+            Some(_) => n.inh_thyroid_sv_per_bq.is_some(),
+            None => true,
+        };
+        if !has_thyroid {
             continue;
         }
         let decides = zone.exceeded.indexed_iter().any(|((j, i), &e)| {
-            e && (thyroid || by[[w, j, i]] >= DECIDING_SHARE * total[[j, i]]) && by[[w, j, i]] > 0.0
+            e && (thyroid.is_some() || by[[w, j, i]] >= DECIDING_SHARE * total[[j, i]])
+                && by[[w, j, i]] > 0.0
         });
         if !decides {
             continue;
@@ -217,8 +229,8 @@ fn deciding_nuclides(
         if !n.daughters.is_empty() {
             used.push(NuclideQuantity::Daughters);
         }
-        if thyroid {
-            used.push(NuclideQuantity::InhThyroid);
+        if let Some(q) = thyroid {
+            used.push(q);
         } else {
             if n.inh_effective_sv_per_bq.is_some() {
                 used.push(NuclideQuantity::InhEffective);
@@ -291,7 +303,13 @@ pub fn summarise(
                 ));
             }
             if let Some(w) = dose.window_index(c.window_s) {
-                let thyroid = c.quantity == super::DoseQuantity::ThyroidProjected;
+                let thyroid = match c.quantity {
+                    super::DoseQuantity::ThyroidProjected => Some(NuclideQuantity::InhThyroid),
+                    super::DoseQuantity::ThyroidChildProjected => {
+                        Some(NuclideQuantity::InhThyroidChild)
+                    }
+                    _ => None,
+                };
                 let nuclides = deciding_nuclides(z, dose, w, thyroid, library);
                 if !nuclides.is_empty() {
                     warnings.push(format!(
@@ -362,6 +380,14 @@ fn site_exposures<'a>(
         .collect()
 }
 
+/// Which dose a town's line reports: effective (all pathways), adult or child thyroid.
+#[derive(Clone, Copy)]
+enum Of {
+    Effective,
+    Thyroid,
+    ChildThyroid,
+}
+
 /// Dose, action and AEGL tier at each town point inside the grid that sees any exposure.
 fn town_exposures(
     radiological: Option<(&RadiologicalImpact, &RadiologicalDose)>,
@@ -372,12 +398,12 @@ fn town_exposures(
     let mut out = vec![];
     for (town, cell) in &juris.towns {
         let Some((i, j)) = *cell else { continue };
-        let dose_at = |window_s: f64, thyroid: bool| {
+        let dose_at = |window_s: f64, of: Of| {
             radiological.and_then(|(_, d)| {
-                d.window_index(window_s).map(|w| {
-                    if thyroid {
-                        d.thyroid_sv[[w, j, i]]
-                    } else {
+                d.window_index(window_s).map(|w| match of {
+                    Of::Thyroid => d.thyroid_sv[[w, j, i]],
+                    Of::ChildThyroid => d.thyroid_child_sv[[w, j, i]],
+                    Of::Effective => {
                         d.inhalation_sv[[w, j, i]]
                             + d.cloudshine_sv[[w, j, i]]
                             + d.groundshine_sv[[w, j, i]]
@@ -389,9 +415,10 @@ fn town_exposures(
             town: town.name.clone(),
             jurisdiction: juris.tag(i, j).label(),
             population: town.population,
-            effective_4d_sv: dose_at(4.0 * day, false),
-            effective_7d_sv: dose_at(7.0 * day, false),
-            thyroid_7d_sv: dose_at(7.0 * day, true),
+            effective_4d_sv: dose_at(4.0 * day, Of::Effective),
+            effective_7d_sv: dose_at(7.0 * day, Of::Effective),
+            thyroid_7d_sv: dose_at(7.0 * day, Of::Thyroid),
+            thyroid_child_7d_sv: dose_at(7.0 * day, Of::ChildThyroid),
             action_level: radiological.map(|(imp, _)| imp.action_level[[j, i]]),
             aegl_tiers: chemical
                 .iter()

@@ -163,6 +163,12 @@ pub fn radiological(c: &Criterion) -> ZoneText {
             basis_en = format!("projected thyroid dose at least {dose} over {win_en}");
             basis_fr = format!("dose projetée à la thyroïde d'au moins {dose_fr} sur {win_fr}");
         }
+        crate::impact::DoseQuantity::ThyroidChildProjected => {
+            basis_en = format!("projected child thyroid dose at least {dose} over {win_en}");
+            basis_fr = format!(
+                "dose projetée à la thyroïde d'un enfant d'au moins {dose_fr} sur {win_fr}"
+            );
+        }
     }
     let (action_en, action_fr, response, severity, alert, colour, i_en, i_fr): (
         &str,
@@ -325,7 +331,7 @@ pub fn chemical(name: &str, level: u8, duration_min: f64) -> ZoneText {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::impact::{radiological_criteria, DoseQuantity};
+    use crate::impact::radiological_criteria;
 
     #[test]
     fn every_embedded_criterion_has_its_own_bilingual_text() {
@@ -365,14 +371,15 @@ mod tests {
         let title = |set: &str| {
             let c = radiological_criteria()
                 .iter()
-                .find(|c| {
-                    c.set == set && c.level == 0 && c.quantity == DoseQuantity::ThyroidProjected
-                })
+                .find(|c| c.set == set && c.level == 0 && c.quantity.is_thyroid())
                 .unwrap();
             radiological(c).title_en
         };
         assert!(title("US_EPA_PAG_2017").starts_with("Potassium iodide (KI):"));
         assert!(title("HC_2018").starts_with("Iodine thyroid blocking:"));
+        // The US PAG is set on the child's thyroid dose, Health Canada's on the thyroid's.
+        assert!(title("US_EPA_PAG_2017").contains("projected child thyroid dose at least 50 mSv"));
+        assert!(title("HC_2018").contains("projected thyroid dose at least 50 mSv"));
     }
 
     #[test]

@@ -87,17 +87,19 @@ pub enum NuclideQuantity {
     Daughters,
     InhEffective,
     InhThyroid,
+    InhThyroidChild,
     InhVapour,
     Cloudshine,
     Groundshine,
 }
 
 impl NuclideQuantity {
-    pub const ALL: [NuclideQuantity; 7] = [
+    pub const ALL: [NuclideQuantity; 8] = [
         Self::HalfLife,
         Self::Daughters,
         Self::InhEffective,
         Self::InhThyroid,
+        Self::InhThyroidChild,
         Self::InhVapour,
         Self::Cloudshine,
         Self::Groundshine,
@@ -110,6 +112,7 @@ impl NuclideQuantity {
             Self::Daughters => "daughters",
             Self::InhEffective => "inh_effective",
             Self::InhThyroid => "inh_thyroid",
+            Self::InhThyroidChild => "inh_thyroid_child",
             Self::InhVapour => "inh_vapour",
             Self::Cloudshine => "cloudshine",
             Self::Groundshine => "groundshine",
@@ -136,6 +139,9 @@ pub struct Nuclide {
     pub inh_effective_sv_per_bq: Option<f64>,
     /// Committed equivalent dose to the thyroid per unit intake, adult (Sv/Bq), for iodines.
     pub inh_thyroid_sv_per_bq: Option<f64>,
+    /// Committed equivalent dose to the thyroid per unit intake of a 1-year-old child (Sv/Bq),
+    /// for iodines: the dose the US potassium-iodide PAG is set on.
+    pub inh_thyroid_child_sv_per_bq: Option<f64>,
     /// Committed effective dose per unit intake of the vapour form (Sv/Bq), where ICRP gives one.
     pub inh_vapour_sv_per_bq: Option<f64>,
     /// Effective dose rate per unit air concentration, semi-infinite cloud (Sv m³ Bq⁻¹ s⁻¹).
@@ -208,7 +214,7 @@ pub(crate) fn parse_nuclides(file: &str, text: &str) -> Result<Vec<Nuclide>, Sub
                         i,
                         "verified_quantities",
                         q,
-                        "half_life, daughters, inh_effective, inh_thyroid, inh_vapour, cloudshine or groundshine",
+                        "half_life, daughters, inh_effective, inh_thyroid, inh_thyroid_child, inh_vapour, cloudshine or groundshine",
                     )
                 })
             })
@@ -221,6 +227,12 @@ pub(crate) fn parse_nuclides(file: &str, text: &str) -> Result<Vec<Nuclide>, Sub
             inh_type: t.text(row, c_type).to_string(),
             inh_effective_sv_per_bq: t.optional_number(i, "inh_effective_sv_per_bq", 0.0, 1.0)?,
             inh_thyroid_sv_per_bq: t.optional_number(i, "inh_thyroid_sv_per_bq", 0.0, 1.0)?,
+            inh_thyroid_child_sv_per_bq: t.optional_number(
+                i,
+                "inh_thyroid_child_sv_per_bq",
+                0.0,
+                1.0,
+            )?,
             inh_vapour_sv_per_bq: t.optional_number(
                 i,
                 "inh_vapour_effective_sv_per_bq",

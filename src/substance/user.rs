@@ -9,6 +9,7 @@
 //! deposition_class = "particulate"   # noble_gas | elemental_iodine | organic_iodine | particulate | tritiated_water
 //! inh_effective_sv_per_bq = 7.4e-9   # optional (omit for noble gases)
 //! inh_thyroid_sv_per_bq = 1.5e-7     # optional
+//! inh_thyroid_child_sv_per_bq = 1.4e-6   # optional: 1-year-old child (the US KI PAG's dose)
 //! cloudshine_sv_m3_per_bq_s = 1.68e-14
 //! groundshine_sv_m2_per_bq_s = 2.43e-16
 //! source = "ICRP 119 Annex G; FGR 15 (2025) Tables 4-6, 4-1"   # required: where the values come from
@@ -50,6 +51,7 @@ struct UserNuclide {
     deposition_class: DepositionClass,
     inh_effective_sv_per_bq: Option<f64>,
     inh_thyroid_sv_per_bq: Option<f64>,
+    inh_thyroid_child_sv_per_bq: Option<f64>,
     cloudshine_sv_m3_per_bq_s: f64,
     groundshine_sv_m2_per_bq_s: f64,
     source: String,
@@ -143,6 +145,10 @@ pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, 
             inh_type: "user".to_string(),
             inh_effective_sv_per_bq: opt("inh_effective_sv_per_bq", n.inh_effective_sv_per_bq)?,
             inh_thyroid_sv_per_bq: opt("inh_thyroid_sv_per_bq", n.inh_thyroid_sv_per_bq)?,
+            inh_thyroid_child_sv_per_bq: opt(
+                "inh_thyroid_child_sv_per_bq",
+                n.inh_thyroid_child_sv_per_bq,
+            )?,
             inh_vapour_sv_per_bq: None,
             cloudshine_sv_m3_per_bq_s: c.range(
                 "cloudshine_sv_m3_per_bq_s",
