@@ -9,7 +9,8 @@ struct PlumeRec {
     // Transport speed (m/s), physical release height (m), lid (m; < 0 for none), 0.
     flow: vec4<f32>,
     // Final rise (m), distance to final rise (m), gradual-rise coefficient c and power p
-    // (rise = min(c·x^p, final) before the final distance; c = 0 without rise).
+    // (rise = min(c·x^p, final) before the final distance; c = 0 without rise; p < 0 marks a
+    // stable momentum jet, rise = min((c·sin(−p·x))^⅓, final)).
     rise: vec4<f32>,
     // Briggs (a, b, p) of σy and of σz.
     briggs_y: vec4<f32>,
@@ -105,6 +106,9 @@ fn rise_at_m(p: PlumeRec, x_m: f32) -> f32 {
     }
     if x_m >= p.rise.y {
         return p.rise.x;
+    }
+    if p.rise.w < 0.0 {
+        return min(pow(p.rise.z * sin(-p.rise.w * x_m), 1.0 / 3.0), p.rise.x);
     }
     return min(p.rise.z * pow(x_m, p.rise.w), p.rise.x);
 }

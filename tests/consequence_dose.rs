@@ -138,6 +138,51 @@ fn a_one_year_olds_thyroid_dose_uses_the_childs_coefficient_and_breathing_rate()
 }
 
 #[test]
+fn krypton_88_and_iodine_135_clouds_carry_the_gamma_of_their_short_lived_daughters() {
+    // 2 h of 1000 Bq/m3, released at t = 0, in one interval whose middle is 1 h old. In the air
+    // a daughter d of parent p stands at A_d/A_p = b·λd/(λd − λp)·(1 − e^{−(λd−λp)t}) (Bateman):
+    // Rb-88 (17.78 min, FGR 15 cloud 3.38e-14) under Kr-88 (2.84 h, 9.73e-14) is near its
+    // transient equilibrium 1.12; Xe-135m (15.29 min, 1.88e-14) under I-135 (6.57 h, 7.58e-14)
+    // takes its 16.6 % branch, and Xe-135 (9.14 h, 1.08e-14) the rest, folded with what the
+    // Xe-135m makes.
+    let ratio = |tp: f64, td: f64, b: f64, t: f64| {
+        let (lp, ld) = (std::f64::consts::LN_2 / tp, std::f64::consts::LN_2 / td);
+        b * ld / (ld - lp) * (1.0 - (-(ld - lp) * t).exp())
+    };
+    let t = 3600.0;
+    let tic = 1000.0 * 7200.0;
+    for (name, own, daughters, least_gain) in [
+        ("Kr-88", 9.73e-14, vec![(1066.8, 1.0, 3.38e-14)], 1.3),
+        (
+            "I-135",
+            7.58e-14,
+            vec![(32904.0, 0.99901, 1.08e-14), (917.4, 0.16568, 1.88e-14)],
+            1.04,
+        ),
+    ] {
+        let mut f = one_cell(vec![7200.0], &[name]);
+        f.species[0].concentration.fill(1000.0);
+        let d = compute(&f, Library::embedded(), &options(vec![2.0 * DAY]))
+            .unwrap()
+            .radiological
+            .unwrap();
+        let tp = Library::embedded().nuclide(name).unwrap().half_life_s;
+        let want = tic
+            * (own
+                + daughters
+                    .iter()
+                    .map(|&(td, b, c)| ratio(tp, td, b, t) * c)
+                    .sum::<f64>());
+        let got = d.cloudshine_sv[[0, 0, 0]];
+        assert!((got / want - 1.0).abs() < 1e-9, "{name}: {got} vs {want}");
+        // At one hour the daughters add a third (Kr-88) and a twentieth (I-135, mostly its
+        // Xe-135m) to the parent's own gamma.
+        let gain = got / (tic * own);
+        assert!(gain > least_gain, "{name}: {gain}");
+    }
+}
+
+#[test]
 fn tritiated_water_adds_skin_absorption_to_what_is_inhaled() {
     // 1 h of 1e6 Bq/m3 of HTO: intake 1.5 × B × TIC (the skin takes in half as much again as
     // the lungs), at ICRP 119's 1.8e-11 Sv/Bq for HTO vapour.

@@ -80,6 +80,10 @@ fn library_values_carry_provenance_and_unverified_ones_are_marked() {
                 NuclideQuantity::InhThyroid,
                 n.inh_thyroid_sv_per_bq.is_some(),
             ),
+            (
+                NuclideQuantity::InhThyroidChild,
+                n.inh_thyroid_child_sv_per_bq.is_some(),
+            ),
             (NuclideQuantity::InhVapour, n.inh_vapour_sv_per_bq.is_some()),
         ] {
             if present {
@@ -177,11 +181,12 @@ fn i131_inhalation_coefficient_is_icrp72_type_f() {
 /// submersion (Sv m³ Bq⁻¹ s⁻¹) and Table 4-1, ground surface (Sv m² Bq⁻¹ s⁻¹). Parent only. EPA
 /// withdrew the 2018 and 2019 editions for errors in their tables. `None`: no transcription of
 /// the ground-surface value was reachable (the row stays unverified).
-const FGR15_2025_ADULT: [(&str, f64, Option<f64>); 24] = [
+const FGR15_2025_ADULT: [(&str, f64, Option<f64>); 27] = [
     ("H-3", 2.55e-24, Some(8.97e-28)),
     ("Co-60", 1.19e-13, None),
     ("Kr-85", 2.40e-16, Some(9.62e-18)),
     ("Kr-88", 9.73e-14, Some(1.17e-15)),
+    ("Rb-88", 3.38e-14, None),
     ("Sr-90", 9.79e-17, Some(1.50e-18)),
     ("Y-90", 7.87e-16, None),
     ("Ru-103", 2.20e-14, None),
@@ -194,7 +199,9 @@ const FGR15_2025_ADULT: [(&str, f64, Option<f64>); 24] = [
     ("I-133", 2.77e-14, Some(4.27e-16)),
     ("I-135", 7.58e-14, Some(9.95e-16)),
     ("Xe-133", 1.22e-15, Some(1.85e-17)),
+    ("Xe-133m", 1.23e-15, Some(1.68e-17)),
     ("Xe-135", 1.08e-14, Some(1.73e-16)),
+    ("Xe-135m", 1.88e-14, Some(2.77e-16)),
     ("Cs-134", 7.06e-14, Some(9.87e-16)),
     ("Cs-137", 9.37e-17, Some(3.01e-18)),
     ("Ba-137m", 2.68e-14, Some(3.87e-16)),

@@ -86,6 +86,28 @@ fn species() -> Vec<Species> {
     ]
 }
 
+/// A cold momentum jet (colder than the air, so no buoyancy) 30 m up.
+fn cold_jet(tm: &TransverseMercator) -> Source {
+    Source {
+        name: "cold jet".into(),
+        location: tm.inverse(-4000.0, 0.0),
+        height_m: 30.0,
+        start_s: 0.0,
+        duration_s: 5400.0,
+        releases: vec![Release {
+            species: 1,
+            rate_per_s: 1.0,
+            deposition: Deposition::default(),
+        }],
+        stack: Some(Stack {
+            diameter_m: 1.0,
+            exit_velocity_m_s: 15.0,
+            exit_temperature_k: 280.0,
+        }),
+        release_temperature_k: None,
+    }
+}
+
 /// The CPU's value of the cell of side `dx` centred at (x, y): its mean where the plume is
 /// narrow, else the centre value (`model::gaussian::cell_mean`).
 fn cpu_cell(p: &PlumeGeometry, x: f64, y: f64, dx: f64, z: f64) -> f64 {
@@ -150,10 +172,17 @@ fn gpu_plume_grid_matches_the_cpu_for_every_scheme_and_lid_form() {
             (SigmaScheme::PasquillGifford, Terrain::Rural),
         ] {
             let m = met(class, lid);
-            let plumes: Vec<PlumeGeometry> = srcs
+            let mut plumes: Vec<PlumeGeometry> = srcs
                 .iter()
                 .map(|s| PlumeGeometry::new(s, &m, scheme, terrain, &tm))
                 .collect();
+            // A cold jet: in class F it rises along the stable sine, (a·sin(k·x))^⅓.
+            let jet = cold_jet(&tm);
+            plumes.push(PlumeGeometry::new(&jet, &m, scheme, terrain, &tm));
+            if class == StabilityClass::F {
+                let rise = plumes[2].rise.expect("the jet rises");
+                assert!(rise.stable_jet().is_some());
+            }
             let worst = worst_cell_difference(&ctx, &plumes, &[1.5, 0.5 * lid, 0.9 * lid]);
             eprintln!("{class:?} {scheme:?} {terrain:?}: worst relative difference {worst:.2e}");
             assert!(worst < 1e-4, "{class:?} {scheme:?} {terrain:?}: {worst}");

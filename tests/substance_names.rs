@@ -121,6 +121,53 @@ fn a_chemical_added_by_a_substance_file_is_no_near_miss() {
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
 }
 
+#[test]
+fn a_nuclide_of_the_substance_file_is_transported_with_its_own_half_life_and_deposition() {
+    // The file adds a particulate Xx-1 and replaces I-131's half-life: both are what the
+    // transport uses, as the dose does (found by review: the transport looked only at the
+    // embedded library, refusing Xx-1 and running it, with a half-life, as an inert gas).
+    let dir = tempfile::tempdir().unwrap();
+    let text = calais("Chlorine").replace(
+        r#"release = [{ substance = "Chlorine", rate_kg_s = 5.0 }]"#,
+        r#"release = [{ nuclide = "Xx-1", rate_bq_s = 1e9 }, { nuclide = "I-131", rate_bq_s = 1e9 }]"#,
+    );
+    assert!(text.contains("Xx-1"));
+    std::fs::write(
+        dir.path().join("mine.toml"),
+        "[[nuclide]]\nname = \"Xx-1\"\nhalf_life_s = 3600.0\ndeposition_class = \"particulate\"\n\
+         cloudshine_sv_m3_per_bq_s = 1e-14\ngroundshine_sv_m2_per_bq_s = 1e-16\nsource = \"test\"\n\
+         [[nuclide]]\nname = \"I-131\"\nhalf_life_s = 7200.0\ndeposition_class = \"elemental_iodine\"\n\
+         cloudshine_sv_m3_per_bq_s = 1.68e-14\ngroundshine_sv_m2_per_bq_s = 2.43e-16\nsource = \"test\"\n",
+    )
+    .unwrap();
+    let path = dir.path().join("s.toml");
+    // Without the file, Xx-1 is not a nuclide the run knows.
+    std::fs::write(&path, &text).unwrap();
+    let e = Scenario::load(&path).unwrap_err().to_string();
+    assert!(
+        e.contains("source[0].release[0].nuclide") && e.contains("Xx-1"),
+        "{e}"
+    );
+    std::fs::write(
+        &path,
+        format!("{text}\n[consequence]\nsubstance_file = \"mine.toml\"\n"),
+    )
+    .unwrap();
+    let s = Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.species[0].half_life_s, Some(3600.0));
+    assert_eq!(s.species[1].half_life_s, Some(7200.0));
+    let class = |c| plume::substance::deposition::class_removal(c);
+    let r = &s.sources[0].releases;
+    let particulate = class(plume::substance::DepositionClass::Particulate);
+    assert_eq!(
+        r[0].deposition.dry_velocity_m_s,
+        particulate.dry_velocity_m_s
+    );
+    assert!(particulate.dry_velocity_m_s > 0.0);
+    let iodine = class(plume::substance::DepositionClass::ElementalIodine);
+    assert_eq!(r[1].deposition.dry_velocity_m_s, iodine.dry_velocity_m_s);
+}
+
 /// Runs `plume` with `args` in `dir`: (exit code, stdout, stderr).
 fn plume(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_plume"))

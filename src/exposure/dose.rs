@@ -18,7 +18,9 @@
 //! - Daughters in air: a parent released at `release_start_s` carries its library daughters in
 //!   the Bateman ratio at the interval's mid-time age; this is the oldest possible age, an upper
 //!   bound for daughters that grow in (Te-132 → I-132) and exact once they are in equilibrium
-//!   (Cs-137 → Ba-137m within minutes). Daughters of daughters are not followed.
+//!   (Cs-137 → Ba-137m within minutes). Daughters of daughters are not followed; the table folds
+//!   a short-lived intermediate into its parent's branch instead (I-135 → Xe-135m → Xe-135,
+//!   `data/README.md`).
 //! - Sheltering: the dose indoors is the outdoor dose of each pathway times its dose-reduction
 //!   factor; the averted dose is outdoor minus indoor.
 //!

@@ -316,12 +316,33 @@ pub fn inventory_release_rates(
             })
         }
         (None, Some(a)) => {
+            if a.is_empty() {
+                return Err(SourceTermError::Invalid {
+                    field: "activities_bq".into(),
+                    value: "{}".into(),
+                    expected: "at least one nuclide and its activity at shutdown (Bq)".into(),
+                });
+            }
             for (k, &v) in a {
                 let field = format!("activities_bq.{k}");
-                if library.nuclide(k).is_none() {
+                let Some(n) = library.nuclide(k) else {
                     return Err(unknown_nuclide(library, field, k));
-                }
+                };
                 positive(&field, v, true)?;
+                // Only elements of a NUREG-1465 group have a release fraction.
+                let element = n.name.split('-').next().unwrap_or(&n.name);
+                if let Err(SourceTermError::Invalid { expected, .. }) =
+                    release_fraction(element, &[ReleasePhase::GapRelease])
+                {
+                    return Err(SourceTermError::Invalid {
+                        field,
+                        value: k.clone(),
+                        expected: format!(
+                            "a nuclide whose element has NUREG-1465 release fractions: {expected} \
+                             (release it with its own rate_bq_s instead)"
+                        ),
+                    });
+                }
             }
             a.iter().map(|(k, v)| (k.clone(), *v)).collect()
         }
@@ -341,6 +362,16 @@ pub fn inventory_release_rates(
             expected: "at least one of gap_release, early_in_vessel, ex_vessel, late_in_vessel"
                 .into(),
         });
+    }
+    // Each phase releases its fraction once: a repeated phase would release more than the core.
+    for (k, p) in section.phases.iter().enumerate() {
+        if section.phases[..k].contains(p) {
+            return Err(SourceTermError::Invalid {
+                field: format!("phases[{k}]"),
+                value: p.column().into(),
+                expected: "each release phase once (their fractions add up)".into(),
+            });
+        }
     }
     release_rates(
         &ReleaseTerm::ReactorInventory {

@@ -6,7 +6,9 @@
 //! ∂θ/∂z = 0.020 and 0.035 K/m): buoyant Δh = 2.6·(F_b/(u·s))^⅓, momentum
 //! Δh = 1.5·(F_m/(u·√s))^⅓ capped by the neutral momentum rise. The buoyant/momentum choice uses
 //! the crossover temperature difference. Before the final rise is reached, the "two-thirds law"
-//! Δh(x) = 1.6·F_b^⅓·x^⅔/u applies (buoyant; momentum: (3·F_m·x/(β_j²·u²))^⅓, β_j = ⅓ + u/v_s).
+//! Δh(x) = 1.6·F_b^⅓·x^⅔/u applies (buoyant; momentum: (3·F_m·x/(β_j²·u²))^⅓, β_j = ⅓ + u/v_s,
+//! reached at x_f = 4·d·(v_s+3u)²/(v_s·u); a stable momentum jet oscillates in the stratification,
+//! Δh(x) = (3·F_m·sin(x·√s/u)/(β_j²·u·√s))^⅓ up to x_f = ½π·u/√s, ISC3 eqs 1-16 to 1-18).
 //!
 //! ## References
 //! - Briggs, G.A. (1975) "Plume rise predictions", in *Lectures on Air Pollution and Environmental
@@ -95,7 +97,8 @@ impl RiseInputs {
     }
 
     /// Distance to final rise x_f (m): 49·F_b^⅝ (F_b < 55) or 119·F_b^⅖ for neutral/unstable
-    /// buoyant plumes, 2.0715·u/√s for stable ones, 4·d·(v_s+3u)²/(v_s·u) for momentum jets.
+    /// buoyant plumes, 2.0715·u/√s for stable ones, 4·d·(v_s+3u)²/(v_s·u) for neutral/unstable
+    /// momentum jets and ½π·u/√s for stable ones (a quarter period of the jet's oscillation).
     pub fn distance_to_final_rise_m(&self) -> f64 {
         let u = self.u();
         let fb = self.buoyancy_flux();
@@ -104,7 +107,8 @@ impl RiseInputs {
             (None, true) if fb < 55.0 => 49.0 * fb.powf(0.625),
             (None, true) => 119.0 * fb.powf(0.4),
             (Some(s), true) => 2.0715 * u / s.sqrt(),
-            (_, false) if vs > 0.0 => 4.0 * d * (vs + 3.0 * u).powi(2) / (vs * u),
+            (Some(s), false) if vs > 0.0 => 0.5 * std::f64::consts::PI * u / s.sqrt(),
+            (None, false) if vs > 0.0 => 4.0 * d * (vs + 3.0 * u).powi(2) / (vs * u),
             _ => 0.0,
         }
     }
@@ -120,14 +124,32 @@ impl RiseInputs {
             return fin;
         }
         let u = self.u();
-        let gradual = if self.is_buoyant() {
+        let gradual = if let Some((a, k)) = self.stable_jet() {
+            // x < x_f = ½π/k here, so the sine is still rising.
+            (a * (k * x_m).sin()).cbrt()
+        } else if self.is_buoyant() {
             1.6 * self.buoyancy_flux().cbrt() * x_m.powf(2.0 / 3.0) / u
         } else {
-            let vs = self.stack.exit_velocity_m_s.max(1e-9);
-            let beta_j = 1.0 / 3.0 + u / vs;
+            let beta_j = self.jet_entrainment();
             (3.0 * self.momentum_flux() * x_m / (beta_j * beta_j * u * u)).cbrt()
         };
         gradual.min(fin)
+    }
+
+    /// The jet entrainment coefficient β_j = ⅓ + u/v_s (Briggs 1975).
+    fn jet_entrainment(&self) -> f64 {
+        1.0 / 3.0 + self.u() / self.stack.exit_velocity_m_s.max(1e-9)
+    }
+
+    /// A momentum jet in stable air rises as Δh(x) = (a·sin(k·x))^⅓ with
+    /// a = 3·F_m/(β_j²·u·√s) and k = √s/u (ISC3 eq 1-18): `Some((a, k))` for such a jet.
+    pub fn stable_jet(&self) -> Option<(f64, f64)> {
+        let s = self.stability_parameter().filter(|_| !self.is_buoyant())?;
+        let (u, n, beta_j) = (self.u(), s.sqrt(), self.jet_entrainment());
+        Some((
+            3.0 * self.momentum_flux() / (beta_j * beta_j * u * n),
+            n / u,
+        ))
     }
 }
 
@@ -200,5 +222,45 @@ mod tests {
         };
         assert!(!r.is_buoyant());
         assert!((r.final_rise_m() - 3.0 * 1.0 * 10.0 / 4.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_stable_cold_jet_rises_along_the_isc3_sine_to_a_quarter_period() {
+        // d = 1 m, v_s = 10 m/s, T_s = 280 K, T_a = 288 K, u = 4 m/s, class F.
+        // s = 9.80665/288·0.035 = 1.19178e-3 s⁻², √s = 0.0345222 s⁻¹: x_f = ½π·4/√s = 182.0 m
+        // (the neutral jet's 4·d·(v_s+3u)²/(v_s·u) would be 48.4 m).
+        // F_m = 10²·1²/4·288/280 = 25.714 m⁴/s²; β_j = ⅓ + 0.4 = 0.7333.
+        // Final: min(1.5·(F_m/(u·√s))^⅓, 3·d·v_s/u) = min(1.5·5.7096, 7.5) = 7.5 m.
+        let r = RiseInputs {
+            stack: Stack {
+                diameter_m: 1.0,
+                exit_velocity_m_s: 10.0,
+                exit_temperature_k: 280.0,
+            },
+            air_temperature_k: 288.0,
+            wind_m_s: 4.0,
+            stability: StabilityClass::F,
+        };
+        let n = (9.80665f64 / 288.0 * 0.035).sqrt();
+        assert!(!r.is_buoyant());
+        let xf = r.distance_to_final_rise_m();
+        assert!(
+            (xf - 0.5 * std::f64::consts::PI * 4.0 / n).abs() < 1e-9,
+            "{xf}"
+        );
+        assert!((xf - 182.0).abs() < 0.1, "{xf}");
+        let fm: f64 = 25.0 * 288.0 / 280.0;
+        assert!((r.momentum_flux() - fm).abs() < 1e-12);
+        assert!((r.final_rise_m() - 7.5).abs() < 1e-12);
+        // At 20 m, before the cap: (3·F_m·sin(20·√s/4)/(β_j²·u·√s))^⅓.
+        let beta = 1.0 / 3.0 + 0.4;
+        let want = (3.0 * fm * (20.0 * n / 4.0).sin() / (beta * beta * 4.0 * n)).cbrt();
+        assert!(want < 7.5);
+        assert!(
+            (r.rise_at_m(20.0) - want).abs() < 1e-9,
+            "{}",
+            r.rise_at_m(20.0)
+        );
+        assert_eq!(r.rise_at_m(xf), r.final_rise_m());
     }
 }

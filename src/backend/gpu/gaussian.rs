@@ -75,14 +75,20 @@ pub fn plume_records(plumes: &[PlumeGeometry], segments: &mut Vec<[f32; 4]>) -> 
             };
             if let Some(rise) = p.rise {
                 // Gradual rise c·x^p (Briggs 1975): p = ⅔ buoyant, ⅓ momentum; c read off the
-                // model's own rise far inside the gradual phase.
-                let power = if rise.is_buoyant() {
-                    2.0 / 3.0
-                } else {
-                    1.0 / 3.0
+                // model's own rise far inside the gradual phase. A stable momentum jet's
+                // (a·sin(k·x))^⅓ is stored as c = a and p = −k (the sign marks it).
+                let (coef, power) = match rise.stable_jet() {
+                    Some((a, k)) => (a, -k),
+                    None => {
+                        let power = if rise.is_buoyant() {
+                            2.0 / 3.0
+                        } else {
+                            1.0 / 3.0
+                        };
+                        let x_ref: f64 = 1.0e-6;
+                        (rise.rise_at_m(x_ref) / x_ref.powf(power), power)
+                    }
                 };
-                let x_ref: f64 = 1.0e-6;
-                let coef = rise.rise_at_m(x_ref) / x_ref.powf(power);
                 r.rise = [
                     rise.final_rise_m() as f32,
                     rise.distance_to_final_rise_m() as f32,

@@ -248,6 +248,10 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         }
     };
     let raw_sources: Vec<Option<SourceSection>> = match get("source") {
+        Some(toml::Value::Array(items)) if items.is_empty() => {
+            p.push("source", "[]", "one or more [[source]] tables");
+            vec![]
+        }
         Some(toml::Value::Array(items)) => items
             .into_iter()
             .enumerate()
@@ -424,6 +428,17 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                         path,
                         format!("{l:?}"),
                         "[bottom, top] with 0 ≤ bottom < top ≤ 10000 m",
+                    );
+                } else if let Some(below) = out.last().filter(|b: &&Layer| l[0] < b.top_m) {
+                    // Layers go up without overlapping: the vertical coordinate must be
+                    // monotonic (CF), and the consequences read the lowest layer, listed first.
+                    p.push(
+                        path,
+                        format!("{l:?}"),
+                        format!(
+                            "a layer above the one before it: bottom ≥ {} m (layers from the ground up, not overlapping)",
+                            fmt_num(below.top_m)
+                        ),
                     );
                 } else {
                     out.push(Layer {

@@ -47,6 +47,7 @@ pub(super) fn source(
         Bounds::new(0.0, true, 2000.0, true, "m"),
     );
     let d = duration_s.unwrap_or(f64::INFINITY);
+    let timing_problems = p.count();
     let start_s = p.opt(
         &at("start_s"),
         raw.start_s,
@@ -59,6 +60,9 @@ pub(super) fn source(
         (d - start_s).max(0.0),
         Bounds::new(0.0, true, 1e9, true, "s"),
     );
+    // The release's duration is known only when the scenario's and the source's timing are valid;
+    // otherwise an inventory spread over it would repeat their problem under another key.
+    let timing_known = duration_s.is_some() && p.count() == timing_problems;
     let stack = match (
         raw.stack_diameter_m,
         raw.exit_velocity_m_s,
@@ -116,12 +120,8 @@ pub(super) fn source(
     let mut release_items = raw.release;
     // Releases after the file's own come from the inventory and are named by nuclide.
     let written = release_items.as_ref().map_or(0, Vec::len);
-    if let Some(inv) = &raw.inventory {
-        match crate::source::inventory::inventory_release_rates(
-            inv,
-            rel_duration_s,
-            crate::substance::Library::embedded(),
-        ) {
+    if let Some(inv) = raw.inventory.as_ref().filter(|_| timing_known) {
+        match crate::source::inventory::inventory_release_rates(inv, rel_duration_s, library) {
             Ok(rates) => release_items
                 .get_or_insert_with(Vec::new)
                 .extend(rates.into_iter().map(|r| ReleaseItem {
@@ -267,15 +267,16 @@ fn release(
                 Bounds::new(0.0, false, f64::MAX, true, "s"),
             )
             .then_some(Some(h))?,
-        None if unit == AmountUnit::Becquerel => match substance::nuclide_half_life_s(&name) {
-            Some(h) => Some(h),
+        None if unit == AmountUnit::Becquerel => match library.nuclide(&name) {
+            Some(n) => Some(n.half_life_s),
             None => {
+                let names: Vec<&str> = library.nuclides.iter().map(|n| n.name.as_str()).collect();
                 p.push(
                     at("nuclide"),
                     format!("{name:?}"),
                     format!(
-                        "a nuclide in the library ({}) or an explicit half_life_s",
-                        substance::nuclide_names().join(", ")
+                        "a nuclide in the library ({}; consequence.substance_file adds others) or an explicit half_life_s",
+                        names.join(", ")
                     ),
                 );
                 return None;
@@ -348,10 +349,13 @@ fn release(
             species.len() - 1
         }
     };
-    // A library nuclide deposits by its class unless the release says otherwise; substances and
-    // other nuclides are treated as an inert gas.
-    let d = match substance::nuclide_removal(&species[idx].name)
+    // A library nuclide (the embedded library's or the substance file's) deposits by its class
+    // unless the release says otherwise; substances and other nuclides are treated as an inert
+    // gas.
+    let d = match library
+        .nuclide(&species[idx].name)
         .filter(|_| unit == AmountUnit::Becquerel)
+        .map(|n| substance::deposition::class_removal(n.deposition_class))
     {
         Some(r) => Deposition {
             dry_velocity_m_s: r.dry_velocity_m_s,
