@@ -271,6 +271,33 @@ fn layer_with_bottom_above_top() {
 }
 
 #[test]
+fn layers_go_up_from_the_ground_without_overlapping() {
+    fails_with(
+        &VALID.replace("[[0, 3], [3, 50]]", "[[0, 10], [4, 6]]"),
+        &["domain.layers_m[1] = [4.0, 6.0]", "bottom ≥ 10 m"],
+    );
+    fails_with(
+        &VALID.replace("[[0, 3], [3, 50]]", "[[10, 50], [0, 3]]"),
+        &["domain.layers_m[1] = [0.0, 3.0]", "from the ground up"],
+    );
+    // Touching layers are fine.
+    assert!(problems(&VALID).is_empty());
+}
+
+#[test]
+fn an_empty_source_list_is_refused() {
+    // A top-level key, before the first table.
+    let without = VALID.replace(
+        &VALID[VALID.find("[[source]]").unwrap()..VALID.find("[meteorology]").unwrap()],
+        "",
+    );
+    assert_eq!(
+        problems(&format!("source = []\n{without}")),
+        ["source = []: expected one or more [[source]] tables"]
+    );
+}
+
+#[test]
 fn a_single_source_table_asks_for_double_brackets() {
     assert_eq!(
         problems(&VALID.replace("[[source]]", "[source]")),
@@ -617,6 +644,43 @@ fn inventory_problems_name_the_field_the_value_and_what_was_expected() {
     fails_with(
         &inventory(r#"activities_bq = { "I-131" = 1e300 }, time_since_shutdown_s = 0"#),
         &["source[0].inventory.I-131.rate_bq_s = ", "Bq/s"],
+    );
+    // Found by review: a repeated phase released its fraction twice (Xe 1.9 of the core), an
+    // empty table was reported as `release = []`, and tritium under a key that is not one.
+    fails_with(
+        &inventory(r#"activities_bq = { "I-131" = 1e18 }, time_since_shutdown_s = 0"#).replace(
+            r#"phases = ["gap_release"]"#,
+            r#"phases = ["gap_release", "early_in_vessel", "gap_release"]"#,
+        ),
+        &[
+            "source[0].inventory.phases[2] = \"gap_release\"",
+            "each release phase once",
+        ],
+    );
+    fails_with(
+        &inventory(r#"activities_bq = {}, time_since_shutdown_s = 0"#),
+        &[
+            "source[0].inventory.activities_bq = \"{}\"",
+            "at least one nuclide",
+        ],
+    );
+    let ps = problems(&inventory(
+        r#"activities_bq = { "H-3" = 1e15 }, time_since_shutdown_s = 0"#,
+    ));
+    assert!(
+        ps.len() == 1
+            && ps[0].contains("source[0].inventory.activities_bq.H-3")
+            && ps[0].contains("NUREG-1465"),
+        "{ps:#?}"
+    );
+    // A scenario without a duration has one problem, not a second one under the inventory.
+    let ps = problems(
+        &inventory(r#"activities_bq = { "I-131" = 1e18 }, time_since_shutdown_s = 0"#)
+            .replace("duration_s = 3600\n", ""),
+    );
+    assert!(
+        ps.len() == 1 && ps[0].contains("scenario.duration_s"),
+        "{ps:#?}"
     );
 }
 
