@@ -354,8 +354,11 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
         let loss = sources[c * params.n_sources + (*p).source];
         // Under a lid lower than δ the particle's mass is spread over the lid height.
         let depth = min(params.deposition_layer_m, lid);
+        let inside = x >= params.x_min_m && x <= params.x_max_m && y >= params.y_min_m
+            && y <= params.y_max_m && z <= params.top_m;
+        // A particle that has left the domain deposits nothing (twin of the CPU's step).
         let any_dry = any(loss.dry_velocity_m_s > vec4<f32>(0.0));
-        if any_dry && z < depth {
+        if inside && any_dry && z < depth {
             for (var k = 0u; k < 4u; k++) {
                 let vd = loss.dry_velocity_m_s[k];
                 if vd > 0.0 && (*p).mass[k] > 0.0 {
@@ -367,7 +370,8 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
         }
         let washout = loss.washout_per_s;
         let any_wet = any(washout > vec4<f32>(0.0)) && params.precipitation != 0u;
-        if any_wet && z <= lid {
+        // Rain washes out at every height (below-cloud scavenging; no cloud base is known).
+        if inside && any_wet {
             for (var k = 0u; k < 4u; k++) {
                 let lambda = washout[k];
                 if lambda > 0.0 && (*p).mass[k] > 0.0 {
@@ -378,8 +382,6 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
             }
         }
         (*p).pos = vec4<f32>(x, y, z, (*p).pos.w);
-        let inside = x >= params.x_min_m && x <= params.x_max_m && y >= params.y_min_m
-            && y <= params.y_max_m && z <= params.top_m;
         if !inside {
             (*p).status = STATUS_EXITED;
             break;

@@ -11,9 +11,7 @@ use plume::backend::gpu::lagrangian::{simulate as gpu_simulate, GpuRunOptions};
 use plume::field::GridSpec;
 use plume::geo::{LatLon, TransverseMercator};
 use plume::met::{BoundaryLayer, MetSample, Meteorology, StabilityClass};
-#[cfg(feature = "gpu")]
-use plume::model::lagrangian::scenario::plan_sources;
-use plume::model::lagrangian::scenario::run_scenario;
+use plume::model::lagrangian::scenario::{plan_sources, run_scenario};
 #[cfg(feature = "gpu")]
 use plume::model::lagrangian::Flow;
 use plume::model::lagrangian::{ColumnGrid, LagrangianConfig, Particle};
@@ -123,6 +121,78 @@ fn check(case: &str, x0_m: f64, (cx, cy): (f64, f64), east: bool) {
         err < 0.1 * travel,
         "{case}: centroid ({cx:.0}, {cy:.0}) from ({x0_m:.0}, 0); expected a move of ({dx:.0}, {dy:.0})"
     );
+}
+
+/// Night turning to day at `TURN_S`: class F in a 1 m/s wind, then class D in 8 m/s.
+struct TurningWeather;
+
+const TURN_S: f64 = 1800.0;
+
+impl Meteorology for TurningWeather {
+    fn sample(&self, _x_m: f64, _y_m: f64, _z_m: f64, t_s: f64) -> MetSample {
+        let (speed, stability, l) = if t_s < TURN_S {
+            (1.0, StabilityClass::F, 20.0)
+        } else {
+            (8.0, StabilityClass::D, f64::INFINITY)
+        };
+        MetSample {
+            wind_u_m_s: speed,
+            wind_v_m_s: 0.0,
+            wind_w_m_s: 0.0,
+            boundary_layer: BoundaryLayer {
+                friction_velocity_m_s: 0.05 * speed,
+                obukhov_length_m: l,
+                mixing_height_m: 800.0,
+                roughness_length_m: 0.1,
+                stability,
+            },
+            precipitation_mm_h: 0.0,
+            air_temperature_k: 288.0,
+        }
+    }
+}
+
+#[test]
+fn a_stack_rises_in_the_weather_of_the_moment_each_particle_leaves_it() {
+    // A one-hour hot-stack release through a change from night to day: the particles released
+    // in the night start at the stable Briggs rise, those of the day at the neutral one (found
+    // by review: every particle took the rise of the release start).
+    let text = scenario(0.0, 0.0).text.replace(
+        "height_m = 10\nduration_s = 60",
+        "height_m = 50\nduration_s = 3600\nstack_diameter_m = 3\nexit_velocity_m_s = 15\nexit_temperature_k = 400",
+    );
+    assert!(text.contains("stack_diameter_m"));
+    let s = Scenario::parse(&text, Path::new("turning.toml")).unwrap();
+    let tm = TransverseMercator::new(s.domain.centre);
+    let plans = plan_sources(&s, &TurningWeather, &tm, 2000).unwrap();
+    let rise = |t_s: f64| {
+        let m = TurningWeather.sample(0.0, 0.0, 50.0, t_s);
+        plume::source::plume_rise::RiseInputs {
+            stack: s.sources[0].stack.unwrap(),
+            air_temperature_k: m.air_temperature_k,
+            wind_m_s: m.wind_speed_m_s(),
+            stability: m.boundary_layer.stability,
+        }
+        .final_rise_m()
+    };
+    let (night, day) = (rise(0.0), rise(TURN_S));
+    assert!((night - day).abs() > 10.0, "{night} vs {day}");
+    let plan = &plans[0];
+    assert_eq!(plan.release_height_m(100.0), 50.0 + night);
+    assert_eq!(plan.release_height_m(TURN_S + 100.0), 50.0 + day);
+    for p in plume::model::lagrangian::release::create_particles(&plans) {
+        let t = f64::from(p.release_time_s());
+        if (t - TURN_S).abs() < 1.0 {
+            continue; // the f32 release time may round across the turn
+        }
+        let want = 50.0 + if t < TURN_S { night } else { day };
+        assert!(
+            (f64::from(p.z_m()) - want).abs() < 1e-3,
+            "released at {} s from {} m",
+            p.release_time_s(),
+            p.z_m()
+        );
+    }
 }
 
 #[test]

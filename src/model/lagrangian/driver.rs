@@ -60,6 +60,32 @@ pub struct LagrangianConfig {
 /// Default longest synchronisation (sampling) step (s).
 pub const DEFAULT_SAMPLING_STEP_S: f64 = 300.0;
 
+/// The shortest sampling step a short release brings about (s).
+pub const MIN_RELEASE_SAMPLING_STEP_S: f64 = 10.0;
+
+/// The synchronisation (sampling) step of a run: at most `cfg.sampling_step_s`; at most the
+/// shortest release, but not below [`MIN_RELEASE_SAMPLING_STEP_S`] — particles are sampled
+/// where they are at the end of each step, so a cloud released in T seconds, a segment U·T long,
+/// would show as blots U·Δt apart along its track if Δt exceeded T (a 10 s rupture sampled every
+/// 300 s: most cells on its track empty, the rest 30 times too high); short enough that decay
+/// changes the shortest-lived species by at most 1 % per step (λ·Δt ≤ 0.01); at least 1 s. The
+/// CPU and GPU drivers share it.
+pub fn sampling_step_s(cfg: &LagrangianConfig, plans: &[SourcePlan]) -> f64 {
+    let max_decay_per_s = plans
+        .iter()
+        .flat_map(|p| p.entries.iter().map(|e| e.decay_per_s))
+        .fold(0.0, f64::max);
+    let shortest_release_s = plans
+        .iter()
+        .filter(|p| p.particles > 0)
+        .map(|p| p.duration_s.max(MIN_RELEASE_SAMPLING_STEP_S))
+        .fold(f64::INFINITY, f64::min);
+    cfg.sampling_step_s
+        .min(shortest_release_s)
+        .min(0.01 / max_decay_per_s.max(1e-300))
+        .max(1.0)
+}
+
 /// Default c in Δt = c·T_Lw: 0.2 (FLEXPART's `ctl` = 5).
 pub const DEFAULT_TIME_STEP_FACTOR: f64 = 0.2;
 /// Default Δt_max (s), the longest Langevin sub-step.
@@ -238,15 +264,7 @@ pub fn simulate(
         seed: cfg.seed,
         member: cfg.member,
     };
-    let max_decay_per_s = plans
-        .iter()
-        .flat_map(|p| p.entries.iter().map(|e| e.decay_per_s))
-        .fold(0.0, f64::max);
-    let sampling_s = cfg
-        .sampling_step_s
-        .min(0.01 / max_decay_per_s.max(1e-300))
-        .max(1.0);
-    let schedule = sync_schedule(grid, sampling_s);
+    let schedule = sync_schedule(grid, sampling_step_s(cfg, plans));
     let extent = grid_bounds_m(grid);
     let rebuild = flow.varies();
     let mut columns = flow.columns_at(extent, 0.0, cfg.skewed_convection);

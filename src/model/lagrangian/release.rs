@@ -37,10 +37,13 @@ pub struct Emission {
 /// A point source in the local frame, ready for release.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourcePlan {
-    /// Release position (m, local frame); `z_m` includes any plume rise.
+    /// Release position (m, local frame); `z_m` is the release height before any plume rise.
     pub x_m: f64,
     pub y_m: f64,
     pub z_m: f64,
+    /// Plume rise (m) above `z_m` from each time on (s since start, ascending): a particle
+    /// released at t starts at `z_m` + the rise of the last entry at or before t (none: no rise).
+    pub rise_m: Vec<(f64, f64)>,
     /// Release window inside the run (s since start).
     pub start_s: f64,
     pub duration_s: f64,
@@ -103,12 +106,31 @@ impl SourcePlan {
             x_m: position_m[0],
             y_m: position_m[1],
             z_m: position_m[2],
+            rise_m: vec![],
             start_s: start,
             duration_s: window,
             particles,
             classes,
             entries,
         })
+    }
+
+    /// The same plan with the plume rise schedule `rise_m` ((from time s, rise m), ascending).
+    pub fn with_rise(mut self, rise_m: Vec<(f64, f64)>) -> Self {
+        self.rise_m = rise_m;
+        self
+    }
+
+    /// Release height (m) of a particle released at `t_s`: the plan's height plus the plume rise
+    /// then in force.
+    pub fn release_height_m(&self, t_s: f64) -> f64 {
+        let rise = self
+            .rise_m
+            .iter()
+            .take_while(|&&(from, _)| from <= t_s)
+            .last()
+            .map_or(0.0, |&(_, r)| r);
+        self.z_m + rise
     }
 
     /// True when any species of this source decays.
@@ -153,12 +175,13 @@ pub fn create_particles(plans: &[SourcePlan]) -> Vec<Particle> {
     order
         .into_iter()
         .enumerate()
-        .map(|(id, (t, s, _))| {
+        .map(|(id, (t, s, i))| {
             let plan = &plans[s as usize];
             let mut mass = [0.0; MAX_CLASSES];
             mass[..plan.classes.len()].fill(1.0);
+            let z_m = plan.release_height_m(plan.release_time_s(i));
             Particle {
-                pos: [plan.x_m as f32, plan.y_m as f32, plan.z_m as f32, t],
+                pos: [plan.x_m as f32, plan.y_m as f32, z_m as f32, t],
                 vel: [0.0; 3],
                 step: 0,
                 mass,

@@ -9,9 +9,14 @@ use crate::met::Meteorology;
 use crate::scenario::Scenario;
 use crate::source::plume_rise::RiseInputs;
 
+/// How often a stack's plume rise is evaluated again over its release (s): the weather at the
+/// stack changes the rise, and station or gridded weather changes by the hour.
+pub const RISE_UPDATE_S: f64 = 600.0;
+
 /// Plans every source of `scenario`, sharing `particles` among them; release heights include
 /// the Briggs (1975) final plume rise of stacks with exit conditions, in the meteorology at the
-/// stack (wind at its top, air temperature, stability class) when its release starts.
+/// stack (wind at its top, air temperature, stability class) when each particle is released,
+/// evaluated every [`RISE_UPDATE_S`] from the release start.
 pub fn plan_sources(
     scenario: &Scenario,
     met: &dyn Meteorology,
@@ -25,8 +30,8 @@ pub fn plan_sources(
         .zip(shares)
         .map(|(src, n)| {
             let (x_m, y_m) = tm.forward(src.location);
-            let rise_m = src.stack.map_or(0.0, |stack| {
-                let at_top = met.sample(x_m, y_m, src.height_m.max(10.0), src.start_s);
+            let rise_at = |stack, t_s: f64| {
+                let at_top = met.sample(x_m, y_m, src.height_m.max(10.0), t_s);
                 RiseInputs {
                     stack,
                     air_temperature_k: at_top.air_temperature_k,
@@ -34,6 +39,16 @@ pub fn plan_sources(
                     stability: at_top.boundary_layer.stability,
                 }
                 .final_rise_m()
+            };
+            let end_s = src.end_s().min(scenario.duration_s);
+            let rise_m: Vec<(f64, f64)> = src.stack.map_or(vec![], |stack| {
+                let mut t = src.start_s;
+                let mut out = vec![(t, rise_at(stack, t))];
+                while t + RISE_UPDATE_S < end_s {
+                    t += RISE_UPDATE_S;
+                    out.push((t, rise_at(stack, t)));
+                }
+                out
             });
             let emissions: Vec<Emission> = src
                 .releases
@@ -46,13 +61,14 @@ pub fn plan_sources(
                 })
                 .collect();
             SourcePlan::new(
-                [x_m, y_m, src.height_m + rise_m],
+                [x_m, y_m, src.height_m],
                 src.start_s,
                 src.duration_s,
                 scenario.duration_s,
                 &emissions,
                 n,
             )
+            .map(|plan| plan.with_rise(rise_m))
         })
         .collect()
 }

@@ -508,7 +508,9 @@ fn advance_all_portable<const SINGLE: bool>(
             let loss = &losses[ci[l] * n_sources + p.source as usize];
             // Under a lid lower than δ the particle's mass is spread over the lid height.
             let depth = cfg.deposition_layer_m.min(grid.columns[ci[l]].lid_m);
-            if loss.any_dry() && s.z[l] < depth {
+            // A particle that has left the domain deposits nothing (its loss would be booked in
+            // the edge cell and counted as deposited rather than exited).
+            if inside && loss.any_dry() && s.z[l] < depth {
                 for k in 0..MAX_CLASSES {
                     let vd = loss.dry_velocity_m_s[k];
                     if vd > 0.0 && p.mass[k] > 0.0 {
@@ -534,7 +536,9 @@ fn advance_all_portable<const SINGLE: bool>(
                     }
                 }
             }
-            if wet_anywhere && loss.any_wet() && s.z[l] <= grid.columns[ci[l]].lid_m {
+            // Rain falls through the whole column below its cloud, above the mixing height as
+            // well (FLEXPART's below-cloud scavenging; the cloud base is not known here).
+            if inside && wet_anywhere && loss.any_wet() {
                 for k in 0..MAX_CLASSES {
                     let lambda = loss.washout_per_s[k];
                     if lambda > 0.0 && p.mass[k] > 0.0 {

@@ -52,7 +52,7 @@ use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::Meteorology;
 use crate::model::lagrangian::column::ColumnGrid;
-use crate::model::lagrangian::driver::{grid_bounds_m, sync_schedule};
+use crate::model::lagrangian::driver::{grid_bounds_m, sampling_step_s, sync_schedule};
 use crate::model::lagrangian::particle::{Particle, BYTES_PER_PARTICLE};
 use crate::model::lagrangian::release::{create_particles, PlanError, SourcePlan};
 use crate::model::lagrangian::scenario::plan_sources;
@@ -183,17 +183,8 @@ pub fn simulate(
         grid_exposure: 1,
         ..column_params(&columns, plans.len())
     };
-    // The CPU driver's sampling step: at most `sampling_step_s`, shortened so that λ·Δt ≤ 1 %
-    // for the shortest-lived species, at least 1 s.
-    let max_decay_per_s = plans
-        .iter()
-        .flat_map(|p| p.entries.iter().map(|e| e.decay_per_s))
-        .fold(0.0, f64::max);
-    let sampling_s = cfg
-        .sampling_step_s
-        .min(0.01 / max_decay_per_s.max(1e-300))
-        .max(1.0);
-    let schedule = sync_schedule(grid, sampling_s);
+    // The CPU driver's sampling step.
+    let schedule = sync_schedule(grid, sampling_step_s(cfg, plans));
     let mut fields = Fields::zeros(grid.clone(), species);
     let mut exposure_total = vec![0i64; ns * nz * n_cells];
     let mut params = base;
