@@ -281,7 +281,7 @@ fn layers_go_up_from_the_ground_without_overlapping() {
         &["domain.layers_m[1] = [0.0, 3.0]", "from the ground up"],
     );
     // Touching layers are fine.
-    assert!(problems(&VALID).is_empty());
+    assert!(problems(VALID).is_empty());
 }
 
 #[test]
