@@ -64,6 +64,10 @@ pub struct Row {
     pub unit: String,
     /// One value per option, in the order given (`None`: not defined for that option).
     pub values: Vec<Option<f64>>,
+    /// Whether the values are ranks (action level, AEGL tier), whose changes are shown as
+    /// "1→2", not in per cent.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ordinal: bool,
 }
 
 /// The comparison of a baseline (first) with its options.
@@ -163,6 +167,20 @@ fn union<'a>(runs: &'a [RunSummary], keys: impl Fn(&'a RunSummary) -> Vec<String
     seen
 }
 
+/// The unit of a rank (action level, AEGL tier): dimensionless, compared as "1→2".
+const RANK: &str = "1";
+
+/// The name under which a zone is compared across options: its label, with the building and
+/// the shelter exit of a zone for people sheltering indoors left out ("…, indoors at 0.45 air
+/// changes/h, staying in" → "…, indoors"), since options that change them must still meet in
+/// one row.
+fn zone_key(label: &str) -> String {
+    match label.find(", indoors at ") {
+        Some(k) => format!("{}, indoors", &label[..k]),
+        None => label.to_string(),
+    }
+}
+
 /// The rows comparing `runs` (already run; the first is the baseline).
 pub fn compare(runs: Vec<RunSummary>) -> Comparison {
     let mut rows = vec![];
@@ -172,7 +190,7 @@ pub fn compare(runs: Vec<RunSummary>) -> Comparison {
             .iter()
             .flat_map(|c| c.zones.iter().chain(&c.sheltered))
             .filter(|z| z.area_km2() > 0.0)
-            .map(|z| z.zone.clone())
+            .map(|z| zone_key(&z.zone))
             .collect()
     });
     for label in &zone_labels {
@@ -182,7 +200,7 @@ pub fn compare(runs: Vec<RunSummary>) -> Comparison {
             c.zones
                 .into_iter()
                 .chain(c.sheltered)
-                .find(|z| &z.zone == label)
+                .find(|z| &zone_key(&z.zone) == label)
         };
         let total = |f: &dyn Fn(&crate::impact::JurisdictionRow) -> f64| -> Vec<Option<f64>> {
             runs.iter()
@@ -198,16 +216,19 @@ pub fn compare(runs: Vec<RunSummary>) -> Comparison {
             metric: format!("zone {label}: area"),
             unit: "km2".into(),
             values: total(&|j| j.area_km2),
+            ordinal: false,
         });
         rows.push(Row {
             metric: format!("zone {label}: land area"),
             unit: "km2".into(),
             values: total(&|j| j.land_area_km2),
+            ordinal: false,
         });
         rows.push(Row {
             metric: format!("zone {label}: population"),
             unit: "1".into(),
             values: total(&|j| j.population),
+            ordinal: false,
         });
         let places = union(&runs, |r| {
             zone(r)
@@ -235,6 +256,7 @@ pub fn compare(runs: Vec<RunSummary>) -> Comparison {
                         }))
                     })
                     .collect(),
+                ordinal: false,
             });
         }
     }
@@ -252,6 +274,8 @@ pub fn compare(runs: Vec<RunSummary>) -> Comparison {
                         metric: format!("town {town}: {what}"),
                         unit: unit.into(),
                         values,
+                        // Action levels and AEGL tiers are ranks.
+                        ordinal: unit == RANK,
                     });
                 }
             };
@@ -259,14 +283,14 @@ pub fn compare(runs: Vec<RunSummary>) -> Comparison {
         push("effective dose 7 d", "Sv", &|t| t.effective_7d_sv);
         push("thyroid dose 7 d", "Sv", &|t| t.thyroid_7d_sv);
         push("child thyroid dose 7 d", "Sv", &|t| t.thyroid_child_7d_sv);
-        push("action level", "1", &|t| t.action_level.map(f64::from));
+        push("action level", RANK, &|t| t.action_level.map(f64::from));
         let chemicals = union(&runs, |r| {
             at(r)
                 .map(|t| t.aegl_tiers.iter().map(|(c, _)| c.clone()).collect())
                 .unwrap_or_default()
         });
         for chem in chemicals {
-            push(&format!("{chem} AEGL tier"), "1", &|t| {
+            push(&format!("{chem} AEGL tier"), RANK, &|t| {
                 Some(
                     t.aegl_tiers
                         .iter()
@@ -298,6 +322,7 @@ pub fn compare(runs: Vec<RunSummary>) -> Comparison {
                 .find_map(|r| peak(r).map(|p| p.units))
                 .unwrap_or_default();
             rows.push(Row {
+                ordinal: false,
                 metric: format!("{name}: {what}"),
                 unit,
                 values: runs.iter().map(|r| peak(r).map(|p| p.value)).collect(),
@@ -341,6 +366,15 @@ fn change(base: Option<f64>, v: Option<f64>) -> String {
     }
 }
 
+/// The change of a rank from the baseline ("=", "1→2"): per cent means nothing for a rank.
+fn rank_change(base: Option<f64>, v: Option<f64>) -> String {
+    match (base, v) {
+        (Some(b), Some(x)) if b == x => "=".into(),
+        (Some(b), Some(x)) => format!("{b}→{x}"),
+        _ => String::new(),
+    }
+}
+
 /// A value for the CSV: at most six significant figures, so that binary noise
 /// (`2.7999999999999997e-1`) never shows; plain decimals from 1e-4 to 1e15, else an exponent.
 fn csv_number(x: f64) -> String {
@@ -357,11 +391,30 @@ fn csv_number(x: f64) -> String {
 }
 
 impl Comparison {
+    /// The options' column names: their scenario names, or, when two options share a name
+    /// (a copied file with the wind changed), "name (file)" for every option.
+    pub fn column_names(&self) -> Vec<String> {
+        let shared = self
+            .options
+            .iter()
+            .enumerate()
+            .any(|(k, n)| self.options[..k].contains(n));
+        if shared {
+            self.options
+                .iter()
+                .zip(&self.files)
+                .map(|(n, f)| format!("{n} ({f})"))
+                .collect()
+        } else {
+            self.options.clone()
+        }
+    }
+
     /// The table as CSV: metric, unit, then one column per option.
     pub fn to_csv(&self) -> String {
         let mut w = csv::Writer::from_writer(vec![]);
         let mut header = vec!["metric".to_string(), "unit".to_string()];
-        header.extend(self.options.iter().cloned());
+        header.extend(self.column_names());
         w.write_record(&header)
             .expect("writing to memory cannot fail");
         for r in &self.rows {
@@ -417,7 +470,12 @@ impl Comparison {
                 };
                 s.push_str(&format!("  {text:>11}"));
                 if k > 0 {
-                    s.push_str(&format!(" {:>8}", change(values[0], v)));
+                    let c = if r.ordinal {
+                        rank_change(values[0], v)
+                    } else {
+                        change(values[0], v)
+                    };
+                    s.push_str(&format!(" {c:>8}"));
                 }
             }
             s.push('\n');
@@ -447,6 +505,7 @@ mod tests {
             metric: metric.into(),
             unit: unit.into(),
             values: v.iter().map(|&x| Some(x)).collect(),
+            ordinal: false,
         };
         Comparison {
             options: vec!["base".into(), "vent".into()],
@@ -501,5 +560,39 @@ mod tests {
         ])
         .to_csv();
         assert!(csv.contains("zone x: area,km2,0.28,0\n"), "{csv}");
+    }
+
+    #[test]
+    fn ranks_change_as_arrows_and_shared_names_get_their_files() {
+        // Found by review: an action level going from shelter to evacuate read "+100 %".
+        let mut c = town_rows([[0.1, 0.1], [0.1, 0.1], [1.0, 1.0]]);
+        c.rows.push(Row {
+            metric: "town Calais: action level".into(),
+            unit: RANK.into(),
+            values: vec![Some(1.0), Some(2.0)],
+            ordinal: true,
+        });
+        let text = c.to_text();
+        let level = line_of(&text, "action level");
+        assert!(level.ends_with("1→2") && !level.contains('%'), "{level}");
+        // Two options of one scenario name are told apart by their files.
+        assert!(c.to_csv().starts_with("metric,unit,base,vent\n"));
+        c.options[1] = "base".into();
+        assert!(c
+            .to_csv()
+            .starts_with("metric,unit,base (base.toml),base (vent.toml)\n"));
+    }
+
+    #[test]
+    fn a_sheltered_zone_is_compared_whatever_the_building_and_the_exit() {
+        // Found by review: the building's air changes were part of the name, so an option that
+        // changed them showed two zones, one "new" and one "-100 %".
+        let a = zone_key("Chlorine AEGL-2 60 min, indoors at 0.45 air changes/h, staying in");
+        let b = zone_key(
+            "Chlorine AEGL-2 60 min, indoors at 0.2 air changes/h, aired once the cloud has passed",
+        );
+        assert_eq!(a, b);
+        assert_eq!(a, "Chlorine AEGL-2 60 min, indoors");
+        assert_eq!(zone_key("HC_2018 evacuate"), "HC_2018 evacuate");
     }
 }

@@ -212,3 +212,36 @@ fn a_seed_given_to_a_model_without_random_numbers_is_said_to_be_ignored() {
     );
     assert!(quiet.status.success() && quiet.stderr.is_empty());
 }
+
+#[cfg(unix)]
+#[test]
+fn outputs_take_the_users_umask_like_any_new_file() {
+    // Found by review: outputs were forced to 0644, world-readable even under a umask of 077.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.toml"), chlorine(180.0, ALL, None)).unwrap();
+    let out = std::process::Command::new("sh")
+        .current_dir(dir.path())
+        .arg("-c")
+        .arg(format!(
+            "umask 077 && exec '{}' run a.toml -o out --backend cpu",
+            env!("CARGO_BIN_EXE_plume")
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut n = 0;
+    for e in std::fs::read_dir(dir.path().join("out")).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            let mode = e.metadata().unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", e.path().display());
+            n += 1;
+        }
+    }
+    assert!(n >= 6, "{n} files");
+}

@@ -90,14 +90,20 @@ where
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or("output");
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|source| OutputError::Io {
-            path: dir.to_path_buf(),
-            source,
-        })?;
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // Temporary files are created private (0600); outputs are for sharing, so create this one
+    // as any new file is, 0666 less the user's umask (0644 under the usual 022, 0600 under 077).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(dir).map_err(|source| OutputError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     write(tmp.path())?;
     // Flush the contents to disk before the rename, so that a power loss cannot leave a
     // truncated file under the final name (any handle of the inode flushes what the writer
@@ -106,13 +112,6 @@ where
         path: tmp.path().to_path_buf(),
         source,
     })?;
-    // Temporary files are created private (0600); outputs are for sharing, so give them the
-    // usual permissions of a new file (0644 before umask) before they take their final name.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644));
-    }
     tmp.persist(path).map_err(|e| OutputError::Io {
         path: path.to_path_buf(),
         source: e.error,

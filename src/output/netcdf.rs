@@ -180,7 +180,9 @@ fn write_file(
     let root: &Group = &file;
 
     // Global attributes.
-    let start = scenario.start.format("%Y-%m-%d %H:%M:%S").to_string();
+    // Fractional seconds of the start are kept (`%.f` writes none for a whole second), so that
+    // every time is where the scenario puts it.
+    let start = scenario.start.format("%Y-%m-%d %H:%M:%S%.f").to_string();
     let seed = prov.seed.map_or_else(
         || "none (deterministic model)".to_string(),
         |s| s.to_string(),

@@ -242,7 +242,7 @@ fn time_epoch(units: &str) -> Option<DateTime<Utc>> {
         .strip_prefix("seconds since ")?
         .trim()
         .trim_end_matches('Z');
-    ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]
+    ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"]
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(reference, f).ok())
         .map(|t| t.and_utc())
@@ -277,6 +277,8 @@ mod tests {
     #[test]
     fn time_units_give_the_epoch() {
         let t = time_epoch("seconds since 2026-07-14 06:00:00").unwrap();
+        let half = time_epoch("seconds since 2026-07-14 06:00:00.5").unwrap();
+        assert_eq!((half - t).num_milliseconds(), 500);
         assert_eq!(t.to_rfc3339(), "2026-07-14T06:00:00+00:00");
         assert!(time_epoch("hours since 2026-07-14").is_none());
     }
