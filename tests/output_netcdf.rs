@@ -242,6 +242,43 @@ fn xarray_opens_the_file_unchanged() {
 }
 
 #[test]
+fn a_scenario_text_over_64_kib_is_stored_whole_and_opens_everywhere() {
+    // Found by review: HDF5's earliest file format refuses an attribute over 64 KiB, so a long
+    // scenario file ran its whole model and then failed to write.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/lepreau_stack_east_wind.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let comment: String = (0..700)
+        .map(|k| format!("# note {k:03} {}\n", "x".repeat(100)))
+        .collect();
+    let long = format!("{comment}{text}");
+    assert!(long.len() > 70_000);
+    let s = Scenario::parse(&long, &path).unwrap();
+    let sim = simulate(&s, &RunOptions::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_outputs(&s, &sim, dir.path()).unwrap();
+    let nc = dir.path().join("fields.nc");
+    let script = format!(
+        "import netCDF4, xarray as xr\nn = netCDF4.Dataset(r'{0}')\nd = xr.open_dataset(r'{0}', engine='h5netcdf')\nprint(len(n.scenario_text), len(d.attrs['scenario_text']))\n",
+        nc.display()
+    );
+    let Some(out) = external("python3", &["-c", &script]) else {
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let want = long.chars().count().to_string();
+    let got = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        got.split_whitespace().collect::<Vec<_>>(),
+        [&want, &want],
+        "{got}"
+    );
+}
+
+#[test]
 fn failed_write_leaves_the_old_file_and_no_temporary() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("fields.nc");

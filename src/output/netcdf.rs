@@ -13,6 +13,7 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use hdf5::file::LibraryVersion;
 use hdf5::{Dataset, File, Group};
 use ndarray::{Array1, Array2, ArrayD};
 
@@ -174,8 +175,15 @@ fn write_file(
     // and HDF5's descriptor lacks close-on-exec, so a child process spawned meanwhile (by any
     // thread) would inherit it and keep the lock, making readers fail with EAGAIN (seen in the
     // parallel CLI test about one run in two).
+    //
+    // The HDF5 1.8 file format (as netCDF-4 writes it) lets an attribute over 64 KiB — the
+    // scenario text of a long file — go to dense storage; the earliest format refuses it, after
+    // the whole run. Objects are written no newer than 1.8, so any netCDF-4 reader opens them.
     let file = File::with_options()
-        .with_fapl(|p| p.file_locking(false))
+        .with_fapl(|p| {
+            p.file_locking(false)
+                .libver_bounds(LibraryVersion::V18, LibraryVersion::V18)
+        })
         .create(path)?;
     let root: &Group = &file;
 
