@@ -173,6 +173,21 @@ fn zero_perturbation_members_equal_the_plain_run_and_probabilities_are_its_zones
             let id = format!("{}_ge_{pct}", z.variable);
             let f = features.iter().find(|f| f["id"] == id.as_str()).unwrap();
             assert_eq!(f["properties"]["zone"], z.label.as_str());
+            // Titles in words, each in its own language, as the run's zones are (found by
+            // review: "Chlorine AEGL-2 60 min dans au moins 10 % des météos").
+            let (en, fr) = (
+                f["properties"]["title_en"].as_str().unwrap(),
+                f["properties"]["title_fr"].as_str().unwrap(),
+            );
+            assert_eq!(
+                en,
+                format!(
+                    "{}, in at least {pct} % of the weathers",
+                    mapped.text.title_en
+                )
+            );
+            assert!(fr.starts_with(&mapped.text.title_fr) && fr.contains("dans au moins"));
+            assert!(fr.contains("Chlore") && !fr.contains('_'), "{fr}");
             assert_eq!(
                 f["properties"]["probability_at_least"],
                 f64::from(pct) / 100.0

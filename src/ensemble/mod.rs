@@ -56,6 +56,7 @@ use crate::backend::BackendChoice;
 use crate::field::GridSpec;
 use crate::geo::TransverseMercator;
 use crate::met::MetPerturbation;
+use crate::output::alert_text::{self, ZoneText};
 use crate::output::netcdf::variable_name;
 use crate::run::{simulate, RunError, RunOptions, Simulation};
 use crate::scenario::{MetSpec, Scenario};
@@ -129,6 +130,10 @@ pub struct ZoneProbability {
     pub label: String,
     /// netCDF variable of the probability ("probability_zone_HC_2018_evacuate").
     pub variable: String,
+    /// The zone's title in English and French, as in the run's alerts and maps ("Evacuate:
+    /// projected dose at least 100 mSv over 7 days (Health Canada 2018)").
+    pub title_en: String,
+    pub title_fr: String,
     /// "US", "CA", or `None` for AEGL tiers (both countries).
     pub country: Option<&'static str>,
     pub threshold: f64,
@@ -235,19 +240,33 @@ pub fn effective_spec(
     Ok(spec)
 }
 
-/// One zone of a run, with its variable name.
-fn run_zones(sim: &Simulation) -> Vec<(&crate::impact::Zone, String)> {
+/// One zone of a run, with its variable name and its texts.
+fn run_zones(sim: &Simulation) -> Vec<(&crate::impact::Zone, String, ZoneText)> {
     let c = &sim.consequence;
     let mut out = vec![];
     if let Some(r) = &c.radiological {
         for (cr, z) in r.criteria.iter().zip(&r.zones) {
-            out.push((z, format!("probability_zone_{}_{}", cr.set, cr.action)));
+            out.push((
+                z,
+                format!("probability_zone_{}_{}", cr.set, cr.action),
+                alert_text::radiological(cr),
+            ));
         }
     }
     for ch in &c.chemical {
-        for z in &ch.zones {
+        // One zone per AEGL level that has a threshold, in order.
+        let levels = ch
+            .thresholds
+            .iter()
+            .enumerate()
+            .filter_map(|(k, t)| t.as_ref().map(|_| k as u8 + 1));
+        for (level, z) in levels.zip(&ch.zones) {
             // "Chlorine AEGL-2 60 min" → "probability_Chlorine_AEGL_2_60_min".
-            out.push((z, format!("probability_{}", variable_name(&z.label))));
+            out.push((
+                z,
+                format!("probability_{}", variable_name(&z.label)),
+                alert_text::chemical(&ch.chemical, level, ch.duration_s / 60.0),
+            ));
         }
     }
     out
@@ -306,9 +325,11 @@ pub fn run(scenario: &Scenario, options: &EnsembleOptions) -> Result<Ensemble, E
         if k == 0 {
             zones = these
                 .iter()
-                .map(|(z, var)| ZoneProbability {
+                .map(|(z, var, text)| ZoneProbability {
                     label: z.label.clone(),
                     variable: var.clone(),
+                    title_en: text.title_en.clone(),
+                    title_fr: text.title_fr.clone(),
                     country: z.country.map(|c| c.code()),
                     threshold: z.threshold,
                     unit: z.unit,
@@ -321,15 +342,15 @@ pub fn run(scenario: &Scenario, options: &EnsembleOptions) -> Result<Ensemble, E
             || these
                 .iter()
                 .zip(&zones)
-                .any(|((z, _), p)| z.label != p.label)
+                .any(|((z, _, _), p)| z.label != p.label)
         {
             return Err(EnsembleError::Inconsistent(format!(
                 "member {k} assessed zones {:?}, member 0 {:?}",
-                these.iter().map(|(z, _)| &z.label).collect::<Vec<_>>(),
+                these.iter().map(|(z, _, _)| &z.label).collect::<Vec<_>>(),
                 zones.iter().map(|z| &z.label).collect::<Vec<_>>()
             )));
         }
-        for ((z, _), acc) in these.iter().zip(zones.iter_mut()) {
+        for ((z, _, _), acc) in these.iter().zip(zones.iter_mut()) {
             let mut n = 0usize;
             for (c, &e) in acc.count.iter_mut().zip(z.exceeded.iter()) {
                 if e {

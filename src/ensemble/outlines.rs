@@ -53,11 +53,17 @@ fn levels(e: &Ensemble) -> Vec<Level<'_>> {
 }
 
 fn title_en(l: &Level) -> String {
-    format!("{} in at least {} % of weathers", l.zone.label, l.percent)
+    format!(
+        "{}, in at least {} % of the weathers",
+        l.zone.title_en, l.percent
+    )
 }
 
 fn title_fr(l: &Level) -> String {
-    format!("{} dans au moins {} % des météos", l.zone.label, l.percent)
+    format!(
+        "{}, dans au moins {} % des météos",
+        l.zone.title_fr, l.percent
+    )
 }
 
 /// The FeatureCollection of the ensemble's zone probabilities, as pretty-printed JSON.
@@ -163,6 +169,8 @@ mod tests {
         ZoneProbability {
             label: "Chlorine AEGL-2 60 min".into(),
             variable: "probability_Chlorine_AEGL_2_60_min".into(),
+            title_en: "Chlorine AEGL-2".into(),
+            title_fr: "Chlore AEGL-2".into(),
             country: None,
             threshold: 2.0e-6,
             unit: "kg m-3",
