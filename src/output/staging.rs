@@ -85,33 +85,58 @@ impl Staging {
     /// then removes each file named in `owned` (the names this kind of run may write) that
     /// this run did not stage, so the directory holds this run's outputs and no older ones.
     /// Everything is checked before anything moves: a directory in the way of an output fails
-    /// the commit with the earlier outputs untouched. Returns the final paths, in staging
-    /// order.
+    /// the commit with the earlier outputs untouched. The files it replaces or removes are first
+    /// set aside in the staging folder, so that a rename that fails midway is undone — the new
+    /// files taken out, the old ones put back — and the directory never mixes two runs. Returns
+    /// the final paths, in staging order.
     pub fn commit(self, owned: &[&str]) -> Result<Vec<PathBuf>, OutputError> {
         let staged: Vec<&str> = self.staged.iter().map(String::as_str).collect();
         check_targets(&self.dir, &staged)?;
-        let mut moved = vec![];
-        for name in &staged {
-            let to = self.final_path(name);
-            std::fs::rename(self.folder.path().join(name), &to).map_err(|source| {
-                OutputError::Io {
-                    path: to.clone(),
-                    source,
-                }
-            })?;
-            moved.push(to);
-        }
-        for name in owned.iter().filter(|n| !staged.contains(n)) {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| OutputError::Io { path, source }
+        };
+        let aside_dir = self.folder.path().join(".replaced");
+        std::fs::create_dir(&aside_dir).map_err(io(&aside_dir))?;
+        let mut aside: Vec<&str> = vec![];
+        let mut moved: Vec<&str> = vec![];
+        let replaced = staged
+            .iter()
+            .chain(owned.iter().filter(|n| !staged.contains(n)));
+        let mut result = Ok(());
+        for name in replaced {
             let path = self.final_path(name);
             // Only a file (or a link) of that name: a directory is not plume's output.
             if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir()) {
-                std::fs::remove_file(&path).map_err(|source| OutputError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
+                if let Err(e) = std::fs::rename(&path, aside_dir.join(name)).map_err(io(&path)) {
+                    result = Err(e);
+                    break;
+                }
+                aside.push(name);
             }
         }
-        Ok(moved)
+        if result.is_ok() {
+            for name in &staged {
+                let to = self.final_path(name);
+                if let Err(e) = std::fs::rename(self.folder.path().join(name), &to).map_err(io(&to))
+                {
+                    result = Err(e);
+                    break;
+                }
+                moved.push(name);
+            }
+        }
+        if let Err(e) = result {
+            // Undo: the new files out, the old ones back.
+            for name in moved {
+                let _ = std::fs::remove_file(self.final_path(name));
+            }
+            for name in aside {
+                let _ = std::fs::rename(aside_dir.join(name), self.final_path(name));
+            }
+            return Err(e);
+        }
+        Ok(staged.iter().map(|n| self.final_path(n)).collect())
     }
 }
 
@@ -164,6 +189,29 @@ mod tests {
             std::fs::read_to_string(dir.path().join("a.txt")).unwrap(),
             "old a"
         );
+    }
+
+    #[test]
+    fn a_rename_that_fails_midway_puts_every_earlier_output_back() {
+        // Found by review: files were moved in one by one, so a failure after the first left
+        // the directory with one new file and the other old ones.
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in [("a.txt", "old a"), ("b.txt", "old b"), ("c.txt", "old c")] {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let mut s = Staging::new(dir.path()).unwrap();
+        std::fs::write(s.stage("a.txt"), "new a").unwrap();
+        // b.txt is staged but gone by the time of the commit: its rename fails.
+        let b = s.stage("b.txt");
+        let e = s.commit(&["a.txt", "b.txt", "c.txt"]).unwrap_err();
+        assert!(!b.exists());
+        assert!(matches!(e, OutputError::Io { .. }), "{e}");
+        let read = |n: &str| std::fs::read_to_string(dir.path().join(n)).unwrap();
+        assert_eq!(
+            (read("a.txt"), read("b.txt"), read("c.txt")),
+            ("old a".into(), "old b".into(), "old c".into())
+        );
+        assert_eq!(names(dir.path()), ["a.txt", "b.txt", "c.txt"]);
     }
 
     #[test]
