@@ -43,8 +43,9 @@
 //! Unlike FLEXPART, T_Lw is not floored at 30 s: that floor is a numerical convenience for
 //! mesoscale grids, and near the ground it makes a surface plume spread ballistically
 //! (σz = σw·t) for its first 30 s, far faster than the surface-layer diffusion that
-//! T_Lw ∝ z gives (the Prairie Grass 50–200 m arcs show it); the time step follows T_Lw down
-//! to its 0.1 s minimum instead. Heights are evaluated at z clamped to [`MIN_PROFILE_HEIGHT_M`, h]; below that
+//! T_Lw ∝ z gives (the Prairie Grass 50–200 m arcs show it); the time step follows T_Lw
+//! instead. Heights are evaluated at z clamped to [`MIN_PROFILE_HEIGHT_M`, h], so T_Lw ∝ z holds
+//! down to 1 m and is constant below (there the 0.1 s minimum step rarely binds); below that
 //! floor the profile is constant, so ∂σw²/∂z = 0 there and the profile stays differentiable
 //! wherever the drift uses it. Above the mixing height the free troposphere has FLEXPART's
 //! constant diffusivities (horizontal 50 m² s⁻¹, vertical 0.1 m² s⁻¹) with

@@ -9,15 +9,15 @@
 //!
 //! ## The PDF
 //! Luhar, Hibberd & Hurley (1996) take P(w) as two Gaussians, updrafts (fraction A, mean w_A,
-//! spread σ_A) and downdrafts (B = 1 − A, mean −w_B, spread σ_B), with σ_A = m·w_A and
-//! σ_B = m·w_B, m = ⅔·S^⅓. With r = (1 + m²)³S²/((3 + m²)²m²) the zero mean, the variance σw²
+//! spread σ_A) and downdrafts (B = 1 − A, mean −w_B, spread σ_B), with w_A = m·σ_A and
+//! w_B = m·σ_B, m = ⅔·S^⅓ (FLEXPART's `cbl.f90` convention, which the r-closure below assumes). With r = (1 + m²)³S²/((3 + m²)²m²) the zero mean, the variance σw²
 //! and the third moment ⟨w³⟩ give
 //!
 //! `A = ½(1 − √(r/(4 + r)))`, `σ_A = σw·√(B/(A(1 + m²)))`, `σ_B = σw·√(A/(B(1 + m²)))`.
 //!
 //! The third moment follows Luhar, Hibberd & Borgas (2000), `⟨w³⟩ = 1.2·ζ(1 − ζ)^(3/2)·w*³`
 //! with ζ = z/h, which vanishes at the ground and the lid (where the particles reflect, a
-//! symmetric PDF is needed) and peaks at 0.29 w*³ at ζ = 0.4. It is scaled by Cassiani, Stohl &
+//! symmetric PDF is needed) and peaks at 0.22 w*³ at ζ = 0.4. It is scaled by Cassiani, Stohl &
 //! Brioude's (2015) transition from neutral to convective, 0 for −h/L ≤ 5 rising on a sine to 1
 //! at −h/L ≥ 15.
 //!
@@ -48,9 +48,9 @@
 //!
 //! A particle further than six spreads from both Gaussians (P < 10⁻⁸ of its peak, where a is
 //! a ratio of underflowing numbers) draws a new velocity from P instead, as FLEXPART does
-//! (Cassiani et al. 2015); so does one whose step exceeds T_Lw (only where the minimum step
-//! binds, next to the ground), where the explicit drift would overshoot and the new velocity
-//! has forgotten the old one anyway.
+//! (Cassiani et al. 2015); so does one whose step exceeds half of T_Lw ([`MAX_EXPLICIT_STEP`];
+//! only where the minimum step binds), where the explicit drift would overshoot and the new
+//! velocity has forgotten the old one anyway.
 //!
 //! Everything is f32 with `+ − × ÷`, square roots and bit casts only, so that the WGSL twin in
 //! `shaders/lagrangian.wgsl` computes the same numbers.
@@ -84,7 +84,7 @@ pub const THIRD_MOMENT_COEFF: f32 = 1.2;
 /// this floor, with no gradient, removes the singularity; it binds only in the lowest thousandth
 /// or so of a convective layer (S ≈ 25ζ there), where particles reflect off the ground.
 pub const MIN_SKEWNESS: f32 = 0.05;
-/// m = σ_A/w_A = σ_B/w_B = this·S^⅓ (Luhar, Hibberd & Hurley 1996).
+/// m = w_A/σ_A = w_B/σ_B = this·S^⅓ (Luhar, Hibberd & Hurley 1996).
 pub const SPREAD_TO_MEAN: f32 = 2.0 / 3.0;
 /// A velocity this many spreads from both Gaussians is drawn anew from P.
 pub const REDRAW_SPREADS: f32 = 6.0;
