@@ -102,7 +102,7 @@ fn prairie_grass_mode_ends_with_one_summary_line_per_model_and_quantity() {
         .filter(|l| l.starts_with("SUMMARY "))
         .collect();
     assert_eq!(summaries.len(), 2, "{stdout}");
-    assert!(summaries[0].contains("model=gaussian_briggs quantity=cwic_over_q n=262"));
+    assert!(summaries[0].contains("model=gaussian_briggs quantity=cwic_over_q n=245"));
     assert!(stdout.contains("stability=very_stable"));
     assert!(dir.path().join("gaussian_briggs_cwic_over_q.png").is_file());
     // The pairs the suite wrote score the same through `plume evaluate pairs`.

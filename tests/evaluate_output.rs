@@ -125,12 +125,14 @@ fn points_at_cell_centres_read_the_cell_values_of_the_layer_and_interval() {
         assert_eq!(p.layer, k);
         assert_close(p.pair.modelled, g.tic[[k, j, i]], 1e-12, "cell value");
     }
-    // The same points in time: the interval that holds the time, start included, end excluded.
+    // The same points in time: the interval that holds the time, its end included as the
+    // file's `time` labels it (found by review: a time copied from the file read the next
+    // interval), and the run's start in the first.
     let mut csv = String::from("run,time,x_m,y_m,observed\n");
     let times = [
         ("2026-11-28T00:00:00Z", 0),
-        ("2026-11-28T00:14:59Z", 0),
-        ("2026-11-28T00:15:00Z", 1),
+        ("2026-11-28T00:15:00Z", 0),
+        ("2026-11-28T00:15:01Z", 1),
         ("2026-11-28T01:07:30+00:00", 4),
         ("2026-11-28T03:20:00+02:00", 5),
     ];
@@ -314,8 +316,8 @@ fn bad_points_are_refused_with_file_line_column_and_value() {
         ),
         (
             "late.csv",
-            "run,time,lat,lon,observed\nr,2026-11-28T02:00:00Z,45,-66,1\n",
-            &["line 2", "`time`", "`2026-11-28T02:00:00", "no averaging interval", "2026-11-28T02:00:00Z (excluded)"],
+            "run,time,lat,lon,observed\nr,2026-11-28T02:00:01Z,45,-66,1\n",
+            &["line 2", "`time`", "`2026-11-28T02:00:01", "no averaging interval", "to 2026-11-28T02:00:00Z"],
         ),
         (
             "high.csv",

@@ -78,7 +78,7 @@ fn gaussian_briggs_scores_within_bounds_on_a_subset() {
     assert_eq!(data.runs.len(), 5);
     let paired = pair_model(&data, SuiteModel::GaussianBriggs).unwrap();
     for (quantity, pairs) in &paired.by_quantity {
-        assert_eq!(pairs.len(), 25);
+        assert_eq!(pairs.len(), scored_arcs(&data, *quantity));
         let m = score(pairs);
         assert!(m.fac2 >= 0.7, "{quantity:?}: FAC2 {}", m.fac2);
         assert!(m.mg > 0.7 && m.mg < 1.6, "{quantity:?}: MG {}", m.mg);
@@ -104,6 +104,38 @@ fn gaussian_briggs_reproduces_the_known_baseline_on_the_development_set() {
     assert!(m.r > 0.9, "R {}", m.r);
 }
 
+/// The arcs a quantity is scored on: every arc's maximum, the crosswind integral of the arcs
+/// that span the plume.
+fn scored_arcs(data: &plume::evaluate::prairie_grass::Dataset, quantity: Quantity) -> usize {
+    match quantity {
+        Quantity::ArcMax => data.arcs.len(),
+        Quantity::Cwic => data.arcs.iter().filter(|a| a.spans_the_plume()).count(),
+    }
+}
+
+#[test]
+fn arcs_that_end_inside_the_plume_are_not_scored_on_their_crosswind_integral() {
+    // Found by review: 19 arcs end with a sampler above a tenth of their maximum (run 30 at
+    // 800 m: 0.43 of 0.69 mg/m3), so their observed integral misses a tail that the modelled
+    // one over ±90° keeps. Their maximum is still scored.
+    let data = load_dir(&data_dir()).unwrap();
+    let open: Vec<_> = data.arcs.iter().filter(|a| !a.spans_the_plume()).collect();
+    assert!(open.len() >= 15 && open.len() <= 25, "{}", open.len());
+    let run30 = open
+        .iter()
+        .find(|a| a.run == "30" && a.distance_m == 800.0)
+        .expect("run 30 at 800 m ends inside its plume");
+    assert!(
+        (run30.edge_fraction - 0.43 / 0.69).abs() < 0.02,
+        "{run30:?}"
+    );
+    let paired = pair_model(&data, SuiteModel::GaussianBriggs).unwrap();
+    for (quantity, pairs) in &paired.by_quantity {
+        assert_eq!(pairs.len(), scored_arcs(&data, *quantity), "{quantity:?}");
+    }
+    assert!(scored_arcs(&data, Quantity::Cwic) < data.arcs.len());
+}
+
 /// Asserts Chang & Hanna's (2004) acceptance criteria for a model that performs well.
 fn meets_chang_and_hanna(what: &str, m: &Measures) {
     assert!(m.fb.abs() <= 0.3, "{what}: FB {}", m.fb);
@@ -123,7 +155,7 @@ fn lagrangian_scores_within_bounds_on_a_subset() {
     let data = load_dir(dir.path()).unwrap();
     let paired = pair_model(&data, SuiteModel::Lagrangian { particles: 20_000 }).unwrap();
     for (quantity, pairs) in &paired.by_quantity {
-        assert_eq!(pairs.len(), 25);
+        assert_eq!(pairs.len(), scored_arcs(&data, *quantity));
         let m = score(pairs);
         assert!(m.fac2 >= 0.8, "{quantity:?}: FAC2 {}", m.fac2);
         assert!(m.mg > 0.7 && m.mg < 1.4, "{quantity:?}: MG {}", m.mg);

@@ -361,6 +361,11 @@ fn release_temperature_out_of_range_or_against_the_stacks() {
         ),
         &["source[0].release_temperature_k = -34", "K"],
     );
+    // 25 (°C meant) would make chlorine 11.5 × too dense (found by review).
+    fails_with(
+        &VALID.replace("height_m = 40", "height_m = 40\nrelease_temperature_k = 25"),
+        &["source[0].release_temperature_k = 25", "25 °C is 298.15 K"],
+    );
     let stack =
         "height_m = 40\nstack_diameter_m = 3\nexit_velocity_m_s = 10\nexit_temperature_k = 400";
     fails_with(

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use super::observations::pair_outputs;
 use super::plot::{scatter_png, Series};
+use super::prairie_grass::data::MAX_EDGE_FRACTION;
 use super::prairie_grass::suite::{observed_arcs_csv, pair_model, pairs_csv};
 use super::prairie_grass::{load_dir, SuiteModel};
 use super::report::{evaluate, EvaluationOptions, Report};
@@ -224,7 +225,27 @@ fn prairie_grass(
     for e in &data.excluded {
         output.text.push_str(&format!("left out: {e}\n"));
     }
-    if !data.excluded.is_empty() {
+    let open: Vec<String> = data
+        .arcs
+        .iter()
+        .filter(|a| !a.spans_the_plume())
+        .map(|a| {
+            format!(
+                "run {} at {} m ({:.0} %)",
+                a.run,
+                a.distance_m,
+                100.0 * a.edge_fraction
+            )
+        })
+        .collect();
+    if !open.is_empty() {
+        output.text.push_str(&format!(
+            "crosswind integral left out (an end sampler above {:.0} % of the arc maximum: the arc ends inside the plume; its maximum is scored): {}\n",
+            100.0 * MAX_EDGE_FRACTION,
+            open.join(", ")
+        ));
+    }
+    if !data.excluded.is_empty() || !open.is_empty() {
         output.text.push('\n');
     }
     if let Some(dir) = out {

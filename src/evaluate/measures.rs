@@ -129,8 +129,10 @@ impl Measures {
 ///
 /// `threshold` is the lower bound applied before the logarithms of MG and VG and the detection
 /// limit of FAC2 for zero pairs, FMS and nothing else; it must be positive and finite. Values
-/// must be finite and non-negative, both slices of equal, non-zero length, and both means
-/// positive (FB and NMSE are undefined otherwise).
+/// must be finite and non-negative, both slices of equal, non-zero length, and not both means
+/// zero. A model that is zero everywhere scores FB = 2 (an observed mean of zero, −2) and NMSE
+/// = ∞: the worst scores, not a refusal. Values below `threshold` are non-detects; a value equal
+/// to it (by default the smallest detection) is a detection.
 pub fn compute(
     observed: &[f64],
     modelled: &[f64],
@@ -161,14 +163,15 @@ pub fn compute(
     let n = observed.len() as f64;
     let mo = observed.iter().sum::<f64>() / n;
     let mp = modelled.iter().sum::<f64>() / n;
-    if mo <= 0.0 || mp <= 0.0 {
+    if mo <= 0.0 && mp <= 0.0 {
         return Err(EvaluateError::Invalid(format!(
-            "mean observed {mo} and mean modelled {mp} must both be positive"
+            "mean observed {mo} and mean modelled {mp}: at least one must be positive"
         )));
     }
     let pairs = || observed.iter().copied().zip(modelled.iter().copied());
 
     let fb = (mo - mp) / (0.5 * (mo + mp));
+    // Σ(o − p)²/(n·C̄o·C̄p): +∞ when one mean is zero (and the other, hence a difference, not).
     let nmse = pairs().map(|(o, p)| (o - p).powi(2)).sum::<f64>() / n / (mo * mp);
     let log_diff = |(o, p): (f64, f64)| o.max(threshold).ln() - p.max(threshold).ln();
     let mg = (pairs().map(log_diff).sum::<f64>() / n).exp();
@@ -210,9 +213,9 @@ pub fn compute(
     })
 }
 
-/// True when 0.5 ≤ p/o ≤ 2, or when both values are at or below `threshold`.
+/// True when 0.5 ≤ p/o ≤ 2, or when both values are below `threshold` (both non-detects).
 fn within_factor_two(o: f64, p: f64, threshold: f64) -> bool {
-    if o <= threshold && p <= threshold {
+    if o < threshold && p < threshold {
         return true;
     }
     if o <= 0.0 || p <= 0.0 {
@@ -222,13 +225,13 @@ fn within_factor_two(o: f64, p: f64, threshold: f64) -> bool {
     (0.5..=2.0).contains(&ratio)
 }
 
-/// FMS (%): the overlap of the pairs where each side exceeds `threshold`, over their union;
-/// 100 when neither side exceeds it anywhere (identical empty footprints).
+/// FMS (%): the overlap of the pairs where each side reaches `threshold`, over their union;
+/// 100 when neither side reaches it anywhere (identical empty footprints).
 fn figure_of_merit_in_space(observed: &[f64], modelled: &[f64], threshold: f64) -> f64 {
     let mut both = 0usize;
     let mut either = 0usize;
     for (&o, &p) in observed.iter().zip(modelled) {
-        let (so, sp) = (o > threshold, p > threshold);
+        let (so, sp) = (o >= threshold, p >= threshold);
         both += usize::from(so && sp);
         either += usize::from(so || sp);
     }
@@ -309,8 +312,8 @@ mod tests {
     // Threshold handling. Co = [0, 0.1, 3], Cp = [0.05, 0, 6], threshold 0.2.
     //   Logs use max(value, 0.2): ln Co − ln Cp = [0, 0, ln 0.5] → MG = 0.5^(1/3),
     //   VG = exp(ln²2/3).
-    //   FAC2: pair 1 and 2 both ≤ 0.2 → in; pair 3 ratio 2 → in: 1.0.
-    //   FMS: only pair 3 has both > 0.2 and it is the only one with either → 100.
+    //   FAC2: pair 1 and 2 both < 0.2 → in; pair 3 ratio 2 → in: 1.0.
+    //   FMS: only pair 3 has both ≥ 0.2 and it is the only one with either → 100.
     //   FB = (3.1/3 − 6.05/3)/(0.5·9.15/3) = −2.95/4.575.
     #[test]
     fn threshold_floors_logs_and_counts_double_non_detects() {
@@ -355,6 +358,22 @@ mod tests {
         assert!(compute(&[f64::NAN], &[1.0], 1.0).is_err());
         assert!(compute(&[1.0], &[1.0], 0.0).is_err());
         assert!(compute(&[0.0], &[0.0], 1.0).is_err());
+    }
+
+    #[test]
+    fn the_smallest_detection_is_a_detection_and_a_zero_model_scores_worst() {
+        // Found by review: with the default threshold (the smallest positive observation) a
+        // model of 0 where 1 was measured counted as a hit (both "at or below" it), and a model
+        // that is zero everywhere was refused rather than scored.
+        let m = compute(&[1.0, 10.0], &[0.0, 10.0], 1.0).unwrap();
+        assert_eq!(m.fac2, 0.5);
+        assert_eq!(m.fms, 50.0);
+        let zero = compute(&[1.0, 2.0], &[0.0, 0.0], 0.1).unwrap();
+        assert_eq!(zero.fb, 2.0);
+        assert_eq!(zero.fac2, 0.0);
+        assert!(zero.nmse.is_infinite());
+        assert!(!zero.meets_criteria());
+        assert_eq!(compute(&[0.0, 0.0], &[1.0, 2.0], 0.1).unwrap().fb, -2.0);
     }
 
     #[test]

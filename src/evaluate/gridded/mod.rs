@@ -164,21 +164,28 @@ impl GriddedOutput {
             })
     }
 
-    /// The averaging interval that holds `time` (start included, end excluded).
+    /// The averaging interval that holds `time`: its end included and its start excluded, as
+    /// the file's own `time` labels each interval by its end (so a time copied from it reads
+    /// that interval); the run's start belongs to the first.
     pub fn interval(&self, time: DateTime<Utc>) -> Result<usize, String> {
         let s = (time - self.epoch).num_milliseconds() as f64 / 1000.0;
+        let first = self.intervals_s[0][0];
+        let last = self.intervals_s[self.intervals_s.len() - 1][1];
         self.intervals_s
             .iter()
-            .position(|&[start, end]| start <= s && s < end)
+            .position(|&[start, end]| (start < s || s == first) && s <= end)
             .ok_or_else(|| {
+                // A bound far outside chrono's range is printed in seconds, not panicked on.
                 let at = |s: f64| {
-                    (self.epoch + chrono::Duration::milliseconds((s * 1000.0).round() as i64))
-                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                    chrono::Duration::try_milliseconds((s * 1000.0).round() as i64)
+                        .and_then(|d| self.epoch.checked_add_signed(d))
+                        .map_or_else(
+                            || format!("{s} s from the epoch"),
+                            |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                        )
                 };
-                let first = self.intervals_s[0][0];
-                let last = self.intervals_s[self.intervals_s.len() - 1][1];
                 format!(
-                    "no averaging interval of {} holds it: they cover {} (included) to {} (excluded)",
+                    "no averaging interval of {} holds it: they cover {} to {}",
                     self.path,
                     at(first),
                     at(last)

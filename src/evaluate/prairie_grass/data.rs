@@ -42,6 +42,12 @@ use crate::evaluate::EvaluateError;
 /// Largest fraction of an arc's samplers that may be missing before the arc is left out.
 pub const MAX_MISSING_FRACTION: f64 = 0.1;
 
+/// Largest concentration at either end of an arc, as a fraction of the arc's maximum, for its
+/// crosswind integral to be scored: above it the arc ends inside the plume, so the observed
+/// integral misses a tail that the modelled one (over ±90°) includes. Its maximum is still
+/// scored.
+pub const MAX_EDGE_FRACTION: f64 = 0.1;
+
 /// The meteorology and source of one run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PgRun {
@@ -84,6 +90,17 @@ pub struct ArcObservation {
     pub cwic_over_q_s_m2: f64,
     /// Arc-maximum concentration per unit release rate (s m⁻³).
     pub max_over_q_s_m3: f64,
+    /// The larger of the two end samplers' concentrations over the arc maximum (0 for an arc
+    /// with nothing on it).
+    pub edge_fraction: f64,
+}
+
+impl ArcObservation {
+    /// Whether the arc spans the plume, so that its crosswind integral is scored
+    /// ([`MAX_EDGE_FRACTION`]).
+    pub fn spans_the_plume(&self) -> bool {
+        self.edge_fraction <= MAX_EDGE_FRACTION
+    }
 }
 
 /// A data directory, read.
@@ -161,6 +178,11 @@ pub fn load_dir(dir: &Path) -> Result<Dataset, EvaluateError> {
         }
         let q_mg_s = q_by_run[run.as_str()] * 1000.0;
         let (cwic_mg_m2, max_mg_m3) = reduce_arc(distance_m, &points);
+        let ends = arc_order(&points);
+        let edge = match (ends.first(), ends.last()) {
+            (Some(a), Some(b)) if max_mg_m3 > 0.0 => a.1.max(b.1) / max_mg_m3,
+            _ => 0.0,
+        };
         arcs.push(ArcObservation {
             run,
             distance_m,
@@ -168,6 +190,7 @@ pub fn load_dir(dir: &Path) -> Result<Dataset, EvaluateError> {
             missing,
             cwic_over_q_s_m2: cwic_mg_m2 / q_mg_s,
             max_over_q_s_m3: max_mg_m3 / q_mg_s,
+            edge_fraction: edge,
         });
     }
     if arcs.is_empty() {
@@ -187,29 +210,37 @@ pub fn load_dir(dir: &Path) -> Result<Dataset, EvaluateError> {
 /// (azimuth in degrees, concentration). Azimuths may wrap through north; the arc is taken to be
 /// the circle minus its largest empty gap.
 pub fn reduce_arc(distance_m: f64, points: &[(f64, f64)]) -> (f64, f64) {
+    let pts = arc_order(points);
+    let max = pts.iter().map(|p| p.1).fold(0.0, f64::max);
+    let integral = pts
+        .windows(2)
+        .map(|w| {
+            let dtheta = (w[1].0 - w[0].0).rem_euclid(360.0).to_radians();
+            0.5 * (w[0].1 + w[1].1) * distance_m * dtheta
+        })
+        .sum();
+    (integral, max)
+}
+
+/// The samplers (azimuth in degrees, concentration) in order along the arc, which is the circle
+/// minus its largest empty gap (azimuths may wrap through north).
+fn arc_order(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
     let mut pts: Vec<(f64, f64)> = points
         .iter()
         .map(|&(a, c)| (a.rem_euclid(360.0), c))
         .collect();
     pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let max = pts.iter().map(|p| p.1).fold(0.0, f64::max);
-    if pts.len() < 2 {
-        return (0.0, max);
+    let n = pts.len();
+    if n < 2 {
+        return pts;
     }
     // Start the arc just after the largest circular gap between neighbouring samplers.
-    let n = pts.len();
     let gap = |i: usize| (pts[(i + 1) % n].0 - pts[i].0).rem_euclid(360.0);
     let widest = (0..n)
         .max_by(|&a, &b| gap(a).total_cmp(&gap(b)))
         .unwrap_or(n - 1);
     let start = (widest + 1) % n;
-    let mut integral = 0.0;
-    for k in 0..n - 1 {
-        let (a, b) = (pts[(start + k) % n], pts[(start + k + 1) % n]);
-        let dtheta = (b.0 - a.0).rem_euclid(360.0).to_radians();
-        integral += 0.5 * (a.1 + b.1) * distance_m * dtheta;
-    }
-    (integral, max)
+    (0..n).map(|k| pts[(start + k) % n]).collect()
 }
 
 /// Numeric runs sort numerically; others after them in text order.

@@ -66,12 +66,15 @@ pub fn pair_model(data: &Dataset, model: SuiteModel) -> Result<ModelPairs, Evalu
                     stability_stratum(run.obukhov_length_m).to_string(),
                 ),
             ]);
-            cwic.push(Pair {
-                run: run.run.clone(),
-                strata: strata.clone(),
-                observed: obs.cwic_over_q_s_m2,
-                modelled: pred.cwic_over_q_s_m2,
-            });
+            // An arc that ends inside the plume has lost part of its crosswind integral.
+            if obs.spans_the_plume() {
+                cwic.push(Pair {
+                    run: run.run.clone(),
+                    strata: strata.clone(),
+                    observed: obs.cwic_over_q_s_m2,
+                    modelled: pred.cwic_over_q_s_m2,
+                });
+            }
             max.push(Pair {
                 run: run.run.clone(),
                 strata,
@@ -92,7 +95,8 @@ pub fn pairs_csv(pairs: &[Pair]) -> String {
     for p in pairs {
         out.push_str(&format!(
             "{},{},{},{:e},{:e}\n",
-            p.run,
+            // A run id is the user's text: quoted where it holds a comma.
+            crate::evaluate::write::csv_field(&p.run),
             p.strata.get("distance_m").map_or("", String::as_str),
             p.strata.get("stability").map_or("", String::as_str),
             p.observed,
@@ -105,7 +109,7 @@ pub fn pairs_csv(pairs: &[Pair]) -> String {
 /// Renders the observed arc quantities as CSV, one line per arc kept.
 pub fn observed_arcs_csv(data: &Dataset) -> String {
     let mut out = String::from(
-        "run,distance_m,stability,obukhov_length_m,samplers,missing,cwic_over_q_s_m2,max_over_q_s_m3\n",
+        "run,distance_m,stability,obukhov_length_m,samplers,missing,cwic_over_q_s_m2,max_over_q_s_m3,edge_fraction\n",
     );
     for a in &data.arcs {
         let Some(run) = data.runs.iter().find(|r| r.run == a.run) else {
@@ -113,7 +117,7 @@ pub fn observed_arcs_csv(data: &Dataset) -> String {
         };
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{:e},{:e}",
+            "{},{},{},{},{},{},{:e},{:e},{}",
             a.run,
             a.distance_m,
             stability_stratum(run.obukhov_length_m),
@@ -121,8 +125,36 @@ pub fn observed_arcs_csv(data: &Dataset) -> String {
             a.samplers,
             a.missing,
             a.cwic_over_q_s_m2,
-            a.max_over_q_s_m3
+            a.max_over_q_s_m3,
+            a.edge_fraction
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_id_with_a_comma_survives_writing_and_reading_back() {
+        // Found by review: the suite's pair file did not quote the user's run ids.
+        let pair = Pair {
+            run: "7,b".into(),
+            strata: BTreeMap::from([
+                ("distance_m".to_string(), "50".to_string()),
+                ("stability".to_string(), "unstable".to_string()),
+            ]),
+            observed: 1.5,
+            modelled: 2.0,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pairs.csv");
+        std::fs::write(&path, pairs_csv(std::slice::from_ref(&pair))).unwrap();
+        let back = crate::evaluate::read_pairs_csv(&path).unwrap();
+        assert_eq!(back.len(), 1);
+        assert_eq!(back[0].run, "7,b");
+        assert_eq!((back[0].observed, back[0].modelled), (1.5, 2.0));
+        assert_eq!(back[0].strata["stability"], "unstable");
+    }
 }

@@ -101,7 +101,9 @@ pub(super) fn source(
         p.range(
             &at("release_temperature_k"),
             t,
-            Bounds::new(20.0, true, 2000.0, true, "K"),
+            // No gas heavier than air has a vapour below ~77 K (nitrogen boils at 77 K, LNG at
+            // 112 K), so a value under 60 K is a temperature in °C or °F.
+            Bounds::new(60.0, true, 2000.0, true, "K (kelvin: 25 °C is 298.15 K)"),
         );
         if let Some(s) = stack.filter(|s| s.exit_temperature_k != t) {
             p.push(
@@ -412,6 +414,9 @@ fn half_life_s_text(h: Option<f64>) -> String {
     })
 }
 
+/// Molar mass of dry air (g/mol), above which a chemical's vapour is heavier than air.
+const AIR_MOLAR_MASS_G_MOL: f64 = 28.96;
+
 /// What a substance outside the chemical library becomes, said in both its error and warning.
 const INERT: &str =
     "it is transported as an inert gas with no toxic thresholds, so no zones are drawn for it";
@@ -422,7 +427,20 @@ const INERT: &str =
 /// outside the library are legitimate releases. False for the error.
 fn chemical_known(name: &str, path: &str, library: &Library, p: &mut Problems) -> bool {
     match library.chemical_name(name) {
-        ChemicalName::Known(_) => true,
+        ChemicalName::Known(c) => {
+            // The dense-gas screening reads the embedded library's molar masses only: a heavy
+            // chemical of the substance file (or one whose molar mass it changes) runs passive.
+            let embedded = Library::embedded().chemical(name);
+            if c.mw_g_per_mol > AIR_MOLAR_MASS_G_MOL
+                && embedded.is_none_or(|e| e.mw_g_per_mol != c.mw_g_per_mol)
+            {
+                p.warnings.push(format!(
+                    "{path} = {name:?}: {} is heavier than air ({} g/mol) but comes from consequence.substance_file, which the dense-gas screening does not read: it is dispersed as a passive gas, which can understate its concentrations near a release at grade",
+                    c.name, c.mw_g_per_mol
+                ));
+            }
+            true
+        }
         ChemicalName::Typo { like, chemical } => {
             let which = if like == chemical.name {
                 String::new()
