@@ -8,7 +8,10 @@ use plume::exposure::{chemical_exposure, RadiologicalDose, ShelterFactors};
 use plume::field::{Fields, GridSpec};
 use plume::geo::jurisdiction::{CellTag, Country, JurisdictionGrid, Region, Subdivision};
 use plume::geo::{LatLon, TransverseMercator};
-use plume::impact::{assess_chemical, assess_radiological, radiological_criteria, summarise};
+use plume::impact::{
+    assess_chemical, assess_radiological, radiological_criteria, summarise, RadiologicalImpact,
+    Zone,
+};
 use plume::scenario::Layer;
 use plume::substance::{AmountUnit, Library, Species, AEGL_DURATIONS_S};
 
@@ -62,6 +65,14 @@ fn uniform_dose(e_sv: f64, cloud_factor: f64) -> RadiologicalDose {
     }
 }
 
+/// The zone of `imp` labelled `label`.
+fn zone<'a>(imp: &'a RadiologicalImpact, label: &str) -> &'a Zone {
+    imp.zones
+        .iter()
+        .find(|z| z.label == label)
+        .unwrap_or_else(|| panic!("{label}"))
+}
+
 #[test]
 fn same_dose_on_both_sides_of_the_border_gets_each_countrys_action() {
     let j = border_pair();
@@ -90,14 +101,8 @@ fn a_dose_between_the_two_countries_thresholds_triggers_action_on_one_side_only(
     assert_eq!(imp.action_level[[0, 0]], 1);
     assert_eq!(imp.action_level[[0, 1]], 0);
     // The relocation criteria differ too: 20 mSv first-year is at the US level, not the CA one.
-    let zone = |label: &str| {
-        imp.zones
-            .iter()
-            .find(|z| z.label == label)
-            .unwrap_or_else(|| panic!("{label}"))
-    };
-    assert!(zone("US_EPA_PAG_2017 temporary_relocation").exceeded[[0, 0]]);
-    assert!(!zone("HC_2018 temporary_relocation").exceeded[[0, 1]]);
+    assert!(zone(&imp, "US_EPA_PAG_2017 temporary_relocation").exceeded[[0, 0]]);
+    assert!(!zone(&imp, "HC_2018 temporary_relocation").exceeded[[0, 1]]);
     // The US zone is decided by a criterion confirmed only by a secondary source: warned.
     let s = summarise(
         Some((&imp, &uniform_dose(0.020, 0.9))),
@@ -136,30 +141,14 @@ fn the_us_iodide_zone_follows_the_child_thyroid_dose_and_canadas_the_adult_one()
     d.thyroid_sv.fill(0.030);
     d.thyroid_child_sv.fill(0.080);
     let imp = assess_radiological(&d, &j, c).unwrap();
-    let zone = |label: &str| {
-        imp.zones
-            .iter()
-            .find(|z| z.label == label)
-            .unwrap_or_else(|| panic!("{label}"))
-    };
-    assert!(zone("US_EPA_PAG_2017 potassium_iodide").exceeded[[0, 0]]);
-    assert!(!zone("HC_2018 iodine_thyroid_blocking").exceeded[[0, 1]]);
+    assert!(zone(&imp, "US_EPA_PAG_2017 potassium_iodide").exceeded[[0, 0]]);
+    assert!(!zone(&imp, "HC_2018 iodine_thyroid_blocking").exceeded[[0, 1]]);
     // A child dose under the PAG leaves the US cell out, whatever the adult's.
     d.thyroid_sv.fill(0.060);
     d.thyroid_child_sv.fill(0.040);
     let imp = assess_radiological(&d, &j, c).unwrap();
-    let us = imp
-        .zones
-        .iter()
-        .find(|z| z.label == "US_EPA_PAG_2017 potassium_iodide")
-        .unwrap();
-    assert!(!us.exceeded[[0, 0]]);
-    let ca = imp
-        .zones
-        .iter()
-        .find(|z| z.label == "HC_2018 iodine_thyroid_blocking")
-        .unwrap();
-    assert!(ca.exceeded[[0, 1]]);
+    assert!(!zone(&imp, "US_EPA_PAG_2017 potassium_iodide").exceeded[[0, 0]]);
+    assert!(zone(&imp, "HC_2018 iodine_thyroid_blocking").exceeded[[0, 1]]);
 }
 
 #[test]
