@@ -203,6 +203,19 @@ fn malformed_start_time() {
 }
 
 #[test]
+fn an_unquoted_toml_date_time_is_the_same_start_as_the_quoted_one() {
+    // `start = 2026-07-14T06:00:00Z`, TOML's own date-time, reads as the quoted text (a review
+    // suspected it was refused); an offset-less one is refused as quoted text without one is.
+    let quoted = Scenario::parse(VALID, Path::new("q.toml")).unwrap();
+    let bare = VALID.replace("\"2026-07-14T06:00:00Z\"", "2026-07-14T06:00:00Z");
+    assert_ne!(bare, VALID);
+    let s = Scenario::parse(&bare, Path::new("b.toml")).unwrap();
+    assert_eq!(s.start, quoted.start);
+    let local = VALID.replace("\"2026-07-14T06:00:00Z\"", "2026-07-14T06:00:00");
+    fails_with(&local, &["scenario.start", "2026-07-14T06:00:00"]);
+}
+
+#[test]
 fn source_outside_the_domain() {
     fails_with(
         &VALID.replace("lon = -66.70", "lon = -66.00"),
