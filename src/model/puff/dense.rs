@@ -17,6 +17,12 @@
 //!   It neither splits nor rises. Its centre moves at 0.4 times the 10 m wind
 //!   ([`CLOUD_SPEED_FRACTION`]; the correlations were fitted with the 10 m wind); x counts the
 //!   distance it has moved, t its age.
+//!   The workbook's C_m(x) is the largest concentration the passing cloud brings to the ground
+//!   at x, so no receptor at distance r from the release sees more than C_m(r) while the cloud
+//!   is dense ([`Ceiling`]). Without that ceiling the Gaussian, whose slumping radius soon
+//!   exceeds the distance its centre has moved (R ≈ 220 m after 60 s and 60 m for 90 t of
+//!   chlorine in 2.5 m/s), brings the centre's C_m(x_c) ahead of the cloud: 1.5–5 × the
+//!   workbook's C_m at 50–1500 m. The ceiling trims only that excess; the puff keeps its mass.
 //! - **Far field (x > x_t).** The puff continues from the virtual distances at which the
 //!   passive σ curves reach its width and depth (the virtual-source method, as the puff does
 //!   when the stability class changes), or by turbulence from its present σ.
@@ -92,6 +98,33 @@ impl DensePhase {
             DensePhase::Cloud(cloud) => cloud.passive_beyond_m(),
             DensePhase::Plume { plume, .. } => plume.passive_beyond_m(),
         }
+    }
+}
+
+/// The workbook's ceiling on a dense cloud's concentration: at distance r from the release,
+/// at most C_m(r), the largest ground-level concentration the workbook's passing cloud brings
+/// there (module docs).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ceiling {
+    /// The release point (m, local frame), from which the workbook measures distance.
+    pub release_x_m: f64,
+    pub release_y_m: f64,
+    pub cloud: DenseCloud,
+}
+
+impl Ceiling {
+    /// The factor (≤ 1) that brings a puff's time-integrated concentration at (x, y) down to
+    /// the ceiling over `duration_s`, for `per_unit_mass_s_m3`, its time integral per unit mass
+    /// (s m⁻³). The puff of the whole cloud carries M = ρ₀V₀ with its ground-level centre at
+    /// ρ₀·C_m/C₀ ([`DensePhase::sigmas`]), so the ceiling ρ₀·C_m(r)/C₀·Δt on M·(that integral)
+    /// is C_m(r)/C₀·Δt/(V₀·that integral), in any unit of the species.
+    pub fn factor(&self, x_m: f64, y_m: f64, per_unit_mass_s_m3: f64, duration_s: f64) -> f64 {
+        if per_unit_mass_s_m3 <= 0.0 {
+            return 1.0;
+        }
+        let r = (x_m - self.release_x_m).hypot(y_m - self.release_y_m);
+        let ceiling = self.cloud.centreline_fraction(r) * duration_s;
+        (ceiling / (self.cloud.volume_m3 * per_unit_mass_s_m3)).min(1.0)
     }
 }
 

@@ -358,6 +358,15 @@ impl<'a> PuffRun<'a> {
             // A slice of a steady dense plume has no along-wind spread of its own: the paths
             // of the puffs that follow each other tile the plume ([`state::sigma_along_m`]).
             let along_state = (p.dense, p.along_deficit_m2);
+            // The workbook's ceiling holds while the puff is the dense cloud.
+            let ceiling = match p.dense {
+                Some(dense::DensePhase::Cloud(cloud)) => Some(dense::Ceiling {
+                    release_x_m: self.emitters[p.source].x_m,
+                    release_y_m: self.emitters[p.source].y_m,
+                    cloud,
+                }),
+                _ => None,
+            };
             let (sy, sz) = match (p.dense, self.setup.growth.mode) {
                 (Some(d), _) => dense::grow(p, d, &self.setup.growth, bl.stability, sub_t, sub_ds),
                 (None, GrowthMode::Distance) => p.grow(&self.setup.growth, bl.stability, sub_ds),
@@ -429,6 +438,7 @@ impl<'a> PuffRun<'a> {
                     mass: mid_mass,
                     dry,
                     wet,
+                    ceiling,
                 });
             }
             p.x_m += sub_dx;

@@ -13,8 +13,9 @@ use crate::source::{Deposition, Source, Stack};
 /// A source set up in the local frame.
 #[derive(Debug, Clone)]
 pub(super) struct Emitter {
-    x_m: f64,
-    y_m: f64,
+    /// The release point (m, local frame).
+    pub(super) x_m: f64,
+    pub(super) y_m: f64,
     height_m: f64,
     start_s: f64,
     end_s: f64,

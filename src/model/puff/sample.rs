@@ -56,6 +56,8 @@ pub struct Segment {
     /// like the puff's time-integrated horizontal density.
     pub dry: Vec<f64>,
     pub wet: Vec<f64>,
+    /// The workbook's ceiling while the puff is a dense cloud ([`super::dense::Ceiling`]).
+    pub ceiling: Option<super::dense::Ceiling>,
 }
 
 impl Segment {
@@ -251,12 +253,14 @@ impl Accumulator {
                             seg.horizontal_s_m2(x, y)
                         };
                         if hz != 0.0 {
-                            for (s, &m) in seg.mass.iter().enumerate() {
-                                if m == 0.0 {
-                                    continue;
-                                }
-                                for (k, &v) in seg.vertical_per_m.iter().enumerate() {
-                                    row[(s * nz + k) * nx + i] += m * hz * v;
+                            for (k, &v) in seg.vertical_per_m.iter().enumerate() {
+                                let cap = seg
+                                    .ceiling
+                                    .map_or(1.0, |c| c.factor(x, y, hz * v, seg.duration_s));
+                                for (s, &m) in seg.mass.iter().enumerate() {
+                                    if m != 0.0 {
+                                        row[(s * nz + k) * nx + i] += m * hz * v * cap;
+                                    }
                                 }
                             }
                         }
@@ -304,6 +308,7 @@ mod tests {
             mass: vec![1.0],
             dry: vec![0.0],
             wet: vec![0.0],
+            ceiling: None,
         }
     }
 
