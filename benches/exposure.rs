@@ -33,6 +33,7 @@ fn fields(species: &[(&str, AmountUnit)]) -> Fields {
             name: n.to_string(),
             unit: *u,
             half_life_s: Library::embedded().nuclide(n).map(|x| x.half_life_s),
+            molar_mass_kg_mol: None,
         })
         .collect();
     let mut f = Fields::zeros(grid, &sp);

@@ -134,6 +134,7 @@ fn particle_steps_per_s(ctx: &GpuContext, n: usize) -> (u64, f64) {
         name: "tracer".into(),
         unit: AmountUnit::Kilogram,
         half_life_s: None,
+        molar_mass_kg_mol: None,
     }];
     let dep = DepositionParams {
         dry_velocity_m_s: 0.0,

@@ -85,6 +85,7 @@ fn tracer() -> Species {
         name: "tracer".into(),
         unit: AmountUnit::Kilogram,
         half_life_s: None,
+        molar_mass_kg_mol: None,
     }
 }
 

@@ -144,7 +144,7 @@ pub fn simulate_with_progress(
                 &tm,
                 near_field,
                 |_, _, _| false,
-                0.0,
+                crate::met::boundary_layer::CALM_WIND_M_S,
             ));
             if met.wind_speed_at_m_s(met.reference_height_m) < 1.0 {
                 warnings.push(format!(

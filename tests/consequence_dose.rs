@@ -30,6 +30,7 @@ fn one_cell(times_s: Vec<f64>, species: &[&str]) -> Fields {
             name: n.to_string(),
             unit: AmountUnit::Becquerel,
             half_life_s: Library::embedded().nuclide(n).map(|x| x.half_life_s),
+            molar_mass_kg_mol: None,
         })
         .collect();
     Fields::zeros(grid, &sp)
@@ -217,6 +218,7 @@ fn a_short_lived_parent_of_a_long_lived_daughter_never_poisons_the_dose() {
         name: n.to_string(),
         unit: AmountUnit::Becquerel,
         half_life_s: lib.nuclide(n).map(|x| x.half_life_s),
+        molar_mass_kg_mol: None,
     });
     let mut f = Fields::zeros(grid, &sp);
     f.species[0].concentration.fill(1e-300);

@@ -227,6 +227,7 @@ fn toxic_load_of_a_step_release_is_c_to_the_n_times_duration() {
         name: "Chlorine".into(),
         unit: AmountUnit::Kilogram,
         half_life_s: None,
+        molar_mass_kg_mol: None,
     };
     let mut f = Fields::zeros(g, &[sp]);
     for (k, v) in values.iter().enumerate() {
@@ -335,6 +336,7 @@ fn zone_area_of_an_analytic_gaussian_plume_matches_the_closed_form() {
         name: "Plumeine".into(),
         unit: AmountUnit::Kilogram,
         half_life_s: None,
+        molar_mass_kg_mol: None,
     };
     let mut f = Fields::zeros(g.clone(), &[sp]);
     for j in 0..ny {
@@ -407,6 +409,7 @@ fn one_chemical_released_under_two_spellings_is_assessed_on_its_combined_concent
         name: name.into(),
         unit: AmountUnit::Kilogram,
         half_life_s: None,
+        molar_mass_kg_mol: None,
     };
     let mut f = Fields::zeros(g, &[sp("Chlorine"), sp("chlorine")]);
     f.species[0].concentration.fill(4e-6);

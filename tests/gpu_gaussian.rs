@@ -81,6 +81,7 @@ fn species() -> Vec<Species> {
             name: "I-131".into(),
             unit: AmountUnit::Becquerel,
             half_life_s: Some(8.02 * 86_400.0),
+            molar_mass_kg_mol: None,
         },
         support::gas("Cl2"),
     ]

@@ -42,11 +42,13 @@ fn compare(case: &str, class: StabilityClass, mixing_height_m: f64) {
             name: "I-131".into(),
             unit: AmountUnit::Becquerel,
             half_life_s: Some(8.02 * 86_400.0),
+            molar_mass_kg_mol: None,
         },
         Species {
             name: "short".into(),
             unit: AmountUnit::Becquerel,
             half_life_s: Some(1800.0),
+            molar_mass_kg_mol: None,
         },
         support::gas("SF6"),
     ];

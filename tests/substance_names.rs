@@ -118,16 +118,15 @@ fn a_chemical_added_by_a_substance_file_is_no_near_miss() {
     )
     .unwrap();
     let s = Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
-    // No near-miss; but the dense-gas screening reads only the embedded library, and the
-    // heavier-than-air chemical of the file is said to run passive (found by review: it did
-    // so silently).
-    assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
-    assert!(
-        s.warnings[0].contains("heavier than air (71.08 g/mol)")
-            && s.warnings[0].contains("passive"),
-        "{:?}",
-        s.warnings
-    );
+    // No near-miss, and no warning: the dense-gas screening reads the file's molar mass
+    // (found by review: it read the embedded library only, and the file's heavier-than-air
+    // chemical ran passive).
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    let m = s.species[0].molar_mass_kg_mol.expect("a molar mass");
+    assert!((m - 0.07108).abs() < 1e-12, "{m}");
+    let mix = plume::model::gaussian::dense::chemical_mixture(&s.sources[0], &s.species)
+        .expect("the file's chemical is screened");
+    assert!((mix.molar_mass_kg_mol - 0.07108).abs() < 1e-12);
 }
 
 #[test]

@@ -49,6 +49,10 @@ pub struct Species {
     pub unit: AmountUnit,
     /// Radioactive half-life (s); `None` for stable substances.
     pub half_life_s: Option<f64>,
+    /// Molar mass (kg/mol) of a chemical of the run's library (the embedded one or a substance
+    /// file's), which the dense-gas screening reads; `None` for nuclides and substances
+    /// outside the library.
+    pub molar_mass_kg_mol: Option<f64>,
 }
 
 impl Species {

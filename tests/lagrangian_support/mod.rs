@@ -14,6 +14,7 @@ pub fn tracer() -> Species {
         name: "tracer".into(),
         unit: AmountUnit::Kilogram,
         half_life_s: None,
+        molar_mass_kg_mol: None,
     }
 }
 
@@ -23,6 +24,7 @@ pub fn nuclide(half_life_s: f64) -> Species {
         name: "nuclide".into(),
         unit: AmountUnit::Becquerel,
         half_life_s: Some(half_life_s),
+        molar_mass_kg_mol: None,
     }
 }
 
@@ -174,6 +176,7 @@ pub fn all_processes_case(particles: usize) -> (Vec<SourcePlan>, Vec<Species>, G
             name: "aerosol".into(),
             unit: AmountUnit::Kilogram,
             half_life_s: None,
+            molar_mass_kg_mol: None,
         },
     ];
     let iodine = DepositionParams {

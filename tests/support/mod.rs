@@ -74,6 +74,9 @@ pub fn gas(name: &str) -> Species {
         name: name.into(),
         unit: plume::substance::AmountUnit::Kilogram,
         half_life_s: None,
+        molar_mass_kg_mol: plume::substance::Library::embedded()
+            .chemical(name)
+            .map(|c| c.mw_g_per_mol * 1e-3),
     }
 }
 

@@ -38,10 +38,11 @@ use std::f64::consts::{FRAC_2_PI, PI};
 
 use super::sigma::{PassiveSigmas, Sigmas, MIN_DISTANCE_M};
 use super::PlumeGeometry;
+use crate::met::boundary_layer::CALM_WIND_M_S;
 use crate::met::UniformMet;
 use crate::source::dense_gas::{self, DensePlume, Screening};
 use crate::source::Source;
-use crate::substance::{AmountUnit, Library, Species};
+use crate::substance::{AmountUnit, Species};
 
 /// Releases at or below this height (m) without a stack exit are at grade: a leaking tank,
 /// rail car or pipe (a rail tank car stands about 4.5 m tall).
@@ -176,7 +177,7 @@ pub fn vapour_note(source: &Source) -> String {
 /// (radionuclides, substances not in the library) ride along as traces.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChemicalMixture {
-    /// The chemicals' names, in release order, each once.
+    /// The chemicals' names as the scenario spells them, in release order, each once.
     pub names: Vec<String>,
     /// Total release rate (kg/s).
     pub rate_kg_s: f64,
@@ -192,8 +193,8 @@ impl ChemicalMixture {
     }
 }
 
-/// The [`ChemicalMixture`] of `source`, `None` when it releases no library chemical at a
-/// positive rate.
+/// The [`ChemicalMixture`] of `source`, `None` when it releases no chemical of the run's library
+/// (one with a molar mass, [`Species::molar_mass_kg_mol`]) at a positive rate.
 pub fn chemical_mixture(source: &Source, species: &[Species]) -> Option<ChemicalMixture> {
     let mut mix = ChemicalMixture {
         names: vec![],
@@ -206,14 +207,14 @@ pub fn chemical_mixture(source: &Source, species: &[Species]) -> Option<Chemical
         if sp.unit != AmountUnit::Kilogram || r.rate_per_s <= 0.0 {
             continue;
         }
-        let Some(chemical) = Library::embedded().chemical(&sp.name) else {
+        let Some(molar_mass_kg_mol) = sp.molar_mass_kg_mol else {
             continue;
         };
-        if !mix.names.contains(&chemical.name) {
-            mix.names.push(chemical.name.clone());
+        if !mix.names.contains(&sp.name) {
+            mix.names.push(sp.name.clone());
         }
         mix.rate_kg_s += r.rate_per_s;
-        moles_per_s += r.rate_per_s / (chemical.mw_g_per_mol * 1e-3);
+        moles_per_s += r.rate_per_s / molar_mass_kg_mol;
     }
     (moles_per_s > 0.0).then(|| {
         mix.molar_mass_kg_mol = mix.rate_kg_s / moles_per_s;
@@ -246,12 +247,19 @@ pub const WORKBOOK_WIND_HEIGHT_M: f64 = 10.0;
 /// The screening of the release of `source` whose plume the workbook's near field models under
 /// uniform `met` ([`dense_release`] at the 10 m wind, where it [`applies`]); `None` when the
 /// plume stays passive.
+///
+/// A wind below the calm threshold counts as that threshold ([`CALM_WIND_M_S`]): the plume is
+/// carried at no less ([`PlumeGeometry::new`]), and its depth comes from continuity at the
+/// speed it is carried at, so the correlations must be read at that speed too (the puff model
+/// screens its clouds and slices so, [`crate::model::puff::dense`]).
 pub fn near_field_release(
     source: &Source,
     species: &[Species],
     met: &UniformMet,
 ) -> Option<Screening> {
-    let wind_10m = met.wind_speed_at_m_s(WORKBOOK_WIND_HEIGHT_M);
+    let wind_10m = met
+        .wind_speed_at_m_s(WORKBOOK_WIND_HEIGHT_M)
+        .max(CALM_WIND_M_S);
     dense_release(source, species, wind_10m, met.air_temperature_k)
         .map(|(_, s)| s)
         .filter(|s| applies(source, s))

@@ -307,7 +307,20 @@ impl<'a> PuffRun<'a> {
             p.y_m + 0.5 * tau * speed * start.wind_v_m_s,
         );
         let mid = self.met.sample(xm, ym, zt, p.t_s + 0.5 * tau);
-        let (dx, dy) = (speed * mid.wind_u_m_s * tau, speed * mid.wind_v_m_s * tau);
+        let (mut dx, mut dy) = (speed * mid.wind_u_m_s * tau, speed * mid.wind_v_m_s * tau);
+        // A slice of a dense plume was screened in at least the calm-threshold wind and takes
+        // its depth from continuity at that speed ([`dense::continuous_release`]); it moves at
+        // least that fast too, as the slumping gas spreads on its own, or slower slices would
+        // pile up while their workbook distance ran ahead of them. Dead calm has no direction
+        // to move in.
+        let moved = dx.hypot(dy);
+        if matches!(p.dense, Some(dense::DensePhase::Plume { .. }))
+            && moved > 0.0
+            && moved < CALM_WIND_M_S * tau
+        {
+            let k = CALM_WIND_M_S * tau / moved;
+            (dx, dy) = (dx * k, dy * k);
+        }
         // Calm treatment (see [`calm_growth_distance_m`]): a puff grows at least as it would
         // in the calm-threshold wind, however little it travels. Plume rise follows the same
         // distance (the puff's `travel_m`), so a buoyant calm puff still rises with time.

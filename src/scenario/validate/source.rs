@@ -343,10 +343,15 @@ fn release(
             {
                 return None;
             }
+            let molar_mass_kg_mol = (unit == AmountUnit::Kilogram)
+                .then(|| library.chemical(&name))
+                .flatten()
+                .map(|c| c.mw_g_per_mol * 1e-3);
             species.push(Species {
                 name,
                 unit,
                 half_life_s,
+                molar_mass_kg_mol,
             });
             species.len() - 1
         }
@@ -414,9 +419,6 @@ fn half_life_s_text(h: Option<f64>) -> String {
     })
 }
 
-/// Molar mass of dry air (g/mol), above which a chemical's vapour is heavier than air.
-const AIR_MOLAR_MASS_G_MOL: f64 = 28.96;
-
 /// What a substance outside the chemical library becomes, said in both its error and warning.
 const INERT: &str =
     "it is transported as an inert gas with no toxic thresholds, so no zones are drawn for it";
@@ -427,20 +429,7 @@ const INERT: &str =
 /// outside the library are legitimate releases. False for the error.
 fn chemical_known(name: &str, path: &str, library: &Library, p: &mut Problems) -> bool {
     match library.chemical_name(name) {
-        ChemicalName::Known(c) => {
-            // The dense-gas screening reads the embedded library's molar masses only: a heavy
-            // chemical of the substance file (or one whose molar mass it changes) runs passive.
-            let embedded = Library::embedded().chemical(name);
-            if c.mw_g_per_mol > AIR_MOLAR_MASS_G_MOL
-                && embedded.is_none_or(|e| e.mw_g_per_mol != c.mw_g_per_mol)
-            {
-                p.warnings.push(format!(
-                    "{path} = {name:?}: {} is heavier than air ({} g/mol) but comes from consequence.substance_file, which the dense-gas screening does not read: it is dispersed as a passive gas, which can understate its concentrations near a release at grade",
-                    c.name, c.mw_g_per_mol
-                ));
-            }
-            true
-        }
+        ChemicalName::Known(_) => true,
         ChemicalName::Typo { like, chemical } => {
             let which = if like == chemical.name {
                 String::new()
