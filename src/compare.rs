@@ -17,7 +17,9 @@ use crate::impact::summary::NEGLIGIBLE_DOSE_SV;
 use crate::output::staging::{check_output_dir, Staging};
 use crate::output::summary::RunSummary;
 use crate::output::{write_bytes_atomically, OutputError};
-use crate::run::{output_names, run_scenario_with_progress, RunError, RunOptions};
+use crate::run::{
+    output_names, simulate_with_progress, stage_outputs, summarise, RunError, RunOptions,
+};
 use crate::scenario::{Scenario, ScenarioError};
 
 /// Why a comparison could not be made.
@@ -102,7 +104,10 @@ fn option_dirs(files: &[PathBuf], dir: &Path) -> Result<Vec<PathBuf>, CompareErr
 /// Runs every scenario of `files` (the first is the baseline) and compares them; each run's
 /// outputs go to `dir/<file stem>/`, the comparison to `dir/compare.{csv,json}`. Every file is
 /// validated, and every output folder created and checked writable, before anything runs: a
-/// bad last option is reported at once, not after the runs before it.
+/// bad last option is reported at once, not after the runs before it. Nothing is put in place
+/// until every option has run and its outputs are written (staged in each folder): an option
+/// that fails, at any point before that, leaves every folder and the earlier comparison as
+/// they were.
 pub fn compare_files(
     files: &[PathBuf],
     dir: &Path,
@@ -127,20 +132,24 @@ pub fn compare_files(
         check_output_dir(out, &output_names(&scenario.output.formats))?;
     }
     check_output_dir(dir, &COMPARE_OUTPUTS)?;
+    // Every option is run and its outputs staged before any is put in place: an option that
+    // fails leaves every folder, and the earlier comparison, as they were.
     let mut runs = vec![];
+    let mut staged = vec![];
     for ((file, scenario), out) in files.iter().zip(&scenarios).zip(dirs) {
-        let run_options = RunOptions {
-            output_dir: Some(out),
-            ..options.clone()
+        let failed = |source: RunError| CompareError::Run {
+            file: file.clone(),
+            source: Box::new(source),
         };
-        let summary =
-            run_scenario_with_progress(scenario, &run_options, &mut |_| {}).map_err(|source| {
-                CompareError::Run {
-                    file: file.clone(),
-                    source: Box::new(source),
-                }
-            })?;
-        runs.push(summary);
+        let sim = simulate_with_progress(scenario, options, &mut |_| {}).map_err(failed)?;
+        let outputs = stage_outputs(scenario, &sim, &out).map_err(failed)?;
+        let paths = outputs.final_paths();
+        runs.push(summarise(
+            scenario,
+            &sim,
+            paths.iter().map(|p| p.display().to_string()).collect(),
+        ));
+        staged.push(outputs);
     }
     let comparison = compare(runs);
     let mut staging = Staging::new(dir)?;
@@ -150,6 +159,9 @@ pub fn compare_files(
     )?;
     let json = serde_json::to_vec_pretty(&comparison).expect("a comparison serialises");
     write_bytes_atomically(&staging.stage(COMPARE_OUTPUTS[1]), &json)?;
+    for outputs in staged {
+        outputs.commit()?;
+    }
     staging.commit(&COMPARE_OUTPUTS)?;
     Ok(comparison)
 }

@@ -535,6 +535,36 @@ pub fn write_outputs(
     sim: &Simulation,
     dir: &Path,
 ) -> Result<Vec<PathBuf>, RunError> {
+    Ok(stage_outputs(scenario, sim, dir)?.commit()?)
+}
+
+/// A run's outputs written into a staging folder of their directory but not yet in place:
+/// [`StagedOutputs::commit`] moves them there; dropped, they are removed and the directory is
+/// as it was. `plume compare` stages every option before it commits any.
+pub struct StagedOutputs {
+    staging: Staging,
+}
+
+impl StagedOutputs {
+    /// The paths the outputs will have once committed, in the order they were written.
+    pub fn final_paths(&self) -> Vec<PathBuf> {
+        self.staging.final_paths()
+    }
+
+    /// Moves the outputs into place and removes the earlier run's that this one did not write
+    /// ([`Staging::commit`]); returns their paths.
+    pub fn commit(self) -> Result<Vec<PathBuf>, OutputError> {
+        self.staging.commit(&output_names(&ALL_FORMATS))
+    }
+}
+
+/// [`write_outputs`] without the last step: the outputs are written into a staging folder in
+/// `dir` and wait there for [`StagedOutputs::commit`].
+pub fn stage_outputs(
+    scenario: &Scenario,
+    sim: &Simulation,
+    dir: &Path,
+) -> Result<StagedOutputs, RunError> {
     let mut staging = Staging::new(dir)?;
     let formats = &scenario.output.formats;
     let prov = Provenance::now(&sim.model, sim.seed, &sim.backend);
@@ -600,7 +630,7 @@ pub fn write_outputs(
         let json = serde_json::to_vec_pretty(&summary).expect("summary serialises");
         write_bytes_atomically(&staging.stage("summary.json"), &json)?;
     }
-    Ok(staging.commit(&output_names(&ALL_FORMATS))?)
+    Ok(StagedOutputs { staging })
 }
 
 /// Loads, runs and writes a scenario file: what `plume run` does.

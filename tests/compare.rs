@@ -161,3 +161,103 @@ fn a_zone_an_option_never_reaches_counts_zero_not_minus_zero() {
     let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
     assert!(!csv.contains(",-0e0"), "{csv}");
 }
+
+/// A puff-model option at `rate_kg_s` of chlorine whose weather is the station file `csv`,
+/// written as `dir/<stem>.toml`.
+fn station_option(dir: &std::path::Path, stem: &str, rate_kg_s: f64, csv: &str) -> PathBuf {
+    let text = format!(
+        r#"
+[scenario]
+name = "{stem}"
+start = "2026-07-14T12:00:00Z"
+duration_s = 3600
+[domain]
+centre = {{ lat = 45.07, lon = -66.75 }}
+extent_m = [20000, 20000]
+resolution_m = 1000
+output_interval_s = 1800
+[[source]]
+location = {{ lat = 45.0680, lon = -66.7550 }}
+height_m = 40
+release = [{{ substance = "chlorine", rate_kg_s = {rate_kg_s} }}]
+[meteorology]
+kind = "station"
+file = "{csv}"
+[model]
+kind = "gaussian_puff"
+[output]
+formats = ["json", "geojson"]
+"#
+    );
+    let path = dir.join(format!("{stem}.toml"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Every file under `dir`, with its bytes, hidden ones included.
+fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(tree(&path));
+        } else {
+            out.insert(path.clone(), std::fs::read(&path).unwrap());
+        }
+    }
+    out
+}
+
+/// An option whose run fails (its weather file turns out to be in km/h) leaves every output
+/// folder and the earlier comparison byte for byte as they were, and no staging folder behind.
+/// Found by review: the options before it were run and put in place one by one, so the new
+/// baseline stood beside the old comparison.
+#[test]
+fn an_option_that_fails_while_it_runs_changes_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let station = |speed_column: &str, speeds: [f64; 2]| {
+        format!(
+            "time,station,lat,lon,{speed_column},wind_from_deg,stability\n\
+             2026-07-14T12:00:00Z,PLNGS,45.068,-66.455,{},225,D\n\
+             2026-07-14T13:00:00Z,PLNGS,45.068,-66.455,{},200,D\n",
+            speeds[0], speeds[1]
+        )
+    };
+    std::fs::write(
+        dir.path().join("a.csv"),
+        station("wind_speed_m_s", [4.0, 5.0]),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.csv"),
+        station("wind_speed_m_s", [4.0, 5.0]),
+    )
+    .unwrap();
+    let out = dir.path().join("cmp");
+    let files = [
+        station_option(dir.path(), "baseline", 1.0, "a.csv"),
+        station_option(dir.path(), "option", 0.5, "b.csv"),
+    ];
+    compare_files(&files, &out, &RunOptions::default()).unwrap();
+    let before = tree(&out);
+    assert!(before.keys().any(|p| p.ends_with("baseline/zones.geojson")));
+    assert!(before.keys().any(|p| p.ends_with("compare.csv")));
+    // A new baseline, and an option whose weather now fails when the run reads it.
+    station_option(dir.path(), "baseline", 2.0, "a.csv");
+    std::fs::write(
+        dir.path().join("b.csv"),
+        station("wind_speed_km_h", [14.4, 18.0]),
+    )
+    .unwrap();
+    let err = compare_files(&files, &out, &RunOptions::default()).unwrap_err();
+    let CompareError::Run { file, .. } = &err else {
+        panic!("a run error, got {err}")
+    };
+    assert_eq!(file, &files[1]);
+    let after = tree(&out);
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    assert!(before == after, "an output changed");
+}

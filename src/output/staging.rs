@@ -81,6 +81,11 @@ impl Staging {
         self.dir.join(name)
     }
 
+    /// Where every output staged so far will be once committed, in staging order.
+    pub fn final_paths(&self) -> Vec<PathBuf> {
+        self.staged.iter().map(|n| self.final_path(n)).collect()
+    }
+
     /// Moves every staged output into the output directory, replacing a file of the same name,
     /// then removes each file named in `owned` (the names this kind of run may write) that
     /// this run did not stage, so the directory holds this run's outputs and no older ones.
