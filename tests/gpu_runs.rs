@@ -452,3 +452,68 @@ fn above_the_lid_the_gpu_follows_the_wind_profile_as_the_cpu() {
     assert!((cpu - want).abs() < 1.0, "CPU {cpu}° vs {want}°");
     assert!((gpu - cpu).abs() < 0.2, "GPU {gpu}° vs CPU {cpu}°");
 }
+
+/// A particle released in the last f32 step before a step end that is no f32 (t1 = 100/3 s,
+/// whose f32 rounds down to 33.333332 s, the particle's release time): the GPU kernel, which
+/// has t1 only in f32, gives it no time in that step, and the CPU took f32(t1 − t_rel) =
+/// 1.3 µs, one sub-step and one random draw more, so the particle's whole path then differed
+/// between backends (found by review). Both now take f32(t1) − t_rel: the same sub-steps, and
+/// the same particle to rounding.
+#[test]
+fn a_particle_released_at_a_step_end_that_is_no_f32_moves_alike_on_both_backends() {
+    let Some(ctx) = support::gpu_or_skip("a_particle_released_at_a_step_end_that_is_no_f32") else {
+        return;
+    };
+    let t1 = 100.0 / 3.0;
+    let t_rel = f64::from(t1 as f32);
+    assert!(t_rel < t1, "f32(100/3) rounds down");
+    let bl = boundary_layer(StabilityClass::D, 800.0);
+    let flow = Flow::Column(Column::from_boundary_layer(&bl, 0.0, |_| [3.0, 0.5, 0.0]));
+    let species = [support::gas("tracer")];
+    let mut plan = tracer_source(10.0, 1.0, 100.0, 1, 0.0, 0.0);
+    plan.start_s = t_rel;
+    plan.duration_s = 1e-7;
+    assert_eq!(plan.release_time_s(0) as f32, t1 as f32);
+    let plans = [plan];
+    let grid = support::grid(20, 200.0, &[(0.0, 100.0)], t1, 100.0);
+    let cfg = LagrangianConfig {
+        seed: 11,
+        ..LagrangianConfig::default()
+    };
+    let cpu = support::run(
+        Backend::Cpu,
+        None,
+        &plans,
+        &species,
+        &grid,
+        &flow,
+        &cfg,
+        100.0,
+    );
+    let opts = GpuRunOptions {
+        return_particles: true,
+        ..Default::default()
+    };
+    let gpu = gpu_simulate(
+        &ctx,
+        &plans,
+        &species,
+        &grid,
+        &flow,
+        &cfg,
+        100.0,
+        opts,
+        &mut |_| {},
+    )
+    .expect("GPU run");
+    let (c, g) = (&cpu.particles[0], &gpu.particles[0]);
+    assert_eq!(c.step, g.step, "sub-steps CPU {} GPU {}", c.step, g.step);
+    for k in 0..3 {
+        assert!(
+            (c.pos[k] - g.pos[k]).abs() < 1e-2,
+            "{:?} vs {:?}",
+            c.pos,
+            g.pos
+        );
+    }
+}

@@ -69,6 +69,7 @@ impl Ctx<'_> {
         let t_rel = f64::from(p.pos[3]);
         let plan = &self.plans[p.source as usize];
         let sa = &self.scales.amount;
+        let released_now = p.status == STATUS_WAITING && t_rel < t1;
         let t_from = match p.status {
             STATUS_WAITING if t_rel < t1 => {
                 p.status = STATUS_AIRBORNE;
@@ -88,8 +89,17 @@ impl Ctx<'_> {
             STATUS_AIRBORNE => t0,
             _ => return 0.0,
         };
+        // A particle released in this step is airborne f32(t1) − t_rel, both in f32, as the GPU
+        // kernel computes it (`process` in lagrangian.wgsl), not f32(t1 − t_rel): where t1 is no
+        // f32 (steps of 900/59 s) the two differ in the last bit, so one backend could take a
+        // sub-step, and draw a random number, that the other does not (found by review).
+        let airborne = if released_now {
+            f64::from((t1 as f32 - p.pos[3]).max(0.0))
+        } else {
+            t1 - t_from
+        };
         if !plan.decays() {
-            return t1 - t_from;
+            return airborne;
         }
         self.decay_factors(p, t_from, d0);
         self.decay_factors(p, t1, d1);
@@ -100,7 +110,7 @@ impl Ctx<'_> {
                 tally.budget[e.species].decayed += fixed(w * d0[i], s) - fixed(w * d1[i], s);
             }
         }
-        t1 - t_from
+        airborne
     }
 
     /// Books a deposition of the particle at the end-of-step decay factors `d1`.
