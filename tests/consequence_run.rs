@@ -299,3 +299,53 @@ fn aegls_of_other_durations_exceeded_outside_the_chosen_zone_are_reported() {
     let area = format!("{:.2} km²", n as f64 * dx * dx * 1e-6);
     assert!(n > 0 && warning.contains(&area), "{warning} vs {area}");
 }
+
+/// The same release at Pilgrim Station (Massachusetts, 41.95 N), outside the Maine–New
+/// Brunswick region whose border plume carries: there no cell has a known country, and every
+/// dose zone was empty however high the dose (found by review). Now both countries' criteria
+/// judge those cells, the zones are drawn, and a warning says why.
+#[test]
+fn doses_outside_the_bundled_region_are_zoned_under_both_countries_criteria() {
+    let mut s = Scenario::parse(&border_scenario(""), Path::new("border.toml")).unwrap();
+    let (dlat, dlon) = (41.95 - s.domain.centre.lat, -70.58 - s.domain.centre.lon);
+    s.domain.centre.lat += dlat;
+    s.domain.centre.lon += dlon;
+    for src in &mut s.sources {
+        src.location.lat += dlat;
+        src.location.lon += dlon;
+    }
+    let sim = simulate(&s, &RunOptions::default()).unwrap();
+    let c = &sim.consequence;
+    let imp = c.radiological.as_ref().expect("nuclides give a dose");
+    assert!(c
+        .jurisdictions
+        .tags
+        .iter()
+        .all(|t| t.country == Country::Unknown));
+    let area = |label: &str| {
+        c.summary
+            .zones
+            .iter()
+            .find(|z| z.zone == label)
+            .unwrap_or_else(|| panic!("{label} in {:?}", c.summary.zones))
+            .area_km2()
+    };
+    assert!(area("US_EPA_PAG_2017 shelter_or_evacuate") > 0.0);
+    assert!(area("HC_2018 iodine_thyroid_blocking") > 0.0);
+    // Each zone is exactly the cells whose dose meets it: as it would be in its own country.
+    let d = c.exposure.radiological.as_ref().unwrap();
+    let us = &imp.zones[0];
+    let w = d.window_index(imp.criteria[0].window_s).unwrap();
+    let dose = d.effective_sv(w);
+    for ((j, i), &e) in us.exceeded.indexed_iter() {
+        assert_eq!(e, dose[[j, i]] >= imp.criteria[0].threshold_sv);
+    }
+    assert!(
+        c.summary
+            .warnings
+            .iter()
+            .any(|w| w.contains("outside the Maine–New Brunswick region")),
+        "{:?}",
+        c.summary.warnings
+    );
+}

@@ -107,6 +107,16 @@ pub fn assess(
         &exposure.unassessed,
     );
     summary.warnings.extend(other_durations);
+    let zones = radiological.iter().flat_map(|r| &r.zones).chain(
+        chemical
+            .iter()
+            .flat_map(|c| c.zones.iter().chain(&c.sheltered_zones)),
+    );
+    summary.warnings.extend(impact::outside_region_warning(
+        zones,
+        &jurisdictions,
+        cell_km2,
+    ));
     Ok(Consequence {
         spec: spec.clone(),
         exposure,

@@ -83,7 +83,8 @@ fn dose_for(dose: &RadiologicalDose, c: &Criterion) -> Result<Array2<f64>, Impac
     })
 }
 
-/// Evaluates every criterion on the cells of its own country.
+/// Evaluates every criterion on the cells of its own country, and on the cells outside the
+/// bundled region, whose country is unknown.
 pub fn assess_radiological(
     dose: &RadiologicalDose,
     juris: &JurisdictionGrid,
@@ -109,8 +110,11 @@ pub fn assess_radiological(
     let mut zones = vec![];
     for c in criteria {
         let d = dose_for(dose, c)?;
+        // A cell outside the bundled region has no known country: every country's criteria
+        // judge it, so that no dose goes unzoned there ([`outside_region_warning`]).
         let exceeded = Array2::from_shape_fn((ny, nx), |(j, i)| {
-            juris.tag(i, j).country == c.country && d[[j, i]] >= c.threshold_sv
+            let country = juris.tag(i, j).country;
+            (country == c.country || country == Country::Unknown) && d[[j, i]] >= c.threshold_sv
         });
         if c.level > 0 {
             for ((j, i), &e) in exceeded.indexed_iter() {
@@ -131,6 +135,33 @@ pub fn assess_radiological(
         criteria: criteria.to_vec(),
         zones,
         action_level: action,
+    })
+}
+
+/// The warning for zones that reach cells outside the bundled Maine–New Brunswick region, the
+/// only border and coastline plume carries: there a cell's country is unknown, so every
+/// country's radiological criteria judge it (it lies in the US and the Canadian zones and both
+/// alerts) and its action level is −1, and its land is unknown, so it counts as sea in the land
+/// areas. `None` when no zone reaches outside the region.
+pub fn outside_region_warning<'a>(
+    zones: impl IntoIterator<Item = &'a Zone>,
+    juris: &JurisdictionGrid,
+    cell_km2: f64,
+) -> Option<String> {
+    let mut outside = Array2::<bool>::default((juris.ny, juris.nx));
+    for z in zones {
+        for ((j, i), &e) in z.exceeded.indexed_iter() {
+            if e && juris.tag(i, j).country == Country::Unknown {
+                outside[[j, i]] = true;
+            }
+        }
+    }
+    let cells = outside.iter().filter(|o| **o).count();
+    (cells > 0).then(|| {
+        format!(
+            "{:.2} km² of the zones lie outside the Maine–New Brunswick region, the only border and coastline plume carries: there no country is known, so the US and the Canadian radiological criteria both apply (those cells are in both countries' zones and alerts, with action level −1 in the netCDF), and no coastline, so the land areas count them as sea",
+            cells as f64 * cell_km2
+        )
     })
 }
 
