@@ -340,6 +340,8 @@ fn doses_outside_the_bundled_region_are_zoned_under_both_countries_criteria() {
     for ((j, i), &e) in us.exceeded.indexed_iter() {
         assert_eq!(e, dose[[j, i]] >= imp.criteria[0].threshold_sv);
     }
+    // The two countries' action levels mean different things: a cell of neither stays −1.
+    assert!(imp.action_level.iter().all(|a| *a == -1));
     assert!(
         c.summary
             .warnings

@@ -118,7 +118,9 @@ pub fn assess_radiological(
         });
         if c.level > 0 {
             for ((j, i), &e) in exceeded.indexed_iter() {
-                if e {
+                // The action levels of the two countries mean different things: a cell of
+                // neither keeps −1.
+                if e && juris.tag(i, j).country == c.country {
                     action[[j, i]] = action[[j, i]].max(c.level as i8);
                 }
             }
