@@ -430,3 +430,77 @@ fn one_chemical_released_under_two_spellings_is_assessed_on_its_combined_concent
     let imp = assess_chemical(c, ch, 3600.0).unwrap();
     assert_eq!(imp.tier[[0, 0]], 2);
 }
+
+/// Van Buren (Maine) and Saint-Leonard (New Brunswick) face each other 1 km apart across the
+/// Saint John River: one 4 km cell holds both. Each town is judged by its own country's
+/// criteria and counted in its own jurisdiction, whatever its cell's country (found by review:
+/// both took the cell's, so one was booked under the wrong country and given the other
+/// country's action).
+#[test]
+fn towns_sharing_a_border_cell_are_each_judged_and_counted_as_their_own_country() {
+    let g = grid(1, 1, 4000.0, 0.0, 0.0, vec![3600.0]);
+    let tm = TransverseMercator::new(LatLon::new(47.160, -67.930));
+    let j = Region::embedded().tag_grid(&g, &tm);
+    let cell = |name: &str| j.towns.iter().find(|(t, _)| t.name == name).unwrap().1;
+    assert_eq!(cell("Van Buren"), Some((0, 0)));
+    assert_eq!(cell("Saint-Leonard"), Some((0, 0)));
+    // 20 mSv projected, 2 mSv averted: the US PAG is met, no Health Canada criterion is.
+    let windows = vec![2.0 * DAY, 4.0 * DAY, 7.0 * DAY, 365.25 * DAY];
+    let z = Array3::zeros((4, 1, 1));
+    let dose = RadiologicalDose {
+        windows_s: windows,
+        inhalation_sv: z.clone(),
+        cloudshine_sv: Array3::from_elem((4, 1, 1), 0.020),
+        groundshine_sv: z.clone(),
+        thyroid_sv: z.clone(),
+        thyroid_child_sv: z,
+        by_nuclide: vec![],
+        shelter: ShelterFactors {
+            cloudshine: 0.9,
+            groundshine: 1.0,
+            inhalation: 1.0,
+        },
+    };
+    let imp = assess_radiological(&dose, &j, radiological_criteria()).unwrap();
+    let s = summarise(Some((&imp, &dose)), &[], &j, Library::embedded(), &[]);
+    let town = |name: &str| s.towns.iter().find(|t| t.town == name).unwrap();
+    assert_eq!(town("Van Buren").jurisdiction, "US-ME");
+    assert_eq!(town("Van Buren").action_level, Some(1));
+    assert_eq!(town("Saint-Leonard").jurisdiction, "CA-NB");
+    assert_eq!(town("Saint-Leonard").action_level, Some(0));
+    let us = s
+        .zones
+        .iter()
+        .find(|z| z.zone == "US_EPA_PAG_2017 shelter_or_evacuate")
+        .unwrap();
+    let counted: Vec<(&str, &String)> = us
+        .by_jurisdiction
+        .iter()
+        .flat_map(|r| r.towns.iter().map(move |t| (r.jurisdiction, t)))
+        .collect();
+    assert_eq!(counted, [("US-ME", &"Van Buren".to_string())]);
+}
+
+/// Every town of `sites.csv` lies, by the bundled outlines, in the country its row names, and in
+/// Maine or New Brunswick.
+#[test]
+fn every_town_lies_in_the_country_its_row_names() {
+    let r = Region::embedded();
+    let towns: Vec<_> = r
+        .tag_grid(
+            &grid(1, 1, 1000.0, 0.0, 0.0, vec![3600.0]),
+            &TransverseMercator::new(LatLon::new(46.0, -67.5)),
+        )
+        .towns;
+    assert!(towns.len() >= 10, "{}", towns.len());
+    for (t, _) in &towns {
+        let own = r.tag(t.location);
+        assert_eq!(own, t.tag, "{}", t.name);
+        assert!(
+            matches!(t.tag.label(), "US-ME" | "CA-NB"),
+            "{}: {}",
+            t.name,
+            t.tag.label()
+        );
+    }
+}

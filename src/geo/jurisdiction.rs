@@ -132,6 +132,11 @@ pub struct Town {
     pub name: String,
     pub location: LatLon,
     pub population: f64,
+    /// What the town itself belongs to: the tag of its own point, with the country of the
+    /// `country` column. A cell may hold towns of both countries (Van Buren and
+    /// Saint-Léonard are 1 km apart), so a town is judged and counted as its own country's,
+    /// not as its cell's.
+    pub tag: CellTag,
     /// The row's source and notes, for provenance.
     pub source: String,
 }
@@ -277,6 +282,7 @@ fn towns_and_sites() -> Result<(Vec<Town>, Vec<Site>), RegionError> {
         col("lon")?,
         col("population")?,
     );
+    let c_country = col("country")?;
     let (c_src, c_notes) = (col("source")?, col("notes")?);
     let (mut towns, mut sites) = (vec![], vec![]);
     for r in rdr.records() {
@@ -288,10 +294,26 @@ fn towns_and_sites() -> Result<(Vec<Town>, Vec<Site>), RegionError> {
         let location = LatLon::new(num(c_lat)?, num(c_lon)?);
         let source = format!("{}; {}", &r[c_src], &r[c_notes]);
         if &r[c_kind] == "town" {
+            let country = match &r[c_country] {
+                "US" => Country::Us,
+                "CA" => Country::Ca,
+                other => {
+                    return Err(err(
+                        FILE,
+                        format!("{}: country {other:?} is not US or CA", &r[c_name]),
+                    ))
+                }
+            };
             towns.push(Town {
                 name: r[c_name].to_string(),
                 location,
                 population: num(c_pop)?,
+                // The subdivision is filled in from the outlines once they are read.
+                tag: CellTag {
+                    country,
+                    subdivision: None,
+                    land: true,
+                },
                 source,
             });
         } else {
@@ -322,15 +344,32 @@ impl Region {
             corrections.extend(multipolygon("corrections.geojson", f)?.0);
         }
         let index = PolygonIndex::new;
-        Ok(Region {
+        let mut region = Region {
             corrections_ca_nb: index(MultiPolygon::new(corrections)),
             canada_side: index(MultiPolygon::new(vec![canada_side(&b)?])),
             maine: index(named("me_nb_provinces_ne50m.geojson", &p, "Maine")?),
             new_brunswick: index(named("me_nb_provinces_ne50m.geojson", &p, "New Brunswick")?),
             land: index(MultiPolygon::new(land)),
-            towns,
+            towns: vec![],
             sites,
-        })
+        };
+        for mut town in towns {
+            let own = region.tag(town.location);
+            let country = town.tag.country;
+            // The outlines are 1:50m and 1:10m: where they put a town across the border, its
+            // country is the table's and the subdivision unknown.
+            town.tag = if own.country == country {
+                own
+            } else {
+                CellTag {
+                    country,
+                    subdivision: None,
+                    land: own.land,
+                }
+            };
+            region.towns.push(town);
+        }
+        Ok(region)
     }
 
     /// The embedded region (parsed once).

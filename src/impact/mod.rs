@@ -67,7 +67,7 @@ pub struct RadiologicalImpact {
 }
 
 /// The dose a criterion compares with, for its window.
-fn dose_for(dose: &RadiologicalDose, c: &Criterion) -> Result<Array2<f64>, ImpactError> {
+pub(crate) fn dose_for(dose: &RadiologicalDose, c: &Criterion) -> Result<Array2<f64>, ImpactError> {
     let w = dose
         .window_index(c.window_s)
         .ok_or_else(|| ImpactError::MissingWindow {

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{ChemicalImpact, RadiologicalImpact, Status, Zone};
+use ndarray::Array2;
+
+use super::{ChemicalImpact, Criterion, RadiologicalImpact, Status, Zone};
 use crate::exposure::RadiologicalDose;
 use crate::geo::jurisdiction::JurisdictionGrid;
 use crate::substance::{Library, NuclideQuantity};
@@ -150,7 +152,14 @@ impl Summary {
     }
 }
 
-fn zone_summary(zone: &Zone, juris: &JurisdictionGrid) -> ZoneSummary {
+/// The zone's area, land area and population by jurisdiction. The cells count where they lie;
+/// town `k` counts, in its own jurisdiction, where `town_in_zone(k)` (its own country's
+/// criterion met at its cell, which may lie across the border).
+fn zone_summary(
+    zone: &Zone,
+    juris: &JurisdictionGrid,
+    town_in_zone: impl Fn(usize) -> bool,
+) -> ZoneSummary {
     let km2 = juris.cell_area_m2 / 1e6;
     let mut rows: BTreeMap<&'static str, JurisdictionRow> = BTreeMap::new();
     for ((j, i), &e) in zone.exceeded.indexed_iter() {
@@ -176,15 +185,21 @@ fn zone_summary(zone: &Zone, juris: &JurisdictionGrid) -> ZoneSummary {
         row.area_km2 = row.cells as f64 * km2;
         row.land_area_km2 *= km2;
     }
-    for (town, cell) in &juris.towns {
-        let Some((i, j)) = *cell else { continue };
-        if zone.exceeded[[j, i]] {
-            let label = juris.tag(i, j).label();
-            if let Some(row) = rows.get_mut(label) {
-                row.population += town.population;
-                row.towns.push(town.name.clone());
-            }
+    for (k, (town, cell)) in juris.towns.iter().enumerate() {
+        if cell.is_none() || !town_in_zone(k) {
+            continue;
         }
+        let label = town.tag.label();
+        let row = rows.entry(label).or_insert_with(|| JurisdictionRow {
+            jurisdiction: label,
+            cells: 0,
+            area_km2: 0.0,
+            land_area_km2: 0.0,
+            population: 0.0,
+            towns: vec![],
+        });
+        row.population += town.population;
+        row.towns.push(town.name.clone());
     }
     ZoneSummary {
         zone: zone.label.clone(),
@@ -289,9 +304,16 @@ pub fn summarise(
 ) -> Summary {
     let mut zones = vec![];
     let mut warnings = vec![];
+    // Each criterion's dose, for the towns, which are judged by their own country's criteria.
+    let criterion_doses: Vec<Option<Array2<f64>>> = radiological.map_or(vec![], |(imp, dose)| {
+        imp.criteria
+            .iter()
+            .map(|c| super::dose_for(dose, c).ok())
+            .collect()
+    });
     if let Some((imp, dose)) = radiological {
-        for (c, z) in imp.criteria.iter().zip(&imp.zones) {
-            let s = zone_summary(z, juris);
+        for ((c, z), d) in imp.criteria.iter().zip(&imp.zones).zip(&criterion_doses) {
+            let s = zone_summary(z, juris, |k| town_meets(c, d.as_ref(), juris, k));
             if s.by_jurisdiction.is_empty() {
                 zones.push(s);
                 continue;
@@ -324,7 +346,7 @@ pub fn summarise(
     }
     for ci in chemical {
         for (z, t) in ci.zones.iter().zip(ci.thresholds.iter().flatten()) {
-            let s = zone_summary(z, juris);
+            let s = zone_summary(z, juris, |k| cell_in_zone(z, juris, k));
             if !s.by_jurisdiction.is_empty() && !t.verified {
                 warnings.push(format!(
                     "zone '{}' uses an unverified threshold ({} mg/m3): {}",
@@ -343,15 +365,35 @@ pub fn summarise(
     let sheltered = chemical
         .iter()
         .flat_map(|c| c.sheltered_zones.iter())
-        .map(|z| zone_summary(z, juris))
+        .map(|z| zone_summary(z, juris, |k| cell_in_zone(z, juris, k)))
         .collect();
     Summary {
         zones,
         sheltered,
-        towns: town_exposures(radiological, chemical, juris),
+        towns: town_exposures(radiological, &criterion_doses, chemical, juris),
         infrastructure: site_exposures(all_zones, juris),
         warnings,
         unassessed: unassessed.to_vec(),
+    }
+}
+
+/// Whether town `k` lies in a zone drawn for both countries alike (an AEGL zone): its cell does.
+fn cell_in_zone(zone: &Zone, juris: &JurisdictionGrid, k: usize) -> bool {
+    juris.towns[k].1.is_some_and(|(i, j)| zone.exceeded[[j, i]])
+}
+
+/// Whether town `k` lies in the zone of criterion `c`, whose dose is `dose`: a town of the
+/// criterion's country whose cell's dose meets it.
+fn town_meets(
+    c: &Criterion,
+    dose: Option<&Array2<f64>>,
+    juris: &JurisdictionGrid,
+    k: usize,
+) -> bool {
+    let (town, cell) = &juris.towns[k];
+    match (cell, dose) {
+        (Some((i, j)), Some(d)) => town.tag.country == c.country && d[[*j, *i]] >= c.threshold_sv,
+        _ => false,
     }
 }
 
@@ -389,14 +431,17 @@ enum Of {
 }
 
 /// Dose, action and AEGL tier at each town point inside the grid that sees any exposure.
+/// The action level is the highest of the town's own country's criteria that its cell's dose
+/// (`criterion_doses`, one per criterion) meets.
 fn town_exposures(
     radiological: Option<(&RadiologicalImpact, &RadiologicalDose)>,
+    criterion_doses: &[Option<Array2<f64>>],
     chemical: &[ChemicalImpact],
     juris: &JurisdictionGrid,
 ) -> Vec<TownExposure> {
     let day = 86_400.0;
     let mut out = vec![];
-    for (town, cell) in &juris.towns {
+    for (k, (town, cell)) in juris.towns.iter().enumerate() {
         let Some((i, j)) = *cell else { continue };
         let dose_at = |window_s: f64, of: Of| {
             radiological.and_then(|(_, d)| {
@@ -413,13 +458,20 @@ fn town_exposures(
         };
         let t = TownExposure {
             town: town.name.clone(),
-            jurisdiction: juris.tag(i, j).label(),
+            jurisdiction: town.tag.label(),
             population: town.population,
             effective_4d_sv: dose_at(4.0 * day, Of::Effective),
             effective_7d_sv: dose_at(7.0 * day, Of::Effective),
             thyroid_7d_sv: dose_at(7.0 * day, Of::Thyroid),
             thyroid_child_7d_sv: dose_at(7.0 * day, Of::ChildThyroid),
-            action_level: radiological.map(|(imp, _)| imp.action_level[[j, i]]),
+            action_level: radiological.map(|(imp, _)| {
+                imp.criteria
+                    .iter()
+                    .zip(criterion_doses)
+                    .filter(|(c, d)| c.level > 0 && town_meets(c, d.as_ref(), juris, k))
+                    .map(|(c, _)| c.level as i8)
+                    .fold(0, i8::max)
+            }),
             aegl_tiers: chemical
                 .iter()
                 .filter(|c| c.tier[[j, i]] > 0)
