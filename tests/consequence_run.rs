@@ -93,6 +93,13 @@ fn border_run_assesses_each_side_under_its_own_criteria_and_writes_the_fields() 
     assert!(text_attr(&child, "long_name").contains("1-year-old"));
     let z = f.dataset("zone_HC_2018_evacuate").unwrap();
     assert_eq!(text_attr(&z, "criteria_set"), "HC_2018");
+    // The land mask is OpenStreetMap's, under the ODbL, which asks for that attribution
+    // (found by review: it was credited to Natural Earth, public domain).
+    let land = text_attr(&f.dataset("land").unwrap(), "source");
+    assert!(
+        land.contains("OpenStreetMap contributors") && land.contains("ODbL"),
+        "{land}"
+    );
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
     let zones = json["consequence"]["zones"].as_array().unwrap();

@@ -95,7 +95,7 @@ impl Consequence {
                 ),
                 (
                     "source".into(),
-                    "Natural Earth v4.0.0 boundaries (public domain)".into(),
+                    "Natural Earth v4.0.0 1:10m boundary and 1:50m provinces (public domain), with hand-drawn, unverified outlines of Campobello and Deer Island (data/corrections.geojson) on the Canadian side".into(),
                 ),
             ],
         );
@@ -117,7 +117,7 @@ impl Consequence {
             land,
             vec![(
                 "source".into(),
-                "Natural Earth v4.0.0 1:10m land (public domain)".into(),
+                "OpenStreetMap land polygons (npm @geo-maps/earth-lands-10m 0.6.0), simplified at 0.001 deg; (c) OpenStreetMap contributors, ODbL 1.0; no land is known outside the region box".into(),
             )],
         ));
         if let (Some(d), Some(imp)) = (&self.exposure.radiological, &self.radiological) {
