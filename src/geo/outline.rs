@@ -8,8 +8,9 @@
 //! (the right-hand rule of RFC 7946 §3.1.6). Where two marked cells touch only at a corner the
 //! ring turns left, so they become two polygons rather than one ring that crosses itself; every
 //! ring is therefore simple. Vertices in the middle of a straight run are dropped, except that a
-//! run is broken every [`MAX_RUN_CELLS`] cells, so that a straight edge of the projected grid
-//! stays within a metre of the straight line between its vertices in longitude and latitude.
+//! run is broken every [`MAX_RUN_CELLS`] cells; in longitude and latitude the outline's
+//! segments are cut further, to at most 2 km ([`crate::output::zones::MAX_SEGMENT_M`]), so that
+//! they follow the grid lines, which curve there.
 
 use std::collections::HashMap;
 
