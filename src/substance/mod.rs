@@ -169,11 +169,16 @@ impl Library {
         }
         for c in user.chemicals {
             match self.chemicals.iter_mut().find(|m| m.matches(&c.name)) {
-                // A replaced chemical keeps its aliases: "Cl2" still means the user's chlorine.
+                // A replaced chemical keeps its aliases, and its CAS number unless the file
+                // gives one: "Cl2" and "7782-50-5" still mean the user's chlorine.
                 Some(slot) => {
                     let aliases = std::mem::take(&mut slot.aliases);
+                    let cas = std::mem::take(&mut slot.cas);
                     *slot = c;
                     slot.aliases = aliases;
+                    if slot.cas.is_empty() {
+                        slot.cas = cas;
+                    }
                 }
                 None => self.chemicals.push(c),
             }
@@ -298,6 +303,61 @@ mod tests {
         );
         assert!(
             err.contains("inh_effective_sv_per_bq") && err.contains("-1"),
+            "{err}"
+        );
+    }
+
+    /// Found by review: a replaced chemical lost its CAS number when the file gave none, so a
+    /// scenario naming it by CAS ran it as an inert gas with no zones; a zero AEGL was taken
+    /// (every cell the gas reaches in the zone); a nuclide could be its own daughter (it grew
+    /// itself in the inventory).
+    #[test]
+    fn user_file_keeps_a_replaced_chemicals_cas_and_refuses_zero_thresholds_and_self_daughters() {
+        let chlorine = r#"
+            [[chemical]]
+            name = "Chlorine"
+            mw_g_per_mol = 70.9
+            toxic_load_n = 2.0
+            aegl2_mg_m3 = [8.1, 8.1, 5.8, 2.9, 2.0]
+            source = "test"
+        "#;
+        let lib = Library::embedded()
+            .clone()
+            .with_user_text("mine.toml", chlorine)
+            .unwrap();
+        let by_cas = lib.chemical("7782-50-5").expect("found by its CAS number");
+        assert_eq!(by_cas.name, "Chlorine");
+        assert!(
+            by_cas.aegl[0][0].is_none(),
+            "the user's entry, not the library's"
+        );
+        let zero = chlorine.replace("[8.1, 8.1, 5.8", "[0.0, 8.1, 5.8");
+        let err = Library::embedded()
+            .clone()
+            .with_user_text("mine.toml", &zero)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("aegl2_mg_m3[0]") && err.contains("chemical[0]"),
+            "{err}"
+        );
+        let own_daughter = r#"
+            [[nuclide]]
+            name = "Xx-1"
+            half_life_s = 1000.0
+            deposition_class = "particulate"
+            cloudshine_sv_m3_per_bq_s = 1.0e-14
+            groundshine_sv_m2_per_bq_s = 1.0e-16
+            daughters = [{ name = "xx1", branching = 1.0 }]
+            source = "test"
+        "#;
+        let err = Library::embedded()
+            .clone()
+            .with_user_text("mine.toml", own_daughter)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("daughters[0].name") && err.contains("Xx-1"),
             "{err}"
         );
     }

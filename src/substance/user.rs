@@ -30,7 +30,7 @@ use serde::Deserialize;
 
 use super::chemical::{Chemical, Threshold};
 use super::nuclide::{Daughter, DepositionClass, Nuclide, NuclideQuantity};
-use super::table::SubstanceError;
+use super::table::{normalise, SubstanceError};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -135,6 +135,17 @@ pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, 
                 1e-12,
                 1.0,
             )?;
+            // A nuclide listed as its own daughter would grow itself in the inventory
+            // (+69 % I-131 eight days after shutdown).
+            if normalise(&d.name) == normalise(&n.name) {
+                return Err(SubstanceError::Field {
+                    file: file.to_string(),
+                    location: c.location.clone(),
+                    field: format!("daughters[{k}].name"),
+                    value: d.name.clone(),
+                    expected: format!("a nuclide other than {} itself", n.name),
+                });
+            }
         }
         let opt = |field: &str, v: Option<f64>| v.map(|v| c.range(field, v, 0.0, 1.0)).transpose();
         nuclides.push(Nuclide {
@@ -210,7 +221,9 @@ pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, 
                 });
             }
             for (k, &v) in values.iter().enumerate() {
-                let mg = c.range(&format!("{field}[{k}]"), v, 0.0, 1e9)?;
+                // A threshold of 0 would put every cell the gas reaches in the zone; a level
+                // without a value is left out of the list instead.
+                let mg = c.range(&format!("{field}[{k}]"), v, 1e-9, 1e9)?;
                 aegl[level][k] = Some(Threshold {
                     value_kg_m3: mg * 1e-6,
                     source: source.clone(),
