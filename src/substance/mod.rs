@@ -193,8 +193,17 @@ impl Library {
     }
 
     /// The chemical of that name, alias or CAS number, if any (see [`Chemical::matches`]).
+    ///
+    /// A name followed by another of the same chemical in brackets, as the library writes its
+    /// own (`Sarin (GB)`), names it too: `Chlorine (Cl2)`, `Hydrogen sulfide (H2S)`. Both parts
+    /// must name the one chemical: `Chlorine (dioxide)` is not chlorine.
     pub fn chemical(&self, name: &str) -> Option<&Chemical> {
-        self.chemicals.iter().find(|c| c.matches(name))
+        if let Some(c) = self.chemicals.iter().find(|c| c.matches(name)) {
+            return Some(c);
+        }
+        let (base, inner) = names::bracketed(name)?;
+        let c = self.chemicals.iter().find(|c| c.matches(base))?;
+        c.matches(inner).then_some(c)
     }
 }
 

@@ -167,12 +167,34 @@ impl Library {
     }
 }
 
+/// "Base (Inner)" as (`Base`, `Inner`), both trimmed and non-empty; `None` for any other text.
+pub fn bracketed(name: &str) -> Option<(&str, &str)> {
+    let rest = name.trim().strip_suffix(')')?;
+    let (base, inner) = rest.rsplit_once('(')?;
+    let (base, inner) = (base.trim(), inner.trim());
+    (!base.is_empty() && !inner.is_empty()).then_some((base, inner))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn canonical(name: &str) -> Option<&'static str> {
         Library::embedded().chemical(name).map(|c| c.name.as_str())
+    }
+
+    /// Found by review: "Chlorine (Cl2)" was three edits from any name, so it ran as an inert
+    /// gas with no zones and a "did you mean" warning.
+    #[test]
+    fn a_name_with_its_formula_in_brackets_names_the_chemical_but_not_another() {
+        assert_eq!(canonical("Chlorine (Cl2)"), Some("Chlorine"));
+        assert_eq!(
+            canonical("Hydrogen sulfide (H2S)"),
+            Some("Hydrogen sulfide")
+        );
+        assert_eq!(canonical(" ammonia ( NH3 ) "), Some("Ammonia"));
+        assert_eq!(canonical("Chlorine (dioxide)"), None);
+        assert_eq!(canonical("Chlorine (NH3)"), None);
     }
 
     #[test]
