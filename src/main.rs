@@ -158,6 +158,10 @@ fn main() -> ExitCode {
             json,
         } => {
             use plume::ensemble::EnsembleOptions;
+            // The scenario's warnings before the members run (its errors come from the run).
+            if let Ok(s) = Scenario::load(&file) {
+                print_warnings(&s);
+            }
             let options = EnsembleOptions {
                 output_dir: output,
                 members,
@@ -196,6 +200,12 @@ fn main() -> ExitCode {
                 seed: None,
                 backend,
             };
+            // Each option's warnings before the runs (their errors come from the comparison).
+            for f in &files {
+                if let Ok(s) = Scenario::load(f) {
+                    print_warnings(&s);
+                }
+            }
             match plume::compare::compare_files(&files, &output, &options) {
                 Ok(c) => {
                     if json {

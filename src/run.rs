@@ -491,6 +491,7 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation, outputs: Vec<String>) ->
         elapsed_s: sim.elapsed_s,
         species: species_summaries(scenario, &sim.fields, &sim.projection),
         outputs,
+        scenario_warnings: scenario.warnings.clone(),
         warnings: sim.warnings.clone(),
         consequence: Some(sim.consequence.summary.clone()),
     }

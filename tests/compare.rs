@@ -261,3 +261,46 @@ fn an_option_that_fails_while_it_runs_changes_no_output() {
     );
     assert!(before == after, "an output changed");
 }
+
+/// A scenario's own warnings (here: a substance outside the library, which runs with no zones)
+/// reach the user of `compare` on standard error and every script through `compare.json`
+/// (found by review: only `plume run` printed them, and no JSON kept them).
+#[test]
+fn each_options_scenario_warnings_are_printed_and_kept_in_the_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let weather = "time,station,lat,lon,wind_speed_m_s,wind_from_deg,stability\n\
+                   2026-07-14T12:00:00Z,PLNGS,45.068,-66.455,4,225,D\n\
+                   2026-07-14T13:00:00Z,PLNGS,45.068,-66.455,5,200,D\n";
+    std::fs::write(dir.path().join("a.csv"), weather).unwrap();
+    let base = station_option(dir.path(), "baseline", 1.0, "a.csv");
+    let tracer = station_option(dir.path(), "tracer", 1.0, "a.csv");
+    let text = std::fs::read_to_string(&tracer)
+        .unwrap()
+        .replace("substance = \"chlorine\"", "substance = \"SF6 tracer\"");
+    std::fs::write(&tracer, text).unwrap();
+    let out_dir = dir.path().join("cmp");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_plume"))
+        .arg("compare")
+        .args([&base, &tracer])
+        .arg("-o")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("tracer.toml") && stderr.contains("warning") && stderr.contains("SF6"),
+        "{stderr}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("compare.json")).unwrap()).unwrap();
+    let kept = json["runs"][1]["scenario_warnings"].as_array().unwrap();
+    assert!(
+        kept.iter().any(|w| w.as_str().unwrap().contains("SF6")),
+        "{kept:?}"
+    );
+    assert!(json["runs"][0]["scenario_warnings"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+}

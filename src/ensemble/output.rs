@@ -91,6 +91,8 @@ pub struct EnsembleSummary {
     /// Each member's perturbation, in member order.
     pub members: Vec<MetPerturbation>,
     pub outputs: Vec<String>,
+    /// The scenario file's own warnings ([`crate::output::summary::RunSummary`]'s).
+    pub scenario_warnings: Vec<String>,
     pub warnings: Vec<String>,
 }
 
@@ -145,6 +147,7 @@ pub fn summarise(scenario: &Scenario, e: &Ensemble, outputs: Vec<String>) -> Ens
             .collect(),
         members: e.members.clone(),
         outputs,
+        scenario_warnings: scenario.warnings.clone(),
         warnings: e.warnings.clone(),
     }
 }

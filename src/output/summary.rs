@@ -54,6 +54,11 @@ pub struct RunSummary {
     pub elapsed_s: f64,
     pub species: Vec<SpeciesSummary>,
     pub outputs: Vec<String>,
+    /// The scenario file's own warnings (a substance outside the library runs with no zones,
+    /// …), which `plume run` prints before the run; here so that `--json`, `summary.json` and
+    /// `compare.json` keep them.
+    pub scenario_warnings: Vec<String>,
+    /// The run's warnings.
     pub warnings: Vec<String>,
     /// Protective-action zones by jurisdiction, with warnings on unverified deciding values.
     pub consequence: Option<crate::impact::Summary>,
