@@ -127,6 +127,8 @@ pub fn simulate_with_progress(
     let mut warnings = vec![];
     let choice = options.backend.unwrap_or(scenario.backend);
     let gpu = open_gpu(choice, &mut warnings)?;
+    // Whether the model that runs uses the GPU when one is open (set by the model's arm).
+    let mut on_gpu = false;
     let fields = match (&scenario.model, &scenario.meteorology) {
         (
             ModelSpec::GaussianPlume {
@@ -172,6 +174,7 @@ pub fn simulate_with_progress(
                         .into(),
                 );
             }
+            on_gpu = !dense_here;
             match &gpu {
                 #[cfg(feature = "gpu")]
                 Some(ctx) if !dense_here => crate::backend::gpu::gaussian::run(
@@ -297,6 +300,7 @@ pub fn simulate_with_progress(
             cfg.sampling_step_s = *sampling_step_s;
             cfg.skewed_convection = *convective_turbulence == ConvectiveTurbulence::Skewed;
             let mut report = |p: &lagrangian::Progress| progress(p.time_s / p.duration_s);
+            on_gpu = true;
             let run = match &gpu {
                 #[cfg(feature = "gpu")]
                 Some(ctx) => crate::backend::gpu::lagrangian::run_scenario(
@@ -341,9 +345,10 @@ pub fn simulate_with_progress(
         fields,
         projection: tm,
         model: scenario.model.kind_name().to_string(),
-        backend: match &gpu {
+        // The adapter only where it ran the model: the puffs and dense plumes run on the CPU.
+        backend: match (&gpu, on_gpu) {
             #[cfg(feature = "gpu")]
-            Some(ctx) => ctx.adapter.to_string(),
+            (Some(ctx), true) => ctx.adapter.to_string(),
             _ => format!("cpu (rayon, {} threads)", pool.current_num_threads()),
         },
         seed: scenario.model.seed().map(|s| options.seed.unwrap_or(s)),

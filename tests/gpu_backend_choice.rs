@@ -84,3 +84,28 @@ fn auto_passes_over_a_software_adapter() {
         other => assert!(sim.backend.starts_with("cpu"), "{other:?}: {}", sim.backend),
     }
 }
+
+/// A model that runs on the CPU names the CPU, even with a GPU open: the puffs of the rupture
+/// scenario (found by review: the summary named the adapter).
+#[test]
+fn a_puff_run_with_the_gpu_chosen_names_the_cpu_that_ran_it() {
+    if support::gpu_or_skip("a_puff_run_with_the_gpu_chosen_names_the_cpu_that_ran_it").is_none() {
+        return;
+    }
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/saint_john_chlorine_rupture.toml");
+    let s = Scenario::load(&path).unwrap();
+    let sim = simulate(
+        &s,
+        &RunOptions {
+            backend: Some(BackendChoice::Gpu),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(sim.backend.starts_with("cpu"), "{}", sim.backend);
+    assert!(sim
+        .warnings
+        .iter()
+        .any(|w| w.contains("runs on the CPU; the GPU was not used")));
+}
