@@ -743,3 +743,27 @@ fn a_half_life_of_zero_asks_for_a_positive_number_without_an_upper_bound() {
         ["source[0].release[0].half_life_s = 0: expected a number > 0 s"]
     );
 }
+
+/// The grid covers the whole extent, so a source validated inside the extent is on the grid
+/// (found by review: 8 km of 5.5 km cells rounded to one cell, ±2.75 km, and the source 3.9 km
+/// east was accepted and fell off the grid); an extent under half a cell is refused.
+#[test]
+fn a_source_inside_the_extent_lies_on_the_grid_whatever_the_resolution() {
+    let text = VALID
+        .replace("extent_m = [20000, 10000]", "extent_m = [8000, 8000]")
+        .replace("resolution_m = 500", "resolution_m = 5500");
+    let s = Scenario::parse(&text, Path::new("coarse.toml")).unwrap();
+    let grid = plume::field::GridSpec::from_scenario(&s);
+    assert_eq!((grid.nx, grid.ny), (2, 2));
+    let tm = plume::geo::TransverseMercator::new(s.domain.centre);
+    let (x, y) = tm.forward(s.sources[0].location);
+    assert!(x > 2750.0, "{x}");
+    assert!(grid.cell_of(x, y).is_some());
+    // Exact multiples keep their count.
+    assert_eq!(plume::field::cells_covering(30_000.0, 100.0), 300);
+    assert_eq!(plume::field::cells_covering(0.3, 0.1), 3);
+    fails_with(
+        &VALID.replace("resolution_m = 500", "resolution_m = 25000"),
+        &["domain.resolution_m", "25000", "at most twice the extent"],
+    );
+}

@@ -391,13 +391,23 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         Bounds::new(0.0, false, 1.0e5, true, "m"),
     );
     if let (Some(e), Some(r)) = (extent_m, resolution_m) {
-        let nx = (e[0] / r).round();
-        let ny = (e[1] / r).round();
-        if nx < 1.0 || ny < 1.0 || nx * ny > 2.5e7 {
+        let nx = crate::field::cells_covering(e[0], r) as f64;
+        let ny = crate::field::cells_covering(e[1], r) as f64;
+        // An extent under half a cell is a resolution given for the extent, or the reverse.
+        let tiny = e[0] < 0.5 * r || e[1] < 0.5 * r;
+        if tiny || nx * ny > 2.5e7 {
             p.push(
                 "domain.resolution_m",
                 fmt_num(r),
-                format!("a resolution giving 1 to 25 million cells per layer (extent gives {nx} × {ny})"),
+                if tiny {
+                    format!(
+                        "a resolution at most twice the extent ({} × {} m), so that the grid has cells",
+                        fmt_num(e[0]),
+                        fmt_num(e[1])
+                    )
+                } else {
+                    format!("a resolution giving 1 to 25 million cells per layer (extent gives {nx} × {ny})")
+                },
             );
         }
     }
