@@ -146,7 +146,11 @@ fn main() -> ExitCode {
             }
             Err(e) => {
                 eprintln!("plume evaluate: {e}");
-                ExitCode::FAILURE
+                if e.is_invalid_input() {
+                    ExitCode::from(EXIT_INVALID)
+                } else {
+                    ExitCode::FAILURE
+                }
             }
         },
         Command::Ensemble {

@@ -61,7 +61,8 @@ fn a_bad_value_fails_with_file_line_column_and_value() {
         .arg(&csv)
         .output()
         .unwrap();
-    assert!(!result.status.success());
+    // Invalid input exits 2, as for scenarios (found by review: every evaluate error exited 1).
+    assert_eq!(result.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(
         stderr.contains("bad.csv") && stderr.contains("line 3"),
@@ -71,6 +72,29 @@ fn a_bad_value_fails_with_file_line_column_and_value() {
         stderr.contains("`observed`") && stderr.contains("`x1`"),
         "{stderr}"
     );
+    // So does an unknown model on the command line; a missing file is a failure, 1.
+    let models = plume()
+        .args([
+            "evaluate",
+            "prairie-grass",
+            "tests/data/prairie-grass",
+            "--models",
+            "foo",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        models.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&models.stderr)
+    );
+    let missing = plume()
+        .args(["evaluate", "pairs"])
+        .arg(dir.path().join("none.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(1));
 }
 
 #[test]

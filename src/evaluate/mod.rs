@@ -64,3 +64,14 @@ pub enum EvaluateError {
     #[error("plot {path}: {message}")]
     Plot { path: String, message: String },
 }
+
+impl EvaluateError {
+    /// Whether the input is at fault (a bad value, column or option, data that cannot be
+    /// scored, a file that is not a plume output): the CLI exits 2 for these, 1 otherwise.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(
+            self,
+            EvaluateError::Csv { .. } | EvaluateError::Invalid(_) | EvaluateError::Gridded { .. }
+        )
+    }
+}
