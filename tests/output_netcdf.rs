@@ -357,3 +357,34 @@ fn cli_prints_a_summary_and_json() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("Cargo.toml"));
 }
+
+/// A receptor height evaluates the layer there, and `z` says so (found by review: it said the
+/// layer's middle, and with several layers each copy claimed its own height); a receptor height
+/// with several layers is refused.
+#[test]
+fn z_is_the_receptor_height_where_the_gaussian_model_evaluates_the_layer() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/lepreau_stack_east_wind.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "kind = \"gaussian_plume\"\n",
+        "kind = \"gaussian_plume\"\nreceptor_height_m = 2\n",
+    );
+    let err = Scenario::parse(&text, &path).unwrap_err().to_string();
+    assert!(
+        err.contains("model.receptor_height_m") && err.contains("3 layers"),
+        "{err}"
+    );
+    let one = text.replace(
+        "layers_m = [[0, 3], [3, 50], [50, 200]]",
+        "layers_m = [[0, 3]]",
+    );
+    let s = Scenario::parse(&one, &path).unwrap();
+    let sim = simulate(&s, &RunOptions::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_outputs(&s, &sim, dir.path()).unwrap();
+    let f = hdf5::File::open(dir.path().join("fields.nc")).unwrap();
+    let z: Vec<f64> = f.dataset("z").unwrap().read_raw().unwrap();
+    assert_eq!(z, [2.0]);
+    let bounds: Vec<f64> = f.dataset("z_bnds").unwrap().read_raw().unwrap();
+    assert_eq!(bounds, [0.0, 3.0]);
+    assert!(text_attr(&f.dataset("z").unwrap(), "long_name").contains("receptor_height_m"));
+}

@@ -237,14 +237,34 @@ fn write_file(
             ("bounds", "time_bnds"),
         ],
     )?;
-    let zs: Vec<f64> = grid.layers.iter().map(|l| l.mid_m()).collect();
+    // The Gaussian models evaluate the (single) layer at `receptor_height_m` when one is given
+    // (validation allows it with one layer only), else every layer at its middle.
+    let receptor_m = match &scenario.model {
+        crate::scenario::ModelSpec::GaussianPlume {
+            receptor_height_m, ..
+        } => *receptor_height_m,
+        crate::scenario::ModelSpec::GaussianPuff(spec) => spec.receptor_height_m,
+        _ => None,
+    };
+    let zs: Vec<f64> = grid
+        .layers
+        .iter()
+        .map(|l| receptor_m.unwrap_or(l.mid_m()))
+        .collect();
     let z = coord(
         root,
         "z",
         &zs,
         &[
             ("standard_name", "height"),
-            ("long_name", "height above ground of the layer's middle"),
+            (
+                "long_name",
+                if receptor_m.is_some() {
+                    "height above ground at which the layer is evaluated (model.receptor_height_m)"
+                } else {
+                    "height above ground of the layer's middle"
+                },
+            ),
             ("units", "m"),
             ("positive", "up"),
             ("axis", "Z"),

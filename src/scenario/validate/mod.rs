@@ -160,6 +160,18 @@ impl Bounds {
     }
 }
 
+/// A receptor height puts every layer at that height: with several layers the file would hold
+/// copies said to lie at their own heights. One layer only.
+fn one_layer_for_a_receptor_height(h: f64, layers: usize, p: &mut Problems) {
+    if layers > 1 {
+        p.push(
+            "model.receptor_height_m",
+            fmt_num(h),
+            format!("no receptor height with {layers} layers in domain.layers_m: it evaluates every layer at {} m, so give one layer, or leave receptor_height_m out to evaluate each layer at its middle", fmt_num(h)),
+        );
+    }
+}
+
 fn fmt_num(v: f64) -> String {
     if v.is_nan() {
         "nan".into()
@@ -574,6 +586,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             }
             if let Some(h) = g.receptor_height_m {
                 p.range("model.receptor_height_m", h, Bounds::new(0.0, true, 10_000.0, true, "m"));
+                one_layer_for_a_receptor_height(h, layers.len(), &mut p);
             }
             ModelSpec::GaussianPlume {
                 sigma_scheme: scheme,
@@ -587,6 +600,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             check_scheme(scheme, &mut p);
             if let Some(h) = g.receptor_height_m {
                 p.range("model.receptor_height_m", h, Bounds::new(0.0, true, 10_000.0, true, "m"));
+                one_layer_for_a_receptor_height(h, layers.len(), &mut p);
             }
             let time_step_s = p.opt("model.time_step_s", g.time_step_s, 60.0, Bounds::new(1.0, true, 3600.0, true, "s"));
             if let Some(v) = g.split_sigma_y_m {
