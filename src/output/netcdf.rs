@@ -372,7 +372,7 @@ fn write_file(
             ("horizontal_datum_name", "WGS_1984"),
             ("reference_ellipsoid_name", "WGS 84"),
             ("prime_meridian_name", "Greenwich"),
-            ("crs_wkt", &crs_wkt(o.lat, o.lon)),
+            ("crs_wkt", &crs_wkt(o.lat, o.lon, tm.k0())),
         ],
     )?;
     num_attr(&crs, "scale_factor_at_central_meridian", tm.k0())?;
@@ -560,8 +560,8 @@ fn chunk(shape: &[usize]) -> Vec<usize> {
 }
 
 /// OGC WKT of the local transverse Mercator (read by QGIS and GDAL).
-fn crs_wkt(lat0: f64, lon0: f64) -> String {
+fn crs_wkt(lat0: f64, lon0: f64, k0: f64) -> String {
     format!(
-        "PROJCS[\"plume local transverse Mercator\",GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]],PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"latitude_of_origin\",{lat0}],PARAMETER[\"central_meridian\",{lon0}],PARAMETER[\"scale_factor\",1],PARAMETER[\"false_easting\",0],PARAMETER[\"false_northing\",0],UNIT[\"metre\",1]]"
+        "PROJCS[\"plume local transverse Mercator\",GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]],PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"latitude_of_origin\",{lat0}],PARAMETER[\"central_meridian\",{lon0}],PARAMETER[\"scale_factor\",{k0}],PARAMETER[\"false_easting\",0],PARAMETER[\"false_northing\",0],UNIT[\"metre\",1]]"
     )
 }
