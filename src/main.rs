@@ -118,12 +118,40 @@ fn print_warnings(scenario: &Scenario) {
     }
 }
 
-/// Prints `value` as indented JSON on standard output (the `--json` of every command).
-fn print_json(value: &impl serde::Serialize) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).expect("plume's summaries serialise to JSON")
-    );
+/// `value` as indented JSON (the `--json` of every command).
+fn json_text(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value).expect("plume's summaries serialise to JSON")
+}
+
+/// Writes to standard output like `print!`; when that fails (a full disk, a closed pipe) the
+/// command ends there with [`stdout_failed`]'s exit code rather than a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = write!(std::io::stdout().lock(), $($arg)*) {
+            return stdout_failed(e);
+        }
+    }};
+}
+
+/// [`say!`] with a line end.
+macro_rules! sayln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            return stdout_failed(e);
+        }
+    }};
+}
+
+/// The exit of a command whose standard output cannot be written: quietly 0 when the reader
+/// has gone (`plume … | head`: it has read what it wanted), else 1 with the reason.
+fn stdout_failed(e: std::io::Error) -> ExitCode {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("plume: cannot write to standard output: {e}");
+    ExitCode::FAILURE
 }
 
 /// Exit code for invalid input: a scenario that does not validate, a weather file whose content
@@ -135,12 +163,12 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Evaluate { what } => match plume::evaluate::cli::execute(&what) {
             Ok(out) => {
-                print!("{}", out.text);
+                say!("{}", out.text);
                 for f in &out.files {
-                    println!("wrote {}", f.display());
+                    sayln!("wrote {}", f.display());
                 }
                 for line in &out.summary_lines {
-                    println!("{line}");
+                    sayln!("{line}");
                 }
                 ExitCode::SUCCESS
             }
@@ -176,9 +204,9 @@ fn main() -> ExitCode {
             match plume::ensemble::run_file(&file, &options) {
                 Ok(summary) => {
                     if json {
-                        print_json(&summary);
+                        sayln!("{}", json_text(&summary));
                     } else {
-                        print!("{}", summary.to_text());
+                        say!("{}", summary.to_text());
                     }
                     ExitCode::SUCCESS
                 }
@@ -213,11 +241,11 @@ fn main() -> ExitCode {
             match plume::compare::compare_files(&files, &output, &options) {
                 Ok(c) => {
                     if json {
-                        print_json(&c);
+                        sayln!("{}", json_text(&c));
                     } else {
-                        print!("{}", c.to_text());
-                        println!("wrote {}", output.join("compare.csv").display());
-                        println!("wrote {}", output.join("compare.json").display());
+                        say!("{}", c.to_text());
+                        sayln!("wrote {}", output.join("compare.csv").display());
+                        sayln!("wrote {}", output.join("compare.json").display());
                     }
                     ExitCode::SUCCESS
                 }
@@ -248,9 +276,9 @@ fn main() -> ExitCode {
                 };
                 match plume::met::load::check(&s) {
                     Ok(warnings) => {
-                        println!("{}: ok — {}", f.display(), s.name);
+                        sayln!("{}: ok — {}", f.display(), s.name);
                         for w in warnings {
-                            println!("  warning: {w}");
+                            sayln!("  warning: {w}");
                         }
                     }
                     Err(e) => {
@@ -304,9 +332,9 @@ fn main() -> ExitCode {
             match result {
                 Ok(summary) => {
                     if json {
-                        print_json(&summary);
+                        sayln!("{}", json_text(&summary));
                     } else if !quiet {
-                        print!("{}", summary.to_text());
+                        say!("{}", summary.to_text());
                     }
                     // A seed only matters to a model that draws random numbers (the summary
                     // has one exactly then): say so rather than let the user think it acted.

@@ -142,3 +142,26 @@ fn run_exits_2_on_a_bad_weather_file_and_writes_nothing() {
         .unwrap_or_default();
     assert!(written.is_empty(), "{written:?}");
 }
+
+/// Standard output that cannot be written (a full disk) ends the command with exit code 1 and
+/// the reason, not a panic (found by review: exit 101 and "failed printing to stdout").
+#[test]
+fn a_full_standard_output_exits_1_with_the_reason() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("no /dev/full here: skipped");
+        return;
+    };
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/lepreau_stack_east_wind.toml");
+    let out = plume()
+        .arg("check")
+        .arg(&path)
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot write to standard output"),
+        "{}",
+        stderr(&out)
+    );
+}
