@@ -85,8 +85,12 @@ fn bench(c: &mut Criterion) {
     ));
     dense[0].ground_level = true;
     g.throughput(Throughput::Elements((N * N) as u64));
+    let two = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
     g.bench_function("1_dense_gas_source_2_thread", |b| {
-        b.iter(|| steady_field(&dense, N, x0, x0, DX_M, 1.5, &mut out))
+        b.iter(|| two.install(|| steady_field(&dense, N, x0, x0, DX_M, 1.5, &mut out)))
     });
     g.finish();
 }

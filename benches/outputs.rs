@@ -1,0 +1,77 @@
+//! Throughput of the puff model and of the netCDF writer, the two hot paths that the other
+//! benches leave out. The puffs: the shipped Saint John rail-car rupture (one dense cloud, then
+//! a passive puff) and the Lepreau backing-wind release (a puff train in a turning wind), each a
+//! whole `simulate` (puff steps, sampling onto the grid, consequences), quoted in grid cells ×
+//! output times per second. The writer: the Lepreau stack run's `fields.nc` (every species,
+//! dose and zone field, chunked and deflated), in grid cells × layers × times per second.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use plume::output::netcdf::{self, Provenance};
+use plume::{simulate, RunOptions, Scenario};
+
+fn scenario(name: &str) -> Scenario {
+    Scenario::load(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(name),
+    )
+    .expect("a shipped scenario")
+}
+
+fn bench(c: &mut Criterion) {
+    let options = RunOptions {
+        threads: Some(2),
+        ..Default::default()
+    };
+    let mut g = c.benchmark_group("puff");
+    g.sample_size(10);
+    for name in [
+        "saint_john_chlorine_rupture.toml",
+        "lepreau_backing_wind.toml",
+    ] {
+        let s = scenario(name);
+        let grid = plume::field::GridSpec::from_scenario(&s);
+        g.throughput(Throughput::Elements((grid.nx * grid.ny * grid.nt()) as u64));
+        g.bench_function(name.trim_end_matches(".toml"), |b| {
+            b.iter(|| simulate(black_box(&s), &options).expect("the puff run"))
+        });
+    }
+    g.finish();
+
+    let s = scenario("lepreau_stack_east_wind.toml");
+    let sim = simulate(&s, &options).expect("the Lepreau run");
+    let grid = &sim.fields.grid;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("fields.nc");
+    let prov = Provenance::now(&sim.model, sim.seed, &sim.backend);
+    let (global, extra) = (
+        sim.consequence.global_attributes(),
+        sim.consequence.extra_fields(),
+    );
+    let mut g = c.benchmark_group("netcdf");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(
+        (grid.nx * grid.ny * grid.nz() * grid.nt()) as u64,
+    ));
+    g.bench_function("write_lepreau_fields", |b| {
+        b.iter(|| {
+            netcdf::write(
+                &path,
+                &s,
+                black_box(&sim.fields),
+                &sim.projection,
+                &prov,
+                &global,
+                &extra,
+            )
+            .expect("the file is written")
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
