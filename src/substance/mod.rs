@@ -272,6 +272,18 @@ mod tests {
         assert!(lib.chemical("Phosgene").unwrap().aegl[0][0].is_none());
     }
 
+    /// The embedded library with the user file `text` (named mine.toml).
+    fn with_user(text: &str) -> Result<Library, SubstanceError> {
+        Library::embedded()
+            .clone()
+            .with_user_text("mine.toml", text)
+    }
+
+    /// The error the user file `text` gives, as text.
+    fn user_error(text: &str) -> String {
+        with_user(text).unwrap_err().to_string()
+    }
+
     #[test]
     fn user_file_overrides_and_adds_with_located_errors() {
         let text = r#"
@@ -290,10 +302,7 @@ mod tests {
             aegl3_mg_m3 = [14.0, 5.7, 3.2, 0.83, 0.46]
             source = "test"
         "#;
-        let lib = Library::embedded()
-            .clone()
-            .with_user_text("mine.toml", text)
-            .unwrap();
+        let lib = with_user(text).unwrap();
         let i = lib.nuclide("I-131").unwrap();
         assert_eq!(i.inh_effective_sv_per_bq, Some(2.0e-8));
         assert!(i.verified.is_empty());
@@ -301,11 +310,7 @@ mod tests {
         assert!(lib.chemical("acrolein").unwrap().aegl[2][2].is_some());
 
         let bad = text.replace("2.0e-8", "-1.0");
-        let err = Library::embedded()
-            .clone()
-            .with_user_text("mine.toml", &bad)
-            .unwrap_err()
-            .to_string();
+        let err = user_error(&bad);
         assert!(
             err.contains("mine.toml") && err.contains("nuclide[0]"),
             "{err}"
@@ -330,10 +335,7 @@ mod tests {
             aegl2_mg_m3 = [8.1, 8.1, 5.8, 2.9, 2.0]
             source = "test"
         "#;
-        let lib = Library::embedded()
-            .clone()
-            .with_user_text("mine.toml", chlorine)
-            .unwrap();
+        let lib = with_user(chlorine).unwrap();
         let by_cas = lib.chemical("7782-50-5").expect("found by its CAS number");
         assert_eq!(by_cas.name, "Chlorine");
         assert!(
@@ -341,11 +343,7 @@ mod tests {
             "the user's entry, not the library's"
         );
         let zero = chlorine.replace("[8.1, 8.1, 5.8", "[0.0, 8.1, 5.8");
-        let err = Library::embedded()
-            .clone()
-            .with_user_text("mine.toml", &zero)
-            .unwrap_err()
-            .to_string();
+        let err = user_error(&zero);
         assert!(
             err.contains("aegl2_mg_m3[0]") && err.contains("chemical[0]"),
             "{err}"
@@ -360,11 +358,7 @@ mod tests {
             daughters = [{ name = "xx1", branching = 1.0 }]
             source = "test"
         "#;
-        let err = Library::embedded()
-            .clone()
-            .with_user_text("mine.toml", own_daughter)
-            .unwrap_err()
-            .to_string();
+        let err = user_error(own_daughter);
         assert!(
             err.contains("daughters[0].name") && err.contains("Xx-1"),
             "{err}"
