@@ -54,10 +54,39 @@ pub struct Staging {
     staged: Vec<String>,
 }
 
+/// A staging folder untouched this long (s) was left by a run that was killed (a crash, a
+/// SIGKILL, a power cut skip the folder's removal): the next run removes it. A day is far
+/// longer than any run writes its outputs, so a live run's folder is never taken.
+pub const STALE_STAGING_S: u64 = 86_400;
+
+/// Removes the staging folders in `dir` not modified for [`STALE_STAGING_S`]; failures are
+/// ignored (the folder is only clutter: it is hidden and its files were never put in place).
+fn remove_stale_staging(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let stale = std::time::Duration::from_secs(STALE_STAGING_S);
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let is_staging = name.to_str().is_some_and(|n| n.starts_with(STAGING_PREFIX));
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > stale);
+        if is_staging && old && e.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 impl Staging {
-    /// Opens a fresh staging folder in `dir` (created if missing).
+    /// Opens a fresh staging folder in `dir` (created if missing), removing stale ones that
+    /// killed runs left there.
     pub fn new(dir: &Path) -> Result<Self, OutputError> {
         ensure_dir(dir)?;
+        remove_stale_staging(dir);
         let folder = tempfile::Builder::new()
             .prefix(STAGING_PREFIX)
             .tempdir_in(dir)
@@ -156,6 +185,30 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    /// Found by review: a killed run's staging folder (with a partial fields.nc) stayed for
+    /// good. A day-old one is removed by the next run; a fresh one (a run in progress) is kept.
+    #[test]
+    fn a_new_staging_removes_the_stale_folders_of_killed_runs_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, live) = (
+            dir.path().join(format!("{STAGING_PREFIX}old")),
+            dir.path().join(format!("{STAGING_PREFIX}live")),
+        );
+        for d in [&old, &live] {
+            std::fs::create_dir(d).unwrap();
+            std::fs::write(d.join("fields.nc"), "partial").unwrap();
+        }
+        let two_days = std::time::Duration::from_secs(2 * STALE_STAGING_S);
+        std::fs::File::open(&old)
+            .unwrap()
+            .set_modified(std::time::SystemTime::now() - two_days)
+            .unwrap();
+        let s = Staging::new(dir.path()).unwrap();
+        assert!(!old.exists());
+        assert!(live.join("fields.nc").exists());
+        drop(s);
     }
 
     #[test]
