@@ -9,9 +9,9 @@
 //!
 //! At that scale a county line or the coast is placed to within a few kilometres (Calais, on the
 //! St. Croix, and Eastport, on Moose Island, fall just outside the generalised Washington
-//! County), so a point belongs to the county that contains it or, failing that, to every county
-//! within [`COUNTY_TOLERANCE_DEG`] of it: an alert may name a neighbouring county too, never miss
-//! the one it is in — the rule the alert polygons already follow
+//! County), so a point belongs to every county that contains it or lies within
+//! [`COUNTY_TOLERANCE_DEG`] of it: an alert may name a neighbouring county too, never miss the
+//! one it is in — the rule the alert polygons already follow
 //! ([`crate::output::zones::alert_outline`]).
 
 use std::sync::OnceLock;
@@ -101,18 +101,15 @@ impl Counties {
         C.get_or_init(|| Counties::parse().expect("embedded county data parse (checked by tests)"))
     }
 
-    /// The indices of the counties `p` is in: the one containing it, else every county within
-    /// [`COUNTY_TOLERANCE_DEG`] (none far from any county: at sea, or outside the US).
+    /// The indices of the counties `p` may be in: every county containing it or within
+    /// [`COUNTY_TOLERANCE_DEG`] of it (none far from any county: at sea, or outside the US).
+    /// Near a generalised county line the point's own county may be the neighbour, so the
+    /// neighbour is named too (found by review: the first containing county alone was taken).
     pub fn at(&self, p: LatLon) -> Vec<usize> {
-        let inside = |c: &County| c.outline.contains(p.lon, p.lat);
-        if let Some(k) = self.counties.iter().position(inside) {
-            return vec![k];
-        }
         (0..self.counties.len())
             .filter(|&k| {
-                self.counties[k]
-                    .outline
-                    .within(p.lon, p.lat, COUNTY_TOLERANCE_DEG)
+                let c = &self.counties[k].outline;
+                c.contains(p.lon, p.lat) || c.within(p.lon, p.lat, COUNTY_TOLERANCE_DEG)
             })
             .collect()
     }
@@ -157,5 +154,11 @@ mod tests {
         // Saint John, New Brunswick, and the open Gulf of Maine are in no county.
         assert!(names(&c, 45.2708, -66.0562).is_empty());
         assert!(names(&c, 43.5, -67.5).is_empty());
+        // 0.02° inside generalised Kennebec, by the Androscoggin line: the point may be in
+        // either, and both are named (found by review: Kennebec alone).
+        assert_eq!(
+            names(&c, 44.1805, -69.9733),
+            ["23001 Androscoggin", "23011 Kennebec"]
+        );
     }
 }
