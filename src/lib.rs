@@ -2,7 +2,8 @@
 //!
 //! A scenario file goes in; a validated [`scenario::Scenario`] drives a transport model through a
 //! meteorology onto an output grid ([`field::Fields`]); outputs are written in the formats the
-//! field already uses. See `DESIGN.md` in the shared folder for the whole map.
+//! field already uses. The README's "Layout" section maps the modules, and "The physics, and
+//! how it is checked" each model.
 
 pub mod backend;
 pub mod compare;
