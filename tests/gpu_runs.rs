@@ -480,32 +480,9 @@ fn a_particle_released_at_a_step_end_that_is_no_f32_moves_alike_on_both_backends
         seed: 11,
         ..LagrangianConfig::default()
     };
-    let cpu = support::run(
-        Backend::Cpu,
-        None,
-        &plans,
-        &species,
-        &grid,
-        &flow,
-        &cfg,
-        100.0,
-    );
-    let opts = GpuRunOptions {
-        return_particles: true,
-        ..Default::default()
-    };
-    let gpu = gpu_simulate(
-        &ctx,
-        &plans,
-        &species,
-        &grid,
-        &flow,
-        &cfg,
-        100.0,
-        opts,
-        &mut |_| {},
-    )
-    .expect("GPU run");
+    let run =
+        |backend, ctx| support::run(backend, ctx, &plans, &species, &grid, &flow, &cfg, 100.0);
+    let (cpu, gpu) = (run(Backend::Cpu, None), run(Backend::Gpu, Some(&ctx)));
     let (c, g) = (&cpu.particles[0], &gpu.particles[0]);
     assert_eq!(c.step, g.step, "sub-steps CPU {} GPU {}", c.step, g.step);
     for k in 0..3 {
