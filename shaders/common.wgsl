@@ -33,7 +33,7 @@ const STATUS_WAITING: u32 = 0u;
 const STATUS_AIRBORNE: u32 = 1u;
 const STATUS_EXITED: u32 = 2u;
 
-// 48 bytes, as `ColumnLevel`: σu σv σw ∂σw/∂z | 1/T_Lu 1/T_Lv 1/T_Lw T_Lw | U V W 0.
+// 48 bytes, as `ColumnLevel`: σu σv σw ∂σw/∂z | 1/T_Lu 1/T_Lv 1/T_Lw T_Lw | U V W ∂lnρ/∂z.
 struct ColumnLevel {
     sigma: vec4<f32>,
     inv_time_scale: vec4<f32>,

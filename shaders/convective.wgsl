@@ -79,8 +79,8 @@ fn bi_gaussian_draw(g: BiGaussian, value: f32, branch: f32) -> f32 {
     return select(-g.wb + g.sb * value, g.wa + g.sa * value, normal_tail(-branch) < g.a);
 }
 
-// The new normalised vertical velocity (twin: convective::update).
-fn skewed_update(wn: f32, sw: f32, dsw: f32, inv_t: f32, m3: f32, dm3: f32, dt_s: f32, xi: vec4<f32>, drift: bool) -> f32 {
+// The new normalised vertical velocity, dlnrho = ∂lnρ/∂z (twin: convective::update).
+fn skewed_update(wn: f32, sw: f32, dsw: f32, inv_t: f32, m3: f32, dm3: f32, dlnrho: f32, dt_s: f32, xi: vec4<f32>, drift: bool) -> f32 {
     let g = bi_gaussian(sw, dsw, m3, dm3);
     let w = sw * wn;
     let b = 1.0 - g.a;
@@ -111,6 +111,8 @@ fn skewed_update(wn: f32, sw: f32, dsw: f32, inv_t: f32, m3: f32, dm3: f32, dt_s
     if !drift {
         return rw * wn + noise;
     }
-    let gr = sw * sw * inv_t * (w / (sw * sw) - q / p) + phi / p;
+    // The upper partial moment M = ∫_w^∞ w′P dw′ carries the density drift ∂lnρ/∂z·M/P.
+    let moment = s * (g.a * ma + b * mb);
+    let gr = sw * sw * inv_t * (w / (sw * sw) - q / p) + (phi + dlnrho * moment) / p;
     return rw * wn + (gr / sw - wn * wn * dsw) * dt_s + noise;
 }

@@ -199,7 +199,7 @@ fn above_wind(above: ColumnLevel, header: ColumnLevel, z_m: f32) -> vec4<f32> {
     if span > 0.0 {
         t = clamp((z_m - lid) / span, 0.0, 1.0);
     }
-    return vec4<f32>(above.wind.xyz + t * (header.wind.xyz - above.wind.xyz), 0.0);
+    return vec4<f32>(above.wind.xyz + t * (header.wind.xyz - above.wind.xyz), above.wind.w);
 }
 
 // The level of column c at height z (twin: Column::at): linear interpolation in √z between
@@ -334,12 +334,13 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
         vp = rv * vp + lv.sigma.y * sqrt(max(1.0 - rv * rv, 0.0)) * xi.y;
         var drift = 0.0;
         if params.drift != 0u {
-            drift = lv.sigma.w * dt;
+            // ∂σw/∂z and the density correction σw·∂lnρ/∂z (twin: step.rs).
+            drift = (lv.sigma.w + lv.sigma.z * lv.wind.w) * dt;
         }
         if w3 > 0.0 && z < lid && dt > 0.0 {
             // Inside a convective layer the skewed update replaces the Gaussian one.
             let m = third_moment(z, lid, w3);
-            wn = skewed_update(wn, lv.sigma.z, lv.sigma.w, lv.inv_time_scale.z, m.x, m.y, dt, xi, params.drift != 0u);
+            wn = skewed_update(wn, lv.sigma.z, lv.sigma.w, lv.inv_time_scale.z, m.x, m.y, lv.wind.w, dt, xi, params.drift != 0u);
         } else {
             wn = rw * wn + drift + sqrt(max(1.0 - rw * rw, 0.0)) * xi.z;
         }

@@ -6,6 +6,7 @@
 use crate::support;
 
 use plume::backend::gpu::lagrangian::advance_particles;
+use plume::met::atmosphere::density_log_gradient_per_m;
 use plume::met::boundary_layer::{BoundaryLayer, StabilityClass};
 use plume::model::lagrangian::particle::STATUS_AIRBORNE;
 use plume::model::lagrangian::step::{advance_all, ClassLoss, StepInputs};
@@ -20,7 +21,9 @@ fn convective_column() -> Column {
         roughness_length_m: 0.1,
         stability: StabilityClass::B,
     };
+    // Air whose density falls with height, so that both sides' density drift is compared.
     Column::from_boundary_layer(&bl, 0.0, |z| [3.0 + 0.002 * z, -1.0, 0.0])
+        .with_air_density(|z| density_log_gradient_per_m(288.15, z))
 }
 
 fn particles(n: u32, lid_m: f32) -> Vec<Particle> {

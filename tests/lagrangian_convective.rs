@@ -328,6 +328,7 @@ fn the_skewed_update_is_finite_for_any_convective_layer_height_and_velocity() {
     // (the ground and the lid included), ŵ ±12 and the model's Δt = c·T_Lw in [0.1 s, 60 s]
     // for c in (0, 1]: the new ŵ is finite and within 15 (a velocity drawn anew or relaxed
     // towards the PDF, never blown up).
+    use plume::met::atmosphere::density_log_gradient_per_m;
     use plume::model::lagrangian::convective::update;
     let key = StreamKey {
         seed: 42,
@@ -348,7 +349,8 @@ fn the_skewed_update_is_finite_for_any_convective_layer_height_and_velocity() {
             roughness_length_m: 0.1,
             stability: StabilityClass::A,
         };
-        let column = Column::from_boundary_layer(&bl, 0.0, |_| [0.0; 3]);
+        let column = Column::from_boundary_layer(&bl, 0.0, |_| [0.0; 3])
+            .with_air_density(|z| density_log_gradient_per_m(288.15, z));
         let lid = column.lid_m;
         let z = match i % 4 {
             0 => 0.0,
@@ -367,6 +369,7 @@ fn the_skewed_update_is_finite_for_any_convective_layer_height_and_velocity() {
             lv.inv_time_scale[2],
             m3,
             dm3,
+            lv.wind[3],
             dt,
             [0.0, 0.0, v[2], v[3]],
             true,

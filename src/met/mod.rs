@@ -6,6 +6,7 @@
 //! (u east, v north) in the local transverse Mercator frame, whose grid north equals true north
 //! on the central meridian through the domain centre.
 
+pub mod atmosphere;
 pub mod boundary_layer;
 pub mod error;
 mod file_kind;

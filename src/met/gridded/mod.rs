@@ -43,6 +43,7 @@ mod perturb;
 
 use std::path::{Path, PathBuf};
 
+use super::atmosphere::R_DRY_J_KG_K;
 use super::boundary_layer::{profile_shape, BoundaryLayer, GRAVITY_M_S2, KARMAN};
 use super::error::{MetError, MetWarning};
 use super::{MetSample, Meteorology, StabilityClass};
@@ -195,8 +196,6 @@ fn lat_lon_span(lat: (f64, f64), lon: (f64, f64)) -> String {
 
 /// Specific heat of dry air at constant pressure (J kg⁻¹ K⁻¹).
 const CP_J_KG_K: f64 = 1005.0;
-/// Gas constant of dry air (J kg⁻¹ K⁻¹).
-const R_DRY_J_KG_K: f64 = 287.05;
 /// Surface pressure used for the air density in L from H (Pa); ρ varies by a few % with it.
 const SURFACE_PRESSURE_PA: f64 = 101_325.0;
 

@@ -22,6 +22,7 @@ use bytemuck::{Pod, Zeroable};
 use rayon::prelude::*;
 
 use super::convective;
+use crate::met::atmosphere;
 use crate::met::turbulence::{self, Turbulence};
 use crate::met::{BoundaryLayer, Meteorology};
 
@@ -38,7 +39,9 @@ pub struct ColumnLevel {
     pub sigma: [f32; 4],
     /// 1/T_Lu, 1/T_Lv, 1/T_Lw (s⁻¹), T_Lw (s).
     pub inv_time_scale: [f32; 4],
-    /// Mean wind u, v, w (m/s); the fourth word is zero.
+    /// Mean wind u, v, w (m/s), and ∂lnρ/∂z (m⁻¹) of the air density, which adds the drift
+    /// σw·∂lnρ/∂z to ŵ (Stohl & Thomson 1999; zero for air of constant density,
+    /// [`Column::with_air_density`]).
     pub wind: [f32; 4],
 }
 
@@ -46,7 +49,7 @@ const _: () = assert!(std::mem::size_of::<ColumnLevel>() == 48);
 const _: () = assert!(COLUMN_LEVELS >= 2);
 
 impl ColumnLevel {
-    /// Packs turbulence and wind into a level.
+    /// Packs turbulence and wind into a level of air of constant density.
     pub fn new(t: &Turbulence, wind_m_s: [f64; 3]) -> Self {
         ColumnLevel {
             sigma: [
@@ -207,6 +210,28 @@ impl Column {
             let s = met.sample(x_m, y_m, z, t_s);
             [s.wind_u_m_s, s.wind_v_m_s, s.wind_w_m_s]
         })
+        .with_air_density(|z| atmosphere::density_log_gradient_per_m(s0.air_temperature_k, z))
+    }
+
+    /// The column with the air density falling with height at ∂lnρ/∂z = `log_gradient(z)`
+    /// (m⁻¹) — at each level's height, and at the lid above it — so that the particles mix
+    /// in proportion to ρ rather than uniformly (Stohl & Thomson 1999). The columns built from
+    /// the met ([`Column::from_met`]) have it; the analytic cases keep air of constant
+    /// density.
+    pub fn with_air_density(mut self, log_gradient: impl Fn(f64) -> f64) -> Self {
+        let per_sqrt_m = f64::from(self.index_per_sqrt_m);
+        for (k, level) in self.levels.iter_mut().enumerate() {
+            level.wind[3] = log_gradient((k as f64 / per_sqrt_m).powi(2)) as f32;
+        }
+        let lid = f64::from(self.lid_m);
+        let last = (self.levels.len() - 1) as f64;
+        let top = if lid.is_finite() {
+            lid
+        } else {
+            (last / per_sqrt_m).powi(2)
+        };
+        self.above_lid.wind[3] = log_gradient(top) as f32;
+        self
     }
 
     /// The tabulated levels, from the ground up.
@@ -261,7 +286,8 @@ impl Column {
     }
 
     /// The wind above the lid at `z_m`: linear from the lid's to [`Column::above_top`]'s, that
-    /// one beyond (twin: `above_wind` in `lagrangian.wgsl`).
+    /// one beyond, with the above-lid record's ∂lnρ/∂z in the fourth word (twin: `above_wind`
+    /// in `lagrangian.wgsl`).
     #[inline(always)]
     pub fn above_wind(&self, z_m: f32) -> [f32; 4] {
         let (a, top) = (self.above_lid.wind, self.above_top);
@@ -275,7 +301,7 @@ impl Column {
             a[0] + t * (top[0] - a[0]),
             a[1] + t * (top[1] - a[1]),
             a[2] + t * (top[2] - a[2]),
-            0.0,
+            a[3],
         ]
     }
 
@@ -501,5 +527,34 @@ mod tests {
                 log_law(z)
             );
         }
+    }
+
+    #[test]
+    fn columns_from_the_met_carry_the_air_density_gradient() {
+        let bl = BoundaryLayer {
+            friction_velocity_m_s: 0.3,
+            obukhov_length_m: -50.0,
+            mixing_height_m: 1500.0,
+            roughness_length_m: 0.1,
+            stability: StabilityClass::B,
+        };
+        let met = crate::met::UniformMet {
+            wind_speed_m_s: 4.0,
+            reference_height_m: 10.0,
+            wind_from_deg: 270.0,
+            boundary_layer: bl,
+            precipitation_mm_h: 0.0,
+            air_temperature_k: 263.15,
+            sigma_theta_deg: None,
+        };
+        let col = Column::from_met(&met, 0.0, 0.0, 0.0);
+        for z in [0.0f32, 10.0, 700.0, 1499.0, 2500.0] {
+            let want = atmosphere::density_log_gradient_per_m(263.15, f64::from(z).min(1500.0));
+            let got = f64::from(col.at(z).wind[3]);
+            assert!((got / want - 1.0).abs() < 1e-5, "z {z}: {got} vs {want}");
+        }
+        // The analytic columns keep air of constant density.
+        let plain = Column::from_boundary_layer(&bl, 0.0, |_| [4.0, 0.0, 0.0]);
+        assert_eq!(plain.at(700.0).wind[3], 0.0);
     }
 }

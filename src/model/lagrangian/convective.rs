@@ -246,10 +246,10 @@ impl BiGaussian {
             && (w + self.wb).abs() > REDRAW_SPREADS * self.sb
     }
 
-    /// P, Q = −∂P/∂w and Φ = −∫₋∞^w w′·∂P/∂z dw′ at w (meaningful where not
-    /// [`BiGaussian::beyond`]).
+    /// P, Q = −∂P/∂w, Φ = −∫₋∞^w w′·∂P/∂z dw′ and the upper partial moment
+    /// M = ∫_w^∞ w′P dw′ at w (meaningful where not [`BiGaussian::beyond`]).
     #[inline(always)]
-    pub fn q_phi(&self, w: f32) -> (f32, f32, f32) {
+    pub fn q_phi(&self, w: f32) -> (f32, f32, f32, f32) {
         let (a, b) = (self.a, 1.0 - self.a);
         let (sa2, sb2) = (self.sa * self.sa, self.sb * self.sb);
         let (dwa, dwb) = (w - self.wa, w + self.wb);
@@ -271,7 +271,7 @@ impl BiGaussian {
         let dma = self.dwa * ta + s * pa * (w * (self.dwa + ua * self.dsa) + self.sa * self.dsa);
         let dmb = -self.dwb * tb + s * pb * (w * (-self.dwb + ub * self.dsb) + self.sb * self.dsb);
         let phi = s * (self.da * (ma - mb) + a * dma + b * dmb);
-        (p, q, phi)
+        (p, q, phi, s * (a * ma + b * mb))
     }
 
     /// A velocity drawn from P: the updraft Gaussian when C(`branch`) < A (C the standard normal
@@ -287,7 +287,9 @@ impl BiGaussian {
 }
 
 /// The new normalised vertical velocity ŵ after Δt = `dt_s` at a height where the column
-/// gives σw = `sw`, ∂σw/∂z = `dsw`, 1/T_Lw = `inv_t`, and ⟨w³⟩, ∂⟨w³⟩/∂z = `m3`, `dm3`;
+/// gives σw = `sw`, ∂σw/∂z = `dsw`, 1/T_Lw = `inv_t`, ⟨w³⟩, ∂⟨w³⟩/∂z = `m3`, `dm3`, and
+/// ∂lnρ/∂z = `dlnrho` (whose drift, with ρ(z)·P(w, z) in the well-mixed condition, is
+/// ∂lnρ/∂z·M/P, M = ∫_w^∞ w′P dw′: σw²·∂lnρ/∂z for a Gaussian, Stohl & Thomson 1999);
 /// `xi` are the sub-step's normals (the third drives the velocity, the fourth picks the
 /// Gaussian when a velocity is drawn anew). `drift` false drops the well-mixed drift, as the
 /// Gaussian scheme's negative control does.
@@ -300,6 +302,7 @@ pub fn update(
     inv_t: f32,
     m3: f32,
     dm3: f32,
+    dlnrho: f32,
     dt_s: f32,
     xi: [f32; 4],
     drift: bool,
@@ -307,11 +310,11 @@ pub fn update(
     // Without branches (both outcomes computed, one selected), so that the lanes vectorise.
     let pdf = bi_gaussian(sw, dsw, m3, dm3);
     let w = sw * wn;
-    let (p, q, phi) = pdf.q_phi(w);
+    let (p, q, phi, moment) = pdf.q_phi(w);
     let rw = exp_neg_poly(-dt_s * inv_t);
     let noise = (1.0 - rw * rw).max(0.0).sqrt() * xi[2];
-    // g = a + w/T_Lw = (σw²/T_Lw)(w/σw² − Q/P) + Φ/P.
-    let g = sw * sw * inv_t * (w / (sw * sw) - q / p) + phi / p;
+    // g = a + w/T_Lw = (σw²/T_Lw)(w/σw² − Q/P) + (Φ + ∂lnρ/∂z·M)/P.
+    let g = sw * sw * inv_t * (w / (sw * sw) - q / p) + (phi + dlnrho * moment) / p;
     let drift_term = if drift {
         (g / sw - wn * wn * dsw) * dt_s
     } else {
@@ -420,7 +423,7 @@ mod tests {
                 integral += 0.5 * f64::from(hw) * (flux(w) + flux(w + hw));
                 w += hw;
                 if !g.beyond(w) {
-                    let (_, q, phi) = g.q_phi(w);
+                    let (_, q, phi, _) = g.q_phi(w);
                     worst = worst.max((f64::from(phi) + integral).abs());
                     scale = scale.max(integral.abs());
                     let dpdw = (f64::from(g.pdf(w + 1e-3)) - f64::from(g.pdf(w - 1e-3))) / 2e-3;
@@ -436,6 +439,34 @@ mod tests {
                 worst < 2e-2 * scale,
                 "ζ {zeta}: Φ differs from −∫∂P/∂z by {worst} (scale {scale})"
             );
+        }
+    }
+
+    #[test]
+    fn upper_moment_is_the_partial_first_moment_by_quadrature() {
+        for zeta in [0.1, 0.4, 0.75] {
+            let (sw, dsw, m3, dm3) = at(zeta);
+            let g = bi_gaussian(sw, dsw, m3, dm3);
+            let hw = 1.0e-3 * f64::from(sw);
+            for k in -40..=40 {
+                let w = k as f32 * 0.1 * sw;
+                if g.beyond(w) {
+                    continue;
+                }
+                let mut integral = 0.0f64;
+                let mut x = f64::from(w);
+                while x < 9.0 * f64::from(sw) {
+                    let f = |v: f64| v * f64::from(g.pdf(v as f32));
+                    integral += 0.5 * hw * (f(x) + f(x + hw));
+                    x += hw;
+                }
+                let (_, _, _, m) = g.q_phi(w);
+                let scale = f64::from(sw * sw * g.pdf(0.0));
+                assert!(
+                    (f64::from(m) - integral).abs() < 1e-3 * scale,
+                    "ζ {zeta}, w {w}: M {m} vs ∫_w^∞ w′P dw′ {integral}"
+                );
+            }
         }
     }
 
@@ -477,7 +508,7 @@ mod tests {
                 if g.beyond(w) {
                     continue;
                 }
-                let (p, q, phi) = g.q_phi(w);
+                let (p, q, phi, _) = g.q_phi(w);
                 let (q_ref, phi_ref) = ratios_f64(&g, f64::from(w));
                 // Natural scale of Φ/P: σw·∂σw/∂z·(1 + ŵ²), its Gaussian-limit value.
                 let ŵ = f64::from(w / sw);
@@ -506,12 +537,14 @@ mod tests {
     fn without_skewness_the_update_is_the_gaussian_scheme() {
         // A vanishing third moment leaves a nearly Gaussian PDF (S at its floor of 0.05, with
         // no gradient): the drift is ∂σw/∂z within the floor's effect.
+        // With a density gradient its drift is σw·∂lnρ/∂z (M/P = σw² for a Gaussian).
         let (sw, dsw, inv_t, dt) = (0.8f32, 1.0e-3f32, 1.0 / 50.0f32, 2.0f32);
+        let dlnrho = -2.0e-3f32;
         for wn in [-2.0f32, -0.5, 0.0, 0.7, 2.5] {
             let xi = [0.0, 0.0, 0.3, 0.1];
-            let skewed = update(wn, sw, dsw, inv_t, 1.0e-9, 0.0, dt, xi, true);
+            let skewed = update(wn, sw, dsw, inv_t, 1.0e-9, 0.0, dlnrho, dt, xi, true);
             let rw = exp_neg_poly(-dt * inv_t);
-            let gaussian = rw * wn + dsw * dt + (1.0 - rw * rw).sqrt() * xi[2];
+            let gaussian = rw * wn + (dsw + sw * dlnrho) * dt + (1.0 - rw * rw).sqrt() * xi[2];
             assert!(
                 (skewed - gaussian).abs() < 2e-3 * (1.0 + dsw * dt * 1e3),
                 "ŵ {wn}: skewed {skewed}, Gaussian {gaussian}"

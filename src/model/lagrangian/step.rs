@@ -13,9 +13,13 @@
 //! velocity ŵ = w/σw(z) (Wilson, Legg & Thurtell 1983; Stohl et al. 2005 eq. 10) the w² term
 //! cancels exactly (dz = w dt carries no noise, so Itô's rule adds nothing):
 //!
-//! `ŵ ← r_w·ŵ + ∂σw/∂z·Δt + √(1−r_w²)·ξ₃`, `Δz = σw·ŵ·Δt`,
+//! `ŵ ← r_w·ŵ + (∂σw/∂z + σw·∂lnρ/∂z)·Δt + √(1−r_w²)·ξ₃`, `Δz = σw·ŵ·Δt`,
 //!
-//! which is the form integrated here: it stays stable where σw is small. Inside a convective
+//! which is the form integrated here: it stays stable where σw is small. The term σw·∂lnρ/∂z
+//! is Stohl & Thomson's (1999) density correction (FLEXPART's `rhoaux`): the well-mixed state
+//! of air whose density ρ falls with height has the particles in proportion to ρ, not uniform
+//! (the criterion with the density in the Eulerian PDF, ρ(z)·g(w, z); the column gives
+//! ∂lnρ/∂z, zero in the analytic cases). Inside a convective
 //! layer the vertical velocity is skewed instead ([`super::convective`]): the same update with
 //! the bi-Gaussian PDF's drift in place of ∂σw/∂z. The particle record
 //! stores ŵ in `vel[2]`, u′ and v′ in m/s. Positions advance with the mean wind plus the
@@ -41,8 +45,9 @@
 //! spread over it. Under a mixing height h < δ (scenarios allow 10 m; FLEXPART's h ≥ 100 m
 //! never meets this) the mass is spread over h instead: δ is replaced by h, so a well-mixed
 //! shallow layer loses v_d/h per second, not v_d/δ, and particles above such a lid, cut off
-//! from the ground, do not deposit. **Wet deposition**: below the lid, `1 − e^(−ΛΔt)` with `Λ = a·P^b`
-//! (P in mm/h; e.g. Maryon et al. 1991 for the form and typical a, b).
+//! from the ground, do not deposit. **Wet deposition**: at every height (rain falls through
+//! the whole column, the lid included), `1 − e^(−ΛΔt)` with `Λ = a·P^b` (P in mm/h; e.g.
+//! Maryon et al. 1991 for the form and typical a, b).
 //!
 //! ## References
 //! - Thomson, D.J. (1987) J. Fluid Mech. 180:529–556, doi:10.1017/S0022112087001940.
@@ -54,6 +59,8 @@
 //!   Langevin dynamics and their equilibrium accuracy.
 //! - Gillespie, D.T. (1996) Phys. Rev. E 54:2084 — the exact Ornstein–Uhlenbeck update.
 //! - Stohl, A. et al. (2005) Atmos. Chem. Phys. 5:2461, doi:10.5194/acp-5-2461-2005.
+//! - Stohl, A., Thomson, D.J. (1999) Boundary-Layer Meteorol. 90:155–167,
+//!   doi:10.1023/A:1001741110696 — the density correction.
 
 use super::column::{Column, ColumnGrid};
 use super::convective;
@@ -332,15 +339,20 @@ fn sub_step<const SINGLE: bool>(
     let wn_mid = s.wn;
     for l in 0..LANES {
         let lv = &mid[l];
-        let [su, sv, _, dsw_dz] = lv.sigma;
+        let [su, sv, sw, dsw_dz] = lv.sigma;
         let [iu, iv, iw, _] = lv.inv_time_scale;
+        let dlnrho_dz = lv.wind[3];
         let d = dt[l];
         let ru = exp_neg_poly(-d * iu);
         let rv = exp_neg_poly(-d * iv);
         let rw = exp_neg_poly(-d * iw);
         s.up[l] = ru * s.up[l] + su * (1.0 - ru * ru).max(0.0).sqrt() * xi[l][0];
         s.vp[l] = rv * s.vp[l] + sv * (1.0 - rv * rv).max(0.0).sqrt() * xi[l][1];
-        let drift = if cfg.drift { dsw_dz * d } else { 0.0 };
+        let drift = if cfg.drift {
+            (dsw_dz + sw * dlnrho_dz) * d
+        } else {
+            0.0
+        };
         s.wn[l] = rw * s.wn[l] + drift + (1.0 - rw * rw).max(0.0).sqrt() * xi[l][2];
     }
     // Inside a convective layer the vertical velocity is skewed: its update replaces the
@@ -358,6 +370,7 @@ fn sub_step<const SINGLE: bool>(
                 lv.inv_time_scale[2],
                 m3,
                 dm3,
+                lv.wind[3],
                 dt[l],
                 xi[l],
                 cfg.drift,
