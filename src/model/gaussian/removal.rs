@@ -30,7 +30,8 @@
 //! plume's loss whatever the wind direction and wherever the source lies in its cell (tested).
 //!
 //! A plume whose final height reaches the lid has penetrated it (the ISC3 convention of
-//! [`super::plume`]): it neither reaches the ground nor deposits.
+//! [`super::plume`]): it does not reach the ground, so it deposits nothing dry, but rain falls
+//! through it, and the washout Λ·∫C dz takes the whole column wherever the plume is in it.
 //!
 //! The integral starts at [`DEPLETION_START_M`]: for a ground-level source I ∝ 1/σz ∝ 1/x near
 //! the source and the integral grows as ln x; the first metre is inside the source's own size.
@@ -77,10 +78,14 @@ impl PlumeRemoval {
         precipitation_mm_h: f64,
         x_max_m: f64,
     ) -> Option<Self> {
-        let v_d = deposition.dry_velocity_m_s;
-        let washout_per_s = deposition.washout_per_s(precipitation_mm_h);
         let penetrated = p.effective_height_m(f64::INFINITY) >= lid(p);
-        if (v_d <= 0.0 && washout_per_s <= 0.0) || penetrated {
+        let v_d = if penetrated {
+            0.0
+        } else {
+            deposition.dry_velocity_m_s
+        };
+        let washout_per_s = deposition.washout_per_s(precipitation_mm_h);
+        if v_d <= 0.0 && washout_per_s <= 0.0 {
             return None;
         }
         let ln_x0 = DEPLETION_START_M.ln();
@@ -421,7 +426,7 @@ mod tests {
     }
 
     #[test]
-    fn a_plume_that_rises_through_the_lid_deposits_nothing() {
+    fn a_plume_that_rises_through_the_lid_deposits_nothing_dry_but_is_washed_out() {
         use crate::source::plume_rise::RiseInputs;
         use crate::source::Stack;
         let mut p = plume(40.0, Some(150.0));
@@ -441,7 +446,21 @@ mod tests {
             washout_a_per_s: 1e-4,
             washout_b: 1.0,
         };
-        assert!(PlumeRemoval::new(&p, &dep, 2.0, 10_000.0).is_none());
+        // Found by review: the penetrated plume was not washed out at all, while the puff and
+        // particle models wash out at every height.
+        let r = PlumeRemoval::new(&p, &dep, 2.0, 10_000.0).expect("washed out");
+        assert_eq!(r.dry_velocity_m_s, 0.0);
+        let lambda = 1e-4 * 2.0;
+        assert!((r.factor(4_000.0) - (-lambda * 4_000.0 / p.u_m_s).exp()).abs() < 1e-12);
+        let x = 3_000.0;
+        let (dry, wet): (f64, f64) = (-60..=60)
+            .map(|k| r.cell_losses(&p, x, k as f64 * 100.0, 100.0))
+            .fold((0.0, 0.0), |(a, b), (d, w)| (a + d, b + w));
+        let lost = (-lambda * 2950.0 / p.u_m_s).exp() - (-lambda * 3050.0 / p.u_m_s).exp();
+        assert_eq!(dry, 0.0);
+        assert!((wet / lost - 1.0).abs() < 1e-6, "{wet} vs {lost}");
+        // Without rain nothing is left to do.
+        assert!(PlumeRemoval::new(&p, &dep, 0.0, 10_000.0).is_none());
     }
 
     #[test]
