@@ -252,3 +252,35 @@ fn isc3_scheme_is_selectable() {
     let b = Sigmas::new(SigmaScheme::Briggs, StabilityClass::D, Terrain::Rural);
     assert_ne!(s.at(1000.0), b.at(1000.0));
 }
+
+/// Stack-tip downwash (Briggs 1974; ISC3 eq 1-7): a cold 3 m stack venting at 5 m/s into a
+/// 10 m/s wind starts its rise 6 m below its top, and its final height is the lowered stack
+/// plus the momentum rise 3·d·v_s/u = 4.5 m. Found by review: the rise started at the top.
+#[test]
+fn a_slow_exit_in_a_strong_wind_is_drawn_down_before_it_rises() {
+    let tm = TransverseMercator::new(CENTRE);
+    let src = |exit_velocity_m_s| Source {
+        name: "vent".into(),
+        location: CENTRE,
+        height_m: 50.0,
+        start_s: 0.0,
+        duration_s: 3600.0,
+        releases: vec![],
+        stack: Some(plume::source::Stack {
+            diameter_m: 3.0,
+            exit_velocity_m_s,
+            exit_temperature_k: 288.15,
+        }),
+        release_temperature_k: None,
+    };
+    let mut m = met(StabilityClass::D, 1000.0);
+    m.wind_speed_m_s = 10.0;
+    m.reference_height_m = 50.0;
+    let p = PlumeGeometry::new(&src(5.0), &m, SigmaScheme::Briggs, Terrain::Rural, &tm);
+    let final_m = p.effective_height_m(1.0e5);
+    assert!((final_m - (50.0 - 6.0 + 4.5)).abs() < 1e-9, "{final_m}");
+    assert!((p.effective_height_m(0.0) - 44.0).abs() < 1e-9);
+    // A fast exit (v_s ≥ 1.5 u) is not drawn down.
+    let fast = PlumeGeometry::new(&src(20.0), &m, SigmaScheme::Briggs, Terrain::Rural, &tm);
+    assert_eq!(fast.effective_height_m(0.0), 50.0);
+}

@@ -10,9 +10,15 @@
 //! reached at x_f = 4·d·(v_s+3u)²/(v_s·u); a stable momentum jet oscillates in the stratification,
 //! Δh(x) = (3·F_m·sin(x·√s/u)/(β_j²·u·√s))^⅓ up to x_f = ½π·u/√s, ISC3 eqs 1-16 to 1-18).
 //!
+//! **Stack-tip downwash** (Briggs 1974; ISC3 eq 1-7, applied by default there and in AERMOD):
+//! a slow exit in a strong wind is drawn down into the stack's wake, and the rise starts from
+//! h_s′ = h_s + 2d·(v_s/u − 1.5) for v_s < 1.5u ([`RiseInputs::stack_tip_downwash_m`]).
+//!
 //! ## References
 //! - Briggs, G.A. (1975) "Plume rise predictions", in *Lectures on Air Pollution and Environmental
 //!   Impact Analyses*, AMS, pp. 59–111.
+//! - Briggs, G.A. (1974) "Diffusion estimation for small emissions", in *ERL, ARL USAEC Report
+//!   ATDL-106*, NOAA — stack-tip downwash.
 //! - US EPA (1995) *User's Guide for the ISC3 Dispersion Models*, EPA-454/B-95-003b, Vol. II,
 //!   §1.1.4, eqs 1-7 to 1-24 (the same relations with the crossover rules).
 
@@ -78,6 +84,17 @@ impl RiseInputs {
             None => 0.00575 * ts * vs.powf(2.0 / 3.0) / d.cbrt(),
         };
         dt >= crossover
+    }
+
+    /// Stack-tip downwash (m, zero or negative): 2d·(v_s/u − 1.5) for an exit velocity below
+    /// 1.5 times the stack-top wind u (Briggs 1974; ISC3 eq 1-7), added to the stack height
+    /// before the rise; `stack_height_m` bounds it so that the plume starts at or above the
+    /// ground.
+    pub fn stack_tip_downwash_m(&self, stack_height_m: f64) -> f64 {
+        let (d, vs) = (self.stack.diameter_m, self.stack.exit_velocity_m_s);
+        (2.0 * d * (vs / self.u() - 1.5))
+            .min(0.0)
+            .max(-stack_height_m.max(0.0))
     }
 
     /// Final plume rise Δh (m).
@@ -163,6 +180,27 @@ mod tests {
             exit_velocity_m_s: 15.0,
             exit_temperature_k: 400.0,
         }
+    }
+
+    #[test]
+    fn stack_tip_downwash_lowers_a_slow_exit_in_a_strong_wind() {
+        // Found by review: ISC3 eq 1-7 was cited but not applied. d = 3 m, v_s = 5 m/s,
+        // u = 10 m/s: h_s′ − h_s = 2·3·(5/10 − 1.5) = −6 m.
+        let r = |vs: f64, u: f64| RiseInputs {
+            stack: Stack {
+                exit_velocity_m_s: vs,
+                ..stack()
+            },
+            air_temperature_k: 288.0,
+            wind_m_s: u,
+            stability: StabilityClass::D,
+        };
+        assert!((r(5.0, 10.0).stack_tip_downwash_m(50.0) + 6.0).abs() < 1e-12);
+        // None once the exit is 1.5 times the wind, or faster.
+        assert_eq!(r(15.0, 10.0).stack_tip_downwash_m(50.0), 0.0);
+        assert_eq!(r(25.0, 10.0).stack_tip_downwash_m(50.0), 0.0);
+        // Never below the ground: a 4 m vent loses at most its height.
+        assert_eq!(r(0.5, 10.0).stack_tip_downwash_m(4.0), -4.0);
     }
 
     #[test]

@@ -72,7 +72,10 @@ impl PlumeGeometry {
             wind_m_s: met.wind_speed_at_m_s(source.height_m.max(met.reference_height_m.min(10.0))),
             stability: bl.stability,
         });
-        let h_final = source.height_m + rise.map_or(0.0, |r| r.final_rise_m());
+        // The rise starts from the stack height lowered by any stack-tip downwash.
+        let stack_height_m =
+            source.height_m + rise.map_or(0.0, |r| r.stack_tip_downwash_m(source.height_m));
+        let h_final = stack_height_m + rise.map_or(0.0, |r| r.final_rise_m());
         let u_m_s = met
             .wind_speed_at_m_s(h_final.max(met.reference_height_m))
             .max(CALM_WIND_M_S);
@@ -83,7 +86,7 @@ impl PlumeGeometry {
             u_m_s,
             sigmas: Sigmas::new(scheme, bl.stability, terrain),
             lid_m: bl.gaussian_lid_m(h_final),
-            stack_height_m: source.height_m,
+            stack_height_m,
             rise,
             ground_level: false,
         }

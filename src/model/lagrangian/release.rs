@@ -42,7 +42,8 @@ pub struct SourcePlan {
     pub y_m: f64,
     pub z_m: f64,
     /// Plume rise (m) above `z_m` from each time on (s since start, ascending): a particle
-    /// released at t starts at `z_m` + the rise of the last entry at or before t (none: no rise).
+    /// released at t starts at `z_m` + the rise of the last entry at or before t (none: no rise;
+    /// negative where stack-tip downwash outweighs the rise, never below −`z_m`).
     pub rise_m: Vec<(f64, f64)>,
     /// Release window inside the run (s since start).
     pub start_s: f64,

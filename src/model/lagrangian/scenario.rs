@@ -14,7 +14,8 @@ use crate::source::plume_rise::RiseInputs;
 pub const RISE_UPDATE_S: f64 = 600.0;
 
 /// Plans every source of `scenario`, sharing `particles` among them; release heights include
-/// the Briggs (1975) final plume rise of stacks with exit conditions, in the meteorology at the
+/// the Briggs (1975) final plume rise of stacks with exit conditions (from the stack height
+/// lowered by any stack-tip downwash), in the meteorology at the
 /// stack (wind at its top, air temperature, stability class) when each particle is released,
 /// evaluated every [`RISE_UPDATE_S`] from the release start.
 pub fn plan_sources(
@@ -32,13 +33,13 @@ pub fn plan_sources(
             let (x_m, y_m) = tm.forward(src.location);
             let rise_at = |stack, t_s: f64| {
                 let at_top = met.sample(x_m, y_m, src.height_m.max(10.0), t_s);
-                RiseInputs {
+                let rise = RiseInputs {
                     stack,
                     air_temperature_k: at_top.air_temperature_k,
                     wind_m_s: at_top.wind_speed_m_s(),
                     stability: at_top.boundary_layer.stability,
-                }
-                .final_rise_m()
+                };
+                rise.stack_tip_downwash_m(src.height_m) + rise.final_rise_m()
             };
             let end_s = src.end_s().min(scenario.duration_s);
             let rise_m: Vec<(f64, f64)> = src.stack.map_or(vec![], |stack| {

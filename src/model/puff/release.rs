@@ -105,7 +105,11 @@ impl PuffRun<'_> {
             self.puffs.push(Puff {
                 x_m: e.x_m,
                 y_m: e.y_m,
-                z_m: if dense.is_some() { 0.0 } else { e.height_m },
+                z_m: if dense.is_some() {
+                    0.0
+                } else {
+                    e.height_m + rise.map_or(0.0, |r| r.stack_tip_downwash_m(e.height_m))
+                },
                 sigma_y_m,
                 sigma_z_m,
                 travel_m: 0.0,
