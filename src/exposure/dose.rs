@@ -14,7 +14,8 @@
 //!   from t_k to the end of the window W, with decay and daughter ingrowth integrated in closed
 //!   form: E = r · Σ_k share_k D [g_p I(λp, W − t_k) + Σ_d g_d ∫ A_d dt / D],
 //!   I(λ, τ) = (1 − e^{−λτ})/λ, r the ground-roughness factor (FGR-15 assumes a smooth infinite
-//!   plane).
+//!   plane). Noble-gas daughters (Xe-133 of I-133) leave the ground as they are born and add
+//!   no groundshine.
 //! - Daughters in air: a parent released at `release_start_s` carries its library daughters in
 //!   the Bateman ratio at the interval's mid-time age; this is the oldest possible age, an upper
 //!   bound for daughters that grow in (Te-132 → I-132) and exact once they are in equilibrium
@@ -36,7 +37,7 @@ use serde::Serialize;
 
 use crate::field::SpeciesFields;
 use crate::substance::bateman::{daughter_activity_integral, decay_integral_s, ingrowth_ratio};
-use crate::substance::{Library, Nuclide};
+use crate::substance::{DepositionClass, Library, Nuclide};
 
 /// Fraction of the outdoor dose of each pathway received indoors (dose-reduction factors).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -214,7 +215,12 @@ pub(crate) fn coefficients(
                 let tau = (w - t_dep).max(0.0);
                 let age_dep = (t_dep - settings.release_start_s).max(0.0);
                 let mut g = n.groundshine_sv_m2_per_bq_s * decay_integral_s(lp, tau);
-                for &(d, b) in &daughters {
+                // A noble-gas daughter (Xe-133 of a deposited I-133) escapes the ground as it
+                // is born: it adds no groundshine.
+                let on_ground = daughters
+                    .iter()
+                    .filter(|(d, _)| d.deposition_class != DepositionClass::NobleGas);
+                for &(d, b) in on_ground {
                     let ld = d.decay_constant_per_s();
                     let d0 = ingrowth_ratio(lp, ld, b, age_dep);
                     let integral = daughter_activity_integral(1.0, d0, lp, ld, b, tau);
