@@ -137,8 +137,9 @@ fn library_values_carry_provenance_and_unverified_ones_are_marked() {
 
 /// ICRP 72 (1996) Table A.2 (compiled in ICRP 119 Annex G): committed effective dose per unit
 /// intake by inhalation, adult member of the public, 1 µm AMAD, absorption type as listed.
-const ICRP72_ADULT_INHALATION: [(&str, &str, f64); 17] = [
+const ICRP72_ADULT_INHALATION: [(&str, &str, f64); 18] = [
     ("Co-60", "M", 1.0e-8),
+    ("Rb-88", "F", 1.6e-11),
     ("Sr-90", "M", 3.6e-8),
     ("Y-90", "M", 1.4e-9),
     ("Ru-103", "M", 2.4e-9),

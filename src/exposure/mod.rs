@@ -25,9 +25,11 @@ pub const YEAR_S: f64 = 365.25 * DAY_S;
 /// The standard dose windows: 2 d, 4 d, 7 d and 1 y from the release start.
 pub const DOSE_WINDOWS_S: [f64; 4] = [2.0 * DAY_S, 4.0 * DAY_S, 7.0 * DAY_S, YEAR_S];
 
-/// Adult breathing rate (m³ s⁻¹): 1.2 m³ h⁻¹, light activity — the ICRP 66 adult-male
-/// light-exercise ventilation rate used in US dose projection (RASCAL, EPA PAG Manual);
-/// recalled, UNVERIFIED; scenario files may set their own.
+/// Adult breathing rate (m³ s⁻¹): 1.2 m³ h⁻¹ (20 L/min), the light-activity rate of ICRP
+/// Publication 23 (1975) Reference Man that US dose projection uses (RASCAL's 3.33 × 10⁻⁴
+/// m³/s, EPA PAG Manual); ICRP 66 (1994) gives 1.5 m³ h⁻¹ for an adult male at light exercise
+/// (1.25 for a female). Recalled, UNVERIFIED (a review corrected the attribution to ICRP 66);
+/// scenario files may set their own.
 pub const ADULT_BREATHING_RATE_M3_S: f64 = 1.2 / 3600.0;
 
 /// Breathing rate of a 1-year-old child (m³ s⁻¹): 0.35 m³ h⁻¹, the ICRP Publication 66 (1994)
