@@ -58,7 +58,15 @@ pub(super) fn source(
         &at("duration_s"),
         raw.duration_s,
         (d - start_s).max(0.0),
-        Bounds::new(0.0, true, 1e9, true, "s"),
+        // A release of zero length releases nothing (rate × duration_s, or an inventory spread
+        // evenly over it); a rupture is a few seconds.
+        Bounds::new(
+            0.0,
+            false,
+            1e9,
+            true,
+            "s (rate × duration_s is released, an inventory evenly over it; a rupture takes a few seconds)",
+        ),
     );
     // The release's duration is known only when the scenario's and the source's timing are valid;
     // otherwise an inventory spread over it would repeat their problem under another key.
