@@ -17,12 +17,28 @@ struct Cli {
 /// Where and on how many threads the models run (run, ensemble, compare).
 #[derive(clap::Args)]
 struct Execution {
-    /// Worker threads (default: all cores); results are identical for any number.
-    #[arg(long)]
+    /// Worker threads (default: all cores; at most 1024); results are identical for any number.
+    #[arg(long, value_parser = parse_threads)]
     threads: Option<usize>,
     /// Where the models run: cpu, gpu or auto (overrides the scenario's model.backend).
     #[arg(long)]
     backend: Option<plume::backend::BackendChoice>,
+}
+
+/// Most worker threads: far above any machine's cores, and below the thousands of threads
+/// whose start-up alone took minutes.
+const MAX_THREADS: usize = 1024;
+
+fn parse_threads(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a whole number of threads"))?;
+    if !(1..=MAX_THREADS).contains(&n) {
+        return Err(format!(
+            "{n} threads: from 1 to {MAX_THREADS} (leave --threads out to use every core)"
+        ));
+    }
+    Ok(n)
 }
 
 #[derive(Subcommand)]

@@ -124,6 +124,29 @@ fn station_errors_name_file_line_and_column() {
 }
 
 #[test]
+fn a_column_named_twice_is_refused_not_read_from_its_first_copy() {
+    // Found by review: a second wind_speed_m_s column was silently ignored.
+    let header = STATIONS.lines().find(|l| l.starts_with("time")).unwrap();
+    let twice = STATIONS.replacen(header, &format!("{header},wind_speed_m_s"), 1);
+    let twice = twice
+        .lines()
+        .map(|l| {
+            if l.starts_with("20") {
+                format!("{l},40")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let msg = parse_error(&twice, "s.csv", 0.0).to_string();
+    assert!(
+        msg.contains("s.csv:1") && msg.contains("wind_speed_m_s") && msg.contains("twice"),
+        "{msg}"
+    );
+}
+
+#[test]
 fn a_semicolon_separated_file_is_asked_for_commas() {
     let semicolons = STATIONS.replace(',', ";");
     let msg = parse_error(&semicolons, "s.csv", 0.0).to_string();

@@ -20,8 +20,10 @@ use super::prairie_grass::data::MAX_EDGE_FRACTION;
 use super::prairie_grass::suite::{observed_arcs_csv, pair_model, pairs_csv};
 use super::prairie_grass::{load_dir, SuiteModel};
 use super::report::{evaluate, EvaluationOptions, Report};
-use super::write::{self, report_csv, report_table, summary_line, write_atomic};
+use super::write::{self, report_csv, report_table, summary_line};
 use super::{read_pairs_csv, EvaluateError, Pair};
+use crate::output::staging::Staging;
+use crate::output::write_bytes_atomically;
 
 /// What to evaluate.
 #[derive(Debug, Clone, clap::Subcommand)]
@@ -68,13 +70,13 @@ pub enum EvaluateCommand {
         )]
         models: Vec<String>,
         /// Particles per run for the Lagrangian model.
-        #[arg(long, default_value_t = 50_000)]
+        #[arg(long, default_value_t = 50_000, value_parser = parse_particles)]
         particles: usize,
         /// Bootstrap seed.
         #[arg(long, default_value_t = 20040101)]
         seed: u64,
-        /// Bootstrap replicates (0: no intervals).
-        #[arg(long, default_value_t = 1000)]
+        /// Bootstrap replicates (0: no intervals; at most 100000).
+        #[arg(long, default_value_t = 1000, value_parser = parse_replicates)]
         replicates: usize,
     },
 }
@@ -95,10 +97,39 @@ pub struct Scoring {
     /// Bootstrap seed (intervals are reproducible for a seed).
     #[arg(long, default_value_t = 20040101)]
     pub seed: u64,
-    /// Bootstrap replicates (0: no intervals).
-    #[arg(long, default_value_t = 1000)]
+    /// Bootstrap replicates (0: no intervals; at most 100000).
+    #[arg(long, default_value_t = 1000, value_parser = parse_replicates)]
     pub replicates: usize,
 }
+
+/// Most bootstrap replicates: 10⁵ already fixes a 95 % interval's ends to ~0.1 % of its width;
+/// more only costs memory (10⁹ asked for 2 GB at once).
+pub const MAX_REPLICATES: usize = 100_000;
+
+fn parse_replicates(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a whole number of replicates"))?;
+    if n > MAX_REPLICATES {
+        return Err(format!("{n} replicates: at most {MAX_REPLICATES}"));
+    }
+    Ok(n)
+}
+
+fn parse_particles(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a whole number of particles"))?;
+    if !(1..=MAX_SUITE_PARTICLES).contains(&n) {
+        return Err(format!(
+            "{n} particles: from 1 to {MAX_SUITE_PARTICLES} per run"
+        ));
+    }
+    Ok(n)
+}
+
+/// Most particles per Prairie Grass run (2·10⁵ moves the scores by ≤ 0.01; 10⁷ takes hours).
+pub const MAX_SUITE_PARTICLES: usize = 10_000_000;
 
 /// What an evaluation produced.
 #[derive(Debug, Clone, Default)]
@@ -111,13 +142,61 @@ pub struct EvaluateOutput {
     pub files: Vec<PathBuf>,
 }
 
+/// The files of one evaluate command, staged in its output directory and moved into place
+/// together once every one is written ([`Staging`], as `plume run` does): a command that fails
+/// or is killed leaves the earlier set whole, never a new report beside an old plot.
+struct Files(Option<Staging>);
+
+impl Files {
+    fn new(dir: Option<&Path>) -> Result<Self, EvaluateError> {
+        Ok(Files(dir.map(Staging::new).transpose()?))
+    }
+
+    /// Stages `name` with `bytes` (nothing without an output directory).
+    fn write(&mut self, name: &str, bytes: &[u8]) -> Result<(), EvaluateError> {
+        if let Some(staging) = &mut self.0 {
+            write_bytes_atomically(&staging.stage(name), bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Where to write `name` now, if there is an output directory.
+    fn stage(&mut self, name: &str) -> Option<PathBuf> {
+        self.0.as_mut().map(|s| s.stage(name))
+    }
+
+    /// Moves every staged file into place; returns their paths.
+    fn commit(self) -> Result<Vec<PathBuf>, EvaluateError> {
+        Ok(match self.0 {
+            Some(staging) => staging.commit(&[])?,
+            None => vec![],
+        })
+    }
+}
+
 /// Executes an evaluate command.
 pub fn execute(command: &EvaluateCommand) -> Result<EvaluateOutput, EvaluateError> {
+    let out = match command {
+        EvaluateCommand::Pairs { scoring, .. } | EvaluateCommand::Output { scoring, .. } => {
+            scoring.out.as_deref()
+        }
+        EvaluateCommand::PrairieGrass { out, .. } => out.as_deref(),
+    };
+    let mut files = Files::new(out)?;
+    let mut output = run_command(command, &mut files)?;
+    output.files = files.commit()?;
+    Ok(output)
+}
+
+fn run_command(
+    command: &EvaluateCommand,
+    staged: &mut Files,
+) -> Result<EvaluateOutput, EvaluateError> {
     match command {
         EvaluateCommand::Pairs { file, scoring } => {
             let pairs = read_pairs_csv(file)?;
             let title = file.display().to_string();
-            score(&pairs, scoring, &title, ("pairs", "value", ""))
+            score(&pairs, scoring, &title, ("pairs", "value", ""), staged)
         }
         EvaluateCommand::Output {
             files,
@@ -139,21 +218,17 @@ pub fn execute(command: &EvaluateCommand) -> Result<EvaluateOutput, EvaluateErro
                 paired.variable.as_str(),
                 paired.units.as_str(),
             );
-            let mut output = score(&pairs, scoring, &title, label)?;
-            if let Some(dir) = &scoring.out {
-                let path = dir.join("pairs.csv");
-                write_atomic(&path, write::pairs_csv(&pairs).as_bytes())?;
-                output.files.push(path);
-            }
+            let output = score(&pairs, scoring, &title, label, staged)?;
+            staged.write("pairs.csv", write::pairs_csv(&pairs).as_bytes())?;
             Ok(output)
         }
         EvaluateCommand::PrairieGrass {
             data_dir,
-            out,
             models,
             particles,
             seed,
             replicates,
+            ..
         } => {
             let models = models
                 .iter()
@@ -165,7 +240,7 @@ pub fn execute(command: &EvaluateCommand) -> Result<EvaluateOutput, EvaluateErro
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            prairie_grass(data_dir, out.as_deref(), &models, *seed, *replicates)
+            prairie_grass(data_dir, staged, &models, *seed, *replicates)
         }
     }
 }
@@ -177,6 +252,7 @@ fn score(
     scoring: &Scoring,
     title: &str,
     (model, quantity, unit): (&str, &str, &str),
+    files: &mut Files,
 ) -> Result<EvaluateOutput, EvaluateError> {
     let options = EvaluationOptions {
         threshold: scoring.threshold,
@@ -192,24 +268,21 @@ fn score(
     if let Ok(m) = &report.overall().measures {
         output.summary_lines.push(summary_line(model, quantity, m));
     }
-    if let Some(dir) = &scoring.out {
-        write_report(
-            dir,
-            "report",
-            &report,
-            pairs,
-            title,
-            unit,
-            scoring.by.first(),
-            &mut output,
-        )?;
-    }
+    write_report(
+        files,
+        "report",
+        &report,
+        pairs,
+        title,
+        unit,
+        scoring.by.first(),
+    )?;
     Ok(output)
 }
 
 fn prairie_grass(
     data_dir: &Path,
-    out: Option<&Path>,
+    files: &mut Files,
     models: &[SuiteModel],
     seed: u64,
     replicates: usize,
@@ -248,11 +321,7 @@ fn prairie_grass(
     if !data.excluded.is_empty() || !open.is_empty() {
         output.text.push('\n');
     }
-    if let Some(dir) = out {
-        let path = dir.join("observed_arcs.csv");
-        write_atomic(&path, observed_arcs_csv(&data).as_bytes())?;
-        output.files.push(path);
-    }
+    files.write("observed_arcs.csv", observed_arcs_csv(&data).as_bytes())?;
     let options = EvaluationOptions {
         threshold: None,
         replicates,
@@ -276,46 +345,40 @@ fn prairie_grass(
                     .summary_lines
                     .push(summary_line(model.name(), quantity.name(), m));
             }
-            if let Some(dir) = out {
-                let stem = format!("{}_{}", model.name(), quantity.name());
-                write_report(
-                    dir,
-                    &stem,
-                    &report,
-                    pairs,
-                    &title,
-                    quantity.unit(),
-                    Some(&"stability".to_string()),
-                    &mut output,
-                )?;
-                let path = dir.join(format!("{stem}_pairs.csv"));
-                write_atomic(&path, pairs_csv(pairs).as_bytes())?;
-                output.files.push(path);
-            }
+            let stem = format!("{}_{}", model.name(), quantity.name());
+            write_report(
+                files,
+                &stem,
+                &report,
+                pairs,
+                &title,
+                quantity.unit(),
+                Some(&"stability".to_string()),
+            )?;
+            files.write(&format!("{stem}_pairs.csv"), pairs_csv(pairs).as_bytes())?;
         }
     }
     Ok(output)
 }
 
-/// Writes `<stem>.csv`, `<stem>.json` and `<stem>.png` (points coloured by `colour_by`).
-#[allow(clippy::too_many_arguments)]
+/// Stages `<stem>.csv`, `<stem>.json` and `<stem>.png` (points coloured by `colour_by`), when
+/// there is an output directory.
 fn write_report(
-    dir: &Path,
+    files: &mut Files,
     stem: &str,
     report: &Report,
     pairs: &[Pair],
     title: &str,
     unit: &str,
     colour_by: Option<&String>,
-    output: &mut EvaluateOutput,
 ) -> Result<(), EvaluateError> {
-    let csv_path = dir.join(format!("{stem}.csv"));
-    write_atomic(&csv_path, report_csv(report, stem).as_bytes())?;
-    let json_path = dir.join(format!("{stem}.json"));
+    if files.0.is_none() {
+        return Ok(());
+    }
+    files.write(&format!("{stem}.csv"), report_csv(report, stem).as_bytes())?;
     let json = serde_json::to_string_pretty(report)
         .map_err(|e| EvaluateError::Invalid(format!("cannot serialise the report: {e}")))?;
-    write_atomic(&json_path, json.as_bytes())?;
-    let png_path = dir.join(format!("{stem}.png"));
+    files.write(&format!("{stem}.json"), json.as_bytes())?;
     let mut series: Vec<Series> = Vec::new();
     for p in pairs {
         let label = colour_by
@@ -330,7 +393,8 @@ fn write_report(
             }),
         }
     }
-    scatter_png(&png_path, title, unit, &series, report.threshold)?;
-    output.files.extend([csv_path, json_path, png_path]);
+    if let Some(png_path) = files.stage(&format!("{stem}.png")) {
+        scatter_png(&png_path, title, unit, &series, report.threshold)?;
+    }
     Ok(())
 }

@@ -33,12 +33,21 @@ impl Table {
             value: String::new(),
             message: e.to_string(),
         };
-        let headers = csv
+        let headers: Vec<String> = csv
             .headers()
             .map_err(csv_err)?
             .iter()
             .map(String::from)
             .collect();
+        if let Some(twice) = duplicate(headers.iter().map(String::as_str)) {
+            return Err(EvaluateError::Csv {
+                path: shown,
+                line: 1,
+                column: twice.into(),
+                value: headers.join(","),
+                message: "a column named twice (which one is meant?)".into(),
+            });
+        }
         let mut rows = Vec::new();
         for record in csv.records() {
             let record = record.map_err(csv_err)?;
@@ -118,4 +127,10 @@ impl Table {
             _ => Ok(None),
         }
     }
+}
+
+/// The first name that occurs twice in a header, if any.
+pub(crate) fn duplicate<'a>(names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut seen = std::collections::HashSet::new();
+    names.into_iter().find(|n| !seen.insert(*n))
 }

@@ -63,6 +63,9 @@ pub enum EvaluateError {
     /// The plot could not be drawn.
     #[error("plot {path}: {message}")]
     Plot { path: String, message: String },
+    /// The output directory or a file in it could not be written.
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
 }
 
 impl EvaluateError {

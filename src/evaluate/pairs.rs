@@ -64,6 +64,12 @@ pub fn read_pairs(reader: impl std::io::Read, name: &str) -> Result<Vec<Pair>, E
             )
         })
     };
+    if let Some(twice) = super::csv_table::duplicate(headers.iter()) {
+        return Err(header_error(
+            format!("column `{twice}` named twice (which one is meant?)"),
+            headers.iter().collect::<Vec<_>>().join(","),
+        ));
+    }
     let (i_run, i_obs, i_mod) = (find("run")?, find("observed")?, find("modelled")?);
 
     let mut pairs = Vec::new();
@@ -136,6 +142,19 @@ mod tests {
         assert_eq!(pairs[1].observed, 0.25);
         assert_eq!(pairs[1].modelled, 0.5);
         assert_eq!(pairs[0].strata["distance_m"], "50");
+    }
+
+    #[test]
+    fn a_column_named_twice_is_refused() {
+        // Found by review: the second `observed` column was silently ignored.
+        let text = "run,observed,modelled,observed\nr1,1,2,40\n";
+        let err = read_pairs(text.as_bytes(), "obs.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("obs.csv") && err.contains("`observed` named twice"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -59,21 +59,16 @@ pub fn scatter_png(
     if !(lo.is_finite() && hi > 0.0) {
         return Err(fail("no finite points to plot".into()));
     }
-    // Pad by a factor of 2 each side so the factor-of-two lines are visible at the ends.
-    let (lo, hi) = (lo / 2.0, if hi > lo { hi * 2.0 } else { lo * 4.0 });
+    // Pad by a factor of 2 each side so the factor-of-two lines are visible at the ends. The
+    // axes stop at MAX_AXIS: a value near f64::MAX padded to infinity hung the log axis.
+    let hi = if hi > lo { hi * 2.0 } else { lo * 4.0 };
+    let (lo, hi) = ((lo / 2.0).min(MAX_AXIS / 4.0), hi.min(MAX_AXIS));
+    let on_axes = |v: f64| v.max(floor).min(MAX_AXIS);
 
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).map_err(|e| fail(e.to_string()))?;
-    let tmp = tempfile::Builder::new()
-        .suffix(".png")
-        .tempfile_in(&dir)
-        .map_err(|e| fail(e.to_string()))?;
-    let tmp_path = tmp.path().to_path_buf();
+    let (width, height) = (900u32, 860u32);
+    let mut rgb = vec![0u8; 3 * width as usize * height as usize];
     {
-        let root = BitMapBackend::new(&tmp_path, (900, 860)).into_drawing_area();
+        let root = BitMapBackend::with_buffer(&mut rgb, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| fail(e.to_string()))?;
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 22))
@@ -114,9 +109,7 @@ pub fn scatter_png(
                     s.points
                         .iter()
                         .filter(|(o, m)| o.is_finite() && m.is_finite())
-                        .map(|&(o, m)| {
-                            Circle::new((o.max(floor), m.max(floor)), 4, colour.filled())
-                        }),
+                        .map(|&(o, m)| Circle::new((on_axes(o), on_axes(m)), 4, colour.filled())),
                 )
                 .map_err(|e| fail(e.to_string()))?
                 .label(format!("{} (n = {})", s.label, s.points.len()))
@@ -132,13 +125,43 @@ pub fn scatter_png(
             .map_err(|e| fail(e.to_string()))?;
         root.present().map_err(|e| fail(e.to_string()))?;
     }
-    tmp.persist(path).map_err(|e| fail(e.error.to_string()))?;
+    let png = crate::output::map::encode_png(&rgb, width, height).map_err(fail)?;
+    crate::output::ensure_dir(
+        path.parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new(".")),
+    )?;
+    crate::output::write_bytes_atomically(path, &png)?;
     Ok(())
 }
+
+/// Largest value on the axes: points beyond it are drawn on the edge.
+const MAX_AXIS: f64 = 1e300;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_near_the_largest_float_are_drawn_on_the_edge_not_hung_on() {
+        // Found by review: 1e308 padded to infinity and the log axis never finished.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.png");
+        let series = vec![Series {
+            label: "all".into(),
+            points: vec![(1e308, 1e-3), (1e-3, 1e308), (2.0, 3.0)],
+        }];
+        scatter_png(&path, "huge", "u", &series, 1e-6).unwrap();
+        scatter_png(&path, "floor", "u", &series, 1e308).unwrap();
+        assert_eq!(&std::fs::read(&path).unwrap()[..4], b"\x89PNG");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // Shared like every other output (0666 less the umask), not a private temp file.
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_ne!(mode & 0o044, 0, "{mode:o}");
+        }
+    }
 
     #[test]
     fn draws_a_png_with_points_and_reference_lines() {

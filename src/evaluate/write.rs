@@ -1,33 +1,14 @@
-//! Writes reports: CSV and JSON files (atomically), a text table and a summary line.
+//! Renders reports: CSV and JSON files, a text table and a summary line.
 //!
-//! Files are written to a temporary file in the target directory and renamed over the target, so
-//! a reader never sees half a report and an interrupted run leaves the previous one intact.
+//! The command stages the files in its output directory and moves them into place together
+//! (`cli`), so a reader never sees half a report and an interrupted run leaves the previous set
+//! intact.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::path::Path;
 
 use super::measures::Measures;
 use super::report::Report;
-use super::{EvaluateError, Pair};
-
-/// Writes `bytes` to `path` through a temporary file in the same directory and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), EvaluateError> {
-    let io = |source: std::io::Error| EvaluateError::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
-}
+use super::Pair;
 
 /// Renders a report as CSV: one row per group, each measure with its interval.
 pub fn report_csv(report: &Report, label: &str) -> String {
@@ -212,19 +193,6 @@ mod tests {
         let fb = header.iter().position(|h| *h == "fb").unwrap();
         // C̄o = 2.5, C̄p = 3.5 → FB = −1/3.
         assert!((row[fb].parse::<f64>().unwrap() + 1.0 / 3.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn atomic_write_replaces_the_file_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("sub").join("r.json");
-        write_atomic(&path, b"first").unwrap();
-        write_atomic(&path, b"second").unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "second");
-        assert_eq!(
-            std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
-            1
-        );
     }
 
     #[test]

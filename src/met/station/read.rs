@@ -127,7 +127,10 @@ impl StationMet {
                 ));
             }
         }
-        for h in headers.iter() {
+        for (i, h) in headers.iter().enumerate() {
+            if headers.iter().take(i).any(|earlier| earlier == h) {
+                return Err(bad(1, h, h, "each column once (this one is named twice)"));
+            }
             if !COLUMNS.contains(&h) {
                 return Err(bad(
                     1,
