@@ -181,6 +181,35 @@ pub fn profile_shape(z_m: f64, z0_m: f64, l_m: f64) -> f64 {
     (z_m / z0_m).ln() - psi_m(z_m * inv_l) + psi_m(z0_m * inv_l)
 }
 
+/// The boundary layer whose turbulence grows puffs in turbulence mode and moves particles:
+/// `bl`, its friction velocity floored at that of a [`CALM_WIND_M_S`] wind at `z_ref_m` in the
+/// same stability and roughness; and that calm-threshold boundary layer itself (its σv bounds a
+/// measured σv from below).
+///
+/// Hanna's (1982) σv, σw scale with u*, which falls to zero with the wind, so in calm air a
+/// turbulence-grown puff would hardly grow either (σ at the 0.01 m/s floor), and a measured
+/// σv = σθ·u vanishes with u as well. Flooring u* at the calm-threshold wind's is the
+/// turbulence-mode counterpart of the puff model's calm growth distance (CALPUFF's calm treatment with
+/// minimum turbulence: Scire et al. 2000, Input Group 12): a calm puff grows as in a 0.5 m/s
+/// wind, continuously in u*, and any boundary layer with a larger u* is left as it is.
+pub fn calm_boundary_layers(bl: &BoundaryLayer, z_ref_m: f64) -> (BoundaryLayer, BoundaryLayer) {
+    let z0 = bl.roughness_length_m;
+    let calm = BoundaryLayer {
+        friction_velocity_m_s: friction_velocity_from_wind(
+            CALM_WIND_M_S,
+            z_ref_m.max(2.0 * z0),
+            z0,
+            bl.obukhov_length_m,
+        ),
+        ..*bl
+    };
+    let floored = BoundaryLayer {
+        friction_velocity_m_s: bl.friction_velocity_m_s.max(calm.friction_velocity_m_s),
+        ..*bl
+    };
+    (floored, calm)
+}
+
 /// Friction velocity (m/s) from a wind speed measured at a reference height, by inverting the
 /// similarity profile.
 pub fn friction_velocity_from_wind(wind_m_s: f64, z_ref_m: f64, z0_m: f64, l_m: f64) -> f64 {

@@ -23,6 +23,7 @@ use rayon::prelude::*;
 
 use super::convective;
 use crate::met::atmosphere;
+use crate::met::boundary_layer::calm_boundary_layers;
 use crate::met::turbulence::{self, Turbulence};
 use crate::met::{BoundaryLayer, Meteorology};
 
@@ -202,11 +203,16 @@ impl Column {
     }
 
     /// The column of `met` above (x, y) at time t: its boundary layer, precipitation and wind
-    /// profile, with Hanna (1982) turbulence (σv scaled to any measured σθ).
+    /// profile, with Hanna (1982) turbulence (σv scaled to any measured σθ). In calm air the
+    /// turbulence is never below that of a 0.5 m/s wind at 10 m
+    /// ([`calm_boundary_layers`], the puff model's and CALPUFF's calm treatment): u* falls with
+    /// the wind, and particles released at 10 m in a 0.001 m/s wind stayed within a metre of
+    /// their height for an hour, their mass airborne and on no output layer.
     pub fn from_met(met: &dyn Meteorology, x_m: f64, y_m: f64, t_s: f64) -> Self {
         let s0 = met.sample(x_m, y_m, 0.0, t_s);
         let scale = met.sigma_v_scale(x_m, y_m, t_s);
-        Column::from_boundary_layer_scaled(&s0.boundary_layer, s0.precipitation_mm_h, scale, |z| {
+        let (bl, _) = calm_boundary_layers(&s0.boundary_layer, CALM_REFERENCE_HEIGHT_M);
+        Column::from_boundary_layer_scaled(&bl, s0.precipitation_mm_h, scale, |z| {
             let s = met.sample(x_m, y_m, z, t_s);
             [s.wind_u_m_s, s.wind_v_m_s, s.wind_w_m_s]
         })
@@ -347,6 +353,10 @@ impl Column {
 pub fn above_lid_top_m(lid_m: f64) -> f64 {
     (lid_m + 1000.0).max(3000.0)
 }
+
+/// Height (m) of the calm-threshold wind: the standard anemometer height, at which CALPUFF's
+/// calm threshold is defined.
+pub const CALM_REFERENCE_HEIGHT_M: f64 = 10.0;
 
 /// Spacing limits (m) of the column grid: finer than 2 km adds columns the met cannot resolve
 /// (station and gridded inputs are tens of km apart); coarser than 50 km misses fronts.
@@ -556,5 +566,42 @@ mod tests {
         // The analytic columns keep air of constant density.
         let plain = Column::from_boundary_layer(&bl, 0.0, |_| [4.0, 0.0, 0.0]);
         assert_eq!(plain.at(700.0).wind[3], 0.0);
+    }
+
+    #[test]
+    fn calm_air_keeps_the_turbulence_of_the_calm_threshold_wind() {
+        // Found by review: a 0.001 m/s wind gave u* at its 1e-4 floor, and particles released at
+        // 10 m never reached the ground in an hour.
+        let met = |wind_m_s: f64| crate::met::UniformMet {
+            wind_speed_m_s: wind_m_s,
+            reference_height_m: 10.0,
+            wind_from_deg: 270.0,
+            boundary_layer: BoundaryLayer {
+                friction_velocity_m_s: crate::met::boundary_layer::friction_velocity_from_wind(
+                    wind_m_s,
+                    10.0,
+                    0.1,
+                    f64::INFINITY,
+                ),
+                obukhov_length_m: f64::INFINITY,
+                mixing_height_m: 800.0,
+                roughness_length_m: 0.1,
+                stability: StabilityClass::D,
+            },
+            precipitation_mm_h: 0.0,
+            air_temperature_k: 288.15,
+            sigma_theta_deg: None,
+        };
+        let sigma_w = |wind_m_s: f64| {
+            Column::from_met(&met(wind_m_s), 0.0, 0.0, 0.0)
+                .at(10.0)
+                .sigma[2]
+        };
+        let threshold = sigma_w(0.5);
+        assert!(threshold > 0.05, "{threshold}");
+        assert_eq!(sigma_w(0.001), threshold);
+        assert_eq!(sigma_w(0.2), threshold);
+        // A wind above the threshold keeps its own, larger turbulence.
+        assert!(sigma_w(3.0) > 5.0 * threshold);
     }
 }

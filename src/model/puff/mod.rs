@@ -50,8 +50,8 @@ use std::f64::consts::TAU;
 
 use crate::field::{Fields, GridSpec, MassBudget};
 use crate::geo::TransverseMercator;
-use crate::met::boundary_layer::{friction_velocity_from_wind, CALM_WIND_M_S};
-use crate::met::{BoundaryLayer, Meteorology};
+use crate::met::boundary_layer::{calm_boundary_layers, CALM_WIND_M_S};
+use crate::met::Meteorology;
 use crate::model::gaussian::dense::WORKBOOK_WIND_HEIGHT_M;
 use crate::model::gaussian::vertical_factor;
 use crate::source::Source;
@@ -86,35 +86,6 @@ pub const CALM_WARNING: &str = "calm air (wind below";
 /// unchanged in winds at or above the threshold. Mass is untouched: only the width changes.
 pub fn calm_growth_distance_m(travel_m: f64, tau_s: f64) -> f64 {
     travel_m.max(CALM_WIND_M_S * tau_s)
-}
-
-/// The boundary layer whose turbulence grows puffs in turbulence mode: `bl`, its friction
-/// velocity floored at that of a [`CALM_WIND_M_S`] wind at `z_ref_m` in the same stability and
-/// roughness; and that calm-threshold boundary layer itself (its σv bounds a measured σv from
-/// below).
-///
-/// Hanna's (1982) σv, σw scale with u*, which falls to zero with the wind, so in calm air a
-/// turbulence-grown puff would hardly grow either (σ at the 0.01 m/s floor), and a measured
-/// σv = σθ·u vanishes with u as well. Flooring u* at the calm-threshold wind's is the
-/// turbulence-mode counterpart of [`calm_growth_distance_m`] (CALPUFF's calm treatment with
-/// minimum turbulence: Scire et al. 2000, Input Group 12): a calm puff grows as in a 0.5 m/s
-/// wind, continuously in u*, and any boundary layer with a larger u* is left as it is.
-pub fn calm_boundary_layers(bl: &BoundaryLayer, z_ref_m: f64) -> (BoundaryLayer, BoundaryLayer) {
-    let z0 = bl.roughness_length_m;
-    let calm = BoundaryLayer {
-        friction_velocity_m_s: friction_velocity_from_wind(
-            CALM_WIND_M_S,
-            z_ref_m.max(2.0 * z0),
-            z0,
-            bl.obukhov_length_m,
-        ),
-        ..*bl
-    };
-    let floored = BoundaryLayer {
-        friction_velocity_m_s: bl.friction_velocity_m_s.max(calm.friction_velocity_m_s),
-        ..*bl
-    };
-    (floored, calm)
 }
 
 /// Choices of the puff model.
