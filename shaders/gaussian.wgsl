@@ -6,7 +6,8 @@
 struct PlumeRec {
     // Source x, y (m) and the unit vector the wind blows towards (east, north).
     geometry: vec4<f32>,
-    // Transport speed (m/s), physical release height (m), lid (m; < 0 for none), 0.
+    // Transport speed (m/s), release height (m, less any stack-tip downwash), lid (m; < 0 for
+    // none), 1/3.5 for buoyancy-induced dispersion of a rising plume (else 0).
     flow: vec4<f32>,
     // Final rise (m), distance to final rise (m), gradual-rise coefficient c and power p
     // (rise = min(c·x^p, final) before the final distance; c = 0 without rise; p < 0 marks a
@@ -90,13 +91,21 @@ fn isc3_sigma_z_m(first: u32, count: u32, x_m: f32) -> f32 {
     return min(seg.y * pow(x_km, seg.z), ISC3_SIGMA_Z_CAP_M);
 }
 
-// (σy, σz) at downwind distance x, floored at 1 m (twin: Sigmas::at).
+// (σy, σz) at downwind distance x, floored at 1 m, with the buoyancy-induced dispersion
+// (rise/3.5)² added in quadrature where flow.w = 1/3.5 (twin: Sigmas::at).
 fn sigmas_at(p: PlumeRec, x_m: f32) -> vec2<f32> {
     let x = max(x_m, MIN_DISTANCE_M);
+    var s: vec2<f32>;
     if p.scheme.x == 0u {
-        return vec2<f32>(sigma_m(p.briggs_y, x), sigma_m(p.briggs_z, x));
+        s = vec2<f32>(sigma_m(p.briggs_y, x), sigma_m(p.briggs_z, x));
+    } else {
+        s = vec2<f32>(isc3_sigma_y_m(p.isc3_y, x), isc3_sigma_z_m(p.scheme.y, p.scheme.z, x));
     }
-    return vec2<f32>(isc3_sigma_y_m(p.isc3_y, x), isc3_sigma_z_m(p.scheme.y, p.scheme.z, x));
+    if p.flow.w > 0.0 {
+        let b = rise_at_m(p, x_m) * p.flow.w;
+        s = sqrt(s * s + vec2<f32>(b * b, b * b));
+    }
+    return s;
 }
 
 // Plume rise at downwind distance x (twin: RiseInputs::rise_at_m).

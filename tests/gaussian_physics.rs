@@ -284,3 +284,55 @@ fn a_slow_exit_in_a_strong_wind_is_drawn_down_before_it_rises() {
     let fast = PlumeGeometry::new(&src(20.0), &m, SigmaScheme::Briggs, Terrain::Rural, &tm);
     assert_eq!(fast.effective_height_m(0.0), 50.0);
 }
+
+/// Buoyancy-induced dispersion (Pasquill 1976; ISC3's default): a rising plume's σy and σz are
+/// (σ² + (Δh(x)/3.5)²)^½ with Δh(x) its rise at x. A 50 m stack, F_b = 92.7 m⁴/s³, class D,
+/// 5 m/s: Δh = 117 m; at 1 km σz = 38 m becomes 48 m with the gradual rise of 91 m there, and
+/// the ground-level centreline concentration is the image pair with those σ. Found by review:
+/// it was ×50 too low at 1 km.
+#[test]
+fn a_rising_plume_spreads_by_its_own_rise_as_well() {
+    use plume::source::plume_rise::RiseInputs;
+    use plume::source::Stack;
+    let tm = TransverseMercator::new(CENTRE);
+    let stack = Stack {
+        diameter_m: 3.0,
+        exit_velocity_m_s: 15.0,
+        exit_temperature_k: 400.0,
+    };
+    let src = Source {
+        name: "stack".into(),
+        location: CENTRE,
+        height_m: 50.0,
+        start_s: 0.0,
+        duration_s: 3600.0,
+        releases: vec![],
+        stack: Some(stack),
+        release_temperature_k: None,
+    };
+    let mut m = met(StabilityClass::D, 5000.0);
+    m.wind_speed_m_s = 5.0;
+    m.reference_height_m = 50.0;
+    let p = PlumeGeometry::new(&src, &m, SigmaScheme::Briggs, Terrain::Rural, &tm);
+    let rise = RiseInputs {
+        stack,
+        air_temperature_k: m.air_temperature_k,
+        wind_m_s: 5.0,
+        stability: StabilityClass::D,
+    };
+    let ambient = Sigmas::new(SigmaScheme::Briggs, StabilityClass::D, Terrain::Rural);
+    for x in [300.0, 1000.0, 3000.0, 20_000.0] {
+        let dh = rise.rise_at_m(x);
+        let (sy0, sz0) = ambient.at(x);
+        let (sy, sz) = p.sigmas.at(x);
+        assert!((sy - (sy0 * sy0 + (dh / 3.5).powi(2)).sqrt()).abs() < 1e-9 * sy);
+        assert!((sz - (sz0 * sz0 + (dh / 3.5).powi(2)).sqrt()).abs() < 1e-9 * sz);
+        let h = 50.0 + dh;
+        let want = 2.0 * (-(h * h) / (2.0 * sz * sz)).exp() / (TAU * p.u_m_s * sy * sz);
+        let got = p.concentration_per_rate(p.x_m + x, p.y_m, 0.0);
+        assert!((got / want - 1.0).abs() < 1e-9, "x {x}: {got:e} vs {want:e}");
+    }
+    // The rise makes the difference near the stack, little far away.
+    let (_, sz0) = ambient.at(1000.0);
+    assert!(p.sigmas.at(1000.0).1 > 1.2 * sz0);
+}

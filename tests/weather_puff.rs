@@ -67,18 +67,13 @@ fn steady_setup() -> Setup {
     setup
 }
 
-#[test]
-fn steady_uniform_wind_puffs_converge_to_the_gaussian_plume() {
-    let s = scenario(
-        "[[0, 3], [3, 50], [50, 200]]",
-        r#"{ substance = "chlorine", rate_kg_s = 2.0 }"#,
-        10_800.0,
-        1800.0,
-        "",
-    );
-    let met = uniform(&s);
+/// Runs the steady plume and the puff model on `s` and returns the number of cells compared
+/// (within two σy of the axis, from 1.5 km downwind to 2 km short of the grid's edge, at the
+/// last output time), the worst relative difference, and the puff run.
+fn puffs_against_plume(s: &Scenario) -> (usize, f64, puff::PuffOutput) {
+    let met = uniform(s);
     let tm = TransverseMercator::new(s.domain.centre);
-    let grid = GridSpec::from_scenario(&s);
+    let grid = GridSpec::from_scenario(s);
     let plume = gaussian::run(
         &s.sources,
         &s.species,
@@ -141,6 +136,19 @@ fn steady_uniform_wind_puffs_converge_to_the_gaussian_plume() {
             }
         }
     }
+    (compared, worst, out)
+}
+
+#[test]
+fn steady_uniform_wind_puffs_converge_to_the_gaussian_plume() {
+    let s = scenario(
+        "[[0, 3], [3, 50], [50, 200]]",
+        r#"{ substance = "chlorine", rate_kg_s = 2.0 }"#,
+        10_800.0,
+        1800.0,
+        "",
+    );
+    let (compared, worst, out) = puffs_against_plume(&s);
     assert!(compared > 2000, "only {compared} cells compared");
     if std::env::var("PUFF_DEBUG").is_ok() {
         eprintln!("compared {compared} cells, worst relative difference {worst:.4}");
@@ -149,6 +157,22 @@ fn steady_uniform_wind_puffs_converge_to_the_gaussian_plume() {
     let b = out.fields.species[0].budget.unwrap();
     assert!(b.relative_imbalance().abs() < 1e-12, "{b:?}");
     assert!((b.released - 2.0 * 10_800.0).abs() < 1e-9 * b.released);
+}
+
+/// A buoyant stack: the puffs spread by the plume's own rise as the steady plume does
+/// (buoyancy-induced dispersion, (Δh/3.5)² added to σ²), so they still converge to it.
+#[test]
+fn a_buoyant_stacks_puffs_converge_to_its_plume_with_the_rises_own_spread() {
+    let s = scenario(
+        "[[0, 3], [3, 50], [50, 200]]",
+        r#"{ nuclide = "Kr-85", rate_bq_s = 1.0e9 }"#,
+        10_800.0,
+        1800.0,
+        "stack_diameter_m = 3\nexit_velocity_m_s = 15\nexit_temperature_k = 400",
+    );
+    let (compared, worst, _) = puffs_against_plume(&s);
+    assert!(compared > 2000, "only {compared} cells compared");
+    assert!(worst < 0.05, "worst relative difference {worst}");
 }
 
 #[test]

@@ -15,7 +15,9 @@ use super::shaders;
 use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::UniformMet;
-use crate::model::gaussian::sigma::{isc3_sigma_y_coefficients, isc3_sigma_z_segments};
+use crate::model::gaussian::sigma::{
+    isc3_sigma_y_coefficients, isc3_sigma_z_segments, BID_RISE_RATIO,
+};
 use crate::model::gaussian::{self, PlumeGeometry, Setup, Sigmas};
 use crate::source::Source;
 use crate::substance::Species;
@@ -96,9 +98,13 @@ pub fn plume_records(plumes: &[PlumeGeometry], segments: &mut Vec<[f32; 4]>) -> 
                     power as f32,
                 ];
             }
-            match p.sigmas {
+            if matches!(p.sigmas, Sigmas::Rising { .. }) {
+                // Buoyancy-induced dispersion: σ² + (rise/3.5)² (twin: Sigmas::at).
+                r.flow[3] = (1.0 / BID_RISE_RATIO) as f32;
+            }
+            match p.sigmas.passive_form() {
                 // Refused by `steady_grids` before the records are built.
-                Sigmas::DenseGas(_) => {}
+                Sigmas::DenseGas(_) | Sigmas::Rising { .. } => {}
                 Sigmas::Briggs { y, z } => {
                     r.briggs_y = [y.a as f32, y.b as f32, y.p as f32, 0.0];
                     r.briggs_z = [z.a as f32, z.b as f32, z.p as f32, 0.0];

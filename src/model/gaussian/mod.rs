@@ -84,7 +84,14 @@ impl PlumeGeometry {
             y_m,
             downwind: met.wind_direction_unit(),
             u_m_s,
-            sigmas: Sigmas::new(scheme, bl.stability, terrain),
+            sigmas: match rise {
+                // A plume that rises spreads by its own buoyancy as well (BID).
+                Some(rise) if rise.final_rise_m() > 0.0 => Sigmas::Rising {
+                    passive: Sigmas::new(scheme, bl.stability, terrain).passive(),
+                    rise,
+                },
+                _ => Sigmas::new(scheme, bl.stability, terrain),
+            },
             lid_m: bl.gaussian_lid_m(h_final),
             stack_height_m,
             rise,

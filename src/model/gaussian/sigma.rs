@@ -18,6 +18,7 @@
 use super::dense::DenseGasSigmas;
 use crate::met::StabilityClass;
 use crate::scenario::{SigmaScheme, Terrain};
+use crate::source::plume_rise::RiseInputs;
 
 /// Smallest downwind distance at which σ is evaluated (m).
 pub const MIN_DISTANCE_M: f64 = 1.0;
@@ -193,7 +194,22 @@ pub enum Sigmas {
     /// A dense gas: the gravity-spread cloud of Britter & McQuaid, then a passive plume from
     /// virtual sources ([`super::dense`]).
     DenseGas(DenseGasSigmas),
+    /// A stack plume that rises: the passive scheme with buoyancy-induced dispersion,
+    /// σ_e = (σ² + (Δh(x)/3.5)²)^½ for σy and σz, Δh(x) the rise at x ([`BID_RISE_RATIO`]).
+    Rising {
+        passive: PassiveSigmas,
+        rise: RiseInputs,
+    },
 }
+
+/// Δh/σ of buoyancy-induced dispersion: the turbulence of the rising plume's own entrainment
+/// spreads it by σ = Δh/3.5 about its centre line (Pasquill 1976, *Atmospheric dispersion
+/// parameters in Gaussian plume modeling, part II*, EPA-600/4-76-030b), added in quadrature to
+/// the ambient σy and σz by default in ISC3 (US EPA 1995, EPA-454/B-95-003b, vol. II, §1.1.5)
+/// and, as σ_b = 0.4·Δh/√2 = Δh/3.54, in AERMOD (Cimorelli et al. 2005, J. Appl. Meteorol.
+/// 44:682). Without it a stack plume's ground concentration within ~2 km was too low by up to
+/// ×50 (found by review).
+pub const BID_RISE_RATIO: f64 = 3.5;
 
 /// The passive schemes, which a dense-gas plume continues into.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -234,12 +250,29 @@ impl Sigmas {
         }
     }
 
+    /// The scheme without buoyancy-induced dispersion (a rising plume's ambient curves); any
+    /// other scheme as it is.
+    pub fn passive_form(&self) -> Sigmas {
+        match *self {
+            Sigmas::Rising {
+                passive: PassiveSigmas::Briggs { y, z },
+                ..
+            } => Sigmas::Briggs { y, z },
+            Sigmas::Rising {
+                passive: PassiveSigmas::Isc3 { class },
+                ..
+            } => Sigmas::Isc3 { class },
+            s => s,
+        }
+    }
+
     /// The passive scheme (for a dense gas, the one it continues into).
     pub fn passive(&self) -> PassiveSigmas {
         match *self {
             Sigmas::Briggs { y, z } => PassiveSigmas::Briggs { y, z },
             Sigmas::Isc3 { class } => PassiveSigmas::Isc3 { class },
             Sigmas::DenseGas(d) => d.passive,
+            Sigmas::Rising { passive, .. } => passive,
         }
     }
 
@@ -248,6 +281,11 @@ impl Sigmas {
     pub fn at(&self, x_m: f64) -> (f64, f64) {
         match self {
             Sigmas::DenseGas(d) => d.at(x_m),
+            Sigmas::Rising { passive, rise } => {
+                let (sy, sz) = passive.at(x_m);
+                let b = rise.rise_at_m(x_m) / BID_RISE_RATIO;
+                (sy.hypot(b), sz.hypot(b))
+            }
             _ => self.passive().at(x_m),
         }
     }

@@ -53,6 +53,7 @@ use crate::geo::TransverseMercator;
 use crate::met::boundary_layer::{calm_boundary_layers, CALM_WIND_M_S};
 use crate::met::Meteorology;
 use crate::model::gaussian::dense::WORKBOOK_WIND_HEIGHT_M;
+use crate::model::gaussian::sigma::BID_RISE_RATIO;
 use crate::model::gaussian::vertical_factor;
 use crate::source::Source;
 use crate::substance::Species;
@@ -365,10 +366,15 @@ impl<'a> PuffRun<'a> {
                     p.grow_turbulent(&t, sub_t, sub_ds)
                 }
             };
-            // Plume rise at the middle of the sub-step.
-            let h_eff = p.z_m
-                + p.rise
-                    .map_or(0.0, |r| r.rise_at_m(p.travel_m - 0.5 * sub_ds));
+            // Plume rise at the middle of the sub-step, and the spread the rise itself makes:
+            // buoyancy-induced dispersion, (Δh/3.5)² added to each σ² as in the steady plume
+            // (`Sigmas::Rising`); the puff's own σ, which the next step grows, is the ambient one.
+            let rise_m = p
+                .rise
+                .map_or(0.0, |r| r.rise_at_m(p.travel_m - 0.5 * sub_ds));
+            let h_eff = p.z_m + rise_m;
+            let bid_m = rise_m / BID_RISE_RATIO;
+            let (sy, sz) = (sy.hypot(bid_m), sz.hypot(bid_m));
             let norm = 1.0 / ((TAU).sqrt() * sz);
             let lid = bl.gaussian_lid_m(p.final_height_m());
             let vertical_per_m: Vec<f64> = self
