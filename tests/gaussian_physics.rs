@@ -287,9 +287,9 @@ fn a_slow_exit_in_a_strong_wind_is_drawn_down_before_it_rises() {
 
 /// Buoyancy-induced dispersion (Pasquill 1976; ISC3's default): a rising plume's σy and σz are
 /// (σ² + (Δh(x)/3.5)²)^½ with Δh(x) its rise at x. A 50 m stack, F_b = 92.7 m⁴/s³, class D,
-/// 5 m/s: Δh = 117 m; at 1 km σz = 38 m becomes 48 m with the gradual rise of 91 m there, and
-/// the ground-level centreline concentration is the image pair with those σ. Found by review:
-/// it was ×50 too low at 1 km.
+/// 5 m/s: Δh = 117 m from 730 m on; at 1 km σz = 38 m becomes 51 m, and the ground-level
+/// centreline concentration is the image pair with those σ. Found by review: it was ×47 too
+/// low at 1 km.
 #[test]
 fn a_rising_plume_spreads_by_its_own_rise_as_well() {
     use plume::source::plume_rise::RiseInputs;
