@@ -330,7 +330,10 @@ fn a_rising_plume_spreads_by_its_own_rise_as_well() {
         let h = 50.0 + dh;
         let want = 2.0 * (-(h * h) / (2.0 * sz * sz)).exp() / (TAU * p.u_m_s * sy * sz);
         let got = p.concentration_per_rate(p.x_m + x, p.y_m, 0.0);
-        assert!((got / want - 1.0).abs() < 1e-9, "x {x}: {got:e} vs {want:e}");
+        assert!(
+            (got / want - 1.0).abs() < 1e-9,
+            "x {x}: {got:e} vs {want:e}"
+        );
     }
     // The rise makes the difference near the stack, little far away.
     let (_, sz0) = ambient.at(1000.0);

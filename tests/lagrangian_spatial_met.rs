@@ -180,17 +180,34 @@ fn a_stack_rises_in_the_weather_of_the_moment_each_particle_leaves_it() {
     let plan = &plans[0];
     assert_eq!(plan.release_height_m(100.0), 50.0 + night);
     assert_eq!(plan.release_height_m(TURN_S + 100.0), 50.0 + day);
-    for p in plume::model::lagrangian::release::create_particles(&plans) {
+    // Each particle starts about its risen centre with the rise's own spread, Δh/3.5
+    // (buoyancy-induced dispersion): the mean and spread of each group's heights show which
+    // rise it took.
+    let key = plume::rng::StreamKey { seed: 7, member: 0 };
+    let mut groups = [(0.0f64, 0.0f64, 0usize); 2];
+    for p in plume::model::lagrangian::release::create_particles(&plans, key) {
         let t = f64::from(p.release_time_s());
         if (t - TURN_S).abs() < 1.0 {
             continue; // the f32 release time may round across the turn
         }
-        let want = 50.0 + if t < TURN_S { night } else { day };
+        let g = &mut groups[usize::from(t >= TURN_S)];
+        g.0 += f64::from(p.z_m());
+        g.1 += f64::from(p.z_m()).powi(2);
+        g.2 += 1;
+    }
+    for ((sum, sum2, n), rise) in groups.into_iter().zip([night, day]) {
+        assert!(n > 500, "{n} particles");
+        let mean = sum / n as f64;
+        let sd = (sum2 / n as f64 - mean * mean).sqrt();
+        let spread = rise / 3.5;
         assert!(
-            (f64::from(p.z_m()) - want).abs() < 1e-3,
-            "released at {} s from {} m",
-            p.release_time_s(),
-            p.z_m()
+            (mean - (50.0 + rise)).abs() < 4.0 * spread / (n as f64).sqrt(),
+            "mean {mean} m against {} m",
+            50.0 + rise
+        );
+        assert!(
+            (sd / spread - 1.0).abs() < 0.1,
+            "spread {sd} m against {spread} m"
         );
     }
 }

@@ -242,7 +242,11 @@ pub fn simulate(
     let mut released = vec![0.0; ns];
     plans.iter().for_each(|p| p.add_released(&mut released));
     let scales = Scales::new(&released, duration_s);
-    let mut particles = create_particles(plans);
+    let key = StreamKey {
+        seed: cfg.seed,
+        member: cfg.member,
+    };
+    let mut particles = create_particles(plans, key);
     let n_chunks = rayon::current_num_threads().max(1) * cfg.chunks_per_thread.max(1);
     let mut tallies = vec![Tally::new(ns, nz, n_cells); n_chunks];
     let mut exposure_total = vec![0i64; ns * nz * n_cells];
@@ -260,10 +264,6 @@ pub fn simulate(
         .iter()
         .map(|l| (l.bottom_m as f32, l.top_m as f32))
         .collect();
-    let key = StreamKey {
-        seed: cfg.seed,
-        member: cfg.member,
-    };
     let schedule = sync_schedule(grid, sampling_step_s(cfg, plans));
     let extent = grid_bounds_m(grid);
     let rebuild = flow.varies();

@@ -9,6 +9,13 @@
 //! source's table [`SourcePlan::entries`] maps shares to species amounts.
 
 use super::particle::{Particle, MAX_CLASSES, STATUS_WAITING};
+#[cfg(doc)]
+use crate::model::gaussian::sigma::BID_RISE_RATIO;
+use crate::rng::StreamKey;
+
+/// The random-number block of a particle's release spread (block 0 drives its sub-steps, 1
+/// its first velocity).
+pub const RELEASE_SPREAD_BLOCK: u32 = 2;
 pub use crate::source::Deposition as DepositionParams;
 
 /// One species a source emits: which class carries it and how much each particle holds.
@@ -34,6 +41,20 @@ pub struct Emission {
     pub deposition: DepositionParams,
 }
 
+/// The plume rise of a stack in force from a time on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RiseStep {
+    /// From this time on (s since start).
+    pub from_s: f64,
+    /// Height added to the stack's (m): the final rise less any stack-tip downwash (negative
+    /// where the downwash outweighs the rise, never below the ground).
+    pub height_m: f64,
+    /// The spread of the rise itself, σ = Δh/3.5 (m): buoyancy-induced dispersion, as the
+    /// Gaussian models add it ([`BID_RISE_RATIO`]). Particles start that far about the risen
+    /// centre, in each direction.
+    pub spread_m: f64,
+}
+
 /// A point source in the local frame, ready for release.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourcePlan {
@@ -41,10 +62,9 @@ pub struct SourcePlan {
     pub x_m: f64,
     pub y_m: f64,
     pub z_m: f64,
-    /// Plume rise (m) above `z_m` from each time on (s since start, ascending): a particle
-    /// released at t starts at `z_m` + the rise of the last entry at or before t (none: no rise;
-    /// negative where stack-tip downwash outweighs the rise, never below −`z_m`).
-    pub rise_m: Vec<(f64, f64)>,
+    /// Plume rise from each time on (ascending): a particle released at t starts around
+    /// `z_m` + the height of the last entry at or before t (none: no rise).
+    pub rise: Vec<RiseStep>,
     /// Release window inside the run (s since start).
     pub start_s: f64,
     pub duration_s: f64,
@@ -107,7 +127,7 @@ impl SourcePlan {
             x_m: position_m[0],
             y_m: position_m[1],
             z_m: position_m[2],
-            rise_m: vec![],
+            rise: vec![],
             start_s: start,
             duration_s: window,
             particles,
@@ -116,22 +136,21 @@ impl SourcePlan {
         })
     }
 
-    /// The same plan with the plume rise schedule `rise_m` ((from time s, rise m), ascending).
-    pub fn with_rise(mut self, rise_m: Vec<(f64, f64)>) -> Self {
-        self.rise_m = rise_m;
+    /// The same plan with the plume rise schedule `rise` (ascending in time).
+    pub fn with_rise(mut self, rise: Vec<RiseStep>) -> Self {
+        self.rise = rise;
         self
     }
 
-    /// Release height (m) of a particle released at `t_s`: the plan's height plus the plume rise
-    /// then in force.
+    /// The plume rise in force at `t_s`, if any.
+    pub fn rise_at(&self, t_s: f64) -> Option<&RiseStep> {
+        self.rise.iter().take_while(|r| r.from_s <= t_s).last()
+    }
+
+    /// Height (m) of the centre that a particle released at `t_s` starts about: the plan's
+    /// height plus the plume rise then in force.
     pub fn release_height_m(&self, t_s: f64) -> f64 {
-        let rise = self
-            .rise_m
-            .iter()
-            .take_while(|&&(from, _)| from <= t_s)
-            .last()
-            .map_or(0.0, |&(_, r)| r);
-        self.z_m + rise
+        self.z_m + self.rise_at(t_s).map_or(0.0, |r| r.height_m)
     }
 
     /// True when any species of this source decays.
@@ -163,8 +182,11 @@ pub fn share_particles(total: usize, n_sources: usize) -> Vec<usize> {
 }
 
 /// Creates every particle of every source, waiting, in order of release time (ties by source,
-/// then index); the index in that order is each particle's random-number id.
-pub fn create_particles(plans: &[SourcePlan]) -> Vec<Particle> {
+/// then index); the index in that order is each particle's random-number id. A stack's
+/// particles start about the risen centre with the rise's own spread (Gaussian, σ =
+/// [`RiseStep::spread_m`] each way, reflected at the ground), drawn from the key's stream
+/// [`RELEASE_SPREAD_BLOCK`] of the particle, so the positions are the same on any backend.
+pub fn create_particles(plans: &[SourcePlan], key: StreamKey) -> Vec<Particle> {
     let mut order: Vec<(f32, u32, usize)> = plans
         .iter()
         .enumerate()
@@ -180,9 +202,16 @@ pub fn create_particles(plans: &[SourcePlan]) -> Vec<Particle> {
             let plan = &plans[s as usize];
             let mut mass = [0.0; MAX_CLASSES];
             mass[..plan.classes.len()].fill(1.0);
-            let z_m = plan.release_height_m(plan.release_time_s(i));
+            let t_rel = plan.release_time_s(i);
+            let (mut x, mut y, mut z) = (plan.x_m, plan.y_m, plan.release_height_m(t_rel));
+            if let Some(spread) = plan.rise_at(t_rel).map(|r| r.spread_m).filter(|&s| s > 0.0) {
+                let xi = key.normals4(id as u32, 0, RELEASE_SPREAD_BLOCK);
+                x += spread * f64::from(xi[0]);
+                y += spread * f64::from(xi[1]);
+                z = (z + spread * f64::from(xi[2])).abs();
+            }
             Particle {
-                pos: [plan.x_m as f32, plan.y_m as f32, z_m as f32, t],
+                pos: [x as f32, y as f32, z as f32, t],
                 vel: [0.0; 3],
                 step: 0,
                 mass,
@@ -264,7 +293,7 @@ mod tests {
     fn particles_are_ordered_by_release_time_with_ids_in_that_order() {
         let a = SourcePlan::new([0.0; 3], 0.0, 100.0, 100.0, &[emission(0, 1.0, 0.0)], 4).unwrap();
         let b = SourcePlan::new([1.0; 3], 10.0, 20.0, 100.0, &[emission(0, 1.0, 0.0)], 3).unwrap();
-        let ps = create_particles(&[a, b]);
+        let ps = create_particles(&[a, b], StreamKey { seed: 1, member: 0 });
         assert_eq!(ps.len(), 7);
         assert!(ps.windows(2).all(|w| w[0].pos[3] <= w[1].pos[3]));
         assert!(ps.iter().enumerate().all(|(i, p)| p.id == i as u32));

@@ -2,10 +2,11 @@
 //! Briggs plume rise for stacks), the flow column of the scenario's meteorology, the grid.
 
 use super::driver::{simulate, Flow, LagrangianConfig, LagrangianRun, Progress};
-use super::release::{share_particles, Emission, PlanError, SourcePlan};
+use super::release::{share_particles, Emission, PlanError, RiseStep, SourcePlan};
 use crate::field::GridSpec;
 use crate::geo::TransverseMercator;
 use crate::met::Meteorology;
+use crate::model::gaussian::sigma::BID_RISE_RATIO;
 use crate::scenario::Scenario;
 use crate::source::plume_rise::RiseInputs;
 
@@ -15,9 +16,10 @@ pub const RISE_UPDATE_S: f64 = 600.0;
 
 /// Plans every source of `scenario`, sharing `particles` among them; release heights include
 /// the Briggs (1975) final plume rise of stacks with exit conditions (from the stack height
-/// lowered by any stack-tip downwash), in the meteorology at the
-/// stack (wind at its top, air temperature, stability class) when each particle is released,
-/// evaluated every [`RISE_UPDATE_S`] from the release start.
+/// lowered by any stack-tip downwash), with the rise's own spread (buoyancy-induced dispersion,
+/// Δh/3.5 about the risen centre), in the meteorology at the stack (wind at its top, air
+/// temperature, stability class) when each particle is released, evaluated every
+/// [`RISE_UPDATE_S`] from the release start.
 pub fn plan_sources(
     scenario: &Scenario,
     met: &dyn Meteorology,
@@ -39,15 +41,20 @@ pub fn plan_sources(
                     wind_m_s: at_top.wind_speed_m_s(),
                     stability: at_top.boundary_layer.stability,
                 };
-                rise.stack_tip_downwash_m(src.height_m) + rise.final_rise_m()
+                let final_m = rise.final_rise_m();
+                RiseStep {
+                    from_s: t_s,
+                    height_m: rise.stack_tip_downwash_m(src.height_m) + final_m,
+                    spread_m: final_m / BID_RISE_RATIO,
+                }
             };
             let end_s = src.end_s().min(scenario.duration_s);
-            let rise_m: Vec<(f64, f64)> = src.stack.map_or(vec![], |stack| {
+            let rise: Vec<RiseStep> = src.stack.map_or(vec![], |stack| {
                 let mut t = src.start_s;
-                let mut out = vec![(t, rise_at(stack, t))];
+                let mut out = vec![rise_at(stack, t)];
                 while t + RISE_UPDATE_S < end_s {
                     t += RISE_UPDATE_S;
-                    out.push((t, rise_at(stack, t)));
+                    out.push(rise_at(stack, t));
                 }
                 out
             });
@@ -69,7 +76,7 @@ pub fn plan_sources(
                 &emissions,
                 n,
             )
-            .map(|plan| plan.with_rise(rise_m))
+            .map(|plan| plan.with_rise(rise))
         })
         .collect()
 }

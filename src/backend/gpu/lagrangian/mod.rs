@@ -123,7 +123,11 @@ pub fn simulate(
     let mut released = vec![0.0; ns];
     plans.iter().for_each(|p| p.add_released(&mut released));
     let scales = Scales::new(&released, duration_s);
-    let particles = create_particles(plans);
+    let key = StreamKey {
+        seed: cfg.seed,
+        member: cfg.member,
+    };
+    let particles = create_particles(plans, key);
     let release_times: Vec<f32> = particles.iter().map(|p| p.pos[3]).collect();
     let extent = grid_bounds_m(grid);
     let rebuild = flow.varies();
@@ -152,10 +156,6 @@ pub fn simulate(
     )?;
     drop(particles);
     let half = 0.5 * grid.dx_m;
-    let key = StreamKey {
-        seed: cfg.seed,
-        member: cfg.member,
-    };
     let base = StepParams {
         precipitation: u32::from(columns.raining()),
         time_step_factor: cfg.step.time_step_factor,
