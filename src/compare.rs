@@ -279,9 +279,19 @@ pub fn compare(runs: Vec<RunSummary>) -> Comparison {
         let at = |r: &RunSummary| consequence(r).towns.into_iter().find(|t| &t.town == town);
         let mut push =
             |what: &str, unit: &str, f: &dyn Fn(&crate::impact::TownExposure) -> Option<f64>| {
+                let listed: Vec<Option<crate::impact::TownExposure>> =
+                    runs.iter().map(at).collect();
                 let values: Vec<Option<f64>> =
-                    runs.iter().map(|r| at(r).and_then(|t| f(&t))).collect();
+                    listed.iter().map(|t| t.as_ref().and_then(f)).collect();
                 if values.iter().any(Option::is_some) {
+                    // A run's summary lists only the towns it exposed: one that does not list
+                    // the town gave it no dose, no action and no AEGL tier (found by review: the
+                    // row was left blank, with no change).
+                    let values = listed
+                        .iter()
+                        .zip(values)
+                        .map(|(t, v)| if t.is_none() { Some(0.0) } else { v })
+                        .collect();
                     rows.push(Row {
                         metric: format!("town {town}: {what}"),
                         unit: unit.into(),
@@ -477,6 +487,9 @@ impl Comparison {
             for (k, (&v, &raw)) in values.iter().zip(&r.values).enumerate() {
                 let text = if not_reached(&r.unit, raw) {
                     "not reached".into()
+                } else if r.ordinal {
+                    // A rank is a whole number: "2", not "2.00".
+                    v.map_or(String::new(), |x| format!("{x:.0}"))
                 } else {
                     cell(v)
                 };
@@ -587,6 +600,10 @@ mod tests {
         let text = c.to_text();
         let level = line_of(&text, "action level");
         assert!(level.ends_with("1→2") && !level.contains('%'), "{level}");
+        assert!(
+            !level.contains("1.00") && !level.contains("2.00"),
+            "{level}"
+        );
         // Two options of one scenario name are told apart by their files.
         assert!(c.to_csv().starts_with("metric,unit,base,vent\n"));
         c.options[1] = "base".into();
