@@ -124,6 +124,38 @@ fn station_errors_name_file_line_and_column() {
 }
 
 #[test]
+fn a_calm_record_has_no_direction_and_does_not_turn_the_wind() {
+    // Found by review: a calm written as 0 m/s from 0° (METAR 00000KT) was read as a north
+    // wind, and interpolation turned the next hour's west wind north-west.
+    let text = "time,station,lat,lon,wind_speed_m_s,wind_from_deg,stability\n\
+                2026-07-14T06:00:00Z,A,45.068,-66.455,0,0,D\n\
+                2026-07-14T07:00:00Z,A,45.068,-66.455,5,270,D\n\
+                2026-07-14T08:00:00Z,A,45.068,-66.455,5,270,D\n";
+    let tm = TransverseMercator::new(CENTRE);
+    let (met, _) = StationMet::parse(
+        text,
+        Path::new("calm.csv"),
+        start(),
+        2.0 * 3600.0,
+        &tm,
+        StationOptions::default(),
+    )
+    .unwrap();
+    let s = &met.stations[0];
+    for t in [1800.0, 3600.0, 5400.0] {
+        let m = met.sample(s.x_m, s.y_m, 10.0, t);
+        // From the west (270°) throughout: blowing east, no north–south component (but for
+        // the meridian convergence, 0.2° here).
+        assert!(
+            m.wind_speed_m_s() > 0.1 && m.wind_v_m_s.abs() < 0.01 * m.wind_speed_m_s(),
+            "t {t}: u {} v {}",
+            m.wind_u_m_s,
+            m.wind_v_m_s
+        );
+    }
+}
+
+#[test]
 fn a_column_named_twice_is_refused_not_read_from_its_first_copy() {
     // Found by review: a second wind_speed_m_s column was silently ignored.
     let header = STATIONS.lines().find(|l| l.starts_with("time")).unwrap();

@@ -10,7 +10,7 @@
 //! | `lat`, `lon` | yes | decimal degrees WGS84 | station position (constant per station) |
 //! | `wind_height_m` | no (10) | m above ground | anemometer height (constant per station) |
 //! | `wind_speed_m_s` | yes | m/s | mean wind speed at `wind_height_m` |
-//! | `wind_from_deg` | yes | degrees clockwise from true north | direction the wind blows from |
+//! | `wind_from_deg` | yes | degrees clockwise from true north | direction the wind blows from; ignored in a calm (speed 0), whose direction is interpolated from the records either side |
 //! | `stability` | one of these two | `A`–`F` | Pasquill–Gifford class |
 //! | `obukhov_length_m` | one of these two | m | Obukhov length L |
 //! | `friction_velocity_m_s` | no | m/s | u*; derived from the wind profile when absent |

@@ -309,15 +309,16 @@ impl StationMet {
                 Cell::Gap => gaps.push((name, t_s)),
                 Cell::Absent => {}
             };
-            put(
-                &mut d.speed,
-                num("wind_speed_m_s", 0.0, 100.0, "m/s")?,
-                "wind_speed_m_s",
-                &mut d.gaps,
-            );
+            let speed = num("wind_speed_m_s", 0.0, 100.0, "m/s")?;
+            let from_deg = num("wind_from_deg", 0.0, 360.0, "degrees")?;
+            // A calm (WMO dd = 00, METAR 00000KT) has no direction: its 0° is not north, and the
+            // direction is interpolated across it from the records either side (found by
+            // review: a calm at 0° turned a west wind's first hour into a north-west one).
+            let calm = matches!(speed, Cell::Value(v) if v == 0.0);
+            put(&mut d.speed, speed, "wind_speed_m_s", &mut d.gaps);
             put(
                 &mut d.from_deg,
-                num("wind_from_deg", 0.0, 360.0, "degrees")?,
+                if calm { Cell::Absent } else { from_deg },
                 "wind_from_deg",
                 &mut d.gaps,
             );
