@@ -258,3 +258,76 @@ fn a_region_wholly_outside_a_grib2_grid_is_rejected() {
         "{msg}"
     );
 }
+
+/// Rewrites every message of `messages` whose parameter (discipline 0) is `category`/`from` to
+/// `category`/`to`, and sets every message's originating centre to `centre`.
+fn rewritten(messages: &[&[u8]], category: u8, from: u8, to: u8, centre: u16) -> Vec<u8> {
+    let mut out = vec![];
+    for m in messages {
+        let mut m = m.to_vec();
+        m[21..23].copy_from_slice(&centre.to_be_bytes());
+        // Walk the sections from section 1 to the product definition (section 4).
+        let mut at = 16;
+        while at + 5 <= m.len() {
+            let len = u32::from_be_bytes(m[at..at + 4].try_into().unwrap()) as usize;
+            if m[at + 4] == 4 && m[6] == 0 && m[at + 9] == category && m[at + 10] == from {
+                m[at + 10] = to;
+            }
+            at += len;
+        }
+        out.extend(m);
+    }
+    out
+}
+
+#[test]
+fn ncep_boundary_layer_height_and_accumulated_precipitation_are_understood() {
+    // Found by review: GFS, NAM and HRRR write the boundary-layer height as NCEP's local 3/196
+    // (HPBL), which was refused as "missing"; an accumulated precipitation (1/8) without a
+    // rate was ignored without a word.
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data/lepreau_nwp_sample.grib2");
+    let bytes = std::fs::read(&src).unwrap();
+    let messages = grib_messages(&bytes);
+    let tm = TransverseMercator::new(CENTRE);
+    let start: DateTime<Utc> = "2026-03-02T00:00:00Z".parse().unwrap();
+    let read = |path: &Path| {
+        plume::met::gridded::grib2::read(
+            path,
+            start,
+            21_600.0,
+            &tm,
+            region(),
+            GriddedOptions::default(),
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (reference, _) = read(&src).unwrap();
+    let ncep = dir.path().join("ncep.grib2");
+    std::fs::write(&ncep, rewritten(&messages, 3, 18, 196, 7)).unwrap();
+    let (met, _) = read(&ncep).unwrap();
+    for t in [0.0, 7_200.0, 21_600.0] {
+        let (a, b) = (
+            met.sample(0.0, 0.0, 10.0, t),
+            reference.sample(0.0, 0.0, 10.0, t),
+        );
+        assert_eq!(
+            a.boundary_layer.mixing_height_m,
+            b.boundary_layer.mixing_height_m
+        );
+    }
+    // Another centre's 3/196 is not the boundary-layer height.
+    let other = dir.path().join("other.grib2");
+    std::fs::write(&other, rewritten(&messages, 3, 18, 196, 54)).unwrap();
+    let err = read(&other).map(|_| ()).unwrap_err();
+    assert!(err.to_string().contains("boundary layer height"), "{err}");
+    // Precipitation only as an amount: read, with a warning that nothing is washed out.
+    let amount = dir.path().join("amount.grib2");
+    std::fs::write(&amount, rewritten(&messages, 1, 7, 8, 54)).unwrap();
+    let (_, warnings) = read(&amount).unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.message.contains("0/1/8") && w.message.contains("nothing is washed out")),
+        "{warnings:?}"
+    );
+}

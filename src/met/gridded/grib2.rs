@@ -6,10 +6,10 @@
 //! | u, v | 2/2, 2/3 (m s-1, true east/north) | 103 height above ground, several heights |
 //! | w (optional) | 2/9 geometric vertical velocity (m s-1) | 103, the same heights |
 //! | temperature | 0/0 (K) | 103, the lowest height given (e.g. 2 m) |
-//! | mixing height | 3/18 planetary boundary layer height (m) | any single level |
+//! | mixing height | 3/18 planetary boundary layer height (m), or NCEP's (centre 7) local 3/196 HPBL | any single level |
 //! | u* | 2/30 friction velocity (m s-1) | any single level |
 //! | stability | 0/11 sensible heat net flux (W m-2; upward positive as NCEP writes it, downward positive from ECMWF, centre 98, whose sign is turned) | any single level |
-//! | precipitation (optional) | 1/7 precipitation rate (kg m-2 s-1) | any single level |
+//! | precipitation (optional) | 1/7 precipitation rate (kg m-2 s-1); an accumulated 1/8 alone is not read, with a warning | any single level |
 //!
 //! Each time must hold every field. A message is valid at its reference time + forecast time,
 //! or, for a statistically processed product (templates 4.8, 4.11, 4.12: an average over the
@@ -52,13 +52,15 @@ enum Role {
 }
 
 impl Role {
-    fn of(discipline: u8, category: u8, number: u8) -> Option<Role> {
+    fn of(discipline: u8, category: u8, number: u8, centre: u16) -> Option<Role> {
         match (discipline, category, number) {
             (0, 2, 2) => Some(Role::U),
             (0, 2, 3) => Some(Role::V),
             (0, 2, 9) => Some(Role::W),
             (0, 0, 0) => Some(Role::Temperature),
             (0, 3, 18) => Some(Role::MixingHeight),
+            // NCEP's local HPBL (GFS, NAM, HRRR), before WMO added 3/18.
+            (0, 3, 196) if centre == NCEP_CENTRE => Some(Role::MixingHeight),
             (0, 2, 30) => Some(Role::FrictionVelocity),
             (0, 0, 11) => Some(Role::HeatFlux),
             (0, 1, 7) => Some(Role::Precipitation),
@@ -125,6 +127,9 @@ fn statistical_interval(template: u16, payload: &[u8]) -> Option<(DateTime<Utc>,
 /// WMO code of the European Centre for Medium-Range Weather Forecasts (common code table C-11),
 /// which writes the surface fluxes positive downward.
 const ECMWF_CENTRE: u16 = 98;
+/// WMO originating centre of NCEP (code table C-11), whose local parameter 0/3/196 is the
+/// planetary boundary layer height (NCEP GRIB2 table 4.2-0-3, HPBL).
+const NCEP_CENTRE: u16 = 7;
 
 /// Reads the subdomain covering `region` (the run's output domain, grown by
 /// [`GriddedOptions::margin_m`]) and the times covering `[0, run_s]` of a GRIB2 file; a region
@@ -166,6 +171,7 @@ pub fn read(
 
     // Pass 1: what is where.
     let mut entries = vec![];
+    let mut accumulated_precipitation = false;
     let mut shape = None;
     let mut grid_kind = None;
     for (n, (_, msg)) in grib2.iter().enumerate() {
@@ -174,7 +180,11 @@ pub fn read(
         let (Some(cat), Some(num)) = (prod.parameter_category(), prod.parameter_number()) else {
             continue;
         };
-        let Some(role) = Role::of(discipline, cat, num) else {
+        let centre = msg.identification().centre_id();
+        if (discipline, cat, num) == (0, 1, 8) {
+            accumulated_precipitation = true;
+        }
+        let Some(role) = Role::of(discipline, cat, num, centre) else {
             continue;
         };
         let template = msg.grid_def().grid_tmpl_num();
@@ -257,6 +267,12 @@ pub fn read(
         .map(|t| (*t - start).num_milliseconds() as f64 / 1000.0)
         .collect();
     let mut warnings = vec![];
+    if accumulated_precipitation && !entries.iter().any(|e| e.role == Role::Precipitation) {
+        warnings.push(MetWarning {
+            file: file.clone(),
+            message: "the file has total precipitation accumulated since the forecast start (0/1/8) but no precipitation rate (0/1/7): the reader takes only a rate, so nothing is washed out; add the rate (e.g. PRATE) to the file".into(),
+        });
+    }
     let (t0, t1) = time_window(&t_all, start, run_s, &file, &mut warnings)?;
     let times = &valid_times[t0..=t1];
     let mut heights: Vec<f64> = entries
