@@ -1,7 +1,7 @@
 //! Ensemble outputs: `ensemble.nc` (CF-1.10, the conventions and writer of `fields.nc`),
 //! `ensemble_zones.geojson` and `ensemble_zones.kml` (the 10/50/90 % probability outlines of
 //! every zone),
-//! `ensemble_map.png` (the probability of the widest zone) and
+//! `ensemble_map.png` (the probability of each country's widest zone) and
 //! `ensemble_summary.json`, all staged and moved into place together, and the text the CLI
 //! prints.
 
@@ -27,7 +27,7 @@ const ENSEMBLE_NC: &str = "ensemble.nc";
 /// The probability outlines of the zones, for GIS and for Google Earth.
 const ENSEMBLE_GEOJSON: &str = "ensemble_zones.geojson";
 const ENSEMBLE_KML: &str = "ensemble_zones.kml";
-/// The probability map of the widest zone.
+/// The probability map of each country's widest zone.
 const ENSEMBLE_MAP: &str = "ensemble_map.png";
 /// The ensemble's summary.
 const ENSEMBLE_SUMMARY: &str = "ensemble_summary.json";
@@ -354,19 +354,16 @@ pub fn write_outputs(
     Ok((summary, outputs))
 }
 
-/// The map of the ensemble: the probability of the zone that reaches widest (the largest area
-/// exceeded in at least 10 % of the members) with its 10, 50 and 90 % outlines; the sources,
-/// towns and border alone when no member reaches any zone.
+/// The map of the ensemble: for each country's criteria (and the AEGL tiers, which are both
+/// countries'), the probability of its zone that reaches widest (the largest area exceeded in
+/// at least 10 % of the members), with its 10, 50 and 90 % outlines; the sources, towns and
+/// border alone when no member reaches any zone. Each country's zones count only its own
+/// cells, so one zone alone left the other side of the border blank, however certain its
+/// zones there (found by review: the US KI zone hid a Canadian evacuation zone at ≥ 90 %).
 fn probability_map(scenario: &Scenario, e: &Ensemble) -> Result<Vec<u8>, String> {
     let m = e.spec.members;
     let cell_km2 = e.grid.cell_area_m2() / 1e6;
-    let widest = e
-        .zones
-        .iter()
-        .map(|z| (z, z.area_km2_at_least(10, m, cell_km2)))
-        .filter(|(_, a)| *a > 0.0)
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(z, _)| z);
+    let shown = widest_of_each_country(&e.zones, m, cell_km2);
     let level_styles = [
         (10, RGBColor(255, 140, 0), 2),
         (50, RGBColor(0, 0, 0), 2),
@@ -378,32 +375,68 @@ fn probability_map(scenario: &Scenario, e: &Ensemble) -> Result<Vec<u8>, String>
             scenario.name,
             scenario.start.format("%Y-%m-%d %H:%M UTC")
         ),
-        field: widest.map(|z| Hazard {
-            values: z.probability(m),
-            name: format!("{}: probability", z.label),
+        // The zones lie in different countries; where both apply (outside the bundled
+        // region) the map shows the larger probability.
+        field: shown.first().map(|first| Hazard {
+            values: shown.iter().skip(1).fold(first.probability(m), |acc, z| {
+                ndarray::Zip::from(&acc)
+                    .and(&z.probability(m))
+                    .map_collect(|&a, &b| a.max(b))
+            }),
+            name: format!(
+                "{}: probability",
+                shown
+                    .iter()
+                    .map(|z| z.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" / ")
+            ),
             unit: "fraction of members",
             scale: Scale::Fraction,
             show_down_to: None,
         }),
-        outlines: widest
-            .map(|z| {
+        outlines: shown
+            .iter()
+            .enumerate()
+            .flat_map(|(k, z)| {
                 level_styles
                     .into_iter()
-                    .filter_map(|(pct, colour, width)| {
+                    .filter_map(move |(pct, colour, width)| {
                         let mask = z.at_least(pct, m);
                         mask.iter().any(|&x| x).then(|| Outline {
                             geometry: lon_lat(&mask, CellLattice::of_grid(&e.grid), &e.projection),
                             colour,
                             width,
-                            dashed: false,
+                            // The second country's zone dashed, so the two read apart.
+                            dashed: k > 0,
                             label: format!("{} in ≥ {pct} % of members", z.label),
                         })
                     })
-                    .collect()
             })
-            .unwrap_or_default(),
+            .collect(),
     };
     render(scenario, &e.grid, &e.projection, &content)
+}
+
+/// Of each country's zones (Canada's, the United States', then the AEGL tiers of both), the
+/// one with the largest area exceeded in at least 10 % of the `members`.
+fn widest_of_each_country(
+    zones: &[super::ZoneProbability],
+    members: usize,
+    cell_km2: f64,
+) -> Vec<&super::ZoneProbability> {
+    [Some("CA"), Some("US"), None]
+        .into_iter()
+        .filter_map(|country| {
+            zones
+                .iter()
+                .filter(|z| z.country == country)
+                .map(|z| (z, z.area_km2_at_least(10, members, cell_km2)))
+                .filter(|(_, a)| *a > 0.0)
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(z, _)| z)
+        })
+        .collect()
 }
 
 /// Loads a scenario file, runs its ensemble and writes the outputs: what `plume ensemble` does.
@@ -420,4 +453,39 @@ pub fn run_file(
     check_output_dir(&dir, &ENSEMBLE_OUTPUTS)?;
     let e = super::run(&scenario, options)?;
     Ok(write_outputs(&scenario, &e, &dir)?.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_map_shows_each_countrys_widest_zone_not_only_the_widest_overall() {
+        // Found by review: the US KI zone (1664 km²) was drawn alone and hid the Canadian
+        // evacuation zone at ≥ 90 % around the plant.
+        let zone = |label: &str, country, cells: usize| super::super::ZoneProbability {
+            label: label.into(),
+            variable: String::new(),
+            title_en: String::new(),
+            title_fr: String::new(),
+            country,
+            threshold: 0.1,
+            unit: "Sv",
+            count: ndarray::Array2::from_shape_fn((10, 10), |(j, i)| {
+                u32::from(j * 10 + i < cells) * 4
+            }),
+            member_area_km2: vec![],
+        };
+        let zones = vec![
+            zone("HC_2018 evacuate", Some("CA"), 4),
+            zone("HC_2018 shelter", Some("CA"), 9),
+            zone("PAG_2017 KI", Some("US"), 60),
+            zone("PAG_2017 evacuate", Some("US"), 0),
+        ];
+        let shown: Vec<&str> = widest_of_each_country(&zones, 4, 1.0)
+            .iter()
+            .map(|z| z.label.as_str())
+            .collect();
+        assert_eq!(shown, ["HC_2018 shelter", "PAG_2017 KI"]);
+    }
 }
