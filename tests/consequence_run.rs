@@ -154,6 +154,31 @@ fn bad_consequence_options_are_reported_with_their_path() {
     }
 }
 
+/// Each shelter factor is judged on its own: one left out keeps its default and hides no
+/// problem of another (found by review: `{ cloudshine = 2 }` reported only the missing
+/// groundshine).
+#[test]
+fn shelter_factors_are_each_optional_and_each_checked() {
+    let e = Scenario::parse(
+        &border_scenario("[consequence]\nshelter = { cloudshine = 2 }\n"),
+        Path::new("border.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("consequence.shelter.cloudshine") && e.contains("= 2"),
+        "{e}"
+    );
+    assert!(!e.contains("groundshine") && !e.contains("inhalation"), "{e}");
+    let s = Scenario::parse(
+        &border_scenario("[consequence]\nshelter = { inhalation = 0.5 }\n"),
+        Path::new("border.toml"),
+    )
+    .unwrap();
+    let f = s.consequence.shelter;
+    assert_eq!((f.cloudshine, f.groundshine, f.inhalation), (0.9, 0.4, 0.5));
+}
+
 #[test]
 fn cli_warns_when_an_unverified_value_decides_a_zone() {
     let dir = tempfile::tempdir().unwrap();

@@ -24,13 +24,14 @@ pub struct ConsequenceSection {
     pub substance_file: Option<String>,
 }
 
-/// Dose-reduction factors of a shelter as written.
+/// Dose-reduction factors of a shelter as written; a factor left out keeps its default
+/// ([`ShelterFactors::default`]).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShelterSection {
-    pub cloudshine: f64,
-    pub groundshine: f64,
-    pub inhalation: f64,
+    pub cloudshine: Option<f64>,
+    pub groundshine: Option<f64>,
+    pub inhalation: Option<f64>,
 }
 
 /// Validated consequence options.
@@ -85,35 +86,31 @@ pub fn validate(
         ok
     };
     if let Some(sh) = raw.shelter {
-        let a = range(
-            "shelter.cloudshine",
-            sh.cloudshine,
-            0.0,
-            true,
-            1.0,
-            "a dose-reduction factor",
+        // Each factor on its own, so that one problem hides no other (found by review: a
+        // missing factor was the only problem reported, an out-of-range one beside it not).
+        let d = ShelterFactors::default();
+        let mut factor = |name: &str, v: Option<f64>, default: f64| {
+            let v = v.unwrap_or(default);
+            range(
+                &format!("shelter.{name}"),
+                v,
+                0.0,
+                true,
+                1.0,
+                "a dose-reduction factor",
+            )
+            .then_some(v)
+        };
+        let factors = (
+            factor("cloudshine", sh.cloudshine, d.cloudshine),
+            factor("groundshine", sh.groundshine, d.groundshine),
+            factor("inhalation", sh.inhalation, d.inhalation),
         );
-        let b = range(
-            "shelter.groundshine",
-            sh.groundshine,
-            0.0,
-            true,
-            1.0,
-            "a dose-reduction factor",
-        );
-        let c = range(
-            "shelter.inhalation",
-            sh.inhalation,
-            0.0,
-            true,
-            1.0,
-            "a dose-reduction factor",
-        );
-        if a && b && c {
+        if let (Some(cloudshine), Some(groundshine), Some(inhalation)) = factors {
             spec.shelter = ShelterFactors {
-                cloudshine: sh.cloudshine,
-                groundshine: sh.groundshine,
-                inhalation: sh.inhalation,
+                cloudshine,
+                groundshine,
+                inhalation,
             };
         }
     }
