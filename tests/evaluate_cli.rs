@@ -95,6 +95,28 @@ fn a_bad_value_fails_with_file_line_column_and_value() {
         .output()
         .unwrap();
     assert_eq!(missing.status.code(), Some(1));
+    // Data that cannot be scored names its file (found by review).
+    let zeros = dir.path().join("zeros.csv");
+    std::fs::write(&zeros, "run,observed,modelled\na,0,2\nb,0,1\n").unwrap();
+    let result = plume()
+        .args(["evaluate", "pairs"])
+        .arg(&zeros)
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("zeros.csv") && stderr.contains("zero"),
+        "{stderr}"
+    );
+    // Too many bootstrap replicates or threads are refused by the command line.
+    let huge = plume()
+        .args(["evaluate", "pairs", "--replicates", "1000000000"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(huge.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&huge.stderr).contains("at most 100000"));
 }
 
 #[test]

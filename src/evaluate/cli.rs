@@ -197,6 +197,7 @@ fn run_command(
             let pairs = read_pairs_csv(file)?;
             let title = file.display().to_string();
             score(&pairs, scoring, &title, ("pairs", "value", ""), staged)
+                .map_err(|e| naming(e, file))
         }
         EvaluateCommand::Output {
             files,
@@ -218,7 +219,8 @@ fn run_command(
                 paired.variable.as_str(),
                 paired.units.as_str(),
             );
-            let output = score(&pairs, scoring, &title, label, staged)?;
+            let output = score(&pairs, scoring, &title, label, staged)
+                .map_err(|e| naming(e, observations))?;
             staged.write("pairs.csv", write::pairs_csv(&pairs).as_bytes())?;
             Ok(output)
         }
@@ -242,6 +244,17 @@ fn run_command(
                 .collect::<Result<Vec<_>, _>>()?;
             prairie_grass(data_dir, staged, &models, *seed, *replicates)
         }
+    }
+}
+
+/// Data that cannot be scored, said with the file it came from (found by review: "every
+/// observed value is zero" named no file).
+fn naming(e: EvaluateError, file: &Path) -> EvaluateError {
+    match e {
+        EvaluateError::Invalid(message) => {
+            EvaluateError::Invalid(format!("{}: {message}", file.display()))
+        }
+        other => other,
     }
 }
 
