@@ -169,7 +169,10 @@ fn shelter_factors_are_each_optional_and_each_checked() {
         e.contains("consequence.shelter.cloudshine") && e.contains("= 2"),
         "{e}"
     );
-    assert!(!e.contains("groundshine") && !e.contains("inhalation"), "{e}");
+    assert!(
+        !e.contains("groundshine") && !e.contains("inhalation"),
+        "{e}"
+    );
     let s = Scenario::parse(
         &border_scenario("[consequence]\nshelter = { inhalation = 0.5 }\n"),
         Path::new("border.toml"),
