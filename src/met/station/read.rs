@@ -29,6 +29,8 @@ struct Draft {
     last_line: u64,
     speed: Series,
     from_deg: Series,
+    /// The directions written beside calms: used only by a station that is calm throughout.
+    calm_from_deg: Series,
     inv_l: Series,
     u_star: Series,
     mixing: Series,
@@ -260,6 +262,7 @@ impl StationMet {
                         last_line: line,
                         speed: Series::default(),
                         from_deg: Series::default(),
+                        calm_from_deg: Series::default(),
                         inv_l: Series::default(),
                         u_star: Series::default(),
                         mixing: Series::default(),
@@ -316,12 +319,11 @@ impl StationMet {
             // review: a calm at 0° turned a west wind's first hour into a north-west one).
             let calm = matches!(speed, Cell::Value(v) if v == 0.0);
             put(&mut d.speed, speed, "wind_speed_m_s", &mut d.gaps);
-            put(
-                &mut d.from_deg,
-                if calm { Cell::Absent } else { from_deg },
-                "wind_from_deg",
-                &mut d.gaps,
-            );
+            if calm {
+                put(&mut d.calm_from_deg, from_deg, "wind_from_deg", &mut d.gaps);
+            } else {
+                put(&mut d.from_deg, from_deg, "wind_from_deg", &mut d.gaps);
+            }
             let class = match col("stability").map(|i| record.get(i).unwrap_or("")) {
                 None | Some("") => None,
                 Some(s) if s.eq_ignore_ascii_case("na") => None,
@@ -459,7 +461,13 @@ fn finish(
         }
     };
     let speed = required(d.speed, "wind_speed_m_s")?;
-    let from_deg = required(d.from_deg, "wind_from_deg")?;
+    // A station calm throughout keeps the directions written (they move nothing).
+    let directions = if d.from_deg.v.is_empty() {
+        d.calm_from_deg
+    } else {
+        d.from_deg
+    };
+    let from_deg = required(directions, "wind_from_deg")?;
     let inv_l = required(d.inv_l, "stability")?;
     let optional = |s: Series, name: &str, warnings: &mut Vec<MetWarning>| {
         if s.v.is_empty() {
