@@ -58,6 +58,7 @@ mod output_netcdf;
 mod puff_dense;
 mod run_outputs;
 mod scenario_files;
+mod scenario_limits;
 mod substance_names;
 mod weather_check;
 mod weather_damaged_files;

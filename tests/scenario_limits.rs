@@ -1,0 +1,90 @@
+//! Scenario limits: what a run can hold in memory, how long a release must last, and how fine
+//! the output intervals must be for the AEGL means — each refused or warned before the run.
+
+use std::path::Path;
+
+use crate::scenario_files::{fails_with, problems, VALID};
+use plume::scenario::Scenario;
+
+#[test]
+fn a_grid_too_large_to_hold_in_memory_is_a_validation_error() {
+    // 25 million cells per layer and 10000 output times each pass on their own, but together
+    // they are 5×10¹¹ values (4 TB): the run aborted allocating them.
+    let text = VALID
+        .replace("extent_m = [20000, 10000]", "extent_m = [1000000, 1000000]")
+        .replace("resolution_m = 500", "resolution_m = 200")
+        .replace("output_interval_s = 900", "output_interval_s = 1")
+        .replace("duration_s = 3600", "duration_s = 10000");
+    fails_with(
+        &text,
+        &[
+            "domain",
+            "5000 × 5000 cells × 2 layers × 10000 times × 1 species",
+            "at most 12 GB",
+        ],
+    );
+}
+
+#[test]
+fn a_grid_whose_dose_fields_would_not_fit_is_refused_before_the_run() {
+    // Found by review: 25 million cells with one output time and two nuclides passed (5 % of
+    // the concentration-value limit) and the run aborted at 15.6 GB on its dose fields.
+    let text = VALID
+        .replace("extent_m = [20000, 10000]", "extent_m = [500000, 500000]")
+        .replace("resolution_m = 500", "resolution_m = 100")
+        .replace("layers_m = [[0, 3], [3, 50]]", "layers_m = [[0, 3]]")
+        .replace("output_interval_s = 900", "output_interval_s = 3600")
+        .replace(
+            r#"release = [{ nuclide = "I-131", rate_bq_s = 1e12 }]"#,
+            r#"release = [{ nuclide = "I-131", rate_bq_s = 1e12 }, { nuclide = "Cs-137", rate_bq_s = 1e11 }]"#,
+        );
+    fails_with(
+        &text,
+        &[
+            "domain",
+            "5000 × 5000 cells × 1 layers × 1 times × 2 species",
+            "GB",
+        ],
+    );
+    // A tenth of the cells fits.
+    let fits = text.replace("resolution_m = 100", "resolution_m = 320");
+    assert_eq!(problems(&fits), Vec::<String>::new());
+}
+
+/// AEGL peak means are taken over whole output intervals: a chemical run whose interval is
+/// longer than a tenth of the 10-min AEGL window says how low they can come out, found by
+/// review (the 10-min AEGL-1 zone of a 10-min leak was 2.5 km² at 1800 s, 11.9 km² at 60 s).
+#[test]
+fn a_chemical_run_with_coarse_output_intervals_warns_that_aegl_means_are_low() {
+    let chemical = VALID.replace(
+        r#"release = [{ nuclide = "I-131", rate_bq_s = 1e12 }]"#,
+        r#"release = [{ substance = "Chlorine", rate_kg_s = 3.0 }]"#,
+    );
+    let warned = |text: &str| {
+        Scenario::parse(text, Path::new("chlorine.toml"))
+            .expect("valid")
+            .warnings
+            .iter()
+            .find(|w| w.contains("domain.output_interval_s"))
+            .cloned()
+    };
+    let w = warned(&chemical).expect("a 900 s interval warns");
+    assert!(
+        w.contains("900") && w.contains("33 %") && w.contains("60 s"),
+        "{w}"
+    );
+    let fine = chemical.replace("output_interval_s = 900", "output_interval_s = 60");
+    assert_eq!(warned(&fine), None);
+    // Radionuclides have no AEGL to judge.
+    assert_eq!(warned(VALID), None);
+}
+
+/// A release of zero length releases nothing; it was accepted, printed NaN in the dense-gas
+/// warning and ran an empty scenario (found by review).
+#[test]
+fn a_release_of_zero_duration_is_refused() {
+    fails_with(
+        &VALID.replace("height_m = 40", "height_m = 40\nduration_s = 0"),
+        &["source[0].duration_s = 0", "> 0", "rupture"],
+    );
+}
