@@ -211,8 +211,13 @@ fn extra_fields(e: &Ensemble) -> Vec<ExtraField> {
     let m = e.spec.members;
     let mut out = vec![];
     for z in &e.zones {
+        // The zone's title says which quantity and window the threshold is on ("projected
+        // dose … over 7 days"), as the run's zone variables do (found by review: the label alone
+        // did not).
         let mut attributes = vec![
             ("zone".to_string(), z.label.clone()),
+            ("description".to_string(), z.title_en.clone()),
+            ("description_fr".to_string(), z.title_fr.clone()),
             ("threshold".to_string(), z.threshold.to_string()),
             ("threshold_units".to_string(), z.unit.to_string()),
             ("ensemble_members".to_string(), m.to_string()),
@@ -254,7 +259,7 @@ fn extra_fields(e: &Ensemble) -> Vec<ExtraField> {
                 data: data.clone().into_dyn(),
                 attributes: vec![
                     ("species".into(), s.name.clone()),
-                    ("cell_methods".into(), "time: sum".into()),
+                    ("cell_methods".into(), "time: sum area: mean".into()),
                 ],
                 numeric_attributes: vec![],
             });
