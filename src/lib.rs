@@ -6,6 +6,7 @@
 //! how it is checked" each model.
 
 pub mod backend;
+pub mod cli_args;
 pub mod compare;
 pub mod consequence;
 pub mod ensemble;

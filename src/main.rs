@@ -30,15 +30,8 @@ struct Execution {
 const MAX_THREADS: usize = 1024;
 
 fn parse_threads(s: &str) -> Result<usize, String> {
-    let n: usize = s
-        .parse()
-        .map_err(|_| format!("`{s}` is not a whole number of threads"))?;
-    if !(1..=MAX_THREADS).contains(&n) {
-        return Err(format!(
-            "{n} threads: from 1 to {MAX_THREADS} (leave --threads out to use every core)"
-        ));
-    }
-    Ok(n)
+    // Leave --threads out to use every core.
+    plume::cli_args::whole_number_in(s, "threads", 1..=MAX_THREADS)
 }
 
 #[derive(Subcommand)]

@@ -116,7 +116,7 @@ fn a_bad_value_fails_with_file_line_column_and_value() {
         .output()
         .unwrap();
     assert_eq!(huge.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&huge.stderr).contains("at most 100000"));
+    assert!(String::from_utf8_lossy(&huge.stderr).contains("from 0 to 100000"));
 }
 
 #[test]

@@ -61,16 +61,8 @@ fn layer_counts(bl: &BoundaryLayer, drift: bool) -> Vec<f64> {
 
 /// The largest relative deviation from uniform and Pearson's χ² against uniform.
 fn deviation_and_chi2(counts: &[f64]) -> (f64, f64) {
-    let expected = counts.iter().sum::<f64>() / counts.len() as f64;
-    let dev = counts
-        .iter()
-        .map(|c| (c / expected - 1.0).abs())
-        .fold(0.0, f64::max);
-    let chi2 = counts
-        .iter()
-        .map(|c| (c - expected).powi(2) / expected)
-        .sum();
-    (dev, chi2)
+    let uniform = counts.iter().sum::<f64>() / counts.len() as f64;
+    deviation_and_chi2_from(counts, &vec![uniform; counts.len()])
 }
 
 /// χ² with 19 degrees of freedom exceeds 36.191 with probability 0.01.

@@ -158,26 +158,34 @@ fn grib_messages(bytes: &[u8]) -> Vec<&[u8]> {
     out
 }
 
-#[test]
-fn malformed_grib2_files_name_the_file_and_the_parameter() {
+/// The shipped GRIB2 sample's path and its messages.
+fn sample_messages() -> (std::path::PathBuf, Vec<u8>) {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data/lepreau_nwp_sample.grib2");
     let bytes = std::fs::read(&src).unwrap();
+    (src, bytes)
+}
+
+/// Reads a GRIB2 file for the sample's six hours over the test region.
+fn read_sample_period(
+    path: &Path,
+) -> Result<(plume::met::GriddedMet, Vec<plume::met::MetWarning>), MetError> {
+    let start: DateTime<Utc> = "2026-03-02T00:00:00Z".parse().unwrap();
+    plume::met::gridded::grib2::read(
+        path,
+        start,
+        21_600.0,
+        &TransverseMercator::new(CENTRE),
+        region(),
+        GriddedOptions::default(),
+    )
+}
+
+#[test]
+fn malformed_grib2_files_name_the_file_and_the_parameter() {
+    let (_, bytes) = sample_messages();
     let messages = grib_messages(&bytes);
     assert_eq!(messages.len(), 7 * 19);
-    let tm = TransverseMercator::new(CENTRE);
-    let start: DateTime<Utc> = "2026-03-02T00:00:00Z".parse().unwrap();
-    let read = |path: &Path| {
-        plume::met::gridded::grib2::read(
-            path,
-            start,
-            21_600.0,
-            &tm,
-            region(),
-            GriddedOptions::default(),
-        )
-        .map(|_| ())
-        .unwrap_err()
-    };
+    let read = |path: &Path| read_sample_period(path).map(|_| ()).unwrap_err();
     let dir = tempfile::tempdir().unwrap();
     // The last message is the precipitation rate at 06:00.
     let cut = dir.path().join("cut.grib2");
@@ -285,21 +293,9 @@ fn ncep_boundary_layer_height_and_accumulated_precipitation_are_understood() {
     // Found by review: GFS, NAM and HRRR write the boundary-layer height as NCEP's local 3/196
     // (HPBL), which was refused as "missing"; an accumulated precipitation (1/8) without a
     // rate was ignored without a word.
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data/lepreau_nwp_sample.grib2");
-    let bytes = std::fs::read(&src).unwrap();
+    let (src, bytes) = sample_messages();
     let messages = grib_messages(&bytes);
-    let tm = TransverseMercator::new(CENTRE);
-    let start: DateTime<Utc> = "2026-03-02T00:00:00Z".parse().unwrap();
-    let read = |path: &Path| {
-        plume::met::gridded::grib2::read(
-            path,
-            start,
-            21_600.0,
-            &tm,
-            region(),
-            GriddedOptions::default(),
-        )
-    };
+    let read = read_sample_period;
     let dir = tempfile::tempdir().unwrap();
     let (reference, _) = read(&src).unwrap();
     let ncep = dir.path().join("ncep.grib2");

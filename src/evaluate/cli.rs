@@ -107,25 +107,11 @@ pub struct Scoring {
 pub const MAX_REPLICATES: usize = 100_000;
 
 fn parse_replicates(s: &str) -> Result<usize, String> {
-    let n: usize = s
-        .parse()
-        .map_err(|_| format!("`{s}` is not a whole number of replicates"))?;
-    if n > MAX_REPLICATES {
-        return Err(format!("{n} replicates: at most {MAX_REPLICATES}"));
-    }
-    Ok(n)
+    crate::cli_args::whole_number_in(s, "replicates", 0..=MAX_REPLICATES)
 }
 
 fn parse_particles(s: &str) -> Result<usize, String> {
-    let n: usize = s
-        .parse()
-        .map_err(|_| format!("`{s}` is not a whole number of particles"))?;
-    if !(1..=MAX_SUITE_PARTICLES).contains(&n) {
-        return Err(format!(
-            "{n} particles: from 1 to {MAX_SUITE_PARTICLES} per run"
-        ));
-    }
-    Ok(n)
+    crate::cli_args::whole_number_in(s, "particles per run", 1..=MAX_SUITE_PARTICLES)
 }
 
 /// Most particles per Prairie Grass run (2·10⁵ moves the scores by ≤ 0.01; 10⁷ takes hours).
