@@ -46,11 +46,7 @@ fn layer_counts(bl: &BoundaryLayer, drift: bool) -> Vec<f64> {
     let g = grid(1, 1, 1.0e7, -5.0e6, -5.0e6, &[(0.0, h)], &[t_s]);
     let plans = uniform_column_release(h, 1000, 100, t_s);
     let out = run(&plans, &[tracer()], &g, column, &cfg, t_s);
-    let mut counts = vec![0.0; LAYERS];
-    for p in &out.particles {
-        let k = ((f64::from(p.pos[2]) / h * LAYERS as f64) as usize).min(LAYERS - 1);
-        counts[k] += 1.0;
-    }
+    let counts = layer_histogram(&out.particles, h);
     assert_eq!(
         counts.iter().sum::<f64>(),
         100_000.0,
@@ -71,17 +67,34 @@ const CHI2_19_P01: f64 = 36.191;
 fn assert_stays_well_mixed(bl: &BoundaryLayer, what: &str) {
     let counts = layer_counts(bl, true);
     eprintln!("{what}: {counts:?}");
-    let (dev, chi2) = deviation_and_chi2(&counts);
+    let uniform = counts.iter().sum::<f64>() / counts.len() as f64;
+    assert_matches_profile(&counts, &vec![uniform; counts.len()], what);
+}
+
+/// Asserts that no layer deviates 5 % from `expected` and that χ² against it is not
+/// significant at p = 0.01.
+fn assert_matches_profile(counts: &[f64], expected: &[f64], what: &str) {
+    let (dev, chi2) = deviation_and_chi2_from(counts, expected);
     eprintln!(
         "{what}: largest deviation {:.2} %, χ² = {chi2:.1}",
         dev * 100.0
     );
     assert!(
         dev < 0.05,
-        "{what}: a layer deviates {:.1} % from uniform",
+        "{what}: a layer deviates {:.1} % from the expected profile",
         dev * 100.0
     );
     assert!(chi2 < CHI2_19_P01, "{what}: χ² = {chi2:.1} (p < 0.01)");
+}
+
+/// Particles per layer of [0, h] in [`LAYERS`] equal layers.
+fn layer_histogram(particles: &[plume::model::lagrangian::Particle], h: f64) -> Vec<f64> {
+    let mut counts = vec![0.0; LAYERS];
+    for p in particles {
+        let k = ((f64::from(p.pos[2]) / h * LAYERS as f64) as usize).min(LAYERS - 1);
+        counts[k] += 1.0;
+    }
+    counts
 }
 
 fn assert_drift_is_needed(bl: &BoundaryLayer, what: &str) {
@@ -153,11 +166,7 @@ fn density_layer_counts(bl: &BoundaryLayer, density: bool) -> (Vec<f64>, Vec<f64
         })
         .collect();
     let out = run(&plans, &[tracer()], &g, column, &cfg, t_s);
-    let mut counts = vec![0.0; LAYERS];
-    for p in &out.particles {
-        let k = ((f64::from(p.pos[2]) / h * LAYERS as f64) as usize).min(LAYERS - 1);
-        counts[k] += 1.0;
-    }
+    let counts = layer_histogram(&out.particles, h);
     let total: f64 = counts.iter().sum();
     // ∫ρ over each layer, normalised to the particles that stayed in the column.
     let layer = h / LAYERS as f64;
@@ -191,17 +200,7 @@ fn deviation_and_chi2_from(counts: &[f64], expected: &[f64]) -> (f64, f64) {
 fn particles_stay_in_proportion_to_the_air_density() {
     for (what, bl) in [("convective", convective()), ("stable", stable())] {
         let (counts, expected) = density_layer_counts(&bl, true);
-        let (dev, chi2) = deviation_and_chi2_from(&counts, &expected);
-        eprintln!(
-            "{what}: largest deviation from ∝ρ {:.2} %, χ² = {chi2:.1}",
-            dev * 100.0
-        );
-        assert!(
-            dev < 0.05,
-            "{what}: a layer deviates {:.1} % from ∝ρ",
-            dev * 100.0
-        );
-        assert!(chi2 < CHI2_19_P01, "{what}: χ² = {chi2:.1} (p < 0.01)");
+        assert_matches_profile(&counts, &expected, &format!("{what}, ∝ρ"));
     }
 }
 
