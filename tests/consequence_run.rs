@@ -3,30 +3,16 @@
 //! summary in JSON, and `[consequence]` options validated with their path.
 
 use crate::common;
+use common::text_attr;
 
 use std::path::Path;
 
-use hdf5::types::FixedUnicode;
 use plume::geo::jurisdiction::Country;
 use plume::{simulate, write_outputs, RunOptions, Scenario};
 
 /// The St. Croix border release of [`common::st_croix_border_scenario`].
 fn border_scenario(consequence: &str) -> String {
     common::st_croix_border_scenario(consequence)
-}
-
-fn text_attr(loc: &hdf5::Location, name: &str) -> String {
-    loc.attr(name)
-        .unwrap()
-        .read_scalar::<hdf5::types::VarLenUnicode>()
-        .map(|s| s.as_str().to_string())
-        .or_else(|_| {
-            loc.attr(name)
-                .unwrap()
-                .read_scalar::<FixedUnicode<1024>>()
-                .map(|s| s.as_str().to_string())
-        })
-        .unwrap()
 }
 
 #[test]

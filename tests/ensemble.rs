@@ -143,19 +143,7 @@ fn zero_perturbation_members_equal_the_plain_run_and_probabilities_are_its_zones
     assert_eq!(p2, e.zones[1].probability(spec.members));
     // Its quantity and window, in both languages, as the run's zone variables give them.
     let ds = f.dataset("probability_Chlorine_AEGL_2_60_min").unwrap();
-    let text = |name: &str| {
-        ds.attr(name)
-            .unwrap()
-            .read_scalar::<hdf5::types::VarLenUnicode>()
-            .map(|s| s.as_str().to_string())
-            .or_else(|_| {
-                ds.attr(name)
-                    .unwrap()
-                    .read_scalar::<hdf5::types::FixedUnicode<1024>>()
-                    .map(|s| s.as_str().to_string())
-            })
-            .unwrap()
-    };
+    let text = |name: &str| crate::common::text_attr(&ds, name);
     assert_eq!(text("description"), e.zones[1].title_en);
     assert_eq!(text("description_fr"), e.zones[1].title_fr);
     assert!(

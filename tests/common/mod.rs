@@ -111,3 +111,15 @@ mixing_height_m = 800
         )
     }
 }
+
+/// A text attribute of an HDF5/netCDF object, stored as variable- or fixed-length UTF-8.
+pub fn text_attr(loc: &hdf5::Location, name: &str) -> String {
+    let attr = loc.attr(name).unwrap();
+    attr.read_scalar::<hdf5::types::VarLenUnicode>()
+        .map(|s| s.as_str().to_string())
+        .or_else(|_| {
+            attr.read_scalar::<hdf5::types::FixedUnicode<1024>>()
+                .map(|s| s.as_str().to_string())
+        })
+        .unwrap()
+}
