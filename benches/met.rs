@@ -3,6 +3,7 @@
 //! committed.
 
 #[path = "../tests/common/cf_writer.rs"]
+#[allow(dead_code)] // the bench writes files; naming their dimensions is for the tests
 mod cf_writer;
 
 use std::hint::black_box;

@@ -6,7 +6,7 @@ use crate::common;
 
 use std::path::Path;
 
-use common::cf_writer::{write_cf, CfVar};
+use common::cf_writer::{name_dimensions, write_cf, CfVar};
 use common::gridded_fixture::*;
 use plume::geo::{LatLon, TransverseMercator};
 use plume::met::gridded::cf::{self, GriddedOptions};
@@ -413,6 +413,57 @@ fn longitudes_from_0_to_360_read_like_longitudes_from_minus_180_to_180() {
                 );
             }
         }
+    }
+}
+
+#[test]
+fn a_square_grid_written_x_before_y_is_refused_by_its_dimension_names() {
+    // On a square grid a variable stored (lon, lat) has the shape of one stored (lat, lon), and
+    // read by shape its weather would be mirrored about the diagonal. netCDF-4 names every
+    // dimension; the reader compares the names with its coordinates'.
+    let dir = tempfile::tempdir().unwrap();
+    let lats: Vec<f64> = (0..9).map(|j| 44.90 + 0.05 * j as f64).collect();
+    let lons: Vec<f64> = (0..9).map(|i| -67.00 + 0.075 * i as f64).collect();
+    let scales = ["time", "height", "lat", "lon"];
+    let four: &[&str] = &["time", "height", "lat", "lon"];
+    let three: &[&str] = &["time", "lat", "lon"];
+    let named_as = |name: &str, u_dims: &[&str]| {
+        let path = dir.path().join(name);
+        lat_lon_file(&path, &lats, &lons);
+        let dims = [
+            ("u", u_dims),
+            ("v", four),
+            ("t2m", three),
+            ("blh", three),
+            ("ustar", three),
+            ("obukhov_length", three),
+        ];
+        name_dimensions(&path, &scales, &dims);
+        path
+    };
+    let plain = dir.path().join("plain.nc");
+    lat_lon_file(&plain, &lats, &lons);
+    let named = named_as("named.nc", four);
+    let swapped = named_as("swapped.nc", &["time", "height", "lon", "lat"]);
+
+    let (a, _) = read_for(&plain, region(), GriddedOptions::default()).unwrap();
+    let (b, _) = read_for(&named, region(), GriddedOptions::default()).unwrap();
+    for (x, y) in [(0.0, 0.0), (-12_000.0, 8_000.0), (14_000.0, -10_000.0)] {
+        let (p, q) = (a.sample(x, y, 10.0, 1800.0), b.sample(x, y, 10.0, 1800.0));
+        assert_eq!((p.wind_u_m_s, p.wind_v_m_s), (q.wind_u_m_s, q.wind_v_m_s));
+    }
+
+    let err = read_for(&swapped, region(), GriddedOptions::default())
+        .unwrap_err()
+        .to_string();
+    for part in [
+        "swapped.nc",
+        "u",
+        "has dimensions (time, height, lon, lat)",
+        "expected (time, height, lat, lon)",
+        "ncpdq -a time,height,lat,lon",
+    ] {
+        assert!(err.contains(part), "{part:?} not in: {err}");
     }
 }
 

@@ -14,6 +14,9 @@ pub mod netcdf;
 pub mod staging;
 mod strings;
 pub mod summary;
+
+/// netCDF-4 named dimensions (HDF5 dimension scales), for writers of netCDF-4 files.
+pub use strings::{attach_scale, set_scale};
 mod xml;
 pub mod zones;
 

@@ -74,3 +74,19 @@ pub fn write_cf(path: &Path, vars: &[CfVar], num_attrs: &[(&str, &str, f64)], f6
         }
     }
 }
+
+/// Names the dimensions of variables in a file written by [`write_cf`], as netCDF-4 does: each
+/// listed coordinate variable becomes the dimension scale of its own name, and each variable in
+/// `dims` gets those scales attached in the order given.
+pub fn name_dimensions(path: &Path, scales: &[&str], dims: &[(&str, &[&str])]) {
+    let f = hdf5::File::open_rw(path).unwrap();
+    for name in scales {
+        plume::output::set_scale(&f.dataset(name).unwrap(), name).unwrap();
+    }
+    for (var, names) in dims {
+        let ds = f.dataset(var).unwrap();
+        for (k, name) in names.iter().enumerate() {
+            plume::output::attach_scale(&ds, &f.dataset(name).unwrap(), k as u32).unwrap();
+        }
+    }
+}

@@ -21,6 +21,8 @@
 //!
 //! Longitudes may run from −180° to 180° or from 0° to 360° (a global row included; a run's
 //! region must then not straddle the row's seam).
+//! Dimensions must come in the order shown; where the file names them (netCDF-4 always does),
+//! a variable whose names are in another order is refused, not read transposed.
 //! `scale_factor`/`add_offset` are applied; `_FillValue` and `missing_value` become NaN and are
 //! then rejected with the variable named. Only the hyperslab covering the run's region and time
 //! window is read.
@@ -31,6 +33,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use hdf5::types::{FixedAscii, FixedUnicode, TypeDescriptor, VarLenAscii, VarLenUnicode};
 use ndarray::s;
 
+use super::cf_dims::{axis_name, order_problem};
 use super::index_map::{unwrap_longitudes, HorizontalGrid, LocalBox};
 use super::{locate_region, GriddedMet, Levels, RawGrid, StabilityField, VerticalInterpolation};
 use crate::geo::{LatLon, TransverseMercator};
@@ -174,7 +177,8 @@ pub fn read(
     let (t0, t1) = time_window(&t_all, start, run_s, &file, &mut warnings)?;
     let times_s = t_all[t0..=t1].to_vec();
 
-    // Horizontal grid.
+    // Horizontal grid, with the names of its (y, x) dimensions where the file records them.
+    let (y_dim, x_dim): (Option<String>, Option<String>);
     let grid = if let (Some(lat), Some(lon)) = (
         find(&["latitude"], &["lat", "latitude"]),
         find(&["longitude"], &["lon", "longitude"]),
@@ -203,6 +207,11 @@ pub fn read(
         )?;
         let lat_deg = read_all(lat, &file)?;
         let mut lon_deg = read_all(lon, &file)?;
+        (y_dim, x_dim) = if two_d {
+            (axis_name(&lat.ds, 0), axis_name(&lat.ds, 1))
+        } else {
+            (axis_name(&lat.ds, 0), axis_name(&lon.ds, 0))
+        };
         if two_d {
             // Auxiliary 2-D coordinates (a curvilinear grid: WRF, rotated or projected NWP
             // written with CF's 2-D latitude/longitude); longitudes taken nearest the centre's.
@@ -243,6 +252,7 @@ pub fn read(
         let y_m: Vec<f64> = read_all(y, &file)?.iter().map(|v| v * fy).collect();
         monotonic(x, &x_m, &file)?;
         monotonic(y, &y_m, &file)?;
+        (y_dim, x_dim) = (axis_name(&y.ds, 0), axis_name(&x.ds, 0));
         let u = find(&["eastward_wind"], &["u"]).ok_or_else(|| {
             missing(
                 "eastward_wind",
@@ -329,6 +339,8 @@ pub fn read(
         )
     })?;
     expect_units(height, &["m", "meter", "metre", "meters", "metres"], &file)?;
+    let time_dim = axis_name(&time.ds, 0);
+    let z_dim = axis_name(&height.ds, 0);
     let (levels, nz) = match height.ds.ndim() {
         1 => {
             let z = read_all(height, &file)?;
@@ -337,7 +349,13 @@ pub fn read(
         }
         3 => {
             let shape = height.ds.shape();
-            check_shape(height, &[shape[0], ny_all, nx_all], "(z, y, x)", &file)?;
+            check_shape(
+                height,
+                &[shape[0], ny_all, nx_all],
+                "(z, y, x)",
+                &[z_dim.clone(), y_dim.clone(), x_dim.clone()],
+                &file,
+            )?;
             let a = height
                 .ds
                 .read_slice::<f64, _, ndarray::Ix3>(s![.., j0..=j1, i0..=i1])
@@ -360,6 +378,12 @@ pub fn read(
             v,
             &[nt_all, nz, ny_all, nx_all],
             "(time, height, y, x)",
+            &[
+                time_dim.clone(),
+                z_dim.clone(),
+                y_dim.clone(),
+                x_dim.clone(),
+            ],
             &file,
         )?;
         let a =
@@ -368,7 +392,13 @@ pub fn read(
         clean(v, a.iter().cloned().collect(), &file)
     };
     let read3 = |v: &Var| -> Result<Vec<f64>, MetError> {
-        check_shape(v, &[nt_all, ny_all, nx_all], "(time, y, x)", &file)?;
+        check_shape(
+            v,
+            &[nt_all, ny_all, nx_all],
+            "(time, y, x)",
+            &[time_dim.clone(), y_dim.clone(), x_dim.clone()],
+            &file,
+        )?;
         let a =
             v.ds.read_slice::<f64, _, ndarray::Ix3>(s![t0..=t1, j0..=j1, i0..=i1])
                 .map_err(|e| read_err(v, e, &file))?;
@@ -459,7 +489,13 @@ pub fn read(
     let roughness_length_m = match find(&["surface_roughness_length"], &["z0"]) {
         Some(z0) => {
             expect_units(z0, &["m", "meter", "metre", "meters", "metres"], &file)?;
-            check_shape(z0, &[ny_all, nx_all], "(y, x)", &file)?;
+            check_shape(
+                z0,
+                &[ny_all, nx_all],
+                "(y, x)",
+                &[y_dim.clone(), x_dim.clone()],
+                &file,
+            )?;
             let a = z0
                 .ds
                 .read_slice::<f64, _, ndarray::Ix2>(s![j0..=j1, i0..=i1])
@@ -553,16 +589,31 @@ fn read_err(v: &Var, e: hdf5::Error, file: &Path) -> MetError {
     }
 }
 
-fn check_shape(v: &Var, expected: &[usize], dims: &str, file: &Path) -> Result<(), MetError> {
+/// Checks a variable's shape and, where the file names its dimensions, their order: a square
+/// grid written (x, y) has the right shape but would be read transposed.
+fn check_shape(
+    v: &Var,
+    expected: &[usize],
+    dims: &str,
+    names: &[Option<String>],
+    file: &Path,
+) -> Result<(), MetError> {
     let shape = v.ds.shape();
-    if shape != expected {
-        return Err(MetError::Invalid {
+    let problem = if shape != expected {
+        Some(format!(
+            "has shape {shape:?}: expected {dims} = {expected:?}"
+        ))
+    } else {
+        order_problem(&v.ds, names)
+    };
+    match problem {
+        Some(problem) => Err(MetError::Invalid {
             file: file.to_path_buf(),
             variable: v.name.clone(),
-            problem: format!("has shape {shape:?}: expected {dims} = {expected:?}"),
-        });
+            problem,
+        }),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 fn read_all(v: &Var, file: &Path) -> Result<Vec<f64>, MetError> {

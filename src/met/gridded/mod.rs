@@ -37,6 +37,7 @@
 //!   space and time for particle models.
 
 pub mod cf;
+mod cf_dims;
 pub mod grib2;
 mod index_map;
 mod perturb;
