@@ -606,9 +606,12 @@ pub fn stage_outputs(
             }
         }
         if formats.contains(&OutputFormat::Cap) {
+            // One alert per country that a zone reaches; an earlier run's alert for a country
+            // this run does not reach is removed with the commit.
             for (name, country) in ALERTS {
-                let xml = zones_cap(scenario, &zones, &prov, country);
-                write_bytes_atomically(&staging.stage(name), xml.as_bytes())?;
+                if let Some(xml) = zones_cap(scenario, &zones, &prov, country) {
+                    write_bytes_atomically(&staging.stage(name), xml.as_bytes())?;
+                }
             }
         }
         if formats.contains(&OutputFormat::Png) {
@@ -628,9 +631,11 @@ pub fn stage_outputs(
         }
     }
     if formats.contains(&OutputFormat::Json) {
-        let names = output_names(formats)
-            .iter()
-            .map(|n| staging.final_path(n).display().to_string())
+        let names = staging
+            .final_paths()
+            .into_iter()
+            .chain([staging.final_path("summary.json")])
+            .map(|p| p.display().to_string())
             .collect();
         let summary = summarise(scenario, sim, names);
         let json = serde_json::to_vec_pretty(&summary).expect("summary serialises");

@@ -163,3 +163,40 @@ fn us_areas_carry_the_same_code_of_each_county_and_canadian_ones_the_sgc_code_of
         serde_json::json!(["13"])
     );
 }
+
+#[test]
+fn a_country_no_zone_reaches_gets_no_alert_and_an_earlier_runs_alert_is_removed() {
+    // An alert without an info block tells nobody anything and fails the IPAWS profile (at
+    // least one info); the border run writes both alerts, the chlorine run in Saint John only
+    // the Canadian one, and its outputs replace the border run's.
+    let dir = tempfile::tempdir().unwrap();
+    let (us, ca) = (
+        dir.path().join("alert-US.cap.xml"),
+        dir.path().join("alert-CA.cap.xml"),
+    );
+    let border = border_scenario();
+    write_outputs(
+        &border,
+        &simulate(&border, &RunOptions::default()).unwrap(),
+        dir.path(),
+    )
+    .unwrap();
+    assert!(us.exists() && ca.exists());
+
+    let chlorine = chlorine_scenario();
+    let sim = simulate(&chlorine, &RunOptions::default()).unwrap();
+    let written = write_outputs(&chlorine, &sim, dir.path()).unwrap();
+    assert!(!us.exists(), "the border run's US alert is left over");
+    assert!(ca.exists() && !written.contains(&us) && written.contains(&ca));
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("summary.json")).unwrap())
+            .unwrap();
+    let listed: Vec<&str> = summary["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap())
+        .collect();
+    assert_eq!(listed.len(), written.len(), "{listed:?}");
+    assert!(listed.iter().all(|o| !o.ends_with("alert-US.cap.xml")));
+}

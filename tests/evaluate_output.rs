@@ -168,7 +168,7 @@ fn points_between_centres_read_the_bilinear_value_of_the_four_neighbours() {
         let _ = writeln!(csv, "1,{y},r,{x}");
     }
     let obs = write(dir.path(), "obs.csv", &csv);
-    let paired = pair(&[nc], &obs, Some(CONC));
+    let paired = pair(&[nc], &obs, Some(TIC));
     for (p, &(j, i)) in paired.points.iter().zip(&cells) {
         let v = |dj: usize, di: usize| g.tic[[0, j + dj, i + di]];
         let want = (1.0 - wy) * ((1.0 - wx) * v(0, 0) + wx * v(0, 1))
@@ -368,7 +368,7 @@ fn bad_files_and_variables_are_refused_with_the_file_named() {
         &e,
         &[
             &nc_name,
-            "no variable `time_integrated_air_concentration_Xe_133`",
+            "no variable `air_concentration_Xe_133`",
             TIC,
             CONC,
         ],
@@ -390,7 +390,26 @@ fn bad_files_and_variables_are_refused_with_the_file_named() {
             "--variable",
         ],
     );
-    let cs = pair(&[two], &obs, Some("air_concentration_Cs_137"));
+    // A variable named is read as named: interval means are not scored against observations
+    // without a time, nor quietly replaced by their integral (Bq s m-3 against Bq m-3).
+    let e = error(
+        std::slice::from_ref(&two),
+        &obs,
+        Some("air_concentration_Cs_137"),
+    );
+    assert_mentions(
+        &e,
+        &[
+            "`air_concentration_Cs_137` varies in time",
+            "`time` column",
+            "--variable time_integrated_air_concentration_Cs_137",
+        ],
+    );
+    let cs = pair(
+        &[two],
+        &obs,
+        Some("time_integrated_air_concentration_Cs_137"),
+    );
     assert_eq!(cs.variable, "time_integrated_air_concentration_Cs_137");
 
     let other = dir.path().join("trial08.nc");

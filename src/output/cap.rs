@@ -62,14 +62,33 @@ pub const ALERTS: [(&str, Country); 2] = [
 
 /// `country`'s alert for `zones` as XML: the zones' parts in that country and those outside
 /// the mapped jurisdictions (sea beyond the boundary data, which either country may warn), in
-/// the country's languages. An alert with no zone has no `info` block.
+/// the country's languages; `None` when no alerted zone reaches the country. An alert without
+/// an `info` block tells nobody to do anything, and the IPAWS profile refuses it (it requires
+/// at least one `info`; CAP 1.2 §3.2.1 allows none).
 pub fn zones_cap(
     scenario: &Scenario,
     zones: &[MappedZone],
     prov: &Provenance,
     country: Country,
-) -> String {
-    document(|w| write(w, scenario, zones, prov, country))
+) -> Option<String> {
+    let alerted = alerted_parts(zones, country);
+    (!alerted.is_empty()).then(|| document(|w| write(w, scenario, &alerted, prov, country)))
+}
+
+/// The alerted zones' parts that `country` warns, the gravest zones first (Extreme, Severe,
+/// Moderate; stable within a severity).
+fn alerted_parts(zones: &[MappedZone], country: Country) -> Vec<(&MappedZone, &ZonePart)> {
+    let mut alerted: Vec<&MappedZone> = zones.iter().filter(|z| z.text.alert).collect();
+    alerted.sort_by_key(|z| severity_rank(z.text.severity));
+    alerted
+        .into_iter()
+        .flat_map(|z| {
+            z.parts
+                .iter()
+                .filter(move |p| p.country == country || p.country == Country::Unknown)
+                .map(move |p| (z, p))
+        })
+        .collect()
 }
 
 /// An identifier CAP accepts (no spaces, commas, `<` or `&`):
@@ -97,7 +116,7 @@ fn identifier(scenario: &Scenario, sent: DateTime<Utc>, country: &str) -> String
 fn write(
     w: &mut Writer<Vec<u8>>,
     scenario: &Scenario,
-    zones: &[MappedZone],
+    alerted: &[(&MappedZone, &ZonePart)],
     prov: &Provenance,
     country: Country,
 ) -> io::Result<()> {
@@ -133,18 +152,9 @@ fn write(
                     prov.engine_version, scenario.name
                 ),
             )?;
-            // The gravest zones first: Extreme, Severe, Moderate (stable within a severity).
-            let mut alerted: Vec<&MappedZone> = zones.iter().filter(|z| z.text.alert).collect();
-            alerted.sort_by_key(|z| severity_rank(z.text.severity));
-            for z in alerted {
-                let here = z
-                    .parts
-                    .iter()
-                    .filter(|p| p.country == country || p.country == Country::Unknown);
-                for part in here {
-                    for lang in languages(country) {
-                        info(w, scenario, z, part, lang, prov)?;
-                    }
+            for (z, part) in alerted {
+                for lang in languages(country) {
+                    info(w, scenario, z, part, lang, prov)?;
                 }
             }
             Ok(())

@@ -3,9 +3,9 @@
 //! A plume output holds, per species `<s>` (the netCDF-safe species name), the interval means
 //! `air_concentration_<s>` (time, z, y, x), their time integral
 //! `time_integrated_air_concentration_<s>` (z, y, x) and `dry_/wet_deposition_<s>` (y, x).
-//! [`GriddedOutput::variable`] takes the variable named, or the one `air_concentration_*` of a
-//! single-species file; where the observations carry no time it reads the time-integrated
-//! variable of that species instead. Any other data variable on (time, z, y, x), (z, y, x) or
+//! [`GriddedOutput::variable`] takes the variable named, as named, or else the one
+//! `air_concentration_*` of a single-species file — its time-integrated twin where the
+//! observations carry no time. Any other data variable on (time, z, y, x), (z, y, x) or
 //! (y, x) is read as it is.
 
 use std::collections::HashMap;
@@ -73,10 +73,12 @@ impl GriddedOutput {
         time_resolved: bool,
     ) -> Result<GriddedVariable, EvaluateError> {
         let bad = |what: String| gridded_error(&self.path, what);
+        // A variable named is read as named; only the default turns into its time integral.
         let name = match requested {
             Some(n) => n.to_string(),
             None => match self.concentration_variables().as_slice() {
-                [one] => one.clone(),
+                [one] if time_resolved => one.clone(),
+                [one] => format!("{TIME_INTEGRATED_PREFIX}{one}"),
                 many => {
                     return Err(bad(format!(
                         "{} concentration variables ({}); name one with --variable",
@@ -85,11 +87,6 @@ impl GriddedOutput {
                     )))
                 }
             },
-        };
-        let name = if !time_resolved && name.starts_with(CONCENTRATION_PREFIX) {
-            format!("{TIME_INTEGRATED_PREFIX}{name}")
-        } else {
-            name
         };
         let candidates = self.data_variables();
         if !candidates.contains(&name) {
@@ -125,7 +122,13 @@ impl GriddedOutput {
                 "`{name}` has no time dimension; leave the observations' `time` column out"
             ))),
             (true, false) => Err(bad(format!(
-                "`{name}` varies in time; the observations need a `time` column"
+                "`{name}` varies in time; the observations need a `time` column{}",
+                match name.strip_prefix(CONCENTRATION_PREFIX) {
+                    Some(species) => format!(
+                        " (or score time-integrated observations with --variable {TIME_INTEGRATED_PREFIX}{CONCENTRATION_PREFIX}{species})"
+                    ),
+                    None => String::new(),
+                }
             ))),
             _ => Ok(GriddedVariable {
                 units: text_attr(&dataset, "units").unwrap_or_default(),
