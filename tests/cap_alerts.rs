@@ -116,6 +116,9 @@ fn alerts_validate_against_the_cap_1_2_schema_and_the_us_one_against_the_ipaws_p
     assert!(ca.contains("<code>profile:CAP-CP:0.4</code>"), "{ca}");
     assert!(ca.contains("<value>radiological</value>"), "{ca}");
     assert!(!ca.contains("IPAWS") && !ca.contains("<valueName>SAME</valueName>"));
+    // The note speaks the alert's languages: French in the Canadian one only.
+    assert!(ca.contains("Ébauche produite par le modèle"));
+    assert!(!us.contains("Ébauche"), "{us}");
 }
 
 #[test]

@@ -38,17 +38,19 @@ fn pairs_mode_prints_a_summary_and_writes_reports() {
     for f in ["report.csv", "report.json", "report.png"] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
-    // `-o`, as for every other command.
-    let short = dir.path().join("short");
-    let result = plume()
-        .args(["evaluate", "pairs", "--replicates", "0"])
-        .arg(&csv)
-        .arg("-o")
-        .arg(&short)
-        .output()
-        .unwrap();
-    assert!(result.status.success());
-    assert!(short.join("report.csv").is_file());
+    // `-o` and `--output`, as for every other command (`--out` above, as before).
+    for flag in ["-o", "--output"] {
+        let dir = dir.path().join(flag.trim_start_matches('-'));
+        let result = plume()
+            .args(["evaluate", "pairs", "--replicates", "0"])
+            .arg(&csv)
+            .arg(flag)
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(result.status.success(), "{flag}");
+        assert!(dir.join("report.csv").is_file(), "{flag}");
+    }
 }
 
 #[test]

@@ -181,7 +181,40 @@ fn toxic_load_units_are_its_udunits_unit_for_a_whole_exponent_and_1_for_a_fracti
     let f = hdf5::File::open(dir.path().join("fields.nc")).unwrap();
     let v = f.dataset("Chlorine_toxic_load").unwrap();
     assert_eq!(text_attr(&v, "units"), "(mg m-3)^2 min");
-    assert_eq!(text_attr(&v, "toxic_load_exponent_n"), "2");
+    let numbers = |v: &hdf5::Dataset, name: &str| v.attr(name).unwrap().read_raw::<f64>().unwrap();
+    assert_eq!(numbers(&v, "toxic_load_exponent_n"), [2.0]);
+    // Categorical fields say what their values mean (CF §3.5), numbers are stored as numbers.
+    for name in ["Chlorine_aegl_tier", "Chlorine_aegl_tier_sheltered"] {
+        let tier = f.dataset(name).unwrap();
+        assert_eq!(numbers(&tier, "flag_values"), [0.0, 1.0, 2.0, 3.0]);
+        assert_eq!(
+            text_attr(&tier, "flag_meanings"),
+            "none AEGL_1 AEGL_2 AEGL_3"
+        );
+        assert_eq!(numbers(&tier, "exposure_duration_s"), [3600.0]);
+    }
+}
+
+#[test]
+fn dose_zones_and_actions_carry_cf_flags_and_numeric_thresholds() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _, path) = run_lepreau(dir.path());
+    let f = hdf5::File::open(path).unwrap();
+    let numbers = |v: &hdf5::Dataset, name: &str| v.attr(name).unwrap().read_raw::<f64>().unwrap();
+    let action = f.dataset("protective_action").unwrap();
+    assert_eq!(numbers(&action, "flag_values"), [-1.0, 0.0, 1.0, 2.0]);
+    assert_eq!(
+        text_attr(&action, "flag_meanings").split(' ').count(),
+        4,
+        "one meaning per value"
+    );
+    let zone = f.dataset("zone_HC_2018_iodine_thyroid_blocking").unwrap();
+    assert_eq!(numbers(&zone, "flag_values"), [0.0, 1.0]);
+    assert_eq!(text_attr(&zone, "flag_meanings"), "not_met met");
+    assert_eq!(numbers(&zone, "threshold_Sv"), [0.05]);
+    assert_eq!(numbers(&zone, "window_s"), [7.0 * 86400.0]);
+    let dose = f.dataset("dose_thyroid_7d").unwrap();
+    assert_eq!(numbers(&dose, "dose_window_s"), [7.0 * 86400.0]);
 }
 
 #[test]

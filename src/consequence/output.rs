@@ -32,6 +32,25 @@ pub fn toxic_load_units(n: f64) -> String {
     }
 }
 
+/// CF §3.5 flags and numeric attributes (stored as numbers, of the data's type) on a field.
+fn with_numbers(
+    mut f: ExtraField,
+    flags: Option<(&[f64], &str)>,
+    numbers: &[(&str, f64)],
+) -> ExtraField {
+    if let Some((values, meanings)) = flags {
+        f.numeric_attributes
+            .push(("flag_values".into(), values.to_vec()));
+        f.attributes.push(("flag_meanings".into(), meanings.into()));
+    }
+    f.numeric_attributes
+        .extend(numbers.iter().map(|(k, v)| (k.to_string(), vec![*v])));
+    f
+}
+
+/// The AEGL tier fields' flags.
+const AEGL_TIER_FLAGS: (&[f64], &str) = (&[0.0, 1.0, 2.0, 3.0], "none AEGL_1 AEGL_2 AEGL_3");
+
 fn field2(
     name: String,
     long_name: String,
@@ -110,15 +129,19 @@ impl Consequence {
                 0.0
             }
         });
-        out.push(field2(
-            "land".into(),
-            "land (1) or sea (0) at the cell centre".into(),
-            "1",
-            land,
-            vec![(
-                "source".into(),
-                "OpenStreetMap land polygons (npm @geo-maps/earth-lands-10m 0.6.0), simplified at 0.001 deg; (c) OpenStreetMap contributors, ODbL 1.0; no land is known outside the region box".into(),
-            )],
+        out.push(with_numbers(
+            field2(
+                "land".into(),
+                "land (1) or sea (0) at the cell centre".into(),
+                "1",
+                land,
+                vec![(
+                    "source".into(),
+                    "OpenStreetMap land polygons (npm @geo-maps/earth-lands-10m 0.6.0), simplified at 0.001 deg; (c) OpenStreetMap contributors, ODbL 1.0; no land is known outside the region box".into(),
+                )],
+            ),
+            Some((&[0.0, 1.0], "sea land")),
+            &[],
         ));
         if let (Some(d), Some(imp)) = (&self.exposure.radiological, &self.radiological) {
             for (w, &ws) in d.windows_s.iter().enumerate() {
@@ -173,43 +196,57 @@ impl Consequence {
                         d.averted_sv(w),
                     ),
                 ] {
-                    out.push(field2(
-                        format!("dose_{name}_{lab}"),
-                        format!("{what} {period}"),
-                        "Sv",
-                        arr,
-                        vec![("dose_window_s".into(), ws.to_string())],
+                    out.push(with_numbers(
+                        field2(
+                            format!("dose_{name}_{lab}"),
+                            format!("{what} {period}"),
+                            "Sv",
+                            arr,
+                            vec![],
+                        ),
+                        None,
+                        &[("dose_window_s", ws)],
                     ));
                 }
             }
-            out.push(field2(
-                "protective_action".into(),
-                "recommended early-phase protective action under the cell's own country's criteria"
-                    .into(),
-                "1",
-                imp.action_level.mapv(f64::from),
-                vec![
-                    ("criteria_set_US".into(), ACTION_LEGEND.us.into()),
-                    ("criteria_set_CA".into(), ACTION_LEGEND.ca.into()),
-                ],
+            // Level 1 is shelter-in-place or evacuation under the US PAG, shelter in Canada.
+            out.push(with_numbers(
+                field2(
+                    "protective_action".into(),
+                    "recommended early-phase protective action under the cell's own country's criteria"
+                        .into(),
+                    "1",
+                    imp.action_level.mapv(f64::from),
+                    vec![
+                        ("criteria_set_US".into(), ACTION_LEGEND.us.into()),
+                        ("criteria_set_CA".into(), ACTION_LEGEND.ca.into()),
+                    ],
+                ),
+                Some((
+                    &[-1.0, 0.0, 1.0, 2.0],
+                    "outside_region none shelter_CA_or_shelter_or_evacuate_US evacuate_CA",
+                )),
+                &[],
             ));
             for (c, z) in imp.criteria.iter().zip(&imp.zones) {
-                out.push(field2(
-                    format!("zone_{}_{}", c.set, c.action),
-                    format!(
-                        "cells where {} is met ({} cells only)",
-                        c.label(),
-                        c.country.code()
+                out.push(with_numbers(
+                    field2(
+                        format!("zone_{}_{}", c.set, c.action),
+                        format!(
+                            "cells where {} is met ({} cells only)",
+                            c.label(),
+                            c.country.code()
+                        ),
+                        "1",
+                        z.exceeded.mapv(|e| if e { 1.0 } else { 0.0 }),
+                        vec![
+                            ("criteria_set".into(), c.set.clone()),
+                            ("source".into(), c.source.clone()),
+                            ("verification".into(), c.verification.clone()),
+                        ],
                     ),
-                    "1",
-                    z.exceeded.mapv(|e| if e { 1.0 } else { 0.0 }),
-                    vec![
-                        ("criteria_set".into(), c.set.clone()),
-                        ("threshold_Sv".into(), c.threshold_sv.to_string()),
-                        ("window_s".into(), c.window_s.to_string()),
-                        ("source".into(), c.source.clone()),
-                        ("verification".into(), c.verification.clone()),
-                    ],
+                    Some((&[0.0, 1.0], "not_met met")),
+                    &[("threshold_Sv", c.threshold_sv), ("window_s", c.window_s)],
                 ));
             }
         }
@@ -235,29 +272,25 @@ impl Consequence {
                 ce.tic_kg_s_m3.clone(),
                 vec![],
             ));
-            out.push(field2(
-                format!("{v}_toxic_load"),
-                format!(
-                    "toxic load of {} in (mg m-3)^n min, n = {}",
-                    ce.name, ce.toxic_load_n
+            out.push(with_numbers(
+                field2(
+                    format!("{v}_toxic_load"),
+                    format!(
+                        "toxic load of {} in (mg m-3)^n min, n = {}",
+                        ce.name, ce.toxic_load_n
+                    ),
+                    &toxic_load_units(ce.toxic_load_n),
+                    ce.toxic_load.clone(),
+                    vec![("toxic_load_units".into(), "(mg m-3)^n min".into())],
                 ),
-                &toxic_load_units(ce.toxic_load_n),
-                ce.toxic_load.clone(),
-                vec![
-                    ("toxic_load_exponent_n".into(), ce.toxic_load_n.to_string()),
-                    ("toxic_load_units".into(), "(mg m-3)^n min".into()),
-                ],
+                None,
+                &[("toxic_load_exponent_n", ce.toxic_load_n)],
             ));
-            let ach = [
-                (
-                    "air_exchange_per_hour".to_string(),
-                    (ce.air_exchange_per_s * 3600.0).to_string(),
-                ),
-                (
-                    "shelter_exit".to_string(),
-                    ce.shelter_exit.name().to_string(),
-                ),
-            ];
+            let ach = [(
+                "shelter_exit".to_string(),
+                ce.shelter_exit.name().to_string(),
+            )];
+            let air_exchange = [("air_exchange_per_hour", ce.air_exchange_per_s * 3600.0)];
             let exit = match ce.shelter_exit {
                 ShelterExit::Never => "people staying in",
                 ShelterExit::WhenCloudHasPassed => {
@@ -265,55 +298,71 @@ impl Consequence {
                 }
             };
             for (d, &dur) in AEGL_DURATIONS_S.iter().enumerate() {
-                out.push(field2(
-                    format!("{v}_indoor_peak_mean_{}min", dur / 60.0),
-                    format!(
-                        "peak {}-min running mean concentration of {} indoors, in a closed building (single-zone air exchange), {exit}, over the run and 8 h after",
-                        dur / 60.0,
-                        ce.name
+                out.push(with_numbers(
+                    field2(
+                        format!("{v}_indoor_peak_mean_{}min", dur / 60.0),
+                        format!(
+                            "peak {}-min running mean concentration of {} indoors, in a closed building (single-zone air exchange), {exit}, over the run and 8 h after",
+                            dur / 60.0,
+                            ce.name
+                        ),
+                        "kg m-3",
+                        ce.indoor_peak_mean_kg_m3.slice(s![d, .., ..]).to_owned(),
+                        ach.to_vec(),
                     ),
-                    "kg m-3",
-                    ce.indoor_peak_mean_kg_m3.slice(s![d, .., ..]).to_owned(),
-                    ach.to_vec(),
+                    None,
+                    &air_exchange,
                 ));
             }
-            out.push(field2(
-                format!("{v}_indoor_toxic_load"),
-                format!(
-                    "toxic load of {} indoors in (mg m-3)^n min, n = {}, {exit}, over the run and 8 h after",
-                    ce.name, ce.toxic_load_n
+            out.push(with_numbers(
+                field2(
+                    format!("{v}_indoor_toxic_load"),
+                    format!(
+                        "toxic load of {} indoors in (mg m-3)^n min, n = {}, {exit}, over the run and 8 h after",
+                        ce.name, ce.toxic_load_n
+                    ),
+                    &toxic_load_units(ce.toxic_load_n),
+                    ce.indoor_toxic_load.clone(),
+                    ach.to_vec(),
                 ),
-                &toxic_load_units(ce.toxic_load_n),
-                ce.indoor_toxic_load.clone(),
-                ach.to_vec(),
+                None,
+                &air_exchange,
             ));
-            out.push(field2(
-                format!("{v}_aegl_tier_sheltered"),
-                format!(
-                    "highest AEGL level exceeded indoors by the peak {}-min mean of {} (0 none)",
-                    ci.duration_s / 60.0,
-                    ce.name
+            out.push(with_numbers(
+                field2(
+                    format!("{v}_aegl_tier_sheltered"),
+                    format!(
+                        "highest AEGL level exceeded indoors by the peak {}-min mean of {} (0 none)",
+                        ci.duration_s / 60.0,
+                        ce.name
+                    ),
+                    "1",
+                    ci.sheltered_tier.mapv(f64::from),
+                    ach.to_vec(),
                 ),
-                "1",
-                ci.sheltered_tier.mapv(f64::from),
-                ach.to_vec(),
+                Some(AEGL_TIER_FLAGS),
+                &[
+                    ("air_exchange_per_hour", ce.air_exchange_per_s * 3600.0),
+                    ("exposure_duration_s", ci.duration_s),
+                ],
             ));
-            out.push(field2(
-                format!("{v}_aegl_tier"),
-                format!(
-                    "highest AEGL level exceeded by the peak {}-min mean of {} (0 none)",
-                    ci.duration_s / 60.0,
-                    ce.name
-                ),
-                "1",
-                ci.tier.mapv(f64::from),
-                vec![
-                    (
+            out.push(with_numbers(
+                field2(
+                    format!("{v}_aegl_tier"),
+                    format!(
+                        "highest AEGL level exceeded by the peak {}-min mean of {} (0 none)",
+                        ci.duration_s / 60.0,
+                        ce.name
+                    ),
+                    "1",
+                    ci.tier.mapv(f64::from),
+                    vec![(
                         "criteria_set".into(),
                         "AEGL (US EPA / National Academies), both countries".into(),
-                    ),
-                    ("exposure_duration_s".into(), ci.duration_s.to_string()),
-                ],
+                    )],
+                ),
+                Some(AEGL_TIER_FLAGS),
+                &[("exposure_duration_s", ci.duration_s)],
             ));
         }
         out

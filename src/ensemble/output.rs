@@ -218,9 +218,7 @@ fn extra_fields(e: &Ensemble) -> Vec<ExtraField> {
             ("zone".to_string(), z.label.clone()),
             ("description".to_string(), z.title_en.clone()),
             ("description_fr".to_string(), z.title_fr.clone()),
-            ("threshold".to_string(), z.threshold.to_string()),
             ("threshold_units".to_string(), z.unit.to_string()),
-            ("ensemble_members".to_string(), m.to_string()),
         ];
         if let Some(c) = z.country {
             attributes.push(("country".into(), format!("{c} cells only")));
@@ -235,7 +233,11 @@ fn extra_fields(e: &Ensemble) -> Vec<ExtraField> {
             dims: vec!["y", "x"],
             data: z.probability(m).into_dyn(),
             attributes,
-            numeric_attributes: vec![("valid_range".into(), vec![0.0, 1.0])],
+            numeric_attributes: vec![
+                ("valid_range".into(), vec![0.0, 1.0]),
+                ("threshold".into(), vec![z.threshold]),
+                ("ensemble_members".into(), vec![m as f64]),
+            ],
         });
     }
     for s in &e.species {

@@ -60,7 +60,7 @@ pub enum EvaluateCommand {
         /// The data directory.
         data_dir: PathBuf,
         /// Write reports, pairs and scatter plots here.
-        #[arg(short, long)]
+        #[arg(short, long = "output", visible_alias = "out")]
         out: Option<PathBuf>,
         /// Models to score, comma-separated: gaussian_briggs, lagrangian.
         #[arg(
@@ -87,8 +87,8 @@ pub struct Scoring {
     /// Also report each value of this column separately (repeatable).
     #[arg(long = "by", value_name = "COLUMN")]
     pub by: Vec<String>,
-    /// Write report.csv, report.json and report.png here (`-o`, like the other commands).
-    #[arg(short, long)]
+    /// Write report.csv, report.json and report.png here.
+    #[arg(short, long = "output", visible_alias = "out")]
     pub out: Option<PathBuf>,
     /// Lower bound for MG/VG and detection limit for FAC2/FMS (default: the smallest positive
     /// observed value).

@@ -575,8 +575,8 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     if let (Some(e), Some(r), Some(d), Some(o)) =
         (extent_m, resolution_m, duration_s, output_interval_s)
     {
-        let nx = (e[0] / r).round().max(1.0);
-        let ny = (e[1] / r).round().max(1.0);
+        let nx = crate::field::cells_covering(e[0], r) as f64;
+        let ny = crate::field::cells_covering(e[1], r) as f64;
         let nt = (d / o).ceil().max(1.0);
         let (nz, ns) = (layers.len() as f64, species.len() as f64);
         let bytes = run_memory_bytes(nx * ny, nz * nt, ns);
