@@ -70,6 +70,17 @@ fn a_bad_value_fails_with_file_line_column_and_value() {
         stderr.contains("bad.csv") && stderr.contains("line 3"),
         "{stderr}"
     );
+    // A command that fails leaves no empty output folder behind (found by review).
+    let out = dir.path().join("reports").join("bad");
+    let result = plume()
+        .args(["evaluate", "pairs"])
+        .arg(&csv)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(2));
+    assert!(!dir.path().join("reports").exists());
     assert!(
         stderr.contains("`observed`") && stderr.contains("`x1`"),
         "{stderr}"

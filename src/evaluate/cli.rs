@@ -22,7 +22,7 @@ use super::prairie_grass::{load_dir, SuiteModel};
 use super::report::{evaluate, EvaluationOptions, Report};
 use super::write::{self, report_csv, report_table, summary_line};
 use super::{read_pairs_csv, EvaluateError, Pair};
-use crate::output::staging::Staging;
+use crate::output::staging::{check_output_dir, Staging};
 use crate::output::write_bytes_atomically;
 
 /// What to evaluate.
@@ -131,34 +131,53 @@ pub struct EvaluateOutput {
 /// The files of one evaluate command, staged in its output directory and moved into place
 /// together once every one is written ([`Staging`], as `plume run` does): a command that fails
 /// or is killed leaves the earlier set whole, never a new report beside an old plot.
-struct Files(Option<Staging>);
+/// The directory is checked up front and its staging folder opened at the first file, so a
+/// command that fails before writing leaves no empty output folder.
+struct Files {
+    dir: Option<PathBuf>,
+    staging: Option<Staging>,
+}
 
 impl Files {
     fn new(dir: Option<&Path>) -> Result<Self, EvaluateError> {
-        Ok(Files(dir.map(Staging::new).transpose()?))
+        if let Some(dir) = dir {
+            check_output_dir(dir, &[])?;
+        }
+        Ok(Files {
+            dir: dir.map(Path::to_path_buf),
+            staging: None,
+        })
     }
 
     /// Stages `name` with `bytes` (nothing without an output directory).
     fn write(&mut self, name: &str, bytes: &[u8]) -> Result<(), EvaluateError> {
-        if let Some(staging) = &mut self.0 {
-            write_bytes_atomically(&staging.stage(name), bytes)?;
+        if let Some(path) = self.stage(name)? {
+            write_bytes_atomically(&path, bytes)?;
         }
         Ok(())
     }
 
     /// Where to write `name` now, if there is an output directory.
-    fn stage(&mut self, name: &str) -> Option<PathBuf> {
-        self.0.as_mut().map(|s| s.stage(name))
+    fn stage(&mut self, name: &str) -> Result<Option<PathBuf>, EvaluateError> {
+        let Some(dir) = self.dir.as_deref() else {
+            return Ok(None);
+        };
+        let staging = match &mut self.staging {
+            Some(s) => s,
+            empty => empty.insert(Staging::new(dir)?),
+        };
+        Ok(Some(staging.stage(name)))
     }
 
     /// Moves every staged file into place; returns their paths.
     fn commit(self) -> Result<Vec<PathBuf>, EvaluateError> {
-        Ok(match self.0 {
+        Ok(match self.staging {
             Some(staging) => staging.commit(&[])?,
             None => vec![],
         })
     }
 }
+
 
 /// Executes an evaluate command.
 pub fn execute(command: &EvaluateCommand) -> Result<EvaluateOutput, EvaluateError> {
@@ -371,7 +390,7 @@ fn write_report(
     unit: &str,
     colour_by: Option<&String>,
 ) -> Result<(), EvaluateError> {
-    if files.0.is_none() {
+    if files.dir.is_none() {
         return Ok(());
     }
     files.write(&format!("{stem}.csv"), report_csv(report, stem).as_bytes())?;
@@ -392,7 +411,7 @@ fn write_report(
             }),
         }
     }
-    if let Some(png_path) = files.stage(&format!("{stem}.png")) {
+    if let Some(png_path) = files.stage(&format!("{stem}.png"))? {
         scatter_png(&png_path, title, unit, &series, report.threshold)?;
     }
     Ok(())

@@ -278,7 +278,7 @@ fn zone_rows(zones: &[ZoneSummary], none: &str) -> String {
         s += &format!("    {} (≥ {:.3e} {}):\n", z.zone, z.threshold, z.unit);
         for r in &z.by_jurisdiction {
             s += &format!(
-                "      {:<14} {:>9.2} km² ({:.2} km² land), population {:.0}{}\n",
+                "      {:<14} {:>9.2} km² ({:.2} km² land), population of listed towns {:.0}{}\n",
                 r.jurisdiction,
                 r.area_km2,
                 r.land_area_km2,

@@ -15,13 +15,26 @@ const STAGING_PREFIX: &str = ".plume-staging-";
 /// Checks that `dir` can take outputs named `names`: creates it if missing, writes and removes
 /// a probe file in it, and refuses a directory that stands where an output would go. Run it
 /// before the model, so that an unwritable directory is reported before the work, not after.
+/// The folders it had to create are removed again ([`Staging::new`] makes them when there is
+/// something to write): a run that fails later leaves no empty output folder behind.
 pub fn check_output_dir(dir: &Path, names: &[&str]) -> Result<(), OutputError> {
-    ensure_dir(dir)?;
-    tempfile::Builder::new()
-        .prefix(STAGING_PREFIX)
-        .tempfile_in(dir)
-        .map_err(not_writable(dir))?;
-    check_targets(dir, names)
+    let created: Vec<PathBuf> = dir
+        .ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && std::fs::symlink_metadata(a).is_err())
+        .map(Path::to_path_buf)
+        .collect();
+    let checked = ensure_dir(dir).and_then(|()| {
+        tempfile::Builder::new()
+            .prefix(STAGING_PREFIX)
+            .tempfile_in(dir)
+            .map_err(not_writable(dir))?;
+        check_targets(dir, names)
+    });
+    // Deepest first; a folder something else wrote into meanwhile is not empty and stays.
+    for folder in &created {
+        let _ = std::fs::remove_dir(folder);
+    }
+    checked
 }
 
 /// The error of a directory that takes no new file: the reason without the temporary file's
@@ -209,6 +222,24 @@ mod tests {
         assert!(!old.exists());
         assert!(live.join("fields.nc").exists());
         drop(s);
+    }
+
+    #[test]
+    fn the_check_leaves_no_folder_it_created_and_refuses_an_unwritable_one() {
+        // Found by review: a run refused after the check (an ensemble of one member) left
+        // an empty output folder behind.
+        let dir = tempfile::tempdir().unwrap();
+        let nested = dir.path().join("a").join("b").join("out");
+        check_output_dir(&nested, &["fields.nc"]).unwrap();
+        assert!(!dir.path().join("a").exists());
+        // An existing folder is left where it was, with what it holds.
+        std::fs::write(dir.path().join("keep.txt"), "x").unwrap();
+        check_output_dir(dir.path(), &["fields.nc"]).unwrap();
+        assert!(dir.path().join("keep.txt").is_file());
+        // A file where a folder should be is still refused.
+        let file = dir.path().join("keep.txt").join("out");
+        assert!(check_output_dir(&file, &["fields.nc"]).is_err());
+        assert!(dir.path().join("keep.txt").is_file());
     }
 
     #[test]
