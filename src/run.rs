@@ -410,7 +410,8 @@ fn dense_gas_warnings(
             s.density_ratio,
             round2(s.passive_beyond_m),
         );
-        let mut text = if near_field && dense::applies(source, &s) {
+        let workbook = near_field && dense::applies(source, &s);
+        let mut text = if workbook {
             let beyond = match scenario.model {
                 ModelSpec::GaussianPuff(_) => "passive puffs",
                 _ => "a passive plume from virtual sources",
@@ -429,16 +430,23 @@ fn dense_gas_warnings(
         if s.outside_fit() {
             text += " (outside the correlations' fitted range of α, −1 to 1)";
         }
-        // The continuous-release correlations hold where u·T_release/x ≥ 2.5.
+        out.push(text);
+        // The continuous-release correlations hold where u·T_release/x ≥ 2.5. Its own warning,
+        // not a clause at the end of the one above: it says the numbers are too high.
         let continuous_to_m = wind_m_s * source.duration_s / dense::CONTINUOUS_MIN_RATIO;
-        if continuous_to_m < s.passive_beyond_m {
-            text += &format!(
-                "; a {:.0} s release is continuous for the correlations (u·T/x ≥ 2.5) only to about {} m: beyond, the workbook treats the cloud as instantaneous, which dilutes faster, so concentrations there are overstated (the Gaussian puff model follows a dense cloud whose release lasts at most 0.6·x/u at its 10 % point)",
+        if workbook && continuous_to_m < s.passive_beyond_m {
+            let puff = match scenario.model {
+                ModelSpec::GaussianPuff(_) => String::new(),
+                _ => " (model.kind = \"gaussian_puff\" follows a short release as a cloud)".into(),
+            };
+            out.push(format!(
+                "{} from '{}' is a dense gas released for {:.0} s, continuous for Britter & McQuaid's correlations (u·T/x ≥ 2.5) only to about {} m: beyond, the real cloud is a puff that dilutes faster, so concentrations there are overstated{puff}",
+                mix.label(),
+                source.name,
                 source.duration_s,
                 round2(continuous_to_m),
-            );
+            ));
         }
-        out.push(text);
     }
     out
 }

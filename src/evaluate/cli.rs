@@ -178,7 +178,6 @@ impl Files {
     }
 }
 
-
 /// Executes an evaluate command.
 pub fn execute(command: &EvaluateCommand) -> Result<EvaluateOutput, EvaluateError> {
     let out = match command {
