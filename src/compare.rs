@@ -1,12 +1,13 @@
 //! Side-by-side comparison of options for planners: several scenario files — a baseline and its
 //! variants (shelter or evacuate, a filtered vent, a shorter release, another stack) — each run
 //! as `plume run` runs it, then one table of what each option changes: every zone's area, land
-//! area and population, in total and per jurisdiction; the dose, action level and AEGL tier at
+//! area, population and reach (km from the nearest source), in total and per jurisdiction; the dose, action level and AEGL tier at
 //! every town; and each species' peak concentration and peak time-integrated concentration.
 //!
 //! Each option's own outputs (grids, zones, alerts, map) are written to `<dir>/<file stem>/`,
 //! and the table to `<dir>/compare.csv` and `<dir>/compare.json`. A metric an option does not
-//! have (a zone it never reaches) is 0 where it is an area or population, and empty otherwise.
+//! have (a zone it never reaches) is 0 where it is an area, population or reach, and empty
+//! otherwise.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -240,6 +241,22 @@ pub fn compare(runs: Vec<RunSummary>) -> Comparison {
             metric: format!("zone {label}: population"),
             unit: "1".into(),
             values: total(&|j| j.population),
+            ordinal: false,
+        });
+        // How far it reaches from the nearest source (0 where an option has no such zone).
+        rows.push(Row {
+            metric: format!("zone {label}: reach"),
+            unit: "km".into(),
+            values: runs
+                .iter()
+                .map(|r| {
+                    Some(
+                        zone(r)
+                            .and_then(|z| z.reach)
+                            .map_or(0.0, |reach| reach.distance_m / 1000.0),
+                    )
+                })
+                .collect(),
             ordinal: false,
         });
         let places = union(&runs, |r| {

@@ -331,9 +331,26 @@ pub fn simulate_with_progress(
         .map(|s| s.start_s)
         .fold(f64::INFINITY, f64::min)
         .min(scenario.duration_s);
-    let consequence = pool.install(|| {
+    let mut consequence = pool.install(|| {
         crate::consequence::assess(&scenario.consequence, &fields, &tm, release_start_s)
     })?;
+    let sources: Vec<_> = scenario
+        .sources
+        .iter()
+        .map(|s| (s.name.clone(), s.location))
+        .collect();
+    let outdoor = consequence
+        .radiological
+        .iter()
+        .flat_map(|r| r.zones.iter())
+        .chain(consequence.chemical.iter().flat_map(|c| c.zones.iter()));
+    let indoor = consequence
+        .chemical
+        .iter()
+        .flat_map(|c| c.sheltered_zones.iter());
+    let mut summary = std::mem::take(&mut consequence.summary);
+    crate::impact::reach::add_reach(&mut summary, outdoor, indoor, &fields.grid, &tm, &sources);
+    consequence.summary = summary;
     let zones = consequence
         .radiological
         .iter()

@@ -75,6 +75,12 @@ fn halving_the_release_halves_every_dose_and_peak_and_never_grows_a_zone() {
     assert!(c.rows.iter().any(|r| r.metric
         == "zone US_EPA_PAG_2017 shelter_or_evacuate: area in US-ME"
         && r.values[0].unwrap() > 0.0));
+    // How far it reaches, in km from the source: no farther at half the release (above).
+    assert!(c.rows.iter().any(
+        |r| r.metric == "zone US_EPA_PAG_2017 shelter_or_evacuate: reach"
+            && r.unit == "km"
+            && r.values[0].unwrap() > 0.5
+    ));
     // Each option's own outputs, and the table as CSV and JSON.
     for stem in ["baseline", "half"] {
         assert!(out.join(stem).join("summary.json").is_file());

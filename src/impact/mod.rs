@@ -5,6 +5,7 @@
 
 pub mod coverage;
 pub mod criteria;
+pub mod reach;
 pub mod summary;
 
 use ndarray::Array2;

@@ -35,6 +35,8 @@ pub struct ZoneSummary {
     pub threshold: f64,
     pub unit: &'static str,
     pub by_jurisdiction: Vec<JurisdictionRow>,
+    /// How far the zone reaches from the sources (filled by the run, which knows them).
+    pub reach: Option<super::reach::Reach>,
 }
 
 impl ZoneSummary {
@@ -206,6 +208,7 @@ fn zone_summary(
         threshold: zone.threshold,
         unit: zone.unit,
         by_jurisdiction: rows.into_values().collect(),
+        reach: None,
     }
 }
 
@@ -275,7 +278,19 @@ fn zone_rows(zones: &[ZoneSummary], none: &str) -> String {
         s += &format!("    {none}\n");
     }
     for z in active {
-        s += &format!("    {} (≥ {:.3e} {}):\n", z.zone, z.threshold, z.unit);
+        s += &format!("    {} (≥ {:.3e} {})", z.zone, z.threshold, z.unit);
+        match &z.reach {
+            Some(r) => {
+                s += &format!(
+                    ", reaches {:.1} km {} ({:.0}°) of {}:\n",
+                    r.distance_m / 1000.0,
+                    crate::geo::compass_point(r.bearing_deg),
+                    r.bearing_deg,
+                    r.source
+                )
+            }
+            None => s += ":\n",
+        }
         for r in &z.by_jurisdiction {
             s += &format!(
                 "      {:<14} {:>9.2} km² ({:.2} km² land), population of listed towns {:.0}{}\n",
