@@ -103,6 +103,39 @@ fn misspelt_key_names_its_path_and_the_closest_key() {
         problems(&VALID.replace("height_m = 40", "height_m = 40\ncolour = \"red\"")),
         ["source[0].colour = \"red\": expected a key of source[0]: name, location, height_m, start_s, duration_s, release, inventory, stack_diameter_m, exit_velocity_m_s, exit_temperature_k, release_temperature_k"]
     );
+    // A total where a rate goes is told how to give it (found by review).
+    fails_with(
+        &VALID.replace("rate_bq_s = 1e12", "activity_bq = 1e12"),
+        &[
+            "source[0].release[0].activity_bq",
+            "a release is a rate: rate_kg_s or rate_bq_s = the total ÷ the source's duration_s",
+        ],
+    );
+}
+
+#[test]
+fn a_roughness_length_out_of_range_is_one_problem_not_two() {
+    // Found by review: z0 = 10 m was refused, and the default 10 m reference height beside
+    // it too, a key the user never wrote.
+    let rough = |z0: &str| {
+        VALID.replace(
+            "stability = \"D\"",
+            &format!("stability = \"D\"\nroughness_length_m = {z0}"),
+        )
+    };
+    assert_eq!(
+        problems(&rough("10")),
+        ["meteorology.roughness_length_m = 10: expected a number > 0 and ≤ 3 m"]
+    );
+    // A valid z0 above the default reference height still is refused, and says it is the default.
+    let tall = rough("2").replace(
+        "kind = \"uniform\"",
+        "kind = \"uniform\"\nwind_reference_height_m = 1.5",
+    );
+    assert_eq!(
+        problems(&tall),
+        ["meteorology.wind_reference_height_m = 1.5: expected a height above the roughness length (2 m)"]
+    );
 }
 
 #[test]
@@ -212,7 +245,14 @@ fn an_unquoted_toml_date_time_is_the_same_start_as_the_quoted_one() {
     let s = Scenario::parse(&bare, Path::new("b.toml")).unwrap();
     assert_eq!(s.start, quoted.start);
     let local = VALID.replace("\"2026-07-14T06:00:00Z\"", "2026-07-14T06:00:00");
-    fails_with(&local, &["scenario.start", "2026-07-14T06:00:00"]);
+    fails_with(
+        &local,
+        &[
+            "scenario.start",
+            "2026-07-14T06:00:00",
+            "no UTC offset: add Z",
+        ],
+    );
 }
 
 #[test]
@@ -248,7 +288,20 @@ fn swapped_lat_and_lon_are_pointed_out() {
     );
     // A source merely outside gets no such hint.
     let ps = problems(&VALID.replace("lon = -66.70", "lon = -66.00"));
-    assert!(!ps.iter().any(|p| p.contains("swapped")), "{ps:#?}");
+    assert!(
+        !ps.iter()
+            .any(|p| p.contains("swapped") || p.contains("sign")),
+        "{ps:#?}"
+    );
+    // A dropped minus sign on the longitude, the likeliest slip west of Greenwich (found by
+    // review: it got offsets of thousands of kilometres and no clue).
+    fails_with(
+        &VALID.replace("lat = 45.07, lon = -66.70", "lat = 45.07, lon = 66.70"),
+        &[
+            "source[0].location = { lat = 45.07, lon = 66.7 }",
+            "the sign of lon dropped here or in domain.centre? (west is negative)",
+        ],
+    );
 }
 
 #[test]

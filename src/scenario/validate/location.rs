@@ -67,10 +67,23 @@ pub(super) fn inside_domain(
     if inside {
         return;
     }
-    // Swapping the source or swapping the centre brings them together alike: say both.
+    // Swapping the source or swapping the centre brings them together alike: say both. A
+    // dropped minus sign (66.45 for 66.45° W, the likeliest slip in the western hemisphere)
+    // likewise, on either.
     let swapped_one = near(swapped(l), centre, extent_m) || near(l, swapped(centre), extent_m);
+    let negated = |l: LatLon, lat: bool| LatLon {
+        lat: if lat { -l.lat } else { l.lat },
+        lon: if lat { l.lon } else { -l.lon },
+    };
+    let sign_of = |lat: bool| {
+        near(negated(l, lat), centre, extent_m) || near(l, negated(centre, lat), extent_m)
+    };
     let hint = if swapped_one {
         "; lat and lon swapped here or in domain.centre?"
+    } else if sign_of(false) {
+        "; the sign of lon dropped here or in domain.centre? (west is negative)"
+    } else if sign_of(true) {
+        "; the sign of lat dropped here or in domain.centre? (south is negative)"
     } else {
         ""
     };

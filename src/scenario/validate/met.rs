@@ -21,10 +21,15 @@ pub(super) fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<Unif
         10.0,
         Bounds::new(0.0, false, 500.0, true, "m"),
     );
-    if zr <= z0 {
+    // Only against a roughness length that is itself valid (one already refused would repeat
+    // its own problem here, on a key the user may not have written).
+    if zr <= z0 && z0 <= 3.0 {
         p.push(
             "meteorology.wind_reference_height_m",
-            fmt_num(zr),
+            match u.wind_reference_height_m {
+                Some(_) => fmt_num(zr),
+                None => format!("{} (the default)", fmt_num(zr)),
+            },
             format!("a height above the roughness length ({z0} m)"),
         );
     }

@@ -359,10 +359,20 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         Some(s) => match DateTime::parse_from_rfc3339(s.trim()) {
             Ok(t) => Some(t.with_timezone(&Utc)),
             Err(e) => {
+                // Say what is missing where chrono only says "premature end of input".
+                let t = s.trim();
+                let reads = |f: &str| chrono::NaiveDateTime::parse_from_str(t, f).is_ok();
+                let why = if reads("%Y-%m-%dT%H:%M:%S%.f") || reads("%Y-%m-%d %H:%M:%S%.f") {
+                    "no UTC offset: add Z for UTC or the local offset, such as -03:00 (ADT) or -04:00 (EDT)".to_string()
+                } else if reads("%Y-%m-%dT%H:%M") || reads("%Y-%m-%d %H:%M") {
+                    "no seconds and no UTC offset: write hh:mm:ss and Z or the offset".to_string()
+                } else {
+                    e.to_string()
+                };
                 p.push(
                     "scenario.start",
                     format!("{s:?}"),
-                    format!("{START_TIME} ({e})"),
+                    format!("{START_TIME} ({why})"),
                 );
                 None
             }

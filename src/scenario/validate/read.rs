@@ -49,6 +49,9 @@ pub(super) fn section<T: DeserializeOwned>(
                     }
                     None => expected += &format!(": {}", known.join(", ")),
                 }
+                if is_total_amount(&key) && known.iter().any(|k| k.starts_with("rate_")) {
+                    expected += "; a release is a rate: rate_kg_s or rate_bq_s = the total ÷ the source's duration_s (a sudden release: a short duration_s, such as 60 s, with model.kind = \"gaussian_puff\")";
+                }
                 p.push(
                     format!("{table}.{key}"),
                     written.map_or_else(|| "?".to_string(), show),
@@ -296,6 +299,23 @@ fn unit_of(key: &str) -> Option<&'static str> {
 }
 
 /// The dotted path of `at` under `path`: `source[0].location.lat`.
+/// Whether `key` names a total amount (`mass_kg`, `activity_bq`, `total_kg`, …) where a rate
+/// is expected.
+fn is_total_amount(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    let total = [
+        "mass",
+        "amount",
+        "total",
+        "quantity",
+        "activity",
+        "inventory",
+    ]
+    .iter()
+    .any(|w| k.starts_with(w));
+    total && !k.contains("rate") && !k.contains("_s")
+}
+
 fn join(path: &str, at: &[Segment]) -> String {
     let mut s = path.to_string();
     for seg in at {
