@@ -79,6 +79,9 @@ enum Command {
         /// Print the summary as JSON on standard output.
         #[arg(long)]
         json: bool,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Run a baseline scenario and its options and tabulate what each option changes: zone
     /// areas and populations per jurisdiction, doses and actions at towns, peaks.
@@ -95,6 +98,9 @@ enum Command {
         /// Print the comparison as JSON on standard output.
         #[arg(long)]
         json: bool,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Score a model against observations (Chang & Hanna 2004 and DATEM measures).
     Evaluate {
@@ -104,16 +110,16 @@ enum Command {
 }
 
 /// A progress bar on standard error when it is a terminal and the user wants output; `None`
-/// in pipes, with `--quiet` or with `--json`.
-fn progress_bar(silent: bool) -> Option<indicatif::ProgressBar> {
+/// in pipes, with `--quiet` or with `--json`. `what` says what runs ("running", "members").
+fn progress_bar(silent: bool, what: &str) -> Option<indicatif::ProgressBar> {
     use std::io::IsTerminal;
     if silent || !std::io::stderr().is_terminal() {
         return None;
     }
     let bar = indicatif::ProgressBar::new(1000);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} running [{bar:40}] {percent:>3}% ({elapsed}, {eta} left)",
-    ) {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+        "{{spinner}} {what} [{{bar:40}}] {{percent:>3}}% ({{elapsed}}, {{eta}} left)"
+    )) {
         bar.set_style(style.progress_chars("=> "));
     }
     Some(bar)
@@ -169,6 +175,12 @@ const EXIT_INVALID: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Ctrl-C or SIGTERM: remove this run's staging folders (its half-written files) and say
+    // that the output folders hold what they held before. 130 = 128 + SIGINT, as shells report.
+    let _ = ctrlc::set_handler(|| {
+        eprintln!("plume: interrupted: no new outputs were written; the output folders hold what they held before");
+        plume::output::staging::remove_live_and_exit(130)
+    });
     match cli.command {
         Command::Evaluate { what } => match plume::evaluate::cli::execute(&what) {
             Ok(out) => {
@@ -197,10 +209,11 @@ fn main() -> ExitCode {
             output,
             exec: Execution { threads, backend },
             json,
+            quiet,
         } => {
             use plume::ensemble::EnsembleOptions;
             // The scenario's warnings before the members run (its errors come from the run).
-            if let Ok(s) = Scenario::load(&file) {
+            if let (Ok(s), false) = (Scenario::load(&file), quiet) {
                 print_warnings(&s);
             }
             let options = EnsembleOptions {
@@ -210,11 +223,21 @@ fn main() -> ExitCode {
                 threads,
                 backend,
             };
-            match plume::ensemble::run_file(&file, &options) {
+            // Members run one after another: the bar moves once per member.
+            let bar = progress_bar(quiet || json, "members");
+            let result = plume::ensemble::run_file_with_progress(&file, &options, &mut |done| {
+                if let Some(b) = &bar {
+                    b.set_position((done * 1000.0).round() as u64);
+                }
+            });
+            if let Some(b) = bar {
+                b.finish_and_clear();
+            }
+            match result {
                 Ok(summary) => {
                     if json {
                         sayln!("{}", json_text(&summary));
-                    } else {
+                    } else if !quiet {
                         say!("{}", summary.to_text());
                     }
                     ExitCode::SUCCESS
@@ -234,6 +257,7 @@ fn main() -> ExitCode {
             output,
             exec: Execution { threads, backend },
             json,
+            quiet,
         } => {
             let options = RunOptions {
                 output_dir: None,
@@ -242,7 +266,7 @@ fn main() -> ExitCode {
                 backend,
             };
             // Each option's warnings before the runs (their errors come from the comparison).
-            for f in &files {
+            for f in files.iter().filter(|_| !quiet) {
                 if let Ok(s) = Scenario::load(f) {
                     print_warnings(&s);
                 }
@@ -251,7 +275,7 @@ fn main() -> ExitCode {
                 Ok(c) => {
                     if json {
                         sayln!("{}", json_text(&c));
-                    } else {
+                    } else if !quiet {
                         say!("{}", c.to_text());
                         sayln!("wrote {}", output.join("compare.csv").display());
                         sayln!("wrote {}", output.join("compare.json").display());
@@ -329,7 +353,7 @@ fn main() -> ExitCode {
             if !quiet {
                 print_warnings(&scenario);
             }
-            let bar = progress_bar(quiet || json);
+            let bar = progress_bar(quiet || json, "running");
             let result = plume::run_scenario_with_progress(&scenario, &options, &mut |done| {
                 if let Some(b) = &bar {
                     b.set_position((done * 1000.0).round() as u64);

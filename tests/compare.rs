@@ -347,4 +347,21 @@ fn each_options_scenario_warnings_are_printed_and_kept_in_the_json() {
         !baseline.iter().any(|w| w.as_str().unwrap().contains("SF6")),
         "{baseline:?}"
     );
+    // `-q`, as for `run`: nothing but errors, the files still written (found by review: only
+    // `run` took it).
+    let quiet_dir = dir.path().join("quiet");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_plume"))
+        .arg("compare")
+        .args([&base, &tracer])
+        .args(["-q", "-o"])
+        .arg(&quiet_dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{out:?}");
+    assert!(quiet_dir.join("compare.csv").is_file());
 }

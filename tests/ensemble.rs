@@ -653,6 +653,27 @@ fn the_ensemble_command_writes_its_files_and_prints_the_zone_table() {
         file.display()
     );
     assert!(history.as_str().contains(&expected), "{}", history.as_str());
+    // `-q`: nothing but errors, the files still written.
+    let quiet_dir = dir.join("quiet");
+    let quiet = std::process::Command::new(plume)
+        .args([
+            "ensemble",
+            file.to_str().unwrap(),
+            "--threads",
+            "1",
+            "-q",
+            "-o",
+        ])
+        .arg(&quiet_dir)
+        .args(["--backend", "cpu"])
+        .output()
+        .unwrap();
+    assert!(quiet.status.success(), "{quiet:?}");
+    assert!(
+        quiet.stdout.is_empty() && quiet.stderr.is_empty(),
+        "{quiet:?}"
+    );
+    assert!(quiet_dir.join("ensemble.nc").is_file());
     let bad = std::process::Command::new(plume)
         .args(["ensemble", file.to_str().unwrap(), "--members", "1", "-o"])
         .arg(&out_dir)

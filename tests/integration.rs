@@ -36,6 +36,7 @@ mod gpu_rng;
 mod gpu_runs;
 mod gpu_shaders;
 mod infrastructure;
+mod interrupt;
 mod kml_schema;
 mod lagrangian_convective;
 mod lagrangian_decay;

@@ -49,6 +49,24 @@ fn a_grid_whose_dose_fields_would_not_fit_is_refused_before_the_run() {
     // A tenth of the cells fits.
     let fits = text.replace("resolution_m = 100", "resolution_m = 320");
     assert_eq!(problems(&fits), Vec::<String>::new());
+    // Particles are held beside the grids (found by review: 10⁸ particles, 8 GB, were not
+    // counted): 6 GB of grids and 10⁸ particles together are refused, 10⁷ fit.
+    let particles = |n: &str| {
+        text.replace("resolution_m = 100", "resolution_m = 200")
+            .replace(
+                "kind = \"gaussian_plume\"",
+                &format!("kind = \"lagrangian\"\nparticles = {n}"),
+            )
+    };
+    fails_with(
+        &particles("100000000"),
+        &[
+            "model.particles = 100000000",
+            "about 8.0 GB (80 B each)",
+            "at most 12 GB together",
+        ],
+    );
+    assert_eq!(problems(&particles("10000000")), Vec::<String>::new());
 }
 
 /// AEGL peak means are taken over whole output intervals: a chemical run whose interval is

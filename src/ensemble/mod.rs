@@ -48,7 +48,8 @@ use std::time::Instant;
 use ndarray::{Array2, Array3};
 
 pub use output::{
-    run_file, summarise, write_outputs, EnsembleSummary, SpeciesSummary, ZoneSummary,
+    run_file, run_file_with_progress, summarise, write_outputs, EnsembleSummary, SpeciesSummary,
+    ZoneSummary,
 };
 pub use spec::*;
 
@@ -274,6 +275,16 @@ fn run_zones(sim: &Simulation) -> Vec<(&crate::impact::Zone, String, ZoneText)> 
 
 /// Runs every member of the scenario's ensemble and reduces them.
 pub fn run(scenario: &Scenario, options: &EnsembleOptions) -> Result<Ensemble, EnsembleError> {
+    run_with_progress(scenario, options, &mut |_| {})
+}
+
+/// [`run`], calling `progress` with the fraction of members done after each one (members run
+/// one after another, each on every thread).
+pub fn run_with_progress(
+    scenario: &Scenario,
+    options: &EnsembleOptions,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Ensemble, EnsembleError> {
     let started = Instant::now();
     let spec = effective_spec(scenario, options)?;
     let mut run_options = RunOptions {
@@ -331,6 +342,7 @@ pub fn run(scenario: &Scenario, options: &EnsembleOptions) -> Result<Ensemble, E
                 .index_axis_mut(ndarray::Axis(0), k)
                 .assign(&sf.time_integrated.index_axis(ndarray::Axis(0), 0));
         }
+        progress((k + 1) as f64 / spec.members as f64);
         let these = run_zones(&sim);
         if k == 0 {
             zones = these

@@ -451,6 +451,15 @@ pub fn run_file(
     path: &Path,
     options: &super::EnsembleOptions,
 ) -> Result<EnsembleSummary, EnsembleError> {
+    run_file_with_progress(path, options, &mut |_| {})
+}
+
+/// [`run_file`], calling `progress` with the fraction of members done.
+pub fn run_file_with_progress(
+    path: &Path,
+    options: &super::EnsembleOptions,
+    progress: &mut dyn FnMut(f64),
+) -> Result<EnsembleSummary, EnsembleError> {
     let scenario = Scenario::load(path)?;
     let dir = options
         .output_dir
@@ -458,7 +467,7 @@ pub fn run_file(
         .unwrap_or_else(|| scenario.output.directory.clone());
     // Before the members run: an unwritable directory is reported before the work.
     check_output_dir(&dir, &ENSEMBLE_OUTPUTS)?;
-    let e = super::run(&scenario, options)?;
+    let e = super::run_with_progress(&scenario, options, progress)?;
     Ok(write_outputs(&scenario, &e, &dir)?.0)
 }
 

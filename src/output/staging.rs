@@ -6,6 +6,7 @@
 //! are never touched.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
 use super::{ensure_dir, OutputError};
 
@@ -65,6 +66,43 @@ pub struct Staging {
     folder: tempfile::TempDir,
     /// The names staged so far, in the order they were written.
     staged: Vec<String>,
+    /// Listed in [`LIVE`] while it exists (declared after `folder`, so it is dropped after it).
+    _live: Live,
+}
+
+/// The staging folders of this process that exist now, so that an interrupted command
+/// ([`remove_live_and_exit`]) removes them rather than leave them for a day. A commit holds the
+/// lock while it moves files, so an interrupt waits for it and never takes the folder that
+/// holds the earlier outputs it set aside.
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live() -> MutexGuard<'static, Vec<PathBuf>> {
+    LIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A staging folder's place in [`LIVE`], given up when it is dropped.
+struct Live(PathBuf);
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        live().retain(|p| p != &self.0);
+    }
+}
+
+/// The staging folders that exist now.
+pub fn live_folders() -> Vec<PathBuf> {
+    live().clone()
+}
+
+/// For an interrupt (Ctrl-C, SIGTERM): removes every staging folder of this process and exits
+/// with `code`, holding the lock so that no commit starts meanwhile. The output directories
+/// keep the earlier run's files, whole.
+pub fn remove_live_and_exit(code: i32) -> ! {
+    let folders = live();
+    for folder in folders.iter() {
+        let _ = std::fs::remove_dir_all(folder);
+    }
+    std::process::exit(code)
 }
 
 /// A staging folder untouched this long (s) was left by a run that was killed (a crash, a
@@ -104,10 +142,13 @@ impl Staging {
             .prefix(STAGING_PREFIX)
             .tempdir_in(dir)
             .map_err(not_writable(dir))?;
+        let path = folder.path().to_path_buf();
+        live().push(path.clone());
         Ok(Staging {
             dir: dir.to_path_buf(),
             folder,
             staged: vec![],
+            _live: Live(path),
         })
     }
 
@@ -137,6 +178,8 @@ impl Staging {
     /// files taken out, the old ones put back — and the directory never mixes two runs. Returns
     /// the final paths, in staging order.
     pub fn commit(self, owned: &[&str]) -> Result<Vec<PathBuf>, OutputError> {
+        // An interrupt waits until the files have moved (see [`LIVE`]).
+        let _moving = live();
         let staged: Vec<&str> = self.staged.iter().map(String::as_str).collect();
         check_targets(&self.dir, &staged)?;
         let io = |path: &Path| {
@@ -222,6 +265,21 @@ mod tests {
         assert!(!old.exists());
         assert!(live.join("fields.nc").exists());
         drop(s);
+    }
+
+    #[test]
+    fn a_staging_folder_is_listed_for_an_interrupt_while_it_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Staging::new(dir.path()).unwrap();
+        let mut b = Staging::new(dir.path()).unwrap();
+        let (pa, pb) = (a.folder.path().to_path_buf(), b.folder.path().to_path_buf());
+        let listed = live_folders();
+        assert!(listed.contains(&pa) && listed.contains(&pb), "{listed:?}");
+        drop(a);
+        assert!(!live_folders().contains(&pa) && !pa.exists());
+        std::fs::write(b.stage("a.txt"), "new").unwrap();
+        b.commit(&["a.txt"]).unwrap();
+        assert!(!live_folders().contains(&pb) && !pb.exists());
     }
 
     #[test]
