@@ -519,6 +519,7 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation, outputs: Vec<String>) ->
         grid_times: g.nt(),
         resolution_m: g.dx_m,
         elapsed_s: sim.elapsed_s,
+        write_elapsed_s: None,
         species: species_summaries(scenario, &sim.fields, &sim.projection),
         outputs,
         scenario_warnings: scenario.warnings.clone(),
@@ -596,6 +597,7 @@ pub fn stage_outputs(
     sim: &Simulation,
     dir: &Path,
 ) -> Result<StagedOutputs, RunError> {
+    let started = std::time::Instant::now();
     let mut staging = Staging::new(dir)?;
     let formats = &scenario.output.formats;
     let prov = Provenance::now(&sim.model, sim.seed, &sim.backend);
@@ -662,7 +664,8 @@ pub fn stage_outputs(
             .chain([staging.final_path("summary.json")])
             .map(|p| p.display().to_string())
             .collect();
-        let summary = summarise(scenario, sim, names);
+        let mut summary = summarise(scenario, sim, names);
+        summary.write_elapsed_s = Some(started.elapsed().as_secs_f64());
         let json = serde_json::to_vec_pretty(&summary).expect("summary serialises");
         write_bytes_atomically(&staging.stage("summary.json"), &json)?;
     }
@@ -700,10 +703,13 @@ pub fn run_scenario_with_progress(
         .unwrap_or_else(|| scenario.output.directory.clone());
     check_output_dir(&dir, &output_names(&scenario.output.formats))?;
     let sim = simulate_with_progress(scenario, options, progress)?;
+    let started = std::time::Instant::now();
     let written = write_outputs(scenario, &sim, &dir)?;
-    Ok(summarise(
+    let mut summary = summarise(
         scenario,
         &sim,
         written.iter().map(|p| p.display().to_string()).collect(),
-    ))
+    );
+    summary.write_elapsed_s = Some(started.elapsed().as_secs_f64());
+    Ok(summary)
 }

@@ -375,6 +375,12 @@ fn cli_prints_a_summary_and_json() {
     assert!(peak["value"].as_f64().unwrap() > 0.0);
     let d = peak["distance_m"].as_f64().unwrap();
     assert!(d > 100.0 && d < 60_000.0, "{d}");
+    // The time the outputs took, beside the model's (found by review: a scheduler saw 153 s
+    // where the summary said 38): in the printed summary and, up to its own writing, in the file.
+    assert!(v["write_elapsed_s"].as_f64().unwrap() > 0.0, "{v}");
+    let file: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    assert!(file["write_elapsed_s"].as_f64().unwrap() > 0.0);
     let text = Command::new(exe)
         .args(["run", scen.to_str().unwrap(), "-o"])
         .arg(dir.path())
@@ -382,6 +388,7 @@ fn cli_prints_a_summary_and_json() {
         .unwrap();
     let t = String::from_utf8_lossy(&text.stdout);
     assert!(t.contains("peak concentration") && t.contains("km"), "{t}");
+    assert!(t.contains(", outputs written in "), "{t}");
     let bad = Command::new(exe)
         .args(["check", "Cargo.toml"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))

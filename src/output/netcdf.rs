@@ -31,6 +31,12 @@ use crate::scenario::Scenario;
 /// `run_time` itself in `cell_methods` (the NCAS cfchecks rejects that).
 const RUN_TIME: &str = "run_time";
 
+/// zlib level of every gridded variable (after byte shuffling). Writing is the costliest part of
+/// a large run and zlib most of it (found by review: half the samples of a 9-species, 800 × 600
+/// run): on an 800 × 600 × 3 × 48 grid at 150 m, level 1 takes 8.2 s of CPU against 12.0 s at
+/// level 4, for a file 8 % larger (107 MB against 99 MB).
+const DEFLATE_LEVEL: u8 = 1;
+
 /// Who made the file, with what, and how.
 #[derive(Debug, Clone)]
 pub struct Provenance {
@@ -402,7 +408,7 @@ fn write_file(
             .with_data(data)
             .chunk(chunk(&[ny, nx]))
             .shuffle()
-            .deflate(4)
+            .deflate(DEFLATE_LEVEL)
             .create(name)?;
         for (i, s) in dims_yx.iter().enumerate() {
             attach_scale(&ds, s, i as u32)?;
@@ -432,7 +438,7 @@ fn write_file(
             .with_data(&data)
             .chunk(chunk(&shape))
             .shuffle()
-            .deflate(4)
+            .deflate(DEFLATE_LEVEL)
             .create(name)?;
         for (i, d) in dims.iter().enumerate() {
             attach_scale(&ds, scales(d), i as u32)?;

@@ -51,7 +51,11 @@ pub struct RunSummary {
     pub grid_layers: usize,
     pub grid_times: usize,
     pub resolution_m: f64,
+    /// Seconds of the model and the consequence assessment.
     pub elapsed_s: f64,
+    /// Seconds spent writing the outputs (the grids' compression most of it) up to this
+    /// summary; `None` where not measured. A batch scheduler sees both together.
+    pub write_elapsed_s: Option<f64>,
     pub species: Vec<SpeciesSummary>,
     pub outputs: Vec<String>,
     /// The scenario file's own warnings (a substance outside the library runs with no zones,
@@ -139,7 +143,7 @@ impl RunSummary {
     /// Human-readable lines for a terminal.
     pub fn to_text(&self) -> String {
         let mut s = format!(
-            "{}\n  model {} on {}, grid {} × {} × {} layers × {} times at {} m, {:.2} s\n",
+            "{}\n  model {} on {}, grid {} × {} × {} layers × {} times at {} m, {:.2} s{}\n",
             self.scenario,
             self.model,
             self.backend,
@@ -148,7 +152,9 @@ impl RunSummary {
             self.grid_layers,
             self.grid_times,
             self.resolution_m,
-            self.elapsed_s
+            self.elapsed_s,
+            self.write_elapsed_s
+                .map_or(String::new(), |w| format!(", outputs written in {w:.2} s"))
         );
         for sp in &self.species {
             s += &format!("  {}\n", sp.name);
