@@ -272,18 +272,32 @@ impl Consequence {
                 ce.tic_kg_s_m3.clone(),
                 vec![],
             ));
-            out.push(with_numbers(
-                field2(
-                    format!("{v}_toxic_load"),
-                    format!(
-                        "toxic load of {} in (mg m-3)^n min, n = {}",
-                        ce.name, ce.toxic_load_n
+            // A toxic load field, outdoors or indoors: its unit says n where UDUNITS can.
+            let toxic_load = |name: String,
+                              where_: &str,
+                              data: &Array2<f64>,
+                              attrs: Vec<(String, String)>,
+                              numbers: &[(&str, f64)]| {
+                with_numbers(
+                    field2(
+                        name,
+                        format!(
+                            "toxic load of {}{where_} in (mg m-3)^n min, n = {}",
+                            ce.name, ce.toxic_load_n
+                        ),
+                        &toxic_load_units(ce.toxic_load_n),
+                        data.clone(),
+                        attrs,
                     ),
-                    &toxic_load_units(ce.toxic_load_n),
-                    ce.toxic_load.clone(),
-                    vec![("toxic_load_units".into(), "(mg m-3)^n min".into())],
-                ),
-                None,
+                    None,
+                    numbers,
+                )
+            };
+            out.push(toxic_load(
+                format!("{v}_toxic_load"),
+                "",
+                &ce.toxic_load,
+                vec![("toxic_load_units".into(), "(mg m-3)^n min".into())],
                 &[("toxic_load_exponent_n", ce.toxic_load_n)],
             ));
             let ach = [(
@@ -314,18 +328,11 @@ impl Consequence {
                     &air_exchange,
                 ));
             }
-            out.push(with_numbers(
-                field2(
-                    format!("{v}_indoor_toxic_load"),
-                    format!(
-                        "toxic load of {} indoors in (mg m-3)^n min, n = {}, {exit}, over the run and 8 h after",
-                        ce.name, ce.toxic_load_n
-                    ),
-                    &toxic_load_units(ce.toxic_load_n),
-                    ce.indoor_toxic_load.clone(),
-                    ach.to_vec(),
-                ),
-                None,
+            out.push(toxic_load(
+                format!("{v}_indoor_toxic_load"),
+                &format!(" indoors ({exit}, over the run and 8 h after)"),
+                &ce.indoor_toxic_load,
+                ach.to_vec(),
                 &air_exchange,
             ));
             out.push(with_numbers(
