@@ -129,7 +129,11 @@ pub fn compare_files(
         return Err(CompareError::Invalid(invalid));
     }
     let dirs = option_dirs(files, dir)?;
+    // Every folder is this comparison's until its files are in place.
+    let mut locks = crate::output::lock::OutputLocks::default();
+    locks.acquire(dir)?;
     for (scenario, out) in scenarios.iter().zip(&dirs) {
+        locks.acquire(out)?;
         check_output_dir(out, &output_names(&scenario.output.formats))?;
     }
     check_output_dir(dir, &COMPARE_OUTPUTS)?;

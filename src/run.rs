@@ -701,6 +701,8 @@ pub fn run_scenario_with_progress(
         .output_dir
         .clone()
         .unwrap_or_else(|| scenario.output.directory.clone());
+    // The folder is this run's until its files are in place (a second run into it is refused).
+    let _lock = crate::output::lock::OutputLock::acquire(&dir)?;
     check_output_dir(&dir, &output_names(&scenario.output.formats))?;
     let sim = simulate_with_progress(scenario, options, progress)?;
     let started = std::time::Instant::now();

@@ -465,7 +465,8 @@ pub fn run_file_with_progress(
         .output_dir
         .clone()
         .unwrap_or_else(|| scenario.output.directory.clone());
-    // Before the members run: an unwritable directory is reported before the work.
+    // Before the members run: an unwritable or busy directory is reported before the work.
+    let _lock = crate::output::lock::OutputLock::acquire(&dir)?;
     check_output_dir(&dir, &ENSEMBLE_OUTPUTS)?;
     let e = super::run_with_progress(&scenario, options, progress)?;
     Ok(write_outputs(&scenario, &e, &dir)?.0)

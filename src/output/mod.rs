@@ -9,6 +9,7 @@ pub mod cap;
 pub mod font;
 pub mod geojson;
 pub mod kml;
+pub mod lock;
 pub mod map;
 pub mod netcdf;
 pub mod staging;
@@ -44,6 +45,8 @@ pub enum OutputError {
     NotADirectory { path: PathBuf, file: PathBuf },
     #[error("cannot draw {}: {message}", path.display())]
     Image { path: PathBuf, message: String },
+    #[error("another plume command is writing into {}: wait for it to finish or choose another output folder (-o)", dir.display())]
+    Busy { dir: PathBuf },
     #[error("cannot write HDF5 file {}: {source}", path.display())]
     Hdf5 {
         path: PathBuf,

@@ -94,14 +94,16 @@ pub fn live_folders() -> Vec<PathBuf> {
     live().clone()
 }
 
-/// For an interrupt (Ctrl-C, SIGTERM): removes every staging folder of this process and exits
-/// with `code`, holding the lock so that no commit starts meanwhile. The output directories
+/// For an interrupt (Ctrl-C, SIGTERM): removes every staging folder of this process, then its
+/// output-folder locks ([`super::lock`]), and exits with `code`, holding the lock so that no
+/// commit starts meanwhile. The output directories
 /// keep the earlier run's files, whole.
 pub fn remove_live_and_exit(code: i32) -> ! {
     let folders = live();
     for folder in folders.iter() {
         let _ = std::fs::remove_dir_all(folder);
     }
+    super::lock::release_all();
     std::process::exit(code)
 }
 
