@@ -237,7 +237,7 @@ fn bounds(
     name: &str,
     bad: &impl Fn(String) -> EvaluateError,
 ) -> Result<Vec<[f64; 2]>, EvaluateError> {
-    if v.is_empty() || v.len() % 2 != 0 || v.iter().any(|c| !c.is_finite()) {
+    if v.is_empty() || !v.len().is_multiple_of(2) || v.iter().any(|c| !c.is_finite()) {
         return Err(bad(format!("`{name}` must hold finite (start, end) pairs")));
     }
     Ok(v.chunks(2).map(|c| [c[0], c[1]]).collect())
