@@ -91,6 +91,17 @@ fn geojson_zones_follow_rfc_7946_and_cover_the_summary_areas() {
             .unwrap()
             .starts_with("Chlore : AEGL-"));
         assert_eq!(p["threshold_unit"], "kg m-3");
+        // Its reach is the summary's, from the one source.
+        let reach = w.summary["consequence"]["zones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|z| z["zone"] == label.as_str())
+            .unwrap()["reach"]["distance_m"]
+            .as_f64()
+            .unwrap();
+        assert!((p["reach_km"].as_f64().unwrap() - reach / 1000.0).abs() < 1e-9);
+        assert_eq!(p["reach_from"], "chlorine tank car");
     }
 }
 

@@ -31,6 +31,12 @@ pub fn zones_geojson(scenario: &Scenario, zones: &[MappedZone], prov: &Provenanc
             put("threshold_unit", z.unit.into());
             put("window_s", z.window_s.into());
             put("area_km2", z.area_km2.into());
+            // How far it reaches: distance and bearing of its farthest cell from the source.
+            if let Some(r) = &z.reach {
+                put("reach_km", (r.distance_m / 1000.0).into());
+                put("reach_bearing_deg", r.bearing_deg.into());
+                put("reach_from", r.source.clone().into());
+            }
             put(
                 "cap_response_type",
                 z.text

@@ -43,6 +43,8 @@ pub struct MappedZone {
     pub geometry: MultiPolygon<f64>,
     /// The zone split by the country of its cells, for alerts addressed by jurisdiction.
     pub parts: Vec<ZonePart>,
+    /// How far it reaches from the nearest source (the run summary's).
+    pub reach: Option<crate::impact::reach::Reach>,
 }
 
 /// The cells of a zone in one country.
@@ -170,6 +172,14 @@ pub fn mapped_zones(
     let lattice = CellLattice::of_grid(grid);
     let cell_km2 = grid.dx_m * grid.dx_m * 1e-6;
     let juris = &consequence.jurisdictions;
+    let reach = |z: &Zone| {
+        consequence
+            .summary
+            .zones
+            .iter()
+            .find(|s| s.zone == z.label)
+            .and_then(|s| s.reach.clone())
+    };
     let mut out = vec![];
     if let Some(rad) = &consequence.radiological {
         for (c, z) in rad.criteria.iter().zip(&rad.zones) {
@@ -189,6 +199,7 @@ pub fn mapped_zones(
                 area_km2: count(&z.exceeded) as f64 * cell_km2,
                 geometry: lon_lat(&z.exceeded, lattice, projection),
                 parts: parts(z, juris, lattice, projection, cell_km2),
+                reach: reach(z),
             });
         }
     }
@@ -220,6 +231,7 @@ pub fn mapped_zones(
                 area_km2: count(&z.exceeded) as f64 * cell_km2,
                 geometry: lon_lat(&z.exceeded, lattice, projection),
                 parts: parts(z, juris, lattice, projection, cell_km2),
+                reach: reach(z),
             });
         }
     }
