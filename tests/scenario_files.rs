@@ -114,31 +114,6 @@ fn misspelt_key_names_its_path_and_the_closest_key() {
 }
 
 #[test]
-fn a_roughness_length_out_of_range_is_one_problem_not_two() {
-    // Found by review: z0 = 10 m was refused, and the default 10 m reference height beside
-    // it too, a key the user never wrote.
-    let rough = |z0: &str| {
-        VALID.replace(
-            "stability = \"D\"",
-            &format!("stability = \"D\"\nroughness_length_m = {z0}"),
-        )
-    };
-    assert_eq!(
-        problems(&rough("10")),
-        ["meteorology.roughness_length_m = 10: expected a number > 0 and ≤ 3 m"]
-    );
-    // A valid z0 above the default reference height still is refused, and says it is the default.
-    let tall = rough("2").replace(
-        "kind = \"uniform\"",
-        "kind = \"uniform\"\nwind_reference_height_m = 1.5",
-    );
-    assert_eq!(
-        problems(&tall),
-        ["meteorology.wind_reference_height_m = 1.5: expected a height above the roughness length (2 m)"]
-    );
-}
-
-#[test]
 fn an_unknown_key_hides_no_other_problem_of_its_section_and_invents_no_missing_key() {
     // The user test: a misspelt key beside an out-of-range value gave only the first problem.
     assert_eq!(

@@ -1,5 +1,6 @@
-//! Scenario limits: what a run can hold in memory, how long a release must last, and how fine
-//! the output intervals must be for the AEGL means — each refused or warned before the run.
+//! Scenario limits: what a run can hold in memory, how long a release must last, how fine
+//! the output intervals must be for the AEGL means, and ranges that depend on one another (the
+//! wind's reference height above the roughness length) — each refused or warned before the run.
 
 use std::path::Path;
 
@@ -104,5 +105,30 @@ fn a_release_of_zero_duration_is_refused() {
     fails_with(
         &VALID.replace("height_m = 40", "height_m = 40\nduration_s = 0"),
         &["source[0].duration_s = 0", "> 0", "rupture"],
+    );
+}
+
+#[test]
+fn a_roughness_length_out_of_range_is_one_problem_not_two() {
+    // Found by review: z0 = 10 m was refused, and the default 10 m reference height beside
+    // it too, a key the user never wrote.
+    let rough = |z0: &str| {
+        VALID.replace(
+            "stability = \"D\"",
+            &format!("stability = \"D\"\nroughness_length_m = {z0}"),
+        )
+    };
+    assert_eq!(
+        problems(&rough("10")),
+        ["meteorology.roughness_length_m = 10: expected a number > 0 and ≤ 3 m"]
+    );
+    // A valid z0 above the default reference height still is refused, and says it is the default.
+    let tall = rough("2").replace(
+        "kind = \"uniform\"",
+        "kind = \"uniform\"\nwind_reference_height_m = 1.5",
+    );
+    assert_eq!(
+        problems(&tall),
+        ["meteorology.wind_reference_height_m = 1.5: expected a height above the roughness length (2 m)"]
     );
 }
