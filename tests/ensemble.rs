@@ -84,7 +84,10 @@ fn zero_perturbation_members_equal_the_plain_run_and_probabilities_are_its_zones
         let sim = simulate(&member, &run_options(2)).unwrap();
         assert_eq!(sim.fields, plain.fields, "member {k}");
     }
-    let e = ensemble::run(&s, &ens_options(2)).unwrap();
+    // The progress the command's bar shows: once per member, in order, ending at 1.
+    let mut reported = vec![];
+    let e = ensemble::run_with_progress(&s, &ens_options(2), &mut |f| reported.push(f)).unwrap();
+    assert_eq!(reported, [1.0 / 3.0, 2.0 / 3.0, 1.0]);
     let det: Vec<_> = plain.consequence.chemical[0].zones.clone();
     assert_eq!(e.zones.len(), 3, "AEGL-1, -2 and -3 of chlorine");
     let cell_km2 = e.grid.cell_area_m2() / 1e6;

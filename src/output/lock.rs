@@ -8,7 +8,7 @@ use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use super::{ensure_dir, OutputError};
+use super::{ensure_dir, missing_folders, remove_empty, OutputError};
 
 /// The lock file's name inside an output folder.
 pub const LOCK_FILE: &str = ".plume-lock";
@@ -27,9 +27,7 @@ fn held() -> MutexGuard<'static, Vec<(PathBuf, Vec<PathBuf>)>> {
 pub(crate) fn release_all() {
     for (path, created) in held().iter() {
         let _ = std::fs::remove_file(path);
-        for folder in created {
-            let _ = std::fs::remove_dir(folder);
-        }
+        remove_empty(created);
     }
 }
 
@@ -46,33 +44,23 @@ impl OutputLock {
     /// Takes `dir` (creating it if missing) for this command, or refuses with
     /// [`OutputError::Busy`] when another command holds it.
     pub fn acquire(dir: &Path) -> Result<Self, OutputError> {
-        let created: Vec<PathBuf> = dir
-            .ancestors()
-            .take_while(|a| !a.as_os_str().is_empty() && std::fs::symlink_metadata(a).is_err())
-            .map(Path::to_path_buf)
-            .collect();
+        let created = missing_folders(dir);
         ensure_dir(dir)?;
         let path = dir.join(LOCK_FILE);
-        let release_created = || {
-            for folder in &created {
-                let _ = std::fs::remove_dir(folder);
+        // An unwritable folder: nothing of this command's is left in it.
+        let refused = |source| {
+            remove_empty(&created);
+            OutputError::NotWritable {
+                dir: dir.to_path_buf(),
+                source,
             }
         };
-        let file = match File::options()
+        let file = File::options()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&path)
-        {
-            Ok(f) => f,
-            Err(source) => {
-                release_created();
-                return Err(OutputError::NotWritable {
-                    dir: dir.to_path_buf(),
-                    source,
-                });
-            }
-        };
+            .map_err(refused)?;
         match file.try_lock() {
             Ok(()) => {
                 held().push((path.clone(), created.clone()));
@@ -85,13 +73,7 @@ impl OutputLock {
             Err(TryLockError::WouldBlock) => Err(OutputError::Busy {
                 dir: dir.to_path_buf(),
             }),
-            Err(TryLockError::Error(source)) => {
-                release_created();
-                Err(OutputError::NotWritable {
-                    dir: dir.to_path_buf(),
-                    source,
-                })
-            }
+            Err(TryLockError::Error(source)) => Err(refused(source)),
         }
     }
 }
@@ -101,9 +83,7 @@ impl Drop for OutputLock {
         held().retain(|(p, _)| p != &self.path);
         // Removed while still held, so no other command finds it unlocked and ours gone.
         let _ = std::fs::remove_file(&self.path);
-        for folder in &self.created {
-            let _ = std::fs::remove_dir(folder);
-        }
+        remove_empty(&self.created);
     }
 }
 

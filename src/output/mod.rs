@@ -55,6 +55,23 @@ pub enum OutputError {
     },
 }
 
+/// `dir` and those of its ancestors that do not exist yet, deepest first: the folders that
+/// creating `dir` makes, which a command that ends up writing nothing removes again
+/// ([`remove_empty`]).
+pub(crate) fn missing_folders(dir: &Path) -> Vec<PathBuf> {
+    dir.ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && std::fs::symlink_metadata(a).is_err())
+        .map(Path::to_path_buf)
+        .collect()
+}
+
+/// Removes each of `folders` (deepest first) that is empty; one that holds anything stays.
+pub(crate) fn remove_empty(folders: &[PathBuf]) {
+    for folder in folders {
+        let _ = std::fs::remove_dir(folder);
+    }
+}
+
 /// Checks that `dir` can be an output directory: neither it nor its nearest existing ancestor
 /// is a file. Run before a model, so that `-o afile` is refused before the run, not after it.
 pub fn check_dir(dir: &Path) -> Result<(), OutputError> {

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use super::{ensure_dir, OutputError};
+use super::{ensure_dir, missing_folders, remove_empty, OutputError};
 
 /// Prefix of the staging folders and write probes inside an output directory.
 const STAGING_PREFIX: &str = ".plume-staging-";
@@ -19,11 +19,7 @@ const STAGING_PREFIX: &str = ".plume-staging-";
 /// The folders it had to create are removed again ([`Staging::new`] makes them when there is
 /// something to write): a run that fails later leaves no empty output folder behind.
 pub fn check_output_dir(dir: &Path, names: &[&str]) -> Result<(), OutputError> {
-    let created: Vec<PathBuf> = dir
-        .ancestors()
-        .take_while(|a| !a.as_os_str().is_empty() && std::fs::symlink_metadata(a).is_err())
-        .map(Path::to_path_buf)
-        .collect();
+    let created = missing_folders(dir);
     let checked = ensure_dir(dir).and_then(|()| {
         tempfile::Builder::new()
             .prefix(STAGING_PREFIX)
@@ -31,10 +27,8 @@ pub fn check_output_dir(dir: &Path, names: &[&str]) -> Result<(), OutputError> {
             .map_err(not_writable(dir))?;
         check_targets(dir, names)
     });
-    // Deepest first; a folder something else wrote into meanwhile is not empty and stays.
-    for folder in &created {
-        let _ = std::fs::remove_dir(folder);
-    }
+    // A folder something else wrote into meanwhile is not empty and stays.
+    remove_empty(&created);
     checked
 }
 
