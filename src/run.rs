@@ -339,23 +339,8 @@ pub fn simulate_with_progress(
         .iter()
         .map(|s| (s.name.clone(), s.location))
         .collect();
-    let outdoor = consequence
-        .radiological
-        .iter()
-        .flat_map(|r| r.zones.iter())
-        .chain(consequence.chemical.iter().flat_map(|c| c.zones.iter()));
-    let indoor = consequence
-        .chemical
-        .iter()
-        .flat_map(|c| c.sheltered_zones.iter());
-    let mut summary = std::mem::take(&mut consequence.summary);
-    crate::impact::reach::add_reach(&mut summary, outdoor, indoor, &fields.grid, &tm, &sources);
-    consequence.summary = summary;
-    let zones = consequence
-        .radiological
-        .iter()
-        .flat_map(|r| r.zones.iter())
-        .chain(consequence.chemical.iter().flat_map(|c| c.zones.iter()));
+    consequence.add_reach(&fields.grid, &tm, &sources);
+    let zones = consequence.outdoor_zones();
     warnings.extend(crate::impact::coverage::warnings(scenario, &fields, zones));
     Ok(Simulation {
         consequence,

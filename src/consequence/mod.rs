@@ -126,3 +126,40 @@ pub fn assess(
         summary,
     })
 }
+
+/// The outdoor zones of a run: the radiological criteria's, then the chemicals' AEGL tiers.
+fn outdoor<'a>(
+    radiological: &'a Option<RadiologicalImpact>,
+    chemical: &'a [ChemicalImpact],
+) -> impl Iterator<Item = &'a impact::Zone> {
+    radiological
+        .iter()
+        .flat_map(|r| &r.zones)
+        .chain(chemical.iter().flat_map(|c| &c.zones))
+}
+
+impl Consequence {
+    /// The outdoor zones: the radiological criteria's, then the chemicals' AEGL tiers.
+    pub fn outdoor_zones(&self) -> impl Iterator<Item = &impact::Zone> {
+        outdoor(&self.radiological, &self.chemical)
+    }
+
+    /// Fills every zone summary's reach (outdoors and sheltered) from `sources` (name,
+    /// location), which the assessment itself does not know ([`impact::reach`]).
+    pub fn add_reach(
+        &mut self,
+        grid: &crate::field::GridSpec,
+        tm: &TransverseMercator,
+        sources: &[(String, crate::geo::LatLon)],
+    ) {
+        let sheltered = self.chemical.iter().flat_map(|c| &c.sheltered_zones);
+        impact::reach::add_reach(
+            &mut self.summary,
+            outdoor(&self.radiological, &self.chemical),
+            sheltered,
+            grid,
+            tm,
+            sources,
+        );
+    }
+}
