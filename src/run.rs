@@ -6,7 +6,7 @@ use std::time::Instant;
 use crate::backend::{self, BackendChoice};
 use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
-use crate::met::UniformMet;
+use crate::met::{ReleaseWind, UniformMet};
 use crate::model::gaussian::dense;
 use crate::model::{gaussian, lagrangian, puff};
 use crate::output::cap::{zones_cap, ALERTS};
@@ -97,6 +97,8 @@ pub struct Simulation {
     pub warnings: Vec<String>,
     /// Exposure, dose, zones and protective actions (see [`crate::consequence`]).
     pub consequence: crate::consequence::Consequence,
+    /// The 10 m wind where and when the first release begins.
+    pub release_wind: Option<ReleaseWind>,
 }
 
 /// Runs the scenario's model over its grid.
@@ -129,6 +131,8 @@ pub fn simulate_with_progress(
     let gpu = open_gpu(choice, &mut warnings)?;
     // Whether the model that runs uses the GPU when one is open (set by the model's arm).
     let mut on_gpu = false;
+    // Set by the model's arm, which holds the weather.
+    let release_wind;
     let fields = match (&scenario.model, &scenario.meteorology) {
         (
             ModelSpec::GaussianPlume {
@@ -139,6 +143,7 @@ pub fn simulate_with_progress(
             MetSpec::Uniform(met_spec),
         ) => {
             let met = UniformMet::from_spec(met_spec, scenario.domain.centre.lat);
+            release_wind = crate::met::release_wind::release_wind(scenario, &met, &tm);
             let near_field = *dense_gas == DenseGas::BritterMcquaid;
             warnings.extend(dense_gas_warnings(
                 scenario,
@@ -214,6 +219,7 @@ pub fn simulate_with_progress(
             }
             let (met, met_warnings) = crate::met::load::load(scenario, &tm)?;
             warnings.extend(met_warnings.iter().map(|w| w.to_string()));
+            release_wind = crate::met::release_wind::release_wind(scenario, met.as_ref(), &tm);
             let dense_clouds = spec.dense_gas == DenseGas::BritterMcquaid;
             // The puff model says itself which releases it follows as dense clouds.
             let skip = |source: &Source, wind_m_s: f64, air_temperature_k: f64| {
@@ -283,6 +289,7 @@ pub fn simulate_with_progress(
         ) => {
             let (met, met_warnings) = crate::met::load::load(scenario, &tm)?;
             warnings.extend(met_warnings.iter().map(|w| w.to_string()));
+            release_wind = crate::met::release_wind::release_wind(scenario, met.as_ref(), &tm);
             warnings.extend(dense_gas_warnings(
                 scenario,
                 met.as_ref(),
@@ -356,6 +363,7 @@ pub fn simulate_with_progress(
         seed: scenario.model.seed().map(|s| options.seed.unwrap_or(s)),
         elapsed_s: started.elapsed().as_secs_f64(),
         warnings,
+        release_wind,
     })
 }
 
@@ -510,6 +518,7 @@ pub fn summarise(scenario: &Scenario, sim: &Simulation, outputs: Vec<String>) ->
         scenario_warnings: scenario.warnings.clone(),
         warnings: sim.warnings.clone(),
         consequence: Some(sim.consequence.summary.clone()),
+        release_wind: sim.release_wind.clone(),
     }
 }
 
@@ -634,6 +643,7 @@ pub fn stage_outputs(
                 &sim.projection,
                 &sim.consequence,
                 &zones,
+                sim.release_wind.as_ref(),
             )
             .map_err(|message| OutputError::Image {
                 path: staging.final_path("map.png"),

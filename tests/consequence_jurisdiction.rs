@@ -63,3 +63,37 @@ fn every_town_has_a_population_and_a_source() {
         assert!(t.population > 0.0 && !t.source.trim().is_empty(), "{t:?}");
     }
 }
+
+#[test]
+fn inland_points_that_the_source_tiles_cut_out_are_land() {
+    // The OpenStreetMap land polygons hold no lakes; their holes were triangles at the seams of
+    // zoom-13 tiles (edges on lon = k·360°/8192), up to ~20 km² each, 7 070 km² in the box.
+    // These points lay inside such triangles, in and around Saint John.
+    for (lat, lon) in [
+        (45.2701, -66.0869),
+        (45.3787, -66.0489),
+        (45.3090, -66.1692),
+    ] {
+        assert!(tag(lat, lon).2, "({lat}, {lon}) is land");
+    }
+    let land = Region::embedded().land();
+    let holes: usize = land.iter().map(|p| p.interiors().len()).sum();
+    assert_eq!(
+        holes, 0,
+        "the land mask has no holes: its source has no lakes"
+    );
+}
+
+#[test]
+fn the_border_runs_between_houlton_and_woodstock_and_out_to_sea() {
+    let r = Region::embedded();
+    let (land, sea): (Vec<_>, Vec<_>) = r.border().iter().partition(|b| !b.maritime);
+    assert_eq!((land.len(), sea.len()), (2, 2));
+    // The due-north line passes between Houlton (−67.84°) and Woodstock (−67.58°) at 46.14° N.
+    let crossing = land
+        .iter()
+        .flat_map(|b| b.line.lines())
+        .find(|l| (l.start.y - 46.14) * (l.end.y - 46.14) <= 0.0)
+        .expect("a land stretch crosses 46.14° N");
+    assert!((-67.84..-67.58).contains(&crossing.start.x), "{crossing:?}");
+}

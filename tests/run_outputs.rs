@@ -245,3 +245,43 @@ fn outputs_take_the_users_umask_like_any_new_file() {
     }
     assert!(n >= 6, "{n} files");
 }
+
+#[test]
+fn the_summary_states_the_wind_the_release_began_in() {
+    // The second source starts first (at 06:15): the wind is reported there, at 10 m.
+    let second = r#"
+[[source]]
+name = "first tank"
+location = { lat = 45.31, lon = -66.01 }
+start_s = 900
+duration_s = 600
+release = [{ substance = "Chlorine", rate_kg_s = 1.0 }]
+[meteorology]"#;
+    let text = chlorine(225.0, r#"["json"]"#, None)
+        .replace(
+            "[[source]]",
+            "[[source]]\nname = \"later tank\"\nstart_s = 1800",
+        )
+        .replace("\n[meteorology]", second);
+    let scenario = parse(&text);
+    let sim = simulate(&scenario, &cpu()).unwrap();
+    let w = sim.release_wind.as_ref().expect("a wind at the release");
+    assert_eq!(w.source, "first tank");
+    assert_eq!(w.time_utc, "2026-07-14T06:15:00Z");
+    assert!((w.from_deg - 225.0).abs() < 1e-9, "{}", w.from_deg);
+    assert!(
+        (w.speed_m_s - 4.0).abs() < 1e-9,
+        "the scenario's wind is at 10 m"
+    );
+    assert_eq!(w.stability, 'D');
+    let summary = plume::run::summarise(&scenario, &sim, vec![]);
+    let expected =
+        "wind at the release: from SW (225°), 4.0 m/s at 10 m, class D at first tank, 06:15 UTC";
+    assert!(
+        summary.to_text().contains(expected),
+        "{}",
+        summary.to_text()
+    );
+    let json = serde_json::to_value(&summary).unwrap();
+    assert_eq!(json["release_wind"]["from_deg"], 225.0);
+}

@@ -421,6 +421,8 @@ fn probability_map(scenario: &Scenario, e: &Ensemble) -> Result<Vec<u8>, String>
                     })
             })
             .collect(),
+        // Each member has its own weather.
+        wind: None,
     };
     render(scenario, &e.grid, &e.projection, &content)
 }

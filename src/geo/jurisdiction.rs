@@ -153,6 +153,34 @@ pub struct Site {
     pub source: String,
 }
 
+/// A stretch of the Canada–US boundary (lon/lat), for maps.
+#[derive(Debug, Clone)]
+pub struct BorderLine {
+    pub line: LineString<f64>,
+    /// Natural Earth's maritime indicator line: a cartographic indication at sea, not a legal
+    /// delimitation.
+    pub maritime: bool,
+}
+
+/// The stretches of the boundary file: its features named "Maritime…" are the indicator lines.
+fn border_lines(fs: &[geojson::Feature]) -> Vec<BorderLine> {
+    fs.iter()
+        .filter_map(|f| {
+            let GeometryValue::LineString { coordinates } = &f.geometry.as_ref()?.value else {
+                return None;
+            };
+            let name = f.property("name").and_then(|v| v.as_str()).unwrap_or("");
+            Some(BorderLine {
+                line: coordinates
+                    .iter()
+                    .map(|p| Coord { x: p[0], y: p[1] })
+                    .collect(),
+                maritime: name.starts_with("Maritime"),
+            })
+        })
+        .collect()
+}
+
 /// The region's polygons.
 #[derive(Debug, Clone)]
 pub struct Region {
@@ -162,6 +190,7 @@ pub struct Region {
     land: PolygonIndex,
     /// Islands that the maritime indicator line puts on the wrong side (Canadian, NB).
     corrections_ca_nb: PolygonIndex,
+    border: Vec<BorderLine>,
     pub towns: Vec<Town>,
     /// Every row of `data/sites.csv` that is not a town.
     pub sites: Vec<Site>,
@@ -350,6 +379,7 @@ impl Region {
             maine: index(named("me_nb_provinces_ne50m.geojson", &p, "Maine")?),
             new_brunswick: index(named("me_nb_provinces_ne50m.geojson", &p, "New Brunswick")?),
             land: index(MultiPolygon::new(land)),
+            border: border_lines(&b),
             towns: vec![],
             sites,
         };
@@ -378,9 +408,9 @@ impl Region {
         R.get_or_init(|| Region::parse().expect("embedded region data parse (checked by tests)"))
     }
 
-    /// Maine and New Brunswick (lon/lat), for maps.
-    pub fn subdivisions(&self) -> [&MultiPolygon<f64>; 2] {
-        [self.maine.polygons(), self.new_brunswick.polygons()]
+    /// The Canada–US boundary in the region's box, for maps.
+    pub fn border(&self) -> &[BorderLine] {
+        &self.border
     }
 
     /// The land mask (lon/lat), for maps.

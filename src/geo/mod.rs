@@ -13,7 +13,7 @@ mod tmerc;
 
 pub use tmerc::TransverseMercator;
 
-use geographiclib_rs::{Geodesic, InverseGeodesic};
+use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 
 /// A geographic position in decimal degrees on WGS84.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -49,6 +49,14 @@ pub fn geodesic_azimuth_deg(a: LatLon, b: LatLon) -> f64 {
     let g = Geodesic::wgs84();
     let (_s12, azi1, _azi2, _a12): (f64, f64, f64, f64) = g.inverse(a.lat, a.lon, b.lat, b.lon);
     azi1.rem_euclid(360.0)
+}
+
+/// Returns the point `distance_m` from `a` along the geodesic that leaves it at `azimuth_deg`
+/// (degrees clockwise from north): Karney's direct problem.
+pub fn geodesic_destination(a: LatLon, azimuth_deg: f64, distance_m: f64) -> LatLon {
+    let g = Geodesic::wgs84();
+    let (lat, lon): (f64, f64) = g.direct(a.lat, a.lon, azimuth_deg, distance_m);
+    LatLon::new(lat, lon)
 }
 
 /// Names the compass point (16 winds) of an azimuth in degrees, for human summaries.

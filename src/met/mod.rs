@@ -14,6 +14,7 @@ pub mod gridded;
 pub mod load;
 pub mod period;
 pub mod perturbation;
+pub mod release_wind;
 pub mod station;
 pub mod turbulence;
 
@@ -21,6 +22,7 @@ pub use boundary_layer::{BoundaryLayer, StabilityClass};
 pub use error::{MetError, MetWarning};
 pub use gridded::{GriddedMet, VerticalInterpolation};
 pub use perturbation::MetPerturbation;
+pub use release_wind::ReleaseWind;
 pub use station::{SpatialWeighting, StationMet, StationOptions};
 
 /// Meteorology at one point and time.

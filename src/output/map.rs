@@ -1,9 +1,9 @@
 //! A map of the run that an emergency manager can read at a glance (`map.png`): the hazard field
 //! in the lowest layer on a logarithmic colour scale, the zones outlined in their alert colours
 //! (dashed for US criteria, so a US zone stays distinct from the Canadian zone of the same
-//! action), land and sea, the Maine and New Brunswick outlines (so the Canada–US border shows),
-//! towns and sources, with a title; the colour bar and the zone legend are in a panel beside the
-//! map, so neither hides a town. [`render`] draws any field under any outlines the same way (the
+//! action), land and sea, the Canada–US border, towns and sources, range rings around the
+//! source, a scale bar and the wind the release began in (`map_marks`), with a title;
+//! the colour bar and the legend are in a panel beside the map, so neither hides a town. [`render`] draws any field under any outlines the same way (the
 //! ensemble's probability map, `ensemble_map.png`, is one).
 //!
 //! The field is the one the zones are judged on: for nuclides the projected effective dose over
@@ -19,11 +19,14 @@ use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;
 
 use super::font::ensure_font;
+use super::map_marks;
 use super::zones::MappedZone;
 use crate::exposure::{RadiologicalDose, DOSE_WINDOWS_S};
 use crate::field::{Fields, GridSpec};
 use crate::geo::jurisdiction::{Country, Region};
-use crate::geo::TransverseMercator;
+use crate::geo::{geodesic_distance_m, LatLon, TransverseMercator};
+use crate::met::release_wind::first_source;
+use crate::met::ReleaseWind;
 use crate::scenario::Scenario;
 use crate::substance::AEGL_DURATIONS_S;
 
@@ -40,6 +43,8 @@ const MAX_DECADES: f64 = 8.0;
 const BELOW_THRESHOLD_DECADES: f64 = 0.5;
 /// Height (px) of the top of the side panel, which holds the colour bar; the legend is below.
 const BAR_PANEL_HEIGHT_PX: u32 = 470;
+/// Colour of the Canada–US border.
+const BORDER: RGBColor = RGBColor(60, 60, 60);
 /// Dash and gap (px) of a dashed outline.
 const DASH_PX: i32 = 9;
 const GAP_PX: i32 = 5;
@@ -87,6 +92,9 @@ pub struct MapContent {
     pub field: Option<Hazard>,
     /// Drawn in order, so the last is on top.
     pub outlines: Vec<Outline>,
+    /// The wind the release began in, drawn as an arrow; `None` where no one wind stands for
+    /// the map (an ensemble's).
+    pub wind: Option<ReleaseWind>,
 }
 
 /// The field a map shows (see the module docs).
@@ -168,6 +176,7 @@ pub fn map_png(
     projection: &TransverseMercator,
     consequence: &crate::consequence::Consequence,
     zones: &[MappedZone],
+    wind: Option<&ReleaseWind>,
 ) -> Result<Vec<u8>, String> {
     let content = MapContent {
         title: format!(
@@ -191,6 +200,7 @@ pub fn map_png(
                 label: z.text.title_en.clone(),
             })
             .collect(),
+        wind: wind.cloned(),
     };
     render(scenario, &fields.grid, projection, &content)
 }
@@ -302,14 +312,18 @@ pub fn render(
             });
             chart.draw_series(cells).map_err(|e| e.to_string())?;
         }
-        for outline in region.subdivisions() {
-            draw_outlines(
-                &mut chart,
-                outline,
-                RGBColor(90, 90, 90).stroke_width(1),
-                false,
-                lon_ref,
-            )?;
+        let bounds = geo::Rect::new((lon_lo, lat_lo), (lon_hi, lat_hi));
+        let mut border_shown = false;
+        for b in region.border() {
+            for piece in map_marks::clip_to(&bounds, ring_points(&b.line, lon_ref)) {
+                border_shown = true;
+                if b.maritime {
+                    chart.draw_series([DashedPathElement::new(piece, 6, 4, BORDER.stroke_width(1))])
+                } else {
+                    chart.draw_series([PathElement::new(piece, BORDER.stroke_width(2))])
+                }
+                .map_err(|e| e.to_string())?;
+            }
         }
         for o in &content.outlines {
             draw_outlines(
@@ -319,6 +333,11 @@ pub fn render(
                 o.dashed,
                 lon_ref,
             )?;
+        }
+        let ring_centre = first_source(scenario);
+        if let Some(s) = ring_centre {
+            let wind_from = content.wind.as_ref().map(|w| w.from_deg);
+            map_marks::draw_range_rings(&mut chart, s.location, &bounds, wind_from)?;
         }
         let inside = |lon: f64, lat: f64| {
             (lon_lo..=lon_hi).contains(&lon) && (lat_lo..=lat_hi).contains(&lat)
@@ -351,18 +370,57 @@ pub fn render(
             .label_style(("sans-serif", 13))
             .draw()
             .map_err(|e| e.to_string())?;
+        let width_m = geodesic_distance_m(LatLon::new(lat_lo, lon_lo), LatLon::new(lat_lo, lon_hi));
+        map_marks::draw_scale_bar(&mut chart, width_m)?;
+        if let Some(w) = &content.wind {
+            map_marks::draw_wind_box(&mut chart, w)?;
+        }
         if let Some((hz, (lo, hi))) = field {
             colour_bar(&bar_area, hz, lo, hi)?;
         }
-        legend(&legend_area, &content.outlines)?;
+        let mut keys: Vec<Key> = content
+            .outlines
+            .iter()
+            .map(|o| Key {
+                colour: o.colour,
+                width: o.width,
+                dashed: o.dashed,
+                label: o.label.clone(),
+            })
+            .collect();
+        if border_shown {
+            keys.push(Key {
+                colour: BORDER,
+                width: 2,
+                dashed: false,
+                label: "Canada–US border (at sea: dashed, indicative only)".into(),
+            });
+        }
+        if let Some(s) = ring_centre {
+            keys.push(Key {
+                colour: map_marks::MARK_GREY,
+                width: 1,
+                dashed: true,
+                label: format!("distance from {}", s.name),
+            });
+        }
+        legend(&legend_area, &keys)?;
         root.present().map_err(|e| e.to_string())?;
     }
     encode_png(&buf, w, h)
 }
 
-/// The legend: a line of each outline's colour and width, and its label wrapped to the panel,
-/// the outline drawn last at the bottom; entries that do not fit are counted in a last line.
-fn legend(area: &DrawingArea<BitMapBackend, Shift>, outlines: &[Outline]) -> Result<(), String> {
+/// A legend entry: a line sample and its label.
+struct Key {
+    colour: RGBColor,
+    width: u32,
+    dashed: bool,
+    label: String,
+}
+
+/// The legend: a line of each entry's colour and width, and its label wrapped to the panel, in
+/// order; entries that do not fit are counted in a last line.
+fn legend(area: &DrawingArea<BitMapBackend, Shift>, outlines: &[Key]) -> Result<(), String> {
     const LINE_PX: i32 = 15;
     let bottom = area.dim_in_pixel().1 as i32 - 10;
     let mut y = 10;
@@ -412,7 +470,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-type Chart<'a, 'b> = ChartContext<
+pub(crate) type Chart<'a, 'b> = ChartContext<
     'a,
     BitMapBackend<'b>,
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
@@ -426,7 +484,7 @@ fn ring_points(r: &LineString<f64>, lon_ref: f64) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// Fills the land polygons over the sea, their holes (lakes) in the sea colour. Polygons are
+/// Fills the land polygons over the sea, any holes (lakes) in the sea colour. Polygons are
 /// drawn largest first, each exterior before its holes, so an island in a lake of a larger
 /// polygon is drawn after that lake and stays land.
 fn draw_land(
@@ -630,6 +688,7 @@ kind = "gaussian_plume"
                     ),
                 })
                 .collect(),
+            wind: None,
         };
         let png = render(&scenario, &grid, &projection, &content).unwrap();
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));

@@ -11,6 +11,7 @@ pub mod geojson;
 pub mod kml;
 pub mod lock;
 pub mod map;
+mod map_marks;
 pub mod netcdf;
 pub mod staging;
 mod strings;

@@ -66,6 +66,8 @@ pub struct RunSummary {
     pub warnings: Vec<String>,
     /// Protective-action zones by jurisdiction, with warnings on unverified deciding values.
     pub consequence: Option<crate::impact::Summary>,
+    /// The 10 m wind where and when the first release begins.
+    pub release_wind: Option<crate::met::ReleaseWind>,
 }
 
 fn peak(
@@ -156,6 +158,14 @@ impl RunSummary {
             self.write_elapsed_s
                 .map_or(String::new(), |w| format!(", outputs written in {w:.2} s"))
         );
+        if let Some(w) = &self.release_wind {
+            s += &format!(
+                "  wind at the release: {} at {}, {}\n",
+                w.describe(),
+                w.source,
+                w.clock_utc()
+            );
+        }
         for sp in &self.species {
             s += &format!("  {}\n", sp.name);
             for (what, p) in [

@@ -11,7 +11,6 @@ from shapely.geometry import shape, box, mapping, MultiPolygon, Polygon
 
 BOX = (-71.2, 43.0, -64.0, 48.2)
 TOL = float(sys.argv[3]) if len(sys.argv) > 3 else 0.001
-MIN_LAKE_DEG2 = 1e-4
 
 src = json.load(open(sys.argv[1]))
 feats = [{"geometry": g} for g in src["geometries"]] if src.get("type") == "GeometryCollection" else src["features"]
@@ -47,16 +46,17 @@ land = shapely.set_precision(land, 1e-5)
 polys = []
 for g in (land.geoms if hasattr(land, "geoms") else [land]):
     if isinstance(g, Polygon) and not g.is_empty and g.area > (TOL * TOL):
-        # Lakes under MIN_LAKE_DEG2 (about 0.9 km²) are filled: at grid cells of 100 m and
-        # more they are noise, and the simplification leaves them as small triangles.
-        holes = [r for r in g.interiors if Polygon(r).area >= MIN_LAKE_DEG2]
-        polys.append(shapely.geometry.polygon.orient(Polygon(g.exterior, holes), 1.0))
+        # Every hole is filled. OpenStreetMap land polygons are built from the coastline alone,
+        # so they hold no lakes; the source's holes (291 595 in the continent's polygon) are
+        # seams of the zoom-13 tiles it was assembled from: triangles up to ~20 km² whose edges
+        # lie on tile lines (lon = k·360°/8192), 7 070 km² of land in the box.
+        polys.append(shapely.geometry.polygon.orient(Polygon(g.exterior), 1.0))
 mp = MultiPolygon(polys)
 n = sum(len(p.exterior.coords) + sum(len(r.coords) for r in p.interiors) for p in polys)
 out = {
     "type": "FeatureCollection",
     "metadata": {
-        "description": f"Land polygons (land/sea mask): OpenStreetMap land polygons clipped to the box, simplified (Douglas-Peucker, topology preserved) at {TOL} deg (~{TOL*111000*0.72:.0f}-{TOL*111000:.0f} m), coordinates rounded to 1e-5 deg; polygons smaller than tolerance squared dropped, lakes (holes) under {MIN_LAKE_DEG2} deg2 (~0.9 km2) filled",
+        "description": f"Land polygons (land/sea mask): OpenStreetMap land polygons clipped to the box, simplified (Douglas-Peucker, topology preserved) at {TOL} deg (~{TOL*111000*0.72:.0f}-{TOL*111000:.0f} m), coordinates rounded to 1e-5 deg; polygons smaller than tolerance squared dropped; holes filled (the source, built from the coastline, has no lakes: its holes are tile-seam artifacts)",
         "bbox_requested": list(BOX),
         "source": "npm package @geo-maps/earth-lands-10m 0.6.0 (map.geo.json, dated 2017-11-30; simonepri/geo-maps, OpenStreetMap land polygons at 10 m precision)",
         "licence": "Data (c) OpenStreetMap contributors, Open Database License (ODbL) 1.0, https://www.openstreetmap.org/copyright; this file is a derived database under the same licence",

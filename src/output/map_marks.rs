@@ -1,0 +1,342 @@
+//! The marks that let a map be read without a GIS: a scale bar, range rings around the source
+//! and an arrow for the wind the release began in. Responders give protective actions as
+//! distances from the source ("evacuate to 2 km, shelter to 5 km downwind"; ERG 2024), so the
+//! rings and the bar carry the distances the zones are read against; the arrow lets them check
+//! the run's weather against the weather outside.
+//!
+//! Distances are geodesic (WGS84, Karney's direct problem): a ring is the set of points at that
+//! distance from the source, drawn through 2° steps of azimuth.
+
+use geo::{BooleanOps, LineString, MultiLineString, Rect};
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+
+use super::map::Chart;
+use crate::geo::{compass_point, geodesic_destination, LatLon};
+use crate::met::ReleaseWind;
+
+/// Range rings drawn at most; the step grows until this many cover the map.
+const MAX_RINGS: usize = 6;
+/// Colour of the rings, the scale bar and the wind box's frame.
+pub const MARK_GREY: RGBColor = RGBColor(70, 70, 70);
+
+/// The "nice" length (1, 2 or 5 × 10ⁿ) at most `x`; `x` itself when it is not positive.
+pub fn nice_floor(x: f64) -> f64 {
+    if !(x > 0.0 && x.is_finite()) {
+        return x;
+    }
+    let decade = 10f64.powf(x.log10().floor());
+    let mantissa = x / decade;
+    // A small tolerance, so that 5.0 computed as 4.999… is still 5.
+    let m = [5.0, 2.0, 1.0]
+        .into_iter()
+        .find(|&m| mantissa >= m * (1.0 - 1e-9))
+        .unwrap_or(1.0);
+    m * decade
+}
+
+/// The ring radii (m) for a map whose farthest corner lies `reach_m` from the source: equal
+/// nice steps, the smallest step that needs no more than [`MAX_RINGS`] rings, every ring inside
+/// `reach_m`.
+pub fn ring_radii_m(reach_m: f64) -> Vec<f64> {
+    if !(reach_m > 0.0 && reach_m.is_finite()) {
+        return vec![];
+    }
+    let mut step = nice_floor(reach_m / MAX_RINGS as f64);
+    while reach_m / step > MAX_RINGS as f64 + 1e-9 {
+        step = nice_floor(2.5 * step);
+    }
+    (1..)
+        .map(|k| k as f64 * step)
+        .take_while(|&r| r <= reach_m * (1.0 + 1e-9))
+        .collect()
+}
+
+/// Formats a distance in metres as a short map label: "500 m", "2 km", "2.5 km".
+pub fn distance_label(d_m: f64) -> String {
+    if d_m < 1000.0 {
+        format!("{d_m:.0} m")
+    } else {
+        let km = d_m / 1000.0;
+        if (km - km.round()).abs() < 1e-9 {
+            format!("{km:.0} km")
+        } else {
+            format!("{km} km")
+        }
+    }
+}
+
+/// The parts of a line (lon, lat) inside `bounds`: the chart does not clip lines, it pins
+/// their outside points to its frame.
+pub fn clip_to(bounds: &Rect<f64>, points: Vec<(f64, f64)>) -> Vec<Vec<(f64, f64)>> {
+    let lines = MultiLineString::new(vec![LineString::from(points)]);
+    bounds
+        .to_polygon()
+        .clip(&lines, false)
+        .into_iter()
+        .map(|l| l.coords().map(|c| (c.x, c.y)).collect())
+        .collect()
+}
+
+/// Draws dashed geodesic circles around `centre` at [`ring_radii_m`] for the map's farthest
+/// corner, each labelled with its radius crosswind of the wind that blows from `wind_from_deg`
+/// (where the plume is not), else upwind, wherever the label falls inside the map.
+pub fn draw_range_rings(
+    chart: &mut Chart,
+    centre: LatLon,
+    bounds: &Rect<f64>,
+    wind_from_deg: Option<f64>,
+) -> Result<(), String> {
+    let reach_m = bounds
+        .to_polygon()
+        .exterior()
+        .coords()
+        .map(|c| crate::geo::geodesic_distance_m(centre, LatLon::new(c.y, c.x)))
+        .fold(0.0, f64::max);
+    let style = MARK_GREY.stroke_width(1);
+    // Label azimuths by preference: crosswind, upwind, between; never downwind.
+    let label_azimuths: Vec<f64> = match wind_from_deg {
+        Some(w) => [90.0, -90.0, 0.0, 45.0, -45.0, 135.0, -135.0]
+            .iter()
+            .map(|d| w + d)
+            .collect(),
+        None => vec![45.0, 135.0, 225.0, 315.0, 0.0, 90.0, 180.0, 270.0],
+    };
+    // Inside by a margin of 4 % of the map, so that the label is not cut by the frame.
+    let (w, h) = (bounds.width(), bounds.height());
+    let inner = Rect::new(
+        (bounds.min().x + 0.04 * w, bounds.min().y + 0.04 * h),
+        (bounds.max().x - 0.08 * w, bounds.max().y - 0.04 * h),
+    );
+    for r in ring_radii_m(reach_m) {
+        let points: Vec<(f64, f64)> = (0..=180)
+            .map(|k| {
+                let p = geodesic_destination(centre, 2.0 * k as f64, r);
+                (p.lon, p.lat)
+            })
+            .collect();
+        chart
+            .draw_series(
+                clip_to(bounds, points)
+                    .into_iter()
+                    .map(|piece| DashedPathElement::new(piece, 4, 4, style)),
+            )
+            .map_err(|e| e.to_string())?;
+        let Some(at) = label_azimuths
+            .iter()
+            .map(|&az| geodesic_destination(centre, az, r))
+            .find(|p| geo::Intersects::intersects(&inner, &geo::Point::new(p.lon, p.lat)))
+        else {
+            continue;
+        };
+        chart
+            .draw_series([EmptyElement::at((at.lon, at.lat))
+                + Text::new(
+                    distance_label(r),
+                    (3, -6),
+                    ("sans-serif", 12).into_font().color(&MARK_GREY),
+                )])
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Draws a scale bar in the lower left of the plotting area: a nice length near a fifth of
+/// `map_width_m`, measured along the geodesic east from the bar's start.
+pub fn draw_scale_bar(chart: &mut Chart, map_width_m: f64) -> Result<(), String> {
+    let length_m = nice_floor(map_width_m / 5.0);
+    if length_m.is_nan() || length_m <= 0.0 {
+        return Ok(());
+    }
+    let (w, h) = chart.plotting_area().dim_in_pixel();
+    let (px, py) = (20, h as i32 - 24);
+    let start = pixel_to_lonlat(chart, (px, py));
+    let end = geodesic_destination(start, 90.0, length_m);
+    let bar_px = (lonlat_to_pixel(chart, end).0 - px).clamp(10, w as i32 - 2 * px);
+    let label = distance_label(length_m);
+    let area = chart.plotting_area().strip_coord_spec();
+    area.draw(&Rectangle::new(
+        [
+            (px - 8, py - 22),
+            (px + bar_px + 12 + 7 * label.len() as i32, py + 12),
+        ],
+        WHITE.mix(0.8).filled(),
+    ))
+    .map_err(|e| e.to_string())?;
+    // A bar in two halves, black and white, as on a topographic map.
+    let half = bar_px / 2;
+    for (k, colour) in [(0, BLACK), (1, WHITE)] {
+        area.draw(&Rectangle::new(
+            [(px + k * half, py - 4), (px + (k + 1) * half, py + 4)],
+            colour.filled(),
+        ))
+        .map_err(|e| e.to_string())?;
+    }
+    area.draw(&Rectangle::new(
+        [(px, py - 4), (px + bar_px, py + 4)],
+        BLACK.stroke_width(1),
+    ))
+    .map_err(|e| e.to_string())?;
+    for (x, text) in [(px, "0".to_string()), (px + bar_px, label)] {
+        area.draw(&Text::new(text, (x - 3, py - 20), ("sans-serif", 13)))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The longitude and latitude under a pixel of the plotting area (pixels from its upper
+/// left): the chart's axes are linear in longitude and latitude.
+fn pixel_to_lonlat(chart: &Chart, (px, py): (i32, i32)) -> LatLon {
+    let (w, h) = chart.plotting_area().dim_in_pixel();
+    let (x, y) = (
+        chart.plotting_area().get_x_range(),
+        chart.plotting_area().get_y_range(),
+    );
+    let lon = x.start + px as f64 / w as f64 * (x.end - x.start);
+    let lat = y.end - py as f64 / h as f64 * (y.end - y.start);
+    LatLon::new(lat, lon)
+}
+
+/// The pixel of the plotting area (from its upper left) under a longitude and latitude.
+fn lonlat_to_pixel(chart: &Chart, p: LatLon) -> (i32, i32) {
+    let (w, h) = chart.plotting_area().dim_in_pixel();
+    let (x, y) = (
+        chart.plotting_area().get_x_range(),
+        chart.plotting_area().get_y_range(),
+    );
+    (
+        ((p.lon - x.start) / (x.end - x.start) * w as f64).round() as i32,
+        ((y.end - p.lat) / (y.end - y.start) * h as f64).round() as i32,
+    )
+}
+
+/// Draws the wind the release began in, in a box at the upper left of the plotting area: an
+/// arrow pointing the way the wind blows, and "Wind from SW (225°), 5.0 m/s at 10 m, class D"
+/// with the time.
+pub fn draw_wind_box(chart: &mut Chart, wind: &ReleaseWind) -> Result<(), String> {
+    let area = chart.plotting_area().strip_coord_spec();
+    let lines = [
+        format!(
+            "Wind from {} ({:.0}°), {:.1} m/s",
+            compass_point(wind.from_deg),
+            wind.from_deg,
+            wind.speed_m_s
+        ),
+        format!(
+            "at {:.0} m, class {}, {}",
+            wind.height_m,
+            wind.stability,
+            wind.clock_utc()
+        ),
+        format!("at {}", wind.source),
+    ];
+    let text_w = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as i32 * 7;
+    let (x, y) = (10, 10);
+    area.draw(&Rectangle::new(
+        [(x, y), (x + 70 + text_w, y + 62)],
+        WHITE.mix(0.85).filled(),
+    ))
+    .map_err(|e| e.to_string())?;
+    area.draw(&Rectangle::new(
+        [(x, y), (x + 70 + text_w, y + 62)],
+        MARK_GREY.stroke_width(1),
+    ))
+    .map_err(|e| e.to_string())?;
+    // The arrow points downwind: towards from + 180°. Screen y grows downwards.
+    let to = (wind.from_deg + 180.0).to_radians();
+    let (c, r) = ((x + 32, y + 31), 22.0);
+    let tip = (c.0 + (r * to.sin()) as i32, c.1 - (r * to.cos()) as i32);
+    let tail = (c.0 - (r * to.sin()) as i32, c.1 + (r * to.cos()) as i32);
+    area.draw(&PathElement::new(vec![tail, tip], BLACK.stroke_width(3)))
+        .map_err(|e| e.to_string())?;
+    let head = |side: f64| {
+        let a = to + std::f64::consts::PI + side * 0.45;
+        (
+            tip.0 + (11.0 * a.sin()) as i32,
+            tip.1 - (11.0 * a.cos()) as i32,
+        )
+    };
+    area.draw(&Polygon::new(
+        vec![tip, head(1.0), head(-1.0)],
+        BLACK.filled(),
+    ))
+    .map_err(|e| e.to_string())?;
+    for (k, line) in lines.iter().enumerate() {
+        area.draw(&Text::new(
+            line.clone(),
+            (x + 64, y + 8 + 17 * k as i32),
+            ("sans-serif", 13),
+        ))
+        .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_lengths_are_one_two_or_five_times_a_power_of_ten() {
+        assert_eq!(nice_floor(7.3), 5.0);
+        assert_eq!(nice_floor(5.0), 5.0);
+        assert_eq!(nice_floor(4.99), 2.0);
+        assert_eq!(nice_floor(19_999.0), 10_000.0);
+        assert_eq!(nice_floor(0.25), 0.2);
+        assert_eq!(nice_floor(0.0), 0.0);
+    }
+
+    #[test]
+    fn rings_are_equal_nice_steps_inside_the_map() {
+        // A map reaching 27 km: 5 km steps (5 rings), not 2 km (13).
+        assert_eq!(
+            ring_radii_m(27_000.0),
+            vec![5000.0, 10_000.0, 15_000.0, 20_000.0, 25_000.0]
+        );
+        // 6 rings of 1 km fit 6 km exactly.
+        assert_eq!(ring_radii_m(6000.0).len(), 6);
+        for reach in [900.0, 3_100.0, 47_000.0, 260_000.0] {
+            let r = ring_radii_m(reach);
+            assert!((1..=MAX_RINGS).contains(&r.len()), "{reach}: {r:?}");
+            assert!(*r.last().unwrap() <= reach);
+            assert_eq!(nice_floor(r[0]), r[0]);
+        }
+        assert!(ring_radii_m(0.0).is_empty());
+    }
+
+    #[test]
+    fn distance_labels_read_in_metres_or_kilometres() {
+        assert_eq!(distance_label(500.0), "500 m");
+        assert_eq!(distance_label(2000.0), "2 km");
+        assert_eq!(distance_label(2500.0), "2.5 km");
+        assert_eq!(distance_label(50_000.0), "50 km");
+    }
+
+    #[test]
+    fn lines_are_cut_at_the_map_frame_not_pinned_to_it() {
+        let frame = Rect::new((0.0, 0.0), (1.0, 1.0));
+        // In, out across the right edge, back in across the top: two pieces inside.
+        let pieces = clip_to(&frame, vec![(0.5, 0.5), (1.5, 0.5), (1.5, 1.5), (0.5, 0.8)]);
+        assert_eq!(pieces.len(), 2, "{pieces:?}");
+        for (x, y) in pieces.iter().flatten() {
+            assert!(
+                (0.0..=1.0).contains(x) && (0.0..=1.0).contains(y),
+                "({x}, {y})"
+            );
+        }
+        assert!(pieces.iter().flatten().any(|&(x, y)| x == 1.0 && y == 0.5));
+        assert!(clip_to(&frame, vec![(2.0, 2.0), (3.0, 2.0)]).is_empty());
+    }
+
+    #[test]
+    fn a_ring_point_lies_at_its_radius_from_the_source() {
+        let lepreau = LatLon::new(45.0689, -66.4557);
+        for az in [0.0, 47.0, 180.0, 291.0] {
+            let p = geodesic_destination(lepreau, az, 20_000.0);
+            let d = crate::geo::geodesic_distance_m(lepreau, p);
+            assert!((d - 20_000.0).abs() < 1e-6, "{az}: {d}");
+            let back = crate::geo::geodesic_azimuth_deg(lepreau, p);
+            assert!((back - az).abs() < 1e-9, "{az}: {back}");
+        }
+    }
+}
