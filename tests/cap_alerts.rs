@@ -20,7 +20,7 @@ fn the_cap_alert_follows_cap_1_2_and_speaks_both_languages_in_canada() {
     let langs: Vec<&str> = infos.iter().map(|i| i.0.as_str()).collect();
     assert_eq!(langs, ["en-CA", "fr-CA"].repeat(3));
     assert!(infos[0].1.starts_with("Chlorine: AEGL-3"));
-    assert!(infos[1].1.starts_with("Chlore : AEGL-3"));
+    assert!(infos[1].1.starts_with("Chlore\u{a0}: seuil AEGL-3"));
     assert_eq!(infos[0].2, ["Shelter"]);
     assert_eq!(infos[0].3, infos[1].3, "both languages alert the same area");
 }
@@ -117,7 +117,7 @@ fn alerts_validate_against_the_cap_1_2_schema_and_the_us_one_against_the_ipaws_p
     assert!(ca.contains("<value>radiological</value>"), "{ca}");
     assert!(!ca.contains("IPAWS") && !ca.contains("<valueName>SAME</valueName>"));
     // The note speaks the alert's languages: French in the Canadian one only.
-    assert!(ca.contains("Ébauche produite par le modèle"));
+    assert!(ca.contains("Ébauche produite par plume"));
     assert!(!us.contains("Ébauche"), "{us}");
 }
 
@@ -202,4 +202,38 @@ fn a_country_no_zone_reaches_gets_no_alert_and_an_earlier_runs_alert_is_removed(
         .collect();
     assert_eq!(listed.len(), written.len(), "{listed:?}");
     assert!(listed.iter().all(|o| !o.ends_with("alert-US.cap.xml")));
+}
+
+#[test]
+fn a_canadian_alert_gives_the_release_in_atlantic_time_and_the_scenario_its_french_name() {
+    // The rail-car leak starts 2026-08-02T03:00Z: midnight Atlantic daylight time.
+    let w = run(&chlorine_scenario());
+    let doc = roxmltree::Document::parse(&w.cap).unwrap();
+    let description = |lang: &str| {
+        doc.descendants()
+            .filter(|n| n.has_tag_name("info"))
+            .find(|i| i.children().any(|c| c.text() == Some(lang)))
+            .and_then(|i| i.children().find(|c| c.has_tag_name("description")))
+            .and_then(|d| d.text())
+            .unwrap()
+            .to_string()
+    };
+    let en = description("en-CA");
+    assert!(
+        en.contains("release starting 2 August 2026 at 00:00 ADT (03:00 UTC)"),
+        "{en}"
+    );
+    let fr = description("fr-CA").replace('\u{a0}', " ");
+    assert!(
+        fr.contains("début du rejet : 2 août 2026 à 0 h HAA (3 h UTC)"),
+        "{fr}"
+    );
+    assert!(
+        fr.contains("« Saint John — fuite de chlore d'un wagon-citerne, nuit stable »"),
+        "{fr}"
+    );
+    assert!(
+        !fr.contains("chlorine rail car leak"),
+        "no English name: {fr}"
+    );
 }

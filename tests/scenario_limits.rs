@@ -132,3 +132,22 @@ fn a_roughness_length_out_of_range_is_one_problem_not_two() {
         ["meteorology.wind_reference_height_m = 1.5: expected a height above the roughness length (2 m)"]
     );
 }
+
+#[test]
+fn a_french_name_is_optional_but_not_empty() {
+    let with = |name_fr: &str| {
+        VALID.replacen(
+            "[scenario]\n",
+            &format!("[scenario]\nname_fr = {name_fr}\n"),
+            1,
+        )
+    };
+    let named = Scenario::parse(&with("\"Essai\""), Path::new("fr.toml")).unwrap();
+    assert_eq!(named.name_in_french(), "Essai");
+    let unnamed = Scenario::parse(VALID, Path::new("en.toml")).unwrap();
+    assert_eq!(unnamed.name_in_french(), unnamed.name);
+    fails_with(
+        &with("\" \""),
+        &["scenario.name_fr", "a non-empty name, or no key"],
+    );
+}

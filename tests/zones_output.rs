@@ -89,7 +89,7 @@ fn geojson_zones_follow_rfc_7946_and_cover_the_summary_areas() {
         assert!(p["title_fr"]
             .as_str()
             .unwrap()
-            .starts_with("Chlore : AEGL-"));
+            .starts_with("Chlore\u{a0}: seuil AEGL-"));
         assert_eq!(p["threshold_unit"], "kg m-3");
         // Its reach is the summary's, from the one source.
         let reach = w.summary["consequence"]["zones"]
@@ -303,7 +303,8 @@ fn french_alert_texts_write_decimals_with_a_comma() {
             .find(|n| n.has_tag_name("description"))
             .and_then(|n| n.text())
             .unwrap();
-        let before_km2 = description.split(" km²").next().unwrap();
+        // French ties the unit to its number with a non-breaking space.
+        let before_km2 = description.split("km²").next().unwrap().trim_end();
         let area = before_km2.rsplit(' ').next().unwrap();
         if lang.starts_with("fr") {
             french += 1;
@@ -353,20 +354,21 @@ fn alert_texts_give_areas_to_two_figures_thresholds_in_mg_m3_and_sea_cells_as_ou
             let description = child("description");
             if child("language").starts_with("fr") {
                 assert!(
-                    description.contains(" km² hors des territoires cartographiés."),
+                    description.contains("\u{a0}km² (hors des territoires cartographiés)."),
                     "{description}"
                 );
             } else {
                 assert!(
-                    description.contains(" km² outside the mapped jurisdictions."),
+                    description.contains(" km² (outside the mapped jurisdictions)."),
                     "{description}"
                 );
             }
             // "0.04", "2.6", "12": at most two significant figures, and never zero.
             let area = description
-                .split(" km²")
+                .split("km²")
                 .next()
                 .unwrap()
+                .trim_end()
                 .rsplit(' ')
                 .next()
                 .unwrap();

@@ -8,7 +8,7 @@
 
 use super::Ensemble;
 use crate::geo::outline::CellLattice;
-use crate::output::alert_text::{threshold_text, two_figures};
+use crate::output::alert_text::{fr_number, fr_spaces, threshold_text, two_figures};
 use crate::output::kml::{placemarks_kml, Placemark};
 use crate::output::netcdf::Provenance;
 use crate::output::zones::lon_lat;
@@ -60,10 +60,10 @@ fn title_en(l: &Level) -> String {
 }
 
 fn title_fr(l: &Level) -> String {
-    format!(
-        "{}, dans au moins {} % des météos",
+    fr_spaces(&format!(
+        "{}, dans au moins {} % des scénarios météorologiques",
         l.zone.title_fr, l.percent
-    )
+    ))
 }
 
 /// The FeatureCollection of the ensemble's zone probabilities, as pretty-printed JSON.
@@ -136,14 +136,20 @@ pub fn probability_kml(scenario: &Scenario, e: &Ensemble, prov: &Provenance) -> 
         .iter()
         .map(|l| Placemark {
             id: &l.id,
-            name: title_en(l),
+            name: format!("{} / {}", title_en(l), title_fr(l)),
             description: format!(
-                "{}\n{}\n\nArea / superficie: {} km². Threshold / seuil: {}. {} members / membres.",
+                "{}\nArea: {} km². Threshold: {}. {} members.\n\n{}\n{}",
                 title_en(l),
-                title_fr(l),
                 two_figures(l.area_km2),
                 threshold_text(l.zone.threshold, l.zone.unit),
-                e.spec.members
+                e.spec.members,
+                title_fr(l),
+                fr_spaces(&format!(
+                    "Superficie : {} km². Seuil : {}. {} membres.",
+                    fr_number(&two_figures(l.area_km2)),
+                    fr_number(&threshold_text(l.zone.threshold, l.zone.unit)),
+                    e.spec.members
+                ))
             ),
             kml_colour: kml_colour(l.percent),
             geometry: &l.geometry,
@@ -152,9 +158,16 @@ pub fn probability_kml(scenario: &Scenario, e: &Ensemble, prov: &Provenance) -> 
     placemarks_kml(
         &format!("{} — ensemble zone probabilities", scenario.name),
         &format!(
-            "Share of {} perturbed weathers (seed {}) in which each zone is exceeded, by {} ({}). \
-             Part des {} météos perturbées où chaque zone est dépassée.",
-            e.spec.members, e.spec.seed, prov.engine_version, prov.model, e.spec.members
+            "Share of {} perturbed weathers (seed {}) in which each zone is exceeded, by {} ({}).\n\n{}",
+            e.spec.members,
+            e.spec.seed,
+            prov.engine_version,
+            prov.model,
+            fr_spaces(&format!(
+                "Proportion des {} scénarios météorologiques perturbés (graine {}) où chaque \
+                 seuil est dépassé, par {} ({}).",
+                e.spec.members, e.spec.seed, prov.engine_version, prov.model
+            ))
         ),
         &placemarks,
     )

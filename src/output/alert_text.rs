@@ -38,38 +38,93 @@ pub struct ZoneText {
 
 const SHELTER_EN: &str = "Go indoors now and stay inside. Close windows and doors, turn off \
 fans and ventilation that draw in outside air, and follow local media for instructions.";
-const SHELTER_FR: &str = "Entrez à l'intérieur maintenant et restez-y. Fermez les portes et les \
+const SHELTER_FR: &str =
+    "Rendez-vous à l'intérieur maintenant et restez-y. Fermez les portes et les \
 fenêtres, arrêtez les ventilateurs et la ventilation qui aspirent l'air extérieur, et suivez les \
 médias locaux pour connaître les directives.";
 const EVACUATE_EN: &str = "Leave the area now as directed by local authorities, by the routes \
 they give. Go to a reception centre for monitoring. Take only essential items.";
 const EVACUATE_FR: &str = "Quittez la zone maintenant selon les directives des autorités locales, \
-par les itinéraires indiqués. Rendez-vous à un centre d'accueil pour une surveillance. N'emportez \
-que l'essentiel.";
+par les itinéraires indiqués. Rendez-vous à un centre d'accueil pour y subir un contrôle de la \
+contamination radioactive. N'emportez que l'essentiel.";
 const SHELTER_OR_EVACUATE_EN: &str = "Shelter in place or evacuate as state and local officials \
 direct. Until told otherwise, stay indoors with windows and doors closed and ventilation off.";
 const SHELTER_OR_EVACUATE_FR: &str = "Mettez-vous à l'abri ou évacuez selon les directives des \
-autorités de l'État et locales. D'ici là, restez à l'intérieur, portes et fenêtres fermées et \
-ventilation arrêtée.";
+autorités de l'État et des autorités locales. Jusqu'à nouvel ordre, restez à l'intérieur, portes \
+et fenêtres fermées et ventilation arrêtée.";
 const IODINE_EN: &str = "Take potassium iodide (KI) tablets only when public health authorities \
 tell you to, at the dose they give.";
 const IODINE_FR: &str = "Prenez des comprimés d'iodure de potassium (KI) uniquement lorsque les \
 autorités de santé publique vous le demandent, à la dose indiquée.";
 const RELOCATION_EN: &str = "Authorities may ask residents to relocate temporarily; no immediate \
 action is needed. Follow local media.";
-const RELOCATION_FR: &str = "Les autorités pourraient demander aux résidents de se reloger \
-temporairement; aucune mesure immédiate n'est requise. Suivez les médias locaux.";
+const RELOCATION_FR: &str = "Les autorités pourraient demander aux résidents de quitter \
+temporairement leur domicile (réinstallation temporaire); aucune mesure immédiate n'est requise. \
+Suivez les médias locaux.";
 const CHEMICAL_SHELTER_EN: &str = "Shelter in place now: go indoors, close windows and doors, \
 turn off ventilation, and stay inside until told it is safe. Evacuate only if emergency \
 officials direct you to.";
-const CHEMICAL_SHELTER_FR: &str = "Mettez-vous à l'abri sur place maintenant : entrez à \
-l'intérieur, fermez portes et fenêtres, arrêtez la ventilation et restez à l'intérieur jusqu'à \
+const CHEMICAL_SHELTER_FR: &str = "Mettez-vous à l'abri sur place maintenant\u{a0}: \
+rendez-vous à l'intérieur, fermez portes et fenêtres, arrêtez la ventilation et restez à l'intérieur jusqu'à \
 avis contraire. N'évacuez que sur ordre des autorités.";
 const CHEMICAL_MONITOR_EN: &str = "Stay indoors if you notice an odour or irritation of the \
 eyes, nose or throat, and follow local media for instructions.";
-const CHEMICAL_MONITOR_FR: &str = "Restez à l'intérieur si vous percevez une odeur ou une \
-irritation des yeux, du nez ou de la gorge, et suivez les médias locaux pour connaître les \
+const CHEMICAL_MONITOR_FR: &str = "Restez à l'intérieur si vous sentez une odeur ou ressentez \
+une irritation des yeux, du nez ou de la gorge, et suivez les médias locaux pour connaître les \
 directives.";
+
+/// Units (and the per cent sign) that French keeps on the line of the number before them.
+const FR_UNITS: [&str; 14] = [
+    "km²", "km", "m", "mSv", "Sv", "mg", "min", "h", "jour", "jours", "an", "%", "UTC", "ppm",
+];
+
+/// French typography (Canadian federal style): a non-breaking space (U+00A0) before a colon,
+/// inside guillemets and between a number and its unit, so that none is left alone at a line
+/// break. No space is added before ; ! ?, which that style leaves unspaced.
+pub fn fr_spaces(text: &str) -> String {
+    const NBSP: char = '\u{a0}';
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    for (k, &c) in chars.iter().enumerate() {
+        if c != ' ' {
+            out.push(c);
+            continue;
+        }
+        let before = k.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(k + 1).copied();
+        let word: String = chars[k + 1..]
+            .iter()
+            .take_while(|c| c.is_alphanumeric() || **c == '²' || **c == '%')
+            .collect();
+        let unit_follows =
+            before.is_some_and(|b| b.is_ascii_digit()) && FR_UNITS.contains(&word.as_str());
+        let tie = matches!(after, Some(':' | '»')) || before == Some('«') || unit_follows;
+        out.push(if tie { NBSP } else { ' ' });
+    }
+    out
+}
+
+/// A decimal number written for French readers: a decimal comma, and the digits of a number of
+/// five figures or more grouped by three with non-breaking spaces ("0,85", "1200", "12 000").
+pub fn fr_number(number: &str) -> String {
+    let (int, frac) = match number.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (number, None),
+    };
+    let digits: Vec<char> = int.chars().collect();
+    let mut grouped = String::new();
+    let group = digits.len() >= 5 && digits.iter().all(|c| c.is_ascii_digit());
+    for (k, c) in digits.iter().enumerate() {
+        if group && k > 0 && (digits.len() - k).is_multiple_of(3) {
+            grouped.push('\u{a0}');
+        }
+        grouped.push(*c);
+    }
+    match frac {
+        Some(f) => format!("{grouped},{f}"),
+        None => grouped,
+    }
+}
 
 /// "10 mSv", "0.5 mSv", "1.2 Sv".
 fn dose_text(sv: f64) -> String {
@@ -157,7 +212,7 @@ pub fn radiological(c: &Criterion) -> ZoneText {
         }
         crate::impact::DoseQuantity::EffectiveAverted => {
             basis_en = format!("sheltering averts at least {dose} over {win_en}");
-            basis_fr = format!("l'abri évite au moins {dose_fr} sur {win_fr}");
+            basis_fr = format!("dose évitée d'au moins {dose_fr} sur {win_fr}");
         }
         crate::impact::DoseQuantity::ThyroidProjected => {
             basis_en = format!("projected thyroid dose at least {dose} over {win_en}");
@@ -231,7 +286,7 @@ pub fn radiological(c: &Criterion) -> ZoneText {
         ),
         "temporary_relocation" => (
             "Temporary relocation",
-            "Relogement temporaire",
+            "Réinstallation temporaire",
             &["Prepare"],
             "Moderate",
             false,
@@ -257,7 +312,7 @@ pub fn radiological(c: &Criterion) -> ZoneText {
         alert,
         kml_colour: colour,
         title_en: format!("{action_en}: {basis_en} ({authority_en})"),
-        title_fr: format!("{action_fr} : {basis_fr} ({authority_fr})"),
+        title_fr: fr_spaces(&format!("{action_fr} : {basis_fr} ({authority_fr})")),
         instruction_en: i_en,
         instruction_fr: i_fr,
     }
@@ -290,13 +345,14 @@ pub fn chemical(name: &str, level: u8, duration_min: f64) -> ZoneText {
     let (effect_en, effect_fr, severity, colour) = match level {
         3 => (
             "life-threatening health effects possible",
-            "effets sur la santé potentiellement mortels",
+            "risque d'effets mettant la vie en danger",
             "Extreme",
             "a00000ff",
         ),
         2 => (
             "serious or lasting health effects, or impaired ability to escape, possible",
-            "effets graves ou durables sur la santé, ou capacité de fuite réduite, possibles",
+            "effets graves ou durables sur la santé, ou capacité réduite de quitter les lieux, \
+             possibles",
             "Severe",
             "a000a5ff",
         ),
@@ -319,10 +375,10 @@ pub fn chemical(name: &str, level: u8, duration_min: f64) -> ZoneText {
         alert: true,
         kml_colour: colour,
         title_en: format!("{name}: AEGL-{level} ({d} min) exceeded, {effect_en}"),
-        title_fr: format!(
-            "{fr} : AEGL-{level} ({} min) dépassé, {effect_fr}",
+        title_fr: fr_spaces(&format!(
+            "{fr} : seuil AEGL-{level} ({} min) dépassé, {effect_fr}",
             d.replace('.', ",")
-        ),
+        )),
         instruction_en: i_en,
         instruction_fr: i_fr,
     }
@@ -361,7 +417,7 @@ mod tests {
         );
         assert_eq!(
             t.title_fr,
-            "Évacuation : dose projetée d'au moins 100 mSv sur 7 jours (Santé Canada 2018)"
+            "Évacuation\u{a0}: dose projetée d'au moins 100\u{a0}mSv sur 7\u{a0}jours (Santé Canada 2018)"
         );
         assert_eq!(t.response, &["Evacuate"]);
     }
@@ -389,11 +445,28 @@ mod tests {
         assert_eq!(chemical("Chlorine", 1, 60.0).severity, "Moderate");
         assert!(chemical("Chlorine", 2, 60.0)
             .title_fr
-            .starts_with("Chlore : AEGL-2 (60 min)"));
+            .starts_with("Chlore\u{a0}: seuil AEGL-2 (60\u{a0}min)"));
         assert!(chemical("Chlorine", 2, 7.5)
             .title_fr
-            .starts_with("Chlore : AEGL-2 (7,5 min)"));
+            .starts_with("Chlore\u{a0}: seuil AEGL-2 (7,5\u{a0}min)"));
         assert_eq!(window_text(5400.0).1, "1,5 h");
+    }
+
+    #[test]
+    fn french_keeps_units_colons_and_guillemets_on_the_line_of_what_they_belong_to() {
+        let nb = |s: &str| s.replace(' ', "_").replace('\u{a0}', "~");
+        assert_eq!(
+            nb(&fr_spaces(
+                "Superficie : 48 km² à 3 h, « Lepreau », 10 % de 2026 à Saint-Jean"
+            )),
+            "Superficie~:_48~km²_à_3~h,_«~Lepreau~»,_10~%_de_2026_à_Saint-Jean"
+        );
+        // A number before an ordinary word, and semicolons, keep ordinary spaces.
+        assert_eq!(nb(&fr_spaces("7 zones; 2 villes")), "7_zones;_2_villes");
+        assert_eq!(fr_number("0.85"), "0,85");
+        assert_eq!(fr_number("1200"), "1200");
+        assert_eq!(nb(&fr_number("12000")), "12~000");
+        assert_eq!(nb(&fr_number("123456.5")), "123~456,5");
     }
 
     #[test]

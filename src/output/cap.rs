@@ -31,7 +31,8 @@ use std::io;
 use chrono::{DateTime, Duration, Utc};
 use quick_xml::Writer;
 
-use super::alert_text::{threshold_text, two_figures};
+use super::alert_text::{fr_number, fr_spaces, threshold_text, two_figures};
+use super::local_time;
 use super::netcdf::Provenance;
 use super::xml::{document, text};
 use super::zones::{MappedZone, ZonePart};
@@ -144,8 +145,14 @@ fn write(
             }
             // In the alert's languages: English, and French in a Canadian alert.
             let french = match country {
-                Country::Us => "",
-                _ => " Ébauche produite par le modèle : à réviser par l'autorité d'alerte.",
+                Country::Us => String::new(),
+                _ => fr_spaces(&format!(
+                    " Ébauche produite par {} à partir du scénario « {} » (projection de \
+                     modèle). L'autorité d'alerte la révise, précise l'expéditeur et le statut, \
+                     puis la diffuse.",
+                    prov.engine_version,
+                    scenario.name_in_french()
+                )),
             };
             text(
                 w,
@@ -158,7 +165,7 @@ fn write(
             )?;
             for (z, part) in alerted {
                 for lang in languages(country) {
-                    info(w, scenario, z, part, lang, prov)?;
+                    info(w, scenario, z, part, lang, country, prov)?;
                 }
             }
             Ok(())
@@ -189,6 +196,7 @@ fn info(
     z: &MappedZone,
     part: &ZonePart,
     lang: &str,
+    country: Country,
     prov: &Provenance,
 ) -> io::Result<()> {
     let french = lang.starts_with("fr");
@@ -227,35 +235,36 @@ fn info(
             "modèle de dispersion plume (ébauche à réviser)",
         ),
     };
+    // The release start in the local time of the people alerted, with UTC.
     let description = if french {
-        format!(
-            "{headline}. Projection de {} ({}) pour le scénario « {} », rejet débutant le {}. \
-             {} km² {}. Source du critère : {}{}. Il s'agit d'une projection de modèle : \
-             à confirmer par des mesures sur le terrain.",
+        fr_spaces(&format!(
+            "{headline}. Projection de {} ({}) pour le scénario « {} », début du rejet : {}. \
+             Superficie : {} km² ({}). Source du critère (citée en anglais) : {}{}. Il s'agit \
+             d'une projection de modèle : à confirmer par des mesures sur le terrain.",
             prov.engine_version,
             prov.model,
-            scenario.name,
-            scenario.start.to_rfc3339(),
-            two_figures(part.area_km2).replace('.', ","),
-            location(part, true),
+            scenario.name_in_french(),
+            local_time::french(scenario.start, country),
+            fr_number(&two_figures(part.area_km2)),
+            part.area_desc_fr,
             z.source,
             if z.verified {
                 ""
             } else {
                 " (valeur non vérifiée)"
             }
-        )
+        ))
     } else {
         format!(
             "{headline}. Projected by {} ({}) for the scenario \"{}\", release starting {}. \
-             {} km² {}. Criterion source: {}{}. This is a model projection: confirm with \
-             field measurements.",
+             Area: {} km² ({}). Criterion source: {}{}. This is a model projection: confirm \
+             with field measurements.",
             prov.engine_version,
             prov.model,
             scenario.name,
-            scenario.start.to_rfc3339(),
+            local_time::english(scenario.start, country),
             two_figures(part.area_km2),
-            location(part, false),
+            part.area_desc_en,
             z.source,
             if z.verified {
                 ""
@@ -361,16 +370,4 @@ fn info(
         Ok(())
     })?;
     Ok(())
-}
-
-/// Where a zone part lies, as its description says it after the area: "in New Brunswick,
-/// Canada" / ": Nouveau-Brunswick, Canada", or for cells beyond the boundary data just
-/// "outside the mapped jurisdictions" / "hors des territoires cartographiés".
-fn location(part: &ZonePart, french: bool) -> String {
-    match (part.country, french) {
-        (Country::Unknown, false) => part.area_desc_en.clone(),
-        (Country::Unknown, true) => part.area_desc_fr.clone(),
-        (_, false) => format!("in {}", part.area_desc_en),
-        (_, true) => format!(": {}", part.area_desc_fr),
-    }
 }

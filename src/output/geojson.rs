@@ -49,14 +49,22 @@ pub fn zones_geojson(scenario: &Scenario, zones: &[MappedZone], prov: &Provenanc
             put("cap_severity", z.text.severity.into());
             put("source", z.source.clone().into());
             put("verified", z.verified.into());
-            put(
-                "jurisdictions",
-                z.parts
-                    .iter()
-                    .map(|part| JsonValue::from(part.area_desc_en.clone()))
-                    .collect::<Vec<_>>()
-                    .into(),
-            );
+            for (key, french) in [("jurisdictions", false), ("jurisdictions_fr", true)] {
+                put(
+                    key,
+                    z.parts
+                        .iter()
+                        .map(|part| {
+                            JsonValue::from(if french {
+                                part.area_desc_fr.clone()
+                            } else {
+                                part.area_desc_en.clone()
+                            })
+                        })
+                        .collect::<Vec<_>>()
+                        .into(),
+                );
+            }
             let mut same: Vec<String> = z
                 .parts
                 .iter()

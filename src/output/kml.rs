@@ -10,10 +10,12 @@ use std::io;
 use geo::{LineString, MultiPolygon, Polygon};
 use quick_xml::Writer;
 
-use super::alert_text::{threshold_text, two_figures};
+use super::alert_text::{fr_number, fr_spaces, threshold_text, two_figures};
+use super::local_time;
 use super::netcdf::Provenance;
 use super::xml::{document, text};
 use super::zones::MappedZone;
+use crate::geo::jurisdiction::Country;
 use crate::scenario::Scenario;
 
 /// One styled Placemark: an area with its name and description.
@@ -33,22 +35,25 @@ pub fn zones_kml(scenario: &Scenario, zones: &[MappedZone], prov: &Provenance) -
         .iter()
         .map(|z| Placemark {
             id: &z.id,
-            name: z.text.title_en.clone(),
+            // Both languages: the zone files go to New Brunswick's bilingual services.
+            name: format!("{} / {}", z.text.title_en, z.text.title_fr),
             description: format!(
-                "{}\n{}\n\n{}\n{}\n\nArea / superficie: {} km². Threshold / seuil: {}. \
-                 Source: {}{}",
+                "{}\n{}\nArea: {} km². Threshold: {}. Source: {}{}\n\n{}\n{}\n{}",
                 z.text.title_en,
                 z.text.instruction_en,
-                z.text.title_fr,
-                z.text.instruction_fr,
                 two_figures(z.area_km2),
                 threshold_text(z.threshold, z.unit),
                 z.source,
-                if z.verified {
-                    ""
-                } else {
-                    " (UNVERIFIED / NON VÉRIFIÉ)"
-                }
+                if z.verified { "" } else { " (UNVERIFIED)" },
+                z.text.title_fr,
+                z.text.instruction_fr,
+                fr_spaces(&format!(
+                    "Superficie : {} km². Seuil : {}. Source (citée en anglais) : {}{}",
+                    fr_number(&two_figures(z.area_km2)),
+                    fr_number(&threshold_text(z.threshold, z.unit)),
+                    z.source,
+                    if z.verified { "" } else { " (NON VÉRIFIÉ)" }
+                ))
             ),
             kml_colour: z.text.kml_colour,
             geometry: &z.geometry,
@@ -57,12 +62,21 @@ pub fn zones_kml(scenario: &Scenario, zones: &[MappedZone], prov: &Provenance) -
     placemarks_kml(
         &format!("{} — zones", scenario.name),
         &format!(
-            "Protective-action and AEGL zones projected by {} ({}) for a release \
-             starting {}. Zones de mesures de protection et d'AEGL projetées par le \
-             modèle. Model projection: confirm with field measurements.",
+            "Protective-action and AEGL zones projected by {} ({}) for the scenario \"{}\", \
+             release starting {}. Model projection: confirm with field measurements.\n\n{}",
             prov.engine_version,
             prov.model,
-            scenario.start.to_rfc3339()
+            scenario.name,
+            scenario.start.to_rfc3339(),
+            fr_spaces(&format!(
+                "Zones de mesures de protection et zones AEGL projetées par {} ({}) pour le \
+                 scénario « {} », rejet débutant le {}. Projection de modèle : à confirmer \
+                 par des mesures sur le terrain.",
+                prov.engine_version,
+                prov.model,
+                scenario.name_in_french(),
+                local_time::french(scenario.start, Country::Unknown)
+            ))
         ),
         &placemarks,
     )

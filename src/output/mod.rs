@@ -9,6 +9,7 @@ pub mod cap;
 pub mod font;
 pub mod geojson;
 pub mod kml;
+pub mod local_time;
 pub mod lock;
 pub mod map;
 mod map_marks;

@@ -270,12 +270,11 @@ fn parts(
             let n = count(&mask);
             (n > 0).then(|| {
                 let (alert_geometry, alert_block_m) = alert_outline(&mask, lattice, projection);
-                labels.sort_unstable();
-                let (en, fr): (Vec<_>, Vec<_>) = labels.iter().map(|l| place_names(l)).unzip();
+                let (area_desc_en, area_desc_fr) = place_names(&labels);
                 ZonePart {
                     country,
-                    area_desc_en: en.join("; "),
-                    area_desc_fr: fr.join("; "),
+                    area_desc_en,
+                    area_desc_fr,
                     area_km2: n as f64 * cell_km2,
                     geometry: lon_lat(&mask, lattice, projection),
                     alert_geometry,
@@ -295,21 +294,55 @@ fn parts(
         .collect()
 }
 
-/// English and French names of a jurisdiction label of [`crate::geo::jurisdiction::CellTag`].
-fn place_names(label: &str) -> (&'static str, &'static str) {
-    match label {
-        "US-ME" => ("Maine, United States", "Maine, États-Unis"),
-        "CA-NB" => ("New Brunswick, Canada", "Nouveau-Brunswick, Canada"),
-        "US (other)" => ("United States outside Maine", "États-Unis, hors du Maine"),
-        "CA (other)" => (
-            "Canada outside New Brunswick",
-            "Canada, hors du Nouveau-Brunswick",
+/// English and French names of the places that jurisdiction labels of
+/// [`crate::geo::jurisdiction::CellTag`] cover in one country: "New Brunswick, Canada",
+/// "Canada outside New Brunswick", or both together "New Brunswick and elsewhere in Canada".
+fn place_names(labels: &[&str]) -> (String, String) {
+    let has = |l: &str| labels.contains(&l);
+    let mut names: Vec<(&str, &str)> = vec![];
+    for (state, other, alone, rest, both) in [
+        (
+            "CA-NB",
+            "CA (other)",
+            ("New Brunswick, Canada", "Nouveau-Brunswick, Canada"),
+            (
+                "Canada outside New Brunswick",
+                "Canada, hors du Nouveau-Brunswick",
+            ),
+            (
+                "New Brunswick and elsewhere in Canada",
+                "Nouveau-Brunswick et ailleurs au Canada",
+            ),
         ),
-        _ => (
+        (
+            "US-ME",
+            "US (other)",
+            ("Maine, United States", "Maine, États-Unis"),
+            ("United States outside Maine", "États-Unis, hors du Maine"),
+            (
+                "Maine and elsewhere in the United States",
+                "Maine et ailleurs aux États-Unis",
+            ),
+        ),
+    ] {
+        match (has(state), has(other)) {
+            (true, true) => names.push(both),
+            (true, false) => names.push(alone),
+            (false, true) => names.push(rest),
+            (false, false) => {}
+        }
+    }
+    if labels
+        .iter()
+        .any(|l| !["CA-NB", "CA (other)", "US-ME", "US (other)"].contains(l))
+    {
+        names.push((
             "outside the mapped jurisdictions",
             "hors des territoires cartographiés",
-        ),
+        ));
     }
+    let (en, fr): (Vec<&str>, Vec<&str>) = names.into_iter().unzip();
+    (en.join("; "), fr.join("; "))
 }
 
 /// Longest segment (m) of a zone outline in longitude and latitude. A grid line is straight on
@@ -546,6 +579,25 @@ mod tests {
             let a = projected_area_km2(&p.geometry, &tm);
             assert!((a / p.area_km2 - 1.0).abs() < 1e-5, "{a}");
         }
+    }
+
+    #[test]
+    fn a_province_and_the_rest_of_its_country_read_as_one_place() {
+        assert_eq!(
+            place_names(&["CA (other)", "CA-NB"]),
+            (
+                "New Brunswick and elsewhere in Canada".to_string(),
+                "Nouveau-Brunswick et ailleurs au Canada".to_string()
+            )
+        );
+        assert_eq!(
+            place_names(&["US (other)"]).0,
+            "United States outside Maine"
+        );
+        assert_eq!(
+            place_names(&["US-ME", "unknown"]).1,
+            "Maine, États-Unis; hors des territoires cartographiés"
+        );
     }
 
     #[test]

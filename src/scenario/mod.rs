@@ -252,6 +252,8 @@ pub struct Scenario {
     /// The file's text, kept for provenance in every output.
     pub text: String,
     pub name: String,
+    /// The name in French (`name_fr`), where the file gives it.
+    pub name_fr: Option<String>,
     pub start: DateTime<Utc>,
     pub duration_s: f64,
     pub domain: Domain,
@@ -273,6 +275,11 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// The name for French texts: `name_fr`, else the name as given.
+    pub fn name_in_french(&self) -> &str {
+        self.name_fr.as_deref().unwrap_or(&self.name)
+    }
+
     /// Reads and validates a scenario file.
     pub fn load(path: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
         let path = path.as_ref();

@@ -13,6 +13,8 @@ use crate::geo::LatLon;
 #[serde(deny_unknown_fields)]
 pub struct ScenarioSection {
     pub name: Option<String>,
+    /// The name in French, for the French texts of Canadian alerts and zone files.
+    pub name_fr: Option<String>,
     /// ISO 8601 UTC start time, e.g. "2026-07-14T06:00:00Z".
     pub start: Option<String>,
     pub duration_s: Option<f64>,

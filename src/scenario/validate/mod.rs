@@ -341,6 +341,17 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     };
 
     // [scenario]
+    let name_fr = match scen.name_fr {
+        Some(n) if n.trim().is_empty() => {
+            p.push(
+                "scenario.name_fr",
+                format!("{n:?}"),
+                "a non-empty name, or no key",
+            );
+            None
+        }
+        other => other,
+    };
     let name = match scen.name {
         Some(n) if !n.trim().is_empty() => n,
         Some(n) => {
@@ -744,6 +755,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         path: file.to_path_buf(),
         text: text.to_string(),
         name,
+        name_fr,
         start: start.expect("checked"),
         duration_s: duration_s.expect("checked"),
         domain: Domain {

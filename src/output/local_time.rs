@@ -1,0 +1,169 @@
+//! Clock times as the people alerted read them: the local time where they are, with its
+//! abbreviation, and UTC beside it. New Brunswick keeps Atlantic time (`America/Moncton`),
+//! Maine Eastern time (`America/New_York`); both observe North American daylight saving time
+//! (IANA tz database, through chrono-tz). French follows the Canadian federal style: 24-hour
+//! clock with "h" ("3 h", "14 h 30"), "1er" for the first of the month, and the French
+//! abbreviations (HAA heure avancée de l'Atlantique, HNA normale; HAE/HNE for Eastern).
+
+use chrono::{DateTime, Datelike, NaiveDateTime, TimeZone, Timelike, Utc};
+use chrono_tz::Tz;
+
+use crate::geo::jurisdiction::Country;
+
+/// The time zone of the people a country's alert reaches in the region: Atlantic for New
+/// Brunswick, Eastern for Maine; `None` (UTC only) elsewhere.
+pub fn zone(country: Country) -> Option<Tz> {
+    match country {
+        Country::Ca => Some(chrono_tz::America::Moncton),
+        Country::Us => Some(chrono_tz::America::New_York),
+        Country::Unknown => None,
+    }
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// "14 July 2026 at 03:00 ADT (06:00 UTC)"; the UTC date is added when it differs
+/// ("1 March 2026 at 20:00 AST (00:00 UTC, 2 March)").
+pub fn english(t: DateTime<Utc>, country: Country) -> String {
+    let day = |d: &NaiveDateTime| format!("{} {}", d.day(), MONTHS_EN[d.month0() as usize]);
+    let clock = |d: &NaiveDateTime| format!("{:02}:{:02}", d.hour(), d.minute());
+    let u = t.naive_utc();
+    let Some(tz) = zone(country) else {
+        return format!("{} {} at {} UTC", day(&u), t.year(), clock(&u));
+    };
+    let local = tz.from_utc_datetime(&u);
+    let l = local.naive_local();
+    let utc_day = if l.date() == u.date() {
+        String::new()
+    } else {
+        format!(", {}", day(&u))
+    };
+    format!(
+        "{} {} at {} {} ({} UTC{utc_day})",
+        day(&l),
+        l.year(),
+        clock(&l),
+        local.format("%Z"),
+        clock(&u)
+    )
+}
+
+/// "14 juillet 2026 à 3 h HAA (6 h UTC)"; the UTC date is added when it differs
+/// ("1er mars 2026 à 20 h HNA (le 2 mars à 0 h UTC)"). Spaces inside are non-breaking.
+pub fn french(t: DateTime<Utc>, country: Country) -> String {
+    const NBSP: char = '\u{a0}';
+    let day = |d: &NaiveDateTime| {
+        let n = if d.day() == 1 {
+            "1er".to_string()
+        } else {
+            d.day().to_string()
+        };
+        format!("{n}{NBSP}{}", MONTHS_FR[d.month0() as usize])
+    };
+    let clock = |d: &NaiveDateTime| match d.minute() {
+        0 => format!("{}{NBSP}h", d.hour()),
+        m => format!("{}{NBSP}h{NBSP}{m:02}", d.hour()),
+    };
+    let u = t.naive_utc();
+    let Some(tz) = zone(country) else {
+        return format!("{} {} à {}{NBSP}UTC", day(&u), u.year(), clock(&u));
+    };
+    let local = tz.from_utc_datetime(&u);
+    let l = local.naive_local();
+    let abbreviation = match local.format("%Z").to_string().as_str() {
+        "ADT" => "HAA",
+        "AST" => "HNA",
+        "EDT" => "HAE",
+        "EST" => "HNE",
+        other => return format!("{} (UTC {other})", english(t, country)),
+    };
+    let utc = if l.date() == u.date() {
+        format!("{}{NBSP}UTC", clock(&u))
+    } else {
+        format!("le {} à {}{NBSP}UTC", day(&u), clock(&u))
+    };
+    format!(
+        "{} {} à {}{NBSP}{abbreviation} ({utc})",
+        day(&l),
+        l.year(),
+        clock(&l)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn summer_times_are_daylight_times_on_both_sides_of_the_border() {
+        let t = at("2026-07-14T06:00:00Z");
+        assert_eq!(
+            english(t, Country::Ca),
+            "14 July 2026 at 03:00 ADT (06:00 UTC)"
+        );
+        assert_eq!(
+            english(t, Country::Us),
+            "14 July 2026 at 02:00 EDT (06:00 UTC)"
+        );
+        assert_eq!(
+            french(t, Country::Ca).replace('\u{a0}', " "),
+            "14 juillet 2026 à 3 h HAA (6 h UTC)"
+        );
+        assert_eq!(english(t, Country::Unknown), "14 July 2026 at 06:00 UTC");
+    }
+
+    #[test]
+    fn a_winter_evening_in_new_brunswick_is_the_next_day_in_utc() {
+        let t = at("2026-03-02T00:00:00Z");
+        assert_eq!(
+            english(t, Country::Ca),
+            "1 March 2026 at 20:00 AST (00:00 UTC, 2 March)"
+        );
+        assert_eq!(
+            french(t, Country::Ca).replace('\u{a0}', " "),
+            "1er mars 2026 à 20 h HNA (le 2 mars à 0 h UTC)"
+        );
+        assert_eq!(
+            french(at("2026-11-29T14:30:00Z"), Country::Us).replace('\u{a0}', " "),
+            "29 novembre 2026 à 9 h 30 HNE (14 h 30 UTC)"
+        );
+    }
+
+    #[test]
+    fn daylight_time_begins_on_the_second_sunday_of_march() {
+        // 8 March 2026, 02:00 AST becomes 03:00 ADT (06:00 UTC).
+        assert!(english(at("2026-03-08T05:59:00Z"), Country::Ca).contains("01:59 AST"));
+        assert!(english(at("2026-03-08T06:00:00Z"), Country::Ca).contains("03:00 ADT"));
+    }
+}
