@@ -290,6 +290,20 @@ pub fn simulate_with_progress(
             let (met, met_warnings) = crate::met::load::load(scenario, &tm)?;
             warnings.extend(met_warnings.iter().map(|w| w.to_string()));
             release_wind = crate::met::release_wind::release_wind(scenario, met.as_ref(), &tm);
+            if let Some(w) = release_wind
+                .as_ref()
+                .filter(|w| matches!(w.stability, 'E' | 'F'))
+            {
+                warnings.push(format!(
+                    "stable air at the release (class {}): the particle model's crosswind spread \
+                     is Hanna's (1982) turbulence alone, with no slow meander of the wind, so at \
+                     night its plume is narrower and its centreline higher than observed far \
+                     out (σy about 33 m at 5 km in class F, 2 m/s, against 75–160 m from \
+                     Briggs, Irwin and AERMOD): compare the Gaussian plume's zones before \
+                     narrowing an evacuation",
+                    w.stability
+                ));
+            }
             warnings.extend(dense_gas_warnings(
                 scenario,
                 met.as_ref(),

@@ -183,3 +183,25 @@ fn progress_is_reported_from_start_to_finish_in_order() {
         "{seen:?}"
     );
 }
+
+#[test]
+fn a_particle_run_in_stable_air_says_its_plume_lacks_night_meander() {
+    // The rail-car leak is class F at night; the sunny afternoon is class B.
+    let run = |file: &str| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(file);
+        let text = with_model(&path, "kind = \"lagrangian\"\nparticles = 2000");
+        let s = Scenario::parse(&text, &path).expect("valid");
+        simulate(&s, &RunOptions::default()).expect("runs").warnings
+    };
+    let night = run("saint_john_chlorine_railcar.toml");
+    assert!(
+        night
+            .iter()
+            .any(|w| w.starts_with("stable air at the release (class F)")),
+        "{night:?}"
+    );
+    let day = run("lepreau_sunny_afternoon.toml");
+    assert!(!day.iter().any(|w| w.contains("stable air")), "{day:?}");
+}
