@@ -236,4 +236,17 @@ fn a_canadian_alert_gives_the_release_in_atlantic_time_and_the_scenario_its_fren
         !fr.contains("chlorine rail car leak"),
         "no English name: {fr}"
     );
+    // How far the zone reaches, as the summary says it.
+    let reach = w.summary["consequence"]["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|z| z["reach"]["distance_m"].as_f64())
+        .unwrap();
+    assert!(reach > 1000.0, "{reach}");
+    assert!(en.contains(" km NE ("), "{en}");
+    assert!(en.contains("The zone reaches "), "{en}");
+    assert!(fr.contains("La zone s'étend jusqu'à "), "{fr}");
+    assert!(fr.contains(" km au nord-est ("), "{fr}");
+    assert!(w.kml.contains("The zone reaches "), "{}", w.kml);
 }

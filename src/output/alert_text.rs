@@ -126,6 +126,47 @@ pub fn fr_number(number: &str) -> String {
     }
 }
 
+/// How far a zone reaches, in English and French: "The zone reaches 16.4 km NE (45°) of
+/// chlorine tank car." / "La zone s'étend jusqu'à 16,4 km au nord-est (45°) de chlorine tank
+/// car." (French typography applied).
+pub fn reach_text(r: &crate::impact::reach::Reach) -> (String, String) {
+    const FR: [&str; 16] = [
+        "au nord",
+        "au nord-nord-est",
+        "au nord-est",
+        "à l'est-nord-est",
+        "à l'est",
+        "à l'est-sud-est",
+        "au sud-est",
+        "au sud-sud-est",
+        "au sud",
+        "au sud-sud-ouest",
+        "au sud-ouest",
+        "à l'ouest-sud-ouest",
+        "à l'ouest",
+        "à l'ouest-nord-ouest",
+        "au nord-ouest",
+        "au nord-nord-ouest",
+    ];
+    let km = format!("{:.1}", r.distance_m / 1000.0);
+    let sector = ((r.bearing_deg.rem_euclid(360.0) / 22.5) + 0.5).floor() as usize % 16;
+    (
+        format!(
+            "The zone reaches {km} km {} ({:.0}°) of {}.",
+            crate::geo::compass_point(r.bearing_deg),
+            r.bearing_deg,
+            r.source
+        ),
+        fr_spaces(&format!(
+            "La zone s'étend jusqu'à {} km {} ({:.0}°) de {}.",
+            fr_number(&km),
+            FR[sector],
+            r.bearing_deg,
+            r.source
+        )),
+    )
+}
+
 /// "10 mSv", "0.5 mSv", "1.2 Sv".
 fn dose_text(sv: f64) -> String {
     if sv >= 1.0 {
@@ -467,6 +508,26 @@ mod tests {
         assert_eq!(fr_number("1200"), "1200");
         assert_eq!(nb(&fr_number("12000")), "12~000");
         assert_eq!(nb(&fr_number("123456.5")), "123~456,5");
+    }
+
+    #[test]
+    fn a_reach_reads_as_distance_and_direction_in_both_languages() {
+        let r = crate::impact::reach::Reach {
+            source: "tank car".into(),
+            distance_m: 16_420.0,
+            bearing_deg: 44.6,
+        };
+        let (en, fr) = reach_text(&r);
+        assert_eq!(en, "The zone reaches 16.4 km NE (45°) of tank car.");
+        assert_eq!(
+            fr.replace('\u{a0}', "~"),
+            "La zone s'étend jusqu'à 16,4~km au nord-est (45°) de tank car."
+        );
+        let west = crate::impact::reach::Reach {
+            bearing_deg: 268.0,
+            ..r
+        };
+        assert!(reach_text(&west).1.contains("km à l'ouest (268°)"));
     }
 
     #[test]

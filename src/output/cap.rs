@@ -31,7 +31,7 @@ use std::io;
 use chrono::{DateTime, Duration, Utc};
 use quick_xml::Writer;
 
-use super::alert_text::{fr_number, fr_spaces, threshold_text, two_figures};
+use super::alert_text::{fr_number, fr_spaces, reach_text, threshold_text, two_figures};
 use super::local_time;
 use super::netcdf::Provenance;
 use super::xml::{document, text};
@@ -235,12 +235,20 @@ fn info(
             "modèle de dispersion plume (ébauche à réviser)",
         ),
     };
+    // How far the whole zone reaches (responders give actions as distances), as a sentence.
+    let (reach_en, reach_fr) = z
+        .reach
+        .as_ref()
+        .map(reach_text)
+        .map_or((String::new(), String::new()), |(en, fr)| {
+            (format!(" {en}"), format!(" {fr}"))
+        });
     // The release start in the local time of the people alerted, with UTC.
     let description = if french {
         fr_spaces(&format!(
             "{headline}. Projection de {} ({}) pour le scénario « {} », début du rejet : {}. \
-             Superficie : {} km² ({}). Source du critère (citée en anglais) : {}{}. Il s'agit \
-             d'une projection de modèle : à confirmer par des mesures sur le terrain.",
+             Superficie : {} km² ({}).{reach_fr} Source du critère (citée en anglais) : {}{}. \
+             Il s'agit d'une projection de modèle : à confirmer par des mesures sur le terrain.",
             prov.engine_version,
             prov.model,
             scenario.name_in_french(),
@@ -257,8 +265,8 @@ fn info(
     } else {
         format!(
             "{headline}. Projected by {} ({}) for the scenario \"{}\", release starting {}. \
-             Area: {} km² ({}). Criterion source: {}{}. This is a model projection: confirm \
-             with field measurements.",
+             Area: {} km² ({}).{reach_en} Criterion source: {}{}. This is a model projection: \
+             confirm with field measurements.",
             prov.engine_version,
             prov.model,
             scenario.name,

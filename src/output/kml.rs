@@ -10,7 +10,7 @@ use std::io;
 use geo::{LineString, MultiPolygon, Polygon};
 use quick_xml::Writer;
 
-use super::alert_text::{fr_number, fr_spaces, threshold_text, two_figures};
+use super::alert_text::{fr_number, fr_spaces, reach_text, threshold_text, two_figures};
 use super::local_time;
 use super::netcdf::Provenance;
 use super::xml::{document, text};
@@ -33,23 +33,30 @@ pub struct Placemark<'a> {
 pub fn zones_kml(scenario: &Scenario, zones: &[MappedZone], prov: &Provenance) -> String {
     let placemarks: Vec<Placemark> = zones
         .iter()
-        .map(|z| Placemark {
+        .map(|z| (z, z.reach.as_ref().map(reach_text)))
+        .map(|(z, reach)| Placemark {
             id: &z.id,
             // Both languages: the zone files go to New Brunswick's bilingual services.
             name: format!("{} / {}", z.text.title_en, z.text.title_fr),
             description: format!(
-                "{}\n{}\nArea: {} km². Threshold: {}. Source: {}{}\n\n{}\n{}\n{}",
+                "{}\n{}\nArea: {} km².{} Threshold: {}. Source: {}{}\n\n{}\n{}\n{}",
                 z.text.title_en,
                 z.text.instruction_en,
                 two_figures(z.area_km2),
+                reach
+                    .as_ref()
+                    .map_or(String::new(), |r| format!(" {}", r.0)),
                 threshold_text(z.threshold, z.unit),
                 z.source,
                 if z.verified { "" } else { " (UNVERIFIED)" },
                 z.text.title_fr,
                 z.text.instruction_fr,
                 fr_spaces(&format!(
-                    "Superficie : {} km². Seuil : {}. Source (citée en anglais) : {}{}",
+                    "Superficie : {} km².{} Seuil : {}. Source (citée en anglais) : {}{}",
                     fr_number(&two_figures(z.area_km2)),
+                    reach
+                        .as_ref()
+                        .map_or(String::new(), |r| format!(" {}", r.1)),
                     fr_number(&threshold_text(z.threshold, z.unit)),
                     z.source,
                     if z.verified { "" } else { " (NON VÉRIFIÉ)" }
@@ -67,7 +74,7 @@ pub fn zones_kml(scenario: &Scenario, zones: &[MappedZone], prov: &Provenance) -
             prov.engine_version,
             prov.model,
             scenario.name,
-            scenario.start.to_rfc3339(),
+            local_time::english(scenario.start, Country::Unknown),
             fr_spaces(&format!(
                 "Zones de mesures de protection et zones AEGL projetées par {} ({}) pour le \
                  scénario « {} », rejet débutant le {}. Projection de modèle : à confirmer \
