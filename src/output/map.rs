@@ -45,6 +45,8 @@ const BELOW_THRESHOLD_DECADES: f64 = 0.5;
 const BAR_PANEL_HEIGHT_PX: u32 = 470;
 /// Colour of the Canada–US border.
 const BORDER: RGBColor = RGBColor(60, 60, 60);
+/// Colour of the thin edge drawn under each zone outline.
+const HALO: RGBColor = RGBColor(40, 40, 40);
 /// Dash and gap (px) of a dashed outline.
 const DASH_PX: i32 = 9;
 const GAP_PX: i32 = 5;
@@ -318,7 +320,12 @@ pub fn render(
             for piece in map_marks::clip_to(&bounds, ring_points(&b.line, lon_ref)) {
                 border_shown = true;
                 if b.maritime {
-                    chart.draw_series([DashedPathElement::new(piece, 6, 4, BORDER.stroke_width(1))])
+                    chart.draw_series([DashedPathElement::new(
+                        piece,
+                        12,
+                        5,
+                        BORDER.stroke_width(2),
+                    )])
                 } else {
                     chart.draw_series([PathElement::new(piece, BORDER.stroke_width(2))])
                 }
@@ -326,13 +333,14 @@ pub fn render(
             }
         }
         for o in &content.outlines {
-            draw_outlines(
-                &mut chart,
-                &o.geometry,
+            // A dark edge under each outline, so a yellow zone stays visible on the yellow
+            // top of the colour scale and on the pale land.
+            for style in [
+                HALO.stroke_width(o.width + 2),
                 o.colour.stroke_width(o.width),
-                o.dashed,
-                lon_ref,
-            )?;
+            ] {
+                draw_outlines(&mut chart, &o.geometry, style, o.dashed, lon_ref)?;
+            }
         }
         let ring_centre = first_source(scenario);
         if let Some(s) = ring_centre {
@@ -373,7 +381,20 @@ pub fn render(
         let width_m = geodesic_distance_m(LatLon::new(lat_lo, lon_lo), LatLon::new(lat_lo, lon_hi));
         map_marks::draw_scale_bar(&mut chart, width_m)?;
         if let Some(w) = &content.wind {
-            map_marks::draw_wind_box(&mut chart, w)?;
+            // In the corner the coloured field leaves most free.
+            let coloured = field.iter().flat_map(|(hz, range)| {
+                hz.values.indexed_iter().filter_map(move |((j, i), &v)| {
+                    scale_position(hz.scale, *range, v)?;
+                    let c =
+                        projection.inverse(g.x0_m + i as f64 * g.dx_m, g.y0_m + j as f64 * g.dx_m);
+                    Some((
+                        (c.lon - lon_lo) / (lon_hi - lon_lo),
+                        (lat_hi - c.lat) / (lat_hi - lat_lo),
+                    ))
+                })
+            });
+            let corner = map_marks::Corner::least_covered(coloured, (0.4, 0.15));
+            map_marks::draw_wind_box(&mut chart, w, corner)?;
         }
         if let Some((hz, (lo, hi))) = field {
             colour_bar(&bar_area, hz, lo, hi)?;
@@ -398,7 +419,7 @@ pub fn render(
         }
         if let Some(s) = ring_centre {
             keys.push(Key {
-                colour: map_marks::MARK_GREY,
+                colour: map_marks::RING_GREY,
                 width: 1,
                 dashed: true,
                 label: format!("distance from {}", s.name),

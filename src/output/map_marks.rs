@@ -17,8 +17,10 @@ use crate::met::ReleaseWind;
 
 /// Range rings drawn at most; the step grows until this many cover the map.
 const MAX_RINGS: usize = 6;
-/// Colour of the rings, the scale bar and the wind box's frame.
+/// Colour of the ring labels and the wind box's frame.
 pub const MARK_GREY: RGBColor = RGBColor(70, 70, 70);
+/// Colour of the range rings: lighter than the border, which is dashed at sea too.
+pub const RING_GREY: RGBColor = RGBColor(120, 120, 120);
 
 /// The "nice" length (1, 2 or 5 × 10ⁿ) at most `x`; `x` itself when it is not positive.
 pub fn nice_floor(x: f64) -> f64 {
@@ -93,7 +95,7 @@ pub fn draw_range_rings(
         .coords()
         .map(|c| crate::geo::geodesic_distance_m(centre, LatLon::new(c.y, c.x)))
         .fold(0.0, f64::max);
-    let style = MARK_GREY.stroke_width(1);
+    let style = RING_GREY.stroke_width(1);
     // Label azimuths by preference: crosswind, upwind, between; never downwind.
     let label_azimuths: Vec<f64> = match wind_from_deg {
         Some(w) => [90.0, -90.0, 0.0, 45.0, -45.0, 135.0, -135.0]
@@ -119,7 +121,7 @@ pub fn draw_range_rings(
             .draw_series(
                 clip_to(bounds, points)
                     .into_iter()
-                    .map(|piece| DashedPathElement::new(piece, 4, 4, style)),
+                    .map(|piece| DashedPathElement::new(piece, 3, 5, style)),
             )
             .map_err(|e| e.to_string())?;
         let Some(at) = label_azimuths
@@ -210,10 +212,41 @@ fn lonlat_to_pixel(chart: &Chart, p: LatLon) -> (i32, i32) {
     )
 }
 
+/// A corner of the map for the wind box (the scale bar holds the lower left).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Corner {
+    TopLeft,
+    TopRight,
+    BottomRight,
+}
+
+impl Corner {
+    /// The corner whose box region (`share` of the map's width and height from its corner)
+    /// holds the fewest of `points` (fractions of the width from the left and of the height
+    /// from the top, 0–1): the box then hides the least of the hazard. The top left among
+    /// equals.
+    pub fn least_covered(points: impl Iterator<Item = (f64, f64)>, share: (f64, f64)) -> Corner {
+        let corners = [Corner::TopLeft, Corner::TopRight, Corner::BottomRight];
+        let mut counts = [0usize; 3];
+        for (fx, fy) in points {
+            let left = fx <= share.0;
+            let right = fx >= 1.0 - share.0;
+            let top = fy <= share.1;
+            let bottom = fy >= 1.0 - share.1;
+            counts[0] += usize::from(left && top);
+            counts[1] += usize::from(right && top);
+            counts[2] += usize::from(right && bottom);
+        }
+        let k = (0..3).min_by_key(|&k| (counts[k], k)).unwrap_or(0);
+        corners[k]
+    }
+}
+
 /// Draws the wind the release began in, in a box at the upper left of the plotting area: an
 /// arrow pointing the way the wind blows, and "Wind from SW (225°), 5.0 m/s at 10 m, class D"
 /// with the time.
-pub fn draw_wind_box(chart: &mut Chart, wind: &ReleaseWind) -> Result<(), String> {
+pub fn draw_wind_box(chart: &mut Chart, wind: &ReleaseWind, corner: Corner) -> Result<(), String> {
+    let (w, h) = chart.plotting_area().dim_in_pixel();
     let area = chart.plotting_area().strip_coord_spec();
     let lines = [
         format!(
@@ -231,7 +264,11 @@ pub fn draw_wind_box(chart: &mut Chart, wind: &ReleaseWind) -> Result<(), String
         format!("at {}", wind.source),
     ];
     let text_w = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as i32 * 7;
-    let (x, y) = (10, 10);
+    let (x, y) = match corner {
+        Corner::TopLeft => (10, 10),
+        Corner::TopRight => (w as i32 - 80 - text_w, 10),
+        Corner::BottomRight => (w as i32 - 80 - text_w, h as i32 - 72),
+    };
     area.draw(&Rectangle::new(
         [(x, y), (x + 70 + text_w, y + 62)],
         WHITE.mix(0.85).filled(),
@@ -310,6 +347,19 @@ mod tests {
         assert_eq!(distance_label(2000.0), "2 km");
         assert_eq!(distance_label(2500.0), "2.5 km");
         assert_eq!(distance_label(50_000.0), "50 km");
+    }
+
+    #[test]
+    fn the_wind_box_goes_to_the_corner_the_plume_leaves_free() {
+        // A plume from the lower left to the upper left: the right corners are free.
+        let plume = (0..50).map(|k| (0.1, k as f64 / 50.0));
+        assert_eq!(Corner::least_covered(plume, (0.4, 0.15)), Corner::TopRight);
+        // One to the upper right: the upper left is free.
+        let ne = (0..50).map(|k| (k as f64 / 50.0, 1.0 - k as f64 / 50.0));
+        assert_eq!(Corner::least_covered(ne, (0.4, 0.15)), Corner::TopLeft);
+        // Everywhere: the top left.
+        let all = (0..100).map(|k| ((k % 10) as f64 / 9.0, (k / 10) as f64 / 9.0));
+        assert_eq!(Corner::least_covered(all, (0.4, 0.15)), Corner::TopLeft);
     }
 
     #[test]
