@@ -278,7 +278,12 @@ fn zone_rows(zones: &[ZoneSummary], none: &str) -> String {
         s += &format!("    {none}\n");
     }
     for z in active {
-        s += &format!("    {} (≥ {:.3e} {})", z.zone, z.threshold, z.unit);
+        // In the units of the map and the zone files (mg m-3, mSv), to three figures.
+        s += &format!(
+            "    {} (≥ {})",
+            z.zone,
+            crate::output::alert_text::threshold_text(z.threshold, z.unit)
+        );
         match &z.reach {
             Some(r) => {
                 s += &format!(
