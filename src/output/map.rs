@@ -180,11 +180,16 @@ pub fn map_png(
     zones: &[MappedZone],
     wind: Option<&ReleaseWind>,
 ) -> Result<Vec<u8>, String> {
+    // The start in the local time where the first release is (Atlantic in New Brunswick,
+    // Eastern in Maine), with UTC.
+    let country = first_source(scenario).map_or(Country::Unknown, |s| {
+        Region::embedded().tag(s.location).country
+    });
     let content = MapContent {
         title: format!(
             "{} — {}",
             scenario.name,
-            scenario.start.format("%Y-%m-%d %H:%M UTC")
+            super::local_time::english(scenario.start, country)
         ),
         field: hazard(consequence, fields).map(|mut h| {
             h.show_down_to = lowest_threshold(&h, zones);

@@ -166,6 +166,13 @@ impl RunSummary {
                 w.clock_utc()
             );
         }
+        // What to do and where first, with what may make it wrong; the physics after.
+        if let Some(c) = &self.consequence {
+            s += &c.to_text();
+        }
+        for w in &self.warnings {
+            s += &format!("  warning: {w}\n");
+        }
         for sp in &self.species {
             s += &format!("  {}\n", sp.name);
             for (what, p) in [
@@ -198,12 +205,6 @@ impl RunSummary {
                     b.released, b.airborne, b.dry_deposited, b.wet_deposited, b.decayed, b.exited, b.relative_imbalance()
                 );
             }
-        }
-        if let Some(c) = &self.consequence {
-            s += &c.to_text();
-        }
-        for w in &self.warnings {
-            s += &format!("  warning: {w}\n");
         }
         for o in &self.outputs {
             s += &format!("  wrote {o}\n");
