@@ -13,13 +13,13 @@
 
 use geo::{LineString, MultiPolygon};
 use ndarray::Array2;
-use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;
 
 use super::font::ensure_font;
 use super::map_marks;
+use super::map_panel::{colour_bar, legend, Key};
 use super::zones::MappedZone;
 use crate::exposure::{RadiologicalDose, DOSE_WINDOWS_S};
 use crate::field::{Fields, GridSpec};
@@ -48,10 +48,8 @@ const BORDER: RGBColor = RGBColor(60, 60, 60);
 /// Colour of the thin edge drawn under each zone outline.
 const HALO: RGBColor = RGBColor(40, 40, 40);
 /// Dash and gap (px) of a dashed outline.
-const DASH_PX: i32 = 9;
-const GAP_PX: i32 = 5;
-/// Characters per line of the side panel's texts (about its width).
-const LEGEND_WRAP_CHARS: usize = 32;
+pub(crate) const DASH_PX: i32 = 9;
+pub(crate) const GAP_PX: i32 = 5;
 
 /// How a map's field is coloured.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -436,66 +434,6 @@ pub fn render(
     encode_png(&buf, w, h)
 }
 
-/// A legend entry: a line sample and its label.
-struct Key {
-    colour: RGBColor,
-    width: u32,
-    dashed: bool,
-    label: String,
-}
-
-/// The legend: a line of each entry's colour and width, and its label wrapped to the panel, in
-/// order; entries that do not fit are counted in a last line.
-fn legend(area: &DrawingArea<BitMapBackend, Shift>, outlines: &[Key]) -> Result<(), String> {
-    const LINE_PX: i32 = 15;
-    let bottom = area.dim_in_pixel().1 as i32 - 10;
-    let mut y = 10;
-    for (k, o) in outlines.iter().enumerate() {
-        let lines = wrap(&o.label, LEGEND_WRAP_CHARS);
-        let left = outlines.len() - k;
-        // Room for this entry, and for the "more" line below it unless it is the last.
-        let needed = lines.len() as i32 * LINE_PX + if left > 1 { LINE_PX + 6 } else { 0 };
-        if y + needed > bottom {
-            let more = format!("… {left} more: see zones.geojson / .kml");
-            area.draw(&Text::new(more, (6, y), ("sans-serif", 12)))
-                .map_err(|e| e.to_string())?;
-            break;
-        }
-        let style = o.colour.stroke_width(o.width);
-        let sample = vec![(6, y + 7), (32, y + 7)];
-        if o.dashed {
-            area.draw(&DashedPathElement::new(sample, DASH_PX, GAP_PX, style))
-        } else {
-            area.draw(&PathElement::new(sample, style))
-        }
-        .map_err(|e| e.to_string())?;
-        for line in lines {
-            area.draw(&Text::new(line, (38, y), ("sans-serif", 12)))
-                .map_err(|e| e.to_string())?;
-            y += LINE_PX;
-        }
-        y += 6;
-    }
-    Ok(())
-}
-
-/// `text` in lines of about `width` characters, broken at spaces.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = vec![];
-    let mut line = String::new();
-    for word in text.split(' ') {
-        if !line.is_empty() && line.chars().count() + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    lines.push(line);
-    lines
-}
-
 pub(crate) type Chart<'a, 'b> = ChartContext<
     'a,
     BitMapBackend<'b>,
@@ -571,67 +509,6 @@ fn draw_outlines(
         chart
             .draw_series(rings.map(|r| PathElement::new(ring_points(r, lon_ref), style)))
             .map_err(|e| e.to_string())?;
-    }
-    Ok(())
-}
-
-/// A vertical colour bar over the field's scale, labelled at every decade ([`Scale::Log`]) or
-/// every 20 % ([`Scale::Fraction`]), under the field's name and unit.
-fn colour_bar(
-    area: &DrawingArea<BitMapBackend, Shift>,
-    hz: &Hazard,
-    lo: f64,
-    hi: f64,
-) -> Result<(), String> {
-    let mut bar = ChartBuilder::on(area)
-        .margin_top(120)
-        .margin_bottom(20)
-        .margin_right(130)
-        .margin_left(0)
-        .y_label_area_size(75)
-        .build_cartesian_2d(0.0..1.0, lo..hi)
-        .map_err(|e| e.to_string())?;
-    let steps = 200;
-    bar.draw_series((0..steps).map(|k| {
-        let (a, b) = (
-            lo + (hi - lo) * k as f64 / steps as f64,
-            lo + (hi - lo) * (k + 1) as f64 / steps as f64,
-        );
-        Rectangle::new(
-            [(0.0, a), (1.0, b)],
-            ViridisRGB::get_color((k as f64 + 0.5) / steps as f64).filled(),
-        )
-    }))
-    .map_err(|e| e.to_string())?;
-    let (labels, format): (usize, &dyn Fn(&f64) -> String) = match hz.scale {
-        Scale::Log => ((hi - lo).round() as usize + 1, &|v| {
-            format!("1e{:.0}", v.round())
-        }),
-        Scale::Fraction => (6, &|v| format!("{:.0} %", 100.0 * v)),
-    };
-    bar.configure_mesh()
-        .disable_mesh()
-        .disable_x_axis()
-        .y_labels(labels)
-        .y_label_formatter(format)
-        .label_style(("sans-serif", 13))
-        .draw()
-        .map_err(|e| e.to_string())?;
-    // The field's name, a line per clause, and its unit.
-    let mut lines: Vec<String> = hz
-        .name
-        .split(": ")
-        .flat_map(|c| c.split(", "))
-        .flat_map(|clause| wrap(clause, LEGEND_WRAP_CHARS))
-        .collect();
-    lines.push(format!("({})", hz.unit));
-    for (k, line) in lines.iter().enumerate() {
-        area.draw(&Text::new(
-            line.clone(),
-            (8, 30 + 18 * k as i32),
-            ("sans-serif", 13),
-        ))
-        .map_err(|e| e.to_string())?;
     }
     Ok(())
 }
@@ -737,20 +614,6 @@ kind = "gaussian_plume"
         // (whose hole does not count: the lake is painted over the land's own fill).
         let both = MultiPolygon(vec![island.clone(), land.clone()]);
         assert_eq!(largest_first(&both), vec![&land, &island]);
-    }
-
-    #[test]
-    fn panel_texts_wrap_at_spaces_near_the_panel_width() {
-        let lines = wrap(
-            "Chlorine: AEGL-2 (60 min) exceeded, serious or lasting health effects",
-            24,
-        );
-        assert!(lines.iter().all(|l| l.chars().count() <= 26), "{lines:?}");
-        assert_eq!(
-            lines.join(" "),
-            "Chlorine: AEGL-2 (60 min) exceeded, serious or lasting health effects"
-        );
-        assert_eq!(wrap("short", 24), vec!["short".to_string()]);
     }
 
     #[test]
