@@ -295,3 +295,40 @@ release = [{ substance = "Chlorine", rate_kg_s = 1.0 }]
     let json = serde_json::to_value(&summary).unwrap();
     assert_eq!(json["release_wind"]["from_deg"], 225.0);
 }
+
+#[test]
+fn a_criterion_no_cell_meets_says_how_close_the_run_came() {
+    // 5 kg/s of chlorine for an hour meets every AEGL; 50 g/s meets none of AEGL-3 (58 mg m-3).
+    let weak = chlorine(270.0, r#"["json"]"#, None).replace("rate_kg_s = 5.0", "rate_kg_s = 0.05");
+    let scenario = parse(&weak);
+    let sim = simulate(&scenario, &cpu()).unwrap();
+    let zones = &sim.consequence.summary.zones;
+    let aegl3 = zones
+        .iter()
+        .find(|z| z.zone == "Chlorine AEGL-3 60 min")
+        .expect("an AEGL-3 row");
+    assert!(aegl3.by_jurisdiction.is_empty());
+    // The largest 60-min mean is below the threshold and is the map's peak.
+    assert!(
+        aegl3.largest > 0.0 && aegl3.largest < aegl3.threshold,
+        "{}",
+        aegl3.largest
+    );
+    let peak = sim.consequence.exposure.chemicals[0]
+        .peak_mean_kg_m3
+        .iter()
+        .cloned()
+        .fold(0.0, f64::max);
+    assert!(
+        aegl3.largest <= peak && aegl3.largest > 0.2 * peak,
+        "{} {peak}",
+        aegl3.largest
+    );
+    let text = plume::run::summarise(&scenario, &sim, vec![]).to_text();
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("not met anywhere:"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("Chlorine AEGL-3 60 min (largest "), "{line}");
+    assert!(line.contains(" mg m-3 of 58.0 mg m-3)"), "{line}");
+}

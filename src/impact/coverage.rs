@@ -159,6 +159,7 @@ mod tests {
             threshold: 1.0,
             unit: "kg m-3",
             exceeded,
+            largest: 1.0,
         }
     }
 

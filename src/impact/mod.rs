@@ -53,6 +53,9 @@ pub struct Zone {
     pub unit: &'static str,
     /// [y, x]
     pub exceeded: Array2<bool>,
+    /// The largest value of the zone's quantity over the cells its criterion judges (in
+    /// `unit`): an empty zone says how far below its threshold the run stayed.
+    pub largest: f64,
 }
 
 /// The radiological zones and the action map.
@@ -113,10 +116,18 @@ pub fn assess_radiological(
         let d = dose_for(dose, c)?;
         // A cell outside the bundled region has no known country: every country's criteria
         // judge it, so that no dose goes unzoned there ([`outside_region_warning`]).
-        let exceeded = Array2::from_shape_fn((ny, nx), |(j, i)| {
+        let judged = |i: usize, j: usize| {
             let country = juris.tag(i, j).country;
-            (country == c.country || country == Country::Unknown) && d[[j, i]] >= c.threshold_sv
+            country == c.country || country == Country::Unknown
+        };
+        let exceeded = Array2::from_shape_fn((ny, nx), |(j, i)| {
+            judged(i, j) && d[[j, i]] >= c.threshold_sv
         });
+        let largest = d
+            .indexed_iter()
+            .filter(|((j, i), _)| judged(*i, *j))
+            .map(|(_, &v)| v)
+            .fold(0.0, f64::max);
         if c.level > 0 {
             for ((j, i), &e) in exceeded.indexed_iter() {
                 // The action levels of the two countries mean different things: a cell of
@@ -132,6 +143,7 @@ pub fn assess_radiological(
             threshold: c.threshold_sv,
             unit: "Sv",
             exceeded,
+            largest,
         });
     }
     Ok(RadiologicalImpact {
@@ -324,6 +336,7 @@ fn aegl_zones(
             threshold: t.value_kg_m3,
             unit: "kg m-3",
             exceeded,
+            largest: peak.iter().cloned().fold(0.0, f64::max),
         });
     }
     (tier, zones)

@@ -121,6 +121,7 @@ mod tests {
             threshold: 1.0,
             unit: "Sv",
             exceeded,
+            largest: 1.0,
         };
         let r = reach(&zone, &grid, &tm, &sources).unwrap();
         assert_eq!(r.source, "west");

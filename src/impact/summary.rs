@@ -37,6 +37,8 @@ pub struct ZoneSummary {
     pub by_jurisdiction: Vec<JurisdictionRow>,
     /// How far the zone reaches from the sources (filled by the run, which knows them).
     pub reach: Option<super::reach::Reach>,
+    /// The largest value of the zone's quantity where its criterion applies (in `unit`).
+    pub largest: f64,
 }
 
 impl ZoneSummary {
@@ -209,6 +211,7 @@ fn zone_summary(
         unit: zone.unit,
         by_jurisdiction: rows.into_values().collect(),
         reach: None,
+        largest: zone.largest,
     }
 }
 
@@ -310,6 +313,28 @@ fn zone_rows(zones: &[ZoneSummary], none: &str) -> String {
                 }
             );
         }
+    }
+    // The criteria no cell met, with how close the run came: "not met" alone leaves a
+    // responder guessing whether it missed by a little or by a thousandfold.
+    let missed: Vec<String> = zones
+        .iter()
+        .filter(|z| z.by_jurisdiction.is_empty())
+        .map(|z| {
+            let text = |v: f64| crate::output::alert_text::threshold_text(v, z.unit);
+            if z.largest > 0.0 {
+                format!(
+                    "{} (largest {} of {})",
+                    z.zone,
+                    text(z.largest),
+                    text(z.threshold)
+                )
+            } else {
+                format!("{} (zero where it applies)", z.zone)
+            }
+        })
+        .collect();
+    if !missed.is_empty() {
+        s += &format!("    not met anywhere: {}\n", missed.join("; "));
     }
     s
 }

@@ -555,6 +555,7 @@ mod tests {
             threshold: 1.0,
             unit: "kg m-3",
             exceeded: Array2::from_shape_fn((2, 4), |(j, i)| j == 0 && i >= 1),
+            largest: 2.0,
         };
         let lattice = CellLattice {
             x0_m: 500.0,
