@@ -124,7 +124,7 @@ impl Summary {
                 parts.push(format!("child thyroid {}", dose_text(th)));
             }
             if let Some(a) = t.action_level {
-                parts.push(format!("action level {a}"));
+                parts.push(action_words(a, t.jurisdiction).to_string());
             }
             for (c, tier) in &t.aegl_tiers {
                 parts.push(format!("{c} AEGL tier {tier}"));
@@ -270,6 +270,18 @@ fn deciding_nuclides(
     out
 }
 
+/// What a town's early-phase action level means under its own country's criteria
+/// ([`super::ACTION_LEGEND`]), in words: the codes differ between the countries.
+fn action_words(level: i8, jurisdiction: &str) -> &'static str {
+    match (jurisdiction.starts_with("US"), level) {
+        (_, l) if l < 0 => "outside the region's criteria",
+        (_, 0) => "no early-phase action",
+        (true, _) => "shelter-in-place or evacuation (US EPA PAG 2017)",
+        (false, 1) => "shelter (Health Canada 2018)",
+        (false, _) => "evacuate (Health Canada 2018)",
+    }
+}
+
 /// The active zones of `zones` as indented rows by jurisdiction, or `none` when none is.
 fn zone_rows(zones: &[ZoneSummary], none: &str) -> String {
     let mut s = String::new();
@@ -300,17 +312,19 @@ fn zone_rows(zones: &[ZoneSummary], none: &str) -> String {
             None => s += ":\n",
         }
         for r in &z.by_jurisdiction {
+            // A count of listed towns only: "0" read as "nobody" over a populated countryside.
+            let towns = match (r.towns.is_empty(), r.land_area_km2 > 0.0) {
+                (false, _) => format!(
+                    "listed towns {} (population {:.0})",
+                    r.towns.join(", "),
+                    r.population
+                ),
+                (true, true) => "no listed town (its land may still be inhabited)".to_string(),
+                (true, false) => "no listed town".to_string(),
+            };
             s += &format!(
-                "      {:<14} {:>9.2} km² ({:.2} km² land), population of listed towns {:.0}{}\n",
-                r.jurisdiction,
-                r.area_km2,
-                r.land_area_km2,
-                r.population,
-                if r.towns.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", r.towns.join(", "))
-                }
+                "      {:<14} {:>9.2} km² ({:.2} km² land), {towns}\n",
+                r.jurisdiction, r.area_km2, r.land_area_km2,
             );
         }
     }
@@ -548,7 +562,57 @@ fn dose_text(sv: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::dose_text;
+    use super::{action_words, dose_text, zone_rows, JurisdictionRow, ZoneSummary};
+
+    #[test]
+    fn action_levels_read_in_words_under_each_countrys_criteria() {
+        assert_eq!(action_words(0, "US-ME"), "no early-phase action");
+        assert_eq!(
+            action_words(1, "US-ME"),
+            "shelter-in-place or evacuation (US EPA PAG 2017)"
+        );
+        assert_eq!(action_words(1, "CA-NB"), "shelter (Health Canada 2018)");
+        assert_eq!(
+            action_words(2, "CA (other)"),
+            "evacuate (Health Canada 2018)"
+        );
+        assert_eq!(
+            action_words(-1, "outside region"),
+            "outside the region's criteria"
+        );
+    }
+
+    #[test]
+    fn a_zone_without_a_listed_town_does_not_read_as_empty_of_people() {
+        let row = |land_area_km2: f64, towns: Vec<String>| JurisdictionRow {
+            jurisdiction: "CA-NB",
+            cells: 4,
+            area_km2: 1.0,
+            land_area_km2,
+            population: if towns.is_empty() { 0.0 } else { 4510.0 },
+            towns,
+        };
+        let zone = |rows| ZoneSummary {
+            zone: "HC_2018 evacuate".into(),
+            threshold: 0.1,
+            unit: "Sv",
+            by_jurisdiction: rows,
+            reach: None,
+            largest: 0.2,
+        };
+        let text = zone_rows(&[zone(vec![row(0.8, vec![])])], "none");
+        assert!(
+            text.contains("no listed town (its land may still be inhabited)"),
+            "{text}"
+        );
+        let text = zone_rows(&[zone(vec![row(0.0, vec![])])], "none");
+        assert!(text.trim_end().ends_with("no listed town"), "{text}");
+        let text = zone_rows(&[zone(vec![row(0.8, vec!["St. Stephen".into()])])], "none");
+        assert!(
+            text.contains("listed towns St. Stephen (population 4510)"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn negligible_doses_print_as_below_a_nanosievert_and_others_with_three_figures() {
