@@ -298,9 +298,9 @@ pub fn simulate_with_progress(
                     "stable air at the release (class {}): the particle model's crosswind spread \
                      is Hanna's (1982) turbulence alone, with no slow meander of the wind, so at \
                      night its plume is narrower and its centreline higher than observed far \
-                     out (σy about 33 m at 5 km in class F, 2 m/s, against 75–160 m from \
-                     Briggs, Irwin and AERMOD): compare the Gaussian plume's zones before \
-                     narrowing an evacuation",
+                     out (in a reviewed class F case at 2 m/s, σy 33 m at 5 km against 75–160 m \
+                     by Briggs, Irwin and AERMOD; README, Lagrangian particles): compare the \
+                     Gaussian plume's zones before narrowing an evacuation",
                     w.stability
                 ));
             }

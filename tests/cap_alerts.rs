@@ -249,4 +249,10 @@ fn a_canadian_alert_gives_the_release_in_atlantic_time_and_the_scenario_its_fren
     assert!(fr.contains("La zone s'étend jusqu'à "), "{fr}");
     assert!(fr.contains(" km au nord-est ("), "{fr}");
     assert!(w.kml.contains("The zone reaches "), "{}", w.kml);
+    // KML names carry both languages.
+    assert!(
+        w.kml.contains("possible / Chlore\u{a0}: seuil AEGL-"),
+        "{}",
+        w.kml
+    );
 }

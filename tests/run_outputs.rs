@@ -267,7 +267,7 @@ release = [{ substance = "Chlorine", rate_kg_s = 1.0 }]
     let sim = simulate(&scenario, &cpu()).unwrap();
     let w = sim.release_wind.as_ref().expect("a wind at the release");
     assert_eq!(w.source, "first tank");
-    assert_eq!(w.time_utc, "2026-07-14T06:15:00Z");
+    assert_eq!(w.time_utc.to_rfc3339(), "2026-07-14T06:15:00+00:00");
     assert!((w.from_deg - 225.0).abs() < 1e-9, "{}", w.from_deg);
     assert!(
         (w.speed_m_s - 4.0).abs() < 1e-9,

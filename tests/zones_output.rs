@@ -90,6 +90,9 @@ fn geojson_zones_follow_rfc_7946_and_cover_the_summary_areas() {
             .as_str()
             .unwrap()
             .starts_with("Chlore\u{a0}: seuil AEGL-"));
+        // Where it lies, in both languages: the rail-car zones are all in New Brunswick.
+        assert_eq!(p["jurisdictions"][0], "New Brunswick, Canada");
+        assert_eq!(p["jurisdictions_fr"][0], "Nouveau-Brunswick, Canada");
         assert_eq!(p["threshold_unit"], "kg m-3");
         // Its reach is the summary's, from the one source.
         let reach = w.summary["consequence"]["zones"]

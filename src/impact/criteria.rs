@@ -171,3 +171,40 @@ pub fn radiological_criteria() -> &'static [Criterion] {
             .expect("embedded criteria table parses (checked by tests)")
     })
 }
+
+/// A criterion's threshold to three significant figures in the unit a reader knows: a
+/// concentration (kg m-3) in mg m-3, the unit of the AEGL tables, and a dose (Sv) in mSv
+/// below 1 Sv ("5.80 mg m-3", "100 mSv"), never `0.0000057999999999999995 kg m-3`.
+pub fn threshold_text(value: f64, unit: &str) -> String {
+    let (v, unit) = match unit {
+        "kg m-3" => (value * 1e6, "mg m-3"),
+        "Sv" if value < 1.0 => (value * 1e3, "mSv"),
+        other => (value, other),
+    };
+    if v != 0.0 && (1e-3..1e6).contains(&v.abs()) {
+        let decimals = (2 - v.abs().log10().floor() as i32).max(0) as usize;
+        format!("{v:.decimals$} {unit}")
+    } else {
+        format!("{v:.2e} {unit}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::threshold_text;
+
+    #[test]
+    fn thresholds_read_with_three_significant_figures_in_familiar_units() {
+        assert_eq!(
+            threshold_text(5.7999999999999995e-6, "kg m-3"),
+            "5.80 mg m-3"
+        );
+        assert_eq!(
+            threshold_text(1.4499999999999999e-6, "kg m-3"),
+            "1.45 mg m-3"
+        );
+        assert_eq!(threshold_text(0.1, "Sv"), "100 mSv");
+        assert_eq!(threshold_text(0.01, "Sv"), "10.0 mSv");
+        assert_eq!(threshold_text(1.0, "Sv"), "1.00 Sv");
+    }
+}

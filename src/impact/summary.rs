@@ -282,7 +282,8 @@ fn action_words(level: i8, jurisdiction: &str) -> &'static str {
     }
 }
 
-/// The active zones of `zones` as indented rows by jurisdiction, or `none` when none is.
+/// The active zones of `zones` as indented rows by jurisdiction, or `none` when none is,
+/// then one line naming the criteria no cell met with the largest value each reached.
 fn zone_rows(zones: &[ZoneSummary], none: &str) -> String {
     let mut s = String::new();
     let active: Vec<&ZoneSummary> = zones
@@ -297,7 +298,7 @@ fn zone_rows(zones: &[ZoneSummary], none: &str) -> String {
         s += &format!(
             "    {} (≥ {})",
             z.zone,
-            crate::output::alert_text::threshold_text(z.threshold, z.unit)
+            super::criteria::threshold_text(z.threshold, z.unit)
         );
         match &z.reach {
             Some(r) => {
@@ -334,7 +335,7 @@ fn zone_rows(zones: &[ZoneSummary], none: &str) -> String {
         .iter()
         .filter(|z| z.by_jurisdiction.is_empty())
         .map(|z| {
-            let text = |v: f64| crate::output::alert_text::threshold_text(v, z.unit);
+            let text = |v: f64| super::criteria::threshold_text(v, z.unit);
             if z.largest > 0.0 {
                 format!(
                     "{} (largest {} of {})",

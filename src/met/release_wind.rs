@@ -7,6 +7,7 @@
 //! Mercator frame, which is true north on the domain's central meridian (within a degree at
 //! 100 km from it; [`crate::met`]). For uniform weather it is the scenario's `wind_from_deg`.
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::Meteorology;
@@ -24,8 +25,8 @@ pub struct ReleaseWind {
     pub source: String,
     /// When its release begins, seconds after the scenario start.
     pub time_s: f64,
-    /// The same time, UTC (RFC 3339).
-    pub time_utc: String,
+    /// The same time, UTC (RFC 3339 in JSON).
+    pub time_utc: DateTime<Utc>,
     /// Height of the wind (m).
     pub height_m: f64,
     pub speed_m_s: f64,
@@ -56,8 +57,7 @@ pub fn release_wind(
     Some(ReleaseWind {
         source: first.name.clone(),
         time_s: first.start_s,
-        time_utc: (scenario.start + chrono::Duration::milliseconds((first.start_s * 1e3) as i64))
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        time_utc: scenario.start + chrono::Duration::milliseconds((first.start_s * 1e3) as i64),
         height_m: REPORT_HEIGHT_M,
         // Rounded as a report gives them (0.01 m/s, 0.1°): the vector round trip leaves
         // 224.99999999999997° of a 225° wind.
@@ -82,10 +82,7 @@ impl ReleaseWind {
 
     /// The hour and minute of [`ReleaseWind::time_utc`]: "03:00 UTC".
     pub fn clock_utc(&self) -> String {
-        chrono::DateTime::parse_from_rfc3339(&self.time_utc).map_or_else(
-            |_| self.time_utc.clone(),
-            |t| t.format("%H:%M UTC").to_string(),
-        )
+        self.time_utc.format("%H:%M UTC").to_string()
     }
 }
 

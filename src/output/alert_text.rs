@@ -15,6 +15,7 @@
 //! Numbers in these texts are written for readers: areas to two significant figures, thresholds
 //! to three in mg m-3 or mSv ([`two_figures`], [`threshold_text`]).
 
+pub use crate::impact::criteria::threshold_text;
 use crate::impact::Criterion;
 
 /// The CAP 1.2 classification and the public texts of one zone.
@@ -104,8 +105,9 @@ pub fn fr_spaces(text: &str) -> String {
     out
 }
 
-/// A decimal number written for French readers: a decimal comma, and the digits of a number of
-/// five figures or more grouped by three with non-breaking spaces ("0,85", "1200", "12 000").
+/// A decimal number, or a number followed by its unit ("58.0 mg m-3"), written for French
+/// readers: a decimal comma, and the digits of a number of five figures or more grouped by
+/// three with non-breaking spaces ("0,85", "1200", "12 000", "58,0 mg m-3").
 pub fn fr_number(number: &str) -> String {
     let (int, frac) = match number.split_once('.') {
         Some((i, f)) => (i, Some(f)),
@@ -213,23 +215,6 @@ pub fn two_figures(x: f64) -> String {
         text.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         text
-    }
-}
-
-/// A criterion's threshold to three significant figures in the unit a reader knows: a
-/// concentration (kg m-3) in mg m-3, the unit of the AEGL tables, and a dose (Sv) in mSv
-/// below 1 Sv ("5.80 mg m-3", "100 mSv"), never `0.0000057999999999999995 kg m-3`.
-pub fn threshold_text(value: f64, unit: &str) -> String {
-    let (v, unit) = match unit {
-        "kg m-3" => (value * 1e6, "mg m-3"),
-        "Sv" if value < 1.0 => (value * 1e3, "mSv"),
-        other => (value, other),
-    };
-    if v != 0.0 && (1e-3..1e6).contains(&v.abs()) {
-        let decimals = (2 - v.abs().log10().floor() as i32).max(0) as usize;
-        format!("{v:.decimals$} {unit}")
-    } else {
-        format!("{v:.2e} {unit}")
     }
 }
 
@@ -539,20 +524,5 @@ mod tests {
         assert_eq!(two_figures(3.0), "3");
         assert_eq!(two_figures(12.44), "12");
         assert_eq!(two_figures(123.4), "120");
-    }
-
-    #[test]
-    fn thresholds_read_with_three_significant_figures_in_familiar_units() {
-        assert_eq!(
-            threshold_text(5.7999999999999995e-6, "kg m-3"),
-            "5.80 mg m-3"
-        );
-        assert_eq!(
-            threshold_text(1.4499999999999999e-6, "kg m-3"),
-            "1.45 mg m-3"
-        );
-        assert_eq!(threshold_text(0.1, "Sv"), "100 mSv");
-        assert_eq!(threshold_text(0.01, "Sv"), "10.0 mSv");
-        assert_eq!(threshold_text(1.0, "Sv"), "1.00 Sv");
     }
 }

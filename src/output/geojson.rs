@@ -6,7 +6,7 @@
 use geojson::{Feature, FeatureCollection, Geometry, GeometryValue, JsonObject, JsonValue};
 
 use super::netcdf::Provenance;
-use super::zones::MappedZone;
+use super::zones::{MappedZone, ZonePart};
 use crate::scenario::Scenario;
 
 /// The FeatureCollection of `zones`, as pretty-printed JSON.
@@ -49,22 +49,15 @@ pub fn zones_geojson(scenario: &Scenario, zones: &[MappedZone], prov: &Provenanc
             put("cap_severity", z.text.severity.into());
             put("source", z.source.clone().into());
             put("verified", z.verified.into());
-            for (key, french) in [("jurisdictions", false), ("jurisdictions_fr", true)] {
-                put(
-                    key,
-                    z.parts
-                        .iter()
-                        .map(|part| {
-                            JsonValue::from(if french {
-                                part.area_desc_fr.clone()
-                            } else {
-                                part.area_desc_en.clone()
-                            })
-                        })
-                        .collect::<Vec<_>>()
-                        .into(),
-                );
-            }
+            let places = |name: fn(&ZonePart) -> &String| -> JsonValue {
+                z.parts
+                    .iter()
+                    .map(|part| JsonValue::from(name(part).clone()))
+                    .collect::<Vec<_>>()
+                    .into()
+            };
+            put("jurisdictions", places(|p| &p.area_desc_en));
+            put("jurisdictions_fr", places(|p| &p.area_desc_fr));
             let mut same: Vec<String> = z
                 .parts
                 .iter()

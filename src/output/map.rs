@@ -2,9 +2,10 @@
 //! in the lowest layer on a logarithmic colour scale, the zones outlined in their alert colours
 //! (dashed for US criteria, so a US zone stays distinct from the Canadian zone of the same
 //! action), land and sea, the Canada–US border, towns and sources, range rings around the
-//! source, a scale bar and the wind the release began in (`map_marks`), with a title;
-//! the colour bar and the legend are in a panel beside the map, so neither hides a town. [`render`] draws any field under any outlines the same way (the
-//! ensemble's probability map, `ensemble_map.png`, is one).
+//! source, a scale bar and the wind the release began in (`map_marks`), with a title; the
+//! colour bar and the legend are in a panel beside the map (`map_panel`), so neither hides a
+//! town. [`render`] draws any field under any outlines the same way (the ensemble's
+//! probability map, `ensemble_map.png`, is one).
 //!
 //! The field is the one the zones are judged on: for nuclides the projected effective dose over
 //! 7 days (Health Canada's evacuation window), for a chemical its peak running mean at the AEGL

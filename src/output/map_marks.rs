@@ -12,6 +12,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::map::Chart;
+use super::map_panel::draw_lines;
 use crate::geo::{compass_point, geodesic_destination, LatLon};
 use crate::met::ReleaseWind;
 
@@ -104,7 +105,8 @@ pub fn draw_range_rings(
             .collect(),
         None => vec![45.0, 135.0, 225.0, 315.0, 0.0, 90.0, 180.0, 270.0],
     };
-    // Inside by a margin of 4 % of the map, so that the label is not cut by the frame.
+    // Inside by a margin of 4 % of the map (8 % on the right, where the text runs), so that
+    // the label is not cut by the frame.
     let (w, h) = (bounds.width(), bounds.height());
     let inner = Rect::new(
         (bounds.min().x + 0.04 * w, bounds.min().y + 0.04 * h),
@@ -242,9 +244,9 @@ impl Corner {
     }
 }
 
-/// Draws the wind the release began in, in a box at the upper left of the plotting area: an
-/// arrow pointing the way the wind blows, and "Wind from SW (225°), 5.0 m/s at 10 m, class D"
-/// with the time.
+/// Draws the wind the release began in, in a box in `corner` of the plotting area: an arrow
+/// pointing the way the wind blows, and "Wind from SW (225°), 5.0 m/s at 10 m, class D" with
+/// the time and the source.
 pub fn draw_wind_box(chart: &mut Chart, wind: &ReleaseWind, corner: Corner) -> Result<(), String> {
     let (w, h) = chart.plotting_area().dim_in_pixel();
     let area = chart.plotting_area().strip_coord_spec();
@@ -298,15 +300,7 @@ pub fn draw_wind_box(chart: &mut Chart, wind: &ReleaseWind, corner: Corner) -> R
         BLACK.filled(),
     ))
     .map_err(|e| e.to_string())?;
-    for (k, line) in lines.iter().enumerate() {
-        area.draw(&Text::new(
-            line.clone(),
-            (x + 64, y + 8 + 17 * k as i32),
-            ("sans-serif", 13),
-        ))
-        .map_err(|e| e.to_string())?;
-    }
-    Ok(())
+    draw_lines(&area, &lines, (x + 64, y + 8), 17)
 }
 
 #[cfg(test)]

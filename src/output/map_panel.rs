@@ -125,10 +125,20 @@ pub(crate) fn colour_bar(
         .flat_map(|clause| wrap(clause, LEGEND_WRAP_CHARS))
         .collect();
     lines.push(format!("({})", hz.unit));
+    draw_lines(area, &lines, (8, 30), 18)
+}
+
+/// Draws `lines` of 13 px text, the first at `(x, y)` of `area`, each `line_px` below the last.
+pub(crate) fn draw_lines(
+    area: &DrawingArea<BitMapBackend, Shift>,
+    lines: &[String],
+    (x, y): (i32, i32),
+    line_px: i32,
+) -> Result<(), String> {
     for (k, line) in lines.iter().enumerate() {
         area.draw(&Text::new(
             line.clone(),
-            (8, 30 + 18 * k as i32),
+            (x, y + line_px * k as i32),
             ("sans-serif", 13),
         ))
         .map_err(|e| e.to_string())?;
