@@ -29,6 +29,10 @@ struct Execution {
 /// whose start-up alone took minutes.
 const MAX_THREADS: usize = 1024;
 
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    plume::cli_args::part_of(s, plume::ensemble::MEMBERS_RANGE.1)
+}
+
 fn parse_threads(s: &str) -> Result<usize, String> {
     // Leave --threads out to use every core.
     plume::cli_args::whole_number_in(s, "threads", 1..=MAX_THREADS)
@@ -74,6 +78,14 @@ enum Command {
         /// Write outputs here instead of the scenario's `output.directory`.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// For a cluster: run only shard K of N of the members (K/N, e.g. 3/10) and write
+        /// ensemble_shard_K_of_N.nc into the output folder; merge the N shards with --merge.
+        #[arg(long, value_name = "K/N", value_parser = parse_shard, conflicts_with = "merge")]
+        shard: Option<(usize, usize)>,
+        /// Run no member: write the ensemble's outputs from shard files (or folders of them)
+        /// that `--shard` wrote, with the same scenario file, --members and --seed.
+        #[arg(long, value_name = "PATH", num_args = 1..)]
+        merge: Vec<PathBuf>,
         #[command(flatten)]
         exec: Execution,
         /// Print the summary as JSON on standard output.
@@ -207,6 +219,8 @@ fn main() -> ExitCode {
             members,
             seed,
             output,
+            shard,
+            merge,
             exec: Execution { threads, backend },
             json,
             quiet,
@@ -222,9 +236,11 @@ fn main() -> ExitCode {
                 seed,
                 threads,
                 backend,
+                shard,
+                merge,
             };
-            // Members run one after another: the bar moves once per member.
-            let bar = progress_bar(quiet || json, "members");
+            // Members run one after another: the bar moves once per member (a merge runs none).
+            let bar = progress_bar(quiet || json || !options.merge.is_empty(), "members");
             let result = plume::ensemble::run_file_with_progress(&file, &options, &mut |done| {
                 if let Some(b) = &bar {
                     b.set_position((done * 1000.0).round() as u64);

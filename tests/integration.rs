@@ -19,6 +19,7 @@ mod consequence_zones;
 mod coverage_warnings;
 mod dense_gas;
 mod ensemble;
+mod ensemble_shards;
 mod evaluate_cli;
 mod evaluate_output;
 mod evaluate_parsers;

@@ -40,17 +40,23 @@
 
 mod outlines;
 mod output;
+mod reduce;
+pub mod shard;
 mod spec;
 
+use std::ops::Range;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use ndarray::{Array2, Array3};
 
 pub use output::{
-    run_file, run_file_with_progress, summarise, write_outputs, EnsembleSummary, SpeciesSummary,
-    ZoneSummary,
+    run_file, run_file_with_progress, summarise, write_outputs, EnsembleOutcome, EnsembleSummary,
+    SpeciesSummary, ZoneSummary,
 };
+use reduce::count_warning;
+pub use reduce::{mean_and_p90, reduce, MemberWarning, Shard};
+pub use shard::ShardSummary;
 pub use spec::*;
 
 use crate::backend::BackendChoice;
@@ -81,6 +87,9 @@ pub enum EnsembleError {
     },
     #[error("ensemble members disagree: {0}")]
     Inconsistent(String),
+    /// A shard file that cannot be merged, or a folder without any.
+    #[error("{0}")]
+    Shard(String),
     #[error("{members} members × {cells} cells × {species} species = {values} stored values: expected at most {max} (fewer members, a coarser grid or a smaller domain)")]
     TooLarge {
         members: usize,
@@ -98,7 +107,9 @@ impl EnsembleError {
     /// member's weather input.
     pub fn is_invalid_input(&self) -> bool {
         match self {
-            EnsembleError::Scenario(_) | EnsembleError::Option { .. } => true,
+            EnsembleError::Scenario(_) | EnsembleError::Option { .. } | EnsembleError::Shard(_) => {
+                true
+            }
             EnsembleError::Member { source, .. } => source.is_invalid_input(),
             _ => false,
         }
@@ -122,6 +133,12 @@ pub struct EnsembleOptions {
     pub threads: Option<usize>,
     /// Overrides the scenario's `model.backend`.
     pub backend: Option<BackendChoice>,
+    /// Run shard `k` of `n` of the members only (1 ≤ k ≤ n ≤ members) and write it to
+    /// `ensemble_shard_k_of_n.nc` ([`shard`]), for one job of a cluster.
+    pub shard: Option<(usize, usize)>,
+    /// Run no member: read these shard files (or folders of them) and write the ensemble's
+    /// outputs from them.
+    pub merge: Vec<PathBuf>,
 }
 
 /// The probability field of one zone criterion.
@@ -193,7 +210,10 @@ pub struct Ensemble {
     pub species: Vec<SpeciesStatistics>,
     /// Distinct warnings of the members, each with how many members gave it.
     pub warnings: Vec<String>,
+    /// Seconds the members took (summed over the shards' jobs when merged), and the reduction.
     pub elapsed_s: f64,
+    /// How many shards the members were run in (1 unless merged from `--shard` jobs).
+    pub shards: usize,
 }
 
 /// The scenario of one member: its meteorology perturbed, everything else the same.
@@ -287,64 +307,82 @@ pub fn run_with_progress(
 ) -> Result<Ensemble, EnsembleError> {
     let started = Instant::now();
     let spec = effective_spec(scenario, options)?;
+    check_stored_values(scenario, spec.members)?;
+    let all = run_members(scenario, &spec, 0..spec.members, options, progress)?;
+    let mut e = reduce(scenario, spec, vec![all])?;
+    e.elapsed_s = started.elapsed().as_secs_f64();
+    Ok(e)
+}
+
+/// Refuses an ensemble whose stored lowest-layer fields would pass [`MAX_STORED_VALUES`].
+pub(crate) fn check_stored_values(
+    scenario: &Scenario,
+    members: usize,
+) -> Result<(), EnsembleError> {
+    let grid = GridSpec::from_scenario(scenario);
+    let n_species = scenario.species.len();
+    let values = (members * grid.ny * grid.nx * n_species) as f64;
+    if values > MAX_STORED_VALUES {
+        return Err(EnsembleError::TooLarge {
+            members,
+            cells: grid.ny * grid.nx,
+            species: n_species,
+            values,
+            max: MAX_STORED_VALUES,
+        });
+    }
+    Ok(())
+}
+
+/// The members of shard `k` of `n` (1 ≤ k ≤ n ≤ members): the `k`-th of `n` contiguous runs
+/// of nearly equal length, members ⌊(k−1)·M/n⌋ to ⌊k·M/n⌋ − 1.
+pub fn shard_members(members: usize, k: usize, n: usize) -> Range<usize> {
+    (k - 1) * members / n..k * members / n
+}
+
+/// Runs `members` of the ensemble `spec` (a range of 0..spec.members), each through exactly
+/// the pipeline of `plume run`, and keeps what the reduction needs.
+pub fn run_members(
+    scenario: &Scenario,
+    spec: &EnsembleSpec,
+    members: Range<usize>,
+    options: &EnsembleOptions,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Shard, EnsembleError> {
+    let started = Instant::now();
     let mut run_options = RunOptions {
         output_dir: None,
         threads: options.threads,
         seed: None,
         backend: options.backend,
     };
-    let members: Vec<MetPerturbation> = (0..spec.members).map(|k| spec.member(k)).collect();
     let grid = GridSpec::from_scenario(scenario);
     let (ny, nx) = (grid.ny, grid.nx);
-    let n_species = scenario.species.len();
-    let values = (spec.members * ny * nx * n_species) as f64;
-    if values > MAX_STORED_VALUES {
-        return Err(EnsembleError::TooLarge {
-            members: spec.members,
-            cells: ny * nx,
-            species: n_species,
-            values,
-            max: MAX_STORED_VALUES,
-        });
-    }
+    let count = members.len();
     let cell_area_km2 = grid.cell_area_m2() / 1e6;
-    // Lowest-layer time-integrated concentration of every member [species][member, y, x].
-    let mut tic: Vec<Array3<f64>> = (0..n_species)
-        .map(|_| Array3::zeros((spec.members, ny, nx)))
+    let mut tic: Vec<Array3<f64>> = (0..scenario.species.len())
+        .map(|_| Array3::zeros((count, ny, nx)))
         .collect();
     let mut zones: Vec<ZoneProbability> = vec![];
     let mut warnings: Vec<MemberWarning> = vec![];
-    let mut first: Option<(TransverseMercator, String, String)> = None;
-    for (k, p) in members.iter().enumerate() {
-        let member = member_scenario(scenario, p)?;
+    let mut first: Option<(String, String)> = None;
+    for (i, k) in members.clone().enumerate() {
+        let member = member_scenario(scenario, &spec.member(k))?;
         let sim = simulate(&member, &run_options).map_err(|source| EnsembleError::Member {
             member: k,
             source: Box::new(source),
         })?;
         for w in &sim.warnings {
-            let kind = warning_kind(w);
-            match warnings.iter_mut().find(|x| x.kind == kind) {
-                Some(x) => {
-                    x.members += 1;
-                    x.varies |= x.text != *w;
-                }
-                None => warnings.push(MemberWarning {
-                    kind,
-                    text: w.clone(),
-                    first_member: k,
-                    members: 1,
-                    varies: false,
-                }),
-            }
+            count_warning(&mut warnings, w, k);
         }
         for (s, sf) in sim.fields.species.iter().enumerate() {
             tic[s]
-                .index_axis_mut(ndarray::Axis(0), k)
+                .index_axis_mut(ndarray::Axis(0), i)
                 .assign(&sf.time_integrated.index_axis(ndarray::Axis(0), 0));
         }
-        progress((k + 1) as f64 / spec.members as f64);
+        progress((i + 1) as f64 / count as f64);
         let these = run_zones(&sim);
-        if k == 0 {
+        if i == 0 {
             zones = these
                 .iter()
                 .map(|(z, var, text)| ZoneProbability {
@@ -367,8 +405,9 @@ pub fn run_with_progress(
                 .any(|((z, _, _), p)| z.label != p.label)
         {
             return Err(EnsembleError::Inconsistent(format!(
-                "member {k} assessed zones {:?}, member 0 {:?}",
+                "member {k} assessed zones {:?}, member {} {:?}",
                 these.iter().map(|(z, _, _)| &z.label).collect::<Vec<_>>(),
+                members.start,
                 zones.iter().map(|z| &z.label).collect::<Vec<_>>()
             )));
         }
@@ -390,126 +429,17 @@ pub fn run_with_progress(
             } else {
                 BackendChoice::Gpu
             });
-            first = Some((sim.projection, sim.model, sim.backend));
+            first = Some((sim.model, sim.backend));
         }
     }
-    let (projection, model, backend) = first.expect("at least two members");
-    let species = scenario
-        .species
-        .iter()
-        .zip(&tic)
-        .map(|(sp, t)| {
-            let (mean, p90) = mean_and_p90(t);
-            SpeciesStatistics {
-                name: sp.name.clone(),
-                unit: sp.unit.symbol(),
-                mean,
-                p90,
-            }
-        })
-        .collect();
-    Ok(Ensemble {
-        spec,
-        grid,
-        projection,
+    let (model, backend) = first.unwrap_or_default();
+    Ok(Shard {
+        members,
+        tic,
+        zones,
+        warnings,
         model,
         backend,
-        members,
-        zones,
-        species,
-        warnings: warnings
-            .into_iter()
-            .map(|w| {
-                let numbers = if w.varies {
-                    format!(
-                        "; its numbers are member {}'s, the first to give it",
-                        w.first_member
-                    )
-                } else {
-                    String::new()
-                };
-                format!(
-                    "{} ({} of {} members{numbers})",
-                    w.text, w.members, spec.members
-                )
-            })
-            .collect(),
         elapsed_s: started.elapsed().as_secs_f64(),
     })
-}
-
-/// Per cell of `v` [member, y, x]: the mean over members and the 90th percentile (linear
-/// between order statistics: position 0.9·(n − 1), Hyndman & Fan type 7).
-pub fn mean_and_p90(v: &Array3<f64>) -> (Array2<f64>, Array2<f64>) {
-    let (n, ny, nx) = v.dim();
-    let mut mean = Array2::zeros((ny, nx));
-    let mut p90 = Array2::zeros((ny, nx));
-    let mut buf = vec![0.0; n];
-    let pos = 0.9 * (n - 1) as f64;
-    let lo = pos.floor() as usize;
-    let w = pos - lo as f64;
-    for j in 0..ny {
-        for i in 0..nx {
-            for (k, b) in buf.iter_mut().enumerate() {
-                *b = v[[k, j, i]];
-            }
-            mean[[j, i]] = buf.iter().sum::<f64>() / n as f64;
-            buf.sort_by(f64::total_cmp);
-            let a = buf[lo];
-            let b = buf[(lo + 1).min(n - 1)];
-            p90[[j, i]] = if w == 0.0 || a == b {
-                a
-            } else {
-                a + w * (b - a)
-            };
-        }
-    }
-    (mean, p90)
-}
-
-/// One kind of warning that members gave: its first wording, and how many members gave it.
-struct MemberWarning {
-    kind: String,
-    text: String,
-    first_member: usize,
-    members: usize,
-    /// Whether the members' wordings differ (in their numbers).
-    varies: bool,
-}
-
-/// A warning with its numbers taken out: the members' warnings of one kind differ only in
-/// their numbers (a wind speed, an area, a share), and are counted together (found by
-/// review: 36 members' low-wind warnings were 31 lines, most "1 of 200 members").
-fn warning_kind(w: &str) -> String {
-    let mut out = String::with_capacity(w.len());
-    let mut in_number = false;
-    for c in w.chars() {
-        if c.is_ascii_digit() || (in_number && c == '.') {
-            if !in_number {
-                out.push('#');
-            }
-            in_number = true;
-        } else {
-            in_number = false;
-            out.push(c);
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn warnings_of_one_kind_are_counted_together_whatever_their_numbers() {
-        let a = "wind speed 0.8 m/s is below 1 m/s at 2026-07-14T06:00:00Z";
-        let b = "wind speed 0.35 m/s is below 1 m/s at 2026-07-14T07:00:00Z";
-        assert_eq!(warning_kind(a), warning_kind(b));
-        assert_ne!(
-            warning_kind(a),
-            warning_kind("mixing height 80 m is below 100 m")
-        );
-        assert_eq!(warning_kind("Cs-137 over 12.5 km²"), "Cs-# over # km²");
-    }
 }

@@ -86,6 +86,8 @@ pub struct EnsembleSummary {
     pub grid_ny: usize,
     pub resolution_m: f64,
     pub elapsed_s: f64,
+    /// How many `--shard` jobs ran the members (1: this command ran them all).
+    pub shards: usize,
     pub zones: Vec<ZoneSummary>,
     pub species: Vec<SpeciesSummary>,
     /// Each member's perturbation, in member order.
@@ -115,6 +117,7 @@ pub fn summarise(scenario: &Scenario, e: &Ensemble, outputs: Vec<String>) -> Ens
         grid_ny: e.grid.ny,
         resolution_m: e.grid.dx_m,
         elapsed_s: e.elapsed_s,
+        shards: e.shards,
         zones: e
             .zones
             .iter()
@@ -157,7 +160,7 @@ impl EnsembleSummary {
     pub fn to_text(&self) -> String {
         let e = &self.ensemble;
         let mut s = format!(
-            "{}\n  ensemble of {} members (seed {}) of {} on {} meteorology, {}, grid {} × {} at {} m, {:.2} s\n  perturbations (σ): direction {}°, ln speed {}, ln mixing height {}, stability {} class / {} m-1 in 1/L\n",
+            "{}\n  ensemble of {} members (seed {}) of {} on {} meteorology, {}, grid {} × {} at {} m, {:.2} s{}\n  perturbations (σ): direction {}°, ln speed {}, ln mixing height {}, stability {} class / {} m-1 in 1/L\n",
             self.scenario,
             e.members,
             e.seed,
@@ -168,6 +171,11 @@ impl EnsembleSummary {
             self.grid_ny,
             self.resolution_m,
             self.elapsed_s,
+            if self.shards > 1 {
+                format!(" in {} shards' jobs", self.shards)
+            } else {
+                String::new()
+            },
             e.wind_from_sd_deg,
             e.wind_speed_log_sd,
             e.mixing_height_log_sd,
@@ -271,7 +279,7 @@ fn extra_fields(e: &Ensemble) -> Vec<ExtraField> {
 }
 
 /// The ensemble's settings as `key = value` pairs, for the file's history.
-fn settings(sp: &EnsembleSpec) -> String {
+pub(super) fn settings(sp: &EnsembleSpec) -> String {
     format!(
         "members = {}, seed = {}, wind_from_sd_deg = {}, wind_speed_log_sd = {}, \
          mixing_height_log_sd = {}, stability_class_sd = {}, inverse_obukhov_length_sd_per_m = {}",
@@ -294,8 +302,13 @@ pub fn write_outputs(
 ) -> Result<(EnsembleSummary, Vec<PathBuf>), EnsembleError> {
     let mut staging = Staging::new(dir)?;
     let sp = &e.spec;
+    let merged = if e.shards > 1 {
+        format!(", merged from {} shards", e.shards)
+    } else {
+        String::new()
+    };
     let prov = Provenance::now(&e.model, scenario.model.seed(), &e.backend)
-        .of_command("ensemble", settings(sp));
+        .of_command("ensemble", format!("{}{merged}", settings(sp)));
     let global: Vec<(String, String)> = [
         ("ensemble_members", sp.members.to_string()),
         ("ensemble_seed", sp.seed.to_string()),
@@ -448,11 +461,31 @@ fn widest_of_each_country(
         .collect()
 }
 
-/// Loads a scenario file, runs its ensemble and writes the outputs: what `plume ensemble` does.
+/// What `plume ensemble` did: a whole ensemble (run, or merged from shards), or one shard.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum EnsembleOutcome {
+    Ensemble(EnsembleSummary),
+    Shard(super::ShardSummary),
+}
+
+impl EnsembleOutcome {
+    /// A few lines for a terminal.
+    pub fn to_text(&self) -> String {
+        match self {
+            EnsembleOutcome::Ensemble(s) => s.to_text(),
+            EnsembleOutcome::Shard(s) => s.to_text(),
+        }
+    }
+}
+
+/// Loads a scenario file, runs its ensemble and writes the outputs: what `plume ensemble` does
+/// (with `options.shard`, one shard's members and its shard file; with `options.merge`, no
+/// member, the outputs from the shard files).
 pub fn run_file(
     path: &Path,
     options: &super::EnsembleOptions,
-) -> Result<EnsembleSummary, EnsembleError> {
+) -> Result<EnsembleOutcome, EnsembleError> {
     run_file_with_progress(path, options, &mut |_| {})
 }
 
@@ -461,17 +494,33 @@ pub fn run_file_with_progress(
     path: &Path,
     options: &super::EnsembleOptions,
     progress: &mut dyn FnMut(f64),
-) -> Result<EnsembleSummary, EnsembleError> {
+) -> Result<EnsembleOutcome, EnsembleError> {
     let scenario = Scenario::load(path)?;
     let dir = options
         .output_dir
         .clone()
         .unwrap_or_else(|| scenario.output.directory.clone());
+    if let Some(k_n) = options.shard {
+        return super::shard::run(&scenario, options, k_n, &dir, progress)
+            .map(EnsembleOutcome::Shard);
+    }
     // Before the members run: an unwritable or busy directory is reported before the work.
     let _lock = crate::output::lock::OutputLock::acquire(&dir)?;
     check_output_dir(&dir, &ENSEMBLE_OUTPUTS)?;
-    let e = super::run_with_progress(&scenario, options, progress)?;
-    Ok(write_outputs(&scenario, &e, &dir)?.0)
+    let e = if options.merge.is_empty() {
+        super::run_with_progress(&scenario, options, progress)?
+    } else {
+        let started = std::time::Instant::now();
+        let spec = super::effective_spec(&scenario, options)?;
+        let shards = super::shard::read_all(&scenario, &spec, &options.merge)?;
+        let mut e = super::reduce(&scenario, spec, shards)?;
+        // The members' time in their jobs, and this merge's.
+        e.elapsed_s += started.elapsed().as_secs_f64();
+        e
+    };
+    Ok(EnsembleOutcome::Ensemble(
+        write_outputs(&scenario, &e, &dir)?.0,
+    ))
 }
 
 #[cfg(test)]

@@ -57,7 +57,7 @@ pub struct EnsembleSection {
 }
 
 /// Validated ensemble options (defaults filled in).
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnsembleSpec {
     pub members: usize,
     pub seed: u64,

@@ -1,0 +1,512 @@
+//! Ensembles on a cluster: one job per shard of the members (`plume ensemble FILE --shard K/N`)
+//! writes its members' results to `ensemble_shard_K_of_N.nc`, and `plume ensemble FILE --merge
+//! DIR` reads every shard and writes the outputs of `plume ensemble`, bit for bit the same as
+//! one job running all the members (`tests/ensemble_shards.rs`).
+//!
+//! A shard file is HDF5 (what netCDF-4 is built on; `h5dump` and h5py read it). Its root
+//! attribute `plume_ensemble_shard` holds a JSON manifest — the scenario file's SHA-256, the
+//! ensemble's settings, the shard's members, the zones and the members' warnings — and its
+//! datasets hold the numbers: `time_integrated_<s>` [member, y, x] (the lowest layer's
+//! time-integrated concentration of species `s`, kg s m-3 or Bq s m-3), `zone_count_<z>`
+//! [y, x] (how many of the shard's members exceed zone `z` in each cell) and
+//! `zone_member_area_km2_<z>` [member]. A merge refuses shards of another scenario file,
+//! other settings, another grid, a missing or repeated shard, or shards of different splits.
+//!
+//! The shard files are not outputs of a run: no folder lock (the jobs of one ensemble write
+//! into one folder at once), each written atomically under its own name.
+
+use std::path::{Path, PathBuf};
+
+use hdf5::types::VarLenUnicode;
+use ndarray::{Array1, Array2, Array3};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{EnsembleError, EnsembleSpec, MemberWarning, Shard, ZoneProbability};
+use crate::field::GridSpec;
+use crate::output::{write_atomically, OutputError};
+use crate::scenario::Scenario;
+
+/// The root attribute that holds the manifest.
+const MANIFEST: &str = "plume_ensemble_shard";
+/// The manifest's format, checked on reading.
+const FORMAT: &str = "plume ensemble shard 1";
+
+/// The file name of shard `k` of `n`.
+pub fn file_name(k: usize, n: usize) -> String {
+    format!("ensemble_shard_{k}_of_{n}.nc")
+}
+
+/// `(k, n)` from a shard file's name, or `None` if it is not one.
+fn parse_file_name(name: &str) -> Option<(usize, usize)> {
+    let rest = name.strip_prefix("ensemble_shard_")?.strip_suffix(".nc")?;
+    let (k, n) = rest.split_once("_of_")?;
+    Some((k.parse().ok()?, n.parse().ok()?))
+}
+
+/// SHA-256 of the scenario file as it is on disk, in hex: the shards of one ensemble must come
+/// from the same file.
+pub fn scenario_sha256(scenario: &Scenario) -> Result<String, EnsembleError> {
+    let bytes = std::fs::read(&scenario.path).map_err(|e| {
+        EnsembleError::Shard(format!("cannot read {}: {e}", scenario.path.display()))
+    })?;
+    Ok(Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+/// One zone's description, as a shard keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct ZoneEntry {
+    label: String,
+    variable: String,
+    title_en: String,
+    title_fr: String,
+    country: Option<String>,
+    threshold: f64,
+    unit: String,
+}
+
+/// What a shard file says of itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Manifest {
+    format: String,
+    plume_version: String,
+    scenario_file: String,
+    scenario_sha256: String,
+    ensemble: EnsembleSpec,
+    shard: usize,
+    shards: usize,
+    first_member: usize,
+    members_in_shard: usize,
+    grid_nx: usize,
+    grid_ny: usize,
+    resolution_m: f64,
+    species: Vec<String>,
+    zones: Vec<ZoneEntry>,
+    warnings: Vec<MemberWarning>,
+    model: String,
+    backend: String,
+    elapsed_s: f64,
+}
+
+/// Writes shard `k` of `n` of the ensemble `spec` into `dir` (atomically) and returns its path.
+pub fn write(
+    scenario: &Scenario,
+    spec: &EnsembleSpec,
+    (k, n): (usize, usize),
+    shard: &Shard,
+    dir: &Path,
+) -> Result<PathBuf, EnsembleError> {
+    let grid = GridSpec::from_scenario(scenario);
+    let manifest = Manifest {
+        format: FORMAT.into(),
+        plume_version: env!("CARGO_PKG_VERSION").into(),
+        scenario_file: scenario.path.display().to_string(),
+        scenario_sha256: scenario_sha256(scenario)?,
+        ensemble: *spec,
+        shard: k,
+        shards: n,
+        first_member: shard.members.start,
+        members_in_shard: shard.members.len(),
+        grid_nx: grid.nx,
+        grid_ny: grid.ny,
+        resolution_m: grid.dx_m,
+        species: scenario.species.iter().map(|s| s.name.clone()).collect(),
+        zones: shard
+            .zones
+            .iter()
+            .map(|z| ZoneEntry {
+                label: z.label.clone(),
+                variable: z.variable.clone(),
+                title_en: z.title_en.clone(),
+                title_fr: z.title_fr.clone(),
+                country: z.country.map(str::to_string),
+                threshold: z.threshold,
+                unit: z.unit.to_string(),
+            })
+            .collect(),
+        warnings: shard.warnings.clone(),
+        model: shard.model.clone(),
+        backend: shard.backend.clone(),
+        elapsed_s: shard.elapsed_s,
+    };
+    let json = serde_json::to_string(&manifest).expect("the manifest serialises");
+    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let path = dir.join(file_name(k, n));
+    write_atomically(&path, |tmp| {
+        write_hdf5(tmp, &json, shard).map_err(|source| {
+            EnsembleError::Output(OutputError::Hdf5 {
+                path: path.clone(),
+                source,
+            })
+        })
+    })?;
+    Ok(path)
+}
+
+fn write_hdf5(path: &Path, manifest: &str, shard: &Shard) -> hdf5::Result<()> {
+    let file = hdf5::File::create(path)?;
+    let text: VarLenUnicode = manifest.parse().expect("no NUL in JSON");
+    file.new_attr::<VarLenUnicode>()
+        .create(MANIFEST)?
+        .write_scalar(&text)?;
+    for (s, t) in shard.tic.iter().enumerate() {
+        let (m, ny, nx) = t.dim();
+        file.new_dataset_builder()
+            .with_data(t)
+            .chunk((1, ny.max(1), nx.max(1)))
+            .shuffle()
+            .deflate(1)
+            .create(format!("time_integrated_{s}").as_str())?;
+        debug_assert_eq!(m, shard.members.len());
+    }
+    for (z, zone) in shard.zones.iter().enumerate() {
+        file.new_dataset_builder()
+            .with_data(&zone.count)
+            .shuffle()
+            .deflate(1)
+            .create(format!("zone_count_{z}").as_str())?;
+        file.new_dataset_builder()
+            .with_data(&Array1::from(zone.member_area_km2.clone()))
+            .create(format!("zone_member_area_km2_{z}").as_str())?;
+    }
+    file.close()
+}
+
+/// What one shard job did, for the terminal and `--json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShardSummary {
+    pub scenario: String,
+    pub scenario_file: String,
+    pub shard: usize,
+    pub shards: usize,
+    /// The members it ran, first and last (0-based, inclusive), of `members`.
+    pub first_member: usize,
+    pub last_member: usize,
+    pub members: usize,
+    pub seed: u64,
+    pub backend: String,
+    pub elapsed_s: f64,
+    /// The shard file it wrote.
+    pub output: String,
+    pub warnings: Vec<String>,
+}
+
+impl ShardSummary {
+    /// A few lines for a terminal, ending with the command that merges the shards.
+    pub fn to_text(&self) -> String {
+        let mut s = format!(
+            "{}\n  shard {} of {}: members {}–{} of {} (seed {}) on {}, {:.2} s\n  wrote {}\n",
+            self.scenario,
+            self.shard,
+            self.shards,
+            self.first_member,
+            self.last_member,
+            self.members,
+            self.seed,
+            self.backend,
+            self.elapsed_s,
+            self.output
+        );
+        for w in &self.warnings {
+            s += &format!("WARNING: {w}\n");
+        }
+        let dir = Path::new(&self.output)
+            .parent()
+            .map_or(".".into(), |d| d.display().to_string());
+        s += &format!(
+            "  when all {} shards are written: plume ensemble {} --members {} --seed {} --merge {} -o {}\n",
+            self.shards, self.scenario_file, self.members, self.seed, dir, dir
+        );
+        s
+    }
+}
+
+/// Runs shard `k` of `n` of the scenario's ensemble and writes its shard file into `dir`.
+pub fn run(
+    scenario: &Scenario,
+    options: &super::EnsembleOptions,
+    (k, n): (usize, usize),
+    dir: &Path,
+    progress: &mut dyn FnMut(f64),
+) -> Result<ShardSummary, EnsembleError> {
+    let spec = super::effective_spec(scenario, options)?;
+    if !(1..=spec.members).contains(&n) || !(1..=n).contains(&k) {
+        return Err(EnsembleError::Option {
+            option: "--shard",
+            value: format!("{k}/{n}"),
+            expected: format!(
+                "K/N with 1 ≤ K ≤ N ≤ {} (the members), e.g. --shard 1/4 to --shard 4/4",
+                spec.members
+            ),
+        });
+    }
+    if !options.merge.is_empty() {
+        return Err(EnsembleError::Option {
+            option: "--shard",
+            value: format!("{k}/{n}"),
+            expected: "no --merge with it: a job either runs a shard or merges them".into(),
+        });
+    }
+    let name = file_name(k, n);
+    crate::output::staging::check_output_dir(dir, &[name.as_str()])?;
+    let members = super::shard_members(spec.members, k, n);
+    super::check_stored_values(scenario, members.len())?;
+    let shard = super::run_members(scenario, &spec, members.clone(), options, progress)?;
+    let path = write(scenario, &spec, (k, n), &shard, dir)?;
+    Ok(ShardSummary {
+        scenario: scenario.name.clone(),
+        scenario_file: scenario.path.display().to_string(),
+        shard: k,
+        shards: n,
+        first_member: members.start,
+        last_member: members.end - 1,
+        members: spec.members,
+        seed: spec.seed,
+        backend: shard.backend.clone(),
+        elapsed_s: shard.elapsed_s,
+        output: path.display().to_string(),
+        warnings: shard
+            .warnings
+            .iter()
+            .map(|w| w.describe(members.len()))
+            .collect(),
+    })
+}
+
+/// The shard files among `paths`: each a shard file, or a folder whose shard files are taken.
+pub fn find(paths: &[PathBuf]) -> Result<Vec<PathBuf>, EnsembleError> {
+    let mut out = vec![];
+    for p in paths {
+        if p.is_dir() {
+            let entries = std::fs::read_dir(p).map_err(|e| {
+                EnsembleError::Shard(format!("cannot read the folder {}: {e}", p.display()))
+            })?;
+            let mut here: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    f.file_name()
+                        .and_then(|n| n.to_str())
+                        .and_then(parse_file_name)
+                        .is_some()
+                })
+                .collect();
+            if here.is_empty() {
+                return Err(EnsembleError::Shard(format!(
+                    "{} holds no shard file (ensemble_shard_K_of_N.nc, written by `plume ensemble FILE --shard K/N`)",
+                    p.display()
+                )));
+            }
+            here.sort();
+            out.extend(here);
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            return Err(EnsembleError::Shard(format!(
+                "{}: no such shard file or folder",
+                p.display()
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// Reads the shard files at `paths` (files or folders of them), checks that they are the `n`
+/// shards of the ensemble `spec` of this scenario file, each once, and returns their members'
+/// results.
+pub fn read_all(
+    scenario: &Scenario,
+    spec: &EnsembleSpec,
+    paths: &[PathBuf],
+) -> Result<Vec<Shard>, EnsembleError> {
+    let files = find(paths)?;
+    let sha = scenario_sha256(scenario)?;
+    let grid = GridSpec::from_scenario(scenario);
+    let mut shards: Vec<(usize, usize, PathBuf, Shard)> = vec![];
+    for f in &files {
+        let (m, shard) = read(f)?;
+        let bad = |what: String| EnsembleError::Shard(format!("{}: {what}", f.display()));
+        if m.scenario_sha256 != sha {
+            return Err(bad(format!(
+                "made from another version of the scenario file ({} had SHA-256 {}…, {} has {}…)",
+                m.scenario_file,
+                &m.scenario_sha256[..12.min(m.scenario_sha256.len())],
+                scenario.path.display(),
+                &sha[..12]
+            )));
+        }
+        if m.ensemble != *spec {
+            return Err(bad(format!(
+                "made with ensemble settings {}, this merge has {} (give the same --members and --seed as the shards)",
+                super::output::settings(&m.ensemble),
+                super::output::settings(spec)
+            )));
+        }
+        if (m.grid_nx, m.grid_ny) != (grid.nx, grid.ny) || m.resolution_m != grid.dx_m {
+            return Err(bad(format!(
+                "grid {} × {} at {} m, the scenario's is {} × {} at {} m",
+                m.grid_nx, m.grid_ny, m.resolution_m, grid.nx, grid.ny, grid.dx_m
+            )));
+        }
+        if let Some((_, n0, f0, _)) = shards.first() {
+            if m.shards != *n0 {
+                return Err(bad(format!(
+                    "shard {} of {}, but {} is a shard of {n0}: shards of different splits do not merge",
+                    m.shard,
+                    m.shards,
+                    f0.display()
+                )));
+            }
+        }
+        if let Some((_, _, f0, _)) = shards.iter().find(|(k, _, _, _)| *k == m.shard) {
+            return Err(bad(format!(
+                "shard {} of {} again (also {})",
+                m.shard,
+                m.shards,
+                f0.display()
+            )));
+        }
+        shards.push((m.shard, m.shards, f.clone(), shard));
+    }
+    let n = shards.first().map_or(0, |s| s.1);
+    let missing: Vec<String> = (1..=n)
+        .filter(|k| !shards.iter().any(|s| s.0 == *k))
+        .map(|k| k.to_string())
+        .collect();
+    if !missing.is_empty() {
+        return Err(EnsembleError::Shard(format!(
+            "shard{} {} of {n} missing (looked in {})",
+            if missing.len() > 1 { "s" } else { "" },
+            missing.join(", "),
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(shards.into_iter().map(|s| s.3).collect())
+}
+
+/// Reads one shard file.
+fn read(path: &Path) -> Result<(Manifest, Shard), EnsembleError> {
+    let bad = |what: String| EnsembleError::Shard(format!("{}: {what}", path.display()));
+    let file =
+        hdf5::File::open(path).map_err(|e| bad(format!("not a readable shard file ({e})")))?;
+    let text: VarLenUnicode = file
+        .attr(MANIFEST)
+        .and_then(|a| a.read_scalar())
+        .map_err(|_| {
+            bad(format!(
+                "no `{MANIFEST}` attribute: not a shard file of plume"
+            ))
+        })?;
+    let m: Manifest = serde_json::from_str(text.as_str())
+        .map_err(|e| bad(format!("its manifest cannot be read ({e})")))?;
+    if m.format != FORMAT {
+        return Err(bad(format!(
+            "format \"{}\", expected \"{FORMAT}\"",
+            m.format
+        )));
+    }
+    let (count, ny, nx) = (m.members_in_shard, m.grid_ny, m.grid_nx);
+    let last = m.first_member + count;
+    if m.shard == 0
+        || m.shard > m.shards
+        || count == 0
+        || last > m.ensemble.members
+        || super::shard_members(m.ensemble.members, m.shard, m.shards) != (m.first_member..last)
+    {
+        return Err(bad(format!(
+            "shard {} of {} says it holds members {}–{} of {}, not that shard's",
+            m.shard,
+            m.shards,
+            m.first_member,
+            last.saturating_sub(1),
+            m.ensemble.members
+        )));
+    }
+    let dataset = |name: String| {
+        file.dataset(&name)
+            .map_err(|_| bad(format!("no dataset {name}")))
+    };
+    let mut tic = vec![];
+    for s in 0..m.species.len() {
+        let name = format!("time_integrated_{s}");
+        let t: Array3<f64> = dataset(name.clone())?
+            .read()
+            .map_err(|e| bad(format!("{name}: {e}")))?;
+        if t.dim() != (count, ny, nx) {
+            return Err(bad(format!(
+                "{name} is {:?}, expected ({count}, {ny}, {nx})",
+                t.dim()
+            )));
+        }
+        tic.push(t);
+    }
+    let mut zones = vec![];
+    for (z, e) in m.zones.iter().enumerate() {
+        let name = format!("zone_count_{z}");
+        let c: Array2<u32> = dataset(name.clone())?
+            .read()
+            .map_err(|e| bad(format!("{name}: {e}")))?;
+        let name = format!("zone_member_area_km2_{z}");
+        let a: Vec<f64> = dataset(name.clone())?
+            .read_raw()
+            .map_err(|e| bad(format!("{name}: {e}")))?;
+        if c.dim() != (ny, nx) || a.len() != count {
+            return Err(bad(format!(
+                "zone {z}'s arrays do not fit the grid or members"
+            )));
+        }
+        zones.push(ZoneProbability {
+            label: e.label.clone(),
+            variable: e.variable.clone(),
+            title_en: e.title_en.clone(),
+            title_fr: e.title_fr.clone(),
+            country: match e.country.as_deref() {
+                None => None,
+                Some("CA") => Some("CA"),
+                Some("US") => Some("US"),
+                Some(other) => return Err(bad(format!("zone country \"{other}\""))),
+            },
+            threshold: e.threshold,
+            unit: match e.unit.as_str() {
+                "Sv" => "Sv",
+                "kg m-3" => "kg m-3",
+                other => return Err(bad(format!("zone unit \"{other}\""))),
+            },
+            count: c,
+            member_area_km2: a,
+        });
+    }
+    let shard = Shard {
+        members: m.first_member..last,
+        tic,
+        zones,
+        warnings: m.warnings.clone(),
+        model: m.model.clone(),
+        backend: m.backend.clone(),
+        elapsed_s: m.elapsed_s,
+    };
+    Ok((m, shard))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_file_names_round_trip_and_others_are_not_shards() {
+        assert_eq!(file_name(3, 10), "ensemble_shard_3_of_10.nc");
+        assert_eq!(parse_file_name("ensemble_shard_3_of_10.nc"), Some((3, 10)));
+        assert_eq!(parse_file_name("ensemble.nc"), None);
+        assert_eq!(parse_file_name("ensemble_shard_x_of_10.nc"), None);
+        assert_eq!(parse_file_name("ensemble_shard_3_of_10.nc.tmp"), None);
+    }
+}

@@ -1,0 +1,246 @@
+//! Ensembles on a cluster (`plume ensemble --shard K/N`, `--merge`, `src/ensemble/shard.rs`):
+//! shards merged in any split give the ensemble of one job bit for bit — probabilities, member
+//! areas, mean, 90th percentile and the members' warnings — and a merge refuses a missing or
+//! repeated shard, shards of another split, other settings or an edited scenario file.
+
+use std::path::{Path, PathBuf};
+
+use plume::backend::BackendChoice;
+use plume::ensemble::{self, EnsembleError, EnsembleOptions, EnsembleOutcome};
+use plume::scenario::Scenario;
+
+/// A chlorine release in a light wind whose speed the members perturb widely, so that some
+/// members warn of calm air and others do not.
+const SCENARIO: &str = r#"
+[scenario]
+name = "shard test"
+start = "2026-07-14T06:00:00Z"
+duration_s = 3600
+[domain]
+centre = { lat = 45.30, lon = -66.00 }
+extent_m = [16000, 16000]
+resolution_m = 400
+output_interval_s = 600
+[[source]]
+location = { lat = 45.30, lon = -66.00 }
+height_m = 1
+duration_s = 1800
+release = [{ substance = "Chlorine", rate_kg_s = 5.0 }]
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 1.5
+wind_from_deg = 270
+stability = "D"
+[model]
+kind = "gaussian_plume"
+backend = "cpu"
+[ensemble]
+members = 7
+seed = 3
+wind_speed_log_sd = 0.8
+"#;
+
+fn folder(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("plume-shard-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn scenario_in(dir: &Path, text: &str) -> PathBuf {
+    let path = dir.join("shard_test.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn options() -> EnsembleOptions {
+    EnsembleOptions {
+        threads: Some(2),
+        backend: Some(BackendChoice::Cpu),
+        ..Default::default()
+    }
+}
+
+/// Runs shards `ks` of `n` of the scenario at `file` into `dir`.
+fn run_shards(file: &Path, dir: &Path, ks: &[usize], n: usize, extra: &EnsembleOptions) {
+    for &k in ks {
+        let outcome = ensemble::run_file(
+            file,
+            &EnsembleOptions {
+                output_dir: Some(dir.to_path_buf()),
+                shard: Some((k, n)),
+                ..extra.clone()
+            },
+        )
+        .unwrap();
+        let EnsembleOutcome::Shard(s) = outcome else {
+            panic!("a shard job writes a shard");
+        };
+        assert_eq!(
+            s.output,
+            dir.join(format!("ensemble_shard_{k}_of_{n}.nc"))
+                .display()
+                .to_string()
+        );
+        assert!(s.to_text().contains("--merge"), "{}", s.to_text());
+    }
+}
+
+fn merge(file: &Path, shards: &Path) -> Result<ensemble::Ensemble, EnsembleError> {
+    let scenario = Scenario::load(file).unwrap();
+    let spec = ensemble::effective_spec(&scenario, &options())?;
+    let parts = ensemble::shard::read_all(&scenario, &spec, &[shards.to_path_buf()])?;
+    ensemble::reduce(&scenario, spec, parts)
+}
+
+#[test]
+fn shards_merged_in_any_split_equal_one_job_bit_for_bit() {
+    let dir = folder("equal");
+    let file = scenario_in(&dir, SCENARIO);
+    let scenario = Scenario::load(&file).unwrap();
+    let whole = ensemble::run(&scenario, &options()).unwrap();
+    assert!(
+        whole.zones.iter().any(|z| z.count.iter().any(|&c| c > 0)),
+        "the test needs zones to count"
+    );
+    // Some members warn and some do not, so the warnings' counts are tested too.
+    assert!(
+        whole
+            .warnings
+            .iter()
+            .any(|w| w.contains(" of 7 members") && !w.contains("(7 of 7")),
+        "{:?}",
+        whole.warnings
+    );
+    for n in [1, 3, 7] {
+        let shards = dir.join(format!("split_{n}"));
+        // Written in reverse order: the merge orders them by their members.
+        let ks: Vec<usize> = (1..=n).rev().collect();
+        run_shards(&file, &shards, &ks, n, &options());
+        let merged = merge(&file, &shards).unwrap();
+        for (m, w) in merged.zones.iter().zip(&whole.zones) {
+            assert_eq!(m.count, w.count, "{}: {n} shards", w.label);
+            assert_eq!(
+                m.member_area_km2, w.member_area_km2,
+                "{}: {n} shards",
+                w.label
+            );
+        }
+        assert_eq!(merged.zones, whole.zones, "{n} shards");
+        assert_eq!(merged.species, whole.species, "{n} shards");
+        assert_eq!(merged.warnings, whole.warnings, "{n} shards");
+        assert_eq!(merged.members, whole.members, "{n} shards");
+        assert_eq!(merged.shards, n);
+    }
+    // The command's merge writes the outputs, and says it merged.
+    let out = dir.join("merged");
+    let outcome = ensemble::run_file(
+        &file,
+        &EnsembleOptions {
+            output_dir: Some(out.clone()),
+            merge: vec![dir.join("split_3")],
+            ..options()
+        },
+    )
+    .unwrap();
+    let EnsembleOutcome::Ensemble(summary) = outcome else {
+        panic!("a merge writes the ensemble");
+    };
+    assert_eq!(summary.shards, 3);
+    assert!(summary.to_text().contains("in 3 shards' jobs"));
+    for name in ["ensemble.nc", "ensemble_summary.json", "ensemble_map.png"] {
+        assert!(out.join(name).is_file(), "{name}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_merge_refuses_missing_repeated_foreign_or_edited_shards() {
+    let dir = folder("refuse");
+    let file = scenario_in(&dir, SCENARIO);
+    let shards = dir.join("shards");
+    run_shards(&file, &shards, &[1, 3], 3, &options());
+    let err = merge(&file, &shards).unwrap_err();
+    assert!(matches!(err, EnsembleError::Shard(_)), "{err}");
+    assert!(err.to_string().contains("shard 2 of 3 missing"), "{err}");
+    assert!(err.is_invalid_input());
+
+    // A shard of another split in the same folder.
+    run_shards(&file, &shards, &[2], 4, &options());
+    let err = merge(&file, &shards).unwrap_err().to_string();
+    assert!(
+        err.contains("shards of different splits do not merge"),
+        "{err}"
+    );
+    std::fs::remove_file(shards.join("ensemble_shard_2_of_4.nc")).unwrap();
+
+    // The same shard named twice.
+    run_shards(&file, &shards, &[2], 3, &options());
+    let scenario = Scenario::load(&file).unwrap();
+    let spec = ensemble::effective_spec(&scenario, &options()).unwrap();
+    let err = ensemble::shard::read_all(
+        &scenario,
+        &spec,
+        &[shards.clone(), shards.join("ensemble_shard_1_of_3.nc")],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("shard 1 of 3 again"), "{err}");
+    assert!(merge(&file, &shards).is_ok(), "all three shards merge");
+
+    // Other settings: another seed than the shards were made with.
+    let other_seed = EnsembleOptions {
+        seed: Some(4),
+        ..options()
+    };
+    let spec = ensemble::effective_spec(&scenario, &other_seed).unwrap();
+    let err = ensemble::shard::read_all(&scenario, &spec, std::slice::from_ref(&shards))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("give the same --members and --seed"), "{err}");
+
+    // The scenario file edited between the shards and the merge.
+    scenario_in(
+        &dir,
+        &SCENARIO.replace("rate_kg_s = 5.0", "rate_kg_s = 6.0"),
+    );
+    let err = merge(&file, &shards).unwrap_err().to_string();
+    assert!(
+        err.contains("another version of the scenario file"),
+        "{err}"
+    );
+
+    // A folder with no shard, and a file that is not one.
+    let empty = folder("refuse-empty");
+    let err = merge(&file, &empty).unwrap_err().to_string();
+    assert!(err.contains("holds no shard file"), "{err}");
+    let err = merge(&file, &empty.join("absent")).unwrap_err().to_string();
+    assert!(err.contains("no such shard file or folder"), "{err}");
+    let not_shard = empty.join("ensemble_shard_1_of_1.nc");
+    std::fs::write(&not_shard, b"not HDF5").unwrap();
+    let err = merge(&file, &not_shard).unwrap_err().to_string();
+    assert!(err.contains("not a readable shard file"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&empty);
+}
+
+#[test]
+fn a_shard_out_of_range_is_refused_before_any_member_runs() {
+    let dir = folder("range");
+    let file = scenario_in(&dir, SCENARIO);
+    for (k, n) in [(2, 8), (0, 3), (4, 3)] {
+        let err = ensemble::run_file(
+            &file,
+            &EnsembleOptions {
+                output_dir: Some(dir.join("out")),
+                shard: Some((k, n)),
+                ..options()
+            },
+        )
+        .unwrap_err();
+        assert!(err.is_invalid_input(), "{err}");
+        assert!(err.to_string().contains("--shard"), "{err}");
+    }
+    assert!(!dir.join("out").exists(), "nothing written");
+    let _ = std::fs::remove_dir_all(&dir);
+}
