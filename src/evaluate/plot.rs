@@ -60,10 +60,14 @@ pub fn scatter_png(
         return Err(fail("no finite points to plot".into()));
     }
     // Pad by a factor of 2 each side so the factor-of-two lines are visible at the ends. The
-    // axes stop at MAX_AXIS: a value near f64::MAX padded to infinity hung the log axis.
+    // axes stop at MAX_AXIS: a value near f64::MAX padded to infinity hung the log axis, and
+    // start at MIN_AXIS: a subnormal one (a threshold of 1e-308) hung it too.
     let hi = if hi > lo { hi * 2.0 } else { lo * 4.0 };
-    let (lo, hi) = ((lo / 2.0).min(MAX_AXIS / 4.0), hi.min(MAX_AXIS));
-    let on_axes = |v: f64| v.max(floor).min(MAX_AXIS);
+    let (lo, hi) = (
+        (lo / 2.0).clamp(MIN_AXIS, MAX_AXIS / 4.0),
+        hi.clamp(MIN_AXIS * 4.0, MAX_AXIS),
+    );
+    let on_axes = |v: f64| v.max(floor).clamp(MIN_AXIS, MAX_AXIS);
 
     let (width, height) = (900u32, 860u32);
     let mut rgb = vec![0u8; 3 * width as usize * height as usize];
@@ -137,6 +141,8 @@ pub fn scatter_png(
 
 /// Largest value on the axes: points beyond it are drawn on the edge.
 const MAX_AXIS: f64 = 1e300;
+/// The smallest value on a scatter plot's axes.
+const MIN_AXIS: f64 = 1e-300;
 
 #[cfg(test)]
 mod tests {

@@ -147,7 +147,7 @@ pub fn read(
         file: file.clone(),
         detail,
     };
-    let f = std::fs::File::open(path).map_err(|source| MetError::Io {
+    let mut f = std::fs::File::open(path).map_err(|source| MetError::Io {
         file: file.clone(),
         source,
     })?;
@@ -161,8 +161,15 @@ pub fn read(
     if let Some(detail) = other {
         return Err(fmt(detail.into()));
     }
+    // The sections' lengths before the decoder trusts them (a damaged one made it panic).
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    super::grib2_sections::check(&mut f, len).map_err(&fmt)?;
+    std::io::Seek::rewind(&mut f).map_err(|source| MetError::Io {
+        file: file.clone(),
+        source,
+    })?;
     let grib2 = grib::from_reader(std::io::BufReader::new(f))
-        .map_err(|e| fmt(format!("not a readable GRIB2 file ({e})")))?;
+        .map_err(|e| fmt(format!("not a readable GRIB2 file ({})", plain(&e))))?;
     let missing = |variable: String, expected: &str| MetError::Missing {
         file: file.clone(),
         variable,
@@ -298,8 +305,14 @@ pub fn read(
             .iter()
             .nth(first)
             .ok_or_else(|| fmt("message vanished".into()))?;
-        let ij: Vec<(usize, usize)> = msg.ij().map_err(|e| fmt(e.to_string()))?.collect();
-        let ll: Vec<(f64, f64)> = msg.latlons().map_err(|e| fmt(e.to_string()))?.collect();
+        let ij: Vec<(usize, usize)> = msg
+            .ij()
+            .map_err(|e| fmt(format!("message {first}: {}", plain(&e))))?
+            .collect();
+        let ll: Vec<(f64, f64)> = msg
+            .latlons()
+            .map_err(|e| fmt(format!("message {first}: {}", plain(&e))))?
+            .collect();
         let centre_lon = engine.origin().lon;
         let mut lat = vec![f64::NAN; ni * nj];
         let mut lon = vec![f64::NAN; ni * nj];
@@ -405,7 +418,10 @@ pub fn read(
         let Some(&(role, t, k)) = wanted.get(&n) else {
             continue;
         };
-        let ij: Vec<(usize, usize)> = msg.ij().map_err(|e| fmt(e.to_string()))?.collect();
+        let ij: Vec<(usize, usize)> = msg
+            .ij()
+            .map_err(|e| fmt(format!("message {n}: {}", plain(&e))))?
+            .collect();
         // ECMWF's fluxes are positive downward; the reader's upward.
         let sign = if role == Role::HeatFlux && msg.identification().centre_id() == ECMWF_CENTRE {
             -1.0
@@ -413,10 +429,10 @@ pub fn read(
             1.0
         };
         let decoder = grib::Grib2SubmessageDecoder::from(msg)
-            .map_err(|e| fmt(format!("message {n} ({}): {e}", role.name())))?;
+            .map_err(|e| fmt(format!("message {n} ({}): {}", role.name(), plain(&e))))?;
         let values = decoder
             .dispatch()
-            .map_err(|e| fmt(format!("message {n} ({}): {e}", role.name())))?;
+            .map_err(|e| fmt(format!("message {n} ({}): {}", role.name(), plain(&e))))?;
         let layers = matches!(role, Role::U | Role::V | Role::W);
         let len = if layers { nt * nz * n2 } else { nt * n2 };
         let out = fields.entry(role).or_insert_with(|| vec![f64::NAN; len]);
@@ -540,6 +556,26 @@ fn grid_relative_winds(values: &grib::GridDefinitionTemplateValues) -> Option<bo
         _ => return None,
     };
     Some(flags & 0b0000_1000 != 0)
+}
+
+/// A decoder error as one plain line: the grib crate's messages are Debug text
+/// (`UnclassifiedError(\n    "inconsistent bitmap",\n)`), which reads as a crash.
+fn plain(e: &impl std::fmt::Display) -> String {
+    let s = e
+        .to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    match s.split_once('(') {
+        Some((name, rest)) if name.ends_with("Error") && rest.ends_with(')') => rest
+            [..rest.len() - 1]
+            .trim()
+            .trim_end_matches(',')
+            .trim()
+            .trim_matches('"')
+            .to_string(),
+        _ => s,
+    }
 }
 
 #[cfg(test)]

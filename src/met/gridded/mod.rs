@@ -39,6 +39,7 @@
 pub mod cf;
 mod cf_dims;
 pub mod grib2;
+mod grib2_sections;
 mod index_map;
 mod perturb;
 
