@@ -361,6 +361,14 @@ pub fn simulate_with_progress(
         .map(|s| (s.name.clone(), s.location))
         .collect();
     consequence.add_reach(&fields.grid, &tm, &sources);
+    if !matches!(
+        scenario.model,
+        crate::scenario::ModelSpec::Lagrangian { .. }
+    ) {
+        warnings.extend(crate::impact::reach::extrapolation_warning(
+            &consequence.summary,
+        ));
+    }
     let zones = consequence.outdoor_zones();
     warnings.extend(crate::impact::coverage::warnings(scenario, &fields, zones));
     Ok(Simulation {

@@ -209,13 +209,51 @@ fn stable_plumes_above_the_night_boundary_layer_are_not_dropped() {
             .iter()
             .all(|w| w.contains("penetrated") && w.contains("80 m")));
     }
+    // Inside the night layer no lid either: Briggs's stable σz already levels off (ISC3).
     let low = Source {
         height_m: 10.0,
         ..src
     };
     let m = met(StabilityClass::F, 50.0);
     let p = PlumeGeometry::new(&low, &m, SigmaScheme::Briggs, Terrain::Rural, &tm);
+    assert_eq!(p.lid_m, None);
+    let p = PlumeGeometry::new(
+        &low,
+        &met(StabilityClass::D, 50.0),
+        SigmaScheme::Briggs,
+        Terrain::Rural,
+        &tm,
+    );
     assert_eq!(p.lid_m, Some(50.0));
+}
+
+/// A ground release in urban class F under the 68 m night layer of the railcar scenario: far
+/// downwind the centreline is the plain ground-reflected plume C = Q/(π u σy σz) with the
+/// McElroy–Pooler σz (≈ 200 m at 10 km), not the plume trapped under the layer, which would
+/// be √(π/2)·σz/h ≈ 3.7 × higher there.
+#[test]
+fn a_ground_release_in_urban_class_f_is_not_trapped_under_the_night_layer() {
+    let tm = TransverseMercator::new(CENTRE);
+    let src = Source {
+        name: "railcar".into(),
+        location: CENTRE,
+        height_m: 1.0,
+        start_s: 0.0,
+        duration_s: 3600.0,
+        releases: vec![],
+        stack: None,
+        release_temperature_k: None,
+    };
+    let m = met(StabilityClass::F, 68.0);
+    let p = PlumeGeometry::new(&src, &m, SigmaScheme::Briggs, Terrain::Urban, &tm);
+    for x in [2000.0, 10000.0, 30000.0] {
+        let (sy, sz) = p.sigmas.at(x);
+        let want = (-1.0 / (2.0 * sz * sz)).exp() / (std::f64::consts::PI * p.u_m_s * sy * sz);
+        let got = p.concentration_per_rate(p.x_m + x, p.y_m, 0.0);
+        assert!((got / want - 1.0).abs() < 1e-9, "x = {x}: {got} vs {want}");
+    }
+    let sz = p.sigmas.at(10000.0).1;
+    assert!(sz > 2.5 * 68.0, "the urban σz {sz} passes the layer");
 }
 
 #[test]

@@ -75,6 +75,33 @@ pub fn add_reach<'a>(
     fill(&mut summary.sheltered, sheltered.into_iter().collect());
 }
 
+/// The farthest distance (m) the Briggs (1973) σ curves were fitted to (their data reach
+/// 10 km; Pasquill–Gifford's likewise); beyond it the Gaussian plume and puff models
+/// extrapolate them, and ALOHA draws no threat zone at all.
+pub const SIGMA_FIT_RANGE_M: f64 = 10_000.0;
+
+/// For a Gaussian plume or puff run: one warning naming the zones of `summary` that reach past
+/// [`SIGMA_FIT_RANGE_M`], with their reach, or none (found by an ALOHA-minded review: a class F
+/// AEGL-1 zone reached 280 km by the fits as written).
+pub fn extrapolation_warning(summary: &Summary) -> Option<String> {
+    let far: Vec<String> = summary
+        .zones
+        .iter()
+        .filter_map(|z| {
+            let r = z.reach.as_ref()?;
+            (r.distance_m > SIGMA_FIT_RANGE_M)
+                .then(|| format!("{} ({:.1} km)", z.zone, r.distance_m / 1000.0))
+        })
+        .collect();
+    (!far.is_empty()).then(|| {
+        format!(
+            "zones reach beyond {:.0} km, where the Briggs and Pasquill–Gifford spreads are extrapolated from their fits (ALOHA draws no zone there): {}; read their outer parts as indicative, and confirm with a particle run on real weather or with field measurements",
+            SIGMA_FIT_RANGE_M / 1000.0,
+            far.join(", ")
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +161,34 @@ mod tests {
             ..zone
         };
         assert!(reach(&empty, &grid, &tm, &sources).is_none());
+    }
+
+    #[test]
+    fn zones_past_the_ten_kilometres_of_the_sigma_fits_are_named_in_one_warning() {
+        let row = |zone: &str, km: Option<f64>| ZoneSummary {
+            zone: zone.into(),
+            threshold: 1.0,
+            unit: "kg m-3",
+            by_jurisdiction: vec![],
+            reach: km.map(|km| Reach {
+                source: "railcar".into(),
+                distance_m: km * 1000.0,
+                bearing_deg: 45.0,
+            }),
+            largest: 1.0,
+        };
+        let mut summary = Summary {
+            zones: vec![row("AEGL-3", Some(1.3)), row("AEGL-2", None)],
+            ..Default::default()
+        };
+        assert_eq!(extrapolation_warning(&summary), None);
+        summary.zones.push(row("AEGL-1", Some(39.24)));
+        summary.zones.push(row("edge", Some(10.0)));
+        let w = extrapolation_warning(&summary).unwrap();
+        assert!(
+            w.contains("beyond 10 km") && w.contains("AEGL-1 (39.2 km)"),
+            "{w}"
+        );
+        assert!(!w.contains("AEGL-3") && !w.contains("edge"), "{w}");
     }
 }

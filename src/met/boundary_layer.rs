@@ -136,19 +136,27 @@ pub struct BoundaryLayer {
 }
 
 impl BoundaryLayer {
-    /// The lid that reflects a Gaussian plume or puff centred at `plume_height_m`: the mixing
-    /// height, except in the stable classes E and F for a plume at or above it. There ISC3
-    /// assumes unlimited vertical mixing (US EPA 1995, *User's Guide for the ISC3 Dispersion
-    /// Models*, EPA-454/B-95-003b, vol. II §1.1.6, which drops the lid in E and F altogether),
-    /// so a stack plume that rises past the shallow night boundary layer (often 50–100 m) still
-    /// reaches the ground downwind instead of being dropped as penetrated, as it would be in
-    /// classes A–D. A plume inside the stable layer keeps its lid, as AERMOD's stable plume
-    /// reflects at the mechanical mixing height (US EPA 2004, EPA-454/R-03-004, §5.2.1).
-    pub fn gaussian_lid_m(&self, plume_height_m: f64) -> Option<f64> {
-        let h = self.mixing_height_m;
+    /// The lid that reflects a Gaussian plume or puff: the mixing height in classes A–D, none
+    /// in the stable classes E and F, where ISC3 assumes unlimited vertical mixing (US EPA
+    /// 1995, *User's Guide for the ISC3 Dispersion Models*, EPA-454/B-95-003b, vol. II §1.1.6).
+    ///
+    /// The lid goes with the σz curves these models use. The Briggs (1973) and
+    /// Pasquill–Gifford stable σz are fits to night-time data and already hold the stable
+    /// layer's limit on vertical growth (Briggs rural F, 0.016x/(1 + 0.0003x), levels off at
+    /// 53 m); a lid at the night layer's depth on top of them counts it twice, and with the
+    /// urban curves (McElroy–Pooler, which grow as √x) it traps the plume: the Saint John
+    /// railcar's AEGL-2 zone reached beyond 98 km under the 68 m default layer against 10 km
+    /// without it and 11 km by a hand Briggs and Britter–McQuaid estimate (found by an
+    /// ALOHA-minded review; ALOHA too applies no lid unless an inversion is entered). AERMOD's
+    /// stable plume does reflect at its mechanical mixing height (US EPA 2004,
+    /// EPA-454/R-03-004, §5.2.1), but with its own σz, not these curves. A stack plume that
+    /// rises past the shallow night layer thus still reaches the ground downwind, as in ISC3,
+    /// instead of being dropped as penetrated, as in classes A–D. The particle model keeps the
+    /// stable layer: its turbulence profile, not a fitted σz, sets its vertical spread.
+    pub fn gaussian_lid_m(&self) -> Option<f64> {
         match self.stability {
-            StabilityClass::E | StabilityClass::F if plume_height_m >= h => None,
-            _ => Some(h),
+            StabilityClass::E | StabilityClass::F => None,
+            _ => Some(self.mixing_height_m),
         }
     }
 
@@ -263,7 +271,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_stable_plume_above_the_night_boundary_layer_has_no_lid() {
+    fn gaussian_plumes_have_no_lid_in_the_stable_classes_as_in_isc3() {
         let bl = |stability| BoundaryLayer {
             friction_velocity_m_s: 0.2,
             obukhov_length_m: 20.0,
@@ -273,17 +281,8 @@ mod tests {
         };
         for class in StabilityClass::ALL {
             let stable = matches!(class, StabilityClass::E | StabilityClass::F);
-            assert_eq!(bl(class).gaussian_lid_m(10.0), Some(60.0), "{class:?}");
-            assert_eq!(
-                bl(class).gaussian_lid_m(60.0).is_none(),
-                stable,
-                "{class:?}"
-            );
-            assert_eq!(
-                bl(class).gaussian_lid_m(90.0).is_none(),
-                stable,
-                "{class:?}"
-            );
+            let want = if stable { None } else { Some(60.0) };
+            assert_eq!(bl(class).gaussian_lid_m(), want, "{class:?}");
         }
     }
 

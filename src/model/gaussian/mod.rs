@@ -92,7 +92,7 @@ impl PlumeGeometry {
                 },
                 _ => Sigmas::new(scheme, bl.stability, terrain),
             },
-            lid_m: bl.gaussian_lid_m(h_final),
+            lid_m: bl.gaussian_lid_m(),
             stack_height_m,
             rise,
             ground_level: false,

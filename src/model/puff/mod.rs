@@ -376,7 +376,7 @@ impl<'a> PuffRun<'a> {
             let bid_m = rise_m / BID_RISE_RATIO;
             let (sy, sz) = (sy.hypot(bid_m), sz.hypot(bid_m));
             let norm = 1.0 / ((TAU).sqrt() * sz);
-            let lid = bl.gaussian_lid_m(p.final_height_m());
+            let lid = bl.gaussian_lid_m();
             let vertical_per_m: Vec<f64> = self
                 .heights_m
                 .iter()
@@ -492,7 +492,7 @@ impl<'a> PuffRun<'a> {
                 };
                 out.extend(p.split_horizontal(&self.setup.growth, along));
             } else {
-                let lid = s.boundary_layer.gaussian_lid_m(p.final_height_m());
+                let lid = s.boundary_layer.gaussian_lid_m();
                 out.extend(p.split_vertical(&self.setup.growth, lid));
             }
         }

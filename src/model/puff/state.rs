@@ -292,13 +292,6 @@ impl Puff {
         self.z_m + self.rise.map_or(0.0, |r| r.rise_at_m(self.travel_m))
     }
 
-    /// Height of the centre once the plume rise is complete (m): the height that decides the
-    /// lid ([`crate::met::BoundaryLayer::gaussian_lid_m`]), as the steady plume's final height
-    /// does, so a rising puff keeps one lid rule along its whole rise.
-    pub fn final_height_m(&self) -> f64 {
-        self.z_m + self.rise.map_or(0.0, |r| r.final_rise_m())
-    }
-
     /// Total mass over species (for budgets and centroids).
     pub fn total_mass(&self) -> f64 {
         self.mass.iter().sum()
