@@ -159,6 +159,14 @@ mod tests {
         }];
         scatter_png(&path, "huge", "u", &series, 1e-6).unwrap();
         scatter_png(&path, "floor", "u", &series, 1e308).unwrap();
+        // Found by the fuzz review: a subnormal floor (the default threshold of an observed
+        // 1e-308) hung the log axis too.
+        scatter_png(&path, "tiny", "u", &series, 1e-308).unwrap();
+        let tiny = vec![Series {
+            label: "all".into(),
+            points: vec![(5e-324, 1.0), (1.0, 1.0)],
+        }];
+        scatter_png(&path, "tiny", "u", &tiny, 5e-324).unwrap();
         assert_eq!(&std::fs::read(&path).unwrap()[..4], b"\x89PNG");
         #[cfg(unix)]
         {
