@@ -364,4 +364,48 @@ mod tests {
             "{err}"
         );
     }
+
+    /// Found by the fuzz review: two chemicals of one name (which one would a run use?) and a
+    /// decay loop through two nuclides (A → B → A) were taken without a word.
+    #[test]
+    fn user_file_refuses_a_name_given_twice_and_a_decay_loop() {
+        let nuclide = |name: &str, daughter: &str| {
+            format!(
+                r#"
+            [[nuclide]]
+            name = "{name}"
+            half_life_s = 1000.0
+            deposition_class = "particulate"
+            cloudshine_sv_m3_per_bq_s = 1.0e-14
+            groundshine_sv_m2_per_bq_s = 1.0e-16
+            daughters = [{{ name = "{daughter}", branching = 1.0 }}]
+            source = "test"
+        "#
+            )
+        };
+        let chain = nuclide("Aa-1", "Bb-1") + &nuclide("Bb-1", "Cc-1") + &nuclide("Cc-1", "Xe-133");
+        assert!(with_user(&chain).is_ok(), "a chain without a loop");
+        let looped = nuclide("Aa-1", "Bb-1") + &nuclide("Bb-1", "Cc-1") + &nuclide("Cc-1", "aa1");
+        let err = user_error(&looped);
+        assert!(
+            err.contains("nuclide[0]") && err.contains("Aa-1 → Bb-1 → Cc-1 → Aa-1"),
+            "{err}"
+        );
+        let twice = nuclide("Aa-1", "Xe-133") + &nuclide("aa1", "Xe-133");
+        let err = user_error(&twice);
+        assert!(
+            err.contains("nuclide[1]") && err.contains("nuclide[0]"),
+            "{err}"
+        );
+        let chemical = |mw: f64| {
+            format!(
+                "[[chemical]]\nname = \"Foo\"\nmw_g_per_mol = {mw}\ntoxic_load_n = 2.0\nsource = \"test\"\n"
+            )
+        };
+        let err = user_error(&(chemical(50.0) + &chemical(60.0)));
+        assert!(
+            err.contains("chemical[1]") && err.contains("Foo") && err.contains("chemical[0]"),
+            "{err}"
+        );
+    }
 }

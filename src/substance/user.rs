@@ -245,8 +245,77 @@ pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, 
             properties_verified: ch.verified,
         });
     }
+    let names = |kind: &str, list: Vec<&str>| -> Result<(), SubstanceError> {
+        for (i, name) in list.iter().enumerate() {
+            if let Some(j) = list[..i]
+                .iter()
+                .position(|o| normalise(o) == normalise(name))
+            {
+                return Err(SubstanceError::Field {
+                    file: file.to_string(),
+                    location: format!("{kind}[{i}]"),
+                    field: "name".into(),
+                    value: name.to_string(),
+                    expected: format!(
+                        "a name not already given to {kind}[{j}] (which would the run use?)"
+                    ),
+                });
+            }
+        }
+        Ok(())
+    };
+    names(
+        "nuclide",
+        nuclides.iter().map(|n| n.name.as_str()).collect(),
+    )?;
+    names(
+        "chemical",
+        chemicals.iter().map(|c| c.name.as_str()).collect(),
+    )?;
+    decay_loops(file, &nuclides)?;
     Ok(UserSubstances {
         nuclides,
         chemicals,
     })
+}
+
+/// Refuses a decay chain among the file's nuclides that comes back to where it started
+/// (A → B → A): the inventory would grow without end (found by the fuzz review; a nuclide
+/// that is its own daughter was already refused).
+fn decay_loops(file: &str, nuclides: &[Nuclide]) -> Result<(), SubstanceError> {
+    let index = |name: &str| {
+        nuclides
+            .iter()
+            .position(|n| normalise(&n.name) == normalise(name))
+    };
+    for (start, n) in nuclides.iter().enumerate() {
+        // Depth-first from each nuclide along its daughters in this file.
+        let mut stack: Vec<Vec<usize>> = vec![vec![start]];
+        while let Some(path) = stack.pop() {
+            let last = *path.last().expect("non-empty path");
+            for d in &nuclides[last].daughters {
+                let Some(k) = index(&d.name) else { continue };
+                if k == start {
+                    let chain: Vec<&str> = path
+                        .iter()
+                        .chain([&start])
+                        .map(|&i| nuclides[i].name.as_str())
+                        .collect();
+                    return Err(SubstanceError::Field {
+                        file: file.to_string(),
+                        location: format!("nuclide[{start}]"),
+                        field: "daughters".into(),
+                        value: chain.join(" → "),
+                        expected: format!("a decay chain that does not come back to {}", n.name),
+                    });
+                }
+                if !path.contains(&k) {
+                    let mut longer = path.clone();
+                    longer.push(k);
+                    stack.push(longer);
+                }
+            }
+        }
+    }
+    Ok(())
 }
