@@ -104,22 +104,32 @@ pub fn evaluate(pairs: &[Pair], options: &EvaluationOptions) -> Result<Report, E
             .ok_or_else(|| EvaluateError::Invalid("every observed value is zero".into()))?,
     };
     for column in &options.stratify_by {
-        if let Some(p) = pairs.iter().find(|p| !p.strata.contains_key(column)) {
+        if column == "observed" || column == "modelled" {
             return Err(EvaluateError::Invalid(format!(
-                "stratum column `{column}` is missing for run {}",
-                p.run
+                "--by {column}: `{column}` holds the values scored, not a stratum: expected `run` or another column of the file"
+            )));
+        }
+        if let Some(p) = pairs.iter().find(|p| stratum(p, column).is_none()) {
+            return Err(EvaluateError::Invalid(format!(
+                "--by {column}: the file has no column `{column}` (found for run {}: {})",
+                p.run,
+                ["run"]
+                    .into_iter()
+                    .chain(p.strata.keys().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
     }
     let mut groups = vec![score_group("all", "all", pairs, threshold, options)?];
     for column in &options.stratify_by {
-        let labels: BTreeSet<&str> = pairs.iter().map(|p| p.strata[column].as_str()).collect();
+        let labels: BTreeSet<&str> = pairs.iter().filter_map(|p| stratum(p, column)).collect();
         let mut labels: Vec<&str> = labels.into_iter().collect();
         labels.sort_by(|a, b| natural_order(a, b));
         for label in labels {
             let subset: Vec<Pair> = pairs
                 .iter()
-                .filter(|p| p.strata[column] == label)
+                .filter(|p| stratum(p, column) == Some(label))
                 .cloned()
                 .collect();
             groups.push(score_group(column, label, &subset, threshold, options)?);
@@ -130,6 +140,16 @@ pub fn evaluate(pairs: &[Pair], options: &EvaluationOptions) -> Result<Report, E
         seed: options.seed,
         groups,
     })
+}
+
+/// The stratum of `p` by `column`: its run for `run` (one group per run), else the column's
+/// value (found by the fuzz review: `--by run` said the file had no `run` column).
+fn stratum<'a>(p: &'a Pair, column: &str) -> Option<&'a str> {
+    if column == "run" {
+        Some(&p.run)
+    } else {
+        p.strata.get(column).map(String::as_str)
+    }
 }
 
 fn score_group(
@@ -174,8 +194,8 @@ fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
 pub fn label_counts(pairs: &[Pair], column: &str) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     for p in pairs {
-        if let Some(label) = p.strata.get(column) {
-            *counts.entry(label.clone()).or_insert(0) += 1;
+        if let Some(label) = stratum(p, column) {
+            *counts.entry(label.to_string()).or_insert(0) += 1;
         }
     }
     counts
@@ -271,6 +291,30 @@ mod tests {
             stratify_by: vec!["stability".into()],
             ..Default::default()
         };
-        assert!(evaluate(&pairs, &options).is_err());
+        let err = evaluate(&pairs, &options).unwrap_err().to_string();
+        assert!(
+            err.contains("no column `stability`") && err.contains("run, distance_m"),
+            "{err}"
+        );
+        let values = EvaluationOptions {
+            stratify_by: vec!["observed".into()],
+            ..Default::default()
+        };
+        let err = evaluate(&pairs, &values).unwrap_err().to_string();
+        assert!(err.contains("holds the values scored"), "{err}");
+    }
+
+    #[test]
+    fn by_run_scores_each_run_apart() {
+        let pairs = vec![pair("a", "50", 1.0, 1.0), pair("b", "50", 1.0, 2.0)];
+        let options = EvaluationOptions {
+            stratify_by: vec!["run".into()],
+            replicates: 0,
+            ..Default::default()
+        };
+        let r = evaluate(&pairs, &options).unwrap();
+        let labels: Vec<&str> = r.groups.iter().map(|g| g.label.as_str()).collect();
+        assert_eq!(labels, ["all", "a", "b"]);
+        assert_eq!(label_counts(&pairs, "run")["b"], 1);
     }
 }
