@@ -289,11 +289,19 @@ release = [{ substance = "Chlorine", rate_kg_s = 1.0 }]
         "{text}"
     );
     assert!(
-        at("Chlorine AEGL-2 60 min (≥ 5.80 mg m-3)") < at("peak concentration"),
+        // The AEGL in ppm too, as the tables and meters give it (NRC AEGL vol. 4: 2.0 ppm).
+        at("Chlorine AEGL-2 60 min (≥ 5.80 mg m-3, 2.00 ppm)") < at("peak concentration"),
         "{text}"
     );
     let json = serde_json::to_value(&summary).unwrap();
     assert_eq!(json["release_wind"]["from_deg"], 225.0);
+    let ppm = json["consequence"]["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|z| z["zone"] == "Chlorine AEGL-2 60 min")
+        .map(|z| z["threshold_ppm"].as_f64().unwrap());
+    assert!(ppm.is_some_and(|p| (p - 2.0).abs() < 0.01), "{ppm:?}");
 }
 
 #[test]

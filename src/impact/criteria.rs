@@ -189,9 +189,21 @@ pub fn threshold_text(value: f64, unit: &str) -> String {
     }
 }
 
+/// A mixing ratio in ppm to three significant figures ("2.00 ppm", "0.500 ppm").
+pub fn ppm_text(ppm: f64) -> String {
+    threshold_text(ppm, "ppm")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::threshold_text;
+    use super::{ppm_text, threshold_text};
+
+    #[test]
+    fn ppm_reads_with_three_significant_figures() {
+        assert_eq!(ppm_text(2.0000001), "2.00 ppm");
+        assert_eq!(ppm_text(0.5), "0.500 ppm");
+        assert_eq!(ppm_text(20.0), "20.0 ppm");
+    }
 
     #[test]
     fn thresholds_read_with_three_significant_figures_in_familiar_units() {

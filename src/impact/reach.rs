@@ -176,6 +176,7 @@ mod tests {
                 bearing_deg: 45.0,
             }),
             largest: 1.0,
+            threshold_ppm: None,
         };
         let mut summary = Summary {
             zones: vec![row("AEGL-3", Some(1.3)), row("AEGL-2", None)],

@@ -39,6 +39,10 @@ pub struct ZoneSummary {
     pub reach: Option<super::reach::Reach>,
     /// The largest value of the zone's quantity where its criterion applies (in `unit`).
     pub largest: f64,
+    /// A chemical zone's threshold in ppm by volume (25 °C, 1 atm): the unit the AEGL tables
+    /// and hazmat teams' meters use beside mg m-3.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold_ppm: Option<f64>,
 }
 
 impl ZoneSummary {
@@ -212,6 +216,7 @@ fn zone_summary(
         by_jurisdiction: rows.into_values().collect(),
         reach: None,
         largest: zone.largest,
+        threshold_ppm: None,
     }
 }
 
@@ -295,8 +300,11 @@ fn zone_rows(zones: &[ZoneSummary], none: &str) -> String {
     }
     for z in active {
         // In the units of the map and the zone files (mg m-3, mSv), to three figures.
+        let ppm = z.threshold_ppm.map_or(String::new(), |p| {
+            format!(", {}", super::criteria::ppm_text(p))
+        });
         s += &format!(
-            "    {} (≥ {})",
+            "    {} (≥ {}{ppm})",
             z.zone,
             super::criteria::threshold_text(z.threshold, z.unit)
         );
@@ -404,9 +412,15 @@ pub fn summarise(
             zones.push(s);
         }
     }
+    let in_ppm = |ci: &ChemicalImpact, z: &Zone| {
+        library
+            .chemical(&ci.chemical)
+            .map(|c| c.kg_m3_to_ppm(z.threshold))
+    };
     for ci in chemical {
         for (z, t) in ci.zones.iter().zip(ci.thresholds.iter().flatten()) {
-            let s = zone_summary(z, juris, |k| cell_in_zone(z, juris, k));
+            let mut s = zone_summary(z, juris, |k| cell_in_zone(z, juris, k));
+            s.threshold_ppm = in_ppm(ci, z);
             if !s.by_jurisdiction.is_empty() && !t.verified {
                 warnings.push(format!(
                     "zone '{}' uses an unverified threshold ({} mg/m3): {}",
@@ -424,8 +438,11 @@ pub fn summarise(
         .chain(chemical.iter().flat_map(|c| c.zones.iter()));
     let sheltered = chemical
         .iter()
-        .flat_map(|c| c.sheltered_zones.iter())
-        .map(|z| zone_summary(z, juris, |k| cell_in_zone(z, juris, k)))
+        .flat_map(|c| c.sheltered_zones.iter().map(move |z| (c, z)))
+        .map(|(c, z)| ZoneSummary {
+            threshold_ppm: in_ppm(c, z),
+            ..zone_summary(z, juris, |k| cell_in_zone(z, juris, k))
+        })
         .collect();
     Summary {
         zones,
@@ -600,6 +617,7 @@ mod tests {
             by_jurisdiction: rows,
             reach: None,
             largest: 0.2,
+            threshold_ppm: None,
         };
         let text = zone_rows(&[zone(vec![row(0.8, vec![])])], "none");
         assert!(
