@@ -178,14 +178,31 @@ fn a_merge_refuses_missing_repeated_foreign_or_edited_shards() {
     run_shards(&file, &shards, &[2], 3, &options());
     let scenario = Scenario::load(&file).unwrap();
     let spec = ensemble::effective_spec(&scenario, &options()).unwrap();
+    // A folder and a file in it name one shard once; a copy elsewhere is a repeat.
+    let scenario_copy = dir.join("copy");
+    std::fs::create_dir_all(&scenario_copy).unwrap();
+    std::fs::copy(
+        shards.join("ensemble_shard_1_of_3.nc"),
+        scenario_copy.join("ensemble_shard_1_of_3.nc"),
+    )
+    .unwrap();
     let err = ensemble::shard::read_all(
         &scenario,
         &spec,
-        &[shards.clone(), shards.join("ensemble_shard_1_of_3.nc")],
+        &[
+            shards.clone(),
+            scenario_copy.join("ensemble_shard_1_of_3.nc"),
+        ],
     )
     .unwrap_err()
     .to_string();
     assert!(err.contains("shard 1 of 3 again"), "{err}");
+    assert!(ensemble::shard::read_all(
+        &scenario,
+        &spec,
+        &[shards.clone(), shards.join("ensemble_shard_1_of_3.nc")],
+    )
+    .is_ok());
     assert!(merge(&file, &shards).is_ok(), "all three shards merge");
 
     // Other settings: another seed than the shards were made with.
@@ -224,6 +241,41 @@ fn a_merge_refuses_missing_repeated_foreign_or_edited_shards() {
     let _ = std::fs::remove_dir_all(&empty);
 }
 
+/// Found by review: a weather file rewritten while the array jobs ran (a "latest forecast")
+/// mixed two weathers in one ensemble without a word.
+#[test]
+fn a_merge_refuses_shards_made_with_another_weather_file() {
+    let dir = folder("weather");
+    let csv = |from_deg: f64| {
+        format!(
+            "time,station,lat,lon,wind_height_m,wind_speed_m_s,wind_from_deg,stability,mixing_height_m,precipitation_mm_h,air_temperature_k\n\
+             2026-07-14T05:00:00Z,S1,45.30,-66.00,10,3.0,{from_deg},D,800,0.0,290.0\n\
+             2026-07-14T08:00:00Z,S1,45.30,-66.00,10,3.0,{from_deg},D,800,0.0,290.0\n"
+        )
+    };
+    std::fs::write(dir.join("stations.csv"), csv(270.0)).unwrap();
+    let text = SCENARIO.replace(
+        "kind = \"uniform\"\nwind_speed_m_s = 1.5\nwind_from_deg = 270\nstability = \"D\"",
+        "kind = \"station\"\nfile = \"stations.csv\"",
+    );
+    let text = text.replace(
+        "kind = \"gaussian_plume\"\nbackend = \"cpu\"",
+        "kind = \"gaussian_puff\"",
+    );
+    assert!(text.contains("stations.csv"));
+    let file = scenario_in(&dir, &text);
+    let shards = dir.join("shards");
+    run_shards(&file, &shards, &[1, 2], 2, &options());
+    assert!(merge(&file, &shards).is_ok());
+    std::fs::write(dir.join("stations.csv"), csv(180.0)).unwrap();
+    let err = merge(&file, &shards).unwrap_err().to_string();
+    assert!(
+        err.contains("stations.csv") && err.contains("weather file rewritten"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn a_shard_out_of_range_is_refused_before_any_member_runs() {
     let dir = folder("range");
@@ -242,5 +294,25 @@ fn a_shard_out_of_range_is_refused_before_any_member_runs() {
         assert!(err.to_string().contains("--shard"), "{err}");
     }
     assert!(!dir.join("out").exists(), "nothing written");
+    // A shard of an ensemble too large to merge is refused before its members run (found by
+    // review: every job of the array ran, then the merge refused): 1000 members × 800 × 800
+    // cells is past the stored-values limit, whatever one shard holds.
+    let big = scenario_in(
+        &dir,
+        &SCENARIO
+            .replace("extent_m = [16000, 16000]", "extent_m = [160000, 160000]")
+            .replace("resolution_m = 400", "resolution_m = 200"),
+    );
+    let err = ensemble::run_file(
+        &big,
+        &EnsembleOptions {
+            output_dir: Some(dir.join("out")),
+            members: Some(1000),
+            shard: Some((1, 1000)),
+            ..options()
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(err, EnsembleError::TooLarge { .. }), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -512,6 +512,7 @@ pub fn run_file_with_progress(
     } else {
         let started = std::time::Instant::now();
         let spec = super::effective_spec(&scenario, options)?;
+        super::check_stored_values(&scenario, spec.members)?;
         let shards = super::shard::read_all(&scenario, &spec, &options.merge)?;
         let mut e = super::reduce(&scenario, spec, shards)?;
         // The members' time in their jobs, and this merge's.

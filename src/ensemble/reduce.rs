@@ -83,6 +83,18 @@ pub fn reduce(
     let mut it = shards.into_iter();
     let mut all = it.next().expect("members ≥ 2, so a shard");
     let mut backends = vec![all.backend.clone()];
+    // Every member's field in one array, each shard's copied in once (appending shard after
+    // shard copied the whole ensemble again at each: quadratic in the shards, found by review).
+    let first_tic = std::mem::take(&mut all.tic);
+    let mut tic: Vec<Array3<f64>> = first_tic
+        .into_iter()
+        .map(|t| {
+            let (n, ny, nx) = t.dim();
+            let mut full = Array3::zeros((spec.members, ny, nx));
+            full.slice_mut(ndarray::s![..n, .., ..]).assign(&t);
+            full
+        })
+        .collect();
     for s in it {
         if s.model != all.model {
             return Err(EnsembleError::Inconsistent(format!(
@@ -113,9 +125,9 @@ pub fn reduce(
             acc.count += &z.count;
             acc.member_area_km2.extend(z.member_area_km2);
         }
-        for (acc, t) in all.tic.iter_mut().zip(s.tic) {
-            *acc = ndarray::concatenate(ndarray::Axis(0), &[acc.view(), t.view()])
-                .expect("shards of one grid");
+        for (acc, t) in tic.iter_mut().zip(s.tic) {
+            acc.slice_mut(ndarray::s![s.members.clone(), .., ..])
+                .assign(&t);
         }
         for w in s.warnings {
             match all.warnings.iter_mut().find(|x| x.kind == w.kind) {
@@ -135,7 +147,7 @@ pub fn reduce(
     let species = scenario
         .species
         .iter()
-        .zip(&all.tic)
+        .zip(&tic)
         .map(|(sp, t)| {
             let (mean, p90) = mean_and_p90(t);
             SpeciesStatistics {

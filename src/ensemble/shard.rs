@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 use super::{EnsembleError, EnsembleSpec, MemberWarning, Shard, ZoneProbability};
 use crate::field::GridSpec;
 use crate::output::{write_atomically, OutputError};
-use crate::scenario::Scenario;
+use crate::scenario::{MetSpec, Scenario};
 
 /// The root attribute that holds the manifest.
 const MANIFEST: &str = "plume_ensemble_shard";
@@ -44,16 +44,36 @@ fn parse_file_name(name: &str) -> Option<(usize, usize)> {
     Some((k.parse().ok()?, n.parse().ok()?))
 }
 
-/// SHA-256 of the scenario file as it is on disk, in hex: the shards of one ensemble must come
-/// from the same file.
-pub fn scenario_sha256(scenario: &Scenario) -> Result<String, EnsembleError> {
-    let bytes = std::fs::read(&scenario.path).map_err(|e| {
-        EnsembleError::Shard(format!("cannot read {}: {e}", scenario.path.display()))
-    })?;
-    Ok(Sha256::digest(&bytes)
+/// SHA-256 of a file as it is on disk, in hex.
+fn sha256(path: &Path) -> Result<String, EnsembleError> {
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| EnsembleError::Shard(format!("cannot read {}: {e}", path.display())))?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher)
+        .map_err(|e| EnsembleError::Shard(format!("cannot read {}: {e}", path.display())))?;
+    Ok(hasher
+        .finalize()
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect())
+}
+
+/// SHA-256 of the scenario file as it is on disk, in hex: the shards of one ensemble must come
+/// from the same file.
+pub fn scenario_sha256(scenario: &Scenario) -> Result<String, EnsembleError> {
+    sha256(&scenario.path)
+}
+
+/// The weather file the scenario reads (station CSV, netCDF or GRIB2) and its SHA-256, if it
+/// reads one: a "latest forecast" rewritten while the array jobs run would otherwise mix two
+/// weathers in one ensemble (found by review).
+fn weather_sha256(scenario: &Scenario) -> Result<Option<(String, String)>, EnsembleError> {
+    let file = match &scenario.meteorology {
+        MetSpec::Uniform(_) => return Ok(None),
+        MetSpec::Station(s) => &s.file,
+        MetSpec::Gridded(g) => &g.file,
+    };
+    Ok(Some((file.display().to_string(), sha256(file)?)))
 }
 
 /// One zone's description, as a shard keeps it.
@@ -75,6 +95,8 @@ struct Manifest {
     plume_version: String,
     scenario_file: String,
     scenario_sha256: String,
+    /// The weather file (as the scenario names it, resolved) and its SHA-256.
+    weather_sha256: Option<(String, String)>,
     ensemble: EnsembleSpec,
     shard: usize,
     shards: usize,
@@ -105,6 +127,7 @@ pub fn write(
         plume_version: env!("CARGO_PKG_VERSION").into(),
         scenario_file: scenario.path.display().to_string(),
         scenario_sha256: scenario_sha256(scenario)?,
+        weather_sha256: weather_sha256(scenario)?,
         ensemble: *spec,
         shard: k,
         shards: n,
@@ -162,17 +185,25 @@ fn write_hdf5(path: &Path, manifest: &str, shard: &Shard) -> hdf5::Result<()> {
             .chunk((1, ny.max(1), nx.max(1)))
             .shuffle()
             .deflate(1)
+            .fletcher32()
             .create(format!("time_integrated_{s}").as_str())?;
         debug_assert_eq!(m, shard.members.len());
     }
     for (z, zone) in shard.zones.iter().enumerate() {
+        // Checksummed (Fletcher-32): a damaged shard is refused, not merged (found by review:
+        // one flipped double of an uncompressed area went through).
         file.new_dataset_builder()
             .with_data(&zone.count)
+            .chunk(zone.count.dim())
             .shuffle()
             .deflate(1)
+            .fletcher32()
             .create(format!("zone_count_{z}").as_str())?;
+        let areas = Array1::from(zone.member_area_km2.clone());
         file.new_dataset_builder()
-            .with_data(&Array1::from(zone.member_area_km2.clone()))
+            .with_data(&areas)
+            .chunk(areas.len().max(1))
+            .fletcher32()
             .create(format!("zone_member_area_km2_{z}").as_str())?;
     }
     file.close()
@@ -181,6 +212,8 @@ fn write_hdf5(path: &Path, manifest: &str, shard: &Shard) -> hdf5::Result<()> {
 /// What one shard job did, for the terminal and `--json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct ShardSummary {
+    /// "ensemble_shard", so a workflow tool reading `--json` tells it from a whole ensemble.
+    pub kind: &'static str,
     pub scenario: String,
     pub scenario_file: String,
     pub shard: usize,
@@ -256,10 +289,13 @@ pub fn run(
     let name = file_name(k, n);
     crate::output::staging::check_output_dir(dir, &[name.as_str()])?;
     let members = super::shard_members(spec.members, k, n);
-    super::check_stored_values(scenario, members.len())?;
+    // The whole ensemble's size, not the shard's: the merge holds every member (found by
+    // review: every job of an array ran, and the merge then refused the ensemble).
+    super::check_stored_values(scenario, spec.members)?;
     let shard = super::run_members(scenario, &spec, members.clone(), options, progress)?;
     let path = write(scenario, &spec, (k, n), &shard, dir)?;
     Ok(ShardSummary {
+        kind: "ensemble_shard",
         scenario: scenario.name.clone(),
         scenario_file: scenario.path.display().to_string(),
         shard: k,
@@ -317,20 +353,37 @@ pub fn find(paths: &[PathBuf]) -> Result<Vec<PathBuf>, EnsembleError> {
 }
 
 /// Reads the shard files at `paths` (files or folders of them), checks that they are the `n`
-/// shards of the ensemble `spec` of this scenario file, each once, and returns their members'
-/// results.
+/// shards of the ensemble `spec` of this scenario and weather, made by this version of plume,
+/// each once — all from their manifests, before any array is read — and returns their
+/// members' results in member order.
 pub fn read_all(
     scenario: &Scenario,
     spec: &EnsembleSpec,
     paths: &[PathBuf],
 ) -> Result<Vec<Shard>, EnsembleError> {
-    let files = find(paths)?;
+    let mut files = find(paths)?;
+    // One file named twice (a folder and a file in it) is one shard, not a repeat.
+    let mut seen = vec![];
+    files.retain(|f| {
+        let key = f.canonicalize().unwrap_or_else(|_| f.clone());
+        let new = !seen.contains(&key);
+        seen.push(key);
+        new
+    });
     let sha = scenario_sha256(scenario)?;
+    let weather = weather_sha256(scenario)?;
     let grid = GridSpec::from_scenario(scenario);
-    let mut shards: Vec<(usize, usize, PathBuf, Shard)> = vec![];
+    let version = env!("CARGO_PKG_VERSION");
+    let mut manifests: Vec<(PathBuf, Manifest)> = vec![];
     for f in &files {
-        let (m, shard) = read(f)?;
+        let m = read_manifest(f)?;
         let bad = |what: String| EnsembleError::Shard(format!("{}: {what}", f.display()));
+        if m.plume_version != version {
+            return Err(bad(format!(
+                "made by plume {}, this is plume {version}: run every shard and the merge with one version",
+                m.plume_version
+            )));
+        }
         if m.scenario_sha256 != sha {
             return Err(bad(format!(
                 "made from another version of the scenario file ({} had SHA-256 {}…, {} has {}…)",
@@ -338,6 +391,18 @@ pub fn read_all(
                 &m.scenario_sha256[..12.min(m.scenario_sha256.len())],
                 scenario.path.display(),
                 &sha[..12]
+            )));
+        }
+        if m.weather_sha256 != weather {
+            let name = |w: &Option<(String, String)>| {
+                w.as_ref().map_or("no weather file".to_string(), |(f, h)| {
+                    format!("{f} (SHA-256 {}…)", &h[..12.min(h.len())])
+                })
+            };
+            return Err(bad(format!(
+                "made with the weather {}, this merge has {}: was the weather file rewritten while the jobs ran?",
+                name(&m.weather_sha256),
+                name(&weather)
             )));
         }
         if m.ensemble != *spec {
@@ -353,17 +418,19 @@ pub fn read_all(
                 m.grid_nx, m.grid_ny, m.resolution_m, grid.nx, grid.ny, grid.dx_m
             )));
         }
-        if let Some((_, n0, f0, _)) = shards.first() {
-            if m.shards != *n0 {
+        if let Some((f0, m0)) = manifests.first() {
+            if m.shards != m0.shards {
                 return Err(bad(format!(
-                    "shard {} of {}, but {} is a shard of {n0}: shards of different splits do not merge",
+                    "shard {} of {}, but {} is a shard of {}: shards of different splits do not merge (name the files of one split, e.g. DIR/ensemble_shard_*_of_{}.nc)",
                     m.shard,
                     m.shards,
-                    f0.display()
+                    f0.display(),
+                    m0.shards,
+                    m0.shards
                 )));
             }
         }
-        if let Some((_, _, f0, _)) = shards.iter().find(|(k, _, _, _)| *k == m.shard) {
+        if let Some((f0, _)) = manifests.iter().find(|(_, o)| o.shard == m.shard) {
             return Err(bad(format!(
                 "shard {} of {} again (also {})",
                 m.shard,
@@ -371,11 +438,11 @@ pub fn read_all(
                 f0.display()
             )));
         }
-        shards.push((m.shard, m.shards, f.clone(), shard));
+        manifests.push((f.clone(), m));
     }
-    let n = shards.first().map_or(0, |s| s.1);
+    let n = manifests.first().map_or(0, |(_, m)| m.shards);
     let missing: Vec<String> = (1..=n)
-        .filter(|k| !shards.iter().any(|s| s.0 == *k))
+        .filter(|k| !manifests.iter().any(|(_, m)| m.shard == *k))
         .map(|k| k.to_string())
         .collect();
     if !missing.is_empty() {
@@ -390,11 +457,12 @@ pub fn read_all(
                 .join(", ")
         )));
     }
-    Ok(shards.into_iter().map(|s| s.3).collect())
+    manifests.sort_by_key(|(_, m)| m.first_member);
+    manifests.iter().map(|(f, m)| read_arrays(f, m)).collect()
 }
 
-/// Reads one shard file.
-fn read(path: &Path) -> Result<(Manifest, Shard), EnsembleError> {
+/// Reads one shard file's manifest and checks that it describes a shard of its ensemble.
+fn read_manifest(path: &Path) -> Result<Manifest, EnsembleError> {
     let bad = |what: String| EnsembleError::Shard(format!("{}: {what}", path.display()));
     let file =
         hdf5::File::open(path).map_err(|e| bad(format!("not a readable shard file ({e})")))?;
@@ -414,7 +482,7 @@ fn read(path: &Path) -> Result<(Manifest, Shard), EnsembleError> {
             m.format
         )));
     }
-    let (count, ny, nx) = (m.members_in_shard, m.grid_ny, m.grid_nx);
+    let count = m.members_in_shard;
     let last = m.first_member + count;
     if m.shard == 0
         || m.shard > m.shards
@@ -431,6 +499,16 @@ fn read(path: &Path) -> Result<(Manifest, Shard), EnsembleError> {
             m.ensemble.members
         )));
     }
+    Ok(m)
+}
+
+/// Reads the arrays of the shard file `path` whose manifest is `m`.
+fn read_arrays(path: &Path, m: &Manifest) -> Result<Shard, EnsembleError> {
+    let bad = |what: String| EnsembleError::Shard(format!("{}: {what}", path.display()));
+    let file =
+        hdf5::File::open(path).map_err(|e| bad(format!("not a readable shard file ({e})")))?;
+    let (count, ny, nx) = (m.members_in_shard, m.grid_ny, m.grid_nx);
+    let last = m.first_member + count;
     let dataset = |name: String| {
         file.dataset(&name)
             .map_err(|_| bad(format!("no dataset {name}")))
@@ -459,7 +537,7 @@ fn read(path: &Path) -> Result<(Manifest, Shard), EnsembleError> {
         let a: Vec<f64> = dataset(name.clone())?
             .read_raw()
             .map_err(|e| bad(format!("{name}: {e}")))?;
-        if c.dim() != (ny, nx) || a.len() != count {
+        if c.dim() != (ny, nx) || a.len() != count || c.iter().any(|&n| n as usize > count) {
             return Err(bad(format!(
                 "zone {z}'s arrays do not fit the grid or members"
             )));
@@ -485,7 +563,7 @@ fn read(path: &Path) -> Result<(Manifest, Shard), EnsembleError> {
             member_area_km2: a,
         });
     }
-    let shard = Shard {
+    Ok(Shard {
         members: m.first_member..last,
         tic,
         zones,
@@ -493,8 +571,7 @@ fn read(path: &Path) -> Result<(Manifest, Shard), EnsembleError> {
         model: m.model.clone(),
         backend: m.backend.clone(),
         elapsed_s: m.elapsed_s,
-    };
-    Ok((m, shard))
+    })
 }
 
 #[cfg(test)]
