@@ -188,6 +188,21 @@ fn a_semicolon_separated_file_is_asked_for_commas() {
     );
 }
 
+/// Found by the fuzz review: a quote left open swallowed the following rows into one field and
+/// was reported as a station named by several rows with a time-range complaint.
+#[test]
+fn an_unclosed_quote_is_named_at_its_line() {
+    let unclosed = STATIONS.replace(
+        "2026-07-14T07:00:00Z,PLNGS,",
+        "2026-07-14T07:00:00Z,\"PLNGS,",
+    );
+    let msg = parse_error(&unclosed, "s.csv", 0.0).to_string();
+    assert!(
+        msg.contains("s.csv:4:") && msg.contains("not closed"),
+        "{msg}"
+    );
+}
+
 #[test]
 fn a_station_file_for_another_period_is_rejected_with_both_periods_named() {
     // The two-station file dated a year early: holding its last records for the whole run

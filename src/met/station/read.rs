@@ -170,9 +170,33 @@ impl StationMet {
         for record in reader.records() {
             let record = record.map_err(|e| {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                bad(line, "(row)", "", &format!("a well-formed CSV row ({e})"))
+                let text_line = text.lines().nth((line as usize).saturating_sub(1));
+                let hint = match text_line {
+                    Some(l) if l.matches('"').count() % 2 == 1 => {
+                        ": a quote (\") opened on this line is not closed"
+                    }
+                    _ => "",
+                };
+                bad(
+                    line,
+                    "(row)",
+                    text_line.unwrap_or(""),
+                    &format!("a well-formed CSV row{hint} ({e})"),
+                )
             })?;
             let line = record.position().map(|p| p.line()).unwrap_or(0);
+            // A quote left open swallows the rows after it into one field (found by the fuzz
+            // review: the "station" named several whole rows, reported as a time-range error).
+            if let Some((i, f)) = record.iter().enumerate().find(|(_, f)| f.contains('\n')) {
+                let column = headers.get(i).unwrap_or("(row)").to_string();
+                let first = f.lines().next().unwrap_or("");
+                return Err(bad(
+                    line,
+                    &column,
+                    first,
+                    "a field on one line: a quote (\") opened here is not closed before the next row",
+                ));
+            }
             let cell = |name: &str| col(name).and_then(|i| record.get(i)).unwrap_or("");
             let num = |name: &str, lo: f64, hi: f64, unit: &str| -> Result<Cell, MetError> {
                 let Some(i) = col(name) else {
