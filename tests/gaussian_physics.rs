@@ -32,10 +32,10 @@ fn met(class: StabilityClass, mixing_height_m: f64) -> UniformMet {
     }
 }
 
-fn plume(class: StabilityClass, height_m: f64, lid_m: Option<f64>) -> PlumeGeometry {
-    let tm = TransverseMercator::new(CENTRE);
-    let src = Source {
-        name: "test".into(),
+/// A one-hour point source at the centre, with no release, stack or temperature.
+fn point_source(name: &str, height_m: f64) -> Source {
+    Source {
+        name: name.into(),
         location: CENTRE,
         height_m,
         start_s: 0.0,
@@ -43,7 +43,12 @@ fn plume(class: StabilityClass, height_m: f64, lid_m: Option<f64>) -> PlumeGeome
         releases: vec![],
         stack: None,
         release_temperature_k: None,
-    };
+    }
+}
+
+fn plume(class: StabilityClass, height_m: f64, lid_m: Option<f64>) -> PlumeGeometry {
+    let tm = TransverseMercator::new(CENTRE);
+    let src = point_source("test", height_m);
     let mut p = PlumeGeometry::new(
         &src,
         &met(class, lid_m.unwrap_or(1e4)),
@@ -164,16 +169,7 @@ fn plume_above_the_lid_gives_nothing_below() {
 #[test]
 fn stable_plumes_above_the_night_boundary_layer_are_not_dropped() {
     let tm = TransverseMercator::new(CENTRE);
-    let src = Source {
-        name: "stack".into(),
-        location: CENTRE,
-        height_m: 80.0,
-        start_s: 0.0,
-        duration_s: 3600.0,
-        releases: vec![],
-        stack: None,
-        release_temperature_k: None,
-    };
+    let src = point_source("stack", 80.0);
     for (class, reaches) in [(StabilityClass::F, true), (StabilityClass::D, false)] {
         // A 50 m boundary layer under an 80 m release.
         let m = met(class, 50.0);
@@ -234,16 +230,7 @@ fn stable_plumes_above_the_night_boundary_layer_are_not_dropped() {
 #[test]
 fn a_ground_release_in_urban_class_f_is_not_trapped_under_the_night_layer() {
     let tm = TransverseMercator::new(CENTRE);
-    let src = Source {
-        name: "railcar".into(),
-        location: CENTRE,
-        height_m: 1.0,
-        start_s: 0.0,
-        duration_s: 3600.0,
-        releases: vec![],
-        stack: None,
-        release_temperature_k: None,
-    };
+    let src = point_source("railcar", 1.0);
     let m = met(StabilityClass::F, 68.0);
     let p = PlumeGeometry::new(&src, &m, SigmaScheme::Briggs, Terrain::Urban, &tm);
     for x in [2000.0, 10000.0, 30000.0] {

@@ -4,13 +4,15 @@
 //! one job running all the members (`tests/ensemble_shards.rs`).
 //!
 //! A shard file is HDF5 (what netCDF-4 is built on; `h5dump` and h5py read it). Its root
-//! attribute `plume_ensemble_shard` holds a JSON manifest — the scenario file's SHA-256, the
-//! ensemble's settings, the shard's members, the zones and the members' warnings — and its
-//! datasets hold the numbers: `time_integrated_<s>` [member, y, x] (the lowest layer's
-//! time-integrated concentration of species `s`, kg s m-3 or Bq s m-3), `zone_count_<z>`
-//! [y, x] (how many of the shard's members exceed zone `z` in each cell) and
-//! `zone_member_area_km2_<z>` [member]. A merge refuses shards of another scenario file,
-//! other settings, another grid, a missing or repeated shard, or shards of different splits.
+//! attribute `plume_ensemble_shard` holds a JSON manifest — plume's version, the SHA-256 of the
+//! scenario file and of its weather file, the ensemble's settings, the shard's members, the
+//! zones and the members' warnings — and its datasets (Fletcher-32 checksummed) hold the
+//! numbers: `time_integrated_<s>` (member, y, x; the lowest layer's time-integrated
+//! concentration of species `s`, kg s m-3 or Bq s m-3), `zone_count_<z>` (y, x; how many of
+//! the shard's members exceed zone `z` in each cell) and `zone_member_area_km2_<z>` (member).
+//! A merge reads every manifest first and refuses shards of another plume, scenario or weather
+//! file, other settings, another grid, a missing or repeated shard, or shards of different
+//! splits, before it reads any array.
 //!
 //! The shard files are not outputs of a run: no folder lock (the jobs of one ensemble write
 //! into one folder at once), each written atomically under its own name.
