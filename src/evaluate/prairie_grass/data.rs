@@ -194,10 +194,23 @@ pub fn load_dir(dir: &Path) -> Result<Dataset, EvaluateError> {
         });
     }
     if arcs.is_empty() {
-        return Err(EvaluateError::Invalid(format!(
-            "{}: no sampler belongs to a run in runs.csv",
-            dir.display()
-        )));
+        // Say why (found by the fuzz review: arcs whose every concentration was empty were
+        // reported as samplers that belong to no run).
+        let why = if excluded.is_empty() {
+            "no sampler belongs to a run with meteorology in runs.csv".to_string()
+        } else {
+            format!(
+                "no arc is left to score: {}",
+                excluded
+                    .iter()
+                    .take(3)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("; ")
+                    + if excluded.len() > 3 { "; …" } else { "" }
+            )
+        };
+        return Err(EvaluateError::Invalid(format!("{}: {why}", dir.display())));
     }
     Ok(Dataset {
         runs,
@@ -423,6 +436,28 @@ mod tests {
         assert_eq!(data.excluded.len(), 2, "{:?}", data.excluded);
         assert!(data.excluded[0].starts_with("run 2: no meteorology"));
         assert!(data.excluded[1].starts_with("run 3: no meteorology"));
+    }
+
+    #[test]
+    fn arcs_without_a_concentration_are_named_as_such_not_as_samplers_without_a_run() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("runs.csv"),
+            "run,source_rate_g_s,source_height_m,sampler_height_m,obukhov_length_m,\
+             wind_speed_2m_m_s,roughness_length_m,averaging_time_s\n\
+             1,90,0.46,1.5,-20,4,0.006,600\n",
+        )
+        .unwrap();
+        let mut samplers = String::from("run,arc_distance_m,azimuth_deg,concentration_mg_m3\n");
+        for k in 0..5 {
+            samplers.push_str(&format!("1,50,{},\n", 2 * k));
+        }
+        std::fs::write(dir.path().join("samplers.csv"), samplers).unwrap();
+        let err = load_dir(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("no arc is left to score") && err.contains("5 of 5 samplers missing"),
+            "{err}"
+        );
     }
 
     #[test]
