@@ -151,3 +151,23 @@ fn a_french_name_is_optional_but_not_empty() {
         &["scenario.name_fr", "a non-empty name, or no key"],
     );
 }
+
+/// Found by the fuzz review: a start in the year 0 ran without a word.
+#[test]
+fn a_start_year_far_from_any_weather_warns_but_runs() {
+    let warnings = |text: &str| {
+        Scenario::parse(text, Path::new("start.toml"))
+            .expect("valid")
+            .warnings
+    };
+    assert!(warnings(VALID)
+        .iter()
+        .all(|w| !w.contains("scenario.start")));
+    let year0 = VALID.replace("2026-07-14T06:00:00Z", "0000-01-01T00:00:00Z");
+    let w = warnings(&year0);
+    assert!(
+        w.iter()
+            .any(|w| w.contains("scenario.start") && w.contains("year 0")),
+        "{w:?}"
+    );
+}

@@ -373,7 +373,17 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             None
         }
         Some(s) => match DateTime::parse_from_rfc3339(s.trim()) {
-            Ok(t) => Some(t.with_timezone(&Utc)),
+            Ok(t) => {
+                // Runs, but a year far from now is more likely a typo than a study (found by
+                // the fuzz review: "0000-01-01T00:00:00Z" ran without a word).
+                let year = chrono::Datelike::year(&t.with_timezone(&Utc));
+                if !(1900..=2200).contains(&year) {
+                    p.warnings.push(format!(
+                        "scenario.start = {s:?}: the year {year} is far from any weather a release is modelled in; check the date (local times, sunrise and the weather file's period follow it)"
+                    ));
+                }
+                Some(t.with_timezone(&Utc))
+            }
             Err(e) => {
                 // Say what is missing where chrono only says "premature end of input".
                 let t = s.trim();
