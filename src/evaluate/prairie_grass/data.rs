@@ -366,6 +366,18 @@ fn read_samplers(path: &Path, listed: &[&str]) -> Result<Vec<SamplerRow>, Evalua
 mod tests {
     use super::*;
 
+    /// Writes `runs.csv` into `dir`: the header, then `rows` (lines ending in \n).
+    fn write_runs(dir: &Path, rows: &str) {
+        std::fs::write(
+            dir.join("runs.csv"),
+            format!(
+                "run,source_rate_g_s,source_height_m,sampler_height_m,obukhov_length_m,\
+                 wind_speed_2m_m_s,roughness_length_m,averaging_time_s\n{rows}"
+            ),
+        )
+        .unwrap();
+    }
+
     #[test]
     fn arc_integral_is_a_trapezoid_along_the_arc_through_north() {
         // Samplers at 358°, 0° (written 360), 2°: 2° steps on a 100 m arc → spacing 100·π/90 m.
@@ -386,12 +398,7 @@ mod tests {
     #[test]
     fn arcs_missing_over_a_tenth_of_their_samplers_are_left_out() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("runs.csv"),
-            "run,source_rate_g_s,source_height_m,sampler_height_m,obukhov_length_m,\
-             wind_speed_2m_m_s,roughness_length_m,averaging_time_s\n1,100,0.46,1.5,-20,4,0.006,600\n",
-        )
-        .unwrap();
+        write_runs(dir.path(), "1,100,0.46,1.5,-20,4,0.006,600\n");
         // 50 m arc: 1 of 10 missing (kept); 100 m arc: 2 of 10 missing (left out).
         let mut samplers = String::from("run,arc_distance_m,azimuth_deg,concentration_mg_m3\n");
         for k in 0..10 {
@@ -415,14 +422,11 @@ mod tests {
     fn runs_listed_without_meteorology_are_left_out_and_named() {
         // The full experiment lists every release; runs 2 and 3 have no L or no wind.
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("runs.csv"),
-            "run,source_rate_g_s,source_height_m,sampler_height_m,obukhov_length_m,\
-             wind_speed_2m_m_s,roughness_length_m,averaging_time_s\n\
-             1,90,0.46,1.5,-20,4,0.006,600\n2,90,0.46,1.5,,4,0.006,600\n\
+        write_runs(
+            dir.path(),
+            "1,90,0.46,1.5,-20,4,0.006,600\n2,90,0.46,1.5,,4,0.006,600\n\
              3,90,0.46,1.5,-20,,0.006,600\n",
-        )
-        .unwrap();
+        );
         let mut samplers = String::from("run,arc_distance_m,azimuth_deg,concentration_mg_m3\n");
         for run in 1..=3 {
             for k in 0..5 {
@@ -441,13 +445,7 @@ mod tests {
     #[test]
     fn arcs_without_a_concentration_are_named_as_such_not_as_samplers_without_a_run() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("runs.csv"),
-            "run,source_rate_g_s,source_height_m,sampler_height_m,obukhov_length_m,\
-             wind_speed_2m_m_s,roughness_length_m,averaging_time_s\n\
-             1,90,0.46,1.5,-20,4,0.006,600\n",
-        )
-        .unwrap();
+        write_runs(dir.path(), "1,90,0.46,1.5,-20,4,0.006,600\n");
         let mut samplers = String::from("run,arc_distance_m,azimuth_deg,concentration_mg_m3\n");
         for k in 0..5 {
             samplers.push_str(&format!("1,50,{},\n", 2 * k));
@@ -474,13 +472,10 @@ mod tests {
     #[test]
     fn bad_values_name_file_line_column_and_value() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("runs.csv"),
-            "run,source_rate_g_s,source_height_m,sampler_height_m,obukhov_length_m,\
-             wind_speed_2m_m_s,roughness_length_m,averaging_time_s\n\
-             1,90,0.46,1.5,-20,4,0.006,600\n2,90,0.46,1.5,-20,fast,0.006,600\n",
-        )
-        .unwrap();
+        write_runs(
+            dir.path(),
+            "1,90,0.46,1.5,-20,4,0.006,600\n2,90,0.46,1.5,-20,fast,0.006,600\n",
+        );
         std::fs::write(
             dir.path().join("samplers.csv"),
             "run,arc_distance_m,azimuth_deg,concentration_mg_m3\n",
@@ -497,14 +492,7 @@ mod tests {
             ("1,90,0.46,0,-20,4,0.006,600", "sampler_height_m"),
             ("1,90,0.46,1.5,1e-320,4,0.006,600", "obukhov_length_m"),
         ] {
-            std::fs::write(
-                dir.path().join("runs.csv"),
-                format!(
-                    "run,source_rate_g_s,source_height_m,sampler_height_m,obukhov_length_m,\
-                     wind_speed_2m_m_s,roughness_length_m,averaging_time_s\n{bad}\n"
-                ),
-            )
-            .unwrap();
+            write_runs(dir.path(), &format!("{bad}\n"));
             let err = load_dir(dir.path()).unwrap_err().to_string();
             assert!(
                 err.contains("runs.csv") && err.contains("line 2") && err.contains(column),
@@ -516,13 +504,7 @@ mod tests {
     #[test]
     fn a_sampler_of_a_run_not_in_runs_csv_is_an_error_naming_its_line() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("runs.csv"),
-            "run,source_rate_g_s,source_height_m,sampler_height_m,obukhov_length_m,\
-             wind_speed_2m_m_s,roughness_length_m,averaging_time_s\n\
-             7,90,0.46,1.5,-20,4,0.006,600\n",
-        )
-        .unwrap();
+        write_runs(dir.path(), "7,90,0.46,1.5,-20,4,0.006,600\n");
         std::fs::write(
             dir.path().join("samplers.csv"),
             "run,arc_distance_m,azimuth_deg,concentration_mg_m3\n7,50,180,1.0\n07,50,182,2.0\n",
