@@ -279,6 +279,22 @@ mod tests {
             .with_user_text("mine.toml", text)
     }
 
+    /// A user file's nuclide `name` that decays wholly to `daughter`.
+    fn user_nuclide(name: &str, daughter: &str) -> String {
+        format!(
+            r#"
+            [[nuclide]]
+            name = "{name}"
+            half_life_s = 1000.0
+            deposition_class = "particulate"
+            cloudshine_sv_m3_per_bq_s = 1.0e-14
+            groundshine_sv_m2_per_bq_s = 1.0e-16
+            daughters = [{{ name = "{daughter}", branching = 1.0 }}]
+            source = "test"
+        "#
+        )
+    }
+
     /// The error the user file `text` gives, as text.
     fn user_error(text: &str) -> String {
         with_user(text).unwrap_err().to_string()
@@ -348,17 +364,7 @@ mod tests {
             err.contains("aegl2_mg_m3[0]") && err.contains("chemical[0]"),
             "{err}"
         );
-        let own_daughter = r#"
-            [[nuclide]]
-            name = "Xx-1"
-            half_life_s = 1000.0
-            deposition_class = "particulate"
-            cloudshine_sv_m3_per_bq_s = 1.0e-14
-            groundshine_sv_m2_per_bq_s = 1.0e-16
-            daughters = [{ name = "xx1", branching = 1.0 }]
-            source = "test"
-        "#;
-        let err = user_error(own_daughter);
+        let err = user_error(&user_nuclide("Xx-1", "xx1"));
         assert!(
             err.contains("daughters[0].name") && err.contains("Xx-1"),
             "{err}"
@@ -369,29 +375,19 @@ mod tests {
     /// decay loop through two nuclides (A → B → A) were taken without a word.
     #[test]
     fn user_file_refuses_a_name_given_twice_and_a_decay_loop() {
-        let nuclide = |name: &str, daughter: &str| {
-            format!(
-                r#"
-            [[nuclide]]
-            name = "{name}"
-            half_life_s = 1000.0
-            deposition_class = "particulate"
-            cloudshine_sv_m3_per_bq_s = 1.0e-14
-            groundshine_sv_m2_per_bq_s = 1.0e-16
-            daughters = [{{ name = "{daughter}", branching = 1.0 }}]
-            source = "test"
-        "#
-            )
-        };
-        let chain = nuclide("Aa-1", "Bb-1") + &nuclide("Bb-1", "Cc-1") + &nuclide("Cc-1", "Xe-133");
+        let chain = user_nuclide("Aa-1", "Bb-1")
+            + &user_nuclide("Bb-1", "Cc-1")
+            + &user_nuclide("Cc-1", "Xe-133");
         assert!(with_user(&chain).is_ok(), "a chain without a loop");
-        let looped = nuclide("Aa-1", "Bb-1") + &nuclide("Bb-1", "Cc-1") + &nuclide("Cc-1", "aa1");
+        let looped = user_nuclide("Aa-1", "Bb-1")
+            + &user_nuclide("Bb-1", "Cc-1")
+            + &user_nuclide("Cc-1", "aa1");
         let err = user_error(&looped);
         assert!(
             err.contains("nuclide[0]") && err.contains("Aa-1 → Bb-1 → Cc-1 → Aa-1"),
             "{err}"
         );
-        let twice = nuclide("Aa-1", "Xe-133") + &nuclide("aa1", "Xe-133");
+        let twice = user_nuclide("Aa-1", "Xe-133") + &user_nuclide("aa1", "Xe-133");
         let err = user_error(&twice);
         assert!(
             err.contains("nuclide[1]") && err.contains("nuclide[0]"),
