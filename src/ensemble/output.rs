@@ -413,7 +413,7 @@ fn probability_map(scenario: &Scenario, e: &Ensemble) -> Result<Vec<u8>, String>
             ),
             unit: "fraction of members",
             scale: Scale::Fraction,
-            show_down_to: None,
+            criterion: None,
         }),
         outlines: shown
             .iter()

@@ -35,13 +35,13 @@ use crate::substance::AEGL_DURATIONS_S;
 const MAP_HEIGHT_PX: u32 = 900;
 /// Width (px) of the colour-bar panel.
 const BAR_WIDTH_PX: u32 = 250;
-/// Decades of the colour scale below the field's maximum, at least.
+/// Decades of a colour scale set by the field's maximum.
 const DECADES: f64 = 4.0;
-/// Decades of the colour scale at most, however low the zones' thresholds lie.
-const MAX_DECADES: f64 = 8.0;
-/// How far (decades) below the lowest zone threshold the scale reaches, so the field just
-/// outside that zone is still coloured.
-const BELOW_THRESHOLD_DECADES: f64 = 0.5;
+/// Decades of a colour scale anchored to a criterion below it and above it: 10⁻⁵ to 10³ times
+/// the criterion, so a plume a thousand times weaker than another is still drawn, in colours
+/// comparable with the other's.
+const BELOW_CRITERION_DECADES: f64 = 5.0;
+const ABOVE_CRITERION_DECADES: f64 = 3.0;
 /// Height (px) of the top of the side panel, which holds the colour bar; the legend is below.
 const BAR_PANEL_HEIGHT_PX: u32 = 470;
 /// Colour of the Canada–US border.
@@ -55,9 +55,12 @@ pub(crate) const GAP_PX: i32 = 5;
 /// How a map's field is coloured.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Scale {
-    /// Logarithmic from the field's maximum down 4 decades, or further, to half a decade below
-    /// [`Hazard::show_down_to`] (8 decades at most): a near-source peak far above the zones
-    /// (a dense gas's) must not leave the zones uncoloured.
+    /// Logarithmic. With a [`Hazard::criterion`] the scale is that criterion's, whatever the
+    /// run: 10⁻⁵ to 10³ times it, values above drawn in the top colour. Two runs of one
+    /// substance — the options a planner compares — are then coloured alike, and a filtered
+    /// vent is drawn in the colours of its doses, not in those of the unfiltered run's (a
+    /// scale set by each run's maximum drew both alike). Without one: the 4 whole decades
+    /// below the one above the field's maximum.
     Log,
     /// Linear from 0 to 1, labelled in per cent (a probability).
     Fraction,
@@ -70,9 +73,10 @@ pub struct Hazard {
     pub name: String,
     pub unit: &'static str,
     pub scale: Scale,
-    /// A value the colour scale must reach (in `unit`): the lowest threshold of the zones drawn
-    /// over the field.
-    pub show_down_to: Option<f64>,
+    /// The lowest criterion (in `unit`) of the field's own quantity — AEGL-1 of the chemical
+    /// at the map's duration, the lowest effective-dose criterion — reached or not; it sets a
+    /// [`Scale::Log`] scale.
+    pub criterion: Option<f64>,
 }
 
 /// An outline on the map, with its legend entry.
@@ -101,12 +105,28 @@ pub struct MapContent {
 /// The field a map shows (see the module docs).
 fn hazard(consequence: &crate::consequence::Consequence, fields: &Fields) -> Option<Hazard> {
     if let Some(d) = &consequence.exposure.radiological {
-        return dose_hazard(d);
+        // The lowest effective-dose criterion of either country, reached or not.
+        let criterion = consequence.radiological.as_ref().and_then(|r| {
+            r.criteria
+                .iter()
+                .filter(|c| !c.quantity.is_thyroid())
+                .map(|c| c.threshold_sv)
+                .filter(|t| *t > 0.0)
+                .reduce(f64::min)
+        });
+        return dose_hazard(d).map(|h| Hazard { criterion, ..h });
     }
     if let Some(ce) = consequence.exposure.chemicals.first() {
         let k = AEGL_DURATIONS_S
             .iter()
             .position(|&x| (x - consequence.spec.aegl_duration_s).abs() < 1e-9)?;
+        // Its lowest AEGL at the map's duration (AEGL-1 where there is one), in mg m-3.
+        let criterion = consequence
+            .chemical
+            .iter()
+            .find(|c| c.chemical == ce.name)
+            .and_then(|c| c.thresholds.iter().flatten().next())
+            .map(|t| t.value_kg_m3 * 1e6);
         return Some(Hazard {
             values: ce
                 .peak_mean_kg_m3
@@ -119,7 +139,7 @@ fn hazard(consequence: &crate::consequence::Consequence, fields: &Fields) -> Opt
             ),
             unit: "mg m-3",
             scale: Scale::Log,
-            show_down_to: None,
+            criterion,
         });
     }
     let s = fields.species.first()?;
@@ -131,7 +151,7 @@ fn hazard(consequence: &crate::consequence::Consequence, fields: &Fields) -> Opt
             crate::substance::AmountUnit::Kilogram => "kg s m-3",
         },
         scale: Scale::Log,
-        show_down_to: None,
+        criterion: None,
     })
 }
 
@@ -145,22 +165,8 @@ fn dose_hazard(d: &RadiologicalDose) -> Option<Hazard> {
         name: format!("projected effective dose, {} d", d.windows_s[w] / 86_400.0),
         unit: "Sv",
         scale: Scale::Log,
-        show_down_to: None,
+        criterion: None,
     })
-}
-
-/// The lowest threshold, in the field's unit, of the zones measured in it: AEGL concentrations
-/// (kg m-3) over a concentration field in mg m-3, doses (Sv) over a dose field.
-fn lowest_threshold(h: &Hazard, zones: &[MappedZone]) -> Option<f64> {
-    zones
-        .iter()
-        .filter_map(|z| match (h.unit, z.unit) {
-            ("mg m-3", "kg m-3") => Some(z.threshold * 1e6),
-            ("Sv", "Sv") => Some(z.threshold),
-            _ => None,
-        })
-        .filter(|t| *t > 0.0)
-        .reduce(f64::min)
 }
 
 /// Map colour of a zone: its KML colour (`aabbggrr`) as RGB.
@@ -190,10 +196,7 @@ pub fn map_png(
             scenario.name,
             super::local_time::english(scenario.start, country)
         ),
-        field: hazard(consequence, fields).map(|mut h| {
-            h.show_down_to = lowest_threshold(&h, zones);
-            h
-        }),
+        field: hazard(consequence, fields),
         // Gravest zones last, so they are drawn on top.
         outlines: zones
             .iter()
@@ -219,14 +222,17 @@ fn scale_range(hz: &Hazard) -> Option<(f64, f64)> {
         return None;
     }
     Some(match hz.scale {
-        Scale::Log => {
-            let top = max.log10();
-            let reach = hz
-                .show_down_to
-                .map_or(f64::INFINITY, |t| t.log10() - BELOW_THRESHOLD_DECADES);
-            let lo = (top - DECADES).min(reach).max(top - MAX_DECADES);
-            (lo, top)
-        }
+        Scale::Log => match hz.criterion.filter(|c| *c > 0.0 && c.is_finite()) {
+            Some(c) => (
+                c.log10() - BELOW_CRITERION_DECADES,
+                c.log10() + ABOVE_CRITERION_DECADES,
+            ),
+            None => {
+                // (A maximum of exactly 10ⁿ tops its own decade, however log10 rounds.)
+                let top = (max.log10() - 1e-9).ceil();
+                (top - DECADES, top)
+            }
+        },
         Scale::Fraction => (0.0, 1.0),
     })
 }
@@ -579,7 +585,7 @@ kind = "gaussian_plume"
                 name: "probability".into(),
                 unit: "fraction of members",
                 scale: Scale::Fraction,
-                show_down_to: None,
+                criterion: None,
             }),
             outlines: (0..20)
                 .map(|k| Outline {
@@ -624,7 +630,7 @@ kind = "gaussian_plume"
             name: String::new(),
             unit: "1",
             scale,
-            show_down_to: None,
+            criterion: None,
         };
         let p = field(vec![0.0, 0.05, 0.5], Scale::Fraction);
         let r = scale_range(&p).unwrap();
@@ -632,29 +638,37 @@ kind = "gaussian_plume"
         assert_eq!(scale_position(Scale::Fraction, r, 0.0), None);
         assert_eq!(scale_position(Scale::Fraction, r, 0.05), Some(0.05));
         assert_eq!(scale_position(Scale::Fraction, r, 0.5), Some(0.5));
+        let close = |r: (f64, f64), want: (f64, f64)| {
+            assert!(
+                (r.0 - want.0).abs() < 1e-12 && (r.1 - want.1).abs() < 1e-12,
+                "{r:?} vs {want:?}"
+            );
+        };
+        // Without a criterion: the 4 whole decades under the one above the maximum.
         let d = field(vec![1e-3, 1e-6, 1e-8], Scale::Log);
         let r = scale_range(&d).unwrap();
-        assert!(
-            (r.0 + 7.0).abs() < 1e-12 && (r.1 + 3.0).abs() < 1e-12,
-            "{r:?}"
-        );
+        close(r, (-7.0, -3.0));
         assert_eq!(scale_position(Scale::Log, r, 1e-3), Some(1.0));
         assert!((scale_position(Scale::Log, r, 1e-5).unwrap() - 0.5).abs() < 1e-12);
         assert_eq!(scale_position(Scale::Log, r, 1e-8), None, "below the scale");
         assert!(scale_range(&field(vec![0.0], Scale::Log)).is_none());
-        // A zone threshold below the 4 decades pulls the scale down to half a decade under it;
-        // one above them leaves the 4 decades; none reaches past 8.
-        let mut low = field(vec![1e-3, 1e-9], Scale::Log);
-        low.show_down_to = Some(1e-8);
-        let r = scale_range(&low).unwrap();
-        assert!(
-            (r.0 + 8.5).abs() < 1e-12 && (r.1 + 3.0).abs() < 1e-12,
-            "{r:?}"
+        close(
+            scale_range(&field(vec![3e-3], Scale::Log)).unwrap(),
+            (-6.0, -2.0),
         );
-        assert!(scale_position(Scale::Log, r, 1e-8).is_some());
-        low.show_down_to = Some(1e-5);
-        assert!((scale_range(&low).unwrap().0 + 7.0).abs() < 1e-12);
-        low.show_down_to = Some(1e-20);
-        assert!((scale_range(&low).unwrap().0 + 11.0).abs() < 1e-12);
+        // With a criterion the scale is 10⁻⁵ to 10³ times it, whatever the field: a run a
+        // hundred times weaker keeps the same colour for the same value, and is still drawn.
+        let mut run = field(vec![1e-3, 1e-9], Scale::Log);
+        run.criterion = Some(1e-2);
+        let mut weaker = field(vec![1e-5, 1e-11], Scale::Log);
+        weaker.criterion = Some(1e-2);
+        let r = scale_range(&run).unwrap();
+        close(r, (-7.0, 1.0));
+        assert_eq!(scale_range(&weaker), Some(r));
+        assert!((scale_position(Scale::Log, r, 1e-3).unwrap() - 0.5).abs() < 1e-12);
+        assert!((scale_position(Scale::Log, r, 1e-5).unwrap() - 0.25).abs() < 1e-12);
+        // Above the scale: the top colour; below it: not drawn.
+        assert_eq!(scale_position(Scale::Log, r, 1e4), Some(1.0));
+        assert_eq!(scale_position(Scale::Log, r, 1e-8), None);
     }
 }

@@ -76,7 +76,8 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// A vertical colour bar over the field's scale, labelled at every decade ([`Scale::Log`]) or
-/// every 20 % ([`Scale::Fraction`]), under the field's name and unit.
+/// every 20 % ([`Scale::Fraction`]), under the field's name and unit, with the criterion that
+/// anchors a logarithmic scale marked on it.
 pub(crate) fn colour_bar(
     area: &DrawingArea<BitMapBackend, Shift>,
     hz: &Hazard,
@@ -109,6 +110,26 @@ pub(crate) fn colour_bar(
         }),
         Scale::Fraction => (6, &|v| format!("{:.0} %", 100.0 * v)),
     };
+    // The criterion that anchors the scale, marked across the bar and named beside it.
+    if let Some(c) = hz.criterion.filter(|_| hz.scale == Scale::Log) {
+        let y = c.log10();
+        bar.draw_series(std::iter::once(PathElement::new(
+            vec![(-0.1, y), (1.1, y)],
+            BLACK.stroke_width(2),
+        )))
+        .map_err(|e| e.to_string())?;
+        // (The chart's coordinates are the bitmap's; the panel's texts are placed in its own.)
+        let (px, py) = bar.backend_coord(&(1.0, y));
+        let (ox, oy) = area.get_base_pixel();
+        for (k, line) in ["lowest", "criterion"].iter().enumerate() {
+            area.draw(&Text::new(
+                *line,
+                (px - ox + 10, py - oy - 14 + 14 * k as i32),
+                ("sans-serif", 12),
+            ))
+            .map_err(|e| e.to_string())?;
+        }
+    }
     bar.configure_mesh()
         .disable_mesh()
         .disable_x_axis()
