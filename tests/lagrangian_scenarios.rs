@@ -185,7 +185,7 @@ fn progress_is_reported_from_start_to_finish_in_order() {
 }
 
 #[test]
-fn a_particle_run_in_stable_air_says_its_plume_holds_the_night_meander() {
+fn a_particle_run_in_stable_air_says_its_plume_lacks_night_meander() {
     // The rail-car leak is class F at night; the sunny afternoon is class B.
     let run = |file: &str| {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -58,8 +58,7 @@ fn met(s: &Scenario) -> UniformMet {
 fn measured_sigma_theta_sets_sigma_v_at_the_wind_height() {
     let plain = met(&scenario(None));
     let measured = met(&scenario(Some(8.0)));
-    assert_eq!(plain.sigma_v_scale(0.0, 0.0, 0.0), None);
-    // (Daytime turbulence above 0.2 m/s everywhere: no meander is added to the plain one.)
+    assert_eq!(plain.sigma_v_scale(0.0, 0.0, 0.0), 1.0);
     let a = Column::from_met(&plain, 0.0, 0.0, 0.0);
     let b = Column::from_met(&measured, 0.0, 0.0, 0.0);
     // σv at 2 m = σθ (rad) × the 2 m wind; σu and σw are the parameterised ones.
@@ -73,14 +72,14 @@ fn measured_sigma_theta_sets_sigma_v_at_the_wind_height() {
         assert_eq!(pa.inv_time_scale, pb.inv_time_scale, "time scales at {z} m");
         // The profile keeps its shape: the same ratio at every height.
         let ratio = f64::from(pb.sigma[1]) / f64::from(pa.sigma[1]);
-        let scale = measured.sigma_v_scale(0.0, 0.0, 0.0).unwrap();
+        let scale = measured.sigma_v_scale(0.0, 0.0, 0.0);
         assert!(
             (ratio / scale - 1.0).abs() < 1e-5,
             "{z} m: {ratio} vs {scale}"
         );
     }
     assert!(
-        measured.sigma_v_scale(0.0, 0.0, 0.0).unwrap() < 1.0,
+        measured.sigma_v_scale(0.0, 0.0, 0.0) < 1.0,
         "8° is below Panofsky's σv here"
     );
 }

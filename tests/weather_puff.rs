@@ -467,22 +467,18 @@ fn turbulent_puff_and_taylor(sigma_theta_deg: Option<f64>) -> ((f64, f64), (f64,
         r.step(60.0);
     }
     let p = &r.puffs()[0];
-    let mut t = turbulence::hanna(&met.boundary_layer, 40.0);
-    // Without σθ the wind's slow meander joins the lateral turbulence (`met::meander`).
-    match met.sigma_v_scale(0.0, 0.0, 0.0) {
-        Some(scale) => t.sigma_v_m_s *= scale,
-        None => t = plume::met::meander::with_meander(t),
-    }
+    let t = turbulence::hanna(&met.boundary_layer, 40.0);
     let taylor = |sigma: f64, t_l: f64, age: f64| {
         (2.0 * sigma * sigma * t_l * (age - t_l * (1.0 - (-age / t_l).exp()))).sqrt()
     };
     let age = 1800.0 - 30.0;
     assert!((p.age_s - age).abs() < 1e-9);
     // The puff starts at 0.1 m: σ² carries that 0.01 m² on top of Taylor's (within 1e-6).
+    let sv = t.sigma_v_m_s * met.sigma_v_scale(0.0, 0.0, 0.0);
     (
         (p.sigma_y_m, p.sigma_z_m),
         (
-            taylor(t.sigma_v_m_s, t.time_scale_v_s, age),
+            taylor(sv, t.time_scale_v_s, age),
             taylor(t.sigma_w_m_s, t.time_scale_w_s, age),
         ),
     )

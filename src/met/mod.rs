@@ -12,7 +12,6 @@ pub mod error;
 mod file_kind;
 pub mod gridded;
 pub mod load;
-pub mod meander;
 pub mod period;
 pub mod perturbation;
 pub mod release_wind;
@@ -69,8 +68,7 @@ pub trait Meteorology: Send + Sync {
     }
 
     /// The factor by which measured lateral turbulence scales the parameterised σv profile at
-    /// (x, y, t), or `None` without a measurement — where the models add the slow meander of
-    /// the wind that the parameterisation leaves out ([`meander`]), which a measured σθ holds. Where the wind-direction fluctuation σθ was measured
+    /// (x, y, t): 1 without a measurement. Where the wind-direction fluctuation σθ was measured
     /// over the averaging time, σv = σθ·u at the measurement height (σθ in radians), and the
     /// profile keeps the Hanna (1982) shape through it — the preference of measured over
     /// parameterised turbulence that AERMOD makes (Cimorelli et al. 2005, J. Appl. Meteorol.
@@ -78,8 +76,8 @@ pub trait Meteorology: Send + Sync {
     /// Atmos. Environ. 10:99; Irwin 1983, Atmos. Environ. 17:2245). The measurement carries the
     /// averaging time with it: a 10-minute σθ leaves out the slower meanders that a
     /// parameterisation fitted to hour-long records includes.
-    fn sigma_v_scale(&self, _x_m: f64, _y_m: f64, _t_s: f64) -> Option<f64> {
-        None
+    fn sigma_v_scale(&self, _x_m: f64, _y_m: f64, _t_s: f64) -> f64 {
+        1.0
     }
 }
 
@@ -192,12 +190,11 @@ impl Meteorology for UniformMet {
     }
 
     /// σv at the reference height is the measured σθ (rad) × the measured wind.
-    fn sigma_v_scale(&self, _x_m: f64, _y_m: f64, _t_s: f64) -> Option<f64> {
-        let measured = self.sigma_theta_deg?.to_radians() * self.wind_speed_m_s;
-        Some(turbulence::sigma_v_scale(
-            &self.boundary_layer,
-            measured,
-            self.reference_height_m,
-        ))
+    fn sigma_v_scale(&self, _x_m: f64, _y_m: f64, _t_s: f64) -> f64 {
+        let Some(sigma_theta_deg) = self.sigma_theta_deg else {
+            return 1.0;
+        };
+        let measured = sigma_theta_deg.to_radians() * self.wind_speed_m_s;
+        turbulence::sigma_v_scale(&self.boundary_layer, measured, self.reference_height_m)
     }
 }

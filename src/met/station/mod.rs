@@ -283,22 +283,19 @@ impl StationMet {
 }
 
 impl Meteorology for StationMet {
-    /// Where any station measures σθ, the weighted mean of the stations' ratios (1 for a
-    /// station without σθ); else `None`.
-    fn sigma_v_scale(&self, x_m: f64, y_m: f64, t_s: f64) -> Option<f64> {
+    fn sigma_v_scale(&self, x_m: f64, y_m: f64, t_s: f64) -> f64 {
         if self.stations.iter().all(|s| s.sigma_theta_deg.is_none()) {
-            return None;
+            return 1.0;
         }
         let w = self.weights(x_m, y_m);
         let total: f64 = w.iter().sum();
-        let weighted: f64 = self
-            .stations
+        self.stations
             .iter()
             .zip(&w)
             .filter(|(_, &w)| w > 0.0)
             .map(|(s, &w)| w * self.station_sigma_v_ratio(s, t_s))
-            .sum();
-        Some(weighted / total)
+            .sum::<f64>()
+            / total
     }
 
     fn horizontal_scale_m(&self) -> Option<f64> {

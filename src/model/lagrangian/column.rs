@@ -24,7 +24,6 @@ use rayon::prelude::*;
 use super::convective;
 use crate::met::atmosphere;
 use crate::met::boundary_layer::calm_boundary_layers;
-use crate::met::meander;
 use crate::met::turbulence::{self, Turbulence};
 use crate::met::{BoundaryLayer, Meteorology};
 
@@ -122,7 +121,7 @@ impl Column {
         profile: impl Fn(f64) -> (Turbulence, [f64; 3]),
         above: ColumnLevel,
     ) -> Self {
-        // Until a wind above the lid is given (`Column::from_boundary_layer_lateral`), the
+        // Until a wind above the lid is given (`Column::from_boundary_layer_scaled`), the
         // lid's holds above it.
         let top_wind = [above.wind[0], above.wind[1], above.wind[2], lid_m as f32];
         let top = if lid_m.is_finite() { lid_m } else { span_m };
@@ -167,16 +166,15 @@ impl Column {
         precipitation_mm_h: f64,
         wind: impl Fn(f64) -> [f64; 3],
     ) -> Self {
-        Column::from_boundary_layer_lateral(bl, precipitation_mm_h, |t| t, wind)
+        Column::from_boundary_layer_scaled(bl, precipitation_mm_h, 1.0, wind)
     }
 
-    /// As [`Column::from_boundary_layer`], with `lateral` applied to the turbulence in the
-    /// boundary layer: σv scaled to a measured σθ ([`Meteorology::sigma_v_scale`]) or the
-    /// meander added ([`meander::with_meander`]).
-    fn from_boundary_layer_lateral(
+    /// As [`Column::from_boundary_layer`], with σv in the boundary layer multiplied by
+    /// `sigma_v_scale` (measured lateral turbulence, [`Meteorology::sigma_v_scale`]).
+    pub fn from_boundary_layer_scaled(
         bl: &BoundaryLayer,
         precipitation_mm_h: f64,
-        lateral: impl Fn(Turbulence) -> Turbulence,
+        sigma_v_scale: f64,
         wind: impl Fn(f64) -> [f64; 3],
     ) -> Self {
         let h = bl.mixing_height_m;
@@ -187,7 +185,11 @@ impl Column {
             h,
             h,
             precipitation_mm_h,
-            |z| (lateral(turbulence::hanna(bl, z)), wind(z)),
+            |z| {
+                let mut t = turbulence::hanna(bl, z);
+                t.sigma_v_m_s *= sigma_v_scale;
+                (t, wind(z))
+            },
             ColumnLevel::new(&turbulence::free_troposphere(), above_wind),
         );
         column.convective_w3_m3_s3 = convective::third_moment_scale_m3_s3(bl) as f32;
@@ -201,8 +203,7 @@ impl Column {
     }
 
     /// The column of `met` above (x, y) at time t: its boundary layer, precipitation and wind
-    /// profile, with Hanna (1982) turbulence — σv scaled to a measured σθ, else with the slow
-    /// meander of the wind that Hanna's profile leaves out ([`meander`]). In calm air the
+    /// profile, with Hanna (1982) turbulence (σv scaled to any measured σθ). In calm air the
     /// turbulence is never below that of a 0.5 m/s wind at 10 m
     /// ([`calm_boundary_layers`], the puff model's and CALPUFF's calm treatment): u* falls with
     /// the wind, and particles released at 10 m in a 0.001 m/s wind stayed within a metre of
@@ -210,15 +211,8 @@ impl Column {
     pub fn from_met(met: &dyn Meteorology, x_m: f64, y_m: f64, t_s: f64) -> Self {
         let s0 = met.sample(x_m, y_m, 0.0, t_s);
         let scale = met.sigma_v_scale(x_m, y_m, t_s);
-        let lateral = |mut t: Turbulence| match scale {
-            Some(s) => {
-                t.sigma_v_m_s *= s;
-                t
-            }
-            None => meander::with_meander(t),
-        };
         let (bl, _) = calm_boundary_layers(&s0.boundary_layer, CALM_REFERENCE_HEIGHT_M);
-        Column::from_boundary_layer_lateral(&bl, s0.precipitation_mm_h, lateral, |z| {
+        Column::from_boundary_layer_scaled(&bl, s0.precipitation_mm_h, scale, |z| {
             let s = met.sample(x_m, y_m, z, t_s);
             [s.wind_u_m_s, s.wind_v_m_s, s.wind_w_m_s]
         })

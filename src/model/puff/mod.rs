@@ -335,8 +335,7 @@ impl<'a> PuffRun<'a> {
             ds_growth / n as f64,
         );
         let precipitation_mm_h = mid.precipitation_mm_h;
-        // Measured lateral turbulence (σθ) scales σv as it does for the particle model; without
-        // it the slow meander of the wind is added, also as there (`met::meander`).
+        // Measured lateral turbulence (σθ) scales σv as it does for the particle model.
         let sigma_v_scale = self.met.sigma_v_scale(xm, ym, p.t_s + 0.5 * tau);
         for _ in 0..n {
             // A dense cloud stands on the ground and is reported there in every layer.
@@ -359,19 +358,11 @@ impl<'a> PuffRun<'a> {
                 (None, GrowthMode::Turbulence) => {
                     let z = p.effective_height_m().max(floor);
                     let mut t = crate::met::turbulence::hanna(&bl, z);
+                    t.sigma_v_m_s *= sigma_v_scale;
                     // A measured σv = σθ·u goes to zero with the wind; calm air keeps at least
                     // the calm-threshold turbulence.
                     let calm_sigma_v = crate::met::turbulence::hanna(&calm_bl, z).sigma_v_m_s;
-                    let t = match sigma_v_scale {
-                        Some(s) => {
-                            t.sigma_v_m_s = (t.sigma_v_m_s * s).max(calm_sigma_v);
-                            t
-                        }
-                        None => {
-                            t.sigma_v_m_s = t.sigma_v_m_s.max(calm_sigma_v);
-                            crate::met::meander::with_meander(t)
-                        }
-                    };
+                    t.sigma_v_m_s = t.sigma_v_m_s.max(calm_sigma_v);
                     p.grow_turbulent(&t, sub_t, sub_ds)
                 }
             };
