@@ -274,6 +274,14 @@ fn book_loss(src: SourceRec, age1_s: f32, class_index: u32, x_m: f32, y_m: f32, 
     }
 }
 
+// The unit vector of the horizontal wind (u, v), along which u′ acts (v′ across it); east
+// where the wind is below 10⁻⁶ m/s (twin: `wind_frame` in step.rs).
+fn wind_frame(u: f32, v: f32) -> vec2<f32> {
+    let speed2 = u * u + v * v;
+    let inv = 1.0 / sqrt(max(speed2, 1.0e-12));
+    return select(vec2<f32>(u * inv, v * inv), vec2<f32>(1.0, 0.0), speed2 <= 1.0e-12);
+}
+
 // Reflects a particle that moved from z_from to z perfectly at the lid (from either side)
 // and at the ground; returns (z, ŵ) (twin: step::reflect).
 fn reflect(z_in: f32, wn_in: f32, lid_m: f32, z_from: f32) -> vec2<f32> {
@@ -344,8 +352,10 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
         } else {
             wn = rw * wn + drift + sqrt(max(1.0 - rw * rw, 0.0)) * xi.z;
         }
-        x = x + (lv.wind.x + up) * dt;
-        y = y + (lv.wind.y + vp) * dt;
+        // u′ along the mean wind, v′ across it (twin: step.rs).
+        let e = wind_frame(lv.wind.x, lv.wind.y);
+        x = x + (lv.wind.x + up * e.x - vp * e.y) * dt;
+        y = y + (lv.wind.y + up * e.y + vp * e.x) * dt;
         let half1 = reflect(z + 0.5 * dt * (lv.wind.z + lv.sigma.z * wn), wn, lid, z);
         z = half1.x;
         wn = half1.y;

@@ -58,3 +58,59 @@ fn displacement_variance_follows_taylor_from_a_tenth_to_a_hundred_time_scales() 
         }
     }
 }
+
+#[test]
+fn along_and_crosswind_spreads_follow_the_wind_whatever_its_direction() {
+    // σu = 2σv along and across a 5 m/s wind blowing east, north, north-east and
+    // south-south-west: the along-wind and crosswind displacement variances are Taylor's for
+    // σu and σv in every direction (they were swapped for a wind blowing north, when u′ was
+    // applied along the grid's east).
+    let (sigma_u, sigma_v, t_l, t_s, n) = (1.0, 0.5, 20.0, 200.0, 40_000);
+    let turbulence = Turbulence {
+        sigma_u_m_s: sigma_u,
+        sigma_v_m_s: sigma_v,
+        ..Turbulence::homogeneous(0.1, t_l)
+    };
+    let taylor = |sigma: f64| 2.0 * sigma * sigma * t_l * (t_s - t_l * (1.0 - (-t_s / t_l).exp()));
+    for to_deg in [90.0f64, 0.0, 45.0, 200.0] {
+        // Blowing towards `to_deg`, clockwise from north.
+        let (ex, ey) = (to_deg.to_radians().sin(), to_deg.to_radians().cos());
+        let column = Column::homogeneous(turbulence, [5.0 * ex, 5.0 * ey, 0.0], None);
+        let mut cfg = LagrangianConfig {
+            seed: 1982,
+            model_top_m: 1.0e9,
+            ..Default::default()
+        };
+        cfg.step.time_step_factor = 0.05;
+        cfg.step.min_time_step_s = 1.0e-3;
+        cfg.step.max_time_step_s = 1.0;
+        let g = grid(1, 1, 1.0e6, -5.0e5, -5.0e5, &[(0.0, 1.0e6)], &[t_s]);
+        let plans = [source(
+            [0.0, 0.0, 50_000.0],
+            0.0,
+            0.0,
+            t_s,
+            &[emission(0, 1.0, 0.0, no_deposition())],
+            n,
+        )];
+        let out = run(&plans, &[tracer()], &g, column, &cfg, t_s);
+        let (mut along, mut across) = (0.0f64, 0.0f64);
+        for p in &out.particles {
+            let (dx, dy) = (
+                f64::from(p.pos[0]) - 5.0 * ex * t_s,
+                f64::from(p.pos[1]) - 5.0 * ey * t_s,
+            );
+            along += (dx * ex + dy * ey).powi(2);
+            across += (-dx * ey + dy * ex).powi(2);
+        }
+        for (name, var, sigma) in [("along", along, sigma_u), ("across", across, sigma_v)] {
+            let rel = var / n as f64 / taylor(sigma) - 1.0;
+            eprintln!("to {to_deg}°, {name}: {:+.2} %", rel * 100.0);
+            assert!(
+                rel.abs() < 0.04,
+                "wind to {to_deg}°, {name}-wind variance {:+.2} % from Taylor",
+                rel * 100.0
+            );
+        }
+    }
+}

@@ -22,8 +22,15 @@
 //! ∂lnρ/∂z, zero in the analytic cases). Inside a convective
 //! layer the vertical velocity is skewed instead ([`super::convective`]): the same update with
 //! the bi-Gaussian PDF's drift in place of ∂σw/∂z. The particle record
-//! stores ŵ in `vel[2]`, u′ and v′ in m/s. Positions advance with the mean wind plus the
-//! turbulent velocity, `Δx = (U + u′)Δt`.
+//! stores ŵ in `vel[2]`, u′ and v′ in m/s. u′ is along the local mean wind and v′ across it
+//! (to its left), as σu, σv and T_Lu, T_Lv are defined (Hanna 1982: σu = 2.0u* and σv = 1.3u*
+//! in neutral air; a measured σθ sets σv, the crosswind part): positions advance by
+//! `Δx = (U + u′·e_x − v′·e_y)Δt`, `Δy = (V + u′·e_y + v′·e_x)Δt` with e the unit vector
+//! of the horizontal wind ([`wind_frame`]; east where the wind is below 10⁻⁶ m/s). Applying
+//! u′ and v′ along the grid's east and north instead, as FLEXPART does, gives a plume
+//! travelling north the along-wind σu as its crosswind spread — 1.5× Hanna's σv in neutral
+//! and stable air — and puts a measured σθ along the wind: the width of a plume depended on
+//! the wind direction.
 //!
 //! The height advances by a symmetric splitting (Leimkuhler & Matthews 2013): half a step
 //! `Δz/2 = σw ŵ Δt/2` with the old velocity, the velocity update with the turbulence at that
@@ -217,6 +224,21 @@ fn flush(pending: &mut LanePending, index: usize, on_loss: &mut impl FnMut(usize
     }
 }
 
+/// The unit vector (e_x, e_y) of the horizontal wind (u, v), along which u′ acts (v′ across
+/// it); east where the wind is below 10⁻⁶ m/s and has no direction. Twin: `wind_frame` in
+/// `shaders/lagrangian.wgsl`.
+#[inline(always)]
+pub fn wind_frame(u: f32, v: f32) -> [f32; 2] {
+    let speed2 = u * u + v * v;
+    let calm = speed2 <= 1.0e-12;
+    let inv = 1.0 / speed2.max(1.0e-12).sqrt();
+    if calm {
+        [1.0, 0.0]
+    } else {
+        [u * inv, v * inv]
+    }
+}
+
 /// Reflects a particle that moved from `z_from` to `z` perfectly at the lid (from either side)
 /// and at the ground: the height is mirrored and the normalised vertical velocity reversed.
 #[inline(always)]
@@ -383,8 +405,9 @@ fn sub_step<const SINGLE: bool>(
         let lv = &mid[l];
         let sw = lv.sigma[2];
         let d = dt[l];
-        s.x[l] += (lv.wind[0] + s.up[l]) * d;
-        s.y[l] += (lv.wind[1] + s.vp[l]) * d;
+        let [ex, ey] = wind_frame(lv.wind[0], lv.wind[1]);
+        s.x[l] += (lv.wind[0] + s.up[l] * ex - s.vp[l] * ey) * d;
+        s.y[l] += (lv.wind[1] + s.up[l] * ey + s.vp[l] * ex) * d;
         let z = s.z[l];
         (s.z[l], s.wn[l]) = reflect(
             z + 0.5 * d * (lv.wind[2] + sw * s.wn[l]),
