@@ -111,8 +111,8 @@ pub(crate) fn colour_bar(
         Scale::Fraction => (6, &|v| format!("{:.0} %", 100.0 * v)),
     };
     // The criterion that anchors the scale, marked across the bar and named beside it.
-    if let Some(c) = hz.criterion.filter(|_| hz.scale == Scale::Log) {
-        let y = c.log10();
+    if let Some(c) = hz.criterion.as_ref().filter(|_| hz.scale == Scale::Log) {
+        let y = c.value.log10();
         bar.draw_series(std::iter::once(PathElement::new(
             vec![(-0.1, y), (1.1, y)],
             BLACK.stroke_width(2),
@@ -121,10 +121,12 @@ pub(crate) fn colour_bar(
         // (The chart's coordinates are the bitmap's; the panel's texts are placed in its own.)
         let (px, py) = bar.backend_coord(&(1.0, y));
         let (ox, oy) = area.get_base_pixel();
-        for (k, line) in ["lowest", "criterion"].iter().enumerate() {
+        let lines = wrap(&c.label, 17);
+        let top = py - oy - 7 * lines.len() as i32;
+        for (k, line) in lines.into_iter().enumerate() {
             area.draw(&Text::new(
-                *line,
-                (px - ox + 10, py - oy - 14 + 14 * k as i32),
+                line,
+                (px - ox + 10, top + 14 * k as i32),
                 ("sans-serif", 12),
             ))
             .map_err(|e| e.to_string())?;
