@@ -12,6 +12,7 @@ pub mod kml;
 pub mod local_time;
 pub mod lock;
 pub mod map;
+mod map_hazard;
 mod map_marks;
 mod map_panel;
 pub mod netcdf;
