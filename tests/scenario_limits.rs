@@ -171,3 +171,18 @@ fn a_start_year_far_from_any_weather_warns_but_runs() {
         "{w:?}"
     );
 }
+
+/// A subnormal wind (1e-310 m/s) ran a dense puff scenario that put nothing on the grid while
+/// its budget kept all of it airborne over the domain (found by a fuzz review): a uniform wind
+/// below 1 mm/s is refused, naming the calm floor; 1 mm/s itself runs as a calm.
+#[test]
+fn a_wind_lighter_than_a_millimetre_a_second_is_refused() {
+    for light in ["1e-310", "0.0005"] {
+        fails_with(
+            &VALID.replace("wind_speed_m_s = 5.0", &format!("wind_speed_m_s = {light}")),
+            &["meteorology.wind_speed_m_s", light, "≥ 0.001"],
+        );
+    }
+    let calm = VALID.replace("wind_speed_m_s = 5.0", "wind_speed_m_s = 0.001");
+    assert!(Scenario::parse(&calm, Path::new("calm.toml")).is_ok());
+}

@@ -2,12 +2,18 @@
 
 use super::*;
 
+/// The lightest uniform wind a scenario may give (m/s); lighter is a calm.
+const MIN_WIND_SPEED_M_S: f64 = 0.001;
+
 pub(super) fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<UniformMetSpec> {
     let n0 = p.count();
+    // Below a millimetre a second the wind is a calm, which every model floors (0.5 m/s); a
+    // subnormal speed (1e-310) sent the puff model's arithmetic to zero and its run put
+    // nothing on the grid while its budget kept everything airborne over it.
     let speed = p.req(
         "meteorology.wind_speed_m_s",
         u.wind_speed_m_s,
-        Bounds::new(0.0, false, 60.0, true, "m/s"),
+        Bounds::new(MIN_WIND_SPEED_M_S, true, 60.0, true, "m/s"),
     );
     let z0 = p.opt(
         "meteorology.roughness_length_m",
