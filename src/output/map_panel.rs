@@ -104,10 +104,10 @@ pub(crate) fn colour_bar(
         )
     }))
     .map_err(|e| e.to_string())?;
+    let unit = hz.unit;
+    let decade = move |v: &f64| decade_label(v.round() as i32, unit);
     let (labels, format): (usize, &dyn Fn(&f64) -> String) = match hz.scale {
-        Scale::Log => ((hi - lo).round() as usize + 1, &|v| {
-            format!("1e{:.0}", v.round())
-        }),
+        Scale::Log => ((hi - lo).round() as usize + 1, &decade),
         Scale::Fraction => (6, &|v| format!("{:.0} %", 100.0 * v)),
     };
     // The criterion that anchors the scale, marked across the bar and named beside it.
@@ -151,6 +151,34 @@ pub(crate) fn colour_bar(
     draw_lines(area, &lines, (8, 30), 18)
 }
 
+/// The label of the decade 10^`exponent` of a field in `unit`, as a reader says it: doses in
+/// Sv, mSv or µSv ("100 mSv", "1 µSv"), other units as plain numbers from 0.001 to 10 000
+/// ("0.01", "1000"), powers of ten beyond ("1e-5").
+pub(crate) fn decade_label(exponent: i32, unit: &str) -> String {
+    let plain = |e: i32| {
+        if (0..=4).contains(&e) {
+            format!("{}", 10u32.pow(e as u32))
+        } else if (-3..0).contains(&e) {
+            format!("{:.*}", (-e) as usize, 10f64.powi(e))
+        } else {
+            format!("1e{e}")
+        }
+    };
+    if unit == "Sv" {
+        let (shift, prefix) = match exponent {
+            e if e >= 0 => (0, ""),
+            -3..=-1 => (3, "m"),
+            _ => (6, "µ"),
+        };
+        let e = exponent + shift;
+        if (0..=2).contains(&e) {
+            return format!("{} {prefix}Sv", 10u32.pow(e as u32));
+        }
+        return format!("{} Sv", plain(exponent));
+    }
+    plain(exponent)
+}
+
 /// Draws `lines` of 13 px text, the first at `(x, y)` of `area`, each `line_px` below the last.
 pub(crate) fn draw_lines(
     area: &DrawingArea<BitMapBackend, Shift>,
@@ -172,6 +200,23 @@ pub(crate) fn draw_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_bar_decades_read_in_the_units_a_reader_uses() {
+        let sv = |e| decade_label(e, "Sv");
+        assert_eq!(
+            (-8..=2).map(sv).collect::<Vec<_>>(),
+            [
+                "1e-8 Sv", "1e-7 Sv", "1 µSv", "10 µSv", "100 µSv", "1 mSv", "10 mSv", "100 mSv",
+                "1 Sv", "10 Sv", "100 Sv"
+            ]
+        );
+        let mg = |e| decade_label(e, "mg m-3");
+        assert_eq!(
+            (-5..=5).map(mg).collect::<Vec<_>>(),
+            ["1e-5", "1e-4", "0.001", "0.01", "0.1", "1", "10", "100", "1000", "10000", "1e5"]
+        );
+    }
 
     #[test]
     fn panel_texts_wrap_at_spaces_near_the_panel_width() {
