@@ -190,7 +190,7 @@ fn sigma_theta_out_of_range() {
 fn negative_wind_speed() {
     fails_with(
         &VALID.replace("wind_speed_m_s = 5.0", "wind_speed_m_s = -2.0"),
-        &["meteorology.wind_speed_m_s = -2", "> 0"],
+        &["meteorology.wind_speed_m_s = -2", "≥ 0.001"],
     );
 }
 
