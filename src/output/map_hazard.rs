@@ -9,7 +9,7 @@ use ndarray::Array2;
 use crate::exposure::{RadiologicalDose, DOSE_WINDOWS_S};
 use crate::field::Fields;
 use crate::impact::criteria::{threshold_text, Criterion, DoseQuantity};
-use crate::substance::AEGL_DURATIONS_S;
+use crate::substance::{Threshold, AEGL_DURATIONS_S};
 
 /// Decades of a colour scale set by the field's maximum.
 const DECADES: f64 = 4.0;
@@ -79,26 +79,11 @@ pub(crate) fn hazard(
         let k = AEGL_DURATIONS_S
             .iter()
             .position(|&x| (x - consequence.spec.aegl_duration_s).abs() < 1e-9)?;
-        // Its lowest AEGL at the map's duration (AEGL-1 where there is one), in mg m-3.
-        let minutes = consequence.spec.aegl_duration_s / 60.0;
         let criterion = consequence
             .chemical
             .iter()
             .find(|c| c.chemical == ce.name)
-            .and_then(|c| {
-                c.thresholds
-                    .iter()
-                    .enumerate()
-                    .find_map(|(k, t)| Some((k, t.as_ref()?)))
-            })
-            .map(|(k, t)| MapCriterion {
-                value: t.value_kg_m3 * 1e6,
-                label: format!(
-                    "AEGL-{} ({minutes} min) {}",
-                    k + 1,
-                    threshold_text(t.value_kg_m3, "kg m-3")
-                ),
-            });
+            .and_then(|c| aegl_criterion(&c.thresholds, consequence.spec.aegl_duration_s));
         return Some(Hazard {
             values: ce
                 .peak_mean_kg_m3
@@ -154,17 +139,14 @@ fn dose_hazard(d: &RadiologicalDose) -> Option<DoseHazard> {
 /// 100 mSv in 7 days for evacuation), else over any window: the quantity the map shows,
 /// not an averted or a thyroid dose.
 fn dose_criterion(criteria: &[Criterion], window_s: f64) -> Option<MapCriterion> {
-    let projected = || {
+    let lowest = |same_window: bool| {
         criteria
             .iter()
             .filter(|c| c.quantity == DoseQuantity::EffectiveProjected && c.threshold_sv > 0.0)
+            .filter(|c| !same_window || (c.window_s - window_s).abs() < 1.0)
+            .min_by(|a, b| a.threshold_sv.total_cmp(&b.threshold_sv))
     };
-    let same_window = projected().filter(|c| (c.window_s - window_s).abs() < 1.0);
-    let lowest = |it: &mut dyn Iterator<Item = &Criterion>| {
-        it.min_by(|a, b| a.threshold_sv.total_cmp(&b.threshold_sv))
-            .cloned()
-    };
-    let c = lowest(&mut same_window.into_iter()).or_else(|| lowest(&mut projected()))?;
+    let c = lowest(true).or_else(|| lowest(false))?;
     Some(MapCriterion {
         value: c.threshold_sv,
         label: format!(
@@ -173,6 +155,23 @@ fn dose_criterion(criteria: &[Criterion], window_s: f64) -> Option<MapCriterion>
             threshold_text(c.threshold_sv, "Sv"),
             c.window_s / 86_400.0,
             c.set.replace('_', " ")
+        ),
+    })
+}
+
+/// A chemical's lowest AEGL at the map's duration (AEGL-1 where there is one), in mg m-3.
+fn aegl_criterion(thresholds: &[Option<Threshold>; 3], duration_s: f64) -> Option<MapCriterion> {
+    let (k, t) = thresholds
+        .iter()
+        .enumerate()
+        .find_map(|(k, t)| Some((k, t.as_ref()?)))?;
+    Some(MapCriterion {
+        value: t.value_kg_m3 * 1e6,
+        label: format!(
+            "AEGL-{} ({} min) {}",
+            k + 1,
+            duration_s / 60.0,
+            threshold_text(t.value_kg_m3, "kg m-3")
         ),
     })
 }
@@ -221,6 +220,27 @@ pub(crate) fn scale_position(scale: Scale, (lo, hi): (f64, f64), v: f64) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chemical_map_is_anchored_on_its_lowest_aegl_at_the_map_duration() {
+        let t = |value_kg_m3: f64| Threshold {
+            value_kg_m3,
+            source: String::new(),
+            verification: String::new(),
+            verified: true,
+        };
+        let c = aegl_criterion(
+            &[Some(t(1.45e-6)), Some(t(5.8e-6)), Some(t(5.8e-5))],
+            3600.0,
+        );
+        let c = c.unwrap();
+        assert!((c.value - 1.45).abs() < 1e-12);
+        assert_eq!(c.label, "AEGL-1 (60 min) 1.45 mg m-3");
+        // No AEGL-1 recommended: the AEGL-2 anchors the scale, named as such.
+        let c = aegl_criterion(&[None, Some(t(5.8e-6)), Some(t(5.8e-5))], 600.0).unwrap();
+        assert_eq!(c.label, "AEGL-2 (10 min) 5.80 mg m-3");
+        assert!(aegl_criterion(&[None, None, None], 600.0).is_none());
+    }
 
     #[test]
     fn a_dose_map_is_anchored_on_the_projected_effective_dose_criterion_of_its_window() {
