@@ -1,6 +1,7 @@
 //! Throughput of the puff model and of the netCDF writer, the two hot paths that the other
 //! benches leave out. The puffs: the shipped Saint John rail-car rupture (one dense cloud, then
-//! a passive puff) and the Lepreau backing-wind release (a puff train in a turning wind), each a
+//! a passive puff), the Lepreau backing-wind release (a puff train in a turning wind) and the
+//! rail-car leak in near-calm air (slices of a slumped dense plume), each a
 //! whole `simulate` (puff steps, sampling onto the grid, consequences), quoted in grid cells ×
 //! output times per second. The writer: the Lepreau stack run's `fields.nc` (every species,
 //! dose and zone field, chunked and deflated), in grid cells × layers × times per second.
@@ -39,6 +40,22 @@ fn bench(c: &mut Criterion) {
             b.iter(|| simulate(black_box(&s), &options).expect("the puff run"))
         });
     }
+    // The rail-car leak in near-calm air (0.3 m/s), as puffs: slices of a slumped dense plume
+    // σ ≈ 2.5 km wide and narrow along the wind, the widest segments the sampler meets.
+    let railcar = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join("saint_john_chlorine_railcar.toml");
+    let text = std::fs::read_to_string(&railcar)
+        .expect("the rail-car scenario")
+        .replace("wind_speed_m_s = 2.5", "wind_speed_m_s = 0.3")
+        .replace("kind = \"gaussian_plume\"", "kind = \"gaussian_puff\"")
+        .replace("duration_s = 7200", "duration_s = 3600");
+    let s = Scenario::parse(&text, &railcar).expect("the calm rail-car scenario");
+    let grid = plume::field::GridSpec::from_scenario(&s);
+    g.throughput(Throughput::Elements((grid.nx * grid.ny * grid.nt()) as u64));
+    g.bench_function("saint_john_chlorine_railcar_calm", |b| {
+        b.iter(|| simulate(black_box(&s), &options).expect("the calm puff run"))
+    });
     g.finish();
 
     let s = scenario("lepreau_stack_east_wind.toml");

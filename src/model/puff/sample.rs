@@ -62,96 +62,171 @@ pub struct Segment {
 
 impl Segment {
     /// Time-integrated horizontal density (s m⁻²) per unit mass at (x, y).
-    #[inline]
     pub fn horizontal_s_m2(&self, x_m: f64, y_m: f64) -> f64 {
         self.horizontal_with_sigmas_s_m2(self.sigma_along_m, self.sigma_y_m, x_m, y_m)
     }
 
     /// [`Segment::horizontal_s_m2`] for a puff of widths `sa` along its path and `s` across
     /// it instead of its own.
-    #[inline]
     pub fn horizontal_with_sigmas_s_m2(&self, sa: f64, s: f64, x_m: f64, y_m: f64) -> f64 {
-        let len = self.dx_m.hypot(self.dy_m);
-        let (rx, ry) = (x_m - self.x0_m, y_m - self.y0_m);
-        if len < 1e-9 * s {
-            let norm = self.duration_s / (std::f64::consts::TAU * s * s);
-            return norm * (-(rx * rx + ry * ry) / (2.0 * s * s)).exp();
-        }
-        let norm = self.duration_s / (std::f64::consts::TAU * sa * s);
-        let (ex, ey) = (self.dx_m / len, self.dy_m / len);
-        let a = rx * ex + ry * ey;
-        let c = -rx * ey + ry * ex;
-        let cross = c * c / (2.0 * s * s);
-        if cross > 0.5 * REACH_SIGMA * REACH_SIGMA {
-            return 0.0;
-        }
-        let k = std::f64::consts::SQRT_2 * sa;
-        let (p, q) = (a / k, (a - len) / k);
-        let bracket = erf_difference(p, q);
-        norm * (-cross).exp() * sa * (std::f64::consts::PI / 2.0).sqrt() / len * bracket
+        Sampler::points(self, sa, s).value(x_m, y_m)
     }
 
-    /// Mean of [`Segment::horizontal_s_m2`] over a square of side `d` centred at (x, y), in
-    /// closed form: exactly the grid cell for a stationary puff (a circular Gaussian is the
-    /// product of its x and y factors, each averaged by a difference of erf), and for a moving
-    /// one the square turned along the path, where the cross-path factor averages to a
-    /// difference of erf and the along-path bracket to differences of its antiderivative
-    /// G(u) = u·erf(u) + e^(−u²)/√π — the same area and centre as the cell.
-    ///
-    /// A puff narrower along its path than across it is widened along it to at least ~0.6 of
-    /// a cell (as deposits are): the squares turned along the path do not tile the grid, and
-    /// only a spread along the path makes their means add up to the puff's integral
-    /// (to ~1e-3; a 45° segment with σ along it of 0.1 m put 0.76–1.18 of its mass on a grid
-    /// of 100 m cells without it).
+    /// Mean of [`Segment::horizontal_s_m2`] over a square of side `d` centred at (x, y)
+    /// ([`Sampler::cells`]).
     pub fn cell_mean_s_m2(&self, x_m: f64, y_m: f64, d: f64) -> f64 {
-        let s = self.sigma_y_m;
-        let sa = if self.sigma_along_m < s {
-            self.sigma_along_m.hypot(0.6 * d).min(s)
-        } else {
-            s
-        };
-        let k = std::f64::consts::SQRT_2 * s;
-        let len = self.dx_m.hypot(self.dy_m);
-        let (rx, ry) = (x_m - self.x0_m, y_m - self.y0_m);
-        let root_half_pi = (std::f64::consts::PI / 2.0).sqrt();
-        // Mean of exp(−u²/(2σ²)) over [u − d/2, u + d/2].
-        let gauss_mean =
-            |u: f64| s * root_half_pi / d * erf_difference((u + 0.5 * d) / k, (u - 0.5 * d) / k);
-        if len < 1e-9 * s {
-            let norm = self.duration_s / (std::f64::consts::TAU * s * s);
-            return norm * gauss_mean(rx) * gauss_mean(ry);
-        }
-        let norm = self.duration_s / (std::f64::consts::TAU * sa * s);
-        let (ex, ey) = (self.dx_m / len, self.dy_m / len);
-        let a = rx * ex + ry * ey;
-        let c = -rx * ey + ry * ex;
-        let ka = std::f64::consts::SQRT_2 * sa;
-        let g = |u: f64| u * libm::erf(u) + (-u * u).exp() / std::f64::consts::PI.sqrt();
-        // Differences of G may round below zero beyond the segment's ends.
-        let along = (ka / d
-            * ((g((a + 0.5 * d) / ka) - g((a - 0.5 * d) / ka))
-                - (g((a + 0.5 * d - len) / ka) - g((a - 0.5 * d - len) / ka))))
-        .max(0.0);
-        norm * gauss_mean(c) * sa * root_half_pi / len * along
+        Sampler::cells(self, d).value(x_m, y_m)
     }
 
     /// Whether the segment deposits anything.
     pub fn deposits(&self) -> bool {
         self.dry.iter().chain(&self.wet).any(|d| *d > 0.0)
     }
+}
 
-    /// The bounding box (x0, x1, y0, y1) beyond which a puff of width `sigma_m` on this
-    /// segment leaves nothing.
-    pub fn reach(&self, sigma_m: f64) -> (f64, f64, f64, f64) {
-        let r = REACH_SIGMA * sigma_m;
-        let (xa, xb) = (self.x0_m, self.x0_m + self.dx_m);
-        let (ya, yb) = (self.y0_m, self.y0_m + self.dy_m);
-        (
-            xa.min(xb) - r,
-            xa.max(xb) + r,
-            ya.min(yb) - r,
-            ya.max(yb) + r,
-        )
+/// One segment's time-integrated horizontal density, either at points or as means over
+/// cells, with everything that does not depend on the receptor worked out once: a segment is
+/// sampled at up to ~10⁵ cells (a slumped dense slice σ = 2.5 km wide on 100 m cells).
+///
+/// Beyond [`REACH_SIGMA`] of the path on either axis — across it, or before its start and past
+/// its end — it gives nothing, so a slice narrow along its path touches only a strip of its
+/// bounding box, and [`Sampler::row_span`] gives the cells of a row that it can reach.
+#[derive(Debug, Clone, Copy)]
+pub struct Sampler {
+    x0_m: f64,
+    y0_m: f64,
+    /// Path length (m) and unit vector along it; `None` for a stationary (circular) puff.
+    path: Option<(f64, f64, f64)>,
+    sigma_along_m: f64,
+    sigma_m: f64,
+    /// Δt/(2π σ_a σ) (s m⁻²).
+    norm_s_m2: f64,
+    /// The side of the cells averaged over (m); `None` for point values.
+    cell_m: Option<f64>,
+    /// How far from the path (across) and beyond its ends (along) anything arrives (m).
+    reach_along_m: f64,
+    reach_cross_m: f64,
+}
+
+impl Sampler {
+    /// Point values of `seg` with widths `sa` along its path and `s` across it:
+    ///
+    ///   ∫C dt/M = Δt/(2π σ_a σ) · exp(−c²/(2σ²)) · σ_a√(π/2)/L · [erf(a/(√2σ_a)) − erf((a−L)/(√2σ_a))]
+    ///
+    /// (module docs), and the stationary circular puff when L → 0.
+    pub fn points(seg: &Segment, sa: f64, s: f64) -> Self {
+        Self::new(seg, sa, s, None)
+    }
+
+    /// Means over the cells of side `d` of a grid, in closed form: exactly the grid cell for a
+    /// stationary puff (a circular Gaussian is the product of its x and y factors, each
+    /// averaged by a difference of erf), and for a moving one the square turned along the
+    /// path, where the cross-path factor averages to a difference of erf and the along-path
+    /// bracket to differences of its antiderivative G(u) = u·erf(u) + e^(−u²)/√π — the same
+    /// area and centre as the cell.
+    ///
+    /// A puff narrower along its path than across it is widened along it to at least ~0.6 of
+    /// a cell (as deposits are): the squares turned along the path do not tile the grid, and
+    /// only a spread along the path makes their means add up to the puff's integral
+    /// (to ~1e-3; a 45° segment with σ along it of 0.1 m put 0.76–1.18 of its mass on a grid
+    /// of 100 m cells without it).
+    pub fn cells(seg: &Segment, d: f64) -> Self {
+        let s = seg.sigma_y_m;
+        let sa = if seg.sigma_along_m < s {
+            seg.sigma_along_m.hypot(0.6 * d).min(s)
+        } else {
+            s
+        };
+        Self::new(seg, sa, s, Some(d))
+    }
+
+    fn new(seg: &Segment, sa: f64, s: f64, cell_m: Option<f64>) -> Self {
+        let len = seg.dx_m.hypot(seg.dy_m);
+        let path = (len >= 1e-9 * s).then(|| (len, seg.dx_m / len, seg.dy_m / len));
+        // A stationary puff is circular (σ on both axes).
+        let sa = if path.is_some() { sa } else { s };
+        let half_cell = 0.5 * cell_m.unwrap_or(0.0);
+        Sampler {
+            x0_m: seg.x0_m,
+            y0_m: seg.y0_m,
+            path,
+            sigma_along_m: sa,
+            sigma_m: s,
+            norm_s_m2: seg.duration_s / (std::f64::consts::TAU * sa * s),
+            cell_m,
+            reach_along_m: REACH_SIGMA * sa + half_cell,
+            reach_cross_m: REACH_SIGMA * s + half_cell,
+        }
+    }
+
+    /// The time-integrated density per unit mass (s m⁻²) at (x, y), or the mean over the cell
+    /// centred there.
+    #[inline]
+    pub fn value(&self, x_m: f64, y_m: f64) -> f64 {
+        let (rx, ry) = (x_m - self.x0_m, y_m - self.y0_m);
+        let Some((len, ex, ey)) = self.path else {
+            if rx.abs() > self.reach_cross_m || ry.abs() > self.reach_cross_m {
+                return 0.0;
+            }
+            return self.norm_s_m2 * self.cross(rx) * self.cross(ry);
+        };
+        let a = rx * ex + ry * ey;
+        let c = -rx * ey + ry * ex;
+        if c.abs() > self.reach_cross_m || a < -self.reach_along_m || a > len + self.reach_along_m {
+            return 0.0;
+        }
+        let sa = self.sigma_along_m;
+        let ka = std::f64::consts::SQRT_2 * sa;
+        let root_half_pi = (std::f64::consts::PI / 2.0).sqrt();
+        let along = match self.cell_m {
+            None => erf_difference(a / ka, (a - len) / ka),
+            Some(d) => {
+                let g = |u: f64| u * libm::erf(u) + (-u * u).exp() / std::f64::consts::PI.sqrt();
+                // Differences of G may round below zero beyond the segment's ends.
+                (ka / d
+                    * ((g((a + 0.5 * d) / ka) - g((a - 0.5 * d) / ka))
+                        - (g((a + 0.5 * d - len) / ka) - g((a - 0.5 * d - len) / ka))))
+                .max(0.0)
+            }
+        };
+        self.norm_s_m2 * self.cross(c) * sa * root_half_pi / len * along
+    }
+
+    /// exp(−u²/(2σ²)) at u, or its mean over [u − d/2, u + d/2] for cells of side d.
+    #[inline]
+    fn cross(&self, u: f64) -> f64 {
+        let s = self.sigma_m;
+        match self.cell_m {
+            None => (-u * u / (2.0 * s * s)).exp(),
+            Some(d) => {
+                let k = std::f64::consts::SQRT_2 * s;
+                s * (std::f64::consts::PI / 2.0).sqrt() / d
+                    * erf_difference((u + 0.5 * d) / k, (u - 0.5 * d) / k)
+            }
+        }
+    }
+
+    /// The x range (m) outside which [`Sampler::value`] is zero on the row at `y_m`, or
+    /// `None` where the whole row is.
+    pub fn row_span(&self, y_m: f64) -> Option<(f64, f64)> {
+        let ry = y_m - self.y0_m;
+        let (ra, rc) = (self.reach_along_m, self.reach_cross_m);
+        let Some((len, ex, ey)) = self.path else {
+            return (ry.abs() <= rc).then_some((self.x0_m - rc, self.x0_m + rc));
+        };
+        // a = rx·ex + ry·ey in [−ra, len + ra] and c = −rx·ey + ry·ex in [−rc, rc].
+        let mut span = (f64::NEG_INFINITY, f64::INFINITY);
+        let mut within = |lo: f64, hi: f64, k: f64, offset: f64| {
+            // k·rx + offset in [lo, hi].
+            if k.abs() < 1e-12 {
+                return (lo..=hi).contains(&offset);
+            }
+            let (p, q) = ((lo - offset) / k, (hi - offset) / k);
+            span = (span.0.max(p.min(q)), span.1.min(p.max(q)));
+            true
+        };
+        let inside = within(-ra, len + ra, ex, ry * ey) && within(-rc, rc, -ey, ry * ex);
+        (inside && span.0 <= span.1).then_some((self.x0_m + span.0, self.x0_m + span.1))
     }
 }
 
@@ -204,28 +279,20 @@ impl Accumulator {
     pub fn add(&mut self, segments: &[Segment]) {
         let (nx, nz, nsp) = (self.nx, self.nz, self.nsp);
         let (x0, y0, dx) = (self.x0_m, self.y0_m, self.dx_m);
-        // Deposits are laid down with the puff widened to at least ~0.6 cells, so that their sum
-        // over cells keeps their mass (to ~1e-3) even for puffs narrower than a cell. A
-        // concentration is the cell's mean where the puff is narrower than
-        // [`NARROW_CELLS`] cells ([`Segment::cell_mean_s_m2`]), else the value at the centre.
-        let min_sigma = 0.6 * dx;
-        let dep_sigma: Vec<(f64, f64)> = segments
+        // A concentration is the cell's mean where the puff is narrower than [`NARROW_CELLS`]
+        // cells ([`Sampler::cells`]), else the value at the centre. Deposits are laid down the
+        // same way, so that a cell's deposit is where the air it came from was (dry deposition
+        // ∝ the cell's time-integrated concentration) and their sum over cells keeps their
+        // mass (exactly for a stationary puff, to ~1e-3 for a moving one narrower than a cell).
+        // Each row visits only the cells a segment can reach ([`Sampler::row_span`]).
+        let samplers: Vec<Sampler> = segments
             .iter()
-            .map(|s| {
-                (
-                    s.sigma_along_m.hypot(min_sigma),
-                    s.sigma_y_m.hypot(min_sigma),
-                )
-            })
-            .collect();
-        let reach: Vec<(f64, f64, f64, f64)> = segments
-            .iter()
-            .zip(&dep_sigma)
-            .map(|(s, &d)| {
-                // Widened by half a cell: a cell whose centre is out of reach may still hold
-                // part of a narrow puff.
-                let (xa, xb, ya, yb) = s.reach(if s.deposits() { d.1 } else { s.sigma_y_m });
-                (xa - 0.5 * dx, xb + 0.5 * dx, ya - 0.5 * dx, yb + 0.5 * dx)
+            .map(|seg| {
+                if seg.sigma_along_m.min(seg.sigma_y_m) < NARROW_CELLS * dx {
+                    Sampler::cells(seg, dx)
+                } else {
+                    Sampler::points(seg, seg.sigma_along_m, seg.sigma_y_m)
+                }
             })
             .collect();
         self.data
@@ -234,11 +301,10 @@ impl Accumulator {
             .enumerate()
             .for_each(|(j, (row, ground))| {
                 let y = y0 + j as f64 * dx;
-                for ((seg, &(xa, xb, ya, yb)), &sd) in segments.iter().zip(&reach).zip(&dep_sigma) {
-                    let narrow = seg.sigma_along_m.min(seg.sigma_y_m) < NARROW_CELLS * dx;
-                    if y < ya || y > yb {
+                for (seg, sampler) in segments.iter().zip(&samplers) {
+                    let Some((xa, xb)) = sampler.row_span(y) else {
                         continue;
-                    }
+                    };
                     let i0 = ((xa - x0) / dx).ceil().max(0.0) as usize;
                     let i1 = (((xb - x0) / dx).floor().min(nx as f64 - 1.0)).max(-1.0);
                     if i1 < 0.0 {
@@ -247,26 +313,22 @@ impl Accumulator {
                     let deposits = seg.deposits();
                     for i in i0..=(i1 as usize) {
                         let x = x0 + i as f64 * dx;
-                        let hz = if narrow {
-                            seg.cell_mean_s_m2(x, y, dx)
-                        } else {
-                            seg.horizontal_s_m2(x, y)
-                        };
-                        if hz != 0.0 {
-                            for (k, &v) in seg.vertical_per_m.iter().enumerate() {
-                                let cap = seg
-                                    .ceiling
-                                    .map_or(1.0, |c| c.factor(x, y, hz * v, seg.duration_s));
-                                for (s, &m) in seg.mass.iter().enumerate() {
-                                    if m != 0.0 {
-                                        row[(s * nz + k) * nx + i] += m * hz * v * cap;
-                                    }
+                        let hz = sampler.value(x, y);
+                        if hz == 0.0 {
+                            continue;
+                        }
+                        for (k, &v) in seg.vertical_per_m.iter().enumerate() {
+                            let cap = seg
+                                .ceiling
+                                .map_or(1.0, |c| c.factor(x, y, hz * v, seg.duration_s));
+                            for (s, &m) in seg.mass.iter().enumerate() {
+                                if m != 0.0 {
+                                    row[(s * nz + k) * nx + i] += m * hz * v * cap;
                                 }
                             }
                         }
                         if deposits {
-                            let per_m2 =
-                                seg.horizontal_with_sigmas_s_m2(sd.0, sd.1, x, y) / seg.duration_s;
+                            let per_m2 = hz / seg.duration_s;
                             for s in 0..nsp {
                                 ground[(s * 2) * nx + i] += seg.dry[s] * per_m2;
                                 ground[(s * 2 + 1) * nx + i] += seg.wet[s] * per_m2;
@@ -388,6 +450,30 @@ mod tests {
         );
     }
 
+    /// A puff much narrower than a cell deposits in the cells its air is in, in proportion to
+    /// the air there: dry deposition is v_d times the cell's time-integrated concentration,
+    /// not spread into neighbours the puff never reached.
+    #[test]
+    fn a_narrow_puff_deposits_where_its_air_is() {
+        let dx = 200.0;
+        let mut seg = segment(30.0, -20.0, 0.0, 0.0, 5.0);
+        seg.dry = vec![0.5];
+        let mut acc = Accumulator::new(5, 5, 1, 1, -400.0, -400.0, dx);
+        acc.add(std::slice::from_ref(&seg));
+        let centre = acc.ground[acc.ground_index(0, 0, 2, 2)];
+        assert!((centre * dx * dx / 0.5 - 1.0).abs() < 1e-9, "{centre}");
+        for j in 0..5 {
+            for i in 0..5 {
+                let dep = acc.ground[acc.ground_index(0, 0, j, i)];
+                let air = acc.data[acc.index(0, 0, j, i)];
+                assert!(
+                    (dep - 0.5 / 60.0 * air).abs() <= 1e-12 * centre,
+                    "({i}, {j})"
+                );
+            }
+        }
+    }
+
     /// Brute-force mean of the point values over the square cell of side `d` at (x, y).
     fn brute_cell_mean(seg: &Segment, x: f64, y: f64, d: f64) -> f64 {
         let m = 400;
@@ -422,6 +508,63 @@ mod tests {
         let closed = diagonal.cell_mean_s_m2(0.0, 200.0, 200.0);
         let brute = brute_cell_mean(&diagonal, 0.0, 200.0, 200.0);
         assert!((closed / brute - 1.0).abs() < 0.1, "{closed} vs {brute}");
+    }
+
+    /// The accumulator visits only each row's span of cells a segment can reach: the grid it
+    /// builds is the one from sampling every cell, for paths in any direction, stationary
+    /// puffs, slices narrow along their path, wide and narrow puffs; deposits lie where the
+    /// air was, and both keep their mass on the grid.
+    #[test]
+    fn sampling_row_spans_misses_nothing_of_sampling_every_cell() {
+        let d = 50.0;
+        let (n, x0, y0) = (81, -2000.0, -2000.0);
+        for (dx_m, dy_m) in [
+            (0.0, 0.0),
+            (300.0, 0.0),
+            (0.0, -250.0),
+            (170.0, 120.0),
+            (-90.0, 260.0),
+        ] {
+            for (sigma_y, sigma_along) in [(20.0, 20.0), (400.0, 400.0), (400.0, 0.1), (30.0, 0.1)]
+            {
+                let mut seg = segment(37.0, -11.0, dx_m, dy_m, sigma_y);
+                seg.sigma_along_m = sigma_along;
+                seg.dry = vec![0.25];
+                let mut acc = Accumulator::new(n, n, 1, 1, x0, y0, d);
+                acc.add(std::slice::from_ref(&seg));
+                let narrow = sigma_along.min(sigma_y) < NARROW_CELLS * d;
+                let conc = if narrow {
+                    Sampler::cells(&seg, d)
+                } else {
+                    Sampler::points(&seg, sigma_along, sigma_y)
+                };
+                let (mut total, mut dep_total) = (0.0, 0.0);
+                for j in 0..n {
+                    for i in 0..n {
+                        let (x, y) = (x0 + i as f64 * d, y0 + j as f64 * d);
+                        let want = conc.value(x, y);
+                        let got = acc.data[acc.index(0, 0, j, i)];
+                        total += got * d * d;
+                        assert_eq!(
+                            got, want,
+                            "({dx_m}, {dy_m}) σ {sigma_y}/{sigma_along} at ({x}, {y})"
+                        );
+                        let want = 0.25 * conc.value(x, y) / 60.0;
+                        let got = acc.ground[acc.ground_index(0, 0, j, i)];
+                        assert_eq!(
+                            got, want,
+                            "deposit ({dx_m}, {dy_m}) σ {sigma_y}/{sigma_along} at ({x}, {y})"
+                        );
+                        dep_total += got * d * d;
+                    }
+                }
+                // And the puff is on the grid: the sampling reaches everything it should.
+                if sigma_y < 100.0 {
+                    assert!((total / 60.0 - 1.0).abs() < 2e-3, "{total}");
+                    assert!((dep_total / 0.25 - 1.0).abs() < 2e-3, "{dep_total}");
+                }
+            }
+        }
     }
 
     #[test]
