@@ -412,6 +412,7 @@ fn probability_map(scenario: &Scenario, e: &Ensemble) -> Result<Vec<u8>, String>
                     .join(" / ")
             ),
             unit: "fraction of members",
+            unit_note: None,
             scale: Scale::Fraction,
             criterion: None,
         }),

@@ -184,6 +184,8 @@ pub fn outside_region_warning<'a>(
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChemicalImpact {
     pub chemical: String,
+    /// Its molar mass (g mol⁻¹), for mixing ratios in ppm (25 °C, 1 atm).
+    pub mw_g_per_mol: f64,
     pub duration_s: f64,
     /// AEGL-1/2/3 at that duration (`None` where not recommended).
     pub thresholds: [Option<Threshold>; 3],
@@ -241,6 +243,7 @@ pub fn assess_chemical(
     );
     Ok(ChemicalImpact {
         chemical: chemical.name.clone(),
+        mw_g_per_mol: chemical.mw_g_per_mol,
         duration_s,
         thresholds,
         tier,

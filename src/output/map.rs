@@ -445,6 +445,7 @@ kind = "gaussian_plume"
                 }),
                 name: "probability".into(),
                 unit: "fraction of members",
+                unit_note: None,
                 scale: Scale::Fraction,
                 criterion: None,
             }),

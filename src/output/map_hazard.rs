@@ -8,7 +8,7 @@ use ndarray::Array2;
 
 use crate::exposure::{RadiologicalDose, DOSE_WINDOWS_S};
 use crate::field::Fields;
-use crate::impact::criteria::{threshold_text, Criterion, DoseQuantity};
+use crate::impact::criteria::{ppm_text, threshold_text, Criterion, DoseQuantity};
 use crate::substance::{Threshold, AEGL_DURATIONS_S};
 
 /// Decades of a colour scale set by the field's maximum.
@@ -42,6 +42,8 @@ pub struct Hazard {
     pub values: Array2<f64>,
     pub name: String,
     pub unit: &'static str,
+    /// A line under the unit: what one ppm of a chemical is in mg m-3.
+    pub unit_note: Option<String>,
     pub scale: Scale,
     /// The criterion of the field's own quantity and averaging time, reached or not — the
     /// chemical's lowest AEGL at the map's duration, the lowest projected effective dose over
@@ -83,7 +85,18 @@ pub(crate) fn hazard(
             .chemical
             .iter()
             .find(|c| c.chemical == ce.name)
-            .and_then(|c| aegl_criterion(&c.thresholds, consequence.spec.aegl_duration_s));
+            .and_then(|c| {
+                aegl_criterion(
+                    &c.thresholds,
+                    consequence.spec.aegl_duration_s,
+                    c.mw_g_per_mol,
+                )
+            });
+        let mw = consequence
+            .chemical
+            .iter()
+            .find(|c| c.chemical == ce.name)
+            .map(|c| c.mw_g_per_mol);
         return Some(Hazard {
             values: ce
                 .peak_mean_kg_m3
@@ -95,6 +108,7 @@ pub(crate) fn hazard(
                 consequence.spec.aegl_duration_s / 60.0
             ),
             unit: "mg m-3",
+            unit_note: mw.map(chemical_unit_note),
             scale: Scale::Log,
             criterion,
         });
@@ -107,6 +121,7 @@ pub(crate) fn hazard(
             crate::substance::AmountUnit::Becquerel => "Bq s m-3",
             crate::substance::AmountUnit::Kilogram => "kg s m-3",
         },
+        unit_note: None,
         scale: Scale::Log,
         criterion: None,
     })
@@ -128,6 +143,7 @@ fn dose_hazard(d: &RadiologicalDose) -> Option<DoseHazard> {
             values: d.effective_sv(w),
             name: format!("projected effective dose, {} d", d.windows_s[w] / 86_400.0),
             unit: "Sv",
+            unit_note: None,
             scale: Scale::Log,
             criterion: None,
         },
@@ -159,8 +175,13 @@ fn dose_criterion(criteria: &[Criterion], window_s: f64) -> Option<MapCriterion>
     })
 }
 
-/// A chemical's lowest AEGL at the map's duration (AEGL-1 where there is one), in mg m-3.
-fn aegl_criterion(thresholds: &[Option<Threshold>; 3], duration_s: f64) -> Option<MapCriterion> {
+/// A chemical's lowest AEGL at the map's duration (AEGL-1 where there is one), in mg m-3,
+/// named with its mixing ratio too: the AEGL tables give ppm first.
+fn aegl_criterion(
+    thresholds: &[Option<Threshold>; 3],
+    duration_s: f64,
+    mw_g_per_mol: f64,
+) -> Option<MapCriterion> {
     let (k, t) = thresholds
         .iter()
         .enumerate()
@@ -168,12 +189,27 @@ fn aegl_criterion(thresholds: &[Option<Threshold>; 3], duration_s: f64) -> Optio
     Some(MapCriterion {
         value: t.value_kg_m3 * 1e6,
         label: format!(
-            "AEGL-{} ({} min) {}",
+            "AEGL-{} ({} min) {} = {}",
             k + 1,
             duration_s / 60.0,
-            threshold_text(t.value_kg_m3, "kg m-3")
+            threshold_text(t.value_kg_m3, "kg m-3"),
+            ppm_text(t.value_kg_m3 * 1e6 / mg_m3_per_ppm(mw_g_per_mol))
         ),
     })
+}
+
+/// The concentration (mg m-3) of one ppm by volume of a gas of molar mass `mw_g_per_mol` at
+/// 25 °C and 1 atm (molar volume 24.45 L mol⁻¹), the AEGL tables' conversion.
+fn mg_m3_per_ppm(mw_g_per_mol: f64) -> f64 {
+    mw_g_per_mol / 24.45
+}
+
+/// The unit line of a chemical map: mg m-3 and what one ppm of the chemical is in it.
+fn chemical_unit_note(mw_g_per_mol: f64) -> String {
+    format!(
+        "1 ppm = {} at 25 °C",
+        threshold_text(mg_m3_per_ppm(mw_g_per_mol) * 1e-6, "kg m-3")
+    )
 }
 
 /// The colour-scale range of a field: (lo, hi) in log10 units for [`Scale::Log`], [0, 1] for
@@ -229,17 +265,21 @@ mod tests {
             verification: String::new(),
             verified: true,
         };
+        // Chlorine (70.9 g/mol): AEGL-1 0.50 ppm, AEGL-2 2.0 ppm, AEGL-3 20 ppm.
+        let chlorine = 70.906;
         let c = aegl_criterion(
             &[Some(t(1.45e-6)), Some(t(5.8e-6)), Some(t(5.8e-5))],
             3600.0,
+            chlorine,
         );
         let c = c.unwrap();
         assert!((c.value - 1.45).abs() < 1e-12);
-        assert_eq!(c.label, "AEGL-1 (60 min) 1.45 mg m-3");
+        assert_eq!(c.label, "AEGL-1 (60 min) 1.45 mg m-3 = 0.500 ppm");
         // No AEGL-1 recommended: the AEGL-2 anchors the scale, named as such.
-        let c = aegl_criterion(&[None, Some(t(5.8e-6)), Some(t(5.8e-5))], 600.0).unwrap();
-        assert_eq!(c.label, "AEGL-2 (10 min) 5.80 mg m-3");
-        assert!(aegl_criterion(&[None, None, None], 600.0).is_none());
+        let c = aegl_criterion(&[None, Some(t(5.8e-6)), Some(t(5.8e-5))], 600.0, chlorine);
+        assert_eq!(c.unwrap().label, "AEGL-2 (10 min) 5.80 mg m-3 = 2.00 ppm");
+        assert!(aegl_criterion(&[None, None, None], 600.0, chlorine).is_none());
+        assert_eq!(chemical_unit_note(chlorine), "1 ppm = 2.90 mg m-3 at 25 °C");
     }
 
     #[test]
@@ -265,6 +305,7 @@ mod tests {
             values: Array2::from_shape_vec((1, values.len()), values).unwrap(),
             name: String::new(),
             unit: "1",
+            unit_note: None,
             scale,
             criterion: None,
         };

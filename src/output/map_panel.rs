@@ -148,6 +148,7 @@ pub(crate) fn colour_bar(
         .flat_map(|clause| wrap(clause, LEGEND_WRAP_CHARS))
         .collect();
     lines.push(format!("({})", hz.unit));
+    lines.extend(hz.unit_note.iter().flat_map(|n| wrap(n, LEGEND_WRAP_CHARS)));
     draw_lines(area, &lines, (8, 30), 18)
 }
 
