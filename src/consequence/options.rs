@@ -178,11 +178,16 @@ pub fn validate(
         let path = base.join(&f);
         match Library::with_user_file(&path) {
             Ok(_) => spec.substance_file = Some(path),
-            Err(e) => problem(
-                "consequence.substance_file".into(),
-                format!("{f:?}"),
-                format!("a readable substance file ({e})"),
-            ),
+            // One problem per mistake in the file, each naming its entry and key.
+            Err(e) => {
+                for one in e.problems() {
+                    problem(
+                        "consequence.substance_file".into(),
+                        format!("{f:?}"),
+                        format!("a valid substance file ({one})"),
+                    );
+                }
+            }
         }
     }
     spec

@@ -371,6 +371,64 @@ mod tests {
         );
     }
 
+    /// Found by the fuzz review: a substance file reported only its first mistake, and a value
+    /// of the wrong type as the TOML parser's raw text. Every mistake is now a problem of its
+    /// own naming its entry and key — a wrong type, a typo'd key (the entry is read again
+    /// without it), values out of range in one entry.
+    #[test]
+    fn user_file_reports_every_mistake_naming_its_entry_and_key() {
+        let text = r#"
+            [[chemical]]
+            name = "X"
+            mw_g_per_mol = "seventy"
+            toxic_load_n = 2.0
+            source = "me"
+            [[chemical]]
+            name = "Y"
+            mw_g_per_mol = 0.5
+            toxic_load_n = 20.0
+            source = "me"
+            [[nuclide]]
+            name = "Q-1"
+            half_life_s = 10.0
+            deposition_class = "particulate"
+            cloudshine_sv_m3_per_bq_s = 1e-14
+            groundshine_sv_m2_per_bq_s = 1e-16
+            source = "me"
+            colour = "blue"
+        "#;
+        let err = Library::embedded()
+            .clone()
+            .with_user_text("mine.toml", text)
+            .unwrap_err();
+        let problems: Vec<String> = err.problems().iter().map(|e| e.to_string()).collect();
+        assert_eq!(problems.len(), 4, "{problems:#?}");
+        let has = |needles: &[&str]| {
+            problems
+                .iter()
+                .any(|p| needles.iter().all(|n| p.contains(n)))
+        };
+        assert!(
+            has(&["mine.toml", "chemical[0]", "`mw_g_per_mol`", "seventy"]),
+            "{problems:#?}"
+        );
+        assert!(
+            has(&["chemical[1]", "`mw_g_per_mol`", "0.5"]),
+            "{problems:#?}"
+        );
+        assert!(
+            has(&["chemical[1]", "`toxic_load_n`", "20"]),
+            "{problems:#?}"
+        );
+        assert!(
+            has(&["nuclide[0]", "`colour`", "blue", "unknown field"]),
+            "{problems:#?}"
+        );
+        // A syntax error names its line and column.
+        let err = user_error("[[chemical]\nname = 1\n");
+        assert!(err.contains("line 1, column"), "{err}");
+    }
+
     /// Found by the fuzz review: two chemicals of one name (which one would a run use?) and a
     /// decay loop through two nuclides (A → B → A) were taken without a word.
     #[test]

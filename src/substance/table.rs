@@ -25,6 +25,19 @@ pub enum SubstanceError {
         value: String,
         expected: String,
     },
+    /// Every problem of a file, none hiding another.
+    #[error("{} problems: {}", .0.len(), .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    Several(Vec<SubstanceError>),
+}
+
+impl SubstanceError {
+    /// The problems it holds, one per mistake.
+    pub fn problems(&self) -> Vec<&SubstanceError> {
+        match self {
+            SubstanceError::Several(list) => list.iter().collect(),
+            other => vec![other],
+        }
+    }
 }
 
 /// A parsed CSV table with named columns.

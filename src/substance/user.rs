@@ -26,20 +26,13 @@
 //! source = "NRC AEGL Vol. 4 (2004)"
 //! ```
 
+use std::cell::RefCell;
+
 use serde::Deserialize;
 
 use super::chemical::{Chemical, Threshold};
 use super::nuclide::{Daughter, DepositionClass, Nuclide, NuclideQuantity};
 use super::table::{normalise, SubstanceError};
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct UserFile {
-    #[serde(default)]
-    nuclide: Vec<UserNuclide>,
-    #[serde(default)]
-    chemical: Vec<UserChemical>,
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -81,52 +74,146 @@ pub(crate) struct UserSubstances {
     pub chemicals: Vec<Chemical>,
 }
 
+/// Where a value sits in the file, and the list its problems go to.
 struct Check<'a> {
     file: &'a str,
     location: String,
+    problems: &'a RefCell<Vec<SubstanceError>>,
 }
 
 impl Check<'_> {
-    fn range(&self, field: &str, v: f64, min: f64, max: f64) -> Result<f64, SubstanceError> {
+    fn problem(&self, field: &str, value: String, expected: String) {
+        self.problems.borrow_mut().push(SubstanceError::Field {
+            file: self.file.to_string(),
+            location: self.location.clone(),
+            field: field.to_string(),
+            value,
+            expected,
+        });
+    }
+
+    /// `v` when it lies in [min, max]; else a problem, and `min` stands in for it so that the
+    /// rest of the entry is still checked.
+    fn range(&self, field: &str, v: f64, min: f64, max: f64) -> f64 {
         if v.is_finite() && v >= min && v <= max {
-            Ok(v)
+            v
         } else {
-            Err(SubstanceError::Field {
-                file: self.file.to_string(),
-                location: self.location.clone(),
-                field: field.to_string(),
-                value: v.to_string(),
-                expected: format!("a number in [{min:e}, {max:e}]"),
-            })
+            self.problem(
+                field,
+                v.to_string(),
+                format!("a number in [{min:e}, {max:e}]"),
+            );
+            min
         }
     }
 
-    fn text(&self, field: &str, v: &str) -> Result<String, SubstanceError> {
+    fn text(&self, field: &str, v: &str) -> String {
         if v.trim().is_empty() {
-            Err(SubstanceError::Field {
-                file: self.file.to_string(),
-                location: self.location.clone(),
-                field: field.to_string(),
-                value: v.to_string(),
-                expected: "a non-empty value".to_string(),
-            })
-        } else {
-            Ok(v.trim().to_string())
+            self.problem(field, v.to_string(), "a non-empty value".to_string());
+        }
+        v.trim().to_string()
+    }
+}
+
+/// Reads entry `i` of the array `kind` (`nuclide`, `chemical`) as a `T`; a value of the wrong
+/// type, a missing or an unknown key becomes a problem naming the key. An unknown key (a typo)
+/// is reported and the entry read again without it, so that it hides nothing else.
+fn entry<T: serde::de::DeserializeOwned>(
+    file: &str,
+    kind: &str,
+    i: usize,
+    mut value: toml::Value,
+    problems: &RefCell<Vec<SubstanceError>>,
+) -> Option<T> {
+    loop {
+        let e = match serde_path_to_error::deserialize::<_, T>(value.clone()) {
+            Ok(v) => return Some(v),
+            Err(e) => e,
+        };
+        let field = e.path().to_string();
+        let key = field.split(['.', '[']).next().unwrap_or("").to_string();
+        let shown = match value.get(&key) {
+            Some(toml::Value::String(s)) => s.clone(),
+            Some(v) => v.to_string(),
+            None => "(missing)".to_string(),
+        };
+        let message = e
+            .into_inner()
+            .message()
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim()
+            .replace('`', "");
+        let unknown = message.starts_with("unknown field");
+        // serde names a missing key only in its message ("missing field half_life_s").
+        let field = match message.strip_prefix("missing field ") {
+            Some(missing) => missing.trim().to_string(),
+            None => field,
+        };
+        problems.borrow_mut().push(SubstanceError::Field {
+            file: file.to_string(),
+            location: format!("{kind}[{i}]"),
+            field: if field == "." { "?".to_string() } else { field },
+            value: shown,
+            expected: format!("a valid entry ({message})"),
+        });
+        let removed = value.as_table_mut().and_then(|t| t.remove(&key)).is_some();
+        if !(unknown && removed) {
+            return None;
         }
     }
 }
 
-/// Parses a user substance file's text; `file` names it in errors.
+/// Parses a user substance file's text; `file` names it in errors. Every problem is reported
+/// ([`SubstanceError::Several`] when there are more than one): a wrong type or an unknown key in
+/// one entry does not hide the others, nor a value out of range the next one.
 pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, SubstanceError> {
-    let raw: UserFile = toml::from_str(text).map_err(|e| SubstanceError::Parse {
-        file: file.to_string(),
-        message: e.to_string(),
-    })?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| SubstanceError::Parse {
+            file: file.to_string(),
+            message: syntax_message(text, &e),
+        })?;
+    let problems = RefCell::new(vec![]);
+    let top = Check {
+        file,
+        location: "(top level)".to_string(),
+        problems: &problems,
+    };
+    for key in table
+        .keys()
+        .filter(|k| !["nuclide", "chemical"].contains(&k.as_str()))
+    {
+        top.problem(
+            key,
+            table[key].to_string(),
+            "only [[nuclide]] and [[chemical]] tables".to_string(),
+        );
+    }
+    let entries = |kind: &str| -> Vec<toml::Value> {
+        match table.get(kind) {
+            None => vec![],
+            Some(toml::Value::Array(list)) => list.clone(),
+            Some(other) => {
+                top.problem(
+                    kind,
+                    other.to_string(),
+                    format!("an array of tables, each written [[{kind}]]"),
+                );
+                vec![]
+            }
+        }
+    };
     let mut nuclides = vec![];
-    for (i, n) in raw.nuclide.into_iter().enumerate() {
+    for (i, value) in entries("nuclide").into_iter().enumerate() {
+        let Some(n) = entry::<UserNuclide>(file, "nuclide", i, value, &problems) else {
+            continue;
+        };
         let c = Check {
             file,
             location: format!("nuclide[{i}]"),
+            problems: &problems,
         };
         for (k, d) in n.daughters.iter().enumerate() {
             c.range(
@@ -134,46 +221,44 @@ pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, 
                 d.branching,
                 1e-12,
                 1.0,
-            )?;
+            );
             // A nuclide listed as its own daughter would grow itself in the inventory
             // (+69 % I-131 eight days after shutdown).
             if normalise(&d.name) == normalise(&n.name) {
-                return Err(SubstanceError::Field {
-                    file: file.to_string(),
-                    location: c.location.clone(),
-                    field: format!("daughters[{k}].name"),
-                    value: d.name.clone(),
-                    expected: format!("a nuclide other than {} itself", n.name),
-                });
+                c.problem(
+                    &format!("daughters[{k}].name"),
+                    d.name.clone(),
+                    format!("a nuclide other than {} itself", n.name),
+                );
             }
         }
-        let opt = |field: &str, v: Option<f64>| v.map(|v| c.range(field, v, 0.0, 1.0)).transpose();
+        let opt = |field: &str, v: Option<f64>| v.map(|v| c.range(field, v, 0.0, 1.0));
         nuclides.push(Nuclide {
-            name: c.text("name", &n.name)?,
-            half_life_s: c.range("half_life_s", n.half_life_s, 1e-9, 1e30)?,
+            name: c.text("name", &n.name),
+            half_life_s: c.range("half_life_s", n.half_life_s, 1e-9, 1e30),
             daughters: n.daughters,
             deposition_class: n.deposition_class,
             inh_type: "user".to_string(),
-            inh_effective_sv_per_bq: opt("inh_effective_sv_per_bq", n.inh_effective_sv_per_bq)?,
-            inh_thyroid_sv_per_bq: opt("inh_thyroid_sv_per_bq", n.inh_thyroid_sv_per_bq)?,
+            inh_effective_sv_per_bq: opt("inh_effective_sv_per_bq", n.inh_effective_sv_per_bq),
+            inh_thyroid_sv_per_bq: opt("inh_thyroid_sv_per_bq", n.inh_thyroid_sv_per_bq),
             inh_thyroid_child_sv_per_bq: opt(
                 "inh_thyroid_child_sv_per_bq",
                 n.inh_thyroid_child_sv_per_bq,
-            )?,
+            ),
             inh_vapour_sv_per_bq: None,
             cloudshine_sv_m3_per_bq_s: c.range(
                 "cloudshine_sv_m3_per_bq_s",
                 n.cloudshine_sv_m3_per_bq_s,
                 0.0,
                 1.0,
-            )?,
+            ),
             groundshine_sv_m2_per_bq_s: c.range(
                 "groundshine_sv_m2_per_bq_s",
                 n.groundshine_sv_m2_per_bq_s,
                 0.0,
                 1.0,
-            )?,
-            source: c.text("source", &n.source)?,
+            ),
+            source: c.text("source", &n.source),
             verified: if n.verified {
                 NuclideQuantity::ALL.to_vec()
             } else {
@@ -190,12 +275,16 @@ pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, 
         });
     }
     let mut chemicals = vec![];
-    for (i, ch) in raw.chemical.into_iter().enumerate() {
+    for (i, value) in entries("chemical").into_iter().enumerate() {
+        let Some(ch) = entry::<UserChemical>(file, "chemical", i, value, &problems) else {
+            continue;
+        };
         let c = Check {
             file,
             location: format!("chemical[{i}]"),
+            problems: &problems,
         };
-        let source = c.text("source", &ch.source)?;
+        let source = c.text("source", &ch.source);
         let verification = format!(
             "user file {file}: {}",
             if ch.verified {
@@ -212,18 +301,17 @@ pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, 
             let Some(values) = values else { continue };
             let field = format!("aegl{}_mg_m3", level + 1);
             if values.len() != 5 {
-                return Err(SubstanceError::Field {
-                    file: file.to_string(),
-                    location: c.location.clone(),
-                    field,
-                    value: format!("{values:?}"),
-                    expected: "five values: 10 min, 30 min, 1 h, 4 h, 8 h".to_string(),
-                });
+                c.problem(
+                    &field,
+                    format!("{values:?}"),
+                    "five values: 10 min, 30 min, 1 h, 4 h, 8 h".to_string(),
+                );
+                continue;
             }
             for (k, &v) in values.iter().enumerate() {
                 // A threshold of 0 would put every cell the gas reaches in the zone; a level
                 // without a value is left out of the list instead.
-                let mg = c.range(&format!("{field}[{k}]"), v, 1e-9, 1e9)?;
+                let mg = c.range(&format!("{field}[{k}]"), v, 1e-9, 1e9);
                 aegl[level][k] = Some(Threshold {
                     value_kg_m3: mg * 1e-6,
                     source: source.clone(),
@@ -233,11 +321,11 @@ pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, 
             }
         }
         chemicals.push(Chemical {
-            name: c.text("name", &ch.name)?,
+            name: c.text("name", &ch.name),
             aliases: vec![],
             cas: ch.cas,
-            mw_g_per_mol: c.range("mw_g_per_mol", ch.mw_g_per_mol, 1.0, 1e4)?,
-            toxic_load_n: c.range("toxic_load_n", ch.toxic_load_n, 0.1, 10.0)?,
+            mw_g_per_mol: c.range("mw_g_per_mol", ch.mw_g_per_mol, 1.0, 1e4),
+            toxic_load_n: c.range("toxic_load_n", ch.toxic_load_n, 0.1, 10.0),
             aegl,
             erpg: Default::default(),
             source,
@@ -245,13 +333,13 @@ pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, 
             properties_verified: ch.verified,
         });
     }
-    let names = |kind: &str, list: Vec<&str>| -> Result<(), SubstanceError> {
+    let names = |kind: &str, list: Vec<&str>| {
         for (i, name) in list.iter().enumerate() {
             if let Some(j) = list[..i]
                 .iter()
                 .position(|o| normalise(o) == normalise(name))
             {
-                return Err(SubstanceError::Field {
+                problems.borrow_mut().push(SubstanceError::Field {
                     file: file.to_string(),
                     location: format!("{kind}[{i}]"),
                     field: "name".into(),
@@ -262,21 +350,41 @@ pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, 
                 });
             }
         }
-        Ok(())
     };
     names(
         "nuclide",
         nuclides.iter().map(|n| n.name.as_str()).collect(),
-    )?;
+    );
     names(
         "chemical",
         chemicals.iter().map(|c| c.name.as_str()).collect(),
-    )?;
-    decay_loops(file, &nuclides)?;
-    Ok(UserSubstances {
-        nuclides,
-        chemicals,
-    })
+    );
+    if let Err(e) = decay_loops(file, &nuclides) {
+        problems.borrow_mut().push(e);
+    }
+    let mut problems = problems.into_inner();
+    match problems.len() {
+        0 => Ok(UserSubstances {
+            nuclides,
+            chemicals,
+        }),
+        1 => Err(problems.remove(0)),
+        _ => Err(SubstanceError::Several(problems)),
+    }
+}
+
+/// A TOML syntax error as "line L, column C (`the line`): what is wrong".
+fn syntax_message(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim();
+    let Some(span) = e.span() else {
+        return message.to_string();
+    };
+    let start = span.start.min(text.len());
+    let line = text[..start].matches('\n').count() + 1;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..start].chars().count() + 1;
+    let line_text = text[line_start..].lines().next().unwrap_or("").trim();
+    format!("line {line}, column {column} ({line_text:?}): {message}")
 }
 
 /// Refuses a decay chain among the file's nuclides that comes back to where it started
