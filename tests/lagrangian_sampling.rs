@@ -86,3 +86,77 @@ fn near_source_concentration_does_not_depend_on_the_sampling_step() {
         );
     }
 }
+
+/// Found by review: a particle sampled at the end of a step stands for the whole step with the
+/// share it has left then, so in a 50 mm/h rain (Λ = 1.8·10⁻³ s⁻¹) sampled every 300 s the
+/// interval means of the air came out 0.75 of the exact x·e^(−x)/(1 − e^(−x)) (x = ΛΔt), while
+/// the deposit was exact. Fast deposition now cuts the step (ΛΔt ≤ 0.01 per part): the
+/// airborne amount over each 10-min interval of a 300 s release in that rain is within 1 % of
+/// exact, its integral ∫M dt computed in closed form.
+#[test]
+fn air_in_heavy_rain_is_sampled_without_the_washout_bias() {
+    let lambda = 8.0e-5 * 50.0f64.powf(0.8);
+    let text = r#"
+[scenario]
+name = "rain"
+start = "2026-07-14T12:00:00Z"
+duration_s = 3600
+[domain]
+centre = { lat = 45.0, lon = -66.5 }
+extent_m = [100000, 40000]
+resolution_m = 1000
+layers_m = [[0, 1000], [1000, 5000]]
+output_interval_s = 600
+[[source]]
+name = "low"
+location = { lat = 45.0, lon = -67.008 }
+height_m = 10
+duration_s = 300
+release = [{ substance = "tracer", rate_kg_s = 1.0, washout_a_per_s = 8.0e-5, washout_b = 0.8 }]
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 2.0
+wind_from_deg = 270
+stability = "D"
+mixing_height_m = 800
+precipitation_mm_h = 50.0
+[model]
+kind = "lagrangian"
+particles = 20000
+seed = 3
+backend = "cpu"
+"#;
+    let s = Scenario::parse(text, Path::new("rain.toml")).unwrap();
+    let sim = simulate(&s, &RunOptions::default()).unwrap();
+    let g = &sim.fields.grid;
+    let c = &sim.fields.species[0].concentration;
+    // Airborne mass M(t) of 1 kg/s released over [0, R] and washed out at Λ everywhere.
+    let r = 300.0;
+    let airborne = |t: f64| {
+        if t < r {
+            (1.0 - (-lambda * t).exp()) / lambda
+        } else {
+            (1.0 - (-lambda * r).exp()) / lambda * (-lambda * (t - r)).exp()
+        }
+    };
+    // ∫ M dt over [a, b] for b > a ≥ R.
+    let integral = |a: f64, b: f64| airborne(a) * (1.0 - (-lambda * (b - a)).exp()) / lambda;
+    let cell_m2 = g.dx_m * g.dx_m;
+    for n in 1..g.nt() {
+        let (a, b) = (g.interval_start_s(n), g.times_s[n]);
+        let mut mean_kg = 0.0;
+        for (k, layer) in g.layers.iter().enumerate() {
+            let depth = layer.top_m - layer.bottom_m;
+            for j in 0..g.ny {
+                for i in 0..g.nx {
+                    mean_kg += c[[n, k, j, i]] * depth * cell_m2;
+                }
+            }
+        }
+        let exact = integral(a, b) / (b - a);
+        assert!(
+            (mean_kg / exact - 1.0).abs() < 0.01,
+            "interval {n}: {mean_kg} kg against {exact}"
+        );
+    }
+}

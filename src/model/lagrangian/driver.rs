@@ -86,6 +86,45 @@ pub fn sampling_step_s(cfg: &LagrangianConfig, plans: &[SourcePlan]) -> f64 {
         .max(1.0)
 }
 
+/// Most a deposition process may take from a particle in one sampling step (k·Δt).
+pub const MAX_LOSS_PER_SAMPLING_STEP: f64 = 0.01;
+/// Most parts a sampling step is cut into for fast deposition.
+pub const MAX_LOSS_SUBSTEPS: usize = 64;
+
+/// Into how many equal parts the sampling step [t0, t0 + `dt_s`] is cut so that the fastest
+/// deposition in `columns` takes at most [`MAX_LOSS_PER_SAMPLING_STEP`] of a particle's
+/// share per part: washout Λ = a·P^b and dry deposition v_d/δ in the deposition layer of depth
+/// `deposition_layer_m`. A particle sampled at the end of a part stands for the whole part with
+/// the share it has left then, so a loss k·Δt over the part biases the interval means low by
+/// x·e^(−x)/(1 − e^(−x)) ≈ 1 − x/2, x = k·Δt (found by review: 0.75 of the air in a 50 mm/h rain
+/// sampled every 300 s; the deposit itself was exact). The CPU and GPU drivers share it.
+pub fn loss_substeps(
+    plans: &[SourcePlan],
+    columns: &ColumnGrid,
+    dt_s: f64,
+    deposition_layer_m: f64,
+) -> usize {
+    let max_precipitation = columns
+        .columns
+        .iter()
+        .map(|c| f64::from(c.precipitation_mm_h))
+        .fold(0.0, f64::max);
+    let fastest_per_s = plans
+        .iter()
+        .flat_map(|p| p.classes.iter())
+        .map(|c| {
+            c.washout_per_s(max_precipitation)
+                .max(c.dry_velocity_m_s / deposition_layer_m.max(1e-3))
+        })
+        .fold(0.0, f64::max);
+    let parts = (fastest_per_s * dt_s / MAX_LOSS_PER_SAMPLING_STEP).ceil();
+    if parts.is_finite() && parts > 1.0 {
+        (parts as usize).min(MAX_LOSS_SUBSTEPS)
+    } else {
+        1
+    }
+}
+
 /// Default c in Δt = c·T_Lw: 0.2 (FLEXPART's `ctl` = 5).
 pub const DEFAULT_TIME_STEP_FACTOR: f64 = 0.2;
 /// Default Δt_max (s), the longest Langevin sub-step.
@@ -166,6 +205,18 @@ pub fn column_losses(plans: &[SourcePlan], columns: &ColumnGrid) -> Vec<ClassLos
             })
         })
         .collect()
+}
+
+/// Part `k` of `parts` equal parts of [t0, t1], ending exactly at t1.
+pub fn sub_step(t0: f64, t1: f64, k: usize, parts: usize) -> (f64, f64) {
+    let at = |i: usize| {
+        if i == parts {
+            t1
+        } else {
+            t0 + (t1 - t0) * i as f64 / parts as f64
+        }
+    };
+    (at(k), at(k + 1))
 }
 
 /// The rectangle (x min, x max, y min, y max) of the cells of `grid` (m).
@@ -275,9 +326,6 @@ pub fn simulate(
             columns = flow.columns_at(extent, 0.5 * (t0 + t1), cfg.skewed_convection);
         }
         let losses = column_losses(plans, &columns);
-        while n_active < particles.len() && f64::from(particles[n_active].pos[3]) < t1 {
-            n_active += 1;
-        }
         let ctx = Ctx {
             plans,
             columns: &columns,
@@ -290,11 +338,23 @@ pub fn simulate(
             n_cells,
             cells: loss_cells(grid),
         };
-        let chunk = n_active.div_ceil(n_chunks).max(1);
-        particles[..n_active]
-            .par_chunks_mut(chunk)
-            .zip(tallies.par_iter_mut())
-            .for_each(|(ps, tally)| ctx.process_chunk(ps, t0, t1, tally));
+        let parts = loss_substeps(
+            plans,
+            &columns,
+            t1 - t0,
+            f64::from(cfg.step.deposition_layer_m),
+        );
+        for k in 0..parts {
+            let (a, b) = sub_step(t0, t1, k, parts);
+            while n_active < particles.len() && f64::from(particles[n_active].pos[3]) < b {
+                n_active += 1;
+            }
+            let chunk = n_active.div_ceil(n_chunks).max(1);
+            particles[..n_active]
+                .par_chunks_mut(chunk)
+                .zip(tallies.par_iter_mut())
+                .for_each(|(ps, tally)| ctx.process_chunk(ps, a, b, tally));
+        }
         if let Some(n) = closes {
             let sum = Tally::take_exposure(&mut tallies);
             close_interval(&mut fields, &scales, n, &sum, &mut exposure_total);

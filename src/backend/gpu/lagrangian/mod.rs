@@ -52,7 +52,9 @@ use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::Meteorology;
 use crate::model::lagrangian::column::ColumnGrid;
-use crate::model::lagrangian::driver::{grid_bounds_m, sampling_step_s, sync_schedule};
+use crate::model::lagrangian::driver::{
+    grid_bounds_m, loss_substeps, sampling_step_s, sub_step, sync_schedule,
+};
 use crate::model::lagrangian::particle::{Particle, BYTES_PER_PARTICLE};
 use crate::model::lagrangian::release::{create_particles, PlanError, SourcePlan};
 use crate::model::lagrangian::scenario::plan_sources;
@@ -131,7 +133,7 @@ pub fn simulate(
     let release_times: Vec<f32> = particles.iter().map(|p| p.pos[3]).collect();
     let extent = grid_bounds_m(grid);
     let rebuild = flow.varies();
-    let columns = flow.columns_at(extent, 0.0, cfg.skewed_convection);
+    let mut columns = flow.columns_at(extent, 0.0, cfg.skewed_convection);
     let exposure_offset = HEAD_WORDS;
     let dry_offset = exposure_offset + 2 * ns * nz * n_cells;
     let wet_offset = dry_offset + 2 * ns * n_cells;
@@ -194,7 +196,7 @@ pub fn simulate(
         if rebuild {
             // A new met time: upload its columns and loss rates (the column grid is the same
             // at every time, so the buffers keep their sizes).
-            let columns = flow.columns_at(extent, 0.5 * (t0 + t1), cfg.skewed_convection);
+            columns = flow.columns_at(extent, 0.5 * (t0 + t1), cfg.skewed_convection);
             ctx.queue.write_buffer(
                 &res.column,
                 0,
@@ -205,13 +207,23 @@ pub fn simulate(
                 .write_buffer(&res.sources, 0, bytemuck::cast_slice(&recs));
             params.precipitation = u32::from(columns.raining());
         }
-        while n_active < release_times.len() && f64::from(release_times[n_active]) < t1 {
-            n_active += 1;
+        // The CPU driver's parts of the step under fast deposition.
+        let parts = loss_substeps(
+            plans,
+            &columns,
+            t1 - t0,
+            f64::from(cfg.step.deposition_layer_m),
+        );
+        for k in 0..parts {
+            let (a, b) = sub_step(t0, t1, k, parts);
+            while n_active < release_times.len() && f64::from(release_times[n_active]) < b {
+                n_active += 1;
+            }
+            params.t0_s = a as f32;
+            params.t1_s = b as f32;
+            params.sync_duration_s = (b - a) as f32;
+            res.run(ctx, false, &params, n_active);
         }
-        params.t0_s = t0 as f32;
-        params.t1_s = t1 as f32;
-        params.sync_duration_s = (t1 - t0) as f32;
-        res.run(ctx, false, &params, n_active);
         if let Some(n) = closes {
             let words = 2 * ns * nz * n_cells;
             let bytes =
