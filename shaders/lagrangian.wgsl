@@ -298,6 +298,23 @@ fn reflect(z_in: f32, wn_in: f32, lid_m: f32, z_from: f32) -> vec2<f32> {
     return vec2<f32>(z, wn);
 }
 
+// Time (s) a particle drifting from height `z_from` by `dz` in `duration`, mirrored at the
+// ground, spends below `depth`: the share of its unmirrored path inside (−δ, δ) (twin:
+// step::time_below).
+fn time_below(z_from: f32, dz: f32, duration: f32, depth: f32) -> f32 {
+    if dz == 0.0 {
+        return select(0.0, duration, z_from < depth);
+    }
+    var lo = z_from;
+    var hi = z_from + dz;
+    if dz < 0.0 {
+        lo = z_from + dz;
+        hi = z_from;
+    }
+    let overlap = max(min(hi, depth) - max(lo, -depth), 0.0);
+    return duration * min(overlap / abs(dz), 1.0);
+}
+
 // Advances particle p by the time `left_s` in Langevin sub-steps (twin: one lane of
 // step::advance_all), at most `cap` of them, booking deposition; returns the sub-steps taken
 // and leaves in `left_s` the time still to go. A particle leaving the domain is marked exited.
@@ -331,7 +348,9 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
         steps = steps + 1u;
         // Half a vertical drift with the old velocity, the velocity update at the midpoint,
         // the other half with the new velocity (the symmetric "ABA" splitting).
-        let half0 = reflect(z + 0.5 * dt * (lv0.wind.z + lv0.sigma.z * wn), wn, lid, z);
+        let dz0 = 0.5 * dt * (lv0.wind.z + lv0.sigma.z * wn);
+        var below = time_below(z, dz0, 0.5 * dt, params.deposition_layer_m);
+        let half0 = reflect(z + dz0, wn, lid, z);
         z = half0.x;
         wn = half0.y;
         let lv = column_at(c, z);
@@ -356,25 +375,34 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
         let e = wind_frame(lv.wind.x, lv.wind.y);
         x = x + (lv.wind.x + up * e.x - vp * e.y) * dt;
         y = y + (lv.wind.y + up * e.y + vp * e.x) * dt;
-        let half1 = reflect(z + 0.5 * dt * (lv.wind.z + lv.sigma.z * wn), wn, lid, z);
+        let dz1 = 0.5 * dt * (lv.wind.z + lv.sigma.z * wn);
+        below = below + time_below(z, dz1, 0.5 * dt, params.deposition_layer_m);
+        let half1 = reflect(z + dz1, wn, lid, z);
         z = half1.x;
         wn = half1.y;
         left = left - dt;
         // The loss rates of the column read at the start of the sub-step (twin: the CPU's
         // `losses[ci · n_sources + source]`), for dry and wet deposition alike.
         let loss = sources[c * params.n_sources + (*p).source];
-        // Under a lid lower than δ the particle's mass is spread over the lid height.
-        let depth = min(params.deposition_layer_m, lid);
+        // Under a lid lower than δ the particle's mass is spread over the lid height, and a
+        // particle under it is in the layer the whole step; else for the time its path spent
+        // below δ (twin of the CPU's step).
+        var depth = params.deposition_layer_m;
+        var time_in = below;
+        if lid < params.deposition_layer_m {
+            depth = lid;
+            time_in = select(0.0, dt, z < lid);
+        }
         let inside = x >= params.x_min_m && x <= params.x_max_m && y >= params.y_min_m
             && y <= params.y_max_m && z <= params.top_m;
         // A particle that has left the domain deposits nothing (twin of the CPU's step).
         let any_dry = any(loss.dry_velocity_m_s > vec4<f32>(0.0));
-        if inside && any_dry && z < depth {
+        if inside && any_dry && time_in > 0.0 {
             for (var k = 0u; k < 4u; k++) {
                 let vd = loss.dry_velocity_m_s[k];
                 if vd > 0.0 && (*p).mass[k] > 0.0 {
                     let before = (*p).mass[k];
-                    (*p).mass[k] = before * exp_neg_poly(-vd * dt / depth);
+                    (*p).mass[k] = before * exp_neg_poly(-vd * time_in / depth);
                     book_loss(src, age1_s, k, x, y, before, (*p).mass[k], false);
                 }
             }

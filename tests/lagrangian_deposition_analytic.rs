@@ -93,8 +93,18 @@ fn halving_the_longest_time_step_leaves_the_dry_deposited_fraction_unchanged() {
     let expected = 1.0 - (-v_d * t / h).exp();
     eprintln!("Δt_max 60 s: {a:.5}, 30 s: {b:.5}, 1 − e^(−v_d t/h) = {expected:.5}");
     assert!((a / b - 1.0).abs() < 0.01, "{a} vs {b}");
-    // 5 % below the formula: at v_d = 0.01 m/s the surface layer is depleted (see above).
-    assert!((a / expected - 1.0).abs() < 0.08, "{a} vs {expected}");
+    // Below the well-mixed formula, as the air by the ground is depleted: the 2 m layer
+    // deposits v_d·C(~1 m), and C(1 m) lies below the layer's mean by the aerodynamic
+    // resistance r_a between them, at most the neutral ln(h/1 m)/(κu*) in this unstable layer
+    // (K larger than neutral), so the fraction is at least that of v_d/(1 + v_d·r_a)
+    // (0.030 here; measured 0.038 against the well-mixed 0.044).
+    let r_a = (h / 1.0f64).ln() / (0.4 * 0.35);
+    let v_eff = v_d / (1.0 + v_d * r_a);
+    let floor = 1.0 - (-v_eff * t / h).exp();
+    assert!(
+        a < expected && a > floor,
+        "{a} outside ({floor}, {expected})"
+    );
 }
 
 #[test]

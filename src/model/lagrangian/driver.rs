@@ -92,29 +92,30 @@ pub const MAX_LOSS_PER_SAMPLING_STEP: f64 = 0.01;
 pub const MAX_LOSS_SUBSTEPS: usize = 64;
 
 /// Into how many equal parts the sampling step [t0, t0 + `dt_s`] is cut so that the fastest
-/// deposition in `columns` takes at most [`MAX_LOSS_PER_SAMPLING_STEP`] of a particle's
-/// share per part: washout Λ = a·P^b and dry deposition v_d/δ in the deposition layer of depth
-/// `deposition_layer_m`. A particle sampled at the end of a part stands for the whole part with
-/// the share it has left then, so a loss k·Δt over the part biases the interval means low by
-/// x·e^(−x)/(1 − e^(−x)) ≈ 1 − x/2, x = k·Δt (found by review: 0.75 of the air in a 50 mm/h rain
-/// sampled every 300 s; the deposit itself was exact). The CPU and GPU drivers share it.
+/// deposition in `columns` takes at most [`MAX_LOSS_PER_SAMPLING_STEP`] of a particle's share
+/// per part: washout Λ = a·P^b, which takes every particle in the rain at that rate, and dry
+/// deposition at v_d/h, the rate at which it takes a column mixed through its depth h (the
+/// mixing height, at least the deposition layer `deposition_layer_m`). A particle sampled at
+/// the end of a part stands for the whole part with the share it has left then, so a loss k·Δt
+/// over the part biases the interval means low by x·e^(−x)/(1 − e^(−x)) ≈ 1 − x/2, x = k·Δt
+/// (found by review: 0.75 of the air in a 50 mm/h rain sampled every 300 s; the deposit itself
+/// was exact). The CPU and GPU drivers share it.
 pub fn loss_substeps(
     plans: &[SourcePlan],
     columns: &ColumnGrid,
     dt_s: f64,
     deposition_layer_m: f64,
 ) -> usize {
-    let max_precipitation = columns
+    let fastest_per_s = columns
         .columns
         .iter()
-        .map(|c| f64::from(c.precipitation_mm_h))
-        .fold(0.0, f64::max);
-    let fastest_per_s = plans
-        .iter()
-        .flat_map(|p| p.classes.iter())
-        .map(|c| {
-            c.washout_per_s(max_precipitation)
-                .max(c.dry_velocity_m_s / deposition_layer_m.max(1e-3))
+        .flat_map(|col| {
+            let p_mm_h = f64::from(col.precipitation_mm_h);
+            let depth_m = f64::from(col.lid_m).max(deposition_layer_m).max(1e-3);
+            plans
+                .iter()
+                .flat_map(|p| p.classes.iter())
+                .map(move |c| c.washout_per_s(p_mm_h).max(c.dry_velocity_m_s / depth_m))
         })
         .fold(0.0, f64::max);
     let parts = (fastest_per_s * dt_s / MAX_LOSS_PER_SAMPLING_STEP).ceil();
@@ -131,8 +132,17 @@ pub const DEFAULT_TIME_STEP_FACTOR: f64 = 0.2;
 pub const DEFAULT_MAX_TIME_STEP_S: f64 = 60.0;
 /// Default Δt_min (s).
 pub const DEFAULT_MIN_TIME_STEP_S: f64 = 0.1;
-/// Depth δ (m) of the dry-deposition layer: FLEXPART's 2·h_ref with h_ref = 15 m.
-pub const DEPOSITION_LAYER_M: f64 = 30.0;
+/// Depth δ (m) of the dry-deposition layer: twice the ~1 m height at which the library's
+/// deposition velocities hold (HYSPLIT's presets, measured near the surface), so that the
+/// layer's flux v_d·C̄(0–δ) is v_d times the air by the ground, as the plume and puff models
+/// deposit (v_d·C(z = 0)). FLEXPART's 2·h_ref = 30 m goes with its v_d computed at h_ref =
+/// 15 m; with these v_d it deposited v_d times the mean over 0–30 m, 0.13 of v_d·C(0–2 m) within
+/// 100 m of a ground release and 0.57 at 300–500 m (found by review). A particle's loss is
+/// booked for the time its path spends below δ ([`super::step::time_below`]), not for where a
+/// step ends, so a layer thinner than a step's travel is sampled without bias (the deposited
+/// fraction is the same at Δt_max 60 s and 30 s). A thinner layer holds fewer particles: the
+/// deposit of 10⁵ particles 8–11 km downwind varies ~10 % cell to cell (~1 % at 30 m).
+pub const DEPOSITION_LAYER_M: f64 = 2.0;
 
 impl Default for LagrangianConfig {
     fn default() -> Self {

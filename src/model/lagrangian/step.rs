@@ -46,10 +46,11 @@
 //! height, which keeps a Gaussian well-mixed state well mixed (Wilson & Flesch 1993); a
 //! particle beyond the horizontal bounds or above the model top leaves the domain.
 //!
-//! **Dry deposition** (the FLEXPART scheme, Stohl et al. 2005 §8): a particle below the
-//! deposition layer depth δ loses the fraction `1 − e^(−v_d·Δt/δ)` of each class share, which
-//! is the surface flux v_d·C of a layer of depth δ whose concentration is the particle's mass
-//! spread over it. Under a mixing height h < δ (scenarios allow 10 m; FLEXPART's h ≥ 100 m
+//! **Dry deposition** (the FLEXPART scheme, Stohl et al. 2005 §8, with δ = 2 m:
+//! [`super::driver::DEPOSITION_LAYER_M`]): a particle whose path spends τ of a step below the
+//! deposition layer depth δ ([`time_below`]) loses the fraction `1 − e^(−v_d·τ/δ)` of each
+//! class share, which is the surface flux v_d·C of a layer of depth δ whose concentration is
+//! the particle's mass spread over it. Under a mixing height h < δ (scenarios allow 10 m; FLEXPART's h ≥ 100 m
 //! never meets this) the mass is spread over h instead: δ is replaced by h, so a well-mixed
 //! shallow layer loses v_d/h per second, not v_d/δ, and particles above such a lid, cut off
 //! from the ground, do not deposit. **Wet deposition**: at every height (rain falls through
@@ -254,6 +255,25 @@ fn reflect(mut z: f32, mut wn: f32, lid_m: f32, z_from: f32) -> (f32, f32) {
     (z, wn)
 }
 
+/// Time (s) a particle drifting from height `z_from_m` by `dz_m` in `duration_s`, mirrored at
+/// the ground, spends below `depth_m`: the share of its unmirrored path z_from + dz·t/τ inside
+/// (−δ, δ). Dry deposition is booked on this time, not on where a step ends, so that a layer
+/// thinner than one step's travel is still sampled without bias (twin: `time_below` in
+/// lagrangian.wgsl).
+#[inline(always)]
+pub fn time_below(z_from_m: f32, dz_m: f32, duration_s: f32, depth_m: f32) -> f32 {
+    if dz_m == 0.0 {
+        return if z_from_m < depth_m { duration_s } else { 0.0 };
+    }
+    let (lo, hi) = if dz_m > 0.0 {
+        (z_from_m, z_from_m + dz_m)
+    } else {
+        (z_from_m + dz_m, z_from_m)
+    };
+    let overlap = (hi.min(depth_m) - lo.max(-depth_m)).max(0.0);
+    duration_s * (overlap / dz_m.abs()).min(1.0)
+}
+
 /// Particles advanced side by side. Eight f32 lanes fill one AVX register (two SSE ones); the
 /// random numbers, Box–Muller and the velocity updates compile to SIMD across the lanes.
 pub const LANES: usize = 8;
@@ -299,9 +319,11 @@ fn sub_step<const SINGLE: bool>(
     cfg: &StepConfig,
     key: StreamKey,
     skewed: bool,
-) -> ([f32; LANES], [usize; LANES]) {
+) -> ([f32; LANES], [usize; LANES], [f32; LANES]) {
     let mut dt = [0.0f32; LANES];
     let mut w0 = [0.0f32; LANES];
+    // Time each lane spends in the deposition layer during the step (s).
+    let mut below = [0.0f32; LANES];
     let mut ci = [0usize; LANES];
     if !SINGLE {
         for l in 0..LANES {
@@ -352,7 +374,9 @@ fn sub_step<const SINGLE: bool>(
     // other half with the new velocity (the symmetric "ABA" splitting).
     for l in 0..LANES {
         s.step[l] = s.step[l].wrapping_add(u32::from(dt[l] > 0.0));
-        (s.z[l], s.wn[l]) = reflect(s.z[l] + 0.5 * dt[l] * w0[l], s.wn[l], col(l).lid_m, s.z[l]);
+        let dz = 0.5 * dt[l] * w0[l];
+        below[l] = time_below(s.z[l], dz, 0.5 * dt[l], cfg.deposition_layer_m);
+        (s.z[l], s.wn[l]) = reflect(s.z[l] + dz, s.wn[l], col(l).lid_m, s.z[l]);
     }
     let mut mid = [col0.above_lid; LANES];
     for l in 0..LANES {
@@ -409,15 +433,12 @@ fn sub_step<const SINGLE: bool>(
         s.x[l] += (lv.wind[0] + s.up[l] * ex - s.vp[l] * ey) * d;
         s.y[l] += (lv.wind[1] + s.up[l] * ey + s.vp[l] * ex) * d;
         let z = s.z[l];
-        (s.z[l], s.wn[l]) = reflect(
-            z + 0.5 * d * (lv.wind[2] + sw * s.wn[l]),
-            s.wn[l],
-            col(l).lid_m,
-            z,
-        );
+        let dz = 0.5 * d * (lv.wind[2] + sw * s.wn[l]);
+        below[l] += time_below(z, dz, 0.5 * d, cfg.deposition_layer_m);
+        (s.z[l], s.wn[l]) = reflect(z + dz, s.wn[l], col(l).lid_m, z);
         s.left[l] -= d;
     }
-    (dt, ci)
+    (dt, ci, below)
 }
 
 /// Advances every particle `i` with `duration_s[i] > 0` by that time, in sub-steps, eight at a
@@ -526,7 +547,7 @@ fn advance_all_portable<const SINGLE: bool>(
         if !busy {
             return steps;
         }
-        let (dt, ci) = sub_step::<SINGLE>(&mut s, grid, cfg, key, skewed);
+        let (dt, ci, below) = sub_step::<SINGLE>(&mut s, grid, cfg, key, skewed);
         for l in 0..LANES {
             if dt[l] <= 0.0 {
                 continue;
@@ -542,16 +563,23 @@ fn advance_all_portable<const SINGLE: bool>(
             }
             let p = &mut particles[slot[l]];
             let loss = &losses[ci[l] * n_sources + p.source as usize];
-            // Under a lid lower than δ the particle's mass is spread over the lid height.
-            let depth = cfg.deposition_layer_m.min(grid.columns[ci[l]].lid_m);
+            // Under a lid lower than δ the particle's mass is spread over the lid height, and
+            // a particle under it is in the layer the whole step; else for the time its path
+            // spent below δ.
+            let lid = grid.columns[ci[l]].lid_m;
+            let (depth, time_in) = if lid < cfg.deposition_layer_m {
+                (lid, if s.z[l] < lid { dt[l] } else { 0.0 })
+            } else {
+                (cfg.deposition_layer_m, below[l])
+            };
             // A particle that has left the domain deposits nothing (its loss would be booked in
             // the edge cell and counted as deposited rather than exited).
-            if inside && loss.any_dry() && s.z[l] < depth {
+            if inside && loss.any_dry() && time_in > 0.0 {
                 for k in 0..MAX_CLASSES {
                     let vd = loss.dry_velocity_m_s[k];
                     if vd > 0.0 && p.mass[k] > 0.0 {
                         let before = p.mass[k];
-                        p.mass[k] = before * exp_neg_poly(-vd * dt[l] / depth);
+                        p.mass[k] = before * exp_neg_poly(-vd * time_in / depth);
                         let after = p.mass[k];
                         report(
                             &mut pending[l],
