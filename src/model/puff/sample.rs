@@ -112,7 +112,7 @@ pub struct Sampler {
 }
 
 /// Most round sub-puffs one segment's cell means are taken over; beyond, they are widened.
-const MAX_SUBPUFFS: usize = 64;
+pub const MAX_SUBPUFFS: usize = 64;
 
 impl Sampler {
     /// Point values of `seg` with widths `sa` along its path and `s` across it:
