@@ -217,8 +217,21 @@ pub fn column_losses(plans: &[SourcePlan], columns: &ColumnGrid) -> Vec<ClassLos
         .collect()
 }
 
-/// Part `k` of `parts` equal parts of [t0, t1], ending exactly at t1.
-pub fn sub_step(t0: f64, t1: f64, k: usize, parts: usize) -> (f64, f64) {
+/// The equal parts (a, b) that the sampling step [t0, t1] is cut into under fast deposition
+/// ([`loss_substeps`]), the last ending exactly at t1. The CPU and GPU drivers share them.
+pub fn loss_parts(
+    plans: &[SourcePlan],
+    columns: &ColumnGrid,
+    cfg: &LagrangianConfig,
+    t0: f64,
+    t1: f64,
+) -> Vec<(f64, f64)> {
+    let parts = loss_substeps(
+        plans,
+        columns,
+        t1 - t0,
+        f64::from(cfg.step.deposition_layer_m),
+    );
     let at = |i: usize| {
         if i == parts {
             t1
@@ -226,7 +239,7 @@ pub fn sub_step(t0: f64, t1: f64, k: usize, parts: usize) -> (f64, f64) {
             t0 + (t1 - t0) * i as f64 / parts as f64
         }
     };
-    (at(k), at(k + 1))
+    (0..parts).map(|k| (at(k), at(k + 1))).collect()
 }
 
 /// The rectangle (x min, x max, y min, y max) of the cells of `grid` (m).
@@ -348,14 +361,7 @@ pub fn simulate(
             n_cells,
             cells: loss_cells(grid),
         };
-        let parts = loss_substeps(
-            plans,
-            &columns,
-            t1 - t0,
-            f64::from(cfg.step.deposition_layer_m),
-        );
-        for k in 0..parts {
-            let (a, b) = sub_step(t0, t1, k, parts);
+        for (a, b) in loss_parts(plans, &columns, cfg, t0, t1) {
             while n_active < particles.len() && f64::from(particles[n_active].pos[3]) < b {
                 n_active += 1;
             }

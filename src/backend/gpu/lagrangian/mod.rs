@@ -52,9 +52,7 @@ use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::Meteorology;
 use crate::model::lagrangian::column::ColumnGrid;
-use crate::model::lagrangian::driver::{
-    grid_bounds_m, loss_substeps, sampling_step_s, sub_step, sync_schedule,
-};
+use crate::model::lagrangian::driver::{grid_bounds_m, loss_parts, sampling_step_s, sync_schedule};
 use crate::model::lagrangian::particle::{Particle, BYTES_PER_PARTICLE};
 use crate::model::lagrangian::release::{create_particles, PlanError, SourcePlan};
 use crate::model::lagrangian::scenario::plan_sources;
@@ -208,14 +206,7 @@ pub fn simulate(
             params.precipitation = u32::from(columns.raining());
         }
         // The CPU driver's parts of the step under fast deposition.
-        let parts = loss_substeps(
-            plans,
-            &columns,
-            t1 - t0,
-            f64::from(cfg.step.deposition_layer_m),
-        );
-        for k in 0..parts {
-            let (a, b) = sub_step(t0, t1, k, parts);
+        for (a, b) in loss_parts(plans, &columns, cfg, t0, t1) {
             while n_active < release_times.len() && f64::from(release_times[n_active]) < b {
                 n_active += 1;
             }
