@@ -526,3 +526,26 @@ fn noble_gas_daughters_of_a_deposit_add_no_groundshine() {
         assert!(((g - want) / want).abs() < 1e-9, "{parent}: {g} vs {want}");
     }
 }
+
+#[test]
+fn elemental_and_organic_iodine_are_inhaled_with_their_vapour_coefficients() {
+    // 1 h of 1000 Bq/m3 of I-131 in Regulatory Guide 1.183's forms: 95 % aerosol, 4.85 % I₂,
+    // 0.15 % CH₃I (ICRP 72 type F 7.4e-9; ICRP 119 Annex H I₂ 2.0e-8, CH₃I 1.5e-8 Sv/Bq).
+    let forms = ["I-131", "I-131 elemental", "I-131 organic"];
+    let shares = [0.95, 0.0485, 0.0015];
+    let mut f = one_cell(vec![3600.0], &forms);
+    for (s, share) in f.species.iter_mut().zip(shares) {
+        s.concentration.fill(1000.0 * share);
+    }
+    let e = compute(&f, Library::embedded(), &options(vec![DAY])).unwrap();
+    let d = e.radiological.unwrap();
+    let intake = 3.33e-4 * 1000.0 * 3600.0;
+    let per_bq = 0.95 * 7.4e-9 + 0.0485 * 2.0e-8 + 0.0015 * 1.5e-8;
+    let rel = |a: f64, b: f64| ((a - b) / b).abs();
+    assert!(rel(d.inhalation_sv[[0, 0, 0]], intake * per_bq) < 1e-12);
+    // 8.4 % more than the same activity as aerosol alone; the thyroid bound e / w_T likewise.
+    assert!((per_bq / 7.4e-9 - 1.0841).abs() < 1e-4);
+    assert!(rel(d.thyroid_sv[[0, 0, 0]], intake * per_bq / 0.05) < 1e-3);
+    // The cloud's gamma does not depend on the chemical form.
+    assert!(rel(d.cloudshine_sv[[0, 0, 0]], 1000.0 * 3600.0 * 1.68e-14) < 1e-12);
+}

@@ -4,6 +4,7 @@
 use plume::source::inventory::{
     candu6_inventory_estimate_bq, release_fraction, release_rates, ReleasePhase, ReleaseTerm,
 };
+use plume::substance::iodine::IodineForms;
 use plume::substance::{AmountUnit, Library};
 
 const DAY: f64 = 86_400.0;
@@ -20,6 +21,7 @@ fn inventory_release_decays_from_shutdown_not_from_release_start() {
             phases: phases.clone(),
             time_since_shutdown_s: t_sd,
             release_duration_s: dur,
+            iodine_forms: IodineForms::regulatory_guide_1_183(),
         },
         lib,
     )
@@ -30,14 +32,11 @@ fn inventory_release_decays_from_shutdown_not_from_release_start() {
     // Hand calculation: mean of f·A0·e^{−λ(t_sd+s)}/dur over the release.
     let l = std::f64::consts::LN_2 / 692_988.0;
     let want = f * a0 * (-l * t_sd).exp() * (1.0 - (-l * dur).exp()) / (l * dur) / dur;
-    assert!(((r[0].rate_per_s - want) / want).abs() < 1e-12);
+    let released = all_forms_bq_s(&r, "I-131");
+    assert!(((released - want) / want).abs() < 1e-12);
     // Decaying from the release start instead would overstate it by e^{λ t_sd} (19 % here).
     let from_release_start = f * a0 * (1.0 - (-l * dur).exp()) / (l * dur) / dur;
-    assert!(
-        from_release_start / r[0].rate_per_s > 1.18,
-        "{}",
-        r[0].rate_per_s
-    );
+    assert!(from_release_start / released > 1.18, "{released}");
 }
 
 #[test]
@@ -57,6 +56,7 @@ fn iodine_132_after_shutdown_is_supported_by_tellurium_132() {
             phases: phases.clone(),
             time_since_shutdown_s: t_sd,
             release_duration_s: dur,
+            iodine_forms: IodineForms::regulatory_guide_1_183(),
         },
         lib,
     )
@@ -67,16 +67,61 @@ fn iodine_132_after_shutdown_is_supported_by_tellurium_132() {
     // equilibrium with Te-132: A_I ≈ A_Te(t) λd/(λd − λp).
     let a_te = get("Te-132") * (-lp * t_sd).exp();
     let want = release_fraction("I", &phases).unwrap() * a_te * ld / (ld - lp) / dur;
-    let i132 = r.iter().find(|s| s.name == "I-132").unwrap();
-    assert!(
-        ((i132.rate_per_s - want) / want).abs() < 2e-3,
-        "{} vs {want}",
-        i132.rate_per_s
-    );
+    let i132 = all_forms_bq_s(&r, "I-132");
+    assert!(((i132 - want) / want).abs() < 2e-3, "{i132} vs {want}");
     // Te-132 itself is released with the tellurium-group fraction (0 + 0.05).
     let te = r.iter().find(|s| s.name == "Te-132").unwrap();
     let want_te = 0.05 * a_te / dur;
     assert!(((te.rate_per_s - want_te) / want_te).abs() < 1e-3);
+}
+
+/// The release rate of an iodine in all its chemical forms (`I-131`, `I-131 elemental`, …).
+fn all_forms_bq_s(rates: &[plume::source::inventory::SpeciesRate], nuclide: &str) -> f64 {
+    rates
+        .iter()
+        .filter(|s| s.name == nuclide || s.name.starts_with(&format!("{nuclide} ")))
+        .map(|s| s.rate_per_s)
+        .sum()
+}
+
+#[test]
+fn reactor_iodine_is_released_as_aerosol_elemental_and_organic_species() {
+    let lib = Library::embedded();
+    let term = |iodine_forms| ReleaseTerm::ReactorInventory {
+        inventory_bq: vec![("I-131".into(), 1.9e18), ("Cs-137".into(), 1.0e17)],
+        phases: vec![ReleasePhase::GapRelease],
+        time_since_shutdown_s: 3600.0,
+        release_duration_s: 7200.0,
+        iodine_forms,
+    };
+    let rg = release_rates(&term(IodineForms::regulatory_guide_1_183()), lib).unwrap();
+    let names: Vec<&str> = rg.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["I-131", "I-131 elemental", "I-131 organic", "Cs-137"]
+    );
+    let all = |p: f64, e: f64, o: f64| IodineForms {
+        particulate: p,
+        elemental: e,
+        organic: o,
+    };
+    let aerosol = release_rates(&term(all(1.0, 0.0, 0.0)), lib).unwrap();
+    assert_eq!(aerosol.len(), 2, "no zero-rate forms: {aerosol:?}");
+    let total = aerosol[0].rate_per_s;
+    // Regulatory Guide 1.183: 95 % CsI, 4.85 % I₂, 0.15 % CH₃I, the total unchanged.
+    for (k, share) in [0.95, 0.0485, 0.0015].into_iter().enumerate() {
+        assert!((rg[k].rate_per_s / total - share).abs() < 1e-12, "{k}");
+    }
+    assert!((all_forms_bq_s(&rg, "I-131") / total - 1.0).abs() < 1e-12);
+    assert_eq!(rg[3].rate_per_s, aerosol[1].rate_per_s);
+    // Shares that do not add up are refused, naming the field.
+    let err = release_rates(&term(all(0.9, 0.05, 0.01)), lib)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("iodine_forms.particulate + elemental + organic") && err.contains("0.96"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -175,6 +220,7 @@ fn a_scenario_source_can_release_a_reactor_inventory() {
             phases: vec![ReleasePhase::GapRelease, ReleasePhase::EarlyInVessel],
             time_since_shutdown_s: 86400.0,
             release_duration_s: 3600.0,
+            iodine_forms: IodineForms::regulatory_guide_1_183(),
         },
         Library::embedded(),
     )
@@ -194,4 +240,38 @@ fn a_scenario_source_can_release_a_reactor_inventory() {
         err.contains("source[0].inventory") && err.contains("pwr_1000"),
         "{err}"
     );
+}
+
+#[test]
+fn a_scenario_sets_the_iodine_forms_and_a_core_holds_no_chemical_form() {
+    let parse = |inv: &str| {
+        plume::Scenario::parse(&inventory_scenario(inv), std::path::Path::new("inv.toml"))
+    };
+    let s = parse(
+        r#"{ activities_bq = { "I-131" = 1e18 }, phases = ["gap_release"], time_since_shutdown_s = 0, iodine_forms = { particulate = 0.5, elemental = 0.5, organic = 0 } }"#,
+    )
+    .unwrap();
+    let names: Vec<&str> = s.species.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(names, ["I-131", "I-131 elemental"]);
+    let r = &s.sources[0].releases;
+    assert_eq!(r[0].rate_per_s, r[1].rate_per_s);
+    // Each form deposits as its class: I₂ ten times faster than the aerosol.
+    assert_eq!(r[0].deposition.dry_velocity_m_s, 0.001);
+    assert_eq!(r[1].deposition.dry_velocity_m_s, 0.01);
+
+    let err = parse(
+        r#"{ activities_bq = { "I-131 elemental" = 1e18 }, phases = ["gap_release"], time_since_shutdown_s = 0 }"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("activities_bq.I-131 elemental") && err.contains("not a chemical form"),
+        "{err}"
+    );
+    let err = parse(
+        r#"{ reactor = "candu6_estimate", phases = ["gap_release"], time_since_shutdown_s = 0, iodine_forms = { particulate = 1.0, elemental = 0.1, organic = 0 } }"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("iodine_forms") && err.contains("1.1"), "{err}");
 }

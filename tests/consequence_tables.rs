@@ -215,7 +215,10 @@ const FGR15_2025_ADULT: [(&str, f64, Option<f64>); 27] = [
 #[test]
 fn external_coefficients_are_those_of_fgr15_2025_adult() {
     let lib = Library::embedded();
-    assert_eq!(lib.nuclides.len(), FGR15_2025_ADULT.len());
+    // The iodine form rows (`I-131 elemental`, …) repeat their nuclide's coefficients (checked
+    // in `substance`); every nuclide is in the table.
+    let nuclides = lib.nuclides.iter().filter(|n| !n.name.contains(' '));
+    assert_eq!(nuclides.count(), FGR15_2025_ADULT.len());
     for (name, cloud, ground) in FGR15_2025_ADULT {
         let n = lib.nuclide(name).unwrap();
         assert_eq!(n.cloudshine_sv_m3_per_bq_s, cloud, "{name} cloudshine");

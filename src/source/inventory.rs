@@ -2,8 +2,9 @@
 //!
 //! Three forms: a nuclide mixture given directly in Bq/s; a reactor inventory × release
 //! fractions, decayed **from shutdown** to the release (not from the release start, a trap of
-//! codes that decay from release), with daughter ingrowth in the core by the Bateman equations;
-//! and a chemical mass rate.
+//! codes that decay from release), with daughter ingrowth in the core by the Bateman equations,
+//! its iodine split into aerosol, I₂ and CH₃I species ([`crate::substance::iodine`]); and a
+//! chemical mass rate.
 //!
 //! ## References
 //! - Soffer, L. et al. (1995) *Accident Source Terms for Light-Water Nuclear Power Plants*,
@@ -15,7 +16,8 @@ use serde::Serialize;
 use crate::substance::bateman::{
     daughter_activity, daughter_activity_integral, parent_activity, parent_activity_integral,
 };
-use crate::substance::{normalise, AmountUnit, Library, SubstanceError};
+use crate::substance::iodine::{IodineForm, IodineForms};
+use crate::substance::{normalise, AmountUnit, DepositionClass, Library, SubstanceError};
 
 /// Why a source term could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -57,13 +59,15 @@ pub enum ReleaseTerm {
     /// Activity rates per nuclide (Bq/s), constant over the release.
     NuclideMixture { rates_bq_s: Vec<(String, f64)> },
     /// A core inventory at shutdown (Bq per nuclide), the release phases whose NUREG-1465
-    /// fractions apply, the time from shutdown to the start of the release, and the release
-    /// duration over which the released fraction is spread evenly.
+    /// fractions apply, the time from shutdown to the start of the release, the release
+    /// duration over which the released fraction is spread evenly, and the shares of released
+    /// iodine in each chemical form.
     ReactorInventory {
         inventory_bq: Vec<(String, f64)>,
         phases: Vec<ReleasePhase>,
         time_since_shutdown_s: f64,
         release_duration_s: f64,
+        iodine_forms: IodineForms,
     },
     /// A chemical released at a constant mass rate.
     ChemicalMassRate { chemical: String, rate_kg_s: f64 },
@@ -231,7 +235,15 @@ pub fn release_rates(
             phases,
             time_since_shutdown_s,
             release_duration_s,
+            iodine_forms,
         } => {
+            if let Some((field, value, expected)) = iodine_forms.mistake() {
+                return Err(SourceTermError::Invalid {
+                    field: format!("iodine_forms.{field}"),
+                    value,
+                    expected,
+                });
+            }
             let t_sd = positive("time_since_shutdown_s", *time_since_shutdown_s, true)?;
             let dur = positive("release_duration_s", *release_duration_s, false)?;
             let mut nuclides = vec![];
@@ -269,15 +281,54 @@ pub fn release_rates(
                     .sum();
                 let element = n.name.split('-').next().unwrap_or(&n.name);
                 let f = release_fraction(element, phases)?;
-                out.push(SpeciesRate {
-                    name: n.name.clone(),
-                    unit: AmountUnit::Becquerel,
-                    rate_per_s: f * (own + grown) / dur / dur,
-                });
+                let rate = f * (own + grown) / dur / dur;
+                if element == "I" {
+                    out.extend(split_iodine(&n.name, rate, iodine_forms, library));
+                } else {
+                    out.push(SpeciesRate {
+                        name: n.name.clone(),
+                        unit: AmountUnit::Becquerel,
+                        rate_per_s: rate,
+                    });
+                }
             }
             Ok(out)
         }
     }
+}
+
+/// The rates of each chemical form of an iodine released at `rate_bq_s`: the particulate row
+/// (`I-131`) first, then the vapour forms with a share above zero. A form the library has no row
+/// for (a user's own iodine nuclide) stays with the particulate row.
+fn split_iodine(
+    nuclide: &str,
+    rate_bq_s: f64,
+    forms: &IodineForms,
+    library: &Library,
+) -> Vec<SpeciesRate> {
+    let mut particulate = rate_bq_s * forms.particulate;
+    let mut vapours = vec![];
+    for form in [IodineForm::Elemental, IodineForm::Organic] {
+        let share = forms.share(form);
+        if share == 0.0 {
+            continue;
+        }
+        match library.nuclide(&form.species_name(nuclide)) {
+            Some(row) => vapours.push(SpeciesRate {
+                name: row.name.clone(),
+                unit: AmountUnit::Becquerel,
+                rate_per_s: rate_bq_s * share,
+            }),
+            None => particulate += rate_bq_s * share,
+        }
+    }
+    let mut out = vec![SpeciesRate {
+        name: nuclide.to_string(),
+        unit: AmountUnit::Becquerel,
+        rate_per_s: particulate,
+    }];
+    out.extend(vapours);
+    out
 }
 
 /// A `[[source]]`'s `inventory = { … }` table as written: a reactor inventory released with
@@ -287,6 +338,9 @@ pub fn release_rates(
 /// inventory = { reactor = "candu6_estimate", phases = ["gap_release", "early_in_vessel"], time_since_shutdown_s = 86400 }
 /// # or an explicit inventory at shutdown (Bq):
 /// inventory = { activities_bq = { "I-131" = 1.9e18, "Cs-137" = 1.0e17 }, phases = ["gap_release"], time_since_shutdown_s = 3600 }
+/// # the released iodine's chemical forms (Regulatory Guide 1.183's shares when not given):
+/// inventory = { reactor = "candu6_estimate", phases = ["gap_release"], time_since_shutdown_s = 3600,
+///               iodine_forms = { particulate = 0.95, elemental = 0.0485, organic = 0.0015 } }
 /// ```
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -297,6 +351,10 @@ pub struct InventorySection {
     pub activities_bq: Option<std::collections::BTreeMap<String, f64>>,
     pub phases: Vec<ReleasePhase>,
     pub time_since_shutdown_s: f64,
+    /// Shares of the released iodine as aerosol, I₂ and CH₃I; Regulatory Guide 1.183's 95 %,
+    /// 4.85 % and 0.15 % when not given.
+    #[serde(default)]
+    pub iodine_forms: Option<IodineForms>,
 }
 
 /// The nuclide release rates (Bq/s) of an `inventory` table released over `release_duration_s`;
@@ -329,6 +387,19 @@ pub fn inventory_release_rates(
                     return Err(unknown_nuclide(library, field, k));
                 };
                 positive(&field, v, true)?;
+                // A core holds nuclides; their chemical form is set on release (iodine_forms).
+                if matches!(
+                    n.deposition_class,
+                    DepositionClass::ElementalIodine | DepositionClass::OrganicIodine
+                ) {
+                    return Err(SourceTermError::Invalid {
+                        field,
+                        value: k.clone(),
+                        expected: "a nuclide of the core (\"I-131\"), not a chemical form: the \
+                                   released iodine is split into its forms by iodine_forms"
+                            .into(),
+                    });
+                }
                 // Only elements of a NUREG-1465 group have a release fraction.
                 let element = n.name.split('-').next().unwrap_or(&n.name);
                 if let Err(SourceTermError::Invalid { expected, .. }) =
@@ -379,6 +450,9 @@ pub fn inventory_release_rates(
             phases: section.phases.clone(),
             time_since_shutdown_s: section.time_since_shutdown_s,
             release_duration_s,
+            iodine_forms: section
+                .iodine_forms
+                .unwrap_or_else(IodineForms::regulatory_guide_1_183),
         },
         library,
     )

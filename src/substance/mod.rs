@@ -8,6 +8,7 @@
 pub mod bateman;
 mod chemical;
 pub mod deposition;
+pub mod iodine;
 mod names;
 mod nuclide;
 mod table;
@@ -91,6 +92,11 @@ pub fn embedded_tables() -> Vec<(&'static str, &'static str, &'static str)> {
             "data/candu6_inventory_estimate.csv",
             include_str!("data/candu6_inventory_estimate.csv"),
             "assumptions",
+        ),
+        (
+            iodine::IODINE_FORMS_FILE,
+            iodine::IODINE_FORMS_CSV,
+            "source",
         ),
         (
             deposition::DEPOSITION_DEFAULTS_FILE,
@@ -257,6 +263,59 @@ mod tests {
                 assert!(lib.nuclide(&d.name).is_some(), "{} → {}", n.name, d.name);
             }
         }
+    }
+
+    #[test]
+    fn every_iodine_has_an_elemental_and_an_organic_form_of_its_own_class() {
+        use iodine::IodineForm;
+        let lib = Library::embedded();
+        let iodines: Vec<&Nuclide> = lib
+            .nuclides
+            .iter()
+            .filter(|n| n.name.starts_with("I-") && !n.name.contains(' '))
+            .collect();
+        assert_eq!(iodines.len(), 4);
+        for base in iodines {
+            assert_eq!(base.deposition_class, DepositionClass::Particulate);
+            for (form, class, e) in [
+                (
+                    IodineForm::Elemental,
+                    DepositionClass::ElementalIodine,
+                    base.inh_vapour_sv_per_bq,
+                ),
+                (IodineForm::Organic, DepositionClass::OrganicIodine, None),
+            ] {
+                let name = form.species_name(&base.name);
+                let f = lib.nuclide(&name).unwrap_or_else(|| panic!("{name}"));
+                assert_eq!(f.deposition_class, class, "{name}");
+                // The same nuclide: decay, daughters and external dose are the particulate row's.
+                assert_eq!(f.half_life_s, base.half_life_s, "{name}");
+                assert_eq!(f.daughters, base.daughters, "{name}");
+                assert_eq!(f.cloudshine_sv_m3_per_bq_s, base.cloudshine_sv_m3_per_bq_s);
+                assert_eq!(
+                    f.groundshine_sv_m2_per_bq_s,
+                    base.groundshine_sv_m2_per_bq_s
+                );
+                // Inhaled vapour: I₂ takes the row's vapour coefficient; both exceed the
+                // aerosol's, I₂ more than CH₃I (ICRP 119 Annex H: 100 % against 70 % deposited).
+                let fe = f.inh_effective_sv_per_bq.unwrap();
+                if let Some(e) = e {
+                    assert_eq!(fe, e, "{name}");
+                }
+                assert!(fe > base.inh_effective_sv_per_bq.unwrap(), "{name}");
+                let thyroid = f.inh_thyroid_sv_per_bq.unwrap();
+                assert!((thyroid - fe / 0.05).abs() < 1e-3 * thyroid, "{name}");
+                assert!(f.inh_thyroid_child_sv_per_bq.unwrap() > thyroid, "{name}");
+            }
+            let el = lib.nuclide(&format!("{} elemental", base.name)).unwrap();
+            let org = lib.nuclide(&format!("{} organic", base.name)).unwrap();
+            assert!(el.inh_effective_sv_per_bq > org.inh_effective_sv_per_bq);
+        }
+        // Spelled with brackets, as RASCAL's lists do, the name still finds the row.
+        assert_eq!(
+            lib.nuclide("I-131 (elemental)").unwrap().name,
+            "I-131 elemental"
+        );
     }
 
     #[test]
