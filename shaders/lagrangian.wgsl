@@ -62,8 +62,9 @@ struct StepParams {
     exposure_offset: u32,
     dry_offset: u32,
     wet_offset: u32,
-    // Whether a thread also grids exposure (off for the bare Langevin parity test).
-    grid_exposure: u32,
+    // Seconds a particle airborne at t1 stands for in the grid: the whole part at a part's
+    // middle, 0 at its end and in the bare Langevin parity test (twin: sampled_parts).
+    sample_weight_s: f32,
     // The column grid: columns_nx × columns_ny columns, column (0, 0) at (x0, y0).
     columns_nx: u32,
     columns_ny: u32,
@@ -440,12 +441,12 @@ fn finish(index: u32, p: Particle, src: SourceRec, age1_s: f32) {
             let e = entries[src.entries.x + i];
             wg_add(e.species * BUDGET_TERMS + 4u, entry_units(e, p.mass[e.class_index], decay_factor(e, age1_s)));
         }
-    } else if params.grid_exposure != 0u {
+    } else if params.sample_weight_s > 0.0 {
         let cell = cell_index(p.pos.x, p.pos.y);
         let n_cells = params.nx * params.ny;
-        // Snapshot sampling: every particle airborne at t1 stands for the whole step (twin of
-        // the CPU's Ctx::process_chunk).
-        let alive_s = params.sync_duration_s;
+        // Snapshot sampling: every particle airborne at t1 stands for the part it samples (twin
+        // of the CPU's Ctx::process_chunk).
+        let alive_s = params.sample_weight_s;
         for (var k = 0u; k < params.nz; k++) {
             let layer = layers[k];
             if p.pos.z >= layer.x && p.pos.z < layer.y {

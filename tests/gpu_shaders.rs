@@ -190,7 +190,7 @@ fn wgsl_records_have_the_rust_sizes_and_offsets() {
         ("top_m", offset_of!(StepParams, top_m)),
         ("key", offset_of!(StepParams, key)),
         ("wet_offset", offset_of!(StepParams, wet_offset)),
-        ("grid_exposure", offset_of!(StepParams, grid_exposure)),
+        ("sample_weight_s", offset_of!(StepParams, sample_weight_s)),
     ] {
         assert_eq!(offset(&members, name), off, "StepParams.{name}");
     }

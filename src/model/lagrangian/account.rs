@@ -138,8 +138,8 @@ impl Ctx<'_> {
     }
 
     /// Books a particle that left the domain, or grids one airborne at the end of the step as
-    /// standing for `alive_s` (the whole step).
-    fn finish(&self, p: &Particle, alive_s: f64, d1: &[f64], tally: &mut Tally) {
+    /// standing for `weight_s` (the part it samples; 0 grids nothing).
+    fn finish(&self, p: &Particle, weight_s: f64, d1: &[f64], tally: &mut Tally) {
         let plan = &self.plans[p.source as usize];
         if p.status == STATUS_EXITED {
             for (i, e) in plan.entries.iter().enumerate() {
@@ -148,12 +148,15 @@ impl Ctx<'_> {
             }
             return;
         }
+        if weight_s == 0.0 {
+            return;
+        }
         let cell = self.cell(p.pos[0], p.pos[1]);
         let nz = self.layers.len();
         for (k, &(bottom, top)) in self.layers.iter().enumerate() {
             if p.pos[2] >= bottom && p.pos[2] < top {
                 for (i, e) in plan.entries.iter().enumerate() {
-                    let w = f64::from(p.mass[e.class]) * e.amount_per_particle * d1[i] * alive_s;
+                    let w = f64::from(p.mass[e.class]) * e.amount_per_particle * d1[i] * weight_s;
                     tally.exposure[(e.species * nz + k) * self.n_cells + cell] +=
                         fixed(w, self.scales.exposure[e.species]);
                 }
@@ -161,8 +164,16 @@ impl Ctx<'_> {
         }
     }
 
-    /// Advances a chunk of particles over [t0, t1] and books everything they did into `tally`.
-    pub(super) fn process_chunk(&self, ps: &mut [Particle], t0: f64, t1: f64, tally: &mut Tally) {
+    /// Advances a chunk of particles over [t0, t1] and books everything they did into `tally`,
+    /// gridding each particle airborne at t1 as standing for `weight_s`.
+    pub(super) fn process_chunk(
+        &self,
+        ps: &mut [Particle],
+        t0: f64,
+        t1: f64,
+        weight_s: f64,
+        tally: &mut Tally,
+    ) {
         let (mut d0, mut d1) = (Vec::new(), Vec::new());
         let alive: Vec<f64> = ps
             .iter_mut()
@@ -190,15 +201,16 @@ impl Ctx<'_> {
             },
         );
         tally.sub_steps += steps;
-        // Snapshot sampling (as FLEXPART): every particle airborne at t1 stands for the whole
-        // step, including one released during it. The particles present at t1 are an unbiased
-        // sample of the plume at t1, so weighting each by the full step estimates ∫C dt without
-        // bias everywhere; weighting a new particle by its own airborne time instead would
-        // under-count the cells within one step's travel of the source by ~x/(u·Δt).
+        // Snapshot sampling (as FLEXPART, at the middle of each part: [`super::driver::
+        // sampled_parts`]): every particle airborne at the snapshot stands for the whole part,
+        // including one released during it. The particles present then are an unbiased sample
+        // of the plume, so weighting each by the part estimates ∫C dt without bias everywhere;
+        // weighting a new particle by its own airborne time instead would under-count the
+        // cells within one step's travel of the source by ~x/(u·Δt).
         for (p, &a) in ps.iter().zip(&alive) {
             if a > 0.0 {
                 self.decay_factors(p, t1, &mut d1);
-                self.finish(p, t1 - t0, &d1, tally);
+                self.finish(p, weight_s, &d1, tally);
             }
         }
     }

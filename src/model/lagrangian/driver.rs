@@ -2,10 +2,12 @@
 //!
 //! Time advances in synchronisation (sampling) steps of at most [`LagrangianConfig::sampling_step_s`]
 //! (default 300 s) that divide every output interval exactly. In each, every airborne particle (and each one whose release time falls in the
-//! step, from that time) takes Langevin sub-steps to the end of the step; then decay over the
-//! step is booked, and the particle's amount × the step length is added to the cells of every
-//! output layer holding it at the step's end (snapshot sampling, as FLEXPART: unbiased near the
-//! source too, where particles released within the step are all young). The interval-mean concentration of a cell is
+//! step, from that time) takes Langevin sub-steps to the middle of the step, where its amount ×
+//! the step length is added to the cells of every output layer holding it (snapshot sampling, as
+//! FLEXPART, at the step's middle: the midpoint rule, exact for a concentration changing
+//! linearly over the step, and unbiased near the source too, where particles released within
+//! the step are all young; [`sampled_parts`]), and then to the step's end. Decay is booked over
+//! each half. The interval-mean concentration of a cell is
 //! that exposure over (interval × cell area × layer depth): the **layer mean** (DESIGN.md), so a
 //! "ground-level" value is the mean over the lowest layer the scenario gives (e.g. 0–3 m).
 //!
@@ -13,16 +15,18 @@
 //! accumulators ([`super::tally`]); the chunks' sums are order-independent, so the result does
 //! not depend on the number of threads or on scheduling.
 //!
-//! Decay factors `exp(−λ·age)` are evaluated at the end of each synchronisation step, and the
-//! deposition inside the step is valued with that factor: a deposit decays on the ground until
-//! the end of the step in which it lands (booked as decay), and not afterwards. The sampling
+//! Decay factors `exp(−λ·age)` are evaluated at the end of each half step (the snapshot's time
+//! for the air), and the deposition inside it is valued with that factor: a deposit decays on
+//! the ground until the end of the half step in which it lands (booked as decay), and not
+//! afterwards. The sampling
 //! step is shortened so that λ·Δt ≤ 1 % for the shortest-lived species released, which bounds
 //! that approximation (I-131 at 300 s: 3·10⁻⁴).
 //!
 //! Sampling every 300 s rather than every Langevin step cut the CPU time of the FLEXPART
 //! benchmark case by a third (per-step release, decay and gridding work is amortised over the
 //! sub-steps); the interval means then average three snapshots per 900 s output step
-//! (FLEXPART's default samples once per 900 s).
+//! (FLEXPART's default samples once per 900 s). Halving each step for the midpoint snapshot
+//! adds one shortened sub-step per particle and step.
 
 use rayon::prelude::*;
 
@@ -242,6 +246,30 @@ pub fn loss_parts(
     (0..parts).map(|k| (at(k), at(k + 1))).collect()
 }
 
+/// The stretches (a, b, weight) a sampling step [t0, t1] is advanced in, each ending with a
+/// snapshot in which a particle stands for `weight` seconds: every part of [`loss_parts`] is
+/// halved, the snapshot at its middle standing for the whole part and the one at its end for
+/// nothing. The midpoint rule ∫C dt ≈ Δt·C(t_mid) is exact for a concentration changing
+/// linearly over the part, where the end-point snapshot counted the whole part with the plume
+/// as it is at its end — a release's first interval over-counted (×2 for a 300 s release over
+/// its own 300 s step), its last under-counted and every arrival early by Δt/2. The CPU and
+/// GPU drivers share it.
+pub fn sampled_parts(
+    plans: &[SourcePlan],
+    columns: &ColumnGrid,
+    cfg: &LagrangianConfig,
+    t0: f64,
+    t1: f64,
+) -> Vec<(f64, f64, f64)> {
+    loss_parts(plans, columns, cfg, t0, t1)
+        .into_iter()
+        .flat_map(|(a, b)| {
+            let mid = a + 0.5 * (b - a);
+            [(a, mid, b - a), (mid, b, 0.0)]
+        })
+        .collect()
+}
+
 /// The rectangle (x min, x max, y min, y max) of the cells of `grid` (m).
 pub fn grid_bounds_m(grid: &GridSpec) -> [f64; 4] {
     let half = 0.5 * grid.dx_m;
@@ -361,7 +389,7 @@ pub fn simulate(
             n_cells,
             cells: loss_cells(grid),
         };
-        for (a, b) in loss_parts(plans, &columns, cfg, t0, t1) {
+        for (a, b, weight) in sampled_parts(plans, &columns, cfg, t0, t1) {
             while n_active < particles.len() && f64::from(particles[n_active].pos[3]) < b {
                 n_active += 1;
             }
@@ -369,7 +397,7 @@ pub fn simulate(
             particles[..n_active]
                 .par_chunks_mut(chunk)
                 .zip(tallies.par_iter_mut())
-                .for_each(|(ps, tally)| ctx.process_chunk(ps, a, b, tally));
+                .for_each(|(ps, tally)| ctx.process_chunk(ps, a, b, weight, tally));
         }
         if let Some(n) = closes {
             let sum = Tally::take_exposure(&mut tallies);

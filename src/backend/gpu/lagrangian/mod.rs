@@ -52,7 +52,9 @@ use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::Meteorology;
 use crate::model::lagrangian::column::ColumnGrid;
-use crate::model::lagrangian::driver::{grid_bounds_m, loss_parts, sampling_step_s, sync_schedule};
+use crate::model::lagrangian::driver::{
+    grid_bounds_m, sampled_parts, sampling_step_s, sync_schedule,
+};
 use crate::model::lagrangian::particle::{Particle, BYTES_PER_PARTICLE};
 use crate::model::lagrangian::release::{create_particles, PlanError, SourcePlan};
 use crate::model::lagrangian::scenario::plan_sources;
@@ -180,7 +182,7 @@ pub fn simulate(
         exposure_offset: exposure_offset as u32,
         dry_offset: dry_offset as u32,
         wet_offset: wet_offset as u32,
-        grid_exposure: 1,
+        sample_weight_s: 0.0,
         ..column_params(&columns, plans.len())
     };
     // The CPU driver's sampling step.
@@ -206,13 +208,14 @@ pub fn simulate(
             params.precipitation = u32::from(columns.raining());
         }
         // The CPU driver's parts of the step under fast deposition.
-        for (a, b) in loss_parts(plans, &columns, cfg, t0, t1) {
+        for (a, b, weight) in sampled_parts(plans, &columns, cfg, t0, t1) {
             while n_active < release_times.len() && f64::from(release_times[n_active]) < b {
                 n_active += 1;
             }
             params.t0_s = a as f32;
             params.t1_s = b as f32;
             params.sync_duration_s = (b - a) as f32;
+            params.sample_weight_s = weight as f32;
             res.run(ctx, false, &params, n_active);
         }
         if let Some(n) = closes {
@@ -416,7 +419,7 @@ pub fn advance_particles(
         exposure_offset: HEAD_WORDS as u32,
         dry_offset: HEAD_WORDS as u32,
         wet_offset: HEAD_WORDS as u32,
-        grid_exposure: 0,
+        sample_weight_s: 0.0,
         ..column_params(columns, n_sources)
     };
     res.run(ctx, false, &params, particles.len());

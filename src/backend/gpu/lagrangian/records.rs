@@ -43,7 +43,9 @@ pub struct StepParams {
     pub exposure_offset: u32,
     pub dry_offset: u32,
     pub wet_offset: u32,
-    pub grid_exposure: u32,
+    /// Seconds a particle airborne at the part's end stands for in the grid (0: grids
+    /// nothing; the driver's [`crate::model::lagrangian::driver::sampled_parts`]).
+    pub sample_weight_s: f32,
     pub columns_nx: u32,
     pub columns_ny: u32,
     pub columns_x0_m: f32,
