@@ -14,7 +14,7 @@ use super::{Ensemble, EnsembleError, EnsembleSpec};
 use crate::field::Fields;
 use crate::geo::outline::CellLattice;
 use crate::met::MetPerturbation;
-use crate::output::map::{render, Hazard, MapContent, Outline, Scale};
+use crate::output::map::{local_start, render, Hazard, MapContent, Outline, Scale};
 use crate::output::netcdf::{self, variable_name, ExtraField, Provenance};
 use crate::output::staging::{check_output_dir, Staging};
 use crate::output::write_bytes_atomically;
@@ -393,7 +393,7 @@ fn probability_map(scenario: &Scenario, e: &Ensemble) -> Result<Vec<u8>, String>
         title: format!(
             "{} — {} — ensemble of {m} weathers",
             scenario.name,
-            scenario.start.format("%Y-%m-%d %H:%M UTC")
+            local_start(scenario)
         ),
         // The zones lie in different countries; where both apply (outside the bundled
         // region) the map shows the larger probability.
@@ -407,7 +407,7 @@ fn probability_map(scenario: &Scenario, e: &Ensemble) -> Result<Vec<u8>, String>
                 "{}: probability",
                 shown
                     .iter()
-                    .map(|z| z.label.as_str())
+                    .map(|z| legend_text(z))
                     .collect::<Vec<_>>()
                     .join(" / ")
             ),
@@ -430,7 +430,7 @@ fn probability_map(scenario: &Scenario, e: &Ensemble) -> Result<Vec<u8>, String>
                             width,
                             // The second country's zone dashed, so the two read apart.
                             dashed: k > 0,
-                            label: format!("{} in ≥ {pct} % of members", z.label),
+                            label: format!("{} in ≥ {pct} % of members", legend_text(z)),
                         })
                     })
             })
@@ -439,6 +439,17 @@ fn probability_map(scenario: &Scenario, e: &Ensemble) -> Result<Vec<u8>, String>
         wind: None,
     };
     render(scenario, &e.grid, &e.projection, &content)
+}
+
+/// A zone as the ensemble map's legend names it: its title, as the run's maps and alerts give
+/// it ("Evacuate: projected dose at least 100 mSv over 7 days (Health Canada 2018)"), not its
+/// code ("HC_2018 evacuate"; found by review), which stays for a zone without a title.
+fn legend_text(z: &super::ZoneProbability) -> &str {
+    if z.title_en.is_empty() {
+        &z.label
+    } else {
+        &z.title_en
+    }
 }
 
 /// Of each country's zones (Canada's, the United States', then the AEGL tiers of both), the
@@ -557,5 +568,10 @@ mod tests {
             .map(|z| z.label.as_str())
             .collect();
         assert_eq!(shown, ["HC_2018 shelter", "PAG_2017 KI"]);
+        // The legend names a zone by its title, the code only where it has none.
+        let mut titled = zones[0].clone();
+        titled.title_en = "Evacuate: projected dose at least 100 mSv over 7 days".into();
+        assert_eq!(legend_text(&titled), titled.title_en);
+        assert_eq!(legend_text(&zones[1]), "HC_2018 shelter");
     }
 }

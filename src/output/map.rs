@@ -72,6 +72,15 @@ fn zone_colour(z: &MappedZone) -> RGBColor {
     RGBColor(byte(6), byte(4), byte(2))
 }
 
+/// The scenario's start in the local time where its first release is (Atlantic in New
+/// Brunswick, Eastern in Maine), with UTC, as map titles give it.
+pub fn local_start(scenario: &Scenario) -> String {
+    let country = first_source(scenario).map_or(Country::Unknown, |s| {
+        Region::embedded().tag(s.location).country
+    });
+    super::local_time::english(scenario.start, country)
+}
+
 /// Renders the map of a run as PNG bytes: its hazard field under its zones.
 pub fn map_png(
     scenario: &Scenario,
@@ -81,17 +90,8 @@ pub fn map_png(
     zones: &[MappedZone],
     wind: Option<&ReleaseWind>,
 ) -> Result<Vec<u8>, String> {
-    // The start in the local time where the first release is (Atlantic in New Brunswick,
-    // Eastern in Maine), with UTC.
-    let country = first_source(scenario).map_or(Country::Unknown, |s| {
-        Region::embedded().tag(s.location).country
-    });
     let content = MapContent {
-        title: format!(
-            "{} — {}",
-            scenario.name,
-            super::local_time::english(scenario.start, country)
-        ),
+        title: format!("{} — {}", scenario.name, local_start(scenario)),
         field: hazard(consequence, fields),
         // Gravest zones last, so they are drawn on top.
         outlines: zones
