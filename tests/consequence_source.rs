@@ -275,3 +275,62 @@ fn a_scenario_sets_the_iodine_forms_and_a_core_holds_no_chemical_form() {
     .to_string();
     assert!(err.contains("iodine_forms") && err.contains("1.1"), "{err}");
 }
+
+#[test]
+fn the_default_iodine_split_is_said_and_an_iodine_without_forms_goes_as_aerosol() {
+    let dir = tempfile::tempdir().unwrap();
+    let load = |inv: &str, substances: Option<&str>| {
+        let mut text = inventory_scenario(inv);
+        if let Some(s) = substances {
+            std::fs::write(dir.path().join("mine.toml"), s).unwrap();
+            text.push_str("[consequence]\nsubstance_file = \"mine.toml\"\n");
+        }
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, text).unwrap();
+        plume::Scenario::load(&path)
+    };
+    // Regulatory Guide 1.183's split is an LWR containment assumption: said when it is used.
+    let s = load(
+        r#"{ activities_bq = { "I-131" = 1e18 }, phases = ["gap_release"], time_since_shutdown_s = 0 }"#,
+        None,
+    )
+    .unwrap();
+    let said = |s: &plume::Scenario, what: &str| s.warnings.iter().any(|w| w.contains(what));
+    assert!(said(&s, "Regulatory Guide 1.183"), "{:?}", s.warnings);
+    let s = load(
+        r#"{ activities_bq = { "I-131" = 1e18 }, phases = ["gap_release"], time_since_shutdown_s = 0, iodine_forms = { particulate = 0, elemental = 0.9, organic = 0.1 } }"#,
+        None,
+    )
+    .unwrap();
+    assert!(!said(&s, "Regulatory Guide 1.183"), "{:?}", s.warnings);
+    // No aerosol share: no aerosol species.
+    let names: Vec<&str> = s.species.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(names, ["I-131 elemental", "I-131 organic"]);
+
+    // A substance file's own iodine, even one that deposits as elemental iodine, is a core
+    // nuclide (found by review: the class alone refused it); without form rows it goes as
+    // aerosol, and the user is told.
+    let i129 = r#"
+[[nuclide]]
+name = "I-129"
+half_life_s = 4.95e14
+deposition_class = "elemental_iodine"
+inh_effective_sv_per_bq = 9.6e-8
+cloudshine_sv_m3_per_bq_s = 3.0e-16
+groundshine_sv_m2_per_bq_s = 1.0e-17
+source = "test"
+"#;
+    let s = load(
+        r#"{ activities_bq = { "I-129" = 1e12 }, phases = ["gap_release"], time_since_shutdown_s = 0 }"#,
+        Some(i129),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.species.len(), 1);
+    assert!(
+        said(&s, "I-129 has no elemental or organic rows"),
+        "{:?}",
+        s.warnings
+    );
+    let r = &s.sources[0].releases[0];
+    assert_eq!(r.deposition.dry_velocity_m_s, 0.01);
+}

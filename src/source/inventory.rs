@@ -17,7 +17,7 @@ use crate::substance::bateman::{
     daughter_activity, daughter_activity_integral, parent_activity, parent_activity_integral,
 };
 use crate::substance::iodine::{IodineForm, IodineForms};
-use crate::substance::{normalise, AmountUnit, DepositionClass, Library, SubstanceError};
+use crate::substance::{normalise, AmountUnit, Library, SubstanceError};
 
 /// Why a source term could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -244,6 +244,7 @@ pub fn release_rates(
                     expected,
                 });
             }
+            let iodine_forms = iodine_forms.normalised();
             let t_sd = positive("time_since_shutdown_s", *time_since_shutdown_s, true)?;
             let dur = positive("release_duration_s", *release_duration_s, false)?;
             let mut nuclides = vec![];
@@ -283,7 +284,7 @@ pub fn release_rates(
                 let f = release_fraction(element, phases)?;
                 let rate = f * (own + grown) / dur / dur;
                 if element == "I" {
-                    out.extend(split_iodine(&n.name, rate, iodine_forms, library));
+                    out.extend(split_iodine(&n.name, rate, &iodine_forms, library));
                 } else {
                     out.push(SpeciesRate {
                         name: n.name.clone(),
@@ -298,8 +299,9 @@ pub fn release_rates(
 }
 
 /// The rates of each chemical form of an iodine released at `rate_bq_s`: the particulate row
-/// (`I-131`) first, then the vapour forms with a share above zero. A form the library has no row
-/// for (a user's own iodine nuclide) stays with the particulate row.
+/// (`I-131`) first, then the vapour forms, each where its share is above zero. A form the library
+/// has no row for (a user's own iodine nuclide) stays with the particulate row
+/// ([`iodine_without_forms`] says which).
 fn split_iodine(
     nuclide: &str,
     rate_bq_s: f64,
@@ -322,13 +324,37 @@ fn split_iodine(
             None => particulate += rate_bq_s * share,
         }
     }
-    let mut out = vec![SpeciesRate {
-        name: nuclide.to_string(),
-        unit: AmountUnit::Becquerel,
-        rate_per_s: particulate,
-    }];
+    let mut out = vec![];
+    if particulate > 0.0 || vapours.is_empty() {
+        out.push(SpeciesRate {
+            name: nuclide.to_string(),
+            unit: AmountUnit::Becquerel,
+            rate_per_s: particulate,
+        });
+    }
     out.extend(vapours);
     out
+}
+
+/// The iodines among `rates` whose library rows lack a vapour form that `forms` gives a share
+/// (a substance file's own iodine): their whole release goes as aerosol.
+pub fn iodine_without_forms(
+    rates: &[SpeciesRate],
+    forms: &IodineForms,
+    library: &Library,
+) -> Vec<String> {
+    rates
+        .iter()
+        .filter(|r| r.name.split('-').next() == Some("I") && IodineForm::of_row(&r.name).is_none())
+        .filter(|r| {
+            [IodineForm::Elemental, IodineForm::Organic]
+                .iter()
+                .any(|&f| {
+                    forms.share(f) > 0.0 && library.nuclide(&f.species_name(&r.name)).is_none()
+                })
+        })
+        .map(|r| r.name.clone())
+        .collect()
 }
 
 /// A `[[source]]`'s `inventory = { … }` table as written: a reactor inventory released with
@@ -388,10 +414,8 @@ pub fn inventory_release_rates(
                 };
                 positive(&field, v, true)?;
                 // A core holds nuclides; their chemical form is set on release (iodine_forms).
-                if matches!(
-                    n.deposition_class,
-                    DepositionClass::ElementalIodine | DepositionClass::OrganicIodine
-                ) {
+                // Named, not classed: a user's I-129 may deposit as elemental iodine.
+                if IodineForm::of_row(&n.name).is_some() {
                     return Err(SourceTermError::Invalid {
                         field,
                         value: k.clone(),

@@ -8,8 +8,10 @@
 //!
 //! The library holds a row per form (`I-131`, `I-131 elemental`, `I-131 organic`); a
 //! reactor-inventory release splits each iodine's rate among them by the shares of
-//! `data/iodine_chemical_forms.csv` (US NRC Regulatory Guide 1.183: 95 % CsI, 4.85 % I₂,
-//! 0.15 % organic), which a scenario may replace (`iodine_forms = { … }`).
+//! the source's `iodine_forms = { … }` or, by default, of `data/iodine_chemical_forms.csv` (US
+//! NRC Regulatory Guide 1.183: 95 % CsI, 4.85 % I₂, 0.15 % CH₃I, its assumption for iodine
+//! entering a light-water reactor's containment with the sump at pH ≥ 7; the scenario check
+//! warns when the default is used, since no containment or filter removal follows).
 
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +50,35 @@ impl IodineForm {
             _ => format!("{nuclide} {}", self.name()),
         }
     }
+
+    /// The nuclide and vapour form a library row is named for (`I-131 elemental` →
+    /// `("I-131", Elemental)`); `None` for every other name.
+    pub fn of_row(name: &str) -> Option<(&str, IodineForm)> {
+        let (base, suffix) = name.trim().rsplit_once(' ')?;
+        let form = [Self::Elemental, Self::Organic]
+            .into_iter()
+            .find(|f| f.name() == suffix)?;
+        Some((base.trim_end(), form))
+    }
+
+    /// Another name of a form (normalised, as [`super::normalise`] writes it) — `i131i2`,
+    /// `i131ch3i`, `i131methyliodide`, `i131aerosol`, `i131particulate` — as the normalised
+    /// name of its library row (`i131elemental`, `i131organic`, `i131`).
+    pub(crate) fn alias(key: &str) -> Option<String> {
+        const ALIASES: [(&str, IodineForm); 5] = [
+            ("particulate", IodineForm::Particulate),
+            ("aerosol", IodineForm::Particulate),
+            ("methyliodide", IodineForm::Organic),
+            ("ch3i", IodineForm::Organic),
+            ("i2", IodineForm::Elemental),
+        ];
+        ALIASES.iter().find_map(|(suffix, form)| {
+            let base = key.strip_suffix(suffix)?;
+            // The base must itself be a nuclide's name: letters, then a mass number.
+            base.ends_with(|c: char| c.is_ascii_digit())
+                .then(|| form.species_name(base).replace(' ', ""))
+        })
+    }
 }
 
 /// The shares of released iodine in each chemical form (fractions of the activity, summing to 1).
@@ -84,7 +115,7 @@ impl IodineForms {
     }
 
     /// The first mistake, as (field, value, expected): each share a number in [0, 1], the
-    /// three summing to 1 (within 10⁻⁶).
+    /// three summing to 1 within [`SUM_TOLERANCE`] (thirds written to six places pass).
     pub fn mistake(&self) -> Option<(String, String, String)> {
         for f in IodineForm::ALL {
             let v = self.share(f);
@@ -97,15 +128,30 @@ impl IodineForms {
             }
         }
         let sum = self.particulate + self.elemental + self.organic;
-        ((sum - 1.0).abs() > 1e-6).then(|| {
+        ((sum - 1.0).abs() > SUM_TOLERANCE).then(|| {
             (
                 "particulate + elemental + organic".into(),
-                sum.to_string(),
+                // As written, not 0.9600000000000001.
+                format!("{}", (sum * 1e9).round() / 1e9),
                 "1: the shares of all the released iodine".into(),
             )
         })
     }
+
+    /// The shares scaled to sum to exactly 1 (they are within [`SUM_TOLERANCE`] of it once
+    /// checked), so no iodine is made or lost by rounding in the file.
+    pub fn normalised(&self) -> IodineForms {
+        let sum = self.particulate + self.elemental + self.organic;
+        IodineForms {
+            particulate: self.particulate / sum,
+            elemental: self.elemental / sum,
+            organic: self.organic / sum,
+        }
+    }
 }
+
+/// How far from 1 the shares of [`IodineForms`] may sum.
+pub const SUM_TOLERANCE: f64 = 1e-3;
 
 /// Parses a table in the layout of `data/iodine_chemical_forms.csv`: each form once, the
 /// fractions summing to 1.
@@ -167,7 +213,7 @@ mod tests {
     fn a_split_that_does_not_sum_to_one_is_refused() {
         let text = "form,fraction,source\nparticulate,0.9,x\nelemental,0.05,x\norganic,0.01,x\n";
         let e = parse_forms("f.csv", text).unwrap_err().to_string();
-        assert!(e.contains("0.96") && e.contains("expected 1"), "{e}");
+        assert!(e.contains("= 0.96:") && e.contains("expected 1"), "{e}");
         let text = "form,fraction,source\nparticulate,0.9,x\nparticulate,0.1,x\norganic,0,x\n";
         let e = parse_forms("f.csv", text).unwrap_err().to_string();
         assert!(
@@ -186,5 +232,34 @@ mod tests {
     fn form_rows_are_named_after_their_nuclide() {
         assert_eq!(IodineForm::Particulate.species_name("I-131"), "I-131");
         assert_eq!(IodineForm::Organic.species_name("I-133"), "I-133 organic");
+        assert_eq!(
+            IodineForm::of_row("I-133 organic"),
+            Some(("I-133", IodineForm::Organic))
+        );
+        assert_eq!(IodineForm::of_row("I-131"), None);
+        assert_eq!(IodineForm::of_row("Xe-133 metastable"), None);
+        assert_eq!(
+            IodineForm::alias("i131i2").as_deref(),
+            Some("i131elemental")
+        );
+        assert_eq!(
+            IodineForm::alias("i135ch3i").as_deref(),
+            Some("i135organic")
+        );
+        assert_eq!(IodineForm::alias("i131aerosol").as_deref(), Some("i131"));
+        assert_eq!(IodineForm::alias("i132"), None);
+        assert_eq!(IodineForm::alias("chlorinei2"), None);
+    }
+
+    #[test]
+    fn thirds_to_six_places_pass_and_are_scaled_to_one() {
+        let t = IodineForms {
+            particulate: 0.333333,
+            elemental: 0.333333,
+            organic: 0.333333,
+        };
+        assert!(t.mistake().is_none());
+        let n = t.normalised();
+        assert!((n.particulate + n.elemental + n.organic - 1.0).abs() < 1e-15);
     }
 }

@@ -19,6 +19,8 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
+use iodine::IodineForm;
+
 pub use chemical::{Chemical, Threshold, AEGL_DURATIONS_S};
 pub use names::ChemicalName;
 pub use nuclide::{Daughter, DepositionClass, Nuclide, NuclideQuantity};
@@ -166,10 +168,23 @@ impl Library {
     /// Adds or replaces substances from user-file text; `file` names it in errors.
     pub fn with_user_text(mut self, file: &str, text: &str) -> Result<Library, SubstanceError> {
         let user = user::parse_user_file(file, text)?;
+        let given: Vec<String> = user.nuclides.iter().map(|n| normalise(&n.name)).collect();
         for n in user.nuclides {
             let key = normalise(&n.name);
             match self.nuclides.iter_mut().find(|m| normalise(&m.name) == key) {
-                Some(slot) => *slot = n,
+                Some(slot) => {
+                    // A replaced iodine takes its vapour forms with it, unless the file gives
+                    // them too: the embedded forms would keep the old half-life and coefficients
+                    // for 5 % of the released iodine (found by review).
+                    let old_forms: Vec<String> = [IodineForm::Elemental, IodineForm::Organic]
+                        .iter()
+                        .map(|f| normalise(&f.species_name(&slot.name)))
+                        .filter(|f| !given.contains(f))
+                        .collect();
+                    *slot = n;
+                    self.nuclides
+                        .retain(|m| !old_forms.contains(&normalise(&m.name)));
+                }
                 None => self.nuclides.push(n),
             }
         }
@@ -192,10 +207,12 @@ impl Library {
         Ok(self)
     }
 
-    /// The nuclide of that name ("I-131", "i131"), if any.
+    /// The nuclide of that name ("I-131", "i131"), if any; an iodine's forms also by their
+    /// other names ("I-131 I2", "I-131 CH3I", "I-131 aerosol": [`IodineForm::alias`]).
     pub fn nuclide(&self, name: &str) -> Option<&Nuclide> {
         let key = normalise(name);
-        self.nuclides.iter().find(|n| normalise(&n.name) == key)
+        let find = |key: &str| self.nuclides.iter().find(|n| normalise(&n.name) == key);
+        find(&key).or_else(|| find(&IodineForm::alias(&key)?))
     }
 
     /// The chemical of that name, alias or CAS number, if any (see [`Chemical::matches`]).
@@ -311,11 +328,22 @@ mod tests {
             let org = lib.nuclide(&format!("{} organic", base.name)).unwrap();
             assert!(el.inh_effective_sv_per_bq > org.inh_effective_sv_per_bq);
         }
-        // Spelled with brackets, as RASCAL's lists do, the name still finds the row.
-        assert_eq!(
-            lib.nuclide("I-131 (elemental)").unwrap().name,
-            "I-131 elemental"
-        );
+        // Spelled with brackets, as RASCAL's lists do, or by formula, the name still finds
+        // the row.
+        for (name, row) in [
+            ("I-131 (elemental)", "I-131 elemental"),
+            ("I-131 I2", "I-131 elemental"),
+            ("i133 CH3I", "I-133 organic"),
+            ("I-135 methyl iodide", "I-135 organic"),
+            ("I-131 aerosol", "I-131"),
+            ("I-132 (particulate)", "I-132"),
+        ] {
+            assert_eq!(
+                lib.nuclide(name).map(|n| n.name.as_str()),
+                Some(row),
+                "{name}"
+            );
+        }
     }
 
     #[test]
@@ -381,7 +409,11 @@ mod tests {
         let i = lib.nuclide("I-131").unwrap();
         assert_eq!(i.inh_effective_sv_per_bq, Some(2.0e-8));
         assert!(i.verified.is_empty());
-        assert_eq!(lib.nuclides.len(), Library::embedded().nuclides.len());
+        // The file's I-131 replaces the embedded row and takes its vapour forms with it: they
+        // would keep the embedded half-life and coefficients (found by review).
+        assert_eq!(lib.nuclides.len(), Library::embedded().nuclides.len() - 2);
+        assert!(lib.nuclide("I-131 elemental").is_none());
+        assert!(lib.nuclide("I-133 elemental").is_some());
         assert!(lib.chemical("acrolein").unwrap().aegl[2][2].is_some());
 
         let bad = text.replace("2.0e-8", "-1.0");

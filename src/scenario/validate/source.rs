@@ -132,13 +132,16 @@ pub(super) fn source(
     let written = release_items.as_ref().map_or(0, Vec::len);
     if let Some(inv) = raw.inventory.as_ref().filter(|_| timing_known) {
         match crate::source::inventory::inventory_release_rates(inv, rel_duration_s, library) {
-            Ok(rates) => release_items
-                .get_or_insert_with(Vec::new)
-                .extend(rates.into_iter().map(|r| ReleaseItem {
-                    nuclide: Some(r.name),
-                    rate_bq_s: Some(r.rate_per_s),
-                    ..ReleaseItem::default()
-                })),
+            Ok(rates) => {
+                iodine_form_warnings(inv, &rates, library, &at("inventory"), &mut p.warnings);
+                release_items
+                    .get_or_insert_with(Vec::new)
+                    .extend(rates.into_iter().map(|r| ReleaseItem {
+                        nuclide: Some(r.name),
+                        rate_bq_s: Some(r.rate_per_s),
+                        ..ReleaseItem::default()
+                    }))
+            }
             // The activity is spread over the source's duration_s, which must then be > 0.
             Err(SourceTermError::Invalid {
                 field,
@@ -340,9 +343,9 @@ fn release(
                     }),
                     format!("{name:?}"),
                     format!(
-                        "exactly the name {:?} of the earlier release of the same substance (the two spellings would share the output variable air_concentration_{}), or a different substance",
+                        "exactly the name {:?} of the earlier release of the same substance ({}), or a different substance",
                         earlier.name,
-                        crate::output::netcdf::variable_name(&earlier.name)
+                        why_same(&earlier.name, &name, unit, library)
                     ),
                 );
                 return None;
@@ -419,6 +422,60 @@ fn same_substance(s: &Species, name: &str, unit: AmountUnit, library: &Library) 
     };
     variable_name(&s.name) == variable_name(name)
         || (s.unit == unit && key(&s.name, s.unit) == key(name, unit))
+}
+
+/// Why `name` is the earlier species `earlier`: the same library entry, or the same output
+/// variable (as [`same_substance`] decides).
+fn why_same(earlier: &str, name: &str, unit: AmountUnit, library: &Library) -> String {
+    use crate::output::netcdf::variable_name;
+    let entry = match unit {
+        AmountUnit::Kilogram => library.chemical(name).map(|c| c.name.clone()),
+        AmountUnit::Becquerel => library.nuclide(name).map(|n| n.name.clone()),
+    };
+    match entry {
+        Some(e) => format!("both name the library's {e}"),
+        None => format!(
+            "the two spellings would share the output variable air_concentration_{}",
+            variable_name(earlier)
+        ),
+    }
+}
+
+/// What a user should know of an inventory's iodine forms: the default split and where it holds,
+/// and the iodines released all as aerosol for want of form rows.
+fn iodine_form_warnings(
+    inv: &crate::source::inventory::InventorySection,
+    rates: &[crate::source::inventory::SpeciesRate],
+    library: &Library,
+    field: &str,
+    warnings: &mut Vec<String>,
+) {
+    use crate::substance::iodine::IodineForms;
+    let forms = inv
+        .iodine_forms
+        .unwrap_or_else(IodineForms::regulatory_guide_1_183);
+    if inv.iodine_forms.is_none() && rates.iter().any(|r| r.name.starts_with("I-")) {
+        warnings.push(format!(
+            "{field}: the released iodine is split as US NRC Regulatory Guide 1.183 (Rev. 0, 2000) \
+             assumes for iodine entering a light-water reactor's containment in a loss-of-coolant \
+             accident with the sump at pH ≥ 7 — 95 % CsI aerosol, 4.85 % I2, 0.15 % CH3I — with \
+             no removal in containment, filters or sprays, which shift the mix toward the vapours; \
+             give iodine_forms = {{ particulate = …, elemental = …, organic = … }} for this \
+             release (another reactor type, a bypass, a filtered vent or an acid sump differ)"
+        ));
+    }
+    let bare = crate::source::inventory::iodine_without_forms(rates, &forms, library);
+    if !bare.is_empty() {
+        warnings.push(format!(
+            "{field}: {} {} no elemental or organic rows in the nuclide library (a substance file's \
+             own iodine): all of it is released as aerosol; add rows named \"{} elemental\" and \
+             \"{} organic\" to split it",
+            bare.join(", "),
+            if bare.len() == 1 { "has" } else { "have" },
+            bare[0],
+            bare[0]
+        ));
+    }
 }
 
 fn half_life_s_text(h: Option<f64>) -> String {
