@@ -549,3 +549,57 @@ fn elemental_and_organic_iodine_are_inhaled_with_their_vapour_coefficients() {
     // The cloud's gamma does not depend on the chemical form.
     assert!(rel(d.cloudshine_sv[[0, 0, 0]], 1000.0 * 3600.0 * 1.68e-14) < 1e-12);
 }
+
+#[test]
+fn a_wet_deposit_is_timed_by_the_columns_air_and_a_dry_one_by_the_grounds() {
+    // Two layers, 0–3 m and 3–200 m. The I-131 passes aloft in the first hour and reaches the
+    // breathing layer only in the third. Rain washes out the whole column (Λ·∫C dz), so the wet
+    // deposit falls in the first hour; dry deposition takes the ground air (v_d·C), so the dry
+    // deposit falls in the third. (Found by review: a deposit under air that never reached the
+    // breathing layer was timed at the run's end.)
+    let grid = GridSpec {
+        nx: 1,
+        ny: 1,
+        x0_m: 0.0,
+        y0_m: 0.0,
+        dx_m: 100.0,
+        layers: vec![
+            Layer {
+                bottom_m: 0.0,
+                top_m: 3.0,
+            },
+            Layer {
+                bottom_m: 3.0,
+                top_m: 200.0,
+            },
+        ],
+        interval_s: 3600.0,
+        times_s: vec![3600.0, 7200.0, 10800.0],
+    };
+    let sp = [Species {
+        name: "I-131".into(),
+        unit: AmountUnit::Becquerel,
+        half_life_s: Some(692_988.0),
+        molar_mass_kg_mol: None,
+    }];
+    let mut f = Fields::zeros(grid, &sp);
+    f.species[0].concentration[[0, 1, 0, 0]] = 1000.0;
+    f.species[0].concentration[[2, 0, 0, 0]] = 10.0;
+    let (dry, wet) = (6.0e4, 4.0e4);
+    f.species[0].dry_deposition.fill(dry);
+    f.species[0].wet_deposition.fill(wet);
+    let window = 4.0 * 3600.0;
+    let e = compute(&f, Library::embedded(), &options(vec![window])).unwrap();
+    let d = e.radiological.unwrap();
+    let lambda = std::f64::consts::LN_2 / 692_988.0;
+    let plane = |t_dep: f64| 2.43e-16 * (1.0 - (-lambda * (window - t_dep)).exp()) / lambda;
+    // The column's air: 1000 Bq/m3 over 197 m in the first hour, 10 over 3 m in the third.
+    let (aloft, low) = (1000.0 * 197.0, 10.0 * 3.0);
+    let by_column = (aloft * plane(1800.0) + low * plane(9000.0)) / (aloft + low);
+    let want = dry * plane(9000.0) + wet * by_column;
+    let got = d.groundshine_sv[[0, 0, 0]];
+    assert!(((got - want) / want).abs() < 1e-12, "{got} against {want}");
+    // Timed by the breathing layer alone, the wet deposit would have irradiated 2 h less.
+    let ground_only = (dry + wet) * plane(9000.0);
+    assert!(got / ground_only > 1.2, "{got} against {ground_only}");
+}

@@ -7,10 +7,14 @@
 //!   inside the window; thyroid the same with h_T, and the thyroid of a 1-year-old child with
 //!   the child's h_T and breathing rate (the dose of the US potassium-iodide PAG).
 //! - Cloudshine: E = Σ_k C_k Δt_k · c_cloud (FGR-15 semi-infinite cloud).
-//! - Groundshine: the deposit D (dry + wet, Bq m⁻², the activity that fell during the run) is
-//!   taken to fall in proportion to the cell's air concentration, a share C_k Δt_k / Σ C_j Δt_j
-//!   at the middle t_k of each output interval (deposition ∝ concentration for dry deposition;
-//!   at the end of the run if the breathing layer saw no air activity). Each share irradiates
+//! - Groundshine: the deposit D (Bq m⁻², the activity that fell during the run) is taken to
+//!   fall in proportion to the air that deposits it, a share C_k Δt_k / Σ C_j Δt_j at the
+//!   middle t_k of each output interval: the dry deposit with the breathing layer's air (flux
+//!   v_d·C at the ground), the wet deposit with the column's, Σ_layers C·depth (washout Λ·∫C dz
+//!   takes air at every height, so rain under an elevated plume deposits before, and where, the
+//!   ground air sees it; found by review: such deposits were timed at the run's end). Each
+//!   falls back on the other's timing where its own air is nil, and on the run's end where
+//!   both are. Each share irradiates
 //!   from t_k to the end of the window W, with decay and daughter ingrowth integrated in closed
 //!   form: E = r · Σ_k share_k D [g_p I(λp, W − t_k) + Σ_d g_d ∫ A_d dt / D],
 //!   I(λ, τ) = (1 − e^{−λτ})/λ, r the ground-roughness factor (FGR-15 assumes a smooth infinite
@@ -250,6 +254,7 @@ pub(crate) fn accumulate(
     name: &str,
     f: &SpeciesFields,
     layer: usize,
+    layer_depths_m: &[f64],
     c: &NuclideCoefficients,
 ) {
     let (nw, ny, nx) = dose.inhalation_sv.dim();
@@ -271,16 +276,28 @@ pub(crate) fn accumulate(
     let dt = &c.interval_s;
     // Per row: [pathway][window][x] with the AIR_PATHWAYS (inhalation, adult and child
     // thyroid, cloudshine), then the deposit-time-weighted groundshine numerator [window][x],
-    // then the TIC weight [x].
+    // then the TIC weight [x]; then the same two for the column's air (the wet deposit's).
     const AIR_PATHWAYS: usize = 4;
     let ground_at = AIR_PATHWAYS;
     let tic_at = (AIR_PATHWAYS + 1) * nw * nx;
+    let column_ground_at = tic_at + nx;
+    let column_tic_at = column_ground_at + nw * nx;
     let rows: Vec<Vec<f64>> = (0..ny)
         .into_par_iter()
         .map(|j| {
-            let mut buf = vec![0.0; tic_at + nx];
+            let mut buf = vec![0.0; column_tic_at + nx];
             let mut row = vec![0.0; nx];
+            let wet = f.wet_deposition.row(j).iter().any(|&d| d > 0.0);
             for (k, &dt_k) in dt.iter().enumerate() {
+                if wet {
+                    row.fill(0.0);
+                    for (l, &depth) in layer_depths_m.iter().enumerate() {
+                        for (v, c) in row.iter_mut().zip(f.concentration.slice(s![k, l, j, ..])) {
+                            *v += depth * c;
+                        }
+                    }
+                    weigh_deposit(&mut buf[column_ground_at..], dt_k, k, c, &row);
+                }
                 for (v, c) in row
                     .iter_mut()
                     .zip(f.concentration.slice(s![k, layer, j, ..]))
@@ -307,17 +324,7 @@ pub(crate) fn accumulate(
                         }
                     }
                 }
-                for w in 0..nw {
-                    let coef = dt_k * c.groundshine[w][k];
-                    let out = &mut buf[(ground_at * nw + w) * nx..(ground_at * nw + w + 1) * nx];
-                    for (o, &v) in out.iter_mut().zip(&row) {
-                        *o += coef * v;
-                    }
-                }
-                let tic = &mut buf[tic_at..];
-                for (o, &v) in tic.iter_mut().zip(&row) {
-                    *o += dt_k * v;
-                }
+                weigh_deposit(&mut buf[ground_at * nw * nx..], dt_k, k, c, &row);
             }
             for w in (0..nw).filter(|&w| source[w] != w) {
                 for p in 0..AIR_PATHWAYS {
@@ -333,13 +340,16 @@ pub(crate) fn accumulate(
         for w in 0..nw {
             for i in 0..nx {
                 let at = |p: usize| buf[(p * nw + w) * nx + i];
-                let tic = buf[tic_at + i];
-                let per_bq_m2 = if tic > 0.0 {
-                    at(ground_at) / tic
-                } else {
-                    c.groundshine[w][nk]
-                };
-                let ground = per_bq_m2 * (f.dry_deposition[[j, i]] + f.wet_deposition[[j, i]]);
+                // Groundshine per Bq m⁻² deposited with the breathing layer's air, and with
+                // the column's.
+                let (tic, column_tic) = (buf[tic_at + i], buf[column_tic_at + i]);
+                let by_ground = (tic > 0.0).then(|| at(ground_at) / tic);
+                let by_column =
+                    (column_tic > 0.0).then(|| buf[column_ground_at + w * nx + i] / column_tic);
+                let at_end = c.groundshine[w][nk];
+                let dry = by_ground.or(by_column).unwrap_or(at_end);
+                let wet = by_column.or(by_ground).unwrap_or(at_end);
+                let ground = dry * f.dry_deposition[[j, i]] + wet * f.wet_deposition[[j, i]];
                 dose.inhalation_sv[[w, j, i]] += at(0);
                 dose.thyroid_sv[[w, j, i]] += at(1);
                 dose.thyroid_child_sv[[w, j, i]] += at(2);
@@ -350,4 +360,20 @@ pub(crate) fn accumulate(
         }
     }
     dose.by_nuclide.push((name.to_string(), mine));
+}
+
+/// Adds interval k's air `row` [x] to a deposit's timing weights `buf`: the groundshine
+/// numerator Δt_k·g_w(k)·C [window][x], then the weight Δt_k·C [x].
+fn weigh_deposit(buf: &mut [f64], dt_k: f64, k: usize, c: &NuclideCoefficients, row: &[f64]) {
+    let nx = row.len();
+    let nw = c.groundshine.len();
+    for w in 0..nw {
+        let coef = dt_k * c.groundshine[w][k];
+        for (o, &v) in buf[w * nx..(w + 1) * nx].iter_mut().zip(row) {
+            *o += coef * v;
+        }
+    }
+    for (o, &v) in buf[nw * nx..(nw + 1) * nx].iter_mut().zip(row) {
+        *o += dt_k * v;
+    }
 }

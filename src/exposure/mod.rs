@@ -196,6 +196,7 @@ pub fn compute(
         shelter: opts.shelter,
     };
     let (ny, nx, nw) = (grid.ny, grid.nx, windows.len());
+    let layer_depths_m: Vec<f64> = grid.layers.iter().map(|l| l.top_m - l.bottom_m).collect();
     let mut rad: Option<RadiologicalDose> = None;
     let mut chemicals = vec![];
     // Species that name the same library chemical ("Chlorine", "chlorine", its CAS number) are
@@ -224,7 +225,7 @@ pub fn compute(
                     by_nuclide: vec![],
                     shelter: opts.shelter,
                 });
-                dose::accumulate(d, &n.name, sf, opts.layer, &c);
+                dose::accumulate(d, &n.name, sf, opts.layer, &layer_depths_m, &c);
             }
             AmountUnit::Kilogram => {
                 let Some(ch) = library.chemical(name) else {
