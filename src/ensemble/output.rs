@@ -403,14 +403,13 @@ fn probability_map(scenario: &Scenario, e: &Ensemble) -> Result<Vec<u8>, String>
                     .and(&z.probability(m))
                     .map_collect(|&a, &b| a.max(b))
             }),
-            name: format!(
-                "{}: probability",
-                shown
-                    .iter()
-                    .map(|z| legend_text(z))
-                    .collect::<Vec<_>>()
-                    .join(" / ")
-            ),
+            // The zones are named in the legend by their titles; a colour bar title naming
+            // them all ran into the bar.
+            name: if shown.len() == 1 {
+                "probability of the zone".into()
+            } else {
+                "probability of the zones (the larger where both apply)".into()
+            },
             unit: "fraction of members",
             unit_note: None,
             scale: Scale::Fraction,
