@@ -11,16 +11,25 @@ const DAY: f64 = 86_400.0;
 
 /// A one-cell grid, one ground layer, output intervals ending at `times_s`.
 fn one_cell(times_s: Vec<f64>, species: &[&str]) -> Fields {
+    one_column(times_s, species, &[3.0])
+}
+
+/// A one-cell grid with layers up to each of `tops_m`, output intervals ending at `times_s`.
+fn one_column(times_s: Vec<f64>, species: &[&str], tops_m: &[f64]) -> Fields {
     let grid = GridSpec {
         nx: 1,
         ny: 1,
         x0_m: 0.0,
         y0_m: 0.0,
         dx_m: 100.0,
-        layers: vec![Layer {
-            bottom_m: 0.0,
-            top_m: 3.0,
-        }],
+        layers: tops_m
+            .iter()
+            .enumerate()
+            .map(|(k, &top_m)| Layer {
+                bottom_m: if k == 0 { 0.0 } else { tops_m[k - 1] },
+                top_m,
+            })
+            .collect(),
         interval_s: times_s[0],
         times_s,
     };
@@ -557,32 +566,7 @@ fn a_wet_deposit_is_timed_by_the_columns_air_and_a_dry_one_by_the_grounds() {
     // deposit falls in the first hour; dry deposition takes the ground air (v_d·C), so the dry
     // deposit falls in the third. (Found by review: a deposit under air that never reached the
     // breathing layer was timed at the run's end.)
-    let grid = GridSpec {
-        nx: 1,
-        ny: 1,
-        x0_m: 0.0,
-        y0_m: 0.0,
-        dx_m: 100.0,
-        layers: vec![
-            Layer {
-                bottom_m: 0.0,
-                top_m: 3.0,
-            },
-            Layer {
-                bottom_m: 3.0,
-                top_m: 200.0,
-            },
-        ],
-        interval_s: 3600.0,
-        times_s: vec![3600.0, 7200.0, 10800.0],
-    };
-    let sp = [Species {
-        name: "I-131".into(),
-        unit: AmountUnit::Becquerel,
-        half_life_s: Some(692_988.0),
-        molar_mass_kg_mol: None,
-    }];
-    let mut f = Fields::zeros(grid, &sp);
+    let mut f = one_column(vec![3600.0, 7200.0, 10800.0], &["I-131"], &[3.0, 200.0]);
     f.species[0].concentration[[0, 1, 0, 0]] = 1000.0;
     f.species[0].concentration[[2, 0, 0, 0]] = 10.0;
     let (dry, wet) = (6.0e4, 4.0e4);

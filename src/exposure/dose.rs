@@ -287,9 +287,12 @@ pub(crate) fn accumulate(
         .map(|j| {
             let mut buf = vec![0.0; column_tic_at + nx];
             let mut row = vec![0.0; nx];
-            let wet = f.wet_deposition.row(j).iter().any(|&d| d > 0.0);
+            // Every row with a deposit, so that a dry deposit's fallback on the column does
+            // not hang on rain elsewhere in the row (found by review).
+            let deposits = f.wet_deposition.row(j).iter().any(|&d| d > 0.0)
+                || f.dry_deposition.row(j).iter().any(|&d| d > 0.0);
             for (k, &dt_k) in dt.iter().enumerate() {
-                if wet {
+                if deposits {
                     row.fill(0.0);
                     for (l, &depth) in layer_depths_m.iter().enumerate() {
                         for (v, c) in row.iter_mut().zip(f.concentration.slice(s![k, l, j, ..])) {
