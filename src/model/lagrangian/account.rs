@@ -137,8 +137,8 @@ impl Ctx<'_> {
         }
     }
 
-    /// Books a particle that left the domain, or grids one airborne at the end of the step as
-    /// standing for `weight_s` (the part it samples; 0 grids nothing).
+    /// Books a particle that left the domain, or grids one airborne at the end of the stretch
+    /// as standing for `weight_s` (the cell it samples; 0 grids nothing).
     fn finish(&self, p: &Particle, weight_s: f64, d1: &[f64], tally: &mut Tally) {
         let plan = &self.plans[p.source as usize];
         if p.status == STATUS_EXITED {

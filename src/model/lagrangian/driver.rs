@@ -25,8 +25,8 @@
 //! Sampling every 300 s rather than every Langevin step cut the CPU time of the FLEXPART
 //! benchmark case by a third (per-step release, decay and gridding work is amortised over the
 //! sub-steps); the interval means then average three snapshots per 900 s output step
-//! (FLEXPART's default samples once per 900 s). Halving each step for the midpoint snapshot
-//! adds one shortened sub-step per particle and step.
+//! (FLEXPART's default samples once per 900 s). The midpoint snapshot adds one stretch, and so
+//! one shortened sub-step per particle, to each step.
 
 use rayon::prelude::*;
 
@@ -69,7 +69,7 @@ pub const MIN_RELEASE_SAMPLING_STEP_S: f64 = 10.0;
 
 /// The synchronisation (sampling) step of a run: at most `cfg.sampling_step_s`; at most the
 /// shortest release, but not below [`MIN_RELEASE_SAMPLING_STEP_S`] — particles are sampled
-/// where they are at the end of each step, so a cloud released in T seconds, a segment U·T long,
+/// where they are once per step ([`sampled_parts`]), so a cloud released in T seconds, a segment U·T long,
 /// would show as blots U·Δt apart along its track if Δt exceeded T (a 10 s rupture sampled every
 /// 300 s: most cells on its track empty, the rest 30 times too high); short enough that decay
 /// changes the shortest-lived species by at most 1 % per step (λ·Δt ≤ 0.01); at least 1 s. The
@@ -90,8 +90,10 @@ pub fn sampling_step_s(cfg: &LagrangianConfig, plans: &[SourcePlan]) -> f64 {
         .max(1.0)
 }
 
-/// Most a deposition process may take from a particle in one sampling step (k·Δt).
-pub const MAX_LOSS_PER_SAMPLING_STEP: f64 = 0.01;
+/// Most a deposition process may take from a particle in one sampled part (k·Δt): the
+/// midpoint snapshot of a share decaying as e^(−kt) biases the part's mean by
+/// x/(2·sinh(x/2)) ≈ 1 − x²/24, 4·10⁻⁴ at x = 0.1.
+pub const MAX_LOSS_PER_SAMPLING_STEP: f64 = 0.1;
 /// Most parts a sampling step is cut into for fast deposition.
 pub const MAX_LOSS_SUBSTEPS: usize = 64;
 
@@ -99,11 +101,12 @@ pub const MAX_LOSS_SUBSTEPS: usize = 64;
 /// deposition in `columns` takes at most [`MAX_LOSS_PER_SAMPLING_STEP`] of a particle's share
 /// per part: washout Λ = a·P^b, which takes every particle in the rain at that rate, and dry
 /// deposition at v_d/h, the rate at which it takes a column mixed through its depth h (the
-/// mixing height, at least the deposition layer `deposition_layer_m`). A particle sampled at
-/// the end of a part stands for the whole part with the share it has left then, so a loss k·Δt
-/// over the part biases the interval means low by x·e^(−x)/(1 − e^(−x)) ≈ 1 − x/2, x = k·Δt
-/// (found by review: 0.75 of the air in a 50 mm/h rain sampled every 300 s; the deposit itself
-/// was exact). The CPU and GPU drivers share it.
+/// mixing height, at least the deposition layer `deposition_layer_m`). A particle sampled in
+/// a part stands for the whole part with the share it has then: sampled at the part's end, a
+/// loss x = k·Δt biased the interval means by x·e^(−x)/(1 − e^(−x)) ≈ 1 − x/2 (found by
+/// review: 0.75 of the air in a 50 mm/h rain sampled every 300 s, the deposit itself exact);
+/// at its middle the bias is second order ([`MAX_LOSS_PER_SAMPLING_STEP`]). The CPU and GPU
+/// drivers share it.
 pub fn loss_substeps(
     plans: &[SourcePlan],
     columns: &ColumnGrid,
@@ -247,13 +250,17 @@ pub fn loss_parts(
 }
 
 /// The stretches (a, b, weight) a sampling step [t0, t1] is advanced in, each ending with a
-/// snapshot in which a particle stands for `weight` seconds: every part of [`loss_parts`] is
-/// halved, the snapshot at its middle standing for the whole part and the one at its end for
-/// nothing. The midpoint rule ∫C dt ≈ Δt·C(t_mid) is exact for a concentration changing
-/// linearly over the part, where the end-point snapshot counted the whole part with the plume
+/// snapshot in which a particle stands for `weight` seconds. The step is cut into cells — the
+/// parts of [`loss_parts`], cut again wherever a release starts or ends — and each cell is
+/// sampled at its middle, standing for the whole cell; the last stretch runs from the last
+/// middle to t1 and grids nothing. The midpoint rule ∫C dt ≈ Δt·C(t_mid) is exact for an
+/// airborne amount changing linearly over the cell, which the cut at each release's start and
+/// end makes it (no loss); the end-point snapshot before counted the whole step with the plume
 /// as it is at its end — a release's first interval over-counted (×2 for a 300 s release over
-/// its own 300 s step), its last under-counted and every arrival early by Δt/2. The CPU and
-/// GPU drivers share it.
+/// its own 300 s step), its last under-counted and every arrival early by Δt/2 — and a cell
+/// holding a release's start missed up to q·Δt²/8 (found by review: a release starting 100 s
+/// into a 300 s step showed 0.75 of its first interval). n cells take n + 1 stretches. The CPU
+/// and GPU drivers share it.
 pub fn sampled_parts(
     plans: &[SourcePlan],
     columns: &ColumnGrid,
@@ -261,13 +268,32 @@ pub fn sampled_parts(
     t0: f64,
     t1: f64,
 ) -> Vec<(f64, f64, f64)> {
-    loss_parts(plans, columns, cfg, t0, t1)
+    let close = 1e-6 * (t1 - t0);
+    let mut cuts: Vec<f64> = loss_parts(plans, columns, cfg, t0, t1)
         .into_iter()
-        .flat_map(|(a, b)| {
-            let mid = a + 0.5 * (b - a);
-            [(a, mid, b - a), (mid, b, 0.0)]
+        .map(|(a, _)| a)
+        .chain(
+            plans
+                .iter()
+                .flat_map(|p| [p.start_s, p.start_s + p.duration_s])
+                .filter(|&t| t > t0 + close && t < t1 - close),
+        )
+        .collect();
+    cuts.sort_by(f64::total_cmp);
+    cuts.dedup_by(|later, earlier| *later - *earlier <= close);
+    cuts.push(t1);
+    let mut from = t0;
+    let mut out: Vec<(f64, f64, f64)> = cuts
+        .windows(2)
+        .map(|cell| {
+            let mid = cell[0] + 0.5 * (cell[1] - cell[0]);
+            let stretch = (from, mid, cell[1] - cell[0]);
+            from = mid;
+            stretch
         })
-        .collect()
+        .collect();
+    out.push((from, t1, 0.0));
+    out
 }
 
 /// The rectangle (x min, x max, y min, y max) of the cells of `grid` (m).
