@@ -64,7 +64,7 @@ impl IodineForm {
     /// Another name of a form (normalised, as [`super::normalise`] writes it) — `i131i2`,
     /// `i131ch3i`, `i131methyliodide`, `i131aerosol`, `i131particulate` — as the normalised
     /// name of its library row (`i131elemental`, `i131organic`, `i131`).
-    pub(crate) fn alias(key: &str) -> Option<String> {
+    pub fn alias(key: &str) -> Option<String> {
         const ALIASES: [(&str, IodineForm); 5] = [
             ("particulate", IodineForm::Particulate),
             ("aerosol", IodineForm::Particulate),
