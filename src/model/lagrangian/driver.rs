@@ -2,12 +2,14 @@
 //!
 //! Time advances in synchronisation (sampling) steps of at most [`LagrangianConfig::sampling_step_s`]
 //! (default 300 s) that divide every output interval exactly. In each, every airborne particle (and each one whose release time falls in the
-//! step, from that time) takes Langevin sub-steps to the middle of the step, where its amount ×
-//! the step length is added to the cells of every output layer holding it (snapshot sampling, as
-//! FLEXPART, at the step's middle: the midpoint rule, exact for a concentration changing
-//! linearly over the step, and unbiased near the source too, where particles released within
-//! the step are all young; [`sampled_parts`]), and then to the step's end. Decay is booked over
-//! each half. The interval-mean concentration of a cell is
+//! step, from that time) takes Langevin sub-steps in stretches that end at the middle of each
+//! cell of the step (the step itself, or its parts under fast deposition and where a release
+//! starts or ends; [`sampled_parts`]), where its amount × the cell's length is added to the
+//! cells of every output layer holding it (snapshot sampling, as FLEXPART, at the middle: the
+//! midpoint rule, exact for an airborne amount changing linearly over the cell, and unbiased
+//! near the source too, where particles released within the step are all young); a last
+//! stretch takes it to the step's end. Decay is booked over each stretch. The interval-mean
+//! concentration of a cell is
 //! that exposure over (interval × cell area × layer depth): the **layer mean** (DESIGN.md), so a
 //! "ground-level" value is the mean over the lowest layer the scenario gives (e.g. 0–3 m).
 //!
@@ -15,9 +17,9 @@
 //! accumulators ([`super::tally`]); the chunks' sums are order-independent, so the result does
 //! not depend on the number of threads or on scheduling.
 //!
-//! Decay factors `exp(−λ·age)` are evaluated at the end of each half step (the snapshot's time
+//! Decay factors `exp(−λ·age)` are evaluated at the end of each stretch (the snapshot's time
 //! for the air), and the deposition inside it is valued with that factor: a deposit decays on
-//! the ground until the end of the half step in which it lands (booked as decay), and not
+//! the ground until the end of the stretch in which it lands (booked as decay), and not
 //! afterwards. The sampling
 //! step is shortened so that λ·Δt ≤ 1 % for the shortest-lived species released, which bounds
 //! that approximation (I-131 at 300 s: 3·10⁻⁴).
