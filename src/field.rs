@@ -89,6 +89,24 @@ impl GridSpec {
         }
     }
 
+    /// The shares of a deposit made at a constant rate from `on_s` to `off_s` that fall in each
+    /// output interval, counting only `[0, run_end_s]`: `(interval, share)` for the intervals it
+    /// touches, the shares summing to 1 (none when nothing of it is inside the run).
+    pub fn interval_shares(&self, on_s: f64, off_s: f64, run_end_s: f64) -> Vec<(usize, f64)> {
+        let overlap =
+            |a: f64, b: f64| (b.min(off_s).min(run_end_s) - a.max(on_s).max(0.0)).max(0.0);
+        let total = overlap(0.0, run_end_s);
+        if total <= 0.0 {
+            return vec![];
+        }
+        (0..self.nt())
+            .filter_map(|n| {
+                let share = overlap(self.interval_start_s(n), self.times_s[n]) / total;
+                (share > 0.0).then_some((n, share))
+            })
+            .collect()
+    }
+
     /// The column and row of the cell holding (x, y), if inside the grid.
     pub fn cell_of(&self, x_m: f64, y_m: f64) -> Option<(usize, usize)> {
         let fi = ((x_m - self.x0_m) / self.dx_m + 0.5).floor();
@@ -115,8 +133,44 @@ pub struct SpeciesFields {
     pub dry_deposition: Array2<f64>,
     /// Wet deposition accumulated over the run [y, x] (unit m⁻²); zero without washout.
     pub wet_deposition: Array2<f64>,
+    /// What was deposited during each output interval, where the model says it (every model
+    /// does); `None` in fields built from run totals alone.
+    pub deposition_by_interval: Option<IntervalDeposition>,
     /// Where the released amount went, for models that track it.
     pub budget: Option<MassBudget>,
+}
+
+impl SpeciesFields {
+    /// Adds a dry and a wet deposit (m⁻²) made during output interval `n` in cell (j, i) to the
+    /// run's totals and, where the fields keep them, to the interval's.
+    pub fn book_deposit(&mut self, n: usize, j: usize, i: usize, dry: f64, wet: f64) {
+        self.dry_deposition[[j, i]] += dry;
+        self.wet_deposition[[j, i]] += wet;
+        if let Some(by) = &mut self.deposition_by_interval {
+            by.dry[[n, j, i]] += dry;
+            by.wet[[n, j, i]] += wet;
+        }
+    }
+}
+
+/// Dry and wet deposition of one species during each output interval [time, y, x]
+/// (unit m⁻²): interval n holds what reached the ground between `interval_start_s(n)` and
+/// `times_s[n]`, so the sum over n is the run's `dry_deposition` and `wet_deposition`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalDeposition {
+    pub dry: Array3<f64>,
+    pub wet: Array3<f64>,
+}
+
+impl IntervalDeposition {
+    /// Zero deposits on `grid`.
+    pub fn zeros(grid: &GridSpec) -> Self {
+        let shape = (grid.nt(), grid.ny, grid.nx);
+        IntervalDeposition {
+            dry: Array3::zeros(shape),
+            wet: Array3::zeros(shape),
+        }
+    }
 }
 
 /// Where the released amount of one species went by the end of the run (species unit).
@@ -155,7 +209,7 @@ pub struct Fields {
 }
 
 impl Fields {
-    /// Zero fields for each species.
+    /// Zero fields for each species, with no interval deposits (see [`Fields::zeros_by_interval`]).
     pub fn zeros(grid: GridSpec, species: &[Species]) -> Self {
         let (nt, nz, ny, nx) = (grid.nt(), grid.nz(), grid.ny, grid.nx);
         let species = species
@@ -166,9 +220,20 @@ impl Fields {
                 time_integrated: Array3::zeros((nz, ny, nx)),
                 dry_deposition: Array2::zeros((ny, nx)),
                 wet_deposition: Array2::zeros((ny, nx)),
+                deposition_by_interval: None,
                 budget: None,
             })
             .collect();
         Fields { grid, species }
+    }
+
+    /// Zero fields for each species, with zero deposits for every output interval: what a model
+    /// starts from.
+    pub fn zeros_by_interval(grid: GridSpec, species: &[Species]) -> Self {
+        let mut fields = Fields::zeros(grid, species);
+        for f in &mut fields.species {
+            f.deposition_by_interval = Some(IntervalDeposition::zeros(&fields.grid));
+        }
+        fields
     }
 }

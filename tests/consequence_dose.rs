@@ -587,3 +587,34 @@ fn a_wet_deposit_is_timed_by_the_columns_air_and_a_dry_one_by_the_grounds() {
     let ground_only = (dry + wet) * plane(9000.0);
     assert!(got / ground_only > 1.2, "{got} against {ground_only}");
 }
+
+/// Fields that keep each interval's deposit are timed by it: here 4·10⁴ Bq/m² of I-131 falls in
+/// the second of three hours under air that never reaches the breathing layer (a wet deposit
+/// from an elevated plume), and groundshine runs from that hour's middle — not from the run's
+/// end, where the run totals alone would put it.
+#[test]
+fn a_deposit_kept_by_interval_irradiates_from_its_own_interval() {
+    use plume::field::IntervalDeposition;
+    let mut f = one_column(vec![3600.0, 7200.0, 10800.0], &["I-131"], &[3.0, 200.0]);
+    let deposit = 4.0e4;
+    let mut by = IntervalDeposition::zeros(&f.grid);
+    by.wet[[1, 0, 0]] = deposit;
+    let window = 4.0 * 3600.0;
+    let lambda = std::f64::consts::LN_2 / 692_988.0;
+    let plane = |t_dep: f64| 2.43e-16 * (1.0 - (-lambda * (window - t_dep)).exp()) / lambda;
+    let groundshine = |f: &Fields| {
+        let e = compute(f, Library::embedded(), &options(vec![window])).unwrap();
+        e.radiological.unwrap().groundshine_sv[[0, 0, 0]]
+    };
+    f.species[0].wet_deposition.fill(deposit);
+    let at_end = groundshine(&f);
+    f.species[0].deposition_by_interval = Some(by);
+    let got = groundshine(&f);
+    let want = deposit * plane(5400.0);
+    assert!(((got - want) / want).abs() < 1e-12, "{got} against {want}");
+    let want_at_end = deposit * plane(10800.0);
+    assert!(
+        ((at_end - want_at_end) / want_at_end).abs() < 1e-12,
+        "{at_end}"
+    );
+}

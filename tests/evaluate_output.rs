@@ -154,6 +154,49 @@ fn points_at_cell_centres_read_the_cell_values_of_the_layer_and_interval() {
     }
 }
 
+/// Each interval's deposit, on (time, y, x), is read at the interval holding the observation's
+/// time and refuses a height (it is a surface field).
+#[test]
+fn an_intervals_deposit_is_read_at_the_interval_holding_the_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let nc = iodine(dir.path());
+    let g = grid(&nc);
+    let name = "interval_dry_deposition_I_131";
+    let by: Array3<f64> = hdf5::File::open(&nc)
+        .unwrap()
+        .dataset(name)
+        .unwrap()
+        .read()
+        .unwrap();
+    let cells = g.plume_cells();
+    let times = [("2026-11-28T00:15:00Z", 0), ("2026-11-28T01:07:30Z", 4)];
+    let mut csv = String::from("run,time,x_m,y_m,observed\n");
+    for (n, &(j, i)) in cells.iter().enumerate() {
+        let _ = writeln!(csv, "r,{},{},{},1", times[n % 2].0, g.x[i], g.y[j]);
+    }
+    let obs = write(dir.path(), "deposits.csv", &csv);
+    let paired = pair(std::slice::from_ref(&nc), &obs, Some(name));
+    assert_eq!(paired.units, "Bq m-2");
+    let mut nonzero = 0;
+    for (n, (p, &(j, i))) in paired.points.iter().zip(&cells).enumerate() {
+        let t = times[n % 2].1;
+        assert_eq!(p.interval, Some(t));
+        assert_close(p.pair.modelled, by[[t, j, i]], 1e-12, "interval deposit");
+        nonzero += usize::from(p.pair.modelled > 0.0);
+    }
+    assert!(nonzero > 5, "{nonzero}");
+    let high = write(
+        dir.path(),
+        "high.csv",
+        &format!(
+            "run,time,x_m,y_m,height_m,observed\nr,{},{},{},2,1\n",
+            times[0].0, g.x[20], g.y[5]
+        ),
+    );
+    let e = error(std::slice::from_ref(&nc), &high, Some(name));
+    assert_mentions(&e, &["surface field", "height_m"]);
+}
+
 #[test]
 fn points_between_centres_read_the_bilinear_value_of_the_four_neighbours() {
     let dir = tempfile::tempdir().unwrap();

@@ -253,6 +253,25 @@ fn gpu_gaussian_run_matches_the_cpu_fields() {
                 c.species.name
             );
             assert!((sc - sg).abs() <= 1e-4 * sc, "{what}: {sc} vs {sg}");
+            // Each interval's deposit is computed on the host, alike on both.
+            let (bc, bg) = (
+                c.deposition_by_interval.as_ref().unwrap(),
+                g.deposition_by_interval.as_ref().unwrap(),
+            );
+            let (pc, pg) = if what == "dry" {
+                (&bc.dry, &bg.dry)
+            } else {
+                (&bc.wet, &bg.wet)
+            };
+            let worst = pc
+                .iter()
+                .zip(pg)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f64::max);
+            assert!(
+                worst <= 1e-12 * dc.iter().cloned().fold(0.0, f64::max),
+                "{what}: {worst}"
+            );
             if sc > 0.0 {
                 let r: Vec<f64> = dc.iter().cloned().collect();
                 let v: Vec<f64> = dg.iter().cloned().collect();

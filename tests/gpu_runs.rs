@@ -148,7 +148,11 @@ fn compare(case: &str, class: StabilityClass, mixing_height_m: f64) {
 fn check_species(case: &str, s: usize, cpu: &Fields, gpu: &Fields) {
     let (c, g) = (&cpu.species[s], &gpu.species[s]);
     let name = &c.species.name;
-    let grids: [(&str, Vec<f64>, Vec<f64>); 4] = [
+    let (cb, gb) = (
+        c.deposition_by_interval.as_ref().unwrap(),
+        g.deposition_by_interval.as_ref().unwrap(),
+    );
+    let grids: [(&str, Vec<f64>, Vec<f64>); 6] = [
         (
             "concentration",
             c.concentration.iter().cloned().collect(),
@@ -168,6 +172,16 @@ fn check_species(case: &str, s: usize, cpu: &Fields, gpu: &Fields) {
             "wet deposition",
             c.wet_deposition.iter().cloned().collect(),
             g.wet_deposition.iter().cloned().collect(),
+        ),
+        (
+            "dry deposition by interval",
+            cb.dry.iter().cloned().collect(),
+            gb.dry.iter().cloned().collect(),
+        ),
+        (
+            "wet deposition by interval",
+            cb.wet.iter().cloned().collect(),
+            gb.wet.iter().cloned().collect(),
         ),
     ];
     for (what, r, m) in grids {
@@ -294,6 +308,7 @@ fn results_do_not_depend_on_bindings_or_on_the_rounds_of_a_step() {
         assert_eq!(a.concentration, b.concentration, "{case}");
         assert_eq!(a.time_integrated, b.time_integrated, "{case}");
         assert_eq!(a.dry_deposition, b.dry_deposition, "{case}");
+        assert_eq!(a.deposition_by_interval, b.deposition_by_interval, "{case}");
         assert_eq!(a.budget, b.budget, "{case}");
         assert_eq!(whole.stats, other.stats, "{case}");
     }

@@ -61,6 +61,24 @@ fn budget_closes_to_1e_9_with_decay_dry_and_wet_deposition_and_exits() {
             "{wet} vs {}",
             b.wet_deposited
         );
+        // Each interval holds its share, and the shares add up to the run's deposits.
+        let by = f.deposition_by_interval.as_ref().unwrap();
+        for (per, total) in [(&by.dry, &f.dry_deposition), (&by.wet, &f.wet_deposition)] {
+            let summed = per.sum_axis(ndarray::Axis(0));
+            for (a, b) in summed.iter().zip(total) {
+                assert!((a - b).abs() <= 1e-12 * b.abs(), "{a} vs {b}");
+            }
+            let first_and_last = (
+                per.index_axis(ndarray::Axis(0), 0).sum(),
+                per.index_axis(ndarray::Axis(0), g.nt() - 1).sum(),
+            );
+            if s != 0 {
+                assert!(
+                    first_and_last.0 > 0.0 && first_and_last.1 > 0.0,
+                    "{first_and_last:?}"
+                );
+            }
+        }
     }
     // The released amount is what the source emitted: rate × duration.
     let released = out.fields.species[0].budget.unwrap().released;

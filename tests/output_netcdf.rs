@@ -149,6 +149,25 @@ fn run_totals_name_a_scalar_time_coordinate_for_their_sum_over_time() {
     // Interval means have the time dimension and do not list the run's end.
     let c = f.dataset("air_concentration_I_131").unwrap();
     assert_eq!(text_attr(&c, "coordinates"), "lat lon");
+    // So do each interval's deposits, which add up to the run's.
+    for kind in ["dry", "wet"] {
+        let d = f
+            .dataset(&format!("interval_{kind}_deposition_Cs_137"))
+            .unwrap();
+        assert_eq!(text_attr(&d, "cell_methods"), "time: sum");
+        assert_eq!(text_attr(&d, "coordinates"), "lat lon");
+        let by: ndarray::Array3<f64> = d.read().unwrap();
+        let total: ndarray::Array2<f64> = f
+            .dataset(&format!("{kind}_deposition_Cs_137"))
+            .unwrap()
+            .read()
+            .unwrap();
+        assert_eq!(by.dim().0, sim.fields.grid.nt());
+        let summed = by.sum_axis(ndarray::Axis(0));
+        for (a, b) in summed.iter().zip(&total) {
+            assert!((a - b).abs() <= 1e-12 * b.abs(), "{kind}: {a} against {b}");
+        }
+    }
     // Doses carry no cell method and keep the plain coordinates.
     let d = f.dataset("dose_effective_projected_2d").unwrap();
     assert_eq!(text_attr(&d, "coordinates"), "lat lon");

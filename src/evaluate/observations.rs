@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::csv_table::Table;
-use super::gridded::{Dims, GriddedOutput, GriddedVariable};
+use super::gridded::{GriddedOutput, GriddedVariable};
 use super::{EvaluateError, Pair};
 use crate::geo::LatLon;
 
@@ -242,16 +242,16 @@ pub fn pair_outputs(
             .map_err(|m| at(o, column, value, m))?;
         let height = || o.height_m.map_or(String::new(), |h| h.to_string());
         let layer = match var.dims {
-            Dims::YX if o.height_m.is_some() => Err(format!(
+            d if d.is_surface() && o.height_m.is_some() => Err(format!(
                 "`{}` is a surface field; leave height_m empty",
                 var.name
             )),
-            Dims::YX => Ok(0),
+            d if d.is_surface() => Ok(0),
             _ => output.layer(o.height_m),
         }
         .map_err(|m| at(o, "height_m", height(), m))?;
         let interval = match o.time {
-            Some(t) if var.dims == Dims::TimeZYX => Some(
+            Some(t) if var.dims.has_time() => Some(
                 output
                     .interval(t)
                     .map_err(|m| at(o, "time", t.to_rfc3339(), m))?,

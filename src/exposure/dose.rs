@@ -7,7 +7,9 @@
 //!   inside the window; thyroid the same with h_T, and the thyroid of a 1-year-old child with
 //!   the child's h_T and breathing rate (the dose of the US potassium-iodide PAG).
 //! - Cloudshine: E = Σ_k C_k Δt_k · c_cloud (FGR-15 semi-infinite cloud).
-//! - Groundshine: the deposit D (Bq m⁻², the activity that fell during the run) is taken to
+//! - Groundshine: the deposit D_k (Bq m⁻²) that fell during output interval k, which every
+//!   model keeps, irradiates from the interval's middle t_k. Fields that hold only the run's
+//!   deposit D are timed by a proxy: D is taken to
 //!   fall in proportion to the air that deposits it, a share C_k Δt_k / Σ C_j Δt_j at the
 //!   middle t_k of each output interval: the dry deposit with the breathing layer's air (flux
 //!   v_d·C at the ground), the wet deposit with the column's, Σ_layers C·depth (washout Λ·∫C dz
@@ -16,7 +18,8 @@
 //!   falls back on the other's timing where its own air is nil, and on the run's end where
 //!   both are. Each share irradiates
 //!   from t_k to the end of the window W, with decay and daughter ingrowth integrated in closed
-//!   form: E = r · Σ_k share_k D [g_p I(λp, W − t_k) + Σ_d g_d ∫ A_d dt / D],
+//!   form: E = r · Σ_k D_k [g_p I(λp, W − t_k) + Σ_d g_d ∫ A_d dt / D_k] (D_k = share_k D by the
+//!   proxy),
 //!   I(λ, τ) = (1 − e^{−λτ})/λ, r the ground-roughness factor (FGR-15 assumes a smooth infinite
 //!   plane). Noble-gas daughters (Xe-133 of I-133) leave the ground as they are born and add
 //!   no groundshine.
@@ -288,9 +291,11 @@ pub(crate) fn accumulate(
             let mut buf = vec![0.0; column_tic_at + nx];
             let mut row = vec![0.0; nx];
             // Every row with a deposit, so that a dry deposit's fallback on the column does
-            // not hang on rain elsewhere in the row (found by review).
-            let deposits = f.wet_deposition.row(j).iter().any(|&d| d > 0.0)
-                || f.dry_deposition.row(j).iter().any(|&d| d > 0.0);
+            // not hang on rain elsewhere in the row (found by review); fields that keep each
+            // interval's deposit need no timing weights.
+            let deposits = f.deposition_by_interval.is_none()
+                && (f.wet_deposition.row(j).iter().any(|&d| d > 0.0)
+                    || f.dry_deposition.row(j).iter().any(|&d| d > 0.0));
             for (k, &dt_k) in dt.iter().enumerate() {
                 if deposits {
                     row.fill(0.0);
@@ -327,7 +332,9 @@ pub(crate) fn accumulate(
                         }
                     }
                 }
-                weigh_deposit(&mut buf[ground_at * nw * nx..], dt_k, k, c, &row);
+                if f.deposition_by_interval.is_none() {
+                    weigh_deposit(&mut buf[ground_at * nw * nx..], dt_k, k, c, &row);
+                }
             }
             for w in (0..nw).filter(|&w| source[w] != w) {
                 for p in 0..AIR_PATHWAYS {
@@ -343,16 +350,24 @@ pub(crate) fn accumulate(
         for w in 0..nw {
             for i in 0..nx {
                 let at = |p: usize| buf[(p * nw + w) * nx + i];
-                // Groundshine per Bq m⁻² deposited with the breathing layer's air, and with
-                // the column's.
-                let (tic, column_tic) = (buf[tic_at + i], buf[column_tic_at + i]);
-                let by_ground = (tic > 0.0).then(|| at(ground_at) / tic);
-                let by_column =
-                    (column_tic > 0.0).then(|| buf[column_ground_at + w * nx + i] / column_tic);
-                let at_end = c.groundshine[w][nk];
-                let dry = by_ground.or(by_column).unwrap_or(at_end);
-                let wet = by_column.or(by_ground).unwrap_or(at_end);
-                let ground = dry * f.dry_deposition[[j, i]] + wet * f.wet_deposition[[j, i]];
+                let ground = match &f.deposition_by_interval {
+                    // Each interval's deposit at the interval's middle.
+                    Some(by) => (0..dt.len())
+                        .map(|k| c.groundshine[w][k] * (by.dry[[k, j, i]] + by.wet[[k, j, i]]))
+                        .sum(),
+                    None => {
+                        // Groundshine per Bq m⁻² deposited with the breathing layer's air, and
+                        // with the column's.
+                        let (tic, column_tic) = (buf[tic_at + i], buf[column_tic_at + i]);
+                        let by_ground = (tic > 0.0).then(|| at(ground_at) / tic);
+                        let by_column = (column_tic > 0.0)
+                            .then(|| buf[column_ground_at + w * nx + i] / column_tic);
+                        let at_end = c.groundshine[w][nk];
+                        let dry = by_ground.or(by_column).unwrap_or(at_end);
+                        let wet = by_column.or(by_ground).unwrap_or(at_end);
+                        dry * f.dry_deposition[[j, i]] + wet * f.wet_deposition[[j, i]]
+                    }
+                };
                 dose.inhalation_sv[[w, j, i]] += at(0);
                 dose.thyroid_sv[[w, j, i]] += at(1);
                 dose.thyroid_child_sv[[w, j, i]] += at(2);

@@ -30,6 +30,9 @@ use crate::scenario::Scenario;
 /// variable (the IOOS checker rejects one-dimensional bounds of a scalar) and naming
 /// `run_time` itself in `cell_methods` (the NCAS cfchecks rejects that).
 const RUN_TIME: &str = "run_time";
+/// Prefix of the variables holding each averaging interval's deposit, on (time, y, x):
+/// `interval_dry_deposition_<s>` and `interval_wet_deposition_<s>`.
+pub const INTERVAL_PREFIX: &str = "interval_";
 
 /// zlib level of every gridded variable (after byte shuffling). Writing is a large part of a
 /// big run and zlib most of it (found by review: half the samples of a 9-species, 800 × 600
@@ -539,6 +542,24 @@ fn write_file(
                     ("species", name),
                 ],
             )?;
+        }
+        if let Some(by) = &sf.deposition_by_interval {
+            for (kind, data) in [("dry", &by.dry), ("wet", &by.wet)] {
+                put(
+                    &format!("{INTERVAL_PREFIX}{kind}_deposition_{v}"),
+                    &["time", "y", "x"],
+                    data.clone().into_dyn(),
+                    &[
+                        (
+                            "long_name",
+                            &format!("{kind} deposition of {name} during the averaging interval"),
+                        ),
+                        ("units", &format!("{u} m-2")),
+                        ("cell_methods", "time: sum"),
+                        ("species", name),
+                    ],
+                )?;
+            }
         }
     }
     for e in extra {

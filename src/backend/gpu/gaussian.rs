@@ -244,7 +244,7 @@ pub fn run(
     let steady = steady_grids(
         ctx, &plumes, nx, ny, grid.x0_m, grid.y0_m, grid.dx_m, &heights,
     )?;
-    let mut fields = Fields::zeros(grid.clone(), species);
+    let mut fields = Fields::zeros_by_interval(grid.clone(), species);
     let n_cells = nx * ny;
     for (pi, ((p, src), rm)) in plumes.iter().zip(sources).zip(&removals).enumerate() {
         // Deposition is computed on the host from the plume's depletion, as on the CPU.
@@ -252,10 +252,12 @@ pub fn run(
             for cell in 0..n_cells {
                 let (i, j) = (cell % nx, cell / nx);
                 let at = (grid.x_m(i), grid.y_m(j));
-                gaussian::deposit_at(p, src, rm, &lambdas, at, grid.dx_m, run_end_s, |s, d, w| {
-                    fields.species[s].dry_deposition[[j, i]] += d;
-                    fields.species[s].wet_deposition[[j, i]] += w;
-                });
+                let add = |s: usize, d: f64, w: f64, (on, off)| {
+                    for (n, share) in grid.interval_shares(on, off, run_end_s) {
+                        fields.species[s].book_deposit(n, j, i, share * d, share * w);
+                    }
+                };
+                gaussian::deposit_at(p, src, rm, &lambdas, at, grid.dx_m, run_end_s, add);
             }
         }
         for k in 0..nz {

@@ -2,7 +2,9 @@
 //!
 //! A plume output holds, per species `<s>` (the netCDF-safe species name), the interval means
 //! `air_concentration_<s>` (time, z, y, x), their time integral
-//! `time_integrated_air_concentration_<s>` (z, y, x) and `dry_/wet_deposition_<s>` (y, x).
+//! `time_integrated_air_concentration_<s>` (z, y, x), `dry_/wet_deposition_<s>` (y, x) and
+//! each interval's deposit `interval_dry_/wet_deposition_<s>` (time, y, x), known by its
+//! prefix [`INTERVAL_PREFIX`] (a (time, y, x) shape alone can be a (z, y, x) one).
 //! [`GriddedOutput::variable`] takes the variable named, as named, or else the one
 //! `air_concentration_*` of a single-species file — its time-integrated twin where the
 //! observations carry no time. Any other data variable on (time, z, y, x), (z, y, x) or
@@ -15,6 +17,7 @@ use ndarray::{s, Array2};
 
 use super::{gridded_error, text_attr, GriddedOutput, Stencil};
 use crate::evaluate::EvaluateError;
+use crate::output::netcdf::INTERVAL_PREFIX;
 
 /// Prefix of the interval-mean concentration variables.
 pub const CONCENTRATION_PREFIX: &str = "air_concentration_";
@@ -26,7 +29,20 @@ pub const TIME_INTEGRATED_PREFIX: &str = "time_integrated_";
 pub enum Dims {
     TimeZYX,
     ZYX,
+    TimeYX,
     YX,
+}
+
+impl Dims {
+    /// Whether the variable varies over the output intervals.
+    pub fn has_time(self) -> bool {
+        matches!(self, Dims::TimeZYX | Dims::TimeYX)
+    }
+
+    /// Whether the variable has no layers (a surface field).
+    pub fn is_surface(self) -> bool {
+        matches!(self, Dims::TimeYX | Dims::YX)
+    }
 }
 
 /// One data variable of an output, read a (time, layer) plane at a time.
@@ -108,6 +124,8 @@ impl GriddedOutput {
         let shape = dataset.shape();
         let dims = if shape == [nt, nz, ny, nx] {
             Dims::TimeZYX
+        } else if name.starts_with(INTERVAL_PREFIX) && shape == [nt, ny, nx] {
+            Dims::TimeYX
         } else if shape == [nz, ny, nx] {
             Dims::ZYX
         } else if shape == [ny, nx] {
@@ -117,7 +135,7 @@ impl GriddedOutput {
                 "`{name}` has shape {shape:?}; expected (time, z, y, x) = ({nt}, {nz}, {ny}, {nx}), (z, y, x) or (y, x)"
             )));
         };
-        match (dims == Dims::TimeZYX, time_resolved) {
+        match (dims.has_time(), time_resolved) {
             (false, true) => Err(bad(format!(
                 "`{name}` has no time dimension; leave the observations' `time` column out"
             ))),
@@ -153,6 +171,7 @@ impl GriddedVariable {
         let key = match self.dims {
             Dims::TimeZYX => (interval, layer),
             Dims::ZYX => (0, layer),
+            Dims::TimeYX => (interval, 0),
             Dims::YX => (0, 0),
         };
         if !self.planes.contains_key(&key) {
@@ -160,6 +179,7 @@ impl GriddedVariable {
             let plane = match self.dims {
                 Dims::TimeZYX => self.dataset.read_slice_2d(s![t, k, .., ..]),
                 Dims::ZYX => self.dataset.read_slice_2d(s![k, .., ..]),
+                Dims::TimeYX => self.dataset.read_slice_2d(s![t, .., ..]),
                 Dims::YX => self.dataset.read_2d(),
             }
             .map_err(|e| {

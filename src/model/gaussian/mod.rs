@@ -215,7 +215,9 @@ fn overlap_s(a0: f64, a1: f64, b0: f64, b1: f64) -> f64 {
 }
 
 /// The removal of every release of every plume (`[plume][release]`), `None` for releases that do
-/// not deposit; each depletion table reaches the farthest cell of `grid` from its source.
+/// not deposit; each depletion table reaches the farthest point of `grid` from its source — the
+/// outer corner of a corner cell, not its centre (a table that stopped at the centres held the
+/// plume undepleted across the outer half of the last cells, which got half their deposit).
 pub fn removals(
     plumes: &[PlumeGeometry],
     sources: &[Source],
@@ -226,12 +228,10 @@ pub fn removals(
         .iter()
         .zip(sources)
         .map(|(p, src)| {
-            let corners = [
-                (grid.x_m(0), grid.y_m(0)),
-                (grid.x_m(grid.nx - 1), grid.y_m(0)),
-                (grid.x_m(0), grid.y_m(grid.ny - 1)),
-                (grid.x_m(grid.nx - 1), grid.y_m(grid.ny - 1)),
-            ];
+            let half = 0.5 * grid.dx_m;
+            let (west, east) = (grid.x_m(0) - half, grid.x_m(grid.nx - 1) + half);
+            let (south, north) = (grid.y_m(0) - half, grid.y_m(grid.ny - 1) + half);
+            let corners = [(west, south), (east, south), (west, north), (east, north)];
             let x_max = corners
                 .iter()
                 .map(|&(x, y)| p.plume_frame(x, y).0)
@@ -249,7 +249,9 @@ pub fn removals(
 /// Adds what plume `p` of `src` deposits over the run in the square cell of side `cell_m`
 /// centred at (x, y) (local frame) to `dry[species]` and `wet[species]` (per m²): per release,
 /// rate × the fraction lost over the cell ([`removal::PlumeRemoval::cell_losses`]) × decay ×
-/// the time the plume is over the cell ÷ the cell's area.
+/// the time the plume is over the cell ÷ the cell's area. `add` also gets the window
+/// `(on, off)` (s) over which the plume deposits there, at a constant rate (split it over the
+/// output intervals with [`GridSpec::interval_shares`]).
 #[allow(clippy::too_many_arguments)]
 pub fn deposit_at(
     p: &PlumeGeometry,
@@ -259,7 +261,7 @@ pub fn deposit_at(
     (x_m, y_m): (f64, f64),
     cell_m: f64,
     run_end_s: f64,
-    mut add: impl FnMut(usize, f64, f64),
+    mut add: impl FnMut(usize, f64, f64, (f64, f64)),
 ) {
     let (xd, yd) = p.plume_frame(x_m, y_m);
     // A cell turned against the wind reaches half·(|ex| + |ey|) downwind of its centre.
@@ -273,12 +275,13 @@ pub fn deposit_at(
         return;
     }
     let per_m2 = time_s / (cell_m * cell_m);
+    let window = (src.start_s + tau, src.end_s() + tau);
     for (r, removal) in src.releases.iter().zip(removals) {
         let Some(removal) = removal else { continue };
         let (dry, wet) = removal.cell_losses(p, xd, yd, cell_m);
         if dry > 0.0 || wet > 0.0 {
             let amount = r.rate_per_s * decay_factor(lambdas[r.species], tau) * per_m2;
-            add(r.species, dry * amount, wet * amount);
+            add(r.species, dry * amount, wet * amount, window);
         }
     }
 }
@@ -358,7 +361,7 @@ pub fn run(
         .map(|p| cell_mean::wide_beyond_m(p, grid.dx_m))
         .collect();
 
-    // Per row: conc [species][t][z][x], tic [species][z][x], dry and wet [species][x].
+    // Per row: conc [species][t][z][x], tic [species][z][x], dry and wet [species][t][x].
     type Row = (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>);
     let rows: Vec<Row> = (0..grid.ny)
         .into_par_iter()
@@ -366,16 +369,19 @@ pub fn run(
             let y = grid.y_m(j);
             let mut conc = vec![0.0; nsp * nt * nz * nx];
             let mut tic = vec![0.0; nsp * nz * nx];
-            let (mut dry, mut wet) = (vec![0.0; nsp * nx], vec![0.0; nsp * nx]);
+            let (mut dry, mut wet) = (vec![0.0; nsp * nt * nx], vec![0.0; nsp * nt * nx]);
             let mut steady = vec![0.0; nx];
             for (((p, src), rm), &w) in plumes.iter().zip(sources).zip(&removals).zip(&wide) {
                 if rm.iter().any(Option::is_some) {
                     for i in 0..nx {
                         let at = (grid.x_m(i), y);
-                        deposit_at(p, src, rm, &lambdas, at, grid.dx_m, run_end_s, |s, d, w| {
-                            dry[s * nx + i] += d;
-                            wet[s * nx + i] += w;
-                        });
+                        let add = |s: usize, d: f64, w: f64, (on, off)| {
+                            for (n, share) in grid.interval_shares(on, off, run_end_s) {
+                                dry[(s * nt + n) * nx + i] += share * d;
+                                wet[(s * nt + n) * nx + i] += share * w;
+                            }
+                        };
+                        deposit_at(p, src, rm, &lambdas, at, grid.dx_m, run_end_s, add);
                     }
                 }
                 for (k, &z) in heights.iter().enumerate() {
@@ -411,12 +417,14 @@ pub fn run(
         })
         .collect();
 
-    let mut fields = Fields::zeros(grid.clone(), species);
+    let mut fields = Fields::zeros_by_interval(grid.clone(), species);
     for (j, (conc, tic, dry, wet)) in rows.into_iter().enumerate() {
         for (s, f) in fields.species.iter_mut().enumerate() {
-            for i in 0..nx {
-                f.dry_deposition[[j, i]] = dry[s * nx + i];
-                f.wet_deposition[[j, i]] = wet[s * nx + i];
+            for n in 0..nt {
+                for i in 0..nx {
+                    let (d, w) = (dry[(s * nt + n) * nx + i], wet[(s * nt + n) * nx + i]);
+                    f.book_deposit(n, j, i, d, w);
+                }
             }
             for k in 0..nz {
                 for i in 0..nx {

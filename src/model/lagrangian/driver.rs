@@ -37,7 +37,7 @@ use super::column::{Column, ColumnGrid};
 use super::particle::{Particle, BYTES_PER_PARTICLE, STATUS_AIRBORNE, STATUS_EXITED};
 use super::release::{create_particles, SourcePlan};
 use super::step::{Bounds, ClassLoss, StepConfig};
-use super::tally::{Scales, Tally};
+use super::tally::{close_interval, close_run, DepositsSoFar, Scales, Tally};
 use crate::field::{Fields, GridSpec};
 use crate::met::Meteorology;
 use crate::rng::StreamKey;
@@ -380,7 +380,8 @@ pub fn simulate(
     let n_chunks = rayon::current_num_threads().max(1) * cfg.chunks_per_thread.max(1);
     let mut tallies = vec![Tally::new(ns, nz, n_cells); n_chunks];
     let mut exposure_total = vec![0i64; ns * nz * n_cells];
-    let mut fields = Fields::zeros(grid.clone(), species);
+    let mut fields = Fields::zeros_by_interval(grid.clone(), species);
+    let mut deposited = DepositsSoFar::new(ns * n_cells);
     let half = 0.5 * grid.dx_m;
     let bounds = Bounds {
         x_min_m: (grid.x0_m - half) as f32,
@@ -430,6 +431,8 @@ pub fn simulate(
         if let Some(n) = closes {
             let sum = Tally::take_exposure(&mut tallies);
             close_interval(&mut fields, &scales, n, &sum, &mut exposure_total);
+            let (dry, wet) = Tally::deposits(&tallies);
+            deposited.close_interval(&mut fields, &scales, n, dry, wet);
         }
         progress(&Progress {
             time_s: t1,
@@ -498,73 +501,6 @@ pub fn simulate(
         stats,
         particles,
     }
-}
-
-/// Closes the run: turns the fixed-point totals — exposure (species × layer × cell) and dry and
-/// wet deposits (species × cell) — into time-integrated layer-mean concentrations and deposits
-/// per unit area. Shared by the CPU driver and the GPU backend so both normalise identically.
-pub fn close_run(
-    fields: &mut Fields,
-    scales: &Scales,
-    exposure_total: &[i64],
-    dry: &[i64],
-    wet: &[i64],
-) {
-    let grid = &fields.grid;
-    let (nz, n_cells, area) = (grid.nz(), grid.nx * grid.ny, grid.cell_area_m2());
-    let depths: Vec<f64> = grid.layers.iter().map(|l| l.top_m - l.bottom_m).collect();
-    for (s, f) in fields.species.iter_mut().enumerate() {
-        for (k, depth) in depths.iter().enumerate() {
-            let norm = 1.0 / (scales.exposure[s] * area * depth);
-            let mut view = f.time_integrated.slice_mut(ndarray::s![k, .., ..]);
-            for (c, v) in view.iter_mut().enumerate() {
-                *v = exposure_total[(s * nz + k) * n_cells + c] as f64 * norm;
-            }
-        }
-        let norm = 1.0 / (scales.amount[s] * area);
-        for (c, v) in f.dry_deposition.iter_mut().enumerate() {
-            *v = dry[s * n_cells + c] as f64 * norm;
-        }
-        for (c, v) in f.wet_deposition.iter_mut().enumerate() {
-            *v = wet[s * n_cells + c] as f64 * norm;
-        }
-    }
-}
-
-/// Closes output interval `n`: turns the fixed-point exposure sums of the interval
-/// (species × layer × cell) into interval-mean concentrations (layer mean: exposure over
-/// interval × cell area × layer depth) and adds them to the run's total exposure. Shared by the
-/// CPU driver and the GPU backend so both normalise identically.
-pub fn close_interval(
-    fields: &mut Fields,
-    scales: &Scales,
-    n: usize,
-    sum: &[i64],
-    exposure_total: &mut [i64],
-) {
-    let grid = &fields.grid;
-    let (nz, n_cells) = (grid.nz(), grid.nx * grid.ny);
-    let len_s = grid.times_s[n] - grid.interval_start_s(n);
-    let norms: Vec<f64> = (0..fields.species.len())
-        .flat_map(|s| {
-            grid.layers.iter().map(move |l| {
-                1.0 / (scales.exposure[s] * len_s * grid.cell_area_m2() * (l.top_m - l.bottom_m))
-            })
-        })
-        .collect();
-    for (s, f) in fields.species.iter_mut().enumerate() {
-        for k in 0..nz {
-            let norm = norms[s * nz + k];
-            let mut view = f.concentration.slice_mut(ndarray::s![n, k, .., ..]);
-            for (c, v) in view.iter_mut().enumerate() {
-                *v = sum[(s * nz + k) * n_cells + c] as f64 * norm;
-            }
-        }
-    }
-    exposure_total
-        .iter_mut()
-        .zip(sum)
-        .for_each(|(a, b)| *a += b);
 }
 
 /// The output grid's cells as the step merges deposition events by them.

@@ -13,8 +13,11 @@
 //! Each particle's contribution is rounded to the nearest unit once, `round(x · scale)`. Budget
 //! terms book what a process removed as `fx(before) − fx(after)`, so they telescope exactly in
 //! integers: released = airborne + dry + wet + decayed + exited to the last unit.
+//!
+//! At the end of each output interval and of the run, [`close_interval`], [`DepositsSoFar`]
+//! and [`close_run`] turn the sums into fields, alike for the CPU driver and the GPU backend.
 
-use crate::field::MassBudget;
+use crate::field::{Fields, MassBudget};
 
 /// 2⁶⁰: the number of units a species' whole release is worth.
 pub const FULL_SCALE: f64 = 1_152_921_504_606_846_976.0;
@@ -117,6 +120,17 @@ impl Tally {
         self.sub_steps += other.sub_steps;
     }
 
+    /// The dry and the wet deposits of `tallies` so far, summed (species × cell).
+    pub fn deposits(tallies: &[Tally]) -> (Vec<i64>, Vec<i64>) {
+        let n = tallies.first().map_or(0, |t| t.dry.len());
+        let (mut dry, mut wet) = (vec![0i64; n], vec![0i64; n]);
+        for t in tallies {
+            dry.iter_mut().zip(&t.dry).for_each(|(a, b)| *a += b);
+            wet.iter_mut().zip(&t.wet).for_each(|(a, b)| *a += b);
+        }
+        (dry, wet)
+    }
+
     /// Sums the exposure of `tallies` and zeroes it there (end of an output interval).
     pub fn take_exposure(tallies: &mut [Tally]) -> Vec<i64> {
         let mut sum = vec![0i64; tallies.first().map_or(0, |t| t.exposure.len())];
@@ -126,6 +140,124 @@ impl Tally {
         }
         sum
     }
+}
+
+/// Closes the run: turns the fixed-point totals — exposure (species × layer × cell) and dry and
+/// wet deposits (species × cell) — into time-integrated layer-mean concentrations and deposits
+/// per unit area. Shared by the CPU driver and the GPU backend so both normalise identically.
+pub fn close_run(
+    fields: &mut Fields,
+    scales: &Scales,
+    exposure_total: &[i64],
+    dry: &[i64],
+    wet: &[i64],
+) {
+    let grid = &fields.grid;
+    let (nz, n_cells, area) = (grid.nz(), grid.nx * grid.ny, grid.cell_area_m2());
+    let depths: Vec<f64> = grid.layers.iter().map(|l| l.top_m - l.bottom_m).collect();
+    for (s, f) in fields.species.iter_mut().enumerate() {
+        for (k, depth) in depths.iter().enumerate() {
+            let norm = 1.0 / (scales.exposure[s] * area * depth);
+            let mut view = f.time_integrated.slice_mut(ndarray::s![k, .., ..]);
+            for (c, v) in view.iter_mut().enumerate() {
+                *v = exposure_total[(s * nz + k) * n_cells + c] as f64 * norm;
+            }
+        }
+        let norm = 1.0 / (scales.amount[s] * area);
+        for (c, v) in f.dry_deposition.iter_mut().enumerate() {
+            *v = dry[s * n_cells + c] as f64 * norm;
+        }
+        for (c, v) in f.wet_deposition.iter_mut().enumerate() {
+            *v = wet[s * n_cells + c] as f64 * norm;
+        }
+    }
+}
+
+/// The fixed-point dry and wet deposits (species × cell) up to the last output interval closed.
+/// Shared by the CPU driver and the GPU backend so both book the intervals identically.
+pub struct DepositsSoFar {
+    dry: Vec<i64>,
+    wet: Vec<i64>,
+}
+
+impl DepositsSoFar {
+    /// Nothing deposited yet on `n` species × cells.
+    pub fn new(n: usize) -> Self {
+        DepositsSoFar {
+            dry: vec![0; n],
+            wet: vec![0; n],
+        }
+    }
+
+    /// Closes output interval `n` given the deposits up to its end, `dry` and `wet`: books
+    /// their growth since the last interval as the interval's deposit per unit area.
+    pub fn close_interval(
+        &mut self,
+        fields: &mut Fields,
+        scales: &Scales,
+        n: usize,
+        dry: Vec<i64>,
+        wet: Vec<i64>,
+    ) {
+        let n_cells = fields.grid.nx * fields.grid.ny;
+        let area = fields.grid.cell_area_m2();
+        for (s, f) in fields.species.iter_mut().enumerate() {
+            let Some(by) = &mut f.deposition_by_interval else {
+                continue;
+            };
+            let norm = 1.0 / (scales.amount[s] * area);
+            let cells = s * n_cells..(s + 1) * n_cells;
+            for (out, (now, before)) in [
+                (&mut by.dry, (&dry, &self.dry)),
+                (&mut by.wet, (&wet, &self.wet)),
+            ] {
+                let mut view = out.slice_mut(ndarray::s![n, .., ..]);
+                for (v, (a, b)) in view
+                    .iter_mut()
+                    .zip(now[cells.clone()].iter().zip(&before[cells.clone()]))
+                {
+                    *v = (a - b) as f64 * norm;
+                }
+            }
+        }
+        (self.dry, self.wet) = (dry, wet);
+    }
+}
+
+/// Closes output interval `n`: turns the fixed-point exposure sums of the interval
+/// (species × layer × cell) into interval-mean concentrations (layer mean: exposure over
+/// interval × cell area × layer depth) and adds them to the run's total exposure. Shared by the
+/// CPU driver and the GPU backend so both normalise identically.
+pub fn close_interval(
+    fields: &mut Fields,
+    scales: &Scales,
+    n: usize,
+    sum: &[i64],
+    exposure_total: &mut [i64],
+) {
+    let grid = &fields.grid;
+    let (nz, n_cells) = (grid.nz(), grid.nx * grid.ny);
+    let len_s = grid.times_s[n] - grid.interval_start_s(n);
+    let norms: Vec<f64> = (0..fields.species.len())
+        .flat_map(|s| {
+            grid.layers.iter().map(move |l| {
+                1.0 / (scales.exposure[s] * len_s * grid.cell_area_m2() * (l.top_m - l.bottom_m))
+            })
+        })
+        .collect();
+    for (s, f) in fields.species.iter_mut().enumerate() {
+        for k in 0..nz {
+            let norm = norms[s * nz + k];
+            let mut view = f.concentration.slice_mut(ndarray::s![n, k, .., ..]);
+            for (c, v) in view.iter_mut().enumerate() {
+                *v = sum[(s * nz + k) * n_cells + c] as f64 * norm;
+            }
+        }
+    }
+    exposure_total
+        .iter_mut()
+        .zip(sum)
+        .for_each(|(a, b)| *a += b);
 }
 
 #[cfg(test)]

@@ -59,7 +59,9 @@ use crate::model::lagrangian::particle::{Particle, BYTES_PER_PARTICLE};
 use crate::model::lagrangian::release::{create_particles, PlanError, SourcePlan};
 use crate::model::lagrangian::scenario::plan_sources;
 use crate::model::lagrangian::step::StepInputs;
-use crate::model::lagrangian::tally::{FixedBudget, Scales};
+use crate::model::lagrangian::tally::{
+    close_interval, close_run, DepositsSoFar, FixedBudget, Scales,
+};
 use crate::model::lagrangian::{Flow, LagrangianConfig, LagrangianRun, Progress, RunStats};
 use crate::rng::StreamKey;
 use crate::scenario::Scenario;
@@ -187,7 +189,8 @@ pub fn simulate(
     };
     // The CPU driver's sampling step.
     let schedule = sync_schedule(grid, sampling_step_s(cfg, plans));
-    let mut fields = Fields::zeros(grid.clone(), species);
+    let mut fields = Fields::zeros_by_interval(grid.clone(), species);
+    let mut deposited = DepositsSoFar::new(ns * n_cells);
     let mut exposure_total = vec![0i64; ns * nz * n_cells];
     let mut params = base;
     let mut n_active = 0;
@@ -230,12 +233,18 @@ pub fn simulate(
                 Some((words * 4) as u64),
             );
             ctx.queue.submit([enc.finish()]);
-            crate::model::lagrangian::driver::close_interval(
+            close_interval(&mut fields, &scales, n, &sum, &mut exposure_total);
+            // The deposits so far (dry then wet, each species × cell, adjacent).
+            let words = 2 * 2 * ns * n_cells;
+            let bytes = ctx.read_back(&res.acc, (dry_offset * 4) as u64, (words * 4) as u64)?;
+            let pairs: &[u32] = bytemuck::cast_slice(&bytes[..words * 4]);
+            let (dry, wet) = pairs.split_at(2 * ns * n_cells);
+            deposited.close_interval(
                 &mut fields,
                 &scales,
                 n,
-                &sum,
-                &mut exposure_total,
+                pairs_to_i64(dry),
+                pairs_to_i64(wet),
             );
         }
         ctx.check("a particle step")?;
@@ -266,7 +275,7 @@ pub fn simulate(
     let dry = pairs_to_i64(&words[dry_offset..wet_offset]);
     let wet = pairs_to_i64(&words[wet_offset..airborne_offset]);
     let airborne = pairs_to_i64(&words[airborne_offset..acc_words]);
-    crate::model::lagrangian::driver::close_run(&mut fields, &scales, &exposure_total, &dry, &wet);
+    close_run(&mut fields, &scales, &exposure_total, &dry, &wet);
     for (s, f) in fields.species.iter_mut().enumerate() {
         let t = |k: usize| counter(s * BUDGET_TERMS + k);
         let budget = FixedBudget {
