@@ -353,7 +353,13 @@ pub fn simulate_with_progress(
         .fold(f64::INFINITY, f64::min)
         .min(scenario.duration_s);
     let mut consequence = pool.install(|| {
-        crate::consequence::assess(&scenario.consequence, &fields, &tm, release_start_s)
+        crate::consequence::assess(
+            &scenario.consequence,
+            &fields,
+            &tm,
+            release_start_s,
+            scenario.start,
+        )
     })?;
     let sources: Vec<_> = scenario
         .sources

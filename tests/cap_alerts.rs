@@ -108,11 +108,29 @@ fn alerts_validate_against_the_cap_1_2_schema_and_the_us_one_against_the_ipaws_p
     }
     // The IPAWS profile's code and an EAS event code: Radiological Hazard Warning.
     let us = std::fs::read_to_string(dir.path().join("alert-US.cap.xml")).unwrap();
+    let ca = std::fs::read_to_string(dir.path().join("alert-CA.cap.xml")).unwrap();
     assert!(us.contains("<code>IPAWSv1.0</code>"));
     assert!(us.contains("<eventCode>"), "{us}");
     assert!(us.contains("<value>RHW</value>"));
+    // Every US block carries its phone text, within the 90 characters every phone shows.
+    let blocks = us.matches("<info>").count();
+    assert_eq!(
+        us.matches("<valueName>CMAMtext</valueName>").count(),
+        blocks,
+        "{us}"
+    );
+    let mut texts = 0;
+    for after in us.split("<valueName>CMAMtext</valueName>").skip(1) {
+        let text = &after[after.find("<value>").unwrap() + 7..after.find("</value>").unwrap()];
+        texts += 1;
+        assert!(
+            text.chars().count() <= 90 && text.starts_with("Radiation release: "),
+            "{text}"
+        );
+    }
+    assert!(texts == blocks && texts > 0, "{texts} of {blocks}");
+    assert!(!ca.contains("CMAMtext"));
     // The Canadian one, the CAP-CP profile's code and a CAP-CP event code, and no US codes.
-    let ca = std::fs::read_to_string(dir.path().join("alert-CA.cap.xml")).unwrap();
     assert!(ca.contains("<code>profile:CAP-CP:0.4</code>"), "{ca}");
     assert!(ca.contains("<value>radiological</value>"), "{ca}");
     assert!(!ca.contains("IPAWS") && !ca.contains("<valueName>SAME</valueName>"));

@@ -46,6 +46,41 @@ fn island_and_shore_towns_of_maine_are_in_maine() {
     }
 }
 
+/// Passamaquoddy Bay: the boundary runs through Lubec Narrows, Friar Roads and Western Passage,
+/// so Campobello, Deer Island and the waters east of them are Canadian and Moose Island and
+/// Cobscook Bay American (found by review: Natural Earth's indicator line ran east of the
+/// islands and across the bay, tagging Wilson's Beach and the water off L'Etete as US).
+#[test]
+fn the_border_in_passamaquoddy_bay_follows_its_channels() {
+    for (place, lat, lon) in [
+        ("Wilson's Beach, Campobello", 44.933, -66.931),
+        ("Welshpool, Campobello", 44.885, -66.955),
+        ("Head Harbour Passage", 44.95, -66.89),
+        ("off L'Etete", 45.01, -66.90),
+        ("Passamaquoddy Bay off St. Andrews", 45.06, -67.00),
+        ("Deer Island", 44.98, -66.95),
+    ] {
+        assert_eq!(tag(lat, lon).0, Country::Ca, "{place}");
+    }
+    // On the islands, New Brunswick — also where their rough outlines overlap (Wilson's Beach,
+    // found by review reading "CA (other)") and on Campobello's shore by the FDR bridge.
+    for (place, lat, lon) in [
+        ("Wilson's Beach, Campobello", 44.9307, -66.9387),
+        ("Campobello by the FDR bridge", 44.862, -66.977),
+        ("Deer Island", 44.98, -66.95),
+    ] {
+        assert_eq!(tag(lat, lon).1, Some(Subdivision::NewBrunswick), "{place}");
+    }
+    for (place, lat, lon) in [
+        ("Cobscook Bay", 44.90, -67.05),
+        ("Lubec Channel off Lubec", 44.85, -66.99),
+        ("Western Passage west of the line", 44.95, -67.005),
+        ("Quoddy Roads off West Quoddy Head", 44.81, -66.96),
+    ] {
+        assert_eq!(tag(lat, lon).0, Country::Us, "{place}");
+    }
+}
+
 #[test]
 fn other_provinces_states_and_the_sea_get_a_country_without_subdivision() {
     assert_eq!(tag(47.8333, -69.5333), (Country::Ca, None, true)); // Rivière-du-Loup, QC

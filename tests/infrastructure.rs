@@ -20,6 +20,17 @@ fn a_port_of_entry_in_a_zone_is_listed_with_its_zones_and_upwind_crossings_are_n
         .find(|x| x.site.contains("Ferry Point"))
         .unwrap_or_else(|| panic!("{listed:?}"));
     assert_eq!(bridge.kind, "land_port_of_entry");
+    // A port of entry belongs to both sides (found by review: it read "CA-NB" alone).
+    assert_eq!(bridge.jurisdiction, "CA-NB/US-ME");
+    // The release is at the bridge: the plume is there in the first 5-minute interval, given as
+    // a clock time (found by review: no output said when the plume arrives anywhere).
+    let arrival = bridge.arrival.as_ref().expect("an arrival time");
+    assert_eq!((arrival.from_s, arrival.to_s), (0.0, 300.0));
+    assert!(
+        arrival.from_local.contains("10 September 2026 at")
+            && arrival.from_local.contains("(14:00 UTC)"),
+        "{arrival:?}"
+    );
     assert!(
         bridge.zones.iter().any(|z| z.contains("AEGL-3")),
         "{bridge:?}"
@@ -35,4 +46,9 @@ fn a_port_of_entry_in_a_zone_is_listed_with_its_zones_and_upwind_crossings_are_n
         .summary
         .to_text()
         .contains("infrastructure Calais-St. Stephen: Ferry Point"));
+    assert!(sim
+        .consequence
+        .summary
+        .to_text()
+        .contains("; plume arrives 10 September 2026"));
 }

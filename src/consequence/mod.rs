@@ -20,14 +20,18 @@ mod output;
 pub use options::{validate, ConsequenceSection, ConsequenceSpec, ShelterSection};
 pub use output::toxic_load_units;
 
+use chrono::{DateTime, Duration, Utc};
+
 use crate::exposure::{self, Exposure, ExposureOptions, DOSE_WINDOWS_S};
 use crate::field::Fields;
 use crate::geo::jurisdiction::{JurisdictionGrid, Region};
 use crate::geo::TransverseMercator;
+use crate::impact::arrival::{arrival_interval_s, Arrival};
 use crate::impact::{
     self, assess_chemical, assess_radiological, radiological_criteria, ChemicalImpact,
     RadiologicalImpact, Summary,
 };
+use crate::output::local_time;
 use crate::substance::{Library, SubstanceError};
 
 /// Why consequences could not be assessed.
@@ -52,12 +56,14 @@ pub struct Consequence {
     pub summary: Summary,
 }
 
-/// Assesses exposure, dose and protective actions for the fields of a run.
+/// Assesses exposure, dose and protective actions for the fields of a run that starts at
+/// `start`.
 pub fn assess(
     spec: &ConsequenceSpec,
     fields: &Fields,
     projection: &TransverseMercator,
     release_start_s: f64,
+    start: DateTime<Utc>,
 ) -> Result<Consequence, ConsequenceError> {
     let owned;
     let library = match &spec.substance_file {
@@ -107,6 +113,7 @@ pub fn assess(
         &exposure.unassessed,
     );
     summary.warnings.extend(other_durations);
+    add_arrivals(&mut summary, fields, opts.layer, &jurisdictions, start);
     let zones = radiological.iter().flat_map(|r| &r.zones).chain(
         chemical
             .iter()
@@ -125,6 +132,34 @@ pub fn assess(
         chemical,
         summary,
     })
+}
+
+/// Fills in when the plume reaches each town and site the summary lists, in the local time
+/// of its cell's country, from the breathing layer `layer` ([`impact::arrival`]).
+fn add_arrivals(
+    summary: &mut Summary,
+    fields: &Fields,
+    layer: usize,
+    juris: &JurisdictionGrid,
+    start: DateTime<Utc>,
+) {
+    let arrival = |cell: (usize, usize)| {
+        let (from_s, to_s) = arrival_interval_s(fields, layer, cell)?;
+        let at = start + Duration::milliseconds((from_s * 1e3).round() as i64);
+        Some(Arrival {
+            from_s,
+            to_s,
+            from_local: local_time::english(at, juris.tag(cell.0, cell.1).country),
+        })
+    };
+    for t in &mut summary.towns {
+        let cell = juris.towns.iter().find(|(town, _)| town.name == t.town);
+        t.arrival = cell.and_then(|(_, c)| *c).and_then(arrival);
+    }
+    for x in &mut summary.infrastructure {
+        let cell = juris.sites.iter().find(|(site, _)| site.name == x.site);
+        x.arrival = cell.and_then(|(_, c)| *c).and_then(arrival);
+    }
 }
 
 /// The outdoor zones of a run: the radiological criteria's, then the chemicals' AEGL tiers.

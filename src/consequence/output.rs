@@ -114,7 +114,7 @@ impl Consequence {
                 ),
                 (
                     "source".into(),
-                    "Natural Earth v4.0.0 1:10m boundary and 1:50m provinces (public domain), with hand-drawn, unverified outlines of Campobello and Deer Island (data/corrections.geojson) on the Canadian side".into(),
+                    "Natural Earth v4.0.0 1:10m boundary and 1:50m provinces (public domain), with hand-drawn, unverified outlines of Campobello and Deer Island and a hand-drawn, unverified boundary line through Passamaquoddy Bay (Lubec Narrows, Friar Roads, Western Passage) replacing the indicator line there (data/corrections.geojson)".into(),
                 ),
             ],
         );

@@ -9,7 +9,11 @@
 //! the coarse outlines miss shore towns; land/sea from OpenStreetMap land polygons simplified to
 //! about 100 m; every polygon is tested through a [`PolygonIndex`]. Campobello and
 //! Deer Island, which the maritime indicator line leaves on the US side, are corrected to New
-//! Brunswick by rough outlines in `data/corrections.geojson` (approximate, unverified). Points outside the box (lon −71.2…−64.0, lat 43.0…48.2) have no country.
+//! Brunswick by rough outlines in `data/corrections.geojson` (approximate, unverified), and the
+//! indicator line's course through Passamaquoddy Bay — east of Deer Island and Campobello and
+//! across the bay — is replaced there by a hand-drawn line through the channels the treaty
+//! boundary follows (Lubec Narrows, Friar Roads, Western Passage; about 0.5–1 km, unverified).
+//! Points outside the box (lon −71.2…−64.0, lat 43.0…48.2) have no country.
 
 use std::sync::OnceLock;
 
@@ -149,8 +153,24 @@ pub struct Site {
     /// The `kind` column (`land_port_of_entry`, `gas_pipeline_border_crossing`, …).
     pub kind: String,
     pub location: LatLon,
+    /// Whether it belongs to both countries (`country` "CA/US": a port of entry, a pipeline or
+    /// power line crossing the border).
+    pub shared: bool,
     /// The row's source and notes, for provenance.
     pub source: String,
+}
+
+impl Site {
+    /// The jurisdiction a summary gives the site in cell tag `tag`: both sides of the border for
+    /// a shared site (found by review: the Calais and Houlton ports of entry read "CA-NB" alone,
+    /// and a Maine officer filtering on US-ME missed them), else the cell's.
+    pub fn jurisdiction(&self, tag: CellTag) -> &'static str {
+        match (self.shared, tag.subdivision) {
+            (true, Some(_)) => "CA-NB/US-ME",
+            (true, None) => "CA/US",
+            (false, _) => tag.label(),
+        }
+    }
 }
 
 /// A stretch of the Canada–US boundary (lon/lat), for maps.
@@ -188,8 +208,10 @@ pub struct Region {
     maine: PolygonIndex,
     new_brunswick: PolygonIndex,
     land: PolygonIndex,
-    /// Islands that the maritime indicator line puts on the wrong side (Canadian, NB).
-    corrections_ca_nb: PolygonIndex,
+    /// Islands that the maritime indicator line puts on the wrong side (Canadian, NB), one
+    /// index each: a point in two of them (their outlines overlap) is in both, not in neither
+    /// as one even-odd polygon would have it (found by review: Wilson's Beach read "CA (other)").
+    corrections_ca_nb: Vec<PolygonIndex>,
     border: Vec<BorderLine>,
     pub towns: Vec<Town>,
     /// Every row of `data/sites.csv` that is not a town.
@@ -245,6 +267,47 @@ fn named(
         .find(|f| f.property("name").and_then(|v| v.as_str()) == Some(name))
         .ok_or_else(|| err(file, format!("no feature named {name}")))?;
     multipolygon(file, f)
+}
+
+/// Puts each line of `fixes` that `replaces` a boundary line (by name) in its place, keeping
+/// that line's name, so the chain and the maps take it alike. Its ends must be the replaced
+/// line's, or the chain would break.
+fn replace_lines(
+    boundary: &mut [geojson::Feature],
+    fixes: &[geojson::Feature],
+) -> Result<(), RegionError> {
+    const FILE: &str = "corrections.geojson";
+    let ends = |f: &geojson::Feature| match f.geometry.as_ref().map(|g| &g.value) {
+        Some(GeometryValue::LineString { coordinates }) if coordinates.len() >= 2 => Some((
+            coordinates[0].clone(),
+            coordinates[coordinates.len() - 1].clone(),
+        )),
+        _ => None,
+    };
+    for fix in fixes {
+        let Some(name) = fix.property("replaces").and_then(|v| v.as_str()) else {
+            continue;
+        };
+        let old = boundary
+            .iter_mut()
+            .find(|f| f.property("name").and_then(|v| v.as_str()) == Some(name))
+            .ok_or_else(|| err(FILE, format!("no boundary line named {name:?} to replace")))?;
+        let same = |a: &[f64], b: &[f64]| (a[0] - b[0]).abs() < 1e-6 && (a[1] - b[1]).abs() < 1e-6;
+        match (ends(old), ends(fix)) {
+            (Some((a0, a1)), Some((b0, b1)))
+                if same(a0.as_slice(), b0.as_slice()) && same(a1.as_slice(), b1.as_slice()) =>
+            {
+                old.geometry = fix.geometry.clone();
+            }
+            _ => {
+                return Err(err(
+                    FILE,
+                    format!("the line replacing {name:?} must start and end where it does"),
+                ))
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Chains the boundary lines end to end from the west edge of the box to its south edge and
@@ -350,6 +413,7 @@ fn towns_and_sites() -> Result<(Vec<Town>, Vec<Site>), RegionError> {
                 name: r[c_name].to_string(),
                 kind: r[c_kind].to_string(),
                 location,
+                shared: &r[c_country] == "CA/US",
                 source,
             });
         }
@@ -360,7 +424,9 @@ fn towns_and_sites() -> Result<(Vec<Town>, Vec<Site>), RegionError> {
 impl Region {
     /// Parses the embedded region data.
     pub fn parse() -> Result<Region, RegionError> {
-        let b = features("me_nb_boundary_ne10m.geojson", BOUNDARY)?;
+        let mut b = features("me_nb_boundary_ne10m.geojson", BOUNDARY)?;
+        let fixes = features("corrections.geojson", CORRECTIONS)?;
+        replace_lines(&mut b, &fixes)?;
         let p = features("me_nb_provinces_ne50m.geojson", PROVINCES)?;
         let l = features("land_osm_simplified.geojson", LAND)?;
         let (towns, sites) = towns_and_sites()?;
@@ -369,12 +435,12 @@ impl Region {
             land.extend(multipolygon("land_osm_simplified.geojson", f)?.0);
         }
         let mut corrections = vec![];
-        for f in &features("corrections.geojson", CORRECTIONS)? {
-            corrections.extend(multipolygon("corrections.geojson", f)?.0);
+        for f in fixes.iter().filter(|f| f.property("replaces").is_none()) {
+            corrections.push(PolygonIndex::new(multipolygon("corrections.geojson", f)?));
         }
         let index = PolygonIndex::new;
         let mut region = Region {
-            corrections_ca_nb: index(MultiPolygon::new(corrections)),
+            corrections_ca_nb: corrections,
             canada_side: index(MultiPolygon::new(vec![canada_side(&b)?])),
             maine: index(named("me_nb_provinces_ne50m.geojson", &p, "Maine")?),
             new_brunswick: index(named("me_nb_provinces_ne50m.geojson", &p, "New Brunswick")?),
@@ -424,7 +490,7 @@ impl Region {
         let (x, y) = (p.lon, p.lat);
         let inside = x >= west && x <= east && y >= south && y <= north;
         let land = self.land.contains(x, y);
-        let corrected = inside && self.corrections_ca_nb.contains(x, y);
+        let corrected = inside && self.corrections_ca_nb.iter().any(|c| c.contains(x, y));
         let country = if !inside {
             Country::Unknown
         } else if corrected || self.canada_side.contains(x, y) {

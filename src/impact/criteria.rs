@@ -30,6 +30,10 @@ pub enum DoseQuantity {
     /// Committed thyroid dose of a 1-year-old child from inhalation over the window (the US
     /// potassium-iodide PAG's dose).
     ThyroidChildProjected,
+    /// Outdoor effective dose from the deposit (groundshine) over the window: the US PAG's
+    /// relocation dose, an intermediate-phase dose from deposited material that leaves out what
+    /// the passing plume gave (US EPA 2017 PAG Manual, ch. 3; resuspension is not modelled).
+    GroundProjected,
 }
 
 impl DoseQuantity {
@@ -135,11 +139,12 @@ pub fn parse_criteria(file: &str, text: &str) -> Result<Vec<Criterion>, String> 
                 "effective_averted" => DoseQuantity::EffectiveAverted,
                 "thyroid_projected" => DoseQuantity::ThyroidProjected,
                 "thyroid_child_projected" => DoseQuantity::ThyroidChildProjected,
+                "ground_projected" => DoseQuantity::GroundProjected,
                 _ => {
                     return Err(bad(
                         4,
-                        "effective_projected, effective_averted, thyroid_projected or \
-                         thyroid_child_projected",
+                        "effective_projected, effective_averted, thyroid_projected, \
+                         thyroid_child_projected or ground_projected",
                     ))
                 }
             },

@@ -3,6 +3,7 @@
 //! per-jurisdiction summary (area, land area, population above each criterion) that names the
 //! unverified values deciding a zone.
 
+pub mod arrival;
 pub mod coverage;
 pub mod criteria;
 pub mod reach;
@@ -84,6 +85,9 @@ pub(crate) fn dose_for(dose: &RadiologicalDose, c: &Criterion) -> Result<Array2<
         DoseQuantity::EffectiveAverted => dose.averted_sv(w),
         DoseQuantity::ThyroidProjected => dose.thyroid_projected_sv(w),
         DoseQuantity::ThyroidChildProjected => dose.thyroid_child_projected_sv(w),
+        DoseQuantity::GroundProjected => {
+            dose.groundshine_sv.slice(ndarray::s![w, .., ..]).to_owned()
+        }
     })
 }
 

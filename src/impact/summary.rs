@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use ndarray::Array2;
 
+use super::arrival::Arrival;
 use super::{ChemicalImpact, Criterion, RadiologicalImpact, Status, Zone};
 use crate::exposure::RadiologicalDose;
 use crate::geo::jurisdiction::JurisdictionGrid;
@@ -69,6 +70,8 @@ pub struct TownExposure {
     pub action_level: Option<i8>,
     /// Highest AEGL tier exceeded, per chemical.
     pub aegl_tiers: Vec<(String, u8)>,
+    /// When the plume reaches the town ([`super::arrival`]; filled in by the consequence run).
+    pub arrival: Option<Arrival>,
 }
 
 /// A site of shared infrastructure or a hazardous facility inside one or more zones.
@@ -80,6 +83,8 @@ pub struct SiteExposure {
     pub jurisdiction: &'static str,
     /// The zones its cell lies in, in the order of the summary's zones.
     pub zones: Vec<String>,
+    /// When the plume reaches it ([`super::arrival`]; filled in by the consequence run).
+    pub arrival: Option<Arrival>,
 }
 
 /// The run's consequence summary.
@@ -133,6 +138,9 @@ impl Summary {
             for (c, tier) in &t.aegl_tiers {
                 parts.push(format!("{c} AEGL tier {tier}"));
             }
+            if let Some(a) = &t.arrival {
+                parts.push(format!("plume arrives {}", a.from_local));
+            }
             s += &format!(
                 "  town {} ({}, pop. {:.0}): {}\n",
                 t.town,
@@ -143,11 +151,15 @@ impl Summary {
         }
         for x in &self.infrastructure {
             s += &format!(
-                "  infrastructure {} ({}, {}): {}\n",
+                "  infrastructure {} ({}, {}): {}{}\n",
                 x.site,
                 x.kind.replace('_', " "),
                 x.jurisdiction,
-                x.zones.join(", ")
+                x.zones.join(", "),
+                x.arrival.as_ref().map_or(String::new(), |a| format!(
+                    "; plume arrives {}",
+                    a.from_local
+                ))
             );
         }
         for u in &self.unassessed {
@@ -492,8 +504,9 @@ fn site_exposures<'a>(
             (!inside.is_empty()).then(|| SiteExposure {
                 site: site.name.clone(),
                 kind: site.kind.clone(),
-                jurisdiction: juris.tag(i, j).label(),
+                jurisdiction: site.jurisdiction(juris.tag(i, j)),
                 zones: inside,
+                arrival: None,
             })
         })
         .collect()
@@ -554,6 +567,7 @@ fn town_exposures(
                 .filter(|c| c.tier[[j, i]] > 0)
                 .map(|c| (c.chemical.clone(), c.tier[[j, i]]))
                 .collect(),
+            arrival: None,
         };
         let exposed = t.effective_7d_sv.is_some_and(|e| e > 0.0) || !t.aegl_tiers.is_empty();
         if exposed {

@@ -15,6 +15,7 @@
 //! Numbers in these texts are written for readers: areas to two significant figures, thresholds
 //! to three in mg m-3 or mSv ([`two_figures`], [`threshold_text`]).
 
+use crate::geo::jurisdiction::Country;
 pub use crate::impact::criteria::threshold_text;
 use crate::impact::Criterion;
 
@@ -35,6 +36,20 @@ pub struct ZoneText {
     pub title_fr: String,
     pub instruction_en: &'static str,
     pub instruction_fr: &'static str,
+    /// The Wireless Emergency Alert text for US phones, at most [`WEA_SHORT_CHARS`] characters
+    /// (the IPAWS profile's `CMAMtext`); without it IPAWS makes up a generic one.
+    pub wea_en: String,
+}
+
+/// The most characters of a WEA message every phone shows (`CMAMtext`; 47 CFR § 10.430).
+pub const WEA_SHORT_CHARS: usize = 90;
+/// The most characters of the long WEA message newer phones show (`CMAMlongtext`).
+pub const WEA_LONG_CHARS: usize = 360;
+
+/// The long WEA text of a zone, `title. instruction`, if it fits in [`WEA_LONG_CHARS`].
+pub fn wea_long_en(text: &ZoneText) -> Option<String> {
+    let long = format!("{}. {}", text.title_en, text.instruction_en);
+    (long.chars().count() <= WEA_LONG_CHARS).then_some(long)
 }
 
 const SHELTER_EN: &str = "Go indoors now and stay inside. Close windows and doors, turn off \
@@ -68,7 +83,7 @@ officials direct you to.";
 const CHEMICAL_SHELTER_FR: &str = "Mettez-vous à l'abri sur place maintenant\u{a0}: \
 rendez-vous à l'intérieur, fermez portes et fenêtres, arrêtez la ventilation et restez à l'intérieur jusqu'à \
 avis contraire. N'évacuez que sur ordre des autorités.";
-const CHEMICAL_MONITOR_EN: &str = "Stay indoors if you notice an odour or irritation of the \
+const CHEMICAL_MONITOR_EN: &str = "Stay indoors if you notice a smell or irritation of the \
 eyes, nose or throat, and follow local media for instructions.";
 const CHEMICAL_MONITOR_FR: &str = "Restez à l'intérieur si vous sentez une odeur ou ressentez \
 une irritation des yeux, du nez ou de la gorge, et suivez les médias locaux pour connaître les \
@@ -220,9 +235,17 @@ pub fn two_figures(x: f64) -> String {
 
 /// The texts of a radiological criterion's zone.
 pub fn radiological(c: &Criterion) -> ZoneText {
-    let dose = dose_text(c.threshold_sv);
     // French writes decimals with a comma ("0,5 mSv").
-    let dose_fr = dose.replace('.', ",");
+    let dose_fr = dose_text(c.threshold_sv).replace('.', ",");
+    // US criteria are written in rem, so their texts give both ("10 mSv (1 rem)").
+    let dose = match c.country {
+        Country::Us => format!(
+            "{} ({} rem)",
+            dose_text(c.threshold_sv),
+            trim(c.threshold_sv * 100.0)
+        ),
+        _ => dose_text(c.threshold_sv),
+    };
     let (win_en, win_fr) = window_text(c.window_s);
     let (authority_en, authority_fr) = match c.set.as_str() {
         "HC_2018" => ("Health Canada 2018", "Santé Canada 2018"),
@@ -244,6 +267,10 @@ pub fn radiological(c: &Criterion) -> ZoneText {
             basis_en = format!("projected thyroid dose at least {dose} over {win_en}");
             basis_fr = format!("dose projetée à la thyroïde d'au moins {dose_fr} sur {win_fr}");
         }
+        crate::impact::DoseQuantity::GroundProjected => {
+            basis_en = format!("projected dose from the deposit at least {dose} over {win_en}");
+            basis_fr = format!("dose projetée due aux dépôts d'au moins {dose_fr} sur {win_fr}");
+        }
         crate::impact::DoseQuantity::ThyroidChildProjected => {
             basis_en = format!("projected child thyroid dose at least {dose} over {win_en}");
             basis_fr = format!(
@@ -251,6 +278,22 @@ pub fn radiological(c: &Criterion) -> ZoneText {
             );
         }
     }
+    let wea_en = match c.action.as_str() {
+        "evacuate" => "leave the area now as local officials direct",
+        "shelter" => "go indoors now, close windows, turn off fans",
+        "shelter_or_evacuate" => "go indoors or leave as officials direct",
+        "iodine_thyroid_blocking" | "potassium_iodide" => {
+            "take potassium iodide (KI) only if health officials say so"
+        }
+        "temporary_relocation" => "officials may ask you to relocate later",
+        _ => "follow the directions of local officials",
+    };
+    let wea_en = format!("Radiation release: {wea_en}.");
+    // Where it still fits on every phone.
+    let wea_en = match format!("{wea_en} Follow local media.") {
+        long if long.chars().count() <= WEA_SHORT_CHARS => long,
+        _ => wea_en,
+    };
     let (action_en, action_fr, response, severity, alert, colour, i_en, i_fr): (
         &str,
         &str,
@@ -341,6 +384,7 @@ pub fn radiological(c: &Criterion) -> ZoneText {
         title_fr: fr_spaces(&format!("{action_fr} : {basis_fr} ({authority_fr})")),
         instruction_en: i_en,
         instruction_fr: i_fr,
+        wea_en,
     }
 }
 
@@ -394,6 +438,24 @@ pub fn chemical(name: &str, level: u8, duration_min: f64) -> ZoneText {
     } else {
         (&["Monitor"], CHEMICAL_MONITOR_EN, CHEMICAL_MONITOR_FR)
     };
+    let act = if level >= 2 {
+        "go indoors now, close windows and doors, turn off fans"
+    } else {
+        "stay indoors if you smell it or your eyes sting"
+    };
+    // The chemical named where the text still fits on every phone.
+    let wea_en = [
+        format!("{name} release: {act}."),
+        format!("Toxic gas release: {act}."),
+    ]
+    .into_iter()
+    .find(|t| t.chars().count() <= WEA_SHORT_CHARS)
+    .unwrap_or_else(|| {
+        format!(
+            "Toxic gas release: {}.",
+            &act[..act.find(',').unwrap_or(act.len())]
+        )
+    });
     ZoneText {
         response,
         urgency: "Immediate",
@@ -407,6 +469,7 @@ pub fn chemical(name: &str, level: u8, duration_min: f64) -> ZoneText {
         )),
         instruction_en: i_en,
         instruction_fr: i_fr,
+        wea_en,
     }
 }
 
@@ -414,6 +477,35 @@ pub fn chemical(name: &str, level: u8, duration_min: f64) -> ZoneText {
 mod tests {
     use super::*;
     use crate::impact::radiological_criteria;
+
+    #[test]
+    fn every_wea_text_fits_on_every_phone() {
+        let chemicals = &crate::substance::Library::embedded().chemicals;
+        let texts = radiological_criteria()
+            .iter()
+            .map(radiological)
+            .chain(
+                chemicals
+                    .iter()
+                    .flat_map(|c| (1..=3).map(|l| chemical(&c.name, l, 60.0))),
+            )
+            .chain([chemical(
+                "A very long user chemical name beyond every phone",
+                3,
+                10.0,
+            )]);
+        for t in texts {
+            let n = t.wea_en.chars().count();
+            assert!(n <= WEA_SHORT_CHARS && n > 40, "{n}: {}", t.wea_en);
+            assert!(!t.wea_en.contains("odour"), "{}", t.wea_en);
+        }
+        let cl = chemical("Chlorine", 3, 60.0);
+        assert_eq!(
+            cl.wea_en,
+            "Chlorine release: go indoors now, close windows and doors, turn off fans."
+        );
+        assert!(wea_long_en(&cl).is_some_and(|t| t.chars().count() <= WEA_LONG_CHARS));
+    }
 
     #[test]
     fn every_embedded_criterion_has_its_own_bilingual_text() {
@@ -460,7 +552,8 @@ mod tests {
         assert!(title("US_EPA_PAG_2017").starts_with("Potassium iodide (KI):"));
         assert!(title("HC_2018").starts_with("Iodine thyroid blocking:"));
         // The US PAG is set on the child's thyroid dose, Health Canada's on the thyroid's.
-        assert!(title("US_EPA_PAG_2017").contains("projected child thyroid dose at least 50 mSv"));
+        assert!(title("US_EPA_PAG_2017")
+            .contains("projected child thyroid dose at least 50 mSv (5 rem) over 4 days"));
         assert!(title("HC_2018").contains("projected thyroid dose at least 50 mSv"));
     }
 

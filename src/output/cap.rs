@@ -9,7 +9,8 @@
 //! a SAME `eventCode` in each block (RHW, Radiological Hazard Warning, for a dose zone; HMW,
 //! Hazardous Materials Warning, for an AEGL zone; 47 CFR § 11.31(e)), and in each area the SAME
 //! geocode of every county its cells are in ([`crate::geo::counties`]), by which IPAWS routes it
-//! to the Emergency Alert System.
+//! to the Emergency Alert System; and the Wireless Emergency Alert texts `CMAMtext` (at most 90
+//! characters) and, where it fits in 360, `CMAMlongtext` (title and instruction).
 //!
 //! The Canadian alert follows the Canadian profile, CAP-CP, that the National Alert Aggregation
 //! and Dissemination (NAAD) System of Alert Ready reads: `<code>profile:CAP-CP:0.4</code>`, in
@@ -31,7 +32,9 @@ use std::io;
 use chrono::{DateTime, Duration, Utc};
 use quick_xml::Writer;
 
-use super::alert_text::{fr_number, fr_spaces, reach_text, threshold_text, two_figures};
+use super::alert_text::{
+    fr_number, fr_spaces, reach_text, threshold_text, two_figures, wea_long_en,
+};
 use super::local_time;
 use super::netcdf::Provenance;
 use super::xml::{document, text};
@@ -281,6 +284,14 @@ fn info(
             }
         )
     };
+    // The Wireless Emergency Alert texts of the IPAWS profile, for US phones.
+    let wea: Vec<(&str, String)> = if lang == "en-US" {
+        std::iter::once(("CMAMtext", z.text.wea_en.clone()))
+            .chain(wea_long_en(&z.text).map(|t| ("CMAMlongtext", t)))
+            .collect()
+    } else {
+        vec![]
+    };
     w.create_element("info").write_inner_content(|w| {
         text(w, "language", lang)?;
         text(w, "category", "CBRNE")?;
@@ -328,7 +339,10 @@ fn info(
             ("area_km2", format!("{:.3}", part.area_km2)),
             ("threshold_verified", format!("{}", z.verified)),
             ("polygon_block_m", format!("{}", part.alert_block_m)),
-        ] {
+        ]
+        .into_iter()
+        .chain(wea)
+        {
             w.create_element("parameter").write_inner_content(|w| {
                 text(w, "valueName", name)?;
                 text(w, "value", &value)

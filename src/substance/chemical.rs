@@ -53,7 +53,7 @@ impl Chemical {
     /// Converts a concentration (kg m⁻³) to ppm by volume at 25 °C and 1 atm
     /// (molar volume 24.45 L mol⁻¹).
     pub fn kg_m3_to_ppm(&self, c_kg_m3: f64) -> f64 {
-        c_kg_m3 * 1e6 * 24.45 / self.mw_g_per_mol
+        c_kg_m3 * 1e6 * MOLAR_VOLUME_L_MOL / self.mw_g_per_mol
     }
 
     /// Whether `name` names this chemical: the same letters and digits, ignoring case and a
@@ -64,6 +64,10 @@ impl Chemical {
         name.trim() == self.cas || self.names().any(|n| written.contains(&names::key(n)))
     }
 }
+
+/// Molar volume of an ideal gas at 25 °C and 1 atm (L mol⁻¹), the AEGL programme's basis for
+/// converting ppm to mg m⁻³: mg m⁻³ = ppm × M / 24.45.
+pub const MOLAR_VOLUME_L_MOL: f64 = 24.45;
 
 /// True when a verification note records a check against a document.
 fn is_checked(note: &str) -> bool {
@@ -119,14 +123,25 @@ pub(crate) fn parse_chemicals(
             .and_then(|d| d.parse::<usize>().ok())
             .filter(|l| (1..=3).contains(l))
             .ok_or_else(|| t.invalid(i, "level", level_text, "AEGL-1..3 or ERPG-1..3"))?;
-        let value = t
-            .optional_number(i, "value_mg_m3", 0.0, 1e9)?
-            .map(|mg| Threshold {
-                value_kg_m3: mg * 1e-6,
-                source,
-                verified: is_checked(&verification),
-                verification,
-            });
+        // A value published in ppm is converted with the chemical's molar mass: the mg m-3
+        // column of such a row is a conversion rounded to three figures (found by review:
+        // ammonia's 60-min AEGL-2 of 160 ppm read 111 mg m-3, shown back as 159 ppm).
+        let published_ppm = match (t.col("primary_unit"), t.col("value_ppm")) {
+            (Ok(unit), Ok(_)) if t.text(row, unit).eq_ignore_ascii_case("ppm") => {
+                t.optional_number(i, "value_ppm", 0.0, 1e9)?
+            }
+            _ => None,
+        };
+        let mg_m3 = match published_ppm {
+            Some(ppm) => Some(ppm * chem.mw_g_per_mol / MOLAR_VOLUME_L_MOL),
+            None => t.optional_number(i, "value_mg_m3", 0.0, 1e9)?,
+        };
+        let value = mg_m3.map(|mg| Threshold {
+            value_kg_m3: mg * 1e-6,
+            source,
+            verified: is_checked(&verification),
+            verification,
+        });
         match t.text(row, c_guide) {
             "AEGL" => {
                 let d_min = t.number(i, "duration_min", 1.0, 1e4)?;
