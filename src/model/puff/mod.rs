@@ -21,8 +21,9 @@
 //! 5. puffs that have left the grid by more than their reach are dropped, their mass booked as
 //!    exited — as is what a puff lays on the ground beyond the grid's edge
 //!    ([`Bounds::share_inside`]), so that the budget's deposits are the grid's; the rest may
-//!    split: horizontally once σy exceeds the met's horizontal scale, and vertically once the crosswind (directional) shear between z ± σz has displaced the puff's
-//!    top from its bottom by more than σy.
+//!    split: horizontally once σy exceeds the met's horizontal scale, and vertically once the
+//!    crosswind (directional) shear between z ± σz has displaced the puff's top from its
+//!    bottom by more than σy.
 //!
 //! A release at grade of a gas heavier than air follows the Britter & McQuaid (1988)
 //! workbook until it is passive ([`dense`]): an instantaneous one as one puff, the workbook's
@@ -387,14 +388,22 @@ impl<'a> PuffRun<'a> {
             self.decay(&mut p.mass, 0.5 * sub_t);
             let mid_mass = p.mass.clone();
             let sigma_along = state::sigma_along_m(along_state.0, along_state.1, sy);
-            // What lands off the grid was carried out of the domain first (module docs).
-            let inside =
-                self.bounds
-                    .share_inside((p.x_m, p.y_m), (sub_dx, sub_dy), sigma_along, sy);
             // Dry deposition at v_d times the ground-level density, wet at Λ = a·P^b; each
             // loss is booked as before − after, so the budget telescopes.
             let ground_per_m = vertical_factor(0.0, h_eff, sz, lid) * norm;
             let deposition = &self.emitters[p.source].deposition;
+            // What lands off the grid was carried out of the domain first (module docs); only
+            // a puff that deposits needs its share on the grid.
+            let deposits_here = deposition
+                .iter()
+                .any(|d| d.dry_velocity_m_s > 0.0 || d.washout_per_s(precipitation_mm_h) > 0.0);
+            let inside = if deposits_here {
+                let at = (p.x_m, p.y_m);
+                self.bounds
+                    .share_inside(at, (sub_dx, sub_dy), sigma_along, sy)
+            } else {
+                1.0
+            };
             let (mut dry, mut wet) = (vec![0.0; p.mass.len()], vec![0.0; p.mass.len()]);
             for (s, m) in p.mass.iter_mut().enumerate() {
                 let d = deposition[s];
