@@ -394,6 +394,20 @@ fn cli_prints_a_summary_and_json() {
     assert!(peak["value"].as_f64().unwrap() > 0.0);
     let d = peak["distance_m"].as_f64().unwrap();
     assert!(d > 100.0 && d < 60_000.0, "{d}");
+    // The peak's time on local clocks beside UTC (found by review: UTC only), Atlantic time
+    // in New Brunswick or Eastern in Maine, whichever side the peak is on.
+    let utc = peak["time_utc"].as_str().unwrap();
+    let local = peak["time_local"].as_str().unwrap();
+    assert!(
+        local.ends_with(&format!("({} UTC)", &utc[11..16])),
+        "{local} / {utc}"
+    );
+    assert!(
+        ["ADT", "AST", "EDT", "EST"]
+            .iter()
+            .any(|z| local.contains(z)),
+        "{local}"
+    );
     // The time the outputs took, beside the model's (found by review: a scheduler saw 153 s
     // where the summary said 38): in the printed summary and, up to its own writing, in the file.
     assert!(v["write_elapsed_s"].as_f64().unwrap() > 0.0, "{v}");
@@ -407,6 +421,7 @@ fn cli_prints_a_summary_and_json() {
         .unwrap();
     let t = String::from_utf8_lossy(&text.stdout);
     assert!(t.contains("peak concentration") && t.contains("km"), "{t}");
+    assert!(t.contains(&format!(", interval ending {local}")), "{t}");
     assert!(t.contains(", outputs written in "), "{t}");
     let bad = Command::new(exe)
         .args(["check", "Cargo.toml"])

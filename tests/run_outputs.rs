@@ -268,6 +268,8 @@ release = [{ substance = "Chlorine", rate_kg_s = 1.0 }]
     let w = sim.release_wind.as_ref().expect("a wind at the release");
     assert_eq!(w.source, "first tank");
     assert_eq!(w.time_utc.to_rfc3339(), "2026-07-14T06:15:00+00:00");
+    // Saint John keeps Atlantic daylight time in July.
+    assert_eq!(w.time_local, "14 July 2026 at 03:15 ADT (06:15 UTC)");
     assert!((w.from_deg - 225.0).abs() < 1e-9, "{}", w.from_deg);
     assert!(
         (w.speed_m_s - 4.0).abs() < 1e-9,
@@ -276,7 +278,7 @@ release = [{ substance = "Chlorine", rate_kg_s = 1.0 }]
     assert_eq!(w.stability, 'D');
     let summary = plume::run::summarise(&scenario, &sim, vec![]);
     let expected =
-        "wind at the release: from SW (225°), 4.0 m/s at 10 m, class D at first tank, 06:15 UTC";
+        "wind at the release: from SW (225°), 4.0 m/s at 10 m, class D at first tank, 14 July 2026 at 03:15 ADT (06:15 UTC)";
     let text = summary.to_text();
     assert!(text.contains(expected), "{text}");
     // What to act on comes first: the zones before the physics' peaks.

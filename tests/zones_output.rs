@@ -94,6 +94,16 @@ fn geojson_zones_follow_rfc_7946_and_cover_the_summary_areas() {
         assert_eq!(p["jurisdictions"][0], "New Brunswick, Canada");
         assert_eq!(p["jurisdictions_fr"][0], "Nouveau-Brunswick, Canada");
         assert_eq!(p["threshold_unit"], "kg m-3");
+        // And in the unit the AEGL tables publish chlorine's in: 0.50, 2.0 and 20 ppm at 60 min.
+        let ppm = [0.5, 2.0, 20.0][label["Chlorine AEGL-".len()..][..1]
+            .parse::<usize>()
+            .unwrap()
+            - 1];
+        assert!(
+            (p["threshold_ppm"].as_f64().unwrap() / ppm - 1.0).abs() < 1e-9,
+            "{label}: {}",
+            p["threshold_ppm"]
+        );
         // Its reach is the summary's, from the one source.
         let reach = w.summary["consequence"]["zones"]
             .as_array()
@@ -123,6 +133,30 @@ fn kml_holds_one_styled_placemark_per_zone_with_lon_lat_rings() {
         .filter(|n| n.has_tag_name("Placemark"))
         .collect();
     assert_eq!(placemarks.len(), 3);
+    // Each threshold in mg m-3 and in ppm, French with decimal commas (AEGL-2: 2.0 ppm).
+    assert!(
+        w.kml.contains("Threshold: 5.80 mg m-3 (2.00 ppm)."),
+        "{}",
+        w.kml
+    );
+    assert!(
+        w.kml
+            .contains("Seuil\u{a0}: 5,80\u{a0}mg m-3 (2,00\u{a0}ppm)."),
+        "{}",
+        w.kml
+    );
+    // The CAP alert carries it as a parameter of its own.
+    let ppm: Vec<&str> = w
+        .cap
+        .split("<valueName>threshold_ppm</valueName>")
+        .skip(1)
+        .map(|after| {
+            after[after.find("<value>").unwrap() + 7..after.find("</value>").unwrap()].trim()
+        })
+        .collect();
+    // English and French blocks of AEGL-3, -2 and -1.
+    assert_eq!(ppm.len(), 6, "{}", w.cap);
+    assert!(ppm.contains(&"2.00 ppm"), "{ppm:?}");
     for p in placemarks {
         let style = p
             .children()

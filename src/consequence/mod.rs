@@ -157,8 +157,17 @@ fn add_arrivals(
         t.arrival = cell.and_then(|(_, c)| *c).and_then(arrival);
     }
     for x in &mut summary.infrastructure {
-        let cell = juris.sites.iter().find(|(site, _)| site.name == x.site);
-        x.arrival = cell.and_then(|(_, c)| *c).and_then(arrival);
+        let Some((site, cell)) = juris.sites.iter().find(|(site, _)| site.name == x.site) else {
+            continue;
+        };
+        x.arrival = cell.and_then(arrival).map(|mut a| {
+            // A crossing keeps both countries' clocks.
+            if site.shared {
+                let at = start + Duration::milliseconds((a.from_s * 1e3).round() as i64);
+                a.from_local = local_time::english_on_the_border(at);
+            }
+            a
+        });
     }
 }
 

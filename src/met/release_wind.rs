@@ -27,6 +27,9 @@ pub struct ReleaseWind {
     pub time_s: f64,
     /// The same time, UTC (RFC 3339 in JSON).
     pub time_utc: DateTime<Utc>,
+    /// The same time on the clocks at the source, with UTC beside it: "14 July 2026 at 03:15
+    /// ADT (06:15 UTC)".
+    pub time_local: String,
     /// Height of the wind (m).
     pub height_m: f64,
     pub speed_m_s: f64,
@@ -54,10 +57,15 @@ pub fn release_wind(
     let first = first_source(scenario)?;
     let (x_m, y_m) = tm.forward(first.location);
     let m = met.sample(x_m, y_m, REPORT_HEIGHT_M, first.start_s);
+    let time_utc = scenario.start + chrono::Duration::milliseconds((first.start_s * 1e3) as i64);
+    let country = crate::geo::jurisdiction::Region::embedded()
+        .tag(first.location)
+        .country;
     Some(ReleaseWind {
         source: first.name.clone(),
         time_s: first.start_s,
-        time_utc: scenario.start + chrono::Duration::milliseconds((first.start_s * 1e3) as i64),
+        time_utc,
+        time_local: crate::output::local_time::english(time_utc, country),
         height_m: REPORT_HEIGHT_M,
         // Rounded as a report gives them (0.01 m/s, 0.1°): the vector round trip leaves
         // 224.99999999999997° of a 225° wind.

@@ -46,10 +46,20 @@ pub const WEA_SHORT_CHARS: usize = 90;
 /// The most characters of the long WEA message newer phones show (`CMAMlongtext`).
 pub const WEA_LONG_CHARS: usize = 360;
 
-/// The long WEA text of a zone, `title. instruction`, if it fits in [`WEA_LONG_CHARS`].
+/// The long WEA text of a zone: `title. instruction`, or where that is longer than
+/// [`WEA_LONG_CHARS`], as many of its whole sentences from the start as fit (a cut sentence
+/// could turn an instruction around); `None` only if not even the first fits.
 pub fn wea_long_en(text: &ZoneText) -> Option<String> {
     let long = format!("{}. {}", text.title_en, text.instruction_en);
-    (long.chars().count() <= WEA_LONG_CHARS).then_some(long)
+    let mut kept = String::new();
+    for sentence in long.split_inclusive(". ") {
+        if (kept.clone() + sentence).trim_end().chars().count() > WEA_LONG_CHARS {
+            break;
+        }
+        kept.push_str(sentence);
+    }
+    let kept = kept.trim_end();
+    (!kept.is_empty()).then(|| kept.to_string())
 }
 
 const SHELTER_EN: &str = "Go indoors now and stay inside. Close windows and doors, turn off \
@@ -505,6 +515,33 @@ mod tests {
             "Chlorine release: go indoors now, close windows and doors, turn off fans."
         );
         assert!(wea_long_en(&cl).is_some_and(|t| t.chars().count() <= WEA_LONG_CHARS));
+    }
+
+    #[test]
+    fn a_long_wea_text_keeps_whole_sentences_that_fit() {
+        let chemicals = &crate::substance::Library::embedded().chemicals;
+        let texts = radiological_criteria().iter().map(radiological).chain(
+            chemicals
+                .iter()
+                .flat_map(|c| (1..=3).map(|l| chemical(&c.name, l, 60.0))),
+        );
+        for t in texts {
+            let long = wea_long_en(&t).expect("every shipped zone has a long WEA text");
+            assert!(long.chars().count() <= WEA_LONG_CHARS, "{long}");
+            assert!(long.starts_with(&t.title_en), "{long}");
+        }
+        // Past 360 characters the last sentences go, whole.
+        let mut t = chemical("Chlorine", 3, 60.0);
+        t.instruction_en = "Go indoors now. Close every window and door. \
+Turn off fans, furnaces and air conditioners that draw in outside air, and tape the gaps \
+around doors and windows where you can do so quickly and safely. Stay away from windows. \
+Follow local radio, television and official social media for instructions from officials. \
+Do not call 911 unless you have an emergency; lines must stay open for those who do.";
+        let long = wea_long_en(&t).unwrap();
+        assert!(long.chars().count() <= WEA_LONG_CHARS, "{long}");
+        assert!(long.ends_with("Stay away from windows."), "{long}");
+        t.title_en = "x".repeat(WEA_LONG_CHARS + 1);
+        assert_eq!(wea_long_en(&t), None);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! Hazardous Materials Warning, for an AEGL zone; 47 CFR § 11.31(e)), and in each area the SAME
 //! geocode of every county its cells are in ([`crate::geo::counties`]), by which IPAWS routes it
 //! to the Emergency Alert System; and the Wireless Emergency Alert texts `CMAMtext` (at most 90
-//! characters) and, where it fits in 360, `CMAMlongtext` (title and instruction).
+//! characters) and `CMAMlongtext` (title and instruction, whole sentences to 360 characters).
 //!
 //! The Canadian alert follows the Canadian profile, CAP-CP, that the National Alert Aggregation
 //! and Dissemination (NAAD) System of Alert Ready reads: `<code>profile:CAP-CP:0.4</code>`, in
@@ -40,6 +40,7 @@ use super::netcdf::Provenance;
 use super::xml::{document, text};
 use super::zones::{MappedZone, ZonePart};
 use crate::geo::jurisdiction::Country;
+use crate::impact::criteria::ppm_text;
 use crate::scenario::Scenario;
 
 /// The CAP 1.2 namespace.
@@ -336,11 +337,16 @@ fn info(
             ("criterion", z.id.clone()),
             ("threshold", threshold_text(z.threshold, z.unit)),
             ("window_s", format!("{}", z.window_s)),
+            (
+                "threshold_ppm",
+                z.threshold_ppm.map_or(String::new(), ppm_text),
+            ),
             ("area_km2", format!("{:.3}", part.area_km2)),
             ("threshold_verified", format!("{}", z.verified)),
             ("polygon_block_m", format!("{}", part.alert_block_m)),
         ]
         .into_iter()
+        .filter(|(_, value)| !value.is_empty())
         .chain(wea)
         {
             w.create_element("parameter").write_inner_content(|w| {

@@ -29,6 +29,9 @@ pub fn zones_geojson(scenario: &Scenario, zones: &[MappedZone], prov: &Provenanc
             );
             put("threshold", z.threshold.into());
             put("threshold_unit", z.unit.into());
+            if let Some(ppm) = z.threshold_ppm {
+                put("threshold_ppm", ppm.into());
+            }
             put("window_s", z.window_s.into());
             put("area_km2", z.area_km2.into());
             // How far it reaches: distance and bearing of its farthest cell from the source.

@@ -10,7 +10,7 @@ use std::io;
 use geo::{LineString, MultiPolygon, Polygon};
 use quick_xml::Writer;
 
-use super::alert_text::{fr_number, fr_spaces, reach_text, threshold_text, two_figures};
+use super::alert_text::{fr_number, fr_spaces, reach_text, two_figures};
 use super::local_time;
 use super::netcdf::Provenance;
 use super::xml::{document, text};
@@ -46,7 +46,7 @@ pub fn zones_kml(scenario: &Scenario, zones: &[MappedZone], prov: &Provenance) -
                 reach
                     .as_ref()
                     .map_or(String::new(), |r| format!(" {}", r.0)),
-                threshold_text(z.threshold, z.unit),
+                z.threshold_words(),
                 z.source,
                 if z.verified { "" } else { " (UNVERIFIED)" },
                 z.text.title_fr,
@@ -57,7 +57,7 @@ pub fn zones_kml(scenario: &Scenario, zones: &[MappedZone], prov: &Provenance) -
                     reach
                         .as_ref()
                         .map_or(String::new(), |r| format!(" {}", r.1)),
-                    fr_number(&threshold_text(z.threshold, z.unit)),
+                    z.threshold_words_fr(),
                     z.source,
                     if z.verified { "" } else { " (NON VÉRIFIÉ)" }
                 ))

@@ -75,6 +75,41 @@ pub fn english(t: DateTime<Utc>, country: Country) -> String {
     )
 }
 
+/// For a place on the border itself (a port of entry, a shared crossing), where both clocks
+/// are kept: "14 July 2026 at 03:00 ADT, 02:00 EDT (06:00 UTC)", Atlantic time first, the
+/// Eastern date added when it differs ("1 March 2026 at 00:30 AST, 23:30 EST on 28 February
+/// (04:30 UTC)").
+pub fn english_on_the_border(t: DateTime<Utc>) -> String {
+    let u = t.naive_utc();
+    let (Some(ca), Some(us)) = (zone(Country::Ca), zone(Country::Us)) else {
+        return english(t, Country::Unknown);
+    };
+    let (a, e) = (ca.from_utc_datetime(&u), us.from_utc_datetime(&u));
+    let (al, el) = (a.naive_local(), e.naive_local());
+    let day = |d: &NaiveDateTime| format!("{} {}", d.day(), MONTHS_EN[d.month0() as usize]);
+    let clock = |d: &NaiveDateTime| format!("{:02}:{:02}", d.hour(), d.minute());
+    let eastern_day = if el.date() == al.date() {
+        String::new()
+    } else {
+        format!(" on {}", day(&el))
+    };
+    let utc_day = if u.date() == al.date() {
+        String::new()
+    } else {
+        format!(", {}", day(&u))
+    };
+    format!(
+        "{} {} at {} {}, {} {}{eastern_day} ({} UTC{utc_day})",
+        day(&al),
+        al.year(),
+        clock(&al),
+        a.format("%Z"),
+        clock(&el),
+        e.format("%Z"),
+        clock(&u)
+    )
+}
+
 /// "14 juillet 2026 à 3 h HAA (6 h UTC)"; the UTC date is added when it differs
 /// ("1er mars 2026 à 20 h HNA (le 2 mars à 0 h UTC)"). Spaces inside are non-breaking.
 pub fn french(t: DateTime<Utc>, country: Country) -> String {
@@ -157,6 +192,22 @@ mod tests {
         assert_eq!(
             french(at("2026-11-29T14:30:00Z"), Country::Us).replace('\u{a0}', " "),
             "29 novembre 2026 à 9 h 30 HNE (14 h 30 UTC)"
+        );
+    }
+
+    #[test]
+    fn a_border_crossing_reads_both_clocks() {
+        assert_eq!(
+            english_on_the_border(at("2026-07-14T06:00:00Z")),
+            "14 July 2026 at 03:00 ADT, 02:00 EDT (06:00 UTC)"
+        );
+        assert_eq!(
+            english_on_the_border(at("2026-03-01T04:30:00Z")),
+            "1 March 2026 at 00:30 AST, 23:30 EST on 28 February (04:30 UTC)"
+        );
+        assert_eq!(
+            english_on_the_border(at("2026-03-02T00:00:00Z")),
+            "1 March 2026 at 20:00 AST, 19:00 EST (00:00 UTC, 2 March)"
         );
     }
 

@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
+use super::local_time;
 use crate::field::{Fields, MassBudget};
+use crate::geo::jurisdiction::Region;
 use crate::geo::{self, TransverseMercator};
 use crate::scenario::Scenario;
 
@@ -15,6 +17,9 @@ pub struct Peak {
     /// End of the averaging interval of the peak (s since start), for time-resolved fields.
     pub time_s: Option<f64>,
     pub time_utc: Option<String>,
+    /// The same time on the clocks where the peak is (Atlantic in New Brunswick, Eastern in
+    /// Maine), with UTC beside it: "14 July 2026 at 03:00 ADT (06:00 UTC)".
+    pub time_local: Option<String>,
     pub layer_bottom_m: f64,
     pub layer_top_m: f64,
     pub lat: f64,
@@ -96,13 +101,14 @@ fn peak(
         .map(|s| (s, geo::geodesic_distance_m(s.location, p)))
         .min_by(|a, b| a.1.total_cmp(&b.1))?;
     let time_s = n.map(|n| g.times_s[n]);
+    let at = time_s.map(|t| scenario.start + chrono::Duration::milliseconds((t * 1000.0) as i64));
+    let country = Region::embedded().tag(p).country;
     Some(Peak {
         value,
         units,
         time_s,
-        time_utc: time_s.map(|t| {
-            (scenario.start + chrono::Duration::milliseconds((t * 1000.0) as i64)).to_rfc3339()
-        }),
+        time_utc: at.map(|t| t.to_rfc3339()),
+        time_local: at.map(|t| local_time::english(t, country)),
         layer_bottom_m: g.layers[0].bottom_m,
         layer_top_m: g.layers[0].top_m,
         lat: p.lat,
@@ -163,7 +169,7 @@ impl RunSummary {
                 "  wind at the release: {} at {}, {}\n",
                 w.describe(),
                 w.source,
-                w.clock_utc()
+                w.time_local
             );
         }
         // What to do and where first, with what may make it wrong; the physics after.
@@ -191,7 +197,7 @@ impl RunSummary {
                             geo::compass_point(p.bearing_deg),
                             p.source
                         );
-                        if let Some(t) = &p.time_utc {
+                        if let Some(t) = p.time_local.as_ref().or(p.time_utc.as_ref()) {
                             s += &format!(", interval ending {t}");
                         }
                         s += &format!(" (layer {}–{} m)\n", p.layer_bottom_m, p.layer_top_m);

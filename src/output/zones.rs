@@ -14,7 +14,9 @@ use crate::geo::counties::Counties;
 use crate::geo::jurisdiction::{Country, JurisdictionGrid};
 use crate::geo::outline::{outline, CellLattice};
 use crate::geo::TransverseMercator;
+use crate::impact::criteria::{ppm_text, threshold_text};
 use crate::impact::{Status, Zone};
+use crate::substance::MOLAR_VOLUME_L_MOL;
 
 /// Coordinates are rounded to this many decimal degrees (1e-7° ≈ 1 cm).
 const COORDINATE_DECIMALS: i32 = 7;
@@ -32,6 +34,9 @@ pub struct MappedZone {
     pub threshold: f64,
     /// Unit of `threshold` ("Sv", "kg m-3").
     pub unit: &'static str,
+    /// A chemical zone's threshold as a mixing ratio (ppm by volume, 25 °C and 1 atm): the unit
+    /// the AEGL tables and US responders use.
+    pub threshold_ppm: Option<f64>,
     /// Dose window of a radiological criterion, or the AEGL exposure duration (s).
     pub window_s: f64,
     /// Where the threshold comes from, and whether it was checked against its primary document.
@@ -193,6 +198,7 @@ pub fn mapped_zones(
                 country: z.country,
                 threshold: z.threshold,
                 unit: z.unit,
+                threshold_ppm: None,
                 window_s: c.window_s,
                 source: c.source.clone(),
                 verified: c.status == Status::Verified,
@@ -225,6 +231,7 @@ pub fn mapped_zones(
                 country: None,
                 threshold: z.threshold,
                 unit: z.unit,
+                threshold_ppm: Some(z.threshold * 1e6 * MOLAR_VOLUME_L_MOL / ch.mw_g_per_mol),
                 window_s: ch.duration_s,
                 source: t.source.clone(),
                 verified: t.verified,
@@ -236,6 +243,27 @@ pub fn mapped_zones(
         }
     }
     out
+}
+
+impl MappedZone {
+    /// The threshold as a reader takes it: "3.98 mg m-3 (2.00 ppm)" for a chemical, "100 mSv"
+    /// for a dose.
+    pub fn threshold_words(&self) -> String {
+        self.threshold_written(|n| n.to_string())
+    }
+
+    /// [`MappedZone::threshold_words`] for French readers ("3,98 mg m-3 (2,00 ppm)").
+    pub fn threshold_words_fr(&self) -> String {
+        self.threshold_written(alert_text::fr_number)
+    }
+
+    fn threshold_written(&self, number: impl Fn(&str) -> String) -> String {
+        let text = number(&threshold_text(self.threshold, self.unit));
+        match self.threshold_ppm {
+            Some(ppm) => format!("{text} ({})", number(&ppm_text(ppm))),
+            None => text,
+        }
+    }
 }
 
 fn count(mask: &Array2<bool>) -> usize {

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use iodine::IodineForm;
 
-pub use chemical::{Chemical, Threshold, AEGL_DURATIONS_S};
+pub use chemical::{Chemical, Threshold, AEGL_DURATIONS_S, MOLAR_VOLUME_L_MOL};
 pub use names::ChemicalName;
 pub use nuclide::{Daughter, DepositionClass, Nuclide, NuclideQuantity};
 pub use table::{normalise, SubstanceError};

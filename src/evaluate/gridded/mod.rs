@@ -240,7 +240,25 @@ fn bounds(
     if v.is_empty() || !v.len().is_multiple_of(2) || v.iter().any(|c| !c.is_finite()) {
         return Err(bad(format!("`{name}` must hold finite (start, end) pairs")));
     }
-    Ok(v.chunks(2).map(|c| [c[0], c[1]]).collect())
+    let pairs: Vec<[f64; 2]> = v.chunks(2).map(|c| [c[0], c[1]]).collect();
+    // A point is looked up by the first pair that holds it, so the pairs must be proper
+    // intervals, in order and apart: an empty, reversed or overlapping pair would read the
+    // wrong interval or layer without a word.
+    if let Some(k) = pairs.iter().position(|&[start, end]| end <= start) {
+        return Err(bad(format!(
+            "`{name}` pair {k} is ({}, {}); expected a start below its end",
+            pairs[k][0], pairs[k][1]
+        )));
+    }
+    if let Some(k) = pairs.windows(2).position(|w| w[1][0] < w[0][1]) {
+        return Err(bad(format!(
+            "`{name}` pair {} starts at {}, before pair {k} ends at {}; expected ascending pairs that do not overlap",
+            k + 1,
+            pairs[k + 1][0],
+            pairs[k][1]
+        )));
+    }
+    Ok(pairs)
 }
 
 /// The reference time of CF units `seconds since YYYY-MM-DD HH:MM:SS` (UTC).
@@ -279,6 +297,26 @@ mod tests {
         assert_eq!(locate(&c, -0.1), None);
         assert_eq!(locate(&c, 20.1), None);
         assert_eq!(locate(&c, f64::NAN), None);
+    }
+
+    #[test]
+    fn bounds_must_be_proper_intervals_in_order() {
+        let bad = |m: String| EvaluateError::Gridded {
+            path: "run.nc".into(),
+            message: m,
+        };
+        let ok = bounds(vec![0.0, 600.0, 600.0, 1200.0], "time_bnds", &bad).unwrap();
+        assert_eq!(ok, vec![[0.0, 600.0], [600.0, 1200.0]]);
+        for (v, says) in [
+            (vec![0.0, 600.0, 600.0, f64::NAN], "finite"),
+            (vec![600.0, 600.0], "pair 0 is (600, 600)"),
+            (vec![0.0, 600.0, 1200.0, 600.0], "pair 1 is (1200, 600)"),
+            (vec![0.0, 600.0, 300.0, 900.0], "pair 1 starts at 300"),
+            (vec![600.0, 1200.0, 0.0, 600.0], "pair 1 starts at 0"),
+        ] {
+            let e = bounds(v, "time_bnds", &bad).unwrap_err().to_string();
+            assert!(e.contains(says) && e.contains("time_bnds"), "{e}");
+        }
     }
 
     #[test]

@@ -176,6 +176,14 @@ pub fn load_dir(dir: &Path) -> Result<Dataset, EvaluateError> {
             ));
             continue;
         }
+        if spans_one_azimuth(&points) {
+            // A crosswind integral needs an arc: samplers at one azimuth give 0 whatever they
+            // read (the fuzz review's "every observed value is zero").
+            excluded.push(format!(
+                "run {run}, {distance_m} m arc: every sampler at one azimuth (an arc needs two or more)"
+            ));
+            continue;
+        }
         let q_mg_s = q_by_run[run.as_str()] * 1000.0;
         let (cwic_mg_m2, max_mg_m3) = reduce_arc(distance_m, &points);
         let ends = arc_order(&points);
@@ -254,6 +262,15 @@ fn arc_order(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
         .unwrap_or(n - 1);
     let start = (widest + 1) % n;
     (0..n).map(|k| pts[(start + k) % n]).collect()
+}
+
+/// Whether the samplers with a value stand at fewer than two distinct azimuths.
+fn spans_one_azimuth(points: &[(f64, f64)]) -> bool {
+    let mut azimuths = points.iter().map(|p| p.0.rem_euclid(360.0));
+    match azimuths.next() {
+        None => false,
+        Some(first) => azimuths.all(|a| a == first),
+    }
 }
 
 /// Numeric runs sort numerically; others after them in text order.
@@ -416,6 +433,32 @@ mod tests {
         assert!((data.arcs[0].cwic_over_q_s_m2 - expected).abs() < 1e-15);
         assert_eq!(data.excluded.len(), 1);
         assert!(data.excluded[0].contains("2 of 10"), "{:?}", data.excluded);
+    }
+
+    #[test]
+    fn an_arc_at_one_azimuth_is_left_out_and_named() {
+        let dir = tempfile::tempdir().unwrap();
+        write_runs(
+            dir.path(),
+            "1,100,0.46,1.5,-20,4,0.006,600
+",
+        );
+        // 50 m: five samplers all at 360° (= 0°); 100 m: a real arc.
+        let mut samplers = String::from("run,arc_distance_m,azimuth_deg,concentration_mg_m3\n");
+        for k in 0..5 {
+            let at = if k % 2 == 0 { 0 } else { 360 };
+            samplers.push_str(&format!("1,50,{at},2.0\n1,100,{},1.0\n", 2 * k));
+        }
+        std::fs::write(dir.path().join("samplers.csv"), samplers).unwrap();
+        let data = load_dir(dir.path()).unwrap();
+        assert_eq!(data.arcs.len(), 1);
+        assert_eq!(data.arcs[0].distance_m, 100.0);
+        assert_eq!(data.excluded.len(), 1, "{:?}", data.excluded);
+        assert!(
+            data.excluded[0].contains("50 m arc: every sampler at one azimuth"),
+            "{:?}",
+            data.excluded
+        );
     }
 
     #[test]
