@@ -49,6 +49,7 @@ fn plumes(count: usize) -> Vec<PlumeGeometry> {
                 releases: vec![],
                 stack: None,
                 release_temperature_k: None,
+                reactor: false,
             };
             PlumeGeometry::new(&src, &met, SigmaScheme::Briggs, Terrain::Rural, &tm)
         })

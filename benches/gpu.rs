@@ -220,6 +220,7 @@ fn grid_cells_per_s(ctx: &GpuContext) -> (usize, f64) {
         releases: vec![],
         stack: None,
         release_temperature_k: None,
+        reactor: false,
     };
     let plumes = [PlumeGeometry::new(
         &src,

@@ -274,3 +274,20 @@ fn a_canadian_alert_gives_the_release_in_atlantic_time_and_the_scenario_its_fren
         w.kml
     );
 }
+
+/// The shipped Point Lepreau stack release reaches Maine: its US alert is coded as a Nuclear
+/// Power Plant Warning (found by review: RHW, the generic radiological code, for a release at a
+/// power plant).
+#[test]
+fn a_release_at_point_lepreau_is_a_nuclear_power_plant_warning_in_the_us_alert() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/lepreau_stack_east_wind.toml");
+    let s = plume::Scenario::load(&path).unwrap();
+    let w = run(&s);
+    assert!(
+        !w.cap_us.is_empty(),
+        "the east wind carries a zone into Maine"
+    );
+    check_cap(&w.cap_us);
+    assert!(w.cap_us.contains("<value>NUW</value>"), "{}", w.cap_us);
+    assert!(!w.cap_us.contains("<value>RHW</value>"), "{}", w.cap_us);
+}

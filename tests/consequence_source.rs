@@ -208,6 +208,8 @@ fn a_scenario_source_can_release_a_reactor_inventory() {
         std::path::Path::new("inv.toml"),
     )
     .unwrap();
+    // A core inventory's release is a nuclear power plant's (US alerts: NUW).
+    assert!(s.sources[0].reactor);
     let names: Vec<&str> = s.species.iter().map(|x| x.name.as_str()).collect();
     let inventory = candu6_inventory_estimate_bq().unwrap();
     assert!(inventory.len() >= 9);

@@ -89,6 +89,7 @@ fn the_deposit_on_the_grid_is_what_the_plume_loses() {
         ],
         stack: None,
         release_temperature_k: None,
+        reactor: false,
     };
     let species = [support::gas("dry"), support::gas("wet")];
     let setup = Setup {
@@ -205,6 +206,7 @@ fn a_source_in_the_downwind_corner_of_its_cell_deposits_in_it() {
             }],
             stack: None,
             release_temperature_k: None,
+            reactor: false,
         };
         let p = PlumeGeometry::new(&source, &met, SigmaScheme::Briggs, Terrain::Rural, &tm);
         let rm = removals(
@@ -274,6 +276,7 @@ fn depositing_source(tm: &TransverseMercator, start_s: f64, duration_s: f64) -> 
         releases: vec![release(0, V_D_M_S, 0.0), release(1, 0.0, 1e-4)],
         stack: None,
         release_temperature_k: None,
+        reactor: false,
     }
 }
 

@@ -43,6 +43,7 @@ fn point_source(name: &str, height_m: f64) -> Source {
         releases: vec![],
         stack: None,
         release_temperature_k: None,
+        reactor: false,
     }
 }
 
@@ -297,6 +298,7 @@ fn a_slow_exit_in_a_strong_wind_is_drawn_down_before_it_rises() {
             exit_temperature_k: 288.15,
         }),
         release_temperature_k: None,
+        reactor: false,
     };
     let mut m = met(StabilityClass::D, 1000.0);
     m.wind_speed_m_s = 10.0;
@@ -334,6 +336,7 @@ fn a_rising_plume_spreads_by_its_own_rise_as_well() {
         releases: vec![],
         stack: Some(stack),
         release_temperature_k: None,
+        reactor: false,
     };
     let mut m = met(StabilityClass::D, 5000.0);
     m.wind_speed_m_s = 5.0;

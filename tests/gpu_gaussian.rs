@@ -61,6 +61,7 @@ fn sources(tm: &TransverseMercator) -> Vec<Source> {
                 exit_temperature_k: 420.0,
             }),
             release_temperature_k: None,
+            reactor: false,
         },
         Source {
             name: "ground".into(),
@@ -71,6 +72,7 @@ fn sources(tm: &TransverseMercator) -> Vec<Source> {
             releases: vec![release(1, 0.5)],
             stack: None,
             release_temperature_k: None,
+            reactor: false,
         },
     ]
 }
@@ -106,6 +108,7 @@ fn cold_jet(tm: &TransverseMercator) -> Source {
             exit_temperature_k: 280.0,
         }),
         release_temperature_k: None,
+        reactor: false,
     }
 }
 
@@ -344,6 +347,7 @@ fn gpu_plume_grid_near_a_source_far_from_the_frame_origin_matches_the_cpu() {
         releases: vec![],
         stack: None,
         release_temperature_k: None,
+        reactor: false,
     };
     let p = PlumeGeometry::new(&src, &m, SigmaScheme::Briggs, Terrain::Rural, &tm);
     let (n, dx) = (80usize, 10.0);

@@ -6,7 +6,8 @@
 //! polygons.
 //!
 //! The US alert follows the OASIS *CAP v1.2 USA IPAWS Profile* v1.0: `<code>IPAWSv1.0</code>`,
-//! a SAME `eventCode` in each block (RHW, Radiological Hazard Warning, for a dose zone; HMW,
+//! a SAME `eventCode` in each block (NUW, Nuclear Power Plant Warning, for a dose zone of a
+//! reactor's release, RHW, Radiological Hazard Warning, for another dose zone; HMW,
 //! Hazardous Materials Warning, for an AEGL zone; 47 CFR § 11.31(e)), and in each area the SAME
 //! geocode of every county its cells are in ([`crate::geo::counties`]), by which IPAWS routes it
 //! to the Emergency Alert System; and the Wireless Emergency Alert texts `CMAMtext` (at most 90
@@ -39,9 +40,10 @@ use super::local_time;
 use super::netcdf::Provenance;
 use super::xml::{document, text};
 use super::zones::{MappedZone, ZonePart};
-use crate::geo::jurisdiction::Country;
+use crate::geo::jurisdiction::{Country, Region};
 use crate::impact::criteria::ppm_text;
 use crate::scenario::Scenario;
+use crate::source::Source;
 
 /// The CAP 1.2 namespace.
 pub const CAP_NAMESPACE: &str = "urn:oasis:names:tc:emergency:cap:1.2";
@@ -304,11 +306,20 @@ fn info(
         text(w, "severity", z.text.severity)?;
         text(w, "certainty", "Likely")?;
         if lang == "en-US" {
-            // The EAS event code IPAWS needs (47 CFR § 11.31(e)): Radiological Hazard Warning
-            // for a dose zone, Hazardous Materials Warning for a chemical one.
+            // The EAS event code IPAWS needs (47 CFR § 11.31(e)): Nuclear Power Plant Warning
+            // for a dose zone of a reactor's release, Radiological Hazard Warning for any other
+            // dose zone, Hazardous Materials Warning for a chemical one.
+            let code = match (
+                z.radiological,
+                from_a_nuclear_power_plant(&scenario.sources),
+            ) {
+                (true, true) => "NUW",
+                (true, false) => "RHW",
+                (false, _) => "HMW",
+            };
             w.create_element("eventCode").write_inner_content(|w| {
                 text(w, "valueName", "SAME")?;
-                text(w, "value", if z.radiological { "RHW" } else { "HMW" })
+                text(w, "value", code)
             })?;
         }
         if lang.ends_with("-CA") {
@@ -398,4 +409,64 @@ fn info(
         Ok(())
     })?;
     Ok(())
+}
+
+/// How near a listed nuclear power plant (m) a release counts as the plant's: its site
+/// boundary (Point Lepreau's exclusion zone reaches about 1 km) and the ±0.3 km of the site
+/// table's coordinates.
+const PLANT_SITE_RADIUS_M: f64 = 2000.0;
+
+/// Whether a run's releases are a nuclear power plant's: a source releasing a reactor core's
+/// inventory, or one within [`PLANT_SITE_RADIUS_M`] of a plant in the region's site table.
+fn from_a_nuclear_power_plant(sources: &[Source]) -> bool {
+    let plants: Vec<_> = Region::embedded()
+        .sites
+        .iter()
+        .filter(|site| site.kind == "nuclear_power_plant")
+        .collect();
+    sources.iter().any(|s| {
+        s.reactor
+            || plants.iter().any(|p| {
+                crate::geo::geodesic_distance_m(p.location, s.location) <= PLANT_SITE_RADIUS_M
+            })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geo::LatLon;
+
+    fn source_at(lat: f64, lon: f64, reactor: bool) -> Source {
+        Source {
+            name: "s".into(),
+            location: LatLon::new(lat, lon),
+            height_m: 40.0,
+            start_s: 0.0,
+            duration_s: 3600.0,
+            releases: vec![],
+            stack: None,
+            release_temperature_k: None,
+            reactor,
+        }
+    }
+
+    #[test]
+    fn a_release_at_point_lepreau_or_of_a_reactor_inventory_is_a_nuclear_power_plants() {
+        // The reactor building stack, 0.1 km from the listed point.
+        assert!(from_a_nuclear_power_plant(&[source_at(
+            45.0689, -66.4550, false
+        )]));
+        // 5 km away in the Bay of Fundy: no plant, unless it releases a core inventory.
+        assert!(!from_a_nuclear_power_plant(&[source_at(
+            45.03, -66.42, false
+        )]));
+        assert!(from_a_nuclear_power_plant(&[source_at(
+            45.03, -66.42, true
+        )]));
+        // A hospital's source in Saint John is not a plant's.
+        assert!(!from_a_nuclear_power_plant(&[source_at(
+            45.27, -66.06, false
+        )]));
+    }
 }

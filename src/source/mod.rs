@@ -84,6 +84,9 @@ pub struct Source {
     /// (`release_temperature_k`, or a stack's exit temperature); `None`: the air's. It sets the
     /// density of a dense-gas release ([`Source::vapour_temperature_k`]).
     pub release_temperature_k: Option<f64>,
+    /// Whether it releases a reactor core's inventory (an `inventory` table): a nuclear power
+    /// plant accident, which US alerts code NUW (Nuclear Power Plant Warning) rather than RHW.
+    pub reactor: bool,
 }
 
 impl Source {

@@ -188,7 +188,7 @@ pub fn check_cap(xml: &str) -> Vec<CapInfo> {
             let (name, value) = (child(e, "valueName"), child(e, "value"));
             match name.as_str() {
                 "SAME" => assert!(
-                    language == "en-US" && ["RHW", "HMW"].contains(&value.as_str()),
+                    language == "en-US" && ["NUW", "RHW", "HMW"].contains(&value.as_str()),
                     "{language}: SAME event {value}"
                 ),
                 "profile:CAP-CP:Event:0.4" => assert!(

@@ -460,6 +460,7 @@ mod tests {
             releases: vec![],
             stack: None,
             release_temperature_k: None,
+            reactor: false,
         };
         let rail_car = dense_gas::screen(10.0, CHLORINE_KG_MOL, [288.15; 2], 3.0).unwrap();
         assert!(applies(&source(1.0), &rail_car));

@@ -126,6 +126,7 @@ pub(super) fn source(
         true
     });
     let mut releases = vec![];
+    let reactor = raw.inventory.is_some();
     // An `inventory` table becomes nuclide releases (crate::source::inventory).
     let mut release_items = raw.release;
     // Releases after the file's own come from the inventory and are named by nuclide.
@@ -201,6 +202,7 @@ pub(super) fn source(
         releases,
         stack,
         release_temperature_k,
+        reactor,
     })
 }
 
