@@ -95,6 +95,9 @@ pub struct Summary {
     pub sheltered: Vec<ZoneSummary>,
     /// Exposure at the town points of the grid.
     pub towns: Vec<TownExposure>,
+    /// The towns on the grid that are not in `towns`: no dose there and no AEGL level met (a
+    /// responder looks for the town they answer for; silence could mean "not modelled").
+    pub towns_not_reached: Vec<String>,
     /// Ports of entry, border crossings of pipelines and power lines, substations, plants and
     /// terminals that lie in a zone.
     pub infrastructure: Vec<SiteExposure>,
@@ -147,6 +150,12 @@ impl Summary {
                 t.jurisdiction,
                 t.population,
                 parts.join(", ")
+            );
+        }
+        if !self.towns_not_reached.is_empty() {
+            s += &format!(
+                "  towns on the grid with no dose and no AEGL level: {}\n",
+                self.towns_not_reached.join(", ")
             );
         }
         for x in &self.infrastructure {
@@ -456,10 +465,18 @@ pub fn summarise(
             ..zone_summary(z, juris, |k| cell_in_zone(z, juris, k))
         })
         .collect();
+    let towns = town_exposures(radiological, &criterion_doses, chemical, juris);
+    let towns_not_reached = juris
+        .towns
+        .iter()
+        .filter(|(town, cell)| cell.is_some() && !towns.iter().any(|t| t.town == town.name))
+        .map(|(town, _)| town.name.clone())
+        .collect();
     Summary {
         zones,
         sheltered,
-        towns: town_exposures(radiological, &criterion_doses, chemical, juris),
+        towns,
+        towns_not_reached,
         infrastructure: site_exposures(all_zones, juris),
         warnings,
         unassessed: unassessed.to_vec(),
