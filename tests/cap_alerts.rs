@@ -267,6 +267,17 @@ fn a_canadian_alert_gives_the_release_in_atlantic_time_and_the_scenario_its_fren
     assert!(fr.contains("La zone s'étend jusqu'à "), "{fr}");
     assert!(fr.contains(" km au nord-est ("), "{fr}");
     assert!(w.kml.contains("The zone reaches "), "{}", w.kml);
+    // And which compass sectors it covers, as the summary lists them (found by review: one
+    // reach and bearing hid a zone's shape).
+    let sectors: Vec<&str> = w.summary["consequence"]["zones"][0]["reach"]["sectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(sectors.contains(&"NE"), "{sectors:?}");
+    assert!(en.contains(" sector"), "{en}");
+    assert!(fr.contains(" secteur"), "{fr}");
     // KML names carry both languages.
     assert!(
         w.kml.contains("possible / Chlore\u{a0}: seuil AEGL-"),

@@ -61,10 +61,17 @@ pub fn geodesic_destination(a: LatLon, azimuth_deg: f64, distance_m: f64) -> Lat
 
 /// Names the compass point (16 winds) of an azimuth in degrees, for human summaries.
 pub fn compass_point(azimuth_deg: f64) -> &'static str {
-    const NAMES: [&str; 16] = [
-        "N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW", "W", "WNW",
-        "NW", "NNW",
-    ];
-    let i = ((azimuth_deg.rem_euclid(360.0) / 22.5) + 0.5).floor() as usize % 16;
-    NAMES[i]
+    COMPASS_POINTS[compass_index(azimuth_deg)]
+}
+
+/// The 16 points of the compass, clockwise from north: also the names of the 22.5° sectors
+/// centred on them (N covers 348.75°–11.25°), as US nuclear emergency plans name them.
+pub const COMPASS_POINTS: [&str; 16] = [
+    "N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW", "W", "WNW", "NW",
+    "NNW",
+];
+
+/// The index in [`COMPASS_POINTS`] of the sector holding `azimuth_deg`.
+pub fn compass_index(azimuth_deg: f64) -> usize {
+    ((azimuth_deg.rem_euclid(360.0) / 22.5) + 0.5).floor() as usize % 16
 }

@@ -19,6 +19,11 @@ pub struct Reach {
     pub distance_m: f64,
     /// Geodesic bearing (degrees from true north) from the source to that cell.
     pub bearing_deg: f64,
+    /// The 22.5° compass sectors around that source that any of the zone's cells reaches into,
+    /// clockwise from the first after the widest gap ("WSW", "W"): the sectors by which US
+    /// nuclear emergency plans give protective actions (NUREG-0654 / FEMA-REP-1; "evacuate
+    /// sectors N, NNE and NE to 10 miles"), and the shape a single reach hides.
+    pub sectors: Vec<&'static str>,
 }
 
 /// The reach of `zone` on `grid` from `sources` (name, location): the cell whose nearest
@@ -51,7 +56,64 @@ pub fn reach(
         source: name.clone(),
         distance_m: geo::geodesic_distance_m(*from, cell),
         bearing_deg: geo::geodesic_azimuth_deg(*from, cell),
+        sectors: sectors(zone, grid, tm, *from),
     })
+}
+
+/// The compass sectors around `from` that the zone's cells reach into. Each cell counts in
+/// every sector its square overlaps (the bearings of its corners on the grid, turned to true
+/// north by the grid's convergence at `from`); the cell holding `from` points nowhere and is
+/// left out. Listed clockwise from the first sector after the widest run of empty ones.
+fn sectors(
+    zone: &Zone,
+    grid: &GridSpec,
+    tm: &TransverseMercator,
+    from: LatLon,
+) -> Vec<&'static str> {
+    let (sx, sy) = tm.forward(from);
+    // True bearing of grid north at the source (a fraction of a degree in the region).
+    let convergence_deg = geo::geodesic_azimuth_deg(from, tm.inverse(sx, sy + 1000.0));
+    let half = 0.5 * grid.dx_m;
+    let mut hit = [false; 16];
+    for ((j, i), _) in zone.exceeded.indexed_iter().filter(|(_, &e)| e) {
+        let (x, y) = (grid.x_m(i) - sx, grid.y_m(j) - sy);
+        if x.abs() <= half && y.abs() <= half {
+            continue;
+        }
+        let centre = x.atan2(y).to_degrees();
+        // The corners' bearings about the centre's: a cell off the source spans under 180°.
+        let (lo, hi) = [(-1.0, -1.0), (-1.0, 1.0), (1.0, -1.0), (1.0, 1.0)]
+            .iter()
+            .map(|(a, b)| {
+                let corner = (x + a * half).atan2(y + b * half).to_degrees();
+                (corner - centre + 180.0).rem_euclid(360.0) - 180.0
+            })
+            .fold((0.0f64, 0.0f64), |(lo, hi), d| (lo.min(d), hi.max(d)));
+        let first = ((centre + lo + convergence_deg + 11.25) / 22.5).floor() as i64;
+        let last = ((centre + hi + convergence_deg + 11.25) / 22.5).floor() as i64;
+        for k in first..=last {
+            hit[k.rem_euclid(16) as usize] = true;
+        }
+    }
+    let Some(start) = (0..16).find(|&k| hit[k] && !hit[(k + 15) % 16]) else {
+        // All sixteen, or none.
+        return if hit[0] {
+            geo::COMPASS_POINTS.to_vec()
+        } else {
+            vec![]
+        };
+    };
+    // Clockwise from the sector after the widest gap.
+    let gap_before = |k: usize| (1..=16).take_while(|d| !hit[(k + 16 - d) % 16]).count();
+    let start = (0..16)
+        .filter(|&k| hit[k] && !hit[(k + 15) % 16])
+        .max_by_key(|&k| (gap_before(k), usize::MAX - k))
+        .unwrap_or(start);
+    (0..16)
+        .map(|d| (start + d) % 16)
+        .filter(|&k| hit[k])
+        .map(|k| geo::COMPASS_POINTS[k])
+        .collect()
 }
 
 /// Fills the reach of every zone of `summary` from the zone of the same label in `zones`
@@ -163,6 +225,64 @@ mod tests {
         assert!(reach(&empty, &grid, &tm, &sources).is_none());
     }
 
+    /// A zone of the given cells (x, y in km on a 1 km grid centred on the source) and its
+    /// sectors from the source.
+    fn sectors_of(cells: &[(i32, i32)]) -> Vec<&'static str> {
+        let centre = LatLon::new(45.07, -66.75);
+        let tm = TransverseMercator::new(centre);
+        let grid = GridSpec {
+            nx: 41,
+            ny: 41,
+            x0_m: -20_000.0,
+            y0_m: -20_000.0,
+            dx_m: 1000.0,
+            layers: vec![Layer {
+                bottom_m: 0.0,
+                top_m: 3.0,
+            }],
+            times_s: vec![3600.0],
+            interval_s: 3600.0,
+        };
+        let mut exceeded = Array2::from_elem((41, 41), false);
+        for &(x, y) in cells {
+            exceeded[[(y + 20) as usize, (x + 20) as usize]] = true;
+        }
+        let zone = Zone {
+            label: "z".into(),
+            country: None,
+            threshold: 1.0,
+            unit: "Sv",
+            exceeded,
+            largest: 1.0,
+        };
+        reach(&zone, &grid, &tm, &[("s".into(), centre)])
+            .unwrap()
+            .sectors
+    }
+
+    #[test]
+    fn a_zone_names_the_compass_sectors_its_cells_reach_into() {
+        // A row of cells due west, 5 to 15 km out: each spans at most ±5.7° about 270°.
+        let west: Vec<(i32, i32)> = (5..=15).map(|x| (-x, 0)).collect();
+        assert_eq!(sectors_of(&west), ["W"]);
+        // The source's own cell points nowhere; the cell east of it spans 45°–135°, NE to SE.
+        assert_eq!(
+            sectors_of(&[(0, 0), (1, 0)]),
+            ["NE", "ENE", "E", "ESE", "SE"]
+        );
+        // Across north, listed clockwise from the widest gap: 10 km out at −30° … +30°.
+        let arc: Vec<(i32, i32)> = [-5, 0, 5].iter().map(|&x| (x, 9)).collect();
+        assert_eq!(sectors_of(&arc), ["NNW", "N", "NNE"]);
+        // Two apart lobes, W and E: the larger gap decides where the list starts.
+        assert_eq!(sectors_of(&[(10, 0), (-10, 0)]), ["E", "W"]);
+        // A ring all around.
+        let ring: Vec<(i32, i32)> = (-3i32..=3)
+            .flat_map(|x| (-3i32..=3).map(move |y| (x, y)))
+            .filter(|&(x, y)| x.abs() == 3 || y.abs() == 3)
+            .collect();
+        assert_eq!(sectors_of(&ring).len(), 16);
+    }
+
     #[test]
     fn zones_past_the_ten_kilometres_of_the_sigma_fits_are_named_in_one_warning() {
         let row = |zone: &str, km: Option<f64>| ZoneSummary {
@@ -174,6 +294,7 @@ mod tests {
                 source: "railcar".into(),
                 distance_m: km * 1000.0,
                 bearing_deg: 45.0,
+                sectors: vec!["NE"],
             }),
             largest: 1.0,
             threshold_ppm: None,

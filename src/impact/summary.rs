@@ -332,11 +332,16 @@ fn zone_rows(zones: &[ZoneSummary], none: &str) -> String {
         match &z.reach {
             Some(r) => {
                 s += &format!(
-                    ", reaches {:.1} km {} ({:.0}°) of {}:\n",
+                    ", reaches {:.1} km {} ({:.0}°) of {}, sectors {}:\n",
                     r.distance_m / 1000.0,
                     crate::geo::compass_point(r.bearing_deg),
                     r.bearing_deg,
-                    r.source
+                    r.source,
+                    if r.sectors.len() == 16 {
+                        "all".to_string()
+                    } else {
+                        r.sectors.join(" ")
+                    }
                 )
             }
             None => s += ":\n",

@@ -175,23 +175,68 @@ pub fn reach_text(r: &crate::impact::reach::Reach) -> (String, String) {
         "au nord-ouest",
         "au nord-nord-ouest",
     ];
+    /// French abbreviations of [`crate::geo::COMPASS_POINTS`] (O for ouest).
+    const FR_POINTS: [&str; 16] = [
+        "N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSO", "SO", "OSO", "O", "ONO",
+        "NO", "NNO",
+    ];
     let km = format!("{:.1}", r.distance_m / 1000.0);
-    let sector = ((r.bearing_deg.rem_euclid(360.0) / 22.5) + 0.5).floor() as usize % 16;
+    let sector = crate::geo::compass_index(r.bearing_deg);
+    let list = |names: Vec<&str>, and: &str| match names.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} {and} {last}", init.join(", ")),
+    };
+    let (sectors_en, sectors_fr) = match r.sectors.len() {
+        0 => (String::new(), String::new()),
+        1 => (
+            format!(", in the {} sector", r.sectors[0]),
+            format!(
+                ", dans le secteur {}",
+                french_point(r.sectors[0], &FR_POINTS)
+            ),
+        ),
+        16 => (
+            ", in every sector around it".to_string(),
+            ", dans tous les secteurs autour".to_string(),
+        ),
+        _ => (
+            format!(", in the {} sectors", list(r.sectors.clone(), "and")),
+            format!(
+                ", dans les secteurs {}",
+                list(
+                    r.sectors
+                        .iter()
+                        .map(|s| french_point(s, &FR_POINTS))
+                        .collect(),
+                    "et"
+                )
+            ),
+        ),
+    };
     (
         format!(
-            "The zone reaches {km} km {} ({:.0}°) of {}.",
+            "The zone reaches {km} km {} ({:.0}°) of {}{sectors_en}.",
             crate::geo::compass_point(r.bearing_deg),
             r.bearing_deg,
             r.source
         ),
         fr_spaces(&format!(
-            "La zone s'étend jusqu'à {} km {} ({:.0}°) de {}.",
+            "La zone s'étend jusqu'à {} km {} ({:.0}°) de {}{sectors_fr}.",
             fr_number(&km),
             FR[sector],
             r.bearing_deg,
             r.source
         )),
     )
+}
+
+/// The French abbreviation of an English compass point.
+fn french_point<'a>(point: &str, french: &[&'a str; 16]) -> &'a str {
+    crate::geo::COMPASS_POINTS
+        .iter()
+        .position(|p| *p == point)
+        .map_or("?", |k| french[k])
 }
 
 /// "10 mSv", "0.5 mSv", "1.2 Sv".
@@ -631,18 +676,30 @@ Do not call 911 unless you have an emergency; lines must stay open for those who
             source: "tank car".into(),
             distance_m: 16_420.0,
             bearing_deg: 44.6,
+            sectors: vec!["NNE", "NE", "ENE"],
         };
         let (en, fr) = reach_text(&r);
-        assert_eq!(en, "The zone reaches 16.4 km NE (45°) of tank car.");
+        assert_eq!(
+            en,
+            "The zone reaches 16.4 km NE (45°) of tank car, in the NNE, NE and ENE sectors."
+        );
         assert_eq!(
             fr.replace('\u{a0}', "~"),
-            "La zone s'étend jusqu'à 16,4~km au nord-est (45°) de tank car."
+            "La zone s'étend jusqu'à 16,4~km au nord-est (45°) de tank car, dans les secteurs NNE, NE et ENE."
         );
         let west = crate::impact::reach::Reach {
             bearing_deg: 268.0,
-            ..r
+            sectors: vec!["WSW"],
+            ..r.clone()
         };
         assert!(reach_text(&west).1.contains("km à l'ouest (268°)"));
+        assert!(reach_text(&west).1.contains("dans le secteur OSO."));
+        assert!(reach_text(&west).0.ends_with("in the WSW sector."));
+        let all = crate::impact::reach::Reach {
+            sectors: crate::geo::COMPASS_POINTS.to_vec(),
+            ..r
+        };
+        assert!(reach_text(&all).0.ends_with(", in every sector around it."));
     }
 
     #[test]

@@ -39,6 +39,14 @@ pub fn zones_geojson(scenario: &Scenario, zones: &[MappedZone], prov: &Provenanc
                 put("reach_km", (r.distance_m / 1000.0).into());
                 put("reach_bearing_deg", r.bearing_deg.into());
                 put("reach_from", r.source.clone().into());
+                put(
+                    "reach_sectors",
+                    r.sectors
+                        .iter()
+                        .map(|s| JsonValue::from(*s))
+                        .collect::<Vec<_>>()
+                        .into(),
+                );
             }
             put(
                 "cap_response_type",
