@@ -270,6 +270,15 @@ release = [{ substance = "Chlorine", rate_kg_s = 1.0 }]
     assert_eq!(w.time_utc.to_rfc3339(), "2026-07-14T06:15:00+00:00");
     // Saint John keeps Atlantic daylight time in July.
     assert_eq!(w.time_local, "14 July 2026 at 03:15 ADT (06:15 UTC)");
+    // Hourly after the release begins to the run's end; a uniform wind never turns.
+    let hours: Vec<f64> = w.hourly.iter().map(|h| h.time_s).collect();
+    let expected: Vec<f64> = (1..)
+        .map(|k| 900.0 + 3600.0 * f64::from(k))
+        .take_while(|&t| t <= scenario.duration_s)
+        .collect();
+    assert_eq!(hours, expected);
+    assert!(w.hourly.iter().all(|h| h.from_deg == w.from_deg));
+    assert_eq!(w.turn_text(), None);
     assert!((w.from_deg - 225.0).abs() < 1e-9, "{}", w.from_deg);
     assert!(
         (w.speed_m_s - 4.0).abs() < 1e-9,

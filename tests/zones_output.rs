@@ -100,7 +100,7 @@ fn geojson_zones_follow_rfc_7946_and_cover_the_summary_areas() {
             .unwrap()
             - 1];
         assert!(
-            (p["threshold_ppm"].as_f64().unwrap() / ppm - 1.0).abs() < 1e-9,
+            p["threshold_ppm"].as_f64().unwrap() == ppm,
             "{label}: {}",
             p["threshold_ppm"]
         );

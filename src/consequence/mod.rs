@@ -134,8 +134,9 @@ pub fn assess(
     })
 }
 
-/// Fills in when the plume reaches each town and site the summary lists, in the local time
-/// of its cell's country, from the breathing layer `layer` ([`impact::arrival`]).
+/// Fills in when the plume reaches each town and site the summary lists, on the clocks kept
+/// where it stands ([`local_time::zone_at`]; a border crossing both countries'), from the
+/// breathing layer `layer` ([`impact::arrival`]).
 fn add_arrivals(
     summary: &mut Summary,
     fields: &Fields,
@@ -143,31 +144,30 @@ fn add_arrivals(
     juris: &JurisdictionGrid,
     start: DateTime<Utc>,
 ) {
-    let arrival = |cell: (usize, usize)| {
+    let arrival = |cell: (usize, usize), clocks: Option<chrono_tz::Tz>, shared: bool| {
         let (from_s, to_s) = arrival_interval_s(fields, layer, cell)?;
         let at = start + Duration::milliseconds((from_s * 1e3).round() as i64);
         Some(Arrival {
             from_s,
             to_s,
-            from_local: local_time::english(at, juris.tag(cell.0, cell.1).country),
+            from_local: if shared {
+                local_time::english_on_the_border(at)
+            } else {
+                local_time::english_in(at, clocks)
+            },
         })
     };
     for t in &mut summary.towns {
-        let cell = juris.towns.iter().find(|(town, _)| town.name == t.town);
-        t.arrival = cell.and_then(|(_, c)| *c).and_then(arrival);
+        if let Some((town, Some(cell))) = juris.towns.iter().find(|(town, _)| town.name == t.town) {
+            let clocks = local_time::zone_of(town.tag, town.location);
+            t.arrival = arrival(*cell, clocks, false);
+        }
     }
     for x in &mut summary.infrastructure {
-        let Some((site, cell)) = juris.sites.iter().find(|(site, _)| site.name == x.site) else {
-            continue;
-        };
-        x.arrival = cell.and_then(arrival).map(|mut a| {
-            // A crossing keeps both countries' clocks.
-            if site.shared {
-                let at = start + Duration::milliseconds((a.from_s * 1e3).round() as i64);
-                a.from_local = local_time::english_on_the_border(at);
-            }
-            a
-        });
+        if let Some((site, Some(cell))) = juris.sites.iter().find(|(site, _)| site.name == x.site) {
+            let clocks = local_time::zone_at(site.location);
+            x.arrival = arrival(*cell, clocks, site.shared);
+        }
     }
 }
 

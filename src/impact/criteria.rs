@@ -187,7 +187,10 @@ pub fn threshold_text(value: f64, unit: &str) -> String {
         other => (value, other),
     };
     if v != 0.0 && (1e-3..1e6).contains(&v.abs()) {
-        let decimals = (2 - v.abs().log10().floor() as i32).max(0) as usize;
+        // Decimals from the value rounded to three figures, so that 0.9999999999999998 (a
+        // ppm back from mg m-3) and 9.9996 read "1.00" and "10.0", not "1.000" and "10.00".
+        let rounded: f64 = format!("{v:.2e}").parse().unwrap_or(v);
+        let decimals = (2 - rounded.abs().log10().floor() as i32).max(0) as usize;
         format!("{v:.decimals$} {unit}")
     } else {
         format!("{v:.2e} {unit}")
@@ -205,6 +208,10 @@ mod tests {
 
     #[test]
     fn ppm_reads_with_three_significant_figures() {
+        // A conversion's noise below a power of ten keeps three figures (found by review).
+        assert_eq!(ppm_text(0.9999999999999998), "1.00 ppm");
+        assert_eq!(ppm_text(9.9996), "10.0 ppm");
+        assert_eq!(ppm_text(0.4999999999999999), "0.500 ppm");
         assert_eq!(ppm_text(2.0000001), "2.00 ppm");
         assert_eq!(ppm_text(0.5), "0.500 ppm");
         assert_eq!(ppm_text(20.0), "20.0 ppm");

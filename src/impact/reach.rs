@@ -19,10 +19,11 @@ pub struct Reach {
     pub distance_m: f64,
     /// Geodesic bearing (degrees from true north) from the source to that cell.
     pub bearing_deg: f64,
-    /// The 22.5° compass sectors around that source that any of the zone's cells reaches into,
-    /// clockwise from the first after the widest gap ("WSW", "W"): the sectors by which US
-    /// nuclear emergency plans give protective actions (NUREG-0654 / FEMA-REP-1; "evacuate
-    /// sectors N, NNE and NE to 10 miles"), and the shape a single reach hides.
+    /// The 22.5° compass sectors around that source that the zone's cells lie in beyond the
+    /// cells next to it, clockwise from the first after the widest gap ("WSW", "W"): the
+    /// sectors by which US nuclear emergency plans give protective actions (NUREG-0654 /
+    /// FEMA-REP-1; "evacuate sectors N, NNE and NE to 10 miles"), and the shape a single reach
+    /// hides.
     pub sectors: Vec<&'static str>,
 }
 
@@ -60,10 +61,12 @@ pub fn reach(
     })
 }
 
-/// The compass sectors around `from` that the zone's cells reach into. Each cell counts in
-/// every sector its square overlaps (the bearings of its corners on the grid, turned to true
-/// north by the grid's convergence at `from`); the cell holding `from` points nowhere and is
-/// left out. Listed clockwise from the first sector after the widest run of empty ones.
+/// The compass sectors around `from` that the zone's cells lie in, by the true bearing of each
+/// cell's centre (the grid's bearing turned by its convergence at `from`). Cells whose centre
+/// lies within [`NEAR_SOURCE_CELLS`] cells of `from` are left out: there a grid cannot tell a
+/// direction (the cells touching the source's own point every way, so a north-east plume read
+/// "every sector" at 500 m cells and 15 at 200 m: found by review). Listed clockwise from the
+/// first sector after the widest run of empty ones; empty for a zone about the source alone.
 fn sectors(
     zone: &Zone,
     grid: &GridSpec,
@@ -73,26 +76,12 @@ fn sectors(
     let (sx, sy) = tm.forward(from);
     // True bearing of grid north at the source (a fraction of a degree in the region).
     let convergence_deg = geo::geodesic_azimuth_deg(from, tm.inverse(sx, sy + 1000.0));
-    let half = 0.5 * grid.dx_m;
+    let near_m = NEAR_SOURCE_CELLS * grid.dx_m;
     let mut hit = [false; 16];
     for ((j, i), _) in zone.exceeded.indexed_iter().filter(|(_, &e)| e) {
         let (x, y) = (grid.x_m(i) - sx, grid.y_m(j) - sy);
-        if x.abs() <= half && y.abs() <= half {
-            continue;
-        }
-        let centre = x.atan2(y).to_degrees();
-        // The corners' bearings about the centre's: a cell off the source spans under 180°.
-        let (lo, hi) = [(-1.0, -1.0), (-1.0, 1.0), (1.0, -1.0), (1.0, 1.0)]
-            .iter()
-            .map(|(a, b)| {
-                let corner = (x + a * half).atan2(y + b * half).to_degrees();
-                (corner - centre + 180.0).rem_euclid(360.0) - 180.0
-            })
-            .fold((0.0f64, 0.0f64), |(lo, hi), d| (lo.min(d), hi.max(d)));
-        let first = ((centre + lo + convergence_deg + 11.25) / 22.5).floor() as i64;
-        let last = ((centre + hi + convergence_deg + 11.25) / 22.5).floor() as i64;
-        for k in first..=last {
-            hit[k.rem_euclid(16) as usize] = true;
+        if x.hypot(y) > near_m {
+            hit[geo::compass_index(x.atan2(y).to_degrees() + convergence_deg)] = true;
         }
     }
     let Some(start) = (0..16).find(|&k| hit[k] && !hit[(k + 15) % 16]) else {
@@ -115,6 +104,10 @@ fn sectors(
         .map(|k| geo::COMPASS_POINTS[k])
         .collect()
 }
+
+/// How many cells (centre to point) around a source say nothing of a zone's direction
+/// ([`Reach::sectors`]): the cells next to the source's own, whose centres lie 1–1.41 cells away.
+pub const NEAR_SOURCE_CELLS: f64 = 1.5;
 
 /// Fills the reach of every zone of `summary` from the zone of the same label in `zones`
 /// (outdoor zones) and `sheltered` (the chemicals' indoor zones).
@@ -261,24 +254,31 @@ mod tests {
     }
 
     #[test]
-    fn a_zone_names_the_compass_sectors_its_cells_reach_into() {
-        // A row of cells due west, 5 to 15 km out: each spans at most ±5.7° about 270°.
+    fn a_zone_names_the_compass_sectors_its_cells_lie_in() {
+        // A row of cells due west, 5 to 15 km out.
         let west: Vec<(i32, i32)> = (5..=15).map(|x| (-x, 0)).collect();
         assert_eq!(sectors_of(&west), ["W"]);
-        // The source's own cell points nowhere; the cell east of it spans 45°–135°, NE to SE.
-        assert_eq!(
-            sectors_of(&[(0, 0), (1, 0)]),
-            ["NE", "ENE", "E", "ESE", "SE"]
-        );
-        // Across north, listed clockwise from the widest gap: 10 km out at −30° … +30°.
+        // The source's cell and the eight around it say nothing of a direction (found by
+        // review: the cells beside a north-east plume's source put it in every sector).
+        let block: Vec<(i32, i32)> = (-1..=1)
+            .flat_map(|x| (-1..=1).map(move |y| (x, y)))
+            .collect();
+        assert_eq!(sectors_of(&block), Vec::<&str>::new());
+        let keyhole: Vec<(i32, i32)> = block
+            .iter()
+            .copied()
+            .chain([(2, 2), (3, 3), (3, 2)])
+            .collect();
+        assert_eq!(sectors_of(&keyhole), ["NE", "ENE"]);
+        // Across north, listed clockwise from the widest gap: 10 km out at −29° … +29°.
         let arc: Vec<(i32, i32)> = [-5, 0, 5].iter().map(|&x| (x, 9)).collect();
         assert_eq!(sectors_of(&arc), ["NNW", "N", "NNE"]);
         // Two apart lobes, W and E: the larger gap decides where the list starts.
         assert_eq!(sectors_of(&[(10, 0), (-10, 0)]), ["E", "W"]);
-        // A ring all around.
-        let ring: Vec<(i32, i32)> = (-3i32..=3)
-            .flat_map(|x| (-3i32..=3).map(move |y| (x, y)))
-            .filter(|&(x, y)| x.abs() == 3 || y.abs() == 3)
+        // A ring all around, 6 km out.
+        let ring: Vec<(i32, i32)> = (-6i32..=6)
+            .flat_map(|x| (-6i32..=6).map(move |y| (x, y)))
+            .filter(|&(x, y)| x.abs() == 6 || y.abs() == 6)
             .collect();
         assert_eq!(sectors_of(&ring).len(), 16);
     }

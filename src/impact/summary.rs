@@ -331,17 +331,17 @@ fn zone_rows(zones: &[ZoneSummary], none: &str) -> String {
         );
         match &z.reach {
             Some(r) => {
+                let sectors = match r.sectors.len() {
+                    0 => String::new(),
+                    16 => ", all sectors".to_string(),
+                    _ => format!(", sectors {}", r.sectors.join(" ")),
+                };
                 s += &format!(
-                    ", reaches {:.1} km {} ({:.0}°) of {}, sectors {}:\n",
+                    ", reaches {:.1} km {} ({:.0}°) of {}{sectors}:\n",
                     r.distance_m / 1000.0,
                     crate::geo::compass_point(r.bearing_deg),
                     r.bearing_deg,
                     r.source,
-                    if r.sectors.len() == 16 {
-                        "all".to_string()
-                    } else {
-                        r.sectors.join(" ")
-                    }
                 )
             }
             None => s += ":\n",

@@ -37,7 +37,27 @@ pub struct ReleaseWind {
     pub from_deg: f64,
     /// Pasquill–Gifford stability class (A–F).
     pub stability: char,
+    /// The time zone the source keeps ([`crate::output::local_time::zone_at`]).
+    #[serde(skip)]
+    pub clocks: Option<chrono_tz::Tz>,
+    /// The 10 m wind at the same source every hour after the release begins, to the run's end:
+    /// a wind that turns sends the plume away from the start wind's arrow.
+    pub hourly: Vec<WindAt>,
 }
+
+/// The 10 m wind at the first source at one time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WindAt {
+    /// Seconds after the scenario start.
+    pub time_s: f64,
+    pub time_utc: DateTime<Utc>,
+    pub speed_m_s: f64,
+    /// Direction it blows from, degrees clockwise from north in [0, 360).
+    pub from_deg: f64,
+}
+
+/// A wind turn worth telling a reader: more than one compass sector (22.5°).
+pub const REPORTED_TURN_DEG: f64 = 22.5;
 
 /// The source of `scenario` whose release begins first (the first listed among equals).
 pub fn first_source(scenario: &Scenario) -> Option<&Source> {
@@ -56,24 +76,43 @@ pub fn release_wind(
 ) -> Option<ReleaseWind> {
     let first = first_source(scenario)?;
     let (x_m, y_m) = tm.forward(first.location);
-    let m = met.sample(x_m, y_m, REPORT_HEIGHT_M, first.start_s);
-    let time_utc = scenario.start + chrono::Duration::milliseconds((first.start_s * 1e3) as i64);
-    let country = crate::geo::jurisdiction::Region::embedded()
-        .tag(first.location)
-        .country;
+    let at_s = |t: f64| scenario.start + chrono::Duration::milliseconds((t * 1e3) as i64);
+    let wind_at = |t: f64| {
+        let m = met.sample(x_m, y_m, REPORT_HEIGHT_M, t);
+        let w = WindAt {
+            time_s: t,
+            time_utc: at_s(t),
+            // Rounded as a report gives them (0.01 m/s, 0.1°): the vector round trip leaves
+            // 224.99999999999997° of a 225° wind.
+            speed_m_s: (m.wind_speed_m_s() * 100.0).round() / 100.0,
+            from_deg: ((wind_from_deg(m.wind_u_m_s, m.wind_v_m_s) * 10.0).round() / 10.0) % 360.0,
+        };
+        (w, m.boundary_layer.stability.letter())
+    };
+    let (start, stability) = wind_at(first.start_s);
+    let hourly = (1..)
+        .map(|k| first.start_s + 3600.0 * f64::from(k))
+        .take_while(|&t| t <= scenario.duration_s)
+        .take(MAX_HOURLY_WINDS)
+        .map(|t| wind_at(t).0)
+        .collect();
+    let clocks = crate::output::local_time::zone_at(first.location);
     Some(ReleaseWind {
         source: first.name.clone(),
         time_s: first.start_s,
-        time_utc,
-        time_local: crate::output::local_time::english(time_utc, country),
+        time_utc: start.time_utc,
+        time_local: crate::output::local_time::english_in(start.time_utc, clocks),
         height_m: REPORT_HEIGHT_M,
-        // Rounded as a report gives them (0.01 m/s, 0.1°): the vector round trip leaves
-        // 224.99999999999997° of a 225° wind.
-        speed_m_s: (m.wind_speed_m_s() * 100.0).round() / 100.0,
-        from_deg: ((wind_from_deg(m.wind_u_m_s, m.wind_v_m_s) * 10.0).round() / 10.0) % 360.0,
-        stability: m.boundary_layer.stability.letter(),
+        speed_m_s: start.speed_m_s,
+        from_deg: start.from_deg,
+        stability,
+        clocks,
+        hourly,
     })
 }
+
+/// The most hourly winds kept (a month): a summary lists them, a map names one.
+const MAX_HOURLY_WINDS: usize = 744;
 
 impl ReleaseWind {
     /// "from SW (225°), 5.0 m/s at 10 m, class D" — the wind as a weather report gives it.
@@ -91,6 +130,38 @@ impl ReleaseWind {
     /// The hour and minute of [`ReleaseWind::time_utc`]: "03:00 UTC".
     pub fn clock_utc(&self) -> String {
         self.time_utc.format("%H:%M UTC").to_string()
+    }
+
+    /// The hour and minute on the source's clocks: "03:00 ADT".
+    pub fn clock_local(&self) -> String {
+        crate::output::local_time::clock_english(self.time_utc, self.clocks)
+    }
+
+    /// The hourly wind that has turned farthest from the start wind, if it turned by more
+    /// than [`REPORTED_TURN_DEG`] (the first of equals).
+    pub fn largest_turn(&self) -> Option<&WindAt> {
+        let turn = |w: &WindAt| {
+            let d = (w.from_deg - self.from_deg).rem_euclid(360.0);
+            d.min(360.0 - d)
+        };
+        self.hourly
+            .iter()
+            .filter(|w| turn(w) > REPORTED_TURN_DEG)
+            .reduce(|a, b| if turn(b) > turn(a) { b } else { a })
+    }
+
+    /// "turns to blow from E (90°), 6.0 m/s, by 15:00 ADT": the
+    /// [`ReleaseWind::largest_turn`] as a reader takes it; `None` for a steady wind.
+    pub fn turn_text(&self) -> Option<String> {
+        self.largest_turn().map(|w| {
+            format!(
+                "turns to blow from {} ({:.0}°), {:.1} m/s, by {}",
+                crate::geo::compass_point(w.from_deg),
+                w.from_deg,
+                w.speed_m_s,
+                crate::output::local_time::clock_english(w.time_utc, self.clocks)
+            )
+        })
     }
 }
 
@@ -124,5 +195,43 @@ mod tests {
         assert!((wind_from_deg(1.0, 0.0) - 270.0).abs() < 1e-9); // westerly
         assert_eq!(wind_from_deg(0.0, 0.0), 0.0);
         assert!(wind_from_deg(1e-18, -1.0) < 360.0);
+    }
+
+    fn wind(from_deg: f64, hourly: &[f64]) -> ReleaseWind {
+        let t0 = DateTime::parse_from_rfc3339("2026-07-14T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let at = |h: usize| WindAt {
+            time_s: 3600.0 * h as f64,
+            time_utc: t0 + chrono::Duration::hours(h as i64),
+            speed_m_s: 4.0 + h as f64,
+            from_deg: hourly[h - 1],
+        };
+        ReleaseWind {
+            source: "stack".into(),
+            time_s: 0.0,
+            time_utc: t0,
+            time_local: String::new(),
+            height_m: REPORT_HEIGHT_M,
+            speed_m_s: 4.0,
+            from_deg,
+            stability: 'D',
+            clocks: Some(chrono_tz::America::Moncton),
+            hourly: (1..=hourly.len()).map(at).collect(),
+        }
+    }
+
+    #[test]
+    fn a_wind_that_turns_past_a_compass_sector_is_told_by_its_farthest_hour() {
+        // Veering within a sector, across north: 350° → 10° is 20°, not 340°.
+        assert_eq!(wind(350.0, &[355.0, 10.0, 0.0]).turn_text(), None);
+        // Backing from SW to E: the farthest hour, not the last, and on local clocks.
+        let backing = wind(225.0, &[200.0, 150.0, 90.0, 120.0]);
+        assert_eq!(backing.largest_turn().unwrap().from_deg, 90.0);
+        assert_eq!(
+            backing.turn_text().unwrap(),
+            "turns to blow from E (90°), 7.0 m/s, by 12:00 ADT"
+        );
+        assert_eq!(backing.clock_local(), "09:00 ADT");
     }
 }

@@ -44,6 +44,7 @@ use crate::geo::jurisdiction::{Country, Region};
 use crate::impact::criteria::ppm_text;
 use crate::scenario::Scenario;
 use crate::source::Source;
+use crate::substance::AmountUnit;
 
 /// The CAP 1.2 namespace.
 pub const CAP_NAMESPACE: &str = "urn:oasis:names:tc:emergency:cap:1.2";
@@ -309,10 +310,7 @@ fn info(
             // The EAS event code IPAWS needs (47 CFR § 11.31(e)): Nuclear Power Plant Warning
             // for a dose zone of a reactor's release, Radiological Hazard Warning for any other
             // dose zone, Hazardous Materials Warning for a chemical one.
-            let code = match (
-                z.radiological,
-                from_a_nuclear_power_plant(&scenario.sources),
-            ) {
+            let code = match (z.radiological, from_a_nuclear_power_plant(scenario)) {
                 (true, true) => "NUW",
                 (true, false) => "RHW",
                 (false, _) => "HMW",
@@ -416,15 +414,27 @@ fn info(
 /// table's coordinates.
 const PLANT_SITE_RADIUS_M: f64 = 2000.0;
 
-/// Whether a run's releases are a nuclear power plant's: a source releasing a reactor core's
-/// inventory, or one within [`PLANT_SITE_RADIUS_M`] of a plant in the region's site table.
-fn from_a_nuclear_power_plant(sources: &[Source]) -> bool {
+/// Whether a run's radioactive releases are a nuclear power plant's: a source releasing a
+/// reactor core's inventory, or a source of nuclides within [`PLANT_SITE_RADIUS_M`] of a plant
+/// in the region's site table (a chemical tank at the plant does not make a laboratory's
+/// release elsewhere a plant's: found by review).
+fn from_a_nuclear_power_plant(scenario: &Scenario) -> bool {
+    let radioactive = |s: &&Source| {
+        s.releases
+            .iter()
+            .any(|r| scenario.species[r.species].unit == AmountUnit::Becquerel)
+    };
+    at_a_nuclear_power_plant(scenario.sources.iter().filter(radioactive))
+}
+
+/// Whether any of `sources` releases a reactor inventory or stands at a listed plant.
+fn at_a_nuclear_power_plant<'a>(sources: impl IntoIterator<Item = &'a Source>) -> bool {
     let plants: Vec<_> = Region::embedded()
         .sites
         .iter()
         .filter(|site| site.kind == "nuclear_power_plant")
         .collect();
-    sources.iter().any(|s| {
+    sources.into_iter().any(|s| {
         s.reactor
             || plants.iter().any(|p| {
                 crate::geo::geodesic_distance_m(p.location, s.location) <= PLANT_SITE_RADIUS_M
@@ -451,21 +461,62 @@ mod tests {
         }
     }
 
+    /// A run with an ammonia tank at Point Lepreau and a caesium source at `lab`.
+    fn two_sources(lab: (f64, f64)) -> Scenario {
+        let text = format!(
+            r#"
+[scenario]
+name = "two sources"
+start = "2026-05-01T00:00:00Z"
+duration_s = 3600
+[domain]
+centre = {{ lat = 45.07, lon = -66.5 }}
+extent_m = [30000, 30000]
+resolution_m = 500
+output_interval_s = 900
+[[source]]
+name = "ammonia tank"
+location = {{ lat = 45.068, lon = -66.455 }}
+height_m = 1
+duration_s = 600
+release = [{{ substance = "Ammonia", rate_kg_s = 1.0 }}]
+[[source]]
+name = "lab"
+location = {{ lat = {}, lon = {} }}
+height_m = 10
+duration_s = 600
+release = [{{ nuclide = "Cs-137", rate_bq_s = 1e9 }}]
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 5
+wind_from_deg = 80
+stability = "D"
+"#,
+            lab.0, lab.1
+        );
+        Scenario::parse(&text, std::path::Path::new("two.toml")).unwrap()
+    }
+
+    #[test]
+    fn only_a_radioactive_release_at_the_plant_makes_a_dose_zone_the_plants() {
+        // Found by review: a chemical tank at the plant made a laboratory's caesium NUW.
+        assert!(!from_a_nuclear_power_plant(&two_sources((45.03, -66.42))));
+        assert!(from_a_nuclear_power_plant(&two_sources((45.0685, -66.456))));
+    }
+
     #[test]
     fn a_release_at_point_lepreau_or_of_a_reactor_inventory_is_a_nuclear_power_plants() {
         // The reactor building stack, 0.1 km from the listed point.
-        assert!(from_a_nuclear_power_plant(&[source_at(
+        assert!(at_a_nuclear_power_plant(&[source_at(
             45.0689, -66.4550, false
         )]));
         // 5 km away in the Bay of Fundy: no plant, unless it releases a core inventory.
-        assert!(!from_a_nuclear_power_plant(&[source_at(
+        assert!(!at_a_nuclear_power_plant(&[source_at(
             45.03, -66.42, false
         )]));
-        assert!(from_a_nuclear_power_plant(&[source_at(
-            45.03, -66.42, true
-        )]));
+        assert!(at_a_nuclear_power_plant(&[source_at(45.03, -66.42, true)]));
         // A hospital's source in Saint John is not a plant's.
-        assert!(!from_a_nuclear_power_plant(&[source_at(
+        assert!(!at_a_nuclear_power_plant(&[source_at(
             45.27, -66.06, false
         )]));
     }

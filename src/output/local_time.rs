@@ -1,6 +1,7 @@
 //! Clock times as the people alerted read them: the local time where they are, with its
 //! abbreviation, and UTC beside it. New Brunswick keeps Atlantic time (`America/Moncton`),
-//! Maine Eastern time (`America/New_York`); both observe North American daylight saving time
+//! Maine Eastern time (`America/New_York`), and a place elsewhere in the region its province's
+//! ([`zone_at`]: Quebec Eastern, Nova Scotia Atlantic); all observe North American daylight saving time
 //! (IANA tz database, through chrono-tz). French follows the Canadian federal style: 24-hour
 //! clock with "h" ("3 h", "14 h 30"), "1er" for the first of the month, and the French
 //! abbreviations (HAA heure avancée de l'Atlantique, HNA normale; HAE/HNE for Eastern).
@@ -8,7 +9,8 @@
 use chrono::{DateTime, Datelike, NaiveDateTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 
-use crate::geo::jurisdiction::Country;
+use crate::geo::jurisdiction::{CellTag, Country, Region};
+use crate::geo::LatLon;
 
 /// The time zone of the people a country's alert reaches in the region: Atlantic for New
 /// Brunswick, Eastern for Maine; `None` (UTC only) elsewhere.
@@ -49,13 +51,38 @@ const MONTHS_FR: [&str; 12] = [
     "décembre",
 ];
 
+/// The time zone kept at `p`: Eastern in Maine and the rest of the US, Atlantic in New
+/// Brunswick, and elsewhere in Canada by province — Quebec (north of 47.8° N or west of
+/// 66.5° W outside New Brunswick: its Gaspé and Témiscouata shores, the Eastern Townships)
+/// Eastern, Nova Scotia and Prince Edward Island Atlantic; `None` (UTC) outside the region.
+/// Found by review: a Quebec source read Atlantic time.
+pub fn zone_at(p: LatLon) -> Option<Tz> {
+    zone_of(Region::embedded().tag(p), p)
+}
+
+/// [`zone_at`] for a point whose country is known apart from the outline (a town of the site
+/// table, by its `country` column: Calais's point lies a few hundred metres off the generalised
+/// border).
+pub fn zone_of(tag: CellTag, p: LatLon) -> Option<Tz> {
+    match (tag.country, tag.subdivision) {
+        (Country::Ca, None) if p.lat > 47.8 || p.lon < -66.5 => Some(chrono_tz::America::Toronto),
+        (Country::Ca, None) => Some(chrono_tz::America::Halifax),
+        (country, _) => zone(country),
+    }
+}
+
 /// "14 July 2026 at 03:00 ADT (06:00 UTC)"; the UTC date is added when it differs
 /// ("1 March 2026 at 20:00 AST (00:00 UTC, 2 March)").
 pub fn english(t: DateTime<Utc>, country: Country) -> String {
+    english_in(t, zone(country))
+}
+
+/// [`english`] on the clocks of `tz` (UTC alone for `None`).
+pub fn english_in(t: DateTime<Utc>, tz: Option<Tz>) -> String {
     let day = |d: &NaiveDateTime| format!("{} {}", d.day(), MONTHS_EN[d.month0() as usize]);
     let clock = |d: &NaiveDateTime| format!("{:02}:{:02}", d.hour(), d.minute());
     let u = t.naive_utc();
-    let Some(tz) = zone(country) else {
+    let Some(tz) = tz else {
         return format!("{} {} at {} UTC", day(&u), t.year(), clock(&u));
     };
     let local = tz.from_utc_datetime(&u);
@@ -73,6 +100,18 @@ pub fn english(t: DateTime<Utc>, country: Country) -> String {
         local.format("%Z"),
         clock(&u)
     )
+}
+
+/// The clock alone, for a label: "03:00 ADT" (Atlantic in New Brunswick, Eastern in Maine),
+/// "06:00 UTC" elsewhere.
+pub fn clock_english(t: DateTime<Utc>, tz: Option<Tz>) -> String {
+    match tz {
+        Some(tz) => tz
+            .from_utc_datetime(&t.naive_utc())
+            .format("%H:%M %Z")
+            .to_string(),
+        None => t.format("%H:%M UTC").to_string(),
+    }
 }
 
 /// For a place on the border itself (a port of entry, a shared crossing), where both clocks
@@ -193,6 +232,25 @@ mod tests {
             french(at("2026-11-29T14:30:00Z"), Country::Us).replace('\u{a0}', " "),
             "29 novembre 2026 à 9 h 30 HNE (14 h 30 UTC)"
         );
+    }
+
+    #[test]
+    fn a_label_clock_is_local_where_the_region_knows_it() {
+        let t = at("2026-07-14T06:00:00Z");
+        assert_eq!(clock_english(t, zone(Country::Ca)), "03:00 ADT");
+        assert_eq!(clock_english(t, zone(Country::Us)), "02:00 EDT");
+        assert_eq!(clock_english(t, None), "06:00 UTC");
+    }
+
+    #[test]
+    fn each_place_keeps_its_own_provinces_clock() {
+        let t = at("2026-07-14T06:00:00Z");
+        let clock = |lat: f64, lon: f64| clock_english(t, zone_at(LatLon::new(lat, lon)));
+        assert_eq!(clock(45.27, -66.06), "03:00 ADT", "Saint John, NB");
+        assert_eq!(clock(44.72, -67.46), "02:00 EDT", "Machias, ME");
+        assert_eq!(clock(47.68, -68.88), "02:00 EDT", "Témiscouata, QC");
+        assert_eq!(clock(48.10, -66.13), "02:00 EDT", "Carleton-sur-Mer, QC");
+        assert_eq!(clock(44.62, -65.76), "03:00 ADT", "Digby, NS");
     }
 
     #[test]

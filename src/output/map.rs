@@ -75,10 +75,8 @@ fn zone_colour(z: &MappedZone) -> RGBColor {
 /// The scenario's start in the local time where its first release is (Atlantic in New
 /// Brunswick, Eastern in Maine), with UTC, as map titles give it.
 pub fn local_start(scenario: &Scenario) -> String {
-    let country = first_source(scenario).map_or(Country::Unknown, |s| {
-        Region::embedded().tag(s.location).country
-    });
-    super::local_time::english(scenario.start, country)
+    let clocks = first_source(scenario).and_then(|s| super::local_time::zone_at(s.location));
+    super::local_time::english_in(scenario.start, clocks)
 }
 
 /// Renders the map of a run as PNG bytes: its hazard field under its zones.

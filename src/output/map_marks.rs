@@ -250,7 +250,7 @@ impl Corner {
 pub fn draw_wind_box(chart: &mut Chart, wind: &ReleaseWind, corner: Corner) -> Result<(), String> {
     let (w, h) = chart.plotting_area().dim_in_pixel();
     let area = chart.plotting_area().strip_coord_spec();
-    let lines = [
+    let mut lines = vec![
         format!(
             "Wind from {} ({:.0}°), {:.1} m/s",
             compass_point(wind.from_deg),
@@ -261,23 +261,28 @@ pub fn draw_wind_box(chart: &mut Chart, wind: &ReleaseWind, corner: Corner) -> R
             "at {:.0} m, class {}, {}",
             wind.height_m,
             wind.stability,
-            wind.clock_utc()
+            wind.clock_local()
         ),
         format!("at {}", wind.source),
     ];
+    // A wind that turns takes the plume away from the arrow: say where it goes.
+    if let Some(turn) = wind.turn_text() {
+        lines.push(turn);
+    }
+    let box_h = 11 + 17 * lines.len() as i32;
     let text_w = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as i32 * 7;
     let (x, y) = match corner {
         Corner::TopLeft => (10, 10),
         Corner::TopRight => (w as i32 - 80 - text_w, 10),
-        Corner::BottomRight => (w as i32 - 80 - text_w, h as i32 - 72),
+        Corner::BottomRight => (w as i32 - 80 - text_w, h as i32 - 10 - box_h),
     };
     area.draw(&Rectangle::new(
-        [(x, y), (x + 70 + text_w, y + 62)],
+        [(x, y), (x + 70 + text_w, y + box_h)],
         WHITE.mix(0.85).filled(),
     ))
     .map_err(|e| e.to_string())?;
     area.draw(&Rectangle::new(
-        [(x, y), (x + 70 + text_w, y + 62)],
+        [(x, y), (x + 70 + text_w, y + box_h)],
         MARK_GREY.stroke_width(1),
     ))
     .map_err(|e| e.to_string())?;

@@ -5,7 +5,6 @@ use serde::Serialize;
 
 use super::local_time;
 use crate::field::{Fields, MassBudget};
-use crate::geo::jurisdiction::Region;
 use crate::geo::{self, TransverseMercator};
 use crate::scenario::Scenario;
 
@@ -102,13 +101,13 @@ fn peak(
         .min_by(|a, b| a.1.total_cmp(&b.1))?;
     let time_s = n.map(|n| g.times_s[n]);
     let at = time_s.map(|t| scenario.start + chrono::Duration::milliseconds((t * 1000.0) as i64));
-    let country = Region::embedded().tag(p).country;
+    let clocks = local_time::zone_at(p);
     Some(Peak {
         value,
         units,
         time_s,
         time_utc: at.map(|t| t.to_rfc3339()),
-        time_local: at.map(|t| local_time::english(t, country)),
+        time_local: at.map(|t| local_time::english_in(t, clocks)),
         layer_bottom_m: g.layers[0].bottom_m,
         layer_top_m: g.layers[0].top_m,
         lat: p.lat,
@@ -166,10 +165,11 @@ impl RunSummary {
         );
         if let Some(w) = &self.release_wind {
             s += &format!(
-                "  wind at the release: {} at {}, {}\n",
+                "  wind at the release: {} at {}, {}{}\n",
                 w.describe(),
                 w.source,
-                w.time_local
+                w.time_local,
+                w.turn_text().map_or(String::new(), |t| format!("; it {t}"))
             );
         }
         // What to do and where first, with what may make it wrong; the physics after.

@@ -231,7 +231,13 @@ pub fn mapped_zones(
                 country: None,
                 threshold: z.threshold,
                 unit: z.unit,
-                threshold_ppm: Some(z.threshold * 1e6 * MOLAR_VOLUME_L_MOL / ch.mw_g_per_mol),
+                // To 12 figures: 2.0, not the conversion's 1.9999999999999996 (found by review).
+                threshold_ppm: format!(
+                    "{:.11e}",
+                    z.threshold * 1e6 * MOLAR_VOLUME_L_MOL / ch.mw_g_per_mol
+                )
+                .parse()
+                .ok(),
                 window_s: ch.duration_s,
                 source: t.source.clone(),
                 verified: t.verified,
