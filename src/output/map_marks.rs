@@ -244,6 +244,9 @@ impl Corner {
     }
 }
 
+/// The colour of the turned wind's arrow in the wind box.
+const TURN_GREY: RGBColor = RGBColor(140, 140, 140);
+
 /// Draws the wind the release began in, in a box in `corner` of the plotting area: an arrow
 /// pointing the way the wind blows, and "Wind from SW (225°), 5.0 m/s at 10 m, class D" with
 /// the time and the source.
@@ -267,7 +270,7 @@ pub fn draw_wind_box(chart: &mut Chart, wind: &ReleaseWind, corner: Corner) -> R
     ];
     // A wind that turns takes the plume away from the arrow: say where it goes.
     if let Some(turn) = wind.turn_text() {
-        lines.push(turn);
+        lines.push(format!("{turn} (grey)"));
     }
     let box_h = 11 + 17 * lines.len() as i32;
     let text_w = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as i32 * 7;
@@ -286,25 +289,35 @@ pub fn draw_wind_box(chart: &mut Chart, wind: &ReleaseWind, corner: Corner) -> R
         MARK_GREY.stroke_width(1),
     ))
     .map_err(|e| e.to_string())?;
-    // The arrow points downwind: towards from + 180°. Screen y grows downwards.
-    let to = (wind.from_deg + 180.0).to_radians();
+    // An arrow points downwind: towards from + 180°. Screen y grows downwards. The start wind
+    // black; the farthest turn, where there is one, grey and beneath it.
     let (c, r) = ((x + 32, y + 31), 22.0);
-    let tip = (c.0 + (r * to.sin()) as i32, c.1 - (r * to.cos()) as i32);
-    let tail = (c.0 - (r * to.sin()) as i32, c.1 + (r * to.cos()) as i32);
-    area.draw(&PathElement::new(vec![tail, tip], BLACK.stroke_width(3)))
+    let arrow = |from_deg: f64, colour: RGBColor, width: u32| -> Result<(), String> {
+        let to = (from_deg + 180.0).to_radians();
+        let tip = (c.0 + (r * to.sin()) as i32, c.1 - (r * to.cos()) as i32);
+        let tail = (c.0 - (r * to.sin()) as i32, c.1 + (r * to.cos()) as i32);
+        area.draw(&PathElement::new(
+            vec![tail, tip],
+            colour.stroke_width(width),
+        ))
         .map_err(|e| e.to_string())?;
-    let head = |side: f64| {
-        let a = to + std::f64::consts::PI + side * 0.45;
-        (
-            tip.0 + (11.0 * a.sin()) as i32,
-            tip.1 - (11.0 * a.cos()) as i32,
-        )
+        let head = |side: f64| {
+            let a = to + std::f64::consts::PI + side * 0.45;
+            (
+                tip.0 + (11.0 * a.sin()) as i32,
+                tip.1 - (11.0 * a.cos()) as i32,
+            )
+        };
+        area.draw(&Polygon::new(
+            vec![tip, head(1.0), head(-1.0)],
+            colour.filled(),
+        ))
+        .map_err(|e| e.to_string())
     };
-    area.draw(&Polygon::new(
-        vec![tip, head(1.0), head(-1.0)],
-        BLACK.filled(),
-    ))
-    .map_err(|e| e.to_string())?;
+    if let Some(turn) = wind.largest_turn() {
+        arrow(turn.from_deg, TURN_GREY, 2)?;
+    }
+    arrow(wind.from_deg, BLACK, 3)?;
     draw_lines(&area, &lines, (x + 64, y + 8), 17)
 }
 
