@@ -163,13 +163,9 @@ mod tests {
     use crate::scenario::Layer;
     use ndarray::Array2;
 
-    #[test]
-    fn the_reach_is_the_farthest_cell_from_its_nearest_source_measured_geodesically() {
-        // 1 km cells centred on 45.07 N 66.75 W; two sources 20 km apart east–west; a zone of
-        // three cells: 5 km east of the east source, 12 km north of the west one, and one
-        // between them. The farthest from its nearest source is the northern one.
+    /// 41 × 41 cells of 1 km centred on 45.07 N 66.75 W: the centre, its projection, the grid.
+    fn km_grid() -> (LatLon, TransverseMercator, GridSpec) {
         let centre = LatLon::new(45.07, -66.75);
-        let tm = TransverseMercator::new(centre);
         let grid = GridSpec {
             nx: 41,
             ny: 41,
@@ -183,6 +179,15 @@ mod tests {
             times_s: vec![3600.0],
             interval_s: 3600.0,
         };
+        (centre, TransverseMercator::new(centre), grid)
+    }
+
+    #[test]
+    fn the_reach_is_the_farthest_cell_from_its_nearest_source_measured_geodesically() {
+        // 1 km cells centred on 45.07 N 66.75 W; two sources 20 km apart east–west; a zone of
+        // three cells: 5 km east of the east source, 12 km north of the west one, and one
+        // between them. The farthest from its nearest source is the northern one.
+        let (_, tm, grid) = km_grid();
         let at = |x: f64, y: f64| tm.inverse(x, y);
         let sources = vec![
             ("west".to_string(), at(-10_000.0, 0.0)),
@@ -221,21 +226,7 @@ mod tests {
     /// A zone of the given cells (x, y in km on a 1 km grid centred on the source) and its
     /// sectors from the source.
     fn sectors_of(cells: &[(i32, i32)]) -> Vec<&'static str> {
-        let centre = LatLon::new(45.07, -66.75);
-        let tm = TransverseMercator::new(centre);
-        let grid = GridSpec {
-            nx: 41,
-            ny: 41,
-            x0_m: -20_000.0,
-            y0_m: -20_000.0,
-            dx_m: 1000.0,
-            layers: vec![Layer {
-                bottom_m: 0.0,
-                top_m: 3.0,
-            }],
-            times_s: vec![3600.0],
-            interval_s: 3600.0,
-        };
+        let (centre, tm, grid) = km_grid();
         let mut exceeded = Array2::from_elem((41, 41), false);
         for &(x, y) in cells {
             exceeded[[(y + 20) as usize, (x + 20) as usize]] = true;

@@ -71,6 +71,16 @@ pub fn zone_of(tag: CellTag, p: LatLon) -> Option<Tz> {
     }
 }
 
+/// "14 July" of an English date.
+fn day_en(d: &NaiveDateTime) -> String {
+    format!("{} {}", d.day(), MONTHS_EN[d.month0() as usize])
+}
+
+/// "03:00" of an English (24-hour) clock.
+fn clock_en(d: &NaiveDateTime) -> String {
+    format!("{:02}:{:02}", d.hour(), d.minute())
+}
+
 /// "14 July 2026 at 03:00 ADT (06:00 UTC)"; the UTC date is added when it differs
 /// ("1 March 2026 at 20:00 AST (00:00 UTC, 2 March)").
 pub fn english(t: DateTime<Utc>, country: Country) -> String {
@@ -79,26 +89,24 @@ pub fn english(t: DateTime<Utc>, country: Country) -> String {
 
 /// [`english`] on the clocks of `tz` (UTC alone for `None`).
 pub fn english_in(t: DateTime<Utc>, tz: Option<Tz>) -> String {
-    let day = |d: &NaiveDateTime| format!("{} {}", d.day(), MONTHS_EN[d.month0() as usize]);
-    let clock = |d: &NaiveDateTime| format!("{:02}:{:02}", d.hour(), d.minute());
     let u = t.naive_utc();
     let Some(tz) = tz else {
-        return format!("{} {} at {} UTC", day(&u), t.year(), clock(&u));
+        return format!("{} {} at {} UTC", day_en(&u), t.year(), clock_en(&u));
     };
     let local = tz.from_utc_datetime(&u);
     let l = local.naive_local();
     let utc_day = if l.date() == u.date() {
         String::new()
     } else {
-        format!(", {}", day(&u))
+        format!(", {}", day_en(&u))
     };
     format!(
         "{} {} at {} {} ({} UTC{utc_day})",
-        day(&l),
+        day_en(&l),
         l.year(),
-        clock(&l),
+        clock_en(&l),
         local.format("%Z"),
-        clock(&u)
+        clock_en(&u)
     )
 }
 
@@ -125,27 +133,25 @@ pub fn english_on_the_border(t: DateTime<Utc>) -> String {
     };
     let (a, e) = (ca.from_utc_datetime(&u), us.from_utc_datetime(&u));
     let (al, el) = (a.naive_local(), e.naive_local());
-    let day = |d: &NaiveDateTime| format!("{} {}", d.day(), MONTHS_EN[d.month0() as usize]);
-    let clock = |d: &NaiveDateTime| format!("{:02}:{:02}", d.hour(), d.minute());
     let eastern_day = if el.date() == al.date() {
         String::new()
     } else {
-        format!(" on {}", day(&el))
+        format!(" on {}", day_en(&el))
     };
     let utc_day = if u.date() == al.date() {
         String::new()
     } else {
-        format!(", {}", day(&u))
+        format!(", {}", day_en(&u))
     };
     format!(
         "{} {} at {} {}, {} {}{eastern_day} ({} UTC{utc_day})",
-        day(&al),
+        day_en(&al),
         al.year(),
-        clock(&al),
+        clock_en(&al),
         a.format("%Z"),
-        clock(&el),
+        clock_en(&el),
         e.format("%Z"),
-        clock(&u)
+        clock_en(&u)
     )
 }
 
