@@ -182,6 +182,22 @@ mod tests {
         (centre, TransverseMercator::new(centre), grid)
     }
 
+    /// A zone of the cells of [`km_grid`] at (x, y) km from its centre.
+    fn km_zone(cells: &[(i32, i32)]) -> Zone {
+        let mut exceeded = Array2::from_elem((41, 41), false);
+        for &(x, y) in cells {
+            exceeded[[(y + 20) as usize, (x + 20) as usize]] = true;
+        }
+        Zone {
+            label: "z".into(),
+            country: None,
+            threshold: 1.0,
+            unit: "Sv",
+            exceeded,
+            largest: 1.0,
+        }
+    }
+
     #[test]
     fn the_reach_is_the_farthest_cell_from_its_nearest_source_measured_geodesically() {
         // 1 km cells centred on 45.07 N 66.75 W; two sources 20 km apart east–west; a zone of
@@ -193,23 +209,7 @@ mod tests {
             ("west".to_string(), at(-10_000.0, 0.0)),
             ("east".to_string(), at(10_000.0, 0.0)),
         ];
-        let cell = |x: f64, y: f64| {
-            let i = ((x - grid.x_m(0)) / 1000.0).round() as usize;
-            let j = ((y - grid.y_m(0)) / 1000.0).round() as usize;
-            (j, i)
-        };
-        let mut exceeded = Array2::from_elem((41, 41), false);
-        for (x, y) in [(15_000.0, 0.0), (-10_000.0, 12_000.0), (0.0, 1000.0)] {
-            exceeded[cell(x, y)] = true;
-        }
-        let zone = Zone {
-            label: "z".into(),
-            country: None,
-            threshold: 1.0,
-            unit: "Sv",
-            exceeded,
-            largest: 1.0,
-        };
+        let zone = km_zone(&[(15, 0), (-10, 12), (0, 1)]);
         let r = reach(&zone, &grid, &tm, &sources).unwrap();
         assert_eq!(r.source, "west");
         let want = geo::geodesic_distance_m(sources[0].1, at(-10_000.0, 12_000.0));
@@ -227,19 +227,7 @@ mod tests {
     /// sectors from the source.
     fn sectors_of(cells: &[(i32, i32)]) -> Vec<&'static str> {
         let (centre, tm, grid) = km_grid();
-        let mut exceeded = Array2::from_elem((41, 41), false);
-        for &(x, y) in cells {
-            exceeded[[(y + 20) as usize, (x + 20) as usize]] = true;
-        }
-        let zone = Zone {
-            label: "z".into(),
-            country: None,
-            threshold: 1.0,
-            unit: "Sv",
-            exceeded,
-            largest: 1.0,
-        };
-        reach(&zone, &grid, &tm, &[("s".into(), centre)])
+        reach(&km_zone(cells), &grid, &tm, &[("s".into(), centre)])
             .unwrap()
             .sectors
     }
