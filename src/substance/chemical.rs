@@ -35,6 +35,10 @@ pub struct Chemical {
     /// Other names it answers to: formulas, common names, spellings, military codes
     /// (`data/chem_aliases.csv`).
     pub aliases: Vec<String>,
+    /// Those of `aliases` that are molecular formulas (`COCl2`): a spelling in mixed case must
+    /// match them letter for letter, since CoCl₂ (cobalt chloride) is not COCl₂ (phosgene).
+    #[serde(skip)]
+    pub formulas: Vec<String>,
     pub cas: String,
     pub mw_g_per_mol: f64,
     /// Toxic-load exponent n in ∫Cⁿ dt.
@@ -58,10 +62,15 @@ impl Chemical {
 
     /// Whether `name` names this chemical: the same letters and digits, ignoring case and a
     /// trailing "gas", as its name, its name before a parenthesis (`Sarin` for `Sarin (GB)`) or
-    /// an alias (`Cl2`); or its CAS number (rules in `substance/names.rs`).
+    /// an alias (`Cl2`), where a formula written in mixed case must keep the formula's case
+    /// (`CoCl2` is not `COCl2`); or its CAS number (rules in `substance/names.rs`).
     pub fn matches(&self, name: &str) -> bool {
         let written = names::written_keys(name);
-        name.trim() == self.cas || self.names().any(|n| written.contains(&names::key(n)))
+        name.trim() == self.cas
+            || self.names().any(|n| {
+                written.contains(&names::key(n))
+                    && (!self.formulas.iter().any(|f| f == n) || names::same_formula(name, n))
+            })
     }
 }
 
@@ -91,6 +100,7 @@ pub(crate) fn parse_chemicals(
         out.push(Chemical {
             name: p.required_text(i, "chemical")?,
             aliases: vec![],
+            formulas: vec![],
             cas: p.text(row, c_cas).to_string(),
             mw_g_per_mol: p.number(i, "mw_g_per_mol", 1.0, 10_000.0)?,
             toxic_load_n: p.number(i, "toxic_load_n", 0.1, 10.0)?,

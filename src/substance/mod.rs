@@ -194,9 +194,11 @@ impl Library {
                 // gives one: "Cl2" and "7782-50-5" still mean the user's chlorine.
                 Some(slot) => {
                     let aliases = std::mem::take(&mut slot.aliases);
+                    let formulas = std::mem::take(&mut slot.formulas);
                     let cas = std::mem::take(&mut slot.cas);
                     *slot = c;
                     slot.aliases = aliases;
+                    slot.formulas = formulas;
                     if slot.cas.is_empty() {
                         slot.cas = cas;
                     }

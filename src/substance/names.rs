@@ -5,12 +5,15 @@
 //! A written name matches a chemical when its letters and digits, ignoring case, equal those of
 //! the chemical's name, of that name before a parenthesis (`Sarin` for `Sarin (GB)`) or of one of
 //! its aliases; a trailing "gas" or "vapour" is ignored ("chlorine gas"), subscript digits count
-//! as digits ("Cl₂"), and the CAS number matches too.
+//! as digits ("Cl₂"), and the CAS number matches too. A formula's case carries meaning (CoCl₂ is
+//! cobalt chloride, COCl₂ phosgene), so a name written in mixed case matches a formula alias only
+//! letter for letter; one written all in capitals or all in small letters ("CL2", "cocl2")
+//! matches it ignoring case.
 //!
 //! An unknown name is a *typo* when it is one edit (a letter added, dropped, changed, or two
-//! neighbours swapped) from a name or alias of five or more letters and digits. Shorter names are
-//! never compared this way: CO2, NO2 and HCl are one letter from SO2 and HCN but are other
-//! chemicals.
+//! neighbours swapped) from a name or alias of five or more letters and digits. Shorter names and
+//! formulas are never compared this way: CO2, NO2 and HCl are one letter from SO2 and HCN, and
+//! CH3NCS (methyl isothiocyanate) one from CH3NCO, but they are other chemicals.
 
 use super::chemical::Chemical;
 use super::table::{SubstanceError, Table};
@@ -28,6 +31,14 @@ const STATE_WORDS: [&str; 3] = ["gas", "vapour", "vapor"];
 
 /// The words of a name: runs of letters and digits, lower case, subscript digits as digits.
 fn words(name: &str) -> Vec<String> {
+    cased_words(name)
+        .into_iter()
+        .map(|w| w.to_ascii_lowercase())
+        .collect()
+}
+
+/// The words of a name as written: runs of letters and digits, subscript digits as digits.
+fn cased_words(name: &str) -> Vec<String> {
     let mut out = vec![];
     let mut word = String::new();
     for c in name.chars() {
@@ -36,7 +47,7 @@ fn words(name: &str) -> Vec<String> {
             c => c,
         };
         if c.is_ascii_alphanumeric() {
-            word.push(c.to_ascii_lowercase());
+            word.push(c);
         } else if !word.is_empty() {
             out.push(std::mem::take(&mut word));
         }
@@ -63,6 +74,20 @@ pub(crate) fn written_keys(name: &str) -> Vec<String> {
     keys
 }
 
+/// Whether a written name that has a formula's letters and digits, ignoring case and a trailing
+/// "gas", also has its case: always for a name written all in capitals or all in small letters
+/// ("CL2", "cocl2"), letter for letter for one in mixed case ("COCl2" yes, "CoCl2" no).
+pub(crate) fn same_formula(written: &str, formula: &str) -> bool {
+    let mut w = cased_words(written);
+    if w.len() > 1 && STATE_WORDS.contains(&w[w.len() - 1].to_ascii_lowercase().as_str()) {
+        w.pop();
+    }
+    let w = w.concat();
+    let mixed =
+        w.chars().any(|c| c.is_ascii_uppercase()) && w.chars().any(|c| c.is_ascii_lowercase());
+    !mixed || w == cased_words(formula).concat()
+}
+
 impl Chemical {
     /// Every name this chemical answers to: its name, that name before a parenthesis, and its
     /// aliases.
@@ -83,10 +108,12 @@ pub(crate) fn attach_aliases(
 ) -> Result<(), SubstanceError> {
     let t = Table::parse(file, text)?;
     let c_chem = t.col("chemical")?;
+    let c_kind = t.col("kind")?;
     for (i, row) in t.rows.iter().enumerate() {
         let alias = t.required_text(i, "alias")?;
         t.required_text(i, "source")?;
         let name = t.text(row, c_chem);
+        let formula = t.text(row, c_kind) == "formula";
         if let Some(other) = chemicals.iter().find(|c| c.matches(&alias)) {
             return Err(t.invalid(
                 i,
@@ -103,6 +130,9 @@ pub(crate) fn attach_aliases(
                 "a chemical listed in the properties table",
             ));
         };
+        if formula {
+            chem.formulas.push(alias.clone());
+        }
         chem.aliases.push(alias);
     }
     Ok(())
@@ -131,7 +161,7 @@ impl Library {
         }
         let written = written_keys(name);
         for c in &self.chemicals {
-            for n in c.names() {
+            for n in c.names().filter(|n| !c.formulas.iter().any(|f| f == n)) {
                 let k = key(n);
                 if k.len() >= MIN_TYPO_KEY_LEN
                     && written.iter().any(|w| strsim::osa_distance(w, &k) == 1)
@@ -147,7 +177,12 @@ impl Library {
         let mentions = self.chemicals.iter().find(|c| {
             c.names().any(|n| {
                 let nw = words(n);
-                key(n).len() >= MIN_WORD_KEY_LEN && w.windows(nw.len()).any(|s| s == nw)
+                key(n).len() >= MIN_WORD_KEY_LEN
+                    && w.windows(nw.len()).enumerate().any(|(i, s)| {
+                        s == nw
+                            && (!c.formulas.iter().any(|f| f == n)
+                                || same_formula(&cased_words(name)[i..i + nw.len()].join(" "), n))
+                    })
             })
         });
         ChemicalName::Unknown { mentions }
@@ -228,6 +263,51 @@ mod tests {
         for other in ["gas", "SF6 tracer", "chlorine dioxide", "CO2", "NO2", "HCl"] {
             assert_eq!(canonical(other), None, "{other}");
         }
+    }
+
+    /// Found by review: "CoCl2" (cobalt chloride) named phosgene, COCl2, since names were
+    /// compared ignoring case.
+    #[test]
+    fn a_formula_in_mixed_case_names_a_chemical_only_letter_for_letter() {
+        for (written, chemical) in [
+            ("COCl2", Some("Phosgene")),
+            ("COCL2", Some("Phosgene")),
+            ("cocl2", Some("Phosgene")),
+            ("COCl2 gas", Some("Phosgene")),
+            ("CL2 gas", Some("Chlorine")),
+            ("CoCl2", None),
+            ("CoCl2 gas", None),
+            ("Cl2", Some("Chlorine")),
+            ("CL2", Some("Chlorine")),
+            ("cl2", Some("Chlorine")),
+            ("cL2", None),
+            ("Nh3", None),
+            ("Hcn", None),
+            // Names, codes and spellings still ignore case.
+            ("CHLORINE", Some("Chlorine")),
+            ("cHlOrInE", Some("Chlorine")),
+            ("Gb", Some("Sarin (GB)")),
+        ] {
+            assert_eq!(canonical(written), chemical, "{written}");
+        }
+        let lib = Library::embedded();
+        assert!(
+            matches!(
+                lib.chemical_name("CoCl2"),
+                ChemicalName::Unknown { mentions: None }
+            ),
+            "{:?}",
+            lib.chemical_name("CoCl2")
+        );
+        let ChemicalName::Unknown { mentions } = lib.chemical_name("COCl2 in nitrogen") else {
+            panic!()
+        };
+        assert_eq!(mentions.map(|c| c.name.as_str()), Some("Phosgene"));
+        // A formula one letter from another is another chemical, not a typo.
+        assert!(matches!(
+            lib.chemical_name("CH3NCS"),
+            ChemicalName::Unknown { .. }
+        ));
     }
 
     #[test]

@@ -323,6 +323,7 @@ pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, 
         chemicals.push(Chemical {
             name: c.text("name", &ch.name),
             aliases: vec![],
+            formulas: vec![],
             cas: ch.cas,
             mw_g_per_mol: c.range("mw_g_per_mol", ch.mw_g_per_mol, 1.0, 1e4),
             toxic_load_n: c.range("toxic_load_n", ch.toxic_load_n, 0.1, 10.0),
