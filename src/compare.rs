@@ -5,7 +5,8 @@
 //! every town; and each species' peak concentration and peak time-integrated concentration.
 //!
 //! Each option's own outputs (grids, zones, alerts, map) are written to `<dir>/<file stem>/`,
-//! and the table to `<dir>/compare.csv` and `<dir>/compare.json`. A metric an option does not
+//! the table to `<dir>/compare.csv` and `<dir>/compare.json`, and, when two or more options
+//! draw a map, those maps side by side on one sheet, `<dir>/compare.png` (`map_sheet`). A metric an option does not
 //! have (a zone it never reaches) is 0 where it is an area, population or reach, and empty
 //! otherwise.
 
@@ -15,11 +16,13 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::impact::summary::NEGLIGIBLE_DOSE_SV;
+use crate::output::map_sheet::{sheet_png, Panel};
 use crate::output::staging::{check_output_dir, Staging};
 use crate::output::summary::RunSummary;
 use crate::output::{write_bytes_atomically, OutputError};
 use crate::run::{
     output_names, simulate_with_progress, stage_outputs, summarise, RunError, RunOptions,
+    StagedOutputs,
 };
 use crate::scenario::{Scenario, ScenarioError};
 
@@ -55,8 +58,9 @@ impl CompareError {
     }
 }
 
-/// What `plume compare` writes into its directory, beside the options' subfolders.
-const COMPARE_OUTPUTS: [&str; 2] = ["compare.csv", "compare.json"];
+/// What `plume compare` writes into its directory, beside the options' subfolders; the sheet
+/// of maps only when two or more options draw a map.
+const COMPARE_OUTPUTS: [&str; 3] = ["compare.csv", "compare.json", "compare.png"];
 
 /// One compared quantity across the options.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -83,6 +87,9 @@ pub struct Comparison {
     pub rows: Vec<Row>,
     /// Each option's run summary (its outputs, warnings and full consequence summary).
     pub runs: Vec<RunSummary>,
+    /// The sheet of the options' maps side by side (`compare.png`), where two or more draw one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub map_sheet: Option<String>,
 }
 
 /// Each option's output folder, `dir/<file stem>`; two files of the same stem are an error.
@@ -156,19 +163,67 @@ pub fn compare_files(
         ));
         staged.push(outputs);
     }
-    let comparison = compare(runs);
+    let mut comparison = compare(runs);
     let mut staging = Staging::new(dir)?;
     write_bytes_atomically(
         &staging.stage(COMPARE_OUTPUTS[0]),
         comparison.to_csv().as_bytes(),
     )?;
+    let panels = map_panels(files, &comparison, &staged)?;
+    if panels.len() >= 2 {
+        comparison.map_sheet = Some(dir.join(COMPARE_OUTPUTS[2]).display().to_string());
+    }
     let json = serde_json::to_vec_pretty(&comparison).expect("a comparison serialises");
     write_bytes_atomically(&staging.stage(COMPARE_OUTPUTS[1]), &json)?;
+    if panels.len() >= 2 {
+        let title = format!(
+            "{} options, the baseline first: each map keeps its own colour bar and extent",
+            panels.len()
+        );
+        let png = sheet_png(&title, &panels).map_err(|message| OutputError::Image {
+            path: dir.join(COMPARE_OUTPUTS[2]),
+            message,
+        })?;
+        write_bytes_atomically(&staging.stage(COMPARE_OUTPUTS[2]), &png)?;
+    }
     for outputs in staged {
         outputs.commit()?;
     }
     staging.commit(&COMPARE_OUTPUTS)?;
     Ok(comparison)
+}
+
+/// The map of every option that draws one, read back from its staging folder, each named by
+/// its place ("Baseline", "Option 2", …), file and scenario name.
+fn map_panels(
+    files: &[PathBuf],
+    comparison: &Comparison,
+    staged: &[StagedOutputs],
+) -> Result<Vec<Panel>, CompareError> {
+    let mut panels = vec![];
+    for (k, (outputs, file)) in staged.iter().zip(files).enumerate() {
+        let Some(path) = outputs.staged_path("map.png") else {
+            continue;
+        };
+        let place = if k == 0 {
+            "Baseline".to_string()
+        } else {
+            format!("Option {}", k + 1)
+        };
+        let stem = file
+            .file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+        let name = format!("{place}: {stem} — {}", comparison.options[k]);
+        let bytes = std::fs::read(&path).map_err(|e| OutputError::Image {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        panels.push(
+            Panel::from_png(&name, &bytes)
+                .map_err(|message| OutputError::Image { path, message })?,
+        );
+    }
+    Ok(panels)
 }
 
 /// Collects, in first-seen order, the keys `keys` gives for each run.
@@ -377,6 +432,7 @@ pub fn compare(runs: Vec<RunSummary>) -> Comparison {
         files: runs.iter().map(|r| r.scenario_file.clone()).collect(),
         rows,
         runs,
+        map_sheet: None,
     }
 }
 
@@ -562,6 +618,7 @@ mod tests {
                 row("zone x: area", "km2", values[2]),
             ],
             runs: vec![],
+            map_sheet: None,
         }
     }
 

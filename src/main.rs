@@ -101,8 +101,8 @@ enum Command {
         /// Scenario files (TOML): the baseline first, then the options.
         #[arg(required = true, num_args = 2..)]
         files: Vec<PathBuf>,
-        /// Folder for compare.csv, compare.json and each option's outputs (in a subfolder
-        /// named after its file).
+        /// Folder for compare.csv, compare.json, compare.png (the options' maps side by side)
+        /// and each option's outputs (in a subfolder named after its file).
         #[arg(long, short, default_value = "out/compare")]
         output: PathBuf,
         #[command(flatten)]
@@ -295,6 +295,9 @@ fn main() -> ExitCode {
                         say!("{}", c.to_text());
                         sayln!("wrote {}", output.join("compare.csv").display());
                         sayln!("wrote {}", output.join("compare.json").display());
+                        if let Some(sheet) = &c.map_sheet {
+                            sayln!("wrote {sheet}");
+                        }
                     }
                     ExitCode::SUCCESS
                 }

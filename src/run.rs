@@ -605,6 +605,11 @@ impl StagedOutputs {
         self.staging.final_paths()
     }
 
+    /// Where the output `name` is until the commit, if this run wrote it.
+    pub fn staged_path(&self, name: &str) -> Option<PathBuf> {
+        self.staging.staged_path(name)
+    }
+
     /// Moves the outputs into place and removes the earlier run's that this one did not write
     /// ([`Staging::commit`]); returns their paths.
     pub fn commit(self) -> Result<Vec<PathBuf>, OutputError> {

@@ -96,6 +96,59 @@ fn halving_the_release_halves_every_dose_and_peak_and_never_grows_a_zone() {
     assert!(text.contains("-50 %"), "{text}");
 }
 
+/// Found by review: a planner had one map per option, in as many folders, and no picture of
+/// the options side by side.
+#[test]
+fn the_options_maps_are_side_by_side_on_one_sheet_until_they_draw_none() {
+    use plume::output::map_sheet::{layout, Panel};
+    let dir = tempfile::tempdir().unwrap();
+    let with_maps = |stem: &str, scale: f64| {
+        let path = option_file(dir.path(), stem, scale);
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("formats = [\"json\"]", "formats = [\"json\", \"png\"]");
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let files = [with_maps("baseline", 1.0), with_maps("half", 0.5)];
+    let out = dir.path().join("cmp");
+    let c = compare_files(&files, &out, &RunOptions::default()).unwrap();
+    assert_eq!(
+        c.map_sheet.as_deref(),
+        Some(out.join("compare.png").to_str().unwrap())
+    );
+    let read = |path: PathBuf| Panel::from_png("", &std::fs::read(path).unwrap()).unwrap();
+    let maps = [
+        read(out.join("baseline").join("map.png")),
+        read(out.join("half").join("map.png")),
+    ];
+    let sheet = read(out.join("compare.png"));
+    let (origins, w, h) = layout(&maps);
+    assert_eq!((sheet.width, sheet.height), (w, h));
+    assert_eq!(w, 12 + 2 * (maps[0].width.max(maps[1].width) + 12));
+    // Each option's map, pixel for pixel, in its place: the baseline left, the option right.
+    for (m, &(x, y)) in maps.iter().zip(&origins) {
+        let row = (m.width * 3) as usize;
+        for r in (0..m.height).step_by(7) {
+            let at = (((y + r) * w + x) * 3) as usize;
+            assert!(
+                sheet.rgb[at..at + row] == m.rgb[r as usize * row..(r as usize + 1) * row],
+                "row {r} at ({x}, {y})"
+            );
+        }
+    }
+    assert!(origins[1].0 > origins[0].0 && origins[1].1 == origins[0].1);
+    // Options that draw no map leave no sheet behind, not an older one.
+    let files = [
+        option_file(dir.path(), "baseline", 1.0),
+        option_file(dir.path(), "half", 0.5),
+    ];
+    let c = compare_files(&files, &out, &RunOptions::default()).unwrap();
+    assert_eq!(c.map_sheet, None);
+    assert!(!out.join("compare.png").exists());
+    assert!(out.join("compare.csv").is_file());
+}
+
 #[test]
 fn a_comparison_needs_two_files_with_different_names() {
     let dir = tempfile::tempdir().unwrap();

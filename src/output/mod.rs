@@ -15,6 +15,7 @@ pub mod map;
 mod map_hazard;
 mod map_marks;
 mod map_panel;
+pub mod map_sheet;
 pub mod netcdf;
 pub mod staging;
 mod strings;

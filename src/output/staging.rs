@@ -155,6 +155,14 @@ impl Staging {
         self.folder.path().join(name)
     }
 
+    /// Where the output `name` is until the commit, if it was staged.
+    pub fn staged_path(&self, name: &str) -> Option<PathBuf> {
+        self.staged
+            .iter()
+            .any(|n| n == name)
+            .then(|| self.folder.path().join(name))
+    }
+
     /// Where the output `name` will be once committed.
     pub fn final_path(&self, name: &str) -> PathBuf {
         self.dir.join(name)
