@@ -18,6 +18,7 @@ use plotters::style::colors::colormaps::ViridisRGB;
 use super::font::ensure_font;
 use super::map_hazard::{hazard, scale_position, scale_range};
 pub use super::map_hazard::{Hazard, MapCriterion, Scale};
+use super::map_labels::{place_labels, Mark};
 use super::map_marks;
 use super::map_panel::{colour_bar, legend, Key};
 use super::zones::MappedZone;
@@ -219,26 +220,13 @@ pub fn render(
         let inside = |lon: f64, lat: f64| {
             (lon_lo..=lon_hi).contains(&lon) && (lat_lo..=lat_hi).contains(&lat)
         };
-        for t in region
+        let mut towns: Vec<_> = region
             .towns
             .iter()
             .filter(|t| inside(t.location.lon, t.location.lat))
-        {
-            let p = (t.location.lon, t.location.lat);
-            chart
-                .draw_series([EmptyElement::at(p)
-                    + Circle::new((0, 0), 3, BLACK.filled())
-                    + Text::new(t.name.clone(), (5, -12), ("sans-serif", 13))])
-                .map_err(|e| e.to_string())?;
-        }
-        for s in &scenario.sources {
-            let p = (s.location.lon, s.location.lat);
-            chart
-                .draw_series([EmptyElement::at(p)
-                    + TriangleMarker::new((0, 0), 8, RED.filled())
-                    + Text::new(s.name.clone(), (8, 2), ("sans-serif", 14))])
-                .map_err(|e| e.to_string())?;
-        }
+            .collect();
+        towns.sort_by(|a, b| b.population.total_cmp(&a.population));
+        draw_places(&mut chart, &scenario.sources, &towns)?;
         chart
             .configure_mesh()
             .disable_mesh()
@@ -298,6 +286,64 @@ pub fn render(
         root.present().map_err(|e| e.to_string())?;
     }
     encode_png(&buf, w, h)
+}
+
+/// The sources (red triangles) and towns (dots) with their names, placed by `map_labels` so
+/// that no name covers another or a marker: sources first, then `towns` in their order
+/// (largest first).
+fn draw_places(
+    chart: &mut Chart,
+    sources: &[crate::source::Source],
+    towns: &[&crate::geo::jurisdiction::Town],
+) -> Result<(), String> {
+    const SOURCE_FONT: u32 = 14;
+    const TOWN_FONT: u32 = 13;
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let pixel = |p: LatLon| {
+        let (x, y) = chart.backend_coord(&(p.lon, p.lat));
+        (x - xs.start, y - ys.start)
+    };
+    let size = |text: &str, font: u32| {
+        ("sans-serif", font)
+            .into_font()
+            .box_size(text)
+            .map(|(w, h)| (w as i32, h as i32))
+            .map_err(|e| e.to_string())
+    };
+    let mut marks = vec![];
+    for s in sources {
+        marks.push(Mark {
+            at: pixel(s.location),
+            radius_px: 8,
+            size_px: size(&s.name, SOURCE_FONT)?,
+            right_px: (8, 2),
+        });
+    }
+    for t in towns {
+        marks.push(Mark {
+            at: pixel(t.location),
+            radius_px: 3,
+            size_px: size(&t.name, TOWN_FONT)?,
+            right_px: (5, -12),
+        });
+    }
+    let offsets = place_labels(&marks, (xs.end - xs.start, ys.end - ys.start));
+    let (source_offsets, town_offsets) = offsets.split_at(sources.len());
+    for (t, &off) in towns.iter().zip(town_offsets) {
+        chart
+            .draw_series([EmptyElement::at((t.location.lon, t.location.lat))
+                + Circle::new((0, 0), 3, BLACK.filled())
+                + Text::new(t.name.clone(), off, ("sans-serif", TOWN_FONT))])
+            .map_err(|e| e.to_string())?;
+    }
+    for (s, &off) in sources.iter().zip(source_offsets) {
+        chart
+            .draw_series([EmptyElement::at((s.location.lon, s.location.lat))
+                + TriangleMarker::new((0, 0), 8, RED.filled())
+                + Text::new(s.name.clone(), off, ("sans-serif", SOURCE_FONT))])
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 pub(crate) type Chart<'a, 'b> = ChartContext<

@@ -13,6 +13,7 @@ pub mod local_time;
 pub mod lock;
 pub mod map;
 mod map_hazard;
+mod map_labels;
 mod map_marks;
 mod map_panel;
 pub mod map_sheet;
