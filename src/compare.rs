@@ -239,6 +239,13 @@ fn union<'a>(runs: &'a [RunSummary], keys: impl Fn(&'a RunSummary) -> Vec<String
     seen
 }
 
+/// Which of a town's AEGL tiers a row compares.
+#[derive(Clone, Copy)]
+enum TownTiers {
+    Outdoors,
+    Indoors,
+}
+
 /// The unit of a rank (action level, AEGL tier): dimensionless, compared as "1→2".
 const RANK: &str = "1";
 
@@ -379,6 +386,9 @@ pub fn compare(runs: Vec<RunSummary>) -> Comparison {
             };
         push("effective dose 4 d", "Sv", &|t| t.effective_4d_sv);
         push("effective dose 7 d", "Sv", &|t| t.effective_7d_sv);
+        push("effective dose 7 d sheltered", "Sv", &|t| {
+            t.effective_7d_sheltered_sv
+        });
         push("thyroid dose 7 d", "Sv", &|t| t.thyroid_7d_sv);
         push("child thyroid dose 7 d", "Sv", &|t| t.thyroid_child_7d_sv);
         push("action level", RANK, &|t| t.action_level.map(f64::from));
@@ -388,14 +398,22 @@ pub fn compare(runs: Vec<RunSummary>) -> Comparison {
                 .unwrap_or_default()
         });
         for chem in chemicals {
-            push(&format!("{chem} AEGL tier"), RANK, &|t| {
-                Some(
-                    t.aegl_tiers
-                        .iter()
-                        .find(|(c, _)| *c == chem)
-                        .map_or(0.0, |(_, tier)| f64::from(*tier)),
-                )
-            });
+            for (what, tiers) in [
+                ("AEGL tier", TownTiers::Outdoors),
+                ("AEGL tier indoors", TownTiers::Indoors),
+            ] {
+                push(&format!("{chem} {what}"), RANK, &|t| {
+                    let list = match tiers {
+                        TownTiers::Outdoors => &t.aegl_tiers,
+                        TownTiers::Indoors => &t.aegl_tiers_indoors,
+                    };
+                    Some(
+                        list.iter()
+                            .find(|(c, _)| *c == chem)
+                            .map_or(0.0, |(_, tier)| f64::from(*tier)),
+                    )
+                });
+            }
         }
     }
     let species = union(&runs, |r| {

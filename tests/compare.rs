@@ -71,6 +71,11 @@ fn halving_the_release_halves_every_dose_and_peak_and_never_grows_a_zone() {
         doses >= 3 && peaks == 4 && zones >= 3,
         "{doses} {peaks} {zones}"
     );
+    // What sheltering changes at each town is a row too (and halves with the rest, above).
+    assert!(c
+        .rows
+        .iter()
+        .any(|r| r.metric.ends_with(": effective dose 7 d sheltered") && r.values[0] > Some(0.0)));
     // The US PAG zone (Maine) is reached by the baseline.
     assert!(c.rows.iter().any(|r| r.metric
         == "zone US_EPA_PAG_2017 shelter_or_evacuate: area in US-ME"

@@ -487,6 +487,56 @@ fn towns_sharing_a_border_cell_are_each_judged_and_counted_as_their_own_country(
     assert_eq!(counted, [("US-ME", &"Van Buren".to_string())]);
 }
 
+/// A town's line says what sheltering changes there: its 7-day dose indoors takes each
+/// pathway's own shelter factor, and its AEGL tier indoors stands beside the outdoor one.
+#[test]
+fn a_towns_sheltered_dose_and_indoor_aegl_tier_stand_beside_the_outdoor_ones() {
+    let g = grid(1, 1, 4000.0, 0.0, 0.0, vec![3600.0]);
+    let tm = TransverseMercator::new(LatLon::new(47.160, -67.930));
+    let j = Region::embedded().tag_grid(&g, &tm);
+    let windows = vec![2.0 * DAY, 4.0 * DAY, 7.0 * DAY, 365.25 * DAY];
+    let e = |v: f64| Array3::from_elem((4, 1, 1), v);
+    let dose = RadiologicalDose {
+        windows_s: windows,
+        inhalation_sv: e(0.002),
+        cloudshine_sv: e(0.010),
+        groundshine_sv: e(0.004),
+        thyroid_sv: e(0.0),
+        thyroid_child_sv: e(0.0),
+        by_nuclide: vec![],
+        shelter: ShelterFactors {
+            cloudshine: 0.6,
+            groundshine: 0.3,
+            inhalation: 0.5,
+        },
+    };
+    let imp = assess_radiological(&dose, &j, radiological_criteria()).unwrap();
+    let lib = Library::embedded();
+    let chlorine = lib.chemical("Chlorine").unwrap();
+    let tier = |k: u8| ndarray::Array2::from_elem((1, 1), k);
+    let chem = plume::impact::ChemicalImpact {
+        chemical: chlorine.name.clone(),
+        mw_g_per_mol: chlorine.mw_g_per_mol,
+        duration_s: 3600.0,
+        thresholds: [None, None, None],
+        tier: tier(3),
+        zones: vec![],
+        sheltered_tier: tier(1),
+        sheltered_zones: vec![],
+    };
+    let s = summarise(Some((&imp, &dose)), &[chem], &j, lib, &[]);
+    let town = s.towns.iter().find(|t| t.town == "Van Buren").unwrap();
+    assert!((town.effective_7d_sv.unwrap() - 0.016).abs() < 1e-15);
+    // 0.5 × 2 + 0.6 × 10 + 0.3 × 4 mSv.
+    assert!((town.effective_7d_sheltered_sv.unwrap() - 0.0082).abs() < 1e-15);
+    assert_eq!(town.aegl_tiers, [("Chlorine".to_string(), 3)]);
+    assert_eq!(town.aegl_tiers_indoors, [("Chlorine".to_string(), 1)]);
+    let text = s.to_text();
+    let line = text.lines().find(|l| l.contains("town Van Buren")).unwrap();
+    assert!(line.contains("(7 d sheltered)"), "{line}");
+    assert!(line.contains("Chlorine AEGL tier 3 (indoors 1)"), "{line}");
+}
+
 /// Every town of `sites.csv` lies, by the bundled outlines, in the country its row names, and in
 /// Maine or New Brunswick.
 #[test]

@@ -62,6 +62,10 @@ pub struct TownExposure {
     /// Projected outdoor effective dose over 4 and 7 days (Sv), if nuclides were released.
     pub effective_4d_sv: Option<f64>,
     pub effective_7d_sv: Option<f64>,
+    /// The same over 7 days for someone sheltering indoors the whole time, with the run's
+    /// shelter factors (`consequence.shelter_*`), so that a planner sees what sheltering
+    /// changes at the town (Sv).
+    pub effective_7d_sheltered_sv: Option<f64>,
     /// Committed adult thyroid dose from inhalation over 7 days (Sv).
     pub thyroid_7d_sv: Option<f64>,
     /// Committed thyroid dose of a 1-year-old child from inhalation over 7 days (Sv).
@@ -70,6 +74,9 @@ pub struct TownExposure {
     pub action_level: Option<i8>,
     /// Highest AEGL tier exceeded, per chemical.
     pub aegl_tiers: Vec<(String, u8)>,
+    /// Highest AEGL tier exceeded indoors (closed buildings, the run's air change rate and
+    /// shelter exit), per chemical of `aegl_tiers`, 0 where none is.
+    pub aegl_tiers_indoors: Vec<(String, u8)>,
     /// When the plume reaches the town ([`super::arrival`]; filled in by the consequence run).
     pub arrival: Option<Arrival>,
 }
@@ -129,6 +136,9 @@ impl Summary {
             if let (Some(e4), Some(e7)) = (t.effective_4d_sv, t.effective_7d_sv) {
                 parts.push(format!("{} (4 d), {} (7 d)", dose_text(e4), dose_text(e7)));
             }
+            if let Some(e) = t.effective_7d_sheltered_sv {
+                parts.push(format!("{} (7 d sheltered)", dose_text(e)));
+            }
             if let Some(th) = t.thyroid_7d_sv {
                 parts.push(format!("thyroid {}", dose_text(th)));
             }
@@ -139,7 +149,12 @@ impl Summary {
                 parts.push(action_words(a, t.jurisdiction).to_string());
             }
             for (c, tier) in &t.aegl_tiers {
-                parts.push(format!("{c} AEGL tier {tier}"));
+                let indoors = t
+                    .aegl_tiers_indoors
+                    .iter()
+                    .find(|(ci, _)| ci == c)
+                    .map_or(0, |&(_, k)| k);
+                parts.push(format!("{c} AEGL tier {tier} (indoors {indoors})"));
             }
             if let Some(a) = &t.arrival {
                 parts.push(format!("plume arrives {}", a.from_local));
@@ -538,6 +553,7 @@ fn site_exposures<'a>(
 #[derive(Clone, Copy)]
 enum Of {
     Effective,
+    ShelteredEffective,
     Thyroid,
     ChildThyroid,
 }
@@ -565,6 +581,12 @@ fn town_exposures(
                             + d.cloudshine_sv[[w, j, i]]
                             + d.groundshine_sv[[w, j, i]]
                     }
+                    Of::ShelteredEffective => {
+                        let f = d.shelter;
+                        d.inhalation_sv[[w, j, i]] * f.inhalation
+                            + d.cloudshine_sv[[w, j, i]] * f.cloudshine
+                            + d.groundshine_sv[[w, j, i]] * f.groundshine
+                    }
                 })
             })
         };
@@ -574,6 +596,7 @@ fn town_exposures(
             population: town.population,
             effective_4d_sv: dose_at(4.0 * day, Of::Effective),
             effective_7d_sv: dose_at(7.0 * day, Of::Effective),
+            effective_7d_sheltered_sv: dose_at(7.0 * day, Of::ShelteredEffective),
             thyroid_7d_sv: dose_at(7.0 * day, Of::Thyroid),
             thyroid_child_7d_sv: dose_at(7.0 * day, Of::ChildThyroid),
             action_level: radiological.map(|(imp, _)| {
@@ -588,6 +611,11 @@ fn town_exposures(
                 .iter()
                 .filter(|c| c.tier[[j, i]] > 0)
                 .map(|c| (c.chemical.clone(), c.tier[[j, i]]))
+                .collect(),
+            aegl_tiers_indoors: chemical
+                .iter()
+                .filter(|c| c.tier[[j, i]] > 0)
+                .map(|c| (c.chemical.clone(), c.sheltered_tier[[j, i]]))
                 .collect(),
             arrival: None,
         };
