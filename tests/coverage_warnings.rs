@@ -51,6 +51,59 @@ fn a_cloud_still_over_the_grid_at_the_end_is_reported() {
     assert!(!any(&long, "still over the grid"), "{long:?}");
 }
 
+/// Found by review: a cut-off plume ends on the map in a straight front with nothing to say
+/// that the hazard goes on; the map now says so in red at the head of its legend.
+#[test]
+fn a_map_of_a_run_cut_off_says_so_and_one_of_a_whole_run_does_not() {
+    let note_pixels = |duration_s: f64| {
+        let text = common::CalaisChlorine {
+            extent_m: 40_000.0,
+            duration_s,
+            layers_m: "[[0, 3]]",
+            rate_kg_s: 5.0,
+            ..Default::default()
+        }
+        .text()
+            + "[output]\nformats = [\"png\"]\n";
+        let s = Scenario::parse(&text, Path::new("coverage.toml")).unwrap();
+        let sim = simulate(&s, &RunOptions::default()).unwrap();
+        let cut = plume::impact::coverage::cut_off(&s, &sim.fields);
+        let dir = tempfile::tempdir().unwrap();
+        plume::run::write_outputs(&s, &sim, dir.path()).unwrap();
+        let file = std::fs::File::open(dir.path().join("map.png")).unwrap();
+        let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+            .read_info()
+            .unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        // The note's red (178, 24, 43), anti-aliased on white, in the side panel (250 px wide):
+        // the zone keys there are pure red, orange and yellow (red 255), the colour bar viridis.
+        let w = info.width as usize;
+        let red = buf[..info.buffer_size()]
+            .chunks(3)
+            .enumerate()
+            .filter(|(k, p)| {
+                let (r, g, b) = (p[0] as i32, p[1] as i32, p[2] as i32);
+                k % w >= w - 250 && (100..=230).contains(&r) && r - g > 60 && r - b > 50
+            })
+            .count();
+        (cut, red)
+    };
+    let (cut, red) = note_pixels(2400.0);
+    let cut = cut.expect("the cloud is 2–7 km out after 40 min");
+    // The Gaussian plume keeps no budget: judged by the ground layer's amount.
+    assert!(!cut.of_release && cut.percent > 5.0, "{cut:?}");
+    assert!(
+        cut.map_note().contains("still in the air over the map"),
+        "{}",
+        cut.map_note()
+    );
+    assert!(red > 50, "{red} note pixels");
+    let (cut, red) = note_pixels(10_800.0);
+    assert_eq!(cut, None);
+    assert_eq!(red, 0);
+}
+
 #[test]
 fn consequences_from_a_layer_aloft_and_an_empty_run_are_reported() {
     let aloft = warnings(20_000.0, 3600.0, "[[100, 200]]", 5.0);

@@ -435,6 +435,7 @@ fn probability_map(scenario: &Scenario, e: &Ensemble) -> Result<Vec<u8>, String>
             })
             .collect(),
         // Each member has its own weather.
+        note: None,
         wind: None,
     };
     render(scenario, &e.grid, &e.projection, &content)

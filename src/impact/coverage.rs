@@ -31,17 +31,8 @@ pub fn warnings<'a>(
             ));
         }
     }
-    // Only once every release has stopped: a release still running at the end is the period
-    // the user asked about, and its plume may be steady.
-    let released_until_s = scenario
-        .sources
-        .iter()
-        .map(|s| s.end_s())
-        .fold(0.0, f64::max);
-    if released_until_s < scenario.duration_s {
-        if let Some(w) = still_airborne(fields, released_until_s) {
-            out.push(w);
-        }
+    if let Some(cut) = cut_off(scenario, fields) {
+        out.push(cut.warning());
     }
     if let Some(l) = fields.grid.layers.first() {
         if !(l.bottom_m..=l.top_m).contains(&BREATHING_HEIGHT_M) {
@@ -72,7 +63,72 @@ fn touches_edge(z: &Zone) -> bool {
     row(0) || row(ny - 1) || column(0) || column(nx - 1)
 }
 
-/// A warning when, for some species, more than [`STILL_AIRBORNE_FRACTION`] of what was released
+/// A cloud still over the grid when the run ends: its zones and doses may still grow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CutOff {
+    /// The species still there.
+    pub species: String,
+    /// How much is still there (per cent): of what was released, by the model's budget
+    /// (`of_release`), else of the most the lowest layer held after the releases stopped.
+    pub percent: f64,
+    pub of_release: bool,
+}
+
+impl CutOff {
+    /// The run's warning, naming the setting that fixes it.
+    pub fn warning(&self) -> String {
+        let how_much = if self.of_release {
+            format!(
+                "{:.0} % of what was released is still in the air over the domain",
+                self.percent
+            )
+        } else {
+            format!(
+                "its last interval holds {:.0} % of the most it held in the lowest layer after the release stopped",
+                self.percent
+            )
+        };
+        format!(
+            "{} is still over the grid when the run ends ({how_much}): zones and doses may still grow; lengthen scenario.duration_s",
+            self.species
+        )
+    }
+
+    /// The note a map carries, so that a plume that ends in a straight front is not read as
+    /// the whole hazard.
+    pub fn map_note(&self) -> String {
+        let what = if self.of_release {
+            format!(
+                "{:.0} % of the {} released still in the air over the map",
+                self.percent, self.species
+            )
+        } else {
+            format!(
+                "{} still in the air over the map ({:.0} % of the most the ground layer held after the release stopped)",
+                self.species, self.percent
+            )
+        };
+        format!(
+            "The run ends with {what}: the hazard is drawn only as far as the cloud had gone, and zones may still grow. Lengthen the run."
+        )
+    }
+}
+
+/// Whether the cloud of a release that has stopped is still over the grid when the run ends;
+/// never while a release is still running at the end (that is the period the user asked
+/// about, and its plume may be steady).
+pub fn cut_off(scenario: &Scenario, fields: &Fields) -> Option<CutOff> {
+    let released_until_s = scenario
+        .sources
+        .iter()
+        .map(|s| s.end_s())
+        .fold(0.0, f64::max);
+    (released_until_s < scenario.duration_s)
+        .then(|| still_airborne(fields, released_until_s))
+        .flatten()
+}
+
+/// The cut-off when, for some species, more than [`STILL_AIRBORNE_FRACTION`] of what was released
 /// is still in the air over the grid when the run ends (by the model's budget, where it keeps
 /// one: found by review, a 90 t chlorine rupture cut off 17 km out by a 2 h run, all of it
 /// still airborne, gave no warning, because its slumped dense cloud had put far more in the
@@ -84,17 +140,17 @@ fn touches_edge(z: &Zone) -> bool {
 /// after the releases, not over the run: while a dense gas is released its slumped near field
 /// puts a hundred times the later amount into the ground layer (found by review: a night-time
 /// chlorine cloud cut short 14 km out by the run's end held 0.9 % of the run's largest).
-fn still_airborne(fields: &Fields, released_until_s: f64) -> Option<String> {
+fn still_airborne(fields: &Fields, released_until_s: f64) -> Option<CutOff> {
     let grid = &fields.grid;
     for s in &fields.species {
         if let Some(b) = s.budget.as_ref().filter(|b| b.released > 0.0) {
             let share = b.airborne / b.released;
             if share > STILL_AIRBORNE_FRACTION {
-                return Some(format!(
-                    "{} is still over the grid when the run ends ({:.0} % of what was released is still in the air over the domain): zones and doses may still grow; lengthen scenario.duration_s",
-                    s.species.name,
-                    100.0 * share
-                ));
+                return Some(CutOff {
+                    species: s.species.name.clone(),
+                    percent: 100.0 * share,
+                    of_release: true,
+                });
             }
         }
         let c = &s.concentration;
@@ -113,11 +169,11 @@ fn still_airborne(fields: &Fields, released_until_s: f64) -> Option<String> {
         let most = amounts[first_after..].iter().cloned().fold(0.0, f64::max);
         let last = amounts[nt - 1];
         if most > 0.0 && last > STILL_AIRBORNE_FRACTION * most {
-            return Some(format!(
-                "{} is still over the grid when the run ends (its last interval holds {:.0} % of the most it held in the lowest layer after the release stopped): zones and doses may still grow; lengthen scenario.duration_s",
-                s.species.name,
-                100.0 * last / most
-            ));
+            return Some(CutOff {
+                species: s.species.name.clone(),
+                percent: 100.0 * last / most,
+                of_release: false,
+            });
         }
     }
     None

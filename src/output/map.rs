@@ -61,6 +61,9 @@ pub struct MapContent {
     pub field: Option<Hazard>,
     /// Drawn in order, so the last is on top.
     pub outlines: Vec<Outline>,
+    /// What the reader must know before reading the field (a run cut off with its cloud still
+    /// over the map), at the head of the legend in red.
+    pub note: Option<String>,
     /// The wind the release began in, drawn as an arrow; `None` where no one wind stands for
     /// the map (an ensemble's).
     pub wind: Option<ReleaseWind>,
@@ -104,6 +107,7 @@ pub fn map_png(
                 label: z.text.title_en.clone(),
             })
             .collect(),
+        note: crate::impact::coverage::cut_off(scenario, fields).map(|c| c.map_note()),
         wind: wind.cloned(),
     };
     render(scenario, &fields.grid, projection, &content)
@@ -282,7 +286,7 @@ pub fn render(
                 label: format!("distance from {}", s.name),
             });
         }
-        legend(&legend_area, &keys)?;
+        legend(&legend_area, content.note.as_deref(), &keys)?;
         root.present().map_err(|e| e.to_string())?;
     }
     encode_png(&buf, w, h)
@@ -504,6 +508,7 @@ kind = "gaussian_plume"
                     ),
                 })
                 .collect(),
+            note: None,
             wind: None,
         };
         let png = render(&scenario, &grid, &projection, &content).unwrap();

@@ -20,15 +20,29 @@ pub(crate) struct Key {
     pub label: String,
 }
 
-/// The legend: a line of each entry's colour and width, and its label wrapped to the panel, in
-/// order; entries that do not fit are counted in a last line.
+/// Colour of a map's note (a run cut off with its cloud still over the map).
+pub(crate) const NOTE: RGBColor = RGBColor(178, 24, 43);
+
+/// The legend: `note` first, in [`NOTE`] red, then a line of each entry's colour and width and
+/// its label wrapped to the panel, in order; entries that do not fit are counted in a last
+/// line.
 pub(crate) fn legend(
     area: &DrawingArea<BitMapBackend, Shift>,
+    note: Option<&str>,
     outlines: &[Key],
 ) -> Result<(), String> {
     const LINE_PX: i32 = 15;
     let bottom = area.dim_in_pixel().1 as i32 - 10;
     let mut y = 10;
+    if let Some(note) = note {
+        let style = ("sans-serif", 12).into_font().color(&NOTE);
+        for line in wrap(note, LEGEND_WRAP_CHARS + 4) {
+            area.draw(&Text::new(line, (6, y), style.clone()))
+                .map_err(|e| e.to_string())?;
+            y += LINE_PX;
+        }
+        y += 10;
+    }
     for (k, o) in outlines.iter().enumerate() {
         let lines = wrap(&o.label, LEGEND_WRAP_CHARS);
         let left = outlines.len() - k;
