@@ -333,16 +333,30 @@ fn draw_places(
     }
     let offsets = place_labels(&marks, (xs.end - xs.start, ys.end - ys.start));
     let (source_offsets, town_offsets) = offsets.split_at(sources.len());
-    for (t, &off) in towns.iter().zip(town_offsets) {
+    // A pale ground under each name, so that a zone outline or the field does not strike it
+    // through.
+    let ground = |(dx, dy): (i32, i32), m: &Mark| {
+        Rectangle::new(
+            [
+                (dx - 1, dy - 1),
+                (dx + m.size_px.0 + 1, dy + m.size_px.1 + 1),
+            ],
+            WHITE.mix(0.7).filled(),
+        )
+    };
+    let (source_marks, town_marks) = marks.split_at(sources.len());
+    for ((t, &off), m) in towns.iter().zip(town_offsets).zip(town_marks) {
         chart
             .draw_series([EmptyElement::at((t.location.lon, t.location.lat))
+                + ground(off, m)
                 + Circle::new((0, 0), 3, BLACK.filled())
                 + Text::new(t.name.clone(), off, ("sans-serif", TOWN_FONT))])
             .map_err(|e| e.to_string())?;
     }
-    for (s, &off) in sources.iter().zip(source_offsets) {
+    for ((s, &off), m) in sources.iter().zip(source_offsets).zip(source_marks) {
         chart
             .draw_series([EmptyElement::at((s.location.lon, s.location.lat))
+                + ground(off, m)
                 + TriangleMarker::new((0, 0), 8, RED.filled())
                 + Text::new(s.name.clone(), off, ("sans-serif", SOURCE_FONT))])
             .map_err(|e| e.to_string())?;
