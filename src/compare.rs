@@ -176,10 +176,12 @@ pub fn compare_files(
     let json = serde_json::to_vec_pretty(&comparison).expect("a comparison serialises");
     write_bytes_atomically(&staging.stage(COMPARE_OUTPUTS[1]), &json)?;
     if panels.len() >= 2 {
-        let title = format!(
-            "{} options, the baseline first: each map keeps its own colour bar and extent",
-            panels.len()
-        );
+        let of = if panels.len() < files.len() {
+            format!("{} of the {} options draw a map", panels.len(), files.len())
+        } else {
+            format!("{} options", panels.len())
+        };
+        let title = format!("{of}; each map keeps its own colour bar and extent");
         let png = sheet_png(&title, &panels).map_err(|message| OutputError::Image {
             path: dir.join(COMPARE_OUTPUTS[2]),
             message,
@@ -194,7 +196,8 @@ pub fn compare_files(
 }
 
 /// The map of every option that draws one, read back from its staging folder, each named by
-/// its place ("Baseline", "Option 2", …), file and scenario name.
+/// its place as the terminal table gives it ("[0] baseline", "[1] option", …), file and
+/// scenario name.
 fn map_panels(
     files: &[PathBuf],
     comparison: &Comparison,
@@ -205,15 +208,12 @@ fn map_panels(
         let Some(path) = outputs.staged_path("map.png") else {
             continue;
         };
-        let place = if k == 0 {
-            "Baseline".to_string()
-        } else {
-            format!("Option {}", k + 1)
-        };
+        // Numbered as the terminal table numbers them.
+        let place = if k == 0 { "baseline" } else { "option" };
         let stem = file
             .file_stem()
             .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-        let name = format!("{place}: {stem} — {}", comparison.options[k]);
+        let name = format!("[{k}] {place}: {stem} — {}", comparison.options[k]);
         let bytes = std::fs::read(&path).map_err(|e| OutputError::Image {
             path: path.clone(),
             message: e.to_string(),

@@ -63,7 +63,7 @@ pub struct TownExposure {
     pub effective_4d_sv: Option<f64>,
     pub effective_7d_sv: Option<f64>,
     /// The same over 7 days for someone sheltering indoors the whole time, with the run's
-    /// shelter factors (`consequence.shelter_*`), so that a planner sees what sheltering
+    /// shelter factors (`consequence.shelter`), so that a planner sees what sheltering
     /// changes at the town (Sv).
     pub effective_7d_sheltered_sv: Option<f64>,
     /// Committed adult thyroid dose from inhalation over 7 days (Sv).

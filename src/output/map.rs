@@ -18,7 +18,7 @@ use plotters::style::colors::colormaps::ViridisRGB;
 use super::font::ensure_font;
 use super::map_hazard::{hazard, scale_position, scale_range};
 pub use super::map_hazard::{Hazard, MapCriterion, Scale};
-use super::map_labels::{place_labels, Mark};
+use super::map_labels::{self, place_labels, Mark};
 use super::map_marks;
 use super::map_panel::{colour_bar, legend, Key};
 use super::zones::MappedZone;
@@ -224,13 +224,6 @@ pub fn render(
         let inside = |lon: f64, lat: f64| {
             (lon_lo..=lon_hi).contains(&lon) && (lat_lo..=lat_hi).contains(&lat)
         };
-        let mut towns: Vec<_> = region
-            .towns
-            .iter()
-            .filter(|t| inside(t.location.lon, t.location.lat))
-            .collect();
-        towns.sort_by(|a, b| b.population.total_cmp(&a.population));
-        draw_places(&mut chart, &scenario.sources, &towns)?;
         chart
             .configure_mesh()
             .disable_mesh()
@@ -240,7 +233,9 @@ pub fn render(
             .draw()
             .map_err(|e| e.to_string())?;
         let width_m = geodesic_distance_m(LatLon::new(lat_lo, lon_lo), LatLon::new(lat_lo, lon_hi));
-        map_marks::draw_scale_bar(&mut chart, width_m)?;
+        let mut obstacles: Vec<map_labels::Box> = map_marks::draw_scale_bar(&mut chart, width_m)?
+            .into_iter()
+            .collect();
         if let Some(w) = &content.wind {
             // In the corner the coloured field leaves most free.
             let coloured = field.iter().flat_map(|(hz, range)| {
@@ -254,9 +249,27 @@ pub fn render(
                     ))
                 })
             });
-            let corner = map_marks::Corner::least_covered(coloured, (0.4, 0.15));
-            map_marks::draw_wind_box(&mut chart, w, corner)?;
+            let towns = region
+                .towns
+                .iter()
+                .filter(|t| inside(t.location.lon, t.location.lat))
+                .map(|t| {
+                    (
+                        (t.location.lon - lon_lo) / (lon_hi - lon_lo),
+                        (lat_hi - t.location.lat) / (lat_hi - lat_lo),
+                    )
+                });
+            let corner = map_marks::Corner::least_covered(coloured, towns, (0.4, 0.15));
+            obstacles.push(map_marks::draw_wind_box(&mut chart, w, corner)?);
         }
+        // The places last, on top of the boxes, their names kept off them.
+        let mut towns: Vec<_> = region
+            .towns
+            .iter()
+            .filter(|t| inside(t.location.lon, t.location.lat))
+            .collect();
+        towns.sort_by(|a, b| b.population.total_cmp(&a.population));
+        draw_places(&mut chart, &scenario.sources, &towns, &obstacles)?;
         if let Some((hz, (lo, hi))) = field {
             colour_bar(&bar_area, hz, lo, hi)?;
         }
@@ -293,12 +306,13 @@ pub fn render(
 }
 
 /// The sources (red triangles) and towns (dots) with their names, placed by `map_labels` so
-/// that no name covers another or a marker: sources first, then `towns` in their order
-/// (largest first).
+/// that no name covers another, a marker or one of the boxes `obstacles` (pixels of the
+/// plotting area): sources first, then `towns` in their order (largest first).
 fn draw_places(
     chart: &mut Chart,
     sources: &[crate::source::Source],
     towns: &[&crate::geo::jurisdiction::Town],
+    obstacles: &[map_labels::Box],
 ) -> Result<(), String> {
     const SOURCE_FONT: u32 = 14;
     const TOWN_FONT: u32 = 13;
@@ -320,7 +334,6 @@ fn draw_places(
             at: pixel(s.location),
             radius_px: 8,
             size_px: size(&s.name, SOURCE_FONT)?,
-            right_px: (8, 2),
         });
     }
     for t in towns {
@@ -328,10 +341,9 @@ fn draw_places(
             at: pixel(t.location),
             radius_px: 3,
             size_px: size(&t.name, TOWN_FONT)?,
-            right_px: (5, -12),
         });
     }
-    let offsets = place_labels(&marks, (xs.end - xs.start, ys.end - ys.start));
+    let offsets = place_labels(&marks, obstacles, (xs.end - xs.start, ys.end - ys.start));
     let (source_offsets, town_offsets) = offsets.split_at(sources.len());
     // A pale ground under each name, so that a zone outline or the field does not strike it
     // through.

@@ -4,9 +4,11 @@
 //!
 //! Greedy placement in order of importance (the caller's: sources, then towns by population):
 //! each name takes the first of eight positions around its marker — right of it (where every
-//! name stood before), left, above, below, then the four corners — that touches no marker and no
-//! name placed before it and stays inside the map; where none is free, the position that
-//! overlaps least. Pixels are those of the drawing area, y downwards.
+//! name stood before), left, above, below, then the four corners — that touches no marker, no
+//! name placed before it and no box already on the map (the wind box, the scale bar), stays
+//! inside the map, and lies nearer its own marker than any other (a name beside a neighbour's
+//! dot reads as the neighbour's); where none is free, the position that does least of that.
+//! Pixels are those of the plotting area, y downwards.
 
 /// A marked place and its name, in pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -17,12 +19,10 @@ pub struct Mark {
     pub radius_px: i32,
     /// The name's width and height.
     pub size_px: (i32, i32),
-    /// The preferred offset of the name's top-left corner from `at` (right of the marker).
-    pub right_px: (i32, i32),
 }
 
 /// A box (x0, y0, x1, y1), the far edges excluded.
-type Box = (i32, i32, i32, i32);
+pub type Box = (i32, i32, i32, i32);
 
 impl Mark {
     fn marker(&self) -> Box {
@@ -41,8 +41,8 @@ impl Mark {
     /// below, left above, left below.
     fn offsets(&self) -> [(i32, i32); 8] {
         let (w, h) = self.size_px;
-        let (dx, dy) = self.right_px;
         let r = self.radius_px;
+        let (dx, dy) = (r + 2, -h / 2);
         let (left, centre) = (-dx - w, -w / 2);
         let (above, below) = (-r - 1 - h, r + 1);
         [
@@ -70,24 +70,35 @@ fn outside(b: Box, area: (i32, i32)) -> i64 {
     whole - overlap(b, (0, 0, area.0, area.1))
 }
 
+/// The squared distance (px²) from a point to the nearest pixel of a box.
+fn distance2(b: Box, (x, y): (i32, i32)) -> i64 {
+    let dx = (b.0 - x).max(x - (b.2 - 1)).max(0) as i64;
+    let dy = (b.1 - y).max(y - (b.3 - 1)).max(0) as i64;
+    dx * dx + dy * dy
+}
+
 /// Each mark's name offset (its top-left corner from the mark), in the order given: the first
-/// of [`Mark::offsets`] free of every marker, of the names placed before it and of the area's
-/// edge, else the least covered.
-pub fn place_labels(marks: &[Mark], area: (i32, i32)) -> Vec<(i32, i32)> {
+/// of [`Mark::offsets`] free of every marker, of the names placed before it, of `obstacles`
+/// and of the area's edge, and nearer its own marker than any other; else the one that
+/// covers least (a name nearer another marker counts as covering half its own area).
+pub fn place_labels(marks: &[Mark], obstacles: &[Box], area: (i32, i32)) -> Vec<(i32, i32)> {
     let markers: Vec<Box> = marks.iter().map(Mark::marker).collect();
     let mut placed: Vec<Box> = vec![];
     let mut out = vec![];
     for (k, m) in marks.iter().enumerate() {
         let cost = |off: (i32, i32)| {
             let b = m.label(off);
-            let on_markers: i64 = markers
-                .iter()
-                .enumerate()
-                .filter(|&(j, _)| j != k)
-                .map(|(_, &mk)| overlap(b, mk))
-                .sum();
+            let others = || marks.iter().enumerate().filter(|&(j, _)| j != k);
+            let on_markers: i64 = others().map(|(j, _)| overlap(b, markers[j])).sum();
             let on_names: i64 = placed.iter().map(|&p| overlap(b, p)).sum();
-            on_markers + on_names + outside(b, area)
+            let on_boxes: i64 = obstacles.iter().map(|&o| overlap(b, o)).sum();
+            let own = distance2(b, m.at);
+            let misread = if others().any(|(_, o)| distance2(b, o.at) < own) {
+                (m.size_px.0 * m.size_px.1 / 2) as i64
+            } else {
+                0
+            };
+            on_markers + on_names + on_boxes + misread + outside(b, area)
         };
         let offsets = m.offsets();
         let best = offsets
@@ -116,9 +127,10 @@ mod tests {
             at: (x, y),
             radius_px: 3,
             size_px: (w, 15),
-            right_px: (5, -12),
         }
     }
+
+    const RIGHT: (i32, i32) = (5, -7);
 
     fn boxes(marks: &[Mark], offsets: &[(i32, i32)]) -> Vec<Box> {
         marks
@@ -131,14 +143,14 @@ mod tests {
     #[test]
     fn a_lone_name_stands_right_of_its_marker() {
         let m = [town(100, 100, 60)];
-        assert_eq!(place_labels(&m, (500, 500)), [(5, -12)]);
+        assert_eq!(place_labels(&m, &[], (500, 500)), [RIGHT]);
     }
 
     #[test]
     fn two_places_a_kilometre_apart_get_names_that_do_not_touch() {
         // St. Stephen and Calais: markers 6 px apart on a 60 km map.
         let m = [town(200, 200, 70), town(204, 205, 40)];
-        let placed = place_labels(&m, (500, 500));
+        let placed = place_labels(&m, &[], (500, 500));
         let b = boxes(&m, &placed);
         assert_eq!(overlap(b[0], b[1]), 0, "{b:?}");
         for (k, &lb) in b.iter().enumerate() {
@@ -147,21 +159,50 @@ mod tests {
             }
         }
         // Right of its marker the first name would cover the second marker: it moves left.
-        assert_eq!(placed[0], (-75, -12));
+        assert_eq!(placed[0], (-75, -7));
     }
 
     #[test]
     fn a_name_at_the_right_edge_goes_left_of_its_marker() {
         let m = [town(480, 100, 60)];
-        let placed = place_labels(&m, (500, 500));
+        let placed = place_labels(&m, &[], (500, 500));
         assert_eq!(outside(m[0].label(placed[0]), (500, 500)), 0);
         assert!(placed[0].0 < 0, "{placed:?}");
     }
 
     #[test]
+    fn a_name_keeps_off_the_wind_box_and_the_scale_bar() {
+        let m = [town(100, 100, 60)];
+        let wind_box = (100, 80, 300, 140);
+        let placed = place_labels(&m, &[wind_box], (500, 500));
+        assert_eq!(overlap(m[0].label(placed[0]), wind_box), 0);
+        assert!(placed[0].0 < 0, "{placed:?}");
+    }
+
+    /// Found by review: Lubec's name, moved left of its dot, stood beside Eastport's dot and
+    /// read as Eastport's.
+    #[test]
+    fn a_name_is_never_nearer_another_marker_than_its_own() {
+        // Eastport at (200, 200) named first, on its right; Lubec 5 px right of it and 20 px
+        // lower, with its right blocked by a box.
+        let m = [town(200, 200, 55), town(205, 220, 40)];
+        let placed = place_labels(&m, &[(212, 205, 400, 235)], (500, 500));
+        let b = boxes(&m, &placed);
+        for (k, &bk) in b.iter().enumerate() {
+            let own = distance2(bk, m[k].at);
+            let other = distance2(bk, m[1 - k].at);
+            assert!(
+                own < other,
+                "name {k} at {:?}: {own} against {other}",
+                placed[k]
+            );
+        }
+    }
+
+    #[test]
     fn a_crowd_gets_the_least_covered_places_and_never_more_than_all_on_the_right() {
         let m: Vec<Mark> = (0..9).map(|k| town(250 + k % 3, 250 + k / 3, 50)).collect();
-        let placed = place_labels(&m, (500, 500));
+        let placed = place_labels(&m, &[], (500, 500));
         let total = |b: &[Box]| -> i64 {
             let mut s = 0;
             for i in 0..b.len() {
@@ -172,7 +213,7 @@ mod tests {
             s
         };
         let greedy = total(&boxes(&m, &placed));
-        let all_right = total(&boxes(&m, &[(5, -12); 9]));
+        let all_right = total(&boxes(&m, &[RIGHT; 9]));
         assert!(greedy < all_right / 3, "{greedy} against {all_right}");
     }
 }

@@ -12,6 +12,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::map::Chart;
+use super::map_labels::Box;
 use super::map_panel::draw_lines;
 use crate::geo::{compass_point, geodesic_destination, LatLon};
 use crate::met::ReleaseWind;
@@ -146,11 +147,12 @@ pub fn draw_range_rings(
 }
 
 /// Draws a scale bar in the lower left of the plotting area: a nice length near a fifth of
-/// `map_width_m`, measured along the geodesic east from the bar's start.
-pub fn draw_scale_bar(chart: &mut Chart, map_width_m: f64) -> Result<(), String> {
+/// `map_width_m`, measured along the geodesic east from the bar's start. Returns its box
+/// (pixels of the plotting area), if drawn.
+pub fn draw_scale_bar(chart: &mut Chart, map_width_m: f64) -> Result<Option<Box>, String> {
     let length_m = nice_floor(map_width_m / 5.0);
     if length_m.is_nan() || length_m <= 0.0 {
-        return Ok(());
+        return Ok(None);
     }
     let (w, h) = chart.plotting_area().dim_in_pixel();
     let (px, py) = (20, h as i32 - 24);
@@ -159,11 +161,14 @@ pub fn draw_scale_bar(chart: &mut Chart, map_width_m: f64) -> Result<(), String>
     let bar_px = (lonlat_to_pixel(chart, end).0 - px).clamp(10, w as i32 - 2 * px);
     let label = distance_label(length_m);
     let area = chart.plotting_area().strip_coord_spec();
+    let frame = (
+        px - 8,
+        py - 22,
+        px + bar_px + 12 + 7 * label.len() as i32,
+        py + 12,
+    );
     area.draw(&Rectangle::new(
-        [
-            (px - 8, py - 22),
-            (px + bar_px + 12 + 7 * label.len() as i32, py + 12),
-        ],
+        [(frame.0, frame.1), (frame.2, frame.3)],
         WHITE.mix(0.8).filled(),
     ))
     .map_err(|e| e.to_string())?;
@@ -185,7 +190,7 @@ pub fn draw_scale_bar(chart: &mut Chart, map_width_m: f64) -> Result<(), String>
         area.draw(&Text::new(text, (x - 3, py - 20), ("sans-serif", 13)))
             .map_err(|e| e.to_string())?;
     }
-    Ok(())
+    Ok(Some(frame))
 }
 
 /// The longitude and latitude under a pixel of the plotting area (pixels from its upper
@@ -224,33 +229,53 @@ pub enum Corner {
 
 impl Corner {
     /// The corner whose box region (`share` of the map's width and height from its corner)
-    /// holds the fewest of `points` (fractions of the width from the left and of the height
-    /// from the top, 0–1): the box then hides the least of the hazard. The top left among
-    /// equals.
-    pub fn least_covered(points: impl Iterator<Item = (f64, f64)>, share: (f64, f64)) -> Corner {
+    /// hides least: of `points`, the hazard's coloured cells, as a share of them all, plus
+    /// [`TOWN_SHARE`] for each of `towns` there (positions as fractions of the width from the
+    /// left and of the height from the top, 0–1). The top left among equals.
+    pub fn least_covered(
+        points: impl Iterator<Item = (f64, f64)>,
+        towns: impl Iterator<Item = (f64, f64)>,
+        share: (f64, f64),
+    ) -> Corner {
         let corners = [Corner::TopLeft, Corner::TopRight, Corner::BottomRight];
-        let mut counts = [0usize; 3];
-        for (fx, fy) in points {
+        let within = |(fx, fy): (f64, f64)| {
             let left = fx <= share.0;
             let right = fx >= 1.0 - share.0;
             let top = fy <= share.1;
             let bottom = fy >= 1.0 - share.1;
-            counts[0] += usize::from(left && top);
-            counts[1] += usize::from(right && top);
-            counts[2] += usize::from(right && bottom);
+            [left && top, right && top, right && bottom].map(f64::from)
+        };
+        let mut cells = [0.0; 3];
+        let mut all = 0.0;
+        for p in points {
+            all += 1.0;
+            cells.iter_mut().zip(within(p)).for_each(|(c, w)| *c += w);
         }
-        let k = (0..3).min_by_key(|&k| (counts[k], k)).unwrap_or(0);
+        let mut hidden = cells.map(|c| c / f64::max(all, 1.0));
+        for t in towns {
+            hidden
+                .iter_mut()
+                .zip(within(t))
+                .for_each(|(h, w)| *h += TOWN_SHARE * w);
+        }
+        let k = (0..3)
+            .min_by(|&a, &b| hidden[a].total_cmp(&hidden[b]).then(a.cmp(&b)))
+            .unwrap_or(0);
         corners[k]
     }
 }
+
+/// What hiding a town under the wind box weighs, as a share of the hazard's cells hidden: two
+/// towns as much as a tenth of the hazard.
+pub const TOWN_SHARE: f64 = 0.05;
 
 /// The colour of the turned wind's arrow in the wind box.
 const TURN_GREY: RGBColor = RGBColor(140, 140, 140);
 
 /// Draws the wind the release began in, in a box in `corner` of the plotting area: an arrow
 /// pointing the way the wind blows, and "Wind from SW (225°), 5.0 m/s at 10 m, class D" with
-/// the time and the source.
-pub fn draw_wind_box(chart: &mut Chart, wind: &ReleaseWind, corner: Corner) -> Result<(), String> {
+/// the time and the source. Returns its box (pixels of the plotting area).
+pub fn draw_wind_box(chart: &mut Chart, wind: &ReleaseWind, corner: Corner) -> Result<Box, String> {
     let (w, h) = chart.plotting_area().dim_in_pixel();
     let area = chart.plotting_area().strip_coord_spec();
     let mut lines = vec![
@@ -318,7 +343,8 @@ pub fn draw_wind_box(chart: &mut Chart, wind: &ReleaseWind, corner: Corner) -> R
         arrow(turn.from_deg, TURN_GREY, 2)?;
     }
     arrow(wind.from_deg, BLACK, 3)?;
-    draw_lines(&area, &lines, (x + 64, y + 8), 17)
+    draw_lines(&area, &lines, (x + 64, y + 8), 17)?;
+    Ok((x, y, x + 70 + text_w, y + box_h))
 }
 
 #[cfg(test)]
@@ -365,13 +391,36 @@ mod tests {
     fn the_wind_box_goes_to_the_corner_the_plume_leaves_free() {
         // A plume from the lower left to the upper left: the right corners are free.
         let plume = (0..50).map(|k| (0.1, k as f64 / 50.0));
-        assert_eq!(Corner::least_covered(plume, (0.4, 0.15)), Corner::TopRight);
+        let none = std::iter::empty;
+        assert_eq!(
+            Corner::least_covered(plume.clone(), none(), (0.4, 0.15)),
+            Corner::TopRight
+        );
         // One to the upper right: the upper left is free.
         let ne = (0..50).map(|k| (k as f64 / 50.0, 1.0 - k as f64 / 50.0));
-        assert_eq!(Corner::least_covered(ne, (0.4, 0.15)), Corner::TopLeft);
+        assert_eq!(
+            Corner::least_covered(ne.clone(), none(), (0.4, 0.15)),
+            Corner::TopLeft
+        );
         // Everywhere: the top left.
         let all = (0..100).map(|k| ((k % 10) as f64 / 9.0, (k / 10) as f64 / 9.0));
-        assert_eq!(Corner::least_covered(all, (0.4, 0.15)), Corner::TopLeft);
+        assert_eq!(
+            Corner::least_covered(all, none(), (0.4, 0.15)),
+            Corner::TopLeft
+        );
+        // Found by review: the box hid St. Stephen and Calais. Two towns in the upper left
+        // send it to the lower right, which the plume also leaves free.
+        let towns = [(0.1, 0.05), (0.2, 0.06)];
+        assert_eq!(
+            Corner::least_covered(ne, towns.into_iter(), (0.4, 0.15)),
+            Corner::BottomRight
+        );
+        // But a town does not send it over a sixth of the hazard (8 of the 50 cells upper left).
+        let towns = [(0.9, 0.05), (0.9, 0.95)];
+        assert_eq!(
+            Corner::least_covered(plume, towns.into_iter(), (0.4, 0.15)),
+            Corner::TopRight
+        );
     }
 
     #[test]

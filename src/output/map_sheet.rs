@@ -80,6 +80,26 @@ pub fn layout(panels: &[Panel]) -> (Vec<(u32, u32)>, u32, u32) {
     (origins, width, height)
 }
 
+/// `text` as it fits in `width_px` in `font`: whole, or cut with "…" (found by review: a long
+/// option name ran past its band, over the next panel's or off the sheet).
+fn fitted(text: &str, font: &FontDesc, width_px: i32) -> Result<String, String> {
+    let width = |t: &str| -> Result<i32, String> {
+        Ok(font.box_size(t).map_err(|e| e.to_string())?.0 as i32)
+    };
+    if width(text)? <= width_px {
+        return Ok(text.to_string());
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let cut = format!("{}…", chars.iter().collect::<String>().trim_end());
+        if width(&cut)? <= width_px {
+            return Ok(cut);
+        }
+    }
+    Ok("…".into())
+}
+
 /// The sheet of `panels` under `title`, as PNG bytes: each panel's image copied unchanged at
 /// its [`layout`] origin, its name in the band above it.
 pub fn sheet_png(title: &str, panels: &[Panel]) -> Result<Vec<u8>, String> {
@@ -94,8 +114,9 @@ pub fn sheet_png(title: &str, panels: &[Panel]) -> Result<Vec<u8>, String> {
             BAND.filled(),
         ))
         .map_err(|e| e.to_string())?;
+        let title = fitted(title, &text, w as i32 - 2 * GAP_PX as i32)?;
         root.draw_text(
-            title,
+            &title,
             &text.clone().into_text_style(&root),
             (GAP_PX as i32, 9),
         )
@@ -107,8 +128,9 @@ pub fn sheet_png(title: &str, panels: &[Panel]) -> Result<Vec<u8>, String> {
                 BAND.filled(),
             ))
             .map_err(|e| e.to_string())?;
+            let name = fitted(&p.name, &text, p.width as i32 - 16)?;
             root.draw_text(
-                &p.name,
+                &name,
                 &text.clone().into_text_style(&root),
                 (x as i32 + 8, top + 9),
             )
@@ -188,6 +210,30 @@ mod tests {
                 .count();
             assert!(band_dark > 20, "{}: {band_dark} dark pixels", p.name);
         }
+    }
+
+    #[test]
+    fn a_long_name_is_cut_to_its_band() {
+        ensure_font().unwrap();
+        let font = ("sans-serif", 22).into_font();
+        let long = "Option 2: a scenario whose name goes on and on past any band";
+        let cut = fitted(long, &font, 300).unwrap();
+        assert!(cut.ends_with('…') && cut.len() < long.len(), "{cut}");
+        assert!(font.box_size(&cut).unwrap().0 <= 300);
+        assert_eq!(fitted("Baseline", &font, 300).unwrap(), "Baseline");
+        // The sheet's bands hold only their own names: a long left-hand name leaves the
+        // right-hand band's pixels as a short name leaves them.
+        let band_pixels = |name: &str| {
+            let panels = [panel(name, 200, 30, 10), panel("b", 200, 30, 20)];
+            let sheet = Panel::from_png("s", &sheet_png("t", &panels).unwrap()).unwrap();
+            let (origins, w, _) = layout(&panels);
+            let (x, y) = origins[1];
+            (y - BAND_PX..y)
+                .flat_map(|yy| (x..x + 200).map(move |xx| (yy, xx)))
+                .map(|(yy, xx)| sheet.rgb[((yy * w + xx) * 3) as usize])
+                .collect::<Vec<u8>>()
+        };
+        assert_eq!(band_pixels(long), band_pixels("a"));
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //! as digits ("Cl₂"), and the CAS number matches too. A formula's case carries meaning (CoCl₂ is
 //! cobalt chloride, COCl₂ phosgene), so a name written in mixed case matches a formula alias only
 //! letter for letter; one written all in capitals or all in small letters ("CL2", "cocl2")
-//! matches it ignoring case.
+//! matches it ignoring case. A formula in other mixed capitals ("Nh3", "Cocl2") is refused as a
+//! typo of the formula, since a toxic gas must not run as an inert one for a slip of the shift
+//! key; cobalt chloride, CoCl₂, is added with a substance file.
 //!
 //! An unknown name is a *typo* when it is one edit (a letter added, dropped, changed, or two
 //! neighbours swapped) from a name or alias of five or more letters and digits. Shorter names and
@@ -143,7 +145,8 @@ pub(crate) fn attach_aliases(
 pub enum ChemicalName<'a> {
     /// A library chemical, by name, alias or CAS number.
     Known(&'a Chemical),
-    /// Not in the library, but one typing mistake from `like`, a name of `chemical`.
+    /// Not in the library, but one typing mistake from `like`, a name of `chemical`, or one of
+    /// its formulas in other capitals ("Nh3" for NH3).
     Typo {
         like: &'a str,
         chemical: &'a Chemical,
@@ -160,6 +163,16 @@ impl Library {
             return ChemicalName::Known(c);
         }
         let written = written_keys(name);
+        // A library formula in other capitals ("Nh3", "Cocl2") is far likelier a slip than
+        // another substance: it is refused with the formula, never run as an inert gas.
+        for c in &self.chemicals {
+            if let Some(f) = c.formulas.iter().find(|f| written.contains(&key(f))) {
+                return ChemicalName::Typo {
+                    like: f,
+                    chemical: c,
+                };
+            }
+        }
         for c in &self.chemicals {
             for n in c.names().filter(|n| !c.formulas.iter().any(|f| f == n)) {
                 let k = key(n);
@@ -290,15 +303,24 @@ mod tests {
         ] {
             assert_eq!(canonical(written), chemical, "{written}");
         }
+        // Not run as an inert gas either: refused as a slip, naming the formula.
         let lib = Library::embedded();
-        assert!(
-            matches!(
-                lib.chemical_name("CoCl2"),
-                ChemicalName::Unknown { mentions: None }
-            ),
-            "{:?}",
-            lib.chemical_name("CoCl2")
-        );
+        for (written, like, chemical) in [
+            ("CoCl2", "COCl2", "Phosgene"),
+            ("Nh3", "NH3", "Ammonia"),
+            ("H2s gas", "H2S", "Hydrogen sulfide"),
+            ("cL2", "Cl2", "Chlorine"),
+        ] {
+            match lib.chemical_name(written) {
+                ChemicalName::Typo {
+                    like: l,
+                    chemical: c,
+                } => {
+                    assert_eq!((l, c.name.as_str()), (like, chemical), "{written}")
+                }
+                other => panic!("{written}: {other:?}"),
+            }
+        }
         let ChemicalName::Unknown { mentions } = lib.chemical_name("COCl2 in nitrogen") else {
             panic!()
         };
