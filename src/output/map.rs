@@ -317,9 +317,11 @@ fn draw_places(
     const SOURCE_FONT: u32 = 14;
     const TOWN_FONT: u32 = 13;
     let (xs, ys) = chart.plotting_area().get_pixel_range();
+    // Held within a few map widths, so that no sum over a place off the map overflows.
     let pixel = |p: LatLon| {
         let (x, y) = chart.backend_coord(&(p.lon, p.lat));
-        (x - xs.start, y - ys.start)
+        let far = 100_000;
+        (x.clamp(-far, far) - xs.start, y.clamp(-far, far) - ys.start)
     };
     let size = |text: &str, font: u32| {
         ("sans-serif", font)

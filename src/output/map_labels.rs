@@ -59,8 +59,8 @@ impl Mark {
 }
 
 fn overlap(a: Box, b: Box) -> i64 {
-    let w = (a.2.min(b.2) - a.0.max(b.0)).max(0) as i64;
-    let h = (a.3.min(b.3) - a.1.max(b.1)).max(0) as i64;
+    let w = (i64::from(a.2.min(b.2)) - i64::from(a.0.max(b.0))).max(0);
+    let h = (i64::from(a.3.min(b.3)) - i64::from(a.1.max(b.1))).max(0);
     w * h
 }
 
@@ -70,10 +70,12 @@ fn outside(b: Box, area: (i32, i32)) -> i64 {
     whole - overlap(b, (0, 0, area.0, area.1))
 }
 
-/// The squared distance (px²) from a point to the nearest pixel of a box.
-fn distance2(b: Box, (x, y): (i32, i32)) -> i64 {
-    let dx = (b.0 - x).max(x - (b.2 - 1)).max(0) as i64;
-    let dy = (b.1 - y).max(y - (b.3 - 1)).max(0) as i64;
+/// The squared distance (px²) from a point to the nearest pixel of a box (in f64: a marker
+/// far off the map must not overflow it).
+fn distance2(b: Box, (x, y): (i32, i32)) -> f64 {
+    let (x, y) = (f64::from(x), f64::from(y));
+    let dx = (f64::from(b.0) - x).max(x - f64::from(b.2 - 1)).max(0.0);
+    let dy = (f64::from(b.1) - y).max(y - f64::from(b.3 - 1)).max(0.0);
     dx * dx + dy * dy
 }
 
