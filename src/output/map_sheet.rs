@@ -59,7 +59,7 @@ impl Panel {
 }
 
 /// Where each panel's image goes on a sheet of `panels`: its top-left pixel, with the sheet's
-/// width and height. Panels fill rows of [`COLUMNS`], each cell as large as the largest panel
+/// width and height. Panels fill rows of two, each cell as large as the largest panel
 /// plus its name band.
 pub fn layout(panels: &[Panel]) -> (Vec<(u32, u32)>, u32, u32) {
     let cell_w = panels.iter().map(|p| p.width).max().unwrap_or(0);
