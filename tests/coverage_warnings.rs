@@ -70,16 +70,13 @@ fn a_map_of_a_run_cut_off_says_so_and_one_of_a_whole_run_does_not() {
         let cut = plume::impact::coverage::cut_off(&s, &sim.fields);
         let dir = tempfile::tempdir().unwrap();
         plume::run::write_outputs(&s, &sim, dir.path()).unwrap();
-        let file = std::fs::File::open(dir.path().join("map.png")).unwrap();
-        let mut reader = png::Decoder::new(std::io::BufReader::new(file))
-            .read_info()
-            .unwrap();
-        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-        let info = reader.next_frame(&mut buf).unwrap();
+        let bytes = std::fs::read(dir.path().join("map.png")).unwrap();
+        let map = plume::output::map_sheet::Panel::from_png("map", &bytes).unwrap();
         // The note's red (178, 24, 43), anti-aliased on white, in the side panel (250 px wide):
         // the zone keys there are pure red, orange and yellow (red 255), the colour bar viridis.
-        let w = info.width as usize;
-        let red = buf[..info.buffer_size()]
+        let w = map.width as usize;
+        let red = map
+            .rgb
             .chunks(3)
             .enumerate()
             .filter(|(k, p)| {
