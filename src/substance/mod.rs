@@ -469,6 +469,29 @@ mod tests {
         );
     }
 
+    /// Found by review: a substance file's "CO" answered "Co" (cobalt), since only the
+    /// library's formulas kept their case.
+    #[test]
+    fn a_user_chemical_named_by_its_formula_keeps_the_formulas_case() {
+        let co = r#"
+            [[chemical]]
+            name = "CO"
+            mw_g_per_mol = 28.0
+            toxic_load_n = 1.0
+            aegl2_mg_m3 = [480.0, 170.0, 95.0, 38.0, 31.0]
+            source = "test"
+        "#;
+        let lib = with_user(co).unwrap();
+        for written in ["CO", "co", "CO gas"] {
+            assert_eq!(lib.chemical(written).map(|c| c.name.as_str()), Some("CO"));
+        }
+        assert!(lib.chemical("Co").is_none());
+        assert!(matches!(
+            lib.chemical_name("Co"),
+            names::ChemicalName::Typo { like: "CO", .. }
+        ));
+    }
+
     /// Found by the fuzz review: a substance file reported only its first mistake, and a value
     /// of the wrong type as the TOML parser's raw text. Every mistake is now a problem of its
     /// own naming its entry and key — a wrong type, a typo'd key (the entry is read again

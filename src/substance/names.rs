@@ -90,6 +90,28 @@ pub(crate) fn same_formula(written: &str, formula: &str) -> bool {
     !mixed || w == cased_words(formula).concat()
 }
 
+/// Whether a name is written as a molecular formula: element symbols (a capital, perhaps a
+/// small letter) each with an optional count, and more than one capital or a digit ("CO",
+/// "CoCl2", "Cl2", "SF6"; not "Ammonia", "Ar" or "Tracer").
+pub(crate) fn is_formula(name: &str) -> bool {
+    let b = name.as_bytes();
+    let mut k = 0;
+    while k < b.len() {
+        if !b[k].is_ascii_uppercase() {
+            return false;
+        }
+        k += 1;
+        if k < b.len() && b[k].is_ascii_lowercase() {
+            k += 1;
+        }
+        while k < b.len() && b[k].is_ascii_digit() {
+            k += 1;
+        }
+    }
+    let capitals = b.iter().filter(|c| c.is_ascii_uppercase()).count();
+    !b.is_empty() && (capitals > 1 || b.iter().any(u8::is_ascii_digit))
+}
+
 impl Chemical {
     /// Every name this chemical answers to: its name, that name before a parenthesis, and its
     /// aliases.
@@ -370,6 +392,25 @@ mod tests {
             panic!()
         };
         assert_eq!(mentions, None);
+    }
+
+    #[test]
+    fn names_written_as_formulas_are_told_from_words() {
+        for f in ["CO", "CoCl2", "Cl2", "SF6", "CH3NCO", "H2S", "NH3", "COCl2"] {
+            assert!(is_formula(f), "{f}");
+        }
+        for w in [
+            "Ammonia",
+            "Ar",
+            "Tracer",
+            "",
+            "co",
+            "Cl 2",
+            "SF6 tracer",
+            "2CO",
+        ] {
+            assert!(!is_formula(w), "{w}");
+        }
     }
 
     #[test]

@@ -31,6 +31,7 @@ use std::cell::RefCell;
 use serde::Deserialize;
 
 use super::chemical::{Chemical, Threshold};
+use super::names;
 use super::nuclide::{Daughter, DepositionClass, Nuclide, NuclideQuantity};
 use super::table::{normalise, SubstanceError};
 
@@ -320,10 +321,15 @@ pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, 
                 });
             }
         }
+        let name = c.text("name", &ch.name);
         chemicals.push(Chemical {
-            name: c.text("name", &ch.name),
+            // A name written as a formula ("CO", "CoCl2") keeps its case, as the library's do.
+            formulas: names::is_formula(&name)
+                .then(|| name.clone())
+                .into_iter()
+                .collect(),
+            name,
             aliases: vec![],
-            formulas: vec![],
             cas: ch.cas,
             mw_g_per_mol: c.range("mw_g_per_mol", ch.mw_g_per_mol, 1.0, 1e4),
             toxic_load_n: c.range("toxic_load_n", ch.toxic_load_n, 0.1, 10.0),
