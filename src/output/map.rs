@@ -153,7 +153,14 @@ pub fn render(
             .as_ref()
             .and_then(|hz| scale_range(hz).map(|r| (hz, r)));
         let mut chart = ChartBuilder::on(&map_area)
-            .caption(content.title.clone(), ("sans-serif", 20))
+            .caption(
+                super::map_sheet::fitted(
+                    &content.title,
+                    &("sans-serif", 20).into_font(),
+                    map_w as i32 - 24,
+                )?,
+                ("sans-serif", 20),
+            )
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(60)
@@ -355,7 +362,7 @@ fn draw_places(
                 (dx - 1, dy - 1),
                 (dx + m.size_px.0 + 1, dy + m.size_px.1 + 1),
             ],
-            WHITE.mix(0.7).filled(),
+            WHITE.mix(0.5).filled(),
         )
     };
     let (source_marks, town_marks) = marks.split_at(sources.len());

@@ -70,6 +70,10 @@ fn outside(b: Box, area: (i32, i32)) -> i64 {
     whole - overlap(b, (0, 0, area.0, area.1))
 }
 
+/// How much farther (px) than its own marker a name must stay from any other, so that it is
+/// not read as the other's (review: "Eastport" ended against Campobello Island's dot).
+const CLEAR_PX: f64 = 6.0;
+
 /// The squared distance (px²) from a point to the nearest pixel of a box (in f64: a marker
 /// far off the map must not overflow it).
 fn distance2(b: Box, (x, y): (i32, i32)) -> f64 {
@@ -81,7 +85,7 @@ fn distance2(b: Box, (x, y): (i32, i32)) -> f64 {
 
 /// Each mark's name offset (its top-left corner from the mark), in the order given: the first
 /// of [`Mark::offsets`] free of every marker, of the names placed before it, of `obstacles`
-/// and of the area's edge, and nearer its own marker than any other; else the one that
+/// and of the area's edge, and [`CLEAR_PX`] nearer its own marker than any other; else the one that
 /// covers least (a name nearer another marker counts as covering half its own area).
 pub fn place_labels(marks: &[Mark], obstacles: &[Box], area: (i32, i32)) -> Vec<(i32, i32)> {
     let markers: Vec<Box> = marks.iter().map(Mark::marker).collect();
@@ -94,13 +98,14 @@ pub fn place_labels(marks: &[Mark], obstacles: &[Box], area: (i32, i32)) -> Vec<
             let on_markers: i64 = others().map(|(j, _)| overlap(b, markers[j])).sum();
             let on_names: i64 = placed.iter().map(|&p| overlap(b, p)).sum();
             let on_boxes: i64 = obstacles.iter().map(|&o| overlap(b, o)).sum();
-            let own = distance2(b, m.at);
-            let misread = if others().any(|(_, o)| distance2(b, o.at) < own) {
+            let own = distance2(b, m.at).sqrt();
+            let misread = if others().any(|(_, o)| distance2(b, o.at).sqrt() < own + CLEAR_PX) {
                 (m.size_px.0 * m.size_px.1 / 2) as i64
             } else {
                 0
             };
-            on_markers + on_names + on_boxes + misread + outside(b, area)
+            // A name off the map is cut by the frame or runs over the legend: the worst.
+            on_markers + on_names + on_boxes + misread + 4 * outside(b, area)
         };
         let offsets = m.offsets();
         let best = offsets
@@ -160,8 +165,9 @@ mod tests {
                 assert_eq!(overlap(lb, mk.marker()), 0, "name {k} on marker {j}");
             }
         }
-        // Right of its marker the first name would cover the second marker: it moves left.
-        assert_eq!(placed[0], (-75, -7));
+        // Right of its marker the first name would cover the second marker: it moves left,
+        // and up, clear of the second dot.
+        assert_eq!(placed[0], (-75, -19));
     }
 
     #[test]
@@ -170,6 +176,22 @@ mod tests {
         let placed = place_labels(&m, &[], (500, 500));
         assert_eq!(outside(m[0].label(placed[0]), (500, 500)), 0);
         assert!(placed[0].0 < 0, "{placed:?}");
+    }
+
+    /// Found by review: a long source name beside a town's dot ran off the map, over the
+    /// legend, rather than be read as near the town.
+    #[test]
+    fn a_long_name_stays_on_the_map_rather_than_clear_a_neighbour() {
+        let m = [
+            Mark {
+                at: (450, 200),
+                radius_px: 8,
+                size_px: (400, 15),
+            },
+            town(440, 198, 60),
+        ];
+        let placed = place_labels(&m, &[], (500, 500));
+        assert_eq!(outside(m[0].label(placed[0]), (500, 500)), 0, "{placed:?}");
     }
 
     #[test]
@@ -191,10 +213,10 @@ mod tests {
         let placed = place_labels(&m, &[(212, 205, 400, 235)], (500, 500));
         let b = boxes(&m, &placed);
         for (k, &bk) in b.iter().enumerate() {
-            let own = distance2(bk, m[k].at);
-            let other = distance2(bk, m[1 - k].at);
+            let own = distance2(bk, m[k].at).sqrt();
+            let other = distance2(bk, m[1 - k].at).sqrt();
             assert!(
-                own < other,
+                own + CLEAR_PX <= other,
                 "name {k} at {:?}: {own} against {other}",
                 placed[k]
             );

@@ -81,8 +81,9 @@ pub fn layout(panels: &[Panel]) -> (Vec<(u32, u32)>, u32, u32) {
 }
 
 /// `text` as it fits in `width_px` in `font`: whole, or cut with "…" (found by review: a long
-/// option name ran past its band, over the next panel's or off the sheet).
-fn fitted(text: &str, font: &FontDesc, width_px: i32) -> Result<String, String> {
+/// option name ran past its band, over the next panel's or off the sheet; a narrow map's
+/// title was cut at both ends).
+pub(crate) fn fitted(text: &str, font: &FontDesc, width_px: i32) -> Result<String, String> {
     let width = |t: &str| -> Result<i32, String> {
         Ok(font.box_size(t).map_err(|e| e.to_string())?.0 as i32)
     };
