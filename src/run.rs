@@ -375,8 +375,11 @@ pub fn simulate_with_progress(
             &consequence.summary,
         ));
     }
+    let last = consequence.last_intervals();
     let zones = consequence.outdoor_zones();
-    warnings.extend(crate::impact::coverage::warnings(scenario, &fields, zones));
+    warnings.extend(crate::impact::coverage::warnings(
+        scenario, &fields, zones, &last,
+    ));
     Ok(Simulation {
         consequence,
         fields,

@@ -67,7 +67,8 @@ fn a_map_of_a_run_cut_off_says_so_and_one_of_a_whole_run_does_not() {
             + "[output]\nformats = [\"png\"]\n";
         let s = Scenario::parse(&text, Path::new("coverage.toml")).unwrap();
         let sim = simulate(&s, &RunOptions::default()).unwrap();
-        let cut = plume::impact::coverage::cut_off(&s, &sim.fields);
+        let cut =
+            plume::impact::coverage::cut_off(&s, &sim.fields, &sim.consequence.last_intervals());
         let dir = tempfile::tempdir().unwrap();
         plume::run::write_outputs(&s, &sim, dir.path()).unwrap();
         let bytes = std::fs::read(dir.path().join("map.png")).unwrap();
@@ -99,6 +100,77 @@ fn a_map_of_a_run_cut_off_says_so_and_one_of_a_whole_run_does_not() {
     let (cut, red) = note_pixels(10_800.0);
     assert_eq!(cut, None);
     assert_eq!(red, 0);
+}
+
+/// Found by review: on a 200 m grid a dense chlorine cloud's near field right after the release
+/// stopped held so much in the ground layer that the cloud still over AEGL-1 at the end of the
+/// run held under 1 % of it, and the run said nothing. The last interval is now also judged
+/// against the chemical's lowest threshold.
+#[test]
+fn a_cloud_still_above_its_lowest_threshold_at_the_end_is_reported() {
+    let run = |duration_s: u32| {
+        let text = format!(
+            r#"
+[scenario]
+name = "Dense night cloud"
+start = "2026-08-02T03:00:00Z"
+duration_s = {duration_s}
+[domain]
+centre = {{ lat = 45.025, lon = -67.117 }}
+extent_m = [40000, 40000]
+resolution_m = 200
+layers_m = [[0, 3]]
+output_interval_s = 60
+[[source]]
+name = "tank"
+location = {{ lat = 45.0, lon = -67.1 }}
+height_m = 1.0
+duration_s = 1800
+release = [{{ substance = "Chlorine", rate_kg_s = 10.0 }}]
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 2.5
+wind_from_deg = 135
+stability = "F"
+roughness_length_m = 0.3
+terrain = "urban"
+[model]
+kind = "gaussian_plume"
+"#
+        );
+        let s = Scenario::parse(&text, Path::new("night.toml")).unwrap();
+        let sim = simulate(&s, &RunOptions::default()).unwrap();
+        let last = sim.consequence.last_intervals();
+        (sim.warnings, last)
+    };
+    let (w, last) = run(7200);
+    // The ground-layer amount alone misses it: the last interval holds under 1 % of the
+    // amount just after the release stopped.
+    assert!(!any(&w, "of the most it held in the lowest layer"), "{w:?}");
+    let chlorine = last.iter().find(|l| l.chemical == "Chlorine").unwrap();
+    assert_eq!(chlorine.threshold, "AEGL-1 (60 min)");
+    assert!(
+        (chlorine.threshold_kg_m3 - 1.45e-6).abs() < 1e-9,
+        "{chlorine:?}"
+    );
+    assert!(
+        chlorine.peak_kg_m3 > chlorine.threshold_kg_m3,
+        "{chlorine:?}"
+    );
+    assert!(
+        any(
+            &w,
+            "Chlorine is still over the grid when the run ends (its last interval still reaches"
+        ) && any(&w, "above its AEGL-1 (60 min) of 1.450 mg m-3"),
+        "{w:?}"
+    );
+    // Four hours on, the cloud has left the grid: no warning.
+    let (w, last) = run(14_400);
+    assert!(
+        last.iter().all(|l| l.peak_kg_m3 < l.threshold_kg_m3),
+        "{last:?}"
+    );
+    assert!(!any(&w, "still over the grid"), "{w:?}");
 }
 
 #[test]

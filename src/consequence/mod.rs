@@ -188,6 +188,33 @@ impl Consequence {
         outdoor(&self.radiological, &self.chemical)
     }
 
+    /// Each assessed chemical's last interval against its lowest threshold at the zones'
+    /// duration, for [`impact::coverage::cut_off`].
+    pub fn last_intervals(&self) -> Vec<impact::coverage::LastInterval> {
+        self.chemical
+            .iter()
+            .filter_map(|c| {
+                let e = self
+                    .exposure
+                    .chemicals
+                    .iter()
+                    .find(|e| e.name == c.chemical)?;
+                let (level, t) = c
+                    .thresholds
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, t)| t.as_ref().map(|t| (k, t)))
+                    .min_by(|a, b| a.1.value_kg_m3.total_cmp(&b.1.value_kg_m3))?;
+                Some(impact::coverage::LastInterval {
+                    chemical: c.chemical.clone(),
+                    peak_kg_m3: e.last_interval_peak_kg_m3,
+                    threshold_kg_m3: t.value_kg_m3,
+                    threshold: format!("AEGL-{} ({:.0} min)", level + 1, c.duration_s / 60.0),
+                })
+            })
+            .collect()
+    }
+
     /// Fills every zone summary's reach (outdoors and sheltered) from `sources` (name,
     /// location), which the assessment itself does not know ([`impact::reach`]).
     pub fn add_reach(

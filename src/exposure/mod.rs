@@ -109,6 +109,9 @@ pub struct ChemicalExposure {
     pub indoor_peak_mean_kg_m3: Array3<f64>,
     /// Toxic load indoors over the run and [`indoor::TAIL_S`] after it [y, x].
     pub indoor_toxic_load: Array2<f64>,
+    /// The highest concentration of the run's last interval in the layer assessed (kg m⁻³):
+    /// a cloud still above a threshold when the run ends may still grow its zones.
+    pub last_interval_peak_kg_m3: f64,
 }
 
 /// All exposure fields of a run.
@@ -355,5 +358,12 @@ pub fn chemical_exposure(
         shelter_exit,
         indoor_peak_mean_kg_m3: indoor_peak,
         indoor_toxic_load: indoor_load,
+        last_interval_peak_kg_m3: match nt {
+            0 => 0.0,
+            _ => sf
+                .concentration
+                .slice(ndarray::s![nt - 1, layer, .., ..])
+                .fold(0.0, |m: f64, &c| m.max(c)),
+        },
     }
 }
