@@ -29,16 +29,18 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
-use hdf5::types::{FixedAscii, FixedUnicode, TypeDescriptor, VarLenAscii, VarLenUnicode};
+use chrono::{DateTime, Utc};
 use ndarray::s;
 
-use super::cf_dims::{axis_name, order_problem};
+use super::cf_dims::axis_name;
+use super::cf_vars::{
+    attr_f64, attr_string, check_shape, clean, expect_units, monotonic, read_all, read_err,
+    time_units, Var, Vars,
+};
 use super::index_map::{unwrap_longitudes, HorizontalGrid, LocalBox};
 use super::{locate_region, GriddedMet, Levels, RawGrid, StabilityField, VerticalInterpolation};
 use crate::geo::{LatLon, TransverseMercator};
 use crate::met::error::{MetError, MetWarning};
-use crate::met::file_kind::{sniff, FileKind};
 use crate::met::period;
 
 /// Reader choices the file does not carry.
@@ -77,244 +79,24 @@ pub fn read(
     region: LocalBox,
     options: GriddedOptions,
 ) -> Result<(GriddedMet, Vec<MetWarning>), MetError> {
-    let file = path.to_path_buf();
-    let fmt_err = |detail: String| MetError::Format {
-        file: file.clone(),
-        detail,
-    };
-    let h5 = hdf5::File::open(path).map_err(|e| {
-        if path.exists() {
-            fmt_err(match sniff(path) {
-                FileKind::Grib => "is a GRIB2 file, not netCDF-4/HDF5: expected a netCDF-4 file (or meteorology.format = \"grib2\" for this one)".into(),
-                FileKind::NetCdf3 => "is a classic netCDF-3 file, not netCDF-4/HDF5: expected a netCDF-4 file (convert it with `nccopy -k nc4`)".into(),
-                FileKind::Text => "is text, not netCDF-4/HDF5 (a station CSV file takes meteorology.kind = \"station\"): expected a netCDF-4 file".into(),
-                FileKind::Empty => "is empty: expected a netCDF-4 file".into(),
-                _ => format!("cannot open as netCDF-4/HDF5 ({e}): expected a netCDF-4 file"),
-            })
-        } else {
-            MetError::Io {
-                file: file.clone(),
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, e.to_string()),
-            }
-        }
-    })?;
-    let datasets = h5
-        .datasets()
-        .map_err(|e| fmt_err(format!("cannot list variables: {e}")))?;
-    let vars: Vec<Var> = datasets
-        .into_iter()
-        .map(|ds| Var {
-            name: ds.name().trim_start_matches('/').to_string(),
-            standard_name: attr_string(&ds, "standard_name"),
-            units: attr_string(&ds, "units"),
-            ds,
-        })
-        .collect();
-    // By standard name, else by a conventional variable name — but never a variable whose own
-    // standard name says it is something else (a `u` that is `x_wind`, relative to a rotated
-    // grid; a `shf` that is the downward flux).
-    let find = |standard: &[&str], names: &[&str]| {
-        vars.iter()
-            .find(|v| {
-                v.standard_name
-                    .as_deref()
-                    .is_some_and(|s| standard.contains(&s))
-            })
-            .or_else(|| {
-                vars.iter().find(|v| {
-                    names.contains(&v.name.as_str())
-                        && v.standard_name
-                            .as_deref()
-                            .is_none_or(|s| standard.is_empty() || standard.contains(&s))
-                })
-            })
-    };
-    let missing = |variable: &str, expected: &str| MetError::Missing {
-        file: file.clone(),
-        variable: variable.to_string(),
-        expected: expected.to_string(),
-    };
+    let vars = Vars::open(path)?;
+    let file = vars.file.clone();
+    let find = |standard: &[&str], names: &[&str]| vars.find(standard, names);
+    let missing = |variable: &str, expected: &str| vars.missing(variable, expected);
     let mut warnings = vec![];
 
-    // Time.
-    let time = vars.iter().find(|v| v.name == "time").ok_or_else(|| {
+    let time = vars.by_name("time").ok_or_else(|| {
         missing(
             "time",
             "a 1-D time coordinate with units \"<unit> since <time>\"",
         )
     })?;
-    let (scale_s, epoch) = time_units(time, &file)?;
-    let t_all: Vec<f64> = read_all(time, &file)?
-        .into_iter()
-        .map(|t| t * scale_s + (epoch - start).num_milliseconds() as f64 / 1000.0)
-        .collect();
-    if t_all.is_empty() {
-        return Err(MetError::Invalid {
-            file,
-            variable: "time".into(),
-            problem: "holds no times: expected at least one".into(),
-        });
-    }
-    if let Some(k) = t_all.iter().position(|v| !v.is_finite()) {
-        return Err(MetError::Invalid {
-            file,
-            variable: "time".into(),
-            problem: format!("value at index {k} is not finite"),
-        });
-    }
-    if let Some(k) = t_all.windows(2).position(|w| w[1] <= w[0]) {
-        return Err(MetError::Invalid {
-            file,
-            variable: "time".into(),
-            problem: format!(
-                "not strictly increasing at index {} ({} s then {} s after the run start): expected monotonic times",
-                k + 1,
-                t_all[k],
-                t_all[k + 1]
-            ),
-        });
-    }
+    let t_all = read_times(time, start, &file)?;
     let (t0, t1) = time_window(&t_all, start, run_s, &file, &mut warnings)?;
     let times_s = t_all[t0..=t1].to_vec();
 
     // Horizontal grid, with the names of its (y, x) dimensions where the file records them.
-    let (y_dim, x_dim): (Option<String>, Option<String>);
-    let grid = if let (Some(lat), Some(lon)) = (
-        find(&["latitude"], &["lat", "latitude"]),
-        find(&["longitude"], &["lon", "longitude"]),
-    ) {
-        let two_d = lat.ds.ndim() == 2 && lon.ds.ndim() == 2 && lat.ds.shape() == lon.ds.shape();
-        if !two_d && (lat.ds.ndim() != 1 || lon.ds.ndim() != 1) {
-            return Err(MetError::Invalid {
-                file,
-                variable: lat.name.clone(),
-                problem: format!(
-                    "latitude has shape {:?} and longitude {:?}: expected 1-D coordinates, or 2-D auxiliary coordinates of the same (y, x) shape",
-                    lat.ds.shape(),
-                    lon.ds.shape()
-                ),
-            });
-        }
-        expect_units(
-            lat,
-            &["degrees_north", "degree_north", "degrees_n", "degrees"],
-            &file,
-        )?;
-        expect_units(
-            lon,
-            &["degrees_east", "degree_east", "degrees_e", "degrees"],
-            &file,
-        )?;
-        let lat_deg = read_all(lat, &file)?;
-        let mut lon_deg = read_all(lon, &file)?;
-        (y_dim, x_dim) = if two_d {
-            (axis_name(&lat.ds, 0), axis_name(&lat.ds, 1))
-        } else {
-            (axis_name(&lat.ds, 0), axis_name(&lon.ds, 0))
-        };
-        if two_d {
-            // Auxiliary 2-D coordinates (a curvilinear grid: WRF, rotated or projected NWP
-            // written with CF's 2-D latitude/longitude); longitudes taken nearest the centre's.
-            let shape = lat.ds.shape();
-            let c = engine.origin().lon;
-            let lon_deg = lon_deg
-                .iter()
-                .map(|lo| ((lo - c + 540.0).rem_euclid(360.0) - 180.0) + c)
-                .collect();
-            HorizontalGrid::Curvilinear {
-                nx: shape[1],
-                ny: shape[0],
-                lat_deg,
-                lon_deg,
-            }
-        } else {
-            unwrap_longitudes(&mut lon_deg);
-            monotonic(lat, &lat_deg, &file)?;
-            monotonic(lon, &lon_deg, &file)?;
-            HorizontalGrid::LatLon { lat_deg, lon_deg }
-        }
-    } else if let (Some(x), Some(y)) = (
-        find(&["projection_x_coordinate"], &["x"]),
-        find(&["projection_y_coordinate"], &["y"]),
-    ) {
-        let factor = |v: &Var| match v.units.as_deref().map(str::trim) {
-            Some("m") | Some("meter") | Some("metre") | Some("meters") | Some("metres") => Ok(1.0),
-            Some("km") => Ok(1000.0),
-            other => Err(MetError::Units {
-                file: file.clone(),
-                variable: v.name.clone(),
-                found: other.unwrap_or("(none)").to_string(),
-                expected: "m or km".into(),
-            }),
-        };
-        let (fx, fy) = (factor(x)?, factor(y)?);
-        let x_m: Vec<f64> = read_all(x, &file)?.iter().map(|v| v * fx).collect();
-        let y_m: Vec<f64> = read_all(y, &file)?.iter().map(|v| v * fy).collect();
-        monotonic(x, &x_m, &file)?;
-        monotonic(y, &y_m, &file)?;
-        (y_dim, x_dim) = (axis_name(&y.ds, 0), axis_name(&x.ds, 0));
-        let u = find(&["eastward_wind"], &["u"]).ok_or_else(|| {
-            missing(
-                "eastward_wind",
-                "a variable with standard_name eastward_wind (m s-1)",
-            )
-        })?;
-        let gm_name = attr_string(&u.ds, "grid_mapping").ok_or_else(|| {
-            missing(
-                &format!("{}:grid_mapping", u.name),
-                "a grid_mapping attribute naming a transverse_mercator variable",
-            )
-        })?;
-        let gm = vars
-            .iter()
-            .find(|v| v.name == gm_name.trim())
-            .ok_or_else(|| missing(&gm_name, "the grid_mapping variable"))?;
-        let kind = attr_string(&gm.ds, "grid_mapping_name").unwrap_or_default();
-        if kind.trim() != "transverse_mercator" {
-            return Err(MetError::Invalid {
-                file,
-                variable: gm.name.clone(),
-                problem: format!(
-                    "grid_mapping_name {kind:?}: expected \"transverse_mercator\" (or give 1-D latitude/longitude coordinates)"
-                ),
-            });
-        }
-        let num = |key: &str, default: Option<f64>| {
-            attr_f64(&gm.ds, key).or(default).ok_or_else(|| {
-                missing(
-                    &format!("{}:{key}", gm.name),
-                    "a numeric grid_mapping attribute",
-                )
-            })
-        };
-        let origin = LatLon::new(
-            num("latitude_of_projection_origin", None)?,
-            num("longitude_of_central_meridian", None)?,
-        );
-        let k0 = num("scale_factor_at_central_meridian", Some(1.0))?;
-        let projection = if k0 == 1.0 {
-            TransverseMercator::new(origin)
-        } else {
-            TransverseMercator::with_ellipsoid(
-                origin,
-                crate::geo::WGS84_A_M,
-                crate::geo::WGS84_F,
-                k0,
-            )
-        };
-        HorizontalGrid::TransverseMercator {
-            x_m,
-            y_m,
-            projection,
-            false_easting_m: num("false_easting", Some(0.0))?,
-            false_northing_m: num("false_northing", Some(0.0))?,
-        }
-    } else {
-        return Err(missing(
-            "latitude/longitude",
-            "1-D latitude and longitude coordinates, or projection_x_coordinate and projection_y_coordinate with a grid_mapping",
-        ));
-    };
+    let (grid, y_dim, x_dim) = horizontal_grid(&vars, engine)?;
     let (nx_all, ny_all) = (grid.nx(), grid.ny());
     let (map, (i0, i1), (j0, j1)) = locate_region(
         &file,
@@ -574,181 +356,185 @@ pub(crate) fn time_window(
     Ok((t0, t1))
 }
 
-struct Var {
-    name: String,
-    standard_name: Option<String>,
-    units: Option<String>,
-    ds: hdf5::Dataset,
-}
-
-fn read_err(v: &Var, e: hdf5::Error, file: &Path) -> MetError {
-    MetError::Invalid {
-        file: file.to_path_buf(),
-        variable: v.name.clone(),
-        problem: format!("cannot be read as numbers ({e})"),
-    }
-}
-
-/// Checks a variable's shape and, where the file names its dimensions, their order: a square
-/// grid written (x, y) has the right shape but would be read transposed.
-fn check_shape(
-    v: &Var,
-    expected: &[usize],
-    dims: &str,
-    names: &[Option<String>],
-    file: &Path,
-) -> Result<(), MetError> {
-    let shape = v.ds.shape();
-    let problem = if shape != expected {
-        Some(format!(
-            "has shape {shape:?}: expected {dims} = {expected:?}"
-        ))
-    } else {
-        order_problem(&v.ds, names)
-    };
-    match problem {
-        Some(problem) => Err(MetError::Invalid {
-            file: file.to_path_buf(),
-            variable: v.name.clone(),
-            problem,
-        }),
-        None => Ok(()),
-    }
-}
-
-fn read_all(v: &Var, file: &Path) -> Result<Vec<f64>, MetError> {
-    let data = v.ds.read_raw::<f64>().map_err(|e| read_err(v, e, file))?;
-    clean(v, data, file)
-}
-
-/// Applies `_FillValue`/`missing_value` (→ NaN) and `scale_factor`/`add_offset`, then rejects
-/// any value that is not finite.
-fn clean(v: &Var, mut data: Vec<f64>, file: &Path) -> Result<Vec<f64>, MetError> {
-    let fills: Vec<f64> = ["_FillValue", "missing_value"]
-        .iter()
-        .filter_map(|k| attr_f64(&v.ds, k))
+/// The file's times in seconds after the run's `start`, checked finite and strictly increasing.
+fn read_times(time: &Var, start: DateTime<Utc>, file: &Path) -> Result<Vec<f64>, MetError> {
+    let (scale_s, epoch) = time_units(time, file)?;
+    let t_all: Vec<f64> = read_all(time, file)?
+        .into_iter()
+        .map(|t| t * scale_s + (epoch - start).num_milliseconds() as f64 / 1000.0)
         .collect();
-    let scale = attr_f64(&v.ds, "scale_factor").unwrap_or(1.0);
-    let offset = attr_f64(&v.ds, "add_offset").unwrap_or(0.0);
-    for x in data.iter_mut() {
-        if fills.contains(x) {
-            *x = f64::NAN;
-        } else {
-            *x = *x * scale + offset;
-        }
-    }
-    if let Some(k) = data.iter().position(|x| !x.is_finite()) {
+    if t_all.is_empty() {
         return Err(MetError::Invalid {
             file: file.to_path_buf(),
-            variable: v.name.clone(),
+            variable: "time".into(),
+            problem: "holds no times: expected at least one".into(),
+        });
+    }
+    if let Some(k) = t_all.iter().position(|v| !v.is_finite()) {
+        return Err(MetError::Invalid {
+            file: file.to_path_buf(),
+            variable: "time".into(),
+            problem: format!("value at index {k} is not finite"),
+        });
+    }
+    if let Some(k) = t_all.windows(2).position(|w| w[1] <= w[0]) {
+        return Err(MetError::Invalid {
+            file: file.to_path_buf(),
+            variable: "time".into(),
             problem: format!(
-                "value at flat index {k} of the part read is NaN, infinite or a fill value: expected finite data"
+                "not strictly increasing at index {} ({} s then {} s after the run start): expected monotonic times",
+                k + 1,
+                t_all[k],
+                t_all[k + 1]
             ),
         });
     }
-    Ok(data)
+    Ok(t_all)
 }
 
-fn monotonic(v: &Var, xs: &[f64], file: &Path) -> Result<(), MetError> {
-    let inc = xs.windows(2).all(|w| w[1] > w[0]);
-    let dec = xs.windows(2).all(|w| w[1] < w[0]);
-    if xs.is_empty() || !(inc || dec) {
-        return Err(MetError::Invalid {
-            file: file.to_path_buf(),
-            variable: v.name.clone(),
-            problem: "coordinate is not strictly monotonic".into(),
-        });
-    }
-    Ok(())
-}
+/// The horizontal grid: 1-D or 2-D latitude/longitude, or projected x/y with a transverse
+/// Mercator `grid_mapping`; with the names of its (y, x) dimensions where the file records them.
+type NamedGrid = (HorizontalGrid, Option<String>, Option<String>);
 
-fn expect_units(v: &Var, accepted: &[&str], file: &Path) -> Result<(), MetError> {
-    let found = v.units.as_deref().map(str::trim).unwrap_or("");
-    if accepted.iter().any(|a| a.eq_ignore_ascii_case(found)) {
-        Ok(())
+fn horizontal_grid(vars: &Vars, engine: &TransverseMercator) -> Result<NamedGrid, MetError> {
+    let file = vars.file.clone();
+    let find = |standard: &[&str], names: &[&str]| vars.find(standard, names);
+    let missing = |variable: &str, expected: &str| vars.missing(variable, expected);
+    let (y_dim, x_dim): (Option<String>, Option<String>);
+    let found = if let (Some(lat), Some(lon)) = (
+        find(&["latitude"], &["lat", "latitude"]),
+        find(&["longitude"], &["lon", "longitude"]),
+    ) {
+        let two_d = lat.ds.ndim() == 2 && lon.ds.ndim() == 2 && lat.ds.shape() == lon.ds.shape();
+        if !two_d && (lat.ds.ndim() != 1 || lon.ds.ndim() != 1) {
+            return Err(MetError::Invalid {
+                file: file.clone(),
+                variable: lat.name.clone(),
+                problem: format!(
+                    "latitude has shape {:?} and longitude {:?}: expected 1-D coordinates, or 2-D auxiliary coordinates of the same (y, x) shape",
+                    lat.ds.shape(),
+                    lon.ds.shape()
+                ),
+            });
+        }
+        expect_units(
+            lat,
+            &["degrees_north", "degree_north", "degrees_n", "degrees"],
+            &file,
+        )?;
+        expect_units(
+            lon,
+            &["degrees_east", "degree_east", "degrees_e", "degrees"],
+            &file,
+        )?;
+        let lat_deg = read_all(lat, &file)?;
+        let mut lon_deg = read_all(lon, &file)?;
+        (y_dim, x_dim) = if two_d {
+            (axis_name(&lat.ds, 0), axis_name(&lat.ds, 1))
+        } else {
+            (axis_name(&lat.ds, 0), axis_name(&lon.ds, 0))
+        };
+        if two_d {
+            // Auxiliary 2-D coordinates (a curvilinear grid: WRF, rotated or projected NWP
+            // written with CF's 2-D latitude/longitude); longitudes taken nearest the centre's.
+            let shape = lat.ds.shape();
+            let c = engine.origin().lon;
+            let lon_deg = lon_deg
+                .iter()
+                .map(|lo| ((lo - c + 540.0).rem_euclid(360.0) - 180.0) + c)
+                .collect();
+            HorizontalGrid::Curvilinear {
+                nx: shape[1],
+                ny: shape[0],
+                lat_deg,
+                lon_deg,
+            }
+        } else {
+            unwrap_longitudes(&mut lon_deg);
+            monotonic(lat, &lat_deg, &file)?;
+            monotonic(lon, &lon_deg, &file)?;
+            HorizontalGrid::LatLon { lat_deg, lon_deg }
+        }
+    } else if let (Some(x), Some(y)) = (
+        find(&["projection_x_coordinate"], &["x"]),
+        find(&["projection_y_coordinate"], &["y"]),
+    ) {
+        let factor = |v: &Var| match v.units.as_deref().map(str::trim) {
+            Some("m") | Some("meter") | Some("metre") | Some("meters") | Some("metres") => Ok(1.0),
+            Some("km") => Ok(1000.0),
+            other => Err(MetError::Units {
+                file: file.clone(),
+                variable: v.name.clone(),
+                found: other.unwrap_or("(none)").to_string(),
+                expected: "m or km".into(),
+            }),
+        };
+        let (fx, fy) = (factor(x)?, factor(y)?);
+        let x_m: Vec<f64> = read_all(x, &file)?.iter().map(|v| v * fx).collect();
+        let y_m: Vec<f64> = read_all(y, &file)?.iter().map(|v| v * fy).collect();
+        monotonic(x, &x_m, &file)?;
+        monotonic(y, &y_m, &file)?;
+        (y_dim, x_dim) = (axis_name(&y.ds, 0), axis_name(&x.ds, 0));
+        let u = find(&["eastward_wind"], &["u"]).ok_or_else(|| {
+            missing(
+                "eastward_wind",
+                "a variable with standard_name eastward_wind (m s-1)",
+            )
+        })?;
+        let gm_name = attr_string(&u.ds, "grid_mapping").ok_or_else(|| {
+            missing(
+                &format!("{}:grid_mapping", u.name),
+                "a grid_mapping attribute naming a transverse_mercator variable",
+            )
+        })?;
+        let gm = vars
+            .by_name(gm_name.trim())
+            .ok_or_else(|| missing(&gm_name, "the grid_mapping variable"))?;
+        let kind = attr_string(&gm.ds, "grid_mapping_name").unwrap_or_default();
+        if kind.trim() != "transverse_mercator" {
+            return Err(MetError::Invalid {
+                file: file.clone(),
+                variable: gm.name.clone(),
+                problem: format!(
+                    "grid_mapping_name {kind:?}: expected \"transverse_mercator\" (or give 1-D latitude/longitude coordinates)"
+                ),
+            });
+        }
+        let num = |key: &str, default: Option<f64>| {
+            attr_f64(&gm.ds, key).or(default).ok_or_else(|| {
+                missing(
+                    &format!("{}:{key}", gm.name),
+                    "a numeric grid_mapping attribute",
+                )
+            })
+        };
+        let origin = LatLon::new(
+            num("latitude_of_projection_origin", None)?,
+            num("longitude_of_central_meridian", None)?,
+        );
+        let k0 = num("scale_factor_at_central_meridian", Some(1.0))?;
+        let projection = if k0 == 1.0 {
+            TransverseMercator::new(origin)
+        } else {
+            TransverseMercator::with_ellipsoid(
+                origin,
+                crate::geo::WGS84_A_M,
+                crate::geo::WGS84_F,
+                k0,
+            )
+        };
+        HorizontalGrid::TransverseMercator {
+            x_m,
+            y_m,
+            projection,
+            false_easting_m: num("false_easting", Some(0.0))?,
+            false_northing_m: num("false_northing", Some(0.0))?,
+        }
     } else {
-        Err(MetError::Units {
-            file: file.to_path_buf(),
-            variable: v.name.clone(),
-            found: if found.is_empty() {
-                "(none)".into()
-            } else {
-                found.to_string()
-            },
-            expected: accepted.join(" or "),
-        })
-    }
-}
-
-/// Parses CF time units "<unit> since <reference time>" into seconds per unit and the epoch.
-fn time_units(v: &Var, file: &Path) -> Result<(f64, DateTime<Utc>), MetError> {
-    let units = v.units.clone().unwrap_or_default();
-    let bad = || MetError::Units {
-        file: file.to_path_buf(),
-        variable: v.name.clone(),
-        found: units.clone(),
-        expected: "\"<seconds|minutes|hours|days> since <ISO 8601 UTC time>\"".into(),
+        return Err(missing(
+            "latitude/longitude",
+            "1-D latitude and longitude coordinates, or projection_x_coordinate and projection_y_coordinate with a grid_mapping",
+        ));
     };
-    let (unit, reference) = units.split_once(" since ").ok_or_else(bad)?;
-    let scale = match unit.trim().to_ascii_lowercase().as_str() {
-        "seconds" | "second" | "s" | "sec" | "secs" => 1.0,
-        "minutes" | "minute" | "min" | "mins" => 60.0,
-        "hours" | "hour" | "h" | "hr" | "hrs" => 3600.0,
-        "days" | "day" | "d" => 86400.0,
-        _ => return Err(bad()),
-    };
-    let r = reference
-        .trim()
-        .trim_end_matches("UTC")
-        .trim_end_matches('Z')
-        .trim_end_matches("+00:00")
-        .trim();
-    let epoch = [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-    ]
-    .iter()
-    .find_map(|f| NaiveDateTime::parse_from_str(r, f).ok())
-    .or_else(|| {
-        chrono::NaiveDate::parse_from_str(r, "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-    })
-    .ok_or_else(bad)?;
-    Ok((scale, epoch.and_utc()))
-}
-
-/// Reads a string attribute whatever its HDF5 string type (netCDF-4 writes fixed-length ASCII,
-/// h5py variable-length UTF-8).
-fn attr_string(ds: &hdf5::Dataset, name: &str) -> Option<String> {
-    let a = ds.attr(name).ok()?;
-    let desc = a.dtype().ok()?.to_descriptor().ok()?;
-    match desc {
-        TypeDescriptor::VarLenUnicode => {
-            a.read_scalar::<VarLenUnicode>().ok().map(|s| s.to_string())
-        }
-        TypeDescriptor::VarLenAscii => a.read_scalar::<VarLenAscii>().ok().map(|s| s.to_string()),
-        TypeDescriptor::FixedAscii(_) => a
-            .read_scalar::<FixedAscii<1024>>()
-            .ok()
-            .map(|s| s.to_string()),
-        TypeDescriptor::FixedUnicode(_) => a
-            .read_scalar::<FixedUnicode<1024>>()
-            .ok()
-            .map(|s| s.to_string()),
-        _ => None,
-    }
-}
-
-/// Reads a numeric attribute (the first element if it is an array).
-fn attr_f64(ds: &hdf5::Dataset, name: &str) -> Option<f64> {
-    let a = ds.attr(name).ok()?;
-    match a.dtype().ok()?.to_descriptor().ok()? {
-        TypeDescriptor::Float(_) | TypeDescriptor::Integer(_) | TypeDescriptor::Unsigned(_) => {
-            a.read_raw::<f64>().ok()?.first().copied()
-        }
-        _ => None,
-    }
+    Ok((found, y_dim, x_dim))
 }

@@ -38,6 +38,7 @@
 
 pub mod cf;
 mod cf_dims;
+mod cf_vars;
 pub mod grib2;
 mod grib2_sections;
 mod index_map;

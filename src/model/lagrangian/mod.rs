@@ -41,6 +41,7 @@ mod account;
 pub mod column;
 pub mod convective;
 pub mod driver;
+pub mod loss;
 pub(crate) mod mathf;
 pub mod particle;
 pub mod release;

@@ -1,0 +1,522 @@
+//! The library's front door: run a validated scenario and write its outputs.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::backend::{self, BackendChoice};
+use crate::field::{Fields, GridSpec};
+use crate::geo::TransverseMercator;
+use crate::met::{ReleaseWind, UniformMet};
+use crate::model::{gaussian, lagrangian, puff};
+use crate::output::staging::check_output_dir;
+use crate::output::summary::RunSummary;
+use crate::output::OutputError;
+use crate::scenario::ConvectiveTurbulence;
+use crate::scenario::{DenseGas, MetSpec, ModelSpec, Scenario, ScenarioError};
+use crate::source::Source;
+
+mod warnings;
+mod write;
+
+use warnings::{any_dense_at_grade, dense_gas_warnings, stable_particle_warning};
+pub use write::{output_names, stage_outputs, summarise, write_outputs, StagedOutputs};
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error(transparent)]
+    Met(#[from] crate::met::MetError),
+    #[error("model.kind = {model} cannot run on meteorology.kind = {met}: {reason}")]
+    Unsupported {
+        model: String,
+        met: String,
+        reason: String,
+    },
+    #[error("consequence assessment: {0}")]
+    Consequence(#[from] crate::consequence::ConsequenceError),
+    #[error("cannot start a thread pool of {threads} threads: {message}")]
+    Threads { threads: usize, message: String },
+    #[error(transparent)]
+    Particles(#[from] lagrangian::release::PlanError),
+    #[error(transparent)]
+    Backend(#[from] crate::backend::BackendError),
+    #[cfg(feature = "gpu")]
+    #[error(transparent)]
+    Gpu(#[from] crate::backend::gpu::GpuError),
+    #[cfg(feature = "gpu")]
+    #[error(transparent)]
+    GpuParticles(#[from] crate::backend::gpu::lagrangian::ScenarioRunError),
+}
+
+impl RunError {
+    /// Whether the user's input is at fault: a scenario that does not validate, or a weather
+    /// file whose content cannot be used (see [`crate::met::MetError::is_invalid_content`]).
+    /// The CLI exits with 2 for these and with 1 for the rest (reading or writing failed, no
+    /// device, …).
+    pub fn is_invalid_input(&self) -> bool {
+        match self {
+            RunError::Scenario(_) => true,
+            RunError::Met(e) => e.is_invalid_content(),
+            _ => false,
+        }
+    }
+}
+
+/// How to run, beyond what the scenario says.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Overrides `output.directory`.
+    pub output_dir: Option<PathBuf>,
+    /// Number of worker threads (default: all cores). Results do not depend on it.
+    pub threads: Option<usize>,
+    /// Overrides the scenario's random seed (particle models).
+    pub seed: Option<u64>,
+    /// Overrides the scenario's `model.backend`.
+    pub backend: Option<BackendChoice>,
+}
+
+/// What the progress callback of [`simulate_with_progress`] is told: the fraction of the run
+/// done, in [0, 1].
+pub type ProgressFraction = f64;
+
+/// A finished model run, before anything is written.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    pub fields: Fields,
+    pub projection: TransverseMercator,
+    /// Which model and backend ran.
+    pub model: String,
+    pub backend: String,
+    pub seed: Option<u64>,
+    pub elapsed_s: f64,
+    pub warnings: Vec<String>,
+    /// Exposure, dose, zones and protective actions (see [`crate::consequence`]).
+    pub consequence: crate::consequence::Consequence,
+    /// The 10 m wind where and when the first release begins.
+    pub release_wind: Option<ReleaseWind>,
+}
+
+/// Runs the scenario's model over its grid.
+pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation, RunError> {
+    simulate_with_progress(scenario, options, &mut |_| {})
+}
+
+/// Runs the scenario's model over its grid, reporting the fraction done to `progress` (the
+/// particle model calls it after every synchronisation step; physics never prints).
+pub fn simulate_with_progress(
+    scenario: &Scenario,
+    options: &RunOptions,
+    progress: &mut (dyn FnMut(ProgressFraction) + Send),
+) -> Result<Simulation, RunError> {
+    let pool = {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = options.threads {
+            b = b.num_threads(n);
+        }
+        b.build().map_err(|e| RunError::Threads {
+            threads: options.threads.unwrap_or(0),
+            message: e.to_string(),
+        })?
+    };
+    let started = Instant::now();
+    let mut warnings = vec![];
+    let choice = options.backend.unwrap_or(scenario.backend);
+    let setting = Setting {
+        scenario,
+        options,
+        tm: TransverseMercator::new(scenario.domain.centre),
+        grid: GridSpec::from_scenario(scenario),
+        gpu: open_gpu(choice, &mut warnings)?,
+        pool: &pool,
+    };
+    let model = match &scenario.model {
+        ModelSpec::GaussianPlume { .. } => run_gaussian_plume(&setting, &mut warnings)?,
+        ModelSpec::GaussianPuff(_) => run_gaussian_puffs(&setting, &mut warnings)?,
+        ModelSpec::Lagrangian { .. } => run_particles(&setting, &mut warnings, progress)?,
+    };
+    let Setting { tm, gpu, .. } = setting;
+    let fields = model.fields;
+    let release_start_s = scenario
+        .sources
+        .iter()
+        .map(|s| s.start_s)
+        .fold(f64::INFINITY, f64::min)
+        .min(scenario.duration_s);
+    let mut consequence = pool.install(|| {
+        crate::consequence::assess(
+            &scenario.consequence,
+            &fields,
+            &tm,
+            release_start_s,
+            scenario.start,
+        )
+    })?;
+    let sources: Vec<_> = scenario
+        .sources
+        .iter()
+        .map(|s| (s.name.clone(), s.location))
+        .collect();
+    consequence.add_reach(&fields.grid, &tm, &sources);
+    if !matches!(scenario.model, ModelSpec::Lagrangian { .. }) {
+        warnings.extend(crate::impact::reach::extrapolation_warning(
+            &consequence.summary,
+        ));
+    }
+    let last = consequence.last_intervals();
+    let zones = consequence.outdoor_zones();
+    warnings.extend(crate::impact::coverage::warnings(
+        scenario, &fields, zones, &last,
+    ));
+    Ok(Simulation {
+        consequence,
+        fields,
+        projection: tm,
+        model: scenario.model.kind_name().to_string(),
+        // The adapter only where it ran the model: the puffs and dense plumes run on the CPU.
+        backend: match (&gpu, model.on_gpu) {
+            #[cfg(feature = "gpu")]
+            (Some(ctx), true) => ctx.adapter.to_string(),
+            _ => format!("cpu (rayon, {} threads)", pool.current_num_threads()),
+        },
+        seed: scenario.model.seed().map(|s| options.seed.unwrap_or(s)),
+        elapsed_s: started.elapsed().as_secs_f64(),
+        warnings,
+        release_wind: model.release_wind,
+    })
+}
+
+/// The GPU a run may use: a device with the `gpu` feature, nothing without it.
+#[cfg(feature = "gpu")]
+type Gpu = crate::backend::gpu::GpuContext;
+#[cfg(not(feature = "gpu"))]
+type Gpu = std::convert::Infallible;
+
+/// What every model's run starts from.
+struct Setting<'a> {
+    scenario: &'a Scenario,
+    options: &'a RunOptions,
+    tm: TransverseMercator,
+    grid: GridSpec,
+    /// The GPU when the backend resolved to it.
+    gpu: Option<Gpu>,
+    pool: &'a rayon::ThreadPool,
+}
+
+/// What a model's run gives back to [`simulate_with_progress`].
+struct ModelRun {
+    fields: Fields,
+    /// The 10 m wind where and when the first release begins.
+    release_wind: Option<ReleaseWind>,
+    /// Whether the model ran on the GPU (when one is open).
+    on_gpu: bool,
+}
+
+/// The steady Gaussian plume over uniform weather, with the workbook's dense near field for a
+/// dense release at grade (CPU only); passive plumes on the GPU when one is open.
+fn run_gaussian_plume(setting: &Setting, warnings: &mut Vec<String>) -> Result<ModelRun, RunError> {
+    let Setting {
+        scenario, tm, grid, ..
+    } = setting;
+    let ModelSpec::GaussianPlume {
+        sigma_scheme,
+        receptor_height_m,
+        dense_gas,
+    } = &scenario.model
+    else {
+        unreachable!("run_gaussian_plume is called for a Gaussian plume")
+    };
+    let MetSpec::Uniform(met_spec) = &scenario.meteorology else {
+        return Err(RunError::Unsupported {
+            model: scenario.model.kind_name().into(),
+            met: scenario.meteorology.kind_name().into(),
+            reason: "a steady Gaussian plume needs uniform meteorology".into(),
+        });
+    };
+    let met = UniformMet::from_spec(met_spec, scenario.domain.centre.lat);
+    let release_wind = crate::met::release_wind::release_wind(scenario, &met, tm);
+    let near_field = *dense_gas == DenseGas::BritterMcquaid;
+    warnings.extend(dense_gas_warnings(
+        scenario,
+        &met,
+        tm,
+        near_field,
+        |_, _, _| false,
+        crate::met::boundary_layer::CALM_WIND_M_S,
+    ));
+    if met.wind_speed_at_m_s(met.reference_height_m) < 1.0 {
+        warnings.push(format!(
+            "wind speed {:.2} m/s is below 1 m/s: a steady Gaussian plume is unreliable in near-calm air",
+            met.wind_speed_m_s
+        ));
+    }
+    let setup = gaussian::Setup {
+        scheme: *sigma_scheme,
+        terrain: met_spec.terrain,
+        receptor_height_m: *receptor_height_m,
+        dense_gas: near_field,
+    };
+    warnings.extend(gaussian::penetration_warnings(
+        &scenario.sources,
+        &met,
+        &setup,
+        tm,
+    ));
+    // The GPU kernel has the passive σ schemes only: dense-gas plumes run on the CPU.
+    let dense_here = near_field && any_dense_at_grade(scenario, &met);
+    if dense_here && setting.gpu.is_some() {
+        warnings.push(
+            "the dense-gas plume is computed on the CPU (the GPU kernel has the passive σ schemes only)"
+                .into(),
+        );
+    }
+    let fields = match &setting.gpu {
+        #[cfg(feature = "gpu")]
+        Some(ctx) if !dense_here => crate::backend::gpu::gaussian::run(
+            ctx,
+            &scenario.sources,
+            &scenario.species,
+            &met,
+            grid,
+            tm,
+            &setup,
+            scenario.duration_s,
+        )?,
+        _ => setting.pool.install(|| {
+            gaussian::run(
+                &scenario.sources,
+                &scenario.species,
+                &met,
+                grid,
+                tm,
+                &setup,
+                scenario.duration_s,
+            )
+        }),
+    };
+    Ok(ModelRun {
+        fields,
+        release_wind,
+        on_gpu: !dense_here,
+    })
+}
+
+/// Gaussian puffs over any weather, with Britter & McQuaid's dense clouds and plumes where the
+/// scenario asks; always on the CPU.
+fn run_gaussian_puffs(setting: &Setting, warnings: &mut Vec<String>) -> Result<ModelRun, RunError> {
+    let Setting {
+        scenario, tm, grid, ..
+    } = setting;
+    let ModelSpec::GaussianPuff(spec) = &scenario.model else {
+        unreachable!("run_gaussian_puffs is called for Gaussian puffs")
+    };
+    if setting.gpu.is_some() {
+        warnings.push("the Gaussian puff model runs on the CPU; the GPU was not used".into());
+    }
+    let (met, met_warnings) = crate::met::load::load(scenario, tm)?;
+    warnings.extend(met_warnings.iter().map(|w| w.to_string()));
+    let release_wind = crate::met::release_wind::release_wind(scenario, met.as_ref(), tm);
+    let dense_clouds = spec.dense_gas == DenseGas::BritterMcquaid;
+    // The puff model says itself which releases it follows as dense clouds.
+    let skip = |source: &Source, wind_m_s: f64, air_temperature_k: f64| {
+        dense_clouds
+            && puff::dense::instantaneous_release(
+                source,
+                &scenario.species,
+                wind_m_s,
+                air_temperature_k,
+            )
+            .is_some()
+    };
+    // Continuous dense releases at grade: the puffs follow the workbook's plume.
+    let floor = crate::met::boundary_layer::CALM_WIND_M_S;
+    warnings.extend(dense_gas_warnings(
+        scenario,
+        met.as_ref(),
+        tm,
+        dense_clouds,
+        skip,
+        floor,
+    ));
+    let growth = puff::Growth {
+        scheme: spec.sigma_scheme,
+        terrain: scenario.meteorology.terrain(),
+        mode: spec.growth,
+    };
+    let mut setup = puff::Setup::new(growth, met.horizontal_scale_m());
+    setup.receptor_height_m = spec.receptor_height_m;
+    setup.time_step_s = spec.time_step_s;
+    setup.max_puffs = spec.max_puffs;
+    setup.dense_gas = dense_clouds;
+    if let Some(v) = spec.split_sigma_y_m {
+        setup.split_sigma_y_m = Some(v);
+    }
+    if let Some(v) = spec.shear_splitting {
+        setup.shear_splitting = v;
+    }
+    if let MetSpec::Uniform(u) = &scenario.meteorology {
+        setup.transport_height_floor_m = u.wind_reference_height_m;
+    }
+    let out = setting.pool.install(|| {
+        puff::run(
+            &scenario.sources,
+            &scenario.species,
+            met.as_ref(),
+            grid,
+            tm,
+            &setup,
+            scenario.duration_s,
+        )
+    });
+    warnings.extend(out.warnings);
+    Ok(ModelRun {
+        fields: out.fields,
+        release_wind,
+        on_gpu: false,
+    })
+}
+
+/// Lagrangian particles over any weather, on the GPU when one is open.
+fn run_particles(
+    setting: &Setting,
+    warnings: &mut Vec<String>,
+    progress: &mut (dyn FnMut(ProgressFraction) + Send),
+) -> Result<ModelRun, RunError> {
+    let Setting { scenario, tm, .. } = setting;
+    let ModelSpec::Lagrangian {
+        particles,
+        seed,
+        max_time_step_s,
+        time_step_factor,
+        sampling_step_s,
+        convective_turbulence,
+        backend: _,
+    } = &scenario.model
+    else {
+        unreachable!("run_particles is called for the Lagrangian model")
+    };
+    let (met, met_warnings) = crate::met::load::load(scenario, tm)?;
+    warnings.extend(met_warnings.iter().map(|w| w.to_string()));
+    let release_wind = crate::met::release_wind::release_wind(scenario, met.as_ref(), tm);
+    warnings.extend(stable_particle_warning(release_wind.as_ref()));
+    warnings.extend(dense_gas_warnings(
+        scenario,
+        met.as_ref(),
+        tm,
+        false,
+        |_, _, _| false,
+        0.0,
+    ));
+    let mut cfg = lagrangian::LagrangianConfig {
+        seed: setting.options.seed.unwrap_or(*seed),
+        ..Default::default()
+    };
+    cfg.step.max_time_step_s = *max_time_step_s as f32;
+    cfg.step.time_step_factor = *time_step_factor as f32;
+    cfg.sampling_step_s = *sampling_step_s;
+    cfg.skewed_convection = *convective_turbulence == ConvectiveTurbulence::Skewed;
+    let mut report = |p: &lagrangian::Progress| progress(p.time_s / p.duration_s);
+    let run = match &setting.gpu {
+        #[cfg(feature = "gpu")]
+        Some(ctx) => crate::backend::gpu::lagrangian::run_scenario(
+            ctx,
+            scenario,
+            met.as_ref(),
+            *particles,
+            &cfg,
+            &mut report,
+        )?,
+        _ => setting.pool.install(|| {
+            lagrangian::scenario::run_scenario(
+                scenario,
+                met.as_ref(),
+                tm,
+                *particles,
+                &cfg,
+                &mut report,
+            )
+        })?,
+    };
+    Ok(ModelRun {
+        fields: run.fields,
+        release_wind,
+        on_gpu: true,
+    })
+}
+
+/// The GPU device when `choice` resolves to the GPU on this machine (see [`crate::backend`]);
+/// `None` for the CPU. Under `auto` a GPU that fails to open is a warning and the CPU runs.
+#[cfg(feature = "gpu")]
+fn open_gpu(choice: BackendChoice, warnings: &mut Vec<String>) -> Result<Option<Gpu>, RunError> {
+    use crate::backend::gpu::GpuContext;
+    if choice == BackendChoice::Cpu {
+        return Ok(None);
+    }
+    match backend::resolve(choice, backend::gpu_availability())? {
+        backend::Resolved::Cpu => Ok(None),
+        backend::Resolved::Gpu => match GpuContext::new() {
+            Ok(ctx) => Ok(Some(ctx)),
+            Err(e) if choice == BackendChoice::Auto => {
+                warnings.push(format!(
+                    "backend \"auto\": the GPU could not be opened ({e}); ran on the CPU"
+                ));
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        },
+    }
+}
+
+/// Without the `gpu` feature only the CPU runs; `gpu` is refused with a clear message.
+#[cfg(not(feature = "gpu"))]
+fn open_gpu(choice: BackendChoice, _warnings: &mut Vec<String>) -> Result<Option<Gpu>, RunError> {
+    backend::resolve(choice, backend::GpuAvailability::NotBuilt)?;
+    Ok(None)
+}
+
+/// Loads, runs and writes a scenario file: what `plume run` does.
+pub fn run_file(path: &Path, options: &RunOptions) -> Result<RunSummary, RunError> {
+    run_file_with_progress(path, options, &mut |_| {})
+}
+
+/// [`run_file`], reporting the fraction of the model run done to `progress`.
+pub fn run_file_with_progress(
+    path: &Path,
+    options: &RunOptions,
+    progress: &mut (dyn FnMut(ProgressFraction) + Send),
+) -> Result<RunSummary, RunError> {
+    let scenario = Scenario::load(path)?;
+    run_scenario_with_progress(&scenario, options, progress)
+}
+
+/// Runs a loaded scenario and writes its outputs ([`run_file_with_progress`] after loading, for
+/// callers that show the scenario's warnings before the run), reporting the fraction of the
+/// model run done to `progress`. The output directory is created and checked writable first
+/// (a file in its place is refused too), so that a directory that cannot take the outputs is
+/// reported before the model runs, not after.
+pub fn run_scenario_with_progress(
+    scenario: &Scenario,
+    options: &RunOptions,
+    progress: &mut (dyn FnMut(ProgressFraction) + Send),
+) -> Result<RunSummary, RunError> {
+    let dir = options
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| scenario.output.directory.clone());
+    // The folder is this run's until its files are in place (a second run into it is refused).
+    let _lock = crate::output::lock::OutputLock::acquire(&dir)?;
+    check_output_dir(&dir, &output_names(&scenario.output.formats))?;
+    let sim = simulate_with_progress(scenario, options, progress)?;
+    let started = std::time::Instant::now();
+    let written = write_outputs(scenario, &sim, &dir)?;
+    let mut summary = summarise(
+        scenario,
+        &sim,
+        written.iter().map(|p| p.display().to_string()).collect(),
+    );
+    summary.write_elapsed_s = Some(started.elapsed().as_secs_f64());
+    Ok(summary)
+}
