@@ -301,9 +301,14 @@ fn numeric_groundshine(parent: &str, deposit: f64, age_at_deposit_s: f64, tau_s:
     let dd = &p.daughters[0];
     let d = lib.nuclide(&dd.name).unwrap();
     let (lp, ld) = (p.decay_constant_per_s(), d.decay_constant_per_s());
-    // Daughter present at deposition: parent born pure `age_at_deposit_s` earlier.
-    let d0 = daughter_activity(deposit, 0.0, lp, ld, dd.branching, age_at_deposit_s)
-        * (lp * age_at_deposit_s).exp();
+    // Daughter present at deposition: Ba-137m (2.55 min) in equilibrium with Cs-137 from the
+    // release on; the others grown in from a parent born pure `age_at_deposit_s` earlier.
+    let d0 = if parent == "Cs-137" {
+        deposit * dd.branching * ld / (ld - lp)
+    } else {
+        daughter_activity(deposit, 0.0, lp, ld, dd.branching, age_at_deposit_s)
+            * (lp * age_at_deposit_s).exp()
+    };
     let rate = |t: f64| {
         p.groundshine_sv_m2_per_bq_s * deposit * (-lp * t).exp()
             + d.groundshine_sv_m2_per_bq_s * daughter_activity(deposit, d0, lp, ld, dd.branching, t)
@@ -462,10 +467,12 @@ fn sheltering_reduces_each_pathway_by_its_factor() {
 }
 
 #[test]
-fn caesium_137_cloudshine_includes_its_barium_137m_grown_in_air() {
-    // 1 h of 100 Bq/m3 Cs-137 released at t = 0: at the interval's mid-age (1800 s) Ba-137m is at
-    // b·λd/(λd − λp)·(1 − e^{−(λd − λp)·1800}) of the parent (≈ 0.944, Ba-137m T½ = 2.552 min).
-    let mut f = one_cell(vec![3600.0], &["Cs-137"]);
+fn caesium_137_cloudshine_includes_its_barium_137m_in_equilibrium_from_the_release() {
+    // 100 Bq/m3 Cs-137 released at t = 0, in 1-minute intervals: Ba-137m (T½ = 2.552 min) stands
+    // at its equilibrium b·λd/(λd − λp) ≈ 0.944 of the parent in every interval, the first
+    // included. (Grown from none it had been at 0.12 in the first: found by review.)
+    let bounds: Vec<f64> = (1..=60).map(|k| 60.0 * k as f64).collect();
+    let mut f = one_cell(bounds, &["Cs-137"]);
     f.species[0].concentration.fill(100.0);
     let d = compute(&f, Library::embedded(), &options(vec![2.0 * DAY]))
         .unwrap()
@@ -473,13 +480,38 @@ fn caesium_137_cloudshine_includes_its_barium_137m_grown_in_air() {
         .unwrap();
     let lp = std::f64::consts::LN_2 / 9.51981e8;
     let ld = std::f64::consts::LN_2 / 153.12;
-    let ratio = 0.94399 * ld / (ld - lp) * (1.0 - (-(ld - lp) * 1800.0).exp());
+    let ratio = 0.94399 * ld / (ld - lp);
     // FGR-15 (2025) Table 4-6 adult: Cs-137 9.37e-17, Ba-137m 2.68e-14 Sv m3/(Bq s).
     let want = 100.0 * 3600.0 * (9.37e-17 + ratio * 2.68e-14);
     let got = d.cloudshine_sv[[0, 0, 0]];
     assert!(((got - want) / want).abs() < 1e-9, "{got} vs {want}");
     // Without the daughter the cloudshine would be some 270 times smaller.
     assert!(got / (100.0 * 3600.0 * 9.37e-17) > 250.0);
+    // A one-minute release's cloud in its first minute carries the full gamma too.
+    let mut g = one_cell(vec![60.0], &["Cs-137"]);
+    g.species[0].concentration.fill(100.0);
+    let first = compute(&g, Library::embedded(), &options(vec![2.0 * DAY]))
+        .unwrap()
+        .radiological
+        .unwrap()
+        .cloudshine_sv[[0, 0, 0]];
+    let want = 100.0 * 60.0 * (9.37e-17 + ratio * 2.68e-14);
+    assert!(((first - want) / want).abs() < 1e-9, "{first} vs {want}");
+}
+
+#[test]
+fn only_short_lived_daughters_of_long_lived_parents_start_in_equilibrium() {
+    use plume::exposure::dose::daughter_ratio;
+    let l = |half_life_s: f64| std::f64::consts::LN_2 / half_life_s;
+    // Cs-137 → Ba-137m: equilibrium at any age.
+    let eq = 0.944 * l(153.12) / (l(153.12) - l(9.51981e8));
+    assert_eq!(daughter_ratio(l(9.51981e8), l(153.12), 0.944, 0.0), eq);
+    // Sr-90 → Y-90 (64 h): grows in from none.
+    assert_eq!(daughter_ratio(l(9.1e8), l(230_400.0), 1.0, 0.0), 0.0);
+    // Kr-88 (2.84 h) → Rb-88 (17.8 min), only ten times shorter-lived: grows in.
+    assert_eq!(daughter_ratio(l(10_224.0), l(1066.8), 1.0, 0.0), 0.0);
+    let grown = daughter_ratio(l(10_224.0), l(1066.8), 1.0, 3600.0);
+    assert!(grown > 0.8 && grown < 1.12, "{grown}");
 }
 
 #[test]

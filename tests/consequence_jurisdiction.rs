@@ -82,6 +82,30 @@ fn the_border_in_passamaquoddy_bay_follows_its_channels() {
 }
 
 #[test]
+fn the_border_at_calais_follows_the_st_croix_river() {
+    // Found by review: Natural Earth's line left the river below the Ferry Point bridge and ran
+    // up to 2.6 km north of it, so St. Stephen's north bank was tagged Maine.
+    for (place, lat, lon) in [
+        ("St. Stephen east of downtown", 45.200, -67.255),
+        ("north bank below Calais", 45.185, -67.21),
+        ("north bank above Oak Bay", 45.172, -67.18),
+    ] {
+        assert_eq!(
+            tag(lat, lon),
+            (Country::Ca, Some(Subdivision::NewBrunswick), true),
+            "{place}"
+        );
+    }
+    for (place, lat, lon) in [
+        ("Calais south of the river", 45.175, -67.26),
+        ("Red Beach, Calais", 45.150, -67.20),
+        ("St. Croix Island", 45.1283, -67.1336),
+    ] {
+        assert_eq!(tag(lat, lon).0, Country::Us, "{place}");
+    }
+}
+
+#[test]
 fn other_provinces_states_and_the_sea_get_a_country_without_subdivision() {
     assert_eq!(tag(47.8333, -69.5333), (Country::Ca, None, true)); // Rivière-du-Loup, QC
     assert_eq!(tag(44.0, -71.15), (Country::Us, None, true)); // New Hampshire

@@ -372,3 +372,54 @@ fn doses_outside_the_bundled_region_are_zoned_under_both_countries_criteria() {
         c.summary.warnings
     );
 }
+
+#[test]
+fn a_release_without_a_thyroid_coefficient_gives_towns_no_thyroid_dose_rather_than_zero() {
+    // Found by review: a Cs-137 release printed "thyroid < 1e-9 Sv" for every town, though the
+    // library holds no thyroid coefficient for caesium (which irradiates the thyroid about as
+    // much as the whole body).
+    let run = |release: &str| {
+        let text = border_scenario("").replace(
+            r#"release = [{ nuclide = "I-131", rate_bq_s = 2.0e12 }, { nuclide = "Cs-137", rate_bq_s = 2.0e11 }]"#,
+            release,
+        );
+        let s = Scenario::parse(&text, Path::new("border.toml")).unwrap();
+        simulate(&s, &RunOptions::default()).unwrap()
+    };
+    let caesium = run(r#"release = [{ nuclide = "Cs-137", rate_bq_s = 2.0e11 }]"#);
+    let towns = &caesium.consequence.summary.towns;
+    assert!(!towns.is_empty());
+    for t in towns {
+        assert!(t.effective_7d_sv.is_some_and(|e| e > 0.0), "{t:?}");
+        assert_eq!(
+            (t.thyroid_7d_sv, t.thyroid_child_7d_sv),
+            (None, None),
+            "{t:?}"
+        );
+    }
+    let summary = plume::run::summarise(
+        &Scenario::parse(&border_scenario(""), Path::new("border.toml")).unwrap(),
+        &caesium,
+        vec![],
+    );
+    let text = summary.to_text();
+    assert!(
+        !text.contains("thyroid <") && !text.contains("thyroid 0"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "iodine_thyroid_blocking (not assessed: no released nuclide has a thyroid coefficient)"
+        ),
+        "{text}"
+    );
+    let json = serde_json::to_string(&summary).unwrap();
+    assert!(json.contains(r#""not_assessed":"no released nuclide has a thyroid coefficient""#));
+    let iodine = run(r#"release = [{ nuclide = "I-131", rate_bq_s = 2.0e12 }]"#);
+    assert!(iodine
+        .consequence
+        .summary
+        .towns
+        .iter()
+        .all(|t| t.thyroid_7d_sv.is_some() && t.thyroid_child_7d_sv.is_some()));
+}

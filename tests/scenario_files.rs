@@ -684,6 +684,17 @@ fn inventory_problems_name_the_field_the_value_and_what_was_expected() {
             "each release phase once",
         ],
     );
+    // Found by review: another spelling of a nuclide already listed released it twice.
+    fails_with(
+        &inventory(
+            r#"activities_bq = { "I-131" = 1e18, "i131" = 1e18 }, time_since_shutdown_s = 0"#,
+        ),
+        &[
+            "source[0].inventory.activities_bq.i131 = \"i131\"",
+            "each nuclide once",
+            "already given as \"I-131\"",
+        ],
+    );
     fails_with(
         &inventory(r#"activities_bq = {}, time_since_shutdown_s = 0"#),
         &[

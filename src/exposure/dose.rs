@@ -25,8 +25,10 @@
 //!   no groundshine.
 //! - Daughters in air: a parent released at `release_start_s` carries its library daughters in
 //!   the Bateman ratio at the interval's mid-time age; this is the oldest possible age, an upper
-//!   bound for daughters that grow in (Te-132 → I-132) and exact once they are in equilibrium
-//!   (Cs-137 → Ba-137m within minutes). Daughters of daughters are not followed; the table folds
+//!   bound for daughters that grow in (Te-132 → I-132). A daughter of at most an hour's
+//!   half-life under a parent a hundred times longer-lived (Cs-137 → Ba-137m, Ru-106 → Rh-106,
+//!   Ce-144 → Pr-144) is carried at its equilibrium ratio b·λd/(λd − λp) from the release on
+//!   ([`daughter_ratio`]). Daughters of daughters are not followed; the table folds
 //!   a short-lived intermediate into its parent's branch instead (I-135 → Xe-135m → Xe-135,
 //!   `data/README.md`).
 //! - Sheltering: the dose indoors is the outdoor dose of each pathway times its dose-reduction
@@ -200,7 +202,7 @@ pub(crate) fn coefficients(
             thy_child[k] = child * intake * n.inh_thyroid_child_sv_per_bq.unwrap_or(0.0);
             cloud[k] = dt * n.cloudshine_sv_m3_per_bq_s;
             for &(d, b) in &daughters {
-                let r = ingrowth_ratio(lp, d.decay_constant_per_s(), b, age);
+                let r = daughter_ratio(lp, d.decay_constant_per_s(), b, age);
                 // A parent much shorter-lived than its daughter: past e^{(λp − λd)t} ≈ 1e308 the
                 // ratio overflows, and the parent's own concentration has underflowed to zero,
                 // so there is nothing left to carry the daughter (∞ × 0 would poison the cell).
@@ -229,7 +231,7 @@ pub(crate) fn coefficients(
                     .filter(|(d, _)| d.deposition_class != DepositionClass::NobleGas);
                 for &(d, b) in on_ground {
                     let ld = d.decay_constant_per_s();
-                    let d0 = ingrowth_ratio(lp, ld, b, age_dep);
+                    let d0 = daughter_ratio(lp, ld, b, age_dep);
                     let integral = daughter_activity_integral(1.0, d0, lp, ld, b, tau);
                     if integral.is_finite() {
                         g += d.groundshine_sv_m2_per_bq_s * integral;
@@ -245,6 +247,36 @@ pub(crate) fn coefficients(
         c.groundshine.push(ground);
     }
     c
+}
+
+/// The longest half-life (s) of a daughter taken in equilibrium with its parent from the
+/// release on ([`daughter_ratio`]): an hour.
+pub const EQUILIBRIUM_DAUGHTER_MAX_HALF_LIFE_S: f64 = 3600.0;
+
+/// How many times longer-lived than such a daughter its parent must be.
+pub const EQUILIBRIUM_PARENT_FACTOR: f64 = 100.0;
+
+/// Activity of a daughter per unit activity of its parent (decay constants λp, λd, branching
+/// b) in air `age_s` after the release start.
+///
+/// Grown from none at the release (Bateman, [`ingrowth_ratio`]) — except a daughter of at most
+/// [`EQUILIBRIUM_DAUGHTER_MAX_HALF_LIFE_S`] under a parent [`EQUILIBRIUM_PARENT_FACTOR`] times
+/// longer-lived, which stands at its equilibrium b·λd/(λd − λp) from the start: any real source
+/// of such a parent (an aged caesium source, a core) holds the daughter in equilibrium, and a
+/// separation during the release (barium and caesium leave a core in different fractions)
+/// regrows within a few of the daughter's half-lives, minutes. Grown from none, Ba-137m had
+/// stood at 0.12 of the parent in a release's first 1-minute interval, and a Cs-137 cloud's
+/// gamma at half its value within 400 m (found by review). Longer-lived daughters (Y-90 of
+/// Sr-90, La-140 of Ba-140) grow in: a core releases their elements in other fractions, and
+/// they would take days to regrow.
+pub fn daughter_ratio(lambda_p_per_s: f64, lambda_d_per_s: f64, branching: f64, age_s: f64) -> f64 {
+    let ln2 = std::f64::consts::LN_2;
+    let short = lambda_d_per_s * EQUILIBRIUM_DAUGHTER_MAX_HALF_LIFE_S >= ln2;
+    if short && lambda_d_per_s >= EQUILIBRIUM_PARENT_FACTOR * lambda_p_per_s {
+        branching * lambda_d_per_s / (lambda_d_per_s - lambda_p_per_s)
+    } else {
+        ingrowth_ratio(lambda_p_per_s, lambda_d_per_s, branching, age_s)
+    }
 }
 
 /// Adds the dose of one nuclide's fields to `dose` (layer `layer` is the breathing layer).

@@ -269,35 +269,96 @@ fn named(
     multipolygon(file, f)
 }
 
-/// Puts each line of `fixes` that `replaces` a boundary line (by name) in its place, keeping
-/// that line's name, so the chain and the maps take it alike. Its ends must be the replaced
-/// line's, or the chain would break.
+/// Puts the lines of `fixes` in place of Natural Earth's, keeping each replaced line's name, so
+/// the chain and the maps take them alike:
+/// - a fix with `replaces_from` (a vertex of the line it `replaces`) keeps that line up to the
+///   vertex and follows the fix from there to the fix's own end, which becomes the line's end
+///   (the St. Croix at Calais);
+/// - a fix with `replaces` alone takes the whole line's place; its ends must be that line's,
+///   as moved by the splices above, or the chain would break.
 fn replace_lines(
     boundary: &mut [geojson::Feature],
     fixes: &[geojson::Feature],
 ) -> Result<(), RegionError> {
     const FILE: &str = "corrections.geojson";
-    let ends = |f: &geojson::Feature| match f.geometry.as_ref().map(|g| &g.value) {
-        Some(GeometryValue::LineString { coordinates }) if coordinates.len() >= 2 => Some((
-            coordinates[0].clone(),
-            coordinates[coordinates.len() - 1].clone(),
-        )),
+    let points = |f: &geojson::Feature| match f.geometry.as_ref().map(|g| &g.value) {
+        Some(GeometryValue::LineString { coordinates }) if coordinates.len() >= 2 => Some(
+            coordinates
+                .iter()
+                .map(|p| p.as_slice().to_vec())
+                .collect::<Vec<Vec<f64>>>(),
+        ),
         _ => None,
     };
-    for fix in fixes {
-        let Some(name) = fix.property("replaces").and_then(|v| v.as_str()) else {
+    let same = |a: &[f64], b: &[f64]| (a[0] - b[0]).abs() < 1e-6 && (a[1] - b[1]).abs() < 1e-6;
+    let replaced = |fix: &geojson::Feature| {
+        fix.property("replaces")
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let line = |boundary: &[geojson::Feature], name: &str| {
+        boundary
+            .iter()
+            .position(|f| f.property("name").and_then(|v| v.as_str()) == Some(name))
+            .ok_or_else(|| err(FILE, format!("no boundary line named {name:?} to replace")))
+    };
+    // Ends moved by splices: (old end, new end).
+    let mut moved: Vec<(Vec<f64>, Vec<f64>)> = vec![];
+    for fix in fixes
+        .iter()
+        .filter(|f| f.property("replaces_from").is_some())
+    {
+        let name = replaced(fix).ok_or_else(|| err(FILE, "replaces_from without replaces"))?;
+        let k = line(boundary, &name)?;
+        let from: Vec<f64> = fix
+            .property("replaces_from")
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .filter(|v: &Vec<f64>| v.len() == 2)
+            .ok_or_else(|| err(FILE, "replaces_from must be a [lon, lat] vertex"))?;
+        let (Some(old), Some(new)) = (points(&boundary[k]), points(fix)) else {
+            return Err(err(
+                FILE,
+                format!("the splice into {name:?} must be a line"),
+            ));
+        };
+        let Some(at) = old.iter().position(|p| same(p, &from)) else {
+            return Err(err(
+                FILE,
+                format!("replaces_from {from:?} is not a vertex of {name:?}"),
+            ));
+        };
+        if !same(&new[0], &from) {
+            return Err(err(
+                FILE,
+                format!("the splice into {name:?} must start at its replaces_from vertex"),
+            ));
+        }
+        moved.push((old[old.len() - 1].clone(), new[new.len() - 1].clone()));
+        let spliced: Vec<Vec<f64>> = old[..at].iter().chain(&new).cloned().collect();
+        boundary[k].geometry = Some(geojson::Geometry::new(GeometryValue::LineString {
+            coordinates: spliced.into_iter().map(geojson::Position::from).collect(),
+        }));
+    }
+    let moved_to = |p: Vec<f64>| {
+        moved
+            .iter()
+            .find(|(old, _)| same(old, &p))
+            .map_or(p, |(_, new)| new.clone())
+    };
+    for fix in fixes
+        .iter()
+        .filter(|f| f.property("replaces_from").is_none())
+    {
+        let Some(name) = replaced(fix) else {
             continue;
         };
-        let old = boundary
-            .iter_mut()
-            .find(|f| f.property("name").and_then(|v| v.as_str()) == Some(name))
-            .ok_or_else(|| err(FILE, format!("no boundary line named {name:?} to replace")))?;
-        let same = |a: &[f64], b: &[f64]| (a[0] - b[0]).abs() < 1e-6 && (a[1] - b[1]).abs() < 1e-6;
-        match (ends(old), ends(fix)) {
-            (Some((a0, a1)), Some((b0, b1)))
-                if same(a0.as_slice(), b0.as_slice()) && same(a1.as_slice(), b1.as_slice()) =>
+        let k = line(boundary, &name)?;
+        match (points(&boundary[k]), points(fix)) {
+            (Some(a), Some(b))
+                if same(&moved_to(a[0].clone()), &b[0])
+                    && same(&moved_to(a[a.len() - 1].clone()), &b[b.len() - 1]) =>
             {
-                old.geometry = fix.geometry.clone();
+                boundary[k].geometry = fix.geometry.clone();
             }
             _ => {
                 return Err(err(

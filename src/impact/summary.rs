@@ -44,6 +44,10 @@ pub struct ZoneSummary {
     /// and hazmat teams' meters use beside mg m-3.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold_ppm: Option<f64>,
+    /// Why the zone's quantity was not computed, where it was not: a thyroid criterion when no
+    /// released nuclide has a thyroid coefficient (its `largest` of 0 then means nothing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_assessed: Option<&'static str>,
 }
 
 impl ZoneSummary {
@@ -66,9 +70,11 @@ pub struct TownExposure {
     /// shelter factors (`consequence.shelter`), so that a planner sees what sheltering
     /// changes at the town (Sv).
     pub effective_7d_sheltered_sv: Option<f64>,
-    /// Committed adult thyroid dose from inhalation over 7 days (Sv).
+    /// Committed adult thyroid dose from inhalation over 7 days (Sv); none where no assessed
+    /// nuclide has a thyroid coefficient (a Cs-137 release).
     pub thyroid_7d_sv: Option<f64>,
-    /// Committed thyroid dose of a 1-year-old child from inhalation over 7 days (Sv).
+    /// Committed thyroid dose of a 1-year-old child from inhalation over 7 days (Sv); none as
+    /// the adult's.
     pub thyroid_child_7d_sv: Option<f64>,
     /// Early-phase action under the town's own country's criteria (see `protective_action`).
     pub action_level: Option<i8>,
@@ -253,6 +259,7 @@ fn zone_summary(
         reach: None,
         largest: zone.largest,
         threshold_ppm: None,
+        not_assessed: None,
     }
 }
 
@@ -385,7 +392,9 @@ fn zone_rows(zones: &[ZoneSummary], none: &str) -> String {
         .filter(|z| z.by_jurisdiction.is_empty())
         .map(|z| {
             let text = |v: f64| super::criteria::threshold_text(v, z.unit);
-            if z.largest > 0.0 {
+            if let Some(why) = z.not_assessed {
+                format!("{} (not assessed: {why})", z.zone)
+            } else if z.largest > 0.0 {
                 format!(
                     "{} (largest {} of {})",
                     z.zone,
@@ -420,9 +429,20 @@ pub fn summarise(
             .map(|c| super::dose_for(dose, c).ok())
             .collect()
     });
+    let thyroid = radiological.map_or([false; 2], |(_, d)| {
+        [false, true].map(|child| thyroid_assessed(d, library, child))
+    });
     if let Some((imp, dose)) = radiological {
         for ((c, z), d) in imp.criteria.iter().zip(&imp.zones).zip(&criterion_doses) {
-            let s = zone_summary(z, juris, |k| town_meets(c, d.as_ref(), juris, k));
+            let mut s = zone_summary(z, juris, |k| town_meets(c, d.as_ref(), juris, k));
+            let assessed = match c.quantity {
+                super::DoseQuantity::ThyroidProjected => thyroid[0],
+                super::DoseQuantity::ThyroidChildProjected => thyroid[1],
+                _ => true,
+            };
+            if !assessed {
+                s.not_assessed = Some(NO_THYROID_COEFFICIENT);
+            }
             if s.by_jurisdiction.is_empty() {
                 zones.push(s);
                 continue;
@@ -485,7 +505,7 @@ pub fn summarise(
             ..zone_summary(z, juris, |k| cell_in_zone(z, juris, k))
         })
         .collect();
-    let towns = town_exposures(radiological, &criterion_doses, chemical, juris);
+    let towns = town_exposures(radiological, &criterion_doses, chemical, juris, thyroid);
     let towns_not_reached = juris
         .towns
         .iter()
@@ -558,14 +578,40 @@ enum Of {
     ChildThyroid,
 }
 
+/// Why a thyroid criterion was not assessed ([`ZoneSummary::not_assessed`]).
+const NO_THYROID_COEFFICIENT: &str = "no released nuclide has a thyroid coefficient";
+
+/// Whether some assessed nuclide, or a daughter it carries, has an adult (`child` false) or a
+/// 1-year-old's thyroid coefficient: without one the thyroid dose is not computed, and a town
+/// is given none rather than zero (found by review: a Cs-137 release printed "thyroid < 1e-9
+/// Sv", though caesium irradiates the thyroid about as much as the whole body).
+fn thyroid_assessed(dose: &RadiologicalDose, library: &Library, child: bool) -> bool {
+    let has = |n: &crate::substance::Nuclide| match child {
+        true => n.inh_thyroid_child_sv_per_bq.is_some(),
+        false => n.inh_thyroid_sv_per_bq.is_some(),
+    };
+    dose.by_nuclide
+        .iter()
+        .filter_map(|(name, _)| library.nuclide(name))
+        .any(|n| {
+            has(n)
+                || n.daughters
+                    .iter()
+                    .filter_map(|d| library.nuclide(&d.name))
+                    .any(has)
+        })
+}
+
 /// Dose, action and AEGL tier at each town point inside the grid that sees any exposure.
 /// The action level is the highest of the town's own country's criteria that its cell's dose
-/// (`criterion_doses`, one per criterion) meets.
+/// (`criterion_doses`, one per criterion) meets. The adult and child thyroid doses are given
+/// where `thyroid` says they were assessed ([`thyroid_assessed`]).
 fn town_exposures(
     radiological: Option<(&RadiologicalImpact, &RadiologicalDose)>,
     criterion_doses: &[Option<Array2<f64>>],
     chemical: &[ChemicalImpact],
     juris: &JurisdictionGrid,
+    thyroid: [bool; 2],
 ) -> Vec<TownExposure> {
     let day = 86_400.0;
     let mut out = vec![];
@@ -597,8 +643,8 @@ fn town_exposures(
             effective_4d_sv: dose_at(4.0 * day, Of::Effective),
             effective_7d_sv: dose_at(7.0 * day, Of::Effective),
             effective_7d_sheltered_sv: dose_at(7.0 * day, Of::ShelteredEffective),
-            thyroid_7d_sv: dose_at(7.0 * day, Of::Thyroid),
-            thyroid_child_7d_sv: dose_at(7.0 * day, Of::ChildThyroid),
+            thyroid_7d_sv: dose_at(7.0 * day, Of::Thyroid).filter(|_| thyroid[0]),
+            thyroid_child_7d_sv: dose_at(7.0 * day, Of::ChildThyroid).filter(|_| thyroid[1]),
             action_level: radiological.map(|(imp, _)| {
                 imp.criteria
                     .iter()
@@ -682,6 +728,7 @@ mod tests {
             reach: None,
             largest: 0.2,
             threshold_ppm: None,
+            not_assessed: None,
         };
         let text = zone_rows(&[zone(vec![row(0.8, vec![])])], "none");
         assert!(

@@ -54,6 +54,12 @@ pub const CRITERION_THRESHOLD: f64 = 0.15;
 /// Molar mass of dry air (kg/mol).
 pub const AIR_MOLAR_MASS_KG_MOL: f64 = 0.028_964_7;
 
+/// The pressure (Pa) at which the vapour and the air are compared: one standard atmosphere.
+pub const PRESSURE_PA: f64 = 101_325.0;
+
+/// The molar gas constant R (J mol⁻¹ K⁻¹; CODATA 2018, exact).
+pub const GAS_CONSTANT_J_MOL_K: f64 = 8.314_462_618;
+
 /// The Britter–McQuaid continuous-release correlations: for each C_m/C₀, the knots (α, β) of
 /// β(α), linear between knots and constant outside them (see the module docs for the source).
 pub const CONTINUOUS_CORRELATIONS: [(f64, &[(f64, f64)]); 6] = [
@@ -149,7 +155,7 @@ pub fn vapour(
     vapour_temperature_k: f64,
     air_temperature_k: f64,
 ) -> (f64, f64, f64) {
-    let density = |m: f64, t: f64| 101_325.0 * m / (8.314_462_618 * t);
+    let density = |m: f64, t: f64| PRESSURE_PA * m / (GAS_CONSTANT_J_MOL_K * t);
     let rho_gas = density(molar_mass_kg_mol, vapour_temperature_k);
     let density_ratio = rho_gas / density(AIR_MOLAR_MASS_KG_MOL, air_temperature_k);
     (density_ratio, rho_gas, GRAVITY_M_S2 * (density_ratio - 1.0))

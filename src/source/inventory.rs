@@ -407,11 +407,25 @@ pub fn inventory_release_rates(
                     expected: "at least one nuclide and its activity at shutdown (Bq)".into(),
                 });
             }
+            // The library name each key resolved to: "i131" after "I-131" would release the
+            // nuclide twice.
+            let mut named: Vec<(&str, &str)> = vec![];
             for (k, &v) in a {
                 let field = format!("activities_bq.{k}");
                 let Some(n) = library.nuclide(k) else {
                     return Err(unknown_nuclide(library, field, k));
                 };
+                if let Some((earlier, _)) = named.iter().find(|(_, name)| *name == n.name) {
+                    return Err(SourceTermError::Invalid {
+                        field,
+                        value: k.clone(),
+                        expected: format!(
+                            "each nuclide once: {k:?} is {}, already given as {earlier:?}",
+                            n.name
+                        ),
+                    });
+                }
+                named.push((k, &n.name));
                 positive(&field, v, true)?;
                 // A core holds nuclides; their chemical form is set on release (iodine_forms).
                 // Named, not classed: a user's I-129 may deposit as elemental iodine.

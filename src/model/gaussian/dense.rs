@@ -147,9 +147,10 @@ pub fn dense_release(
     air_temperature_k: f64,
 ) -> Option<(ChemicalMixture, Screening)> {
     let mix = chemical_mixture(source, species)?;
+    let (rate_kg_s, molar_mass_kg_mol) = effluent(source, &mix);
     let s = dense_gas::screen(
-        mix.rate_kg_s,
-        mix.molar_mass_kg_mol,
+        rate_kg_s,
+        molar_mass_kg_mol,
         [
             source.vapour_temperature_k(air_temperature_k),
             air_temperature_k,
@@ -157,6 +158,30 @@ pub fn dense_release(
         wind_10m_m_s,
     )?;
     s.is_dense().then_some((mix, s))
+}
+
+/// What leaves the source, as (mass rate in kg/s, molar mass in kg/mol): from a stack, the
+/// chemicals carried in the flue gas of its exit flow — V = π/4·d²·w at the exit temperature
+/// T_s holds pV/(RT_s) moles a second, the chemicals' moles and the rest air — so that a hot
+/// stack of sulphur dioxide, whose effluent is lighter than the air, is not screened as the pure
+/// gas (which a reviewer's 5 kg/s SO₂ from a 60 m, 450 K stack was: "1.4 × as dense as air"
+/// beside its own 98 m of buoyant rise); the chemicals alone without a stack, or where the
+/// stack's flow is smaller than their own volume.
+pub fn effluent(source: &Source, mix: &ChemicalMixture) -> (f64, f64) {
+    let alone = (mix.rate_kg_s, mix.molar_mass_kg_mol);
+    let Some(stack) = source.stack else {
+        return alone;
+    };
+    let volume_m3_s = 0.25 * PI * stack.diameter_m.powi(2) * stack.exit_velocity_m_s;
+    let moles_per_s = dense_gas::PRESSURE_PA * volume_m3_s
+        / (dense_gas::GAS_CONSTANT_J_MOL_K * stack.exit_temperature_k);
+    let chemical_moles_per_s = mix.rate_kg_s / mix.molar_mass_kg_mol;
+    if moles_per_s <= chemical_moles_per_s {
+        return alone;
+    }
+    let rate_kg_s =
+        mix.rate_kg_s + (moles_per_s - chemical_moles_per_s) * dense_gas::AIR_MOLAR_MASS_KG_MOL;
+    (rate_kg_s, rate_kg_s / moles_per_s)
 }
 
 /// How a dense-gas warning states the vapour's temperature: the scenario's, or the air's (and
@@ -293,6 +318,7 @@ mod tests {
     use super::*;
     use crate::met::StabilityClass;
     use crate::scenario::{SigmaScheme, Terrain};
+    use crate::source::Stack;
 
     const CHLORINE_KG_MOL: f64 = 0.0709;
 
@@ -447,6 +473,59 @@ mod tests {
             }
         }
         assert!(dense > 100, "{dense} dense cases");
+    }
+
+    #[test]
+    fn a_hot_stack_carries_its_chemical_in_flue_gas_lighter_than_air() {
+        // The review's refinery: 5 kg/s of SO₂ from a 3 m stack at 15 m/s and 450 K. The exit
+        // flow is π/4·9·15 = 106.0 m³/s, pV/(RT) = 2 871 mol/s, of which 78.0 are SO₂.
+        const SO2_KG_MOL: f64 = 0.064_066;
+        let mix = ChemicalMixture {
+            names: vec!["Sulphur dioxide".into()],
+            rate_kg_s: 5.0,
+            molar_mass_kg_mol: SO2_KG_MOL,
+        };
+        let stack = Stack {
+            diameter_m: 3.0,
+            exit_velocity_m_s: 15.0,
+            exit_temperature_k: 450.0,
+        };
+        let mut source = Source {
+            name: "refinery".into(),
+            location: crate::geo::LatLon::new(45.0, -66.0),
+            height_m: 60.0,
+            start_s: 0.0,
+            duration_s: 3600.0,
+            releases: vec![],
+            stack: Some(stack),
+            release_temperature_k: None,
+            reactor: false,
+        };
+        let moles = 101_325.0 * 0.25 * PI * 9.0 * 15.0 / (8.314_462_618 * 450.0);
+        let by_hand = (5.0 + (moles - 5.0 / SO2_KG_MOL) * 0.028_964_7) / moles;
+        let (rate_kg_s, molar_mass) = effluent(&source, &mix);
+        assert!((moles - 2871.0).abs() < 1.0, "{moles}");
+        assert!((molar_mass - by_hand).abs() < 1e-12 && (molar_mass - 0.02989).abs() < 1e-4);
+        assert!((rate_kg_s - molar_mass * moles).abs() < 1e-9);
+        // ρ/ρₐ = (M/Mₐ)(Tₐ/T_s) = 0.66 at 288 K air: buoyant, not screened dense.
+        let screen = |(rate, m): (f64, f64)| dense_gas::screen(rate, m, [450.0, 288.15], 3.0);
+        assert!(screen((rate_kg_s, molar_mass)).is_none());
+        // The pure gas would have been (the review's "1.4 × as dense as air").
+        let pure = screen((5.0, SO2_KG_MOL)).unwrap();
+        assert!(
+            (pure.density_ratio - 1.42).abs() < 0.01,
+            "{}",
+            pure.density_ratio
+        );
+        // A stack whose flow is smaller than the chemical's own volume carries the chemical
+        // alone, as a release with no stack does.
+        source.stack = Some(Stack {
+            exit_velocity_m_s: 0.01,
+            ..stack
+        });
+        assert_eq!(effluent(&source, &mix), (5.0, SO2_KG_MOL));
+        source.stack = None;
+        assert_eq!(effluent(&source, &mix), (5.0, SO2_KG_MOL));
     }
 
     #[test]
