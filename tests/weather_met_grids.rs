@@ -604,3 +604,35 @@ fn a_downward_heat_flux_reads_as_the_upward_one_turned() {
         );
     }
 }
+
+#[test]
+fn times_in_a_model_calendar_are_refused_and_gregorian_ones_read() {
+    // Found by review: "days since …" in a 360-day calendar read as Gregorian days, shifting
+    // the weather by days without a word.
+    let dir = tempfile::tempdir().unwrap();
+    let g = GridSpec::standard(false);
+    let with_calendar = |calendar: &str| {
+        let vars: Vec<CfVar> = linear_vars(&g)
+            .into_iter()
+            .map(|mut v| {
+                if v.name == "time" {
+                    v.attrs.push(("calendar".into(), calendar.into()));
+                }
+                v
+            })
+            .collect();
+        let path = write(dir.path(), &format!("{calendar}.nc"), &vars);
+        read(&path, VerticalInterpolation::Linear)
+    };
+    for calendar in ["standard", "gregorian", "proleptic_gregorian", "Standard"] {
+        assert!(with_calendar(calendar).is_ok(), "{calendar}");
+    }
+    for calendar in ["360_day", "noleap", "365_day", "julian", "all_leap"] {
+        let err = with_calendar(calendar).unwrap_err();
+        assert!(err.is_invalid_content(), "{calendar}");
+        let text = err.to_string();
+        for part in ["time:calendar", calendar, "\"standard\""] {
+            assert!(text.contains(part), "{part:?} not in: {text}");
+        }
+    }
+}

@@ -188,7 +188,27 @@ impl Library {
                 None => self.nuclides.push(n),
             }
         }
-        for c in user.chemicals {
+        for (i, c) in user.chemicals.into_iter().enumerate() {
+            // A CAS number names one substance: another chemical's would make "7782-50-5"
+            // resolve to the library's chlorine, not the file's (found by review).
+            let cas = c.cas.trim();
+            let owner = self
+                .chemicals
+                .iter()
+                .find(|m| !cas.is_empty() && m.cas.trim() == cas && !m.matches(&c.name));
+            if let Some(owner) = owner {
+                return Err(SubstanceError::Field {
+                    file: file.to_string(),
+                    location: format!("chemical[{i}]"),
+                    field: "cas".into(),
+                    value: c.cas.clone(),
+                    expected: format!(
+                        "a CAS number of {}'s own: {cas} is {}'s (name the chemical {:?} to \
+                         replace that one)",
+                        c.name, owner.name, owner.name
+                    ),
+                });
+            }
             match self.chemicals.iter_mut().find(|m| m.matches(&c.name)) {
                 // A replaced chemical keeps its aliases, and its CAS number unless the file
                 // gives one: "Cl2" and "7782-50-5" still mean the user's chlorine.
@@ -433,6 +453,59 @@ mod tests {
             err.contains("inh_effective_sv_per_bq") && err.contains("-1"),
             "{err}"
         );
+    }
+
+    /// Found by review: AEGLs out of order (an AEGL-3 zone wider than the AEGL-1 one),
+    /// branchings adding up to 2.5, and a new chemical taking chlorine's CAS number (which then
+    /// resolved to the library's chlorine) were all accepted.
+    #[test]
+    fn user_file_refuses_disordered_aegls_branchings_over_one_and_another_chemicals_cas() {
+        let foo = |aegl1: &str, aegl3: &str, cas: &str| {
+            format!(
+                r#"
+                [[chemical]]
+                name = "Foo"
+                cas = "{cas}"
+                mw_g_per_mol = 50.0
+                toxic_load_n = 1.0
+                aegl1_mg_m3 = [{aegl1}]
+                aegl3_mg_m3 = [{aegl3}]
+                source = "test"
+            "#
+            )
+        };
+        let ordered = foo("1, 1, 1, 1, 1", "10, 10, 10, 10, 10", "");
+        assert!(with_user(&ordered).is_ok());
+        let err = user_error(&foo("1, 1, 1, 1, 1", "10, 10, 0.1, 10, 10", ""));
+        for part in [
+            "chemical[0]",
+            "aegl3_mg_m3[2]",
+            "0.1",
+            "aegl1_mg_m3[2] = 1",
+            "1 h",
+        ] {
+            assert!(err.contains(part), "{part:?} not in: {err}");
+        }
+        let err = user_error(&foo("1, 1, 1, 1, 1", "10, 10, 10, 10, 10", "7782-50-5"));
+        for part in ["chemical[0]", "cas", "7782-50-5", "Chlorine's"] {
+            assert!(err.contains(part), "{part:?} not in: {err}");
+        }
+        // Its own CAS number, or chlorine's own when it replaces chlorine, is fine.
+        assert!(with_user(&foo("1, 1, 1, 1, 1", "10, 10, 10, 10, 10", "50-00-0")).is_ok());
+        let chlorine = foo("1, 1, 1, 1, 1", "10, 10, 10, 10, 10", "7782-50-5")
+            .replace("name = \"Foo\"", "name = \"Chlorine\"");
+        assert!(with_user(&chlorine).is_ok());
+
+        let two = user_nuclide("Zz-1", "Cs-137").replace(
+            r#"daughters = [{ name = "Cs-137", branching = 1.0 }]"#,
+            r#"daughters = [{ name = "Cs-137", branching = 1.0 }, { name = "Sr-90", branching = 1.0 }]"#,
+        );
+        let err = user_error(&two);
+        for part in ["nuclide[0]", "daughters", "adding up to 2", "at most 1"] {
+            assert!(err.contains(part), "{part:?} not in: {err}");
+        }
+        let halves = two.replace("branching = 1.0 }", "branching = 0.5 }");
+        assert!(with_user(&halves).is_ok(), "{halves}");
     }
 
     /// Found by review: a replaced chemical lost its CAS number when the file gave none, so a

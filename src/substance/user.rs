@@ -233,6 +233,17 @@ pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, 
                 );
             }
         }
+        // Branchings are the shares of the decays that make each daughter: they add up to at
+        // most one (a sum of 2.5 would make 2.5 daughters a decay).
+        let branching: f64 = n.daughters.iter().map(|d| d.branching).sum();
+        if branching > 1.0 + 1e-9 {
+            c.problem(
+                "daughters",
+                format!("branchings adding up to {branching}"),
+                "branchings that add up to at most 1 (the share of decays making each daughter)"
+                    .to_string(),
+            );
+        }
         let opt = |field: &str, v: Option<f64>| v.map(|v| c.range(field, v, 0.0, 1.0));
         nuclides.push(Nuclide {
             name: c.text("name", &n.name),
@@ -319,6 +330,33 @@ pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, 
                     verification: verification.clone(),
                     verified: ch.verified,
                 });
+            }
+        }
+        // A more severe effect has the higher threshold: AEGL-1 ≤ AEGL-2 ≤ AEGL-3 at each
+        // duration (found by review: an AEGL-3 zone wider than the AEGL-1 one ran).
+        const DURATIONS: [&str; 5] = ["10 min", "30 min", "1 h", "4 h", "8 h"];
+        for (k, duration) in DURATIONS.iter().enumerate() {
+            let given: Vec<(usize, f64)> = [&ch.aegl1_mg_m3, &ch.aegl2_mg_m3, &ch.aegl3_mg_m3]
+                .iter()
+                .enumerate()
+                .filter_map(|(level, v)| {
+                    Some((level, *v.as_ref().filter(|v| v.len() == 5)?.get(k)?))
+                })
+                .collect();
+            for pair in given.windows(2) {
+                let ((lower, below), (level, value)) = (pair[0], pair[1]);
+                if value < below {
+                    c.problem(
+                        &format!("aegl{}_mg_m3[{k}]", level + 1),
+                        format!("{value}"),
+                        format!(
+                            "at least aegl{}_mg_m3[{k}] = {below} (the {} threshold of a more \
+                             severe effect is the higher)",
+                            lower + 1,
+                            duration
+                        ),
+                    );
+                }
             }
         }
         let name = c.text("name", &ch.name);

@@ -205,7 +205,25 @@ pub(super) fn expect_units(v: &Var, accepted: &[&str], file: &Path) -> Result<()
 }
 
 /// Parses CF time units "<unit> since <reference time>" into seconds per unit and the epoch.
+///
+/// The `calendar` attribute must be absent or name the Gregorian calendar ("standard",
+/// "gregorian", "proleptic_gregorian": the same after 1582): times in a model calendar
+/// ("noleap", "360_day", "julian", …) count days that are not the Gregorian ones, and read as
+/// Gregorian they would shift the weather by days (found by review).
 pub(super) fn time_units(v: &Var, file: &Path) -> Result<(f64, DateTime<Utc>), MetError> {
+    if let Some(calendar) = attr_string(&v.ds, "calendar") {
+        let gregorian = ["standard", "gregorian", "proleptic_gregorian"];
+        if !gregorian.contains(&calendar.trim().to_ascii_lowercase().as_str()) {
+            return Err(MetError::Units {
+                file: file.to_path_buf(),
+                variable: format!("{}:calendar", v.name),
+                found: calendar,
+                expected: "\"standard\", \"gregorian\" or \"proleptic_gregorian\" (times in a \
+                           model calendar cannot be placed on real dates)"
+                    .into(),
+            });
+        }
+    }
     let units = v.units.clone().unwrap_or_default();
     let bad = || MetError::Units {
         file: file.to_path_buf(),
