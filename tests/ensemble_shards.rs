@@ -316,3 +316,68 @@ fn a_shard_out_of_range_is_refused_before_any_member_runs() {
     assert!(matches!(err, EnsembleError::TooLarge { .. }), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Found by review: shards made before and after an edit of the substance file merged, their
+/// members counted against two sets of thresholds; a manifest whose zones had been edited
+/// merged, or failed later without naming its file.
+#[test]
+fn a_merge_refuses_shards_made_with_another_substance_file_or_other_zones() {
+    let dir = folder("substances");
+    let substances = |aegl1: f64| {
+        format!(
+            "[[chemical]]\nname = \"Foo\"\nmw_g_per_mol = 70.0\ntoxic_load_n = 1.0\n\
+             aegl1_mg_m3 = [{aegl1}, {aegl1}, {aegl1}, {aegl1}, {aegl1}]\nsource = \"test\"\n"
+        )
+    };
+    std::fs::write(dir.join("mine.toml"), substances(1.0)).unwrap();
+    let text = SCENARIO.replace("substance = \"Chlorine\"", "substance = \"Foo\"")
+        + "[consequence]\nsubstance_file = \"mine.toml\"\n";
+    let file = scenario_in(&dir, &text);
+    let shards = dir.join("shards");
+    run_shards(&file, &shards, &[1], 2, &options());
+    std::fs::write(dir.join("mine.toml"), substances(1000.0)).unwrap();
+    run_shards(&file, &shards, &[2], 2, &options());
+    let err = merge(&file, &shards).unwrap_err();
+    assert!(err.is_invalid_input());
+    let err = err.to_string();
+    for part in [
+        "ensemble_shard_1_of_2.nc",
+        "mine.toml",
+        "substance file edited",
+    ] {
+        assert!(err.contains(part), "{part:?} not in: {err}");
+    }
+    // Both shards made with one substance file merge.
+    run_shards(&file, &shards, &[1], 2, &options());
+    assert!(merge(&file, &shards).is_ok());
+
+    // A manifest whose zone threshold was edited is refused, naming its file.
+    let second = shards.join("ensemble_shard_2_of_2.nc");
+    {
+        let f = hdf5::File::open_rw(&second).unwrap();
+        let attr = f.attr("plume_ensemble_shard").unwrap();
+        let text: hdf5::types::VarLenUnicode = attr.read_scalar().unwrap();
+        let mut manifest: serde_json::Value = serde_json::from_str(text.as_str()).unwrap();
+        manifest["zones"][0]["threshold"] = serde_json::json!(1.0);
+        drop(attr);
+        f.delete_attr("plume_ensemble_shard").unwrap();
+        let edited: hdf5::types::VarLenUnicode = manifest.to_string().parse().unwrap();
+        f.new_attr::<hdf5::types::VarLenUnicode>()
+            .shape(())
+            .create("plume_ensemble_shard")
+            .unwrap()
+            .write_scalar(&edited)
+            .unwrap();
+    }
+    let err = merge(&file, &shards).unwrap_err();
+    assert!(err.is_invalid_input());
+    let err = err.to_string();
+    for part in [
+        "ensemble_shard_2_of_2.nc",
+        "zones [",
+        "count members against the same zones",
+    ] {
+        assert!(err.contains(part), "{part:?} not in: {err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -78,6 +78,18 @@ fn weather_sha256(scenario: &Scenario) -> Result<Option<(String, String)>, Ensem
     Ok(Some((file.display().to_string(), sha256(file)?)))
 }
 
+/// The substance file the scenario reads (`consequence.substance_file`) and its SHA-256, if
+/// it reads one: its thresholds decide the zones, so shards made before and after an edit of it
+/// would count members against two sets of thresholds (found by review).
+fn substances_sha256(scenario: &Scenario) -> Result<Option<(String, String)>, EnsembleError> {
+    scenario
+        .consequence
+        .substance_file
+        .as_ref()
+        .map(|file| Ok((file.display().to_string(), sha256(file)?)))
+        .transpose()
+}
+
 /// One zone's description, as a shard keeps it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct ZoneEntry {
@@ -99,6 +111,10 @@ struct Manifest {
     scenario_sha256: String,
     /// The weather file (as the scenario names it, resolved) and its SHA-256.
     weather_sha256: Option<(String, String)>,
+    /// The substance file and its SHA-256 (absent in the manifests of older shards, which are
+    /// refused then).
+    #[serde(default)]
+    substances_sha256: Option<(String, String)>,
     ensemble: EnsembleSpec,
     shard: usize,
     shards: usize,
@@ -130,6 +146,7 @@ pub fn write(
         scenario_file: scenario.path.display().to_string(),
         scenario_sha256: scenario_sha256(scenario)?,
         weather_sha256: weather_sha256(scenario)?,
+        substances_sha256: substances_sha256(scenario)?,
         ensemble: *spec,
         shard: k,
         shards: n,
@@ -374,6 +391,7 @@ pub fn read_all(
     });
     let sha = scenario_sha256(scenario)?;
     let weather = weather_sha256(scenario)?;
+    let substances = substances_sha256(scenario)?;
     let grid = GridSpec::from_scenario(scenario);
     let version = env!("CARGO_PKG_VERSION");
     let mut manifests: Vec<(PathBuf, Manifest)> = vec![];
@@ -395,16 +413,23 @@ pub fn read_all(
                 &sha[..12]
             )));
         }
+        let name = |w: &Option<(String, String)>, none: &str| {
+            w.as_ref().map_or(none.to_string(), |(f, h)| {
+                format!("{f} (SHA-256 {}…)", &h[..12.min(h.len())])
+            })
+        };
         if m.weather_sha256 != weather {
-            let name = |w: &Option<(String, String)>| {
-                w.as_ref().map_or("no weather file".to_string(), |(f, h)| {
-                    format!("{f} (SHA-256 {}…)", &h[..12.min(h.len())])
-                })
-            };
             return Err(bad(format!(
                 "made with the weather {}, this merge has {}: was the weather file rewritten while the jobs ran?",
-                name(&m.weather_sha256),
-                name(&weather)
+                name(&m.weather_sha256, "no weather file"),
+                name(&weather, "no weather file")
+            )));
+        }
+        if m.substances_sha256 != substances {
+            return Err(bad(format!(
+                "made with the substances of {}, this merge has {}: was the substance file edited while the jobs ran?",
+                name(&m.substances_sha256, "no substance file"),
+                name(&substances, "no substance file")
             )));
         }
         if m.ensemble != *spec {
@@ -421,6 +446,30 @@ pub fn read_all(
             )));
         }
         if let Some((f0, m0)) = manifests.first() {
+            // The same inputs give the same species and zones; a manifest that lists others
+            // was edited, or made by another build.
+            if m.species != m0.species {
+                return Err(bad(format!(
+                    "species {:?}, but {} has {:?}: shards of one ensemble model the same species",
+                    m.species,
+                    f0.display(),
+                    m0.species
+                )));
+            }
+            if m.zones != m0.zones {
+                let labels = |z: &[ZoneEntry]| {
+                    z.iter()
+                        .map(|z| format!("{} ≥ {} {}", z.label, z.threshold, z.unit))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                return Err(bad(format!(
+                    "zones [{}], but {} has [{}]: shards of one ensemble count members against the same zones",
+                    labels(&m.zones),
+                    f0.display(),
+                    labels(&m0.zones)
+                )));
+            }
             if m.shards != m0.shards {
                 return Err(bad(format!(
                     "shard {} of {}, but {} is a shard of {}: shards of different splits do not merge (name the files of one split, e.g. DIR/ensemble_shard_*_of_{}.nc)",
