@@ -107,7 +107,14 @@ fn a_bad_value_fails_with_file_line_column_and_value() {
         .arg(dir.path().join("none.csv"))
         .output()
         .unwrap();
-    assert_eq!(missing.status.code(), Some(1));
+    // A pairs file that is not there is the user's mistake, as a missing scenario file is (found
+    // by review: it exited 1).
+    assert_eq!(missing.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        stderr.contains("none.csv") && stderr.contains("expected a CSV file"),
+        "{stderr}"
+    );
     // Data that cannot be scored names its file (found by review).
     let zeros = dir.path().join("zeros.csv");
     std::fs::write(&zeros, "run,observed,modelled\na,0,2\nb,0,1\n").unwrap();

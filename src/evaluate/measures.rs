@@ -160,6 +160,23 @@ pub fn compute(
             )));
         }
     }
+    // Values near the ends of the f64 range (1e308) would overflow the sums and squares
+    // (found by review: NaN scores); every measure is unchanged by scaling the values and the
+    // threshold together, so such data are scored scaled by a power of two, which is exact.
+    let largest = observed
+        .iter()
+        .chain(modelled)
+        .fold(0.0f64, |a, &b| a.max(b));
+    if largest > 1e150 || (largest > 0.0 && largest < 1e-150) {
+        let scale = 2f64.powi(largest.log2().floor() as i32);
+        let scaled = |v: &[f64]| v.iter().map(|x| x / scale).collect::<Vec<f64>>();
+        // A threshold that falls out of the range with them is held at its end.
+        let threshold = (threshold / scale).clamp(f64::MIN_POSITIVE, f64::MAX);
+        let mut m = compute(&scaled(observed), &scaled(modelled), threshold)?;
+        m.mean_observed *= scale;
+        m.mean_modelled *= scale;
+        return Ok(m);
+    }
     let n = observed.len() as f64;
     let mo = observed.iter().sum::<f64>() / n;
     let mp = modelled.iter().sum::<f64>() / n;
@@ -358,6 +375,31 @@ mod tests {
         assert!(compute(&[f64::NAN], &[1.0], 1.0).is_err());
         assert!(compute(&[1.0], &[1.0], 0.0).is_err());
         assert!(compute(&[0.0], &[0.0], 1.0).is_err());
+    }
+
+    #[test]
+    fn values_at_the_ends_of_the_range_score_as_the_same_values_scaled() {
+        let o = [1.0, 3.0, 0.5, 8.0];
+        let p = [2.0, 2.5, 0.25, 9.0];
+        let plain = compute(&o, &p, 0.1).unwrap();
+        for scale in [1e307, 1e-300] {
+            let big = |v: &[f64]| v.iter().map(|x| x * scale).collect::<Vec<f64>>();
+            let m = compute(&big(&o), &big(&p), 0.1 * scale).unwrap();
+            for name in Measures::NAMES {
+                let (a, b) = (m.get(name).unwrap(), plain.get(name).unwrap());
+                assert!(
+                    (a - b).abs() <= 1e-12 * b.abs().max(1.0),
+                    "{name}: {a} vs {b}"
+                );
+            }
+            assert!((m.mean_observed / (plain.mean_observed * scale) - 1.0).abs() < 1e-12);
+        }
+        // The review's pairs: scores, not NaN.
+        let m = compute(&[1e308, 1e308], &[1e308, 1e-308], 1e-308).unwrap();
+        assert!(
+            m.fb.is_finite() && m.nmse.is_finite() && m.rank.is_finite(),
+            "{m:?}"
+        );
     }
 
     #[test]

@@ -32,9 +32,16 @@ pub struct Pair {
 /// Reads pairs from a CSV file laid out as the module documentation describes.
 pub fn read_pairs_csv(path: &Path) -> Result<Vec<Pair>, EvaluateError> {
     let shown = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|source| EvaluateError::Io {
-        path: shown.clone(),
-        source,
+    let file = std::fs::File::open(path).map_err(|source| match source.kind() {
+        // A file that is not there is the user's mistake, like a scenario file that is not
+        // (exit 2): found by review.
+        std::io::ErrorKind::NotFound => EvaluateError::Invalid(format!(
+            "{shown}: no such file: expected a CSV file of observed/modelled pairs"
+        )),
+        _ => EvaluateError::Io {
+            path: shown.clone(),
+            source,
+        },
     })?;
     read_pairs(file, &shown)
 }
