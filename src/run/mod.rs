@@ -18,7 +18,10 @@ use crate::source::Source;
 mod warnings;
 mod write;
 
-use warnings::{any_dense_at_grade, dense_gas_warnings, stable_particle_warning};
+use warnings::{
+    any_dense_at_grade, dense_gas_warnings, particle_sample_quanta, particle_sample_warning,
+    stable_particle_warning,
+};
 pub use write::{output_names, stage_outputs, summarise, write_outputs, StagedOutputs};
 
 /// Why a run failed.
@@ -166,6 +169,14 @@ pub fn simulate_with_progress(
             &consequence.summary,
         ));
     }
+    if let Some(quanta) = &model.sample_quanta {
+        warnings.extend(particle_sample_warning(
+            &fields,
+            &consequence.jurisdictions,
+            &consequence.summary.towns,
+            quanta,
+        ));
+    }
     let last = consequence.last_intervals();
     let zones = consequence.outdoor_zones();
     warnings.extend(crate::impact::coverage::warnings(
@@ -213,6 +224,9 @@ struct ModelRun {
     release_wind: Option<ReleaseWind>,
     /// Whether the model ran on the GPU (when one is open).
     on_gpu: bool,
+    /// The particle model's breathing-layer sample of each species
+    /// ([`particle_sample_quanta`]); `None` for the other models.
+    sample_quanta: Option<Vec<f64>>,
 }
 
 /// The steady Gaussian plume over uniform weather, with the workbook's dense near field for a
@@ -301,6 +315,7 @@ fn run_gaussian_plume(setting: &Setting, warnings: &mut Vec<String>) -> Result<M
         fields,
         release_wind,
         on_gpu: !dense_here,
+        sample_quanta: None,
     })
 }
 
@@ -376,6 +391,7 @@ fn run_gaussian_puffs(setting: &Setting, warnings: &mut Vec<String>) -> Result<M
         fields: out.fields,
         release_wind,
         on_gpu: false,
+        sample_quanta: None,
     })
 }
 
@@ -418,6 +434,13 @@ fn run_particles(
     cfg.step.time_step_factor = *time_step_factor as f32;
     cfg.sampling_step_s = *sampling_step_s;
     cfg.skewed_convection = *convective_turbulence == ConvectiveTurbulence::Skewed;
+    let plans = lagrangian::scenario::plan_sources(scenario, met.as_ref(), tm, *particles)?;
+    let sample_quanta = particle_sample_quanta(
+        &plans,
+        &setting.grid,
+        scenario.species.len(),
+        lagrangian::driver::sampling_step_s(&cfg, &plans),
+    );
     let mut report = |p: &lagrangian::Progress| progress(p.time_s / p.duration_s);
     let run = match &setting.gpu {
         #[cfg(feature = "gpu")]
@@ -444,6 +467,7 @@ fn run_particles(
         fields: run.fields,
         release_wind,
         on_gpu: true,
+        sample_quanta: Some(sample_quanta),
     })
 }
 
