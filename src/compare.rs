@@ -21,8 +21,8 @@ use crate::output::staging::{check_output_dir, Staging};
 use crate::output::summary::RunSummary;
 use crate::output::{write_bytes_atomically, OutputError};
 use crate::run::{
-    output_names, simulate_with_progress, stage_outputs, summarise, RunError, RunOptions,
-    StagedOutputs,
+    all_output_names, output_names, simulate_with_progress, stage_outputs, summarise, RunError,
+    RunOptions, StagedOutputs,
 };
 use crate::scenario::{Scenario, ScenarioError};
 
@@ -136,6 +136,10 @@ pub fn compare_files(
         return Err(CompareError::Invalid(invalid));
     }
     let dirs = option_dirs(files, dir)?;
+    let stale: Vec<PathBuf> = earlier_option_dirs(dir)
+        .into_iter()
+        .filter(|d| !dirs.contains(d))
+        .collect();
     // Every folder is this comparison's until its files are in place.
     let mut locks = crate::output::lock::OutputLocks::default();
     locks.acquire(dir)?;
@@ -192,7 +196,34 @@ pub fn compare_files(
         outputs.commit()?;
     }
     staging.commit(&COMPARE_OUTPUTS)?;
+    // The option folders of an earlier comparison here that this one did not write lose their
+    // run outputs, and go once empty (anything else in them stays): they had stayed beside a
+    // table that no longer lists them (found by review).
+    for old in stale {
+        for name in all_output_names() {
+            let _ = std::fs::remove_file(old.join(name));
+        }
+        let _ = std::fs::remove_dir(&old);
+    }
     Ok(comparison)
+}
+
+/// The option folders the comparison already in `dir` wrote, from its `compare.json` (none
+/// when there is none, or it cannot be read).
+fn earlier_option_dirs(dir: &Path) -> Vec<PathBuf> {
+    let Ok(text) = std::fs::read(dir.join(COMPARE_OUTPUTS[1])) else {
+        return vec![];
+    };
+    let Ok(earlier) = serde_json::from_slice::<serde_json::Value>(&text) else {
+        return vec![];
+    };
+    let files: Vec<PathBuf> = earlier["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.as_str().map(PathBuf::from))
+        .collect();
+    option_dirs(&files, dir).unwrap_or_default()
 }
 
 /// The map of every option that draws one, read back from its staging folder, each named by

@@ -423,3 +423,38 @@ fn each_options_scenario_warnings_are_printed_and_kept_in_the_json() {
     assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{out:?}");
     assert!(quiet_dir.join("compare.csv").is_file());
 }
+
+#[test]
+fn a_comparison_clears_the_option_folders_of_an_earlier_one_it_does_not_write() {
+    // Found by review: `compare a b c -o out` then `compare a b -o out` left out/c beside a
+    // table without it.
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        option_file(dir.path(), "baseline", 1.0),
+        option_file(dir.path(), "half", 0.5),
+        option_file(dir.path(), "third", 1.0 / 3.0),
+    ];
+    let out = dir.path().join("cmp");
+    compare_files(&files, &out, &RunOptions::default()).unwrap();
+    assert!(out.join("third").join("summary.json").is_file());
+    assert!(out.join("half").join("summary.json").is_file());
+    // A note of the user's in an old option folder is kept, with its folder.
+    std::fs::write(out.join("half").join("notes.txt"), "mine").unwrap();
+    compare_files(
+        &[files[0].clone(), files[2].clone()],
+        &out,
+        &RunOptions::default(),
+    )
+    .unwrap();
+    assert!(out.join("baseline").join("summary.json").is_file());
+    assert!(out.join("third").join("summary.json").is_file());
+    assert!(!out.join("half").join("summary.json").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("half").join("notes.txt")).unwrap(),
+        "mine"
+    );
+    std::fs::remove_file(out.join("half").join("notes.txt")).unwrap();
+    compare_files(&files[..2], &out, &RunOptions::default()).unwrap();
+    assert!(!out.join("third").exists(), "an emptied option folder goes");
+    assert!(out.join("half").join("summary.json").is_file());
+}

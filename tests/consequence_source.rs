@@ -333,6 +333,8 @@ source = "test"
         "{:?}",
         s.warnings
     );
+    // ... and not also that it is split as RG 1.183 (found by review: both were said).
+    assert!(!said(&s, "Regulatory Guide 1.183"), "{:?}", s.warnings);
     let r = &s.sources[0].releases[0];
     assert_eq!(r.deposition.dry_velocity_m_s, 0.01);
 }

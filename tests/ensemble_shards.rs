@@ -381,3 +381,56 @@ fn a_merge_refuses_shards_made_with_another_substance_file_or_other_zones() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Found by review: a shard whose array was rewritten without its checksum (holding NaN), or
+/// with an array its manifest does not describe, merged.
+#[test]
+fn a_merge_refuses_arrays_rewritten_without_their_checksum_or_not_in_the_manifest() {
+    let dir = folder("arrays");
+    let file = scenario_in(&dir, SCENARIO);
+    let shards = dir.join("shards");
+    run_shards(&file, &shards, &[1, 2], 2, &options());
+    assert!(merge(&file, &shards).is_ok());
+    let second = shards.join("ensemble_shard_2_of_2.nc");
+    let original = std::fs::read(&second).unwrap();
+    {
+        let f = hdf5::File::open_rw(&second).unwrap();
+        let shape = f.dataset("time_integrated_0").unwrap().shape();
+        f.unlink("time_integrated_0").unwrap();
+        let mut values = ndarray::Array3::<f64>::zeros((shape[0], shape[1], shape[2]));
+        values[[0, 0, 0]] = f64::NAN;
+        f.new_dataset_builder()
+            .with_data(&values)
+            .create("time_integrated_0")
+            .unwrap();
+    }
+    let err = merge(&file, &shards).unwrap_err();
+    assert!(err.is_invalid_input());
+    let err = err.to_string();
+    for part in [
+        "ensemble_shard_2_of_2.nc",
+        "time_integrated_0",
+        "Fletcher-32",
+    ] {
+        assert!(err.contains(part), "{part:?} not in: {err}");
+    }
+    std::fs::write(&second, &original).unwrap();
+    {
+        let f = hdf5::File::open_rw(&second).unwrap();
+        f.new_dataset_builder()
+            .with_data(&[1u32, 2, 3])
+            .create("zone_count_99")
+            .unwrap();
+    }
+    let err = merge(&file, &shards).unwrap_err().to_string();
+    for part in [
+        "ensemble_shard_2_of_2.nc",
+        "zone_count_99",
+        "manifest does not describe",
+    ] {
+        assert!(err.contains(part), "{part:?} not in: {err}");
+    }
+    std::fs::write(&second, &original).unwrap();
+    assert!(merge(&file, &shards).is_ok());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -560,10 +560,40 @@ fn read_arrays(path: &Path, m: &Manifest) -> Result<Shard, EnsembleError> {
         hdf5::File::open(path).map_err(|e| bad(format!("not a readable shard file ({e})")))?;
     let (count, ny, nx) = (m.members_in_shard, m.grid_ny, m.grid_nx);
     let last = m.first_member + count;
+    // Every array plume writes is checksummed (Fletcher-32, which HDF5 checks as it reads): an
+    // array without the filter was rewritten by something else (found by review: one holding
+    // NaN merged).
     let dataset = |name: String| {
-        file.dataset(&name)
-            .map_err(|_| bad(format!("no dataset {name}")))
+        let ds = file
+            .dataset(&name)
+            .map_err(|_| bad(format!("no dataset {name}")))?;
+        if !ds.filters().contains(&hdf5::filters::Filter::Fletcher32) {
+            return Err(bad(format!(
+                "{name} has no Fletcher-32 checksum: expected the array as plume wrote it"
+            )));
+        }
+        Ok(ds)
     };
+    // And nothing else: an extra array (a zone_count_99) means a manifest and arrays that do
+    // not belong together.
+    let expected: Vec<String> = (0..m.species.len())
+        .map(|s| format!("time_integrated_{s}"))
+        .chain((0..m.zones.len()).flat_map(|z| {
+            [
+                format!("zone_count_{z}"),
+                format!("zone_member_area_km2_{z}"),
+            ]
+        }))
+        .collect();
+    let names = file
+        .member_names()
+        .map_err(|e| bad(format!("cannot list its arrays ({e})")))?;
+    if let Some(extra) = names.iter().find(|n| !expected.contains(n)) {
+        return Err(bad(format!(
+            "holds an array {extra} its manifest does not describe: expected only {}",
+            expected.join(", ")
+        )));
+    }
     let mut tic = vec![];
     for s in 0..m.species.len() {
         let name = format!("time_integrated_{s}");
@@ -574,6 +604,11 @@ fn read_arrays(path: &Path, m: &Manifest) -> Result<Shard, EnsembleError> {
             return Err(bad(format!(
                 "{name} is {:?}, expected ({count}, {ny}, {nx})",
                 t.dim()
+            )));
+        }
+        if let Some(v) = t.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
+            return Err(bad(format!(
+                "{name} holds {v}: expected finite, non-negative time-integrated concentrations"
             )));
         }
         tic.push(t);

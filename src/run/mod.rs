@@ -19,10 +19,12 @@ mod warnings;
 mod write;
 
 use warnings::{
-    any_dense_at_grade, dense_gas_warnings, particle_sample_quanta, particle_sample_warning,
-    stable_particle_warning,
+    any_dense_at_grade, coarse_grid_warning, dense_gas_warnings, particle_sample_quanta,
+    particle_sample_warning, stable_particle_warning,
 };
-pub use write::{output_names, stage_outputs, summarise, write_outputs, StagedOutputs};
+pub use write::{
+    all_output_names, output_names, stage_outputs, summarise, write_outputs, StagedOutputs,
+};
 
 /// Why a run failed.
 #[derive(Debug, thiserror::Error)]
@@ -169,6 +171,13 @@ pub fn simulate_with_progress(
             &consequence.summary,
         ));
     }
+    if let Some(sigmas) = &model.passive_sigmas {
+        warnings.extend(coarse_grid_warning(
+            sigmas,
+            fields.grid.dx_m,
+            &consequence.summary.zones,
+        ));
+    }
     if let Some(quanta) = &model.sample_quanta {
         warnings.extend(particle_sample_warning(
             &fields,
@@ -227,6 +236,9 @@ struct ModelRun {
     /// The particle model's breathing-layer sample of each species
     /// ([`particle_sample_quanta`]); `None` for the other models.
     sample_quanta: Option<Vec<f64>>,
+    /// The passive σ curves of a steady Gaussian plume of passive releases, by which its zones'
+    /// reach is checked against the grid ([`coarse_grid_warning`]); `None` otherwise.
+    passive_sigmas: Option<gaussian::sigma::PassiveSigmas>,
 }
 
 /// The steady Gaussian plume over uniform weather, with the workbook's dense near field for a
@@ -316,6 +328,14 @@ fn run_gaussian_plume(setting: &Setting, warnings: &mut Vec<String>) -> Result<M
         release_wind,
         on_gpu: !dense_here,
         sample_quanta: None,
+        // A dense near field is wider than the passive curves: its zones are not checked.
+        passive_sigmas: (!dense_here).then(|| {
+            gaussian::sigma::PassiveSigmas::new(
+                *sigma_scheme,
+                met.boundary_layer.stability,
+                met_spec.terrain,
+            )
+        }),
     })
 }
 
@@ -392,6 +412,7 @@ fn run_gaussian_puffs(setting: &Setting, warnings: &mut Vec<String>) -> Result<M
         release_wind,
         on_gpu: false,
         sample_quanta: None,
+        passive_sigmas: None,
     })
 }
 
@@ -468,6 +489,7 @@ fn run_particles(
         release_wind,
         on_gpu: true,
         sample_quanta: Some(sample_quanta),
+        passive_sigmas: None,
     })
 }
 

@@ -54,6 +54,11 @@ const ALL_FORMATS: [OutputFormat; 6] = [
     OutputFormat::Json,
 ];
 
+/// Every file a run may write into its output directory.
+pub fn all_output_names() -> Vec<&'static str> {
+    output_names(&ALL_FORMATS)
+}
+
 /// The files a run with `formats` writes into its output directory, in writing order.
 pub fn output_names(formats: &[OutputFormat]) -> Vec<&'static str> {
     let mut names = vec![];

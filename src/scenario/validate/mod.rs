@@ -150,13 +150,19 @@ impl Bounds {
         let h = if self.hi_inclusive { "≤" } else { "<" };
         if self.hi == f64::MAX {
             // No upper bound: do not print 309 digits of f64::MAX.
-            return format!("a number {l} {} {}", self.lo, self.unit)
+            return format!("a number {l} {} {}", fmt_num(self.lo), self.unit)
                 .trim_end()
                 .to_string();
         }
-        format!("a number {l} {} and {h} {} {}", self.lo, self.hi, self.unit)
-            .trim_end()
-            .to_string()
+        // 1e25 rather than its 26 digits (found by review).
+        format!(
+            "a number {l} {} and {h} {} {}",
+            fmt_num(self.lo),
+            fmt_num(self.hi),
+            self.unit
+        )
+        .trim_end()
+        .to_string()
     }
 }
 

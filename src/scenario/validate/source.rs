@@ -29,7 +29,13 @@ pub(super) fn source(
     } = site;
     let at = |k: &str| format!("source[{i}].{k}");
     let n0 = p.count();
-    let name = raw.name.unwrap_or_else(|| format!("source {}", i + 1));
+    // A blank name is no name (found by review: `name = "  "` printed an empty label on the
+    // map and in alerts).
+    let name = raw
+        .name
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| format!("source {}", i + 1));
     let location = match raw.location {
         None => {
             p.missing(at("location"), "{ lat = …, lon = … } in decimal degrees");
@@ -456,7 +462,13 @@ fn iodine_form_warnings(
     let forms = inv
         .iodine_forms
         .unwrap_or_else(IodineForms::regulatory_guide_1_183);
-    if inv.iodine_forms.is_none() && rates.iter().any(|r| r.name.starts_with("I-")) {
+    let bare = crate::source::inventory::iodine_without_forms(rates, &forms, library);
+    // The split is said only where it applies: an iodine without form rows is all aerosol, and
+    // both warnings for it contradicted each other (found by review).
+    let split = rates
+        .iter()
+        .any(|r| r.name.starts_with("I-") && !bare.contains(&r.name));
+    if inv.iodine_forms.is_none() && split {
         warnings.push(format!(
             "{field}: the released iodine is split as US NRC Regulatory Guide 1.183 (Rev. 0, 2000) \
              assumes for iodine entering a light-water reactor's containment in a loss-of-coolant \
@@ -466,7 +478,6 @@ fn iodine_form_warnings(
              release (another reactor type, a bypass, a filtered vent or an acid sump differ)"
         ));
     }
-    let bare = crate::source::inventory::iodine_without_forms(rates, &forms, library);
     if !bare.is_empty() {
         warnings.push(format!(
             "{field}: {} {} no elemental or organic rows in the nuclide library (a substance file's \
