@@ -86,6 +86,16 @@ fn run_shards(file: &Path, dir: &Path, ks: &[usize], n: usize, extra: &EnsembleO
     }
 }
 
+/// Asserts that `err` is the user's mistake (exit 2) and its message holds every one of
+/// `parts`.
+fn refused(err: EnsembleError, parts: &[&str]) {
+    assert!(err.is_invalid_input(), "{err}");
+    let err = err.to_string();
+    for part in parts {
+        assert!(err.contains(part), "{part:?} not in: {err}");
+    }
+}
+
 fn merge(file: &Path, shards: &Path) -> Result<ensemble::Ensemble, EnsembleError> {
     let scenario = Scenario::load(file).unwrap();
     let spec = ensemble::effective_spec(&scenario, &options())?;
@@ -337,16 +347,14 @@ fn a_merge_refuses_shards_made_with_another_substance_file_or_other_zones() {
     run_shards(&file, &shards, &[1], 2, &options());
     std::fs::write(dir.join("mine.toml"), substances(1000.0)).unwrap();
     run_shards(&file, &shards, &[2], 2, &options());
-    let err = merge(&file, &shards).unwrap_err();
-    assert!(err.is_invalid_input());
-    let err = err.to_string();
-    for part in [
-        "ensemble_shard_1_of_2.nc",
-        "mine.toml",
-        "substance file edited",
-    ] {
-        assert!(err.contains(part), "{part:?} not in: {err}");
-    }
+    refused(
+        merge(&file, &shards).unwrap_err(),
+        &[
+            "ensemble_shard_1_of_2.nc",
+            "mine.toml",
+            "substance file edited",
+        ],
+    );
     // Both shards made with one substance file merge.
     run_shards(&file, &shards, &[1], 2, &options());
     assert!(merge(&file, &shards).is_ok());
@@ -369,16 +377,14 @@ fn a_merge_refuses_shards_made_with_another_substance_file_or_other_zones() {
             .write_scalar(&edited)
             .unwrap();
     }
-    let err = merge(&file, &shards).unwrap_err();
-    assert!(err.is_invalid_input());
-    let err = err.to_string();
-    for part in [
-        "ensemble_shard_2_of_2.nc",
-        "zones [",
-        "count members against the same zones",
-    ] {
-        assert!(err.contains(part), "{part:?} not in: {err}");
-    }
+    refused(
+        merge(&file, &shards).unwrap_err(),
+        &[
+            "ensemble_shard_2_of_2.nc",
+            "zones [",
+            "count members against the same zones",
+        ],
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -404,16 +410,14 @@ fn a_merge_refuses_arrays_rewritten_without_their_checksum_or_not_in_the_manifes
             .create("time_integrated_0")
             .unwrap();
     }
-    let err = merge(&file, &shards).unwrap_err();
-    assert!(err.is_invalid_input());
-    let err = err.to_string();
-    for part in [
-        "ensemble_shard_2_of_2.nc",
-        "time_integrated_0",
-        "Fletcher-32",
-    ] {
-        assert!(err.contains(part), "{part:?} not in: {err}");
-    }
+    refused(
+        merge(&file, &shards).unwrap_err(),
+        &[
+            "ensemble_shard_2_of_2.nc",
+            "time_integrated_0",
+            "Fletcher-32",
+        ],
+    );
     std::fs::write(&second, &original).unwrap();
     {
         let f = hdf5::File::open_rw(&second).unwrap();
@@ -422,14 +426,14 @@ fn a_merge_refuses_arrays_rewritten_without_their_checksum_or_not_in_the_manifes
             .create("zone_count_99")
             .unwrap();
     }
-    let err = merge(&file, &shards).unwrap_err().to_string();
-    for part in [
-        "ensemble_shard_2_of_2.nc",
-        "zone_count_99",
-        "manifest does not describe",
-    ] {
-        assert!(err.contains(part), "{part:?} not in: {err}");
-    }
+    refused(
+        merge(&file, &shards).unwrap_err(),
+        &[
+            "ensemble_shard_2_of_2.nc",
+            "zone_count_99",
+            "manifest does not describe",
+        ],
+    );
     std::fs::write(&second, &original).unwrap();
     assert!(merge(&file, &shards).is_ok());
     let _ = std::fs::remove_dir_all(&dir);
