@@ -338,3 +338,18 @@ source = "test"
     let r = &s.sources[0].releases[0];
     assert_eq!(r.deposition.dry_velocity_m_s, 0.01);
 }
+
+#[test]
+fn a_blank_source_name_takes_the_default_name() {
+    // Found by review: `name = "   "` was taken, leaving an empty label on maps and alerts.
+    for blank in ["\"\"", "\"   \""] {
+        let text =
+            crate::scenario_files::VALID.replace("name = \"stack\"", &format!("name = {blank}"));
+        let s =
+            plume::scenario::Scenario::parse(&text, std::path::Path::new("blank.toml")).unwrap();
+        assert_eq!(s.sources[0].name, "source 1", "{blank}");
+    }
+    let text = crate::scenario_files::VALID.replace("name = \"stack\"", "name = \"  stack  \"");
+    let s = plume::scenario::Scenario::parse(&text, std::path::Path::new("blank.toml")).unwrap();
+    assert_eq!(s.sources[0].name, "stack");
+}

@@ -787,16 +787,3 @@ fn a_source_inside_the_extent_lies_on_the_grid_whatever_the_resolution() {
         &["domain.resolution_m", "25000", "at most twice the extent"],
     );
 }
-
-#[test]
-fn a_blank_source_name_takes_the_default_name() {
-    // Found by review: `name = "   "` was taken, leaving an empty label on maps and alerts.
-    for blank in ["\"\"", "\"   \""] {
-        let text = VALID.replace("name = \"stack\"", &format!("name = {blank}"));
-        let s = Scenario::parse(&text, Path::new("blank.toml")).unwrap();
-        assert_eq!(s.sources[0].name, "source 1", "{blank}");
-    }
-    let text = VALID.replace("name = \"stack\"", "name = \"  stack  \"");
-    let s = Scenario::parse(&text, Path::new("blank.toml")).unwrap();
-    assert_eq!(s.sources[0].name, "stack");
-}
