@@ -8,6 +8,7 @@ pub mod coverage;
 pub mod criteria;
 pub mod reach;
 pub mod summary;
+pub mod summary_text;
 
 use ndarray::Array2;
 use serde::Serialize;
