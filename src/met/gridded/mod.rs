@@ -36,6 +36,7 @@
 //!   FLEXPART version 6.2", Atmos. Chem. Phys. 5:2461–2474 — interpolation of NWP fields in
 //!   space and time for particle models.
 
+mod bracket;
 pub mod cf;
 mod cf_dims;
 mod cf_vars;
@@ -43,15 +44,17 @@ pub mod grib2;
 mod grib2_sections;
 mod index_map;
 mod perturb;
+mod region;
 
 use std::path::{Path, PathBuf};
 
 use super::atmosphere::R_DRY_J_KG_K;
 use super::boundary_layer::{profile_shape, BoundaryLayer, GRAVITY_M_S2, KARMAN};
-use super::error::{MetError, MetWarning};
+use super::error::MetError;
 use super::{MetSample, Meteorology, StabilityClass};
-use crate::geo::TransverseMercator;
+use bracket::{bracket_sorted, bracket_uniform, lerp, Bracket};
 pub use index_map::{Coverage, HorizontalGrid, IndexMap, LocalBox};
+pub(crate) use region::locate_region;
 
 /// How winds are interpolated between levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
@@ -110,93 +113,6 @@ pub enum StabilityField {
     SensibleHeatFluxWM2(Vec<f64>),
 }
 
-/// The index map of `grid` over the run's `region` grown by `margin_m`, checked for coverage
-/// ([`check_coverage`]) and cut to the columns i0..=i1 and rows j0..=j1 it reads: returns the
-/// map shifted to them, and ((i0, i1), (j0, j1)).
-#[allow(clippy::type_complexity)]
-pub(crate) fn locate_region(
-    file: &Path,
-    grid: &HorizontalGrid,
-    engine: &TransverseMercator,
-    region: LocalBox,
-    margin_m: f64,
-    table_step_m: f64,
-    warnings: &mut Vec<MetWarning>,
-) -> Result<(IndexMap, (usize, usize), (usize, usize)), MetError> {
-    let map = IndexMap::build(grid, engine, region.grown(margin_m), table_step_m);
-    check_coverage(file, grid, &map, engine, region, warnings)?;
-    let ((i0, i1), (j0, j1)) = map.index_range(grid.nx(), grid.ny());
-    Ok((map.shifted(i0, j0), (i0, i1), (j0, j1)))
-}
-
-/// Refuses a run whose `region` lies wholly outside the file's grid (a file for another place,
-/// or a domain centred elsewhere than meant): holding the grid's edge values over all of it
-/// would be a wrong answer with a warning. Where only part of the region lies outside, warns
-/// how much: the values at the grid's edge are held there.
-fn check_coverage(
-    file: &Path,
-    grid: &HorizontalGrid,
-    map: &IndexMap,
-    engine: &TransverseMercator,
-    region: LocalBox,
-    warnings: &mut Vec<MetWarning>,
-) -> Result<(), MetError> {
-    let Coverage { nodes, outside } = map.coverage(region);
-    if outside == 0 {
-        return Ok(());
-    }
-    if outside == nodes {
-        // The region's extent from its corners and edge midpoints.
-        let xs = [region.x_min_m, region.x_max_m];
-        let ys = [region.y_min_m, region.y_max_m];
-        let (x_mid, y_mid) = (0.5 * (xs[0] + xs[1]), 0.5 * (ys[0] + ys[1]));
-        let mut lat = (f64::INFINITY, f64::NEG_INFINITY);
-        let mut lon = lat;
-        for x in [xs[0], x_mid, xs[1]] {
-            for y in [ys[0], y_mid, ys[1]] {
-                let p = engine.inverse(x, y);
-                lat = (lat.0.min(p.lat), lat.1.max(p.lat));
-                lon = (lon.0.min(p.lon), lon.1.max(p.lon));
-            }
-        }
-        let (grid_lat, grid_lon) = grid.lat_lon_extent();
-        return Err(MetError::Invalid {
-            file: file.to_path_buf(),
-            variable: "latitude/longitude".into(),
-            problem: format!(
-                "the grid spans {}, the run's region {}: expected a file whose grid covers the region (or the domain's centre where meant)",
-                lat_lon_span(grid_lat, grid_lon),
-                lat_lon_span(lat, lon)
-            ),
-        });
-    }
-    let percent = 100.0 * outside as f64 / nodes as f64;
-    let share = if percent < 1.0 {
-        "less than 1 %".to_string()
-    } else {
-        format!("{:.0} %", percent.min(99.0))
-    };
-    warnings.push(MetWarning {
-        file: file.to_path_buf(),
-        message: format!(
-            "the run's region reaches beyond the grid: {share} of it ({outside} of {nodes} lookup-table nodes) lies outside, where the values at the grid's edge are held"
-        ),
-    });
-    Ok(())
-}
-
-/// "latitude S° to N°, longitude W° to E°", longitudes from −180° to 180°.
-fn lat_lon_span(lat: (f64, f64), lon: (f64, f64)) -> String {
-    let east = |l: f64| (l + 540.0).rem_euclid(360.0) - 180.0;
-    format!(
-        "latitude {:.2}° to {:.2}°, longitude {:.2}° to {:.2}°",
-        lat.0,
-        lat.1,
-        east(lon.0),
-        east(lon.1)
-    )
-}
-
 /// Specific heat of dry air at constant pressure (J kg⁻¹ K⁻¹).
 const CP_J_KG_K: f64 = 1005.0;
 /// Surface pressure used for the air density in L from H (Pa); ρ varies by a few % with it.
@@ -240,68 +156,6 @@ const USTAR_FLOOR_M_S: f64 = 1e-3;
 const S_PRECIP: usize = 3;
 const S_TEMP: usize = 4;
 const S_Z0: usize = 5;
-
-/// A fractional position between two nodes: lower index and weight of the upper one.
-#[derive(Debug, Clone, Copy)]
-struct Bracket {
-    lo: usize,
-    hi: usize,
-    w: f64,
-}
-
-fn bracket_uniform(f: f64, n: usize) -> Bracket {
-    if n == 1 || f <= 0.0 {
-        return Bracket {
-            lo: 0,
-            hi: 0,
-            w: 0.0,
-        };
-    }
-    if f >= (n - 1) as f64 {
-        return Bracket {
-            lo: n - 1,
-            hi: n - 1,
-            w: 0.0,
-        };
-    }
-    let lo = f.floor() as usize;
-    Bracket {
-        lo,
-        hi: lo + 1,
-        w: f - lo as f64,
-    }
-}
-
-/// Brackets `x` in increasing `xs` (held at the ends).
-fn bracket_sorted(xs: &[f64], x: f64) -> Bracket {
-    let n = xs.len();
-    if n == 1 || x <= xs[0] {
-        return Bracket {
-            lo: 0,
-            hi: 0,
-            w: 0.0,
-        };
-    }
-    if x >= xs[n - 1] {
-        return Bracket {
-            lo: n - 1,
-            hi: n - 1,
-            w: 0.0,
-        };
-    }
-    let hi = xs.partition_point(|&v| v <= x);
-    Bracket {
-        lo: hi - 1,
-        hi,
-        w: (x - xs[hi - 1]) / (xs[hi] - xs[hi - 1]),
-    }
-}
-
-/// a + w·(b − a): exact when a == b, so constant fields interpolate to themselves.
-#[inline]
-fn lerp(a: f64, b: f64, w: f64) -> f64 {
-    a + w * (b - a)
-}
 
 /// The similarity profile shape κu/u* as [`BoundaryLayer::wind_speed_m_s`] uses it (zero at and
 /// below z0, held above the mixing height).

@@ -7,206 +7,20 @@ use super::*;
 use crate::source::{Deposition, Release, Source, Stack};
 use crate::substance::{self, AmountUnit, Species};
 
+mod domain;
 mod location;
 mod met;
 mod model;
+mod problems;
 mod read;
 mod source;
 
+use domain::{domain, run_memory_bytes, DomainParts, MAX_RUN_BYTES, PARTICLE_BYTES};
 use met::{gridded_met, station_met, uniform_met};
-use model::lagrangian_model;
+use model::{gaussian_plume_model, gaussian_puff_model, lagrangian_model};
+use problems::{fmt_num, Bounds, Problems};
 use read::section;
 use source::{source, Site};
-
-/// Collects problems; each check records one and returns whether the value passed.
-#[derive(Default)]
-struct Problems {
-    list: Vec<Problem>,
-    /// Paths whose value could not be read (a wrong type, a table missing a key, an unknown key
-    /// that names them): their problem is already reported, so they are not also "missing".
-    unread: Vec<String>,
-    /// Missing values left unreported because they were unread.
-    quiet: usize,
-    /// What is valid but probably not what was meant; reported without stopping the run.
-    warnings: Vec<String>,
-}
-
-impl Problems {
-    fn push(
-        &mut self,
-        path: impl Into<String>,
-        value: impl Into<String>,
-        expected: impl Into<String>,
-    ) {
-        self.list.push(Problem {
-            path: path.into(),
-            value: value.into(),
-            expected: expected.into(),
-        });
-    }
-
-    /// Problems found so far, counting the quiet ones: a check compares it before and after to
-    /// tell whether everything it read was valid.
-    fn count(&self) -> usize {
-        self.list.len() + self.quiet
-    }
-
-    /// Marks `path` (and everything under it) as already reported unreadable.
-    fn unread(&mut self, path: impl Into<String>) {
-        self.unread.push(path.into());
-    }
-
-    fn is_unread(&self, path: &str) -> bool {
-        self.unread.iter().any(|u| {
-            path.strip_prefix(u.as_str())
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
-        })
-    }
-
-    fn missing(&mut self, path: impl Into<String>, expected: &str) {
-        let path = path.into();
-        if self.is_unread(&path) {
-            self.quiet += 1;
-        } else {
-            self.push(path, "(missing)", expected);
-        }
-    }
-
-    /// Checks that `v` is finite and within `b`.
-    fn range(&mut self, path: &str, v: f64, b: Bounds) -> bool {
-        let ok = b.contains(v);
-        if !ok {
-            self.push(path, fmt_num(v), b.describe());
-        }
-        ok
-    }
-
-    /// A required number within `b`; returns it when present and valid.
-    fn req(&mut self, path: &str, v: Option<f64>, b: Bounds) -> Option<f64> {
-        match v {
-            None => {
-                self.missing(path, &b.describe());
-                None
-            }
-            Some(v) => self.range(path, v, b).then_some(v),
-        }
-    }
-
-    /// An optional number within `b`, `default` when absent.
-    fn opt(&mut self, path: &str, v: Option<f64>, default: f64, b: Bounds) -> f64 {
-        match v {
-            None => default,
-            Some(v) => {
-                self.range(path, v, b);
-                v
-            }
-        }
-    }
-}
-
-/// An allowed interval for a number, with its unit.
-#[derive(Debug, Clone, Copy)]
-struct Bounds {
-    lo: f64,
-    lo_inclusive: bool,
-    hi: f64,
-    hi_inclusive: bool,
-    unit: &'static str,
-}
-
-impl Bounds {
-    const fn new(
-        lo: f64,
-        lo_inclusive: bool,
-        hi: f64,
-        hi_inclusive: bool,
-        unit: &'static str,
-    ) -> Self {
-        Bounds {
-            lo,
-            lo_inclusive,
-            hi,
-            hi_inclusive,
-            unit,
-        }
-    }
-
-    fn contains(&self, v: f64) -> bool {
-        v.is_finite()
-            && (if self.lo_inclusive {
-                v >= self.lo
-            } else {
-                v > self.lo
-            })
-            && (if self.hi_inclusive {
-                v <= self.hi
-            } else {
-                v < self.hi
-            })
-    }
-
-    fn describe(&self) -> String {
-        let l = if self.lo_inclusive { "≥" } else { ">" };
-        let h = if self.hi_inclusive { "≤" } else { "<" };
-        if self.hi == f64::MAX {
-            // No upper bound: do not print 309 digits of f64::MAX.
-            return format!("a number {l} {} {}", fmt_num(self.lo), self.unit)
-                .trim_end()
-                .to_string();
-        }
-        // 1e25 rather than its 26 digits (found by review).
-        format!(
-            "a number {l} {} and {h} {} {}",
-            fmt_num(self.lo),
-            fmt_num(self.hi),
-            self.unit
-        )
-        .trim_end()
-        .to_string()
-    }
-}
-
-/// A receptor height puts every layer at that height: with several layers the file would hold
-/// copies said to lie at their own heights. One layer only.
-fn one_layer_for_a_receptor_height(h: f64, layers: usize, p: &mut Problems) {
-    if layers > 1 {
-        p.push(
-            "model.receptor_height_m",
-            fmt_num(h),
-            format!("no receptor height with {layers} layers in domain.layers_m: it evaluates every layer at {} m, so give one layer, or leave receptor_height_m out to evaluate each layer at its middle", fmt_num(h)),
-        );
-    }
-}
-
-fn fmt_num(v: f64) -> String {
-    if v.is_nan() {
-        "nan".into()
-    } else if v != 0.0 && v.is_finite() && !(1e-5..1e16).contains(&v.abs()) {
-        // 1e300 rather than its 301 digits.
-        format!("{v:e}")
-    } else {
-        format!("{v}")
-    }
-}
-
-/// Most memory (bytes) a run's grids may take, half of the 24 GB machines the project runs
-/// on (the rest for the models, the met and the operating system).
-const MAX_RUN_BYTES: f64 = 12.0e9;
-
-/// Memory (bytes) a run holds at once for `cells` per layer, `values_per_cell` (layers × output
-/// times) and `species`: 16 B per concentration value (the f64 grid and its copy on the way
-/// to the file), and per ground cell 300 B of the run's own fields (deposits, zones, people)
-/// plus 320 B per species (its exposure and dose fields by window and pathway). Measured
-/// (found by review): one nuclide on 25 million cells, one output time, 14.6 GB (this gives
-/// 15.9); chlorine at 10 times on 25 million cells, 11 GB (19.5).
-fn run_memory_bytes(cells: f64, values_per_cell: f64, species: f64) -> f64 {
-    cells * (16.0 * values_per_cell * species + 300.0 + 320.0 * species)
-}
-
-/// Memory (bytes) of one particle of the Lagrangian model, held beside the grids: its 64-byte
-/// record and the run's per-particle bookkeeping. Measured (found by review): 3·10⁷ particles
-/// on a small grid, 2.42 GB.
-const PARTICLE_BYTES: f64 = 80.0;
 
 /// Longest output interval, as a fraction of the shortest AEGL duration (10 min), that resolves
 /// the AEGL peak means without a warning: 60 s, a tenth of the window.
@@ -417,138 +231,13 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     );
 
     // [domain]
-    let centre = match dom.centre {
-        None => {
-            p.missing("domain.centre", "{ lat = …, lon = … } in decimal degrees");
-            None
-        }
-        Some(c) => location::position("domain.centre", c, &mut p),
-    };
-    let extent_m = match dom.extent_m {
-        None => {
-            p.missing(
-                "domain.extent_m",
-                "[east–west, south–north] extent in metres",
-            );
-            None
-        }
-        Some(e) if e.len() != 2 => {
-            p.push(
-                "domain.extent_m",
-                format!("{e:?}"),
-                "two numbers: [east–west, south–north] in metres",
-            );
-            None
-        }
-        Some(e) => {
-            let a = p.range(
-                "domain.extent_m[0]",
-                e[0],
-                Bounds::new(0.0, false, 1.0e6, true, "m"),
-            );
-            let b = p.range(
-                "domain.extent_m[1]",
-                e[1],
-                Bounds::new(0.0, false, 1.0e6, true, "m"),
-            );
-            (a && b).then_some([e[0], e[1]])
-        }
-    };
-    let resolution_m = p.req(
-        "domain.resolution_m",
-        dom.resolution_m,
-        Bounds::new(0.0, false, 1.0e5, true, "m"),
-    );
-    if let (Some(e), Some(r)) = (extent_m, resolution_m) {
-        let nx = crate::field::cells_covering(e[0], r) as f64;
-        let ny = crate::field::cells_covering(e[1], r) as f64;
-        // An extent under half a cell is a resolution given for the extent, or the reverse.
-        let tiny = e[0] < 0.5 * r || e[1] < 0.5 * r;
-        if tiny || nx * ny > 2.5e7 {
-            p.push(
-                "domain.resolution_m",
-                fmt_num(r),
-                if tiny {
-                    format!(
-                        "a resolution at most twice the extent ({} × {} m), so that the grid has cells",
-                        fmt_num(e[0]),
-                        fmt_num(e[1])
-                    )
-                } else {
-                    format!("a resolution giving 1 to 25 million cells per layer (extent gives {nx} × {ny})")
-                },
-            );
-        }
-    }
-    let layers = match dom.layers_m {
-        None => vec![Layer {
-            bottom_m: 0.0,
-            top_m: 3.0,
-        }],
-        Some(ls) if ls.is_empty() => {
-            p.push(
-                "domain.layers_m",
-                "[]",
-                "at least one [bottom, top] pair in metres",
-            );
-            vec![]
-        }
-        Some(ls) => {
-            let mut out = vec![];
-            for (i, l) in ls.iter().enumerate() {
-                let path = format!("domain.layers_m[{i}]");
-                if l.len() != 2
-                    || !l.iter().all(|v| v.is_finite())
-                    || l[0] < 0.0
-                    || l[1] <= l[0]
-                    || l[1] > 10_000.0
-                {
-                    p.push(
-                        path,
-                        format!("{l:?}"),
-                        "[bottom, top] with 0 ≤ bottom < top ≤ 10000 m",
-                    );
-                } else if let Some(below) = out.last().filter(|b: &&Layer| l[0] < b.top_m) {
-                    // Layers go up without overlapping: the vertical coordinate must be
-                    // monotonic (CF), and the consequences read the lowest layer, listed first.
-                    p.push(
-                        path,
-                        format!("{l:?}"),
-                        format!(
-                            "a layer above the one before it: bottom ≥ {} m (layers from the ground up, not overlapping)",
-                            fmt_num(below.top_m)
-                        ),
-                    );
-                } else {
-                    out.push(Layer {
-                        bottom_m: l[0],
-                        top_m: l[1],
-                    });
-                }
-            }
-            out
-        }
-    };
-    let output_interval_s = p.req(
-        "domain.output_interval_s",
-        dom.output_interval_s,
-        Bounds::new(0.0, false, 30.0 * 86400.0, true, "s"),
-    );
-    if let (Some(d), Some(o)) = (duration_s, output_interval_s) {
-        if o > d {
-            p.push(
-                "domain.output_interval_s",
-                fmt_num(o),
-                format!("at most scenario.duration_s ({d} s)"),
-            );
-        } else if d / o > 10_000.0 {
-            p.push(
-                "domain.output_interval_s",
-                fmt_num(o),
-                "an interval giving at most 10000 output times",
-            );
-        }
-    }
+    let DomainParts {
+        centre,
+        extent_m,
+        resolution_m,
+        layers,
+        output_interval_s,
+    } = domain(dom, duration_s, &mut p);
 
     // [consequence] (defined and validated in crate::consequence), before the sources: its
     // substance_file adds chemicals that release names may refer to.
@@ -639,17 +328,6 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         MeteorologySection::Station(s) => station_met(s, file, &mut p).map(MetSpec::Station),
         MeteorologySection::Gridded(g) => gridded_met(g, file, &mut p).map(MetSpec::Gridded),
     });
-    let terrain = meteorology.as_ref().map(MetSpec::terrain);
-    let check_scheme = |scheme: SigmaScheme, p: &mut Problems| {
-        if scheme == SigmaScheme::PasquillGifford && terrain == Some(Terrain::Urban) {
-            p.push(
-                "model.sigma_scheme",
-                "\"pasquill_gifford\"",
-                "\"briggs\" for urban terrain (the ISC3 Pasquill–Gifford curves are rural only)",
-            );
-        }
-    };
-
     // [model]
     let backend = match &model {
         Some(ModelSection::GaussianPlume(g)) => g.backend.unwrap_or_default(),
@@ -659,26 +337,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     };
     let model = model.map(|m| match m {
         ModelSection::GaussianPlume(g) => {
-            let scheme = g.sigma_scheme.unwrap_or_default();
-            check_scheme(scheme, &mut p);
-            if let Some(m) = &meteorology {
-                if !matches!(m, MetSpec::Uniform(_)) {
-                    p.push(
-                        "model.kind",
-                        "\"gaussian_plume\"",
-                        format!("\"gaussian_puff\" (or \"lagrangian\") with meteorology.kind = \"{}\": a steady plume needs uniform meteorology", m.kind_name()),
-                    );
-                }
-            }
-            if let Some(h) = g.receptor_height_m {
-                p.range("model.receptor_height_m", h, Bounds::new(0.0, true, 10_000.0, true, "m"));
-                one_layer_for_a_receptor_height(h, layers.len(), &mut p);
-            }
-            ModelSpec::GaussianPlume {
-                sigma_scheme: scheme,
-                receptor_height_m: g.receptor_height_m,
-                dense_gas: g.dense_gas.unwrap_or_default(),
-            }
+            gaussian_plume_model(g, meteorology.as_ref(), layers.len(), &mut p)
         }
         ModelSection::Lagrangian(l) => {
             let spec = lagrangian_model(l, &sources, &mut p);
@@ -696,34 +355,8 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             spec
         }
         ModelSection::GaussianPuff(g) => {
-            let scheme = g.sigma_scheme.unwrap_or_default();
-            check_scheme(scheme, &mut p);
-            if let Some(h) = g.receptor_height_m {
-                p.range("model.receptor_height_m", h, Bounds::new(0.0, true, 10_000.0, true, "m"));
-                one_layer_for_a_receptor_height(h, layers.len(), &mut p);
-            }
-            let time_step_s = p.opt("model.time_step_s", g.time_step_s, 60.0, Bounds::new(1.0, true, 3600.0, true, "s"));
-            if let Some(v) = g.split_sigma_y_m {
-                p.range("model.split_sigma_y_m", v, Bounds::new(10.0, true, 1.0e6, true, "m"));
-            }
-            let max_puffs = match g.max_puffs {
-                None => 20_000,
-                Some(n) if (10..=1_000_000).contains(&n) => n as usize,
-                Some(n) => {
-                    p.push("model.max_puffs", n.to_string(), "a count from 10 to 1000000");
-                    20_000
-                }
-            };
-            ModelSpec::GaussianPuff(PuffSpec {
-                sigma_scheme: scheme,
-                receptor_height_m: g.receptor_height_m,
-                time_step_s,
-                split_sigma_y_m: g.split_sigma_y_m,
-                shear_splitting: g.shear_splitting,
-                max_puffs,
-                growth: g.growth.unwrap_or_default(),
-                dense_gas: g.dense_gas.unwrap_or_default(),
-            })
+            let terrain = meteorology.as_ref().map(MetSpec::terrain);
+            gaussian_puff_model(g, terrain, layers.len(), &mut p)
         }
     });
 

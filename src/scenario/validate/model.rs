@@ -1,4 +1,4 @@
-//! Validation of the particle model's `[model]` keys.
+//! Validation of the `[model]` keys of the Gaussian plume, the Gaussian puffs and the particles.
 
 use super::*;
 
@@ -72,5 +72,104 @@ pub(super) fn lagrangian_model(
         sampling_step_s,
         convective_turbulence: l.convective_turbulence.unwrap_or_default(),
         backend,
+    }
+}
+
+/// Checks a Gaussian plume's keys: it needs uniform meteorology (a steady plume).
+pub(super) fn gaussian_plume_model(
+    g: GaussianPlumeSection,
+    meteorology: Option<&MetSpec>,
+    layers: usize,
+    p: &mut Problems,
+) -> ModelSpec {
+    let terrain = meteorology.map(MetSpec::terrain);
+    let scheme = g.sigma_scheme.unwrap_or_default();
+    check_scheme(scheme, terrain, p);
+    if let Some(m) = meteorology {
+        if !matches!(m, MetSpec::Uniform(_)) {
+            p.push(
+                "model.kind",
+                "\"gaussian_plume\"",
+                format!("\"gaussian_puff\" (or \"lagrangian\") with meteorology.kind = \"{}\": a steady plume needs uniform meteorology", m.kind_name()),
+            );
+        }
+    }
+    receptor_height(g.receptor_height_m, layers, p);
+    ModelSpec::GaussianPlume {
+        sigma_scheme: scheme,
+        receptor_height_m: g.receptor_height_m,
+        dense_gas: g.dense_gas.unwrap_or_default(),
+    }
+}
+
+/// Checks the Gaussian puff model's keys: time step, puff splitting and the puff budget.
+pub(super) fn gaussian_puff_model(
+    g: GaussianPuffSection,
+    terrain: Option<Terrain>,
+    layers: usize,
+    p: &mut Problems,
+) -> ModelSpec {
+    let scheme = g.sigma_scheme.unwrap_or_default();
+    check_scheme(scheme, terrain, p);
+    receptor_height(g.receptor_height_m, layers, p);
+    let time_step_s = p.opt(
+        "model.time_step_s",
+        g.time_step_s,
+        60.0,
+        Bounds::new(1.0, true, 3600.0, true, "s"),
+    );
+    if let Some(v) = g.split_sigma_y_m {
+        p.range(
+            "model.split_sigma_y_m",
+            v,
+            Bounds::new(10.0, true, 1.0e6, true, "m"),
+        );
+    }
+    let max_puffs = match g.max_puffs {
+        None => 20_000,
+        Some(n) if (10..=1_000_000).contains(&n) => n as usize,
+        Some(n) => {
+            p.push(
+                "model.max_puffs",
+                n.to_string(),
+                "a count from 10 to 1000000",
+            );
+            20_000
+        }
+    };
+    ModelSpec::GaussianPuff(PuffSpec {
+        sigma_scheme: scheme,
+        receptor_height_m: g.receptor_height_m,
+        time_step_s,
+        split_sigma_y_m: g.split_sigma_y_m,
+        shear_splitting: g.shear_splitting,
+        max_puffs,
+        growth: g.growth.unwrap_or_default(),
+        dense_gas: g.dense_gas.unwrap_or_default(),
+    })
+}
+
+/// The ISC3 Pasquill–Gifford curves are rural only: refused over urban terrain.
+fn check_scheme(scheme: SigmaScheme, terrain: Option<Terrain>, p: &mut Problems) {
+    if scheme == SigmaScheme::PasquillGifford && terrain == Some(Terrain::Urban) {
+        p.push(
+            "model.sigma_scheme",
+            "\"pasquill_gifford\"",
+            "\"briggs\" for urban terrain (the ISC3 Pasquill–Gifford curves are rural only)",
+        );
+    }
+}
+
+/// A receptor height, 0–10 km, puts every layer at that height: with several layers the file
+/// would hold copies said to lie at their own heights. One layer only.
+fn receptor_height(h: Option<f64>, layers: usize, p: &mut Problems) {
+    let Some(h) = h else { return };
+    let bounds = Bounds::new(0.0, true, 10_000.0, true, "m");
+    if p.range("model.receptor_height_m", h, bounds) && layers > 1 {
+        p.push(
+            "model.receptor_height_m",
+            fmt_num(h),
+            format!("no receptor height with {layers} layers in domain.layers_m: it evaluates every layer at {} m, so give one layer, or leave receptor_height_m out to evaluate each layer at its middle", fmt_num(h)),
+        );
     }
 }
