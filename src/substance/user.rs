@@ -206,6 +206,19 @@ pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, 
             }
         }
     };
+    // A file that adds nothing is the wrong file, or one not yet written: said, rather than
+    // running on the embedded library as if it had been read (found by review).
+    if !table.contains_key("nuclide") && !table.contains_key("chemical") {
+        top.problem(
+            "(file)",
+            if text.trim().is_empty() {
+                "(empty)".to_string()
+            } else {
+                "(no substances)".to_string()
+            },
+            "at least one [[nuclide]] or [[chemical]] table".to_string(),
+        );
+    }
     let mut nuclides = vec![];
     for (i, value) in entries("nuclide").into_iter().enumerate() {
         let Some(n) = entry::<UserNuclide>(file, "nuclide", i, value, &problems) else {

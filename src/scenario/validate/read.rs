@@ -264,13 +264,35 @@ fn got(v: &toml::Value, wanted: &str) -> String {
     }
 }
 
-/// A value as written in the file, on one line.
+/// Most characters of a value a problem echoes: a pasted page stays out of the message.
+const SHOWN_CHARS: usize = 120;
+
+/// A value as written in the file, on one line: a number too large or small for plain digits
+/// in exponent form (1e308, not its 309 digits), and a long value cut to [`SHOWN_CHARS`].
 pub(super) fn show(v: &toml::Value) -> String {
-    match v {
-        toml::Value::String(s) => format!("{s:?}"),
-        toml::Value::Table(_) => "{ … }".into(),
-        other => other.to_string(),
+    fn plain(v: &toml::Value) -> String {
+        match v {
+            toml::Value::String(s) => format!("{s:?}"),
+            toml::Value::Table(_) => "{ … }".into(),
+            toml::Value::Array(items) => {
+                let items: Vec<String> = items.iter().map(plain).collect();
+                format!("[{}]", items.join(", "))
+            }
+            toml::Value::Float(f)
+                if f.is_finite() && *f != 0.0 && !(1e-5..1e16).contains(&f.abs()) =>
+            {
+                super::fmt_num(*f)
+            }
+            other => other.to_string(),
+        }
     }
+    let text = plain(v);
+    let n = text.chars().count();
+    if n <= SHOWN_CHARS {
+        return text;
+    }
+    let cut: String = text.chars().take(SHOWN_CHARS).collect();
+    format!("{cut}… ({n} characters)")
 }
 
 /// The unit that a key's name ends in (`wind_speed_m_s` → m/s), if any.
@@ -408,6 +430,22 @@ mod tests {
         assert_eq!(closest("wind_speed_km_h", &keys), Some("wind_speed_m_s"));
         assert_eq!(closest("resolution", &keys), Some("resolution_m"));
         assert_eq!(closest("colour", &keys), None);
+    }
+
+    #[test]
+    fn values_are_shown_short() {
+        // Found by review: `name = 1e308` was echoed as 309 digits.
+        assert_eq!(show(&toml::Value::Float(1e308)), "1e308");
+        assert_eq!(show(&toml::Value::Float(2.5)), "2.5");
+        assert_eq!(show(&toml::Value::Float(-1e-9)), "-1e-9");
+        let long = show(&toml::Value::String("x".repeat(5000)));
+        assert!(long.ends_with("… (5002 characters)"), "{long}");
+        assert_eq!(
+            long.chars().count(),
+            120 + "… (5002 characters)".chars().count()
+        );
+        let list = toml::Value::Array(vec![toml::Value::Float(1e300); 3]);
+        assert_eq!(show(&list), "[1e300, 1e300, 1e300]");
     }
 
     #[test]
