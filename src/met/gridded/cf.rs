@@ -6,7 +6,7 @@
 //!
 //! | role | standard_name (or name) | dims | units |
 //! |---|---|---|---|
-//! | time | variable `time` | (time) | `<seconds/minutes/hours/days> since <ISO time>` (UTC) |
+//! | time | variable `time` | (time) | `<seconds/minutes/hours/days> since <ISO time>` (UTC, or with an offset such as `-03:00`) |
 //! | levels | `height` | (z) or (z, y, x) terrain-following | m above ground |
 //! | horizontal | `latitude`, `longitude` | (y), (x), or both (y, x) for a curvilinear grid | degrees_north, degrees_east |
 //! | or | `projection_x_coordinate`, `projection_y_coordinate` | (x), (y) | m or km, with a `transverse_mercator` `grid_mapping` |

@@ -225,11 +225,13 @@ pub(super) fn time_units(v: &Var, file: &Path) -> Result<(f64, DateTime<Utc>), M
         }
     }
     let units = v.units.clone().unwrap_or_default();
-    let bad = || MetError::Units {
+    let bad = || {
+        MetError::Units {
         file: file.to_path_buf(),
         variable: v.name.clone(),
         found: units.clone(),
-        expected: "\"<seconds|minutes|hours|days> since <ISO 8601 UTC time>\"".into(),
+        expected: "\"<seconds|minutes|hours|days> since <ISO 8601 time>\" (UTC, or with an offset such as -03:00)".into(),
+    }
     };
     let (unit, reference) = units.split_once(" since ").ok_or_else(bad)?;
     let scale = match unit.trim().to_ascii_lowercase().as_str() {
@@ -239,27 +241,68 @@ pub(super) fn time_units(v: &Var, file: &Path) -> Result<(f64, DateTime<Utc>), M
         "days" | "day" | "d" => 86400.0,
         _ => return Err(bad()),
     };
-    let r = reference
-        .trim()
-        .trim_end_matches("UTC")
-        .trim_end_matches('Z')
-        .trim_end_matches("+00:00")
+    let epoch = reference_time(reference).ok_or_else(bad)?;
+    Ok((scale, epoch))
+}
+
+/// The reference time of CF time units: an ISO 8601 date, optionally a time (with or without
+/// seconds, `T` or a space between), and optionally a time zone — `Z`, `UTC`, or an offset
+/// from UTC such as `-03:00`, `+0530` or `-3` (UDUNITS, which CF follows, allows one:
+/// "1992-10-8 15:15:42.5 -6:00"); a local reference time is moved to UTC.
+fn reference_time(reference: &str) -> Option<DateTime<Utc>> {
+    let r = reference.trim();
+    let r = r
+        .strip_suffix("UTC")
+        .or_else(|| r.strip_suffix('Z'))
+        .unwrap_or(r)
         .trim();
-    let epoch = [
+    // An offset's sign comes after the date's own hyphens (at least "YYYY-M-D").
+    let (local, offset_s) = match r
+        .char_indices()
+        .skip(8)
+        .filter(|&(_, c)| c == '+' || c == '-')
+        .last()
+    {
+        Some((i, _)) => (r[..i].trim(), utc_offset_s(&r[i..])?),
+        None => (r, 0),
+    };
+    let naive = [
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.f",
         "%Y-%m-%dT%H:%M",
         "%Y-%m-%d %H:%M",
     ]
     .iter()
-    .find_map(|f| NaiveDateTime::parse_from_str(r, f).ok())
+    .find_map(|f| NaiveDateTime::parse_from_str(local, f).ok())
     .or_else(|| {
-        chrono::NaiveDate::parse_from_str(r, "%Y-%m-%d")
+        chrono::NaiveDate::parse_from_str(local, "%Y-%m-%d")
             .ok()
             .and_then(|d| d.and_hms_opt(0, 0, 0))
-    })
-    .ok_or_else(bad)?;
-    Ok((scale, epoch.and_utc()))
+    })?;
+    Some(naive.and_utc() - chrono::TimeDelta::seconds(offset_s))
+}
+
+/// An offset from UTC in seconds: a sign, then hours (one or two digits), with or without a
+/// colon before two digits of minutes (`-3`, `+05:30`, `-0300`); within ±14 h.
+fn utc_offset_s(text: &str) -> Option<i64> {
+    let sign = match text.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let digits = text[1..].trim();
+    let (h, m) = match digits.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if digits.len() > 2 => digits.split_at(digits.len() - 2),
+        None => (digits, "0"),
+    };
+    let all_digits =
+        |t: &str| !t.is_empty() && t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(h) || !all_digits(m) {
+        return None;
+    }
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+    (h <= 14 && m < 60).then_some(sign * (h * 3600 + m * 60))
 }
 
 /// Reads a string attribute whatever its HDF5 string type (netCDF-4 writes fixed-length ASCII,
@@ -292,5 +335,57 @@ pub(super) fn attr_f64(ds: &hdf5::Dataset, name: &str) -> Option<f64> {
             a.read_raw::<f64>().ok()?.first().copied()
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn reference_times_in_utc_read_as_written() {
+        for r in [
+            "2026-07-14 06:00:00",
+            "2026-07-14T06:00:00Z",
+            "2026-07-14 06:00:00 UTC",
+            "2026-07-14T06:00:00+00:00",
+            "2026-07-14 06:00",
+            " 2026-7-14 6:00:00.0 ",
+        ] {
+            assert_eq!(reference_time(r), Some(utc("2026-07-14T06:00:00Z")), "{r}");
+        }
+        assert_eq!(
+            reference_time("2026-07-14"),
+            Some(utc("2026-07-14T00:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn a_reference_time_with_an_offset_is_moved_to_utc() {
+        // Found by review: CF (through UDUNITS) allows an offset, which was refused.
+        for r in [
+            "2026-07-14 03:00:00 -03:00",
+            "2026-07-14T03:00:00-03:00",
+            "2026-07-14 03:00:00 -0300",
+            "2026-07-14 03:00 -3",
+            "2026-07-14 11:30:00 +05:30",
+        ] {
+            assert_eq!(reference_time(r), Some(utc("2026-07-14T06:00:00Z")), "{r}");
+        }
+        for bad in [
+            "2026-07-14 03:00:00 -25:00",
+            "2026-07-14 03:00:00 -03:75",
+            "2026-07-14 03:00:00 +x",
+            "2026-07-14 03:00:00 -",
+            "yesterday",
+        ] {
+            assert_eq!(reference_time(bad), None, "{bad}");
+        }
     }
 }
