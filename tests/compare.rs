@@ -203,6 +203,49 @@ fn every_invalid_option_is_reported_with_its_file_and_field_before_anything_runs
     );
 }
 
+/// Options that differ from the baseline in more than their option — another start (other
+/// weather), another grid — are compared, with a warning for each difference (found by review:
+/// nothing said so).
+#[test]
+fn an_option_on_another_date_or_grid_is_compared_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = option_file(dir.path(), "baseline", 1.0);
+    let same = option_file(dir.path(), "same", 0.5);
+    let text = std::fs::read_to_string(&same).unwrap();
+    let start = text.lines().find(|l| l.starts_with("start = ")).unwrap();
+    let resolution = text
+        .lines()
+        .find(|l| l.starts_with("resolution_m = "))
+        .unwrap();
+    let other = dir.path().join("other.toml");
+    std::fs::write(
+        &other,
+        text.replace(start, "start = \"2026-07-15T06:00:00Z\"")
+            .replace(resolution, "resolution_m = 250.0"),
+    )
+    .unwrap();
+    let out = dir.path().join("cmp");
+    let c = compare_files(&[baseline.clone(), same], &out, &RunOptions::default()).unwrap();
+    assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+    let c = compare_files(&[baseline, other], &out, &RunOptions::default()).unwrap();
+    assert_eq!(c.warnings.len(), 2, "{:?}", c.warnings);
+    assert!(
+        c.warnings[0].starts_with("option [1] (")
+            && c.warnings[0].contains("starts at 2026-07-15 06:00 UTC"),
+        "{}",
+        c.warnings[0]
+    );
+    assert!(
+        c.warnings[1].contains("another grid (250 m cells"),
+        "{}",
+        c.warnings[1]
+    );
+    let text = c.to_text();
+    assert!(text.contains("warning: option [1]"), "{text}");
+    let json = std::fs::read_to_string(out.join("compare.json")).unwrap();
+    assert!(json.contains("\"warnings\""), "{json}");
+}
+
 #[test]
 fn a_zone_an_option_never_reaches_counts_zero_not_minus_zero() {
     let dir = tempfile::tempdir().unwrap();

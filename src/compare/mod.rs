@@ -57,6 +57,7 @@ impl CompareError {
     }
 }
 
+pub mod comparable;
 mod table;
 #[cfg(test)]
 use table::{cell, change, csv_number};
@@ -93,6 +94,10 @@ pub struct Comparison {
     /// The sheet of the options' maps side by side (`compare.png`), where two or more draw one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub map_sheet: Option<String>,
+    /// Each way an option differs from the baseline other than by its option: another start,
+    /// run duration, grid, output interval or model ([`comparable`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Each option's output folder, `dir/<file stem>`; two files of the same stem are an error.
@@ -171,6 +176,7 @@ pub fn compare_files(
         staged.push(outputs);
     }
     let mut comparison = compare(runs);
+    comparison.warnings = comparable::comparability_warnings(&scenarios);
     let mut staging = Staging::new(dir)?;
     write_bytes_atomically(
         &staging.stage(COMPARE_OUTPUTS[0]),
@@ -485,6 +491,7 @@ pub fn compare(runs: Vec<RunSummary>) -> Comparison {
         rows,
         runs,
         map_sheet: None,
+        warnings: vec![],
     }
 }
 
@@ -521,6 +528,7 @@ mod tests {
             ],
             runs: vec![],
             map_sheet: None,
+            warnings: vec![],
         }
     }
 

@@ -100,6 +100,9 @@ impl Comparison {
             let role = if k == 0 { "baseline" } else { "option" };
             s.push_str(&format!("[{k}] {role}: {name} ({file})\n"));
         }
+        for w in &self.warnings {
+            s.push_str(&format!("warning: {w}\n"));
+        }
         let width = self
             .rows
             .iter()

@@ -1,0 +1,62 @@
+//! What makes two options' numbers answer different questions: a comparison says so when an
+//! option starts at another time, runs for another duration, or is read on another grid or by
+//! another model than the baseline, since its differences are then not the option's alone.
+
+use crate::scenario::Scenario;
+
+/// One warning for each way an option differs from the baseline (`scenarios[0]`) in its start,
+/// run duration, output grid, output interval or model; none when all agree.
+pub fn comparability_warnings(scenarios: &[Scenario]) -> Vec<String> {
+    let Some((base, options)) = scenarios.split_first() else {
+        return vec![];
+    };
+    let mut warnings = vec![];
+    for (k, s) in options.iter().enumerate() {
+        let who = format!("option [{}] ({})", k + 1, s.path.display());
+        if s.start != base.start {
+            warnings.push(format!(
+                "{who} starts at {}, the baseline at {}: other weather and other local times, so its differences are not the option's alone",
+                s.start.format("%Y-%m-%d %H:%M UTC"),
+                base.start.format("%Y-%m-%d %H:%M UTC")
+            ));
+        }
+        if s.duration_s != base.duration_s {
+            warnings.push(format!(
+                "{who} runs {} s, the baseline {} s: doses and exposures add up over different times",
+                s.duration_s, base.duration_s
+            ));
+        }
+        let (d, b) = (&s.domain, &base.domain);
+        if d.centre != b.centre
+            || d.extent_m != b.extent_m
+            || d.resolution_m != b.resolution_m
+            || d.layers != b.layers
+        {
+            warnings.push(format!(
+                "{who} is read on another grid ({} m cells over {} × {} m, {} layer(s); the baseline {} m over {} × {} m, {} layer(s)): peak values are cell means of other cells, and areas are counted in other cells",
+                d.resolution_m,
+                d.extent_m[0],
+                d.extent_m[1],
+                d.layers.len(),
+                b.resolution_m,
+                b.extent_m[0],
+                b.extent_m[1],
+                b.layers.len()
+            ));
+        }
+        if d.output_interval_s != b.output_interval_s {
+            warnings.push(format!(
+                "{who} averages over {} s output intervals, the baseline over {} s: peak means and AEGL tiers are taken over different intervals",
+                d.output_interval_s, b.output_interval_s
+            ));
+        }
+        if s.model.kind_name() != base.model.kind_name() {
+            warnings.push(format!(
+                "{who} runs the {} model, the baseline the {}: part of each difference is the model's",
+                s.model.kind_name(),
+                base.model.kind_name()
+            ));
+        }
+    }
+    warnings
+}
