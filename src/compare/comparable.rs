@@ -15,7 +15,7 @@ pub fn comparability_warnings(scenarios: &[Scenario]) -> Vec<String> {
         let who = format!("option [{}] ({})", k + 1, s.path.display());
         if s.start != base.start {
             warnings.push(format!(
-                "{who} starts at {}, the baseline at {}: other weather and other local times, so its differences are not the option's alone",
+                "{who} starts at {}, the baseline at {}: its differences include those of the other time's weather and local times",
                 s.start.format("%Y-%m-%d %H:%M UTC"),
                 base.start.format("%Y-%m-%d %H:%M UTC")
             ));
