@@ -244,6 +244,26 @@ fn a_scenario_source_can_release_a_reactor_inventory() {
     );
 }
 
+/// An inventory released over a tiny duration_s gives impossible rates: the problem names the
+/// duration and the least that fits, not the nuclides' rates (found by review).
+#[test]
+fn an_inventory_over_a_tiny_duration_is_refused_at_the_duration() {
+    let text = inventory_scenario(
+        r#"{ activities_bq = { "I-131" = 1e20 }, phases = ["gap_release"], time_since_shutdown_s = 0 }"#,
+    )
+    .replace("duration_s = 3600\ninventory", "duration_s = 1e-9\ninventory");
+    let err = plume::Scenario::parse(&text, std::path::Path::new("inv.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("source[0].duration_s = 1e-9"), "{err}");
+    assert!(
+        err.contains("at most 1e25 Bq/s a nuclide: at least"),
+        "{err}"
+    );
+    assert!(!err.contains("rate_bq_s"), "{err}");
+    assert_eq!(err.matches("inv.toml:").count(), 1, "{err}");
+}
+
 #[test]
 fn a_scenario_sets_the_iodine_forms_and_a_core_holds_no_chemical_form() {
     let parse = |inv: &str| {

@@ -4,6 +4,11 @@ use super::*;
 use crate::source::inventory::SourceTermError;
 use crate::substance::{ChemicalName, Library};
 
+/// Highest release rate of one nuclide (Bq/s). A large reactor core holds of order 10¹⁸ Bq of
+/// its most active nuclides (I-131 about 3·10¹⁸ Bq per GW(e)); 10²⁵ Bq/s would release that in
+/// a tenth of a microsecond, so a larger rate is a mistake in the file.
+const MAX_RATE_BQ_S: f64 = 1e25;
+
 /// What a source is checked against: the run's duration and the domain, where valid.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Site {
@@ -139,6 +144,26 @@ pub(super) fn source(
     let written = release_items.as_ref().map_or(0, Vec::len);
     if let Some(inv) = raw.inventory.as_ref().filter(|_| timing_known) {
         match crate::source::inventory::inventory_release_rates(inv, rel_duration_s, library) {
+            // An activity spread over a very short duration_s gives rates no release has: the
+            // duration is the mistake, not the inventory's nuclides (found by review).
+            Ok(rates) if rates.iter().any(|r| r.rate_per_s > MAX_RATE_BQ_S) => {
+                let worst = rates
+                    .iter()
+                    .max_by(|a, b| a.rate_per_s.total_cmp(&b.rate_per_s))
+                    .expect("one rate is too high");
+                let activity_bq = worst.rate_per_s * rel_duration_s;
+                p.push(
+                    at("duration_s"),
+                    fmt_num(rel_duration_s),
+                    format!(
+                        "a duration_s over which the inventory is released at most {} Bq/s a nuclide: at least {} s ({} releases {} Bq)",
+                        fmt_num(MAX_RATE_BQ_S),
+                        format!("{:.2e}", activity_bq / MAX_RATE_BQ_S),
+                        worst.name,
+                        format!("{activity_bq:.2e}")
+                    ),
+                );
+            }
             Ok(rates) => {
                 iodine_form_warnings(inv, &rates, library, &at("inventory"), &mut p.warnings);
                 release_items
@@ -255,7 +280,7 @@ fn release(
                 p.req(
                     &at("rate_bq_s"),
                     item.rate_bq_s,
-                    Bounds::new(0.0, true, 1e25, true, "Bq/s"),
+                    Bounds::new(0.0, true, MAX_RATE_BQ_S, true, "Bq/s"),
                 )?,
             )
         }
