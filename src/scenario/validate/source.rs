@@ -156,11 +156,10 @@ pub(super) fn source(
                     at("duration_s"),
                     fmt_num(rel_duration_s),
                     format!(
-                        "a duration_s over which the inventory is released at most {} Bq/s a nuclide: at least {} s ({} releases {} Bq)",
+                        "a duration_s over which the inventory is released at most {} Bq/s a nuclide: at least {:.2e} s ({} releases {activity_bq:.2e} Bq)",
                         fmt_num(MAX_RATE_BQ_S),
-                        format!("{:.2e}", activity_bq / MAX_RATE_BQ_S),
+                        activity_bq / MAX_RATE_BQ_S,
                         worst.name,
-                        format!("{activity_bq:.2e}")
                     ),
                 );
             }
