@@ -122,3 +122,18 @@ fn a_valid_pairs_file_among_the_generated_shapes_reads() {
     let pairs = read_pairs_csv(&path).unwrap();
     assert_eq!(pairs.len(), 2);
 }
+
+/// A quote left open joins the lines after it into one run id, and their pairs vanish: refused,
+/// naming the line and column (found by review).
+#[test]
+fn a_value_across_lines_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "pairs.csv",
+        "run,observed,modelled\n\"r1,1,5\nr2,2,4\nr3\",3,3\nr4,1,1\n",
+    );
+    let e = read_pairs_csv(&path).unwrap_err().to_string();
+    assert!(e.contains("line 2, column `run`"), "{e}");
+    assert!(e.contains("a value on one line"), "{e}");
+}

@@ -55,6 +55,7 @@ impl Table {
                 continue;
             }
             let line = record.position().map_or(0, |p| p.line());
+            on_one_line(&record, &headers, &shown, line)?;
             rows.push((line, record.iter().map(String::from).collect()));
         }
         Ok(Table {
@@ -133,4 +134,34 @@ impl Table {
 pub(crate) fn duplicate<'a>(names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let mut seen = std::collections::HashSet::new();
     names.into_iter().find(|n| !seen.insert(*n))
+}
+
+/// Refuses a record with a value across lines: a quote left open joins the lines up to the
+/// next quote into one value, and the records in between are lost without a word (found by
+/// review).
+pub(crate) fn on_one_line(
+    record: &csv::StringRecord,
+    headers: &[String],
+    path: &str,
+    line: u64,
+) -> Result<(), EvaluateError> {
+    let Some((k, v)) = record
+        .iter()
+        .enumerate()
+        .find(|(_, v)| v.contains(['\n', '\r']))
+    else {
+        return Ok(());
+    };
+    let start: String = v.chars().take(60).collect();
+    Err(EvaluateError::Csv {
+        path: path.to_string(),
+        line,
+        column: headers
+            .get(k)
+            .cloned()
+            .unwrap_or_else(|| (k + 1).to_string()),
+        value: format!("{start:?}"),
+        message: "a value on one line (a quote left open joins the lines that follow into it)"
+            .into(),
+    })
 }

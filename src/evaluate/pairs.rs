@@ -78,6 +78,7 @@ pub fn read_pairs(reader: impl std::io::Read, name: &str) -> Result<Vec<Pair>, E
         ));
     }
     let (i_run, i_obs, i_mod) = (find("run")?, find("observed")?, find("modelled")?);
+    let names: Vec<String> = headers.iter().map(String::from).collect();
 
     let mut pairs = Vec::new();
     for record in csv.records() {
@@ -92,6 +93,7 @@ pub fn read_pairs(reader: impl std::io::Read, name: &str) -> Result<Vec<Pair>, E
         if record.iter().all(str::is_empty) {
             continue;
         }
+        super::csv_table::on_one_line(&record, &names, name, line)?;
         let number = |i: usize| -> Result<f64, EvaluateError> {
             let text = &record[i];
             let bad = |message: &str| EvaluateError::Csv {
