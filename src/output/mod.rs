@@ -24,6 +24,7 @@ pub mod summary;
 
 /// netCDF-4 named dimensions (HDF5 dimension scales), for writers of netCDF-4 files.
 pub use strings::{attach_scale, set_scale};
+pub(crate) mod wording;
 mod xml;
 pub mod zones;
 
