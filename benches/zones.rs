@@ -14,7 +14,7 @@ use plume::field::GridSpec;
 use plume::geo::jurisdiction::Region;
 use plume::geo::outline::{outline, CellLattice};
 use plume::geo::{LatLon, TransverseMercator};
-use plume::output::zones::alert_outline;
+use plume::output::lon_lat::alert_outline;
 use plume::scenario::Layer;
 
 const N: usize = 1000;

@@ -520,7 +520,7 @@ fn zone_outlines_follow_the_cell_edges_in_longitude_and_latitude() {
     use ndarray::Array2;
     use plume::geo::outline::CellLattice;
     use plume::geo::{LatLon, TransverseMercator};
-    use plume::output::zones::lon_lat;
+    use plume::output::lon_lat::lon_lat;
     for (centre, nx, dx_m) in [
         (LatLon::new(45.0, -67.0), 20, 1000.0),
         (LatLon::new(48.0, -67.0), 1, 11_000.0),

@@ -3,15 +3,15 @@
 //! fraction of the members — the nested "10 %, 50 %, 90 %" contours an analyst overlays in QGIS
 //! or a web map (a GeoJSON FeatureCollection, RFC 7946) or in Google Earth (KML 2.2). The
 //! outlines follow the cells exactly, as the zones of `plume run` do
-//! ([`crate::output::zones::lon_lat`]): WGS 84 longitude/latitude, exteriors counter-clockwise
+//! ([`crate::output::lon_lat::lon_lat`]): WGS 84 longitude/latitude, exteriors counter-clockwise
 //! and holes clockwise (§3.1.6).
 
 use super::Ensemble;
 use crate::geo::outline::CellLattice;
 use crate::output::alert_text::{fr_number, fr_spaces, threshold_text, two_figures};
 use crate::output::kml::{placemarks_kml, Placemark};
+use crate::output::lon_lat::lon_lat;
 use crate::output::netcdf::Provenance;
-use crate::output::zones::lon_lat;
 use crate::scenario::Scenario;
 use geojson::{Feature, FeatureCollection, Geometry, GeometryValue, JsonObject, JsonValue};
 

@@ -14,11 +14,11 @@ use super::{Ensemble, EnsembleError, EnsembleSpec};
 use crate::field::Fields;
 use crate::geo::outline::CellLattice;
 use crate::met::MetPerturbation;
+use crate::output::lon_lat::lon_lat;
 use crate::output::map::{local_start, render, Hazard, MapContent, Outline, Scale};
 use crate::output::netcdf::{self, variable_name, ExtraField, Provenance};
 use crate::output::staging::{check_output_dir, Staging};
 use crate::output::write_bytes_atomically;
-use crate::output::zones::lon_lat;
 use crate::scenario::Scenario;
 use plotters::style::RGBColor;
 

@@ -12,7 +12,7 @@
 //! County), so a point belongs to every county that contains it or lies within
 //! [`COUNTY_TOLERANCE_DEG`] of it: an alert may name a neighbouring county too, never miss the
 //! one it is in — the rule the alert polygons already follow
-//! ([`crate::output::zones::alert_outline`]).
+//! ([`crate::output::lon_lat::alert_outline`]).
 
 use std::sync::OnceLock;
 

@@ -9,7 +9,7 @@
 //! ring turns left, so they become two polygons rather than one ring that crosses itself; every
 //! ring is therefore simple. Vertices in the middle of a straight run are dropped, except that a
 //! run is broken every [`MAX_RUN_CELLS`] cells; in longitude and latitude the outline's
-//! segments are cut further, to at most 2 km ([`crate::output::zones::MAX_SEGMENT_M`]), so that
+//! segments are cut further, to at most 2 km ([`crate::output::lon_lat::MAX_SEGMENT_M`]), so that
 //! they follow the grid lines, which curve there.
 
 use std::collections::HashMap;

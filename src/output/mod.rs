@@ -11,6 +11,7 @@ pub mod geojson;
 pub mod kml;
 pub mod local_time;
 pub mod lock;
+pub mod lon_lat;
 pub mod map;
 mod map_hazard;
 mod map_labels;
