@@ -247,8 +247,14 @@ fn parts(
             let mask = Array2::from_shape_fn(z.exceeded.raw_dim(), |(j, i)| {
                 let tag = juris.tag(i, j);
                 let inside = z.exceeded[[j, i]] && tag.country == country;
-                if inside && !labels.contains(&tag.label()) {
-                    labels.push(tag.label());
+                // A country's sea outside its state or province is named as its waters.
+                let label = match (tag.subdivision, tag.land, tag.country) {
+                    (None, false, Country::Ca) => CA_WATERS,
+                    (None, false, Country::Us) => US_WATERS,
+                    _ => tag.label(),
+                };
+                if inside && !labels.contains(&label) {
+                    labels.push(label);
                 }
                 let code = tag.subdivision.and_then(|s| s.sgc_code());
                 if let Some(code) = code.filter(|c| inside && !sgc.contains(c)) {
@@ -283,48 +289,87 @@ fn parts(
         .collect()
 }
 
+/// The label [`parts`] gives Canadian sea outside New Brunswick, beside the
+/// [`crate::geo::jurisdiction::CellTag`] labels.
+const CA_WATERS: &str = "CA (waters)";
+/// The label [`parts`] gives US sea outside Maine.
+const US_WATERS: &str = "US (waters)";
+
 /// English and French names of the places that jurisdiction labels of
 /// [`crate::geo::jurisdiction::CellTag`] cover in one country: "New Brunswick, Canada",
-/// "Canada outside New Brunswick", or both together "New Brunswick and elsewhere in Canada".
+/// "Canada outside New Brunswick", both together "New Brunswick and elsewhere in Canada"; a
+/// country's sea outside its province or state alone is its waters ("Canadian waters", "New
+/// Brunswick and Canadian waters"), not "elsewhere" (found by review: a zone wholly over the
+/// Bay of Fundy read "Canada outside New Brunswick").
 fn place_names(labels: &[&str]) -> (String, String) {
+    struct Country<'a> {
+        state: &'a str,
+        other: &'a str,
+        waters: &'a str,
+        alone: (&'a str, &'a str),
+        rest: (&'a str, &'a str),
+        both: (&'a str, &'a str),
+        sea: (&'a str, &'a str),
+        state_and_sea: (&'a str, &'a str),
+    }
     let has = |l: &str| labels.contains(&l);
     let mut names: Vec<(&str, &str)> = vec![];
-    for (state, other, alone, rest, both) in [
-        (
-            "CA-NB",
-            "CA (other)",
-            ("New Brunswick, Canada", "Nouveau-Brunswick, Canada"),
-            (
+    for c in [
+        Country {
+            state: "CA-NB",
+            other: "CA (other)",
+            waters: CA_WATERS,
+            alone: ("New Brunswick, Canada", "Nouveau-Brunswick, Canada"),
+            rest: (
                 "Canada outside New Brunswick",
                 "Canada, hors du Nouveau-Brunswick",
             ),
-            (
+            both: (
                 "New Brunswick and elsewhere in Canada",
                 "Nouveau-Brunswick et ailleurs au Canada",
             ),
-        ),
-        (
-            "US-ME",
-            "US (other)",
-            ("Maine, United States", "Maine, États-Unis"),
-            ("United States outside Maine", "États-Unis, hors du Maine"),
-            (
+            sea: ("Canadian waters", "eaux canadiennes"),
+            state_and_sea: (
+                "New Brunswick and Canadian waters",
+                "Nouveau-Brunswick et eaux canadiennes",
+            ),
+        },
+        Country {
+            state: "US-ME",
+            other: "US (other)",
+            waters: US_WATERS,
+            alone: ("Maine, United States", "Maine, États-Unis"),
+            rest: ("United States outside Maine", "États-Unis, hors du Maine"),
+            both: (
                 "Maine and elsewhere in the United States",
                 "Maine et ailleurs aux États-Unis",
             ),
-        ),
+            sea: ("United States waters", "eaux des États-Unis"),
+            state_and_sea: (
+                "Maine and United States waters",
+                "Maine et eaux des États-Unis",
+            ),
+        },
     ] {
-        match (has(state), has(other)) {
-            (true, true) => names.push(both),
-            (true, false) => names.push(alone),
-            (false, true) => names.push(rest),
-            (false, false) => {}
+        // Land elsewhere in the country names the rest, its waters included.
+        match (has(c.state), has(c.other), has(c.waters)) {
+            (true, true, _) => names.push(c.both),
+            (true, false, false) => names.push(c.alone),
+            (true, false, true) => names.push(c.state_and_sea),
+            (false, true, _) => names.push(c.rest),
+            (false, false, true) => names.push(c.sea),
+            (false, false, false) => {}
         }
     }
-    if labels
-        .iter()
-        .any(|l| !["CA-NB", "CA (other)", "US-ME", "US (other)"].contains(l))
-    {
+    let known = [
+        "CA-NB",
+        "CA (other)",
+        CA_WATERS,
+        "US-ME",
+        "US (other)",
+        US_WATERS,
+    ];
+    if labels.iter().any(|l| !known.contains(l)) {
         names.push((
             "outside the mapped jurisdictions",
             "hors des territoires cartographiés",
@@ -412,5 +457,74 @@ mod tests {
             place_names(&["US-ME", "unknown"]).1,
             "Maine, États-Unis; hors des territoires cartographiés"
         );
+    }
+
+    #[test]
+    fn a_countrys_sea_outside_its_province_or_state_reads_as_its_waters() {
+        assert_eq!(
+            place_names(&[CA_WATERS]),
+            (
+                "Canadian waters".to_string(),
+                "eaux canadiennes".to_string()
+            )
+        );
+        assert_eq!(
+            place_names(&["CA-NB", CA_WATERS]).1,
+            "Nouveau-Brunswick et eaux canadiennes"
+        );
+        assert_eq!(
+            place_names(&[US_WATERS, "US-ME"]).0,
+            "Maine and United States waters"
+        );
+        // Land elsewhere in the country names the rest, its waters with it.
+        assert_eq!(
+            place_names(&[CA_WATERS, "CA (other)"]).0,
+            "Canada outside New Brunswick"
+        );
+        // A sea cell of New Brunswick is New Brunswick's.
+        let juris = JurisdictionGrid {
+            nx: 2,
+            ny: 1,
+            cell_area_m2: 1e6,
+            tags: vec![
+                CellTag {
+                    country: Country::Ca,
+                    subdivision: Some(Subdivision::NewBrunswick),
+                    land: false,
+                },
+                CellTag {
+                    country: Country::Ca,
+                    subdivision: None,
+                    land: false,
+                },
+            ],
+            towns: vec![],
+            sites: vec![],
+        };
+        let zone = |cells: [bool; 2]| Zone {
+            label: "test".into(),
+            country: None,
+            threshold: 1.0,
+            unit: "kg m-3",
+            exceeded: Array2::from_shape_fn((1, 2), |(_, i)| cells[i]),
+            largest: 2.0,
+        };
+        let lattice = CellLattice {
+            x0_m: 500.0,
+            y0_m: 500.0,
+            dx_m: 1000.0,
+        };
+        let tm = TransverseMercator::new(LatLon {
+            lat: 45.0,
+            lon: -66.3,
+        });
+        let name = |cells| {
+            parts(&zone(cells), &juris, lattice, &tm, 1.0)[0]
+                .area_desc_en
+                .clone()
+        };
+        assert_eq!(name([false, true]), "Canadian waters");
+        assert_eq!(name([true, true]), "New Brunswick and Canadian waters");
+        assert_eq!(name([true, false]), "New Brunswick, Canada");
     }
 }
