@@ -236,7 +236,7 @@ fn an_option_on_another_date_or_grid_is_compared_with_a_warning() {
         c.warnings[0]
     );
     assert!(
-        c.warnings[1].contains("another grid (250 m cells"),
+        c.warnings[1].contains("another grid (250 m cells, the baseline 500 m)"),
         "{}",
         c.warnings[1]
     );

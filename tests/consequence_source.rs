@@ -257,11 +257,40 @@ fn an_inventory_over_a_tiny_duration_is_refused_at_the_duration() {
         .to_string();
     assert!(err.contains("source[0].duration_s = 1e-9"), "{err}");
     assert!(
-        err.contains("at most 1e25 Bq/s a nuclide: at least"),
+        err.contains("at most 1e25 Bq/s a species: at least"),
         "{err}"
     );
     assert!(!err.contains("rate_bq_s"), "{err}");
     assert_eq!(err.matches("inv.toml:").count(), 1, "{err}");
+    // The least duration it names is enough: rounded up, not to the nearest (found by review).
+    let least = |err: &str| -> String {
+        let from = err.find("at least ").unwrap() + "at least ".len();
+        err[from..].split(' ').next().unwrap().to_string()
+    };
+    let short = inventory_scenario(
+        r#"{ activities_bq = { "I-131" = 1.2345678e24 }, phases = ["gap_release"], time_since_shutdown_s = 0 }"#,
+    )
+    .replace("duration_s = 3600\ninventory", "duration_s = 1e-9\ninventory");
+    let err = plume::Scenario::parse(&short, std::path::Path::new("inv.toml"))
+        .unwrap_err()
+        .to_string();
+    let enough = least(&err);
+    let fixed = short.replace(
+        "duration_s = 1e-9\ninventory",
+        &format!("duration_s = {enough}\ninventory"),
+    );
+    plume::Scenario::parse(&fixed, std::path::Path::new("inv.toml"))
+        .unwrap_or_else(|e| panic!("at least {enough} s: {e}"));
+    // An activity no duration could hold is named, not the duration.
+    let huge = inventory_scenario(
+        r#"{ activities_bq = { "I-131" = 1e300 }, phases = ["gap_release"], time_since_shutdown_s = 0 }"#,
+    );
+    let err = plume::Scenario::parse(&huge, std::path::Path::new("inv.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("source[0].inventory = "), "{err}");
+    assert!(err.contains("releases at most 1e34 Bq"), "{err}");
+    assert!(!err.contains("inf"), "{err}");
 }
 
 #[test]

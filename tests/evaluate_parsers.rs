@@ -136,4 +136,20 @@ fn a_value_across_lines_is_refused() {
     let e = read_pairs_csv(&path).unwrap_err().to_string();
     assert!(e.contains("line 2, column `run`"), "{e}");
     assert!(e.contains("a value on one line"), "{e}");
+    // A quote closed at the start of the next line leaves a line break that trimming would
+    // have removed (found by review).
+    let path = write(
+        dir.path(),
+        "pairs.csv",
+        "run,observed,modelled\n\"r1,1,5\n\",3,3\nr4,1,1\nr5,2,2\n",
+    );
+    let e = read_pairs_csv(&path).unwrap_err().to_string();
+    assert!(e.contains("line 2, column `run`"), "{e}");
+    let obs = write(
+        dir.path(),
+        "obs.csv",
+        "run,x_m,y_m,observed\n\"a\n\",1,2,3\n",
+    );
+    let e = read_observations(&obs).unwrap_err().to_string();
+    assert!(e.contains("a value on one line"), "{e}");
 }

@@ -2,7 +2,7 @@
 //! option starts at another time, runs for another duration, or is read on another grid or by
 //! another model than the baseline, since its differences are then not the option's alone.
 
-use crate::scenario::Scenario;
+use crate::scenario::{Domain, Layer, Scenario};
 
 /// One warning for each way an option differs from the baseline (`scenarios[0]`) in its start,
 /// run duration, output grid, output interval or model; none when all agree.
@@ -27,21 +27,11 @@ pub fn comparability_warnings(scenarios: &[Scenario]) -> Vec<String> {
             ));
         }
         let (d, b) = (&s.domain, &base.domain);
-        if d.centre != b.centre
-            || d.extent_m != b.extent_m
-            || d.resolution_m != b.resolution_m
-            || d.layers != b.layers
-        {
+        let grid = grid_differences(d, b);
+        if !grid.is_empty() {
             warnings.push(format!(
-                "{who} is read on another grid ({} m cells over {} × {} m, {} layer(s); the baseline {} m over {} × {} m, {} layer(s)): peak values are cell means of other cells, and areas are counted in other cells",
-                d.resolution_m,
-                d.extent_m[0],
-                d.extent_m[1],
-                d.layers.len(),
-                b.resolution_m,
-                b.extent_m[0],
-                b.extent_m[1],
-                b.layers.len()
+                "{who} is read on another grid ({}): peak values are cell means of other cells, and areas are counted in other cells",
+                grid.join("; ")
             ));
         }
         if d.output_interval_s != b.output_interval_s {
@@ -59,4 +49,42 @@ pub fn comparability_warnings(scenarios: &[Scenario]) -> Vec<String> {
         }
     }
     warnings
+}
+
+/// What differs between an option's grid `d` and the baseline's `b`, each as "its …, the
+/// baseline's …".
+fn grid_differences(d: &Domain, b: &Domain) -> Vec<String> {
+    let mut out = vec![];
+    if d.centre != b.centre {
+        out.push(format!(
+            "centred at {:.5}°, {:.5}°, the baseline at {:.5}°, {:.5}°",
+            d.centre.lat, d.centre.lon, b.centre.lat, b.centre.lon
+        ));
+    }
+    if d.extent_m != b.extent_m {
+        out.push(format!(
+            "{} × {} m, the baseline {} × {} m",
+            d.extent_m[0], d.extent_m[1], b.extent_m[0], b.extent_m[1]
+        ));
+    }
+    if d.resolution_m != b.resolution_m {
+        out.push(format!(
+            "{} m cells, the baseline {} m",
+            d.resolution_m, b.resolution_m
+        ));
+    }
+    if d.layers != b.layers {
+        let layers = |ls: &[Layer]| -> String {
+            ls.iter()
+                .map(|l| format!("{}–{} m", l.bottom_m, l.top_m))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        out.push(format!(
+            "layers {}, the baseline {}",
+            layers(&d.layers),
+            layers(&b.layers)
+        ));
+    }
+    out
 }

@@ -24,7 +24,9 @@ impl Table {
             source,
         })?;
         let mut csv = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
+            // Values are trimmed after the one-line check (a trailing line break is a quote
+            // left open).
+            .trim(csv::Trim::Headers)
             .from_reader(file);
         let csv_err = |e: csv::Error| EvaluateError::Csv {
             path: shown.clone(),
@@ -50,12 +52,13 @@ impl Table {
         }
         let mut rows = Vec::new();
         for record in csv.records() {
-            let record = record.map_err(csv_err)?;
+            let mut record = record.map_err(csv_err)?;
+            let line = record.position().map_or(0, |p| p.line());
+            on_one_line(&record, &headers, &shown, line)?;
+            record.trim();
             if record.iter().all(str::is_empty) {
                 continue;
             }
-            let line = record.position().map_or(0, |p| p.line());
-            on_one_line(&record, &headers, &shown, line)?;
             rows.push((line, record.iter().map(String::from).collect()));
         }
         Ok(Table {

@@ -49,7 +49,9 @@ pub fn read_pairs_csv(path: &Path) -> Result<Vec<Pair>, EvaluateError> {
 /// Reads pairs from any reader; `name` is the file name used in error messages.
 pub fn read_pairs(reader: impl std::io::Read, name: &str) -> Result<Vec<Pair>, EvaluateError> {
     let mut csv = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
+        // Values are trimmed after the one-line check (a trailing line break is a quote
+        // left open).
+        .trim(csv::Trim::Headers)
         .flexible(false)
         .from_reader(reader);
     let header_error = |message: String, value: String| EvaluateError::Csv {
@@ -90,10 +92,12 @@ pub fn read_pairs(reader: impl std::io::Read, name: &str) -> Result<Vec<Pair>, E
             message: e.to_string(),
         })?;
         let line = record.position().map_or(0, |p| p.line());
+        super::csv_table::on_one_line(&record, &names, name, line)?;
+        let mut record = record;
+        record.trim();
         if record.iter().all(str::is_empty) {
             continue;
         }
-        super::csv_table::on_one_line(&record, &names, name, line)?;
         let number = |i: usize| -> Result<f64, EvaluateError> {
             let text = &record[i];
             let bad = |message: &str| EvaluateError::Csv {

@@ -208,7 +208,16 @@ pub(crate) fn parse_user_file(file: &str, text: &str) -> Result<UserSubstances, 
     };
     // A file that adds nothing is the wrong file, or one not yet written: said, rather than
     // running on the embedded library as if it had been read (found by review).
-    if !table.contains_key("nuclide") && !table.contains_key("chemical") {
+    let listed = |kind: &str| match table.get(kind) {
+        Some(toml::Value::Array(list)) => list.len(),
+        // Not a list: reported below.
+        Some(_) => 1,
+        None => 0,
+    };
+    let unknown_key = table
+        .keys()
+        .any(|k| !["nuclide", "chemical"].contains(&k.as_str()));
+    if listed("nuclide") + listed("chemical") == 0 && !unknown_key {
         top.problem(
             "(file)",
             if text.trim().is_empty() {

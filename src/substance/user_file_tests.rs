@@ -275,11 +275,19 @@ fn user_file_refuses_a_name_given_twice_and_a_decay_loop() {
 
 #[test]
 fn an_empty_user_file_is_refused() {
-    for text in ["", "# my substances\n"] {
+    for text in [
+        "",
+        "# my substances\n",
+        "nuclide = []\n",
+        "chemical = []\nnuclide = []\n",
+    ] {
         let e = user_error(text);
         assert!(
             e.contains("at least one [[nuclide]] or [[chemical]] table"),
             "{e}"
         );
     }
+    // A misspelt table is reported as such, not also as "no substances".
+    let e = user_error("[[nuclides]]\nname = \"X\"\n");
+    assert!(!e.contains("at least one [[nuclide]]"), "{e}");
 }

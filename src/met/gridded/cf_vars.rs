@@ -251,21 +251,25 @@ pub(super) fn time_units(v: &Var, file: &Path) -> Result<(f64, DateTime<Utc>), M
 /// "1992-10-8 15:15:42.5 -6:00"); a local reference time is moved to UTC.
 fn reference_time(reference: &str) -> Option<DateTime<Utc>> {
     let r = reference.trim();
-    let r = r
-        .strip_suffix("UTC")
-        .or_else(|| r.strip_suffix('Z'))
-        .unwrap_or(r)
-        .trim();
-    // An offset's sign comes after the date's own hyphens (at least "YYYY-M-D").
-    let (local, offset_s) = match r
+    let (r, named_utc) = match r.strip_suffix("UTC").or_else(|| r.strip_suffix('Z')) {
+        Some(rest) => (rest.trim(), true),
+        None => (r, false),
+    };
+    // An offset's sign comes after the time: the date's own hyphens (and a negative year's
+    // sign) come before the space or `T` that ends it.
+    let time_from = r
         .char_indices()
-        .skip(8)
-        .filter(|&(_, c)| c == '+' || c == '-')
-        .last()
-    {
-        Some((i, _)) => (r[..i].trim(), utc_offset_s(&r[i..])?),
+        .skip(1)
+        .find(|&(_, c)| c == ' ' || c == 'T');
+    let sign = time_from.and_then(|(t, _)| r[t..].rfind(['+', '-']).map(|i| t + i));
+    let (local, offset_s) = match sign {
+        Some(i) => (r[..i].trim(), utc_offset_s(&r[i..])?),
         None => (r, 0),
     };
+    // "+03:00 UTC" says two things.
+    if named_utc && offset_s != 0 {
+        return None;
+    }
     let naive = [
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.f",
@@ -378,7 +382,18 @@ mod tests {
         ] {
             assert_eq!(reference_time(r), Some(utc("2026-07-14T06:00:00Z")), "{r}");
         }
+        // A negative year's sign and the date's hyphens are not offsets (found by review).
+        assert_eq!(
+            reference_time("-4712-01-01 12:00:00").map(|t| t.to_rfc3339()),
+            Some("-4712-01-01T12:00:00+00:00".to_string())
+        );
+        assert!(reference_time("-0001-01-01").is_some());
+        assert_eq!(
+            reference_time("2026-07-14T03:00:00.5-03:00"),
+            Some(utc("2026-07-14T06:00:00.5Z"))
+        );
         for bad in [
+            "2026-07-14 03:00:00 +03:00 UTC",
             "2026-07-14 03:00:00 -25:00",
             "2026-07-14 03:00:00 -03:75",
             "2026-07-14 03:00:00 +x",

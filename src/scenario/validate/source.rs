@@ -9,6 +9,28 @@ use crate::substance::{ChemicalName, Library};
 /// a tenth of a microsecond, so a larger rate is a mistake in the file.
 const MAX_RATE_BQ_S: f64 = 1e25;
 
+/// Longest release duration (s), about 30 years.
+const MAX_RELEASE_DURATION_S: f64 = 1e9;
+
+/// Most activity of one species an inventory can release: [`MAX_RATE_BQ_S`] over
+/// [`MAX_RELEASE_DURATION_S`].
+const MAX_ACTIVITY_BQ: f64 = 1e34;
+
+/// `x` rounded up to three significant figures, so that a least value printed is enough.
+fn round_up_3(x: f64) -> f64 {
+    if !(x.is_finite() && x > 0.0) {
+        return x;
+    }
+    let e = x.log10().floor() as i32 - 2;
+    // Divide or multiply by an exact power of ten, so that 587 × 10⁻⁵ prints as 0.00587.
+    let p = 10f64.powi(e.abs());
+    if e < 0 {
+        (x * p).ceil() / p
+    } else {
+        (x / p).ceil() * p
+    }
+}
+
 /// What a source is checked against: the run's duration and the domain, where valid.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Site {
@@ -74,7 +96,7 @@ pub(super) fn source(
         Bounds::new(
             0.0,
             false,
-            1e9,
+            MAX_RELEASE_DURATION_S,
             true,
             "s (rate × duration_s is released, an inventory evenly over it; a rupture takes a few seconds)",
         ),
@@ -145,23 +167,46 @@ pub(super) fn source(
     if let Some(inv) = raw.inventory.as_ref().filter(|_| timing_known) {
         match crate::source::inventory::inventory_release_rates(inv, rel_duration_s, library) {
             // An activity spread over a very short duration_s gives rates no release has: the
-            // duration is the mistake, not the inventory's nuclides (found by review).
+            // duration is the mistake, not the inventory's nuclides (found by review) — unless
+            // no duration could hold it, when the activity is.
             Ok(rates) if rates.iter().any(|r| r.rate_per_s > MAX_RATE_BQ_S) => {
                 let worst = rates
                     .iter()
                     .max_by(|a, b| a.rate_per_s.total_cmp(&b.rate_per_s))
                     .expect("one rate is too high");
                 let activity_bq = worst.rate_per_s * rel_duration_s;
-                p.push(
-                    at("duration_s"),
-                    fmt_num(rel_duration_s),
-                    format!(
-                        "a duration_s over which the inventory is released at most {} Bq/s a nuclide: at least {:.2e} s ({} releases {activity_bq:.2e} Bq)",
-                        fmt_num(MAX_RATE_BQ_S),
-                        activity_bq / MAX_RATE_BQ_S,
-                        worst.name,
-                    ),
-                );
+                let least_s = round_up_3(activity_bq / MAX_RATE_BQ_S);
+                if least_s.is_finite() && least_s <= MAX_RELEASE_DURATION_S {
+                    let written = match raw.duration_s {
+                        Some(_) => fmt_num(rel_duration_s),
+                        None => format!(
+                            "(not given: the {} s from start_s to the scenario's end)",
+                            fmt_num(rel_duration_s)
+                        ),
+                    };
+                    p.push(
+                        at("duration_s"),
+                        written,
+                        format!(
+                            "a duration_s over which the inventory is released at most {} Bq/s a species: at least {} s ({} releases {} Bq)",
+                            fmt_num(MAX_RATE_BQ_S),
+                            fmt_num(least_s),
+                            worst.name,
+                            fmt_num(round_up_3(activity_bq)),
+                        ),
+                    );
+                } else {
+                    p.push(
+                        at("inventory"),
+                        format!("{} releasing {} Bq", worst.name, fmt_num(activity_bq)),
+                        format!(
+                            "an inventory whose every species releases at most {} Bq (at most {} Bq/s over the longest duration_s, {} s)",
+                            fmt_num(MAX_ACTIVITY_BQ),
+                            fmt_num(MAX_RATE_BQ_S),
+                            fmt_num(MAX_RELEASE_DURATION_S)
+                        ),
+                    );
+                }
             }
             Ok(rates) => {
                 iodine_form_warnings(inv, &rates, library, &at("inventory"), &mut p.warnings);
