@@ -203,6 +203,30 @@ fn cli_warns_when_an_unverified_value_decides_a_zone() {
         !text.contains("zone 'US_EPA_PAG_2017 shelter_or_evacuate' is decided by unverified"),
         "{text}"
     );
+    // The alert says so beside its verified threshold, and the summary keeps it (found by
+    // review: `threshold_verified=true` alone read as a checked zone).
+    let cap = std::fs::read_to_string(dir.path().join("out/alert-US.cap.xml")).unwrap();
+    let ki = cap
+        .split("<info>")
+        .find(|b| b.contains("US_EPA_PAG_2017_potassium_iodide"))
+        .expect("a potassium iodide block");
+    let after = ki
+        .split("<valueName>decided_by_unverified</valueName>")
+        .nth(1)
+        .expect("a decided_by_unverified parameter");
+    assert!(
+        after
+            .trim_start()
+            .starts_with("<value>I-131 (inh_thyroid_child)</value>"),
+        "{ki}"
+    );
+    let shelter = cap
+        .split("<info>")
+        .find(|b| b.contains("US_EPA_PAG_2017_shelter_or_evacuate"))
+        .expect("a shelter block");
+    assert!(!shelter.contains("decided_by_unverified"), "{shelter}");
+    let json = std::fs::read_to_string(dir.path().join("out/summary.json")).unwrap();
+    assert!(json.contains("\"decided_by_unverified\""), "{json}");
 }
 
 #[test]

@@ -278,6 +278,7 @@ mod tests {
             largest: 1.0,
             threshold_ppm: None,
             not_assessed: None,
+            decided_by_unverified: vec![],
         };
         let mut summary = Summary {
             zones: vec![row("AEGL-3", Some(1.3)), row("AEGL-2", None)],

@@ -48,6 +48,12 @@ pub struct ZoneSummary {
     /// released nuclide has a thyroid coefficient (its `largest` of 0 then means nothing).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_assessed: Option<&'static str>,
+    /// The unverified values that decide a radiological zone — each nuclide whose dose decides
+    /// some cell, with the quantities of it not checked against their primary document ("I-131
+    /// (inh_thyroid_sv_per_bq)") — so that an alert can say its verified threshold rests on
+    /// them. Empty when every deciding value is verified.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decided_by_unverified: Vec<String>,
 }
 
 impl ZoneSummary {
@@ -178,6 +184,7 @@ fn zone_summary(
         largest: zone.largest,
         threshold_ppm: None,
         not_assessed: None,
+        decided_by_unverified: vec![],
     }
 }
 
@@ -293,6 +300,7 @@ pub fn summarise(
                         nuclides.join("; ")
                     ));
                 }
+                s.decided_by_unverified = nuclides;
             }
             zones.push(s);
         }

@@ -237,6 +237,7 @@ mod tests {
             largest: 0.2,
             threshold_ppm: None,
             not_assessed: None,
+            decided_by_unverified: vec![],
         };
         let text = zone_rows(&[zone(vec![row(0.8, vec![])])], "none");
         assert!(

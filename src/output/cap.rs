@@ -352,6 +352,9 @@ fn info(
             ),
             ("area_km2", format!("{:.3}", part.area_km2)),
             ("threshold_verified", format!("{}", z.verified)),
+            // A verified threshold reached through unverified dose coefficients says so (found
+            // by review: `threshold_verified=true` alone read as a checked zone).
+            ("decided_by_unverified", z.decided_by_unverified.join("; ")),
             ("polygon_block_m", format!("{}", part.alert_block_m)),
         ]
         .into_iter()

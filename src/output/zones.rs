@@ -47,6 +47,9 @@ pub struct MappedZone {
     pub parts: Vec<ZonePart>,
     /// How far it reaches from the nearest source (the run summary's).
     pub reach: Option<crate::impact::reach::Reach>,
+    /// The unverified values that decide a radiological zone (the run summary's
+    /// `decided_by_unverified`); empty for a chemical zone, whose threshold is its only value.
+    pub decided_by_unverified: Vec<String>,
 }
 
 /// The cells of a zone in one country.
@@ -132,14 +135,8 @@ pub fn mapped_zones(
     let lattice = CellLattice::of_grid(grid);
     let cell_km2 = grid.dx_m * grid.dx_m * 1e-6;
     let juris = &consequence.jurisdictions;
-    let reach = |z: &Zone| {
-        consequence
-            .summary
-            .zones
-            .iter()
-            .find(|s| s.zone == z.label)
-            .and_then(|s| s.reach.clone())
-    };
+    let summary_of = |z: &Zone| consequence.summary.zones.iter().find(|s| s.zone == z.label);
+    let reach = |z: &Zone| summary_of(z).and_then(|s| s.reach.clone());
     let mut out = vec![];
     if let Some(rad) = &consequence.radiological {
         for (c, z) in rad.criteria.iter().zip(&rad.zones) {
@@ -161,6 +158,8 @@ pub fn mapped_zones(
                 geometry: lon_lat(&z.exceeded, lattice, projection),
                 parts: parts(z, juris, lattice, projection, cell_km2),
                 reach: reach(z),
+                decided_by_unverified: summary_of(z)
+                    .map_or_else(Vec::new, |s| s.decided_by_unverified.clone()),
             });
         }
     }
@@ -200,6 +199,7 @@ pub fn mapped_zones(
                 geometry: lon_lat(&z.exceeded, lattice, projection),
                 parts: parts(z, juris, lattice, projection, cell_km2),
                 reach: reach(z),
+                decided_by_unverified: vec![],
             });
         }
     }
