@@ -229,6 +229,41 @@ fn cli_warns_when_an_unverified_value_decides_a_zone() {
     assert!(json.contains("\"decided_by_unverified\""), "{json}");
 }
 
+/// A parent whose zone is decided by its daughter's dose names the daughter's unverified
+/// values: Te-132's iodine-blocking zone is I-132's thyroid dose (found by review: it had been
+/// said to rest on checked values).
+#[test]
+fn a_zone_decided_by_a_daughters_unverified_coefficient_names_it() {
+    let text = border_scenario("").replace(
+        r#"release = [{ nuclide = "I-131", rate_bq_s = 2.0e12 }, { nuclide = "Cs-137", rate_bq_s = 2.0e11 }]"#,
+        r#"release = [{ nuclide = "Te-132", rate_bq_s = 2.0e13 }]"#,
+    );
+    assert!(text.contains("Te-132"), "the release was replaced");
+    let s = Scenario::parse(&text, Path::new("border.toml")).unwrap();
+    let sim = simulate(&s, &RunOptions::default()).unwrap();
+    let zones = &sim.consequence.summary.zones;
+    let thyroid: Vec<_> = zones
+        .iter()
+        .filter(|z| z.zone.contains("iodine") || z.zone.contains("potassium"))
+        .filter(|z| z.area_km2() > 0.0)
+        .collect();
+    assert!(
+        !thyroid.is_empty(),
+        "{:?}",
+        zones.iter().map(|z| &z.zone).collect::<Vec<_>>()
+    );
+    for z in thyroid {
+        assert!(
+            z.decided_by_unverified
+                .iter()
+                .any(|v| v.starts_with("Te-132 (") && v.contains("→ I-132 inh_thyroid")),
+            "{}: {:?}",
+            z.zone,
+            z.decided_by_unverified
+        );
+    }
+}
+
 #[test]
 fn the_largest_documented_breathing_rate_is_accepted_and_runs() {
     // README: breathing_rate_m3_s in (0, 0.01]; the upper bound itself must run, not only parse.

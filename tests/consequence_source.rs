@@ -288,9 +288,41 @@ fn an_inventory_over_a_tiny_duration_is_refused_at_the_duration() {
     let err = plume::Scenario::parse(&huge, std::path::Path::new("inv.toml"))
         .unwrap_err()
         .to_string();
-    assert!(err.contains("source[0].inventory = "), "{err}");
-    assert!(err.contains("releases at most 1e34 Bq"), "{err}");
+    assert!(
+        err.contains("source[0].inventory = I-131 releasing"),
+        "{err}"
+    );
+    assert!(err.contains("no duration_s can release"), "{err}");
     assert!(!err.contains("inf"), "{err}");
+    // An overflow names the nuclide, not its last iodine form, and no infinity.
+    let overflow = huge.replace("\"I-131\" = 1e300", "\"I-131\" = 1.7e308");
+    let overflow = overflow.replace(
+        "duration_s = 3600\ninventory",
+        "duration_s = 1e-9\ninventory",
+    );
+    let err = plume::Scenario::parse(&overflow, std::path::Path::new("inv.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("I-131 releasing more Bq than can be computed"),
+        "{err}"
+    );
+    // A short-lived nuclide whose activity falls within a long duration is told the duration,
+    // not refused as impossible (found by review).
+    let short_lived = huge.replace("\"I-131\" = 1e300", "\"I-132\" = 1e37");
+    let short_lived =
+        short_lived.replace("duration_s = 3600\ninventory", "duration_s = 1\ninventory");
+    let err = plume::Scenario::parse(&short_lived, std::path::Path::new("inv.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("source[0].duration_s = 1:"), "{err}");
+    let enough = least(&err);
+    let fixed = short_lived.replace(
+        "duration_s = 1\ninventory",
+        &format!("duration_s = {enough}\ninventory"),
+    );
+    plume::Scenario::parse(&fixed, std::path::Path::new("inv.toml"))
+        .unwrap_or_else(|e| panic!("at least {enough} s: {e}"));
 }
 
 #[test]

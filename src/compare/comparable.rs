@@ -57,7 +57,7 @@ fn grid_differences(d: &Domain, b: &Domain) -> Vec<String> {
     let mut out = vec![];
     if d.centre != b.centre {
         out.push(format!(
-            "centred at {:.5}°, {:.5}°, the baseline at {:.5}°, {:.5}°",
+            "centred at {}°, {}°, the baseline at {}°, {}°",
             d.centre.lat, d.centre.lon, b.centre.lat, b.centre.lon
         ));
     }

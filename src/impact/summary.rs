@@ -11,7 +11,7 @@ use super::arrival::Arrival;
 use super::{ChemicalImpact, Criterion, RadiologicalImpact, Status, Zone};
 use crate::exposure::RadiologicalDose;
 use crate::geo::jurisdiction::JurisdictionGrid;
-use crate::substance::{Library, NuclideQuantity};
+use crate::substance::{Library, Nuclide, NuclideQuantity};
 
 /// Share of a cell's dose above which a nuclide counts as deciding the cell's zone.
 pub const DECIDING_SHARE: f64 = 0.1;
@@ -49,9 +49,10 @@ pub struct ZoneSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_assessed: Option<&'static str>,
     /// The unverified values that decide a radiological zone — each nuclide whose dose decides
-    /// some cell, with the quantities of it not checked against their primary document ("I-131
-    /// (inh_thyroid_sv_per_bq)") — so that an alert can say its verified threshold rests on
-    /// them. Empty when every deciding value is verified.
+    /// some cell, with the quantities of it and of the daughters its dose carries that were not
+    /// checked against their primary document ("I-131 (inh_thyroid)", "Te-132 (→ I-132
+    /// inh_thyroid)") — so that an alert can say its verified threshold rests on them. Empty
+    /// when every deciding value is verified.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub decided_by_unverified: Vec<String>,
 }
@@ -189,8 +190,11 @@ fn zone_summary(
 }
 
 /// Nuclides whose dose is at least [`DECIDING_SHARE`] of the cell's total in some cell of the
-/// zone, with the unverified quantities their dose used. `thyroid` is the thyroid coefficient
-/// of a thyroid criterion (adult or child), `None` for an effective-dose one.
+/// zone, with the unverified quantities their dose used — their own and those of the daughters
+/// the dose carries with them ("Te-132 (→ I-132 inh_thyroid)"; found by review: a Te-132
+/// release's iodine-blocking zone, all I-132's thyroid dose, was said to rest on checked
+/// values). `thyroid` is the thyroid coefficient of a thyroid criterion (adult or child),
+/// `None` for an effective-dose one.
 fn deciding_nuclides(
     zone: &Zone,
     dose: &RadiologicalDose,
@@ -204,12 +208,17 @@ fn deciding_nuclides(
         let Some(n) = library.nuclide(name) else {
             continue;
         };
-        let has_thyroid = match thyroid {
-            Some(NuclideQuantity::InhThyroidChild) => n.inh_thyroid_child_sv_per_bq.is_some(),
-            Some(_) => n.inh_thyroid_sv_per_bq.is_some(),
+        let daughters: Vec<&Nuclide> = n
+            .daughters
+            .iter()
+            .filter_map(|d| library.nuclide(&d.name))
+            .collect();
+        let has_thyroid = |m: &Nuclide| match thyroid {
+            Some(NuclideQuantity::InhThyroidChild) => m.inh_thyroid_child_sv_per_bq.is_some(),
+            Some(_) => m.inh_thyroid_sv_per_bq.is_some(),
             None => true,
         };
-        if !has_thyroid {
+        if !has_thyroid(n) && !daughters.iter().any(|d| has_thyroid(d)) {
             continue;
         }
         let decides = zone.exceeded.indexed_iter().any(|((j, i), &e)| {
@@ -219,23 +228,33 @@ fn deciding_nuclides(
         if !decides {
             continue;
         }
-        let mut used = vec![NuclideQuantity::HalfLife];
-        if !n.daughters.is_empty() {
-            used.push(NuclideQuantity::Daughters);
-        }
-        if let Some(q) = thyroid {
-            used.push(q);
-        } else {
-            if n.inh_effective_sv_per_bq.is_some() {
-                used.push(NuclideQuantity::InhEffective);
+        // The quantities of `m`'s own dose that the criterion reads.
+        let used_by = |m: &Nuclide| -> Vec<NuclideQuantity> {
+            let mut used = vec![NuclideQuantity::HalfLife];
+            match thyroid {
+                Some(q) if has_thyroid(m) => used.push(q),
+                Some(_) => {}
+                None => {
+                    if m.inh_effective_sv_per_bq.is_some() {
+                        used.push(NuclideQuantity::InhEffective);
+                    }
+                    used.extend([NuclideQuantity::Cloudshine, NuclideQuantity::Groundshine]);
+                }
             }
-            used.extend([NuclideQuantity::Cloudshine, NuclideQuantity::Groundshine]);
+            used.retain(|q| !m.is_verified(*q));
+            used
+        };
+        let mut unverified: Vec<String> = used_by(n).iter().map(|q| q.name().to_string()).collect();
+        if !daughters.is_empty() && !n.is_verified(NuclideQuantity::Daughters) {
+            unverified.push(NuclideQuantity::Daughters.name().to_string());
         }
-        let unverified: Vec<&str> = used
-            .into_iter()
-            .filter(|q| !n.is_verified(*q))
-            .map(|q| q.name())
-            .collect();
+        for d in &daughters {
+            unverified.extend(
+                used_by(d)
+                    .iter()
+                    .map(|q| format!("→ {} {}", d.name, q.name())),
+            );
+        }
         if !unverified.is_empty() {
             out.push(format!("{} ({})", n.name, unverified.join(", ")));
         }

@@ -283,7 +283,11 @@ fn reference_time(reference: &str) -> Option<DateTime<Utc>> {
             .ok()
             .and_then(|d| d.and_hms_opt(0, 0, 0))
     })?;
-    Some(naive.and_utc() - chrono::TimeDelta::seconds(offset_s))
+    // Checked: an offset past chrono's last representable year would overflow (found by
+    // review: "-262143-01-01 00:00:00 +01:00" panicked).
+    naive
+        .and_utc()
+        .checked_sub_signed(chrono::TimeDelta::seconds(offset_s))
 }
 
 /// An offset from UTC in seconds: a sign, then hours (one or two digits), with or without a
@@ -393,6 +397,7 @@ mod tests {
             Some(utc("2026-07-14T06:00:00.5Z"))
         );
         for bad in [
+            "-262143-01-01 00:00:00 +01:00",
             "2026-07-14 03:00:00 +03:00 UTC",
             "2026-07-14 03:00:00 -25:00",
             "2026-07-14 03:00:00 -03:75",

@@ -12,10 +12,6 @@ const MAX_RATE_BQ_S: f64 = 1e25;
 /// Longest release duration (s), about 30 years.
 const MAX_RELEASE_DURATION_S: f64 = 1e9;
 
-/// Most activity of one species an inventory can release: [`MAX_RATE_BQ_S`] over
-/// [`MAX_RELEASE_DURATION_S`].
-const MAX_ACTIVITY_BQ: f64 = 1e34;
-
 /// `x` rounded up to three significant figures, so that a least value printed is enough.
 fn round_up_3(x: f64) -> f64 {
     if !(x.is_finite() && x > 0.0) {
@@ -170,13 +166,29 @@ pub(super) fn source(
             // duration is the mistake, not the inventory's nuclides (found by review) — unless
             // no duration could hold it, when the activity is.
             Ok(rates) if rates.iter().any(|r| r.rate_per_s > MAX_RATE_BQ_S) => {
+                // The first of the highest (an overflow makes every form of a nuclide infinite).
                 let worst = rates
                     .iter()
-                    .max_by(|a, b| a.rate_per_s.total_cmp(&b.rate_per_s))
+                    .reduce(|a, b| if b.rate_per_s > a.rate_per_s { b } else { a })
                     .expect("one rate is too high");
                 let activity_bq = worst.rate_per_s * rel_duration_s;
-                let least_s = round_up_3(activity_bq / MAX_RATE_BQ_S);
-                if least_s.is_finite() && least_s <= MAX_RELEASE_DURATION_S {
+                let activity = if activity_bq.is_finite() {
+                    format!("{} Bq", fmt_num(round_up_3(activity_bq)))
+                } else {
+                    "more Bq than can be computed".to_string()
+                };
+                // A released activity is the inventory's mean over the duration, so it falls as
+                // the duration grows: the longest one tells whether any will do, and the rate
+                // over `activity_bq / MAX_RATE_BQ_S` is within the limit.
+                let possible = crate::source::inventory::inventory_release_rates(
+                    inv,
+                    MAX_RELEASE_DURATION_S,
+                    library,
+                )
+                .is_ok_and(|r| r.iter().all(|r| r.rate_per_s <= MAX_RATE_BQ_S));
+                if possible {
+                    let least_s =
+                        round_up_3(activity_bq / MAX_RATE_BQ_S).min(MAX_RELEASE_DURATION_S);
                     let written = match raw.duration_s {
                         Some(_) => fmt_num(rel_duration_s),
                         None => format!(
@@ -188,20 +200,18 @@ pub(super) fn source(
                         at("duration_s"),
                         written,
                         format!(
-                            "a duration_s over which the inventory is released at most {} Bq/s a species: at least {} s ({} releases {} Bq)",
+                            "a duration_s over which the inventory is released at most {} Bq/s a species: at least {} s ({} releases {activity} over this one)",
                             fmt_num(MAX_RATE_BQ_S),
                             fmt_num(least_s),
                             worst.name,
-                            fmt_num(round_up_3(activity_bq)),
                         ),
                     );
                 } else {
                     p.push(
                         at("inventory"),
-                        format!("{} releasing {} Bq", worst.name, fmt_num(activity_bq)),
+                        format!("{} releasing {activity}", worst.name),
                         format!(
-                            "an inventory whose every species releases at most {} Bq (at most {} Bq/s over the longest duration_s, {} s)",
-                            fmt_num(MAX_ACTIVITY_BQ),
+                            "an inventory no duration_s can release at most {} Bq/s a species from, even the longest ({} s)",
                             fmt_num(MAX_RATE_BQ_S),
                             fmt_num(MAX_RELEASE_DURATION_S)
                         ),
