@@ -173,7 +173,7 @@ pub(super) fn source(
                     .expect("one rate is too high");
                 let activity_bq = worst.rate_per_s * rel_duration_s;
                 let activity = if activity_bq.is_finite() {
-                    format!("{} Bq", fmt_num(round_up_3(activity_bq)))
+                    format!("{:.2e} Bq", round_up_3(activity_bq))
                 } else {
                     "more Bq than can be computed".to_string()
                 };
