@@ -245,16 +245,34 @@ fn a_scenario_source_can_release_a_reactor_inventory() {
 }
 
 /// An inventory released over a tiny duration_s gives impossible rates: the problem names the
-/// duration and the least that fits, not the nuclides' rates (found by review).
+/// duration and a least duration that is enough, not the nuclides' rates (found by review);
+/// an inventory no duration could release is named instead.
 #[test]
 fn an_inventory_over_a_tiny_duration_is_refused_at_the_duration() {
-    let text = inventory_scenario(
-        r#"{ activities_bq = { "I-131" = 1e20 }, phases = ["gap_release"], time_since_shutdown_s = 0 }"#,
-    )
-    .replace("duration_s = 3600\ninventory", "duration_s = 1e-9\ninventory");
-    let err = plume::Scenario::parse(&text, std::path::Path::new("inv.toml"))
-        .unwrap_err()
-        .to_string();
+    // The inventory scenario with `activities` released over `duration`.
+    let scenario = |activities: &str, duration: &str| {
+        inventory_scenario(&format!(
+            r#"{{ activities_bq = {{ {activities} }}, phases = ["gap_release"], time_since_shutdown_s = 0 }}"#
+        ))
+        .replace("duration_s = 3600\ninventory", &format!("duration_s = {duration}\ninventory"))
+    };
+    let refusal = |text: &str| {
+        plume::Scenario::parse(text, std::path::Path::new("inv.toml"))
+            .unwrap_err()
+            .to_string()
+    };
+    // Following the least duration it names, the file is accepted.
+    let least_is_enough = |activities: &str, err: &str| {
+        let from = err.find("at least ").expect(err) + "at least ".len();
+        let least = err[from..].split(' ').next().unwrap();
+        plume::Scenario::parse(
+            &scenario(activities, least),
+            std::path::Path::new("inv.toml"),
+        )
+        .unwrap_or_else(|e| panic!("at least {least} s: {e}"));
+    };
+
+    let err = refusal(&scenario(r#""I-131" = 1e20"#, "1e-9"));
     assert!(err.contains("source[0].duration_s = 1e-9"), "{err}");
     assert!(
         err.contains("at most 1e25 Bq/s a species: at least"),
@@ -262,67 +280,29 @@ fn an_inventory_over_a_tiny_duration_is_refused_at_the_duration() {
     );
     assert!(!err.contains("rate_bq_s"), "{err}");
     assert_eq!(err.matches("inv.toml:").count(), 1, "{err}");
-    // The least duration it names is enough: rounded up, not to the nearest (found by review).
-    let least = |err: &str| -> String {
-        let from = err.find("at least ").unwrap() + "at least ".len();
-        err[from..].split(' ').next().unwrap().to_string()
-    };
-    let short = inventory_scenario(
-        r#"{ activities_bq = { "I-131" = 1.2345678e24 }, phases = ["gap_release"], time_since_shutdown_s = 0 }"#,
-    )
-    .replace("duration_s = 3600\ninventory", "duration_s = 1e-9\ninventory");
-    let err = plume::Scenario::parse(&short, std::path::Path::new("inv.toml"))
-        .unwrap_err()
-        .to_string();
-    let enough = least(&err);
-    let fixed = short.replace(
-        "duration_s = 1e-9\ninventory",
-        &format!("duration_s = {enough}\ninventory"),
-    );
-    plume::Scenario::parse(&fixed, std::path::Path::new("inv.toml"))
-        .unwrap_or_else(|e| panic!("at least {enough} s: {e}"));
-    // An activity no duration could hold is named, not the duration.
-    let huge = inventory_scenario(
-        r#"{ activities_bq = { "I-131" = 1e300 }, phases = ["gap_release"], time_since_shutdown_s = 0 }"#,
-    );
-    let err = plume::Scenario::parse(&huge, std::path::Path::new("inv.toml"))
-        .unwrap_err()
-        .to_string();
+    // Rounded up, not to the nearest.
+    let odd = r#""I-131" = 1.2345678e24"#;
+    least_is_enough(odd, &refusal(&scenario(odd, "1e-9")));
+    // A short-lived nuclide whose mean activity falls over a long duration is told the
+    // duration, not refused as impossible.
+    let short_lived = r#""I-132" = 1e37"#;
+    let err = refusal(&scenario(short_lived, "1"));
+    assert!(err.contains("source[0].duration_s = 1:"), "{err}");
+    least_is_enough(short_lived, &err);
+    // An activity no duration could hold is named, without an infinity on overflow, and by
+    // its nuclide rather than its last iodine form.
+    let err = refusal(&scenario(r#""I-131" = 1e300"#, "3600"));
     assert!(
         err.contains("source[0].inventory = I-131 releasing"),
         "{err}"
     );
     assert!(err.contains("no duration_s can release"), "{err}");
-    assert!(!err.contains("inf"), "{err}");
-    // An overflow names the nuclide, not its last iodine form, and no infinity.
-    let overflow = huge.replace("\"I-131\" = 1e300", "\"I-131\" = 1.7e308");
-    let overflow = overflow.replace(
-        "duration_s = 3600\ninventory",
-        "duration_s = 1e-9\ninventory",
-    );
-    let err = plume::Scenario::parse(&overflow, std::path::Path::new("inv.toml"))
-        .unwrap_err()
-        .to_string();
+    let err = refusal(&scenario(r#""I-131" = 1.7e308"#, "1e-9"));
     assert!(
         err.contains("I-131 releasing more Bq than can be computed"),
         "{err}"
     );
-    // A short-lived nuclide whose activity falls within a long duration is told the duration,
-    // not refused as impossible (found by review).
-    let short_lived = huge.replace("\"I-131\" = 1e300", "\"I-132\" = 1e37");
-    let short_lived =
-        short_lived.replace("duration_s = 3600\ninventory", "duration_s = 1\ninventory");
-    let err = plume::Scenario::parse(&short_lived, std::path::Path::new("inv.toml"))
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("source[0].duration_s = 1:"), "{err}");
-    let enough = least(&err);
-    let fixed = short_lived.replace(
-        "duration_s = 1\ninventory",
-        &format!("duration_s = {enough}\ninventory"),
-    );
-    plume::Scenario::parse(&fixed, std::path::Path::new("inv.toml"))
-        .unwrap_or_else(|e| panic!("at least {enough} s: {e}"));
+    assert!(!err.contains("inf"), "{err}");
 }
 
 #[test]
