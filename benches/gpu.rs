@@ -81,6 +81,7 @@ fn warp_balance() {
         bounds: &Bounds::unbounded(),
         key,
         loss_cells: None,
+        meander: None,
     };
     advance_all(
         &mut particles,

@@ -1,6 +1,7 @@
 //! Particle-steps per second of the Lagrangian model with boundary-layer turbulence and
-//! gridding, for 10⁵ and 10⁶ particles, neutral and convective, on 1 and 2 threads; and the
-//! scenario-level timings: the FLEXPART benchmark case and a Point Lepreau-style 12 h run.
+//! gridding, for 10⁵ and 10⁶ particles, neutral (with and without the meander) and convective,
+//! on 1 and 2 threads; and the scenario-level timings: the FLEXPART benchmark case and a Point
+//! Lepreau-style 12 h run.
 
 use std::path::Path;
 use std::time::Instant;
@@ -9,6 +10,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use plume::field::GridSpec;
 use plume::geo::TransverseMercator;
 use plume::met::{BoundaryLayer, StabilityClass, UniformMet};
+use plume::model::lagrangian::meander::MeanderConfig;
 use plume::model::lagrangian::{
     self, Column, DepositionParams, Emission, Flow, LagrangianConfig, SourcePlan,
 };
@@ -93,9 +95,14 @@ fn particle_steps(c: &mut Criterion) {
     let mut group = c.benchmark_group("lagrangian_particle_steps");
     group.sample_size(10);
     for n in [100_000usize, 1_000_000] {
-        for kind in ["neutral", "convective_gaussian", "convective_skewed"] {
+        for kind in [
+            "neutral",
+            "neutral_meander",
+            "convective_gaussian",
+            "convective_skewed",
+        ] {
             for threads in [1usize, 2] {
-                let (plans, grid, mut column) = setup(n, kind != "neutral");
+                let (plans, grid, mut column) = setup(n, kind.starts_with("convective"));
                 if kind == "convective_gaussian" {
                     // The same layer with Gaussian vertical turbulence: the cost of the skew.
                     column.convective_w3_m3_s3 = 0.0;
@@ -104,7 +111,21 @@ fn particle_steps(c: &mut Criterion) {
                     .num_threads(threads)
                     .build()
                     .expect("pool");
-                let cfg = LagrangianConfig::default();
+                // The meander's cost: one more Philox block and table read per gridded particle.
+                let meander = if kind == "neutral_meander" {
+                    MeanderConfig {
+                        sigma_m_s: 0.5,
+                        time_scale_s: 7200.0,
+                        averaging_s: 600.0,
+                        resolved_s: 0.0,
+                    }
+                } else {
+                    MeanderConfig::OFF
+                };
+                let cfg = LagrangianConfig {
+                    meander,
+                    ..Default::default()
+                };
                 let flow = Flow::Column(column);
                 let species = [tracer()];
                 let once = || {

@@ -70,6 +70,12 @@ struct StepParams {
     columns_ny: u32,
     columns_x0_m: f32,
     columns_y0_m: f32,
+    // The meander's spread s (m) at MEANDER_NODES ages e^(k / inv_dln) s, four to a vec4;
+    // meander_on = 0 tallies particles where they are (twin: meander::MeanderTable).
+    meander_on: u32,
+    meander_inv_dln: f32,
+    meander_pad: vec2<u32>,
+    meander_spread_m: array<vec4<f32>, 17>,
 }
 
 // Per source: loss rates of its classes and its entries [entries.x, entries.x + entries.y).
@@ -254,8 +260,10 @@ fn decay_factor(e: EntryRec, age_s: f32) -> f32 {
 // Books the share `before → after` of class `class_index` lost at (x, y) by dry (wet = false) or
 // wet deposition, for every entry of the source in that class, valued at the decay of age
 // `age1_s` (the end of the synchronisation step, as the CPU does).
+// A meander image off the grid books the budget alone (twin: Ctx::book_loss).
 fn book_loss(src: SourceRec, age1_s: f32, class_index: u32, x_m: f32, y_m: f32, before: f32, after: f32, wet: bool) {
     let cell = cell_index(x_m, y_m);
+    let gridded = params.meander_on == 0u || on_grid(x_m, y_m);
     let n_cells = params.nx * params.ny;
     for (var i = 0u; i < src.entries.y; i++) {
         let e = entries[src.entries.x + i];
@@ -266,10 +274,14 @@ fn book_loss(src: SourceRec, age1_s: f32, class_index: u32, x_m: f32, y_m: f32, 
         let a = fixed_sub(entry_units(e, before, d), entry_units(e, after, d));
         let grid_word = 2u * (e.species * n_cells + cell);
         if wet {
-            acc_add(params.wet_offset + grid_word, a);
+            if gridded {
+                acc_add(params.wet_offset + grid_word, a);
+            }
             wg_add(e.species * BUDGET_TERMS + 2u, a);
         } else {
-            acc_add(params.dry_offset + grid_word, a);
+            if gridded {
+                acc_add(params.dry_offset + grid_word, a);
+            }
             wg_add(e.species * BUDGET_TERMS + 1u, a);
         }
     }
@@ -328,6 +340,12 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
     var up = (*p).vel.x;
     var vp = (*p).vel.y;
     var wn = (*p).vel.z;
+    // Deposition is booked at the meander image, at the event's age (twin: the lane's xi_x,
+    // xi_y and age1_s in step.rs).
+    var xi_m = vec2<f32>(0.0);
+    if params.meander_on != 0u {
+        xi_m = meander_normals((*p).id);
+    }
     while left > 0.0 && steps < cap {
         let c = column_index(x, y);
         let lid = column_lid(c);
@@ -396,6 +414,10 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
         }
         let inside = x >= params.x_min_m && x <= params.x_max_m && y >= params.y_min_m
             && y <= params.y_max_m && z <= params.top_m;
+        var image = vec2<f32>(x, y);
+        if params.meander_on != 0u {
+            image = image + xi_m * meander_spread(age1_s - left);
+        }
         // A particle that has left the domain deposits nothing (twin of the CPU's step).
         let any_dry = any(loss.dry_velocity_m_s > vec4<f32>(0.0));
         if inside && any_dry && time_in > 0.0 {
@@ -404,7 +426,7 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
                 if vd > 0.0 && (*p).mass[k] > 0.0 {
                     let before = (*p).mass[k];
                     (*p).mass[k] = before * exp_neg_poly(-vd * time_in / depth);
-                    book_loss(src, age1_s, k, x, y, before, (*p).mass[k], false);
+                    book_loss(src, age1_s, k, image.x, image.y, before, (*p).mass[k], false);
                 }
             }
         }
@@ -417,7 +439,7 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
                 if lambda > 0.0 && (*p).mass[k] > 0.0 {
                     let before = (*p).mass[k];
                     (*p).mass[k] = before * exp_neg_poly(-lambda * dt);
-                    book_loss(src, age1_s, k, x, y, before, (*p).mass[k], true);
+                    book_loss(src, age1_s, k, image.x, image.y, before, (*p).mass[k], true);
                 }
             }
         }
@@ -442,7 +464,16 @@ fn finish(index: u32, p: Particle, src: SourceRec, age1_s: f32) {
             wg_add(e.species * BUDGET_TERMS + 4u, entry_units(e, p.mass[e.class_index], decay_factor(e, age1_s)));
         }
     } else if params.sample_weight_s > 0.0 {
-        let cell = cell_index(p.pos.x, p.pos.y);
+        // At its meander image when there is a meander; an image off the grid is not tallied.
+        var image = p.pos.xy;
+        if params.meander_on != 0u {
+            image = image + meander_normals(p.id) * meander_spread(age1_s);
+        }
+        if params.meander_on != 0u && !on_grid(image.x, image.y) {
+            particles[index] = p;
+            return;
+        }
+        let cell = cell_index(image.x, image.y);
         let n_cells = params.nx * params.ny;
         // Snapshot sampling: every particle airborne at t1 stands for the part it samples (twin
         // of the CPU's Ctx::process_chunk).

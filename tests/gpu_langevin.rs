@@ -76,6 +76,7 @@ fn one_langevin_step_matches_the_cpu_within_1e_5() {
         bounds: &bounds,
         key,
         loss_cells: None,
+        meander: None,
     };
     let gpu = advance_particles(&ctx, &start, &inputs, duration_s).expect("GPU step");
     let mut cpu = start.clone();
@@ -162,6 +163,7 @@ fn dry_deposition_uses_the_loss_rates_of_the_column_the_particle_is_in() {
         bounds: &bounds,
         key,
         loss_cells: None,
+        meander: None,
     };
     let gpu = advance_particles(&ctx, &start, &inputs, 0.1).expect("GPU step");
     let mut cpu = start.clone();

@@ -1,7 +1,8 @@
 //! Whole particle runs on the GPU against the CPU backend: the same grids (NMSE < 0.01 and
 //! FAC2 > 0.99 over cells above 1 % of the maximum), the same released total to the last
 //! fixed-point unit and a GPU budget that closes exactly — for a neutral and a convective
-//! boundary layer, with decay and dry and wet deposition switched on.
+//! boundary layer, and a stable one tallied with the wind's meander, with decay and dry and
+//! wet deposition switched on.
 #![cfg(feature = "gpu")]
 
 use crate::support;
@@ -12,6 +13,7 @@ use plume::backend::gpu::lagrangian::{
 use plume::backend::gpu::GpuError;
 use plume::field::Fields;
 use plume::met::boundary_layer::{friction_velocity_from_wind, BoundaryLayer, StabilityClass};
+use plume::model::lagrangian::meander::MeanderConfig;
 use plume::model::lagrangian::{
     Column, DepositionParams, Emission, Flow, LagrangianConfig, SourcePlan,
 };
@@ -31,7 +33,7 @@ fn boundary_layer(class: StabilityClass, h_m: f64) -> BoundaryLayer {
     }
 }
 
-fn compare(case: &str, class: StabilityClass, mixing_height_m: f64) {
+fn compare(case: &str, class: StabilityClass, mixing_height_m: f64, meander: MeanderConfig) {
     let Some(ctx) = support::gpu_or_skip(case) else {
         return;
     };
@@ -101,6 +103,7 @@ fn compare(case: &str, class: StabilityClass, mixing_height_m: f64) {
     let grid = support::grid(40, 250.0, &[(0.0, 50.0), (50.0, 300.0)], 900.0, duration_s);
     let cfg = LagrangianConfig {
         seed: 2026,
+        meander,
         ..LagrangianConfig::default()
     };
     let flow = Flow::Column(column);
@@ -249,12 +252,25 @@ fn tracer_source(
 
 #[test]
 fn neutral_run_on_the_gpu_matches_the_cpu() {
-    compare("neutral", StabilityClass::D, 800.0);
+    compare("neutral", StabilityClass::D, 800.0, MeanderConfig::OFF);
 }
 
 #[test]
 fn convective_run_on_the_gpu_matches_the_cpu() {
-    compare("convective", StabilityClass::B, 1500.0);
+    compare("convective", StabilityClass::B, 1500.0, MeanderConfig::OFF);
+}
+
+#[test]
+fn a_meandering_stable_run_on_the_gpu_matches_the_cpu() {
+    // Exposure and deposits tallied at the particles' meander images (NAME's σ_m and τ over
+    // the 15-minute intervals), some of them beyond the grid's edge.
+    let meander = MeanderConfig {
+        sigma_m_s: 0.5,
+        time_scale_s: 7200.0,
+        averaging_s: 900.0,
+        resolved_s: 0.0,
+    };
+    compare("stable, meandering", StabilityClass::F, 200.0, meander);
 }
 
 #[test]

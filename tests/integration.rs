@@ -47,6 +47,7 @@ mod lagrangian_dry_deposition;
 mod lagrangian_gaussian_limit;
 mod lagrangian_loss_merging;
 mod lagrangian_mass_balance;
+mod lagrangian_meander;
 mod lagrangian_robustness;
 mod lagrangian_sampling;
 mod lagrangian_scenarios;

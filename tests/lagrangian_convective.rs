@@ -71,6 +71,7 @@ fn advance(particles: &mut [Particle], column: &Column, key: StreamKey, duration
         bounds: &Bounds::unbounded(),
         key,
         loss_cells: None,
+        meander: None,
     };
     let durations = vec![duration_s; particles.len()];
     advance_all(particles, &durations, &inputs, &mut |_, _| {});

@@ -55,6 +55,7 @@ fn deposit(cells: &LossCells, merged: bool, rain: bool) -> (Vec<Particle>, Booke
         bounds: &Bounds::unbounded(),
         key: StreamKey { seed: 3, member: 0 },
         loss_cells: merged.then_some(cells),
+        meander: None,
     };
     let mut booked = BTreeMap::new();
     let mut events = 0;

@@ -37,6 +37,7 @@ fn a_nan_time_scale_takes_the_minimum_step_and_the_step_finishes() {
             bounds: &Bounds::unbounded(),
             key: StreamKey { seed: 1, member: 0 },
             loss_cells: None,
+            meander: None,
         };
         let mut ps: Vec<Particle> = (0..16)
             .map(|i| Particle {

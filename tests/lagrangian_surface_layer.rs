@@ -13,8 +13,10 @@
 //! concentration in the 1–2 m layer on arcs at 50–800 m from a 0.46 m release — the Prairie
 //! Grass geometry, read through the same path as the validation suite.
 //!
-//! Measured agreement: within 4.4 % on every arc in neutral air, within 9 % in unstable air (the
-//! largest gap at 50 m, where the travel time is only some tens of T_Lw). What this catches, as
+//! Measured agreement: in neutral air 8 % high at 50 m, where the travel time is only some tens
+//! of T_Lw (7 % without the meander that the run's 10-minute means add, which re-draws where
+//! the particles on that arc's ±2.5 m band are tallied), and within 2 % on the 100–800 m
+//! arcs; in unstable air within 7 % on every arc. What this catches, as
 //! measured: Hanna's (1982) surface-layer T_Lw (σw²T_Lw ≈ 0.65u*z in neutral air instead of
 //! 0.4u*z) puts the neutral 400–800 m arcs 33–35 % low and the unstable ones 2.4–2.9× high;
 //! column levels evenly spaced in z (too little wind below the first level) put the neutral
@@ -156,7 +158,8 @@ fn particle_cwic(l_m: f64, mixing_height_m: f64) -> Vec<f64> {
         .collect()
 }
 
-fn assert_agree(l_m: f64, mixing_height_m: f64, tolerance: f64) {
+/// Particle and K-theory CWIC/Q agree within `near` at 50 m and within `far` beyond.
+fn assert_agree(l_m: f64, mixing_height_m: f64, near: f64, far: f64) {
     let k: Vec<f64> = k_theory(l_m).iter().map(|&(c, _)| c).collect();
     let p = particle_cwic(l_m, mixing_height_m);
     let ratios: Vec<f64> = p.iter().zip(&k).map(|(p, k)| p / k).collect();
@@ -164,7 +167,10 @@ fn assert_agree(l_m: f64, mixing_height_m: f64, tolerance: f64) {
         eprintln!("L = {l_m} m, {arc} m: particles {p:.4e}, K-theory {k:.4e}, ratio {r:.3}");
     }
     assert!(
-        ratios.iter().all(|r| (r - 1.0).abs() < tolerance),
+        ratios
+            .iter()
+            .enumerate()
+            .all(|(k, r)| (r - 1.0).abs() < if k == 0 { near } else { far }),
         "L = {l_m} m: particle / K-theory CWIC/Q on the {ARCS_M:?} m arcs = {ratios:.3?}"
     );
 }
@@ -172,12 +178,12 @@ fn assert_agree(l_m: f64, mixing_height_m: f64, tolerance: f64) {
 #[test]
 fn surface_release_matches_k_theory_in_neutral_air() {
     // h = 1500 m keeps the plume (≲ 40 m deep at 800 m) inside the surface layer z < 0.1h.
-    assert_agree(1.0e6, 1500.0, 0.08);
+    assert_agree(1.0e6, 1500.0, 0.1, 0.04);
 }
 
 #[test]
 fn surface_release_matches_k_theory_in_unstable_air() {
-    assert_agree(-30.0, 1500.0, 0.12);
+    assert_agree(-30.0, 1500.0, 0.12, 0.1);
 }
 
 #[test]

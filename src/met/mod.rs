@@ -79,6 +79,13 @@ pub trait Meteorology: Send + Sync {
     fn sigma_v_scale(&self, _x_m: f64, _y_m: f64, _t_s: f64) -> f64 {
         1.0
     }
+
+    /// Whether a measured σθ sets the lateral turbulence anywhere ([`Self::sigma_v_scale`]):
+    /// the turbulence then holds the wind's swings up to the σθ's averaging time, which the
+    /// particle model's meander leaves out (`model::lagrangian::meander`).
+    fn measures_sigma_theta(&self) -> bool {
+        false
+    }
 }
 
 /// One wind, one boundary layer, everywhere and always.
@@ -187,6 +194,10 @@ impl Meteorology for UniformMet {
 
     fn is_uniform(&self) -> bool {
         true
+    }
+
+    fn measures_sigma_theta(&self) -> bool {
+        self.sigma_theta_deg.is_some()
     }
 
     /// σv at the reference height is the measured σθ (rad) × the measured wind.

@@ -431,6 +431,8 @@ fn run_particles(
         sampling_step_s,
         convective_turbulence,
         backend: _,
+        meander_sigma_m_s,
+        meander_time_scale_s,
     } = &scenario.model
     else {
         unreachable!("run_particles is called for the Lagrangian model")
@@ -438,7 +440,6 @@ fn run_particles(
     let (met, met_warnings) = crate::met::load::load(scenario, tm)?;
     warnings.extend(met_warnings.iter().map(|w| w.to_string()));
     let release_wind = crate::met::release_wind::release_wind(scenario, met.as_ref(), tm);
-    warnings.extend(stable_particle_warning(release_wind.as_ref()));
     warnings.extend(dense_gas_warnings(
         scenario,
         met.as_ref(),
@@ -455,6 +456,19 @@ fn run_particles(
     cfg.step.time_step_factor = *time_step_factor as f32;
     cfg.sampling_step_s = *sampling_step_s;
     cfg.skewed_convection = *convective_turbulence == ConvectiveTurbulence::Skewed;
+    cfg.meander = lagrangian::meander::MeanderConfig {
+        sigma_m_s: *meander_sigma_m_s,
+        time_scale_s: *meander_time_scale_s,
+        // The output's means hold the meander within an interval; a measured σθ holds it up
+        // to its own record, taken as 10 minutes (Prairie Grass's, the shortest in use).
+        averaging_s: scenario.domain.output_interval_s,
+        resolved_s: if met.measures_sigma_theta() {
+            lagrangian::meander::SIGMA_THETA_AVERAGING_S
+        } else {
+            0.0
+        },
+    };
+    warnings.extend(stable_particle_warning(release_wind.as_ref(), &cfg.meander));
     let plans = lagrangian::scenario::plan_sources(scenario, met.as_ref(), tm, *particles)?;
     let sample_quanta = particle_sample_quanta(
         &plans,

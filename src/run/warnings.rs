@@ -8,22 +8,31 @@ use crate::impact::{TownExposure, ZoneSummary};
 use crate::met::{ReleaseWind, UniformMet};
 use crate::model::gaussian::dense;
 use crate::model::gaussian::sigma::PassiveSigmas;
+use crate::model::lagrangian::meander::MeanderConfig;
 use crate::model::lagrangian::release::SourcePlan;
 use crate::scenario::{ModelSpec, Scenario};
 use crate::source::Source;
 
-/// A warning when the particle model runs in stable air at the release (classes E and F): its
-/// crosswind spread is Hanna's (1982) turbulence alone, with no slow meander of the wind.
-pub(super) fn stable_particle_warning(release_wind: Option<&ReleaseWind>) -> Option<String> {
+/// A warning when the particle model runs in stable air at the release (classes E and F)
+/// without the wind's meander (`model.meander_sigma_m_s = 0`, or a measured σθ that holds the
+/// whole output interval): its crosswind spread is then Hanna's (1982) turbulence alone.
+pub(super) fn stable_particle_warning(
+    release_wind: Option<&ReleaseWind>,
+    meander: &MeanderConfig,
+) -> Option<String> {
+    if meander.is_on() {
+        return None;
+    }
     let w = release_wind.filter(|w| matches!(w.stability, 'E' | 'F'))?;
     Some(format!(
-        "stable air at the release (class {}): the particle model's crosswind spread \
-         is Hanna's (1982) turbulence alone, with no slow meander of the wind, so at \
-         night its plume is narrower and its centreline higher than observed far \
-         out (in a reviewed class F case at 2 m/s, σy 33 m at 5 km against 75–160 m \
-         by Briggs, Irwin and AERMOD; README, Lagrangian particles): compare the \
-         Gaussian plume's zones before narrowing an evacuation",
-        w.stability
+        "stable air at the release (class {}) and no meander of the wind added to the \
+         particle model's {} s means (model.meander_sigma_m_s = 0, or a measured σθ \
+         that holds them): its crosswind spread is Hanna's (1982) turbulence alone, so \
+         at night its plume is narrower and its centreline higher than observed far out \
+         (in a reviewed class F case at 2 m/s, σy 33 m at 5 km against 75–160 m by \
+         Briggs, Irwin and AERMOD; README, Lagrangian particles): compare the Gaussian \
+         plume's zones before narrowing an evacuation",
+        w.stability, meander.averaging_s
     ))
 }
 

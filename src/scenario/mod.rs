@@ -193,6 +193,10 @@ pub enum ModelSpec {
         sampling_step_s: f64,
         convective_turbulence: ConvectiveTurbulence,
         backend: Backend,
+        /// σ_m (m/s, 0: none) and τ (s) of the wind's slow meander
+        /// (`model::lagrangian::meander`).
+        meander_sigma_m_s: f64,
+        meander_time_scale_s: f64,
     },
     GaussianPuff(PuffSpec),
 }
@@ -216,6 +220,9 @@ pub const DEFAULT_PARTICLES: i64 = 100_000;
 pub const MAX_PARTICLES: i64 = 100_000_000;
 pub use crate::model::lagrangian::driver::{
     DEFAULT_MAX_TIME_STEP_S, DEFAULT_SAMPLING_STEP_S, DEFAULT_TIME_STEP_FACTOR,
+};
+pub use crate::model::lagrangian::meander::{
+    DEFAULT_MEANDER_SIGMA_M_S, DEFAULT_MEANDER_TIME_SCALE_S,
 };
 
 impl ModelSpec {

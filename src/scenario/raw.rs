@@ -199,6 +199,10 @@ pub struct LagrangianSection {
     pub convective_turbulence: Option<ConvectiveTurbulence>,
     /// Where to run: "cpu", "gpu" or "auto" (default).
     pub backend: Option<Backend>,
+    /// σ_m of the wind's slow meander (m/s), default 0.5 (NAME's); 0 turns it off.
+    pub meander_sigma_m_s: Option<f64>,
+    /// τ of the meander's autocorrelation e^(−|Δ|/τ) (s), default 7200.
+    pub meander_time_scale_s: Option<f64>,
 }
 
 /// The vertical velocity distribution of the particle model in a convective boundary layer.

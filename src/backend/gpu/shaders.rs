@@ -3,10 +3,11 @@
 /// Shared records, random numbers, polynomial exp and fixed point.
 pub const COMMON: &str = include_str!("../../../shaders/common.wgsl");
 /// The particle step and gridding ([`super::lagrangian`]), with the skewed convective
-/// turbulence of `shaders/convective.wgsl`.
+/// turbulence of `shaders/convective.wgsl` and the tally's meander of `shaders/meander.wgsl`.
 pub const LAGRANGIAN: &str = concat!(
     include_str!("../../../shaders/common.wgsl"),
     include_str!("../../../shaders/convective.wgsl"),
+    include_str!("../../../shaders/meander.wgsl"),
     include_str!("../../../shaders/lagrangian.wgsl")
 );
 /// The Gaussian plume grid ([`super::gaussian`]).

@@ -283,6 +283,10 @@ impl StationMet {
 }
 
 impl Meteorology for StationMet {
+    fn measures_sigma_theta(&self) -> bool {
+        self.stations.iter().any(|s| s.sigma_theta_deg.is_some())
+    }
+
     fn sigma_v_scale(&self, x_m: f64, y_m: f64, t_s: f64) -> f64 {
         if self.stations.iter().all(|s| s.sigma_theta_deg.is_none()) {
             return 1.0;

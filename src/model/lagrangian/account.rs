@@ -7,6 +7,7 @@
 //! shares — so they telescope exactly (see [`super::tally`]).
 
 use super::column::ColumnGrid;
+use super::meander::{meander_normals, MeanderTable};
 use super::particle::{Particle, STATUS_AIRBORNE, STATUS_EXITED, STATUS_WAITING};
 use super::release::SourcePlan;
 use super::step::{
@@ -29,6 +30,9 @@ pub(super) struct Ctx<'a> {
     pub(super) n_cells: usize,
     /// The output grid's cells, which also merge deposition events.
     pub(super) cells: LossCells,
+    /// The meander's spread by age, where particles are tallied at offset images
+    /// ([`super::meander`]); `None` tallies them where they are.
+    pub(super) meander: Option<MeanderTable>,
 }
 
 impl Ctx<'_> {
@@ -113,33 +117,41 @@ impl Ctx<'_> {
         airborne
     }
 
-    /// Books a deposition of the particle at the end-of-step decay factors `d1`.
+    /// Books a deposition of the particle at the end-of-step decay factors `d1`: in the budget,
+    /// and on the grid unless the event's meander image fell off it.
     fn book_loss(&self, l: &Loss, d1: &[f64], tally: &mut Tally) {
-        let cell = self.cell(l.x_m, l.y_m);
+        let cell = if self.meander.is_some() {
+            self.cells.image_cell(l.x_m, l.y_m)
+        } else {
+            Some(self.cell(l.x_m, l.y_m))
+        };
         let sa = &self.scales.amount;
         for (i, e) in self.plans[l.source as usize].entries.iter().enumerate() {
             if e.class == l.class {
                 let (q, s) = (e.amount_per_particle * d1[i], sa[e.species]);
                 let a = fixed(f64::from(l.before) * q, s) - fixed(f64::from(l.after) * q, s);
-                let k = e.species * self.n_cells + cell;
                 let b = &mut tally.budget[e.species];
-                match l.kind {
+                let grid = match l.kind {
                     LossKind::Dry => {
-                        tally.dry[k] += a;
                         b.dry += a;
+                        &mut tally.dry
                     }
                     LossKind::Wet => {
-                        tally.wet[k] += a;
                         b.wet += a;
+                        &mut tally.wet
                     }
+                };
+                if let Some(cell) = cell {
+                    grid[e.species * self.n_cells + cell] += a;
                 }
             }
         }
     }
 
     /// Books a particle that left the domain, or grids one airborne at the end of the stretch
-    /// as standing for `weight_s` (the cell it samples; 0 grids nothing).
-    fn finish(&self, p: &Particle, weight_s: f64, d1: &[f64], tally: &mut Tally) {
+    /// `t1_s` as standing for `weight_s` (the cell it samples; 0 grids nothing), at its meander
+    /// image when there is a meander (none when the image is off the grid).
+    fn finish(&self, p: &Particle, t1_s: f64, weight_s: f64, d1: &[f64], tally: &mut Tally) {
         let plan = &self.plans[p.source as usize];
         if p.status == STATUS_EXITED {
             for (i, e) in plan.entries.iter().enumerate() {
@@ -151,7 +163,17 @@ impl Ctx<'_> {
         if weight_s == 0.0 {
             return;
         }
-        let cell = self.cell(p.pos[0], p.pos[1]);
+        let cell = match &self.meander {
+            None => self.cell(p.pos[0], p.pos[1]),
+            Some(table) => {
+                // The age as the GPU computes it, f32(t1) − t_rel in f32.
+                let [x, y] = image(p, table, t1_s as f32 - p.pos[3], self.key);
+                match self.cells.image_cell(x, y) {
+                    Some(cell) => cell,
+                    None => return,
+                }
+            }
+        };
         let nz = self.layers.len();
         for (k, &(bottom, top)) in self.layers.iter().enumerate() {
             if p.pos[2] >= bottom && p.pos[2] < top {
@@ -194,6 +216,7 @@ impl Ctx<'_> {
                 key: self.key,
                 // Every loss of a call is valued at t1, so merged events book the same sums.
                 loss_cells: Some(&self.cells),
+                meander: self.meander.as_ref().map(|table| (table, t1 as f32)),
             },
             &mut |_, l| {
                 self.decay_factors_of(l.source, l.release_time_s, t1, &mut d_loss);
@@ -210,7 +233,7 @@ impl Ctx<'_> {
         for (p, &a) in ps.iter().zip(&alive) {
             if a > 0.0 {
                 self.decay_factors(p, t1, &mut d1);
-                self.finish(p, weight_s, &d1, tally);
+                self.finish(p, t1, weight_s, &d1, tally);
             }
         }
     }
@@ -229,4 +252,12 @@ impl Ctx<'_> {
             out[e.species] += fixed(w * d, self.scales.amount[e.species]);
         }
     }
+}
+
+/// Where particle `p`, `age_s` old, is tallied: its position offset by its meander normals
+/// times the spread at that age ([`super::meander`]; twin: `meander_image` in lagrangian.wgsl).
+fn image(p: &Particle, table: &MeanderTable, age_s: f32, key: crate::rng::StreamKey) -> [f32; 2] {
+    let [xi_x, xi_y] = meander_normals(key, p.id);
+    let s = table.spread_at_m(age_s);
+    [p.pos[0] + xi_x * s, p.pos[1] + xi_y * s]
 }

@@ -34,6 +34,7 @@ use rayon::prelude::*;
 
 use super::account::Ctx;
 use super::column::{Column, ColumnGrid};
+use super::meander::{MeanderConfig, MeanderTable};
 use super::particle::{Particle, BYTES_PER_PARTICLE, STATUS_AIRBORNE, STATUS_EXITED};
 use super::release::{create_particles, SourcePlan};
 use super::step::{Bounds, ClassLoss, StepConfig};
@@ -61,6 +62,9 @@ pub struct LagrangianConfig {
     /// Whether the vertical velocity is skewed in convective columns ([`super::convective`]);
     /// `false` keeps every column Gaussian.
     pub skewed_convection: bool,
+    /// The wind's slow meander, added where particles are tallied ([`super::meander`]);
+    /// [`MeanderConfig::OFF`] by default.
+    pub meander: MeanderConfig,
 }
 
 /// Default longest synchronisation (sampling) step (s).
@@ -171,6 +175,7 @@ impl Default for LagrangianConfig {
             chunks_per_thread: 8,
             sampling_step_s: DEFAULT_SAMPLING_STEP_S,
             skewed_convection: true,
+            meander: MeanderConfig::OFF,
         }
     }
 }
@@ -399,6 +404,7 @@ pub fn simulate(
     let extent = grid_bounds_m(grid);
     let rebuild = flow.varies();
     let mut columns = flow.columns_at(extent, 0.0, cfg.skewed_convection);
+    let meander = MeanderTable::new(&cfg.meander, duration_s);
     let mut n_active = 0;
     let mut t0 = 0.0;
     for &(t1, closes) in &schedule {
@@ -417,6 +423,7 @@ pub fn simulate(
             scales: &scales,
             n_cells,
             cells: loss_cells(grid),
+            meander,
         };
         for (a, b, weight) in sampled_parts(plans, &columns, cfg, t0, t1) {
             while n_active < particles.len() && f64::from(particles[n_active].pos[3]) < b {
@@ -461,6 +468,7 @@ pub fn simulate(
         scales: &scales,
         n_cells,
         cells: loss_cells(grid),
+        meander,
     };
     let airborne = particles
         .par_iter()

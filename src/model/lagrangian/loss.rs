@@ -68,6 +68,17 @@ impl LossCells {
         let fj = ((f64::from(y_m) - self.y0_m) * self.inv_dx_per_m + 0.5).max(0.0) as usize;
         fj.min(self.ny - 1) * self.nx + fi.min(self.nx - 1)
     }
+
+    /// The row-major index of the cell holding (x, y), or `None` off the grid: where a meander
+    /// image ([`super::meander`]) is tallied, which may fall outside the domain its particle
+    /// is in (clamping would pile such images into the edge cells).
+    #[inline]
+    pub fn image_cell(&self, x_m: f32, y_m: f32) -> Option<usize> {
+        let fi = (f64::from(x_m) - self.x0_m) * self.inv_dx_per_m + 0.5;
+        let fj = (f64::from(y_m) - self.y0_m) * self.inv_dx_per_m + 0.5;
+        let on_grid = fi >= 0.0 && fj >= 0.0 && fi < self.nx as f64 && fj < self.ny as f64;
+        on_grid.then(|| fj as usize * self.nx + fi as usize)
+    }
 }
 
 /// A loss being merged: the event so far and the cell it fell in.
@@ -94,7 +105,9 @@ pub(super) fn report(
         on_loss(index, loss);
         return;
     };
-    let cell = cells.cell(loss.x_m, loss.y_m);
+    // Off-grid meander images merge with each other (their grid booking is dropped); a
+    // position inside the grid has the cell [`LossCells::cell`] books it in.
+    let cell = cells.image_cell(loss.x_m, loss.y_m).unwrap_or(usize::MAX);
     let slot = &mut pending[loss.class + MAX_CLASSES * usize::from(loss.kind == LossKind::Wet)];
     match slot {
         Some(p) if p.cell == cell && p.loss.after == loss.before => p.loss.after = loss.after,

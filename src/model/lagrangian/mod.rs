@@ -43,6 +43,7 @@ pub mod convective;
 pub mod driver;
 pub mod loss;
 pub(crate) mod mathf;
+pub mod meander;
 pub mod particle;
 pub mod release;
 pub mod scenario;

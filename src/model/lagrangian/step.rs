@@ -74,6 +74,7 @@ use super::column::{Column, ColumnGrid};
 use super::convective;
 use super::loss::{flush, report, LanePending};
 use super::mathf::exp_neg_poly;
+use super::meander::{meander_normals, MeanderTable};
 use super::particle::{Particle, MAX_CLASSES, STATUS_EXITED};
 use crate::rng::StreamKey;
 
@@ -185,6 +186,11 @@ struct Lanes {
     left: [f32; LANES],
     id: [u32; LANES],
     step: [u32; LANES],
+    /// The lane's meander normals and its age at the stretch's end (s), where deposition is
+    /// booked at meander images ([`super::meander`]).
+    xi_x: [f32; LANES],
+    xi_y: [f32; LANES],
+    age1_s: [f32; LANES],
 }
 
 /// What the sub-steps read besides the particles.
@@ -199,6 +205,10 @@ pub struct StepInputs<'a> {
     pub key: StreamKey,
     /// Merge deposition events by these cells ([`LossCells`]); `None` reports every event.
     pub loss_cells: Option<&'a LossCells>,
+    /// The meander's spread and the stretch's end time t1 (s): each deposition event is then
+    /// reported at the particle's meander image at the event's age, f32(t1) − t_rel − (time
+    /// still to go) ([`super::meander`]); `None` reports it where the particle is.
+    pub meander: Option<(&'a MeanderTable, f32)>,
 }
 
 /// Takes one sub-step in every lane with time left and returns each lane's Δt (0 for idle
@@ -403,6 +413,7 @@ fn advance_all_portable<const SINGLE: bool>(
         bounds,
         key,
         loss_cells,
+        meander,
     } = *inputs;
     let raining = grid.raining();
     let skewed = grid.columns.iter().any(|c| c.convective_w3_m3_s3 > 0.0);
@@ -432,6 +443,10 @@ fn advance_all_portable<const SINGLE: bool>(
                 }
                 if next < particles.len() {
                     load(&mut s, l, &particles[next], duration_s[next]);
+                    if let Some((_, t1_s)) = meander {
+                        [s.xi_x[l], s.xi_y[l]] = meander_normals(key, s.id[l]);
+                        s.age1_s[l] = t1_s - particles[next].pos[3];
+                    }
                     slot[l] = next;
                     next += 1;
                 }
@@ -461,6 +476,14 @@ fn advance_all_portable<const SINGLE: bool>(
             // a particle under it is in the layer the whole step; else for the time its path
             // spent below δ.
             let lid = grid.columns[ci[l]].lid_m;
+            // Where a loss is booked: the particle, or its meander image at the event's age.
+            let (x_m, y_m) = match meander {
+                None => (s.x[l], s.y[l]),
+                Some((table, _)) => {
+                    let spread = table.spread_at_m(s.age1_s[l] - s.left[l]);
+                    (s.x[l] + s.xi_x[l] * spread, s.y[l] + s.xi_y[l] * spread)
+                }
+            };
             let (depth, time_in) = if lid < cfg.deposition_layer_m {
                 (lid, if s.z[l] < lid { dt[l] } else { 0.0 })
             } else {
@@ -483,8 +506,8 @@ fn advance_all_portable<const SINGLE: bool>(
                                 kind: LossKind::Dry,
                                 source: p.source,
                                 release_time_s: p.pos[3],
-                                x_m: s.x[l],
-                                y_m: s.y[l],
+                                x_m,
+                                y_m,
                                 class: k,
                                 before,
                                 after,
@@ -511,8 +534,8 @@ fn advance_all_portable<const SINGLE: bool>(
                                 kind: LossKind::Wet,
                                 source: p.source,
                                 release_time_s: p.pos[3],
-                                x_m: s.x[l],
-                                y_m: s.y[l],
+                                x_m,
+                                y_m,
                                 class: k,
                                 before,
                                 after,
@@ -607,6 +630,7 @@ mod tests {
             bounds: &bounds,
             key,
             loss_cells: None,
+            meander: None,
         };
         let durations: Vec<f32> = (0..start.len()).map(|i| 60.0 + (i % 7) as f32).collect();
         let (mut a, mut b) = (start.clone(), start);

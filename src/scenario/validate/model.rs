@@ -47,6 +47,20 @@ pub(super) fn lagrangian_model(
         DEFAULT_SAMPLING_STEP_S,
         Bounds::new(1.0, true, 86_400.0, true, "s"),
     );
+    // σ_m up to 2 m/s: NAME's is 0.5, hourly meander in light winds 0.2–1 (Hanna 1983;
+    // Anfossi et al. 2005); τ from 10 min to 2 days.
+    let meander_sigma_m_s = p.opt(
+        "model.meander_sigma_m_s",
+        l.meander_sigma_m_s,
+        DEFAULT_MEANDER_SIGMA_M_S,
+        Bounds::new(0.0, true, 2.0, true, "m/s"),
+    );
+    let meander_time_scale_s = p.opt(
+        "model.meander_time_scale_s",
+        l.meander_time_scale_s,
+        DEFAULT_MEANDER_TIME_SCALE_S,
+        Bounds::new(600.0, true, 172_800.0, true, "s"),
+    );
     let backend = l.backend.unwrap_or_default();
     // A particle carries at most four deposition classes (distinct v_d, a, b) per source.
     for (i, src) in sources.iter().enumerate() {
@@ -72,6 +86,8 @@ pub(super) fn lagrangian_model(
         sampling_step_s,
         convective_turbulence: l.convective_turbulence.unwrap_or_default(),
         backend,
+        meander_sigma_m_s,
+        meander_time_scale_s,
     }
 }
 

@@ -55,6 +55,7 @@ use crate::model::lagrangian::column::ColumnGrid;
 use crate::model::lagrangian::driver::{
     grid_bounds_m, sampled_parts, sampling_step_s, sync_schedule,
 };
+use crate::model::lagrangian::meander::{MeanderConfig, MeanderTable};
 use crate::model::lagrangian::particle::{Particle, BYTES_PER_PARTICLE};
 use crate::model::lagrangian::release::{create_particles, PlanError, SourcePlan};
 use crate::model::lagrangian::scenario::plan_sources;
@@ -185,7 +186,11 @@ pub fn simulate(
         dry_offset: dry_offset as u32,
         wet_offset: wet_offset as u32,
         sample_weight_s: 0.0,
-        ..column_params(&columns, plans.len())
+        ..meander_params(
+            &cfg.meander,
+            duration_s,
+            column_params(&columns, plans.len()),
+        )
     };
     // The CPU driver's sampling step.
     let schedule = sync_schedule(grid, sampling_step_s(cfg, plans));
@@ -321,6 +326,24 @@ fn column_params(columns: &ColumnGrid, n_sources: usize) -> StepParams {
     }
 }
 
+/// `params` with the meander's table of a run `duration_s` long (the CPU driver's
+/// [`MeanderTable::new`]); off when the meander is.
+fn meander_params(cfg: &MeanderConfig, duration_s: f64, params: StepParams) -> StepParams {
+    let Some(table) = MeanderTable::new(cfg, duration_s) else {
+        return params;
+    };
+    let mut spread = [[0.0f32; 4]; 17];
+    for (k, s) in table.spread_m.iter().enumerate() {
+        spread[k / 4][k % 4] = *s;
+    }
+    StepParams {
+        meander_on: 1,
+        meander_inv_dln: table.inv_dln,
+        meander_spread_m: spread,
+        ..params
+    }
+}
+
 /// Why a scenario cannot run on the GPU particle model.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ScenarioRunError {
@@ -377,6 +400,7 @@ pub fn advance_particles(
         bounds,
         key,
         loss_cells: _,
+        meander: _,
     } = *inputs;
     let n_sources = losses.len() / columns.columns.len();
     let sources: Vec<SourceRec> = losses

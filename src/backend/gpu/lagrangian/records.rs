@@ -50,8 +50,16 @@ pub struct StepParams {
     pub columns_ny: u32,
     pub columns_x0_m: f32,
     pub columns_y0_m: f32,
+    /// 1 where particles are tallied at meander images, 0 where they are.
+    pub meander_on: u32,
+    pub meander_inv_dln: f32,
+    pub meander_pad: [u32; 2],
+    /// [`crate::model::lagrangian::meander::MeanderTable::spread_m`], four to a vec4 (the
+    /// last three unused).
+    pub meander_spread_m: [[f32; 4]; 17],
 }
-const _: () = assert!(std::mem::size_of::<StepParams>() == 144);
+const _: () = assert!(std::mem::size_of::<StepParams>() == 432);
+const _: () = assert!(4 * 17 >= crate::model::lagrangian::meander::MEANDER_NODES);
 
 /// A source's loss rates and entry range: a mirror of `SourceRec`.
 #[repr(C)]
