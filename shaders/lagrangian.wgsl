@@ -414,12 +414,16 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
         }
         let inside = x >= params.x_min_m && x <= params.x_max_m && y >= params.y_min_m
             && y <= params.y_max_m && z <= params.top_m;
-        var image = vec2<f32>(x, y);
-        if params.meander_on != 0u {
-            image = image + xi_m * meander_spread(age1_s - left);
-        }
         // A particle that has left the domain deposits nothing (twin of the CPU's step).
         let any_dry = any(loss.dry_velocity_m_s > vec4<f32>(0.0));
+        let washout = loss.washout_per_s;
+        let any_wet = any(washout > vec4<f32>(0.0)) && params.precipitation != 0u;
+        // Where a loss is booked: the particle, or its meander image at the event's age
+        // (read only when something may deposit, as the CPU does).
+        var image = vec2<f32>(x, y);
+        if params.meander_on != 0u && inside && ((any_dry && time_in > 0.0) || any_wet) {
+            image = image + xi_m * meander_spread(age1_s - left);
+        }
         if inside && any_dry && time_in > 0.0 {
             for (var k = 0u; k < 4u; k++) {
                 let vd = loss.dry_velocity_m_s[k];
@@ -430,8 +434,6 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
                 }
             }
         }
-        let washout = loss.washout_per_s;
-        let any_wet = any(washout > vec4<f32>(0.0)) && params.precipitation != 0u;
         // Rain washes out at every height (below-cloud scavenging; no cloud base is known).
         if inside && any_wet {
             for (var k = 0u; k < 4u; k++) {

@@ -255,7 +255,8 @@ impl Ctx<'_> {
 }
 
 /// Where particle `p`, `age_s` old, is tallied: its position offset by its meander normals
-/// times the spread at that age ([`super::meander`]; twin: `meander_image` in lagrangian.wgsl).
+/// times the spread at that age ([`super::meander`]; twin: the image in `finish` in
+/// shaders/lagrangian.wgsl).
 fn image(p: &Particle, table: &MeanderTable, age_s: f32, key: crate::rng::StreamKey) -> [f32; 2] {
     let [xi_x, xi_y] = meander_normals(key, p.id);
     let s = table.spread_at_m(age_s);

@@ -92,11 +92,13 @@ pub(super) struct Pending {
 pub(super) type LanePending = [Option<Pending>; 2 * MAX_CLASSES];
 
 /// Reports `loss` of particle `index`, merged with the lane's pending loss of the same class
-/// and process when both fell in one cell and follow each other.
+/// and process when both fell in one cell and follow each other; `images` when the losses are
+/// at meander images (booked only on the grid), else at particles (booked in the clamped cell).
 #[inline(always)]
 pub(super) fn report(
     pending: &mut LanePending,
     cells: Option<&LossCells>,
+    images: bool,
     index: usize,
     loss: Loss,
     on_loss: &mut impl FnMut(usize, Loss),
@@ -106,8 +108,12 @@ pub(super) fn report(
         return;
     };
     // Off-grid meander images merge with each other (their grid booking is dropped); a
-    // position inside the grid has the cell [`LossCells::cell`] books it in.
-    let cell = cells.image_cell(loss.x_m, loss.y_m).unwrap_or(usize::MAX);
+    // particle's loss merges by the clamped cell it is booked in.
+    let cell = if images {
+        cells.image_cell(loss.x_m, loss.y_m).unwrap_or(usize::MAX)
+    } else {
+        cells.cell(loss.x_m, loss.y_m)
+    };
     let slot = &mut pending[loss.class + MAX_CLASSES * usize::from(loss.kind == LossKind::Wet)];
     match slot {
         Some(p) if p.cell == cell && p.loss.after == loss.before => p.loss.after = loss.after,

@@ -501,6 +501,7 @@ fn advance_all_portable<const SINGLE: bool>(
                         report(
                             &mut pending[l],
                             loss_cells,
+                            meander.is_some(),
                             slot[l],
                             Loss {
                                 kind: LossKind::Dry,
@@ -529,6 +530,7 @@ fn advance_all_portable<const SINGLE: bool>(
                         report(
                             &mut pending[l],
                             loss_cells,
+                            meander.is_some(),
                             slot[l],
                             Loss {
                                 kind: LossKind::Wet,

@@ -387,6 +387,7 @@ pub fn run_scenario(
 /// Advances `particles` (all airborne) by `duration_s` with `inputs` on the GPU — the kernel's
 /// `advance` alone, with no release, decay or gridding: the GPU side of the one-step parity
 /// test against [`crate::model::lagrangian::step::advance_all`] with the same arguments.
+/// Nothing is gridded here, so `inputs.meander` (where losses are booked) plays no part.
 pub fn advance_particles(
     ctx: &GpuContext,
     particles: &[Particle],
