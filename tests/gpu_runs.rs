@@ -198,8 +198,11 @@ fn check_species(case: &str, s: usize, cpu: &Fields, gpu: &Fields) {
         let (nmse, fac2, n) = nmse_fac2(&r, &m, 0.01);
         eprintln!("{case} {name} {what}: NMSE {nmse:.2e} FAC2 {fac2:.4} over {n} cells");
         assert!(n > 20, "{case} {name} {what}: only {n} cells");
+        // Measured on lavapipe: NMSE ≤ 5·10⁻⁵ (convective deposits by interval), ≤ 2·10⁻⁹
+        // in neutral and stable air; on an H200, ≤ 3·10⁻⁵ on whole scenarios (README): the
+        // particles one rounding moves onto another random stream.
         assert!(
-            nmse < 0.01 && fac2 > 0.99,
+            nmse < 1e-3 && fac2 > 0.999,
             "{case} {name} {what}: NMSE {nmse} FAC2 {fac2}"
         );
     }

@@ -195,6 +195,79 @@ fn deposits_land_at_the_meander_images_and_keep_their_total_on_a_wide_grid() {
 }
 
 #[test]
+fn each_deposit_lands_at_the_image_of_its_own_age_not_the_runs() {
+    // A 1-second ground release at 300 s deposits in every later interval. The same seed moves
+    // every particle alike with and without the meander, so each interval's deposit spreads
+    // across the wind by the images' s² at the deposits' ages: within the s² of the
+    // interval's two ends counted from the release (ages t − 360 s to t − 300 s), and over
+    // all intervals, weighted by their deposits, on the mean s² of those ages within 4 %.
+    // Ages counted from the run's start (300 s more) fail both.
+    let (run_s, start_s) = (1500.0, 300.0);
+    let n = 40_000;
+    let column = Column::homogeneous(Turbulence::homogeneous(0.3, 30.0), [2.0, 0.0, 0.0], None);
+    let g = fine_grid(150, 150, 40.0, [1200.0, 0.0], run_s);
+    let dep = DepositionParams {
+        dry_velocity_m_s: 0.01,
+        ..no_deposition()
+    };
+    let plans = [source(
+        [0.0, 0.0, 1.0],
+        start_s,
+        1.0,
+        run_s,
+        &[emission(0, 1.0, 0.0, dep)],
+        n,
+    )];
+    let by_interval = |meander| {
+        let out = run(
+            &plans,
+            &[tracer()],
+            &g,
+            column.clone(),
+            &config(meander),
+            run_s,
+        );
+        let s = &out.fields.species[0];
+        s.deposition_by_interval
+            .clone()
+            .expect("interval deposits")
+            .dry
+    };
+    let (off, on) = (by_interval(MeanderConfig::OFF), by_interval(HOURLY));
+    let (mut pooled_added, mut pooled_expected) = (0.0, 0.0);
+    for (k, &t_s) in g.times_s.iter().enumerate() {
+        if t_s < start_s + 120.0 {
+            continue;
+        }
+        let [_, (_, v_off)] = moments(&g, |j, i| off[[k, j, i]]);
+        let [_, (_, v_on)] = moments(&g, |j, i| on[[k, j, i]]);
+        let band = |age_s: f64| meander_spread_m(&HOURLY, age_s).powi(2);
+        let (lo, hi) = (band(t_s - start_s - 60.0), band(t_s - start_s));
+        // Three standard errors of the added variance over the interval's depositing
+        // particles (a few thousand): s²·√(2/N) from ξ², 2·√(v·s²/N) from its cross term.
+        let slack = 3.0 * (hi * (2.0 / 2000.0_f64).sqrt() + 2.0 * (v_off * hi / 2000.0).sqrt());
+        let added = v_on - v_off;
+        let weight = off.index_axis(ndarray::Axis(0), k).sum();
+        let mean_band = (0..=60)
+            .map(|a| band(t_s - start_s - a as f64))
+            .sum::<f64>()
+            / 61.0;
+        pooled_added += weight * added;
+        pooled_expected += weight * mean_band;
+        eprintln!("{t_s} s: added {added:.0} m², s² {lo:.0}–{hi:.0} m², mean {mean_band:.0} m²");
+        assert!(
+            added > lo - slack && added < hi + slack,
+            "interval ending {t_s} s: variance added {added:.0} m², s² of its ages {lo:.0}–{hi:.0} m²"
+        );
+    }
+    let pooled = pooled_added / pooled_expected;
+    assert!(
+        (pooled - 1.0).abs() < 0.04,
+        "deposit-weighted variance added {pooled:.4} × the mean s² of the deposits' ages"
+    );
+}
+
+#[test]
 fn images_off_the_grid_are_dropped_not_piled_into_the_edge_cells() {
     // A grid 8 cells (320 m) across the wind against a meander of ~100–300 m: many images fall
     // off (and some particles leave the domain across its sides).
