@@ -26,8 +26,8 @@ use plume::field::GridSpec;
 use plume::geo::{LatLon, TransverseMercator};
 use plume::met::{BoundaryLayer, StabilityClass, UniformMet};
 use plume::model::gaussian::PlumeGeometry;
+use plume::model::lagrangian::advance::{advance_all, ClassLoss, StepInputs};
 use plume::model::lagrangian::particle::STATUS_AIRBORNE;
-use plume::model::lagrangian::step::{advance_all, ClassLoss, StepInputs};
 use plume::model::lagrangian::{
     Bounds, Column, ColumnGrid, DepositionParams, Emission, Flow, LagrangianConfig, Particle,
     SourcePlan,

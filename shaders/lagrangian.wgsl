@@ -3,9 +3,9 @@
 // exposure, deposition and the mass budget in 64-bit fixed point.
 //
 // Twin of `Ctx::begin`/`process_chunk`/`finish` in src/model/lagrangian/account.rs and one
-// lane of `advance_all` in src/model/lagrangian/step.rs (equations and references there); the
-// host side is src/backend/gpu/lagrangian/. One thread per particle; particles stay resident
-// in `particles` for the whole run.
+// lane of `advance_all` in src/model/lagrangian/advance.rs with its sub-step in step.rs
+// (equations and references there); the host side is src/backend/gpu/lagrangian/. One thread
+// per particle; particles stay resident in `particles` for the whole run.
 
 // Most species a run may have on the GPU (the workgroup budget is sized by it);
 // equals `plume::backend::gpu::MAX_GPU_SPECIES`.
@@ -329,7 +329,7 @@ fn time_below(z_from: f32, dz: f32, duration: f32, depth: f32) -> f32 {
 }
 
 // Advances particle p by the time `left_s` in Langevin sub-steps (twin: one lane of
-// step::advance_all), at most `cap` of them, booking deposition; returns the sub-steps taken
+// advance::advance_all), at most `cap` of them, booking deposition; returns the sub-steps taken
 // and leaves in `left_s` the time still to go. A particle leaving the domain is marked exited.
 fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<function, f32>, cap: u32) -> u32 {
     var left = *left_s;
@@ -340,8 +340,8 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
     var up = (*p).vel.x;
     var vp = (*p).vel.y;
     var wn = (*p).vel.z;
-    // Deposition is booked at the meander image, at the event's age (twin: the lane's xi_x,
-    // xi_y and age1_s in step.rs).
+    // Deposition is booked at the meander image, at the event's age (twin: the lanes' xi and
+    // age1_s in advance.rs).
     var xi_m = vec2<f32>(0.0);
     if params.meander_on != 0u {
         xi_m = meander_normals((*p).id);

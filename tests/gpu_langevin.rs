@@ -8,8 +8,8 @@ use crate::support;
 use plume::backend::gpu::lagrangian::advance_particles;
 use plume::met::atmosphere::density_log_gradient_per_m;
 use plume::met::boundary_layer::{BoundaryLayer, StabilityClass};
+use plume::model::lagrangian::advance::{advance_all, ClassLoss, StepInputs};
 use plume::model::lagrangian::particle::STATUS_AIRBORNE;
-use plume::model::lagrangian::step::{advance_all, ClassLoss, StepInputs};
 use plume::model::lagrangian::{Bounds, Column, ColumnGrid, Particle, StepConfig};
 use plume::rng::StreamKey;
 

@@ -6,9 +6,9 @@
 
 use plume::met::turbulence::hanna;
 use plume::met::{BoundaryLayer, StabilityClass};
+use plume::model::lagrangian::advance::{advance_all, ClassLoss, StepInputs};
 use plume::model::lagrangian::convective::third_moment;
 use plume::model::lagrangian::particle::STATUS_AIRBORNE;
-use plume::model::lagrangian::step::{advance_all, ClassLoss, StepInputs};
 use plume::model::lagrangian::{Bounds, Column, ColumnGrid, LagrangianConfig, Particle};
 use plume::rng::StreamKey;
 

@@ -8,8 +8,8 @@ use crate::lagrangian_support;
 
 use lagrangian_support::neutral_layer;
 
+use plume::model::lagrangian::advance::{advance_all, ClassLoss, Loss, LossCells, StepInputs};
 use plume::model::lagrangian::particle::STATUS_AIRBORNE;
-use plume::model::lagrangian::step::{advance_all, ClassLoss, Loss, LossCells, StepInputs};
 use plume::model::lagrangian::tally::fixed;
 use plume::model::lagrangian::{Bounds, Column, ColumnGrid, LagrangianConfig, Particle};
 use plume::rng::StreamKey;
@@ -65,7 +65,7 @@ fn deposit(cells: &LossCells, merged: bool, rain: bool) -> (Vec<Particle>, Booke
         let q = 1.0 + (i % 7) as f64 * 0.1;
         let a = fixed(f64::from(l.before) * q, 1e12) - fixed(f64::from(l.after) * q, 1e12);
         let key = (
-            l.kind == plume::model::lagrangian::step::LossKind::Wet,
+            l.kind == plume::model::lagrangian::advance::LossKind::Wet,
             l.class,
             cells.cell(l.x_m, l.y_m),
         );

@@ -4,8 +4,8 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use plume::met::boundary_layer::{BoundaryLayer, StabilityClass};
+use plume::model::lagrangian::advance::{advance_all, ClassLoss, StepInputs};
 use plume::model::lagrangian::particle::STATUS_AIRBORNE;
-use plume::model::lagrangian::step::{advance_all, ClassLoss, StepInputs};
 use plume::model::lagrangian::{Bounds, Column, ColumnGrid, LagrangianConfig, Particle};
 use plume::rng::StreamKey;
 

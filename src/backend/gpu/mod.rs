@@ -14,7 +14,7 @@
 //! Every WGSL function has a Rust twin that is its test oracle: the random numbers in
 //! [`crate::rng`] (same names), `exp_neg_poly` in [`crate::model::lagrangian`], the fixed
 //! point in [`fixed`], `column_at` ↔ [`crate::model::lagrangian::Column::at`], `advance` ↔
-//! [`crate::model::lagrangian::step::advance_all`] (one lane of it), `reflect` ↔ its `reflect`,
+//! [`crate::model::lagrangian::advance::advance_all`] (one lane of it), `reflect` ↔ its `reflect`,
 //! `process` ↔ `begin`/`finish` of the CPU's per-particle accounting (`account.rs`) around
 //! it, and the Gaussian functions ↔ [`crate::model::gaussian`] (same names).
 

@@ -6,13 +6,12 @@
 //! then each deposition at the end-of-step decay factor, then exit or gridding with the final
 //! shares — so they telescope exactly (see [`super::tally`]).
 
+use super::advance::{advance_all, ClassLoss, Loss, LossCells, LossKind, StepInputs};
 use super::column::ColumnGrid;
 use super::meander::{meander_normals, MeanderTable};
 use super::particle::{Particle, STATUS_AIRBORNE, STATUS_EXITED, STATUS_WAITING};
 use super::release::SourcePlan;
-use super::step::{
-    advance_all, Bounds, ClassLoss, Loss, LossCells, LossKind, StepConfig, StepInputs,
-};
+use super::step::{Bounds, StepConfig};
 use super::tally::{fixed, Scales, Tally};
 use crate::rng::StreamKey;
 

@@ -33,11 +33,12 @@
 use rayon::prelude::*;
 
 use super::account::Ctx;
+use super::advance::ClassLoss;
 use super::column::{Column, ColumnGrid};
 use super::meander::{MeanderConfig, MeanderTable};
 use super::particle::{Particle, BYTES_PER_PARTICLE, STATUS_AIRBORNE, STATUS_EXITED};
 use super::release::{create_particles, SourcePlan};
-use super::step::{Bounds, ClassLoss, StepConfig};
+use super::step::{Bounds, StepConfig};
 use super::tally::{close_interval, close_run, DepositsSoFar, Scales, Tally};
 use crate::field::{Fields, GridSpec};
 use crate::met::Meteorology;
@@ -512,8 +513,8 @@ pub fn simulate(
 }
 
 /// The output grid's cells as the step merges deposition events by them.
-fn loss_cells(grid: &GridSpec) -> super::step::LossCells {
-    super::step::LossCells {
+fn loss_cells(grid: &GridSpec) -> super::advance::LossCells {
+    super::advance::LossCells {
         x0_m: grid.x0_m,
         y0_m: grid.y0_m,
         inv_dx_per_m: 1.0 / grid.dx_m,

@@ -7,7 +7,11 @@
 //! |---|---|
 //! | [`particle`] | the 64-byte particle record shared with the GPU backend |
 //! | [`column`](mod@column) | wind and Hanna (1982) turbulence tabulated by height; a horizontal grid of such columns, the nearest read by each particle |
-//! | [`step`] | the Langevin sub-step, boundaries, deposition |
+//! | [`step`] | the Langevin sub-step and its boundaries |
+//! | [`advance`] | particles advanced eight lanes at a time, with their dry and wet deposition events |
+//! | [`loss`] | loss rates by class and deposition events merged by output cell |
+//! | [`meander`] | the wind's unresolved meander, added where particles are gridded |
+//! | `mathf` | f32 exponentials and logarithms the WGSL twin computes alike |
 //! | [`convective`] | the skewed vertical velocity of a convective layer (Luhar, Hibberd & Hurley 1996) |
 //! | [`release`] | particles per source, release times, composition tables |
 //! | [`tally`] | fixed-point accumulators and the mass budget |
@@ -38,6 +42,7 @@
 //! the limit (a particle is read and written once per sampling step, not per sub-step).
 
 mod account;
+pub mod advance;
 pub mod column;
 pub mod convective;
 pub mod driver;

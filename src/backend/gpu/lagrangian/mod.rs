@@ -51,6 +51,7 @@ use super::{
 use crate::field::{Fields, GridSpec};
 use crate::geo::TransverseMercator;
 use crate::met::Meteorology;
+use crate::model::lagrangian::advance::StepInputs;
 use crate::model::lagrangian::column::ColumnGrid;
 use crate::model::lagrangian::driver::{
     grid_bounds_m, sampled_parts, sampling_step_s, sync_schedule,
@@ -59,7 +60,6 @@ use crate::model::lagrangian::meander::{MeanderConfig, MeanderTable};
 use crate::model::lagrangian::particle::{Particle, BYTES_PER_PARTICLE};
 use crate::model::lagrangian::release::{create_particles, PlanError, SourcePlan};
 use crate::model::lagrangian::scenario::plan_sources;
-use crate::model::lagrangian::step::StepInputs;
 use crate::model::lagrangian::tally::{
     close_interval, close_run, DepositsSoFar, FixedBudget, Scales,
 };
@@ -386,7 +386,7 @@ pub fn run_scenario(
 
 /// Advances `particles` (all airborne) by `duration_s` with `inputs` on the GPU — the kernel's
 /// `advance` alone, with no release, decay or gridding: the GPU side of the one-step parity
-/// test against [`crate::model::lagrangian::step::advance_all`] with the same arguments.
+/// test against [`crate::model::lagrangian::advance::advance_all`] with the same arguments.
 /// Nothing is gridded here, so `inputs.meander` (where losses are booked) plays no part.
 pub fn advance_particles(
     ctx: &GpuContext,
