@@ -445,3 +445,71 @@ fn a_night_plume_widens_with_the_meander_and_warns_of_its_narrowness_without_it(
     let warns = |sim: &plume::Simulation| sim.warnings.iter().any(|w| w.contains("no meander"));
     assert!(warns(&off) && !warns(&on), "{:?}", off.warnings);
 }
+
+/// The night scenario with `met` added to `[meteorology]` and `keys` to `[model]`.
+fn night_scenario_with(met: &str, keys: &str) -> String {
+    night_scenario(keys).replace(
+        "roughness_length_m = 0.1\n",
+        &format!("roughness_length_m = 0.1\n{met}\n"),
+    )
+}
+
+#[test]
+fn a_sigma_theta_over_the_whole_output_interval_leaves_no_meander_to_add() {
+    use plume::scenario::Scenario;
+    use plume::{simulate, RunOptions};
+    use std::path::Path;
+    let parse = |met: &str, keys: &str| {
+        Scenario::parse(&night_scenario_with(met, keys), Path::new("night.toml"))
+    };
+    let run = |met: &str, keys: &str| {
+        let sim = simulate(&parse(met, keys).unwrap(), &RunOptions::default()).unwrap();
+        (sim.fields.species[0].time_integrated.clone(), sim.warnings)
+    };
+    // σθ 8° over 15 minutes, the output's interval: its record holds every swing the means
+    // hold, the band is empty, and the run is the meander-off run to the bit. Taken as a
+    // 10-minute σθ (the default) the 10–15 minute swings are added.
+    let quarter_hour = "sigma_theta_deg = 8\nsigma_theta_averaging_s = 900";
+    let (held, held_warnings) = run(quarter_hour, "");
+    let (off, _) = run(quarter_hour, "meander_sigma_m_s = 0");
+    let (ten_minutes, _) = run("sigma_theta_deg = 8", "");
+    assert_eq!(held, off);
+    assert_ne!(ten_minutes, off);
+    // The measured σθ sets the width: no warning of Hanna's turbulence alone.
+    assert!(
+        !held_warnings.iter().any(|w| w.contains("no meander")),
+        "{held_warnings:?}"
+    );
+    // A record under a minute or over a day, or one without a σθ, is refused by name.
+    for (met, expected) in [
+        (
+            "sigma_theta_deg = 8\nsigma_theta_averaging_s = 30",
+            "meteorology.sigma_theta_averaging_s = 30",
+        ),
+        (
+            "sigma_theta_averaging_s = 900",
+            "no averaging time without a measured sigma_theta_deg",
+        ),
+    ] {
+        let err = parse(met, "").unwrap_err().to_string();
+        assert!(err.contains(expected), "{met}: {err}");
+    }
+    // Station weather takes the key for its file's σθ column.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let text = std::fs::read_to_string(root.join("lepreau_backing_wind.toml")).unwrap();
+    let with_key = text.replace(
+        "interpolation = \"inverse_distance\"\n",
+        "interpolation = \"inverse_distance\"\nsigma_theta_averaging_s = 3600\n",
+    );
+    assert_ne!(with_key, text);
+    let path = root.join("lepreau_backing_wind.toml");
+    let s = Scenario::parse(&with_key, &path).unwrap();
+    assert_eq!(s.meteorology.sigma_theta_averaging_s(), 3600.0);
+    assert_eq!(
+        Scenario::parse(&text, &path)
+            .unwrap()
+            .meteorology
+            .sigma_theta_averaging_s(),
+        600.0
+    );
+}

@@ -460,10 +460,10 @@ fn run_particles(
         sigma_m_s: *meander_sigma_m_s,
         time_scale_s: *meander_time_scale_s,
         // The output's means hold the meander within an interval; a measured σθ holds it up
-        // to its own record, taken as 10 minutes (Prairie Grass's, the shortest in use).
+        // to its own record (`sigma_theta_averaging_s`, 10 minutes unless given).
         averaging_s: scenario.domain.output_interval_s,
         resolved_s: if met.measures_sigma_theta() {
-            lagrangian::meander::SIGMA_THETA_AVERAGING_S
+            scenario.meteorology.sigma_theta_averaging_s()
         } else {
             0.0
         },

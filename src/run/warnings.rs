@@ -14,20 +14,21 @@ use crate::scenario::{ModelSpec, Scenario};
 use crate::source::Source;
 
 /// A warning when the particle model runs in stable air at the release (classes E and F)
-/// without the wind's meander (`model.meander_sigma_m_s = 0`, or a measured σθ that holds the
-/// whole output interval): its crosswind spread is then Hanna's (1982) turbulence alone.
+/// without the wind's meander (`model.meander_sigma_m_s = 0`) and without a measured σθ: its
+/// crosswind spread is then Hanna's (1982) turbulence alone. (A measured σθ sets the spread
+/// itself, with the swings up to its record; the meander adds only longer ones.)
 pub(super) fn stable_particle_warning(
     release_wind: Option<&ReleaseWind>,
     meander: &MeanderConfig,
 ) -> Option<String> {
-    if meander.is_on() {
+    if meander.is_on() || meander.resolved_s > 0.0 {
         return None;
     }
     let w = release_wind.filter(|w| matches!(w.stability, 'E' | 'F'))?;
     Some(format!(
         "stable air at the release (class {}) and no meander of the wind added to the \
-         particle model's {} s means (model.meander_sigma_m_s = 0, or a measured σθ \
-         that holds them): its crosswind spread is Hanna's (1982) turbulence alone, so \
+         particle model's {} s means (model.meander_sigma_m_s = 0) nor a measured σθ: \
+         its crosswind spread is Hanna's (1982) turbulence alone, so \
          at night its plume is narrower and its centreline higher than observed far out \
          (in a reviewed class F case at 2 m/s, σy 33 m at 5 km against 75–160 m by \
          Briggs, Irwin and AERMOD; README, Lagrangian particles): compare the Gaussian \

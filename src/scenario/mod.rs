@@ -22,6 +22,7 @@ pub use raw::{
 
 use crate::geo::LatLon;
 use crate::met::StabilityClass;
+pub use crate::model::lagrangian::meander::SIGMA_THETA_AVERAGING_S;
 use crate::source::Source;
 use crate::substance::Species;
 
@@ -120,6 +121,10 @@ pub struct UniformMetSpec {
     /// Measured standard deviation of the horizontal wind direction (degrees) at the wind's
     /// reference height over the averaging time, if any.
     pub sigma_theta_deg: Option<f64>,
+    /// The record length (s) the σθ is taken over: it holds the wind's swings up to that long,
+    /// which the particle model's meander then leaves out ([`SIGMA_THETA_AVERAGING_S`] unless
+    /// given).
+    pub sigma_theta_averaging_s: f64,
 }
 
 /// Station time series as given in the file (defaults filled in, path resolved).
@@ -130,6 +135,9 @@ pub struct StationMetSpec {
     pub roughness_length_m: f64,
     pub terrain: Terrain,
     pub max_gap_s: f64,
+    /// The record length (s) each σθ of the file is taken over (as
+    /// [`UniformMetSpec::sigma_theta_averaging_s`]).
+    pub sigma_theta_averaging_s: f64,
     /// An ensemble member's perturbation of every record (never set by the file; see
     /// [`crate::ensemble`]).
     pub perturbation: Option<crate::met::MetPerturbation>,
@@ -163,6 +171,16 @@ impl MetSpec {
             MetSpec::Uniform(_) => "uniform",
             MetSpec::Station(_) => "station",
             MetSpec::Gridded(_) => "gridded",
+        }
+    }
+
+    /// The record length (s) a measured σθ of this weather is taken over (gridded weather
+    /// measures none: [`SIGMA_THETA_AVERAGING_S`]).
+    pub fn sigma_theta_averaging_s(&self) -> f64 {
+        match self {
+            MetSpec::Uniform(u) => u.sigma_theta_averaging_s,
+            MetSpec::Station(s) => s.sigma_theta_averaging_s,
+            MetSpec::Gridded(_) => SIGMA_THETA_AVERAGING_S,
         }
     }
 

@@ -91,6 +91,8 @@ pub struct StationMetSection {
     pub terrain: Option<Terrain>,
     /// Gaps between valid records longer than this are warned about (default 10800 s).
     pub max_gap_s: Option<f64>,
+    /// The record length (s) each σθ in the file is taken over (default 600).
+    pub sigma_theta_averaging_s: Option<f64>,
 }
 
 /// Spatial interpolation of station values.
@@ -141,6 +143,8 @@ pub struct UniformMetSection {
     pub air_temperature_k: Option<f64>,
     pub precipitation_mm_h: Option<f64>,
     pub sigma_theta_deg: Option<f64>,
+    /// The record length (s) `sigma_theta_deg` is taken over (default 600).
+    pub sigma_theta_averaging_s: Option<f64>,
 }
 
 /// Surface type for the Briggs (1973) σ fits.

@@ -197,7 +197,8 @@ pub fn scenario_text(run: &PgRun, model: SuiteModel, layout: Layout) -> String {
         let _ = writeln!(t, "mixing_height_m = {h}");
     }
     if let Some(s) = run.sigma_theta_deg {
-        let _ = writeln!(t, "sigma_theta_deg = {s}");
+        // Each run's σθ is over its own 10-minute sampling period.
+        let _ = writeln!(t, "sigma_theta_deg = {s}\nsigma_theta_averaging_s = 600");
     }
     match model {
         SuiteModel::GaussianBriggs => {

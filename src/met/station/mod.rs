@@ -17,7 +17,7 @@
 //! | `mixing_height_m` | no | m | boundary-layer depth; Hanna/Zilitinkevich default when absent |
 //! | `precipitation_mm_h` | no (0) | mm/h | precipitation rate |
 //! | `air_temperature_k` | no (288.15) | K | air temperature near the surface |
-//! | `sigma_theta_deg` | no | degrees, > 0 and ≤ 60 | standard deviation of the wind direction at `wind_height_m` over the averaging time (a met tower's σθ) |
+//! | `sigma_theta_deg` | no | degrees, > 0 and ≤ 60 | standard deviation of the wind direction at `wind_height_m` over the averaging time (a met tower's σθ; the scenario's `sigma_theta_averaging_s` says how long) |
 //!
 //! Columns may come in any order. An empty cell or `NA` is a gap: the variable is interpolated
 //! across it from the neighbouring records of the same station, and a warning says so. Records of

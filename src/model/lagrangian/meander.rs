@@ -17,8 +17,9 @@
 //!
 //! The spread the particles miss is the band between the longest meander the turbulence
 //! already holds and the output's averaging time T_a: s² = s_f²(t; T_a) − s_f²(t; T_s), with
-//! T_s the averaging time of a measured σθ (the σθ holds everything faster) and 0 without one.
-//! It is 0 when T_s ≥ T_a: Prairie Grass's 10-minute σθ against its 10-minute samples.
+//! T_s the averaging time of a measured σθ (the σθ holds everything faster; the scenario's
+//! `sigma_theta_averaging_s`) and 0 without one. It is 0 when T_s ≥ T_a: Prairie Grass's
+//! 10-minute σθ against its 10-minute samples.
 //!
 //! The meander is a rigid displacement of the whole plume, so no particle's path changes: each
 //! particle is *tallied* at its position offset by (ξx, ξy)·s(age), ξ two standard normals of
@@ -46,9 +47,9 @@ pub const MEANDER_NODES: usize = 65;
 pub const DEFAULT_MEANDER_SIGMA_M_S: f64 = 0.5;
 pub const DEFAULT_MEANDER_TIME_SCALE_S: f64 = 7200.0;
 
-/// The averaging time (s) taken for a measured σθ: 10 minutes, Prairie Grass's and the
-/// shortest record in common use (a σθ over a longer record already holds part of the band
-/// the meander then adds).
+/// The averaging time (s) taken for a measured σθ unless a scenario gives its own
+/// (`sigma_theta_averaging_s`): 10 minutes, Prairie Grass's and the shortest record in common
+/// use (a σθ over a longer record already holds part of the band the meander then adds).
 pub const SIGMA_THETA_AVERAGING_S: f64 = 600.0;
 
 /// The meander of a run.

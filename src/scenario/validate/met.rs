@@ -121,6 +121,14 @@ pub(super) fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<Unif
             Bounds::new(0.0, false, 60.0, true, "degrees"),
         );
     });
+    let averaging = sigma_theta_averaging_s(u.sigma_theta_averaging_s, p);
+    if let (Some(t), None) = (u.sigma_theta_averaging_s, sigma_theta) {
+        p.push(
+            "meteorology.sigma_theta_averaging_s",
+            fmt_num(t),
+            "no averaging time without a measured sigma_theta_deg",
+        );
+    }
     (p.count() == n0).then(|| UniformMetSpec {
         wind_speed_m_s: speed.expect("checked"),
         wind_reference_height_m: zr,
@@ -132,7 +140,18 @@ pub(super) fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<Unif
         air_temperature_k: temp,
         precipitation_mm_h: precip,
         sigma_theta_deg: sigma_theta,
+        sigma_theta_averaging_s: averaging,
     })
+}
+
+/// The record length (s) of a measured σθ: a minute to a day, 10 minutes unless given.
+fn sigma_theta_averaging_s(given: Option<f64>, p: &mut Problems) -> f64 {
+    p.opt(
+        "meteorology.sigma_theta_averaging_s",
+        given,
+        SIGMA_THETA_AVERAGING_S,
+        Bounds::new(60.0, true, 86_400.0, true, "s"),
+    )
 }
 
 /// Validates `[model] kind = "lagrangian"`; every key has a documented default.
@@ -216,12 +235,14 @@ pub(super) fn station_met(
         10_800.0,
         Bounds::new(0.0, false, 30.0 * 86400.0, true, "s"),
     );
+    let averaging = sigma_theta_averaging_s(s.sigma_theta_averaging_s, p);
     (p.count() == n0).then(|| StationMetSpec {
         file: path.expect("checked"),
         weighting,
         roughness_length_m: z0,
         terrain: s.terrain.unwrap_or_default(),
         max_gap_s,
+        sigma_theta_averaging_s: averaging,
         perturbation: None,
     })
 }
