@@ -414,7 +414,7 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
         }
         let inside = x >= params.x_min_m && x <= params.x_max_m && y >= params.y_min_m
             && y <= params.y_max_m && z <= params.top_m;
-        // A particle that has left the domain deposits nothing (twin of the CPU's step).
+        // A particle that has left the domain deposits nothing (twin: advance.rs).
         let any_dry = any(loss.dry_velocity_m_s > vec4<f32>(0.0));
         let washout = loss.washout_per_s;
         let any_wet = any(washout > vec4<f32>(0.0)) && params.precipitation != 0u;

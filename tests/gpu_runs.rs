@@ -1,4 +1,4 @@
-//! Whole particle runs on the GPU against the CPU backend: the same grids (NMSE < 0.01 and
+//! Whole particle runs on the GPU against the CPU backend: the same grids (NMSE < 10⁻³ and
 //! FAC2 > 0.99 over cells above 1 % of the maximum), the same released total to the last
 //! fixed-point unit and a GPU budget that closes exactly — for a neutral and a convective
 //! boundary layer, and a stable one tallied with the wind's meander, with decay and dry and
@@ -199,10 +199,12 @@ fn check_species(case: &str, s: usize, cpu: &Fields, gpu: &Fields) {
         eprintln!("{case} {name} {what}: NMSE {nmse:.2e} FAC2 {fac2:.4} over {n} cells");
         assert!(n > 20, "{case} {name} {what}: only {n} cells");
         // Measured on lavapipe: NMSE ≤ 5·10⁻⁵ (convective deposits by interval), ≤ 2·10⁻⁹
-        // in neutral and stable air; on an H200, ≤ 3·10⁻⁵ on whole scenarios (README): the
-        // particles one rounding moves onto another random stream.
+        // in neutral and stable air, FAC2 1.0000 on every grid; on an H200 (session 16) the
+        // time-integrated concentration of whole scenarios came within NMSE 3·10⁻⁵: the
+        // particles one rounding moves onto another random stream. These cases have not run
+        // on a hardware GPU at this bound (scripts/gpu_device_run.sh would).
         assert!(
-            nmse < 1e-3 && fac2 > 0.999,
+            nmse < 1e-3 && fac2 > 0.99,
             "{case} {name} {what}: NMSE {nmse} FAC2 {fac2}"
         );
     }

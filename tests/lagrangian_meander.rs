@@ -475,10 +475,21 @@ fn a_sigma_theta_over_the_whole_output_interval_leaves_no_meander_to_add() {
     let (ten_minutes, _) = run("sigma_theta_deg = 8", "");
     assert_eq!(held, off);
     assert_ne!(ten_minutes, off);
-    // The measured σθ sets the width: no warning of Hanna's turbulence alone.
+    // The measured σθ sets the width: no warning of Hanna's turbulence alone, nor of its
+    // record; an hourly σθ under 15-minute means is warned of.
     assert!(
-        !held_warnings.iter().any(|w| w.contains("no meander")),
+        !held_warnings
+            .iter()
+            .any(|w| w.contains("no meander") || w.contains("σθ is taken over")),
         "{held_warnings:?}"
+    );
+    let (_, hourly_warnings) = run("sigma_theta_deg = 8\nsigma_theta_averaging_s = 3600", "");
+    assert!(
+        hourly_warnings
+            .iter()
+            .any(|w| w
+                .contains("σθ is taken over 3600 s, longer than the particle model's 900 s means")),
+        "{hourly_warnings:?}"
     );
     // A record under a minute or over a day, or one without a σθ, is refused by name.
     for (met, expected) in [
@@ -504,12 +515,7 @@ fn a_sigma_theta_over_the_whole_output_interval_leaves_no_meander_to_add() {
     assert_ne!(with_key, text);
     let path = root.join("lepreau_backing_wind.toml");
     let s = Scenario::parse(&with_key, &path).unwrap();
-    assert_eq!(s.meteorology.sigma_theta_averaging_s(), 3600.0);
-    assert_eq!(
-        Scenario::parse(&text, &path)
-            .unwrap()
-            .meteorology
-            .sigma_theta_averaging_s(),
-        600.0
-    );
+    assert_eq!(s.meteorology.sigma_theta_averaging_s(), Some(3600.0));
+    let plain = Scenario::parse(&text, &path).unwrap();
+    assert_eq!(plain.meteorology.sigma_theta_averaging_s(), None);
 }

@@ -149,7 +149,7 @@ mod tests {
             air_temperature_k: 288.15,
             precipitation_mm_h: 0.0,
             sigma_theta_deg: None,
-            sigma_theta_averaging_s: crate::scenario::SIGMA_THETA_AVERAGING_S,
+            sigma_theta_averaging_s: None,
         }
     }
 

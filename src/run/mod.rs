@@ -20,7 +20,7 @@ mod write;
 
 use warnings::{
     any_dense_at_grade, coarse_grid_warning, dense_gas_warnings, particle_sample_quanta,
-    particle_sample_warning, stable_particle_warning,
+    particle_sample_warning, sigma_theta_record_warning, stable_particle_warning,
 };
 pub use write::{
     all_output_names, output_names, stage_outputs, summarise, write_outputs, StagedOutputs,
@@ -463,12 +463,20 @@ fn run_particles(
         // to its own record (`sigma_theta_averaging_s`, 10 minutes unless given).
         averaging_s: scenario.domain.output_interval_s,
         resolved_s: if met.measures_sigma_theta() {
-            scenario.meteorology.sigma_theta_averaging_s()
+            scenario
+                .meteorology
+                .sigma_theta_averaging_s()
+                .unwrap_or(lagrangian::meander::SIGMA_THETA_AVERAGING_S)
         } else {
             0.0
         },
     };
     warnings.extend(stable_particle_warning(release_wind.as_ref(), &cfg.meander));
+    warnings.extend(sigma_theta_record_warning(
+        scenario.meteorology.sigma_theta_averaging_s(),
+        met.measures_sigma_theta(),
+        &cfg.meander,
+    ));
     let plans = lagrangian::scenario::plan_sources(scenario, met.as_ref(), tm, *particles)?;
     let sample_quanta = particle_sample_quanta(
         &plans,

@@ -37,6 +37,34 @@ pub(super) fn stable_particle_warning(
     ))
 }
 
+/// A warning when a σθ's record, as `given` by the scenario, does not fit the particle
+/// model's `meander`: given where the weather `measures` no σθ (a station file without the
+/// column: the key is ignored), or longer than the output means (the σθ then holds swings the
+/// means do not, and the plume comes out as wide as a mean over the σθ's record).
+pub(super) fn sigma_theta_record_warning(
+    given: Option<f64>,
+    measures: bool,
+    meander: &MeanderConfig,
+) -> Option<String> {
+    if !measures {
+        return given.map(|t| {
+            format!(
+                "meteorology.sigma_theta_averaging_s = {t} is ignored: the weather gives no \
+                 sigma_theta_deg"
+            )
+        });
+    }
+    (meander.resolved_s > meander.averaging_s).then(|| {
+        format!(
+            "the measured σθ is taken over {} s, longer than the particle model's {} s means: \
+             it holds the wind's swings between the two, which those means do not, so the \
+             plume comes out about as wide as a {} s mean (give output_interval_s ≥ {} s, or \
+             a σθ over a shorter record)",
+            meander.resolved_s, meander.averaging_s, meander.resolved_s, meander.resolved_s
+        )
+    })
+}
+
 /// Whether some source of `scenario` is at grade with a dense release under uniform `met`: the
 /// Gaussian plume then models it with the workbook's near field.
 pub(super) fn any_dense_at_grade(scenario: &Scenario, met: &UniformMet) -> bool {
@@ -254,4 +282,36 @@ pub(super) fn coarse_grid_warning(
          resolution_m of about 1.5 σy keeps an axis cell within 10 % of the centreline",
         short.join("; ")
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meander(resolved_s: f64, averaging_s: f64) -> MeanderConfig {
+        MeanderConfig {
+            sigma_m_s: 0.5,
+            time_scale_s: 7200.0,
+            averaging_s,
+            resolved_s,
+        }
+    }
+
+    #[test]
+    fn a_sigma_theta_record_is_warned_of_where_it_is_ignored_or_longer_than_the_means() {
+        // A station file without σθ: the key does nothing, and says so.
+        let ignored = sigma_theta_record_warning(Some(900.0), false, &meander(0.0, 900.0));
+        assert!(ignored.is_some_and(|w| w.contains("= 900 is ignored")));
+        assert_eq!(
+            sigma_theta_record_warning(None, false, &meander(0.0, 900.0)),
+            None
+        );
+        // Within the means (or equal to them): nothing to say.
+        for (given, resolved_s) in [(None, 600.0), (Some(900.0), 900.0)] {
+            let w = sigma_theta_record_warning(given, true, &meander(resolved_s, 900.0));
+            assert_eq!(w, None, "{given:?}");
+        }
+        let longer = sigma_theta_record_warning(Some(3600.0), true, &meander(3600.0, 900.0));
+        assert!(longer.is_some_and(|w| w.contains("3600 s, longer than") && w.contains("900 s")));
+    }
 }

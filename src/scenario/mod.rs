@@ -121,10 +121,10 @@ pub struct UniformMetSpec {
     /// Measured standard deviation of the horizontal wind direction (degrees) at the wind's
     /// reference height over the averaging time, if any.
     pub sigma_theta_deg: Option<f64>,
-    /// The record length (s) the σθ is taken over: it holds the wind's swings up to that long,
-    /// which the particle model's meander then leaves out ([`SIGMA_THETA_AVERAGING_S`] unless
-    /// given).
-    pub sigma_theta_averaging_s: f64,
+    /// The record length (s) the σθ is taken over, as given: it holds the wind's swings up to
+    /// that long, which the particle model's meander then leaves out
+    /// ([`SIGMA_THETA_AVERAGING_S`] when `None`).
+    pub sigma_theta_averaging_s: Option<f64>,
 }
 
 /// Station time series as given in the file (defaults filled in, path resolved).
@@ -137,7 +137,7 @@ pub struct StationMetSpec {
     pub max_gap_s: f64,
     /// The record length (s) each σθ of the file is taken over (as
     /// [`UniformMetSpec::sigma_theta_averaging_s`]).
-    pub sigma_theta_averaging_s: f64,
+    pub sigma_theta_averaging_s: Option<f64>,
     /// An ensemble member's perturbation of every record (never set by the file; see
     /// [`crate::ensemble`]).
     pub perturbation: Option<crate::met::MetPerturbation>,
@@ -174,13 +174,13 @@ impl MetSpec {
         }
     }
 
-    /// The record length (s) a measured σθ of this weather is taken over (gridded weather
-    /// measures none: [`SIGMA_THETA_AVERAGING_S`]).
-    pub fn sigma_theta_averaging_s(&self) -> f64 {
+    /// The record length (s) the scenario gives for a measured σθ of this weather, if any
+    /// ([`SIGMA_THETA_AVERAGING_S`] is taken without one).
+    pub fn sigma_theta_averaging_s(&self) -> Option<f64> {
         match self {
             MetSpec::Uniform(u) => u.sigma_theta_averaging_s,
             MetSpec::Station(s) => s.sigma_theta_averaging_s,
-            MetSpec::Gridded(_) => SIGMA_THETA_AVERAGING_S,
+            MetSpec::Gridded(_) => None,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The Langevin sub-step of one particle: turbulent velocities, advection, reflection at the
-//! ground and the lid, domain exit, dry and wet deposition.
+//! ground and the lid, and the time its path spends in the deposition layer (domain exit and
+//! the deposition itself are taken by [`super::advance`]).
 //!
 //! ## Equations
 //! Horizontal velocities are Ornstein–Uhlenbeck processes updated exactly over the step

@@ -144,14 +144,15 @@ pub(super) fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<Unif
     })
 }
 
-/// The record length (s) of a measured σθ: a minute to a day, 10 minutes unless given.
-fn sigma_theta_averaging_s(given: Option<f64>, p: &mut Problems) -> f64 {
-    p.opt(
-        "meteorology.sigma_theta_averaging_s",
-        given,
-        SIGMA_THETA_AVERAGING_S,
-        Bounds::new(60.0, true, 86_400.0, true, "s"),
-    )
+/// The record length (s) of a measured σθ, if given: a minute to a day.
+fn sigma_theta_averaging_s(given: Option<f64>, p: &mut Problems) -> Option<f64> {
+    given.inspect(|&t| {
+        p.range(
+            "meteorology.sigma_theta_averaging_s",
+            t,
+            Bounds::new(60.0, true, 86_400.0, true, "s"),
+        );
+    })
 }
 
 /// Validates `[model] kind = "lagrangian"`; every key has a documented default.

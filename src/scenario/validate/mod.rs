@@ -8,6 +8,7 @@ use crate::source::{Deposition, Release, Source, Stack};
 use crate::substance::{self, AmountUnit, Species};
 
 mod domain;
+mod inventory;
 mod location;
 mod met;
 mod model;
