@@ -293,7 +293,7 @@ impl Column {
 
     /// The wind above the lid at `z_m`: linear from the lid's to [`Column::above_top`]'s, that
     /// one beyond, with the above-lid record's ∂lnρ/∂z in the fourth word (twin: `above_wind`
-    /// in `lagrangian.wgsl`).
+    /// in `langevin.wgsl`).
     #[inline(always)]
     pub fn above_wind(&self, z_m: f32) -> [f32; 4] {
         let (a, top) = (self.above_lid.wind, self.above_top);
@@ -431,7 +431,7 @@ impl ColumnGrid {
     }
 
     /// Index of the column nearest to (x, y), clamped to the grid (twin: `column_index` in
-    /// `shaders/lagrangian.wgsl`).
+    /// `shaders/langevin.wgsl`).
     #[inline(always)]
     pub fn index(&self, x_m: f32, y_m: f32) -> usize {
         let axis = |v: f32, v0: f32, n: usize| -> usize {

@@ -109,7 +109,7 @@ impl Bounds {
 
 /// The unit vector (e_x, e_y) of the horizontal wind (u, v), along which u′ acts (v′ across
 /// it); east where the wind is below 10⁻⁶ m/s and has no direction. Twin: `wind_frame` in
-/// `shaders/lagrangian.wgsl`.
+/// `shaders/langevin.wgsl`.
 #[inline(always)]
 pub fn wind_frame(u: f32, v: f32) -> [f32; 2] {
     let speed2 = u * u + v * v;
@@ -141,7 +141,7 @@ fn reflect(mut z: f32, mut wn: f32, lid_m: f32, z_from: f32) -> (f32, f32) {
 /// the ground, spends below `depth_m`: the share of its unmirrored path z_from + dz·t/τ inside
 /// (−δ, δ). Dry deposition is booked on this time, not on where a step ends, so that a layer
 /// thinner than one step's travel is still sampled without bias (twin: `time_below` in
-/// lagrangian.wgsl).
+/// langevin.wgsl).
 #[inline(always)]
 pub fn time_below(z_from_m: f32, dz_m: f32, duration_s: f32, depth_m: f32) -> f32 {
     if dz_m == 0.0 {
