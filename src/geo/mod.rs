@@ -5,6 +5,7 @@
 //! meridian and origin latitude are the domain centre, with scale factor 1 on the central meridian.
 //! Distances reported to users are geodesic (on the ellipsoid), never planar.
 
+mod boundary;
 pub mod counties;
 pub mod jurisdiction;
 pub mod outline;
