@@ -196,42 +196,35 @@ fn advance_all_portable<const SINGLE: bool>(
                 (cfg.deposition_layer_m, below[l])
             };
             // A particle that has left the domain deposits nothing (its loss would be booked in
-            // the edge cell and counted as deposited rather than exited).
-            if inside && loss.any_dry() && time_in > 0.0 {
-                for k in 0..MAX_CLASSES {
-                    let vd = loss.dry_velocity_m_s[k];
-                    if vd > 0.0 && p.mass[k] > 0.0 {
-                        let before = p.mass[k];
-                        p.mass[k] = before * exp_neg_poly(-vd * time_in / depth);
-                        let after = p.mass[k];
-                        report(
-                            &mut pending[l],
-                            loss_cells,
-                            meander.is_some(),
-                            slot[l],
-                            Loss {
-                                kind: LossKind::Dry,
-                                source: p.source,
-                                release_time_s: p.pos[3],
-                                x_m,
-                                y_m,
-                                class: k,
-                                before,
-                                after,
-                            },
-                            on_loss,
-                        );
-                    }
+            // the edge cell and counted as deposited rather than exited). Rain falls through the
+            // whole column below its cloud, above the mixing height as well (FLEXPART's
+            // below-cloud scavenging; the cloud base is not known here). Each class loses
+            // e^(−rate·time/depth) of its share: dry v_d over its time in the layer of depth δ,
+            // wet Λ over the step (depth 1, an exact division).
+            let takes = [
+                (
+                    LossKind::Dry,
+                    inside && loss.any_dry() && time_in > 0.0,
+                    loss.dry_velocity_m_s,
+                    time_in,
+                    depth,
+                ),
+                (
+                    LossKind::Wet,
+                    inside && wet_anywhere && loss.any_wet(),
+                    loss.washout_per_s,
+                    dt[l],
+                    1.0,
+                ),
+            ];
+            for (kind, on, rates, time, depth) in takes {
+                if !on {
+                    continue;
                 }
-            }
-            // Rain falls through the whole column below its cloud, above the mixing height as
-            // well (FLEXPART's below-cloud scavenging; the cloud base is not known here).
-            if inside && wet_anywhere && loss.any_wet() {
-                for k in 0..MAX_CLASSES {
-                    let lambda = loss.washout_per_s[k];
-                    if lambda > 0.0 && p.mass[k] > 0.0 {
+                for (k, &rate) in rates.iter().enumerate() {
+                    if rate > 0.0 && p.mass[k] > 0.0 {
                         let before = p.mass[k];
-                        p.mass[k] = before * exp_neg_poly(-lambda * dt[l]);
+                        p.mass[k] = before * exp_neg_poly(-rate * time / depth);
                         let after = p.mass[k];
                         report(
                             &mut pending[l],
@@ -239,7 +232,7 @@ fn advance_all_portable<const SINGLE: bool>(
                             meander.is_some(),
                             slot[l],
                             Loss {
-                                kind: LossKind::Wet,
+                                kind,
                                 source: p.source,
                                 release_time_s: p.pos[3],
                                 x_m,
