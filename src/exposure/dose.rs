@@ -270,13 +270,20 @@ pub const EQUILIBRIUM_PARENT_FACTOR: f64 = 100.0;
 /// Sr-90, La-140 of Ba-140) grow in: a core releases their elements in other fractions, and
 /// they would take days to regrow.
 pub fn daughter_ratio(lambda_p_per_s: f64, lambda_d_per_s: f64, branching: f64, age_s: f64) -> f64 {
+    equilibrium_ratio(lambda_p_per_s, lambda_d_per_s, branching)
+        .unwrap_or_else(|| ingrowth_ratio(lambda_p_per_s, lambda_d_per_s, branching, age_s))
+}
+
+/// The ratio b·λd/(λd − λp) at which a daughter rides with its parent from the release on, for
+/// a daughter [`daughter_ratio`] carries in equilibrium (at most
+/// [`EQUILIBRIUM_DAUGHTER_MAX_HALF_LIFE_S`], under a parent [`EQUILIBRIUM_PARENT_FACTOR`] times
+/// longer-lived); `None` for one that grows in. A scenario that also releases such a daughter
+/// beside its parent has it folded into the parent's (`scenario::validate::daughters`).
+pub fn equilibrium_ratio(lambda_p_per_s: f64, lambda_d_per_s: f64, branching: f64) -> Option<f64> {
     let ln2 = std::f64::consts::LN_2;
     let short = lambda_d_per_s * EQUILIBRIUM_DAUGHTER_MAX_HALF_LIFE_S >= ln2;
-    if short && lambda_d_per_s >= EQUILIBRIUM_PARENT_FACTOR * lambda_p_per_s {
-        branching * lambda_d_per_s / (lambda_d_per_s - lambda_p_per_s)
-    } else {
-        ingrowth_ratio(lambda_p_per_s, lambda_d_per_s, branching, age_s)
-    }
+    (short && lambda_d_per_s >= EQUILIBRIUM_PARENT_FACTOR * lambda_p_per_s)
+        .then(|| branching * lambda_d_per_s / (lambda_d_per_s - lambda_p_per_s))
 }
 
 /// Adds the dose of one nuclide's fields to `dose` (layer `layer` is the breathing layer).

@@ -1,5 +1,6 @@
 //! Validation of `[[source]]` tables and their releases.
 
+use super::daughters::fold_equilibrium_daughters;
 use super::inventory::{inventory_releases, MAX_RATE_BQ_S, MAX_RELEASE_DURATION_S};
 use super::*;
 use crate::substance::{ChemicalName, Library};
@@ -158,11 +159,18 @@ pub(super) fn source(
             "at least one released substance or nuclide",
         ),
         Some(items) => {
-            for (j, item) in items.into_iter().enumerate() {
-                let path = match &item.nuclide {
-                    Some(n) if j >= written => format!("source[{i}].inventory.{n}"),
-                    _ => format!("source[{i}].release[{j}]"),
-                };
+            let named = items
+                .into_iter()
+                .enumerate()
+                .map(|(j, item)| {
+                    let path = match &item.nuclide {
+                        Some(n) if j >= written => format!("source[{i}].inventory.{n}"),
+                        _ => format!("source[{i}].release[{j}]"),
+                    };
+                    (path, item)
+                })
+                .collect();
+            for (path, item) in fold_equilibrium_daughters(named, library, p) {
                 if let Some(r) = release(item, &path, library, species, p) {
                     releases.push(r);
                 }
