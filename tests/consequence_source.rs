@@ -490,3 +490,73 @@ fn a_daughter_carried_in_equilibrium_with_its_parent_is_not_released_twice() {
     assert_eq!(rate_of(&kr, "Rb-88"), Some(1e12));
     assert!(kr.warnings.iter().all(|w| !w.contains("equilibrium")));
 }
+
+/// An inventory of Te-132 alone still releases I-132: a core at saturation holds each daughter
+/// at least at the rate its parent decays into it (b·A_p), from which it decays and grows in
+/// after shutdown. Checked against Bateman's solution summed over the release by the midpoint
+/// rule, an hour after shutdown, when the daughter held at shutdown is most of it (e^{−λd t} = 0.74).
+#[test]
+fn a_daughter_the_inventory_leaves_out_is_held_at_its_parents_decay_rate_at_shutdown() {
+    let lib = Library::embedded();
+    let phases = vec![ReleasePhase::GapRelease, ReleasePhase::EarlyInVessel];
+    let (a_te, t_sd, dur) = (2.78e18, 3600.0, 1800.0);
+    let r = release_rates(
+        &ReleaseTerm::ReactorInventory {
+            inventory_bq: vec![("Te-132".into(), a_te)],
+            phases: phases.clone(),
+            time_since_shutdown_s: t_sd,
+            release_duration_s: dur,
+            iodine_forms: IodineForms::regulatory_guide_1_183(),
+        },
+        lib,
+    )
+    .unwrap();
+    let lp = std::f64::consts::LN_2 / 276_826.0;
+    let ld = std::f64::consts::LN_2 / 8262.0;
+    let a_i = |t: f64| {
+        a_te * (-ld * t).exp() + ld * a_te * ((-lp * t).exp() - (-ld * t).exp()) / (ld - lp)
+    };
+    let n = 20_000;
+    let mean: f64 = (0..n)
+        .map(|k| a_i(t_sd + (k as f64 + 0.5) * dur / n as f64))
+        .sum::<f64>()
+        / n as f64;
+    let want = release_fraction("I", &phases).unwrap() * mean / dur;
+    let i132 = all_forms_bq_s(&r, "I-132");
+    assert!(((i132 - want) / want).abs() < 1e-6, "{i132} vs {want}");
+    // Taken as none at shutdown, it would lose the decaying rest of b·A_p.
+    let held = a_te * (-ld * t_sd).exp() * (1.0 - (-ld * dur).exp()) / (ld * dur);
+    let grown_only = want - release_fraction("I", &phases).unwrap() * held / dur;
+    assert!(i132 / grown_only > 2.5, "{}", i132 / grown_only);
+    // Ba-137m, carried with Cs-137 in the dose, is not added; Y-90 of Sr-90 is.
+    let r = release_rates(
+        &ReleaseTerm::ReactorInventory {
+            inventory_bq: vec![("Cs-137".into(), 1e17), ("Sr-90".into(), 1e17)],
+            phases,
+            time_since_shutdown_s: t_sd,
+            release_duration_s: dur,
+            iodine_forms: IodineForms::regulatory_guide_1_183(),
+        },
+        lib,
+    )
+    .unwrap();
+    let names: Vec<&str> = r.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Cs-137", "Sr-90", "Y-90"]);
+    // The scenario names what it added.
+    let s = plume::Scenario::parse(
+        &inventory_scenario(
+            r#"{ reactor = "candu6_estimate", phases = ["gap_release"], time_since_shutdown_s = 3600 }"#,
+        ),
+        std::path::Path::new("inv.toml"),
+    )
+    .unwrap();
+    let said = s
+        .warnings
+        .iter()
+        .find(|w| w.contains("not in the inventory"))
+        .unwrap_or_else(|| panic!("{:?}", s.warnings));
+    for d in ["Rb-88", "Xe-133m", "Xe-135", "Xe-135m"] {
+        assert!(said.contains(d), "{said}");
+        assert!(s.species.iter().any(|x| x.name == d), "{d}");
+    }
+}

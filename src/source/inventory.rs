@@ -2,7 +2,9 @@
 //!
 //! Three forms: a nuclide mixture given directly in Bq/s; a reactor inventory × release
 //! fractions, decayed **from shutdown** to the release (not from the release start, a trap of
-//! codes that decay from release), with daughter ingrowth in the core by the Bateman equations,
+//! codes that decay from release), with daughter ingrowth in the core by the Bateman equations
+//! (a library daughter the inventory leaves out starts at shutdown at the rate its parents decay
+//! into it, [`unlisted_daughters`]),
 //! its iodine split into aerosol, I₂ and CH₃I species ([`crate::substance::iodine`]); and a
 //! chemical mass rate.
 //!
@@ -257,6 +259,10 @@ pub fn release_rates(
                     positive(&format!("inventory[{i}].activity_bq"), *a, true)?,
                 ));
             }
+            for (name, a0) in unlisted_daughters(inventory_bq, library) {
+                let n = library.nuclide(&name).expect("a library daughter");
+                nuclides.push((n, a0));
+            }
             let mut out = vec![];
             for &(n, a0) in &nuclides {
                 let ln = n.decay_constant_per_s();
@@ -296,6 +302,49 @@ pub fn release_rates(
             Ok(out)
         }
     }
+}
+
+/// The library daughters of an inventory's nuclides that it does not list, each with its
+/// activity at shutdown: b·A_p summed over its listed parents.
+///
+/// A core at saturation makes each daughter at least as fast as its parents decay into it, and
+/// holds it at that production rate, so b·A_p is the least a saturated core holds (its own
+/// fission yield adds to it; the embedded CANDU-6 estimate, A = Y_cum × fission rate, makes
+/// the same assumption). It is an upper bound only for a daughter burnt out by neutron capture
+/// at power (Xe-135: λ/(λ + σ_a φ), a fifth or less at a power reactor's 3·10¹³ n cm⁻² s⁻¹ and
+/// more). Daughters the dose carries in equilibrium with
+/// their parent (Ba-137m of Cs-137, [`crate::exposure::dose::equilibrium_ratio`]) are not
+/// added, nor are those whose element has no NUREG-1465 release fraction. One generation: a
+/// daughter's own daughters are not added.
+pub fn unlisted_daughters(inventory_bq: &[(String, f64)], library: &Library) -> Vec<(String, f64)> {
+    let listed: Vec<&str> = inventory_bq
+        .iter()
+        .filter_map(|(name, _)| library.nuclide(name).map(|n| n.name.as_str()))
+        .collect();
+    let mut out: Vec<(String, f64)> = vec![];
+    for (name, a) in inventory_bq {
+        let Some(p) = library.nuclide(name) else {
+            continue;
+        };
+        for d in &p.daughters {
+            let Some(dn) = library.nuclide(&d.name) else {
+                continue;
+            };
+            let (lp, ld) = (p.decay_constant_per_s(), dn.decay_constant_per_s());
+            let element = dn.name.split('-').next().unwrap_or(&dn.name);
+            if listed.contains(&dn.name.as_str())
+                || crate::exposure::dose::equilibrium_ratio(lp, ld, d.branching).is_some()
+                || release_fraction(element, &[ReleasePhase::GapRelease]).is_err()
+            {
+                continue;
+            }
+            match out.iter_mut().find(|(n, _)| *n == dn.name) {
+                Some((_, a0)) => *a0 += d.branching * a,
+                None => out.push((dn.name.clone(), d.branching * a)),
+            }
+        }
+    }
+    out
 }
 
 /// The rates of each chemical form of an iodine released at `rate_bq_s`: the particulate row
@@ -390,7 +439,46 @@ pub fn inventory_release_rates(
     release_duration_s: f64,
     library: &Library,
 ) -> Result<Vec<SpeciesRate>, SourceTermError> {
-    let inventory_bq = match (&section.reactor, &section.activities_bq) {
+    let inventory_bq = inventory_at_shutdown_bq(section, library)?;
+    if section.phases.is_empty() {
+        return Err(SourceTermError::Invalid {
+            field: "phases".into(),
+            value: "[]".into(),
+            expected: "at least one of gap_release, early_in_vessel, ex_vessel, late_in_vessel"
+                .into(),
+        });
+    }
+    // Each phase releases its fraction once: a repeated phase would release more than the core.
+    for (k, p) in section.phases.iter().enumerate() {
+        if section.phases[..k].contains(p) {
+            return Err(SourceTermError::Invalid {
+                field: format!("phases[{k}]"),
+                value: p.column().into(),
+                expected: "each release phase once (their fractions add up)".into(),
+            });
+        }
+    }
+    release_rates(
+        &ReleaseTerm::ReactorInventory {
+            inventory_bq,
+            phases: section.phases.clone(),
+            time_since_shutdown_s: section.time_since_shutdown_s,
+            release_duration_s,
+            iodine_forms: section
+                .iodine_forms
+                .unwrap_or_else(IodineForms::regulatory_guide_1_183),
+        },
+        library,
+    )
+}
+
+/// The activities at shutdown (Bq) an `inventory` table gives: the built-in reactor's, or
+/// its `activities_bq`, each checked (errors name the field within the table).
+pub fn inventory_at_shutdown_bq(
+    section: &InventorySection,
+    library: &Library,
+) -> Result<Vec<(String, f64)>, SourceTermError> {
+    Ok(match (&section.reactor, &section.activities_bq) {
         (Some(r), None) if r == "candu6_estimate" => candu6_inventory_estimate_bq()?,
         (Some(r), None) => {
             return Err(SourceTermError::Invalid {
@@ -463,35 +551,5 @@ pub fn inventory_release_rates(
                     .into(),
             })
         }
-    };
-    if section.phases.is_empty() {
-        return Err(SourceTermError::Invalid {
-            field: "phases".into(),
-            value: "[]".into(),
-            expected: "at least one of gap_release, early_in_vessel, ex_vessel, late_in_vessel"
-                .into(),
-        });
-    }
-    // Each phase releases its fraction once: a repeated phase would release more than the core.
-    for (k, p) in section.phases.iter().enumerate() {
-        if section.phases[..k].contains(p) {
-            return Err(SourceTermError::Invalid {
-                field: format!("phases[{k}]"),
-                value: p.column().into(),
-                expected: "each release phase once (their fractions add up)".into(),
-            });
-        }
-    }
-    release_rates(
-        &ReleaseTerm::ReactorInventory {
-            inventory_bq,
-            phases: section.phases.clone(),
-            time_since_shutdown_s: section.time_since_shutdown_s,
-            release_duration_s,
-            iodine_forms: section
-                .iodine_forms
-                .unwrap_or_else(IodineForms::regulatory_guide_1_183),
-        },
-        library,
-    )
+    })
 }

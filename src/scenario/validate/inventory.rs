@@ -136,6 +136,7 @@ pub(super) fn inventory_releases(
         }
     };
     iodine_form_warnings(inv, &rates, library, &at("inventory"), &mut p.warnings);
+    unlisted_daughter_warning(inv, library, &at("inventory"), &mut p.warnings);
     Some(
         rates
             .into_iter()
@@ -146,6 +147,36 @@ pub(super) fn inventory_releases(
             })
             .collect(),
     )
+}
+
+/// The library daughters an inventory leaves out, which the core is taken to hold at shutdown
+/// at the rate their listed parents decay into them
+/// ([`crate::source::inventory::unlisted_daughters`]).
+fn unlisted_daughter_warning(
+    inv: &InventorySection,
+    library: &Library,
+    field: &str,
+    warnings: &mut Vec<String>,
+) {
+    use crate::source::inventory::{inventory_at_shutdown_bq, unlisted_daughters};
+    let Ok(inventory) = inventory_at_shutdown_bq(inv, library) else {
+        return;
+    };
+    let added: Vec<String> = unlisted_daughters(&inventory, library)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    if !added.is_empty() {
+        warnings.push(format!(
+            "{field}: {} {} not in the inventory: each is taken to be in the core at shutdown at \
+             the rate its listed parents decay into it (b·A_p, the least a core at saturation \
+             holds; its own fission yield would add to it, and Xe-135's burn-out by neutron \
+             capture at power leaves a fifth of it or less), then decayed and grown in from \
+             there; give its activity in activities_bq to set it",
+            added.join(", "),
+            if added.len() == 1 { "is" } else { "are" },
+        ));
+    }
 }
 
 /// What a user should know of an inventory's iodine forms: the default split and where it holds,
