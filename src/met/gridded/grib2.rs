@@ -38,98 +38,7 @@ use crate::geo::TransverseMercator;
 use crate::met::error::{MetError, MetWarning};
 use crate::met::file_kind::{sniff, FileKind};
 
-/// The quantity a message holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Role {
-    U,
-    V,
-    W,
-    Temperature,
-    MixingHeight,
-    FrictionVelocity,
-    HeatFlux,
-    Precipitation,
-}
-
-impl Role {
-    fn of(discipline: u8, category: u8, number: u8, centre: u16) -> Option<Role> {
-        match (discipline, category, number) {
-            (0, 2, 2) => Some(Role::U),
-            (0, 2, 3) => Some(Role::V),
-            (0, 2, 9) => Some(Role::W),
-            (0, 0, 0) => Some(Role::Temperature),
-            (0, 3, 18) => Some(Role::MixingHeight),
-            // NCEP's local HPBL (GFS, NAM, HRRR), before WMO added 3/18.
-            (0, 3, 196) if centre == NCEP_CENTRE => Some(Role::MixingHeight),
-            (0, 2, 30) => Some(Role::FrictionVelocity),
-            (0, 0, 11) => Some(Role::HeatFlux),
-            (0, 1, 7) => Some(Role::Precipitation),
-            _ => None,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Role::U => "u-component of wind (0/2/2)",
-            Role::V => "v-component of wind (0/2/3)",
-            Role::W => "geometric vertical velocity (0/2/9)",
-            Role::Temperature => "temperature (0/0/0)",
-            Role::MixingHeight => "planetary boundary layer height (0/3/18)",
-            Role::FrictionVelocity => "friction velocity (0/2/30)",
-            Role::HeatFlux => "sensible heat net flux (0/0/11)",
-            Role::Precipitation => "precipitation rate (0/1/7)",
-        }
-    }
-}
-
-/// One message's place: its index in the file, role, height (m, 103 levels) and valid time.
-struct Entry {
-    index: usize,
-    role: Role,
-    height_m: Option<f64>,
-    valid: DateTime<Utc>,
-}
-
-/// The octet of section 4 where the end of the overall time interval begins in the statistically
-/// processed product templates: 4.8 (35), 4.11 (38, after three octets of ensemble
-/// information), 4.12 (37, after two); `None` for other templates.
-fn interval_end_octet(template: u16) -> Option<usize> {
-    match template {
-        8 => Some(35),
-        11 => Some(38),
-        12 => Some(37),
-        _ => None,
-    }
-}
-
-/// For a statistically processed product, the end of its overall time interval (year in two
-/// octets, then month, day, hour, minute, second) and its statistical process (code table
-/// 4.10: 0 average, 1 accumulation, …), twelve octets further on. `payload` is section 4 from
-/// its octet 6 on, as the crate holds it.
-fn statistical_interval(template: u16, payload: &[u8]) -> Option<(DateTime<Utc>, u8)> {
-    use chrono::TimeZone;
-    let o = interval_end_octet(template)? - 6;
-    let b = |k: usize| payload.get(o + k).copied();
-    let year = u16::from_be_bytes([b(0)?, b(1)?]);
-    let end = Utc
-        .with_ymd_and_hms(
-            i32::from(year),
-            u32::from(b(2)?),
-            u32::from(b(3)?),
-            u32::from(b(4)?),
-            u32::from(b(5)?),
-            u32::from(b(6)?),
-        )
-        .single()?;
-    Some((end, b(12)?))
-}
-
-/// WMO code of the European Centre for Medium-Range Weather Forecasts (common code table C-11),
-/// which writes the surface fluxes positive downward.
-const ECMWF_CENTRE: u16 = 98;
-/// WMO originating centre of NCEP (code table C-11), whose local parameter 0/3/196 is the
-/// planetary boundary layer height (NCEP GRIB2 table 4.2-0-3, HPBL).
-const NCEP_CENTRE: u16 = 7;
+use super::grib2_index::{index_messages, Entry, Grib2File, MessageIndex, Role, ECMWF_CENTRE};
 
 /// Reads the subdomain covering `region` (the run's output domain, grown by
 /// [`GriddedOptions::margin_m`]) and the times covering `[0, run_s]` of a GRIB2 file; a region
@@ -177,87 +86,12 @@ pub fn read(
     };
 
     // Pass 1: what is where.
-    let mut entries = vec![];
-    let mut accumulated_precipitation = false;
-    let mut shape = None;
-    let mut grid_kind = None;
-    for (n, (_, msg)) in grib2.iter().enumerate() {
-        let discipline = msg.indicator().discipline;
-        let prod = msg.prod_def();
-        let (Some(cat), Some(num)) = (prod.parameter_category(), prod.parameter_number()) else {
-            continue;
-        };
-        let centre = msg.identification().centre_id();
-        if (discipline, cat, num) == (0, 1, 8) {
-            accumulated_precipitation = true;
-        }
-        let Some(role) = Role::of(discipline, cat, num, centre) else {
-            continue;
-        };
-        let template = msg.grid_def().grid_tmpl_num();
-        let values = grib::GridDefinitionTemplateValues::try_from(msg.grid_def()).map_err(|e| {
-            MetError::Invalid {
-                file: file.clone(),
-                variable: role.name().into(),
-                problem: format!(
-                    "grid definition template 3.{template} cannot be read ({e}): expected a latitude/longitude, rotated latitude/longitude, Mercator, polar stereographic, Lambert conformal or Gaussian grid"
-                ),
-            }
-        })?;
-        let relative = grid_relative_winds(&values).ok_or_else(|| MetError::Invalid {
-            file: file.clone(),
-            variable: role.name().into(),
-            problem: format!(
-                "grid definition template 3.{template}: the reader cannot tell whether its winds are relative to the grid"
-            ),
-        })?;
-        let relative = relative.then(|| scans_negatively_for_i(&values));
-        if *grid_kind.get_or_insert((template, relative)) != (template, relative) {
-            return Err(MetError::Invalid {
-                file,
-                variable: role.name().into(),
-                problem: format!("message {n} uses grid template 3.{template}: expected every message on the first message's grid"),
-            });
-        }
-        let s = msg
-            .grid_shape()
-            .map_err(|e| fmt(format!("message {n}: {e}")))?;
-        if *shape.get_or_insert(s) != s {
-            return Err(MetError::Invalid {
-                file,
-                variable: role.name().into(),
-                problem: format!("message {n} has a {s:?} grid: expected every message on the first message's {:?} grid", shape.unwrap_or(s)),
-            });
-        }
-        let height_m = prod
-            .fixed_surfaces()
-            .filter(|(first, _)| first.surface_type == 103)
-            .map(|(first, _)| first.value());
-        let payload: Vec<u8> = prod.iter().copied().collect();
-        let statistics = statistical_interval(prod.prod_tmpl_num(), &payload);
-        if role == Role::HeatFlux && statistics.is_some_and(|(_, process)| process == 1) {
-            return Err(MetError::Invalid {
-                file,
-                variable: role.name().into(),
-                problem: format!(
-                    "message {n} is an accumulated heat flux (J m-2): expected an instantaneous or averaged flux in W m-2"
-                ),
-            });
-        }
-        let valid = match statistics {
-            Some((end, _)) => end,
-            None => msg
-                .temporal_info()
-                .forecast_time_target
-                .ok_or_else(|| fmt(format!("message {n} ({}) has no valid time", role.name())))?,
-        };
-        entries.push(Entry {
-            index: n,
-            role,
-            height_m,
-            valid,
-        });
-    }
+    let MessageIndex {
+        entries,
+        shape,
+        grid_kind,
+        accumulated_precipitation,
+    } = index_messages(&grib2, &file)?;
     let (ni, nj) = shape.ok_or_else(|| {
         missing(
             Role::U.name().into(),
@@ -299,54 +133,7 @@ pub fn read(
     // Grid coordinates from the first message's latitudes/longitudes.
     // `relative`: Some(i runs towards −x) for winds relative to the grid, None otherwise.
     let (template, relative) = grid_kind.unwrap_or((0, None));
-    let first = entries[0].index;
-    let (lat2, lon2) = {
-        let (_, msg) = grib2
-            .iter()
-            .nth(first)
-            .ok_or_else(|| fmt("message vanished".into()))?;
-        let ij: Vec<(usize, usize)> = msg
-            .ij()
-            .map_err(|e| fmt(format!("message {first}: {}", plain(&e))))?
-            .collect();
-        let ll: Vec<(f64, f64)> = msg
-            .latlons()
-            .map_err(|e| fmt(format!("message {first}: {}", plain(&e))))?
-            .collect();
-        let centre_lon = engine.origin().lon;
-        let mut lat = vec![f64::NAN; ni * nj];
-        let mut lon = vec![f64::NAN; ni * nj];
-        for (&(i, j), &(la, lo)) in ij.iter().zip(&ll) {
-            if i < ni && j < nj {
-                lat[j * ni + i] = la;
-                lon[j * ni + i] =
-                    ((lo - centre_lon + 540.0).rem_euclid(360.0) - 180.0) + centre_lon;
-            }
-        }
-        if lat.iter().chain(&lon).any(|v| !v.is_finite()) {
-            return Err(fmt(format!(
-                "grid template 3.{template}: the grid points' latitudes/longitudes do not cover the {ni} × {nj} grid"
-            )));
-        }
-        (lat, lon)
-    };
-    let grid = if template == 0 {
-        // A row of a global grid spans every longitude: kept continuous, not folded around
-        // the centre.
-        let mut lon_deg = lon2[..ni].to_vec();
-        unwrap_longitudes(&mut lon_deg);
-        HorizontalGrid::LatLon {
-            lat_deg: (0..nj).map(|j| lat2[j * ni]).collect(),
-            lon_deg,
-        }
-    } else {
-        HorizontalGrid::Curvilinear {
-            nx: ni,
-            ny: nj,
-            lat_deg: lat2,
-            lon_deg: lon2,
-        }
-    };
+    let grid = node_grid(&grib2, entries[0].index, (ni, nj), template, engine, &file)?;
     let (map, (i0, i1), (j0, j1)) = locate_region(
         &file,
         &grid,
@@ -357,7 +144,6 @@ pub fn read(
         &mut warnings,
     )?;
     let (nx, ny, nz, nt) = (i1 - i0 + 1, j1 - j0 + 1, heights.len(), times.len());
-    let n2 = nx * ny;
     // Winds relative to the grid turn by the angle of the grid's i axis in the local frame;
     // winds relative to true east/north by the meridian convergence.
     let convergence_rad: Vec<f64> = (j0..=j1)
@@ -374,76 +160,16 @@ pub fn read(
         })
         .collect();
 
-    // Which message fills which slot.
-    let time_index: BTreeMap<DateTime<Utc>, usize> =
-        times.iter().enumerate().map(|(k, t)| (*t, k)).collect();
-    let mut wanted: BTreeMap<usize, (Role, usize, usize)> = BTreeMap::new();
-    let mut temperature_height: BTreeMap<usize, f64> = BTreeMap::new();
-    for e in &entries {
-        let Some(&t) = time_index.get(&e.valid) else {
-            continue;
-        };
-        let k = match e.role {
-            Role::U | Role::V | Role::W => match e
-                .height_m
-                .and_then(|h| heights.iter().position(|&z| z == h))
-            {
-                Some(k) => k,
-                None => continue,
-            },
-            Role::Temperature => {
-                // The lowest height-above-ground temperature of each time; a temperature on
-                // any other level (a pressure level, the skin) is not the air near the ground.
-                let Some(h) = e.height_m else {
-                    continue;
-                };
-                match temperature_height.get(&t) {
-                    Some(&best) if best <= h => continue,
-                    _ => {
-                        wanted.retain(|_, v| !(v.0 == Role::Temperature && v.1 == t));
-                        temperature_height.insert(t, h);
-                    }
-                }
-                0
-            }
-            _ => 0,
-        };
-        wanted.insert(e.index, (e.role, t, k));
-    }
+    let wanted = slots(&entries, times, &heights);
 
     // Pass 2: decode the wanted messages into the subdomain.
-    let mut fields: BTreeMap<Role, Vec<f64>> = BTreeMap::new();
-    let mut filled: BTreeMap<(Role, usize, usize), bool> = BTreeMap::new();
-    for (n, (_, msg)) in grib2.iter().enumerate() {
-        let Some(&(role, t, k)) = wanted.get(&n) else {
-            continue;
-        };
-        let ij: Vec<(usize, usize)> = msg
-            .ij()
-            .map_err(|e| fmt(format!("message {n}: {}", plain(&e))))?
-            .collect();
-        // ECMWF's fluxes are positive downward; the reader's upward.
-        let sign = if role == Role::HeatFlux && msg.identification().centre_id() == ECMWF_CENTRE {
-            -1.0
-        } else {
-            1.0
-        };
-        let decoder = grib::Grib2SubmessageDecoder::from(msg)
-            .map_err(|e| fmt(format!("message {n} ({}): {}", role.name(), plain(&e))))?;
-        let values = decoder
-            .dispatch()
-            .map_err(|e| fmt(format!("message {n} ({}): {}", role.name(), plain(&e))))?;
-        let layers = matches!(role, Role::U | Role::V | Role::W);
-        let len = if layers { nt * nz * n2 } else { nt * n2 };
-        let out = fields.entry(role).or_insert_with(|| vec![f64::NAN; len]);
-        let base = if layers { (t * nz + k) * n2 } else { t * n2 };
-        for (&(i, j), value) in ij.iter().zip(values) {
-            if (i0..=i1).contains(&i) && (j0..=j1).contains(&j) {
-                out[base + (j - j0) * nx + (i - i0)] = sign * value as f64;
-            }
-        }
-        filled.insert((role, t, k), true);
-    }
+    let sub = Subdomain {
+        i: i0..=i1,
+        j: j0..=j1,
+        nt,
+        nz,
+    };
+    let (fields, filled) = decode(&grib2, &wanted, &sub, &file)?;
     let take = |role: Role, levels: usize| -> Result<Vec<f64>, MetError> {
         for (t, time) in times.iter().enumerate() {
             for (k, height) in heights.iter().enumerate().take(levels) {
@@ -514,6 +240,182 @@ pub fn read(
     Ok((met, warnings))
 }
 
+/// The grid of the file's messages, from the latitude/longitude of every node of message
+/// `first` (`shape` is (ni, nj)): a regular latitude/longitude grid (template 3.0) as its
+/// axes, any other as the nodes' coordinates, longitudes kept within 180° of the run's centre.
+fn node_grid(
+    grib2: &Grib2File,
+    first: usize,
+    (ni, nj): (usize, usize),
+    template: u16,
+    engine: &TransverseMercator,
+    file: &Path,
+) -> Result<HorizontalGrid, MetError> {
+    let fmt = |detail: String| MetError::Format {
+        file: file.to_path_buf(),
+        detail,
+    };
+    let (lat2, lon2) = {
+        let (_, msg) = grib2
+            .iter()
+            .nth(first)
+            .ok_or_else(|| fmt("message vanished".into()))?;
+        let ij: Vec<(usize, usize)> = msg
+            .ij()
+            .map_err(|e| fmt(format!("message {first}: {}", plain(&e))))?
+            .collect();
+        let ll: Vec<(f64, f64)> = msg
+            .latlons()
+            .map_err(|e| fmt(format!("message {first}: {}", plain(&e))))?
+            .collect();
+        let centre_lon = engine.origin().lon;
+        let mut lat = vec![f64::NAN; ni * nj];
+        let mut lon = vec![f64::NAN; ni * nj];
+        for (&(i, j), &(la, lo)) in ij.iter().zip(&ll) {
+            if i < ni && j < nj {
+                lat[j * ni + i] = la;
+                lon[j * ni + i] =
+                    ((lo - centre_lon + 540.0).rem_euclid(360.0) - 180.0) + centre_lon;
+            }
+        }
+        if lat.iter().chain(&lon).any(|v| !v.is_finite()) {
+            return Err(fmt(format!(
+                "grid template 3.{template}: the grid points' latitudes/longitudes do not cover the {ni} × {nj} grid"
+            )));
+        }
+        (lat, lon)
+    };
+    Ok(if template == 0 {
+        // A row of a global grid spans every longitude: kept continuous, not folded around
+        // the centre.
+        let mut lon_deg = lon2[..ni].to_vec();
+        unwrap_longitudes(&mut lon_deg);
+        HorizontalGrid::LatLon {
+            lat_deg: (0..nj).map(|j| lat2[j * ni]).collect(),
+            lon_deg,
+        }
+    } else {
+        HorizontalGrid::Curvilinear {
+            nx: ni,
+            ny: nj,
+            lat_deg: lat2,
+            lon_deg: lon2,
+        }
+    })
+}
+
+/// Which message fills which slot: message index → (quantity, time index, level index) for
+/// the run's `times`; winds on each of `heights`, temperature at the lowest height above
+/// ground of each time, the single-level fields at level 0.
+fn slots(
+    entries: &[Entry],
+    times: &[DateTime<Utc>],
+    heights: &[f64],
+) -> BTreeMap<usize, (Role, usize, usize)> {
+    let time_index: BTreeMap<DateTime<Utc>, usize> =
+        times.iter().enumerate().map(|(k, t)| (*t, k)).collect();
+    let mut wanted: BTreeMap<usize, (Role, usize, usize)> = BTreeMap::new();
+    let mut temperature_height: BTreeMap<usize, f64> = BTreeMap::new();
+    for e in entries {
+        let Some(&t) = time_index.get(&e.valid) else {
+            continue;
+        };
+        let k = match e.role {
+            Role::U | Role::V | Role::W => match e
+                .height_m
+                .and_then(|h| heights.iter().position(|&z| z == h))
+            {
+                Some(k) => k,
+                None => continue,
+            },
+            Role::Temperature => {
+                // The lowest height-above-ground temperature of each time; a temperature on
+                // any other level (a pressure level, the skin) is not the air near the ground.
+                let Some(h) = e.height_m else {
+                    continue;
+                };
+                match temperature_height.get(&t) {
+                    Some(&best) if best <= h => continue,
+                    _ => {
+                        wanted.retain(|_, v| !(v.0 == Role::Temperature && v.1 == t));
+                        temperature_height.insert(t, h);
+                    }
+                }
+                0
+            }
+            _ => 0,
+        };
+        wanted.insert(e.index, (e.role, t, k));
+    }
+    wanted
+}
+
+/// The part of the file's grid the run reads: nodes `i` × `j`, `nt` times, `nz` wind levels.
+struct Subdomain {
+    i: std::ops::RangeInclusive<usize>,
+    j: std::ops::RangeInclusive<usize>,
+    nt: usize,
+    nz: usize,
+}
+
+/// Each quantity's values over the subdomain (winds time × level × row × column, the rest time
+/// × row × column; NaN where no message gave one), and which (quantity, time, level) slots a
+/// message filled.
+type Decoded = (
+    BTreeMap<Role, Vec<f64>>,
+    BTreeMap<(Role, usize, usize), bool>,
+);
+
+/// Decodes the `wanted` messages into the subdomain; ECMWF's downward heat fluxes are turned
+/// upward.
+fn decode(
+    grib2: &Grib2File,
+    wanted: &BTreeMap<usize, (Role, usize, usize)>,
+    sub: &Subdomain,
+    file: &Path,
+) -> Result<Decoded, MetError> {
+    let fmt = |detail: String| MetError::Format {
+        file: file.to_path_buf(),
+        detail,
+    };
+    let (i0, i1, j0, j1) = (*sub.i.start(), *sub.i.end(), *sub.j.start(), *sub.j.end());
+    let (nt, nz) = (sub.nt, sub.nz);
+    let (nx, n2) = (i1 - i0 + 1, (i1 - i0 + 1) * (j1 - j0 + 1));
+    let mut fields: BTreeMap<Role, Vec<f64>> = BTreeMap::new();
+    let mut filled: BTreeMap<(Role, usize, usize), bool> = BTreeMap::new();
+    for (n, (_, msg)) in grib2.iter().enumerate() {
+        let Some(&(role, t, k)) = wanted.get(&n) else {
+            continue;
+        };
+        let ij: Vec<(usize, usize)> = msg
+            .ij()
+            .map_err(|e| fmt(format!("message {n}: {}", plain(&e))))?
+            .collect();
+        // ECMWF's fluxes are positive downward; the reader's upward.
+        let sign = if role == Role::HeatFlux && msg.identification().centre_id() == ECMWF_CENTRE {
+            -1.0
+        } else {
+            1.0
+        };
+        let decoder = grib::Grib2SubmessageDecoder::from(msg)
+            .map_err(|e| fmt(format!("message {n} ({}): {}", role.name(), plain(&e))))?;
+        let values = decoder
+            .dispatch()
+            .map_err(|e| fmt(format!("message {n} ({}): {}", role.name(), plain(&e))))?;
+        let layers = matches!(role, Role::U | Role::V | Role::W);
+        let len = if layers { nt * nz * n2 } else { nt * n2 };
+        let out = fields.entry(role).or_insert_with(|| vec![f64::NAN; len]);
+        let base = if layers { (t * nz + k) * n2 } else { t * n2 };
+        for (&(i, j), value) in ij.iter().zip(values) {
+            if (i0..=i1).contains(&i) && (j0..=j1).contains(&j) {
+                out[base + (j - j0) * nx + (i - i0)] = sign * value as f64;
+            }
+        }
+        filled.insert((role, t, k), true);
+    }
+    Ok((fields, filled))
+}
+
 /// The angle (rad, in [−π, π)) by which winds relative to the grid turn into the local frame,
 /// for nodes i → i + 1 that step at `step_angle_rad` (east of the local x axis, anticlockwise):
 /// the grid's +x axis is that step, or its reverse where i runs towards −x (`negative_i`), since
@@ -522,40 +424,6 @@ fn grid_wind_turn_rad(step_angle_rad: f64, negative_i: bool) -> f64 {
     use std::f64::consts::{PI, TAU};
     let along = step_angle_rad + if negative_i { PI } else { 0.0 };
     (-along + PI).rem_euclid(TAU) - PI
-}
-
-/// Whether the grid's i index runs towards −x (scanning mode flag bit 1, code table 3.4): its
-/// nodes i and i + 1 then step along −x, while grid-relative winds are still along +x.
-fn scans_negatively_for_i(values: &grib::GridDefinitionTemplateValues) -> bool {
-    use grib::GridDefinitionTemplateValues as T;
-    let mode = match values {
-        T::Template0(t) => &t.lat_lon.scanning_mode,
-        T::Template1(t) => &t.lat_lon.scanning_mode,
-        T::Template10(t) => &t.scanning_mode,
-        T::Template20(t) => &t.scanning_mode,
-        T::Template30(t) => &t.scanning_mode,
-        T::Template40(t) => &t.gaussian.scanning_mode,
-        T::Template41(t) => &t.gaussian.scanning_mode,
-        _ => return false,
-    };
-    !mode.scans_positively_for_i()
-}
-
-/// Whether u and v are relative to the grid's axes (flag table 3.3, bit 5) rather than to
-/// true east and north; `None` for a template whose flags the reader does not know.
-fn grid_relative_winds(values: &grib::GridDefinitionTemplateValues) -> Option<bool> {
-    use grib::GridDefinitionTemplateValues as T;
-    let flags = match values {
-        T::Template0(t) => t.lat_lon.grid.resolution_and_component_flags.0,
-        T::Template1(t) => t.lat_lon.grid.resolution_and_component_flags.0,
-        T::Template10(t) => t.resolution_and_component_flags.0,
-        T::Template20(t) => t.resolution_and_component_flags.0,
-        T::Template30(t) => t.resolution_and_component_flags.0,
-        T::Template40(t) => t.gaussian.grid.resolution_and_component_flags.0,
-        T::Template41(t) => t.gaussian.grid.resolution_and_component_flags.0,
-        _ => return None,
-    };
-    Some(flags & 0b0000_1000 != 0)
 }
 
 /// A decoder error as one plain line: the grib crate's messages are Debug text
@@ -581,19 +449,6 @@ fn plain(e: &impl std::fmt::Display) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-
-    /// Section 4 from octet 6 with `template`, zeros, and at `end_octet` the end of the overall
-    /// time interval 2026-11-29 03:00:00 and, twelve octets on, statistical process `process`.
-    fn payload(template: u16, end_octet: usize, process: u8) -> Vec<u8> {
-        let mut p = vec![0u8; 80];
-        p[2..4].copy_from_slice(&template.to_be_bytes());
-        let o = end_octet - 6;
-        p[o..o + 2].copy_from_slice(&2026u16.to_be_bytes());
-        p[o + 2..o + 7].copy_from_slice(&[11, 29, 3, 0, 0]);
-        p[o + 12] = process;
-        p
-    }
 
     #[test]
     fn grid_relative_winds_turn_by_the_grids_x_axis_whichever_way_i_runs() {
@@ -608,24 +463,5 @@ mod tests {
         let t = grid_wind_turn_rad(-2.5, false);
         assert!((t - 2.5).abs() < 1e-12);
         assert!((-PI..PI).contains(&grid_wind_turn_rad(PI, false)));
-    }
-
-    #[test]
-    fn a_statistically_processed_message_is_valid_at_the_end_of_its_interval() {
-        let end = Utc.with_ymd_and_hms(2026, 11, 29, 3, 0, 0).unwrap();
-        // WMO templates 4.8 (octet 35), 4.11 (38) and 4.12 (37); average (0), accumulation (1).
-        for (template, octet) in [(8u16, 35usize), (11, 38), (12, 37)] {
-            for process in [0u8, 1] {
-                let p = payload(template, octet, process);
-                assert_eq!(
-                    statistical_interval(template, &p),
-                    Some((end, process)),
-                    "4.{template}"
-                );
-            }
-        }
-        // An instantaneous product has no interval; a truncated section gives none either.
-        assert_eq!(statistical_interval(0, &payload(0, 35, 0)), None);
-        assert_eq!(statistical_interval(8, &[0u8; 20]), None);
     }
 }

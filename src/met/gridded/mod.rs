@@ -41,6 +41,7 @@ pub mod cf;
 mod cf_dims;
 mod cf_vars;
 pub mod grib2;
+mod grib2_index;
 mod grib2_sections;
 mod index_map;
 mod perturb;
