@@ -27,7 +27,7 @@
 //!   the Bateman ratio at the interval's mid-time age; this is the oldest possible age, an upper
 //!   bound for daughters that grow in (Te-132 → I-132). A daughter of at most an hour's
 //!   half-life under a parent a hundred times longer-lived (Cs-137 → Ba-137m, Ru-106 → Rh-106,
-//!   Ce-144 → Pr-144) is carried at its equilibrium ratio b·λd/(λd − λp) from the release on
+//!   Ru-103 → Rh-103m) is carried at its equilibrium ratio b·λd/(λd − λp) from the release on
 //!   ([`daughter_ratio`]). Daughters of daughters are not followed; the table folds
 //!   a short-lived intermediate into its parent's branch instead (I-135 → Xe-135m → Xe-135,
 //!   `data/README.md`).

@@ -60,10 +60,10 @@ impl ReleasePhase {
 pub enum ReleaseTerm {
     /// Activity rates per nuclide (Bq/s), constant over the release.
     NuclideMixture { rates_bq_s: Vec<(String, f64)> },
-    /// A core inventory at shutdown (Bq per nuclide), the release phases whose NUREG-1465
-    /// fractions apply, the time from shutdown to the start of the release, the release
-    /// duration over which the released fraction is spread evenly, and the shares of released
-    /// iodine in each chemical form.
+    /// A core inventory at shutdown (Bq per nuclide; library daughters it leaves out are added,
+    /// [`unlisted_daughters`]), the release phases whose NUREG-1465 fractions apply, the time
+    /// from shutdown to the start of the release, the release duration over which the released
+    /// fraction is spread evenly, and the shares of released iodine in each chemical form.
     ReactorInventory {
         inventory_bq: Vec<(String, f64)>,
         phases: Vec<ReleasePhase>,
@@ -305,17 +305,20 @@ pub fn release_rates(
 }
 
 /// The library daughters of an inventory's nuclides that it does not list, each with its
-/// activity at shutdown: b·A_p summed over its listed parents.
+/// activity at shutdown: b·A_p of its parent, the largest where several are listed.
 ///
-/// A core at saturation makes each daughter at least as fast as its parents decay into it, and
-/// holds it at that production rate, so b·A_p is the least a saturated core holds (its own
-/// fission yield adds to it; the embedded CANDU-6 estimate, A = Y_cum × fission rate, makes
-/// the same assumption). It is an upper bound only for a daughter burnt out by neutron capture
-/// at power (Xe-135: λ/(λ + σ_a φ), a fifth or less at a power reactor's 3·10¹³ n cm⁻² s⁻¹ and
-/// more). Daughters the dose carries in equilibrium with
-/// their parent (Ba-137m of Cs-137, [`crate::exposure::dose::equilibrium_ratio`]) are not
-/// added, nor are those whose element has no NUREG-1465 release fraction. One generation: a
-/// daughter's own daughters are not added.
+/// A core at saturation makes each daughter as fast as its parent decays into it and holds
+/// it at that production rate, b·A_p; its own fission yield would add to it (the embedded
+/// CANDU-6 estimate, A = Y_cum × fission rate, makes the same assumption), and burn-out by
+/// neutron capture at power takes from it: Xe-135 keeps λ/(λ + σ_a φ) of it, a fifth or less
+/// at a power reactor's 3·10¹³ n cm⁻² s⁻¹ and more, so it is overstated in the first hours
+/// after shutdown. The largest parent's share is taken, not the sum: the library folds a
+/// short-lived intermediate into its parent's branch (I-135 → Xe-135 holds the path through
+/// Xe-135m), which a sum over I-135 and Xe-135m would count twice; a true second route (Xe-133
+/// of Xe-133m beside I-133's) is then missed, 3 % at most here. Daughters the dose carries in
+/// equilibrium with their parent (Ba-137m of Cs-137,
+/// [`crate::exposure::dose::equilibrium_ratio`]) are not added, nor are those whose element has
+/// no NUREG-1465 release fraction. One generation: a daughter's own daughters are not added.
 pub fn unlisted_daughters(inventory_bq: &[(String, f64)], library: &Library) -> Vec<(String, f64)> {
     let listed: Vec<&str> = inventory_bq
         .iter()
@@ -339,7 +342,7 @@ pub fn unlisted_daughters(inventory_bq: &[(String, f64)], library: &Library) -> 
                 continue;
             }
             match out.iter_mut().find(|(n, _)| *n == dn.name) {
-                Some((_, a0)) => *a0 += d.branching * a,
+                Some((_, a0)) => *a0 = a0.max(d.branching * a),
                 None => out.push((dn.name.clone(), d.branching * a)),
             }
         }

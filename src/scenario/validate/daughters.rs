@@ -1,7 +1,7 @@
 //! A short-lived daughter released beside its parent.
 //!
 //! The dose carries a daughter of at most an hour's half-life under a parent a hundred times
-//! longer-lived (Ba-137m of Cs-137, Rh-106 of Ru-106, Pr-144 of Ce-144) in equilibrium with
+//! longer-lived (in the library: Ba-137m of Cs-137, Rh-106 of Ru-106, Rh-103m of Ru-103) in equilibrium with
 //! the parent from the release on ([`crate::exposure::dose::daughter_ratio`]). Source terms
 //! such as RASCAL's list that daughter beside its parent, at that ratio; released again as a
 //! species of its own it is counted twice while the cloud is young (Ba-137m carries nearly all
@@ -26,10 +26,10 @@ pub(super) fn fold_equilibrium_daughters(
     library: &Library,
     p: &mut Problems,
 ) -> Vec<(String, ReleaseItem)> {
-    // A plain library nuclide with a valid rate; a half-life of the file's own is the user's
-    // physics, and a bad rate is reported by the release's own check.
+    // A library nuclide with a valid rate (a bad rate is reported by the release's own check).
+    // A half-life of the file's own does not matter: the dose takes the library's row by name.
     let row = |item: &ReleaseItem| -> Option<(&Nuclide, f64)> {
-        if item.substance.is_some() || item.half_life_s.is_some() {
+        if item.substance.is_some() {
             return None;
         }
         let n = library.nuclide(item.nuclide.as_deref()?.trim())?;
@@ -92,13 +92,11 @@ pub(super) fn fold_equilibrium_daughters(
             ));
         } else {
             p.warnings.push(format!(
-                "{path}: {} at {} Bq/s is more than {by} carries in equilibrium ({} Bq/s, which \
-                 the dose adds to its parent's air and ground); only the {} Bq/s beyond it is \
-                 released as {} of its own",
+                "{path}: {} at {} Bq/s is more than {by} carries in equilibrium ({taken:.3e} Bq/s \
+                 not yet set against an earlier listing, which the dose adds to its parent's air \
+                 and ground); only the {excess:.3e} Bq/s beyond it is released as {} of its own",
                 n.name,
                 fmt_num(rate),
-                fmt_num(taken),
-                fmt_num(excess),
                 n.name
             ));
             item.rate_bq_s = Some(excess);

@@ -31,10 +31,12 @@ fn round_up_3(x: f64) -> f64 {
 }
 
 /// The releases of inventory `inv` spread over `rel_duration_s` (`written_duration` when the
-/// source gave its `duration_s`, else the time to the scenario's end); `None`, with the problem
+/// source gave its `duration_s`, else the time to the scenario's end), less the daughters it
+/// leaves out that the source's `written` releases give; `None`, with the problem
 /// pushed on `p` under the source's fields (`at`), when they cannot be released.
 pub(super) fn inventory_releases(
     inv: &InventorySection,
+    written: &[ReleaseItem],
     rel_duration_s: f64,
     written_duration: bool,
     library: &Library,
@@ -136,10 +138,21 @@ pub(super) fn inventory_releases(
         }
     };
     iodine_form_warnings(inv, &rates, library, &at("inventory"), &mut p.warnings);
-    unlisted_daughter_warning(inv, library, &at("inventory"), &mut p.warnings);
+    // A daughter the inventory leaves out but the source's own releases give is theirs. An
+    // iodine's chemical forms ("I-132 elemental") are the nuclide's.
+    let nuclide = |name: &str| name.split(' ').next().unwrap_or(name).to_string();
+    let given = |name: &str| {
+        written.iter().any(|w| {
+            let n = w.nuclide.as_deref().and_then(|n| library.nuclide(n.trim()));
+            n.is_some_and(|n| nuclide(&n.name) == nuclide(name))
+        })
+    };
+    let added = unlisted_daughter_warning(inv, library, &given, &at("inventory"), &mut p.warnings);
+    let theirs = |name: &str| added.contains(&nuclide(name)) && given(name);
     Some(
         rates
             .into_iter()
+            .filter(|r| !theirs(&r.name))
             .map(|r| ReleaseItem {
                 nuclide: Some(r.name),
                 rate_bq_s: Some(r.rate_per_s),
@@ -150,33 +163,58 @@ pub(super) fn inventory_releases(
 }
 
 /// The library daughters an inventory leaves out, which the core is taken to hold at shutdown
-/// at the rate their listed parents decay into them
-/// ([`crate::source::inventory::unlisted_daughters`]).
+/// at the rate their listed parent decays into them
+/// ([`crate::source::inventory::unlisted_daughters`]), and a warning that names them and those
+/// the source's own releases give instead.
 fn unlisted_daughter_warning(
     inv: &InventorySection,
     library: &Library,
+    given: &dyn Fn(&str) -> bool,
     field: &str,
     warnings: &mut Vec<String>,
-) {
+) -> Vec<String> {
     use crate::source::inventory::{inventory_at_shutdown_bq, unlisted_daughters};
     let Ok(inventory) = inventory_at_shutdown_bq(inv, library) else {
-        return;
+        return vec![];
     };
     let added: Vec<String> = unlisted_daughters(&inventory, library)
         .into_iter()
         .map(|(name, _)| name)
         .collect();
-    if !added.is_empty() {
+    let (theirs, ours): (Vec<&String>, Vec<&String>) = added.iter().partition(|n| given(n));
+    if !ours.is_empty() {
+        let names: Vec<&str> = ours.iter().map(|n| n.as_str()).collect();
+        let xenon = if names.contains(&"Xe-135") {
+            ", while Xe-135's burn-out by neutron capture at power leaves a fifth of it or \
+             less, so it is overstated in the first hours"
+        } else {
+            ""
+        };
+        let how = if inv.activities_bq.is_some() {
+            "list it in activities_bq to set it"
+        } else {
+            "give the inventory as activities_bq with it listed to set it"
+        };
         warnings.push(format!(
             "{field}: {} {} not in the inventory: each is taken to be in the core at shutdown at \
-             the rate its listed parents decay into it (b·A_p, the least a core at saturation \
-             holds; its own fission yield would add to it, and Xe-135's burn-out by neutron \
-             capture at power leaves a fifth of it or less), then decayed and grown in from \
-             there; give its activity in activities_bq to set it",
-            added.join(", "),
-            if added.len() == 1 { "is" } else { "are" },
+             the rate its listed parent decays into it (b·A_p, what a core at saturation makes \
+             of it from that parent; its own fission yield would add to it{xenon}), then \
+             decayed and grown in from there; {how}",
+            names.join(", "),
+            if names.len() == 1 { "is" } else { "are" },
         ));
     }
+    if !theirs.is_empty() {
+        let names: Vec<&str> = theirs.iter().map(|n| n.as_str()).collect();
+        warnings.push(format!(
+            "{field}: {} {} not in the inventory but given under release: only that release \
+             of {} is made, none from the core",
+            names.join(", "),
+            if names.len() == 1 { "is" } else { "are" },
+            if names.len() == 1 { "it" } else { "them" },
+        ));
+    }
+    added
 }
 
 /// What a user should know of an inventory's iodine forms: the default split and where it holds,

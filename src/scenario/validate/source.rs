@@ -140,7 +140,8 @@ pub(super) fn source(
     let written = release_items.as_ref().map_or(0, Vec::len);
     if let Some(inv) = raw.inventory.as_ref().filter(|_| timing_known) {
         let written_duration = raw.duration_s.is_some();
-        let items = inventory_releases(inv, rel_duration_s, written_duration, library, &at, p);
+        let own = release_items.as_deref().unwrap_or(&[]);
+        let items = inventory_releases(inv, own, rel_duration_s, written_duration, library, &at, p);
         if let Some(items) = items {
             release_items.get_or_insert_with(Vec::new).extend(items);
         }
