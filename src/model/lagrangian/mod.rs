@@ -44,6 +44,7 @@
 mod account;
 pub mod advance;
 pub mod column;
+mod column_grid;
 pub mod convective;
 pub mod driver;
 pub mod loss;
