@@ -62,6 +62,7 @@ mod puff_dense;
 mod run_outputs;
 mod scenario_files;
 mod scenario_limits;
+mod scenario_sources;
 mod substance_names;
 mod weather_check;
 mod weather_damaged_files;
