@@ -101,6 +101,11 @@ impl Subdivision {
     }
 }
 
+/// The label of Canadian sea outside New Brunswick ([`CellTag::label`]).
+pub const CA_WATERS: &str = "CA (waters)";
+/// The label of US sea outside Maine.
+pub const US_WATERS: &str = "US (waters)";
+
 /// What a point or cell belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct CellTag {
@@ -110,15 +115,29 @@ pub struct CellTag {
 }
 
 impl CellTag {
-    /// A label such as "US-ME", "CA (other)" or "outside region".
+    /// A label such as "US-ME", "CA (other)", "CA (waters)" or "outside region": a country's
+    /// sea outside its state or province is its waters, not "other" land (found by review: the
+    /// summary's rows said "CA (other)" where the zone files and alerts said Canadian waters).
     pub fn label(&self) -> &'static str {
-        match (self.country, self.subdivision) {
-            (_, Some(Subdivision::Maine)) => "US-ME",
-            (_, Some(Subdivision::NewBrunswick)) => "CA-NB",
-            (Country::Us, None) => "US (other)",
-            (Country::Ca, None) => "CA (other)",
-            (Country::Unknown, None) => "outside region",
+        match (self.country, self.subdivision, self.land) {
+            (_, Some(Subdivision::Maine), _) => "US-ME",
+            (_, Some(Subdivision::NewBrunswick), _) => "CA-NB",
+            (Country::Us, None, true) => "US (other)",
+            (Country::Us, None, false) => US_WATERS,
+            (Country::Ca, None, true) => "CA (other)",
+            (Country::Ca, None, false) => CA_WATERS,
+            (Country::Unknown, None, _) => "outside region",
         }
+    }
+
+    /// The label of a town or site in this cell: its country's land, even where the cell is
+    /// sea (a harbour town's point may fall offshore of the land mask).
+    pub fn place_label(&self) -> &'static str {
+        CellTag {
+            land: true,
+            ..*self
+        }
+        .label()
     }
 
     /// Integer code for gridded output: 0 outside, 1 US, 2 CA; +10 for Maine / New Brunswick.
@@ -170,7 +189,7 @@ impl Site {
         match (self.shared, tag.subdivision) {
             (true, Some(_)) => "CA-NB/US-ME",
             (true, None) => "CA/US",
-            (false, _) => tag.label(),
+            (false, _) => tag.place_label(),
         }
     }
 }

@@ -19,7 +19,8 @@ pub const DECIDING_SHARE: f64 = 0.1;
 /// One jurisdiction's part of a zone.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JurisdictionRow {
-    /// "US-ME", "CA-NB", "US (other)", "CA (other)", "outside region".
+    /// "US-ME", "CA-NB", "US (other)", "CA (other)", "US (waters)", "CA (waters)", "outside
+    /// region".
     pub jurisdiction: &'static str,
     pub cells: usize,
     pub area_km2: f64,
@@ -164,7 +165,7 @@ fn zone_summary(
         if cell.is_none() || !town_in_zone(k) {
             continue;
         }
-        let label = town.tag.label();
+        let label = town.tag.place_label();
         let row = rows.entry(label).or_insert_with(|| JurisdictionRow {
             jurisdiction: label,
             cells: 0,
@@ -489,7 +490,7 @@ fn town_exposures(
         };
         let t = TownExposure {
             town: town.name.clone(),
-            jurisdiction: town.tag.label(),
+            jurisdiction: town.tag.place_label(),
             population: town.population,
             effective_4d_sv: dose_at(4.0 * day, Of::Effective),
             effective_7d_sv: dose_at(7.0 * day, Of::Effective),

@@ -11,7 +11,7 @@ use super::lon_lat::{alert_outline, lon_lat};
 use crate::consequence::Consequence;
 use crate::field::GridSpec;
 use crate::geo::counties::Counties;
-use crate::geo::jurisdiction::{Country, JurisdictionGrid};
+use crate::geo::jurisdiction::{Country, JurisdictionGrid, CA_WATERS, US_WATERS};
 use crate::geo::outline::CellLattice;
 use crate::geo::TransverseMercator;
 use crate::impact::criteria::{ppm_text, threshold_text};
@@ -248,11 +248,7 @@ fn parts(
                 let tag = juris.tag(i, j);
                 let inside = z.exceeded[[j, i]] && tag.country == country;
                 // A country's sea outside its state or province is named as its waters.
-                let label = match (tag.subdivision, tag.land, tag.country) {
-                    (None, false, Country::Ca) => CA_WATERS,
-                    (None, false, Country::Us) => US_WATERS,
-                    _ => tag.label(),
-                };
+                let label = tag.label();
                 if inside && !labels.contains(&label) {
                     labels.push(label);
                 }
@@ -288,12 +284,6 @@ fn parts(
         })
         .collect()
 }
-
-/// The label [`parts`] gives Canadian sea outside New Brunswick, beside the
-/// [`crate::geo::jurisdiction::CellTag`] labels.
-const CA_WATERS: &str = "CA (waters)";
-/// The label [`parts`] gives US sea outside Maine.
-const US_WATERS: &str = "US (waters)";
 
 /// English and French names of the places that jurisdiction labels of
 /// [`crate::geo::jurisdiction::CellTag`] cover in one country: "New Brunswick, Canada",

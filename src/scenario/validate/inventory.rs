@@ -31,9 +31,9 @@ fn round_up_3(x: f64) -> f64 {
 }
 
 /// The releases of inventory `inv` spread over `rel_duration_s` (`written_duration` when the
-/// source gave its `duration_s`, else the time to the scenario's end), less the daughters it
-/// leaves out that the source's `written` releases give; `None`, with the problem
-/// pushed on `p` under the source's fields (`at`), when they cannot be released.
+/// source gave its `duration_s`, else the time to the scenario's end; the source's `written`
+/// releases add to them); `None`, with the problem pushed on `p` under the source's fields
+/// (`at`), when they cannot be released.
 pub(super) fn inventory_releases(
     inv: &InventorySection,
     written: &[ReleaseItem],
@@ -138,21 +138,17 @@ pub(super) fn inventory_releases(
         }
     };
     iodine_form_warnings(inv, &rates, library, &at("inventory"), &mut p.warnings);
-    // A daughter the inventory leaves out but the source's own releases give is theirs. An
-    // iodine's chemical forms ("I-132 elemental") are the nuclide's.
-    let nuclide = |name: &str| name.split(' ').next().unwrap_or(name).to_string();
+    // A source's own release of a nuclide adds to the inventory's, an added daughter's too.
     let given = |name: &str| {
         written.iter().any(|w| {
             let n = w.nuclide.as_deref().and_then(|n| library.nuclide(n.trim()));
-            n.is_some_and(|n| nuclide(&n.name) == nuclide(name))
+            n.is_some_and(|n| n.name == name)
         })
     };
-    let added = unlisted_daughter_warning(inv, library, &given, &at("inventory"), &mut p.warnings);
-    let theirs = |name: &str| added.contains(&nuclide(name)) && given(name);
+    unlisted_daughter_warning(inv, library, &given, &at("inventory"), &mut p.warnings);
     Some(
         rates
             .into_iter()
-            .filter(|r| !theirs(&r.name))
             .map(|r| ReleaseItem {
                 nuclide: Some(r.name),
                 rate_bq_s: Some(r.rate_per_s),
@@ -162,59 +158,69 @@ pub(super) fn inventory_releases(
     )
 }
 
-/// The library daughters an inventory leaves out, which the core is taken to hold at shutdown
-/// at the rate their listed parent decays into them
-/// ([`crate::source::inventory::unlisted_daughters`]), and a warning that names them and those
-/// the source's own releases give instead.
+/// A warning naming the library daughters an inventory leaves out, which the core is taken to
+/// hold at shutdown at the rate their listed parent decays into them
+/// ([`crate::source::inventory::unlisted_daughters`]), where the release phases release their
+/// element, and those the source's own releases (`given`) add to.
 fn unlisted_daughter_warning(
     inv: &InventorySection,
     library: &Library,
     given: &dyn Fn(&str) -> bool,
     field: &str,
     warnings: &mut Vec<String>,
-) -> Vec<String> {
-    use crate::source::inventory::{inventory_at_shutdown_bq, unlisted_daughters};
-    let Ok(inventory) = inventory_at_shutdown_bq(inv, library) else {
-        return vec![];
+) {
+    use crate::source::inventory::{
+        inventory_at_shutdown_bq, release_fraction, unlisted_daughters,
     };
-    let added: Vec<String> = unlisted_daughters(&inventory, library)
+    let Ok(inventory) = inventory_at_shutdown_bq(inv, library) else {
+        return;
+    };
+    let released = |name: &str| {
+        let element = name.split('-').next().unwrap_or(name);
+        release_fraction(element, &inv.phases).is_ok_and(|f| f > 0.0)
+    };
+    let names: Vec<String> = unlisted_daughters(&inventory, library)
         .into_iter()
         .map(|(name, _)| name)
+        .filter(|name| released(name))
         .collect();
-    let (theirs, ours): (Vec<&String>, Vec<&String>) = added.iter().partition(|n| given(n));
-    if !ours.is_empty() {
-        let names: Vec<&str> = ours.iter().map(|n| n.as_str()).collect();
-        let xenon = if names.contains(&"Xe-135") {
-            ", while Xe-135's burn-out by neutron capture at power leaves a fifth of it or \
-             less, so it is overstated in the first hours"
-        } else {
-            ""
-        };
-        let how = if inv.activities_bq.is_some() {
-            "list it in activities_bq to set it"
-        } else {
-            "give the inventory as activities_bq with it listed to set it"
-        };
-        warnings.push(format!(
-            "{field}: {} {} not in the inventory: each is taken to be in the core at shutdown at \
-             the rate its listed parent decays into it (b·A_p, what a core at saturation makes \
-             of it from that parent; its own fission yield would add to it{xenon}), then \
-             decayed and grown in from there; {how}",
-            names.join(", "),
-            if names.len() == 1 { "is" } else { "are" },
-        ));
+    if names.is_empty() {
+        return;
     }
-    if !theirs.is_empty() {
-        let names: Vec<&str> = theirs.iter().map(|n| n.as_str()).collect();
-        warnings.push(format!(
-            "{field}: {} {} not in the inventory but given under release: only that release \
-             of {} is made, none from the core",
-            names.join(", "),
-            if names.len() == 1 { "is" } else { "are" },
-            if names.len() == 1 { "it" } else { "them" },
-        ));
-    }
-    added
+    let one = names.len() == 1;
+    let xenon = if names.iter().any(|n| n == "Xe-135") {
+        ", while Xe-135's burn-out by neutron capture at power leaves a fifth of it or less, \
+         so Xe-135 is overstated in the first hours"
+    } else {
+        ""
+    };
+    let how = if inv.activities_bq.is_some() {
+        "list it in activities_bq to set its activity"
+    } else {
+        "an inventory given as activities_bq sets its activity"
+    };
+    let theirs: Vec<&str> = names
+        .iter()
+        .map(String::as_str)
+        .filter(|n| given(n))
+        .collect();
+    let adds = if theirs.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; the source's own release of {} adds to the core's",
+            theirs.join(", ")
+        )
+    };
+    warnings.push(format!(
+        "{field}: {} {} not in the inventory: {} taken to be in the core at shutdown at the \
+         rate its listed parent decays into it (b·A_p, what a core at saturation makes of it \
+         from that parent; its own fission yield would add to it{xenon}), then decayed and \
+         grown in from there; {how}{adds}",
+        names.join(", "),
+        if one { "is" } else { "are" },
+        if one { "it is" } else { "each is" },
+    ));
 }
 
 /// What a user should know of an inventory's iodine forms: the default split and where it holds,

@@ -259,6 +259,27 @@ fn release(
         );
         return None;
     }
+    // A library nuclide goes by the library's name, however written ("cs137" is Cs-137): its
+    // output variables, warnings and alerts then agree on one name.
+    let name = match library.nuclide(&name) {
+        Some(n) if unit == AmountUnit::Becquerel => n.name.clone(),
+        _ => name,
+    };
+    if unit == AmountUnit::Becquerel
+        && item.half_life_s.is_some()
+        && library.nuclide(&name).is_none()
+    {
+        let names: Vec<&str> = library.nuclides.iter().map(|n| n.name.as_str()).collect();
+        let guess = read::closest(&name, &names)
+            .map(|c| format!(" (did you mean {c:?}?)"))
+            .unwrap_or_default();
+        p.warnings.push(format!(
+            "{} = {name:?}: not in the nuclide library{guess}: it is carried and decays with its \
+             half_life_s, but without dose coefficients no dose, zone or alert is made for it; \
+             consequence.substance_file adds a nuclide with its coefficients",
+            at("nuclide")
+        ));
+    }
     let half_life_s = match item.half_life_s {
         Some(h) => p
             .range(
@@ -271,11 +292,14 @@ fn release(
             Some(n) => Some(n.half_life_s),
             None => {
                 let names: Vec<&str> = library.nuclides.iter().map(|n| n.name.as_str()).collect();
+                let guess = read::closest(&name, &names)
+                    .map(|c| format!("did you mean {c:?}? It holds "))
+                    .unwrap_or_default();
                 p.push(
                     at("nuclide"),
                     format!("{name:?}"),
                     format!(
-                        "a nuclide in the library ({}; consequence.substance_file adds others) or an explicit half_life_s",
+                        "a nuclide in the library ({guess}{}; consequence.substance_file adds others) or an explicit half_life_s",
                         names.join(", ")
                     ),
                 );
