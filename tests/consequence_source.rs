@@ -605,6 +605,11 @@ release = [{ nuclide = "xe135", rate_bq_s = 1e12 }]"#,
         .iter()
         .find(|w| w.contains("not in the inventory"))
         .unwrap_or_else(|| panic!("{:?}", s.warnings));
+    // The estimate's missing long-lived nuclides are said too.
+    assert!(s
+        .warnings
+        .iter()
+        .any(|w| w.contains("inventory.reactor") && w.contains("Cs-134, Cs-137 and Sr-90")));
     for d in ["Rb-88", "Xe-133m", "Xe-135", "Xe-135m"] {
         assert!(said.contains(d), "{said}");
         assert!(s.species.iter().any(|x| x.name == d), "{d}");

@@ -349,5 +349,5 @@ fn a_criterion_no_cell_meets_says_how_close_the_run_came() {
         .find(|l| l.trim_start().starts_with("not met anywhere:"))
         .unwrap_or_else(|| panic!("{text}"));
     assert!(line.contains("Chlorine AEGL-3 60 min (largest "), "{line}");
-    assert!(line.contains(" mg m-3 of 58.0 mg m-3)"), "{line}");
+    assert!(line.contains(" mg m-3, of 58.0 mg m-3)"), "{line}");
 }

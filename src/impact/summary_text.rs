@@ -163,8 +163,17 @@ fn zone_rows(zones: &[ZoneSummary], none: &str) -> String {
             if let Some(why) = z.not_assessed {
                 format!("{} (not assessed: {why})", z.zone)
             } else if z.largest > 0.0 {
+                // A country's criterion is taken on its own side alone: said, so that a US
+                // reader does not take the largest US dose for the run's (found by review).
+                let side = if z.zone.starts_with("US_") {
+                    " on the US side"
+                } else if z.zone.starts_with("HC_") {
+                    " on the Canadian side"
+                } else {
+                    ""
+                };
                 format!(
-                    "{} (largest {} of {})",
+                    "{} (largest {}{side}, of {})",
                     z.zone,
                     text(z.largest),
                     text(z.threshold)

@@ -85,19 +85,16 @@ pub(super) fn fold_equilibrium_daughters(
         let by = parents.join(" and ");
         if excess <= ROUNDING * rate {
             p.warnings.push(format!(
-                "{path}: {} at {} Bq/s is carried by {by} in equilibrium (the dose adds it to \
-                 its parent's air and ground), so it is not released a second time",
-                n.name,
-                fmt_num(rate)
+                "{path}: {} at {rate:.4e} Bq/s is carried by {by} in equilibrium (the dose adds \
+                 it to its parent's air and ground), so it is not released a second time",
+                n.name
             ));
         } else {
             p.warnings.push(format!(
-                "{path}: {} at {} Bq/s is more than {by} carries in equilibrium ({taken:.3e} Bq/s \
-                 not yet set against an earlier listing, which the dose adds to its parent's air \
-                 and ground); only the {excess:.3e} Bq/s beyond it is released as {} of its own",
-                n.name,
-                fmt_num(rate),
-                n.name
+                "{path}: {} at {rate:.4e} Bq/s is more than {by} carries in equilibrium \
+                 ({taken:.4e} Bq/s, which the dose adds to its parent's air and ground); only \
+                 the {excess:.4e} Bq/s beyond it is released as {} of its own",
+                n.name, n.name
             ));
             item.rate_bq_s = Some(excess);
             out.push((path, item));
