@@ -466,6 +466,16 @@ fn a_daughter_carried_in_equilibrium_with_its_parent_is_not_released_twice() {
         d.effective_sv(d.window_index(4.0 * DAY).unwrap())
     };
     let (d_alone, d_listed) = (dose(&alone), dose(&listed));
+    // The summary states the source term as run: Cs-137 alone, 1e10 Bq/s for the hour.
+    let sim = plume::simulate(&listed, &plume::RunOptions::default()).unwrap();
+    let summary = plume::run::summarise(&listed, &sim, vec![]);
+    let names: Vec<&str> = summary.species.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(names, ["Cs-137"]);
+    let r = &summary.species[0].releases;
+    assert_eq!((r.len(), r[0].rate_per_s, r[0].total), (1, 1e10, 3.6e13));
+    assert!(summary
+        .to_text()
+        .contains("released by lepreau: 1.0000e10 Bq/s for 3600 s from 0 s (3.6000e13 Bq)"));
     assert!(d_alone.sum() > 0.0);
     assert_eq!(d_alone, d_listed);
     // Twice the carried rate: the excess, 1e10 · (2 − 0.94399 λd/(λd − λp)), goes on its own.

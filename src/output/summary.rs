@@ -31,10 +31,28 @@ pub struct Peak {
     pub bearing_deg: f64,
 }
 
+/// What one source releases of a species: the source term as the run took it (an inventory's
+/// after decay from shutdown, ingrowth, release fractions and the iodine split).
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeciesRelease {
+    pub source: String,
+    /// Mean rate (the species' unit per second, `unit`/s).
+    pub rate_per_s: f64,
+    /// kg or Bq.
+    pub unit: String,
+    /// Start and duration of the release (s after the scenario start).
+    pub start_s: f64,
+    pub duration_s: f64,
+    /// rate × duration, in `unit`.
+    pub total: f64,
+}
+
 /// Per-species summary.
 #[derive(Debug, Clone, Serialize)]
 pub struct SpeciesSummary {
     pub name: String,
+    /// Each source's release of it.
+    pub releases: Vec<SpeciesRelease>,
     /// Highest interval-mean concentration in the lowest layer.
     pub peak_concentration: Option<Peak>,
     /// Highest time-integrated concentration in the lowest layer.
@@ -136,8 +154,30 @@ pub fn species_summaries(
             });
             let tic = &sf.time_integrated;
             let tics = (0..ny).flat_map(|j| (0..nx).map(move |i| (tic[[0, j, i]], None, j, i)));
+            let k = scenario
+                .species
+                .iter()
+                .position(|x| x.name == sf.species.name);
+            let releases = scenario
+                .sources
+                .iter()
+                .flat_map(|src| {
+                    src.releases
+                        .iter()
+                        .filter(move |r| Some(r.species) == k)
+                        .map(move |r| SpeciesRelease {
+                            source: src.name.clone(),
+                            rate_per_s: r.rate_per_s,
+                            unit: u.to_string(),
+                            start_s: src.start_s,
+                            duration_s: src.duration_s,
+                            total: r.rate_per_s * src.duration_s,
+                        })
+                })
+                .collect();
             SpeciesSummary {
                 name: sf.species.name.clone(),
+                releases,
                 peak_concentration: peak(scenario, tm, conc, fields, format!("{u} m-3")),
                 peak_time_integrated: peak(scenario, tm, tics, fields, format!("{u} s m-3")),
                 budget: sf.budget,
@@ -181,6 +221,12 @@ impl RunSummary {
         }
         for sp in &self.species {
             s += &format!("  {}\n", sp.name);
+            for r in &sp.releases {
+                s += &format!(
+                    "    released by {}: {:.4e} {}/s for {} s from {} s ({:.4e} {})\n",
+                    r.source, r.rate_per_s, r.unit, r.duration_s, r.start_s, r.total, r.unit
+                );
+            }
             for (what, p) in [
                 ("peak concentration", &sp.peak_concentration),
                 ("peak time-integrated", &sp.peak_time_integrated),
