@@ -281,16 +281,10 @@ pub fn render(
         if let Some((hz, (lo, hi))) = field {
             colour_bar(&bar_area, hz, lo, hi)?;
         }
-        let mut keys: Vec<Key> = content
-            .outlines
-            .iter()
-            .map(|o| Key {
-                colour: o.colour,
-                width: o.width,
-                dashed: o.dashed,
-                label: o.label.clone(),
-            })
-            .collect();
+        // The border and the range rings first: a legend too long for the panel then leaves
+        // out zones alone, which its last line counts and sends to the zone files (found by
+        // review: "5 more" where 3 zones and these 2 were left out).
+        let mut keys: Vec<Key> = vec![];
         if border_shown {
             keys.push(Key {
                 colour: BORDER,
@@ -307,6 +301,12 @@ pub fn render(
                 label: format!("distance from {}", s.name),
             });
         }
+        keys.extend(content.outlines.iter().map(|o| Key {
+            colour: o.colour,
+            width: o.width,
+            dashed: o.dashed,
+            label: o.label.clone(),
+        }));
         legend(&legend_area, content.note.as_deref(), &keys)?;
         root.present().map_err(|e| e.to_string())?;
     }

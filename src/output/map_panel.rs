@@ -24,8 +24,8 @@ pub(crate) struct Key {
 pub(crate) const NOTE: RGBColor = RGBColor(178, 24, 43);
 
 /// The legend: `note` first, in [`NOTE`] red, then a line of each entry's colour and width and
-/// its label wrapped to the panel, in order; entries that do not fit are counted in a last
-/// line.
+/// its label wrapped to the panel, in order; entries that do not fit, zones as the caller puts
+/// them last, are counted in a last line.
 pub(crate) fn legend(
     area: &DrawingArea<BitMapBackend, Shift>,
     note: Option<&str>,
@@ -49,7 +49,7 @@ pub(crate) fn legend(
         // Room for this entry, and for the "more" line below it unless it is the last.
         let needed = lines.len() as i32 * LINE_PX + if left > 1 { LINE_PX + 6 } else { 0 };
         if y + needed > bottom {
-            let more = format!("… {left} more: see zones.geojson / .kml");
+            let more = format!("… {left} more zones: see zones.geojson / .kml");
             area.draw(&Text::new(more, (6, y), ("sans-serif", 12)))
                 .map_err(|e| e.to_string())?;
             break;
