@@ -156,9 +156,15 @@ fn positive(field: &str, v: f64, allow_zero: bool) -> Result<f64, SourceTermErro
     if v.is_finite() && (v > 0.0 || (allow_zero && v == 0.0)) {
         Ok(v)
     } else {
+        // As an activity is written: -2.78e18, not nineteen digits.
+        let value = if v.is_finite() && v != 0.0 && !(1e-3..1e6).contains(&v.abs()) {
+            format!("{v:e}")
+        } else {
+            v.to_string()
+        };
         Err(SourceTermError::Invalid {
             field: field.into(),
-            value: v.to_string(),
+            value,
             expected: if allow_zero {
                 "a finite number ≥ 0"
             } else {
@@ -546,13 +552,17 @@ pub fn inventory_at_shutdown_bq(
             }
             a.iter().map(|(k, v)| (k.clone(), *v)).collect()
         }
-        _ => {
+        (reactor, _) => {
             return Err(SourceTermError::Invalid {
                 field: "reactor".into(),
-                value: "(both or neither of reactor and activities_bq)".into(),
+                // What was written: both keys, or neither.
+                value: reactor.as_ref().map_or_else(
+                    || "(neither reactor nor activities_bq given)".into(),
+                    |r| format!("{r:?} (with activities_bq as well)"),
+                ),
                 expected: "exactly one of reactor = \"candu6_estimate\" or activities_bq = { … }"
                     .into(),
-            })
+            });
         }
     })
 }

@@ -124,10 +124,11 @@ pub(super) fn inventory_releases(
             value,
             expected,
         }) => {
-            // Numbers as written, names quoted.
-            let value = match value.parse::<f64>() {
-                Ok(_) => value,
-                Err(_) => format!("{value:?}"),
+            // Numbers as written, names quoted; a description or an already quoted name as is.
+            let value = if value.parse::<f64>().is_ok() || value.starts_with(['(', '"']) {
+                value
+            } else {
+                format!("{value:?}")
             };
             p.push(at(&format!("inventory.{field}")), value, expected);
             return None;
