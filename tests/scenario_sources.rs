@@ -63,6 +63,27 @@ fn unknown_nuclide() {
     );
 }
 
+/// Responders write the element's name: in English (either spelling), in French, or
+/// "tritium"; each is the library's nuclide, under the library's name.
+#[test]
+fn an_element_written_by_name_is_the_library_nuclide() {
+    for (written, library) in [
+        ("Caesium-137", "Cs-137"),
+        ("Cesium 137", "Cs-137"),
+        ("césium-137", "Cs-137"),
+        ("Iodine-131 elemental", "I-131 elemental"),
+        ("iode-131", "I-131"),
+        ("tritium", "H-3"),
+    ] {
+        let text = VALID.replace("\"I-131\"", &format!("{written:?}"));
+        let s = Scenario::parse(&text, Path::new("names.toml")).unwrap();
+        let names: Vec<&str> = s.species.iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(names, [library], "{written}");
+    }
+    // An element alone is no nuclide.
+    fails_with(&VALID.replace("\"I-131\"", "\"Iodine\""), &["\"Iodine\""]);
+}
+
 #[test]
 fn mass_rate_for_a_nuclide() {
     fails_with(

@@ -8,6 +8,7 @@
 pub mod bateman;
 mod chemical;
 pub mod deposition;
+pub mod elements;
 pub mod iodine;
 mod names;
 mod nuclide;
@@ -229,12 +230,14 @@ impl Library {
         Ok(self)
     }
 
-    /// The nuclide of that name ("I-131", "i131"), if any; an iodine's forms also by their
-    /// other names ("I-131 I2", "I-131 CH3I", "I-131 aerosol": [`IodineForm::alias`]).
+    /// The nuclide of that name ("I-131", "i131", "Iodine-131": [`elements`]), if any; an
+    /// iodine's forms also by their other names ("I-131 I2", "I-131 CH3I", "I-131 aerosol": [`IodineForm::alias`]).
     pub fn nuclide(&self, name: &str) -> Option<&Nuclide> {
         let key = normalise(name);
         let find = |key: &str| self.nuclides.iter().find(|n| normalise(&n.name) == key);
-        find(&key).or_else(|| find(&IodineForm::alias(&key)?))
+        let find_form = |key: &str| find(key).or_else(|| find(&IodineForm::alias(key)?));
+        // The element by its name too ("Caesium-137", "iode-131", "tritium").
+        find_form(&key).or_else(|| find_form(&elements::symbol_form(&key)?))
     }
 
     /// The chemical of that name, alias or CAS number, if any (see [`Chemical::matches`]).
