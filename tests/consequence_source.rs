@@ -114,6 +114,18 @@ fn reactor_iodine_is_released_as_aerosol_elemental_and_organic_species() {
     }
     assert!((all_forms_bq_s(&rg, "I-131") / total - 1.0).abs() < 1e-12);
     assert_eq!(rg[3].rate_per_s, aerosol[1].rate_per_s);
+    // An iodine of no activity keeps its aerosol row beside its forms, all at zero.
+    let none = ReleaseTerm::ReactorInventory {
+        inventory_bq: vec![("I-131".into(), 0.0)],
+        phases: vec![ReleasePhase::GapRelease],
+        time_since_shutdown_s: 3600.0,
+        release_duration_s: 7200.0,
+        iodine_forms: IodineForms::regulatory_guide_1_183(),
+    };
+    let zero = release_rates(&none, lib).unwrap();
+    let names: Vec<&str> = zero.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["I-131", "I-131 elemental", "I-131 organic"]);
+    assert!(zero.iter().all(|s| s.rate_per_s == 0.0));
     // Shares that do not add up are refused, naming the field.
     let err = release_rates(&term(all(0.9, 0.05, 0.01)), lib)
         .unwrap_err()

@@ -383,7 +383,9 @@ fn split_iodine(
         }
     }
     let mut out = vec![];
-    if particulate > 0.0 || vapours.is_empty() {
+    // The aerosol row stays where nothing is released at all (an inventory decayed away): its
+    // forms are then listed at zero beside it, not alone (found by review).
+    if particulate > 0.0 || vapours.is_empty() || rate_bq_s == 0.0 {
         out.push(SpeciesRate {
             name: nuclide.to_string(),
             unit: AmountUnit::Becquerel,
