@@ -9,23 +9,32 @@ use plume::substance::{AmountUnit, Library};
 
 const DAY: f64 = 86_400.0;
 
+/// The rates of a reactor inventory released with Regulatory Guide 1.183's iodine forms.
+fn reactor_rates(
+    inventory_bq: Vec<(String, f64)>,
+    phases: Vec<ReleasePhase>,
+    time_since_shutdown_s: f64,
+    release_duration_s: f64,
+) -> Vec<plume::source::inventory::SpeciesRate> {
+    release_rates(
+        &ReleaseTerm::ReactorInventory {
+            inventory_bq,
+            phases,
+            time_since_shutdown_s,
+            release_duration_s,
+            iodine_forms: IodineForms::regulatory_guide_1_183(),
+        },
+        Library::embedded(),
+    )
+    .unwrap()
+}
+
 #[test]
 fn inventory_release_decays_from_shutdown_not_from_release_start() {
-    let lib = Library::embedded();
     let a0 = 1.86e18; // CANDU-6 I-131 estimate (Bq)
     let phases = vec![ReleasePhase::GapRelease, ReleasePhase::EarlyInVessel];
     let (t_sd, dur) = (2.0 * DAY, 3600.0);
-    let r = release_rates(
-        &ReleaseTerm::ReactorInventory {
-            inventory_bq: vec![("I-131".into(), a0)],
-            phases: phases.clone(),
-            time_since_shutdown_s: t_sd,
-            release_duration_s: dur,
-            iodine_forms: IodineForms::regulatory_guide_1_183(),
-        },
-        lib,
-    )
-    .unwrap();
+    let r = reactor_rates(vec![("I-131".into(), a0)], phases.clone(), t_sd, dur);
     // NUREG-1465 halogens: gap 0.05 + early in-vessel 0.35.
     let f = release_fraction("I", &phases).unwrap();
     assert!((f - 0.40).abs() < 1e-12);
@@ -539,17 +548,7 @@ fn a_daughter_the_inventory_leaves_out_is_held_at_its_parents_decay_rate_at_shut
     let lib = Library::embedded();
     let phases = vec![ReleasePhase::GapRelease, ReleasePhase::EarlyInVessel];
     let (a_te, t_sd, dur) = (2.78e18, 3600.0, 1800.0);
-    let r = release_rates(
-        &ReleaseTerm::ReactorInventory {
-            inventory_bq: vec![("Te-132".into(), a_te)],
-            phases: phases.clone(),
-            time_since_shutdown_s: t_sd,
-            release_duration_s: dur,
-            iodine_forms: IodineForms::regulatory_guide_1_183(),
-        },
-        lib,
-    )
-    .unwrap();
+    let r = reactor_rates(vec![("Te-132".into(), a_te)], phases.clone(), t_sd, dur);
     let lp = std::f64::consts::LN_2 / 276_826.0;
     let ld = std::f64::consts::LN_2 / 8262.0;
     let a_i = |t: f64| {

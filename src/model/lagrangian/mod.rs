@@ -44,7 +44,7 @@
 mod account;
 pub mod advance;
 pub mod column;
-mod column_grid;
+pub mod column_grid;
 pub mod convective;
 pub mod driver;
 pub mod loss;
