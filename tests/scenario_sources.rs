@@ -274,7 +274,7 @@ fn inventory_problems_name_the_field_the_value_and_what_was_expected() {
         &inventory(r#"activities_bq = { "I-131" = 1e300 }, time_since_shutdown_s = 0"#),
         &[
             "source[0].inventory = I-131 releasing 4.75e298 Bq",
-            "no duration_s can release at most 1e25 Bq/s",
+            "at no more than 1e25 Bq/s a species: none can",
         ],
     );
     // Found by review: a repeated phase released its fraction twice (Xe 1.9 of the core), an

@@ -1,14 +1,15 @@
 //! A short-lived daughter released beside its parent.
 //!
 //! The dose carries a daughter of at most an hour's half-life under a parent a hundred times
-//! longer-lived (in the library: Ba-137m of Cs-137, Rh-106 of Ru-106, Rh-103m of Ru-103) in equilibrium with
-//! the parent from the release on ([`crate::exposure::dose::daughter_ratio`]). Source terms
-//! such as RASCAL's list that daughter beside its parent, at that ratio; released again as a
-//! species of its own it is counted twice while the cloud is young (Ba-137m carries nearly all
-//! of a Cs-137 cloud's gamma, so the cloudshine of its first minutes doubled; in a 4-day
-//! effective dose on a 500 m grid, mostly inhaled Cs-137, that was +0.9 % at the highest cell). A listed
-//! daughter is therefore released only by what it exceeds the parents of the same source
-//! carry, and its listing is warned of.
+//! longer-lived (in the library: Ba-137m of Cs-137, Rh-106 of Ru-106, Rh-103m of Ru-103) in
+//! equilibrium with the parent from the release on
+//! ([`crate::exposure::dose::daughter_ratio`]). Source terms such as RASCAL's list that
+//! daughter beside its parent, at that ratio; released again as a species of its own it is
+//! counted twice while the cloud is young (Ba-137m carries nearly all of a Cs-137 cloud's
+//! gamma, so the cloudshine of its first minutes doubled; in a 4-day effective dose on a 500 m
+//! grid, mostly inhaled Cs-137, that was +0.9 % at the highest cell). A listed daughter is
+//! therefore released only by what it exceeds the parents of the same source carry, and its
+//! listing is warned of.
 
 use super::inventory::MAX_RATE_BQ_S;
 use super::*;

@@ -97,7 +97,7 @@ pub(super) fn inventory_releases(
                     at("inventory"),
                     format!("{} releasing {activity}", worst.name),
                     format!(
-                        "an inventory no duration_s can release at most {} Bq/s a species from, even the longest ({} s)",
+                        "an inventory some duration_s can release at no more than {} Bq/s a species: none can, not even the longest ({} s)",
                         fmt_num(MAX_RATE_BQ_S),
                         fmt_num(MAX_RELEASE_DURATION_S)
                     ),
