@@ -156,3 +156,28 @@ fn the_border_runs_between_houlton_and_woodstock_and_out_to_sea() {
         .expect("a land stretch crosses 46.14° N");
     assert!((-67.84..-67.58).contains(&crossing.start.x), "{crossing:?}");
 }
+
+/// A country's sea outside its province or state reads as its waters, as the zone files and
+/// alerts name it (found by review: the summary's rows said "CA (other)"); a town or site in
+/// such a cell keeps its country's land label.
+#[test]
+fn sea_outside_the_province_or_state_is_labelled_as_the_countrys_waters() {
+    use plume::geo::jurisdiction::CellTag;
+    let cell = |country, subdivision, land| CellTag {
+        country,
+        subdivision,
+        land,
+    };
+    assert_eq!(cell(Country::Ca, None, false).label(), "CA (waters)");
+    assert_eq!(cell(Country::Us, None, false).label(), "US (waters)");
+    assert_eq!(cell(Country::Ca, None, true).label(), "CA (other)");
+    assert_eq!(cell(Country::Ca, None, false).place_label(), "CA (other)");
+    assert_eq!(cell(Country::Us, None, false).place_label(), "US (other)");
+    // A province's or state's own sea keeps its name.
+    let nb = cell(Country::Ca, Some(Subdivision::NewBrunswick), false);
+    assert_eq!((nb.label(), nb.place_label()), ("CA-NB", "CA-NB"));
+    assert_eq!(
+        cell(Country::Unknown, None, false).label(),
+        "outside region"
+    );
+}

@@ -613,19 +613,24 @@ release = [{ nuclide = "xe135", rate_bq_s = 1e12 }]"#,
         "{:?}",
         s.warnings
     );
-    // The scenario names what it added.
-    let s = plume::Scenario::parse(
-        &inventory_scenario(
-            r#"{ reactor = "candu6_estimate", phases = ["gap_release"], time_since_shutdown_s = 3600 }"#,
-        ),
-        std::path::Path::new("inv.toml"),
-    )
-    .unwrap();
-    let said = s
-        .warnings
-        .iter()
-        .find(|w| w.contains("not in the inventory"))
-        .unwrap_or_else(|| panic!("{:?}", s.warnings));
+    // The scenario names what it added, of what the phases release.
+    let added = |phase: &str| {
+        let s = plume::Scenario::parse(
+            &inventory_scenario(&format!(
+                r#"{{ reactor = "candu6_estimate", phases = ["{phase}"], time_since_shutdown_s = 3600 }}"#
+            )),
+            std::path::Path::new("inv.toml"),
+        )
+        .unwrap();
+        let said = s
+            .warnings
+            .iter()
+            .find(|w| w.contains("not in the inventory"))
+            .unwrap_or_else(|| panic!("{:?}", s.warnings))
+            .clone();
+        (s, said)
+    };
+    let (s, said) = added("gap_release");
     // The estimate's missing long-lived nuclides are said too.
     assert!(s
         .warnings
@@ -635,4 +640,7 @@ release = [{ nuclide = "xe135", rate_bq_s = 1e12 }]"#,
         assert!(said.contains(d), "{said}");
         assert!(s.species.iter().any(|x| x.name == d), "{d}");
     }
+    // Late in-vessel releases no noble gas: the warning names only what the phases release.
+    let (_, said) = added("late_in_vessel");
+    assert!(said.contains("Rb-88") && !said.contains("Xe-135"), "{said}");
 }

@@ -38,7 +38,9 @@ use crate::geo::TransverseMercator;
 use crate::met::error::{MetError, MetWarning};
 use crate::met::file_kind::{sniff, FileKind};
 
-use super::grib2_index::{index_messages, Entry, Grib2File, MessageIndex, Role, ECMWF_CENTRE};
+use super::grib2_index::{
+    format_error, index_messages, Entry, Grib2File, MessageIndex, Role, ECMWF_CENTRE,
+};
 
 /// Reads the subdomain covering `region` (the run's output domain, grown by
 /// [`GriddedOptions::margin_m`]) and the times covering `[0, run_s]` of a GRIB2 file; a region
@@ -52,10 +54,7 @@ pub fn read(
     options: GriddedOptions,
 ) -> Result<(GriddedMet, Vec<MetWarning>), MetError> {
     let file = path.to_path_buf();
-    let fmt = |detail: String| MetError::Format {
-        file: file.clone(),
-        detail,
-    };
+    let fmt = format_error(path);
     let mut f = std::fs::File::open(path).map_err(|source| MetError::Io {
         file: file.clone(),
         source,
@@ -251,10 +250,7 @@ fn node_grid(
     engine: &TransverseMercator,
     file: &Path,
 ) -> Result<HorizontalGrid, MetError> {
-    let fmt = |detail: String| MetError::Format {
-        file: file.to_path_buf(),
-        detail,
-    };
+    let fmt = format_error(file);
     let (lat2, lon2) = {
         let (_, msg) = grib2
             .iter()
@@ -374,10 +370,7 @@ fn decode(
     sub: &Subdomain,
     file: &Path,
 ) -> Result<Decoded, MetError> {
-    let fmt = |detail: String| MetError::Format {
-        file: file.to_path_buf(),
-        detail,
-    };
+    let fmt = format_error(file);
     let (i0, i1, j0, j1) = (*sub.i.start(), *sub.i.end(), *sub.j.start(), *sub.j.end());
     let (nt, nz) = (sub.nt, sub.nz);
     let (nx, n2) = (i1 - i0 + 1, (i1 - i0 + 1) * (j1 - j0 + 1));

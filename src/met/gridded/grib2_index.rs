@@ -105,6 +105,14 @@ pub(super) const ECMWF_CENTRE: u16 = 98;
 /// planetary boundary layer height (NCEP GRIB2 table 4.2-0-3, HPBL).
 const NCEP_CENTRE: u16 = 7;
 
+/// The error for a file that is not the GRIB2 it should be: `detail` says how.
+pub(super) fn format_error(file: &Path) -> impl Fn(String) -> MetError + '_ {
+    move |detail| MetError::Format {
+        file: file.to_path_buf(),
+        detail,
+    }
+}
+
 /// What the first pass found.
 pub(super) struct MessageIndex {
     pub entries: Vec<Entry>,
@@ -120,11 +128,8 @@ pub(super) struct MessageIndex {
 /// Indexes every message of a known quantity; every such message must share the first one's
 /// grid, and a heat flux must not be accumulated.
 pub(super) fn index_messages(grib2: &Grib2File, file: &Path) -> Result<MessageIndex, MetError> {
+    let fmt = format_error(file);
     let file = file.to_path_buf();
-    let fmt = |detail: String| MetError::Format {
-        file: file.clone(),
-        detail,
-    };
     let mut entries = vec![];
     let mut accumulated_precipitation = false;
     let mut shape = None;
