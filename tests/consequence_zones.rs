@@ -523,6 +523,7 @@ fn a_towns_sheltered_dose_and_indoor_aegl_tier_stand_beside_the_outdoor_ones() {
         zones: vec![],
         sheltered_tier: tier(1),
         sheltered_zones: vec![],
+        held_after_gain_cells: [0; 3],
     };
     let s = summarise(Some((&imp, &dose)), &[chem], &j, lib, &[]);
     let town = s.towns.iter().find(|t| t.town == "Van Buren").unwrap();

@@ -51,6 +51,49 @@ fn a_cloud_still_over_the_grid_at_the_end_is_reported() {
     assert!(!any(&long, "still over the grid"), "{long:?}");
 }
 
+/// Found by review: a release still running when the run ends gave the cells it reached late
+/// a 60-min mean diluted by the clean air counted after the end, and nothing said so.
+#[test]
+fn zones_cut_short_by_a_release_still_running_at_the_end_are_reported() {
+    let run = |run_s: f64, release_s: f64| {
+        let text = common::CalaisChlorine {
+            extent_m: 40_000.0,
+            duration_s: run_s,
+            ..Default::default()
+        }
+        .text()
+        .replace(
+            "duration_s = 1800\n",
+            &format!("duration_s = {release_s}\n"),
+        );
+        let s = Scenario::parse(&text, Path::new("running.toml")).unwrap();
+        simulate(&s, &RunOptions::default()).unwrap().warnings
+    };
+    // Half an hour of a release that goes on: every cell's 60-min mean is at most half its
+    // hour's.
+    let short = run(1800.0, 1800.0);
+    let w = short
+        .iter()
+        .find(|w| w.contains("Chlorine is still released when the run ends"))
+        .unwrap_or_else(|| panic!("{short:?}"));
+    assert!(
+        w.contains("its 60 min means over the run's last 60 minutes")
+            && w.contains("AEGL-1 by ")
+            && w.contains("lengthen scenario.duration_s by 60 min"),
+        "{w}"
+    );
+    // Three hours of it: the last hour is steady, so holding it adds nothing.
+    let steady = run(10_800.0, 10_800.0);
+    assert!(
+        !any(&steady, "still released when the run ends"),
+        "{steady:?}"
+    );
+    // A release that stopped is the cut-off's case, not this one.
+    let stopped = run(2400.0, 1800.0);
+    assert!(!any(&stopped, "still released"), "{stopped:?}");
+    assert!(any(&stopped, "still over the grid"), "{stopped:?}");
+}
+
 /// Found by review: a cut-off plume ends on the map in a straight front with nothing to say
 /// that the hazard goes on; the map now says so in red at the head of its legend.
 #[test]

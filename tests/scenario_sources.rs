@@ -326,6 +326,27 @@ fn inventory_problems_name_the_field_the_value_and_what_was_expected() {
             && ps[0].contains("NUREG-1465"),
         "{ps:#?}"
     );
+    // Found by review: only the first mistake of a table was named, so each fix met the next.
+    let ps = problems(
+        &inventory(
+            r#"activities_bq = { "Foo-1" = 1e15, "I-131" = -1e18, "Cs-137" = 1e17 }, time_since_shutdown_s = -5, iodine_forms = { particulate = 0.5, elemental = 0.2, organic = 0.2 }"#,
+        )
+        .replace(
+            r#"phases = ["gap_release"]"#,
+            r#"phases = ["gap_release", "gap_release"]"#,
+        ),
+    );
+    let expected = [
+        "source[0].inventory.activities_bq.Foo-1 = \"Foo-1\"",
+        "source[0].inventory.activities_bq.I-131 = -1e18",
+        "source[0].inventory.phases[1] = \"gap_release\"",
+        "source[0].inventory.time_since_shutdown_s = -5",
+        "source[0].inventory.iodine_forms.particulate + elemental + organic = 0.9",
+    ];
+    assert_eq!(ps.len(), expected.len(), "{ps:#?}");
+    for (p, e) in ps.iter().zip(expected) {
+        assert!(p.contains(e), "{p} should name {e}");
+    }
     // A scenario without a duration has one problem, not a second one under the inventory.
     let ps = problems(
         &inventory(r#"activities_bq = { "I-131" = 1e18 }, time_since_shutdown_s = 0"#)

@@ -210,6 +210,8 @@ impl Consequence {
                     peak_kg_m3: e.last_interval_peak_kg_m3,
                     threshold_kg_m3: t.value_kg_m3,
                     threshold: format!("AEGL-{} ({:.0} min)", level + 1, c.duration_s / 60.0),
+                    duration_s: c.duration_s,
+                    held_after_gain_cells: c.held_after_gain_cells,
                 })
             })
             .collect()

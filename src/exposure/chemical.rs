@@ -89,6 +89,42 @@ impl RunningMean {
     }
 }
 
+impl RunningMean {
+    /// Peak running mean over a window of `window_s` were the last interval's value to hold
+    /// after the run's end T (instead of zero): what a release still running at T would give
+    /// the windows that overhang T, so that a zone cut short by the run's end can be told from
+    /// one that is complete.
+    ///
+    /// With the series extended by its last value C_N, the mean of a window starting at
+    /// s ∈ [T − D, T] is (F(T) − F(s) + C_N·(s + D − T))/D, linear between boundaries; its
+    /// maximum is at a boundary b_k in that range, at s = T − D (a window inside the run, one
+    /// of [`RunningMean::peak`]'s candidates) or at s = T (C_N itself).
+    pub fn peak_held_after(&self, window_s: f64) -> f64 {
+        self.peaks(window_s).1
+    }
+
+    /// [`RunningMean::peak`] and [`RunningMean::peak_held_after`] together, the second from
+    /// the first.
+    pub fn peaks(&self, window_s: f64) -> (f64, f64) {
+        let peak = self.peak(window_s);
+        let Some(&held) = self.values.last() else {
+            return (peak, peak);
+        };
+        if !(held > 0.0 && window_s > 0.0) {
+            return (peak, peak);
+        }
+        let b = &self.bounds_s;
+        let last = b.len() - 1;
+        let end = b[last];
+        let mut best = peak.max(held);
+        for k in (0..last).rev().take_while(|&k| b[k] >= end - window_s) {
+            let m = (self.cum[last] - self.cum[k] + held * (b[k] + window_s - end)) / window_s;
+            best = best.max(m);
+        }
+        (peak, best)
+    }
+}
+
 /// Peak running mean over a window of `window_s` of a piecewise-constant series.
 ///
 /// `bounds_s` holds the N + 1 interval boundaries (ascending), `values` the N interval means.
@@ -131,6 +167,50 @@ pub fn toxic_load_mg_m3_n_min(bounds_s: &[f64], values_kg_m3: &[f64], n: f64) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_held_after_the_run_fills_the_windows_that_overhang_its_end() {
+        // A steady 7 arriving half-way through a one-hour run: the run's 60-min mean is 3.5,
+        // the mean of the hour that starts on arrival 7 were the air to stay.
+        let b = [0.0, 900.0, 1800.0, 2700.0, 3600.0];
+        let v = [0.0, 0.0, 7.0, 7.0];
+        let mut r = RunningMean::default();
+        r.set(&b, &v);
+        assert!((r.peak(3600.0) - 3.5).abs() < 1e-12);
+        assert!((r.peak_held_after(3600.0) - 7.0).abs() < 1e-12);
+        // Shorter windows inside the run are unchanged.
+        assert!((r.peak_held_after(600.0) - 7.0).abs() < 1e-12);
+        // A cloud that passed before the end holds nothing after it.
+        let passed = [0.0, 9.0, 4.0, 0.0];
+        r.set(&b, &passed);
+        assert_eq!(r.peak_held_after(3600.0), r.peak(3600.0));
+        // Against brute force on a fine lattice of window starts, the series extended by its
+        // last value for a window's length.
+        let b = [0.0, 300.0, 700.0, 1500.0, 1600.0, 2400.0];
+        let v = [1.0, 6.0, 2.0, 8.0, 3.0];
+        r.set(&b, &v);
+        for window in [200.0, 600.0, 1000.0, 1800.0, 3000.0] {
+            let mut ext_b = b.to_vec();
+            ext_b.push(2400.0 + window);
+            let mut ext_v = v.to_vec();
+            ext_v.push(3.0);
+            let mut brute = 0.0f64;
+            for n in 0..=24000 {
+                let s = -window + n as f64 * (2400.0 + window) / 24000.0;
+                let f = |t: f64| -> f64 {
+                    (0..ext_v.len())
+                        .map(|k| ext_v[k] * (t.min(ext_b[k + 1]) - ext_b[k]).max(0.0))
+                        .sum()
+                };
+                brute = brute.max((f(s + window) - f(s)) / window);
+            }
+            let got = r.peak_held_after(window);
+            assert!(
+                got >= brute - 1e-9 && got - brute < 1e-3,
+                "{window}: {got} vs {brute}"
+            );
+        }
+    }
 
     #[test]
     fn window_shorter_than_interval_gives_the_interval_peak() {

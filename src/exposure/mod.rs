@@ -96,6 +96,10 @@ pub struct ChemicalExposure {
     pub toxic_load_n: f64,
     /// Peak running-mean concentration for each AEGL duration [duration, y, x] (kg m⁻³).
     pub peak_mean_kg_m3: Array3<f64>,
+    /// The same were the last interval's air to stay after the run's end
+    /// ([`chemical::RunningMean::peak_held_after`]): the most a zone cut short by the end of a
+    /// release still running then could become.
+    pub held_after_peak_mean_kg_m3: Array3<f64>,
     /// Time-integrated concentration over the run [y, x] (kg s m⁻³).
     pub tic_kg_s_m3: Array2<f64>,
     /// Toxic load ∫Cⁿ dt [y, x] ((mg m⁻³)ⁿ min).
@@ -287,8 +291,9 @@ pub fn chemical_exposure(
     let (nt, _, ny, nx) = sf.concentration.dim();
     let nd = AEGL_DURATIONS_S.len();
     // Per row, in parallel: [peak for each duration, tic, load, indoor peak for each
-    // duration, indoor load] × nx.
-    let width = 2 * nd + 3;
+    // duration, indoor load, held-after peak for each duration] × nx.
+    let width = 3 * nd + 3;
+    let held = 2 * nd + 3;
     let kernel = indoor::IndoorKernel::new(bounds_s, air_exchange_per_s, shelter_exit);
     let rows: Vec<Vec<f64>> = (0..ny)
         .into_par_iter()
@@ -316,7 +321,7 @@ pub fn chemical_exposure(
                 }
                 rm.set(bounds_s, &series);
                 for (d, &dur) in AEGL_DURATIONS_S.iter().enumerate() {
-                    out[d * nx + i] = rm.peak(dur);
+                    (out[d * nx + i], out[(held + d) * nx + i]) = rm.peaks(dur);
                 }
                 out[nd * nx + i] = chemical::time_integral(bounds_s, &series);
                 out[(nd + 1) * nx + i] =
@@ -333,6 +338,7 @@ pub fn chemical_exposure(
         })
         .collect();
     let mut peak = Array3::zeros((nd, ny, nx));
+    let mut held_peak = Array3::zeros((nd, ny, nx));
     let mut tic = Array2::zeros((ny, nx));
     let mut load = Array2::zeros((ny, nx));
     let mut indoor_peak = Array3::zeros((nd, ny, nx));
@@ -342,6 +348,7 @@ pub fn chemical_exposure(
             for d in 0..nd {
                 peak[[d, j, i]] = row[d * nx + i];
                 indoor_peak[[d, j, i]] = row[(nd + 2 + d) * nx + i];
+                held_peak[[d, j, i]] = row[(held + d) * nx + i];
             }
             tic[[j, i]] = row[nd * nx + i];
             load[[j, i]] = row[(nd + 1) * nx + i];
@@ -352,6 +359,7 @@ pub fn chemical_exposure(
         name: name.to_string(),
         toxic_load_n,
         peak_mean_kg_m3: peak,
+        held_after_peak_mean_kg_m3: held_peak,
         tic_kg_s_m3: tic,
         toxic_load: load,
         air_exchange_per_s,

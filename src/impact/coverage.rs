@@ -36,6 +36,10 @@ pub fn warnings<'a>(
     if let Some(cut) = cut_off(scenario, fields, last) {
         out.push(cut.warning());
     }
+    if released_until_s(scenario) >= scenario.duration_s {
+        let cell_km2 = fields.grid.dx_m * fields.grid.dx_m * 1e-6;
+        out.extend(last.iter().filter_map(|l| held_after_warning(l, cell_km2)));
+    }
     if let Some(l) = fields.grid.layers.first() {
         if !(l.bottom_m..=l.top_m).contains(&BREATHING_HEIGHT_M) {
             out.push(format!(
@@ -74,6 +78,11 @@ pub struct LastInterval {
     /// Its lowest threshold (kg m⁻³) and that threshold's name ("AEGL-1 (60 min)").
     pub threshold_kg_m3: f64,
     pub threshold: String,
+    /// The AEGL duration its zones are drawn for (s).
+    pub duration_s: f64,
+    /// Cells each AEGL level's zone would gain were the last interval's air to stay for that
+    /// duration after the run ([`super::ChemicalImpact::held_after_gain_cells`]).
+    pub held_after_gain_cells: [usize; 3],
 }
 
 /// A cloud still over the grid when the run ends: its zones and doses may still grow.
@@ -145,16 +154,48 @@ impl CutOff {
     }
 }
 
+/// When the last release stops (s after the scenario start).
+fn released_until_s(scenario: &Scenario) -> f64 {
+    scenario
+        .sources
+        .iter()
+        .map(|s| s.end_s())
+        .fold(0.0, f64::max)
+}
+
+/// The warning for a chemical whose AEGL zones a release still running at the end of the run
+/// cut short: a running mean over the AEGL's duration counts the air after the run as clean,
+/// so a cell the plume reached less than that duration before the end is judged on part of its
+/// exposure (found by review: a steady 7 mg m-3 of chlorine arriving half-way through a
+/// one-hour run has a 60-min mean of 3.5, under the 5.8 of AEGL-2, and nothing said so). The
+/// cells each zone would gain were the last interval's air to stay say by how much; `None` when
+/// no zone would.
+fn held_after_warning(l: &LastInterval, cell_km2: f64) -> Option<String> {
+    let gains: Vec<String> = l
+        .held_after_gain_cells
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, &n)| n > 0)
+        .map(|(level, &n)| format!("AEGL-{} by {:.2} km²", level + 1, n as f64 * cell_km2))
+        .collect();
+    if gains.is_empty() {
+        return None;
+    }
+    let minutes = l.duration_s / 60.0;
+    Some(format!(
+        "{} is still released when the run ends, so its {minutes:.0} min means over the run's last {minutes:.0} minutes count the air after the end as clean and its zones are lower bounds: were the last interval's air to stay, the zones would grow ({}); lengthen scenario.duration_s by {minutes:.0} min, or give the source the duration_s its release will have",
+        l.chemical,
+        gains.join(", ")
+    ))
+}
+
 /// Whether the cloud of a release that has stopped is still over the grid when the run ends
 /// (by its budget or its ground-layer amount, or a chemical of `last` whose last interval
 /// still exceeds its lowest threshold somewhere); never while a release is still running at
 /// the end (that is the period the user asked about, and its plume may be steady).
 pub fn cut_off(scenario: &Scenario, fields: &Fields, last: &[LastInterval]) -> Option<CutOff> {
-    let released_until_s = scenario
-        .sources
-        .iter()
-        .map(|s| s.end_s())
-        .fold(0.0, f64::max);
+    let released_until_s = released_until_s(scenario);
     if released_until_s >= scenario.duration_s {
         return None;
     }

@@ -202,6 +202,10 @@ pub struct ChemicalImpact {
     /// level their indoor air exceeds, and its zones.
     pub sheltered_tier: Array2<u8>,
     pub sheltered_zones: Vec<Zone>,
+    /// Cells each AEGL level's zone would gain were the run's last interval to hold for the
+    /// AEGL's window after the run ends ([`ChemicalExposure::held_after_peak_mean_kg_m3`]): a
+    /// release still running then has zones the run cut short ([`coverage::warnings`]).
+    pub held_after_gain_cells: [usize; 3],
 }
 
 /// Compares the peak running mean at `duration_s` with the chemical's AEGL-1/2/3.
@@ -232,6 +236,20 @@ pub fn assess_chemical(
         &thresholds,
         label,
     );
+    let (held_tier, _) = aegl_zones(
+        exposure
+            .held_after_peak_mean_kg_m3
+            .index_axis(ndarray::Axis(0), d),
+        &thresholds,
+        label,
+    );
+    let held_after_gain_cells = [1u8, 2, 3].map(|level| {
+        held_tier
+            .iter()
+            .zip(&tier)
+            .filter(|(&held, &now)| held >= level && now < level)
+            .count()
+    });
     let ach = exposure.air_exchange_per_s * 3600.0;
     let (sheltered_tier, sheltered_zones) = aegl_zones(
         exposure
@@ -255,6 +273,7 @@ pub fn assess_chemical(
         zones,
         sheltered_tier,
         sheltered_zones,
+        held_after_gain_cells,
     })
 }
 

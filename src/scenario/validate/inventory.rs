@@ -43,6 +43,15 @@ pub(super) fn inventory_releases(
     at: &dyn Fn(&str) -> String,
     p: &mut Problems,
 ) -> Option<Vec<ReleaseItem>> {
+    // Every mistake in the table at once, as elsewhere in a scenario (found by review: only
+    // the first was named, so each fix met the next).
+    let problems = crate::source::inventory::inventory_problems(inv, library);
+    if !problems.is_empty() {
+        for e in problems {
+            push_inventory_problem(e, at, p);
+        }
+        return None;
+    }
     let rates = match crate::source::inventory::inventory_release_rates(
         inv,
         rel_duration_s,
@@ -106,35 +115,8 @@ pub(super) fn inventory_releases(
             return None;
         }
         Ok(rates) => rates,
-        // The activity is spread over the source's duration_s, which must then be > 0.
-        Err(SourceTermError::Invalid {
-            field,
-            value,
-            expected,
-        }) if field == "release_duration_s" => {
-            p.push(
-                at("duration_s"),
-                value,
-                format!("{expected} s for an inventory, released evenly over duration_s"),
-            );
-            return None;
-        }
-        Err(SourceTermError::Invalid {
-            field,
-            value,
-            expected,
-        }) => {
-            // Numbers as written, names quoted; a description or an already quoted name as is.
-            let value = if value.parse::<f64>().is_ok() || value.starts_with(['(', '"']) {
-                value
-            } else {
-                format!("{value:?}")
-            };
-            p.push(at(&format!("inventory.{field}")), value, expected);
-            return None;
-        }
         Err(e) => {
-            p.push(at("inventory"), "(see message)", e.to_string());
+            push_inventory_problem(e, at, p);
             return None;
         }
     };
@@ -168,6 +150,36 @@ pub(super) fn inventory_releases(
             })
             .collect(),
     )
+}
+
+/// Pushes an inventory's problem `e` on `p` under the source's fields (`at`).
+fn push_inventory_problem(e: SourceTermError, at: &dyn Fn(&str) -> String, p: &mut Problems) {
+    match e {
+        // The activity is spread over the source's duration_s, which must then be > 0.
+        SourceTermError::Invalid {
+            field,
+            value,
+            expected,
+        } if field == "release_duration_s" => p.push(
+            at("duration_s"),
+            value,
+            format!("{expected} s for an inventory, released evenly over duration_s"),
+        ),
+        SourceTermError::Invalid {
+            field,
+            value,
+            expected,
+        } => {
+            // Numbers as written, names quoted; a description or an already quoted name as is.
+            let value = if value.parse::<f64>().is_ok() || value.starts_with(['(', '"']) {
+                value
+            } else {
+                format!("{value:?}")
+            };
+            p.push(at(&format!("inventory.{field}")), value, expected);
+        }
+        e => p.push(at("inventory"), "(see message)", e.to_string()),
+    }
 }
 
 /// A warning naming the library daughters an inventory leaves out, which the core is taken to
