@@ -225,23 +225,57 @@ fn an_option_on_another_date_or_grid_is_compared_with_a_warning() {
     )
     .unwrap();
     let out = dir.path().join("cmp");
+    let differences = |w: &[String]| -> Vec<String> {
+        w.iter()
+            .filter(|w| w.starts_with("option ["))
+            .cloned()
+            .collect()
+    };
     let c = compare_files(&[baseline.clone(), same], &out, &RunOptions::default()).unwrap();
-    assert!(c.warnings.is_empty(), "{:?}", c.warnings);
-    let c = compare_files(&[baseline, other], &out, &RunOptions::default()).unwrap();
-    assert_eq!(c.warnings.len(), 2, "{:?}", c.warnings);
+    assert!(differences(&c.warnings).is_empty(), "{:?}", c.warnings);
+    // Found by review: the options' own run warnings were in compare.json's runs alone; the
+    // comparison now leads with them, each wording once with the options that gave it.
     assert!(
-        c.warnings[0].starts_with("option [1] (")
-            && c.warnings[0].contains("starts at 2026-07-15 06:00 UTC"),
+        c.warnings
+            .iter()
+            .any(|w| w.starts_with("[0], [1]: I-131 is still over the grid")),
+        "{:?}",
+        c.warnings
+    );
+    let baseline_copy = baseline.clone();
+    let c = compare_files(&[baseline, other], &out, &RunOptions::default()).unwrap();
+    let d = differences(&c.warnings);
+    assert_eq!(d.len(), 2, "{:?}", c.warnings);
+    assert!(
+        d[0].starts_with("option [1] (") && d[0].contains("starts at 2026-07-15 06:00 UTC"),
         "{}",
-        c.warnings[0]
+        d[0]
     );
     assert!(
-        c.warnings[1].contains("another grid (250 m cells, the baseline 500 m)"),
+        d[1].contains("another grid (250 m cells, the baseline 500 m)"),
         "{}",
-        c.warnings[1]
+        d[1]
     );
     let text = c.to_text();
     assert!(text.contains("warning: option [1]"), "{text}");
+    // Found by review: AEGL zones mapped for another exposure duration compared silently.
+    let thirty = dir.path().join("thirty.toml");
+    std::fs::write(
+        &thirty,
+        format!(
+            "{}\n[consequence]\naegl_duration_min = 30\n",
+            std::fs::read_to_string(&baseline_copy).unwrap()
+        ),
+    )
+    .unwrap();
+    let c = compare_files(&[baseline_copy, thirty], &out, &RunOptions::default()).unwrap();
+    let d = differences(&c.warnings);
+    assert!(
+        d.len() == 1
+            && d[0].contains("maps its AEGL zones for 30 min exposures, the baseline for 60 min"),
+        "{:?}",
+        c.warnings
+    );
     let json = std::fs::read_to_string(out.join("compare.json")).unwrap();
     assert!(json.contains("\"warnings\""), "{json}");
 }

@@ -2,6 +2,7 @@
 //! option starts at another time, runs for another duration, or is read on another grid or by
 //! another model than the baseline, since its differences are then not the option's alone.
 
+use crate::output::summary::RunSummary;
 use crate::scenario::{Domain, Layer, Scenario};
 
 /// One warning for each way an option differs from the baseline (`scenarios[0]`) in its start,
@@ -38,6 +39,14 @@ pub fn comparability_warnings(scenarios: &[Scenario]) -> Vec<String> {
             warnings.push(format!(
                 "{who} averages over {} s output intervals, the baseline over {} s: peak means and AEGL tiers are taken over different intervals",
                 d.output_interval_s, b.output_interval_s
+            ));
+        }
+        let aegl_min = |s: &Scenario| s.consequence.aegl_duration_s / 60.0;
+        if aegl_min(s) != aegl_min(base) {
+            warnings.push(format!(
+                "{who} maps its AEGL zones for {} min exposures, the baseline for {} min: its AEGL zones and towns' AEGL tiers are judged against other thresholds",
+                aegl_min(s),
+                aegl_min(base)
             ));
         }
         if s.model.kind_name() != base.model.kind_name() {
@@ -87,4 +96,29 @@ fn grid_differences(d: &Domain, b: &Domain) -> Vec<String> {
         ));
     }
     out
+}
+
+/// The options' run warnings (a cloud cut off by the run's end, a zone at the domain's edge, a
+/// town on few particle samples, …) and their consequences' warnings, each wording once, led
+/// by the options that gave it ("[0], [2]: …"): a difference in the table may be an artefact
+/// of one of them (found by review: a comparison of three options, each with all 90 t still
+/// airborne at the end, printed none of it).
+pub fn option_warnings(runs: &[RunSummary]) -> Vec<String> {
+    let mut seen: Vec<(&str, Vec<usize>)> = vec![];
+    for (k, run) in runs.iter().enumerate() {
+        let consequence = run.consequence.iter().flat_map(|c| &c.warnings);
+        for w in run.warnings.iter().chain(consequence) {
+            match seen.iter_mut().find(|(text, _)| *text == w.as_str()) {
+                Some((_, options)) if !options.contains(&k) => options.push(k),
+                Some(_) => {}
+                None => seen.push((w, vec![k])),
+            }
+        }
+    }
+    seen.into_iter()
+        .map(|(text, options)| {
+            let tags: Vec<String> = options.iter().map(|k| format!("[{k}]")).collect();
+            format!("{}: {text}", tags.join(", "))
+        })
+        .collect()
 }

@@ -100,7 +100,8 @@ pub struct Comparison {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub map_sheet: Option<String>,
     /// Each way an option differs from the baseline other than by its option: another start,
-    /// run duration, grid, output interval or model ([`comparable`]).
+    /// run duration, grid, output interval, AEGL duration or model; then the options' own run
+    /// warnings, each wording once with the options that gave it ([`comparable`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
 }
@@ -182,6 +183,9 @@ pub fn compare_files(
     }
     let mut comparison = compare(runs);
     comparison.warnings = comparable::comparability_warnings(&scenarios);
+    comparison
+        .warnings
+        .extend(comparable::option_warnings(&comparison.runs));
     let mut staging = Staging::new(dir)?;
     write_bytes_atomically(
         &staging.stage(COMPARE_OUTPUTS[0]),
@@ -285,6 +289,10 @@ mod tests {
         assert_eq!(change(Some(10.0), Some(10.0)), "=");
         assert_eq!(change(Some(0.0), Some(3.0)), "new");
         assert_eq!(change(None, Some(3.0)), "");
+        assert_eq!(change(Some(16.4369), Some(16.431)), "-0.04 %");
+        assert_eq!(change(Some(1.0), Some(1.000_01)), "+<0.01 %");
+        assert_eq!(change(Some(1.0), Some(0.996)), "-0.40 %");
+        assert_eq!(change(Some(1.0), Some(0.99)), "-1 %");
     }
 
     fn town_rows(values: [[f64; 2]; 3]) -> Comparison {

@@ -23,11 +23,21 @@ pub(super) fn not_reached(unit: &str, v: Option<f64>) -> bool {
     unit == "Sv" && v.is_some_and(|x| x < NEGLIGIBLE_DOSE_SV)
 }
 
-/// The change of `v` from the baseline `base`, in per cent ("+12 %", "−100 %", "new").
+/// The change of `v` from the baseline `base`, in per cent ("+12 %", "−100 %", "-0.04 %",
+/// "new"); a change under half a per cent keeps two decimals (found by review: a reach 0.04 %
+/// shorter read "-0 %").
 pub(super) fn change(base: Option<f64>, v: Option<f64>) -> String {
     match (base, v) {
         (Some(b), Some(x)) if b == x => "=".into(),
-        (Some(b), Some(x)) if b != 0.0 => format!("{:+.0} %", 100.0 * (x - b) / b.abs()),
+        (Some(b), Some(x)) if b != 0.0 => {
+            let p = 100.0 * (x - b) / b.abs();
+            match p.abs() {
+                a if a >= 0.5 => format!("{p:+.0} %"),
+                a if a >= 0.005 => format!("{p:+.2} %"),
+                _ if p > 0.0 => "+<0.01 %".into(),
+                _ => "-<0.01 %".into(),
+            }
+        }
         (Some(_), Some(_)) => "new".into(),
         _ => String::new(),
     }

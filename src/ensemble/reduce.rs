@@ -33,13 +33,17 @@ pub(super) fn count_warning(warnings: &mut Vec<MemberWarning>, w: &str, k: usize
     let kind = warning_kind(w);
     match warnings.iter_mut().find(|x| x.kind == kind) {
         Some(x) => {
-            x.members += 1;
+            if x.last_member != k {
+                x.members += 1;
+                x.last_member = k;
+            }
             x.varies |= x.text != w;
         }
         None => warnings.push(MemberWarning {
             kind,
             text: w.to_string(),
             first_member: k,
+            last_member: k,
             members: 1,
             varies: false,
         }),
@@ -212,6 +216,10 @@ pub struct MemberWarning {
     kind: String,
     text: String,
     first_member: usize,
+    /// The last member counted, so that a member giving two warnings of one kind (a low wind
+    /// at two hours) counts once.
+    #[serde(default)]
+    last_member: usize,
     members: usize,
     /// Whether the members' wordings differ (in their numbers).
     varies: bool,
@@ -236,20 +244,50 @@ impl MemberWarning {
 }
 
 /// A warning with its numbers taken out: the members' warnings of one kind differ only in
-/// their numbers (a wind speed, an area, a share), and are counted together (found by
-/// review: 36 members' low-wind warnings were 31 lines, most "1 of 200 members").
+/// their numbers (a wind speed, an area, a share, a time), and are counted together (found by
+/// review: 36 members' low-wind warnings were 31 lines, most "1 of 200 members"). The digits
+/// of a name are kept: a number right after a word, or after a word and a hyphen (AEGL-2,
+/// Cs-137, CO2), unless that word follows a digit itself (the T of 2026-07-14T06:00) — found by
+/// review: the AEGL-1 and AEGL-2 edge warnings of one member were counted as one kind, "3 of 2
+/// members", and the AEGL-2 one was lost.
 fn warning_kind(w: &str) -> String {
+    let cs: Vec<char> = w.chars().collect();
+    let digit = |i: usize| cs.get(i).is_some_and(|c| c.is_ascii_digit());
     let mut out = String::with_capacity(w.len());
-    let mut in_number = false;
-    for c in w.chars() {
-        if c.is_ascii_digit() || (in_number && c == '.') {
-            if !in_number {
-                out.push('#');
+    let mut i = 0;
+    while i < cs.len() {
+        if !digit(i) {
+            out.push(cs[i]);
+            i += 1;
+            continue;
+        }
+        // The word before the number, past one hyphen.
+        let mut b = i;
+        if b >= 2 && cs[b - 1] == '-' && cs[b - 2].is_alphabetic() {
+            b -= 1;
+        }
+        let word_end = b;
+        while b > 0 && cs[b - 1].is_alphabetic() {
+            b -= 1;
+        }
+        let named = b < word_end && !(b > 0 && cs[b - 1].is_ascii_digit());
+        // The number: digits, a decimal point between digits, an exponent.
+        let start = i;
+        while i < cs.len() {
+            if digit(i) || (cs[i] == '.' && digit(i + 1)) {
+                i += 1;
+            } else if matches!(cs[i], 'e' | 'E')
+                && (digit(i + 1) || (matches!(cs.get(i + 1), Some('-' | '+')) && digit(i + 2)))
+            {
+                i += if digit(i + 1) { 1 } else { 2 };
+            } else {
+                break;
             }
-            in_number = true;
+        }
+        if named {
+            out.extend(&cs[start..i]);
         } else {
-            in_number = false;
-            out.push(c);
+            out.push('#');
         }
     }
     out
@@ -268,6 +306,29 @@ mod tests {
             warning_kind(a),
             warning_kind("mixing height 80 m is below 100 m")
         );
-        assert_eq!(warning_kind("Cs-137 over 12.5 km²"), "Cs-# over # km²");
+        assert_eq!(warning_kind("Cs-137 over 12.5 km²"), "Cs-137 over # km²");
+        // Names keep their digits; values, exponents and times do not.
+        assert_ne!(
+            warning_kind("zone 'Chlorine AEGL-1 60 min' reaches the edge"),
+            warning_kind("zone 'Chlorine AEGL-2 60 min' reaches the edge")
+        );
+        assert_eq!(
+            warning_kind("I-131 at 2.5e-7 Bq m-3 and 1E+12 Bq"),
+            "I-131 at # Bq m-3 and # Bq"
+        );
+        assert_eq!(
+            warning_kind("at 2026-07-14T06:00:00Z"),
+            warning_kind("at 2026-07-15T17:30:00Z")
+        );
+    }
+
+    #[test]
+    fn a_member_giving_two_warnings_of_one_kind_counts_once() {
+        let mut w = vec![];
+        count_warning(&mut w, "wind speed 0.8 m/s at 06:00", 0);
+        count_warning(&mut w, "wind speed 0.3 m/s at 07:00", 0);
+        count_warning(&mut w, "wind speed 0.5 m/s at 06:00", 1);
+        assert_eq!(w.len(), 1);
+        assert!(w[0].describe(2).contains("(2 of 2 members"), "{w:?}");
     }
 }
