@@ -561,3 +561,35 @@ fn every_town_lies_in_the_country_its_row_names() {
         );
     }
 }
+
+/// Cells outside the bundled region have no known country or coastline; only a radiological
+/// zone there is judged by both countries' criteria, and only its warning says so (found by
+/// review: a chemical run's warning spoke of radiological criteria).
+#[test]
+fn zones_outside_the_region_are_warned_of_in_the_terms_of_their_kind() {
+    let g = grid(2, 1, 1000.0, -500.0, 0.0, vec![3600.0]);
+    let j = Region::embedded().tag_grid(&g, &TransverseMercator::new(LatLon::new(40.0, -75.0)));
+    assert_eq!(j.tag(0, 0).country, Country::Unknown);
+    let zone = |country: Option<Country>| Zone {
+        label: "z".into(),
+        country,
+        threshold: 1.0,
+        unit: "Sv",
+        exceeded: ndarray::Array2::from_elem((1, 2), true),
+        largest: 2.0,
+    };
+    let chemical = plume::impact::outside_region_warning([&zone(None)], &j, 1.0).unwrap();
+    assert!(
+        chemical.starts_with("2.00 km² of the zones lie outside")
+            && chemical.contains("no coastline is known")
+            && !chemical.contains("radiological"),
+        "{chemical}"
+    );
+    let dose = plume::impact::outside_region_warning([&zone(Some(Country::Us))], &j, 1.0).unwrap();
+    assert!(
+        dose.contains("the US and the Canadian radiological criteria both apply"),
+        "{dose}"
+    );
+    let inside = border_pair();
+    assert!(plume::impact::outside_region_warning([&zone(None)], &inside, 1.0).is_none());
+}

@@ -290,3 +290,39 @@ fn an_instantaneous_dense_cloud_cut_by_the_run_end_is_reported_from_the_budget()
     let w = simulate(&long, &RunOptions::default()).unwrap().warnings;
     assert!(!any(&w, "still over the grid"), "{w:?}");
 }
+
+/// Found by review: a zone's reach was measured from whichever source lay nearest its far end,
+/// an unrelated one too; a chlorine zone's is now the chlorine source's, a dose zone's the
+/// nuclide source's.
+#[test]
+fn a_zones_reach_is_measured_from_the_sources_of_what_it_is_a_zone_of() {
+    let text = common::CalaisChlorine {
+        extent_m: 40_000.0,
+        duration_s: 7200.0,
+        ..Default::default()
+    }
+    .text()
+    .replace(
+        "[meteorology]",
+        "[[source]]\nname = \"stack\"\nlocation = { lat = 45.19, lon = -67.24 }\nheight_m = 1.0\nduration_s = 1800\nrelease = [{ nuclide = \"I-131\", rate_bq_s = 1e13 }]\n\n[meteorology]",
+    );
+    let s = Scenario::parse(&text, Path::new("two.toml")).unwrap();
+    let sim = simulate(&s, &RunOptions::default()).unwrap();
+    let zones = &sim.consequence.summary.zones;
+    let reach = |label: &str| {
+        zones
+            .iter()
+            .find(|z| z.zone == label)
+            .and_then(|z| z.reach.clone())
+            .unwrap_or_else(|| panic!("{label}: {zones:#?}"))
+    };
+    // The stack stands 3.1 km east of the rail car, inside its AEGL-1 zone.
+    let chlorine = reach("Chlorine AEGL-1 60 min");
+    assert_eq!(chlorine.source, "rail car");
+    assert!(chlorine.distance_m > 4000.0, "{chlorine:?}");
+    let dose = zones
+        .iter()
+        .filter(|z| z.zone.starts_with("HC_2018") || z.zone.starts_with("US_EPA"))
+        .find_map(|z| z.reach.clone());
+    assert_eq!(dose.expect("a dose zone").source, "stack");
+}

@@ -32,7 +32,7 @@ use crate::impact::{
     RadiologicalImpact, Summary,
 };
 use crate::output::local_time;
-use crate::substance::{Library, SubstanceError};
+use crate::substance::{AmountUnit, Library, SubstanceError};
 
 /// Why consequences could not be assessed.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +54,20 @@ pub struct Consequence {
     pub radiological: Option<RadiologicalImpact>,
     pub chemical: Vec<ChemicalImpact>,
     pub summary: Summary,
+    /// What each of the run's species is assessed as (in the order of the fields' species), so
+    /// that a zone's reach is measured from the sources that release what it is a zone of.
+    pub assessed_as: Vec<AssessedAs>,
+}
+
+/// What a species is assessed as.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AssessedAs {
+    /// A nuclide: the radiological zones are of its dose.
+    Radiological,
+    /// A chemical of the library, by its library name: its AEGL zones.
+    Chemical(String),
+    /// Neither: no zone is of it.
+    Unassessed,
 }
 
 /// Assesses exposure, dose and protective actions for the fields of a run that starts at
@@ -124,7 +138,20 @@ pub fn assess(
         &jurisdictions,
         cell_km2,
     ));
+    let assessed_as = fields
+        .species
+        .iter()
+        .map(|sf| match sf.species.unit {
+            AmountUnit::Becquerel => AssessedAs::Radiological,
+            _ => library
+                .chemical(&sf.species.name)
+                .map_or(AssessedAs::Unassessed, |c| {
+                    AssessedAs::Chemical(c.name.clone())
+                }),
+        })
+        .collect();
     Ok(Consequence {
+        assessed_as,
         spec: spec.clone(),
         exposure,
         jurisdictions,
@@ -144,8 +171,8 @@ fn add_arrivals(
     juris: &JurisdictionGrid,
     start: DateTime<Utc>,
 ) {
-    let arrival = |cell: (usize, usize), clocks: Option<chrono_tz::Tz>, shared: bool| {
-        let (from_s, to_s) = arrival_interval_s(fields, layer, cell)?;
+    let arrival = |cell: (usize, usize), clocks: Option<chrono_tz::Tz>, shared: bool, zoned| {
+        let (from_s, to_s) = arrival_interval_s(fields, layer, cell, zoned)?;
         let at = start + Duration::milliseconds((from_s * 1e3).round() as i64);
         Some(Arrival {
             from_s,
@@ -160,13 +187,15 @@ fn add_arrivals(
     for t in &mut summary.towns {
         if let Some((town, Some(cell))) = juris.towns.iter().find(|(town, _)| town.name == t.town) {
             let clocks = local_time::zone_of(town.tag, town.location);
-            t.arrival = arrival(*cell, clocks, false);
+            let zoned = t.aegl_tiers.iter().any(|(_, tier)| *tier > 0)
+                || t.action_level.is_some_and(|a| a > 0);
+            t.arrival = arrival(*cell, clocks, false, zoned);
         }
     }
     for x in &mut summary.infrastructure {
         if let Some((site, Some(cell))) = juris.sites.iter().find(|(site, _)| site.name == x.site) {
             let clocks = local_time::zone_at(site.location);
-            x.arrival = arrival(*cell, clocks, site.shared);
+            x.arrival = arrival(*cell, clocks, site.shared, !x.zones.is_empty());
         }
     }
 }
@@ -218,21 +247,54 @@ impl Consequence {
     }
 
     /// Fills every zone summary's reach (outdoors and sheltered) from `sources` (name,
-    /// location), which the assessment itself does not know ([`impact::reach`]).
+    /// location, the indices of the species it releases within the run), which the assessment
+    /// itself does not know ([`impact::reach`]): a radiological zone's from the sources of
+    /// nuclides, a chemical's AEGL zones from those of that chemical, under any of its names
+    /// (found by review: a chlorine zone's reach was measured from an unrelated source nearer
+    /// its far end); from every source where none releases it.
     pub fn add_reach(
         &mut self,
         grid: &crate::field::GridSpec,
         tm: &TransverseMercator,
-        sources: &[(String, crate::geo::LatLon)],
+        sources: &[(String, crate::geo::LatLon, Vec<usize>)],
     ) {
-        let sheltered = self.chemical.iter().flat_map(|c| &c.sheltered_zones);
-        impact::reach::add_reach(
-            &mut self.summary,
-            outdoor(&self.radiological, &self.chemical),
-            sheltered,
-            grid,
-            tm,
-            sources,
-        );
+        let of = |wanted: &dyn Fn(&AssessedAs) -> bool| -> Vec<(String, crate::geo::LatLon)> {
+            let releasing = |species: &Vec<usize>| {
+                species
+                    .iter()
+                    .any(|&k| self.assessed_as.get(k).is_some_and(wanted))
+            };
+            let chosen: Vec<_> = sources
+                .iter()
+                .filter(|(_, _, species)| releasing(species))
+                .collect();
+            let chosen = if chosen.is_empty() {
+                sources.iter().collect()
+            } else {
+                chosen
+            };
+            chosen
+                .into_iter()
+                .map(|(n, p, _)| (n.clone(), *p))
+                .collect()
+        };
+        let mut groups = vec![];
+        if let Some(r) = &self.radiological {
+            let from = of(&|a| *a == AssessedAs::Radiological);
+            groups.extend(r.zones.iter().map(|z| (z, false, from.clone())));
+        }
+        for c in &self.chemical {
+            let from = of(&|a| matches!(a, AssessedAs::Chemical(n) if *n == c.chemical));
+            groups.extend(c.zones.iter().map(|z| (z, false, from.clone())));
+            groups.extend(c.sheltered_zones.iter().map(|z| (z, true, from.clone())));
+        }
+        for (zone, sheltered, from) in groups {
+            let rows = if sheltered {
+                &mut self.summary.sheltered
+            } else {
+                &mut self.summary.zones
+            };
+            impact::reach::add_reach(rows, zone, grid, tm, &from);
+        }
     }
 }

@@ -159,27 +159,36 @@ pub fn assess_radiological(
 }
 
 /// The warning for zones that reach cells outside the bundled Maine–New Brunswick region, the
-/// only border and coastline plume carries: there a cell's country is unknown, so every
-/// country's radiological criteria judge it (it lies in the US and the Canadian zones and both
-/// alerts) and its action level is −1, and its land is unknown, so it counts as sea in the land
-/// areas. `None` when no zone reaches outside the region.
+/// only border and coastline plume carries: there a cell's land is unknown, so it counts as
+/// sea in the land areas, and its country is unknown, so, where a radiological zone reaches
+/// it, every country's radiological criteria judge it (it lies in the US and the Canadian
+/// zones and both alerts) and its action level is −1 (an AEGL zone is the same in both
+/// countries, so for a chemical only the land is said; found by review: a chemical run read of
+/// radiological criteria). `None` when no zone reaches outside the region.
 pub fn outside_region_warning<'a>(
     zones: impl IntoIterator<Item = &'a Zone>,
     juris: &JurisdictionGrid,
     cell_km2: f64,
 ) -> Option<String> {
     let mut outside = Array2::<bool>::default((juris.ny, juris.nx));
+    let mut radiological = false;
     for z in zones {
         for ((j, i), &e) in z.exceeded.indexed_iter() {
             if e && juris.tag(i, j).country == Country::Unknown {
                 outside[[j, i]] = true;
+                radiological |= z.country.is_some();
             }
         }
     }
     let cells = outside.iter().filter(|o| **o).count();
+    let criteria = if radiological {
+        "no country is known, so the US and the Canadian radiological criteria both apply (those cells are in both countries' zones and alerts, with action level −1 in the netCDF), and "
+    } else {
+        ""
+    };
     (cells > 0).then(|| {
         format!(
-            "{:.2} km² of the zones lie outside the Maine–New Brunswick region, the only border and coastline plume carries: there no country is known, so the US and the Canadian radiological criteria both apply (those cells are in both countries' zones and alerts, with action level −1 in the netCDF), and no coastline, so the land areas count them as sea",
+            "{:.2} km² of the zones lie outside the Maine–New Brunswick region, the only border and coastline plume carries: there {criteria}no coastline is known, so the land areas count those cells as sea",
             cells as f64 * cell_km2
         )
     })

@@ -109,25 +109,17 @@ fn sectors(
 /// ([`Reach::sectors`]): the cells next to the source's own, whose centres lie 1–1.41 cells away.
 pub const NEAR_SOURCE_CELLS: f64 = 1.5;
 
-/// Fills the reach of every zone of `summary` from the zone of the same label in `zones`
-/// (outdoor zones) and `sheltered` (the chemicals' indoor zones).
-pub fn add_reach<'a>(
-    summary: &mut Summary,
-    zones: impl IntoIterator<Item = &'a Zone>,
-    sheltered: impl IntoIterator<Item = &'a Zone>,
+/// Sets the reach of `zone` on its row of `rows` (by label), measured from `sources`.
+pub fn add_reach(
+    rows: &mut [ZoneSummary],
+    zone: &Zone,
     grid: &GridSpec,
     tm: &TransverseMercator,
     sources: &[(String, LatLon)],
 ) {
-    let fill = |rows: &mut [ZoneSummary], zones: Vec<&Zone>| {
-        for row in rows {
-            if let Some(z) = zones.iter().find(|z| z.label == row.zone) {
-                row.reach = reach(z, grid, tm, sources);
-            }
-        }
-    };
-    fill(&mut summary.zones, zones.into_iter().collect());
-    fill(&mut summary.sheltered, sheltered.into_iter().collect());
+    if let Some(row) = rows.iter_mut().find(|r| r.zone == zone.label) {
+        row.reach = reach(zone, grid, tm, sources);
+    }
 }
 
 /// The farthest distance (m) the Briggs (1973) σ curves were fitted to (their data reach

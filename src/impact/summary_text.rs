@@ -6,8 +6,22 @@ use super::summary::{Summary, ZoneSummary};
 
 impl Summary {
     /// The summary as text for a terminal: zones with area, land area and population per
-    /// jurisdiction, then the warnings.
+    /// jurisdiction, then what was not assessed and the warnings (those also where no species
+    /// has a zone to judge: found by review, a run of substances outside the library printed
+    /// nothing of why).
     pub fn to_text(&self) -> String {
+        let mut s = self.zones_text();
+        for u in &self.unassessed {
+            s += &format!("  not assessed: {u}\n");
+        }
+        for w in &self.warnings {
+            s += &format!("  WARNING: {w}\n");
+        }
+        s
+    }
+
+    /// The zones, towns and infrastructure of [`Summary::to_text`]; empty without zones.
+    fn zones_text(&self) -> String {
         let mut s = String::new();
         if self.zones.is_empty() {
             return s;
@@ -75,12 +89,6 @@ impl Summary {
                     a.from_local
                 ))
             );
-        }
-        for u in &self.unassessed {
-            s += &format!("  not assessed: {u}\n");
-        }
-        for w in &self.warnings {
-            s += &format!("  WARNING: {w}\n");
         }
         s
     }
@@ -208,6 +216,19 @@ fn dose_text(sv: f64) -> String {
 mod tests {
     use super::{action_words, dose_text, zone_rows, ZoneSummary};
     use crate::impact::summary::JurisdictionRow;
+
+    #[test]
+    fn a_summary_without_zones_still_says_what_was_not_assessed_and_warns() {
+        let s = crate::impact::Summary {
+            unassessed: vec!["Foo: not in the library".into()],
+            warnings: vec!["something to know".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            s.to_text(),
+            "  not assessed: Foo: not in the library\n  WARNING: something to know\n"
+        );
+    }
 
     #[test]
     fn action_levels_read_in_words_under_each_countrys_criteria() {

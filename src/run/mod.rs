@@ -160,10 +160,19 @@ pub fn simulate_with_progress(
             scenario.start,
         )
     })?;
+    // Each source with the species it releases within the run.
     let sources: Vec<_> = scenario
         .sources
         .iter()
-        .map(|s| (s.name.clone(), s.location))
+        .map(|s| {
+            let released = s
+                .releases
+                .iter()
+                .filter(|r| r.rate_per_s > 0.0 && s.start_s < scenario.duration_s)
+                .map(|r| r.species)
+                .collect();
+            (s.name.clone(), s.location, released)
+        })
         .collect();
     consequence.add_reach(&fields.grid, &tm, &sources);
     if !matches!(scenario.model, ModelSpec::Lagrangian { .. }) {
