@@ -165,6 +165,17 @@ fn zero_perturbation_members_equal_the_plain_run_and_probabilities_are_its_zones
     ] {
         assert!(f.dataset(v).is_ok(), "{v} in ensemble.nc");
     }
+    // Its settings as numbers (found by review: strings an analyst had to cast).
+    let members: u64 = f.attr("ensemble_members").unwrap().read_scalar().unwrap();
+    assert_eq!(members, spec.members as u64);
+    let seed: u64 = f.attr("ensemble_seed").unwrap().read_scalar().unwrap();
+    assert_eq!(seed, spec.seed);
+    let sd: f64 = f
+        .attr("ensemble_wind_from_sd_deg")
+        .unwrap()
+        .read_scalar()
+        .unwrap();
+    assert_eq!(sd, spec.wind_from_sd_deg);
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("ensemble_summary.json")).unwrap()).unwrap();
     assert_eq!(json["ensemble"]["members"], 3);

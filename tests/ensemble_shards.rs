@@ -324,6 +324,8 @@ fn a_shard_out_of_range_is_refused_before_any_member_runs() {
     )
     .unwrap_err();
     assert!(matches!(err, EnsembleError::TooLarge { .. }), "{err}");
+    // The user's input: exit code 2, as any other.
+    assert!(err.is_invalid_input());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -103,13 +103,15 @@ pub enum EnsembleError {
 }
 
 impl EnsembleError {
-    /// Whether the user's input is at fault (exit code 2): the scenario, an option, or a
-    /// member's weather input.
+    /// Whether the user's input is at fault (exit code 2): the scenario, an option, an
+    /// ensemble too large for its grid (found by review: it exited 1), or a member's weather
+    /// input.
     pub fn is_invalid_input(&self) -> bool {
         match self {
-            EnsembleError::Scenario(_) | EnsembleError::Option { .. } | EnsembleError::Shard(_) => {
-                true
-            }
+            EnsembleError::Scenario(_)
+            | EnsembleError::Option { .. }
+            | EnsembleError::Shard(_)
+            | EnsembleError::TooLarge { .. } => true,
             EnsembleError::Member { source, .. } => source.is_invalid_input(),
             _ => false,
         }
@@ -372,7 +374,9 @@ pub fn run_members(
             member: k,
             source: Box::new(source),
         })?;
-        for w in &sim.warnings {
+        // The run's warnings and its consequences' (a deciding value unverified, an AEGL of
+        // another duration exceeded beyond the zone: found by review, they were dropped).
+        for w in sim.warnings.iter().chain(&sim.consequence.summary.warnings) {
             count_warning(&mut warnings, w, k);
         }
         for (s, sf) in sim.fields.species.iter().enumerate() {

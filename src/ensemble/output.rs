@@ -309,23 +309,22 @@ pub fn write_outputs(
     };
     let prov = Provenance::now(&e.model, scenario.model.seed(), &e.backend)
         .of_command("ensemble", format!("{}{merged}", settings(sp)));
-    let global: Vec<(String, String)> = [
-        ("ensemble_members", sp.members.to_string()),
-        ("ensemble_seed", sp.seed.to_string()),
-        ("ensemble_wind_from_sd_deg", sp.wind_from_sd_deg.to_string()),
-        ("ensemble_wind_speed_log_sd", sp.wind_speed_log_sd.to_string()),
-        (
-            "ensemble_mixing_height_log_sd",
-            sp.mixing_height_log_sd.to_string(),
-        ),
-        ("ensemble_stability_class_sd", sp.stability_class_sd.to_string()),
+    // Numbers as numbers (found by review: an analyst had to cast "10" to read the members).
+    use netcdf::GlobalAttr::{Count, Number, Text};
+    let global: Vec<(String, netcdf::GlobalAttr)> = [
+        ("ensemble_members", Count(sp.members as u64)),
+        ("ensemble_seed", Count(sp.seed)),
+        ("ensemble_wind_from_sd_deg", Number(sp.wind_from_sd_deg)),
+        ("ensemble_wind_speed_log_sd", Number(sp.wind_speed_log_sd)),
+        ("ensemble_mixing_height_log_sd", Number(sp.mixing_height_log_sd)),
+        ("ensemble_stability_class_sd", Number(sp.stability_class_sd)),
         (
             "ensemble_inverse_obukhov_length_sd_per_m",
-            sp.inverse_obukhov_length_sd_per_m.to_string(),
+            Number(sp.inverse_obukhov_length_sd_per_m),
         ),
         (
             "ensemble_method",
-            "each member perturbs the whole meteorology coherently (direction offset, lognormal speed and mixing-height factors, stability shift) from Philox4x32-10 keyed by (seed, member); probabilities are fractions of members (Galmarini et al. 2004)".into(),
+            Text("each member perturbs the whole meteorology coherently (direction offset, lognormal speed and mixing-height factors, stability shift) from Philox4x32-10 keyed by (seed, member); probabilities are fractions of members (Galmarini et al. 2004)".into()),
         ),
     ]
     .into_iter()

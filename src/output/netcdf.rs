@@ -135,6 +135,16 @@ fn h5(path: &Path) -> impl Fn(hdf5::Error) -> OutputError + '_ {
     }
 }
 
+/// A global attribute's value: text, or a number (a double, so that a reader gets
+/// `ensemble_members = 10`, not the string "10").
+#[derive(Debug, Clone, PartialEq)]
+pub enum GlobalAttr {
+    Text(String),
+    Number(f64),
+    /// An unsigned 64-bit integer (a count, a seed).
+    Count(u64),
+}
+
 /// Writes `fields` to `path` (atomically), with `global` added to the global attributes.
 pub fn write(
     path: &Path,
@@ -142,7 +152,7 @@ pub fn write(
     fields: &Fields,
     tm: &TransverseMercator,
     provenance: &Provenance,
-    global: &[(String, String)],
+    global: &[(String, GlobalAttr)],
     extra: &[ExtraField],
 ) -> Result<(), OutputError> {
     write_atomically(path, |tmp| {
@@ -177,7 +187,7 @@ fn write_file(
     fields: &Fields,
     tm: &TransverseMercator,
     prov: &Provenance,
-    global: &[(String, String)],
+    global: &[(String, GlobalAttr)],
     extra: &[ExtraField],
 ) -> hdf5::Result<()> {
     let grid = &fields.grid;
@@ -230,7 +240,11 @@ fn write_file(
         ],
     )?;
     for (k, v) in global {
-        write_text_attr(file.id(), k, v)?;
+        match v {
+            GlobalAttr::Text(v) => write_text_attr(file.id(), k, v)?,
+            GlobalAttr::Number(v) => num_attr(&file, k, *v)?,
+            GlobalAttr::Count(v) => file.new_attr::<u64>().create(k.as_str())?.write_scalar(v)?,
+        }
     }
 
     // Coordinates.

@@ -130,7 +130,11 @@ pub fn stage_outputs(
             &sim.fields,
             &sim.projection,
             &prov,
-            &sim.consequence.global_attributes(),
+            &sim.consequence
+                .global_attributes()
+                .into_iter()
+                .map(|(k, v)| (k, netcdf::GlobalAttr::Text(v)))
+                .collect::<Vec<_>>(),
             &sim.consequence.extra_fields(),
         )?;
     }
