@@ -68,6 +68,10 @@ fn the_border_in_passamaquoddy_bay_follows_its_channels() {
         ("Wilson's Beach, Campobello", 44.9307, -66.9387),
         ("Campobello by the FDR bridge", 44.862, -66.977),
         ("Deer Island", 44.98, -66.95),
+        // Found by review: outside the island's rough outline, "CA (other)".
+        ("Deer Island's west shore", 44.984, -66.998),
+        ("Grand Manan, North Head", 44.764, -66.747),
+        ("Grand Manan, Seal Cove", 44.650, -66.853),
     ] {
         assert_eq!(tag(lat, lon).1, Some(Subdivision::NewBrunswick), "{place}");
     }
@@ -111,6 +115,7 @@ fn other_provinces_states_and_the_sea_get_a_country_without_subdivision() {
     assert_eq!(tag(44.0, -71.15), (Country::Us, None, true)); // New Hampshire
     assert_eq!(tag(43.5, -68.5), (Country::Us, None, false)); // Gulf of Maine
     assert_eq!(tag(45.0, -65.6), (Country::Ca, None, false)); // Bay of Fundy
+    assert_eq!(tag(44.265, -66.355), (Country::Ca, None, true)); // Brier Island, NS
     assert_eq!(tag(42.5, -68.0).0, Country::Unknown); // south of the region box
 }
 

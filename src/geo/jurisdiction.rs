@@ -5,8 +5,8 @@
 //! the maritime indicator lines), chained from the west edge of the region box to its south edge
 //! and closed along the box's east and north edges into the Canadian side. Maine and New
 //! Brunswick come from the Natural Earth 1:50m admin-1 polygons, widened on their own country's
-//! side ([`SUBDIVISION_TOLERANCE_DEG`], [`NB_TOLERANCE_DEG`], [`MAINE_WEST_LIMIT_LON`]) because
-//! the coarse outlines miss shore towns; land/sea from OpenStreetMap land polygons simplified to
+//! side ([`SUBDIVISION_TOLERANCE_DEG`], [`NB_TOLERANCE_DEG`], [`MAINE_WEST_LIMIT_LON`], the Fundy
+//! Isles' [`FUNDY_ISLES_WEST_OF_LON`]) because the coarse outlines miss shore towns and islands; land/sea from OpenStreetMap land polygons simplified to
 //! about 100 m; every polygon is tested through a [`PolygonIndex`]. Campobello and
 //! Deer Island, which the maritime indicator line leaves on the US side, are corrected to New
 //! Brunswick by rough outlines in `data/corrections.geojson` (approximate, unverified), and the
@@ -56,6 +56,17 @@ pub const MAINE_WEST_LIMIT_LON: f64 = -70.6;
 /// and the state's waters around them with them, while the open Gulf of Maine, further out,
 /// stays US without a state.
 pub const MAINE_SHORE_TOLERANCE_DEG: f64 = 0.15;
+
+/// Canadian land west of this longitude and south of [`FUNDY_ISLES_NORTH_LAT`] is New
+/// Brunswick's: the Fundy Isles (Grand Manan, Deer Island, Campobello, the Wolves), which the
+/// 1:50m outline and the rough corrections miss in part (found by review: a land cell of Deer
+/// Island at 44.984° N, 66.998° W read "CA (other)", and its alert "elsewhere in Canada");
+/// Nova Scotia's westernmost land, Brier Island, lies east of 66.4° W.
+pub const FUNDY_ISLES_WEST_OF_LON: f64 = -66.6;
+
+/// The north limit of the Fundy Isles rule ([`FUNDY_ISLES_WEST_OF_LON`]); Deer Island's north
+/// tip is at about 45.03° N, and the mainland shore north of it is within the outline's reach.
+pub const FUNDY_ISLES_NORTH_LAT: f64 = 45.2;
 
 /// A country, or none outside the region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -377,7 +388,11 @@ impl Region {
             {
                 Some(Subdivision::Maine)
             }
-            Country::Ca if corrected || self.new_brunswick.within(x, y, NB_TOLERANCE_DEG) => {
+            Country::Ca
+                if corrected
+                    || (land && x < FUNDY_ISLES_WEST_OF_LON && y < FUNDY_ISLES_NORTH_LAT)
+                    || self.new_brunswick.within(x, y, NB_TOLERANCE_DEG) =>
+            {
                 Some(Subdivision::NewBrunswick)
             }
             _ => None,
