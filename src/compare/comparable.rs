@@ -100,7 +100,7 @@ fn grid_differences(d: &Domain, b: &Domain) -> Vec<String> {
 
 /// The options' run warnings (a cloud cut off by the run's end, a zone at the domain's edge, a
 /// town on few particle samples, …) and their consequences' warnings, each wording once, led
-/// by the options that gave it ("[0], [2]: …"): a difference in the table may be an artefact
+/// by the options that gave it (`"[0], [2]: …"`): a difference in the table may be an artefact
 /// of one of them (found by review: a comparison of three options, each with all 90 t still
 /// airborne at the end, printed none of it).
 pub fn option_warnings(runs: &[RunSummary]) -> Vec<String> {

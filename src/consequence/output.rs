@@ -7,7 +7,7 @@ use super::Consequence;
 use crate::exposure::indoor::ShelterExit;
 use crate::exposure::{self, DAY_S};
 use crate::impact::ACTION_LEGEND;
-use crate::output::netcdf::{variable_name, ExtraField};
+use crate::output::netcdf::{variable_name, ExtraField, GlobalAttr};
 use crate::substance::AEGL_DURATIONS_S;
 
 fn window_label(w_s: f64) -> String {
@@ -71,18 +71,20 @@ fn field2(
 
 impl Consequence {
     /// Global attributes naming the criteria sets and exposure assumptions.
-    pub fn global_attributes(&self) -> Vec<(String, String)> {
+    pub fn global_attributes(&self) -> Vec<(String, GlobalAttr)> {
         let f = self.spec.shelter;
         vec![
             (
                 "protective_action_criteria".into(),
-                "US cells: US EPA PAG Manual 2017 (EPA-400/R-17/001); CA cells: Health Canada 2018 \
-                 (H129-86/2018E-PDF); chemicals: AEGL (US EPA / National Academies)"
-                    .into(),
+                GlobalAttr::Text(
+                    "US cells: US EPA PAG Manual 2017 (EPA-400/R-17/001); CA cells: Health Canada \
+                     2018 (H129-86/2018E-PDF); chemicals: AEGL (US EPA / National Academies)"
+                        .into(),
+                ),
             ),
             (
                 "exposure_assumptions".into(),
-                format!(
+                GlobalAttr::Text(format!(
                     "adult breathing rate {} m3 s-1; 1-year-old child breathing rate {} m3 s-1; shelter dose-reduction factors cloudshine {}, \
                      groundshine {}, inhalation {}; ground roughness factor {}; breathing layer 0; \
                      groundshine from the deposit, taken to fall with the breathing-layer air concentration, to the end of each window",
@@ -92,7 +94,7 @@ impl Consequence {
                     f.groundshine,
                     f.inhalation,
                     self.spec.ground_roughness_factor
-                ),
+                )),
             ),
         ]
     }

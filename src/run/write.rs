@@ -130,11 +130,7 @@ pub fn stage_outputs(
             &sim.fields,
             &sim.projection,
             &prov,
-            &sim.consequence
-                .global_attributes()
-                .into_iter()
-                .map(|(k, v)| (k, netcdf::GlobalAttr::Text(v)))
-                .collect::<Vec<_>>(),
+            &sim.consequence.global_attributes(),
             &sim.consequence.extra_fields(),
         )?;
     }
