@@ -55,7 +55,7 @@ fn a_cloud_still_over_the_grid_at_the_end_is_reported() {
 /// a 60-min mean diluted by the clean air counted after the end, and nothing said so.
 #[test]
 fn zones_cut_short_by_a_release_still_running_at_the_end_are_reported() {
-    let run = |run_s: f64, release_s: f64| {
+    let run_with_note = |run_s: f64, release_s: f64| {
         let text = common::CalaisChlorine {
             extent_m: 40_000.0,
             duration_s: run_s,
@@ -67,11 +67,22 @@ fn zones_cut_short_by_a_release_still_running_at_the_end_are_reported() {
             &format!("duration_s = {release_s}\n"),
         );
         let s = Scenario::parse(&text, Path::new("running.toml")).unwrap();
-        simulate(&s, &RunOptions::default()).unwrap().warnings
+        let sim = simulate(&s, &RunOptions::default()).unwrap();
+        let note =
+            plume::impact::coverage::map_note(&s, &sim.fields, &sim.consequence.last_intervals());
+        (sim.warnings, note)
     };
+    let run = |run_s: f64, release_s: f64| run_with_note(run_s, release_s).0;
     // Half an hour of a release that goes on: every cell's 60-min mean is at most half its
-    // hour's.
-    let short = run(1800.0, 1800.0);
+    // hour's; the map says so too.
+    let (short, note) = run_with_note(1800.0, 1800.0);
+    assert!(
+        note.as_deref().is_some_and(|n| n.starts_with(
+            "Chlorine is still released when the run ends: its 60-min zones count the air after the end as clean"
+        )),
+        "{note:?}"
+    );
+    assert!(run_with_note(10_800.0, 10_800.0).1.is_none());
     let w = short
         .iter()
         .find(|w| w.contains("Chlorine is still released when the run ends"))

@@ -154,6 +154,26 @@ impl CutOff {
     }
 }
 
+/// The note a map of the run carries, so that a hazard the run's end cut short is not read as
+/// the whole: the cut-off's ([`CutOff::map_note`]), or, while a release still runs at the end,
+/// that its chemical's AEGL zones may be larger ([`held_after_warning`]).
+pub fn map_note(scenario: &Scenario, fields: &Fields, last: &[LastInterval]) -> Option<String> {
+    if let Some(cut) = cut_off(scenario, fields, last) {
+        return Some(cut.map_note());
+    }
+    if released_until_s(scenario) < scenario.duration_s {
+        return None;
+    }
+    let l = last
+        .iter()
+        .find(|l| l.held_after_gain_cells.iter().any(|&n| n > 0))?;
+    Some(format!(
+        "{} is still released when the run ends: its {:.0}-min zones count the air after the end as clean and may be larger. Lengthen the run.",
+        l.chemical,
+        l.duration_s / 60.0
+    ))
+}
+
 /// When the last release stops (s after the scenario start).
 fn released_until_s(scenario: &Scenario) -> f64 {
     scenario

@@ -107,8 +107,7 @@ pub fn map_png(
                 label: z.text.title_en.clone(),
             })
             .collect(),
-        note: crate::impact::coverage::cut_off(scenario, fields, &consequence.last_intervals())
-            .map(|c| c.map_note()),
+        note: crate::impact::coverage::map_note(scenario, fields, &consequence.last_intervals()),
         wind: wind.cloned(),
     };
     render(scenario, &fields.grid, projection, &content)
