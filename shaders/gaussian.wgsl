@@ -139,7 +139,14 @@ fn vertical_factor(z_m: f32, h_eff_m: f32, sigma_z_m: f32, lid_m: f32) -> f32 {
         return gauss(z_m - h_eff_m, inv2s2) + gauss(z_m + h_eff_m, inv2s2);
     }
     let h = lid_m;
-    if h_eff_m >= h || z_m > h {
+    if h_eff_m >= h {
+        // Penetrated: none below the lid, reflected by it above.
+        if z_m >= h {
+            return gauss(z_m - h_eff_m, inv2s2) + gauss(z_m + h_eff_m - 2.0 * h, inv2s2);
+        }
+        return 0.0;
+    }
+    if z_m > h {
         return 0.0;
     }
     if sigma_z_m < FOURIER_SWITCH * h {
@@ -246,14 +253,19 @@ fn steady_grid(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
     // Offsets from the source in whole cells (exact) plus the source's offset within its cell.
     let dx = (f32(cell % grid.nx) - p.cell.x) * grid.dx_m - p.cell.z;
     let dy = (f32(cell / grid.nx) - p.cell.y) * grid.dx_m - p.cell.w;
-    // Penetrated plume (final height at or above the lid), or a receptor above the lid:
-    // nothing reaches it anywhere (twin: kernel::fill_row_portable).
+    // Below a penetrated plume (final height at or above the lid), or above a trapped one:
+    // nothing reaches it; above a penetrated one, the cell's centre value (twin:
+    // kernel::fill_row_portable).
     let lid = p.flow.z;
+    let f = plume_frame(p, dx, dy);
     if lid >= 0.0 && (effective_height_m(p, 3.0e38) >= lid || heights[k] > lid) {
-        out[idx] = 0.0;
+        if effective_height_m(p, 3.0e38) >= lid && heights[k] >= lid {
+            out[idx] = concentration_per_rate(p, effective_height_m(p, f.x), f.x, f.y, heights[k]);
+        } else {
+            out[idx] = 0.0;
+        }
         return;
     }
-    let f = plume_frame(p, dx, dy);
     let n = subsamples(p, f, grid.dx_m);
     if n > 1u {
         out[idx] = cell_mean(p, dx, dy, grid.dx_m, heights[k], n);

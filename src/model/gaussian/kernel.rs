@@ -98,9 +98,25 @@ fn fill_row_portable(p: &PlumeGeometry, y_m: f64, x0_m: f64, dx_m: f64, z_m: f64
     let (sxd, syd) = (dx_m * ex, -dx_m * ey);
     let lid = p.lid_m;
     let h_final = p.effective_height_m(f64::INFINITY);
-    if lid.is_some_and(|h| h_final >= h || z_m > h) {
-        // Penetrated plume, or a receptor above the lid: nothing reaches it.
-        out.fill(0.0);
+    if let Some(h) = lid.filter(|&h| h_final >= h || z_m > h) {
+        if h_final >= h && z_m >= h {
+            // A penetrated plume above the lid (rare rows): cell by cell, exactly.
+            for (i, o) in out.iter_mut().enumerate() {
+                let (x, y) = (xd0 + i as f64 * sxd, yd0 + i as f64 * syd);
+                *o = concentration_per_rate(
+                    &p.sigmas,
+                    p.u_m_s,
+                    p.effective_height_m(x),
+                    lid,
+                    x,
+                    y,
+                    z_m,
+                );
+            }
+        } else {
+            // Below a penetrated plume, or above a trapped one: nothing reaches it.
+            out.fill(0.0);
+        }
         return;
     }
     if lid.is_some_and(|h| z_m + h_final > 1.5 * h) {

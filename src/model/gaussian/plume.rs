@@ -10,7 +10,11 @@
 //! which tends to the well-mixed limit C = Q/(√(2π)·u·σy·h)·exp(−y²/(2σy²)) far downwind
 //! (both forms are exact; they agree to 1e-12 at the switch). Without a lid only the ground image
 //! is kept. A plume whose effective height is at or above the lid has penetrated it and gives no
-//! concentration below (the ISC3 convention, EPA-454/B-95-003b §1.1.6).
+//! concentration below (the ISC3 convention, EPA-454/B-95-003b §1.1.6); above the lid it is the
+//! Gaussian reflected by the lid from above, V = g(z − H) + g(z + H − 2h) for z ≥ h, which holds
+//! the whole release (its flux through the air above the lid is Q), so the plume stays in the
+//! layers above the lid and in the budget (found by review: it vanished from every layer while
+//! the puff model's budget still held it airborne).
 
 use std::f64::consts::{PI, TAU};
 
@@ -32,7 +36,15 @@ pub fn vertical_factor(z_m: f64, h_eff_m: f64, sigma_z_m: f64, lid_m: Option<f64
     let Some(h) = lid_m else {
         return g(z_m - h_eff_m) + g(z_m + h_eff_m);
     };
-    if h_eff_m >= h || z_m > h {
+    if h_eff_m >= h {
+        // Penetrated: none below the lid, reflected by it above.
+        return if z_m >= h {
+            g(z_m - h_eff_m) + g(z_m + h_eff_m - 2.0 * h)
+        } else {
+            0.0
+        };
+    }
+    if z_m > h {
         return 0.0;
     }
     if sigma_z_m < FOURIER_SWITCH * h {
@@ -103,6 +115,24 @@ mod tests {
                 "{z} {he}: {below} vs {above}"
             );
         }
+    }
+
+    #[test]
+    fn a_penetrated_plume_holds_its_whole_flux_above_the_lid_and_none_below() {
+        let (h, sz) = (60.0, 25.0);
+        for he in [60.0, 100.0, 180.0] {
+            assert_eq!(vertical_factor(0.0, he, sz, Some(h)), 0.0);
+            assert_eq!(vertical_factor(59.9, he, sz, Some(h)), 0.0);
+            // ∫_h^∞ V dz / (√(2π) σz) = 1, by the midpoint rule over 40 σz.
+            let dz = 0.01;
+            let flux: f64 = (0..(40.0 * sz / dz) as usize)
+                .map(|k| vertical_factor(h + (k as f64 + 0.5) * dz, he, sz, Some(h)) * dz)
+                .sum::<f64>()
+                / (TAU.sqrt() * sz);
+            assert!((flux - 1.0).abs() < 1e-9, "{he}: {flux}");
+        }
+        // A plume below the lid keeps nothing above it.
+        assert_eq!(vertical_factor(70.0, 40.0, sz, Some(h)), 0.0);
     }
 
     #[test]
