@@ -19,6 +19,7 @@ mod map_marks;
 mod map_panel;
 pub mod map_sheet;
 pub mod netcdf;
+pub mod provenance;
 pub mod staging;
 mod strings;
 pub mod summary;

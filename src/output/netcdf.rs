@@ -12,11 +12,11 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, Utc};
 use hdf5::file::LibraryVersion;
 use hdf5::{Dataset, File, Group};
 use ndarray::{Array1, Array2, ArrayD};
 
+pub use super::provenance::Provenance;
 use super::strings::{attach_scale, set_scale, write_text_attr};
 use super::{write_atomically, OutputError};
 use crate::field::Fields;
@@ -41,61 +41,6 @@ pub const INTERVAL_PREFIX: &str = "interval_";
 /// at level 4, for a file 8 % larger (107 MB against 99 MB). The `netcdf` bench's sparser
 /// fields write at the same 10.9 million values/s either way.
 const DEFLATE_LEVEL: u8 = 1;
-
-/// Who made the file, with what, and how.
-#[derive(Debug, Clone)]
-pub struct Provenance {
-    pub engine_version: String,
-    pub model: String,
-    pub seed: Option<u64>,
-    /// The backend and adapter that ran the model (e.g. "cpu (rayon, 2 threads)").
-    pub backend: String,
-    pub created: DateTime<Utc>,
-    /// The plume command that made the file ("run", "ensemble"), for the `history` attribute.
-    pub command: &'static str,
-    /// The settings of that command that shaped the file beyond the scenario file
-    /// ("members = 50, seed = 0, …"); empty for a plain run.
-    pub settings: String,
-}
-
-impl Provenance {
-    /// Provenance of `plume run` for this build of plume, now.
-    pub fn now(model: &str, seed: Option<u64>, backend: &str) -> Self {
-        Provenance {
-            engine_version: format!("plume {}", env!("CARGO_PKG_VERSION")),
-            model: model.to_string(),
-            seed,
-            backend: backend.to_string(),
-            created: Utc::now(),
-            command: "run",
-            settings: String::new(),
-        }
-    }
-
-    /// The same provenance for another command and its settings.
-    pub fn of_command(self, command: &'static str, settings: String) -> Self {
-        Provenance {
-            command,
-            settings,
-            ..self
-        }
-    }
-
-    /// The CF `history` line: when, which plume, which command on which file, with what.
-    pub fn history(&self, scenario_file: &Path) -> String {
-        let mut line = format!(
-            "{} {} {} {}",
-            self.created.to_rfc3339(),
-            self.engine_version,
-            self.command,
-            scenario_file.display()
-        );
-        if !self.settings.is_empty() {
-            line += &format!(" with {}", self.settings);
-        }
-        line
-    }
-}
 
 /// A further gridded field to store beside the model's own (exposure, dose, actions…).
 #[derive(Debug, Clone)]

@@ -3,6 +3,7 @@
 pub mod dense_cloud;
 pub mod dense_gas;
 pub mod inventory;
+pub mod inventory_table;
 pub mod plume_rise;
 
 use serde::Serialize;
