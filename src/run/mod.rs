@@ -403,6 +403,21 @@ fn run_gaussian_puffs(setting: &Setting, warnings: &mut Vec<String>) -> Result<M
     }
     if let MetSpec::Uniform(u) = &scenario.meteorology {
         setup.transport_height_floor_m = u.wind_reference_height_m;
+        // A plume that rises through the lid is above it alone, as the steady plume's is, and
+        // says so as that one does (found by review: the puff run was silent).
+        let uniform = UniformMet::from_spec(u, scenario.domain.centre.lat);
+        let plume_setup = gaussian::Setup {
+            scheme: spec.sigma_scheme,
+            terrain: u.terrain,
+            receptor_height_m: spec.receptor_height_m,
+            dense_gas: false,
+        };
+        warnings.extend(gaussian::penetration_warnings(
+            &scenario.sources,
+            &uniform,
+            &plume_setup,
+            tm,
+        ));
     }
     let out = setting.pool.install(|| {
         puff::run(

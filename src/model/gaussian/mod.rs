@@ -320,7 +320,7 @@ pub fn penetration_warnings(
             let (lid, h) = (p.lid_m?, p.effective_height_m(f64::INFINITY));
             (h >= lid).then(|| {
                 format!(
-                    "the plume of '{}' rises to {h:.0} m, at or above the {lid:.0} m mixing height (class {}): it has penetrated the lid, and the Gaussian plume puts none of it below (the ISC3 convention; it stays in the layers above the lid), where the real plume may still mix down",
+                    "the plume of '{}' rises to {h:.0} m, at or above the {lid:.0} m mixing height (class {}): it has penetrated the lid, and the Gaussian plume and puffs put none of it below (the ISC3 convention; it stays in the layers above the lid), where the real plume may still mix down",
                     s.name,
                     met.boundary_layer.stability.letter()
                 )
