@@ -209,7 +209,10 @@ pub fn simulate_with_progress(
         backend: match (&gpu, model.on_gpu) {
             #[cfg(feature = "gpu")]
             (Some(ctx), true) => ctx.adapter.to_string(),
-            _ => format!("cpu (rayon, {} threads)", pool.current_num_threads()),
+            _ => match pool.current_num_threads() {
+                1 => "cpu (rayon, 1 thread)".to_string(),
+                n => format!("cpu (rayon, {n} threads)"),
+            },
         },
         seed: scenario.model.seed().map(|s| options.seed.unwrap_or(s)),
         elapsed_s: started.elapsed().as_secs_f64(),
