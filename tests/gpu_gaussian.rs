@@ -307,36 +307,18 @@ fn a_plume_that_rises_through_the_lid_leaves_nothing_below_it_and_is_above_it_on
     assert!(p.effective_height_m(f64::INFINITY) > 100.0 && p.effective_height_m(100.0) < 100.0);
     // 10 m cells from the source out to 600 m downwind (the wind blows towards 70°).
     let (x0, y0) = (p.x_m - 100.0, p.y_m - 300.0);
-    let gpu = steady_grids(
-        &ctx,
-        std::slice::from_ref(&p),
-        70,
-        70,
-        x0,
-        y0,
-        10.0,
-        &[1.5, 50.0],
-    )
-    .unwrap();
+    let grids = |p: &PlumeGeometry, heights: &[f64]| {
+        steady_grids(&ctx, std::slice::from_ref(p), 70, 70, x0, y0, 10.0, heights).unwrap()
+    };
+    let gpu = grids(&p, &[1.5, 50.0]);
     // Without the lid the same plume reaches these cells.
     let mut free = p.clone();
     free.lid_m = None;
-    let open = steady_grids(&ctx, &[free], 70, 70, x0, y0, 10.0, &[1.5, 50.0]).unwrap();
-    assert!(open.iter().any(|&c| c > 0.0));
+    assert!(grids(&free, &[1.5, 50.0]).iter().any(|&c| c > 0.0));
     assert!(gpu.iter().all(|&c| c == 0.0));
     // Above the lid the penetrated plume is there, reflected by the lid, the same on both
     // (cell centres: neither refines a penetrated plume's cells).
-    let above = steady_grids(
-        &ctx,
-        std::slice::from_ref(&p),
-        70,
-        70,
-        x0,
-        y0,
-        10.0,
-        &[180.0],
-    )
-    .unwrap();
+    let above = grids(&p, &[180.0]);
     let cpu: Vec<f64> = (0..70 * 70)
         .map(|c| {
             p.concentration_per_rate(
