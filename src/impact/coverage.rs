@@ -156,7 +156,7 @@ impl CutOff {
 
 /// The note a map of the run carries, so that a hazard the run's end cut short is not read as
 /// the whole: the cut-off's ([`CutOff::map_note`]), or, while a release still runs at the end,
-/// that its chemical's AEGL zones may be larger ([`held_after_warning`]).
+/// that its chemical's AEGL zones may be larger (as the run's warning says).
 pub fn map_note(scenario: &Scenario, fields: &Fields, last: &[LastInterval]) -> Option<String> {
     if let Some(cut) = cut_off(scenario, fields, last) {
         return Some(cut.map_note());
