@@ -93,6 +93,22 @@ fn zones_cut_short_by_a_release_still_running_at_the_end_are_reported() {
             && w.contains("lengthen scenario.duration_s by 60 min"),
         "{w}"
     );
+    // Phosgene has no AEGL-1 (not recommended): no zone of it to gain, only AEGL-2 and 3's.
+    let text = common::CalaisChlorine {
+        extent_m: 40_000.0,
+        duration_s: 1800.0,
+        rate_kg_s: 0.5,
+        ..Default::default()
+    }
+    .text()
+    .replace("\"Chlorine\"", "\"Phosgene\"");
+    let s = Scenario::parse(&text, Path::new("phosgene.toml")).unwrap();
+    let w = simulate(&s, &RunOptions::default()).unwrap().warnings;
+    let w = w
+        .iter()
+        .find(|w| w.contains("Phosgene is still released when the run ends"))
+        .unwrap_or_else(|| panic!("{w:?}"));
+    assert!(w.contains("AEGL-2 by ") && !w.contains("AEGL-1"), "{w}");
     // Three hours of it: the last hour is steady, so holding it adds nothing.
     let steady = run(10_800.0, 10_800.0);
     assert!(

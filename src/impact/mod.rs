@@ -252,12 +252,14 @@ pub fn assess_chemical(
         &thresholds,
         label,
     );
-    let held_after_gain_cells = [1u8, 2, 3].map(|level| {
-        held_tier
+    // Levels without an AEGL (phosgene's AEGL-1 is not recommended) have no zone to gain.
+    let held_after_gain_cells = [1u8, 2, 3].map(|level| match thresholds[usize::from(level) - 1] {
+        Some(_) => held_tier
             .iter()
             .zip(&tier)
             .filter(|(&held, &now)| held >= level && now < level)
-            .count()
+            .count(),
+        None => 0,
     });
     let ach = exposure.air_exchange_per_s * 3600.0;
     let (sheltered_tier, sheltered_zones) = aegl_zones(
