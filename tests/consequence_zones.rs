@@ -487,6 +487,62 @@ fn towns_sharing_a_border_cell_are_each_judged_and_counted_as_their_own_country(
     assert_eq!(counted, [("US-ME", &"Van Buren".to_string())]);
 }
 
+/// A town in an iodine-blocking zone says so, under its own country's criterion, whether or
+/// not shelter or evacuation is called for (found by review: Lubec and Campobello, in the KI
+/// and ITB zones, read "no early-phase action").
+#[test]
+fn a_towns_line_names_the_iodine_blocking_its_thyroid_dose_calls_for() {
+    let g = grid(1, 1, 4000.0, 0.0, 0.0, vec![3600.0]);
+    let tm = TransverseMercator::new(LatLon::new(47.160, -67.930));
+    let j = Region::embedded().tag_grid(&g, &tm);
+    let windows = vec![2.0 * DAY, 4.0 * DAY, 7.0 * DAY, 365.25 * DAY];
+    let e = |v: f64| Array3::from_elem((4, 1, 1), v);
+    // 2 mSv effective (no shelter or evacuation), 60 mSv to the adult and child thyroid.
+    let dose = RadiologicalDose {
+        windows_s: windows,
+        inhalation_sv: e(0.002),
+        cloudshine_sv: e(0.0),
+        groundshine_sv: e(0.0),
+        thyroid_sv: e(0.060),
+        thyroid_child_sv: e(0.060),
+        by_nuclide: vec![],
+        shelter: ShelterFactors {
+            cloudshine: 0.9,
+            groundshine: 1.0,
+            inhalation: 1.0,
+        },
+    };
+    let imp = assess_radiological(&dose, &j, radiological_criteria()).unwrap();
+    let s = summarise(Some((&imp, &dose)), &[], &j, Library::embedded(), &[]);
+    let town = |name: &str| s.towns.iter().find(|t| t.town == name).unwrap();
+    assert_eq!(town("Van Buren").action_level, Some(0));
+    assert_eq!(
+        town("Van Buren").supplementary_actions,
+        ["US_EPA_PAG_2017 potassium_iodide"]
+    );
+    assert_eq!(town("Saint-Leonard").action_level, Some(0));
+    assert_eq!(
+        town("Saint-Leonard").supplementary_actions,
+        ["HC_2018 iodine_thyroid_blocking"]
+    );
+    let text = s.to_text();
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.contains(&format!("town {name} ")))
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        line("Van Buren").contains("no shelter or evacuation, potassium iodide (US EPA PAG 2017)"),
+        "{text}"
+    );
+    assert!(
+        line("Saint-Leonard").contains("iodine thyroid blocking (Health Canada 2018)"),
+        "{text}"
+    );
+    assert!(!text.contains("no early-phase action"), "{text}");
+}
+
 /// A town's line says what sheltering changes there: its 7-day dose indoors takes each
 /// pathway's own shelter factor, and its AEGL tier indoors stands beside the outdoor one.
 #[test]

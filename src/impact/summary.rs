@@ -86,6 +86,11 @@ pub struct TownExposure {
     pub thyroid_child_7d_sv: Option<f64>,
     /// Early-phase action under the town's own country's criteria (see `protective_action`).
     pub action_level: Option<i8>,
+    /// The supplementary actions of the town's own country whose criteria its cell meets
+    /// (iodine blocking, relocation: level 0 in the criteria table), as their labels
+    /// ("US_EPA_PAG_2017 potassium_iodide"): the action level speaks only of shelter and
+    /// evacuation (found by review: Lubec, in the KI zone, read "no early-phase action").
+    pub supplementary_actions: Vec<String>,
     /// Highest AEGL tier exceeded, per chemical.
     pub aegl_tiers: Vec<(String, u8)>,
     /// Highest AEGL tier exceeded indoors (closed buildings, the run's air change rate and
@@ -504,6 +509,14 @@ fn town_exposures(
                     .filter(|(c, d)| c.level > 0 && town_meets(c, d.as_ref(), juris, k))
                     .map(|(c, _)| c.level as i8)
                     .fold(0, i8::max)
+            }),
+            supplementary_actions: radiological.map_or(vec![], |(imp, _)| {
+                imp.criteria
+                    .iter()
+                    .zip(criterion_doses)
+                    .filter(|(c, d)| c.level == 0 && town_meets(c, d.as_ref(), juris, k))
+                    .map(|(c, _)| c.label())
+                    .collect()
             }),
             aegl_tiers: chemical
                 .iter()

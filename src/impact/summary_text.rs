@@ -52,6 +52,11 @@ impl Summary {
             if let Some(a) = t.action_level {
                 parts.push(action_words(a, t.jurisdiction).to_string());
             }
+            parts.extend(
+                t.supplementary_actions
+                    .iter()
+                    .map(|l| supplementary_words(l)),
+            );
             for (c, tier) in &t.aegl_tiers {
                 let indoors = t
                     .aegl_tiers_indoors
@@ -99,10 +104,29 @@ impl Summary {
 fn action_words(level: i8, jurisdiction: &str) -> &'static str {
     match (jurisdiction.starts_with("US"), level) {
         (_, l) if l < 0 => "outside the region's criteria",
-        (_, 0) => "no early-phase action",
+        (_, 0) => "no shelter or evacuation",
         (true, _) => "shelter-in-place or evacuation (US EPA PAG 2017)",
         (false, 1) => "shelter (Health Canada 2018)",
         (false, _) => "evacuate (Health Canada 2018)",
+    }
+}
+
+/// A supplementary action's criterion label ("HC_2018 iodine_thyroid_blocking") in words:
+/// "iodine thyroid blocking (Health Canada 2018)".
+fn supplementary_words(label: &str) -> String {
+    let (set, action) = label.split_once(' ').unwrap_or(("", label));
+    let set = match set {
+        "US_EPA_PAG_2017" => "US EPA PAG 2017",
+        "HC_2018" => "Health Canada 2018",
+        other => other,
+    };
+    let action = match action {
+        "temporary_relocation" => "temporary relocation (first-year dose)".to_string(),
+        other => other.replace('_', " "),
+    };
+    match set {
+        "" => action,
+        set => format!("{action} ({set})"),
     }
 }
 
@@ -214,7 +238,7 @@ fn dose_text(sv: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{action_words, dose_text, zone_rows, ZoneSummary};
+    use super::{action_words, dose_text, supplementary_words, zone_rows, ZoneSummary};
     use crate::impact::summary::JurisdictionRow;
 
     #[test]
@@ -232,7 +256,7 @@ mod tests {
 
     #[test]
     fn action_levels_read_in_words_under_each_countrys_criteria() {
-        assert_eq!(action_words(0, "US-ME"), "no early-phase action");
+        assert_eq!(action_words(0, "US-ME"), "no shelter or evacuation");
         assert_eq!(
             action_words(1, "US-ME"),
             "shelter-in-place or evacuation (US EPA PAG 2017)"
@@ -245,6 +269,22 @@ mod tests {
         assert_eq!(
             action_words(-1, "outside region"),
             "outside the region's criteria"
+        );
+    }
+
+    #[test]
+    fn supplementary_actions_read_in_words_with_their_criteria() {
+        assert_eq!(
+            supplementary_words("US_EPA_PAG_2017 potassium_iodide"),
+            "potassium iodide (US EPA PAG 2017)"
+        );
+        assert_eq!(
+            supplementary_words("HC_2018 iodine_thyroid_blocking"),
+            "iodine thyroid blocking (Health Canada 2018)"
+        );
+        assert_eq!(
+            supplementary_words("HC_2018 temporary_relocation"),
+            "temporary relocation (first-year dose) (Health Canada 2018)"
         );
     }
 
