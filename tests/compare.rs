@@ -535,3 +535,50 @@ fn a_comparison_clears_the_option_folders_of_an_earlier_one_it_does_not_write() 
     assert!(!out.join("third").exists(), "an emptied option folder goes");
     assert!(out.join("half").join("summary.json").is_file());
 }
+
+/// Options that leave `aegl_duration_min` unwritten map the baseline's AEGL duration: each
+/// scenario's own would follow its release (a 10-min release the 10-min AEGLs), and a shorter
+/// release would be compared against other thresholds.
+#[test]
+fn options_without_a_written_aegl_duration_are_judged_at_the_baselines() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |stem: &str, release_s: u32| {
+        let text = common::CalaisChlorine {
+            duration_s: 7200.0,
+            ..Default::default()
+        }
+        .text()
+        .replace(
+            "duration_s = 1800\n",
+            &format!("duration_s = {release_s}\n"),
+        ) + "[output]\nformats = [\"json\"]\n";
+        let path = dir.path().join(format!("{stem}.toml"));
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let files = [file("hour", 3600), file("ten_minutes", 600)];
+    let c = compare_files(&files, &dir.path().join("cmp"), &RunOptions::default()).unwrap();
+    assert!(
+        c.warnings
+            .iter()
+            .any(|w| w.starts_with("[1] (10 min): their releases would map")
+                && w.contains("the baseline's 60 min AEGLs")),
+        "{:?}",
+        c.warnings
+    );
+    assert!(
+        !c.warnings
+            .iter()
+            .any(|w| w.contains("maps its AEGL zones for")),
+        "{:?}",
+        c.warnings
+    );
+    let zones: Vec<&str> = c
+        .rows
+        .iter()
+        .filter(|r| r.metric.contains("Chlorine AEGL-"))
+        .map(|r| r.metric.as_str())
+        .collect();
+    assert!(!zones.is_empty());
+    assert!(zones.iter().all(|m| m.contains("60 min")), "{zones:?}");
+}

@@ -304,8 +304,14 @@ fn airing_the_house_once_the_cloud_has_passed_shrinks_no_sheltered_zone_and_is_n
     let path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/saint_john_chlorine_rupture.toml");
     let text = std::fs::read_to_string(&path).unwrap();
+    // The hour's AEGL: airing after the cloud has passed lowers the indoor air of the hour
+    // that follows, which the 10-min AEGL that the 10-s release now maps by default barely sees.
     let run = |extra: &str| {
-        let s = Scenario::parse(&format!("{text}\n[consequence]\n{extra}"), &path).unwrap();
+        let s = Scenario::parse(
+            &format!("{text}\n[consequence]\naegl_duration_min = 60\n{extra}"),
+            &path,
+        )
+        .unwrap();
         simulate(&s, &RunOptions::default())
             .unwrap()
             .consequence
@@ -481,4 +487,56 @@ fn a_release_without_a_thyroid_coefficient_gives_towns_no_thyroid_dose_rather_th
         .towns
         .iter()
         .all(|t| t.thyroid_7d_sv.is_some() && t.thyroid_child_7d_sv.is_some()));
+}
+
+/// Unless `aegl_duration_min` is written, the AEGL zones judge exposures as long as the longest
+/// chemical release, at most an hour: a 10-min release maps the 10-min AEGLs, whose zones reach
+/// farther than the hour's (found by review: a 10-min ammonia release's AEGL-2 zone was 2.7 km
+/// at 60 min against 9.0 km at 10 min); a release still running at the run's end, one written
+/// duration and a release of nuclides keep theirs.
+#[test]
+fn the_aegl_duration_follows_the_chemical_release_unless_written() {
+    let text = |release_s: f64, run_s: f64, extra: &str| {
+        common::CalaisChlorine {
+            duration_s: run_s,
+            extent_m: 40_000.0,
+            ..Default::default()
+        }
+        .text()
+        .replace(
+            "duration_s = 1800\n",
+            &format!("duration_s = {release_s}\n"),
+        ) + extra
+    };
+    let duration_min = |t: String| {
+        Scenario::parse(&t, Path::new("aegl.toml"))
+            .unwrap()
+            .consequence
+            .aegl_duration_s
+            / 60.0
+    };
+    assert_eq!(duration_min(text(600.0, 3600.0, "")), 10.0);
+    assert_eq!(duration_min(text(900.0, 3600.0, "")), 30.0);
+    assert_eq!(duration_min(text(2400.0, 7200.0, "")), 60.0);
+    assert_eq!(duration_min(text(3600.0, 3600.0, "")), 60.0);
+    let written = "[consequence]\naegl_duration_min = 60\n";
+    assert_eq!(duration_min(text(600.0, 3600.0, written)), 60.0);
+    assert_eq!(duration_min(border_scenario("")), 60.0);
+
+    // The 10-min zones of a 10-min release reach farther than its hour's.
+    let reach = |t: String| {
+        let s = Scenario::parse(&t, Path::new("aegl.toml")).unwrap();
+        let sim = simulate(&s, &RunOptions::default()).unwrap();
+        sim.consequence
+            .summary
+            .zones
+            .iter()
+            .find(|z| z.zone.starts_with("Chlorine AEGL-2"))
+            .and_then(|z| z.reach.clone())
+            .map(|r| r.distance_m)
+            .unwrap()
+    };
+    let ten = reach(text(600.0, 3600.0, ""));
+    let hour = reach(text(600.0, 3600.0, written));
+    assert!(ten > 1.5 * hour, "10 min {ten} m, 60 min {hour} m");
 }

@@ -31,10 +31,10 @@ fn any(w: &[String], needle: &str) -> bool {
 fn a_zone_cut_by_the_domain_edge_is_reported_and_a_contained_one_is_not() {
     let small = warnings(4000.0, 10_800.0, "[[0, 3]]", 5.0);
     assert!(
-        any(&small, "'Chlorine AEGL-1 60 min' reaches the edge"),
+        any(&small, "'Chlorine AEGL-1 30 min' reaches the edge"),
         "{small:?}"
     );
-    let large = warnings(40_000.0, 10_800.0, "[[0, 3]]", 5.0);
+    let large = warnings(60_000.0, 10_800.0, "[[0, 3]]", 5.0);
     assert!(!any(&large, "reaches the edge"), "{large:?}");
 }
 
@@ -218,7 +218,7 @@ kind = "gaussian_plume"
     // amount just after the release stopped.
     assert!(!any(&w, "of the most it held in the lowest layer"), "{w:?}");
     let chlorine = last.iter().find(|l| l.chemical == "Chlorine").unwrap();
-    assert_eq!(chlorine.threshold, "AEGL-1 (60 min)");
+    assert_eq!(chlorine.threshold, "AEGL-1 (30 min)");
     assert!(
         (chlorine.threshold_kg_m3 - 1.45e-6).abs() < 1e-9,
         "{chlorine:?}"
@@ -231,7 +231,7 @@ kind = "gaussian_plume"
         any(
             &w,
             "Chlorine is still over the grid when the run ends (its last interval still reaches"
-        ) && any(&w, "above its AEGL-1 (60 min) of 1.450 mg m-3"),
+        ) && any(&w, "above its AEGL-1 (30 min) of 1.450 mg m-3"),
         "{w:?}"
     );
     // Four hours on, the cloud has left the grid: no warning.
@@ -344,7 +344,7 @@ fn a_zones_reach_is_measured_from_the_sources_of_what_it_is_a_zone_of() {
             .unwrap_or_else(|| panic!("{label}: {zones:#?}"))
     };
     // The stack stands 3.1 km east of the rail car, inside its AEGL-1 zone.
-    let chlorine = reach("Chlorine AEGL-1 60 min");
+    let chlorine = reach("Chlorine AEGL-1 30 min");
     assert_eq!(chlorine.source, "rail car");
     assert!(chlorine.distance_m > 4000.0, "{chlorine:?}");
     let dose = zones

@@ -47,9 +47,9 @@ fn geojson_zones_follow_rfc_7946_and_cover_the_summary_areas() {
     assert_eq!(
         ids,
         [
-            "Chlorine_AEGL-1_60min",
-            "Chlorine_AEGL-2_60min",
-            "Chlorine_AEGL-3_60min"
+            "Chlorine_AEGL-1_30min",
+            "Chlorine_AEGL-2_30min",
+            "Chlorine_AEGL-3_30min"
         ]
     );
     for f in features {
@@ -77,7 +77,7 @@ fn geojson_zones_follow_rfc_7946_and_cover_the_summary_areas() {
         let area_km2 = 0.5 * area2_deg * km_per_deg_lat * km_per_deg_lon;
         let p = &f["properties"];
         let label = format!(
-            "Chlorine AEGL-{} 60 min",
+            "Chlorine AEGL-{} 30 min",
             &f["id"].as_str().unwrap()["Chlorine_AEGL-".len()..][..1]
         );
         let expected = summary_area_km2(&w.summary, &label);
@@ -94,8 +94,9 @@ fn geojson_zones_follow_rfc_7946_and_cover_the_summary_areas() {
         assert_eq!(p["jurisdictions"][0], "New Brunswick, Canada");
         assert_eq!(p["jurisdictions_fr"][0], "Nouveau-Brunswick, Canada");
         assert_eq!(p["threshold_unit"], "kg m-3");
-        // And in the unit the AEGL tables publish chlorine's in: 0.50, 2.0 and 20 ppm at 60 min.
-        let ppm = [0.5, 2.0, 20.0][label["Chlorine AEGL-".len()..][..1]
+        // And in the unit the AEGL tables publish chlorine's in: 0.50, 2.8 and 28 ppm at 30 min (the
+        // rail car's 30-min release maps the 30-min AEGLs).
+        let ppm = [0.5, 2.8, 28.0][label["Chlorine AEGL-".len()..][..1]
             .parse::<usize>()
             .unwrap()
             - 1];
@@ -135,13 +136,13 @@ fn kml_holds_one_styled_placemark_per_zone_with_lon_lat_rings() {
     assert_eq!(placemarks.len(), 3);
     // Each threshold in mg m-3 and in ppm, French with decimal commas (AEGL-2: 2.0 ppm).
     assert!(
-        w.kml.contains("Threshold: 5.80 mg m-3 (2.00 ppm)."),
+        w.kml.contains("Threshold: 8.12 mg m-3 (2.80 ppm)."),
         "{}",
         w.kml
     );
     assert!(
         w.kml
-            .contains("Seuil\u{a0}: 5,80\u{a0}mg m-3 (2,00\u{a0}ppm)."),
+            .contains("Seuil\u{a0}: 8,12\u{a0}mg m-3 (2,80\u{a0}ppm)."),
         "{}",
         w.kml
     );
@@ -156,7 +157,7 @@ fn kml_holds_one_styled_placemark_per_zone_with_lon_lat_rings() {
         .collect();
     // English and French blocks of AEGL-3, -2 and -1.
     assert_eq!(ppm.len(), 6, "{}", w.cap);
-    assert!(ppm.contains(&"2.00 ppm"), "{ppm:?}");
+    assert!(ppm.contains(&"2.80 ppm"), "{ppm:?}");
     for p in placemarks {
         let style = p
             .children()

@@ -149,6 +149,7 @@ pub fn compare_files(
     if !invalid.is_empty() {
         return Err(CompareError::Invalid(invalid));
     }
+    let aligned = comparable::align_aegl_durations(&mut scenarios);
     let dirs = option_dirs(files, dir)?;
     let stale: Vec<PathBuf> = earlier_option_dirs(dir)
         .into_iter()
@@ -183,6 +184,7 @@ pub fn compare_files(
     }
     let mut comparison = compare(runs);
     comparison.warnings = comparable::comparability_warnings(&scenarios);
+    comparison.warnings.extend(aligned);
     comparison
         .warnings
         .extend(comparable::option_warnings(&comparison.runs));

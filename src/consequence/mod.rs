@@ -8,7 +8,8 @@
 //! breathing_rate_m3_s = 3.33e-4
 //! child_breathing_rate_m3_s = 9.72e-5   # 1-year-old, for the child thyroid dose
 //! ground_roughness_factor = 1.0
-//! aegl_duration_min = 60            # 10, 30, 60, 240 or 480
+//! aegl_duration_min = 60            # 10, 30, 60, 240 or 480; unset: the longest chemical
+//!                                   # release's (10, 30 or 60)
 //! air_exchange_per_h = 0.45         # a closed building, for chemical exposure indoors
 //! shelter_exit = "never"            # or "when_cloud_has_passed": air the building then
 //! substance_file = "my_substances.toml"   # relative to the scenario file
@@ -17,7 +18,10 @@
 mod options;
 mod output;
 
-pub use options::{validate, ConsequenceSection, ConsequenceSpec, ShelterSection};
+pub use options::{
+    release_matched_aegl_duration_s, validate, ConsequenceSection, ConsequenceSpec, ShelterSection,
+    DEFAULT_AEGL_DURATION_S,
+};
 pub use output::toxic_load_units;
 
 use chrono::{DateTime, Duration, Utc};

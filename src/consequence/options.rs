@@ -42,7 +42,11 @@ pub struct ConsequenceSpec {
     /// Breathing rate of the 1-year-old child whose thyroid dose is projected.
     pub child_breathing_rate_m3_s: f64,
     pub ground_roughness_factor: f64,
+    /// The AEGL duration the zones judge: `aegl_duration_min` where written, else
+    /// [`release_matched_aegl_duration_s`] of the scenario's chemical releases.
     pub aegl_duration_s: f64,
+    /// Whether `aegl_duration_min` was written (else the releases chose the duration).
+    pub aegl_duration_written: bool,
     /// Air changes per hour of a closed building (indoor chemical exposure).
     pub air_exchange_per_h: f64,
     /// When people sheltering in it end sheltering.
@@ -59,12 +63,40 @@ impl Default for ConsequenceSpec {
             breathing_rate_m3_s: o.breathing_rate_m3_s,
             child_breathing_rate_m3_s: o.child_breathing_rate_m3_s,
             ground_roughness_factor: o.ground_roughness_factor,
-            aegl_duration_s: 3600.0,
+            aegl_duration_s: DEFAULT_AEGL_DURATION_S,
+            aegl_duration_written: false,
             air_exchange_per_h: o.air_exchange_per_s * 3600.0,
             shelter_exit: o.shelter_exit,
             substance_file: None,
         }
     }
+}
+
+/// The AEGL duration of a scenario without chemical releases, or with one lasting an hour or
+/// more: 60 min, ALOHA's default and the AEGL programme's reference duration.
+pub const DEFAULT_AEGL_DURATION_S: f64 = 3600.0;
+
+/// The AEGL duration that matches releases of `longest_release_s` (the longest chemical
+/// release; infinite for one still running when the run ends): the shortest AEGL duration that
+/// covers it, at most 60 min.
+///
+/// Each AEGL holds for exposures of its own length (NRC 2001, *Standing Operating Procedures
+/// for Developing AEGLs*, §2.7); someone downwind of a ten-minute release breathes its cloud for
+/// about ten minutes, and its 60-min mean dilutes that exposure with the clean air of the rest
+/// of the hour, so judging it against the 60-min AEGL draws zones a third as long (found by
+/// review: a 10-min ammonia release's AEGL-2 zone 2.7 km at 60 min, 9.0 km at 10 min). Releases
+/// longer than an hour keep the 60-min AEGL: a 4-h running mean inside a shorter run counts
+/// the air after its end as clean. `None` without a chemical release.
+pub fn release_matched_aegl_duration_s(longest_release_s: Option<f64>) -> Option<f64> {
+    let d = longest_release_s?;
+    Some(
+        AEGL_DURATIONS_S
+            .iter()
+            .copied()
+            .filter(|&a| a <= DEFAULT_AEGL_DURATION_S)
+            .find(|&a| d <= a + 1e-9)
+            .unwrap_or(DEFAULT_AEGL_DURATION_S),
+    )
 }
 
 /// Validates the section; each problem is reported as (path, value, expected).
@@ -165,6 +197,7 @@ pub fn validate(
             .any(|&d| (d - m * 60.0).abs() < 1e-9)
         {
             spec.aegl_duration_s = m * 60.0;
+            spec.aegl_duration_written = true;
         } else {
             problem(
                 "consequence.aegl_duration_min".into(),
@@ -191,4 +224,21 @@ pub fn validate(
         }
     }
     spec
+}
+
+#[cfg(test)]
+mod tests {
+    use super::release_matched_aegl_duration_s as matched;
+
+    #[test]
+    fn the_aegl_duration_covers_the_longest_chemical_release_up_to_an_hour() {
+        assert_eq!(matched(None), None);
+        assert_eq!(matched(Some(10.0)), Some(600.0));
+        assert_eq!(matched(Some(600.0)), Some(600.0));
+        assert_eq!(matched(Some(601.0)), Some(1800.0));
+        assert_eq!(matched(Some(1800.0)), Some(1800.0));
+        assert_eq!(matched(Some(2400.0)), Some(3600.0));
+        assert_eq!(matched(Some(7200.0)), Some(3600.0));
+        assert_eq!(matched(Some(f64::INFINITY)), Some(3600.0));
+    }
 }

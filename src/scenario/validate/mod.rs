@@ -277,6 +277,31 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         }
     }
 
+    // Unless written, the AEGL zones judge exposures as long as the longest chemical release
+    // (at most an hour).
+    let mut consequence = consequence;
+    if !consequence.aegl_duration_written {
+        let longest = sources
+            .iter()
+            .filter(|s: &&Source| {
+                s.releases.iter().any(|r| {
+                    let sp = &species[r.species];
+                    r.rate_per_s > 0.0
+                        && sp.unit == AmountUnit::Kilogram
+                        && library.chemical(&sp.name).is_some()
+                })
+            })
+            // A release still running when the run ends may go on: it keeps the hour.
+            .map(|s| match duration_s {
+                Some(run) if s.end_s() >= run => f64::INFINITY,
+                _ => s.duration_s,
+            })
+            .fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.max(d))));
+        if let Some(d) = crate::consequence::release_matched_aegl_duration_s(longest) {
+            consequence.aegl_duration_s = d;
+        }
+    }
+
     // AEGL peak means and toxic loads are taken over whole output intervals: a cloud that
     // passes a receptor within one interval is averaged over all of it.
     if let Some(o) = output_interval_s {
