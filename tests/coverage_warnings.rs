@@ -353,3 +353,31 @@ fn a_zones_reach_is_measured_from_the_sources_of_what_it_is_a_zone_of() {
         .find_map(|z| z.reach.clone());
     assert_eq!(dose.expect("a dose zone").source, "stack");
 }
+
+/// Found by review: 10⁹ kg/s from a tank truck ran without a word and put a town at AEGL-3.
+/// No air holds more of a gas than the pure gas: a peak above its density is named.
+#[test]
+fn a_concentration_above_the_pure_gas_density_is_reported() {
+    let run = |rate_kg_s: f64| {
+        let text = common::CalaisChlorine {
+            rate_kg_s,
+            ..Default::default()
+        }
+        .text();
+        let s = Scenario::parse(&text, Path::new("rate.toml")).unwrap();
+        simulate(&s, &RunOptions::default())
+            .unwrap()
+            .consequence
+            .summary
+            .warnings
+    };
+    let absurd = run(1e9);
+    assert!(
+        any(
+            &absurd,
+            "is above the density of the pure gas (2.900 kg m-3 at 25 °C and 1 atm)"
+        ),
+        "{absurd:?}"
+    );
+    assert!(!any(&run(5.0), "pure gas"));
+}

@@ -269,6 +269,32 @@ fn swapped_lat_and_lon_are_pointed_out() {
             "the sign of lon dropped here or in domain.centre? (west is negative)",
         ],
     );
+    // The same slip in the centre and the source alike passes the checks of each against the
+    // other: a warning says so (found by review: a swapped Calais ran at 67° S).
+    let both = VALID
+        .replace("lat = 45.07, lon = -66.70", "lat = -66.75, lon = 45.07")
+        .replace("lat = 45.07, lon = -66.75", "lat = -66.75, lon = 45.07");
+    let s = Scenario::parse(&both, Path::new("both.toml")).unwrap();
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.starts_with(
+                "domain.centre { lat = -66.75, lon = 45.07 } lies outside Maine–New Brunswick"
+            ) && w.ends_with("lat and lon swapped (here and in the sources)?")),
+        "{:?}",
+        s.warnings
+    );
+    let both = VALID.replace("lon = -66.7", "lon = 66.7");
+    let s = Scenario::parse(&both, Path::new("both.toml")).unwrap();
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("the sign of lon dropped (here and in the sources)?")),
+        "{:?}",
+        s.warnings
+    );
+    let right = Scenario::parse(VALID, Path::new("right.toml")).unwrap();
+    assert!(!right.warnings.iter().any(|w| w.contains("domain.centre")));
 }
 
 #[test]

@@ -120,6 +120,7 @@ pub fn assess(
             other_durations.extend(impact::beyond_the_chosen_duration(
                 ce, ch, &impact, cell_km2,
             ));
+            other_durations.extend(denser_than_the_pure_gas(ce, ch));
             chemical.push(impact);
         }
     }
@@ -301,4 +302,22 @@ impl Consequence {
             impact::reach::add_reach(rows, zone, grid, tm, &from);
         }
     }
+}
+
+/// A warning where a chemical's peak 10-min mean in air exceeds the density of the pure gas at
+/// 25 °C and 1 atm (M/V_m, [`crate::substance::MOLAR_VOLUME_L_MOL`]): no air holds more of a
+/// gas than the gas itself, so the release rate or its unit is wrong (found by review: 10⁹ kg/s
+/// from a tank truck ran without a word and put a town at AEGL-3).
+fn denser_than_the_pure_gas(
+    ce: &exposure::ChemicalExposure,
+    ch: &crate::substance::Chemical,
+) -> Option<String> {
+    let pure_kg_m3 = ch.mw_g_per_mol / crate::substance::MOLAR_VOLUME_L_MOL;
+    let peak = ce.peak_mean_kg_m3.iter().copied().fold(0.0, f64::max);
+    (peak > pure_kg_m3).then(|| {
+        format!(
+            "{}: the peak 10-min mean air concentration, {peak:.3e} kg m-3, is above the density of the pure gas ({pure_kg_m3:.3} kg m-3 at 25 °C and 1 atm), which no air can hold: check the release rate and its unit",
+            ch.name
+        )
+    })
 }

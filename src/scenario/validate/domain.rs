@@ -40,6 +40,9 @@ pub(super) fn domain(dom: DomainSection, duration_s: Option<f64>, p: &mut Proble
         }
         Some(c) => location::position("domain.centre", c, p),
     };
+    if let Some(w) = centre.and_then(location::far_from_region_warning) {
+        p.warnings.push(w);
+    }
     let extent_m = match dom.extent_m {
         None => {
             p.missing(

@@ -41,6 +41,37 @@ pub(super) fn position(path: &str, l: LatLon, p: &mut Problems) -> Option<LatLon
     ok.then_some(l)
 }
 
+/// Whether `l` lies in the Maine–New Brunswick box that plume carries a border and coastline for
+/// ([`crate::geo::jurisdiction::REGION_BOX`]).
+fn in_region(l: LatLon) -> bool {
+    let [west, south, east, north] = crate::geo::jurisdiction::REGION_BOX;
+    (west..=east).contains(&l.lon) && (south..=north).contains(&l.lat)
+}
+
+/// A warning for a domain centre outside the region that would lie inside it with lat and lon
+/// swapped or a sign restored: the slip made alike in the centre and every source passes the
+/// checks of each against the other (found by review: a swapped Calais ran at 67° S and wrote
+/// alerts "outside the mapped jurisdictions"). A warning, not an error: plume runs anywhere.
+pub(super) fn far_from_region_warning(centre: LatLon) -> Option<String> {
+    if in_region(centre) {
+        return None;
+    }
+    let hint = if in_region(swapped(centre)) {
+        "lat and lon swapped (here and in the sources)?"
+    } else if in_region(LatLon::new(centre.lat, -centre.lon)) {
+        "the sign of lon dropped (here and in the sources)? West is negative"
+    } else if in_region(LatLon::new(-centre.lat, centre.lon)) {
+        "the sign of lat dropped (here and in the sources)? South is negative"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "domain.centre {{ lat = {}, lon = {} }} lies outside Maine–New Brunswick, the only region plume knows the border, coast and criteria of, and would lie inside it were it written otherwise: {hint}",
+        fmt_num(centre.lat),
+        fmt_num(centre.lon)
+    ))
+}
+
 /// Where `l` lies relative to a domain centred on `centre` with `extent_m`: east and north
 /// offsets (m), and whether it is inside.
 fn offset(l: LatLon, centre: LatLon, extent_m: [f64; 2]) -> (f64, f64, bool) {
