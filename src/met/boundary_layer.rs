@@ -238,8 +238,8 @@ pub fn coriolis_per_s(lat_deg: f64) -> f64 {
 
 /// Default mixing height (m) when the scenario gives none.
 ///
-/// Neutral: h = 0.3·u*/f (Hanna 1982); stable: h = 0.4·√(u*·L/f) (Zilitinkevich 1972), never
-/// above the neutral value; unstable classes take typical afternoon convective depths
+/// Neutral: h = 0.3·u*/f (Hanna 1982); stable (L > 0, in classes D–F): h = 0.4·√(u*·L/f)
+/// (Zilitinkevich 1972), never above the neutral value; unstable classes take typical afternoon convective depths
 /// (A 1600 m, B 1200 m, C 1000 m; Stull 1988, *An Introduction to Boundary Layer Meteorology*,
 /// §1.3, where mid-latitude convective layers reach 1–2 km). The result is bounded to 50–3000 m.
 pub fn default_mixing_height_m(
@@ -254,8 +254,11 @@ pub fn default_mixing_height_m(
         StabilityClass::A => 1600.0,
         StabilityClass::B => 1200.0,
         StabilityClass::C => 1000.0,
-        StabilityClass::D => neutral,
-        StabilityClass::E | StabilityClass::F => {
+        // Class D spans slightly stable air (Prairie Grass's measured L of 120–250 m): a
+        // positive L takes the stable depth too, which tends to the neutral one as L grows, so
+        // that the layer the turbulence profiles call stable (h/L > 1) is not 1.3 km deep
+        // (found by review).
+        StabilityClass::D | StabilityClass::E | StabilityClass::F => {
             if l_m > 0.0 && l_m.is_finite() {
                 (0.4 * (u_star_m_s * l_m / f).sqrt()).min(neutral)
             } else {
@@ -269,6 +272,24 @@ pub fn default_mixing_height_m(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_mixing_height_is_zilitinkevichs_wherever_l_is_positive() {
+        let f = coriolis_per_s(45.0);
+        let stable = 0.4 * (0.3 * 200.0 / f).sqrt();
+        for class in [StabilityClass::D, StabilityClass::E] {
+            let h = default_mixing_height_m(class, 0.3, 200.0, 45.0);
+            assert!((h - stable).abs() < 1e-9, "{class:?}: {h} vs {stable}");
+        }
+        // Neutral and slightly unstable class D air keeps 0.3·u*/f.
+        for l in [f64::INFINITY, -500.0] {
+            let h = default_mixing_height_m(StabilityClass::D, 0.3, l, 45.0);
+            assert!((h - 0.3 * 0.3 / f).abs() < 1e-9, "L {l}: {h}");
+        }
+        // A large L tends to the neutral depth, never above it.
+        let h = default_mixing_height_m(StabilityClass::D, 0.3, 1e7, 45.0);
+        assert!((h - 0.3 * 0.3 / f).abs() < 1e-9);
+    }
 
     #[test]
     fn gaussian_plumes_have_no_lid_in_the_stable_classes_as_in_isc3() {
