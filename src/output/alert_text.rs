@@ -65,12 +65,17 @@ pub fn wea_long_en(text: &ZoneText) -> Option<String> {
     (!kept.is_empty()).then(|| kept.to_string())
 }
 
+/// Health Canada's shelter (averted dose over 2 days) may lie inside its evacuation zone
+/// (projected dose over 7 days) in one alert: its instruction says which comes first (found by
+/// review: the Lepreau alert said both "go indoors" and "leave" inside 26 km).
 const SHELTER_EN: &str = "Go indoors now and stay inside. Close windows and doors, turn off \
-fans and ventilation that draw in outside air, and follow local media for instructions.";
+fans and ventilation that draw in outside air, and follow local media for instructions. Where \
+this alert also tells you to leave the area, leave: evacuation comes first.";
 const SHELTER_FR: &str =
     "Rendez-vous à l'intérieur maintenant et restez-y. Fermez les portes et les \
 fenêtres, arrêtez les ventilateurs et la ventilation qui aspirent l'air extérieur, et suivez les \
-médias locaux pour connaître les directives.";
+médias locaux pour connaître les directives. Là où la présente alerte vous demande aussi de \
+quitter la zone, partez\u{a0}: l'évacuation passe en premier.";
 const EVACUATE_EN: &str = "Leave the area now as directed by local authorities, by the routes \
 they give. Go to a reception centre for monitoring. Take only essential items.";
 const EVACUATE_FR: &str = "Quittez la zone maintenant selon les directives des autorités locales, \
@@ -171,13 +176,26 @@ pub fn reach_text(r: &crate::impact::reach::Reach) -> (String, String) {
             r.source
         ),
         fr_spaces(&format!(
-            "La zone s'étend jusqu'à {} km {} ({:.0}°) de {}{sectors_fr}.",
+            "La zone s'étend jusqu'à {} km {} ({:.0}°) {}{sectors_fr}.",
             fr_number(&km),
             FR[sector],
             r.bearing_deg,
-            r.source
+            fr_de(&r.source)
         )),
     )
+}
+
+/// "de" before a name, elided before a vowel or a mute h ("d'ammonia tank truck", found by
+/// review: "de ammonia tank truck").
+fn fr_de(name: &str) -> String {
+    let elided = name
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouyhàâäéèêëîïôöûüAEIOUYHÀÂÉÈÊÎÔÛ".contains(c));
+    match elided {
+        true => format!("d'{name}"),
+        false => format!("de {name}"),
+    }
 }
 
 /// The French abbreviation of an English compass point.
@@ -520,6 +538,16 @@ Do not call 911 unless you have an emergency; lines must stay open for those who
             "Évacuation\u{a0}: dose projetée d'au moins 100\u{a0}mSv sur 7\u{a0}jours (Santé Canada 2018)"
         );
         assert_eq!(t.response, &["Evacuate"]);
+        // Its shelter zone may lie inside the evacuation zone: the shelter instruction yields.
+        let shelter = radiological_criteria()
+            .iter()
+            .find(|c| c.set == "HC_2018" && c.action == "shelter")
+            .unwrap();
+        let t = radiological(shelter);
+        assert!(t.instruction_en.ends_with("leave: evacuation comes first."));
+        assert!(t
+            .instruction_fr
+            .ends_with("partez\u{a0}: l'évacuation passe en premier."));
     }
 
     #[test]
@@ -583,5 +611,12 @@ Do not call 911 unless you have an emergency; lines must stay open for those who
             ..r
         };
         assert!(reach_text(&all).0.ends_with(", in every sector around it."));
+        let ammonia = crate::impact::reach::Reach {
+            source: "ammonia tank truck".into(),
+            ..all
+        };
+        assert!(reach_text(&ammonia)
+            .1
+            .contains("(45°) d'ammonia tank truck"));
     }
 }
