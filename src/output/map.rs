@@ -59,7 +59,9 @@ pub struct Outline {
 pub struct MapContent {
     pub title: String,
     pub field: Option<Hazard>,
-    /// Drawn in order, so the last is on top.
+    /// Drawn in order, so the last is on top; the legend lists them last first, so that one too
+    /// long for its panel leaves out the first drawn, the least grave (found by review: the
+    /// Lepreau map's legend left out the US shelter-or-evacuate zone, drawn last).
     pub outlines: Vec<Outline>,
     /// What the reader must know before reading the field (a run cut off with its cloud still
     /// over the map), at the head of the legend in red.
@@ -111,6 +113,16 @@ pub fn map_png(
         wind: wind.cloned(),
     };
     render(scenario, &fields.grid, projection, &content)
+}
+
+/// The legend entries of `outlines`, the last drawn (the gravest, on top) first.
+fn outline_keys(outlines: &[Outline]) -> impl Iterator<Item = Key> + '_ {
+    outlines.iter().rev().map(|o| Key {
+        colour: o.colour,
+        width: o.width,
+        dashed: o.dashed,
+        label: o.label.clone(),
+    })
 }
 
 /// Renders `content` over the domain of `grid` as PNG bytes: sea, land, the field, the
@@ -300,12 +312,7 @@ pub fn render(
                 label: format!("distance from {}", s.name),
             });
         }
-        keys.extend(content.outlines.iter().map(|o| Key {
-            colour: o.colour,
-            width: o.width,
-            dashed: o.dashed,
-            label: o.label.clone(),
-        }));
+        keys.extend(outline_keys(&content.outlines));
         legend(&legend_area, content.note.as_deref(), &keys)?;
         root.present().map_err(|e| e.to_string())?;
     }
@@ -548,6 +555,21 @@ kind = "gaussian_plume"
         };
         let png = render(&scenario, &grid, &projection, &content).unwrap();
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    }
+
+    #[test]
+    fn the_legend_lists_the_outline_drawn_last_first() {
+        let outline = |label: &str| Outline {
+            geometry: MultiPolygon::new(vec![]),
+            colour: RGBColor(0, 0, 0),
+            width: 1,
+            dashed: false,
+            label: label.into(),
+        };
+        let labels: Vec<String> = outline_keys(&[outline("least grave"), outline("gravest")])
+            .map(|k| k.label)
+            .collect();
+        assert_eq!(labels, ["gravest", "least grave"]);
     }
 
     #[test]
