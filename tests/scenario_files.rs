@@ -211,6 +211,36 @@ fn malformed_start_time() {
 }
 
 #[test]
+fn a_rate_in_curies_and_a_wind_direction_to_are_answered_with_what_plume_reads() {
+    fails_with(
+        &VALID.replace("wind_from_deg", "wind_to_deg"),
+        &["wind_to_deg", "180° from where it blows to"],
+    );
+    let text = VALID.replace("rate_bq_s = 1e12", "rate_ci_s = 27.0");
+    let ps = problems(&text);
+    assert!(
+        ps.iter().any(|p| p.contains("rate_ci_s")
+            && p.contains("rate_bq_s a nuclide's (Bq/s; 1 Ci = 3.7e10 Bq)")),
+        "{ps:#?}"
+    );
+}
+
+#[test]
+fn a_time_zone_abbreviation_is_answered_with_its_offset() {
+    fails_with(
+        &VALID.replace("2026-07-14T06:00:00Z", "2026-07-14T03:00:00 ADT"),
+        &[
+            "scenario.start",
+            "a time zone is written as its UTC offset: for ADT, end the time with -03:00",
+        ],
+    );
+    fails_with(
+        &VALID.replace("2026-07-14T06:00:00Z", "2026-07-14T02:00:00 est"),
+        &["for EST, end the time with -05:00"],
+    );
+}
+
+#[test]
 fn an_unquoted_toml_date_time_is_the_same_start_as_the_quoted_one() {
     // `start = 2026-07-14T06:00:00Z`, TOML's own date-time, reads as the quoted text (a review
     // suspected it was refused); an offset-less one is refused as quoted text without one is.

@@ -185,6 +185,18 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             String::new()
         }
     };
+    /// The UTC offsets of the time zones of the region and its neighbours, by abbreviation.
+    const ZONE_OFFSETS: [(&str, &str); 9] = [
+        ("UTC", "Z"),
+        ("GMT", "Z"),
+        ("NDT", "-02:30"),
+        ("NST", "-03:30"),
+        ("ADT", "-03:00"),
+        ("AST", "-04:00"),
+        ("EDT", "-04:00"),
+        ("EST", "-05:00"),
+        ("Z", "Z"),
+    ];
     /// What `scenario.start` accepts: RFC 3339 (ISO 8601 with seconds and an offset), any
     /// offset, stored as UTC.
     const START_TIME: &str = "an ISO 8601 date and time with seconds and any UTC offset, such as \
@@ -210,7 +222,16 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                 // Say what is missing where chrono only says "premature end of input".
                 let t = s.trim();
                 let reads = |f: &str| chrono::NaiveDateTime::parse_from_str(t, f).is_ok();
-                let why = if reads("%Y-%m-%dT%H:%M:%S%.f") || reads("%Y-%m-%d %H:%M:%S%.f") {
+                // A zone's abbreviation after the time (found by review: "… ADT" read as
+                // "input contains invalid characters"): its offset, for the region's zones.
+                let abbreviation = t.rsplit_once(' ').and_then(|(_, z)| {
+                    ZONE_OFFSETS
+                        .iter()
+                        .find(|(name, _)| name.eq_ignore_ascii_case(z))
+                });
+                let why = if let Some((name, offset)) = abbreviation {
+                    format!("a time zone is written as its UTC offset: for {name}, end the time with {offset}")
+                } else if reads("%Y-%m-%dT%H:%M:%S%.f") || reads("%Y-%m-%d %H:%M:%S%.f") {
                     "no UTC offset: add Z for UTC or the local offset, such as -03:00 (ADT) or -04:00 (EDT)".to_string()
                 } else if reads("%Y-%m-%dT%H:%M") || reads("%Y-%m-%d %H:%M") {
                     "no seconds and no UTC offset: write hh:mm:ss and Z or the offset".to_string()

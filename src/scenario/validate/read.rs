@@ -49,6 +49,15 @@ pub(super) fn section<T: DeserializeOwned>(
                     }
                     None => expected += &format!(": {}", known.join(", ")),
                 }
+                // Found by review: rate_ci_s was pointed at rate_kg_s, wind_to_deg at
+                // wind_from_deg without a word on the 180° between them.
+                if key.starts_with("rate_") && known.iter().any(|k| k == "rate_bq_s") {
+                    expected += "; rate_kg_s is a chemical's (kg/s), rate_bq_s a nuclide's (Bq/s; 1 Ci = 3.7e10 Bq)";
+                }
+                if key.starts_with("wind_to") && known.iter().any(|k| k == "wind_from_deg") {
+                    expected +=
+                        "; wind_from_deg is where the wind blows from, 180° from where it blows to";
+                }
                 if is_total_amount(&key) && known.iter().any(|k| k.starts_with("rate_")) {
                     expected += "; a release is a rate: rate_kg_s or rate_bq_s = the total ÷ the source's duration_s (a sudden release: a short duration_s, such as 60 s, with model.kind = \"gaussian_puff\")";
                 }
