@@ -87,7 +87,8 @@ impl Consequence {
                 GlobalAttr::Text(format!(
                     "adult breathing rate {} m3 s-1; 1-year-old child breathing rate {} m3 s-1; shelter dose-reduction factors cloudshine {}, \
                      groundshine {}, inhalation {}; ground roughness factor {}; breathing layer 0; \
-                     groundshine from the deposit, taken to fall with the breathing-layer air concentration, to the end of each window",
+                     groundshine from each output interval's deposit, from the middle of its interval to the end of each window, \
+                     decayed with ingrowth of daughters and without weathering; deposition variables hold the activity as deposited, not decayed",
                     self.spec.breathing_rate_m3_s,
                     self.spec.child_breathing_rate_m3_s,
                     f.cloudshine,
