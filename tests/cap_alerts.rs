@@ -27,7 +27,8 @@ fn the_cap_alert_follows_cap_1_2_and_speaks_both_languages_in_canada() {
 
 #[test]
 fn an_alert_expires_after_the_longer_of_the_criterion_window_and_the_modelled_period() {
-    // The AEGL zones' window is 60 min; the scenario models 2 h, which is what counts.
+    // The AEGL zones' window is 30 min (the rail car's release); the scenario models 2 h, which
+    // is what counts.
     let s = chlorine_scenario();
     assert_eq!(s.duration_s, 7200.0);
     let w = run(&s);

@@ -536,11 +536,11 @@ fn a_comparison_clears_the_option_folders_of_an_earlier_one_it_does_not_write() 
     assert!(out.join("half").join("summary.json").is_file());
 }
 
-/// Options that leave `aegl_duration_min` unwritten map the baseline's AEGL duration: each
-/// scenario's own would follow its release (a 10-min release the 10-min AEGLs), and a shorter
+/// Options that leave `aegl_duration_min` unwritten map one AEGL duration, the longest their
+/// releases would choose: each scenario's own would follow its release (a 10-min release the 10-min AEGLs), and a shorter
 /// release would be compared against other thresholds.
 #[test]
-fn options_without_a_written_aegl_duration_are_judged_at_the_baselines() {
+fn options_without_a_written_aegl_duration_are_judged_at_one_duration() {
     let dir = tempfile::tempdir().unwrap();
     let file = |stem: &str, release_s: u32| {
         let text = common::CalaisChlorine {
@@ -562,7 +562,7 @@ fn options_without_a_written_aegl_duration_are_judged_at_the_baselines() {
         c.warnings
             .iter()
             .any(|w| w.starts_with("[1] (10 min): their releases would map")
-                && w.contains("the baseline's 60 min AEGLs")),
+                && w.contains("maps the 60 min AEGLs")),
         "{:?}",
         c.warnings
     );
@@ -581,4 +581,14 @@ fn options_without_a_written_aegl_duration_are_judged_at_the_baselines() {
         .collect();
     assert!(!zones.is_empty());
     assert!(zones.iter().all(|m| m.contains("60 min")), "{zones:?}");
+    // A 10-min baseline is not the measure of an hour's release: both map the hour's.
+    let files = [file("ten_minutes", 600), file("hour", 3600)];
+    let c = compare_files(&files, &dir.path().join("cmp2"), &RunOptions::default()).unwrap();
+    assert!(
+        c.warnings
+            .iter()
+            .any(|w| w.starts_with("[0] (10 min): their releases would map")),
+        "{:?}",
+        c.warnings
+    );
 }

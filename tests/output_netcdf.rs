@@ -210,7 +210,8 @@ fn toxic_load_units_are_its_udunits_unit_for_a_whole_exponent_and_1_for_a_fracti
             text_attr(&tier, "flag_meanings"),
             "none AEGL_1 AEGL_2 AEGL_3"
         );
-        assert_eq!(numbers(&tier, "exposure_duration_s"), [3600.0]);
+        // The rail car's 30-min release maps the 30-min AEGLs.
+        assert_eq!(numbers(&tier, "exposure_duration_s"), [1800.0]);
     }
 }
 

@@ -60,26 +60,37 @@ pub fn comparability_warnings(scenarios: &[Scenario]) -> Vec<String> {
     warnings
 }
 
-/// Gives the options that leave `aegl_duration_min` unwritten the baseline's AEGL duration, so
-/// that every zone is judged against the same thresholds: unwritten, each scenario's duration
-/// follows its own release (a 10-min release maps the 10-min AEGLs, a 60-min one the hour's),
-/// and a planner comparing a shorter release would read the change of criterion as the
-/// option's. Returns a note naming the options so aligned, or nothing.
+/// Gives the options that leave `aegl_duration_min` unwritten one AEGL duration, so that their
+/// zones are judged against the same thresholds: unwritten, each scenario's duration follows
+/// its own release (a 10-min release maps the 10-min AEGLs, a 60-min one the hour's), and a
+/// planner comparing a shorter release would read the change of criterion as the option's. The
+/// duration is the baseline's where it is written, else the longest the options' releases
+/// would choose (judging a long release by a short one's AEGLs would understate it). Returns a
+/// note naming the options so changed, or nothing.
 pub fn align_aegl_durations(scenarios: &mut [Scenario]) -> Option<String> {
-    let base_s = scenarios.first()?.consequence.aegl_duration_s;
+    let base = &scenarios.first()?.consequence;
+    let target_s = if base.aegl_duration_written {
+        base.aegl_duration_s
+    } else {
+        scenarios
+            .iter()
+            .filter(|s| !s.consequence.aegl_duration_written)
+            .map(|s| s.consequence.aegl_duration_s)
+            .fold(0.0, f64::max)
+    };
     let mut aligned = vec![];
-    for (k, s) in scenarios.iter_mut().enumerate().skip(1) {
+    for (k, s) in scenarios.iter_mut().enumerate() {
         let c = &mut s.consequence;
-        if !c.aegl_duration_written && c.aegl_duration_s != base_s {
+        if !c.aegl_duration_written && c.aegl_duration_s != target_s {
             aligned.push(format!("[{k}] ({} min)", c.aegl_duration_s / 60.0));
-            c.aegl_duration_s = base_s;
+            c.aegl_duration_s = target_s;
         }
     }
     (!aligned.is_empty()).then(|| {
         format!(
-            "{}: their releases would map the AEGLs of other durations; they map the baseline's {} min AEGLs, so that every option's zones are judged against the same thresholds (write [consequence] aegl_duration_min to choose)",
+            "{}: their releases would map the AEGLs of other durations; every option without aegl_duration_min maps the {} min AEGLs, so that their zones are judged against the same thresholds (write [consequence] aegl_duration_min to choose)",
             aligned.join(", "),
-            base_s / 60.0
+            target_s / 60.0
         )
     })
 }

@@ -118,7 +118,11 @@ pub fn assess(
         if let Some(ch) = library.chemical(&ce.name) {
             let impact = assess_chemical(ce, ch, spec.aegl_duration_s)?;
             other_durations.extend(impact::beyond_the_chosen_duration(
-                ce, ch, &impact, cell_km2,
+                ce,
+                ch,
+                &impact,
+                cell_km2,
+                spec.aegl_duration_written,
             ));
             other_durations.extend(denser_than_the_pure_gas(ce, ch));
             chemical.push(impact);

@@ -38,7 +38,11 @@ pub fn warnings<'a>(
     }
     if released_until_s(scenario) >= scenario.duration_s {
         let cell_km2 = fields.grid.dx_m * fields.grid.dx_m * 1e-6;
-        out.extend(last.iter().filter_map(|l| held_after_warning(l, cell_km2)));
+        let written = scenario.consequence.aegl_duration_written;
+        out.extend(
+            last.iter()
+                .filter_map(|l| held_after_warning(l, cell_km2, written)),
+        );
     }
     if let Some(l) = fields.grid.layers.first() {
         if !(l.bottom_m..=l.top_m).contains(&BREATHING_HEIGHT_M) {
@@ -190,7 +194,7 @@ fn released_until_s(scenario: &Scenario) -> f64 {
 /// one-hour run has a 60-min mean of 3.5, under the 5.8 of AEGL-2, and nothing said so). The
 /// cells each zone would gain were the last interval's air to stay say by how much; `None` when
 /// no zone would.
-fn held_after_warning(l: &LastInterval, cell_km2: f64) -> Option<String> {
+fn held_after_warning(l: &LastInterval, cell_km2: f64, duration_written: bool) -> Option<String> {
     let gains: Vec<String> = l
         .held_after_gain_cells
         .iter()
@@ -203,8 +207,14 @@ fn held_after_warning(l: &LastInterval, cell_km2: f64) -> Option<String> {
         return None;
     }
     let minutes = l.duration_s / 60.0;
+    // Unwritten, the AEGL duration follows the release: one that then ends within the run maps
+    // the AEGLs of its own length (found by review).
+    let then = match duration_written {
+        true => "",
+        false => " (a release that then ends within the run maps the AEGLs of its own length, 10 or 30 min if shorter than an hour, unless consequence.aegl_duration_min is written)",
+    };
     Some(format!(
-        "{} is still released when the run ends, so its {minutes:.0} min means over the run's last {minutes:.0} minutes count the air after the end as clean and its zones are lower bounds: were the last interval's air to stay, the zones would grow ({}); lengthen scenario.duration_s by {minutes:.0} min, or give the source the duration_s its release will have",
+        "{} is still released when the run ends, so its {minutes:.0} min means over the run's last {minutes:.0} minutes count the air after the end as clean and its zones are lower bounds: were the last interval's air to stay, the zones would grow ({}); lengthen scenario.duration_s by {minutes:.0} min, or give the source the duration_s its release will have{then}",
         l.chemical,
         gains.join(", ")
     ))

@@ -289,17 +289,26 @@ pub fn assess_chemical(
 }
 
 /// A warning for each AEGL level that the peak mean at another AEGL duration exceeds beyond the
-/// zone of the chosen duration: the zones judge one duration (ALOHA's 60 min by default), but
-/// each AEGL holds for exposures of its own length, so a cloud that passes in ten minutes can
-/// exceed the 10-min AEGL well outside the 60-min zone (its hour's mean is diluted by the clean
-/// air around it). Says where, how much and which durations, so the user can choose
+/// zone of the chosen duration: the zones judge one duration (by default the release's, 10, 30
+/// or 60 min), but each AEGL holds for exposures of its own length, so a cloud that passes in
+/// ten minutes can exceed the 10-min AEGL well outside the 60-min zone (its hour's mean is
+/// diluted by the clean air around it), and one that lingers the 60-min AEGL outside the
+/// 10-min zone. Says where, how much and which durations, so the user can choose
 /// `aegl_duration_min` knowingly.
 pub fn beyond_the_chosen_duration(
     exposure: &ChemicalExposure,
     chemical: &Chemical,
     impact: &ChemicalImpact,
     cell_km2: f64,
+    duration_written: bool,
 ) -> Vec<String> {
+    let chosen = match duration_written {
+        true => String::new(),
+        false => format!(
+            "the zones map {} min, chosen from the release's length as aegl_duration_min is unset; ",
+            impact.duration_s / 60.0
+        ),
+    };
     let mut out = vec![];
     for level in 0..3 {
         let mut beyond = Array2::<bool>::from_elem(impact.tier.raw_dim(), false);
@@ -340,7 +349,7 @@ pub fn beyond_the_chosen_duration(
                 )
             };
             out.push(format!(
-                "{} AEGL-{} at {} is exceeded over {:.2} km² {outside} (each AEGL holds for exposures of its own length; set [consequence] aegl_duration_min to map another)",
+                "{} AEGL-{} at {} is exceeded over {:.2} km² {outside} (each AEGL holds for exposures of its own length; {chosen}set [consequence] aegl_duration_min to map another)",
                 chemical.name,
                 level + 1,
                 durations.join(", "),

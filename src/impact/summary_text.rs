@@ -121,7 +121,7 @@ fn supplementary_words(label: &str) -> String {
         other => other,
     };
     let action = match action {
-        "temporary_relocation" => "temporary relocation (first-year dose)".to_string(),
+        "temporary_relocation" => "temporary relocation, first-year dose".to_string(),
         other => other.replace('_', " "),
     };
     match set {
@@ -284,7 +284,7 @@ mod tests {
         );
         assert_eq!(
             supplementary_words("HC_2018 temporary_relocation"),
-            "temporary relocation (first-year dose) (Health Canada 2018)"
+            "temporary relocation, first-year dose (Health Canada 2018)"
         );
     }
 

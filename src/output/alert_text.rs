@@ -185,13 +185,13 @@ pub fn reach_text(r: &crate::impact::reach::Reach) -> (String, String) {
     )
 }
 
-/// "de" before a name, elided before a vowel or a mute h ("d'ammonia tank truck", found by
-/// review: "de ammonia tank truck").
+/// "de" before a name, elided before a vowel or an h ("d'ammonia tank truck", found by review:
+/// "de ammonia tank truck"); not before a y ("de Yarmouth").
 fn fr_de(name: &str) -> String {
     let elided = name
         .chars()
         .next()
-        .is_some_and(|c| "aeiouyhàâäéèêëîïôöûüAEIOUYHÀÂÉÈÊÎÔÛ".contains(c));
+        .is_some_and(|c| "aeiouhàâäéèêëîïôöùûüœAEIOUHÀÂÄÉÈÊËÎÏÔÖÙÛÜŒ".contains(c));
     match elided {
         true => format!("d'{name}"),
         false => format!("de {name}"),

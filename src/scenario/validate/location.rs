@@ -61,7 +61,7 @@ pub(super) fn far_from_region_warning(centre: LatLon) -> Option<String> {
     } else if in_region(LatLon::new(centre.lat, -centre.lon)) {
         "the sign of lon dropped (here and in the sources)? West is negative"
     } else if in_region(LatLon::new(-centre.lat, centre.lon)) {
-        "the sign of lat dropped (here and in the sources)? South is negative"
+        "a minus sign on lat (here and in the sources)? North is positive"
     } else {
         return None;
     };

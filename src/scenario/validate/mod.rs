@@ -186,7 +186,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         }
     };
     /// The UTC offsets of the time zones of the region and its neighbours, by abbreviation.
-    const ZONE_OFFSETS: [(&str, &str); 9] = [
+    const ZONE_OFFSETS: [(&str, &str); 8] = [
         ("UTC", "Z"),
         ("GMT", "Z"),
         ("NDT", "-02:30"),
@@ -195,7 +195,6 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         ("AST", "-04:00"),
         ("EDT", "-04:00"),
         ("EST", "-05:00"),
-        ("Z", "Z"),
     ];
     /// What `scenario.start` accepts: RFC 3339 (ISO 8601 with seconds and an offset), any
     /// offset, stored as UTC.
@@ -302,22 +301,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     // (at most an hour).
     let mut consequence = consequence;
     if !consequence.aegl_duration_written {
-        let longest = sources
-            .iter()
-            .filter(|s: &&Source| {
-                s.releases.iter().any(|r| {
-                    let sp = &species[r.species];
-                    r.rate_per_s > 0.0
-                        && sp.unit == AmountUnit::Kilogram
-                        && library.chemical(&sp.name).is_some()
-                })
-            })
-            // A release still running when the run ends may go on: it keeps the hour.
-            .map(|s| match duration_s {
-                Some(run) if s.end_s() >= run => f64::INFINITY,
-                _ => s.duration_s,
-            })
-            .fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.max(d))));
+        let longest = longest_chemical_release_s(&sources, &species, library, duration_s);
         if let Some(d) = crate::consequence::release_matched_aegl_duration_s(longest) {
             consequence.aegl_duration_s = d;
         }
@@ -472,4 +456,43 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         ensemble,
         warnings: p.warnings,
     })
+}
+
+/// The longest span (s) over which library chemicals are released, phases that follow or
+/// overlap each other taken as one release (a declining release written as back-to-back
+/// sources, found by review); infinite where the span reaches the run's end `run_s`, as the
+/// release may go on. `None` without a chemical release.
+fn longest_chemical_release_s(
+    sources: &[Source],
+    species: &[Species],
+    library: &substance::Library,
+    run_s: Option<f64>,
+) -> Option<f64> {
+    let mut spans: Vec<(f64, f64)> = sources
+        .iter()
+        .filter(|s| {
+            s.releases.iter().any(|r| {
+                let sp = &species[r.species];
+                r.rate_per_s > 0.0
+                    && sp.unit == AmountUnit::Kilogram
+                    && library.chemical(&sp.name).is_some()
+            })
+        })
+        .map(|s| match run_s {
+            Some(run) if s.end_s() >= run => (s.start_s, f64::INFINITY),
+            _ => (s.start_s, s.end_s()),
+        })
+        .collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut merged: Vec<(f64, f64)> = vec![];
+    for (start, end) in spans {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 + 1e-6 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
+        .iter()
+        .map(|(start, end)| end - start)
+        .fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.max(d))))
 }
