@@ -437,6 +437,29 @@ fn one_chemical_released_under_two_spellings_is_assessed_on_its_combined_concent
     assert_eq!(imp.tier[[0, 0]], 2);
 }
 
+/// The one 4 km cell that holds Van Buren (Maine) and Saint-Leonard (New Brunswick).
+fn van_buren_cell() -> JurisdictionGrid {
+    let g = grid(1, 1, 4000.0, 0.0, 0.0, vec![3600.0]);
+    let tm = TransverseMercator::new(LatLon::new(47.160, -67.930));
+    Region::embedded().tag_grid(&g, &tm)
+}
+
+/// A one-cell dose, the same in every window: inhalation, cloudshine, groundshine, adult and
+/// child thyroid (Sv).
+fn one_cell_dose(sv: [f64; 5], shelter: ShelterFactors) -> RadiologicalDose {
+    let e = |v: f64| Array3::from_elem((4, 1, 1), v);
+    RadiologicalDose {
+        windows_s: vec![2.0 * DAY, 4.0 * DAY, 7.0 * DAY, 365.25 * DAY],
+        inhalation_sv: e(sv[0]),
+        cloudshine_sv: e(sv[1]),
+        groundshine_sv: e(sv[2]),
+        thyroid_sv: e(sv[3]),
+        thyroid_child_sv: e(sv[4]),
+        by_nuclide: vec![],
+        shelter,
+    }
+}
+
 /// Van Buren (Maine) and Saint-Leonard (New Brunswick) face each other 1 km apart across the
 /// Saint John River: one 4 km cell holds both. Each town is judged by its own country's
 /// criteria and counted in its own jurisdiction, whatever its cell's country (found by review:
@@ -444,29 +467,17 @@ fn one_chemical_released_under_two_spellings_is_assessed_on_its_combined_concent
 /// country's action).
 #[test]
 fn towns_sharing_a_border_cell_are_each_judged_and_counted_as_their_own_country() {
-    let g = grid(1, 1, 4000.0, 0.0, 0.0, vec![3600.0]);
-    let tm = TransverseMercator::new(LatLon::new(47.160, -67.930));
-    let j = Region::embedded().tag_grid(&g, &tm);
+    let j = van_buren_cell();
     let cell = |name: &str| j.towns.iter().find(|(t, _)| t.name == name).unwrap().1;
     assert_eq!(cell("Van Buren"), Some((0, 0)));
     assert_eq!(cell("Saint-Leonard"), Some((0, 0)));
     // 20 mSv projected, 2 mSv averted: the US PAG is met, no Health Canada criterion is.
-    let windows = vec![2.0 * DAY, 4.0 * DAY, 7.0 * DAY, 365.25 * DAY];
-    let z = Array3::zeros((4, 1, 1));
-    let dose = RadiologicalDose {
-        windows_s: windows,
-        inhalation_sv: z.clone(),
-        cloudshine_sv: Array3::from_elem((4, 1, 1), 0.020),
-        groundshine_sv: z.clone(),
-        thyroid_sv: z.clone(),
-        thyroid_child_sv: z,
-        by_nuclide: vec![],
-        shelter: ShelterFactors {
-            cloudshine: 0.9,
-            groundshine: 1.0,
-            inhalation: 1.0,
-        },
+    let shelter = ShelterFactors {
+        cloudshine: 0.9,
+        groundshine: 1.0,
+        inhalation: 1.0,
     };
+    let dose = one_cell_dose([0.0, 0.020, 0.0, 0.0, 0.0], shelter);
     let imp = assess_radiological(&dose, &j, radiological_criteria()).unwrap();
     let s = summarise(Some((&imp, &dose)), &[], &j, Library::embedded(), &[]);
     let town = |name: &str| s.towns.iter().find(|t| t.town == name).unwrap();
@@ -492,26 +503,14 @@ fn towns_sharing_a_border_cell_are_each_judged_and_counted_as_their_own_country(
 /// and ITB zones, read "no early-phase action").
 #[test]
 fn a_towns_line_names_the_iodine_blocking_its_thyroid_dose_calls_for() {
-    let g = grid(1, 1, 4000.0, 0.0, 0.0, vec![3600.0]);
-    let tm = TransverseMercator::new(LatLon::new(47.160, -67.930));
-    let j = Region::embedded().tag_grid(&g, &tm);
-    let windows = vec![2.0 * DAY, 4.0 * DAY, 7.0 * DAY, 365.25 * DAY];
-    let e = |v: f64| Array3::from_elem((4, 1, 1), v);
+    let j = van_buren_cell();
     // 2 mSv effective (no shelter or evacuation), 60 mSv to the adult and child thyroid.
-    let dose = RadiologicalDose {
-        windows_s: windows,
-        inhalation_sv: e(0.002),
-        cloudshine_sv: e(0.0),
-        groundshine_sv: e(0.0),
-        thyroid_sv: e(0.060),
-        thyroid_child_sv: e(0.060),
-        by_nuclide: vec![],
-        shelter: ShelterFactors {
-            cloudshine: 0.9,
-            groundshine: 1.0,
-            inhalation: 1.0,
-        },
+    let shelter = ShelterFactors {
+        cloudshine: 0.9,
+        groundshine: 1.0,
+        inhalation: 1.0,
     };
+    let dose = one_cell_dose([0.002, 0.0, 0.0, 0.060, 0.060], shelter);
     let imp = assess_radiological(&dose, &j, radiological_criteria()).unwrap();
     let s = summarise(Some((&imp, &dose)), &[], &j, Library::embedded(), &[]);
     let town = |name: &str| s.towns.iter().find(|t| t.town == name).unwrap();
@@ -547,25 +546,13 @@ fn a_towns_line_names_the_iodine_blocking_its_thyroid_dose_calls_for() {
 /// pathway's own shelter factor, and its AEGL tier indoors stands beside the outdoor one.
 #[test]
 fn a_towns_sheltered_dose_and_indoor_aegl_tier_stand_beside_the_outdoor_ones() {
-    let g = grid(1, 1, 4000.0, 0.0, 0.0, vec![3600.0]);
-    let tm = TransverseMercator::new(LatLon::new(47.160, -67.930));
-    let j = Region::embedded().tag_grid(&g, &tm);
-    let windows = vec![2.0 * DAY, 4.0 * DAY, 7.0 * DAY, 365.25 * DAY];
-    let e = |v: f64| Array3::from_elem((4, 1, 1), v);
-    let dose = RadiologicalDose {
-        windows_s: windows,
-        inhalation_sv: e(0.002),
-        cloudshine_sv: e(0.010),
-        groundshine_sv: e(0.004),
-        thyroid_sv: e(0.0),
-        thyroid_child_sv: e(0.0),
-        by_nuclide: vec![],
-        shelter: ShelterFactors {
-            cloudshine: 0.6,
-            groundshine: 0.3,
-            inhalation: 0.5,
-        },
+    let j = van_buren_cell();
+    let shelter = ShelterFactors {
+        cloudshine: 0.6,
+        groundshine: 0.3,
+        inhalation: 0.5,
     };
+    let dose = one_cell_dose([0.002, 0.010, 0.004, 0.0, 0.0], shelter);
     let imp = assess_radiological(&dose, &j, radiological_criteria()).unwrap();
     let lib = Library::embedded();
     let chlorine = lib.chemical("Chlorine").unwrap();
