@@ -530,3 +530,49 @@ fn a_particle_released_at_a_step_end_that_is_no_f32_moves_alike_on_both_backends
         );
     }
 }
+
+/// A particle whose release time, in f32, equals a snapshot that is no f32 (t_rel = f32(b) <
+/// b): it is released in the stretch ending at b, airborne 0 s, and both backends grid it there,
+/// standing for the snapshot's whole part. The CPU skipped gridding a particle with no airborne
+/// time while the GPU gridded it, so that part's cells differed between them (found by
+/// review). The one particle of a release over a run of T = 200/3 s (one sampling step) leaves
+/// at T/2, the snapshot standing for all of [0, T]: the time-integrated amount is amount × T on
+/// both backends, where the CPU had 0.
+#[test]
+fn a_particle_released_at_a_snapshot_that_is_no_f32_is_gridded_alike_on_both_backends() {
+    let Some(ctx) = support::gpu_or_skip("a_particle_released_at_a_snapshot_that_is_no_f32") else {
+        return;
+    };
+    let run_s = 200.0 / 3.0;
+    let plan = tracer_source(10.0, run_s, run_s, 1, 0.0, 0.0);
+    let snapshot_s = 0.5 * run_s;
+    assert_eq!(plan.release_time_s(0) as f32, snapshot_s as f32);
+    assert!(
+        f64::from(snapshot_s as f32) < snapshot_s,
+        "f32(100/3) rounds down"
+    );
+    let bl = boundary_layer(StabilityClass::D, 800.0);
+    let flow = Flow::Column(Column::from_boundary_layer(&bl, 0.0, |_| [3.0, 0.5, 0.0]));
+    let species = [support::gas("tracer")];
+    let plans = [plan];
+    let grid = support::grid(20, 200.0, &[(0.0, 1000.0)], run_s, run_s);
+    let cfg = LagrangianConfig {
+        seed: 5,
+        ..LagrangianConfig::default()
+    };
+    let run =
+        |backend, ctx| support::run(backend, ctx, &plans, &species, &grid, &flow, &cfg, run_s);
+    let cell_volume_m3 = grid.cell_area_m2() * 1000.0;
+    let expected = run_s * run_s;
+    for (name, r) in [
+        ("CPU", run(Backend::Cpu, None)),
+        ("GPU", run(Backend::Gpu, Some(&ctx))),
+    ] {
+        assert_eq!(r.stats.sync_steps, 1, "{name}: one sampling step");
+        let got = r.fields.species[0].time_integrated.sum() * cell_volume_m3;
+        assert!(
+            (got - expected).abs() <= 1e-6 * expected,
+            "{name}: ∫ airborne dt {got}, expected {expected} (amount × T)"
+        );
+    }
+}

@@ -59,7 +59,8 @@ impl Ctx<'_> {
     }
 
     /// Releases the particle if its time has come and books decay over [t0, t1]; returns how
-    /// long it is airborne in the step (0 for particles not airborne).
+    /// long it is airborne in the step, `None` for particles not airborne (waiting, or gone).
+    /// A particle released at the very end of the step is airborne for 0 s, and still `Some`.
     fn begin(
         &self,
         p: &mut Particle,
@@ -68,7 +69,7 @@ impl Ctx<'_> {
         tally: &mut Tally,
         d0: &mut Vec<f64>,
         d1: &mut Vec<f64>,
-    ) -> f64 {
+    ) -> Option<f64> {
         let t_rel = f64::from(p.pos[3]);
         let plan = &self.plans[p.source as usize];
         let sa = &self.scales.amount;
@@ -90,7 +91,7 @@ impl Ctx<'_> {
                 t_rel
             }
             STATUS_AIRBORNE => t0,
-            _ => return 0.0,
+            _ => return None,
         };
         // A particle released in this step is airborne f32(t1) − t_rel, both in f32, as the GPU
         // kernel computes it (`process` in lagrangian.wgsl), not f32(t1 − t_rel): where t1 is no
@@ -102,7 +103,7 @@ impl Ctx<'_> {
             t1 - t_from
         };
         if !plan.decays() {
-            return airborne;
+            return Some(airborne);
         }
         self.decay_factors(p, t_from, d0);
         self.decay_factors(p, t1, d1);
@@ -113,7 +114,7 @@ impl Ctx<'_> {
                 tally.budget[e.species].decayed += fixed(w * d0[i], s) - fixed(w * d1[i], s);
             }
         }
-        airborne
+        Some(airborne)
     }
 
     /// Books a deposition of the particle at the end-of-step decay factors `d1`: in the budget,
@@ -196,11 +197,11 @@ impl Ctx<'_> {
         tally: &mut Tally,
     ) {
         let (mut d0, mut d1) = (Vec::new(), Vec::new());
-        let alive: Vec<f64> = ps
+        let alive: Vec<Option<f64>> = ps
             .iter_mut()
             .map(|p| self.begin(p, t0, t1, tally, &mut d0, &mut d1))
             .collect();
-        let duration: Vec<f32> = alive.iter().map(|&a| a as f32).collect();
+        let duration: Vec<f32> = alive.iter().map(|a| a.unwrap_or(0.0) as f32).collect();
         let mut d_loss = Vec::new();
         // Deposition is valued with the particle's own decay factors at t1; the event carries
         // its source and release time, which fix them.
@@ -228,9 +229,11 @@ impl Ctx<'_> {
         // including one released during it. The particles present then are an unbiased sample
         // of the plume, so weighting each by the part estimates ∫C dt without bias everywhere;
         // weighting a new particle by its own airborne time instead would under-count the
-        // cells within one step's travel of the source by ~x/(u·Δt).
-        for (p, &a) in ps.iter().zip(&alive) {
-            if a > 0.0 {
+        // cells within one step's travel of the source by ~x/(u·Δt). That holds for a particle
+        // released at t1 itself too (airborne 0 s where t1 rounds to its f32 release time):
+        // it is gridded at its release point, as the GPU kernel grids it.
+        for (p, a) in ps.iter().zip(&alive) {
+            if a.is_some() {
                 self.decay_factors(p, t1, &mut d1);
                 self.finish(p, t1, weight_s, &d1, tally);
             }
