@@ -319,3 +319,40 @@ fn a_release_at_point_lepreau_is_a_nuclear_power_plant_warning_in_the_us_alert()
         .iter()
         .all(|t| !not_reached.contains(&t["town"].as_str().unwrap())));
 }
+
+/// A release that starts an hour into the scenario: the alerts, their onset and the KML give the
+/// release's start, not the scenario's (found by review: "release starting 03:00 UTC" for a
+/// leak that began at 04:00).
+#[test]
+fn alerts_give_the_start_of_a_late_release_not_of_the_scenario() {
+    let mut s = chlorine_scenario();
+    s.sources[0].start_s = 3600.0;
+    let w = run(&s);
+    let doc = roxmltree::Document::parse(&w.cap).unwrap();
+    let infos: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("info"))
+        .collect();
+    assert!(!infos.is_empty());
+    for info in infos {
+        let child = |name: &str| {
+            info.children()
+                .find(|n| n.has_tag_name(name))
+                .and_then(|n| n.text())
+                .unwrap()
+                .replace('\u{a0}', " ")
+        };
+        assert_eq!(
+            chrono::DateTime::parse_from_rfc3339(&child("onset")).unwrap(),
+            chrono::DateTime::parse_from_rfc3339("2026-08-02T04:00:00Z").unwrap()
+        );
+        let description = child("description");
+        assert!(
+            description.contains("2 August 2026 at 01:00 ADT (04:00 UTC)")
+                || description.contains("2 août 2026 à 1 h HAA (4 h UTC)"),
+            "{description}"
+        );
+    }
+    assert!(w.kml.contains("04:00 UTC"), "{}", w.kml);
+    assert!(!w.kml.contains("03:00 UTC"), "{}", w.kml);
+}

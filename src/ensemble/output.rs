@@ -15,7 +15,7 @@ use crate::field::Fields;
 use crate::geo::outline::CellLattice;
 use crate::met::MetPerturbation;
 use crate::output::lon_lat::lon_lat;
-use crate::output::map::{local_start, render, Hazard, MapContent, Outline, Scale};
+use crate::output::map::{local_release_start, render, Hazard, MapContent, Outline, Scale};
 use crate::output::netcdf::{self, variable_name, ExtraField, Provenance};
 use crate::output::staging::{check_output_dir, Staging};
 use crate::output::write_bytes_atomically;
@@ -392,7 +392,7 @@ fn probability_map(scenario: &Scenario, e: &Ensemble) -> Result<Vec<u8>, String>
         title: format!(
             "{} — {} — ensemble of {m} weathers",
             scenario.name,
-            local_start(scenario)
+            local_release_start(scenario)
         ),
         // The zones lie in different countries; where both apply (outside the bundled
         // region) the map shows the larger probability.

@@ -207,7 +207,8 @@ fn info(
     prov: &Provenance,
 ) -> io::Result<()> {
     let french = lang.starts_with("fr");
-    let onset = scenario.start;
+    // The hazard begins with the first release, not with the scenario's clock.
+    let onset = scenario.release_start();
     // Expiry: from the later of the onset and the time it is sent (a replayed past scenario
     // still gives a live alert), the longer of the criterion's window and the modelled period.
     // The window is the exposure the action guards against (7 days of dose, an AEGL's 60 min);
@@ -259,7 +260,7 @@ fn info(
             prov.engine_version,
             prov.model,
             scenario.name_in_french(),
-            local_time::french(scenario.start, country),
+            local_time::french(scenario.release_start(), country),
             fr_number(&two_figures(part.area_km2)),
             part.area_desc_fr,
             z.source,
@@ -277,7 +278,7 @@ fn info(
             prov.engine_version,
             prov.model,
             scenario.name,
-            local_time::english(scenario.start, country),
+            local_time::english(scenario.release_start(), country),
             two_figures(part.area_km2),
             part.area_desc_en,
             z.source,

@@ -74,7 +74,7 @@ pub fn zones_kml(scenario: &Scenario, zones: &[MappedZone], prov: &Provenance) -
             prov.engine_version,
             prov.model,
             scenario.name,
-            local_time::english(scenario.start, Country::Unknown),
+            local_time::english(scenario.release_start(), Country::Unknown),
             fr_spaces(&format!(
                 "Zones de mesures de protection et zones AEGL projetées par {} ({}) pour le \
                  scénario « {} », rejet débutant le {}. Projection de modèle : à confirmer \
@@ -82,7 +82,7 @@ pub fn zones_kml(scenario: &Scenario, zones: &[MappedZone], prov: &Provenance) -
                 prov.engine_version,
                 prov.model,
                 scenario.name_in_french(),
-                local_time::french(scenario.start, Country::Unknown)
+                local_time::french(scenario.release_start(), Country::Unknown)
             ))
         ),
         &placemarks,

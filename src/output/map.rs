@@ -78,11 +78,11 @@ fn zone_colour(z: &MappedZone) -> RGBColor {
     RGBColor(byte(6), byte(4), byte(2))
 }
 
-/// The scenario's start in the local time where its first release is (Atlantic in New
-/// Brunswick, Eastern in Maine), with UTC, as map titles give it.
-pub fn local_start(scenario: &Scenario) -> String {
+/// The start of the first release in the local time where it is (Atlantic in New Brunswick,
+/// Eastern in Maine), with UTC, as map titles give it.
+pub fn local_release_start(scenario: &Scenario) -> String {
     let clocks = first_source(scenario).and_then(|s| super::local_time::zone_at(s.location));
-    super::local_time::english_in(scenario.start, clocks)
+    super::local_time::english_in(scenario.release_start(), clocks)
 }
 
 /// Renders the map of a run as PNG bytes: its hazard field under its zones.
@@ -95,7 +95,7 @@ pub fn map_png(
     wind: Option<&ReleaseWind>,
 ) -> Result<Vec<u8>, String> {
     let content = MapContent {
-        title: format!("{} — {}", scenario.name, local_start(scenario)),
+        title: format!("{} — {}", scenario.name, local_release_start(scenario)),
         field: hazard(consequence, fields),
         // Gravest zones last, so they are drawn on top.
         outlines: zones

@@ -143,12 +143,7 @@ pub fn simulate_with_progress(
     };
     let Setting { tm, gpu, .. } = setting;
     let fields = model.fields;
-    let release_start_s = scenario
-        .sources
-        .iter()
-        .map(|s| s.start_s)
-        .fold(f64::INFINITY, f64::min)
-        .min(scenario.duration_s);
+    let release_start_s = scenario.release_start_s();
     let mut consequence = pool.install(|| {
         crate::consequence::assess(
             &scenario.consequence,

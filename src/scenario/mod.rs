@@ -327,4 +327,19 @@ impl Scenario {
     pub fn end_s(&self) -> f64 {
         self.duration_s
     }
+
+    /// When the first release begins (s since start; the run's end where nothing releases).
+    pub fn release_start_s(&self) -> f64 {
+        self.sources
+            .iter()
+            .map(|s| s.start_s)
+            .fold(f64::INFINITY, f64::min)
+            .min(self.duration_s)
+    }
+
+    /// When the first release begins: what alerts and maps call the release's start, which is
+    /// later than the scenario's start where the sources start late.
+    pub fn release_start(&self) -> DateTime<Utc> {
+        self.start + chrono::Duration::milliseconds((self.release_start_s() * 1e3).round() as i64)
+    }
 }
