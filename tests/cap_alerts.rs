@@ -356,3 +356,81 @@ fn alerts_give_the_start_of_a_late_release_not_of_the_scenario() {
     assert!(w.kml.contains("04:00 UTC"), "{}", w.kml);
     assert!(!w.kml.contains("03:00 UTC"), "{}", w.kml);
 }
+
+/// A chlorine leak at the Calais–St. Stephen crossing, the wind carrying the cloud along the
+/// border: an AEGL zone with cells in both countries gives each country's alert the reach of
+/// that country's cells (found by review: the Canadian alert said a zone reached 12.6 km, which
+/// its Maine cells did; its Canadian ones reached 5.5 km).
+#[test]
+fn each_countrys_alert_gives_the_reach_of_its_own_part_of_a_zone() {
+    let text = r#"
+[scenario]
+name = "Calais–St. Stephen chlorine leak"
+start = "2026-01-15T14:00:00Z"
+duration_s = 5400
+
+[domain]
+centre = { lat = 45.16, lon = -67.22 }
+extent_m = [20000, 20000]
+resolution_m = 200
+output_interval_s = 300
+
+[[source]]
+name = "tanker truck at Ferry Point bridge"
+location = { lat = 45.1894, lon = -67.2786 }
+height_m = 1.0
+duration_s = 1200
+release = [{ substance = "chlorine", rate_kg_s = 5.0 }]
+
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 3.0
+wind_from_deg = 300
+stability = "E"
+roughness_length_m = 0.3
+
+[model]
+kind = "gaussian_plume"
+
+[output]
+formats = ["json", "geojson", "kml", "cap"]
+"#;
+    let s = plume::Scenario::parse(text, Path::new("border_chlorine.toml")).unwrap();
+    let w = run(&s);
+    let zones = w.summary["consequence"]["zones"].as_array().unwrap();
+    let mut split = 0;
+    for z in zones {
+        let Some(by_country) = z["reach_by_country"].as_array() else {
+            continue;
+        };
+        split += 1;
+        let whole = z["reach"]["distance_m"].as_f64().unwrap();
+        let km = |r: &Value| r["distance_m"].as_f64().unwrap();
+        let farthest = by_country.iter().map(km).fold(0.0, f64::max);
+        assert_eq!(farthest, whole, "{z}");
+        for r in by_country {
+            let alert = match r["country"].as_str().unwrap() {
+                "CA" => &w.cap,
+                "US" => &w.cap_us,
+                other => panic!("{other}"),
+            };
+            let said = format!("The zone reaches {:.1} km", km(r) / 1000.0);
+            assert!(alert.contains(&said), "{said} in {alert}");
+        }
+        let shorter = by_country.iter().find(|r| km(r) < whole).expect("{z}");
+        let (other, said) = (
+            if shorter["country"] == "CA" {
+                &w.cap
+            } else {
+                &w.cap_us
+            },
+            format!("The zone reaches {:.1} km", whole / 1000.0),
+        );
+        let zone_name = z["zone"].as_str().unwrap();
+        let info_of_zone = other
+            .split("<info>")
+            .find(|i| i.contains(&said) && i.contains(zone_name));
+        assert!(info_of_zone.is_none(), "{zone_name}: {other}");
+    }
+    assert!(split > 0, "a zone spans the border: {zones:?}");
+}

@@ -303,7 +303,7 @@ impl Consequence {
             } else {
                 &mut self.summary.zones
             };
-            impact::reach::add_reach(rows, zone, grid, tm, &from);
+            impact::reach::add_reach(rows, zone, grid, tm, &from, &self.jurisdictions);
         }
     }
 }

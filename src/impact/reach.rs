@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::summary::{Summary, ZoneSummary};
 use super::Zone;
 use crate::field::GridSpec;
+use crate::geo::jurisdiction::{Country, JurisdictionGrid};
 use crate::geo::{self, LatLon, TransverseMercator};
 
 /// The farthest point of a zone from the sources.
@@ -109,17 +110,55 @@ fn sectors(
 /// ([`Reach::sectors`]): the cells next to the source's own, whose centres lie 1–1.41 cells away.
 pub const NEAR_SOURCE_CELLS: f64 = 1.5;
 
-/// Sets the reach of `zone` on its row of `rows` (by label), measured from `sources`.
+/// The reach of a zone's cells in one country.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CountryReach {
+    pub country: Country,
+    #[serde(flatten)]
+    pub reach: Reach,
+}
+
+/// Sets the reach of `zone` on its row of `rows` (by label), measured from `sources`, and,
+/// where its cells lie in more than one country, the reach of each country's cells: what that
+/// country's alert says (found by review: a Canadian alert gave the 12.6 km a chlorine zone
+/// reached in Maine, where its Canadian cells reached 5.5 km).
 pub fn add_reach(
     rows: &mut [ZoneSummary],
     zone: &Zone,
     grid: &GridSpec,
     tm: &TransverseMercator,
     sources: &[(String, LatLon)],
+    juris: &JurisdictionGrid,
 ) {
-    if let Some(row) = rows.iter_mut().find(|r| r.zone == zone.label) {
-        row.reach = reach(zone, grid, tm, sources);
-    }
+    let Some(row) = rows.iter_mut().find(|r| r.zone == zone.label) else {
+        return;
+    };
+    row.reach = reach(zone, grid, tm, sources);
+    let mut countries: Vec<Country> = zone
+        .exceeded
+        .indexed_iter()
+        .filter(|(_, &e)| e)
+        .map(|((j, i), _)| juris.tag(i, j).country)
+        .collect();
+    countries.sort_unstable();
+    countries.dedup();
+    row.reach_by_country = if countries.len() < 2 {
+        vec![]
+    } else {
+        countries
+            .into_iter()
+            .filter_map(|country| {
+                let part = Zone {
+                    exceeded: ndarray::Array2::from_shape_fn(zone.exceeded.raw_dim(), |(j, i)| {
+                        zone.exceeded[[j, i]] && juris.tag(i, j).country == country
+                    }),
+                    ..zone.clone()
+                };
+                let reach = reach(&part, grid, tm, sources)?;
+                Some(CountryReach { country, reach })
+            })
+            .collect()
+    };
 }
 
 /// The farthest distance (m) the Briggs (1973) σ curves were fitted to (their data reach

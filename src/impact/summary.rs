@@ -39,6 +39,10 @@ pub struct ZoneSummary {
     pub by_jurisdiction: Vec<JurisdictionRow>,
     /// How far the zone reaches from the sources (filled by the run, which knows them).
     pub reach: Option<super::reach::Reach>,
+    /// Where the zone's cells lie in more than one country, how far each country's cells
+    /// reach (each country's alert gives its own); empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reach_by_country: Vec<super::reach::CountryReach>,
     /// The largest value of the zone's quantity where its criterion applies (in `unit`).
     pub largest: f64,
     /// A chemical zone's threshold in ppm by volume (25 °C, 1 atm): the unit the AEGL tables
@@ -188,6 +192,7 @@ fn zone_summary(
         unit: zone.unit,
         by_jurisdiction: rows.into_values().collect(),
         reach: None,
+        reach_by_country: vec![],
         largest: zone.largest,
         threshold_ppm: None,
         not_assessed: None,

@@ -304,6 +304,7 @@ mod tests {
             unit: "Sv",
             by_jurisdiction: rows,
             reach: None,
+            reach_by_country: vec![],
             largest: 0.2,
             threshold_ppm: None,
             not_assessed: None,

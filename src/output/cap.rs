@@ -243,8 +243,9 @@ fn info(
             "modèle de dispersion plume (ébauche à réviser)",
         ),
     };
-    // How far the whole zone reaches (responders give actions as distances), as a sentence.
-    let (reach_en, reach_fr) = z
+    // How far the zone's cells in this country reach (responders give actions as distances),
+    // as a sentence.
+    let (reach_en, reach_fr) = part
         .reach
         .as_ref()
         .map(reach_text)

@@ -77,6 +77,9 @@ pub struct ZonePart {
     /// outside New Brunswick", so cells only in the latter (Quebec, Nova Scotia) add none, and
     /// their alert area is its polygons alone.
     pub ca_sgc_codes: Vec<&'static str>,
+    /// How far its cells reach from the nearest source: the whole zone's where the zone lies
+    /// in one country, else the run summary's `reach_by_country` for this one.
+    pub reach: Option<crate::impact::reach::Reach>,
 }
 
 /// A county a zone part reaches.
@@ -137,6 +140,21 @@ pub fn mapped_zones(
     let juris = &consequence.jurisdictions;
     let summary_of = |z: &Zone| consequence.summary.zones.iter().find(|s| s.zone == z.label);
     let reach = |z: &Zone| summary_of(z).and_then(|s| s.reach.clone());
+    let parts = |z: &Zone| {
+        let mut parts = parts(z, juris, lattice, projection, cell_km2);
+        let by_country = summary_of(z).map_or(&[][..], |s| &s.reach_by_country[..]);
+        for part in &mut parts {
+            part.reach = if by_country.is_empty() {
+                reach(z)
+            } else {
+                by_country
+                    .iter()
+                    .find(|r| r.country == part.country)
+                    .map(|r| r.reach.clone())
+            };
+        }
+        parts
+    };
     let mut out = vec![];
     if let Some(rad) = &consequence.radiological {
         for (c, z) in rad.criteria.iter().zip(&rad.zones) {
@@ -156,7 +174,7 @@ pub fn mapped_zones(
                 verified: c.status == Status::Verified,
                 area_km2: count(&z.exceeded) as f64 * cell_km2,
                 geometry: lon_lat(&z.exceeded, lattice, projection),
-                parts: parts(z, juris, lattice, projection, cell_km2),
+                parts: parts(z),
                 reach: reach(z),
                 decided_by_unverified: summary_of(z)
                     .map_or_else(Vec::new, |s| s.decided_by_unverified.clone()),
@@ -197,7 +215,7 @@ pub fn mapped_zones(
                 verified: t.verified,
                 area_km2: count(&z.exceeded) as f64 * cell_km2,
                 geometry: lon_lat(&z.exceeded, lattice, projection),
-                parts: parts(z, juris, lattice, projection, cell_km2),
+                parts: parts(z),
                 reach: reach(z),
                 decided_by_unverified: vec![],
             });
@@ -279,6 +297,7 @@ fn parts(
                         sgc.sort_unstable();
                         sgc
                     },
+                    reach: None,
                 }
             })
         })
