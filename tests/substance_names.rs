@@ -75,6 +75,19 @@ fn formulas_and_common_names_give_the_same_zones_as_the_library_name() {
 }
 
 #[test]
+fn a_chemical_goes_by_its_library_name_however_it_is_written() {
+    // Its output variables then agree with its zones (found by review: "Cl2" wrote
+    // air_concentration_Cl2 beside Chlorine_AEGL-… zones).
+    for alias in ["Cl2", "chlorine gas", "CHLORINE", "Chlorine"] {
+        let s = Scenario::parse(&calais(alias), Path::new("calais.toml")).unwrap();
+        assert_eq!(s.species[0].name, "Chlorine", "{alias}");
+    }
+    // An unknown name runs as given.
+    let s = Scenario::parse(&calais("Widget vapour X"), Path::new("calais.toml")).unwrap();
+    assert_eq!(s.species[0].name, "Widget vapour X");
+}
+
+#[test]
 fn a_near_miss_of_a_library_name_is_an_error_naming_the_field_and_the_suggestion() {
     let err = Scenario::parse(&calais("Chlorin"), Path::new("calais.toml")).unwrap_err();
     let msg = err.to_string();

@@ -306,6 +306,7 @@ mod tests {
                 bearing_deg: 45.0,
                 sectors: vec!["NE"],
             }),
+            reach_by_country: vec![],
             largest: 1.0,
             threshold_ppm: None,
             not_assessed: None,

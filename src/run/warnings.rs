@@ -138,6 +138,10 @@ pub(super) fn dense_gas_warnings(
         if s.outside_fit() {
             text += " (outside the correlations' fitted range of α, −1 to 1)";
         }
+        if workbook {
+            text += ". ";
+            text += dense::EDGE_NOTE;
+        }
         out.push(text);
         // The continuous-release correlations hold where u·T_release/x ≥ 2.5. Its own warning,
         // not a clause at the end of the one above: it says the numbers are too high.

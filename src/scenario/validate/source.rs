@@ -259,12 +259,14 @@ fn release(
         );
         return None;
     }
-    // A library nuclide goes by the library's name, however written ("cs137" is Cs-137): its
-    // output variables, warnings and alerts then agree on one name.
-    let name = match library.nuclide(&name) {
-        Some(n) if unit == AmountUnit::Becquerel => n.name.clone(),
-        _ => name,
-    };
+    // A library nuclide or chemical goes by the library's name, however written ("cs137" is
+    // Cs-137, "Cl2" chlorine): its output variables, warnings and alerts then agree on one name
+    // (found by review: "Cl2" gave air_concentration_Cl2 beside Chlorine_… zones).
+    let name = match unit {
+        AmountUnit::Becquerel => library.nuclide(&name).map(|n| n.name.clone()),
+        AmountUnit::Kilogram => library.chemical(&name).map(|c| c.name.clone()),
+    }
+    .unwrap_or(name);
     if unit == AmountUnit::Becquerel
         && item.half_life_s.is_some()
         && library.nuclide(&name).is_none()
