@@ -23,39 +23,79 @@ pub(crate) struct Key {
 /// Colour of a map's note (a run cut off with its cloud still over the map).
 pub(crate) const NOTE: RGBColor = RGBColor(178, 24, 43);
 
+/// Type sizes of the side panel's texts: font (px), line pitch (px) and characters per line.
+#[derive(Clone, Copy)]
+struct Type {
+    font_px: u32,
+    line_px: i32,
+    wrap_chars: usize,
+}
+
+/// The panel's usual type, then a smaller one for a legend that would not fit in it (found by
+/// review: "… 2 more zones" left two zones drawn on the map out of the legend).
+const TYPES: [Type; 3] = [
+    Type {
+        font_px: 12,
+        line_px: 15,
+        wrap_chars: LEGEND_WRAP_CHARS,
+    },
+    Type {
+        font_px: 10,
+        line_px: 12,
+        wrap_chars: LEGEND_WRAP_CHARS + 6,
+    },
+    Type {
+        font_px: 9,
+        line_px: 10,
+        wrap_chars: LEGEND_WRAP_CHARS + 10,
+    },
+];
+
+/// Vertical gap (px) after each legend entry and after the note.
+const ENTRY_GAP_PX: i32 = 6;
+
 /// The legend: `note` first, in [`NOTE`] red, then a line of each entry's colour and width and
-/// its label wrapped to the panel, in order; entries that do not fit, zones as the caller puts
-/// them last, are counted in a last line.
+/// its label wrapped to the panel, in order, in the largest of [`TYPES`] that fits them all;
+/// entries that still do not fit, zones as the caller puts them last, are counted in a last
+/// line.
 pub(crate) fn legend(
     area: &DrawingArea<BitMapBackend, Shift>,
     note: Option<&str>,
     outlines: &[Key],
 ) -> Result<(), String> {
-    const LINE_PX: i32 = 15;
     let bottom = area.dim_in_pixel().1 as i32 - 10;
+    let labels: Vec<&str> = outlines.iter().map(|o| o.label.as_str()).collect();
+    let t = TYPES[type_that_fits(note, &labels, bottom)];
+    let font = ("sans-serif", t.font_px);
     let mut y = 10;
     if let Some(note) = note {
-        let style = ("sans-serif", 12).into_font().color(&NOTE);
-        for line in wrap(note, LEGEND_WRAP_CHARS + 4) {
+        let style = font.into_font().color(&NOTE);
+        for line in wrap(note, t.wrap_chars + 4) {
             area.draw(&Text::new(line, (6, y), style.clone()))
                 .map_err(|e| e.to_string())?;
-            y += LINE_PX;
+            y += t.line_px;
         }
         y += 10;
     }
     for (k, o) in outlines.iter().enumerate() {
-        let lines = wrap(&o.label, LEGEND_WRAP_CHARS);
+        let lines = wrap(&o.label, t.wrap_chars);
         let left = outlines.len() - k;
         // Room for this entry, and for the "more" line below it unless it is the last.
-        let needed = lines.len() as i32 * LINE_PX + if left > 1 { LINE_PX + 6 } else { 0 };
+        let needed = lines.len() as i32 * t.line_px
+            + if left > 1 {
+                t.line_px + ENTRY_GAP_PX
+            } else {
+                0
+            };
         if y + needed > bottom {
             let more = format!("… {left} more zones: see zones.geojson / .kml");
-            area.draw(&Text::new(more, (6, y), ("sans-serif", 12)))
+            area.draw(&Text::new(more, (6, y), font))
                 .map_err(|e| e.to_string())?;
             break;
         }
         let style = o.colour.stroke_width(o.width);
-        let sample = vec![(6, y + 7), (32, y + 7)];
+        let mid = y + t.line_px / 2;
+        let sample = vec![(6, mid), (32, mid)];
         if o.dashed {
             area.draw(&DashedPathElement::new(sample, DASH_PX, GAP_PX, style))
         } else {
@@ -63,13 +103,32 @@ pub(crate) fn legend(
         }
         .map_err(|e| e.to_string())?;
         for line in lines {
-            area.draw(&Text::new(line, (38, y), ("sans-serif", 12)))
+            area.draw(&Text::new(line, (38, y), font))
                 .map_err(|e| e.to_string())?;
-            y += LINE_PX;
+            y += t.line_px;
         }
-        y += 6;
+        y += ENTRY_GAP_PX;
     }
     Ok(())
+}
+
+/// The index in [`TYPES`] of the largest type in which `note` and the legend's `labels` fit
+/// above `bottom` (px); the smallest when none does.
+fn type_that_fits(note: Option<&str>, labels: &[&str], bottom: i32) -> usize {
+    let height = |t: &Type| {
+        let note_px = note.map_or(0, |n| {
+            wrap(n, t.wrap_chars + 4).len() as i32 * t.line_px + 10
+        });
+        10 + note_px
+            + labels
+                .iter()
+                .map(|l| wrap(l, t.wrap_chars).len() as i32 * t.line_px + ENTRY_GAP_PX)
+                .sum::<i32>()
+    };
+    TYPES
+        .iter()
+        .position(|t| height(t) <= bottom)
+        .unwrap_or(TYPES.len() - 1)
 }
 
 /// `text` in lines of about `width` characters, broken at spaces.
@@ -245,5 +304,23 @@ mod tests {
             "Chlorine: AEGL-2 (60 min) exceeded, serious or lasting health effects"
         );
         assert_eq!(wrap("short", 24), vec!["short".to_string()]);
+    }
+
+    #[test]
+    fn a_long_legend_takes_a_smaller_type_before_it_leaves_a_zone_out() {
+        // The east-wind release ×30 towards Eastport: border, distance rings and eight zones
+        // of both countries, under the 400 px left below the colour bar.
+        let label = "Iodine thyroid blocking: projected thyroid dose at least 50 mSv over 7 \
+                     days (Health Canada 2018)";
+        let few = vec![label; 3];
+        let many = vec![label; 10];
+        assert_eq!(type_that_fits(None, &few, 400), 0);
+        let t = type_that_fits(None, &many, 400);
+        assert!(t > 0, "the usual type does not hold ten entries");
+        let lines = wrap(label, TYPES[t].wrap_chars).len() as i32;
+        let used = 10 + 10 * (lines * TYPES[t].line_px + ENTRY_GAP_PX);
+        assert!(used <= 400, "{used} px");
+        // Too many for any type: the smallest, and the last line counts the rest.
+        assert_eq!(type_that_fits(None, &[label; 40], 400), TYPES.len() - 1);
     }
 }
