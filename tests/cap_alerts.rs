@@ -267,6 +267,10 @@ fn a_canadian_alert_gives_the_release_in_atlantic_time_and_the_scenario_its_fren
     assert!(en.contains("The zone reaches "), "{en}");
     assert!(fr.contains("La zone s'étend jusqu'à "), "{fr}");
     assert!(fr.contains(" km au nord-est ("), "{fr}");
+    // The source by its French name (`name_fr`), its article contracted (found by review: "de
+    // chlorine tank car").
+    assert!(fr.contains("du wagon-citerne de chlore"), "{fr}");
+    assert!(!fr.contains("chlorine tank car"), "{fr}");
     assert!(w.kml.contains("The zone reaches "), "{}", w.kml);
     // And which compass sectors it covers, as the summary lists them (found by review: one
     // reach and bearing hid a zone's shape).

@@ -308,6 +308,24 @@ impl Consequence {
     }
 }
 
+impl Consequence {
+    /// Gives each zone's reach the French name of its source (`french` of its English name;
+    /// `None` keeps the name as given), for the French texts of alerts and zone files.
+    pub fn name_sources_in_french(&mut self, french: impl Fn(&str) -> Option<String>) {
+        let rows = self
+            .summary
+            .zones
+            .iter_mut()
+            .chain(&mut self.summary.sheltered);
+        for row in rows {
+            let parts = row.reach_by_country.iter_mut().map(|c| &mut c.reach);
+            for reach in row.reach.iter_mut().chain(parts) {
+                reach.source_fr = french(&reach.source);
+            }
+        }
+    }
+}
+
 /// A warning where a chemical's peak 10-min mean in air exceeds the density of the pure gas at
 /// 25 °C and 1 atm (M/V_m, [`crate::substance::MOLAR_VOLUME_L_MOL`]): no air holds more of a
 /// gas than the gas itself, so the release rate or its unit is wrong (found by review: 10⁹ kg/s

@@ -16,6 +16,9 @@ use crate::geo::{self, LatLon, TransverseMercator};
 pub struct Reach {
     /// The source nearest that point.
     pub source: String,
+    /// Its name in French, where the scenario gives one (`name_fr`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_fr: Option<String>,
     /// Geodesic distance (m) from that source to the centre of the zone's farthest cell.
     pub distance_m: f64,
     /// Geodesic bearing (degrees from true north) from the source to that cell.
@@ -56,6 +59,7 @@ pub fn reach(
     let (name, from) = &sources[k];
     Some(Reach {
         source: name.clone(),
+        source_fr: None,
         distance_m: geo::geodesic_distance_m(*from, cell),
         bearing_deg: geo::geodesic_azimuth_deg(*from, cell),
         sectors: sectors(zone, grid, tm, *from),
@@ -302,6 +306,7 @@ mod tests {
             by_jurisdiction: vec![],
             reach: km.map(|km| Reach {
                 source: "railcar".into(),
+                source_fr: None,
                 distance_m: km * 1000.0,
                 bearing_deg: 45.0,
                 sectors: vec!["NE"],

@@ -180,14 +180,26 @@ pub fn reach_text(r: &crate::impact::reach::Reach) -> (String, String) {
             fr_number(&km),
             FR[sector],
             r.bearing_deg,
-            fr_de(&r.source)
+            fr_de(r.source_fr.as_deref().unwrap_or(&r.source))
         )),
     )
 }
 
 /// "de" before a name, elided before a vowel or an h ("d'ammonia tank truck", found by review:
-/// "de ammonia tank truck"); not before a y ("de Yarmouth").
+/// "de ammonia tank truck"); not before a y ("de Yarmouth"); contracted with an article that
+/// starts a French name ("le wagon-citerne" gives "du wagon-citerne", "les réservoirs" "des
+/// réservoirs").
 fn fr_de(name: &str) -> String {
+    for (article, contracted) in [
+        ("le ", "du "),
+        ("Le ", "du "),
+        ("les ", "des "),
+        ("Les ", "des "),
+    ] {
+        if let Some(rest) = name.strip_prefix(article) {
+            return format!("{contracted}{rest}");
+        }
+    }
     let elided = name
         .chars()
         .next()
@@ -585,6 +597,7 @@ Do not call 911 unless you have an emergency; lines must stay open for those who
     fn a_reach_reads_as_distance_and_direction_in_both_languages() {
         let r = crate::impact::reach::Reach {
             source: "tank car".into(),
+            source_fr: None,
             distance_m: 16_420.0,
             bearing_deg: 44.6,
             sectors: vec!["NNE", "NE", "ENE"],
@@ -613,10 +626,20 @@ Do not call 911 unless you have an emergency; lines must stay open for those who
         assert!(reach_text(&all).0.ends_with(", in every sector around it."));
         let ammonia = crate::impact::reach::Reach {
             source: "ammonia tank truck".into(),
+            source_fr: None,
             ..all
         };
         assert!(reach_text(&ammonia)
             .1
             .contains("(45°) d'ammonia tank truck"));
+        // A French name, where the scenario gives one, with its article contracted.
+        let french = crate::impact::reach::Reach {
+            source_fr: Some("le wagon-citerne de chlore".into()),
+            ..ammonia.clone()
+        };
+        assert!(reach_text(&french)
+            .1
+            .contains("(45°) du wagon-citerne de chlore"));
+        assert!(reach_text(&french).0.contains("of ammonia tank truck"));
     }
 }

@@ -168,6 +168,10 @@ pub fn simulate_with_progress(
         })
         .collect();
     consequence.add_reach(&fields.grid, &tm, &sources);
+    consequence.name_sources_in_french(|name| {
+        let fr = scenario.source_name_in_french(name);
+        (fr != name).then(|| fr.to_string())
+    });
     if !matches!(scenario.model, ModelSpec::Lagrangian { .. }) {
         warnings.extend(crate::impact::reach::extrapolation_warning(
             &consequence.summary,

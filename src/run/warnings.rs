@@ -226,7 +226,7 @@ pub(super) fn particle_sample_warning(
         let samples = count(0);
         let above = fields.grid.nz() > 1 && count(1) > 0.0;
         if samples < FEW_SAMPLES && (samples > 0.0 || above) {
-            few.push(format!("{} {:.0}", town.town, samples.floor()));
+            few.push(format!("{} ({:.0})", town.town, samples.floor()));
         }
     }
     if few.is_empty() {
@@ -235,7 +235,7 @@ pub(super) fn particle_sample_warning(
     let layer = &fields.grid.layers[0];
     Some(format!(
         "the particle model's exposure in the breathing layer ({}–{} m) rests on few particle \
-         samples at {}: a count N is uncertain by about 1/√N (a town with 0 got its dose from \
+         samples at {} (samples in brackets): a count N is uncertain by about 1/√N (a town with 0 got its dose from \
          the deposit alone while the layer above held the plume); raise model.particles (10 \
          samples give about ±30 %) or compare the Gaussian puff model",
         layer.bottom_m,

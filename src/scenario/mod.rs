@@ -285,6 +285,9 @@ pub struct Scenario {
     /// Every transported species, in order of first appearance among the sources.
     pub species: Vec<Species>,
     pub sources: Vec<Source>,
+    /// Each source's name in French (`name_fr`) where the file gives it, in the order of
+    /// `sources`: a display name for French texts, which the physics does not read.
+    pub source_names_fr: Vec<Option<String>>,
     pub meteorology: MetSpec,
     pub model: ModelSpec,
     /// `model.backend`: where the model runs (the CLI's `--backend` overrides it).
@@ -303,6 +306,16 @@ impl Scenario {
     /// The name for French texts: `name_fr`, else the name as given.
     pub fn name_in_french(&self) -> &str {
         self.name_fr.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The French name of the source named `name`: its `name_fr`, else `name` as given.
+    pub fn source_name_in_french<'a>(&'a self, name: &'a str) -> &'a str {
+        self.sources
+            .iter()
+            .zip(&self.source_names_fr)
+            .find(|(s, _)| s.name == name)
+            .and_then(|(_, fr)| fr.as_deref())
+            .unwrap_or(name)
     }
 
     /// Reads and validates a scenario file.

@@ -34,6 +34,8 @@ pub struct DomainSection {
 #[serde(deny_unknown_fields)]
 pub struct SourceSection {
     pub name: Option<String>,
+    /// The name in French, for the French texts (`reach` sentences of alerts and zone files).
+    pub name_fr: Option<String>,
     pub location: Option<LatLon>,
     pub height_m: Option<f64>,
     pub start_s: Option<f64>,

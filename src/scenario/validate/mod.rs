@@ -285,6 +285,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     // [[source]]
     let mut species: Vec<Species> = vec![];
     let mut sources = vec![];
+    let mut source_names_fr = vec![];
     for (i, raw) in raw_sources.into_iter().enumerate() {
         let Some(raw) = raw else { continue };
         let site = Site {
@@ -292,8 +293,20 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             centre,
             extent_m,
         };
+        let name_fr = match &raw.name_fr {
+            Some(n) if n.trim().is_empty() => {
+                p.push(
+                    format!("source[{i}].name_fr"),
+                    format!("{n:?}"),
+                    "a non-empty name, or no key",
+                );
+                None
+            }
+            other => other.as_ref().map(|n| n.trim().to_string()),
+        };
         if let Some(s) = source(raw, i, site, library, &mut species, &mut p) {
             sources.push(s);
+            source_names_fr.push(name_fr);
         }
     }
 
@@ -448,6 +461,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         },
         species,
         sources,
+        source_names_fr,
         meteorology: meteorology.expect("checked"),
         model: model.expect("checked"),
         backend,
