@@ -68,7 +68,8 @@ enum Command {
     /// Run a weather ensemble of a scenario: probability of each zone, mean and 90th percentile.
     Ensemble {
         /// Scenario file (TOML); its optional [ensemble] section sets members and perturbations.
-        file: PathBuf,
+        /// With --merge it may also come after the shard paths.
+        file: Option<PathBuf>,
         /// Number of members, 2–1000 (overrides `ensemble.members`, default 50).
         #[arg(long)]
         members: Option<usize>,
@@ -226,6 +227,13 @@ fn main() -> ExitCode {
             quiet,
         } => {
             use plume::ensemble::EnsembleOptions;
+            let (file, merge) = match plume::cli_args::scenario_and_shards(file, merge) {
+                Ok(both) => both,
+                Err(e) => {
+                    eprintln!("plume ensemble: {e}");
+                    return ExitCode::from(EXIT_INVALID);
+                }
+            };
             // The scenario's warnings before the members run (its errors come from the run).
             if let (Ok(s), false) = (Scenario::load(&file), quiet) {
                 print_warnings(&s);
