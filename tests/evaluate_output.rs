@@ -545,6 +545,23 @@ fn cli_scores_an_output_writes_reports_and_pairs_that_pairs_mode_rescores() {
     for f in ["report.csv", "report.json", "report.png", "pairs.csv"] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
+    // Each pair traces back to its observation: its line in obs.csv, and where the model was
+    // read (found by review: pairs.csv held only run, strata and the two values).
+    let written = std::fs::read_to_string(out.join("pairs.csv")).unwrap();
+    let mut rows = written.lines().map(|l| l.split(',').collect::<Vec<_>>());
+    let header = rows.next().unwrap();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let (line, x) = (col("observation_line"), col("model_x_m"));
+    let obs_lines: Vec<&str> = csv.lines().collect();
+    let mut n = 0;
+    for row in rows {
+        let k: usize = row[line].parse().unwrap();
+        let observed_x = obs_lines[k - 1].split(',').nth(1).unwrap();
+        let (a, b): (f64, f64) = (row[x].parse().unwrap(), observed_x.parse().unwrap());
+        assert_eq!(a, b, "line {k}");
+        n += 1;
+    }
+    assert_eq!(n, obs_lines.len() - 1);
     let again = plume()
         .args([
             "evaluate",

@@ -210,7 +210,8 @@ fn run_command(
             scoring,
         } => {
             let paired = pair_outputs(files, observations, variable.as_deref())?;
-            let pairs: Vec<Pair> = paired.points.into_iter().map(|p| p.pair).collect();
+            let pairs: Vec<Pair> = paired.points.iter().map(|p| p.pair.clone()).collect();
+            let traced: Vec<Pair> = paired.points.iter().map(|p| p.traced()).collect();
             let title = format!(
                 "{} ({}) at {} observation points of {}",
                 paired.variable,
@@ -225,7 +226,7 @@ fn run_command(
             );
             let output = score(&pairs, scoring, &title, label, staged)
                 .map_err(|e| naming(e, observations))?;
-            staged.write("pairs.csv", write::pairs_csv(&pairs).as_bytes())?;
+            staged.write("pairs.csv", write::pairs_csv(&traced).as_bytes())?;
             Ok(output)
         }
         EvaluateCommand::PrairieGrass {

@@ -62,6 +62,8 @@ pub struct Observations {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PointPair {
     pub pair: Pair,
+    /// The observation's line in its CSV file.
+    pub line: u64,
     /// The point in the file's projection (m).
     pub x_m: f64,
     pub y_m: f64,
@@ -69,6 +71,29 @@ pub struct PointPair {
     pub layer: usize,
     /// The averaging interval read (`None` for a variable without time).
     pub interval: Option<usize>,
+}
+
+impl PointPair {
+    /// The pair with where it came from as extra columns, for `pairs.csv`: the observation's
+    /// line in its file, and the point, layer and interval (0-based; empty without time) the
+    /// model was read at (found by review: with repeated stations or times a pair could not be
+    /// traced to its observation). `plume evaluate pairs` reads them as labels it stratifies
+    /// by only when asked; a stratum column of the same name keeps its own value.
+    pub fn traced(&self) -> Pair {
+        let mut pair = self.pair.clone();
+        let mut put = |k: &str, v: String| {
+            pair.strata.entry(k.to_string()).or_insert(v);
+        };
+        put("observation_line", self.line.to_string());
+        put("model_x_m", format!("{}", self.x_m));
+        put("model_y_m", format!("{}", self.y_m));
+        put("model_layer", self.layer.to_string());
+        put(
+            "model_interval",
+            self.interval.map_or(String::new(), |k| k.to_string()),
+        );
+        pair
+    }
 }
 
 /// The pairs made from output files and observations.
@@ -266,6 +291,7 @@ pub fn pair_outputs(
                 observed: o.observed,
                 modelled,
             },
+            line: o.line,
             x_m,
             y_m,
             layer,
