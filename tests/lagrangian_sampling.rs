@@ -255,3 +255,55 @@ fn a_releases_first_interval_is_not_over_counted_on_the_gpu() {
         assert!((m / 300.0 - 1.0).abs() < 1e-3, "{mass:?}");
     }
 }
+
+/// A particle whose release time, in f32, equals a snapshot that is no f32 (t_rel = f32(b) <
+/// b) is released in the stretch ending at b, airborne 0 s, and gridded there, standing for the
+/// snapshot's whole part (the GPU kernel does the same: `gpu_runs`). The one particle of a
+/// release over a run of T = 200/3 s leaves at T/2, the snapshot standing for all of [0, T]:
+/// the time-integrated amount is amount × T (the CPU gave 0, found by review).
+#[test]
+fn a_particle_released_at_a_snapshot_that_is_no_f32_is_gridded_from_it() {
+    use crate::support;
+    use plume::met::boundary_layer::{BoundaryLayer, StabilityClass};
+    use plume::model::lagrangian::{
+        simulate, Column, DepositionParams, Emission, Flow, LagrangianConfig, SourcePlan,
+    };
+    let run_s = 200.0 / 3.0;
+    let e = [Emission {
+        species: 0,
+        rate_per_s: 1.0,
+        decay_per_s: 0.0,
+        deposition: DepositionParams {
+            dry_velocity_m_s: 0.0,
+            washout_a_per_s: 0.0,
+            washout_b: 0.8,
+        },
+    }];
+    let plans = [SourcePlan::new([0.0, 0.0, 10.0], 0.0, run_s, run_s, &e, 1).unwrap()];
+    assert!(
+        f64::from((0.5 * run_s) as f32) < 0.5 * run_s,
+        "f32(100/3) rounds down"
+    );
+    let bl = BoundaryLayer {
+        friction_velocity_m_s: 0.3,
+        obukhov_length_m: f64::INFINITY,
+        mixing_height_m: 800.0,
+        roughness_length_m: 0.1,
+        stability: StabilityClass::D,
+    };
+    let flow = Flow::Column(Column::from_boundary_layer(&bl, 0.0, |_| [3.0, 0.5, 0.0]));
+    let grid = support::grid(20, 200.0, &[(0.0, 1000.0)], run_s, run_s);
+    let cfg = LagrangianConfig {
+        seed: 5,
+        ..LagrangianConfig::default()
+    };
+    let species = [support::gas("tracer")];
+    let r = simulate(&plans, &species, &grid, &flow, &cfg, run_s, &mut |_| {});
+    assert_eq!(r.stats.sync_steps, 1, "one sampling step");
+    let got = r.fields.species[0].time_integrated.sum() * grid.cell_area_m2() * 1000.0;
+    let expected = run_s * run_s;
+    assert!(
+        (got - expected).abs() <= 1e-6 * expected,
+        "∫ airborne dt {got}, expected {expected} (amount × T)"
+    );
+}

@@ -215,8 +215,10 @@ fn info(
     // the modelled period is how long the projection says the hazard may be there. An alert
     // must not lapse while either still holds: the AEGL-2 60 min zone of a 3 h release is
     // alerted for 3 h, not 1.
+    // The modelled period runs from the onset (the release's start) to the run's end.
+    let modelled_s = (scenario.duration_s - scenario.release_start_s()).max(0.0);
     let expires = onset.max(prov.created)
-        + Duration::milliseconds((z.window_s.max(scenario.duration_s) * 1e3).round() as i64);
+        + Duration::milliseconds((z.window_s.max(modelled_s) * 1e3).round() as i64);
     let (event, headline, instruction, sender_name) = match (french, z.radiological) {
         (false, true) => (
             "Radiological release",
