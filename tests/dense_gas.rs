@@ -261,3 +261,83 @@ fn the_puff_model_follows_a_ruptured_rail_car_as_one_dense_cloud_unless_told_oth
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(w[0].contains("treats it as passive"), "{w:?}");
 }
+
+/// HEGADAS draws a dense plume across the wind as a flat core with Gaussian edges that spread
+/// as a passive plume's: here 400 m from the rail car the cells across the core all hold the
+/// centreline value, the profile still carries the workbook's crosswind integral (the
+/// centreline times √(2π)·σy, σy = √(2/π)·L_H), and it falls to a hundredth of the centreline
+/// at L_H + 1.8·σe (σe the passive σy there), not at the Gaussian's 2.4 L_H.
+#[test]
+fn the_dense_plume_is_a_flat_core_with_edges_as_wide_as_a_passive_plumes() {
+    use plume::met::StabilityClass;
+    use plume::model::gaussian::sigma::PassiveSigmas;
+    use plume::scenario::{SigmaScheme, Terrain};
+    use plume::source::dense_gas::DensePlume;
+    let s = scenario_in(
+        "extent_m = [2010, 1610]\nresolution_m = 10\nlayers_m = [[0, 3]]",
+        "Chlorine",
+        10.0,
+        "kind = \"gaussian_plume\"",
+    );
+    let MetSpec::Uniform(met) = &s.meteorology else {
+        unreachable!()
+    };
+    let screening = screen(10.0, 0.0709, [met.air_temperature_k; 2], 3.0).unwrap();
+    let sim = simulate(&s, &RunOptions::default()).unwrap();
+    let (g, c) = (&sim.fields.grid, &sim.fields.species[0].concentration);
+    let x = 400.0;
+    let i = ((x - g.x0_m) / g.dx_m).round() as usize;
+    assert!((g.x_m(i) - x).abs() < 1e-6, "{}", g.x_m(i));
+    let j0 = (0..g.ny).find(|&j| g.y_m(j).abs() < 1e-6).unwrap();
+    let centre = c[[1, 0, j0, i]];
+    let l_h = DensePlume::new(&screening).half_width_m(x);
+    let sigma_y = (2.0 / std::f64::consts::PI).sqrt() * l_h;
+    let sigma_e = PassiveSigmas::new(SigmaScheme::Briggs, StabilityClass::D, Terrain::Rural)
+        .at(x)
+        .0;
+    let core = (std::f64::consts::PI / 2.0).sqrt() * (sigma_y - sigma_e);
+    eprintln!(
+        "L_H {l_h:.1} m, σy {sigma_y:.1} m, σe {sigma_e:.1} m, core {core:.1} m, C {centre:e}"
+    );
+    let across: Vec<(f64, f64)> = (0..g.ny).map(|j| (g.y_m(j), c[[1, 0, j, i]])).collect();
+    // The profile lies inside the domain.
+    assert!(across[0].1 < 1e-6 * centre && across[g.ny - 1].1 < 1e-6 * centre);
+    // Flat across the core (to its last cell wholly inside it).
+    let flat: Vec<f64> = across
+        .iter()
+        .filter(|(y, _)| y.abs() + 0.5 * g.dx_m <= core)
+        .map(|&(_, v)| v)
+        .collect();
+    assert!(
+        flat.len() as f64 > 1.8 * core / g.dx_m - 2.0,
+        "{}",
+        flat.len()
+    );
+    assert!(
+        flat.iter().all(|v| (v / centre - 1.0).abs() < 1e-9),
+        "{flat:?}"
+    );
+    // The crosswind integral of the workbook's cloud.
+    let integral: f64 = across.iter().map(|(_, v)| v * g.dx_m).sum();
+    let expected = centre * (2.0 * std::f64::consts::PI).sqrt() * sigma_y;
+    assert!(
+        (integral / expected - 1.0).abs() < 0.01,
+        "{integral} vs {expected}"
+    );
+    // A hundredth of the centreline at L_H + 1.8 σe, within a cell.
+    let hundredth = across
+        .iter()
+        .filter(|(_, v)| *v >= 0.01 * centre)
+        .map(|(y, _)| y.abs())
+        .fold(0.0, f64::max);
+    let expect = l_h + ((2.0 * 100f64.ln()).sqrt() - (std::f64::consts::PI / 2.0).sqrt()) * sigma_e;
+    eprintln!(
+        "a hundredth at {hundredth} m, expected {expect:.1} m, the Gaussian's {:.1} m",
+        (2.0 * 100f64.ln()).sqrt() * sigma_y
+    );
+    assert!(
+        (hundredth - expect).abs() <= g.dx_m,
+        "{hundredth} vs {expect}"
+    );
+    assert!(hundredth < 0.8 * (2.0 * 100f64.ln()).sqrt() * sigma_y);
+}

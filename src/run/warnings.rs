@@ -140,7 +140,10 @@ pub(super) fn dense_gas_warnings(
         }
         if workbook {
             text += ". ";
-            text += dense::EDGE_NOTE;
+            text += match scenario.model {
+                ModelSpec::GaussianPuff(_) => dense::PUFF_EDGE_NOTE,
+                _ => crate::model::gaussian::crosswind::PLUME_EDGE_NOTE,
+            };
         }
         out.push(text);
         // The continuous-release correlations hold where u·T_release/x ≥ 2.5. Its own warning,

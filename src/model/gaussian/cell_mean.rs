@@ -14,8 +14,11 @@
 //! (Δ/nσy)²/24 ≈ 0.5 %. Where σy ≥ 3Δ the centre value is already within 0.5 % of the mean
 //! and is kept; a cell more than [`LATERAL_REACH_SIGMAS`] σy beside the plume is left as it is
 //! (its mean is below e⁻³² of the centreline). The same rule runs on the GPU
-//! (`shaders/gaussian.wgsl`, `cell_mean`).
+//! (`shaders/gaussian.wgsl`, `cell_mean`). A dense gas's flat-cored profile
+//! ([`super::crosswind`]) is sampled by the width of its edges, σe for σy, and a cell is left
+//! as it is beyond the core's half-width plus that many σe.
 
+use super::crosswind;
 use super::plume::concentration_per_rate;
 use super::sigma::MIN_DISTANCE_M;
 use super::PlumeGeometry;
@@ -41,22 +44,22 @@ pub fn subsamples(p: &PlumeGeometry, xd_m: f64, yd_m: f64, dx_m: f64) -> u32 {
     if x_near < MIN_DISTANCE_M {
         return MAX_SUBSAMPLES;
     }
-    let (sy_near, _) = p.sigmas.at(x_near);
-    let (sy_far, _) = p.sigmas.at(xd_m + reach);
-    if yd_m.abs() - reach > LATERAL_REACH_SIGMAS * sy_far {
+    let near = crosswind::at(&p.sigmas, x_near);
+    let far = crosswind::at(&p.sigmas, xd_m + reach);
+    if yd_m.abs() - reach > near.core_m.max(far.core_m) + LATERAL_REACH_SIGMAS * far.edge_m {
         return 1;
     }
-    let n = (SAMPLES_PER_SIGMA * dx_m / sy_near).ceil();
+    let n = (SAMPLES_PER_SIGMA * dx_m / near.edge_m).ceil();
     n.clamp(1.0, MAX_SUBSAMPLES as f64) as u32
 }
 
 /// Downwind distance (m) beyond which every cell of side `dx_m` keeps its centre value: where
-/// σy one half-diagonal upwind of the cell's centre reaches [`SAMPLES_PER_SIGMA`]·Δ (σy grows
+/// σy (a dense gas's edge width) one half-diagonal upwind of the cell's centre reaches [`SAMPLES_PER_SIGMA`]·Δ (σy grows
 /// with distance in every scheme). Found once per plume by bisection, it spares the grid two σ
 /// evaluations per cell (they made the 1000 × 1000 grid bench 2.5× slower).
 pub fn wide_beyond_m(p: &PlumeGeometry, dx_m: f64) -> f64 {
     let reach = HALF_DIAGONAL * dx_m;
-    let wide = |x: f64| p.sigmas.at(x - reach).0 >= SAMPLES_PER_SIGMA * dx_m;
+    let wide = |x: f64| crosswind::at(&p.sigmas, x - reach).edge_m >= SAMPLES_PER_SIGMA * dx_m;
     let (mut lo, mut hi) = (reach + MIN_DISTANCE_M, reach + MIN_DISTANCE_M + dx_m);
     while !wide(hi) {
         if hi > 1e7 {
@@ -259,6 +262,40 @@ mod tests {
         assert!((x - 6141.42).abs() < 0.01, "{x}");
         assert_eq!(subsamples(&p, x + 1e-6, 0.0, 200.0), 1);
         assert_eq!(subsamples(&p, x - 1.0, 0.0, 200.0), 2);
+    }
+
+    #[test]
+    fn a_cell_across_a_dense_plumes_sharp_edge_holds_its_mean() {
+        // 10 kg/s of chlorine in 2 m/s, class D: at 300 m the slumped cloud's σy is several
+        // cells, but its flat core ends in edges of the passive σy (24 m), so the 100 m cell
+        // across that edge is sampled by the edges' width.
+        use crate::model::gaussian::dense::DenseGasSigmas;
+        use crate::source::dense_gas::{screen, DensePlume};
+        let s = screen(10.0, 0.0709, [288.15; 2], 2.0).unwrap();
+        let mut p = plume();
+        p.sigmas = Sigmas::DenseGas(DenseGasSigmas::new(
+            DensePlume::new(&s),
+            s.volume_rate_m3_s,
+            2.0,
+            super::super::sigma::PassiveSigmas::new(
+                crate::scenario::SigmaScheme::Briggs,
+                crate::met::StabilityClass::D,
+                crate::scenario::Terrain::Rural,
+            ),
+        ));
+        let edge = super::super::crosswind::at(&p.sigmas, 300.0);
+        let (sy, _) = p.sigmas.at(300.0);
+        assert!(sy > 150.0 && edge.edge_m < 30.0, "{sy} {edge:?}");
+        let y = edge.core_m;
+        let n = subsamples(&p, 300.0, y, 100.0);
+        assert!(n >= 10, "{n}");
+        let mean = cell_mean(&p, 300.0, y, 100.0, 1.5, n);
+        let fine = cell_mean(&p, 300.0, y, 100.0, 1.5, 400);
+        assert!((mean / fine - 1.0).abs() < 0.01, "{mean} vs {fine}");
+        // Sampled by σy, as a Gaussian would be (2 × 2), the cell is 3.7 % low.
+        let by_sigma_y = (SAMPLES_PER_SIGMA * 100.0 / sy).ceil() as u32;
+        let coarse = cell_mean(&p, 300.0, y, 100.0, 1.5, by_sigma_y);
+        assert!((coarse / fine - 1.0).abs() > 0.03, "{coarse} vs {fine}");
     }
 
     #[test]

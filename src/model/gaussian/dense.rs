@@ -184,14 +184,14 @@ pub fn effluent(source: &Source, mix: &ChemicalMixture) -> (f64, f64) {
     (rate_kg_s, rate_kg_s / moles_per_s)
 }
 
-/// What the Gaussian stand-in for the workbook's cloud does at its edges, which a dense-gas
-/// warning says (found by review: an AEGL-3 zone of a chlorine leak reached 2.1 km across a
-/// 1 m/s wind, where the workbook's half-width is 0.94 km, and a rupture's 1.1 km upwind).
-/// The workbook gives a top-hat cloud of half-width L_H (radius R for a sudden release); the
-/// Gaussian with its peak and integral (σ = √(2/π)·L_H, R/√2) reaches C_m/k at
+/// What the puff model's Gaussian stand-in for the workbook's cloud does at its edges, which
+/// its dense-gas warnings say (found by review: an AEGL-3 zone of a chlorine leak reached 2.1 km
+/// across a 1 m/s wind, where the workbook's half-width is 0.94 km, and a rupture's 1.1 km
+/// upwind). The workbook gives a top-hat cloud of half-width L_H (radius R for a sudden
+/// release); the Gaussian with its peak and integral (σ = √(2/π)·L_H, R/√2) reaches C_m/k at
 /// √(2 ln k)·σ: 1.7 L_H at k = 10, 2.4 L_H at k = 100 (1.5 R and 2.1 R). Gravity currents
 /// have sharp fronts, so the real cloud's edge is nearer the workbook's.
-pub const EDGE_NOTE: &str = "Its crosswind edges (and a sudden release's upwind edge) are drawn from a Gaussian with the workbook cloud's peak and width: a zone whose threshold is 10–100 times below the cloud's peak reaches about 1.7–2.4 times the workbook's half-width sideways (1.5–2.1 times a sudden release's radius), where the real cloud, a gravity current with a sharp front, stops nearer the half-width; read a dense-gas zone's crosswind and upwind reach as an upper bound";
+pub const PUFF_EDGE_NOTE: &str = "Its crosswind edges (and a sudden release's upwind edge) are drawn from a Gaussian with the workbook cloud's peak and width: a zone whose threshold is 10–100 times below the cloud's peak reaches about 1.7–2.4 times the workbook's half-width sideways (1.5–2.1 times a sudden release's radius), where the real cloud, a gravity current with a sharp front, stops nearer the half-width; read a dense-gas zone's crosswind and upwind reach as an upper bound";
 
 /// How a dense-gas warning states the vapour's temperature: the scenario's, or the air's (and
 /// that a liquefied gas flashing from a rupture or a liquid leak leaves colder and denser). The
@@ -347,7 +347,7 @@ mod tests {
     }
 
     #[test]
-    fn the_edge_note_states_where_the_gaussian_reaches_a_tenth_and_a_hundredth_of_its_peak() {
+    fn the_puff_edge_note_states_where_the_gaussian_reaches_a_tenth_and_a_hundredth_of_its_peak() {
         // √(2 ln k)·σ with σ = √(2/π)·L_H (the plume) and R/√2 (the sudden release's cloud).
         let reach = |k: f64, sigma_per_width: f64| (2.0 * k.ln()).sqrt() * sigma_per_width;
         let plume = FRAC_2_PI.sqrt();
@@ -360,7 +360,7 @@ mod tests {
             reach(10.0, cloud),
             reach(100.0, cloud)
         );
-        assert!(EDGE_NOTE.contains(&said), "{said}");
+        assert!(PUFF_EDGE_NOTE.contains(&said), "{said}");
     }
 
     #[test]
@@ -385,8 +385,9 @@ mod tests {
     #[test]
     fn the_cloud_carries_the_release_rate_through_every_cross_section() {
         // In the dense phase σz is set by continuity, q₀ = π·u·σy·σz·C_m/C₀: checked here
-        // against the workbook's own curve and width. Then ∫∫ C u dy dz over the half-space of
-        // the ground-reflected Gaussian, numerically, is the release rate at every distance.
+        // against the workbook's own curve and width. Then ∫∫ C u dy dz over the half-space,
+        // of the flat-cored crosswind profile and the ground-reflected Gaussian in z,
+        // numerically, is the release rate at every distance.
         let (s, d) = rail_car();
         let plume = DensePlume::new(&s);
         for x in [20.0, 100.0, 300.0, 450.0] {
@@ -405,11 +406,14 @@ mod tests {
             let n = 4000;
             let (ymax, zmax) = (8.0 * sy, 8.0 * sz);
             let (hy, hz) = (2.0 * ymax / n as f64, zmax / n as f64);
+            // The crosswind profile the plume is drawn with: a flat core with edges.
+            let profile = super::super::crosswind::at(&Sigmas::DenseGas(d), x);
+            assert!(profile.core_m > 0.3 * sy, "x {x}: {profile:?}, σy {sy}");
             let gy: f64 = (0..=n)
                 .map(|i| {
                     let y = -ymax + i as f64 * hy;
                     let w = if i == 0 || i == n { 0.5 } else { 1.0 };
-                    w * (-0.5 * (y / sy).powi(2)).exp()
+                    w * profile.factor(y)
                 })
                 .sum::<f64>()
                 * hy;

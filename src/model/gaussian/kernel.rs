@@ -2,7 +2,8 @@
 //! over small blocks so the compiler vectorises them.
 //!
 //! Per block of cells: (1) downwind/crosswind coordinates — a block wholly upwind stops here;
-//! (2) 1/σy and the crosswind exponent — a block wholly beside the plume stops here; (3) 1/σz and
+//! (2) 1/σy and the crosswind exponent (a dense gas's flat core with Gaussian edges,
+//! [`super::crosswind`]) — a block wholly beside the plume stops here; (3) 1/σz and
 //! the vertical factor, in one of two exact forms of the same image sum: the source and its ground
 //! image while the lid images lie beyond 11 σz (two exponentials), else the Fourier form (one
 //! exponential and a few multiplications per cell); (4) the product. While a stack plume is still
@@ -12,6 +13,7 @@
 
 use std::f64::consts::{LOG2_E, PI, TAU};
 
+use super::crosswind;
 use super::plume::{concentration_per_rate, CROSSWIND_CUTOFF};
 use super::sigma::{Sigmas, MIN_DISTANCE_M};
 use super::PlumeGeometry;
@@ -140,6 +142,7 @@ fn fill_row_portable(p: &PlumeGeometry, y_m: f64, x0_m: f64, dx_m: f64, z_m: f64
 
     let (mut xd, mut yd) = ([0.0; BLOCK], [0.0; BLOCK]);
     let (mut isy, mut isz) = ([0.0; BLOCK], [0.0; BLOCK]);
+    let (mut core, mut ise) = ([0.0; BLOCK], [0.0; BLOCK]);
     let (mut ay, mut a1, mut a2, mut v) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
     for (b, chunk) in out.chunks_mut(BLOCK).enumerate() {
         let n = chunk.len();
@@ -155,9 +158,23 @@ fn fill_row_portable(p: &PlumeGeometry, y_m: f64, x0_m: f64, dx_m: f64, z_m: f64
             continue;
         }
         fill_inverse_sigma_y(&p.sigmas, &xd[..n], &mut isy[..n]);
+        // A dense gas's flat core and the inverse width of its edges; a Gaussian's core is
+        // empty and its edge is σy itself (computed as before, so passive rows are unchanged).
+        let dense = matches!(p.sigmas, Sigmas::DenseGas(_));
+        if dense {
+            for k in 0..n {
+                let c = crosswind::at(&p.sigmas, xd[k]);
+                (core[k], ise[k]) = (c.core_m, 1.0 / c.edge_m);
+            }
+        }
         let mut any = false;
         for k in 0..n {
-            let e = yd[k] * yd[k] * 0.5 * isy[k] * isy[k];
+            let e = if dense {
+                let c = (yd[k].abs() - core[k]).max(0.0);
+                c * c * 0.5 * ise[k] * ise[k]
+            } else {
+                yd[k] * yd[k] * 0.5 * isy[k] * isy[k]
+            };
             let inside = xd[k] > 0.0 && e <= CROSSWIND_CUTOFF;
             ay[k] = if inside { -e } else { -1000.0 };
             any |= inside;

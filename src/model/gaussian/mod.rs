@@ -15,6 +15,7 @@
 //! ([`removal`]).
 
 pub mod cell_mean;
+pub mod crosswind;
 pub mod dense;
 pub mod kernel;
 pub mod plume;

@@ -2,6 +2,9 @@
 //!
 //! C(x, y, z) = Q/(2π·u·σy·σz) · exp(−y²/(2σy²)) · V(z; H, h, σz)   (Turner 1970, eq 3.1)
 //!
+//! (A dense gas replaces exp(−y²/(2σy²)) by a flat core with Gaussian edges of the same peak
+//! and crosswind integral, [`super::crosswind`].)
+//!
 //! V sums the source and its images in the ground and in the lid at height h:
 //! V = Σₙ [g(z − H + 2nh) + g(z + H + 2nh)], g(s) = exp(−s²/(2σz²)). The sum is evaluated in the
 //! form that converges fastest: directly while σz < 0.6·h (only the images within 11 σz of the
@@ -92,7 +95,8 @@ pub fn concentration_per_rate(
         return 0.0;
     }
     let (sy, sz) = sigmas.at(x_m);
-    let e = y_m * y_m / (2.0 * sy * sy);
+    // exp(−y²/(2σy²)), or a dense gas's flat core with Gaussian edges ([`super::crosswind`]).
+    let e = super::crosswind::profile(sigmas, x_m, sy).exponent(y_m);
     if e > CROSSWIND_CUTOFF {
         return 0.0;
     }

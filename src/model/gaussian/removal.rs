@@ -20,13 +20,14 @@
 //! **On a grid** a cell receives what the plume loses while crossing it, not the flux at its
 //! centre times its area (which near a ground-level source, where C → ∞, would book more than
 //! was released): the integral over the cell of the loss density −Q·dF/dx·φ(y; σy) (φ the
-//! crosswind Gaussian, σy at the cell's centre). Along each crosswind line y the cell spans a
+//! crosswind Gaussian, σy at the cell's centre; for a dense gas its flat-cored profile,
+//! [`super::crosswind`], whose shares of a crosswind interval are exact too). Along each crosswind line y the cell spans a
 //! chord [x₋(y), x₊(y)], which loses Q·(F(x₋) − F(x₊)), so the cell receives
 //! ∫ φ(y)·Q·(F(x₋(y)) − F(x₊(y))) dy ([`PlumeRemoval::cell_losses`]). With the wind along a grid
 //! axis the chord is the cell's width for every y and the integral is the closed form
 //! Q·(F(x₋) − F(x₊))·½[erf((y + Δ/2)/(√2σy)) − erf((y − Δ/2)/(√2σy))]; otherwise the cell is a
-//! square turned in the plume's frame and the integral is taken by Simpson's rule on a step of a
-//! quarter σy. The cells then tile the plane without gaps or overlaps, so the deposit is the
+//! square turned in the plume's frame and the downwind axis is cut into short pieces, each
+//! spreading its loss across the wind by the profile at its middle. The cells then tile the plane without gaps or overlaps, so the deposit is the
 //! plume's loss whatever the wind direction and wherever the source lies in its cell (tested).
 //!
 //! A plume whose final height reaches the lid has penetrated it (the ISC3 convention of
@@ -44,6 +45,7 @@
 
 use std::f64::consts::TAU;
 
+use super::crosswind;
 use super::plume::vertical_factor;
 use super::sigma::Sigmas;
 use super::PlumeGeometry;
@@ -142,8 +144,7 @@ impl PlumeRemoval {
         }
         if c.min(s) < 1e-9 {
             // Wind along a grid axis: every chord is the cell's width.
-            let (sy, _) = p.sigmas.at(x_m.max(half));
-            let across = crosswind_fraction(y_m - half, y_m + half, sy);
+            let across = crosswind::at(&p.sigmas, x_m.max(half)).fraction(y_m - half, y_m + half);
             let (dry, wet) = self.chord_losses(x_m - half, x_m + half);
             (dry * across, wet * across)
         } else {
@@ -169,7 +170,7 @@ impl PlumeRemoval {
     /// plume-frame unit vector (`ex`, `ey`) with the wind, for dry and wet. The downwind axis is
     /// cut into pieces on one lattice shared by every cell — from 1 m, each ×1.5 the last, until
     /// they are an eighth of a cell long, then that long — and each piece loses F(x₋) − F(x₊),
-    /// spread across the wind by the Gaussian of σy at its middle; a cell takes the fraction
+    /// spread across the wind by the crosswind profile at its middle; a cell takes the fraction
     /// of it within the cell's crosswind interval at that middle (exact erf). The cells tile
     /// every crosswind line, and all of them cut the axis alike, so at each piece's middle their
     /// fractions add up to one and the grid receives exactly what the plume loses.
@@ -228,8 +229,8 @@ impl PlumeRemoval {
             let mid = 0.5 * (a + b);
             let (v_lo, v_hi) = across(mid - x_m);
             if v_lo < v_hi {
-                let sy = sigmas.at(mid.max(DEPLETION_START_M)).0;
-                let fraction = crosswind_fraction(y_m + v_lo, y_m + v_hi, sy);
+                let profile = crosswind::at(sigmas, mid.max(DEPLETION_START_M));
+                let fraction = profile.fraction(y_m + v_lo, y_m + v_hi);
                 if fraction > 0.0 {
                     let (d, w) = self.chord_losses(a, b);
                     dry += d * fraction;
@@ -258,20 +259,6 @@ impl PlumeRemoval {
 
 fn lid(p: &PlumeGeometry) -> f64 {
     p.lid_m.unwrap_or(f64::INFINITY)
-}
-
-/// ∫ from `a` to `b` of the unit Gaussian of width `sigma_m`: ½[erf(b/√2σ) − erf(a/√2σ)], in the
-/// form without cancellation in the tails.
-fn crosswind_fraction(a_m: f64, b_m: f64, sigma_m: f64) -> f64 {
-    let k = std::f64::consts::SQRT_2 * sigma_m;
-    let (p, q) = (b_m / k, a_m / k);
-    0.5 * if q > 0.0 {
-        libm::erfc(q) - libm::erfc(p)
-    } else if p < 0.0 {
-        libm::erfc(-p) - libm::erfc(-q)
-    } else {
-        libm::erf(p) - libm::erf(q)
-    }
 }
 
 /// I(x) = V(0)/(√(2π)·σz): u × the crosswind-integrated ground-level concentration per unit rate
@@ -422,6 +409,50 @@ mod tests {
                     assert!(dry > 0.2 && wet > 0.2, "{deg}°: {dry}, {wet}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_dense_plumes_flat_cored_deposit_is_its_loss_on_a_turned_grid() {
+        // The cells share out each piece's loss by the flat-cored profile's exact fractions:
+        // 10 kg/s of chlorine slumped to a cloud with a core 160 m wide at 300 m, edges of the
+        // passive σy, on 100 m cells, wind along the grid and turned.
+        use crate::model::gaussian::dense::DenseGasSigmas;
+        use crate::source::dense_gas::{screen, DensePlume};
+        let s = screen(10.0, 0.0709, [288.15; 2], 4.0).unwrap();
+        let mut p = plume(0.0, None);
+        p.sigmas = Sigmas::DenseGas(DenseGasSigmas::new(
+            DensePlume::new(&s),
+            s.volume_rate_m3_s,
+            p.u_m_s,
+            p.sigmas.passive(),
+        ));
+        let core = crosswind::at(&p.sigmas, 300.0).core_m;
+        assert!(core > 50.0, "{core}");
+        let dep = Deposition {
+            dry_velocity_m_s: 0.05,
+            washout_a_per_s: 2e-3,
+            washout_b: 1.0,
+        };
+        let (cell, n) = (100.0, 110);
+        for deg in [0.0f64, 30.0, 45.0] {
+            p.downwind = (deg.to_radians().cos(), deg.to_radians().sin());
+            let r = PlumeRemoval::new(&p, &dep, 1.0, 20_000.0).unwrap();
+            let (mut dry, mut wet) = (0.0, 0.0);
+            for i in -n..=n {
+                for j in -n..=n {
+                    let (gx, gy) = ((f64::from(i) - 0.3) * cell, (f64::from(j) + 0.2) * cell);
+                    let (ex, ey) = p.downwind;
+                    let (d, w) = r.cell_losses(&p, gx * ex + gy * ey, -gx * ey + gy * ex, cell);
+                    dry += d;
+                    wet += w;
+                }
+            }
+            let airborne = r.factor(11_000.0);
+            assert!(
+                (dry + wet + airborne - 1.0).abs() < 2e-3,
+                "{deg}°: {dry} + {wet} + {airborne}"
+            );
         }
     }
 

@@ -218,7 +218,7 @@ pub fn warning(source: &Source, mix: &ChemicalMixture, s: &CloudScreening) -> St
     if s.outside_fit() {
         text += " (outside the correlations' fitted range of α, −1 to 1)";
     }
-    text + ". " + crate::model::gaussian::dense::EDGE_NOTE
+    text + ". " + crate::model::gaussian::dense::PUFF_EDGE_NOTE
 }
 
 #[cfg(test)]
