@@ -340,4 +340,8 @@ fn the_dense_plume_is_a_flat_core_with_edges_as_wide_as_a_passive_plumes() {
         "{hundredth} vs {expect}"
     );
     assert!(hundredth < 0.8 * (2.0 * 100f64.ln()).sqrt() * sigma_y);
+    // The warning describes these edges (not the sudden cloud's Gaussian ones).
+    use plume::model::{gaussian::crosswind::PLUME_EDGE_NOTE, puff::dense::CLOUD_EDGE_NOTE};
+    assert!(sim.warnings.iter().any(|w| w.contains(PLUME_EDGE_NOTE)));
+    assert!(!sim.warnings.iter().any(|w| w.contains(CLOUD_EDGE_NOTE)));
 }

@@ -449,6 +449,68 @@ fn the_puffs_of_a_continuous_dense_leak_add_up_to_the_workbook_plume() {
     }
 }
 
+/// The leak's last 5 minutes across the wind at `x_m` downwind, cell by cell.
+fn leak_across(model: &str, x_m: f64) -> Vec<f64> {
+    let s = leak_scenario(model, 2.5);
+    let sim = plume::simulate(&s, &plume::RunOptions::default()).unwrap();
+    let grid = &sim.fields.grid;
+    let (x0, _) = sim.projection.forward(s.sources[0].location);
+    let (i, _) = grid.cell_of(x0 + x_m, grid.y_m(0)).unwrap();
+    let c = &sim.fields.species[0].concentration;
+    (0..grid.ny).map(|j| c[[grid.nt() - 1, 0, j, i]]).collect()
+}
+
+/// The half-width (m) at which the profile `c` of `dy_m` cells falls to `level` of its peak,
+/// interpolated between cells, on average over its two sides.
+fn half_width_at(c: &[f64], dy_m: f64, level: f64) -> f64 {
+    let peak = c.iter().cloned().fold(0.0, f64::max);
+    let centre = c.iter().position(|v| *v == peak).unwrap();
+    let side = |step: isize| {
+        let mut j = centre as isize;
+        loop {
+            let (a, b) = (c[j as usize], c[(j + step) as usize]);
+            if b < level * peak {
+                return ((j - centre as isize).abs() as f64 + (a - level * peak) / (a - b)) * dy_m;
+            }
+            j += step;
+        }
+    };
+    0.5 * (side(-1) + side(1))
+}
+
+#[test]
+fn the_slices_of_a_dense_leak_are_flat_cored_across_the_wind_as_the_plume_is() {
+    // Across the wind the steady plume is a flat core with Gaussian edges of the passive σy;
+    // the puffs' slices are drawn so, and add up to the same profile, in the dense phase
+    // (300 m) and past the hand-over (700 m): flat on the core, and falling to a half and a
+    // tenth of it at the same place within a quarter of a cell. (Gaussian slices of the same
+    // width and integral gave 0.56–1.0 of the plume across its core at 300 m.)
+    for x in [300.0, 700.0] {
+        let plume = leak_across("kind = \"gaussian_plume\"", x);
+        let puffs = leak_across("kind = \"gaussian_puff\"", x);
+        let peak = plume.iter().cloned().fold(0.0, f64::max);
+        let core: Vec<(f64, f64)> = plume
+            .iter()
+            .zip(&puffs)
+            .filter(|(want, _)| **want >= 0.99 * peak)
+            .map(|(a, b)| (*a, *b))
+            .collect();
+        assert!(core.len() >= 15, "x {x}: {} cells on the core", core.len());
+        assert!(
+            core.iter().all(|(a, b)| (b / a - 1.0).abs() < 0.01),
+            "x {x}: {core:?}"
+        );
+        for level in [0.5, 0.1] {
+            let (want, got) = (
+                half_width_at(&plume, 20.0, level),
+                half_width_at(&puffs, 20.0, level),
+            );
+            eprintln!("x {x}: a {level} of the peak at {want:.1} m (plume), {got:.1} m (puffs)");
+            assert!((got - want).abs() < 5.0, "x {x}, {level}: {got} vs {want}");
+        }
+    }
+}
+
 #[test]
 fn two_releases_from_one_source_make_one_cloud_of_their_whole_mass() {
     use plume::model::puff::dense::instantaneous_release;

@@ -140,10 +140,7 @@ pub(super) fn dense_gas_warnings(
         }
         if workbook {
             text += ". ";
-            text += match scenario.model {
-                ModelSpec::GaussianPuff(_) => dense::PUFF_EDGE_NOTE,
-                _ => crate::model::gaussian::crosswind::PLUME_EDGE_NOTE,
-            };
+            text += crate::model::gaussian::crosswind::PLUME_EDGE_NOTE;
         }
         out.push(text);
         // The continuous-release correlations hold where u·T_release/x ≥ 2.5. Its own warning,

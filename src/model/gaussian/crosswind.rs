@@ -49,8 +49,8 @@ pub fn at(sigmas: &Sigmas, x_m: f64) -> Crosswind {
     profile(sigmas, x_m, sigmas.at(x_m).0)
 }
 
-/// What the Gaussian plume's dense cloud does at its crosswind edges, which its dense-gas
-/// warning says: a flat core with Gaussian edges of the passive σy (this module),
+/// What a dense plume (the steady one, or the puff model's slices of it) does at its
+/// crosswind edges, which its dense-gas warning says: a flat core with Gaussian edges of the passive σy (this module),
 /// whose half-width b = L_H − √(π/2)·σe puts C_m/k at b + √(2 ln k)·σe = L_H + (√(2 ln k) −
 /// √(π/2))·σe: L_H + 0.9 σe at k = 10, L_H + 1.8 σe at k = 100.
 pub const PLUME_EDGE_NOTE: &str = "Across the wind the cloud is drawn as a flat core with Gaussian edges that spread as a passive plume's do (as HEGADAS draws a gravity current), with the workbook cloud's peak and crosswind integral: a zone whose threshold is 10–100 times below the cloud's peak reaches about the workbook's half-width plus 0.9–1.8 times the passive plume's σy sideways";

@@ -37,7 +37,8 @@
 //! plume instead: each puff has the plume's width σy = √(2/π)·L_H(x) (along the wind too) and
 //! the depth σz = q₀/(π·u·σy·C_m/C₀) at its travel x, so that in a steady wind the overlapping
 //! puffs add up to the plume, whose ground-level centreline is the workbook's C_m(x) whatever
-//! the speed u they are carried at. The screening uses the 10 m wind at each puff's release,
+//! the speed u they are carried at. Across its path a slice is the steady plume's flat core
+//! with Gaussian edges ([`slice_core_m`]), before the hand-over and after it. The screening uses the 10 m wind at each puff's release,
 //! so the plume follows the weather; past the plume's 0.2 % point each puff is passive. A
 //! slice has no along-wind spread of its own (σ along its path is [`super::state::MIN_SIGMA_M`]):
 //! the paths of the puffs that follow each other tile the plume, and a round puff as wide as
@@ -48,6 +49,7 @@ use std::f64::consts::TAU;
 use super::{Growth, Puff};
 use crate::met::boundary_layer::CALM_WIND_M_S;
 use crate::met::StabilityClass;
+use crate::model::gaussian::crosswind::Crosswind;
 use crate::model::gaussian::dense::{
     applies, at_grade, chemical_mixture, dense_release, plume_sigmas, vapour_note, ChemicalMixture,
 };
@@ -156,6 +158,34 @@ pub fn grow(
     mid
 }
 
+/// What the sudden release's cloud does at its edges, which its warning says (found by review:
+/// a rupture's AEGL-3 zone reached 1.1 km upwind). The workbook's cloud is a disc of radius R;
+/// the round Gaussian with its peak and horizontal integral (σ = R/√2) reaches C_m/k at
+/// √(2 ln k)·σ from its centre: 1.5 R at k = 10, 2.1 R at k = 100. Gravity currents have sharp
+/// fronts, so the real cloud's edge is nearer R. (A continuous leak's slices have flat cores,
+/// [`slice_core_m`].)
+pub const CLOUD_EDGE_NOTE: &str = "Its edges are drawn from a round Gaussian with the workbook cloud's peak and horizontal integral: a zone whose threshold is 10–100 times below the cloud's peak reaches about 1.5–2.1 times the slumping cloud's radius from its centre, sideways and upwind, where the real cloud, a gravity current with a sharp front, stops nearer its radius; read the cloud's crosswind and upwind reach as an upper bound";
+
+/// Half-width (m) of the flat core across the path of a puff of width `sigma_y_m` in phase
+/// `dense` with [`Puff::along_deficit_m2`] `deficit_m2`: a slice of a dense plume, before its
+/// hand-over or after it (deficit > 0), is drawn across as the steady plume is — a flat core
+/// whose Gaussian edges have `passive_sigma_y_m`, the passive σy at its travel
+/// ([`crate::model::gaussian::crosswind::profile`]) — so that the slices add up to that plume.
+/// 0 for every other puff, the sudden release's cloud included (a round Gaussian).
+pub fn slice_core_m(
+    dense: Option<DensePhase>,
+    deficit_m2: f64,
+    sigma_y_m: f64,
+    passive_sigma_y_m: f64,
+) -> f64 {
+    let slice = matches!(dense, Some(DensePhase::Plume { .. })) || deficit_m2 > 0.0;
+    if slice {
+        Crosswind::with_edges(sigma_y_m, passive_sigma_y_m).core_m
+    } else {
+        0.0
+    }
+}
+
 /// The chemical vapour of `source` as an instantaneous dense cloud — released at grade,
 /// heavier than air, dense as one cloud of its whole mass in a 10 m wind `wind_10m_m_s` and
 /// air at `air_temperature_k`, and short enough to be instantaneous for the correlations —
@@ -218,12 +248,41 @@ pub fn warning(source: &Source, mix: &ChemicalMixture, s: &CloudScreening) -> St
     if s.outside_fit() {
         text += " (outside the correlations' fitted range of α, −1 to 1)";
     }
-    text + ". " + crate::model::gaussian::dense::PUFF_EDGE_NOTE
+    text + ". " + CLOUD_EDGE_NOTE
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cloud_edge_note_states_where_the_round_gaussian_reaches_a_tenth_and_a_hundredth() {
+        // √(2 ln k)·σ with σ = R/√2.
+        let reach = |k: f64| (2.0 * k.ln()).sqrt() * std::f64::consts::FRAC_1_SQRT_2;
+        let said = format!(
+            "reaches about {:.1}–{:.1} times the slumping cloud's radius",
+            reach(10.0),
+            reach(100.0)
+        );
+        assert!(CLOUD_EDGE_NOTE.contains(&said), "{said}");
+    }
+
+    #[test]
+    fn only_the_slices_of_a_dense_plume_have_a_flat_core() {
+        let plume = DensePhase::Plume {
+            plume: DensePlume::new(
+                &crate::source::dense_gas::screen(10.0, 0.0709, [288.15; 2], 3.0).unwrap(),
+            ),
+            continuity_m2: 1.0,
+        };
+        // In the plume phase and past its hand-over: the steady plume's profile.
+        let core = Crosswind::with_edges(150.0, 30.0).core_m;
+        assert_eq!(slice_core_m(Some(plume), 0.0, 150.0, 30.0), core);
+        assert_eq!(slice_core_m(None, 150.0 * 150.0, 150.0, 30.0), core);
+        // A passive puff, and edges as wide as the puff.
+        assert_eq!(slice_core_m(None, 0.0, 150.0, 30.0), 0.0);
+        assert_eq!(slice_core_m(Some(plume), 0.0, 150.0, 200.0), 0.0);
+    }
 
     #[test]
     fn the_dense_puff_has_the_workbook_maximum_at_its_centre_and_carries_the_whole_cloud() {

@@ -43,6 +43,7 @@
 //!   for real-time minicomputer use", Atmos. Environ. 11:431–436 — puffs as a steady plume's
 //!   superposition.
 
+pub mod accumulate;
 mod bounds;
 pub mod dense;
 mod release;
@@ -60,10 +61,11 @@ use crate::model::gaussian::sigma::BID_RISE_RATIO;
 use crate::model::gaussian::vertical_factor;
 use crate::source::Source;
 use crate::substance::Species;
+pub use accumulate::Accumulator;
 pub use bounds::Bounds;
 use release::Emitter;
-pub use sample::{Accumulator, Segment};
-pub use state::{Growth, GrowthMode, Puff};
+pub use sample::Segment;
+pub use state::{calm_growth_distance_m, Growth, GrowthMode, Puff};
 
 /// Largest relative growth of σ within one sampled sub-step.
 pub const MAX_SIGMA_GROWTH: f64 = 0.02;
@@ -72,26 +74,6 @@ pub const MAX_SUBSTEPS: usize = 400;
 
 /// The beginning of the warning issued when calm air slowed puffs below [`CALM_WIND_M_S`].
 pub const CALM_WARNING: &str = "calm air (wind below";
-
-/// The distance (m) along the σ curves that a puff grows over in `tau_s` when the wind carries
-/// it `travel_m`: the travel, but never less than [`CALM_WIND_M_S`]·τ.
-///
-/// The σ curves index growth by travel distance, x = u·t, so in calm air (u → 0) a puff that
-/// does not travel would not grow at all and stay a 0.1 m point that no receptor sees, its mass
-/// airborne but on no grid. Turbulence does not vanish with the mean wind — calm nights keep
-/// meandering, lateral motions that a u*-scaled profile (Hanna 1982) misses — and puff models
-/// grow calm puffs with time. CALPUFF treats winds below WSCALM = 0.5 m/s as calm and grows
-/// its puffs there with time from minimum turbulence velocities (SVMIN = 0.5 m/s, SWMIN =
-/// 0.016–0.2 m/s by class): Scire, Strimaitis & Yamartino (2000), *A User's Guide for the
-/// CALPUFF Dispersion Model (Version 5)*, Earth Tech, Input Group 12. Here a puff keeps
-/// moving with the wind it has, however slow, but grows along its class's σ curves as if it
-/// travelled at least at that threshold, σ(x) with dx/dt ≥ 0.5 m/s — the same floor the steady
-/// plume puts on its wind speed ([`CALM_WIND_M_S`]). The result is continuous in the wind
-/// speed (the maximum of two continuous functions), equals the calm one as u → 0, and is
-/// unchanged in winds at or above the threshold. Mass is untouched: only the width changes.
-pub fn calm_growth_distance_m(travel_m: f64, tau_s: f64) -> f64 {
-    travel_m.max(CALM_WIND_M_S * tau_s)
-}
 
 /// Choices of the puff model.
 #[derive(Debug, Clone, PartialEq)]
@@ -388,6 +370,12 @@ impl<'a> PuffRun<'a> {
             self.decay(&mut p.mass, 0.5 * sub_t);
             let mid_mass = p.mass.clone();
             let sigma_along = state::sigma_along_m(along_state.0, along_state.1, sy);
+            let edge_m = self
+                .setup
+                .growth
+                .at(bl.stability, p.travel_m - 0.5 * sub_ds)
+                .0;
+            let core_m = dense::slice_core_m(along_state.0, along_state.1, sy, edge_m);
             // Dry deposition at v_d times the ground-level density, wet at Λ = a·P^b; each
             // loss is booked as before − after, so the budget telescopes.
             let ground_per_m = vertical_factor(0.0, h_eff, sz, lid) * norm;
@@ -431,6 +419,7 @@ impl<'a> PuffRun<'a> {
                     duration_s: sub_t,
                     sigma_y_m: sy,
                     sigma_along_m: sigma_along,
+                    core_m,
                     vertical_per_m,
                     mass: mid_mass,
                     dry,

@@ -12,10 +12,12 @@
 //! ([`crate::model::gaussian::vertical_factor`]). As L → 0 the bracket tends to the stationary
 //! puff exp(−(a²+c²)/(2σ²)). A puff may be narrower along its path than across it (σ_a < σ):
 //! the along-path factor then has σ_a, the normalisation 1/(2π σ_a σ) — a slice of a steady
-//! dense plume is one ([`super::dense`]). A stationary puff is taken as circular (σ). Steps are cut so that σ grows by at most a few per cent along one
+//! dense plume is one ([`super::dense`]), and across its path it is flat-cored: the Gaussian
+//! exp(−c²/(2σ²)) becomes [`crate::model::gaussian::crosswind::Crosswind`]'s profile, with
+//! the same integral. A stationary puff is taken as circular (σ). Steps are cut so that σ grows by at most a few per cent along one
 //! segment, so a steady puff train reproduces the steady plume.
 
-use rayon::prelude::*;
+use crate::model::gaussian::crosswind::Crosswind;
 
 /// Puffs narrower than this many cells give each cell its mean, wider ones the centre value
 /// (within 0.5 % of the mean: (Δ/σ)²/24 at σ = 3Δ).
@@ -48,6 +50,10 @@ pub struct Segment {
     pub sigma_y_m: f64,
     /// σ along the path (m), at most `sigma_y_m`.
     pub sigma_along_m: f64,
+    /// Half-width (m) of a flat core across the path, 0 for a Gaussian puff: a slice of a dense
+    /// plume is flat to it and Gaussian beyond, with σy's crosswind integral
+    /// ([`crate::model::gaussian::crosswind`], [`super::dense::slice_core_m`]).
+    pub core_m: f64,
     /// V(z_k)/(√(2π)σz) at each output layer's reference height (m⁻¹).
     pub vertical_per_m: Vec<f64>,
     /// Mass of each species (species unit).
@@ -63,13 +69,7 @@ pub struct Segment {
 impl Segment {
     /// Time-integrated horizontal density (s m⁻²) per unit mass at (x, y).
     pub fn horizontal_s_m2(&self, x_m: f64, y_m: f64) -> f64 {
-        self.horizontal_with_sigmas_s_m2(self.sigma_along_m, self.sigma_y_m, x_m, y_m)
-    }
-
-    /// [`Segment::horizontal_s_m2`] for a puff of widths `sa` along its path and `s` across
-    /// it instead of its own.
-    pub fn horizontal_with_sigmas_s_m2(&self, sa: f64, s: f64, x_m: f64, y_m: f64) -> f64 {
-        Sampler::points(self, sa, s).value(x_m, y_m)
+        Sampler::points(self, self.sigma_along_m, self.sigma_y_m).value(x_m, y_m)
     }
 
     /// Mean of [`Segment::horizontal_s_m2`] over a square of side `d` centred at (x, y)
@@ -99,6 +99,8 @@ pub struct Sampler {
     path: Option<(f64, f64, f64)>,
     sigma_along_m: f64,
     sigma_m: f64,
+    /// The profile across the path: the Gaussian of σ, or a dense slice's flat core.
+    across: Crosswind,
     /// Δt/(2π σ_a σ) (s m⁻²).
     norm_s_m2: f64,
     /// The side of the cells averaged over (m); `None` for point values.
@@ -155,6 +157,7 @@ impl Sampler {
             if let Some((_, ex, ey)) = sampler.path {
                 let s = sampler.sigma_m;
                 sampler.sigma_along_m = s;
+                sampler.across = Crosswind::gaussian(s);
                 sampler.norm_s_m2 = seg.duration_s / (std::f64::consts::TAU * s * s);
                 // The cells are squares on the grid's axes, reaching (d/2)(|ex| + |ey|) along
                 // the path and across it (up to half their diagonal).
@@ -173,6 +176,12 @@ impl Sampler {
         let path = (len >= 1e-9 * s).then(|| (len, seg.dx_m / len, seg.dy_m / len));
         // A stationary puff is circular (σ on both axes).
         let sa = if path.is_some() { sa } else { s };
+        // Only a moving slice has a flat core across its path (a stationary puff is round).
+        let core_m = if path.is_some() && sa < s {
+            seg.core_m
+        } else {
+            0.0
+        };
         let half_cell = 0.5 * cell_m.unwrap_or(0.0);
         Sampler {
             x0_m: seg.x0_m,
@@ -180,6 +189,11 @@ impl Sampler {
             path,
             sigma_along_m: sa,
             sigma_m: s,
+            // The core keeps the crosswind integral √(2π)·σ, so the norm is unchanged.
+            across: Crosswind {
+                core_m,
+                edge_m: s - core_m * std::f64::consts::FRAC_2_PI.sqrt(),
+            },
             norm_s_m2: seg.duration_s / (std::f64::consts::TAU * sa * s),
             cell_m,
             reach_along_m: REACH_SIGMA * sa + half_cell,
@@ -236,10 +250,18 @@ impl Sampler {
         self.norm_s_m2 * self.cross(c) * sa * root_half_pi / len * along
     }
 
-    /// exp(−u²/(2σ²)) at u, or its mean over [u − d/2, u + d/2] for cells of side d.
+    /// exp(−u²/(2σ²)) at u, or its mean over [u − d/2, u + d/2] for cells of side d (a dense
+    /// slice's flat-cored profile across its path instead of the Gaussian).
     #[inline]
     fn cross(&self, u: f64) -> f64 {
         let s = self.sigma_m;
+        if self.across.core_m > 0.0 {
+            let p = self.across;
+            return match self.cell_m {
+                None => p.factor(u),
+                Some(d) => p.fraction(u - 0.5 * d, u + 0.5 * d) * p.integral_m() / d,
+            };
+        }
         match self.cell_m {
             None => (-u * u / (2.0 * s * s)).exp(),
             Some(d) => {
@@ -274,130 +296,10 @@ impl Sampler {
     }
 }
 
-/// Time-integrated concentration accumulated over one output interval, `[j][species][k][i]`.
-#[derive(Debug, Clone)]
-pub struct Accumulator {
-    pub nx: usize,
-    pub ny: usize,
-    pub nz: usize,
-    pub nsp: usize,
-    pub x0_m: f64,
-    pub y0_m: f64,
-    pub dx_m: f64,
-    pub data: Vec<f64>,
-    /// Deposition density over the interval, `[j][species][dry, wet][i]` (species unit m⁻²).
-    pub ground: Vec<f64>,
-}
-
-impl Accumulator {
-    pub fn new(
-        nx: usize,
-        ny: usize,
-        nz: usize,
-        nsp: usize,
-        x0_m: f64,
-        y0_m: f64,
-        dx_m: f64,
-    ) -> Self {
-        Accumulator {
-            nx,
-            ny,
-            nz,
-            nsp,
-            x0_m,
-            y0_m,
-            dx_m,
-            data: vec![0.0; nx * ny * nz * nsp],
-            ground: vec![0.0; nx * ny * 2 * nsp],
-        }
-    }
-
-    /// Index of (species, layer, row, column).
-    #[inline]
-    pub fn index(&self, s: usize, k: usize, j: usize, i: usize) -> usize {
-        ((j * self.nsp + s) * self.nz + k) * self.nx + i
-    }
-
-    /// Adds the segments, rows in parallel and segments in order within each row, so the sums do
-    /// not depend on the number of threads.
-    pub fn add(&mut self, segments: &[Segment]) {
-        let (nx, nz, nsp) = (self.nx, self.nz, self.nsp);
-        let (x0, y0, dx) = (self.x0_m, self.y0_m, self.dx_m);
-        // A concentration is the cell's mean where the puff is narrower than [`NARROW_CELLS`]
-        // cells ([`Sampler::cells`]), else the value at the centre. Deposits are laid down the
-        // same way, so that a cell's deposit is where the air it came from was (dry deposition
-        // ∝ the cell's time-integrated concentration) and their sum over cells keeps their
-        // mass (exactly for a stationary puff, to ~1e-3 for a moving one narrower than a cell).
-        // Each row visits only the cells a segment can reach ([`Sampler::row_span`]).
-        let samplers: Vec<Sampler> = segments
-            .iter()
-            .map(|seg| {
-                if seg.sigma_along_m.min(seg.sigma_y_m) < NARROW_CELLS * dx {
-                    Sampler::cells(seg, dx)
-                } else {
-                    Sampler::points(seg, seg.sigma_along_m, seg.sigma_y_m)
-                }
-            })
-            .collect();
-        self.data
-            .par_chunks_mut(nsp * nz * nx)
-            .zip(self.ground.par_chunks_mut(nsp * 2 * nx))
-            .enumerate()
-            .for_each(|(j, (row, ground))| {
-                let y = y0 + j as f64 * dx;
-                for (seg, sampler) in segments.iter().zip(&samplers) {
-                    let Some((xa, xb)) = sampler.row_span(y) else {
-                        continue;
-                    };
-                    let i0 = ((xa - x0) / dx).ceil().max(0.0) as usize;
-                    let i1 = (((xb - x0) / dx).floor().min(nx as f64 - 1.0)).max(-1.0);
-                    if i1 < 0.0 {
-                        continue;
-                    }
-                    let deposits = seg.deposits();
-                    for i in i0..=(i1 as usize) {
-                        let x = x0 + i as f64 * dx;
-                        let hz = sampler.value(x, y);
-                        if hz == 0.0 {
-                            continue;
-                        }
-                        for (k, &v) in seg.vertical_per_m.iter().enumerate() {
-                            let cap = seg
-                                .ceiling
-                                .map_or(1.0, |c| c.factor(x, y, hz * v, seg.duration_s));
-                            for (s, &m) in seg.mass.iter().enumerate() {
-                                if m != 0.0 {
-                                    row[(s * nz + k) * nx + i] += m * hz * v * cap;
-                                }
-                            }
-                        }
-                        if deposits {
-                            let per_m2 = hz / seg.duration_s;
-                            for s in 0..nsp {
-                                ground[(s * 2) * nx + i] += seg.dry[s] * per_m2;
-                                ground[(s * 2 + 1) * nx + i] += seg.wet[s] * per_m2;
-                            }
-                        }
-                    }
-                }
-            });
-    }
-
-    pub fn clear(&mut self) {
-        self.data.iter_mut().for_each(|v| *v = 0.0);
-        self.ground.iter_mut().for_each(|v| *v = 0.0);
-    }
-
-    /// Index of (species, dry 0 / wet 1, row, column) in `ground`.
-    #[inline]
-    pub fn ground_index(&self, s: usize, wet: usize, j: usize, i: usize) -> usize {
-        ((j * self.nsp + s) * 2 + wet) * self.nx + i
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::puff::Accumulator;
 
     /// A segment of unit mass of one species and one layer (V = 1 m⁻¹), depositing nothing,
     /// from (x0, y0) moving by (dx, dy) in 60 s.
@@ -410,6 +312,7 @@ mod tests {
             duration_s: 60.0,
             sigma_y_m,
             sigma_along_m: sigma_y_m,
+            core_m: 0.0,
             vertical_per_m: vec![1.0],
             mass: vec![1.0],
             dry: vec![0.0],
@@ -442,6 +345,27 @@ mod tests {
         }
         assert!((sum - 60.0).abs() < 1e-3 * 60.0, "{sum}");
         assert!((cells - 60.0).abs() < 1e-6 * 60.0, "{cells}");
+        // A dense plume's slice, flat across its path to 20 m (edges of 9 m): the same
+        // integral, the same value on the axis, and that value out to the core's edge.
+        let mut flat = thin.clone();
+        flat.core_m = 20.0;
+        let (mut sum, mut cells) = (0.0, 0.0);
+        for j in -200..=200 {
+            for i in -200..=300 {
+                let (x, y) = (i as f64 * h, j as f64 * h);
+                sum += flat.horizontal_s_m2(x, y) * h * h;
+                cells += flat.cell_mean_s_m2(x, y, h) * h * h;
+            }
+        }
+        assert!((sum - 60.0).abs() < 1e-3 * 60.0, "{sum}");
+        assert!((cells - 60.0).abs() < 1e-6 * 60.0, "{cells}");
+        // The path's middle, and 19.5 m across it (the path runs along (120, 50)/130).
+        let (mx, my) = (3.0 + 60.0, -2.0 + 25.0);
+        let (cx, cy) = (-50.0 / 130.0 * 19.5, 120.0 / 130.0 * 19.5);
+        let axis = thin.horizontal_s_m2(mx, my);
+        assert!((flat.horizontal_s_m2(mx, my) / axis - 1.0).abs() < 1e-12);
+        assert!((flat.horizontal_s_m2(mx + cx, my + cy) / axis - 1.0).abs() < 1e-12);
+        assert!(thin.horizontal_s_m2(mx + cx, my + cy) < 0.8 * axis);
     }
 
     /// A segment narrow along its path, at 45° to a coarse grid: its cell means keep its
@@ -450,15 +374,23 @@ mod tests {
     fn an_oblique_slice_keeps_its_integral_on_a_coarse_grid() {
         let d = 100.0;
         for sigma in [50.0, 300.0] {
-            let mut seg = segment(13.0, -7.0, 21.2, 21.2, sigma);
-            seg.sigma_along_m = 0.1;
-            let mut sum = 0.0;
-            for j in -40..=40 {
-                for i in -40..=40 {
-                    sum += seg.cell_mean_s_m2(i as f64 * d, j as f64 * d, d) * d * d;
+            // Gaussian across, and a dense slice's flat core of half its σ.
+            for core in [0.0, 0.5 * sigma] {
+                let mut seg = segment(13.0, -7.0, 21.2, 21.2, sigma);
+                seg.sigma_along_m = 0.1;
+                seg.core_m = core;
+                let mut sum = 0.0;
+                for j in -40..=40 {
+                    for i in -40..=40 {
+                        sum += seg.cell_mean_s_m2(i as f64 * d, j as f64 * d, d) * d * d;
+                    }
                 }
+                assert!(
+                    (sum / 60.0 - 1.0).abs() < 2e-3,
+                    "σ {sigma}, core {core}: {}",
+                    sum / 60.0
+                );
             }
-            assert!((sum / 60.0 - 1.0).abs() < 2e-3, "σ {sigma}: {}", sum / 60.0);
         }
     }
 

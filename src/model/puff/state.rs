@@ -17,6 +17,7 @@
 //!   ±√(3/2)·σz (σz²/4 + 2·¼·(3/2)σz² = σz²); a daughter centre beyond the ground, or beyond
 //!   the lid of a puff below it, is reflected back, as the profile's images are.
 
+use crate::met::boundary_layer::CALM_WIND_M_S;
 use crate::met::StabilityClass;
 use crate::model::gaussian::Sigmas;
 use crate::scenario::{SigmaScheme, Terrain};
@@ -82,6 +83,26 @@ pub fn sigma_along_m(
             .min(sigma_y_m);
     }
     sigma_y_m
+}
+
+/// The distance (m) along the σ curves that a puff grows over in `tau_s` when the wind carries
+/// it `travel_m`: the travel, but never less than [`CALM_WIND_M_S`]·τ.
+///
+/// The σ curves index growth by travel distance, x = u·t, so in calm air (u → 0) a puff that
+/// does not travel would not grow at all and stay a 0.1 m point that no receptor sees, its mass
+/// airborne but on no grid. Turbulence does not vanish with the mean wind — calm nights keep
+/// meandering, lateral motions that a u*-scaled profile (Hanna 1982) misses — and puff models
+/// grow calm puffs with time. CALPUFF treats winds below WSCALM = 0.5 m/s as calm and grows
+/// its puffs there with time from minimum turbulence velocities (SVMIN = 0.5 m/s, SWMIN =
+/// 0.016–0.2 m/s by class): Scire, Strimaitis & Yamartino (2000), *A User's Guide for the
+/// CALPUFF Dispersion Model (Version 5)*, Earth Tech, Input Group 12. Here a puff keeps
+/// moving with the wind it has, however slow, but grows along its class's σ curves as if it
+/// travelled at least at that threshold, σ(x) with dx/dt ≥ 0.5 m/s — the same floor the steady
+/// plume puts on its wind speed ([`CALM_WIND_M_S`]). The result is continuous in the wind
+/// speed (the maximum of two continuous functions), equals the calm one as u → 0, and is
+/// unchanged in winds at or above the threshold. Mass is untouched: only the width changes.
+pub fn calm_growth_distance_m(travel_m: f64, tau_s: f64) -> f64 {
+    travel_m.max(CALM_WIND_M_S * tau_s)
 }
 
 /// Smallest σ a puff starts with (m), the σ at 1 m downwind being smaller still.
