@@ -416,8 +416,6 @@ fn a_source_may_have_a_french_name_but_not_a_blank_one() {
     );
     let s = Scenario::parse(&named, Path::new("fr.toml")).unwrap();
     assert_eq!(s.source_names_fr, [Some("la cheminée".to_string())]);
-    assert_eq!(s.source_name_in_french("stack"), "la cheminée");
-    assert_eq!(s.source_name_in_french("other"), "other");
     fails_with(
         &VALID.replace("name = \"stack\"\n", "name = \"stack\"\nname_fr = \"  \"\n"),
         &["source[0].name_fr", "\"  \"", "a non-empty name, or no key"],

@@ -31,6 +31,7 @@ use crate::field::Fields;
 use crate::geo::jurisdiction::{JurisdictionGrid, Region};
 use crate::geo::TransverseMercator;
 use crate::impact::arrival::{arrival_interval_s, Arrival};
+use crate::impact::reach::ReachSource;
 use crate::impact::{
     self, assess_chemical, assess_radiological, radiological_criteria, ChemicalImpact,
     RadiologicalImpact, Summary,
@@ -255,8 +256,8 @@ impl Consequence {
             .collect()
     }
 
-    /// Fills every zone summary's reach (outdoors and sheltered) from `sources` (name,
-    /// location, the indices of the species it releases within the run), which the assessment
+    /// Fills every zone summary's reach (outdoors and sheltered) from `sources` (each with the
+    /// indices of the species it releases within the run), which the assessment
     /// itself does not know ([`impact::reach`]): a radiological zone's from the sources of
     /// nuclides, a chemical's AEGL zones from those of that chemical, under any of its names
     /// (found by review: a chlorine zone's reach was measured from an unrelated source nearer
@@ -265,9 +266,9 @@ impl Consequence {
         &mut self,
         grid: &crate::field::GridSpec,
         tm: &TransverseMercator,
-        sources: &[(String, crate::geo::LatLon, Vec<usize>)],
+        sources: &[(ReachSource, Vec<usize>)],
     ) {
-        let of = |wanted: &dyn Fn(&AssessedAs) -> bool| -> Vec<(String, crate::geo::LatLon)> {
+        let of = |wanted: &dyn Fn(&AssessedAs) -> bool| -> Vec<ReachSource> {
             let releasing = |species: &Vec<usize>| {
                 species
                     .iter()
@@ -275,17 +276,14 @@ impl Consequence {
             };
             let chosen: Vec<_> = sources
                 .iter()
-                .filter(|(_, _, species)| releasing(species))
+                .filter(|(_, species)| releasing(species))
                 .collect();
             let chosen = if chosen.is_empty() {
                 sources.iter().collect()
             } else {
                 chosen
             };
-            chosen
-                .into_iter()
-                .map(|(n, p, _)| (n.clone(), *p))
-                .collect()
+            chosen.into_iter().map(|(s, _)| s.clone()).collect()
         };
         let mut groups = vec![];
         if let Some(r) = &self.radiological {
@@ -304,24 +302,6 @@ impl Consequence {
                 &mut self.summary.zones
             };
             impact::reach::add_reach(rows, zone, grid, tm, &from, &self.jurisdictions);
-        }
-    }
-}
-
-impl Consequence {
-    /// Gives each zone's reach the French name of its source (`french` of its English name;
-    /// `None` keeps the name as given), for the French texts of alerts and zone files.
-    pub fn name_sources_in_french(&mut self, french: impl Fn(&str) -> Option<String>) {
-        let rows = self
-            .summary
-            .zones
-            .iter_mut()
-            .chain(&mut self.summary.sheltered);
-        for row in rows {
-            let parts = row.reach_by_country.iter_mut().map(|c| &mut c.reach);
-            for reach in row.reach.iter_mut().chain(parts) {
-                reach.source_fr = french(&reach.source);
-            }
         }
     }
 }

@@ -31,7 +31,17 @@ pub struct Reach {
     pub sectors: Vec<&'static str>,
 }
 
-/// The reach of `zone` on `grid` from `sources` (name, location): the cell whose nearest
+/// A source as a zone's reach is measured from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReachSource {
+    pub name: String,
+    /// Its name in French (`name_fr`), where the scenario gives one: carried with the source,
+    /// not looked up by its name, which two sources may share.
+    pub name_fr: Option<String>,
+    pub location: LatLon,
+}
+
+/// The reach of `zone` on `grid` from `sources`: the cell whose nearest
 /// source is farthest away. The farthest cell is found on the local grid (distances within
 /// 0.1 % of geodesic ones over a regional domain), then measured geodesically. `None` for an
 /// empty zone or no source.
@@ -39,9 +49,9 @@ pub fn reach(
     zone: &Zone,
     grid: &GridSpec,
     tm: &TransverseMercator,
-    sources: &[(String, LatLon)],
+    sources: &[ReachSource],
 ) -> Option<Reach> {
-    let local: Vec<(f64, f64)> = sources.iter().map(|(_, p)| tm.forward(*p)).collect();
+    let local: Vec<(f64, f64)> = sources.iter().map(|s| tm.forward(s.location)).collect();
     let nearest = |x: f64, y: f64| {
         local
             .iter()
@@ -56,13 +66,13 @@ pub fn reach(
         .filter_map(|((j, i), _)| nearest(grid.x_m(i), grid.y_m(j)).map(|(k, d)| (d, k, (i, j))))
         .max_by(|a, b| a.0.total_cmp(&b.0))?;
     let cell = tm.inverse(grid.x_m(i), grid.y_m(j));
-    let (name, from) = &sources[k];
+    let (s, from) = (&sources[k], sources[k].location);
     Some(Reach {
-        source: name.clone(),
-        source_fr: None,
-        distance_m: geo::geodesic_distance_m(*from, cell),
-        bearing_deg: geo::geodesic_azimuth_deg(*from, cell),
-        sectors: sectors(zone, grid, tm, *from),
+        source: s.name.clone(),
+        source_fr: s.name_fr.clone(),
+        distance_m: geo::geodesic_distance_m(from, cell),
+        bearing_deg: geo::geodesic_azimuth_deg(from, cell),
+        sectors: sectors(zone, grid, tm, from),
     })
 }
 
@@ -131,7 +141,7 @@ pub fn add_reach(
     zone: &Zone,
     grid: &GridSpec,
     tm: &TransverseMercator,
-    sources: &[(String, LatLon)],
+    sources: &[ReachSource],
     juris: &JurisdictionGrid,
 ) {
     let Some(row) = rows.iter_mut().find(|r| r.zone == zone.label) else {
@@ -240,14 +250,16 @@ mod tests {
         // between them. The farthest from its nearest source is the northern one.
         let (_, tm, grid) = km_grid();
         let at = |x: f64, y: f64| tm.inverse(x, y);
-        let sources = vec![
-            ("west".to_string(), at(-10_000.0, 0.0)),
-            ("east".to_string(), at(10_000.0, 0.0)),
-        ];
+        let source = |name: &str, x: f64| ReachSource {
+            name: name.into(),
+            name_fr: None,
+            location: at(x, 0.0),
+        };
+        let sources = vec![source("west", -10_000.0), source("east", 10_000.0)];
         let zone = km_zone(&[(15, 0), (-10, 12), (0, 1)]);
         let r = reach(&zone, &grid, &tm, &sources).unwrap();
         assert_eq!(r.source, "west");
-        let want = geo::geodesic_distance_m(sources[0].1, at(-10_000.0, 12_000.0));
+        let want = geo::geodesic_distance_m(sources[0].location, at(-10_000.0, 12_000.0));
         assert!((r.distance_m - want).abs() < 1e-6, "{r:?}");
         assert!((r.distance_m - 12_000.0).abs() < 15.0, "{r:?}");
         assert!(r.bearing_deg.abs() < 0.5 || r.bearing_deg > 359.5, "{r:?}");
@@ -258,13 +270,35 @@ mod tests {
         assert!(reach(&empty, &grid, &tm, &sources).is_none());
     }
 
+    #[test]
+    fn a_reach_gives_the_french_name_of_its_own_source_when_two_share_a_name() {
+        // Two tanks of one name, each with its own French name: the zone's farthest cell is
+        // nearest the east one, whose name_fr the reach takes (it took the first's).
+        let (_, tm, grid) = km_grid();
+        let tank = |fr: &str, x: f64| ReachSource {
+            name: "tank".into(),
+            name_fr: Some(fr.into()),
+            location: tm.inverse(x, 0.0),
+        };
+        let sources = [
+            tank("le réservoir ouest", -10_000.0),
+            tank("le réservoir est", 10_000.0),
+        ];
+        let r = reach(&km_zone(&[(18, 0), (-9, 0)]), &grid, &tm, &sources).unwrap();
+        assert_eq!(r.source, "tank");
+        assert_eq!(r.source_fr.as_deref(), Some("le réservoir est"));
+    }
+
     /// A zone of the given cells (x, y in km on a 1 km grid centred on the source) and its
     /// sectors from the source.
     fn sectors_of(cells: &[(i32, i32)]) -> Vec<&'static str> {
         let (centre, tm, grid) = km_grid();
-        reach(&km_zone(cells), &grid, &tm, &[("s".into(), centre)])
-            .unwrap()
-            .sectors
+        let s = ReachSource {
+            name: "s".into(),
+            name_fr: None,
+            location: centre,
+        };
+        reach(&km_zone(cells), &grid, &tm, &[s]).unwrap().sectors
     }
 
     #[test]

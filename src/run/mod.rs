@@ -157,21 +157,23 @@ pub fn simulate_with_progress(
     let sources: Vec<_> = scenario
         .sources
         .iter()
-        .map(|s| {
+        .zip(&scenario.source_names_fr)
+        .map(|(s, name_fr)| {
             let released = s
                 .releases
                 .iter()
                 .filter(|r| r.rate_per_s > 0.0 && s.start_s < scenario.duration_s)
                 .map(|r| r.species)
                 .collect();
-            (s.name.clone(), s.location, released)
+            let source = crate::impact::reach::ReachSource {
+                name: s.name.clone(),
+                name_fr: name_fr.clone(),
+                location: s.location,
+            };
+            (source, released)
         })
         .collect();
     consequence.add_reach(&fields.grid, &tm, &sources);
-    consequence.name_sources_in_french(|name| {
-        let fr = scenario.source_name_in_french(name);
-        (fr != name).then(|| fr.to_string())
-    });
     if !matches!(scenario.model, ModelSpec::Lagrangian { .. }) {
         warnings.extend(crate::impact::reach::extrapolation_warning(
             &consequence.summary,

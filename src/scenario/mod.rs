@@ -308,16 +308,6 @@ impl Scenario {
         self.name_fr.as_deref().unwrap_or(&self.name)
     }
 
-    /// The French name of the source named `name`: its `name_fr`, else `name` as given.
-    pub fn source_name_in_french<'a>(&'a self, name: &'a str) -> &'a str {
-        self.sources
-            .iter()
-            .zip(&self.source_names_fr)
-            .find(|(s, _)| s.name == name)
-            .and_then(|(_, fr)| fr.as_deref())
-            .unwrap_or(name)
-    }
-
     /// Reads and validates a scenario file.
     pub fn load(path: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
         let path = path.as_ref();

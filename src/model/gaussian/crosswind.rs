@@ -84,6 +84,15 @@ impl Crosswind {
         }
     }
 
+    /// The profile of width `sigma_m` (its crosswind integral √(2π)·σ) with a core of
+    /// half-width `core_m`: edges of σ − √(2/π)·core, the inverse of [`Crosswind::with_edges`].
+    pub fn with_core(sigma_m: f64, core_m: f64) -> Self {
+        Crosswind {
+            core_m,
+            edge_m: sigma_m - core_m * std::f64::consts::FRAC_2_PI.sqrt(),
+        }
+    }
+
     /// The exponent of the profile at crosswind `y_m`: max(|y| − b, 0)²/(2σe²), so the profile is
     /// exp(−exponent). Written as the Gaussian's y²/(2σ²) when the core is empty.
     #[inline(always)]
@@ -132,6 +141,42 @@ impl Crosswind {
             0.5 * tail + 2.0 * core + 0.5 * tail * libm::erf((y_m - core) / k)
         };
         mass / self.integral_m()
+    }
+
+    /// The mean of the profile over the projection, centred at `y_m`, of a square whose sides
+    /// project to `w1_m` and `w2_m` (m) on this axis (a grid cell crossed at an angle: the
+    /// trapezoid box(w1) ⊛ box(w2)): the second difference of the profile's second integral,
+    /// [F₂(y + p) − F₂(y + q) − F₂(y − q) + F₂(y − p)]/(w1·w2), p = (w1 + w2)/2,
+    /// q = (w1 − w2)/2; a plain box mean where one width vanishes.
+    pub fn mean_over_projected_square(&self, y_m: f64, w1_m: f64, w2_m: f64) -> f64 {
+        let (w1, w2) = (w1_m.max(w2_m), w1_m.min(w2_m));
+        if w2 <= 1e-6 * w1 {
+            return self.fraction(y_m - 0.5 * w1, y_m + 0.5 * w1) * self.integral_m() / w1;
+        }
+        // The profile is even: evaluate on the left, where F₂ is small, for precision.
+        let y = -y_m.abs();
+        let (p, q) = (0.5 * (w1 + w2), 0.5 * (w1 - w2));
+        let f2 = |v: f64| self.second_integral(v);
+        ((f2(y + p) - f2(y + q) - f2(y - q) + f2(y - p)) / (w1 * w2)).max(0.0)
+    }
+
+    /// F₂(y) = ∫_{−∞}^{y} ∫_{−∞}^{s} profile (m²), from ψ(t) = t·Φ(t) + φ(t), the second integral
+    /// of the unit normal density, on the edges.
+    fn second_integral(&self, y_m: f64) -> f64 {
+        let (b, e) = (self.core_m, self.edge_m);
+        let tail = TAU.sqrt() * e;
+        let psi = |t: f64| t * 0.5 * libm::erfc(-t / SQRT_2) + (-0.5 * t * t).exp() / TAU.sqrt();
+        if y_m <= -b {
+            return tail * e * psi((y_m + b) / e);
+        }
+        // F₂(−b) = tail·e·ψ(0) = e².
+        let s = (y_m + b).min(2.0 * b);
+        let inside = e * e + 0.5 * tail * s + 0.5 * s * s;
+        if y_m <= b {
+            return inside;
+        }
+        let t = (y_m - b) / e;
+        inside + (0.5 * tail + 2.0 * b) * (y_m - b) + tail * e * (psi(t) - psi(0.0) - 0.5 * t)
     }
 
     /// How far from the axis (m) the profile falls to exp(−`exponent`).
@@ -216,6 +261,40 @@ mod tests {
             said[0], said[1]
         );
         assert!(PLUME_EDGE_NOTE.contains(&said), "{said}");
+    }
+
+    #[test]
+    fn the_mean_over_a_turned_cell_is_the_profile_averaged_over_its_projection() {
+        // A 100 m cell at 30° to the axis projects to the trapezoid box(50) ⊛ box(86.6):
+        // brute force over the square itself against the closed form, on the core, across the
+        // edge and in the tail, for a Gaussian and a flat-cored profile.
+        let d = 100.0;
+        let (c, s) = (30f64.to_radians().cos(), 30f64.to_radians().sin());
+        for profile in [Crosswind::gaussian(40.0), Crosswind::with_edges(80.0, 10.0)] {
+            for y in [0.0, 35.0, 80.0, -95.0, 140.0, 260.0] {
+                let n = 400;
+                let h = d / n as f64;
+                let mut sum = 0.0;
+                for i in 0..n {
+                    for j in 0..n {
+                        let (u, v) = (
+                            (i as f64 + 0.5) * h - 0.5 * d,
+                            (j as f64 + 0.5) * h - 0.5 * d,
+                        );
+                        sum += profile.factor(y + u * s + v * c);
+                    }
+                }
+                let brute = sum / (n * n) as f64;
+                let closed = profile.mean_over_projected_square(y, d * s, d * c);
+                assert!(
+                    (closed - brute).abs() < 2e-4 * brute.max(1e-3),
+                    "{profile:?} at {y}: {closed} vs {brute}"
+                );
+            }
+            // Along the axis the projection is the cell's width.
+            let box_mean = profile.fraction(-20.0, 80.0) * profile.integral_m() / d;
+            assert!((profile.mean_over_projected_square(30.0, d, 0.0) - box_mean).abs() < 1e-15);
+        }
     }
 
     #[test]

@@ -142,7 +142,6 @@ fn fill_row_portable(p: &PlumeGeometry, y_m: f64, x0_m: f64, dx_m: f64, z_m: f64
 
     let (mut xd, mut yd) = ([0.0; BLOCK], [0.0; BLOCK]);
     let (mut isy, mut isz) = ([0.0; BLOCK], [0.0; BLOCK]);
-    let (mut core, mut ise) = ([0.0; BLOCK], [0.0; BLOCK]);
     let (mut ay, mut a1, mut a2, mut v) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
     for (b, chunk) in out.chunks_mut(BLOCK).enumerate() {
         let n = chunk.len();
@@ -158,23 +157,20 @@ fn fill_row_portable(p: &PlumeGeometry, y_m: f64, x0_m: f64, dx_m: f64, z_m: f64
             continue;
         }
         fill_inverse_sigma_y(&p.sigmas, &xd[..n], &mut isy[..n]);
-        // A dense gas's flat core and the inverse width of its edges; a Gaussian's core is
-        // empty and its edge is σy itself (computed as before, so passive rows are unchanged).
-        let dense = matches!(p.sigmas, Sigmas::DenseGas(_));
-        if dense {
+        // The crosswind exponent: a dense gas's flat core with Gaussian edges, or the
+        // Gaussian's, in its own loop so that the passive one stays branch-free.
+        if matches!(p.sigmas, Sigmas::DenseGas(_)) {
             for k in 0..n {
-                let c = crosswind::at(&p.sigmas, xd[k]);
-                (core[k], ise[k]) = (c.core_m, 1.0 / c.edge_m);
+                ay[k] = crosswind::profile(&p.sigmas, xd[k], 1.0 / isy[k]).exponent(yd[k]);
+            }
+        } else {
+            for k in 0..n {
+                ay[k] = yd[k] * yd[k] * 0.5 * isy[k] * isy[k];
             }
         }
         let mut any = false;
         for k in 0..n {
-            let e = if dense {
-                let c = (yd[k].abs() - core[k]).max(0.0);
-                c * c * 0.5 * ise[k] * ise[k]
-            } else {
-                yd[k] * yd[k] * 0.5 * isy[k] * isy[k]
-            };
+            let e = ay[k];
             let inside = xd[k] > 0.0 && e <= CROSSWIND_CUTOFF;
             ay[k] = if inside { -e } else { -1000.0 };
             any |= inside;

@@ -25,7 +25,8 @@
 //! chord [x₋(y), x₊(y)], which loses Q·(F(x₋) − F(x₊)), so the cell receives
 //! ∫ φ(y)·Q·(F(x₋(y)) − F(x₊(y))) dy ([`PlumeRemoval::cell_losses`]). With the wind along a grid
 //! axis the chord is the cell's width for every y and the integral is the closed form
-//! Q·(F(x₋) − F(x₊))·½[erf((y + Δ/2)/(√2σy)) − erf((y − Δ/2)/(√2σy))]; otherwise the cell is a
+//! Q·(F(x₋) − F(x₊))·½[erf((y + Δ/2)/(√2σy)) − erf((y − Δ/2)/(√2σy))] (the profile's share of
+//! [y − Δ/2, y + Δ/2] for a dense gas); otherwise the cell is a
 //! square turned in the plume's frame and the downwind axis is cut into short pieces, each
 //! spreading its loss across the wind by the profile at its middle. The cells then tile the plane without gaps or overlaps, so the deposit is the
 //! plume's loss whatever the wind direction and wherever the source lies in its cell (tested).
@@ -130,7 +131,7 @@ impl PlumeRemoval {
 
     /// The fractions of the release that plume `p` deposits dry and wet while crossing the
     /// grid's square cell of side `cell_m` centred at (`x_m`, `y_m`) in the plume frame: the
-    /// loss along each crosswind chord of the cell weighted by the crosswind Gaussian (see the
+    /// loss along each crosswind chord of the cell weighted by the crosswind profile (see the
     /// module docs), split between the processes by the trapezoid rule so that the two add up
     /// to the plume's loss exactly.
     pub fn cell_losses(&self, p: &PlumeGeometry, x_m: f64, y_m: f64, cell_m: f64) -> (f64, f64) {
@@ -166,12 +167,13 @@ impl PlumeRemoval {
         )
     }
 
-    /// ∫∫ −F′(x)·φ(y; σy(x)) over a cell of half-side `half` whose grid axes make the
+    /// ∫∫ −F′(x)·φ(y; x) (φ the crosswind profile at x) over a cell of half-side `half` whose grid axes make the
     /// plume-frame unit vector (`ex`, `ey`) with the wind, for dry and wet. The downwind axis is
     /// cut into pieces on one lattice shared by every cell — from 1 m, each ×1.5 the last, until
     /// they are an eighth of a cell long, then that long — and each piece loses F(x₋) − F(x₊),
     /// spread across the wind by the crosswind profile at its middle; a cell takes the fraction
-    /// of it within the cell's crosswind interval at that middle (exact erf). The cells tile
+    /// of it within the cell's crosswind interval at that middle (exact erf, or the flat-cored
+    /// profile's exact share). The cells tile
     /// every crosswind line, and all of them cut the axis alike, so at each piece's middle their
     /// fractions add up to one and the grid receives exactly what the plume loses.
     fn turned_cell_losses(
@@ -453,6 +455,23 @@ mod tests {
                 (dry + wet + airborne - 1.0).abs() < 2e-3,
                 "{deg}°: {dry} + {wet} + {airborne}"
             );
+        }
+        // With the wind along the grid each cell of a column takes the profile's share of the
+        // column's deposit (found by review: the budget alone would not tell a Gaussian).
+        p.downwind = (1.0, 0.0);
+        let r = PlumeRemoval::new(&p, &dep, 1.0, 20_000.0).unwrap();
+        let x = 300.0;
+        let deposit = |y: f64| {
+            let (d, w) = r.cell_losses(&p, x, y, cell);
+            d + w
+        };
+        let ys: Vec<f64> = (-6..=6).map(|j| (f64::from(j) + 0.2) * cell).collect();
+        let total: f64 = ys.iter().map(|&y| deposit(y)).sum();
+        let profile = crosswind::at(&p.sigmas, x);
+        for &y in &ys {
+            let share = deposit(y) / total;
+            let want = profile.fraction(y - 0.5 * cell, y + 0.5 * cell);
+            assert!((share - want).abs() < 1e-9, "{y}: {share} vs {want}");
         }
     }
 

@@ -171,7 +171,9 @@ pub const CLOUD_EDGE_NOTE: &str = "Its edges are drawn from a round Gaussian wit
 /// hand-over or after it (deficit > 0), is drawn across as the steady plume is — a flat core
 /// whose Gaussian edges have `passive_sigma_y_m`, the passive σy at its travel
 /// ([`crate::model::gaussian::crosswind::profile`]) — so that the slices add up to that plume.
-/// 0 for every other puff, the sudden release's cloud included (a round Gaussian).
+/// 0 for every other puff, the sudden release's cloud included (a round Gaussian), and for the
+/// daughters of a slice split after its hand-over (their spread stands for the parent's, as a
+/// sum of Gaussians: [`super::Puff::along_deficit_m2`] is 0 for them).
 pub fn slice_core_m(
     dense: Option<DensePhase>,
     deficit_m2: f64,

@@ -56,6 +56,7 @@ use crate::field::{Fields, GridSpec, MassBudget};
 use crate::geo::TransverseMercator;
 use crate::met::boundary_layer::{calm_boundary_layers, CALM_WIND_M_S};
 use crate::met::Meteorology;
+use crate::model::gaussian::crosswind::Crosswind;
 use crate::model::gaussian::dense::WORKBOOK_WIND_HEIGHT_M;
 use crate::model::gaussian::sigma::BID_RISE_RATIO;
 use crate::model::gaussian::vertical_factor;
@@ -376,6 +377,7 @@ impl<'a> PuffRun<'a> {
                 .at(bl.stability, p.travel_m - 0.5 * sub_ds)
                 .0;
             let core_m = dense::slice_core_m(along_state.0, along_state.1, sy, edge_m);
+            let across = Crosswind::with_core(sy, core_m);
             // Dry deposition at v_d times the ground-level density, wet at Λ = a·P^b; each
             // loss is booked as before − after, so the budget telescopes.
             let ground_per_m = vertical_factor(0.0, h_eff, sz, lid) * norm;
@@ -388,7 +390,7 @@ impl<'a> PuffRun<'a> {
             let inside = if deposits_here {
                 let at = (p.x_m, p.y_m);
                 self.bounds
-                    .share_inside(at, (sub_dx, sub_dy), sigma_along, sy)
+                    .share_inside(at, (sub_dx, sub_dy), sigma_along, across)
             } else {
                 1.0
             };
