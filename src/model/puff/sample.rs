@@ -344,33 +344,25 @@ mod tests {
             }
         }
         assert!((sum - 60.0).abs() < 1e-6 * 60.0, "{sum}");
-        // Narrower along the path than across it: the same integral, on the grid too.
+        // Narrower along the path than across it: the same integral, on the grid too; and a
+        // dense plume's slice, flat across its path to 20 m (edges of 9 m), the same again.
         let mut thin = seg.clone();
         thin.sigma_along_m = 0.5;
-        let (mut sum, mut cells) = (0.0, 0.0);
-        for j in -200..=200 {
-            for i in -200..=300 {
-                let (x, y) = (i as f64 * h, j as f64 * h);
-                sum += thin.horizontal_s_m2(x, y) * h * h;
-                cells += thin.cell_mean_s_m2(x, y, h) * h * h;
-            }
-        }
-        assert!((sum - 60.0).abs() < 1e-3 * 60.0, "{sum}");
-        assert!((cells - 60.0).abs() < 1e-6 * 60.0, "{cells}");
-        // A dense plume's slice, flat across its path to 20 m (edges of 9 m): the same
-        // integral, the same value on the axis, and that value out to the core's edge.
         let mut flat = thin.clone();
         flat.core_m = 20.0;
-        let (mut sum, mut cells) = (0.0, 0.0);
-        for j in -200..=200 {
-            for i in -200..=300 {
-                let (x, y) = (i as f64 * h, j as f64 * h);
-                sum += flat.horizontal_s_m2(x, y) * h * h;
-                cells += flat.cell_mean_s_m2(x, y, h) * h * h;
+        for s in [&thin, &flat] {
+            let (mut sum, mut cells) = (0.0, 0.0);
+            for j in -200..=200 {
+                for i in -200..=300 {
+                    let (x, y) = (i as f64 * h, j as f64 * h);
+                    sum += s.horizontal_s_m2(x, y) * h * h;
+                    cells += s.cell_mean_s_m2(x, y, h) * h * h;
+                }
             }
+            assert!((sum - 60.0).abs() < 1e-3 * 60.0, "{sum}");
+            assert!((cells - 60.0).abs() < 1e-6 * 60.0, "{cells}");
         }
-        assert!((sum - 60.0).abs() < 1e-3 * 60.0, "{sum}");
-        assert!((cells - 60.0).abs() < 1e-6 * 60.0, "{cells}");
+        // The flat slice has the same value on the axis, and that value out to the core's edge.
         // The path's middle, and 19.5 m across it (the path runs along (120, 50)/130).
         let (mx, my) = (3.0 + 60.0, -2.0 + 25.0);
         let (cx, cy) = (-50.0 / 130.0 * 19.5, 120.0 / 130.0 * 19.5);
