@@ -53,10 +53,11 @@ pub fn subsamples(p: &PlumeGeometry, xd_m: f64, yd_m: f64, dx_m: f64) -> u32 {
     n.clamp(1.0, MAX_SUBSAMPLES as f64) as u32
 }
 
-/// Downwind distance (m) beyond which every cell of side `dx_m` keeps its centre value: where
-/// σy (a dense gas's edge width) one half-diagonal upwind of the cell's centre reaches [`SAMPLES_PER_SIGMA`]·Δ (σy grows
-/// with distance in every scheme). Found once per plume by bisection, it spares the grid two σ
-/// evaluations per cell (they made the 1000 × 1000 grid bench 2.5× slower).
+/// Downwind distance (m) beyond which every cell of side `dx_m` keeps its centre value: where σy (a
+/// dense gas's edge width) one half-diagonal upwind of the cell's centre reaches
+/// [`SAMPLES_PER_SIGMA`]·Δ (σy grows with distance in every scheme). Found once per plume by
+/// bisection, it spares the grid two σ evaluations per cell (they made the 1000 × 1000 grid bench
+/// 2.5× slower).
 pub fn wide_beyond_m(p: &PlumeGeometry, dx_m: f64) -> f64 {
     let reach = HALF_DIAGONAL * dx_m;
     let wide = |x: f64| crosswind::at(&p.sigmas, x - reach).edge_m >= SAMPLES_PER_SIGMA * dx_m;

@@ -50,9 +50,10 @@ pub fn at(sigmas: &Sigmas, x_m: f64) -> Crosswind {
 }
 
 /// What a dense plume (the steady one, or the puff model's slices of it) does at its
-/// crosswind edges, which its dense-gas warning says: a flat core with Gaussian edges of the passive σy (this module),
-/// whose half-width b = L_H − √(π/2)·σe puts C_m/k at b + √(2 ln k)·σe = L_H + (√(2 ln k) −
-/// √(π/2))·σe: L_H + 0.9 σe at k = 10, L_H + 1.8 σe at k = 100.
+/// crosswind edges, which its dense-gas warning says: a flat core with Gaussian edges of the
+/// passive σy (this module), whose half-width b = L_H − √(π/2)·σe puts C_m/k at
+/// b + √(2 ln k)·σe = L_H + (√(2 ln k) − √(π/2))·σe: L_H + 0.9 σe at k = 10, L_H + 1.8 σe at
+/// k = 100 (in the dense phase, where σy = √(2/π)·L_H; "about" beyond it).
 pub const PLUME_EDGE_NOTE: &str = "Across the wind the cloud is drawn as a flat core with Gaussian edges that spread as a passive plume's do (as HEGADAS draws a gravity current), with the workbook cloud's peak and crosswind integral: a zone whose threshold is 10–100 times below the cloud's peak reaches about the workbook's half-width plus 0.9–1.8 times the passive plume's σy sideways";
 
 /// A crosswind profile, 1 on the plume's axis: flat over |y| ≤ `core_m`, then Gaussian with
@@ -187,7 +188,7 @@ impl Crosswind {
 
 /// ∫ from `a_m` to `b_m` of the unit Gaussian of width `sigma_m`: ½[erf(b/√2σ) − erf(a/√2σ)], in
 /// the form without cancellation in the tails.
-pub fn gaussian_fraction(a_m: f64, b_m: f64, sigma_m: f64) -> f64 {
+fn gaussian_fraction(a_m: f64, b_m: f64, sigma_m: f64) -> f64 {
     let k = SQRT_2 * sigma_m;
     let (p, q) = (b_m / k, a_m / k);
     0.5 * if q > 0.0 {

@@ -17,19 +17,19 @@
 //! Both factors multiply the airborne concentration, so what is deposited plus what is still
 //! airborne is what was released: ∫₀ˣ v_d·Q·F·I/u dx′ = Q·(1 − F_dry) (tested).
 //!
-//! **On a grid** a cell receives what the plume loses while crossing it, not the flux at its
-//! centre times its area (which near a ground-level source, where C → ∞, would book more than
-//! was released): the integral over the cell of the loss density −Q·dF/dx·φ(y; σy) (φ the
-//! crosswind Gaussian, σy at the cell's centre; for a dense gas its flat-cored profile,
-//! [`super::crosswind`], whose shares of a crosswind interval are exact too). Along each crosswind line y the cell spans a
-//! chord [x₋(y), x₊(y)], which loses Q·(F(x₋) − F(x₊)), so the cell receives
-//! ∫ φ(y)·Q·(F(x₋(y)) − F(x₊(y))) dy ([`PlumeRemoval::cell_losses`]). With the wind along a grid
-//! axis the chord is the cell's width for every y and the integral is the closed form
-//! Q·(F(x₋) − F(x₊))·½[erf((y + Δ/2)/(√2σy)) − erf((y − Δ/2)/(√2σy))] (the profile's share of
-//! [y − Δ/2, y + Δ/2] for a dense gas); otherwise the cell is a
-//! square turned in the plume's frame and the downwind axis is cut into short pieces, each
-//! spreading its loss across the wind by the profile at its middle. The cells then tile the plane without gaps or overlaps, so the deposit is the
-//! plume's loss whatever the wind direction and wherever the source lies in its cell (tested).
+//! **On a grid** a cell receives what the plume loses while crossing it, not the flux at its centre
+//! times its area (which near a ground-level source, where C → ∞, would book more than was
+//! released): the integral over the cell of the loss density −Q·dF/dx·φ(y; σy) (φ the crosswind
+//! Gaussian, σy at the cell's centre; for a dense gas its flat-cored profile, [`super::crosswind`],
+//! whose shares of a crosswind interval are exact too). Along each crosswind line y the cell spans
+//! a chord [x₋(y), x₊(y)], which loses Q·(F(x₋) − F(x₊)), so the cell receives ∫ φ(y)·Q·(F(x₋(y)) −
+//! F(x₊(y))) dy ([`PlumeRemoval::cell_losses`]). With the wind along a grid axis the chord is the
+//! cell's width for every y and the integral is the closed form Q·(F(x₋) − F(x₊))·½[erf((y +
+//! Δ/2)/(√2σy)) − erf((y − Δ/2)/(√2σy))] (the profile's share of [y − Δ/2, y + Δ/2] for a dense
+//! gas); otherwise the cell is a square turned in the plume's frame and the downwind axis is cut
+//! into short pieces, each spreading its loss across the wind by the profile at its middle. The
+//! cells then tile the plane without gaps or overlaps, so the deposit is the plume's loss whatever
+//! the wind direction and wherever the source lies in its cell (tested).
 //!
 //! A plume whose final height reaches the lid has penetrated it (the ISC3 convention of
 //! [`super::plume`]): it does not reach the ground, so it deposits nothing dry, but rain falls
@@ -167,15 +167,15 @@ impl PlumeRemoval {
         )
     }
 
-    /// ∫∫ −F′(x)·φ(y; x) (φ the crosswind profile at x) over a cell of half-side `half` whose grid axes make the
-    /// plume-frame unit vector (`ex`, `ey`) with the wind, for dry and wet. The downwind axis is
-    /// cut into pieces on one lattice shared by every cell — from 1 m, each ×1.5 the last, until
-    /// they are an eighth of a cell long, then that long — and each piece loses F(x₋) − F(x₊),
-    /// spread across the wind by the crosswind profile at its middle; a cell takes the fraction
-    /// of it within the cell's crosswind interval at that middle (exact erf, or the flat-cored
-    /// profile's exact share). The cells tile
-    /// every crosswind line, and all of them cut the axis alike, so at each piece's middle their
-    /// fractions add up to one and the grid receives exactly what the plume loses.
+    /// ∫∫ −F′(x)·φ(y; x) (φ the crosswind profile at x) over a cell of half-side `half` whose grid
+    /// axes make the plume-frame unit vector (`ex`, `ey`) with the wind, for dry and wet. The
+    /// downwind axis is cut into pieces on one lattice shared by every cell — from 1 m, each ×1.5
+    /// the last, until they are an eighth of a cell long, then that long — and each piece loses
+    /// F(x₋) − F(x₊), spread across the wind by the crosswind profile at its middle; a cell takes
+    /// the fraction of it within the cell's crosswind interval at that middle (exact erf, or the
+    /// flat-cored profile's exact share). The cells tile every crosswind line, and all of them cut
+    /// the axis alike, so at each piece's middle their fractions add up to one and the grid
+    /// receives exactly what the plume loses.
     fn turned_cell_losses(
         &self,
         sigmas: &Sigmas,

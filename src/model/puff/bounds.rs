@@ -44,18 +44,13 @@ impl Bounds {
             core_m * (1.0 - ex * ex).sqrt(),
             core_m * (1.0 - ey * ey).sqrt(),
         );
-        // Φ(b) − Φ(a) for a unit normal, by erfc so that both tails keep their precision; the
-        // flat-cored profile's share where there is a core.
+        // The marginal's share of [lo, hi], without cancellation in its tails.
         let between = |lo: f64, hi: f64, c: f64, s: f64, core: f64| {
-            if core > 0.0 {
-                return Crosswind {
-                    core_m: core,
-                    edge_m: s,
-                }
-                .fraction(lo - c, hi - c);
+            Crosswind {
+                core_m: core,
+                edge_m: s,
             }
-            let z = |v: f64| (v - c) / (s * std::f64::consts::SQRT_2);
-            0.5 * (libm::erfc(-z(hi)) - libm::erfc(-z(lo)))
+            .fraction(lo - c, hi - c)
         };
         let n = (len / sx.min(sy)).ceil().clamp(1.0, 64.0) as usize;
         (0..n)

@@ -32,17 +32,18 @@
 //! whole release as one cloud, and it is instantaneous for the correlations: it lasts at most
 //! 0.6·x/u, x the 10 % point ([`CloudScreening::is_instantaneous`]).
 //!
-//! A longer release at grade that the steady plume would follow with the workbook's
-//! continuous near field ([`crate::model::gaussian::dense`]) sheds its puffs as slices of that
-//! plume instead: each puff has the plume's width σy = √(2/π)·L_H(x) (along the wind too) and
-//! the depth σz = q₀/(π·u·σy·C_m/C₀) at its travel x, so that in a steady wind the overlapping
-//! puffs add up to the plume, whose ground-level centreline is the workbook's C_m(x) whatever
-//! the speed u they are carried at. Across its path a slice is the steady plume's flat core
-//! with Gaussian edges ([`slice_core_m`]), before the hand-over and after it. The screening uses the 10 m wind at each puff's release,
-//! so the plume follows the weather; past the plume's 0.2 % point each puff is passive. A
-//! slice has no along-wind spread of its own (σ along its path is [`super::state::MIN_SIGMA_M`]):
-//! the paths of the puffs that follow each other tile the plume, and a round puff as wide as
-//! the slumped plume would smear its steep fall-off along the wind (by 50 % at 100 m).
+//! A longer release at grade that the steady plume would follow with the workbook's continuous near
+//! field ([`crate::model::gaussian::dense`]) sheds its puffs as slices of that plume instead: each
+//! puff has the plume's width σy = √(2/π)·L_H(x) (along the wind too) and the depth σz =
+//! q₀/(π·u·σy·C_m/C₀) at its travel x, so that in a steady wind the overlapping puffs add up to the
+//! plume, whose ground-level centreline is the workbook's C_m(x) whatever the speed u they are
+//! carried at. Across its path a slice is the steady plume's flat core with Gaussian edges
+//! ([`slice_core_m`]), before the hand-over and after it. The screening uses the 10 m wind at each
+//! puff's release, so the plume follows the weather; past the plume's 0.2 % point each puff is
+//! passive. A slice has no along-wind spread of its own (σ along its path is
+//! [`super::state::MIN_SIGMA_M`]): the paths of the puffs that follow each other tile the plume,
+//! and a round puff as wide as the slumped plume would smear its steep fall-off along the wind (by
+//! 50 % at 100 m).
 
 use std::f64::consts::TAU;
 

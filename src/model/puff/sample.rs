@@ -14,8 +14,9 @@
 //! the along-path factor then has σ_a, the normalisation 1/(2π σ_a σ) — a slice of a steady
 //! dense plume is one ([`super::dense`]), and across its path it is flat-cored: the Gaussian
 //! exp(−c²/(2σ²)) becomes [`crate::model::gaussian::crosswind::Crosswind`]'s profile, with
-//! the same integral. A stationary puff is taken as circular (σ). Steps are cut so that σ grows by at most a few per cent along one
-//! segment, so a steady puff train reproduces the steady plume.
+//! the same integral. A stationary puff is taken as circular (σ). Steps are cut so that σ grows
+//! by at most a few per cent along one segment, so a steady puff train reproduces the steady
+//! plume.
 
 use crate::model::gaussian::crosswind::Crosswind;
 
@@ -259,23 +260,17 @@ impl Sampler {
         self.norm_s_m2 * self.cross(c) * sa * root_half_pi / len * along
     }
 
-    /// exp(−u²/(2σ²)) at u, or its mean over [u − d/2, u + d/2] for cells of side d (a dense
-    /// slice's flat-cored profile across its path instead of the Gaussian).
+    /// The profile across the path at u (exp(−u²/(2σ²)), or a dense slice's flat core); for
+    /// cells of side d, a slice's mean over the cell's projection across its path, or a round
+    /// sub-puff's mean over [u − d/2, u + d/2] on a grid axis.
     #[inline]
     fn cross(&self, u: f64) -> f64 {
         let s = self.sigma_m;
         if let Some((w1, w2)) = self.cross_widths {
             return self.across.mean_over_projected_square(u, w1, w2);
         }
-        if self.across.core_m > 0.0 {
-            let p = self.across;
-            return match self.cell_m {
-                None => p.factor(u),
-                Some(d) => p.fraction(u - 0.5 * d, u + 0.5 * d) * p.integral_m() / d,
-            };
-        }
         match self.cell_m {
-            None => (-u * u / (2.0 * s * s)).exp(),
+            None => self.across.factor(u),
             Some(d) => {
                 let k = std::f64::consts::SQRT_2 * s;
                 s * (std::f64::consts::PI / 2.0).sqrt() / d
