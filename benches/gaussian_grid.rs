@@ -50,6 +50,7 @@ fn plumes(count: usize) -> Vec<PlumeGeometry> {
                 stack: None,
                 release_temperature_k: None,
                 reactor: false,
+                aerosol: None,
             };
             PlumeGeometry::new(&src, &met, SigmaScheme::Briggs, Terrain::Rural, &tm)
         })

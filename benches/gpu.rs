@@ -73,6 +73,7 @@ fn warp_balance() {
     let loss = [ClassLoss {
         dry_velocity_m_s: [0.0; 4],
         washout_per_s: [0.0; 4],
+        settling_velocity_m_s: 0.0,
     }];
     let inputs = StepInputs {
         columns: &columns,
@@ -222,6 +223,7 @@ fn grid_cells_per_s(ctx: &GpuContext) -> (usize, f64) {
         stack: None,
         release_temperature_k: None,
         reactor: false,
+        aerosol: None,
     };
     let plumes = [PlumeGeometry::new(
         &src,

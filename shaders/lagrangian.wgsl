@@ -77,11 +77,14 @@ struct StepParams {
     meander_spread_m: array<vec4<f32>, 17>,
 }
 
-// Per source: loss rates of its classes and its entries [entries.x, entries.x + entries.y).
+// Per source: loss rates of its classes, its entries [entries.x, entries.x + entries.y) and
+// its particles' settling velocity (m/s, downward; twin: ClassLoss).
 struct SourceRec {
     dry_velocity_m_s: vec4<f32>,
     washout_per_s: vec4<f32>,
-    entries: vec4<u32>,
+    entries: vec2<u32>,
+    settling_velocity_m_s: f32,
+    pad: u32,
 }
 
 // One species a source emits (twin: release::Entry, with the fixed-point scales applied).

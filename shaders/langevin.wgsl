@@ -151,7 +151,8 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
         steps = steps + 1u;
         // Half a vertical drift with the old velocity, the velocity update at the midpoint,
         // the other half with the new velocity (the symmetric "ABA" splitting).
-        let dz0 = 0.5 * dt * (lv0.wind.z + lv0.sigma.z * wn);
+        // Particles of an aerosol settle at v_s (twin: the lanes' `settle` in step.rs).
+        let dz0 = 0.5 * dt * (lv0.wind.z - src.settling_velocity_m_s + lv0.sigma.z * wn);
         var below = time_below(z, dz0, 0.5 * dt, params.deposition_layer_m);
         let half0 = reflect(z + dz0, wn, lid, z);
         z = half0.x;
@@ -178,7 +179,7 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
         let e = wind_frame(lv.wind.x, lv.wind.y);
         x = x + (lv.wind.x + up * e.x - vp * e.y) * dt;
         y = y + (lv.wind.y + up * e.y + vp * e.x) * dt;
-        let dz1 = 0.5 * dt * (lv.wind.z + lv.sigma.z * wn);
+        let dz1 = 0.5 * dt * (lv.wind.z - src.settling_velocity_m_s + lv.sigma.z * wn);
         below = below + time_below(z, dz1, 0.5 * dt, params.deposition_layer_m);
         let half1 = reflect(z + dz1, wn, lid, z);
         z = half1.x;

@@ -90,6 +90,7 @@ fn the_deposit_on_the_grid_is_what_the_plume_loses() {
         stack: None,
         release_temperature_k: None,
         reactor: false,
+        aerosol: None,
     };
     let species = [support::gas("dry"), support::gas("wet")];
     let setup = Setup {
@@ -207,6 +208,7 @@ fn a_source_in_the_downwind_corner_of_its_cell_deposits_in_it() {
             stack: None,
             release_temperature_k: None,
             reactor: false,
+            aerosol: None,
         };
         let p = PlumeGeometry::new(&source, &met, SigmaScheme::Briggs, Terrain::Rural, &tm);
         let rm = removals(
@@ -277,6 +279,7 @@ fn depositing_source(tm: &TransverseMercator, start_s: f64, duration_s: f64) -> 
         stack: None,
         release_temperature_k: None,
         reactor: false,
+        aerosol: None,
     }
 }
 

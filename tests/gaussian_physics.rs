@@ -44,6 +44,7 @@ fn point_source(name: &str, height_m: f64) -> Source {
         stack: None,
         release_temperature_k: None,
         reactor: false,
+        aerosol: None,
     }
 }
 
@@ -299,6 +300,7 @@ fn a_slow_exit_in_a_strong_wind_is_drawn_down_before_it_rises() {
         }),
         release_temperature_k: None,
         reactor: false,
+        aerosol: None,
     };
     let mut m = met(StabilityClass::D, 1000.0);
     m.wind_speed_m_s = 10.0;
@@ -337,6 +339,7 @@ fn a_rising_plume_spreads_by_its_own_rise_as_well() {
         stack: Some(stack),
         release_temperature_k: None,
         reactor: false,
+        aerosol: None,
     };
     let mut m = met(StabilityClass::D, 5000.0);
     m.wind_speed_m_s = 5.0;

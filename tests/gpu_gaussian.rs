@@ -62,6 +62,7 @@ fn sources(tm: &TransverseMercator) -> Vec<Source> {
             }),
             release_temperature_k: None,
             reactor: false,
+            aerosol: None,
         },
         Source {
             name: "ground".into(),
@@ -73,6 +74,7 @@ fn sources(tm: &TransverseMercator) -> Vec<Source> {
             stack: None,
             release_temperature_k: None,
             reactor: false,
+            aerosol: None,
         },
     ]
 }
@@ -109,6 +111,7 @@ fn cold_jet(tm: &TransverseMercator) -> Source {
         }),
         release_temperature_k: None,
         reactor: false,
+        aerosol: None,
     }
 }
 
@@ -360,6 +363,7 @@ fn gpu_plume_grid_near_a_source_far_from_the_frame_origin_matches_the_cpu() {
         stack: None,
         release_temperature_k: None,
         reactor: false,
+        aerosol: None,
     };
     let p = PlumeGeometry::new(&src, &m, SigmaScheme::Briggs, Terrain::Rural, &tm);
     let (n, dx) = (80usize, 10.0);

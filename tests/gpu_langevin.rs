@@ -54,9 +54,11 @@ fn one_langevin_step_matches_the_cpu_within_1e_5() {
     };
     let column = convective_column();
     let step = twin_step();
+    // The particles also settle (a 40 µm aerosol of soil density).
     let loss = ClassLoss {
         dry_velocity_m_s: [0.01, 0.002, 0.0, 0.0],
         washout_per_s: [0.0; 4],
+        settling_velocity_m_s: 0.12,
     };
     let bounds = Bounds::unbounded();
     let key = StreamKey {
@@ -138,10 +140,12 @@ fn dry_deposition_uses_the_loss_rates_of_the_column_the_particle_is_in() {
         ClassLoss {
             dry_velocity_m_s: [0.01, 0.0, 0.0, 0.0],
             washout_per_s: [0.0; 4],
+            settling_velocity_m_s: 0.0,
         },
         ClassLoss {
             dry_velocity_m_s: [0.0, 0.02, 0.0, 0.0],
             washout_per_s: [0.0; 4],
+            settling_velocity_m_s: 0.0,
         },
     ];
     let bounds = Bounds::unbounded();

@@ -98,7 +98,9 @@ fn compare(case: &str, class: StabilityClass, mixing_height_m: f64, meander: Mea
             &emissions[2..],
             10_000,
         )
-        .unwrap(),
+        .unwrap()
+        // An aerosol of ~25 µm that settles at 2 cm/s.
+        .with_settling(0.02),
     ];
     let grid = support::grid(40, 250.0, &[(0.0, 50.0), (50.0, 300.0)], 900.0, duration_s);
     let cfg = LagrangianConfig {

@@ -51,6 +51,7 @@ mod lagrangian_meander;
 mod lagrangian_robustness;
 mod lagrangian_sampling;
 mod lagrangian_scenarios;
+mod lagrangian_settling;
 mod lagrangian_sigma_theta;
 mod lagrangian_spatial_met;
 mod lagrangian_surface_layer;

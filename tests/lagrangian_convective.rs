@@ -63,6 +63,7 @@ fn advance(particles: &mut [Particle], column: &Column, key: StreamKey, duration
     let loss = ClassLoss {
         dry_velocity_m_s: [0.0; 4],
         washout_per_s: [0.0; 4],
+        settling_velocity_m_s: 0.0,
     };
     let inputs = StepInputs {
         columns: &grid,

@@ -45,6 +45,7 @@ fn deposit(cells: &LossCells, merged: bool, rain: bool) -> (Vec<Particle>, Booke
     let loss = ClassLoss {
         dry_velocity_m_s: [0.01, 0.002, 0.0, 0.0],
         washout_per_s: [if rain { 1e-4 } else { 0.0 }, 0.0, 0.0, 0.0],
+        settling_velocity_m_s: 0.0,
     };
     let mut ps = particles(2000);
     let durations = vec![1200.0f32; ps.len()];

@@ -421,3 +421,109 @@ fn a_source_may_have_a_french_name_but_not_a_blank_one() {
         &["source[0].name_fr", "\"  \"", "a non-empty name, or no key"],
     );
 }
+
+/// A source of particles: both their diameter and density, and only particulate releases.
+fn aerosol_source(release: &str, particle: &str) -> String {
+    VALID.replace(
+        r#"release = [{ nuclide = "I-131", rate_bq_s = 1e12 }]"#,
+        &format!("release = [{release}]\n{particle}"),
+    )
+}
+
+#[test]
+fn a_source_of_settling_particles_deposits_at_its_settling_velocity_and_more() {
+    let cs = r#"{ nuclide = "Cs-137", rate_bq_s = 1e12 }"#;
+    let text = aerosol_source(
+        cs,
+        "particle_diameter_m = 20e-6\nparticle_density_kg_m3 = 2600",
+    );
+    let s = Scenario::parse(&text, Path::new("aerosol.toml")).unwrap();
+    let a = s.sources[0].aerosol.expect("an aerosol");
+    let v_s = a.settling_velocity_m_s();
+    // Stokes: 2600 kg/m³ × (20 µm)² × g / (18 × 1.79·10⁻⁵ Pa·s) = 3.2 cm/s.
+    assert!((0.030..0.033).contains(&v_s), "{v_s}");
+    // Cs-137's class default (the particulate 1 mm/s) is the surface uptake beside settling.
+    let v_d = s.sources[0].releases[0].deposition.dry_velocity_m_s;
+    assert!((v_d - (0.001 + v_s)).abs() < 1e-12, "{v_d}");
+    // The Gaussian plume takes it as deposition only, and says so.
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("source[0].particle_diameter_m = 0.00002")
+                && w.contains("not lowered")),
+        "{:?}",
+        s.warnings
+    );
+    // Fine particles barely settle, and a gas source is untouched.
+    let fine = aerosol_source(
+        cs,
+        "particle_diameter_m = 1e-6\nparticle_density_kg_m3 = 1000",
+    );
+    let s = Scenario::parse(&fine, Path::new("fine.toml")).unwrap();
+    let v_d = s.sources[0].releases[0].deposition.dry_velocity_m_s;
+    assert!(v_d > 0.001 && v_d < 0.00104, "{v_d}");
+    assert!(s
+        .warnings
+        .iter()
+        .all(|w| !w.contains("particle_diameter_m")));
+    let gas = Scenario::parse(VALID, Path::new("gas.toml")).unwrap();
+    assert_eq!(gas.sources[0].aerosol, None);
+}
+
+#[test]
+fn a_particle_size_needs_its_density_and_stays_in_the_drag_laws_range() {
+    let cs = r#"{ nuclide = "Cs-137", rate_bq_s = 1e12 }"#;
+    fails_with(
+        &aerosol_source(cs, "particle_diameter_m = 1e-5"),
+        &["source[0].particle_density_kg_m3", "(missing)", "both"],
+    );
+    fails_with(
+        &aerosol_source(cs, "particle_density_kg_m3 = 1000"),
+        &["source[0].particle_diameter_m", "(missing)", "both"],
+    );
+    // 10 µm written as 10: a value in µm.
+    fails_with(
+        &aerosol_source(
+            cs,
+            "particle_diameter_m = 10\nparticle_density_kg_m3 = 1000",
+        ),
+        &["source[0].particle_diameter_m = 10", "10 µm is 1e-5"],
+    );
+    // A 1 mm lead shot falls at ~10 m/s: beyond the drag law.
+    fails_with(
+        &aerosol_source(
+            cs,
+            "particle_diameter_m = 1e-3\nparticle_density_kg_m3 = 11300",
+        ),
+        &[
+            "source[0].particle_diameter_m = 0.001",
+            "Reynolds number",
+            "m/s",
+        ],
+    );
+}
+
+#[test]
+fn a_gas_cannot_ride_on_a_sources_particles() {
+    let mixed =
+        r#"{ nuclide = "Cs-137", rate_bq_s = 1e12 }, { nuclide = "Xe-133", rate_bq_s = 1e14 }"#;
+    fails_with(
+        &aerosol_source(
+            mixed,
+            "particle_diameter_m = 1e-5\nparticle_density_kg_m3 = 1000",
+        ),
+        &[
+            "source[0].particle_diameter_m",
+            "Xe-133",
+            "noble_gas",
+            "[[source]] of its own",
+        ],
+    );
+    // A chemical agent is the user's to call an aerosol (droplets of a nerve agent).
+    let drops = VALID.replace(
+        r#"release = [{ nuclide = "I-131", rate_bq_s = 1e12 }]"#,
+        "release = [{ substance = \"Sarin\", rate_kg_s = 1.0 }]\nparticle_diameter_m = 5e-5\nparticle_density_kg_m3 = 1100",
+    );
+    let s = Scenario::parse(&drops, Path::new("drops.toml")).unwrap();
+    assert!(s.sources[0].releases[0].deposition.dry_velocity_m_s > 0.05);
+}

@@ -465,6 +465,7 @@ mod tests {
             stack: None,
             release_temperature_k: None,
             reactor,
+            aerosol: None,
         }
     }
 

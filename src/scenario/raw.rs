@@ -49,6 +49,10 @@ pub struct SourceSection {
     /// Temperature of the released vapour (K) where it is not the air's: a refrigerated
     /// liquid's boil-off, or a liquefied gas flashing at its boiling point.
     pub release_temperature_k: Option<f64>,
+    /// Diameter (m) of the particles released, which then settle (with `particle_density_kg_m3`).
+    pub particle_diameter_m: Option<f64>,
+    /// Density (kg/m³) of the particles released.
+    pub particle_density_kg_m3: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -1,5 +1,6 @@
 //! Release terms: where, when, how much of what, and how high the plume rises.
 
+pub mod aerosol;
 pub mod dense_cloud;
 pub mod dense_gas;
 pub mod inventory;
@@ -88,6 +89,11 @@ pub struct Source {
     /// Whether it releases a reactor core's inventory (an `inventory` table): a nuclear power
     /// plant accident, which US alerts code NUW (Nuclear Power Plant Warning) rather than RHW.
     pub reactor: bool,
+    /// The particles it releases, where the scenario gives their size (`particle_diameter_m`,
+    /// `particle_density_kg_m3`): they settle at [`Aerosol::settling_velocity_m_s`], which the
+    /// releases' dry deposition velocities already include. `None`: a gas or an aerosol too
+    /// fine to settle.
+    pub aerosol: Option<aerosol::Aerosol>,
 }
 
 impl Source {

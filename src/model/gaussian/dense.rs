@@ -504,6 +504,7 @@ mod tests {
             stack: Some(stack),
             release_temperature_k: None,
             reactor: false,
+            aerosol: None,
         };
         let moles = 101_325.0 * 0.25 * PI * 9.0 * 15.0 / (8.314_462_618 * 450.0);
         let by_hand = (5.0 + (moles - 5.0 / SO2_KG_MOL) * 0.028_964_7) / moles;
@@ -544,6 +545,7 @@ mod tests {
             stack: None,
             release_temperature_k: None,
             reactor: false,
+            aerosol: None,
         };
         let rail_car = dense_gas::screen(10.0, CHLORINE_KG_MOL, [288.15; 2], 3.0).unwrap();
         assert!(applies(&source(1.0), &rail_car));

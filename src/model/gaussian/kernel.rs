@@ -401,6 +401,7 @@ mod tests {
             stack: None,
             release_temperature_k: None,
             reactor: false,
+            aerosol: None,
         };
         let p = PlumeGeometry::new(&src, &met, SigmaScheme::Briggs, Terrain::Rural, &tm);
         // Only a CPU with AVX2 has a second kernel to compare (elsewhere `fill_row` is the

@@ -148,7 +148,8 @@ fn advance_all_portable<const SINGLE: bool>(
                     next += 1;
                 }
                 if next < particles.len() {
-                    load(&mut s, l, &particles[next], duration_s[next]);
+                    let settle = losses[particles[next].source as usize].settling_velocity_m_s;
+                    load(&mut s, l, &particles[next], duration_s[next], settle);
                     if let Some((_, t1_s)) = meander {
                         xi[l] = meander_normals(key, s.id[l]);
                         age1_s[l] = t1_s - particles[next].pos[3];
@@ -254,8 +255,9 @@ fn advance_all_portable<const SINGLE: bool>(
     }
 }
 
-fn load(s: &mut Lanes, l: usize, p: &Particle, duration_s: f32) {
+fn load(s: &mut Lanes, l: usize, p: &Particle, duration_s: f32, settle_m_s: f32) {
     [s.x[l], s.y[l], s.z[l]] = [p.pos[0], p.pos[1], p.pos[2]];
+    s.settle[l] = settle_m_s;
     [s.up[l], s.vp[l], s.wn[l]] = p.vel;
     s.left[l] = duration_s;
     s.id[l] = p.id;
@@ -325,6 +327,7 @@ mod tests {
         let losses = [ClassLoss {
             dry_velocity_m_s: [0.01, 0.003, 0.0, 0.0],
             washout_per_s: [0.0; MAX_CLASSES],
+            settling_velocity_m_s: 0.01,
         }];
         let bounds = Bounds::unbounded();
         let meander = MeanderConfig {

@@ -221,7 +221,10 @@ pub fn column_losses(plans: &[SourcePlan], columns: &ColumnGrid) -> Vec<ClassLos
         .iter()
         .flat_map(|col| {
             plans.iter().map(move |p| {
-                let mut l = ClassLoss::default();
+                let mut l = ClassLoss {
+                    settling_velocity_m_s: p.settling_velocity_m_s as f32,
+                    ..ClassLoss::default()
+                };
                 for (k, c) in p.classes.iter().enumerate() {
                     l.dry_velocity_m_s[k] = c.dry_velocity_m_s as f32;
                     l.washout_per_s[k] = c.washout_per_s(f64::from(col.precipitation_mm_h)) as f32;

@@ -11,6 +11,10 @@ pub struct ClassLoss {
     pub dry_velocity_m_s: [f32; MAX_CLASSES],
     /// Scavenging coefficient Λ = a·P^b of each class (s⁻¹).
     pub washout_per_s: [f32; MAX_CLASSES],
+    /// The settling velocity v_s of the source's particles (m/s, downward; 0 for a gas): not a
+    /// loss rate but the source's own, kept in the record the step reads per source (the GPU's
+    /// `SourceRec` mirrors it). The dry velocities above already include it.
+    pub settling_velocity_m_s: f32,
 }
 
 impl ClassLoss {

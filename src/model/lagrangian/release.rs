@@ -74,6 +74,9 @@ pub struct SourcePlan {
     pub classes: Vec<DepositionParams>,
     /// What each particle carries.
     pub entries: Vec<Entry>,
+    /// The settling velocity of the source's particles (m/s, downward; 0 for a gas): each
+    /// sub-step moves them down by v_s·Δt ([`super::step`]).
+    pub settling_velocity_m_s: f64,
 }
 
 /// Why a source cannot be planned.
@@ -133,12 +136,19 @@ impl SourcePlan {
             particles,
             classes,
             entries,
+            settling_velocity_m_s: 0.0,
         })
     }
 
     /// The same plan with the plume rise schedule `rise` (ascending in time).
     pub fn with_rise(mut self, rise: Vec<RiseStep>) -> Self {
         self.rise = rise;
+        self
+    }
+
+    /// The same plan with its particles settling at `velocity_m_s` (downward).
+    pub fn with_settling(mut self, velocity_m_s: f64) -> Self {
+        self.settling_velocity_m_s = velocity_m_s;
         self
     }
 

@@ -76,7 +76,10 @@ pub fn plan_sources(
                 &emissions,
                 n,
             )
-            .map(|plan| plan.with_rise(rise))
+            .map(|plan| {
+                let v_s = src.aerosol.map_or(0.0, |a| a.settling_velocity_m_s());
+                plan.with_rise(rise).with_settling(v_s)
+            })
         })
         .collect()
 }

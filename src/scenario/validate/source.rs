@@ -3,6 +3,8 @@
 use super::daughters::fold_equilibrium_daughters;
 use super::inventory::{inventory_releases, MAX_RATE_BQ_S, MAX_RELEASE_DURATION_S};
 use super::*;
+use crate::source::aerosol::{Aerosol, MAX_REYNOLDS_NUMBER};
+use crate::substance::DepositionClass;
 use crate::substance::{ChemicalName, Library};
 
 /// What a source is checked against: the run's duration and the domain, where valid.
@@ -132,6 +134,7 @@ pub(super) fn source(
         }
         true
     });
+    let aerosol = aerosol(raw.particle_diameter_m, raw.particle_density_kg_m3, &at, p);
     let mut releases = vec![];
     let reactor = raw.inventory.is_some();
     // An `inventory` table becomes nuclide releases (crate::source::inventory).
@@ -178,6 +181,25 @@ pub(super) fn source(
             }
         }
     }
+    if raw.particle_diameter_m.is_some() || raw.particle_density_kg_m3.is_some() {
+        let given = raw.particle_diameter_m.map_or("(missing)".into(), fmt_num);
+        no_gas_on_particles(
+            &releases,
+            species,
+            library,
+            (&at("particle_diameter_m"), &given),
+            p,
+        );
+    }
+    if let Some(a) = aerosol {
+        // v_d = v_s + 1/(r_a + r_b): the velocity a release gives, or its class's, is the
+        // surface's uptake apart from settling (the resistance sum without its small
+        // r_a·r_b·v_s term; Seinfeld & Pandis 2006 eq. 19.7).
+        let v_s = a.settling_velocity_m_s();
+        for r in &mut releases {
+            r.deposition.dry_velocity_m_s += v_s;
+        }
+    }
     (p.count() == n0).then(|| Source {
         name,
         location: location.expect("checked"),
@@ -188,7 +210,95 @@ pub(super) fn source(
         stack,
         release_temperature_k,
         reactor,
+        aerosol,
     })
+}
+
+/// The source's particles, from `particle_diameter_m` and `particle_density_kg_m3` (both or
+/// neither); their settling must stay within the drag law's range.
+fn aerosol(
+    diameter_m: Option<f64>,
+    density_kg_m3: Option<f64>,
+    at: &impl Fn(&str) -> String,
+    p: &mut Problems,
+) -> Option<Aerosol> {
+    let (d, rho) = match (diameter_m, density_kg_m3) {
+        (None, None) => return None,
+        (Some(d), Some(rho)) => (d, rho),
+        (d, _) => {
+            let (key, other) = if d.is_none() {
+                ("particle_diameter_m", "particle_density_kg_m3")
+            } else {
+                ("particle_density_kg_m3", "particle_diameter_m")
+            };
+            p.missing(
+                at(key),
+                &format!("both particle_diameter_m and particle_density_kg_m3 (a source of particles that settle), or neither; {other} is given"),
+            );
+            return None;
+        }
+    };
+    let sized = p.range(
+        &at("particle_diameter_m"),
+        d,
+        // Below 0.01 µm a particle is a molecular cluster that does not settle; above 1 mm drops
+        // flatten and solid particles leave the drag law's range.
+        Bounds::new(1e-8, true, 1e-3, true, "m (10 µm is 1e-5)"),
+    );
+    let dense = p.range(
+        &at("particle_density_kg_m3"),
+        rho,
+        Bounds::new(
+            100.0,
+            true,
+            25_000.0,
+            true,
+            "kg/m³ (water 1000, soil ~2600, caesium chloride ~3990)",
+        ),
+    );
+    let a = Aerosol {
+        diameter_m: d,
+        density_kg_m3: rho,
+    };
+    let re = a.reynolds_number();
+    if sized && dense && re > MAX_REYNOLDS_NUMBER {
+        p.push(
+            at("particle_diameter_m"),
+            fmt_num(d),
+            format!(
+                "particles that settle with a Reynolds number of at most {MAX_REYNOLDS_NUMBER} (the Schiller–Naumann drag law); these fall at {:.2} m/s, Re {re:.0}: smaller or lighter particles",
+                a.settling_velocity_m_s()
+            ),
+        );
+    }
+    (sized && dense && re <= MAX_REYNOLDS_NUMBER).then_some(a)
+}
+
+/// Every release rides on the source's particles, so a gas (a nuclide of a gaseous deposition
+/// class) cannot be one of them.
+fn no_gas_on_particles(
+    releases: &[Release],
+    species: &[Species],
+    library: &Library,
+    (path, value): (&str, &str),
+    p: &mut Problems,
+) {
+    let gas = releases.iter().find_map(|r| {
+        let s = &species[r.species];
+        let class = library.nuclide(&s.name)?.deposition_class;
+        (s.unit == AmountUnit::Becquerel && class != DepositionClass::Particulate)
+            .then_some((s.name.as_str(), class))
+    });
+    if let Some((name, class)) = gas {
+        p.push(
+            path,
+            value,
+            format!(
+                "no particle size for a source that releases {name}, a gas (deposition class {}): particles carry everything their source releases, so release it from a [[source]] of its own at the same place",
+                class.name()
+            ),
+        );
+    }
 }
 
 fn release(

@@ -409,7 +409,9 @@ pub fn advance_particles(
         .map(|l| SourceRec {
             dry_velocity_m_s: l.dry_velocity_m_s,
             washout_per_s: l.washout_per_s,
-            entries: [0; 4],
+            entries: [0; 2],
+            settling_velocity_m_s: l.settling_velocity_m_s,
+            pad: 0,
         })
         .collect();
     if particles.iter().any(|p| p.source as usize >= n_sources) {

@@ -61,14 +61,17 @@ pub struct StepParams {
 const _: () = assert!(std::mem::size_of::<StepParams>() == 432);
 const _: () = assert!(4 * 17 >= crate::model::lagrangian::meander::MEANDER_NODES);
 
-/// A source's loss rates and entry range: a mirror of `SourceRec`.
+/// A source's loss rates, entry range and settling velocity: a mirror of `SourceRec`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
 pub struct SourceRec {
     pub dry_velocity_m_s: [f32; 4],
     pub washout_per_s: [f32; 4],
-    /// First entry, entry count, 0, 0.
-    pub entries: [u32; 4],
+    /// First entry, entry count.
+    pub entries: [u32; 2],
+    /// [`crate::model::lagrangian::ClassLoss::settling_velocity_m_s`].
+    pub settling_velocity_m_s: f32,
+    pub pad: u32,
 }
 const _: () = assert!(std::mem::size_of::<SourceRec>() == 48);
 
@@ -94,7 +97,8 @@ pub fn source_records(plans: &[SourcePlan], precipitation_mm_h: f64) -> Vec<Sour
         .iter()
         .map(|p| {
             let mut r = SourceRec {
-                entries: [first, p.entries.len() as u32, 0, 0],
+                entries: [first, p.entries.len() as u32],
+                settling_velocity_m_s: p.settling_velocity_m_s as f32,
                 ..Zeroable::zeroed()
             };
             for (k, c) in p.classes.iter().enumerate().take(MAX_CLASSES) {

@@ -1,0 +1,192 @@
+//! Gravitational settling of an aerosol's particles: in homogeneous turbulence the cloud's
+//! centre falls at exactly v_s while its spread stays Taylor's, and between a reflecting ground
+//! and lid the particles settle into the equilibrium of settling against diffusion,
+//! C ∝ e^(−v_s·z/K) with K = σw²·T_L (the diffusion limit, σw·T_L ≪ K/v_s). A scenario's
+//! particle size reaches the particles.
+
+use std::path::Path;
+
+use crate::lagrangian_support;
+
+use lagrangian_support::*;
+use plume::met::turbulence::Turbulence;
+use plume::model::lagrangian::scenario::plan_sources;
+use plume::model::lagrangian::{Column, LagrangianConfig, SourcePlan};
+
+#[test]
+fn a_settling_cloud_falls_at_its_settling_velocity_and_spreads_as_taylor_says() {
+    let (sigma_m_s, t_l_s, v_s, t_s) = (0.5, 10.0, 0.3, 1000.0);
+    let column = Column::homogeneous(Turbulence::homogeneous(sigma_m_s, t_l_s), [0.0; 3], None);
+    // Far above any ground, which the cloud (σz ≈ 70 m) never reaches.
+    let z0 = 50_000.0;
+    let n = 20_000;
+    let cfg = LagrangianConfig {
+        seed: 1963,
+        model_top_m: 1.0e9,
+        ..Default::default()
+    };
+    let g = grid(1, 1, 1.0e6, -5.0e5, -5.0e5, &[(0.0, 1.0e6)], &[t_s]);
+    let plans = [source(
+        [0.0, 0.0, z0],
+        0.0,
+        0.0,
+        t_s,
+        &[emission(0, 1.0, 0.0, no_deposition())],
+        n,
+    )
+    .with_settling(v_s)];
+    let out = run(&plans, &[tracer()], &g, column, &cfg, t_s);
+    let z: Vec<f64> = out.particles.iter().map(|p| f64::from(p.pos[2])).collect();
+    let mean = z.iter().sum::<f64>() / n as f64;
+    let var = z.iter().map(|z| (z - mean).powi(2)).sum::<f64>() / n as f64;
+    let taylor = 2.0 * sigma_m_s.powi(2) * t_l_s * (t_s - t_l_s * (1.0 - (-t_s / t_l_s).exp()));
+    let fall = z0 - mean;
+    eprintln!(
+        "fell {fall:.2} m (v_s·t = {} m), σz² {:+.2} % from Taylor's",
+        v_s * t_s,
+        100.0 * (var / taylor - 1.0)
+    );
+    // The mean's standard error is σz/√n = 0.5 m; the f32 height's spacing 4 mm.
+    assert!((fall - v_s * t_s).abs() < 2.0, "fell {fall} m");
+    assert!(
+        (var / taylor - 1.0).abs() < 0.03,
+        "σz² {var} against {taylor}"
+    );
+}
+
+/// The equilibrium's share of the particles in each of `layers` equal layers of [0, h], for
+/// the scale height `scale_m` = K/v_s.
+fn exponential_shares(h: f64, layers: usize, scale_m: f64) -> Vec<f64> {
+    let total = 1.0 - (-h / scale_m).exp();
+    (0..layers)
+        .map(|k| {
+            let (a, b) = (
+                k as f64 * h / layers as f64,
+                (k + 1) as f64 * h / layers as f64,
+            );
+            ((-a / scale_m).exp() - (-b / scale_m).exp()) / total
+        })
+        .collect()
+}
+
+/// Per-layer counts of the particles' heights in `layers` layers of [0, h].
+fn counts(plans: &[SourcePlan], column: Column, h: f64, layers: usize, t_s: f64) -> Vec<f64> {
+    let cfg = LagrangianConfig {
+        seed: 1999,
+        ..Default::default()
+    };
+    let g = grid(1, 1, 1.0e7, -5.0e6, -5.0e6, &[(0.0, h)], &[t_s]);
+    let out = run(plans, &[tracer()], &g, column, &cfg, t_s);
+    let mut c = vec![0.0; layers];
+    for p in &out.particles {
+        let k = (f64::from(p.pos[2]) / h * layers as f64) as usize;
+        c[k.min(layers - 1)] += 1.0;
+    }
+    c
+}
+
+#[test]
+fn settling_particles_reach_the_exponential_equilibrium_between_ground_and_lid() {
+    // K = σ²T_L = 0.25 m²/s and v_s = 0.025 m/s: a scale height of 10 m, 20 × σT_L, in a
+    // 50 m layer. The slowest mode relaxes at v_s²/4K + π²K/h² = 1.6·10⁻³ s⁻¹: 4000 s is
+    // 6.5 e-foldings from the uniform start.
+    let (sigma_m_s, t_l_s, v_s, h, t_s) = (0.5, 1.0, 0.025, 50.0, 4000.0);
+    let column = Column::homogeneous(Turbulence::homogeneous(sigma_m_s, t_l_s), [0.0; 3], Some(h));
+    let plans: Vec<SourcePlan> = uniform_column_release(h, 1000, 20, t_s)
+        .into_iter()
+        .map(|p| p.with_settling(v_s))
+        .collect();
+    let layers = 20;
+    let c = counts(&plans, column, h, layers, t_s);
+    let n: f64 = c.iter().sum();
+    assert_eq!(n, 20_000.0, "no particle may leave the column");
+    let scale_m = sigma_m_s * sigma_m_s * t_l_s / v_s;
+    let expected: Vec<f64> = exponential_shares(h, layers, scale_m)
+        .iter()
+        .map(|s| s * n)
+        .collect();
+    let chi2: f64 = c
+        .iter()
+        .zip(&expected)
+        .map(|(o, e)| (o - e).powi(2) / e)
+        .sum();
+    // The mean height of the truncated exponential, H − h/(e^(h/H) − 1) = 9.66 m.
+    let mean_expected = scale_m - h / ((h / scale_m).exp() - 1.0);
+    let mean = c
+        .iter()
+        .enumerate()
+        .map(|(k, c)| c * (k as f64 + 0.5) * h / layers as f64)
+        .sum::<f64>()
+        / n;
+    let mean_binned: f64 = expected
+        .iter()
+        .enumerate()
+        .map(|(k, e)| e * (k as f64 + 0.5) * h / layers as f64)
+        .sum::<f64>()
+        / n;
+    eprintln!(
+        "counts {c:?}\nexpected {expected:.0?}\nχ² = {chi2:.1}, mean height {mean:.3} m \
+         (binned {mean_binned:.3}, exact {mean_expected:.3})"
+    );
+    // χ² with 19 degrees of freedom exceeds 36.19 with probability 0.01. The mean height's
+    // standard error is ~0.07 m; without settling it would be 25 m.
+    assert!(chi2 < 36.19, "χ² = {chi2}");
+    assert!(
+        (mean / mean_binned - 1.0).abs() < 0.025,
+        "mean height {mean} m"
+    );
+    // The lowest layer holds e^(−1/4)… of its share: 22 % of all particles.
+    assert!(
+        (c[0] / expected[0] - 1.0).abs() < 0.05,
+        "{} against {}",
+        c[0],
+        expected[0]
+    );
+}
+
+#[test]
+fn a_scenarios_particle_size_sets_its_particles_settling() {
+    let text = r#"
+[scenario]
+name = "settling"
+start = "2026-07-14T12:00:00Z"
+duration_s = 3600
+[domain]
+centre = { lat = 45.0, lon = -66.5 }
+extent_m = [4000, 4000]
+resolution_m = 100
+layers_m = [[0, 2]]
+output_interval_s = 3600
+[[source]]
+name = "dust"
+location = { lat = 45.0, lon = -66.5 }
+height_m = 10
+release = [{ nuclide = "Cs-137", rate_bq_s = 1e9 }]
+particle_diameter_m = 5e-5
+particle_density_kg_m3 = 2600
+[[source]]
+name = "vapour"
+location = { lat = 45.0, lon = -66.5 }
+height_m = 10
+release = [{ nuclide = "I-131 elemental", rate_bq_s = 1e9 }]
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 5.0
+wind_from_deg = 270
+stability = "D"
+[model]
+kind = "lagrangian"
+particles = 1000
+"#;
+    let s = plume::scenario::Scenario::parse(text, Path::new("settling.toml")).unwrap();
+    let tm = plume::geo::TransverseMercator::new(s.domain.centre);
+    let (met, _) = plume::met::load::load(&s, &tm).unwrap();
+    let plans = plan_sources(&s, met.as_ref(), &tm, 1000).unwrap();
+    let v_s = s.sources[0].aerosol.unwrap().settling_velocity_m_s();
+    // 50 µm of soil density: Stokes's 0.20 m/s slowed by the drag of Re ≈ 0.6 to ~0.18 m/s.
+    assert!((0.16..0.20).contains(&v_s), "{v_s}");
+    assert_eq!(plans[0].settling_velocity_m_s, v_s);
+    assert_eq!(plans[1].settling_velocity_m_s, 0.0);
+    // The particles' dry deposition takes settling as well as the class's uptake (1 mm/s).
+    assert!((plans[0].classes[0].dry_velocity_m_s - (0.001 + v_s)).abs() < 1e-12);
+}
