@@ -16,7 +16,7 @@ struct PlumeRec {
     // Briggs (a, b, p) of σy and of σz.
     briggs_y: vec4<f32>,
     briggs_z: vec4<f32>,
-    // ISC3 σy coefficients (c, d) in degrees, then 0, 0.
+    // ISC3 σy coefficients (c, d) in degrees, the settling slope v_s/u of the axis, 0.
     isc3_y: vec4<f32>,
     // Scheme (0 Briggs, 1 ISC3), first ISC3 σz segment, segment count, 0.
     scheme: vec4<u32>,
@@ -122,9 +122,15 @@ fn rise_at_m(p: PlumeRec, x_m: f32) -> f32 {
     return min(p.rise.z * pow(x_m, p.rise.w), p.rise.x);
 }
 
-// Effective plume height at downwind distance x (twin: PlumeGeometry::effective_height_m).
+// Effective plume height at downwind distance x: risen, less the particles' settling v_s·x/u
+// (twin: PlumeGeometry::effective_height_m).
 fn effective_height_m(p: PlumeRec, x_m: f32) -> f32 {
-    return p.flow.y + rise_at_m(p, x_m);
+    return max(p.flow.y + rise_at_m(p, x_m) - p.isc3_y.z * max(x_m, 0.0), 0.0);
+}
+
+// The height the plume rises to, before settling (twin: PlumeGeometry::final_height_m).
+fn final_height_m(p: PlumeRec) -> f32 {
+    return p.flow.y + rise_at_m(p, 3.0e38);
 }
 
 fn gauss(s: f32, inv2s2: f32) -> f32 {
@@ -258,8 +264,8 @@ fn steady_grid(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
     // kernel::fill_row_portable).
     let lid = p.flow.z;
     let f = plume_frame(p, dx, dy);
-    if lid >= 0.0 && (effective_height_m(p, 3.0e38) >= lid || heights[k] > lid) {
-        if effective_height_m(p, 3.0e38) >= lid && heights[k] >= lid {
+    if lid >= 0.0 && (final_height_m(p) >= lid || heights[k] > lid) {
+        if final_height_m(p) >= lid && heights[k] >= lid {
             out[idx] = concentration_per_rate(p, effective_height_m(p, f.x), f.x, f.y, heights[k]);
         } else {
             out[idx] = 0.0;

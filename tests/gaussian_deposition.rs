@@ -374,3 +374,110 @@ fn the_deposit_of_each_interval_falls_while_the_plume_is_over_the_cell() {
         }
     }
 }
+
+/// Particles that settle at v_s tilt the plume's axis down by v_s·x/u (ISC3, AERMOD) until it
+/// lies on the ground at x = u·h/v_s; their deposition velocity is v_s, and the grid receives
+/// what the tilted plume loses, F(x) = exp(−(v_s/u)∫I dx) with I from the tilted height
+/// (recomputed here from Briggs' σz): more than an untilted plume with the same v_d, and
+/// nearer the source.
+#[test]
+fn a_settling_plume_tilts_down_and_deposits_what_it_loses() {
+    use plume::source::aerosol::Aerosol;
+    let tm = TransverseMercator::new(CENTRE);
+    let (n, dx) = (401usize, 25.0);
+    let grid = support::grid(n, dx, &[(0.0, 3.0)], 900.0, RUN_S);
+    let x_source = grid.x0_m - 0.5 * dx;
+    let aerosol = Aerosol {
+        diameter_m: 80e-6,
+        density_kg_m3: 1000.0,
+    };
+    let v_s = aerosol.settling_velocity_m_s();
+    let touchdown_m = U_M_S * H_M / v_s;
+    assert!((700.0..1200.0).contains(&touchdown_m), "{touchdown_m}");
+    let source = |settles: bool| Source {
+        name: "dust".into(),
+        location: tm.inverse(x_source, 0.0),
+        height_m: H_M,
+        start_s: 0.0,
+        duration_s: RUN_S,
+        releases: vec![Release {
+            species: 0,
+            rate_per_s: 1.0,
+            deposition: Deposition {
+                dry_velocity_m_s: v_s,
+                washout_a_per_s: 0.0,
+                washout_b: 0.8,
+            },
+        }],
+        stack: None,
+        release_temperature_k: None,
+        reactor: false,
+        aerosol: settles.then_some(aerosol),
+    };
+    let mut met = neutral_met(U_M_S, H_M, 270.0, 0.0);
+    met.boundary_layer.mixing_height_m = 5000.0;
+    let setup = Setup {
+        scheme: SigmaScheme::Briggs,
+        terrain: Terrain::Rural,
+        receptor_height_m: Some(0.0),
+        dense_gas: false,
+    };
+    let species = [support::gas("dust")];
+    let deposit = |settles: bool| {
+        let fields = run(
+            &[source(settles)],
+            &species,
+            &met,
+            &grid,
+            &tm,
+            &setup,
+            RUN_S,
+        );
+        fields.species[0].dry_deposition.clone()
+    };
+    let (tilted, level) = (deposit(true), deposit(false));
+    let on_grid = tilted.sum() * dx * dx;
+
+    // Expected, from the tilted height H(x) = max(h − v_s·x/u, 0).
+    let ground = |x: f64| {
+        let sz = sigma_z(x);
+        let h = (H_M - v_s * x / U_M_S).max(0.0);
+        2.0 * (-h * h / (2.0 * sz * sz)).exp() / ((2.0 * std::f64::consts::PI).sqrt() * sz)
+    };
+    let x_end = n as f64 * dx;
+    let steps = 400_000;
+    let dl = x_end.ln() / steps as f64;
+    let (mut integral, mut expected) = (0.0, 0.0);
+    let mut prev = ground(1.0);
+    for k in 0..steps {
+        let x = ((k as f64 + 1.0) * dl).exp();
+        let next = ground(x) * x;
+        integral += 0.5 * (prev + next) * dl;
+        prev = next;
+        let f = (-v_s / U_M_S * integral).exp();
+        expected += v_s * f * ground(x) / U_M_S * (RUN_S - x / U_M_S) * x * dl;
+    }
+    let ratio_level = on_grid / (level.sum() * dx * dx);
+    eprintln!(
+        "v_s {v_s:.4} m/s, touchdown {touchdown_m:.0} m: grid {on_grid:.5e}, expected \
+         {expected:.5e}; {ratio_level:.2}× the untilted plume's deposit"
+    );
+    assert!((on_grid / expected - 1.0).abs() < 0.01);
+    assert!(ratio_level > 1.03, "{ratio_level}");
+    // Along the axis, the tilted plume's deposit peaks before the touchdown (σz reaches the
+    // ground first), the level plume's far beyond it.
+    let j = n / 2;
+    let peak = |d: &ndarray::Array2<f64>| {
+        (0..n)
+            .max_by(|&a, &b| d[[j, a]].total_cmp(&d[[j, b]]))
+            .map(|i| grid.x_m(i) - x_source)
+            .unwrap()
+    };
+    let (p_tilted, p_level) = (peak(&tilted), peak(&level));
+    eprintln!("deposit peaks at {p_tilted:.0} m (tilted), {p_level:.0} m (level)");
+    assert!(
+        p_tilted < touchdown_m && p_tilted > 0.2 * touchdown_m,
+        "{p_tilted}"
+    );
+    assert!(p_level > 1.2 * p_tilted, "{p_level}");
+}

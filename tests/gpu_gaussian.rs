@@ -12,6 +12,7 @@ use plume::met::UniformMet;
 use plume::model::gaussian::cell_mean::{cell_mean, subsamples};
 use plume::model::gaussian::{run as cpu_run, PlumeGeometry, Setup};
 use plume::scenario::{SigmaScheme, Terrain};
+use plume::source::aerosol::Aerosol;
 use plume::source::{Deposition, Release, Source, Stack};
 use plume::substance::{AmountUnit, Species};
 
@@ -186,6 +187,19 @@ fn gpu_plume_grid_matches_the_cpu_for_every_scheme_and_lid_form() {
             // A cold jet: in class F it rises along the stable sine, (a·sin(k·x))^⅓.
             let jet = cold_jet(&tm);
             plumes.push(PlumeGeometry::new(&jet, &m, scheme, terrain, &tm));
+            // 50 µm droplets from 80 m: the axis descends 7 cm per metre over 1 m/s.
+            let dust = Source {
+                name: "dust".into(),
+                height_m: 80.0,
+                stack: None,
+                aerosol: Some(Aerosol {
+                    diameter_m: 50e-6,
+                    density_kg_m3: 1000.0,
+                }),
+                ..jet.clone()
+            };
+            plumes.push(PlumeGeometry::new(&dust, &m, scheme, terrain, &tm));
+            assert!(plumes[3].settling_velocity_m_s > 0.05);
             if class == StabilityClass::F {
                 let rise = plumes[2].rise.expect("the jet rises");
                 assert!(rise.stable_jet().is_some());

@@ -11,7 +11,7 @@ use plume::model::gaussian;
 use plume::model::puff::{self, Bounds, Growth, GrowthMode, PuffRun, Setup};
 use plume::scenario::{MetSpec, Scenario, SigmaScheme, Terrain};
 
-fn scenario(
+pub(crate) fn scenario(
     layers: &str,
     release: &str,
     duration_s: f64,
@@ -54,7 +54,7 @@ fn uniform(s: &Scenario) -> UniformMet {
     UniformMet::from_spec(u, s.domain.centre.lat)
 }
 
-fn steady_setup() -> Setup {
+pub(crate) fn steady_setup() -> Setup {
     let mut setup = Setup::new(
         Growth {
             scheme: SigmaScheme::Briggs,
@@ -70,7 +70,15 @@ fn steady_setup() -> Setup {
 /// Runs the steady plume and the puff model on `s` and returns the number of cells compared
 /// (within two σy of the axis, from 1.5 km downwind to 2 km short of the grid's edge, at the
 /// last output time), the worst relative difference, and the puff run.
-fn puffs_against_plume(s: &Scenario) -> (usize, f64, puff::PuffOutput) {
+pub(crate) fn puffs_against_plume(s: &Scenario) -> (usize, f64, puff::PuffOutput) {
+    puffs_against_plume_with(s, &steady_setup())
+}
+
+/// [`puffs_against_plume`] with the puff model's `setup`.
+pub(crate) fn puffs_against_plume_with(
+    s: &Scenario,
+    setup: &Setup,
+) -> (usize, f64, puff::PuffOutput) {
     let met = uniform(s);
     let tm = TransverseMercator::new(s.domain.centre);
     let grid = GridSpec::from_scenario(s);
@@ -94,7 +102,7 @@ fn puffs_against_plume(s: &Scenario) -> (usize, f64, puff::PuffOutput) {
         &met,
         &grid,
         &tm,
-        &steady_setup(),
+        setup,
         s.duration_s,
     );
     let (src_x, src_y) = tm.forward(s.sources[0].location);
@@ -630,6 +638,8 @@ fn a_vertical_split_places_the_daughters_about_the_risen_centre_reflected_at_the
         dense: None,
         ground_level: false,
         along_deficit_m2: 0.0,
+        settling_velocity_m_s: 0.0,
+        settled_m: 0.0,
     };
     // Final rise 57.06 m (F_b = 15.97 m⁴/s³ < 55, Δh = 21.425·F_b^¾/u): H = 87.06 m.
     let h = risen.effective_height_m();
@@ -700,6 +710,8 @@ fn a_vertical_split_under_the_lid_keeps_the_whole_column_inside_the_lid() {
         dense: None,
         ground_level: false,
         along_deficit_m2: 0.0,
+        settling_velocity_m_s: 0.0,
+        settled_m: 0.0,
     };
     let daughters = p.split_vertical(&g, Some(lid));
     let b = 1.5f64.sqrt() * 400.0;

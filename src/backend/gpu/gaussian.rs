@@ -98,6 +98,8 @@ pub fn plume_records(plumes: &[PlumeGeometry], segments: &mut Vec<[f32; 4]>) -> 
                     power as f32,
                 ];
             }
+            // The axis descends by v_s·x/u (twin: PlumeGeometry::effective_height_m).
+            r.isc3_y[2] = (p.settling_velocity_m_s / p.u_m_s) as f32;
             if matches!(p.sigmas, Sigmas::Rising { .. }) {
                 // Buoyancy-induced dispersion: σ² + (rise/3.5)² (twin: Sigmas::at).
                 r.flow[3] = (1.0 / BID_RISE_RATIO) as f32;
@@ -111,7 +113,8 @@ pub fn plume_records(plumes: &[PlumeGeometry], segments: &mut Vec<[f32; 4]>) -> 
                 }
                 Sigmas::Isc3 { class } => {
                     let (c, d) = isc3_sigma_y_coefficients(class);
-                    r.isc3_y = [c as f32, d as f32, 0.0, 0.0];
+                    r.isc3_y[0] = c as f32;
+                    r.isc3_y[1] = d as f32;
                     let segs = isc3_sigma_z_segments(class);
                     r.scheme = [1, segments.len() as u32, segs.len() as u32, 0];
                     segments.extend(segs.iter().map(|&(to, a, b)| {

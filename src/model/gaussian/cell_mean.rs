@@ -117,9 +117,7 @@ pub fn refine_row(
     out: &mut [f64],
 ) {
     let z_m = p.receptor_height_m(z_m);
-    let penetrated = p
-        .lid_m
-        .is_some_and(|h| p.effective_height_m(f64::INFINITY) >= h || z_m > h);
+    let penetrated = p.lid_m.is_some_and(|h| p.final_height_m() >= h || z_m > h);
     if penetrated {
         return;
     }
@@ -172,6 +170,7 @@ mod tests {
             stack_height_m: 0.0,
             rise: None,
             ground_level: false,
+            settling_velocity_m_s: 0.0,
         }
     }
 

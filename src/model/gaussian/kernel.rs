@@ -99,7 +99,7 @@ fn fill_row_portable(p: &PlumeGeometry, y_m: f64, x0_m: f64, dx_m: f64, z_m: f64
     let yd0 = -(x0_m - p.x_m) * ey + dy * ex;
     let (sxd, syd) = (dx_m * ex, -dx_m * ey);
     let lid = p.lid_m;
-    let h_final = p.effective_height_m(f64::INFINITY);
+    let h_final = p.final_height_m();
     if let Some(h) = lid.filter(|&h| h_final >= h || z_m > h) {
         if h_final >= h && z_m >= h {
             // A penetrated plume above the lid (rare rows): cell by cell, exactly.
@@ -131,8 +131,13 @@ fn fill_row_portable(p: &PlumeGeometry, y_m: f64, x0_m: f64, dx_m: f64, z_m: f64
         }
         return;
     }
-    // A stack still rising inside the grid needs H(x) per cell: take the exact path there.
-    let rise_done_m = p.rise.map_or(0.0, |r| r.distance_to_final_rise_m());
+    // A stack still rising inside the grid needs H(x) per cell: take the exact path there; a
+    // settling plume's axis descends everywhere, so it takes the exact path in every cell.
+    let rise_done_m = if p.settling_velocity_m_s > 0.0 {
+        f64::INFINITY
+    } else {
+        p.rise.map_or(0.0, |r| r.distance_to_final_rise_m())
+    };
     let inv_2pi_u = 1.0 / (TAU * p.u_m_s);
     // Two terms (source and ground image) suffice while the lid images lie beyond 11 σz:
     // 2h − (z + H) > 11 σz. Past that, the Fourier form of the image sum takes over.

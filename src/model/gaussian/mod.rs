@@ -54,6 +54,9 @@ pub struct PlumeGeometry {
     pub rise: Option<RiseInputs>,
     /// Reported at ground level in every layer (a dense-gas plume, [`dense`]).
     pub ground_level: bool,
+    /// Settling velocity of the source's particles (m/s; 0 for a gas): the plume's axis
+    /// descends by v_s·x/u ([`Self::effective_height_m`]).
+    pub settling_velocity_m_s: f64,
 }
 
 impl PlumeGeometry {
@@ -97,6 +100,7 @@ impl PlumeGeometry {
             stack_height_m,
             rise,
             ground_level: false,
+            settling_velocity_m_s: source.aerosol.map_or(0.0, |a| a.settling_velocity_m_s()),
         }
     }
 
@@ -110,10 +114,27 @@ impl PlumeGeometry {
         }
     }
 
-    /// Effective plume height (m) at downwind distance `x_m` (gradual, then final Briggs rise).
+    /// Effective plume height (m) at downwind distance `x_m`: the gradual, then final Briggs
+    /// rise, less the settling of the source's particles over their travel time, v_s·x/u —
+    /// the tilted plume of ISC3 and AERMOD for particles (US EPA 1995, ISC3 User's Guide
+    /// vol. II §1.3.2; Csanady 1973 §7), which reaches the ground at x = u·h/v_s and then
+    /// stays on it. With the dry deposition velocity, which includes v_s, the ground's flux
+    /// v_d·C(x, y, 0) takes the settled mass out of the plume ([`removal`]).
     #[inline(always)]
     pub fn effective_height_m(&self, x_m: f64) -> f64 {
-        self.stack_height_m + self.rise.map_or(0.0, |r| r.rise_at_m(x_m))
+        let risen = self.stack_height_m + self.rise.map_or(0.0, |r| r.rise_at_m(x_m));
+        if self.settling_velocity_m_s > 0.0 {
+            (risen - self.settling_velocity_m_s * x_m.max(0.0) / self.u_m_s).max(0.0)
+        } else {
+            risen
+        }
+    }
+
+    /// The height (m) the plume rises to, before any settling: whether it has penetrated the
+    /// lid is judged on it.
+    #[inline(always)]
+    pub fn final_height_m(&self) -> f64 {
+        self.stack_height_m + self.rise.map_or(0.0, |r| r.final_rise_m())
     }
 
     /// Downwind and crosswind coordinates (m) of a local point relative to the source.
@@ -318,7 +339,7 @@ pub fn penetration_warnings(
         .iter()
         .filter_map(|s| {
             let p = PlumeGeometry::new(s, met, setup.scheme, setup.terrain, tm);
-            let (lid, h) = (p.lid_m?, p.effective_height_m(f64::INFINITY));
+            let (lid, h) = (p.lid_m?, p.final_height_m());
             (h >= lid).then(|| {
                 format!(
                     "the plume of '{}' rises to {h:.0} m, at or above the {lid:.0} m mixing height (class {}): it has penetrated the lid, and the Gaussian plume and puffs put none of it below (the ISC3 convention; it stays in the layers above the lid), where the real plume may still mix down",

@@ -81,7 +81,7 @@ impl PlumeRemoval {
         precipitation_mm_h: f64,
         x_max_m: f64,
     ) -> Option<Self> {
-        let penetrated = p.effective_height_m(f64::INFINITY) >= lid(p);
+        let penetrated = p.final_height_m() >= lid(p);
         let v_d = if penetrated {
             0.0
         } else {
@@ -288,6 +288,7 @@ mod tests {
             stack_height_m: height_m,
             rise: None,
             ground_level: false,
+            settling_velocity_m_s: 0.0,
         }
     }
 
@@ -490,7 +491,7 @@ mod tests {
             wind_m_s: 4.0,
             stability: StabilityClass::D,
         });
-        assert!(p.effective_height_m(f64::INFINITY) >= 150.0);
+        assert!(p.final_height_m() >= 150.0);
         let dep = Deposition {
             dry_velocity_m_s: 0.01,
             washout_a_per_s: 1e-4,

@@ -351,7 +351,14 @@ impl<'a> PuffRun<'a> {
             let rise_m = p
                 .rise
                 .map_or(0.0, |r| r.rise_at_m(p.travel_m - 0.5 * sub_ds));
-            let h_eff = p.z_m + rise_m;
+            // Less what the particles have settled by the middle of the sub-step (the tilted
+            // axis of `Puff::effective_height_m`).
+            let settled_m = p.settled_m + 0.5 * p.settling_velocity_m_s * sub_t;
+            let h_eff = if settled_m > 0.0 {
+                (p.z_m + rise_m - settled_m).max(0.0)
+            } else {
+                p.z_m + rise_m
+            };
             let bid_m = rise_m / BID_RISE_RATIO;
             let (sy, sz) = (sy.hypot(bid_m), sz.hypot(bid_m));
             let norm = 1.0 / ((TAU).sqrt() * sz);
@@ -431,6 +438,7 @@ impl<'a> PuffRun<'a> {
             }
             p.x_m += sub_dx;
             p.y_m += sub_dy;
+            p.settled_m += p.settling_velocity_m_s * sub_t;
         }
         p.t_s = t_end;
     }

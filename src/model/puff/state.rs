@@ -62,6 +62,11 @@ pub struct Puff {
     /// σy² (m²) at the hand-over of a slice of a dense plume, which has no along-wind spread:
     /// its σ along the path is √(σy² − this) from then on (0 for every other puff).
     pub along_deficit_m2: f64,
+    /// Settling velocity of the source's particles (m/s; 0 for a gas).
+    pub settling_velocity_m_s: f64,
+    /// How far (m) the centre has settled since release or its last split: v_s times the time
+    /// moved ([`Puff::effective_height_m`]).
+    pub settled_m: f64,
 }
 
 /// σ (m) along the path of a puff of width `sigma_y_m` across it, in the `dense` phase with
@@ -260,6 +265,12 @@ impl Puff {
             _ => (h + d.2).abs(),
         };
         p.z_m = moved - rise;
+        if self.settled_m > 0.0 {
+            // A settled daughter starts its count again from its own centre, which the parent's
+            // count, held at the ground, would otherwise lower.
+            p.z_m = moved - self.rise.map_or(0.0, |r| r.rise_at_m(self.travel_m));
+            p.settled_m = 0.0;
+        }
         p.sigma_y_m = sigma_y_m;
         p.sigma_z_m = sigma_z_m;
         p.mass.iter_mut().for_each(|m| *m *= weight);
@@ -308,9 +319,16 @@ impl Puff {
             .collect()
     }
 
-    /// Height of the centre with plume rise (m).
+    /// Height of the centre with plume rise, less what its particles have settled, never
+    /// below the ground (m): the puffs' form of the Gaussian plume's tilted axis
+    /// ([`crate::model::gaussian::PlumeGeometry::effective_height_m`]).
     pub fn effective_height_m(&self) -> f64 {
-        self.z_m + self.rise.map_or(0.0, |r| r.rise_at_m(self.travel_m))
+        let risen = self.z_m + self.rise.map_or(0.0, |r| r.rise_at_m(self.travel_m));
+        if self.settled_m > 0.0 {
+            (risen - self.settled_m).max(0.0)
+        } else {
+            risen
+        }
     }
 
     /// Total mass over species (for budgets and centroids).
@@ -343,6 +361,8 @@ mod tests {
             dense: None,
             ground_level: false,
             along_deficit_m2: 0.0,
+            settling_velocity_m_s: 0.0,
+            settled_m: 0.0,
         }
     }
 

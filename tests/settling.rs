@@ -1,8 +1,9 @@
-//! Gravitational settling of an aerosol's particles: in homogeneous turbulence the cloud's
-//! centre falls at exactly v_s while its spread stays Taylor's, and between a reflecting ground
-//! and lid the particles settle into the equilibrium of settling against diffusion,
-//! C ∝ e^(−v_s·z/K) with K = σw²·T_L (the diffusion limit, σw·T_L ≪ K/v_s). A scenario's
-//! particle size reaches the particles.
+//! Gravitational settling of an aerosol's particles. In the particle model, in homogeneous
+//! turbulence the cloud's centre falls at exactly v_s while its spread stays Taylor's, and
+//! between a reflecting ground and lid the particles settle into the equilibrium of settling
+//! against diffusion, C ∝ e^(−v_s·z/K) with K = σw²·T_L (the diffusion limit, σw·T_L ≪ K/v_s);
+//! a scenario's particle size reaches the particles. The puffs of a settling source converge to
+//! the tilted Gaussian plume (its own deposit is tested in `gaussian_deposition`).
 
 use std::path::Path;
 
@@ -189,4 +190,31 @@ particles = 1000
     assert_eq!(plans[1].settling_velocity_m_s, 0.0);
     // The particles' dry deposition takes settling as well as the class's uptake (1 mm/s).
     assert!((plans[0].classes[0].dry_velocity_m_s - (0.001 + v_s)).abs() < 1e-12);
+}
+
+#[test]
+fn the_puffs_of_settling_particles_converge_to_the_tilted_plume() {
+    // 30 µm droplets from 40 m settle at 2.7 cm/s: in the 5 m/s wind the axis reaches the
+    // ground 7.4 km downwind, inside the compared stretch (1.5 to 18 km).
+    let s = crate::weather_puff::scenario(
+        "[[0, 3], [3, 50], [50, 200]]",
+        r#"{ nuclide = "Cs-137", rate_bq_s = 1.0e9 }"#,
+        10_800.0,
+        1800.0,
+        "particle_diameter_m = 3e-5\nparticle_density_kg_m3 = 1000",
+    );
+    let v_s = s.sources[0].aerosol.unwrap().settling_velocity_m_s();
+    assert!((0.025..0.03).contains(&v_s), "{v_s}");
+    // A puff moves in the wind at its own height, which falls as it settles (at 10 m it is
+    // 0.8 of the 40 m wind, and the air 1.25 × as concentrated), where the steady plume keeps
+    // the wind at its release height: held at that height, the puffs must match the plume.
+    let mut setup = crate::weather_puff::steady_setup();
+    setup.transport_height_floor_m = 40.0;
+    let (compared, worst, out) = crate::weather_puff::puffs_against_plume_with(&s, &setup);
+    eprintln!("compared {compared} cells, worst relative difference {worst:.4}");
+    assert!(compared > 2000, "only {compared} cells compared");
+    assert!(worst < 0.05, "worst relative difference {worst}");
+    let b = out.fields.species[0].budget.unwrap();
+    assert!(b.relative_imbalance().abs() < 1e-9, "{b:?}");
+    assert!(b.dry_deposited > 0.2 * b.released, "{b:?}");
 }
