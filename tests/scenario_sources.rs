@@ -445,15 +445,6 @@ fn a_source_of_settling_particles_deposits_at_its_settling_velocity_and_more() {
     // Cs-137's class default (the particulate 1 mm/s) is the surface uptake beside settling.
     let v_d = s.sources[0].releases[0].deposition.dry_velocity_m_s;
     assert!((v_d - (0.001 + v_s)).abs() < 1e-12, "{v_d}");
-    // The Gaussian plume takes it as deposition only, and says so.
-    assert!(
-        s.warnings
-            .iter()
-            .any(|w| w.contains("source[0].particle_diameter_m = 0.00002")
-                && w.contains("not lowered")),
-        "{:?}",
-        s.warnings
-    );
     // Fine particles barely settle, and a gas source is untouched.
     let fine = aerosol_source(
         cs,
@@ -462,10 +453,6 @@ fn a_source_of_settling_particles_deposits_at_its_settling_velocity_and_more() {
     let s = Scenario::parse(&fine, Path::new("fine.toml")).unwrap();
     let v_d = s.sources[0].releases[0].deposition.dry_velocity_m_s;
     assert!(v_d > 0.001 && v_d < 0.00104, "{v_d}");
-    assert!(s
-        .warnings
-        .iter()
-        .all(|w| !w.contains("particle_diameter_m")));
     let gas = Scenario::parse(VALID, Path::new("gas.toml")).unwrap();
     assert_eq!(gas.sources[0].aerosol, None);
 }

@@ -21,10 +21,6 @@ use domain::{domain, run_memory_bytes, DomainParts, MAX_RUN_BYTES, PARTICLE_BYTE
 use met::{gridded_met, station_met, uniform_met};
 use model::{gaussian_plume_model, gaussian_puff_model, lagrangian_model};
 use problems::{fmt_num, Bounds, Problems};
-
-/// Settling velocity (m/s) above which the Gaussian models' untilted plume is warned of: the
-/// axis would drop 2 m per km in a 5 m/s wind (a 17 µm particle of water's density).
-const SETTLING_WARNING_M_S: f64 = 0.01;
 use read::section;
 use source::{source, Site};
 
@@ -408,27 +404,6 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             gaussian_puff_model(g, terrain, layers.len(), &mut p)
         }
     });
-
-    // The Gaussian models take an aerosol's settling as deposition (its velocity is in v_d)
-    // but do not tilt the plume down; say so where the tilt is more than a few metres.
-    let gaussian = matches!(
-        model,
-        Some(ModelSpec::GaussianPlume { .. } | ModelSpec::GaussianPuff(_))
-    );
-    for (i, a) in sources
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| Some((i, s.aerosol?)))
-    {
-        let v_s = a.settling_velocity_m_s();
-        if gaussian && v_s > SETTLING_WARNING_M_S {
-            p.warnings.push(format!(
-                "source[{i}].particle_diameter_m = {}: these particles settle at {v_s:.3} m/s, which the Gaussian models take as dry deposition only — the plume's axis is not lowered (by {:.0} m at 1 km in a 5 m/s wind), so the deposit near the source is low and the air aloft high; kind = \"lagrangian\" moves the particles down",
-                fmt_num(a.diameter_m),
-                v_s * 1000.0 / 5.0
-            ));
-        }
-    }
 
     // [output]
     let default_dir = PathBuf::from("out").join(file.file_stem().unwrap_or_default());
