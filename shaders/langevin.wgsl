@@ -80,11 +80,13 @@ fn wind_frame(u: f32, v: f32) -> vec2<f32> {
 }
 
 // Reflects a particle that moved from z_from to z perfectly at the lid (from either side)
-// and at the ground; returns (z, ŵ) (twin: step::reflect).
-fn reflect(z_in: f32, wn_in: f32, lid_m: f32, z_from: f32) -> vec2<f32> {
+// and at the ground; returns (z, ŵ). One that settled `settled_m` in the move falls through
+// the lid when the move without settling would not have crossed it (twin: step::reflect).
+fn reflect(z_in: f32, wn_in: f32, lid_m: f32, z_from: f32, settled_m: f32) -> vec2<f32> {
     var z = z_in;
     var wn = wn_in;
-    if (z_from > lid_m) != (z > lid_m) {
+    let falls_through = z_from > lid_m && z + settled_m > lid_m;
+    if (z_from > lid_m) != (z > lid_m) && !falls_through {
         z = 2.0 * lid_m - z;
         wn = -wn;
     }
@@ -154,7 +156,7 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
         // Particles of an aerosol settle at v_s (twin: the lanes' `settle` in step.rs).
         let dz0 = 0.5 * dt * (lv0.wind.z - src.settling_velocity_m_s + lv0.sigma.z * wn);
         var below = time_below(z, dz0, 0.5 * dt, params.deposition_layer_m);
-        let half0 = reflect(z + dz0, wn, lid, z);
+        let half0 = reflect(z + dz0, wn, lid, z, 0.5 * dt * src.settling_velocity_m_s);
         z = half0.x;
         wn = half0.y;
         let lv = column_at(c, z);
@@ -181,7 +183,7 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
         y = y + (lv.wind.y + up * e.y + vp * e.x) * dt;
         let dz1 = 0.5 * dt * (lv.wind.z - src.settling_velocity_m_s + lv.sigma.z * wn);
         below = below + time_below(z, dz1, 0.5 * dt, params.deposition_layer_m);
-        let half1 = reflect(z + dz1, wn, lid, z);
+        let half1 = reflect(z + dz1, wn, lid, z, 0.5 * dt * src.settling_velocity_m_s);
         z = half1.x;
         wn = half1.y;
         left = left - dt;

@@ -101,7 +101,7 @@ fn misspelt_key_names_its_path_and_the_closest_key() {
     );
     assert_eq!(
         problems(&VALID.replace("height_m = 40", "height_m = 40\ncolour = \"red\"")),
-        ["source[0].colour = \"red\": expected a key of source[0]: name, name_fr, location, height_m, start_s, duration_s, release, inventory, stack_diameter_m, exit_velocity_m_s, exit_temperature_k, release_temperature_k"]
+        ["source[0].colour = \"red\": expected a key of source[0]: name, name_fr, location, height_m, start_s, duration_s, release, inventory, stack_diameter_m, exit_velocity_m_s, exit_temperature_k, release_temperature_k, particle_diameter_m, particle_density_kg_m3"]
     );
     // A total where a rate goes is told how to give it (found by review).
     fails_with(

@@ -218,3 +218,68 @@ fn the_puffs_of_settling_particles_converge_to_the_tilted_plume() {
     assert!(b.relative_imbalance().abs() < 1e-9, "{b:?}");
     assert!(b.dry_deposited > 0.2 * b.released, "{b:?}");
 }
+
+/// The lid turns back turbulent excursions, not a fall: particles released above a 100 m lid
+/// settle through it, on either backend; without settling they stay above it.
+#[test]
+fn settling_particles_fall_through_the_lid_to_the_ground() {
+    let (h, v_s, t_s) = (100.0, 0.5, 1200.0);
+    let column = Column::homogeneous(Turbulence::homogeneous(0.1, 1.0), [0.0; 3], Some(h));
+    // Two intervals: by the second the settling particles (100 m below their 200 m start
+    // after 200 s) are all under the lid.
+    let g = grid(
+        1,
+        1,
+        1.0e6,
+        -5.0e5,
+        -5.0e5,
+        &[(0.0, h), (h, 1000.0)],
+        &[0.5 * t_s, t_s],
+    );
+    let plans = |v: f64| {
+        [source(
+            [0.0, 0.0, 200.0],
+            0.0,
+            1.0,
+            t_s,
+            &[emission(0, 1.0, 0.0, no_deposition())],
+            2000,
+        )
+        .with_settling(v)]
+    };
+    let cfg = LagrangianConfig {
+        seed: 7,
+        ..Default::default()
+    };
+    // Air below and above the lid over the second interval (kg m⁻³ in the one cell).
+    let layers = |run: &plume::model::lagrangian::LagrangianRun| {
+        let c = &run.fields.species[0].concentration;
+        (c[[1, 0, 0, 0]], c[[1, 1, 0, 0]])
+    };
+    let settled = run(&plans(v_s), &[tracer()], &g, column.clone(), &cfg, t_s);
+    let (below, above) = layers(&settled);
+    assert!(below > 0.0 && above == 0.0, "below {below}, above {above}");
+    assert!(settled.particles.iter().all(|p| p.pos[2] < h as f32));
+    let floating = run(&plans(0.0), &[tracer()], &g, column.clone(), &cfg, t_s);
+    let (below, above) = layers(&floating);
+    assert!(below == 0.0 && above > 0.0, "below {below}, above {above}");
+    #[cfg(feature = "gpu")]
+    if let Some(ctx) = crate::support::gpu_or_skip("settling_particles_fall_through_the_lid") {
+        let flow = plume::model::lagrangian::Flow::Column(column);
+        let gpu = crate::support::run(
+            crate::support::Backend::Gpu,
+            Some(&ctx),
+            &plans(v_s),
+            &[tracer()],
+            &g,
+            &flow,
+            &cfg,
+            t_s,
+        );
+        let (below, above) = layers(&gpu);
+        assert!(
+            below > 0.0 && above == 0.0,
+            "GPU: below {below}, above {above}"
+        );
+    }
+}

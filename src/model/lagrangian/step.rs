@@ -46,7 +46,9 @@
 //! crossing-trajectories effect, which shortens a heavy particle's time scales by
 //! √(1 + (v_s/σw)²) (Csanady 1963), is left out: under 5 % while v_s < 0.3σw (a 30 µm
 //! unit-density particle in σw = 0.1 m/s). They still reflect at
-//! the ground; the deposition that stops them there is the dry loss of [`super::advance`],
+//! the ground, but fall through the lid from above (a fall is no turbulent excursion for the
+//! lid to turn back); the deposition that stops them at the ground is the dry loss of
+//! [`super::advance`],
 //! whose velocity includes v_s, so that the flux to the ground is the settling flux v_s·C where
 //! the surface takes nothing else (Seinfeld & Pandis 2006 eq. 19.7).
 //!
@@ -139,9 +141,13 @@ pub fn wind_frame(u: f32, v: f32) -> [f32; 2] {
 
 /// Reflects a particle that moved from `z_from` to `z` perfectly at the lid (from either side)
 /// and at the ground: the height is mirrored and the normalised vertical velocity reversed.
+/// A particle that settled `settled_m` in the move passes down through the lid when the move
+/// without its settling would not have crossed it: the lid reflects turbulent excursions (it
+/// stands for the jump in σw between the mixed layer and the air above), not a fall.
 #[inline(always)]
-fn reflect(mut z: f32, mut wn: f32, lid_m: f32, z_from: f32) -> (f32, f32) {
-    if (z_from > lid_m) != (z > lid_m) {
+fn reflect(mut z: f32, mut wn: f32, lid_m: f32, z_from: f32, settled_m: f32) -> (f32, f32) {
+    let falls_through = z_from > lid_m && z + settled_m > lid_m;
+    if (z_from > lid_m) != (z > lid_m) && !falls_through {
         z = 2.0 * lid_m - z;
         wn = -wn;
     }
@@ -261,7 +267,8 @@ pub(super) fn sub_step<const SINGLE: bool>(
         s.step[l] = s.step[l].wrapping_add(u32::from(dt[l] > 0.0));
         let dz = 0.5 * dt[l] * w0[l];
         below[l] = time_below(s.z[l], dz, 0.5 * dt[l], cfg.deposition_layer_m);
-        (s.z[l], s.wn[l]) = reflect(s.z[l] + dz, s.wn[l], col(l).lid_m, s.z[l]);
+        let settled = 0.5 * dt[l] * s.settle[l];
+        (s.z[l], s.wn[l]) = reflect(s.z[l] + dz, s.wn[l], col(l).lid_m, s.z[l], settled);
     }
     let mut mid = [col0.above_lid; LANES];
     for l in 0..LANES {
@@ -320,7 +327,8 @@ pub(super) fn sub_step<const SINGLE: bool>(
         let z = s.z[l];
         let dz = 0.5 * d * (lv.wind[2] - s.settle[l] + sw * s.wn[l]);
         below[l] += time_below(z, dz, 0.5 * d, cfg.deposition_layer_m);
-        (s.z[l], s.wn[l]) = reflect(z + dz, s.wn[l], col(l).lid_m, z);
+        let settled = 0.5 * d * s.settle[l];
+        (s.z[l], s.wn[l]) = reflect(z + dz, s.wn[l], col(l).lid_m, z, settled);
         s.left[l] -= d;
     }
     (dt, ci, below)
