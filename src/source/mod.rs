@@ -90,7 +90,7 @@ pub struct Source {
     /// plant accident, which US alerts code NUW (Nuclear Power Plant Warning) rather than RHW.
     pub reactor: bool,
     /// The particles it releases, where the scenario gives their size (`particle_diameter_m`,
-    /// `particle_density_kg_m3`): they settle at [`Aerosol::settling_velocity_m_s`], which the
+    /// `particle_density_kg_m3`): they settle at [`aerosol::Aerosol::settling_velocity_m_s`], which the
     /// releases' dry deposition velocities already include. `None`: a gas or an aerosol too
     /// fine to settle.
     pub aerosol: Option<aerosol::Aerosol>,

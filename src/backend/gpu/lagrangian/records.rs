@@ -69,7 +69,7 @@ pub struct SourceRec {
     pub washout_per_s: [f32; 4],
     /// First entry, entry count.
     pub entries: [u32; 2],
-    /// [`crate::model::lagrangian::ClassLoss::settling_velocity_m_s`].
+    /// [`crate::model::lagrangian::loss::ClassLoss::settling_velocity_m_s`].
     pub settling_velocity_m_s: f32,
     pub pad: u32,
 }
