@@ -1,6 +1,6 @@
 //! Gaussian plume over a 1000 × 1000 ground grid: receptor-source evaluations per second for one
 //! and ten sources, with ground and mixing-lid reflection, on 1 and 2 threads, and for one
-//! dense-gas plume.
+//! dense-gas plume and one plume of settling particles.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use plume::geo::{LatLon, TransverseMercator};
@@ -93,6 +93,13 @@ fn bench(c: &mut Criterion) {
         .unwrap();
     g.bench_function("1_dense_gas_source_2_thread", |b| {
         b.iter(|| two.install(|| steady_field(&dense, N, x0, x0, DX_M, 1.5, &mut out)))
+    });
+    // One plume of settling particles (50 µm droplets, v_s ≈ 0.07 m/s): its axis descends, so
+    // every cell takes the exact path.
+    let mut settling = plumes(1);
+    settling[0].settling_velocity_m_s = 0.07;
+    g.bench_function("1_settling_source_2_thread", |b| {
+        b.iter(|| two.install(|| steady_field(&settling, N, x0, x0, DX_M, 1.5, &mut out)))
     });
     g.finish();
 }
