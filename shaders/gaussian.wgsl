@@ -261,10 +261,11 @@ fn steady_grid(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
     let dy = (f32(cell / grid.nx) - p.cell.y) * grid.dx_m - p.cell.w;
     // Below a penetrated plume (final height at or above the lid), or above a trapped one:
     // nothing reaches it; above a penetrated one, the cell's centre value (twin:
-    // kernel::fill_row_portable).
+    // kernel::fill_row_portable). A settling plume's axis may come back through the lid: its
+    // cells take each point's own regime below.
     let lid = p.flow.z;
     let f = plume_frame(p, dx, dy);
-    if lid >= 0.0 && (final_height_m(p) >= lid || heights[k] > lid) {
+    if lid >= 0.0 && p.isc3_y.z == 0.0 && (final_height_m(p) >= lid || heights[k] > lid) {
         if final_height_m(p) >= lid && heights[k] >= lid {
             out[idx] = concentration_per_rate(p, effective_height_m(p, f.x), f.x, f.y, heights[k]);
         } else {

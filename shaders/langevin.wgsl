@@ -80,16 +80,16 @@ fn wind_frame(u: f32, v: f32) -> vec2<f32> {
 }
 
 // Reflects a particle that moved from z_from to z perfectly at the lid (from either side)
-// and at the ground; returns (z, ŵ). One that settled `settled_m` in the move falls through
-// the lid when the move without settling would not have crossed it (twin: step::reflect).
+// and at the ground; returns (z, ŵ). Of a move that settled `settled_m` only the rest is
+// mirrored at the lid, the fall taken after (twin: step::reflect).
 fn reflect(z_in: f32, wn_in: f32, lid_m: f32, z_from: f32, settled_m: f32) -> vec2<f32> {
-    var z = z_in;
+    var zt = z_in + settled_m;
     var wn = wn_in;
-    let falls_through = z_from > lid_m && z + settled_m > lid_m;
-    if (z_from > lid_m) != (z > lid_m) && !falls_through {
-        z = 2.0 * lid_m - z;
+    if (z_from > lid_m) != (zt > lid_m) {
+        zt = 2.0 * lid_m - zt;
         wn = -wn;
     }
+    var z = zt - settled_m;
     if z < 0.0 {
         z = -z;
         wn = -wn;
@@ -145,6 +145,12 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
         // NaN-safe clamp (twin of the CPU's): a NaN T_Lw takes the minimum step.
         let raw_dt = factor * lv0.inv_time_scale.w;
         var dt = select(params.min_time_step_s, min(raw_dt, params.max_time_step_s), raw_dt >= params.min_time_step_s);
+        // A settling particle falls at most its height or the deposition layer's depth in a
+        // step (twin: step.rs).
+        if src.settling_velocity_m_s > 0.0 {
+            let fall_s = max(z, params.deposition_layer_m) / src.settling_velocity_m_s;
+            dt = min(dt, max(fall_s, params.min_time_step_s));
+        }
         if left - dt < 0.5 * params.min_time_step_s {
             dt = left;
         }

@@ -200,6 +200,12 @@ fn gpu_plume_grid_matches_the_cpu_for_every_scheme_and_lid_form() {
             };
             plumes.push(PlumeGeometry::new(&dust, &m, scheme, terrain, &tm));
             assert!(plumes[3].settling_velocity_m_s > 0.05);
+            // And from 200 m: above class F's 150 m lid, its axis comes back under it.
+            let high = Source {
+                height_m: 200.0,
+                ..dust
+            };
+            plumes.push(PlumeGeometry::new(&high, &m, scheme, terrain, &tm));
             if class == StabilityClass::F {
                 let rise = plumes[2].rise.expect("the jet rises");
                 assert!(rise.stable_jet().is_some());

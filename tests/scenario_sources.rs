@@ -468,6 +468,11 @@ fn a_particle_size_needs_its_density_and_stays_in_the_drag_laws_range() {
         &aerosol_source(cs, "particle_density_kg_m3 = 1000"),
         &["source[0].particle_diameter_m", "(missing)", "both"],
     );
+    // A diameter in µm is named as such even before its density is given.
+    fails_with(
+        &aerosol_source(cs, "particle_diameter_m = 10"),
+        &["source[0].particle_diameter_m = 10", "10 µm is 1e-5"],
+    );
     // 10 µm written as 10: a value in µm.
     fails_with(
         &aerosol_source(
@@ -476,7 +481,7 @@ fn a_particle_size_needs_its_density_and_stays_in_the_drag_laws_range() {
         ),
         &["source[0].particle_diameter_m = 10", "10 µm is 1e-5"],
     );
-    // A 1 mm lead shot falls at ~10 m/s: beyond the drag law.
+    // A 1 mm lead shot falls at ~17 m/s (Re ≈ 1170): beyond the drag law.
     fails_with(
         &aerosol_source(
             cs,
@@ -504,6 +509,19 @@ fn a_gas_cannot_ride_on_a_sources_particles() {
             "Xe-133",
             "noble_gas",
             "[[source]] of its own",
+        ],
+    );
+    // A reactor inventory brings its noble gases and iodine vapour: the message says how to
+    // split it.
+    let reactor = VALID.replace(
+        r#"release = [{ nuclide = "I-131", rate_bq_s = 1e12 }]"#,
+        "inventory = { reactor = \"candu6_estimate\", phases = [\"gap_release\"], time_since_shutdown_s = 3600 }\nparticle_diameter_m = 1e-5\nparticle_density_kg_m3 = 1000",
+    );
+    fails_with(
+        &reactor,
+        &[
+            "source[0].particle_diameter_m = 0.00001",
+            "a reactor inventory releases its gases",
         ],
     );
     // A chemical agent is the user's to call an aerosol (droplets of a nerve agent).

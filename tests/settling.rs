@@ -283,3 +283,33 @@ fn settling_particles_fall_through_the_lid_to_the_ground() {
         );
     }
 }
+
+/// A heavy particle falls at most its height, or the deposition layer's depth, in one step:
+/// 1 mm-class drops (2 m/s) in long-lived, weak turbulence (60 s steps) land and stay in the
+/// 2 m deposition layer instead of bouncing off the ground up to a step's fall (120 m).
+#[test]
+fn heavy_particles_land_rather_than_bounce_off_the_ground() {
+    let column = Column::homogeneous(Turbulence::homogeneous(0.01, 300.0), [0.0; 3], None);
+    let t_s = 1000.0;
+    let g = grid(1, 1, 1.0e6, -5.0e5, -5.0e5, &[(0.0, 1000.0)], &[t_s]);
+    let plans = [source(
+        [0.0, 0.0, 500.0],
+        0.0,
+        1.0,
+        t_s,
+        &[emission(0, 1.0, 0.0, no_deposition())],
+        500,
+    )
+    .with_settling(2.0)];
+    let cfg = LagrangianConfig {
+        seed: 11,
+        ..Default::default()
+    };
+    let out = run(&plans, &[tracer()], &g, column, &cfg, t_s);
+    let highest = out
+        .particles
+        .iter()
+        .map(|p| p.pos[2])
+        .fold(0.0f32, f32::max);
+    assert!(highest < 2.5, "a particle is {highest} m up after landing");
+}

@@ -17,9 +17,10 @@
 //!
 //! The air is the standard atmosphere at the ground (288.15 K, 101 325 Pa): the dynamic
 //! viscosity by Sutherland's law (μ = 1.716·10⁻⁵ Pa·s at 273.15 K, S = 110.4 K; White 2006,
-//! eq. 1-36), the mean free path λ = 2μ/(p·√(8M/(πRT))) (Seinfeld & Pandis eq. 9.6; 0.065 µm at
-//! 298 K). Over the −30 to +35 °C of the Maine–New Brunswick year the viscosity changes v by
-//! −9 % to +7 %; the transport models take one v per source.
+//! eq. 1-36), the mean free path λ = 2μ/(p·√(8M/(πRT))) (Seinfeld & Pandis eq. 9.6; 0.0665 µm at
+//! 298 K with Sutherland's μ). Over the −30 to +35 °C of the Maine–New Brunswick year the
+//! viscosity changes a small particle's v by +14 % to −5 % (+8.5 % to −3.3 % at 100 µm); the
+//! transport models take one v per source.
 //!
 //! ## References
 //! - Seinfeld, J.H., Pandis, S.N. (2006) *Atmospheric Chemistry and Physics*, 2nd ed., Wiley,

@@ -117,7 +117,10 @@ pub fn refine_row(
     out: &mut [f64],
 ) {
     let z_m = p.receptor_height_m(z_m);
-    let penetrated = p.lid_m.is_some_and(|h| p.final_height_m() >= h || z_m > h);
+    // (A settling plume's regime changes along it where its axis crosses the lid: its cells
+    // are all refined, each sample in its own regime.)
+    let penetrated = p.settling_velocity_m_s == 0.0
+        && p.lid_m.is_some_and(|h| p.final_height_m() >= h || z_m > h);
     if penetrated {
         return;
     }

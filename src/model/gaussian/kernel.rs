@@ -99,6 +99,17 @@ fn fill_row_portable(p: &PlumeGeometry, y_m: f64, x0_m: f64, dx_m: f64, z_m: f64
     let yd0 = -(x0_m - p.x_m) * ey + dy * ex;
     let (sxd, syd) = (dx_m * ex, -dx_m * ey);
     let lid = p.lid_m;
+    if p.settling_velocity_m_s > 0.0 {
+        // A settling plume's axis descends everywhere, and one that penetrated the lid comes
+        // back through it where the axis falls below: cell by cell, exactly (the vertical
+        // factor takes the regime at each cell's height of the axis).
+        for (i, o) in out.iter_mut().enumerate() {
+            let (x, y) = (xd0 + i as f64 * sxd, yd0 + i as f64 * syd);
+            *o =
+                concentration_per_rate(&p.sigmas, p.u_m_s, p.effective_height_m(x), lid, x, y, z_m);
+        }
+        return;
+    }
     let h_final = p.final_height_m();
     if let Some(h) = lid.filter(|&h| h_final >= h || z_m > h) {
         if h_final >= h && z_m >= h {
@@ -131,13 +142,8 @@ fn fill_row_portable(p: &PlumeGeometry, y_m: f64, x0_m: f64, dx_m: f64, z_m: f64
         }
         return;
     }
-    // A stack still rising inside the grid needs H(x) per cell: take the exact path there; a
-    // settling plume's axis descends everywhere, so it takes the exact path in every cell.
-    let rise_done_m = if p.settling_velocity_m_s > 0.0 {
-        f64::INFINITY
-    } else {
-        p.rise.map_or(0.0, |r| r.distance_to_final_rise_m())
-    };
+    // A stack still rising inside the grid needs H(x) per cell: take the exact path there.
+    let rise_done_m = p.rise.map_or(0.0, |r| r.distance_to_final_rise_m());
     let inv_2pi_u = 1.0 / (TAU * p.u_m_s);
     // Two terms (source and ground image) suffice while the lid images lie beyond 11 σz:
     // 2h − (z + H) > 11 σz. Past that, the Fourier form of the image sum takes over.

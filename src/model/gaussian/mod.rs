@@ -341,6 +341,17 @@ pub fn penetration_warnings(
             let p = PlumeGeometry::new(s, met, setup.scheme, setup.terrain, tm);
             let (lid, h) = (p.lid_m?, p.final_height_m());
             (h >= lid).then(|| {
+                if p.settling_velocity_m_s > 0.0 {
+                    // Its particles settle back through the lid where the axis falls below it.
+                    let back_m = p.u_m_s * (h - lid) / p.settling_velocity_m_s;
+                    return format!(
+                        "the plume of '{}' rises to {h:.0} m, at or above the {lid:.0} m mixing height (class {}): it has penetrated the lid, and the Gaussian plume and puffs put none of it below until its particles, settling at {:.3} m/s, bring its axis back under the lid {:.1} km downwind, where the real plume may mix down sooner",
+                        s.name,
+                        met.boundary_layer.stability.letter(),
+                        p.settling_velocity_m_s,
+                        back_m / 1000.0
+                    );
+                }
                 format!(
                     "the plume of '{}' rises to {h:.0} m, at or above the {lid:.0} m mixing height (class {}): it has penetrated the lid, and the Gaussian plume and puffs put none of it below (the ISC3 convention; it stays in the layers above the lid), where the real plume may still mix down",
                     s.name,

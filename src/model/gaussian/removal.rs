@@ -81,7 +81,9 @@ impl PlumeRemoval {
         precipitation_mm_h: f64,
         x_max_m: f64,
     ) -> Option<Self> {
-        let penetrated = p.final_height_m() >= lid(p);
+        // A settling plume that penetrated comes back below the lid where its axis falls
+        // below it; until then its ground-level concentration, and so its deposit, is zero.
+        let penetrated = p.final_height_m() >= lid(p) && p.settling_velocity_m_s == 0.0;
         let v_d = if penetrated {
             0.0
         } else {

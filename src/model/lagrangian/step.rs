@@ -46,8 +46,10 @@
 //! crossing-trajectories effect, which shortens a heavy particle's time scales by
 //! √(1 + (v_s/σw)²) (Csanady 1963), is left out: under 5 % while v_s < 0.3σw (a 30 µm
 //! unit-density particle in σw = 0.1 m/s). They still reflect at
-//! the ground, but fall through the lid from above (a fall is no turbulent excursion for the
-//! lid to turn back); the deposition that stops them at the ground is the dry loss of
+//! the ground, but fall through the lid from above (only the turbulent part of a move is
+//! mirrored at the lid: a fall is no excursion for it to turn back), and fall at most their
+//! height, or the deposition layer's depth, in a step (so that they land rather than bounce
+//! out of the layer); the deposition that stops them at the ground is the dry loss of
 //! [`super::advance`],
 //! whose velocity includes v_s, so that the flux to the ground is the settling flux v_s·C where
 //! the surface takes nothing else (Seinfeld & Pandis 2006 eq. 19.7).
@@ -141,16 +143,19 @@ pub fn wind_frame(u: f32, v: f32) -> [f32; 2] {
 
 /// Reflects a particle that moved from `z_from` to `z` perfectly at the lid (from either side)
 /// and at the ground: the height is mirrored and the normalised vertical velocity reversed.
-/// A particle that settled `settled_m` in the move passes down through the lid when the move
-/// without its settling would not have crossed it: the lid reflects turbulent excursions (it
-/// stands for the jump in σw between the mixed layer and the air above), not a fall.
+/// For a particle that settled `settled_m` in the move only the rest of the move, the
+/// turbulent one, is mirrored at the lid, and the fall is taken after: the lid reflects
+/// turbulent excursions (it stands for the jump in σw between the mixed layer and the air
+/// above), not a fall, so settling particles pass down through it at v_s·C (mirroring the whole
+/// move let about half that through where the turbulence above the lid is strong).
 #[inline(always)]
-fn reflect(mut z: f32, mut wn: f32, lid_m: f32, z_from: f32, settled_m: f32) -> (f32, f32) {
-    let falls_through = z_from > lid_m && z + settled_m > lid_m;
-    if (z_from > lid_m) != (z > lid_m) && !falls_through {
-        z = 2.0 * lid_m - z;
+fn reflect(z: f32, mut wn: f32, lid_m: f32, z_from: f32, settled_m: f32) -> (f32, f32) {
+    let mut zt = z + settled_m;
+    if (z_from > lid_m) != (zt > lid_m) {
+        zt = 2.0 * lid_m - zt;
         wn = -wn;
     }
+    let mut z = zt - settled_m;
     if z < 0.0 {
         z = -z;
         wn = -wn;
@@ -247,6 +252,14 @@ pub(super) fn sub_step<const SINGLE: bool>(
             raw.min(cfg.max_time_step_s)
         } else {
             cfg.min_time_step_s
+        };
+        // A settling particle falls at most its height (or the deposition layer's depth) in a
+        // step, so that it lands rather than bouncing off the ground out of the layer.
+        let d = if s.settle[l] > 0.0 {
+            let fall_s = s.z[l].max(cfg.deposition_layer_m) / s.settle[l];
+            d.min(fall_s.max(cfg.min_time_step_s))
+        } else {
+            d
         };
         // Take the rest of the synchronisation step when it is under half a minimum step more.
         let d = if s.left[l] - d < 0.5 * cfg.min_time_step_s {

@@ -188,6 +188,7 @@ pub(super) fn source(
             species,
             library,
             (&at("particle_diameter_m"), &given),
+            reactor,
             p,
         );
     }
@@ -225,7 +226,14 @@ fn aerosol(
     let (d, rho) = match (diameter_m, density_kg_m3) {
         (None, None) => return None,
         (Some(d), Some(rho)) => (d, rho),
-        (d, _) => {
+        (d, rho) => {
+            // The one given is still checked: a diameter in µm says so now, not after the fix.
+            if let Some(d) = d {
+                p.range(&at("particle_diameter_m"), d, diameter_bounds());
+            }
+            if let Some(rho) = rho {
+                p.range(&at("particle_density_kg_m3"), rho, density_bounds());
+            }
             let (key, other) = if d.is_none() {
                 ("particle_diameter_m", "particle_density_kg_m3")
             } else {
@@ -238,24 +246,8 @@ fn aerosol(
             return None;
         }
     };
-    let sized = p.range(
-        &at("particle_diameter_m"),
-        d,
-        // Below 0.01 µm a particle is a molecular cluster that does not settle; above 1 mm drops
-        // flatten and solid particles leave the drag law's range.
-        Bounds::new(1e-8, true, 1e-3, true, "m (10 µm is 1e-5)"),
-    );
-    let dense = p.range(
-        &at("particle_density_kg_m3"),
-        rho,
-        Bounds::new(
-            100.0,
-            true,
-            25_000.0,
-            true,
-            "kg/m³ (water 1000, soil ~2600, caesium chloride ~3990)",
-        ),
-    );
+    let sized = p.range(&at("particle_diameter_m"), d, diameter_bounds());
+    let dense = p.range(&at("particle_density_kg_m3"), rho, density_bounds());
     let a = Aerosol {
         diameter_m: d,
         density_kg_m3: rho,
@@ -274,6 +266,22 @@ fn aerosol(
     (sized && dense && re <= MAX_REYNOLDS_NUMBER).then_some(a)
 }
 
+/// Below 0.01 µm a particle is a molecular cluster that does not settle; above 1 mm drops
+/// flatten and solid particles leave the drag law's range.
+fn diameter_bounds() -> Bounds {
+    Bounds::new(1e-8, true, 1e-3, true, "m (10 µm is 1e-5)")
+}
+
+fn density_bounds() -> Bounds {
+    Bounds::new(
+        100.0,
+        true,
+        25_000.0,
+        true,
+        "kg/m³ (water 1000, soil ~2600, caesium chloride ~3990)",
+    )
+}
+
 /// Every release rides on the source's particles, so a gas (a nuclide of a gaseous deposition
 /// class) cannot be one of them.
 fn no_gas_on_particles(
@@ -281,6 +289,7 @@ fn no_gas_on_particles(
     species: &[Species],
     library: &Library,
     (path, value): (&str, &str),
+    inventory: bool,
     p: &mut Problems,
 ) {
     let gas = releases.iter().find_map(|r| {
@@ -290,11 +299,16 @@ fn no_gas_on_particles(
             .then_some((s.name.as_str(), class))
     });
     if let Some((name, class)) = gas {
+        let fix = if inventory {
+            "a reactor inventory releases its gases with its particulates: give the particulate nuclides as a `release` list in a source with the particle size, and the inventory's gases in another at the same place"
+        } else {
+            "particles carry everything their source releases, so release it from a [[source]] of its own at the same place"
+        };
         p.push(
             path,
             value,
             format!(
-                "no particle size for a source that releases {name}, a gas (deposition class {}): particles carry everything their source releases, so release it from a [[source]] of its own at the same place",
+                "no particle size for a source that releases {name}, a gas (deposition class {}): {fix}",
                 class.name()
             ),
         );
