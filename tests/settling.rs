@@ -313,3 +313,40 @@ fn heavy_particles_land_rather_than_bounce_off_the_ground() {
         .fold(0.0f32, f32::max);
     assert!(highest < 2.5, "a particle is {highest} m up after landing");
 }
+
+/// Through the lid from above the particles pass at the settling flux v_s·C, however strong the
+/// turbulence above it: 2·10⁴ particles spread evenly over 1 km above a 100 m lid (20 per
+/// metre), settling at 5 cm/s in σw = 0.5 m/s, put v_s·t·20 = 200 below it in 200 s
+/// (mirroring the whole move at the lid let about half of them through).
+#[test]
+fn settling_particles_cross_the_lid_at_the_settling_flux() {
+    let (h, v_s, t_s) = (100.0, 0.05, 200.0);
+    let column = Column::homogeneous(Turbulence::homogeneous(0.5, 1.0), [0.0; 3], Some(h));
+    let g = grid(1, 1, 1.0e6, -5.0e5, -5.0e5, &[(0.0, 2000.0)], &[t_s]);
+    let plans: Vec<SourcePlan> = (0..1000)
+        .map(|k| {
+            source(
+                [0.0, 0.0, h + (k as f64 + 0.5)],
+                0.0,
+                1.0,
+                t_s,
+                &[emission(0, 1.0, 0.0, no_deposition())],
+                20,
+            )
+            .with_settling(v_s)
+        })
+        .collect();
+    let cfg = LagrangianConfig {
+        seed: 2000,
+        ..Default::default()
+    };
+    let out = run(&plans, &[tracer()], &g, column, &cfg, t_s);
+    let below = out.particles.iter().filter(|p| p.pos[2] < h as f32).count() as f64;
+    let expected = v_s * t_s * 20.0;
+    eprintln!("{below} particles below the lid, {expected} expected");
+    // Poisson noise √200 ≈ 14.
+    assert!(
+        (below / expected - 1.0).abs() < 0.2,
+        "{below} below, {expected} expected"
+    );
+}
