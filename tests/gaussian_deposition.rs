@@ -375,36 +375,44 @@ fn the_deposit_of_each_interval_falls_while_the_plume_is_over_the_cell() {
     }
 }
 
-/// Particles that settle at v_s tilt the plume's axis down by v_s·x/u (ISC3, AERMOD) until it
-/// lies on the ground at x = u·h/v_s; their deposition velocity is v_s, and the grid receives
-/// what the tilted plume loses, F(x) = exp(−(v_s/u)∫I dx) with I from the tilted height
-/// (recomputed here from Briggs' σz): more than an untilted plume with the same v_d, and
-/// nearer the source.
-#[test]
-fn a_settling_plume_tilts_down_and_deposits_what_it_loses() {
-    use plume::source::aerosol::Aerosol;
-    let tm = TransverseMercator::new(CENTRE);
-    let (n, dx) = (401usize, 25.0);
-    let grid = support::grid(n, dx, &[(0.0, 3.0)], 900.0, RUN_S);
+/// The settling cases' frame, their 10 km grid of 25 m cells with the source at its west
+/// edge (x), and their 80 µm water droplets.
+fn dust_case() -> (
+    TransverseMercator,
+    plume::field::GridSpec,
+    f64,
+    plume::source::aerosol::Aerosol,
+) {
+    let dx = 25.0;
+    let grid = support::grid(401, dx, &[(0.0, 3.0)], 900.0, RUN_S);
     let x_source = grid.x0_m - 0.5 * dx;
-    let aerosol = Aerosol {
+    let aerosol = plume::source::aerosol::Aerosol {
         diameter_m: 80e-6,
         density_kg_m3: 1000.0,
     };
-    let v_s = aerosol.settling_velocity_m_s();
-    let touchdown_m = U_M_S * H_M / v_s;
-    assert!((700.0..1200.0).contains(&touchdown_m), "{touchdown_m}");
-    let source = |settles: bool| Source {
+    (TransverseMercator::new(CENTRE), grid, x_source, aerosol)
+}
+
+/// A two-hour release of 1 kg/s of particles from (x, 0) at `height_m`, depositing at `v_d`,
+/// settling as `aerosol` says (none: the same particles held level).
+fn dust_source(
+    tm: &TransverseMercator,
+    x_m: f64,
+    height_m: f64,
+    v_d: f64,
+    aerosol: Option<plume::source::aerosol::Aerosol>,
+) -> Source {
+    Source {
         name: "dust".into(),
-        location: tm.inverse(x_source, 0.0),
-        height_m: H_M,
+        location: tm.inverse(x_m, 0.0),
+        height_m,
         start_s: 0.0,
         duration_s: RUN_S,
         releases: vec![Release {
             species: 0,
             rate_per_s: 1.0,
             deposition: Deposition {
-                dry_velocity_m_s: v_s,
+                dry_velocity_m_s: v_d,
                 washout_a_per_s: 0.0,
                 washout_b: 0.8,
             },
@@ -412,8 +420,23 @@ fn a_settling_plume_tilts_down_and_deposits_what_it_loses() {
         stack: None,
         release_temperature_k: None,
         reactor: false,
-        aerosol: settles.then_some(aerosol),
-    };
+        aerosol,
+    }
+}
+
+/// Particles that settle at v_s tilt the plume's axis down by v_s·x/u (ISC3, AERMOD) until it
+/// lies on the ground at x = u·h/v_s; their deposition velocity is v_s, and the grid receives
+/// what the tilted plume loses, F(x) = exp(−(v_s/u)∫I dx) with I from the tilted height
+/// (recomputed here from Briggs' σz): more than an untilted plume with the same v_d, and
+/// nearer the source.
+#[test]
+fn a_settling_plume_tilts_down_and_deposits_what_it_loses() {
+    let (tm, grid, x_source, aerosol) = dust_case();
+    let (n, dx) = (grid.nx, grid.dx_m);
+    let v_s = aerosol.settling_velocity_m_s();
+    let touchdown_m = U_M_S * H_M / v_s;
+    assert!((700.0..1200.0).contains(&touchdown_m), "{touchdown_m}");
+    let source = |settles: bool| dust_source(&tm, x_source, H_M, v_s, settles.then_some(aerosol));
     let mut met = neutral_met(U_M_S, H_M, 270.0, 0.0);
     met.boundary_layer.mixing_height_m = 5000.0;
     let setup = Setup {
@@ -487,39 +510,13 @@ fn a_settling_plume_tilts_down_and_deposits_what_it_loses() {
 /// deposits; what it deposits is still what it loses.
 #[test]
 fn a_settling_plume_above_the_lid_comes_back_under_it() {
-    use plume::source::aerosol::Aerosol;
-    let tm = TransverseMercator::new(CENTRE);
-    let (n, dx) = (401usize, 25.0);
-    let grid = support::grid(n, dx, &[(0.0, 3.0)], 900.0, RUN_S);
-    let x_source = grid.x0_m - 0.5 * dx;
-    let aerosol = Aerosol {
-        diameter_m: 80e-6,
-        density_kg_m3: 1000.0,
-    };
+    let (tm, grid, x_source, aerosol) = dust_case();
+    let dx = grid.dx_m;
     let v_s = aerosol.settling_velocity_m_s();
     let (release_m, lid_m) = (300.0, 200.0);
     let mut met = neutral_met(U_M_S, H_M, 270.0, 0.0);
     met.boundary_layer.mixing_height_m = lid_m;
-    let source = Source {
-        name: "high dust".into(),
-        location: tm.inverse(x_source, 0.0),
-        height_m: release_m,
-        start_s: 0.0,
-        duration_s: RUN_S,
-        releases: vec![Release {
-            species: 0,
-            rate_per_s: 1.0,
-            deposition: Deposition {
-                dry_velocity_m_s: v_s,
-                washout_a_per_s: 0.0,
-                washout_b: 0.8,
-            },
-        }],
-        stack: None,
-        release_temperature_k: None,
-        reactor: false,
-        aerosol: Some(aerosol),
-    };
+    let source = dust_source(&tm, x_source, release_m, v_s, Some(aerosol));
     let setup = Setup {
         scheme: SigmaScheme::Briggs,
         terrain: Terrain::Rural,
