@@ -7,6 +7,7 @@ use super::*;
 use crate::source::{Deposition, Release, Source, Stack};
 use crate::substance::{self, AmountUnit, Species};
 
+mod aerosol;
 mod daughters;
 mod domain;
 mod inventory;
