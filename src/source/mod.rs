@@ -111,6 +111,11 @@ impl Source {
             .unwrap_or(air_temperature_k)
     }
 
+    /// The settling velocity (m/s, downward) of the particles it releases; 0 for a gas.
+    pub fn settling_velocity_m_s(&self) -> f64 {
+        self.aerosol.map_or(0.0, |a| a.settling_velocity_m_s())
+    }
+
     /// Seconds of release that fall inside `[t0, t1]`.
     pub fn overlap_s(&self, t0_s: f64, t1_s: f64) -> f64 {
         (self.end_s().min(t1_s) - self.start_s.max(t0_s)).max(0.0)

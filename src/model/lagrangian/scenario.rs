@@ -77,8 +77,8 @@ pub fn plan_sources(
                 n,
             )
             .map(|plan| {
-                let v_s = src.aerosol.map_or(0.0, |a| a.settling_velocity_m_s());
-                plan.with_rise(rise).with_settling(v_s)
+                plan.with_rise(rise)
+                    .with_settling(src.settling_velocity_m_s())
             })
         })
         .collect()

@@ -125,7 +125,7 @@ impl PuffRun<'_> {
                 dense,
                 ground_level: dense.is_some(),
                 along_deficit_m2: 0.0,
-                settling_velocity_m_s: e.source.aerosol.map_or(0.0, |a| a.settling_velocity_m_s()),
+                settling_velocity_m_s: e.source.settling_velocity_m_s(),
                 settled_m: 0.0,
             });
             self.emitters[idx].released_whole = whole;
