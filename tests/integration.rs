@@ -58,6 +58,7 @@ mod lagrangian_taylor;
 mod lagrangian_well_mixed;
 mod output_cf_checker;
 mod output_netcdf;
+mod puff_budget;
 mod puff_dense;
 mod run_outputs;
 mod scenario_files;

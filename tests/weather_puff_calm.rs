@@ -197,7 +197,8 @@ fn a_calm_puff_grows_with_time_and_keeps_its_mass_near_the_source() {
     assert!((b.released - 60.0).abs() < 1e-12 * 60.0, "{b:?}");
     assert!((b.airborne - b.released).abs() < 1e-12 * 60.0, "{b:?}");
     assert!(b.relative_imbalance().abs() < 1e-12, "{b:?}");
-    assert_eq!(b.exited, 0.0);
+    // Only the puff's far tails lie beyond the grid (it drops nothing).
+    assert!(b.exited < 1e-12 * 60.0, "{b:?}");
     for n in 1..grid.nt() {
         let mut on_grid = 0.0;
         for k in 0..grid.nz() {
