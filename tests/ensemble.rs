@@ -148,6 +148,14 @@ fn zero_perturbation_members_equal_the_plain_run_and_probabilities_are_its_zones
     let ds = f.dataset("probability_Chlorine_AEGL_2_60_min").unwrap();
     let text = |name: &str| crate::common::text_attr(&ds, name);
     assert_eq!(text("description"), e.zones[1].title_en);
+    // It is read from the lowest layer, which its coordinates say by a scalar height (CF §5.7).
+    assert_eq!(text("coordinates"), "lat lon exposure_height");
+    let height = f.dataset("exposure_height").unwrap();
+    let layer = &plain.fields.grid.layers[0];
+    assert_eq!(height.read_scalar::<f64>().unwrap(), layer.mid_m());
+    let bottom: f64 = height.attr("layer_bottom").unwrap().read_scalar().unwrap();
+    let top: f64 = height.attr("layer_top").unwrap().read_scalar().unwrap();
+    assert_eq!((bottom, top), (layer.bottom_m, layer.top_m));
     assert_eq!(text("description_fr"), e.zones[1].title_fr);
     assert!(
         text("description").contains("60"),

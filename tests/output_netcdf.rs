@@ -168,9 +168,23 @@ fn run_totals_name_a_scalar_time_coordinate_for_their_sum_over_time() {
             assert!((a - b).abs() <= 1e-12 * b.abs(), "{kind}: {a} against {b}");
         }
     }
-    // Doses carry no cell method and keep the plain coordinates.
+    // Doses carry no cell method; they are read from the lowest layer, whose height their
+    // coordinates name (a scalar coordinate, CF §5.7), as the deposits on the ground do not.
     let d = f.dataset("dose_effective_projected_2d").unwrap();
-    assert_eq!(text_attr(&d, "coordinates"), "lat lon");
+    assert_eq!(text_attr(&d, "coordinates"), "lat lon exposure_height");
+    let h = f.dataset("exposure_height").unwrap();
+    assert_eq!(
+        h.shape(),
+        Vec::<usize>::new(),
+        "exposure_height is a scalar"
+    );
+    let z: Vec<f64> = f.dataset("z").unwrap().read_raw().unwrap();
+    assert_eq!(h.read_scalar::<f64>().unwrap(), z[0]);
+    assert_eq!(text_attr(&h, "standard_name"), "height");
+    let layer = &sim.fields.grid.layers[0];
+    for (name, want) in [("layer_bottom", layer.bottom_m), ("layer_top", layer.top_m)] {
+        assert_eq!(h.attr(name).unwrap().read_scalar::<f64>().unwrap(), want);
+    }
     let Some(out) = external("ncdump", &["-h", path.to_str().unwrap()]) else {
         return;
     };

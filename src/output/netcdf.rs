@@ -30,6 +30,11 @@ use crate::scenario::Scenario;
 /// variable (the IOOS checker rejects one-dimensional bounds of a scalar) and naming
 /// `run_time` itself in `cell_methods` (the NCAS cfchecks rejects that).
 const RUN_TIME: &str = "run_time";
+/// Scalar height coordinate of the fields on (y, x) that are read from the lowest output layer
+/// (exposures, doses, zones, ensemble statistics): its value is the height at which that layer
+/// is evaluated, as on the `z` axis, and its `layer_bottom` and `layer_top` attributes give the
+/// layer (CF §5.7; no bounds variable, which the IOOS checker rejects on a scalar).
+pub const EXPOSURE_HEIGHT: &str = "exposure_height";
 /// Prefix of the variables holding each averaging interval's deposit, on (time, y, x):
 /// `interval_dry_deposition_<s>` and `interval_wet_deposition_<s>`.
 pub const INTERVAL_PREFIX: &str = "interval_";
@@ -323,6 +328,32 @@ fn write_file(
         ],
     )?;
     num_attr(&rt, "run_start", run_start_s)?;
+    // The lowest layer, for the extra fields on (y, x) that are read from it.
+    let exposure_layer = grid
+        .layers
+        .first()
+        .filter(|_| extra.iter().any(|e| e.dims == ["y", "x"]));
+    if let (Some(l), Some(h)) = (exposure_layer, zs.first()) {
+        let ds = root
+            .new_dataset::<f64>()
+            .shape(())
+            .create(EXPOSURE_HEIGHT)?;
+        ds.write_scalar(h)?;
+        text(
+            ds.id(),
+            &[
+                ("standard_name", "height"),
+                (
+                    "long_name",
+                    "height of the lowest output layer (as on z), from which the exposure, dose, zone and ensemble fields on (y, x) are read",
+                ),
+                ("units", "m"),
+                ("positive", "up"),
+            ],
+        )?;
+        num_attr(&ds, "layer_bottom", l.bottom_m)?;
+        num_attr(&ds, "layer_top", l.top_m)?;
+    }
 
     // Grid mapping.
     let crs = root.new_dataset::<i32>().shape(()).create("crs")?;
@@ -391,10 +422,12 @@ fn write_file(
             _ => &x,
         }
     };
+    // `in_layer`: read from the lowest layer, at [`EXPOSURE_HEIGHT`].
     let put = |name: &str,
                dims: &[&str],
                data: ArrayD<f64>,
-               attrs: &[(&str, &str)]|
+               attrs: &[(&str, &str)],
+               in_layer: bool|
      -> hdf5::Result<Dataset> {
         let shape: Vec<usize> = data.shape().to_vec();
         let ds = root
@@ -411,11 +444,13 @@ fn write_file(
             && attrs
                 .iter()
                 .any(|(k, v)| *k == "cell_methods" && v.contains("time: sum"));
-        let coordinates = if over_run {
-            format!("lat lon {RUN_TIME}")
-        } else {
-            "lat lon".to_string()
-        };
+        let mut coordinates = "lat lon".to_string();
+        if over_run {
+            coordinates += &format!(" {RUN_TIME}");
+        }
+        if in_layer {
+            coordinates += &format!(" {EXPOSURE_HEIGHT}");
+        }
         text(
             ds.id(),
             &[("grid_mapping", "crs"), ("coordinates", &coordinates)],
@@ -455,6 +490,7 @@ fn write_file(
                 ("cell_methods", conc_methods),
                 ("species", name),
             ],
+            false,
         )?;
         if let Some(h) = sf.species.half_life_s {
             num_attr(&ds, "half_life_s", h)?;
@@ -485,6 +521,7 @@ fn write_file(
                 ("cell_methods", tic_methods),
                 ("species", name),
             ],
+            false,
         )?;
         for (kind, data) in [("dry", &sf.dry_deposition), ("wet", &sf.wet_deposition)] {
             put(
@@ -500,6 +537,7 @@ fn write_file(
                     ("cell_methods", "time: sum"),
                     ("species", name),
                 ],
+                false,
             )?;
         }
         if let Some(by) = &sf.deposition_by_interval {
@@ -517,6 +555,7 @@ fn write_file(
                         ("cell_methods", "time: sum"),
                         ("species", name),
                     ],
+                    false,
                 )?;
             }
         }
@@ -525,7 +564,8 @@ fn write_file(
         // All text attributes go through `put`, which reads `cell_methods` for the coordinates.
         let mut attrs = vec![("long_name", e.long_name.as_str()), ("units", &e.units)];
         attrs.extend(e.attributes.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        let ds = put(&e.name, &e.dims, e.data.clone(), &attrs)?;
+        let in_layer = exposure_layer.is_some() && e.dims == ["y", "x"];
+        let ds = put(&e.name, &e.dims, e.data.clone(), &attrs, in_layer)?;
         for (k, v) in &e.numeric_attributes {
             ds.new_attr::<f64>()
                 .shape(v.len())
