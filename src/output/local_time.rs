@@ -52,10 +52,15 @@ const MONTHS_FR: [&str; 12] = [
 ];
 
 /// The time zone kept at `p`: Eastern in Maine and the rest of the US, Atlantic in New
-/// Brunswick, and elsewhere in Canada by province — Quebec (north of 47.8° N or west of
-/// 66.5° W outside New Brunswick: its Gaspé and Témiscouata shores, the Eastern Townships)
-/// Eastern, Nova Scotia and Prince Edward Island Atlantic; `None` (UTC) outside the region.
-/// Found by review: a Quebec source read Atlantic time.
+/// Brunswick, and elsewhere in Canada by province — Quebec Eastern, Nova Scotia, Prince
+/// Edward Island and the Canadian waters of the Bay of Fundy Atlantic; `None` (UTC) outside
+/// the region. Canada outside New Brunswick is Quebec north of 47.8° N (the Gaspé shore),
+/// north of 45.5° N and west of 66.5° W (Témiscouata, the Restigouche valley, the Beauce), or
+/// west of 70° W (the Eastern Townships down to the 45th parallel); south of 45.5° N east of
+/// 70° W it is the Fundy and Passamaquoddy waters, whose islands and shores keep New
+/// Brunswick's Atlantic time. Found by review: a Quebec source read Atlantic time, then a
+/// release in Passamaquoddy Bay Eastern time in the terminal while Canada's alert said
+/// Atlantic.
 pub fn zone_at(p: LatLon) -> Option<Tz> {
     zone_of(Region::embedded().tag(p), p)
 }
@@ -65,7 +70,9 @@ pub fn zone_at(p: LatLon) -> Option<Tz> {
 /// border).
 pub fn zone_of(tag: CellTag, p: LatLon) -> Option<Tz> {
     match (tag.country, tag.subdivision) {
-        (Country::Ca, None) if p.lat > 47.8 || p.lon < -66.5 => Some(chrono_tz::America::Toronto),
+        (Country::Ca, None) if p.lat > 47.8 || (p.lat > 45.5 && p.lon < -66.5) || p.lon < -70.0 => {
+            Some(chrono_tz::America::Toronto)
+        }
         (Country::Ca, None) => Some(chrono_tz::America::Halifax),
         (country, _) => zone(country),
     }
@@ -257,6 +264,20 @@ mod tests {
         assert_eq!(clock(47.68, -68.88), "02:00 EDT", "Témiscouata, QC");
         assert_eq!(clock(48.10, -66.13), "02:00 EDT", "Carleton-sur-Mer, QC");
         assert_eq!(clock(44.62, -65.76), "03:00 ADT", "Digby, NS");
+        assert_eq!(clock(45.40, -70.90), "02:00 EDT", "Chartierville, QC");
+        // Canada's waters west of 66.5° W are New Brunswick's, not Quebec's.
+        assert_eq!(clock(44.95, -66.85), "03:00 ADT", "off Campobello");
+        assert_eq!(clock(44.62, -66.68), "03:00 ADT", "Grand Manan Channel");
+        // Each tested point is Canadian without a province in the outline (else the test
+        // would not exercise the rule).
+        for (lat, lon) in [(44.95, -66.85), (44.62, -66.68), (47.68, -68.88)] {
+            let tag = Region::embedded().tag(LatLon::new(lat, lon));
+            assert_eq!(
+                (tag.country, tag.subdivision),
+                (Country::Ca, None),
+                "{lat} {lon}"
+            );
+        }
     }
 
     #[test]
