@@ -59,6 +59,17 @@ pub struct WindAt {
 /// A wind turn worth telling a reader: more than one compass sector (22.5°).
 pub const REPORTED_TURN_DEG: f64 = 22.5;
 
+/// Below this speed (m/s) a wind is reported calm and has no direction: under 1 knot, the
+/// "00000KT" of a METAR (WMO-No. 306, FM 15; WMO-No. 8 Guide, §5.1: calm below 0.5 m/s).
+pub const CALM_M_S: f64 = 0.5;
+
+impl WindAt {
+    /// Whether the wind is calm ([`CALM_M_S`]): its direction means nothing.
+    pub fn is_calm(&self) -> bool {
+        self.speed_m_s < CALM_M_S
+    }
+}
+
 /// The source of `scenario` whose release begins first (the first listed among equals).
 pub fn first_source(scenario: &Scenario) -> Option<&Source> {
     scenario
@@ -115,8 +126,20 @@ pub fn release_wind(
 const MAX_HOURLY_WINDS: usize = 744;
 
 impl ReleaseWind {
-    /// "from SW (225°), 5.0 m/s at 10 m, class D" — the wind as a weather report gives it.
+    /// Whether the wind at the release is calm ([`CALM_M_S`]): its direction means nothing.
+    pub fn is_calm(&self) -> bool {
+        self.speed_m_s < CALM_M_S
+    }
+
+    /// "from SW (225°), 5.0 m/s at 10 m, class D" — the wind as a weather report gives it;
+    /// "calm (0.2 m/s) at 10 m, class F" without a direction.
     pub fn describe(&self) -> String {
+        if self.is_calm() {
+            return format!(
+                "calm ({:.1} m/s) at {:.0} m, class {}",
+                self.speed_m_s, self.height_m, self.stability
+            );
+        }
         format!(
             "from {} ({:.0}°), {:.1} m/s at {:.0} m, class {}",
             crate::geo::compass_point(self.from_deg),
@@ -138,24 +161,35 @@ impl ReleaseWind {
     }
 
     /// The hourly wind that has turned farthest from the start wind, if it turned by more
-    /// than [`REPORTED_TURN_DEG`] (the first of equals).
+    /// than [`REPORTED_TURN_DEG`] (the first of equals); after a calm start, the first hour
+    /// with a wind. A calm hour has no direction and is no turn (found by review: a station's
+    /// calm hour read as a turn to "N (0°)" and hid the real turn after it).
     pub fn largest_turn(&self) -> Option<&WindAt> {
+        let mut blowing = self.hourly.iter().filter(|w| !w.is_calm());
+        if self.is_calm() {
+            return blowing.next();
+        }
         let turn = |w: &WindAt| {
             let d = (w.from_deg - self.from_deg).rem_euclid(360.0);
             d.min(360.0 - d)
         };
-        self.hourly
-            .iter()
+        blowing
             .filter(|w| turn(w) > REPORTED_TURN_DEG)
             .reduce(|a, b| if turn(b) > turn(a) { b } else { a })
     }
 
-    /// "turns to blow from E (90°), 6.0 m/s, by 15:00 ADT": the
-    /// [`ReleaseWind::largest_turn`] as a reader takes it; `None` for a steady wind.
+    /// "turns to blow from E (90°), 6.0 m/s, by 15:00 ADT" ("picks up from E …" after a
+    /// calm start): the [`ReleaseWind::largest_turn`] as a reader takes it; `None` for a
+    /// steady wind.
     pub fn turn_text(&self) -> Option<String> {
+        let verb = if self.is_calm() {
+            "picks up"
+        } else {
+            "turns to blow"
+        };
         self.largest_turn().map(|w| {
             format!(
-                "turns to blow from {} ({:.0}°), {:.1} m/s, by {}",
+                "{verb} from {} ({:.0}°), {:.1} m/s, by {}",
                 crate::geo::compass_point(w.from_deg),
                 w.from_deg,
                 w.speed_m_s,
@@ -233,5 +267,26 @@ mod tests {
             "turns to blow from E (90°), 7.0 m/s, by 12:00 ADT"
         );
         assert_eq!(backing.clock_local(), "09:00 ADT");
+    }
+
+    #[test]
+    fn a_calm_hour_has_no_direction_and_turns_nothing() {
+        // A station's calm hour (0 m/s, read as 0°) is no turn to the north, and does not
+        // hide the real turn after it.
+        let mut w = wind(225.0, &[0.0, 230.0, 120.0]);
+        w.hourly[0].speed_m_s = 0.0;
+        assert_eq!(w.largest_turn().unwrap().from_deg, 120.0);
+        let mut calm_only = wind(225.0, &[0.0, 230.0]);
+        calm_only.hourly[0].speed_m_s = 0.3;
+        assert_eq!(calm_only.turn_text(), None);
+        // A calm start has no direction either: the report says so, and names the first wind.
+        let mut start_calm = wind(0.0, &[0.0, 90.0]);
+        start_calm.speed_m_s = 0.2;
+        start_calm.hourly[0].speed_m_s = 0.1;
+        assert_eq!(start_calm.describe(), "calm (0.2 m/s) at 10 m, class D");
+        assert_eq!(
+            start_calm.turn_text().unwrap(),
+            "picks up from E (90°), 6.0 m/s, by 11:00 ADT"
+        );
     }
 }

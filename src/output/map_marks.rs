@@ -278,13 +278,18 @@ const TURN_GREY: RGBColor = RGBColor(140, 140, 140);
 pub fn draw_wind_box(chart: &mut Chart, wind: &ReleaseWind, corner: Corner) -> Result<Box, String> {
     let (w, h) = chart.plotting_area().dim_in_pixel();
     let area = chart.plotting_area().strip_coord_spec();
-    let mut lines = vec![
+    let first = if wind.is_calm() {
+        format!("Wind calm ({:.1} m/s)", wind.speed_m_s)
+    } else {
         format!(
             "Wind from {} ({:.0}°), {:.1} m/s",
             compass_point(wind.from_deg),
             wind.from_deg,
             wind.speed_m_s
-        ),
+        )
+    };
+    let mut lines = vec![
+        first,
         format!(
             "at {:.0} m, class {}, {}",
             wind.height_m,
@@ -342,7 +347,10 @@ pub fn draw_wind_box(chart: &mut Chart, wind: &ReleaseWind, corner: Corner) -> R
     if let Some(turn) = wind.largest_turn() {
         arrow(turn.from_deg, TURN_GREY, 2)?;
     }
-    arrow(wind.from_deg, BLACK, 3)?;
+    // A calm has no direction: no black arrow.
+    if !wind.is_calm() {
+        arrow(wind.from_deg, BLACK, 3)?;
+    }
     draw_lines(&area, &lines, (x + 64, y + 8), 17)?;
     Ok((x, y, x + 70 + text_w, y + box_h))
 }
