@@ -450,3 +450,42 @@ formats = ["json", "geojson", "kml", "cap"]
     }
     assert!(split > 0, "a zone spans the border: {zones:?}");
 }
+
+#[test]
+fn a_run_asked_for_alerts_it_has_none_to_write_says_why() {
+    // Found by review: a tracer run with formats = ["cap"] wrote nothing and said nothing.
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/saint_john_chlorine_railcar.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let with = |from: &str, to: &str| {
+        let t = text
+            .replace(from, to)
+            .replace("[output]\n", "[output]\nformats = [\"json\", \"cap\"]\n");
+        assert_ne!(t, text);
+        let s = plume::scenario::Scenario::parse(&t, &path).unwrap();
+        let sim = simulate(&s, &RunOptions::default()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let written = write_outputs(&s, &sim, dir.path()).unwrap();
+        let alerts = written
+            .iter()
+            .filter(|p| p.to_string_lossy().ends_with(".cap.xml"))
+            .count();
+        (sim.warnings, alerts)
+    };
+    let says = |w: &[String], what: &str| w.iter().any(|w| w.contains(what));
+    let (tracer, alerts) = with("substance = \"Chlorine\"", "substance = \"tracer\"");
+    assert_eq!(alerts, 0);
+    assert!(
+        says(
+            &tracer,
+            "no substance of the run (tracer) has protective-action criteria"
+        ),
+        "{tracer:?}"
+    );
+    let (faint, alerts) = with("rate_kg_s = 10.0", "rate_kg_s = 1e-9");
+    assert_eq!(alerts, 0);
+    assert!(says(&faint, "no zone's threshold is reached"), "{faint:?}");
+    let (alerted, alerts) = with("rate_kg_s = 10.0", "rate_kg_s = 10.0 ");
+    assert_eq!(alerts, 1);
+    assert!(!says(&alerted, "\"cap\""), "{alerted:?}");
+}

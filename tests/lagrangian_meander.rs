@@ -406,6 +406,83 @@ fn scenarios_take_names_meander_by_default_and_check_its_keys() {
             && err.contains("model.meander_time_scale_s = 5"),
         "{err}"
     );
+    let err = Scenario::parse(
+        &night_scenario("meander_averaging_s = 0.5"),
+        Path::new("night.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("model.meander_averaging_s = 0.5"), "{err}");
+}
+
+#[test]
+fn the_plume_is_averaged_over_the_interval_or_the_release_whichever_is_shorter() {
+    use plume::scenario::Scenario;
+    use plume::{simulate, RunOptions};
+    use std::path::Path;
+    let run = |interval_s: u32, release_s: u32, keys: &str| {
+        let text = night_scenario(keys)
+            .replace(
+                "output_interval_s = 900",
+                &format!("output_interval_s = {interval_s}"),
+            )
+            .replace(
+                "start_s = 0\nduration_s = 3600",
+                &format!("start_s = 0\nduration_s = {release_s}"),
+            );
+        let s = Scenario::parse(&text, Path::new("night.toml")).unwrap();
+        let sim = simulate(&s, &RunOptions::default()).unwrap();
+        (sim.fields.species[0].time_integrated.clone(), sim.warnings)
+    };
+    let grid = plume::field::GridSpec::from_scenario(
+        &Scenario::parse(&night_scenario(""), Path::new("night.toml")).unwrap(),
+    );
+    let tm = plume::geo::TransverseMercator::new(plume::geo::LatLon::new(45.2, -66.5));
+    let (source_x_m, _) = tm.forward(plume::geo::LatLon::new(45.2, -66.535));
+    // The crosswind σ (m) of the time integral over the columns 1.5–2.5 km downwind (a
+    // 25 m column alone sees a fifteenth of the particles that cross it).
+    let columns: Vec<usize> = (0..grid.nx)
+        .filter(|&i| (grid.x_m(i) - source_x_m - 2000.0).abs() <= 500.0)
+        .collect();
+    let sigma_y = |f: &ndarray::Array3<f64>| {
+        let (mut w, mut m2) = (0.0, 0.0);
+        for &i in &columns {
+            for j in 0..grid.ny {
+                let v = f[[0, j, i]];
+                w += v;
+                m2 += v * grid.y_m(j).powi(2);
+            }
+        }
+        (m2 / w).sqrt()
+    };
+    let same = |a: &ndarray::Array3<f64>, b: &ndarray::Array3<f64>| {
+        let (r, t) = (sigma_y(a) / sigma_y(b), a.sum() / b.sum());
+        eprintln!("σy at 1.5–2.5 km ratio {r:.4}, total ratio {t:.6}");
+        (r - 1.0).abs() < 0.02 && (t - 1.0).abs() < 5e-3
+    };
+    // A ten-minute release holds ten minutes of swings whether its plume is written as
+    // quarter-hour or hour-long means (with the interval as the averaging time the hourly
+    // run's plume came out wider).
+    let (quarter, _) = run(900, 600, "");
+    let (hourly, _) = run(3600, 600, "");
+    assert!(same(&quarter, &hourly));
+    // Averaged over the hour-long release by the scenario's key, the exposure is the same for
+    // three-minute and quarter-hour output, and wider than with quarter-hour means.
+    let (three, _) = run(180, 3600, "meander_averaging_s = 3600");
+    let (quarter_of_hour, _) = run(900, 3600, "meander_averaging_s = 3600");
+    assert!(same(&three, &quarter_of_hour));
+    let (quarter_means, warnings) = run(900, 3600, "");
+    let widening = sigma_y(&quarter_of_hour) / sigma_y(&quarter_means);
+    eprintln!("σy at 1.5–2.5 km, hour-long / quarter-hour averaging: {widening:.3}");
+    assert!(widening > 1.5, "{widening}");
+    // Without the key, the night run says its exposure holds only each interval's swings.
+    let says = |w: &[String]| {
+        w.iter()
+            .any(|w| w.contains("give model.meander_averaging_s = 3600"))
+    };
+    assert!(says(&warnings), "{warnings:?}");
+    let (_, given) = run(900, 3600, "meander_averaging_s = 900");
+    assert!(!says(&given), "{given:?}");
 }
 
 #[test]
@@ -488,7 +565,7 @@ fn a_sigma_theta_over_the_whole_output_interval_leaves_no_meander_to_add() {
         hourly_warnings
             .iter()
             .any(|w| w
-                .contains("σθ is taken over 3600 s, longer than the particle model's 900 s means")),
+                .contains("σθ is taken over 3600 s, longer than the 900 s the particle model's")),
         "{hourly_warnings:?}"
     );
     // A record under a minute or over a day, or one without a σθ, is refused by name.

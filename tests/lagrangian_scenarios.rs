@@ -211,8 +211,26 @@ fn a_particle_run_in_stable_air_without_a_meander_says_its_plume_is_too_narrow()
         !meandering.iter().any(|w| w.contains("stable air")),
         "{meandering:?}"
     );
+    // Its one-minute means hold a minute's swings of the half-hour release's, and its city
+    // is no city to the particles: both are said.
+    let says = |w: &[String], what: &str| w.iter().any(|w| w.contains(what));
+    assert!(
+        says(&meandering, "give model.meander_averaging_s = 1800"),
+        "{meandering:?}"
+    );
+    assert!(
+        says(
+            &meandering,
+            "meteorology.terrain = \"urban\" sets the Gaussian models'"
+        ),
+        "{meandering:?}"
+    );
     let day = run("lepreau_sunny_afternoon.toml", "meander_sigma_m_s = 0");
     assert!(!day.iter().any(|w| w.contains("stable air")), "{day:?}");
+    assert!(
+        !says(&day, "meander_averaging_s") && !says(&day, "terrain"),
+        "{day:?}"
+    );
 }
 
 /// A release 5 km west of Calais under a west wind, with `particles` particles.

@@ -186,3 +186,38 @@ fn a_wind_lighter_than_a_millimetre_a_second_is_refused() {
     let calm = VALID.replace("wind_speed_m_s = 5.0", "wind_speed_m_s = 0.001");
     assert!(Scenario::parse(&calm, Path::new("calm.toml")).is_ok());
 }
+
+#[test]
+fn one_mistake_does_not_hide_another() {
+    // Found by review: a negative rate hid a misspelt substance, and a zero extent hid a
+    // centre with its lat and lon swapped, each until the first was fixed.
+    let text = VALID.replace(
+        "release = [{ nuclide = \"I-131\", rate_bq_s = 1e12 }]",
+        "release = [{ substance = \"Chlorin\", rate_kg_s = -10 }]",
+    );
+    let ps = problems(&text);
+    assert!(
+        ps.iter().any(|p| p.contains("rate_kg_s = -10"))
+            && ps.iter().any(|p| p.contains("\"Chlorin\"")),
+        "{ps:#?}"
+    );
+    let text = VALID
+        .replace("extent_m = [20000, 10000]", "extent_m = [0, 10000]")
+        .replace(
+            "centre = { lat = 45.07, lon = -66.75 }",
+            "centre = { lat = -66.75, lon = 45.07 }",
+        )
+        .replace(
+            "location = { lat = 45.07, lon = -66.70 }",
+            "location = { lat = -66.70, lon = 45.07 }",
+        );
+    let err = Scenario::parse(&text, Path::new("swapped.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("domain.extent_m[0] = 0")
+            && err.contains("swapped.toml: warning:")
+            && err.contains("lat and lon swapped"),
+        "{err}"
+    );
+}

@@ -19,7 +19,7 @@ mod write;
 
 use models::{open_gpu, run_gaussian_plume, run_gaussian_puffs, run_particles, Setting};
 
-use warnings::{coarse_grid_warning, particle_sample_warning};
+use warnings::{cap_warning, coarse_grid_warning, particle_sample_warning};
 pub use write::{
     all_output_names, output_names, stage_outputs, summarise, write_outputs, StagedOutputs,
 };
@@ -194,6 +194,7 @@ pub fn simulate_with_progress(
             quanta,
         ));
     }
+    warnings.extend(cap_warning(scenario, &consequence));
     let last = consequence.last_intervals();
     let zones = consequence.outdoor_zones();
     warnings.extend(crate::impact::coverage::warnings(

@@ -2,8 +2,8 @@
 //! particles, each from one [`Setting`] to one [`ModelRun`], and the GPU they may use.
 
 use super::warnings::{
-    any_dense_at_grade, dense_gas_warnings, particle_sample_quanta, sigma_theta_record_warning,
-    stable_particle_warning,
+    any_dense_at_grade, dense_gas_warnings, meander_interval_warning, particle_sample_quanta,
+    sigma_theta_record_warning, stable_particle_warning, urban_particle_warning,
 };
 use super::{ProgressFraction, RunError, RunOptions};
 use crate::backend::{self, BackendChoice};
@@ -260,6 +260,7 @@ pub(super) fn run_particles(
         backend: _,
         meander_sigma_m_s,
         meander_time_scale_s,
+        meander_averaging_s,
     } = &scenario.model
     else {
         unreachable!("run_particles is called for the Lagrangian model")
@@ -275,6 +276,10 @@ pub(super) fn run_particles(
         |_, _, _| false,
         0.0,
     ));
+    let release_s = lagrangian::meander::release_stretch_s(
+        scenario.sources.iter().map(|s| (s.start_s, s.end_s())),
+        scenario.duration_s,
+    );
     let mut cfg = lagrangian::LagrangianConfig {
         seed: setting.options.seed.unwrap_or(*seed),
         ..Default::default()
@@ -286,9 +291,12 @@ pub(super) fn run_particles(
     cfg.meander = lagrangian::meander::MeanderConfig {
         sigma_m_s: *meander_sigma_m_s,
         time_scale_s: *meander_time_scale_s,
-        // The output's means hold the meander within an interval; a measured σθ holds it up
-        // to its own record (`sigma_theta_averaging_s`, 10 minutes unless given).
-        averaging_s: scenario.domain.output_interval_s,
+        // The output's means hold the swings within an interval, or within the release
+        // where that is shorter (unless the scenario gives its own averaging time); a measured
+        // σθ holds them up to its own record (`sigma_theta_averaging_s`, 10 minutes unless
+        // given).
+        averaging_s: meander_averaging_s
+            .unwrap_or(release_s.min(scenario.domain.output_interval_s)),
         resolved_s: if met.measures_sigma_theta() {
             scenario
                 .meteorology
@@ -299,6 +307,13 @@ pub(super) fn run_particles(
         },
     };
     warnings.extend(stable_particle_warning(release_wind.as_ref(), &cfg.meander));
+    warnings.extend(urban_particle_warning(scenario));
+    warnings.extend(meander_interval_warning(
+        release_wind.as_ref(),
+        &cfg.meander,
+        release_s,
+        meander_averaging_s.is_some(),
+    ));
     warnings.extend(sigma_theta_record_warning(
         scenario.meteorology.sigma_theta_averaging_s(),
         met.measures_sigma_theta(),

@@ -21,26 +21,57 @@ pub(super) fn stable_particle_warning(
     release_wind: Option<&ReleaseWind>,
     meander: &MeanderConfig,
 ) -> Option<String> {
-    if meander.is_on() || meander.resolved_s > 0.0 {
+    if meander.sigma_m_s > 0.0 || meander.resolved_s > 0.0 {
         return None;
     }
     let w = release_wind.filter(|w| matches!(w.stability, 'E' | 'F'))?;
     Some(format!(
         "stable air at the release (class {}) and no meander of the wind added to the \
-         particle model's {} s means (model.meander_sigma_m_s = 0) nor a measured σθ: \
+         particle model (model.meander_sigma_m_s = 0) nor a measured σθ: \
          its crosswind spread is Hanna's (1982) turbulence alone, so \
          at night its plume is narrower and its centreline higher than observed far out \
          (in a reviewed class F case at 2 m/s, σy 33 m at 5 km against 75–160 m by \
          Briggs, Irwin and AERMOD; README, Lagrangian particles): compare the Gaussian \
          plume's zones before narrowing an evacuation",
-        w.stability, meander.averaging_s
+        w.stability
     ))
+}
+
+/// A warning when the particle model's plume, in stable air at the release (classes E and F,
+/// where the meander sets its width), is averaged over output intervals shorter than the
+/// release it comes from (`release_s`), the averaging time not `given` by the scenario: the
+/// exposures, doses, zones and deposits summed from those means hold each interval's swings
+/// of the wind, not the release's ([`crate::model::lagrangian::meander`]), and are higher on
+/// the centreline the shorter the interval.
+pub(super) fn meander_interval_warning(
+    release_wind: Option<&ReleaseWind>,
+    meander: &MeanderConfig,
+    release_s: f64,
+    given: bool,
+) -> Option<String> {
+    let class = release_wind
+        .filter(|w| matches!(w.stability, 'E' | 'F'))?
+        .stability;
+    let averaging_s = meander.averaging_s;
+    let widened = meander.sigma_m_s > 0.0 && meander.time_scale_s > 0.0;
+    // No warning where a measured σθ already holds the release's swings.
+    (!given && widened && averaging_s < release_s && meander.resolved_s < release_s).then(|| {
+        format!(
+            "the particle model averages its plume over each {averaging_s} s output interval, \
+             shorter than the {release_s} s release, in class {class} at the release (where \
+             the wind's slow swings set the width): the exposures, doses and zones \
+             summed from those means hold each interval's swings of the wind, not the whole \
+             release's, so they come out narrower and higher on the centreline the shorter the \
+             interval; give model.meander_averaging_s = {release_s} to average \
+             the plume over the release (wider, lower maps of each interval)"
+        )
+    })
 }
 
 /// A warning when a σθ's record, as `given` by the scenario, does not fit the particle
 /// model's `meander`: given where the weather `measures` no σθ (a station file without the
-/// column: the key is ignored), or longer than the output means (the σθ then holds swings the
-/// means do not, and the plume comes out as wide as a mean over the σθ's record).
+/// column: the key is ignored), or longer than the plume's averaging time (the σθ then holds
+/// swings the means do not, and the plume comes out as wide as a mean over the σθ's record).
 pub(super) fn sigma_theta_record_warning(
     given: Option<f64>,
     measures: bool,
@@ -56,10 +87,11 @@ pub(super) fn sigma_theta_record_warning(
     }
     (meander.resolved_s > meander.averaging_s).then(|| {
         format!(
-            "the measured σθ is taken over {} s, longer than the particle model's {} s means: \
-             it holds the wind's swings between the two, which those means do not, so the \
-             plume comes out about as wide as a {} s mean (give output_interval_s ≥ {} s, or \
-             a σθ over a shorter record)",
+            "the measured σθ is taken over {} s, longer than the {} s the particle model's \
+             plume is averaged over (the output interval, or the release where shorter, \
+             unless model.meander_averaging_s says): it holds the wind's swings between the \
+             two, which those means do not, so the plume comes out about as wide as a {} s mean (give \
+             model.meander_averaging_s ≥ {} s, or a σθ over a shorter record)",
             meander.resolved_s, meander.averaging_s, meander.resolved_s, meander.resolved_s
         )
     })
@@ -286,6 +318,62 @@ pub(super) fn coarse_grid_warning(
          resolution_m of about 1.5 σy keeps an axis cell within 10 % of the centreline",
         short.join("; ")
     ))
+}
+
+/// A warning when the scenario asks for CAP alerts (`output.formats` has "cap") and the run
+/// has none to write: none of its substances has protective-action criteria (a tracer), or no
+/// zone's threshold is reached on the grid. Found by review: such a run wrote no alert and
+/// said nothing, so a missing file looked like a failed write.
+pub(super) fn cap_warning(
+    scenario: &Scenario,
+    consequence: &crate::consequence::Consequence,
+) -> Option<String> {
+    use crate::consequence::AssessedAs;
+    if !scenario
+        .output
+        .formats
+        .contains(&crate::scenario::OutputFormat::Cap)
+    {
+        return None;
+    }
+    if consequence
+        .assessed_as
+        .iter()
+        .all(|a| *a == AssessedAs::Unassessed)
+    {
+        let names: Vec<&str> = scenario.species.iter().map(|s| s.name.as_str()).collect();
+        return Some(format!(
+            "output.formats asks for \"cap\", but no substance of the run ({}) has \
+             protective-action criteria (an AEGL of the chemical library, or a nuclide's dose \
+             criteria): no zone is drawn and no CAP alert is written",
+            names.join(", ")
+        ));
+    }
+    let reached = consequence
+        .outdoor_zones()
+        .any(|z| z.exceeded.iter().any(|&e| e));
+    (!reached).then(|| {
+        "output.formats asks for \"cap\", but no zone's threshold is reached anywhere on the \
+         grid: there is nothing to alert, and no CAP alert is written"
+            .to_string()
+    })
+}
+
+/// A warning when a particle run is given `terrain = "urban"`: the key picks the Gaussian
+/// models' urban Briggs curves (McElroy & Pooler's St. Louis fits), while the particles'
+/// turbulence follows the stability class, the roughness length and the mixing height alone,
+/// with no city's heat island or building wakes (found by review: the rail car's particle run
+/// was the rural one to the bit, 8–21× the urban Gaussian plume at 3–12 km).
+pub(super) fn urban_particle_warning(scenario: &Scenario) -> Option<String> {
+    (scenario.meteorology.terrain() == crate::scenario::Terrain::Urban).then(|| {
+        "meteorology.terrain = \"urban\" sets the Gaussian models' urban Briggs curves; the \
+         particle model's turbulence follows the stability class, roughness_length_m and the \
+         mixing height alone and holds no city's heat island or building wakes, so over a \
+         city, most at night, its plume is narrower and its centreline higher than the urban \
+         curves' (in a reviewed class F ground release, 8–21× the urban Gaussian plume at \
+         3–12 km): compare the Gaussian plume's zones before narrowing an evacuation"
+            .to_string()
+    })
 }
 
 #[cfg(test)]

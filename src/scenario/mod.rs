@@ -56,11 +56,21 @@ pub enum ScenarioError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{} has {} problem(s):\n{}", file.display(), problems.len(), list(file, problems))]
+    #[error("{} has {} problem(s):\n{}{}", file.display(), problems.len(), list(file, problems), notes(file, warnings))]
     Invalid {
         file: PathBuf,
         problems: Vec<Problem>,
+        /// The warnings the checks gave beside the problems: a hint such as a swapped lat and
+        /// lon may explain a problem (found by review: a zero extent hid the swapped centre).
+        warnings: Vec<String>,
     },
+}
+
+fn notes(file: &Path, warnings: &[String]) -> String {
+    warnings
+        .iter()
+        .map(|w| format!("\n  {}: warning: {w}", file.display()))
+        .collect()
 }
 
 fn list(file: &Path, problems: &[Problem]) -> String {
@@ -215,6 +225,9 @@ pub enum ModelSpec {
         /// (`model::lagrangian::meander`).
         meander_sigma_m_s: f64,
         meander_time_scale_s: f64,
+        /// The averaging time T_a (s) of the exposure the meander widens; `None`: the longest
+        /// stretch of continuous release (`meander::exposure_averaging_s`).
+        meander_averaging_s: Option<f64>,
     },
     GaussianPuff(PuffSpec),
 }
@@ -320,9 +333,10 @@ impl Scenario {
 
     /// Validates scenario text; `path` names it in errors and sets the default output directory.
     pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
-        validate::parse(text, path).map_err(|problems| ScenarioError::Invalid {
+        validate::parse(text, path).map_err(|(problems, warnings)| ScenarioError::Invalid {
             file: path.to_path_buf(),
             problems,
+            warnings,
         })
     }
 

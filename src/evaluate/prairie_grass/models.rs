@@ -211,9 +211,11 @@ pub fn scenario_text(run: &PgRun, model: SuiteModel, layout: Layout) -> String {
             );
         }
         SuiteModel::Lagrangian { particles } => {
+            // The samplers' means are over the sampling period, whatever the length of the
+            // release that builds the steady plume: the meander they hold is that period's.
             let _ = writeln!(
                 t,
-                "\n[model]\nkind = \"lagrangian\"\nparticles = {particles}\nseed = {LAGRANGIAN_SEED}\nmax_time_step_s = {LAGRANGIAN_MAX_TIME_STEP_S}\nsampling_step_s = {LAGRANGIAN_SAMPLING_STEP_S}\nbackend = \"cpu\""
+                "\n[model]\nkind = \"lagrangian\"\nparticles = {particles}\nseed = {LAGRANGIAN_SEED}\nmax_time_step_s = {LAGRANGIAN_MAX_TIME_STEP_S}\nsampling_step_s = {LAGRANGIAN_SAMPLING_STEP_S}\nmeander_averaging_s = {avg}\nbackend = \"cpu\""
             );
         }
     }

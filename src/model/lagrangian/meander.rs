@@ -16,10 +16,17 @@
 //! Var(X̄) = (2/T²)·∫₀ᵀ (T − d)·½[D(d + t) + D(|d − t|) − 2D(d)] dd.
 //!
 //! The spread the particles miss is the band between the longest meander the turbulence
-//! already holds and the output's averaging time T_a: s² = s_f²(t; T_a) − s_f²(t; T_s), with
-//! T_s the averaging time of a measured σθ (the σθ holds everything faster; the scenario's
-//! `sigma_theta_averaging_s`) and 0 without one. It is 0 when T_s ≥ T_a: Prairie Grass's
-//! 10-minute σθ against its 10-minute samples.
+//! already holds and the averaging time T_a of the exposure: s² = s_f²(t; T_a) − s_f²(t; T_s),
+//! with T_s the averaging time of a measured σθ (the σθ holds everything faster; the
+//! scenario's `sigma_theta_averaging_s`) and 0 without one. It is 0 when T_s ≥ T_a: Prairie
+//! Grass's 10-minute σθ against its 10-minute samples. T_a is the output interval, or the
+//! release's length where that is shorter ([`release_stretch_s`]), unless the scenario gives
+//! its own (`[model] meander_averaging_s`). One tally has one T_a: the exposures, running
+//! means and deposits summed from the interval means hold each interval's swings, not the
+//! whole release's, and are higher on a night plume's centreline the shorter the interval (the
+//! rail car's AEGL-3 zone reached 21 km with one-minute output, 13 km with quarter-hour
+//! output): the run warns of it, and `meander_averaging_s` = the release's length averages
+//! the plume over the release.
 //!
 //! The meander is a rigid displacement of the whole plume, so no particle's path changes: each
 //! particle is *tallied* at its position offset by (ξx, ξy)·s(age), ξ two standard normals of
@@ -52,6 +59,36 @@ pub const DEFAULT_MEANDER_TIME_SCALE_S: f64 = 7200.0;
 /// use (a σθ over a longer record already holds part of the band the meander then adds).
 pub const SIGMA_THETA_AVERAGING_S: f64 = 600.0;
 
+/// The longest stretch of continuous release (s): sources whose `[start, end]` spans overlap
+/// or touch merge into one, cut to the run's `[0, run_s]`.
+///
+/// A point downwind is exposed for as long as the release lasts: only the swings of the wind
+/// within that time sweep the plume across it, the slower ones move the whole plume (the
+/// module's s_f²(t; T), T the release's length). A mean over an interval longer than the
+/// release therefore holds the release's swings, not the interval's; an instantaneous
+/// release none (the meander moves a puff whole: relative, not absolute, dispersion).
+pub fn release_stretch_s(spans_s: impl IntoIterator<Item = (f64, f64)>, run_s: f64) -> f64 {
+    let mut spans: Vec<(f64, f64)> = spans_s
+        .into_iter()
+        .map(|(a, b)| (a.max(0.0), b.min(run_s)))
+        .filter(|(a, b)| b > a)
+        .collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut longest = 0.0f64;
+    let mut current: Option<(f64, f64)> = None;
+    for (a, b) in spans {
+        current = match current {
+            Some((s, e)) if a <= e => Some((s, e.max(b))),
+            Some((s, e)) => {
+                longest = longest.max(e - s);
+                Some((a, b))
+            }
+            None => Some((a, b)),
+        };
+    }
+    current.map_or(longest, |(s, e)| longest.max(e - s))
+}
+
 /// The meander of a run.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MeanderConfig {
@@ -59,7 +96,8 @@ pub struct MeanderConfig {
     pub sigma_m_s: f64,
     /// τ (s).
     pub time_scale_s: f64,
-    /// The output's averaging time T_a (s): the output interval.
+    /// The averaging time T_a (s) the tallied concentrations stand for: by default the output
+    /// interval or the release's length ([`release_stretch_s`]), the shorter.
     pub averaging_s: f64,
     /// T_s (s): the averaging time of a measured σθ that the turbulence holds, 0 without one.
     pub resolved_s: f64,
@@ -289,6 +327,22 @@ mod tests {
         }
         // Beyond the table the last node holds.
         assert_eq!(table.spread_at_m(1e7), table.spread_m[MEANDER_NODES - 1]);
+    }
+
+    #[test]
+    fn the_exposure_lasts_the_longest_stretch_of_continuous_release() {
+        // One source: its duration, cut to the run.
+        assert_eq!(release_stretch_s([(0.0, 1800.0)], 7200.0), 1800.0);
+        assert_eq!(release_stretch_s([(600.0, 9000.0)], 7200.0), 6600.0);
+        // Phases back to back or overlapping are one release; a gap splits them.
+        let phases = [(0.0, 600.0), (600.0, 1500.0), (1200.0, 2400.0)];
+        assert_eq!(release_stretch_s(phases, 7200.0), 2400.0);
+        let apart = [(3600.0, 4200.0), (0.0, 900.0), (900.0, 1200.0)];
+        assert_eq!(release_stretch_s(apart, 7200.0), 1200.0);
+        // An instantaneous release, or one after the run, holds no swing.
+        assert_eq!(release_stretch_s([(100.0, 100.0)], 7200.0), 0.0);
+        assert_eq!(release_stretch_s([(8000.0, 9000.0)], 7200.0), 0.0);
+        assert!(!name(0.0, 0.0).is_on());
     }
 
     #[test]

@@ -45,7 +45,7 @@ const MET_KINDS: [&str; 3] = ["uniform", "station", "gridded"];
 /// The `kind`s of `[model]`, in the order of [`ModelSection`]'s variants.
 const MODEL_KINDS: [&str; 3] = ["gaussian_plume", "lagrangian", "gaussian_puff"];
 
-pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
+pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, (Vec<Problem>, Vec<String>)> {
     let mut p = Problems::default();
     let table: toml::Table = match text.parse() {
         Ok(t) => t,
@@ -65,7 +65,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                 None => ("(syntax)".to_string(), "(unknown position)".to_string()),
             };
             p.push(path, value, format!("valid TOML ({})", e.message().trim()));
-            return Err(p.list);
+            return Err((p.list, p.warnings));
         }
     };
     for key in table.keys() {
@@ -444,7 +444,7 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     });
 
     if p.count() > 0 {
-        return Err(p.list);
+        return Err((p.list, p.warnings));
     }
     Ok(Scenario {
         path: file.to_path_buf(),

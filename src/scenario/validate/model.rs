@@ -61,6 +61,14 @@ pub(super) fn lagrangian_model(
         DEFAULT_MEANDER_TIME_SCALE_S,
         Bounds::new(600.0, true, 172_800.0, true, "s"),
     );
+    // From a second (a fast sampler's mean) to ten days.
+    let meander_averaging_s = l.meander_averaging_s.inspect(|&t| {
+        p.range(
+            "model.meander_averaging_s",
+            t,
+            Bounds::new(1.0, true, 864_000.0, true, "s"),
+        );
+    });
     let backend = l.backend.unwrap_or_default();
     // A particle carries at most four deposition classes (distinct v_d, a, b) per source.
     for (i, src) in sources.iter().enumerate() {
@@ -88,6 +96,7 @@ pub(super) fn lagrangian_model(
         backend,
         meander_sigma_m_s,
         meander_time_scale_s,
+        meander_averaging_s,
     }
 }
 

@@ -222,6 +222,8 @@ fn release(
     p: &mut Problems,
 ) -> Option<Release> {
     let at = |k: &str| format!("{path}.{k}");
+    // A bad rate is reported and the release's name still checked (found by review: a
+    // negative rate hid a misspelt substance until the rate was fixed).
     let (name, unit, rate) = match (&item.substance, &item.nuclide) {
         (Some(s), None) => {
             if item.rate_bq_s.is_some() {
@@ -239,7 +241,7 @@ fn release(
                     &at("rate_kg_s"),
                     item.rate_kg_s,
                     Bounds::new(0.0, true, 1e9, true, "kg/s"),
-                )?,
+                ),
             )
         }
         (None, Some(n)) => {
@@ -258,7 +260,7 @@ fn release(
                     &at("rate_bq_s"),
                     item.rate_bq_s,
                     Bounds::new(0.0, true, MAX_RATE_BQ_S, true, "Bq/s"),
-                )?,
+                ),
             )
         }
         _ => {
@@ -440,7 +442,7 @@ fn release(
     };
     Some(Release {
         species: idx,
-        rate_per_s: rate,
+        rate_per_s: rate?,
         deposition,
     })
 }
