@@ -165,3 +165,32 @@ fn a_full_standard_output_exits_1_with_the_reason() {
         stderr(&out)
     );
 }
+
+#[test]
+fn check_names_every_bad_row_of_a_station_file_not_only_the_first() {
+    // Found by review: each run of `plume check` named one bad row.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("rows.csv");
+    std::fs::write(
+        &csv,
+        "time,station,lat,lon,wind_speed_m_s,wind_from_deg,stability\n\
+         2026-07-14T12:00:00Z,PLNGS,45.068,-66.455,-4.0,225,D\n\
+         2026-07-14T13:00:00Z,PLNGS,45.068,-66.455,5.0,200,Z\n\
+         2026-07-14T14:00:00Z,PLNGS,45.068,-66.455,5.0,200,D\n",
+    )
+    .unwrap();
+    let toml = scenario(
+        dir.path(),
+        "rows.toml",
+        "kind = \"station\"\nfile = \"rows.csv\"",
+    );
+    let out = plume().arg("check").arg(&toml).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let msg = stderr(&out);
+    for fragment in [
+        format!("{}:2: column wind_speed_m_s = \"-4.0\"", csv.display()),
+        format!("{}:3: column stability = \"Z\"", csv.display()),
+    ] {
+        assert!(msg.contains(&fragment), "missing {fragment:?} in:\n{msg}");
+    }
+}

@@ -22,6 +22,11 @@ pub enum MetError {
         value: String,
         expected: String,
     },
+    /// Several values of a station file are unreadable or out of range: each row's first
+    /// problem, up to [`MAX_ROW_PROBLEMS`] rows (found by review: `plume check` named one
+    /// bad row at a time).
+    #[error("{}", rows.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
+    Rows { rows: Vec<MetError> },
     /// A required column, variable or attribute is absent.
     #[error("{}: variable {variable} is missing: expected {expected}", file.display())]
     Missing {
@@ -57,6 +62,9 @@ impl MetError {
         !matches!(self, MetError::Io { .. })
     }
 }
+
+/// The most bad rows of a station file reported together ([`MetError::Rows`]).
+pub const MAX_ROW_PROBLEMS: usize = 20;
 
 /// Something in a meteorology file that the reader worked around, reported once to the caller
 /// (the library never prints).

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Series, Station, StationMet, StationOptions, MAX_STATION_DISTANCE_M};
 use crate::geo::{LatLon, TransverseMercator};
-use crate::met::error::{MetError, MetWarning};
+use crate::met::error::{MetError, MetWarning, MAX_ROW_PROBLEMS};
 use crate::met::file_kind::{sniff, FileKind};
 use crate::met::period::{self, MAX_HOLD_OUTSIDE_S};
 use crate::met::StabilityClass;
@@ -167,36 +167,11 @@ impl StationMet {
         }
         let z0 = options.roughness_length_m;
         let mut drafts: Vec<Draft> = vec![];
-        for record in reader.records() {
-            let record = record.map_err(|e| {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                let text_line = text.lines().nth((line as usize).saturating_sub(1));
-                let hint = match text_line {
-                    Some(l) if l.matches('"').count() % 2 == 1 => {
-                        ": a quote (\") opened on this line is not closed"
-                    }
-                    _ => "",
-                };
-                bad(
-                    line,
-                    "(row)",
-                    text_line.unwrap_or(""),
-                    &format!("a well-formed CSV row{hint} ({e})"),
-                )
-            })?;
-            let line = record.position().map(|p| p.line()).unwrap_or(0);
-            // A quote left open swallows the rows after it into one field (found by the fuzz
-            // review: the "station" named several whole rows, reported as a time-range error).
-            if let Some((i, f)) = record.iter().enumerate().find(|(_, f)| f.contains('\n')) {
-                let column = headers.get(i).unwrap_or("(row)").to_string();
-                let first = f.lines().next().unwrap_or("");
-                return Err(bad(
-                    line,
-                    &column,
-                    first,
-                    "a field on one line: a quote (\") opened here is not closed before the next row",
-                ));
-            }
+        // Each row's values are checked on their own: a bad row is noted and the next read,
+        // so that one check names every bad row (up to MAX_ROW_PROBLEMS); a row that breaks
+        // the CSV itself (an unclosed quote) ends the reading, as the rows after it are
+        // garbled.
+        let mut read_row = |record: &csv::StringRecord, line: u64| -> Result<(), MetError> {
             let cell = |name: &str| col(name).and_then(|i| record.get(i)).unwrap_or("");
             let num = |name: &str, lo: f64, hi: f64, unit: &str| -> Result<Cell, MetError> {
                 let Some(i) = col(name) else {
@@ -409,6 +384,57 @@ impl StationMet {
                 }
             }
             put(&mut d.sigma_theta, st, "sigma_theta_deg", &mut d.gaps);
+            Ok(())
+        };
+        let mut bad_rows: Vec<MetError> = vec![];
+        for record in reader.records() {
+            let record = match record.map_err(|e| {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let text_line = text.lines().nth((line as usize).saturating_sub(1));
+                let hint = match text_line {
+                    Some(l) if l.matches('"').count() % 2 == 1 => {
+                        ": a quote (\") opened on this line is not closed"
+                    }
+                    _ => "",
+                };
+                bad(
+                    line,
+                    "(row)",
+                    text_line.unwrap_or(""),
+                    &format!("a well-formed CSV row{hint} ({e})"),
+                )
+            }) {
+                Ok(record) => record,
+                Err(e) => {
+                    bad_rows.push(e);
+                    break;
+                }
+            };
+            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            // A quote left open swallows the rows after it into one field (found by the fuzz
+            // review: the "station" named several whole rows, reported as a time-range error).
+            if let Some((i, f)) = record.iter().enumerate().find(|(_, f)| f.contains('\n')) {
+                let column = headers.get(i).unwrap_or("(row)").to_string();
+                let first = f.lines().next().unwrap_or("");
+                bad_rows.push(bad(
+                    line,
+                    &column,
+                    first,
+                    "a field on one line: a quote (\") opened here is not closed before the next row",
+                ));
+                break;
+            }
+            if let Err(e) = read_row(&record, line) {
+                bad_rows.push(e);
+                if bad_rows.len() == MAX_ROW_PROBLEMS {
+                    break;
+                }
+            }
+        }
+        match bad_rows.len() {
+            0 => {}
+            1 => return Err(bad_rows.remove(0)),
+            _ => return Err(MetError::Rows { rows: bad_rows }),
         }
         if drafts.is_empty() {
             return Err(MetError::Invalid {
