@@ -85,7 +85,9 @@ pub(super) fn sigma_theta_record_warning(
             )
         });
     }
-    (meander.resolved_s > meander.averaging_s).then(|| {
+    // An instantaneous release (T_a = 0) is moved whole by the swings: no record fits it
+    // better, and no key widens it.
+    (meander.averaging_s > 0.0 && meander.resolved_s > meander.averaging_s).then(|| {
         format!(
             "the measured σθ is taken over {} s, longer than the {} s the particle model's \
              plume is averaged over (the output interval, or the release where shorter, \
@@ -387,6 +389,16 @@ mod tests {
             averaging_s,
             resolved_s,
         }
+    }
+
+    #[test]
+    fn an_instantaneous_release_under_a_measured_sigma_theta_is_not_warned_of() {
+        // T_a = 0: the meander moves the puff whole, and no averaging time would widen it.
+        assert_eq!(
+            sigma_theta_record_warning(None, true, &meander(600.0, 0.0)),
+            None
+        );
+        assert!(sigma_theta_record_warning(None, true, &meander(600.0, 300.0)).is_some());
     }
 
     #[test]
