@@ -98,6 +98,7 @@ fn particle_steps(c: &mut Criterion) {
         for kind in [
             "neutral",
             "neutral_meander",
+            "neutral_meander_exposure",
             "convective_gaussian",
             "convective_skewed",
         ] {
@@ -111,13 +112,19 @@ fn particle_steps(c: &mut Criterion) {
                     .num_threads(threads)
                     .build()
                     .expect("pool");
-                // The meander's cost: one more Philox block and table read per gridded particle.
-                let meander = if kind == "neutral_meander" {
+                // The meander's cost: one more Philox block and table read per gridded particle;
+                // with an exposure tally (averaged over an hour), a second image and grid.
+                let meander = if kind.starts_with("neutral_meander") {
                     MeanderConfig {
                         sigma_m_s: 0.5,
                         time_scale_s: 7200.0,
                         averaging_s: 600.0,
                         resolved_s: 0.0,
+                        exposure_averaging_s: if kind.ends_with("exposure") {
+                            3600.0
+                        } else {
+                            600.0
+                        },
                     }
                 } else {
                     MeanderConfig::OFF

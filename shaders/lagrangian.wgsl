@@ -75,6 +75,14 @@ struct StepParams {
     meander_inv_dln: f32,
     meander_pad: vec2<u32>,
     meander_spread_m: array<vec4<f32>, 17>,
+    // The exposure tally, where the run keeps one (long_on = 1): each airborne particle is
+    // gridded a second time, into the words at exposure_long_offset, at its image spread by
+    // the second table, and deposits are booked there (twin: Ctx::exposure_meander).
+    long_on: u32,
+    long_inv_dln: f32,
+    exposure_long_offset: u32,
+    long_pad: u32,
+    long_spread_m: array<vec4<f32>, 17>,
 }
 
 // Per source: loss rates of its classes, its entries [entries.x, entries.x + entries.y) and
@@ -200,7 +208,7 @@ fn decay_factor(e: EntryRec, age_s: f32) -> f32 {
 // A meander image off the grid books the budget alone (twin: Ctx::book_loss).
 fn book_loss(src: SourceRec, age1_s: f32, class_index: u32, x_m: f32, y_m: f32, before: f32, after: f32, wet: bool) {
     let cell = cell_index(x_m, y_m);
-    let gridded = params.meander_on == 0u || on_grid(x_m, y_m);
+    let gridded = !deposit_images() || on_grid(x_m, y_m);
     let n_cells = params.nx * params.ny;
     for (var i = 0u; i < src.entries.y; i++) {
         let e = entries[src.entries.x + i];
@@ -224,6 +232,19 @@ fn book_loss(src: SourceRec, age1_s: f32, class_index: u32, x_m: f32, y_m: f32, 
     }
 }
 
+// Grids particle p (of source `src`, age `age1_s` at t1) into layer k, cell `cell` of the
+// exposure words at `offset`. Snapshot sampling: every particle airborne at t1 stands for the
+// part it samples (twin of the CPU's Ctx::process_chunk and finish).
+fn tally_airborne(p: Particle, src: SourceRec, age1_s: f32, k: u32, cell: u32, offset: u32) {
+    let n_cells = params.nx * params.ny;
+    for (var i = 0u; i < src.entries.y; i++) {
+        let e = entries[src.entries.x + i];
+        let w = p.mass[e.class_index] * e.exposure_units * decay_factor(e, age1_s) * params.sample_weight_s;
+        let word = 2u * ((e.species * params.nz + k) * n_cells + cell);
+        acc_add(offset + word, fixed_from_units(w));
+    }
+}
+
 // Books where particle p (of source `src`, age `age1_s` at t1) ended the step and stores it at
 // `index` (twin: Ctx::finish).
 fn finish(index: u32, p: Particle, src: SourceRec, age1_s: f32) {
@@ -234,28 +255,28 @@ fn finish(index: u32, p: Particle, src: SourceRec, age1_s: f32) {
             wg_add(e.species * BUDGET_TERMS + 4u, entry_units(e, p.mass[e.class_index], decay_factor(e, age1_s)));
         }
     } else if params.sample_weight_s > 0.0 {
-        // At its meander image when there is a meander; an image off the grid is not tallied.
-        var image = p.pos.xy;
-        if params.meander_on != 0u {
-            image = image + meander_normals(p.id) * meander_spread(age1_s);
-        }
-        if params.meander_on != 0u && !on_grid(image.x, image.y) {
-            particles[index] = p;
-            return;
-        }
-        let cell = cell_index(image.x, image.y);
-        let n_cells = params.nx * params.ny;
-        // Snapshot sampling: every particle airborne at t1 stands for the part it samples (twin
-        // of the CPU's Ctx::process_chunk).
-        let alive_s = params.sample_weight_s;
+        // The layer it is in (layers do not overlap), then its meander image when there is a
+        // meander (an image off the grid is not tallied), and its exposure tally's image.
+        var layer_k = params.nz;
         for (var k = 0u; k < params.nz; k++) {
             let layer = layers[k];
             if p.pos.z >= layer.x && p.pos.z < layer.y {
-                for (var i = 0u; i < src.entries.y; i++) {
-                    let e = entries[src.entries.x + i];
-                    let w = p.mass[e.class_index] * e.exposure_units * decay_factor(e, age1_s) * alive_s;
-                    let word = 2u * ((e.species * params.nz + k) * n_cells + cell);
-                    acc_add(params.exposure_offset + word, fixed_from_units(w));
+                layer_k = k;
+                break;
+            }
+        }
+        if layer_k < params.nz {
+            var image = p.pos.xy;
+            if params.meander_on != 0u {
+                image = image + meander_normals(p.id) * table_spread(false, age1_s);
+            }
+            if params.meander_on == 0u || on_grid(image.x, image.y) {
+                tally_airborne(p, src, age1_s, layer_k, cell_index(image.x, image.y), params.exposure_offset);
+            }
+            if params.long_on != 0u {
+                let long_image = p.pos.xy + meander_normals(p.id) * table_spread(true, age1_s);
+                if on_grid(long_image.x, long_image.y) {
+                    tally_airborne(p, src, age1_s, layer_k, cell_index(long_image.x, long_image.y), params.exposure_long_offset);
                 }
             }
         }

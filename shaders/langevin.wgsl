@@ -127,9 +127,9 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
     var vp = (*p).vel.y;
     var wn = (*p).vel.z;
     // Deposition is booked at the meander image, at the event's age (twin: the lanes' xi and
-    // age1_s in advance.rs).
+    // age1_s in advance.rs), of the exposure tally's table where the run keeps one.
     var xi_m = vec2<f32>(0.0);
-    if params.meander_on != 0u {
+    if deposit_images() {
         xi_m = meander_normals((*p).id);
     }
     while left > 0.0 && steps < cap {
@@ -214,8 +214,8 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
         // Where a loss is booked: the particle, or its meander image at the event's age
         // (read only when something may deposit, as the CPU does).
         var image = vec2<f32>(x, y);
-        if params.meander_on != 0u && inside && ((any_dry && time_in > 0.0) || any_wet) {
-            image = image + xi_m * meander_spread(age1_s - left);
+        if deposit_images() && inside && ((any_dry && time_in > 0.0) || any_wet) {
+            image = image + xi_m * deposit_spread(age1_s - left);
         }
         if inside && any_dry && time_in > 0.0 {
             for (var k = 0u; k < 4u; k++) {

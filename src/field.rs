@@ -127,7 +127,14 @@ pub struct SpeciesFields {
     pub species: Species,
     /// Interval-mean air concentration [time, layer, y, x] (unit m⁻³, unit = kg or Bq).
     pub concentration: Array4<f64>,
-    /// Time-integrated air concentration over the run [layer, y, x] (unit s m⁻³).
+    /// The interval means again with the plume as wide as the exposure's averaging time sets
+    /// it, where that differs from the interval's: the particle model's meander over the
+    /// release (or the AEGL duration) rather than the interval
+    /// ([`crate::model::lagrangian::meander`]). `None` where `concentration` serves both;
+    /// read through [`SpeciesFields::exposure_series`].
+    pub exposure_concentration: Option<Array4<f64>>,
+    /// Time-integrated air concentration over the run [layer, y, x] (unit s m⁻³), from the
+    /// exposure series.
     pub time_integrated: Array3<f64>,
     /// Dry deposition accumulated over the run [y, x] (unit m⁻²); zero for a species that does not deposit.
     pub dry_deposition: Array2<f64>,
@@ -141,6 +148,15 @@ pub struct SpeciesFields {
 }
 
 impl SpeciesFields {
+    /// The interval-mean concentrations that exposures, doses and zones are judged from
+    /// [time, layer, y, x]: `exposure_concentration` where the model keeps it, else
+    /// `concentration`.
+    pub fn exposure_series(&self) -> &Array4<f64> {
+        self.exposure_concentration
+            .as_ref()
+            .unwrap_or(&self.concentration)
+    }
+
     /// Adds a dry and a wet deposit (m⁻²) made during output interval `n` in cell (j, i) to the
     /// run's totals and, where the fields keep them, to the interval's.
     pub fn book_deposit(&mut self, n: usize, j: usize, i: usize, dry: f64, wet: f64) {
@@ -217,6 +233,7 @@ impl Fields {
             .map(|s| SpeciesFields {
                 species: s.clone(),
                 concentration: Array4::zeros((nt, nz, ny, nx)),
+                exposure_concentration: None,
                 time_integrated: Array3::zeros((nz, ny, nx)),
                 dry_deposition: Array2::zeros((ny, nx)),
                 wet_deposition: Array2::zeros((ny, nx)),

@@ -1,8 +1,8 @@
 //! Whole particle runs on the GPU against the CPU backend: the same grids (NMSE < 10⁻³ and
 //! FAC2 > 0.99 over cells above 1 % of the maximum), the same released total to the last
 //! fixed-point unit and a GPU budget that closes exactly — for a neutral and a convective
-//! boundary layer, and a stable one tallied with the wind's meander, with decay and dry and
-//! wet deposition switched on.
+//! boundary layer, and a stable one tallied with the wind's meander (with and without a second
+//! tally for the exposures), with decay and dry and wet deposition switched on.
 #![cfg(feature = "gpu")]
 
 use crate::support;
@@ -157,11 +157,21 @@ fn check_species(case: &str, s: usize, cpu: &Fields, gpu: &Fields) {
         c.deposition_by_interval.as_ref().unwrap(),
         g.deposition_by_interval.as_ref().unwrap(),
     );
-    let grids: [(&str, Vec<f64>, Vec<f64>); 6] = [
+    assert_eq!(
+        c.exposure_concentration.is_some(),
+        g.exposure_concentration.is_some(),
+        "{case} {name}: one backend kept an exposure tally, the other not"
+    );
+    let grids: [(&str, Vec<f64>, Vec<f64>); 7] = [
         (
             "concentration",
             c.concentration.iter().cloned().collect(),
             g.concentration.iter().cloned().collect(),
+        ),
+        (
+            "exposure series",
+            c.exposure_series().iter().cloned().collect(),
+            g.exposure_series().iter().cloned().collect(),
         ),
         (
             "time-integrated",
@@ -276,8 +286,23 @@ fn a_meandering_stable_run_on_the_gpu_matches_the_cpu() {
         time_scale_s: 7200.0,
         averaging_s: 900.0,
         resolved_s: 0.0,
+        exposure_averaging_s: 900.0,
     };
     compare("stable, meandering", StabilityClass::F, 200.0, meander);
+}
+
+#[test]
+fn a_meandering_run_with_an_exposure_tally_on_the_gpu_matches_the_cpu() {
+    // The exposures averaged over the 40-minute release, the interval maps over 15 minutes:
+    // every airborne particle is gridded twice and deposits at the second images.
+    let meander = MeanderConfig {
+        sigma_m_s: 0.5,
+        time_scale_s: 7200.0,
+        averaging_s: 900.0,
+        resolved_s: 0.0,
+        exposure_averaging_s: 2400.0,
+    };
+    compare("stable, exposure tally", StabilityClass::F, 200.0, meander);
 }
 
 #[test]

@@ -44,6 +44,7 @@ mod lagrangian_decay;
 mod lagrangian_deposition_analytic;
 mod lagrangian_determinism;
 mod lagrangian_dry_deposition;
+mod lagrangian_exposure_tally;
 mod lagrangian_gaussian_limit;
 mod lagrangian_loss_merging;
 mod lagrangian_mass_balance;

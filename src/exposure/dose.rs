@@ -339,7 +339,10 @@ pub(crate) fn accumulate(
                 if deposits {
                     row.fill(0.0);
                     for (l, &depth) in layer_depths_m.iter().enumerate() {
-                        for (v, c) in row.iter_mut().zip(f.concentration.slice(s![k, l, j, ..])) {
+                        for (v, c) in row
+                            .iter_mut()
+                            .zip(f.exposure_series().slice(s![k, l, j, ..]))
+                        {
                             *v += depth * c;
                         }
                     }
@@ -347,7 +350,7 @@ pub(crate) fn accumulate(
                 }
                 for (v, c) in row
                     .iter_mut()
-                    .zip(f.concentration.slice(s![k, layer, j, ..]))
+                    .zip(f.exposure_series().slice(s![k, layer, j, ..]))
                 {
                     *v = *c;
                 }

@@ -255,6 +255,10 @@ pub fn compute(
             [first, rest @ ..] => {
                 let mut sum = (*first).clone();
                 for p in rest {
+                    if sum.exposure_concentration.is_some() || p.exposure_concentration.is_some() {
+                        sum.exposure_concentration =
+                            Some(sum.exposure_series() + p.exposure_series());
+                    }
                     sum.concentration += &p.concentration;
                 }
                 combined = sum;
@@ -288,7 +292,7 @@ pub fn chemical_exposure(
     bounds_s: &[f64],
     (air_exchange_per_s, shelter_exit): (f64, indoor::ShelterExit),
 ) -> ChemicalExposure {
-    let (nt, _, ny, nx) = sf.concentration.dim();
+    let (nt, _, ny, nx) = sf.exposure_series().dim();
     let nd = AEGL_DURATIONS_S.len();
     // Per row, in parallel: [peak for each duration, tic, load, indoor peak for each
     // duration, indoor load, held-after peak for each duration] × nx.
@@ -307,7 +311,7 @@ pub fn chemical_exposure(
             for k in 0..nt {
                 for (b, c) in block[k * nx..(k + 1) * nx]
                     .iter_mut()
-                    .zip(sf.concentration.slice(ndarray::s![k, layer, j, ..]))
+                    .zip(sf.exposure_series().slice(ndarray::s![k, layer, j, ..]))
                 {
                     *b = *c;
                 }
@@ -369,7 +373,7 @@ pub fn chemical_exposure(
         last_interval_peak_kg_m3: match nt {
             0 => 0.0,
             _ => sf
-                .concentration
+                .exposure_series()
                 .slice(ndarray::s![nt - 1, layer, .., ..])
                 .fold(0.0, |m: f64, &c| m.max(c)),
         },

@@ -477,19 +477,35 @@ fn write_file(
         let v = variable_name(&sf.species.name);
         let u = sf.species.unit.symbol();
         let name = &sf.species.name;
+        // Where the particle model kept an exposure tally the interval means and the run's
+        // totals stand for different averaging times; each says which.
+        let (conc_comment, total_comment) = match sf.exposure_concentration {
+            Some(_) => (
+                "the plume as wide as the wind's swings within the interval make it; the \
+                 time-integrated concentration, deposits, zones and doses take those within the \
+                 release (or the AEGL duration), a wider plume",
+                "the plume as wide as the wind's swings within the release (or the AEGL \
+                 duration) make it: wider and lower on its axis than the sum of the interval \
+                 means",
+            ),
+            None => ("", ""),
+        };
         let ds = put(
             &format!("air_concentration_{v}"),
             &["time", "z", "y", "x"],
             sf.concentration.clone().into_dyn(),
-            &[
-                (
-                    "long_name",
-                    &format!("air concentration of {name}, mean over the averaging interval"),
-                ),
-                ("units", &format!("{u} m-3")),
-                ("cell_methods", conc_methods),
-                ("species", name),
-            ],
+            &with_comment(
+                &[
+                    (
+                        "long_name",
+                        &format!("air concentration of {name}, mean over the averaging interval"),
+                    ),
+                    ("units", &format!("{u} m-3")),
+                    ("cell_methods", conc_methods),
+                    ("species", name),
+                ],
+                conc_comment,
+            ),
             false,
         )?;
         if let Some(h) = sf.species.half_life_s {
@@ -512,15 +528,18 @@ fn write_file(
             &format!("time_integrated_air_concentration_{v}"),
             &["z", "y", "x"],
             sf.time_integrated.clone().into_dyn(),
-            &[
-                (
-                    "long_name",
-                    &format!("time-integrated air concentration of {name} over the run"),
-                ),
-                ("units", &format!("{u} s m-3")),
-                ("cell_methods", tic_methods),
-                ("species", name),
-            ],
+            &with_comment(
+                &[
+                    (
+                        "long_name",
+                        &format!("time-integrated air concentration of {name} over the run"),
+                    ),
+                    ("units", &format!("{u} s m-3")),
+                    ("cell_methods", tic_methods),
+                    ("species", name),
+                ],
+                total_comment,
+            ),
             false,
         )?;
         for (kind, data) in [("dry", &sf.dry_deposition), ("wet", &sf.wet_deposition)] {
@@ -592,4 +611,13 @@ fn crs_wkt(lat0: f64, lon0: f64, k0: f64) -> String {
     format!(
         "PROJCS[\"plume local transverse Mercator\",GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]],PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"latitude_of_origin\",{lat0}],PARAMETER[\"central_meridian\",{lon0}],PARAMETER[\"scale_factor\",{k0}],PARAMETER[\"false_easting\",0],PARAMETER[\"false_northing\",0],UNIT[\"metre\",1]]"
     )
+}
+
+/// `attrs` with a `comment` attribute added, unless `comment` is empty.
+fn with_comment<'a>(attrs: &[(&'a str, &'a str)], comment: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut attrs = attrs.to_vec();
+    if !comment.is_empty() {
+        attrs.push(("comment", comment));
+    }
+    attrs
 }

@@ -2,8 +2,8 @@
 //! particles, each from one [`Setting`] to one [`ModelRun`], and the GPU they may use.
 
 use super::warnings::{
-    any_dense_at_grade, dense_gas_warnings, meander_interval_warning, particle_sample_quanta,
-    sigma_theta_record_warning, stable_particle_warning, urban_particle_warning,
+    any_dense_at_grade, dense_gas_warnings, particle_sample_quanta, sigma_theta_record_warning,
+    stable_particle_warning, urban_particle_warning,
 };
 use super::{ProgressFraction, RunError, RunOptions};
 use crate::backend::{self, BackendChoice};
@@ -243,6 +243,24 @@ pub(super) fn run_gaussian_puffs(
     })
 }
 
+/// The averaging time (s) of a particle run's exposures, doses, zones and deposits without
+/// `[model] meander_averaging_s`: the release's length `release_s` (someone downwind is
+/// swept by the swings within it), or the AEGL duration the zones judge where a chemical is
+/// released and that is shorter (its running mean holds the swings within it), and never
+/// below the output interval (a mean over an interval holds that interval's swings).
+fn exposure_averaging_s(scenario: &Scenario, release_s: f64) -> f64 {
+    let chemical = scenario
+        .species
+        .iter()
+        .any(|s| s.unit == crate::substance::AmountUnit::Kilogram);
+    let judged_s = if chemical {
+        scenario.consequence.aegl_duration_s
+    } else {
+        f64::INFINITY
+    };
+    release_s.min(judged_s.max(scenario.domain.output_interval_s))
+}
+
 /// Lagrangian particles over any weather, on the GPU when one is open.
 pub(super) fn run_particles(
     setting: &Setting,
@@ -297,6 +315,8 @@ pub(super) fn run_particles(
         // given).
         averaging_s: meander_averaging_s
             .unwrap_or(release_s.min(scenario.domain.output_interval_s)),
+        exposure_averaging_s: meander_averaging_s
+            .unwrap_or_else(|| exposure_averaging_s(scenario, release_s)),
         resolved_s: if met.measures_sigma_theta() {
             scenario
                 .meteorology
@@ -308,12 +328,6 @@ pub(super) fn run_particles(
     };
     warnings.extend(stable_particle_warning(release_wind.as_ref(), &cfg.meander));
     warnings.extend(urban_particle_warning(scenario));
-    warnings.extend(meander_interval_warning(
-        release_wind.as_ref(),
-        &cfg.meander,
-        release_s,
-        meander_averaging_s.is_some(),
-    ));
     warnings.extend(sigma_theta_record_warning(
         scenario.meteorology.sigma_theta_averaging_s(),
         met.measures_sigma_theta(),

@@ -37,37 +37,6 @@ pub(super) fn stable_particle_warning(
     ))
 }
 
-/// A warning when the particle model's plume, in stable air at the release (classes E and F,
-/// where the meander sets its width), is averaged over output intervals shorter than the
-/// release it comes from (`release_s`), the averaging time not `given` by the scenario: the
-/// exposures, doses, zones and deposits summed from those means hold each interval's swings
-/// of the wind, not the release's ([`crate::model::lagrangian::meander`]), and are higher on
-/// the centreline the shorter the interval.
-pub(super) fn meander_interval_warning(
-    release_wind: Option<&ReleaseWind>,
-    meander: &MeanderConfig,
-    release_s: f64,
-    given: bool,
-) -> Option<String> {
-    let class = release_wind
-        .filter(|w| matches!(w.stability, 'E' | 'F'))?
-        .stability;
-    let averaging_s = meander.averaging_s;
-    let widened = meander.sigma_m_s > 0.0 && meander.time_scale_s > 0.0;
-    // No warning where a measured σθ already holds the release's swings.
-    (!given && widened && averaging_s < release_s && meander.resolved_s < release_s).then(|| {
-        format!(
-            "the particle model averages its plume over each {averaging_s} s output interval, \
-             shorter than the {release_s} s release, in class {class} at the release (where \
-             the wind's slow swings set the width): the exposures, doses and zones \
-             summed from those means hold each interval's swings of the wind, not the whole \
-             release's, so they come out narrower and higher on the centreline the shorter the \
-             interval; give model.meander_averaging_s = {release_s} to average \
-             the plume over the release (wider, lower maps of each interval)"
-        )
-    })
-}
-
 /// A warning when a σθ's record, as `given` by the scenario, does not fit the particle
 /// model's `meander`: given where the weather `measures` no σθ (a station file without the
 /// column: the key is ignored), or longer than the plume's averaging time (the σθ then holds
@@ -388,6 +357,7 @@ mod tests {
             time_scale_s: 7200.0,
             averaging_s,
             resolved_s,
+            exposure_averaging_s: averaging_s,
         }
     }
 

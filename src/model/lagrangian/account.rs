@@ -32,6 +32,10 @@ pub(super) struct Ctx<'a> {
     /// The meander's spread by age, where particles are tallied at offset images
     /// ([`super::meander`]); `None` tallies them where they are.
     pub(super) meander: Option<MeanderTable>,
+    /// The spread of the exposure tally's images, where the run keeps one
+    /// ([`super::meander::MeanderConfig::exposure`]): the airborne particles are tallied a
+    /// second time there, and the deposits (run totals, like the exposures) only there.
+    pub(super) exposure_meander: Option<MeanderTable>,
 }
 
 impl Ctx<'_> {
@@ -56,6 +60,12 @@ impl Ctx<'_> {
                 1.0
             }
         }));
+    }
+
+    /// The table of the images deposits are booked at: the exposure tally's where the run
+    /// keeps one, else the interval's (`None`: where the particle is).
+    pub(super) fn deposit_meander(&self) -> Option<&MeanderTable> {
+        self.exposure_meander.as_ref().or(self.meander.as_ref())
     }
 
     /// Releases the particle if its time has come and books decay over [t0, t1]; returns how
@@ -120,7 +130,7 @@ impl Ctx<'_> {
     /// Books a deposition of the particle at the end-of-step decay factors `d1`: in the budget,
     /// and on the grid unless the event's meander image fell off it.
     fn book_loss(&self, l: &Loss, d1: &[f64], tally: &mut Tally) {
-        let cell = if self.meander.is_some() {
+        let cell = if self.deposit_meander().is_some() {
             self.cells.image_cell(l.x_m, l.y_m)
         } else {
             Some(self.cell(l.x_m, l.y_m))
@@ -150,7 +160,8 @@ impl Ctx<'_> {
 
     /// Books a particle that left the domain, or grids one airborne at the end of the stretch
     /// `t1_s` as standing for `weight_s` (the cell it samples; 0 grids nothing), at its meander
-    /// image when there is a meander (none when the image is off the grid).
+    /// image when there is a meander (none when the image is off the grid), and again at its
+    /// exposure tally's image where the run keeps one.
     fn finish(&self, p: &Particle, t1_s: f64, weight_s: f64, d1: &[f64], tally: &mut Tally) {
         let plan = &self.plans[p.source as usize];
         if p.status == STATUS_EXITED {
@@ -163,25 +174,36 @@ impl Ctx<'_> {
         if weight_s == 0.0 {
             return;
         }
-        let cell = match &self.meander {
-            None => self.cell(p.pos[0], p.pos[1]),
+        // The age as the GPU computes it, f32(t1) − t_rel in f32.
+        let age_s = t1_s as f32 - p.pos[3];
+        let cell_at = |table: Option<&MeanderTable>| match table {
+            None => Some(self.cell(p.pos[0], p.pos[1])),
             Some(table) => {
-                // The age as the GPU computes it, f32(t1) − t_rel in f32.
-                let [x, y] = image(p, table, t1_s as f32 - p.pos[3], self.key);
-                match self.cells.image_cell(x, y) {
-                    Some(cell) => cell,
-                    None => return,
-                }
+                let [x, y] = image(p, table, age_s, self.key);
+                self.cells.image_cell(x, y)
             }
         };
+        let Some(k) = self
+            .layers
+            .iter()
+            .position(|&(bottom, top)| p.pos[2] >= bottom && p.pos[2] < top)
+        else {
+            return;
+        };
         let nz = self.layers.len();
-        for (k, &(bottom, top)) in self.layers.iter().enumerate() {
-            if p.pos[2] >= bottom && p.pos[2] < top {
-                for (i, e) in plan.entries.iter().enumerate() {
-                    let w = f64::from(p.mass[e.class]) * e.amount_per_particle * d1[i] * weight_s;
-                    tally.exposure[(e.species * nz + k) * self.n_cells + cell] +=
-                        fixed(w, self.scales.exposure[e.species]);
-                }
+        let book = |grid: &mut Vec<i64>, cell: usize| {
+            for (i, e) in plan.entries.iter().enumerate() {
+                let w = f64::from(p.mass[e.class]) * e.amount_per_particle * d1[i] * weight_s;
+                grid[(e.species * nz + k) * self.n_cells + cell] +=
+                    fixed(w, self.scales.exposure[e.species]);
+            }
+        };
+        if let Some(cell) = cell_at(self.meander.as_ref()) {
+            book(&mut tally.exposure, cell);
+        }
+        if let Some(table) = &self.exposure_meander {
+            if let Some(cell) = cell_at(Some(table)) {
+                book(&mut tally.exposure_long, cell);
             }
         }
     }
@@ -216,7 +238,7 @@ impl Ctx<'_> {
                 key: self.key,
                 // Every loss of a call is valued at t1, so merged events book the same sums.
                 loss_cells: Some(&self.cells),
-                meander: self.meander.as_ref().map(|table| (table, t1 as f32)),
+                meander: self.deposit_meander().map(|table| (table, t1 as f32)),
             },
             &mut |_, l| {
                 self.decay_factors_of(l.source, l.release_time_s, t1, &mut d_loss);

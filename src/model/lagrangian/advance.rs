@@ -335,6 +335,7 @@ mod tests {
             time_scale_s: 7200.0,
             averaging_s: 3600.0,
             resolved_s: 0.0,
+            exposure_averaging_s: 3600.0,
         };
         let table = MeanderTable::new(&meander, 3600.0).expect("meander on");
         let durations: Vec<f32> = (0..start.len()).map(|i| 60.0 + (i % 7) as f32).collect();

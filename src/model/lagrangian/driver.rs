@@ -387,7 +387,11 @@ pub fn simulate(
     };
     let mut particles = create_particles(plans, key);
     let n_chunks = rayon::current_num_threads().max(1) * cfg.chunks_per_thread.max(1);
-    let mut tallies = vec![Tally::new(ns, nz, n_cells); n_chunks];
+    let exposure_meander = cfg
+        .meander
+        .exposure()
+        .and_then(|e| MeanderTable::new(&e, duration_s));
+    let mut tallies = vec![Tally::new(ns, nz, n_cells, exposure_meander.is_some()); n_chunks];
     let mut exposure_total = vec![0i64; ns * nz * n_cells];
     let mut fields = Fields::zeros_by_interval(grid.clone(), species);
     let mut deposited = DepositsSoFar::new(ns * n_cells);
@@ -428,6 +432,7 @@ pub fn simulate(
             n_cells,
             cells: loss_cells(grid),
             meander,
+            exposure_meander,
         };
         for (a, b, weight) in sampled_parts(plans, &columns, cfg, t0, t1) {
             while n_active < particles.len() && f64::from(particles[n_active].pos[3]) < b {
@@ -440,8 +445,15 @@ pub fn simulate(
                 .for_each(|(ps, tally)| ctx.process_chunk(ps, a, b, weight, tally));
         }
         if let Some(n) = closes {
-            let sum = Tally::take_exposure(&mut tallies);
-            close_interval(&mut fields, &scales, n, &sum, &mut exposure_total);
+            let (sum, long) = Tally::take_exposure(&mut tallies);
+            close_interval(
+                &mut fields,
+                &scales,
+                n,
+                &sum,
+                long.as_deref(),
+                &mut exposure_total,
+            );
             let (dry, wet) = Tally::deposits(&tallies);
             deposited.close_interval(&mut fields, &scales, n, dry, wet);
         }
@@ -454,10 +466,11 @@ pub fn simulate(
         t0 = t1;
     }
     // Reduce the chunks and close the budget.
-    let mut total = Tally::new(ns, 0, n_cells);
+    let mut total = Tally::new(ns, 0, n_cells, false);
     for t in &tallies {
         total.absorb(&Tally {
             exposure: vec![],
+            exposure_long: vec![],
             ..t.clone()
         });
     }
@@ -473,6 +486,7 @@ pub fn simulate(
         n_cells,
         cells: loss_cells(grid),
         meander,
+        exposure_meander,
     };
     let airborne = particles
         .par_iter()

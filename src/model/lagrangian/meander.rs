@@ -21,12 +21,19 @@
 //! scenario's `sigma_theta_averaging_s`) and 0 without one. It is 0 when T_s ≥ T_a: Prairie
 //! Grass's 10-minute σθ against its 10-minute samples. T_a is the output interval, or the
 //! release's length where that is shorter ([`release_stretch_s`]), unless the scenario gives
-//! its own (`[model] meander_averaging_s`). One tally has one T_a: the exposures, running
-//! means and deposits summed from the interval means hold each interval's swings, not the
-//! whole release's, and are higher on a night plume's centreline the shorter the interval (the
-//! rail car's AEGL-3 zone reached 21 km with one-minute output, 13 km with quarter-hour
-//! output): the run warns of it, and `meander_averaging_s` = the release's length averages
-//! the plume over the release.
+//! its own (`[model] meander_averaging_s`).
+//!
+//! One tally has one averaging time, and the interval means are not what someone downwind
+//! breathes: a mean over the release holds the swings within the release, which the means
+//! of shorter intervals do not, so exposures summed from them come out narrower and higher on
+//! a night plume's centreline the shorter the interval (the rail car's AEGL-3 zone reached
+//! 21.9 km with one-minute output and 13.9 km with quarter-hour output, 7.4 km averaged over
+//! its release). Where the exposure's averaging time T_e is longer than T_a, the run
+//! therefore keeps a second tally ([`MeanderConfig::exposure`]): the same particles imaged
+//! with the spread for T_e, from which the exposures, running means, doses, zones and
+//! deposits are taken (`SpeciesFields::exposure_concentration`), while the interval maps keep
+//! T_a. T_e is the release's length, or the AEGL duration the zones judge where that is
+//! shorter (a running mean over it holds the swings within it), never below the interval.
 //!
 //! The meander is a rigid displacement of the whole plume, so no particle's path changes: each
 //! particle is *tallied* at its position offset by (ξx, ξy)·s(age), ξ two standard normals of
@@ -101,6 +108,11 @@ pub struct MeanderConfig {
     pub averaging_s: f64,
     /// T_s (s): the averaging time of a measured σθ that the turbulence holds, 0 without one.
     pub resolved_s: f64,
+    /// T_e (s): the averaging time of the exposures, doses, zones and deposits — the release's
+    /// length, or the AEGL duration the zones judge where that is shorter. Where it is longer
+    /// than T_a the run keeps a second tally at images spread for T_e
+    /// ([`MeanderConfig::exposure`]); equal to T_a (or shorter) keeps one.
+    pub exposure_averaging_s: f64,
 }
 
 impl MeanderConfig {
@@ -110,11 +122,23 @@ impl MeanderConfig {
         time_scale_s: DEFAULT_MEANDER_TIME_SCALE_S,
         averaging_s: 0.0,
         resolved_s: 0.0,
+        exposure_averaging_s: 0.0,
     };
 
     /// Whether any spread is added: σ_m > 0, τ > 0 and T_s < T_a.
     pub fn is_on(&self) -> bool {
         self.sigma_m_s > 0.0 && self.time_scale_s > 0.0 && self.resolved_s < self.averaging_s
+    }
+
+    /// The meander of the exposure tally, averaged over T_e: `Some` where it spreads more
+    /// than the interval's (T_e > T_a and T_s < T_e), `None` where the interval means serve
+    /// the exposures too.
+    pub fn exposure(&self) -> Option<MeanderConfig> {
+        let e = MeanderConfig {
+            averaging_s: self.exposure_averaging_s,
+            ..*self
+        };
+        (self.exposure_averaging_s > self.averaging_s && e.is_on()).then_some(e)
     }
 }
 
@@ -230,6 +254,7 @@ mod tests {
             time_scale_s: DEFAULT_MEANDER_TIME_SCALE_S,
             averaging_s,
             resolved_s,
+            exposure_averaging_s: averaging_s,
         }
     }
 
@@ -308,6 +333,23 @@ mod tests {
             s10 < s60 && s60_measured < s60,
             "{s10} {s60} {s60_measured}"
         );
+    }
+
+    #[test]
+    fn an_exposure_tally_is_kept_only_where_it_spreads_more_than_the_intervals() {
+        let over_the_hour = |cfg: MeanderConfig| MeanderConfig {
+            exposure_averaging_s: 3600.0,
+            ..cfg
+        };
+        let e = over_the_hour(name(900.0, 0.0)).exposure().expect("kept");
+        assert_eq!((e.averaging_s, e.resolved_s), (3600.0, 0.0));
+        assert!(name(900.0, 0.0).exposure().is_none());
+        // A σθ over the interval leaves the interval maps nothing to add, and the exposures
+        // the swings between the interval and the hour; a σθ over the hour leaves neither.
+        let held = over_the_hour(name(900.0, 900.0));
+        assert!(!held.is_on() && held.exposure().is_some());
+        assert!(over_the_hour(name(900.0, 3600.0)).exposure().is_none());
+        assert!(over_the_hour(MeanderConfig::OFF).exposure().is_none());
     }
 
     #[test]

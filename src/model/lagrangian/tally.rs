@@ -86,6 +86,9 @@ impl FixedBudget {
 pub struct Tally {
     /// Exposure in the current output interval, indexed `[species][layer][y][x]`.
     pub exposure: Vec<i64>,
+    /// The same exposure at the images of the exposure tally (the meander over the release,
+    /// [`super::meander::MeanderConfig::exposure`]); empty where the run keeps one tally.
+    pub exposure_long: Vec<i64>,
     /// Dry deposition over the run, indexed `[species][y][x]`.
     pub dry: Vec<i64>,
     /// Wet deposition over the run, indexed `[species][y][x]`.
@@ -96,10 +99,13 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Zero accumulators for `n_species` on a grid of `n_layers × n_cells` cells.
-    pub fn new(n_species: usize, n_layers: usize, n_cells: usize) -> Self {
+    /// Zero accumulators for `n_species` on a grid of `n_layers × n_cells` cells, with the
+    /// exposure tally's grid where `long` says.
+    pub fn new(n_species: usize, n_layers: usize, n_cells: usize, long: bool) -> Self {
+        let n = n_species * n_layers * n_cells;
         Tally {
-            exposure: vec![0; n_species * n_layers * n_cells],
+            exposure: vec![0; n],
+            exposure_long: vec![0; if long { n } else { 0 }],
             dry: vec![0; n_species * n_cells],
             wet: vec![0; n_species * n_cells],
             budget: vec![FixedBudget::default(); n_species],
@@ -111,6 +117,7 @@ impl Tally {
     pub fn absorb(&mut self, other: &Tally) {
         let add = |a: &mut [i64], b: &[i64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
         add(&mut self.exposure, &other.exposure);
+        add(&mut self.exposure_long, &other.exposure_long);
         add(&mut self.dry, &other.dry);
         add(&mut self.wet, &other.wet);
         self.budget
@@ -131,14 +138,21 @@ impl Tally {
         (dry, wet)
     }
 
-    /// Sums the exposure of `tallies` and zeroes it there (end of an output interval).
-    pub fn take_exposure(tallies: &mut [Tally]) -> Vec<i64> {
-        let mut sum = vec![0i64; tallies.first().map_or(0, |t| t.exposure.len())];
-        for t in tallies.iter_mut() {
-            sum.iter_mut().zip(&t.exposure).for_each(|(a, b)| *a += b);
-            t.exposure.fill(0);
-        }
-        sum
+    /// Sums the exposure of `tallies`, and of their exposure tally (`None` where there is
+    /// none), and zeroes both there (end of an output interval).
+    pub fn take_exposure(tallies: &mut [Tally]) -> (Vec<i64>, Option<Vec<i64>>) {
+        let take = |tallies: &mut [Tally], grid: fn(&mut Tally) -> &mut Vec<i64>| {
+            let mut sum = vec![0i64; tallies.first_mut().map_or(0, |t| grid(t).len())];
+            for t in tallies.iter_mut() {
+                let g = grid(t);
+                sum.iter_mut().zip(g.iter()).for_each(|(a, b)| *a += b);
+                g.fill(0);
+            }
+            sum
+        };
+        let sum = take(tallies, |t| &mut t.exposure);
+        let long = take(tallies, |t| &mut t.exposure_long);
+        (sum, (!long.is_empty()).then_some(long))
     }
 }
 
@@ -226,13 +240,17 @@ impl DepositsSoFar {
 
 /// Closes output interval `n`: turns the fixed-point exposure sums of the interval
 /// (species × layer × cell) into interval-mean concentrations (layer mean: exposure over
-/// interval × cell area × layer depth) and adds them to the run's total exposure. Shared by the
-/// CPU driver and the GPU backend so both normalise identically.
+/// interval × cell area × layer depth), and those of the exposure tally, where the run keeps
+/// one (`long`), into the exposure series
+/// ([`crate::field::SpeciesFields::exposure_concentration`]); adds the exposure tally's sums,
+/// or the interval's where there is none, to the run's total exposure. Shared by the CPU
+/// driver and the GPU backend so both normalise identically.
 pub fn close_interval(
     fields: &mut Fields,
     scales: &Scales,
     n: usize,
     sum: &[i64],
+    long: Option<&[i64]>,
     exposure_total: &mut [i64],
 ) {
     let grid = &fields.grid;
@@ -245,18 +263,31 @@ pub fn close_interval(
             })
         })
         .collect();
+    let dim = (grid.nt(), nz, grid.ny, grid.nx);
     for (s, f) in fields.species.iter_mut().enumerate() {
-        for k in 0..nz {
-            let norm = norms[s * nz + k];
-            let mut view = f.concentration.slice_mut(ndarray::s![n, k, .., ..]);
-            for (c, v) in view.iter_mut().enumerate() {
-                *v = sum[(s * nz + k) * n_cells + c] as f64 * norm;
+        let mut series = [Some(&mut f.concentration), None];
+        if long.is_some() {
+            series[1] = Some(
+                f.exposure_concentration
+                    .get_or_insert_with(|| ndarray::Array4::zeros(dim)),
+            );
+        }
+        for (out, sums) in series.into_iter().zip([Some(sum), long]) {
+            let (Some(out), Some(sums)) = (out, sums) else {
+                continue;
+            };
+            for k in 0..nz {
+                let norm = norms[s * nz + k];
+                let mut view = out.slice_mut(ndarray::s![n, k, .., ..]);
+                for (c, v) in view.iter_mut().enumerate() {
+                    *v = sums[(s * nz + k) * n_cells + c] as f64 * norm;
+                }
             }
         }
     }
     exposure_total
         .iter_mut()
-        .zip(sum)
+        .zip(long.unwrap_or(sum))
         .for_each(|(a, b)| *a += b);
 }
 

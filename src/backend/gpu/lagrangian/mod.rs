@@ -141,7 +141,15 @@ pub fn simulate(
     let dry_offset = exposure_offset + 2 * ns * nz * n_cells;
     let wet_offset = dry_offset + 2 * ns * n_cells;
     let airborne_offset = wet_offset + 2 * ns * n_cells;
-    let acc_words = airborne_offset + 2 * MAX_GPU_SPECIES;
+    // The exposure tally's words, where the run keeps one, after the airborne block.
+    let exposure_meander = cfg.meander.exposure();
+    let long_offset = airborne_offset + 2 * MAX_GPU_SPECIES;
+    let long_words = if exposure_meander.is_some() {
+        2 * ns * nz * n_cells
+    } else {
+        0
+    };
+    let acc_words = long_offset + long_words;
     let layers: Vec<[f32; 2]> = grid
         .layers
         .iter()
@@ -188,7 +196,9 @@ pub fn simulate(
         sample_weight_s: 0.0,
         ..meander_params(
             &cfg.meander,
+            exposure_meander.as_ref(),
             duration_s,
+            long_offset as u32,
             column_params(&columns, plans.len()),
         )
     };
@@ -227,18 +237,19 @@ pub fn simulate(
             res.run(ctx, false, &params, n_active);
         }
         if let Some(n) = closes {
-            let words = 2 * ns * nz * n_cells;
-            let bytes =
-                ctx.read_back(&res.acc, (exposure_offset * 4) as u64, (words * 4) as u64)?;
-            let sum = pairs_to_i64(bytemuck::cast_slice(&bytes[..words * 4]));
-            let mut enc = ctx.device.create_command_encoder(&Default::default());
-            enc.clear_buffer(
-                &res.acc,
-                (exposure_offset * 4) as u64,
-                Some((words * 4) as u64),
+            let sum = take_words(ctx, &res.acc, exposure_offset, 2 * ns * nz * n_cells)?;
+            let long = match long_words {
+                0 => None,
+                words => Some(take_words(ctx, &res.acc, long_offset, words)?),
+            };
+            close_interval(
+                &mut fields,
+                &scales,
+                n,
+                &sum,
+                long.as_deref(),
+                &mut exposure_total,
             );
-            ctx.queue.submit([enc.finish()]);
-            close_interval(&mut fields, &scales, n, &sum, &mut exposure_total);
             // The deposits so far (dry then wet, each species × cell, adjacent).
             let words = 2 * 2 * ns * n_cells;
             let bytes = ctx.read_back(&res.acc, (dry_offset * 4) as u64, (words * 4) as u64)?;
@@ -279,7 +290,7 @@ pub fn simulate(
     let counter = |c: usize| to_i64([words[2 * c], words[2 * c + 1]]);
     let dry = pairs_to_i64(&words[dry_offset..wet_offset]);
     let wet = pairs_to_i64(&words[wet_offset..airborne_offset]);
-    let airborne = pairs_to_i64(&words[airborne_offset..acc_words]);
+    let airborne = pairs_to_i64(&words[airborne_offset..long_offset]);
     close_run(&mut fields, &scales, &exposure_total, &dry, &wet);
     for (s, f) in fields.species.iter_mut().enumerate() {
         let t = |k: usize| counter(s * BUDGET_TERMS + k);
@@ -326,22 +337,54 @@ fn column_params(columns: &ColumnGrid, n_sources: usize) -> StepParams {
     }
 }
 
-/// `params` with the meander's table of a run `duration_s` long (the CPU driver's
-/// [`MeanderTable::new`]); off when the meander is.
-fn meander_params(cfg: &MeanderConfig, duration_s: f64, params: StepParams) -> StepParams {
-    let Some(table) = MeanderTable::new(cfg, duration_s) else {
-        return params;
+/// Reads the fixed-point sums in the `words` words of `acc` from `offset` (pairs of `u32`)
+/// and zeroes them there: an output interval's exposure.
+fn take_words(
+    ctx: &GpuContext,
+    acc: &wgpu::Buffer,
+    offset: usize,
+    words: usize,
+) -> Result<Vec<i64>, GpuError> {
+    let bytes = ctx.read_back(acc, (offset * 4) as u64, (words * 4) as u64)?;
+    let sum = pairs_to_i64(bytemuck::cast_slice(&bytes[..words * 4]));
+    let mut enc = ctx.device.create_command_encoder(&Default::default());
+    enc.clear_buffer(acc, (offset * 4) as u64, Some((words * 4) as u64));
+    ctx.queue.submit([enc.finish()]);
+    Ok(sum)
+}
+
+/// `params` with the meander's tables of a run `duration_s` long (the CPU driver's
+/// [`MeanderTable::new`]): the interval's from `cfg` (off when the meander is), and the
+/// exposure tally's from `exposure` where the run keeps one, its words at `long_offset`.
+fn meander_params(
+    cfg: &MeanderConfig,
+    exposure: Option<&MeanderConfig>,
+    duration_s: f64,
+    long_offset: u32,
+    params: StepParams,
+) -> StepParams {
+    let table = |cfg: &MeanderConfig| {
+        MeanderTable::new(cfg, duration_s).map(|table| {
+            let mut spread = [[0.0f32; 4]; 17];
+            for (k, s) in table.spread_m.iter().enumerate() {
+                spread[k / 4][k % 4] = *s;
+            }
+            (table.inv_dln, spread)
+        })
     };
-    let mut spread = [[0.0f32; 4]; 17];
-    for (k, s) in table.spread_m.iter().enumerate() {
-        spread[k / 4][k % 4] = *s;
+    let mut params = params;
+    if let Some((inv_dln, spread)) = table(cfg) {
+        params.meander_on = 1;
+        params.meander_inv_dln = inv_dln;
+        params.meander_spread_m = spread;
     }
-    StepParams {
-        meander_on: 1,
-        meander_inv_dln: table.inv_dln,
-        meander_spread_m: spread,
-        ..params
+    if let Some((inv_dln, spread)) = exposure.and_then(table) {
+        params.long_on = 1;
+        params.long_inv_dln = inv_dln;
+        params.long_spread_m = spread;
+        params.exposure_long_offset = long_offset;
     }
+    params
 }
 
 /// Why a scenario cannot run on the GPU particle model.

@@ -57,8 +57,17 @@ pub struct StepParams {
     /// [`crate::model::lagrangian::meander::MeanderTable::spread_m`], four to a vec4 (the
     /// last three unused).
     pub meander_spread_m: [[f32; 4]; 17],
+    /// 1 where the run keeps an exposure tally: particles are gridded a second time, at
+    /// images of the second table, into the words at `exposure_long_offset`, and deposits
+    /// are booked there.
+    pub long_on: u32,
+    pub long_inv_dln: f32,
+    pub exposure_long_offset: u32,
+    pub long_pad: u32,
+    /// The exposure tally's [`crate::model::lagrangian::meander::MeanderTable::spread_m`].
+    pub long_spread_m: [[f32; 4]; 17],
 }
-const _: () = assert!(std::mem::size_of::<StepParams>() == 432);
+const _: () = assert!(std::mem::size_of::<StepParams>() == 720);
 const _: () = assert!(4 * 17 >= crate::model::lagrangian::meander::MEANDER_NODES);
 
 /// A source's loss rates, entry range and settling velocity: a mirror of `SourceRec`.
