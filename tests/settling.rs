@@ -190,6 +190,34 @@ particles = 1000
     assert_eq!(plans[1].settling_velocity_m_s, 0.0);
     // The particles' dry deposition takes settling as well as the class's uptake (1 mm/s).
     assert!((plans[0].classes[0].dry_velocity_m_s - (0.001 + v_s)).abs() < 1e-12);
+    // They settle in the air of the day: air at −30 °C is less viscous (Sutherland), and the
+    // same dust falls faster than in the standard 15 °C air, at +35 °C slower — by nearly the
+    // ratio of the viscosities (Stokes's law), a little less since the drag of Re ≈ 0.6 grows
+    // with the speed.
+    let v_in = |air_k: f64| {
+        let text = text.replace(
+            "stability = \"D\"",
+            &format!("stability = \"D\"\nair_temperature_k = {air_k}"),
+        );
+        let s = plume::scenario::Scenario::parse(&text, Path::new("settling.toml")).unwrap();
+        let (met, _) = plume::met::load::load(&s, &tm).unwrap();
+        plan_sources(&s, met.as_ref(), &tm, 1000).unwrap()[0].settling_velocity_m_s
+    };
+    let mu = plume::source::aerosol::air_viscosity_pa_s;
+    for air_k in [243.15, 308.15] {
+        let ratio = v_in(air_k) / v_s;
+        let stokes = mu(288.15) / mu(air_k);
+        eprintln!("{air_k} K: v_s × {ratio:.4}, Stokes × {stokes:.4}");
+        let between = if stokes > 1.0 {
+            1.0 < ratio && ratio < stokes
+        } else {
+            stokes < ratio && ratio < 1.0
+        };
+        assert!(
+            between && (ratio - 1.0) / (stokes - 1.0) > 0.7,
+            "{air_k} K: v_s × {ratio}, Stokes × {stokes}"
+        );
+    }
 }
 
 #[test]

@@ -15,12 +15,14 @@
 //! above ~30 µm (a 100 µm water droplet falls at 0.25 m/s, not Stokes's 0.30). The balance is
 //! solved by bisection, since the drag rises monotonically with v.
 //!
-//! The air is the standard atmosphere at the ground (288.15 K, 101 325 Pa): the dynamic
-//! viscosity by Sutherland's law (μ = 1.716·10⁻⁵ Pa·s at 273.15 K, S = 110.4 K; White 2006,
-//! eq. 1-36), the mean free path λ = 2μ/(p·√(8M/(πRT))) (Seinfeld & Pandis eq. 9.6; 0.0665 µm at
-//! 298 K with Sutherland's μ). Over the −30 to +35 °C of the Maine–New Brunswick year the
-//! viscosity changes a small particle's v by +14 % to −5 % (+8.5 % to −3.3 % at 100 µm); the
-//! transport models take one v per source.
+//! The air is the weather's air temperature at the source when its release starts (each
+//! puff's when it is released; the standard atmosphere's 288.15 K for the scenario checks) at the standard ground pressure
+//! (101 325 Pa): the dynamic viscosity by Sutherland's law (μ = 1.716·10⁻⁵ Pa·s at 273.15 K,
+//! S = 110.4 K; White 2006, eq. 1-36), the mean free path λ = 2μ/(p·√(8M/(πRT))) (Seinfeld &
+//! Pandis eq. 9.6; 0.0665 µm at 298 K with Sutherland's μ). Over the −30 to +35 °C of the
+//! Maine–New Brunswick year the viscosity changes a small particle's v by +14 % to −5 %
+//! (+8.5 % to −3.3 % at 100 µm) against the standard air's; the transport models take one v
+//! per source, with no change over the release or with height.
 //!
 //! ## References
 //! - Seinfeld, J.H., Pandis, S.N. (2006) *Atmospheric Chemistry and Physics*, 2nd ed., Wiley,
@@ -57,10 +59,16 @@ pub struct Aerosol {
 impl Aerosol {
     /// The terminal settling velocity (m/s, downward) in the standard air at the ground.
     pub fn settling_velocity_m_s(&self) -> f64 {
+        self.settling_velocity_in_m_s(SETTLING_AIR_TEMPERATURE_K)
+    }
+
+    /// The terminal settling velocity (m/s, downward) in air at `air_temperature_k` and the
+    /// standard ground pressure.
+    pub fn settling_velocity_in_m_s(&self, air_temperature_k: f64) -> f64 {
         settling_velocity_m_s(
             self.diameter_m,
             self.density_kg_m3,
-            SETTLING_AIR_TEMPERATURE_K,
+            air_temperature_k,
             SETTLING_AIR_PRESSURE_PA,
         )
     }

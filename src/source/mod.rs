@@ -111,9 +111,17 @@ impl Source {
             .unwrap_or(air_temperature_k)
     }
 
-    /// The settling velocity (m/s, downward) of the particles it releases; 0 for a gas.
+    /// The settling velocity (m/s, downward) of the particles it releases in the standard air
+    /// at the ground; 0 for a gas.
     pub fn settling_velocity_m_s(&self) -> f64 {
         self.aerosol.map_or(0.0, |a| a.settling_velocity_m_s())
+    }
+
+    /// The settling velocity (m/s, downward) of the particles it releases in air at
+    /// `air_temperature_k` (the weather's at the source when the release starts); 0 for a gas.
+    pub fn settling_velocity_in_m_s(&self, air_temperature_k: f64) -> f64 {
+        self.aerosol
+            .map_or(0.0, |a| a.settling_velocity_in_m_s(air_temperature_k))
     }
 
     /// Seconds of release that fall inside `[t0, t1]`.

@@ -100,7 +100,7 @@ impl PlumeGeometry {
             stack_height_m,
             rise,
             ground_level: false,
-            settling_velocity_m_s: source.settling_velocity_m_s(),
+            settling_velocity_m_s: source.settling_velocity_in_m_s(met.air_temperature_k),
         }
     }
 

@@ -68,6 +68,10 @@ pub fn plan_sources(
                     deposition: r.deposition,
                 })
                 .collect();
+            // The particles settle in the air at the source when the release starts.
+            let air_k = met
+                .sample(x_m, y_m, src.height_m, src.start_s.min(scenario.duration_s))
+                .air_temperature_k;
             SourcePlan::new(
                 [x_m, y_m, src.height_m],
                 src.start_s,
@@ -78,7 +82,7 @@ pub fn plan_sources(
             )
             .map(|plan| {
                 plan.with_rise(rise)
-                    .with_settling(src.settling_velocity_m_s())
+                    .with_settling(src.settling_velocity_in_m_s(air_k))
             })
         })
         .collect()

@@ -125,7 +125,7 @@ impl PuffRun<'_> {
                 dense,
                 ground_level: dense.is_some(),
                 along_deficit_m2: 0.0,
-                settling_velocity_m_s: e.source.settling_velocity_m_s(),
+                settling_velocity_m_s: e.source.settling_velocity_in_m_s(at.air_temperature_k),
                 settled_m: 0.0,
             });
             self.emitters[idx].released_whole = whole;
