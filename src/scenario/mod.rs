@@ -225,8 +225,10 @@ pub enum ModelSpec {
         /// (`model::lagrangian::meander`).
         meander_sigma_m_s: f64,
         meander_time_scale_s: f64,
-        /// The averaging time T_a (s) of the exposure the meander widens; `None`: the longest
-        /// stretch of continuous release (`meander::exposure_averaging_s`).
+        /// The averaging time (s) the meander widens the plume for, of the interval maps and
+        /// the exposures alike; `None`: the output interval or the release, whichever is
+        /// shorter, for the maps, and the release (or a chemical's AEGL duration) for the
+        /// exposures, a second tally (`model::lagrangian::meander`).
         meander_averaging_s: Option<f64>,
     },
     GaussianPuff(PuffSpec),

@@ -213,8 +213,9 @@ pub struct LagrangianSection {
     pub meander_sigma_m_s: Option<f64>,
     /// τ of the meander's autocorrelation e^(−|Δ|/τ) (s), default 7200.
     pub meander_time_scale_s: Option<f64>,
-    /// The averaging time the particle model's concentrations stand for (s), default the
-    /// longest stretch of continuous release.
+    /// The averaging time the particle model's concentrations and exposures stand for (s);
+    /// default: the output interval or the release for the maps, the release (or a chemical's
+    /// AEGL duration) for the exposures.
     pub meander_averaging_s: Option<f64>,
 }
 
