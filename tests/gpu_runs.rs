@@ -303,6 +303,18 @@ fn a_meandering_run_with_an_exposure_tally_on_the_gpu_matches_the_cpu() {
         exposure_averaging_s: 2400.0,
     };
     compare("stable, exposure tally", StabilityClass::F, 200.0, meander);
+    // A σθ over the interval: the maps have no meander to add (particles gridded where they
+    // are), the exposures the swings from the interval to the release.
+    let held = MeanderConfig {
+        resolved_s: 900.0,
+        ..meander
+    };
+    compare(
+        "stable, exposure tally alone",
+        StabilityClass::F,
+        200.0,
+        held,
+    );
 }
 
 #[test]

@@ -201,7 +201,11 @@ particles = 1000
         );
         let s = plume::scenario::Scenario::parse(&text, Path::new("settling.toml")).unwrap();
         let (met, _) = plume::met::load::load(&s, &tm).unwrap();
-        plan_sources(&s, met.as_ref(), &tm, 1000).unwrap()[0].settling_velocity_m_s
+        let plan = &plan_sources(&s, met.as_ref(), &tm, 1000).unwrap()[0];
+        // Deposited at the same settling velocity they fall at.
+        let v = plan.settling_velocity_m_s;
+        assert!((plan.classes[0].dry_velocity_m_s - (0.001 + v)).abs() < 1e-12);
+        v
     };
     let mu = plume::source::aerosol::air_viscosity_pa_s;
     for air_k in [243.15, 308.15] {

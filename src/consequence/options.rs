@@ -47,6 +47,9 @@ pub struct ConsequenceSpec {
     pub aegl_duration_s: f64,
     /// Whether `aegl_duration_min` was written (else the releases chose the duration).
     pub aegl_duration_written: bool,
+    /// Whether some species is a chemical of the library, whose exposures the AEGL zones
+    /// judge over `aegl_duration_s` (set when the scenario is validated).
+    pub judges_chemicals: bool,
     /// Air changes per hour of a closed building (indoor chemical exposure).
     pub air_exchange_per_h: f64,
     /// When people sheltering in it end sheltering.
@@ -65,6 +68,7 @@ impl Default for ConsequenceSpec {
             ground_roughness_factor: o.ground_roughness_factor,
             aegl_duration_s: DEFAULT_AEGL_DURATION_S,
             aegl_duration_written: false,
+            judges_chemicals: false,
             air_exchange_per_h: o.air_exchange_per_s * 3600.0,
             shelter_exit: o.shelter_exit,
             substance_file: None,

@@ -6,6 +6,10 @@
 //! leading edge of that place's plume, not of a far-off trace; a species whose peak there is
 //! under [`TRACE_FRACTION`] of its peak anywhere does not count. Intervals are the output
 //! intervals, so the arrival is known to within one of them: it is reported as the interval.
+//! The series are those the zones are judged from ([`crate::field::SpeciesFields::exposure_series`]):
+//! a particle run's plume averaged over the release's swings of the wind, which reaches every
+//! zoned cell, not the narrower interval maps (found by review: half the cells of a night
+//! chlorine zone had no arrival in the interval maps).
 
 use serde::Serialize;
 
@@ -49,12 +53,12 @@ pub fn arrival_interval_s(
         .iter()
         .filter_map(|f| {
             let layer_peak = f
-                .concentration
+                .exposure_series()
                 .slice(ndarray::s![.., layer, .., ..])
                 .iter()
                 .cloned()
                 .fold(0.0, f64::max);
-            let series = f.concentration.slice(ndarray::s![.., layer, j, i]);
+            let series = f.exposure_series().slice(ndarray::s![.., layer, j, i]);
             let peak = series.iter().cloned().fold(0.0, f64::max);
             (peak > 0.0 && peak >= trace * layer_peak)
                 .then(|| series.iter().position(|&c| c >= ARRIVAL_FRACTION * peak))

@@ -245,15 +245,12 @@ pub(super) fn run_gaussian_puffs(
 
 /// The averaging time (s) of a particle run's exposures, doses, zones and deposits without
 /// `[model] meander_averaging_s`: the release's length `release_s` (someone downwind is
-/// swept by the swings within it), or the AEGL duration the zones judge where a chemical is
-/// released and that is shorter (its running mean holds the swings within it), and never
-/// below the output interval (a mean over an interval holds that interval's swings).
+/// swept by the swings within it), or the AEGL duration the zones judge where a chemical of
+/// the library is released and that is shorter (its running mean holds the swings within it;
+/// a kg tracer is not judged), and never below the output interval (a mean over an interval
+/// holds that interval's swings).
 fn exposure_averaging_s(scenario: &Scenario, release_s: f64) -> f64 {
-    let chemical = scenario
-        .species
-        .iter()
-        .any(|s| s.unit == crate::substance::AmountUnit::Kilogram);
-    let judged_s = if chemical {
+    let judged_s = if scenario.consequence.judges_chemicals {
         scenario.consequence.aegl_duration_s
     } else {
         f64::INFINITY

@@ -124,6 +124,21 @@ impl Source {
             .map_or(0.0, |a| a.settling_velocity_in_m_s(air_temperature_k))
     }
 
+    /// `deposition`, a release's of this source (its dry velocity holds the settling velocity
+    /// in the standard air, added when the scenario was validated), with the settling
+    /// velocity `settling_velocity_m_s` of the air it is released into instead.
+    pub fn deposition_settling_at(
+        &self,
+        deposition: &Deposition,
+        settling_velocity_m_s: f64,
+    ) -> Deposition {
+        let change = settling_velocity_m_s - self.settling_velocity_m_s();
+        Deposition {
+            dry_velocity_m_s: (deposition.dry_velocity_m_s + change).max(0.0),
+            ..*deposition
+        }
+    }
+
     /// Seconds of release that fall inside `[t0, t1]`.
     pub fn overlap_s(&self, t0_s: f64, t1_s: f64) -> f64 {
         (self.end_s().min(t1_s) - self.start_s.max(t0_s)).max(0.0)

@@ -261,7 +261,9 @@ pub fn removals(
             src.releases
                 .iter()
                 .map(|r| {
-                    removal::PlumeRemoval::new(p, &r.deposition, met.precipitation_mm_h, x_max)
+                    let deposition =
+                        src.deposition_settling_at(&r.deposition, p.settling_velocity_m_s);
+                    removal::PlumeRemoval::new(p, &deposition, met.precipitation_mm_h, x_max)
                 })
                 .collect()
         })

@@ -58,6 +58,10 @@ pub fn plan_sources(
                 }
                 out
             });
+            // The particles settle in the air at the source when the release starts.
+            let air_k = met
+                .sample(x_m, y_m, src.height_m, src.start_s.min(scenario.duration_s))
+                .air_temperature_k;
             let emissions: Vec<Emission> = src
                 .releases
                 .iter()
@@ -65,13 +69,10 @@ pub fn plan_sources(
                     species: r.species,
                     rate_per_s: r.rate_per_s,
                     decay_per_s: scenario.species[r.species].decay_constant_per_s(),
-                    deposition: r.deposition,
+                    deposition: src
+                        .deposition_settling_at(&r.deposition, src.settling_velocity_in_m_s(air_k)),
                 })
                 .collect();
-            // The particles settle in the air at the source when the release starts.
-            let air_k = met
-                .sample(x_m, y_m, src.height_m, src.start_s.min(scenario.duration_s))
-                .air_temperature_k;
             SourcePlan::new(
                 [x_m, y_m, src.height_m],
                 src.start_s,

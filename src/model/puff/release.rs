@@ -25,7 +25,7 @@ pub(super) struct Emitter {
     /// How each species deposits (dry velocity, washout), from the source's releases.
     pub(super) deposition: Vec<Deposition>,
     /// The source as written, for the dense-gas screening.
-    source: Source,
+    pub(super) source: Source,
     /// Set once the whole release has left as one dense cloud.
     released_whole: bool,
 }

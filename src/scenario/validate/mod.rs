@@ -314,6 +314,9 @@ pub(super) fn parse(text: &str, file: &Path) -> Result<Scenario, (Vec<Problem>, 
     // Unless written, the AEGL zones judge exposures as long as the longest chemical release
     // (at most an hour).
     let mut consequence = consequence;
+    consequence.judges_chemicals = species
+        .iter()
+        .any(|s| s.unit == AmountUnit::Kilogram && library.chemical(&s.name).is_some());
     if !consequence.aegl_duration_written {
         let longest = longest_chemical_release_s(&sources, &species, library, duration_s);
         if let Some(d) = crate::consequence::release_matched_aegl_duration_s(longest) {
