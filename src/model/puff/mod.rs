@@ -63,7 +63,7 @@ use crate::model::gaussian::crosswind::Crosswind;
 use crate::model::gaussian::dense::WORKBOOK_WIND_HEIGHT_M;
 use crate::model::gaussian::sigma::BID_RISE_RATIO;
 use crate::model::gaussian::vertical_factor;
-use crate::source::{Deposition, Source};
+use crate::source::Source;
 use crate::substance::Species;
 pub use accumulate::Accumulator;
 pub use bounds::Bounds;
@@ -417,18 +417,8 @@ impl<'a> PuffRun<'a> {
             // Dry deposition at v_d times the ground-level density, wet at Λ = a·P^b; each
             // loss is booked as before − after, so the budget telescopes.
             let ground_per_m = vertical_factor(0.0, h_eff, sz, lid) * norm;
-            // Each release's dry velocity with the settling of the air the puff was released
-            // into.
             let emitter = &self.emitters[p.source];
-            let deposition: Vec<Deposition> = emitter
-                .deposition
-                .iter()
-                .map(|d| {
-                    emitter
-                        .source
-                        .deposition_settling_at(d, p.settling_velocity_m_s)
-                })
-                .collect();
+            let deposition = &emitter.deposition;
             // What lands off the grid was carried out of the domain first (module docs); only
             // a puff that deposits needs its share on the grid.
             let deposits_here = deposition
@@ -443,7 +433,11 @@ impl<'a> PuffRun<'a> {
             };
             let (mut dry, mut wet) = (vec![0.0; p.mass.len()], vec![0.0; p.mass.len()]);
             for (s, m) in p.mass.iter_mut().enumerate() {
-                let d = deposition[s];
+                // The release's dry velocity with the settling of the air the puff was
+                // released into.
+                let d = emitter
+                    .source
+                    .deposition_settling_at(&deposition[s], p.settling_velocity_m_s);
                 let lam_wet = d.washout_per_s(precipitation_mm_h);
                 if d.dry_velocity_m_s == 0.0 && lam_wet == 0.0 {
                     continue;
