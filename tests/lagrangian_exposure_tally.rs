@@ -134,11 +134,28 @@ fn exposures_are_averaged_over_the_release_whatever_the_output_interval() {
             .contains("swings within the release")
     );
     assert!(comment(dir.path(), "air_concentration_tracer").contains("swings within the interval"));
+    // The exposure series is written as the exposures read it: its lowest layer, whose
+    // interval means times the interval add up to that layer's time integral.
+    let file = hdf5::File::open(dir.path().join("fields.nc")).unwrap();
+    let written: ndarray::Array3<f64> = file
+        .dataset("exposure_air_concentration_tracer")
+        .unwrap()
+        .read()
+        .unwrap();
+    assert_eq!(written, series.index_axis(ndarray::Axis(1), 0));
+    let ground = ti(&quarter).index_axis(ndarray::Axis(0), 0).to_owned();
+    let summed = written.sum_axis(ndarray::Axis(0)) * 900.0;
+    let off = (&summed - &ground).mapv(f64::abs).sum() / ground.sum();
+    assert!(off < 1e-9, "{off}");
+    assert!(comment(dir.path(), "exposure_air_concentration_tracer").contains("read from"));
+    drop(file);
     let dir = tempfile::tempdir().unwrap();
     let text = scenario_text(900, 3600, "meander_averaging_s = 3600");
     let scenario = Scenario::parse(&text, Path::new("night.toml")).unwrap();
     plume::write_outputs(&scenario, &given, dir.path()).unwrap();
     assert_eq!(comment(dir.path(), "air_concentration_tracer"), "");
+    let file = hdf5::File::open(dir.path().join("fields.nc")).unwrap();
+    assert!(file.dataset("exposure_air_concentration_tracer").is_err());
     // Nothing is left to warn of.
     assert!(
         !quarter

@@ -329,10 +329,13 @@ fn write_file(
     )?;
     num_attr(&rt, "run_start", run_start_s)?;
     // The lowest layer, for the extra fields on (y, x) that are read from it.
-    let exposure_layer = grid
-        .layers
-        .first()
-        .filter(|_| extra.iter().any(|e| e.dims == ["y", "x"]));
+    let exposure_layer = grid.layers.first().filter(|_| {
+        extra.iter().any(|e| e.dims == ["y", "x"])
+            || fields
+                .species
+                .iter()
+                .any(|f| f.exposure_concentration.is_some())
+    });
     if let (Some(l), Some(h)) = (exposure_layer, zs.first()) {
         let ds = root
             .new_dataset::<f64>()
@@ -345,7 +348,7 @@ fn write_file(
                 ("standard_name", "height"),
                 (
                     "long_name",
-                    "height of the lowest output layer (as on z), from which the exposure, dose, zone and ensemble fields on (y, x) are read",
+                    "height of the lowest output layer (as on z), from which the exposure, dose, zone and ensemble fields on (y, x) and the exposure series are read",
                 ),
                 ("units", "m"),
                 ("positive", "up"),
@@ -542,6 +545,41 @@ fn write_file(
             ),
             false,
         )?;
+        if let Some(exposure) = &sf.exposure_concentration {
+            // The series the exposures are read from, in the layer they are read from.
+            put(
+                &format!("exposure_air_concentration_{v}"),
+                &["time", "y", "x"],
+                exposure
+                    .slice(ndarray::s![.., 0, .., ..])
+                    .to_owned()
+                    .into_dyn(),
+                &[
+                    (
+                        "long_name",
+                        &format!(
+                            "air concentration of {name} in the lowest layer, mean over the \
+                             averaging interval, as the exposures take it"
+                        ),
+                    ),
+                    ("units", &format!("{u} m-3")),
+                    (
+                        "cell_methods",
+                        "time: mean area: mean exposure_height: mean",
+                    ),
+                    ("species", name),
+                    (
+                        "comment",
+                        "the plume as wide as the wind's swings within the release (or the AEGL \
+                         duration) make it: the series the exposures, running means, toxic \
+                         loads, zones, doses and arrival times are read from; its interval means \
+                         times the interval add up to the lowest layer of the time-integrated \
+                         concentration",
+                    ),
+                ],
+                true,
+            )?;
+        }
         for (kind, data) in [("dry", &sf.dry_deposition), ("wet", &sf.wet_deposition)] {
             put(
                 &format!("{kind}_deposition_{v}"),
