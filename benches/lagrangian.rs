@@ -1,6 +1,7 @@
 //! Particle-steps per second of the Lagrangian model with boundary-layer turbulence and
 //! gridding, for 10⁵ and 10⁶ particles, neutral (with and without the meander) and convective,
-//! on 1 and 2 threads; and the scenario-level timings: the FLEXPART benchmark case and a Point
+//! on 1 and 2 threads; a heavy aerosol settled by the ground, with its spent particles stopped
+//! and kept; and the scenario-level timings: the FLEXPART benchmark case and a Point
 //! Lepreau-style 12 h run.
 
 use std::path::Path;
@@ -201,5 +202,62 @@ fn scenarios(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, particle_steps, scenarios);
+/// A heavy aerosol by the ground: 50 µm-class dust (v_s = v_d = 0.15 m/s) released at 2 m
+/// over half an hour, followed for two hours, 10⁴ particles, neutral; the particles settle into
+/// the deposition layer, where the sub-steps are shortest. With the default threshold spent
+/// particles stop ([`plume::model::lagrangian::driver::DEFAULT_MIN_SHARE`]); without it they
+/// are moved to the end. Throughput is each variant's own sub-steps.
+fn settled_dust(c: &mut Criterion) {
+    let mut group = c.benchmark_group("lagrangian_settled_dust");
+    group.sample_size(10);
+    let bl = boundary_layer(false);
+    let column =
+        Column::from_boundary_layer(&bl, 0.0, |z| [bl.wind_speed_m_s(z.max(1.0)), 0.0, 0.0]);
+    let em = [Emission {
+        species: 0,
+        rate_per_s: 1.0,
+        decay_per_s: 0.0,
+        deposition: DepositionParams {
+            dry_velocity_m_s: 0.15,
+            ..DepositionParams::default()
+        },
+    }];
+    let duration_s = 7200.0;
+    let plans = [
+        SourcePlan::new([-40_000.0, 0.0, 2.0], 0.0, 1800.0, duration_s, &em, 10_000)
+            .expect("one class")
+            .with_settling(0.15),
+    ];
+    let (_, mut grid, _) = setup(100, false);
+    grid.times_s = vec![3600.0, duration_s];
+    grid.interval_s = 3600.0;
+    let flow = Flow::Column(column);
+    let species = [tracer()];
+    for (name, min_share) in [("spent_at_1e-6", 1e-6f32), ("kept_to_the_end", 0.0)] {
+        let mut cfg = LagrangianConfig::default();
+        cfg.step.min_share = min_share;
+        let once = || {
+            lagrangian::simulate(
+                &plans,
+                &species,
+                &grid,
+                &flow,
+                &cfg,
+                duration_s,
+                &mut |_| {},
+            )
+        };
+        let t = Instant::now();
+        let steps = once().stats.sub_steps;
+        eprintln!(
+            "settled dust, {name}: {steps} particle-steps in {:.2} s",
+            t.elapsed().as_secs_f64()
+        );
+        group.throughput(Throughput::Elements(steps));
+        group.bench_function(name, |b| b.iter(once));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, particle_steps, settled_dust, scenarios);
 criterion_main!(benches);

@@ -32,6 +32,7 @@ struct Particle {
 const STATUS_WAITING: u32 = 0u;
 const STATUS_AIRBORNE: u32 = 1u;
 const STATUS_EXITED: u32 = 2u;
+const STATUS_SPENT: u32 = 3u;
 
 // 48 bytes, as `ColumnLevel`: σu σv σw ∂σw/∂z | 1/T_Lu 1/T_Lv 1/T_Lw T_Lw | U V W ∂lnρ/∂z.
 struct ColumnLevel {

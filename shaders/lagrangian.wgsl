@@ -8,19 +8,19 @@
 
 // Most species a run may have on the GPU (the workgroup budget is sized by it);
 // equals `plume::backend::gpu::MAX_GPU_SPECIES`.
-const MAX_GPU_SPECIES: u32 = 16u;
+const MAX_GPU_SPECIES: u32 = 64u;
 // Budget terms per species: released, dry, wet, decayed, exited.
 const BUDGET_TERMS: u32 = 5u;
 // 64-bit counters in the budget block: the species terms, the sub-step count and the count
 // of particles that left the domain.
-const BUDGET_COUNTERS: u32 = 82u; // MAX_GPU_SPECIES * BUDGET_TERMS + 2
+const BUDGET_COUNTERS: u32 = 322u; // MAX_GPU_SPECIES * BUDGET_TERMS + 2
 // Counter indices of the sub-steps and the exited particles.
-const SUB_STEPS_COUNTER: u32 = 80u;
-const EXITED_COUNTER: u32 = 81u;
+const SUB_STEPS_COUNTER: u32 = 320u;
+const EXITED_COUNTER: u32 = 321u;
 // Word index (in `acc`) of the saturation flag, after the budget counters.
-const SATURATED_WORD: u32 = 164u; // 2 * BUDGET_COUNTERS
+const SATURATED_WORD: u32 = 644u; // 2 * BUDGET_COUNTERS
 // Word set when the last round ends with a particle short of t1 (a driver cutting loops short).
-const UNFINISHED_WORD: u32 = 165u;
+const UNFINISHED_WORD: u32 = 645u;
 
 struct StepParams {
     // Start and end of the synchronisation step (s since the scenario start).
@@ -73,7 +73,10 @@ struct StepParams {
     // meander_on = 0 tallies particles where they are (twin: meander::MeanderTable).
     meander_on: u32,
     meander_inv_dln: f32,
-    meander_pad: vec2<u32>,
+    // A particle whose every class share deposition has taken below this is spent (twin:
+    // StepConfig::min_share); it sits here to keep the vec4 alignment.
+    min_share: f32,
+    meander_pad: u32,
     meander_spread_m: array<vec4<f32>, 17>,
     // The exposure tally, where the run keeps one (long_on = 1): each airborne particle is
     // gridded a second time, into the words at exposure_long_offset, at its image spread by
@@ -138,7 +141,7 @@ const LAST_ROUND: u32 = 8u;
 const MAX_GROUPS_PER_DIMENSION: u32 = 65535u;
 
 // Budget counters of this workgroup, flushed to `acc` once at the end.
-var<workgroup> wg_budget: array<atomic<u32>, 164>; // 2 * BUDGET_COUNTERS
+var<workgroup> wg_budget: array<atomic<u32>, 644>; // 2 * BUDGET_COUNTERS
 
 // Adds the two's-complement 64-bit `v` to the counter at words (i, i + 1) of `acc`; a carry
 // out of the low word goes to the high word. Flags a signed overflow of a non-negative sum.
@@ -254,9 +257,10 @@ fn finish(index: u32, p: Particle, src: SourceRec, age1_s: f32) {
             let e = entries[src.entries.x + i];
             wg_add(e.species * BUDGET_TERMS + 4u, entry_units(e, p.mass[e.class_index], decay_factor(e, age1_s)));
         }
-    } else if params.sample_weight_s > 0.0 {
-        // The layer it is in (layers do not overlap), then its meander image when there is a
-        // meander (an image off the grid is not tallied), and its exposure tally's image.
+    } else if params.sample_weight_s > 0.0 && p.status == STATUS_AIRBORNE {
+        // A spent particle has nothing left to grid. The layer it is in (layers do not
+        // overlap), then its meander image when there is a meander (an image off the grid is
+        // not tallied), and its exposure tally's image.
         var layer_k = params.nz;
         for (var k = 0u; k < params.nz; k++) {
             let layer = layers[k];
@@ -301,7 +305,7 @@ fn advance_and_queue(index: u32, p_in: Particle, src: SourceRec, age1_s: f32, le
     var left = left_s;
     let steps = advance(&p, src, age1_s, &left, round_cap(round));
     wg_add(SUB_STEPS_COUNTER, vec2<u32>(steps, 0u));
-    if left > 0.0 && p.status != STATUS_EXITED {
+    if left > 0.0 && p.status == STATUS_AIRBORNE {
         p.reserved = bitcast<u32>(left);
         particles[index] = p;
         if round >= LAST_ROUND {

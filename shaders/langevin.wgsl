@@ -116,7 +116,8 @@ fn time_below(z_from: f32, dz: f32, duration: f32, depth: f32) -> f32 {
 
 // Advances particle p by the time `left_s` in Langevin sub-steps (twin: one lane of
 // advance::advance_all), at most `cap` of them, booking deposition; returns the sub-steps taken
-// and leaves in `left_s` the time still to go. A particle leaving the domain is marked exited.
+// and leaves in `left_s` the time still to go. A particle leaving the domain is marked exited,
+// one whose shares deposition has taken below `min_share` spent.
 fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<function, f32>, cap: u32) -> u32 {
     var left = *left_s;
     var steps = 0u;
@@ -217,28 +218,58 @@ fn advance(p: ptr<function, Particle>, src: SourceRec, age1_s: f32, left_s: ptr<
         if deposit_images() && inside && ((any_dry && time_in > 0.0) || any_wet) {
             image = image + xi_m * deposit_spread(age1_s - left);
         }
+        // The process that took from each class last in this sub-step (1 dry, 2 wet), and
+        // from any (twin: advance.rs).
+        var took = vec4<u32>(0u);
+        var took_any = 0u;
         if inside && any_dry && time_in > 0.0 {
+            took_any = 1u;
             for (var k = 0u; k < 4u; k++) {
                 let vd = loss.dry_velocity_m_s[k];
                 if vd > 0.0 && (*p).mass[k] > 0.0 {
                     let before = (*p).mass[k];
                     (*p).mass[k] = before * exp_neg_poly(-vd * time_in / depth);
                     book_loss(src, age1_s, k, image.x, image.y, before, (*p).mass[k], false);
+                    took[k] = 1u;
                 }
             }
         }
         // Rain washes out at every height (below-cloud scavenging; no cloud base is known).
         if inside && any_wet {
+            took_any = 2u;
             for (var k = 0u; k < 4u; k++) {
                 let lambda = washout[k];
                 if lambda > 0.0 && (*p).mass[k] > 0.0 {
                     let before = (*p).mass[k];
                     (*p).mass[k] = before * exp_neg_poly(-lambda * dt);
                     book_loss(src, age1_s, k, image.x, image.y, before, (*p).mass[k], true);
+                    took[k] = 2u;
                 }
             }
         }
         (*p).pos = vec4<f32>(x, y, z, (*p).pos.w);
+        // Deposition took every share below the threshold: the particle is spent, the rest
+        // of each class booked as the process that took from it last took it (one that did
+        // not act on it in this sub-step: as its own process, dry before wet; twin:
+        // advance.rs, StepConfig::min_share).
+        if took_any != 0u && all((*p).mass < vec4<f32>(params.min_share)) {
+            for (var k = 0u; k < 4u; k++) {
+                if (*p).mass[k] > 0.0 {
+                    var own = took_any;
+                    if loss.dry_velocity_m_s[k] > 0.0 {
+                        own = 1u;
+                    } else if washout[k] > 0.0 {
+                        own = 2u;
+                    }
+                    let kind = select(own, took[k], took[k] != 0u);
+                    book_loss(src, age1_s, k, image.x, image.y, (*p).mass[k], 0.0, kind == 2u);
+                    (*p).mass[k] = 0.0;
+                }
+            }
+            (*p).status = STATUS_SPENT;
+            left = 0.0;
+            break;
+        }
         if !inside {
             (*p).status = STATUS_EXITED;
             break;

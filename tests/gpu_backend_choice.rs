@@ -109,3 +109,51 @@ fn a_puff_run_with_the_gpu_chosen_names_the_cpu_that_ran_it() {
         .iter()
         .any(|w| w.contains("runs on the CPU; the GPU was not used")));
 }
+
+/// A reactor inventory releases 22 nuclides and iodine forms, more than the 16 species the GPU
+/// budget once held (the run was refused, and under `auto` on a hardware GPU every such run
+/// failed): the particle model runs them on the GPU as on the CPU.
+#[test]
+fn a_reactor_inventory_runs_on_the_gpu_as_on_the_cpu() {
+    if support::gpu_or_skip("a_reactor_inventory_runs_on_the_gpu_as_on_the_cpu").is_none() {
+        return;
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/lepreau_sunny_afternoon.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace(
+            "release = [",
+            "inventory = { reactor = \"candu6_estimate\", phases = [\"gap_release\"], \
+             time_since_shutdown_s = 3600 }\nrelease = [",
+        )
+        .replace(
+            "particles = 400_000",
+            "particles = 4_000\nbackend = \"gpu\"",
+        );
+    let s = Scenario::parse(&text, &path).unwrap();
+    let gpu = simulate(&s, &RunOptions::default()).expect("GPU run");
+    assert!(gpu.backend.starts_with("gpu ("), "{}", gpu.backend);
+    let cpu = simulate(
+        &s,
+        &RunOptions {
+            backend: Some(BackendChoice::Cpu),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let n = gpu.fields.species.len();
+    assert!(n > 16, "{n} species");
+    for (g, c) in gpu.fields.species.iter().zip(&cpu.fields.species) {
+        let name = &g.species.name;
+        let (bg, bc) = (g.budget.unwrap(), c.budget.unwrap());
+        assert!(
+            (bg.released - bc.released).abs() <= 1e-9 * bc.released,
+            "{name}: released {} vs {}",
+            bg.released,
+            bc.released
+        );
+        assert!(bg.relative_imbalance().abs() < 1e-12, "{name}: {bg:?}");
+        let (tg, tc) = (g.time_integrated.sum(), c.time_integrated.sum());
+        assert!((tg - tc).abs() <= 1e-2 * tc, "{name}: {tg} vs {tc}");
+    }
+}

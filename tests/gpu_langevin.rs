@@ -198,5 +198,6 @@ fn twin_step() -> StepConfig {
         max_time_step_s: 60.0,
         drift: true,
         deposition_layer_m: 30.0,
+        min_share: 1e-6,
     }
 }

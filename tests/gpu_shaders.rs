@@ -133,6 +133,15 @@ fn workgroup_sizes_and_shared_constants_match_the_rust_constants() {
         u32_constant(&m, "EXITED_COUNTER"),
         Some(EXITED_COUNTER as u32)
     );
+    use plume::model::lagrangian::particle as pt;
+    for (name, value) in [
+        ("STATUS_WAITING", pt::STATUS_WAITING),
+        ("STATUS_AIRBORNE", pt::STATUS_AIRBORNE),
+        ("STATUS_EXITED", pt::STATUS_EXITED),
+        ("STATUS_SPENT", pt::STATUS_SPENT),
+    ] {
+        assert_eq!(u32_constant(&m, name), Some(value), "{name}");
+    }
     // The skewed convective turbulence: the WGSL twin's constants are the Rust ones, bit for bit.
     use plume::model::lagrangian::convective as cv;
     for (name, value) in [
@@ -191,6 +200,9 @@ fn wgsl_records_have_the_rust_sizes_and_offsets() {
         ("key", offset_of!(StepParams, key)),
         ("wet_offset", offset_of!(StepParams, wet_offset)),
         ("sample_weight_s", offset_of!(StepParams, sample_weight_s)),
+        ("min_share", offset_of!(StepParams, min_share)),
+        ("long_on", offset_of!(StepParams, long_on)),
+        ("long_spread_m", offset_of!(StepParams, long_spread_m)),
     ] {
         assert_eq!(offset(&members, name), off, "StepParams.{name}");
     }

@@ -54,6 +54,7 @@ mod lagrangian_sampling;
 mod lagrangian_scenarios;
 mod lagrangian_sigma_theta;
 mod lagrangian_spatial_met;
+mod lagrangian_spent;
 mod lagrangian_surface_layer;
 mod lagrangian_taylor;
 mod lagrangian_well_mixed;

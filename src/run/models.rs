@@ -338,34 +338,52 @@ pub(super) fn run_particles(
         lagrangian::driver::sampling_step_s(&cfg, &plans),
     );
     let mut report = |p: &lagrangian::Progress| progress(p.time_s / p.duration_s);
-    let run = match &setting.gpu {
+    let on_cpu = |report: &mut (dyn FnMut(&lagrangian::Progress) + Send)| {
+        setting.pool.install(|| {
+            lagrangian::scenario::run_scenario(scenario, met.as_ref(), tm, *particles, &cfg, report)
+        })
+    };
+    let (run, on_gpu) = match &setting.gpu {
         #[cfg(feature = "gpu")]
-        Some(ctx) => crate::backend::gpu::lagrangian::run_scenario(
+        Some(ctx) => match crate::backend::gpu::lagrangian::run_scenario(
             ctx,
             scenario,
             met.as_ref(),
             *particles,
             &cfg,
             &mut report,
-        )?,
-        _ => setting.pool.install(|| {
-            lagrangian::scenario::run_scenario(
-                scenario,
-                met.as_ref(),
-                tm,
-                *particles,
-                &cfg,
-                &mut report,
-            )
-        })?,
+        ) {
+            Ok(run) => (run, true),
+            Err(e) if cpu_takes_over(setting.options.backend.unwrap_or(scenario.backend), &e) => {
+                warnings.push(format!(
+                    "backend \"auto\": the GPU could not take this run ({e}); ran on the CPU"
+                ));
+                (on_cpu(&mut report)?, false)
+            }
+            Err(e) => return Err(e.into()),
+        },
+        // `on_gpu` is read only where a GPU is open.
+        _ => (on_cpu(&mut report)?, true),
     };
     Ok(ModelRun {
         fields: run.fields,
         release_wind,
-        on_gpu: true,
+        on_gpu,
         sample_quanta: Some(sample_quanta),
         passive_sigmas: None,
     })
+}
+
+/// Whether the CPU runs what the GPU refused: under `auto` a run too large for the device
+/// (grids beyond its storage binding, more species than its budget holds) is no reason to
+/// fail; a run that asked for the GPU gets the error.
+#[cfg(feature = "gpu")]
+fn cpu_takes_over(
+    choice: BackendChoice,
+    e: &crate::backend::gpu::lagrangian::ScenarioRunError,
+) -> bool {
+    use crate::backend::gpu::{lagrangian::ScenarioRunError, GpuError};
+    choice == BackendChoice::Auto && matches!(e, ScenarioRunError::Gpu(GpuError::TooLarge { .. }))
 }
 
 /// The GPU device when `choice` resolves to the GPU on this machine (see [`crate::backend`]);
@@ -402,4 +420,22 @@ pub(super) fn open_gpu(
 ) -> Result<Option<Gpu>, RunError> {
     backend::resolve(choice, backend::GpuAvailability::NotBuilt)?;
     Ok(None)
+}
+
+#[cfg(all(test, feature = "gpu"))]
+mod tests {
+    use super::*;
+    use crate::backend::gpu::{lagrangian::ScenarioRunError, GpuError};
+
+    #[test]
+    fn under_auto_the_cpu_takes_over_a_run_too_large_for_the_gpu_and_only_then() {
+        let too_large = ScenarioRunError::Gpu(GpuError::TooLarge {
+            needed: "70 species".into(),
+            allowed: "64 per GPU run".into(),
+        });
+        let saturated = ScenarioRunError::Gpu(GpuError::Saturated);
+        assert!(cpu_takes_over(BackendChoice::Auto, &too_large));
+        assert!(!cpu_takes_over(BackendChoice::Gpu, &too_large));
+        assert!(!cpu_takes_over(BackendChoice::Auto, &saturated));
+    }
 }

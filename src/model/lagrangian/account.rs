@@ -171,7 +171,8 @@ impl Ctx<'_> {
             }
             return;
         }
-        if weight_s == 0.0 {
+        // A spent particle has nothing left to grid.
+        if weight_s == 0.0 || p.status != STATUS_AIRBORNE {
             return;
         }
         // The age as the GPU computes it, f32(t1) − t_rel in f32.

@@ -22,7 +22,7 @@ use super::column::ColumnGrid;
 use super::loss::{flush, report, LanePending};
 use super::mathf::exp_neg_poly;
 use super::meander::{meander_normals, MeanderTable};
-use super::particle::{Particle, MAX_CLASSES, STATUS_EXITED};
+use super::particle::{Particle, MAX_CLASSES, STATUS_EXITED, STATUS_SPENT};
 use super::step::{sub_step, Bounds, Lanes, StepConfig, LANES};
 use crate::rng::StreamKey;
 
@@ -49,7 +49,9 @@ pub struct StepInputs<'a> {
 
 /// Advances every particle `i` with `duration_s[i] > 0` by that time, in sub-steps, eight at a
 /// time; reports each deposition to `on_loss(i, loss)` and returns the sub-steps taken. A
-/// particle that leaves the domain is marked [`STATUS_EXITED`] and stops there.
+/// particle that leaves the domain is marked [`STATUS_EXITED`] and stops there; one whose
+/// shares deposition has taken below [`StepConfig::min_share`] is marked [`STATUS_SPENT`], its
+/// rest reported as deposited, and stops there.
 ///
 /// Each particle's arithmetic is the same whichever lane and whichever companions it has, so
 /// the result does not depend on how particles are grouped (threads, chunks, lanes).
@@ -218,33 +220,65 @@ fn advance_all_portable<const SINGLE: bool>(
                     1.0,
                 ),
             ];
+            let (source, release_time_s, index) = (p.source, p.pos[3], slot[l]);
+            let lane_pending = &mut pending[l];
+            let mut book = |kind, class, before, after| {
+                let loss = Loss {
+                    kind,
+                    source,
+                    release_time_s,
+                    x_m,
+                    y_m,
+                    class,
+                    before,
+                    after,
+                };
+                report(
+                    lane_pending,
+                    loss_cells,
+                    meander.is_some(),
+                    index,
+                    loss,
+                    on_loss,
+                );
+            };
+            // The process that took from each class last in this sub-step, and from any.
+            let mut took = [None; MAX_CLASSES];
+            let mut took_any = None;
             for (kind, on, rates, time, depth) in takes {
                 if !on {
                     continue;
                 }
+                took_any = Some(kind);
                 for (k, &rate) in rates.iter().enumerate() {
                     if rate > 0.0 && p.mass[k] > 0.0 {
                         let before = p.mass[k];
                         p.mass[k] = before * exp_neg_poly(-rate * time / depth);
-                        let after = p.mass[k];
-                        report(
-                            &mut pending[l],
-                            loss_cells,
-                            meander.is_some(),
-                            slot[l],
-                            Loss {
-                                kind,
-                                source: p.source,
-                                release_time_s: p.pos[3],
-                                x_m,
-                                y_m,
-                                class: k,
-                                before,
-                                after,
-                            },
-                            on_loss,
-                        );
+                        book(kind, k, before, p.mass[k]);
+                        took[k] = Some(kind);
                     }
+                }
+            }
+            // Deposition took every share below the threshold: the particle is spent, the rest
+            // of each class booked as the process that took from it last took it (one that did
+            // not act on it in this sub-step: as its own process, dry before wet).
+            if let Some(kind) = took_any {
+                if p.mass.iter().all(|&m| m < cfg.min_share) {
+                    for (k, m) in p.mass.iter_mut().enumerate() {
+                        if *m > 0.0 {
+                            let own = if loss.dry_velocity_m_s[k] > 0.0 {
+                                LossKind::Dry
+                            } else if loss.washout_per_s[k] > 0.0 {
+                                LossKind::Wet
+                            } else {
+                                kind
+                            };
+                            book(took[k].unwrap_or(own), k, *m, 0.0);
+                            *m = 0.0;
+                        }
+                    }
+                    p.status = STATUS_SPENT;
+                    s.left[l] = 0.0;
                 }
             }
             if !inside {
@@ -323,6 +357,7 @@ mod tests {
             max_time_step_s: 60.0,
             drift: true,
             deposition_layer_m: 30.0,
+            min_share: 1e-6,
         };
         let losses = [ClassLoss {
             dry_velocity_m_s: [0.01, 0.003, 0.0, 0.0],

@@ -25,6 +25,11 @@ pub const STATUS_WAITING: u32 = 0;
 pub const STATUS_AIRBORNE: u32 = 1;
 /// Left the domain (its amount is booked as exited).
 pub const STATUS_EXITED: u32 = 2;
+/// Spent: deposition took every class share below [`StepConfig::min_share`]; the rest was
+/// booked as deposited where it happened and the particle is no longer moved.
+///
+/// [`StepConfig::min_share`]: super::step::StepConfig::min_share
+pub const STATUS_SPENT: u32 = 3;
 
 /// One particle (see the module table for the layout).
 #[repr(C)]
@@ -42,7 +47,7 @@ pub struct Particle {
     pub id: u32,
     /// Index of the source that released it.
     pub source: u32,
-    /// [`STATUS_WAITING`], [`STATUS_AIRBORNE`] or [`STATUS_EXITED`].
+    /// [`STATUS_WAITING`], [`STATUS_AIRBORNE`], [`STATUS_EXITED`] or [`STATUS_SPENT`].
     pub status: u32,
     /// Keeps the record at 64 bytes; zero between synchronisation steps. (Within one, the GPU
     /// kernel parks there the bits of the time a particle has still to go between its rounds.)

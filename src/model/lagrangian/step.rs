@@ -100,6 +100,10 @@ pub struct StepConfig {
     pub drift: bool,
     /// Depth δ (m) of the layer whose particles deposit dry.
     pub deposition_layer_m: f32,
+    /// A particle whose every class share deposition has taken below this is spent
+    /// ([`super::particle::STATUS_SPENT`]): the rest is booked as deposited and the particle
+    /// stops. 0 keeps every particle to the end. See [`super::driver::DEFAULT_MIN_SHARE`].
+    pub min_share: f32,
 }
 
 /// Where particles may be: beyond these they have left the domain.

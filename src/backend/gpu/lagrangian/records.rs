@@ -53,7 +53,9 @@ pub struct StepParams {
     /// 1 where particles are tallied at meander images, 0 where they are.
     pub meander_on: u32,
     pub meander_inv_dln: f32,
-    pub meander_pad: [u32; 2],
+    /// [`crate::model::lagrangian::step::StepConfig::min_share`] (here for alignment).
+    pub min_share: f32,
+    pub meander_pad: u32,
     /// [`crate::model::lagrangian::meander::MeanderTable::spread_m`], four to a vec4 (the
     /// last three unused).
     pub meander_spread_m: [[f32; 4]; 17],
