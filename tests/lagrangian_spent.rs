@@ -40,6 +40,20 @@ fn plan(pos: [f64; 3], dep: DepositionParams, duration_s: f64, n: usize) -> Sour
     SourcePlan::new(pos, 0.0, 1800.0, duration_s, &[e], n).expect("one class")
 }
 
+/// Dry deposition velocity (m/s) and washout coefficient a (s⁻¹ at 1 mm/h; b = 0.8).
+fn deposition(dry_m_s: f64, washout_a_per_s: f64) -> DepositionParams {
+    DepositionParams {
+        dry_velocity_m_s: dry_m_s,
+        washout_a_per_s,
+        washout_b: 0.8,
+    }
+}
+
+/// 50 µm-class dust released at 2 m (v_s = v_d = 0.15 m/s), 4000 particles.
+fn settled_dust(duration_s: f64) -> [SourcePlan; 1] {
+    [plan([0.0, 0.0, 2.0], deposition(0.15, 0.0), duration_s, 4000).with_settling(0.15)]
+}
+
 fn spent(run: &LagrangianRun) -> usize {
     run.particles
         .iter()
@@ -148,13 +162,8 @@ fn with_and_without(
 /// release lasts a quarter of the run; a 7-hour run's 2 m release took 1/88 of the time).
 #[test]
 fn settled_dust_is_spent_at_a_millionth_and_the_run_changes_by_no_more() {
-    let dry = DepositionParams {
-        dry_velocity_m_s: 0.15,
-        washout_a_per_s: 0.0,
-        washout_b: 0.8,
-    };
     let duration_s = 7200.0;
-    let plans = [plan([0.0, 0.0, 2.0], dry, duration_s, 4000).with_settling(0.15)];
+    let plans = settled_dust(duration_s);
     let (a, b) = with_and_without("settled dust", &plans, &neutral(0.0), duration_s);
     let n = a.particles.len();
     assert!(spent(&a) > 9 * n / 10, "{} of {n} spent", spent(&a));
@@ -171,11 +180,7 @@ fn settled_dust_is_spent_at_a_millionth_and_the_run_changes_by_no_more() {
 /// deposit (the dry map stays empty).
 #[test]
 fn particles_washed_out_aloft_are_spent_as_rain() {
-    let wet = DepositionParams {
-        dry_velocity_m_s: 0.0,
-        washout_a_per_s: 1e-2,
-        washout_b: 0.8,
-    };
+    let wet = deposition(0.0, 1e-2);
     let duration_s = 3600.0;
     let plans = [plan([0.0, 0.0, 300.0], wet, duration_s, 2000)];
     let (a, _) = with_and_without("washout", &plans, &neutral(5.0), duration_s);
@@ -187,21 +192,16 @@ fn particles_washed_out_aloft_are_spent_as_rain() {
 }
 
 /// The GPU spends the same particles: its run of the settled dust has the CPU's deposit (NMSE
-/// < 10⁻³ over cells of 40 m above 0.1 % of the maximum), spends as many particles within 1 % and takes
-/// as many sub-steps within 2 %, and its budget closes exactly.
+/// < 10⁻³ over cells of 40 m above 0.1 % of the maximum), spends as many particles within 1 %
+/// and takes as many sub-steps within 2 %, and its budget closes exactly.
 #[cfg(feature = "gpu")]
 #[test]
 fn the_gpu_spends_settled_dust_as_the_cpu_does() {
     let Some(ctx) = support::gpu_or_skip("the_gpu_spends_settled_dust_as_the_cpu_does") else {
         return;
     };
-    let dry = DepositionParams {
-        dry_velocity_m_s: 0.15,
-        washout_a_per_s: 0.0,
-        washout_b: 0.8,
-    };
     let duration_s = 3600.0;
-    let plans = [plan([0.0, 0.0, 2.0], dry, duration_s, 4000).with_settling(0.15)];
+    let plans = settled_dust(duration_s);
     let species = [support::gas("tracer")];
     let grid = support::grid(100, 40.0, &[(0.0, 50.0)], 900.0, duration_s);
     let flow = neutral(0.0);
@@ -243,24 +243,19 @@ fn the_gpu_spends_settled_dust_as_the_cpu_does() {
 /// before the fix). On the GPU as on the CPU.
 #[test]
 fn each_class_is_spent_by_its_own_process() {
-    let only = |dry: f64, wash: f64| DepositionParams {
-        dry_velocity_m_s: dry,
-        washout_a_per_s: wash,
-        washout_b: 0.8,
-    };
     let duration_s = 3600.0;
     let emissions = [
         Emission {
             species: 0,
             rate_per_s: 1.0,
             decay_per_s: 0.0,
-            deposition: only(0.0, 2e-3),
+            deposition: deposition(0.0, 2e-3),
         },
         Emission {
             species: 1,
             rate_per_s: 1.0,
             decay_per_s: 0.0,
-            deposition: only(0.15, 0.0),
+            deposition: deposition(0.15, 0.0),
         },
     ];
     let plans = [
