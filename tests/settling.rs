@@ -2,7 +2,8 @@
 //! turbulence the cloud's centre falls at exactly v_s while its spread stays Taylor's, and
 //! between a reflecting ground and lid the particles settle into the equilibrium of settling
 //! against diffusion, C ∝ e^(−v_s·z/K) with K = σw²·T_L (the diffusion limit, σw·T_L ≪ K/v_s);
-//! a scenario's particle size reaches the particles. The puffs of a settling source converge to
+//! a scenario's particle size reaches the particles, and they and the Gaussian plume settle and
+//! deposit at the settling velocity of the day's air. The puffs of a settling source converge to
 //! the tilted Gaussian plume (its own deposit is tested in `gaussian_deposition`).
 
 use std::path::Path;
@@ -145,9 +146,8 @@ fn settling_particles_reach_the_exponential_equilibrium_between_ground_and_lid()
     );
 }
 
-#[test]
-fn a_scenarios_particle_size_sets_its_particles_settling() {
-    let text = r#"
+/// A dust source (50 µm, soil density) and an iodine-vapour source at the same place.
+const DUST_AND_VAPOUR: &str = r#"
 [scenario]
 name = "settling"
 start = "2026-07-14T12:00:00Z"
@@ -179,6 +179,10 @@ stability = "D"
 kind = "lagrangian"
 particles = 1000
 "#;
+
+#[test]
+fn a_scenarios_particle_size_sets_its_particles_settling() {
+    let text = DUST_AND_VAPOUR;
     let s = plume::scenario::Scenario::parse(text, Path::new("settling.toml")).unwrap();
     let tm = plume::geo::TransverseMercator::new(s.domain.centre);
     let (met, _) = plume::met::load::load(&s, &tm).unwrap();
@@ -381,4 +385,42 @@ fn settling_particles_cross_the_lid_at_the_settling_flux() {
         (below / expected - 1.0).abs() < 0.2,
         "{below} below, {expected} expected"
     );
+}
+
+/// The Gaussian plume settles and deposits its particles at the settling velocity of the air of
+/// the day (the weather's temperature), as the particle model does: its axis tilts at that v_s
+/// and its deposition velocity is that v_s plus the uptake.
+#[test]
+fn the_gaussian_plume_settles_and_deposits_in_the_air_of_the_day() {
+    use plume::model::gaussian::{removals, PlumeGeometry};
+    let mut speeds = vec![];
+    for air_k in [243.15, 288.15, 308.15] {
+        let text = DUST_AND_VAPOUR.replace(
+            "stability = \"D\"",
+            &format!("stability = \"D\"\nair_temperature_k = {air_k}"),
+        );
+        let s = plume::scenario::Scenario::parse(&text, Path::new("settling.toml")).unwrap();
+        let tm = plume::geo::TransverseMercator::new(s.domain.centre);
+        let plume::scenario::MetSpec::Uniform(spec) = &s.meteorology else {
+            panic!("uniform weather");
+        };
+        let met = plume::met::UniformMet::from_spec(spec, s.domain.centre.lat);
+        let dust = &s.sources[0];
+        let v_s = dust.aerosol.unwrap().settling_velocity_in_m_s(air_k);
+        speeds.push(v_s);
+        let p = PlumeGeometry::new(dust, &met, Default::default(), Default::default(), &tm);
+        assert_eq!(p.settling_velocity_m_s, v_s, "{air_k} K");
+        let grid = plume::field::GridSpec::from_scenario(&s);
+        let removal = removals(&[p], &s.sources[..1], &met, &grid)[0][0]
+            .clone()
+            .expect("the dust deposits");
+        // Cs-137's particulate uptake, 1 mm/s, plus the day's settling.
+        assert!(
+            (removal.dry_velocity_m_s - (0.001 + v_s)).abs() < 1e-12,
+            "{air_k} K: v_d {} against v_s {v_s}",
+            removal.dry_velocity_m_s
+        );
+    }
+    // The days differ: the cold day's dust falls fastest.
+    assert!(speeds[0] > speeds[1] && speeds[1] > speeds[2], "{speeds:?}");
 }
