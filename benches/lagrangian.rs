@@ -210,9 +210,8 @@ fn scenarios(c: &mut Criterion) {
 fn settled_dust(c: &mut Criterion) {
     let mut group = c.benchmark_group("lagrangian_settled_dust");
     group.sample_size(10);
-    let bl = boundary_layer(false);
-    let column =
-        Column::from_boundary_layer(&bl, 0.0, |z| [bl.wind_speed_m_s(z.max(1.0)), 0.0, 0.0]);
+    // The neutral column and grid of the other cases.
+    let (_, mut grid, column) = setup(100, false);
     let em = [Emission {
         species: 0,
         rate_per_s: 1.0,
@@ -228,7 +227,6 @@ fn settled_dust(c: &mut Criterion) {
             .expect("one class")
             .with_settling(0.15),
     ];
-    let (_, mut grid, _) = setup(100, false);
     grid.times_s = vec![3600.0, duration_s];
     grid.interval_s = 3600.0;
     let flow = Flow::Column(column);

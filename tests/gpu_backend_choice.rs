@@ -19,6 +19,15 @@ fn lepreau(backend_line: &str) -> Result<Scenario, plume::scenario::ScenarioErro
     Scenario::parse(&text, &path)
 }
 
+/// `s` run with `--backend cpu`.
+fn on_the_cpu(s: &Scenario) -> plume::Simulation {
+    let cpu = RunOptions {
+        backend: Some(BackendChoice::Cpu),
+        ..Default::default()
+    };
+    simulate(s, &cpu).unwrap()
+}
+
 #[test]
 fn scenario_backend_parses_and_a_typo_names_the_choices() {
     assert_eq!(lepreau("").unwrap().backend, BackendChoice::Auto);
@@ -46,14 +55,7 @@ fn gpu_backend_runs_names_the_adapter_and_agrees_with_the_cpu() {
     let s = lepreau("backend = \"gpu\"").unwrap();
     let gpu = simulate(&s, &RunOptions::default()).expect("GPU run");
     assert!(gpu.backend.starts_with("gpu ("), "{}", gpu.backend);
-    let cpu = simulate(
-        &s,
-        &RunOptions {
-            backend: Some(BackendChoice::Cpu),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let cpu = on_the_cpu(&s);
     assert!(cpu.backend.starts_with("cpu"), "{}", cpu.backend);
     for (g, c) in gpu.fields.species.iter().zip(&cpu.fields.species) {
         let (tg, tc) = (g.time_integrated.sum(), c.time_integrated.sum());
@@ -133,14 +135,7 @@ fn a_reactor_inventory_runs_on_the_gpu_as_on_the_cpu() {
     let s = Scenario::parse(&text, &path).unwrap();
     let gpu = simulate(&s, &RunOptions::default()).expect("GPU run");
     assert!(gpu.backend.starts_with("gpu ("), "{}", gpu.backend);
-    let cpu = simulate(
-        &s,
-        &RunOptions {
-            backend: Some(BackendChoice::Cpu),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let cpu = on_the_cpu(&s);
     let n = gpu.fields.species.len();
     assert!(n > 16, "{n} species");
     for (g, c) in gpu.fields.species.iter().zip(&cpu.fields.species) {
