@@ -57,6 +57,7 @@ mod lagrangian_spatial_met;
 mod lagrangian_spent;
 mod lagrangian_surface_layer;
 mod lagrangian_taylor;
+mod lagrangian_urban;
 mod lagrangian_well_mixed;
 mod output_cf_checker;
 mod output_netcdf;

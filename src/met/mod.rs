@@ -17,6 +17,7 @@ pub mod perturbation;
 pub mod release_wind;
 pub mod station;
 pub mod turbulence;
+pub mod urban;
 
 pub use boundary_layer::{BoundaryLayer, StabilityClass};
 pub use error::{MetError, MetWarning};
@@ -24,6 +25,7 @@ pub use gridded::{GriddedMet, VerticalInterpolation};
 pub use perturbation::MetPerturbation;
 pub use release_wind::ReleaseWind;
 pub use station::{SpatialWeighting, StationMet, StationOptions};
+pub use urban::UrbanMet;
 
 /// Meteorology at one point and time.
 #[derive(Debug, Clone, Copy, PartialEq)]

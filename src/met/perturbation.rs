@@ -146,6 +146,7 @@ mod tests {
             roughness_length_m: 0.1,
             mixing_height_m: None,
             terrain: Terrain::Rural,
+            urban_population: None,
             air_temperature_k: 288.15,
             precipitation_mm_h: 0.0,
             sigma_theta_deg: None,

@@ -291,6 +291,13 @@ pub(super) fn run_particles(
         |_, _, _| false,
         0.0,
     ));
+    // Over a city with a population, the night's stable layer gives way to the urban one
+    // (the release wind, reported with the run, stays the weather's own).
+    let urban_population = scenario.meteorology.urban_population();
+    let met: Box<dyn crate::met::Meteorology> = match urban_population {
+        Some(population) => Box::new(crate::met::UrbanMet::new(met, population)),
+        None => met,
+    };
     let release_s = lagrangian::meander::release_stretch_s(
         scenario.sources.iter().map(|s| (s.start_s, s.end_s())),
         scenario.duration_s,
@@ -323,8 +330,10 @@ pub(super) fn run_particles(
             0.0
         },
     };
-    warnings.extend(stable_particle_warning(release_wind.as_ref(), &cfg.meander));
-    warnings.extend(urban_particle_warning(scenario));
+    if urban_population.is_none() {
+        warnings.extend(stable_particle_warning(release_wind.as_ref(), &cfg.meander));
+    }
+    warnings.extend(urban_particle_warning(scenario, met.measures_sigma_theta()));
     warnings.extend(sigma_theta_record_warning(
         scenario.meteorology.sigma_theta_averaging_s(),
         met.measures_sigma_theta(),

@@ -330,21 +330,41 @@ pub(super) fn cap_warning(
     })
 }
 
-/// A warning when a particle run is given `terrain = "urban"`: the key picks the Gaussian
-/// models' urban Briggs curves (McElroy & Pooler's St. Louis fits), while the particles'
-/// turbulence follows the stability class, the roughness length and the mixing height alone,
-/// with no city's heat island or building wakes (found by review: the rail car's particle run
-/// was the rural one to the bit, 8–21× the urban Gaussian plume at 3–12 km).
-pub(super) fn urban_particle_warning(scenario: &Scenario) -> Option<String> {
-    (scenario.meteorology.terrain() == crate::scenario::Terrain::Urban).then(|| {
-        "meteorology.terrain = \"urban\" sets the Gaussian models' urban Briggs curves; the \
-         particle model's turbulence follows the stability class, roughness_length_m and the \
-         mixing height alone and holds no city's heat island or building wakes, so over a \
-         city, most at night, its plume is narrower and its centreline higher than the urban \
-         curves' (in a reviewed class F ground release, 8–21× the urban Gaussian plume at \
-         3–12 km): compare the Gaussian plume's zones before narrowing an evacuation"
-            .to_string()
-    })
+/// A warning when a particle run is given `terrain = "urban"` without a population: the key
+/// picks the Gaussian models' urban Briggs curves (McElroy & Pooler's St. Louis fits), while
+/// the particles' turbulence then follows the stability class, the roughness length and the
+/// mixing height alone, with no city's heat island (found by review: the rail car's particle
+/// run was the rural one to the bit, 8–21× the urban Gaussian plume at 3–12 km). With a
+/// population the particles take the urban night layer (`met::urban`), and a measured σθ
+/// (`measures_sigma_theta`) gives way to it where it replaces a stable rural layer.
+pub(super) fn urban_particle_warning(
+    scenario: &Scenario,
+    measures_sigma_theta: bool,
+) -> Option<String> {
+    if scenario.meteorology.terrain() != crate::scenario::Terrain::Urban {
+        return None;
+    }
+    match scenario.meteorology.urban_population() {
+        None => Some(
+            "meteorology.terrain = \"urban\" sets the Gaussian models' urban Briggs curves; \
+             without meteorology.urban_population the particle model's turbulence follows the \
+             stability class, roughness_length_m and the mixing height alone and holds no \
+             city's heat island, so over a city at night its plume is narrower and its \
+             centreline higher than the urban curves' (in a reviewed class F ground release, \
+             8–21× the urban Gaussian plume at 3–12 km): give the city's population for \
+             AERMOD's urban night layer, or compare the Gaussian plume's zones before \
+             narrowing an evacuation"
+                .to_string(),
+        ),
+        Some(_) if measures_sigma_theta => Some(
+            "meteorology.urban_population: where the rural air is stable the city's night \
+             layer replaces it, and that layer's turbulence replaces the measured σθ there (a \
+             σθ measured in the city at night already holds its heat island: leave \
+             urban_population out to use it)"
+                .to_string(),
+        ),
+        Some(_) => None,
+    }
 }
 
 #[cfg(test)]

@@ -126,6 +126,9 @@ pub struct UniformMetSpec {
     pub roughness_length_m: f64,
     pub mixing_height_m: Option<f64>,
     pub terrain: Terrain,
+    /// Inhabitants of the city whose night-time heat island the particle model adds (only with
+    /// [`Terrain::Urban`]; `met::urban`).
+    pub urban_population: Option<f64>,
     pub air_temperature_k: f64,
     pub precipitation_mm_h: f64,
     /// Measured standard deviation of the horizontal wind direction (degrees) at the wind's
@@ -144,6 +147,9 @@ pub struct StationMetSpec {
     pub weighting: crate::met::SpatialWeighting,
     pub roughness_length_m: f64,
     pub terrain: Terrain,
+    /// Inhabitants of the city whose night-time heat island the particle model adds (only with
+    /// [`Terrain::Urban`]; `met::urban`).
+    pub urban_population: Option<f64>,
     pub max_gap_s: f64,
     /// The record length (s) each σθ of the file is taken over (as
     /// [`UniformMetSpec::sigma_theta_averaging_s`]).
@@ -161,6 +167,9 @@ pub struct GriddedMetSpec {
     pub vertical_interpolation: crate::met::VerticalInterpolation,
     pub roughness_length_m: f64,
     pub terrain: Terrain,
+    /// Inhabitants of the city whose night-time heat island the particle model adds (only with
+    /// [`Terrain::Urban`]; `met::urban`).
+    pub urban_population: Option<f64>,
     /// An ensemble member's perturbation of every node, level and time (never set by the file;
     /// see [`crate::ensemble`]).
     pub perturbation: Option<crate::met::MetPerturbation>,
@@ -191,6 +200,16 @@ impl MetSpec {
             MetSpec::Uniform(u) => u.sigma_theta_averaging_s,
             MetSpec::Station(s) => s.sigma_theta_averaging_s,
             MetSpec::Gridded(_) => None,
+        }
+    }
+
+    /// The population of the city whose night-time heat island the particle model adds, if
+    /// the terrain is urban and one is given.
+    pub fn urban_population(&self) -> Option<f64> {
+        match self {
+            MetSpec::Uniform(u) => u.urban_population,
+            MetSpec::Station(s) => s.urban_population,
+            MetSpec::Gridded(g) => g.urban_population,
         }
     }
 

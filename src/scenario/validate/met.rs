@@ -129,6 +129,7 @@ pub(super) fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<Unif
             "no averaging time without a measured sigma_theta_deg",
         );
     }
+    let population = urban_population(u.urban_population, u.terrain, p);
     (p.count() == n0).then(|| UniformMetSpec {
         wind_speed_m_s: speed.expect("checked"),
         wind_reference_height_m: zr,
@@ -137,6 +138,7 @@ pub(super) fn uniform_met(u: UniformMetSection, p: &mut Problems) -> Option<Unif
         roughness_length_m: z0,
         mixing_height_m: mixing,
         terrain: u.terrain.unwrap_or_default(),
+        urban_population: population,
         air_temperature_k: temp,
         precipitation_mm_h: precip,
         sigma_theta_deg: sigma_theta,
@@ -153,6 +155,32 @@ fn sigma_theta_averaging_s(given: Option<f64>, p: &mut Problems) -> Option<f64> 
             Bounds::new(60.0, true, 86_400.0, true, "s"),
         );
     })
+}
+
+/// The population of the city whose night-time heat island the particle model adds: one
+/// that AERMOD's fit holds for (at least 100; at most 10⁸, beyond any metropolis), and only
+/// over urban terrain.
+fn urban_population(given: Option<f64>, terrain: Option<Terrain>, p: &mut Problems) -> Option<f64> {
+    let population = given?;
+    p.range(
+        "meteorology.urban_population",
+        population,
+        Bounds::new(
+            crate::met::urban::MIN_POPULATION,
+            true,
+            1.0e8,
+            true,
+            "inhabitants",
+        ),
+    );
+    if terrain != Some(Terrain::Urban) {
+        p.push(
+            "meteorology.urban_population",
+            fmt_num(population),
+            "a population only with terrain = \"urban\"",
+        );
+    }
+    Some(population)
 }
 
 /// Validates `[model] kind = "lagrangian"`; every key has a documented default.
@@ -237,11 +265,13 @@ pub(super) fn station_met(
         Bounds::new(0.0, false, 30.0 * 86400.0, true, "s"),
     );
     let averaging = sigma_theta_averaging_s(s.sigma_theta_averaging_s, p);
+    let population = urban_population(s.urban_population, s.terrain, p);
     (p.count() == n0).then(|| StationMetSpec {
         file: path.expect("checked"),
         weighting,
         roughness_length_m: z0,
         terrain: s.terrain.unwrap_or_default(),
+        urban_population: population,
         max_gap_s,
         sigma_theta_averaging_s: averaging,
         perturbation: None,
@@ -284,12 +314,14 @@ pub(super) fn gridded_met(
         }
         (None, None) => None,
     };
+    let population = urban_population(g.urban_population, g.terrain, p);
     (p.count() == n0).then(|| GriddedMetSpec {
         file: path.expect("checked"),
         format: format.expect("checked"),
         vertical_interpolation: g.vertical_interpolation.unwrap_or_default(),
         roughness_length_m: z0,
         terrain: g.terrain.unwrap_or_default(),
+        urban_population: population,
         perturbation: None,
     })
 }

@@ -1,0 +1,138 @@
+//! The particle model over a city at night (`meteorology.urban_population`, AERMOD's urban
+//! layer, `met::urban`): a ground release in the convective-like urban layer mixes through it,
+//! so that far downwind its crosswind-integrated ground concentration is the well-mixed one,
+//! Q/∫₀ʰ u dz — the mass flux through the layer equals the emission rate — where the same
+//! release in the rural stable night stays in a shallow layer at the ground.
+
+use plume::met::urban::urban_layer_depth_m;
+use plume::met::UniformMet;
+use plume::scenario::{MetSpec, Scenario};
+use plume::{simulate, RunOptions};
+use std::path::Path;
+
+const POPULATION: f64 = 1.3e5;
+const RATE_KG_S: f64 = 1.0;
+const RESOLUTION_M: f64 = 250.0;
+
+/// A 1 kg/s tracer released 2 m above a city's ground for 3 h in a class F night wind of
+/// 2.5 m/s, with the city's `population` where given.
+fn night_release(population: Option<f64>) -> Scenario {
+    let key = population.map_or(String::new(), |p| format!("urban_population = {p}\n"));
+    let text = format!(
+        r#"
+[scenario]
+name = "urban night"
+start = "2026-01-15T02:00:00Z"
+duration_s = 10800
+[domain]
+centre = {{ lat = 45.27, lon = -66.06 }}
+extent_m = [32000, 16000]
+resolution_m = {RESOLUTION_M}
+layers_m = [[0, 10]]
+output_interval_s = 3600
+[[source]]
+name = "release"
+location = {{ lat = 45.27, lon = -66.24 }}
+height_m = 2
+start_s = 0
+duration_s = 10800
+release = [{{ substance = "tracer", rate_kg_s = {RATE_KG_S} }}]
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 2.5
+wind_from_deg = 270
+stability = "F"
+roughness_length_m = 1.0
+air_temperature_k = 268
+terrain = "urban"
+{key}
+[model]
+kind = "lagrangian"
+particles = 20000
+sampling_step_s = 60
+backend = "cpu"
+"#
+    );
+    Scenario::parse(&text, Path::new("urban.toml")).unwrap()
+}
+
+/// The last hour's crosswind-integrated ground-layer concentration (kg/m²), averaged over the
+/// columns 8–12 km downwind of the source.
+fn far_ground_cwic(scenario: &Scenario) -> f64 {
+    let run = simulate(scenario, &RunOptions::default()).unwrap();
+    let grid = &run.fields.grid;
+    let c = &run.fields.species[0].concentration;
+    let last = grid.nt() - 1;
+    let (source_x_m, _) = run.projection.forward(scenario.sources[0].location);
+    let columns: Vec<usize> = (0..grid.nx)
+        .filter(|&i| (8_000.0..12_000.0).contains(&(grid.x_m(i) - source_x_m)))
+        .collect();
+    let cwic: f64 = columns
+        .iter()
+        .map(|&i| (0..grid.ny).map(|j| c[[last, 0, j, i]]).sum::<f64>() * grid.dx_m)
+        .sum();
+    cwic / columns.len() as f64
+}
+
+#[test]
+fn an_urban_night_mixes_a_ground_release_through_the_city_layer() {
+    let urban = night_release(Some(POPULATION));
+    let MetSpec::Uniform(spec) = &urban.meteorology else {
+        unreachable!()
+    };
+    let met = UniformMet::from_spec(spec, urban.domain.centre.lat);
+    // The urban layer is z_iuc deep (201 m for 130 000 inhabitants), deeper than the rural
+    // night layer, and the particles move in the weather's own wind.
+    let depth_m = urban_layer_depth_m(POPULATION).max(met.boundary_layer.mixing_height_m);
+    assert!((depth_m - 201.8).abs() < 0.5, "{depth_m}");
+    let steps = 2000;
+    let wind_through_layer_m2_s: f64 = (0..steps)
+        .map(|k| met.wind_speed_at_m_s((k as f64 + 0.5) * depth_m / steps as f64))
+        .sum::<f64>()
+        * depth_m
+        / steps as f64;
+    let well_mixed = RATE_KG_S / wind_through_layer_m2_s;
+    let urban_cwic = far_ground_cwic(&urban);
+    let rural_cwic = far_ground_cwic(&night_release(None));
+    let ratio = urban_cwic / well_mixed;
+    assert!((0.8..1.2).contains(&ratio), "urban/well-mixed {ratio}");
+    assert!(
+        rural_cwic > 2.0 * urban_cwic,
+        "rural {rural_cwic} urban {urban_cwic}"
+    );
+}
+
+#[test]
+fn a_city_population_needs_urban_terrain_and_at_least_a_hundred_inhabitants() {
+    use crate::scenario_files::{fails_with, problems, VALID};
+    let with =
+        |keys: &str| VALID.replace("stability = \"D\"", &format!("stability = \"D\"\n{keys}"));
+    assert_eq!(
+        problems(&with("terrain = \"urban\"\nurban_population = 70000")),
+        Vec::<String>::new()
+    );
+    fails_with(
+        &with("urban_population = 70000"),
+        &[
+            "meteorology.urban_population",
+            "70000",
+            "terrain = \"urban\"",
+        ],
+    );
+    fails_with(
+        &with("terrain = \"urban\"\nurban_population = 50"),
+        &["meteorology.urban_population", "50", "100"],
+    );
+}
+
+#[test]
+fn an_urban_particle_run_warns_only_without_a_population() {
+    let warned = |population: Option<f64>| {
+        let run = simulate(&night_release(population), &RunOptions::default()).unwrap();
+        run.warnings
+            .iter()
+            .any(|w| w.contains("without meteorology.urban_population"))
+    };
+    assert!(warned(None));
+    assert!(!warned(Some(POPULATION)));
+}
