@@ -57,7 +57,7 @@ mod lagrangian_spatial_met;
 mod lagrangian_spent;
 mod lagrangian_surface_layer;
 mod lagrangian_taylor;
-mod lagrangian_urban;
+
 mod lagrangian_well_mixed;
 mod output_cf_checker;
 mod output_netcdf;
@@ -69,6 +69,7 @@ mod scenario_limits;
 mod scenario_sources;
 mod settling;
 mod substance_names;
+mod urban_night;
 mod weather_check;
 mod weather_damaged_files;
 mod weather_grib2;

@@ -20,6 +20,9 @@ pub const KARMAN: f64 = 0.4;
 pub const GRAVITY_M_S2: f64 = 9.80665;
 /// Smallest wind speed the Gaussian models accept (m/s); below it a steady plume is meaningless.
 pub const CALM_WIND_M_S: f64 = 0.5;
+/// Height (m) of the calm-threshold wind whose turbulence the particle model never goes below:
+/// the standard anemometer height, at which CALPUFF's calm threshold is defined.
+pub const CALM_REFERENCE_HEIGHT_M: f64 = 10.0;
 
 /// Pasquill–Gifford stability class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

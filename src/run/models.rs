@@ -166,6 +166,15 @@ pub(super) fn run_gaussian_puffs(
     let (met, met_warnings) = crate::met::load::load(scenario, tm)?;
     warnings.extend(met_warnings.iter().map(|w| w.to_string()));
     let release_wind = crate::met::release_wind::release_wind(scenario, met.as_ref(), tm);
+    // Puffs grown by turbulence take a city's night layer as particles do; puffs grown along
+    // the urban Briggs curves have the city's night in the curves already.
+    let met = urban_weather(
+        met,
+        scenario
+            .meteorology
+            .urban_population()
+            .filter(|_| spec.growth == puff::GrowthMode::Turbulence),
+    );
     let dense_clouds = spec.dense_gas == DenseGas::BritterMcquaid;
     // The puff model says itself which releases it follows as dense clouds.
     let skip = |source: &Source, wind_m_s: f64, air_temperature_k: f64| {
@@ -258,6 +267,18 @@ fn exposure_averaging_s(scenario: &Scenario, release_s: f64) -> f64 {
     release_s.min(judged_s.max(scenario.domain.output_interval_s))
 }
 
+/// The weather over a city of `population` at night (`met::urban`), or `met` as it is without
+/// one.
+fn urban_weather(
+    met: Box<dyn crate::met::Meteorology>,
+    population: Option<f64>,
+) -> Box<dyn crate::met::Meteorology> {
+    match population {
+        Some(population) => Box::new(crate::met::UrbanMet::new(met, population)),
+        None => met,
+    }
+}
+
 /// Lagrangian particles over any weather, on the GPU when one is open.
 pub(super) fn run_particles(
     setting: &Setting,
@@ -294,10 +315,8 @@ pub(super) fn run_particles(
     // Over a city with a population, the night's stable layer gives way to the urban one
     // (the release wind, reported with the run, stays the weather's own).
     let urban_population = scenario.meteorology.urban_population();
-    let met: Box<dyn crate::met::Meteorology> = match urban_population {
-        Some(population) => Box::new(crate::met::UrbanMet::new(met, population)),
-        None => met,
-    };
+    let weather_measures_sigma_theta = met.measures_sigma_theta();
+    let met = urban_weather(met, urban_population);
     let release_s = lagrangian::meander::release_stretch_s(
         scenario.sources.iter().map(|s| (s.start_s, s.end_s())),
         scenario.duration_s,
@@ -333,7 +352,10 @@ pub(super) fn run_particles(
     if urban_population.is_none() {
         warnings.extend(stable_particle_warning(release_wind.as_ref(), &cfg.meander));
     }
-    warnings.extend(urban_particle_warning(scenario, met.measures_sigma_theta()));
+    warnings.extend(urban_particle_warning(
+        scenario,
+        weather_measures_sigma_theta,
+    ));
     warnings.extend(sigma_theta_record_warning(
         scenario.meteorology.sigma_theta_averaging_s(),
         met.measures_sigma_theta(),

@@ -335,8 +335,8 @@ pub(super) fn cap_warning(
 /// the particles' turbulence then follows the stability class, the roughness length and the
 /// mixing height alone, with no city's heat island (found by review: the rail car's particle
 /// run was the rural one to the bit, 8–21× the urban Gaussian plume at 3–12 km). With a
-/// population the particles take the urban night layer (`met::urban`), and a measured σθ
-/// (`measures_sigma_theta`) gives way to it where it replaces a stable rural layer.
+/// population the particles take the urban night layer (`met::urban`), and a measured σθ of
+/// the weather (`measures_sigma_theta`) is not used.
 pub(super) fn urban_particle_warning(
     scenario: &Scenario,
     measures_sigma_theta: bool,
@@ -357,9 +357,9 @@ pub(super) fn urban_particle_warning(
                 .to_string(),
         ),
         Some(_) if measures_sigma_theta => Some(
-            "meteorology.urban_population: where the rural air is stable the city's night \
-             layer replaces it, and that layer's turbulence replaces the measured σθ there (a \
-             σθ measured in the city at night already holds its heat island: leave \
+            "meteorology.urban_population: the measured σθ is not used — where the rural air is \
+             stable the city's night layer replaces it, and by day the parameterised profile \
+             stands (a σθ measured in the city at night already holds its heat island: leave \
              urban_population out to use it)"
                 .to_string(),
         ),

@@ -354,9 +354,7 @@ pub fn above_lid_top_m(lid_m: f64) -> f64 {
     (lid_m + 1000.0).max(3000.0)
 }
 
-/// Height (m) of the calm-threshold wind: the standard anemometer height, at which CALPUFF's
-/// calm threshold is defined.
-pub const CALM_REFERENCE_HEIGHT_M: f64 = 10.0;
+pub use crate::met::boundary_layer::CALM_REFERENCE_HEIGHT_M;
 
 #[cfg(test)]
 mod tests {

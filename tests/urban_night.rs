@@ -1,8 +1,9 @@
-//! The particle model over a city at night (`meteorology.urban_population`, AERMOD's urban
-//! layer, `met::urban`): a ground release in the convective-like urban layer mixes through it,
-//! so that far downwind its crosswind-integrated ground concentration is the well-mixed one,
-//! Q/∫₀ʰ u dz — the mass flux through the layer equals the emission rate — where the same
-//! release in the rural stable night stays in a shallow layer at the ground.
+//! The particle and turbulence-grown puff models over a city at night
+//! (`meteorology.urban_population`, AERMOD's urban layer, `met::urban`): a ground release in
+//! the convective-like urban layer mixes through it, so that far downwind its
+//! crosswind-integrated ground concentration is the well-mixed one, Q/∫₀ʰ u dz for particles —
+//! the mass flux through the layer equals the emission rate — where the same release in the
+//! rural stable night stays in a shallow layer at the ground.
 
 use plume::met::urban::urban_layer_depth_m;
 use plume::met::UniformMet;
@@ -15,15 +16,25 @@ const RATE_KG_S: f64 = 1.0;
 const RESOLUTION_M: f64 = 250.0;
 
 /// A 1 kg/s tracer released 2 m above a city's ground for 3 h in a class F night wind of
-/// 2.5 m/s, with the city's `population` where given.
+/// 2.5 m/s, with the city's `population` where given, followed by particles.
 fn night_release(population: Option<f64>) -> Scenario {
+    night_release_by(
+        population,
+        "kind = \"lagrangian\"\nparticles = 20000\nsampling_step_s = 60\nbackend = \"cpu\"",
+        3,
+    )
+}
+
+/// [`night_release`] for `hours`, followed by the `[model]` given.
+fn night_release_by(population: Option<f64>, model: &str, hours: u32) -> Scenario {
     let key = population.map_or(String::new(), |p| format!("urban_population = {p}\n"));
+    let duration_s = hours * 3600;
     let text = format!(
         r#"
 [scenario]
 name = "urban night"
 start = "2026-01-15T02:00:00Z"
-duration_s = 10800
+duration_s = {duration_s}
 [domain]
 centre = {{ lat = 45.27, lon = -66.06 }}
 extent_m = [32000, 16000]
@@ -35,7 +46,7 @@ name = "release"
 location = {{ lat = 45.27, lon = -66.24 }}
 height_m = 2
 start_s = 0
-duration_s = 10800
+duration_s = {duration_s}
 release = [{{ substance = "tracer", rate_kg_s = {RATE_KG_S} }}]
 [meteorology]
 kind = "uniform"
@@ -47,31 +58,33 @@ air_temperature_k = 268
 terrain = "urban"
 {key}
 [model]
-kind = "lagrangian"
-particles = 20000
-sampling_step_s = 60
-backend = "cpu"
+{model}
 "#
     );
     Scenario::parse(&text, Path::new("urban.toml")).unwrap()
 }
 
 /// The last hour's crosswind-integrated ground-layer concentration (kg/m²), averaged over the
-/// columns 8–12 km downwind of the source.
-fn far_ground_cwic(scenario: &Scenario) -> f64 {
+/// columns `downwind_m` of the source.
+fn ground_cwic(scenario: &Scenario, downwind_m: std::ops::Range<f64>) -> f64 {
     let run = simulate(scenario, &RunOptions::default()).unwrap();
     let grid = &run.fields.grid;
     let c = &run.fields.species[0].concentration;
     let last = grid.nt() - 1;
     let (source_x_m, _) = run.projection.forward(scenario.sources[0].location);
     let columns: Vec<usize> = (0..grid.nx)
-        .filter(|&i| (8_000.0..12_000.0).contains(&(grid.x_m(i) - source_x_m)))
+        .filter(|&i| downwind_m.contains(&(grid.x_m(i) - source_x_m)))
         .collect();
     let cwic: f64 = columns
         .iter()
         .map(|&i| (0..grid.ny).map(|j| c[[last, 0, j, i]]).sum::<f64>() * grid.dx_m)
         .sum();
     cwic / columns.len() as f64
+}
+
+/// [`ground_cwic`] 8–12 km downwind, where the urban layer is well mixed.
+fn far_ground_cwic(scenario: &Scenario) -> f64 {
+    ground_cwic(scenario, 8_000.0..12_000.0)
 }
 
 #[test]
@@ -135,4 +148,35 @@ fn an_urban_particle_run_warns_only_without_a_population() {
     };
     assert!(warned(None));
     assert!(!warned(Some(POPULATION)));
+    // A measured σθ is not used with a population, and the run says so.
+    let mut measured = night_release(Some(POPULATION));
+    if let MetSpec::Uniform(u) = &mut measured.meteorology {
+        u.sigma_theta_deg = Some(8.0);
+    }
+    let run = simulate(&measured, &RunOptions::default()).unwrap();
+    assert!(
+        run.warnings
+            .iter()
+            .any(|w| w.contains("the measured σθ is not used")),
+        "{:?}",
+        run.warnings
+    );
+}
+
+#[test]
+fn turbulence_grown_puffs_take_the_urban_night_and_curve_grown_puffs_keep_the_curves() {
+    // Two hours, read 4–7 km out, where puffs carried at the 2.5 m/s wind arrived within the
+    // first hour and the urban layer has mixed (h/w* ≈ 4.5 minutes).
+    let puffs = |population, growth: &str| {
+        let model = format!("kind = \"gaussian_puff\"\ngrowth = \"{growth}\"");
+        let mut scenario = night_release_by(population, &model, 2);
+        // 1 km cells: the puffs' sampling costs by the cell.
+        scenario.domain.resolution_m = 1000.0;
+        ground_cwic(&scenario, 4_000.0..7_000.0)
+    };
+    let urban = puffs(Some(POPULATION), "turbulence");
+    let rural = puffs(None, "turbulence");
+    assert!(rural > 2.0 * urban, "rural {rural} urban {urban}");
+    // The urban Briggs curves hold the city's night already: the population changes nothing.
+    assert_eq!(puffs(Some(POPULATION), "distance"), puffs(None, "distance"));
 }
