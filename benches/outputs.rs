@@ -1,7 +1,8 @@
 //! Throughput of the puff model and of the netCDF writer, the two hot paths that the other
 //! benches leave out. The puffs: the shipped Saint John rail-car rupture (one dense cloud, then
-//! a passive puff), the Lepreau backing-wind release (a puff train in a turning wind) and the
-//! rail-car leak in near-calm air (slices of a slumped dense plume), each a
+//! a passive puff), the Lepreau backing-wind release (a puff train in a turning wind), the
+//! rail-car leak in near-calm air (slices of a slumped dense plume) and at night as puffs grown
+//! by turbulence in the city's night layer, each a
 //! whole `simulate` (puff steps, sampling onto the grid, consequences), quoted in grid cells ×
 //! output times per second. The writer: the Lepreau stack run's `fields.nc` (every species,
 //! dose and zone field, chunked and deflated), in grid cells × layers × times per second.
@@ -55,6 +56,24 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements((grid.nx * grid.ny * grid.nt()) as u64));
     g.bench_function("saint_john_chlorine_railcar_calm", |b| {
         b.iter(|| simulate(black_box(&s), &options).expect("the calm puff run"))
+    });
+    // The rail-car leak at night as puffs grown by turbulence in the city's night layer
+    // (130 000 inhabitants): convective σ near the release, the finest sub-steps.
+    let text = std::fs::read_to_string(&railcar)
+        .expect("the rail-car scenario")
+        .replace(
+            "kind = \"gaussian_plume\"",
+            "kind = \"gaussian_puff\"\ngrowth = \"turbulence\"",
+        )
+        .replace(
+            "terrain = \"urban\"",
+            "terrain = \"urban\"\nurban_population = 130000",
+        );
+    let s = Scenario::parse(&text, &railcar).expect("the urban rail-car scenario");
+    let grid = plume::field::GridSpec::from_scenario(&s);
+    g.throughput(Throughput::Elements((grid.nx * grid.ny * grid.nt()) as u64));
+    g.bench_function("saint_john_chlorine_railcar_urban_turbulence", |b| {
+        b.iter(|| simulate(black_box(&s), &options).expect("the urban puff run"))
     });
     g.finish();
 

@@ -63,6 +63,7 @@ mod output_cf_checker;
 mod output_netcdf;
 mod puff_budget;
 mod puff_dense;
+mod puff_substeps;
 mod run_outputs;
 mod scenario_files;
 mod scenario_limits;

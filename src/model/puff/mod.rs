@@ -328,8 +328,12 @@ impl<'a> PuffRun<'a> {
             }
         }
         // Sub-steps: σ grows by at most MAX_SIGMA_GROWTH in each (a dense cloud's σ follows
-        // its travel and age, which the sub-steps advance by at most that fraction).
-        let x0 = if p.dense.is_some() {
+        // its travel and age, which the sub-steps advance by at most that fraction, and so
+        // does a puff grown by turbulence, whose σ grows at most in proportion to its age —
+        // σ = σv·t while t ≪ T_L, as √t beyond. Its virtual distances stay where it was
+        // released, and sub-steps counted from them were 250 in every minute of its life:
+        // a 2 h convective run took 100 × as long as the same puffs grown along the curves.)
+        let x0 = if p.dense.is_some() || self.setup.growth.mode == GrowthMode::Turbulence {
             p.travel_m.max(1.0)
         } else {
             p.virtual_y_m.min(p.virtual_z_m).max(1.0)
