@@ -180,3 +180,42 @@ fn turbulence_grown_puffs_take_the_urban_night_and_curve_grown_puffs_keep_the_cu
     // The urban Briggs curves hold the city's night already: the population changes nothing.
     assert_eq!(puffs(Some(POPULATION), "distance"), puffs(None, "distance"));
 }
+
+/// The GPU builds its columns from the same urban weather: its urban night run matches the
+/// CPU's (same counter-based random numbers; f32 arithmetic).
+#[cfg(feature = "gpu")]
+#[test]
+fn the_urban_night_runs_on_the_gpu_as_on_the_cpu() {
+    use plume::backend::BackendChoice;
+    let name = "the_urban_night_runs_on_the_gpu_as_on_the_cpu";
+    if crate::support::gpu_or_skip(name).is_none() {
+        return;
+    }
+    let s = night_release_by(
+        Some(POPULATION),
+        "kind = \"lagrangian\"\nparticles = 4000\nsampling_step_s = 60",
+        2,
+    );
+    let on = |backend| {
+        let options = RunOptions {
+            backend: Some(backend),
+            ..Default::default()
+        };
+        simulate(&s, &options).unwrap()
+    };
+    let (gpu, cpu) = (on(BackendChoice::Gpu), on(BackendChoice::Cpu));
+    assert!(gpu.backend.starts_with("gpu ("), "{}", gpu.backend);
+    let (g, c) = (&gpu.fields.species[0], &cpu.fields.species[0]);
+    let (bg, bc) = (g.budget.unwrap(), c.budget.unwrap());
+    assert!((bg.released - bc.released).abs() <= 1e-9 * bc.released);
+    assert!(bg.relative_imbalance().abs() < 1e-12, "{bg:?}");
+    // Each cell of the ground layer's time-integrated air, within 1 % of the peak.
+    let peak = c.time_integrated.iter().cloned().fold(0.0, f64::max);
+    let worst = g
+        .time_integrated
+        .iter()
+        .zip(c.time_integrated.iter())
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max);
+    assert!(worst <= 1e-2 * peak, "worst {worst} of peak {peak}");
+}
