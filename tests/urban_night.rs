@@ -8,7 +8,7 @@
 use plume::met::urban::urban_layer_depth_m;
 use plume::met::UniformMet;
 use plume::scenario::{MetSpec, Scenario};
-use plume::{simulate, RunOptions};
+use plume::{simulate, RunOptions, Simulation};
 use std::path::Path;
 
 const POPULATION: f64 = 1.3e5;
@@ -64,10 +64,14 @@ terrain = "urban"
     Scenario::parse(&text, Path::new("urban.toml")).unwrap()
 }
 
-/// The last hour's crosswind-integrated ground-layer concentration (kg/m²), averaged over the
-/// columns `downwind_m` of the source.
-fn ground_cwic(scenario: &Scenario, downwind_m: std::ops::Range<f64>) -> f64 {
-    let run = simulate(scenario, &RunOptions::default()).unwrap();
+/// The run of `scenario` on the default options.
+fn run(scenario: &Scenario) -> Simulation {
+    simulate(scenario, &RunOptions::default()).unwrap()
+}
+
+/// The last hour's crosswind-integrated ground-layer concentration (kg/m²) of `run`, averaged
+/// over the columns `downwind_m` of the source of `scenario`.
+fn ground_cwic(scenario: &Scenario, run: &Simulation, downwind_m: std::ops::Range<f64>) -> f64 {
     let grid = &run.fields.grid;
     let c = &run.fields.species[0].concentration;
     let last = grid.nt() - 1;
@@ -83,8 +87,15 @@ fn ground_cwic(scenario: &Scenario, downwind_m: std::ops::Range<f64>) -> f64 {
 }
 
 /// [`ground_cwic`] 8–12 km downwind, where the urban layer is well mixed.
-fn far_ground_cwic(scenario: &Scenario) -> f64 {
-    ground_cwic(scenario, 8_000.0..12_000.0)
+fn far_ground_cwic(scenario: &Scenario, run: &Simulation) -> f64 {
+    ground_cwic(scenario, run, 8_000.0..12_000.0)
+}
+
+/// Whether `run` warns that the particles hold no city's heat island.
+fn warns_of_no_heat_island(run: &Simulation) -> bool {
+    run.warnings
+        .iter()
+        .any(|w| w.contains("without meteorology.urban_population"))
 }
 
 #[test]
@@ -105,14 +116,19 @@ fn an_urban_night_mixes_a_ground_release_through_the_city_layer() {
         * depth_m
         / steps as f64;
     let well_mixed = RATE_KG_S / wind_through_layer_m2_s;
-    let urban_cwic = far_ground_cwic(&urban);
-    let rural_cwic = far_ground_cwic(&night_release(None));
+    let rural = night_release(None);
+    let (urban_run, rural_run) = (run(&urban), run(&rural));
+    let urban_cwic = far_ground_cwic(&urban, &urban_run);
+    let rural_cwic = far_ground_cwic(&rural, &rural_run);
     let ratio = urban_cwic / well_mixed;
     assert!((0.8..1.2).contains(&ratio), "urban/well-mixed {ratio}");
     assert!(
         rural_cwic > 2.0 * urban_cwic,
         "rural {rural_cwic} urban {urban_cwic}"
     );
+    // Only the run without a population warns that it holds no heat island.
+    assert!(warns_of_no_heat_island(&rural_run));
+    assert!(!warns_of_no_heat_island(&urban_run));
 }
 
 #[test]
@@ -139,21 +155,12 @@ fn a_city_population_needs_urban_terrain_and_at_least_a_hundred_inhabitants() {
 }
 
 #[test]
-fn an_urban_particle_run_warns_only_without_a_population() {
-    let warned = |population: Option<f64>| {
-        let run = simulate(&night_release(population), &RunOptions::default()).unwrap();
-        run.warnings
-            .iter()
-            .any(|w| w.contains("without meteorology.urban_population"))
-    };
-    assert!(warned(None));
-    assert!(!warned(Some(POPULATION)));
-    // A measured σθ is not used with a population, and the run says so.
+fn a_measured_sigma_theta_is_not_used_with_a_population_and_the_run_says_so() {
     let mut measured = night_release(Some(POPULATION));
     if let MetSpec::Uniform(u) = &mut measured.meteorology {
         u.sigma_theta_deg = Some(8.0);
     }
-    let run = simulate(&measured, &RunOptions::default()).unwrap();
+    let run = run(&measured);
     assert!(
         run.warnings
             .iter()
@@ -172,7 +179,7 @@ fn turbulence_grown_puffs_take_the_urban_night_and_curve_grown_puffs_keep_the_cu
         let mut scenario = night_release_by(population, &model, 2);
         // 1 km cells: the puffs' sampling costs by the cell.
         scenario.domain.resolution_m = 1000.0;
-        ground_cwic(&scenario, 4_000.0..7_000.0)
+        ground_cwic(&scenario, &run(&scenario), 4_000.0..7_000.0)
     };
     let urban = puffs(Some(POPULATION), "turbulence");
     let rural = puffs(None, "turbulence");

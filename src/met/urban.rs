@@ -9,11 +9,11 @@
 //! layer z_iuc = 400 m·(P/P₀)^¼ deep. Its convective velocity is
 //! w*ᵤ = ((g/T)·(H/ρcp)·z_iuc)^⅓; the urban friction velocity is the rural one, or more where
 //! the convective σw at 7·z0 (σw² = 1.6·(z/z_iuc)^⅔·w*ᵤ²) exceeds the mechanical one there
-//! (1.3·u*·√(1 − z/z_iu)); and the urban Obukhov length L = −T·u*ᵤ³/(κ·g·H/(ρcp)) is negative.
-//! The layer is max(z_iuc, the rural mixing height) deep, as AERMOD's ZI for an urban source,
-//! and its w* stays the one over z_iuc where it is deeper (L is set so). The particle model
-//! then takes this layer's turbulence from the same Hanna (1982) unstable profiles as any
-//! convective layer — the mechanical variance from the urban u* and the convective one from
+//! (1.3·u*·√(1 − z/z_iu)). The layer is max(z_iuc, the rural mixing height) deep, as AERMOD's
+//! ZI for an urban source, and its Obukhov length L = −u*ᵤ³·h/(κ·w*ᵤ³) is negative and keeps
+//! w*ᵤ (over z_iuc) where the layer is deeper; where it is z_iuc deep, that is AERMOD's
+//! L = −T·u*ᵤ³/(κ·g·H/(ρcp)). The particle model then takes this layer's turbulence from the
+//! same Hanna (1982) unstable profiles as any convective layer — the mechanical variance from the urban u* and the convective one from
 //! w*, added, as AERMOD adds its urban convective σ to the mechanical one — so that a ground
 //! release in a city at night mixes through the urban layer instead of staying in a stable
 //! layer tens of metres deep. In the day (L < 0) and in neutral air (L infinite) the rural

@@ -126,8 +126,8 @@ pub struct UniformMetSpec {
     pub roughness_length_m: f64,
     pub mixing_height_m: Option<f64>,
     pub terrain: Terrain,
-    /// Inhabitants of the city whose night-time heat island the particle model adds (only with
-    /// [`Terrain::Urban`]; `met::urban`).
+    /// Inhabitants of the city whose night-time heat island the particle model and
+    /// turbulence-grown puffs add (only with [`Terrain::Urban`]; `met::urban`).
     pub urban_population: Option<f64>,
     pub air_temperature_k: f64,
     pub precipitation_mm_h: f64,
@@ -147,8 +147,8 @@ pub struct StationMetSpec {
     pub weighting: crate::met::SpatialWeighting,
     pub roughness_length_m: f64,
     pub terrain: Terrain,
-    /// Inhabitants of the city whose night-time heat island the particle model adds (only with
-    /// [`Terrain::Urban`]; `met::urban`).
+    /// Inhabitants of the city whose night-time heat island the particle model and
+    /// turbulence-grown puffs add (only with [`Terrain::Urban`]; `met::urban`).
     pub urban_population: Option<f64>,
     pub max_gap_s: f64,
     /// The record length (s) each σθ of the file is taken over (as
@@ -167,8 +167,8 @@ pub struct GriddedMetSpec {
     pub vertical_interpolation: crate::met::VerticalInterpolation,
     pub roughness_length_m: f64,
     pub terrain: Terrain,
-    /// Inhabitants of the city whose night-time heat island the particle model adds (only with
-    /// [`Terrain::Urban`]; `met::urban`).
+    /// Inhabitants of the city whose night-time heat island the particle model and
+    /// turbulence-grown puffs add (only with [`Terrain::Urban`]; `met::urban`).
     pub urban_population: Option<f64>,
     /// An ensemble member's perturbation of every node, level and time (never set by the file;
     /// see [`crate::ensemble`]).
@@ -203,7 +203,8 @@ impl MetSpec {
         }
     }
 
-    /// The population of the city whose night-time heat island the particle model adds, if
+    /// The population of the city whose night-time heat island the particle model and
+    /// turbulence-grown puffs add, if
     /// the terrain is urban and one is given.
     pub fn urban_population(&self) -> Option<f64> {
         match self {

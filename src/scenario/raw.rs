@@ -95,8 +95,9 @@ pub struct StationMetSection {
     pub idw_power: Option<f64>,
     pub roughness_length_m: Option<f64>,
     pub terrain: Option<Terrain>,
-    /// Inhabitants of the city whose night-time heat island the particle model adds where
-    /// `terrain = "urban"` (AERMOD's urban option; `met::urban`).
+    /// Inhabitants of the city whose night-time heat island the particle model and
+    /// turbulence-grown puffs add where `terrain = "urban"` (AERMOD's urban option;
+    /// `met::urban`).
     pub urban_population: Option<f64>,
     /// Gaps between valid records longer than this are warned about (default 10800 s).
     pub max_gap_s: Option<f64>,
@@ -126,8 +127,9 @@ pub struct GriddedMetSection {
     /// z0 (m) where the file has no surface_roughness_length.
     pub roughness_length_m: Option<f64>,
     pub terrain: Option<Terrain>,
-    /// Inhabitants of the city whose night-time heat island the particle model adds where
-    /// `terrain = "urban"` (AERMOD's urban option; `met::urban`).
+    /// Inhabitants of the city whose night-time heat island the particle model and
+    /// turbulence-grown puffs add where `terrain = "urban"` (AERMOD's urban option;
+    /// `met::urban`).
     pub urban_population: Option<f64>,
 }
 
@@ -152,8 +154,9 @@ pub struct UniformMetSection {
     pub roughness_length_m: Option<f64>,
     pub mixing_height_m: Option<f64>,
     pub terrain: Option<Terrain>,
-    /// Inhabitants of the city whose night-time heat island the particle model adds where
-    /// `terrain = "urban"` (AERMOD's urban option; `met::urban`).
+    /// Inhabitants of the city whose night-time heat island the particle model and
+    /// turbulence-grown puffs add where `terrain = "urban"` (AERMOD's urban option;
+    /// `met::urban`).
     pub urban_population: Option<f64>,
     pub air_temperature_k: Option<f64>,
     pub precipitation_mm_h: Option<f64>,
