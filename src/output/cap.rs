@@ -33,11 +33,10 @@ use std::io;
 use chrono::{DateTime, Duration, Utc};
 use quick_xml::Writer;
 
-use super::alert_text::{
-    fr_number, fr_spaces, reach_text, threshold_text, two_figures, wea_long_en,
-};
+use super::alert_text::{fr_number, fr_spaces, threshold_text, two_figures, wea_long_en};
 use super::local_time;
 use super::netcdf::Provenance;
+use super::reach_text::reach_text;
 use super::xml::{document, text};
 use super::zones::{MappedZone, ZonePart};
 use crate::geo::jurisdiction::{Country, Region};

@@ -10,9 +10,10 @@ use std::io;
 use geo::{LineString, MultiPolygon, Polygon};
 use quick_xml::Writer;
 
-use super::alert_text::{fr_number, fr_spaces, reach_text, two_figures};
+use super::alert_text::{fr_number, fr_spaces, two_figures};
 use super::local_time;
 use super::netcdf::Provenance;
+use super::reach_text::reach_text;
 use super::xml::{document, text};
 use super::zones::MappedZone;
 use crate::geo::jurisdiction::Country;

@@ -20,6 +20,7 @@ mod map_panel;
 pub mod map_sheet;
 pub mod netcdf;
 pub mod provenance;
+pub(crate) mod reach_text;
 pub mod staging;
 mod strings;
 pub mod summary;
