@@ -220,7 +220,10 @@ fn a_global_grib2_grid_with_longitudes_from_0_to_360_is_read_at_the_site() {
         GriddedOptions::default(),
     )
     .unwrap();
-    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(
+        warnings.iter().all(|w| w.message.contains("winds stop at")),
+        "{warnings:?}"
+    );
     for (x, y, t) in [(0.0, 0.0, 0.0), (14_000.0, -10_000.0, 1800.0)] {
         let p = tm.inverse(x, y);
         let (east, north, hours) = (p.lon - CENTRE.lon, p.lat - CENTRE.lat, t / 3600.0);
@@ -237,6 +240,51 @@ fn a_global_grib2_grid_with_longitudes_from_0_to_360_is_read_at_the_site() {
             "h at ({x}, {y}): {} vs {h_want}",
             s.boundary_layer.mixing_height_m
         );
+    }
+}
+
+#[test]
+fn a_region_across_greenwich_reads_a_global_grib2_row_as_one() {
+    // The same global file, for a run centred at 0.5° W: its region crosses the row's seam
+    // between 357.5° and 360°, where the fields (linear in longitude east of 66.75° W) run on
+    // without a break. Every sample is the linear field (found by review: samples between the
+    // seam's table nodes read the far side of the globe).
+    // Its temperatures there (~347 K, linear in longitude east of 66.75° W) are lowered by
+    // 60 K through each temperature message's reference value, to pass the reader's range check.
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/global_latlon_0_360.grib2");
+    let bytes = std::fs::read(&src).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("greenwich.grib2");
+    std::fs::write(&path, temperatures_lowered(&grib_messages(&bytes), 60.0)).unwrap();
+    let centre = plume::geo::LatLon::new(45.07, -0.5);
+    let tm = TransverseMercator::new(centre);
+    let start: DateTime<Utc> = "2026-07-14T06:00:00Z".parse().unwrap();
+    let (met, warnings) = plume::met::gridded::grib2::read(
+        &path,
+        start,
+        3600.0,
+        &tm,
+        region(),
+        GriddedOptions::default(),
+    )
+    .unwrap();
+    assert!(
+        warnings.iter().all(|w| w.message.contains("winds stop at")),
+        "{warnings:?}"
+    );
+    for n in 0..40 {
+        let x = -15_000.0 + 30_000.0 * n as f64 / 39.0;
+        for (y, t) in [(-9_000.0, 0.0), (4_000.0, 1800.0)] {
+            let p = tm.inverse(x, y);
+            let (east, north, hours) = (p.lon + 66.75, p.lat - CENTRE.lat, t / 3600.0);
+            let s = met.sample(x, y, 10.0, t);
+            let t_want = 220.0 + east - 0.5 * north + 0.3 * hours;
+            assert!(
+                (s.air_temperature_k - t_want).abs() < 1e-3,
+                "T at ({x}, {y}): {} vs {t_want}",
+                s.air_temperature_k
+            );
+        }
     }
 }
 
@@ -326,4 +374,37 @@ fn ncep_boundary_layer_height_and_accumulated_precipitation_are_understood() {
             .any(|w| w.message.contains("0/1/8") && w.message.contains("nothing is washed out")),
         "{warnings:?}"
     );
+}
+
+/// The messages with every temperature (discipline 0, category 0, number 0) lowered by
+/// `kelvin`: the simple packing's reference value R (section 5, octets 12–15) less
+/// kelvin·10^D, D the decimal scale factor (octets 18–19, sign and magnitude).
+fn temperatures_lowered(messages: &[&[u8]], kelvin: f64) -> Vec<u8> {
+    let mut out = vec![];
+    for m in messages {
+        let mut m = m.to_vec();
+        let mut temperature = false;
+        let mut at = 16;
+        while at + 5 <= m.len() && &m[at..at + 4] != b"7777" {
+            let len = u32::from_be_bytes(m[at..at + 4].try_into().unwrap()) as usize;
+            match m[at + 4] {
+                4 => temperature = m[6] == 0 && m[at + 9] == 0 && m[at + 10] == 0,
+                5 if temperature => {
+                    let r = f32::from_be_bytes(m[at + 11..at + 15].try_into().unwrap());
+                    let d = u16::from_be_bytes(m[at + 17..at + 19].try_into().unwrap());
+                    let d = if d & 0x8000 != 0 {
+                        -((d & 0x7fff) as i32)
+                    } else {
+                        d as i32
+                    };
+                    let lowered = (f64::from(r) - kelvin * 10f64.powi(d)) as f32;
+                    m[at + 11..at + 15].copy_from_slice(&lowered.to_be_bytes());
+                }
+                _ => {}
+            }
+            at += len;
+        }
+        out.extend(m);
+    }
+    out
 }

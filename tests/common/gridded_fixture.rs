@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use plume::geo::{LatLon, TransverseMercator};
 use plume::met::gridded::cf::{self, GriddedOptions};
 use plume::met::gridded::LocalBox;
-use plume::met::{MetError, VerticalInterpolation};
+use plume::met::{MetError, MetWarning, VerticalInterpolation};
 
 use super::cf_writer::{write_cf, CfVar};
 
@@ -273,4 +273,13 @@ pub fn read(
         options,
     )
     .map(|(m, _)| m)
+}
+
+/// The warnings other than the one that a file's winds stop below its boundary layer's top
+/// (the fixtures give winds at 10 m only).
+pub fn besides_wind_levels(warnings: &[MetWarning]) -> Vec<&MetWarning> {
+    warnings
+        .iter()
+        .filter(|w| !w.message.contains("winds stop at"))
+        .collect()
 }

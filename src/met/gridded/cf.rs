@@ -19,14 +19,16 @@
 //! | precipitation (optional) | `precipitation_flux` (kg m-2 s-1), `lwe_precipitation_rate` (m s-1) or name `precipitation_rate` (mm h-1) | (time, y, x) | |
 //! | z0 (optional) | `surface_roughness_length` | (y, x) | m |
 //!
-//! Longitudes may run from −180° to 180° or from 0° to 360° (a global row included; a run's
-//! region must then not straddle the row's seam).
+//! Longitudes may run from −180° to 180° or from 0° to 360°; a row that goes once round the
+//! globe is read from the column opposite the run, so a region across its seam (Greenwich on a
+//! 0–360° file) reads both ends of the row as one.
 //! Dimensions must come in the order shown; where the file names them (netCDF-4 always does),
 //! a variable whose names are in another order is refused, not read transposed.
 //! `scale_factor`/`add_offset` are applied; `_FillValue` and `missing_value` become NaN and are
 //! then rejected with the variable named. Only the hyperslab covering the run's region and time
 //! window is read.
 
+use std::ops::RangeInclusive;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -37,7 +39,7 @@ use super::cf_vars::{
     attr_f64, attr_string, check_shape, clean, expect_units, monotonic, read_all, read_err,
     time_units, Var, Vars,
 };
-use super::index_map::{unwrap_longitudes, HorizontalGrid, LocalBox};
+use super::index_map::{file_columns, unwrap_longitudes, HorizontalGrid, LocalBox};
 use super::{locate_region, GriddedMet, Levels, RawGrid, StabilityField, VerticalInterpolation};
 use crate::geo::{LatLon, TransverseMercator};
 use crate::met::error::{MetError, MetWarning};
@@ -96,8 +98,10 @@ pub fn read(
     let times_s = t_all[t0..=t1].to_vec();
 
     // Horizontal grid, with the names of its (y, x) dimensions where the file records them.
-    let (grid, y_dim, x_dim) = horizontal_grid(&vars, engine)?;
-    let (nx_all, ny_all) = (grid.nx(), grid.ny());
+    let (file_grid, y_dim, x_dim) = horizontal_grid(&vars, engine)?;
+    let (nx_all, ny_all) = (file_grid.nx(), file_grid.ny());
+    // A global row is read from the column opposite the run, its seam away from the region.
+    let (grid, roll) = file_grid.rolled_about(engine.origin().lon);
     let (map, (i0, i1), (j0, j1)) = locate_region(
         &file,
         &grid,
@@ -108,6 +112,7 @@ pub fn read(
         &mut warnings,
     )?;
     let (nx, ny) = (i1 - i0 + 1, j1 - j0 + 1);
+    let columns = file_columns(i0, i1, roll, nx_all);
     let convergence_rad: Vec<f64> = (j0..=j1)
         .flat_map(|j| (i0..=i1).map(move |i| (i, j)))
         .map(|(i, j)| engine.convergence_deg(grid.node(i, j)).to_radians())
@@ -138,10 +143,12 @@ pub fn read(
                 &[z_dim.clone(), y_dim.clone(), x_dim.clone()],
                 &file,
             )?;
-            let a = height
-                .ds
-                .read_slice::<f64, _, ndarray::Ix3>(s![.., j0..=j1, i0..=i1])
-                .map_err(|e| read_err(height, e, &file))?;
+            let a = read_columns(&columns, |c| {
+                height
+                    .ds
+                    .read_slice::<f64, _, ndarray::Ix3>(s![.., j0..=j1, c])
+            })
+            .map_err(|e| read_err(height, e, &file))?;
             let z = clean(height, a.iter().cloned().collect(), &file)?;
             (Levels::Columns(z), shape[0])
         }
@@ -168,9 +175,10 @@ pub fn read(
             ],
             &file,
         )?;
-        let a =
-            v.ds.read_slice::<f64, _, ndarray::Ix4>(s![t0..=t1, .., j0..=j1, i0..=i1])
-                .map_err(|e| read_err(v, e, &file))?;
+        let a = read_columns(&columns, |c| {
+            v.ds.read_slice::<f64, _, ndarray::Ix4>(s![t0..=t1, .., j0..=j1, c])
+        })
+        .map_err(|e| read_err(v, e, &file))?;
         clean(v, a.iter().cloned().collect(), &file)
     };
     let read3 = |v: &Var| -> Result<Vec<f64>, MetError> {
@@ -181,9 +189,10 @@ pub fn read(
             &[time_dim.clone(), y_dim.clone(), x_dim.clone()],
             &file,
         )?;
-        let a =
-            v.ds.read_slice::<f64, _, ndarray::Ix3>(s![t0..=t1, j0..=j1, i0..=i1])
-                .map_err(|e| read_err(v, e, &file))?;
+        let a = read_columns(&columns, |c| {
+            v.ds.read_slice::<f64, _, ndarray::Ix3>(s![t0..=t1, j0..=j1, c])
+        })
+        .map_err(|e| read_err(v, e, &file))?;
         clean(v, a.iter().cloned().collect(), &file)
     };
     const WIND: [&str; 4] = ["m s-1", "m/s", "m s**-1", "m.s-1"];
@@ -278,10 +287,10 @@ pub fn read(
                 &[y_dim.clone(), x_dim.clone()],
                 &file,
             )?;
-            let a = z0
-                .ds
-                .read_slice::<f64, _, ndarray::Ix2>(s![j0..=j1, i0..=i1])
-                .map_err(|e| read_err(z0, e, &file))?;
+            let a = read_columns(&columns, |c| {
+                z0.ds.read_slice::<f64, _, ndarray::Ix2>(s![j0..=j1, c])
+            })
+            .map_err(|e| read_err(z0, e, &file))?;
             Some(clean(z0, a.iter().cloned().collect(), &file)?)
         }
         None => None,
@@ -305,6 +314,7 @@ pub fn read(
         precipitation_mm_h,
         roughness_length_m,
     };
+    warnings.extend(raw.wind_levels_warning(options.vertical));
     let met = GriddedMet::new(raw, options.vertical, options.default_roughness_length_m)?;
     Ok((met, warnings))
 }
@@ -537,4 +547,24 @@ fn horizontal_grid(vars: &Vars, engine: &TransverseMercator) -> Result<NamedGrid
         ));
     };
     Ok((found, y_dim, x_dim))
+}
+
+/// Reads the file's `columns` (one range, or two across a global row's seam:
+/// [`file_columns`]) and joins them along the last axis.
+fn read_columns<D: ndarray::RemoveAxis>(
+    columns: &[RangeInclusive<usize>],
+    read: impl Fn(RangeInclusive<usize>) -> hdf5::Result<ndarray::Array<f64, D>>,
+) -> hdf5::Result<ndarray::Array<f64, D>> {
+    let mut parts = columns
+        .iter()
+        .map(|c| read(c.clone()))
+        .collect::<hdf5::Result<Vec<_>>>()?;
+    if parts.len() == 1 {
+        if let Some(one) = parts.pop() {
+            return Ok(one);
+        }
+    }
+    let views: Vec<_> = parts.iter().map(|a| a.view()).collect();
+    let last = views.first().map_or(0, |v| v.ndim().saturating_sub(1));
+    Ok(ndarray::concatenate(ndarray::Axis(last), &views)?)
 }

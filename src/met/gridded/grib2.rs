@@ -132,7 +132,9 @@ pub fn read(
     // Grid coordinates from the first message's latitudes/longitudes.
     // `relative`: Some(i runs towards −x) for winds relative to the grid, None otherwise.
     let (template, relative) = grid_kind.unwrap_or((0, None));
-    let grid = node_grid(&grib2, entries[0].index, (ni, nj), template, engine, &file)?;
+    let file_grid = node_grid(&grib2, entries[0].index, (ni, nj), template, engine, &file)?;
+    // A global row is read from the column opposite the run, its seam away from the region.
+    let (grid, roll) = file_grid.rolled_about(engine.origin().lon);
     let (map, (i0, i1), (j0, j1)) = locate_region(
         &file,
         &grid,
@@ -165,6 +167,8 @@ pub fn read(
     let sub = Subdomain {
         i: i0..=i1,
         j: j0..=j1,
+        roll,
+        ni,
         nt,
         nz,
     };
@@ -235,6 +239,7 @@ pub fn read(
         precipitation_mm_h: precipitation,
         roughness_length_m: None,
     };
+    warnings.extend(raw.wind_levels_warning(options.vertical));
     let met = GriddedMet::new(raw, options.vertical, options.default_roughness_length_m)?;
     Ok((met, warnings))
 }
@@ -348,8 +353,12 @@ fn slots(
 
 /// The part of the file's grid the run reads: nodes `i` × `j`, `nt` times, `nz` wind levels.
 struct Subdomain {
+    /// Columns of the grid rolled by `roll` ([`HorizontalGrid::rolled_about`]): the file's
+    /// column i is the rolled grid's (i + ni − roll) mod ni.
     i: std::ops::RangeInclusive<usize>,
     j: std::ops::RangeInclusive<usize>,
+    roll: usize,
+    ni: usize,
     nt: usize,
     nz: usize,
 }
@@ -400,6 +409,7 @@ fn decode(
         let out = fields.entry(role).or_insert_with(|| vec![f64::NAN; len]);
         let base = if layers { (t * nz + k) * n2 } else { t * n2 };
         for (&(i, j), value) in ij.iter().zip(values) {
+            let i = (i + sub.ni - sub.roll) % sub.ni;
             if (i0..=i1).contains(&i) && (j0..=j1).contains(&j) {
                 out[base + (j - j0) * nx + (i - i0)] = sign * value as f64;
             }

@@ -91,6 +91,23 @@ fn fractional(xs: &[f64], v: f64) -> (f64, bool) {
     )
 }
 
+/// The file's columns that hold columns `i0..=i1` of a grid rolled by `roll`
+/// ([`HorizontalGrid::rolled_about`]) from a row of `nx` columns: one range, or two where
+/// they pass the row's end, in the rolled grid's order.
+pub(crate) fn file_columns(
+    i0: usize,
+    i1: usize,
+    roll: usize,
+    nx: usize,
+) -> Vec<std::ops::RangeInclusive<usize>> {
+    let (a, b) = ((i0 + roll) % nx, (i1 + roll) % nx);
+    if roll == 0 || a <= b {
+        vec![a..=b]
+    } else {
+        vec![a..=nx - 1, 0..=b]
+    }
+}
+
 /// Makes a row of longitudes (degrees) continuous, each within half a turn of the one before,
 /// so that a row crossing the antimeridian or Greenwich (170°, 180°, −170° or 350°, 0°, 10°) is
 /// monotonic.
@@ -163,6 +180,43 @@ impl HorizontalGrid {
                 false_northing_m,
             } => projection.inverse(x_m[i] - false_easting_m, y_m[j] - false_northing_m),
         }
+    }
+
+    /// A latitude/longitude grid whose rows go once round the globe (GFS, ERA5: 0–359.75°)
+    /// started at the column opposite `centre_lon_deg`, so that the row's seam (between its
+    /// last and first columns) lies half a turn from the run; and that column, the roll:
+    /// column i of the rolled grid is column (i + roll) mod nx of the file. Any other grid
+    /// comes back as it is, with roll 0. Without it a region across the seam (a run over
+    /// Greenwich on a 0–360° file) read the far side of the globe between the seam's table
+    /// nodes (found by review).
+    pub fn rolled_about(&self, centre_lon_deg: f64) -> (HorizontalGrid, usize) {
+        let Self::LatLon { lat_deg, lon_deg } = self else {
+            return (self.clone(), 0);
+        };
+        let n = lon_deg.len();
+        if n < 3 {
+            return (self.clone(), 0);
+        }
+        let step = (lon_deg[n - 1] - lon_deg[0]) / (n - 1) as f64;
+        let turn = (n as f64 * step).abs();
+        if (turn - 360.0).abs() > 0.01 * step.abs() {
+            return (self.clone(), 0);
+        }
+        let opposite = centre_lon_deg + 180.0;
+        let roll = (0..n)
+            .min_by(|&a, &b| {
+                let gap = |k: usize| ((lon_deg[k] - opposite) / 360.0).fract().abs();
+                let gap = |k: usize| gap(k).min(1.0 - gap(k));
+                gap(a).total_cmp(&gap(b))
+            })
+            .unwrap_or(0);
+        let mut rolled: Vec<f64> = (0..n).map(|k| lon_deg[(k + roll) % n]).collect();
+        unwrap_longitudes(&mut rolled);
+        let grid = Self::LatLon {
+            lat_deg: lat_deg.clone(),
+            lon_deg: rolled,
+        };
+        (grid, roll)
     }
 
     /// Fractional (i, j) of a local point, and whether it lies outside the grid.
@@ -436,6 +490,37 @@ impl IndexMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_global_row_is_rolled_to_put_its_seam_opposite_the_run() {
+        let row = |lons: Vec<f64>| HorizontalGrid::LatLon {
+            lat_deg: vec![44.0, 45.0, 46.0],
+            lon_deg: lons,
+        };
+        let global = row((0..288).map(|i| 1.25 * i as f64).collect());
+        let (rolled, roll) = global.rolled_about(-0.5);
+        // The column nearest 179.5° starts the row: 180° (column 144).
+        assert_eq!(roll, 144);
+        let HorizontalGrid::LatLon { lon_deg, .. } = &rolled else {
+            panic!("still a latitude/longitude grid")
+        };
+        assert_eq!(lon_deg[0], 180.0);
+        assert_eq!(lon_deg[287], 180.0 + 1.25 * 287.0);
+        assert!(lon_deg
+            .windows(2)
+            .all(|w| (w[1] - w[0] - 1.25).abs() < 1e-9));
+        // Regional rows, and rows short of a turn, are left as they are.
+        let regional = row((0..21).map(|i| -2.5 + 0.25 * i as f64).collect());
+        let (same, roll) = regional.rolled_about(-0.5);
+        assert_eq!(roll, 0);
+        assert_eq!(same.lat_lon_extent(), regional.lat_lon_extent());
+        let short = row((0..280).map(|i| 1.25 * i as f64).collect());
+        assert_eq!(short.rolled_about(-0.5).1, 0);
+        // The file's columns of a rolled range, in one piece or two.
+        assert_eq!(file_columns(2, 5, 0, 10), vec![2..=5]);
+        assert_eq!(file_columns(0, 2, 7, 10), vec![7..=9]);
+        assert_eq!(file_columns(2, 5, 7, 10), vec![9..=9, 0..=2]);
+    }
 
     #[test]
     fn curvilinear_table_inverts_a_rotated_stretched_grid() {

@@ -21,6 +21,9 @@
 //!   wind to the Monin–Obukhov profile shape ([`VerticalInterpolation::Similarity`]), the
 //!   scheme AERMOD uses to interpolate observed profiles between levels (Cimorelli et al. 2005):
 //!   it reproduces a similarity profile exactly and tends to linear when levels are close.
+//!   Each corner column and time takes its wind at z from its own profile (its L, h, z0)
+//!   before the horizontal and time interpolation, so that a wind the same at every node comes
+//!   back unchanged between them whatever their stability.
 //!   Below the lowest level the wind follows the similarity profile down to z0 in both modes.
 //! - Winds are stored rotated from true east/north into the local grid frame by the meridian
 //!   convergence at each node.
@@ -51,7 +54,7 @@ use std::path::{Path, PathBuf};
 
 use super::atmosphere::R_DRY_J_KG_K;
 use super::boundary_layer::{profile_shape, BoundaryLayer, GRAVITY_M_S2, KARMAN};
-use super::error::MetError;
+use super::error::{MetError, MetWarning};
 use super::{MetSample, Meteorology, StabilityClass};
 use bracket::{bracket_sorted, bracket_uniform, lerp, Bracket};
 pub use index_map::{Coverage, HorizontalGrid, IndexMap, LocalBox};
@@ -174,6 +177,49 @@ fn inv_to_l(inv: f64) -> f64 {
         f64::INFINITY
     } else {
         1.0 / inv
+    }
+}
+
+impl RawGrid {
+    /// A warning where the boundary layer reaches above the file's highest wind level (GFS and
+    /// HRRR surface files give winds at 10–100 m only): above that level the wind is held
+    /// (linear interpolation) or carried up the surface-layer profile (similarity), without the
+    /// turning and speed-up of the upper boundary layer, so an elevated plume or a particle
+    /// mixed up to the lid moves with the surface wind (found by review).
+    pub(crate) fn wind_levels_warning(
+        &self,
+        vertical: VerticalInterpolation,
+    ) -> Option<MetWarning> {
+        let top_m = match &self.levels {
+            Levels::Fixed(z) => z.last().copied()?,
+            Levels::Columns(z) => {
+                let n2 = self.nx * self.ny;
+                z[z.len().checked_sub(n2)?..]
+                    .iter()
+                    .copied()
+                    .fold(f64::INFINITY, f64::min)
+            }
+        };
+        let deepest_m = self
+            .mixing_height_m
+            .iter()
+            .copied()
+            .filter(|h| h.is_finite())
+            .fold(f64::NEG_INFINITY, f64::max);
+        // Within twice the top level the profile above it is a small part of the layer.
+        if deepest_m <= 2.0 * top_m {
+            return None;
+        }
+        let above = match vertical {
+            VerticalInterpolation::Linear => "held at that level's",
+            VerticalInterpolation::Similarity => "carried up the surface-layer profile",
+        };
+        Some(MetWarning {
+            file: self.file.clone(),
+            message: format!(
+                "the file's winds stop at {top_m:.0} m above ground while its boundary layer reaches {deepest_m:.0} m: above {top_m:.0} m the wind is {above}, without the turning and speed-up of the upper boundary layer (a file with winds on more levels would give them)"
+            ),
+        })
     }
 }
 
@@ -529,22 +575,30 @@ impl Meteorology for GriddedMet {
                 for q in 0..3 {
                     value[q] = lerp(a[q], b[q], bk.w);
                 }
-                if self.vertical == VerticalInterpolation::Linear && z_m < z_low {
-                    // Below the lowest level: carry it down this column's similarity profile.
-                    let s = &self.surface[t * n2 + c];
-                    let l = inv_to_l(s[S_INV_L]);
-                    let s_low = shape_m(z_low, s[S_Z0], l, s[S_MIXING]);
-                    let s_z = shape_m(z_m, s[S_Z0], l, s[S_MIXING]);
-                    let f = if s_low > 0.0 { s_z / s_low } else { 0.0 };
-                    value.iter_mut().for_each(|v| *v *= f);
-                }
+                // Each column's wind at z from its own profile: the shape is far from linear in
+                // 1/L, so interpolating the ratios between columns and times and multiplying
+                // by one shape of the interpolated L would not return a wind that is the same
+                // at every node (found by review: ×2.9 across an evening transition).
+                let s = &self.surface[t * n2 + c];
+                let l = inv_to_l(s[S_INV_L]);
+                let f = match self.vertical {
+                    VerticalInterpolation::Similarity => shape_m(z_m, s[S_Z0], l, s[S_MIXING]),
+                    VerticalInterpolation::Linear if z_m < z_low => {
+                        // Below the lowest level: carry it down this column's profile.
+                        let s_low = shape_m(z_low, s[S_Z0], l, s[S_MIXING]);
+                        let s_z = shape_m(z_m, s[S_Z0], l, s[S_MIXING]);
+                        if s_low > 0.0 {
+                            s_z / s_low
+                        } else {
+                            0.0
+                        }
+                    }
+                    VerticalInterpolation::Linear => 1.0,
+                };
+                value.iter_mut().for_each(|v| *v *= f);
                 col[slot][n] = value;
             }
         }
-        let scale = match self.vertical {
-            VerticalInterpolation::Similarity => shape_m(z_m, z0, l_m, h_m),
-            VerticalInterpolation::Linear => 1.0,
-        };
         let mut wind = [0.0; 3];
         for (q, out) in wind.iter_mut().enumerate() {
             let at = |slot: usize| {
@@ -552,7 +606,7 @@ impl Meteorology for GriddedMet {
                 let r1 = lerp(col[slot][2][q], col[slot][3][q], bi.w);
                 lerp(r0, r1, bj.w)
             };
-            *out = lerp(at(0), at(1), bt.w) * scale;
+            *out = lerp(at(0), at(1), bt.w);
         }
         MetSample {
             wind_u_m_s: wind[0],
