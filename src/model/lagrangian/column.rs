@@ -177,6 +177,21 @@ impl Column {
         sigma_v_scale: f64,
         wind: impl Fn(f64) -> [f64; 3],
     ) -> Self {
+        Column::from_turbulence(bl, precipitation_mm_h, wind, |z| {
+            let mut t = turbulence::hanna(bl, z);
+            t.sigma_v_m_s *= sigma_v_scale;
+            t
+        })
+    }
+
+    /// The column of boundary layer `bl` (its depth, convective skewness and above-lid air)
+    /// with the turbulence `turbulence(z)` inside it.
+    fn from_turbulence(
+        bl: &BoundaryLayer,
+        precipitation_mm_h: f64,
+        wind: impl Fn(f64) -> [f64; 3],
+        turbulence: impl Fn(f64) -> Turbulence,
+    ) -> Self {
         let h = bl.mixing_height_m;
         let above_wind = wind(h);
         let z_top = above_lid_top_m(h);
@@ -185,11 +200,7 @@ impl Column {
             h,
             h,
             precipitation_mm_h,
-            |z| {
-                let mut t = turbulence::hanna(bl, z);
-                t.sigma_v_m_s *= sigma_v_scale;
-                (t, wind(z))
-            },
+            |z| (turbulence(z), wind(z)),
             ColumnLevel::new(&turbulence::free_troposphere(), above_wind),
         );
         column.convective_w3_m3_s3 = convective::third_moment_scale_m3_s3(bl) as f32;
@@ -208,15 +219,31 @@ impl Column {
     /// ([`calm_boundary_layers`], the puff model's and CALPUFF's calm treatment): u* falls with
     /// the wind, and particles released at 10 m in a 0.001 m/s wind stayed within a metre of
     /// their height for an hour, their mass airborne and on no output layer.
+    ///
+    /// A measured σθ scales the σv of the weather's own boundary layer (the one it was measured
+    /// in), and the calm layer's σv bounds it from below: in light winds the floored layer's
+    /// σv times the ratio would overstate the measurement (×2 at 0.2 m/s and 20°), and a calm
+    /// record (σθ·0) would leave no lateral turbulence at all (found by review).
     pub fn from_met(met: &dyn Meteorology, x_m: f64, y_m: f64, t_s: f64) -> Self {
         let s0 = met.sample(x_m, y_m, 0.0, t_s);
         let scale = met.sigma_v_scale(x_m, y_m, t_s);
-        let (bl, _) = calm_boundary_layers(&s0.boundary_layer, CALM_REFERENCE_HEIGHT_M);
-        Column::from_boundary_layer_scaled(&bl, s0.precipitation_mm_h, scale, |z| {
+        let measured = &s0.boundary_layer;
+        let (floored, calm) = calm_boundary_layers(measured, CALM_REFERENCE_HEIGHT_M);
+        let wind = |z| {
             let s = met.sample(x_m, y_m, z, t_s);
             [s.wind_u_m_s, s.wind_v_m_s, s.wind_w_m_s]
-        })
-        .with_air_density(|z| atmosphere::density_log_gradient_per_m(s0.air_temperature_k, z))
+        };
+        let column = if scale == 1.0 {
+            Column::from_boundary_layer(&floored, s0.precipitation_mm_h, wind)
+        } else {
+            Column::from_turbulence(&floored, s0.precipitation_mm_h, wind, |z| {
+                let mut t = turbulence::hanna(&floored, z);
+                t.sigma_v_m_s = (scale * turbulence::hanna(measured, z).sigma_v_m_s)
+                    .max(turbulence::hanna(&calm, z).sigma_v_m_s);
+                t
+            })
+        };
+        column.with_air_density(|z| atmosphere::density_log_gradient_per_m(s0.air_temperature_k, z))
     }
 
     /// The column with the air density falling with height at ∂lnρ/∂z = `log_gradient(z)`

@@ -370,9 +370,15 @@ impl<'a> PuffRun<'a> {
                 (None, GrowthMode::Turbulence) => {
                     let z = p.effective_height_m().max(floor);
                     let mut t = crate::met::turbulence::hanna(&bl, z);
-                    t.sigma_v_m_s *= sigma_v_scale;
-                    // A measured σv = σθ·u goes to zero with the wind; calm air keeps at least
-                    // the calm-threshold turbulence.
+                    // A measured σθ scales the σv of the layer it was measured in (not the
+                    // floored one, which would overstate it in light winds); a measured
+                    // σv = σθ·u goes to zero with the wind, and calm air keeps at least the
+                    // calm-threshold turbulence.
+                    if sigma_v_scale != 1.0 {
+                        let measured =
+                            crate::met::turbulence::hanna(&mid.boundary_layer, z).sigma_v_m_s;
+                        t.sigma_v_m_s = sigma_v_scale * measured;
+                    }
                     let calm_sigma_v = crate::met::turbulence::hanna(&calm_bl, z).sigma_v_m_s;
                     t.sigma_v_m_s = t.sigma_v_m_s.max(calm_sigma_v);
                     p.grow_turbulent(&t, sub_t, sub_ds)
