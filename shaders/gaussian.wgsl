@@ -227,20 +227,98 @@ fn subsamples(p: PlumeRec, f: vec2<f32>, dx_m: f32) -> u32 {
     return u32(clamp(n, 1.0, f32(MAX_SUBSAMPLES)));
 }
 
-// Mean C/Q over the cell of side dx_m centred at (dx, dy) from the source, by the midpoint
-// rule on n × n squares (twin: cell_mean::cell_mean).
-fn cell_mean(p: PlumeRec, dx: f32, dy: f32, dx_m: f32, z_m: f32, n: u32) -> f32 {
-    let h = dx_m / f32(n);
+const PIECES_PER_CELL: f32 = 32.0;
+const MAX_PIECE_FRACTION: f32 = 0.1;
+
+// erfc(x) for x ≥ 0, to 1.2e-7 relative (Numerical Recipes' Chebyshev fit, erfcc).
+fn erfc_pos(x: f32) -> f32 {
+    let t = 1.0 / (1.0 + 0.5 * x);
+    return t * exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
+        + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
+        + t * (-0.82215223 + t * 0.17087277)))))))));
+}
+
+// The share of a Gaussian of width sigma between a and b, without cancellation in one tail
+// (twin: crosswind::gaussian_fraction).
+fn gaussian_fraction(a: f32, b: f32, sigma: f32) -> f32 {
+    let k = 1.41421356 * sigma;
+    let p = clamp(b / k, -10.0, 10.0);
+    let q = clamp(a / k, -10.0, 10.0);
+    if q > 0.0 {
+        return 0.5 * (erfc_pos(q) - erfc_pos(p));
+    }
+    if p < 0.0 {
+        return 0.5 * (erfc_pos(-p) - erfc_pos(-q));
+    }
+    return 1.0 - 0.5 * (erfc_pos(-q) + erfc_pos(p));
+}
+
+// The v with k·v within [m − half, m + half] (all where k = 0 and |m| ≤ half).
+fn chord_span(k: f32, m: f32, half: f32) -> vec2<f32> {
+    if abs(k) < 1e-12 {
+        if abs(m) <= half {
+            return vec2<f32>(-1e30, 1e30);
+        }
+        return vec2<f32>(0.0, 0.0);
+    }
+    let a = (m - half) / k;
+    let b = (m + half) / k;
+    return vec2<f32>(min(a, b), max(a, b));
+}
+
+// The crosswind chord of a cell of half-side `half` at along-wind offset u from its centre
+// (twin: cell_mean::chord).
+fn chord(u: f32, half: f32, ex: f32, ey: f32) -> vec2<f32> {
+    let s1 = chord_span(-ey, -u * ex, half);
+    let s2 = chord_span(ex, -u * ey, half);
+    return vec2<f32>(max(s1.x, s2.x), min(s1.y, s2.y));
+}
+
+// ∫ of C across the cell's chord at downwind x, times √(2π)·u (twin: the `across` of
+// cell_mean::cell_mean); c is the cell's centre in the plume frame.
+fn across_chord(p: PlumeRec, c: vec2<f32>, half: f32, x: f32, z_m: f32) -> f32 {
+    let v = chord(x - c.x, half, p.geometry.z, p.geometry.w);
+    if v.x >= v.y {
+        return 0.0;
+    }
+    let s = sigmas_at(p, x);
+    let share = gaussian_fraction(c.y + v.x, c.y + v.y, s.x);
+    if share <= 0.0 {
+        return 0.0;
+    }
+    return share * vertical_factor(z_m, effective_height_m(p, x), s.y, p.flow.z) / s.y;
+}
+
+// Mean C/Q over the cell of side dx_m centred at (dx, dy) from the source: exact across the
+// wind, by two-point Gauss–Legendre along it, each stretch between the along-wind offsets of
+// the cell's corners apart (twin: cell_mean::cell_mean).
+fn cell_mean(p: PlumeRec, dx: f32, dy: f32, dx_m: f32, z_m: f32) -> f32 {
+    let half = 0.5 * dx_m;
+    let c = plume_frame(p, dx, dy);
+    let ex = abs(p.geometry.z);
+    let ey = abs(p.geometry.w);
+    let reach = half * (ex + ey);
+    let kink = half * abs(ex - ey);
+    let bounds = array<f32, 4>(c.x - reach, c.x - kink, c.x + kink, c.x + reach);
+    let step = dx_m / PIECES_PER_CELL;
+    let gauss_offset = 0.5 / sqrt(3.0);
     var sum = 0.0;
-    for (var b = 0u; b < n; b++) {
-        let y = dy + (f32(b) + 0.5) * h - 0.5 * dx_m;
-        for (var a = 0u; a < n; a++) {
-            let x = dx + (f32(a) + 0.5) * h - 0.5 * dx_m;
-            let f = plume_frame(p, x, y);
-            sum += concentration_per_rate(p, effective_height_m(p, f.x), f.x, f.y, z_m);
+    for (var seg = 0u; seg < 3u; seg++) {
+        var a = max(bounds[seg], 0.0);
+        let end = max(bounds[seg + 1u], 0.0);
+        for (var n = 0u; n < 4096u && a < end; n++) {
+            let b = min(a + min(step, max(MAX_PIECE_FRACTION * a, MIN_DISTANCE_M)), end);
+            if b <= a {
+                break;
+            }
+            let mid = 0.5 * (a + b);
+            let o = gauss_offset * (b - a);
+            sum += 0.5 * (b - a)
+                * (across_chord(p, c, half, mid - o, z_m) + across_chord(p, c, half, mid + o, z_m));
+            a = b;
         }
     }
-    return sum / f32(n * n);
+    return sum / (sqrt(TAU) * p.flow.x * dx_m * dx_m);
 }
 
 // out[(plume · n_heights + k) · nx·ny + j·nx + i] = C/Q of the plume at cell (i, j), height k:
@@ -275,7 +353,7 @@ fn steady_grid(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
     }
     let n = subsamples(p, f, grid.dx_m);
     if n > 1u {
-        out[idx] = cell_mean(p, dx, dy, grid.dx_m, heights[k], n);
+        out[idx] = cell_mean(p, dx, dy, grid.dx_m, heights[k]);
     } else {
         out[idx] = concentration_per_rate(p, effective_height_m(p, f.x), f.x, f.y, heights[k]);
     }

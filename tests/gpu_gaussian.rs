@@ -121,7 +121,7 @@ fn cold_jet(tm: &TransverseMercator) -> Source {
 fn cpu_cell(p: &PlumeGeometry, x: f64, y: f64, dx: f64, z: f64) -> f64 {
     let (xd, yd) = p.plume_frame(x, y);
     match subsamples(p, xd, yd, dx) {
-        n if n > 1 => cell_mean(p, x, y, dx, z, n),
+        n if n > 1 => cell_mean(p, x, y, dx, z),
         _ => p.concentration_per_rate(x, y, z),
     }
 }

@@ -46,6 +46,7 @@
 
 use std::f64::consts::TAU;
 
+use super::cell_mean;
 use super::crosswind;
 use super::plume::vertical_factor;
 use super::sigma::Sigmas;
@@ -191,17 +192,6 @@ impl PlumeRemoval {
         if x_lo >= x_hi {
             return (0.0, 0.0);
         }
-        // The crosswind interval of the cell at along-wind offset u from its centre: the
-        // offsets v with |u·ex − v·ey| ≤ half (the grid's x) and |u·ey + v·ex| ≤ half (its y).
-        let across = |u: f64| {
-            let span = |k: f64, m: f64| {
-                let (p, q) = ((m - half) / k, (m + half) / k);
-                (p.min(q), p.max(q))
-            };
-            let (l1, h1) = span(-ey, -u * ex);
-            let (l2, h2) = span(ex, -u * ey);
-            (l1.max(l2), h1.min(h2))
-        };
         // The lattice: boundary 0 at 0 m, boundaries 1..=k + 1 at 1.5^(i−1) m (the last one
         // x_g ≥ 2·step), then x_g + (i − 1 − k)·step.
         const RATIO: f64 = 1.5;
@@ -231,7 +221,7 @@ impl PlumeRemoval {
         while boundary(i) < x_hi {
             let (a, b) = (boundary(i), boundary(i + 1));
             let mid = 0.5 * (a + b);
-            let (v_lo, v_hi) = across(mid - x_m);
+            let (v_lo, v_hi) = cell_mean::chord(mid - x_m, half, (ex, ey));
             if v_lo < v_hi {
                 let profile = crosswind::at(sigmas, mid.max(DEPLETION_START_M));
                 let fraction = profile.fraction(y_m + v_lo, y_m + v_hi);
