@@ -204,18 +204,15 @@ fn malformed_grib2_files_name_the_file_and_the_parameter() {
     assert!(err.to_string().contains("junk.grib2"), "{err}");
 }
 
-#[test]
-fn a_global_grib2_grid_with_longitudes_from_0_to_360_is_read_at_the_site() {
-    // GFS-style global latitude/longitude grid, 0°–357.5°E: the Bay of Fundy is near 293°E.
-    // Temperature and mixing height are linear in latitude and longitude (see the data README).
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/global_latlon_0_360.grib2");
-    let tm = TransverseMercator::new(CENTRE);
+/// The global file at `path` read for the first hour over the test region about `tm`'s
+/// origin, with no warning but that its winds stop at 10 m.
+fn read_global(path: &Path, tm: &TransverseMercator) -> plume::met::GriddedMet {
     let start: DateTime<Utc> = "2026-07-14T06:00:00Z".parse().unwrap();
     let (met, warnings) = plume::met::gridded::grib2::read(
-        &path,
+        path,
         start,
         3600.0,
-        &tm,
+        tm,
         region(),
         GriddedOptions::default(),
     )
@@ -224,6 +221,16 @@ fn a_global_grib2_grid_with_longitudes_from_0_to_360_is_read_at_the_site() {
         warnings.iter().all(|w| w.message.contains("winds stop at")),
         "{warnings:?}"
     );
+    met
+}
+
+#[test]
+fn a_global_grib2_grid_with_longitudes_from_0_to_360_is_read_at_the_site() {
+    // GFS-style global latitude/longitude grid, 0°–357.5°E: the Bay of Fundy is near 293°E.
+    // Temperature and mixing height are linear in latitude and longitude (see the data README).
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/global_latlon_0_360.grib2");
+    let tm = TransverseMercator::new(CENTRE);
+    let met = read_global(&path, &tm);
     for (x, y, t) in [(0.0, 0.0, 0.0), (14_000.0, -10_000.0, 1800.0)] {
         let p = tm.inverse(x, y);
         let (east, north, hours) = (p.lon - CENTRE.lon, p.lat - CENTRE.lat, t / 3600.0);
@@ -258,20 +265,7 @@ fn a_region_across_greenwich_reads_a_global_grib2_row_as_one() {
     std::fs::write(&path, temperatures_lowered(&grib_messages(&bytes), 60.0)).unwrap();
     let centre = plume::geo::LatLon::new(45.07, -0.5);
     let tm = TransverseMercator::new(centre);
-    let start: DateTime<Utc> = "2026-07-14T06:00:00Z".parse().unwrap();
-    let (met, warnings) = plume::met::gridded::grib2::read(
-        &path,
-        start,
-        3600.0,
-        &tm,
-        region(),
-        GriddedOptions::default(),
-    )
-    .unwrap();
-    assert!(
-        warnings.iter().all(|w| w.message.contains("winds stop at")),
-        "{warnings:?}"
-    );
+    let met = read_global(&path, &tm);
     for n in 0..40 {
         let x = -15_000.0 + 30_000.0 * n as f64 / 39.0;
         for (y, t) in [(-9_000.0, 0.0), (4_000.0, 1800.0)] {
