@@ -359,3 +359,49 @@ kind = "{model}"
         );
     }
 }
+
+#[test]
+fn a_mixing_height_given_in_stable_air_is_warned_of_as_no_lid_for_the_gaussian_curves() {
+    // ISC3's stable curves take no lid: an inversion entered for a class F night would be
+    // silently ignored by the plume and curve-grown puffs; in class D it is their lid.
+    let run = |stability: &str, model: &str| {
+        let text = format!(
+            r#"
+[scenario]
+name = "stable lid"
+start = "2026-01-01T00:00:00Z"
+duration_s = 3600
+[domain]
+centre = {{ lat = 45.0, lon = -66.0 }}
+extent_m = [8000, 4000]
+resolution_m = 250
+output_interval_s = 1800
+[[source]]
+name = "a"
+location = {{ lat = 45.0, lon = -66.03 }}
+height_m = 10
+release = [{{ nuclide = "Cs-137", rate_bq_s = 1e9 }}]
+[meteorology]
+kind = "uniform"
+wind_speed_m_s = 3
+wind_from_deg = 270
+stability = "{stability}"
+mixing_height_m = 100
+[model]
+kind = "{model}"
+"#
+        );
+        let s = Scenario::parse(&text, Path::new("stable-lid.toml")).unwrap();
+        simulate(&s, &RunOptions::default()).unwrap().warnings
+    };
+    let warns = |w: &[String]| {
+        w.iter()
+            .any(|w| w.contains("is no lid for the Gaussian curves"))
+    };
+    for model in ["gaussian_plume", "gaussian_puff"] {
+        let stable = run("F", model);
+        assert!(warns(&stable), "{model}: {stable:?}");
+        let neutral = run("D", model);
+        assert!(!warns(&neutral), "{model}: {neutral:?}");
+    }
+}

@@ -3,7 +3,7 @@
 
 use super::warnings::{
     any_dense_at_grade, dense_gas_warnings, particle_sample_quanta, sigma_theta_record_warning,
-    stable_particle_warning, urban_particle_warning,
+    stable_lid_warning, stable_particle_warning, urban_particle_warning,
 };
 use super::{ProgressFraction, RunError, RunOptions};
 use crate::backend::{self, BackendChoice};
@@ -82,6 +82,7 @@ pub(super) fn run_gaussian_plume(
         |_, _, _| false,
         crate::met::boundary_layer::CALM_WIND_M_S,
     ));
+    warnings.extend(stable_lid_warning(met_spec.mixing_height_m, &met));
     if met.wind_speed_at_m_s(met.reference_height_m) < 1.0 {
         warnings.push(format!(
             "wind speed {:.2} m/s is below 1 m/s: a steady Gaussian plume is unreliable in near-calm air",
@@ -175,6 +176,11 @@ pub(super) fn run_gaussian_puffs(
             .urban_population()
             .filter(|_| spec.growth == puff::GrowthMode::Turbulence),
     );
+    if let (MetSpec::Uniform(u), puff::GrowthMode::Distance) = (&scenario.meteorology, spec.growth)
+    {
+        let uniform = UniformMet::from_spec(u, scenario.domain.centre.lat);
+        warnings.extend(stable_lid_warning(u.mixing_height_m, &uniform));
+    }
     let dense_clouds = spec.dense_gas == DenseGas::BritterMcquaid;
     // The puff model says itself which releases it follows as dense clouds.
     let skip = |source: &Source, wind_m_s: f64, air_temperature_k: f64| {

@@ -37,6 +37,27 @@ pub(super) fn stable_particle_warning(
     ))
 }
 
+/// A warning when uniform weather gives a mixing height in stable air (classes E and F), where
+/// the Gaussian models' curves apply none (ISC3: the stable σz curves level off by themselves;
+/// [`crate::met::BoundaryLayer::gaussian_lid_m`]): a scenario entering a low inversion would
+/// otherwise see it silently ignored (found by review).
+pub(super) fn stable_lid_warning(
+    given_mixing_height_m: Option<f64>,
+    met: &UniformMet,
+) -> Option<String> {
+    let h = given_mixing_height_m?;
+    if met.boundary_layer.gaussian_lid_m().is_some() {
+        return None;
+    }
+    Some(format!(
+        "meteorology.mixing_height_m = {h} m in stable air (class {:?}) is no lid for the \
+         Gaussian curves: as in ISC3, the stable σz curves level off by themselves and are not \
+         reflected (a lid on them kept the Saint John rail car's AEGL-2 zone going past 98 km); \
+         the particle model, and puffs grown by turbulence, keep the layer",
+        met.boundary_layer.stability
+    ))
+}
+
 /// A warning when a σθ's record, as `given` by the scenario, does not fit the particle
 /// model's `meander`: given where the weather `measures` no σθ (a station file without the
 /// column: the key is ignored), or longer than the plume's averaging time (the σθ then holds
