@@ -78,6 +78,7 @@ mod weather_check;
 mod weather_damaged_files;
 mod weather_grib2;
 mod weather_lagrangian;
+mod weather_longitudes;
 mod weather_met;
 mod weather_met_grids;
 mod weather_puff;

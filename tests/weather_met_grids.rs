@@ -1,6 +1,7 @@
 //! Gridded weather geometry: winds turn from true north into the local grid as the projection
-//! says, 2-D latitude/longitude grids interpolate linear fields exactly, and longitudes given
-//! 0–360° read like −180–180°.
+//! says, 2-D latitude/longitude grids interpolate linear fields exactly, and regions partly or
+//! wholly outside a grid are warned of or refused (longitude conventions and global rows:
+//! `weather_longitudes`).
 
 use crate::common;
 
@@ -271,7 +272,7 @@ fn two_d_latitude_longitude_grids_interpolate_linear_fields_exactly() {
 /// A 1-D latitude/longitude file whose fields are linear in latitude and in longitude east of
 /// the domain centre's meridian, so that the same weather can be written with longitudes in
 /// any convention: winds (true east/north), temperature and mixing height.
-fn lat_lon_file(path: &Path, lats: &[f64], lons: &[f64]) {
+pub(crate) fn lat_lon_file(path: &Path, lats: &[f64], lons: &[f64]) {
     let (ny, nx, nt) = (lats.len(), lons.len(), 2);
     let east = |lon: f64| (lon - CENTRE.lon + 540.0).rem_euclid(360.0) - 180.0;
     let field = |a: f64, per_lon: f64, per_lat: f64, per_hour: f64| {
@@ -352,124 +353,6 @@ fn lat_lon_file(path: &Path, lats: &[f64], lons: &[f64]) {
         ),
     ];
     write_cf(path, &vars, &[], true);
-}
-
-#[test]
-fn a_region_across_greenwich_reads_a_global_0_to_360_row_as_one() {
-    // A run centred at 0.5° W on a global 0–358.75° file: the region crosses the row's seam
-    // between 358.75° and 360°. It must read as a regional file over −2.5…2.5° does (found by
-    // review: the table nodes either side of the seam pointed at both ends of the row, and
-    // samples between them read the far side of the globe).
-    let dir = tempfile::tempdir().unwrap();
-    let centre = plume::geo::LatLon::new(45.0, -0.5);
-    let lats: Vec<f64> = (0..9).map(|j| 40.0 + 1.25 * j as f64).collect();
-    let regional: Vec<f64> = (0..21).map(|i| -2.5 + 0.25 * i as f64).collect();
-    let global: Vec<f64> = (0..288).map(|i| 1.25 * i as f64).collect();
-    let tm = TransverseMercator::new(centre);
-    let read = |name: &str, lons: &[f64]| {
-        let path = dir.path().join(name);
-        lat_lon_file(&path, &lats, lons);
-        let (met, warnings) = cf::read(
-            &path,
-            start(),
-            3600.0,
-            &tm,
-            region(),
-            GriddedOptions::default(),
-        )
-        .unwrap();
-        assert!(
-            besides_wind_levels(&warnings).is_empty(),
-            "{name}: {warnings:?}"
-        );
-        met
-    };
-    let (want, got) = (read("regional.nc", &regional), read("global.nc", &global));
-    for n in 0..40 {
-        let x = -15_000.0 + 30_000.0 * n as f64 / 39.0;
-        for (y, t) in [(-9_000.0, 0.0), (4_000.0, 2400.0)] {
-            let (a, b) = (want.sample(x, y, 10.0, t), got.sample(x, y, 10.0, t));
-            for (g, w, what, tol) in [
-                // Winds turn by each node's meridian convergence: 0.01 m/s, as above.
-                (b.wind_u_m_s, a.wind_u_m_s, "u", 0.01),
-                (b.wind_v_m_s, a.wind_v_m_s, "v", 0.01),
-                (b.air_temperature_k, a.air_temperature_k, "T", 1e-6),
-                (
-                    b.boundary_layer.mixing_height_m,
-                    a.boundary_layer.mixing_height_m,
-                    "h",
-                    1e-4,
-                ),
-            ] {
-                assert!((g - w).abs() < tol, "{what} at ({x}, {y}, {t}): {g} vs {w}");
-            }
-        }
-    }
-}
-
-#[test]
-fn longitudes_from_0_to_360_read_like_longitudes_from_minus_180_to_180() {
-    // GFS, ERA5 and many NWP archives give longitudes east from Greenwich (0–360°): the Bay of
-    // Fundy lies near 293°E. A regional subset and a global grid must both give the weather of
-    // the same file written with −180–180° longitudes.
-    let dir = tempfile::tempdir().unwrap();
-    let lats: Vec<f64> = (0..9).map(|j| 44.0 + 0.25 * j as f64).collect();
-    let west: Vec<f64> = (0..13).map(|i| -68.25 + 0.25 * i as f64).collect();
-    let east: Vec<f64> = west.iter().map(|l| l + 360.0).collect();
-    let global_lats: Vec<f64> = (0..9).map(|j| 40.0 + 1.25 * j as f64).collect();
-    let global: Vec<f64> = (0..288).map(|i| 1.25 * i as f64).collect();
-    let files = [
-        ("west.nc", &lats, &west),
-        ("east.nc", &lats, &east),
-        ("global.nc", &global_lats, &global),
-    ];
-    let mets: Vec<_> = files
-        .iter()
-        .map(|(name, lats, lons)| {
-            let path = dir.path().join(name);
-            lat_lon_file(&path, lats, lons);
-            let (met, warnings) = cf::read(
-                &path,
-                start(),
-                3600.0,
-                &TransverseMercator::new(CENTRE),
-                region(),
-                GriddedOptions::default(),
-            )
-            .unwrap();
-            assert!(
-                besides_wind_levels(&warnings).is_empty(),
-                "{name}: {warnings:?}"
-            );
-            met
-        })
-        .collect();
-    for (x, y, t) in [
-        (0.0, 0.0, 0.0),
-        (-12_000.0, 8_000.0, 1800.0),
-        (14_000.0, -10_000.0, 3600.0),
-    ] {
-        let want = mets[0].sample(x, y, 10.0, t);
-        for (met, (name, _, _)) in mets.iter().zip(&files).skip(1) {
-            let got = met.sample(x, y, 10.0, t);
-            for (g, w, what, tol) in [
-                (got.wind_u_m_s, want.wind_u_m_s, "u", 0.01),
-                (got.wind_v_m_s, want.wind_v_m_s, "v", 0.01),
-                (got.air_temperature_k, want.air_temperature_k, "T", 1e-6),
-                (
-                    got.boundary_layer.mixing_height_m,
-                    want.boundary_layer.mixing_height_m,
-                    "h",
-                    1e-4,
-                ),
-            ] {
-                assert!(
-                    (g - w).abs() < tol,
-                    "{name}: {what} at ({x}, {y}, {t}): {g} vs {w}"
-                );
-            }
-        }
-    }
 }
 
 #[test]
