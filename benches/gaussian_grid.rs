@@ -1,6 +1,7 @@
 //! Gaussian plume over a 1000 × 1000 ground grid: receptor-source evaluations per second for one
 //! and ten sources, with ground and mixing-lid reflection, on 1 and 2 threads, and for one
-//! dense-gas plume and one plume of settling particles.
+//! dense-gas plume and one plume of settling particles; and the near field of one plume on a
+//! fine grid, where most cells hold cell means.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use plume::geo::{LatLon, TransverseMercator};
@@ -102,6 +103,20 @@ fn bench(c: &mut Criterion) {
         b.iter(|| two.install(|| steady_field(&settling, N, x0, x0, DX_M, 1.5, &mut out)))
     });
     g.finish();
+
+    // The first 4 km of one plume on 20 m cells, where the plume is narrower than three cells
+    // out to about 1 km: the cell means (exact across the wind, Gauss–Legendre along it).
+    let mut near = c.benchmark_group("gaussian_cell_means_200x200_20m");
+    near.sample_size(20);
+    let one = plumes(1);
+    let mut window = vec![0.0; 200 * 200];
+    near.throughput(Throughput::Elements(200 * 200));
+    near.bench_function("1_source_2_thread", |b| {
+        b.iter(|| {
+            two.install(|| steady_field(&one, 200, -20_100.0, -5_100.0, 20.0, 1.5, &mut window))
+        })
+    });
+    near.finish();
 }
 
 criterion_group!(benches, bench);
